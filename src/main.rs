@@ -1,0 +1,100 @@
+//! vinit: a tiny sysvinit-compatible, container-native PID 1.
+//!
+//! `main` wraps argv and envp, picks the personality from the basename of argv[0] and the mode
+//! from the arguments, and returns the chosen mode's exit status. No logic lives here.
+//!
+//! Architecture: pure modules (no syscalls, `#![forbid(unsafe_code)]`, unit-tested under std):
+//! `args`, `limits`, `time`, `sweep`. Edge modules do IO: `sys` (the only door to the kernel)
+//! and `rt` (no_std start-up) hold all `unsafe`; `log` writes lines; `spawn` runs between fork
+//! and exec; `single` is the `--` mode's event loop.
+#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(test), no_main)]
+
+mod args;
+mod limits;
+mod log;
+mod rt;
+mod single;
+mod spawn;
+mod sweep;
+mod sys;
+mod time;
+
+use args::{ArgList, UsageError, VinitCommand};
+use log::{Bytes, Level};
+
+const USAGE: &str = "usage: vinit [-s] [-g] [-v] [-t SECONDS] [-e CODE]... -- CMD [ARG...]
+       vinit                (as PID 1: boot /etc/inittab)
+  -s          accepted for tini compatibility (subreaping is on whenever vinit is not PID 1)
+  -g          forward signals to CMD's process group (VINIT_KILL_GROUP=1)
+  -v          log every reaped process (VINIT_VERBOSE=1)
+  -t SECONDS  grace between TERM and KILL for what is left when CMD exits (VINIT_GRACE, default 5)
+  -e CODE     report CMD's exit status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,CODE)
+";
+
+impl ArgList for sys::Argv {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn arg(&self, i: usize) -> Option<&[u8]> {
+        self.get(i).map(core::ffi::CStr::to_bytes)
+    }
+}
+
+/// musl's crt calls this after setting up TLS and `environ`.
+#[cfg(not(test))]
+#[allow(unsafe_code)]
+// SAFETY: the exported symbol `main` is what musl's __libc_start_main calls; nothing else
+// defines it in this binary.
+#[unsafe(no_mangle)]
+pub extern "C" fn main(
+    argc: core::ffi::c_int,
+    argv: *const *const core::ffi::c_char,
+    envp: *const *const core::ffi::c_char,
+) -> core::ffi::c_int {
+    // SAFETY: the kernel and musl hand main a valid argv of argc strings, null-terminated.
+    let argv = unsafe { sys::Argv::from_main(argc, argv) };
+    // SAFETY: likewise for envp, which lives for the whole process.
+    let envp = unsafe { sys::Envp::from_main(envp) };
+    core::ffi::c_int::from(run(argv, envp))
+}
+
+fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
+    let defaults = match args::single_defaults_from_env(|name| envp.var(name)) {
+        Ok(d) => d,
+        Err(var) => {
+            log!(Level::Fatal, "bad value in environment variable {}", var);
+            return limits::EXIT_USAGE;
+        }
+    };
+    match args::parse_vinit(&argv, defaults) {
+        Ok(VinitCommand::Single(opts)) => single::run(argv, envp, opts),
+        Ok(VinitCommand::Inittab) => {
+            log!(Level::Fatal, "no command given (usage: vinit [OPTIONS] -- CMD [ARG...])");
+            limits::EXIT_USAGE
+        }
+        Ok(VinitCommand::Help) => {
+            let _ = sys::write_all(sys::stdout(), USAGE.as_bytes());
+            0
+        }
+        Ok(VinitCommand::Version) => {
+            let _ = sys::write_all(sys::stdout(), concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
+            0
+        }
+        Err(e) => {
+            usage_error(&argv, e);
+            limits::EXIT_USAGE
+        }
+    }
+}
+
+fn usage_error(argv: &sys::Argv, e: UsageError) {
+    let arg = |i: usize| Bytes(argv.arg(i).unwrap_or_default());
+    match e {
+        UsageError::UnknownOption(i) => log!(Level::Fatal, "unknown option: {}", arg(i)),
+        UsageError::MissingValue(i) => log!(Level::Fatal, "option {} needs a value", arg(i)),
+        UsageError::BadNumber(i) => log!(Level::Fatal, "not a valid number: {}", arg(i)),
+        UsageError::MissingCommand => log!(Level::Fatal, "missing command after --"),
+    }
+    let _ = sys::write_all(sys::stderr(), USAGE.as_bytes());
+}

@@ -1,0 +1,73 @@
+//! Starting a child clean: the code that runs between fork and exec, and the PATH search.
+//!
+//! The child gets default dispositions for every signal, an empty signal mask, its own session
+//! (and the terminal on fd 0 as its controlling tty when asked), and only fds 0-2: every fd of
+//! vinit is close-on-exec. Only async-signal-safe calls happen here.
+
+use core::ffi::CStr;
+
+use heapless::Vec;
+
+use crate::limits::{EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, PATH_MAX};
+use crate::log::{Bytes, ErrName, Level};
+use crate::sys::{self, CPtrs, Errno, SigMask};
+
+/// PATH used when the environment has none (a FROM scratch image run without `ENV PATH`).
+pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// How the child should be attached to a terminal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Tty {
+    /// No controlling terminal.
+    None,
+    /// Take fd 0 as the controlling terminal (it is a tty).
+    FromStdin,
+}
+
+/// Runs in the child after fork(2): resets signals, starts a session, execs `prog` with `argv`
+/// and `envp` (searching `path` when `prog` has no `/`). Never returns: on failure it logs one
+/// line naming the command and exits 127 (not found) or 126 (found but not executable).
+pub fn exec_child(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8], tty: Tty) -> ! {
+    sys::reset_signal_dispositions();
+    let _ = sys::setsid();
+    if tty == Tty::FromStdin {
+        let _ = sys::take_controlling_tty(sys::stdin());
+    }
+    let _ = sys::set_signal_mask(SigMask(0));
+    let err = exec_search(prog, argv, envp, path);
+    let mut line = crate::log::LogLine::new(Level::Error);
+    let _ = ufmt::uwrite!(line, "cannot execute \"{}\": {}", Bytes(prog.to_bytes()), ErrName(err));
+    line.emit();
+    sys::exit(if err == Errno::NOENT { EXIT_NOT_FOUND } else { EXIT_NOT_EXECUTABLE })
+}
+
+/// execvp(3)'s search, on `path` rather than on vinit's own environment; returns the error
+/// that best explains the failure (EACCES wins over ENOENT, as execvp does).
+pub fn exec_search(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8]) -> Errno {
+    let name = prog.to_bytes();
+    if name.is_empty() {
+        return Errno::NOENT;
+    }
+    if name.contains(&b'/') {
+        return sys::execve(prog, argv, envp);
+    }
+    let mut seen_eacces = false;
+    for dir in path.split(|&b| b == b':') {
+        let mut full: Vec<u8, PATH_MAX> = Vec::new();
+        let dir = if dir.is_empty() { b"." as &[u8] } else { dir };
+        if full.extend_from_slice(dir).is_err()
+            || full.push(b'/').is_err()
+            || full.extend_from_slice(name).is_err()
+            || full.push(0).is_err()
+        {
+            continue;
+        }
+        let Ok(candidate) = CStr::from_bytes_with_nul(&full) else { continue };
+        match sys::execve(candidate, argv, envp) {
+            Errno::NOENT | Errno::NOTDIR | Errno::NAMETOOLONG => {}
+            Errno::ACCESS => seen_eacces = true,
+            other => return other,
+        }
+    }
+    if seen_eacces { Errno::ACCESS } else { Errno::NOENT }
+}

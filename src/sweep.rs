@@ -1,0 +1,176 @@
+//! The end-of-life sweep, as a pure state machine: every process left gets SIGTERM, then a
+//! grace period, then SIGKILL, then vinit waits (bounded) for the last reaps and exits.
+//!
+//! Each phase ends early the moment nothing is left (the driver reports `all_gone`). Used by
+//! single-command mode after the main child exits, and by the stop sequence of inittab mode.
+#![forbid(unsafe_code)]
+
+use crate::time::{Duration, Instant};
+
+/// How long to wait for SIGKILLed processes to be reaped before giving up: SIGKILL cannot be
+/// caught, so only a process stuck in the kernel (D state) takes longer.
+pub const KILL_WAIT: Duration = Duration::from_millis(2000);
+
+/// Where the sweep is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Not started.
+    Idle,
+    /// SIGTERM sent; waiting until `deadline` for everything to exit.
+    Term { deadline: Instant },
+    /// SIGKILL sent; waiting until `deadline` for the reaps.
+    Kill { deadline: Instant },
+    /// Finished: nothing left, or the kill wait ran out.
+    Done,
+}
+
+/// What the driver must do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Send this signal to every remaining process.
+    SignalAll(u8),
+    /// Nothing to do until the next event or the deadline.
+    Wait,
+    /// The sweep is over.
+    Finished,
+}
+
+/// SIGTERM.
+pub const SIGTERM: u8 = 15;
+/// SIGKILL.
+pub const SIGKILL: u8 = 9;
+
+/// The sweep's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sweep {
+    phase: Phase,
+}
+
+impl Default for Sweep {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sweep {
+    /// An idle sweep.
+    pub const fn new() -> Self {
+        Self { phase: Phase::Idle }
+    }
+
+    /// Current phase.
+    pub const fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Starts the sweep: TERM now, KILL after `grace` (zero grace means KILL at once).
+    #[must_use]
+    pub fn start(&mut self, now: Instant, grace: Duration, all_gone: bool) -> Step {
+        if all_gone {
+            self.phase = Phase::Done;
+            return Step::Finished;
+        }
+        if grace == Duration::ZERO {
+            self.phase = Phase::Kill { deadline: now.after(KILL_WAIT) };
+            return Step::SignalAll(SIGKILL);
+        }
+        self.phase = Phase::Term { deadline: now.after(grace) };
+        Step::SignalAll(SIGTERM)
+    }
+
+    /// Cuts the grace period short (a second stop signal): KILL now.
+    #[must_use]
+    pub fn hurry(&mut self, now: Instant) -> Step {
+        match self.phase {
+            Phase::Term { .. } => {
+                self.phase = Phase::Kill { deadline: now.after(KILL_WAIT) };
+                Step::SignalAll(SIGKILL)
+            }
+            Phase::Idle | Phase::Kill { .. } | Phase::Done => Step::Wait,
+        }
+    }
+
+    /// Advances on a wake-up: `all_gone` is true when no process is left to wait for.
+    #[must_use]
+    pub fn poll(&mut self, now: Instant, all_gone: bool) -> Step {
+        match self.phase {
+            Phase::Idle => Step::Wait,
+            Phase::Done => Step::Finished,
+            Phase::Term { .. } | Phase::Kill { .. } if all_gone => {
+                self.phase = Phase::Done;
+                Step::Finished
+            }
+            Phase::Term { deadline } if now >= deadline => {
+                self.phase = Phase::Kill { deadline: now.after(KILL_WAIT) };
+                Step::SignalAll(SIGKILL)
+            }
+            Phase::Kill { deadline } if now >= deadline => {
+                self.phase = Phase::Done;
+                Step::Finished
+            }
+            Phase::Term { .. } | Phase::Kill { .. } => Step::Wait,
+        }
+    }
+
+    /// When the driver must wake up next; `None` while idle or done.
+    pub const fn deadline(&self) -> Option<Instant> {
+        match self.phase {
+            Phase::Term { deadline } | Phase::Kill { deadline } => Some(deadline),
+            Phase::Idle | Phase::Done => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn t(ms: u64) -> Instant {
+        Instant::from_millis(ms)
+    }
+
+    #[test]
+    fn test_idle_has_no_deadline() {
+        let mut s = Sweep::new();
+        assert_eq!(s.deadline(), None);
+        assert_eq!(s.poll(t(5), true), Step::Wait);
+    }
+
+    #[test]
+    fn test_term_then_kill_after_grace() {
+        let mut s = Sweep::new();
+        assert_eq!(s.start(t(0), Duration::from_secs(3), false), Step::SignalAll(SIGTERM));
+        assert_eq!(s.deadline(), Some(t(3000)));
+        assert_eq!(s.poll(t(2999), false), Step::Wait);
+        assert_eq!(s.poll(t(3000), false), Step::SignalAll(SIGKILL));
+        assert_eq!(s.deadline(), Some(t(3000 + KILL_WAIT.millis())));
+        assert_eq!(s.poll(t(3001), true), Step::Finished);
+        assert_eq!(s.deadline(), None);
+    }
+
+    #[test]
+    fn test_ends_early_when_all_gone() {
+        let mut s = Sweep::new();
+        assert_eq!(s.start(t(0), Duration::from_secs(3), false), Step::SignalAll(SIGTERM));
+        assert_eq!(s.poll(t(50), true), Step::Finished);
+        let mut s = Sweep::new();
+        assert_eq!(s.start(t(0), Duration::from_secs(3), true), Step::Finished);
+    }
+
+    #[test]
+    fn test_zero_grace_and_hurry_kill_at_once() {
+        let mut s = Sweep::new();
+        assert_eq!(s.start(t(0), Duration::ZERO, false), Step::SignalAll(SIGKILL));
+        let mut s = Sweep::new();
+        let _ = s.start(t(0), Duration::from_secs(3), false);
+        assert_eq!(s.hurry(t(10)), Step::SignalAll(SIGKILL));
+        assert_eq!(s.hurry(t(11)), Step::Wait);
+    }
+
+    #[test]
+    fn test_kill_wait_is_bounded() {
+        let mut s = Sweep::new();
+        let _ = s.start(t(0), Duration::ZERO, false);
+        assert_eq!(s.poll(t(KILL_WAIT.millis()), false), Step::Finished);
+    }
+}

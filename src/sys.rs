@@ -1,0 +1,518 @@
+//! The only door to the kernel: thin, safe wrappers with no policy.
+//!
+//! rustix (linux_raw backend) for everything it exports; musl for what rustix 1.x keeps
+//! behind its unstable `runtime` feature: fork, execve, the signal mask and dispositions, and
+//! signalfd (through musl's `syscall()`, so the kernel's 64-bit sigset is used as is and the
+//! signals musl reserves for threads are blocked too: vinit has one thread). No logging, no
+//! retries except EINTR. Every wrapper names the man page it wraps.
+#![allow(unsafe_code)]
+
+use core::ffi::{CStr, c_char, c_int, c_long};
+
+pub use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+pub use rustix::io::Errno;
+
+use crate::time::Instant;
+
+/// Result of every fallible wrapper.
+pub type Result<T> = core::result::Result<T, Errno>;
+
+/// A process id as the kernel hands it out (always > 0 for a real process).
+pub type Pid = i32;
+
+/// How a child ended, converted from the raw wait status at the edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// `exit(code)` or return from main.
+    Code(u8),
+    /// Killed by this signal.
+    Signal(u8),
+}
+
+impl Exit {
+    /// The shell's convention: the code, or 128 + the signal.
+    pub const fn status(self) -> u8 {
+        match self {
+            Self::Code(c) => c,
+            Self::Signal(s) => 128u8.wrapping_add(s),
+        }
+    }
+}
+
+/// Signals that stay unblocked so a real fault in vinit is not swallowed by the signalfd
+/// (catatonit's `kernel_signals`): SIGILL 4, SIGTRAP 5, SIGABRT 6, SIGBUS 7, SIGFPE 8, SIGSEGV 11,
+/// SIGSYS 31.
+const FAULT_SIGNALS: u64 = bit(4) | bit(5) | bit(6) | bit(7) | bit(8) | bit(11) | bit(31);
+
+const fn bit(sig: u32) -> u64 {
+    1u64 << (sig - 1)
+}
+
+/// The kernel's sigset for signals 1..=64.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SigMask(pub u64);
+
+impl SigMask {
+    /// Every signal vinit can receive through its signalfd.
+    pub const CATCHABLE: Self = Self(!FAULT_SIGNALS & !bit(9) & !bit(19));
+}
+
+/// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)); returns the previous mask.
+pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
+    let mut old: u64 = 0;
+    // SAFETY: both pointers are valid 8-byte sigsets for the duration of the call, and the
+    // size argument (8) matches the kernel's sigset size on Linux.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_rt_sigprocmask,
+            libc::SIG_SETMASK as c_long,
+            &mask.0 as *const u64,
+            &mut old as *mut u64,
+            8 as c_long,
+        )
+    };
+    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(SigMask(old)) }
+}
+
+/// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
+pub fn signalfd(mask: SigMask) -> Result<OwnedFd> {
+    // SAFETY: the mask pointer is a valid 8-byte sigset; -1 asks for a new fd.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_signalfd4,
+            -1 as c_long,
+            &mask.0 as *const u64,
+            8 as c_long,
+            (libc::SFD_CLOEXEC | libc::SFD_NONBLOCK) as c_long,
+        )
+    };
+    if rc < 0 {
+        return Err(Errno::from_raw_os_error(errno()));
+    }
+    // SAFETY: the kernel just returned this fd to us and nothing else owns it.
+    Ok(unsafe { rustix::fd::FromRawFd::from_raw_fd(rc as c_int) })
+}
+
+/// One signal read from the signalfd.
+#[derive(Clone, Copy, Debug)]
+pub struct SigInfo {
+    /// Signal number.
+    pub signo: u8,
+    /// Sender's pid as seen in vinit's namespace (0 for the kernel or another namespace).
+    pub pid: u32,
+}
+
+/// Reads the next pending signal, `Ok(None)` when none is queued (read(2) on a signalfd).
+pub fn read_signal(fd: BorrowedFd<'_>) -> Result<Option<SigInfo>> {
+    // struct signalfd_siginfo is 128 bytes: ssi_signo at 0 (u32), ssi_pid at 12 (u32).
+    let mut buf = [0u8; 128];
+    loop {
+        match rustix::io::read(fd, &mut buf) {
+            Ok(128) => {
+                let signo = u32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]);
+                let pid = u32::from_ne_bytes([buf[12], buf[13], buf[14], buf[15]]);
+                return Ok(Some(SigInfo { signo: signo as u8, pid }));
+            }
+            Ok(_) => return Err(Errno::IO),
+            Err(Errno::AGAIN) => return Ok(None),
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Discards pending instances of the signals in `mask` (sigtimedwait(2) with a zero timeout).
+pub fn discard_pending(mask: SigMask) {
+    let zero = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    loop {
+        // SAFETY: valid sigset and timespec pointers; a null siginfo pointer is allowed.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigtimedwait,
+                &mask.0 as *const u64,
+                core::ptr::null_mut::<libc::siginfo_t>(),
+                &zero as *const libc::timespec,
+                8 as c_long,
+            )
+        };
+        if rc <= 0 {
+            return;
+        }
+    }
+}
+
+/// Resets every signal's disposition to SIG_DFL (sigaction(2)); for the child before exec, so
+/// nothing vinit inherited as ignored leaks into services. Async-signal-safe.
+pub fn reset_signal_dispositions() {
+    // struct kernel_sigaction: handler, flags, restorer, mask. SIG_DFL is 0, so all zero.
+    let action = [0u64; 4];
+    for sig in 1..=64u32 {
+        if sig == 9 || sig == 19 {
+            continue;
+        }
+        // SAFETY: the action points to a zeroed kernel_sigaction (SIG_DFL, no flags); the old
+        // action pointer is null, which the kernel allows; failures (none expected) are harmless.
+        unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigaction,
+                sig as c_long,
+                action.as_ptr(),
+                core::ptr::null_mut::<u64>(),
+                8 as c_long,
+            );
+        }
+    }
+}
+
+fn errno() -> i32 {
+    // SAFETY: musl's __errno_location always returns a valid pointer to this thread's errno.
+    unsafe { *libc::__errno_location() }
+}
+
+/// Who we are after `fork()`.
+pub enum Forked {
+    /// In the child.
+    Child,
+    /// In the parent, with the child's pid.
+    Parent(Pid),
+}
+
+/// fork(2).
+pub fn fork() -> Result<Forked> {
+    // SAFETY: vinit is single-threaded, so the child may call any function; the child only calls
+    // async-signal-safe wrappers of this module before exec or _exit anyway.
+    let pid = unsafe { libc::fork() };
+    match pid {
+        p if p < 0 => Err(Errno::from_raw_os_error(errno())),
+        0 => Ok(Forked::Child),
+        p => Ok(Forked::Parent(p)),
+    }
+}
+
+/// A NULL-terminated array of C string pointers, as execve(2) wants for argv and envp.
+pub type CPtrs<'a> = &'a [*const c_char];
+
+/// execve(2); returns only on failure.
+pub fn execve(path: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>) -> Errno {
+    if argv.last().is_some_and(|p| !p.is_null()) || envp.last().is_some_and(|p| !p.is_null()) {
+        return Errno::INVAL;
+    }
+    // SAFETY: path is NUL-terminated; argv and envp end with a null pointer (checked above) and
+    // every other element points to a NUL-terminated string owned by the caller.
+    unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+    Errno::from_raw_os_error(errno())
+}
+
+/// _exit(2): leaves at once, without running anything else.
+pub fn exit(code: u8) -> ! {
+    // SAFETY: _exit is always safe to call; it does not return.
+    unsafe { libc::_exit(c_int::from(code)) }
+}
+
+/// waitpid(-1, WNOHANG) (wait(2)): `Ok(None)` if children exist but none has exited,
+/// `Err(CHILD)` if there are no children at all.
+pub fn reap_any() -> Result<Option<(Pid, Exit)>> {
+    use rustix::process::{WaitOptions, wait};
+    loop {
+        match wait(WaitOptions::NOHANG) {
+            Ok(Some((pid, status))) => {
+                let exit = if let Some(code) = status.exit_status() {
+                    Exit::Code(code as u8)
+                } else if let Some(sig) = status.terminating_signal() {
+                    Exit::Signal(sig as u8)
+                } else {
+                    // Stopped/continued are not reported without WUNTRACED/WCONTINUED.
+                    continue;
+                };
+                return Ok(Some((pid.as_raw_nonzero().get(), exit)));
+            }
+            Ok(None) => return Ok(None),
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// kill(2) with a raw signal number; `pid` follows kill(2): > 0 one process, < -1 a group,
+/// -1 every process we may signal (in a PID namespace: all of it but PID 1).
+pub fn kill(pid: Pid, sig: u8) -> Result<()> {
+    if sig == 0 || sig > 64 {
+        return Err(Errno::INVAL);
+    }
+    // SAFETY: the value was just checked to be a signal number the kernel accepts.
+    let sig = unsafe { rustix::process::Signal::from_raw_unchecked(i32::from(sig)) };
+    match pid {
+        -1 => {
+            // SAFETY: kill(-1, sig) has no memory-safety requirements.
+            let rc = unsafe { libc::kill(-1, sig.as_raw()) };
+            if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+        }
+        p if p < -1 => match rustix::process::Pid::from_raw(-p) {
+            Some(group) => rustix::process::kill_process_group(group, sig),
+            None => Err(Errno::INVAL),
+        },
+        p => match rustix::process::Pid::from_raw(p) {
+            Some(one) => rustix::process::kill_process(one, sig),
+            None => Err(Errno::INVAL),
+        },
+    }
+}
+
+/// getpid(2).
+pub fn getpid() -> Pid {
+    rustix::process::getpid().as_raw_nonzero().get()
+}
+
+/// prctl(PR_SET_CHILD_SUBREAPER, 1) (prctl(2)).
+pub fn set_child_subreaper() -> Result<()> {
+    rustix::process::set_child_subreaper(Some(rustix::process::getpid()))
+}
+
+/// setsid(2).
+pub fn setsid() -> Result<()> {
+    rustix::process::setsid().map(drop)
+}
+
+/// ioctl(fd, TIOCSCTTY, 0) (ioctl_tty(2)): take `fd` as the controlling terminal.
+pub fn take_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
+    rustix::process::ioctl_tiocsctty(fd)
+}
+
+/// ioctl(fd, TIOCNOTTY) (ioctl_tty(2)): give up the controlling terminal so a child's new
+/// session can take it (dumb-init does the same).
+pub fn release_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
+    // SAFETY: TIOCNOTTY takes no argument; the fd is borrowed for the call.
+    let rc = unsafe { libc::ioctl(rustix::fd::AsRawFd::as_raw_fd(&fd), libc::TIOCNOTTY) };
+    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+}
+
+/// isatty(3), through TCGETS.
+pub fn is_terminal(fd: BorrowedFd<'_>) -> bool {
+    rustix::termios::isatty(fd)
+}
+
+/// fd 0, borrowed.
+pub fn stdin() -> BorrowedFd<'static> {
+    // SAFETY: vinit never closes fds 0-2 (children get their own copies), so fd 0 stays a valid
+    // number for the life of the process; at worst the kernel answers EBADF.
+    unsafe { rustix::stdio::stdin() }
+}
+
+/// fd 1, borrowed.
+pub fn stdout() -> BorrowedFd<'static> {
+    // SAFETY: as for stdin: fd 1 is never closed by vinit.
+    unsafe { rustix::stdio::stdout() }
+}
+
+/// fd 2, borrowed.
+pub fn stderr() -> BorrowedFd<'static> {
+    // SAFETY: as for stdin: fd 2 is never closed by vinit.
+    unsafe { rustix::stdio::stderr() }
+}
+
+/// close_range(3, ~0, CLOSE_RANGE_CLOEXEC) (close_range(2)): every fd vinit inherited above 2
+/// is closed at exec, so children get only 0-2.
+pub fn cloexec_inherited_fds() -> Result<()> {
+    const CLOSE_RANGE_CLOEXEC: c_long = 1 << 2;
+    // SAFETY: close_range takes plain integers; marking fds close-on-exec frees no memory.
+    let rc = unsafe {
+        libc::syscall(libc::SYS_close_range, 3 as c_long, c_long::from(u32::MAX), CLOSE_RANGE_CLOEXEC)
+    };
+    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+}
+
+/// Writes all of `bytes` to `fd` (write(2)), retrying on EINTR and short writes.
+pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> Result<()> {
+    while !bytes.is_empty() {
+        match rustix::io::write(fd, bytes) {
+            Ok(0) => return Err(Errno::IO),
+            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// CLOCK_MONOTONIC in milliseconds (clock_gettime(2)).
+pub fn now() -> Instant {
+    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    let ms = (ts.tv_sec as u64).saturating_mul(1000).saturating_add((ts.tv_nsec as u64) / 1_000_000);
+    Instant::from_millis(ms)
+}
+
+/// poll(2) on one fd for input, with an optional timeout in milliseconds; `Ok(true)` if it is
+/// readable. EINTR counts as "woke up".
+pub fn wait_readable(fd: BorrowedFd<'_>, timeout_ms: Option<u64>) -> Result<bool> {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+    let ts;
+    let timeout = match timeout_ms {
+        Some(ms) => {
+            ts = Timespec { tv_sec: (ms / 1000) as i64, tv_nsec: ((ms % 1000) * 1_000_000) as i64 };
+            Some(&ts)
+        }
+        None => None,
+    };
+    match poll(&mut fds, timeout) {
+        Ok(n) => Ok(n > 0),
+        Err(Errno::INTR) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+
+/// The process's argv, as musl's `main` received it.
+#[derive(Clone, Copy)]
+pub struct Argv {
+    argc: usize,
+    argv: *const *const c_char,
+}
+
+impl Argv {
+    /// Wraps `main`'s arguments.
+    ///
+    /// # Safety
+    /// `argv` must point to `argc` valid NUL-terminated strings followed by a null pointer, all
+    /// living for the rest of the process (what the kernel and musl's start code guarantee).
+    pub unsafe fn from_main(argc: c_int, argv: *const *const c_char) -> Self {
+        Self { argc: usize::try_from(argc).unwrap_or(0), argv }
+    }
+
+    /// Number of arguments, argv[0] included.
+    pub const fn len(&self) -> usize {
+        self.argc
+    }
+
+    /// Argument `i`, if it exists.
+    pub fn get(&self, i: usize) -> Option<&'static CStr> {
+        if i >= self.argc || self.argv.is_null() {
+            return None;
+        }
+        // SAFETY: i < argc, and from_main's contract says argv[i] is a valid string pointer.
+        let ptr = unsafe { *self.argv.add(i) };
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: ptr is a NUL-terminated string that lives for the whole process.
+        Some(unsafe { CStr::from_ptr(ptr) })
+    }
+
+    /// The NULL-terminated pointer array from argument `i` on: exactly what execve(2) wants as
+    /// the argv of a command given on vinit's own command line.
+    pub fn tail_ptrs(&self, i: usize) -> Option<CPtrs<'static>> {
+        if i >= self.argc || self.argv.is_null() {
+            return None;
+        }
+        // SAFETY: elements i..=argc exist (argv[argc] is the terminating null) and live forever.
+        Some(unsafe { core::slice::from_raw_parts(self.argv.add(i), self.argc - i + 1) })
+    }
+}
+
+/// The process's environment, as musl's `main` received it.
+#[derive(Clone, Copy)]
+pub struct Envp {
+    envp: *const *const c_char,
+    len: usize,
+}
+
+impl Envp {
+    /// Wraps `main`'s environment.
+    ///
+    /// # Safety
+    /// `envp` must be a null-terminated array of valid NUL-terminated strings living for the
+    /// rest of the process (or null).
+    pub unsafe fn from_main(envp: *const *const c_char) -> Self {
+        let mut len = 0;
+        if !envp.is_null() {
+            // SAFETY: the array is null-terminated, so every index up to the null is readable.
+            while !unsafe { *envp.add(len) }.is_null() {
+                len += 1;
+            }
+        }
+        Self { envp, len }
+    }
+
+    /// Number of `NAME=VALUE` strings.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The `i`th `NAME=VALUE` string.
+    pub fn get(&self, i: usize) -> Option<&'static CStr> {
+        if i >= self.len {
+            return None;
+        }
+        // SAFETY: i < len, and every element before the terminator is a valid string pointer.
+        let ptr = unsafe { *self.envp.add(i) };
+        // SAFETY: the string is NUL-terminated and lives for the whole process.
+        Some(unsafe { CStr::from_ptr(ptr) })
+    }
+
+    /// The value of `name`, if set.
+    pub fn var(&self, name: &[u8]) -> Option<&'static [u8]> {
+        (0..self.len).filter_map(|i| self.get(i)).find_map(|kv| {
+            let kv = kv.to_bytes();
+            kv.strip_prefix(name).and_then(|rest| rest.strip_prefix(b"="))
+        })
+    }
+
+    /// The whole NULL-terminated array, for execve(2).
+    pub fn ptrs(&self) -> CPtrs<'static> {
+        if self.envp.is_null() {
+            return &[core::ptr::null()];
+        }
+        // SAFETY: elements 0..=len exist (envp[len] is the terminating null) and live forever.
+        unsafe { core::slice::from_raw_parts(self.envp, self.len + 1) }
+    }
+}
+
+/// Calls `f(pid, ppid)` for every process listed in /proc (proc(5)); vinit's own pid is
+/// skipped. Used to count and signal what is left when vinit is not PID 1 of its namespace.
+pub fn scan_processes(mut f: impl FnMut(Pid, Pid)) -> Result<()> {
+    use core::mem::MaybeUninit;
+    use rustix::fs::{Mode, OFlags, RawDir, open};
+    let me = getpid();
+    let dir = open(c"/proc", OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
+    let mut buf = [MaybeUninit::<u8>::uninit(); 2048];
+    let mut entries = RawDir::new(&dir, &mut buf);
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let Some(pid) = crate::args::parse_number(entry.file_name().to_bytes(), 1, i32::MAX as u64)
+        else {
+            continue;
+        };
+        let pid = pid as Pid;
+        if pid == me {
+            continue;
+        }
+        if let Some(ppid) = read_ppid(pid) {
+            f(pid, ppid);
+        }
+    }
+    Ok(())
+}
+
+/// The parent pid from /proc/PID/stat, `None` if the process is gone.
+fn read_ppid(pid: Pid) -> Option<Pid> {
+    use rustix::fs::{Mode, OFlags, open};
+    let mut path: heapless::String<32> = heapless::String::new();
+    ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
+    let mut cpath = [0u8; 33];
+    cpath.get_mut(..path.len())?.copy_from_slice(path.as_bytes());
+    let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
+    let fd = open(cpath, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let mut buf = [0u8; 512];
+    let n = rustix::io::read(&fd, &mut buf).ok()?;
+    parse_stat_ppid(buf.get(..n)?)
+}
+
+/// Field 4 of /proc/PID/stat; the command name (field 2) may hold spaces and parentheses, so
+/// parsing starts after the last `)`.
+pub fn parse_stat_ppid(stat: &[u8]) -> Option<Pid> {
+    let close = stat.iter().rposition(|&b| b == b')')?;
+    let mut fields = stat.get(close + 1..)?.split(|&b| b == b' ').filter(|f| !f.is_empty());
+    let _state = fields.next()?;
+    let ppid = crate::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
+    Some(ppid as Pid)
+}

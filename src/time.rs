@@ -1,0 +1,81 @@
+//! Monotonic time as a plain value: the driver reads the clock, the pure core only compares.
+//!
+//! Milliseconds on CLOCK_MONOTONIC, saturating arithmetic, no syscalls (smoltcp's `time.rs`).
+#![forbid(unsafe_code)]
+
+/// A point on the monotonic clock, in milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Instant(u64);
+
+/// A span of time, in milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration(u64);
+
+impl Instant {
+    /// The instant `ms` milliseconds after the clock's origin.
+    pub const fn from_millis(ms: u64) -> Self {
+        Self(ms)
+    }
+
+    /// Milliseconds since the clock's origin.
+    pub const fn millis(self) -> u64 {
+        self.0
+    }
+
+    /// `self + d`, saturating.
+    pub const fn after(self, d: Duration) -> Self {
+        Self(self.0.saturating_add(d.0))
+    }
+
+    /// Time from `earlier` to `self`, zero if `earlier` is later.
+    pub const fn since(self, earlier: Self) -> Duration {
+        Duration(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl Duration {
+    /// Zero.
+    pub const ZERO: Self = Self(0);
+
+    /// `ms` milliseconds.
+    pub const fn from_millis(ms: u64) -> Self {
+        Self(ms)
+    }
+
+    /// `s` seconds.
+    pub const fn from_secs(s: u64) -> Self {
+        Self(s.saturating_mul(1000))
+    }
+
+    /// Length in milliseconds.
+    pub const fn millis(self) -> u64 {
+        self.0
+    }
+}
+
+/// The poll(2) timeout for a deadline: `None` (block forever) when there is none, else the
+/// milliseconds left, rounded up so a wake-up never comes before the deadline.
+pub fn poll_timeout(now: Instant, deadline: Option<Instant>) -> Option<u64> {
+    deadline.map(|d| d.since(now).millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arithmetic_saturates() {
+        let t = Instant::from_millis(u64::MAX - 1);
+        assert_eq!(t.after(Duration::from_secs(5)).millis(), u64::MAX);
+        assert_eq!(Instant::from_millis(5).since(Instant::from_millis(9)), Duration::ZERO);
+        assert_eq!(Instant::from_millis(9).since(Instant::from_millis(5)).millis(), 4);
+    }
+
+    #[test]
+    fn poll_timeout_is_none_when_idle() {
+        let now = Instant::from_millis(1000);
+        assert_eq!(poll_timeout(now, None), None);
+        assert_eq!(poll_timeout(now, Some(Instant::from_millis(1500))), Some(500));
+        assert_eq!(poll_timeout(now, Some(Instant::from_millis(10))), Some(0));
+    }
+}
