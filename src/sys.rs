@@ -17,27 +17,7 @@ use crate::time::Instant;
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;
 
-/// A process id as the kernel hands it out (always > 0 for a real process).
-pub type Pid = i32;
-
-/// How a child ended, converted from the raw wait status at the edge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    /// `exit(code)` or return from main.
-    Code(u8),
-    /// Killed by this signal.
-    Signal(u8),
-}
-
-impl Exit {
-    /// The shell's convention: the code, or 128 + the signal.
-    pub const fn status(self) -> u8 {
-        match self {
-            Self::Code(c) => c,
-            Self::Signal(s) => 128u8.wrapping_add(s),
-        }
-    }
-}
+pub use crate::status::{Exit, Pid};
 
 /// Signals that stay unblocked so a real fault in vinit is not swallowed by the signalfd
 /// (catatonit's `kernel_signals`): SIGILL 4, SIGTRAP 5, SIGABRT 6, SIGBUS 7, SIGFPE 8, SIGSEGV 11,
@@ -457,6 +437,11 @@ impl Envp {
         })
     }
 
+    /// An empty environment.
+    pub const fn empty() -> Self {
+        Self { envp: core::ptr::null(), len: 0 }
+    }
+
     /// The whole NULL-terminated array, for execve(2).
     pub fn ptrs(&self) -> CPtrs<'static> {
         if self.envp.is_null() {
@@ -515,4 +500,180 @@ pub fn parse_stat_ppid(stat: &[u8]) -> Option<Pid> {
     let _state = fields.next()?;
     let ppid = crate::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
     Some(ppid as Pid)
+}
+
+/// Reads a whole (small) file into `buf` (open(2) + read(2)); returns the length read. A file
+/// longer than `buf` is cut at its size.
+pub fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
+    use rustix::fs::{Mode, OFlags, open};
+    let fd = open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY, Mode::empty())?;
+    let mut len = 0;
+    loop {
+        let Some(rest) = buf.get_mut(len..) else { return Ok(len) };
+        if rest.is_empty() {
+            return Ok(len);
+        }
+        match rustix::io::read(&fd, rest) {
+            Ok(0) => return Ok(len),
+            Ok(n) => len += n,
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Writes `bytes` to `path`, creating or truncating it with `mode` (open(2) + write(2)).
+pub fn write_file(path: &CStr, bytes: &[u8], mode: u32) -> Result<()> {
+    use rustix::fs::{Mode, OFlags, open};
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+    let fd = open(path, flags, Mode::from_raw_mode(mode))?;
+    write_all(fd.as_fd(), bytes)
+}
+
+/// unlink(2).
+pub fn unlink(path: &CStr) -> Result<()> {
+    rustix::fs::unlink(path)
+}
+
+/// sync(2).
+pub fn sync() {
+    rustix::fs::sync();
+}
+
+/// umask(2): adds `bits` to the current mask.
+pub fn umask_add(bits: u32) {
+    let old = rustix::process::umask(rustix::fs::Mode::empty());
+    let _ = rustix::process::umask(old | rustix::fs::Mode::from_raw_mode(bits));
+}
+
+/// Calls `f` with the name of every entry of a directory (getdents64(2)), `.` and `..` left
+/// out. The order is the kernel's (sysvinit uses readdir order too, spec §1.1).
+pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
+    use core::mem::MaybeUninit;
+    use rustix::fs::{Mode, OFlags, RawDir, open};
+    let dir = open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
+    let mut buf = [MaybeUninit::<u8>::uninit(); 2048];
+    let mut entries = RawDir::new(&dir, &mut buf);
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name != c"." && name != c".." {
+            f(name);
+        }
+    }
+    Ok(())
+}
+
+/// A file's identity: device and inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+/// lstat(2): the identity of `path` (not following a symlink) and whether it is a FIFO.
+pub fn lstat_id(path: &CStr) -> Result<(FileId, bool)> {
+    let st = rustix::fs::lstat(path)?;
+    let fifo = rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo;
+    Ok((FileId { dev: st.st_dev, ino: st.st_ino }, fifo))
+}
+
+/// mkdir(2).
+pub fn mkdir(path: &CStr, mode: u32) -> Result<()> {
+    rustix::fs::mkdir(path, rustix::fs::Mode::from_raw_mode(mode))
+}
+
+/// mkfifo(3), through mknodat(2).
+pub fn mkfifo(path: &CStr, mode: u32) -> Result<()> {
+    rustix::fs::mkfifoat(rustix::fs::CWD, path, rustix::fs::Mode::from_raw_mode(mode))
+}
+
+/// Opens a FIFO read-write and non-blocking without following symlinks (open(2)), checks it
+/// is a FIFO (fstat(2)), and returns it with its identity.
+pub fn open_fifo(path: &CStr) -> Result<(OwnedFd, FileId)> {
+    use rustix::fs::{Mode, OFlags, open};
+    let flags = OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
+    let fd = open(path, flags, Mode::empty())?;
+    let st = rustix::fs::fstat(&fd)?;
+    if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::Fifo {
+        return Err(Errno::NOTSUP);
+    }
+    Ok((fd, FileId { dev: st.st_dev, ino: st.st_ino }))
+}
+
+/// read(2).
+pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    rustix::io::read(fd, buf)
+}
+
+/// poll(2) on the signalfd and, when open, a second fd; returns which are readable. EINTR
+/// counts as "woke up, nothing ready".
+pub fn wait_two(
+    first: BorrowedFd<'_>,
+    second: Option<BorrowedFd<'_>>,
+    timeout_ms: Option<u64>,
+) -> Result<(bool, bool)> {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let ts;
+    let timeout = match timeout_ms {
+        Some(ms) => {
+            ts = Timespec { tv_sec: (ms / 1000) as i64, tv_nsec: ((ms % 1000) * 1_000_000) as i64 };
+            Some(&ts)
+        }
+        None => None,
+    };
+    let ready = |f: &PollFd<'_>| f.revents().intersects(PollFlags::IN | PollFlags::HUP | PollFlags::ERR);
+    let result = match second {
+        Some(s) => {
+            let mut fds = [PollFd::new(&first, PollFlags::IN), PollFd::new(&s, PollFlags::IN)];
+            poll(&mut fds, timeout).map(|_| {
+                let [a, b] = &fds;
+                (ready(a), ready(b))
+            })
+        }
+        None => {
+            let mut fds = [PollFd::new(&first, PollFlags::IN)];
+            poll(&mut fds, timeout).map(|_| {
+                let [a] = &fds;
+                (ready(a), false)
+            })
+        }
+    };
+    match result {
+        Err(Errno::INTR) => Ok((false, false)),
+        other => other,
+    }
+}
+
+/// CLOCK_REALTIME as utmp wants it: 32-bit seconds and microseconds (clock_gettime(2)).
+pub fn wall_clock() -> (i32, i32) {
+    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Realtime);
+    (ts.tv_sec as i32, (ts.tv_nsec / 1000) as i32)
+}
+
+/// The kernel release (uname(2)), for wtmp's ut_host.
+pub fn kernel_release() -> heapless::String<65> {
+    let uname = rustix::system::uname();
+    let mut s = heapless::String::new();
+    if let Ok(text) = core::str::from_utf8(uname.release().to_bytes()) {
+        let _ = s.push_str(text);
+    }
+    s
+}
+
+/// Appends to a file that already exists (never creates it), as sysvinit treats wtmp.
+pub fn append_existing(path: &CStr, bytes: &[u8]) -> Result<()> {
+    use rustix::fs::{Mode, OFlags, open};
+    let flags = OFlags::WRONLY | OFlags::APPEND | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
+    let fd = open(path, flags, Mode::empty())?;
+    write_all(fd.as_fd(), bytes)
+}
+
+/// Writes `bytes` at `offset` of an existing file (pwrite(2)).
+pub fn write_at(path: &CStr, bytes: &[u8], offset: u64) -> Result<()> {
+    use rustix::fs::{Mode, OFlags, open};
+    let flags = OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
+    let fd = open(path, flags, Mode::empty())?;
+    let n = rustix::io::pwrite(&fd, bytes, offset)?;
+    if n == bytes.len() { Ok(()) } else { Err(Errno::IO) }
 }
