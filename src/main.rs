@@ -11,6 +11,8 @@
 #![cfg_attr(not(test), no_main)]
 
 mod args;
+mod client_args;
+mod initctl;
 mod limits;
 mod log;
 mod rt;
@@ -19,6 +21,7 @@ mod spawn;
 mod sweep;
 mod sys;
 mod time;
+mod utmp;
 
 use args::{ArgList, UsageError, VinitCommand};
 use log::{Bytes, Level};
