@@ -71,8 +71,10 @@ pub enum UsageError {
     UnknownOption(usize, u8),
     /// An option that needs a value came last: (argument index, letter).
     MissingValue(usize, u8),
-    /// A value or operand that is not valid (number, level, time): its argument index.
+    /// A value or operand that is not valid (number, time): its argument index.
     BadValue(usize),
+    /// A level telinit or `shutdown -i` does not accept: its argument index.
+    BadLevel(usize),
     /// The level (telinit) or time (shutdown) is missing.
     MissingOperand,
     /// More operands than the tool takes: index of the first extra one.
@@ -134,6 +136,8 @@ fn sleeptime(value: Option<(usize, &[u8])>) -> Result<u32, UsageError> {
 }
 
 /// What telinit sends.
+// Built once per telinit run, on the stack; 1.5 KB is fine there.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Telinit {
     /// One RUNLVL request: the level character as typed and the TERM-to-KILL seconds.
@@ -185,7 +189,7 @@ pub fn parse_telinit<A: ArgList + ?Sized>(args: &A) -> Result<Telinit, UsageErro
     }
     match level {
         [c] if TELINIT_LEVELS.contains(c) => Ok(Telinit::Level { level: *c, sleeptime: sleep }),
-        _ => Err(UsageError::BadValue(first)),
+        _ => Err(UsageError::BadLevel(first)),
     }
 }
 
@@ -323,7 +327,7 @@ pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageEr
                 let (i, v) = o.value.ok_or(UsageError::MissingValue(o.index, b'i'))?;
                 match v {
                     [c] if SHUTDOWN_LEVELS.contains(c) => s.level = *c,
-                    _ => return Err(UsageError::BadValue(i)),
+                    _ => return Err(UsageError::BadLevel(i)),
                 }
             }
             b'g' => time_option = o.value,
@@ -506,9 +510,9 @@ mod tests {
     #[test]
     fn telinit_errors() {
         assert_eq!(telinit(&["telinit"]), Err(UsageError::MissingOperand));
-        assert_eq!(telinit(&["telinit", "x"]), Err(UsageError::BadValue(1)));
-        assert_eq!(telinit(&["telinit", "33"]), Err(UsageError::BadValue(1)));
-        assert_eq!(telinit(&["telinit", ""]), Err(UsageError::BadValue(1)));
+        assert_eq!(telinit(&["telinit", "x"]), Err(UsageError::BadLevel(1)));
+        assert_eq!(telinit(&["telinit", "33"]), Err(UsageError::BadLevel(1)));
+        assert_eq!(telinit(&["telinit", ""]), Err(UsageError::BadLevel(1)));
         assert_eq!(telinit(&["telinit", "3", "4"]), Err(UsageError::ExtraOperand(2)));
         assert_eq!(telinit(&["telinit", "-x", "3"]), Err(UsageError::UnknownOption(1, b'x')));
         assert_eq!(telinit(&["telinit", "-t"]), Err(UsageError::MissingValue(1, b't')));
@@ -585,7 +589,8 @@ mod tests {
         assert_eq!(shutdown(&["shutdown", "-P", "now"]), Err(UsageError::HaltModeWithoutHalt));
         assert_eq!(shutdown(&["shutdown", "-H", "-r", "now"]), Err(UsageError::HaltModeWithoutHalt));
         assert_eq!(shutdown(&["shutdown", "-h", "later"]), Err(UsageError::BadValue(2)));
-        assert_eq!(shutdown(&["shutdown", "-i", "3", "now"]), Err(UsageError::BadValue(2)));
+        assert_eq!(shutdown(&["shutdown", "-i", "3", "now"]), Err(UsageError::BadLevel(2)));
+        assert_eq!(shutdown(&["shutdown", "-i33", "now"]), Err(UsageError::BadLevel(1)));
         assert_eq!(shutdown(&["shutdown", "-i"]), Err(UsageError::MissingValue(1, b'i')));
         assert_eq!(shutdown(&["shutdown", "-t", "-1", "now"]), Err(UsageError::BadValue(2)));
         assert_eq!(shutdown(&["shutdown", "-hx", "now"]), Err(UsageError::UnknownOption(1, b'x')));

@@ -11,6 +11,7 @@
 #![cfg_attr(not(test), no_main)]
 
 mod args;
+mod client;
 mod client_args;
 mod initctl;
 mod limits;
@@ -63,6 +64,16 @@ pub extern "C" fn main(
 }
 
 fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
+    // Client personalities first: by argv[0] (a symlink named telinit, halt...), or as
+    // `vinit NAME ARGS...`. `init` is telinit only when this process is not PID 1.
+    let pid1 = sys::getpid() == 1;
+    // Both forms go through `Shifted` so the client code is compiled once.
+    if let Some(p) = client_args::personality(args::basename(argv.arg(0).unwrap_or_default()), pid1) {
+        return client::run(p, &client_args::Shifted::new(&argv, 0), envp);
+    }
+    if let Some(p) = argv.arg(1).and_then(|name| client_args::personality(name, pid1)) {
+        return client::run(p, &client_args::Shifted::new(&argv, 1), envp);
+    }
     let defaults = match args::single_defaults_from_env(|name| envp.var(name)) {
         Ok(d) => d,
         Err(var) => {

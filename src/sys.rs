@@ -516,3 +516,146 @@ pub fn parse_stat_ppid(stat: &[u8]) -> Option<Pid> {
     let ppid = crate::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
     Some(ppid as Pid)
 }
+
+// ---- Client tools (telinit, shutdown, halt family, runlevel) ----
+
+/// geteuid(2).
+pub fn geteuid() -> u32 {
+    rustix::process::geteuid().as_raw()
+}
+
+/// open(2) of a FIFO's write end with O_NONBLOCK, so it fails with ENXIO at once instead of
+/// blocking while nobody reads (fifo(7)).
+pub fn open_fifo_writer(path: &CStr) -> Result<OwnedFd> {
+    use rustix::fs::{Mode, OFlags, open};
+    open(path, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())
+}
+
+/// poll(2) on one fd for output, with a timeout in milliseconds; `Ok(true)` if it is
+/// writable. EINTR counts as "not yet".
+pub fn wait_writable(fd: BorrowedFd<'_>, timeout_ms: u64) -> Result<bool> {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let mut fds = [PollFd::new(&fd, PollFlags::OUT)];
+    let ts = Timespec { tv_sec: (timeout_ms / 1000) as i64, tv_nsec: ((timeout_ms % 1000) * 1_000_000) as i64 };
+    match poll(&mut fds, Some(&ts)) {
+        Ok(n) => Ok(n > 0),
+        Err(Errno::INTR) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Sleeps about `ms` milliseconds (poll(2) on no fds); a signal may cut it short.
+pub fn sleep_ms(ms: u64) {
+    use rustix::event::{Timespec, poll};
+    let ts = Timespec { tv_sec: (ms / 1000) as i64, tv_nsec: ((ms % 1000) * 1_000_000) as i64 };
+    let _ = poll(&mut [], Some(&ts));
+}
+
+/// open(2) read-only.
+pub fn open_read(path: &CStr) -> Result<OwnedFd> {
+    use rustix::fs::{Mode, OFlags, open};
+    open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
+}
+
+/// read(2) until `buf` is full or end of file, retrying EINTR; returns the bytes read.
+pub fn read_full(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    let mut filled = 0;
+    while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {
+        match rustix::io::read(fd, rest) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Appends `bytes` to `path` if it exists and is writable (open(2) O_APPEND, never O_CREAT:
+/// wtmp is only written when the system keeps one).
+pub fn append_existing(path: &CStr, bytes: &[u8]) -> Result<()> {
+    use rustix::fs::{Mode, OFlags, open};
+    let fd = open(path, OFlags::WRONLY | OFlags::APPEND | OFlags::CLOEXEC, Mode::empty())?;
+    write_all(fd.as_fd(), bytes)
+}
+
+/// Creates or truncates `path` with `mode` (before umask) and writes `bytes` (open(2)).
+pub fn write_file(path: &CStr, bytes: &[u8], mode: u32) -> Result<()> {
+    use rustix::fs::{Mode, OFlags, open};
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+    let fd = open(path, flags, Mode::from_raw_mode(mode))?;
+    write_all(fd.as_fd(), bytes)
+}
+
+/// unlink(2).
+pub fn unlink(path: &CStr) -> Result<()> {
+    rustix::fs::unlink(path)
+}
+
+/// access(2) F_OK: does `path` exist?
+pub fn exists(path: &CStr) -> bool {
+    rustix::fs::access(path, rustix::fs::Access::EXISTS).is_ok()
+}
+
+/// sync(2).
+pub fn sync() {
+    rustix::fs::sync();
+}
+
+/// kill(pid, 0) (kill(2)): is there a process `pid` we may signal?
+pub fn process_exists(pid: Pid) -> bool {
+    rustix::process::Pid::from_raw(pid).is_some_and(|p| rustix::process::test_kill_process(p).is_ok())
+}
+
+/// What reboot(2) is asked to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RebootCmd {
+    /// LINUX_REBOOT_CMD_RESTART.
+    Restart,
+    /// LINUX_REBOOT_CMD_HALT.
+    Halt,
+    /// LINUX_REBOOT_CMD_POWER_OFF.
+    PowerOff,
+    /// LINUX_REBOOT_CMD_KEXEC.
+    Kexec,
+    /// LINUX_REBOOT_CMD_CAD_ON: Ctrl-Alt-Del reboots at once.
+    CadOn,
+    /// LINUX_REBOOT_CMD_CAD_OFF: Ctrl-Alt-Del sends SIGINT to init.
+    CadOff,
+}
+
+/// reboot(2). Inside a PID namespace, restart/halt/power-off kill the namespace's init
+/// instead of the machine; without CAP_SYS_BOOT every command fails with EPERM.
+pub fn reboot(cmd: RebootCmd) -> Result<()> {
+    use rustix::system::RebootCommand as R;
+    rustix::system::reboot(match cmd {
+        RebootCmd::Restart => R::Restart,
+        RebootCmd::Halt => R::Halt,
+        RebootCmd::PowerOff => R::PowerOff,
+        RebootCmd::Kexec => R::Kexec,
+        RebootCmd::CadOn => R::CadOn,
+        RebootCmd::CadOff => R::CadOff,
+    })
+}
+
+/// CLOCK_REALTIME as (seconds, microseconds) (clock_gettime(2)), as utmp stamps records.
+pub fn wall_clock() -> (i64, u32) {
+    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Realtime);
+    (ts.tv_sec, (ts.tv_nsec / 1000) as u32)
+}
+
+/// The kernel release from uname(2), for wtmp's ut_host.
+pub fn kernel_release() -> heapless::Vec<u8, { crate::limits::KERNEL_RELEASE_MAX }> {
+    let name = rustix::system::uname();
+    let release = name.release().to_bytes();
+    heapless::Vec::from_slice(release.get(..crate::limits::KERNEL_RELEASE_MAX).unwrap_or(release))
+        .unwrap_or_default()
+}
+
+/// Hour and minute of UTC at `sec` seconds since the epoch. `shutdown hh:mm` reads the time
+/// as UTC: musl's localtime would add its time-zone code and malloc (+8 KB) to PID 1's
+/// binary for one rarely used client form, and containers mostly run in UTC.
+pub fn utc_hour_minute(sec: i64) -> (u8, u8) {
+    let minute_of_day = sec.rem_euclid(86_400) / 60;
+    ((minute_of_day / 60) as u8, (minute_of_day % 60) as u8)
+}
