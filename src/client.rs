@@ -8,6 +8,8 @@
 //! `shutdown -n` (warned about, then init is used), ifdown/hddown, reboot(2) RESTART2.
 //!
 //! `VINIT_INITCTL=PATH` replaces /run/initctl; it exists for tests only.
+// Reached only from `main`, which the unit-test build does not have.
+#![cfg_attr(test, allow(dead_code))]
 
 use core::ffi::CStr;
 
@@ -70,7 +72,9 @@ fn telinit<A: ArgList + ?Sized>(prog: &[u8], args: &A, envp: Envp) -> u8 {
             usage_detail(prog, args, e);
             let mut line = LogLine::bare();
             let _ = ufmt::uwrite!(line, "Usage: {}", Bytes(prog));
-            line.push(b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}");
+            line.push(
+                b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
+            );
             line.emit();
             return 1;
         }
@@ -101,7 +105,9 @@ fn telinit<A: ArgList + ?Sized>(prog: &[u8], args: &A, envp: Envp) -> u8 {
 fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
     let arg = |i: usize| Bytes(args.arg(i).unwrap_or_default());
     match e {
-        UsageError::UnknownOption(_, c) => say!("{}: invalid option -- '{}'", Bytes(prog), Bytes(&[c])),
+        UsageError::UnknownOption(_, c) => {
+            say!("{}: invalid option -- '{}'", Bytes(prog), Bytes(&[c]))
+        }
         UsageError::MissingValue(_, c) => {
             say!("{}: option requires an argument -- '{}'", Bytes(prog), Bytes(&[c]));
         }
@@ -109,9 +115,7 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
             say!("{}: invalid argument: {}", Bytes(prog), arg(i));
         }
         UsageError::ExtraOperand(i) => say!("{}: extra argument: {}", Bytes(prog), arg(i)),
-        UsageError::MissingOperand
-        | UsageError::HaltModeWithoutHalt
-        | UsageError::EnvTooLarge => {}
+        UsageError::MissingOperand | UsageError::HaltModeWithoutHalt | UsageError::EnvTooLarge => {}
     }
 }
 
@@ -138,7 +142,9 @@ fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> Result<(), ()> {
     let fd = loop {
         match sys::open_fifo_writer(path) {
             Ok(fd) => break fd,
-            Err(Errno::NXIO | Errno::INTR) if sys::now() < deadline => sys::sleep_ms(INITCTL_RETRY_MS),
+            Err(Errno::NXIO | Errno::INTR) if sys::now() < deadline => {
+                sys::sleep_ms(INITCTL_RETRY_MS)
+            }
             Err(Errno::NXIO | Errno::INTR) => {
                 timeout();
                 return Err(());
@@ -175,7 +181,8 @@ fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> Result<(), ()> {
 
 // ---- shutdown (spec §6.2) ----
 
-const SHUTDOWN_USAGE: &str = "Usage:\t  shutdown [-akrhPHfFncqQ] [-t sec] [-i X] time [warning message]
+const SHUTDOWN_USAGE: &str =
+    "Usage:\t  shutdown [-akrhPHfFncqQ] [-t sec] [-i X] time [warning message]
 \t\t  -a:      use /etc/shutdown.allow
 \t\t  -k:      don't really shutdown, only warn.
 \t\t  -r:      reboot after shutdown.
@@ -238,15 +245,22 @@ fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
     go_down(&s, envp, &message)
 }
 
-/// The message words from `first` on, joined by spaces, cut at a word boundary.
-fn join_words<A: ArgList + ?Sized, const N: usize>(args: &A, first: usize, out: &mut heapless::Vec<u8, N>) {
+/// The message words from `first` on, joined by spaces, cut at a word boundary
+/// (sysvinit's 256-byte MESSAGELEN).
+fn join_words<A: ArgList + ?Sized, const N: usize>(
+    args: &A,
+    first: usize,
+    out: &mut heapless::Vec<u8, N>,
+) {
     let mut i = first;
     while let Some(word) = args.arg(i) {
         if out.len() + word.len() + 1 > N {
             break;
         }
+        if !out.is_empty() {
+            let _ = out.push(b' ');
+        }
         let _ = out.extend_from_slice(word);
-        let _ = out.push(b' ');
         i += 1;
     }
 }
@@ -283,7 +297,10 @@ fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
 struct NewState(u8);
 
 impl ufmt::uDisplay for NewState {
-    fn fmt<W: ufmt::uWrite + ?Sized>(&self, f: &mut ufmt::Formatter<'_, W>) -> Result<(), W::Error> {
+    fn fmt<W: ufmt::uWrite + ?Sized>(
+        &self,
+        f: &mut ufmt::Formatter<'_, W>,
+    ) -> Result<(), W::Error> {
         match self.0 {
             b'0' => f.write_str("for system halt"),
             b'6' => f.write_str("for reboot"),
@@ -433,7 +450,10 @@ fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) 
         Ok(h) => h,
         Err(e) => {
             usage_detail(prog, args, e);
-            say!("usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]", Bytes(prog));
+            say!(
+                "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]",
+                Bytes(prog)
+            );
             return 1;
         }
     };
@@ -449,7 +469,10 @@ fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) 
         }
         if level.is_none() {
             say!("WARNING: could not determine runlevel - doing soft {}", Bytes(prog));
-            say!("  (it's better to use shutdown instead of {} from the command line)", Bytes(prog));
+            say!(
+                "  (it's better to use shutdown instead of {} from the command line)",
+                Bytes(prog)
+            );
         }
         if !matches!(level, Some(b'0' | b'6')) {
             // sysvinit execs `shutdown -h -H|-P now` or `shutdown -r now`; same thing here.
@@ -593,8 +616,10 @@ impl CPath {
 
     /// Copies `bytes` in; `None` if it is too long or holds a NUL.
     fn set(&mut self, bytes: &[u8]) -> Option<&CStr> {
-        self.0.get_mut(..bytes.len())?.copy_from_slice(bytes);
         *self.0.get_mut(bytes.len())? = 0;
+        for (d, s) in self.0.iter_mut().zip(bytes) {
+            *d = *s;
+        }
         CStr::from_bytes_with_nul(self.0.get(..=bytes.len())?).ok()
     }
 }
@@ -604,7 +629,10 @@ impl CPath {
 struct ErrText(Errno);
 
 impl ufmt::uDisplay for ErrText {
-    fn fmt<W: ufmt::uWrite + ?Sized>(&self, f: &mut ufmt::Formatter<'_, W>) -> Result<(), W::Error> {
+    fn fmt<W: ufmt::uWrite + ?Sized>(
+        &self,
+        f: &mut ufmt::Formatter<'_, W>,
+    ) -> Result<(), W::Error> {
         match self.0 {
             Errno::NOENT => f.write_str("No such file or directory"),
             Errno::ACCESS => f.write_str("Permission denied"),
@@ -612,5 +640,60 @@ impl ufmt::uDisplay for ErrText {
             Errno::PIPE => f.write_str("Broken pipe"),
             e => ufmt::uDisplay::fmt(&ErrName(e), f),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warning_schedule_matches_sysvinit() {
+        let warned: Vec<u32> = (0..200).filter(|&m| needs_warning(m)).collect();
+        assert_eq!(warned, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 30, 45, 60, 90, 120, 150, 180]);
+        assert!(needs_warning(240) && !needs_warning(210));
+    }
+
+    #[test]
+    fn new_state_words() {
+        let show = |level| {
+            let mut line = LogLine::bare();
+            let _ = ufmt::uwrite!(line, "{}", NewState(level));
+            String::from_utf8(line.as_bytes().to_vec()).unwrap()
+        };
+        assert_eq!(show(b'0'), "for system halt");
+        assert_eq!(show(b'6'), "for reboot");
+        assert_eq!(show(b'1'), "to maintenance mode");
+        assert_eq!(show(b'S'), "to runlevel S");
+    }
+
+    #[test]
+    fn message_words_are_joined_and_cut_at_a_word() {
+        let args: [&[u8]; 4] = [b"shutdown", b"now", b"going", b"down"];
+        let mut out: heapless::Vec<u8, 16> = heapless::Vec::new();
+        join_words(&args[..], 2, &mut out);
+        assert_eq!(&out[..], b"going down");
+        let mut small: heapless::Vec<u8, 8> = heapless::Vec::new();
+        join_words(&args[..], 2, &mut small);
+        assert_eq!(&small[..], b"going");
+    }
+
+    #[test]
+    fn cpath_copies_and_terminates() {
+        let mut buf = CPath::new();
+        assert_eq!(buf.set(b"/tmp/x").unwrap().to_bytes(), b"/tmp/x");
+        assert!(buf.set(b"a\0b").is_none());
+        assert!(buf.set(&[b'a'; PATH_MAX + 1]).is_none());
+        assert!(buf.set(&[b'a'; PATH_MAX]).is_some());
+    }
+
+    #[test]
+    fn utc_clock_and_relative_minutes() {
+        assert_eq!(sys::utc_hour_minute(0), (0, 0));
+        assert_eq!(sys::utc_hour_minute(1_700_000_000), (22, 13));
+        assert_eq!(sys::utc_hour_minute(-60), (23, 59));
+        assert_eq!(minutes_until(When::Now), 0);
+        assert_eq!(minutes_until(When::InMinutes(7)), 7);
+        assert!(minutes_until(When::At { hour: 0, minute: 0 }) < 1440);
     }
 }

@@ -6,6 +6,8 @@
 //! (`-t5`, `-t 5`), `--` ends options; unlike glibc, options after the first operand are not
 //! picked up (no argument permutation). Spec §6.1-§6.4, §2.1 (levels).
 #![forbid(unsafe_code)]
+// Reached only from `main`, which the unit-test build does not have.
+#![cfg_attr(test, allow(dead_code))]
 
 use heapless::Vec;
 
@@ -489,8 +491,14 @@ mod tests {
     #[test]
     fn telinit_levels() {
         assert_eq!(telinit(&["telinit", "3"]), Ok(Telinit::Level { level: b'3', sleeptime: 3 }));
-        assert_eq!(telinit(&["init", "-t", "0", "s"]), Ok(Telinit::Level { level: b's', sleeptime: 0 }));
-        assert_eq!(telinit(&["init", "-t7", "9"]), Ok(Telinit::Level { level: b'9', sleeptime: 7 }));
+        assert_eq!(
+            telinit(&["init", "-t", "0", "s"]),
+            Ok(Telinit::Level { level: b's', sleeptime: 0 })
+        );
+        assert_eq!(
+            telinit(&["init", "-t7", "9"]),
+            Ok(Telinit::Level { level: b'9', sleeptime: 7 })
+        );
         assert_eq!(telinit(&["init", "--", "U"]), Ok(Telinit::Level { level: b'U', sleeptime: 3 }));
         for c in TELINIT_LEVELS {
             let arg: &'static str = Box::leak(String::from(*c as char).into_boxed_str());
@@ -501,7 +509,10 @@ mod tests {
     #[test]
     fn telinit_setenv_lists_value_indices() {
         let want: Vec<usize, TELINIT_ENV_MAX> = Vec::from_slice(&[2, 3]).unwrap();
-        assert_eq!(telinit(&["telinit", "-e", "INIT_X=1", "-eINIT_Y"]), Ok(Telinit::SetEnv(want.clone())));
+        assert_eq!(
+            telinit(&["telinit", "-e", "INIT_X=1", "-eINIT_Y"]),
+            Ok(Telinit::SetEnv(want.clone()))
+        );
         // -t is accepted and ignored with -e (sysvinit sends sleeptime 0).
         let want4: Vec<usize, TELINIT_ENV_MAX> = Vec::from_slice(&[4]).unwrap();
         assert_eq!(telinit(&["telinit", "-t", "5", "-e", "INIT_A=1"]), Ok(Telinit::SetEnv(want4)));
@@ -529,7 +540,10 @@ mod tests {
         assert!(telinit(&["telinit", "-e", a366]).is_ok());
         assert_eq!(telinit(&["telinit", "-e", a367]), Err(UsageError::EnvTooLarge));
         assert!(telinit(&["telinit", "-e", a182, "-e", a182, "-e", ""]).is_ok());
-        assert_eq!(telinit(&["telinit", "-e", a182, "-e", a182, "-e", "x"]), Err(UsageError::EnvTooLarge));
+        assert_eq!(
+            telinit(&["telinit", "-e", a182, "-e", a182, "-e", "x"]),
+            Err(UsageError::EnvTooLarge)
+        );
     }
 
     #[test]
@@ -543,7 +557,10 @@ mod tests {
         assert_eq!(parse_when(b"+0:00"), Some(When::Now));
         assert_eq!(parse_when(b"23:59"), Some(When::At { hour: 23, minute: 59 }));
         assert_eq!(parse_when(b"0:5"), Some(When::At { hour: 0, minute: 5 }));
-        for bad in ["", "+", "soon", "24:00", "12:60", "12:", ":30", "1:2:3", "12:345", "+1:60", "-5", "++1"] {
+        for bad in [
+            "", "+", "soon", "24:00", "12:60", "12:", ":30", "1:2:3", "12:345", "+1:60", "-5",
+            "++1",
+        ] {
             assert_eq!(parse_when(bad.as_bytes()), None, "{bad}");
         }
         assert_eq!(parse_when(b"+99999:59"), Some(When::InMinutes(99_999 * 60 + 59)));
@@ -561,10 +578,16 @@ mod tests {
         let s = shutdown(&["shutdown", "now"]).unwrap();
         assert_eq!((s.level, s.halt_action, s.message), (b'1', HaltAction::Unset, None));
         let s = shutdown(&["shutdown", "-i", "S", "-t", "7", "12:30"]).unwrap();
-        assert_eq!((s.level, s.sleeptime, s.when), (b'S', Some(7), When::At { hour: 12, minute: 30 }));
+        assert_eq!(
+            (s.level, s.sleeptime, s.when),
+            (b'S', Some(7), When::At { hour: 12, minute: 30 })
+        );
         // The last of -h/-r/-i wins, as with sysvinit's getopt loop.
         assert_eq!(shutdown(&["shutdown", "-h", "-r", "now"]).unwrap().level, b'6');
-        assert_eq!(shutdown(&["shutdown", "-i0", "-P", "now"]).unwrap().halt_action, HaltAction::PowerOff);
+        assert_eq!(
+            shutdown(&["shutdown", "-i0", "-P", "now"]).unwrap().halt_action,
+            HaltAction::PowerOff
+        );
         assert_eq!(HaltAction::Unset.env_string(), b"INIT_HALT");
         assert_eq!(HaltAction::PowerOff.env_string(), b"INIT_HALT=POWEROFF");
     }
@@ -587,7 +610,10 @@ mod tests {
         assert_eq!(shutdown(&["shutdown"]), Err(UsageError::MissingOperand));
         assert_eq!(shutdown(&["shutdown", "-h"]), Err(UsageError::MissingOperand));
         assert_eq!(shutdown(&["shutdown", "-P", "now"]), Err(UsageError::HaltModeWithoutHalt));
-        assert_eq!(shutdown(&["shutdown", "-H", "-r", "now"]), Err(UsageError::HaltModeWithoutHalt));
+        assert_eq!(
+            shutdown(&["shutdown", "-H", "-r", "now"]),
+            Err(UsageError::HaltModeWithoutHalt)
+        );
         assert_eq!(shutdown(&["shutdown", "-h", "later"]), Err(UsageError::BadValue(2)));
         assert_eq!(shutdown(&["shutdown", "-i", "3", "now"]), Err(UsageError::BadLevel(2)));
         assert_eq!(shutdown(&["shutdown", "-i33", "now"]), Err(UsageError::BadLevel(1)));
@@ -618,14 +644,23 @@ mod tests {
     fn halt_errors() {
         assert_eq!(halt(&["halt", "now"], HaltKind::Halt), Err(UsageError::ExtraOperand(1)));
         assert_eq!(halt(&["halt", "-x"], HaltKind::Halt), Err(UsageError::UnknownOption(1, b'x')));
-        assert_eq!(halt(&["poweroff", "-t"], HaltKind::PowerOff), Err(UsageError::MissingValue(1, b't')));
+        assert_eq!(
+            halt(&["poweroff", "-t"], HaltKind::PowerOff),
+            Err(UsageError::MissingValue(1, b't'))
+        );
         assert_eq!(halt(&["reboot", "-t", "soon"], HaltKind::Reboot), Err(UsageError::BadValue(2)));
     }
 
     #[test]
     fn runlevel_args() {
         assert_eq!(parse_runlevel(argv(&["runlevel"]).as_slice()), Ok(Runlevel { utmp: None }));
-        assert_eq!(parse_runlevel(argv(&["runlevel", "/x"]).as_slice()), Ok(Runlevel { utmp: Some(1) }));
-        assert_eq!(parse_runlevel(argv(&["runlevel", "a", "b"]).as_slice()), Err(UsageError::ExtraOperand(2)));
+        assert_eq!(
+            parse_runlevel(argv(&["runlevel", "/x"]).as_slice()),
+            Ok(Runlevel { utmp: Some(1) })
+        );
+        assert_eq!(
+            parse_runlevel(argv(&["runlevel", "a", "b"]).as_slice()),
+            Err(UsageError::ExtraOperand(2))
+        );
     }
 }

@@ -159,8 +159,13 @@ fn read_u32(buf: &[u8; REQUEST_LEN], f: field::Field) -> u32 {
 }
 
 fn write_u32(buf: &mut [u8; REQUEST_LEN], f: field::Field, v: u32) {
-    if let Some(b) = buf.get_mut(f) {
-        b.copy_from_slice(&v.to_ne_bytes());
+    copy_prefix(buf.get_mut(f).unwrap_or_default(), &v.to_ne_bytes());
+}
+
+/// Copies as much of `src` as fits to the start of `dst`; a zip, so no length check can panic.
+fn copy_prefix(dst: &mut [u8], src: &[u8]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
     }
 }
 
@@ -229,7 +234,7 @@ pub fn encode_env(strings: &[&[u8]], data: &mut [u8; DATA_LEN]) -> Result<(), To
             data.fill(0);
             return Err(TooLarge);
         }
-        data.get_mut(used..used + s.len()).ok_or(TooLarge)?.copy_from_slice(s);
+        copy_prefix(data.get_mut(used..).unwrap_or_default(), s);
         used = end;
     }
     Ok(())

@@ -4,9 +4,10 @@
 //! from the arguments, and returns the chosen mode's exit status. No logic lives here.
 //!
 //! Architecture: pure modules (no syscalls, `#![forbid(unsafe_code)]`, unit-tested under std):
-//! `args`, `limits`, `time`, `sweep`. Edge modules do IO: `sys` (the only door to the kernel)
-//! and `rt` (no_std start-up) hold all `unsafe`; `log` writes lines; `spawn` runs between fork
-//! and exec; `single` is the `--` mode's event loop.
+//! `args`, `limits`, `time`, `sweep`, `initctl` (FIFO request codec), `utmp` (glibc records),
+//! `client_args`. Edge modules do IO: `sys` (the only door to the kernel) and `rt` (no_std
+//! start-up) hold all `unsafe`; `log` writes lines; `spawn` runs between fork and exec;
+//! `single` is the `--` mode's event loop; `client` is telinit, shutdown, halt and runlevel.
 #![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), no_main)]
 
@@ -67,8 +68,9 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     // Client personalities first: by argv[0] (a symlink named telinit, halt...), or as
     // `vinit NAME ARGS...`. `init` is telinit only when this process is not PID 1.
     let pid1 = sys::getpid() == 1;
+    let name = args::basename(argv.arg(0).unwrap_or_default());
     // Both forms go through `Shifted` so the client code is compiled once.
-    if let Some(p) = client_args::personality(args::basename(argv.arg(0).unwrap_or_default()), pid1) {
+    if let Some(p) = client_args::personality(name, pid1) {
         return client::run(p, &client_args::Shifted::new(&argv, 0), envp);
     }
     if let Some(p) = argv.arg(1).and_then(|name| client_args::personality(name, pid1)) {

@@ -534,10 +534,9 @@ pub fn open_fifo_writer(path: &CStr) -> Result<OwnedFd> {
 /// poll(2) on one fd for output, with a timeout in milliseconds; `Ok(true)` if it is
 /// writable. EINTR counts as "not yet".
 pub fn wait_writable(fd: BorrowedFd<'_>, timeout_ms: u64) -> Result<bool> {
-    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use rustix::event::{PollFd, PollFlags, poll};
     let mut fds = [PollFd::new(&fd, PollFlags::OUT)];
-    let ts = Timespec { tv_sec: (timeout_ms / 1000) as i64, tv_nsec: ((timeout_ms % 1000) * 1_000_000) as i64 };
-    match poll(&mut fds, Some(&ts)) {
+    match poll(&mut fds, Some(&timespec_ms(timeout_ms))) {
         Ok(n) => Ok(n > 0),
         Err(Errno::INTR) => Ok(false),
         Err(e) => Err(e),
@@ -546,9 +545,12 @@ pub fn wait_writable(fd: BorrowedFd<'_>, timeout_ms: u64) -> Result<bool> {
 
 /// Sleeps about `ms` milliseconds (poll(2) on no fds); a signal may cut it short.
 pub fn sleep_ms(ms: u64) {
-    use rustix::event::{Timespec, poll};
-    let ts = Timespec { tv_sec: (ms / 1000) as i64, tv_nsec: ((ms % 1000) * 1_000_000) as i64 };
-    let _ = poll(&mut [], Some(&ts));
+    let _ = rustix::event::poll(&mut [], Some(&timespec_ms(ms)));
+}
+
+fn timespec_ms(ms: u64) -> rustix::event::Timespec {
+    let tv_sec = (ms / 1000) as i64;
+    rustix::event::Timespec { tv_sec, tv_nsec: ((ms % 1000) * 1_000_000) as i64 }
 }
 
 /// open(2) read-only.
@@ -604,7 +606,8 @@ pub fn sync() {
 
 /// kill(pid, 0) (kill(2)): is there a process `pid` we may signal?
 pub fn process_exists(pid: Pid) -> bool {
-    rustix::process::Pid::from_raw(pid).is_some_and(|p| rustix::process::test_kill_process(p).is_ok())
+    let pid = rustix::process::Pid::from_raw(pid);
+    pid.is_some_and(|p| rustix::process::test_kill_process(p).is_ok())
 }
 
 /// What reboot(2) is asked to do.

@@ -162,7 +162,8 @@ pub fn find_runlevel(utmp: &[u8]) -> Option<(u8, u8)> {
 /// record of the same type), or `None` to append. Process records match on `ut_id` instead:
 /// use `replace_slot_by_id` (spec §6.6).
 pub fn replace_slot(utmp: &[u8], rec_type: u16) -> Option<usize> {
-    let time_like = [RecordType::RunLvl, RecordType::BootTime, RecordType::NewTime, RecordType::OldTime];
+    let time_like =
+        [RecordType::RunLvl, RecordType::BootTime, RecordType::NewTime, RecordType::OldTime];
     if !time_like.iter().any(|t| *t as u16 == rec_type) {
         return None;
     }
@@ -294,7 +295,7 @@ mod tests {
     }
 
     /// Writes a utmp file for checking by hand with glibc's `runlevel FILE` and `who -r FILE`
-    /// (expected `3 5` and `run-level 5 ... last=3`): `VINIT_SAMPLE_UTMP=/tmp/u cargo test
+    /// (expected `3 5` and `run-level 5 ... last=3`; for FILE.boot `N 3` and `last=S`): `VINIT_SAMPLE_UTMP=/tmp/u cargo test
     /// --bin vinit -- --ignored sample_utmp`.
     #[test]
     #[ignore = "writes a file for a manual check with glibc tools"]
@@ -303,6 +304,8 @@ mod tests {
         let mut file = Vec::new();
         file.extend_from_slice(&boot_time_record(1_700_000_000, 0, b""));
         file.extend_from_slice(&run_level_record(b'5', b'3', 1_700_000_060, 250_000, b""));
-        std::fs::write(path, file).unwrap();
+        std::fs::write(&path, file).unwrap();
+        std::fs::write(path + ".boot", run_level_record(b'3', b'N', 1_700_000_000, 0, b""))
+            .unwrap();
     }
 }
