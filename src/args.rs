@@ -10,16 +10,11 @@ use crate::limits::DEFAULT_GRACE_SECS;
 
 /// Anything that can hand out arguments by index: the process's argv, or a slice in tests.
 pub trait ArgList {
-    /// Number of arguments, argv[0] included.
-    fn count(&self) -> usize;
     /// Argument `i` as bytes.
     fn arg(&self, i: usize) -> Option<&[u8]>;
 }
 
 impl ArgList for [&[u8]] {
-    fn count(&self) -> usize {
-        self.len()
-    }
     fn arg(&self, i: usize) -> Option<&[u8]> {
         self.get(i).copied()
     }

@@ -106,7 +106,7 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
     let arg = |i: usize| Bytes(args.arg(i).unwrap_or_default());
     match e {
         UsageError::UnknownOption(_, c) => {
-            say!("{}: invalid option -- '{}'", Bytes(prog), Bytes(&[c]))
+            say!("{}: invalid option -- '{}'", Bytes(prog), Bytes(&[c]));
         }
         UsageError::MissingValue(_, c) => {
             say!("{}: option requires an argument -- '{}'", Bytes(prog), Bytes(&[c]));
@@ -143,7 +143,7 @@ fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> Result<(), ()> {
         match sys::open_fifo_writer(path) {
             Ok(fd) => break fd,
             Err(Errno::NXIO | Errno::INTR) if sys::now() < deadline => {
-                sys::sleep_ms(INITCTL_RETRY_MS)
+                sys::sleep_ms(INITCTL_RETRY_MS);
             }
             Err(Errno::NXIO | Errno::INTR) => {
                 timeout();

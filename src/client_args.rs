@@ -30,9 +30,6 @@ impl<'a, A: ArgList + ?Sized> Shifted<'a, A> {
 }
 
 impl<A: ArgList + ?Sized> ArgList for Shifted<'_, A> {
-    fn count(&self) -> usize {
-        self.args.count().saturating_sub(self.first)
-    }
     fn arg(&self, i: usize) -> Option<&[u8]> {
         self.args.arg(i.checked_add(self.first)?)
     }
@@ -481,10 +478,10 @@ mod tests {
     fn shifted_view_renumbers() {
         let v = argv(&["vinit", "telinit", "-t", "5", "q"]);
         let s = Shifted::new(v.as_slice(), 1);
-        assert_eq!(s.count(), 4);
+        assert!(s.arg(3).is_some() && s.arg(4).is_none());
         assert_eq!(s.arg(0), Some(&b"telinit"[..]));
         assert_eq!(parse_telinit(&s), Ok(Telinit::Level { level: b'q', sleeptime: 5 }));
-        assert_eq!(Shifted::new(v.as_slice(), 9).count(), 0);
+        assert!(Shifted::new(v.as_slice(), 9).arg(0).is_none());
         assert_eq!(Shifted::new(v.as_slice(), 9).arg(usize::MAX), None);
     }
 

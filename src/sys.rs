@@ -98,8 +98,6 @@ pub fn signalfd(mask: SigMask) -> Result<OwnedFd> {
 pub struct SigInfo {
     /// Signal number.
     pub signo: u8,
-    /// Sender's pid as seen in vinit's namespace (0 for the kernel or another namespace).
-    pub pid: u32,
 }
 
 /// Reads the next pending signal, `Ok(None)` when none is queued (read(2) on a signalfd).
@@ -110,8 +108,7 @@ pub fn read_signal(fd: BorrowedFd<'_>) -> Result<Option<SigInfo>> {
         match rustix::io::read(fd, &mut buf) {
             Ok(128) => {
                 let signo = u32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]);
-                let pid = u32::from_ne_bytes([buf[12], buf[13], buf[14], buf[15]]);
-                return Ok(Some(SigInfo { signo: signo as u8, pid }));
+                return Ok(Some(SigInfo { signo: signo as u8 }));
             }
             Ok(_) => return Err(Errno::IO),
             Err(Errno::AGAIN) => return Ok(None),
@@ -165,8 +162,10 @@ pub fn reset_signal_dispositions() {
 }
 
 fn errno() -> i32 {
-    // SAFETY: musl's __errno_location always returns a valid pointer to this thread's errno.
-    unsafe { *libc::__errno_location() }
+    // SAFETY: __errno_location has no preconditions.
+    let location = unsafe { libc::__errno_location() };
+    // SAFETY: musl returns a valid, aligned pointer to this thread's errno.
+    unsafe { *location }
 }
 
 /// Who we are after `fork()`.
@@ -379,10 +378,6 @@ impl Argv {
         Self { argc: usize::try_from(argc).unwrap_or(0), argv }
     }
 
-    /// Number of arguments, argv[0] included.
-    pub const fn len(&self) -> usize {
-        self.argc
-    }
 
     /// Argument `i`, if it exists.
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
@@ -390,7 +385,7 @@ impl Argv {
             return None;
         }
         // SAFETY: i < argc, and from_main's contract says argv[i] is a valid string pointer.
-        let ptr = unsafe { *self.argv.add(i) };
+        let ptr = unsafe { *self.argv.wrapping_add(i) };
         if ptr.is_null() {
             return None;
         }
@@ -405,7 +400,7 @@ impl Argv {
             return None;
         }
         // SAFETY: elements i..=argc exist (argv[argc] is the terminating null) and live forever.
-        Some(unsafe { core::slice::from_raw_parts(self.argv.add(i), self.argc - i + 1) })
+        Some(unsafe { core::slice::from_raw_parts(self.argv.wrapping_add(i), self.argc - i + 1) })
     }
 }
 
@@ -426,7 +421,7 @@ impl Envp {
         let mut len = 0;
         if !envp.is_null() {
             // SAFETY: the array is null-terminated, so every index up to the null is readable.
-            while !unsafe { *envp.add(len) }.is_null() {
+            while !unsafe { *envp.wrapping_add(len) }.is_null() {
                 len += 1;
             }
         }
@@ -444,7 +439,7 @@ impl Envp {
             return None;
         }
         // SAFETY: i < len, and every element before the terminator is a valid string pointer.
-        let ptr = unsafe { *self.envp.add(i) };
+        let ptr = unsafe { *self.envp.wrapping_add(i) };
         // SAFETY: the string is NUL-terminated and lives for the whole process.
         Some(unsafe { CStr::from_ptr(ptr) })
     }
