@@ -17,23 +17,29 @@ pub fn reset_utmp() {
 
 /// Entering `new` from `prev` (`N` at boot).
 pub fn write_runlevel(new: u8, prev: u8) {
-    let (sec, usec) = sys::wall_clock();
+    let (sec, usec) = stamp();
     let host = sys::kernel_release();
     let rec = utmp::run_level_record(new, prev, sec, usec, b"");
     put(&rec, utmp::RecordType::RunLvl as u16);
-    let wrec = utmp::run_level_record(new, prev, sec, usec, host.as_bytes());
+    let wrec = utmp::run_level_record(new, prev, sec, usec, &host);
     let _ = sys::append_existing(WTMP, &wrec);
     let _ = sys::write_file(c"/var/run/runlevel", &[new], 0o644);
 }
 
 /// The end of the sysinit phase.
 pub fn write_boot() {
-    let (sec, usec) = sys::wall_clock();
+    let (sec, usec) = stamp();
     let host = sys::kernel_release();
     let rec = utmp::boot_time_record(sec, usec, b"");
     put(&rec, utmp::RecordType::BootTime as u16);
-    let wrec = utmp::boot_time_record(sec, usec, host.as_bytes());
+    let wrec = utmp::boot_time_record(sec, usec, &host);
     let _ = sys::append_existing(WTMP, &wrec);
+}
+
+/// utmp's 32-bit timestamp (glibc's on-disk layout, spec §6.6).
+fn stamp() -> (i32, i32) {
+    let (sec, usec) = sys::wall_clock();
+    (sec as i32, usec as i32)
 }
 
 /// pututline: replace the record of the same type, else append.

@@ -288,7 +288,7 @@ impl Init {
             boot_target: None,
             boot_done: false,
             booted: false,
-            sleeptime: Duration::from_secs(DEFAULT_SLEEPTIME_SECS),
+            sleeptime: Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64),
             frozen: false,
             no_more_said: false,
             children: false,
