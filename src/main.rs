@@ -14,7 +14,10 @@
 mod args;
 mod client;
 mod client_args;
+mod cmdline;
 mod initctl;
+mod inittab;
+mod levels;
 mod limits;
 mod log;
 mod rt;
