@@ -6,6 +6,7 @@
 use core::ffi::CStr;
 
 use crate::initctl::{REQUEST_LEN, Request, RequestError};
+use crate::log;
 use crate::log::{Bytes, ErrName, Level};
 use crate::sys::{self, AsFd, BorrowedFd, Errno, OwnedFd};
 use crate::time::{Duration, Instant};

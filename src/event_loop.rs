@@ -15,9 +15,10 @@ use crate::limits::{
     DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, ENV_BUF, INIT_ENV_LEN, INIT_ENV_SLOTS, INITTAB_FILE_MAX,
     MAX_ENV,
 };
+use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
 use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
-use crate::sys::{self, AsFd, Envp, Errno, Exit, SigMask};
+use crate::sys::{self, AsFd, Envp, Errno, SigMask};
 use crate::time::{self, Duration, Instant};
 use crate::control::Control;
 use crate::initctl::{Command, EnvChange, Request};

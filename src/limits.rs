@@ -81,3 +81,25 @@ pub const FORCEFSCK_PATH: &core::ffi::CStr = c"/forcefsck";
 pub const SHUTDOWN_ALLOW_PATH: &core::ffi::CStr = c"/etc/shutdown.allow";
 /// Longest kernel release kept for wtmp's ut_host (uname's field size).
 pub const KERNEL_RELEASE_MAX: usize = 65;
+
+// inittab (spec §1)
+
+/// inittab line buffer of sysvinit 3.14: a line holds at most `LINE_MAX - 2` = 254 characters
+/// plus its newline (spec §1.2).
+pub const LINE_MAX: usize = 256;
+/// Longest id field: the size of utmp's `ut_id` (spec §1.3).
+pub const ID_MAX: usize = 4;
+/// Longest runlevels field (spec §1.3).
+pub const RUNLEVELS_MAX: usize = 11;
+/// Longest action field (spec §1.3).
+pub const ACTION_MAX: usize = 32;
+/// Longest process field, sysvinit 3.14's limit (3.06 had 127) (spec §1.3, §1.9).
+pub const PROCESS_MAX: usize = 256;
+/// Entries kept from /etc/inittab plus /etc/inittab.d; more are reported and skipped.
+pub const MAX_ENTRIES: usize = 64;
+/// Words of a directly executed process field: program + 13 arguments (spec §1.6 step 4).
+pub const MAX_WORDS: usize = 14;
+/// The shell that runs process fields with special characters (spec §1.6 step 3).
+pub const SHELL: &[u8] = b"/bin/sh";
+/// argv buffer of one entry: the shell form `/bin/sh\0-c\0exec <process>\0` is the longest.
+pub const CMDLINE_MAX: usize = SHELL.len() + 1 + b"-c\0exec ".len() + PROCESS_MAX + 1;

@@ -17,27 +17,7 @@ use crate::time::Instant;
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;
 
-/// A process id as the kernel hands it out (always > 0 for a real process).
-pub type Pid = i32;
-
-/// How a child ended, converted from the raw wait status at the edge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    /// `exit(code)` or return from main.
-    Code(u8),
-    /// Killed by this signal.
-    Signal(u8),
-}
-
-impl Exit {
-    /// The shell's convention: the code, or 128 + the signal.
-    pub const fn status(self) -> u8 {
-        match self {
-            Self::Code(c) => c,
-            Self::Signal(s) => 128u8.wrapping_add(s),
-        }
-    }
-}
+pub use crate::status::{Exit, Pid};
 
 /// Signals that stay unblocked so a real fault in vinit is not swallowed by the signalfd
 /// (catatonit's `kernel_signals`): SIGILL 4, SIGTRAP 5, SIGABRT 6, SIGBUS 7, SIGFPE 8, SIGSEGV 11,
@@ -450,6 +430,11 @@ impl Envp {
             let kv = kv.to_bytes();
             kv.strip_prefix(name).and_then(|rest| rest.strip_prefix(b"="))
         })
+    }
+
+    /// An empty environment.
+    pub const fn empty() -> Self {
+        Self { envp: core::ptr::null(), len: 0 }
     }
 
     /// The whole NULL-terminated array, for execve(2).
