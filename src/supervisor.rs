@@ -878,8 +878,9 @@ impl Init {
         let kill_reserve = Duration::from_millis(self.config.stop_budget.millis() / 8);
         let latest_kill = Instant::from_millis(deadline.millis().saturating_sub(kill_reserve.millis()));
         let grace = self.sweep_grace().min(latest_kill.since(now));
+        let kill_wait = deadline.since(now.after(grace));
         let count = self.procs.iter().filter(|p| p.running()).count() + self.dying.len();
-        match self.sweep.start(now, grace, !self.children) {
+        match self.sweep.start_within(now, grace, kill_wait, !self.children) {
             Step::SignalAll(sig) => {
                 self.log(Notice::SweepTerm(count as u16));
                 Some(Action::SignalAll(sig))
@@ -1326,8 +1327,8 @@ r1:23:respawn:/bin/svc1
     fn test_single_user_returns_to_initdefault_when_its_processes_end() {
         let mut w = boot("id:3:initdefault:\nsu:S:wait:/sbin/sulogin\nr:3:respawn:/bin/r\n");
         w.take();
+        let pr = w.pid("r");
         w.request(b'S');
-        let pr = w.init.pid_of(b"r").unwrap();
         w.exit_pid(pr, 0);
         assert!(w.take().contains(&"spawn su".to_string()));
         w.exits("su", 0);
@@ -1366,9 +1367,9 @@ r1:23:respawn:/bin/svc1
     #[test]
     fn test_stop_ends_early_when_nothing_is_left() {
         let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\n");
+        let pr = w.pid("r");
         w.init.handle_stop(w.t(), StopCause::Term);
         w.drive();
-        let pr = w.pid("r");
         w.advance(10);
         w.exit_pid(pr, 0);
         w.init.handle_children(false);
@@ -1403,10 +1404,11 @@ r1:23:respawn:/bin/svc1
         w.drive();
         assert_eq!(w.spawns(), ["spawn ca"]);
         // The entry asks for a reboot over initctl: it becomes a halt.
+        let pca = w.pid("ca");
         w.request(b'6');
         let seen = w.take();
         assert!(seen.contains(&"runlevel 30".to_string()), "{seen:?}");
-        w.exits("ca", 0);
+        w.exit_pid(pca, 0);
         assert_eq!(w.spawns(), ["spawn l0"]);
     }
 
