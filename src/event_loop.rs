@@ -132,6 +132,7 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
 
 /// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (spec §1.1); bad lines are
 /// logged and skipped. `None` only when the main file cannot be read at all.
+#[inline(never)]
 fn load_inittab(path: &CStr) -> Option<Inittab> {
     let mut buf = [0u8; INITTAB_FILE_MAX];
     let n = match sys::read_file(path, &mut buf) {
@@ -168,6 +169,7 @@ fn load_inittab(path: &CStr) -> Option<Inittab> {
     Some(tab)
 }
 
+#[inline(never)]
 fn report_error(file: &[u8], e: &InittabError) {
     let mut line = LogLine::new(LogLevel::Error);
     let _ = e.render(file, &mut line);
@@ -210,6 +212,7 @@ impl Driver {
     }
 
     /// Carries out every action the supervisor has; `Some(code)` when vinit must exit.
+    #[inline(never)]
     fn act(&mut self, now: Instant) -> Option<u8> {
         while let Some(action) = self.init.poll_action(now) {
             match action {
@@ -242,6 +245,7 @@ impl Driver {
         None
     }
 
+    #[inline(never)]
     fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>, now: Instant) {
         loop {
             let info = match sys::read_signal(sfd) {
@@ -272,6 +276,7 @@ impl Driver {
         }
     }
 
+    #[inline(never)]
     fn read_requests(&mut self, now: Instant) {
         let Self { control, init, init_env, inittab, .. } = self;
         control.read_requests(now, |req: &Request<'_>| {
@@ -299,6 +304,7 @@ impl Driver {
 
     /// SIGPWR: with /var/run/powerstatus, sysvinit's power semantics; without, LXC's halt
     /// signal: the power entries run, then the stop (spec §4).
+    #[inline(never)]
     fn on_power(&mut self, now: Instant) {
         let mut status = [0u8; 1];
         let read = sys::read_file(c"/var/run/powerstatus", &mut status);
@@ -316,6 +322,7 @@ impl Driver {
         }
     }
 
+    #[inline(never)]
     fn reap(&mut self, now: Instant) {
         loop {
             match sys::reap_any() {
@@ -355,6 +362,7 @@ impl Driver {
 
     /// Forks and execs an entry; the child gets a clean state (spawn.rs) and the environment
     /// of spec §3.1 on top of the container's own.
+    #[inline(never)]
     fn spawn(&mut self, slot: usize) -> Option<sys::Pid> {
         let entry = self.init.entries().get(slot)?.clone();
         let process = match cmdline::parse_process(&entry.process) {
@@ -396,6 +404,7 @@ impl Driver {
         crate::records::write_boot();
     }
 
+    #[inline(never)]
     fn say(&self, notice: &Notice) {
         let mut line = LogLine::new(LogLevel::Info);
         let w = &mut line;

@@ -315,9 +315,19 @@ pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> Result<()> {
 
 /// CLOCK_MONOTONIC in milliseconds (clock_gettime(2)).
 pub fn now() -> Instant {
-    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    let ts = clock(libc::CLOCK_MONOTONIC);
     let ms = (ts.tv_sec as u64).saturating_mul(1000).saturating_add((ts.tv_nsec as u64) / 1_000_000);
     Instant::from_millis(ms)
+}
+
+/// clock_gettime(2) through musl, whose vDSO lookup is linked in anyway (rustix's own copy
+/// would add 2 KB).
+fn clock(id: libc::clockid_t) -> libc::timespec {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: ts is a valid, writable timespec; the clock ids used are always supported, and
+    // on failure ts stays zero.
+    unsafe { libc::clock_gettime(id, &mut ts) };
+    ts
 }
 
 /// poll(2) on one fd for input, with an optional timeout in milliseconds; `Ok(true)` if it is
@@ -623,7 +633,7 @@ pub fn reboot(cmd: RebootCmd) -> Result<()> {
 
 /// CLOCK_REALTIME as (seconds, microseconds) (clock_gettime(2)), as utmp stamps records.
 pub fn wall_clock() -> (i64, u32) {
-    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Realtime);
+    let ts = clock(libc::CLOCK_REALTIME);
     (ts.tv_sec, (ts.tv_nsec / 1000) as u32)
 }
 
