@@ -185,7 +185,7 @@ mod tests {
             field.extend_from_slice(b"b");
             let p = parse_process(&field).unwrap();
             assert!(p.command.uses_shell(), "char {}", c as char);
-            let expected = format!("exec {}", std::str::from_utf8(&field).unwrap());
+            let expected = format!("exec {}", core::str::from_utf8(&field).unwrap());
             assert_eq!(words(&p.command), ["/bin/sh", "-c", expected.as_str()]);
         }
     }

@@ -155,7 +155,7 @@ impl Control {
             RequestError::BadLength(n) => log!(Level::Warning, "got bogus initrequest: {} bytes", n),
             RequestError::BadMagic(m) => log!(Level::Warning, "got bogus initrequest: bad magic {}", m),
             RequestError::UnknownCommand(c) => {
-                log!(Level::Warning, "got unimplemented initrequest: command {}", c)
+                log!(Level::Warning, "got unimplemented initrequest: command {}", c);
             }
         }
     }

@@ -109,11 +109,10 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
             return 1;
         }
     };
-    if sys::getpid() != 1 {
-        if let Err(e) = sys::set_child_subreaper() {
+    if sys::getpid() != 1
+        && let Err(e) = sys::set_child_subreaper() {
             log!(LogLevel::Warning, "unable to become a child subreaper: {}", ErrName(e));
         }
-    }
     // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
     sys::umask_add(0o022);
     let mut driver = Driver {
@@ -221,11 +220,10 @@ impl Driver {
                     self.init.handle_spawned(now, slot, pid);
                 }
                 Action::Signal { pid, sig } => {
-                    if let Err(e) = sys::kill(pid, sig) {
-                        if e != Errno::SRCH {
+                    if let Err(e) = sys::kill(pid, sig)
+                        && e != Errno::SRCH {
                             log!(LogLevel::Warning, "unable to send signal {} to {}: {}", sig, pid, ErrName(e));
                         }
-                    }
                 }
                 Action::SignalAll(sig) => self.signal_all(sig),
                 Action::Runlevel { new, prev } => self.record_runlevel(new, prev),
@@ -235,7 +233,7 @@ impl Driver {
                 Action::Exit(code) => return Some(code),
                 Action::Reboot => {
                     log!(LogLevel::Info, "rebooting in place: reading {} again", Bytes(self.inittab.to_bytes()));
-                    let tab = load_inittab(self.inittab).unwrap_or_else(Inittab::new);
+                    let tab = load_inittab(self.inittab).unwrap_or_default();
                     let config = self.init.config();
                     self.init = Init::new(tab, config);
                     self.init.handle_boot(now);
@@ -285,7 +283,7 @@ impl Driver {
                 Command::RunLevel => {
                     // sysvinit re-reads the inittab on every request (spec §2.2 step 5).
                     let fresh = load_inittab(inittab);
-                    init.handle_level_request(now, req.runlevel as u8, sleeptime, fresh);
+                    init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
                 Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),
                 Command::PowerFailNow => init.handle_trigger(now, Trigger::PowerFailNow),
@@ -345,11 +343,10 @@ impl Driver {
 
     fn signal_all(&self, sig: u8) {
         if sys::getpid() == 1 {
-            if let Err(e) = sys::kill(-1, sig) {
-                if e != Errno::SRCH {
+            if let Err(e) = sys::kill(-1, sig)
+                && e != Errno::SRCH {
                     log!(LogLevel::Warning, "unable to signal all processes: {}", ErrName(e));
                 }
-            }
             return;
         }
         let me = sys::getpid();

@@ -439,11 +439,10 @@ impl Inittab {
         };
         let action = entry.action;
         self.entries.push(entry).map_err(|_| ErrorKind::TableFull)?;
-        if let Some(tail) = self.entries.get_mut(at..) {
-            if !tail.is_empty() {
+        if let Some(tail) = self.entries.get_mut(at..)
+            && !tail.is_empty() {
                 tail.rotate_right(1);
             }
-        }
         if action == Action::InitDefault && self.initdefault.is_none() {
             // sysvinit takes the highest byte of the stored field, whatever it is, then
             // upper-cases it (spec §1.8): `2s` gives S, `2a` is invalid. An empty field was
@@ -504,7 +503,7 @@ mod tests {
     }
 
     fn ids(tab: &Inittab) -> std::vec::Vec<&str> {
-        tab.entries().iter().map(|e| std::str::from_utf8(&e.id).unwrap()).collect()
+        tab.entries().iter().map(|e| core::str::from_utf8(&e.id).unwrap()).collect()
     }
 
     /// The single message for `line` placed at line 3 of a file.
@@ -885,7 +884,7 @@ mod tests {
                                 line.remove(at);
                             }
                             1 => line.insert(at, ALPHABET[rng.below(ALPHABET.len())]),
-                            _ => line.extend(std::iter::repeat_n(b'x', rng.below(300))),
+                            _ => line.extend(core::iter::repeat_n(b'x', rng.below(300))),
                         }
                     }
                     input.extend_from_slice(&line);

@@ -322,16 +322,13 @@ impl Init {
     }
 
     /// The current level ('#', '*', digits, 'S').
+    #[cfg(test)]
     pub const fn current(&self) -> Level {
         self.current
     }
 
-    /// Whether the container stop sequence is under way.
-    pub const fn stopping(&self) -> bool {
-        !matches!(self.stop, Stop::None)
-    }
-
     /// The pid of a running entry, by id.
+    #[cfg(test)]
     pub fn pid_of(&self, id: &[u8]) -> Option<Pid> {
         let slot = self.tab.position(id)?;
         self.procs.get(slot)?.pid
@@ -759,11 +756,10 @@ impl Init {
                 }
             };
             if must_die {
-                if let Some(pid) = old.pid {
-                    if self.dying.push(Dying { pid, id: e.id.clone() }).is_ok() {
+                if let Some(pid) = old.pid
+                    && self.dying.push(Dying { pid, id: e.id.clone() }).is_ok() {
                         dying_added = true;
                     }
-                }
                 continue;
             }
             if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
@@ -973,7 +969,7 @@ impl Init {
             Stop::None => {}
             Stop::Pending { started } => {
                 self.stop = Stop::Level { started, reboot: false };
-                let _ = self.enter_stop_level(now, false);
+                self.enter_stop_level(now, false);
                 if let Some(a) = self.start_sweep(now, started, false) {
                     self.push(a);
                 }
@@ -1063,7 +1059,7 @@ mod tests {
                     Action::Signal { pid, sig } => self.seen.push(format!("kill {pid} {sig}")),
                     Action::SignalAll(sig) => self.seen.push(format!("killall {sig}")),
                     Action::Runlevel { new, prev } => {
-                        self.seen.push(format!("runlevel {}{}", prev as char, new as char))
+                        self.seen.push(format!("runlevel {}{}", prev as char, new as char));
                     }
                     Action::BootTime => self.seen.push("boottime".into()),
                     Action::Log(n) => self.seen.push(format!("log {n:?}")),
@@ -1082,7 +1078,7 @@ mod tests {
         }
 
         fn take(&mut self) -> StdVec<String> {
-            std::mem::take(&mut self.seen)
+            core::mem::take(&mut self.seen)
         }
 
         fn spawns(&mut self) -> StdVec<String> {
@@ -1109,7 +1105,7 @@ mod tests {
         }
 
         /// Advances the clock to the next deadline, as the driver's poll would.
-        fn to_deadline(&mut self) {
+        fn advance_to_deadline(&mut self) {
             let d = self.init.poll_timeout().expect("a deadline");
             self.now = self.now.max(d.millis());
             self.drive();
@@ -1195,7 +1191,7 @@ r1:23:respawn:/bin/svc1
         assert_eq!(deadline.millis(), w.now + 300_000);
         w.advance(299_000);
         assert!(w.spawns().is_empty());
-        w.to_deadline();
+        w.advance_to_deadline();
         let seen = w.take();
         assert!(seen.contains(&"spawn g".to_string()), "{seen:?}");
     }
@@ -1228,10 +1224,10 @@ r1:23:respawn:/bin/svc1
         assert!(!seen.contains(&"spawn c".to_string()));
         w.advance(2_999);
         assert!(w.take().is_empty());
-        w.to_deadline();
+        w.advance_to_deadline();
         let seen = w.take();
         assert!(seen.contains(&format!("kill {} 9", -pa)), "{seen:?}");
-        w.to_deadline();
+        w.advance_to_deadline();
         let seen = w.take();
         assert!(seen.iter().any(|s| s.contains("Hang")), "{seen:?}");
         assert!(seen.contains(&"spawn c".to_string()), "{seen:?}");
@@ -1355,7 +1351,7 @@ r1:23:respawn:/bin/svc1
         let seen = w.take();
         assert!(seen.contains(&"killall 15".to_string()), "{seen:?}");
         // An orphan ignores TERM: KILL after the grace period, then exit 0.
-        w.to_deadline();
+        w.advance_to_deadline();
         assert!(w.take().contains(&"killall 9".to_string()));
         w.init.handle_children(false);
         w.advance(1);
@@ -1385,13 +1381,13 @@ r1:23:respawn:/bin/svc1
         w.drive();
         assert!(w.take().contains(&"spawn l0".to_string()));
         let start = w.now;
-        w.to_deadline();
+        w.advance_to_deadline();
         let seen = w.take();
         assert!(seen.iter().any(|s| s.contains("StopDeadline")), "{seen:?}");
         assert!(seen.contains(&"killall 15".to_string()));
-        w.to_deadline();
+        w.advance_to_deadline();
         assert!(w.take().contains(&"killall 9".to_string()));
-        w.to_deadline();
+        w.advance_to_deadline();
         assert_eq!(w.exit_code, Some(0));
         assert!(w.now - start <= 8_000, "inside the budget: {}", w.now - start);
     }
@@ -1507,14 +1503,14 @@ r1:23:respawn:/bin/svc1
 
     #[test]
     fn test_fixtures_boot_in_sysvinit_order() {
-        let debian = std::str::from_utf8(include_bytes!("../../shared/fixtures/inittab/debian-12")).unwrap();
+        let debian = core::str::from_utf8(include_bytes!("../../shared/fixtures/inittab/debian-12")).unwrap();
         let mut w = boot(debian);
         assert_eq!(w.spawns(), ["spawn si"]);
         w.exits("si", 0);
         assert_eq!(w.spawns(), ["spawn l2"]);
         w.exits("l2", 0);
         assert_eq!(w.spawns(), ["spawn 1", "spawn 2", "spawn 3", "spawn 4", "spawn 5", "spawn 6"]);
-        let gentoo = std::str::from_utf8(include_bytes!("../../shared/fixtures/inittab/gentoo-amd64")).unwrap();
+        let gentoo = core::str::from_utf8(include_bytes!("../../shared/fixtures/inittab/gentoo-amd64")).unwrap();
         let mut w = boot(gentoo);
         assert_eq!(w.spawns(), ["spawn si"]);
         w.exits("si", 0);
