@@ -383,8 +383,9 @@ impl Driver {
             return None;
         };
         let path = env.path();
+        let quiet = self.init.is_quick_restart(slot);
         match sys::fork() {
-            Ok(sys::Forked::Child) => exec_entry(&entry, prog, &argv, &env, path),
+            Ok(sys::Forked::Child) => exec_entry(&entry, prog, &argv, &env, path, quiet),
             Ok(sys::Forked::Parent(pid)) => Some(pid),
             Err(e) => {
                 log!(LogLevel::Error, "unable to fork for id \"{}\": {}", Bytes(&entry.id), ErrName(e));
@@ -507,7 +508,14 @@ fn apply_env(store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>, change: &En
 
 /// The child side of an entry's start: never returns. On failure it logs sysvinit's
 /// `cannot execute "prog"` and exits 1, which feeds the respawn throttle (spec §1.6 step 7).
-fn exec_entry(entry: &Entry, prog: &CStr, argv: &[*const c_char], env: &EnvBlock, path: &[u8]) -> ! {
+fn exec_entry(
+    entry: &Entry,
+    prog: &CStr,
+    argv: &[*const c_char],
+    env: &EnvBlock,
+    path: &[u8],
+    quiet: bool,
+) -> ! {
     sys::reset_signal_dispositions();
     let _ = sys::setsid();
     let _ = sys::set_signal_mask(SigMask(0));
@@ -527,6 +535,9 @@ fn exec_entry(entry: &Entry, prog: &CStr, argv: &[*const c_char], env: &EnvBlock
                 err = sys::execve(sh, &sargv, envp);
             }
         }
+    }
+    if quiet {
+        sys::exit(1);
     }
     let mut line = LogLine::new(LogLevel::Error);
     let _ = ufmt::uwrite!(

@@ -298,6 +298,12 @@ impl Init {
         }
     }
 
+    /// Whether this start of `slot` is a quick restart inside its respawn window: its exec
+    /// failure was already reported once, so a getty with no tty logs one line, not ten.
+    pub fn is_quick_restart(&self, slot: usize) -> bool {
+        self.procs.get(slot).is_some_and(|p| p.throttle.count > 0)
+    }
+
     /// The settings it was made with.
     pub const fn config(&self) -> Config {
         self.config
