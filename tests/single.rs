@@ -19,7 +19,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 
-use common::{Launch, TempDir, EVENT_TIMEOUT};
+use common::{EVENT_TIMEOUT, Launch, TempDir};
 
 /// Bound for a run that should end promptly.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -36,11 +36,18 @@ const FORWARDED: [(i32, &str); 7] = [
 ];
 
 fn sh(script: &str) -> Vec<String> {
-    ["--", "/bin/sh", "-c", script].iter().map(|s| s.to_string()).collect()
+    ["--", "/bin/sh", "-c", script]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
 }
 
 fn with_options(options: &[&str], script: &str) -> Vec<String> {
-    options.iter().map(|s| s.to_string()).chain(sh(script)).collect()
+    options
+        .iter()
+        .map(|s| s.to_string())
+        .chain(sh(script))
+        .collect()
 }
 
 // ------------------------------------------------------------------------------------------
@@ -49,10 +56,16 @@ fn with_options(options: &[&str], script: &str) -> Vec<String> {
 #[test]
 fn test_exit_code_passes_through() {
     let codes = [0, 1, 2, 3, 126, 127, 255];
-    let mut runs: Vec<_> =
-        codes.iter().map(|c| (c, Launch::vinit(&sh(&format!("exit {c}"))).pid1())).collect();
+    let mut runs: Vec<_> = codes
+        .iter()
+        .map(|c| (c, Launch::vinit(&sh(&format!("exit {c}"))).pid1()))
+        .collect();
     for (code, run) in &mut runs {
-        assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(**code), "child exit {code}");
+        assert_eq!(
+            run.wait_exit(EXIT_TIMEOUT).code(),
+            Some(**code),
+            "child exit {code}"
+        );
     }
 }
 
@@ -64,21 +77,40 @@ fn test_death_by_signal_is_128_plus_n() {
         .map(|(name, n)| (n, Launch::vinit(&sh(&format!("kill -{name} $$"))).pid1()))
         .collect();
     for (n, run) in &mut runs {
-        assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(128 + **n), "child killed by {n}");
+        assert_eq!(
+            run.wait_exit(EXIT_TIMEOUT).code(),
+            Some(128 + **n),
+            "child killed by {n}"
+        );
     }
 }
 
 #[test]
 fn test_remap_exit_with_option_and_env() {
     let cases: [(Launch, i32); 5] = [
-        (Launch::vinit(&with_options(&["-e", "143"], "kill -TERM $$")), 0),
-        (Launch::vinit(&with_options(&["-e", "3", "-e", "4"], "exit 4")), 0),
+        (
+            Launch::vinit(&with_options(&["-e", "143"], "kill -TERM $$")),
+            0,
+        ),
+        (
+            Launch::vinit(&with_options(&["-e", "3", "-e", "4"], "exit 4")),
+            0,
+        ),
         // Control: a code that is not in the set passes through.
         (Launch::vinit(&with_options(&["-e", "3"], "exit 5")), 5),
-        (Launch::vinit(&sh("exit 3")).env("VINIT_REMAP_EXIT", "143,3"), 0),
-        (Launch::vinit(&sh("exit 4")).env("VINIT_REMAP_EXIT", "143,3"), 4),
+        (
+            Launch::vinit(&sh("exit 3")).env("VINIT_REMAP_EXIT", "143,3"),
+            0,
+        ),
+        (
+            Launch::vinit(&sh("exit 4")).env("VINIT_REMAP_EXIT", "143,3"),
+            4,
+        ),
     ];
-    let mut runs: Vec<_> = cases.into_iter().map(|(launch, want)| (launch.pid1(), want)).collect();
+    let mut runs: Vec<_> = cases
+        .into_iter()
+        .map(|(launch, want)| (launch.pid1(), want))
+        .collect();
     for (run, want) in &mut runs {
         assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(*want));
     }
@@ -113,9 +145,17 @@ fn test_signals_reach_the_child_and_only_the_child() {
     let mut run = Launch::vinit(&sh(script)).pid1();
     run.expect_line("main ready", EVENT_TIMEOUT);
     send_each_and_expect(&mut run, |name| vec![format!("main got {name}")]);
-    let last = run.history().iter().find(|l| l.contains("main got WINCH")).unwrap().clone();
+    let last = run
+        .history()
+        .iter()
+        .find(|l| l.contains("main got WINCH"))
+        .unwrap()
+        .clone();
     let state = last.rsplit("grandchild state").next().unwrap().trim();
-    assert!(!matches!(state, "" | "Z" | "X"), "the grandchild was signalled too: {last:?}");
+    assert!(
+        !matches!(state, "" | "Z" | "X"),
+        "the grandchild was signalled too: {last:?}"
+    );
     assert!(!run.history().iter().any(|l| l.contains("grandchild gone")));
 }
 
@@ -124,7 +164,9 @@ fn signals_reach_the_group(launch: Launch) {
     let mut run = launch.pid1();
     run.expect_line("main ready", EVENT_TIMEOUT);
     run.expect_line("grandchild ready", EVENT_TIMEOUT);
-    send_each_and_expect(&mut run, |name| vec![format!("main got {name}"), format!("grandchild got {name}")]);
+    send_each_and_expect(&mut run, |name| {
+        vec![format!("main got {name}"), format!("grandchild got {name}")]
+    });
 }
 
 /// `env --default-signal`: a background job of a non-interactive shell starts with INT and
@@ -189,8 +231,13 @@ fn test_1000_orphans_are_all_reaped() {
 /// orphan, reparented to PID 1, as a zombie.
 #[test]
 fn test_orphans_probe_sees_zombies_when_nobody_reaps() {
-    let setup = format!("/bin/sh -c '{}' orphans 20 &", ORPHANS_SCRIPT.replace('\'', r"'\''"));
-    let mut run = Launch::program("/bin/sleep", &["1000"]).setup(&setup).pid1();
+    let setup = format!(
+        "/bin/sh -c '{}' orphans 20 &",
+        ORPHANS_SCRIPT.replace('\'', r"'\''")
+    );
+    let mut run = Launch::program("/bin/sleep", &["1000"])
+        .setup(&setup)
+        .pid1();
     run.expect_line("spawned", Duration::from_secs(120));
     let line = run.expect_line("orphans left", Duration::from_secs(60));
     assert_eq!(line, "orphans left 1000 zombies 1000");
@@ -229,10 +276,19 @@ fn test_subreaper_when_not_pid1() {
     assert_ne!(vinit, 1, "vinit must not be PID 1 here");
     run.expect_line("main ready", EVENT_TIMEOUT);
     for (orphan, parent) in orphan_parents(&mut run) {
-        assert_eq!(parent, vinit, "orphan {orphan} was reparented to {parent}, not to vinit");
-        run.expect_line(&format!("vinit: info: reaped {orphan}: exit code 0"), EVENT_TIMEOUT);
+        assert_eq!(
+            parent, vinit,
+            "orphan {orphan} was reparented to {parent}, not to vinit"
+        );
+        run.expect_line(
+            &format!("vinit: info: reaped {orphan}: exit code 0"),
+            EVENT_TIMEOUT,
+        );
     }
-    let zombies: Vec<_> = common::processes_with_parent(run.pid()).into_iter().filter(|p| p.1 == 'Z').collect();
+    let zombies: Vec<_> = common::processes_with_parent(run.pid())
+        .into_iter()
+        .filter(|p| p.1 == 'Z')
+        .collect();
     assert!(zombies.is_empty(), "zombies left under vinit: {zombies:?}");
     run.signal(libc::SIGUSR1);
     assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(0));
@@ -272,25 +328,45 @@ fn inherited(launch: Launch) -> (Vec<String>, Vec<String>) {
     run.expect_line("done", EVENT_TIMEOUT);
     let (_, lines) = run.finish(EXIT_TIMEOUT);
     let pick = |who: &str| -> Vec<String> {
-        lines.iter().filter_map(|l| l.strip_prefix(who)).map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+        lines
+            .iter()
+            .filter_map(|l| l.strip_prefix(who))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
     };
     (pick("pid1 "), pick("child "))
 }
 
 /// True if a `SigIgn:` line of `lines` has both SIGINT (bit 1) and SIGUSR1 (bit 9) set.
 fn ignores_int_and_usr1(lines: &[String]) -> bool {
-    lines.iter().filter_map(|l| l.strip_prefix("SigIgn: ")).any(|hex| {
-        let mask = u64::from_str_radix(hex, 16).unwrap();
-        mask & 0x202 == 0x202
-    })
+    lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("SigIgn: "))
+        .any(|hex| {
+            let mask = u64::from_str_radix(hex, 16).unwrap();
+            mask & 0x202 == 0x202
+        })
 }
 
 #[test]
 fn test_child_has_clean_signals_and_only_fds_0_1_2() {
     let (pid1, child) = inherited(Launch::vinit(&sh(INHERIT_SCRIPT)));
-    assert_eq!(child, ["SigBlk: 0000000000000000", "SigIgn: 0000000000000000", "fd 0", "fd 1", "fd 2"]);
+    assert_eq!(
+        child,
+        [
+            "SigBlk: 0000000000000000",
+            "SigIgn: 0000000000000000",
+            "fd 0",
+            "fd 1",
+            "fd 2"
+        ]
+    );
     // Controls: the probe does see a mask, ignored signals and extra fds, in vinit itself.
-    assert!(pid1.iter().any(|l| l.starts_with("SigBlk:") && l != "SigBlk: 0000000000000000"), "{pid1:?}");
+    assert!(
+        pid1.iter()
+            .any(|l| l.starts_with("SigBlk:") && l != "SigBlk: 0000000000000000"),
+        "{pid1:?}"
+    );
     assert!(ignores_int_and_usr1(&pid1), "{pid1:?}");
     assert!(pid1.contains(&"fd 7".to_string()), "{pid1:?}");
 }
@@ -326,7 +402,9 @@ const SLOW_FLUSHER: &str = r#"
 fn leave_a_daemon(options: &[&str], daemon: &str, out: &std::path::Path) -> common::Pid1 {
     let mut args: Vec<String> = options.iter().map(|s| s.to_string()).collect();
     args.extend(["--", "/bin/sh", "-c", LEAVES_A_DAEMON, "main", daemon].map(String::from));
-    let mut run = Launch::vinit(&args).env("OUT", out.to_str().unwrap()).pid1();
+    let mut run = Launch::vinit(&args)
+        .env("OUT", out.to_str().unwrap())
+        .pid1();
     run.expect_line("main ready", EVENT_TIMEOUT);
     run.expect_line("daemon ready", EVENT_TIMEOUT);
     run
@@ -339,13 +417,27 @@ fn test_surviving_daemon_flushes_before_vinit_exits() {
     let mut run = leave_a_daemon(&["-t", "10"], SLOW_FLUSHER, &out);
     let stop = Instant::now();
     run.signal(libc::SIGUSR1);
-    run.expect_line("vinit: info: main child exited with status 3; sending TERM to", EVENT_TIMEOUT);
+    run.expect_line(
+        "vinit: info: main child exited with status 3; sending TERM to",
+        EVENT_TIMEOUT,
+    );
     assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(3));
     let took = stop.elapsed();
-    assert_eq!(fs::read_to_string(&out).ok().as_deref(), Some("flushed\n"), "daemon did not flush");
+    assert_eq!(
+        fs::read_to_string(&out).ok().as_deref(),
+        Some("flushed\n"),
+        "daemon did not flush"
+    );
     // The sweep ends when the last process is gone, not when the 10 s grace runs out.
-    assert!(took >= Duration::from_millis(950) && took < Duration::from_secs(8), "took {took:?}");
-    assert!(!run.history().iter().any(|l| l.contains("sending KILL")), "{}", run.dump());
+    assert!(
+        took >= Duration::from_millis(950) && took < Duration::from_secs(8),
+        "took {took:?}"
+    );
+    assert!(
+        !run.history().iter().any(|l| l.contains("sending KILL")),
+        "{}",
+        run.dump()
+    );
 }
 
 /// Negative control: with no grace (-t 0) the daemon is killed at once and the file is never
@@ -357,7 +449,10 @@ fn test_flush_probe_sees_a_daemon_killed_mid_flush() {
     let mut run = leave_a_daemon(&["-t", "0"], SLOW_FLUSHER, &out);
     run.signal(libc::SIGUSR1);
     assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(3));
-    assert!(!out.exists(), "the daemon flushed although it was SIGKILLed at once");
+    assert!(
+        !out.exists(),
+        "the daemon flushed although it was SIGKILLed at once"
+    );
 }
 
 #[test]
@@ -367,11 +462,20 @@ fn test_daemon_ignoring_term_is_killed_after_grace() {
     let mut run = leave_a_daemon(&["-t", "1"], stubborn, &dir.join("unused"));
     let stop = Instant::now();
     run.signal(libc::SIGUSR1);
-    run.expect_line("vinit: info: main child exited with status 3; sending TERM to", EVENT_TIMEOUT);
-    run.expect_line("vinit: warning: grace period over: sending KILL to", EVENT_TIMEOUT);
+    run.expect_line(
+        "vinit: info: main child exited with status 3; sending TERM to",
+        EVENT_TIMEOUT,
+    );
+    run.expect_line(
+        "vinit: warning: grace period over: sending KILL to",
+        EVENT_TIMEOUT,
+    );
     assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(3));
     let took = stop.elapsed();
-    assert!(took >= Duration::from_millis(950) && took < Duration::from_secs(8), "took {took:?}");
+    assert!(
+        took >= Duration::from_millis(950) && took < Duration::from_secs(8),
+        "took {took:?}"
+    );
 }
 
 #[test]
@@ -397,16 +501,31 @@ fn run_to_end(launch: Launch) -> (Option<i32>, Vec<String>) {
 }
 
 fn assert_has(lines: &[String], line: &str) {
-    assert!(lines.iter().any(|l| l == line), "no line {line:?} in {lines:#?}");
+    assert!(
+        lines.iter().any(|l| l == line),
+        "no line {line:?} in {lines:#?}"
+    );
 }
 
 #[test]
 fn test_usage_errors_exit_2_with_usage() {
     let cases: [(Launch, &str); 5] = [
-        (Launch::vinit(&["-x", "--", "true"]), "vinit: fatal: unknown option: -x"),
-        (Launch::vinit(&["--"]), "vinit: fatal: missing command after --"),
-        (Launch::vinit(&["-t", "soon", "--", "true"]), "vinit: fatal: not a valid number: soon"),
-        (Launch::vinit(&["-e"]), "vinit: fatal: option -e needs a value"),
+        (
+            Launch::vinit(&["-x", "--", "true"]),
+            "vinit: fatal: unknown option: -x",
+        ),
+        (
+            Launch::vinit(&["--"]),
+            "vinit: fatal: missing command after --",
+        ),
+        (
+            Launch::vinit(&["-t", "soon", "--", "true"]),
+            "vinit: fatal: not a valid number: soon",
+        ),
+        (
+            Launch::vinit(&["-e"]),
+            "vinit: fatal: option -e needs a value",
+        ),
         (
             Launch::vinit(&["--", "true"]).env("VINIT_GRACE", "soon"),
             "vinit: fatal: bad value in environment variable VINIT_GRACE",
@@ -417,7 +536,10 @@ fn test_usage_errors_exit_2_with_usage() {
         assert_eq!(code, Some(2), "{message}: {lines:#?}");
         assert_has(&lines, message);
         if !message.contains("environment") {
-            assert!(lines.iter().any(|l| l.starts_with("usage: vinit ")), "{lines:#?}");
+            assert!(
+                lines.iter().any(|l| l.starts_with("usage: vinit ")),
+                "{lines:#?}"
+            );
         }
     }
 }
@@ -427,7 +549,10 @@ fn test_command_not_found_is_127() {
     for cmd in ["vinit-no-such-command", "/nonexistent/vinit-cmd"] {
         let (code, lines) = run_to_end(Launch::vinit(&["--", cmd]));
         assert_eq!(code, Some(127));
-        assert_has(&lines, &format!("vinit: error: cannot execute \"{cmd}\": ENOENT"));
+        assert_has(
+            &lines,
+            &format!("vinit: error: cannot execute \"{cmd}\": ENOENT"),
+        );
     }
 }
 
@@ -448,7 +573,10 @@ fn test_command_not_executable_is_126() {
     for (cmd, errno) in cases {
         let (code, lines) = run_to_end(Launch::vinit(&["--", &cmd]));
         assert_eq!(code, Some(126), "{cmd}");
-        assert_has(&lines, &format!("vinit: error: cannot execute \"{cmd}\": {errno}"));
+        assert_has(
+            &lines,
+            &format!("vinit: error: cannot execute \"{cmd}\": {errno}"),
+        );
     }
 }
 
@@ -472,5 +600,9 @@ fn test_idle_vinit_does_not_wake_up() {
     std::thread::sleep(Duration::from_secs(2));
     let (vinit_after, child_after) = (count(vinit), count(child));
     assert_eq!(vinit_after - vinit_before, 0, "vinit woke up while idle");
-    assert!(child_after - child_before >= 5, "control: the child woke {} times", child_after - child_before);
+    assert!(
+        child_after - child_before >= 5,
+        "control: the child woke {} times",
+        child_after - child_before
+    );
 }

@@ -53,7 +53,8 @@ impl TempDir {
     pub fn new(tag: &str) -> Self {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("vinit-test-{}-{tag}-{n}", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("vinit-test-{}-{tag}-{n}", std::process::id()));
         let _ = fs::remove_dir_all(&path);
         fs::create_dir_all(&path).unwrap();
         Self(path)
@@ -161,15 +162,28 @@ impl Launch {
             script.push('\n');
         }
         script.push_str("set +e\nprog=$1\nshift\n");
-        script.push_str(if as_pid1 { "exec \"$prog\" \"$@\"\n" } else { "\"$prog\" \"$@\"\nexit $?\n" });
+        script.push_str(if as_pid1 {
+            "exec \"$prog\" \"$@\"\n"
+        } else {
+            "\"$prog\" \"$@\"\nexit $?\n"
+        });
 
         let mut cmd = Command::new("unshare");
-        cmd.args(["--pid", "--fork", "--mount-proc", "--kill-child", "/bin/sh", "-c", &script, "vinit-harness"])
-            .arg(&program)
-            .args(&self.args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.args([
+            "--pid",
+            "--fork",
+            "--mount-proc",
+            "--kill-child",
+            "/bin/sh",
+            "-c",
+            &script,
+            "vinit-harness",
+        ])
+        .arg(&program)
+        .args(&self.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
         for (name, _) in std::env::vars() {
             if name.starts_with("VINIT_") {
                 cmd.env_remove(name);
@@ -188,7 +202,12 @@ impl Launch {
             pid: None,
             exit: None,
             started,
-            output: Output { rx, pending: VecDeque::new(), history: Vec::new(), closed: false },
+            output: Output {
+                rx,
+                pending: VecDeque::new(),
+                history: Vec::new(),
+                closed: false,
+            },
             _files: files,
         };
         run.pid = run.find_program(&program, if as_pid1 { 1 } else { 2 });
@@ -200,7 +219,10 @@ fn spawn_reader(stream: impl Read + Send + 'static, tx: Sender<String>) {
     thread::spawn(move || {
         for line in BufReader::new(stream).split(b'\n') {
             let Ok(line) = line else { return };
-            if tx.send(String::from_utf8_lossy(&line).into_owned()).is_err() {
+            if tx
+                .send(String::from_utf8_lossy(&line).into_owned())
+                .is_err()
+            {
                 return;
             }
         }
@@ -290,20 +312,36 @@ impl Running {
 
     /// The program's pid on the host (where `kill` from outside applies).
     pub fn pid(&self) -> i32 {
-        self.pid.unwrap_or_else(|| panic!("the program exited before it was found; output:\n{}", self.output.dump()))
+        self.pid.unwrap_or_else(|| {
+            panic!(
+                "the program exited before it was found; output:\n{}",
+                self.output.dump()
+            )
+        })
     }
 
     /// The program's pid inside its namespace (last field of `NSpid` in /proc/PID/status).
     pub fn ns_pid(&self) -> i32 {
         let status = fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
-        status_field(&status, "NSpid").split_whitespace().last().unwrap().parse().unwrap()
+        status_field(&status, "NSpid")
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .parse()
+            .unwrap()
     }
 
     /// Sends `sig` to the program from outside its namespace, as `docker stop`/`docker kill` do.
     pub fn signal(&self, sig: i32) {
         // SAFETY: kill has no memory-safety preconditions.
         let rc = unsafe { libc::kill(self.pid(), sig) };
-        assert_eq!(rc, 0, "kill({}, {sig}): {}", self.pid(), std::io::Error::last_os_error());
+        assert_eq!(
+            rc,
+            0,
+            "kill({}, {sig}): {}",
+            self.pid(),
+            std::io::Error::last_os_error()
+        );
     }
 
     /// Waits for a line containing `needle` on stdout or stderr and returns it. Lines that
@@ -320,7 +358,11 @@ impl Running {
                 Ok(line) => self.output.pending.push_back(line),
                 Err(e) => panic!(
                     "no line containing {needle:?} within {timeout:?} ({}); output so far:\n{}",
-                    if e == RecvTimeoutError::Timeout { "timed out" } else { "output closed" },
+                    if e == RecvTimeoutError::Timeout {
+                        "timed out"
+                    } else {
+                        "output closed"
+                    },
                     self.output.dump()
                 ),
             }
@@ -356,7 +398,10 @@ impl Running {
                 Ok(line) => self.output.pending.push_back(line),
                 Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => {
-                    panic!("output still open {timeout:?} after exit:\n{}", self.output.dump())
+                    panic!(
+                        "output still open {timeout:?} after exit:\n{}",
+                        self.output.dump()
+                    )
                 }
             }
         }
@@ -402,7 +447,10 @@ impl Drop for Running {
             }
             thread::sleep(POLL_STEP);
         }
-        eprintln!("warning: unshare {} not reaped {KILL_TIMEOUT:?} after SIGKILL", self.unshare.id());
+        eprintln!(
+            "warning: unshare {} not reaped {KILL_TIMEOUT:?} after SIGKILL",
+            self.unshare.id()
+        );
     }
 }
 
@@ -440,11 +488,16 @@ impl DerefMut for NotPid1 {
 
 /// Children of every thread of `pid` (/proc/PID/task/TID/children); empty if it is gone.
 pub fn children(pid: i32) -> Vec<i32> {
-    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else { return Vec::new() };
+    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for task in tasks.flatten() {
         if let Ok(list) = fs::read_to_string(task.path().join("children")) {
-            out.extend(list.split_whitespace().filter_map(|p| p.parse::<i32>().ok()));
+            out.extend(
+                list.split_whitespace()
+                    .filter_map(|p| p.parse::<i32>().ok()),
+            );
         }
     }
     out
@@ -485,7 +538,13 @@ pub fn state_and_ppid(pid: i32) -> Option<(char, i32)> {
 pub fn processes_with_parent(parent: i32) -> Vec<(i32, char)> {
     let mut out = Vec::new();
     for entry in fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else { continue };
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
         if let Some((state, ppid)) = state_and_ppid(pid)
             && ppid == parent
         {
@@ -499,7 +558,10 @@ pub fn processes_with_parent(parent: i32) -> Vec<(i32, char)> {
 pub fn wait_until(what: &str, timeout: Duration, mut condition: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
     while !condition() {
-        assert!(Instant::now() < deadline, "{what}: not true within {timeout:?}");
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not true within {timeout:?}"
+        );
         thread::sleep(POLL_STEP);
     }
 }
