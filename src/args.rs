@@ -254,6 +254,7 @@ mod tests {
 
     #[test]
     fn env_defaults_and_errors() {
+        // fn items, not closures: the bound needs a return borrowed for any argument lifetime.
         fn env(name: &[u8]) -> Option<&[u8]> {
             match name {
                 b"VINIT_GRACE" => Some(b"3"),
