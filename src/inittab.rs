@@ -1060,6 +1060,7 @@ mod tests {
         let _ = crate::cmdline::parse_process(input);
     }
 
+    /// 10,000 random byte strings and 10,000 inputs of mutated fixture lines (seeded).
     #[test]
     fn fuzz_random_and_mutated_input() {
         const ALPHABET: &[u8] = b"::::\n\n\r\t  ##@+$aSs0129~-/xyzRESPAWNrespawnoncewait\0\xff";
@@ -1068,7 +1069,7 @@ mod tests {
             .chain(GENTOO.split(|&b| b == b'\n'))
             .collect();
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-        for round in 0..10_000 {
+        for round in 0..20_000 {
             let mut input = std::vec::Vec::new();
             if round % 2 == 0 {
                 let len = rng.below(700);
