@@ -208,70 +208,42 @@ impl InittabError {
     /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
     pub fn render<W: uWrite + ?Sized>(&self, file: &[u8], w: &mut W) -> Result<(), W::Error> {
         let (file, line) = (Text(file), self.line);
-        let simple = match &self.kind {
-            ErrorKind::LineTooLong => {
-                return uwrite!(
-                    w,
-                    "Error detected in {} at line {}. Possibly too long.",
-                    file,
-                    line
-                );
-            }
-            ErrorKind::UnknownAction(action) => {
-                return uwrite!(
-                    w,
-                    "{}[{}]: {}: unknown action field",
-                    file,
-                    line,
-                    Text(action)
-                );
-            }
-            ErrorKind::DuplicateId(id) => {
-                return uwrite!(w, "{}[{}]: duplicate ID field \"{}\"", file, line, Text(id));
-            }
-            ErrorKind::TableFull => {
-                return uwrite!(
-                    w,
-                    "{}[{}]: too many entries (max {}), line ignored",
-                    file,
-                    line,
-                    MAX_ENTRIES
-                );
-            }
-            ErrorKind::IdTooLong => {
-                return uwrite!(
-                    w,
-                    "{}[{}]: id field too long (max {} characters)",
-                    file,
-                    line,
-                    ID_MAX
-                );
-            }
+        if self.kind == ErrorKind::LineTooLong {
+            return uwrite!(
+                w,
+                "Error detected in {} at line {}. Possibly too long.",
+                file,
+                line
+            );
+        }
+        uwrite!(w, "{}[{}]: ", file, line)?;
+        match &self.kind {
+            ErrorKind::MissingId => w.write_str("missing id field"),
+            ErrorKind::MissingRunlevels => w.write_str("missing runlevel field"),
+            ErrorKind::MissingProcess => w.write_str("missing process field"),
+            ErrorKind::MissingAction => w.write_str("missing action field"),
+            ErrorKind::IdTooLong => uwrite!(w, "id field too long (max {} characters)", ID_MAX),
             ErrorKind::RunlevelsTooLong => {
-                return uwrite!(
+                uwrite!(
                     w,
-                    "{}[{}]: rlevel field too long (max {} characters)",
-                    file,
-                    line,
+                    "rlevel field too long (max {} characters)",
                     RUNLEVELS_MAX
-                );
+                )
             }
             ErrorKind::ProcessTooLong => {
-                return uwrite!(
-                    w,
-                    "{}[{}]: process field too long (max {} characters)",
-                    file,
-                    line,
-                    PROCESS_MAX
-                );
+                uwrite!(w, "process field too long (max {} characters)", PROCESS_MAX)
             }
-            ErrorKind::MissingId => "missing id field",
-            ErrorKind::MissingRunlevels => "missing runlevel field",
-            ErrorKind::MissingProcess => "missing process field",
-            ErrorKind::MissingAction => "missing action field",
-            ErrorKind::ActionTooLong => "action field too long",
-        };
-        uwrite!(w, "{}[{}]: {}", file, line, simple)
+            ErrorKind::ActionTooLong => w.write_str("action field too long"),
+            ErrorKind::UnknownAction(action) => {
+                uwrite!(w, "{}: unknown action field", Text(action))
+            }
+            ErrorKind::DuplicateId(id) => uwrite!(w, "duplicate ID field \"{}\"", Text(id)),
+            ErrorKind::TableFull => {
+                uwrite!(w, "too many entries (max {}), line ignored", MAX_ENTRIES)
+            }
+            // Written above: its wording has no `file[line]:` prefix.
+            ErrorKind::LineTooLong => Ok(()),
+        }
     }
 }
 
