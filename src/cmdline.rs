@@ -44,7 +44,11 @@ pub struct Process {
 
 impl CommandLine {
     const fn new(shell: bool) -> Self {
-        Self { buf: Vec::new(), starts: Vec::new(), shell }
+        Self {
+            buf: Vec::new(),
+            starts: Vec::new(),
+            shell,
+        }
     }
 
     /// The shell form `/bin/sh -c "exec <body>"`. `exec` as in sysvinit 3.00-3.10 (Debian 12):
@@ -63,7 +67,9 @@ impl CommandLine {
         let start = u16::try_from(self.buf.len()).map_err(|_| CommandTooLong)?;
         self.starts.push(start).map_err(|_| CommandTooLong)?;
         for part in parts {
-            self.buf.extend_from_slice(part).map_err(|_| CommandTooLong)?;
+            self.buf
+                .extend_from_slice(part)
+                .map_err(|_| CommandTooLong)?;
         }
         self.buf.push(0).map_err(|_| CommandTooLong)
     }
@@ -134,12 +140,18 @@ fn split_words(body: &[u8]) -> Result<CommandLine, CommandTooLong> {
     let mut cmd = CommandLine::new(false);
     let mut rest = body;
     while cmd.word_count() < MAX_WORDS {
-        let start = rest.iter().position(|&b| !is_blank(b)).unwrap_or(rest.len());
+        let start = rest
+            .iter()
+            .position(|&b| !is_blank(b))
+            .unwrap_or(rest.len());
         rest = rest.get(start..).unwrap_or_default();
         if rest.first().is_none_or(|&b| b == b'#') {
             break;
         }
-        let end = rest.iter().position(|&b| is_blank(b) || b == b'#').unwrap_or(rest.len());
+        let end = rest
+            .iter()
+            .position(|&b| is_blank(b) || b == b'#')
+            .unwrap_or(rest.len());
         let (word, after) = rest.split_at_checked(end).unwrap_or((rest, &[]));
         cmd.push_word(&[word])?;
         if after.first() == Some(&b'#') {
@@ -162,7 +174,9 @@ mod tests {
     use crate::limits::PROCESS_MAX;
 
     fn words(cmd: &CommandLine) -> std::vec::Vec<std::string::String> {
-        cmd.words().map(|w| w.to_str().unwrap().to_owned()).collect()
+        cmd.words()
+            .map(|w| w.to_str().unwrap().to_owned())
+            .collect()
     }
 
     #[test]
@@ -170,7 +184,10 @@ mod tests {
         let p = parse_process(b"/sbin/getty --noclear\t 38400 tty1 ").unwrap();
         assert!(!p.no_utmp);
         assert!(!p.command.uses_shell());
-        assert_eq!(words(&p.command), ["/sbin/getty", "--noclear", "38400", "tty1"]);
+        assert_eq!(
+            words(&p.command),
+            ["/sbin/getty", "--noclear", "38400", "tty1"]
+        );
         assert_eq!(p.command.word_count(), 4);
         assert_eq!(p.command.word(0).unwrap().to_bytes(), b"/sbin/getty");
         assert_eq!(p.command.word(4), None);
@@ -192,8 +209,20 @@ mod tests {
 
     #[test]
     fn other_punctuation_runs_directly() {
-        for field in ["/bin/x a#b", "/bin/x 50%", "/bin/x a,b", "/a.b/c-d", "/bin/x +@:"] {
-            assert!(!parse_process(field.as_bytes()).unwrap().command.uses_shell(), "{field}");
+        for field in [
+            "/bin/x a#b",
+            "/bin/x 50%",
+            "/bin/x a,b",
+            "/a.b/c-d",
+            "/bin/x +@:",
+        ] {
+            assert!(
+                !parse_process(field.as_bytes())
+                    .unwrap()
+                    .command
+                    .uses_shell(),
+                "{field}"
+            );
         }
     }
 
@@ -217,7 +246,10 @@ mod tests {
         assert_eq!(words(&p.command), ["/sbin/agetty", "tty1"]);
         let p = parse_process(b"+/bin/a > /dev/null").unwrap();
         assert!(p.no_utmp);
-        assert_eq!(words(&p.command), ["/bin/sh", "-c", "exec /bin/a > /dev/null"]);
+        assert_eq!(
+            words(&p.command),
+            ["/bin/sh", "-c", "exec /bin/a > /dev/null"]
+        );
         assert!(!parse_process(b"/bin/a +x").unwrap().no_utmp);
     }
 
@@ -261,15 +293,27 @@ mod tests {
     #[test]
     fn longest_field_fits_and_nul_ends_it() {
         let long = vec![b'x'; PROCESS_MAX];
-        assert_eq!(words(&parse_process(&long).unwrap().command)[0].len(), PROCESS_MAX);
+        assert_eq!(
+            words(&parse_process(&long).unwrap().command)[0].len(),
+            PROCESS_MAX
+        );
         let mut special = long.clone();
         special[0] = b'$';
         assert!(parse_process(&special).unwrap().command.uses_shell());
         assert!(shell_command(&long).is_ok());
         let spaced: std::vec::Vec<u8> = b"a ".repeat(PROCESS_MAX / 2);
-        assert_eq!(parse_process(&spaced).unwrap().command.word_count(), MAX_WORDS);
-        assert_eq!(parse_process(&vec![b'x'; CMDLINE_MAX]).unwrap_err(), CommandTooLong);
-        assert_eq!(shell_command(&vec![b'x'; CMDLINE_MAX]).unwrap_err(), CommandTooLong);
+        assert_eq!(
+            parse_process(&spaced).unwrap().command.word_count(),
+            MAX_WORDS
+        );
+        assert_eq!(
+            parse_process(&vec![b'x'; CMDLINE_MAX]).unwrap_err(),
+            CommandTooLong
+        );
+        assert_eq!(
+            shell_command(&vec![b'x'; CMDLINE_MAX]).unwrap_err(),
+            CommandTooLong
+        );
         let p = parse_process(b"/bin/a b\0$c").unwrap();
         assert_eq!(words(&p.command), ["/bin/a", "b"]);
     }

@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 #![allow(dead_code)]
 
-use ufmt::{uDisplay, uWrite, Formatter};
+use ufmt::{Formatter, uDisplay, uWrite};
 
 /// One runlevel as init tracks it: b'0'..=b'9', b'S', and the boot pseudo-levels b'#' (sysinit)
 /// and b'*' (boot).
@@ -102,7 +102,11 @@ impl Levels {
     /// valid characters); only the sysinit/boot normalisation sets them.
     pub fn parse_field(field: &[u8]) -> Self {
         let bits = field.iter().fold(0, |acc, &b| {
-            let bit = if b == b'#' || b == b'*' { 0 } else { level_bit(b) };
+            let bit = if b == b'#' || b == b'*' {
+                0
+            } else {
+                level_bit(b)
+            };
             acc | bit | demand_bit(b)
         });
         Self(bits)
@@ -130,7 +134,10 @@ impl Levels {
         if self.has_single() {
             return Some(Level::SINGLE);
         }
-        (0..=9u8).rev().find(|&n| self.0 & (1 << n) != 0).and_then(Level::digit)
+        (0..=9u8)
+            .rev()
+            .find(|&n| self.0 & (1 << n) != 0)
+            .and_then(Level::digit)
     }
 
     /// Whether no level at all is present.
