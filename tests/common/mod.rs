@@ -10,6 +10,8 @@
 #![allow(dead_code)] // each test file uses its own subset of the harness
 #![allow(unsafe_code)] // libc::kill and geteuid, each with a SAFETY line
 
+pub mod ns;
+
 use std::collections::VecDeque;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
@@ -140,7 +142,12 @@ impl Launch {
         let program = fs::canonicalize(&self.program)
             .unwrap_or_else(|e| panic!("program {} not found: {e}", self.program.display()));
         let files = TempDir::new("etc");
-        let mut script = String::from("set -e\nmount -t tmpfs -o mode=0755 vinit-run /run\n");
+        // /var/log gets a tmpfs too: inittab mode appends runlevel records to an existing
+        // /var/log/wtmp (spec §6.6), which must not be the host's.
+        let mut script = String::from(
+            "set -e\nmount -t tmpfs -o mode=0755 vinit-run /run\n\
+             if [ -d /var/log ]; then mount -t tmpfs -o mode=0755 vinit-log /var/log; fi\n",
+        );
         if !self.etc_files.is_empty() {
             for (name, contents) in &self.etc_files {
                 let path = files.join(name);
