@@ -1,11 +1,14 @@
 //! The /run/initctl FIFO server (spec §5.1, §5.3): created 0600, held open read-write and
 //! non-blocking (so there is never an EOF and a writer never blocks while vinit lives),
-//! re-created when deleted or replaced, never followed through a symlink. Bad requests are
-//! logged at a bounded rate and dropped; vinit keeps serving.
+//! re-created when deleted or replaced, never followed through a symlink. An inotify watch on
+//! its directory wakes the loop when the path changes, so this happens even while vinit is
+//! idle (sysvinit polls every 5 s instead, spec §2.10). Bad requests are logged at a bounded
+//! rate and dropped; vinit keeps serving.
 
 use core::ffi::CStr;
 
 use crate::initctl::{REQUEST_LEN, Request, RequestError};
+use crate::limits::INITCTL_READ_REQUESTS;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level};
 use crate::sys::{self, AsFd, BorrowedFd, Errno, OwnedFd};
@@ -20,6 +23,8 @@ const BOGUS_WINDOW: Duration = Duration::from_secs(10);
 pub struct Control {
     path: &'static CStr,
     fifo: Option<(OwnedFd, sys::FileId)>,
+    /// inotify on the FIFO's directory: readable when an entry there changes.
+    watch: Option<OwnedFd>,
     /// Whether the "not a fifo" problem was already reported (reported once until it changes).
     complained: bool,
     bogus_window_start: Instant,
@@ -33,6 +38,7 @@ impl Control {
         Self {
             path,
             fifo: None,
+            watch: None,
             complained: false,
             bogus_window_start: Instant::from_millis(0),
             bogus_logged: 0,
@@ -45,14 +51,31 @@ impl Control {
         self.fifo.as_ref().map(|(fd, _)| fd.as_fd())
     }
 
+    /// The inotify fd to poll, if the directory is watched: readable means "call `check`".
+    pub fn watch_fd(&self) -> Option<BorrowedFd<'_>> {
+        self.watch.as_ref().map(AsFd::as_fd)
+    }
+
+    /// Empties the inotify queue; the next `check` looks at the path itself.
+    pub fn drain_watch(&self) {
+        if let Some(fd) = &self.watch {
+            sys::drain(fd.as_fd());
+        }
+    }
+
     /// Makes sure the FIFO exists and is the one held open; called on every loop pass, as
     /// sysvinit does (spec §5.1). Costs one lstat(2) when all is well.
     pub fn check(&mut self) {
+        if let Ok((id, true)) = sys::lstat_id(self.path)
+            && self.fifo.as_ref().is_some_and(|(_, held)| *held == id)
+        {
+            return;
+        }
+        // Something changed: watch the directory afresh first (it may be a new /run), so a
+        // change after the lstat below still wakes the loop.
+        self.watch = parent_dir(self.path).and_then(|dir| sys::watch_dir_entries(dir).ok());
         match sys::lstat_id(self.path) {
-            Ok((id, true)) => {
-                if self.fifo.as_ref().is_some_and(|(_, held)| *held == id) {
-                    return;
-                }
+            Ok((_, true)) => {
                 self.fifo = None;
                 self.open();
             }
@@ -85,6 +108,9 @@ impl Control {
         // `/run` may be missing in a bare image: create the directory first.
         if let Some(parent) = parent_dir(self.path) {
             let _ = sys::mkdir(parent, 0o755);
+            if self.watch.is_none() {
+                self.watch = sys::watch_dir_entries(parent).ok();
+            }
         }
         match sys::mkfifo(self.path, 0o600) {
             Ok(()) | Err(Errno::EXIST) => self.open(),
@@ -113,9 +139,10 @@ impl Control {
     }
 
     /// Reads everything queued and hands each well-formed request to `f`. A 384-byte write is
-    /// atomic (below PIPE_BUF), so a read holds whole requests unless a client wrote junk.
+    /// atomic (below PIPE_BUF), so the pipe holds whole requests unless a client wrote junk;
+    /// reading a whole number of them at a time keeps the next read aligned.
     pub fn read_requests(&mut self, now: Instant, mut f: impl FnMut(&Request<'_>)) {
-        let mut buf = [0u8; 4096];
+        let mut buf = [0u8; REQUEST_LEN * INITCTL_READ_REQUESTS];
         loop {
             let Some((fd, _)) = self.fifo.as_ref() else { return };
             let n = match rustix_read(fd.as_fd(), &mut buf) {

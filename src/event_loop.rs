@@ -194,13 +194,18 @@ impl Driver {
             }
             self.control.check();
             let timeout = time::poll_timeout(now, self.init.poll_timeout());
-            let fifo_ready = match sys::wait_two(sfd, self.control.fd(), timeout) {
-                Ok((_, fifo)) => fifo,
+            let fds = [Some(sfd), self.control.fd(), self.control.watch_fd()];
+            let [_, fifo_ready, fifo_path_changed] = match sys::wait_readable_fds(fds, timeout) {
+                Ok(ready) => ready,
                 Err(e) => {
                     log!(LogLevel::Error, "poll failed: {}", ErrName(e));
-                    false
+                    [false; 3]
                 }
             };
+            if fifo_path_changed {
+                // The next pass's `check` re-creates or re-opens the FIFO as needed.
+                self.control.drain_watch();
+            }
             let now = sys::now();
             self.drain_signals(sfd, now);
             self.reap(now);

@@ -204,7 +204,7 @@ impl uDisplay for Text<'_> {
 impl InittabError {
     /// Writes sysvinit's message for this error, e.g.
     /// `/etc/inittab[12]: respwan: unknown action field`, `/etc/inittab[3]: duplicate ID field "l0"`,
-    /// `/etc/inittab[88]: too many entries (max 64), line ignored`; `file` is the path of the file
+    /// `/etc/inittab[88]: too many entries (max 64): this line and every later entry ignored`; `file` is the path of the file
     /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
     pub fn render<W: uWrite + ?Sized>(&self, file: &[u8], w: &mut W) -> Result<(), W::Error> {
         let (file, line) = (Text(file), self.line);
@@ -239,7 +239,7 @@ impl InittabError {
             }
             ErrorKind::DuplicateId(id) => uwrite!(w, "duplicate ID field \"{}\"", Text(id)),
             ErrorKind::TableFull => {
-                uwrite!(w, "too many entries (max {}), line ignored", MAX_ENTRIES)
+                uwrite!(w, "too many entries (max {}): this line and every later entry ignored", MAX_ENTRIES)
             }
             // Written above: its wording has no `file[line]:` prefix.
             ErrorKind::LineTooLong => Ok(()),
@@ -384,6 +384,9 @@ pub struct Inittab {
     initdefault: Option<u8>,
     /// Physical lines of /etc/inittab: the synthesized `~~` line is numbered one past them.
     inittab_lines: u16,
+    /// The first line that did not fit was reported; later ones are dropped silently, so an
+    /// oversized file costs one log line, not one per line.
+    overflow_reported: bool,
 }
 
 impl Default for Inittab {
@@ -399,6 +402,7 @@ impl Inittab {
             entries: Vec::new(),
             initdefault: None,
             inittab_lines: 0,
+            overflow_reported: false,
         }
     }
 
@@ -419,8 +423,8 @@ impl Inittab {
 
     /// Parses a whole file (/etc/inittab) and appends its entries; bad lines go to `report` and
     /// are skipped, every good line is kept (power group at the front in file order, others
-    /// appended, spec §1.7). A full table is reported per line and parsing goes on, so later
-    /// lines still get their own messages.
+    /// appended, spec §1.7). A full table is reported once, at the first line that did not
+    /// fit; parsing goes on, so later bad lines still get their own messages.
     pub fn load(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError)) {
         for (number, line) in lines(bytes) {
             self.inittab_lines = number;
@@ -454,8 +458,13 @@ impl Inittab {
             Line::TooLong => Err(ErrorKind::LineTooLong),
             Line::Entry(text) => parse_line(text, number).and_then(|parsed| self.insert(parsed)),
         };
-        if let Err(kind) = result {
-            report(InittabError { line: number, kind });
+        match result {
+            Err(ErrorKind::TableFull) if self.overflow_reported => {}
+            Err(kind) => {
+                self.overflow_reported |= kind == ErrorKind::TableFull;
+                report(InittabError { line: number, kind });
+            }
+            Ok(()) => {}
         }
     }
 
@@ -699,7 +708,7 @@ mod tests {
     }
 
     #[test]
-    fn table_full_is_reported_per_line_and_parsing_goes_on() {
+    fn table_full_is_reported_once_and_parsing_goes_on() {
         let mut text = std::string::String::new();
         for i in 0..MAX_ENTRIES + 2 {
             text.push_str(&format!("{i}:2:once:/x\n"));
@@ -710,8 +719,7 @@ mod tests {
         assert_eq!(
             msgs,
             [
-                "/etc/inittab[65]: too many entries (max 64), line ignored",
-                "/etc/inittab[66]: too many entries (max 64), line ignored",
+                "/etc/inittab[65]: too many entries (max 64): this line and every later entry ignored",
                 "/etc/inittab[67]: missing action field",
             ]
         );

@@ -103,3 +103,9 @@ pub const MAX_WORDS: usize = 14;
 pub const SHELL: &[u8] = b"/bin/sh";
 /// argv buffer of one entry: the shell form `/bin/sh\0-c\0exec <process>\0` is the longest.
 pub const CMDLINE_MAX: usize = SHELL.len() + 1 + b"-c\0exec ".len() + PROCESS_MAX + 1;
+
+// initctl FIFO server
+
+/// Requests read from /run/initctl per read(2): the buffer is a whole number of 384-byte
+/// requests, so a queue of valid requests is never split across two reads.
+pub const INITCTL_READ_REQUESTS: usize = 10;

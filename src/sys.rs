@@ -739,43 +739,64 @@ pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
     rustix::io::read(fd, buf)
 }
 
-/// poll(2) on the signalfd and, when open, a second fd; returns which are readable. EINTR
-/// counts as "woke up, nothing ready".
-pub fn wait_two(
-    first: BorrowedFd<'_>,
-    second: Option<BorrowedFd<'_>>,
+/// poll(2) on every fd that is present; returns which are readable (absent ones never
+/// are). EINTR counts as "woke up, nothing ready".
+pub fn wait_readable_fds<const N: usize>(
+    fds: [Option<BorrowedFd<'_>>; N],
     timeout_ms: Option<u64>,
-) -> Result<(bool, bool)> {
-    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+) -> Result<[bool; N]> {
+    use rustix::event::{PollFd, PollFlags, poll};
     let ts;
     let timeout = match timeout_ms {
         Some(ms) => {
-            ts = Timespec { tv_sec: (ms / 1000) as i64, tv_nsec: ((ms % 1000) * 1_000_000) as i64 };
+            ts = timespec_ms(ms);
             Some(&ts)
         }
         None => None,
     };
-    let ready = |f: &PollFd<'_>| f.revents().intersects(PollFlags::IN | PollFlags::HUP | PollFlags::ERR);
-    let result = match second {
-        Some(s) => {
-            let mut fds = [PollFd::new(&first, PollFlags::IN), PollFd::new(&s, PollFlags::IN)];
-            poll(&mut fds, timeout).map(|_| {
-                let [a, b] = &fds;
-                (ready(a), ready(b))
-            })
+    let mut polled: heapless::Vec<PollFd<'_>, N> = heapless::Vec::new();
+    let mut slots: heapless::Vec<usize, N> = heapless::Vec::new();
+    for (i, fd) in fds.iter().enumerate() {
+        if let Some(fd) = fd {
+            let _ = polled.push(PollFd::new(fd, PollFlags::IN));
+            let _ = slots.push(i);
         }
-        None => {
-            let mut fds = [PollFd::new(&first, PollFlags::IN)];
-            poll(&mut fds, timeout).map(|_| {
-                let [a] = &fds;
-                (ready(a), false)
-            })
-        }
-    };
-    match result {
-        Err(Errno::INTR) => Ok((false, false)),
-        other => other,
     }
+    let mut ready = [false; N];
+    match poll(&mut polled, timeout) {
+        Ok(_) => {
+            for (p, &i) in polled.iter().zip(&slots) {
+                if let Some(r) = ready.get_mut(i) {
+                    *r = p.revents().intersects(PollFlags::IN | PollFlags::HUP | PollFlags::ERR);
+                }
+            }
+            Ok(ready)
+        }
+        Err(Errno::INTR) => Ok(ready),
+        Err(e) => Err(e),
+    }
+}
+
+/// inotify_init1(2) + inotify_add_watch(2): a non-blocking fd that becomes readable when an
+/// entry of directory `dir` is created, deleted or renamed (or `dir` itself goes away).
+pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
+    use rustix::fs::inotify::{CreateFlags, WatchFlags, add_watch, init};
+    let fd = init(CreateFlags::CLOEXEC | CreateFlags::NONBLOCK)?;
+    let what = WatchFlags::CREATE
+        | WatchFlags::DELETE
+        | WatchFlags::MOVED_FROM
+        | WatchFlags::MOVED_TO
+        | WatchFlags::DELETE_SELF
+        | WatchFlags::MOVE_SELF
+        | WatchFlags::ONLYDIR;
+    add_watch(&fd, dir, what)?;
+    Ok(fd)
+}
+
+/// Reads and discards everything queued on a non-blocking fd (read(2) until EAGAIN).
+pub fn drain(fd: BorrowedFd<'_>) {
+    let mut buf = [0u8; 512];
+    while matches!(rustix::io::read(fd, &mut buf), Ok(n) if n > 0) {}
 }
 
 /// Writes `bytes` at `offset` of an existing file (pwrite(2)).

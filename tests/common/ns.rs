@@ -169,11 +169,13 @@ pub fn debian_sysvinit() -> &'static Path {
 
 fn fetch_debian_sysvinit() -> PathBuf {
     // CARGO_TARGET_TMPDIR is target/<triple>/tmp here: cache at the target dir's root (the
-    // one with cargo's CACHEDIR.TAG), so every build configuration shares one download.
+    // outermost one with cargo's CACHEDIR.TAG), so every build configuration shares one
+    // download.
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let target = tmp
         .ancestors()
-        .find(|d| d.join("CACHEDIR.TAG").is_file())
+        .filter(|d| d.join("CACHEDIR.TAG").is_file())
+        .last()
         .unwrap_or_else(|| tmp.parent().unwrap());
     let cache = target.join("debian-tools");
     let root = cache.join("root");
