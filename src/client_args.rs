@@ -152,7 +152,7 @@ pub enum Telinit {
 
 /// Levels telinit accepts (spec §2.1, §6.1); its usage line lists only 0-6, but sysvinit
 /// sends 7-9 too.
-const TELINIT_LEVELS: &[u8] = b"0123456789SsQqAaBbCcUu";
+const TELINIT_LEVELS: &[u8] = crate::initctl::REQUEST_LEVELS;
 
 /// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (spec §6.1). With `-e`, no
 /// level is allowed and `-t` is ignored, as in sysvinit.

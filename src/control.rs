@@ -7,7 +7,7 @@
 
 use core::ffi::CStr;
 
-use crate::initctl::{REQUEST_LEN, Request, RequestError};
+use crate::initctl::{Command, REQUEST_LEN, Request, RequestError};
 use crate::limits::INITCTL_READ_REQUESTS;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level};
@@ -157,6 +157,11 @@ impl Control {
             let data = buf.get(..n).unwrap_or_default();
             for chunk in data.chunks(REQUEST_LEN) {
                 match Request::parse(chunk) {
+                    // Never implemented by init (spec §5.2): logged with the bogus ones, so
+                    // a flood of them is rate-limited too.
+                    Ok(req) if matches!(req.command, Command::Start | Command::Bsd) => {
+                        self.bogus(now, RequestError::UnknownCommand(req.command.code()));
+                    }
                     Ok(req) => f(&req),
                     Err(e) => self.bogus(now, e),
                 }
@@ -184,6 +189,10 @@ impl Control {
             RequestError::UnknownCommand(c) => {
                 log!(Level::Warning, "got unimplemented initrequest: command {}", c);
             }
+            RequestError::BadLevel(l) => match u8::try_from(l) {
+                Ok(b) if b.is_ascii_graphic() => log!(Level::Warning, "bad runlevel: {}", Bytes(&[b])),
+                _ => log!(Level::Warning, "bad runlevel: code {}", l),
+            },
         }
     }
 }

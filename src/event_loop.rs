@@ -298,9 +298,8 @@ impl Driver {
                         apply_env(init_env, &change);
                     }
                 }
-                Command::Start | Command::Bsd => {
-                    log!(LogLevel::Warning, "got unimplemented initrequest");
-                }
+                // Dropped by `Control` as bogus before they get here.
+                Command::Start | Command::Bsd => {}
             }
         });
     }

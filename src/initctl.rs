@@ -14,6 +14,8 @@ pub const REQUEST_LEN: usize = 384;
 pub const MAGIC: u32 = 0x0309_1969;
 /// Size of the payload union (`data[368]`).
 pub const DATA_LEN: usize = 368;
+/// Level characters a RUNLVL request may carry: telinit's set (spec §2.1, §6.1).
+pub const REQUEST_LEVELS: &[u8] = b"0123456789SsQqAaBbCcUu";
 /// A payload of zeros, for requests that carry none.
 pub const EMPTY_DATA: [u8; DATA_LEN] = [0; DATA_LEN];
 
@@ -89,6 +91,10 @@ pub enum RequestError {
     BadMagic(u32),
     /// A `cmd` outside 0..=7; holds the value seen.
     UnknownCommand(u32),
+    /// A RUNLVL request for a level outside `REQUEST_LEVELS`; holds the field's value.
+    /// sysvinit logs `bad runlevel` and re-reads inittab as for `q` (spec §2.6); vinit drops
+    /// it with the other bogus requests, so a flood of them is logged at a bounded rate.
+    BadLevel(u32),
 }
 
 /// One request, borrowing its payload from the buffer it was parsed from.
@@ -129,13 +135,18 @@ impl<'a> Request<'a> {
         }
         let code = read_u32(buf, field::CMD);
         let command = Command::from_code(code).ok_or(RequestError::UnknownCommand(code))?;
+        let level = read_u32(buf, field::RUNLEVEL);
+        let known_level = u8::try_from(level).is_ok_and(|b| REQUEST_LEVELS.contains(&b));
+        if command == Command::RunLevel && !known_level {
+            return Err(RequestError::BadLevel(level));
+        }
         let data = buf
             .get(field::DATA)
             .and_then(|d| <&[u8; DATA_LEN]>::try_from(d).ok())
             .ok_or(RequestError::BadLength(bytes.len()))?;
         Ok(Self {
             command,
-            runlevel: u8::try_from(read_u32(buf, field::RUNLEVEL)).unwrap_or(0),
+            runlevel: u8::try_from(level).unwrap_or(0),
             sleeptime: read_u32(buf, field::SLEEPTIME),
             data,
         })
@@ -327,9 +338,29 @@ mod tests {
     }
 
     #[test]
-    fn runlevel_that_does_not_fit_a_byte_reads_as_zero() {
+    fn rejects_runlevel_request_for_unknown_level() {
         let mut b = telinit_q_fixture();
-        b[9] = 1; // 0x171
+        b[8] = b'x';
+        assert_eq!(Request::parse(&b), Err(RequestError::BadLevel(0x78)));
+        b[8] = 0x71;
+        b[9] = 1; // 0x171: 'q' plus junk in the upper bytes
+        assert_eq!(Request::parse(&b), Err(RequestError::BadLevel(0x171)));
+    }
+
+    #[test]
+    fn every_telinit_level_is_accepted() {
+        let mut b = telinit_q_fixture();
+        for &level in REQUEST_LEVELS {
+            b[8] = level;
+            assert_eq!(Request::parse(&b).unwrap().runlevel, level);
+        }
+    }
+
+    #[test]
+    fn other_commands_ignore_the_level_field() {
+        let mut b = telinit_q_fixture();
+        b[4] = 2; // POWERFAIL
+        b[9] = 1; // 0x171 does not fit a byte: reads as zero
         assert_eq!(Request::parse(&b).unwrap().runlevel, 0);
     }
 

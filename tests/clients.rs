@@ -42,7 +42,8 @@ fn inittab(runlevel_tool: &str) -> String {
 /// vinit booted to level 3 with `inittab()` as /etc/inittab (an overlay private to the
 /// namespace), plus the tools and the log lines of the boot used up.
 fn booted(tools: &Tools, setup: &[String]) -> Pid1 {
-    let mut launch = Launch::vinit::<&str>(&[]).etc_file("inittab", inittab(&tools.get("runlevel")).as_bytes());
+    let mut launch =
+        Launch::vinit::<&str>(&[]).etc_file("inittab", inittab(&tools.get("runlevel")).as_bytes());
     for line in setup {
         launch = launch.setup(line);
     }
@@ -63,8 +64,16 @@ fn assert_who_r(run: &Pid1, level: char, last: char) {
         let out = nsrun(run.pid(), args).ok();
         let words: Vec<&str> = out.stdout.split_whitespace().collect();
         assert_eq!(words.first(), Some(&"run-level"), "{args:?}: {out:?}");
-        assert_eq!(words.get(1), Some(&level.to_string().as_str()), "{args:?}: {out:?}");
-        assert_eq!(words.last(), Some(&format!("last={last}").as_str()), "{args:?}: {out:?}");
+        assert_eq!(
+            words.get(1),
+            Some(&level.to_string().as_str()),
+            "{args:?}: {out:?}"
+        );
+        assert_eq!(
+            words.last(),
+            Some(&format!("last={last}").as_str()),
+            "{args:?}: {out:?}"
+        );
     }
 }
 
@@ -119,7 +128,10 @@ fn test_telinit_q_rereads_the_edited_inittab() {
     // q changes no level, and the wait entry of level 3 does not run again (spec §2.5).
     assert_runlevel(&run, &tools.get("runlevel"), "N 3");
     assert_eq!(
-        run.history().iter().filter(|l| l.contains("level 3 ran")).count(),
+        run.history()
+            .iter()
+            .filter(|l| l.contains("level 3 ran"))
+            .count(),
         1,
         "{}",
         run.dump()
@@ -211,7 +223,11 @@ fn reboots_with(client: &str, args: &[&str]) {
         "{}",
         run.dump()
     );
-    assert_eq!(run.ns_pid(), 1, "vinit is still PID 1 after the soft reboot");
+    assert_eq!(
+        run.ns_pid(),
+        1,
+        "vinit is still PID 1 after the soft reboot"
+    );
     assert_runlevel(&run, &tools.get("runlevel"), "N 3");
 }
 
@@ -233,9 +249,16 @@ fn test_telinit_without_fifo_fails_like_sysvinit() {
     let empty = Launch::program("/bin/sleep", &["1000"]).pid1();
     let out = nsrun(empty.pid(), &[&tools.get("telinit"), "5"]);
     assert_eq!(out.code, Some(1), "{out:?}");
-    assert_eq!(out.stderr, "telinit: /run/initctl: No such file or directory\n");
+    assert_eq!(
+        out.stderr,
+        "telinit: /run/initctl: No such file or directory\n"
+    );
     let out = nsrun(empty.pid(), &[&tools.get("runlevel")]);
-    assert_eq!((out.code, out.stdout.as_str()), (Some(1), "unknown\n"), "{out:?}");
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(1), "unknown\n"),
+        "{out:?}"
+    );
     drop(run);
 }
 
@@ -323,7 +346,8 @@ fn test_vinit_clients_against_debian_init() {
     let console = TempDir::new("console");
     let run = debian_init(&console);
     let pid = run.pid();
-    let events = |needle: &str| common::ns::wait_for_line_in(pid, "/run/events", needle, EVENT_TIMEOUT);
+    let events =
+        |needle: &str| common::ns::wait_for_line_in(pid, "/run/events", needle, EVENT_TIMEOUT);
     events("level 3 ran INIT_X=unset");
     // vinit's runlevel and coreutils' who read sysvinit's utmp.
     common::wait_until("Debian's init wrote /run/initctl", EVENT_TIMEOUT, || {
@@ -338,7 +362,11 @@ fn test_vinit_clients_against_debian_init() {
     nsrun(pid, &[&telinit, "5"]).ok();
     events("level 5 ran INIT_X=vinit PREVLEVEL=3");
     assert_runlevel(&run, &tools.get("runlevel"), "3 5");
-    assert_runlevel(&run, &debian_sysvinit().join("sbin/runlevel").to_string_lossy(), "3 5");
+    assert_runlevel(
+        &run,
+        &debian_sysvinit().join("sbin/runlevel").to_string_lossy(),
+        "3 5",
+    );
     assert_who_r(&run, '5', '3');
 
     // vinit's shutdown: INIT_HALT=POWEROFF, then level 0. sysvinit then stays in level 0.

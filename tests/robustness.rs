@@ -36,7 +36,9 @@ const INITTAB: &str = "id:3:initdefault:\n\
 
 /// vinit booted to level 3.
 fn booted() -> Pid1 {
-    let mut run = Launch::vinit::<&str>(&[]).etc_file("inittab", INITTAB.as_bytes()).pid1();
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", INITTAB.as_bytes())
+        .pid1();
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
     wait_for_fifo(&run);
     run
@@ -64,17 +66,20 @@ fn obeys_telinit_5(run: &mut Pid1) {
 fn wait_idle(run: &Pid1) {
     let pid = run.pid();
     let switches = || common::status_number(pid, "voluntary_ctxt_switches");
-    let in_poll = || {
-        fs::read_to_string(format!("/proc/{pid}/wchan")).is_ok_and(|w| w.contains("poll"))
-    };
-    common::wait_until("vinit idle in poll(2) without children", EVENT_TIMEOUT, || {
-        if !common::children(pid).is_empty() || !in_poll() {
-            return false;
-        }
-        let before = switches();
-        std::thread::sleep(Duration::from_millis(100));
-        switches() == before && in_poll()
-    });
+    let in_poll =
+        || fs::read_to_string(format!("/proc/{pid}/wchan")).is_ok_and(|w| w.contains("poll"));
+    common::wait_until(
+        "vinit idle in poll(2) without children",
+        EVENT_TIMEOUT,
+        || {
+            if !common::children(pid).is_empty() || !in_poll() {
+                return false;
+            }
+            let before = switches();
+            std::thread::sleep(Duration::from_millis(100));
+            switches() == before && in_poll()
+        },
+    );
 }
 
 fn count(run: &Pid1, needle: &str) -> usize {
@@ -93,7 +98,10 @@ fn test_short_write_is_dropped() {
     let mut run = booted();
     let valid = runlevel_request(b'5');
     write_initctl(run.pid(), vec![valid[..100].to_vec()], EVENT_TIMEOUT);
-    run.expect_line("vinit: warning: got bogus initrequest: 100 bytes", EVENT_TIMEOUT);
+    run.expect_line(
+        "vinit: warning: got bogus initrequest: 100 bytes",
+        EVENT_TIMEOUT,
+    );
     assert_not_switched(&run);
     obeys_telinit_5(&mut run);
 }
@@ -107,7 +115,10 @@ fn test_385_byte_write_is_read_as_sysvinit_reads_it() {
     long.push(b'x');
     assert_eq!(long.len(), REQUEST_LEN + 1);
     write_initctl(run.pid(), vec![long], EVENT_TIMEOUT);
-    run.expect_line("vinit: warning: got bogus initrequest: 1 bytes", EVENT_TIMEOUT);
+    run.expect_line(
+        "vinit: warning: got bogus initrequest: 1 bytes",
+        EVENT_TIMEOUT,
+    );
     run.expect_line("vinit: info: Switching to runlevel: 5", EVENT_TIMEOUT);
     run.expect_line("level 5 ran", EVENT_TIMEOUT);
     // And the next request is aligned again.
@@ -121,7 +132,10 @@ fn test_bad_magic_is_dropped() {
     let mut run = booted();
     let bad = request(0x1969_0903, CMD_RUNLVL, b'5', 3, &[]);
     write_initctl(run.pid(), vec![bad], EVENT_TIMEOUT);
-    run.expect_line("vinit: warning: got bogus initrequest: bad magic", EVENT_TIMEOUT);
+    run.expect_line(
+        "vinit: warning: got bogus initrequest: bad magic",
+        EVENT_TIMEOUT,
+    );
     assert_not_switched(&run);
     obeys_telinit_5(&mut run);
 }
@@ -131,7 +145,9 @@ fn test_unknown_commands_are_dropped() {
     let mut run = booted();
     // 99 is no command at all; 0 (START) and 5 (BSD) exist but sysvinit never implemented
     // them. All carry level 5, which must not be acted on.
-    let requests = [99, 0, 5].map(|cmd| request(MAGIC, cmd, b'5', 3, &[])).to_vec();
+    let requests = [99, 0, 5]
+        .map(|cmd| request(MAGIC, cmd, b'5', 3, &[]))
+        .to_vec();
     write_initctl(run.pid(), requests, EVENT_TIMEOUT);
     run.expect_line("got unimplemented initrequest: command 99", EVENT_TIMEOUT);
     run.expect_line("got unimplemented initrequest", EVENT_TIMEOUT);
@@ -141,12 +157,40 @@ fn test_unknown_commands_are_dropped() {
 }
 
 #[test]
-fn test_invalid_level_is_logged_and_handled_like_q() {
+fn test_invalid_level_is_logged_and_dropped() {
     let mut run = booted();
     write_initctl(run.pid(), vec![runlevel_request(b'x')], EVENT_TIMEOUT);
-    run.expect_line("vinit: info: bad runlevel: x", EVENT_TIMEOUT);
+    run.expect_line("vinit: warning: bad runlevel: x", EVENT_TIMEOUT);
+    // Dropped with the bogus requests (issue #5), not re-read as sysvinit's `q` would.
+    assert_eq!(count(&run, "Re-reading inittab"), 0, "{}", run.dump());
     assert_not_switched(&run);
     obeys_telinit_5(&mut run);
+}
+
+#[test]
+fn test_flood_of_well_formed_unusable_requests_is_logged_at_a_bounded_rate() {
+    let mut run = booted();
+    // Right magic and size, but nothing to do: START, BSD, an unknown command, bad levels.
+    let kinds = [
+        request(MAGIC, 0, b'5', 3, &[]),
+        request(MAGIC, 5, b'5', 3, &[]),
+        request(MAGIC, 99, b'5', 3, &[]),
+        request(MAGIC, CMD_RUNLVL, b'x', 3, &[]),
+        request(MAGIC, CMD_RUNLVL, 0xff, 3, &[]),
+    ];
+    let mut flood: Vec<Vec<u8>> = (0..2000).flat_map(|_| kinds.clone()).collect();
+    flood.push(runlevel_request(b'5'));
+    write_initctl(run.pid(), flood, BURST_TIMEOUT);
+    run.expect_line("vinit: info: Switching to runlevel: 5", EVENT_TIMEOUT);
+    run.expect_line("level 5 ran", EVENT_TIMEOUT);
+    let logged = count(&run, "initrequest") + count(&run, "bad runlevel");
+    assert!(logged >= 1, "the flood was not noticed:\n{}", run.dump());
+    assert!(
+        logged <= 12,
+        "{logged} lines for the flood:\n{}",
+        run.dump()
+    );
+    assert_eq!(count(&run, "Re-reading inittab"), 0, "{}", run.dump());
 }
 
 /// xorshift64: deterministic garbage.
@@ -182,7 +226,11 @@ fn test_10000_garbage_requests_are_logged_at_a_bounded_rate() {
     let logged = count(&run, "bogus initrequest");
     assert!(logged >= 1, "the flood was not noticed:\n{}", run.dump());
     // 5 per 10 s window; allow one window roll-over on a slow machine.
-    assert!(logged <= 12, "{logged} lines for the flood:\n{}", run.dump());
+    assert!(
+        logged <= 12,
+        "{logged} lines for the flood:\n{}",
+        run.dump()
+    );
 }
 
 #[test]
@@ -218,6 +266,13 @@ fn has_reader(path: &Path) -> bool {
         Err(e) if e.raw_os_error() == Some(libc::ENXIO) => false,
         Err(e) => panic!("open {}: {e}", path.display()),
     }
+}
+
+/// Atomically replaces /run/initctl by a symlink to `target`.
+fn replace_with_symlink(run: &Pid1, target: &str) {
+    let tmp = ns_path(run.pid(), "/run/initctl.new");
+    symlink(target, &tmp).unwrap();
+    fs::rename(&tmp, ns_path(run.pid(), "/run/initctl")).unwrap();
 }
 
 #[test]
@@ -268,12 +323,17 @@ fn test_fifo_replaced_by_a_symlink_to_a_fifo_is_not_followed() {
     wait_idle(&run);
     let decoy = ns_path(run.pid(), "/run/decoy");
     assert!(!has_reader(&decoy));
-    fs::remove_file(&fifo).unwrap();
-    // Relative, so it points into the namespace's /run from both sides.
-    symlink("decoy", &fifo).unwrap();
+    // Relative, so it points into the namespace's /run from both sides; renamed over the
+    // FIFO in one step, as an unlink alone would make vinit re-create it at once.
+    replace_with_symlink(&run, "decoy");
     run.expect_line("/run/initctl is not a fifo", EVENT_TIMEOUT);
     assert!(!has_reader(&decoy), "vinit opened the symlink's target");
-    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     fs::remove_file(&fifo).unwrap();
     wait_for_fifo(&run);
     obeys_telinit_5(&mut run);
@@ -284,8 +344,7 @@ fn test_fifo_replaced_by_a_dangling_symlink_is_not_followed() {
     let mut run = booted();
     wait_idle(&run);
     let fifo = ns_path(run.pid(), "/run/initctl");
-    fs::remove_file(&fifo).unwrap();
-    symlink("elsewhere", &fifo).unwrap();
+    replace_with_symlink(&run, "elsewhere");
     run.expect_line("/run/initctl is not a fifo", EVENT_TIMEOUT);
     // mkfifo through the link would have created its target.
     assert!(!ns_path(run.pid(), "/run/elsewhere").exists());
@@ -304,10 +363,15 @@ fn test_table_overflow_logs_one_line_naming_the_first_that_did_not_fit() {
     for i in 1..=70 {
         tab.push_str(&format!("e{i}:4:once:/bin/true\n"));
     }
-    let mut run = Launch::vinit::<&str>(&[]).etc_file("inittab", tab.as_bytes()).pid1();
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", tab.as_bytes())
+        .pid1();
     // 3 entries above, then e1.. on line 4: entry 64 (e61) is the last that fits.
     let line = run.expect_line("too many entries", EVENT_TIMEOUT);
-    assert!(line.starts_with("vinit: error: /etc/inittab[65]: too many entries (max 64)"), "{line}");
+    assert!(
+        line.starts_with("vinit: error: /etc/inittab[65]: too many entries (max 64)"),
+        "{line}"
+    );
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
     wait_for_fifo(&run);
     assert_eq!(count(&run, "too many entries"), 1, "{}", run.dump());
@@ -327,7 +391,10 @@ fn test_bad_inittab_lines_name_file_and_line() {
     fs::write(&path, tab).unwrap();
     let mut run = Launch::vinit(&["-f", path.to_str().unwrap()]).pid1();
     let file = path.display();
-    run.expect_line(&format!("vinit: error: {file}[4]: bogus: unknown action field"), EVENT_TIMEOUT);
+    run.expect_line(
+        &format!("vinit: error: {file}[4]: bogus: unknown action field"),
+        EVENT_TIMEOUT,
+    );
     run.expect_line(&format!("vinit: error: {file}[5]: missing"), EVENT_TIMEOUT);
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
     run.expect_line("line 6 ran", EVENT_TIMEOUT);
@@ -352,8 +419,18 @@ fn test_fault_signals_are_not_blocked_into_the_signalfd() {
     let bit = |sig: i32| 1u64 << (sig - 1);
     // Control: the probe reads vinit's mask: the stop and reload signals are blocked (they
     // arrive through the signalfd).
-    for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGCHLD, libc::SIGUSR1, libc::SIGPWR] {
-        assert_ne!(blocked & bit(sig), 0, "signal {sig} is not blocked: SigBlk {blocked:016x}");
+    for sig in [
+        libc::SIGTERM,
+        libc::SIGHUP,
+        libc::SIGCHLD,
+        libc::SIGUSR1,
+        libc::SIGPWR,
+    ] {
+        assert_ne!(
+            blocked & bit(sig),
+            0,
+            "signal {sig} is not blocked: SigBlk {blocked:016x}"
+        );
     }
     for sig in [
         libc::SIGSEGV,
@@ -364,7 +441,15 @@ fn test_fault_signals_are_not_blocked_into_the_signalfd() {
         libc::SIGTRAP,
         libc::SIGSYS,
     ] {
-        assert_eq!(blocked & bit(sig), 0, "signal {sig} is blocked: SigBlk {blocked:016x}");
-        assert_eq!(caught & bit(sig), 0, "signal {sig} has a handler: SigCgt {caught:016x}");
+        assert_eq!(
+            blocked & bit(sig),
+            0,
+            "signal {sig} is blocked: SigBlk {blocked:016x}"
+        );
+        assert_eq!(
+            caught & bit(sig),
+            0,
+            "signal {sig} has a handler: SigCgt {caught:016x}"
+        );
     }
 }

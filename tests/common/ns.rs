@@ -19,7 +19,9 @@ use super::{TempDir, VINIT};
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The names vinit answers to as a client (spec §6).
-pub const PERSONALITIES: [&str; 6] = ["telinit", "shutdown", "halt", "poweroff", "reboot", "runlevel"];
+pub const PERSONALITIES: [&str; 6] = [
+    "telinit", "shutdown", "halt", "poweroff", "reboot", "runlevel",
+];
 
 /// A directory of symlinks named after vinit's client personalities, removed on drop.
 pub struct Tools(TempDir);
@@ -217,10 +219,18 @@ fn fetch_debian_sysvinit() -> PathBuf {
             assert!(status.success(), "dpkg -x {} failed", deb.path().display());
         }
     }
-    assert!(complete(&unpacked), "the packages lack init, shutdown, halt or runlevel");
+    assert!(
+        complete(&unpacked),
+        "the packages lack init, shutdown, halt or runlevel"
+    );
     // Another test process may have won the race; either copy will do.
     if fs::rename(&unpacked, &root).is_err() {
-        assert!(complete(&root), "cannot move {} to {}", unpacked.display(), root.display());
+        assert!(
+            complete(&root),
+            "cannot move {} to {}",
+            unpacked.display(),
+            root.display()
+        );
     }
     let _ = fs::remove_dir_all(&work);
     root
