@@ -51,7 +51,7 @@ pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
             8 as c_long,
         )
     };
-    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(SigMask(old)) }
+    if rc < 0 { Err(last_errno()) } else { Ok(SigMask(old)) }
 }
 
 /// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
@@ -67,7 +67,7 @@ pub fn signalfd(mask: SigMask) -> Result<OwnedFd> {
         )
     };
     if rc < 0 {
-        return Err(Errno::from_raw_os_error(errno()));
+        return Err(last_errno());
     }
     // SAFETY: the kernel just returned this fd to us and nothing else owns it.
     Ok(unsafe { rustix::fd::FromRawFd::from_raw_fd(rc as c_int) })
@@ -141,6 +141,11 @@ pub fn reset_signal_dispositions() {
     }
 }
 
+/// musl's errno as a rustix Errno (kept inside the kernel's range, so no check can fail).
+fn last_errno() -> Errno {
+    Errno::from_raw_os_error(errno().clamp(1, 4095))
+}
+
 fn errno() -> i32 {
     // SAFETY: __errno_location has no preconditions.
     let location = unsafe { libc::__errno_location() };
@@ -162,7 +167,7 @@ pub fn fork() -> Result<Forked> {
     // async-signal-safe wrappers of this module before exec or _exit anyway.
     let pid = unsafe { libc::fork() };
     match pid {
-        p if p < 0 => Err(Errno::from_raw_os_error(errno())),
+        p if p < 0 => Err(last_errno()),
         0 => Ok(Forked::Child),
         p => Ok(Forked::Parent(p)),
     }
@@ -179,7 +184,7 @@ pub fn execve(path: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>) -> Errno {
     // SAFETY: path is NUL-terminated; argv and envp end with a null pointer (checked above) and
     // every other element points to a NUL-terminated string owned by the caller.
     unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
-    Errno::from_raw_os_error(errno())
+    last_errno()
 }
 
 /// _exit(2): leaves at once, without running anything else.
@@ -224,7 +229,7 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
         -1 => {
             // SAFETY: kill(-1, sig) has no memory-safety requirements.
             let rc = unsafe { libc::kill(-1, sig.as_raw()) };
-            if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+            if rc < 0 { Err(last_errno()) } else { Ok(()) }
         }
         p if p < -1 => match rustix::process::Pid::from_raw(-p) {
             Some(group) => rustix::process::kill_process_group(group, sig),
@@ -262,7 +267,7 @@ pub fn take_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
 pub fn release_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
     // SAFETY: TIOCNOTTY takes no argument; the fd is borrowed for the call.
     let rc = unsafe { libc::ioctl(rustix::fd::AsRawFd::as_raw_fd(&fd), libc::TIOCNOTTY) };
-    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+    if rc < 0 { Err(last_errno()) } else { Ok(()) }
 }
 
 /// isatty(3), through TCGETS.
@@ -297,7 +302,7 @@ pub fn cloexec_inherited_fds() -> Result<()> {
     let rc = unsafe {
         libc::syscall(libc::SYS_close_range, 3 as c_long, c_long::from(u32::MAX), CLOSE_RANGE_CLOEXEC)
     };
-    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+    if rc < 0 { Err(last_errno()) } else { Ok(()) }
 }
 
 /// Writes all of `bytes` to `fd` (write(2)), retrying on EINTR and short writes.
