@@ -18,7 +18,7 @@ use crate::limits::{
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
 use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
-use crate::sys::{self, AsFd, Envp, Errno, SigMask};
+use crate::sys::{self, Envp, Errno, SigMask};
 use crate::time::{self, Duration, Instant};
 use crate::control::Control;
 use crate::initctl::{Command, EnvChange, Request};

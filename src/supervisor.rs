@@ -11,7 +11,7 @@ use heapless::{Deque, Vec};
 use crate::inittab::{Action as Kind, Entry, Id, Inittab};
 use crate::levels::Level;
 use crate::limits::{
-    DEFAULT_SLEEPTIME_SECS, MAX_DYING, MAX_ENTRIES, RESPAWN_DISABLE_SECS, RESPAWN_MAX,
+    ACTION_QUEUE, DEFAULT_SLEEPTIME_SECS, MAX_DYING, MAX_ENTRIES, RESPAWN_DISABLE_SECS, RESPAWN_MAX,
     RESPAWN_WINDOW_SECS,
 };
 use crate::status::{Exit, Pid};
@@ -267,7 +267,7 @@ pub struct Init {
     children: bool,
     stop: Stop,
     sweep: Sweep,
-    queue: Deque<Action, 32>,
+    queue: Deque<Action, ACTION_QUEUE>,
 }
 
 impl Init {
@@ -549,8 +549,8 @@ impl Init {
         self.push(Action::Log(notice));
     }
 
-    /// Queues an action; with 32 slots and at most a handful of actions per input, a full
-    /// queue only drops log lines.
+    /// Queues an action. The queue holds a signal for every process of a full kill round plus
+    /// the log lines around it, and is drained after every input, so it does not fill.
     fn push(&mut self, action: Action) {
         let _ = self.queue.push_back(action);
     }
@@ -794,24 +794,27 @@ impl Init {
         }
     }
 
+    /// Signals the process group of every process of the kill round.
+    fn signal_dying(&mut self, sig: u8) {
+        for i in 0..self.dying.len() {
+            if let Some(pid) = self.dying.get(i).map(|d| d.pid) {
+                self.push(Action::Signal { pid: -pid, sig });
+            }
+        }
+    }
+
     fn advance_kill_round(&mut self, now: Instant) -> Option<Action> {
         let round = self.kill_round?;
         match round {
             KillRound::Pending { deadline } => {
                 self.log(Notice::SendingTerm(self.dying.len() as u16));
-                let sigs: Vec<Pid, MAX_DYING> = self.dying.iter().map(|d| d.pid).collect();
-                for pid in sigs {
-                    self.push(Action::Signal { pid: -pid, sig: SIGTERM });
-                }
+                self.signal_dying(SIGTERM);
                 self.kill_round = Some(KillRound::Term { deadline });
             }
             _ if self.dying.is_empty() => self.kill_round = None,
             KillRound::Term { deadline } if now >= deadline => {
                 self.log(Notice::SendingKill(self.dying.len() as u16));
-                let sigs: Vec<Pid, MAX_DYING> = self.dying.iter().map(|d| d.pid).collect();
-                for pid in sigs {
-                    self.push(Action::Signal { pid: -pid, sig: SIGKILL });
-                }
+                self.signal_dying(SIGKILL);
                 self.kill_round = Some(KillRound::Kill { deadline: now.after(KILL_SETTLE) });
             }
             KillRound::Kill { deadline } if now >= deadline => {
@@ -916,13 +919,12 @@ impl Init {
             Stop::Level { started, reboot } => {
                 let deadline = started.after(self.entries_share());
                 if now >= deadline {
-                    let late: Vec<Id, MAX_ENTRIES> = self
-                        .procs
-                        .iter()
-                        .zip(self.tab.entries())
-                        .filter(|(p, e)| p.running() && !matches!(e.action, Kind::Respawn | Kind::OnDemand))
-                        .map(|(_, e)| e.id.clone())
-                        .collect();
+                    let mut late: Vec<Id, MAX_ENTRIES> = Vec::new();
+                    for (p, e) in self.procs.iter().zip(self.tab.entries()) {
+                        if p.running() && !matches!(e.action, Kind::Respawn | Kind::OnDemand) {
+                            let _ = late.push(e.id.clone());
+                        }
+                    }
                     for id in late {
                         self.log(Notice::StopDeadline(id));
                     }
@@ -1237,6 +1239,19 @@ r1:23:respawn:/bin/svc1
         let seen = w.take();
         assert!(seen.iter().any(|s| s.contains("Hang")), "{seen:?}");
         assert!(seen.contains(&"spawn c".to_string()), "{seen:?}");
+    }
+
+    #[test]
+    fn test_level_change_signals_every_process_of_a_full_table() {
+        let mut text = String::from("id:3:initdefault:\n");
+        for i in 0..60 {
+            text.push_str(&format!("r{i}:3:respawn:/bin/r\n"));
+        }
+        let mut w = boot(&text);
+        assert_eq!(w.spawns().len(), 60);
+        w.request(b'5');
+        let terms = w.take().iter().filter(|s| s.starts_with("kill -") && s.ends_with(" 15")).count();
+        assert_eq!(terms, 60, "no signal may be dropped");
     }
 
     #[test]
