@@ -8,11 +8,19 @@
 //! time of the stop, and what the services wrote to the volume at /data; the times are printed
 //! as `docker-time:` lines on every run.
 
+// Test code: a failed unwrap or assert is how these tests fail (spec'd in STYLE §4.6).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[path = "docker/harness.rs"]
 mod harness;
 
+use core::time::Duration;
 use harness::{Container, Scenario, report};
-use std::time::Duration;
 
 /// Docker's default stop timeout: anything slower ends in SIGKILL and `Exited (137)`.
 const DOCKER_STOP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -36,9 +44,9 @@ fn with_lines(base: &str, extra: &str) -> String {
 }
 
 /// Waits until both services of TWO_SERVICES have started (`count` boots' worth).
-fn wait_services(s: &Scenario, count: usize) {
-    s.wait_file("slow.out", "started", count, BOOT);
-    s.wait_file("fast.out", "started", count, BOOT);
+fn wait_services(c: &Container, s: &Scenario, count: usize) {
+    c.wait_file(s, "slow.out", "started", count, BOOT);
+    c.wait_file(s, "fast.out", "started", count, BOOT);
 }
 
 /// The outcome every clean stop of TWO_SERVICES must have: exit 0, both services stopped
@@ -52,15 +60,27 @@ fn assert_clean_stop(c: &Container, s: &Scenario, exit: i32) {
         &format!("slow service's file is incomplete: {slow:?}"),
     );
     let fast = s.read("fast.out");
-    c.assert_that(fast.contains("flushed"), &format!("fast service did not stop cleanly: {fast:?}"));
+    c.assert_that(
+        fast.contains("flushed"),
+        &format!("fast service did not stop cleanly: {fast:?}"),
+    );
     let rc = s.read("rc.log");
-    c.assert_that(rc.matches("rc 0").count() == 1, &format!("level 0 did not run once: {rc:?}"));
+    c.assert_that(
+        rc.matches("rc 0").count() == 1,
+        &format!("level 0 did not run once: {rc:?}"),
+    );
     let boots = s.read("boot.log");
-    c.assert_that(boots.matches("boot").count() == 1, &format!("booted again: {boots:?}"));
+    c.assert_that(
+        boots.matches("boot").count() == 1,
+        &format!("booted again: {boots:?}"),
+    );
 }
 
 fn assert_under(c: &Container, took: Duration, bound: Duration, what: &str) {
-    c.assert_that(took < bound, &format!("{what} took {took:?}, bound {bound:?}"));
+    c.assert_that(
+        took < bound,
+        &format!("{what} took {took:?}, bound {bound:?}"),
+    );
 }
 
 /// `docker stop` with the default SIGTERM: level 0 runs, the slow service gets its second to
@@ -69,7 +89,7 @@ fn assert_under(c: &Container, took: Duration, bound: Duration, what: &str) {
 fn docker_stop_sigterm_runs_level0_and_services_flush() {
     let s = Scenario::new("stop-sigterm");
     let c = Container::boot(&s, "stop-sigterm", TWO_SERVICES, &[]);
-    wait_services(&s, 1);
+    wait_services(&c, &s, 1);
     let took = c.stop();
     let (exit, _) = c.wait_exit(Duration::from_secs(5));
     report("inittab, docker stop (SIGTERM)", "docker stop", took, exit);
@@ -87,7 +107,10 @@ fn docker_stop_sigterm_runs_level0_and_services_flush() {
         "vinit: info: stop: SIGTERM received",
         "vinit: info: stop: complete in",
     ] {
-        c.assert_that(logs.contains(needle), &format!("no {needle:?} in docker logs"));
+        c.assert_that(
+            logs.contains(needle),
+            &format!("no {needle:?} in docker logs"),
+        );
     }
     // The timeline is in order: the signal, then the services' stop, then level 0, then done.
     let at = |needle: &str| logs.find(needle).unwrap();
@@ -106,7 +129,10 @@ fn docker_stop_sigterm_runs_level0_and_services_flush() {
 fn docker_stop_sigint_runs_ctrlaltdel_then_halts() {
     let cases = [
         ("sigint-seed", "ca::ctrlaltdel:/sbin/shutdown -h now"),
-        ("sigint-debian", "ca:12345:ctrlaltdel:/sbin/shutdown -t1 -a -r now"),
+        (
+            "sigint-debian",
+            "ca:12345:ctrlaltdel:/sbin/shutdown -t1 -a -r now",
+        ),
     ];
     std::thread::scope(|scope| {
         for (label, ca) in cases {
@@ -114,14 +140,22 @@ fn docker_stop_sigint_runs_ctrlaltdel_then_halts() {
                 let s = Scenario::new(label);
                 let inittab = with_lines(TWO_SERVICES, ca);
                 let c = Container::boot(&s, label, &inittab, &["--stop-signal", "SIGINT"]);
-                wait_services(&s, 1);
+                wait_services(&c, &s, 1);
                 let took = c.stop();
                 let (exit, _) = c.wait_exit(Duration::from_secs(5));
-                report(&format!("inittab, docker stop (SIGINT), {label}"), "docker stop", took, exit);
+                report(
+                    &format!("inittab, docker stop (SIGINT), {label}"),
+                    "docker stop",
+                    took,
+                    exit,
+                );
                 assert_clean_stop(&c, &s, exit);
                 assert_under(&c, took, FAST_STOP, "docker stop");
                 let logs = c.logs();
-                c.assert_that(logs.contains("SIGINT"), "the stop's timeline does not name SIGINT");
+                c.assert_that(
+                    logs.contains("SIGINT"),
+                    "the stop's timeline does not name SIGINT",
+                );
             });
         }
     });
@@ -141,10 +175,15 @@ fn docker_kill_halt_signals_stop_with_exit_0() {
                 let label = format!("kill-{}", signal.replace('+', "plus"));
                 let s = Scenario::new(&label);
                 let c = Container::boot(&s, &label, &with_lines(TWO_SERVICES, power), &[]);
-                wait_services(&s, 1);
+                wait_services(&c, &s, 1);
                 c.kill(signal);
                 let (exit, took) = c.wait_exit(DOCKER_STOP_TIMEOUT);
-                report(&format!("inittab, docker kill -s {signal}"), "kill to exit", took, exit);
+                report(
+                    &format!("inittab, docker kill -s {signal}"),
+                    "kill to exit",
+                    took,
+                    exit,
+                );
                 assert_clean_stop(&c, &s, exit);
                 assert_under(&c, took, FAST_STOP, "the stop");
                 let power_log = s.read("power.log");
@@ -154,7 +193,10 @@ fn docker_kill_halt_signals_stop_with_exit_0() {
                         &format!("SIGPWR did not run the power entries first: {power_log:?}"),
                     );
                 } else {
-                    c.assert_that(power_log.is_empty(), &format!("power entries ran: {power_log:?}"));
+                    c.assert_that(
+                        power_log.is_empty(),
+                        &format!("power entries ran: {power_log:?}"),
+                    );
                 }
             });
         }
@@ -169,8 +211,18 @@ fn hung_level0_script_is_killed_inside_the_budget() {
     let inittab = TWO_SERVICES.replace("l0:0:wait:/etc/init.d/rc 0", "l0:0:wait:/etc/init.d/hang");
     let cases: [(&str, &[&str], &[&str], Duration); 3] = [
         ("hang-default", &[], &[], DOCKER_STOP_TIMEOUT),
-        ("hang-env-3", &["-e", "VINIT_STOP_TIMEOUT=3"], &[], Duration::from_millis(4500)),
-        ("hang-flag-3", &[], &["-T", "3"], Duration::from_millis(4500)),
+        (
+            "hang-env-3",
+            &["-e", "VINIT_STOP_TIMEOUT=3"],
+            &[],
+            Duration::from_millis(4500),
+        ),
+        (
+            "hang-flag-3",
+            &[],
+            &["-T", "3"],
+            Duration::from_millis(4500),
+        ),
     ];
     std::thread::scope(|scope| {
         for (label, args, vinit_args, bound) in cases {
@@ -182,20 +234,34 @@ fn hung_level0_script_is_killed_inside_the_budget() {
                 let mut docker_args = vec!["-v", mount.as_str()];
                 docker_args.extend_from_slice(args);
                 let c = Container::run(&s, label, &docker_args, vinit_args);
-                wait_services(&s, 1);
+                wait_services(&c, &s, 1);
                 let took = c.stop();
                 let (exit, _) = c.wait_exit(Duration::from_secs(5));
-                report(&format!("inittab, hung level-0 script, {label}"), "docker stop", took, exit);
+                report(
+                    &format!("inittab, hung level-0 script, {label}"),
+                    "docker stop",
+                    took,
+                    exit,
+                );
                 c.assert_that(exit == 0, &format!("exit code {exit}, expected 0"));
                 assert_under(&c, took, bound, "docker stop");
-                c.assert_that(s.read("rc.log").contains("hang started"), "the level-0 script never ran");
-                c.assert_that(s.read("slow.out").ends_with("flushed\n"), "slow service lost data");
+                c.assert_that(
+                    s.read("rc.log").contains("hang started"),
+                    "the level-0 script never ran",
+                );
+                c.assert_that(
+                    s.read("slow.out").ends_with("flushed\n"),
+                    "slow service lost data",
+                );
                 let logs = c.logs();
                 c.assert_that(
                     logs.contains("stop: id \"l0\"") && logs.contains("still running"),
                     "the hung level-0 script is not named in docker logs",
                 );
-                c.assert_that(logs.contains("stop: complete in"), "no end of the stop in the logs");
+                c.assert_that(
+                    logs.contains("stop: complete in"),
+                    "no end of the stop in the logs",
+                );
             });
         }
     });
@@ -215,9 +281,9 @@ l0:0:wait:/etc/init.d/rc 0
 ";
     let s = Scenario::new("ignore-term");
     let c = Container::boot(&s, "ignore-term", inittab, &[]);
-    s.wait_file("stray.out", "started", 1, BOOT);
-    s.wait_file("stubborn.out", "started", 1, BOOT);
-    s.wait_file("fast.out", "started", 1, BOOT);
+    c.wait_file(&s, "stray.out", "started", 1, BOOT);
+    c.wait_file(&s, "stubborn.out", "started", 1, BOOT);
+    c.wait_file(&s, "fast.out", "started", 1, BOOT);
     // Negative control for the probe below: both really are running and ignoring TERM.
     let before = c.processes();
     c.assert_that(
@@ -226,13 +292,27 @@ l0:0:wait:/etc/init.d/rc 0
     );
     let took = c.stop();
     let (exit, _) = c.wait_exit(Duration::from_secs(5));
-    report("inittab, services ignoring SIGTERM", "docker stop", took, exit);
-    c.assert_that(exit == 0, &format!("exit code {exit}, expected 0 (137 = Docker killed it)"));
+    report(
+        "inittab, services ignoring SIGTERM",
+        "docker stop",
+        took,
+        exit,
+    );
+    c.assert_that(
+        exit == 0,
+        &format!("exit code {exit}, expected 0 (137 = Docker killed it)"),
+    );
     assert_under(&c, took, DOCKER_STOP_TIMEOUT, "docker stop");
-    c.assert_that(s.read("fast.out").contains("flushed"), "fast service did not stop cleanly");
+    c.assert_that(
+        s.read("fast.out").contains("flushed"),
+        "fast service did not stop cleanly",
+    );
     c.assert_that(s.read("rc.log").contains("rc 0"), "level 0 did not run");
     let logs = c.logs();
-    c.assert_that(logs.contains("stop: complete in"), "no end of the stop in the logs");
+    c.assert_that(
+        logs.contains("stop: complete in"),
+        "no end of the stop in the logs",
+    );
 }
 
 /// Single-command mode: `docker stop` of a shell loop ends 143 (128 + SIGTERM), or 0 with
@@ -241,7 +321,8 @@ l0:0:wait:/etc/init.d/rc 0
 #[test]
 fn single_mode_docker_stop_exits_143_and_reaps_zombies() {
     let script = "/etc/init.d/orphans 3; echo ready; while :; do sleep 1; done";
-    let cases: [(&str, &[&str], i32); 2] = [("single", &[], 143), ("single-remap", &["-e", "143"], 0)];
+    let cases: [(&str, &[&str], i32); 2] =
+        [("single", &[], 143), ("single-remap", &["-e", "143"], 0)];
     std::thread::scope(|scope| {
         for (label, flags, expected) in cases {
             scope.spawn(move || {
@@ -251,8 +332,11 @@ fn single_mode_docker_stop_exits_143_and_reaps_zombies() {
                 let c = Container::run(&s, label, &[], &cmd);
                 c.wait_log("ready", BOOT);
                 // The probe sees the orphans alive as children of PID 1 (they live 2 s)...
-                let orphans: Vec<_> =
-                    c.processes().into_iter().filter(|p| p.comm == "usleep").collect();
+                let orphans: Vec<_> = c
+                    .processes()
+                    .into_iter()
+                    .filter(|p| p.comm == "usleep")
+                    .collect();
                 c.assert_that(
                     orphans.len() == 3 && orphans.iter().all(|p| p.ppid == 1 && p.state != 'Z'),
                     &format!("expected 3 live orphans of PID 1: {orphans:?}"),
@@ -260,8 +344,11 @@ fn single_mode_docker_stop_exits_143_and_reaps_zombies() {
                 // ...then each exits, and vinit must reap it.
                 let deadline = std::time::Instant::now() + Duration::from_secs(6);
                 loop {
-                    let left: Vec<_> =
-                        c.processes().into_iter().filter(|p| p.comm == "usleep").collect();
+                    let left: Vec<_> = c
+                        .processes()
+                        .into_iter()
+                        .filter(|p| p.comm == "usleep")
+                        .collect();
                     if left.is_empty() {
                         break;
                     }
@@ -270,12 +357,19 @@ fn single_mode_docker_stop_exits_143_and_reaps_zombies() {
                     }
                     std::thread::sleep(Duration::from_millis(50));
                 }
-                let zombies: Vec<_> = c.processes().into_iter().filter(|p| p.state == 'Z').collect();
+                let zombies: Vec<_> = c
+                    .processes()
+                    .into_iter()
+                    .filter(|p| p.state == 'Z')
+                    .collect();
                 c.assert_that(zombies.is_empty(), &format!("zombies left: {zombies:?}"));
                 let took = c.stop();
                 let (exit, _) = c.wait_exit(Duration::from_secs(5));
                 report(&format!("single mode, {label}"), "docker stop", took, exit);
-                c.assert_that(exit == expected, &format!("exit code {exit}, expected {expected}"));
+                c.assert_that(
+                    exit == expected,
+                    &format!("exit code {exit}, expected {expected}"),
+                );
                 assert_under(&c, took, Duration::from_secs(2), "docker stop");
             });
         }
@@ -285,18 +379,30 @@ fn single_mode_docker_stop_exits_143_and_reaps_zombies() {
                 &s,
                 "no-reaper",
                 &["--entrypoint", "/bin/sh"],
-                &["-c", "/etc/init.d/orphans 3 200000; echo ready; exec sleep 1000"],
+                &[
+                    "-c",
+                    "/etc/init.d/orphans 3 200000; echo ready; exec sleep 1000",
+                ],
             );
             c.wait_log("ready", BOOT);
             let deadline = std::time::Instant::now() + Duration::from_secs(5);
             loop {
-                let orphans: Vec<_> = c.processes().into_iter().filter(|p| p.comm == "usleep").collect();
-                let zombies = orphans.iter().filter(|p| p.state == 'Z' && p.ppid == 1).count();
+                let orphans: Vec<_> = c
+                    .processes()
+                    .into_iter()
+                    .filter(|p| p.comm == "usleep")
+                    .collect();
+                let zombies = orphans
+                    .iter()
+                    .filter(|p| p.state == 'Z' && p.ppid == 1)
+                    .count();
                 if zombies == 3 {
                     break;
                 }
                 if std::time::Instant::now() > deadline {
-                    c.fail(&format!("the probe does not see 3 zombies under sleep: {orphans:?}"));
+                    c.fail(&format!(
+                        "the probe does not see 3 zombies under sleep: {orphans:?}"
+                    ));
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
@@ -318,10 +424,15 @@ fn shutdown_from_inside_halts_or_reboots_in_place() {
             scope.spawn(move || {
                 let s = Scenario::new(label);
                 let c = Container::boot(&s, label, TWO_SERVICES, &[]);
-                wait_services(&s, 1);
+                wait_services(&c, &s, 1);
                 let exec = c.exec(cmd);
                 let (exit, took) = c.wait_exit(DOCKER_STOP_TIMEOUT);
-                report(&format!("inittab, docker exec {}", cmd.join(" ")), "exec to exit", took, exit);
+                report(
+                    &format!("inittab, docker exec {}", cmd.join(" ")),
+                    "exec to exit",
+                    took,
+                    exit,
+                );
                 c.assert_that(exec.code.is_some(), &format!("docker exec hung: {exec:?}"));
                 assert_clean_stop(&c, &s, exit);
             });
@@ -329,30 +440,51 @@ fn shutdown_from_inside_halts_or_reboots_in_place() {
         scope.spawn(|| {
             let s = Scenario::new("exec-reboot");
             let c = Container::boot(&s, "exec-reboot", TWO_SERVICES, &[]);
-            wait_services(&s, 1);
+            wait_services(&c, &s, 1);
             let _ = c.exec(&["reboot"]);
             // Booted again in place: sysinit and both services ran a second time.
-            s.wait_file("boot.log", "boot", 2, BOOT);
-            wait_services(&s, 2);
+            c.wait_file(&s, "boot.log", "boot", 2, BOOT);
+            wait_services(&c, &s, 2);
             c.assert_that(s.read("rc.log").contains("rc 6"), "level 6 did not run");
-            c.assert_that(s.read("slow.out").contains("flushed"), "slow service lost data on reboot");
+            c.assert_that(
+                s.read("slow.out").contains("flushed"),
+                "slow service lost data on reboot",
+            );
             c.assert_stays_running(Duration::from_millis(500));
             let took = c.stop();
             let (exit, _) = c.wait_exit(Duration::from_secs(5));
-            report("inittab, docker stop after reboot in place", "docker stop", took, exit);
+            report(
+                "inittab, docker stop after reboot in place",
+                "docker stop",
+                took,
+                exit,
+            );
             c.assert_that(exit == 0, &format!("exit code {exit}, expected 0"));
             assert_under(&c, took, FAST_STOP, "docker stop");
         });
         scope.spawn(|| {
             let s = Scenario::new("exec-reboot-exit");
-            let c = Container::boot(&s, "exec-reboot-exit", TWO_SERVICES, &["-e", "VINIT_REBOOT=exit:3"]);
-            wait_services(&s, 1);
+            let c = Container::boot(
+                &s,
+                "exec-reboot-exit",
+                TWO_SERVICES,
+                &["-e", "VINIT_REBOOT=exit:3"],
+            );
+            wait_services(&c, &s, 1);
             let _ = c.exec(&["reboot"]);
             let (exit, took) = c.wait_exit(DOCKER_STOP_TIMEOUT);
-            report("inittab, reboot with VINIT_REBOOT=exit:3", "exec to exit", took, exit);
+            report(
+                "inittab, reboot with VINIT_REBOOT=exit:3",
+                "exec to exit",
+                took,
+                exit,
+            );
             c.assert_that(exit == 3, &format!("exit code {exit}, expected 3"));
             c.assert_that(s.read("rc.log").contains("rc 6"), "level 6 did not run");
-            c.assert_that(s.read("boot.log").matches("boot").count() == 1, "booted again");
+            c.assert_that(
+                s.read("boot.log").matches("boot").count() == 1,
+                "booted again",
+            );
         });
     });
 }

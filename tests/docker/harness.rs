@@ -10,12 +10,13 @@
 //! Stop times are written straight to the process's stderr (past libtest's capture, so they
 //! show in every run) and appended to `target/tmp/docker/stop-times.txt`.
 
+use core::time::Duration;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Label put on every image and container, valued with the test process's pid, so leftovers
 /// of a crashed run can be told from those of a run still going.
@@ -34,11 +35,13 @@ const POLL: Duration = Duration::from_millis(50);
 const APPLETS: &[&str] = &[
     "sh", "ash", "cat", "echo", "sleep", "usleep", "ls", "ps", "kill", "mkdir", "rm", "touch",
     "date", "true", "false", "test", "[", "grep", "wc", "env", "sync", "printf", "tr", "seq",
-    "head", "tail", "setsid", "nohup", "stat", "expr", "id", "pidof", "cp", "mv", "ln",
-    "readlink", "mkfifo", "timeout",
+    "head", "tail", "setsid", "nohup", "stat", "expr", "id", "pidof", "cp", "mv", "ln", "readlink",
+    "mkfifo", "timeout",
 ];
 /// vinit's personalities, each a symlink to /sbin/vinit as a distribution would install them.
-const PERSONALITIES: &[&str] = &["init", "telinit", "shutdown", "halt", "reboot", "poweroff", "runlevel"];
+const PERSONALITIES: &[&str] = &[
+    "init", "telinit", "shutdown", "halt", "reboot", "poweroff", "runlevel",
+];
 
 /// `target/tmp/docker`: busybox, dockerd's log, image contexts, volumes, stop times.
 pub fn work_dir() -> PathBuf {
@@ -84,8 +87,18 @@ pub fn run_bounded(cmd: &mut Command, timeout: Duration) -> Out {
             String::from_utf8_lossy(&text).into_owned()
         })
     };
-    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let mut timed_out = false;
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -169,7 +182,10 @@ fn setup_engine() -> Result<(), String> {
         }
     }
     if !docker_answers() {
-        return Err(format!("dockerd does not answer; see {}", work.join("dockerd.log").display()));
+        return Err(format!(
+            "dockerd does not answer; see {}",
+            work.join("dockerd.log").display()
+        ));
     }
     remove_leftovers();
     Ok(())
@@ -184,20 +200,26 @@ fn pid_alive(pid: &str) -> bool {
 fn remove_leftovers() {
     let filter = format!("label={LABEL}");
     let format = format!("{{{{.ID}}}} {{{{.Label \"{LABEL}\"}}}}");
-    let listed = docker(&["ps", "-a", "--filter", &filter, "--format", &format], QUICK);
+    let listed = docker(
+        &["ps", "-a", "--filter", &filter, "--format", &format],
+        QUICK,
+    );
     for line in listed.stdout.lines() {
-        if let Some((id, pid)) = line.split_once(' ') {
-            if !pid_alive(pid) {
-                let _ = docker(&["rm", "-f", "-v", id], QUICK);
-            }
+        if let Some((id, pid)) = line.split_once(' ')
+            && !pid_alive(pid)
+        {
+            let _ = docker(&["rm", "-f", "-v", id], QUICK);
         }
     }
-    let images = docker(&["images", IMAGE_REPO, "--format", "{{.Repository}}:{{.Tag}}"], QUICK);
+    let images = docker(
+        &["images", IMAGE_REPO, "--format", "{{.Repository}}:{{.Tag}}"],
+        QUICK,
+    );
     for image in images.stdout.lines() {
-        if let Some((_, pid)) = image.split_once(':') {
-            if !pid_alive(pid) {
-                let _ = docker(&["rmi", "-f", image], QUICK);
-            }
+        if let Some((_, pid)) = image.split_once(':')
+            && !pid_alive(pid)
+        {
+            let _ = docker(&["rmi", "-f", image], QUICK);
         }
     }
 }
@@ -210,7 +232,10 @@ struct ImageState {
     tag: Option<String>,
 }
 
-static IMAGE: Mutex<ImageState> = Mutex::new(ImageState { users: 0, tag: None });
+static IMAGE: Mutex<ImageState> = Mutex::new(ImageState {
+    users: 0,
+    tag: None,
+});
 
 /// A share of the test image: built by the first holder, removed when the last one drops.
 pub struct ImageLease {
@@ -299,8 +324,15 @@ fn build_image() -> String {
     let label = format!("{LABEL}={pid}");
     let out = docker(
         &[
-            "build", "-q", "--label", &label, "-t", &tag, "-f",
-            dockerfile.to_str().unwrap(), rootfs.to_str().unwrap(),
+            "build",
+            "-q",
+            "--label",
+            &label,
+            "-t",
+            &tag,
+            "-f",
+            dockerfile.to_str().unwrap(),
+            rootfs.to_str().unwrap(),
         ],
         Duration::from_secs(300),
     );
@@ -313,16 +345,17 @@ fn build_image() -> String {
 
 /// A test's host directory, mounted at /data; kept after a failure for a post-mortem.
 pub struct Scenario {
-    pub name: String,
     pub dir: PathBuf,
 }
 
 impl Scenario {
     pub fn new(name: &str) -> Self {
-        let dir = work_dir().join("runs").join(format!("{name}-{}", std::process::id()));
+        let dir = work_dir()
+            .join("runs")
+            .join(format!("{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
-        Self { name: name.to_owned(), dir }
+        Self { dir }
     }
 
     pub fn write(&self, rel: &str, text: &str) -> PathBuf {
@@ -334,23 +367,6 @@ impl Scenario {
     /// The file's text, or "" while it does not exist.
     pub fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.dir.join(rel)).unwrap_or_default()
-    }
-
-    /// Waits until `rel` holds `needle` `count` times; returns its text.
-    pub fn wait_file(&self, rel: &str, needle: &str, count: usize, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let text = self.read(rel);
-            if text.matches(needle).count() >= count {
-                return text;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{}: /data/{rel} did not get {count}x {needle:?} within {timeout:?}; it holds {text:?}",
-                self.name
-            );
-            std::thread::sleep(POLL);
-        }
     }
 }
 
@@ -388,14 +404,18 @@ impl Container {
         let _ = docker(&["rm", "-f", "-v", &name], QUICK);
         let volume = format!("{}:/data", scenario.dir.display());
         let tag_label = format!("{LABEL}={pid}");
-        let mut argv: Vec<&str> =
-            vec!["run", "-d", "--name", &name, "--label", &tag_label, "-v", &volume];
+        let mut argv: Vec<&str> = vec![
+            "run", "-d", "--name", &name, "--label", &tag_label, "-v", &volume,
+        ];
         argv.extend_from_slice(args);
         argv.push(&image.tag);
         argv.extend_from_slice(cmd);
         let out = docker(&argv, QUICK);
         assert!(out.ok(), "docker {} failed: {out:?}", argv.join(" "));
-        Self { name, _image: image }
+        Self {
+            name,
+            _image: image,
+        }
     }
 
     /// Boots vinit in inittab mode on `inittab`, mounted over /etc/inittab.
@@ -418,7 +438,12 @@ impl Container {
 
     /// Fails the test with `msg` and the container's logs.
     pub fn fail(&self, msg: &str) -> ! {
-        panic!("{}: {msg}\n--- docker logs {} ---\n{}--- end of logs ---", self.name, self.name, self.logs())
+        panic!(
+            "{}: {msg}\n--- docker logs {} ---\n{}--- end of logs ---",
+            self.name,
+            self.name,
+            self.logs()
+        )
     }
 
     pub fn assert_that(&self, cond: bool, msg: &str) {
@@ -437,6 +462,37 @@ impl Container {
             }
             if Instant::now() >= deadline {
                 self.fail(&format!("no {needle:?} in the logs within {timeout:?}"));
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Waits until the scenario's `rel` holds `needle` `count` times, failing at once (with
+    /// the logs) if the container exits first.
+    pub fn wait_file(
+        &self,
+        s: &Scenario,
+        rel: &str,
+        needle: &str,
+        count: usize,
+        timeout: Duration,
+    ) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = s.read(rel);
+            if text.matches(needle).count() >= count {
+                return;
+            }
+            if !self.is_running() {
+                let state = self.inspect("{{.State.Status}} {{.State.ExitCode}}");
+                self.fail(&format!(
+                    "{state} while waiting for {count}x {needle:?} in /data/{rel}: {text:?}"
+                ));
+            }
+            if Instant::now() >= deadline {
+                self.fail(&format!(
+                    "/data/{rel} did not get {count}x {needle:?} within {timeout:?}: {text:?}"
+                ));
             }
             std::thread::sleep(POLL);
         }
@@ -478,7 +534,9 @@ impl Container {
                 return (code.parse().unwrap(), start.elapsed());
             }
             if start.elapsed() > timeout {
-                self.fail(&format!("still {state:?} {timeout:?} after the stop request"));
+                self.fail(&format!(
+                    "still {state:?} {timeout:?} after the stop request"
+                ));
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -489,7 +547,10 @@ impl Container {
         let deadline = Instant::now() + for_at_least;
         while Instant::now() < deadline {
             if !self.is_running() {
-                self.fail(&format!("exited early: {}", self.inspect("{{.State.Status}} {{.State.ExitCode}}")));
+                self.fail(&format!(
+                    "exited early: {}",
+                    self.inspect("{{.State.Status}} {{.State.ExitCode}}")
+                ));
             }
             std::thread::sleep(POLL);
         }
@@ -528,7 +589,12 @@ fn parse_stat(line: &str) -> Option<Proc> {
     let mut fields = rest.get(close + 2..)?.split_whitespace();
     let state = fields.next()?.chars().next()?;
     let ppid = fields.next()?.parse().ok()?;
-    Some(Proc { pid: pid.parse().ok()?, ppid, comm, state })
+    Some(Proc {
+        pid: pid.parse().ok()?,
+        ppid,
+        comm,
+        state,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -542,8 +608,10 @@ pub fn report(scenario: &str, what: &str, took: Duration, exit: i32) {
         took.as_millis()
     );
     let _ = std::io::stderr().write_all(line.as_bytes());
-    if let Ok(mut file) =
-        OpenOptions::new().create(true).append(true).open(work_dir().join("stop-times.txt"))
+    if let Ok(mut file) = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(work_dir().join("stop-times.txt"))
     {
         let _ = file.write_all(line.as_bytes());
     }
@@ -552,6 +620,9 @@ pub fn report(scenario: &str, what: &str, took: Duration, exit: i32) {
 #[test]
 fn parse_stat_reads_odd_comm() {
     let p = parse_stat("42 (a) b (c) Z 1 42 42 0 -1").unwrap();
-    assert_eq!((p.pid, p.comm.as_str(), p.state, p.ppid), (42, "a) b (c", 'Z', 1));
+    assert_eq!(
+        (p.pid, p.comm.as_str(), p.state, p.ppid),
+        (42, "a) b (c", 'Z', 1)
+    );
     assert!(parse_stat("garbage").is_none());
 }
