@@ -188,6 +188,8 @@ fn setup_engine() -> Result<(), String> {
         ));
     }
     remove_leftovers();
+    // A fresh list of times for this run.
+    let _ = fs::write(work.join("stop-times.txt"), "");
     Ok(())
 }
 
