@@ -10,16 +10,11 @@ use crate::limits::DEFAULT_GRACE_SECS;
 
 /// Anything that can hand out arguments by index: the process's argv, or a slice in tests.
 pub trait ArgList {
-    /// Number of arguments, argv[0] included.
-    fn count(&self) -> usize;
     /// Argument `i` as bytes.
     fn arg(&self, i: usize) -> Option<&[u8]>;
 }
 
 impl ArgList for [&[u8]] {
-    fn count(&self) -> usize {
-        self.len()
-    }
     fn arg(&self, i: usize) -> Option<&[u8]> {
         self.get(i).copied()
     }
@@ -231,19 +226,21 @@ mod tests {
 
     #[test]
     fn env_defaults_and_errors() {
-        let env = |name: &[u8]| -> Option<&[u8]> {
+        fn env(name: &[u8]) -> Option<&[u8]> {
             match name {
                 b"VINIT_GRACE" => Some(b"3"),
                 b"VINIT_REMAP_EXIT" => Some(b"143,130"),
                 b"VINIT_KILL_GROUP" => Some(b"1"),
                 _ => None,
             }
-        };
+        }
         let o = single_defaults_from_env(env).unwrap();
         assert_eq!(o.grace_secs, 3);
         assert!(o.kill_group);
         assert_eq!(o.remap.apply(130), 0);
-        let bad = |name: &[u8]| -> Option<&[u8]> { (name == b"VINIT_GRACE").then_some(b"soon") };
+        fn bad(name: &[u8]) -> Option<&[u8]> {
+            (name == b"VINIT_GRACE").then_some(b"soon")
+        }
         assert_eq!(single_defaults_from_env(bad), Err("VINIT_GRACE"));
     }
 

@@ -66,6 +66,7 @@ impl LogLine {
     }
 
     /// What has been written so far.
+    #[cfg(test)]
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf
     }

@@ -4,13 +4,19 @@
 //! from the arguments, and returns the chosen mode's exit status. No logic lives here.
 //!
 //! Architecture: pure modules (no syscalls, `#![forbid(unsafe_code)]`, unit-tested under std):
-//! `args`, `limits`, `time`, `sweep`. Edge modules do IO: `sys` (the only door to the kernel)
-//! and `rt` (no_std start-up) hold all `unsafe`; `log` writes lines; `spawn` runs between fork
-//! and exec; `single` is the `--` mode's event loop.
+//! `args`, `limits`, `time`, `sweep`, `initctl` (FIFO request codec), `utmp` (glibc records),
+//! `client_args`. Edge modules do IO: `sys` (the only door to the kernel) and `rt` (no_std
+//! start-up) hold all `unsafe`; `log` writes lines; `spawn` runs between fork and exec;
+//! `single` is the `--` mode's event loop; `client` is telinit, shutdown, halt and runlevel.
 #![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), no_main)]
+// Under test there is no `main`, so the edge code is unused there; the release build checks it.
+#![cfg_attr(test, allow(dead_code))]
 
 mod args;
+mod client;
+mod client_args;
+mod initctl;
 mod limits;
 mod log;
 mod rt;
@@ -19,6 +25,7 @@ mod spawn;
 mod sweep;
 mod sys;
 mod time;
+mod utmp;
 
 use args::{ArgList, UsageError, VinitCommand};
 use log::{Bytes, Level};
@@ -33,9 +40,6 @@ const USAGE: &str = "usage: vinit [-s] [-g] [-v] [-t SECONDS] [-e CODE]... -- CM
 ";
 
 impl ArgList for sys::Argv {
-    fn count(&self) -> usize {
-        self.len()
-    }
     fn arg(&self, i: usize) -> Option<&[u8]> {
         self.get(i).map(core::ffi::CStr::to_bytes)
     }
@@ -47,7 +51,7 @@ impl ArgList for sys::Argv {
 // SAFETY: the exported symbol `main` is what musl's __libc_start_main calls; nothing else
 // defines it in this binary.
 #[unsafe(no_mangle)]
-pub extern "C" fn main(
+extern "C" fn main(
     argc: core::ffi::c_int,
     argv: *const *const core::ffi::c_char,
     envp: *const *const core::ffi::c_char,
@@ -60,6 +64,17 @@ pub extern "C" fn main(
 }
 
 fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
+    // Client personalities first: by argv[0] (a symlink named telinit, halt...), or as
+    // `vinit NAME ARGS...`. `init` is telinit only when this process is not PID 1.
+    let pid1 = sys::getpid() == 1;
+    let name = args::basename(argv.arg(0).unwrap_or_default());
+    // Both forms go through `Shifted` so the client code is compiled once.
+    if let Some(p) = client_args::personality(name, pid1) {
+        return client::run(p, &client_args::Shifted::new(&argv, 0), envp);
+    }
+    if let Some(p) = argv.arg(1).and_then(|name| client_args::personality(name, pid1)) {
+        return client::run(p, &client_args::Shifted::new(&argv, 1), envp);
+    }
     let defaults = match args::single_defaults_from_env(|name| envp.var(name)) {
         Ok(d) => d,
         Err(var) => {

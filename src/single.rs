@@ -24,10 +24,10 @@ const SIGCONT: u8 = 18;
 /// Runs CMD and returns the status vinit must exit with.
 pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
     let pid1 = sys::getpid() == 1;
-    if !pid1 {
-        if let Err(e) = sys::set_child_subreaper() {
-            log!(Level::Warning, "unable to become a child subreaper: {}", ErrName(e));
-        }
+    if !pid1
+        && let Err(e) = sys::set_child_subreaper()
+    {
+        log!(Level::Warning, "unable to become a child subreaper: {}", ErrName(e));
     }
     if let Err(e) = sys::cloexec_inherited_fds() {
         log!(Level::Warning, "unable to mark inherited fds close-on-exec: {}", ErrName(e));
@@ -143,10 +143,10 @@ impl Supervisor {
         }
         if self.child_exit.is_none() {
             let target = if self.opts.kill_group { -self.child } else { self.child };
-            if let Err(e) = sys::kill(target, sig) {
-                if e != sys::Errno::SRCH {
-                    log!(Level::Warning, "unable to forward signal {} to {}: {}", sig, target, ErrName(e));
-                }
+            if let Err(e) = sys::kill(target, sig)
+                && e != sys::Errno::SRCH
+            {
+                log!(Level::Warning, "unable to forward signal {} to {}: {}", sig, target, ErrName(e));
             }
         } else if matches!(sig, SIGTERM | SIGINT | SIGQUIT) {
             // A second stop request while sweeping: cut the grace period short.
@@ -199,10 +199,10 @@ impl Supervisor {
     /// orphans we subreap and what CMD left): kill(-1) would reach the whole machine.
     fn signal_all(&self, sig: u8) {
         if self.pid1 {
-            if let Err(e) = sys::kill(-1, sig) {
-                if e != sys::Errno::SRCH {
-                    log!(Level::Warning, "unable to signal all processes: {}", ErrName(e));
-                }
+            if let Err(e) = sys::kill(-1, sig)
+                && e != sys::Errno::SRCH
+            {
+                log!(Level::Warning, "unable to signal all processes: {}", ErrName(e));
             }
             return;
         }

@@ -98,8 +98,6 @@ pub fn signalfd(mask: SigMask) -> Result<OwnedFd> {
 pub struct SigInfo {
     /// Signal number.
     pub signo: u8,
-    /// Sender's pid as seen in vinit's namespace (0 for the kernel or another namespace).
-    pub pid: u32,
 }
 
 /// Reads the next pending signal, `Ok(None)` when none is queued (read(2) on a signalfd).
@@ -110,8 +108,7 @@ pub fn read_signal(fd: BorrowedFd<'_>) -> Result<Option<SigInfo>> {
         match rustix::io::read(fd, &mut buf) {
             Ok(128) => {
                 let signo = u32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]);
-                let pid = u32::from_ne_bytes([buf[12], buf[13], buf[14], buf[15]]);
-                return Ok(Some(SigInfo { signo: signo as u8, pid }));
+                return Ok(Some(SigInfo { signo: signo as u8 }));
             }
             Ok(_) => return Err(Errno::IO),
             Err(Errno::AGAIN) => return Ok(None),
@@ -165,8 +162,10 @@ pub fn reset_signal_dispositions() {
 }
 
 fn errno() -> i32 {
-    // SAFETY: musl's __errno_location always returns a valid pointer to this thread's errno.
-    unsafe { *libc::__errno_location() }
+    // SAFETY: __errno_location has no preconditions.
+    let location = unsafe { libc::__errno_location() };
+    // SAFETY: musl returns a valid, aligned pointer to this thread's errno.
+    unsafe { *location }
 }
 
 /// Who we are after `fork()`.
@@ -379,10 +378,6 @@ impl Argv {
         Self { argc: usize::try_from(argc).unwrap_or(0), argv }
     }
 
-    /// Number of arguments, argv[0] included.
-    pub const fn len(&self) -> usize {
-        self.argc
-    }
 
     /// Argument `i`, if it exists.
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
@@ -390,7 +385,7 @@ impl Argv {
             return None;
         }
         // SAFETY: i < argc, and from_main's contract says argv[i] is a valid string pointer.
-        let ptr = unsafe { *self.argv.add(i) };
+        let ptr = unsafe { *self.argv.wrapping_add(i) };
         if ptr.is_null() {
             return None;
         }
@@ -405,7 +400,7 @@ impl Argv {
             return None;
         }
         // SAFETY: elements i..=argc exist (argv[argc] is the terminating null) and live forever.
-        Some(unsafe { core::slice::from_raw_parts(self.argv.add(i), self.argc - i + 1) })
+        Some(unsafe { core::slice::from_raw_parts(self.argv.wrapping_add(i), self.argc - i + 1) })
     }
 }
 
@@ -426,7 +421,7 @@ impl Envp {
         let mut len = 0;
         if !envp.is_null() {
             // SAFETY: the array is null-terminated, so every index up to the null is readable.
-            while !unsafe { *envp.add(len) }.is_null() {
+            while !unsafe { *envp.wrapping_add(len) }.is_null() {
                 len += 1;
             }
         }
@@ -444,7 +439,7 @@ impl Envp {
             return None;
         }
         // SAFETY: i < len, and every element before the terminator is a valid string pointer.
-        let ptr = unsafe { *self.envp.add(i) };
+        let ptr = unsafe { *self.envp.wrapping_add(i) };
         // SAFETY: the string is NUL-terminated and lives for the whole process.
         Some(unsafe { CStr::from_ptr(ptr) })
     }
@@ -515,4 +510,150 @@ pub fn parse_stat_ppid(stat: &[u8]) -> Option<Pid> {
     let _state = fields.next()?;
     let ppid = crate::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
     Some(ppid as Pid)
+}
+
+// ---- Client tools (telinit, shutdown, halt family, runlevel) ----
+
+/// geteuid(2).
+pub fn geteuid() -> u32 {
+    rustix::process::geteuid().as_raw()
+}
+
+/// open(2) of a FIFO's write end with O_NONBLOCK, so it fails with ENXIO at once instead of
+/// blocking while nobody reads (fifo(7)).
+pub fn open_fifo_writer(path: &CStr) -> Result<OwnedFd> {
+    use rustix::fs::{Mode, OFlags, open};
+    open(path, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())
+}
+
+/// poll(2) on one fd for output, with a timeout in milliseconds; `Ok(true)` if it is
+/// writable. EINTR counts as "not yet".
+pub fn wait_writable(fd: BorrowedFd<'_>, timeout_ms: u64) -> Result<bool> {
+    use rustix::event::{PollFd, PollFlags, poll};
+    let mut fds = [PollFd::new(&fd, PollFlags::OUT)];
+    match poll(&mut fds, Some(&timespec_ms(timeout_ms))) {
+        Ok(n) => Ok(n > 0),
+        Err(Errno::INTR) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Sleeps about `ms` milliseconds (poll(2) on no fds); a signal may cut it short.
+pub fn sleep_ms(ms: u64) {
+    let _ = rustix::event::poll(&mut [], Some(&timespec_ms(ms)));
+}
+
+fn timespec_ms(ms: u64) -> rustix::event::Timespec {
+    let tv_sec = (ms / 1000) as i64;
+    rustix::event::Timespec { tv_sec, tv_nsec: ((ms % 1000) * 1_000_000) as i64 }
+}
+
+/// open(2) read-only.
+pub fn open_read(path: &CStr) -> Result<OwnedFd> {
+    use rustix::fs::{Mode, OFlags, open};
+    open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
+}
+
+/// read(2) until `buf` is full or end of file, retrying EINTR; returns the bytes read.
+pub fn read_full(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    let mut filled = 0;
+    while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {
+        match rustix::io::read(fd, rest) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Appends `bytes` to `path` if it exists and is writable (open(2) O_APPEND, never O_CREAT:
+/// wtmp is only written when the system keeps one).
+pub fn append_existing(path: &CStr, bytes: &[u8]) -> Result<()> {
+    use rustix::fs::{Mode, OFlags, open};
+    let fd = open(path, OFlags::WRONLY | OFlags::APPEND | OFlags::CLOEXEC, Mode::empty())?;
+    write_all(fd.as_fd(), bytes)
+}
+
+/// Creates or truncates `path` with `mode` (before umask) and writes `bytes` (open(2)).
+pub fn write_file(path: &CStr, bytes: &[u8], mode: u32) -> Result<()> {
+    use rustix::fs::{Mode, OFlags, open};
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+    let fd = open(path, flags, Mode::from_raw_mode(mode))?;
+    write_all(fd.as_fd(), bytes)
+}
+
+/// unlink(2).
+pub fn unlink(path: &CStr) -> Result<()> {
+    rustix::fs::unlink(path)
+}
+
+/// access(2) F_OK: does `path` exist?
+pub fn exists(path: &CStr) -> bool {
+    rustix::fs::access(path, rustix::fs::Access::EXISTS).is_ok()
+}
+
+/// sync(2).
+pub fn sync() {
+    rustix::fs::sync();
+}
+
+/// kill(pid, 0) (kill(2)): is there a process `pid` we may signal?
+pub fn process_exists(pid: Pid) -> bool {
+    let pid = rustix::process::Pid::from_raw(pid);
+    pid.is_some_and(|p| rustix::process::test_kill_process(p).is_ok())
+}
+
+/// What reboot(2) is asked to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RebootCmd {
+    /// LINUX_REBOOT_CMD_RESTART.
+    Restart,
+    /// LINUX_REBOOT_CMD_HALT.
+    Halt,
+    /// LINUX_REBOOT_CMD_POWER_OFF.
+    PowerOff,
+    /// LINUX_REBOOT_CMD_KEXEC.
+    Kexec,
+    /// LINUX_REBOOT_CMD_CAD_ON: Ctrl-Alt-Del reboots at once.
+    CadOn,
+    /// LINUX_REBOOT_CMD_CAD_OFF: Ctrl-Alt-Del sends SIGINT to init.
+    CadOff,
+}
+
+/// reboot(2). Inside a PID namespace, restart/halt/power-off kill the namespace's init
+/// instead of the machine; without CAP_SYS_BOOT every command fails with EPERM.
+pub fn reboot(cmd: RebootCmd) -> Result<()> {
+    use rustix::system::RebootCommand as R;
+    rustix::system::reboot(match cmd {
+        RebootCmd::Restart => R::Restart,
+        RebootCmd::Halt => R::Halt,
+        RebootCmd::PowerOff => R::PowerOff,
+        RebootCmd::Kexec => R::Kexec,
+        RebootCmd::CadOn => R::CadOn,
+        RebootCmd::CadOff => R::CadOff,
+    })
+}
+
+/// CLOCK_REALTIME as (seconds, microseconds) (clock_gettime(2)), as utmp stamps records.
+pub fn wall_clock() -> (i64, u32) {
+    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Realtime);
+    (ts.tv_sec, (ts.tv_nsec / 1000) as u32)
+}
+
+/// The kernel release from uname(2), for wtmp's ut_host.
+pub fn kernel_release() -> heapless::Vec<u8, { crate::limits::KERNEL_RELEASE_MAX }> {
+    let name = rustix::system::uname();
+    let release = name.release().to_bytes();
+    heapless::Vec::from_slice(release.get(..crate::limits::KERNEL_RELEASE_MAX).unwrap_or(release))
+        .unwrap_or_default()
+}
+
+/// Hour and minute of UTC at `sec` seconds since the epoch. `shutdown hh:mm` reads the time
+/// as UTC: musl's localtime would add its time-zone code and malloc (+8 KB) to PID 1's
+/// binary for one rarely used client form, and containers mostly run in UTC.
+pub fn utc_hour_minute(sec: i64) -> (u8, u8) {
+    let minute_of_day = sec.rem_euclid(86_400) / 60;
+    ((minute_of_day / 60) as u8, (minute_of_day % 60) as u8)
 }

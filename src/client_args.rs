@@ -1,0 +1,663 @@
+//! Command lines of the client personalities (`telinit`/`init`, `shutdown`, `halt`,
+//! `poweroff`, `reboot`, `runlevel`), parsed without syscalls into typed commands or a
+//! `UsageError` that names the offending argument by its index.
+//!
+//! Options follow getopt(3) as sysvinit uses it: bundles (`-dhn`), values attached or apart
+//! (`-t5`, `-t 5`), `--` ends options; unlike glibc, options after the first operand are not
+//! picked up (no argument permutation). Spec §6.1-§6.4, §2.1 (levels).
+#![forbid(unsafe_code)]
+// Reached only from `main`, which the unit-test build does not have.
+#![cfg_attr(test, allow(dead_code))]
+
+use heapless::Vec;
+
+use crate::args::{ArgList, parse_number};
+use crate::initctl::DATA_LEN;
+use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX, TELINIT_ENV_MAX};
+
+/// Arguments from index `first` on, renumbered from 0: `vinit telinit 3` parses like
+/// `telinit 3`, and error indices refer to the same view.
+pub struct Shifted<'a, A: ?Sized> {
+    args: &'a A,
+    first: usize,
+}
+
+impl<'a, A: ArgList + ?Sized> Shifted<'a, A> {
+    /// The view of `args` that starts at `first`.
+    pub const fn new(args: &'a A, first: usize) -> Self {
+        Self { args, first }
+    }
+}
+
+impl<A: ArgList + ?Sized> ArgList for Shifted<'_, A> {
+    fn arg(&self, i: usize) -> Option<&[u8]> {
+        self.args.arg(i.checked_add(self.first)?)
+    }
+}
+
+/// Which tool argv[0] (or `vinit NAME`) asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Personality {
+    /// `telinit`, or `init` when not PID 1 (spec §6.1).
+    Telinit,
+    /// `shutdown` (spec §6.2).
+    Shutdown,
+    /// `halt`, `poweroff`, `reboot` (spec §6.3).
+    Halt(HaltKind),
+    /// `runlevel` (spec §6.4).
+    Runlevel,
+}
+
+/// The client personality for a program name, if it is one. `init` is telinit only when the
+/// process is not PID 1.
+pub fn personality(name: &[u8], is_pid1: bool) -> Option<Personality> {
+    match name {
+        b"telinit" => Some(Personality::Telinit),
+        b"init" if !is_pid1 => Some(Personality::Telinit),
+        b"shutdown" => Some(Personality::Shutdown),
+        b"halt" => Some(Personality::Halt(HaltKind::Halt)),
+        b"poweroff" => Some(Personality::Halt(HaltKind::PowerOff)),
+        b"reboot" => Some(Personality::Halt(HaltKind::Reboot)),
+        b"runlevel" => Some(Personality::Runlevel),
+        _ => None,
+    }
+}
+
+/// What was wrong with a client's command line; indices are argument positions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UsageError {
+    /// An option letter the tool does not know: (argument index, letter).
+    UnknownOption(usize, u8),
+    /// An option that needs a value came last: (argument index, letter).
+    MissingValue(usize, u8),
+    /// A value or operand that is not valid (number, time): its argument index.
+    BadValue(usize),
+    /// A level telinit or `shutdown -i` does not accept: its argument index.
+    BadLevel(usize),
+    /// The level (telinit) or time (shutdown) is missing.
+    MissingOperand,
+    /// More operands than the tool takes: index of the first extra one.
+    ExtraOperand(usize),
+    /// shutdown: `-H` or `-P` without going to level 0.
+    HaltModeWithoutHalt,
+    /// telinit: the `-e` strings do not fit in one request.
+    EnvTooLarge,
+}
+
+/// One option found by `options`.
+struct Opt<'a> {
+    letter: u8,
+    /// Index of the argument holding the option letter.
+    index: usize,
+    /// The value and the index of the argument holding it, for options that take one.
+    value: Option<(usize, &'a [u8])>,
+}
+
+/// Walks the options from argument 1, calling `on` for each; returns the index of the first
+/// operand. `with_value` lists the letters that take a value.
+fn options<'a, A: ArgList + ?Sized>(
+    args: &'a A,
+    with_value: &[u8],
+    mut on: impl FnMut(Opt<'a>) -> Result<(), UsageError>,
+) -> Result<usize, UsageError> {
+    let mut i = 1;
+    while let Some(arg) = args.arg(i) {
+        if arg == b"--" {
+            return Ok(i + 1);
+        }
+        let Some(mut letters) = arg.strip_prefix(b"-").filter(|l| !l.is_empty()) else {
+            break;
+        };
+        let at = i;
+        while let Some((&letter, rest)) = letters.split_first() {
+            if with_value.contains(&letter) {
+                let value = if rest.is_empty() {
+                    i += 1;
+                    (i, args.arg(i).ok_or(UsageError::MissingValue(at, letter))?)
+                } else {
+                    (at, rest)
+                };
+                on(Opt { letter, index: at, value: Some(value) })?;
+                break;
+            }
+            on(Opt { letter, index: at, value: None })?;
+            letters = rest;
+        }
+        i += 1;
+    }
+    Ok(i)
+}
+
+/// A `-t` value: seconds as a C int.
+fn sleeptime(value: Option<(usize, &[u8])>) -> Result<u32, UsageError> {
+    let (i, v) = value.ok_or(UsageError::MissingValue(0, b't'))?;
+    parse_number(v, 0, SLEEPTIME_MAX).map(|n| n as u32).ok_or(UsageError::BadValue(i))
+}
+
+/// What telinit sends.
+// Built once per telinit run, on the stack; 1.5 KB is fine there.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Telinit {
+    /// One RUNLVL request: the level character as typed and the TERM-to-KILL seconds.
+    Level {
+        /// `0`-`9`, `S`, `Q`, `A`-`C`, `U`, either case.
+        level: u8,
+        /// `-t`, default 3.
+        sleeptime: u32,
+    },
+    /// One SETENV request with the `-e` values at these argument indices, in order.
+    SetEnv(Vec<usize, TELINIT_ENV_MAX>),
+}
+
+/// Levels telinit accepts (spec §2.1, §6.1); its usage line lists only 0-6, but sysvinit
+/// sends 7-9 too.
+const TELINIT_LEVELS: &[u8] = b"0123456789SsQqAaBbCcUu";
+
+/// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (spec §6.1). With `-e`, no
+/// level is allowed and `-t` is ignored, as in sysvinit.
+pub fn parse_telinit<A: ArgList + ?Sized>(args: &A) -> Result<Telinit, UsageError> {
+    let mut sleep = DEFAULT_SLEEPTIME_SECS;
+    let mut env: Vec<usize, TELINIT_ENV_MAX> = Vec::new();
+    let mut env_bytes = 0;
+    let first = options(args, b"te", |o| {
+        match o.letter {
+            b't' => sleep = sleeptime(o.value)?,
+            b'e' => {
+                let (i, v) = o.value.ok_or(UsageError::MissingValue(o.index, b'e'))?;
+                // Each string and its NUL must leave room for the list's final NUL (§5.5).
+                env_bytes += v.len() + 1;
+                if env_bytes + 1 > DATA_LEN {
+                    return Err(UsageError::EnvTooLarge);
+                }
+                env.push(i).map_err(|_| UsageError::EnvTooLarge)?;
+            }
+            other => return Err(UsageError::UnknownOption(o.index, other)),
+        }
+        Ok(())
+    })?;
+    if !env.is_empty() {
+        return match args.arg(first) {
+            Some(_) => Err(UsageError::ExtraOperand(first)),
+            None => Ok(Telinit::SetEnv(env)),
+        };
+    }
+    let level = args.arg(first).ok_or(UsageError::MissingOperand)?;
+    if args.arg(first + 1).is_some() {
+        return Err(UsageError::ExtraOperand(first + 1));
+    }
+    match level {
+        [c] if TELINIT_LEVELS.contains(c) => Ok(Telinit::Level { level: *c, sleeptime: sleep }),
+        _ => Err(UsageError::BadLevel(first)),
+    }
+}
+
+/// When a shutdown happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// `now`, `0`, `+0`.
+    Now,
+    /// `+m`, `m` or `+hh:mm`: this many minutes from now (never 0).
+    InMinutes(u32),
+    /// `hh:mm`: the next time the local clock shows this.
+    At {
+        /// 0-23.
+        hour: u8,
+        /// 0-59.
+        minute: u8,
+    },
+}
+
+/// `now`, `+m`, `m`, `hh:mm`, `+hh:mm` (spec §6.2; `+hh:mm` is relative since sysvinit 3.x).
+pub fn parse_when(v: &[u8]) -> Option<When> {
+    if v == b"now" {
+        return Some(When::Now);
+    }
+    let (relative, rest) = match v.strip_prefix(b"+") {
+        Some(rest) => (true, rest),
+        None => (false, v),
+    };
+    let minutes = match rest.iter().position(|&b| b == b':') {
+        None => parse_number(rest, 0, u64::from(u32::MAX))?,
+        Some(colon) => {
+            let (h, m) = rest.split_at(colon);
+            let m = m.get(1..)?;
+            if m.len() > 2 {
+                return None;
+            }
+            let m = parse_number(m, 0, 59)?;
+            if !relative {
+                let h = parse_number(h, 0, 23)?;
+                return Some(When::At { hour: h as u8, minute: m as u8 });
+            }
+            parse_number(h, 0, SHUTDOWN_HOURS_MAX)? * 60 + m
+        }
+    };
+    match u32::try_from(minutes).ok()? {
+        0 => Some(When::Now),
+        m => Some(When::InMinutes(m)),
+    }
+}
+
+/// The `INIT_HALT` value shutdown sends before asking for level 0 (spec §5.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HaltAction {
+    /// Neither `-H` nor `-P`: `INIT_HALT` is unset.
+    Unset,
+    /// `-H`: `INIT_HALT=HALT`.
+    Halt,
+    /// `-P`: `INIT_HALT=POWEROFF`.
+    PowerOff,
+}
+
+impl HaltAction {
+    /// The SETENV string for it.
+    pub const fn env_string(self) -> &'static [u8] {
+        match self {
+            Self::Unset => b"INIT_HALT",
+            Self::Halt => b"INIT_HALT=HALT",
+            Self::PowerOff => b"INIT_HALT=POWEROFF",
+        }
+    }
+}
+
+/// A parsed `shutdown` command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shutdown {
+    /// Target level: `-h` → `0`, `-r` → `6`, `-i X`, else `1` (the last of them wins).
+    pub level: u8,
+    /// `-H` / `-P`.
+    pub halt_action: HaltAction,
+    /// The time operand (`Now` with `-c`, which takes none).
+    pub when: When,
+    /// `-t SECS`, handed on to the level change.
+    pub sleeptime: Option<u32>,
+    /// Index of the first word of the warning message, if any.
+    pub message: Option<usize>,
+    /// `-c`: cancel a pending shutdown.
+    pub cancel: bool,
+    /// `-k`: only warn.
+    pub warn_only: bool,
+    /// `-f`: create /fastboot.
+    pub fast_boot: bool,
+    /// `-F`: create /forcefsck.
+    pub force_fsck: bool,
+    /// `-n`: go down without init.
+    pub no_init: bool,
+    /// `-a`: check /etc/shutdown.allow.
+    pub use_allow: bool,
+}
+
+/// Levels `shutdown -i` accepts (sysvinit 3.14).
+const SHUTDOWN_LEVELS: &[u8] = b"0156aAbBcCsS";
+
+/// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (spec §6.2).
+pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
+    let mut s = Shutdown {
+        level: b'1',
+        halt_action: HaltAction::Unset,
+        when: When::Now,
+        sleeptime: None,
+        message: None,
+        cancel: false,
+        warn_only: false,
+        fast_boot: false,
+        force_fsck: false,
+        no_init: false,
+        use_allow: false,
+    };
+    let mut time_option = None;
+    let first = options(args, b"tig", |o| {
+        match o.letter {
+            b'H' => s.halt_action = HaltAction::Halt,
+            b'P' => s.halt_action = HaltAction::PowerOff,
+            b'a' => s.use_allow = true,
+            b'c' => s.cancel = true,
+            b'k' => s.warn_only = true,
+            b'r' => s.level = b'6',
+            b'h' => s.level = b'0',
+            b'f' => s.fast_boot = true,
+            b'F' => s.force_fsck = true,
+            b'n' => s.no_init = true,
+            // Quiet modes only change how often users are warned; `-y` is a System V no-op.
+            b'q' | b'Q' | b'y' => {}
+            b't' => s.sleeptime = Some(sleeptime(o.value)?),
+            b'i' => {
+                let (i, v) = o.value.ok_or(UsageError::MissingValue(o.index, b'i'))?;
+                match v {
+                    [c] if SHUTDOWN_LEVELS.contains(c) => s.level = *c,
+                    _ => return Err(UsageError::BadLevel(i)),
+                }
+            }
+            b'g' => time_option = o.value,
+            other => return Err(UsageError::UnknownOption(o.index, other)),
+        }
+        Ok(())
+    })?;
+    if s.halt_action != HaltAction::Unset && s.level != b'0' {
+        return Err(UsageError::HaltModeWithoutHalt);
+    }
+    let mut next = first;
+    if !s.cancel {
+        let (i, v) = match time_option {
+            Some(t) => t,
+            None => {
+                next += 1;
+                (first, args.arg(first).ok_or(UsageError::MissingOperand)?)
+            }
+        };
+        s.when = parse_when(v).ok_or(UsageError::BadValue(i))?;
+    }
+    s.message = args.arg(next).map(|_| next);
+    Ok(s)
+}
+
+/// Which of the three names halt runs under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HaltKind {
+    /// `halt` (level 0, INIT_HALT=HALT).
+    Halt,
+    /// `poweroff`, or `halt -p` (level 0, INIT_HALT=POWEROFF).
+    PowerOff,
+    /// `reboot` (level 6).
+    Reboot,
+}
+
+/// A parsed `halt`/`poweroff`/`reboot` command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Halt {
+    /// What to do; `-p` turns `halt` into `PowerOff`.
+    pub kind: HaltKind,
+    /// `-d` (or `-n`): no wtmp record.
+    pub no_wtmp: bool,
+    /// `-f` (or `-m`): act now, do not go through shutdown.
+    pub force: bool,
+    /// `-n`: no sync.
+    pub no_sync: bool,
+    /// `-w`: only write the wtmp record.
+    pub wtmp_only: bool,
+    /// `-h`: put disks in standby (nothing to do in a container).
+    pub hdd_standby: bool,
+    /// `-i`: take network interfaces down (nothing to do in a container).
+    pub ifdown: bool,
+    /// `-k`: reboot with kexec.
+    pub kexec: bool,
+    /// `-t SECS`, handed on to shutdown.
+    pub sleeptime: Option<u32>,
+}
+
+/// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
+/// (spec §6.3); `kind` comes from the program name. No operands.
+pub fn parse_halt<A: ArgList + ?Sized>(args: &A, kind: HaltKind) -> Result<Halt, UsageError> {
+    let mut h = Halt {
+        kind,
+        no_wtmp: false,
+        force: false,
+        no_sync: false,
+        wtmp_only: false,
+        hdd_standby: false,
+        ifdown: false,
+        kexec: false,
+        sleeptime: None,
+    };
+    let first = options(args, b"tm", |o| {
+        match o.letter {
+            b'd' => h.no_wtmp = true,
+            b'f' => h.force = true,
+            b'h' => h.hdd_standby = true,
+            b'i' => h.ifdown = true,
+            b'n' => {
+                h.no_sync = true;
+                h.no_wtmp = true;
+            }
+            b'p' if h.kind == HaltKind::Halt => h.kind = HaltKind::PowerOff,
+            b'p' => {}
+            b'w' => h.wtmp_only = true,
+            b'k' => h.kexec = true,
+            // A message for the firmware (reboot(2) RESTART2); sysvinit makes it imply -f.
+            b'm' => h.force = true,
+            b't' => h.sleeptime = Some(sleeptime(o.value)?),
+            other => return Err(UsageError::UnknownOption(o.index, other)),
+        }
+        Ok(())
+    })?;
+    match args.arg(first) {
+        Some(_) => Err(UsageError::ExtraOperand(first)),
+        None => Ok(h),
+    }
+}
+
+/// A parsed `runlevel [utmpfile]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Runlevel {
+    /// Index of the utmp file argument, if given.
+    pub utmp: Option<usize>,
+}
+
+/// `runlevel [utmpfile]` (spec §6.4): like sysvinit, no options; the one operand is a path.
+pub fn parse_runlevel<A: ArgList + ?Sized>(args: &A) -> Result<Runlevel, UsageError> {
+    if args.arg(2).is_some() {
+        return Err(UsageError::ExtraOperand(2));
+    }
+    Ok(Runlevel { utmp: args.arg(1).map(|_| 1) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(args: &[&'static str]) -> std::vec::Vec<&'static [u8]> {
+        args.iter().map(|a| a.as_bytes()).collect()
+    }
+
+    fn telinit(args: &[&'static str]) -> Result<Telinit, UsageError> {
+        parse_telinit(argv(args).as_slice())
+    }
+
+    fn shutdown(args: &[&'static str]) -> Result<Shutdown, UsageError> {
+        parse_shutdown(argv(args).as_slice())
+    }
+
+    fn halt(args: &[&'static str], kind: HaltKind) -> Result<Halt, UsageError> {
+        parse_halt(argv(args).as_slice(), kind)
+    }
+
+    #[test]
+    fn personalities() {
+        assert_eq!(personality(b"telinit", true), Some(Personality::Telinit));
+        assert_eq!(personality(b"init", false), Some(Personality::Telinit));
+        assert_eq!(personality(b"init", true), None);
+        assert_eq!(personality(b"poweroff", false), Some(Personality::Halt(HaltKind::PowerOff)));
+        assert_eq!(personality(b"reboot", false), Some(Personality::Halt(HaltKind::Reboot)));
+        assert_eq!(personality(b"runlevel", false), Some(Personality::Runlevel));
+        assert_eq!(personality(b"shutdown", false), Some(Personality::Shutdown));
+        assert_eq!(personality(b"vinit", false), None);
+    }
+
+    #[test]
+    fn shifted_view_renumbers() {
+        let v = argv(&["vinit", "telinit", "-t", "5", "q"]);
+        let s = Shifted::new(v.as_slice(), 1);
+        assert!(s.arg(3).is_some() && s.arg(4).is_none());
+        assert_eq!(s.arg(0), Some(&b"telinit"[..]));
+        assert_eq!(parse_telinit(&s), Ok(Telinit::Level { level: b'q', sleeptime: 5 }));
+        assert!(Shifted::new(v.as_slice(), 9).arg(0).is_none());
+        assert_eq!(Shifted::new(v.as_slice(), 9).arg(usize::MAX), None);
+    }
+
+    #[test]
+    fn telinit_levels() {
+        assert_eq!(telinit(&["telinit", "3"]), Ok(Telinit::Level { level: b'3', sleeptime: 3 }));
+        assert_eq!(
+            telinit(&["init", "-t", "0", "s"]),
+            Ok(Telinit::Level { level: b's', sleeptime: 0 })
+        );
+        assert_eq!(
+            telinit(&["init", "-t7", "9"]),
+            Ok(Telinit::Level { level: b'9', sleeptime: 7 })
+        );
+        assert_eq!(telinit(&["init", "--", "U"]), Ok(Telinit::Level { level: b'U', sleeptime: 3 }));
+        for c in TELINIT_LEVELS {
+            let arg: &'static str = Box::leak(String::from(*c as char).into_boxed_str());
+            assert!(telinit(&["telinit", arg]).is_ok());
+        }
+    }
+
+    #[test]
+    fn telinit_setenv_lists_value_indices() {
+        let want: Vec<usize, TELINIT_ENV_MAX> = Vec::from_slice(&[2, 3]).unwrap();
+        assert_eq!(
+            telinit(&["telinit", "-e", "INIT_X=1", "-eINIT_Y"]),
+            Ok(Telinit::SetEnv(want.clone()))
+        );
+        // -t is accepted and ignored with -e (sysvinit sends sleeptime 0).
+        let want4: Vec<usize, TELINIT_ENV_MAX> = Vec::from_slice(&[4]).unwrap();
+        assert_eq!(telinit(&["telinit", "-t", "5", "-e", "INIT_A=1"]), Ok(Telinit::SetEnv(want4)));
+    }
+
+    #[test]
+    fn telinit_errors() {
+        assert_eq!(telinit(&["telinit"]), Err(UsageError::MissingOperand));
+        assert_eq!(telinit(&["telinit", "x"]), Err(UsageError::BadLevel(1)));
+        assert_eq!(telinit(&["telinit", "33"]), Err(UsageError::BadLevel(1)));
+        assert_eq!(telinit(&["telinit", ""]), Err(UsageError::BadLevel(1)));
+        assert_eq!(telinit(&["telinit", "3", "4"]), Err(UsageError::ExtraOperand(2)));
+        assert_eq!(telinit(&["telinit", "-x", "3"]), Err(UsageError::UnknownOption(1, b'x')));
+        assert_eq!(telinit(&["telinit", "-t"]), Err(UsageError::MissingValue(1, b't')));
+        assert_eq!(telinit(&["telinit", "-e"]), Err(UsageError::MissingValue(1, b'e')));
+        assert_eq!(telinit(&["telinit", "-t", "x", "3"]), Err(UsageError::BadValue(2)));
+        assert_eq!(telinit(&["telinit", "-e", "INIT_A", "3"]), Err(UsageError::ExtraOperand(3)));
+    }
+
+    #[test]
+    fn telinit_env_too_large_matches_sysvinit_limit() {
+        let a366: &'static str = Box::leak("A".repeat(366).into_boxed_str());
+        let a367: &'static str = Box::leak("A".repeat(367).into_boxed_str());
+        let a182: &'static str = Box::leak("A".repeat(182).into_boxed_str());
+        assert!(telinit(&["telinit", "-e", a366]).is_ok());
+        assert_eq!(telinit(&["telinit", "-e", a367]), Err(UsageError::EnvTooLarge));
+        assert!(telinit(&["telinit", "-e", a182, "-e", a182, "-e", ""]).is_ok());
+        assert_eq!(
+            telinit(&["telinit", "-e", a182, "-e", a182, "-e", "x"]),
+            Err(UsageError::EnvTooLarge)
+        );
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_when(b"now"), Some(When::Now));
+        assert_eq!(parse_when(b"+0"), Some(When::Now));
+        assert_eq!(parse_when(b"0"), Some(When::Now));
+        assert_eq!(parse_when(b"+5"), Some(When::InMinutes(5)));
+        assert_eq!(parse_when(b"10"), Some(When::InMinutes(10)));
+        assert_eq!(parse_when(b"+1:30"), Some(When::InMinutes(90)));
+        assert_eq!(parse_when(b"+0:00"), Some(When::Now));
+        assert_eq!(parse_when(b"23:59"), Some(When::At { hour: 23, minute: 59 }));
+        assert_eq!(parse_when(b"0:5"), Some(When::At { hour: 0, minute: 5 }));
+        for bad in [
+            "", "+", "soon", "24:00", "12:60", "12:", ":30", "1:2:3", "12:345", "+1:60", "-5",
+            "++1",
+        ] {
+            assert_eq!(parse_when(bad.as_bytes()), None, "{bad}");
+        }
+        assert_eq!(parse_when(b"+99999:59"), Some(When::InMinutes(99_999 * 60 + 59)));
+        assert_eq!(parse_when(b"+100000:00"), None);
+    }
+
+    #[test]
+    fn shutdown_targets_and_halt_action() {
+        let s = shutdown(&["shutdown", "-h", "-P", "now"]).unwrap();
+        assert_eq!((s.level, s.halt_action, s.when), (b'0', HaltAction::PowerOff, When::Now));
+        let s = shutdown(&["shutdown", "-hH", "now"]).unwrap();
+        assert_eq!((s.level, s.halt_action), (b'0', HaltAction::Halt));
+        let s = shutdown(&["shutdown", "-r", "+5", "going", "down"]).unwrap();
+        assert_eq!((s.level, s.when, s.message), (b'6', When::InMinutes(5), Some(3)));
+        let s = shutdown(&["shutdown", "now"]).unwrap();
+        assert_eq!((s.level, s.halt_action, s.message), (b'1', HaltAction::Unset, None));
+        let s = shutdown(&["shutdown", "-i", "S", "-t", "7", "12:30"]).unwrap();
+        assert_eq!(
+            (s.level, s.sleeptime, s.when),
+            (b'S', Some(7), When::At { hour: 12, minute: 30 })
+        );
+        // The last of -h/-r/-i wins, as with sysvinit's getopt loop.
+        assert_eq!(shutdown(&["shutdown", "-h", "-r", "now"]).unwrap().level, b'6');
+        assert_eq!(
+            shutdown(&["shutdown", "-i0", "-P", "now"]).unwrap().halt_action,
+            HaltAction::PowerOff
+        );
+        assert_eq!(HaltAction::Unset.env_string(), b"INIT_HALT");
+        assert_eq!(HaltAction::PowerOff.env_string(), b"INIT_HALT=POWEROFF");
+    }
+
+    #[test]
+    fn shutdown_flags_cancel_and_g() {
+        let s = shutdown(&["shutdown", "-akfFnqQy", "-h", "now"]).unwrap();
+        assert!(s.use_allow && s.warn_only && s.fast_boot && s.force_fsck && s.no_init);
+        let s = shutdown(&["shutdown", "-c"]).unwrap();
+        assert!(s.cancel);
+        assert_eq!(s.message, None);
+        let s = shutdown(&["shutdown", "-c", "never", "mind"]).unwrap();
+        assert_eq!(s.message, Some(2));
+        let s = shutdown(&["shutdown", "-g", "+2", "-r", "bye"]).unwrap();
+        assert_eq!((s.when, s.level, s.message), (When::InMinutes(2), b'6', Some(4)));
+    }
+
+    #[test]
+    fn shutdown_errors() {
+        assert_eq!(shutdown(&["shutdown"]), Err(UsageError::MissingOperand));
+        assert_eq!(shutdown(&["shutdown", "-h"]), Err(UsageError::MissingOperand));
+        assert_eq!(shutdown(&["shutdown", "-P", "now"]), Err(UsageError::HaltModeWithoutHalt));
+        assert_eq!(
+            shutdown(&["shutdown", "-H", "-r", "now"]),
+            Err(UsageError::HaltModeWithoutHalt)
+        );
+        assert_eq!(shutdown(&["shutdown", "-h", "later"]), Err(UsageError::BadValue(2)));
+        assert_eq!(shutdown(&["shutdown", "-i", "3", "now"]), Err(UsageError::BadLevel(2)));
+        assert_eq!(shutdown(&["shutdown", "-i33", "now"]), Err(UsageError::BadLevel(1)));
+        assert_eq!(shutdown(&["shutdown", "-i"]), Err(UsageError::MissingValue(1, b'i')));
+        assert_eq!(shutdown(&["shutdown", "-t", "-1", "now"]), Err(UsageError::BadValue(2)));
+        assert_eq!(shutdown(&["shutdown", "-hx", "now"]), Err(UsageError::UnknownOption(1, b'x')));
+        assert_eq!(shutdown(&["shutdown", "-g", "x"]), Err(UsageError::BadValue(2)));
+    }
+
+    #[test]
+    fn halt_family() {
+        let h = halt(&["halt"], HaltKind::Halt).unwrap();
+        assert_eq!(h.kind, HaltKind::Halt);
+        assert!(!h.force && !h.no_wtmp && !h.no_sync && !h.wtmp_only);
+        // Gentoo's halt.sh and Debian's init.d/halt forms.
+        let h = halt(&["halt", "-dhn"], HaltKind::Halt).unwrap();
+        assert!(h.no_wtmp && h.hdd_standby && h.no_sync);
+        let h = halt(&["halt", "-d", "-f", "-i", "-p", "-h"], HaltKind::Halt).unwrap();
+        assert_eq!(h.kind, HaltKind::PowerOff);
+        assert!(h.force && h.ifdown);
+        let h = halt(&["reboot", "-p", "-k", "-w", "-t", "4"], HaltKind::Reboot).unwrap();
+        assert_eq!((h.kind, h.sleeptime), (HaltKind::Reboot, Some(4)));
+        assert!(h.kexec && h.wtmp_only);
+        assert!(halt(&["reboot", "-m", "rescue"], HaltKind::Reboot).unwrap().force);
+    }
+
+    #[test]
+    fn halt_errors() {
+        assert_eq!(halt(&["halt", "now"], HaltKind::Halt), Err(UsageError::ExtraOperand(1)));
+        assert_eq!(halt(&["halt", "-x"], HaltKind::Halt), Err(UsageError::UnknownOption(1, b'x')));
+        assert_eq!(
+            halt(&["poweroff", "-t"], HaltKind::PowerOff),
+            Err(UsageError::MissingValue(1, b't'))
+        );
+        assert_eq!(halt(&["reboot", "-t", "soon"], HaltKind::Reboot), Err(UsageError::BadValue(2)));
+    }
+
+    #[test]
+    fn runlevel_args() {
+        assert_eq!(parse_runlevel(argv(&["runlevel"]).as_slice()), Ok(Runlevel { utmp: None }));
+        assert_eq!(
+            parse_runlevel(argv(&["runlevel", "/x"]).as_slice()),
+            Ok(Runlevel { utmp: Some(1) })
+        );
+        assert_eq!(
+            parse_runlevel(argv(&["runlevel", "a", "b"]).as_slice()),
+            Err(UsageError::ExtraOperand(2))
+        );
+    }
+}

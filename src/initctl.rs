@@ -1,0 +1,420 @@
+//! The /run/initctl request codec: sysvinit's 384-byte `struct init_request`, parsed and
+//! emitted without syscalls, plus the SETENV payload (a list of NUL-terminated strings).
+//!
+//! Native endianness, 32-bit ints (spec §5.2). `Request::parse` checks the length once and
+//! cannot panic after that; `Request::emit` writes every byte of its fixed-size buffer.
+//! Spec §5.2 (layout, command codes), §5.3 (validation), §5.5 (SETENV payload, `INIT_` names).
+#![forbid(unsafe_code)]
+// The init side (FIFO server, utmp writer) arrives with the lead's event loop.
+#![allow(dead_code)]
+
+/// Size of one request on the wire.
+pub const REQUEST_LEN: usize = 384;
+/// First field of every request (sysvinit's `INIT_MAGIC`).
+pub const MAGIC: u32 = 0x0309_1969;
+/// Size of the payload union (`data[368]`).
+pub const DATA_LEN: usize = 368;
+/// A payload of zeros, for requests that carry none.
+pub const EMPTY_DATA: [u8; DATA_LEN] = [0; DATA_LEN];
+
+/// Byte ranges of the fields (spec §5.2 table).
+mod field {
+    pub type Field = core::ops::Range<usize>;
+    pub const MAGIC: Field = 0..4;
+    pub const CMD: Field = 4..8;
+    pub const RUNLEVEL: Field = 8..12;
+    pub const SLEEPTIME: Field = 12..16;
+    pub const DATA: Field = 16..super::REQUEST_LEN;
+}
+
+/// What a request asks for (`cmd`, spec §5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// 0: never implemented by init.
+    Start,
+    /// 1: change runlevel.
+    RunLevel,
+    /// 2: power failing (as SIGPWR with status `F`).
+    PowerFail,
+    /// 3: power failing now (status `L`).
+    PowerFailNow,
+    /// 4: power back (status `O`).
+    PowerOk,
+    /// 5: BSD sub-struct; never used on Linux.
+    Bsd,
+    /// 6: set or unset `INIT_*` variables.
+    SetEnv,
+    /// 7: defined but not implemented by init (unsetting goes through `SetEnv`).
+    UnsetEnv,
+}
+
+impl Command {
+    const ALL: [Self; 8] = [
+        Self::Start,
+        Self::RunLevel,
+        Self::PowerFail,
+        Self::PowerFailNow,
+        Self::PowerOk,
+        Self::Bsd,
+        Self::SetEnv,
+        Self::UnsetEnv,
+    ];
+
+    /// The command with wire code `code`, if there is one.
+    pub fn from_code(code: u32) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.code() == code)
+    }
+
+    /// The wire code.
+    pub const fn code(self) -> u32 {
+        match self {
+            Self::Start => 0,
+            Self::RunLevel => 1,
+            Self::PowerFail => 2,
+            Self::PowerFailNow => 3,
+            Self::PowerOk => 4,
+            Self::Bsd => 5,
+            Self::SetEnv => 6,
+            Self::UnsetEnv => 7,
+        }
+    }
+}
+
+/// Why bytes read from the FIFO are not a request (init logs `got bogus initrequest`, §5.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestError {
+    /// Not exactly `REQUEST_LEN` bytes; holds the length seen.
+    BadLength(usize),
+    /// The first field is not `MAGIC`; holds the value seen.
+    BadMagic(u32),
+    /// A `cmd` outside 0..=7; holds the value seen.
+    UnknownCommand(u32),
+}
+
+/// One request, borrowing its payload from the buffer it was parsed from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request<'a> {
+    /// What is asked.
+    pub command: Command,
+    /// The level character as sent (`b'3'`, `b's'`, `b'q'`); 0 when the int on the wire
+    /// does not fit in a byte, which init then rejects as a bad runlevel.
+    pub runlevel: u8,
+    /// Seconds between SIGTERM and SIGKILL for this change.
+    pub sleeptime: u32,
+    /// The payload union: SETENV strings, or unused.
+    pub data: &'a [u8; DATA_LEN],
+}
+
+impl Request<'static> {
+    /// A RUNLVL request for `level` as typed, as telinit sends it (spec §6.1).
+    pub const fn run_level(level: u8, sleeptime: u32) -> Self {
+        Self { command: Command::RunLevel, runlevel: level, sleeptime, data: &EMPTY_DATA }
+    }
+}
+
+impl<'a> Request<'a> {
+    /// A SETENV request carrying `data` (built with `encode_env`); runlevel and sleeptime are
+    /// 0, as telinit and shutdown send them.
+    pub const fn set_env(data: &'a [u8; DATA_LEN]) -> Self {
+        Self { command: Command::SetEnv, runlevel: 0, sleeptime: 0, data }
+    }
+
+    /// Parses exactly one request; anything but `REQUEST_LEN` bytes is rejected (spec §5.3).
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, RequestError> {
+        let buf: &'a [u8; REQUEST_LEN] =
+            bytes.try_into().map_err(|_| RequestError::BadLength(bytes.len()))?;
+        let magic = read_u32(buf, field::MAGIC);
+        if magic != MAGIC {
+            return Err(RequestError::BadMagic(magic));
+        }
+        let code = read_u32(buf, field::CMD);
+        let command = Command::from_code(code).ok_or(RequestError::UnknownCommand(code))?;
+        let data = buf
+            .get(field::DATA)
+            .and_then(|d| <&[u8; DATA_LEN]>::try_from(d).ok())
+            .ok_or(RequestError::BadLength(bytes.len()))?;
+        Ok(Self {
+            command,
+            runlevel: u8::try_from(read_u32(buf, field::RUNLEVEL)).unwrap_or(0),
+            sleeptime: read_u32(buf, field::SLEEPTIME),
+            data,
+        })
+    }
+
+    /// Writes the request into `out`, every byte of it.
+    pub fn emit(&self, out: &mut [u8; REQUEST_LEN]) {
+        write_u32(out, field::MAGIC, MAGIC);
+        write_u32(out, field::CMD, self.command.code());
+        write_u32(out, field::RUNLEVEL, u32::from(self.runlevel));
+        write_u32(out, field::SLEEPTIME, self.sleeptime);
+        if let Some(d) = out.get_mut(field::DATA) {
+            d.copy_from_slice(self.data);
+        }
+    }
+}
+
+/// A native-endian u32 at `f`; the ranges in `field` are in bounds, so the 0 never happens.
+fn read_u32(buf: &[u8; REQUEST_LEN], f: field::Field) -> u32 {
+    buf.get(f).and_then(|b| <[u8; 4]>::try_from(b).ok()).map_or(0, u32::from_ne_bytes)
+}
+
+fn write_u32(buf: &mut [u8; REQUEST_LEN], f: field::Field, v: u32) {
+    copy_prefix(buf.get_mut(f).unwrap_or_default(), &v.to_ne_bytes());
+}
+
+/// Copies as much of `src` as fits to the start of `dst`; a zip, so no length check can panic.
+fn copy_prefix(dst: &mut [u8], src: &[u8]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+    }
+}
+
+/// One honoured string of a SETENV payload (spec §5.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvChange<'a> {
+    /// `NAME=VALUE`: store it (an empty value is still set).
+    Set {
+        /// Everything before the first `=`.
+        name: &'a [u8],
+        /// Everything after it.
+        value: &'a [u8],
+    },
+    /// `NAME` without `=`: remove it.
+    Unset {
+        /// The whole string.
+        name: &'a [u8],
+    },
+}
+
+/// Only variables with this prefix may be changed over the FIFO (spec §5.5).
+const ENV_PREFIX: &[u8] = b"INIT_";
+
+/// The changes a SETENV payload asks for: NUL-terminated strings up to the first empty one
+/// or the first without a NUL inside the payload; names not starting with `INIT_` are
+/// skipped silently, as init does (spec §5.5).
+pub fn env_changes(data: &[u8; DATA_LEN]) -> impl Iterator<Item = EnvChange<'_>> {
+    let mut rest: &[u8] = data;
+    core::iter::from_fn(move || {
+        loop {
+            let nul = rest.iter().position(|&b| b == 0)?;
+            let (string, tail) = rest.split_at(nul);
+            rest = tail.get(1..).unwrap_or_default();
+            if string.is_empty() {
+                rest = &[];
+                return None;
+            }
+            if !string.starts_with(ENV_PREFIX) {
+                continue;
+            }
+            return Some(match string.iter().position(|&b| b == b'=') {
+                Some(eq) => {
+                    let (name, value) = string.split_at(eq);
+                    EnvChange::Set { name, value: value.get(1..).unwrap_or_default() }
+                }
+                None => EnvChange::Unset { name: string },
+            });
+        }
+    })
+}
+
+/// The SETENV strings do not fit in the payload (telinit: `-e option data too large`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// Packs `strings` into a SETENV payload, each NUL-terminated, followed by the empty string
+/// that ends the list. Like telinit, every string must leave room for that end mark
+/// (sysvinit 3.14 `telinit`); the unused tail is zeroed.
+pub fn encode_env(strings: &[&[u8]], data: &mut [u8; DATA_LEN]) -> Result<(), TooLarge> {
+    data.fill(0);
+    let mut used = 0;
+    for s in strings {
+        // s, its NUL, and the final empty string's NUL.
+        let end = used + s.len() + 1;
+        if end + 1 > DATA_LEN {
+            data.fill(0);
+            return Err(TooLarge);
+        }
+        copy_prefix(data.get_mut(used..).unwrap_or_default(), s);
+        used = end;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `telinit -t 5 q` as Debian 12's sysvinit 3.06 telinit wrote it (captured from a FIFO).
+    fn telinit_q_fixture() -> [u8; REQUEST_LEN] {
+        let mut b = [0u8; REQUEST_LEN];
+        b[..16].copy_from_slice(&[
+            0x69, 0x19, 0x09, 0x03, // magic 0x03091969, little-endian
+            0x01, 0x00, 0x00, 0x00, // cmd RUNLVL
+            0x71, 0x00, 0x00, 0x00, // runlevel 'q'
+            0x05, 0x00, 0x00, 0x00, // sleeptime 5
+        ]);
+        b
+    }
+
+    /// `telinit -e INIT_X=1 -e INIT_Y -e INIT_Z=` from the same capture.
+    fn telinit_env_fixture() -> [u8; REQUEST_LEN] {
+        let mut b = [0u8; REQUEST_LEN];
+        b[..8].copy_from_slice(&[0x69, 0x19, 0x09, 0x03, 0x06, 0x00, 0x00, 0x00]);
+        b[16..40].copy_from_slice(b"INIT_X=1\0INIT_Y\0INIT_Z=\0");
+        b
+    }
+
+    #[test]
+    fn parse_known_request() {
+        let b = telinit_q_fixture();
+        let r = Request::parse(&b).unwrap();
+        assert_eq!(r.command, Command::RunLevel);
+        assert_eq!(r.runlevel, b'q');
+        assert_eq!(r.sleeptime, 5);
+        assert_eq!(r.data, &EMPTY_DATA);
+    }
+
+    #[test]
+    fn emit_is_byte_exact_over_poisoned_buffer() {
+        let mut out = [0xa5u8; REQUEST_LEN];
+        Request::run_level(b'q', 5).emit(&mut out);
+        assert_eq!(out, telinit_q_fixture());
+        let mut data = [0xa5u8; DATA_LEN];
+        encode_env(&[b"INIT_X=1", b"INIT_Y", b"INIT_Z="], &mut data).unwrap();
+        let mut out = [0xa5u8; REQUEST_LEN];
+        Request::set_env(&data).emit(&mut out);
+        assert_eq!(out, telinit_env_fixture());
+    }
+
+    #[test]
+    fn round_trip() {
+        let mut data = [0u8; DATA_LEN];
+        data[..5].copy_from_slice(b"abc\0\0");
+        data[DATA_LEN - 1] = 0xff;
+        for command in Command::ALL {
+            let r = Request { command, runlevel: b'S', sleeptime: 0xdead_beef, data: &data };
+            let mut out = [0u8; REQUEST_LEN];
+            r.emit(&mut out);
+            assert_eq!(Request::parse(&out), Ok(r));
+        }
+    }
+
+    #[test]
+    fn rejects_383_bytes() {
+        let b = telinit_q_fixture();
+        assert_eq!(Request::parse(&b[..383]), Err(RequestError::BadLength(383)));
+    }
+
+    #[test]
+    fn rejects_385_bytes() {
+        let mut v = telinit_q_fixture().to_vec();
+        v.push(0);
+        assert_eq!(Request::parse(&v), Err(RequestError::BadLength(385)));
+    }
+
+    #[test]
+    fn rejects_bad_magic() {
+        let mut b = telinit_q_fixture();
+        b[0] = 0x68;
+        assert_eq!(Request::parse(&b), Err(RequestError::BadMagic(0x0309_1968)));
+    }
+
+    #[test]
+    fn rejects_unknown_command_9() {
+        let mut b = telinit_q_fixture();
+        b[4] = 9;
+        assert_eq!(Request::parse(&b), Err(RequestError::UnknownCommand(9)));
+    }
+
+    #[test]
+    fn runlevel_that_does_not_fit_a_byte_reads_as_zero() {
+        let mut b = telinit_q_fixture();
+        b[9] = 1; // 0x171
+        assert_eq!(Request::parse(&b).unwrap().runlevel, 0);
+    }
+
+    fn changes(data: &[u8; DATA_LEN]) -> Vec<EnvChange<'_>> {
+        env_changes(data).collect()
+    }
+
+    fn payload(bytes: &[u8]) -> [u8; DATA_LEN] {
+        let mut d = [0u8; DATA_LEN];
+        d[..bytes.len()].copy_from_slice(bytes);
+        d
+    }
+
+    #[test]
+    fn setenv_set_unset_and_empty_value() {
+        let d = payload(b"INIT_HALT=POWEROFF\0INIT_X\0INIT_E=\0");
+        assert_eq!(
+            changes(&d),
+            [
+                EnvChange::Set { name: b"INIT_HALT", value: b"POWEROFF" },
+                EnvChange::Unset { name: b"INIT_X" },
+                EnvChange::Set { name: b"INIT_E", value: b"" },
+            ]
+        );
+        let d = payload(b"INIT_A=x=y\0");
+        assert_eq!(changes(&d), [EnvChange::Set { name: b"INIT_A", value: b"x=y" }]);
+    }
+
+    #[test]
+    fn setenv_ignores_names_without_init_prefix() {
+        let d = payload(b"PATH=/evil\0init_x=1\0INIT_OK=1\0");
+        assert_eq!(changes(&d), [EnvChange::Set { name: b"INIT_OK", value: b"1" }]);
+    }
+
+    #[test]
+    fn setenv_stops_at_empty_string() {
+        let d = payload(b"INIT_A=1\0\0INIT_B=2\0");
+        assert_eq!(changes(&d), [EnvChange::Set { name: b"INIT_A", value: b"1" }]);
+        assert!(changes(&EMPTY_DATA).is_empty());
+    }
+
+    #[test]
+    fn setenv_stops_at_unterminated_string() {
+        let mut d = [b'A'; DATA_LEN];
+        d[..9].copy_from_slice(b"INIT_A=1\0");
+        d[9..14].copy_from_slice(b"INIT_");
+        assert_eq!(changes(&d), [EnvChange::Set { name: b"INIT_A", value: b"1" }]);
+        assert!(changes(&[b'I'; DATA_LEN]).is_empty());
+    }
+
+    #[test]
+    fn encode_env_limits_match_telinit() {
+        // sysvinit: a string of length l fits while used + l + 2 <= 368.
+        let mut d = [0u8; DATA_LEN];
+        let fits = vec![b'A'; DATA_LEN - 2];
+        encode_env(&[&fits], &mut d).unwrap();
+        assert_eq!(d[DATA_LEN - 3..], [b'A', 0, 0]);
+        let too_big = vec![b'A'; DATA_LEN - 1];
+        assert_eq!(encode_env(&[&too_big], &mut d), Err(TooLarge));
+        assert_eq!(d, EMPTY_DATA);
+        let half = vec![b'A'; 182];
+        assert_eq!(encode_env(&[&half, &half], &mut d), Ok(()));
+        assert_eq!(encode_env(&[&half, &half, b""], &mut d), Ok(()));
+        assert_eq!(encode_env(&[&half, &half, b"x"], &mut d), Err(TooLarge));
+    }
+
+    #[test]
+    fn fuzz_parse_never_panics() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut buf = [0u8; REQUEST_LEN + 8];
+        for i in 0..2000 {
+            for b in buf.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = x as u8;
+            }
+            if i % 2 == 0 {
+                buf[..4].copy_from_slice(&MAGIC.to_ne_bytes());
+                buf[4..8].copy_from_slice(&((x % 9) as u32).to_ne_bytes());
+            }
+            let len = if i % 3 == 0 { REQUEST_LEN } else { (x as usize) % buf.len() };
+            if let Ok(r) = Request::parse(&buf[..len]) {
+                let _ = env_changes(r.data).count();
+            }
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! utmp/wtmp records in glibc's 384-byte on-disk layout (not musl's 400-byte `utmpx`), built
+//! and read without syscalls: the records init and halt write, and the lookups `runlevel`,
+//! `halt` and `pututline` need.
+//!
+//! Every glibc tool (`runlevel`, `who -r`, `last`, `utmpdump`) reads this layout, so a
+//! musl-static vinit must write it byte for byte. Native endianness; `ut_tv` is two int32s.
+//! Spec §6.6 (layout, records, replace rules), §6.4 (`runlevel`), §6.3 (halt's wtmp record).
+#![forbid(unsafe_code)]
+// The init side (FIFO server, utmp writer) arrives with the lead's event loop.
+#![allow(dead_code)]
+
+/// Size of one record (glibc `struct utmp`, the same on 32- and 64-bit).
+pub const RECORD_LEN: usize = 384;
+
+/// Byte ranges of the fields (spec §6.6 table).
+mod field {
+    pub type Field = core::ops::Range<usize>;
+    pub const TYPE: Field = 0..2;
+    pub const PID: Field = 4..8;
+    pub const LINE: Field = 8..40;
+    pub const ID: Field = 40..44;
+    pub const USER: Field = 44..76;
+    pub const HOST: Field = 76..332;
+    pub const TV_SEC: Field = 340..344;
+    pub const TV_USEC: Field = 344..348;
+}
+
+/// `ut_type` values (spec §6.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u16)]
+pub enum RecordType {
+    /// Unused slot.
+    Empty = 0,
+    /// A runlevel change.
+    RunLvl = 1,
+    /// System boot.
+    BootTime = 2,
+    /// Clock changed (new time).
+    NewTime = 3,
+    /// Clock changed (old time).
+    OldTime = 4,
+    /// A process started by init.
+    InitProcess = 5,
+    /// A getty waiting for a login.
+    LoginProcess = 6,
+    /// A logged-in user.
+    UserProcess = 7,
+    /// A process that ended.
+    DeadProcess = 8,
+}
+
+/// One record's fields, as `build` takes them.
+struct Fields<'a> {
+    ty: RecordType,
+    pid: i32,
+    line: &'a [u8],
+    id: &'a [u8],
+    user: &'a [u8],
+    host: &'a [u8],
+    sec: i32,
+    usec: i32,
+}
+
+/// A zeroed record with the given fields, strings cut to their field like `strncpy`.
+fn build(f: &Fields<'_>) -> [u8; RECORD_LEN] {
+    let mut rec = [0u8; RECORD_LEN];
+    put(&mut rec, field::TYPE, &(f.ty as u16).to_ne_bytes());
+    put(&mut rec, field::PID, &f.pid.to_ne_bytes());
+    put(&mut rec, field::LINE, f.line);
+    put(&mut rec, field::ID, f.id);
+    put(&mut rec, field::USER, f.user);
+    put(&mut rec, field::HOST, f.host);
+    put(&mut rec, field::TV_SEC, &f.sec.to_ne_bytes());
+    put(&mut rec, field::TV_USEC, &f.usec.to_ne_bytes());
+    rec
+}
+
+/// Copies as much of `src` as fits into field `f`.
+fn put(rec: &mut [u8; RECORD_LEN], f: field::Field, src: &[u8]) {
+    if let Some(dst) = rec.get_mut(f) {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
+    }
+}
+
+/// The RUN_LVL record init writes on a level change: user `runlevel`, id `~~`, line `~`,
+/// pid = new + 256 × prev (prev is `b'N'` at boot: boot→3 is 20019). `host` is empty in
+/// utmp and the kernel release in wtmp (spec §6.6).
+pub fn run_level_record(new: u8, prev: u8, sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
+    build(&Fields {
+        ty: RecordType::RunLvl,
+        pid: i32::from(new) + 256 * i32::from(prev),
+        line: b"~",
+        id: b"~~",
+        user: b"runlevel",
+        host,
+        sec,
+        usec,
+    })
+}
+
+/// The BOOT_TIME record init writes when sysinit ends: user `reboot`, id `~~`, line `~`,
+/// pid 0 (spec §6.6).
+pub fn boot_time_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
+    build(&Fields {
+        ty: RecordType::BootTime,
+        pid: 0,
+        line: b"~",
+        id: b"~~",
+        user: b"reboot",
+        host,
+        sec,
+        usec,
+    })
+}
+
+/// The wtmp record halt and reboot write before reboot(2): RUN_LVL, user `shutdown`, id `~~`,
+/// line `~~`, pid 0; `host` is the kernel release (spec §6.3, §6.6).
+pub fn shutdown_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
+    build(&Fields {
+        ty: RecordType::RunLvl,
+        pid: 0,
+        line: b"~~",
+        id: b"~~",
+        user: b"shutdown",
+        host,
+        sec,
+        usec,
+    })
+}
+
+/// `ut_type` of a record, `None` if `rec` is too short to hold one.
+pub fn record_type(rec: &[u8]) -> Option<u16> {
+    rec.get(field::TYPE).and_then(|b| b.try_into().ok()).map(u16::from_ne_bytes)
+}
+
+/// `ut_pid` of a record, `None` if `rec` is too short to hold one.
+pub fn record_pid(rec: &[u8]) -> Option<i32> {
+    rec.get(field::PID).and_then(|b| b.try_into().ok()).map(i32::from_ne_bytes)
+}
+
+/// `ut_id` of a record, `None` if `rec` is too short to hold one.
+pub fn record_id(rec: &[u8]) -> Option<&[u8]> {
+    rec.get(field::ID)
+}
+
+/// `runlevel`'s answer from a utmp file's bytes: the first RUN_LVL record's
+/// (prev, cur) = (pid / 256, pid % 256) as bytes, prev 0 shown as `b'N'` (spec §6.4).
+/// A trailing partial record is ignored, as glibc's `getutent` does.
+pub fn find_runlevel(utmp: &[u8]) -> Option<(u8, u8)> {
+    let rec = records(utmp).find(|r| record_type(r) == Some(RecordType::RunLvl as u16))?;
+    let pid = record_pid(rec)?;
+    // runlevel(8) keeps the low byte of each (it prints them with %c).
+    let cur = pid.rem_euclid(256) as u8;
+    let prev = (pid.div_euclid(256) & 0xff) as u8;
+    Some((if prev == 0 { b'N' } else { prev }, cur))
+}
+
+/// `pututline` for the time-like records: the byte offset of the record that a new record of
+/// type `rec_type` replaces (RUN_LVL, BOOT_TIME, NEW_TIME and OLD_TIME replace the first
+/// record of the same type), or `None` to append. Process records match on `ut_id` instead:
+/// use `replace_slot_by_id` (spec §6.6).
+pub fn replace_slot(utmp: &[u8], rec_type: u16) -> Option<usize> {
+    let time_like =
+        [RecordType::RunLvl, RecordType::BootTime, RecordType::NewTime, RecordType::OldTime];
+    if !time_like.iter().any(|t| *t as u16 == rec_type) {
+        return None;
+    }
+    records(utmp).position(|r| record_type(r) == Some(rec_type)).map(|i| i * RECORD_LEN)
+}
+
+/// `pututline` for process records (INIT, LOGIN, USER, DEAD_PROCESS): the byte offset of the
+/// first process record with the same `ut_id`, or `None` to append (glibc's `getutid` rule).
+pub fn replace_slot_by_id(utmp: &[u8], id: &[u8]) -> Option<usize> {
+    let process_like = [
+        RecordType::InitProcess,
+        RecordType::LoginProcess,
+        RecordType::UserProcess,
+        RecordType::DeadProcess,
+    ];
+    let mut want = [0u8; 4];
+    for (w, b) in want.iter_mut().zip(id) {
+        *w = *b;
+    }
+    records(utmp)
+        .position(|r| {
+            let ty = record_type(r);
+            process_like.iter().any(|t| Some(*t as u16) == ty) && record_id(r) == Some(&want[..])
+        })
+        .map(|i| i * RECORD_LEN)
+}
+
+fn records(utmp: &[u8]) -> impl Iterator<Item = &[u8]> {
+    utmp.chunks_exact(RECORD_LEN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_str(rec: &[u8], f: field::Field) -> &[u8] {
+        let b = &rec[f];
+        &b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())]
+    }
+
+    #[test]
+    fn run_level_record_boot_to_3_is_byte_exact() {
+        let host = b"6.18.0-test";
+        let rec = run_level_record(b'3', b'N', 0x6543_2100, 123_456, host);
+        let mut want = [0u8; RECORD_LEN];
+        want[0..2].copy_from_slice(&1u16.to_le_bytes());
+        want[4..8].copy_from_slice(&20019i32.to_le_bytes());
+        want[8] = b'~';
+        want[40..42].copy_from_slice(b"~~");
+        want[44..52].copy_from_slice(b"runlevel");
+        want[76..76 + host.len()].copy_from_slice(host);
+        want[340..344].copy_from_slice(&0x6543_2100i32.to_le_bytes());
+        want[344..348].copy_from_slice(&123_456i32.to_le_bytes());
+        assert_eq!(rec, want);
+    }
+
+    #[test]
+    fn run_level_pids_match_spec() {
+        assert_eq!(record_pid(&run_level_record(b'3', b'N', 0, 0, b"")), Some(20019));
+        assert_eq!(record_pid(&run_level_record(b'0', b'3', 0, 0, b"")), Some(13104));
+    }
+
+    #[test]
+    fn boot_and_shutdown_records() {
+        let b = boot_time_record(7, 8, b"");
+        assert_eq!(record_type(&b), Some(2));
+        assert_eq!(record_pid(&b), Some(0));
+        assert_eq!(field_str(&b, field::USER), b"reboot");
+        assert_eq!(field_str(&b, field::LINE), b"~");
+        assert_eq!(field_str(&b, field::ID), b"~~");
+        assert_eq!(&b[340..348], &[7, 0, 0, 0, 8, 0, 0, 0]);
+        let s = shutdown_record(1, 2, b"6.1.0");
+        assert_eq!(record_type(&s), Some(1));
+        assert_eq!(record_pid(&s), Some(0));
+        assert_eq!(field_str(&s, field::USER), b"shutdown");
+        assert_eq!(field_str(&s, field::LINE), b"~~");
+        assert_eq!(field_str(&s, field::ID), b"~~");
+        assert_eq!(field_str(&s, field::HOST), b"6.1.0");
+        assert!(s[348..].iter().all(|&c| c == 0));
+    }
+
+    #[test]
+    fn long_host_is_cut_to_256_bytes_without_nul() {
+        let host = [b'h'; 300];
+        let rec = boot_time_record(0, 0, &host);
+        assert!(rec[76..332].iter().all(|&c| c == b'h'));
+        assert!(rec[332..].iter().all(|&c| c == 0));
+    }
+
+    #[test]
+    fn find_runlevel_takes_first_run_lvl_record() {
+        let mut file = Vec::new();
+        file.extend_from_slice(&boot_time_record(0, 0, b""));
+        file.extend_from_slice(&run_level_record(b'5', b'3', 0, 0, b""));
+        file.extend_from_slice(&run_level_record(b'0', b'5', 0, 0, b""));
+        file.extend_from_slice(&[1, 0, 0]); // partial record: ignored
+        assert_eq!(find_runlevel(&file), Some((b'3', b'5')));
+        assert_eq!(find_runlevel(&run_level_record(b'3', b'N', 0, 0, b"")), Some((b'N', b'3')));
+        assert_eq!(find_runlevel(&run_level_record(b'9', 0, 0, 0, b"")), Some((b'N', b'9')));
+        assert_eq!(find_runlevel(&boot_time_record(0, 0, b"")), None);
+        assert_eq!(find_runlevel(&[]), None);
+        assert_eq!(find_runlevel(&[1u8; RECORD_LEN - 1]), None);
+    }
+
+    #[test]
+    fn replace_slot_follows_pututline() {
+        let mut file = Vec::new();
+        file.extend_from_slice(&boot_time_record(0, 0, b""));
+        file.extend_from_slice(&run_level_record(b'3', b'N', 0, 0, b""));
+        assert_eq!(replace_slot(&file, RecordType::BootTime as u16), Some(0));
+        assert_eq!(replace_slot(&file, RecordType::RunLvl as u16), Some(RECORD_LEN));
+        assert_eq!(replace_slot(&file, RecordType::NewTime as u16), None);
+        assert_eq!(replace_slot(&file, RecordType::InitProcess as u16), None);
+        assert_eq!(replace_slot(&[], RecordType::RunLvl as u16), None);
+    }
+
+    #[test]
+    fn replace_slot_by_id_matches_process_records() {
+        let mut getty = [0u8; RECORD_LEN];
+        getty[0..2].copy_from_slice(&(RecordType::LoginProcess as u16).to_ne_bytes());
+        getty[40] = b'1';
+        let mut file = Vec::new();
+        file.extend_from_slice(&run_level_record(b'3', b'N', 0, 0, b""));
+        file.extend_from_slice(&getty);
+        assert_eq!(replace_slot_by_id(&file, b"1"), Some(RECORD_LEN));
+        assert_eq!(replace_slot_by_id(&file, b"2"), None);
+        // The RUN_LVL record's id `~~` is not a process record.
+        assert_eq!(replace_slot_by_id(&file, b"~~"), None);
+    }
+
+    /// Writes a utmp file for checking by hand with glibc's `runlevel FILE` and `who -r FILE`
+    /// (expected `3 5` and `run-level 5 ... last=3`; for FILE.boot `N 3` and `last=S`): `VINIT_SAMPLE_UTMP=/tmp/u cargo test
+    /// --bin vinit -- --ignored sample_utmp`.
+    #[test]
+    #[ignore = "writes a file for a manual check with glibc tools"]
+    fn sample_utmp_for_glibc_tools() {
+        let path = std::env::var("VINIT_SAMPLE_UTMP").unwrap();
+        let mut file = Vec::new();
+        file.extend_from_slice(&boot_time_record(1_700_000_000, 0, b""));
+        file.extend_from_slice(&run_level_record(b'5', b'3', 1_700_000_060, 250_000, b""));
+        std::fs::write(&path, file).unwrap();
+        std::fs::write(path + ".boot", run_level_record(b'3', b'N', 1_700_000_000, 0, b""))
+            .unwrap();
+    }
+}
