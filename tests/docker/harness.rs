@@ -579,6 +579,15 @@ impl Container {
 
 impl Drop for Container {
     fn drop(&mut self) {
+        // VINIT_DOCKER_LOGS=1 shows every container's logs (the timelines), pass or fail.
+        if std::env::var_os("VINIT_DOCKER_LOGS").is_some() {
+            let text = format!(
+                "--- docker logs {} ---\n{}--- end ---\n",
+                self.name,
+                self.logs()
+            );
+            let _ = std::io::stderr().write_all(text.as_bytes());
+        }
         let _ = docker(&["rm", "-f", "-v", &self.name], QUICK);
     }
 }
