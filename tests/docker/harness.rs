@@ -389,6 +389,13 @@ pub struct Proc {
     pub state: char,
 }
 
+/// A container's output stream: the services write to stdout, vinit logs to stderr.
+#[derive(Clone, Copy, Debug)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
 /// A container of the test image; `docker rm -f` on drop.
 pub struct Container {
     pub name: String,
@@ -436,6 +443,21 @@ impl Container {
             QUICK,
         );
         out.stdout
+    }
+
+    /// One output stream alone. Docker copies stdout and stderr through separate pipes, so the
+    /// merged `logs` can interleave them out of order; order is only meaningful within one.
+    pub fn logs_of(&self, stream: Stream) -> String {
+        let redirect = match stream {
+            Stream::Stdout => "2>/dev/null",
+            Stream::Stderr => "2>&1 >/dev/null",
+        };
+        let script = format!("docker logs \"$1\" {redirect}");
+        run_bounded(
+            Command::new("sh").args(["-c", &script, "sh", &self.name]),
+            QUICK,
+        )
+        .stdout
     }
 
     /// Fails the test with `msg` and the container's logs.
