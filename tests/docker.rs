@@ -149,6 +149,36 @@ fn assert_in_order(c: &Container, stream: Stream, needles: &[&str]) {
     }
 }
 
+/// Negative control for the exit-code and time checks: a PID 1 with no SIGTERM handler (here
+/// `sleep`, as stock sysvinit ignores SIGTERM) is not stopped by `docker stop` at all; Docker
+/// waits out its timeout and SIGKILLs it, `Exited (137)`.
+#[test]
+fn control_pid1_without_sigterm_handler_is_killed_with_137() {
+    let s = Scenario::new("control-137");
+    let c = Container::run(
+        &s,
+        "control-137",
+        &["--entrypoint", "/bin/sleep"],
+        &["1000"],
+    );
+    let took = c.stop_within(2);
+    let (exit, _) = c.wait_exit(Duration::from_secs(5));
+    report(
+        "control: sleep as PID 1, docker stop -t 2",
+        "docker stop",
+        took,
+        exit,
+    );
+    c.assert_that(exit == 137, &format!("exit code {exit}, expected 137"));
+    assert_between(
+        &c,
+        took,
+        Duration::from_secs(2),
+        Duration::from_secs(5),
+        "docker stop",
+    );
+}
+
 /// `--stop-signal SIGINT` with the two `ctrlaltdel` lines found in the wild: the seed's
 /// `shutdown -h now`, and Debian's shipped `shutdown -t1 -a -r now`, whose reboot becomes a
 /// halt. Both end `Exited (0)` with the services stopped by their scripts. Debian's `-t1` asks

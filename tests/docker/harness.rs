@@ -533,7 +533,13 @@ impl Container {
 
     /// `docker stop` with Docker's default 10 s timeout; returns its wall time.
     pub fn stop(&self) -> Duration {
-        let out = docker(&["stop", &self.name], QUICK);
+        self.stop_within(10)
+    }
+
+    /// `docker stop -t SECS`: Docker sends SIGKILL after SECS; returns the wall time.
+    pub fn stop_within(&self, secs: u32) -> Duration {
+        let secs = secs.to_string();
+        let out = docker(&["stop", "-t", &secs, &self.name], QUICK);
         if !out.ok() {
             self.fail(&format!("docker stop failed: {out:?}"));
         }

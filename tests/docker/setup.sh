@@ -8,6 +8,8 @@
 #
 # usage: tests/docker/setup.sh [WORKDIR]      (default: target/tmp/docker)
 set -eu
+# dockerd lives in /usr/sbin, which a CI environment's PATH may lack.
+PATH=$PATH:/usr/sbin:/sbin
 
 work=${1:-target/tmp/docker}
 mkdir -p "$work"
