@@ -264,6 +264,38 @@ fn docker_kill_halt_signals_stop_with_exit_0() {
     });
 }
 
+/// SIGPWR with a /var/run/powerstatus file keeps sysvinit's power semantics (spec §4): `O`
+/// (power is back) runs the powerokwait entries, deletes the file, and does not stop.
+#[test]
+fn sigpwr_with_powerstatus_keeps_sysvinit_semantics() {
+    let power = "po::powerokwait:/bin/sh -c \"echo powerokwait >>/data/power.log\"\n\
+                 pf::powerfail:/bin/sh -c \"echo powerfail >>/data/power.log\"";
+    let s = Scenario::new("powerstatus");
+    let c = Container::boot(&s, "powerstatus", &with_lines(TWO_SERVICES, power), &[]);
+    wait_services(&c, &s, 1);
+    let wrote = c.exec(&["sh", "-c", "echo O >/var/run/powerstatus"]);
+    c.assert_that(wrote.ok(), &format!("cannot write powerstatus: {wrote:?}"));
+    c.kill("PWR");
+    c.wait_file(&s, "power.log", "powerokwait", 1, Duration::from_secs(5));
+    c.assert_stays_running(Duration::from_secs(1));
+    let power_log = s.read("power.log");
+    c.assert_that(
+        !power_log.contains("powerfail"),
+        &format!("powerfail ran: {power_log:?}"),
+    );
+    let left = c.exec(&["test", "-e", "/var/run/powerstatus"]);
+    c.assert_that(left.code == Some(1), "/var/run/powerstatus was not deleted");
+    let took = c.stop();
+    let (exit, _) = c.wait_exit(Duration::from_secs(5));
+    report(
+        "inittab, docker stop after SIGPWR with status O",
+        "docker stop",
+        took,
+        exit,
+    );
+    assert_clean_stop(&c, &s, exit);
+}
+
 /// A level-0 script that never finishes (and ignores SIGTERM): with the default budget the
 /// container still exits 0 before Docker's 10 s SIGKILL, and the log names the script. With
 /// `VINIT_STOP_TIMEOUT=3` or `-T 3`, the stop takes about 3 s.
