@@ -72,11 +72,22 @@ pub enum VinitCommand {
     /// `vinit [OPTIONS] -- CMD [ARG...]`.
     Single(SingleOptions),
     /// No command: boot the inittab.
-    Inittab,
+    Inittab(InittabOptions),
     /// `-h` / `--help`.
     Help,
     /// `--version`.
     Version,
+}
+
+/// Options of inittab mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InittabOptions {
+    /// Index in argv of the inittab path (`-f FILE`).
+    pub file_index: Option<usize>,
+    /// The stop budget in seconds (`-T SECONDS`).
+    pub stop_timeout: Option<u64>,
+    /// A runlevel given on the command line, overriding initdefault (sysvinit's `init 3`).
+    pub level: Option<u8>,
 }
 
 /// What was wrong with the command line; each variant names the argument by its index.
@@ -98,6 +109,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     defaults: SingleOptions,
 ) -> Result<VinitCommand, UsageError> {
     let mut opts = defaults;
+    let mut tab = InittabOptions::default();
     let mut i = 1;
     while let Some(arg) = args.arg(i) {
         match arg {
@@ -119,6 +131,18 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
                 let value = args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
                 opts.grace_secs = parse_number(value, 0, 86_400).ok_or(UsageError::BadNumber(i))?;
             }
+            b"-f" => {
+                i += 1;
+                args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
+                tab.file_index = Some(i);
+            }
+            b"-T" => {
+                i += 1;
+                let value = args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
+                tab.stop_timeout = Some(parse_number(value, 1, 3600).ok_or(UsageError::BadNumber(i))?);
+            }
+            [level @ (b'0'..=b'9' | b'S' | b's')] => tab.level = Some(level.to_ascii_uppercase()),
+            b"single" => tab.level = Some(b'S'),
             b"-e" => {
                 i += 1;
                 let value = args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
@@ -129,7 +153,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
         }
         i += 1;
     }
-    Ok(VinitCommand::Inittab)
+    Ok(VinitCommand::Inittab(tab))
 }
 
 /// Reads the `VINIT_*` environment forms of the single-mode options; malformed values are
@@ -210,8 +234,12 @@ mod tests {
 
     #[test]
     fn no_command_means_inittab() {
-        assert_eq!(parse(&["vinit"]), Ok(VinitCommand::Inittab));
-        assert_eq!(parse(&["vinit", "-s"]), Ok(VinitCommand::Inittab));
+        let none = InittabOptions::default();
+        assert_eq!(parse(&["vinit"]), Ok(VinitCommand::Inittab(none)));
+        assert_eq!(parse(&["vinit", "-s"]), Ok(VinitCommand::Inittab(none)));
+        let with = InittabOptions { file_index: Some(2), stop_timeout: Some(30), level: Some(b'S') };
+        assert_eq!(parse(&["vinit", "-f", "/x", "-T", "30", "s"]), Ok(VinitCommand::Inittab(with)));
+        assert_eq!(parse(&["vinit", "-T", "0"]), Err(UsageError::BadNumber(2)));
     }
 
     #[test]
@@ -226,6 +254,7 @@ mod tests {
 
     #[test]
     fn env_defaults_and_errors() {
+        // fn items, not closures: the bound needs a return borrowed for any argument lifetime.
         fn env(name: &[u8]) -> Option<&[u8]> {
             match name {
                 b"VINIT_GRACE" => Some(b"3"),

@@ -20,6 +20,30 @@ pub const DEFAULT_GRACE_SECS: u64 = 5;
 /// Longest path vinit builds when searching PATH (PATH_MAX).
 pub const PATH_MAX: usize = 4096;
 
+// supervisor (spec §2.2, §2.9) and the stop sequence
+/// Starts of one respawn entry allowed inside the window (spec §2.9, MAXSPAWN).
+pub const RESPAWN_MAX: u8 = 10;
+/// The respawn window (spec §2.9, TESTTIME).
+pub const RESPAWN_WINDOW_SECS: u64 = 120;
+/// How long a respawning-too-fast entry stays off (spec §2.9, SLEEPTIME).
+pub const RESPAWN_DISABLE_SECS: u64 = 300;
+/// Processes of a level change's kill round tracked at once (one per entry is the most).
+pub const MAX_DYING: usize = MAX_ENTRIES;
+/// The whole container stop, signal to exit: inside Docker's 10 s with a second to spare.
+pub const DEFAULT_STOP_BUDGET_SECS: u64 = 9;
+/// Default level when the inittab has no initdefault (sysvinit would prompt forever, spec §1.8).
+pub const DEFAULT_LEVEL: u8 = b'3';
+/// Biggest inittab file read (the real ones are 2-3 KB).
+pub const INITTAB_FILE_MAX: usize = 32 * 1024;
+/// Environment strings passed to a child (the container's own plus vinit's).
+pub const MAX_ENV: usize = 256;
+/// Bytes for the variables vinit adds to a child's environment.
+pub const ENV_BUF: usize = 2048;
+/// INIT_* variables stored from initctl SETENV (spec §5.5).
+pub const INIT_ENV_SLOTS: usize = 16;
+/// Longest stored INIT_* string.
+pub const INIT_ENV_LEN: usize = 128;
+
 // ---- Clients: telinit, shutdown, halt/poweroff/reboot, runlevel (spec §5.4, §6) ----
 
 /// The control FIFO init reads (spec §5.1); 3.x has no fallback path.
@@ -57,3 +81,25 @@ pub const FORCEFSCK_PATH: &core::ffi::CStr = c"/forcefsck";
 pub const SHUTDOWN_ALLOW_PATH: &core::ffi::CStr = c"/etc/shutdown.allow";
 /// Longest kernel release kept for wtmp's ut_host (uname's field size).
 pub const KERNEL_RELEASE_MAX: usize = 65;
+
+// inittab (spec §1)
+
+/// inittab line buffer of sysvinit 3.14: a line holds at most `LINE_MAX - 2` = 254 characters
+/// plus its newline (spec §1.2).
+pub const LINE_MAX: usize = 256;
+/// Longest id field: the size of utmp's `ut_id` (spec §1.3).
+pub const ID_MAX: usize = 4;
+/// Longest runlevels field (spec §1.3).
+pub const RUNLEVELS_MAX: usize = 11;
+/// Longest action field (spec §1.3).
+pub const ACTION_MAX: usize = 32;
+/// Longest process field, sysvinit 3.14's limit (3.06 had 127) (spec §1.3, §1.9).
+pub const PROCESS_MAX: usize = 256;
+/// Entries kept from /etc/inittab plus /etc/inittab.d; more are reported and skipped.
+pub const MAX_ENTRIES: usize = 64;
+/// Words of a directly executed process field: program + 13 arguments (spec §1.6 step 4).
+pub const MAX_WORDS: usize = 14;
+/// The shell that runs process fields with special characters (spec §1.6 step 3).
+pub const SHELL: &[u8] = b"/bin/sh";
+/// argv buffer of one entry: the shell form `/bin/sh\0-c\0exec <process>\0` is the longest.
+pub const CMDLINE_MAX: usize = SHELL.len() + 1 + b"-c\0exec ".len() + PROCESS_MAX + 1;

@@ -16,12 +16,20 @@
 mod args;
 mod client;
 mod client_args;
+mod cmdline;
+mod control;
+mod event_loop;
 mod initctl;
+mod inittab;
+mod levels;
 mod limits;
 mod log;
+mod records;
 mod rt;
 mod single;
 mod spawn;
+mod status;
+mod supervisor;
 mod sweep;
 mod sys;
 mod time;
@@ -31,7 +39,7 @@ use args::{ArgList, UsageError, VinitCommand};
 use log::{Bytes, Level};
 
 const USAGE: &str = "usage: vinit [-s] [-g] [-v] [-t SECONDS] [-e CODE]... -- CMD [ARG...]
-       vinit                (as PID 1: boot /etc/inittab)
+       vinit [-f INITTAB] [-T SECONDS] [LEVEL]   (boot an inittab; VINIT_INITTAB, VINIT_STOP_TIMEOUT)
   -s          accepted for tini compatibility (subreaping is on whenever vinit is not PID 1)
   -g          forward signals to CMD's process group (VINIT_KILL_GROUP=1)
   -v          log every reaped process (VINIT_VERBOSE=1)
@@ -84,9 +92,22 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     };
     match args::parse_vinit(&argv, defaults) {
         Ok(VinitCommand::Single(opts)) => single::run(argv, envp, opts),
-        Ok(VinitCommand::Inittab) => {
-            log!(Level::Fatal, "no command given (usage: vinit [OPTIONS] -- CMD [ARG...])");
-            limits::EXIT_USAGE
+        Ok(VinitCommand::Inittab(opts)) => {
+            let mut settings = match event_loop::Settings::from_env(&envp) {
+                Ok(s) => s,
+                Err(var) => {
+                    log!(Level::Fatal, "bad value in environment variable {}", var);
+                    return limits::EXIT_USAGE;
+                }
+            };
+            if let Some(path) = opts.file_index.and_then(|i| argv.get(i)) {
+                settings.inittab = path;
+            }
+            if let Some(secs) = opts.stop_timeout {
+                settings.config.stop_budget = time::Duration::from_secs(secs);
+            }
+            settings.config.forced_level = opts.level.and_then(levels::Level::from_byte);
+            event_loop::run(settings, envp)
         }
         Ok(VinitCommand::Help) => {
             let _ = sys::write_all(sys::stdout(), USAGE.as_bytes());

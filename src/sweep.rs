@@ -44,6 +44,7 @@ pub const SIGKILL: u8 = 9;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sweep {
     phase: Phase,
+    kill_wait: Duration,
 }
 
 impl Default for Sweep {
@@ -55,7 +56,7 @@ impl Default for Sweep {
 impl Sweep {
     /// An idle sweep.
     pub const fn new() -> Self {
-        Self { phase: Phase::Idle }
+        Self { phase: Phase::Idle, kill_wait: KILL_WAIT }
     }
 
     /// Current phase.
@@ -66,12 +67,20 @@ impl Sweep {
     /// Starts the sweep: TERM now, KILL after `grace` (zero grace means KILL at once).
     #[must_use]
     pub fn start(&mut self, now: Instant, grace: Duration, all_gone: bool) -> Step {
+        self.start_within(now, grace, KILL_WAIT, all_gone)
+    }
+
+    /// As `start`, waiting at most `kill_wait` for the reaps after SIGKILL (a stop budget's
+    /// last share).
+    #[must_use]
+    pub fn start_within(&mut self, now: Instant, grace: Duration, kill_wait: Duration, all_gone: bool) -> Step {
+        self.kill_wait = kill_wait;
         if all_gone {
             self.phase = Phase::Done;
             return Step::Finished;
         }
         if grace == Duration::ZERO {
-            self.phase = Phase::Kill { deadline: now.after(KILL_WAIT) };
+            self.phase = Phase::Kill { deadline: now.after(self.kill_wait) };
             return Step::SignalAll(SIGKILL);
         }
         self.phase = Phase::Term { deadline: now.after(grace) };
@@ -83,7 +92,7 @@ impl Sweep {
     pub fn hurry(&mut self, now: Instant) -> Step {
         match self.phase {
             Phase::Term { .. } => {
-                self.phase = Phase::Kill { deadline: now.after(KILL_WAIT) };
+                self.phase = Phase::Kill { deadline: now.after(self.kill_wait) };
                 Step::SignalAll(SIGKILL)
             }
             Phase::Idle | Phase::Kill { .. } | Phase::Done => Step::Wait,
@@ -101,7 +110,7 @@ impl Sweep {
                 Step::Finished
             }
             Phase::Term { deadline } if now >= deadline => {
-                self.phase = Phase::Kill { deadline: now.after(KILL_WAIT) };
+                self.phase = Phase::Kill { deadline: now.after(self.kill_wait) };
                 Step::SignalAll(SIGKILL)
             }
             Phase::Kill { deadline } if now >= deadline => {

@@ -17,27 +17,7 @@ use crate::time::Instant;
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;
 
-/// A process id as the kernel hands it out (always > 0 for a real process).
-pub type Pid = i32;
-
-/// How a child ended, converted from the raw wait status at the edge.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    /// `exit(code)` or return from main.
-    Code(u8),
-    /// Killed by this signal.
-    Signal(u8),
-}
-
-impl Exit {
-    /// The shell's convention: the code, or 128 + the signal.
-    pub const fn status(self) -> u8 {
-        match self {
-            Self::Code(c) => c,
-            Self::Signal(s) => 128u8.wrapping_add(s),
-        }
-    }
-}
+pub use crate::status::{Exit, Pid};
 
 /// Signals that stay unblocked so a real fault in vinit is not swallowed by the signalfd
 /// (catatonit's `kernel_signals`): SIGILL 4, SIGTRAP 5, SIGABRT 6, SIGBUS 7, SIGFPE 8, SIGSEGV 11,
@@ -71,7 +51,7 @@ pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
             8 as c_long,
         )
     };
-    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(SigMask(old)) }
+    if rc < 0 { Err(last_errno()) } else { Ok(SigMask(old)) }
 }
 
 /// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
@@ -87,7 +67,7 @@ pub fn signalfd(mask: SigMask) -> Result<OwnedFd> {
         )
     };
     if rc < 0 {
-        return Err(Errno::from_raw_os_error(errno()));
+        return Err(last_errno());
     }
     // SAFETY: the kernel just returned this fd to us and nothing else owns it.
     Ok(unsafe { rustix::fd::FromRawFd::from_raw_fd(rc as c_int) })
@@ -161,6 +141,11 @@ pub fn reset_signal_dispositions() {
     }
 }
 
+/// musl's errno as a rustix Errno (kept inside the kernel's range, so no check can fail).
+fn last_errno() -> Errno {
+    Errno::from_raw_os_error(errno().clamp(1, 4095))
+}
+
 fn errno() -> i32 {
     // SAFETY: __errno_location has no preconditions.
     let location = unsafe { libc::__errno_location() };
@@ -182,7 +167,7 @@ pub fn fork() -> Result<Forked> {
     // async-signal-safe wrappers of this module before exec or _exit anyway.
     let pid = unsafe { libc::fork() };
     match pid {
-        p if p < 0 => Err(Errno::from_raw_os_error(errno())),
+        p if p < 0 => Err(last_errno()),
         0 => Ok(Forked::Child),
         p => Ok(Forked::Parent(p)),
     }
@@ -199,7 +184,7 @@ pub fn execve(path: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>) -> Errno {
     // SAFETY: path is NUL-terminated; argv and envp end with a null pointer (checked above) and
     // every other element points to a NUL-terminated string owned by the caller.
     unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
-    Errno::from_raw_os_error(errno())
+    last_errno()
 }
 
 /// _exit(2): leaves at once, without running anything else.
@@ -244,7 +229,7 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
         -1 => {
             // SAFETY: kill(-1, sig) has no memory-safety requirements.
             let rc = unsafe { libc::kill(-1, sig.as_raw()) };
-            if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+            if rc < 0 { Err(last_errno()) } else { Ok(()) }
         }
         p if p < -1 => match rustix::process::Pid::from_raw(-p) {
             Some(group) => rustix::process::kill_process_group(group, sig),
@@ -282,7 +267,7 @@ pub fn take_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
 pub fn release_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
     // SAFETY: TIOCNOTTY takes no argument; the fd is borrowed for the call.
     let rc = unsafe { libc::ioctl(rustix::fd::AsRawFd::as_raw_fd(&fd), libc::TIOCNOTTY) };
-    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+    if rc < 0 { Err(last_errno()) } else { Ok(()) }
 }
 
 /// isatty(3), through TCGETS.
@@ -317,7 +302,7 @@ pub fn cloexec_inherited_fds() -> Result<()> {
     let rc = unsafe {
         libc::syscall(libc::SYS_close_range, 3 as c_long, c_long::from(u32::MAX), CLOSE_RANGE_CLOEXEC)
     };
-    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+    if rc < 0 { Err(last_errno()) } else { Ok(()) }
 }
 
 /// Writes all of `bytes` to `fd` (write(2)), retrying on EINTR and short writes.
@@ -335,9 +320,19 @@ pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> Result<()> {
 
 /// CLOCK_MONOTONIC in milliseconds (clock_gettime(2)).
 pub fn now() -> Instant {
-    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    let ts = clock(libc::CLOCK_MONOTONIC);
     let ms = (ts.tv_sec as u64).saturating_mul(1000).saturating_add((ts.tv_nsec as u64) / 1_000_000);
     Instant::from_millis(ms)
+}
+
+/// clock_gettime(2) through musl, whose vDSO lookup is linked in anyway (rustix's own copy
+/// would add 2 KB).
+fn clock(id: libc::clockid_t) -> libc::timespec {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: ts is a valid, writable timespec; the clock ids used are always supported, and
+    // on failure ts stays zero.
+    unsafe { libc::clock_gettime(id, &mut ts) };
+    ts
 }
 
 /// poll(2) on one fd for input, with an optional timeout in milliseconds; `Ok(true)` if it is
@@ -450,6 +445,11 @@ impl Envp {
             let kv = kv.to_bytes();
             kv.strip_prefix(name).and_then(|rest| rest.strip_prefix(b"="))
         })
+    }
+
+    /// An empty environment.
+    pub const fn empty() -> Self {
+        Self { envp: core::ptr::null(), len: 0 }
     }
 
     /// The whole NULL-terminated array, for execve(2).
@@ -638,7 +638,7 @@ pub fn reboot(cmd: RebootCmd) -> Result<()> {
 
 /// CLOCK_REALTIME as (seconds, microseconds) (clock_gettime(2)), as utmp stamps records.
 pub fn wall_clock() -> (i64, u32) {
-    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Realtime);
+    let ts = clock(libc::CLOCK_REALTIME);
     (ts.tv_sec, (ts.tv_nsec / 1000) as u32)
 }
 
@@ -656,4 +656,138 @@ pub fn kernel_release() -> heapless::Vec<u8, { crate::limits::KERNEL_RELEASE_MAX
 pub fn utc_hour_minute(sec: i64) -> (u8, u8) {
     let minute_of_day = sec.rem_euclid(86_400) / 60;
     ((minute_of_day / 60) as u8, (minute_of_day % 60) as u8)
+}
+
+/// Reads a whole (small) file into `buf` (open(2) + read(2)); returns the length read. A file
+/// longer than `buf` is cut at its size.
+pub fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
+    use rustix::fs::{Mode, OFlags, open};
+    let fd = open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY, Mode::empty())?;
+    let mut len = 0;
+    loop {
+        let Some(rest) = buf.get_mut(len..) else { return Ok(len) };
+        if rest.is_empty() {
+            return Ok(len);
+        }
+        match rustix::io::read(&fd, rest) {
+            Ok(0) => return Ok(len),
+            Ok(n) => len += n,
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// umask(2): adds `bits` to the current mask.
+pub fn umask_add(bits: u32) {
+    let old = rustix::process::umask(rustix::fs::Mode::empty());
+    let _ = rustix::process::umask(old | rustix::fs::Mode::from_raw_mode(bits));
+}
+
+/// Calls `f` with the name of every entry of a directory (getdents64(2)), `.` and `..` left
+/// out. The order is the kernel's (sysvinit uses readdir order too, spec §1.1).
+pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
+    use core::mem::MaybeUninit;
+    use rustix::fs::{Mode, OFlags, RawDir, open};
+    let dir = open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
+    let mut buf = [MaybeUninit::<u8>::uninit(); 2048];
+    let mut entries = RawDir::new(&dir, &mut buf);
+    while let Some(entry) = entries.next() {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name != c"." && name != c".." {
+            f(name);
+        }
+    }
+    Ok(())
+}
+
+/// A file's identity: device and inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+/// lstat(2): the identity of `path` (not following a symlink) and whether it is a FIFO.
+pub fn lstat_id(path: &CStr) -> Result<(FileId, bool)> {
+    let st = rustix::fs::lstat(path)?;
+    let fifo = rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo;
+    Ok((FileId { dev: st.st_dev, ino: st.st_ino }, fifo))
+}
+
+/// mkdir(2).
+pub fn mkdir(path: &CStr, mode: u32) -> Result<()> {
+    rustix::fs::mkdir(path, rustix::fs::Mode::from_raw_mode(mode))
+}
+
+/// mkfifo(3), through mknodat(2).
+pub fn mkfifo(path: &CStr, mode: u32) -> Result<()> {
+    rustix::fs::mkfifoat(rustix::fs::CWD, path, rustix::fs::Mode::from_raw_mode(mode))
+}
+
+/// Opens a FIFO read-write and non-blocking without following symlinks (open(2)), checks it
+/// is a FIFO (fstat(2)), and returns it with its identity.
+pub fn open_fifo(path: &CStr) -> Result<(OwnedFd, FileId)> {
+    use rustix::fs::{Mode, OFlags, open};
+    let flags = OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
+    let fd = open(path, flags, Mode::empty())?;
+    let st = rustix::fs::fstat(&fd)?;
+    if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::Fifo {
+        return Err(Errno::NOTSUP);
+    }
+    Ok((fd, FileId { dev: st.st_dev, ino: st.st_ino }))
+}
+
+/// read(2).
+pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    rustix::io::read(fd, buf)
+}
+
+/// poll(2) on the signalfd and, when open, a second fd; returns which are readable. EINTR
+/// counts as "woke up, nothing ready".
+pub fn wait_two(
+    first: BorrowedFd<'_>,
+    second: Option<BorrowedFd<'_>>,
+    timeout_ms: Option<u64>,
+) -> Result<(bool, bool)> {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let ts;
+    let timeout = match timeout_ms {
+        Some(ms) => {
+            ts = Timespec { tv_sec: (ms / 1000) as i64, tv_nsec: ((ms % 1000) * 1_000_000) as i64 };
+            Some(&ts)
+        }
+        None => None,
+    };
+    let ready = |f: &PollFd<'_>| f.revents().intersects(PollFlags::IN | PollFlags::HUP | PollFlags::ERR);
+    let result = match second {
+        Some(s) => {
+            let mut fds = [PollFd::new(&first, PollFlags::IN), PollFd::new(&s, PollFlags::IN)];
+            poll(&mut fds, timeout).map(|_| {
+                let [a, b] = &fds;
+                (ready(a), ready(b))
+            })
+        }
+        None => {
+            let mut fds = [PollFd::new(&first, PollFlags::IN)];
+            poll(&mut fds, timeout).map(|_| {
+                let [a] = &fds;
+                (ready(a), false)
+            })
+        }
+    };
+    match result {
+        Err(Errno::INTR) => Ok((false, false)),
+        other => other,
+    }
+}
+
+/// Writes `bytes` at `offset` of an existing file (pwrite(2)).
+pub fn write_at(path: &CStr, bytes: &[u8], offset: u64) -> Result<()> {
+    use rustix::fs::{Mode, OFlags, open};
+    let flags = OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
+    let fd = open(path, flags, Mode::empty())?;
+    let n = rustix::io::pwrite(&fd, bytes, offset)?;
+    if n == bytes.len() { Ok(()) } else { Err(Errno::IO) }
 }

@@ -1,0 +1,320 @@
+//! The process field of an inittab entry turned into an argv (spec §1.6 steps 1, 3, 4 and 6).
+//!
+//! `+` (no utmp records), shell detection on 22 special characters, `@` (run literally), word
+//! splitting with `#` comments and the 14-word limit, and the `ENOEXEC` shell retry. The words
+//! live NUL-terminated in one fixed buffer, ready to hand to execve. `/etc/initscript`
+//! (step 2) needs the file system and is the caller's business. No syscalls.
+#![forbid(unsafe_code)]
+#![allow(dead_code)]
+
+use core::ffi::CStr;
+
+use heapless::Vec;
+
+use crate::limits::{CMDLINE_MAX, MAX_WORDS, SHELL};
+
+/// Characters that make init run the process field through the shell (spec §1.6 step 3: the set
+/// from the source, not the man page, which drops `\` and `{`).
+const SHELL_SPECIAL: &[u8; 22] = b"~`!$^&*()=|\\{}[];\"'<>?";
+
+/// argv for an entry: NUL-terminated words in one fixed buffer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommandLine {
+    buf: Vec<u8, CMDLINE_MAX>,
+    /// Offset in `buf` of each word; `CMDLINE_MAX` fits in a u16.
+    starts: Vec<u16, MAX_WORDS>,
+    shell: bool,
+}
+
+/// The process field does not fit the argv buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommandTooLong;
+
+/// Result of reading the process field: `+` prefix (no utmp records), then either
+/// `/bin/sh -c "exec <rest>"` when it has any of the 22 shell-special characters and no leading
+/// `@`, or words split on spaces/tabs with `#` ending the command line, at most 14 words (extra
+/// dropped), `@` stripped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Process {
+    /// The field started with `+`: write no utmp/wtmp records for this entry (spec §1.6 step 1).
+    pub no_utmp: bool,
+    /// What to execute.
+    pub command: CommandLine,
+}
+
+impl CommandLine {
+    const fn new(shell: bool) -> Self {
+        Self {
+            buf: Vec::new(),
+            starts: Vec::new(),
+            shell,
+        }
+    }
+
+    /// The shell form `/bin/sh -c "exec <body>"`. `exec` as in sysvinit 3.00-3.10 (Debian 12):
+    /// the shell replaces itself, so init tracks and signals the real program; 3.11+ dropped it
+    /// (spec §1.6 step 3, §1.9).
+    fn shell_exec(body: &[u8]) -> Result<Self, CommandTooLong> {
+        let mut cmd = Self::new(true);
+        cmd.push_word(&[SHELL])?;
+        cmd.push_word(&[b"-c"])?;
+        cmd.push_word(&[b"exec ", body])?;
+        Ok(cmd)
+    }
+
+    /// Appends one word made of `parts`, NUL-terminated.
+    fn push_word(&mut self, parts: &[&[u8]]) -> Result<(), CommandTooLong> {
+        let start = u16::try_from(self.buf.len()).map_err(|_| CommandTooLong)?;
+        self.starts.push(start).map_err(|_| CommandTooLong)?;
+        for part in parts {
+            self.buf
+                .extend_from_slice(part)
+                .map_err(|_| CommandTooLong)?;
+        }
+        self.buf.push(0).map_err(|_| CommandTooLong)
+    }
+
+    /// Number of words; 0 for an empty process field.
+    pub fn word_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Word `i`; word 0 is the program (spec §1.6 step 5: argv[0] exactly as written).
+    pub fn word(&self, i: usize) -> Option<&CStr> {
+        let start = usize::from(*self.starts.get(i)?);
+        CStr::from_bytes_until_nul(self.buf.get(start..)?).ok()
+    }
+
+    /// All words in order.
+    pub fn words(&self) -> impl Iterator<Item = &CStr> {
+        (0..self.word_count()).filter_map(|i| self.word(i))
+    }
+
+    /// Whether this is the `/bin/sh -c "exec ..."` form.
+    pub const fn uses_shell(&self) -> bool {
+        self.shell
+    }
+}
+
+/// The field up to its first NUL: what sysvinit's C strings see.
+fn until_nul(field: &[u8]) -> &[u8] {
+    field.split(|&b| b == 0).next().unwrap_or_default()
+}
+
+/// Splits off a leading `+` (spec §1.6 step 1).
+fn strip_plus(field: &[u8]) -> (bool, &[u8]) {
+    match field.split_first() {
+        Some((b'+', rest)) => (true, rest),
+        _ => (false, field),
+    }
+}
+
+/// Drops a leading `@` (spec §1.6 step 4).
+fn strip_at(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"@").unwrap_or(body)
+}
+
+const fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Reads an entry's process field (spec §1.6 steps 1, 3, 4).
+pub fn parse_process(field: &[u8]) -> Result<Process, CommandTooLong> {
+    let (no_utmp, body) = strip_plus(until_nul(field));
+    let literal = body.first() == Some(&b'@');
+    let command = if !literal && body.iter().any(|b| SHELL_SPECIAL.contains(b)) {
+        CommandLine::shell_exec(body)?
+    } else {
+        split_words(strip_at(body))?
+    };
+    Ok(Process { no_utmp, command })
+}
+
+/// Splits on spaces and tabs (spec §1.6 step 4). A `#` ends the word it is in and the whole
+/// command line. Words past the 14th are dropped silently, as sysvinit does (runtime-confirmed).
+///
+/// Deliberate deviation: for `echo foo # bar` sysvinit passes an extra empty argument before the
+/// comment (spec §1.6 quirk); vinit stops at the `#` and passes none, since an empty argument
+/// can only confuse the program and no working inittab depends on it.
+fn split_words(body: &[u8]) -> Result<CommandLine, CommandTooLong> {
+    let mut cmd = CommandLine::new(false);
+    let mut rest = body;
+    while cmd.word_count() < MAX_WORDS {
+        let start = rest
+            .iter()
+            .position(|&b| !is_blank(b))
+            .unwrap_or(rest.len());
+        rest = rest.get(start..).unwrap_or_default();
+        if rest.first().is_none_or(|&b| b == b'#') {
+            break;
+        }
+        let end = rest
+            .iter()
+            .position(|&b| is_blank(b) || b == b'#')
+            .unwrap_or(rest.len());
+        let (word, after) = rest.split_at_checked(end).unwrap_or((rest, &[]));
+        cmd.push_word(&[word])?;
+        if after.first() == Some(&b'#') {
+            break;
+        }
+        rest = after;
+    }
+    Ok(cmd)
+}
+
+/// The `ENOEXEC` retry of spec §1.6 step 6: always `/bin/sh -c "exec <field without + and @>"`.
+pub fn shell_command(field: &[u8]) -> Result<CommandLine, CommandTooLong> {
+    let (_, body) = strip_plus(until_nul(field));
+    CommandLine::shell_exec(strip_at(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::PROCESS_MAX;
+
+    fn words(cmd: &CommandLine) -> std::vec::Vec<std::string::String> {
+        cmd.words()
+            .map(|w| w.to_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn plain_command_is_split_on_blanks() {
+        let p = parse_process(b"/sbin/getty --noclear\t 38400 tty1 ").unwrap();
+        assert!(!p.no_utmp);
+        assert!(!p.command.uses_shell());
+        assert_eq!(
+            words(&p.command),
+            ["/sbin/getty", "--noclear", "38400", "tty1"]
+        );
+        assert_eq!(p.command.word_count(), 4);
+        assert_eq!(p.command.word(0).unwrap().to_bytes(), b"/sbin/getty");
+        assert_eq!(p.command.word(4), None);
+    }
+
+    #[test]
+    fn each_of_the_22_characters_selects_the_shell() {
+        assert_eq!(SHELL_SPECIAL.len(), 22);
+        for &c in SHELL_SPECIAL {
+            let mut field = b"/bin/echo a".to_vec();
+            field.push(c);
+            field.extend_from_slice(b"b");
+            let p = parse_process(&field).unwrap();
+            assert!(p.command.uses_shell(), "char {}", c as char);
+            let expected = format!("exec {}", core::str::from_utf8(&field).unwrap());
+            assert_eq!(words(&p.command), ["/bin/sh", "-c", expected.as_str()]);
+        }
+    }
+
+    #[test]
+    fn other_punctuation_runs_directly() {
+        for field in [
+            "/bin/x a#b",
+            "/bin/x 50%",
+            "/bin/x a,b",
+            "/a.b/c-d",
+            "/bin/x +@:",
+        ] {
+            assert!(
+                !parse_process(field.as_bytes())
+                    .unwrap()
+                    .command
+                    .uses_shell(),
+                "{field}"
+            );
+        }
+    }
+
+    #[test]
+    fn at_makes_special_characters_literal() {
+        let p = parse_process(b"@/bin/echo A4 $HOME (literal)").unwrap();
+        assert!(!p.command.uses_shell());
+        assert_eq!(words(&p.command), ["/bin/echo", "A4", "$HOME", "(literal)"]);
+        // `@` only counts at the start (after `+`).
+        let p = parse_process(b"+@/bin/echo $X").unwrap();
+        assert!(p.no_utmp);
+        assert_eq!(words(&p.command), ["/bin/echo", "$X"]);
+        let p = parse_process(b"/bin/echo @$X").unwrap();
+        assert!(p.command.uses_shell());
+    }
+
+    #[test]
+    fn plus_means_no_utmp() {
+        let p = parse_process(b"+/sbin/agetty tty1").unwrap();
+        assert!(p.no_utmp);
+        assert_eq!(words(&p.command), ["/sbin/agetty", "tty1"]);
+        let p = parse_process(b"+/bin/a > /dev/null").unwrap();
+        assert!(p.no_utmp);
+        assert_eq!(
+            words(&p.command),
+            ["/bin/sh", "-c", "exec /bin/a > /dev/null"]
+        );
+        assert!(!parse_process(b"/bin/a +x").unwrap().no_utmp);
+    }
+
+    #[test]
+    fn at_most_14_words() {
+        let p = parse_process(b"echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16").unwrap();
+        assert_eq!(p.command.word_count(), MAX_WORDS);
+        assert_eq!(words(&p.command).last().unwrap(), "13");
+        let p = parse_process(b"echo 1 2 3 4 5 6 7 8 9 10 11 12 13").unwrap();
+        assert_eq!(p.command.word_count(), 14);
+    }
+
+    #[test]
+    fn hash_ends_the_command_line() {
+        let p = parse_process(b"echo foo#bar baz").unwrap();
+        assert_eq!(words(&p.command), ["echo", "foo"]);
+        // Deviation from sysvinit's extra empty argument (spec §1.6 quirk).
+        let p = parse_process(b"echo foo # bar").unwrap();
+        assert_eq!(words(&p.command), ["echo", "foo"]);
+        assert_eq!(parse_process(b"# nothing").unwrap().command.word_count(), 0);
+    }
+
+    #[test]
+    fn empty_field_has_no_words() {
+        for field in [&b""[..], b"   ", b"+", b"@", b"+@ \t"] {
+            let p = parse_process(field).unwrap();
+            assert_eq!(p.command.word_count(), 0);
+            assert_eq!(p.command.word(0), None);
+        }
+    }
+
+    #[test]
+    fn enoexec_retry_uses_the_shell() {
+        let c = shell_command(b"+@/etc/rc.local start").unwrap();
+        assert!(c.uses_shell());
+        assert_eq!(words(&c), ["/bin/sh", "-c", "exec /etc/rc.local start"]);
+        let c = shell_command(b"/x $y").unwrap();
+        assert_eq!(words(&c), ["/bin/sh", "-c", "exec /x $y"]);
+    }
+
+    #[test]
+    fn longest_field_fits_and_nul_ends_it() {
+        let long = vec![b'x'; PROCESS_MAX];
+        assert_eq!(
+            words(&parse_process(&long).unwrap().command)[0].len(),
+            PROCESS_MAX
+        );
+        let mut special = long.clone();
+        special[0] = b'$';
+        assert!(parse_process(&special).unwrap().command.uses_shell());
+        assert!(shell_command(&long).is_ok());
+        let spaced: std::vec::Vec<u8> = b"a ".repeat(PROCESS_MAX / 2);
+        assert_eq!(
+            parse_process(&spaced).unwrap().command.word_count(),
+            MAX_WORDS
+        );
+        assert_eq!(
+            parse_process(&vec![b'x'; CMDLINE_MAX]).unwrap_err(),
+            CommandTooLong
+        );
+        assert_eq!(
+            shell_command(&vec![b'x'; CMDLINE_MAX]).unwrap_err(),
+            CommandTooLong
+        );
+        let p = parse_process(b"/bin/a b\0$c").unwrap();
+        assert_eq!(words(&p.command), ["/bin/a", "b"]);
+    }
+}

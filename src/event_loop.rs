@@ -1,0 +1,647 @@
+//! Inittab mode's thin driver: the one place where the supervisor meets the kernel.
+//!
+//! Blocks every signal into one signalfd, reads the inittab, then loops: poll(2) with the
+//! supervisor's deadline (none when idle) → read the clock → drain signals, reap children,
+//! read requests → feed the supervisor → carry out every action it returns. After the loop
+//! starts, nothing is fatal: errors are logged and the loop goes on (catatonit's rule).
+
+use core::ffi::{CStr, c_char};
+
+use heapless::Vec;
+
+use crate::inittab::{Entry, Inittab, InittabError};
+use crate::levels::Level;
+use crate::limits::{
+    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, ENV_BUF, INIT_ENV_LEN, INIT_ENV_SLOTS, INITTAB_FILE_MAX,
+    MAX_ENV,
+};
+use crate::log;
+use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
+use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
+use crate::sys::{self, AsFd, Envp, Errno, SigMask};
+use crate::time::{self, Duration, Instant};
+use crate::control::Control;
+use crate::initctl::{Command, EnvChange, Request};
+use crate::{cmdline, spawn};
+
+const SIGHUP: u8 = 1;
+const SIGINT: u8 = 2;
+const SIGUSR1: u8 = 10;
+const SIGUSR2: u8 = 12;
+const SIGTERM: u8 = 15;
+const SIGCHLD: u8 = 17;
+const SIGCONT: u8 = 18;
+const SIGTSTP: u8 = 20;
+const SIGWINCH: u8 = 28;
+const SIGPWR: u8 = 30;
+/// SIGRTMIN+3 as glibc, Go and Docker number it (systemd's halt signal); musl would say 38.
+const SIG_SYSTEMD_HALT: u8 = 37;
+/// sysvinit 3.10+'s `shutdown -hP now` trigger: glibc's SIGRTMIN+4 (spec §4).
+const SIG_SYSVINIT_POWEROFF: u8 = 38;
+
+/// Where the inittab lives and how to stop; from flags and `VINIT_*` variables.
+pub struct Settings {
+    /// Path of the inittab (`-f FILE`, `VINIT_INITTAB`, default `/etc/inittab`).
+    pub inittab: &'static CStr,
+    /// The supervisor's settings.
+    pub config: Config,
+}
+
+impl Settings {
+    /// Reads the `VINIT_*` variables; a malformed value names the variable.
+    pub fn from_env(envp: &Envp) -> Result<Self, &'static str> {
+        let mut inittab: &'static CStr = c"/etc/inittab";
+        if let Some(i) = (0..envp.len()).find(|&i| {
+            envp.get(i).is_some_and(|kv| kv.to_bytes().starts_with(b"VINIT_INITTAB="))
+        }) {
+            inittab = envp
+                .get(i)
+                .and_then(|kv| kv.to_bytes_with_nul().get(b"VINIT_INITTAB=".len()..))
+                .and_then(|v| CStr::from_bytes_with_nul(v).ok())
+                .ok_or("VINIT_INITTAB")?;
+        }
+        let mut config = Config {
+            default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
+            stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
+            reboot_exit: None,
+            forced_level: None,
+        };
+        if let Some(v) = envp.var(b"VINIT_STOP_TIMEOUT") {
+            let secs = crate::args::parse_number(v, 1, 3600).ok_or("VINIT_STOP_TIMEOUT")?;
+            config.stop_budget = Duration::from_secs(secs);
+        }
+        if let Some(v) = envp.var(b"VINIT_REBOOT") {
+            config.reboot_exit = match v {
+                b"boot" => None,
+                _ => {
+                    let code = v.strip_prefix(b"exit:").ok_or("VINIT_REBOOT")?;
+                    Some(crate::args::parse_number(code, 0, 255).ok_or("VINIT_REBOOT")? as u8)
+                }
+            };
+        }
+        if let Some(v) = envp.var(b"VINIT_DEFAULT_LEVEL") {
+            config.default_level = match v {
+                [b] => Level::from_byte(*b).ok_or("VINIT_DEFAULT_LEVEL")?,
+                _ => return Err("VINIT_DEFAULT_LEVEL"),
+            };
+        }
+        Ok(Self { inittab, config })
+    }
+}
+
+/// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
+pub fn run(settings: Settings, envp: Envp) -> u8 {
+    let Some(tab) = load_inittab(settings.inittab) else {
+        log!(LogLevel::Fatal, "{}: cannot read the inittab", Bytes(settings.inittab.to_bytes()));
+        return 1;
+    };
+    if let Err(e) = sys::cloexec_inherited_fds() {
+        log!(LogLevel::Warning, "unable to mark inherited fds close-on-exec: {}", ErrName(e));
+    }
+    if let Err(e) = sys::set_signal_mask(SigMask::CATCHABLE) {
+        log!(LogLevel::Fatal, "unable to block signals: {}", ErrName(e));
+        return 1;
+    }
+    let sfd = match sys::signalfd(SigMask::CATCHABLE) {
+        Ok(fd) => fd,
+        Err(e) => {
+            log!(LogLevel::Fatal, "unable to create signalfd: {}", ErrName(e));
+            return 1;
+        }
+    };
+    if sys::getpid() != 1
+        && let Err(e) = sys::set_child_subreaper() {
+            log!(LogLevel::Warning, "unable to become a child subreaper: {}", ErrName(e));
+        }
+    // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
+    sys::umask_add(0o022);
+    let mut driver = Driver {
+        init: Init::new(tab, settings.config),
+        inittab: settings.inittab,
+        envp,
+        init_env: Vec::new(),
+        started: sys::now(),
+        control: Control::new(crate::limits::INITCTL_PATH),
+    };
+    log!(LogLevel::Info, "booting {} as PID {}", Bytes(settings.inittab.to_bytes()), sys::getpid());
+    crate::records::reset_utmp();
+    driver.init.handle_boot(driver.started);
+    driver.run(sfd.as_fd())
+}
+
+/// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (spec §1.1); bad lines are
+/// logged and skipped. `None` only when the main file cannot be read at all.
+#[inline(never)]
+fn load_inittab(path: &CStr) -> Option<Inittab> {
+    let mut buf = [0u8; INITTAB_FILE_MAX];
+    let n = match sys::read_file(path, &mut buf) {
+        Ok(n) => n,
+        Err(e) => {
+            log!(LogLevel::Error, "{}: {}", Bytes(path.to_bytes()), ErrName(e));
+            return None;
+        }
+    };
+    let mut tab = Inittab::new();
+    let file = path.to_bytes();
+    let mut report = |e: InittabError| report_error(file, &e);
+    tab.load(buf.get(..n).unwrap_or_default(), &mut report);
+    tab.add_default_sulogin(&mut report);
+    let _ = sys::for_each_dir_entry(c"/etc/inittab.d", |name| {
+        let name = name.to_bytes();
+        if name.len() < 5 || !name.ends_with(b".tab") {
+            return;
+        }
+        let mut full: Vec<u8, 256> = Vec::new();
+        if full.extend_from_slice(b"/etc/inittab.d/").is_err()
+            || full.extend_from_slice(name).is_err()
+            || full.push(0).is_err()
+        {
+            return;
+        }
+        let Ok(cpath) = CStr::from_bytes_with_nul(&full) else { return };
+        log!(LogLevel::Info, "Reading: {}", Bytes(cpath.to_bytes()));
+        if let Ok(n) = sys::read_file(cpath, &mut buf) {
+            let mut report = |e: InittabError| report_error(cpath.to_bytes(), &e);
+            tab.load_dropin(buf.get(..n).unwrap_or_default(), &mut report);
+        }
+    });
+    Some(tab)
+}
+
+#[inline(never)]
+fn report_error(file: &[u8], e: &InittabError) {
+    let mut line = LogLine::new(LogLevel::Error);
+    let _ = e.render(file, &mut line);
+    line.emit();
+}
+
+struct Driver {
+    init: Init,
+    inittab: &'static CStr,
+    envp: Envp,
+    /// INIT_* variables from initctl SETENV, as `NAME=VALUE` (spec §5.5).
+    init_env: Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>,
+    started: Instant,
+    control: Control,
+}
+
+impl Driver {
+    fn run(&mut self, sfd: sys::BorrowedFd<'_>) -> u8 {
+        loop {
+            let now = sys::now();
+            if let Some(code) = self.act(now) {
+                return code;
+            }
+            self.control.check();
+            let timeout = time::poll_timeout(now, self.init.poll_timeout());
+            let fifo_ready = match sys::wait_two(sfd, self.control.fd(), timeout) {
+                Ok((_, fifo)) => fifo,
+                Err(e) => {
+                    log!(LogLevel::Error, "poll failed: {}", ErrName(e));
+                    false
+                }
+            };
+            let now = sys::now();
+            self.drain_signals(sfd, now);
+            self.reap(now);
+            if fifo_ready {
+                self.read_requests(now);
+            }
+        }
+    }
+
+    /// Carries out every action the supervisor has; `Some(code)` when vinit must exit.
+    #[inline(never)]
+    fn act(&mut self, now: Instant) -> Option<u8> {
+        while let Some(action) = self.init.poll_action(now) {
+            match action {
+                Action::Spawn(slot) => {
+                    let pid = self.spawn(slot);
+                    self.init.handle_spawned(now, slot, pid);
+                }
+                Action::Signal { pid, sig } => {
+                    if let Err(e) = sys::kill(pid, sig)
+                        && e != Errno::SRCH {
+                            log!(LogLevel::Warning, "unable to send signal {} to {}: {}", sig, pid, ErrName(e));
+                        }
+                }
+                Action::SignalAll(sig) => self.signal_all(sig),
+                Action::Runlevel { new, prev } => self.record_runlevel(new, prev),
+                Action::BootTime => self.record_boot(),
+                Action::Log(notice) => self.say(&notice),
+                Action::Sync => sys::sync(),
+                Action::Exit(code) => return Some(code),
+                Action::Reboot => {
+                    log!(LogLevel::Info, "rebooting in place: reading {} again", Bytes(self.inittab.to_bytes()));
+                    let tab = load_inittab(self.inittab).unwrap_or_default();
+                    let config = self.init.config();
+                    self.init = Init::new(tab, config);
+                    self.init.handle_boot(now);
+                }
+            }
+        }
+        None
+    }
+
+    #[inline(never)]
+    fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>, now: Instant) {
+        loop {
+            let info = match sys::read_signal(sfd) {
+                Ok(Some(info)) => info,
+                Ok(None) => return,
+                Err(e) => {
+                    log!(LogLevel::Error, "unable to read signalfd: {}", ErrName(e));
+                    return;
+                }
+            };
+            match info.signo {
+                SIGCHLD => {}
+                SIGTERM => self.init.handle_stop(now, StopCause::Term),
+                SIGINT => self.init.handle_stop(now, StopCause::Int),
+                SIGUSR1 | SIG_SYSTEMD_HALT => self.init.handle_stop(now, StopCause::Halt),
+                SIGUSR2 | SIG_SYSVINIT_POWEROFF => self.init.handle_stop(now, StopCause::Poweroff),
+                SIGPWR => self.on_power(now),
+                SIGHUP => {
+                    if let Some(tab) = load_inittab(self.inittab) {
+                        self.init.handle_reload(now, tab);
+                    }
+                }
+                SIGWINCH => self.init.handle_trigger(now, Trigger::KbRequest),
+                SIGTSTP => self.init.handle_freeze(true),
+                SIGCONT => self.init.handle_freeze(false),
+                other => log!(LogLevel::Info, "ignoring signal {}", other),
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn read_requests(&mut self, now: Instant) {
+        let Self { control, init, init_env, inittab, .. } = self;
+        control.read_requests(now, |req: &Request<'_>| {
+            let sleeptime = Duration::from_secs(u64::from(req.sleeptime));
+            match req.command {
+                Command::RunLevel => {
+                    // sysvinit re-reads the inittab on every request (spec §2.2 step 5).
+                    let fresh = load_inittab(inittab);
+                    init.handle_level_request(now, req.runlevel, sleeptime, fresh);
+                }
+                Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),
+                Command::PowerFailNow => init.handle_trigger(now, Trigger::PowerFailNow),
+                Command::PowerOk => init.handle_trigger(now, Trigger::PowerOk),
+                Command::SetEnv | Command::UnsetEnv => {
+                    for change in crate::initctl::env_changes(req.data) {
+                        apply_env(init_env, &change);
+                    }
+                }
+                Command::Start | Command::Bsd => {
+                    log!(LogLevel::Warning, "got unimplemented initrequest");
+                }
+            }
+        });
+    }
+
+    /// SIGPWR: with /var/run/powerstatus, sysvinit's power semantics; without, LXC's halt
+    /// signal: the power entries run, then the stop (spec §4).
+    #[inline(never)]
+    fn on_power(&mut self, now: Instant) {
+        let mut status = [0u8; 1];
+        let read = sys::read_file(c"/var/run/powerstatus", &mut status);
+        match read {
+            Ok(n) if n > 0 => {
+                let _ = sys::unlink(c"/var/run/powerstatus");
+                let trigger = match status {
+                    [b'O'] => Trigger::PowerOk,
+                    [b'L'] => Trigger::PowerFailNow,
+                    _ => Trigger::PowerFail,
+                };
+                self.init.handle_trigger(now, trigger);
+            }
+            _ => self.init.handle_stop(now, StopCause::Power),
+        }
+    }
+
+    #[inline(never)]
+    fn reap(&mut self, now: Instant) {
+        loop {
+            match sys::reap_any() {
+                Ok(Some((pid, exit))) => self.init.handle_child_exit(now, pid, exit),
+                Ok(None) => {
+                    self.init.handle_children(true);
+                    return;
+                }
+                Err(Errno::CHILD) => {
+                    self.init.handle_children(false);
+                    return;
+                }
+                Err(e) => {
+                    log!(LogLevel::Error, "wait failed: {}", ErrName(e));
+                    return;
+                }
+            }
+        }
+    }
+
+    fn signal_all(&self, sig: u8) {
+        if sys::getpid() == 1 {
+            if let Err(e) = sys::kill(-1, sig)
+                && e != Errno::SRCH {
+                    log!(LogLevel::Warning, "unable to signal all processes: {}", ErrName(e));
+                }
+            return;
+        }
+        let me = sys::getpid();
+        let _ = sys::scan_processes(|pid, ppid| {
+            if ppid == me {
+                let _ = sys::kill(pid, sig);
+            }
+        });
+    }
+
+    /// Forks and execs an entry; the child gets a clean state (spawn.rs) and the environment
+    /// of spec §3.1 on top of the container's own.
+    #[inline(never)]
+    fn spawn(&mut self, slot: usize) -> Option<sys::Pid> {
+        let entry = self.init.entries().get(slot)?.clone();
+        let process = match cmdline::parse_process(&entry.process) {
+            Ok(p) => p,
+            Err(_) => {
+                log!(LogLevel::Error, "id \"{}\": command too long", Bytes(&entry.id));
+                return None;
+            }
+        };
+        let mut env = EnvBlock::new();
+        env.build(&self.envp, &self.init_env, self.init.runlevel_env(), self.init.prevlevel_env());
+        let mut argv: Vec<*const c_char, 16> = Vec::new();
+        for i in 0..process.command.word_count() {
+            if let Some(w) = process.command.word(i) {
+                let _ = argv.push(w.as_ptr());
+            }
+        }
+        let _ = argv.push(core::ptr::null());
+        let Some(prog) = process.command.word(0) else {
+            log!(LogLevel::Error, "id \"{}\": empty command", Bytes(&entry.id));
+            return None;
+        };
+        let path = env.path();
+        let quiet = self.init.is_quick_restart(slot);
+        match sys::fork() {
+            Ok(sys::Forked::Child) => exec_entry(&entry, prog, &argv, &env, path, quiet),
+            Ok(sys::Forked::Parent(pid)) => Some(pid),
+            Err(e) => {
+                log!(LogLevel::Error, "unable to fork for id \"{}\": {}", Bytes(&entry.id), ErrName(e));
+                None
+            }
+        }
+    }
+
+    fn record_runlevel(&self, new: u8, prev: u8) {
+        crate::records::write_runlevel(new, prev);
+    }
+
+    fn record_boot(&self) {
+        crate::records::write_boot();
+    }
+
+    #[inline(never)]
+    fn say(&self, notice: &Notice) {
+        let mut line = LogLine::new(LogLevel::Info);
+        let w = &mut line;
+        let _ = match notice {
+            Notice::Switching(l) => ufmt::uwrite!(w, "Switching to runlevel: {}", Bytes(&[*l])),
+            Notice::GoingSingle => ufmt::uwrite!(w, "Going single user"),
+            Notice::Entering(l) => ufmt::uwrite!(w, "Entering runlevel: {}", Bytes(&[*l])),
+            Notice::NoInitdefault(l) => ufmt::uwrite!(
+                w,
+                "no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)",
+                Bytes(self.inittab.to_bytes()),
+                Bytes(&[*l])
+            ),
+            Notice::NoMoreProcesses => ufmt::uwrite!(w, "no more processes left in this runlevel"),
+            Notice::RespawningTooFast(id) => {
+                ufmt::uwrite!(w, "Id \"{}\" respawning too fast: disabled for 5 minutes", Bytes(id))
+            }
+            Notice::Reenabled(id) => ufmt::uwrite!(w, "Id \"{}\" enabled again", Bytes(id)),
+            Notice::SendingTerm(n) => ufmt::uwrite!(
+                w,
+                "Sending processes configured via /etc/inittab the TERM signal ({} processes)",
+                n
+            ),
+            Notice::SendingKill(n) => ufmt::uwrite!(
+                w,
+                "Sending processes configured via /etc/inittab the KILL signal ({} processes)",
+                n
+            ),
+            Notice::Hang(pid, id) => ufmt::uwrite!(w, "Pid {} [id {}] seems to hang", pid, Bytes(id)),
+            Notice::BadRunlevel(b) => ufmt::uwrite!(w, "bad runlevel: {}", Bytes(&[*b])),
+            Notice::Rereading => ufmt::uwrite!(w, "Re-reading inittab"),
+            Notice::Demand(l) => ufmt::uwrite!(w, "Activating demand-procedures for '{}'", Bytes(&[*l])),
+            Notice::ReExec => ufmt::uwrite!(w, "re-exec requested (telinit u): state kept, nothing to do"),
+            Notice::StopRequested(cause) => {
+                let (sig, what) = match cause {
+                    StopCause::Term => ("SIGTERM", "runlevel 0"),
+                    StopCause::Int => ("SIGINT", "ctrlaltdel entries, then runlevel 0"),
+                    StopCause::Power => ("SIGPWR", "powerwait/powerfail entries, then runlevel 0"),
+                    StopCause::Halt => ("halt signal", "runlevel 0"),
+                    StopCause::Poweroff => ("poweroff signal", "runlevel 0"),
+                };
+                ufmt::uwrite!(w, "stop: {} received: {}, budget {} ms", sig, what, self.init.config().stop_budget.millis())
+            }
+            Notice::StopHurried => ufmt::uwrite!(w, "stop: another stop signal: skipping to the next phase"),
+            Notice::StopOverrides(l) => {
+                ufmt::uwrite!(w, "stop: runlevel {} requested during the stop: halting instead", Bytes(&[*l]))
+            }
+            Notice::StopDeadline(id) => {
+                let cmd = self.init.entries().iter().find(|e| e.id == *id).map(|e| &e.process[..]);
+                ufmt::uwrite!(
+                    w,
+                    "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it",
+                    Bytes(id),
+                    Bytes(cmd.unwrap_or_default())
+                )
+            }
+            Notice::SweepTerm(_) => {
+                let n = self.count_others();
+                ufmt::uwrite!(w, "stop: sending TERM to {} remaining processes", n)
+            }
+            Notice::SweepKill => {
+                let n = self.count_others();
+                ufmt::uwrite!(w, "stop: grace period over: sending KILL to {} processes", n)
+            }
+            Notice::Stopped(d) => ufmt::uwrite!(w, "stop: complete in {} ms", d.millis()),
+            Notice::Frozen(true) => ufmt::uwrite!(w, "frozen (SIGTSTP): no spawning until SIGCONT"),
+            Notice::Frozen(false) => ufmt::uwrite!(w, "thawed (SIGCONT)"),
+        };
+        line.emit();
+    }
+
+    fn count_others(&self) -> u32 {
+        let mut n = 0;
+        let pid1 = sys::getpid() == 1;
+        let me = sys::getpid();
+        let _ = sys::scan_processes(|_, ppid| {
+            if pid1 || ppid == me {
+                n += 1;
+            }
+        });
+        n
+    }
+}
+
+/// SETENV: replace every stored variable of that name; store it if it has a value, in the
+/// first of 16 slots (dropped when full, as sysvinit does; spec §5.5).
+fn apply_env(store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>, change: &EnvChange<'_>) {
+    let (name, value) = match change {
+        EnvChange::Set { name, value } => (*name, Some(*value)),
+        EnvChange::Unset { name } => (*name, None),
+    };
+    store.retain(|kv| name_of(kv) != name);
+    if let Some(value) = value {
+        let mut kv: Vec<u8, INIT_ENV_LEN> = Vec::new();
+        let fits = kv.extend_from_slice(name).is_ok()
+            && kv.push(b'=').is_ok()
+            && kv.extend_from_slice(value).is_ok();
+        if !fits || store.push(kv).is_err() {
+            log!(LogLevel::Warning, "INIT_ variable {} dropped: no room", Bytes(name));
+        }
+    }
+}
+
+/// The child side of an entry's start: never returns. On failure it logs sysvinit's
+/// `cannot execute "prog"` and exits 1, which feeds the respawn throttle (spec §1.6 step 7).
+fn exec_entry(
+    entry: &Entry,
+    prog: &CStr,
+    argv: &[*const c_char],
+    env: &EnvBlock,
+    path: &[u8],
+    quiet: bool,
+) -> ! {
+    sys::reset_signal_dispositions();
+    let _ = sys::setsid();
+    let _ = sys::set_signal_mask(SigMask(0));
+    let envp = env.ptrs();
+    let mut err = spawn::exec_search(prog, argv, envp, path);
+    if err == Errno::NOEXEC {
+        // A script without `#!`: retry through the shell (spec §1.6 step 6).
+        if let Ok(shell) = cmdline::shell_command(&entry.process) {
+            let mut sargv: Vec<*const c_char, 4> = Vec::new();
+            for i in 0..shell.word_count() {
+                if let Some(w) = shell.word(i) {
+                    let _ = sargv.push(w.as_ptr());
+                }
+            }
+            let _ = sargv.push(core::ptr::null());
+            if let Some(sh) = shell.word(0) {
+                err = sys::execve(sh, &sargv, envp);
+            }
+        }
+    }
+    if quiet {
+        sys::exit(1);
+    }
+    let mut line = LogLine::new(LogLevel::Error);
+    let _ = ufmt::uwrite!(
+        line,
+        "id \"{}\": cannot execute \"{}\": {}",
+        Bytes(&entry.id),
+        Bytes(prog.to_bytes()),
+        ErrName(err)
+    );
+    line.emit();
+    sys::exit(1)
+}
+
+/// A child's environment: the container's own variables, then the INIT_* ones from SETENV,
+/// then sysvinit's five (spec §3.1) — later ones replace earlier ones of the same name.
+struct EnvBlock {
+    buf: Vec<u8, ENV_BUF>,
+    /// Offsets of vinit's own strings in `buf`.
+    own: Vec<u16, { INIT_ENV_SLOTS + 8 }>,
+    /// Indices of the container's variables that are kept.
+    inherited: Vec<u16, MAX_ENV>,
+    envp: Envp,
+    ptrs: Vec<*const c_char, { MAX_ENV + INIT_ENV_SLOTS + 9 }>,
+}
+
+impl EnvBlock {
+    fn new() -> Self {
+        Self {
+            buf: Vec::new(),
+            own: Vec::new(),
+            inherited: Vec::new(),
+            envp: Envp::empty(),
+            ptrs: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, parts: &[&[u8]]) {
+        let start = self.buf.len();
+        let fits = parts.iter().all(|p| self.buf.extend_from_slice(p).is_ok()) && self.buf.push(0).is_ok();
+        if fits {
+            let _ = self.own.push(start as u16);
+        } else {
+            self.buf.truncate(start);
+            log!(LogLevel::Warning, "child environment full: a variable was dropped");
+        }
+    }
+
+    fn build(&mut self, envp: &Envp, init_env: &[Vec<u8, INIT_ENV_LEN>], runlevel: u8, prev: u8) {
+        self.envp = *envp;
+        let has_path = envp.var(b"PATH").is_some();
+        if !has_path {
+            self.add(&[b"PATH=/sbin:/usr/sbin:/bin:/usr/bin"]);
+        }
+        for kv in init_env {
+            self.add(&[kv]);
+        }
+        self.add(&[b"RUNLEVEL=", &[runlevel]]);
+        self.add(&[b"PREVLEVEL=", &[prev]]);
+        self.add(&[b"CONSOLE=/dev/console"]);
+        self.add(&[b"SHELL=/bin/sh"]);
+        self.add(&[b"INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION").as_bytes()]);
+        for i in 0..envp.len() {
+            let Some(kv) = envp.get(i) else { continue };
+            let name = name_of(kv.to_bytes());
+            if name.starts_with(b"VINIT_") || self.own_names().any(|n| n == name) {
+                continue;
+            }
+            if self.inherited.push(i as u16).is_err() {
+                log!(LogLevel::Warning, "child environment full: {} dropped", Bytes(name));
+            }
+        }
+        self.ptrs.clear();
+        for &i in &self.inherited {
+            if let Some(kv) = self.envp.get(usize::from(i)) {
+                let _ = self.ptrs.push(kv.as_ptr());
+            }
+        }
+        for &off in &self.own {
+            if let Some(s) = self.buf.get(usize::from(off)..) {
+                let _ = self.ptrs.push(s.as_ptr().cast());
+            }
+        }
+        let _ = self.ptrs.push(core::ptr::null());
+    }
+
+    fn own_names(&self) -> impl Iterator<Item = &[u8]> {
+        self.own.iter().filter_map(|&off| self.buf.get(usize::from(off)..)).map(|s| {
+            let end = s.iter().position(|&b| b == 0).unwrap_or(s.len());
+            name_of(s.get(..end).unwrap_or_default())
+        })
+    }
+
+    fn path(&self) -> &[u8] {
+        self.envp.var(b"PATH").unwrap_or(b"/sbin:/usr/sbin:/bin:/usr/bin")
+    }
+
+    fn ptrs(&self) -> &[*const c_char] {
+        &self.ptrs
+    }
+}
+
+fn name_of(kv: &[u8]) -> &[u8] {
+    match kv.iter().position(|&b| b == b'=') {
+        Some(eq) => kv.get(..eq).unwrap_or_default(),
+        None => kv,
+    }
+}

@@ -1,0 +1,1078 @@
+//! The inittab table: /etc/inittab and /etc/inittab.d/*.tab parsed into entries in sysvinit's
+//! internal list order, with sysvinit's error messages.
+//!
+//! Owns line handling (spec §1.2), field validation (§1.3), runlevel normalisation (§1.4), the
+//! action names (§1.5), list order (§1.7), the synthesized `~~` sulogin entry (§1.1) and the
+//! initdefault rule (§1.8). Input is bytes already read; errors go to a callback. No syscalls.
+#![forbid(unsafe_code)]
+#![allow(dead_code)]
+
+use heapless::Vec;
+use ufmt::{Formatter, uDisplay, uWrite, uwrite};
+
+use crate::levels::{Level, Levels};
+use crate::limits::{ACTION_MAX, ID_MAX, LINE_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
+
+/// What an entry does (spec §1.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Restarted whenever it exits while its level is current.
+    Respawn,
+    /// Run once on entering a level; init waits for it.
+    Wait,
+    /// Run once on entering a level.
+    Once,
+    /// Run once at boot, in pseudo-level `*`.
+    Boot,
+    /// Run once at boot, in pseudo-level `*`; init waits for it.
+    BootWait,
+    /// Never run.
+    Off,
+    /// Like respawn, after `telinit a|b|c`.
+    OnDemand,
+    /// Not run: selects the default level.
+    InitDefault,
+    /// Run first at boot, in pseudo-level `#`; init waits for it.
+    SysInit,
+    /// On power failure; init waits for it.
+    PowerWait,
+    /// On power failure.
+    PowerFail,
+    /// On power restored; init waits for it.
+    PowerOkWait,
+    /// On battery low; init waits for it.
+    PowerFailNow,
+    /// On SIGINT (Ctrl-Alt-Del); init waits for it.
+    CtrlAltDel,
+    /// On SIGWINCH (keyboard request).
+    KbRequest,
+}
+
+/// Every action with its sysvinit name.
+const ACTIONS: [Action; 15] = [
+    Action::Respawn,
+    Action::Wait,
+    Action::Once,
+    Action::Boot,
+    Action::BootWait,
+    Action::Off,
+    Action::OnDemand,
+    Action::InitDefault,
+    Action::SysInit,
+    Action::PowerWait,
+    Action::PowerFail,
+    Action::PowerOkWait,
+    Action::PowerFailNow,
+    Action::CtrlAltDel,
+    Action::KbRequest,
+];
+
+impl Action {
+    /// The action named `name`, compared case-insensitively like sysvinit's `strcasecmp`
+    /// (spec §1.3, runtime-confirmed: `ONCE` works).
+    pub fn from_name(name: &[u8]) -> Option<Self> {
+        ACTIONS
+            .into_iter()
+            .find(|a| a.name().as_bytes().eq_ignore_ascii_case(name))
+    }
+
+    /// The lower-case sysvinit name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Respawn => "respawn",
+            Self::Wait => "wait",
+            Self::Once => "once",
+            Self::Boot => "boot",
+            Self::BootWait => "bootwait",
+            Self::Off => "off",
+            Self::OnDemand => "ondemand",
+            Self::InitDefault => "initdefault",
+            Self::SysInit => "sysinit",
+            Self::PowerWait => "powerwait",
+            Self::PowerFail => "powerfail",
+            Self::PowerOkWait => "powerokwait",
+            Self::PowerFailNow => "powerfailnow",
+            Self::CtrlAltDel => "ctrlaltdel",
+            Self::KbRequest => "kbrequest",
+        }
+    }
+
+    /// powerwait, powerfail, powerokwait, powerfailnow and ctrlaltdel: kept at the front of the
+    /// list (spec §1.7) and given `S0123456789` for an empty runlevels field (spec §1.4).
+    pub const fn is_power_group(self) -> bool {
+        matches!(
+            self,
+            Self::PowerWait
+                | Self::PowerFail
+                | Self::PowerOkWait
+                | Self::PowerFailNow
+                | Self::CtrlAltDel
+        )
+    }
+
+    /// Barrier actions: while one runs, nothing after it in the list starts (spec §1.5, §1.7).
+    pub const fn waits(self) -> bool {
+        matches!(
+            self,
+            Self::SysInit
+                | Self::BootWait
+                | Self::Wait
+                | Self::PowerWait
+                | Self::PowerOkWait
+                | Self::PowerFailNow
+                | Self::CtrlAltDel
+        )
+    }
+}
+
+/// Field 1: at most 4 bytes (utmp's `ut_id`).
+pub type Id = Vec<u8, ID_MAX>;
+/// Field 4: the rest of the line.
+pub type ProcessField = Vec<u8, PROCESS_MAX>;
+
+/// One inittab line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Field 1, unique except for `~~`.
+    pub id: Id,
+    /// Field 2, normalised at parse time (spec §1.4): an empty field became `NUMERIC` or
+    /// `POWER_DEFAULT`, sysinit has `SYSINIT_ONLY`, boot and bootwait have `BOOT_ONLY`.
+    pub levels: Levels,
+    /// Field 3.
+    pub action: Action,
+    /// Field 4, raw (see `cmdline::parse_process`); may be empty.
+    pub process: ProcessField,
+    /// Line number in the file it came from.
+    pub line: u16,
+}
+
+/// Why a line was skipped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Field 1 is empty.
+    MissingId,
+    /// No second `:`. sysvinit's check order means this is always overwritten by
+    /// `MissingAction` (no second `:` implies no action), so `load` never reports it.
+    MissingRunlevels,
+    /// No third `:`.
+    MissingProcess,
+    /// Field 3 is empty or absent.
+    MissingAction,
+    /// Field 1 is longer than `ID_MAX`.
+    IdTooLong,
+    /// Field 2 is longer than `RUNLEVELS_MAX`.
+    RunlevelsTooLong,
+    /// Field 4 is longer than `PROCESS_MAX`.
+    ProcessTooLong,
+    /// Field 3 is longer than `ACTION_MAX`.
+    ActionTooLong,
+    /// Field 3 names no action.
+    UnknownAction(Vec<u8, ACTION_MAX>),
+    /// An earlier entry has this id.
+    DuplicateId(Id),
+    /// The line is longer than `LINE_MAX - 2` characters.
+    LineTooLong,
+    /// `MAX_ENTRIES` entries are already kept.
+    TableFull,
+}
+
+/// A skipped line and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InittabError {
+    /// Physical line number (1-based) in the file being parsed.
+    pub line: u16,
+    /// What is wrong with it.
+    pub kind: ErrorKind,
+}
+
+/// Bytes shown as text, invalid UTF-8 as `?` (same rule as the log's `Bytes`, kept here so this
+/// module stays pure).
+struct Text<'a>(&'a [u8]);
+
+impl uDisplay for Text<'_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        for chunk in self.0.utf8_chunks() {
+            f.write_str(chunk.valid())?;
+            if !chunk.invalid().is_empty() {
+                f.write_str("?")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl InittabError {
+    /// Writes sysvinit's message for this error, e.g.
+    /// `/etc/inittab[12]: respwan: unknown action field`, `/etc/inittab[3]: duplicate ID field "l0"`,
+    /// `/etc/inittab[88]: too many entries (max 64), line ignored`; `file` is the path of the file
+    /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
+    pub fn render<W: uWrite + ?Sized>(&self, file: &[u8], w: &mut W) -> Result<(), W::Error> {
+        let (file, line) = (Text(file), self.line);
+        if self.kind == ErrorKind::LineTooLong {
+            return uwrite!(
+                w,
+                "Error detected in {} at line {}. Possibly too long.",
+                file,
+                line
+            );
+        }
+        uwrite!(w, "{}[{}]: ", file, line)?;
+        match &self.kind {
+            ErrorKind::MissingId => w.write_str("missing id field"),
+            ErrorKind::MissingRunlevels => w.write_str("missing runlevel field"),
+            ErrorKind::MissingProcess => w.write_str("missing process field"),
+            ErrorKind::MissingAction => w.write_str("missing action field"),
+            ErrorKind::IdTooLong => uwrite!(w, "id field too long (max {} characters)", ID_MAX),
+            ErrorKind::RunlevelsTooLong => {
+                uwrite!(
+                    w,
+                    "rlevel field too long (max {} characters)",
+                    RUNLEVELS_MAX
+                )
+            }
+            ErrorKind::ProcessTooLong => {
+                uwrite!(w, "process field too long (max {} characters)", PROCESS_MAX)
+            }
+            ErrorKind::ActionTooLong => w.write_str("action field too long"),
+            ErrorKind::UnknownAction(action) => {
+                uwrite!(w, "{}: unknown action field", Text(action))
+            }
+            ErrorKind::DuplicateId(id) => uwrite!(w, "duplicate ID field \"{}\"", Text(id)),
+            ErrorKind::TableFull => {
+                uwrite!(w, "too many entries (max {}), line ignored", MAX_ENTRIES)
+            }
+            // Written above: its wording has no `file[line]:` prefix.
+            ErrorKind::LineTooLong => Ok(()),
+        }
+    }
+}
+
+/// The line sysvinit adds when no entry has runlevel `S` (spec §1.1 step 2).
+const DEFAULT_SULOGIN_LINE: &[u8] = b"~~:S:wait:/sbin/sulogin";
+/// The one id that may repeat (spec §1.3).
+const SULOGIN_ID: &[u8] = b"~~";
+
+/// A parsed line, not yet checked against the table.
+struct Parsed<'a> {
+    entry: Entry,
+    /// Field 2 as written, for the initdefault rule.
+    raw_levels: &'a [u8],
+}
+
+/// The four fields of an entry line (leading blanks already skipped), checked in sysvinit's
+/// order: every check runs and a later failure overwrites an earlier one, so one message per
+/// line (spec §1.3). Fields are split like `strsep`: the process field is the rest of the line
+/// and may hold `:`.
+fn parse_line(text: &[u8], line: u16) -> Result<Parsed<'_>, ErrorKind> {
+    let mut fields = text.splitn(4, |&b| b == b':');
+    let id = fields.next().unwrap_or_default();
+    let (levels, action, process) = (fields.next(), fields.next(), fields.next());
+    let too_long = |f: Option<&[u8]>, max: usize| f.is_some_and(|f| f.len() > max);
+
+    let mut error = None;
+    if id.is_empty() {
+        error = Some(ErrorKind::MissingId);
+    }
+    if levels.is_none() {
+        error = Some(ErrorKind::MissingRunlevels);
+    }
+    if process.is_none() {
+        error = Some(ErrorKind::MissingProcess);
+    }
+    if action.is_none_or(<[u8]>::is_empty) {
+        error = Some(ErrorKind::MissingAction);
+    }
+    if id.len() > ID_MAX {
+        error = Some(ErrorKind::IdTooLong);
+    }
+    if too_long(levels, RUNLEVELS_MAX) {
+        error = Some(ErrorKind::RunlevelsTooLong);
+    }
+    if too_long(process, PROCESS_MAX) {
+        error = Some(ErrorKind::ProcessTooLong);
+    }
+    if too_long(action, ACTION_MAX) {
+        error = Some(ErrorKind::ActionTooLong);
+    }
+    if let Some(e) = error {
+        return Err(e);
+    }
+    // The checks above guarantee all three are present and fit; the fallbacks never run.
+    let (Some(raw_levels), Some(action_name), Some(process)) = (levels, action, process) else {
+        return Err(ErrorKind::MissingAction);
+    };
+    let action = Action::from_name(action_name).ok_or_else(|| {
+        ErrorKind::UnknownAction(Vec::from_slice(action_name).unwrap_or_default())
+    })?;
+    let levels = match action {
+        Action::SysInit => Levels::SYSINIT_ONLY,
+        Action::Boot | Action::BootWait => Levels::BOOT_ONLY,
+        _ if raw_levels.is_empty() && action.is_power_group() => Levels::POWER_DEFAULT,
+        _ if raw_levels.is_empty() => Levels::NUMERIC,
+        _ => Levels::parse_field(raw_levels),
+    };
+    let entry = Entry {
+        id: Vec::from_slice(id).map_err(|_| ErrorKind::IdTooLong)?,
+        levels,
+        action,
+        process: Vec::from_slice(process).map_err(|_| ErrorKind::ProcessTooLong)?,
+        line,
+    };
+    Ok(Parsed { entry, raw_levels })
+}
+
+/// What one physical line is.
+enum Line<'a> {
+    /// Blank or comment.
+    Skip,
+    /// Over the length limit.
+    TooLong,
+    /// An entry to parse (leading blanks skipped).
+    Entry(&'a [u8]),
+}
+
+/// Classifies one physical line, its LF already removed (spec §1.2).
+///
+/// Deliberate deviations from sysvinit, all about line ends:
+/// * A trailing CR is dropped, so CRLF files work (sysvinit keeps the CR in the process field
+///   and turns a CRLF blank line into a malformed entry).
+/// * The length limit is 3.14's, 254 characters not counting LF or CRLF; longer lines are
+///   skipped with an error, not split as in 3.06. As in 3.14, comments are checked first, so an
+///   over-long comment is silently ignored.
+/// * A NUL ends the line's text, as it ends the C strings sysvinit parses with.
+fn classify(line: &[u8]) -> Line<'_> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let text = line.split(|&b| b == 0).next().unwrap_or_default();
+    let start = text
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(text.len());
+    let text = text.get(start..).unwrap_or_default();
+    match text.first() {
+        None | Some(b'#') => Line::Skip,
+        Some(_) if line.len() > LINE_MAX - 2 => Line::TooLong,
+        Some(_) => Line::Entry(text),
+    }
+}
+
+/// Physical lines with their 1-based numbers (saturating), LF removed. A last line without LF
+/// is a line too: 3.06 parses it and 3.14 drops it as "too long" (spec §1.2 quirk); vinit
+/// follows 3.06 on purpose, as files written by editors and generators often lack it.
+///
+/// Hand-rolled rather than `split_inclusive`, whose slicing keeps a panic branch when it is not
+/// inlined.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut rest = bytes;
+    let mut number: u16 = 0;
+    core::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let (line, after) = rest.split_at_checked(end).unwrap_or((rest, &[]));
+        rest = after.get(1..).unwrap_or_default();
+        number = number.saturating_add(1);
+        Some((number, line))
+    })
+}
+
+/// The entry table in sysvinit's internal list order (spec §1.7).
+#[derive(Clone, Debug)]
+pub struct Inittab {
+    entries: Vec<Entry, MAX_ENTRIES>,
+    /// Highest byte of the first initdefault entry's runlevels field (spec §1.8), upper-cased.
+    initdefault: Option<u8>,
+    /// Physical lines of /etc/inittab: the synthesized `~~` line is numbered one past them.
+    inittab_lines: u16,
+}
+
+impl Default for Inittab {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Inittab {
+    /// An empty table.
+    pub const fn new() -> Self {
+        Self {
+            entries: Vec::new(),
+            initdefault: None,
+            inittab_lines: 0,
+        }
+    }
+
+    /// The entries in list order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Parses a whole file (/etc/inittab) and appends its entries; bad lines go to `report` and
+    /// are skipped, every good line is kept (power group at the front in file order, others
+    /// appended, spec §1.7). A full table is reported per line and parsing goes on, so later
+    /// lines still get their own messages.
+    pub fn load(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError)) {
+        for (number, line) in lines(bytes) {
+            self.inittab_lines = number;
+            self.take_line(number, line, report);
+        }
+    }
+
+    /// An /etc/inittab.d/*.tab file: only its first non-comment, non-blank line is used (spec
+    /// §1.1 step 3). Its number in messages is its line number in that file (sysvinit keeps
+    /// counting on from /etc/inittab, one per file, which points nowhere useful).
+    pub fn load_dropin(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError)) {
+        if let Some((number, line)) = lines(bytes).find(|(_, l)| !matches!(classify(l), Line::Skip))
+        {
+            self.take_line(number, line, report);
+        }
+    }
+
+    /// Spec §1.1 step 2: appends `~~:S:wait:/sbin/sulogin` when no entry has upper-case S
+    /// (call after /etc/inittab, before drop-ins). Its line number is one past the last line of
+    /// /etc/inittab, as in sysvinit.
+    pub fn add_default_sulogin(&mut self, report: &mut dyn FnMut(InittabError)) {
+        if !self.entries.iter().any(|e| e.levels.has_single()) {
+            let number = self.inittab_lines.saturating_add(1);
+            self.take_line(number, DEFAULT_SULOGIN_LINE, report);
+        }
+    }
+
+    fn take_line(&mut self, number: u16, line: &[u8], report: &mut dyn FnMut(InittabError)) {
+        let result = match classify(line) {
+            Line::Skip => Ok(()),
+            Line::TooLong => Err(ErrorKind::LineTooLong),
+            Line::Entry(text) => parse_line(text, number).and_then(|parsed| self.insert(parsed)),
+        };
+        if let Err(kind) = result {
+            report(InittabError { line: number, kind });
+        }
+    }
+
+    /// Adds a parsed entry at its place in the list (spec §1.3 duplicates, §1.7 order).
+    fn insert(&mut self, parsed: Parsed<'_>) -> Result<(), ErrorKind> {
+        let Parsed { entry, raw_levels } = parsed;
+        if entry.id != SULOGIN_ID && self.find(&entry.id).is_some() {
+            return Err(ErrorKind::DuplicateId(entry.id));
+        }
+        let at = if entry.action.is_power_group() {
+            self.entries
+                .iter()
+                .position(|e| !e.action.is_power_group())
+                .unwrap_or(self.entries.len())
+        } else {
+            self.entries.len()
+        };
+        let action = entry.action;
+        self.entries.push(entry).map_err(|_| ErrorKind::TableFull)?;
+        if let Some(tail) = self.entries.get_mut(at..)
+            && !tail.is_empty()
+        {
+            tail.rotate_right(1);
+        }
+        if action == Action::InitDefault && self.initdefault.is_none() {
+            // sysvinit takes the highest byte of the stored field, whatever it is, then
+            // upper-cases it (spec §1.8): `2s` gives S, `2a` is invalid. An empty field was
+            // stored as "0123456789", hence 9 (spec §1.4 quirk).
+            let highest = raw_levels.iter().copied().max().unwrap_or(b'9');
+            self.initdefault = Some(highest.to_ascii_uppercase());
+        }
+        Ok(())
+    }
+
+    /// The first entry with this id.
+    pub fn find(&self, id: &[u8]) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// Index in the list of the first entry with this id.
+    pub fn position(&self, id: &[u8]) -> Option<usize> {
+        self.entries.iter().position(|e| e.id == id)
+    }
+
+    /// The default level from the first initdefault entry (spec §1.8): the highest character
+    /// of its field. `None` when there is no initdefault entry or the character is not one of
+    /// `0123456789S` (see `initdefault_char` for the message).
+    pub fn initdefault(&self) -> Option<Level> {
+        match self.initdefault? {
+            b @ (b'0'..=b'9' | b'S') => Level::from_byte(b),
+            _ => None,
+        }
+    }
+
+    /// The character initdefault picked, valid or not, for sysvinit's
+    /// `Initdefault level '<c>' is invalid` message; `None` without an initdefault entry.
+    pub const fn initdefault_char(&self) -> Option<u8> {
+        self.initdefault
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEBIAN: &[u8] = include_bytes!("../../shared/fixtures/inittab/debian-12");
+    const GENTOO: &[u8] = include_bytes!("../../shared/fixtures/inittab/gentoo-amd64");
+    const FILE: &[u8] = b"/etc/inittab";
+
+    fn render(e: &InittabError) -> std::string::String {
+        let mut s = heapless::String::<512>::new();
+        e.render(FILE, &mut s).unwrap();
+        s.as_str().to_owned()
+    }
+
+    /// Loads `text` into a fresh table, returning it with the rendered messages.
+    fn load(text: &[u8]) -> (Inittab, std::vec::Vec<std::string::String>) {
+        let mut tab = Inittab::new();
+        let mut msgs = std::vec::Vec::new();
+        tab.load(text, &mut |e| msgs.push(render(&e)));
+        (tab, msgs)
+    }
+
+    fn ids(tab: &Inittab) -> std::vec::Vec<&str> {
+        tab.entries()
+            .iter()
+            .map(|e| core::str::from_utf8(&e.id).unwrap())
+            .collect()
+    }
+
+    /// The single message for `line` placed at line 3 of a file.
+    fn message_at_line_3(line: &str) -> std::string::String {
+        let text = format!("# c\n\n{line}\nok:2:once:/bin/true\n");
+        let (tab, msgs) = load(text.as_bytes());
+        assert_eq!(msgs.len(), 1, "{line}: {msgs:?}");
+        assert_eq!(ids(&tab), ["ok"]);
+        msgs[0].clone()
+    }
+
+    // One test per row of the spec §1.3 table.
+
+    #[test]
+    fn row_missing_id() {
+        assert_eq!(
+            message_at_line_3(":2:once:/bin/x"),
+            "/etc/inittab[3]: missing id field"
+        );
+    }
+
+    #[test]
+    fn row_missing_runlevels_is_overwritten_by_missing_action() {
+        // No second `:` means no action either; the later check's message wins (spec §1.3).
+        assert_eq!(
+            message_at_line_3("ab"),
+            "/etc/inittab[3]: missing action field"
+        );
+        assert_eq!(parse_line(b"ab", 1).err(), Some(ErrorKind::MissingAction));
+        let e = InittabError {
+            line: 3,
+            kind: ErrorKind::MissingRunlevels,
+        };
+        assert_eq!(render(&e), "/etc/inittab[3]: missing runlevel field");
+    }
+
+    #[test]
+    fn row_missing_process() {
+        assert_eq!(
+            message_at_line_3("a7:3:once"),
+            "/etc/inittab[3]: missing process field"
+        );
+        // An empty process field is fine (initdefault needs it).
+        let (tab, msgs) = load(b"id:2:initdefault:\n");
+        assert!(msgs.is_empty());
+        assert!(tab.entries()[0].process.is_empty());
+    }
+
+    #[test]
+    fn row_missing_action() {
+        assert_eq!(
+            message_at_line_3("a7:3::/bin/x"),
+            "/etc/inittab[3]: missing action field"
+        );
+        assert_eq!(
+            message_at_line_3(":3:"),
+            "/etc/inittab[3]: missing action field"
+        );
+    }
+
+    #[test]
+    fn row_id_too_long() {
+        assert_eq!(
+            message_at_line_3("abcde:2:once:/x"),
+            "/etc/inittab[3]: id field too long (max 4 characters)"
+        );
+        // Overwrites the missing-field messages.
+        assert_eq!(
+            message_at_line_3("abcde"),
+            "/etc/inittab[3]: id field too long (max 4 characters)"
+        );
+        let (tab, msgs) = load(b"abcd:2:once:/x\n");
+        assert!(msgs.is_empty());
+        assert_eq!(ids(&tab), ["abcd"]);
+    }
+
+    #[test]
+    fn row_runlevels_too_long() {
+        assert_eq!(
+            message_at_line_3("a:0123456789SS:once:/x"),
+            "/etc/inittab[3]: rlevel field too long (max 11 characters)"
+        );
+        assert!(load(b"a:S0123456789:once:/x\n").1.is_empty());
+    }
+
+    #[test]
+    fn row_process_too_long() {
+        // The 254-character line limit comes first in a file (spec §1.3 note), so the check
+        // itself is exercised on the line parser.
+        let line = format!("a:2:once:{}", "x".repeat(PROCESS_MAX + 1));
+        assert_eq!(
+            parse_line(line.as_bytes(), 1).err(),
+            Some(ErrorKind::ProcessTooLong)
+        );
+        let ok = format!("a:2:once:{}", "x".repeat(PROCESS_MAX));
+        assert_eq!(
+            parse_line(ok.as_bytes(), 1).unwrap().entry.process.len(),
+            PROCESS_MAX
+        );
+        let e = InittabError {
+            line: 3,
+            kind: ErrorKind::ProcessTooLong,
+        };
+        assert_eq!(
+            render(&e),
+            "/etc/inittab[3]: process field too long (max 256 characters)"
+        );
+    }
+
+    #[test]
+    fn row_action_too_long() {
+        let line = format!("a:2:{}:/x", "r".repeat(ACTION_MAX + 1));
+        assert_eq!(
+            message_at_line_3(&line),
+            "/etc/inittab[3]: action field too long"
+        );
+        // Later check overwrites earlier ones (id too long).
+        let line = format!("abcdef:2:{}", "r".repeat(ACTION_MAX + 1));
+        assert_eq!(
+            message_at_line_3(&line),
+            "/etc/inittab[3]: action field too long"
+        );
+    }
+
+    #[test]
+    fn row_unknown_action() {
+        assert_eq!(
+            message_at_line_3("a:2:respwan:/x"),
+            "/etc/inittab[3]: respwan: unknown action field"
+        );
+        assert_eq!(
+            message_at_line_3("a:2:frob:/x"),
+            "/etc/inittab[3]: frob: unknown action field"
+        );
+    }
+
+    #[test]
+    fn row_duplicate_id() {
+        let (tab, msgs) = load(b"l0:0:wait:/a\nl1:1:wait:/b\nl0:2:wait:/c\n");
+        assert_eq!(msgs, ["/etc/inittab[3]: duplicate ID field \"l0\""]);
+        assert_eq!(ids(&tab), ["l0", "l1"]);
+        assert_eq!(&tab.find(b"l0").unwrap().process[..], b"/a");
+        // Case-sensitive.
+        assert!(load(b"L0:0:wait:/a\nl0:0:wait:/a\n").1.is_empty());
+    }
+
+    #[test]
+    fn sulogin_id_may_repeat() {
+        let (tab, msgs) = load(b"~~:S:wait:/a\n~~:S:wait:/b\n");
+        assert!(msgs.is_empty());
+        assert_eq!(ids(&tab), ["~~", "~~"]);
+        assert_eq!(tab.position(b"~~"), Some(0));
+    }
+
+    #[test]
+    fn table_full_is_reported_per_line_and_parsing_goes_on() {
+        let mut text = std::string::String::new();
+        for i in 0..MAX_ENTRIES + 2 {
+            text.push_str(&format!("{i}:2:once:/x\n"));
+        }
+        text.push_str("bad\n");
+        let (tab, msgs) = load(text.as_bytes());
+        assert_eq!(tab.len(), MAX_ENTRIES);
+        assert_eq!(
+            msgs,
+            [
+                "/etc/inittab[65]: too many entries (max 64), line ignored",
+                "/etc/inittab[66]: too many entries (max 64), line ignored",
+                "/etc/inittab[67]: missing action field",
+            ]
+        );
+    }
+
+    #[test]
+    fn line_numbers_count_every_physical_line() {
+        let (_, msgs) = load(b"# one\n\n   \n\t# four\nfive\n");
+        assert_eq!(msgs, ["/etc/inittab[5]: missing action field"]);
+    }
+
+    #[test]
+    fn crlf_lines_work() {
+        let (tab, msgs) = load(b"id:3:initdefault:\r\n\r\nc1:2345:respawn:/sbin/agetty tty1\r\n");
+        assert!(msgs.is_empty(), "{msgs:?}");
+        assert_eq!(&tab.find(b"c1").unwrap().process[..], b"/sbin/agetty tty1");
+        assert_eq!(tab.find(b"c1").unwrap().line, 3);
+        assert_eq!(tab.initdefault(), Level::digit(3));
+    }
+
+    #[test]
+    fn over_long_line_is_skipped() {
+        let max = format!("a:2:once:/{}", "x".repeat(LINE_MAX - 2 - 10));
+        assert_eq!(max.len(), 254);
+        let over = format!("b:2:once:/{}", "x".repeat(LINE_MAX - 2 - 9));
+        let comment = format!("#{}", "x".repeat(400));
+        let max_crlf = max.replacen('a', "d", 1);
+        let text = format!("{max}\n{over}\n{comment}\nc:2:once:/x\n{max_crlf}\r\n");
+        let (tab, msgs) = load(text.as_bytes());
+        assert_eq!(
+            msgs,
+            ["Error detected in /etc/inittab at line 2. Possibly too long."]
+        );
+        // The CRLF of `d` does not count against the limit.
+        assert_eq!(ids(&tab), ["a", "c", "d"]);
+        let (_, msgs) = load(over.as_bytes());
+        assert_eq!(
+            msgs,
+            ["Error detected in /etc/inittab at line 1. Possibly too long."]
+        );
+        let e = InittabError {
+            line: 7,
+            kind: ErrorKind::LineTooLong,
+        };
+        let mut s = heapless::String::<128>::new();
+        e.render(b"/etc/inittab.d/x.tab", &mut s).unwrap();
+        assert_eq!(
+            s.as_str(),
+            "Error detected in /etc/inittab.d/x.tab at line 7. Possibly too long."
+        );
+    }
+
+    #[test]
+    fn last_line_without_newline_is_parsed() {
+        let (tab, msgs) = load(b"a:2:once:/x\nb:2:once:/y");
+        assert!(msgs.is_empty());
+        assert_eq!(ids(&tab), ["a", "b"]);
+        assert_eq!(&tab.find(b"b").unwrap().process[..], b"/y");
+        assert_eq!(tab.find(b"b").unwrap().line, 2);
+        let (_, msgs) = load(b"a:2:once:/x\nb:2");
+        assert_eq!(msgs, ["/etc/inittab[2]: missing action field"]);
+    }
+
+    #[test]
+    fn leading_blanks_skipped_and_colons_kept_in_process() {
+        let (tab, msgs) = load(b" \t a:2:once:/bin/x a:b:c \n");
+        assert!(msgs.is_empty());
+        assert_eq!(&tab.entries()[0].process[..], b"/bin/x a:b:c ");
+    }
+
+    #[test]
+    fn actions_are_case_insensitive() {
+        let (tab, msgs) = load(b"a:2:ONCE:/x\nb:2:ReSpAwN:/y\nc::CtrlAltDel:/z\n");
+        assert!(msgs.is_empty());
+        let actions: std::vec::Vec<Action> = tab.entries().iter().map(|e| e.action).collect();
+        assert_eq!(actions, [Action::CtrlAltDel, Action::Once, Action::Respawn]);
+        for a in ACTIONS {
+            assert_eq!(Action::from_name(a.name().as_bytes()), Some(a));
+            assert_eq!(
+                Action::from_name(a.name().to_uppercase().as_bytes()),
+                Some(a)
+            );
+        }
+        assert_eq!(Action::from_name(b"respawn "), None);
+        assert_eq!(Action::from_name(b""), None);
+    }
+
+    #[test]
+    fn action_groups() {
+        let power: std::vec::Vec<_> = ACTIONS
+            .into_iter()
+            .filter(|a| a.is_power_group())
+            .map(Action::name)
+            .collect();
+        assert_eq!(
+            power,
+            [
+                "powerwait",
+                "powerfail",
+                "powerokwait",
+                "powerfailnow",
+                "ctrlaltdel"
+            ]
+        );
+        let waits: std::vec::Vec<_> = ACTIONS
+            .into_iter()
+            .filter(|a| a.waits())
+            .map(Action::name)
+            .collect();
+        assert_eq!(
+            waits,
+            [
+                "wait",
+                "bootwait",
+                "sysinit",
+                "powerwait",
+                "powerokwait",
+                "powerfailnow",
+                "ctrlaltdel"
+            ]
+        );
+    }
+
+    #[test]
+    fn power_group_goes_first_in_file_order() {
+        let text = b"a:2:once:/a\np1::powerwait:/p1\nb:2:kbrequest:/b\nc1:1:ctrlaltdel:/c\nc:2:wait:/c\np2::powerfail:/p2\n";
+        let (tab, msgs) = load(text);
+        assert!(msgs.is_empty());
+        assert_eq!(ids(&tab), ["p1", "c1", "p2", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn empty_runlevels_are_normalised() {
+        let text = b"a::once:/a\nb::powerfail:/b\nc::ctrlaltdel:/c\nd::kbrequest:/d\n\
+                     e:2:sysinit:/e\nf:S:boot:/f\ng::bootwait:/g\nh:x:once:/h\n";
+        let (tab, msgs) = load(text);
+        assert!(msgs.is_empty());
+        let levels = |id: &[u8]| tab.find(id).unwrap().levels;
+        assert_eq!(levels(b"a"), Levels::NUMERIC);
+        assert_eq!(levels(b"b"), Levels::POWER_DEFAULT);
+        assert_eq!(levels(b"c"), Levels::POWER_DEFAULT);
+        assert_eq!(levels(b"d"), Levels::NUMERIC);
+        assert_eq!(levels(b"e"), Levels::SYSINIT_ONLY);
+        assert_eq!(levels(b"f"), Levels::BOOT_ONLY);
+        assert_eq!(levels(b"g"), Levels::BOOT_ONLY);
+        assert_eq!(levels(b"h"), Levels::EMPTY);
+    }
+
+    #[test]
+    fn lower_case_s_does_not_suppress_sulogin() {
+        let (mut tab, _) = load(b"a:s:wait:/a\n");
+        assert!(!tab.entries()[0].levels.contains(Level::SINGLE));
+        let mut msgs = std::vec::Vec::new();
+        tab.add_default_sulogin(&mut |e| msgs.push(e));
+        assert!(msgs.is_empty());
+        assert_eq!(ids(&tab), ["a", "~~"]);
+        let sulogin = &tab.entries()[1];
+        assert_eq!(&sulogin.process[..], b"/sbin/sulogin");
+        assert_eq!(sulogin.action, Action::Wait);
+        assert_eq!(sulogin.line, 2);
+    }
+
+    #[test]
+    fn default_sulogin_only_without_s() {
+        // A power entry with an empty field has S (spec §1.1 step 2 note).
+        let (mut tab, _) = load(b"p::powerwait:/p\n");
+        tab.add_default_sulogin(&mut |e| panic!("{e:?}"));
+        assert_eq!(ids(&tab), ["p"]);
+        let mut empty = Inittab::new();
+        empty.add_default_sulogin(&mut |e| panic!("{e:?}"));
+        assert_eq!(ids(&empty), ["~~"]);
+        assert_eq!(empty.entries()[0].line, 1);
+    }
+
+    #[test]
+    fn dropin_uses_first_entry_line_only() {
+        let (mut tab, _) = load(b"a:2:once:/a\n");
+        let mut msgs = std::vec::Vec::new();
+        tab.load_dropin(b"# comment\n\n  x:2:respawn:/x\ny:2:once:/y\n", &mut |e| {
+            msgs.push(e);
+        });
+        tab.load_dropin(b"# only comments\n", &mut |e| msgs.push(e));
+        tab.load_dropin(b"\n\na:2:once:/dup\nz:2:once:/z\n", &mut |e| msgs.push(e));
+        tab.load_dropin(b"pf::powerfail:/pf", &mut |e| msgs.push(e));
+        assert_eq!(ids(&tab), ["pf", "a", "x"]);
+        assert_eq!(tab.find(b"x").unwrap().line, 3);
+        assert_eq!(
+            msgs,
+            [InittabError {
+                line: 3,
+                kind: ErrorKind::DuplicateId(Vec::from_slice(b"a").unwrap())
+            }]
+        );
+    }
+
+    #[test]
+    fn initdefault_selection() {
+        let pick = |text: &[u8]| load(text).0.initdefault();
+        assert_eq!(pick(b"id:2:initdefault:\n"), Level::digit(2));
+        assert_eq!(pick(b"id:35:initdefault:\n"), Level::digit(5));
+        assert_eq!(pick(b"id::initdefault:\n"), Level::digit(9));
+        assert_eq!(pick(b"id:S:initdefault:\n"), Some(Level::SINGLE));
+        // Highest byte, then upper-cased: `s` sorts above `S` and the digits (spec §1.8).
+        assert_eq!(pick(b"id:2s:initdefault:\n"), Some(Level::SINGLE));
+        // First entry wins.
+        assert_eq!(
+            pick(b"id:3:initdefault:\nid2:4:initdefault:\n"),
+            Level::digit(3)
+        );
+        assert_eq!(pick(b"a:2:once:/x\n"), None);
+        // Invalid: a letter sorts above everything.
+        let (tab, _) = load(b"id:2a:initdefault:\n");
+        assert_eq!(tab.initdefault(), None);
+        assert_eq!(tab.initdefault_char(), Some(b'A'));
+        assert_eq!(pick(b"id:#:initdefault:\n"), None);
+        // A rejected first line does not count.
+        assert_eq!(
+            pick(b"id:2:initdefault:\nid:4:initdefault:\n"),
+            Level::digit(2)
+        );
+    }
+
+    #[test]
+    fn debian_12_fixture() {
+        let (mut tab, msgs) = load(DEBIAN);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        assert_eq!(tab.len(), 21);
+        assert_eq!(
+            ids(&tab),
+            [
+                "ca", "pf", "pn", "po", "id", "si", "~~", "l0", "l1", "l2", "l3", "l4", "l5", "l6",
+                "z6", "1", "2", "3", "4", "5", "6"
+            ]
+        );
+        assert_eq!(tab.initdefault(), Level::digit(2));
+        let si = tab.find(b"si").unwrap();
+        assert_eq!(
+            (si.action, si.levels, si.line),
+            (Action::SysInit, Levels::SYSINIT_ONLY, 9)
+        );
+        assert_eq!(
+            &tab.find(b"1").unwrap().process[..],
+            b"/sbin/getty --noclear 38400 tty1"
+        );
+        tab.add_default_sulogin(&mut |e| panic!("{e:?}"));
+        assert_eq!(tab.len(), 21);
+    }
+
+    #[test]
+    fn gentoo_fixture() {
+        let (mut tab, msgs) = load(GENTOO);
+        assert!(msgs.is_empty(), "{msgs:?}");
+        assert_eq!(tab.len(), 24);
+        assert_eq!(tab.position(b"ca"), Some(0));
+        assert_eq!(tab.initdefault(), Level::digit(3));
+        let rc = tab.find(b"rc").unwrap();
+        assert_eq!(
+            (rc.action, rc.levels),
+            (Action::BootWait, Levels::BOOT_ONLY)
+        );
+        let x = tab.find(b"x").unwrap();
+        assert!(x.levels.contains_demand(b'a') && x.levels.highest().is_none());
+        tab.add_default_sulogin(&mut |e| panic!("{e:?}"));
+        assert_eq!(tab.len(), 24);
+        // Every process field reads as a command.
+        for e in tab
+            .entries()
+            .iter()
+            .filter(|e| e.action != Action::InitDefault)
+        {
+            assert!(
+                crate::cmdline::parse_process(&e.process)
+                    .unwrap()
+                    .command
+                    .word_count()
+                    > 0
+            );
+        }
+    }
+
+    /// xorshift64: deterministic, no dependency.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next_u64(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next_u64() % n as u64) as usize
+        }
+    }
+
+    fn line_count(bytes: &[u8]) -> usize {
+        bytes.split_inclusive(|&b| b == b'\n').count()
+    }
+
+    fn check_no_panic_and_lines_in_range(input: &[u8]) {
+        let mut tab = Inittab::new();
+        let max = line_count(input);
+        tab.load(input, &mut |e| {
+            assert!(
+                e.line >= 1 && usize::from(e.line) <= max,
+                "line {} of {max}",
+                e.line
+            );
+            render(&e);
+        });
+        assert!(tab.len() <= MAX_ENTRIES);
+        tab.load_dropin(input, &mut |e| assert!(usize::from(e.line) <= max));
+        let _ = tab.initdefault();
+        for e in tab.entries() {
+            let _ = crate::cmdline::parse_process(&e.process);
+            let _ = crate::cmdline::shell_command(&e.process);
+        }
+        let _ = crate::cmdline::parse_process(input);
+    }
+
+    /// 10,000 random byte strings and 10,000 inputs of mutated fixture lines (seeded).
+    #[test]
+    fn fuzz_random_and_mutated_input() {
+        const ALPHABET: &[u8] = b"::::\n\n\r\t  ##@+$aSs0129~-/xyzRESPAWNrespawnoncewait\0\xff";
+        let fixture_lines: std::vec::Vec<&[u8]> = DEBIAN
+            .split(|&b| b == b'\n')
+            .chain(GENTOO.split(|&b| b == b'\n'))
+            .collect();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..20_000 {
+            let mut input = std::vec::Vec::new();
+            if round % 2 == 0 {
+                let len = rng.below(700);
+                for _ in 0..len {
+                    let b = if rng.below(4) == 0 {
+                        rng.next_u64() as u8
+                    } else {
+                        ALPHABET[rng.below(ALPHABET.len())]
+                    };
+                    input.push(b);
+                }
+            } else {
+                for _ in 0..1 + rng.below(6) {
+                    let mut line = fixture_lines[rng.below(fixture_lines.len())].to_vec();
+                    for _ in 0..rng.below(4) {
+                        let at = rng.below(line.len() + 1);
+                        match rng.below(3) {
+                            0 if at < line.len() => {
+                                line.remove(at);
+                            }
+                            1 => line.insert(at, ALPHABET[rng.below(ALPHABET.len())]),
+                            _ => line.extend(core::iter::repeat_n(b'x', rng.below(300))),
+                        }
+                    }
+                    input.extend_from_slice(&line);
+                    if rng.below(8) != 0 {
+                        input.push(b'\n');
+                    }
+                }
+            }
+            check_no_panic_and_lines_in_range(&input);
+        }
+    }
+}

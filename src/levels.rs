@@ -1,0 +1,219 @@
+//! Runlevels: one `Level` as init tracks it, and the `Levels` set of an inittab runlevels field.
+//!
+//! Owns the meaning of inittab field 2 (spec §1.4): which bytes count, the lower-case `s`
+//! quirk, and the highest-level rule of initdefault (spec §1.8). No syscalls.
+#![forbid(unsafe_code)]
+#![allow(dead_code)]
+
+use ufmt::{Formatter, uDisplay, uWrite};
+
+/// One runlevel as init tracks it: b'0'..=b'9', b'S', and the boot pseudo-levels b'#' (sysinit)
+/// and b'*' (boot).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Level(u8);
+
+impl Level {
+    /// Pseudo-level `#` in which sysinit entries run (spec §1.4).
+    pub const SYSINIT: Self = Self(b'#');
+    /// Pseudo-level `*` in which boot and bootwait entries run (spec §1.4).
+    pub const BOOT: Self = Self(b'*');
+    /// Single-user level `S`.
+    pub const SINGLE: Self = Self(b'S');
+
+    /// Numeric level `n` (0..=9).
+    pub const fn digit(n: u8) -> Option<Self> {
+        if n <= 9 { Some(Self(b'0' + n)) } else { None }
+    }
+
+    /// The level written as `b`; lower-case `s` is single-user too (the current level is always
+    /// stored upper-case, spec §1.4).
+    pub fn from_byte(b: u8) -> Option<Self> {
+        match b {
+            b'0'..=b'9' | b'S' | b'#' | b'*' => Some(Self(b)),
+            b's' => Some(Self::SINGLE),
+            _ => None,
+        }
+    }
+
+    /// The character of this level.
+    pub const fn byte(self) -> u8 {
+        self.0
+    }
+}
+
+impl uDisplay for Level {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        f.write_char(char::from(self.0))
+    }
+}
+
+/// Set of levels of inittab field 2 (bitset: 0-9, S, a, b, c, '#', '*').
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Levels(u16);
+
+// Bit positions beyond the ten digits (bits 0..=9).
+const BIT_S: u16 = 1 << 10;
+const BIT_A: u16 = 1 << 11;
+const BIT_B: u16 = 1 << 12;
+const BIT_C: u16 = 1 << 13;
+const BIT_SYSINIT: u16 = 1 << 14;
+const BIT_BOOT: u16 = 1 << 15;
+const DIGITS: u16 = (1 << 10) - 1;
+
+/// The bit of a level character, 0 for anything that is not a level.
+const fn level_bit(b: u8) -> u16 {
+    match b {
+        b'0'..=b'9' => 1 << (b - b'0'),
+        b'S' => BIT_S,
+        b'#' => BIT_SYSINIT,
+        b'*' => BIT_BOOT,
+        _ => 0,
+    }
+}
+
+/// The bit of an on-demand letter in either case, 0 for anything else.
+const fn demand_bit(b: u8) -> u16 {
+    match b {
+        b'a' | b'A' => BIT_A,
+        b'b' | b'B' => BIT_B,
+        b'c' | b'C' => BIT_C,
+        _ => 0,
+    }
+}
+
+impl Levels {
+    /// No level at all: the entry never runs.
+    pub const EMPTY: Self = Self(0);
+    /// `0123456789`: an empty field for every action outside the power group (spec §1.4).
+    pub const NUMERIC: Self = Self(DIGITS);
+    /// `S0123456789`: an empty field for the power group and ctrlaltdel (spec §1.4).
+    pub const POWER_DEFAULT: Self = Self(DIGITS | BIT_S);
+    /// `#`: what sysinit entries get, whatever their field says (spec §1.4).
+    pub const SYSINIT_ONLY: Self = Self(BIT_SYSINIT);
+    /// `*`: what boot and bootwait entries get, whatever their field says (spec §1.4).
+    pub const BOOT_ONLY: Self = Self(BIT_BOOT);
+
+    /// The levels written in a runlevels field: `0`-`9`, upper-case `S` and the on-demand
+    /// letters `a b c` in either case; any other byte is ignored, so it never matches.
+    ///
+    /// Lower-case `s` is ignored on purpose: sysvinit's upper-casing loop is overwritten by a
+    /// plain copy, so an entry with `s` never runs (spec §1.4 quirk, runtime-confirmed). The
+    /// pseudo-levels `#` and `*` are not accepted from the file either (spec §1.4 lists the
+    /// valid characters); only the sysinit/boot normalisation sets them.
+    pub fn parse_field(field: &[u8]) -> Self {
+        let bits = field.iter().fold(0, |acc, &b| {
+            let bit = if b == b'#' || b == b'*' {
+                0
+            } else {
+                level_bit(b)
+            };
+            acc | bit | demand_bit(b)
+        });
+        Self(bits)
+    }
+
+    /// Whether the field holds level `l` (spec §1.4: a plain "contains" test).
+    pub const fn contains(self, l: Level) -> bool {
+        self.0 & level_bit(l.0) != 0
+    }
+
+    /// Whether upper-case `S` is present (decides the `~~` sulogin synthesis, spec §1.1 step 2).
+    pub const fn has_single(self) -> bool {
+        self.0 & BIT_S != 0
+    }
+
+    /// Whether on-demand letter `letter` (b'a', b'b' or b'c', either case) is present.
+    pub fn contains_demand(self, letter: u8) -> bool {
+        let bit = demand_bit(letter);
+        bit != 0 && self.0 & bit != 0
+    }
+
+    /// The initdefault rule of spec §1.8 restricted to real levels: `S` if present (it sorts
+    /// above the digits), else the highest digit.
+    pub fn highest(self) -> Option<Level> {
+        if self.has_single() {
+            return Some(Level::SINGLE);
+        }
+        (0..=9u8)
+            .rev()
+            .find(|&n| self.0 & (1 << n) != 0)
+            .and_then(Level::digit)
+    }
+
+    /// Whether no level at all is present.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(l: Level) -> heapless::String<4> {
+        let mut s = heapless::String::new();
+        ufmt::uwrite!(s, "{}", l).unwrap();
+        s
+    }
+
+    #[test]
+    fn level_constructors() {
+        assert_eq!(Level::digit(0).unwrap().byte(), b'0');
+        assert_eq!(Level::digit(9).unwrap().byte(), b'9');
+        assert_eq!(Level::digit(10), None);
+        assert_eq!(Level::from_byte(b's'), Some(Level::SINGLE));
+        assert_eq!(Level::from_byte(b'#'), Some(Level::SYSINIT));
+        assert_eq!(Level::from_byte(b'*'), Some(Level::BOOT));
+        assert_eq!(Level::from_byte(b'a'), None);
+        assert_eq!(Level::from_byte(b'Q'), None);
+        assert_eq!(shown(Level::SINGLE), "S");
+        assert_eq!(shown(Level::digit(3).unwrap()), "3");
+        assert_eq!(shown(Level::SYSINIT), "#");
+    }
+
+    #[test]
+    fn parse_field_reads_digits_s_and_demand_letters() {
+        let l = Levels::parse_field(b"2345");
+        for n in 0..=9 {
+            assert_eq!(l.contains(Level::digit(n).unwrap()), (2..=5).contains(&n));
+        }
+        assert!(!l.contains(Level::SINGLE));
+        assert_eq!(Levels::parse_field(b"0123456789"), Levels::NUMERIC);
+        assert_eq!(Levels::parse_field(b"S0123456789"), Levels::POWER_DEFAULT);
+        let d = Levels::parse_field(b"aB");
+        assert!(d.contains_demand(b'a') && d.contains_demand(b'A'));
+        assert!(d.contains_demand(b'b') && !d.contains_demand(b'c'));
+        assert!(!d.contains_demand(b'x'));
+        assert!(Levels::parse_field(b"xyz!").is_empty());
+        assert!(Levels::parse_field(b"#*").is_empty());
+    }
+
+    #[test]
+    fn lower_case_s_never_matches() {
+        let l = Levels::parse_field(b"s");
+        assert!(l.is_empty());
+        assert!(!l.has_single());
+        assert!(!l.contains(Level::SINGLE));
+        assert!(Levels::parse_field(b"S").has_single());
+    }
+
+    #[test]
+    fn pseudo_levels_only_by_normalisation() {
+        assert!(Levels::SYSINIT_ONLY.contains(Level::SYSINIT));
+        assert!(!Levels::SYSINIT_ONLY.contains(Level::BOOT));
+        assert!(Levels::BOOT_ONLY.contains(Level::BOOT));
+        assert!(!Levels::NUMERIC.contains(Level::SYSINIT));
+        assert!(Levels::POWER_DEFAULT.has_single());
+        assert!(!Levels::NUMERIC.has_single());
+    }
+
+    #[test]
+    fn highest_prefers_s_then_digits() {
+        assert_eq!(Levels::parse_field(b"2").highest(), Level::digit(2));
+        assert_eq!(Levels::parse_field(b"352").highest(), Level::digit(5));
+        assert_eq!(Levels::NUMERIC.highest(), Level::digit(9));
+        assert_eq!(Levels::parse_field(b"9S").highest(), Some(Level::SINGLE));
+        assert_eq!(Levels::parse_field(b"a").highest(), None);
+        assert_eq!(Levels::EMPTY.highest(), None);
+    }
+}

@@ -1,0 +1,1545 @@
+//! The runlevel and supervision state machine: sysvinit's scheduler, boot phases, level
+//! changes, respawn throttle and triggered entries, plus the container stop sequence.
+//!
+//! Sans-IO (quinn-proto's shape): inputs are `handle_*` calls that all take `now`; outputs are
+//! `poll_action(now)` (drain it after every input) and `poll_timeout()` (`None` = no timer).
+//! No syscalls, no clock. Spec: `shared/spec/sysvinit.md` §1.5, §1.7, §1.8, §2, §4, §9.
+#![forbid(unsafe_code)]
+
+use heapless::{Deque, Vec};
+
+use crate::inittab::{Action as Kind, Entry, Id, Inittab};
+use crate::levels::Level;
+use crate::limits::{
+    DEFAULT_SLEEPTIME_SECS, MAX_DYING, MAX_ENTRIES, RESPAWN_DISABLE_SECS, RESPAWN_MAX,
+    RESPAWN_WINDOW_SECS,
+};
+use crate::status::{Exit, Pid};
+use crate::sweep::{SIGKILL, SIGTERM, Step, Sweep};
+use crate::time::{Duration, Instant};
+
+/// How long after a level change's SIGKILL vinit waits for the reaps before it reports the
+/// processes that seem to hang and goes on (sysvinit pauses 10 ms, spec §2.2 step 9; a
+/// container's reaps can take longer under load, and nothing is lost by waiting a little).
+const KILL_SETTLE: Duration = Duration::from_millis(100);
+
+/// Why the container is being stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopCause {
+    /// SIGTERM (docker stop, Kubernetes, busybox `reboot`).
+    Term,
+    /// SIGINT: the inittab's `ctrlaltdel` entries run first.
+    Int,
+    /// SIGPWR without /var/run/powerstatus: `powerwait`/`powerfail` entries run first.
+    Power,
+    /// SIGUSR1 (busybox halt), SIGRTMIN+3 (systemd halt), signal 38 (sysvinit 3.10+ poweroff).
+    Halt,
+    /// SIGUSR2 (busybox poweroff).
+    Poweroff,
+}
+
+/// A sysvinit trigger for the entries created "already executed" (spec §1.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// SIGWINCH: `kbrequest`.
+    KbRequest,
+    /// Power status `F` or none, initctl POWERFAIL: `powerfail` + `powerwait`.
+    PowerFail,
+    /// Power status `L`, initctl POWERFAILNOW: `powerfailnow`.
+    PowerFailNow,
+    /// Power status `O`, initctl POWEROK: `powerokwait`.
+    PowerOk,
+    /// `ctrlaltdel`.
+    CtrlAltDel,
+}
+
+/// Something worth one log line; the edge words it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// `Switching to runlevel: L` (a request; spec §2.1).
+    Switching(u8),
+    /// `Going single user`.
+    GoingSingle,
+    /// `Entering runlevel: L` at the end of boot or coming back from S.
+    Entering(u8),
+    /// No `initdefault` entry: booting this documented default instead of prompting.
+    NoInitdefault(u8),
+    /// `no more processes left in this runlevel`.
+    NoMoreProcesses,
+    /// `Id "x" respawning too fast: disabled for 5 minutes`.
+    RespawningTooFast(Id),
+    /// A disabled entry is allowed to run again.
+    Reenabled(Id),
+    /// `Sending processes configured via /etc/inittab the TERM signal` (with the count).
+    SendingTerm(u16),
+    /// `... the KILL signal`.
+    SendingKill(u16),
+    /// `Pid N [id x] seems to hang`.
+    Hang(Pid, Id),
+    /// `bad runlevel: c`.
+    BadRunlevel(u8),
+    /// `Re-reading inittab`.
+    Rereading,
+    /// `Activating demand-procedures for 'A'`.
+    Demand(u8),
+    /// `telinit u`: accepted; vinit keeps its state and does not re-exec.
+    ReExec,
+    /// A stop signal arrived (the cause) and the stop sequence starts.
+    StopRequested(StopCause),
+    /// A further stop signal: the stop moves on to its next phase now.
+    StopHurried,
+    /// A level change asked during a stop was turned into a halt (the stop always ends).
+    StopOverrides(u8),
+    /// This level-0/6 entry was still running when the stop budget's share for the level's
+    /// entries ran out; the sweep takes it.
+    StopDeadline(Id),
+    /// The final sweep: SIGTERM to this many processes, then the grace period.
+    SweepTerm(u16),
+    /// The grace period ran out: SIGKILL to what is left.
+    SweepKill,
+    /// The stop is complete after this long.
+    Stopped(Duration),
+    /// `tstp`: frozen by `halt -f`; `cont`: thawed.
+    Frozen(bool),
+}
+
+/// What the driver must do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Start `entries()[slot]`, then report with `handle_spawned`.
+    Spawn(usize),
+    /// kill(2): `pid` < 0 addresses a process group.
+    Signal { pid: Pid, sig: u8 },
+    /// Signal every process but vinit (the final sweep).
+    SignalAll(u8),
+    /// A runlevel was entered: RUN_LVL utmp record, `/var/run/runlevel`.
+    Runlevel { new: u8, prev: u8 },
+    /// The end of the sysinit phase: BOOT_TIME record.
+    BootTime,
+    /// Write one log line.
+    Log(Notice),
+    /// sync(2) before leaving.
+    Sync,
+    /// Exit with this status.
+    Exit(u8),
+    /// Level 6 is complete: re-read the inittab and boot again in place.
+    Reboot,
+}
+
+/// Settings the driver chooses (flags and `VINIT_*` variables).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Level booted when the inittab has no `initdefault` (sysvinit would prompt forever).
+    pub default_level: Level,
+    /// The whole stop, from the stop signal (or entering 0/6) to exit.
+    pub stop_budget: Duration,
+    /// `VINIT_REBOOT=exit:N`: level 6 exits with N instead of booting again.
+    pub reboot_exit: Option<u8>,
+    /// A level from vinit's command line, overriding initdefault (sysvinit's `init 3`).
+    pub forced_level: Option<Level>,
+}
+
+/// The respawn throttle of one entry (spec §2.9): a fixed 120 s window, 10 starts, then 300 s
+/// off.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Throttle {
+    window_start: Option<Instant>,
+    count: u8,
+    disabled_until: Option<Instant>,
+}
+
+impl Throttle {
+    /// Counts a start; `false` when the start must be refused (the 11th inside the window).
+    pub fn allow(&mut self, now: Instant) -> bool {
+        match self.window_start {
+            Some(start) if now.since(start) < Duration::from_secs(RESPAWN_WINDOW_SECS) => {
+                self.count = self.count.saturating_add(1);
+            }
+            _ => {
+                self.window_start = Some(now);
+                self.count = 0;
+            }
+        }
+        if self.count >= RESPAWN_MAX {
+            self.disabled_until = Some(now.after(Duration::from_secs(RESPAWN_DISABLE_SECS)));
+            return false;
+        }
+        true
+    }
+
+    /// Whether the entry is disabled at `now`; clears an expired disable (spec §2.9: counter
+    /// and window cleared), returning `Some(false)` for "just re-enabled".
+    fn check(&mut self, now: Instant) -> Option<bool> {
+        match self.disabled_until {
+            Some(until) if now >= until => {
+                *self = Self::default();
+                Some(false)
+            }
+            Some(_) => Some(true),
+            None => None,
+        }
+    }
+}
+
+/// Run-time state of one inittab entry (same index as the entry).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Proc {
+    pid: Option<Pid>,
+    /// A Spawn was handed out and not yet confirmed.
+    spawning: bool,
+    /// A barrier entry that is running: nothing after it starts (spec §1.7).
+    waiting: bool,
+    /// "already executed" (once/wait/boot entries; triggered entries until triggered).
+    done: bool,
+    /// Marked by `telinit a|b|c` (spec §2.4).
+    demand: bool,
+    throttle: Throttle,
+}
+
+impl Proc {
+    const fn running(&self) -> bool {
+        self.pid.is_some() || self.spawning
+    }
+
+    /// A fresh state: triggered entries start "already executed" (spec §1.5).
+    fn fresh(kind: Kind) -> Self {
+        Self { done: is_triggered(kind), ..Self::default() }
+    }
+}
+
+const fn is_triggered(kind: Kind) -> bool {
+    kind.is_power_group() || matches!(kind, Kind::KbRequest)
+}
+
+/// A process of an entry that must die in a level change (spec §2.2 steps 6-9).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Dying {
+    pid: Pid,
+    id: Id,
+}
+
+/// The kill round of a level change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KillRound {
+    /// SIGTERM not sent yet; KILL at `deadline`.
+    Pending { deadline: Instant },
+    /// SIGTERM sent; KILL at `deadline` unless all are gone before.
+    Term { deadline: Instant },
+    /// SIGKILL sent; report hangs at `deadline`.
+    Kill { deadline: Instant },
+}
+
+/// The container stop sequence (spec §9 design notes; issue "container lifecycle").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// Running normally.
+    None,
+    /// A stop signal arrived; its own entries (ctrlaltdel, powerwait/powerfail) run first,
+    /// then level 0.
+    Pending { started: Instant },
+    /// In level 0 or 6: the level's entries run until they are done or `started` + the
+    /// entries' share of the budget.
+    Level { started: Instant, reboot: bool },
+    /// The final sweep: TERM, grace, KILL.
+    Sweep { started: Instant, reboot: bool },
+}
+
+/// The init state machine. Call order after every input: drain `poll_action`, then ask
+/// `poll_timeout` for the next deadline.
+pub struct Init {
+    tab: Inittab,
+    procs: [Proc; MAX_ENTRIES],
+    dying: Vec<Dying, MAX_DYING>,
+    kill_round: Option<KillRound>,
+    config: Config,
+    /// The level init is in ('#', '*', '0'-'9', 'S').
+    current: Level,
+    /// The previous level's byte for PREVLEVEL and utmp ('N' at boot).
+    prev: u8,
+    /// The level to go to when the boot phases end.
+    boot_target: Option<Level>,
+    boot_done: bool,
+    booted: bool,
+    sleeptime: Duration,
+    frozen: bool,
+    no_more_said: bool,
+    /// Whether vinit has any child at all (the edge reports ECHILD).
+    children: bool,
+    stop: Stop,
+    sweep: Sweep,
+    queue: Deque<Action, 32>,
+}
+
+impl Init {
+    /// A machine for `tab`, not yet booted.
+    pub fn new(tab: Inittab, config: Config) -> Self {
+        let mut procs = [Proc::default(); MAX_ENTRIES];
+        for (p, e) in procs.iter_mut().zip(tab.entries()) {
+            *p = Proc::fresh(e.action);
+        }
+        Self {
+            tab,
+            procs,
+            dying: Vec::new(),
+            kill_round: None,
+            config,
+            current: Level::SYSINIT,
+            prev: b'N',
+            boot_target: None,
+            boot_done: false,
+            booted: false,
+            sleeptime: Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64),
+            frozen: false,
+            no_more_said: false,
+            children: false,
+            stop: Stop::None,
+            sweep: Sweep::new(),
+            queue: Deque::new(),
+        }
+    }
+
+    /// Whether this start of `slot` is a quick restart inside its respawn window: its exec
+    /// failure was already reported once, so a getty with no tty logs one line, not ten.
+    pub fn is_quick_restart(&self, slot: usize) -> bool {
+        self.procs.get(slot).is_some_and(|p| p.throttle.count > 0)
+    }
+
+    /// The settings it was made with.
+    pub const fn config(&self) -> Config {
+        self.config
+    }
+
+    /// The entries, in sysvinit's list order; `Spawn(slot)` indexes this.
+    pub fn entries(&self) -> &[Entry] {
+        self.tab.entries()
+    }
+
+    /// RUNLEVEL for children: the current level, `S` during the boot phases (spec §3.1).
+    pub fn runlevel_env(&self) -> u8 {
+        match self.current {
+            l if l == Level::SYSINIT || l == Level::BOOT => b'S',
+            l => l.byte(),
+        }
+    }
+
+    /// PREVLEVEL for children ('N' at boot).
+    pub const fn prevlevel_env(&self) -> u8 {
+        self.prev
+    }
+
+    /// The current level ('#', '*', digits, 'S').
+    #[cfg(test)]
+    pub const fn current(&self) -> Level {
+        self.current
+    }
+
+    /// The pid of a running entry, by id.
+    #[cfg(test)]
+    pub fn pid_of(&self, id: &[u8]) -> Option<Pid> {
+        let slot = self.tab.position(id)?;
+        self.procs.get(slot)?.pid
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /// Starts the boot: sysinit entries first (pseudo-level `#`, spec §1.8 step 5).
+    pub fn handle_boot(&mut self, _now: Instant) {
+        self.booted = true;
+        self.current = Level::SYSINIT;
+        self.prev = b'N';
+    }
+
+    /// The driver's answer to `Spawn(slot)`: the child's pid, or `None` if fork failed (then
+    /// it counts as an immediate exit with status 1, which feeds the respawn throttle).
+    pub fn handle_spawned(&mut self, _now: Instant, slot: usize, pid: Option<Pid>) {
+        let Some(p) = self.procs.get_mut(slot) else { return };
+        p.spawning = false;
+        p.pid = pid;
+        if pid.is_some() {
+            self.children = true;
+        } else {
+            p.waiting = false;
+        }
+    }
+
+    /// A child was reaped (any child: orphans are ignored here).
+    pub fn handle_child_exit(&mut self, _now: Instant, pid: Pid, _exit: Exit) {
+        if let Some(i) = self.dying.iter().position(|d| d.pid == pid) {
+            self.dying.swap_remove(i);
+            return;
+        }
+        if let Some(p) = self.procs.iter_mut().find(|p| p.pid == Some(pid)) {
+            p.pid = None;
+            p.waiting = false;
+        }
+    }
+
+    /// What the edge's last reap found: whether vinit has any child left at all (orphans
+    /// included; `false` when waitpid said ECHILD).
+    pub fn handle_children(&mut self, present: bool) {
+        self.children = present;
+    }
+
+    /// SIGTSTP (true) / SIGCONT (false): `halt -f` freezes init around reboot(2) (spec §4).
+    pub fn handle_freeze(&mut self, frozen: bool) {
+        if self.frozen != frozen {
+            self.frozen = frozen;
+            self.log(Notice::Frozen(frozen));
+        }
+    }
+
+    /// A sysvinit trigger (SIGWINCH, SIGPWR with a power status, initctl power commands).
+    pub fn handle_trigger(&mut self, _now: Instant, trigger: Trigger) {
+        for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
+            let hit = match trigger {
+                Trigger::KbRequest => e.action == Kind::KbRequest,
+                Trigger::PowerFail => matches!(e.action, Kind::PowerFail | Kind::PowerWait),
+                Trigger::PowerFailNow => e.action == Kind::PowerFailNow,
+                Trigger::PowerOk => e.action == Kind::PowerOkWait,
+                Trigger::CtrlAltDel => e.action == Kind::CtrlAltDel,
+            };
+            if hit {
+                p.done = false;
+            }
+        }
+    }
+
+    /// A stop signal from the runtime: a stop always ends in exit (spec §9 design notes).
+    pub fn handle_stop(&mut self, now: Instant, cause: StopCause) {
+        match self.stop {
+            Stop::None => {}
+            Stop::Pending { .. } => return self.hurry(now),
+            // A stop signal during a reboot turns it into a halt: the runtime wants it gone.
+            Stop::Level { started, .. } => {
+                self.stop = Stop::Level { started, reboot: false };
+                return self.hurry(now);
+            }
+            Stop::Sweep { started, .. } => {
+                self.stop = Stop::Sweep { started, reboot: false };
+                return self.hurry(now);
+            }
+        }
+        self.log(Notice::StopRequested(cause));
+        let trigger = match cause {
+            StopCause::Int => Some(Trigger::CtrlAltDel),
+            StopCause::Power => Some(Trigger::PowerFail),
+            StopCause::Term | StopCause::Halt | StopCause::Poweroff => None,
+        };
+        if let Some(trigger) = trigger {
+            self.handle_trigger(now, trigger);
+            if self.triggered_pending() {
+                self.stop = Stop::Pending { started: now };
+                return;
+            }
+        }
+        self.stop = Stop::Pending { started: now };
+        self.enter_stop_level(now, false);
+    }
+
+    /// An initctl RUNLVL request (or telinit by signal-free means): `byte` as sent, with the
+    /// request's sleeptime; `fresh` is the re-read inittab (`None` keeps the current one).
+    pub fn handle_level_request(
+        &mut self,
+        now: Instant,
+        byte: u8,
+        sleeptime: Duration,
+        fresh: Option<Inittab>,
+    ) {
+        self.sleeptime = sleeptime;
+        match byte.to_ascii_uppercase() {
+            b'Q' => {
+                self.log(Notice::Rereading);
+                self.reload(now, fresh);
+            }
+            b'U' => {
+                self.log(Notice::ReExec);
+            }
+            letter @ (b'A' | b'B' | b'C') => {
+                if self.current != Level::SINGLE {
+                    self.log(Notice::Demand(letter));
+                    for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
+                        if e.levels.contains_demand(letter) {
+                            p.demand = true;
+                            p.done = false;
+                        }
+                    }
+                }
+                self.reload(now, fresh);
+            }
+            other => match Level::from_byte(other) {
+                Some(level) if level != Level::SYSINIT && level != Level::BOOT => {
+                    self.change_level(now, level, fresh);
+                }
+                _ => {
+                    // spec §2.6: logged, then handled like `q`.
+                    self.log(Notice::BadRunlevel(byte));
+                    self.reload(now, fresh);
+                }
+            },
+        }
+    }
+
+    /// SIGHUP: re-read and apply the differences (spec §2.5).
+    pub fn handle_reload(&mut self, now: Instant, fresh: Inittab) {
+        self.reload(now, Some(fresh));
+    }
+
+    // ---------------------------------------------------------------- outputs
+
+    /// The next thing the driver must do, `None` when there is nothing until the next input
+    /// or `poll_timeout`.
+    #[must_use]
+    pub fn poll_action(&mut self, now: Instant) -> Option<Action> {
+        // Bounded: every pass either returns an action, changes phase, or ends the loop.
+        for _ in 0..8 {
+            if let Some(a) = self.queue.pop_front() {
+                return Some(a);
+            }
+            if !self.booted {
+                return None;
+            }
+            if let Some(a) = self.advance_stop(now) {
+                return Some(a);
+            }
+            if let Some(a) = self.advance_kill_round(now) {
+                return Some(a);
+            }
+            if !self.queue.is_empty() {
+                continue;
+            }
+            if self.kill_round.is_some() || self.frozen || matches!(self.stop, Stop::Sweep { .. }) {
+                return None;
+            }
+            if let Some(slot) = self.next_to_start(now) {
+                return Some(Action::Spawn(slot));
+            }
+            if !self.queue.is_empty() {
+                continue;
+            }
+            if !self.transition(now) {
+                return self.queue.pop_front();
+            }
+        }
+        self.queue.pop_front()
+    }
+
+    /// When the driver must call `poll_action` again even if nothing happens; `None` means
+    /// block without a timer.
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let kill = self.kill_round.map(|k| match k {
+            KillRound::Pending { deadline }
+            | KillRound::Term { deadline }
+            | KillRound::Kill { deadline } => deadline,
+        });
+        let stop = match self.stop {
+            Stop::Level { started, .. } | Stop::Pending { started } => {
+                Some(started.after(self.entries_share()))
+            }
+            Stop::Sweep { .. } => self.sweep.deadline(),
+            Stop::None => None,
+        };
+        let throttle = self.procs.iter().filter_map(|p| p.throttle.disabled_until).min();
+        [kill, stop, throttle].into_iter().flatten().min()
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    fn log(&mut self, notice: Notice) {
+        self.push(Action::Log(notice));
+    }
+
+    /// Queues an action; with 32 slots and at most a handful of actions per input, a full
+    /// queue only drops log lines.
+    fn push(&mut self, action: Action) {
+        let _ = self.queue.push_back(action);
+    }
+
+    /// The scheduler walk of spec §1.7: the first entry to start, honouring barriers.
+    fn next_to_start(&mut self, now: Instant) -> Option<usize> {
+        let level = self.current;
+        let numeric = level != Level::SYSINIT && level != Level::BOOT && level != Level::SINGLE;
+        let mut notices: Vec<Notice, 4> = Vec::new();
+        let mut found = None;
+        for (slot, (p, e)) in self.procs.iter_mut().zip(self.tab.entries()).enumerate() {
+            if p.waiting {
+                break;
+            }
+            if p.running() {
+                continue;
+            }
+            let here = e.levels.contains(level) || (p.demand && numeric);
+            if !here {
+                p.waiting = false;
+                if !is_triggered(e.action) {
+                    p.done = false;
+                }
+                continue;
+            }
+            let start = match e.action {
+                Kind::Off | Kind::InitDefault => false,
+                Kind::Respawn | Kind::OnDemand => {
+                    if e.action == Kind::OnDemand && !p.demand {
+                        false
+                    } else {
+                        match p.throttle.check(now) {
+                            Some(true) => false,
+                            Some(false) => {
+                                let _ = notices.push(Notice::Reenabled(e.id.clone()));
+                                p.throttle.allow(now) || {
+                                    let _ = notices.push(Notice::RespawningTooFast(e.id.clone()));
+                                    false
+                                }
+                            }
+                            None => {
+                                p.throttle.allow(now) || {
+                                    let _ = notices.push(Notice::RespawningTooFast(e.id.clone()));
+                                    false
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => !p.done,
+            };
+            if start {
+                p.spawning = true;
+                if !matches!(e.action, Kind::Respawn | Kind::OnDemand) {
+                    p.done = true;
+                }
+                p.waiting = e.action.waits();
+                found = Some(slot);
+                break;
+            }
+        }
+        for n in notices {
+            self.log(n);
+        }
+        found
+    }
+
+    /// Whether anything but `boot` entries runs (the boot phases' test, spec §1.8).
+    fn busy(&self) -> bool {
+        self.procs.iter().zip(self.tab.entries()).any(|(p, e)| p.running() && e.action != Kind::Boot)
+    }
+
+    /// Boot-phase and single-user transitions (spec §1.8 steps 6-9); true if the level moved.
+    fn transition(&mut self, now: Instant) -> bool {
+        if self.busy() {
+            return false;
+        }
+        let level = self.current;
+        if level == Level::SYSINIT {
+            self.push(Action::BootTime);
+            let target = self.boot_target();
+            self.boot_target = Some(target);
+            if target == Level::SINGLE {
+                self.current = Level::SINGLE;
+            } else {
+                self.current = Level::BOOT;
+            }
+            return true;
+        }
+        if level == Level::BOOT {
+            let target = self.boot_target.unwrap_or(self.config.default_level);
+            self.enter(target, b'N');
+            self.boot_done = true;
+            if target.byte() == b'0' || target.byte() == b'6' {
+                self.begin_stop_level(now, target.byte() == b'6');
+            }
+            return true;
+        }
+        if level == Level::SINGLE {
+            let target = self.boot_target();
+            if !self.boot_done && target != Level::SINGLE {
+                self.current = Level::BOOT;
+                self.boot_target = Some(target);
+                return true;
+            }
+            self.boot_done = true;
+            // Entries whose field is exactly S run again next time (spec §1.8 step 8).
+            for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
+                if e.levels == crate::levels::Levels::parse_field(b"S") {
+                    p.done = false;
+                }
+            }
+            if target == Level::SINGLE {
+                return false;
+            }
+            self.enter(target, b'S');
+            return true;
+        }
+        if !self.no_more_said && !matches!(self.stop, Stop::Level { .. }) {
+            self.no_more_said = true;
+            self.log(Notice::NoMoreProcesses);
+        }
+        false
+    }
+
+    /// The initdefault level, or the configured default when there is none.
+    fn boot_target(&mut self) -> Level {
+        if let Some(level) = self.config.forced_level {
+            return level;
+        }
+        match self.tab.initdefault() {
+            Some(level) => level,
+            None => {
+                let level = self.config.default_level;
+                self.log(Notice::NoInitdefault(level.byte()));
+                level
+            }
+        }
+    }
+
+    fn enter(&mut self, level: Level, prev: u8) {
+        self.prev = prev;
+        self.current = level;
+        self.no_more_said = false;
+        self.log(Notice::Entering(level.byte()));
+        self.push(Action::Runlevel { new: level.byte(), prev });
+    }
+
+    /// A level change request (spec §2.2), or the stop's move to level 0.
+    fn change_level(&mut self, now: Instant, level: Level, fresh: Option<Inittab>) {
+        let mut level = level;
+        if !matches!(self.stop, Stop::None) && level.byte() != b'0' {
+            // A stop always ends in a stop: a reboot (or anything else) asked by the stop's own
+            // entries becomes a halt.
+            self.log(Notice::StopOverrides(level.byte()));
+            level = Level::digit(0).unwrap_or(level);
+        }
+        if level == self.current {
+            return;
+        }
+        if level == Level::SINGLE {
+            self.log(Notice::GoingSingle);
+        } else {
+            self.log(Notice::Switching(level.byte()));
+        }
+        let prev = if self.current == Level::SYSINIT || self.current == Level::BOOT {
+            b'N'
+        } else {
+            self.current.byte()
+        };
+        self.prev = prev;
+        self.current = level;
+        self.boot_done = true;
+        self.no_more_said = false;
+        self.push(Action::Runlevel { new: level.byte(), prev });
+        let tab = fresh.unwrap_or_else(|| self.tab.clone());
+        self.apply(now, tab);
+        match level.byte() {
+            b'0' => self.begin_stop_level(now, false),
+            b'6' => self.begin_stop_level(now, true),
+            _ => {}
+        }
+    }
+
+    fn reload(&mut self, now: Instant, fresh: Option<Inittab>) {
+        let tab = fresh.unwrap_or_else(|| self.tab.clone());
+        self.apply(now, tab);
+    }
+
+    /// Re-reads: match entries by id, decide who must die, carry state (spec §2.2 step 5),
+    /// reset the throttle (step 10), and start the kill round if anyone must die.
+    fn apply(&mut self, now: Instant, tab: Inittab) {
+        let level = self.current;
+        let mut procs = [Proc::default(); MAX_ENTRIES];
+        for (p, e) in procs.iter_mut().zip(tab.entries()) {
+            *p = Proc::fresh(e.action);
+        }
+        let mut dying_added = false;
+        for (old, e) in self.procs.iter().zip(self.tab.entries()) {
+            let new_slot = tab.position(&e.id);
+            let new_entry = new_slot.and_then(|s| tab.entries().get(s));
+            let must_die = match new_entry {
+                None => true,
+                Some(n) if n.action != e.action => true,
+                Some(n) => {
+                    n.action != Kind::Boot
+                        && !n.levels.contains(level)
+                        && (level == Level::SINGLE || !old.demand)
+                }
+            };
+            if must_die {
+                if let Some(pid) = old.pid
+                    && self.dying.push(Dying { pid, id: e.id.clone() }).is_ok() {
+                        dying_added = true;
+                    }
+                continue;
+            }
+            if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
+                let demand = old.demand && level != Level::SINGLE;
+                *p = Proc { demand, throttle: Throttle::default(), ..*old };
+            }
+        }
+        for p in procs.iter_mut() {
+            p.throttle = Throttle::default();
+        }
+        self.procs = procs;
+        self.tab = tab;
+        if dying_added {
+            let deadline = self.cap_to_stop(now.after(self.sleeptime), now);
+            self.kill_round = Some(KillRound::Pending { deadline });
+        }
+    }
+
+    /// Caps a kill-round deadline so it fits the stop budget's share for the level's entries.
+    fn cap_to_stop(&self, deadline: Instant, _now: Instant) -> Instant {
+        match self.stop {
+            Stop::Pending { started } | Stop::Level { started, .. } => {
+                deadline.min(started.after(self.entries_share()))
+            }
+            Stop::None | Stop::Sweep { .. } => deadline,
+        }
+    }
+
+    fn advance_kill_round(&mut self, now: Instant) -> Option<Action> {
+        let round = self.kill_round?;
+        match round {
+            KillRound::Pending { deadline } => {
+                self.log(Notice::SendingTerm(self.dying.len() as u16));
+                let sigs: Vec<Pid, MAX_DYING> = self.dying.iter().map(|d| d.pid).collect();
+                for pid in sigs {
+                    self.push(Action::Signal { pid: -pid, sig: SIGTERM });
+                }
+                self.kill_round = Some(KillRound::Term { deadline });
+            }
+            _ if self.dying.is_empty() => self.kill_round = None,
+            KillRound::Term { deadline } if now >= deadline => {
+                self.log(Notice::SendingKill(self.dying.len() as u16));
+                let sigs: Vec<Pid, MAX_DYING> = self.dying.iter().map(|d| d.pid).collect();
+                for pid in sigs {
+                    self.push(Action::Signal { pid: -pid, sig: SIGKILL });
+                }
+                self.kill_round = Some(KillRound::Kill { deadline: now.after(KILL_SETTLE) });
+            }
+            KillRound::Kill { deadline } if now >= deadline => {
+                let hung: Vec<Dying, MAX_DYING> = self.dying.clone();
+                for d in hung {
+                    self.log(Notice::Hang(d.pid, d.id));
+                }
+                // They stay in `dying`, so their exit is recognised later; scheduling goes on.
+                self.kill_round = None;
+            }
+            KillRound::Term { .. } | KillRound::Kill { .. } => {}
+        }
+        self.queue.pop_front()
+    }
+
+    // ---------------------------------------------------------------- stop sequence
+
+    /// The share of the stop budget for the level's entries (and the level change's kill
+    /// round): what is left after the sweep's grace and kill reserve.
+    fn entries_share(&self) -> Duration {
+        let budget = self.config.stop_budget.millis();
+        Duration::from_millis(budget - budget / 4 - budget / 8)
+    }
+
+    fn sweep_grace(&self) -> Duration {
+        Duration::from_millis(self.config.stop_budget.millis() / 4)
+    }
+
+    fn triggered_pending(&self) -> bool {
+        self.procs.iter().zip(self.tab.entries()).any(|(p, e)| {
+            matches!(e.action, Kind::CtrlAltDel | Kind::PowerFail | Kind::PowerWait)
+                && e.levels.contains(self.current)
+                && (!p.done || p.running())
+        })
+    }
+
+    fn enter_stop_level(&mut self, now: Instant, reboot: bool) {
+        let level = Level::digit(if reboot { 6 } else { 0 });
+        if let Some(level) = level {
+            let before = self.current;
+            self.change_level(now, level, None);
+            if before == level {
+                self.begin_stop_level(now, reboot);
+            }
+        }
+    }
+
+    fn begin_stop_level(&mut self, now: Instant, reboot: bool) {
+        let started = match self.stop {
+            Stop::Pending { started } => started,
+            Stop::None | Stop::Level { .. } | Stop::Sweep { .. } => now,
+        };
+        self.stop = Stop::Level { started, reboot };
+    }
+
+    /// Whether the level's own entries (not respawners) are finished.
+    fn level_entries_done(&self) -> bool {
+        self.procs.iter().zip(self.tab.entries()).all(|(p, e)| {
+            !p.running() || matches!(e.action, Kind::Respawn | Kind::OnDemand | Kind::Boot)
+        })
+    }
+
+    fn start_sweep(&mut self, now: Instant, started: Instant, reboot: bool) -> Option<Action> {
+        self.stop = Stop::Sweep { started, reboot };
+        let deadline = started.after(self.config.stop_budget);
+        let kill_reserve = Duration::from_millis(self.config.stop_budget.millis() / 8);
+        let latest_kill = Instant::from_millis(deadline.millis().saturating_sub(kill_reserve.millis()));
+        let grace = self.sweep_grace().min(latest_kill.since(now));
+        let kill_wait = deadline.since(now.after(grace));
+        let count = self.procs.iter().filter(|p| p.running()).count() + self.dying.len();
+        match self.sweep.start_within(now, grace, kill_wait, !self.children) {
+            Step::SignalAll(sig) => {
+                self.log(Notice::SweepTerm(count as u16));
+                Some(Action::SignalAll(sig))
+            }
+            Step::Finished | Step::Wait => self.finish(now, started, reboot),
+        }
+    }
+
+    fn finish(&mut self, now: Instant, started: Instant, reboot: bool) -> Option<Action> {
+        self.log(Notice::Stopped(now.since(started)));
+        self.push(Action::Sync);
+        match (reboot, self.config.reboot_exit) {
+            (true, None) => self.push(Action::Reboot),
+            (true, Some(code)) => self.push(Action::Exit(code)),
+            (false, _) => self.push(Action::Exit(0)),
+        }
+        self.stop = Stop::None;
+        self.booted = false;
+        self.queue.pop_front()
+    }
+
+    fn advance_stop(&mut self, now: Instant) -> Option<Action> {
+        match self.stop {
+            Stop::None => None,
+            Stop::Pending { started } => {
+                if now >= started.after(self.entries_share()) || !self.triggered_pending() {
+                    self.enter_stop_level(now, false);
+                }
+                None
+            }
+            Stop::Level { started, reboot } => {
+                let deadline = started.after(self.entries_share());
+                if now >= deadline {
+                    let late: Vec<Id, MAX_ENTRIES> = self
+                        .procs
+                        .iter()
+                        .zip(self.tab.entries())
+                        .filter(|(p, e)| p.running() && !matches!(e.action, Kind::Respawn | Kind::OnDemand))
+                        .map(|(_, e)| e.id.clone())
+                        .collect();
+                    for id in late {
+                        self.log(Notice::StopDeadline(id));
+                    }
+                    self.kill_round = None;
+                    return self.start_sweep(now, started, reboot);
+                }
+                if self.kill_round.is_none()
+                    && !self.frozen
+                    && self.level_entries_done()
+                    && self.nothing_to_start()
+                {
+                    return self.start_sweep(now, started, reboot);
+                }
+                None
+            }
+            Stop::Sweep { started, reboot } => match self.sweep.poll(now, !self.children) {
+                Step::Wait => None,
+                Step::SignalAll(sig) => {
+                    self.log(Notice::SweepKill);
+                    Some(Action::SignalAll(sig))
+                }
+                Step::Finished => self.finish(now, started, reboot),
+            },
+        }
+    }
+
+    /// Whether the scheduler walk would start nothing (checked without side effects).
+    fn nothing_to_start(&self) -> bool {
+        let level = self.current;
+        for (p, e) in self.procs.iter().zip(self.tab.entries()) {
+            if p.waiting {
+                return false;
+            }
+            if p.running() || !e.levels.contains(level) {
+                continue;
+            }
+            match e.action {
+                Kind::Off | Kind::InitDefault | Kind::Respawn | Kind::OnDemand => {}
+                _ if !p.done => return false,
+                _ => {}
+            }
+        }
+        true
+    }
+
+    /// A further stop signal: move on to the next phase at once.
+    fn hurry(&mut self, now: Instant) {
+        self.log(Notice::StopHurried);
+        match self.stop {
+            Stop::None => {}
+            Stop::Pending { started } => {
+                self.stop = Stop::Level { started, reboot: false };
+                self.enter_stop_level(now, false);
+                if let Some(a) = self.start_sweep(now, started, false) {
+                    self.push(a);
+                }
+            }
+            Stop::Level { started, reboot } => {
+                self.kill_round = None;
+                if let Some(a) = self.start_sweep(now, started, reboot) {
+                    self.push(a);
+                }
+            }
+            Stop::Sweep { .. } => {
+                if let Step::SignalAll(sig) = self.sweep.hurry(now) {
+                    self.log(Notice::SweepKill);
+                    self.push(Action::SignalAll(sig));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::String;
+    use std::vec::Vec as StdVec;
+
+    /// A fake world: answers spawns with fake pids and keeps a virtual clock.
+    struct World {
+        init: Init,
+        now: u64,
+        next_pid: Pid,
+        /// Every action seen, spawns rendered as `spawn <id>`.
+        seen: StdVec<String>,
+        exit_code: Option<u8>,
+        rebooted: bool,
+    }
+
+    fn config() -> Config {
+        Config {
+            default_level: Level::digit(3).unwrap(),
+            stop_budget: Duration::from_secs(8),
+            reboot_exit: None,
+            forced_level: None,
+        }
+    }
+
+    fn tab(text: &str) -> Inittab {
+        let mut t = Inittab::new();
+        t.load(text.as_bytes(), &mut |e| panic!("bad fixture line: {e:?}"));
+        t
+    }
+
+    fn boot(text: &str) -> World {
+        boot_with(text, config())
+    }
+
+    fn boot_with(text: &str, config: Config) -> World {
+        let mut w = World {
+            init: Init::new(tab(text), config),
+            now: 1_000,
+            next_pid: 100,
+            seen: StdVec::new(),
+            exit_code: None,
+            rebooted: false,
+        };
+        w.init.handle_boot(w.t());
+        w.drive();
+        w
+    }
+
+    impl World {
+        fn t(&self) -> Instant {
+            Instant::from_millis(self.now)
+        }
+
+        /// Drains actions; bounded so a livelock fails the test.
+        fn drive(&mut self) {
+            for _ in 0..1000 {
+                let Some(a) = self.init.poll_action(self.t()) else { return };
+                match a {
+                    Action::Spawn(slot) => {
+                        let id = String::from_utf8(self.init.entries()[slot].id.to_vec()).unwrap();
+                        self.seen.push(format!("spawn {id}"));
+                        self.next_pid += 1;
+                        self.init.handle_spawned(self.t(), slot, Some(self.next_pid));
+                    }
+                    Action::Signal { pid, sig } => self.seen.push(format!("kill {pid} {sig}")),
+                    Action::SignalAll(sig) => self.seen.push(format!("killall {sig}")),
+                    Action::Runlevel { new, prev } => {
+                        self.seen.push(format!("runlevel {}{}", prev as char, new as char));
+                    }
+                    Action::BootTime => self.seen.push("boottime".into()),
+                    Action::Log(n) => self.seen.push(format!("log {n:?}")),
+                    Action::Sync => self.seen.push("sync".into()),
+                    Action::Exit(c) => {
+                        self.seen.push(format!("exit {c}"));
+                        self.exit_code = Some(c);
+                    }
+                    Action::Reboot => {
+                        self.seen.push("reboot".into());
+                        self.rebooted = true;
+                    }
+                }
+            }
+            panic!("livelock: poll_action never went idle");
+        }
+
+        fn take(&mut self) -> StdVec<String> {
+            core::mem::take(&mut self.seen)
+        }
+
+        fn spawns(&mut self) -> StdVec<String> {
+            self.take().into_iter().filter(|s| s.starts_with("spawn")).collect()
+        }
+
+        fn pid(&self, id: &str) -> Pid {
+            self.init.pid_of(id.as_bytes()).unwrap_or_else(|| panic!("{id} not running"))
+        }
+
+        fn exits(&mut self, id: &str, code: u8) {
+            let pid = self.pid(id);
+            self.exit_pid(pid, code);
+        }
+
+        fn exit_pid(&mut self, pid: Pid, code: u8) {
+            self.init.handle_child_exit(self.t(), pid, Exit::Code(code));
+            self.drive();
+        }
+
+        fn advance(&mut self, ms: u64) {
+            self.now += ms;
+            self.drive();
+        }
+
+        /// Advances the clock to the next deadline, as the driver's poll would.
+        fn advance_to_deadline(&mut self) {
+            let d = self.init.poll_timeout().expect("a deadline");
+            self.now = self.now.max(d.millis());
+            self.drive();
+        }
+
+        fn request(&mut self, level: u8) {
+            self.init.handle_level_request(self.t(), level, Duration::from_secs(3), None);
+            self.drive();
+        }
+    }
+
+    const BASIC: &str = "\
+id:3:initdefault:
+si::sysinit:/etc/rcS
+bw::bootwait:/etc/bootwait
+b1::boot:/etc/boot
+l3:3:wait:/etc/rc 3
+l0:0:wait:/etc/rc 0
+o3:3:once:/bin/once
+r1:23:respawn:/bin/svc1
+";
+
+    #[test]
+    fn test_boot_runs_sysinit_then_boot_then_level_behind_the_barrier() {
+        let mut w = boot(BASIC);
+        assert_eq!(w.spawns(), ["spawn si"]);
+        w.exits("si", 0);
+        let seen = w.take();
+        assert!(seen.contains(&"boottime".to_string()));
+        // bootwait is a barrier: boot (after it in the list) waits.
+        assert_eq!(seen.iter().filter(|s| s.starts_with("spawn")).collect::<StdVec<_>>(), ["spawn bw"]);
+        w.exits("bw", 0);
+        // `boot` entries run but do not hold the boot phase: the level is entered at once.
+        let seen = w.take();
+        let spawns: StdVec<_> = seen.iter().filter(|s| s.starts_with("spawn")).collect();
+        assert_eq!(spawns, ["spawn b1", "spawn l3"]);
+        assert!(seen.contains(&"runlevel N3".to_string()));
+        // l3 is a barrier: o3 and r1 wait for it.
+        w.exits("l3", 0);
+        assert_eq!(w.spawns(), ["spawn o3", "spawn r1"]);
+        assert_eq!(w.init.runlevel_env(), b'3');
+        assert_eq!(w.init.poll_timeout(), None);
+    }
+
+    #[test]
+    fn test_sysinit_sees_runlevel_s_and_prevlevel_n() {
+        let w = boot(BASIC);
+        assert_eq!(w.init.runlevel_env(), b'S');
+        assert_eq!(w.init.prevlevel_env(), b'N');
+    }
+
+    #[test]
+    fn test_no_initdefault_boots_the_configured_level() {
+        let mut w = boot("r:3:respawn:/bin/svc\n");
+        let seen = w.take();
+        assert!(seen.iter().any(|s| s.contains("NoInitdefault(51)")), "{seen:?}");
+        assert!(seen.contains(&"spawn r".to_string()));
+    }
+
+    #[test]
+    fn test_forced_level_overrides_initdefault() {
+        let mut c = config();
+        c.forced_level = Level::digit(5);
+        let mut w = boot_with("id:3:initdefault:\nr5:5:respawn:/bin/x\nr3:3:respawn:/bin/y\n", c);
+        assert_eq!(w.spawns(), ["spawn r5"]);
+    }
+
+    #[test]
+    fn test_respawn_throttled_after_10_in_2_minutes() {
+        let mut w = boot("id:3:initdefault:\ng:3:respawn:/sbin/getty tty1\n");
+        let mut starts = w.spawns().len();
+        for _ in 0..20 {
+            if w.init.pid_of(b"g").is_none() {
+                break;
+            }
+            w.exits("g", 1);
+            starts += w.spawns().len();
+        }
+        assert_eq!(starts, 10, "sysvinit allows 10 starts in the window");
+        assert!(w.init.pid_of(b"g").is_none());
+        // Disabled for 5 minutes, with a timer armed for the re-enable.
+        let deadline = w.init.poll_timeout().unwrap();
+        assert_eq!(deadline.millis(), w.now + 300_000);
+        w.advance(299_000);
+        assert!(w.spawns().is_empty());
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert!(seen.contains(&"spawn g".to_string()), "{seen:?}");
+    }
+
+    #[test]
+    fn test_respawn_window_is_fixed_not_sliding() {
+        let mut w = boot("id:3:initdefault:\ng:3:respawn:/bin/x\n");
+        for _ in 0..9 {
+            w.advance(10_000);
+            w.exits("g", 0);
+        }
+        // 10 starts in 90 s; after the window (120 s from the first) the count starts over.
+        w.advance(40_000);
+        w.exits("g", 0);
+        assert!(w.init.pid_of(b"g").is_some());
+    }
+
+    #[test]
+    fn test_level_change_term_then_kill_after_sleeptime() {
+        let mut w = boot("id:3:initdefault:\na:3:respawn:/bin/a\nb:35:respawn:/bin/b\nc:5:respawn:/bin/c\n");
+        let pa = w.pid("a");
+        let pb = w.pid("b");
+        w.take();
+        w.request(b'5');
+        let seen = w.take();
+        assert!(seen.contains(&"runlevel 35".to_string()));
+        assert!(seen.contains(&format!("kill {} 15", -pa)), "{seen:?}");
+        assert!(!seen.iter().any(|s| s.contains(&pb.to_string())), "b stays: {seen:?}");
+        // Nothing new starts while the kill round runs.
+        assert!(!seen.contains(&"spawn c".to_string()));
+        w.advance(2_999);
+        assert!(w.take().is_empty());
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert!(seen.contains(&format!("kill {} 9", -pa)), "{seen:?}");
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert!(seen.iter().any(|s| s.contains("Hang")), "{seen:?}");
+        assert!(seen.contains(&"spawn c".to_string()), "{seen:?}");
+    }
+
+    #[test]
+    fn test_level_change_ends_early_when_killed_processes_exit() {
+        let mut w = boot("id:3:initdefault:\na:3:respawn:/bin/a\nc:5:respawn:/bin/c\n");
+        let pa = w.pid("a");
+        w.request(b'5');
+        w.take();
+        w.advance(50);
+        w.exit_pid(pa, 0);
+        assert_eq!(w.spawns(), ["spawn c"]);
+    }
+
+    #[test]
+    fn test_request_for_current_level_does_nothing() {
+        let mut w = boot("id:3:initdefault:\no:3:once:/bin/o\n");
+        w.exits("o", 0);
+        w.take();
+        w.request(b'3');
+        assert!(w.take().is_empty());
+    }
+
+    #[test]
+    fn test_once_runs_again_after_leaving_and_coming_back() {
+        let mut w = boot("id:3:initdefault:\no:3:once:/bin/o\n");
+        w.exits("o", 0);
+        w.request(b'4');
+        w.request(b'3');
+        assert!(w.spawns().contains(&"spawn o".to_string()));
+    }
+
+    #[test]
+    fn test_reload_applies_a_diff() {
+        let mut w = boot("id:3:initdefault:\na:3:respawn:/bin/a\nb:3:respawn:/bin/b\n");
+        let pa = w.pid("a");
+        let pb = w.pid("b");
+        w.take();
+        let fresh = tab("id:3:initdefault:\nb:3:respawn:/bin/b2\nc:3:respawn:/bin/c\n");
+        w.init.handle_reload(w.t(), fresh);
+        w.drive();
+        let seen = w.take();
+        assert!(seen.contains(&format!("kill {} 15", -pa)), "a vanished: {seen:?}");
+        assert!(!seen.iter().any(|s| s.contains(&format!("{}", -pb))), "b kept: {seen:?}");
+        assert_eq!(w.pid("b"), pb);
+        w.exit_pid(pa, 0);
+        assert_eq!(w.spawns(), ["spawn c"]);
+    }
+
+    #[test]
+    fn test_reload_kills_entry_whose_action_changed_to_off() {
+        let mut w = boot("id:3:initdefault:\na:3:respawn:/bin/a\n");
+        let pa = w.pid("a");
+        w.take();
+        w.init.handle_reload(w.t(), tab("id:3:initdefault:\na:3:off:/bin/a\n"));
+        w.drive();
+        assert!(w.take().contains(&format!("kill {} 15", -pa)));
+    }
+
+    #[test]
+    fn test_reexec_request_keeps_children() {
+        let mut w = boot("id:3:initdefault:\na:3:respawn:/bin/a\n");
+        let pa = w.pid("a");
+        w.take();
+        w.request(b'u');
+        let seen = w.take();
+        assert_eq!(seen, ["log ReExec"]);
+        assert_eq!(w.pid("a"), pa);
+    }
+
+    #[test]
+    fn test_ondemand_letters_mark_entries_without_level_change() {
+        let mut w = boot("id:3:initdefault:\nx:a:once:/usr/bin/startDM\nd:b:ondemand:/bin/d\n");
+        w.take();
+        w.request(b'a');
+        let seen = w.take();
+        assert!(seen.contains(&"spawn x".to_string()), "{seen:?}");
+        assert!(!seen.iter().any(|s| s.starts_with("runlevel")));
+        assert_eq!(w.init.current(), Level::digit(3).unwrap());
+    }
+
+    #[test]
+    fn test_bad_runlevel_is_logged_and_acts_as_q() {
+        let mut w = boot("id:3:initdefault:\n");
+        w.take();
+        w.request(b'z');
+        assert!(w.take().iter().any(|s| s.contains("BadRunlevel(122)")));
+    }
+
+    #[test]
+    fn test_single_user_returns_to_initdefault_when_its_processes_end() {
+        let mut w = boot("id:3:initdefault:\nsu:S:wait:/sbin/sulogin\nr:3:respawn:/bin/r\n");
+        w.take();
+        let pr = w.pid("r");
+        w.request(b'S');
+        w.exit_pid(pr, 0);
+        assert!(w.take().contains(&"spawn su".to_string()));
+        w.exits("su", 0);
+        let seen = w.take();
+        assert!(seen.contains(&"runlevel S3".to_string()), "{seen:?}");
+        assert_eq!(w.init.prevlevel_env(), b'S');
+    }
+
+    #[test]
+    fn test_sigterm_runs_level0_then_term_then_kill() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\nl0:0:wait:/etc/rc 0\n");
+        let pr = w.pid("r");
+        w.take();
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        let seen = w.take();
+        assert!(seen.contains(&"runlevel 30".to_string()), "{seen:?}");
+        assert!(seen.contains(&format!("kill {} 15", -pr)));
+        w.advance(20);
+        w.exit_pid(pr, 0);
+        assert_eq!(w.spawns(), ["spawn l0"]);
+        w.advance(30);
+        w.exits("l0", 0);
+        let seen = w.take();
+        assert!(seen.contains(&"killall 15".to_string()), "{seen:?}");
+        // An orphan ignores TERM: KILL after the grace period, then exit 0.
+        w.advance_to_deadline();
+        assert!(w.take().contains(&"killall 9".to_string()));
+        w.init.handle_children(false);
+        w.advance(1);
+        assert_eq!(w.exit_code, Some(0));
+        let seen = w.take();
+        assert!(seen.contains(&"sync".to_string()));
+    }
+
+    #[test]
+    fn test_stop_ends_early_when_nothing_is_left() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\n");
+        let pr = w.pid("r");
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        w.advance(10);
+        w.exit_pid(pr, 0);
+        w.init.handle_children(false);
+        w.advance(1);
+        assert_eq!(w.exit_code, Some(0));
+        assert!(w.now < 1_100);
+    }
+
+    #[test]
+    fn test_hung_level0_entry_is_bounded_by_the_budget() {
+        let mut w = boot("id:3:initdefault:\nl0:0:wait:/etc/rc 0\n");
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        assert!(w.take().contains(&"spawn l0".to_string()));
+        let start = w.now;
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert!(seen.iter().any(|s| s.contains("StopDeadline")), "{seen:?}");
+        assert!(seen.contains(&"killall 15".to_string()));
+        w.advance_to_deadline();
+        assert!(w.take().contains(&"killall 9".to_string()));
+        w.advance_to_deadline();
+        assert_eq!(w.exit_code, Some(0));
+        assert!(w.now - start <= 8_000, "inside the budget: {}", w.now - start);
+    }
+
+    #[test]
+    fn test_sigint_runs_ctrlaltdel_first_and_reboot_becomes_halt() {
+        let mut w = boot("id:3:initdefault:\nca:12345:ctrlaltdel:/sbin/shutdown -r now\nl6:6:wait:/etc/rc 6\nl0:0:wait:/etc/rc 0\n");
+        w.take();
+        w.init.handle_stop(w.t(), StopCause::Int);
+        w.drive();
+        assert_eq!(w.spawns(), ["spawn ca"]);
+        // The entry asks for a reboot over initctl: it becomes a halt.
+        let pca = w.pid("ca");
+        w.request(b'6');
+        let seen = w.take();
+        assert!(seen.contains(&"runlevel 30".to_string()), "{seen:?}");
+        w.exit_pid(pca, 0);
+        assert_eq!(w.spawns(), ["spawn l0"]);
+    }
+
+    #[test]
+    fn test_sigint_without_level_change_still_stops() {
+        let mut w = boot("id:3:initdefault:\nca::ctrlaltdel:/bin/log-it\nl0:0:wait:/etc/rc 0\n");
+        w.take();
+        w.init.handle_stop(w.t(), StopCause::Int);
+        w.drive();
+        assert_eq!(w.spawns(), ["spawn ca"]);
+        w.exits("ca", 0);
+        let seen = w.take();
+        assert!(seen.contains(&"runlevel 30".to_string()), "{seen:?}");
+        assert!(seen.contains(&"spawn l0".to_string()));
+    }
+
+    #[test]
+    fn test_second_stop_signal_hurries() {
+        let mut w = boot("id:3:initdefault:\nl0:0:wait:/etc/rc 0\n");
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        w.take();
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        assert!(w.take().contains(&"killall 15".to_string()));
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        assert!(w.take().contains(&"killall 9".to_string()));
+    }
+
+    #[test]
+    fn test_telinit_6_reboots_in_place() {
+        let mut w = boot("id:3:initdefault:\nl6:6:wait:/etc/rc 6\n");
+        w.take();
+        w.request(b'6');
+        assert_eq!(w.spawns(), ["spawn l6"]);
+        w.exits("l6", 0);
+        w.init.handle_children(false);
+        w.advance(1);
+        assert!(w.rebooted);
+        assert_eq!(w.exit_code, None);
+    }
+
+    #[test]
+    fn test_reboot_exit_setting() {
+        let mut c = config();
+        c.reboot_exit = Some(7);
+        let mut w = boot_with("id:3:initdefault:\n", c);
+        w.request(b'6');
+        w.init.handle_children(false);
+        w.advance(1);
+        assert_eq!(w.exit_code, Some(7));
+    }
+
+    #[test]
+    fn test_power_trigger_runs_power_entries_only_when_triggered() {
+        let mut w = boot("id:3:initdefault:\npf::powerwait:/etc/pf start\npo::powerokwait:/etc/pf stop\n");
+        assert!(w.spawns().is_empty());
+        w.init.handle_trigger(w.t(), Trigger::PowerFail);
+        w.drive();
+        assert_eq!(w.spawns(), ["spawn pf"]);
+        w.exits("pf", 0);
+        assert!(w.spawns().is_empty(), "runs once per trigger");
+        w.init.handle_trigger(w.t(), Trigger::PowerOk);
+        w.drive();
+        assert_eq!(w.spawns(), ["spawn po"]);
+    }
+
+    #[test]
+    fn test_kbrequest_on_trigger() {
+        let mut w = boot("id:3:initdefault:\nkb::kbrequest:/bin/kb\n");
+        assert!(w.spawns().is_empty());
+        w.init.handle_trigger(w.t(), Trigger::KbRequest);
+        w.drive();
+        assert_eq!(w.spawns(), ["spawn kb"]);
+    }
+
+    #[test]
+    fn test_frozen_init_spawns_nothing_until_thawed() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/r\n");
+        w.take();
+        w.init.handle_freeze(true);
+        w.exits("r", 0);
+        assert!(w.spawns().is_empty());
+        w.init.handle_freeze(false);
+        w.drive();
+        assert_eq!(w.spawns(), ["spawn r"]);
+    }
+
+    #[test]
+    fn test_idle_has_no_timer() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/r\n");
+        w.take();
+        assert_eq!(w.init.poll_timeout(), None);
+    }
+
+    #[test]
+    fn test_fixtures_boot_in_sysvinit_order() {
+        let debian = core::str::from_utf8(include_bytes!("../../shared/fixtures/inittab/debian-12")).unwrap();
+        let mut w = boot(debian);
+        assert_eq!(w.spawns(), ["spawn si"]);
+        w.exits("si", 0);
+        assert_eq!(w.spawns(), ["spawn l2"]);
+        w.exits("l2", 0);
+        assert_eq!(w.spawns(), ["spawn 1", "spawn 2", "spawn 3", "spawn 4", "spawn 5", "spawn 6"]);
+        let gentoo = core::str::from_utf8(include_bytes!("../../shared/fixtures/inittab/gentoo-amd64")).unwrap();
+        let mut w = boot(gentoo);
+        assert_eq!(w.spawns(), ["spawn si"]);
+        w.exits("si", 0);
+        assert_eq!(w.spawns(), ["spawn rc"]);
+        w.exits("rc", 0);
+        assert_eq!(w.spawns(), ["spawn l3"]);
+        w.exits("l3", 0);
+        assert_eq!(w.spawns(), ["spawn c1", "spawn c2", "spawn c3", "spawn c4", "spawn c5", "spawn c6"]);
+        // Stop: level 0 runs telinit u, openrc shutdown, halt.sh in order.
+        let gettys: StdVec<Pid> = ["c1", "c2", "c3", "c4", "c5", "c6"].iter().map(|id| w.pid(id)).collect();
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        for pid in gettys {
+            w.exit_pid(pid, 0);
+        }
+        assert_eq!(w.spawns(), ["spawn l0u"]);
+        w.exits("l0u", 0);
+        assert_eq!(w.spawns(), ["spawn l0"]);
+        w.exits("l0", 0);
+        assert_eq!(w.spawns(), ["spawn l0s"]);
+        w.exits("l0s", 0);
+        w.init.handle_children(false);
+        w.advance(1);
+        assert_eq!(w.exit_code, Some(0));
+    }
+}

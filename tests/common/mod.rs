@@ -1,0 +1,567 @@
+//! The integration-test harness: the real release binary run as PID 1 of a new PID + mount
+//! namespace (`Pid1`), or as a plain process inside one (`NotPid1`), signalled from outside the
+//! way a container runtime does (STYLE.md §4.6).
+//!
+//! Rules the harness enforces: vinit's (and its children's) output lines are the events, read
+//! by threads into a channel and waited for with a bound (`expect_line`); every wait has a
+//! timeout; dropping a handle SIGKILLs the whole namespace; nothing on the host is written
+//! except the harness's own directory under the temp dir (`/run` and `/etc` are namespace
+//! mounts: a tmpfs and a tmpfs-backed overlay). Not root: the test fails loudly, never skips.
+#![allow(dead_code)] // each test file uses its own subset of the harness
+#![allow(unsafe_code)] // libc::kill and geteuid, each with a SAFETY line
+
+use std::collections::VecDeque;
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::ops::{Deref, DerefMut};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The binary under test: the one `cargo test --release` just built.
+pub const VINIT: &str = env!("CARGO_BIN_EXE_vinit");
+
+/// The default bound for one expected event.
+pub const EVENT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long the harness looks for the program's process after starting unshare.
+const FIND_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long `Drop` waits for a SIGKILLed namespace to be reaped.
+const KILL_TIMEOUT: Duration = Duration::from_secs(10);
+/// Pause between two reads of /proc while polling for a state with a bound.
+const POLL_STEP: Duration = Duration::from_millis(2);
+
+/// Fails the test unless it runs as root: PID namespaces and mounts need it, and a skipped
+/// test cannot fail.
+pub fn require_root() {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    assert!(
+        euid == 0,
+        "vinit's integration tests must run as root (they create PID and mount namespaces with \
+         unshare(1)); run `cargo test --release` as root. Refusing to skip: a skipped test cannot fail."
+    );
+}
+
+/// A directory under the host's temp dir, removed on drop. Unique per process and call, so
+/// tests running in parallel never share one.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("vinit-test-{}-{tag}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&path);
+        fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// `name` inside the directory.
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What to start and how: build with `Launch::vinit(args)` (or `Launch::program` for a negative
+/// control), then `.pid1()` or `.not_pid1()`.
+pub struct Launch {
+    program: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    setup: Vec<String>,
+    etc_files: Vec<(String, Vec<u8>)>,
+}
+
+impl Launch {
+    /// vinit with these arguments.
+    pub fn vinit<S: AsRef<str>>(args: &[S]) -> Self {
+        Self::program(VINIT, args)
+    }
+
+    /// Any program (absolute path) in vinit's place: for negative controls.
+    pub fn program<S: AsRef<str>>(program: &str, args: &[S]) -> Self {
+        Self {
+            program: PathBuf::from(program),
+            args: args.iter().map(|a| a.as_ref().to_owned()).collect(),
+            env: Vec::new(),
+            setup: Vec::new(),
+            etc_files: Vec::new(),
+        }
+    }
+
+    /// Sets an environment variable for the program (every `VINIT_*` of the test's own
+    /// environment is removed, so only these count).
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.env.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// A shell line run inside the namespace just before the program is started (after `/run`
+    /// and `/etc` are set up), e.g. `exec 7</dev/null` to leave an extra fd open.
+    pub fn setup(mut self, line: &str) -> Self {
+        self.setup.push(line.to_owned());
+        self
+    }
+
+    /// Puts a file at `/etc/<name>` inside the namespace only: `/etc` becomes an overlay whose
+    /// upper layer is a tmpfs, so the host's `/etc` is never written.
+    pub fn etc_file(mut self, name: &str, contents: &[u8]) -> Self {
+        self.etc_files.push((name.to_owned(), contents.to_vec()));
+        self
+    }
+
+    /// Starts the program as PID 1 of a new PID + mount namespace.
+    pub fn pid1(self) -> Pid1 {
+        Pid1(self.start(true))
+    }
+
+    /// Starts the program as a plain process (PID 2, child of a shell that is PID 1) of a new
+    /// PID + mount namespace, so it is not PID 1 but everything still dies with the namespace.
+    pub fn not_pid1(self) -> NotPid1 {
+        NotPid1(self.start(false))
+    }
+
+    fn start(self, as_pid1: bool) -> Running {
+        require_root();
+        let program = fs::canonicalize(&self.program)
+            .unwrap_or_else(|e| panic!("program {} not found: {e}", self.program.display()));
+        let files = TempDir::new("etc");
+        let mut script = String::from("set -e\nmount -t tmpfs -o mode=0755 vinit-run /run\n");
+        if !self.etc_files.is_empty() {
+            for (name, contents) in &self.etc_files {
+                let path = files.join(name);
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                fs::write(&path, contents).unwrap();
+            }
+            // The overlay's upper and work dirs live on the first tmpfs on /run, which a
+            // second, empty tmpfs then hides: the program sees a clean /run.
+            script.push_str(&format!(
+                "mkdir /run/upper /run/work\n\
+                 mount -t overlay vinit-etc -o lowerdir=/etc,upperdir=/run/upper,workdir=/run/work /etc\n\
+                 cp -R '{}'/. /etc/\n\
+                 mount -t tmpfs -o mode=0755 vinit-run /run\n",
+                files.path().display()
+            ));
+        }
+        for line in &self.setup {
+            script.push_str(line);
+            script.push('\n');
+        }
+        script.push_str("set +e\nprog=$1\nshift\n");
+        script.push_str(if as_pid1 {
+            "exec \"$prog\" \"$@\"\n"
+        } else {
+            "\"$prog\" \"$@\"\nexit $?\n"
+        });
+
+        let mut cmd = Command::new("unshare");
+        cmd.args([
+            "--pid",
+            "--fork",
+            "--mount-proc",
+            "--kill-child",
+            "/bin/sh",
+            "-c",
+            &script,
+            "vinit-harness",
+        ])
+        .arg(&program)
+        .args(&self.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        for (name, _) in std::env::vars() {
+            if name.starts_with("VINIT_") {
+                cmd.env_remove(name);
+            }
+        }
+        for (name, value) in &self.env {
+            cmd.env(name, value);
+        }
+        let started = Instant::now();
+        let mut unshare = cmd.spawn().expect("cannot run unshare(1) (util-linux)");
+        let (tx, rx) = mpsc::channel();
+        spawn_reader(unshare.stdout.take().unwrap(), tx.clone());
+        spawn_reader(unshare.stderr.take().unwrap(), tx);
+        let mut run = Running {
+            unshare,
+            pid: None,
+            exit: None,
+            started,
+            output: Output {
+                rx,
+                pending: VecDeque::new(),
+                history: Vec::new(),
+                closed: false,
+            },
+            _files: files,
+        };
+        run.pid = run.find_program(&program, if as_pid1 { 1 } else { 2 });
+        run
+    }
+}
+
+fn spawn_reader(stream: impl Read + Send + 'static, tx: Sender<String>) {
+    thread::spawn(move || {
+        for line in BufReader::new(stream).split(b'\n') {
+            let Ok(line) = line else { return };
+            if tx
+                .send(String::from_utf8_lossy(&line).into_owned())
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
+}
+
+/// Lines of stdout and stderr (merged; each stream keeps its own order).
+pub struct Output {
+    rx: Receiver<String>,
+    /// Lines received but not yet matched by an `expect_line`.
+    pending: VecDeque<String>,
+    /// Every line received, for failure messages.
+    history: Vec<String>,
+    /// Both streams reached end of file.
+    closed: bool,
+}
+
+impl Output {
+    fn recv(&mut self, deadline: Instant) -> Result<String, RecvTimeoutError> {
+        if self.closed {
+            return Err(RecvTimeoutError::Disconnected);
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.rx.recv_timeout(left) {
+            Ok(line) => {
+                self.history.push(line.clone());
+                Ok(line)
+            }
+            Err(e) => {
+                if e == RecvTimeoutError::Disconnected {
+                    self.closed = true;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn dump(&self) -> String {
+        let mut s = String::new();
+        for line in &self.history {
+            s.push_str("    | ");
+            s.push_str(line);
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// A started namespace and the program in it; `Pid1` and `NotPid1` deref to this.
+pub struct Running {
+    unshare: Child,
+    /// Host pid of the program.
+    pid: Option<i32>,
+    exit: Option<ExitStatus>,
+    started: Instant,
+    output: Output,
+    _files: TempDir,
+}
+
+impl Running {
+    /// Finds the program's host pid: the process at `depth` below unshare (1: unshare's
+    /// child, the namespace's PID 1; 2: a child of that) whose executable is `program`.
+    /// Gives up (None) if the namespace exits first, e.g. on a usage error.
+    fn find_program(&mut self, program: &Path, depth: usize) -> Option<i32> {
+        let deadline = Instant::now() + FIND_TIMEOUT;
+        loop {
+            let mut level = vec![self.unshare.id() as i32];
+            for _ in 0..depth {
+                level = level.iter().flat_map(|&p| children(p)).collect();
+            }
+            if let Some(&pid) = level.iter().find(|&&p| exe(p).as_deref() == Some(program)) {
+                return Some(pid);
+            }
+            if let Some(status) = self.unshare.try_wait().unwrap() {
+                self.exit = Some(status);
+                return None;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not start within {FIND_TIMEOUT:?}; output:\n{}",
+                program.display(),
+                self.output.dump()
+            );
+            thread::sleep(POLL_STEP);
+        }
+    }
+
+    /// The program's pid on the host (where `kill` from outside applies).
+    pub fn pid(&self) -> i32 {
+        self.pid.unwrap_or_else(|| {
+            panic!(
+                "the program exited before it was found; output:\n{}",
+                self.output.dump()
+            )
+        })
+    }
+
+    /// The program's pid inside its namespace (last field of `NSpid` in /proc/PID/status).
+    pub fn ns_pid(&self) -> i32 {
+        let status = fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status_field(&status, "NSpid")
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    /// Sends `sig` to the program from outside its namespace, as `docker stop`/`docker kill` do.
+    pub fn signal(&self, sig: i32) {
+        // SAFETY: kill has no memory-safety preconditions.
+        let rc = unsafe { libc::kill(self.pid(), sig) };
+        assert_eq!(
+            rc,
+            0,
+            "kill({}, {sig}): {}",
+            self.pid(),
+            std::io::Error::last_os_error()
+        );
+    }
+
+    /// Waits for a line containing `needle` on stdout or stderr and returns it. Lines that
+    /// arrived earlier but were not matched yet count too, so two expectations on two streams
+    /// may be written in either order; every matched line is used up.
+    pub fn expect_line(&mut self, needle: &str, timeout: Duration) -> String {
+        if let Some(i) = self.output.pending.iter().position(|l| l.contains(needle)) {
+            return self.output.pending.remove(i).unwrap();
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self.output.recv(deadline) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(line) => self.output.pending.push_back(line),
+                Err(e) => panic!(
+                    "no line containing {needle:?} within {timeout:?} ({}); output so far:\n{}",
+                    if e == RecvTimeoutError::Timeout {
+                        "timed out"
+                    } else {
+                        "output closed"
+                    },
+                    self.output.dump()
+                ),
+            }
+        }
+    }
+
+    /// Waits for the namespace to end (unshare exits with the program's status), bounded.
+    pub fn wait_exit(&mut self, timeout: Duration) -> ExitStatus {
+        if let Some(status) = self.exit {
+            return status;
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.unshare.try_wait().unwrap() {
+                self.exit = Some(status);
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "still running after {timeout:?}; output so far:\n{}",
+                self.output.dump()
+            );
+            thread::sleep(POLL_STEP);
+        }
+    }
+
+    /// Waits for the exit and for both output streams to close; returns every line seen.
+    pub fn finish(&mut self, timeout: Duration) -> (ExitStatus, Vec<String>) {
+        let deadline = Instant::now() + timeout;
+        let status = self.wait_exit(timeout);
+        loop {
+            match self.output.recv(deadline) {
+                Ok(line) => self.output.pending.push_back(line),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!(
+                        "output still open {timeout:?} after exit:\n{}",
+                        self.output.dump()
+                    )
+                }
+            }
+        }
+        (status, self.output.history.clone())
+    }
+
+    /// Time since the namespace was started.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Every line received so far (for assertions on what did not happen).
+    pub fn history(&self) -> &[String] {
+        &self.output.history
+    }
+
+    /// Every line received so far, one per row, for assertion messages.
+    pub fn dump(&self) -> String {
+        self.output.dump()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            eprintln!("output of the failed run:\n{}", self.output.dump());
+        }
+        if self.exit.is_some() {
+            return;
+        }
+        // Killing the program first takes a Pid1 namespace down at once; killing unshare
+        // makes --kill-child SIGKILL the namespace's PID 1, which takes the rest down.
+        if let Some(pid) = self.pid {
+            // SAFETY: kill has no memory-safety preconditions; the pid is not reused while
+            // unshare (its ancestor) has not been reaped.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+        let _ = self.unshare.kill();
+        let deadline = Instant::now() + KILL_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.unshare.try_wait() {
+                return;
+            }
+            thread::sleep(POLL_STEP);
+        }
+        eprintln!(
+            "warning: unshare {} not reaped {KILL_TIMEOUT:?} after SIGKILL",
+            self.unshare.id()
+        );
+    }
+}
+
+/// The program as PID 1 of its own PID + mount namespace.
+pub struct Pid1(Running);
+
+/// The program as PID 2 (a child of a shell that is PID 1) of its own PID + mount namespace.
+pub struct NotPid1(Running);
+
+impl Deref for Pid1 {
+    type Target = Running;
+    fn deref(&self) -> &Running {
+        &self.0
+    }
+}
+
+impl DerefMut for Pid1 {
+    fn deref_mut(&mut self) -> &mut Running {
+        &mut self.0
+    }
+}
+
+impl Deref for NotPid1 {
+    type Target = Running;
+    fn deref(&self) -> &Running {
+        &self.0
+    }
+}
+
+impl DerefMut for NotPid1 {
+    fn deref_mut(&mut self) -> &mut Running {
+        &mut self.0
+    }
+}
+
+/// Children of every thread of `pid` (/proc/PID/task/TID/children); empty if it is gone.
+pub fn children(pid: i32) -> Vec<i32> {
+    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for task in tasks.flatten() {
+        if let Ok(list) = fs::read_to_string(task.path().join("children")) {
+            out.extend(
+                list.split_whitespace()
+                    .filter_map(|p| p.parse::<i32>().ok()),
+            );
+        }
+    }
+    out
+}
+
+/// The executable of `pid`, None if it is gone or a zombie.
+pub fn exe(pid: i32) -> Option<PathBuf> {
+    fs::read_link(format!("/proc/{pid}/exe")).ok()
+}
+
+/// One `Name:` field of a /proc/PID/status text, without the name.
+pub fn status_field<'a>(status: &'a str, name: &str) -> &'a str {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(':')))
+        .unwrap_or_else(|| panic!("no {name} in status:\n{status}"))
+        .trim()
+}
+
+/// A numeric field of /proc/PID/status (e.g. `voluntary_ctxt_switches`).
+pub fn status_number(pid: i32, name: &str) -> u64 {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status_field(&status, name).parse().unwrap()
+}
+
+/// State letter and parent pid of `pid` from /proc/PID/stat; None if it is gone.
+pub fn state_and_ppid(pid: i32) -> Option<(char, i32)> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces and parentheses: parse after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let ppid = fields.next()?.parse().ok()?;
+    Some((state, ppid))
+}
+
+/// Host pids of every process whose parent is `parent`, with their state letters.
+pub fn processes_with_parent(parent: i32) -> Vec<(i32, char)> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if let Some((state, ppid)) = state_and_ppid(pid)
+            && ppid == parent
+        {
+            out.push((pid, state));
+        }
+    }
+    out
+}
+
+/// Polls `condition` every few milliseconds until it holds; fails after `timeout` with `what`.
+pub fn wait_until(what: &str, timeout: Duration, mut condition: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while !condition() {
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not true within {timeout:?}"
+        );
+        thread::sleep(POLL_STEP);
+    }
+}
