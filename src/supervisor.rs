@@ -779,18 +779,19 @@ impl Init {
         self.procs = procs;
         self.tab = tab;
         if dying_added {
-            let deadline = self.cap_to_stop(now.after(self.sleeptime), now);
+            let deadline = self.kill_deadline(now);
             self.kill_round = Some(KillRound::Pending { deadline });
         }
     }
 
-    /// Caps a kill-round deadline so it fits the stop budget's share for the level's entries.
-    fn cap_to_stop(&self, deadline: Instant, _now: Instant) -> Instant {
+    /// The kill round's KILL deadline. Normally the request's sleep time (spec §2.2). During a
+    /// stop the runtime asked for, the budget's share for the level's entries instead: a
+    /// `shutdown -t1` written for a machine halt must not cut a service's flush short when the
+    /// container has more time, and the round still ends the moment everything has exited.
+    fn kill_deadline(&self, now: Instant) -> Instant {
         match self.stop {
-            Stop::Pending { started } | Stop::Level { started, .. } => {
-                deadline.min(started.after(self.entries_share()))
-            }
-            Stop::None | Stop::Sweep { .. } => deadline,
+            Stop::Pending { started } | Stop::Level { started, .. } => started.after(self.entries_share()),
+            Stop::None | Stop::Sweep { .. } => now.after(self.sleeptime),
         }
     }
 
@@ -1427,6 +1428,37 @@ r1:23:respawn:/bin/svc1
         assert!(seen.contains(&"runlevel 30".to_string()), "{seen:?}");
         w.exit_pid(pca, 0);
         assert_eq!(w.spawns(), ["spawn l0"]);
+    }
+
+    #[test]
+    fn test_stop_kill_round_uses_the_budget_not_the_request_sleeptime() {
+        let mut w = boot("id:3:initdefault:\nca::ctrlaltdel:/sbin/shutdown -t1 -a -r now\nr:3:respawn:/bin/db\nl0:0:wait:/etc/rc 0\n");
+        let pr = w.pid("r");
+        w.init.handle_stop(w.t(), StopCause::Int);
+        w.drive();
+        let pca = w.pid("ca");
+        // The ctrlaltdel entry asks for level 6 with a 1 s sleep time: a halt, and the db
+        // still gets the budget's share (5 s of 8) to flush before any KILL.
+        w.init.handle_level_request(w.t(), b'6', Duration::from_secs(1), None);
+        w.drive();
+        assert!(w.take().contains(&format!("kill {} 15", -pr)));
+        w.advance(1_500);
+        assert!(!w.take().contains(&format!("kill {} 9", -pr)), "no KILL after the request's 1 s");
+        w.exit_pid(pca, 0);
+        w.exit_pid(pr, 0);
+        assert!(w.take().contains(&"spawn l0".to_string()));
+    }
+
+    #[test]
+    fn test_level_change_outside_a_stop_uses_the_request_sleeptime() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/db\n");
+        let pr = w.pid("r");
+        w.init.handle_level_request(w.t(), b'5', Duration::from_secs(1), None);
+        w.drive();
+        w.advance(999);
+        assert!(!w.take().contains(&format!("kill {} 9", -pr)));
+        w.advance(1);
+        assert!(w.take().contains(&format!("kill {} 9", -pr)));
     }
 
     #[test]
