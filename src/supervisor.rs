@@ -784,13 +784,18 @@ impl Init {
         }
     }
 
-    /// The kill round's KILL deadline. Normally the request's sleep time (spec §2.2). During a
-    /// stop the runtime asked for, the budget's share for the level's entries instead: a
-    /// `shutdown -t1` written for a machine halt must not cut a service's flush short when the
-    /// container has more time, and the round still ends the moment everything has exited.
+    /// The kill round's KILL deadline: the request's sleep time (spec §2.2). During a stop the
+    /// runtime asked for, at least sysvinit's default 3 s (a `shutdown -t1` written for a
+    /// machine halt must not cut a service's flush short) and at most two thirds of the
+    /// entries' share of the budget, so the level's own entries still get their turn. The round ends early anyway the moment
+    /// everything has exited.
     fn kill_deadline(&self, now: Instant) -> Instant {
         match self.stop {
-            Stop::Pending { started } | Stop::Level { started, .. } => started.after(self.entries_share()),
+            Stop::Pending { .. } | Stop::Level { .. } => {
+                let floor = self.sleeptime.max(Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64));
+                let cap = Duration::from_millis(self.entries_share().millis() * 2 / 3);
+                now.after(floor.min(cap))
+            }
             Stop::None | Stop::Sweep { .. } => now.after(self.sleeptime),
         }
     }
@@ -1431,14 +1436,14 @@ r1:23:respawn:/bin/svc1
     }
 
     #[test]
-    fn test_stop_kill_round_uses_the_budget_not_the_request_sleeptime() {
+    fn test_stop_kill_round_waits_at_least_the_default_sleeptime() {
         let mut w = boot("id:3:initdefault:\nca::ctrlaltdel:/sbin/shutdown -t1 -a -r now\nr:3:respawn:/bin/db\nl0:0:wait:/etc/rc 0\n");
         let pr = w.pid("r");
         w.init.handle_stop(w.t(), StopCause::Int);
         w.drive();
         let pca = w.pid("ca");
         // The ctrlaltdel entry asks for level 6 with a 1 s sleep time: a halt, and the db
-        // still gets the budget's share (5 s of 8) to flush before any KILL.
+        // still gets the default 3 s (capped at two thirds of the entries' share) before any KILL.
         w.init.handle_level_request(w.t(), b'6', Duration::from_secs(1), None);
         w.drive();
         assert!(w.take().contains(&format!("kill {} 15", -pr)));
@@ -1446,6 +1451,22 @@ r1:23:respawn:/bin/svc1
         assert!(!w.take().contains(&format!("kill {} 9", -pr)), "no KILL after the request's 1 s");
         w.exit_pid(pca, 0);
         w.exit_pid(pr, 0);
+        assert!(w.take().contains(&"spawn l0".to_string()));
+    }
+
+    #[test]
+    fn test_stop_kill_round_leaves_time_for_level0_entries() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/stubborn\nl0:0:wait:/etc/rc 0\n");
+        let pr = w.pid("r");
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        w.take();
+        w.advance_to_deadline();
+        // KILL after the default 3 s (below two thirds of the entries' 5 s share), so the
+        // level's entries keep the rest of the share.
+        assert!(w.take().contains(&format!("kill {} 9", -pr)));
+        assert_eq!(w.now - 1_000, 3_000);
+        w.exit_pid(pr, 9);
         assert!(w.take().contains(&"spawn l0".to_string()));
     }
 
