@@ -380,21 +380,7 @@ fn clock(id: libc::clockid_t) -> libc::timespec {
 /// poll(2) on one fd for input, with an optional timeout in milliseconds; `Ok(true)` if it is
 /// readable. EINTR counts as "woke up".
 pub fn wait_readable(fd: BorrowedFd<'_>, timeout_ms: Option<u64>) -> Result<bool> {
-    use rustix::event::{PollFd, PollFlags, Timespec, poll};
-    let mut fds = [PollFd::new(&fd, PollFlags::IN)];
-    let ts;
-    let timeout = match timeout_ms {
-        Some(ms) => {
-            ts = Timespec { tv_sec: (ms / 1000) as i64, tv_nsec: ((ms % 1000) * 1_000_000) as i64 };
-            Some(&ts)
-        }
-        None => None,
-    };
-    match poll(&mut fds, timeout) {
-        Ok(n) => Ok(n > 0),
-        Err(Errno::INTR) => Ok(false),
-        Err(e) => Err(e),
-    }
+    wait_two(fd, None, timeout_ms).map(|(ready, _)| ready)
 }
 
 
