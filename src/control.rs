@@ -11,7 +11,7 @@ use crate::initctl::{Command, REQUEST_LEN, Request, RequestError};
 use crate::limits::INITCTL_READ_REQUESTS;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level};
-use crate::sys::{self, AsFd, BorrowedFd, Errno, OwnedFd};
+use crate::sys::{self, BorrowedFd, Errno, OwnedFd};
 use crate::time::{Duration, Instant};
 
 /// Bad requests logged per window before the rest are only counted (a flood cannot fill

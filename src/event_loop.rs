@@ -18,7 +18,7 @@ use crate::limits::{
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
 use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
-use crate::sys::{self, AsFd, Envp, Errno, SigMask};
+use crate::sys::{self, Envp, Errno, SigMask};
 use crate::time::{self, Duration, Instant};
 use crate::control::Control;
 use crate::initctl::{Command, EnvChange, Request};
@@ -95,24 +95,7 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         log!(LogLevel::Fatal, "{}: cannot read the inittab", Bytes(settings.inittab.to_bytes()));
         return 1;
     };
-    if let Err(e) = sys::cloexec_inherited_fds() {
-        log!(LogLevel::Warning, "unable to mark inherited fds close-on-exec: {}", ErrName(e));
-    }
-    if let Err(e) = sys::set_signal_mask(SigMask::CATCHABLE) {
-        log!(LogLevel::Fatal, "unable to block signals: {}", ErrName(e));
-        return 1;
-    }
-    let sfd = match sys::signalfd(SigMask::CATCHABLE) {
-        Ok(fd) => fd,
-        Err(e) => {
-            log!(LogLevel::Fatal, "unable to create signalfd: {}", ErrName(e));
-            return 1;
-        }
-    };
-    if sys::getpid() != 1
-        && let Err(e) = sys::set_child_subreaper() {
-            log!(LogLevel::Warning, "unable to become a child subreaper: {}", ErrName(e));
-        }
+    let Some(sfd) = crate::reaper::become_init() else { return 1 };
     // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
     sys::umask_add(0o022);
     let mut driver = Driver {
@@ -230,7 +213,7 @@ impl Driver {
                             log!(LogLevel::Warning, "unable to send signal {} to {}: {}", sig, pid, ErrName(e));
                         }
                 }
-                Action::SignalAll(sig) => self.signal_all(sig),
+                Action::SignalAll(sig) => crate::reaper::signal_all(sig),
                 Action::Runlevel { new, prev } => self.record_runlevel(new, prev),
                 Action::BootTime => self.record_boot(),
                 Action::Log(notice) => self.say(&notice),
@@ -345,22 +328,6 @@ impl Driver {
         }
     }
 
-    fn signal_all(&self, sig: u8) {
-        if sys::getpid() == 1 {
-            if let Err(e) = sys::kill(-1, sig)
-                && e != Errno::SRCH {
-                    log!(LogLevel::Warning, "unable to signal all processes: {}", ErrName(e));
-                }
-            return;
-        }
-        let me = sys::getpid();
-        let _ = sys::scan_processes(|pid, ppid| {
-            if ppid == me {
-                let _ = sys::kill(pid, sig);
-            }
-        });
-    }
-
     /// Forks and execs an entry; the child gets a clean state (spawn.rs) and the environment
     /// of spec §3.1 on top of the container's own.
     #[inline(never)]
@@ -427,13 +394,15 @@ impl Driver {
             Notice::Reenabled(id) => ufmt::uwrite!(w, "Id \"{}\" enabled again", Bytes(id)),
             Notice::SendingTerm(n) => ufmt::uwrite!(
                 w,
-                "Sending processes configured via /etc/inittab the TERM signal ({} processes)",
-                n
+                "Sending processes configured via /etc/inittab the TERM signal ({} {})",
+                n,
+                processes(u32::from(*n))
             ),
             Notice::SendingKill(n) => ufmt::uwrite!(
                 w,
-                "Sending processes configured via /etc/inittab the KILL signal ({} processes)",
-                n
+                "Sending processes configured via /etc/inittab the KILL signal ({} {})",
+                n,
+                processes(u32::from(*n))
             ),
             Notice::Hang(pid, id) => ufmt::uwrite!(w, "Pid {} [id {}] seems to hang", pid, Bytes(id)),
             Notice::BadRunlevel(b) => ufmt::uwrite!(w, "bad runlevel: {}", Bytes(&[*b])),
@@ -464,12 +433,12 @@ impl Driver {
                 )
             }
             Notice::SweepTerm(_) => {
-                let n = self.count_others();
-                ufmt::uwrite!(w, "stop: sending TERM to {} remaining processes", n)
+                let n = crate::reaper::count_left();
+                ufmt::uwrite!(w, "stop: sending TERM to {} remaining {}", n, processes(n))
             }
             Notice::SweepKill => {
-                let n = self.count_others();
-                ufmt::uwrite!(w, "stop: grace period over: sending KILL to {} processes", n)
+                let n = crate::reaper::count_left();
+                ufmt::uwrite!(w, "stop: grace period over: sending KILL to {} {}", n, processes(n))
             }
             Notice::Stopped(d) => ufmt::uwrite!(w, "stop: complete in {} ms", d.millis()),
             Notice::Frozen(true) => ufmt::uwrite!(w, "frozen (SIGTSTP): no spawning until SIGCONT"),
@@ -478,17 +447,6 @@ impl Driver {
         line.emit();
     }
 
-    fn count_others(&self) -> u32 {
-        let mut n = 0;
-        let pid1 = sys::getpid() == 1;
-        let me = sys::getpid();
-        let _ = sys::scan_processes(|_, ppid| {
-            if pid1 || ppid == me {
-                n += 1;
-            }
-        });
-        n
-    }
 }
 
 /// SETENV: replace every stored variable of that name; store it if it has a value, in the
@@ -641,6 +599,10 @@ impl EnvBlock {
     fn ptrs(&self) -> &[*const c_char] {
         &self.ptrs
     }
+}
+
+const fn processes(n: u32) -> &'static str {
+    if n == 1 { "process" } else { "processes" }
 }
 
 fn name_of(kv: &[u8]) -> &[u8] {

@@ -24,6 +24,7 @@ mod inittab;
 mod levels;
 mod limits;
 mod log;
+mod reaper;
 mod records;
 mod rt;
 mod single;

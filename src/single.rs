@@ -10,7 +10,7 @@ use crate::args::SingleOptions;
 use crate::log::{Bytes, ErrName, Level};
 use crate::spawn::{self, Tty};
 use crate::sweep::{Step, Sweep};
-use crate::sys::{self, Argv, AsFd, Envp, Exit, Pid, SigMask};
+use crate::sys::{self, Argv, Envp, Exit, Pid, SigMask};
 use crate::time::{self, Duration};
 use crate::log;
 
@@ -23,26 +23,7 @@ const SIGCONT: u8 = 18;
 
 /// Runs CMD and returns the status vinit must exit with.
 pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
-    let pid1 = sys::getpid() == 1;
-    if !pid1
-        && let Err(e) = sys::set_child_subreaper()
-    {
-        log!(Level::Warning, "unable to become a child subreaper: {}", ErrName(e));
-    }
-    if let Err(e) = sys::cloexec_inherited_fds() {
-        log!(Level::Warning, "unable to mark inherited fds close-on-exec: {}", ErrName(e));
-    }
-    if let Err(e) = sys::set_signal_mask(SigMask::CATCHABLE) {
-        log!(Level::Fatal, "unable to block signals: {}", ErrName(e));
-        return 1;
-    }
-    let sfd = match sys::signalfd(SigMask::CATCHABLE) {
-        Ok(fd) => fd,
-        Err(e) => {
-            log!(Level::Fatal, "unable to create signalfd: {}", ErrName(e));
-            return 1;
-        }
-    };
+    let Some(sfd) = crate::reaper::become_init() else { return 1 };
     let tty = if sys::is_terminal(sys::stdin()) {
         // Give the terminal up so the child's new session can take it (job control and
         // Ctrl-C in `docker run -it`). The kernel answers with SIGHUP and SIGCONT to our own
@@ -68,11 +49,10 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
             return 1;
         }
     };
-    Supervisor { pid1, child, opts, child_exit: None, sweep: Sweep::new() }.run(sfd.as_fd())
+    Supervisor { child, opts, child_exit: None, sweep: Sweep::new() }.run(sfd.as_fd())
 }
 
 struct Supervisor {
-    pid1: bool,
     child: Pid,
     opts: SingleOptions,
     child_exit: Option<Exit>,
@@ -93,7 +73,7 @@ impl Supervisor {
             let step = match (self.child_exit, self.sweep.deadline()) {
                 (None, _) => Step::Wait,
                 (Some(exit), None) if matches!(self.sweep.phase(), crate::sweep::Phase::Idle) => {
-                    let left = if all_gone { 0 } else { self.count_left() };
+                    let left = if all_gone { 0 } else { crate::reaper::count_left() };
                     if left > 0 {
                         log!(
                             Level::Info,
@@ -111,9 +91,9 @@ impl Supervisor {
                 Step::Wait => {}
                 Step::SignalAll(sig) => {
                     if sig == crate::sweep::SIGKILL {
-                        log!(Level::Warning, "grace period over: sending KILL to {} processes", self.count_left());
+                        log!(Level::Warning, "grace period over: sending KILL to {} processes", crate::reaper::count_left());
                     }
-                    self.signal_all(sig);
+                    crate::reaper::signal_all(sig);
                 }
                 Step::Finished => {
                     let status = self.child_exit.map_or(0, Exit::status);
@@ -152,7 +132,7 @@ impl Supervisor {
             // A second stop request while sweeping: cut the grace period short.
             if let Step::SignalAll(s) = self.sweep.hurry(sys::now()) {
                 log!(Level::Warning, "stop signal {} during the grace period: sending KILL", sig);
-                self.signal_all(s);
+                crate::reaper::signal_all(s);
             }
         }
     }
@@ -182,35 +162,4 @@ impl Supervisor {
         }
     }
 
-    /// How many processes the sweep would signal.
-    fn count_left(&self) -> u32 {
-        let mut n = 0u32;
-        let pid1 = self.pid1;
-        let me = sys::getpid();
-        let _ = sys::scan_processes(|_, ppid| {
-            if pid1 || ppid == me {
-                n += 1;
-            }
-        });
-        n
-    }
-
-    /// As PID 1, kill(-1) reaches the whole namespace. Otherwise only our own children (the
-    /// orphans we subreap and what CMD left): kill(-1) would reach the whole machine.
-    fn signal_all(&self, sig: u8) {
-        if self.pid1 {
-            if let Err(e) = sys::kill(-1, sig)
-                && e != sys::Errno::SRCH
-            {
-                log!(Level::Warning, "unable to signal all processes: {}", ErrName(e));
-            }
-            return;
-        }
-        let me = sys::getpid();
-        let _ = sys::scan_processes(|pid, ppid| {
-            if ppid == me {
-                let _ = sys::kill(pid, sig);
-            }
-        });
-    }
 }
