@@ -53,7 +53,7 @@ impl Control {
 
     /// The inotify fd to poll, if the directory is watched: readable means "call `check`".
     pub fn watch_fd(&self) -> Option<BorrowedFd<'_>> {
-        self.watch.as_ref().map(AsFd::as_fd)
+        self.watch.as_ref().map(OwnedFd::as_fd)
     }
 
     /// Empties the inotify queue; the next `check` looks at the path itself.

@@ -380,7 +380,7 @@ fn clock(id: libc::clockid_t) -> libc::timespec {
 /// poll(2) on one fd for input, with an optional timeout in milliseconds; `Ok(true)` if it is
 /// readable. EINTR counts as "woke up".
 pub fn wait_readable(fd: BorrowedFd<'_>, timeout_ms: Option<u64>) -> Result<bool> {
-    wait_two(fd, None, timeout_ms).map(|(ready, _)| ready)
+    wait_readable_fds([Some(fd)], timeout_ms).map(|[ready]| ready)
 }
 
 
@@ -820,20 +820,23 @@ pub fn wait_readable_fds<const N: usize>(
     }
 }
 
-/// inotify_init1(2) + inotify_add_watch(2): a non-blocking fd that becomes readable when an
-/// entry of directory `dir` is created, deleted or renamed (or `dir` itself goes away).
+/// inotify_init1(2) + inotify_add_watch(2) through musl: a non-blocking fd that becomes
+/// readable when an entry of directory `dir` is created, deleted or renamed (or `dir` itself
+/// goes away).
 pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
-    use rustix::fs::inotify::{CreateFlags, WatchFlags, add_watch, init};
-    let fd = init(CreateFlags::CLOEXEC | CreateFlags::NONBLOCK)?;
-    let what = WatchFlags::CREATE
-        | WatchFlags::DELETE
-        | WatchFlags::MOVED_FROM
-        | WatchFlags::MOVED_TO
-        | WatchFlags::DELETE_SELF
-        | WatchFlags::MOVE_SELF
-        | WatchFlags::ONLYDIR;
-    add_watch(&fd, dir, what)?;
-    Ok(fd)
+    // SAFETY: inotify_init1 takes plain flags and returns a new fd or -1.
+    let fd = OwnedFd::from_ret(unsafe { libc::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK) })?;
+    let what = libc::IN_CREATE
+        | libc::IN_DELETE
+        | libc::IN_MOVED_FROM
+        | libc::IN_MOVED_TO
+        | libc::IN_DELETE_SELF
+        | libc::IN_MOVE_SELF
+        | libc::IN_ONLYDIR;
+    // SAFETY: fd.0 is the open inotify fd owned above; dir is NUL-terminated and outlives
+    // the call.
+    let rc = unsafe { libc::inotify_add_watch(fd.0, dir.as_ptr(), what) };
+    if rc < 0 { Err(last_errno()) } else { Ok(fd) }
 }
 
 /// Reads and discards everything queued on a non-blocking fd (read(2) until EAGAIN).
