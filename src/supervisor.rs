@@ -784,11 +784,15 @@ impl Init {
         }
     }
 
-    /// Caps a kill-round deadline so it fits the stop budget's share for the level's entries.
-    fn cap_to_stop(&self, deadline: Instant, _now: Instant) -> Instant {
+    /// Caps a kill-round deadline during a stop at half of what is left of the entries'
+    /// share: the level's own entries (`rc 0`) start only after the kill round, so a service
+    /// that ignores SIGTERM must not use up their time (capping at the share's end would
+    /// leave them none: the sweep would start before they ever ran).
+    fn cap_to_stop(&self, deadline: Instant, now: Instant) -> Instant {
         match self.stop {
             Stop::Pending { started } | Stop::Level { started, .. } => {
-                deadline.min(started.after(self.entries_share()))
+                let left = started.after(self.entries_share()).since(now);
+                deadline.min(now.after(Duration::from_millis(left.millis() / 2)))
             }
             Stop::None | Stop::Sweep { .. } => deadline,
         }
@@ -1364,6 +1368,29 @@ r1:23:respawn:/bin/svc1
         assert_eq!(w.exit_code, Some(0));
         let seen = w.take();
         assert!(seen.contains(&"sync".to_string()));
+    }
+
+    #[test]
+    fn test_sigterm_kills_a_term_ignoring_service_in_time_for_level0() {
+        // Budget 8 s: the entries' share is 5 s, so KILL comes at 2.5 s (not at the 3 s
+        // sleeptime, and not at 5 s, where the sweep would start and rc 0 would never run).
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\nl0:0:wait:/etc/rc 0\n");
+        let pr = w.pid("r");
+        let start = w.now;
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        assert!(w.take().contains(&format!("kill {} 15", -pr)));
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert!(seen.contains(&format!("kill {} 9", -pr)), "{seen:?}");
+        assert_eq!(w.now - start, 2_500);
+        w.advance(5);
+        w.exit_pid(pr, 137);
+        assert_eq!(w.spawns(), ["spawn l0"]);
+        w.exits("l0", 0);
+        w.init.handle_children(false);
+        w.advance(1);
+        assert_eq!(w.exit_code, Some(0));
     }
 
     #[test]
