@@ -494,7 +494,11 @@ impl Running {
     pub fn path_inside(&self, path: &str) -> PathBuf {
         let root = PathBuf::from(format!("/proc/{}/root", self.pid()));
         let mut at = root.clone();
-        for part in Path::new(path).strip_prefix("/").expect("absolute path").components() {
+        for part in Path::new(path)
+            .strip_prefix("/")
+            .expect("absolute path")
+            .components()
+        {
             at.push(part);
             if let Ok(meta) = fs::symlink_metadata(&at) {
                 assert!(
