@@ -191,8 +191,14 @@ fn assert_before(log: &[Logged], first: (&str, &str), then: (&str, &str)) {
     );
 }
 
-/// Asserts the environment of spec §3.1 (vinit's INIT_VERSION) plus the container's variable.
+/// Asserts the environment of spec §3.1 (vinit's INIT_VERSION) plus the container's variable,
+/// and no INIT_HALT.
 fn assert_env(logged: &Logged, runlevel: &str, prevlevel: &str, path: &str) {
+    assert_env_halt(logged, runlevel, prevlevel, path, "unset");
+}
+
+/// `assert_env` with INIT_HALT as `shutdown` set it over /run/initctl (spec §5.5).
+fn assert_env_halt(logged: &Logged, runlevel: &str, prevlevel: &str, path: &str, halt: &str) {
     let version = format!("vinit-{}", env!("CARGO_PKG_VERSION"));
     let want: BTreeMap<String, String> = [
         ("RUNLEVEL", runlevel),
@@ -202,6 +208,7 @@ fn assert_env(logged: &Logged, runlevel: &str, prevlevel: &str, path: &str) {
         ("SHELL", "/bin/sh"),
         ("PATH", path),
         (CONTAINER_VAR.0, CONTAINER_VAR.1),
+        ("INIT_HALT", halt),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -843,6 +850,51 @@ fn test_stop_budget_bounds_stubborn_service_and_hung_level0_script() {
     );
     // The barrier held: the entry after the hung one never ran.
     assert_eq!(tags(&hung.starts()), ["d", "l0"]);
+}
+
+/// A second stop signal skips to the next phase and a third to the KILL, so an impatient
+/// runtime ends a hung level 0 at once instead of waiting for the budget (9 s by default).
+#[test]
+fn test_repeated_stop_signals_hurry_the_stop() {
+    let world = World::new("hurry");
+    let mut run = boot(&world.inittab(HUNG_LEVEL0)).pid1();
+    run.expect_line("stub: ready svc d", EVENT_TIMEOUT);
+    let start = Instant::now();
+    run.signal(libc::SIGTERM);
+    run.expect_line("stub: ready svc l0", EVENT_TIMEOUT);
+    run.signal(libc::SIGTERM);
+    run.expect_line(
+        "vinit: info: stop: another stop signal: skipping to the next phase",
+        EVENT_TIMEOUT,
+    );
+    run.expect_line("vinit: info: stop: sending TERM to", EVENT_TIMEOUT);
+    run.signal(libc::SIGTERM);
+    run.expect_line(
+        "vinit: info: stop: grace period over: sending KILL",
+        EVENT_TIMEOUT,
+    );
+    let (status, lines) = run.finish(EXIT_TIMEOUT);
+    assert_eq!(status.code(), Some(0), "{lines:#?}");
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    assert_eq!(count(&lines, "another stop signal"), 2, "{lines:#?}");
+}
+
+/// `shutdown -h -P now` run inside (docker exec), sysvinit's own route to level 0: the
+/// level's scripts see INIT_HALT=POWEROFF (spec §5.5), then vinit exits 0.
+#[test]
+fn test_shutdown_inside_runs_level0_with_init_halt_and_exits_0() {
+    let world = World::new("shutdown");
+    let mut run = boot_distro(&world, DEBIAN, &DEBIAN_GETTYS);
+    // vinit's final sweep may kill the client right after its request, as it would kill a
+    // `docker exec`: its own status is not the point.
+    let _ = run.exec_inside(&[VINIT, "shutdown", "-h", "-P", "now"], EVENT_TIMEOUT);
+    let (status, lines) = run.finish(EXIT_TIMEOUT);
+    assert_eq!(status.code(), Some(0), "{lines:#?}");
+    assert_eq!(count(&lines, "vinit: info: Switching to runlevel: 0"), 1);
+    let starts = world.starts();
+    assert_eq!(tags(&starts), ["rcS", "rc 2", "rc 0"]);
+    assert_env_halt(&starts[2], "0", "2", SYSVINIT_PATH, "POWEROFF");
 }
 
 const CTRLALTDEL: &str = "\
