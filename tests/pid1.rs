@@ -282,22 +282,7 @@ fn stop_with(run: &mut Running, sig: i32) -> (Option<i32>, Duration, Vec<String>
 // ------------------------------------------------------------------------------------------
 // Boot
 
-const BOOT_ORDER: &str = "\
-# Boot phases and the wait barrier (spec §1.5, §1.7, §1.8).
-id:3:initdefault:
-s1::sysinit:@STUBS@/svc s1 slow
-s2::sysinit:@STUBS@/svc s2
-b1::boot:@STUBS@/svc b1 slow
-bw::bootwait:@STUBS@/svc bw slow
-b2::boot:@STUBS@/svc b2
-o1:3:once:@STUBS@/svc o1
-w1:3:wait:@STUBS@/svc w1 slow
-o2:3:once:@STUBS@/svc o2
-w2:34:wait:@STUBS@/svc w2
-n4:4:once:@STUBS@/svc n4
-r1:3:respawn:@STUBS@/svc r1 daemon
-l0:0:wait:@STUBS@/svc l0
-";
+const BOOT_ORDER: &str = include_str!("fixtures/inittab/boot-order");
 
 /// sysinit → boot/bootwait → the initdefault level, each wait/sysinit/bootwait entry holding
 /// every later entry until it exits; children's stdout is vinit's stdout; a container PATH is
@@ -548,11 +533,12 @@ const PROBE: &str = r#"
     echo "probe done"
 "#;
 
+const PROBE_INITTAB: &str = include_str!("fixtures/inittab/probe");
+
 #[test]
 fn test_children_start_clean() {
     // The probe's `$` makes vinit run the field through `/bin/sh -c "exec ..."` (spec §1.6).
-    let inittab = "id:3:initdefault:\npr:3:once:/bin/sh -c \"$PROBE\"\n";
-    let mut run = boot(inittab)
+    let mut run = boot(PROBE_INITTAB)
         .env("PROBE", PROBE)
         // A dirty start: fd 7 open (not close-on-exec), SIGINT and SIGUSR1 ignored.
         .setup("exec 7</dev/null")
@@ -602,13 +588,7 @@ fn test_children_start_clean() {
 // ------------------------------------------------------------------------------------------
 // Level changes and re-reads over /run/initctl
 
-const LEVELS: &str = "\
-id:3:initdefault:
-d3:3:respawn:@STUBS@/svc d3 daemon
-s3:3:respawn:@STUBS@/svc s3 stubborn
-k:35:respawn:@STUBS@/svc k daemon
-f5:5:once:@STUBS@/svc f5
-";
+const LEVELS: &str = include_str!("fixtures/inittab/levels");
 
 /// `telinit -t 1 5`: entries not in 5 get SIGTERM to their process group, SIGKILL 1 s later
 /// for the one that ignores it; an entry in both levels keeps running; `runlevel` follows.
@@ -662,26 +642,13 @@ fn test_level_change_terms_then_kills_after_sleeptime() {
     assert_eq!(code, Some(0));
 }
 
-const RELOAD_V1: &str = "\
-id:3:initdefault:
-a:3:respawn:@STUBS@/svc a daemon
-b:3:respawn:@STUBS@/svc b daemon
-c:3:respawn:@STUBS@/svc c daemon
-";
+const RELOAD_V1: &str = include_str!("fixtures/inittab/reload-v1");
 
 /// `b` removed, `c` turned `off`, `d` new, `a`'s command changed (which alone kills nothing,
 /// spec §2.2 step 5).
-const RELOAD_V2: &str = "\
-id:3:initdefault:
-a:3:respawn:@STUBS@/svc a daemon changed
-c:3:off:@STUBS@/svc c daemon
-d:3:once:@STUBS@/svc d
-";
+const RELOAD_V2: &str = include_str!("fixtures/inittab/reload-v2");
 
-const RELOAD_V3: &str = "\
-id:3:initdefault:
-e:3:once:@STUBS@/svc e
-";
+const RELOAD_V3: &str = include_str!("fixtures/inittab/reload-v3");
 
 /// `telinit u` keeps every child; `telinit q` after editing /etc/inittab applies the diff;
 /// SIGHUP likewise.
@@ -737,12 +704,7 @@ fn test_telinit_u_q_and_sighup() {
 // ------------------------------------------------------------------------------------------
 // Stopping: docker stop and the other stop signals (issue #4 items 1-2)
 
-const FLUSH: &str = "\
-id:3:initdefault:
-fl:3:respawn:@STUBS@/svc fl flusher
-d:3:respawn:@STUBS@/svc d daemon
-l0:0:wait:@STUBS@/svc l0
-";
+const FLUSH: &str = include_str!("fixtures/inittab/flush");
 
 /// SIGTERM (docker stop): level 0's entries run after the services were stopped; a service
 /// that needs 1 s on TERM has flushed its file; vinit exits 0 well inside the budget.
@@ -773,18 +735,9 @@ fn test_sigterm_runs_level0_and_lets_services_flush() {
     assert_eq!(count(&lines, "KILL"), 0, "{lines:#?}");
 }
 
-const STUBBORN: &str = "\
-id:3:initdefault:
-s:3:respawn:@STUBS@/svc s stubborn
-l0:0:wait:@STUBS@/svc l0
-";
+const STUBBORN: &str = include_str!("fixtures/inittab/stubborn");
 
-const HUNG_LEVEL0: &str = "\
-id:3:initdefault:
-d:3:respawn:@STUBS@/svc d daemon
-l0:0:wait:@STUBS@/svc l0 stubborn
-l1:0:wait:@STUBS@/svc l1
-";
+const HUNG_LEVEL0: &str = include_str!("fixtures/inittab/hung-level0");
 
 /// With `-T 4`: a service that ignores SIGTERM is killed and vinit still exits 0 within the
 /// budget; a level-0 script that hangs (and ignores SIGTERM too) is named in the log and
@@ -897,12 +850,7 @@ fn test_shutdown_inside_runs_level0_with_init_halt_and_exits_0() {
     assert_env_halt(&starts[2], "0", "2", SYSVINIT_PATH, "POWEROFF");
 }
 
-const CTRLALTDEL: &str = "\
-id:3:initdefault:
-ca::ctrlaltdel:@STUBS@/svc ca slow
-d:3:respawn:@STUBS@/svc d daemon
-l0:0:wait:@STUBS@/svc l0
-";
+const CTRLALTDEL: &str = include_str!("fixtures/inittab/ctrlaltdel");
 
 /// SIGINT runs the ctrlaltdel entries first, then the stop; Debian's shipped `ca` line
 /// (`shutdown -t1 -a -r now`, here the real vinit shutdown client) asks for a reboot, which
@@ -948,11 +896,7 @@ fn test_sigint_runs_ctrlaltdel_first_then_stops() {
     );
 }
 
-const STOP_SIGNALS: &str = "\
-id:3:initdefault:
-d:3:respawn:@STUBS@/svc d daemon
-l0:0:wait:@STUBS@/svc l0
-";
+const STOP_SIGNALS: &str = include_str!("fixtures/inittab/stop-signals");
 
 /// SIGUSR1/SIGUSR2 (busybox halt/poweroff), 37 (SIGRTMIN+3 as glibc numbers it, systemd's
 /// halt) and 38 (sysvinit 3.10+'s poweroff) each stop: level 0 runs, exit 0.
@@ -993,15 +937,7 @@ fn test_halt_and_poweroff_signals_stop() {
     }
 }
 
-const POWER: &str = "\
-id:3:initdefault:
-po::powerokwait:@STUBS@/svc po
-pn::powerfailnow:@STUBS@/svc pn
-pf::powerfail:@STUBS@/svc pf
-pw::powerwait:@STUBS@/svc pw slow
-d:3:respawn:@STUBS@/svc d daemon
-l0:0:wait:@STUBS@/svc l0
-";
+const POWER: &str = include_str!("fixtures/inittab/power");
 
 /// SIGPWR without /var/run/powerstatus (LXC's halt signal): powerwait/powerfail, then the
 /// stop. With the file: sysvinit's power semantics (spec §4), the file is deleted, no stop.
@@ -1095,17 +1031,7 @@ fn test_missing_inittab_is_fatal_and_named() {
     }
 }
 
-const BAD_LINES: &str = "\
-id:3:initdefault:
-# a comment; the next line is line 3
-ok1:3:once:@STUBS@/svc ok1
-bad:3:frob:@STUBS@/svc bad
-toolong:3:once:@STUBS@/svc toolong
-ok2:3:once:@STUBS@/svc ok2
-a7:3:once
-ok1:3:once:@STUBS@/svc dup
-ok3:3:wait:@STUBS@/svc ok3
-";
+const BAD_LINES: &str = include_str!("fixtures/inittab/bad-lines");
 
 /// Each bad line gets one error naming the file, the line and the field; the good ones run.
 #[test]
@@ -1136,19 +1062,15 @@ fn test_bad_inittab_lines_are_reported_and_skipped() {
     assert_eq!(ran, ["ok1", "ok2", "ok3"]);
 }
 
+const NO_BARRIER: &str = include_str!("fixtures/inittab/no-barrier");
+
 /// Negative control for the barrier probe of `test_boot_order_and_wait_barrier`: with a
 /// `once` in place of the slow `wait`, the next entry starts before the slow one ends, so the
 /// probe's `assert_before` would fail; and an entry of another level never logs.
 #[test]
 fn test_barrier_probe_sees_entries_that_do_not_wait() {
     let world = World::new("nobarrier");
-    let inittab = "\
-id:3:initdefault:
-o1:3:once:@STUBS@/svc o1 slow
-o2:3:once:@STUBS@/svc o2
-n4:4:once:@STUBS@/svc n4
-";
-    let mut run = boot(&world.inittab(inittab)).pid1();
+    let mut run = boot(&world.inittab(NO_BARRIER)).pid1();
     run.expect_line("stub: end svc o1", EVENT_TIMEOUT);
     run.expect_line("stub: end svc o2", EVENT_TIMEOUT);
     let log = world.log();
