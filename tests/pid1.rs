@@ -91,9 +91,19 @@ impl World {
     /// /etc/init.d and /usr/bin are the stubs (never the host's programs).
     fn distro(&self, text: &str) -> String {
         let to = format!("{}/", self.stubs);
-        text.replace("/sbin/", &to)
+        let out = text
+            .replace("/sbin/", &to)
             .replace("/etc/init.d/", &to)
-            .replace("/usr/bin/", &to)
+            .replace("/usr/bin/", &to);
+        // Safety: no entry may run a program of the host (a real getty would take a tty).
+        for line in out.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let process = line.splitn(4, ':').nth(3).unwrap_or_default();
+            assert!(
+                process.is_empty() || process.starts_with(&to),
+                "{line:?} would run a host program"
+            );
+        }
+        out
     }
 
     /// Every event the stubs logged, in the order they were written.
