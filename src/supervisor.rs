@@ -786,15 +786,16 @@ impl Init {
 
     /// The kill round's KILL deadline: the request's sleep time (spec §2.2). During a stop the
     /// runtime asked for, at least sysvinit's default 3 s (a `shutdown -t1` written for a
-    /// machine halt must not cut a service's flush short) and at most two thirds of the
-    /// entries' share of the budget, so the level's own entries still get their turn. The round ends early anyway the moment
-    /// everything has exited.
+    /// machine halt must not cut a service's flush short) and at most two thirds of what is
+    /// left of the entries' share of the budget: the level's own entries (`rc 0`) start only
+    /// after the round, so a service that ignores SIGTERM must not use up their time. The
+    /// round ends early anyway the moment everything has exited.
     fn kill_deadline(&self, now: Instant) -> Instant {
         match self.stop {
-            Stop::Pending { .. } | Stop::Level { .. } => {
+            Stop::Pending { started } | Stop::Level { started, .. } => {
                 let floor = self.sleeptime.max(Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64));
-                let cap = Duration::from_millis(self.entries_share().millis() * 2 / 3);
-                now.after(floor.min(cap))
+                let left = started.after(self.entries_share()).since(now);
+                now.after(floor.min(Duration::from_millis(left.millis() * 2 / 3)))
             }
             Stop::None | Stop::Sweep { .. } => now.after(self.sleeptime),
         }
@@ -1388,6 +1389,29 @@ r1:23:respawn:/bin/svc1
     }
 
     #[test]
+    fn test_sigterm_kills_a_term_ignoring_service_in_time_for_level0() {
+        // Budget 8 s: the entries' share is 5 s; KILL comes after the default 3 s (below two
+        // thirds of the share), not at 5 s, where the sweep would start and rc 0 never run.
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\nl0:0:wait:/etc/rc 0\n");
+        let pr = w.pid("r");
+        let start = w.now;
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        assert!(w.take().contains(&format!("kill {} 15", -pr)));
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert!(seen.contains(&format!("kill {} 9", -pr)), "{seen:?}");
+        assert_eq!(w.now - start, 3_000);
+        w.advance(5);
+        w.exit_pid(pr, 137);
+        assert_eq!(w.spawns(), ["spawn l0"]);
+        w.exits("l0", 0);
+        w.init.handle_children(false);
+        w.advance(1);
+        assert_eq!(w.exit_code, Some(0));
+    }
+
+    #[test]
     fn test_stop_ends_early_when_nothing_is_left() {
         let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\n");
         let pr = w.pid("r");
@@ -1451,22 +1475,6 @@ r1:23:respawn:/bin/svc1
         assert!(!w.take().contains(&format!("kill {} 9", -pr)), "no KILL after the request's 1 s");
         w.exit_pid(pca, 0);
         w.exit_pid(pr, 0);
-        assert!(w.take().contains(&"spawn l0".to_string()));
-    }
-
-    #[test]
-    fn test_stop_kill_round_leaves_time_for_level0_entries() {
-        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/stubborn\nl0:0:wait:/etc/rc 0\n");
-        let pr = w.pid("r");
-        w.init.handle_stop(w.t(), StopCause::Term);
-        w.drive();
-        w.take();
-        w.advance_to_deadline();
-        // KILL after the default 3 s (below two thirds of the entries' 5 s share), so the
-        // level's entries keep the rest of the share.
-        assert!(w.take().contains(&format!("kill {} 9", -pr)));
-        assert_eq!(w.now - 1_000, 3_000);
-        w.exit_pid(pr, 9);
         assert!(w.take().contains(&"spawn l0".to_string()));
     }
 

@@ -5,8 +5,9 @@
 //! Rules the harness enforces: vinit's (and its children's) output lines are the events, read
 //! by threads into a channel and waited for with a bound (`expect_line`); every wait has a
 //! timeout; dropping a handle SIGKILLs the whole namespace; nothing on the host is written
-//! except the harness's own directory under the temp dir (`/run` and `/etc` are namespace
-//! mounts: a tmpfs and a tmpfs-backed overlay). Not root: the test fails loudly, never skips.
+//! except the harness's own directory under the temp dir (`/run`, `/var/log` and `/etc` are
+//! namespace mounts: tmpfs and a tmpfs-backed overlay, so utmp, wtmp, the initctl FIFO and the
+//! inittab are all private). Not root: the test fails loudly, never skips.
 #![allow(dead_code)] // each test file uses its own subset of the harness
 #![allow(unsafe_code)] // libc::kill and geteuid, each with a SAFETY line
 
@@ -142,11 +143,13 @@ impl Launch {
         let program = fs::canonicalize(&self.program)
             .unwrap_or_else(|e| panic!("program {} not found: {e}", self.program.display()));
         let files = TempDir::new("etc");
-        // /var/log gets a tmpfs too: inittab mode appends runlevel records to an existing
-        // /var/log/wtmp (spec §6.6), which must not be the host's.
+        // /var/log: vinit appends RUN_LVL records to an existing wtmp, and the host's must not
+        // grow. /var/run: private through /run where it is the usual symlink, else its own tmpfs.
         let mut script = String::from(
-            "set -e\nmount -t tmpfs -o mode=0755 vinit-run /run\n\
-             if [ -d /var/log ]; then mount -t tmpfs -o mode=0755 vinit-log /var/log; fi\n",
+            "set -e\n\
+             mount -t tmpfs -o mode=0755 vinit-run /run\n\
+             if [ -d /var/log ]; then mount -t tmpfs -o mode=0755 vinit-log /var/log; fi\n\
+             if [ -d /var/run ] && [ ! -L /var/run ]; then mount -t tmpfs -o mode=0755 vinit-var-run /var/run; fi\n",
         );
         if !self.etc_files.is_empty() {
             for (name, contents) in &self.etc_files {
@@ -202,8 +205,8 @@ impl Launch {
         let started = Instant::now();
         let mut unshare = cmd.spawn().expect("cannot run unshare(1) (util-linux)");
         let (tx, rx) = mpsc::channel();
-        spawn_reader(unshare.stdout.take().unwrap(), tx.clone());
-        spawn_reader(unshare.stderr.take().unwrap(), tx);
+        spawn_reader(unshare.stdout.take().unwrap(), Stream::Stdout, tx.clone());
+        spawn_reader(unshare.stderr.take().unwrap(), Stream::Stderr, tx);
         let mut run = Running {
             unshare,
             pid: None,
@@ -213,6 +216,7 @@ impl Launch {
                 rx,
                 pending: VecDeque::new(),
                 history: Vec::new(),
+                stdout: Vec::new(),
                 closed: false,
             },
             _files: files,
@@ -222,12 +226,19 @@ impl Launch {
     }
 }
 
-fn spawn_reader(stream: impl Read + Send + 'static, tx: Sender<String>) {
+/// Which of the program's output streams a line came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+fn spawn_reader(stream: impl Read + Send + 'static, which: Stream, tx: Sender<(Stream, String)>) {
     thread::spawn(move || {
         for line in BufReader::new(stream).split(b'\n') {
             let Ok(line) = line else { return };
             if tx
-                .send(String::from_utf8_lossy(&line).into_owned())
+                .send((which, String::from_utf8_lossy(&line).into_owned()))
                 .is_err()
             {
                 return;
@@ -238,11 +249,13 @@ fn spawn_reader(stream: impl Read + Send + 'static, tx: Sender<String>) {
 
 /// Lines of stdout and stderr (merged; each stream keeps its own order).
 pub struct Output {
-    rx: Receiver<String>,
+    rx: Receiver<(Stream, String)>,
     /// Lines received but not yet matched by an `expect_line`.
     pending: VecDeque<String>,
     /// Every line received, for failure messages.
     history: Vec<String>,
+    /// The lines of `history` that came from stdout.
+    stdout: Vec<String>,
     /// Both streams reached end of file.
     closed: bool,
 }
@@ -254,8 +267,11 @@ impl Output {
         }
         let left = deadline.saturating_duration_since(Instant::now());
         match self.rx.recv_timeout(left) {
-            Ok(line) => {
+            Ok((which, line)) => {
                 self.history.push(line.clone());
+                if which == Stream::Stdout {
+                    self.stdout.push(line.clone());
+                }
                 Ok(line)
             }
             Err(e) => {
@@ -425,6 +441,78 @@ impl Running {
         &self.output.history
     }
 
+    /// The lines received so far that came from stdout (children's output, docker-logs style).
+    pub fn stdout_lines(&self) -> &[String] {
+        &self.output.stdout
+    }
+
+    /// Runs `args` inside the namespace (its PID and mount namespaces, through nsenter(1)), as
+    /// `docker exec` does, and waits for it with a bound. The path of the program is resolved
+    /// in the namespace's mounts.
+    pub fn exec_inside<S: AsRef<str>>(&self, args: &[S], timeout: Duration) -> Inside {
+        let pid = self.pid().to_string();
+        let mut cmd = Command::new("nsenter");
+        cmd.args(["-t", &pid, "-p", "-m", "--"])
+            .args(args.iter().map(AsRef::as_ref))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (name, _) in std::env::vars() {
+            if name.starts_with("VINIT_") {
+                cmd.env_remove(name);
+            }
+        }
+        let child = cmd.spawn().expect("cannot run nsenter(1) (util-linux)");
+        let child_pid = child.id() as i32;
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        let what = args.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(" ");
+        match rx.recv_timeout(timeout) {
+            Ok(out) => {
+                let out = out.unwrap();
+                Inside {
+                    code: out.status.code(),
+                    stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                    stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                }
+            }
+            Err(_) => {
+                // SAFETY: kill has no memory-safety preconditions; the pid is not reused while
+                // the waiting thread has not reaped it.
+                unsafe { libc::kill(child_pid, libc::SIGKILL) };
+                panic!(
+                    "`{what}` inside the namespace did not finish within {timeout:?}; output:\n{}",
+                    self.output.dump()
+                );
+            }
+        }
+    }
+
+    /// `path` (absolute, inside the namespace) as the host reaches it: through
+    /// /proc/PID/root. Refuses any path with a symlink on the way, since an absolute link
+    /// would be followed from the host's root and lead out of the namespace.
+    pub fn path_inside(&self, path: &str) -> PathBuf {
+        let root = PathBuf::from(format!("/proc/{}/root", self.pid()));
+        let mut at = root.clone();
+        for part in Path::new(path)
+            .strip_prefix("/")
+            .expect("absolute path")
+            .components()
+        {
+            at.push(part);
+            if let Ok(meta) = fs::symlink_metadata(&at) {
+                assert!(
+                    !meta.file_type().is_symlink(),
+                    "{path}: {} is a symlink; refusing to follow it from the host",
+                    at.display()
+                );
+            }
+        }
+        at
+    }
+
     /// Every line received so far, one per row, for assertion messages.
     pub fn dump(&self) -> String {
         self.output.dump()
@@ -459,6 +547,15 @@ impl Drop for Running {
             self.unshare.id()
         );
     }
+}
+
+/// What a command run with `exec_inside` did.
+#[derive(Debug)]
+pub struct Inside {
+    /// Its exit code (None if killed by a signal).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// The program as PID 1 of its own PID + mount namespace.
