@@ -629,7 +629,7 @@ fn test_level_change_terms_then_kills_after_sleeptime() {
     // The group, not just the entry's process, got the signal.
     run.expect_line("stub: term-grandchild svc d3", EVENT_TIMEOUT);
     run.expect_line(
-        "vinit: info: Sending processes configured via /etc/inittab the KILL signal (1 processes)",
+        "vinit: info: Sending processes configured via /etc/inittab the KILL signal (1 process)",
         EVENT_TIMEOUT,
     );
     let waited = term.elapsed();
@@ -773,7 +773,7 @@ fn test_stop_budget_bounds_stubborn_service_and_hung_level0_script() {
     run_hung.signal(libc::SIGTERM);
     run_hung.expect_line("stub: ready svc l0", EVENT_TIMEOUT);
     run_stubborn.expect_line(
-        "Sending processes configured via /etc/inittab the KILL signal (1 processes)",
+        "Sending processes configured via /etc/inittab the KILL signal (1 process)",
         EVENT_TIMEOUT,
     );
     let killed_after = start.elapsed();
