@@ -530,8 +530,8 @@ impl Inittab {
 mod tests {
     use super::*;
 
-    const DEBIAN: &[u8] = include_bytes!("../../shared/fixtures/inittab/debian-12");
-    const GENTOO: &[u8] = include_bytes!("../../shared/fixtures/inittab/gentoo-amd64");
+    const DEBIAN: &[u8] = include_bytes!("../tests/fixtures/inittab/debian-12");
+    const GENTOO: &[u8] = include_bytes!("../tests/fixtures/inittab/gentoo-amd64");
     const FILE: &[u8] = b"/etc/inittab";
 
     fn render(e: &InittabError) -> std::string::String {

@@ -1585,14 +1585,14 @@ r1:23:respawn:/bin/svc1
 
     #[test]
     fn test_fixtures_boot_in_sysvinit_order() {
-        let debian = core::str::from_utf8(include_bytes!("../../shared/fixtures/inittab/debian-12")).unwrap();
+        let debian = core::str::from_utf8(include_bytes!("../tests/fixtures/inittab/debian-12")).unwrap();
         let mut w = boot(debian);
         assert_eq!(w.spawns(), ["spawn si"]);
         w.exits("si", 0);
         assert_eq!(w.spawns(), ["spawn l2"]);
         w.exits("l2", 0);
         assert_eq!(w.spawns(), ["spawn 1", "spawn 2", "spawn 3", "spawn 4", "spawn 5", "spawn 6"]);
-        let gentoo = core::str::from_utf8(include_bytes!("../../shared/fixtures/inittab/gentoo-amd64")).unwrap();
+        let gentoo = core::str::from_utf8(include_bytes!("../tests/fixtures/inittab/gentoo-amd64")).unwrap();
         let mut w = boot(gentoo);
         assert_eq!(w.spawns(), ["spawn si"]);
         w.exits("si", 0);
