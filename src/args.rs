@@ -165,6 +165,10 @@ pub fn single_defaults_from_env(
     if let Some(v) = var(b"VINIT_KILL_GROUP") {
         opts.kill_group = parse_flag(v).ok_or("VINIT_KILL_GROUP")?;
     }
+    // tini's TINI_SUBREAPER: accepted; vinit subreaps whenever it is not PID 1.
+    if let Some(v) = var(b"VINIT_SUBREAPER") {
+        parse_flag(v).ok_or("VINIT_SUBREAPER")?;
+    }
     if let Some(v) = var(b"VINIT_VERBOSE") {
         opts.verbose = parse_flag(v).ok_or("VINIT_VERBOSE")?;
     }

@@ -24,7 +24,7 @@ use crate::limits::{
     SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH, UTMP_PATH, WTMP_PATH,
 };
 use crate::log::{Bytes, ErrName, LogLine};
-use crate::sys::{self, AsFd, Envp, Errno, RebootCmd};
+use crate::sys::{self, Envp, Errno, RebootCmd};
 use crate::time::Duration;
 use crate::utmp;
 

@@ -8,7 +8,7 @@ use core::ffi::CStr;
 use crate::initctl::{REQUEST_LEN, Request, RequestError};
 use crate::log;
 use crate::log::{Bytes, ErrName, Level};
-use crate::sys::{self, AsFd, BorrowedFd, Errno, OwnedFd};
+use crate::sys::{self, BorrowedFd, Errno, OwnedFd};
 use crate::time::{Duration, Instant};
 
 /// Bad requests logged per window before the rest are only counted (a flood cannot fill

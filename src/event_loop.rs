@@ -18,7 +18,7 @@ use crate::limits::{
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
 use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
-use crate::sys::{self, AsFd, Envp, Errno, SigMask};
+use crate::sys::{self, Envp, Errno, SigMask};
 use crate::time::{self, Duration, Instant};
 use crate::control::Control;
 use crate::initctl::{Command, EnvChange, Request};
@@ -423,13 +423,15 @@ impl Driver {
             Notice::Reenabled(id) => ufmt::uwrite!(w, "Id \"{}\" enabled again", Bytes(id)),
             Notice::SendingTerm(n) => ufmt::uwrite!(
                 w,
-                "Sending processes configured via /etc/inittab the TERM signal ({} processes)",
-                n
+                "Sending processes configured via /etc/inittab the TERM signal ({} {})",
+                n,
+                processes(u32::from(*n))
             ),
             Notice::SendingKill(n) => ufmt::uwrite!(
                 w,
-                "Sending processes configured via /etc/inittab the KILL signal ({} processes)",
-                n
+                "Sending processes configured via /etc/inittab the KILL signal ({} {})",
+                n,
+                processes(u32::from(*n))
             ),
             Notice::Hang(pid, id) => ufmt::uwrite!(w, "Pid {} [id {}] seems to hang", pid, Bytes(id)),
             Notice::BadRunlevel(b) => ufmt::uwrite!(w, "bad runlevel: {}", Bytes(&[*b])),
@@ -461,11 +463,11 @@ impl Driver {
             }
             Notice::SweepTerm(_) => {
                 let n = self.count_others();
-                ufmt::uwrite!(w, "stop: sending TERM to {} remaining processes", n)
+                ufmt::uwrite!(w, "stop: sending TERM to {} remaining {}", n, processes(n))
             }
             Notice::SweepKill => {
                 let n = self.count_others();
-                ufmt::uwrite!(w, "stop: grace period over: sending KILL to {} processes", n)
+                ufmt::uwrite!(w, "stop: grace period over: sending KILL to {} {}", n, processes(n))
             }
             Notice::Stopped(d) => ufmt::uwrite!(w, "stop: complete in {} ms", d.millis()),
             Notice::Frozen(true) => ufmt::uwrite!(w, "frozen (SIGTSTP): no spawning until SIGCONT"),
@@ -637,6 +639,10 @@ impl EnvBlock {
     fn ptrs(&self) -> &[*const c_char] {
         &self.ptrs
     }
+}
+
+const fn processes(n: u32) -> &'static str {
+    if n == 1 { "process" } else { "processes" }
 }
 
 fn name_of(kv: &[u8]) -> &[u8] {

@@ -29,6 +29,9 @@ pub const RESPAWN_WINDOW_SECS: u64 = 120;
 pub const RESPAWN_DISABLE_SECS: u64 = 300;
 /// Processes of a level change's kill round tracked at once (one per entry is the most).
 pub const MAX_DYING: usize = MAX_ENTRIES;
+/// Actions the supervisor queues at once: a signal per process of a full kill round, plus
+/// the log lines and records around it.
+pub const ACTION_QUEUE: usize = MAX_DYING + 32;
 /// The whole container stop, signal to exit: inside Docker's 10 s with a second to spare.
 pub const DEFAULT_STOP_BUDGET_SECS: u64 = 9;
 /// Default level when the inittab has no initdefault (sysvinit would prompt forever, spec §1.8).

@@ -116,10 +116,10 @@ impl uDisplay for Bytes<'_> {
             match core::str::from_utf8(rest) {
                 Ok(s) => return f.write_str(s),
                 Err(e) => {
-                    let (good, bad) = rest.split_at(e.valid_up_to());
+                    let good = rest.get(..e.valid_up_to()).unwrap_or_default();
                     f.write_str(core::str::from_utf8(good).unwrap_or_default())?;
                     f.write_str("?")?;
-                    rest = bad.get(1..).unwrap_or_default();
+                    rest = rest.get(e.valid_up_to() + 1..).unwrap_or_default();
                 }
             }
         }

@@ -10,7 +10,7 @@ use crate::args::SingleOptions;
 use crate::log::{Bytes, ErrName, Level};
 use crate::spawn::{self, Tty};
 use crate::sweep::{Step, Sweep};
-use crate::sys::{self, Argv, AsFd, Envp, Exit, Pid, SigMask};
+use crate::sys::{self, Argv, Envp, Exit, Pid, SigMask};
 use crate::time::{self, Duration};
 use crate::log;
 

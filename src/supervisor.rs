@@ -11,7 +11,7 @@ use heapless::{Deque, Vec};
 use crate::inittab::{Action as Kind, Entry, Id, Inittab};
 use crate::levels::Level;
 use crate::limits::{
-    DEFAULT_SLEEPTIME_SECS, MAX_DYING, MAX_ENTRIES, RESPAWN_DISABLE_SECS, RESPAWN_MAX,
+    ACTION_QUEUE, DEFAULT_SLEEPTIME_SECS, MAX_DYING, MAX_ENTRIES, RESPAWN_DISABLE_SECS, RESPAWN_MAX,
     RESPAWN_WINDOW_SECS,
 };
 use crate::status::{Exit, Pid};
@@ -267,7 +267,7 @@ pub struct Init {
     children: bool,
     stop: Stop,
     sweep: Sweep,
-    queue: Deque<Action, 32>,
+    queue: Deque<Action, ACTION_QUEUE>,
 }
 
 impl Init {
@@ -549,8 +549,8 @@ impl Init {
         self.push(Action::Log(notice));
     }
 
-    /// Queues an action; with 32 slots and at most a handful of actions per input, a full
-    /// queue only drops log lines.
+    /// Queues an action. The queue holds a signal for every process of a full kill round plus
+    /// the log lines around it, and is drained after every input, so it does not fill.
     fn push(&mut self, action: Action) {
         let _ = self.queue.push_back(action);
     }
@@ -779,18 +779,28 @@ impl Init {
         self.procs = procs;
         self.tab = tab;
         if dying_added {
-            let deadline = self.cap_to_stop(now.after(self.sleeptime), now);
+            let deadline = self.kill_deadline(now);
             self.kill_round = Some(KillRound::Pending { deadline });
         }
     }
 
-    /// Caps a kill-round deadline so it fits the stop budget's share for the level's entries.
-    fn cap_to_stop(&self, deadline: Instant, _now: Instant) -> Instant {
+    /// The kill round's KILL deadline. Normally the request's sleep time (spec §2.2). During a
+    /// stop the runtime asked for, the budget's share for the level's entries instead: a
+    /// `shutdown -t1` written for a machine halt must not cut a service's flush short when the
+    /// container has more time, and the round still ends the moment everything has exited.
+    fn kill_deadline(&self, now: Instant) -> Instant {
         match self.stop {
-            Stop::Pending { started } | Stop::Level { started, .. } => {
-                deadline.min(started.after(self.entries_share()))
+            Stop::Pending { started } | Stop::Level { started, .. } => started.after(self.entries_share()),
+            Stop::None | Stop::Sweep { .. } => now.after(self.sleeptime),
+        }
+    }
+
+    /// Signals the process group of every process of the kill round.
+    fn signal_dying(&mut self, sig: u8) {
+        for i in 0..self.dying.len() {
+            if let Some(pid) = self.dying.get(i).map(|d| d.pid) {
+                self.push(Action::Signal { pid: -pid, sig });
             }
-            Stop::None | Stop::Sweep { .. } => deadline,
         }
     }
 
@@ -799,19 +809,13 @@ impl Init {
         match round {
             KillRound::Pending { deadline } => {
                 self.log(Notice::SendingTerm(self.dying.len() as u16));
-                let sigs: Vec<Pid, MAX_DYING> = self.dying.iter().map(|d| d.pid).collect();
-                for pid in sigs {
-                    self.push(Action::Signal { pid: -pid, sig: SIGTERM });
-                }
+                self.signal_dying(SIGTERM);
                 self.kill_round = Some(KillRound::Term { deadline });
             }
             _ if self.dying.is_empty() => self.kill_round = None,
             KillRound::Term { deadline } if now >= deadline => {
                 self.log(Notice::SendingKill(self.dying.len() as u16));
-                let sigs: Vec<Pid, MAX_DYING> = self.dying.iter().map(|d| d.pid).collect();
-                for pid in sigs {
-                    self.push(Action::Signal { pid: -pid, sig: SIGKILL });
-                }
+                self.signal_dying(SIGKILL);
                 self.kill_round = Some(KillRound::Kill { deadline: now.after(KILL_SETTLE) });
             }
             KillRound::Kill { deadline } if now >= deadline => {
@@ -916,13 +920,12 @@ impl Init {
             Stop::Level { started, reboot } => {
                 let deadline = started.after(self.entries_share());
                 if now >= deadline {
-                    let late: Vec<Id, MAX_ENTRIES> = self
-                        .procs
-                        .iter()
-                        .zip(self.tab.entries())
-                        .filter(|(p, e)| p.running() && !matches!(e.action, Kind::Respawn | Kind::OnDemand))
-                        .map(|(_, e)| e.id.clone())
-                        .collect();
+                    let mut late: Vec<Id, MAX_ENTRIES> = Vec::new();
+                    for (p, e) in self.procs.iter().zip(self.tab.entries()) {
+                        if p.running() && !matches!(e.action, Kind::Respawn | Kind::OnDemand) {
+                            let _ = late.push(e.id.clone());
+                        }
+                    }
                     for id in late {
                         self.log(Notice::StopDeadline(id));
                     }
@@ -1240,6 +1243,19 @@ r1:23:respawn:/bin/svc1
     }
 
     #[test]
+    fn test_level_change_signals_every_process_of_a_full_table() {
+        let mut text = String::from("id:3:initdefault:\n");
+        for i in 0..60 {
+            text.push_str(&format!("r{i}:3:respawn:/bin/r\n"));
+        }
+        let mut w = boot(&text);
+        assert_eq!(w.spawns().len(), 60);
+        w.request(b'5');
+        let terms = w.take().iter().filter(|s| s.starts_with("kill -") && s.ends_with(" 15")).count();
+        assert_eq!(terms, 60, "no signal may be dropped");
+    }
+
+    #[test]
     fn test_level_change_ends_early_when_killed_processes_exit() {
         let mut w = boot("id:3:initdefault:\na:3:respawn:/bin/a\nc:5:respawn:/bin/c\n");
         let pa = w.pid("a");
@@ -1412,6 +1428,37 @@ r1:23:respawn:/bin/svc1
         assert!(seen.contains(&"runlevel 30".to_string()), "{seen:?}");
         w.exit_pid(pca, 0);
         assert_eq!(w.spawns(), ["spawn l0"]);
+    }
+
+    #[test]
+    fn test_stop_kill_round_uses_the_budget_not_the_request_sleeptime() {
+        let mut w = boot("id:3:initdefault:\nca::ctrlaltdel:/sbin/shutdown -t1 -a -r now\nr:3:respawn:/bin/db\nl0:0:wait:/etc/rc 0\n");
+        let pr = w.pid("r");
+        w.init.handle_stop(w.t(), StopCause::Int);
+        w.drive();
+        let pca = w.pid("ca");
+        // The ctrlaltdel entry asks for level 6 with a 1 s sleep time: a halt, and the db
+        // still gets the budget's share (5 s of 8) to flush before any KILL.
+        w.init.handle_level_request(w.t(), b'6', Duration::from_secs(1), None);
+        w.drive();
+        assert!(w.take().contains(&format!("kill {} 15", -pr)));
+        w.advance(1_500);
+        assert!(!w.take().contains(&format!("kill {} 9", -pr)), "no KILL after the request's 1 s");
+        w.exit_pid(pca, 0);
+        w.exit_pid(pr, 0);
+        assert!(w.take().contains(&"spawn l0".to_string()));
+    }
+
+    #[test]
+    fn test_level_change_outside_a_stop_uses_the_request_sleeptime() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/db\n");
+        let pr = w.pid("r");
+        w.init.handle_level_request(w.t(), b'5', Duration::from_secs(1), None);
+        w.drive();
+        w.advance(999);
+        assert!(!w.take().contains(&format!("kill {} 9", -pr)));
+        w.advance(1);
+        assert!(w.take().contains(&format!("kill {} 9", -pr)));
     }
 
     #[test]

@@ -9,10 +9,56 @@
 
 use core::ffi::{CStr, c_char, c_int, c_long};
 
-pub use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+pub use rustix::fd::{AsFd, BorrowedFd};
 pub use rustix::io::Errno;
 
 use crate::time::Instant;
+
+/// An fd vinit owns, closed on drop. vinit's own type rather than rustix's: rustix's no_std
+/// fd types assert `fd != -1` on every borrow, which the optimiser cannot prove, and a
+/// reachable assert would break the link-time no-panic proof (STYLE.md §3.3).
+#[derive(Debug)]
+pub struct OwnedFd(c_int);
+
+impl OwnedFd {
+    /// Borrows the fd for a rustix call.
+    pub fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: self.0 is an open fd (>= 0, checked at creation) that lives as long as self;
+        // the mask is a no-op on it and shows the optimiser the value is not -1.
+        unsafe { BorrowedFd::borrow_raw(self.0 & c_int::MAX) }
+    }
+
+    fn from_ret(rc: c_int) -> Result<Self> {
+        if rc < 0 { Err(last_errno()) } else { Ok(Self(rc)) }
+    }
+}
+
+impl AsFd for OwnedFd {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        Self::as_fd(self)
+    }
+}
+
+impl Drop for OwnedFd {
+    fn drop(&mut self) {
+        // SAFETY: the fd is owned by this value and closed exactly once, here.
+        unsafe { libc::close(self.0) };
+    }
+}
+
+/// open(2) through musl, so the fd is never wrapped in rustix's asserting type.
+fn open(path: &CStr, flags: rustix::fs::OFlags, mode: u32) -> Result<OwnedFd> {
+    // SAFETY: path is NUL-terminated and outlives the call; flags and mode are plain integers.
+    let rc = unsafe { libc::open(path.as_ptr(), flags.bits() as c_int, mode as libc::c_uint) };
+    OwnedFd::from_ret(rc)
+}
+
+/// A borrowed standard fd (0, 1 or 2), which vinit never closes.
+const fn std_fd(n: c_int) -> BorrowedFd<'static> {
+    // SAFETY: fds 0-2 stay open numbers for the life of the process (vinit never closes them;
+    // at worst the kernel answers EBADF); a constant 0-2 is not -1.
+    unsafe { BorrowedFd::borrow_raw(n) }
+}
 
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;
@@ -51,7 +97,7 @@ pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
             8 as c_long,
         )
     };
-    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(SigMask(old)) }
+    if rc < 0 { Err(last_errno()) } else { Ok(SigMask(old)) }
 }
 
 /// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
@@ -67,10 +113,10 @@ pub fn signalfd(mask: SigMask) -> Result<OwnedFd> {
         )
     };
     if rc < 0 {
-        return Err(Errno::from_raw_os_error(errno()));
+        return Err(last_errno());
     }
-    // SAFETY: the kernel just returned this fd to us and nothing else owns it.
-    Ok(unsafe { rustix::fd::FromRawFd::from_raw_fd(rc as c_int) })
+    // The kernel just returned this fd to us; nothing else owns it.
+    OwnedFd::from_ret(c_int::try_from(rc).unwrap_or(-1))
 }
 
 /// One signal read from the signalfd.
@@ -141,6 +187,11 @@ pub fn reset_signal_dispositions() {
     }
 }
 
+/// musl's errno as a rustix Errno (kept inside the kernel's range, so no check can fail).
+fn last_errno() -> Errno {
+    Errno::from_raw_os_error(errno().clamp(1, 4095))
+}
+
 fn errno() -> i32 {
     // SAFETY: __errno_location has no preconditions.
     let location = unsafe { libc::__errno_location() };
@@ -162,7 +213,7 @@ pub fn fork() -> Result<Forked> {
     // async-signal-safe wrappers of this module before exec or _exit anyway.
     let pid = unsafe { libc::fork() };
     match pid {
-        p if p < 0 => Err(Errno::from_raw_os_error(errno())),
+        p if p < 0 => Err(last_errno()),
         0 => Ok(Forked::Child),
         p => Ok(Forked::Parent(p)),
     }
@@ -179,7 +230,7 @@ pub fn execve(path: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>) -> Errno {
     // SAFETY: path is NUL-terminated; argv and envp end with a null pointer (checked above) and
     // every other element points to a NUL-terminated string owned by the caller.
     unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
-    Errno::from_raw_os_error(errno())
+    last_errno()
 }
 
 /// _exit(2): leaves at once, without running anything else.
@@ -224,7 +275,7 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
         -1 => {
             // SAFETY: kill(-1, sig) has no memory-safety requirements.
             let rc = unsafe { libc::kill(-1, sig.as_raw()) };
-            if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+            if rc < 0 { Err(last_errno()) } else { Ok(()) }
         }
         p if p < -1 => match rustix::process::Pid::from_raw(-p) {
             Some(group) => rustix::process::kill_process_group(group, sig),
@@ -262,7 +313,7 @@ pub fn take_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
 pub fn release_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
     // SAFETY: TIOCNOTTY takes no argument; the fd is borrowed for the call.
     let rc = unsafe { libc::ioctl(rustix::fd::AsRawFd::as_raw_fd(&fd), libc::TIOCNOTTY) };
-    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+    if rc < 0 { Err(last_errno()) } else { Ok(()) }
 }
 
 /// isatty(3), through TCGETS.
@@ -272,21 +323,17 @@ pub fn is_terminal(fd: BorrowedFd<'_>) -> bool {
 
 /// fd 0, borrowed.
 pub fn stdin() -> BorrowedFd<'static> {
-    // SAFETY: vinit never closes fds 0-2 (children get their own copies), so fd 0 stays a valid
-    // number for the life of the process; at worst the kernel answers EBADF.
-    unsafe { rustix::stdio::stdin() }
+    std_fd(0)
 }
 
 /// fd 1, borrowed.
 pub fn stdout() -> BorrowedFd<'static> {
-    // SAFETY: as for stdin: fd 1 is never closed by vinit.
-    unsafe { rustix::stdio::stdout() }
+    std_fd(1)
 }
 
 /// fd 2, borrowed.
 pub fn stderr() -> BorrowedFd<'static> {
-    // SAFETY: as for stdin: fd 2 is never closed by vinit.
-    unsafe { rustix::stdio::stderr() }
+    std_fd(2)
 }
 
 /// close_range(3, ~0, CLOSE_RANGE_CLOEXEC) (close_range(2)): every fd vinit inherited above 2
@@ -297,7 +344,7 @@ pub fn cloexec_inherited_fds() -> Result<()> {
     let rc = unsafe {
         libc::syscall(libc::SYS_close_range, 3 as c_long, c_long::from(u32::MAX), CLOSE_RANGE_CLOEXEC)
     };
-    if rc < 0 { Err(Errno::from_raw_os_error(errno())) } else { Ok(()) }
+    if rc < 0 { Err(last_errno()) } else { Ok(()) }
 }
 
 /// Writes all of `bytes` to `fd` (write(2)), retrying on EINTR and short writes.
@@ -460,40 +507,32 @@ impl Envp {
 /// Calls `f(pid, ppid)` for every process listed in /proc (proc(5)); vinit's own pid is
 /// skipped. Used to count and signal what is left when vinit is not PID 1 of its namespace.
 pub fn scan_processes(mut f: impl FnMut(Pid, Pid)) -> Result<()> {
-    use core::mem::MaybeUninit;
-    use rustix::fs::{Mode, OFlags, RawDir, open};
     let me = getpid();
-    let dir = open(c"/proc", OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
-    let mut buf = [MaybeUninit::<u8>::uninit(); 2048];
-    let mut entries = RawDir::new(&dir, &mut buf);
-    while let Some(entry) = entries.next() {
-        let entry = entry?;
-        let Some(pid) = crate::args::parse_number(entry.file_name().to_bytes(), 1, i32::MAX as u64)
-        else {
-            continue;
+    for_each_dir_entry(c"/proc", |name| {
+        let Some(pid) = crate::args::parse_number(name.to_bytes(), 1, i32::MAX as u64) else {
+            return;
         };
         let pid = pid as Pid;
         if pid == me {
-            continue;
+            return;
         }
         if let Some(ppid) = read_ppid(pid) {
             f(pid, ppid);
         }
-    }
-    Ok(())
+    })
 }
 
 /// The parent pid from /proc/PID/stat, `None` if the process is gone.
 fn read_ppid(pid: Pid) -> Option<Pid> {
-    use rustix::fs::{Mode, OFlags, open};
+    use rustix::fs::OFlags;
     let mut path: heapless::String<32> = heapless::String::new();
     ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
     let mut cpath = [0u8; 33];
     cpath.get_mut(..path.len())?.copy_from_slice(path.as_bytes());
     let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
-    let fd = open(cpath, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let fd = open(cpath, OFlags::RDONLY | OFlags::CLOEXEC, 0).ok()?;
     let mut buf = [0u8; 512];
-    let n = rustix::io::read(&fd, &mut buf).ok()?;
+    let n = rustix::io::read(fd.as_fd(), &mut buf).ok()?;
     parse_stat_ppid(buf.get(..n)?)
 }
 
@@ -517,8 +556,8 @@ pub fn geteuid() -> u32 {
 /// open(2) of a FIFO's write end with O_NONBLOCK, so it fails with ENXIO at once instead of
 /// blocking while nobody reads (fifo(7)).
 pub fn open_fifo_writer(path: &CStr) -> Result<OwnedFd> {
-    use rustix::fs::{Mode, OFlags, open};
-    open(path, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, Mode::empty())
+    use rustix::fs::OFlags;
+    open(path, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, 0)
 }
 
 /// poll(2) on one fd for output, with a timeout in milliseconds; `Ok(true)` if it is
@@ -545,8 +584,8 @@ fn timespec_ms(ms: u64) -> rustix::event::Timespec {
 
 /// open(2) read-only.
 pub fn open_read(path: &CStr) -> Result<OwnedFd> {
-    use rustix::fs::{Mode, OFlags, open};
-    open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
+    use rustix::fs::OFlags;
+    open(path, OFlags::RDONLY | OFlags::CLOEXEC, 0)
 }
 
 /// read(2) until `buf` is full or end of file, retrying EINTR; returns the bytes read.
@@ -566,16 +605,16 @@ pub fn read_full(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
 /// Appends `bytes` to `path` if it exists and is writable (open(2) O_APPEND, never O_CREAT:
 /// wtmp is only written when the system keeps one).
 pub fn append_existing(path: &CStr, bytes: &[u8]) -> Result<()> {
-    use rustix::fs::{Mode, OFlags, open};
-    let fd = open(path, OFlags::WRONLY | OFlags::APPEND | OFlags::CLOEXEC, Mode::empty())?;
+    use rustix::fs::OFlags;
+    let fd = open(path, OFlags::WRONLY | OFlags::APPEND | OFlags::CLOEXEC, 0)?;
     write_all(fd.as_fd(), bytes)
 }
 
 /// Creates or truncates `path` with `mode` (before umask) and writes `bytes` (open(2)).
 pub fn write_file(path: &CStr, bytes: &[u8], mode: u32) -> Result<()> {
-    use rustix::fs::{Mode, OFlags, open};
+    use rustix::fs::OFlags;
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-    let fd = open(path, flags, Mode::from_raw_mode(mode))?;
+    let fd = open(path, flags, mode)?;
     write_all(fd.as_fd(), bytes)
 }
 
@@ -656,15 +695,15 @@ pub fn utc_hour_minute(sec: i64) -> (u8, u8) {
 /// Reads a whole (small) file into `buf` (open(2) + read(2)); returns the length read. A file
 /// longer than `buf` is cut at its size.
 pub fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
-    use rustix::fs::{Mode, OFlags, open};
-    let fd = open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY, Mode::empty())?;
+    use rustix::fs::OFlags;
+    let fd = open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY, 0)?;
     let mut len = 0;
     loop {
         let Some(rest) = buf.get_mut(len..) else { return Ok(len) };
         if rest.is_empty() {
             return Ok(len);
         }
-        match rustix::io::read(&fd, rest) {
+        match rustix::io::read(fd.as_fd(), rest) {
             Ok(0) => return Ok(len),
             Ok(n) => len += n,
             Err(Errno::INTR) => {}
@@ -682,19 +721,37 @@ pub fn umask_add(bits: u32) {
 /// Calls `f` with the name of every entry of a directory (getdents64(2)), `.` and `..` left
 /// out. The order is the kernel's (sysvinit uses readdir order too, spec §1.1).
 pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
-    use core::mem::MaybeUninit;
-    use rustix::fs::{Mode, OFlags, RawDir, open};
-    let dir = open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
-    let mut buf = [MaybeUninit::<u8>::uninit(); 2048];
-    let mut entries = RawDir::new(&dir, &mut buf);
-    while let Some(entry) = entries.next() {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name != c"." && name != c".." {
-            f(name);
+    use rustix::fs::OFlags;
+    let dir = open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, 0)?;
+    let mut buf = [0u8; 2048];
+    loop {
+        // SAFETY: buf is writable for its whole length; the fd is open for the call.
+        let rc = unsafe {
+            libc::syscall(libc::SYS_getdents64, c_long::from(dir.0), buf.as_mut_ptr(), buf.len() as c_long)
+        };
+        if rc < 0 {
+            return Err(last_errno());
+        }
+        if rc == 0 {
+            return Ok(());
+        }
+        let mut rest = buf.get(..rc as usize).unwrap_or_default();
+        // struct linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name[].
+        while let Some(&[lo, hi]) = rest.get(16..18) {
+            let reclen = usize::from(u16::from_ne_bytes([lo, hi]));
+            let (Some(record), Some(next)) = (rest.get(..reclen), rest.get(reclen..)) else { break };
+            if reclen == 0 {
+                break;
+            }
+            if let Some(name) = record.get(19..).and_then(|n| CStr::from_bytes_until_nul(n).ok())
+                && name != c"."
+                && name != c".."
+            {
+                f(name);
+            }
+            rest = next;
         }
     }
-    Ok(())
 }
 
 /// A file's identity: device and inode.
@@ -724,10 +781,10 @@ pub fn mkfifo(path: &CStr, mode: u32) -> Result<()> {
 /// Opens a FIFO read-write and non-blocking without following symlinks (open(2)), checks it
 /// is a FIFO (fstat(2)), and returns it with its identity.
 pub fn open_fifo(path: &CStr) -> Result<(OwnedFd, FileId)> {
-    use rustix::fs::{Mode, OFlags, open};
+    use rustix::fs::OFlags;
     let flags = OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
-    let fd = open(path, flags, Mode::empty())?;
-    let st = rustix::fs::fstat(&fd)?;
+    let fd = open(path, flags, 0)?;
+    let st = rustix::fs::fstat(fd.as_fd())?;
     if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::Fifo {
         return Err(Errno::NOTSUP);
     }
@@ -780,9 +837,9 @@ pub fn wait_two(
 
 /// Writes `bytes` at `offset` of an existing file (pwrite(2)).
 pub fn write_at(path: &CStr, bytes: &[u8], offset: u64) -> Result<()> {
-    use rustix::fs::{Mode, OFlags, open};
+    use rustix::fs::OFlags;
     let flags = OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
-    let fd = open(path, flags, Mode::empty())?;
-    let n = rustix::io::pwrite(&fd, bytes, offset)?;
+    let fd = open(path, flags, 0)?;
+    let n = rustix::io::pwrite(fd.as_fd(), bytes, offset)?;
     if n == bytes.len() { Ok(()) } else { Err(Errno::IO) }
 }

@@ -25,9 +25,9 @@ use std::time::{Duration, Instant};
 pub const VINIT: &str = env!("CARGO_BIN_EXE_vinit");
 
 /// The default bound for one expected event.
-pub const EVENT_TIMEOUT: Duration = Duration::from_secs(15);
+pub const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the harness looks for the program's process after starting unshare.
-const FIND_TIMEOUT: Duration = Duration::from_secs(15);
+const FIND_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long `Drop` waits for a SIGKILLed namespace to be reaped.
 const KILL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Pause between two reads of /proc while polling for a state with a bound.
