@@ -2,8 +2,9 @@
 # fuzz/run.sh SECONDS: builds every cargo-fuzz target and runs each for SECONDS, one after the
 # other, then prints executions and coverage per target. Exits 1 if any target crashed (the
 # input is saved under fuzz/artifacts/TARGET/; replay it with `cargo +nightly fuzz run TARGET
-# FILE`). Needs cargo-fuzz and a nightly toolchain; without them it says why and exits 0, as
-# the stable seeded-random unit tests (src/inittab.rs, src/initctl.rs) still run in CI.
+# FILE`). Needs cargo-fuzz, a nightly toolchain and a C++ compiler; without them it says why
+# and exits 0, as the stable seeded-random unit tests (src/inittab.rs, src/initctl.rs) still
+# run in CI.
 #
 # The seeds in fuzz/corpus/TARGET/ are only read; what libFuzzer finds goes to
 # fuzz/target/corpus/TARGET/ (kept between runs, never committed).
@@ -22,6 +23,8 @@ skip() {
 }
 command -v cargo-fuzz >/dev/null 2>&1 || skip "cargo-fuzz is not installed (cargo install cargo-fuzz)"
 rustup toolchain list 2>/dev/null | grep -q '^nightly' || skip "no nightly toolchain (rustup toolchain install nightly)"
+# libfuzzer-sys compiles libFuzzer, which is C++.
+command -v c++ >/dev/null 2>&1 || skip "no C++ compiler for libFuzzer (apt-get install g++)"
 
 # Keep this crate's build apart from the vinit crate's, whatever the caller exported.
 export CARGO_TARGET_DIR=$PWD/target

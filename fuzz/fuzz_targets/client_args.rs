@@ -34,9 +34,29 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
     let argc = count(args);
     match parse_telinit(args) {
         Ok(Telinit::Level { level, .. }) => assert!(b"0123456789SsQqAaBbCcUu".contains(&level)),
-        Ok(Telinit::SetEnv(indices)) => {
-            assert!(!indices.is_empty());
-            let strings: Vec<&[u8]> = indices.iter().map(|&i| args.arg(i).unwrap()).collect();
+        Ok(Telinit::SetEnv(strings)) => {
+            assert!(!strings.is_empty());
+            // Each value is the tail of an option cluster (`-eVALUE`, `-teVALUE`), or a whole
+            // argument after a cluster ending in `e` (`-e VALUE`), never with its `-e`.
+            for s in &strings {
+                let (start, end) = (s.as_ptr() as usize, s.as_ptr() as usize + s.len());
+                let holder = (0..argc).find(|&i| {
+                    let a = args.arg(i).unwrap();
+                    let (a0, a1) = (a.as_ptr() as usize, a.as_ptr() as usize + a.len());
+                    a0 <= start && end == a1
+                });
+                let i = holder.expect("a value is a slice of an argument");
+                let arg = args.arg(i).unwrap();
+                if arg.len() == s.len() {
+                    let before = args.arg(i - 1).unwrap();
+                    assert!(
+                        before.starts_with(b"-") && before.ends_with(b"e"),
+                        "{before:?} {s:?}"
+                    );
+                } else {
+                    assert!(arg.starts_with(b"-") && arg[..arg.len() - s.len()].ends_with(b"e"));
+                }
+            }
             let mut data = [0u8; DATA_LEN];
             // What the parser accepted is what client.rs packs: it must fit (spec §5.5).
             assert_eq!(encode_env(&strings, &mut data), Ok(()));
@@ -52,7 +72,9 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
     }
     for kind in [HaltKind::Halt, HaltKind::PowerOff, HaltKind::Reboot] {
         match parse_halt(args, kind) {
-            Ok(h) => assert!(h.kind == kind || (kind == HaltKind::Halt && h.kind == HaltKind::PowerOff)),
+            Ok(h) => {
+                assert!(h.kind == kind || (kind == HaltKind::Halt && h.kind == HaltKind::PowerOff))
+            }
             Err(e) => check_error(e, argc),
         }
     }

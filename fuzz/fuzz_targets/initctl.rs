@@ -44,7 +44,11 @@ fuzz_target!(|input: &[u8]| {
             // Canonical: the runlevel int fits in a byte (anything else reads as 0).
             let wire = u32::from_ne_bytes(input[RUNLEVEL_FIELD].try_into().unwrap());
             if wire <= 0xff {
-                assert_eq!(&out[..], input, "emit(parse(x)) == x for a canonical request");
+                assert_eq!(
+                    &out[..],
+                    input,
+                    "emit(parse(x)) == x for a canonical request"
+                );
             } else {
                 assert_eq!(req.runlevel, 0);
                 assert_eq!(out[RUNLEVEL_FIELD], [0; 4]);
@@ -91,7 +95,10 @@ fuzz_target!(|input: &[u8]| {
         }
         Err(_) => {
             assert!(needed > DATA_LEN);
-            assert_eq!(data, [0; DATA_LEN], "a failed encode leaves a zeroed payload");
+            assert_eq!(
+                data, [0; DATA_LEN],
+                "a failed encode leaves a zeroed payload"
+            );
         }
     }
 });

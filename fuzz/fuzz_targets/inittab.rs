@@ -28,12 +28,25 @@ fn line_count(bytes: &[u8]) -> usize {
 }
 
 fn check_error(e: &InittabError, max_line: usize) {
-    assert!(e.line >= 1 && usize::from(e.line) <= max_line, "line {} of {max_line}", e.line);
-    assert_ne!(e.kind, ErrorKind::MissingRunlevels, "overwritten by MissingAction (spec §1.3)");
+    assert!(
+        e.line >= 1 && usize::from(e.line) <= max_line,
+        "line {} of {max_line}",
+        e.line
+    );
+    assert_ne!(
+        e.kind,
+        ErrorKind::MissingRunlevels,
+        "overwritten by MissingAction (spec §1.3)"
+    );
     let mut text = Text(String::new());
     let Ok(()) = e.render(b"/etc/inittab", &mut text);
     if e.kind == ErrorKind::LineTooLong {
-        assert!(text.0.starts_with("Error detected in /etc/inittab at line "), "{}", text.0);
+        assert!(
+            text.0
+                .starts_with("Error detected in /etc/inittab at line "),
+            "{}",
+            text.0
+        );
     } else {
         assert!(text.0.starts_with("/etc/inittab["), "{}", text.0);
     }
@@ -52,38 +65,61 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(e.kind, ErrorKind::TableFull);
     });
     if tab.len() < MAX_ENTRIES {
-        assert!(tab.entries().iter().any(|e| e.levels.has_single()), "sulogin added (spec §1.1)");
+        assert!(
+            tab.entries().iter().any(|e| e.levels.has_single()),
+            "sulogin added (spec §1.1)"
+        );
     }
     for dropin in files {
         let lines = line_count(dropin);
         let before = tab.len();
         tab.load_dropin(dropin, &mut |e| check_error(&e, lines));
-        assert!(tab.len() <= before + 1, "one line per drop-in (spec §1.1 step 3)");
+        assert!(
+            tab.len() <= before + 1,
+            "one line per drop-in (spec §1.1 step 3)"
+        );
     }
 
     let entries = tab.entries();
     assert!(entries.len() <= MAX_ENTRIES);
     // Spec §1.7: the power group first.
-    let power = entries.iter().take_while(|e| e.action.is_power_group()).count();
-    assert!(entries.iter().skip(power).all(|e| !e.action.is_power_group()));
+    let power = entries
+        .iter()
+        .take_while(|e| e.action.is_power_group())
+        .count();
+    assert!(
+        entries
+            .iter()
+            .skip(power)
+            .all(|e| !e.action.is_power_group())
+    );
     for (i, e) in entries.iter().enumerate() {
         assert!(!e.id.is_empty() && e.id.len() <= ID_MAX);
         assert!(e.process.len() <= PROCESS_MAX);
         // Spec §1.3: ids are unique, except `~~`.
         if e.id != b"~~" {
-            assert!(entries.iter().skip(i + 1).all(|o| o.id != e.id), "duplicate id kept");
+            assert!(
+                entries.iter().skip(i + 1).all(|o| o.id != e.id),
+                "duplicate id kept"
+            );
         }
         assert_eq!(tab.find(&e.id).map(|f| f.id == e.id), Some(true));
         match e.action {
             Action::SysInit | Action::Boot | Action::BootWait => {
-                assert!(e.levels.highest().is_none(), "pseudo-level only (spec §1.4)");
+                assert!(
+                    e.levels.highest().is_none(),
+                    "pseudo-level only (spec §1.4)"
+                );
             }
             _ => {}
         }
         // Every field that fits the table fits the argv buffer.
         let process = parse_process(&e.process).expect("a kept process field fits");
         assert!(process.command.word_count() <= MAX_WORDS);
-        assert_eq!(process.command.words().count(), process.command.word_count());
+        assert_eq!(
+            process.command.words().count(),
+            process.command.word_count()
+        );
         if process.command.uses_shell() {
             assert_eq!(process.command.word_count(), 3);
         }

@@ -42,7 +42,9 @@ fuzz_target!(|data: &[u8]| {
 
     // Lookups over arbitrary bytes.
     let run_lvl = RecordType::RunLvl as u16;
-    let first_run_lvl = file.chunks_exact(RECORD_LEN).find(|r| record_type(r) == Some(run_lvl));
+    let first_run_lvl = file
+        .chunks_exact(RECORD_LEN)
+        .find(|r| record_type(r) == Some(run_lvl));
     assert_eq!(find_runlevel(file).is_some(), first_run_lvl.is_some());
     for t in (0..=9).chain([rec_type]) {
         let time_like = (1..=4).contains(&t);
@@ -60,18 +62,30 @@ fuzz_target!(|data: &[u8]| {
     // Encoders with fuzzed fields.
     let rec = run_level_record(new, prev, sec, usec, host);
     assert_eq!(record_type(&rec), Some(run_lvl));
-    assert_eq!(record_pid(&rec), Some(i32::from(new) + 256 * i32::from(prev)));
+    assert_eq!(
+        record_pid(&rec),
+        Some(i32::from(new) + 256 * i32::from(prev))
+    );
     assert_eq!(record_id(&rec), Some(&b"~~\0\0"[..]));
     check_host(&rec, host);
-    assert_eq!(&rec[340..348], [sec.to_ne_bytes(), usec.to_ne_bytes()].concat());
+    assert_eq!(
+        &rec[340..348],
+        [sec.to_ne_bytes(), usec.to_ne_bytes()].concat()
+    );
     let expected = (if prev == 0 { b'N' } else { prev }, new);
     assert_eq!(find_runlevel(&rec), Some(expected));
     let boot = boot_time_record(sec, usec, host);
-    assert_eq!((record_type(&boot), record_pid(&boot)), (Some(RecordType::BootTime as u16), Some(0)));
+    assert_eq!(
+        (record_type(&boot), record_pid(&boot)),
+        (Some(RecordType::BootTime as u16), Some(0))
+    );
     check_host(&boot, host);
     assert_eq!(find_runlevel(&boot), None);
     let down = shutdown_record(sec, usec, host);
-    assert_eq!((record_type(&down), record_pid(&down)), (Some(run_lvl), Some(0)));
+    assert_eq!(
+        (record_type(&down), record_pid(&down)),
+        (Some(run_lvl), Some(0))
+    );
     check_host(&down, host);
     assert_eq!(find_runlevel(&down), Some((b'N', 0)));
 
