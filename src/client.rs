@@ -82,12 +82,7 @@ fn telinit<A: ArgList + ?Sized>(prog: &[u8], args: &A, envp: Envp) -> u8 {
     let mut data = [0u8; DATA_LEN];
     let request = match cmd {
         Telinit::Level { level, sleeptime } => Request::run_level(level, sleeptime),
-        Telinit::SetEnv(indices) => {
-            let mut strings: heapless::Vec<&[u8], { crate::limits::TELINIT_ENV_MAX }> =
-                heapless::Vec::new();
-            for i in indices {
-                let _ = strings.push(args.arg(i).unwrap_or_default());
-            }
+        Telinit::SetEnv(strings) => {
             if initctl::encode_env(&strings, &mut data).is_err() {
                 say!("{}: -e option data too large", Bytes(prog));
                 return 1;

@@ -135,10 +135,10 @@ fn sleeptime(value: Option<(usize, &[u8])>) -> Result<u32, UsageError> {
 }
 
 /// What telinit sends.
-// Built once per telinit run, on the stack; 1.5 KB is fine there.
+// Built once per telinit run, on the stack; 3 KB is fine there.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Telinit {
+pub enum Telinit<'a> {
     /// One RUNLVL request: the level character as typed and the TERM-to-KILL seconds.
     Level {
         /// `0`-`9`, `S`, `Q`, `A`-`C`, `U`, either case.
@@ -146,8 +146,9 @@ pub enum Telinit {
         /// `-t`, default 3.
         sleeptime: u32,
     },
-    /// One SETENV request with the `-e` values at these argument indices, in order.
-    SetEnv(Vec<usize, TELINIT_ENV_MAX>),
+    /// One SETENV request with these `-e` values, in order. The values themselves, not
+    /// argument indices: an attached value (`-eINIT_X=1`) is only part of its argument.
+    SetEnv(Vec<&'a [u8], TELINIT_ENV_MAX>),
 }
 
 /// Levels telinit accepts (spec §2.1, §6.1); its usage line lists only 0-6, but sysvinit
@@ -156,21 +157,21 @@ const TELINIT_LEVELS: &[u8] = crate::initctl::REQUEST_LEVELS;
 
 /// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (spec §6.1). With `-e`, no
 /// level is allowed and `-t` is ignored, as in sysvinit.
-pub fn parse_telinit<A: ArgList + ?Sized>(args: &A) -> Result<Telinit, UsageError> {
+pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>, UsageError> {
     let mut sleep = DEFAULT_SLEEPTIME_SECS;
-    let mut env: Vec<usize, TELINIT_ENV_MAX> = Vec::new();
+    let mut env: Vec<&'a [u8], TELINIT_ENV_MAX> = Vec::new();
     let mut env_bytes = 0;
     let first = options(args, b"te", |o| {
         match o.letter {
             b't' => sleep = sleeptime(o.value)?,
             b'e' => {
-                let (i, v) = o.value.ok_or(UsageError::MissingValue(o.index, b'e'))?;
+                let (_, v) = o.value.ok_or(UsageError::MissingValue(o.index, b'e'))?;
                 // Each string and its NUL must leave room for the list's final NUL (§5.5).
                 env_bytes += v.len() + 1;
                 if env_bytes + 1 > DATA_LEN {
                     return Err(UsageError::EnvTooLarge);
                 }
-                env.push(i).map_err(|_| UsageError::EnvTooLarge)?;
+                env.push(v).map_err(|_| UsageError::EnvTooLarge)?;
             }
             other => return Err(UsageError::UnknownOption(o.index, other)),
         }
@@ -450,8 +451,10 @@ mod tests {
         args.iter().map(|a| a.as_bytes()).collect()
     }
 
-    fn telinit(args: &[&'static str]) -> Result<Telinit, UsageError> {
-        parse_telinit(argv(args).as_slice())
+    fn telinit(args: &[&'static str]) -> Result<Telinit<'static>, UsageError> {
+        // The argv is leaked so the parsed values can outlive this helper.
+        let args: &'static [&'static [u8]] = argv(args).leak();
+        parse_telinit(args)
     }
 
     fn shutdown(args: &[&'static str]) -> Result<Shutdown, UsageError> {
@@ -504,15 +507,29 @@ mod tests {
     }
 
     #[test]
-    fn telinit_setenv_lists_value_indices() {
-        let want: Vec<usize, TELINIT_ENV_MAX> = Vec::from_slice(&[2, 3]).unwrap();
+    fn telinit_setenv_lists_values() {
+        let want: Vec<&[u8], TELINIT_ENV_MAX> =
+            Vec::from_slice(&[&b"INIT_X=1"[..], b"INIT_Y"]).unwrap();
         assert_eq!(
             telinit(&["telinit", "-e", "INIT_X=1", "-eINIT_Y"]),
             Ok(Telinit::SetEnv(want.clone()))
         );
         // -t is accepted and ignored with -e (sysvinit sends sleeptime 0).
-        let want4: Vec<usize, TELINIT_ENV_MAX> = Vec::from_slice(&[4]).unwrap();
+        let want4: Vec<&[u8], TELINIT_ENV_MAX> = Vec::from_slice(&[&b"INIT_A=1"[..]]).unwrap();
         assert_eq!(telinit(&["telinit", "-t", "5", "-e", "INIT_A=1"]), Ok(Telinit::SetEnv(want4)));
+    }
+
+    /// Found by fuzz/fuzz_targets/client_args.rs: an attached value was sent with its `-e`
+    /// (`-eINIT_Y` as the string `-eINIT_Y`), and a value the parser had sized without its `-e`
+    /// then overflowed the payload in client.rs.
+    #[test]
+    fn telinit_attached_value_is_the_value_alone() {
+        let a366 = format!("-e{}", "A".repeat(366));
+        let a366: &'static str = Box::leak(a366.into_boxed_str());
+        let Ok(Telinit::SetEnv(strings)) = telinit(&["telinit", a366]) else { panic!() };
+        assert_eq!(strings.as_slice(), [&a366.as_bytes()[2..]]);
+        let mut data = [0u8; DATA_LEN];
+        assert_eq!(crate::initctl::encode_env(&strings, &mut data), Ok(()));
     }
 
     #[test]

@@ -1,0 +1,123 @@
+//! Every command-line parser: telinit, shutdown (and its time operand), halt/poweroff/reboot,
+//! runlevel, and vinit's own `parse_vinit`, each also behind `Shifted` (`vinit NAME ARGS...`).
+//!
+//! Input: argv, arguments separated by NUL as in the kernel's argv block.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use vinit_fuzz::Argv;
+use vinit_fuzz::args::{self, ArgList, SingleOptions, UsageError as VinitError, VinitCommand};
+use vinit_fuzz::client_args::{
+    HaltKind, Shifted, Telinit, UsageError, When, parse_halt, parse_runlevel, parse_shutdown,
+    parse_telinit, parse_when, personality,
+};
+use vinit_fuzz::initctl::{DATA_LEN, encode_env};
+
+/// Every index a client error names points at an argument.
+fn check_error(e: UsageError, argc: usize) {
+    let index = match e {
+        UsageError::UnknownOption(i, _)
+        | UsageError::MissingValue(i, _)
+        | UsageError::BadValue(i)
+        | UsageError::BadLevel(i)
+        | UsageError::ExtraOperand(i) => i,
+        UsageError::MissingOperand | UsageError::HaltModeWithoutHalt | UsageError::EnvTooLarge => 0,
+    };
+    assert!(index < argc.max(1), "{e:?} with {argc} arguments");
+}
+
+fn count<A: ArgList + ?Sized>(args: &A) -> usize {
+    (0..).take_while(|&i| args.arg(i).is_some()).count()
+}
+
+fn check_clients<A: ArgList + ?Sized>(args: &A) {
+    let argc = count(args);
+    match parse_telinit(args) {
+        Ok(Telinit::Level { level, .. }) => assert!(b"0123456789SsQqAaBbCcUu".contains(&level)),
+        Ok(Telinit::SetEnv(strings)) => {
+            assert!(!strings.is_empty());
+            // Each value is the tail of an option cluster (`-eVALUE`, `-teVALUE`), or a whole
+            // argument after a cluster ending in `e` (`-e VALUE`), never with its `-e`.
+            for s in &strings {
+                let (start, end) = (s.as_ptr() as usize, s.as_ptr() as usize + s.len());
+                let holder = (0..argc).find(|&i| {
+                    let a = args.arg(i).unwrap();
+                    let (a0, a1) = (a.as_ptr() as usize, a.as_ptr() as usize + a.len());
+                    a0 <= start && end == a1
+                });
+                let i = holder.expect("a value is a slice of an argument");
+                let arg = args.arg(i).unwrap();
+                if arg.len() == s.len() {
+                    let before = args.arg(i - 1).unwrap();
+                    assert!(
+                        before.starts_with(b"-") && before.ends_with(b"e"),
+                        "{before:?} {s:?}"
+                    );
+                } else {
+                    assert!(arg.starts_with(b"-") && arg[..arg.len() - s.len()].ends_with(b"e"));
+                }
+            }
+            let mut data = [0u8; DATA_LEN];
+            // What the parser accepted is what client.rs packs: it must fit (spec §5.5).
+            assert_eq!(encode_env(&strings, &mut data), Ok(()));
+        }
+        Err(e) => check_error(e, argc),
+    }
+    match parse_shutdown(args) {
+        Ok(s) => {
+            assert!(b"0156aAbBcCsS".contains(&s.level));
+            assert!(s.message.is_none_or(|i| i < argc));
+        }
+        Err(e) => check_error(e, argc),
+    }
+    for kind in [HaltKind::Halt, HaltKind::PowerOff, HaltKind::Reboot] {
+        match parse_halt(args, kind) {
+            Ok(h) => {
+                assert!(h.kind == kind || (kind == HaltKind::Halt && h.kind == HaltKind::PowerOff))
+            }
+            Err(e) => check_error(e, argc),
+        }
+    }
+    match parse_runlevel(args) {
+        Ok(r) => assert!(r.utmp.is_none_or(|i| i < argc)),
+        Err(e) => check_error(e, argc),
+    }
+    match args::parse_vinit(args, SingleOptions::default()) {
+        Ok(VinitCommand::Single(o)) => {
+            assert!(o.cmd_index < argc);
+            assert!(o.grace_secs <= 86_400);
+        }
+        Ok(VinitCommand::Inittab(t)) => {
+            assert!(t.file_index.is_none_or(|i| i < argc));
+            assert!(t.stop_timeout.is_none_or(|s| (1..=3600).contains(&s)));
+            assert!(t.level.is_none_or(|l| b"0123456789S".contains(&l)));
+        }
+        Ok(VinitCommand::Help | VinitCommand::Version) => {}
+        Err(
+            VinitError::UnknownOption(i) | VinitError::MissingValue(i) | VinitError::BadNumber(i),
+        ) => assert!(i < argc),
+        Err(VinitError::MissingCommand) => {}
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let argv = Argv::split(data);
+    let args = argv.0.as_slice();
+    for arg in args {
+        match parse_when(arg) {
+            Some(When::At { hour, minute }) => assert!(hour < 24 && minute < 60),
+            Some(When::InMinutes(m)) => assert!(m > 0),
+            Some(When::Now) | None => {}
+        }
+        // The VINIT_* environment values go through these two (`single_defaults_from_env`).
+        if let Some(n) = args::parse_number(arg, 0, u64::MAX) {
+            assert!(!arg.is_empty() && arg.iter().all(u8::is_ascii_digit));
+            assert_eq!(args::parse_number(arg, n, n), Some(n));
+        }
+        let _ = args::parse_flag(arg);
+    }
+    let name = args::basename(args.first().copied().unwrap_or_default());
+    let _ = (personality(name, true), personality(name, false));
+    check_clients(args);
+    check_clients(&Shifted::new(args, 1));
+});
