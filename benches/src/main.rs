@@ -31,6 +31,7 @@ fn main() {
     // SAFETY: close_range takes plain integers; marking fds close-on-exec frees nothing.
     unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, libc::CLOSE_RANGE_CLOEXEC) };
     let started = Instant::now();
+    let load_start = setup::loadavg();
     let paths = setup::Paths::new();
     let cfg = setup::Config::from_env(&paths);
     fs::create_dir_all(&paths.scratch).expect("benches/target");
@@ -75,7 +76,8 @@ fn main() {
     step("done");
 
     let targets = report::targets(&res);
-    let machine = setup::machine();
+    let mut machine = setup::machine();
+    machine.push(("loadavg at start / end".into(), format!("{load_start} / {}", setup::loadavg())));
     let elapsed = started.elapsed().as_secs_f64();
     let mut md = String::new();
     md.push_str(&res.table());

@@ -221,3 +221,10 @@ pub fn machine() -> Vec<(String, String)> {
         ("os".into(), read("/etc/os-release").lines().find_map(|l| l.strip_prefix("PRETTY_NAME=").map(|v| v.trim_matches('"').to_string())).unwrap_or_default()),
     ]
 }
+
+/// The 1-, 5- and 15-minute load averages: the machine may be shared, and this says how much.
+pub fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
