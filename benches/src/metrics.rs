@@ -349,11 +349,15 @@ fn go(r: &mut Running) -> Result<Spawned, String> {
 struct Reap {
     wall: Vec<f64>,
     cpu: Vec<f64>,
+    user: Vec<f64>,
+    sys: Vec<f64>,
     cpu_per: Vec<f64>,
     wakeups: Vec<f64>,
     zombies: Vec<f64>,
     drain: Vec<f64>,
     bcpu: Vec<f64>,
+    buser: Vec<f64>,
+    bsys: Vec<f64>,
     bzombies: Vec<f64>,
     error: Option<String>,
 }
@@ -365,11 +369,15 @@ fn steady(ctx: &Ctx, i: &Init, n: usize, acc: &mut Reap) -> Result<(), String> {
     let mut r = ctx.start_ready(i, &["orphans", &count], "reap_steady")?;
     let base = sys::child_count(r.pid1);
     let cpu0 = sys::cpu_ns(r.pid1).ok_or("no cpu")?;
+    let ticks0 = sys::stat_times(r.pid1).ok_or("no stat")?;
     let v0 = sys::voluntary_switches(r.pid1).ok_or("no status")?;
     let t0 = Instant::now();
     let sp = go(&mut r)?;
     let (done, t1) = wait_children(r.pid1, base, Duration::from_secs(30), Duration::from_micros(500));
     let cpu1 = sys::cpu_ns(r.pid1).ok_or("no cpu")?;
+    let ticks1 = sys::stat_times(r.pid1).ok_or("no stat")?;
+    acc.user.push(tick_ms(ticks1.0 - ticks0.0));
+    acc.sys.push(tick_ms(ticks1.1 - ticks0.1));
     let v1 = sys::voluntary_switches(r.pid1).ok_or("no status")?;
     sleep(Duration::from_millis(100));
     let left = sys::child_count(r.pid1).saturating_sub(base);
@@ -408,10 +416,14 @@ fn burst(ctx: &Ctx, i: &Init, n: usize, acc: &mut Reap) -> Result<(), String> {
     }
     let piled = sys::child_count(r.pid1).saturating_sub(base);
     let cpu0 = sys::cpu_ns(r.pid1).ok_or("no cpu")?;
+    let ticks0 = sys::stat_times(r.pid1).ok_or("no stat")?;
     let t0 = Instant::now();
     sys::kill(r.pid1, libc::SIGCONT);
     let (done, t1) = wait_children(r.pid1, base, Duration::from_secs(60), Duration::from_micros(500));
     let cpu1 = sys::cpu_ns(r.pid1).ok_or("no cpu")?;
+    let ticks1 = sys::stat_times(r.pid1).ok_or("no stat")?;
+    acc.buser.push(tick_ms(ticks1.0 - ticks0.0));
+    acc.bsys.push(tick_ms(ticks1.1 - ticks0.1));
     sleep(Duration::from_millis(100));
     let left = sys::child_count(r.pid1).saturating_sub(base);
     if done {
@@ -425,6 +437,22 @@ fn burst(ctx: &Ctx, i: &Init, n: usize, acc: &mut Reap) -> Result<(), String> {
         return Err(format!("only {piled} zombies piled up"));
     }
     Ok(())
+}
+
+fn tick_ms(ticks: u64) -> f64 {
+    // SAFETY: sysconf takes a plain integer.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    ticks as f64 * 1e3 / hz
+}
+
+/// "(user U + sys S ms)" from the clock-tick split of /proc/<pid>/stat: how much of PID 1's
+/// reaping CPU is its own code and how much the kernel's (wait4, signal delivery).
+fn split_note(user: &[f64], sys: &[f64]) -> String {
+    if user.is_empty() {
+        return String::new();
+    }
+    let q = |v: &[f64]| crate::report::quantile(v, 0.5);
+    format!("(user {:.0} + sys {:.0} ms)", q(user), q(sys))
 }
 
 pub fn reaping(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
@@ -452,12 +480,14 @@ pub fn reaping(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
         let note = a.error.clone().map(|e| format!("({e})")).unwrap_or_default();
         let take = |v: &mut Vec<f64>| std::mem::take(v);
         res.set("steady_wall", i.name, Cell::num(take(&mut a.wall), note.clone()));
-        res.set("steady_cpu", i.name, Cell::num(take(&mut a.cpu), ""));
+        let note = split_note(&a.user, &a.sys);
+        res.set("steady_cpu", i.name, Cell::num(take(&mut a.cpu), note));
         res.set("steady_cpu_per", i.name, Cell::num(take(&mut a.cpu_per), ""));
         res.set("steady_wakeups", i.name, Cell::num(take(&mut a.wakeups), ""));
         res.set("steady_zombies", i.name, Cell::num(take(&mut a.zombies), ""));
         res.set("burst_drain", i.name, Cell::num(take(&mut a.drain), ""));
-        res.set("burst_cpu", i.name, Cell::num(take(&mut a.bcpu), ""));
+        let note = split_note(&a.buser, &a.bsys);
+        res.set("burst_cpu", i.name, Cell::num(take(&mut a.bcpu), note));
         res.set("burst_zombies", i.name, Cell::num(take(&mut a.bzombies), ""));
     }
     res.notes.push(format!(

@@ -34,6 +34,9 @@ pub struct Config {
     pub reference: Option<String>,
     /// BENCH_JSON: where the JSON goes (default benches/target/results.json).
     pub json: PathBuf,
+    /// BENCH_NICE: nice value for the harness and everything it starts (default -20: the
+    /// machine may be shared; a high priority keeps other load out of the latencies).
+    pub nice: i32,
     /// BENCH_VINIT: a vinit binary to use instead of building the repo's release.
     pub vinit: Option<PathBuf>,
 }
@@ -61,6 +64,7 @@ impl Config {
             metrics: env::var("BENCH_METRICS").ok().map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
             reference: env::var("BENCH_REF").ok(),
             json: env::var_os("BENCH_JSON").map(PathBuf::from).unwrap_or_else(|| paths.scratch.join("results.json")),
+            nice: var("BENCH_NICE", -20),
             vinit: env::var_os("BENCH_VINIT").map(PathBuf::from),
         }
     }
