@@ -3,6 +3,7 @@
  * init, so its own costs cancel out of every comparison.
  *
  *   stamp            print CLOCK_MONOTONIC (ns) of main's first line, exit 0   (start-up latency)
+ *   exec PROG ARGS   print CLOCK_MONOTONIC (ns), then execv PROG: stamps PID 1's execve
  *   die|trap|ignore  print "ready", then wait: TERM default / TERM -> exit 0 / TERM ignored
  *   exit N           exit with status N
  *   kill SIG         die of signal SIG (disposition reset to default first)
@@ -166,6 +167,12 @@ int main(int argc, char **argv) {
         snprintf(buf, sizeof buf, "%llu\n", start);
         say(buf);
         return 0;
+    }
+    if (!strcmp(mode, "exec") && argc > 2) {
+        snprintf(buf, sizeof buf, "%llu\n", mono_ns());
+        say(buf);
+        execv(argv[2], argv + 2);
+        return 127;
     }
     if (!strcmp(mode, "die") || !strcmp(mode, "trap") || !strcmp(mode, "ignore")) {
         if (!strcmp(mode, "die")) signal(SIGTERM, SIG_DFL);

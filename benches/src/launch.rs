@@ -290,29 +290,33 @@ pub fn read_log(path: &Path) -> String {
     tail.join(" | ").chars().take(200).collect()
 }
 
-/// One start-up latency sample: the harness stamps CLOCK_MONOTONIC just before spawning
-/// `unshare ... [INIT ARGS...] probe stamp`; the probe prints its own stamp as its first act.
-pub fn startup_sample(prefix: &[OsString]) -> Option<u64> {
+/// One start-up latency sample: `unshare ... probe exec INIT ARGS... probe stamp`. The probe,
+/// already PID 1 of the new namespace, prints CLOCK_MONOTONIC just before it execs the init;
+/// the init starts the probe again, which prints the clock as its first act. The difference is
+/// execve of PID 1 → first instruction of its child, without unshare's namespace set-up (whose
+/// mount and RCU work varies by milliseconds on a busy machine).
+pub fn startup_sample(argv: &[OsString]) -> Option<u64> {
     let mut cmd = Command::new("unshare");
     cmd.args(["--pid", "--fork", "--mount-proc", "--"])
-        .args(prefix)
+        .args(argv)
         .env_clear()
         .envs(ENV.iter().copied())
         .current_dir("/")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    let t0 = sys::mono_ns();
     let mut child = cmd.spawn().ok()?;
     let mut out = Lines::new(child.stdout.take()?);
-    let line = out.line(Duration::from_secs(5));
-    if line.is_none() {
+    let before = out.line(Duration::from_secs(5));
+    let after = before.as_ref().and_then(|_| out.line(Duration::from_secs(5)));
+    if after.is_none() {
         for p in sys::children(child.id() as i32) {
             sys::kill(p, libc::SIGKILL);
         }
         let _ = child.kill();
     }
     let _ = child.wait();
-    let stamp: u64 = line?.trim().parse().ok()?;
-    stamp.checked_sub(t0)
+    let t0: u64 = before?.trim().parse().ok()?;
+    let t1: u64 = after?.trim().parse().ok()?;
+    t1.checked_sub(t0)
 }

@@ -89,14 +89,20 @@ pub fn startup(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
     let single = single(inits);
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); single.len()];
     let mut base = Vec::new();
-    let base_argv: Vec<OsString> = vec![ctx.probe.into(), "stamp".into()];
+    let exec = |rest: Vec<OsString>| {
+        let mut v: Vec<OsString> = vec![ctx.probe.into(), "exec".into()];
+        v.extend(rest);
+        v
+    };
+    let base_argv = exec(vec![ctx.probe.into(), "stamp".into()]);
     for _ in 0..ctx.cfg.start_runs {
         if let Some(ns) = launch::startup_sample(&base_argv) {
             base.push(ns as f64 / 1e3);
         }
         for (n, i) in single.iter().enumerate() {
-            let mut argv: Vec<OsString> = vec![i.bin.clone().into()];
-            argv.extend(i.single_args(ctx.probe, &["stamp"]).unwrap_or_default());
+            let mut rest: Vec<OsString> = vec![i.bin.clone().into()];
+            rest.extend(i.single_args(ctx.probe, &["stamp"]).unwrap_or_default());
+            let argv = exec(rest);
             if let Some(ns) = launch::startup_sample(&argv) {
                 samples[n].push(ns as f64 / 1e3);
             }
@@ -104,12 +110,14 @@ pub fn startup(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
     }
     let base_med = crate::report::quantile(&base, 0.5);
     res.notes.push(format!(
-        "start-up baseline (unshare + probe, no init): median {base_med:.0} µs over {} runs",
+        "start-up baseline (PID 1 execs the probe itself, no init between): median {base_med:.0} µs over {} runs",
         base.len()
     ));
     for (n, i) in single.iter().enumerate() {
-        let med = crate::report::quantile(&samples[n], 0.5);
-        res.set("startup_over", i.name, Cell::num(vec![med - base_med], ""));
+        if !samples[n].is_empty() && !base.is_empty() {
+            let med = crate::report::quantile(&samples[n], 0.5);
+            res.set("startup_over", i.name, Cell::num(vec![med - base_med], ""));
+        }
         res.set("startup", i.name, Cell::num(std::mem::take(&mut samples[n]), ""));
     }
     inittab_only_na(res, inits, &["startup", "startup_over"]);

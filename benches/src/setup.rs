@@ -52,8 +52,8 @@ impl Config {
 
     pub fn from_env(paths: &Paths) -> Self {
         Self {
-            start_runs: var("BENCH_START_RUNS", 50),
-            stop_runs: var("BENCH_STOP_RUNS", 15),
+            start_runs: var("BENCH_START_RUNS", 200),
+            stop_runs: var("BENCH_STOP_RUNS", 30),
             ignore_runs: var("BENCH_IGNORE_RUNS", 1),
             stop_cap_secs: var("BENCH_STOP_CAP_SECS", 12.0),
             idle_secs: var("BENCH_IDLE_SECS", 10.0),
@@ -65,7 +65,7 @@ impl Config {
             reference: env::var("BENCH_REF").ok(),
             json: env::var_os("BENCH_JSON").map(PathBuf::from).unwrap_or_else(|| paths.scratch.join("results.json")),
             nice: var("BENCH_NICE", -20),
-            vinit: env::var_os("BENCH_VINIT").map(PathBuf::from),
+            vinit: env::var_os("BENCH_VINIT").map(|p| std::fs::canonicalize(&p).unwrap_or_else(|_| PathBuf::from(p))),
         }
     }
 }
