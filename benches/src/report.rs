@@ -80,6 +80,7 @@ pub const ROWS: &[Row] = &[
     row("steady_zombies", "reap steady: zombies left", Unit::Count, false, false),
     row("burst_drain", "reap burst: drain time after SIGCONT (ms)", Unit::Ms, true, true),
     row("burst_cpu", "reap burst: PID 1 CPU (ms)", Unit::Ms, true, false),
+    row("burst_wakeups", "reap burst: PID 1 wake-ups during the drain", Unit::Count, false, false),
     row("burst_zombies", "reap burst: zombies left", Unit::Count, false, false),
     row("exit_codes", "exit status for child exit 3 / SIGKILL / SIGTERM (want 3/137/143)", Unit::Count, false, false),
     row("hyg_signals", "child hygiene: SigBlk / SigIgn", Unit::Count, false, false),

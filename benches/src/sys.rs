@@ -5,14 +5,6 @@ use std::fs;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
-/// CLOCK_MONOTONIC in nanoseconds: the clock the probe stamps with, so the two can be compared.
-pub fn mono_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: ts is a valid out-pointer for clock_gettime.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
-
 pub fn kill(pid: i32, sig: i32) -> bool {
     // SAFETY: kill takes plain integers.
     unsafe { libc::kill(pid, sig) == 0 }
@@ -114,6 +106,21 @@ pub fn child_count(pid: i32) -> usize {
     fs::read(format!("/proc/{pid}/task/{pid}/children"))
         .map(|b| b.split(|&c| c == b' ').filter(|t| !t.is_empty() && t[0] != b'\n').count())
         .unwrap_or(0)
+}
+
+/// True when `pid` has at most `k` children (k small). Reads only the first 512 bytes of the
+/// children file: the kernel then formats only those entries, so polling this while 20 000
+/// zombies drain costs next to nothing, where reading the whole list would compete with the
+/// init being measured.
+pub fn at_most_children(pid: i32, k: usize) -> bool {
+    use std::io::Read;
+    let Ok(mut f) = fs::File::open(format!("/proc/{pid}/task/{pid}/children")) else { return true };
+    let mut buf = [0u8; 512];
+    let Ok(n) = f.read(&mut buf) else { return true };
+    if n == buf.len() {
+        return false;
+    }
+    buf[..n].split(|&c| c == b' ').filter(|t| !t.is_empty() && t[0] != b'\n').count() <= k
 }
 
 /// True when `pid` is the init of a PID namespace below ours (its NSpid line ends in 1).
