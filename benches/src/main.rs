@@ -42,9 +42,13 @@ fn main() {
 
     let vinit = cfg.vinit.clone().unwrap_or_else(|| setup::build_vinit(&paths));
     let peers = setup::fetch_peers(&paths);
-    let probe = setup::build_probe(&paths);
+    let probe = setup::build_probe(&paths, "probe");
 
     let mut inits = setup::inits(vinit, &peers);
+    if cfg.floor {
+        let bin = setup::build_probe(&paths, "autoreap");
+        inits.push(setup::Init { name: "autoreap-sketch", bin, single: Some(vec![]), inittab: None });
+    }
     if let Some(only) = &cfg.only {
         inits.retain(|i| only.iter().any(|o| o == i.name));
     }

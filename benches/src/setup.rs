@@ -37,6 +37,8 @@ pub struct Config {
     /// BENCH_NICE: nice value for the harness and everything it starts (default -20: the
     /// machine may be shared; a high priority keeps other load out of the latencies).
     pub nice: i32,
+    /// BENCH_FLOOR=1: add the auto-reaping sketch (probe/autoreap.c) as a reaping floor.
+    pub floor: bool,
     /// BENCH_VINIT: a vinit binary to use instead of building the repo's release.
     pub vinit: Option<PathBuf>,
 }
@@ -65,6 +67,7 @@ impl Config {
             reference: env::var("BENCH_REF").ok(),
             json: env::var_os("BENCH_JSON").map(PathBuf::from).unwrap_or_else(|| paths.scratch.join("results.json")),
             nice: var("BENCH_NICE", -20),
+            floor: var("BENCH_FLOOR", 0) == 1,
             vinit: env::var_os("BENCH_VINIT").map(|p| std::fs::canonicalize(&p).unwrap_or_else(|_| PathBuf::from(p))),
         }
     }
@@ -166,10 +169,11 @@ pub fn fetch_peers(paths: &Paths) -> PathBuf {
     bin
 }
 
-/// Builds the probe (static; musl-gcc when there is one, else cc -static).
-pub fn build_probe(paths: &Paths) -> PathBuf {
-    let src = paths.benches.join("probe/probe.c");
-    let out = paths.scratch.join("probe");
+/// Builds benches/probe/NAME.c into benches/target/NAME (static; musl-gcc when there is one,
+/// else cc -static).
+pub fn build_probe(paths: &Paths, name: &str) -> PathBuf {
+    let src = paths.benches.join(format!("probe/{name}.c"));
+    let out = paths.scratch.join(name);
     let newer = |a: &Path, b: &Path| {
         let m = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
         matches!((m(a), m(b)), (Some(x), Some(y)) if x > y)
@@ -181,7 +185,7 @@ pub fn build_probe(paths: &Paths) -> PathBuf {
     let cc = if musl { "musl-gcc" } else { "cc" };
     run(
         Command::new(cc).args(["-Os", "-static", "-s", "-Wall", "-o"]).arg(&out).arg(&src),
-        &format!("{cc} -Os -static probe.c"),
+        &format!("{cc} -Os -static {name}.c"),
     );
     out
 }
