@@ -134,6 +134,7 @@ pub fn stop(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
         let mut rss: Vec<Vec<f64>> = vec![Vec::new(); single.len()];
         let mut pss: Vec<Vec<f64>> = vec![Vec::new(); single.len()];
         let mut errors: Vec<Option<String>> = vec![None; single.len()];
+        let mut by_map: Vec<String> = vec![String::new(); single.len()];
         for _ in 0..ctx.cfg.stop_runs {
             for (n, i) in single.iter().enumerate() {
                 if seen[n].contains(&Status::KilledAtCap) {
@@ -150,6 +151,9 @@ pub fn stop(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
                     // Let PID 1 settle (finish its start-up syscalls) before reading memory.
                     sleep(Duration::from_millis(20));
                     rss[n].extend(sys::vm_rss_kib(r.pid1).map(|v| v as f64));
+                    if by_map[n].is_empty() {
+                        by_map[n] = sys::rss_by_mapping(r.pid1, &i.bin);
+                    }
                     pss[n].extend(sys::pss_kib(r.pid1).map(|v| v as f64));
                 }
                 let (l, st) = r.stop(libc::SIGTERM, cap);
@@ -171,10 +175,11 @@ pub fn stop(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
             if case == "die" {
                 res.set("rss", i.name, Cell::num(std::mem::take(&mut rss[n]), ""));
                 res.set("pss", i.name, Cell::num(std::mem::take(&mut pss[n]), ""));
+                res.set("rss_map", i.name, Cell::Text(std::mem::take(&mut by_map[n])));
             }
         }
     }
-    inittab_only_na(res, inits, &["stop_die", "stop_trap", "rss", "pss"]);
+    inittab_only_na(res, inits, &["stop_die", "stop_trap", "rss", "pss", "rss_map"]);
 }
 
 /// Starts every single-mode init at once with `probe ARGS`, waits until all are ready.
@@ -268,9 +273,11 @@ pub fn exit_codes(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
     for i in single(inits) {
         let mut got = Vec::new();
         for args in [&["exit", "3"][..], &["kill", "9"], &["kill", "15"]] {
-            let st = match ctx.start(i, args, "exit") {
+            let argv = i.single_args(ctx.probe, args).unwrap_or_default();
+            // PID 1 may be gone before the harness sees it: its status is still the answer.
+            let st = match Running::start(&i.bin, &argv, Mode::Single, &ctx.log(i.name, "exit")) {
                 Ok(mut r) => r.finish_within(Duration::from_secs(5)).to_string(),
-                Err(e) => e.split(':').next().unwrap_or("?").to_string(),
+                Err(e) => e.status.to_string(),
             };
             got.push(st);
         }

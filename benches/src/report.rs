@@ -64,6 +64,7 @@ pub const ROWS: &[Row] = &[
     row("size", "binary size (B)", Unit::Bytes, true, false),
     row("rootfs", "minimal rootfs: binary + shared libs (B)", Unit::Bytes, true, false),
     row("rss", "VmRSS of PID 1 after start-up (KiB)", Unit::KiB, true, false),
+    row("rss_map", "VmRSS by mapping (KiB): the binary's own pages, stack, heap, other anon, vdso, libs", Unit::KiB, false, false),
     row("pss", "Pss of PID 1 after start-up (KiB)", Unit::KiB, true, false),
     row("idle_wakeups", "idle wake-ups of PID 1 (voluntary ctx switches / window)", Unit::Count, false, false),
     row("stop_die", "stop, child dies on TERM: SIGTERM → PID 1 gone → exit status", Unit::Ms, true, true),
