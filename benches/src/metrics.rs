@@ -40,6 +40,17 @@ impl Ctx<'_> {
     }
 }
 
+/// The inits with their index, forwards in even rounds and backwards in odd ones, so that no
+/// init always runs right after the same neighbour (whose leftovers, e.g. the kernel freeing
+/// 20 000 tasks, could land on it).
+fn in_round_order<'a>(inits: &[&'a Init], round: usize) -> Vec<(usize, &'a Init)> {
+    let mut v: Vec<(usize, &'a Init)> = inits.iter().copied().enumerate().collect();
+    if round % 2 == 1 {
+        v.reverse();
+    }
+    v
+}
+
 fn single(inits: &[Init]) -> Vec<&Init> {
     inits.iter().filter(|i| i.single.is_some()).collect()
 }
@@ -95,11 +106,11 @@ pub fn startup(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
         v
     };
     let base_argv = exec(vec![ctx.probe.into(), "stamp".into()]);
-    for _ in 0..ctx.cfg.start_runs {
+    for round in 0..ctx.cfg.start_runs {
         if let Some(ns) = launch::startup_sample(&base_argv) {
             base.push(ns as f64 / 1e3);
         }
-        for (n, i) in single.iter().enumerate() {
+        for (n, i) in in_round_order(&single, round) {
             let mut rest: Vec<OsString> = vec![i.bin.clone().into()];
             rest.extend(i.single_args(ctx.probe, &["stamp"]).unwrap_or_default());
             let argv = exec(rest);
@@ -135,8 +146,8 @@ pub fn stop(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
         let mut pss: Vec<Vec<f64>> = vec![Vec::new(); single.len()];
         let mut errors: Vec<Option<String>> = vec![None; single.len()];
         let mut by_map: Vec<String> = vec![String::new(); single.len()];
-        for _ in 0..ctx.cfg.stop_runs {
-            for (n, i) in single.iter().enumerate() {
+        for round in 0..ctx.cfg.stop_runs {
+            for (n, i) in in_round_order(&single, round) {
                 if seen[n].contains(&Status::KilledAtCap) {
                     continue; // it never exits: one 12 s wait is enough
                 }
@@ -376,6 +387,7 @@ struct Reap {
     bzombies: Vec<f64>,
     bvol: Vec<f64>,
     short_piles: Vec<usize>,
+    bwait: Vec<f64>,
     binvol: Vec<f64>,
     error: Option<String>,
 }
@@ -447,11 +459,13 @@ fn burst(ctx: &Ctx, i: &Init, n: usize, acc: &mut Reap) -> Result<(), String> {
     let ticks0 = sys::stat_times(r.pid1).ok_or("no stat")?;
     let v0 = sys::voluntary_switches(r.pid1).ok_or("no status")?;
     let nv0 = sys::nonvoluntary_switches(r.pid1).ok_or("no status")?;
+    let wait0 = sys::run_delay_ns(r.pid1).unwrap_or(0);
     let t0 = Instant::now();
     sys::kill(r.pid1, libc::SIGCONT);
     let (done, t1) = wait_children(r.pid1, base, Duration::from_secs(60), Duration::from_micros(200));
     let cpu1 = sys::cpu_ns(r.pid1).ok_or("no cpu")?;
     let ticks1 = sys::stat_times(r.pid1).ok_or("no stat")?;
+    acc.bwait.push(sys::run_delay_ns(r.pid1).unwrap_or(0).saturating_sub(wait0) as f64 / 1e6);
     acc.bvol.push((sys::voluntary_switches(r.pid1).ok_or("no status")? - v0) as f64);
     acc.binvol.push((sys::nonvoluntary_switches(r.pid1).ok_or("no status")? - nv0) as f64);
     acc.buser.push(tick_ms(ticks1.0 - ticks0.0));
@@ -497,7 +511,7 @@ pub fn reaping(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
     }
     let mut acc: Vec<Reap> = single.iter().map(|_| Reap::default()).collect();
     for run in 0..ctx.cfg.reap_runs {
-        for (k, i) in single.iter().enumerate() {
+        for (k, i) in in_round_order(&single, run) {
             eprintln!("bench: reaping run {}/{} {}", run + 1, ctx.cfg.reap_runs, i.name);
             if let Err(e) = steady(ctx, i, n, &mut acc[k]) {
                 acc[k].error = Some(e);
@@ -523,6 +537,7 @@ pub fn reaping(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
             format!("(only {:?} zombies piled up while stopped)", a.short_piles)
         };
         res.set("burst_drain", i.name, Cell::num(take(&mut a.drain), piles));
+        res.set("burst_wait", i.name, Cell::num(take(&mut a.bwait), ""));
         let note = split_note(&a.buser, &a.bsys);
         res.set("burst_cpu", i.name, Cell::num(take(&mut a.bcpu), note));
         res.set("burst_zombies", i.name, Cell::num(take(&mut a.bzombies), ""));
@@ -536,7 +551,7 @@ pub fn reaping(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
     inittab_only_na(
         res,
         inits,
-        &["steady_wall", "steady_cpu", "steady_cpu_per", "steady_wakeups", "steady_zombies", "burst_drain", "burst_cpu", "burst_wakeups", "burst_zombies"],
+        &["steady_wall", "steady_cpu", "steady_cpu_per", "steady_wakeups", "steady_zombies", "burst_drain", "burst_wait", "burst_cpu", "burst_wakeups", "burst_zombies"],
     );
 }
 

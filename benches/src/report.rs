@@ -80,6 +80,7 @@ pub const ROWS: &[Row] = &[
     row("steady_wakeups", "reap steady: PID 1 wake-ups", Unit::Count, true, false),
     row("steady_zombies", "reap steady: zombies left", Unit::Count, false, false),
     row("burst_drain", "reap burst: drain time after SIGCONT (ms)", Unit::Ms, true, true),
+    row("burst_wait", "reap burst: PID 1 runnable but waiting for a CPU during the drain (ms)", Unit::Ms, false, false),
     row("burst_cpu", "reap burst: PID 1 CPU (ms)", Unit::Ms, true, false),
     row("burst_wakeups", "reap burst: PID 1 wake-ups during the drain", Unit::Count, false, false),
     row("burst_zombies", "reap burst: zombies left", Unit::Count, false, false),

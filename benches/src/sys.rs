@@ -79,6 +79,11 @@ pub fn cpu_ns(pid: i32) -> Option<u64> {
     Some((utime + stime) * 1_000_000_000 / hz)
 }
 
+/// Time `pid` spent runnable but waiting for a CPU (ns), second field of /proc/<pid>/schedstat.
+pub fn run_delay_ns(pid: i32) -> Option<u64> {
+    fs::read_to_string(format!("/proc/{pid}/schedstat")).ok()?.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// utime and stime (clock ticks) from /proc/<pid>/stat.
 pub fn stat_times(pid: i32) -> Option<(u64, u64)> {
     let s = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
