@@ -4,7 +4,7 @@
  * No signal forwarding, no error handling: it only shows what the wait4-per-zombie design costs.
  * Built and measured only with BENCH_FLOOR=1:  autoreap CMD [ARG...]
  * SIGCHLD is ignored only once the pidfd is open, so a child that exits at once is still there
- * (a zombie, reaped below) for pidfd_open; a real init would use clone3(CLONE_PIDFD). */
+ * (a zombie, waited for below) for pidfd_open; a real init would use clone3(CLONE_PIDFD). */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <poll.h>
@@ -26,10 +26,13 @@ int main(int argc, char **argv) {
   signal(SIGCHLD, SIG_IGN);
   struct pollfd p = { fd, POLLIN, 0 };
   poll(&p, 1, -1);
-  struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
-  int rc = ioctl(fd, PIDFD_GET_INFO, &info);
-  if (rc < 0 || !(info.mask & PIDFD_INFO_EXIT)) { perror("PIDFD_GET_INFO"); return 1; }
-  waitpid(c, NULL, WNOHANG); /* it may have become a zombie before SIGCHLD was ignored */
-  int st = info.exit_code;
+  int st = 0;
+  /* It may have become a zombie before SIGCHLD was ignored: then wait for it as usual. */
+  if (waitpid(c, &st, WNOHANG) != c) {
+    struct pidfd_info info = { .mask = PIDFD_INFO_EXIT };
+    int rc = ioctl(fd, PIDFD_GET_INFO, &info);
+    if (rc < 0 || !(info.mask & PIDFD_INFO_EXIT)) { perror("PIDFD_GET_INFO"); return 1; }
+    st = info.exit_code;
+  }
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
