@@ -81,12 +81,11 @@ pub fn sizes(res: &mut Results, inits: &[Init]) {
         let mut names = Vec::new();
         if let Ok(out) = Command::new("ldd").arg(&i.bin).output() {
             for line in String::from_utf8_lossy(&out.stdout).lines() {
-                if let Some(path) = line.split_whitespace().find(|t| t.starts_with('/')) {
-                    if let Ok(real) = fs::canonicalize(path) {
+                if let Some(path) = line.split_whitespace().find(|t| t.starts_with('/'))
+                    && let Ok(real) = fs::canonicalize(path) {
                         libs += fs::metadata(&real).map(|m| m.len()).unwrap_or(0);
                         names.push(Path::new(path).file_name().unwrap_or_default().to_string_lossy().into_owned());
                     }
-                }
             }
         }
         let kind = if names.is_empty() { "static".to_string() } else { format!("dynamic: {}", names.join(", ")) };
@@ -221,13 +220,12 @@ pub fn stop_ignore(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
         let start = Instant::now();
         while open.iter().any(|o| *o) && start.elapsed() < cap {
             for (n, (_, r)) in all.iter_mut().enumerate() {
-                if let (true, Ok(r)) = (open[n], r.as_mut()) {
-                    if !r.alive() {
+                if let (true, Ok(r)) = (open[n], r.as_mut())
+                    && !r.alive() {
                         lat[n].push(t0[n].elapsed().as_secs_f64() * 1e3);
                         seen[n].push(r.finish());
                         open[n] = false;
                     }
-                }
             }
             sleep(Duration::from_micros(100));
         }

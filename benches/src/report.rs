@@ -119,7 +119,7 @@ fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push('\u{202f}');
         }
         out.push(c);
@@ -167,13 +167,11 @@ impl Results {
                         fmt_value(quantile(samples, 0.9), row.unit)
                     );
                 }
-                if row.ratio {
-                    if let Some(r) = self.reference.as_deref().and_then(|r| self.median(row.key, r)) {
-                        if r > 0.0 && init != self.reference.as_deref().unwrap_or("") {
+                if row.ratio
+                    && let Some(r) = self.reference.as_deref().and_then(|r| self.median(row.key, r))
+                        && r > 0.0 && init != self.reference.as_deref().unwrap_or("") {
                             let _ = write!(s, " ({:.2}×)", med / r);
                         }
-                    }
-                }
                 if !note.is_empty() {
                     let _ = write!(s, " {note}");
                 }

@@ -68,11 +68,10 @@ pub fn nonvoluntary_switches(pid: i32) -> Option<u64> {
 /// CPU time of `pid` in ns: /proc/<pid>/schedstat (ns resolution) when the kernel has it, else
 /// utime+stime from /proc/<pid>/stat (clock ticks, 10 ms on most kernels).
 pub fn cpu_ns(pid: i32) -> Option<u64> {
-    if let Ok(s) = fs::read_to_string(format!("/proc/{pid}/schedstat")) {
-        if let Some(ns) = s.split_whitespace().next().and_then(|v| v.parse().ok()) {
+    if let Ok(s) = fs::read_to_string(format!("/proc/{pid}/schedstat"))
+        && let Some(ns) = s.split_whitespace().next().and_then(|v| v.parse().ok()) {
             return Some(ns);
         }
-    }
     let (utime, stime) = stat_times(pid)?;
     // SAFETY: sysconf takes a plain integer.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
