@@ -53,7 +53,8 @@ const SEED_CTRLALTDEL: &str = "ca::ctrlaltdel:/sbin/shutdown -h now";
 // Rows of the before/after table, in order.
 const A_BOOT: &str = "boot → every service up";
 const A_STOP: &str = "`docker stop`";
-const A_SIGINT: &str = "`docker stop`, `--stop-signal SIGINT` + `ca::ctrlaltdel:/sbin/shutdown -h now`";
+const A_SIGINT: &str =
+    "`docker stop`, `--stop-signal SIGINT` + `ca::ctrlaltdel:/sbin/shutdown -h now`";
 const A_SHUTDOWN: &str = "`shutdown -h now` inside";
 const A_HALT: &str = "`halt` inside";
 const A_POWEROFF: &str = "`poweroff` inside";
@@ -62,8 +63,16 @@ const A_OPENRC_SHUTDOWN: &str = "`openrc-shutdown -p now` inside";
 const A_REBOOT: &str = "`reboot` inside → every service up again";
 const A_SINGLE: &str = "`telinit 1`, then back to multi-user → services up again";
 const ORDER: [&str; 10] = [
-    A_BOOT, A_STOP, A_SIGINT, A_SHUTDOWN, A_HALT, A_POWEROFF, A_TELINIT0, A_OPENRC_SHUTDOWN,
-    A_REBOOT, A_SINGLE,
+    A_BOOT,
+    A_STOP,
+    A_SIGINT,
+    A_SHUTDOWN,
+    A_HALT,
+    A_POWEROFF,
+    A_TELINIT0,
+    A_OPENRC_SHUTDOWN,
+    A_REBOOT,
+    A_SINGLE,
 ];
 
 fn level(f: Flavour) -> char {
@@ -110,7 +119,7 @@ fn boot_with_inittab(
 fn with_ctrlaltdel(inittab: &str, line: &str) -> String {
     let mut out: String = inittab
         .lines()
-        .filter(|l| !l.split(':').nth(2).is_some_and(|a| a == "ctrlaltdel"))
+        .filter(|l| l.split(':').nth(2).is_none_or(|a| a != "ctrlaltdel"))
         .map(|l| format!("{l}\n"))
         .collect();
     out.push_str(line);
@@ -125,13 +134,16 @@ fn assert_clean_stop(m: &Machine, s: &Scenario, exit: i32, stops: usize) {
     m.check(exit == 0, &format!("exit code {exit}, expected 0"));
     let log = s.read("vinit-test.log");
     m.check(
-        count_lines(&log, "stop") == stops && log.lines().last().is_some_and(|l| l.starts_with("stop")),
+        count_lines(&log, "stop") == stops
+            && log.lines().last().is_some_and(|l| l.starts_with("stop")),
         &format!("the test service's stop script did not run {stops}x last: {log:?}"),
     );
     if m.flavour == Flavour::Debian {
         // sysv-rc exports RUNLEVEL to the scripts; OpenRC does not.
         m.check(
-            log.lines().last().is_some_and(|l| l.starts_with("stop runlevel=0 ") || l.starts_with("stop runlevel=6 ")),
+            log.lines().last().is_some_and(|l| {
+                l.starts_with("stop runlevel=0 ") || l.starts_with("stop runlevel=6 ")
+            }),
             &format!("the last stop did not run in level 0 or 6: {log:?}"),
         );
     }
@@ -161,12 +173,21 @@ fn assert_clean_stop(m: &Machine, s: &Scenario, exit: i32, stops: usize) {
         );
     }
     for needle in ["Switching to runlevel: 0", "vinit: info: stop: complete in"] {
-        m.check(logs.contains(needle), &format!("no {needle:?} in docker logs"));
+        m.check(
+            logs.contains(needle),
+            &format!("no {needle:?} in docker logs"),
+        );
     }
     // The final sweep needed no KILL and no level-0 script overran its share of the budget
     // (a level change's KILL after a zero sleeptime, as openrc-shutdown asks, is fine).
-    for needle in ["stop: grace period over", "share of the stop budget ran out"] {
-        m.check(!logs.contains(needle), &format!("{needle:?}: the stop was not clean"));
+    for needle in [
+        "stop: grace period over",
+        "share of the stop budget ran out",
+    ] {
+        m.check(
+            !logs.contains(needle),
+            &format!("{needle:?}: the stop was not clean"),
+        );
     }
 }
 
@@ -192,10 +213,16 @@ fn boot_idle_stop(images: &Images, f: Flavour) {
         "Starting internet superserver: inetd",
         "rsyslogd",
     ] {
-        m.check(logs.contains(needle), &format!("no {needle:?} in docker logs"));
+        m.check(
+            logs.contains(needle),
+            &format!("no {needle:?} in docker logs"),
+        );
     }
     let runlevel = m.exec_ok(&["runlevel"]);
-    m.check(runlevel == format!("N {lvl}"), &format!("runlevel said {runlevel:?}"));
+    m.check(
+        runlevel == format!("N {lvl}"),
+        &format!("runlevel said {runlevel:?}"),
+    );
     let who = m.exec_ok(&["who", "-r"]);
     m.check(
         who.contains(&format!("run-level {lvl}")) && who.contains("last=S"),
@@ -204,13 +231,18 @@ fn boot_idle_stop(images: &Images, f: Flavour) {
 
     // The gettys: each respawned until sysvinit's limit, then disabled once, quietly.
     let messages = |logs: &str| {
-        f.getty_ids()
-            .map(|id| logs.matches(&format!("Id \"{id}\" respawning too fast")).count())
+        f.getty_ids().map(|id| {
+            logs.matches(&format!("Id \"{id}\" respawning too fast"))
+                .count()
+        })
     };
     let deadline = Instant::now() + GETTY_THROTTLE;
     let mut logs = m.logs();
     while messages(&logs).contains(&0) {
-        m.check(Instant::now() < deadline, &format!("gettys not throttled within {GETTY_THROTTLE:?}"));
+        m.check(
+            Instant::now() < deadline,
+            &format!("gettys not throttled within {GETTY_THROTTLE:?}"),
+        );
         m.check(m.is_running(), "exited while idle");
         std::thread::sleep(Duration::from_secs(2));
         logs = m.logs();
@@ -219,11 +251,17 @@ fn boot_idle_stop(images: &Images, f: Flavour) {
     // The last getty of each id exits ~10 s after its start; then none is started again.
     std::thread::sleep(Duration::from_secs(12));
     let gettys = m.exec_ok(&["sh", "-c", "ps -eo comm= | grep -c getty || true"]);
-    m.check(gettys == "0", &format!("{gettys} gettys still running after the throttle"));
+    m.check(
+        gettys == "0",
+        &format!("{gettys} gettys still running after the throttle"),
+    );
     let logs = m.logs();
     m.check(
         messages(&logs).iter().all(|&n| n == 1),
-        &format!("a getty was throttled more than once: {:?}", messages(&logs)),
+        &format!(
+            "a getty was throttled more than once: {:?}",
+            messages(&logs)
+        ),
     );
     // Quietly: the throttle's one line per getty is all the logs say about them.
     let noise: Vec<&str> = logs
@@ -231,12 +269,23 @@ fn boot_idle_stop(images: &Images, f: Flavour) {
         .filter(|l| l.contains("getty") || l.contains("tty1"))
         .filter(|l| !l.contains("respawning too fast"))
         .collect();
-    m.check(noise.is_empty(), &format!("the gettys are noisy: {noise:?}"));
+    m.check(
+        noise.is_empty(),
+        &format!("the gettys are noisy: {noise:?}"),
+    );
     // PID 1's own CPU time (utime + stime, in clock ticks of 10 ms) over the whole boot and idle.
     let stat = m.exec_ok(&["cat", "/proc/1/stat"]);
-    let fields: Vec<&str> = stat.rsplit(") ").next().unwrap().split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit(") ")
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    m.check(ticks < 100, &format!("PID 1 used {ticks} ticks of CPU while idle"));
+    m.check(
+        ticks < 100,
+        &format!("PID 1 used {ticks} ticks of CPU while idle"),
+    );
     eprintln!(
         "distros: {}: gettys throttled {:.0} s after the boot, PID 1 CPU {} ms",
         f.name(),
@@ -265,20 +314,38 @@ fn docker_stop(images: &Images, f: Flavour) {
     assert_clean_stop(&m, &s, exit, 1);
     m.check(took < FAST_STOP, &format!("docker stop took {took:?}"));
     let logs = m.logs();
-    for needle in ["vinit: info: stop: SIGTERM received", "Stopping internet superserver: inetd"] {
-        m.check(logs.contains(needle), &format!("no {needle:?} in docker logs"));
+    for needle in [
+        "vinit: info: stop: SIGTERM received",
+        "Stopping internet superserver: inetd",
+    ] {
+        m.check(
+            logs.contains(needle),
+            &format!("no {needle:?} in docker logs"),
+        );
     }
 }
 
 /// A longer grace period: `docker stop -t 30` with a stop budget of 28 s (`-e
 /// VINIT_STOP_TIMEOUT=28`, as for Kubernetes' default terminationGracePeriodSeconds of 30).
 fn docker_stop_longer_grace(images: &Images, f: Flavour) {
-    let (s, m, _) = boot(images, f, Init::Vinit, "stop-t30", &["-e", "VINIT_STOP_TIMEOUT=28"]);
+    let (s, m, _) = boot(
+        images,
+        f,
+        Init::Vinit,
+        "stop-t30",
+        &["-e", "VINIT_STOP_TIMEOUT=28"],
+    );
     let took = m.stop(30);
     let (exit, _) = m.wait_exit(FAST_STOP);
     assert_clean_stop(&m, &s, exit, 1);
-    m.check(took < FAST_STOP, &format!("docker stop -t 30 took {took:?}"));
-    m.check(m.logs().contains("budget 28000 ms"), "the budget is not the 28 s asked for");
+    m.check(
+        took < FAST_STOP,
+        &format!("docker stop -t 30 took {took:?}"),
+    );
+    m.check(
+        m.logs().contains("budget 28000 ms"),
+        "the budget is not the 28 s asked for",
+    );
 }
 
 /// The seed's workaround still works: `--stop-signal SIGINT` with a `ctrlaltdel` line that
@@ -297,14 +364,23 @@ fn stop_signal_sigint_seed(images: &Images, f: Flavour) {
     record(f, Init::Vinit, A_SIGINT, clean_cell(took, exit));
     assert_clean_stop(&m, &s, exit, 1);
     m.check(took < FAST_STOP, &format!("docker stop took {took:?}"));
-    m.check(m.logs().contains("vinit: info: stop: SIGINT received"), "no SIGINT in the timeline");
+    m.check(
+        m.logs().contains("vinit: info: stop: SIGINT received"),
+        "no SIGINT in the timeline",
+    );
 }
 
 /// `--stop-signal SIGINT` with the distribution's own `ctrlaltdel` line, which asks for a
 /// reboot (Debian: `shutdown -t1 -a -r now`; Gentoo: `shutdown -r now`): the runtime wants the
 /// container gone, so the reboot becomes a halt.
 fn stop_signal_sigint_shipped(images: &Images, f: Flavour) {
-    let (s, m, _) = boot(images, f, Init::Vinit, "sigint-shipped", &["--stop-signal", "SIGINT"]);
+    let (s, m, _) = boot(
+        images,
+        f,
+        Init::Vinit,
+        "sigint-shipped",
+        &["--stop-signal", "SIGINT"],
+    );
     let took = m.stop(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
     assert_clean_stop(&m, &s, exit, 1);
@@ -318,12 +394,18 @@ fn inside(images: &Images, f: Flavour, label: &str, cmd: &[&str], action: &'stat
     let (s, m, _) = boot(images, f, Init::Vinit, label, &[]);
     let start = Instant::now();
     let out = m.exec(cmd);
-    m.check(!out.timed_out, &format!("`{}` hung: {out:?}", cmd.join(" ")));
+    m.check(
+        !out.timed_out,
+        &format!("`{}` hung: {out:?}", cmd.join(" ")),
+    );
     let (exit, _) = m.wait_exit(Duration::from_secs(DOCKER_STOP_SECS.into()));
     let took = start.elapsed();
     record(f, Init::Vinit, action, clean_cell(took, exit));
     assert_clean_stop(&m, &s, exit, 1);
-    m.check(took < FAST_INSIDE, &format!("`{}` took {took:?} to end the container", cmd.join(" ")));
+    m.check(
+        took < FAST_INSIDE,
+        &format!("`{}` took {took:?} to end the container", cmd.join(" ")),
+    );
 }
 
 /// `telinit 1`, then back to the multi-user level with `telinit 2` (Debian) or `telinit 3`
@@ -337,7 +419,10 @@ fn single_user_and_back(images: &Images, f: Flavour) {
     m.exec_ok(&["telinit", "1"]);
     m.wait_down(Duration::from_secs(20));
     let log = s.read("vinit-test.log");
-    m.check(count_lines(&log, "stop") == 1, &format!("the test service's stop did not run: {log:?}"));
+    m.check(
+        count_lines(&log, "stop") == 1,
+        &format!("the test service's stop did not run: {log:?}"),
+    );
     let (want, back_from) = match f {
         Flavour::Debian => ("1 S".to_owned(), 'S'),
         Flavour::Openrc => (format!("{lvl} 1"), '1'),
@@ -349,18 +434,32 @@ fn single_user_and_back(images: &Images, f: Flavour) {
         std::thread::sleep(Duration::from_millis(200));
         runlevel = m.exec_ok(&["runlevel"]);
     }
-    m.check(runlevel == want, &format!("runlevel said {runlevel:?}, expected {want:?}"));
+    m.check(
+        runlevel == want,
+        &format!("runlevel said {runlevel:?}, expected {want:?}"),
+    );
     if f == Flavour::Debian {
         let ps = m.exec_ok(&["ps", "-eo", "args="]);
-        m.check(ps.contains("sulogin"), &format!("no sulogin in single-user mode: {ps}"));
+        m.check(
+            ps.contains("sulogin"),
+            &format!("no sulogin in single-user mode: {ps}"),
+        );
     }
 
     let back = Instant::now();
     m.exec_ok(&["telinit", &lvl.to_string()]);
     m.wait_up(&s, 2, BOOT);
-    record(f, Init::Vinit, A_SINGLE, format!("{} from `telinit {lvl}`", secs(back.elapsed())));
+    record(
+        f,
+        Init::Vinit,
+        A_SINGLE,
+        format!("{} from `telinit {lvl}`", secs(back.elapsed())),
+    );
     let runlevel = m.exec_ok(&["runlevel"]);
-    m.check(runlevel == format!("{back_from} {lvl}"), &format!("runlevel said {runlevel:?}"));
+    m.check(
+        runlevel == format!("{back_from} {lvl}"),
+        &format!("runlevel said {runlevel:?}"),
+    );
     let who = m.exec_ok(&["who", "-r"]);
     m.check(
         who.contains(&format!("run-level {lvl}")) && who.contains(&format!("last={back_from}")),
@@ -382,18 +481,38 @@ fn reboot(images: &Images, f: Flavour) {
     m.check(!out.timed_out, &format!("reboot hung: {out:?}"));
     m.wait_up(&s, 2, BOOT);
     let took = start.elapsed();
-    record(f, Init::Vinit, A_REBOOT, format!("{}, container not restarted", secs(took)));
+    record(
+        f,
+        Init::Vinit,
+        A_REBOOT,
+        format!("{}, container not restarted", secs(took)),
+    );
     let log = s.read("vinit-test.log");
-    m.check(count_lines(&log, "stop") == 1, &format!("level 6 did not stop the test service: {log:?}"));
+    m.check(
+        count_lines(&log, "stop") == 1,
+        &format!("level 6 did not stop the test service: {log:?}"),
+    );
     if f == Flavour::Debian {
-        m.check(log.contains("stop runlevel=6 "), &format!("not stopped in level 6: {log:?}"));
+        m.check(
+            log.contains("stop runlevel=6 "),
+            &format!("not stopped in level 6: {log:?}"),
+        );
     }
-    m.check(m.logs().contains("vinit: info: rebooting in place"), "no reboot in the timeline");
+    m.check(
+        m.logs().contains("vinit: info: rebooting in place"),
+        "no reboot in the timeline",
+    );
     let state = m.inspect("{{.State.StartedAt}} {{.RestartCount}}");
-    m.check(state == format!("{started_at} 0"), &format!("the container restarted: {state}"));
+    m.check(
+        state == format!("{started_at} 0"),
+        &format!("the container restarted: {state}"),
+    );
     let lvl = level(f);
     let runlevel = m.exec_ok(&["runlevel"]);
-    m.check(runlevel == format!("N {lvl}"), &format!("runlevel said {runlevel:?} after the reboot"));
+    m.check(
+        runlevel == format!("N {lvl}"),
+        &format!("runlevel said {runlevel:?} after the reboot"),
+    );
     let took = m.stop(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
     assert_clean_stop(&m, &s, exit, 2);
@@ -409,11 +528,22 @@ fn stock_docker_stop(images: &Images, f: Flavour) {
     record(f, Init::Stock, A_BOOT, secs(up));
     let took = m.stop(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
-    record(f, Init::Stock, A_STOP, format!("{}, `Exited ({exit})`, no stop script ran", secs(took)));
+    record(
+        f,
+        Init::Stock,
+        A_STOP,
+        format!("{}, `Exited ({exit})`, no stop script ran", secs(took)),
+    );
     m.check(exit == 137, &format!("exit code {exit}, expected 137"));
-    m.check(took >= Duration::from_millis(9500), &format!("docker stop took only {took:?}"));
+    m.check(
+        took >= Duration::from_millis(9500),
+        &format!("docker stop took only {took:?}"),
+    );
     let log = s.read("vinit-test.log");
-    m.check(count_lines(&log, "stop") == 0, &format!("a stop script ran: {log:?}"));
+    m.check(
+        count_lines(&log, "stop") == 0,
+        &format!("a stop script ran: {log:?}"),
+    );
 }
 
 /// The seed's workaround without the sysvinit patch: SIGINT runs `shutdown -h now`, the stop
@@ -431,11 +561,26 @@ fn stock_sigint_seed(images: &Images, f: Flavour) {
     let (exit, _) = m.wait_exit(FAST_STOP);
     let log = s.read("vinit-test.log");
     let ran = count_lines(&log, "stop") == 1;
-    let what = if ran { "stop scripts ran" } else { "no stop script ran" };
-    record(f, Init::Stock, A_SIGINT, format!("{}, `Exited ({exit})`, {what}", secs(took)));
+    let what = if ran {
+        "stop scripts ran"
+    } else {
+        "no stop script ran"
+    };
+    record(
+        f,
+        Init::Stock,
+        A_SIGINT,
+        format!("{}, `Exited ({exit})`, {what}", secs(took)),
+    );
     m.check(exit == 137, &format!("exit code {exit}, expected 137"));
-    m.check(took >= Duration::from_millis(9500), &format!("docker stop took only {took:?}"));
-    m.check(ran, &format!("the ctrlaltdel line's shutdown did not run level 0: {log:?}"));
+    m.check(
+        took >= Duration::from_millis(9500),
+        &format!("docker stop took only {took:?}"),
+    );
+    m.check(
+        ran,
+        &format!("the ctrlaltdel line's shutdown did not run level 0: {log:?}"),
+    );
 }
 
 /// `shutdown -h now` under stock sysvinit: level 0's scripts run, `halt` cannot reboot(2)
@@ -446,7 +591,10 @@ fn stock_shutdown(images: &Images, f: Flavour) {
     m.check(!out.timed_out, &format!("shutdown hung: {out:?}"));
     let deadline = Instant::now() + Duration::from_secs(20);
     while count_lines(&s.read("vinit-test.log"), "stop") == 0 {
-        m.check(Instant::now() < deadline, "level 0 did not stop the test service");
+        m.check(
+            Instant::now() < deadline,
+            "level 0 did not stop the test service",
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     m.stays_running(Duration::from_secs(10));
@@ -459,7 +607,10 @@ fn stock_shutdown(images: &Images, f: Flavour) {
         format!("still running 10 s later as `{title}` (`runlevel`: {runlevel})"),
     );
     m.check(title == "init [0]", &format!("PID 1 is {title:?}"));
-    m.check(runlevel == format!("{} 0", level(f)), &format!("runlevel said {runlevel:?}"));
+    m.check(
+        runlevel == format!("{} 0", level(f)),
+        &format!("runlevel said {runlevel:?}"),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,22 +622,65 @@ fn cases() -> Vec<Case> {
     let images = || IMAGES.get().expect("images prepared before the cases run");
     let mut cases = Vec::new();
     let mut add = |f: Flavour, init: Init, name: &str, run: Box<dyn Fn() + Send + Sync>| {
-        cases.push(Case { name: format!("{}::{}::{name}", f.name(), init.name()), run });
+        cases.push(Case {
+            name: format!("{}::{}::{name}", f.name(), init.name()),
+            run,
+        });
     };
     // The long ones first, so the others run beside them.
     for f in Flavour::ALL {
-        add(f, Init::Vinit, "boot_idle_stop", Box::new(move || boot_idle_stop(images(), f)));
+        add(
+            f,
+            Init::Vinit,
+            "boot_idle_stop",
+            Box::new(move || boot_idle_stop(images(), f)),
+        );
     }
     for f in Flavour::ALL {
-        add(f, Init::Stock, "docker_stop", Box::new(move || stock_docker_stop(images(), f)));
-        add(f, Init::Stock, "sigint_seed_ctrlaltdel", Box::new(move || stock_sigint_seed(images(), f)));
-        add(f, Init::Stock, "shutdown_h_now", Box::new(move || stock_shutdown(images(), f)));
+        add(
+            f,
+            Init::Stock,
+            "docker_stop",
+            Box::new(move || stock_docker_stop(images(), f)),
+        );
+        add(
+            f,
+            Init::Stock,
+            "sigint_seed_ctrlaltdel",
+            Box::new(move || stock_sigint_seed(images(), f)),
+        );
+        add(
+            f,
+            Init::Stock,
+            "shutdown_h_now",
+            Box::new(move || stock_shutdown(images(), f)),
+        );
     }
     for f in Flavour::ALL {
-        add(f, Init::Vinit, "docker_stop", Box::new(move || docker_stop(images(), f)));
-        add(f, Init::Vinit, "docker_stop_t30_budget28", Box::new(move || docker_stop_longer_grace(images(), f)));
-        add(f, Init::Vinit, "sigint_seed_ctrlaltdel", Box::new(move || stop_signal_sigint_seed(images(), f)));
-        add(f, Init::Vinit, "sigint_shipped_ctrlaltdel", Box::new(move || stop_signal_sigint_shipped(images(), f)));
+        add(
+            f,
+            Init::Vinit,
+            "docker_stop",
+            Box::new(move || docker_stop(images(), f)),
+        );
+        add(
+            f,
+            Init::Vinit,
+            "docker_stop_t30_budget28",
+            Box::new(move || docker_stop_longer_grace(images(), f)),
+        );
+        add(
+            f,
+            Init::Vinit,
+            "sigint_seed_ctrlaltdel",
+            Box::new(move || stop_signal_sigint_seed(images(), f)),
+        );
+        add(
+            f,
+            Init::Vinit,
+            "sigint_shipped_ctrlaltdel",
+            Box::new(move || stop_signal_sigint_shipped(images(), f)),
+        );
         let inside_cases: [(&str, &'static [&'static str], &'static str); 4] = [
             ("shutdown_h_now", &["shutdown", "-h", "now"], A_SHUTDOWN),
             ("halt", &["halt"], A_HALT),
@@ -494,20 +688,48 @@ fn cases() -> Vec<Case> {
             ("telinit_0", &["telinit", "0"], A_TELINIT0),
         ];
         for (name, cmd, action) in inside_cases {
-            add(f, Init::Vinit, name, Box::new(move || inside(images(), f, name, cmd, action)));
+            add(
+                f,
+                Init::Vinit,
+                name,
+                Box::new(move || inside(images(), f, name, cmd, action)),
+            );
         }
         if f == Flavour::Openrc {
             // OpenRC's own client writes the FIFO itself, with a sleeptime of 0 (spec §2.2).
             let openrc_cases: [(&str, &'static [&'static str], &'static str); 2] = [
-                ("openrc_shutdown_poweroff", &["openrc-shutdown", "-p", "now"], A_OPENRC_SHUTDOWN),
-                ("openrc_shutdown_halt", &["openrc-shutdown", "-H", "now"], "`openrc-shutdown -H now` inside"),
+                (
+                    "openrc_shutdown_poweroff",
+                    &["openrc-shutdown", "-p", "now"],
+                    A_OPENRC_SHUTDOWN,
+                ),
+                (
+                    "openrc_shutdown_halt",
+                    &["openrc-shutdown", "-H", "now"],
+                    "`openrc-shutdown -H now` inside",
+                ),
             ];
             for (name, cmd, action) in openrc_cases {
-                add(f, Init::Vinit, name, Box::new(move || inside(images(), f, name, cmd, action)));
+                add(
+                    f,
+                    Init::Vinit,
+                    name,
+                    Box::new(move || inside(images(), f, name, cmd, action)),
+                );
             }
         }
-        add(f, Init::Vinit, "single_user_and_back", Box::new(move || single_user_and_back(images(), f)));
-        add(f, Init::Vinit, "reboot", Box::new(move || reboot(images(), f)));
+        add(
+            f,
+            Init::Vinit,
+            "single_user_and_back",
+            Box::new(move || single_user_and_back(images(), f)),
+        );
+        add(
+            f,
+            Init::Vinit,
+            "reboot",
+            Box::new(move || reboot(images(), f)),
+        );
     }
     cases
 }
@@ -547,7 +769,9 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if run.is_empty() {
-        println!("\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; {total} filtered out; finished in 0.00s\n");
+        println!(
+            "\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; {total} filtered out; finished in 0.00s\n"
+        );
         return ExitCode::SUCCESS;
     }
 
@@ -557,11 +781,16 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("distros: cannot prepare the images: {e}");
-            println!("test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out");
+            println!(
+                "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out"
+            );
             return ExitCode::FAILURE;
         }
     }
-    let jobs = std::env::var("VINIT_DISTRO_JOBS").ok().and_then(|j| j.parse().ok()).unwrap_or(3);
+    let jobs = std::env::var("VINIT_DISTRO_JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+        .unwrap_or(3);
     println!("\nrunning {} tests ({jobs} at a time)", run.len());
     let failed = harness::run_cases(&run, jobs);
     if let Some(images) = IMAGES.get() {
@@ -569,11 +798,10 @@ fn main() -> ExitCode {
     }
 
     let table = harness::table(&ORDER);
-    println!("\nBefore/after: wall time from the request to the container's exit (or as stated)\n{table}");
-    let _ = std::fs::write(
-        harness::cache_dir().join("times.md"),
-        &table,
+    println!(
+        "\nBefore/after: wall time from the request to the container's exit (or as stated)\n{table}"
     );
+    let _ = std::fs::write(harness::cache_dir().join("times.md"), &table);
     if !failed.is_empty() {
         println!("\nfailures:");
         for name in &failed {
@@ -588,5 +816,9 @@ fn main() -> ExitCode {
         total - run.len(),
         start.elapsed().as_secs_f64()
     );
-    if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

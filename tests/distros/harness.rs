@@ -9,14 +9,14 @@
 //! runs; every run builds `vinit-distro:<flavour>-<pid>` from it with the binary under test over
 //! /sbin/init, removed at the end. The engine is the one `tests/docker/setup.sh` starts.
 
+use core::fmt::Write as _;
+use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
-use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use crate::docker_harness::{Out, QUICK, Scenario, docker, ensure_engine, run_bounded};
@@ -255,7 +255,10 @@ fn gentoo_inittab() -> Result<PathBuf, String> {
     if path.exists() {
         Ok(path)
     } else {
-        Err(format!("{} is missing (../shared beside the repository)", path.display()))
+        Err(format!(
+            "{} is missing (../shared beside the repository)",
+            path.display()
+        ))
     }
 }
 
@@ -315,7 +318,10 @@ pub fn prepare() -> Result<Images, String> {
 }
 
 fn build_rootfs(script: &Path, inputs: &[(&str, PathBuf)], out: &Path) -> Result<(), String> {
-    if Command::new("debootstrap").arg("--version").output().is_err()
+    if Command::new("debootstrap")
+        .arg("--version")
+        .output()
+        .is_err()
         && !Path::new("/usr/sbin/debootstrap").exists()
     {
         install_debootstrap()?;
@@ -327,7 +333,10 @@ fn build_rootfs(script: &Path, inputs: &[(&str, PathBuf)], out: &Path) -> Result
     for (name, path) in inputs {
         fs::copy(path, stage.join(name)).map_err(|e| format!("{}: {e}", path.display()))?;
     }
-    eprintln!("distros: building the root filesystems in {} (once per change of their inputs)", out.display());
+    eprintln!(
+        "distros: building the root filesystems in {} (once per change of their inputs)",
+        out.display()
+    );
     let start = Instant::now();
     let result = run_bounded(
         Command::new("sh")
@@ -346,7 +355,10 @@ fn build_rootfs(script: &Path, inputs: &[(&str, PathBuf)], out: &Path) -> Result
             result.code, result.timed_out, result.stdout, result.stderr
         ));
     }
-    eprintln!("distros: root filesystems built in {:.0} s", start.elapsed().as_secs_f64());
+    eprintln!(
+        "distros: root filesystems built in {:.0} s",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -362,11 +374,19 @@ fn install_debootstrap() -> Result<(), String> {
         )
     };
     let update = apt(&["update", "-qq"]);
-    let install = apt(&["install", "-y", "-qq", "--no-install-recommends", "debootstrap"]);
+    let install = apt(&[
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+        "debootstrap",
+    ]);
     if install.ok() {
         Ok(())
     } else {
-        Err(format!("apt-get install debootstrap failed: {update:?} {install:?}"))
+        Err(format!(
+            "apt-get install debootstrap failed: {update:?} {install:?}"
+        ))
     }
 }
 
@@ -376,7 +396,10 @@ fn import_base(flavour: Flavour, rootfs: &Path, key: &str) -> Result<(), String>
         return Ok(());
     }
     // Older keys' images of this flavour go first.
-    let listed = docker(&["images", BASE_REPO, "--format", "{{.Repository}}:{{.Tag}}"], QUICK);
+    let listed = docker(
+        &["images", BASE_REPO, "--format", "{{.Repository}}:{{.Tag}}"],
+        QUICK,
+    );
     for old in listed.stdout.lines() {
         if old.starts_with(&format!("{BASE_REPO}:{}-", flavour.name())) {
             let _ = docker(&["rmi", "-f", old], QUICK);
@@ -417,7 +440,15 @@ fn build_vinit_image(flavour: Flavour, base: &str) -> Result<String, String> {
     let tag = format!("{VINIT_REPO}:{}-{pid}", flavour.name());
     let label = format!("{LABEL}={pid}");
     let out = docker(
-        &["build", "-q", "--label", &label, "-t", &tag, context.to_str().unwrap_or_default()],
+        &[
+            "build",
+            "-q",
+            "--label",
+            &label,
+            "-t",
+            &tag,
+            context.to_str().unwrap_or_default(),
+        ],
         Duration::from_secs(300),
     );
     let _ = fs::remove_dir_all(&context);
@@ -436,7 +467,10 @@ fn pid_alive(pid: &str) -> bool {
 fn remove_leftovers() {
     let filter = format!("label={LABEL}");
     let format = format!("{{{{.ID}}}} {{{{.Label \"{LABEL}\"}}}}");
-    let listed = docker(&["ps", "-a", "--filter", &filter, "--format", &format], QUICK);
+    let listed = docker(
+        &["ps", "-a", "--filter", &filter, "--format", &format],
+        QUICK,
+    );
     for line in listed.stdout.lines() {
         if let Some((id, pid)) = line.split_once(' ')
             && !pid_alive(pid)
@@ -444,7 +478,10 @@ fn remove_leftovers() {
             let _ = docker(&["rm", "-f", "-v", id], QUICK);
         }
     }
-    let images = docker(&["images", VINIT_REPO, "--format", "{{.Repository}}:{{.Tag}}"], QUICK);
+    let images = docker(
+        &["images", VINIT_REPO, "--format", "{{.Repository}}:{{.Tag}}"],
+        QUICK,
+    );
     for image in images.stdout.lines() {
         if let Some(pid) = image.rsplit('-').next()
             && !pid_alive(pid)
@@ -506,14 +543,20 @@ impl Machine {
         let _ = docker(&["rm", "-f", "-v", &name], QUICK);
         let volume = format!("{}:/data", s.dir.display());
         let tag_label = format!("{LABEL}={pid}");
-        let mut argv = vec!["run", "-d", "--name", &name, "--label", &tag_label, "-v", &volume];
+        let mut argv = vec![
+            "run", "-d", "--name", &name, "--label", &tag_label, "-v", &volume,
+        ];
         argv.extend_from_slice(args);
         argv.push(images.tag(flavour, init));
         argv.push("/sbin/init");
         let started = Instant::now();
         let out = docker(&argv, QUICK);
         assert!(out.ok(), "docker {} failed: {out:?}", argv.join(" "));
-        Self { name, flavour, started }
+        Self {
+            name,
+            flavour,
+            started,
+        }
     }
 
     /// Both output streams.
@@ -573,7 +616,11 @@ impl Machine {
     /// The services that are not running (empty when all are).
     pub fn services_down(&self) -> String {
         let out = self.exec(&["sh", "-c", &down_probe()]);
-        if out.ok() { out.stdout.trim().to_owned() } else { format!("probe failed: {out:?}") }
+        if out.ok() {
+            out.stdout.trim().to_owned()
+        } else {
+            format!("probe failed: {out:?}")
+        }
     }
 
     /// Polls until every service runs and the test service has logged `starts` starts;
@@ -598,7 +645,9 @@ impl Machine {
                 ));
             }
             if Instant::now() >= deadline {
-                self.fail(&format!("the test service started {started}x, expected {starts}x"));
+                self.fail(&format!(
+                    "the test service started {started}x, expected {starts}x"
+                ));
             }
             std::thread::sleep(POLL);
         }
@@ -663,19 +712,34 @@ impl Machine {
     /// The names under /run of the stopped container (`docker cp` works on exited ones).
     pub fn run_dir(&self) -> Vec<String> {
         let out = run_bounded(
-            Command::new("sh").args(["-c", "docker cp \"$1\":/run - | tar -tf -", "sh", &self.name]),
+            Command::new("sh").args([
+                "-c",
+                "docker cp \"$1\":/run - | tar -tf -",
+                "sh",
+                &self.name,
+            ]),
             QUICK,
         );
         if !out.ok() {
             self.fail(&format!("cannot list /run: {out:?}"));
         }
-        out.stdout.lines().map(|l| format!("/{}", l.trim_end_matches('/'))).collect()
+        out.stdout
+            .lines()
+            .map(|l| format!("/{}", l.trim_end_matches('/')))
+            .collect()
     }
 
     /// The image's own /etc/inittab.
     pub fn image_inittab(images: &Images, flavour: Flavour) -> String {
         let out = docker(
-            &["run", "--rm", "--entrypoint", "cat", images.tag(flavour, Init::Stock), "/etc/inittab"],
+            &[
+                "run",
+                "--rm",
+                "--entrypoint",
+                "cat",
+                images.tag(flavour, Init::Stock),
+                "/etc/inittab",
+            ],
             QUICK,
         );
         assert!(out.ok(), "cannot read the image's inittab: {out:?}");
@@ -686,7 +750,11 @@ impl Machine {
 impl Drop for Machine {
     fn drop(&mut self) {
         if std::env::var_os("VINIT_DOCKER_LOGS").is_some() {
-            let text = format!("--- docker logs {} ---\n{}--- end ---\n", self.name, self.logs());
+            let text = format!(
+                "--- docker logs {} ---\n{}--- end ---\n",
+                self.name,
+                self.logs()
+            );
             let _ = std::io::stderr().write_all(text.as_bytes());
         }
         let _ = docker(&["rm", "-f", "-v", &self.name], QUICK);
@@ -695,7 +763,9 @@ impl Drop for Machine {
 
 /// Lines of `text` that start with `word`.
 pub fn count_lines(text: &str, word: &str) -> usize {
-    text.lines().filter(|l| l.split_whitespace().next() == Some(word)).count()
+    text.lines()
+        .filter(|l| l.split_whitespace().next() == Some(word))
+        .count()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -712,8 +782,17 @@ static ROWS: Mutex<Vec<Row>> = Mutex::new(Vec::new());
 
 /// Records one measurement for the table and prints it at once.
 pub fn record(flavour: Flavour, init: Init, action: &'static str, cell: String) {
-    eprintln!("distro-time: {:<7} {:<6} {action:<44} {cell}", flavour.name(), init.name());
-    ROWS.lock().unwrap_or_else(|e| e.into_inner()).push(Row { flavour, init, action, cell });
+    eprintln!(
+        "distro-time: {:<7} {:<6} {action:<44} {cell}",
+        flavour.name(),
+        init.name()
+    );
+    ROWS.lock().unwrap_or_else(|e| e.into_inner()).push(Row {
+        flavour,
+        init,
+        action,
+        cell,
+    });
 }
 
 /// `1.3 s`
@@ -768,13 +847,17 @@ pub fn run_cases(cases: &[Case], jobs: usize) -> Vec<String> {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(case) = cases.get(i) else { break };
                     let start = Instant::now();
-                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (case.run)()));
+                    let result =
+                        std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| (case.run)()));
                     let took = start.elapsed().as_secs_f64();
                     match result {
                         Ok(()) => eprintln!("test {} ... ok ({took:.1} s)", case.name),
                         Err(_) => {
                             eprintln!("test {} ... FAILED ({took:.1} s)", case.name);
-                            failed.lock().unwrap_or_else(|e| e.into_inner()).push(case.name.clone());
+                            failed
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(case.name.clone());
                         }
                     }
                 }
@@ -786,15 +869,40 @@ pub fn run_cases(cases: &[Case], jobs: usize) -> Vec<String> {
 
 /// Self-checks of the pure helpers, run before the scenarios.
 pub fn self_check() {
-    let one_line = "# c\ndeb [signed-by=/k.gpg arch=amd64] http://m.example/debian/ bookworm main contrib\n";
-    assert_eq!(mirror_in_one_line(one_line, "bookworm").as_deref(), Some("http://m.example/debian"));
-    assert_eq!(mirror_in_one_line("deb http://s.example/ bookworm-security main\n", "bookworm"), None);
-    assert_eq!(mirror_in_one_line("deb-src http://m.example/ bookworm main\n", "bookworm"), None);
+    let one_line =
+        "# c\ndeb [signed-by=/k.gpg arch=amd64] http://m.example/debian/ bookworm main contrib\n";
+    assert_eq!(
+        mirror_in_one_line(one_line, "bookworm").as_deref(),
+        Some("http://m.example/debian")
+    );
+    assert_eq!(
+        mirror_in_one_line("deb http://s.example/ bookworm-security main\n", "bookworm"),
+        None
+    );
+    assert_eq!(
+        mirror_in_one_line("deb-src http://m.example/ bookworm main\n", "bookworm"),
+        None
+    );
     let deb822 = "Types: deb\nURIs: http://m.example/debian\nSuites: bookworm bookworm-updates\n\
                   Components: main\n\nTypes: deb\nURIs: http://s.example/\nSuites: bookworm-security\n\
                   Components: main\n";
-    assert_eq!(mirror_in_deb822(deb822, "bookworm").as_deref(), Some("http://m.example/debian"));
-    assert_eq!(mirror_in_deb822(&deb822.replace("Types: deb\nURIs: http://m", "Types: deb\nEnabled: no\nURIs: http://m"), "bookworm"), None);
-    assert_eq!(count_lines("start a\nstop b\nstart c\nrestart\n", "start"), 2);
+    assert_eq!(
+        mirror_in_deb822(deb822, "bookworm").as_deref(),
+        Some("http://m.example/debian")
+    );
+    assert_eq!(
+        mirror_in_deb822(
+            &deb822.replace(
+                "Types: deb\nURIs: http://m",
+                "Types: deb\nEnabled: no\nURIs: http://m"
+            ),
+            "bookworm"
+        ),
+        None
+    );
+    assert_eq!(
+        count_lines("start a\nstop b\nstart c\nrestart\n", "start"),
+        2
+    );
     assert_ne!(fnv1a(&[b"a", b"bc"]), fnv1a(&[b"ab", b"c"]));
 }
