@@ -3,10 +3,9 @@
 //!
 //! Root filesystems: `tests/distros/rootfs.sh` builds `debian.tar` and `openrc.tar` from the
 //! Debian archive this machine's apt is configured with (read here at run time), cached under
-//! `target/distros/rootfs-<key>/` where the key hashes the script and its inputs; a warm run
-//! only checks that the tarballs exist. Each tarball is imported once as
-//! `vinit-distro-base:<flavour>-<key>` (stock sysvinit as /sbin/init: the baseline), kept across
-//! runs; every run builds `vinit-distro:<flavour>-<pid>` from it with the binary under test over
+//! `target/distros/rootfs-<key>/` where the key hashes the script and its inputs. Each tarball
+//! is imported once as `vinit-distro-base:<flavour>-<key>` (stock sysvinit as /sbin/init: the
+//! baseline), kept across runs: a warm run finds the images and builds nothing. Every run builds `vinit-distro:<flavour>-<pid>` from it with the binary under test over
 //! /sbin/init, removed at the end. The engine is the one `tests/docker/setup.sh` starts.
 
 use core::fmt::Write as _;
@@ -290,12 +289,20 @@ pub fn prepare() -> Result<Images, String> {
         fnv1a(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())
     );
     let rootfs = cache.join(format!("rootfs-{key}"));
+    let base = Flavour::ALL.map(|f| format!("{BASE_REPO}:{}-{key}", f.name()));
     {
-        // One builder at a time; the others wait here and find the tarballs made.
+        // One builder at a time; the others wait here and find the images made.
         let lock = File::create(cache.join("build.lock")).map_err(|e| e.to_string())?;
         lock.lock().map_err(|e| format!("build.lock: {e}"))?;
-        let have = |f: Flavour| rootfs.join(format!("{}.tar", f.name())).exists();
-        if !Flavour::ALL.iter().all(|&f| have(f)) {
+        // The engine's images are the first cache (they outlive a fresh clone on the same
+        // machine), the tarballs the second.
+        let imported = |tag: &str| docker(&["image", "inspect", tag], QUICK).ok();
+        let have_tar = |f: Flavour| rootfs.join(format!("{}.tar", f.name())).exists();
+        let missing: Vec<Flavour> = Flavour::ALL
+            .into_iter()
+            .filter(|&f| !imported(&base[f.index()]))
+            .collect();
+        if missing.iter().any(|&f| !have_tar(f)) {
             build_rootfs(&script, &inputs, &rootfs)?;
             // Older keys' trees are stale now.
             for entry in fs::read_dir(&cache).map_err(|e| e.to_string())?.flatten() {
@@ -305,11 +312,10 @@ pub fn prepare() -> Result<Images, String> {
                 }
             }
         }
-        for flavour in Flavour::ALL {
-            import_base(flavour, &rootfs, &key)?;
+        for flavour in missing {
+            import_base(flavour, &rootfs, &base[flavour.index()])?;
         }
     }
-    let base = Flavour::ALL.map(|f| format!("{BASE_REPO}:{}-{key}", f.name()));
     let mut vinit = [String::new(), String::new()];
     for flavour in Flavour::ALL {
         vinit[flavour.index()] = build_vinit_image(flavour, &base[flavour.index()])?;
@@ -390,11 +396,7 @@ fn install_debootstrap() -> Result<(), String> {
     }
 }
 
-fn import_base(flavour: Flavour, rootfs: &Path, key: &str) -> Result<(), String> {
-    let tag = format!("{BASE_REPO}:{}-{key}", flavour.name());
-    if docker(&["image", "inspect", &tag], QUICK).ok() {
-        return Ok(());
-    }
+fn import_base(flavour: Flavour, rootfs: &Path, tag: &str) -> Result<(), String> {
     // Older keys' images of this flavour go first.
     let listed = docker(
         &["images", BASE_REPO, "--format", "{{.Repository}}:{{.Tag}}"],
@@ -407,7 +409,7 @@ fn import_base(flavour: Flavour, rootfs: &Path, key: &str) -> Result<(), String>
     }
     let tar = rootfs.join(format!("{}.tar", flavour.name()));
     let out = docker(
-        &["import", tar.to_str().unwrap_or_default(), &tag],
+        &["import", tar.to_str().unwrap_or_default(), tag],
         Duration::from_secs(600),
     );
     if out.ok() {
