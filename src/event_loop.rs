@@ -90,6 +90,7 @@ impl Settings {
 }
 
 /// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
+#[inline(never)]
 pub fn run(settings: Settings, envp: Envp) -> u8 {
     let Some(tab) = load_inittab(settings.inittab) else {
         log!(LogLevel::Fatal, "{}: cannot read the inittab", Bytes(settings.inittab.to_bytes()));

@@ -22,6 +22,7 @@ const SIGCHLD: u8 = 17;
 const SIGCONT: u8 = 18;
 
 /// Runs CMD and returns the status vinit must exit with.
+#[inline(never)]
 pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
     let Some(sfd) = crate::reaper::become_init() else { return 1 };
     let tty = if sys::is_terminal(sys::stdin()) {
