@@ -479,7 +479,6 @@ fn exec_entry(
     path: &[u8],
     quiet: bool,
 ) -> ! {
-    sys::reset_signal_dispositions();
     let _ = sys::setsid();
     let _ = sys::set_signal_mask(SigMask(0));
     let envp = env.ptrs();

@@ -1,6 +1,8 @@
 //! What every mode of vinit does to be a proper init: subreap when it is not PID 1, keep
 //! inherited fds out of children, take every signal through one signalfd; and, at the end,
 //! count and signal whatever is left. Shared by single-command and inittab mode.
+//! vinit installs no signal handler (every signal goes through the signalfd), so once the
+//! dispositions it inherited as ignored are reset, every child starts with default ones.
 
 use crate::log;
 use crate::log::{ErrName, Level};
@@ -21,6 +23,10 @@ pub fn become_init() -> Option<OwnedFd> {
         log!(Level::Fatal, "unable to block signals: {}", ErrName(e));
         return None;
     }
+    // Children inherit dispositions through fork and exec: resetting what vinit inherited as
+    // ignored, once here (after blocking, so a default action cannot fire meanwhile), gives
+    // every child default dispositions without 64 sigaction calls between fork and exec.
+    sys::reset_signal_dispositions(sys::ignored_signals());
     match sys::signalfd(SigMask::CATCHABLE) {
         Ok(fd) => Some(fd),
         Err(e) => {

@@ -1,6 +1,7 @@
 //! Starting a child clean: the code that runs between fork and exec, and the PATH search.
 //!
-//! The child gets default dispositions for every signal, an empty signal mask, its own session
+//! The child gets default dispositions for every signal (inherited: see `reaper`), an empty
+//! signal mask, its own session
 //! (and the terminal on fd 0 as its controlling tty when asked), and only fds 0-2: every fd of
 //! vinit is close-on-exec. Only async-signal-safe calls happen here.
 
@@ -28,7 +29,6 @@ pub enum Tty {
 /// and `envp` (searching `path` when `prog` has no `/`). Never returns: on failure it logs one
 /// line naming the command and exits 127 (not found) or 126 (found but not executable).
 pub fn exec_child(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8], tty: Tty) -> ! {
-    sys::reset_signal_dispositions();
     let _ = sys::setsid();
     if tty == Tty::FromStdin {
         let _ = sys::take_controlling_tty(sys::stdin());

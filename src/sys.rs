@@ -164,13 +164,12 @@ pub fn discard_pending(mask: SigMask) {
     }
 }
 
-/// Resets every signal's disposition to SIG_DFL (sigaction(2)); for the child before exec, so
-/// nothing vinit inherited as ignored leaks into services. Async-signal-safe.
-pub fn reset_signal_dispositions() {
+/// Resets the disposition of every signal in `mask` to SIG_DFL (sigaction(2)).
+pub fn reset_signal_dispositions(mask: SigMask) {
     // struct kernel_sigaction: handler, flags, restorer, mask. SIG_DFL is 0, so all zero.
     let action = [0u64; 4];
     for sig in 1..=64u32 {
-        if sig == 9 || sig == 19 {
+        if sig == 9 || sig == 19 || mask.0 & bit(sig) == 0 {
             continue;
         }
         // SAFETY: the action points to a zeroed kernel_sigaction (SIG_DFL, no flags); the old
@@ -185,6 +184,33 @@ pub fn reset_signal_dispositions() {
             );
         }
     }
+}
+
+/// The signals this process ignores (`SigIgn` of /proc/self/status, proc(5)); every signal
+/// when /proc cannot tell, so the caller resets them all.
+pub fn ignored_signals() -> SigMask {
+    let mut buf = [0u8; 2048];
+    let Ok(n) = read_file(c"/proc/self/status", &mut buf) else { return SigMask(u64::MAX) };
+    let text = buf.get(..n).unwrap_or_default();
+    text.split(|&b| b == b'\n')
+        .find_map(|line| line.strip_prefix(b"SigIgn:"))
+        .and_then(|hex| parse_hex(hex.trim_ascii()))
+        .map_or(SigMask(u64::MAX), SigMask)
+}
+
+fn parse_hex(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &d| {
+        let v = match d {
+            b'0'..=b'9' => d - b'0',
+            b'a'..=b'f' => d - b'a' + 10,
+            b'A'..=b'F' => d - b'A' + 10,
+            _ => return None,
+        };
+        Some((n << 4) | u64::from(v))
+    })
 }
 
 /// musl's errno as a rustix Errno (kept inside the kernel's range, so no check can fail).
