@@ -34,7 +34,10 @@ impl ExitRemap {
 
     /// The status vinit exits with for a child status `code`.
     pub fn apply(&self, code: u8) -> u8 {
-        let hit = self.0.get(usize::from(code / 64)).is_some_and(|w| w & (1 << (code % 64)) != 0);
+        let hit = self
+            .0
+            .get(usize::from(code / 64))
+            .is_some_and(|w| w & (1 << (code % 64)) != 0);
         if hit { 0 } else { code }
     }
 }
@@ -139,7 +142,8 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             b"-T" => {
                 i += 1;
                 let value = args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
-                tab.stop_timeout = Some(parse_number(value, 1, 3600).ok_or(UsageError::BadNumber(i))?);
+                tab.stop_timeout =
+                    Some(parse_number(value, 1, 3600).ok_or(UsageError::BadNumber(i))?);
             }
             [level @ (b'0'..=b'9' | b'S' | b's')] => tab.level = Some(level.to_ascii_uppercase()),
             b"single" => tab.level = Some(b'S'),
@@ -177,7 +181,8 @@ pub fn single_defaults_from_env(
     }
     if let Some(v) = var(b"VINIT_REMAP_EXIT") {
         for code in v.split(|&b| b == b',').filter(|c| !c.is_empty()) {
-            opts.remap.insert(parse_number(code, 0, 255).ok_or("VINIT_REMAP_EXIT")? as u8);
+            opts.remap
+                .insert(parse_number(code, 0, 255).ok_or("VINIT_REMAP_EXIT")? as u8);
         }
     }
     Ok(opts)
@@ -226,8 +231,12 @@ mod tests {
 
     #[test]
     fn single_mode_with_options() {
-        let cmd = parse(&["vinit", "-g", "-t", "7", "-e", "143", "-e", "1", "-v", "--", "sh"]);
-        let VinitCommand::Single(o) = cmd.unwrap() else { panic!("not single") };
+        let cmd = parse(&[
+            "vinit", "-g", "-t", "7", "-e", "143", "-e", "1", "-v", "--", "sh",
+        ]);
+        let VinitCommand::Single(o) = cmd.unwrap() else {
+            panic!("not single")
+        };
         assert!(o.kill_group && o.verbose);
         assert_eq!(o.grace_secs, 7);
         assert_eq!(o.cmd_index, 10);
@@ -241,18 +250,34 @@ mod tests {
         let none = InittabOptions::default();
         assert_eq!(parse(&["vinit"]), Ok(VinitCommand::Inittab(none)));
         assert_eq!(parse(&["vinit", "-s"]), Ok(VinitCommand::Inittab(none)));
-        let with = InittabOptions { file_index: Some(2), stop_timeout: Some(30), level: Some(b'S') };
-        assert_eq!(parse(&["vinit", "-f", "/x", "-T", "30", "s"]), Ok(VinitCommand::Inittab(with)));
+        let with = InittabOptions {
+            file_index: Some(2),
+            stop_timeout: Some(30),
+            level: Some(b'S'),
+        };
+        assert_eq!(
+            parse(&["vinit", "-f", "/x", "-T", "30", "s"]),
+            Ok(VinitCommand::Inittab(with))
+        );
         assert_eq!(parse(&["vinit", "-T", "0"]), Err(UsageError::BadNumber(2)));
     }
 
     #[test]
     fn usage_errors_name_the_argument() {
-        assert_eq!(parse(&["vinit", "-x", "--", "a"]), Err(UsageError::UnknownOption(1)));
+        assert_eq!(
+            parse(&["vinit", "-x", "--", "a"]),
+            Err(UsageError::UnknownOption(1))
+        );
         assert_eq!(parse(&["vinit", "--"]), Err(UsageError::MissingCommand));
         assert_eq!(parse(&["vinit", "-t"]), Err(UsageError::MissingValue(1)));
-        assert_eq!(parse(&["vinit", "-t", "x", "--", "a"]), Err(UsageError::BadNumber(2)));
-        assert_eq!(parse(&["vinit", "-e", "256", "--", "a"]), Err(UsageError::BadNumber(2)));
+        assert_eq!(
+            parse(&["vinit", "-t", "x", "--", "a"]),
+            Err(UsageError::BadNumber(2))
+        );
+        assert_eq!(
+            parse(&["vinit", "-e", "256", "--", "a"]),
+            Err(UsageError::BadNumber(2))
+        );
         assert_eq!(parse(&["vinit", "--help"]), Ok(VinitCommand::Help));
     }
 

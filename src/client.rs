@@ -104,7 +104,11 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
             say!("{}: invalid option -- '{}'", Bytes(prog), Bytes(&[c]));
         }
         UsageError::MissingValue(_, c) => {
-            say!("{}: option requires an argument -- '{}'", Bytes(prog), Bytes(&[c]));
+            say!(
+                "{}: option requires an argument -- '{}'",
+                Bytes(prog),
+                Bytes(&[c])
+            );
         }
         UsageError::BadValue(i) | UsageError::BadLevel(i) => {
             say!("{}: invalid argument: {}", Bytes(prog), arg(i));
@@ -132,7 +136,13 @@ fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> Result<(), ()> {
     };
     let shown = Bytes(path.to_bytes());
     let deadline = sys::now().after(Duration::from_millis(INITCTL_TIMEOUT_MS));
-    let timeout = || say!("{}: timeout opening/writing control channel {}", Bytes(prog), shown);
+    let timeout = || {
+        say!(
+            "{}: timeout opening/writing control channel {}",
+            Bytes(prog),
+            shown
+        );
+    };
     // Nobody reading yet (ENXIO): init may be between two opens of its FIFO; retry.
     let fd = loop {
         match sys::open_fifo_writer(path) {
@@ -204,7 +214,10 @@ fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
     let s = match client_args::parse_shutdown(args) {
         Ok(s) => s,
         Err(UsageError::BadLevel(i)) => {
-            say!("shutdown: `{}': bad runlevel", Bytes(args.arg(i).unwrap_or_default()));
+            say!(
+                "shutdown: `{}': bad runlevel",
+                Bytes(args.arg(i).unwrap_or_default())
+            );
             return 1;
         }
         Err(e) => {
@@ -339,7 +352,11 @@ fn warn(message: &[u8], level: u8, minutes: u32) {
     match minutes {
         0 => say!("The system is going down {} NOW!", NewState(level)),
         1 => say!("The system is going DOWN {} in 1 minute!", NewState(level)),
-        m => say!("The system is going DOWN {} in {} minutes!", NewState(level), m),
+        m => say!(
+            "The system is going DOWN {} in {} minutes!",
+            NewState(level),
+            m
+        ),
     }
 }
 
@@ -376,7 +393,10 @@ fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
         return 1;
     }
     let sleeptime = s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS);
-    let requests = [Request::set_env(&data), Request::run_level(s.level, sleeptime)];
+    let requests = [
+        Request::set_env(&data),
+        Request::run_level(s.level, sleeptime),
+    ];
     match send(b"shutdown", envp, &requests) {
         Ok(()) => 0,
         Err(()) => {
@@ -402,10 +422,15 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
     let _ = ufmt::uwriteln!(pid, "{}", sys::getpid());
     match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes(), 0o644) {
         Ok(()) | Err(Errno::ROFS) => {}
-        Err(_) => say!("shutdown: warning: cannot open {}", Bytes(SHUTDOWN_PID_PATH.to_bytes())),
+        Err(_) => say!(
+            "shutdown: warning: cannot open {}",
+            Bytes(SHUTDOWN_PID_PATH.to_bytes())
+        ),
     }
     let mask = sys::SigMask((1 << (SIGINT - 1)) | (1 << (SIGTERM - 1)));
-    let signals = sys::set_signal_mask(mask).and_then(|_| sys::signalfd(mask)).ok();
+    let signals = sys::set_signal_mask(mask)
+        .and_then(|_| sys::signalfd(mask))
+        .ok();
     let start = sys::now();
     let deadline = start.after(Duration::from_secs(u64::from(minutes) * 60));
     let mut warned_at = None;
@@ -463,7 +488,10 @@ fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) 
             return 1;
         }
         if level.is_none() {
-            say!("WARNING: could not determine runlevel - doing soft {}", Bytes(prog));
+            say!(
+                "WARNING: could not determine runlevel - doing soft {}",
+                Bytes(prog)
+            );
             say!(
                 "  (it's better to use shutdown instead of {} from the command line)",
                 Bytes(prog)
@@ -645,7 +673,12 @@ mod tests {
     #[test]
     fn warning_schedule_matches_sysvinit() {
         let warned: Vec<u32> = (0..200).filter(|&m| needs_warning(m)).collect();
-        assert_eq!(warned, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 30, 45, 60, 90, 120, 150, 180]);
+        assert_eq!(
+            warned,
+            [
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 30, 45, 60, 90, 120, 150, 180
+            ]
+        );
         assert!(needs_warning(240) && !needs_warning(210));
     }
 

@@ -117,10 +117,18 @@ fn options<'a, A: ArgList + ?Sized>(
                 } else {
                     (at, rest)
                 };
-                on(Opt { letter, index: at, value: Some(value) })?;
+                on(Opt {
+                    letter,
+                    index: at,
+                    value: Some(value),
+                })?;
                 break;
             }
-            on(Opt { letter, index: at, value: None })?;
+            on(Opt {
+                letter,
+                index: at,
+                value: None,
+            })?;
             letters = rest;
         }
         i += 1;
@@ -131,7 +139,9 @@ fn options<'a, A: ArgList + ?Sized>(
 /// A `-t` value: seconds as a C int.
 fn sleeptime(value: Option<(usize, &[u8])>) -> Result<u32, UsageError> {
     let (i, v) = value.ok_or(UsageError::MissingValue(0, b't'))?;
-    parse_number(v, 0, SLEEPTIME_MAX).map(|n| n as u32).ok_or(UsageError::BadValue(i))
+    parse_number(v, 0, SLEEPTIME_MAX)
+        .map(|n| n as u32)
+        .ok_or(UsageError::BadValue(i))
 }
 
 /// What telinit sends.
@@ -188,7 +198,10 @@ pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>
         return Err(UsageError::ExtraOperand(first + 1));
     }
     match level {
-        [c] if TELINIT_LEVELS.contains(c) => Ok(Telinit::Level { level: *c, sleeptime: sleep }),
+        [c] if TELINIT_LEVELS.contains(c) => Ok(Telinit::Level {
+            level: *c,
+            sleeptime: sleep,
+        }),
         _ => Err(UsageError::BadLevel(first)),
     }
 }
@@ -229,7 +242,10 @@ pub fn parse_when(v: &[u8]) -> Option<When> {
             let m = parse_number(m, 0, 59)?;
             if !relative {
                 let h = parse_number(h, 0, 23)?;
-                return Some(When::At { hour: h as u8, minute: m as u8 });
+                return Some(When::At {
+                    hour: h as u8,
+                    minute: m as u8,
+                });
             }
             parse_number(h, 0, SHUTDOWN_HOURS_MAX)? * 60 + m
         }
@@ -440,7 +456,9 @@ pub fn parse_runlevel<A: ArgList + ?Sized>(args: &A) -> Result<Runlevel, UsageEr
     if args.arg(2).is_some() {
         return Err(UsageError::ExtraOperand(2));
     }
-    Ok(Runlevel { utmp: args.arg(1).map(|_| 1) })
+    Ok(Runlevel {
+        utmp: args.arg(1).map(|_| 1),
+    })
 }
 
 #[cfg(test)]
@@ -470,8 +488,14 @@ mod tests {
         assert_eq!(personality(b"telinit", true), Some(Personality::Telinit));
         assert_eq!(personality(b"init", false), Some(Personality::Telinit));
         assert_eq!(personality(b"init", true), None);
-        assert_eq!(personality(b"poweroff", false), Some(Personality::Halt(HaltKind::PowerOff)));
-        assert_eq!(personality(b"reboot", false), Some(Personality::Halt(HaltKind::Reboot)));
+        assert_eq!(
+            personality(b"poweroff", false),
+            Some(Personality::Halt(HaltKind::PowerOff))
+        );
+        assert_eq!(
+            personality(b"reboot", false),
+            Some(Personality::Halt(HaltKind::Reboot))
+        );
         assert_eq!(personality(b"runlevel", false), Some(Personality::Runlevel));
         assert_eq!(personality(b"shutdown", false), Some(Personality::Shutdown));
         assert_eq!(personality(b"vinit", false), None);
@@ -483,23 +507,47 @@ mod tests {
         let s = Shifted::new(v.as_slice(), 1);
         assert!(s.arg(3).is_some() && s.arg(4).is_none());
         assert_eq!(s.arg(0), Some(&b"telinit"[..]));
-        assert_eq!(parse_telinit(&s), Ok(Telinit::Level { level: b'q', sleeptime: 5 }));
+        assert_eq!(
+            parse_telinit(&s),
+            Ok(Telinit::Level {
+                level: b'q',
+                sleeptime: 5
+            })
+        );
         assert!(Shifted::new(v.as_slice(), 9).arg(0).is_none());
         assert_eq!(Shifted::new(v.as_slice(), 9).arg(usize::MAX), None);
     }
 
     #[test]
     fn telinit_levels() {
-        assert_eq!(telinit(&["telinit", "3"]), Ok(Telinit::Level { level: b'3', sleeptime: 3 }));
+        assert_eq!(
+            telinit(&["telinit", "3"]),
+            Ok(Telinit::Level {
+                level: b'3',
+                sleeptime: 3
+            })
+        );
         assert_eq!(
             telinit(&["init", "-t", "0", "s"]),
-            Ok(Telinit::Level { level: b's', sleeptime: 0 })
+            Ok(Telinit::Level {
+                level: b's',
+                sleeptime: 0
+            })
         );
         assert_eq!(
             telinit(&["init", "-t7", "9"]),
-            Ok(Telinit::Level { level: b'9', sleeptime: 7 })
+            Ok(Telinit::Level {
+                level: b'9',
+                sleeptime: 7
+            })
         );
-        assert_eq!(telinit(&["init", "--", "U"]), Ok(Telinit::Level { level: b'U', sleeptime: 3 }));
+        assert_eq!(
+            telinit(&["init", "--", "U"]),
+            Ok(Telinit::Level {
+                level: b'U',
+                sleeptime: 3
+            })
+        );
         for c in TELINIT_LEVELS {
             let arg: &'static str = Box::leak(String::from(*c as char).into_boxed_str());
             assert!(telinit(&["telinit", arg]).is_ok());
@@ -516,7 +564,10 @@ mod tests {
         );
         // -t is accepted and ignored with -e (sysvinit sends sleeptime 0).
         let want4: Vec<&[u8], TELINIT_ENV_MAX> = Vec::from_slice(&[&b"INIT_A=1"[..]]).unwrap();
-        assert_eq!(telinit(&["telinit", "-t", "5", "-e", "INIT_A=1"]), Ok(Telinit::SetEnv(want4)));
+        assert_eq!(
+            telinit(&["telinit", "-t", "5", "-e", "INIT_A=1"]),
+            Ok(Telinit::SetEnv(want4))
+        );
     }
 
     /// Found by fuzz/fuzz_targets/client_args.rs: an attached value was sent with its `-e`
@@ -526,7 +577,9 @@ mod tests {
     fn telinit_attached_value_is_the_value_alone() {
         let a366 = format!("-e{}", "A".repeat(366));
         let a366: &'static str = Box::leak(a366.into_boxed_str());
-        let Ok(Telinit::SetEnv(strings)) = telinit(&["telinit", a366]) else { panic!() };
+        let Ok(Telinit::SetEnv(strings)) = telinit(&["telinit", a366]) else {
+            panic!()
+        };
         assert_eq!(strings.as_slice(), [&a366.as_bytes()[2..]]);
         let mut data = [0u8; DATA_LEN];
         assert_eq!(crate::initctl::encode_env(&strings, &mut data), Ok(()));
@@ -538,12 +591,30 @@ mod tests {
         assert_eq!(telinit(&["telinit", "x"]), Err(UsageError::BadLevel(1)));
         assert_eq!(telinit(&["telinit", "33"]), Err(UsageError::BadLevel(1)));
         assert_eq!(telinit(&["telinit", ""]), Err(UsageError::BadLevel(1)));
-        assert_eq!(telinit(&["telinit", "3", "4"]), Err(UsageError::ExtraOperand(2)));
-        assert_eq!(telinit(&["telinit", "-x", "3"]), Err(UsageError::UnknownOption(1, b'x')));
-        assert_eq!(telinit(&["telinit", "-t"]), Err(UsageError::MissingValue(1, b't')));
-        assert_eq!(telinit(&["telinit", "-e"]), Err(UsageError::MissingValue(1, b'e')));
-        assert_eq!(telinit(&["telinit", "-t", "x", "3"]), Err(UsageError::BadValue(2)));
-        assert_eq!(telinit(&["telinit", "-e", "INIT_A", "3"]), Err(UsageError::ExtraOperand(3)));
+        assert_eq!(
+            telinit(&["telinit", "3", "4"]),
+            Err(UsageError::ExtraOperand(2))
+        );
+        assert_eq!(
+            telinit(&["telinit", "-x", "3"]),
+            Err(UsageError::UnknownOption(1, b'x'))
+        );
+        assert_eq!(
+            telinit(&["telinit", "-t"]),
+            Err(UsageError::MissingValue(1, b't'))
+        );
+        assert_eq!(
+            telinit(&["telinit", "-e"]),
+            Err(UsageError::MissingValue(1, b'e'))
+        );
+        assert_eq!(
+            telinit(&["telinit", "-t", "x", "3"]),
+            Err(UsageError::BadValue(2))
+        );
+        assert_eq!(
+            telinit(&["telinit", "-e", "INIT_A", "3"]),
+            Err(UsageError::ExtraOperand(3))
+        );
     }
 
     #[test]
@@ -552,7 +623,10 @@ mod tests {
         let a367: &'static str = Box::leak("A".repeat(367).into_boxed_str());
         let a182: &'static str = Box::leak("A".repeat(182).into_boxed_str());
         assert!(telinit(&["telinit", "-e", a366]).is_ok());
-        assert_eq!(telinit(&["telinit", "-e", a367]), Err(UsageError::EnvTooLarge));
+        assert_eq!(
+            telinit(&["telinit", "-e", a367]),
+            Err(UsageError::EnvTooLarge)
+        );
         assert!(telinit(&["telinit", "-e", a182, "-e", a182, "-e", ""]).is_ok());
         assert_eq!(
             telinit(&["telinit", "-e", a182, "-e", a182, "-e", "x"]),
@@ -569,7 +643,13 @@ mod tests {
         assert_eq!(parse_when(b"10"), Some(When::InMinutes(10)));
         assert_eq!(parse_when(b"+1:30"), Some(When::InMinutes(90)));
         assert_eq!(parse_when(b"+0:00"), Some(When::Now));
-        assert_eq!(parse_when(b"23:59"), Some(When::At { hour: 23, minute: 59 }));
+        assert_eq!(
+            parse_when(b"23:59"),
+            Some(When::At {
+                hour: 23,
+                minute: 59
+            })
+        );
         assert_eq!(parse_when(b"0:5"), Some(When::At { hour: 0, minute: 5 }));
         for bad in [
             "", "+", "soon", "24:00", "12:60", "12:", ":30", "1:2:3", "12:345", "+1:60", "-5",
@@ -577,29 +657,53 @@ mod tests {
         ] {
             assert_eq!(parse_when(bad.as_bytes()), None, "{bad}");
         }
-        assert_eq!(parse_when(b"+99999:59"), Some(When::InMinutes(99_999 * 60 + 59)));
+        assert_eq!(
+            parse_when(b"+99999:59"),
+            Some(When::InMinutes(99_999 * 60 + 59))
+        );
         assert_eq!(parse_when(b"+100000:00"), None);
     }
 
     #[test]
     fn shutdown_targets_and_halt_action() {
         let s = shutdown(&["shutdown", "-h", "-P", "now"]).unwrap();
-        assert_eq!((s.level, s.halt_action, s.when), (b'0', HaltAction::PowerOff, When::Now));
+        assert_eq!(
+            (s.level, s.halt_action, s.when),
+            (b'0', HaltAction::PowerOff, When::Now)
+        );
         let s = shutdown(&["shutdown", "-hH", "now"]).unwrap();
         assert_eq!((s.level, s.halt_action), (b'0', HaltAction::Halt));
         let s = shutdown(&["shutdown", "-r", "+5", "going", "down"]).unwrap();
-        assert_eq!((s.level, s.when, s.message), (b'6', When::InMinutes(5), Some(3)));
+        assert_eq!(
+            (s.level, s.when, s.message),
+            (b'6', When::InMinutes(5), Some(3))
+        );
         let s = shutdown(&["shutdown", "now"]).unwrap();
-        assert_eq!((s.level, s.halt_action, s.message), (b'1', HaltAction::Unset, None));
+        assert_eq!(
+            (s.level, s.halt_action, s.message),
+            (b'1', HaltAction::Unset, None)
+        );
         let s = shutdown(&["shutdown", "-i", "S", "-t", "7", "12:30"]).unwrap();
         assert_eq!(
             (s.level, s.sleeptime, s.when),
-            (b'S', Some(7), When::At { hour: 12, minute: 30 })
+            (
+                b'S',
+                Some(7),
+                When::At {
+                    hour: 12,
+                    minute: 30
+                }
+            )
         );
         // The last of -h/-r/-i wins, as with sysvinit's getopt loop.
-        assert_eq!(shutdown(&["shutdown", "-h", "-r", "now"]).unwrap().level, b'6');
         assert_eq!(
-            shutdown(&["shutdown", "-i0", "-P", "now"]).unwrap().halt_action,
+            shutdown(&["shutdown", "-h", "-r", "now"]).unwrap().level,
+            b'6'
+        );
+        assert_eq!(
+            shutdown(&["shutdown", "-i0", "-P", "now"])
+                .unwrap()
+                .halt_action,
             HaltAction::PowerOff
         );
         assert_eq!(HaltAction::Unset.env_string(), b"INIT_HALT");
@@ -616,25 +720,55 @@ mod tests {
         let s = shutdown(&["shutdown", "-c", "never", "mind"]).unwrap();
         assert_eq!(s.message, Some(2));
         let s = shutdown(&["shutdown", "-g", "+2", "-r", "bye"]).unwrap();
-        assert_eq!((s.when, s.level, s.message), (When::InMinutes(2), b'6', Some(4)));
+        assert_eq!(
+            (s.when, s.level, s.message),
+            (When::InMinutes(2), b'6', Some(4))
+        );
     }
 
     #[test]
     fn shutdown_errors() {
         assert_eq!(shutdown(&["shutdown"]), Err(UsageError::MissingOperand));
-        assert_eq!(shutdown(&["shutdown", "-h"]), Err(UsageError::MissingOperand));
-        assert_eq!(shutdown(&["shutdown", "-P", "now"]), Err(UsageError::HaltModeWithoutHalt));
+        assert_eq!(
+            shutdown(&["shutdown", "-h"]),
+            Err(UsageError::MissingOperand)
+        );
+        assert_eq!(
+            shutdown(&["shutdown", "-P", "now"]),
+            Err(UsageError::HaltModeWithoutHalt)
+        );
         assert_eq!(
             shutdown(&["shutdown", "-H", "-r", "now"]),
             Err(UsageError::HaltModeWithoutHalt)
         );
-        assert_eq!(shutdown(&["shutdown", "-h", "later"]), Err(UsageError::BadValue(2)));
-        assert_eq!(shutdown(&["shutdown", "-i", "3", "now"]), Err(UsageError::BadLevel(2)));
-        assert_eq!(shutdown(&["shutdown", "-i33", "now"]), Err(UsageError::BadLevel(1)));
-        assert_eq!(shutdown(&["shutdown", "-i"]), Err(UsageError::MissingValue(1, b'i')));
-        assert_eq!(shutdown(&["shutdown", "-t", "-1", "now"]), Err(UsageError::BadValue(2)));
-        assert_eq!(shutdown(&["shutdown", "-hx", "now"]), Err(UsageError::UnknownOption(1, b'x')));
-        assert_eq!(shutdown(&["shutdown", "-g", "x"]), Err(UsageError::BadValue(2)));
+        assert_eq!(
+            shutdown(&["shutdown", "-h", "later"]),
+            Err(UsageError::BadValue(2))
+        );
+        assert_eq!(
+            shutdown(&["shutdown", "-i", "3", "now"]),
+            Err(UsageError::BadLevel(2))
+        );
+        assert_eq!(
+            shutdown(&["shutdown", "-i33", "now"]),
+            Err(UsageError::BadLevel(1))
+        );
+        assert_eq!(
+            shutdown(&["shutdown", "-i"]),
+            Err(UsageError::MissingValue(1, b'i'))
+        );
+        assert_eq!(
+            shutdown(&["shutdown", "-t", "-1", "now"]),
+            Err(UsageError::BadValue(2))
+        );
+        assert_eq!(
+            shutdown(&["shutdown", "-hx", "now"]),
+            Err(UsageError::UnknownOption(1, b'x'))
+        );
+        assert_eq!(
+            shutdown(&["shutdown", "-g", "x"]),
+            Err(UsageError::BadValue(2))
+        );
     }
 
     #[test]
@@ -651,23 +785,39 @@ mod tests {
         let h = halt(&["reboot", "-p", "-k", "-w", "-t", "4"], HaltKind::Reboot).unwrap();
         assert_eq!((h.kind, h.sleeptime), (HaltKind::Reboot, Some(4)));
         assert!(h.kexec && h.wtmp_only);
-        assert!(halt(&["reboot", "-m", "rescue"], HaltKind::Reboot).unwrap().force);
+        assert!(
+            halt(&["reboot", "-m", "rescue"], HaltKind::Reboot)
+                .unwrap()
+                .force
+        );
     }
 
     #[test]
     fn halt_errors() {
-        assert_eq!(halt(&["halt", "now"], HaltKind::Halt), Err(UsageError::ExtraOperand(1)));
-        assert_eq!(halt(&["halt", "-x"], HaltKind::Halt), Err(UsageError::UnknownOption(1, b'x')));
+        assert_eq!(
+            halt(&["halt", "now"], HaltKind::Halt),
+            Err(UsageError::ExtraOperand(1))
+        );
+        assert_eq!(
+            halt(&["halt", "-x"], HaltKind::Halt),
+            Err(UsageError::UnknownOption(1, b'x'))
+        );
         assert_eq!(
             halt(&["poweroff", "-t"], HaltKind::PowerOff),
             Err(UsageError::MissingValue(1, b't'))
         );
-        assert_eq!(halt(&["reboot", "-t", "soon"], HaltKind::Reboot), Err(UsageError::BadValue(2)));
+        assert_eq!(
+            halt(&["reboot", "-t", "soon"], HaltKind::Reboot),
+            Err(UsageError::BadValue(2))
+        );
     }
 
     #[test]
     fn runlevel_args() {
-        assert_eq!(parse_runlevel(argv(&["runlevel"]).as_slice()), Ok(Runlevel { utmp: None }));
+        assert_eq!(
+            parse_runlevel(argv(&["runlevel"]).as_slice()),
+            Ok(Runlevel { utmp: None })
+        );
         assert_eq!(
             parse_runlevel(argv(&["runlevel", "/x"]).as_slice()),
             Ok(Runlevel { utmp: Some(1) })

@@ -98,7 +98,12 @@ impl Control {
                 self.fifo = None;
                 if !self.complained {
                     self.complained = true;
-                    log!(Level::Error, "unable to stat {}: {}", Bytes(self.path.to_bytes()), ErrName(e));
+                    log!(
+                        Level::Error,
+                        "unable to stat {}: {}",
+                        Bytes(self.path.to_bytes()),
+                        ErrName(e)
+                    );
                 }
             }
         }
@@ -117,7 +122,12 @@ impl Control {
             Err(e) => {
                 if !self.complained {
                     self.complained = true;
-                    log!(Level::Error, "unable to create {}: {}", Bytes(self.path.to_bytes()), ErrName(e));
+                    log!(
+                        Level::Error,
+                        "unable to create {}: {}",
+                        Bytes(self.path.to_bytes()),
+                        ErrName(e)
+                    );
                 }
             }
         }
@@ -132,7 +142,12 @@ impl Control {
             Err(e) => {
                 if !self.complained {
                     self.complained = true;
-                    log!(Level::Error, "unable to open {}: {}", Bytes(self.path.to_bytes()), ErrName(e));
+                    log!(
+                        Level::Error,
+                        "unable to open {}: {}",
+                        Bytes(self.path.to_bytes()),
+                        ErrName(e)
+                    );
                 }
             }
         }
@@ -144,7 +159,9 @@ impl Control {
     pub fn read_requests(&mut self, now: Instant, mut f: impl FnMut(&Request<'_>)) {
         let mut buf = [0u8; REQUEST_LEN * INITCTL_READ_REQUESTS];
         loop {
-            let Some((fd, _)) = self.fifo.as_ref() else { return };
+            let Some((fd, _)) = self.fifo.as_ref() else {
+                return;
+            };
             let n = match rustix_read(fd.as_fd(), &mut buf) {
                 Ok(0) | Err(Errno::AGAIN) => return,
                 Ok(n) => n,
@@ -172,7 +189,11 @@ impl Control {
     fn bogus(&mut self, now: Instant, e: RequestError) {
         if now.since(self.bogus_window_start) >= BOGUS_WINDOW {
             if self.bogus_suppressed > 0 {
-                log!(Level::Warning, "{} more bogus initrequests were dropped", self.bogus_suppressed);
+                log!(
+                    Level::Warning,
+                    "{} more bogus initrequests were dropped",
+                    self.bogus_suppressed
+                );
             }
             self.bogus_window_start = now;
             self.bogus_logged = 0;
@@ -184,13 +205,23 @@ impl Control {
         }
         self.bogus_logged += 1;
         match e {
-            RequestError::BadLength(n) => log!(Level::Warning, "got bogus initrequest: {} bytes", n),
-            RequestError::BadMagic(m) => log!(Level::Warning, "got bogus initrequest: bad magic {}", m),
+            RequestError::BadLength(n) => {
+                log!(Level::Warning, "got bogus initrequest: {} bytes", n);
+            }
+            RequestError::BadMagic(m) => {
+                log!(Level::Warning, "got bogus initrequest: bad magic {}", m);
+            }
             RequestError::UnknownCommand(c) => {
-                log!(Level::Warning, "got unimplemented initrequest: command {}", c);
+                log!(
+                    Level::Warning,
+                    "got unimplemented initrequest: command {}",
+                    c
+                );
             }
             RequestError::BadLevel(l) => match u8::try_from(l) {
-                Ok(b) if b.is_ascii_graphic() => log!(Level::Warning, "bad runlevel: {}", Bytes(&[b])),
+                Ok(b) if b.is_ascii_graphic() => {
+                    log!(Level::Warning, "bad runlevel: {}", Bytes(&[b]));
+                }
                 _ => log!(Level::Warning, "bad runlevel: code {}", l),
             },
         }

@@ -9,19 +9,19 @@ use core::ffi::{CStr, c_char};
 
 use heapless::Vec;
 
+use crate::control::Control;
+use crate::initctl::{Command, EnvChange, Request};
 use crate::inittab::{Entry, Inittab, InittabError};
 use crate::levels::Level;
 use crate::limits::{
-    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, ENV_BUF, INIT_ENV_LEN, INIT_ENV_SLOTS, INITTAB_FILE_MAX,
-    MAX_ENV,
+    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, ENV_BUF, INIT_ENV_LEN, INIT_ENV_SLOTS,
+    INITTAB_FILE_MAX, MAX_ENV,
 };
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
 use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
 use crate::sys::{self, Envp, Errno, SigMask};
 use crate::time::{self, Duration, Instant};
-use crate::control::Control;
-use crate::initctl::{Command, EnvChange, Request};
 use crate::{cmdline, spawn};
 
 const SIGHUP: u8 = 1;
@@ -52,7 +52,8 @@ impl Settings {
     pub fn from_env(envp: &Envp) -> Result<Self, &'static str> {
         let mut inittab: &'static CStr = c"/etc/inittab";
         if let Some(i) = (0..envp.len()).find(|&i| {
-            envp.get(i).is_some_and(|kv| kv.to_bytes().starts_with(b"VINIT_INITTAB="))
+            envp.get(i)
+                .is_some_and(|kv| kv.to_bytes().starts_with(b"VINIT_INITTAB="))
         }) {
             inittab = envp
                 .get(i)
@@ -93,10 +94,16 @@ impl Settings {
 #[inline(never)]
 pub fn run(settings: Settings, envp: Envp) -> u8 {
     let Some(tab) = load_inittab(settings.inittab) else {
-        log!(LogLevel::Fatal, "{}: cannot read the inittab", Bytes(settings.inittab.to_bytes()));
+        log!(
+            LogLevel::Fatal,
+            "{}: cannot read the inittab",
+            Bytes(settings.inittab.to_bytes())
+        );
         return 1;
     };
-    let Some(sfd) = crate::reaper::become_init() else { return 1 };
+    let Some(sfd) = crate::reaper::become_init() else {
+        return 1;
+    };
     // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
     sys::umask_add(0o022);
     let mut driver = Driver {
@@ -107,7 +114,12 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         started: sys::now(),
         control: Control::new(crate::limits::INITCTL_PATH),
     };
-    log!(LogLevel::Info, "booting {} as PID {}", Bytes(settings.inittab.to_bytes()), sys::getpid());
+    log!(
+        LogLevel::Info,
+        "booting {} as PID {}",
+        Bytes(settings.inittab.to_bytes()),
+        sys::getpid()
+    );
     crate::records::reset_utmp();
     driver.init.handle_boot(driver.started);
     driver.run(sfd.as_fd())
@@ -121,7 +133,12 @@ fn load_inittab(path: &CStr) -> Option<Inittab> {
     let n = match sys::read_file(path, &mut buf) {
         Ok(n) => n,
         Err(e) => {
-            log!(LogLevel::Error, "{}: {}", Bytes(path.to_bytes()), ErrName(e));
+            log!(
+                LogLevel::Error,
+                "{}: {}",
+                Bytes(path.to_bytes()),
+                ErrName(e)
+            );
             return None;
         }
     };
@@ -142,7 +159,9 @@ fn load_inittab(path: &CStr) -> Option<Inittab> {
         {
             return;
         }
-        let Ok(cpath) = CStr::from_bytes_with_nul(&full) else { return };
+        let Ok(cpath) = CStr::from_bytes_with_nul(&full) else {
+            return;
+        };
         log!(LogLevel::Info, "Reading: {}", Bytes(cpath.to_bytes()));
         if let Ok(n) = sys::read_file(cpath, &mut buf) {
             let mut report = |e: InittabError| report_error(cpath.to_bytes(), &e);
@@ -210,9 +229,16 @@ impl Driver {
                 }
                 Action::Signal { pid, sig } => {
                     if let Err(e) = sys::kill(pid, sig)
-                        && e != Errno::SRCH {
-                            log!(LogLevel::Warning, "unable to send signal {} to {}: {}", sig, pid, ErrName(e));
-                        }
+                        && e != Errno::SRCH
+                    {
+                        log!(
+                            LogLevel::Warning,
+                            "unable to send signal {} to {}: {}",
+                            sig,
+                            pid,
+                            ErrName(e)
+                        );
+                    }
                 }
                 Action::SignalAll(sig) => crate::reaper::signal_all(sig),
                 Action::Runlevel { new, prev } => self.record_runlevel(new, prev),
@@ -221,7 +247,11 @@ impl Driver {
                 Action::Sync => sys::sync(),
                 Action::Exit(code) => return Some(code),
                 Action::Reboot => {
-                    log!(LogLevel::Info, "rebooting in place: reading {} again", Bytes(self.inittab.to_bytes()));
+                    log!(
+                        LogLevel::Info,
+                        "rebooting in place: reading {} again",
+                        Bytes(self.inittab.to_bytes())
+                    );
                     let tab = load_inittab(self.inittab).unwrap_or_default();
                     let config = self.init.config();
                     self.init = Init::new(tab, config);
@@ -265,7 +295,13 @@ impl Driver {
 
     #[inline(never)]
     fn read_requests(&mut self, now: Instant) {
-        let Self { control, init, init_env, inittab, .. } = self;
+        let Self {
+            control,
+            init,
+            init_env,
+            inittab,
+            ..
+        } = self;
         control.read_requests(now, |req: &Request<'_>| {
             let sleeptime = Duration::from_secs(u64::from(req.sleeptime));
             match req.command {
@@ -337,12 +373,21 @@ impl Driver {
         let process = match cmdline::parse_process(&entry.process) {
             Ok(p) => p,
             Err(_) => {
-                log!(LogLevel::Error, "id \"{}\": command too long", Bytes(&entry.id));
+                log!(
+                    LogLevel::Error,
+                    "id \"{}\": command too long",
+                    Bytes(&entry.id)
+                );
                 return None;
             }
         };
         let mut env = EnvBlock::new();
-        env.build(&self.envp, &self.init_env, self.init.runlevel_env(), self.init.prevlevel_env());
+        env.build(
+            &self.envp,
+            &self.init_env,
+            self.init.runlevel_env(),
+            self.init.prevlevel_env(),
+        );
         let mut argv: Vec<*const c_char, 16> = Vec::new();
         for i in 0..process.command.word_count() {
             if let Some(w) = process.command.word(i) {
@@ -351,7 +396,11 @@ impl Driver {
         }
         let _ = argv.push(core::ptr::null());
         let Some(prog) = process.command.word(0) else {
-            log!(LogLevel::Error, "id \"{}\": empty command", Bytes(&entry.id));
+            log!(
+                LogLevel::Error,
+                "id \"{}\": empty command",
+                Bytes(&entry.id)
+            );
             return None;
         };
         let path = env.path();
@@ -360,7 +409,12 @@ impl Driver {
             Ok(sys::Forked::Child) => exec_entry(&entry, prog, &argv, &env, path, quiet),
             Ok(sys::Forked::Parent(pid)) => Some(pid),
             Err(e) => {
-                log!(LogLevel::Error, "unable to fork for id \"{}\": {}", Bytes(&entry.id), ErrName(e));
+                log!(
+                    LogLevel::Error,
+                    "unable to fork for id \"{}\": {}",
+                    Bytes(&entry.id),
+                    ErrName(e)
+                );
                 None
             }
         }
@@ -390,7 +444,11 @@ impl Driver {
             ),
             Notice::NoMoreProcesses => ufmt::uwrite!(w, "no more processes left in this runlevel"),
             Notice::RespawningTooFast(id) => {
-                ufmt::uwrite!(w, "Id \"{}\" respawning too fast: disabled for 5 minutes", Bytes(id))
+                ufmt::uwrite!(
+                    w,
+                    "Id \"{}\" respawning too fast: disabled for 5 minutes",
+                    Bytes(id)
+                )
             }
             Notice::Reenabled(id) => ufmt::uwrite!(w, "Id \"{}\" enabled again", Bytes(id)),
             Notice::SendingTerm(n) => ufmt::uwrite!(
@@ -405,11 +463,18 @@ impl Driver {
                 n,
                 processes(u32::from(*n))
             ),
-            Notice::Hang(pid, id) => ufmt::uwrite!(w, "Pid {} [id {}] seems to hang", pid, Bytes(id)),
+            Notice::Hang(pid, id) => {
+                ufmt::uwrite!(w, "Pid {} [id {}] seems to hang", pid, Bytes(id))
+            }
             Notice::BadRunlevel(b) => ufmt::uwrite!(w, "bad runlevel: {}", Bytes(&[*b])),
             Notice::Rereading => ufmt::uwrite!(w, "Re-reading inittab"),
-            Notice::Demand(l) => ufmt::uwrite!(w, "Activating demand-procedures for '{}'", Bytes(&[*l])),
-            Notice::ReExec => ufmt::uwrite!(w, "re-exec requested (telinit u): state kept, nothing to do"),
+            Notice::Demand(l) => {
+                ufmt::uwrite!(w, "Activating demand-procedures for '{}'", Bytes(&[*l]))
+            }
+            Notice::ReExec => ufmt::uwrite!(
+                w,
+                "re-exec requested (telinit u): state kept, nothing to do"
+            ),
             Notice::StopRequested(cause) => {
                 let (sig, what) = match cause {
                     StopCause::Term => ("SIGTERM", "runlevel 0"),
@@ -418,14 +483,31 @@ impl Driver {
                     StopCause::Halt => ("halt signal", "runlevel 0"),
                     StopCause::Poweroff => ("poweroff signal", "runlevel 0"),
                 };
-                ufmt::uwrite!(w, "stop: {} received: {}, budget {} ms", sig, what, self.init.config().stop_budget.millis())
+                ufmt::uwrite!(
+                    w,
+                    "stop: {} received: {}, budget {} ms",
+                    sig,
+                    what,
+                    self.init.config().stop_budget.millis()
+                )
             }
-            Notice::StopHurried => ufmt::uwrite!(w, "stop: another stop signal: skipping to the next phase"),
+            Notice::StopHurried => {
+                ufmt::uwrite!(w, "stop: another stop signal: skipping to the next phase")
+            }
             Notice::StopOverrides(l) => {
-                ufmt::uwrite!(w, "stop: runlevel {} requested during the stop: halting instead", Bytes(&[*l]))
+                ufmt::uwrite!(
+                    w,
+                    "stop: runlevel {} requested during the stop: halting instead",
+                    Bytes(&[*l])
+                )
             }
             Notice::StopDeadline(id) => {
-                let cmd = self.init.entries().iter().find(|e| e.id == *id).map(|e| &e.process[..]);
+                let cmd = self
+                    .init
+                    .entries()
+                    .iter()
+                    .find(|e| e.id == *id)
+                    .map(|e| &e.process[..]);
                 ufmt::uwrite!(
                     w,
                     "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it",
@@ -439,7 +521,12 @@ impl Driver {
             }
             Notice::SweepKill => {
                 let n = crate::reaper::count_left();
-                ufmt::uwrite!(w, "stop: grace period over: sending KILL to {} {}", n, processes(n))
+                ufmt::uwrite!(
+                    w,
+                    "stop: grace period over: sending KILL to {} {}",
+                    n,
+                    processes(n)
+                )
             }
             Notice::Stopped(d) => ufmt::uwrite!(w, "stop: complete in {} ms", d.millis()),
             Notice::Frozen(true) => ufmt::uwrite!(w, "frozen (SIGTSTP): no spawning until SIGCONT"),
@@ -447,7 +534,6 @@ impl Driver {
         };
         line.emit();
     }
-
 }
 
 /// SETENV: replace every stored variable of that name; store it if it has a value, in the
@@ -464,7 +550,11 @@ fn apply_env(store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>, change: &En
             && kv.push(b'=').is_ok()
             && kv.extend_from_slice(value).is_ok();
         if !fits || store.push(kv).is_err() {
-            log!(LogLevel::Warning, "INIT_ variable {} dropped: no room", Bytes(name));
+            log!(
+                LogLevel::Warning,
+                "INIT_ variable {} dropped: no room",
+                Bytes(name)
+            );
         }
     }
 }
@@ -538,12 +628,16 @@ impl EnvBlock {
 
     fn add(&mut self, parts: &[&[u8]]) {
         let start = self.buf.len();
-        let fits = parts.iter().all(|p| self.buf.extend_from_slice(p).is_ok()) && self.buf.push(0).is_ok();
+        let fits =
+            parts.iter().all(|p| self.buf.extend_from_slice(p).is_ok()) && self.buf.push(0).is_ok();
         if fits {
             let _ = self.own.push(start as u16);
         } else {
             self.buf.truncate(start);
-            log!(LogLevel::Warning, "child environment full: a variable was dropped");
+            log!(
+                LogLevel::Warning,
+                "child environment full: a variable was dropped"
+            );
         }
     }
 
@@ -568,7 +662,11 @@ impl EnvBlock {
                 continue;
             }
             if self.inherited.push(i as u16).is_err() {
-                log!(LogLevel::Warning, "child environment full: {} dropped", Bytes(name));
+                log!(
+                    LogLevel::Warning,
+                    "child environment full: {} dropped",
+                    Bytes(name)
+                );
             }
         }
         self.ptrs.clear();
@@ -586,14 +684,19 @@ impl EnvBlock {
     }
 
     fn own_names(&self) -> impl Iterator<Item = &[u8]> {
-        self.own.iter().filter_map(|&off| self.buf.get(usize::from(off)..)).map(|s| {
-            let end = s.iter().position(|&b| b == 0).unwrap_or(s.len());
-            name_of(s.get(..end).unwrap_or_default())
-        })
+        self.own
+            .iter()
+            .filter_map(|&off| self.buf.get(usize::from(off)..))
+            .map(|s| {
+                let end = s.iter().position(|&b| b == 0).unwrap_or(s.len());
+                name_of(s.get(..end).unwrap_or_default())
+            })
     }
 
     fn path(&self) -> &[u8] {
-        self.envp.var(b"PATH").unwrap_or(b"/sbin:/usr/sbin:/bin:/usr/bin")
+        self.envp
+            .var(b"PATH")
+            .unwrap_or(b"/sbin:/usr/sbin:/bin:/usr/bin")
     }
 
     fn ptrs(&self) -> &[*const c_char] {

@@ -114,7 +114,12 @@ pub struct Request<'a> {
 impl Request<'static> {
     /// A RUNLVL request for `level` as typed, as telinit sends it (spec §6.1).
     pub const fn run_level(level: u8, sleeptime: u32) -> Self {
-        Self { command: Command::RunLevel, runlevel: level, sleeptime, data: &EMPTY_DATA }
+        Self {
+            command: Command::RunLevel,
+            runlevel: level,
+            sleeptime,
+            data: &EMPTY_DATA,
+        }
     }
 }
 
@@ -122,13 +127,19 @@ impl<'a> Request<'a> {
     /// A SETENV request carrying `data` (built with `encode_env`); runlevel and sleeptime are
     /// 0, as telinit and shutdown send them.
     pub const fn set_env(data: &'a [u8; DATA_LEN]) -> Self {
-        Self { command: Command::SetEnv, runlevel: 0, sleeptime: 0, data }
+        Self {
+            command: Command::SetEnv,
+            runlevel: 0,
+            sleeptime: 0,
+            data,
+        }
     }
 
     /// Parses exactly one request; anything but `REQUEST_LEN` bytes is rejected (spec §5.3).
     pub fn parse(bytes: &'a [u8]) -> Result<Self, RequestError> {
-        let buf: &'a [u8; REQUEST_LEN] =
-            bytes.try_into().map_err(|_| RequestError::BadLength(bytes.len()))?;
+        let buf: &'a [u8; REQUEST_LEN] = bytes
+            .try_into()
+            .map_err(|_| RequestError::BadLength(bytes.len()))?;
         let magic = read_u32(buf, field::MAGIC);
         if magic != MAGIC {
             return Err(RequestError::BadMagic(magic));
@@ -166,7 +177,9 @@ impl<'a> Request<'a> {
 
 /// A native-endian u32 at `f`; the ranges in `field` are in bounds, so the 0 never happens.
 fn read_u32(buf: &[u8; REQUEST_LEN], f: field::Field) -> u32 {
-    buf.get(f).and_then(|b| <[u8; 4]>::try_from(b).ok()).map_or(0, u32::from_ne_bytes)
+    buf.get(f)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, u32::from_ne_bytes)
 }
 
 fn write_u32(buf: &mut [u8; REQUEST_LEN], f: field::Field, v: u32) {
@@ -220,7 +233,10 @@ pub fn env_changes(data: &[u8; DATA_LEN]) -> impl Iterator<Item = EnvChange<'_>>
             return Some(match string.iter().position(|&b| b == b'=') {
                 Some(eq) => {
                     let (name, value) = string.split_at(eq);
-                    EnvChange::Set { name, value: value.get(1..).unwrap_or_default() }
+                    EnvChange::Set {
+                        name,
+                        value: value.get(1..).unwrap_or_default(),
+                    }
                 }
                 None => EnvChange::Unset { name: string },
             });
@@ -303,7 +319,12 @@ mod tests {
         data[..5].copy_from_slice(b"abc\0\0");
         data[DATA_LEN - 1] = 0xff;
         for command in Command::ALL {
-            let r = Request { command, runlevel: b'S', sleeptime: 0xdead_beef, data: &data };
+            let r = Request {
+                command,
+                runlevel: b'S',
+                sleeptime: 0xdead_beef,
+                data: &data,
+            };
             let mut out = [0u8; REQUEST_LEN];
             r.emit(&mut out);
             assert_eq!(Request::parse(&out), Ok(r));
@@ -380,25 +401,49 @@ mod tests {
         assert_eq!(
             changes(&d),
             [
-                EnvChange::Set { name: b"INIT_HALT", value: b"POWEROFF" },
+                EnvChange::Set {
+                    name: b"INIT_HALT",
+                    value: b"POWEROFF"
+                },
                 EnvChange::Unset { name: b"INIT_X" },
-                EnvChange::Set { name: b"INIT_E", value: b"" },
+                EnvChange::Set {
+                    name: b"INIT_E",
+                    value: b""
+                },
             ]
         );
         let d = payload(b"INIT_A=x=y\0");
-        assert_eq!(changes(&d), [EnvChange::Set { name: b"INIT_A", value: b"x=y" }]);
+        assert_eq!(
+            changes(&d),
+            [EnvChange::Set {
+                name: b"INIT_A",
+                value: b"x=y"
+            }]
+        );
     }
 
     #[test]
     fn setenv_ignores_names_without_init_prefix() {
         let d = payload(b"PATH=/evil\0init_x=1\0INIT_OK=1\0");
-        assert_eq!(changes(&d), [EnvChange::Set { name: b"INIT_OK", value: b"1" }]);
+        assert_eq!(
+            changes(&d),
+            [EnvChange::Set {
+                name: b"INIT_OK",
+                value: b"1"
+            }]
+        );
     }
 
     #[test]
     fn setenv_stops_at_empty_string() {
         let d = payload(b"INIT_A=1\0\0INIT_B=2\0");
-        assert_eq!(changes(&d), [EnvChange::Set { name: b"INIT_A", value: b"1" }]);
+        assert_eq!(
+            changes(&d),
+            [EnvChange::Set {
+                name: b"INIT_A",
+                value: b"1"
+            }]
+        );
         assert!(changes(&EMPTY_DATA).is_empty());
     }
 
@@ -407,7 +452,13 @@ mod tests {
         let mut d = [b'A'; DATA_LEN];
         d[..9].copy_from_slice(b"INIT_A=1\0");
         d[9..14].copy_from_slice(b"INIT_");
-        assert_eq!(changes(&d), [EnvChange::Set { name: b"INIT_A", value: b"1" }]);
+        assert_eq!(
+            changes(&d),
+            [EnvChange::Set {
+                name: b"INIT_A",
+                value: b"1"
+            }]
+        );
         assert!(changes(&[b'I'; DATA_LEN]).is_empty());
     }
 
@@ -442,7 +493,11 @@ mod tests {
                 buf[..4].copy_from_slice(&MAGIC.to_ne_bytes());
                 buf[4..8].copy_from_slice(&((x % 9) as u32).to_ne_bytes());
             }
-            let len = if i % 3 == 0 { REQUEST_LEN } else { (x as usize) % buf.len() };
+            let len = if i % 3 == 0 {
+                REQUEST_LEN
+            } else {
+                (x as usize) % buf.len()
+            };
             if let Ok(r) = Request::parse(&buf[..len]) {
                 let _ = env_changes(r.data).count();
             }

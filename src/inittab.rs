@@ -239,7 +239,11 @@ impl InittabError {
             }
             ErrorKind::DuplicateId(id) => uwrite!(w, "duplicate ID field \"{}\"", Text(id)),
             ErrorKind::TableFull => {
-                uwrite!(w, "too many entries (max {}): this line and every later entry ignored", MAX_ENTRIES)
+                uwrite!(
+                    w,
+                    "too many entries (max {}): this line and every later entry ignored",
+                    MAX_ENTRIES
+                )
             }
             // Written above: its wording has no `file[line]:` prefix.
             ErrorKind::LineTooLong => Ok(()),

@@ -6,7 +6,7 @@
 use core::convert::Infallible;
 
 use heapless::Vec;
-use ufmt::{uDisplay, uWrite, Formatter};
+use ufmt::{Formatter, uDisplay, uWrite};
 
 use crate::limits::LOG_LINE_MAX;
 use crate::sys::{self, Errno};
@@ -44,14 +44,20 @@ pub struct LogLine {
 impl LogLine {
     /// Starts a line with its `vinit: <level>: ` prefix.
     pub fn new(level: Level) -> Self {
-        let mut line = Self { buf: Vec::new(), cut: false };
+        let mut line = Self {
+            buf: Vec::new(),
+            cut: false,
+        };
         line.push(level.prefix().as_bytes());
         line
     }
 
     /// A line with no prefix at all (client tools print their own).
     pub const fn bare() -> Self {
-        Self { buf: Vec::new(), cut: false }
+        Self {
+            buf: Vec::new(),
+            cut: false,
+        }
     }
 
     /// Appends raw bytes, cutting at the capacity (4 bytes stay free for `...\n`).

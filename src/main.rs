@@ -81,7 +81,10 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     if let Some(p) = client_args::personality(name, pid1) {
         return client::run(p, &client_args::Shifted::new(&argv, 0), envp);
     }
-    if let Some(p) = argv.arg(1).and_then(|name| client_args::personality(name, pid1)) {
+    if let Some(p) = argv
+        .arg(1)
+        .and_then(|name| client_args::personality(name, pid1))
+    {
         return client::run(p, &client_args::Shifted::new(&argv, 1), envp);
     }
     let defaults = match args::single_defaults_from_env(|name| envp.var(name)) {
@@ -115,7 +118,10 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
             0
         }
         Ok(VinitCommand::Version) => {
-            let _ = sys::write_all(sys::stdout(), concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n").as_bytes());
+            let _ = sys::write_all(
+                sys::stdout(),
+                concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n").as_bytes(),
+            );
             0
         }
         Err(e) => {

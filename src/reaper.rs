@@ -14,10 +14,18 @@ pub fn become_init() -> Option<OwnedFd> {
     if sys::getpid() != 1
         && let Err(e) = sys::set_child_subreaper()
     {
-        log!(Level::Warning, "unable to become a child subreaper: {}", ErrName(e));
+        log!(
+            Level::Warning,
+            "unable to become a child subreaper: {}",
+            ErrName(e)
+        );
     }
     if let Err(e) = sys::cloexec_inherited_fds() {
-        log!(Level::Warning, "unable to mark inherited fds close-on-exec: {}", ErrName(e));
+        log!(
+            Level::Warning,
+            "unable to mark inherited fds close-on-exec: {}",
+            ErrName(e)
+        );
     }
     if let Err(e) = sys::set_signal_mask(SigMask::CATCHABLE) {
         log!(Level::Fatal, "unable to block signals: {}", ErrName(e));
@@ -44,7 +52,11 @@ pub fn signal_all(sig: u8) {
         if let Err(e) = sys::kill(-1, sig)
             && e != Errno::SRCH
         {
-            log!(Level::Warning, "unable to signal all processes: {}", ErrName(e));
+            log!(
+                Level::Warning,
+                "unable to signal all processes: {}",
+                ErrName(e)
+            );
         }
         return;
     }

@@ -45,7 +45,10 @@ fn stamp() -> (i32, i32) {
 /// pututline: replace the record of the same type, else append.
 fn put(rec: &[u8; RECORD_LEN], rec_type: u16) {
     let mut file = [0u8; 64 * RECORD_LEN];
-    let Ok(n) = sys::read_file(UTMP, &mut file) else { return };
-    let offset = utmp::replace_slot(file.get(..n).unwrap_or_default(), rec_type).unwrap_or(n - n % RECORD_LEN);
+    let Ok(n) = sys::read_file(UTMP, &mut file) else {
+        return;
+    };
+    let offset = utmp::replace_slot(file.get(..n).unwrap_or_default(), rec_type)
+        .unwrap_or(n - n % RECORD_LEN);
     let _ = sys::write_at(UTMP, rec, offset as u64);
 }

@@ -7,12 +7,12 @@
 //! pending, so an idle vinit never wakes up.
 
 use crate::args::SingleOptions;
+use crate::log;
 use crate::log::{Bytes, ErrName, Level};
 use crate::spawn::{self, Tty};
 use crate::sweep::{Step, Sweep};
 use crate::sys::{self, Argv, Envp, Exit, Pid, SigMask};
 use crate::time::{self, Duration};
-use crate::log;
 
 const SIGHUP: u8 = 1;
 const SIGINT: u8 = 2;
@@ -24,7 +24,9 @@ const SIGCONT: u8 = 18;
 /// Runs CMD and returns the status vinit must exit with.
 #[inline(never)]
 pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
-    let Some(sfd) = crate::reaper::become_init() else { return 1 };
+    let Some(sfd) = crate::reaper::become_init() else {
+        return 1;
+    };
     let tty = if sys::is_terminal(sys::stdin()) {
         // Give the terminal up so the child's new session can take it (job control and
         // Ctrl-C in `docker run -it`). The kernel answers with SIGHUP and SIGCONT to our own
@@ -46,11 +48,22 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
         Ok(sys::Forked::Child) => spawn::exec_child(prog, child_argv, envp.ptrs(), path, tty),
         Ok(sys::Forked::Parent(pid)) => pid,
         Err(e) => {
-            log!(Level::Fatal, "unable to fork for \"{}\": {}", Bytes(prog.to_bytes()), ErrName(e));
+            log!(
+                Level::Fatal,
+                "unable to fork for \"{}\": {}",
+                Bytes(prog.to_bytes()),
+                ErrName(e)
+            );
             return 1;
         }
     };
-    Supervisor { child, opts, child_exit: None, sweep: Sweep::new() }.run(sfd.as_fd())
+    Supervisor {
+        child,
+        opts,
+        child_exit: None,
+        sweep: Sweep::new(),
+    }
+    .run(sfd.as_fd())
 }
 
 struct Supervisor {
@@ -74,7 +87,11 @@ impl Supervisor {
             let step = match (self.child_exit, self.sweep.deadline()) {
                 (None, _) => Step::Wait,
                 (Some(exit), None) if matches!(self.sweep.phase(), crate::sweep::Phase::Idle) => {
-                    let left = if all_gone { 0 } else { crate::reaper::count_left() };
+                    let left = if all_gone {
+                        0
+                    } else {
+                        crate::reaper::count_left()
+                    };
                     if left > 0 {
                         log!(
                             Level::Info,
@@ -84,7 +101,8 @@ impl Supervisor {
                             self.opts.grace_secs
                         );
                     }
-                    self.sweep.start(now, Duration::from_secs(self.opts.grace_secs), all_gone)
+                    self.sweep
+                        .start(now, Duration::from_secs(self.opts.grace_secs), all_gone)
                 }
                 (Some(_), _) => self.sweep.poll(now, all_gone),
             };
@@ -92,7 +110,11 @@ impl Supervisor {
                 Step::Wait => {}
                 Step::SignalAll(sig) => {
                     if sig == crate::sweep::SIGKILL {
-                        log!(Level::Warning, "grace period over: sending KILL to {} processes", crate::reaper::count_left());
+                        log!(
+                            Level::Warning,
+                            "grace period over: sending KILL to {} processes",
+                            crate::reaper::count_left()
+                        );
                     }
                     crate::reaper::signal_all(sig);
                 }
@@ -123,16 +145,30 @@ impl Supervisor {
             return;
         }
         if self.child_exit.is_none() {
-            let target = if self.opts.kill_group { -self.child } else { self.child };
+            let target = if self.opts.kill_group {
+                -self.child
+            } else {
+                self.child
+            };
             if let Err(e) = sys::kill(target, sig)
                 && e != sys::Errno::SRCH
             {
-                log!(Level::Warning, "unable to forward signal {} to {}: {}", sig, target, ErrName(e));
+                log!(
+                    Level::Warning,
+                    "unable to forward signal {} to {}: {}",
+                    sig,
+                    target,
+                    ErrName(e)
+                );
             }
         } else if matches!(sig, SIGTERM | SIGINT | SIGQUIT) {
             // A second stop request while sweeping: cut the grace period short.
             if let Step::SignalAll(s) = self.sweep.hurry(sys::now()) {
-                log!(Level::Warning, "stop signal {} during the grace period: sending KILL", sig);
+                log!(
+                    Level::Warning,
+                    "stop signal {} during the grace period: sending KILL",
+                    sig
+                );
                 crate::reaper::signal_all(s);
             }
         }
@@ -149,7 +185,9 @@ impl Supervisor {
                     if self.opts.verbose {
                         match exit {
                             Exit::Code(c) => log!(Level::Info, "reaped {}: exit code {}", pid, c),
-                            Exit::Signal(s) => log!(Level::Info, "reaped {}: killed by signal {}", pid, s),
+                            Exit::Signal(s) => {
+                                log!(Level::Info, "reaped {}: killed by signal {}", pid, s);
+                            }
                         }
                     }
                 }
@@ -162,5 +200,4 @@ impl Supervisor {
             }
         }
     }
-
 }

@@ -36,9 +36,18 @@ pub fn exec_child(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8], tt
     let _ = sys::set_signal_mask(SigMask(0));
     let err = exec_search(prog, argv, envp, path);
     let mut line = crate::log::LogLine::new(Level::Error);
-    let _ = ufmt::uwrite!(line, "cannot execute \"{}\": {}", Bytes(prog.to_bytes()), ErrName(err));
+    let _ = ufmt::uwrite!(
+        line,
+        "cannot execute \"{}\": {}",
+        Bytes(prog.to_bytes()),
+        ErrName(err)
+    );
     line.emit();
-    sys::exit(if err == Errno::NOENT { EXIT_NOT_FOUND } else { EXIT_NOT_EXECUTABLE })
+    sys::exit(if err == Errno::NOENT {
+        EXIT_NOT_FOUND
+    } else {
+        EXIT_NOT_EXECUTABLE
+    })
 }
 
 /// execvp(3)'s search, on `path` rather than on vinit's own environment; returns the error
@@ -62,12 +71,18 @@ pub fn exec_search(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8]) -
         {
             continue;
         }
-        let Ok(candidate) = CStr::from_bytes_with_nul(&full) else { continue };
+        let Ok(candidate) = CStr::from_bytes_with_nul(&full) else {
+            continue;
+        };
         match sys::execve(candidate, argv, envp) {
             Errno::NOENT | Errno::NOTDIR | Errno::NAMETOOLONG => {}
             Errno::ACCESS => seen_eacces = true,
             other => return other,
         }
     }
-    if seen_eacces { Errno::ACCESS } else { Errno::NOENT }
+    if seen_eacces {
+        Errno::ACCESS
+    } else {
+        Errno::NOENT
+    }
 }

@@ -11,8 +11,8 @@ use heapless::{Deque, Vec};
 use crate::inittab::{Action as Kind, Entry, Id, Inittab};
 use crate::levels::Level;
 use crate::limits::{
-    ACTION_QUEUE, DEFAULT_SLEEPTIME_SECS, MAX_DYING, MAX_ENTRIES, RESPAWN_DISABLE_SECS, RESPAWN_MAX,
-    RESPAWN_WINDOW_SECS,
+    ACTION_QUEUE, DEFAULT_SLEEPTIME_SECS, MAX_DYING, MAX_ENTRIES, RESPAWN_DISABLE_SECS,
+    RESPAWN_MAX, RESPAWN_WINDOW_SECS,
 };
 use crate::status::{Exit, Pid};
 use crate::sweep::{SIGKILL, SIGTERM, Step, Sweep};
@@ -203,7 +203,10 @@ impl Proc {
 
     /// A fresh state: triggered entries start "already executed" (spec §1.5).
     fn fresh(kind: Kind) -> Self {
-        Self { done: is_triggered(kind), ..Self::default() }
+        Self {
+            done: is_triggered(kind),
+            ..Self::default()
+        }
     }
 }
 
@@ -352,7 +355,9 @@ impl Init {
     /// The driver's answer to `Spawn(slot)`: the child's pid, or `None` if fork failed (then
     /// it counts as an immediate exit with status 1, which feeds the respawn throttle).
     pub fn handle_spawned(&mut self, _now: Instant, slot: usize, pid: Option<Pid>) {
-        let Some(p) = self.procs.get_mut(slot) else { return };
+        let Some(p) = self.procs.get_mut(slot) else {
+            return;
+        };
         p.spawning = false;
         p.pid = pid;
         if pid.is_some() {
@@ -411,11 +416,17 @@ impl Init {
             Stop::Pending { .. } => return self.hurry(now),
             // A stop signal during a reboot turns it into a halt: the runtime wants it gone.
             Stop::Level { started, .. } => {
-                self.stop = Stop::Level { started, reboot: false };
+                self.stop = Stop::Level {
+                    started,
+                    reboot: false,
+                };
                 return self.hurry(now);
             }
             Stop::Sweep { started, .. } => {
-                self.stop = Stop::Sweep { started, reboot: false };
+                self.stop = Stop::Sweep {
+                    started,
+                    reboot: false,
+                };
                 return self.hurry(now);
             }
         }
@@ -539,7 +550,11 @@ impl Init {
             Stop::Sweep { .. } => self.sweep.deadline(),
             Stop::None => None,
         };
-        let throttle = self.procs.iter().filter_map(|p| p.throttle.disabled_until).min();
+        let throttle = self
+            .procs
+            .iter()
+            .filter_map(|p| p.throttle.disabled_until)
+            .min();
         [kill, stop, throttle].into_iter().flatten().min()
     }
 
@@ -620,7 +635,10 @@ impl Init {
 
     /// Whether anything but `boot` entries runs (the boot phases' test, spec §1.8).
     fn busy(&self) -> bool {
-        self.procs.iter().zip(self.tab.entries()).any(|(p, e)| p.running() && e.action != Kind::Boot)
+        self.procs
+            .iter()
+            .zip(self.tab.entries())
+            .any(|(p, e)| p.running() && e.action != Kind::Boot)
     }
 
     /// Boot-phase and single-user transitions (spec §1.8 steps 6-9); true if the level moved.
@@ -696,7 +714,10 @@ impl Init {
         self.current = level;
         self.no_more_said = false;
         self.log(Notice::Entering(level.byte()));
-        self.push(Action::Runlevel { new: level.byte(), prev });
+        self.push(Action::Runlevel {
+            new: level.byte(),
+            prev,
+        });
     }
 
     /// A level change request (spec §2.2), or the stop's move to level 0.
@@ -725,7 +746,10 @@ impl Init {
         self.current = level;
         self.boot_done = true;
         self.no_more_said = false;
-        self.push(Action::Runlevel { new: level.byte(), prev });
+        self.push(Action::Runlevel {
+            new: level.byte(),
+            prev,
+        });
         let tab = fresh.unwrap_or_else(|| self.tab.clone());
         self.apply(now, tab);
         match level.byte() {
@@ -763,14 +787,25 @@ impl Init {
             };
             if must_die {
                 if let Some(pid) = old.pid
-                    && self.dying.push(Dying { pid, id: e.id.clone() }).is_ok() {
-                        dying_added = true;
-                    }
+                    && self
+                        .dying
+                        .push(Dying {
+                            pid,
+                            id: e.id.clone(),
+                        })
+                        .is_ok()
+                {
+                    dying_added = true;
+                }
                 continue;
             }
             if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
                 let demand = old.demand && level != Level::SINGLE;
-                *p = Proc { demand, throttle: Throttle::default(), ..*old };
+                *p = Proc {
+                    demand,
+                    throttle: Throttle::default(),
+                    ..*old
+                };
             }
         }
         for p in procs.iter_mut() {
@@ -793,7 +828,9 @@ impl Init {
     fn kill_deadline(&self, now: Instant) -> Instant {
         match self.stop {
             Stop::Pending { started } | Stop::Level { started, .. } => {
-                let floor = self.sleeptime.max(Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64));
+                let floor = self
+                    .sleeptime
+                    .max(Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64));
                 let left = started.after(self.entries_share()).since(now);
                 now.after(floor.min(Duration::from_millis(left.millis() * 2 / 3)))
             }
@@ -822,7 +859,9 @@ impl Init {
             KillRound::Term { deadline } if now >= deadline => {
                 self.log(Notice::SendingKill(self.dying.len() as u16));
                 self.signal_dying(SIGKILL);
-                self.kill_round = Some(KillRound::Kill { deadline: now.after(KILL_SETTLE) });
+                self.kill_round = Some(KillRound::Kill {
+                    deadline: now.after(KILL_SETTLE),
+                });
             }
             KillRound::Kill { deadline } if now >= deadline => {
                 let hung: Vec<Dying, MAX_DYING> = self.dying.clone();
@@ -852,8 +891,10 @@ impl Init {
 
     fn triggered_pending(&self) -> bool {
         self.procs.iter().zip(self.tab.entries()).any(|(p, e)| {
-            matches!(e.action, Kind::CtrlAltDel | Kind::PowerFail | Kind::PowerWait)
-                && e.levels.contains(self.current)
+            matches!(
+                e.action,
+                Kind::CtrlAltDel | Kind::PowerFail | Kind::PowerWait
+            ) && e.levels.contains(self.current)
                 && (!p.done || p.running())
         })
     }
@@ -888,11 +929,15 @@ impl Init {
         self.stop = Stop::Sweep { started, reboot };
         let deadline = started.after(self.config.stop_budget);
         let kill_reserve = Duration::from_millis(self.config.stop_budget.millis() / 8);
-        let latest_kill = Instant::from_millis(deadline.millis().saturating_sub(kill_reserve.millis()));
+        let latest_kill =
+            Instant::from_millis(deadline.millis().saturating_sub(kill_reserve.millis()));
         let grace = self.sweep_grace().min(latest_kill.since(now));
         let kill_wait = deadline.since(now.after(grace));
         let count = self.procs.iter().filter(|p| p.running()).count() + self.dying.len();
-        match self.sweep.start_within(now, grace, kill_wait, !self.children) {
+        match self
+            .sweep
+            .start_within(now, grace, kill_wait, !self.children)
+        {
             Step::SignalAll(sig) => {
                 self.log(Notice::SweepTerm(count as u16));
                 Some(Action::SignalAll(sig))
@@ -983,7 +1028,10 @@ impl Init {
         match self.stop {
             Stop::None => {}
             Stop::Pending { started } => {
-                self.stop = Stop::Level { started, reboot: false };
+                self.stop = Stop::Level {
+                    started,
+                    reboot: false,
+                };
                 self.enter_stop_level(now, false);
                 if let Some(a) = self.start_sweep(now, started, false) {
                     self.push(a);
@@ -1063,18 +1111,22 @@ mod tests {
         /// Drains actions; bounded so a livelock fails the test.
         fn drive(&mut self) {
             for _ in 0..1000 {
-                let Some(a) = self.init.poll_action(self.t()) else { return };
+                let Some(a) = self.init.poll_action(self.t()) else {
+                    return;
+                };
                 match a {
                     Action::Spawn(slot) => {
                         let id = String::from_utf8(self.init.entries()[slot].id.to_vec()).unwrap();
                         self.seen.push(format!("spawn {id}"));
                         self.next_pid += 1;
-                        self.init.handle_spawned(self.t(), slot, Some(self.next_pid));
+                        self.init
+                            .handle_spawned(self.t(), slot, Some(self.next_pid));
                     }
                     Action::Signal { pid, sig } => self.seen.push(format!("kill {pid} {sig}")),
                     Action::SignalAll(sig) => self.seen.push(format!("killall {sig}")),
                     Action::Runlevel { new, prev } => {
-                        self.seen.push(format!("runlevel {}{}", prev as char, new as char));
+                        self.seen
+                            .push(format!("runlevel {}{}", prev as char, new as char));
                     }
                     Action::BootTime => self.seen.push("boottime".into()),
                     Action::Log(n) => self.seen.push(format!("log {n:?}")),
@@ -1097,11 +1149,16 @@ mod tests {
         }
 
         fn spawns(&mut self) -> StdVec<String> {
-            self.take().into_iter().filter(|s| s.starts_with("spawn")).collect()
+            self.take()
+                .into_iter()
+                .filter(|s| s.starts_with("spawn"))
+                .collect()
         }
 
         fn pid(&self, id: &str) -> Pid {
-            self.init.pid_of(id.as_bytes()).unwrap_or_else(|| panic!("{id} not running"))
+            self.init
+                .pid_of(id.as_bytes())
+                .unwrap_or_else(|| panic!("{id} not running"))
         }
 
         fn exits(&mut self, id: &str, code: u8) {
@@ -1127,7 +1184,8 @@ mod tests {
         }
 
         fn request(&mut self, level: u8) {
-            self.init.handle_level_request(self.t(), level, Duration::from_secs(3), None);
+            self.init
+                .handle_level_request(self.t(), level, Duration::from_secs(3), None);
             self.drive();
         }
     }
@@ -1151,7 +1209,12 @@ r1:23:respawn:/bin/svc1
         let seen = w.take();
         assert!(seen.contains(&"boottime".to_string()));
         // bootwait is a barrier: boot (after it in the list) waits.
-        assert_eq!(seen.iter().filter(|s| s.starts_with("spawn")).collect::<StdVec<_>>(), ["spawn bw"]);
+        assert_eq!(
+            seen.iter()
+                .filter(|s| s.starts_with("spawn"))
+                .collect::<StdVec<_>>(),
+            ["spawn bw"]
+        );
         w.exits("bw", 0);
         // `boot` entries run but do not hold the boot phase: the level is entered at once.
         let seen = w.take();
@@ -1176,7 +1239,10 @@ r1:23:respawn:/bin/svc1
     fn test_no_initdefault_boots_the_configured_level() {
         let mut w = boot("r:3:respawn:/bin/svc\n");
         let seen = w.take();
-        assert!(seen.iter().any(|s| s.contains("NoInitdefault(51)")), "{seen:?}");
+        assert!(
+            seen.iter().any(|s| s.contains("NoInitdefault(51)")),
+            "{seen:?}"
+        );
         assert!(seen.contains(&"spawn r".to_string()));
     }
 
@@ -1184,7 +1250,10 @@ r1:23:respawn:/bin/svc1
     fn test_forced_level_overrides_initdefault() {
         let mut c = config();
         c.forced_level = Level::digit(5);
-        let mut w = boot_with("id:3:initdefault:\nr5:5:respawn:/bin/x\nr3:3:respawn:/bin/y\n", c);
+        let mut w = boot_with(
+            "id:3:initdefault:\nr5:5:respawn:/bin/x\nr3:3:respawn:/bin/y\n",
+            c,
+        );
         assert_eq!(w.spawns(), ["spawn r5"]);
     }
 
@@ -1226,7 +1295,9 @@ r1:23:respawn:/bin/svc1
 
     #[test]
     fn test_level_change_term_then_kill_after_sleeptime() {
-        let mut w = boot("id:3:initdefault:\na:3:respawn:/bin/a\nb:35:respawn:/bin/b\nc:5:respawn:/bin/c\n");
+        let mut w = boot(
+            "id:3:initdefault:\na:3:respawn:/bin/a\nb:35:respawn:/bin/b\nc:5:respawn:/bin/c\n",
+        );
         let pa = w.pid("a");
         let pb = w.pid("b");
         w.take();
@@ -1234,7 +1305,10 @@ r1:23:respawn:/bin/svc1
         let seen = w.take();
         assert!(seen.contains(&"runlevel 35".to_string()));
         assert!(seen.contains(&format!("kill {} 15", -pa)), "{seen:?}");
-        assert!(!seen.iter().any(|s| s.contains(&pb.to_string())), "b stays: {seen:?}");
+        assert!(
+            !seen.iter().any(|s| s.contains(&pb.to_string())),
+            "b stays: {seen:?}"
+        );
         // Nothing new starts while the kill round runs.
         assert!(!seen.contains(&"spawn c".to_string()));
         w.advance(2_999);
@@ -1257,7 +1331,11 @@ r1:23:respawn:/bin/svc1
         let mut w = boot(&text);
         assert_eq!(w.spawns().len(), 60);
         w.request(b'5');
-        let terms = w.take().iter().filter(|s| s.starts_with("kill -") && s.ends_with(" 15")).count();
+        let terms = w
+            .take()
+            .iter()
+            .filter(|s| s.starts_with("kill -") && s.ends_with(" 15"))
+            .count();
         assert_eq!(terms, 60, "no signal may be dropped");
     }
 
@@ -1300,8 +1378,14 @@ r1:23:respawn:/bin/svc1
         w.init.handle_reload(w.t(), fresh);
         w.drive();
         let seen = w.take();
-        assert!(seen.contains(&format!("kill {} 15", -pa)), "a vanished: {seen:?}");
-        assert!(!seen.iter().any(|s| s.contains(&format!("{}", -pb))), "b kept: {seen:?}");
+        assert!(
+            seen.contains(&format!("kill {} 15", -pa)),
+            "a vanished: {seen:?}"
+        );
+        assert!(
+            !seen.iter().any(|s| s.contains(&format!("{}", -pb))),
+            "b kept: {seen:?}"
+        );
         assert_eq!(w.pid("b"), pb);
         w.exit_pid(pa, 0);
         assert_eq!(w.spawns(), ["spawn c"]);
@@ -1312,7 +1396,8 @@ r1:23:respawn:/bin/svc1
         let mut w = boot("id:3:initdefault:\na:3:respawn:/bin/a\n");
         let pa = w.pid("a");
         w.take();
-        w.init.handle_reload(w.t(), tab("id:3:initdefault:\na:3:off:/bin/a\n"));
+        w.init
+            .handle_reload(w.t(), tab("id:3:initdefault:\na:3:off:/bin/a\n"));
         w.drive();
         assert!(w.take().contains(&format!("kill {} 15", -pa)));
     }
@@ -1440,12 +1525,18 @@ r1:23:respawn:/bin/svc1
         assert!(w.take().contains(&"killall 9".to_string()));
         w.advance_to_deadline();
         assert_eq!(w.exit_code, Some(0));
-        assert!(w.now - start <= 8_000, "inside the budget: {}", w.now - start);
+        assert!(
+            w.now - start <= 8_000,
+            "inside the budget: {}",
+            w.now - start
+        );
     }
 
     #[test]
     fn test_sigint_runs_ctrlaltdel_first_and_reboot_becomes_halt() {
-        let mut w = boot("id:3:initdefault:\nca:12345:ctrlaltdel:/sbin/shutdown -r now\nl6:6:wait:/etc/rc 6\nl0:0:wait:/etc/rc 0\n");
+        let mut w = boot(
+            "id:3:initdefault:\nca:12345:ctrlaltdel:/sbin/shutdown -r now\nl6:6:wait:/etc/rc 6\nl0:0:wait:/etc/rc 0\n",
+        );
         w.take();
         w.init.handle_stop(w.t(), StopCause::Int);
         w.drive();
@@ -1461,18 +1552,24 @@ r1:23:respawn:/bin/svc1
 
     #[test]
     fn test_stop_kill_round_waits_at_least_the_default_sleeptime() {
-        let mut w = boot("id:3:initdefault:\nca::ctrlaltdel:/sbin/shutdown -t1 -a -r now\nr:3:respawn:/bin/db\nl0:0:wait:/etc/rc 0\n");
+        let mut w = boot(
+            "id:3:initdefault:\nca::ctrlaltdel:/sbin/shutdown -t1 -a -r now\nr:3:respawn:/bin/db\nl0:0:wait:/etc/rc 0\n",
+        );
         let pr = w.pid("r");
         w.init.handle_stop(w.t(), StopCause::Int);
         w.drive();
         let pca = w.pid("ca");
         // The ctrlaltdel entry asks for level 6 with a 1 s sleep time: a halt, and the db
         // still gets the default 3 s (capped at two thirds of the entries' share) before any KILL.
-        w.init.handle_level_request(w.t(), b'6', Duration::from_secs(1), None);
+        w.init
+            .handle_level_request(w.t(), b'6', Duration::from_secs(1), None);
         w.drive();
         assert!(w.take().contains(&format!("kill {} 15", -pr)));
         w.advance(1_500);
-        assert!(!w.take().contains(&format!("kill {} 9", -pr)), "no KILL after the request's 1 s");
+        assert!(
+            !w.take().contains(&format!("kill {} 9", -pr)),
+            "no KILL after the request's 1 s"
+        );
         w.exit_pid(pca, 0);
         w.exit_pid(pr, 0);
         assert!(w.take().contains(&"spawn l0".to_string()));
@@ -1482,7 +1579,8 @@ r1:23:respawn:/bin/svc1
     fn test_level_change_outside_a_stop_uses_the_request_sleeptime() {
         let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/db\n");
         let pr = w.pid("r");
-        w.init.handle_level_request(w.t(), b'5', Duration::from_secs(1), None);
+        w.init
+            .handle_level_request(w.t(), b'5', Duration::from_secs(1), None);
         w.drive();
         w.advance(999);
         assert!(!w.take().contains(&format!("kill {} 9", -pr)));
@@ -1543,7 +1641,8 @@ r1:23:respawn:/bin/svc1
 
     #[test]
     fn test_power_trigger_runs_power_entries_only_when_triggered() {
-        let mut w = boot("id:3:initdefault:\npf::powerwait:/etc/pf start\npo::powerokwait:/etc/pf stop\n");
+        let mut w =
+            boot("id:3:initdefault:\npf::powerwait:/etc/pf start\npo::powerokwait:/etc/pf stop\n");
         assert!(w.spawns().is_empty());
         w.init.handle_trigger(w.t(), Trigger::PowerFail);
         w.drive();
@@ -1585,14 +1684,21 @@ r1:23:respawn:/bin/svc1
 
     #[test]
     fn test_fixtures_boot_in_sysvinit_order() {
-        let debian = core::str::from_utf8(include_bytes!("../tests/fixtures/inittab/debian-12")).unwrap();
+        let debian =
+            core::str::from_utf8(include_bytes!("../tests/fixtures/inittab/debian-12")).unwrap();
         let mut w = boot(debian);
         assert_eq!(w.spawns(), ["spawn si"]);
         w.exits("si", 0);
         assert_eq!(w.spawns(), ["spawn l2"]);
         w.exits("l2", 0);
-        assert_eq!(w.spawns(), ["spawn 1", "spawn 2", "spawn 3", "spawn 4", "spawn 5", "spawn 6"]);
-        let gentoo = core::str::from_utf8(include_bytes!("../tests/fixtures/inittab/gentoo-amd64")).unwrap();
+        assert_eq!(
+            w.spawns(),
+            [
+                "spawn 1", "spawn 2", "spawn 3", "spawn 4", "spawn 5", "spawn 6"
+            ]
+        );
+        let gentoo =
+            core::str::from_utf8(include_bytes!("../tests/fixtures/inittab/gentoo-amd64")).unwrap();
         let mut w = boot(gentoo);
         assert_eq!(w.spawns(), ["spawn si"]);
         w.exits("si", 0);
@@ -1600,9 +1706,17 @@ r1:23:respawn:/bin/svc1
         w.exits("rc", 0);
         assert_eq!(w.spawns(), ["spawn l3"]);
         w.exits("l3", 0);
-        assert_eq!(w.spawns(), ["spawn c1", "spawn c2", "spawn c3", "spawn c4", "spawn c5", "spawn c6"]);
+        assert_eq!(
+            w.spawns(),
+            [
+                "spawn c1", "spawn c2", "spawn c3", "spawn c4", "spawn c5", "spawn c6"
+            ]
+        );
         // Stop: level 0 runs telinit u, openrc shutdown, halt.sh in order.
-        let gettys: StdVec<Pid> = ["c1", "c2", "c3", "c4", "c5", "c6"].iter().map(|id| w.pid(id)).collect();
+        let gettys: StdVec<Pid> = ["c1", "c2", "c3", "c4", "c5", "c6"]
+            .iter()
+            .map(|id| w.pid(id))
+            .collect();
         w.init.handle_stop(w.t(), StopCause::Term);
         w.drive();
         for pid in gettys {

@@ -56,7 +56,10 @@ impl Default for Sweep {
 impl Sweep {
     /// An idle sweep.
     pub const fn new() -> Self {
-        Self { phase: Phase::Idle, kill_wait: KILL_WAIT }
+        Self {
+            phase: Phase::Idle,
+            kill_wait: KILL_WAIT,
+        }
     }
 
     /// Current phase.
@@ -73,17 +76,27 @@ impl Sweep {
     /// As `start`, waiting at most `kill_wait` for the reaps after SIGKILL (a stop budget's
     /// last share).
     #[must_use]
-    pub fn start_within(&mut self, now: Instant, grace: Duration, kill_wait: Duration, all_gone: bool) -> Step {
+    pub fn start_within(
+        &mut self,
+        now: Instant,
+        grace: Duration,
+        kill_wait: Duration,
+        all_gone: bool,
+    ) -> Step {
         self.kill_wait = kill_wait;
         if all_gone {
             self.phase = Phase::Done;
             return Step::Finished;
         }
         if grace == Duration::ZERO {
-            self.phase = Phase::Kill { deadline: now.after(self.kill_wait) };
+            self.phase = Phase::Kill {
+                deadline: now.after(self.kill_wait),
+            };
             return Step::SignalAll(SIGKILL);
         }
-        self.phase = Phase::Term { deadline: now.after(grace) };
+        self.phase = Phase::Term {
+            deadline: now.after(grace),
+        };
         Step::SignalAll(SIGTERM)
     }
 
@@ -92,7 +105,9 @@ impl Sweep {
     pub fn hurry(&mut self, now: Instant) -> Step {
         match self.phase {
             Phase::Term { .. } => {
-                self.phase = Phase::Kill { deadline: now.after(self.kill_wait) };
+                self.phase = Phase::Kill {
+                    deadline: now.after(self.kill_wait),
+                };
                 Step::SignalAll(SIGKILL)
             }
             Phase::Idle | Phase::Kill { .. } | Phase::Done => Step::Wait,
@@ -110,7 +125,9 @@ impl Sweep {
                 Step::Finished
             }
             Phase::Term { deadline } if now >= deadline => {
-                self.phase = Phase::Kill { deadline: now.after(self.kill_wait) };
+                self.phase = Phase::Kill {
+                    deadline: now.after(self.kill_wait),
+                };
                 Step::SignalAll(SIGKILL)
             }
             Phase::Kill { deadline } if now >= deadline => {
@@ -148,7 +165,10 @@ mod tests {
     #[test]
     fn test_term_then_kill_after_grace() {
         let mut s = Sweep::new();
-        assert_eq!(s.start(t(0), Duration::from_secs(3), false), Step::SignalAll(SIGTERM));
+        assert_eq!(
+            s.start(t(0), Duration::from_secs(3), false),
+            Step::SignalAll(SIGTERM)
+        );
         assert_eq!(s.deadline(), Some(t(3000)));
         assert_eq!(s.poll(t(2999), false), Step::Wait);
         assert_eq!(s.poll(t(3000), false), Step::SignalAll(SIGKILL));
@@ -160,7 +180,10 @@ mod tests {
     #[test]
     fn test_ends_early_when_all_gone() {
         let mut s = Sweep::new();
-        assert_eq!(s.start(t(0), Duration::from_secs(3), false), Step::SignalAll(SIGTERM));
+        assert_eq!(
+            s.start(t(0), Duration::from_secs(3), false),
+            Step::SignalAll(SIGTERM)
+        );
         assert_eq!(s.poll(t(50), true), Step::Finished);
         let mut s = Sweep::new();
         assert_eq!(s.start(t(0), Duration::from_secs(3), true), Step::Finished);
@@ -169,7 +192,10 @@ mod tests {
     #[test]
     fn test_zero_grace_and_hurry_kill_at_once() {
         let mut s = Sweep::new();
-        assert_eq!(s.start(t(0), Duration::ZERO, false), Step::SignalAll(SIGKILL));
+        assert_eq!(
+            s.start(t(0), Duration::ZERO, false),
+            Step::SignalAll(SIGKILL)
+        );
         let mut s = Sweep::new();
         let _ = s.start(t(0), Duration::from_secs(3), false);
         assert_eq!(s.hurry(t(10)), Step::SignalAll(SIGKILL));

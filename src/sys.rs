@@ -29,7 +29,11 @@ impl OwnedFd {
     }
 
     fn from_ret(rc: c_int) -> Result<Self> {
-        if rc < 0 { Err(last_errno()) } else { Ok(Self(rc)) }
+        if rc < 0 {
+            Err(last_errno())
+        } else {
+            Ok(Self(rc))
+        }
     }
 }
 
@@ -97,7 +101,11 @@ pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
             8 as c_long,
         )
     };
-    if rc < 0 { Err(last_errno()) } else { Ok(SigMask(old)) }
+    if rc < 0 {
+        Err(last_errno())
+    } else {
+        Ok(SigMask(old))
+    }
 }
 
 /// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
@@ -146,7 +154,10 @@ pub fn read_signal(fd: BorrowedFd<'_>) -> Result<Option<SigInfo>> {
 
 /// Discards pending instances of the signals in `mask` (sigtimedwait(2) with a zero timeout).
 pub fn discard_pending(mask: SigMask) {
-    let zero = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let zero = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     loop {
         // SAFETY: valid sigset and timespec pointers; a null siginfo pointer is allowed.
         let rc = unsafe {
@@ -190,7 +201,9 @@ pub fn reset_signal_dispositions(mask: SigMask) {
 /// when /proc cannot tell, so the caller resets them all.
 pub fn ignored_signals() -> SigMask {
     let mut buf = [0u8; 2048];
-    let Ok(n) = read_file(c"/proc/self/status", &mut buf) else { return SigMask(u64::MAX) };
+    let Ok(n) = read_file(c"/proc/self/status", &mut buf) else {
+        return SigMask(u64::MAX);
+    };
     let text = buf.get(..n).unwrap_or_default();
     text.split(|&b| b == b'\n')
         .find_map(|line| line.strip_prefix(b"SigIgn:"))
@@ -368,7 +381,12 @@ pub fn cloexec_inherited_fds() -> Result<()> {
     const CLOSE_RANGE_CLOEXEC: c_long = 1 << 2;
     // SAFETY: close_range takes plain integers; marking fds close-on-exec frees no memory.
     let rc = unsafe {
-        libc::syscall(libc::SYS_close_range, 3 as c_long, c_long::from(u32::MAX), CLOSE_RANGE_CLOEXEC)
+        libc::syscall(
+            libc::SYS_close_range,
+            3 as c_long,
+            c_long::from(u32::MAX),
+            CLOSE_RANGE_CLOEXEC,
+        )
     };
     if rc < 0 { Err(last_errno()) } else { Ok(()) }
 }
@@ -389,14 +407,19 @@ pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> Result<()> {
 /// CLOCK_MONOTONIC in milliseconds (clock_gettime(2)).
 pub fn now() -> Instant {
     let ts = clock(libc::CLOCK_MONOTONIC);
-    let ms = (ts.tv_sec as u64).saturating_mul(1000).saturating_add((ts.tv_nsec as u64) / 1_000_000);
+    let ms = (ts.tv_sec as u64)
+        .saturating_mul(1000)
+        .saturating_add((ts.tv_nsec as u64) / 1_000_000);
     Instant::from_millis(ms)
 }
 
 /// clock_gettime(2) through musl, whose vDSO lookup is linked in anyway (rustix's own copy
 /// would add 2 KB).
 fn clock(id: libc::clockid_t) -> libc::timespec {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: ts is a valid, writable timespec; the clock ids used are always supported, and
     // on failure ts stays zero.
     unsafe { libc::clock_gettime(id, &mut ts) };
@@ -408,7 +431,6 @@ fn clock(id: libc::clockid_t) -> libc::timespec {
 pub fn wait_readable(fd: BorrowedFd<'_>, timeout_ms: Option<u64>) -> Result<bool> {
     wait_readable_fds([Some(fd)], timeout_ms).map(|[ready]| ready)
 }
-
 
 /// The process's argv, as musl's `main` received it.
 #[derive(Clone, Copy)]
@@ -424,9 +446,11 @@ impl Argv {
     /// `argv` must point to `argc` valid NUL-terminated strings followed by a null pointer, all
     /// living for the rest of the process (what the kernel and musl's start code guarantee).
     pub unsafe fn from_main(argc: c_int, argv: *const *const c_char) -> Self {
-        Self { argc: usize::try_from(argc).unwrap_or(0), argv }
+        Self {
+            argc: usize::try_from(argc).unwrap_or(0),
+            argv,
+        }
     }
-
 
     /// Argument `i`, if it exists.
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
@@ -497,13 +521,17 @@ impl Envp {
     pub fn var(&self, name: &[u8]) -> Option<&'static [u8]> {
         (0..self.len).filter_map(|i| self.get(i)).find_map(|kv| {
             let kv = kv.to_bytes();
-            kv.strip_prefix(name).and_then(|rest| rest.strip_prefix(b"="))
+            kv.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix(b"="))
         })
     }
 
     /// An empty environment.
     pub const fn empty() -> Self {
-        Self { envp: core::ptr::null(), len: 0 }
+        Self {
+            envp: core::ptr::null(),
+            len: 0,
+        }
     }
 
     /// The whole NULL-terminated array, for execve(2).
@@ -540,7 +568,9 @@ fn read_ppid(pid: Pid) -> Option<Pid> {
     let mut path: heapless::String<32> = heapless::String::new();
     ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
     let mut cpath = [0u8; 33];
-    cpath.get_mut(..path.len())?.copy_from_slice(path.as_bytes());
+    cpath
+        .get_mut(..path.len())?
+        .copy_from_slice(path.as_bytes());
     let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
     let fd = open(cpath, OFlags::RDONLY | OFlags::CLOEXEC, 0).ok()?;
     let mut buf = [0u8; 512];
@@ -552,7 +582,10 @@ fn read_ppid(pid: Pid) -> Option<Pid> {
 /// parsing starts after the last `)`.
 pub fn parse_stat_ppid(stat: &[u8]) -> Option<Pid> {
     let close = stat.iter().rposition(|&b| b == b')')?;
-    let mut fields = stat.get(close + 1..)?.split(|&b| b == b' ').filter(|f| !f.is_empty());
+    let mut fields = stat
+        .get(close + 1..)?
+        .split(|&b| b == b' ')
+        .filter(|f| !f.is_empty());
     let _state = fields.next()?;
     let ppid = crate::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
     Some(ppid as Pid)
@@ -591,7 +624,10 @@ pub fn sleep_ms(ms: u64) {
 
 fn timespec_ms(ms: u64) -> rustix::event::Timespec {
     let tv_sec = (ms / 1000) as i64;
-    rustix::event::Timespec { tv_sec, tv_nsec: ((ms % 1000) * 1_000_000) as i64 }
+    rustix::event::Timespec {
+        tv_sec,
+        tv_nsec: ((ms % 1000) * 1_000_000) as i64,
+    }
 }
 
 /// open(2) read-only.
@@ -692,8 +728,12 @@ pub fn wall_clock() -> (i64, u32) {
 pub fn kernel_release() -> heapless::Vec<u8, { crate::limits::KERNEL_RELEASE_MAX }> {
     let name = rustix::system::uname();
     let release = name.release().to_bytes();
-    heapless::Vec::from_slice(release.get(..crate::limits::KERNEL_RELEASE_MAX).unwrap_or(release))
-        .unwrap_or_default()
+    heapless::Vec::from_slice(
+        release
+            .get(..crate::limits::KERNEL_RELEASE_MAX)
+            .unwrap_or(release),
+    )
+    .unwrap_or_default()
 }
 
 /// Hour and minute of UTC at `sec` seconds since the epoch. `shutdown hh:mm` reads the time
@@ -711,7 +751,9 @@ pub fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
     let fd = open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY, 0)?;
     let mut len = 0;
     loop {
-        let Some(rest) = buf.get_mut(len..) else { return Ok(len) };
+        let Some(rest) = buf.get_mut(len..) else {
+            return Ok(len);
+        };
         if rest.is_empty() {
             return Ok(len);
         }
@@ -734,12 +776,21 @@ pub fn umask_add(bits: u32) {
 /// out. The order is the kernel's (sysvinit uses readdir order too, spec §1.1).
 pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
     use rustix::fs::OFlags;
-    let dir = open(path, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, 0)?;
+    let dir = open(
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        0,
+    )?;
     let mut buf = [0u8; 2048];
     loop {
         // SAFETY: buf is writable for its whole length; the fd is open for the call.
         let rc = unsafe {
-            libc::syscall(libc::SYS_getdents64, c_long::from(dir.0), buf.as_mut_ptr(), buf.len() as c_long)
+            libc::syscall(
+                libc::SYS_getdents64,
+                c_long::from(dir.0),
+                buf.as_mut_ptr(),
+                buf.len() as c_long,
+            )
         };
         if rc < 0 {
             return Err(last_errno());
@@ -751,11 +802,15 @@ pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
         // struct linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name[].
         while let Some(&[lo, hi]) = rest.get(16..18) {
             let reclen = usize::from(u16::from_ne_bytes([lo, hi]));
-            let (Some(record), Some(next)) = (rest.get(..reclen), rest.get(reclen..)) else { break };
+            let (Some(record), Some(next)) = (rest.get(..reclen), rest.get(reclen..)) else {
+                break;
+            };
             if reclen == 0 {
                 break;
             }
-            if let Some(name) = record.get(19..).and_then(|n| CStr::from_bytes_until_nul(n).ok())
+            if let Some(name) = record
+                .get(19..)
+                .and_then(|n| CStr::from_bytes_until_nul(n).ok())
                 && name != c"."
                 && name != c".."
             {
@@ -777,7 +832,13 @@ pub struct FileId {
 pub fn lstat_id(path: &CStr) -> Result<(FileId, bool)> {
     let st = rustix::fs::lstat(path)?;
     let fifo = rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo;
-    Ok((FileId { dev: st.st_dev, ino: st.st_ino }, fifo))
+    Ok((
+        FileId {
+            dev: st.st_dev,
+            ino: st.st_ino,
+        },
+        fifo,
+    ))
 }
 
 /// mkdir(2).
@@ -794,13 +855,20 @@ pub fn mkfifo(path: &CStr, mode: u32) -> Result<()> {
 /// is a FIFO (fstat(2)), and returns it with its identity.
 pub fn open_fifo(path: &CStr) -> Result<(OwnedFd, FileId)> {
     use rustix::fs::OFlags;
-    let flags = OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
+    let flags =
+        OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
     let fd = open(path, flags, 0)?;
     let st = rustix::fs::fstat(fd.as_fd())?;
     if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::Fifo {
         return Err(Errno::NOTSUP);
     }
-    Ok((fd, FileId { dev: st.st_dev, ino: st.st_ino }))
+    Ok((
+        fd,
+        FileId {
+            dev: st.st_dev,
+            ino: st.st_ino,
+        },
+    ))
 }
 
 /// read(2).
@@ -836,7 +904,9 @@ pub fn wait_readable_fds<const N: usize>(
         Ok(_) => {
             for (p, &i) in polled.iter().zip(&slots) {
                 if let Some(r) = ready.get_mut(i) {
-                    *r = p.revents().intersects(PollFlags::IN | PollFlags::HUP | PollFlags::ERR);
+                    *r = p
+                        .revents()
+                        .intersects(PollFlags::IN | PollFlags::HUP | PollFlags::ERR);
                 }
             }
             Ok(ready)
@@ -851,7 +921,8 @@ pub fn wait_readable_fds<const N: usize>(
 /// goes away).
 pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
     // SAFETY: inotify_init1 takes plain flags and returns a new fd or -1.
-    let fd = OwnedFd::from_ret(unsafe { libc::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK) })?;
+    let fd =
+        OwnedFd::from_ret(unsafe { libc::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK) })?;
     let what = libc::IN_CREATE
         | libc::IN_DELETE
         | libc::IN_MOVED_FROM
@@ -877,5 +948,9 @@ pub fn write_at(path: &CStr, bytes: &[u8], offset: u64) -> Result<()> {
     let flags = OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
     let fd = open(path, flags, 0)?;
     let n = rustix::io::pwrite(fd.as_fd(), bytes, offset)?;
-    if n == bytes.len() { Ok(()) } else { Err(Errno::IO) }
+    if n == bytes.len() {
+        Ok(())
+    } else {
+        Err(Errno::IO)
+    }
 }

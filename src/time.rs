@@ -73,16 +73,30 @@ mod tests {
     fn arithmetic_saturates() {
         let t = Instant::from_millis(u64::MAX - 1);
         assert_eq!(t.after(Duration::from_secs(5)).millis(), u64::MAX);
-        assert_eq!(Instant::from_millis(5).since(Instant::from_millis(9)), Duration::ZERO);
-        assert_eq!(Instant::from_millis(9).since(Instant::from_millis(5)).millis(), 4);
+        assert_eq!(
+            Instant::from_millis(5).since(Instant::from_millis(9)),
+            Duration::ZERO
+        );
+        assert_eq!(
+            Instant::from_millis(9)
+                .since(Instant::from_millis(5))
+                .millis(),
+            4
+        );
     }
 
     #[test]
     fn poll_timeout_is_none_when_idle() {
         let now = Instant::from_millis(1000);
         assert_eq!(poll_timeout(now, None), None);
-        assert_eq!(poll_timeout(now, Some(Instant::from_millis(1100))), Some(100));
-        assert_eq!(poll_timeout(now, Some(Instant::from_millis(9000))), Some(ACTIVE_RECHECK.millis()));
+        assert_eq!(
+            poll_timeout(now, Some(Instant::from_millis(1100))),
+            Some(100)
+        );
+        assert_eq!(
+            poll_timeout(now, Some(Instant::from_millis(9000))),
+            Some(ACTIVE_RECHECK.millis())
+        );
         assert_eq!(poll_timeout(now, Some(Instant::from_millis(10))), Some(0));
     }
 }

@@ -132,12 +132,16 @@ pub fn shutdown_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
 
 /// `ut_type` of a record, `None` if `rec` is too short to hold one.
 pub fn record_type(rec: &[u8]) -> Option<u16> {
-    rec.get(field::TYPE).and_then(|b| b.try_into().ok()).map(u16::from_ne_bytes)
+    rec.get(field::TYPE)
+        .and_then(|b| b.try_into().ok())
+        .map(u16::from_ne_bytes)
 }
 
 /// `ut_pid` of a record, `None` if `rec` is too short to hold one.
 pub fn record_pid(rec: &[u8]) -> Option<i32> {
-    rec.get(field::PID).and_then(|b| b.try_into().ok()).map(i32::from_ne_bytes)
+    rec.get(field::PID)
+        .and_then(|b| b.try_into().ok())
+        .map(i32::from_ne_bytes)
 }
 
 /// `ut_id` of a record, `None` if `rec` is too short to hold one.
@@ -162,12 +166,18 @@ pub fn find_runlevel(utmp: &[u8]) -> Option<(u8, u8)> {
 /// record of the same type), or `None` to append. Process records match on `ut_id` instead:
 /// use `replace_slot_by_id` (spec §6.6).
 pub fn replace_slot(utmp: &[u8], rec_type: u16) -> Option<usize> {
-    let time_like =
-        [RecordType::RunLvl, RecordType::BootTime, RecordType::NewTime, RecordType::OldTime];
+    let time_like = [
+        RecordType::RunLvl,
+        RecordType::BootTime,
+        RecordType::NewTime,
+        RecordType::OldTime,
+    ];
     if !time_like.iter().any(|t| *t as u16 == rec_type) {
         return None;
     }
-    records(utmp).position(|r| record_type(r) == Some(rec_type)).map(|i| i * RECORD_LEN)
+    records(utmp)
+        .position(|r| record_type(r) == Some(rec_type))
+        .map(|i| i * RECORD_LEN)
 }
 
 /// `pututline` for process records (INIT, LOGIN, USER, DEAD_PROCESS): the byte offset of the
@@ -222,8 +232,14 @@ mod tests {
 
     #[test]
     fn run_level_pids_match_spec() {
-        assert_eq!(record_pid(&run_level_record(b'3', b'N', 0, 0, b"")), Some(20019));
-        assert_eq!(record_pid(&run_level_record(b'0', b'3', 0, 0, b"")), Some(13104));
+        assert_eq!(
+            record_pid(&run_level_record(b'3', b'N', 0, 0, b"")),
+            Some(20019)
+        );
+        assert_eq!(
+            record_pid(&run_level_record(b'0', b'3', 0, 0, b"")),
+            Some(13104)
+        );
     }
 
     #[test]
@@ -261,8 +277,14 @@ mod tests {
         file.extend_from_slice(&run_level_record(b'0', b'5', 0, 0, b""));
         file.extend_from_slice(&[1, 0, 0]); // partial record: ignored
         assert_eq!(find_runlevel(&file), Some((b'3', b'5')));
-        assert_eq!(find_runlevel(&run_level_record(b'3', b'N', 0, 0, b"")), Some((b'N', b'3')));
-        assert_eq!(find_runlevel(&run_level_record(b'9', 0, 0, 0, b"")), Some((b'N', b'9')));
+        assert_eq!(
+            find_runlevel(&run_level_record(b'3', b'N', 0, 0, b"")),
+            Some((b'N', b'3'))
+        );
+        assert_eq!(
+            find_runlevel(&run_level_record(b'9', 0, 0, 0, b"")),
+            Some((b'N', b'9'))
+        );
         assert_eq!(find_runlevel(&boot_time_record(0, 0, b"")), None);
         assert_eq!(find_runlevel(&[]), None);
         assert_eq!(find_runlevel(&[1u8; RECORD_LEN - 1]), None);
@@ -274,7 +296,10 @@ mod tests {
         file.extend_from_slice(&boot_time_record(0, 0, b""));
         file.extend_from_slice(&run_level_record(b'3', b'N', 0, 0, b""));
         assert_eq!(replace_slot(&file, RecordType::BootTime as u16), Some(0));
-        assert_eq!(replace_slot(&file, RecordType::RunLvl as u16), Some(RECORD_LEN));
+        assert_eq!(
+            replace_slot(&file, RecordType::RunLvl as u16),
+            Some(RECORD_LEN)
+        );
         assert_eq!(replace_slot(&file, RecordType::NewTime as u16), None);
         assert_eq!(replace_slot(&file, RecordType::InitProcess as u16), None);
         assert_eq!(replace_slot(&[], RecordType::RunLvl as u16), None);
@@ -305,7 +330,10 @@ mod tests {
         file.extend_from_slice(&boot_time_record(1_700_000_000, 0, b""));
         file.extend_from_slice(&run_level_record(b'5', b'3', 1_700_000_060, 250_000, b""));
         std::fs::write(&path, file).unwrap();
-        std::fs::write(path + ".boot", run_level_record(b'3', b'N', 1_700_000_000, 0, b""))
-            .unwrap();
+        std::fs::write(
+            path + ".boot",
+            run_level_record(b'3', b'N', 1_700_000_000, 0, b""),
+        )
+        .unwrap();
     }
 }
