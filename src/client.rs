@@ -24,14 +24,10 @@ use crate::limits::{
     SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH, UTMP_PATH, WTMP_PATH,
 };
 use crate::log::{Bytes, ErrName, LogLine};
+use crate::status::signal::{SIGCONT, SIGINT, SIGTERM, SIGTSTP};
 use crate::sys::{self, Envp, Errno, RebootCmd};
 use crate::time::Duration;
 use crate::utmp;
-
-const SIGINT: u8 = 2;
-const SIGTERM: u8 = 15;
-const SIGTSTP: u8 = 20;
-const SIGCONT: u8 = 18;
 
 /// Writes one line to stderr: `say!("{}: must be superuser.", Bytes(prog))`.
 macro_rules! say {

@@ -19,21 +19,14 @@ use crate::limits::{
 };
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
+use crate::status::signal::{
+    SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
+};
 use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
 use crate::sys::{self, Envp, Errno, SigMask};
 use crate::time::{self, Duration, Instant};
 use crate::{cmdline, spawn};
 
-const SIGHUP: u8 = 1;
-const SIGINT: u8 = 2;
-const SIGUSR1: u8 = 10;
-const SIGUSR2: u8 = 12;
-const SIGTERM: u8 = 15;
-const SIGCHLD: u8 = 17;
-const SIGCONT: u8 = 18;
-const SIGTSTP: u8 = 20;
-const SIGWINCH: u8 = 28;
-const SIGPWR: u8 = 30;
 /// SIGRTMIN+3 as glibc, Go and Docker number it (systemd's halt signal); musl would say 38.
 const SIG_SYSTEMD_HALT: u8 = 37;
 /// sysvinit 3.10+'s `shutdown -hP now` trigger: glibc's SIGRTMIN+4 (spec §4).

@@ -10,16 +10,10 @@ use crate::args::SingleOptions;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level};
 use crate::spawn::{self, Tty};
+use crate::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use crate::sweep::{Step, Sweep};
 use crate::sys::{self, Argv, Envp, Exit, Pid, SigMask};
 use crate::time::{self, Duration};
-
-const SIGHUP: u8 = 1;
-const SIGINT: u8 = 2;
-const SIGQUIT: u8 = 3;
-const SIGTERM: u8 = 15;
-const SIGCHLD: u8 = 17;
-const SIGCONT: u8 = 18;
 
 /// Runs CMD and returns the status vinit must exit with.
 #[inline(never)]

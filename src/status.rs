@@ -24,3 +24,32 @@ impl Exit {
         }
     }
 }
+
+/// Linux signal numbers vinit names (signal(7), x86-64 and every other Linux ABI but a few
+/// old ones vinit does not target); one table for every module.
+pub mod signal {
+    /// Hang-up: re-read the inittab.
+    pub const SIGHUP: u8 = 1;
+    /// Interrupt: ctrlaltdel, then stop.
+    pub const SIGINT: u8 = 2;
+    /// Quit.
+    pub const SIGQUIT: u8 = 3;
+    /// Kill (cannot be caught).
+    pub const SIGKILL: u8 = 9;
+    /// busybox `halt`.
+    pub const SIGUSR1: u8 = 10;
+    /// busybox `poweroff`.
+    pub const SIGUSR2: u8 = 12;
+    /// Terminate: `docker stop`.
+    pub const SIGTERM: u8 = 15;
+    /// A child changed state.
+    pub const SIGCHLD: u8 = 17;
+    /// Continue (ends a `halt -f` freeze).
+    pub const SIGCONT: u8 = 18;
+    /// Terminal stop (starts a `halt -f` freeze).
+    pub const SIGTSTP: u8 = 20;
+    /// Window change: kbrequest.
+    pub const SIGWINCH: u8 = 28;
+    /// Power failure (LXC's halt signal).
+    pub const SIGPWR: u8 = 30;
+}

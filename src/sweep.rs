@@ -35,10 +35,7 @@ pub enum Step {
     Finished,
 }
 
-/// SIGTERM.
-pub const SIGTERM: u8 = 15;
-/// SIGKILL.
-pub const SIGKILL: u8 = 9;
+pub use crate::status::signal::{SIGKILL, SIGTERM};
 
 /// The sweep's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
