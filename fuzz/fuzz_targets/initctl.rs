@@ -61,6 +61,11 @@ fuzz_target!(|input: &[u8]| {
         Err(RequestError::BadLength(n)) => assert!(n == input.len() && n != REQUEST_LEN),
         Err(RequestError::BadMagic(m)) => assert_ne!(m, MAGIC),
         Err(RequestError::UnknownCommand(c)) => assert!(c > 7),
+        // Only a whole, well-formed RUNLVL request can have a bad level.
+        Err(RequestError::BadLevel(l)) => {
+            assert_eq!(input.len(), REQUEST_LEN);
+            assert_eq!(u32::from_ne_bytes(input[RUNLEVEL_FIELD].try_into().unwrap()), l);
+        }
     }
 
     check_changes(&payload(input));
