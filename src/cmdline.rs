@@ -5,7 +5,6 @@
 //! live NUL-terminated in one fixed buffer, ready to hand to execve. `/etc/initscript`
 //! (step 2) needs the file system and is the caller's business. No syscalls.
 #![forbid(unsafe_code)]
-#![allow(dead_code)]
 
 use core::ffi::CStr;
 
@@ -86,11 +85,13 @@ impl CommandLine {
     }
 
     /// All words in order.
+    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub fn words(&self) -> impl Iterator<Item = &CStr> {
         (0..self.word_count()).filter_map(|i| self.word(i))
     }
 
     /// Whether this is the `/bin/sh -c "exec ..."` form.
+    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub const fn uses_shell(&self) -> bool {
         self.shell
     }

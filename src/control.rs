@@ -162,7 +162,7 @@ impl Control {
             let Some((fd, _)) = self.fifo.as_ref() else {
                 return;
             };
-            let n = match rustix_read(fd.as_fd(), &mut buf) {
+            let n = match sys::read(fd.as_fd(), &mut buf) {
                 Ok(0) | Err(Errno::AGAIN) => return,
                 Ok(n) => n,
                 Err(Errno::INTR) => continue,
@@ -226,10 +226,6 @@ impl Control {
             },
         }
     }
-}
-
-fn rustix_read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> sys::Result<usize> {
-    sys::read(fd, buf)
 }
 
 /// The directory part of an absolute path, as a C string in a static-lifetime slice.

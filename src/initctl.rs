@@ -6,7 +6,6 @@
 //! Spec §5.2 (layout, command codes), §5.3 (validation), §5.5 (SETENV payload, `INIT_` names).
 #![forbid(unsafe_code)]
 // The init side (FIFO server, utmp writer) arrives with the lead's event loop.
-#![allow(dead_code)]
 
 /// Size of one request on the wire.
 pub const REQUEST_LEN: usize = 384;

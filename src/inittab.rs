@@ -5,7 +5,6 @@
 //! action names (§1.5), list order (§1.7), the synthesized `~~` sulogin entry (§1.1) and the
 //! initdefault rule (§1.8). Input is bytes already read; errors go to a callback. No syscalls.
 #![forbid(unsafe_code)]
-#![allow(dead_code)]
 
 use heapless::Vec;
 use ufmt::{Formatter, uDisplay, uWrite, uwrite};
@@ -416,11 +415,13 @@ impl Inittab {
     }
 
     /// Number of entries.
+    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether there are no entries.
+    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -525,6 +526,7 @@ impl Inittab {
 
     /// The character initdefault picked, valid or not, for sysvinit's
     /// `Initdefault level '<c>' is invalid` message; `None` without an initdefault entry.
+    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub const fn initdefault_char(&self) -> Option<u8> {
         self.initdefault
     }

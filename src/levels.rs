@@ -3,7 +3,6 @@
 //! Owns the meaning of inittab field 2 (spec §1.4): which bytes count, the lower-case `s`
 //! quirk, and the highest-level rule of initdefault (spec §1.8). No syscalls.
 #![forbid(unsafe_code)]
-#![allow(dead_code)]
 
 use ufmt::{Formatter, uDisplay, uWrite};
 
@@ -83,6 +82,7 @@ const fn demand_bit(b: u8) -> u16 {
 
 impl Levels {
     /// No level at all: the entry never runs.
+    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub const EMPTY: Self = Self(0);
     /// `0123456789`: an empty field for every action outside the power group (spec §1.4).
     pub const NUMERIC: Self = Self(DIGITS);
@@ -130,6 +130,7 @@ impl Levels {
 
     /// The initdefault rule of spec §1.8 restricted to real levels: `S` if present (it sorts
     /// above the digits), else the highest digit.
+    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub fn highest(self) -> Option<Level> {
         if self.has_single() {
             return Some(Level::SINGLE);
@@ -141,6 +142,7 @@ impl Levels {
     }
 
     /// Whether no level at all is present.
+    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }

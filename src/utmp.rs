@@ -7,7 +7,6 @@
 //! Spec §6.6 (layout, records, replace rules), §6.4 (`runlevel`), §6.3 (halt's wtmp record).
 #![forbid(unsafe_code)]
 // The init side (FIFO server, utmp writer) arrives with the lead's event loop.
-#![allow(dead_code)]
 
 /// Size of one record (glibc `struct utmp`, the same on 32- and 64-bit).
 pub const RECORD_LEN: usize = 384;
@@ -28,6 +27,7 @@ mod field {
 /// `ut_type` values (spec §6.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u16)]
+#[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
 pub enum RecordType {
     /// Unused slot.
     Empty = 0,
@@ -145,6 +145,7 @@ pub fn record_pid(rec: &[u8]) -> Option<i32> {
 }
 
 /// `ut_id` of a record, `None` if `rec` is too short to hold one.
+#[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
 pub fn record_id(rec: &[u8]) -> Option<&[u8]> {
     rec.get(field::ID)
 }
@@ -182,6 +183,7 @@ pub fn replace_slot(utmp: &[u8], rec_type: u16) -> Option<usize> {
 
 /// `pututline` for process records (INIT, LOGIN, USER, DEAD_PROCESS): the byte offset of the
 /// first process record with the same `ut_id`, or `None` to append (glibc's `getutid` rule).
+#[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
 pub fn replace_slot_by_id(utmp: &[u8], id: &[u8]) -> Option<usize> {
     let process_like = [
         RecordType::InitProcess,
