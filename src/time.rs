@@ -53,16 +53,10 @@ impl Duration {
     }
 }
 
-/// While a deadline is pending (a stop, a grace period, a kill round), the loop also wakes at
-/// least this often and re-checks its children: if a SIGCHLD wake-up were ever lost, a phase
-/// that should end when everything has exited ends at most this late, not at its deadline.
-/// An idle loop has no deadline and so still no timer at all.
-pub const ACTIVE_RECHECK: Duration = Duration::from_millis(250);
-
 /// The poll(2) timeout for a deadline: `None` (block forever) when there is none, else the
-/// milliseconds left, at most `ACTIVE_RECHECK`.
+/// milliseconds left.
 pub fn poll_timeout(now: Instant, deadline: Option<Instant>) -> Option<u64> {
-    deadline.map(|d| d.since(now).min(ACTIVE_RECHECK).millis())
+    deadline.map(|d| d.since(now).millis())
 }
 
 #[cfg(test)]
@@ -95,7 +89,7 @@ mod tests {
         );
         assert_eq!(
             poll_timeout(now, Some(Instant::from_millis(9000))),
-            Some(ACTIVE_RECHECK.millis())
+            Some(8000)
         );
         assert_eq!(poll_timeout(now, Some(Instant::from_millis(10))), Some(0));
     }

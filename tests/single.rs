@@ -401,11 +401,16 @@ const LEAVES_A_DAEMON: &str = r#"
     while :; do sleep 1000 & wait $!; done
 "#;
 
-/// A daemon that needs 1 s after SIGTERM to flush a file, then exits.
+/// A daemon that needs 1 s after SIGTERM to flush a file, then exits. vinit's TERM broadcast
+/// may reach its `sleep 1000` before the shell itself: the shell must then not start another
+/// long sleep, which, born after the broadcast, would never get a TERM and would hold vinit
+/// until its grace period ends (a race of the test, not of vinit: any init's broadcast misses
+/// a process forked after it). So after the first sleep it only polls briefly until its trap runs.
 const SLOW_FLUSHER: &str = r#"
     trap 'sleep 1; echo flushed > "$OUT"; exit 0' TERM
     echo daemon ready
-    while :; do sleep 1000 & wait $!; done
+    sleep 1000 & wait $!
+    while :; do sleep 0.05; done
 "#;
 
 fn leave_a_daemon(options: &[&str], daemon: &str, out: &std::path::Path) -> common::Pid1 {
