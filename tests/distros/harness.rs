@@ -461,36 +461,9 @@ fn build_vinit_image(flavour: Flavour, base: &str) -> Result<String, String> {
     }
 }
 
-fn pid_alive(pid: &str) -> bool {
-    !pid.is_empty() && Path::new("/proc").join(pid).exists()
-}
-
 /// Containers and vinit images of test processes that are gone (a crash skips every Drop).
 fn remove_leftovers() {
-    let filter = format!("label={LABEL}");
-    let format = format!("{{{{.ID}}}} {{{{.Label \"{LABEL}\"}}}}");
-    let listed = docker(
-        &["ps", "-a", "--filter", &filter, "--format", &format],
-        QUICK,
-    );
-    for line in listed.stdout.lines() {
-        if let Some((id, pid)) = line.split_once(' ')
-            && !pid_alive(pid)
-        {
-            let _ = docker(&["rm", "-f", "-v", id], QUICK);
-        }
-    }
-    let images = docker(
-        &["images", VINIT_REPO, "--format", "{{.Repository}}:{{.Tag}}"],
-        QUICK,
-    );
-    for image in images.stdout.lines() {
-        if let Some(pid) = image.rsplit('-').next()
-            && !pid_alive(pid)
-        {
-            let _ = docker(&["rmi", "-f", image], QUICK);
-        }
-    }
+    crate::docker_harness::remove_leftovers_of(VINIT_REPO, |image| image.rsplit('-').next());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -200,6 +200,14 @@ fn pid_alive(pid: &str) -> bool {
 /// Removes containers and images of test processes that are gone (a crash or a kill -9 skips
 /// every Drop).
 fn remove_leftovers() {
+    remove_leftovers_of(IMAGE_REPO, |image| {
+        image.split_once(':').map(|(_, pid)| pid)
+    });
+}
+
+/// Removes the containers labelled `LABEL` and the images of `repo` whose test process is gone;
+/// `tag_pid` finds that process's pid in an image's `REPO:TAG`. Shared with tests/distros.
+pub fn remove_leftovers_of(repo: &str, tag_pid: fn(&str) -> Option<&str>) {
     let filter = format!("label={LABEL}");
     let format = format!("{{{{.ID}}}} {{{{.Label \"{LABEL}\"}}}}");
     let listed = docker(
@@ -214,11 +222,11 @@ fn remove_leftovers() {
         }
     }
     let images = docker(
-        &["images", IMAGE_REPO, "--format", "{{.Repository}}:{{.Tag}}"],
+        &["images", repo, "--format", "{{.Repository}}:{{.Tag}}"],
         QUICK,
     );
     for image in images.stdout.lines() {
-        if let Some((_, pid)) = image.split_once(':')
+        if let Some(pid) = tag_pid(image)
             && !pid_alive(pid)
         {
             let _ = docker(&["rmi", "-f", image], QUICK);
