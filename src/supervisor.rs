@@ -574,7 +574,12 @@ impl Init {
     fn next_to_start(&mut self, now: Instant) -> Option<usize> {
         let level = self.current;
         let numeric = level != Level::SYSINIT && level != Level::BOOT && level != Level::SINGLE;
-        let mut notices: Vec<Notice, 4> = Vec::new();
+        // Notices go straight to the queue (sized for a full table): a small local buffer here
+        // once dropped the "respawning too fast" lines of the 5th and 6th getty throttled in one walk.
+        let queue = &mut self.queue;
+        let mut notice = |n: Notice| {
+            let _ = queue.push_back(Action::Log(n));
+        };
         let mut found = None;
         for (slot, (p, e)) in self.procs.iter_mut().zip(self.tab.entries()).enumerate() {
             if p.waiting {
@@ -600,15 +605,15 @@ impl Init {
                         match p.throttle.check(now) {
                             Some(true) => false,
                             Some(false) => {
-                                let _ = notices.push(Notice::Reenabled(e.id.clone()));
+                                notice(Notice::Reenabled(e.id.clone()));
                                 p.throttle.allow(now) || {
-                                    let _ = notices.push(Notice::RespawningTooFast(e.id.clone()));
+                                    notice(Notice::RespawningTooFast(e.id.clone()));
                                     false
                                 }
                             }
                             None => {
                                 p.throttle.allow(now) || {
-                                    let _ = notices.push(Notice::RespawningTooFast(e.id.clone()));
+                                    notice(Notice::RespawningTooFast(e.id.clone()));
                                     false
                                 }
                             }
@@ -626,9 +631,6 @@ impl Init {
                 found = Some(slot);
                 break;
             }
-        }
-        for n in notices {
-            self.log(n);
         }
         found
     }
@@ -1278,6 +1280,34 @@ r1:23:respawn:/bin/svc1
         w.advance_to_deadline();
         let seen = w.take();
         assert!(seen.contains(&"spawn g".to_string()), "{seen:?}");
+    }
+
+    #[test]
+    fn test_every_entry_throttled_in_one_walk_is_reported() {
+        let mut text = String::from("id:3:initdefault:\n");
+        for i in 1..=6 {
+            text.push_str(&format!("{i}:3:respawn:/sbin/getty tty{i}\n"));
+        }
+        let mut w = boot(&text);
+        let ids = ["1", "2", "3", "4", "5", "6"];
+        let mut seen = StdVec::new();
+        for _ in 0..11 {
+            // All six exit before the loop runs again, so one walk restarts (or refuses) all.
+            let pids: StdVec<Pid> = ids
+                .iter()
+                .filter_map(|id| w.init.pid_of(id.as_bytes()))
+                .collect();
+            for pid in pids {
+                w.init.handle_child_exit(w.t(), pid, Exit::Code(1));
+            }
+            w.drive();
+            seen.extend(w.take());
+        }
+        let throttled = seen
+            .iter()
+            .filter(|s| s.contains("RespawningTooFast"))
+            .count();
+        assert_eq!(throttled, 6, "{seen:?}");
     }
 
     #[test]
