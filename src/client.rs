@@ -500,19 +500,7 @@ fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) 
                 HaltKind::PowerOff => (b'0', HaltAction::PowerOff),
                 HaltKind::Reboot => (b'6', HaltAction::Unset),
             };
-            let s = Shutdown {
-                level,
-                halt_action,
-                when: When::Now,
-                sleeptime: h.sleeptime,
-                message: None,
-                cancel: false,
-                warn_only: false,
-                fast_boot: false,
-                force_fsck: false,
-                no_init: false,
-                use_allow: false,
-            };
+            let s = Shutdown::now(level, halt_action, h.sleeptime);
             return go_down(&s, envp, b"");
         }
     }

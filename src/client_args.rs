@@ -305,24 +305,32 @@ pub struct Shutdown {
     pub use_allow: bool,
 }
 
+impl Shutdown {
+    /// `shutdown` to `level` now, with no other option: what a bare command line means, and
+    /// what halt/poweroff/reboot ask for outside levels 0 and 6.
+    pub const fn now(level: u8, halt_action: HaltAction, sleeptime: Option<u32>) -> Self {
+        Self {
+            level,
+            halt_action,
+            when: When::Now,
+            sleeptime,
+            message: None,
+            cancel: false,
+            warn_only: false,
+            fast_boot: false,
+            force_fsck: false,
+            no_init: false,
+            use_allow: false,
+        }
+    }
+}
+
 /// Levels `shutdown -i` accepts (sysvinit 3.14).
 const SHUTDOWN_LEVELS: &[u8] = b"0156aAbBcCsS";
 
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (spec §6.2).
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
-    let mut s = Shutdown {
-        level: b'1',
-        halt_action: HaltAction::Unset,
-        when: When::Now,
-        sleeptime: None,
-        message: None,
-        cancel: false,
-        warn_only: false,
-        fast_boot: false,
-        force_fsck: false,
-        no_init: false,
-        use_allow: false,
-    };
+    let mut s = Shutdown::now(b'1', HaltAction::Unset, None);
     let mut time_option = None;
     let first = options(args, b"tig", |o| {
         match o.letter {

@@ -43,17 +43,7 @@ pub struct Settings {
 impl Settings {
     /// Reads the `VINIT_*` variables; a malformed value names the variable.
     pub fn from_env(envp: &Envp) -> Result<Self, &'static str> {
-        let mut inittab: &'static CStr = c"/etc/inittab";
-        if let Some(i) = (0..envp.len()).find(|&i| {
-            envp.get(i)
-                .is_some_and(|kv| kv.to_bytes().starts_with(b"VINIT_INITTAB="))
-        }) {
-            inittab = envp
-                .get(i)
-                .and_then(|kv| kv.to_bytes_with_nul().get(b"VINIT_INITTAB=".len()..))
-                .and_then(|v| CStr::from_bytes_with_nul(v).ok())
-                .ok_or("VINIT_INITTAB")?;
-        }
+        let inittab = envp.var_cstr(b"VINIT_INITTAB").unwrap_or(c"/etc/inittab");
         let mut config = Config {
             default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
             stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),

@@ -519,10 +519,17 @@ impl Envp {
 
     /// The value of `name`, if set.
     pub fn var(&self, name: &[u8]) -> Option<&'static [u8]> {
+        self.var_cstr(name).map(CStr::to_bytes)
+    }
+
+    /// The value of `name`, if set, as the NUL-terminated string it already is in memory.
+    pub fn var_cstr(&self, name: &[u8]) -> Option<&'static CStr> {
         (0..self.len).filter_map(|i| self.get(i)).find_map(|kv| {
-            let kv = kv.to_bytes();
-            kv.strip_prefix(name)
-                .and_then(|rest| rest.strip_prefix(b"="))
+            let value = kv
+                .to_bytes_with_nul()
+                .strip_prefix(name)?
+                .strip_prefix(b"=")?;
+            CStr::from_bytes_with_nul(value).ok()
         })
     }
 
