@@ -401,15 +401,18 @@ const LEAVES_A_DAEMON: &str = r#"
     while :; do sleep 1000 & wait $!; done
 "#;
 
-/// A daemon that needs 1 s after SIGTERM to flush a file, then exits. vinit's TERM broadcast
-/// may reach its `sleep 1000` before the shell itself: the shell must then not start another
-/// long sleep, which, born after the broadcast, would never get a TERM and would hold vinit
-/// until its grace period ends (a race of the test, not of vinit: any init's broadcast misses
-/// a process forked after it). So after the first sleep it only polls briefly until its trap runs.
+/// A daemon that needs 1 s after SIGTERM to flush a file, then exits. It says it is ready
+/// only once its long sleep has exec'd: a TERM that reaches the forked shell before the exec
+/// is taken by the shell's inherited trap handler and lost, and a sleep forked after vinit's
+/// broadcast never gets one; either way the sleep would hold vinit until its grace period
+/// ends. That is a race of the test, not of vinit (any init's broadcast has it), and CI hit
+/// it once on a loaded machine (took 30 s). Waiting on /proc uses only shell builtins.
 const SLOW_FLUSHER: &str = r#"
     trap 'sleep 1; echo flushed > "$OUT"; exit 0' TERM
+    sleep 1000 & s=$!
+    while read -r c < /proc/$s/comm && [ "$c" != sleep ]; do :; done
     echo daemon ready
-    sleep 1000 & wait $!
+    wait $s
     while :; do sleep 0.05; done
 "#;
 
