@@ -248,16 +248,14 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
     hash
 }
 
-/// Gentoo's inittab, from the shared fixtures beside the repository (`../shared`).
+/// Gentoo's inittab: the repository's byte-exact copy of the shared fixture, so a clean clone
+/// needs nothing beside it.
 fn gentoo_inittab() -> Result<PathBuf, String> {
-    let path = repo_dir().join("../shared/fixtures/inittab/gentoo-amd64");
+    let path = repo_dir().join("tests/fixtures/inittab/gentoo-amd64");
     if path.exists() {
         Ok(path)
     } else {
-        Err(format!(
-            "{} is missing (../shared beside the repository)",
-            path.display()
-        ))
+        Err(format!("{} is missing", path.display()))
     }
 }
 
