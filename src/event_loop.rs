@@ -331,7 +331,11 @@ impl Driver {
     fn reap(&mut self, now: Instant) {
         loop {
             match sys::reap_any() {
-                Ok(Some((pid, exit))) => self.init.handle_child_exit(now, pid, exit),
+                Ok(Some((pid, exit))) => {
+                    if let Some(id) = self.init.handle_child_exit(now, pid, exit) {
+                        crate::records::write_dead_process(&id, pid);
+                    }
+                }
                 Ok(None) => {
                     self.init.handle_children(true);
                     return;
@@ -389,7 +393,12 @@ impl Driver {
         let path = env.path();
         let quiet = self.init.is_quick_restart(slot);
         match sys::fork() {
-            Ok(sys::Forked::Child) => exec_entry(&entry, prog, &argv, &env, path, quiet),
+            Ok(sys::Forked::Child) => {
+                if !process.no_utmp {
+                    crate::records::write_init_process(&entry.id, sys::getpid());
+                }
+                exec_entry(&entry, prog, &argv, &env, path, quiet)
+            }
             Ok(sys::Forked::Parent(pid)) => Some(pid),
             Err(e) => {
                 log!(

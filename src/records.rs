@@ -1,7 +1,8 @@
-//! Runlevel records (spec §6.6): the RUN_LVL and BOOT_TIME records of `/var/run/utmp` (with
-//! pututline's replace-same-type rule) and `/var/log/wtmp` (appended only if it exists), in
-//! glibc's 384-byte layout so the distribution's `runlevel`, `who -r` and `halt` read them,
-//! plus the one-byte `/var/run/runlevel`. Failures are harmless (a read-only or missing /var)
+//! utmp records (spec §6.6): RUN_LVL and BOOT_TIME (pututline replaces the record of the same
+//! type), INIT_PROCESS and DEAD_PROCESS per entry process (replacing the record with the same
+//! id) in `/var/run/utmp`, each also appended to `/var/log/wtmp` if it exists, in glibc's
+//! 384-byte layout so the distribution's `runlevel`, `who` and `last` read them, plus the
+//! one-byte `/var/run/runlevel`. Failures are harmless (a read-only or missing /var)
 //! and are not logged: sysvinit is silent about them too.
 
 use crate::sys;
@@ -36,6 +37,54 @@ pub fn write_boot() {
     let _ = sys::append_existing(WTMP, &wrec);
 }
 
+/// Written by an entry's child for itself, before exec (as sysvinit's child does).
+pub fn write_init_process(id: &[u8], pid: i32) {
+    write_process(utmp::RecordType::InitProcess, id, pid);
+}
+
+/// An entry's process `pid` was reaped.
+pub fn write_dead_process(id: &[u8], pid: i32) {
+    write_process(utmp::RecordType::DeadProcess, id, pid);
+}
+
+/// A process record replaces the one with the same id. A DEAD_PROCESS record keeps the tty
+/// a getty or login put there, so `last` can close the session.
+fn write_process(ty: utmp::RecordType, id: &[u8], pid: i32) {
+    let (sec, usec) = stamp();
+    let mut file = [0u8; UTMP_READ];
+    let mut line: heapless::Vec<u8, 32> = heapless::Vec::new();
+    if let Ok(n) = sys::read_file(UTMP, &mut file) {
+        let existing = file.get(..n).unwrap_or_default();
+        let slot = utmp::replace_slot_by_id(existing, id);
+        if ty == utmp::RecordType::DeadProcess
+            && let Some(l) = slot
+                .and_then(|o| existing.get(o..o + RECORD_LEN))
+                .and_then(utmp::record_line)
+        {
+            let _ = line.extend_from_slice(l.get(..32).unwrap_or(l));
+        }
+        store(&utmp::process_record(ty, id, pid, &line, sec, usec, b""), existing, slot);
+    }
+    let host = sys::kernel_release();
+    let _ = sys::append_existing(WTMP, &utmp::process_record(ty, id, pid, &line, sec, usec, &host));
+}
+
+/// How much of utmp is searched for the record to replace: a full inittab's processes plus as
+/// many logins. Beyond that, records are appended.
+const UTMP_READ: usize = 64 * RECORD_LEN;
+
+/// Writes `rec` over the record at `slot`, or appends it: after the last whole record when
+/// the whole file was read, at the end of the file when it is longer than what was read.
+fn store(rec: &[u8; RECORD_LEN], existing: &[u8], slot: Option<usize>) {
+    let _ = match slot {
+        Some(offset) => sys::write_at(UTMP, rec, offset as u64),
+        None if existing.len() < UTMP_READ => {
+            sys::write_at(UTMP, rec, (existing.len() - existing.len() % RECORD_LEN) as u64)
+        }
+        None => sys::append_existing(UTMP, rec),
+    };
+}
+
 /// utmp's 32-bit timestamp (glibc's on-disk layout, spec §6.6).
 fn stamp() -> (i32, i32) {
     let (sec, usec) = sys::wall_clock();
@@ -44,11 +93,10 @@ fn stamp() -> (i32, i32) {
 
 /// pututline: replace the record of the same type, else append.
 fn put(rec: &[u8; RECORD_LEN], rec_type: u16) {
-    let mut file = [0u8; 64 * RECORD_LEN];
+    let mut file = [0u8; UTMP_READ];
     let Ok(n) = sys::read_file(UTMP, &mut file) else {
         return;
     };
-    let offset = utmp::replace_slot(file.get(..n).unwrap_or_default(), rec_type)
-        .unwrap_or(n - n % RECORD_LEN);
-    let _ = sys::write_at(UTMP, rec, offset as u64);
+    let existing = file.get(..n).unwrap_or_default();
+    store(rec, existing, utmp::replace_slot(existing, rec_type));
 }

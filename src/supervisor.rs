@@ -214,11 +214,19 @@ const fn is_triggered(kind: Kind) -> bool {
     kind.is_power_group() || matches!(kind, Kind::KbRequest)
 }
 
+/// Whether init writes utmp records for this entry's processes: not when the process field
+/// starts with `+` (spec §1.6 step 1).
+fn writes_utmp(e: &Entry) -> bool {
+    e.process.first() != Some(&b'+')
+}
+
 /// A process of an entry that must die in a level change (spec §2.2 steps 6-9).
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Dying {
     pid: Pid,
     id: Id,
+    /// Write a DEAD_PROCESS record when it is reaped (the entry had no `+`).
+    utmp: bool,
 }
 
 /// The kill round of a level change.
@@ -367,16 +375,26 @@ impl Init {
         }
     }
 
-    /// A child was reaped (any child: orphans are ignored here).
-    pub fn handle_child_exit(&mut self, _now: Instant, pid: Pid, _exit: Exit) {
+    /// A child was reaped (any child: orphans are ignored here). Returns the entry id whose
+    /// DEAD_PROCESS utmp record the driver writes at once (spec §6.6; none for orphans and `+`
+    /// entries); returned, not queued, so a reap of a whole table never competes with the
+    /// actions of a stop for queue room.
+    #[must_use]
+    pub fn handle_child_exit(&mut self, _now: Instant, pid: Pid, _exit: Exit) -> Option<Id> {
         if let Some(i) = self.dying.iter().position(|d| d.pid == pid) {
-            self.dying.swap_remove(i);
-            return;
+            let d = self.dying.swap_remove(i);
+            return d.utmp.then_some(d.id);
         }
-        if let Some(p) = self.procs.iter_mut().find(|p| p.pid == Some(pid)) {
+        let i = self.procs.iter().position(|p| p.pid == Some(pid))?;
+        if let Some(p) = self.procs.get_mut(i) {
             p.pid = None;
             p.waiting = false;
         }
+        self.tab
+            .entries()
+            .get(i)
+            .filter(|e| writes_utmp(e))
+            .map(|e| e.id.clone())
     }
 
     /// What the edge's last reap found: whether vinit has any child left at all (orphans
@@ -794,6 +812,7 @@ impl Init {
                         .push(Dying {
                             pid,
                             id: e.id.clone(),
+                            utmp: writes_utmp(e),
                         })
                         .is_ok()
                 {
@@ -1169,7 +1188,7 @@ mod tests {
         }
 
         fn exit_pid(&mut self, pid: Pid, code: u8) {
-            self.init.handle_child_exit(self.t(), pid, Exit::Code(code));
+            let _ = self.init.handle_child_exit(self.t(), pid, Exit::Code(code));
             self.drive();
         }
 
@@ -1298,7 +1317,7 @@ r1:23:respawn:/bin/svc1
                 .filter_map(|id| w.init.pid_of(id.as_bytes()))
                 .collect();
             for pid in pids {
-                w.init.handle_child_exit(w.t(), pid, Exit::Code(1));
+                let _ = w.init.handle_child_exit(w.t(), pid, Exit::Code(1));
             }
             w.drive();
             seen.extend(w.take());
@@ -1378,6 +1397,23 @@ r1:23:respawn:/bin/svc1
         w.advance(50);
         w.exit_pid(pa, 0);
         assert_eq!(w.spawns(), ["spawn c"]);
+    }
+
+    #[test]
+    fn test_exits_name_the_entry_for_its_dead_process_record() {
+        let mut w = boot("id:3:initdefault:\na:35:respawn:/bin/a\np:3:respawn:+/bin/p\n");
+        let (pa, pp) = (w.pid("a"), w.pid("p"));
+        let dead = w.init.handle_child_exit(w.t(), pa, Exit::Code(0));
+        assert_eq!(dead.as_deref(), Some(&b"a"[..]));
+        assert_eq!(w.init.handle_child_exit(w.t(), pp, Exit::Code(0)), None, "`+`");
+        assert_eq!(w.init.handle_child_exit(w.t(), 9999, Exit::Code(0)), None, "orphan");
+        w.drive();
+        // One killed in a level change (a `dying` process) gets its record too.
+        let (pa, pp) = (w.pid("a"), w.pid("p"));
+        w.request(b'4');
+        let dead = w.init.handle_child_exit(w.t(), pa, Exit::Signal(15));
+        assert_eq!(dead.as_deref(), Some(&b"a"[..]));
+        assert_eq!(w.init.handle_child_exit(w.t(), pp, Exit::Signal(15)), None);
     }
 
     #[test]

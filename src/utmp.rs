@@ -130,6 +130,37 @@ pub fn shutdown_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
     })
 }
 
+/// A process record: INIT_PROCESS, written by a child of init for itself before exec (line
+/// empty), or DEAD_PROCESS, written by init when it reaps the child (line copied from the record
+/// it replaces: the tty a getty or login wrote). User empty, id the entry's (spec §6.6).
+pub fn process_record(
+    ty: RecordType,
+    id: &[u8],
+    pid: i32,
+    line: &[u8],
+    sec: i32,
+    usec: i32,
+    host: &[u8],
+) -> [u8; RECORD_LEN] {
+    build(&Fields {
+        ty,
+        pid,
+        line,
+        id,
+        user: b"",
+        host,
+        sec,
+        usec,
+    })
+}
+
+/// `ut_line` of a record up to its first NUL, `None` if `rec` is too short to hold one.
+pub fn record_line(rec: &[u8]) -> Option<&[u8]> {
+    let line = rec.get(field::LINE)?;
+    let end = line.iter().position(|&b| b == 0).unwrap_or(line.len());
+    line.get(..end)
+}
+
 /// `ut_type` of a record, `None` if `rec` is too short to hold one.
 pub fn record_type(rec: &[u8]) -> Option<u16> {
     rec.get(field::TYPE)
@@ -145,7 +176,6 @@ pub fn record_pid(rec: &[u8]) -> Option<i32> {
 }
 
 /// `ut_id` of a record, `None` if `rec` is too short to hold one.
-#[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
 pub fn record_id(rec: &[u8]) -> Option<&[u8]> {
     rec.get(field::ID)
 }
@@ -183,7 +213,6 @@ pub fn replace_slot(utmp: &[u8], rec_type: u16) -> Option<usize> {
 
 /// `pututline` for process records (INIT, LOGIN, USER, DEAD_PROCESS): the byte offset of the
 /// first process record with the same `ut_id`, or `None` to append (glibc's `getutid` rule).
-#[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
 pub fn replace_slot_by_id(utmp: &[u8], id: &[u8]) -> Option<usize> {
     let process_like = [
         RecordType::InitProcess,
@@ -261,6 +290,25 @@ mod tests {
         assert_eq!(field_str(&s, field::ID), b"~~");
         assert_eq!(field_str(&s, field::HOST), b"6.1.0");
         assert!(s[348..].iter().all(|&c| c == 0));
+    }
+
+    #[test]
+    fn process_records_match_spec() {
+        let init = process_record(RecordType::InitProcess, b"c1", 4242, b"", 5, 6, b"");
+        assert_eq!(record_type(&init), Some(5));
+        assert_eq!(record_pid(&init), Some(4242));
+        assert_eq!(field_str(&init, field::ID), b"c1");
+        assert_eq!(field_str(&init, field::LINE), b"");
+        assert_eq!(field_str(&init, field::USER), b"");
+        assert_eq!(&init[340..348], &[5, 0, 0, 0, 6, 0, 0, 0]);
+        let dead = process_record(RecordType::DeadProcess, b"1234", 7, b"tty1", 0, 0, b"6.1");
+        assert_eq!(record_type(&dead), Some(8));
+        assert_eq!(&dead[40..44], b"1234", "a 4-byte id has no NUL");
+        assert_eq!(record_line(&dead), Some(&b"tty1"[..]));
+        assert_eq!(field_str(&dead, field::HOST), b"6.1");
+        let full = process_record(RecordType::DeadProcess, b"x", 1, &[b'l'; 40], 0, 0, b"");
+        assert_eq!(record_line(&full), Some(&[b'l'; 32][..]), "cut at 32, no NUL");
+        assert_eq!(record_line(&[0u8; 20]), None);
     }
 
     #[test]

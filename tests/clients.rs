@@ -374,3 +374,97 @@ fn test_vinit_clients_against_debian_init() {
     events("level 0 ran INIT_HALT=POWEROFF");
     assert_runlevel(&run, &tools.get("runlevel"), "5 0");
 }
+
+// ------------------------------------------------------------------------------------------
+// Process records (spec §6.6)
+
+/// One utmp or wtmp record as util-linux's `utmpdump` (glibc's reader) shows it:
+/// (type, pid, id, line, host).
+fn dumped_records(run: &Pid1, file: &str) -> Vec<(u32, i32, String, String, String)> {
+    let out = nsrun(run.pid(), &["utmpdump", file]).ok();
+    out.stdout
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .split("] [")
+                .collect();
+            (
+                f[0].trim().parse().unwrap(),
+                f[1].trim().parse().unwrap(),
+                f[2].trim().to_owned(),
+                f[4].trim().to_owned(),
+                f[5].trim().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn pid_after(line: &str, marker: &str) -> i32 {
+    line.rsplit(marker).next().unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn test_entry_processes_get_init_and_dead_process_records() {
+    let inittab = "id:3:initdefault:\n\
+        p1:3:once:/bin/sh -c 'echo \"p1 pid $$\"; exec sleep 1000'\n\
+        p2:3:once:+/bin/sh -c 'echo \"p2 pid $$\"; exec sleep 1000'\n";
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", inittab.as_bytes())
+        .setup(": > /var/log/wtmp")
+        .pid1();
+    let p1 = pid_after(&run.expect_line("p1 pid", EVENT_TIMEOUT), "p1 pid");
+    let p2 = pid_after(&run.expect_line("p2 pid", EVENT_TIMEOUT), "p2 pid");
+    let release = fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
+    let release = release.trim();
+
+    // The child wrote its INIT_PROCESS record before exec; `+` entries write none.
+    let utmp = dumped_records(&run, "/var/run/utmp");
+    assert!(
+        utmp.contains(&(5, p1, "p1".into(), String::new(), String::new())),
+        "{utmp:?}"
+    );
+    assert!(!utmp.iter().any(|r| r.2 == "p2" || r.1 == p2), "{utmp:?}");
+    let wtmp = dumped_records(&run, "/var/log/wtmp");
+    assert!(
+        wtmp.contains(&(5, p1, "p1".into(), String::new(), release.into())),
+        "{wtmp:?}"
+    );
+
+    // A tty put in p1's record by a getty or login is kept in the DEAD_PROCESS record.
+    // Through /proc/PID/root an absolute symlink resolves on the host: follow /var/run -> /run.
+    let var_run = fs::read_link("/var/run").map_or("/var/run".into(), |t| {
+        std::path::Path::new("/var").join(t)
+    });
+    let utmp_path = ns_path(run.pid(), &format!("{}/utmp", var_run.display()));
+    let mut bytes = fs::read(&utmp_path).unwrap();
+    let at = bytes
+        .chunks(384)
+        .position(|r| &r[40..42] == b"p1")
+        .unwrap()
+        * 384;
+    bytes[at..at + 2].copy_from_slice(&6u16.to_ne_bytes());
+    bytes[at + 8..at + 12].copy_from_slice(b"tty9");
+    fs::write(&utmp_path, &bytes).unwrap();
+
+    nsrun(run.pid(), &["kill", &p1.to_string()]).ok();
+    let dead = (8, p1, "p1".to_owned(), "tty9".to_owned(), String::new());
+    common::wait_until("p1's DEAD_PROCESS record", EVENT_TIMEOUT, || {
+        dumped_records(&run, "/var/run/utmp").contains(&dead)
+    });
+    // It replaced p1's record: one record per id.
+    let utmp = dumped_records(&run, "/var/run/utmp");
+    assert_eq!(utmp.iter().filter(|r| r.2 == "p1").count(), 1, "{utmp:?}");
+    let wtmp = dumped_records(&run, "/var/log/wtmp");
+    assert!(
+        wtmp.contains(&(8, p1, "p1".into(), "tty9".into(), release.into())),
+        "{wtmp:?}"
+    );
+    assert!(!wtmp.iter().any(|r| r.2 == "p2"), "{wtmp:?}");
+
+    // p2 (`+`) ends without a record either.
+    nsrun(run.pid(), &["kill", &p2.to_string()]).ok();
+    run.signal(libc::SIGTERM);
+    assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(0));
+}
