@@ -2,15 +2,15 @@
 //!
 //! `+` (no utmp records), shell detection on 22 special characters, `@` (run literally), word
 //! splitting with `#` comments and the 14-word limit, and the `ENOEXEC` shell retry. The words
-//! live NUL-terminated in one fixed buffer, ready to hand to execve. `/etc/initscript`
-//! (step 2) needs the file system and is the caller's business. No syscalls.
+//! live NUL-terminated in one fixed buffer, ready to hand to execve. Also the `/etc/initscript`
+//! form (step 2); whether that file is there is the caller's business. No syscalls.
 #![forbid(unsafe_code)]
 
 use core::ffi::CStr;
 
 use heapless::Vec;
 
-use crate::limits::{CMDLINE_MAX, MAX_WORDS, SHELL};
+use crate::limits::{CMDLINE_MAX, INITSCRIPT, MAX_WORDS, SHELL};
 
 /// Characters that make init run the process field through the shell (spec §1.6 step 3: the set
 /// from the source, not the man page, which drops `\` and `{`).
@@ -131,6 +131,26 @@ pub fn parse_process(field: &[u8]) -> Result<Process, CommandTooLong> {
     Ok(Process { no_utmp, command })
 }
 
+/// The `/etc/initscript` form (spec §1.6 step 2):
+/// `/bin/sh /etc/initscript <id> <runlevels> <action> <process>`, the process field without its
+/// `+` and `@` prefixes, passed as one word for the script to run.
+pub fn initscript_command(
+    id: &[u8],
+    levels: &[u8],
+    action: &str,
+    field: &[u8],
+) -> Result<CommandLine, CommandTooLong> {
+    let (_, body) = strip_plus(until_nul(field));
+    let mut cmd = CommandLine::new(true);
+    cmd.push_word(&[SHELL])?;
+    cmd.push_word(&[INITSCRIPT.to_bytes()])?;
+    cmd.push_word(&[id])?;
+    cmd.push_word(&[levels])?;
+    cmd.push_word(&[action.as_bytes()])?;
+    cmd.push_word(&[strip_at(body)])?;
+    Ok(cmd)
+}
+
 /// Splits on spaces and tabs (spec §1.6 step 4). A `#` ends the word it is in and the whole
 /// command line. Words past the 14th are dropped silently, as sysvinit does (runtime-confirmed).
 ///
@@ -178,6 +198,19 @@ mod tests {
         cmd.words()
             .map(|w| w.to_str().unwrap().to_owned())
             .collect()
+    }
+
+    #[test]
+    fn initscript_form_passes_the_entry_as_four_arguments() {
+        let c = initscript_command(b"r3", b"23", "respawn", b"+@/bin/x a$b\0junk").unwrap();
+        assert_eq!(
+            words(&c),
+            ["/bin/sh", "/etc/initscript", "r3", "23", "respawn", "/bin/x a$b"]
+        );
+        let longest = [b'p'; PROCESS_MAX];
+        let c = initscript_command(b"abcd", b"S0123456789", "powerfailnow", &longest).unwrap();
+        assert_eq!(c.word_count(), 6);
+        assert_eq!(c.word(5).unwrap().to_bytes(), &longest[..]);
     }
 
     #[test]

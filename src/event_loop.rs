@@ -357,7 +357,22 @@ impl Driver {
     #[inline(never)]
     fn spawn(&mut self, slot: usize) -> Option<sys::Pid> {
         let entry = self.init.entries().get(slot)?.clone();
-        let process = match cmdline::parse_process(&entry.process) {
+        // sysvinit runs every entry through /etc/initscript when it is there, except in
+        // single-user mode (spec §1.6 step 2).
+        let initscript = self.init.current() != crate::levels::Level::SINGLE
+            && sys::readable(crate::limits::INITSCRIPT);
+        let parsed = cmdline::parse_process(&entry.process).and_then(|mut p| {
+            if initscript {
+                p.command = cmdline::initscript_command(
+                    &entry.id,
+                    &entry.levels_text,
+                    entry.action.name(),
+                    &entry.process,
+                )?;
+            }
+            Ok(p)
+        });
+        let process = match parsed {
             Ok(p) => p,
             Err(_) => {
                 log!(

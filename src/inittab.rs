@@ -128,6 +128,8 @@ impl Action {
 pub type Id = Vec<u8, ID_MAX>;
 /// Field 4: the rest of the line.
 pub type ProcessField = Vec<u8, PROCESS_MAX>;
+/// Field 2's text.
+pub type LevelsText = Vec<u8, RUNLEVELS_MAX>;
 
 /// One inittab line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,6 +139,9 @@ pub struct Entry {
     /// Field 2, normalised at parse time (spec §1.4): an empty field became `NUMERIC` or
     /// `POWER_DEFAULT`, sysinit has `SYSINIT_ONLY`, boot and bootwait have `BOOT_ONLY`.
     pub levels: Levels,
+    /// Field 2 as sysvinit keeps it for `/etc/initscript` (spec §1.4, §1.6 step 2): as written,
+    /// or what an empty or overridden field became (`0123456789`, `S0123456789`, `#`, `*`).
+    pub levels_text: LevelsText,
     /// Field 3.
     pub action: Action,
     /// Field 4, raw (see `cmdline::parse_process`); may be empty.
@@ -307,16 +312,19 @@ fn parse_line(text: &[u8], line: u16) -> Result<Parsed<'_>, ErrorKind> {
     let action = Action::from_name(action_name).ok_or_else(|| {
         ErrorKind::UnknownAction(Vec::from_slice(action_name).unwrap_or_default())
     })?;
-    let levels = match action {
-        Action::SysInit => Levels::SYSINIT_ONLY,
-        Action::Boot | Action::BootWait => Levels::BOOT_ONLY,
-        _ if raw_levels.is_empty() && action.is_power_group() => Levels::POWER_DEFAULT,
-        _ if raw_levels.is_empty() => Levels::NUMERIC,
-        _ => Levels::parse_field(raw_levels),
+    let (levels, text): (Levels, &[u8]) = match action {
+        Action::SysInit => (Levels::SYSINIT_ONLY, b"#"),
+        Action::Boot | Action::BootWait => (Levels::BOOT_ONLY, b"*"),
+        _ if raw_levels.is_empty() && action.is_power_group() => {
+            (Levels::POWER_DEFAULT, b"S0123456789")
+        }
+        _ if raw_levels.is_empty() => (Levels::NUMERIC, b"0123456789"),
+        _ => (Levels::parse_field(raw_levels), raw_levels),
     };
     let entry = Entry {
         id: Vec::from_slice(id).map_err(|_| ErrorKind::IdTooLong)?,
         levels,
+        levels_text: Vec::from_slice(text).map_err(|_| ErrorKind::RunlevelsTooLong)?,
         action,
         process: Vec::from_slice(process).map_err(|_| ErrorKind::ProcessTooLong)?,
         line,
@@ -872,6 +880,19 @@ mod tests {
         assert_eq!(levels(b"f"), Levels::BOOT_ONLY);
         assert_eq!(levels(b"g"), Levels::BOOT_ONLY);
         assert_eq!(levels(b"h"), Levels::EMPTY);
+    }
+
+    #[test]
+    fn levels_text_is_what_sysvinit_passes_to_initscript() {
+        let text = b"a::once:/a\nb::powerfail:/b\ne:2:sysinit:/e\nf:S:boot:/f\nh:x3a:once:/h\n";
+        let (tab, msgs) = load(text);
+        assert!(msgs.is_empty());
+        let text = |id: &[u8]| tab.find(id).unwrap().levels_text.to_vec();
+        assert_eq!(text(b"a"), b"0123456789");
+        assert_eq!(text(b"b"), b"S0123456789");
+        assert_eq!(text(b"e"), b"#");
+        assert_eq!(text(b"f"), b"*");
+        assert_eq!(text(b"h"), b"x3a", "as written");
     }
 
     #[test]

@@ -104,8 +104,22 @@ pub const MAX_ENTRIES: usize = 64;
 pub const MAX_WORDS: usize = 14;
 /// The shell that runs process fields with special characters (spec §1.6 step 3).
 pub const SHELL: &[u8] = b"/bin/sh";
-/// argv buffer of one entry: the shell form `/bin/sh\0-c\0exec <process>\0` is the longest.
-pub const CMDLINE_MAX: usize = SHELL.len() + 1 + b"-c\0exec ".len() + PROCESS_MAX + 1;
+/// The script every entry runs through when it exists (spec §1.6 step 2).
+pub const INITSCRIPT: &core::ffi::CStr = c"/etc/initscript";
+/// argv buffer of one entry: the initscript form
+/// `/bin/sh\0/etc/initscript\0<id>\0<runlevels>\0<action>\0<process>\0` is the longest.
+pub const CMDLINE_MAX: usize = SHELL.len()
+    + 1
+    + INITSCRIPT.to_bytes().len()
+    + 1
+    + ID_MAX
+    + 1
+    + RUNLEVELS_MAX
+    + 1
+    + ACTION_MAX
+    + 1
+    + PROCESS_MAX
+    + 1;
 
 // initctl FIFO server
 

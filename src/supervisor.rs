@@ -339,7 +339,6 @@ impl Init {
     }
 
     /// The current level ('#', '*', digits, 'S').
-    #[cfg(test)]
     pub const fn current(&self) -> Level {
         self.current
     }

@@ -683,6 +683,11 @@ pub fn exists(path: &CStr) -> bool {
     rustix::fs::access(path, rustix::fs::Access::EXISTS).is_ok()
 }
 
+/// access(2) R_OK: may vinit read `path`?
+pub fn readable(path: &CStr) -> bool {
+    rustix::fs::access(path, rustix::fs::Access::READ_OK).is_ok()
+}
+
 /// sync(2).
 pub fn sync() {
     rustix::fs::sync();

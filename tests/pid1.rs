@@ -1089,3 +1089,45 @@ fn test_barrier_probe_sees_entries_that_do_not_wait() {
     let (code, _, _) = stop_with(&mut run, libc::SIGTERM);
     assert_eq!(code, Some(0));
 }
+
+// ------------------------------------------------------------------------------------------
+// /etc/initscript (spec §1.6 step 2)
+
+/// With `/etc/initscript` present every entry runs as `/bin/sh /etc/initscript ID LEVELS ACTION
+/// PROCESS` (`+` and `@` stripped, the levels as sysvinit keeps them), except in single-user
+/// mode, where entries run directly.
+#[test]
+fn test_initscript_wraps_every_entry_outside_single_user() {
+    let initscript = "echo \"initscript: $1 $2 $3 [$4]\"\nVIA=initscript\nexport VIA\neval exec \"$4\"\n";
+    let inittab = "id:3:initdefault:\n\
+        si::sysinit:/bin/sh -c 'echo \"sysinit VIA=$VIA\"'\n\
+        r3:23:once:+@/bin/echo plain words\n\
+        pf::powerfail:/bin/echo power\n\
+        s1:S:wait:/bin/sh -c 'echo \"single VIA=${VIA-unset}\"'\n";
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", inittab.as_bytes())
+        .etc_file("initscript", initscript.as_bytes())
+        .setup("echo F > /var/run/powerstatus")
+        .pid1();
+    run.expect_line(
+        "initscript: si # sysinit [/bin/sh -c 'echo \"sysinit VIA=$VIA\"']",
+        EVENT_TIMEOUT,
+    );
+    run.expect_line("sysinit VIA=initscript", EVENT_TIMEOUT);
+    run.expect_line("initscript: r3 23 once [/bin/echo plain words]", EVENT_TIMEOUT);
+    run.expect_line("plain words", EVENT_TIMEOUT);
+    // An empty field is passed as sysvinit fills it in. With a powerstatus file, SIGPWR is
+    // sysvinit's power event, not a stop.
+    run.signal(libc::SIGPWR);
+    run.expect_line("initscript: pf S0123456789 powerfail [/bin/echo power]", EVENT_TIMEOUT);
+    run.expect_line("power", EVENT_TIMEOUT);
+
+    common::ns::nsrun(run.pid(), &[VINIT, "telinit", "S"]).ok();
+    let single = run.expect_line("single VIA=", EVENT_TIMEOUT);
+    assert!(single.ends_with("single VIA=unset"), "{single}");
+    assert!(
+        !run.history().iter().any(|l| l.contains("initscript: s1")),
+        "{}",
+        run.dump()
+    );
+}

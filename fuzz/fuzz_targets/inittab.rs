@@ -1,11 +1,11 @@
 //! inittab parser: `Inittab::load`, `add_default_sulogin`, `load_dropin`, every error rendered,
-//! and `cmdline::parse_process` / `shell_command` on each kept entry.
+//! and `cmdline::parse_process` / `shell_command` / `initscript_command` on each kept entry.
 //!
 //! Input: /etc/inittab, then drop-in files, separated by byte 0x1c (ASCII file separator).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vinit_fuzz::cmdline::{parse_process, shell_command};
+use vinit_fuzz::cmdline::{initscript_command, parse_process, shell_command};
 use vinit_fuzz::inittab::{Action, ErrorKind, Inittab, InittabError};
 use vinit_fuzz::limits::{ID_MAX, MAX_ENTRIES, MAX_WORDS, PROCESS_MAX};
 
@@ -126,6 +126,9 @@ fuzz_target!(|data: &[u8]| {
         let shell = shell_command(&e.process).expect("the shell form fits too");
         assert_eq!(shell.word_count(), 3);
         assert!(shell.uses_shell());
+        let wrapped = initscript_command(&e.id, &e.levels_text, e.action.name(), &e.process)
+            .expect("the /etc/initscript form fits too");
+        assert_eq!(wrapped.word_count(), 6);
     }
     if let Some(level) = tab.initdefault() {
         assert!(tab.initdefault_char().is_some(), "{level:?}");
