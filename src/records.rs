@@ -51,10 +51,8 @@ pub fn write_dead_process(id: &[u8], pid: i32) {
 /// a getty or login put there, so `last` can close the session.
 fn write_process(ty: utmp::RecordType, id: &[u8], pid: i32) {
     let (sec, usec) = stamp();
-    let mut file = [0u8; UTMP_READ];
     let mut line: heapless::Vec<u8, 32> = heapless::Vec::new();
-    if let Ok(n) = sys::read_file(UTMP, &mut file) {
-        let existing = file.get(..n).unwrap_or_default();
+    update_utmp(|existing| {
         let slot = utmp::replace_slot_by_id(existing, id);
         if ty == utmp::RecordType::DeadProcess
             && let Some(l) = slot
@@ -63,8 +61,8 @@ fn write_process(ty: utmp::RecordType, id: &[u8], pid: i32) {
         {
             let _ = line.extend_from_slice(l.get(..32).unwrap_or(l));
         }
-        store(&utmp::process_record(ty, id, pid, &line, sec, usec, b""), existing, slot);
-    }
+        (utmp::process_record(ty, id, pid, &line, sec, usec, b""), slot)
+    });
     let host = sys::kernel_release();
     let _ = sys::append_existing(WTMP, &utmp::process_record(ty, id, pid, &line, sec, usec, &host));
 }
@@ -73,16 +71,28 @@ fn write_process(ty: utmp::RecordType, id: &[u8], pid: i32) {
 /// many logins. Beyond that, records are appended.
 const UTMP_READ: usize = 64 * RECORD_LEN;
 
-/// Writes `rec` over the record at `slot`, or appends it: after the last whole record when
-/// the whole file was read, at the end of the file when it is longer than what was read.
-fn store(rec: &[u8; RECORD_LEN], existing: &[u8], slot: Option<usize>) {
-    let _ = match slot {
-        Some(offset) => sys::write_at(UTMP, rec, offset as u64),
-        None if existing.len() < UTMP_READ => {
-            sys::write_at(UTMP, rec, (existing.len() - existing.len() % RECORD_LEN) as u64)
-        }
-        None => sys::append_existing(UTMP, rec),
-    };
+/// pututline under glibc's lock: `place` sees the start of utmp and returns the record and
+/// the offset of the record it replaces, or `None` to append. Nothing happens when utmp does
+/// not exist or is not writable (spec §6.6).
+fn update_utmp(place: impl FnOnce(&[u8]) -> ([u8; RECORD_LEN], Option<usize>)) {
+    let _ = sys::with_locked_file(UTMP, |fd| {
+        let mut file = [0u8; UTMP_READ];
+        let n = sys::read_from_start(fd, &mut file)?;
+        let (rec, slot) = place(file.get(..n).unwrap_or_default());
+        let offset = match slot {
+            Some(offset) => offset as u64,
+            None => {
+                let size = if n < UTMP_READ {
+                    n as u64
+                } else {
+                    sys::file_size(fd)?
+                };
+                // A partial record at the end is overwritten, as glibc does.
+                size - size % RECORD_LEN as u64
+            }
+        };
+        sys::write_all_at(fd, &rec, offset)
+    });
 }
 
 /// utmp's 32-bit timestamp (glibc's on-disk layout, spec §6.6).
@@ -93,10 +103,5 @@ fn stamp() -> (i32, i32) {
 
 /// pututline: replace the record of the same type, else append.
 fn put(rec: &[u8; RECORD_LEN], rec_type: u16) {
-    let mut file = [0u8; UTMP_READ];
-    let Ok(n) = sys::read_file(UTMP, &mut file) else {
-        return;
-    };
-    let existing = file.get(..n).unwrap_or_default();
-    store(rec, existing, utmp::replace_slot(existing, rec_type));
+    update_utmp(|existing| (*rec, utmp::replace_slot(existing, rec_type)));
 }

@@ -529,10 +529,13 @@ impl Init {
             if let Some(a) = self.advance_stop(now) {
                 return Some(a);
             }
+            let in_round = self.kill_round.is_some();
             if let Some(a) = self.advance_kill_round(now) {
                 return Some(a);
             }
-            if !self.queue.is_empty() {
+            // A round that just ended may let the stop move on: look at it again now, not at
+            // its deadline (a stop with no level-0 entries once waited 5.6 s here).
+            if !self.queue.is_empty() || (in_round && self.kill_round.is_none()) {
                 continue;
             }
             if self.kill_round.is_some() || self.frozen || matches!(self.stop, Stop::Sweep { .. }) {
@@ -870,12 +873,14 @@ impl Init {
     fn advance_kill_round(&mut self, now: Instant) -> Option<Action> {
         let round = self.kill_round?;
         match round {
+            // Everyone already exited (their exits can be reaped in the same wake-up as the
+            // request that started the round): nothing to signal.
+            _ if self.dying.is_empty() => self.kill_round = None,
             KillRound::Pending { deadline } => {
                 self.log(Notice::SendingTerm(self.dying.len() as u16));
                 self.signal_dying(SIGTERM);
                 self.kill_round = Some(KillRound::Term { deadline });
             }
-            _ if self.dying.is_empty() => self.kill_round = None,
             KillRound::Term { deadline } if now >= deadline => {
                 self.log(Notice::SendingKill(self.dying.len() as u16));
                 self.signal_dying(SIGKILL);
@@ -1573,6 +1578,37 @@ r1:23:respawn:/bin/svc1
         w.advance(1);
         assert_eq!(w.exit_code, Some(0));
         assert!(w.now < 1_100);
+    }
+
+    /// As the driver does it: the reap (exit, then "no children left") and one drain of the
+    /// actions, with no extra wake-up. A stop whose level 0 has no entries once waited here for
+    /// the entries' share of the budget (5.6 s), because the kill round ended without the stop
+    /// being looked at again.
+    #[test]
+    fn test_stop_without_level0_entries_ends_when_the_kill_round_does() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\n");
+        let pr = w.pid("r");
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        assert!(w.take().contains(&format!("kill {} 15", -pr)));
+        w.now += 10;
+        let _ = w.init.handle_child_exit(w.t(), pr, Exit::Signal(15));
+        w.init.handle_children(false);
+        w.drive();
+        assert_eq!(w.exit_code, Some(0), "{:?}", w.seen);
+    }
+
+    /// The same when the service's exit is reaped in the same wake-up as the stop signal, before
+    /// the kill round has sent anything.
+    #[test]
+    fn test_stop_ends_when_the_service_exits_together_with_the_stop_signal() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\n");
+        let pr = w.pid("r");
+        w.init.handle_stop(w.t(), StopCause::Term);
+        let _ = w.init.handle_child_exit(w.t(), pr, Exit::Code(0));
+        w.init.handle_children(false);
+        w.drive();
+        assert_eq!(w.exit_code, Some(0), "{:?}", w.seen);
     }
 
     #[test]

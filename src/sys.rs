@@ -665,6 +665,66 @@ pub fn append_existing(path: &CStr, bytes: &[u8]) -> Result<()> {
     write_all(fd.as_fd(), bytes)
 }
 
+/// Runs `f` on the existing file `path`, opened read-write without following a symlink, while
+/// holding an exclusive whole-file fcntl lock: the lock glibc's utmp writers (login, getty)
+/// take, so no record is lost to a concurrent writer. A holder is waited for at most
+/// `LOCK_TRIES` ms, as PID 1 must not hang on a stuck one (glibc gives up after 10 s).
+pub fn with_locked_file<T>(
+    path: &CStr,
+    f: impl FnOnce(BorrowedFd<'_>) -> Result<T>,
+) -> Result<T> {
+    use rustix::fs::{FlockOperation, OFlags};
+    const LOCK_TRIES: u32 = 100;
+    let flags = OFlags::RDWR | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
+    let fd = open(path, flags, 0)?;
+    let mut tries = 0;
+    loop {
+        match rustix::fs::fcntl_lock(fd.as_fd(), FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => break,
+            Err(Errno::AGAIN | Errno::ACCESS | Errno::INTR) if tries < LOCK_TRIES => {
+                tries += 1;
+                let _ = wait_readable_fds::<0>([], Some(1));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    // Closing the fd releases the lock.
+    f(fd.as_fd())
+}
+
+/// pread(2) from offset 0 until `buf` is full or the file ends; the number of bytes read.
+pub fn read_from_start(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    let mut len = 0;
+    loop {
+        let Some(rest) = buf.get_mut(len..) else {
+            return Ok(len);
+        };
+        if rest.is_empty() {
+            return Ok(len);
+        }
+        match rustix::io::pread(fd, rest, len as u64) {
+            Ok(0) => return Ok(len),
+            Ok(n) => len += n,
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// pwrite(2) of all of `bytes` at `offset`.
+pub fn write_all_at(fd: BorrowedFd<'_>, bytes: &[u8], offset: u64) -> Result<()> {
+    match rustix::io::pwrite(fd, bytes, offset) {
+        Ok(n) if n == bytes.len() => Ok(()),
+        Ok(_) => Err(Errno::IO),
+        Err(e) => Err(e),
+    }
+}
+
+/// The size of an open file (fstat(2)).
+pub fn file_size(fd: BorrowedFd<'_>) -> Result<u64> {
+    rustix::fs::fstat(fd).map(|st| u64::try_from(st.st_size).unwrap_or(0))
+}
+
 /// Creates or truncates `path` with `mode` (before umask) and writes `bytes` (open(2)).
 pub fn write_file(path: &CStr, bytes: &[u8], mode: u32) -> Result<()> {
     use rustix::fs::OFlags;
@@ -952,17 +1012,4 @@ pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
 pub fn drain(fd: BorrowedFd<'_>) {
     let mut buf = [0u8; 512];
     while matches!(rustix::io::read(fd, &mut buf), Ok(n) if n > 0) {}
-}
-
-/// Writes `bytes` at `offset` of an existing file (pwrite(2)).
-pub fn write_at(path: &CStr, bytes: &[u8], offset: u64) -> Result<()> {
-    use rustix::fs::OFlags;
-    let flags = OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
-    let fd = open(path, flags, 0)?;
-    let n = rustix::io::pwrite(fd.as_fd(), bytes, offset)?;
-    if n == bytes.len() {
-        Ok(())
-    } else {
-        Err(Errno::IO)
-    }
 }

@@ -468,3 +468,73 @@ fn test_entry_processes_get_init_and_dead_process_records() {
     run.signal(libc::SIGTERM);
     assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(0));
 }
+
+/// Thirty entries start in one pass and die in one kill round: each gets both records, in its
+/// own slot.
+#[test]
+fn test_records_of_entries_started_and_killed_together_are_all_kept() {
+    let mut inittab = String::from("id:3:initdefault:\n");
+    for i in 0..30 {
+        inittab.push_str(&format!(
+            "p{i}:3:once:/bin/sh -c 'echo \"p{i} up\"; exec sleep 1000'\n"
+        ));
+    }
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", inittab.as_bytes())
+        .pid1();
+    for i in 0..30 {
+        run.expect_line(&format!("p{i} up"), EVENT_TIMEOUT);
+    }
+    let ids_of = |records: &[(u32, i32, String, String, String)], ty: u32| {
+        let mut ids: Vec<String> = records
+            .iter()
+            .filter(|r| r.0 == ty)
+            .map(|r| r.2.clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut want: Vec<String> = (0..30).map(|i| format!("p{i}")).collect();
+    want.sort();
+    assert_eq!(ids_of(&dumped_records(&run, "/var/run/utmp"), 5), want);
+
+    nsrun(run.pid(), &[common::VINIT, "telinit", "5"]).ok();
+    run.expect_line("vinit: info: Switching to runlevel: 5", EVENT_TIMEOUT);
+    common::wait_until("thirty DEAD_PROCESS records", EVENT_TIMEOUT, || {
+        ids_of(&dumped_records(&run, "/var/run/utmp"), 8).len() >= 30
+    });
+    let utmp = dumped_records(&run, "/var/run/utmp");
+    assert_eq!(ids_of(&utmp, 8), want, "{utmp:?}");
+    assert!(ids_of(&utmp, 5).is_empty(), "{utmp:?}");
+}
+
+/// vinit's utmp writers take glibc's fcntl lock: while another writer (here the test) holds
+/// it, an entry's INIT_PROCESS record is not written, and the entry still starts, after a
+/// bounded wait (a stuck holder must not stop services from starting).
+#[test]
+fn test_utmp_writes_honour_the_glibc_lock_with_a_bounded_wait() {
+    let inittab = "id:3:initdefault:\n";
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", inittab.as_bytes())
+        .pid1();
+    run.expect_line("vinit: info: Entering runlevel: 3", EVENT_TIMEOUT);
+    let var_run = fs::read_link("/var/run").map_or("/var/run".into(), |t| {
+        std::path::Path::new("/var").join(t)
+    });
+    let utmp_path = ns_path(run.pid(), &format!("{}/utmp", var_run.display()));
+    let utmp = fs::OpenOptions::new().read(true).write(true).open(&utmp_path).unwrap();
+    common::ns::lock_whole_file(&utmp).unwrap();
+
+    let file = ns_path(run.pid(), "/etc/inittab");
+    fs::write(&file, "id:3:initdefault:\nlk:3:once:/bin/echo locked entry up\n").unwrap();
+    nsrun(run.pid(), &[common::VINIT, "telinit", "q"]).ok();
+    run.expect_line("locked entry up", EVENT_TIMEOUT);
+    let records = fs::read(&utmp_path).unwrap();
+    assert!(
+        !records.chunks(384).any(|r| &r[40..42] == b"lk"),
+        "written through the lock"
+    );
+    drop(utmp);
+    run.signal(libc::SIGTERM);
+    assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(0));
+}

@@ -745,6 +745,27 @@ fn test_sigterm_runs_level0_and_lets_services_flush() {
     assert_eq!(count(&lines, "KILL"), 0, "{lines:#?}");
 }
 
+/// An inittab of one service and no level-0 entries (a common container setup): the stop ends
+/// when the kill round has ended the service, not when the entries' share of the budget (5.6 s
+/// of the default 9 s) runs out, as it once did.
+#[test]
+fn test_sigterm_without_level0_entries_ends_with_the_service() {
+    let inittab = "id:3:initdefault:\n\
+        s1:3:respawn:/bin/sh -c 'echo \"s1 up\"; exec sleep 1000'\n";
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", inittab.as_bytes())
+        .pid1();
+    run.expect_line("s1 up", EVENT_TIMEOUT);
+    let (code, took, lines) = stop_with(&mut run, libc::SIGTERM);
+    assert_eq!(code, Some(0), "{lines:#?}");
+    assert_eq!(
+        count(&lines, "the TERM signal (1 process)"),
+        1,
+        "{lines:#?}"
+    );
+    assert!(took < Duration::from_secs(3), "took {took:?}: {lines:#?}");
+}
+
 const STUBBORN: &str = include_str!("fixtures/inittab/stubborn");
 
 const HUNG_LEVEL0: &str = include_str!("fixtures/inittab/hung-level0");

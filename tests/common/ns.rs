@@ -269,3 +269,24 @@ pub fn wait_for_line_in(pid: i32, path: &str, needle: &str, timeout: Duration) -
         thread::sleep(Duration::from_millis(5));
     }
 }
+
+/// Takes an exclusive fcntl lock on all of `file` (the lock glibc's utmp writers take); it is
+/// released when `file` is closed.
+#[allow(dead_code)] // not every test binary uses it
+pub fn lock_whole_file(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let lock = libc::flock {
+        l_type: libc::F_WRLCK as _,
+        l_whence: libc::SEEK_SET as _,
+        l_start: 0,
+        l_len: 0,
+        l_pid: 0,
+    };
+    // SAFETY: fcntl gets a live fd and a pointer to a live flock for the duration of the call.
+    let locked = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_SETLK, &lock) };
+    if locked == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
