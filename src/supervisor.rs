@@ -1137,6 +1137,12 @@ mod tests {
         fn drive(&mut self) {
             for _ in 0..1000 {
                 let Some(a) = self.init.poll_action(self.t()) else {
+                    // The driver sleeps now, until an input or poll_timeout: nothing may be
+                    // left that a second look at the same instant would do (a stop once
+                    // stalled 5.6 s that way).
+                    if let Some(late) = self.init.poll_action(self.t()) {
+                        panic!("poll_action went idle with work left: {late:?}");
+                    }
                     return;
                 };
                 match a {
@@ -1832,5 +1838,193 @@ r1:23:respawn:/bin/svc1
         w.init.handle_children(false);
         w.advance(1);
         assert_eq!(w.exit_code, Some(0));
+    }
+
+    // ------------------------------------------------------------ seeded chaos
+
+    /// xorshift64*: a fixed, dependency-free sequence per seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// A world whose processes obey signals: TERM ends a process after a random delay unless
+    /// it ignores TERM, KILL ends it at once; processes of `wait` entries in level 0 may hang.
+    struct Chaos {
+        init: Init,
+        now: u64,
+        next_pid: Pid,
+        rng: Rng,
+        /// Live pid -> (entry id, exits at this time if set, ignores TERM).
+        live: std::collections::BTreeMap<Pid, (String, Option<u64>, bool)>,
+        exit_code: Option<u8>,
+    }
+
+    impl Chaos {
+        fn t(&self) -> Instant {
+            Instant::from_millis(self.now)
+        }
+
+        fn drive(&mut self) {
+            for _ in 0..10_000 {
+                let Some(a) = self.init.poll_action(self.t()) else {
+                    if let Some(late) = self.init.poll_action(self.t()) {
+                        panic!("poll_action went idle with work left: {late:?}");
+                    }
+                    return;
+                };
+                match a {
+                    Action::Spawn(slot) => {
+                        let id = String::from_utf8(self.init.entries()[slot].id.to_vec()).unwrap();
+                        self.next_pid += 1;
+                        let pid = self.next_pid;
+                        // Some processes end by themselves, some ignore TERM.
+                        let ends = (self.rng.below(3) == 0).then(|| self.now + self.rng.below(3_000));
+                        let stubborn = self.rng.below(8) == 0;
+                        self.live.insert(pid, (id, ends, stubborn));
+                        self.init.handle_spawned(self.t(), slot, Some(pid));
+                    }
+                    Action::Signal { pid, sig } => self.signal(pid.abs(), sig),
+                    Action::SignalAll(sig) => {
+                        let pids: StdVec<Pid> = self.live.keys().copied().collect();
+                        for p in pids {
+                            self.signal(p, sig);
+                        }
+                    }
+                    Action::Exit(c) => {
+                        self.exit_code = Some(c);
+                        return;
+                    }
+                    Action::Reboot => {
+                        // The driver builds a new Init here; this history is over.
+                        self.exit_code = Some(u8::MAX);
+                        return;
+                    }
+                    Action::Runlevel { .. } | Action::BootTime | Action::Log(_) | Action::Sync => {}
+                }
+            }
+            panic!("livelock");
+        }
+
+        fn signal(&mut self, pid: Pid, sig: u8) {
+            let delay = self.rng.below(1_500);
+            if let Some(p) = self.live.get_mut(&pid) {
+                match sig {
+                    SIGKILL => p.1 = Some(self.now),
+                    SIGTERM if !p.2 => {
+                        let at = self.now + delay;
+                        p.1 = Some(p.1.map_or(at, |t| t.min(at)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+
+        /// Reaps what is due, as the driver does: every exit, then whether children are left.
+        fn reap_due(&mut self) {
+            let due: StdVec<Pid> = self
+                .live
+                .iter()
+                .filter(|(_, v)| v.1.is_some_and(|t| t <= self.now))
+                .map(|(p, _)| *p)
+                .collect();
+            for pid in due {
+                self.live.remove(&pid);
+                let _ = self.init.handle_child_exit(self.t(), pid, Exit::Code(0));
+            }
+            self.init.handle_children(!self.live.is_empty());
+            self.drive();
+        }
+
+        /// Sleeps as the driver would: to the next exit or the supervisor's deadline.
+        fn sleep(&mut self) {
+            let exit = self.live.values().filter_map(|v| v.1).min();
+            let deadline = self.init.poll_timeout().map(Instant::millis);
+            let wake = match (exit, deadline) {
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) | (None, Some(a)) => a,
+                (None, None) => self.now + 1 + self.rng.below(5_000),
+            };
+            self.now = self.now.max(wake);
+            self.reap_due();
+        }
+    }
+
+    const CHAOS_TABS: [&str; 5] = [
+        BASIC,
+        "id:3:initdefault:\ns1:3:respawn:/s1\ns2:345:respawn:/s2\n",
+        "id:3:initdefault:\nsi::sysinit:/si\nw:3:wait:/w\no:3:once:/o\nr:3:respawn:/r\nl0:0:wait:/rc0\n",
+        "id:2:initdefault:\nr2:2:respawn:/r\nr3:3:respawn:/r\nd:a:ondemand:/d\nca::ctrlaltdel:/sd\nl0:0:wait:/rc0\nl6:6:wait:/rc6\n",
+        "id:3:initdefault:\np::powerwait:/pw\nr:3:respawn:/r\nk::kbrequest:/k\nl0:0:once:/o0\nl0b:0:wait:/rc0\n",
+    ];
+
+    /// Seeded random histories (exits, level requests, triggers, time) followed by a runtime
+    /// stop: the supervisor never livelocks, never goes idle with work left, and always exits 0
+    /// within its budget plus the final kill wait, whatever the processes do.
+    #[test]
+    fn test_chaos_histories_always_stop_within_the_budget() {
+        for seed in 1..=3000u64 {
+            let mut w = Chaos {
+                init: Init::new(tab(CHAOS_TABS[(seed % 5) as usize]), config()),
+                now: 1_000,
+                next_pid: 100,
+                rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
+                live: std::collections::BTreeMap::new(),
+                exit_code: None,
+            };
+            w.init.handle_boot(w.t());
+            w.drive();
+            for _ in 0..w.rng.below(40) {
+                match w.rng.below(10) {
+                    0 => {
+                        let level = b"12345S6abcq"[w.rng.below(11) as usize];
+                        w.init
+                            .handle_level_request(w.t(), level, Duration::from_secs(1), None);
+                        w.drive();
+                    }
+                    1 => {
+                        let trigger = [Trigger::KbRequest, Trigger::PowerFail, Trigger::PowerOk]
+                            [w.rng.below(3) as usize];
+                        w.init.handle_trigger(w.t(), trigger);
+                        w.drive();
+                    }
+                    _ => w.sleep(),
+                }
+                if w.exit_code.is_some() {
+                    break;
+                }
+            }
+            if w.exit_code.is_some() {
+                // Ended by a level-0 or level-6 request; the clean ending is checked below for
+                // the rest.
+                assert!(matches!(w.exit_code, Some(0 | u8::MAX)), "seed {seed}");
+                continue;
+            }
+            let cause = [StopCause::Term, StopCause::Int, StopCause::Power][w.rng.below(3) as usize];
+            let stop_at = w.now;
+            w.init.handle_stop(w.t(), cause);
+            w.drive();
+            for _ in 0..10_000 {
+                if w.exit_code.is_some() {
+                    break;
+                }
+                w.sleep();
+            }
+            assert_eq!(w.exit_code, Some(0), "seed {seed}");
+            let took = w.now - stop_at;
+            assert!(
+                took <= 8_000 + crate::sweep::KILL_WAIT.millis(),
+                "seed {seed}: stop took {took} ms"
+            );
+        }
     }
 }
