@@ -1084,6 +1084,19 @@ mod tests {
     use std::string::String;
     use std::vec::Vec as StdVec;
 
+    /// `poll_action`, checking what the driver relies on when it returns `None`: the driver
+    /// then sleeps until an input or `poll_timeout`, so nothing may be left that a second look
+    /// at the same instant would do (a stop once stalled 5.6 s that way).
+    fn next_action(init: &mut Init, now: Instant) -> Option<Action> {
+        let action = init.poll_action(now);
+        if action.is_none()
+            && let Some(late) = init.poll_action(now)
+        {
+            panic!("poll_action went idle with work left: {late:?}");
+        }
+        action
+    }
+
     /// A fake world: answers spawns with fake pids and keeps a virtual clock.
     struct World {
         init: Init,
@@ -1136,13 +1149,8 @@ mod tests {
         /// Drains actions; bounded so a livelock fails the test.
         fn drive(&mut self) {
             for _ in 0..1000 {
-                let Some(a) = self.init.poll_action(self.t()) else {
-                    // The driver sleeps now, until an input or poll_timeout: nothing may be
-                    // left that a second look at the same instant would do (a stop once
-                    // stalled 5.6 s that way).
-                    if let Some(late) = self.init.poll_action(self.t()) {
-                        panic!("poll_action went idle with work left: {late:?}");
-                    }
+                let now = self.t();
+                let Some(a) = next_action(&mut self.init, now) else {
                     return;
                 };
                 match a {
@@ -1876,10 +1884,8 @@ r1:23:respawn:/bin/svc1
 
         fn drive(&mut self) {
             for _ in 0..10_000 {
-                let Some(a) = self.init.poll_action(self.t()) else {
-                    if let Some(late) = self.init.poll_action(self.t()) {
-                        panic!("poll_action went idle with work left: {late:?}");
-                    }
+                let now = self.t();
+                let Some(a) = next_action(&mut self.init, now) else {
                     return;
                 };
                 match a {

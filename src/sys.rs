@@ -694,6 +694,11 @@ pub fn with_locked_file<T>(
 
 /// pread(2) from offset 0 until `buf` is full or the file ends; the number of bytes read.
 pub fn read_from_start(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    fill(buf, |rest, at| rustix::io::pread(fd, rest, at))
+}
+
+/// Calls `read(rest, offset)` until `buf` is full or it returns 0 (the end); retries EINTR.
+fn fill(buf: &mut [u8], mut read: impl FnMut(&mut [u8], u64) -> Result<usize>) -> Result<usize> {
     let mut len = 0;
     loop {
         let Some(rest) = buf.get_mut(len..) else {
@@ -702,7 +707,7 @@ pub fn read_from_start(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
         if rest.is_empty() {
             return Ok(len);
         }
-        match rustix::io::pread(fd, rest, len as u64) {
+        match read(rest, len as u64) {
             Ok(0) => return Ok(len),
             Ok(n) => len += n,
             Err(Errno::INTR) => {}
@@ -821,21 +826,7 @@ pub fn utc_hour_minute(sec: i64) -> (u8, u8) {
 pub fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
     use rustix::fs::OFlags;
     let fd = open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY, 0)?;
-    let mut len = 0;
-    loop {
-        let Some(rest) = buf.get_mut(len..) else {
-            return Ok(len);
-        };
-        if rest.is_empty() {
-            return Ok(len);
-        }
-        match rustix::io::read(fd.as_fd(), rest) {
-            Ok(0) => return Ok(len),
-            Ok(n) => len += n,
-            Err(Errno::INTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    fill(buf, |rest, _| rustix::io::read(fd.as_fd(), rest))
 }
 
 /// umask(2): adds `bits` to the current mask.

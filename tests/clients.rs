@@ -401,6 +401,15 @@ fn dumped_records(run: &Pid1, file: &str) -> Vec<(u32, i32, String, String, Stri
         .collect()
 }
 
+/// The namespace's /var/run/utmp as the host reaches it. Through /proc/PID/root an absolute
+/// symlink resolves on the host, so /var/run -> /run is followed here.
+fn utmp_seen_from_host(run: &Pid1) -> std::path::PathBuf {
+    let var_run = fs::read_link("/var/run").map_or("/var/run".into(), |t| {
+        std::path::Path::new("/var").join(t)
+    });
+    ns_path(run.pid(), &format!("{}/utmp", var_run.display()))
+}
+
 fn pid_after(line: &str, marker: &str) -> i32 {
     line.rsplit(marker).next().unwrap().trim().parse().unwrap()
 }
@@ -433,11 +442,7 @@ fn test_entry_processes_get_init_and_dead_process_records() {
     );
 
     // A tty put in p1's record by a getty or login is kept in the DEAD_PROCESS record.
-    // Through /proc/PID/root an absolute symlink resolves on the host: follow /var/run -> /run.
-    let var_run = fs::read_link("/var/run").map_or("/var/run".into(), |t| {
-        std::path::Path::new("/var").join(t)
-    });
-    let utmp_path = ns_path(run.pid(), &format!("{}/utmp", var_run.display()));
+    let utmp_path = utmp_seen_from_host(&run);
     let mut bytes = fs::read(&utmp_path).unwrap();
     let at = bytes
         .chunks(384)
@@ -518,10 +523,7 @@ fn test_utmp_writes_honour_the_glibc_lock_with_a_bounded_wait() {
         .etc_file("inittab", inittab.as_bytes())
         .pid1();
     run.expect_line("vinit: info: Entering runlevel: 3", EVENT_TIMEOUT);
-    let var_run = fs::read_link("/var/run").map_or("/var/run".into(), |t| {
-        std::path::Path::new("/var").join(t)
-    });
-    let utmp_path = ns_path(run.pid(), &format!("{}/utmp", var_run.display()));
+    let utmp_path = utmp_seen_from_host(&run);
     let utmp = fs::OpenOptions::new().read(true).write(true).open(&utmp_path).unwrap();
     common::ns::lock_whole_file(&utmp).unwrap();
 
