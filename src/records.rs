@@ -52,44 +52,46 @@ pub fn write_dead_process(id: &[u8], pid: i32) {
 fn write_process(ty: utmp::RecordType, id: &[u8], pid: i32) {
     let (sec, usec) = stamp();
     let mut line: heapless::Vec<u8, 32> = heapless::Vec::new();
-    update_utmp(|existing| {
-        let slot = utmp::replace_slot_by_id(existing, id);
-        if ty == utmp::RecordType::DeadProcess
-            && let Some(l) = slot
-                .and_then(|o| existing.get(o..o + RECORD_LEN))
-                .and_then(utmp::record_line)
-        {
-            let _ = line.extend_from_slice(l.get(..32).unwrap_or(l));
-        }
-        (utmp::process_record(ty, id, pid, &line, sec, usec, b""), slot)
-    });
+    update_utmp(
+        |records| utmp::replace_slot_by_id(records, id),
+        |old| {
+            if ty == utmp::RecordType::DeadProcess
+                && let Some(l) = old.and_then(utmp::record_line)
+            {
+                let _ = line.extend_from_slice(l.get(..32).unwrap_or(l));
+            }
+            utmp::process_record(ty, id, pid, &line, sec, usec, b"")
+        },
+    );
     let host = sys::kernel_release();
     let _ = sys::append_existing(WTMP, &utmp::process_record(ty, id, pid, &line, sec, usec, &host));
 }
 
-/// How much of utmp is searched for the record to replace: a full inittab's processes plus as
-/// many logins. Beyond that, records are appended.
-const UTMP_READ: usize = 64 * RECORD_LEN;
+/// Records read per pread(2) while looking for the one to replace: a small stack buffer, as
+/// PID 1 keeps every stack page it ever touches.
+const SCAN_RECORDS: usize = 8;
 
-/// pututline under glibc's lock: `place` sees the start of utmp and returns the record and
-/// the offset of the record it replaces, or `None` to append. Nothing happens when utmp does
-/// not exist or is not writable (spec §6.6).
-fn update_utmp(place: impl FnOnce(&[u8]) -> ([u8; RECORD_LEN], Option<usize>)) {
+/// pututline under glibc's lock: scans utmp for the record `find` picks (it gets a run of
+/// whole records and returns the offset of one), writes what `build` makes of that old record
+/// over it, or appends (over a partial record at the end, as glibc does) when there is none.
+/// Nothing happens when utmp does not exist or is not writable (spec §6.6).
+fn update_utmp(
+    find: impl Fn(&[u8]) -> Option<usize>,
+    build: impl FnOnce(Option<&[u8]>) -> [u8; RECORD_LEN],
+) {
     let _ = sys::with_locked_file(UTMP, |fd| {
-        let mut file = [0u8; UTMP_READ];
-        let n = sys::read_from_start(fd, &mut file)?;
-        let (rec, slot) = place(file.get(..n).unwrap_or_default());
-        let offset = match slot {
-            Some(offset) => offset as u64,
-            None => {
-                let size = if n < UTMP_READ {
-                    n as u64
-                } else {
-                    sys::file_size(fd)?
-                };
-                // A partial record at the end is overwritten, as glibc does.
-                size - size % RECORD_LEN as u64
+        let mut chunk = [0u8; SCAN_RECORDS * RECORD_LEN];
+        let mut at = 0u64;
+        let (offset, rec) = loop {
+            let n = sys::read_at(fd, &mut chunk, at)?;
+            let records = chunk.get(..n - n % RECORD_LEN).unwrap_or_default();
+            if let Some(i) = find(records) {
+                break (at + i as u64, build(records.get(i..i + RECORD_LEN)));
             }
+            if n < chunk.len() {
+                break (at + records.len() as u64, build(None));
+            }
+            at += n as u64;
         };
         sys::write_all_at(fd, &rec, offset)
     });
@@ -103,5 +105,5 @@ fn stamp() -> (i32, i32) {
 
 /// pututline: replace the record of the same type, else append.
 fn put(rec: &[u8; RECORD_LEN], rec_type: u16) {
-    update_utmp(|existing| (*rec, utmp::replace_slot(existing, rec_type)));
+    update_utmp(|records| utmp::replace_slot(records, rec_type), |_| *rec);
 }

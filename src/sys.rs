@@ -692,9 +692,9 @@ pub fn with_locked_file<T>(
     f(fd.as_fd())
 }
 
-/// pread(2) from offset 0 until `buf` is full or the file ends; the number of bytes read.
-pub fn read_from_start(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
-    fill(buf, |rest, at| rustix::io::pread(fd, rest, at))
+/// pread(2) from `offset` until `buf` is full or the file ends; the number of bytes read.
+pub fn read_at(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
+    fill(buf, |rest, done| rustix::io::pread(fd, rest, offset + done))
 }
 
 /// Calls `read(rest, offset)` until `buf` is full or it returns 0 (the end); retries EINTR.
@@ -723,11 +723,6 @@ pub fn write_all_at(fd: BorrowedFd<'_>, bytes: &[u8], offset: u64) -> Result<()>
         Ok(_) => Err(Errno::IO),
         Err(e) => Err(e),
     }
-}
-
-/// The size of an open file (fstat(2)).
-pub fn file_size(fd: BorrowedFd<'_>) -> Result<u64> {
-    rustix::fs::fstat(fd).map(|st| u64::try_from(st.st_size).unwrap_or(0))
 }
 
 /// Creates or truncates `path` with `mode` (before umask) and writes `bytes` (open(2)).
