@@ -668,16 +668,24 @@ pub fn append_existing(path: &CStr, bytes: &[u8]) -> Result<()> {
 /// Runs `f` on the existing file `path`, opened read-write without following a symlink, while
 /// holding an exclusive whole-file fcntl lock: the lock glibc's utmp writers (login, getty)
 /// take, so no record is lost to a concurrent writer. A holder is waited for at most
-/// `LOCK_TRIES` ms, as PID 1 must not hang on a stuck one (glibc gives up after 10 s).
+/// `LOCK_TRIES` ms, as PID 1 must not hang on a stuck one (glibc gives up after 10 s); after a
+/// wait has run out, later calls try once without waiting until a lock is taken again, so a
+/// holder that never lets go costs PID 1 those 100 ms once, not once per record.
 pub fn with_locked_file<T>(
     path: &CStr,
     f: impl FnOnce(BorrowedFd<'_>) -> Result<T>,
 ) -> Result<T> {
+    use core::sync::atomic::{AtomicBool, Ordering};
     use rustix::fs::{FlockOperation, OFlags};
     const LOCK_TRIES: u32 = 100;
+    static GAVE_UP: AtomicBool = AtomicBool::new(false);
     let flags = OFlags::RDWR | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
     let fd = open(path, flags, 0)?;
-    let mut tries = 0;
+    let mut tries = if GAVE_UP.load(Ordering::Relaxed) {
+        LOCK_TRIES
+    } else {
+        0
+    };
     loop {
         match rustix::fs::fcntl_lock(fd.as_fd(), FlockOperation::NonBlockingLockExclusive) {
             Ok(()) => break,
@@ -685,9 +693,14 @@ pub fn with_locked_file<T>(
                 tries += 1;
                 let _ = wait_readable_fds::<0>([], Some(1));
             }
+            Err(e @ (Errno::AGAIN | Errno::ACCESS)) => {
+                GAVE_UP.store(true, Ordering::Relaxed);
+                return Err(e);
+            }
             Err(e) => return Err(e),
         }
     }
+    GAVE_UP.store(false, Ordering::Relaxed);
     // Closing the fd releases the lock.
     f(fd.as_fd())
 }

@@ -540,3 +540,35 @@ fn test_utmp_writes_honour_the_glibc_lock_with_a_bounded_wait() {
     run.signal(libc::SIGTERM);
     assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(0));
 }
+
+/// A utmp lock holder that never lets go costs PID 1 its bounded wait once, not once per
+/// record: with the lock held, forty entries start and end and vinit stops, all well inside
+/// the 4 s that forty waits of 100 ms would take.
+#[test]
+fn test_a_stuck_utmp_lock_holder_is_waited_for_once() {
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", b"id:3:initdefault:\n")
+        .pid1();
+    run.expect_line("vinit: info: Entering runlevel: 3", EVENT_TIMEOUT);
+    let utmp = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(utmp_seen_from_host(&run))
+        .unwrap();
+    common::ns::lock_whole_file(&utmp).unwrap();
+    let mut inittab = String::from("id:3:initdefault:\n");
+    for i in 0..40 {
+        inittab.push_str(&format!("e{i}:3:once:/bin/echo entry {i} ran\n"));
+    }
+    fs::write(ns_path(run.pid(), "/etc/inittab"), inittab).unwrap();
+    let start = std::time::Instant::now();
+    nsrun(run.pid(), &[common::VINIT, "telinit", "q"]).ok();
+    for i in 0..40 {
+        run.expect_line(&format!("entry {i} ran"), EVENT_TIMEOUT);
+    }
+    run.signal(libc::SIGTERM);
+    assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(0));
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+    drop(utmp);
+}
