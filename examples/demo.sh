@@ -28,8 +28,11 @@ echo "== the inittab"
 grep -v '^#' "$work/inittab" | sed 's/^/   /'
 echo
 echo "== booting: unshare --pid --fork --mount-proc vinit -f inittab   (vinit is PID 1 inside)"
+# Private tmpfs on /run (the initctl FIFO, utmp) and /var/log (vinit appends to an existing
+# wtmp), inside the new mount namespace only: the demo never writes this machine's records.
 STATE=$work/state unshare --pid --fork --mount-proc --kill-child \
-    sh -c 'mount -t tmpfs tmpfs /run && exec "$0" -f "$1"' "$vinit" "$work/inittab" >"$out" 2>&1 &
+    sh -c 'mount -t tmpfs tmpfs /run && { [ ! -d /var/log ] || mount -t tmpfs tmpfs /var/log; } &&
+        exec "$0" -f "$1"' "$vinit" "$work/inittab" >"$out" 2>&1 &
 unshare_pid=$!
 tail -n +1 -f --pid="$unshare_pid" "$out" | sed -u 's/^/   | /' &
 tail_pid=$!
