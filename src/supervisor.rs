@@ -1894,7 +1894,11 @@ r1:23:respawn:/bin/svc1
                         self.next_pid += 1;
                         let pid = self.next_pid;
                         // Some processes end by themselves, some ignore TERM.
-                        let ends = (self.rng.below(3) == 0).then(|| self.now + self.rng.below(3_000));
+                        let ends = match self.rng.below(6) {
+                            0 => Some(self.now + self.rng.below(10)),
+                            1 | 2 => Some(self.now + self.rng.below(3_000)),
+                            _ => None,
+                        };
                         let stubborn = self.rng.below(8) == 0;
                         self.live.insert(pid, (id, ends, stubborn));
                         self.init.handle_spawned(self.t(), slot, Some(pid));
@@ -1965,12 +1969,14 @@ r1:23:respawn:/bin/svc1
         }
     }
 
-    const CHAOS_TABS: [&str; 5] = [
+    const CHAOS_TABS: [&str; 7] = [
         BASIC,
         "id:3:initdefault:\ns1:3:respawn:/s1\ns2:345:respawn:/s2\n",
         "id:3:initdefault:\nsi::sysinit:/si\nw:3:wait:/w\no:3:once:/o\nr:3:respawn:/r\nl0:0:wait:/rc0\n",
         "id:2:initdefault:\nr2:2:respawn:/r\nr3:3:respawn:/r\nd:a:ondemand:/d\nca::ctrlaltdel:/sd\nl0:0:wait:/rc0\nl6:6:wait:/rc6\n",
         "id:3:initdefault:\np::powerwait:/pw\nr:3:respawn:/r\nk::kbrequest:/k\nl0:0:once:/o0\nl0b:0:wait:/rc0\n",
+        "si::sysinit:/si\nbw::bootwait:/bw\nf1:3:respawn:/f\nf2:3:respawn:/f\npn::powerfailnow:/pn\npo::powerokwait:/po\n",
+        "id:5:initdefault:\nw5:5:wait:/w\nr:12345:respawn:/r\nS1:S:wait:/single\nl0:0:wait:/rc0\nl6:6:wait:/rc6\n",
     ];
 
     /// Seeded random histories (exits, level requests, triggers, time) followed by a runtime
@@ -1978,9 +1984,14 @@ r1:23:respawn:/bin/svc1
     /// within its budget plus the final kill wait, whatever the processes do.
     #[test]
     fn test_chaos_histories_always_stop_within_the_budget() {
-        for seed in 1..=3000u64 {
+        // VINIT_CHAOS_SEEDS=N runs more for a deep local check.
+        let seeds = std::env::var("VINIT_CHAOS_SEEDS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(3000u64);
+        for seed in 1..=seeds {
             let mut w = Chaos {
-                init: Init::new(tab(CHAOS_TABS[(seed % 5) as usize]), config()),
+                init: Init::new(tab(CHAOS_TABS[(seed % 7) as usize]), config()),
                 now: 1_000,
                 next_pid: 100,
                 rng: Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1),
@@ -1990,17 +2001,33 @@ r1:23:respawn:/bin/svc1
             w.init.handle_boot(w.t());
             w.drive();
             for _ in 0..w.rng.below(40) {
-                match w.rng.below(10) {
-                    0 => {
-                        let level = b"12345S6abcq"[w.rng.below(11) as usize];
-                        w.init
-                            .handle_level_request(w.t(), level, Duration::from_secs(1), None);
+                match w.rng.below(14) {
+                    0 | 1 => {
+                        let level = b"012345S6abcqux"[w.rng.below(14) as usize];
+                        let sleeptime = Duration::from_millis(w.rng.below(4_000));
+                        w.init.handle_level_request(w.t(), level, sleeptime, None);
                         w.drive();
                     }
-                    1 => {
-                        let trigger = [Trigger::KbRequest, Trigger::PowerFail, Trigger::PowerOk]
-                            [w.rng.below(3) as usize];
+                    2 => {
+                        let trigger = [
+                            Trigger::KbRequest,
+                            Trigger::PowerFail,
+                            Trigger::PowerFailNow,
+                            Trigger::PowerOk,
+                            Trigger::CtrlAltDel,
+                        ][w.rng.below(5) as usize];
                         w.init.handle_trigger(w.t(), trigger);
+                        w.drive();
+                    }
+                    3 => {
+                        let fresh = tab(CHAOS_TABS[w.rng.below(7) as usize]);
+                        w.init.handle_reload(w.t(), fresh);
+                        w.drive();
+                    }
+                    4 => {
+                        // SIGTSTP / SIGCONT (spec §4); a freeze may still hold when the stop
+                        // comes.
+                        w.init.handle_freeze(w.rng.below(2) == 0);
                         w.drive();
                     }
                     _ => w.sleep(),
@@ -2019,7 +2046,14 @@ r1:23:respawn:/bin/svc1
             let stop_at = w.now;
             w.init.handle_stop(w.t(), cause);
             w.drive();
+            // A second stop signal, sometimes, somewhere in the stop.
+            let mut hurry_at = (w.rng.below(4) == 0).then(|| w.now + w.rng.below(6_000));
             for _ in 0..10_000 {
+                if hurry_at.is_some_and(|at| w.now >= at) {
+                    hurry_at = None;
+                    w.init.handle_stop(w.t(), StopCause::Term);
+                    w.drive();
+                }
                 if w.exit_code.is_some() {
                     break;
                 }
