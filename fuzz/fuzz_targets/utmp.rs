@@ -1,6 +1,7 @@
 //! utmp records: the lookups over a fuzzed file (`find_runlevel`, `replace_slot`,
-//! `replace_slot_by_id`) and the encoders with fuzzed fields, then the pututline round trip
-//! of records.rs: a RUN_LVL record written where `replace_slot` says is what `runlevel` reads.
+//! `replace_slot_by_id`, `record_line`) and the encoders with fuzzed fields, then the
+//! pututline round trips of records.rs: a RUN_LVL record written where `replace_slot` says is
+//! what `runlevel` reads, and a DEAD_PROCESS record keeps the line of the record it replaces.
 //!
 //! Input: 16 bytes of fields (new, prev, sec, usec, a record type, an id), then the utmp file;
 //! the host string is the file's first bytes.
@@ -8,8 +9,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use vinit_fuzz::utmp::{
-    RECORD_LEN, RecordType, boot_time_record, find_runlevel, record_id, record_pid, record_type,
-    replace_slot, replace_slot_by_id, run_level_record, shutdown_record,
+    RECORD_LEN, RecordType, boot_time_record, find_runlevel, process_record, record_id,
+    record_line, record_pid, record_type, replace_slot, replace_slot_by_id, run_level_record,
+    shutdown_record,
 };
 
 const HOST: core::ops::Range<usize> = 76..332;
@@ -97,4 +99,29 @@ fuzz_target!(|data: &[u8]| {
     utmp[at..at + RECORD_LEN].copy_from_slice(&rec);
     assert_eq!(find_runlevel(&utmp), Some(expected));
     assert_eq!(replace_slot(&utmp, run_lvl), Some(at));
+
+    // records.rs's process records: DEAD_PROCESS replaces the record with the same id and
+    // keeps its line (at most 32 bytes, up to the first NUL).
+    let pid = sec;
+    let slot = replace_slot_by_id(file, &id[..id_len]);
+    let old_line = slot.and_then(|o| file.get(o..o + RECORD_LEN)).and_then(record_line);
+    if let Some(l) = old_line {
+        assert!(l.len() <= 32 && !l.contains(&0));
+    }
+    let line = old_line.unwrap_or_default();
+    let dead = process_record(RecordType::DeadProcess, &id[..id_len], pid, line, sec, usec, host);
+    assert_eq!(record_type(&dead), Some(RecordType::DeadProcess as u16));
+    assert_eq!(record_pid(&dead), Some(pid));
+    assert_eq!(record_id(&dead), Some(&want[..]));
+    assert_eq!(record_line(&dead), Some(line));
+    check_host(&dead, host);
+    let at = slot.unwrap_or(file.len() - file.len() % RECORD_LEN);
+    let mut utmp = file.to_vec();
+    utmp.resize(utmp.len().max(at + RECORD_LEN), 0);
+    utmp[at..at + RECORD_LEN].copy_from_slice(&dead);
+    // The replaced record was the first with this id; an appended one is the only one.
+    assert_eq!(replace_slot_by_id(&utmp, &id[..id_len]), Some(at));
+    let init = process_record(RecordType::InitProcess, &id[..id_len], pid, b"", sec, usec, b"");
+    assert_eq!(record_type(&init), Some(RecordType::InitProcess as u16));
+    assert_eq!(record_line(&init), Some(&b""[..]));
 });
