@@ -205,7 +205,14 @@ mod tests {
         let c = initscript_command(b"r3", b"23", "respawn", b"+@/bin/x a$b\0junk").unwrap();
         assert_eq!(
             words(&c),
-            ["/bin/sh", "/etc/initscript", "r3", "23", "respawn", "/bin/x a$b"]
+            [
+                "/bin/sh",
+                "/etc/initscript",
+                "r3",
+                "23",
+                "respawn",
+                "/bin/x a$b"
+            ]
         );
         let longest = [b'p'; PROCESS_MAX];
         let c = initscript_command(b"abcd", b"S0123456789", "powerfailnow", &longest).unwrap();

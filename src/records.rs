@@ -64,7 +64,10 @@ fn write_process(ty: utmp::RecordType, id: &[u8], pid: i32) {
         },
     );
     let host = sys::kernel_release();
-    let _ = sys::append_existing(WTMP, &utmp::process_record(ty, id, pid, &line, sec, usec, &host));
+    let _ = sys::append_existing(
+        WTMP,
+        &utmp::process_record(ty, id, pid, &line, sec, usec, &host),
+    );
 }
 
 /// Records read per pread(2) while looking for the one to replace: a small stack buffer, as

@@ -1423,8 +1423,16 @@ r1:23:respawn:/bin/svc1
         let (pa, pp) = (w.pid("a"), w.pid("p"));
         let dead = w.init.handle_child_exit(w.t(), pa, Exit::Code(0));
         assert_eq!(dead.as_deref(), Some(&b"a"[..]));
-        assert_eq!(w.init.handle_child_exit(w.t(), pp, Exit::Code(0)), None, "`+`");
-        assert_eq!(w.init.handle_child_exit(w.t(), 9999, Exit::Code(0)), None, "orphan");
+        assert_eq!(
+            w.init.handle_child_exit(w.t(), pp, Exit::Code(0)),
+            None,
+            "`+`"
+        );
+        assert_eq!(
+            w.init.handle_child_exit(w.t(), 9999, Exit::Code(0)),
+            None,
+            "orphan"
+        );
         w.drive();
         // One killed in a level change (a `dying` process) gets its record too.
         let (pa, pp) = (w.pid("a"), w.pid("p"));
@@ -2042,7 +2050,8 @@ r1:23:respawn:/bin/svc1
                 assert!(matches!(w.exit_code, Some(0 | u8::MAX)), "seed {seed}");
                 continue;
             }
-            let cause = [StopCause::Term, StopCause::Int, StopCause::Power][w.rng.below(3) as usize];
+            let cause =
+                [StopCause::Term, StopCause::Int, StopCause::Power][w.rng.below(3) as usize];
             let stop_at = w.now;
             w.init.handle_stop(w.t(), cause);
             w.drive();

@@ -671,10 +671,7 @@ pub fn append_existing(path: &CStr, bytes: &[u8]) -> Result<()> {
 /// `LOCK_TRIES` ms, as PID 1 must not hang on a stuck one (glibc gives up after 10 s); after a
 /// wait has run out, later calls try once without waiting until a lock is taken again, so a
 /// holder that never lets go costs PID 1 those 100 ms once, not once per record.
-pub fn with_locked_file<T>(
-    path: &CStr,
-    f: impl FnOnce(BorrowedFd<'_>) -> Result<T>,
-) -> Result<T> {
+pub fn with_locked_file<T>(path: &CStr, f: impl FnOnce(BorrowedFd<'_>) -> Result<T>) -> Result<T> {
     use core::sync::atomic::{AtomicBool, Ordering};
     use rustix::fs::{FlockOperation, OFlags};
     const LOCK_TRIES: u32 = 100;

@@ -307,7 +307,11 @@ mod tests {
         assert_eq!(record_line(&dead), Some(&b"tty1"[..]));
         assert_eq!(field_str(&dead, field::HOST), b"6.1");
         let full = process_record(RecordType::DeadProcess, b"x", 1, &[b'l'; 40], 0, 0, b"");
-        assert_eq!(record_line(&full), Some(&[b'l'; 32][..]), "cut at 32, no NUL");
+        assert_eq!(
+            record_line(&full),
+            Some(&[b'l'; 32][..]),
+            "cut at 32, no NUL"
+        );
         assert_eq!(record_line(&[0u8; 20]), None);
     }
 

@@ -404,9 +404,8 @@ fn dumped_records(run: &Pid1, file: &str) -> Vec<(u32, i32, String, String, Stri
 /// The namespace's /var/run/utmp as the host reaches it. Through /proc/PID/root an absolute
 /// symlink resolves on the host, so /var/run -> /run is followed here.
 fn utmp_seen_from_host(run: &Pid1) -> std::path::PathBuf {
-    let var_run = fs::read_link("/var/run").map_or("/var/run".into(), |t| {
-        std::path::Path::new("/var").join(t)
-    });
+    let var_run = fs::read_link("/var/run")
+        .map_or("/var/run".into(), |t| std::path::Path::new("/var").join(t));
     ns_path(run.pid(), &format!("{}/utmp", var_run.display()))
 }
 
@@ -444,11 +443,7 @@ fn test_entry_processes_get_init_and_dead_process_records() {
     // A tty put in p1's record by a getty or login is kept in the DEAD_PROCESS record.
     let utmp_path = utmp_seen_from_host(&run);
     let mut bytes = fs::read(&utmp_path).unwrap();
-    let at = bytes
-        .chunks(384)
-        .position(|r| &r[40..42] == b"p1")
-        .unwrap()
-        * 384;
+    let at = bytes.chunks(384).position(|r| &r[40..42] == b"p1").unwrap() * 384;
     bytes[at..at + 2].copy_from_slice(&6u16.to_ne_bytes());
     bytes[at + 8..at + 12].copy_from_slice(b"tty9");
     fs::write(&utmp_path, &bytes).unwrap();
@@ -524,11 +519,19 @@ fn test_utmp_writes_honour_the_glibc_lock_with_a_bounded_wait() {
         .pid1();
     run.expect_line("vinit: info: Entering runlevel: 3", EVENT_TIMEOUT);
     let utmp_path = utmp_seen_from_host(&run);
-    let utmp = fs::OpenOptions::new().read(true).write(true).open(&utmp_path).unwrap();
+    let utmp = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&utmp_path)
+        .unwrap();
     common::ns::lock_whole_file(&utmp).unwrap();
 
     let file = ns_path(run.pid(), "/etc/inittab");
-    fs::write(&file, "id:3:initdefault:\nlk:3:once:/bin/echo locked entry up\n").unwrap();
+    fs::write(
+        &file,
+        "id:3:initdefault:\nlk:3:once:/bin/echo locked entry up\n",
+    )
+    .unwrap();
     nsrun(run.pid(), &[common::VINIT, "telinit", "q"]).ok();
     run.expect_line("locked entry up", EVENT_TIMEOUT);
     let records = fs::read(&utmp_path).unwrap();

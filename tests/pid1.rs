@@ -1119,7 +1119,8 @@ fn test_barrier_probe_sees_entries_that_do_not_wait() {
 /// mode, where entries run directly.
 #[test]
 fn test_initscript_wraps_every_entry_outside_single_user() {
-    let initscript = "echo \"initscript: $1 $2 $3 [$4]\"\nVIA=initscript\nexport VIA\neval exec \"$4\"\n";
+    let initscript =
+        "echo \"initscript: $1 $2 $3 [$4]\"\nVIA=initscript\nexport VIA\neval exec \"$4\"\n";
     let inittab = "id:3:initdefault:\n\
         si::sysinit:/bin/sh -c 'echo \"sysinit VIA=$VIA\"'\n\
         r3:23:once:+@/bin/echo plain words\n\
@@ -1135,12 +1136,18 @@ fn test_initscript_wraps_every_entry_outside_single_user() {
         EVENT_TIMEOUT,
     );
     run.expect_line("sysinit VIA=initscript", EVENT_TIMEOUT);
-    run.expect_line("initscript: r3 23 once [/bin/echo plain words]", EVENT_TIMEOUT);
+    run.expect_line(
+        "initscript: r3 23 once [/bin/echo plain words]",
+        EVENT_TIMEOUT,
+    );
     run.expect_line("plain words", EVENT_TIMEOUT);
     // An empty field is passed as sysvinit fills it in. With a powerstatus file, SIGPWR is
     // sysvinit's power event, not a stop.
     run.signal(libc::SIGPWR);
-    run.expect_line("initscript: pf S0123456789 powerfail [/bin/echo power]", EVENT_TIMEOUT);
+    run.expect_line(
+        "initscript: pf S0123456789 powerfail [/bin/echo power]",
+        EVENT_TIMEOUT,
+    );
     run.expect_line("power", EVENT_TIMEOUT);
 
     common::ns::nsrun(run.pid(), &[VINIT, "telinit", "S"]).ok();
