@@ -772,8 +772,7 @@ impl Init {
             new: level.byte(),
             prev,
         });
-        let tab = fresh.unwrap_or_else(|| self.tab.clone());
-        self.apply(now, tab);
+        self.apply(now, fresh);
         match level.byte() {
             b'0' => self.begin_stop_level(now, false),
             b'6' => self.begin_stop_level(now, true),
@@ -782,19 +781,21 @@ impl Init {
     }
 
     fn reload(&mut self, now: Instant, fresh: Option<Inittab>) {
-        let tab = fresh.unwrap_or_else(|| self.tab.clone());
-        self.apply(now, tab);
+        self.apply(now, fresh);
     }
 
     /// Re-reads: match entries by id, decide who must die, carry state (spec §2.2 step 5),
     /// reset the throttle (step 10), and start the kill round if anyone must die.
-    fn apply(&mut self, now: Instant, tab: Inittab) {
+    fn apply(&mut self, now: Instant, fresh: Option<Inittab>) {
         let level = self.current;
         let mut procs = [Proc::default(); MAX_ENTRIES];
+        let mut dying_added = false;
+        // Without a fresh table the current one is compared with itself, not with a copy: a
+        // 20 KB table copied on the stack of every level change stays resident in PID 1.
+        let tab = fresh.as_ref().unwrap_or(&self.tab);
         for (p, e) in procs.iter_mut().zip(tab.entries()) {
             *p = Proc::fresh(e.action);
         }
-        let mut dying_added = false;
         for (old, e) in self.procs.iter().zip(self.tab.entries()) {
             let new_slot = tab.position(&e.id);
             let new_entry = new_slot.and_then(|s| tab.entries().get(s));
@@ -835,7 +836,9 @@ impl Init {
             p.throttle = Throttle::default();
         }
         self.procs = procs;
-        self.tab = tab;
+        if let Some(tab) = fresh {
+            self.tab = tab;
+        }
         if dying_added {
             let deadline = self.kill_deadline(now);
             self.kill_round = Some(KillRound::Pending { deadline });
