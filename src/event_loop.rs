@@ -76,27 +76,31 @@ impl Settings {
 /// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
 #[inline(never)]
 pub fn run(settings: Settings, envp: Envp) -> u8 {
-    let Some(tab) = load_inittab(settings.inittab) else {
-        log!(
-            LogLevel::Fatal,
-            "{}: cannot read the inittab",
-            Bytes(settings.inittab.to_bytes())
-        );
-        return 1;
-    };
-    let Some(sfd) = crate::reaper::become_init() else {
-        return 1;
-    };
-    // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
-    sys::umask_add(0o022);
+    // The table is read into the driver's staging table and swapped into the machine: tables
+    // are never copied, as every copy would stay resident on PID 1's stack.
     let mut driver = Driver {
-        init: Init::new(tab, settings.config),
+        init: Init::new(Inittab::new(), settings.config),
+        staging: Inittab::new(),
         inittab: settings.inittab,
         envp,
         init_env: Vec::new(),
         started: sys::now(),
         control: Control::new(crate::limits::INITCTL_PATH),
     };
+    if !load_inittab(settings.inittab, &mut driver.staging) {
+        log!(
+            LogLevel::Fatal,
+            "{}: cannot read the inittab",
+            Bytes(settings.inittab.to_bytes())
+        );
+        return 1;
+    }
+    driver.init.reset(&mut driver.staging);
+    let Some(sfd) = crate::reaper::become_init() else {
+        return 1;
+    };
+    // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
+    sys::umask_add(0o022);
     log!(
         LogLevel::Info,
         "booting {} as PID {}",
@@ -108,10 +112,12 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
     driver.run(sfd.as_fd())
 }
 
-/// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (spec §1.1); bad lines are
-/// logged and skipped. `None` only when the main file cannot be read at all.
+/// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (spec §1.1) into `tab`; bad
+/// lines are logged and skipped. `false` only when the main file cannot be read at all (`tab`
+/// is then empty).
 #[inline(never)]
-fn load_inittab(path: &CStr) -> Option<Inittab> {
+fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
+    tab.clear();
     let mut buf = [0u8; INITTAB_FILE_MAX];
     let n = match sys::read_file(path, &mut buf) {
         Ok(n) => n,
@@ -122,10 +128,9 @@ fn load_inittab(path: &CStr) -> Option<Inittab> {
                 Bytes(path.to_bytes()),
                 ErrName(e)
             );
-            return None;
+            return false;
         }
     };
-    let mut tab = Inittab::new();
     let file = path.to_bytes();
     let mut report = |e: InittabError| report_error(file, &e);
     tab.load(buf.get(..n).unwrap_or_default(), &mut report);
@@ -151,7 +156,7 @@ fn load_inittab(path: &CStr) -> Option<Inittab> {
             tab.load_dropin(buf.get(..n).unwrap_or_default(), &mut report);
         }
     });
-    Some(tab)
+    true
 }
 
 #[inline(never)]
@@ -163,6 +168,8 @@ fn report_error(file: &[u8], e: &InittabError) {
 
 struct Driver {
     init: Init,
+    /// Where a re-read inittab is loaded before the machine swaps it in.
+    staging: Inittab,
     inittab: &'static CStr,
     envp: Envp,
     /// INIT_* variables from initctl SETENV, as `NAME=VALUE` (spec §5.5).
@@ -235,9 +242,8 @@ impl Driver {
                         "rebooting in place: reading {} again",
                         Bytes(self.inittab.to_bytes())
                     );
-                    let tab = load_inittab(self.inittab).unwrap_or_default();
-                    let config = self.init.config();
-                    self.init = Init::new(tab, config);
+                    load_inittab(self.inittab, &mut self.staging);
+                    self.init.reset(&mut self.staging);
                     self.init.handle_boot(now);
                 }
             }
@@ -264,8 +270,8 @@ impl Driver {
                 SIGUSR2 | SIG_SYSVINIT_POWEROFF => self.init.handle_stop(now, StopCause::Poweroff),
                 SIGPWR => self.on_power(now),
                 SIGHUP => {
-                    if let Some(tab) = load_inittab(self.inittab) {
-                        self.init.handle_reload(now, tab);
+                    if load_inittab(self.inittab, &mut self.staging) {
+                        self.init.handle_reload(now, &mut self.staging);
                     }
                 }
                 SIGWINCH => self.init.handle_trigger(now, Trigger::KbRequest),
@@ -283,6 +289,7 @@ impl Driver {
             init,
             init_env,
             inittab,
+            staging,
             ..
         } = self;
         control.read_requests(now, |req: &Request<'_>| {
@@ -290,7 +297,7 @@ impl Driver {
             match req.command {
                 Command::RunLevel => {
                     // sysvinit re-reads the inittab on every request (spec §2.2 step 5).
-                    let fresh = load_inittab(inittab);
+                    let fresh = load_inittab(inittab, staging).then_some(&mut *staging);
                     init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
                 Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),

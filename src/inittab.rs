@@ -407,6 +407,15 @@ impl Default for Inittab {
 }
 
 impl Inittab {
+    /// Empties the table in place (no 20 KB temporary on PID 1's stack, as `*t = new()` may
+    /// make).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.initdefault = None;
+        self.inittab_lines = 0;
+        self.overflow_reported = false;
+    }
+
     /// An empty table.
     pub const fn new() -> Self {
         Self {

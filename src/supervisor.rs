@@ -309,6 +309,53 @@ impl Init {
         }
     }
 
+    /// Level 6 done, booting again in place: the machine `new` makes, with `fresh` as its
+    /// table (the old table is left in `fresh`). Call `handle_boot` next. Field by field, not
+    /// `*self = new(..)`: that builds a second 26 KB machine on PID 1's stack. The destructuring
+    /// names every field, so a new one cannot be forgotten here.
+    pub fn reset(&mut self, fresh: &mut Inittab) {
+        let Self {
+            tab,
+            procs,
+            dying,
+            kill_round,
+            config: _,
+            current,
+            prev,
+            boot_target,
+            boot_done,
+            booted,
+            sleeptime,
+            frozen,
+            no_more_said,
+            children,
+            stop,
+            sweep,
+            queue,
+        } = self;
+        core::mem::swap(tab, fresh);
+        let mut entries = tab.entries().iter();
+        for p in procs.iter_mut() {
+            *p = entries
+                .next()
+                .map_or_else(Proc::default, |e| Proc::fresh(e.action));
+        }
+        dying.clear();
+        *kill_round = None;
+        *current = Level::SYSINIT;
+        *prev = b'N';
+        *boot_target = None;
+        *boot_done = false;
+        *booted = false;
+        *sleeptime = Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64);
+        *frozen = false;
+        *no_more_said = false;
+        *children = false;
+        *stop = Stop::None;
+        *sweep = Sweep::new();
+        queue.clear();
+    }
+
     /// Whether this start of `slot` is a quick restart inside its respawn window: its exec
     /// failure was already reported once, so a getty with no tty logs one line, not ten.
     pub fn is_quick_restart(&self, slot: usize) -> bool {
@@ -471,7 +518,7 @@ impl Init {
         now: Instant,
         byte: u8,
         sleeptime: Duration,
-        fresh: Option<Inittab>,
+        fresh: Option<&mut Inittab>,
     ) {
         self.sleeptime = sleeptime;
         match byte.to_ascii_uppercase() {
@@ -508,7 +555,7 @@ impl Init {
     }
 
     /// SIGHUP: re-read and apply the differences (spec §2.5).
-    pub fn handle_reload(&mut self, now: Instant, fresh: Inittab) {
+    pub fn handle_reload(&mut self, now: Instant, fresh: &mut Inittab) {
         self.reload(now, Some(fresh));
     }
 
@@ -743,7 +790,7 @@ impl Init {
     }
 
     /// A level change request (spec §2.2), or the stop's move to level 0.
-    fn change_level(&mut self, now: Instant, level: Level, fresh: Option<Inittab>) {
+    fn change_level(&mut self, now: Instant, level: Level, fresh: Option<&mut Inittab>) {
         let mut level = level;
         if !matches!(self.stop, Stop::None) && level.byte() != b'0' {
             // A stop always ends in a stop: a reboot (or anything else) asked by the stop's own
@@ -780,19 +827,20 @@ impl Init {
         }
     }
 
-    fn reload(&mut self, now: Instant, fresh: Option<Inittab>) {
+    fn reload(&mut self, now: Instant, fresh: Option<&mut Inittab>) {
         self.apply(now, fresh);
     }
 
     /// Re-reads: match entries by id, decide who must die, carry state (spec §2.2 step 5),
     /// reset the throttle (step 10), and start the kill round if anyone must die.
-    fn apply(&mut self, now: Instant, fresh: Option<Inittab>) {
+    /// `fresh` is the re-read table, swapped in at the end (the old one is left in it): tables
+    /// are never copied, as every copy would stay resident on PID 1's stack.
+    fn apply(&mut self, now: Instant, fresh: Option<&mut Inittab>) {
         let level = self.current;
         let mut procs = [Proc::default(); MAX_ENTRIES];
         let mut dying_added = false;
-        // Without a fresh table the current one is compared with itself, not with a copy: a
-        // 20 KB table copied on the stack of every level change stays resident in PID 1.
-        let tab = fresh.as_ref().unwrap_or(&self.tab);
+        // Without a fresh table the current one is compared with itself, not with a copy.
+        let tab = fresh.as_deref().unwrap_or(&self.tab);
         for (p, e) in procs.iter_mut().zip(tab.entries()) {
             *p = Proc::fresh(e.action);
         }
@@ -837,7 +885,7 @@ impl Init {
         }
         self.procs = procs;
         if let Some(tab) = fresh {
-            self.tab = tab;
+            core::mem::swap(&mut self.tab, tab);
         }
         if dying_added {
             let deadline = self.kill_deadline(now);
@@ -1445,6 +1493,26 @@ r1:23:respawn:/bin/svc1
         assert_eq!(w.init.handle_child_exit(w.t(), pp, Exit::Signal(15)), None);
     }
 
+    /// Level 6's in-place reboot resets the machine field by field: it must then boot exactly
+    /// as a new one does, whatever state it was in.
+    #[test]
+    fn test_reset_boots_like_a_new_machine() {
+        let mut w = boot(BASIC);
+        w.request(b'5');
+        w.advance(1_000);
+        w.init.handle_freeze(true);
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        let mut fresh = tab(BASIC);
+        w.init.reset(&mut fresh);
+        w.take();
+        w.init.handle_boot(w.t());
+        w.drive();
+        let new = boot(BASIC);
+        assert_eq!(w.take(), new.seen);
+        assert_eq!(w.init.current(), new.init.current());
+    }
+
     #[test]
     fn test_request_for_current_level_does_nothing() {
         let mut w = boot("id:3:initdefault:\no:3:once:/bin/o\n");
@@ -1469,8 +1537,8 @@ r1:23:respawn:/bin/svc1
         let pa = w.pid("a");
         let pb = w.pid("b");
         w.take();
-        let fresh = tab("id:3:initdefault:\nb:3:respawn:/bin/b2\nc:3:respawn:/bin/c\n");
-        w.init.handle_reload(w.t(), fresh);
+        let mut fresh = tab("id:3:initdefault:\nb:3:respawn:/bin/b2\nc:3:respawn:/bin/c\n");
+        w.init.handle_reload(w.t(), &mut fresh);
         w.drive();
         let seen = w.take();
         assert!(
@@ -1492,7 +1560,7 @@ r1:23:respawn:/bin/svc1
         let pa = w.pid("a");
         w.take();
         w.init
-            .handle_reload(w.t(), tab("id:3:initdefault:\na:3:off:/bin/a\n"));
+            .handle_reload(w.t(), &mut tab("id:3:initdefault:\na:3:off:/bin/a\n"));
         w.drive();
         assert!(w.take().contains(&format!("kill {} 15", -pa)));
     }
@@ -2031,8 +2099,8 @@ r1:23:respawn:/bin/svc1
                         w.drive();
                     }
                     3 => {
-                        let fresh = tab(CHAOS_TABS[w.rng.below(7) as usize]);
-                        w.init.handle_reload(w.t(), fresh);
+                        let mut fresh = tab(CHAOS_TABS[w.rng.below(7) as usize]);
+                        w.init.handle_reload(w.t(), &mut fresh);
                         w.drive();
                     }
                     4 => {
