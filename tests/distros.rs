@@ -132,16 +132,16 @@ fn with_ctrlaltdel(inittab: &str, line: &str) -> String {
 /// script `stops` times in all (its flush complete), the services' pid files gone, the stop's
 /// timeline in the logs, and no KILL needed.
 fn assert_clean_stop(m: &Machine, s: &Scenario, exit: i32, stops: usize) {
-    m.check(exit == 0, &format!("exit code {exit}, expected 0"));
+    m.assert_that(exit == 0, &format!("exit code {exit}, expected 0"));
     let log = s.read("vinit-test.log");
-    m.check(
+    m.assert_that(
         count_lines(&log, "stop") == stops
             && log.lines().last().is_some_and(|l| l.starts_with("stop")),
         &format!("the test service's stop script did not run {stops}x last: {log:?}"),
     );
     if m.flavour == Flavour::Debian {
         // sysv-rc exports RUNLEVEL to the scripts; OpenRC does not.
-        m.check(
+        m.assert_that(
             log.lines().last().is_some_and(|l| {
                 l.starts_with("stop runlevel=0 ") || l.starts_with("stop runlevel=6 ")
             }),
@@ -149,7 +149,7 @@ fn assert_clean_stop(m: &Machine, s: &Scenario, exit: i32, stops: usize) {
         );
     }
     let flush = s.read("vinit-test.log.flush");
-    m.check(
+    m.assert_that(
         flush.starts_with("flushing\n") && flush.trim_end().ends_with("flushed"),
         &format!("the test service's flush is incomplete: {flush:?}"),
     );
@@ -159,7 +159,7 @@ fn assert_clean_stop(m: &Machine, s: &Scenario, exit: i32, stops: usize) {
         gone.push("/run/crond.pid");
     }
     for pidfile in gone {
-        m.check(
+        m.assert_that(
             !run.iter().any(|f| f == pidfile),
             &format!("{pidfile} is left: its service was not stopped by its script; /run: {run:?}"),
         );
@@ -168,13 +168,13 @@ fn assert_clean_stop(m: &Machine, s: &Scenario, exit: i32, stops: usize) {
     if m.flavour == Flavour::Debian {
         // Debian's cron has no stop link (Default-Stop is empty): sendsigs stops it with
         // SIGTERM, and its pid file stays. Everything must have ended on that TERM.
-        m.check(
+        m.assert_that(
             logs.contains("All processes ended within"),
             "sendsigs did not see every process end on SIGTERM",
         );
     }
     for needle in ["Switching to runlevel: 0", "vinit: info: stop: complete in"] {
-        m.check(
+        m.assert_that(
             logs.contains(needle),
             &format!("no {needle:?} in docker logs"),
         );
@@ -185,7 +185,7 @@ fn assert_clean_stop(m: &Machine, s: &Scenario, exit: i32, stops: usize) {
         "stop: grace period over",
         "share of the stop budget ran out",
     ] {
-        m.check(
+        m.assert_that(
             !logs.contains(needle),
             &format!("{needle:?}: the stop was not clean"),
         );
@@ -214,18 +214,18 @@ fn boot_idle_stop(images: &Images, f: Flavour) {
         "Starting internet superserver: inetd",
         "rsyslogd",
     ] {
-        m.check(
+        m.assert_that(
             logs.contains(needle),
             &format!("no {needle:?} in docker logs"),
         );
     }
     let runlevel = m.exec_ok(&["runlevel"]);
-    m.check(
+    m.assert_that(
         runlevel == format!("N {lvl}"),
         &format!("runlevel said {runlevel:?}"),
     );
     let who = m.exec_ok(&["who", "-r"]);
-    m.check(
+    m.assert_that(
         who.contains(&format!("run-level {lvl}")) && who.contains("last=S"),
         &format!("who -r said {who:?}"),
     );
@@ -240,11 +240,11 @@ fn boot_idle_stop(images: &Images, f: Flavour) {
     let deadline = Instant::now() + GETTY_THROTTLE;
     let mut logs = m.logs();
     while messages(&logs).contains(&0) {
-        m.check(
+        m.assert_that(
             Instant::now() < deadline,
             &format!("gettys not throttled within {GETTY_THROTTLE:?}"),
         );
-        m.check(m.is_running(), "exited while idle");
+        m.assert_that(m.is_running(), "exited while idle");
         std::thread::sleep(Duration::from_secs(2));
         logs = m.logs();
     }
@@ -252,12 +252,12 @@ fn boot_idle_stop(images: &Images, f: Flavour) {
     // The last getty of each id exits ~10 s after its start; then none is started again.
     std::thread::sleep(Duration::from_secs(12));
     let gettys = m.exec_ok(&["sh", "-c", "ps -eo comm= | grep -c getty || true"]);
-    m.check(
+    m.assert_that(
         gettys == "0",
         &format!("{gettys} gettys still running after the throttle"),
     );
     let logs = m.logs();
-    m.check(
+    m.assert_that(
         messages(&logs).iter().all(|&n| n == 1),
         &format!(
             "a getty was throttled more than once: {:?}",
@@ -270,7 +270,7 @@ fn boot_idle_stop(images: &Images, f: Flavour) {
         .filter(|l| l.contains("getty") || l.contains("tty1"))
         .filter(|l| !l.contains("respawning too fast"))
         .collect();
-    m.check(
+    m.assert_that(
         noise.is_empty(),
         &format!("the gettys are noisy: {noise:?}"),
     );
@@ -283,7 +283,7 @@ fn boot_idle_stop(images: &Images, f: Flavour) {
         .split_whitespace()
         .collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-    m.check(
+    m.assert_that(
         ticks < 100,
         &format!("PID 1 used {ticks} ticks of CPU while idle"),
     );
@@ -295,31 +295,31 @@ fn boot_idle_stop(images: &Images, f: Flavour) {
     );
 
     services_still_up(&m);
-    let took = m.stop(DOCKER_STOP_SECS);
+    let took = m.stop_within(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
     assert_clean_stop(&m, &s, exit, 1);
-    m.check(took < FAST_STOP, &format!("docker stop took {took:?}"));
+    m.assert_that(took < FAST_STOP, &format!("docker stop took {took:?}"));
 }
 
 fn services_still_up(m: &Machine) {
     let down = m.services_down();
-    m.check(down.is_empty(), &format!("services down: {down}"));
+    m.assert_that(down.is_empty(), &format!("services down: {down}"));
 }
 
 /// `docker stop` with Docker's defaults (SIGTERM, 10 s).
 fn docker_stop(images: &Images, f: Flavour) {
     let (s, m, _) = boot(images, f, Init::Vinit, "stop", &[]);
-    let took = m.stop(DOCKER_STOP_SECS);
+    let took = m.stop_within(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
     record(f, Init::Vinit, A_STOP, clean_cell(took, exit));
     assert_clean_stop(&m, &s, exit, 1);
-    m.check(took < FAST_STOP, &format!("docker stop took {took:?}"));
+    m.assert_that(took < FAST_STOP, &format!("docker stop took {took:?}"));
     let logs = m.logs();
     for needle in [
         "vinit: info: stop: SIGTERM received",
         "Stopping internet superserver: inetd",
     ] {
-        m.check(
+        m.assert_that(
             logs.contains(needle),
             &format!("no {needle:?} in docker logs"),
         );
@@ -336,14 +336,14 @@ fn docker_stop_longer_grace(images: &Images, f: Flavour) {
         "stop-t30",
         &["-e", "VINIT_STOP_TIMEOUT=28"],
     );
-    let took = m.stop(30);
+    let took = m.stop_within(30);
     let (exit, _) = m.wait_exit(FAST_STOP);
     assert_clean_stop(&m, &s, exit, 1);
-    m.check(
+    m.assert_that(
         took < FAST_STOP,
         &format!("docker stop -t 30 took {took:?}"),
     );
-    m.check(
+    m.assert_that(
         m.logs().contains("budget 28000 ms"),
         "the budget is not the 28 s asked for",
     );
@@ -360,12 +360,12 @@ fn stop_signal_sigint_seed(images: &Images, f: Flavour) {
         |t| with_ctrlaltdel(t, SEED_CTRLALTDEL),
         &["--stop-signal", "SIGINT"],
     );
-    let took = m.stop(DOCKER_STOP_SECS);
+    let took = m.stop_within(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
     record(f, Init::Vinit, A_SIGINT, clean_cell(took, exit));
     assert_clean_stop(&m, &s, exit, 1);
-    m.check(took < FAST_STOP, &format!("docker stop took {took:?}"));
-    m.check(
+    m.assert_that(took < FAST_STOP, &format!("docker stop took {took:?}"));
+    m.assert_that(
         m.logs().contains("vinit: info: stop: SIGINT received"),
         "no SIGINT in the timeline",
     );
@@ -382,12 +382,12 @@ fn stop_signal_sigint_shipped(images: &Images, f: Flavour) {
         "sigint-shipped",
         &["--stop-signal", "SIGINT"],
     );
-    let took = m.stop(DOCKER_STOP_SECS);
+    let took = m.stop_within(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
     assert_clean_stop(&m, &s, exit, 1);
-    m.check(took < FAST_STOP, &format!("docker stop took {took:?}"));
+    m.assert_that(took < FAST_STOP, &format!("docker stop took {took:?}"));
     let starts = count_lines(&s.read("vinit-test.log"), "start");
-    m.check(starts == 1, &format!("booted again: {starts} starts"));
+    m.assert_that(starts == 1, &format!("booted again: {starts} starts"));
 }
 
 /// The distribution's own tools inside: `cmd` ends the container with exit 0.
@@ -395,7 +395,7 @@ fn inside(images: &Images, f: Flavour, label: &str, cmd: &[&str], action: &'stat
     let (s, m, _) = boot(images, f, Init::Vinit, label, &[]);
     let start = Instant::now();
     let out = m.exec(cmd);
-    m.check(
+    m.assert_that(
         !out.timed_out,
         &format!("`{}` hung: {out:?}", cmd.join(" ")),
     );
@@ -403,7 +403,7 @@ fn inside(images: &Images, f: Flavour, label: &str, cmd: &[&str], action: &'stat
     let took = start.elapsed();
     record(f, Init::Vinit, action, clean_cell(took, exit));
     assert_clean_stop(&m, &s, exit, 1);
-    m.check(
+    m.assert_that(
         took < FAST_INSIDE,
         &format!("`{}` took {took:?} to end the container", cmd.join(" ")),
     );
@@ -420,7 +420,7 @@ fn single_user_and_back(images: &Images, f: Flavour) {
     m.exec_ok(&["telinit", "1"]);
     m.wait_down(Duration::from_secs(20));
     let log = s.read("vinit-test.log");
-    m.check(
+    m.assert_that(
         count_lines(&log, "stop") == 1,
         &format!("the test service's stop did not run: {log:?}"),
     );
@@ -435,13 +435,13 @@ fn single_user_and_back(images: &Images, f: Flavour) {
         std::thread::sleep(Duration::from_millis(200));
         runlevel = m.exec_ok(&["runlevel"]);
     }
-    m.check(
+    m.assert_that(
         runlevel == want,
         &format!("runlevel said {runlevel:?}, expected {want:?}"),
     );
     if f == Flavour::Debian {
         let ps = m.exec_ok(&["ps", "-eo", "args="]);
-        m.check(
+        m.assert_that(
             ps.contains("sulogin"),
             &format!("no sulogin in single-user mode: {ps}"),
         );
@@ -457,19 +457,19 @@ fn single_user_and_back(images: &Images, f: Flavour) {
         format!("{} from `telinit {lvl}`", secs(back.elapsed())),
     );
     let runlevel = m.exec_ok(&["runlevel"]);
-    m.check(
+    m.assert_that(
         runlevel == format!("{back_from} {lvl}"),
         &format!("runlevel said {runlevel:?}"),
     );
     let who = m.exec_ok(&["who", "-r"]);
-    m.check(
+    m.assert_that(
         who.contains(&format!("run-level {lvl}")) && who.contains(&format!("last={back_from}")),
         &format!("who -r said {who:?}"),
     );
-    let took = m.stop(DOCKER_STOP_SECS);
+    let took = m.stop_within(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
     assert_clean_stop(&m, &s, exit, 2);
-    m.check(took < FAST_STOP, &format!("docker stop took {took:?}"));
+    m.assert_that(took < FAST_STOP, &format!("docker stop took {took:?}"));
 }
 
 /// `reboot` inside: level 6's scripts stop the services, then vinit boots the inittab again in
@@ -479,7 +479,7 @@ fn reboot(images: &Images, f: Flavour) {
     let started_at = m.inspect("{{.State.StartedAt}}");
     let start = Instant::now();
     let out = m.exec(&["reboot"]);
-    m.check(!out.timed_out, &format!("reboot hung: {out:?}"));
+    m.assert_that(!out.timed_out, &format!("reboot hung: {out:?}"));
     m.wait_up(&s, 2, BOOT);
     let took = start.elapsed();
     record(
@@ -489,35 +489,35 @@ fn reboot(images: &Images, f: Flavour) {
         format!("{}, container not restarted", secs(took)),
     );
     let log = s.read("vinit-test.log");
-    m.check(
+    m.assert_that(
         count_lines(&log, "stop") == 1,
         &format!("level 6 did not stop the test service: {log:?}"),
     );
     if f == Flavour::Debian {
-        m.check(
+        m.assert_that(
             log.contains("stop runlevel=6 "),
             &format!("not stopped in level 6: {log:?}"),
         );
     }
-    m.check(
+    m.assert_that(
         m.logs().contains("vinit: info: rebooting in place"),
         "no reboot in the timeline",
     );
     let state = m.inspect("{{.State.StartedAt}} {{.RestartCount}}");
-    m.check(
+    m.assert_that(
         state == format!("{started_at} 0"),
         &format!("the container restarted: {state}"),
     );
     let lvl = level(f);
     let runlevel = m.exec_ok(&["runlevel"]);
-    m.check(
+    m.assert_that(
         runlevel == format!("N {lvl}"),
         &format!("runlevel said {runlevel:?} after the reboot"),
     );
-    let took = m.stop(DOCKER_STOP_SECS);
+    let took = m.stop_within(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
     assert_clean_stop(&m, &s, exit, 2);
-    m.check(took < FAST_STOP, &format!("docker stop took {took:?}"));
+    m.assert_that(took < FAST_STOP, &format!("docker stop took {took:?}"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,7 +527,7 @@ fn reboot(images: &Images, f: Flavour) {
 fn stock_docker_stop(images: &Images, f: Flavour) {
     let (s, m, up) = boot(images, f, Init::Stock, "stop", &[]);
     record(f, Init::Stock, A_BOOT, secs(up));
-    let took = m.stop(DOCKER_STOP_SECS);
+    let took = m.stop_within(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
     record(
         f,
@@ -535,13 +535,13 @@ fn stock_docker_stop(images: &Images, f: Flavour) {
         A_STOP,
         format!("{}, `Exited ({exit})`, no stop script ran", secs(took)),
     );
-    m.check(exit == 137, &format!("exit code {exit}, expected 137"));
-    m.check(
+    m.assert_that(exit == 137, &format!("exit code {exit}, expected 137"));
+    m.assert_that(
         took >= Duration::from_millis(9500),
         &format!("docker stop took only {took:?}"),
     );
     let log = s.read("vinit-test.log");
-    m.check(
+    m.assert_that(
         count_lines(&log, "stop") == 0,
         &format!("a stop script ran: {log:?}"),
     );
@@ -558,7 +558,7 @@ fn stock_sigint_seed(images: &Images, f: Flavour) {
         |t| with_ctrlaltdel(t, SEED_CTRLALTDEL),
         &["--stop-signal", "SIGINT"],
     );
-    let took = m.stop(DOCKER_STOP_SECS);
+    let took = m.stop_within(DOCKER_STOP_SECS);
     let (exit, _) = m.wait_exit(FAST_STOP);
     let log = s.read("vinit-test.log");
     let ran = count_lines(&log, "stop") == 1;
@@ -573,12 +573,12 @@ fn stock_sigint_seed(images: &Images, f: Flavour) {
         A_SIGINT,
         format!("{}, `Exited ({exit})`, {what}", secs(took)),
     );
-    m.check(exit == 137, &format!("exit code {exit}, expected 137"));
-    m.check(
+    m.assert_that(exit == 137, &format!("exit code {exit}, expected 137"));
+    m.assert_that(
         took >= Duration::from_millis(9500),
         &format!("docker stop took only {took:?}"),
     );
-    m.check(
+    m.assert_that(
         ran,
         &format!("the ctrlaltdel line's shutdown did not run level 0: {log:?}"),
     );
@@ -589,16 +589,16 @@ fn stock_sigint_seed(images: &Images, f: Flavour) {
 fn stock_shutdown(images: &Images, f: Flavour) {
     let (s, m, _) = boot(images, f, Init::Stock, "shutdown", &[]);
     let out = m.exec(&["shutdown", "-h", "now"]);
-    m.check(!out.timed_out, &format!("shutdown hung: {out:?}"));
+    m.assert_that(!out.timed_out, &format!("shutdown hung: {out:?}"));
     let deadline = Instant::now() + Duration::from_secs(20);
     while count_lines(&s.read("vinit-test.log"), "stop") == 0 {
-        m.check(
+        m.assert_that(
             Instant::now() < deadline,
             "level 0 did not stop the test service",
         );
         std::thread::sleep(Duration::from_millis(200));
     }
-    m.stays_running(Duration::from_secs(10));
+    m.assert_stays_running(Duration::from_secs(10));
     let title = m.exec_ok(&["ps", "-o", "args=", "-p", "1"]);
     let runlevel = m.exec_ok(&["runlevel"]);
     record(
@@ -607,8 +607,8 @@ fn stock_shutdown(images: &Images, f: Flavour) {
         A_SHUTDOWN,
         format!("still running 10 s later as `{title}` (`runlevel`: {runlevel})"),
     );
-    m.check(title == "init [0]", &format!("PID 1 is {title:?}"));
-    m.check(
+    m.assert_that(title == "init [0]", &format!("PID 1 is {title:?}"));
+    m.assert_that(
         runlevel == format!("{} 0", level(f)),
         &format!("runlevel said {runlevel:?}"),
     );

@@ -12,13 +12,12 @@ use core::fmt::Write as _;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
 use std::fs::{self, File};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use crate::docker_harness::{Out, QUICK, Scenario, docker, ensure_engine, run_bounded};
+use crate::docker_harness::{Container, QUICK, Scenario, docker, ensure_engine, run_bounded};
 
 /// Label on every container and image, valued with the test process's pid (the Docker tests'
 /// label, so either suite removes the other's leftovers).
@@ -493,12 +492,19 @@ fn down_probe() -> String {
     script
 }
 
-/// A container of a distribution image; `docker rm -f` on drop.
+/// A container of a distribution image; `docker rm -f` on drop. The docker operations
+/// (logs, inspect, exec, stop, waits) are the Docker tests' `Container`'s.
 pub struct Machine {
-    pub name: String,
+    pub container: Container,
     pub flavour: Flavour,
-    /// When `docker run` was called.
-    pub started: Instant,
+}
+
+impl core::ops::Deref for Machine {
+    type Target = Container;
+
+    fn deref(&self) -> &Container {
+        &self.container
+    }
 }
 
 impl Machine {
@@ -511,70 +517,10 @@ impl Machine {
         label: &str,
         args: &[&str],
     ) -> Self {
-        let pid = std::process::id();
-        let name = format!("vinit-distro-{pid}-{label}");
-        let _ = docker(&["rm", "-f", "-v", &name], QUICK);
-        let volume = format!("{}:/data", s.dir.display());
-        let tag_label = format!("{LABEL}={pid}");
-        let mut argv = vec![
-            "run", "-d", "--name", &name, "--label", &tag_label, "-v", &volume,
-        ];
-        argv.extend_from_slice(args);
-        argv.push(images.tag(flavour, init));
-        argv.push("/sbin/init");
-        let started = Instant::now();
-        let out = docker(&argv, QUICK);
-        assert!(out.ok(), "docker {} failed: {out:?}", argv.join(" "));
-        Self {
-            name,
-            flavour,
-            started,
-        }
-    }
-
-    /// Both output streams.
-    pub fn logs(&self) -> String {
-        run_bounded(
-            Command::new("sh").args(["-c", "docker logs \"$1\" 2>&1", "sh", &self.name]),
-            QUICK,
-        )
-        .stdout
-    }
-
-    /// Fails the scenario with `msg` and the container's logs.
-    pub fn fail(&self, msg: &str) -> ! {
-        panic!(
-            "{}: {msg}\n--- docker logs {} ---\n{}--- end of logs ---",
-            self.name,
-            self.name,
-            self.logs()
-        )
-    }
-
-    pub fn check(&self, cond: bool, msg: &str) {
-        if !cond {
-            self.fail(msg);
-        }
-    }
-
-    pub fn inspect(&self, format: &str) -> String {
-        let out = docker(&["inspect", "--format", format, &self.name], QUICK);
-        if !out.ok() {
-            self.fail(&format!("docker inspect failed: {out:?}"));
-        }
-        out.stdout.trim().to_owned()
-    }
-
-    pub fn is_running(&self) -> bool {
-        self.inspect("{{.State.Running}}") == "true"
-    }
-
-    /// `docker exec NAME CMD...`, bounded; its status is returned, not judged (a command that
-    /// stops the container may be killed with it).
-    pub fn exec(&self, cmd: &[&str]) -> Out {
-        let mut argv = vec!["exec", self.name.as_str()];
-        argv.extend_from_slice(cmd);
-        docker(&argv, QUICK)
+        let image = images.tag(flavour, init);
+        let container =
+            Container::start("vinit-distro", s, label, args, image, &["/sbin/init"], None);
+        Self { container, flavour }
     }
 
     /// `docker exec NAME CMD...` that must succeed; its trimmed stdout.
@@ -642,46 +588,6 @@ impl Machine {
         }
     }
 
-    /// `docker stop -t SECS` (the engine's default signal is the image's or --stop-signal);
-    /// returns its wall time.
-    pub fn stop(&self, secs: u32) -> Duration {
-        let secs = secs.to_string();
-        let out = docker(&["stop", "-t", &secs, &self.name], Duration::from_secs(60));
-        if !out.ok() {
-            self.fail(&format!("docker stop failed: {out:?}"));
-        }
-        out.elapsed
-    }
-
-    /// Waits for the container to exit; its exit code and the wait's length.
-    pub fn wait_exit(&self, timeout: Duration) -> (i32, Duration) {
-        let start = Instant::now();
-        loop {
-            let state = self.inspect("{{.State.Status}} {{.State.ExitCode}}");
-            if let Some(code) = state.strip_prefix("exited ") {
-                return (code.parse().unwrap_or(-1), start.elapsed());
-            }
-            if start.elapsed() > timeout {
-                self.fail(&format!("still {state:?} after {timeout:?}"));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Asserts that the container is running for `span` from now.
-    pub fn stays_running(&self, span: Duration) {
-        let deadline = Instant::now() + span;
-        while Instant::now() < deadline {
-            if !self.is_running() {
-                self.fail(&format!(
-                    "exited: {}",
-                    self.inspect("{{.State.Status}} {{.State.ExitCode}}")
-                ));
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
     /// The names under /run of the stopped container (`docker cp` works on exited ones).
     pub fn run_dir(&self) -> Vec<String> {
         let out = run_bounded(
@@ -717,20 +623,6 @@ impl Machine {
         );
         assert!(out.ok(), "cannot read the image's inittab: {out:?}");
         out.stdout
-    }
-}
-
-impl Drop for Machine {
-    fn drop(&mut self) {
-        if std::env::var_os("VINIT_DOCKER_LOGS").is_some() {
-            let text = format!(
-                "--- docker logs {} ---\n{}--- end ---\n",
-                self.name,
-                self.logs()
-            );
-            let _ = std::io::stderr().write_all(text.as_bytes());
-        }
-        let _ = docker(&["rm", "-f", "-v", &self.name], QUICK);
     }
 }
 

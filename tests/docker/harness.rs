@@ -404,20 +404,38 @@ pub enum Stream {
     Stderr,
 }
 
-/// A container of the test image; `docker rm -f` on drop.
+/// A container; `docker rm -f` on drop.
 pub struct Container {
     pub name: String,
+    /// When `docker run` was called.
+    #[allow(dead_code)] // read by the distro tests, which share this harness
+    pub started: Instant,
     // Dropped after the container is removed (fields drop after Drop::drop runs).
-    _image: ImageLease,
+    _image: Option<ImageLease>,
 }
 
 impl Container {
-    /// `docker run -d` with /data on the scenario's directory; `args` go before the image,
-    /// `cmd` after it (arguments to /sbin/vinit, the entrypoint).
+    /// `docker run -d` of the test image with /data on the scenario's directory; `args` go
+    /// before the image, `cmd` after it (arguments to /sbin/vinit, the entrypoint).
     pub fn run(scenario: &Scenario, label: &str, args: &[&str], cmd: &[&str]) -> Self {
         let image = ImageLease::acquire();
+        let tag = image.tag.clone();
+        Self::start("vinit-test", scenario, label, args, &tag, cmd, Some(image))
+    }
+
+    /// `docker run -d ARGS IMAGE CMD` named PREFIX-PID-LABEL, labelled for the clean-up of
+    /// leftovers, with /data on the scenario's directory; `lease` keeps the image alive.
+    pub fn start(
+        prefix: &str,
+        scenario: &Scenario,
+        label: &str,
+        args: &[&str],
+        image: &str,
+        cmd: &[&str],
+        lease: Option<ImageLease>,
+    ) -> Self {
         let pid = std::process::id();
-        let name = format!("vinit-test-{pid}-{label}");
+        let name = format!("{prefix}-{pid}-{label}");
         let _ = docker(&["rm", "-f", "-v", &name], QUICK);
         let volume = format!("{}:/data", scenario.dir.display());
         let tag_label = format!("{LABEL}={pid}");
@@ -425,13 +443,15 @@ impl Container {
             "run", "-d", "--name", &name, "--label", &tag_label, "-v", &volume,
         ];
         argv.extend_from_slice(args);
-        argv.push(&image.tag);
+        argv.push(image);
         argv.extend_from_slice(cmd);
+        let started = Instant::now();
         let out = docker(&argv, QUICK);
         assert!(out.ok(), "docker {} failed: {out:?}", argv.join(" "));
         Self {
             name,
-            _image: image,
+            started,
+            _image: lease,
         }
     }
 
@@ -546,8 +566,9 @@ impl Container {
 
     /// `docker stop -t SECS`: Docker sends SIGKILL after SECS; returns the wall time.
     pub fn stop_within(&self, secs: u32) -> Duration {
+        let bound = Duration::from_secs(secs.into()) + QUICK;
         let secs = secs.to_string();
-        let out = docker(&["stop", "-t", &secs, &self.name], QUICK);
+        let out = docker(&["stop", "-t", &secs, &self.name], bound);
         if !out.ok() {
             self.fail(&format!("docker stop failed: {out:?}"));
         }
