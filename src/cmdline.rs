@@ -102,6 +102,12 @@ fn until_nul(field: &[u8]) -> &[u8] {
     field.split(|&b| b == 0).next().unwrap_or_default()
 }
 
+/// Whether init writes utmp records for an entry's processes: not when its process field
+/// starts with `+` (spec §1.6 step 1).
+pub fn writes_utmp(field: &[u8]) -> bool {
+    !strip_plus(until_nul(field)).0
+}
+
 /// Splits off a leading `+` (spec §1.6 step 1).
 fn strip_plus(field: &[u8]) -> (bool, &[u8]) {
     match field.split_first() {

@@ -70,8 +70,8 @@ pub fn signal_all(sig: u8) {
 
 /// How many processes `signal_all` would reach (for the log).
 pub fn count_left() -> u32 {
-    let pid1 = sys::getpid() == 1;
     let me = sys::getpid();
+    let pid1 = me == 1;
     let mut n = 0;
     let _ = sys::scan_processes(|_, ppid| {
         if pid1 || ppid == me {

@@ -214,10 +214,8 @@ const fn is_triggered(kind: Kind) -> bool {
     kind.is_power_group() || matches!(kind, Kind::KbRequest)
 }
 
-/// Whether init writes utmp records for this entry's processes: not when the process field
-/// starts with `+` (spec §1.6 step 1).
 fn writes_utmp(e: &Entry) -> bool {
-    e.process.first() != Some(&b'+')
+    crate::cmdline::writes_utmp(&e.process)
 }
 
 /// A process of an entry that must die in a level change (spec §2.2 steps 6-9).
@@ -1951,8 +1949,8 @@ r1:23:respawn:/bin/svc1
         now: u64,
         next_pid: Pid,
         rng: Rng,
-        /// Live pid -> (entry id, exits at this time if set, ignores TERM).
-        live: std::collections::BTreeMap<Pid, (String, Option<u64>, bool)>,
+        /// Live pid -> (exits at this time if set, ignores TERM).
+        live: std::collections::BTreeMap<Pid, (Option<u64>, bool)>,
         exit_code: Option<u8>,
     }
 
@@ -1969,7 +1967,6 @@ r1:23:respawn:/bin/svc1
                 };
                 match a {
                     Action::Spawn(slot) => {
-                        let id = String::from_utf8(self.init.entries()[slot].id.to_vec()).unwrap();
                         self.next_pid += 1;
                         let pid = self.next_pid;
                         // Some processes end by themselves, some ignore TERM.
@@ -1979,7 +1976,7 @@ r1:23:respawn:/bin/svc1
                             _ => None,
                         };
                         let stubborn = self.rng.below(8) == 0;
-                        self.live.insert(pid, (id, ends, stubborn));
+                        self.live.insert(pid, (ends, stubborn));
                         self.init.handle_spawned(self.t(), slot, Some(pid));
                     }
                     Action::Signal { pid, sig } => self.signal(pid.abs(), sig),
@@ -2008,10 +2005,10 @@ r1:23:respawn:/bin/svc1
             let delay = self.rng.below(1_500);
             if let Some(p) = self.live.get_mut(&pid) {
                 match sig {
-                    SIGKILL => p.1 = Some(self.now),
-                    SIGTERM if !p.2 => {
+                    SIGKILL => p.0 = Some(self.now),
+                    SIGTERM if !p.1 => {
                         let at = self.now + delay;
-                        p.1 = Some(p.1.map_or(at, |t| t.min(at)));
+                        p.0 = Some(p.0.map_or(at, |t| t.min(at)));
                     }
                     _ => {}
                 }
@@ -2023,7 +2020,7 @@ r1:23:respawn:/bin/svc1
             let due: StdVec<Pid> = self
                 .live
                 .iter()
-                .filter(|(_, v)| v.1.is_some_and(|t| t <= self.now))
+                .filter(|(_, v)| v.0.is_some_and(|t| t <= self.now))
                 .map(|(p, _)| *p)
                 .collect();
             for pid in due {
@@ -2036,7 +2033,7 @@ r1:23:respawn:/bin/svc1
 
         /// Sleeps as the driver would: to the next exit or the supervisor's deadline.
         fn sleep(&mut self) {
-            let exit = self.live.values().filter_map(|v| v.1).min();
+            let exit = self.live.values().filter_map(|v| v.0).min();
             let deadline = self.init.poll_timeout().map(Instant::millis);
             let wake = match (exit, deadline) {
                 (Some(a), Some(b)) => a.min(b),

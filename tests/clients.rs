@@ -518,6 +518,7 @@ fn test_utmp_writes_honour_the_glibc_lock_with_a_bounded_wait() {
         .etc_file("inittab", inittab.as_bytes())
         .pid1();
     run.expect_line("vinit: info: Entering runlevel: 3", EVENT_TIMEOUT);
+    common::ns::wait_for_initctl(run.pid());
     let utmp_path = utmp_seen_from_host(&run);
     let utmp = fs::OpenOptions::new()
         .read(true)
@@ -553,6 +554,7 @@ fn test_a_stuck_utmp_lock_holder_is_waited_for_once() {
         .etc_file("inittab", b"id:3:initdefault:\n")
         .pid1();
     run.expect_line("vinit: info: Entering runlevel: 3", EVENT_TIMEOUT);
+    common::ns::wait_for_initctl(run.pid());
     let utmp = fs::OpenOptions::new()
         .read(true)
         .write(true)

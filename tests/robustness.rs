@@ -17,7 +17,7 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt, PermissionsExt, symlink};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt, symlink};
 use std::path::Path;
 use std::time::Duration;
 
@@ -40,15 +40,8 @@ fn booted() -> Pid1 {
         .etc_file("inittab", INITTAB.as_bytes())
         .pid1();
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    wait_for_fifo(&run);
+    common::ns::wait_for_initctl(run.pid());
     run
-}
-
-fn wait_for_fifo(run: &Pid1) {
-    let fifo = ns_path(run.pid(), "/run/initctl");
-    common::wait_until("/run/initctl is a FIFO", EVENT_TIMEOUT, || {
-        fs::symlink_metadata(&fifo).is_ok_and(|m| m.file_type().is_fifo())
-    });
 }
 
 /// The next valid request still works: `telinit 5` through vinit's own client, and vinit is
@@ -283,7 +276,7 @@ fn test_unlinked_fifo_is_recreated() {
     let before = fs::metadata(&fifo).unwrap();
     fs::remove_file(&fifo).unwrap();
     // vinit is idle (nothing runs in level 3): the unlink alone must wake it.
-    wait_for_fifo(&run);
+    common::ns::wait_for_initctl(run.pid());
     let after = fs::symlink_metadata(&fifo).unwrap();
     assert_ne!(
         std::os::unix::fs::MetadataExt::ino(&before),
@@ -309,7 +302,7 @@ fn test_fifo_replaced_by_a_regular_file() {
     assert_eq!(run.ns_pid(), 1);
     // Once the file is gone, the FIFO comes back and works.
     fs::remove_file(&fifo).unwrap();
-    wait_for_fifo(&run);
+    common::ns::wait_for_initctl(run.pid());
     obeys_telinit_5(&mut run);
 }
 
@@ -335,7 +328,7 @@ fn test_fifo_replaced_by_a_symlink_to_a_fifo_is_not_followed() {
             .is_symlink()
     );
     fs::remove_file(&fifo).unwrap();
-    wait_for_fifo(&run);
+    common::ns::wait_for_initctl(run.pid());
     obeys_telinit_5(&mut run);
 }
 
@@ -350,7 +343,7 @@ fn test_fifo_replaced_by_a_dangling_symlink_is_not_followed() {
     assert!(!ns_path(run.pid(), "/run/elsewhere").exists());
     assert_eq!(run.ns_pid(), 1);
     fs::remove_file(&fifo).unwrap();
-    wait_for_fifo(&run);
+    common::ns::wait_for_initctl(run.pid());
     obeys_telinit_5(&mut run);
 }
 
@@ -373,7 +366,7 @@ fn test_table_overflow_logs_one_line_naming_the_first_that_did_not_fit() {
         "{line}"
     );
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    wait_for_fifo(&run);
+    common::ns::wait_for_initctl(run.pid());
     assert_eq!(count(&run, "too many entries"), 1, "{}", run.dump());
     obeys_telinit_5(&mut run);
 }
@@ -398,7 +391,7 @@ fn test_bad_inittab_lines_name_file_and_line() {
     run.expect_line(&format!("vinit: error: {file}[5]: missing"), EVENT_TIMEOUT);
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
     run.expect_line("line 6 ran", EVENT_TIMEOUT);
-    wait_for_fifo(&run);
+    common::ns::wait_for_initctl(run.pid());
     obeys_telinit_5(&mut run);
 }
 

@@ -453,41 +453,19 @@ impl Running {
         let pid = self.pid().to_string();
         let mut cmd = Command::new("nsenter");
         cmd.args(["-t", &pid, "-p", "-m", "--"])
-            .args(args.iter().map(AsRef::as_ref))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .args(args.iter().map(AsRef::as_ref));
         for (name, _) in std::env::vars() {
             if name.starts_with("VINIT_") {
                 cmd.env_remove(name);
             }
         }
-        let child = cmd.spawn().expect("cannot run nsenter(1) (util-linux)");
-        let child_pid = child.id() as i32;
-        let (tx, rx) = mpsc::channel();
-        thread::spawn(move || {
-            let _ = tx.send(child.wait_with_output());
-        });
         let what = args.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(" ");
-        match rx.recv_timeout(timeout) {
-            Ok(out) => {
-                let out = out.unwrap();
-                Inside {
-                    code: out.status.code(),
-                    stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                    stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-                }
-            }
-            Err(_) => {
-                // SAFETY: kill has no memory-safety preconditions; the pid is not reused while
-                // the waiting thread has not reaped it.
-                unsafe { libc::kill(child_pid, libc::SIGKILL) };
-                panic!(
-                    "`{what}` inside the namespace did not finish within {timeout:?}; output:\n{}",
-                    self.output.dump()
-                );
-            }
-        }
+        output_within(&mut cmd, timeout).unwrap_or_else(|| {
+            panic!(
+                "`{what}` inside the namespace did not finish within {timeout:?}; output:\n{}",
+                self.output.dump()
+            )
+        })
     }
 
     /// `path` (absolute, inside the namespace) as the host reaches it: through
@@ -549,7 +527,39 @@ impl Drop for Running {
     }
 }
 
-/// What a command run with `exec_inside` did.
+/// Runs `cmd` with stdin on /dev/null and its output captured, waiting at most `timeout`;
+/// `None` (after SIGKILLing it) when it runs longer.
+pub fn output_within(cmd: &mut Command, timeout: Duration) -> Option<Inside> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {:?}: {e}", cmd.get_program()));
+    let pid = child.id() as i32;
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(timeout) {
+        Ok(out) => {
+            let out = out.unwrap();
+            Some(Inside {
+                code: out.status.code(),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            })
+        }
+        Err(_) => {
+            // SAFETY: kill has no memory-safety preconditions; the child is not reaped yet
+            // (its waiter thread is still blocked), so the pid is still ours.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            None
+        }
+    }
+}
+
+/// What a command run inside the namespace (`exec_inside`, `ns::nsrun`) did.
 #[derive(Debug)]
 pub struct Inside {
     /// Its exit code (None if killed by a signal).

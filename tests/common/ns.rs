@@ -8,7 +8,7 @@ use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, symlink};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -43,12 +43,7 @@ impl Tools {
 }
 
 /// What a client run left.
-#[derive(Debug)]
-pub struct ClientOutput {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
+pub type ClientOutput = super::Inside;
 
 impl ClientOutput {
     /// Fails unless the client exited 0.
@@ -65,37 +60,15 @@ pub fn nsrun(target: i32, argv: &[&str]) -> ClientOutput {
     let mut cmd = Command::new("nsenter");
     cmd.args(["-t", &target.to_string(), "-p", "-m", "--"])
         .args(argv)
-        .current_dir("/")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .current_dir("/");
     for (name, _) in std::env::vars() {
         if name.starts_with("INIT_") || name.starts_with("VINIT_") || name.ends_with("LEVEL") {
             cmd.env_remove(name);
         }
     }
-    let child = cmd.spawn().expect("cannot run nsenter(1) (util-linux)");
-    let pid = child.id() as i32;
-    let (tx, rx) = std::sync::mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(CLIENT_TIMEOUT) {
-        Ok(out) => {
-            let out = out.unwrap();
-            ClientOutput {
-                code: out.status.code(),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            }
-        }
-        Err(_) => {
-            // SAFETY: kill has no memory-safety preconditions; the child is not reaped yet
-            // (its waiter thread is still blocked), so the pid is still ours.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            panic!("{argv:?} in the namespace of {target} still running after {CLIENT_TIMEOUT:?}");
-        }
-    }
+    super::output_within(&mut cmd, CLIENT_TIMEOUT).unwrap_or_else(|| {
+        panic!("{argv:?} in the namespace of {target} still running after {CLIENT_TIMEOUT:?}")
+    })
 }
 
 /// `runlevel`'s answer inside the namespace of `target`, e.g. `N 3`.
@@ -289,4 +262,15 @@ pub fn lock_whole_file(file: &std::fs::File) -> std::io::Result<()> {
     } else {
         Err(std::io::Error::last_os_error())
     }
+}
+
+/// Waits (bounded) until the init in the namespace of host pid `target` has its /run/initctl
+/// FIFO: vinit creates it once its event loop runs, after the boot's first actions.
+#[allow(dead_code)] // not every test binary uses it
+pub fn wait_for_initctl(target: i32) {
+    use std::os::unix::fs::FileTypeExt;
+    let fifo = ns_path(target, "/run/initctl");
+    super::wait_until("/run/initctl is a FIFO", super::EVENT_TIMEOUT, || {
+        fs::symlink_metadata(&fifo).is_ok_and(|m| m.file_type().is_fifo())
+    });
 }
