@@ -102,7 +102,7 @@ fn test_telinit_changes_levels_and_runlevel_follows() {
     assert_who_r(&run, '3', '1');
 
     // `init 5` when not PID 1 is telinit too (spec §6.1).
-    nsrun(run.pid(), &[common::VINIT, "init", "5"]).ok();
+    nsrun(run.pid(), &[common::vinit(), "init", "5"]).ok();
     run.expect_line("vinit: info: Switching to runlevel: 5", EVENT_TIMEOUT);
     run.expect_line("level 5 ran", EVENT_TIMEOUT);
     assert_runlevel(&run, &rl, "3 5");
@@ -498,7 +498,7 @@ fn test_records_of_entries_started_and_killed_together_are_all_kept() {
     want.sort();
     assert_eq!(ids_of(&dumped_records(&run, "/var/run/utmp"), 5), want);
 
-    nsrun(run.pid(), &[common::VINIT, "telinit", "5"]).ok();
+    nsrun(run.pid(), &[common::vinit(), "telinit", "5"]).ok();
     run.expect_line("vinit: info: Switching to runlevel: 5", EVENT_TIMEOUT);
     common::wait_until("thirty DEAD_PROCESS records", EVENT_TIMEOUT, || {
         ids_of(&dumped_records(&run, "/var/run/utmp"), 8).len() >= 30
@@ -533,7 +533,7 @@ fn test_utmp_writes_honour_the_glibc_lock_with_a_bounded_wait() {
         "id:3:initdefault:\nlk:3:once:/bin/echo locked entry up\n",
     )
     .unwrap();
-    nsrun(run.pid(), &[common::VINIT, "telinit", "q"]).ok();
+    nsrun(run.pid(), &[common::vinit(), "telinit", "q"]).ok();
     run.expect_line("locked entry up", EVENT_TIMEOUT);
     let records = fs::read(&utmp_path).unwrap();
     assert!(
@@ -567,7 +567,7 @@ fn test_a_stuck_utmp_lock_holder_is_waited_for_once() {
     }
     fs::write(ns_path(run.pid(), "/etc/inittab"), inittab).unwrap();
     let start = std::time::Instant::now();
-    nsrun(run.pid(), &[common::VINIT, "telinit", "q"]).ok();
+    nsrun(run.pid(), &[common::vinit(), "telinit", "q"]).ok();
     for i in 0..40 {
         run.expect_line(&format!("entry {i} ran"), EVENT_TIMEOUT);
     }

@@ -27,7 +27,7 @@ use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::time::{Duration, Instant};
 
-use common::{EVENT_TIMEOUT, Launch, Running, TempDir, VINIT};
+use common::{EVENT_TIMEOUT, Launch, Running, TempDir, vinit};
 
 /// Bound for a stop or a run that should end promptly.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -76,7 +76,7 @@ impl World {
             fs::write(&path, STUB).unwrap();
             fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
         }
-        symlink(VINIT, stubs.join("vinit")).unwrap();
+        symlink(vinit(), stubs.join("vinit")).unwrap();
         fs::write(dir.join("log"), "").unwrap();
         let stubs = stubs.to_str().unwrap().to_owned();
         Self { dir, stubs }
@@ -241,7 +241,7 @@ fn boot(inittab: &str) -> Launch {
 /// Runs the vinit multi-call binary inside the namespace (`vinit telinit 5`...); returns its
 /// stdout after checking it succeeded.
 fn client(run: &Running, args: &[&str]) -> String {
-    let mut argv = vec![VINIT];
+    let mut argv = vec![vinit()];
     argv.extend_from_slice(args);
     let out = run.exec_inside(&argv, EVENT_TIMEOUT);
     assert_eq!(out.code, Some(0), "{argv:?}: {out:?}");
@@ -872,7 +872,7 @@ fn test_shutdown_inside_runs_level0_with_init_halt_and_exits_0() {
     let mut run = boot_distro(&world, DEBIAN, &DEBIAN_GETTYS);
     // vinit's final sweep may kill the client right after its request, as it would kill a
     // `docker exec`: its own status is not the point.
-    let _ = run.exec_inside(&[VINIT, "shutdown", "-h", "-P", "now"], EVENT_TIMEOUT);
+    let _ = run.exec_inside(&[vinit(), "shutdown", "-h", "-P", "now"], EVENT_TIMEOUT);
     let (status, lines) = run.finish(EXIT_TIMEOUT);
     assert_eq!(status.code(), Some(0), "{lines:#?}");
     assert_eq!(count(&lines, "vinit: info: Switching to runlevel: 0"), 1);
@@ -1150,7 +1150,7 @@ fn test_initscript_wraps_every_entry_outside_single_user() {
     );
     run.expect_line("power", EVENT_TIMEOUT);
 
-    common::ns::nsrun(run.pid(), &[VINIT, "telinit", "S"]).ok();
+    common::ns::nsrun(run.pid(), &[vinit(), "telinit", "S"]).ok();
     let single = run.expect_line("single VIA=", EVENT_TIMEOUT);
     assert!(single.ends_with("single VIA=unset"), "{single}");
     assert!(

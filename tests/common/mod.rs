@@ -24,8 +24,16 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The binary under test: the one `cargo test --release` just built.
-pub const VINIT: &str = env!("CARGO_BIN_EXE_vinit");
+/// The binary under test: the one `cargo test --release` just built, or the file named by
+/// `VINIT_TEST_BINARY` (a negative control: the same tests run against an older build, e.g. to
+/// see a regression test fail on the code before its fix).
+pub fn vinit() -> &'static str {
+    static BINARY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| {
+        std::env::var("VINIT_TEST_BINARY")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_vinit").to_owned())
+    })
+}
 
 /// The default bound for one expected event.
 pub const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -92,7 +100,7 @@ pub struct Launch {
 impl Launch {
     /// vinit with these arguments.
     pub fn vinit<S: AsRef<str>>(args: &[S]) -> Self {
-        Self::program(VINIT, args)
+        Self::program(vinit(), args)
     }
 
     /// Any program (absolute path) in vinit's place: for negative controls.

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{TempDir, VINIT};
+use super::{TempDir, vinit};
 
 /// Bound for one client run (telinit and shutdown give up on their own after 3 s).
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -31,7 +31,7 @@ impl Tools {
     pub fn vinit() -> Self {
         let dir = TempDir::new("tools");
         for name in PERSONALITIES {
-            symlink(VINIT, dir.join(name)).unwrap();
+            symlink(vinit(), dir.join(name)).unwrap();
         }
         Self(dir)
     }
