@@ -3,21 +3,17 @@
 //! re-created when deleted or replaced, never followed through a symlink. An inotify watch on
 //! its directory wakes the loop when the path changes, so this happens even while vinit is
 //! idle (sysvinit polls every 5 s instead, spec §2.10). Bad requests are logged at a bounded
-//! rate and dropped; vinit keeps serving.
+//! rate and dropped; vinit keeps serving. A flood is read a bounded number of requests per
+//! loop pass. With too few file descriptors the driver turns the FIFO or the watch off.
 
 use core::ffi::CStr;
 
 use crate::initctl::{Command, REQUEST_LEN, Request, RequestError};
-use crate::limits::INITCTL_READ_REQUESTS;
+use crate::limits::{INITCTL_READ_REQUESTS, INITCTL_READS_PER_PASS};
 use crate::log;
-use crate::log::{Bytes, ErrName, Level};
+use crate::log::{Bytes, ErrName, Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, OwnedFd};
-use crate::time::{Duration, Instant};
-
-/// Bad requests logged per window before the rest are only counted (a flood cannot fill
-/// the log).
-const BOGUS_LOG_MAX: u32 = 5;
-const BOGUS_WINDOW: Duration = Duration::from_secs(10);
+use crate::time::Instant;
 
 /// The FIFO and what vinit knows about it.
 pub struct Control {
@@ -27,9 +23,13 @@ pub struct Control {
     watch: Option<OwnedFd>,
     /// Whether the "not a fifo" problem was already reported (reported once until it changes).
     complained: bool,
-    bogus_window_start: Instant,
-    bogus_logged: u32,
-    bogus_suppressed: u32,
+    /// Whether a failed inotify watch was reported (once until a watch is set again).
+    watch_complained: bool,
+    /// The FIFO may be held (enough file descriptors).
+    fifo_allowed: bool,
+    /// The watch may be held.
+    watch_allowed: bool,
+    bogus: RateLimit,
 }
 
 impl Control {
@@ -40,9 +40,29 @@ impl Control {
             fifo: None,
             watch: None,
             complained: false,
-            bogus_window_start: Instant::from_millis(0),
-            bogus_logged: 0,
-            bogus_suppressed: 0,
+            watch_complained: false,
+            fifo_allowed: true,
+            watch_allowed: true,
+            bogus: RateLimit::new(),
+        }
+    }
+
+    /// Which long-lived descriptors the server may hold (the driver's fd budget); the watch
+    /// only serves the FIFO.
+    pub fn share_fds(&mut self, fifo: bool, watch: bool) {
+        self.fifo_allowed = fifo;
+        self.watch_allowed = fifo && watch;
+    }
+
+    /// When the summary of dropped bad requests is due (`None`: no timer).
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.bogus.deadline()
+    }
+
+    /// Logs how many bad requests went unlogged in a window that is over.
+    pub fn summarize(&mut self, now: Instant) {
+        if let Some(n) = self.bogus.take_summary(now) {
+            log!(Level::Warning, "{} more bogus initrequests were dropped", n);
         }
     }
 
@@ -66,6 +86,9 @@ impl Control {
     /// Makes sure the FIFO exists and is the one held open; called on every loop pass, as
     /// sysvinit does (spec §5.1). Costs one lstat(2) when all is well.
     pub fn check(&mut self) {
+        if !self.fifo_allowed {
+            return;
+        }
         if let Ok((id, true)) = sys::lstat_id(self.path)
             && self.fifo.as_ref().is_some_and(|(_, held)| *held == id)
         {
@@ -73,7 +96,10 @@ impl Control {
         }
         // Something changed: watch the directory afresh first (it may be a new /run), so a
         // change after the lstat below still wakes the loop.
-        self.watch = parent_dir(self.path).and_then(|dir| sys::watch_dir_entries(dir).ok());
+        self.watch = None;
+        if self.watch_allowed {
+            self.watch = parent_dir(self.path).and_then(|dir| self.new_watch(dir));
+        }
         match sys::lstat_id(self.path) {
             Ok((_, true)) => {
                 self.fifo = None;
@@ -109,12 +135,38 @@ impl Control {
         }
     }
 
+    /// An inotify watch on `dir`; a failure other than a missing directory (the inotify
+    /// instance limit, EMFILE) is reported once: the FIFO is then re-created only when the
+    /// loop wakes up for something else.
+    fn new_watch(&mut self, dir: &CStr) -> Option<OwnedFd> {
+        match sys::watch_dir_entries(dir) {
+            Ok(fd) => {
+                self.watch_complained = false;
+                Some(fd)
+            }
+            Err(Errno::NOENT) => None,
+            Err(e) => {
+                if !self.watch_complained {
+                    self.watch_complained = true;
+                    log!(
+                        Level::Warning,
+                        "no inotify watch on {}: {}: a deleted {} is re-created at the next wakeup",
+                        Bytes(dir.to_bytes()),
+                        ErrName(e),
+                        Bytes(self.path.to_bytes())
+                    );
+                }
+                None
+            }
+        }
+    }
+
     fn create(&mut self) {
         // `/run` may be missing in a bare image: create the directory first.
         if let Some(parent) = parent_dir(self.path) {
             let _ = sys::mkdir(parent, 0o755);
-            if self.watch.is_none() {
-                self.watch = sys::watch_dir_entries(parent).ok();
+            if self.watch.is_none() && self.watch_allowed {
+                self.watch = self.new_watch(parent);
             }
         }
         match sys::mkfifo(self.path, 0o600) {
@@ -153,12 +205,13 @@ impl Control {
         }
     }
 
-    /// Reads everything queued and hands each well-formed request to `f`. A 384-byte write is
-    /// atomic (below PIPE_BUF), so the pipe holds whole requests unless a client wrote junk;
-    /// reading a whole number of them at a time keeps the next read aligned.
+    /// Reads what is queued, at most `INITCTL_READS_PER_PASS` reads (the rest waits for the
+    /// next pass), and hands each well-formed request to `f`. A 384-byte write is atomic
+    /// (below PIPE_BUF), so the pipe holds whole requests unless a client wrote junk; reading
+    /// a whole number of them at a time keeps the next read aligned.
     pub fn read_requests(&mut self, now: Instant, mut f: impl FnMut(&Request<'_>)) {
         let mut buf = [0u8; REQUEST_LEN * INITCTL_READ_REQUESTS];
-        loop {
+        for _ in 0..INITCTL_READS_PER_PASS {
             let Some((fd, _)) = self.fifo.as_ref() else {
                 return;
             };
@@ -187,23 +240,11 @@ impl Control {
     }
 
     fn bogus(&mut self, now: Instant, e: RequestError) {
-        if now.since(self.bogus_window_start) >= BOGUS_WINDOW {
-            if self.bogus_suppressed > 0 {
-                log!(
-                    Level::Warning,
-                    "{} more bogus initrequests were dropped",
-                    self.bogus_suppressed
-                );
-            }
-            self.bogus_window_start = now;
-            self.bogus_logged = 0;
-            self.bogus_suppressed = 0;
-        }
-        if self.bogus_logged >= BOGUS_LOG_MAX {
-            self.bogus_suppressed = self.bogus_suppressed.saturating_add(1);
+        // A window that ended during this read reports its count before the new one logs.
+        self.summarize(now);
+        if !self.bogus.allow(now) {
             return;
         }
-        self.bogus_logged += 1;
         match e {
             RequestError::BadLength(n) => {
                 log!(Level::Warning, "got bogus initrequest: {} bytes", n);

@@ -3,7 +3,9 @@
 //! Blocks every signal into one signalfd, reads the inittab, then loops: poll(2) with the
 //! supervisor's deadline (none when idle) → read the clock → drain signals, reap children,
 //! read requests → feed the supervisor → carry out every action it returns. After the loop
-//! starts, nothing is fatal: errors are logged and the loop goes on (catatonit's rule).
+//! starts, nothing is fatal: errors are logged and the loop goes on (catatonit's rule). Each
+//! pass reads a bounded number of signals and requests, so no storm from outside starves the
+//! rest, and what a storm makes vinit say goes through a `RateLimit`.
 
 use core::ffi::{CStr, c_char};
 
@@ -14,13 +16,13 @@ use crate::initctl::{Command, EnvChange, Request};
 use crate::inittab::{Entry, Inittab, InittabError};
 use crate::levels::Level;
 use crate::limits::{
-    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, ENV_BUF, INIT_ENV_LEN, INIT_ENV_SLOTS,
-    INITTAB_FILE_MAX, MAX_ENV,
+    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, ENV_BUF, FD_RESERVE, INIT_ENV_LEN, INIT_ENV_SLOTS,
+    INITTAB_FILE_MAX, MAX_ENV, NOFILE_MIN, OWN_ENV_MAX, SIGNALS_PER_PASS,
 };
 use crate::log;
-use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
+use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
 use crate::status::signal::{
-    SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
+    SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
 use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
 use crate::sys::{self, Envp, Errno, SigMask};
@@ -76,6 +78,18 @@ impl Settings {
 /// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
 #[inline(never)]
 pub fn run(settings: Settings, envp: Envp) -> u8 {
+    let nofile = sys::nofile_limit();
+    if let Some(limit) = nofile
+        && limit < NOFILE_MIN
+    {
+        log!(
+            LogLevel::Fatal,
+            "too few file descriptors: RLIMIT_NOFILE is {}, vinit needs {}",
+            limit,
+            NOFILE_MIN
+        );
+        return 1;
+    }
     // The table is read into the driver's staging table and swapped into the machine: tables
     // are never copied, as every copy would stay resident on PID 1's stack.
     let mut driver = Driver {
@@ -86,6 +100,8 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         init_env: Vec::new(),
         started: sys::now(),
         control: Control::new(crate::limits::INITCTL_PATH),
+        env_log: RateLimit::new(),
+        signal_log: RateLimit::new(),
     };
     if !load_inittab(settings.inittab, &mut driver.staging) {
         log!(
@@ -99,6 +115,9 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
     let Some(sfd) = crate::reaper::become_init() else {
         return 1;
     };
+    if let Some(limit) = nofile {
+        share_fds(&mut driver.control, sfd.as_fd(), limit);
+    }
     // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
     sys::umask_add(0o022);
     log!(
@@ -110,6 +129,31 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
     crate::records::reset_utmp();
     driver.init.handle_boot(driver.started);
     driver.run(sfd.as_fd())
+}
+
+/// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
+/// signalfd (descriptors are handed out lowest first), and says once what is off without them.
+fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) {
+    let sfd = rustix::fd::AsRawFd::as_raw_fd(&sfd);
+    let free = limit.saturating_sub(u64::try_from(sfd).unwrap_or(0).saturating_add(1));
+    let fifo = free > FD_RESERVE;
+    let watch = free >= 2 + FD_RESERVE;
+    control.share_fds(fifo, watch);
+    if !fifo {
+        log!(
+            LogLevel::Warning,
+            "too few file descriptors (RLIMIT_NOFILE {}): no {}, so telinit and shutdown cannot reach vinit",
+            limit,
+            Bytes(crate::limits::INITCTL_PATH.to_bytes())
+        );
+    } else if !watch {
+        log!(
+            LogLevel::Warning,
+            "too few file descriptors (RLIMIT_NOFILE {}): no inotify watch, so a deleted {} is re-created at the next wakeup",
+            limit,
+            Bytes(crate::limits::INITCTL_PATH.to_bytes())
+        );
+    }
 }
 
 /// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (spec §1.1) into `tab`; bad
@@ -151,9 +195,17 @@ fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
             return;
         };
         log!(LogLevel::Info, "Reading: {}", Bytes(cpath.to_bytes()));
-        if let Ok(n) = sys::read_file(cpath, &mut buf) {
-            let mut report = |e: InittabError| report_error(cpath.to_bytes(), &e);
-            tab.load_dropin(buf.get(..n).unwrap_or_default(), &mut report);
+        match sys::read_file(cpath, &mut buf) {
+            Ok(n) => {
+                let mut report = |e: InittabError| report_error(cpath.to_bytes(), &e);
+                tab.load_dropin(buf.get(..n).unwrap_or_default(), &mut report);
+            }
+            Err(e) => log!(
+                LogLevel::Error,
+                "{}: {}",
+                Bytes(cpath.to_bytes()),
+                ErrName(e)
+            ),
         }
     });
     true
@@ -176,6 +228,10 @@ struct Driver {
     init_env: Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>,
     started: Instant,
     control: Control,
+    /// SETENV variables dropped for want of room (a flood of them is one of the storms).
+    env_log: RateLimit,
+    /// Signals vinit has no use for.
+    signal_log: RateLimit,
 }
 
 impl Driver {
@@ -186,7 +242,17 @@ impl Driver {
                 return code;
             }
             self.control.check();
-            let timeout = time::poll_timeout(now, self.init.poll_timeout());
+            self.summarize(now);
+            let deadline = [
+                self.init.poll_timeout(),
+                self.control.poll_timeout(),
+                self.env_log.deadline(),
+                self.signal_log.deadline(),
+            ]
+            .into_iter()
+            .flatten()
+            .min();
+            let timeout = time::poll_timeout(now, deadline);
             let fds = [Some(sfd), self.control.fd(), self.control.watch_fd()];
             let [_, fifo_ready, fifo_path_changed] = match sys::wait_readable_fds(fds, timeout) {
                 Ok(ready) => ready,
@@ -251,9 +317,25 @@ impl Driver {
         None
     }
 
+    /// The summary lines of the rate-limited kinds whose window is over.
+    fn summarize(&mut self, now: Instant) {
+        self.control.summarize(now);
+        if let Some(n) = self.env_log.take_summary(now) {
+            log!(
+                LogLevel::Warning,
+                "{} more INIT_ variables were dropped: no room",
+                n
+            );
+        }
+        if let Some(n) = self.signal_log.take_summary(now) {
+            log!(LogLevel::Info, "{} more signals were ignored", n);
+        }
+    }
+
+    /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from the rest.
     #[inline(never)]
     fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>, now: Instant) {
-        loop {
+        for _ in 0..SIGNALS_PER_PASS {
             let info = match sys::read_signal(sfd) {
                 Ok(Some(info)) => info,
                 Ok(None) => return,
@@ -277,7 +359,13 @@ impl Driver {
                 SIGWINCH => self.init.handle_trigger(now, Trigger::KbRequest),
                 SIGTSTP => self.init.handle_freeze(true),
                 SIGCONT => self.init.handle_freeze(false),
-                other => log!(LogLevel::Info, "ignoring signal {}", other),
+                // sysvinit ignores it; vinit's own log writes take theirs back (log.rs).
+                SIGPIPE => {}
+                other => {
+                    if self.signal_log.allow(now) {
+                        log!(LogLevel::Info, "ignoring signal {}", other);
+                    }
+                }
             }
         }
     }
@@ -290,6 +378,7 @@ impl Driver {
             init_env,
             inittab,
             staging,
+            env_log,
             ..
         } = self;
         control.read_requests(now, |req: &Request<'_>| {
@@ -305,7 +394,13 @@ impl Driver {
                 Command::PowerOk => init.handle_trigger(now, Trigger::PowerOk),
                 Command::SetEnv | Command::UnsetEnv => {
                     for change in crate::initctl::env_changes(req.data) {
-                        apply_env(init_env, &change);
+                        if !apply_env(init_env, &change) && env_log.allow(now) {
+                            log!(
+                                LogLevel::Warning,
+                                "INIT_ variable {} dropped: no room",
+                                Bytes(change.name())
+                            );
+                        }
                     }
                 }
                 // Dropped by `Control` as bogus before they get here.
@@ -416,6 +511,8 @@ impl Driver {
         let quiet = self.init.is_quick_restart(slot);
         match sys::fork() {
             Ok(sys::Forked::Child) => {
+                // The parent reports the lines it dropped; the child only its own.
+                crate::log::forget_dropped();
                 if !process.no_utmp {
                     crate::records::write_init_process(&entry.id, sys::getpid());
                 }
@@ -551,26 +648,25 @@ impl Driver {
 }
 
 /// SETENV: replace every stored variable of that name; store it if it has a value, in the
-/// first of 16 slots (dropped when full, as sysvinit does; spec §5.5).
-fn apply_env(store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>, change: &EnvChange<'_>) {
+/// first of 16 slots (dropped when full, as sysvinit does; spec §5.5). `false` when it was
+/// dropped: too long, or no free slot.
+fn apply_env(
+    store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>,
+    change: &EnvChange<'_>,
+) -> bool {
     let (name, value) = match change {
         EnvChange::Set { name, value } => (*name, Some(*value)),
         EnvChange::Unset { name } => (*name, None),
     };
     store.retain(|kv| name_of(kv) != name);
-    if let Some(value) = value {
-        let mut kv: Vec<u8, INIT_ENV_LEN> = Vec::new();
-        let fits = kv.extend_from_slice(name).is_ok()
-            && kv.push(b'=').is_ok()
-            && kv.extend_from_slice(value).is_ok();
-        if !fits || store.push(kv).is_err() {
-            log!(
-                LogLevel::Warning,
-                "INIT_ variable {} dropped: no room",
-                Bytes(name)
-            );
-        }
-    }
+    let Some(value) = value else {
+        return true;
+    };
+    let mut kv: Vec<u8, INIT_ENV_LEN> = Vec::new();
+    let fits = kv.extend_from_slice(name).is_ok()
+        && kv.push(b'=').is_ok()
+        && kv.extend_from_slice(value).is_ok();
+    fits && store.push(kv).is_ok()
 }
 
 /// The child side of an entry's start: never returns. On failure it logs sysvinit's
@@ -617,8 +713,29 @@ fn exec_entry(
     sys::exit(1)
 }
 
+/// vinit's own variables but PATH (spec §3.1), after the INIT_* ones in sysvinit's order:
+/// they replace a SETENV of the same name (INIT_VERSION).
+const INIT_VERSION: &[u8] = concat!("INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION")).as_bytes();
+const CONSOLE: &[u8] = b"CONSOLE=/dev/console";
+const SHELL_VAR: &[u8] = b"SHELL=/bin/sh";
+const DEFAULT_PATH_VAR: &[u8] = b"PATH=/sbin:/usr/sbin:/bin:/usr/bin";
+/// `RUNLEVEL=x` and `PREVLEVEL=x`, with their NULs.
+const LEVEL_VARS_LEN: usize = b"RUNLEVEL=x".len() + b"PREVLEVEL=x".len() + 2;
+const _: () = assert!(
+    DEFAULT_PATH_VAR.len()
+        + CONSOLE.len()
+        + SHELL_VAR.len()
+        + INIT_VERSION.len()
+        + 4
+        + LEVEL_VARS_LEN
+        <= OWN_ENV_MAX,
+    "vinit's own variables must fit in OWN_ENV_MAX"
+);
+
 /// A child's environment: the container's own variables, then the INIT_* ones from SETENV,
-/// then sysvinit's five (spec §3.1) — later ones replace earlier ones of the same name.
+/// then sysvinit's five (spec §3.1) — later ones replace earlier ones of the same name. vinit's
+/// own go into the buffer first and the buffer has room for all 16 INIT_* slots after them, so
+/// a long INIT_* variable can never push RUNLEVEL, PREVLEVEL or INIT_VERSION out.
 struct EnvBlock {
     buf: Vec<u8, ENV_BUF>,
     /// Offsets of vinit's own strings in `buf`.
@@ -640,35 +757,47 @@ impl EnvBlock {
         }
     }
 
-    fn add(&mut self, parts: &[&[u8]]) {
+    /// Adds one `NAME=VALUE` string; `false` (nothing added) when it does not fit.
+    fn add(&mut self, parts: &[&[u8]]) -> bool {
         let start = self.buf.len();
-        let fits =
-            parts.iter().all(|p| self.buf.extend_from_slice(p).is_ok()) && self.buf.push(0).is_ok();
-        if fits {
-            let _ = self.own.push(start as u16);
-        } else {
+        let fits = parts.iter().all(|p| self.buf.extend_from_slice(p).is_ok())
+            && self.buf.push(0).is_ok()
+            && self.own.push(start as u16).is_ok();
+        if !fits {
             self.buf.truncate(start);
-            log!(
-                LogLevel::Warning,
-                "child environment full: a variable was dropped"
-            );
         }
+        fits
     }
 
     fn build(&mut self, envp: &Envp, init_env: &[Vec<u8, INIT_ENV_LEN>], runlevel: u8, prev: u8) {
         self.envp = *envp;
         let has_path = envp.var(b"PATH").is_some();
+        // vinit's own first: they fit by construction (OWN_ENV_MAX).
         if !has_path {
-            self.add(&[b"PATH=/sbin:/usr/sbin:/bin:/usr/bin"]);
-        }
-        for kv in init_env {
-            self.add(&[kv]);
+            self.add(&[DEFAULT_PATH_VAR]);
         }
         self.add(&[b"RUNLEVEL=", &[runlevel]]);
         self.add(&[b"PREVLEVEL=", &[prev]]);
-        self.add(&[b"CONSOLE=/dev/console"]);
-        self.add(&[b"SHELL=/bin/sh"]);
-        self.add(&[b"INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION").as_bytes()]);
+        self.add(&[CONSOLE]);
+        self.add(&[SHELL_VAR]);
+        self.add(&[INIT_VERSION]);
+        let mut dropped = 0u32;
+        for kv in init_env {
+            // sysvinit sets its own after the INIT_* ones: INIT_VERSION replaces a SETENV one.
+            if self.own_names().any(|n| n == name_of(kv)) {
+                continue;
+            }
+            if !self.add(&[kv]) {
+                dropped += 1;
+            }
+        }
+        if dropped > 0 {
+            log!(
+                LogLevel::Warning,
+                "child environment full: {} INIT_ variables dropped",
+                dropped
+            );
+        }
         for i in 0..envp.len() {
             let Some(kv) = envp.get(i) else { continue };
             let name = name_of(kv.to_bytes());
@@ -726,5 +855,86 @@ fn name_of(kv: &[u8]) -> &[u8] {
     match kv.iter().position(|&b| b == b'=') {
         Some(eq) => kv.get(..eq).unwrap_or_default(),
         None => kv,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(env: &EnvBlock) -> std::vec::Vec<std::string::String> {
+        env.own
+            .iter()
+            .map(|&off| {
+                let s = &env.buf[usize::from(off)..];
+                let end = s.iter().position(|&b| b == 0).unwrap();
+                std::string::String::from_utf8(s[..end].to_vec()).unwrap()
+            })
+            .collect()
+    }
+
+    fn set(store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>, kv: &[u8]) -> bool {
+        let eq = kv.iter().position(|&b| b == b'=').unwrap();
+        let change = EnvChange::Set {
+            name: &kv[..eq],
+            value: &kv[eq + 1..],
+        };
+        apply_env(store, &change)
+    }
+
+    #[test]
+    fn sixteen_longest_init_variables_leave_vinits_own_in_place() {
+        let mut store = Vec::new();
+        for i in 0..INIT_ENV_SLOTS {
+            let mut kv = std::format!("INIT_V{i:02}=").into_bytes();
+            kv.resize(INIT_ENV_LEN - 1, b'x');
+            assert!(set(&mut store, &kv));
+        }
+        // The 17th has no slot: dropped, and the caller is told.
+        assert!(!set(&mut store, b"INIT_LATE=1"));
+        assert_eq!(store.len(), INIT_ENV_SLOTS);
+        let mut env = EnvBlock::new();
+        env.build(&Envp::empty(), &store, b'5', b'3');
+        let got = strings(&env);
+        for own in [
+            "PATH=/sbin:/usr/sbin:/bin:/usr/bin",
+            "RUNLEVEL=5",
+            "PREVLEVEL=3",
+            "CONSOLE=/dev/console",
+            "SHELL=/bin/sh",
+            concat!("INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION")),
+        ] {
+            assert!(got.iter().any(|s| s == own), "{own} missing from {got:?}");
+        }
+        assert_eq!(
+            got.iter()
+                .filter(|s| s.starts_with("INIT_V0") || s.starts_with("INIT_V1"))
+                .count(),
+            16
+        );
+        assert_eq!(
+            env.ptrs().len(),
+            got.len() + 1,
+            "every string has a pointer, then NULL"
+        );
+    }
+
+    #[test]
+    fn a_setenv_init_version_does_not_replace_vinits() {
+        let mut store = Vec::new();
+        assert!(set(&mut store, b"INIT_VERSION=fake"));
+        assert!(set(&mut store, b"INIT_HALT=POWEROFF"));
+        let mut env = EnvBlock::new();
+        env.build(&Envp::empty(), &store, b'3', b'N');
+        let got = strings(&env);
+        let versions: std::vec::Vec<_> = got
+            .iter()
+            .filter(|s| s.starts_with("INIT_VERSION="))
+            .collect();
+        assert_eq!(
+            versions,
+            [concat!("INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION"))]
+        );
+        assert!(got.iter().any(|s| s == "INIT_HALT=POWEROFF"), "{got:?}");
     }
 }

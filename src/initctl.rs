@@ -209,6 +209,15 @@ pub enum EnvChange<'a> {
     },
 }
 
+impl<'a> EnvChange<'a> {
+    /// The variable's name.
+    pub const fn name(&self) -> &'a [u8] {
+        match self {
+            Self::Set { name, .. } | Self::Unset { name } => name,
+        }
+    }
+}
+
 /// Only variables with this prefix may be changed over the FIFO (spec §5.5).
 const ENV_PREFIX: &[u8] = b"INIT_";
 

@@ -3,6 +3,14 @@
 
 /// Longest log line; longer ones are cut and end in `...`.
 pub const LOG_LINE_MAX: usize = 512;
+/// Lines of one kind a flood from outside can cause (bad requests, INIT_ variables without
+/// room, ignored signals) logged per window; the rest are counted in one line at its end.
+pub const LOG_BURST_MAX: u32 = 5;
+/// The window of `LOG_BURST_MAX`, in seconds.
+pub const LOG_BURST_WINDOW_SECS: u64 = 10;
+/// How long a log line may wait for room in a full stderr, and only while lines get through:
+/// a stalled reader of vinit's stderr costs PID 1 this once, not once per line.
+pub const LOG_STALL_WAIT_MS: u64 = 100;
 
 /// Exit status after a panic (a bug): EX_SOFTWARE.
 pub const EXIT_INTERNAL: u8 = 70;
@@ -40,12 +48,16 @@ pub const DEFAULT_LEVEL: u8 = b'3';
 pub const INITTAB_FILE_MAX: usize = 32 * 1024;
 /// Environment strings passed to a child (the container's own plus vinit's).
 pub const MAX_ENV: usize = 256;
-/// Bytes for the variables vinit adds to a child's environment.
-pub const ENV_BUF: usize = 2048;
 /// INIT_* variables stored from initctl SETENV (spec §5.5).
 pub const INIT_ENV_SLOTS: usize = 16;
 /// Longest stored INIT_* string.
 pub const INIT_ENV_LEN: usize = 128;
+/// Bytes for vinit's own variables (PATH, RUNLEVEL, PREVLEVEL, CONSOLE, SHELL, INIT_VERSION:
+/// about 120; the event loop checks the sum at compile time).
+pub const OWN_ENV_MAX: usize = 256;
+/// Bytes for the variables vinit adds to a child's environment: its own plus every INIT_*
+/// slot full, with their NULs, so no stored variable can push another out.
+pub const ENV_BUF: usize = OWN_ENV_MAX + INIT_ENV_SLOTS * (INIT_ENV_LEN + 1);
 
 // ---- Clients: telinit, shutdown, halt/poweroff/reboot, runlevel (spec §5.4, §6) ----
 
@@ -126,3 +138,18 @@ pub const CMDLINE_MAX: usize = SHELL.len()
 /// Requests read from /run/initctl per read(2): the buffer is a whole number of 384-byte
 /// requests, so a queue of valid requests is never split across two reads.
 pub const INITCTL_READ_REQUESTS: usize = 10;
+/// read(2)s of /run/initctl per loop pass: a flood of requests cannot keep the loop from
+/// signals and reaping (the FIFO stays readable, so the next pass comes at once).
+pub const INITCTL_READS_PER_PASS: usize = 8;
+
+// event loop (inittab mode)
+
+/// Signals read from the signalfd per loop pass: a storm from outside cannot keep the loop
+/// from reaping and serving the FIFO.
+pub const SIGNALS_PER_PASS: usize = 64;
+/// Fewest file descriptors (RLIMIT_NOFILE) inittab mode starts with: stdin, stdout, stderr,
+/// the signalfd, and two for reading the inittab with a drop-in (also utmp, /proc scans).
+pub const NOFILE_MIN: u64 = 6;
+/// Descriptors kept free for those short-lived opens: the FIFO and the inotify watch are held
+/// only when this many stay free (RLIMIT_NOFILE 6: neither, 7: the FIFO, 8: both).
+pub const FD_RESERVE: u64 = 2;

@@ -404,6 +404,42 @@ pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// write(2) once: the number of bytes written.
+pub fn write(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
+    rustix::io::write(fd, bytes)
+}
+
+/// `pwritev2(fd, bytes, -1, RWF_NOWAIT)` (pwritev2(2)): a write at the file position that fails
+/// with EAGAIN instead of waiting for room, without changing the open file description that
+/// children share (O_NONBLOCK would). EOPNOTSUPP where the file does not take the flag (FIFOs,
+/// ttys, most regular files, and pipes before Linux 6.4).
+pub fn write_nowait(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
+    let iov = libc::iovec {
+        iov_base: bytes.as_ptr() as *mut libc::c_void,
+        iov_len: bytes.len(),
+    };
+    // SAFETY: iov points to `bytes`, readable for its length for the whole call (the kernel
+    // only reads it); offset -1 (both halves) means the current position; plain flags.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_pwritev2,
+            c_long::from(rustix::fd::AsRawFd::as_raw_fd(&fd)),
+            &iov as *const libc::iovec,
+            1 as c_long,
+            -1 as c_long,
+            -1 as c_long,
+            libc::RWF_NOWAIT as c_long,
+        )
+    };
+    usize::try_from(rc).map_err(|_| last_errno())
+}
+
+/// The soft RLIMIT_NOFILE (getrlimit(2)): file descriptors must be below it; `None` when
+/// unlimited.
+pub fn nofile_limit() -> Option<u64> {
+    rustix::process::getrlimit(rustix::process::Resource::Nofile).current
+}
+
 /// CLOCK_MONOTONIC in milliseconds (clock_gettime(2)).
 pub fn now() -> Instant {
     let ts = clock(libc::CLOCK_MONOTONIC);
