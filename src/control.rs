@@ -61,9 +61,7 @@ impl Control {
 
     /// Logs how many bad requests went unlogged in a window that is over.
     pub fn summarize(&mut self, now: Instant) {
-        if let Some(n) = self.bogus.take_summary(now) {
-            log!(Level::Warning, "{} more bogus initrequests were dropped", n);
-        }
+        self.bogus.summarize(now, "bogus initrequests were dropped");
     }
 
     /// The fd to poll, if the FIFO is open.

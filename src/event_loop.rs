@@ -133,27 +133,28 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
 
 /// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
 /// signalfd (descriptors are handed out lowest first), and says once what is off without them.
+#[inline(never)]
 fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) {
     let sfd = rustix::fd::AsRawFd::as_raw_fd(&sfd);
     let free = limit.saturating_sub(u64::try_from(sfd).unwrap_or(0).saturating_add(1));
     let fifo = free > FD_RESERVE;
     let watch = free >= 2 + FD_RESERVE;
     control.share_fds(fifo, watch);
-    if !fifo {
-        log!(
-            LogLevel::Warning,
-            "too few file descriptors (RLIMIT_NOFILE {}): no {}, so telinit and shutdown cannot reach vinit",
-            limit,
-            Bytes(crate::limits::INITCTL_PATH.to_bytes())
-        );
-    } else if !watch {
-        log!(
-            LogLevel::Warning,
-            "too few file descriptors (RLIMIT_NOFILE {}): no inotify watch, so a deleted {} is re-created at the next wakeup",
-            limit,
-            Bytes(crate::limits::INITCTL_PATH.to_bytes())
-        );
-    }
+    let (what, so) = match (fifo, watch) {
+        (false, _) => ("/run/initctl", "telinit and shutdown cannot reach vinit"),
+        (true, false) => (
+            "inotify watch",
+            "a deleted /run/initctl is re-created at the next wakeup",
+        ),
+        (true, true) => return,
+    };
+    log!(
+        LogLevel::Warning,
+        "too few file descriptors (RLIMIT_NOFILE {}): no {}, so {}",
+        limit,
+        what,
+        so
+    );
 }
 
 /// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (spec §1.1) into `tab`; bad
@@ -243,15 +244,11 @@ impl Driver {
             }
             self.control.check();
             self.summarize(now);
-            let deadline = [
-                self.init.poll_timeout(),
-                self.control.poll_timeout(),
-                self.env_log.deadline(),
-                self.signal_log.deadline(),
-            ]
-            .into_iter()
-            .flatten()
-            .min();
+            let logs = time::earliest(self.env_log.deadline(), self.signal_log.deadline());
+            let deadline = time::earliest(
+                time::earliest(self.init.poll_timeout(), self.control.poll_timeout()),
+                logs,
+            );
             let timeout = time::poll_timeout(now, deadline);
             let fds = [Some(sfd), self.control.fd(), self.control.watch_fd()];
             let [_, fifo_ready, fifo_path_changed] = match sys::wait_readable_fds(fds, timeout) {
@@ -318,18 +315,12 @@ impl Driver {
     }
 
     /// The summary lines of the rate-limited kinds whose window is over.
+    #[inline(never)]
     fn summarize(&mut self, now: Instant) {
         self.control.summarize(now);
-        if let Some(n) = self.env_log.take_summary(now) {
-            log!(
-                LogLevel::Warning,
-                "{} more INIT_ variables were dropped: no room",
-                n
-            );
-        }
-        if let Some(n) = self.signal_log.take_summary(now) {
-            log!(LogLevel::Info, "{} more signals were ignored", n);
-        }
+        self.env_log
+            .summarize(now, "INIT_ variables were dropped: no room");
+        self.signal_log.summarize(now, "signals were ignored");
     }
 
     /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from the rest.
@@ -781,22 +772,13 @@ impl EnvBlock {
         self.add(&[CONSOLE]);
         self.add(&[SHELL_VAR]);
         self.add(&[INIT_VERSION]);
-        let mut dropped = 0u32;
         for kv in init_env {
             // sysvinit sets its own after the INIT_* ones: INIT_VERSION replaces a SETENV one.
             if self.own_names().any(|n| n == name_of(kv)) {
                 continue;
             }
-            if !self.add(&[kv]) {
-                dropped += 1;
-            }
-        }
-        if dropped > 0 {
-            log!(
-                LogLevel::Warning,
-                "child environment full: {} INIT_ variables dropped",
-                dropped
-            );
+            // Never full: ENV_BUF has room for every slot after vinit's own.
+            let _ = self.add(&[kv]);
         }
         for i in 0..envp.len() {
             let Some(kv) = envp.get(i) else { continue };

@@ -259,9 +259,18 @@ impl RateLimit {
         false
     }
 
-    /// The number of lines held back in a window that is over, for the summary line
-    /// (once); `None` when there is nothing to report yet.
-    pub fn take_summary(&mut self, now: Instant) -> Option<u32> {
+    /// Logs `vinit: warning: N more <what>` for the lines held back in a window that is over
+    /// (once); nothing when there is nothing to report yet.
+    pub fn summarize(&mut self, now: Instant, what: &str) {
+        if let Some(n) = self.take_summary(now) {
+            let mut line = LogLine::new(Level::Warning);
+            let _ = ufmt::uwrite!(line, "{} more {}", n, what);
+            line.emit();
+        }
+    }
+
+    /// The number of lines held back in a window that is over (once).
+    fn take_summary(&mut self, now: Instant) -> Option<u32> {
         if self.suppressed == 0 || now < self.window_end() {
             return None;
         }
