@@ -120,9 +120,11 @@ impl LogLine {
 }
 
 /// From now on, a log line never waits for stderr longer than `LOG_STALL_WAIT_MS`, and only
-/// once until a line gets through again (called when vinit becomes an init).
+/// once until a line gets through again (called when vinit becomes an init). A regular file
+/// has no reader to stall: it is written as before (a file system that takes RWF_NOWAIT may
+/// still answer EAGAIN for a moment, which must not drop lines).
 pub fn never_block() {
-    NEVER_BLOCK.store(true, Ordering::Relaxed);
+    NEVER_BLOCK.store(!sys::is_regular_file(sys::stderr()), Ordering::Relaxed);
 }
 
 /// Forgets the lines the parent dropped: a child reports only its own (after fork).

@@ -434,6 +434,13 @@ pub fn write_nowait(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
     usize::try_from(rc).map_err(|_| last_errno())
 }
 
+/// fstat(2): whether `fd` is a regular file.
+pub fn is_regular_file(fd: BorrowedFd<'_>) -> bool {
+    rustix::fs::fstat(fd).is_ok_and(|st| {
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile
+    })
+}
+
 /// The soft RLIMIT_NOFILE (getrlimit(2)): file descriptors must be below it; `None` when
 /// unlimited.
 pub fn nofile_limit() -> Option<u64> {
