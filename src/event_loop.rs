@@ -704,8 +704,8 @@ fn exec_entry(
     sys::exit(1)
 }
 
-/// vinit's own variables but PATH (spec §3.1), after the INIT_* ones in sysvinit's order:
-/// they replace a SETENV of the same name (INIT_VERSION).
+/// vinit's own variables (spec §3.1). sysvinit sets them after the INIT_* ones, so they
+/// replace a SETENV variable of the same name (INIT_VERSION).
 const INIT_VERSION: &[u8] = concat!("INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION")).as_bytes();
 const CONSOLE: &[u8] = b"CONSOLE=/dev/console";
 const SHELL_VAR: &[u8] = b"SHELL=/bin/sh";
