@@ -1,17 +1,19 @@
 //! The /run/initctl FIFO server (spec §5.1, §5.3): created 0600, held open read-write and
 //! non-blocking (so there is never an EOF and a writer never blocks while vinit lives),
-//! re-created when deleted or replaced, never followed through a symlink. An inotify watch on
+//! re-created when deleted or replaced, never followed through a symlink, and trusted only
+//! when it is vinit's own (owned by its euid, no access for others): anything else at the
+//! path is removed and replaced. An inotify watch on
 //! its directory wakes the loop when the path changes, so this happens even while vinit is
 //! idle (sysvinit polls every 5 s instead, spec §2.10). Bad requests are logged at a bounded
 //! rate and dropped; vinit keeps serving.
 
 use core::ffi::CStr;
 
-use crate::initctl::{Command, REQUEST_LEN, Request, RequestError};
+use crate::initctl::{self, Command, Front, REQUEST_LEN, Request, RequestError};
 use crate::limits::INITCTL_READ_REQUESTS;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level};
-use crate::sys::{self, BorrowedFd, Errno, OwnedFd};
+use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
 use crate::time::{Duration, Instant};
 
 /// Bad requests logged per window before the rest are only counted (a flood cannot fill
@@ -25,8 +27,10 @@ pub struct Control {
     fifo: Option<(OwnedFd, sys::FileId)>,
     /// inotify on the FIFO's directory: readable when an entry there changes.
     watch: Option<OwnedFd>,
-    /// Whether the "not a fifo" problem was already reported (reported once until it changes).
+    /// Whether a lasting problem was already reported (once until the FIFO works again).
     complained: bool,
+    /// The FIFO vinit made last: if it fails vinit's own checks, it is not replaced again.
+    made: Option<sys::FileId>,
     bogus_window_start: Instant,
     bogus_logged: u32,
     bogus_suppressed: u32,
@@ -40,6 +44,7 @@ impl Control {
             fifo: None,
             watch: None,
             complained: false,
+            made: None,
             bogus_window_start: Instant::from_millis(0),
             bogus_logged: 0,
             bogus_suppressed: 0,
@@ -63,130 +68,179 @@ impl Control {
         }
     }
 
-    /// Makes sure the FIFO exists and is the one held open; called on every loop pass, as
-    /// sysvinit does (spec §5.1). Costs one lstat(2) when all is well.
-    pub fn check(&mut self) {
-        if let Ok((id, true)) = sys::lstat_id(self.path)
+    /// Makes sure the FIFO exists, is vinit's own and is the one held open; called on every
+    /// loop pass, as sysvinit does (spec §5.1). Costs one lstat(2) when all is well. Anything
+    /// else at the path (another user's FIFO, one others may open, a symlink, a file) is
+    /// removed and replaced by a new FIFO, and said so; what cannot be fixed is said once.
+    pub fn check(&mut self, now: Instant) {
+        let found = sys::lstat_id(self.path);
+        if let Ok((id, _)) = found
             && self.fifo.as_ref().is_some_and(|(_, held)| *held == id)
         {
             return;
         }
         // Something changed: watch the directory afresh first (it may be a new /run), so a
-        // change after the lstat below still wakes the loop.
+        // change after the lstat above still wakes the loop.
         self.watch = parent_dir(self.path).and_then(|dir| sys::watch_dir_entries(dir).ok());
-        match sys::lstat_id(self.path) {
-            Ok((_, true)) => {
-                self.fifo = None;
-                self.open();
+        self.fifo = None;
+        let (id, kind) = match found {
+            Ok(found) => found,
+            Err(Errno::NOENT) => return self.create(),
+            Err(e) => return self.complain(Trouble::Stat, FileError::Sys(e)),
+        };
+        let refused = if kind == sys::S_IFIFO {
+            match sys::open_fifo(self.path) {
+                Ok(held) => {
+                    self.complained = false;
+                    self.fifo = Some(held);
+                    return;
+                }
+                Err(e) => e,
             }
-            Ok((_, false)) => {
-                self.fifo = None;
-                if !self.complained {
-                    self.complained = true;
+        } else {
+            FileError::Kind(kind)
+        };
+        if self.made == Some(id) {
+            // vinit's own FIFO fails its own checks (a file system that gives files another
+            // owner): replacing it again would only loop.
+            return self.complain(Trouble::Own, refused);
+        }
+        match sys::unlink(self.path) {
+            Ok(()) => {
+                if self.may_log(now) {
                     log!(
-                        Level::Error,
-                        "{} is not a fifo: telinit and shutdown cannot reach vinit until it is removed",
-                        Bytes(self.path.to_bytes())
+                        Level::Warning,
+                        "{}: {}: replaced by vinit's own fifo",
+                        Bytes(self.path.to_bytes()),
+                        refused
                     );
                 }
-            }
-            Err(Errno::NOENT) => {
-                self.fifo = None;
                 self.create();
             }
-            Err(e) => {
-                self.fifo = None;
-                if !self.complained {
-                    self.complained = true;
-                    log!(
-                        Level::Error,
-                        "unable to stat {}: {}",
-                        Bytes(self.path.to_bytes()),
-                        ErrName(e)
-                    );
-                }
-            }
+            Err(e) => self.complain(Trouble::Remove(e), refused),
         }
     }
 
+    /// Creates the FIFO (and `/run`, missing in a bare image) and opens it.
     fn create(&mut self) {
-        // `/run` may be missing in a bare image: create the directory first.
         if let Some(parent) = parent_dir(self.path) {
             let _ = sys::mkdir(parent, 0o755);
             if self.watch.is_none() {
                 self.watch = sys::watch_dir_entries(parent).ok();
             }
         }
-        match sys::mkfifo(self.path, 0o600) {
-            Ok(()) | Err(Errno::EXIST) => self.open(),
-            Err(e) => {
-                if !self.complained {
-                    self.complained = true;
-                    log!(
-                        Level::Error,
-                        "unable to create {}: {}",
-                        Bytes(self.path.to_bytes()),
-                        ErrName(e)
-                    );
-                }
+        if let Err(e) = sys::mkfifo(self.path, 0o600) {
+            // EEXIST: something appeared meanwhile; its inotify event brings `check` back.
+            if e != Errno::EXIST {
+                self.complain(Trouble::Create, FileError::Sys(e));
             }
+            return;
         }
-    }
-
-    fn open(&mut self) {
+        self.made = sys::lstat_id(self.path).ok().map(|(id, _)| id);
         match sys::open_fifo(self.path) {
             Ok(held) => {
                 self.complained = false;
                 self.fifo = Some(held);
             }
-            Err(e) => {
-                if !self.complained {
-                    self.complained = true;
-                    log!(
-                        Level::Error,
-                        "unable to open {}: {}",
-                        Bytes(self.path.to_bytes()),
-                        ErrName(e)
-                    );
-                }
-            }
+            Err(e) => self.complain(Trouble::Own, e),
         }
     }
 
-    /// Reads everything queued and hands each well-formed request to `f`. A 384-byte write is
-    /// atomic (below PIPE_BUF), so the pipe holds whole requests unless a client wrote junk;
-    /// reading a whole number of them at a time keeps the next read aligned.
+    /// Logs a problem that lasts, once until the FIFO works again.
+    fn complain(&mut self, what: Trouble, e: FileError) {
+        if self.complained {
+            return;
+        }
+        self.complained = true;
+        let path = Bytes(self.path.to_bytes());
+        match what {
+            Trouble::Stat => log!(Level::Error, "unable to stat {}: {}", path, e),
+            Trouble::Create => log!(Level::Error, "unable to create {}: {}", path, e),
+            Trouble::Own => log!(Level::Error, "unable to use {}: {}", path, e),
+            Trouble::Remove(why) => log!(
+                Level::Error,
+                "{}: {}, and it cannot be removed ({}): telinit and shutdown cannot reach vinit",
+                path,
+                e,
+                ErrName(why)
+            ),
+        }
+    }
+
+    /// Reads everything queued and hands each well-formed request to `f`. A 384-byte write
+    /// is atomic (below PIPE_BUF), so the pipe holds whole requests unless a client wrote
+    /// junk; then, unlike sysvinit (spec §5.3), the next request is found by its magic
+    /// (`initctl::front`), so junk costs only itself, never the requests behind it. Whatever
+    /// is left once the pipe is empty is not a whole request: one bogus request.
     pub fn read_requests(&mut self, now: Instant, mut f: impl FnMut(&Request<'_>)) {
         let mut buf = [0u8; REQUEST_LEN * INITCTL_READ_REQUESTS];
+        let mut held = 0;
+        let mut junk = Junk::default();
         loop {
             let Some((fd, _)) = self.fifo.as_ref() else {
                 return;
             };
-            let n = match sys::read(fd.as_fd(), &mut buf) {
-                Ok(0) | Err(Errno::AGAIN) => return,
+            let n = match sys::read(fd.as_fd(), buf.get_mut(held..).unwrap_or_default()) {
+                Ok(0) | Err(Errno::AGAIN) => break,
                 Ok(n) => n,
                 Err(Errno::INTR) => continue,
                 Err(e) => {
                     log!(Level::Error, "error reading initrequest: {}", ErrName(e));
-                    return;
+                    break;
                 }
             };
-            let data = buf.get(..n).unwrap_or_default();
-            for chunk in data.chunks(REQUEST_LEN) {
-                match Request::parse(chunk) {
-                    // Never implemented by init (spec §5.2): logged with the bogus ones, so
-                    // a flood of them is rate-limited too.
-                    Ok(req) if matches!(req.command, Command::Start | Command::Bsd) => {
-                        self.bogus(now, RequestError::UnknownCommand(req.command.code()));
+            held += n;
+            let mut at = 0;
+            // Bounded: every pass uses up at least one byte, or stops.
+            while let Some(data) = buf.get(at..held) {
+                match initctl::front(data) {
+                    Front::Partial => break,
+                    Front::Junk(len) => {
+                        junk.add(data.get(..len).unwrap_or_default());
+                        at += len;
                     }
-                    Ok(req) => f(&req),
-                    Err(e) => self.bogus(now, e),
+                    Front::Request(parsed) => {
+                        self.flush(now, &mut junk);
+                        match parsed {
+                            // Never implemented by init (spec §5.2): logged with the bogus
+                            // ones, so a flood of them is rate-limited too.
+                            Ok(req) if matches!(req.command, Command::Start | Command::Bsd) => {
+                                self.bogus(now, RequestError::UnknownCommand(req.command.code()));
+                            }
+                            Ok(req) => f(&req),
+                            Err(e) => self.bogus(now, e),
+                        }
+                        at += REQUEST_LEN;
+                    }
                 }
             }
+            buf.copy_within(at.min(held)..held, 0);
+            held -= at.min(held);
+        }
+        junk.add(buf.get(..held).unwrap_or_default());
+        self.flush(now, &mut junk);
+    }
+
+    /// Reports skipped bytes as one bogus request.
+    fn flush(&mut self, now: Instant, junk: &mut Junk) {
+        let Junk { len, magic } = core::mem::take(junk);
+        if len == 0 || !self.may_log(now) {
+            return;
+        }
+        match magic {
+            Some(m) if m != initctl::MAGIC => log!(
+                Level::Warning,
+                "got bogus initrequest: bad magic {} ({} bytes skipped)",
+                m,
+                len
+            ),
+            _ => log!(Level::Warning, "got bogus initrequest: {} bytes", len),
         }
     }
 
-    fn bogus(&mut self, now: Instant, e: RequestError) {
+    /// Whether one more complaint fits in the window (a flood cannot fill the log); the
+    /// suppressed ones are counted and said when the next window opens.
+    fn may_log(&mut self, now: Instant) -> bool {
         if now.since(self.bogus_window_start) >= BOGUS_WINDOW {
             if self.bogus_suppressed > 0 {
                 log!(
@@ -201,15 +255,21 @@ impl Control {
         }
         if self.bogus_logged >= BOGUS_LOG_MAX {
             self.bogus_suppressed = self.bogus_suppressed.saturating_add(1);
-            return;
+            return false;
         }
         self.bogus_logged += 1;
+        true
+    }
+
+    fn bogus(&mut self, now: Instant, e: RequestError) {
+        if !self.may_log(now) {
+            return;
+        }
         match e {
-            RequestError::BadLength(n) => {
-                log!(Level::Warning, "got bogus initrequest: {} bytes", n);
-            }
-            RequestError::BadMagic(m) => {
-                log!(Level::Warning, "got bogus initrequest: bad magic {}", m);
+            // `initctl::front` hands over whole requests that start with the magic: framing
+            // errors are reported by `flush`.
+            RequestError::BadLength(_) | RequestError::BadMagic(_) => {
+                log!(Level::Warning, "got bogus initrequest");
             }
             RequestError::UnknownCommand(c) => {
                 log!(
@@ -225,6 +285,37 @@ impl Control {
                 _ => log!(Level::Warning, "bad runlevel: code {}", l),
             },
         }
+    }
+}
+
+/// What went wrong with the FIFO, for `Control::complain`.
+#[derive(Clone, Copy)]
+enum Trouble {
+    Stat,
+    Create,
+    /// vinit's own new FIFO fails its checks.
+    Own,
+    /// Something not vinit's is there and unlink(2) failed with this.
+    Remove(Errno),
+}
+
+/// Bytes skipped while looking for the next request: how many, and the magic field they
+/// started with (when the first run of them held one).
+#[derive(Default)]
+struct Junk {
+    len: usize,
+    magic: Option<u32>,
+}
+
+impl Junk {
+    fn add(&mut self, bytes: &[u8]) {
+        if self.len == 0 {
+            self.magic = bytes
+                .get(..4)
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map(u32::from_ne_bytes);
+        }
+        self.len += bytes.len();
     }
 }
 

@@ -11,11 +11,12 @@ use heapless::Vec;
 
 use crate::control::Control;
 use crate::initctl::{Command, EnvChange, Request};
-use crate::inittab::{Entry, Inittab, InittabError};
+use crate::inittab::{Entry, Feed, Inittab, InittabError};
 use crate::levels::Level;
 use crate::limits::{
-    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, ENV_BUF, INIT_ENV_LEN, INIT_ENV_SLOTS,
-    INITTAB_FILE_MAX, MAX_ENV,
+    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, DROPIN_PATH_MAX, ENV_BUF, INIT_ENV_LEN,
+    INIT_ENV_SLOTS, INITSCRIPT, INITTAB_DIR, INITTAB_PATH, INITTAB_READ_CHUNK, INITTAB_READ_MAX,
+    MAX_ENV, POWERSTATUS_PATH,
 };
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
@@ -23,7 +24,7 @@ use crate::status::signal::{
     SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
 use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
-use crate::sys::{self, Envp, Errno, SigMask};
+use crate::sys::{self, Envp, Errno, FileError, FileResult, FileUse, SigMask};
 use crate::time::{self, Duration, Instant};
 use crate::{cmdline, spawn};
 
@@ -43,7 +44,7 @@ pub struct Settings {
 impl Settings {
     /// Reads the `VINIT_*` variables; a malformed value names the variable.
     pub fn from_env(envp: &Envp) -> Result<Self, &'static str> {
-        let inittab = envp.var_cstr(b"VINIT_INITTAB").unwrap_or(c"/etc/inittab");
+        let inittab = envp.var_cstr(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH);
         let mut config = Config {
             default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
             stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
@@ -86,6 +87,7 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         init_env: Vec::new(),
         started: sys::now(),
         control: Control::new(crate::limits::INITCTL_PATH),
+        initscript_refused: false,
     };
     if !load_inittab(settings.inittab, &mut driver.staging) {
         log!(
@@ -113,35 +115,26 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
 }
 
 /// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (spec §1.1) into `tab`; bad
-/// lines are logged and skipped. `false` only when the main file cannot be read at all (`tab`
-/// is then empty).
+/// lines are logged and skipped, and so is a drop-in that cannot be read. `false` only when
+/// the main file cannot be read whole (`tab` is then not to be used).
 #[inline(never)]
 fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
     tab.clear();
-    let mut buf = [0u8; INITTAB_FILE_MAX];
-    let n = match sys::read_file(path, &mut buf) {
-        Ok(n) => n,
-        Err(e) => {
-            log!(
-                LogLevel::Error,
-                "{}: {}",
-                Bytes(path.to_bytes()),
-                ErrName(e)
-            );
-            return false;
-        }
-    };
     let file = path.to_bytes();
     let mut report = |e: InittabError| report_error(file, &e);
-    tab.load(buf.get(..n).unwrap_or_default(), &mut report);
+    if let Err(e) = read_table(path, tab, &mut Feed::inittab(), &mut report) {
+        log!(LogLevel::Error, "{}: {}: not read", Bytes(file), e);
+        return false;
+    }
     tab.add_default_sulogin(&mut report);
-    let _ = sys::for_each_dir_entry(c"/etc/inittab.d", |name| {
+    let _ = sys::for_each_dir_entry(INITTAB_DIR, |name| {
         let name = name.to_bytes();
         if name.len() < 5 || !name.ends_with(b".tab") {
             return;
         }
-        let mut full: Vec<u8, 256> = Vec::new();
-        if full.extend_from_slice(b"/etc/inittab.d/").is_err()
+        let mut full: Vec<u8, DROPIN_PATH_MAX> = Vec::new();
+        if full.extend_from_slice(INITTAB_DIR.to_bytes()).is_err()
+            || full.push(b'/').is_err()
             || full.extend_from_slice(name).is_err()
             || full.push(0).is_err()
         {
@@ -150,13 +143,44 @@ fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
         let Ok(cpath) = CStr::from_bytes_with_nul(&full) else {
             return;
         };
-        log!(LogLevel::Info, "Reading: {}", Bytes(cpath.to_bytes()));
-        if let Ok(n) = sys::read_file(cpath, &mut buf) {
-            let mut report = |e: InittabError| report_error(cpath.to_bytes(), &e);
-            tab.load_dropin(buf.get(..n).unwrap_or_default(), &mut report);
+        let dropin = cpath.to_bytes();
+        log!(LogLevel::Info, "Reading: {}", Bytes(dropin));
+        let mut report = |e: InittabError| report_error(dropin, &e);
+        if let Err(e) = read_table(cpath, tab, &mut Feed::dropin(), &mut report) {
+            log!(LogLevel::Error, "{}: {}: skipped", Bytes(dropin), e);
         }
     });
     true
+}
+
+/// Feeds the configuration file `path` to `tab` a chunk at a time, as `sys::open_file`
+/// opens it; a file larger than `INITTAB_READ_MAX` is refused before a line is parsed (and
+/// one that grows past it while read, when the bound is reached).
+fn read_table(
+    path: &CStr,
+    tab: &mut Inittab,
+    feed: &mut Feed,
+    report: &mut dyn FnMut(InittabError),
+) -> FileResult<()> {
+    let (fd, size) = sys::open_file(path, FileUse::Config)?;
+    if size > INITTAB_READ_MAX {
+        return Err(FileError::TooBig(size, INITTAB_READ_MAX));
+    }
+    let mut chunk = [0u8; INITTAB_READ_CHUNK];
+    let mut total = 0u64;
+    while !feed.done() {
+        let n = sys::read_full(fd.as_fd(), &mut chunk)?;
+        total += n as u64;
+        if total > INITTAB_READ_MAX {
+            return Err(FileError::TooBig(total, INITTAB_READ_MAX));
+        }
+        tab.feed(feed, chunk.get(..n).unwrap_or_default(), report);
+        if n < chunk.len() {
+            break;
+        }
+    }
+    tab.feed_end(feed, report);
+    Ok(())
 }
 
 #[inline(never)]
@@ -176,6 +200,8 @@ struct Driver {
     init_env: Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>,
     started: Instant,
     control: Control,
+    /// /etc/initscript was refused and reported; cleared when it is usable or gone.
+    initscript_refused: bool,
 }
 
 impl Driver {
@@ -185,7 +211,7 @@ impl Driver {
             if let Some(code) = self.act(now) {
                 return code;
             }
-            self.control.check();
+            self.control.check(now);
             let timeout = time::poll_timeout(now, self.init.poll_timeout());
             let fds = [Some(sfd), self.control.fd(), self.control.watch_fd()];
             let [_, fifo_ready, fifo_path_changed] = match sys::wait_readable_fds(fds, timeout) {
@@ -319,10 +345,11 @@ impl Driver {
     #[inline(never)]
     fn on_power(&mut self, now: Instant) {
         let mut status = [0u8; 1];
-        let read = sys::read_file(c"/var/run/powerstatus", &mut status);
+        let read = sys::open_file(POWERSTATUS_PATH, FileUse::ReadState)
+            .and_then(|(fd, _)| Ok(sys::read_full(fd.as_fd(), &mut status)?));
         match read {
             Ok(n) if n > 0 => {
-                let _ = sys::unlink(c"/var/run/powerstatus");
+                let _ = sys::unlink(POWERSTATUS_PATH);
                 let trigger = match status {
                     [b'O'] => Trigger::PowerOk,
                     [b'L'] => Trigger::PowerFailNow,
@@ -330,7 +357,46 @@ impl Driver {
                 };
                 self.init.handle_trigger(now, trigger);
             }
-            _ => self.init.handle_stop(now, StopCause::Power),
+            Ok(_) | Err(FileError::Sys(Errno::NOENT)) => {
+                self.init.handle_stop(now, StopCause::Power);
+            }
+            Err(e) => {
+                log!(
+                    LogLevel::Error,
+                    "{}: {}: ignored",
+                    Bytes(POWERSTATUS_PATH.to_bytes()),
+                    e
+                );
+                self.init.handle_stop(now, StopCause::Power);
+            }
+        }
+    }
+
+    /// Whether entries run through /etc/initscript: it is there and passes `open_file`'s
+    /// checks for configuration (a FIFO would hang every entry's shell, a file another user
+    /// owns would run their script as root). A refused one is reported once while it stays.
+    fn initscript_usable(&mut self) -> bool {
+        match sys::open_file(INITSCRIPT, FileUse::Config) {
+            Ok(_) => {
+                self.initscript_refused = false;
+                true
+            }
+            Err(FileError::Sys(Errno::NOENT)) => {
+                self.initscript_refused = false;
+                false
+            }
+            Err(e) => {
+                if !self.initscript_refused {
+                    self.initscript_refused = true;
+                    log!(
+                        LogLevel::Error,
+                        "{}: {}: not used",
+                        Bytes(INITSCRIPT.to_bytes()),
+                        e
+                    );
+                }
+                false
+            }
         }
     }
 
@@ -366,8 +432,8 @@ impl Driver {
         let entry = self.init.entries().get(slot)?.clone();
         // sysvinit runs every entry through /etc/initscript when it is there, except in
         // single-user mode (spec §1.6 step 2).
-        let initscript = self.init.current() != crate::levels::Level::SINGLE
-            && sys::readable(crate::limits::INITSCRIPT);
+        let initscript =
+            self.init.current() != crate::levels::Level::SINGLE && self.initscript_usable();
         let parsed = cmdline::parse_process(&entry.process).and_then(|mut p| {
             if initscript {
                 p.command = cmdline::initscript_command(

@@ -36,8 +36,19 @@ pub const ACTION_QUEUE: usize = MAX_DYING + 32;
 pub const DEFAULT_STOP_BUDGET_SECS: u64 = 9;
 /// Default level when the inittab has no initdefault (sysvinit would prompt forever, spec §1.8).
 pub const DEFAULT_LEVEL: u8 = b'3';
-/// Biggest inittab file read (the real ones are 2-3 KB).
-pub const INITTAB_FILE_MAX: usize = 32 * 1024;
+/// The inittab read when neither `-f` nor `VINIT_INITTAB` names one (spec §1.1).
+pub const INITTAB_PATH: &core::ffi::CStr = c"/etc/inittab";
+/// The drop-in directory: its `*.tab` files add one entry each (spec §1.1 step 3).
+pub const INITTAB_DIR: &core::ffi::CStr = c"/etc/inittab.d";
+/// Longest drop-in path built (`/etc/inittab.d/` + a file name of up to 255 bytes + NUL).
+pub const DROPIN_PATH_MAX: usize = 272;
+/// Biggest inittab or drop-in read: real ones are 2-3 KB and at most 64 entries are kept, so
+/// a file past this is a mistake or an attack, refused whole rather than cut (a cut line
+/// must never run).
+pub const INITTAB_READ_MAX: u64 = 4 * 1024 * 1024;
+/// Bytes read per read(2) of an inittab: lines are cut out of each chunk as it comes, so no
+/// file is held whole on PID 1's stack (it keeps every stack page it touches).
+pub const INITTAB_READ_CHUNK: usize = 1024;
 /// Environment strings passed to a child (the container's own plus vinit's).
 pub const MAX_ENV: usize = 256;
 /// Bytes for the variables vinit adds to a child's environment.
@@ -74,6 +85,12 @@ pub const UTMP_PATH: &core::ffi::CStr = c"/var/run/utmp";
 pub const WTMP_PATH: &core::ffi::CStr = c"/var/log/wtmp";
 /// One byte: the current level, for systems without utmp (spec §6.6).
 pub const RUNLEVEL_PATH: &core::ffi::CStr = c"/var/run/runlevel";
+/// Most utmp records scanned for the one a record replaces: a utmp holds a few records per
+/// terminal, and a bigger (or huge sparse) one is refused whole, so no scan delays a child's
+/// exec or the stop (4096 records are 1.5 MiB, scanned in about a millisecond).
+pub const UTMP_MAX_RECORDS: usize = 4096;
+/// Written by a UPS daemon before it sends SIGPWR: `F`, `O` or `L` (spec §4).
+pub const POWERSTATUS_PATH: &core::ffi::CStr = c"/var/run/powerstatus";
 /// Pid of a pending timed shutdown, for `shutdown -c` (spec §6.2).
 pub const SHUTDOWN_PID_PATH: &core::ffi::CStr = c"/var/run/shutdown.pid";
 /// Created by `shutdown -f` (skip fsck at next boot).

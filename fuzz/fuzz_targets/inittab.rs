@@ -29,7 +29,7 @@ fn line_count(bytes: &[u8]) -> usize {
 
 fn check_error(e: &InittabError, max_line: usize) {
     assert!(
-        e.line >= 1 && usize::from(e.line) <= max_line,
+        e.line >= 1 && e.line as usize <= max_line,
         "line {} of {max_line}",
         e.line
     );
