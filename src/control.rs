@@ -86,7 +86,7 @@ impl Control {
         let (id, kind) = match found {
             Ok(found) => found,
             Err(Errno::NOENT) => return self.create(),
-            Err(e) => return self.complain(Trouble::Stat, FileError::Sys(e)),
+            Err(e) => return self.complain("stat", FileError::Sys(e)),
         };
         let refused = if kind == sys::S_IFIFO {
             match sys::open_fifo(self.path) {
@@ -103,7 +103,7 @@ impl Control {
         if self.made == Some(id) {
             // vinit's own FIFO fails its own checks (a file system that gives files another
             // owner): replacing it again would only loop.
-            return self.complain(Trouble::Own, refused);
+            return self.complain("use", refused);
         }
         match sys::unlink(self.path) {
             Ok(()) => {
@@ -117,7 +117,8 @@ impl Control {
                 }
                 self.create();
             }
-            Err(e) => self.complain(Trouble::Remove(e), refused),
+            // A directory, a mount point, a read-only /run: telinit cannot reach vinit.
+            Err(e) => self.complain("remove", FileError::Sys(e)),
         }
     }
 
@@ -132,7 +133,7 @@ impl Control {
         if let Err(e) = sys::mkfifo(self.path, 0o600) {
             // EEXIST: something appeared meanwhile; its inotify event brings `check` back.
             if e != Errno::EXIST {
-                self.complain(Trouble::Create, FileError::Sys(e));
+                self.complain("create", FileError::Sys(e));
             }
             return;
         }
@@ -142,28 +143,22 @@ impl Control {
                 self.complained = false;
                 self.fifo = Some(held);
             }
-            Err(e) => self.complain(Trouble::Own, e),
+            Err(e) => self.complain("use", e),
         }
     }
 
-    /// Logs a problem that lasts, once until the FIFO works again.
-    fn complain(&mut self, what: Trouble, e: FileError) {
-        if self.complained {
-            return;
-        }
-        self.complained = true;
-        let path = Bytes(self.path.to_bytes());
-        match what {
-            Trouble::Stat => log!(Level::Error, "unable to stat {}: {}", path, e),
-            Trouble::Create => log!(Level::Error, "unable to create {}: {}", path, e),
-            Trouble::Own => log!(Level::Error, "unable to use {}: {}", path, e),
-            Trouble::Remove(why) => log!(
+    /// Logs a problem that lasts (`unable to VERB /run/initctl: why`), once until the FIFO
+    /// works again.
+    fn complain(&mut self, verb: &str, e: FileError) {
+        if !self.complained {
+            self.complained = true;
+            log!(
                 Level::Error,
-                "{}: {}, and it cannot be removed ({}): telinit and shutdown cannot reach vinit",
-                path,
-                e,
-                ErrName(why)
-            ),
+                "unable to {} {}: {}",
+                verb,
+                Bytes(self.path.to_bytes()),
+                e
+            );
         }
     }
 
@@ -214,8 +209,12 @@ impl Control {
                     }
                 }
             }
-            buf.copy_within(at.min(held)..held, 0);
-            held -= at.min(held);
+            // Keep what is left (a request's first bytes) at the front for the next read.
+            if let Some(live) = buf.get_mut(..held) {
+                let at = at.min(live.len());
+                live.rotate_left(at);
+                held -= at;
+            }
         }
         junk.add(buf.get(..held).unwrap_or_default());
         self.flush(now, &mut junk);
@@ -286,17 +285,6 @@ impl Control {
             },
         }
     }
-}
-
-/// What went wrong with the FIFO, for `Control::complain`.
-#[derive(Clone, Copy)]
-enum Trouble {
-    Stat,
-    Create,
-    /// vinit's own new FIFO fails its checks.
-    Own,
-    /// Something not vinit's is there and unlink(2) failed with this.
-    Remove(Errno),
 }
 
 /// Bytes skipped while looking for the next request: how many, and the magic field they

@@ -182,11 +182,7 @@ struct Octal(u32);
 
 impl uDisplay for Octal {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let d = |shift: u32| [b'0' + ((self.0 >> shift) & 7) as u8];
-        for shift in [9, 6, 3, 0] {
-            f.write_str(core::str::from_utf8(&d(shift)).unwrap_or_default())?;
-        }
-        Ok(())
+        Bytes(&[9, 6, 3, 0].map(|shift| b'0' + ((self.0 >> shift) & 7) as u8)).fmt(f)
     }
 }
 

@@ -119,8 +119,8 @@ fn write_process(ty: utmp::RecordType, id: &[u8], pid: i32, who: Writer) {
     let (sec, usec) = stamp();
     let mut line: heapless::Vec<u8, 32> = heapless::Vec::new();
     update_utmp(
-        |records| utmp::replace_slot_by_id(records, id),
-        |old| {
+        &|records| utmp::replace_slot_by_id(records, id),
+        &mut |old| {
             if ty == utmp::RecordType::DeadProcess
                 && let Some(l) = old.and_then(utmp::record_line)
             {
@@ -148,9 +148,10 @@ const UTMP_MAX_BYTES: u64 = (UTMP_MAX_RECORDS * RECORD_LEN) as u64;
 /// over it, or appends (over a partial record at the end, as glibc does) when there is none.
 /// Nothing happens when utmp does not exist (spec §6.6). A utmp larger than
 /// `UTMP_MAX_RECORDS` records is not scanned at all, so a huge (sparse) file costs one fstat.
+#[inline(never)]
 fn update_utmp(
-    find: impl Fn(&[u8]) -> Option<usize>,
-    build: impl FnOnce(Option<&[u8]>) -> [u8; RECORD_LEN],
+    find: &dyn Fn(&[u8]) -> Option<usize>,
+    build: &mut dyn FnMut(Option<&[u8]>) -> [u8; RECORD_LEN],
     who: Writer,
 ) {
     let result = sys::with_locked_file(UTMP_PATH, |fd, size| {
@@ -188,8 +189,8 @@ fn stamp() -> (i32, i32) {
 /// pututline: replace the record of the same type, else append.
 fn put(rec: &[u8; RECORD_LEN], rec_type: u16) {
     update_utmp(
-        |records| utmp::replace_slot(records, rec_type),
-        |_| *rec,
+        &|records| utmp::replace_slot(records, rec_type),
+        &mut |_| *rec,
         Writer::Init,
     );
 }
