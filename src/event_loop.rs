@@ -15,8 +15,8 @@ use crate::inittab::{Entry, Feed, Inittab, InittabError};
 use crate::levels::Level;
 use crate::limits::{
     DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, DROPIN_PATH_MAX, ENV_BUF, INIT_ENV_LEN,
-    INIT_ENV_SLOTS, INITSCRIPT, INITTAB_DIR, INITTAB_PATH, INITTAB_READ_CHUNK, INITTAB_READ_MAX,
-    MAX_ENV, POWERSTATUS_PATH,
+    INIT_ENV_SLOTS, INITSCRIPT, INITTAB_DIR, INITTAB_ERRORS_SHOWN, INITTAB_PATH,
+    INITTAB_READ_CHUNK, INITTAB_READ_MAX, MAX_ENV, POWERSTATUS_PATH,
 };
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
@@ -121,12 +121,27 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
 fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
     tab.clear();
     let file = path.to_bytes();
-    let mut report = |e: InittabError| report_error(file, &e);
-    if let Err(e) = read_table(path, tab, &mut Feed::inittab(), &mut report) {
+    let mut errors = 0u32;
+    let mut report = |e: InittabError| {
+        errors = errors.saturating_add(1);
+        if errors <= INITTAB_ERRORS_SHOWN {
+            report_error(file, &e);
+        }
+    };
+    let read = read_table(path, tab, &mut Feed::inittab(), &mut report);
+    tab.add_default_sulogin(&mut report);
+    if let Some(more) = errors.checked_sub(INITTAB_ERRORS_SHOWN).filter(|&n| n > 0) {
+        log!(
+            LogLevel::Error,
+            "{}: {} more bad lines not shown",
+            Bytes(file),
+            more
+        );
+    }
+    if let Err(e) = read {
         log!(LogLevel::Error, "{}: {}: not read", Bytes(file), e);
         return false;
     }
-    tab.add_default_sulogin(&mut report);
     let _ = sys::for_each_dir_entry(INITTAB_DIR, |name| {
         let name = name.to_bytes();
         if name.len() < 5 || !name.ends_with(b".tab") {

@@ -46,6 +46,9 @@ pub const DROPIN_PATH_MAX: usize = 272;
 /// a file past this is a mistake or an attack, refused whole rather than cut (a cut line
 /// must never run).
 pub const INITTAB_READ_MAX: u64 = 4 * 1024 * 1024;
+/// Bad lines of one inittab reported one by one; the rest are counted in one line, so a
+/// 4 MiB file of bad lines cannot flood the log on every re-read.
+pub const INITTAB_ERRORS_SHOWN: u32 = 64;
 /// Bytes read per read(2) of an inittab: lines are cut out of each chunk as it comes, so no
 /// file is held whole on PID 1's stack (it keeps every stack page it touches).
 pub const INITTAB_READ_CHUNK: usize = 1024;

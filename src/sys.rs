@@ -571,7 +571,6 @@ pub fn scan_processes(mut f: impl FnMut(Pid, Pid)) -> Result<()> {
 
 /// The parent pid from /proc/PID/stat, `None` if the process is gone.
 fn read_ppid(pid: Pid) -> Option<Pid> {
-    use rustix::fs::OFlags;
     let mut path: heapless::String<32> = heapless::String::new();
     ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
     let mut cpath = [0u8; 33];
@@ -579,9 +578,8 @@ fn read_ppid(pid: Pid) -> Option<Pid> {
         .get_mut(..path.len())?
         .copy_from_slice(path.as_bytes());
     let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
-    let fd = open(cpath, OFlags::RDONLY | OFlags::CLOEXEC, 0).ok()?;
     let mut buf = [0u8; 512];
-    let n = rustix::io::read(fd.as_fd(), &mut buf).ok()?;
+    let n = read_file(cpath, &mut buf).ok()?;
     parse_stat_ppid(buf.get(..n)?)
 }
 
@@ -717,11 +715,11 @@ impl From<Errno> for FileError {
 /// Result of the file helpers.
 pub type FileResult<T> = core::result::Result<T, FileError>;
 
-/// An open(2) error, read: O_NOFOLLOW answers ELOOP for a symlink, O_NONBLOCK answers ENXIO
-/// for a FIFO nobody reads (or a device without a driver).
-fn not_followed(path: &CStr, e: Errno) -> FileError {
+/// An open(2) error, read: O_NOFOLLOW (when `follow` is false) answers ELOOP for a symlink,
+/// O_NONBLOCK answers ENXIO for a FIFO nobody reads (or a device without a driver).
+fn open_error(path: &CStr, e: Errno, follow: bool) -> FileError {
     match e {
-        Errno::LOOP => FileError::Kind(S_IFLNK),
+        Errno::LOOP if !follow => FileError::Kind(S_IFLNK),
         Errno::NXIO => FileError::Kind(lstat_id(path).map_or(0, |(_, kind)| kind)),
         e => FileError::Sys(e),
     }
@@ -748,7 +746,7 @@ pub fn open_file(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64)> {
     if !follow {
         flags |= OFlags::NOFOLLOW;
     }
-    let fd = open(path, flags, 0o644).map_err(|e| not_followed(path, e))?;
+    let fd = open(path, flags, 0o644).map_err(|e| open_error(path, e, follow))?;
     let st = rustix::fs::fstat(fd.as_fd())?;
     let kind = st.st_mode & S_IFMT;
     if kind != S_IFREG {
@@ -1043,7 +1041,7 @@ pub fn open_fifo(path: &CStr) -> FileResult<(OwnedFd, FileId)> {
     use rustix::fs::OFlags;
     let flags =
         OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
-    let fd = open(path, flags, 0).map_err(|e| not_followed(path, e))?;
+    let fd = open(path, flags, 0).map_err(|e| open_error(path, e, false))?;
     let st = rustix::fs::fstat(fd.as_fd())?;
     let kind = st.st_mode & S_IFMT;
     if kind != S_IFIFO {

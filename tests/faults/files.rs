@@ -131,6 +131,34 @@ fn test_inittab_over_the_read_bound_is_refused_whole() {
     assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);
 }
 
+/// 10,000 bad lines (60 KB): the first 64 get their own line, the rest one line together, on
+/// every read. Old binary: one line per bad line up to the 32 KiB cut, then silence (no
+/// "more bad lines" line).
+#[test]
+fn test_an_inittab_of_bad_lines_costs_a_bounded_number_of_log_lines() {
+    let mut tab = String::from(INITTAB);
+    for _ in 0..10_000 {
+        tab.push_str("bad:3\n");
+    }
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", tab.as_bytes())
+        .pid1();
+    run.expect_line(
+        "vinit: error: /etc/inittab: 9936 more bad lines not shown",
+        EVENT_TIMEOUT,
+    );
+    run.expect_line("level 3 ran", EVENT_TIMEOUT);
+    ns::wait_for_initctl(run.pid());
+    assert_eq!(count(&run, "missing action field"), 64, "{}", run.dump());
+    assert!(
+        run.history()
+            .iter()
+            .any(|l| l.contains("/etc/inittab[5]: missing"))
+    );
+    let base = baseline(&run);
+    assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);
+}
+
 // ------------------------------------------------------------------------------------------
 // Item 5: a FIFO (or another non-regular file) never blocks PID 1
 
