@@ -2,10 +2,10 @@
 //! non-blocking (so there is never an EOF and a writer never blocks while vinit lives),
 //! re-created when deleted or replaced, never followed through a symlink, and trusted only
 //! when it is vinit's own (owned by its euid, no access for others): anything else at the
-//! path is removed and replaced. An inotify watch on
-//! its directory wakes the loop when the path changes, so this happens even while vinit is
-//! idle (sysvinit polls every 5 s instead, spec §2.10). Bad requests are logged at a bounded
-//! rate and dropped; vinit keeps serving.
+//! path is removed and replaced. An inotify watch on its directory wakes the loop when the
+//! path changes, so this happens even while vinit is idle (sysvinit polls every 5 s instead,
+//! spec §2.10). Requests are found by their magic; bad ones are logged at a bounded rate and
+//! dropped; vinit keeps serving.
 
 use core::ffi::CStr;
 
