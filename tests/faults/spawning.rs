@@ -138,6 +138,36 @@ fn test_term_right_after_a_child_starts_is_not_lost() {
     health::assert_recovers(run, &base, Duration::from_secs(3), STOP_WITHIN);
 }
 
+/// `telinit -t 600 5` with a service that ignores TERM leaves it in a 10-minute kill round;
+/// a `docker stop` then must not wait for that round's KILL: the stop bounds it as its own
+/// (KILL after at most two thirds of the entries' share) and level 0's `rc 0` runs. The old
+/// binary kept the 600 s deadline, so the entries' share ran out first and `rc 0` never ran.
+#[test]
+fn test_stop_during_a_long_kill_round_still_runs_rc_0() {
+    let inittab = "id:3:initdefault:\n\
+                   s3:3:respawn:/bin/sh -c 'trap \"\" TERM; echo stubborn up; exec /bin/sleep 1000'\n\
+                   l0:0:wait:/bin/echo rc 0 ran\n";
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", inittab.as_bytes())
+        .pid1();
+    run.expect_line("stubborn up", EVENT_TIMEOUT);
+    wait_for_initctl(run.pid());
+    request_level(&run, b'5', 600);
+    run.expect_line("the TERM signal (1 process)", EVENT_TIMEOUT);
+    let asked = Instant::now();
+    run.signal(libc::SIGTERM);
+    // The default budget (9 s) gives the entries 5.6 s; the round's KILL comes at 3.75 s.
+    run.expect_line("the KILL signal (1 process)", Duration::from_secs(5));
+    run.expect_line("rc 0 ran", PROMPT);
+    let status = run.wait_exit(STOP_WITHIN);
+    assert_eq!(status.code(), Some(0), "{}", run.dump());
+    assert!(
+        asked.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        asked.elapsed()
+    );
+}
+
 // ------------------------------------------------------------------------------------------
 // Item 3: a boot target of 6
 
@@ -349,10 +379,12 @@ fn pids_root() -> PathBuf {
     );
 }
 
+/// In level 4 the `wait` entry comes first: the entries after it, the respawn service too,
+/// start only when it has run.
 const FORK_INITTAB: &str = "id:3:initdefault:\n\
-    r:34:respawn:/bin/sh -c 'echo r started; exec /bin/sleep 1000'\n\
     w4:4:wait:/bin/echo wait entry ran\n\
     o4:4:once:/bin/echo once entry ran\n\
+    r:34:respawn:/bin/sh -c 'echo r started; exec /bin/sleep 1000'\n\
     l0:0:wait:/bin/echo rc 0 ran\n";
 
 /// Waits (bounded) until the cgroup has refused `n` more forks than `before`.
@@ -382,11 +414,11 @@ fn wait_children(run: &Pid1, exe: &str) -> Vec<i32> {
 /// id "x"`) log on the first failed fork.
 const FORK_FAILED: &str = "fork for id \"";
 
-/// At the limit (pids.max 1: only vinit), `telinit 4` and a killed respawn service: the `wait`
-/// and `once` entries and the respawn all fail to fork, again and again. Once the limit is
-/// raised, the wait entry runs, then (behind its barrier) the once entry, and the service is
-/// back: a fork failure is retried, never dropped and never counted as a respawn. One
-/// "cannot fork" line for the whole episode.
+/// At the limit (pids.max 1: only vinit), a killed respawn service cannot fork, again and
+/// again; then `telinit 4`'s `wait` entry cannot either. Once the limit is raised, the wait
+/// entry runs, then (behind its barrier) the once entry and the service: a fork failure is
+/// retried, never dropped and never counted as a respawn. One "cannot fork" line for the
+/// whole episode.
 #[test]
 fn test_fork_failures_at_the_pids_limit_are_retried() {
     let cg = PidsCgroup::new("limit");
@@ -405,12 +437,16 @@ fn test_fork_failures_at_the_pids_limit_are_retried() {
     for pid in service {
         kill(pid, libc::SIGKILL);
     }
+    run.expect_line(FORK_FAILED, EVENT_TIMEOUT);
+    // Only vinit forks in this cgroup: each refusal is one of its tries. (The old binary
+    // burned the respawn's ten starts at once and disabled it for 5 minutes.)
+    wait_refused(&cg, refused, 3);
     telinit(&run, &tools, "4");
     run.expect_line("Switching to runlevel: 4", EVENT_TIMEOUT);
-    run.expect_line(FORK_FAILED, EVENT_TIMEOUT);
-    // Several refused forks: only vinit forks in this cgroup (the old binary gave up on the
-    // wait and once entries after one try, and burned the respawn's ten starts at once).
-    wait_refused(&cg, refused, 6);
+    // The wait entry is tried again and again (the old binary tried it and the once entry
+    // once each, then never again).
+    let refused = cg.refused();
+    wait_refused(&cg, refused, 3);
     assert_eq!(count(run.history(), "wait entry ran"), 0);
 
     cg.set_max("max");
@@ -419,11 +455,11 @@ fn test_fork_failures_at_the_pids_limit_are_retried() {
     run.expect_line("r started", PROMPT);
     run.expect_line("fork works again", PROMPT);
     let history = run.history();
-    let wait_at = history.iter().position(|l| l.contains("wait entry ran"));
-    let once_at = history.iter().position(|l| l.contains("once entry ran"));
+    let at = |needle: &str| history.iter().rposition(|l| l.contains(needle)).unwrap();
     assert!(
-        wait_at < once_at,
-        "the once entry ran before the wait entry ended"
+        at("wait entry ran") < at("once entry ran") && at("wait entry ran") < at("r started"),
+        "an entry after the wait entry ran first:\n{}",
+        run.dump()
     );
     assert_eq!(count(history, "respawning too fast"), 0, "{}", run.dump());
     assert_eq!(count(history, "cannot fork"), 1, "{}", run.dump());
@@ -454,10 +490,12 @@ fn test_stop_at_the_pids_limit_still_runs_rc_0() {
     assert_eq!(status.code(), Some(0), "{}", run.dump());
 }
 
-/// A real fork bomb (an ondemand entry, `telinit a`) fills the cgroup; with the limit then
-/// below its count, a killed respawn service and `telinit 4`'s entries cannot fork. Once the
-/// bomb is killed and the limit restored, all of them run, the service is not disabled, and
-/// the stop runs `rc 0` (it writes a file outside the namespace) and exits 0.
+/// A real fork bomb (an ondemand entry, `telinit a`) fills the cgroup, then is stopped
+/// (SIGSTOP to its process group: it keeps its slots, and the cgroup's refused forks are
+/// vinit's own) with the limit below its count: a killed respawn service and `telinit 4`'s
+/// entries cannot fork. Once the bomb is killed and the limit restored, all of them run, the
+/// service is not disabled, and the stop runs `rc 0` (it writes a file outside the namespace)
+/// and exits 0.
 #[test]
 fn test_fork_bomb_in_a_pids_cgroup() {
     let cg = PidsCgroup::new("bomb");
@@ -488,20 +526,22 @@ fn test_fork_bomb_in_a_pids_cgroup() {
     common::wait_until("the bomb fills the cgroup", EVENT_TIMEOUT, || {
         cg.current() >= 32
     });
-    // Below the bomb's count: no fork succeeds until the bomb is gone, whoever frees a slot.
+    let leaders = children_running(&run, "/usr/bin/perl");
+    assert_eq!(leaders.len(), 1, "the bomb's first process: {leaders:?}");
+    // Its whole process group (its session, from setsid), in one kill.
+    kill(-leaders[0], libc::SIGSTOP);
     cg.set_max("16");
+    let refused = cg.refused();
     for pid in service {
         kill(pid, libc::SIGKILL);
     }
+    run.expect_line(FORK_FAILED, EVENT_TIMEOUT);
+    wait_refused(&cg, refused, 3);
     telinit(&run, &tools, "4");
     run.expect_line("Switching to runlevel: 4", EVENT_TIMEOUT);
-    run.expect_line(FORK_FAILED, EVENT_TIMEOUT);
     let refused = cg.refused();
-    wait_refused(&cg, refused, 50);
+    wait_refused(&cg, refused, 3);
 
-    let leaders = children_running(&run, "/usr/bin/perl");
-    assert_eq!(leaders.len(), 1, "the bomb's first process: {leaders:?}");
-    // Its whole process group (its session: setsid), in one kill.
     kill(-leaders[0], libc::SIGKILL);
     cg.set_max("32");
     run.expect_line("wait entry ran", PROMPT);
