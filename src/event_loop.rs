@@ -562,7 +562,7 @@ impl Driver {
                 w,
                 "cannot fork for id \"{}\": {}: retrying (at most every {} ms)",
                 Bytes(id),
-                ErrName(Errno::from_raw_os_error(*errno)),
+                ErrName(Errno::from_raw_os_error((*errno).clamp(1, 4095))),
                 crate::limits::FORK_RETRY_MAX_MS
             ),
             Notice::ForkWorks(n) => ufmt::uwrite!(

@@ -282,6 +282,8 @@ struct Dying {
     id: Id,
     /// Write a DEAD_PROCESS record when it is reaped (the entry had no `+`).
     utmp: bool,
+    /// Still there after its KILL (reported `seems to hang`): no later round waits for it.
+    hung: bool,
 }
 
 /// The kill round of a level change.
@@ -1029,6 +1031,7 @@ impl Init {
                             pid,
                             id: e.id.clone(),
                             utmp: writes_utmp(e),
+                            hung: false,
                         })
                         .is_ok()
                 {
@@ -1083,10 +1086,13 @@ impl Init {
         }
     }
 
-    /// Signals the process group of every process of the kill round.
-    fn signal_dying(&mut self, sig: u8) {
+    /// Signals the process group of every process of the kill round (not the ones an earlier
+    /// round found hung: they have had their KILL), after a notice with their count.
+    fn signal_dying(&mut self, sig: u8, notice: fn(u16) -> Notice) {
+        let n = self.dying.iter().filter(|d| !d.hung).count();
+        self.log(notice(n as u16));
         for i in 0..self.dying.len() {
-            if let Some(pid) = self.dying.get(i).map(|d| d.pid) {
+            if let Some(pid) = self.dying.get(i).filter(|d| !d.hung).map(|d| d.pid) {
                 self.push(Action::Signal { pid: -pid, sig });
             }
         }
@@ -1096,24 +1102,25 @@ impl Init {
         let round = self.kill_round?;
         match round {
             // Everyone already exited (their exits can be reaped in the same wake-up as the
-            // request that started the round): nothing to signal.
-            _ if self.dying.is_empty() => self.kill_round = None,
+            // request that started the round), or only hung ones are left: nothing to wait for.
+            _ if self.dying.iter().all(|d| d.hung) => self.kill_round = None,
             KillRound::Pending { deadline } => {
-                self.log(Notice::SendingTerm(self.dying.len() as u16));
-                self.signal_dying(SIGTERM);
+                self.signal_dying(SIGTERM, Notice::SendingTerm);
                 self.kill_round = Some(KillRound::Term { deadline });
             }
             KillRound::Term { deadline } if now >= deadline => {
-                self.log(Notice::SendingKill(self.dying.len() as u16));
-                self.signal_dying(SIGKILL);
+                self.signal_dying(SIGKILL, Notice::SendingKill);
                 self.kill_round = Some(KillRound::Kill {
                     deadline: now.after(KILL_SETTLE),
                 });
             }
             KillRound::Kill { deadline } if now >= deadline => {
-                let hung: Vec<Dying, MAX_DYING> = self.dying.clone();
-                for d in hung {
-                    self.log(Notice::Hang(d.pid, d.id));
+                for i in 0..self.dying.len() {
+                    if let Some(d) = self.dying.get_mut(i).filter(|d| !d.hung) {
+                        d.hung = true;
+                        let notice = Notice::Hang(d.pid, d.id.clone());
+                        self.log(notice);
+                    }
                 }
                 // They stay in `dying`, so their exit is recognised later; scheduling goes on.
                 self.kill_round = None;
@@ -2338,6 +2345,37 @@ r1:23:respawn:/bin/svc1
         w.drive();
         assert_eq!(w.exit_code, Some(0));
         assert!(!w.rebooted);
+    }
+
+    /// A process that survives its KILL (stuck in the kernel) is reported once and no later
+    /// kill round waits for it: the next level change ends when its own process exits.
+    #[test]
+    fn test_a_hung_process_does_not_hold_later_kill_rounds() {
+        let mut w = boot("id:3:initdefault:\na:3:respawn:/bin/a\nb:4:respawn:/bin/b\n");
+        let pa = w.pid("a");
+        w.request(b'4');
+        w.advance_to_deadline();
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert_eq!(count(&seen, "log Hang"), 1, "{seen:?}");
+        assert!(seen.contains(&"spawn b".to_string()), "{seen:?}");
+        let pb = w.pid("b");
+        w.request(b'3');
+        let seen = w.take();
+        assert!(seen.contains(&format!("kill {} 15", -pb)), "{seen:?}");
+        assert!(!seen.contains(&format!("kill {} 15", -pa)), "{seen:?}");
+        assert!(seen.contains(&"log SendingTerm(1)".to_string()), "{seen:?}");
+        w.advance(10);
+        w.exit_pid(pb, 0);
+        assert_eq!(w.spawns(), ["spawn a"]);
+        assert_eq!(count(&w.take(), "log Hang"), 0);
+        // Its exit, whenever it comes, is still recognised.
+        assert_eq!(
+            w.init
+                .handle_child_exit(w.t(), pa, Exit::Signal(9))
+                .as_deref(),
+            Some(&b"a"[..])
+        );
     }
 
     /// `telinit -t 600 5` leaves a TERM-ignoring service in a 10-minute kill round; a stop
