@@ -1,12 +1,12 @@
 //! Spawning faults (issue #10 items 2, 3, 8, 13 and the fork bomb): a TERM sent right after a
-//! child starts, a boot target of 6, fork(2) failing in a pids cgroup at its limit or under a
-//! fork bomb, a stop while frozen. Each test was seen failing on the binary before its fix
-//! (`VINIT_TEST_BINARY=/work/vinit-old`).
+//! child starts, a stop during a long kill round, a boot target of 6, fork(2) failing in a
+//! pids cgroup at its limit or under a fork bomb, a stop while frozen. Each test was seen
+//! failing on the binary before its fix (`VINIT_TEST_BINARY=/work/vinit-old`).
 #![allow(unsafe_code)] // libc::kill of the test's own processes, each with a SAFETY line
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::common::ns::{self, Tools, nsrun, wait_for_initctl};
@@ -22,12 +22,18 @@ fn count(lines: &[String], needle: &str) -> usize {
     lines.iter().filter(|l| l.contains(needle)).count()
 }
 
-/// Host pids of PID 1's children whose executable is `exe`.
+/// Host pids of PID 1's children running the program `exe` (symlinks resolved, as
+/// /proc/PID/exe shows it: `/bin/sleep` is `/usr/bin/sleep` on a merged-/usr system).
 fn children_running(run: &Pid1, exe: &str) -> Vec<i32> {
+    let exe = real_path(exe);
     common::children(run.pid())
         .into_iter()
-        .filter(|&p| common::exe(p).is_some_and(|e| e == Path::new(exe)))
+        .filter(|&p| common::exe(p).is_some_and(|e| e == exe))
         .collect()
+}
+
+fn real_path(path: &str) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn kill(pid: i32, sig: i32) {
@@ -431,7 +437,7 @@ fn test_fork_failures_at_the_pids_limit_are_retried() {
     wait_for_initctl(run.pid());
     let base = health::baseline(&run);
 
-    let service = wait_children(&run, "/usr/bin/sleep");
+    let service = wait_children(&run, "/bin/sleep");
     cg.set_max("1");
     let refused = cg.refused();
     for pid in service {
@@ -477,7 +483,7 @@ fn test_stop_at_the_pids_limit_still_runs_rc_0() {
         .etc_file("inittab", FORK_INITTAB.as_bytes())
         .pid1();
     run.expect_line("r started", EVENT_TIMEOUT);
-    wait_children(&run, "/usr/bin/sleep");
+    wait_children(&run, "/bin/sleep");
     cg.set_max("1");
     let refused = cg.refused();
     run.signal(libc::SIGTERM);
@@ -517,7 +523,7 @@ fn test_fork_bomb_in_a_pids_cgroup() {
         .etc_file("inittab", inittab.as_bytes())
         .pid1();
     run.expect_line("r started", EVENT_TIMEOUT);
-    let service = wait_children(&run, "/usr/bin/sleep");
+    let service = wait_children(&run, "/bin/sleep");
     wait_for_initctl(run.pid());
     let base = health::baseline(&run);
 
@@ -548,9 +554,10 @@ fn test_fork_bomb_in_a_pids_cgroup() {
     run.expect_line("once entry ran", PROMPT);
     run.expect_line("r started", PROMPT);
     common::wait_until("the bomb is gone", EVENT_TIMEOUT, || {
+        let perl = real_path("/usr/bin/perl");
         cg.procs()
             .iter()
-            .all(|&p| common::exe(p).is_none_or(|e| e != Path::new("/usr/bin/perl")))
+            .all(|&p| common::exe(p).is_none_or(|e| e != perl))
     });
     assert_eq!(
         count(run.history(), "respawning too fast"),
