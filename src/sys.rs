@@ -635,10 +635,11 @@ fn timespec_ms(ms: u64) -> rustix::event::Timespec {
     }
 }
 
-/// open(2) read-only.
+/// open(2) read-only, for the client tools (utmp, runlevel, shutdown.pid): non-blocking, so
+/// a FIFO there is an error (EAGAIN on read) rather than a hang.
 pub fn open_read(path: &CStr) -> Result<OwnedFd> {
     use rustix::fs::OFlags;
-    open(path, OFlags::RDONLY | OFlags::CLOEXEC, 0)
+    open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK, 0)
 }
 
 /// read(2) until `buf` is full or end of file, retrying EINTR; returns the bytes read.

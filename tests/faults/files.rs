@@ -59,8 +59,8 @@ fn assert_once(run: &Pid1, needle: &str) {
 // Item 4: the inittab is read whole, line by line, or refused whole
 
 /// A 100 KB inittab whose line `tr` crosses byte 32,768 right after `TRUNC`, and whose last
-/// line is 10,000 lines further. Old binary: the cut line ran as `/bin/echo TRUNC` and the
-/// last entry never did (no "last line ran" within 30 s).
+/// line is 10,000 lines further. Old binary: the cut line ran as `/bin/echo TRUNC` and
+/// nothing after it did (no "TRUNCATED" within 30 s).
 #[test]
 fn test_inittab_over_32k_is_read_whole_and_no_cut_line_runs() {
     let head = "id:3:initdefault:\nl3:3:wait:/bin/echo level 3 ran\n";
