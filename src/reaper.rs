@@ -8,7 +8,7 @@
 
 use crate::limits::{MAX_TREE_DEPTH, TREE_WALK_RETRIES};
 use crate::log;
-use crate::log::{Bytes, ErrName, Level, LogLine};
+use crate::log::{ErrName, Level, LogLine};
 use crate::sys::{self, Errno, OwnedFd, Pid, ProcStat, SigMask};
 
 /// Sets vinit up as an init and returns its signalfd; `None` after logging the fatal line
@@ -100,7 +100,16 @@ pub fn name_left(line: &mut LogLine) {
             line.push(b", ");
         }
         first = false;
-        let _ = ufmt::uwrite!(line, "{} ({})", pid, Bytes(stat.name()));
+        let _ = ufmt::uwrite!(line, "{} (", pid);
+        // A name is any 15 bytes its process chose: no control byte reaches the log.
+        for &b in stat.name() {
+            line.push(if b.is_ascii_control() {
+                b"?"
+            } else {
+                core::slice::from_ref(&b)
+            });
+        }
+        line.push(b")");
     });
 }
 

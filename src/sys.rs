@@ -670,10 +670,11 @@ pub fn read_stat(pid: Pid) -> Option<ProcStat> {
     use rustix::fs::OFlags;
     let mut path: heapless::String<32> = heapless::String::new();
     ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
+    // One byte more than the path holds, so the copy always ends in a NUL.
     let mut cpath = [0u8; 33];
-    cpath
-        .get_mut(..path.len())?
-        .copy_from_slice(path.as_bytes());
+    for (to, from) in cpath.iter_mut().zip(path.as_bytes()) {
+        *to = *from;
+    }
     let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
     let fd = open(cpath, OFlags::RDONLY | OFlags::CLOEXEC, 0).ok()?;
     let mut buf = [0u8; 512];
@@ -694,12 +695,13 @@ pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
     let _state = fields.next()?;
     let ppid = crate::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
     let mut name = [0u8; crate::limits::PROC_NAME_MAX];
-    let len = comm.len().min(name.len());
-    name.get_mut(..len)?.copy_from_slice(comm.get(..len)?);
+    for (to, from) in name.iter_mut().zip(comm) {
+        *to = *from;
+    }
     Some(ProcStat {
         ppid: ppid as Pid,
         name,
-        name_len: len as u8,
+        name_len: comm.len().min(name.len()) as u8,
     })
 }
 
