@@ -13,6 +13,16 @@
 // Under test there is no `main`, so the edge code is unused there; the release build checks it.
 #![cfg_attr(test, allow(dead_code))]
 
+// vinit is a no_std binary with musl's `main` and start-up: a glibc build cannot link (it ends
+// in an obscure `_Unwind_Resume` error), so say at once what works. Inside the repository,
+// .cargo/config.toml picks the musl target by itself.
+#[cfg(not(all(target_os = "linux", target_env = "musl")))]
+compile_error!(
+    "vinit builds only for a Linux musl target: `rustup target add x86_64-unknown-linux-musl`, \
+     then `cargo install vinit --target x86_64-unknown-linux-musl` (or, in a clone of the \
+     repository, `cargo install --path .`, which picks the target by itself)"
+);
+
 mod args;
 mod client;
 mod client_args;
