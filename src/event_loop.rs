@@ -213,12 +213,20 @@ impl Driver {
     fn act(&mut self, now: Instant) -> Option<u8> {
         while let Some(action) = self.init.poll_action(now) {
             match action {
-                Action::Spawn(slot) => {
-                    let pid = self.spawn(slot);
-                    self.init.handle_spawned(now, slot, pid);
-                }
+                Action::Spawn(slot) => match self.spawn(slot) {
+                    Ok(pid) => self.init.handle_spawned(now, slot, Some(pid)),
+                    Err(Some(e)) => self.init.handle_fork_failed(now, slot, e.raw_os_error()),
+                    Err(None) => self.init.handle_spawned(now, slot, None),
+                },
                 Action::Signal { pid, sig } => {
-                    if let Err(e) = sys::kill(pid, sig)
+                    // No such group: the child has not reached its setsid() yet. It still has
+                    // vinit's mask (everything blocked), so the signal sent to it waits there
+                    // and ends it when it unblocks, before exec (a TERM used to be lost here).
+                    let sent = sys::kill(pid, sig).or_else(|e| match e {
+                        Errno::SRCH if pid < -1 => sys::kill(-pid, sig),
+                        e => Err(e),
+                    });
+                    if let Err(e) = sent
                         && e != Errno::SRCH
                     {
                         log!(
@@ -360,10 +368,11 @@ impl Driver {
     }
 
     /// Forks and execs an entry; the child gets a clean state (spawn.rs) and the environment
-    /// of spec §3.1 on top of the container's own.
+    /// of spec §3.1 on top of the container's own. `Err(Some(errno))`: fork(2) failed (the
+    /// supervisor retries); `Err(None)`: the entry cannot start at all (logged).
     #[inline(never)]
-    fn spawn(&mut self, slot: usize) -> Option<sys::Pid> {
-        let entry = self.init.entries().get(slot)?.clone();
+    fn spawn(&mut self, slot: usize) -> Result<sys::Pid, Option<Errno>> {
+        let entry = self.init.entries().get(slot).ok_or(None)?.clone();
         // sysvinit runs every entry through /etc/initscript when it is there, except in
         // single-user mode (spec §1.6 step 2).
         let initscript = self.init.current() != crate::levels::Level::SINGLE
@@ -387,7 +396,7 @@ impl Driver {
                     "id \"{}\": command too long",
                     Bytes(&entry.id)
                 );
-                return None;
+                return Err(None);
             }
         };
         let mut env = EnvBlock::new();
@@ -410,27 +419,23 @@ impl Driver {
                 "id \"{}\": empty command",
                 Bytes(&entry.id)
             );
-            return None;
+            return Err(None);
         };
         let path = env.path();
         let quiet = self.init.is_quick_restart(slot);
         match sys::fork() {
             Ok(sys::Forked::Child) => {
+                // First, so vinit can signal the entry's group as soon as possible (see
+                // Action::Signal for the moment before it).
+                let _ = sys::setsid();
                 if !process.no_utmp {
                     crate::records::write_init_process(&entry.id, sys::getpid());
                 }
                 exec_entry(&entry, prog, &argv, &env, path, quiet)
             }
-            Ok(sys::Forked::Parent(pid)) => Some(pid),
-            Err(e) => {
-                log!(
-                    LogLevel::Error,
-                    "unable to fork for id \"{}\": {}",
-                    Bytes(&entry.id),
-                    ErrName(e)
-                );
-                None
-            }
+            Ok(sys::Forked::Parent(pid)) => Ok(pid),
+            // Logged by the supervisor, at a bounded rate.
+            Err(e) => Err(Some(e)),
         }
     }
 
@@ -444,7 +449,11 @@ impl Driver {
 
     #[inline(never)]
     fn say(&self, notice: &Notice) {
-        let mut line = LogLine::new(LogLevel::Info);
+        let level = match notice {
+            Notice::CannotFork(..) | Notice::RebootLoop(_) => LogLevel::Warning,
+            _ => LogLevel::Info,
+        };
+        let mut line = LogLine::new(level);
         let w = &mut line;
         let _ = match notice {
             Notice::Switching(l) => ufmt::uwrite!(w, "Switching to runlevel: {}", Bytes(&[*l])),
@@ -545,6 +554,30 @@ impl Driver {
             Notice::Stopped(d) => ufmt::uwrite!(w, "stop: complete in {} ms", d.millis()),
             Notice::Frozen(true) => ufmt::uwrite!(w, "frozen (SIGTSTP): no spawning until SIGCONT"),
             Notice::Frozen(false) => ufmt::uwrite!(w, "thawed (SIGCONT)"),
+            Notice::StopThawed => ufmt::uwrite!(
+                w,
+                "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run"
+            ),
+            Notice::CannotFork(id, errno) => ufmt::uwrite!(
+                w,
+                "cannot fork for id \"{}\": {}: retrying (at most every {} ms)",
+                Bytes(id),
+                ErrName(Errno::from_raw_os_error((*errno).clamp(1, 4095))),
+                crate::limits::FORK_RETRY_MAX_MS
+            ),
+            Notice::ForkWorks(n) => ufmt::uwrite!(
+                w,
+                "fork works again after {} failed {}",
+                n,
+                if *n == 1 { "attempt" } else { "attempts" }
+            ),
+            Notice::RebootLoop(pause) => ufmt::uwrite!(
+                w,
+                "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)",
+                crate::limits::REBOOT_MAX,
+                crate::limits::REBOOT_WINDOW_SECS,
+                pause.millis() / 1000
+            ),
         };
         line.emit();
     }
@@ -573,8 +606,9 @@ fn apply_env(store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>, change: &En
     }
 }
 
-/// The child side of an entry's start: never returns. On failure it logs sysvinit's
-/// `cannot execute "prog"` and exits 1, which feeds the respawn throttle (spec §1.6 step 7).
+/// The child side of an entry's start, after its setsid(): never returns. On failure it logs
+/// sysvinit's `cannot execute "prog"` and exits 1, which feeds the respawn throttle (spec §1.6
+/// step 7).
 fn exec_entry(
     entry: &Entry,
     prog: &CStr,
@@ -583,7 +617,6 @@ fn exec_entry(
     path: &[u8],
     quiet: bool,
 ) -> ! {
-    let _ = sys::setsid();
     let _ = sys::set_signal_mask(SigMask(0));
     let envp = env.ptrs();
     let mut err = spawn::exec_search(prog, argv, envp, path);

@@ -44,6 +44,22 @@ pub const RESPAWN_MAX: u8 = 10;
 pub const RESPAWN_WINDOW_SECS: u64 = 120;
 /// How long a respawning-too-fast entry stays off (spec §2.9, SLEEPTIME).
 pub const RESPAWN_DISABLE_SECS: u64 = 300;
+/// First pause after a failed fork(2) before spawning is tried again; it doubles on each
+/// failure (sysvinit sleeps 5 s: a container's pids limit often frees up sooner).
+pub const FORK_RETRY_FIRST_MS: u64 = 50;
+/// Longest pause between fork retries: a retry costs one failed fork, and inside a stop's
+/// budget (seconds) level 0 still gets several tries.
+pub const FORK_RETRY_MAX_MS: u64 = 1000;
+/// At most one "cannot fork" line in this long: a fork bomb must not fill the log.
+pub const FORK_LOG_INTERVAL_SECS: u64 = 60;
+/// Reboots in place allowed inside the window before vinit pauses (sysvinit's respawn rule,
+/// spec §2.9, applied to a boot target of 6 or a boot script that always reboots).
+pub const REBOOT_MAX: u8 = 10;
+/// The reboot window (as the respawn window, spec §2.9).
+pub const REBOOT_WINDOW_SECS: u64 = 120;
+/// The pause before the next reboot in place once the window is full (as a disabled respawn
+/// entry's 5 minutes); a stop signal still ends it at once.
+pub const REBOOT_PAUSE_SECS: u64 = 300;
 /// Processes of a level change's kill round tracked at once (one per entry is the most).
 pub const MAX_DYING: usize = MAX_ENTRIES;
 /// Actions the supervisor queues at once: a signal per process of a full kill round, plus

@@ -71,7 +71,12 @@ pub fn assert_no_zombies(run: &Pid1) {
 /// After a fault: PID 1 is not spinning, used at most `cpu_budget` of CPU since the baseline,
 /// reaps its children, grew by at most two pages, answers `telinit q` (its log says
 /// "Re-reading inittab"), and a SIGTERM from outside ends it with exit 0 within `stop_within`.
-pub fn assert_recovers(mut run: Pid1, base: &Baseline, cpu_budget: Duration, stop_within: Duration) {
+pub fn assert_recovers(
+    mut run: Pid1,
+    base: &Baseline,
+    cpu_budget: Duration,
+    stop_within: Duration,
+) {
     assert_not_spinning(&run);
     let used = cpu_time(run.pid()).saturating_sub(base.cpu);
     assert!(
@@ -100,10 +105,18 @@ pub fn assert_recovers(mut run: Pid1, base: &Baseline, cpu_budget: Duration, sto
 #[test]
 fn test_health_check_passes_without_a_fault() {
     let mut run = common::Launch::vinit::<&str>(&[])
-        .etc_file("inittab", b"id:3:initdefault:\nl3:3:wait:/bin/echo level 3 ran\n")
+        .etc_file(
+            "inittab",
+            b"id:3:initdefault:\nl3:3:wait:/bin/echo level 3 ran\n",
+        )
         .pid1();
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
     common::ns::wait_for_initctl(run.pid());
     let base = baseline(&run);
-    assert_recovers(run, &base, Duration::from_millis(200), Duration::from_secs(10));
+    assert_recovers(
+        run,
+        &base,
+        Duration::from_millis(200),
+        Duration::from_secs(10),
+    );
 }
