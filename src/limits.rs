@@ -17,6 +17,23 @@ pub const EXIT_NOT_FOUND: u8 = 127;
 /// seconds: fits inside Docker's 10 s stop timeout with room for the kill and reap.
 pub const DEFAULT_GRACE_SECS: u64 = 5;
 
+/// Largest stop budget accepted (`-T`, `VINIT_STOP_TIMEOUT`): an hour is past any runtime's
+/// grace period.
+pub const STOP_BUDGET_MAX_SECS: u64 = 3600;
+/// Largest `-t` / `VINIT_GRACE`: a day.
+pub const GRACE_MAX_SECS: u64 = 86_400;
+/// Status of `--` mode when the stop budget ran out and CMD could not even be reaped after its
+/// KILL (stuck in the kernel): 128 + SIGKILL, what the runtime would have reported.
+pub const EXIT_KILLED: u8 = 137;
+/// Deepest chain of parents the sweep of a subreaper follows up from a process to decide
+/// whether vinit is its ancestor (container process trees are a few levels deep).
+pub const MAX_TREE_DEPTH: u32 = 64;
+/// How often that walk starts again when a parent on the chain vanished under it (it died:
+/// its children were reparented, so their parent is read again).
+pub const TREE_WALK_RETRIES: u32 = 4;
+/// A process's name in /proc/PID/stat: the kernel's TASK_COMM_LEN less its NUL.
+pub const PROC_NAME_MAX: usize = 15;
+
 /// Longest path vinit builds when searching PATH (PATH_MAX).
 pub const PATH_MAX: usize = 4096;
 

@@ -49,12 +49,14 @@ mod utmp;
 use args::{ArgList, UsageError, VinitCommand};
 use log::{Bytes, Level};
 
-const USAGE: &str = "usage: vinit [-s] [-g] [-v] [-t SECONDS] [-e CODE]... -- CMD [ARG...]
+const USAGE: &str = "usage: vinit [-s] [-g] [-v] [-t SECONDS] [-T SECONDS] [-e CODE]... -- CMD [ARG...]
        vinit [-f INITTAB] [-T SECONDS] [LEVEL]   (boot an inittab; VINIT_INITTAB, VINIT_STOP_TIMEOUT)
   -s          accepted for tini compatibility (subreaping is on whenever vinit is not PID 1)
   -g          forward signals to CMD's process group (VINIT_KILL_GROUP=1)
   -v          log every reaped process (VINIT_VERBOSE=1)
   -t SECONDS  grace between TERM and KILL for what is left when CMD exits (VINIT_GRACE, default 5)
+  -T SECONDS  stop budget from the first SIGTERM or SIGINT: what still runs at 7/8 of it,
+              CMD included, is KILLed; vinit is gone by its end (VINIT_STOP_TIMEOUT, default 9)
   -e CODE     report CMD's exit status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,CODE)
 ";
 

@@ -8,6 +8,7 @@
 #![allow(unsafe_code)]
 
 use core::ffi::{CStr, c_char, c_int, c_long};
+use core::sync::atomic::{AtomicI32, Ordering};
 
 pub use rustix::fd::{AsFd, BorrowedFd};
 pub use rustix::io::Errno;
@@ -194,6 +195,83 @@ pub fn reset_signal_dispositions(mask: SigMask) {
                 8 as c_long,
             );
         }
+    }
+}
+
+/// Where a fault signal that another process sent with kill(2) goes: kill(2)'s pid argument
+/// (the main child, or its group as a negative number); 0 drops it. Set by the event loop,
+/// read by `on_fault_signal`.
+static FAULT_SIGNAL_TARGET: AtomicI32 = AtomicI32::new(0);
+
+/// Sets where `forward_fault_signals`'s handler sends the fault signals that come from
+/// kill(2); 0 drops them.
+pub fn set_fault_signal_target(target: Pid) {
+    FAULT_SIGNAL_TARGET.store(target, Ordering::Relaxed);
+}
+
+/// Installs `on_fault_signal` for the fault signals (SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE,
+/// SIGSEGV, SIGSYS; sigaction(2) with SA_SIGINFO), which stay unblocked. Call it before the
+/// signal mask is set: musl's sigaction unblocks musl's own thread signals (32-34) the first
+/// time it installs a handler, and the mask set afterwards blocks them again. Children get
+/// default dispositions back at execve(2), which resets every caught signal.
+pub fn forward_fault_signals() -> Result<()> {
+    // SAFETY: sigaction is plain data (integers, a sigset, an optional function pointer):
+    // all zero is a valid value (SIG_DFL, empty mask, no flags, no restorer).
+    let mut action: libc::sigaction = unsafe { core::mem::zeroed() };
+    let handler: extern "C" fn(c_int, *mut libc::siginfo_t, *mut core::ffi::c_void) =
+        on_fault_signal;
+    action.sa_sigaction = handler as libc::sighandler_t;
+    action.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
+    for sig in 1..=64u32 {
+        if FAULT_SIGNALS & bit(sig) == 0 {
+            continue;
+        }
+        // SAFETY: `action` is a valid sigaction whose handler is an extern "C" function of the
+        // SA_SIGINFO signature; a null old-action pointer is allowed.
+        let rc = unsafe { libc::sigaction(sig as c_int, &action, core::ptr::null_mut()) };
+        if rc < 0 {
+            return Err(last_errno());
+        }
+    }
+    Ok(())
+}
+
+/// The handler of the fault signals; async-signal-safe (an atomic load and raw syscalls, none
+/// of which touches errno on success). One sent by another process (kill(2), sigqueue(3),
+/// tgkill(2): si_code <= 0) is forwarded like any other signal. A real fault (si_code > 0,
+/// sent by the kernel) or one vinit raised itself (abort(3)) gets the default action back and
+/// is raised again: it is delivered as the handler returns, so vinit dies of it, and dumps
+/// core, as it would with no handler. As PID 1 of a namespace the kernel drops the signal
+/// vinit sends itself; a faulting instruction (SIGSEGV, SIGBUS, SIGFPE, SIGILL) then runs
+/// again as the handler returns and faults for good, but after an int3 (SIGTRAP) or a seccomp
+/// trap (SIGSYS) nothing would: vinit leaves with 128 + N instead.
+extern "C" fn on_fault_signal(sig: c_int, info: *mut libc::siginfo_t, _: *mut core::ffi::c_void) {
+    // SAFETY: the kernel hands an SA_SIGINFO handler a valid siginfo (or, never seen, null).
+    let info = unsafe { info.as_ref() };
+    let me = rustix::process::getpid();
+    let sent = info.is_some_and(|i| {
+        // SAFETY: si_pid is the sender for every si_code <= 0 (SI_USER, SI_QUEUE, SI_TKILL);
+        // it is read only for those.
+        i.si_code <= 0 && unsafe { i.si_pid() } != me.as_raw_nonzero().get()
+    });
+    let Ok(signo) = u32::try_from(sig) else {
+        return;
+    };
+    // SAFETY: the kernel delivered this number, so it is a valid signal.
+    let signal = unsafe { rustix::process::Signal::from_raw_unchecked(sig) };
+    if sent {
+        let target = FAULT_SIGNAL_TARGET.load(Ordering::Relaxed);
+        let _ = match rustix::process::Pid::from_raw(target.saturating_abs()) {
+            Some(pid) if target < 0 => rustix::process::kill_process_group(pid, signal),
+            Some(pid) => rustix::process::kill_process(pid, signal),
+            None => Ok(()),
+        };
+        return;
+    }
+    reset_signal_dispositions(SigMask(bit(signo)));
+    let _ = rustix::process::kill_process(me, signal);
+    if me.is_init() && matches!(signo, 5 | 31) {
+        exit(128 + signo as u8);
     }
 }
 
@@ -551,9 +629,9 @@ impl Envp {
     }
 }
 
-/// Calls `f(pid, ppid)` for every process listed in /proc (proc(5)); vinit's own pid is
-/// skipped. Used to count and signal what is left when vinit is not PID 1 of its namespace.
-pub fn scan_processes(mut f: impl FnMut(Pid, Pid)) -> Result<()> {
+/// Calls `f(pid, stat)` for every process listed in /proc (proc(5)); vinit's own pid is
+/// skipped. Used to count, name and signal what is left at the end.
+pub fn scan_processes(mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> {
     let me = getpid();
     for_each_dir_entry(c"/proc", |name| {
         let Some(pid) = crate::args::parse_number(name.to_bytes(), 1, i32::MAX as u64) else {
@@ -563,37 +641,72 @@ pub fn scan_processes(mut f: impl FnMut(Pid, Pid)) -> Result<()> {
         if pid == me {
             return;
         }
-        if let Some(ppid) = read_ppid(pid) {
-            f(pid, ppid);
+        if let Some(stat) = read_stat(pid) {
+            f(pid, &stat);
         }
     })
 }
 
-/// The parent pid from /proc/PID/stat, `None` if the process is gone.
-fn read_ppid(pid: Pid) -> Option<Pid> {
+/// What vinit reads of a process in /proc/PID/stat: its parent and its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProcStat {
+    /// The parent pid (0 for a process whose parent is outside the PID namespace).
+    pub ppid: Pid,
+    name: [u8; crate::limits::PROC_NAME_MAX],
+    name_len: u8,
+}
+
+impl ProcStat {
+    /// The command name (`comm`), as the kernel keeps it.
+    pub fn name(&self) -> &[u8] {
+        self.name
+            .get(..usize::from(self.name_len))
+            .unwrap_or_default()
+    }
+}
+
+/// /proc/PID/stat of `pid`, `None` if the process is gone (a zombie is still there).
+pub fn read_stat(pid: Pid) -> Option<ProcStat> {
     let mut path: heapless::String<32> = heapless::String::new();
     ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
+    // One byte more than the path holds, so the copy always ends in a NUL.
     let mut cpath = [0u8; 33];
-    cpath
-        .get_mut(..path.len())?
-        .copy_from_slice(path.as_bytes());
+    for (to, from) in cpath.iter_mut().zip(path.as_bytes()) {
+        *to = *from;
+    }
     let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
     let mut buf = [0u8; 512];
     let n = read_file(cpath, &mut buf).ok()?;
-    parse_stat_ppid(buf.get(..n)?)
+    parse_stat(buf.get(..n)?)
 }
 
-/// Field 4 of /proc/PID/stat; the command name (field 2) may hold spaces and parentheses, so
-/// parsing starts after the last `)`.
-pub fn parse_stat_ppid(stat: &[u8]) -> Option<Pid> {
+/// Fields 2 (the name, in parentheses) and 4 (the parent) of /proc/PID/stat. The name may
+/// hold spaces and parentheses itself, so it runs from the first `(` to the last `)`.
+pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
+    let open = stat.iter().position(|&b| b == b'(')?;
     let close = stat.iter().rposition(|&b| b == b')')?;
+    let comm = stat.get(open + 1..close)?;
     let mut fields = stat
         .get(close + 1..)?
         .split(|&b| b == b' ')
         .filter(|f| !f.is_empty());
     let _state = fields.next()?;
     let ppid = crate::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
-    Some(ppid as Pid)
+    let mut name = [0u8; crate::limits::PROC_NAME_MAX];
+    for (to, from) in name.iter_mut().zip(comm) {
+        *to = *from;
+    }
+    Some(ProcStat {
+        ppid: ppid as Pid,
+        name,
+        name_len: comm.len().min(name.len()) as u8,
+    })
+}
+
+/// chdir("/") (chdir(2)): PID 1 must not keep the directory it was started in busy (a bind
+/// mount of the host could then not be unmounted).
+pub fn chdir_root() -> Result<()> {
+    rustix::process::chdir(c"/")
 }
 
 // ---- Client tools (telinit, shutdown, halt family, runlevel) ----
@@ -1132,4 +1245,20 @@ pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
 pub fn drain(fd: BorrowedFd<'_>) {
     let mut buf = [0u8; 512];
     while matches!(rustix::io::read(fd, &mut buf), Ok(n) if n > 0) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_gives_the_parent_and_the_name_even_with_parentheses_and_spaces() {
+        let stat = parse_stat(b"42 (a) b (c) S 7 42 42 0 -1").unwrap();
+        assert_eq!((stat.ppid, stat.name()), (7, &b"a) b (c"[..]));
+        let long = parse_stat(b"9 (0123456789abcdefXYZ) R 1 9").unwrap();
+        assert_eq!(long.name(), b"0123456789abcde");
+        assert_eq!(parse_stat(b"9 (sh) Z 0 9").unwrap().ppid, 0);
+        assert_eq!(parse_stat(b"9 (sh)"), None);
+        assert_eq!(parse_stat(b"garbage"), None);
+    }
 }
