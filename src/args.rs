@@ -6,7 +6,9 @@
 //! and passed in as defaults, so flags win over the environment.
 #![forbid(unsafe_code)]
 
-use crate::limits::DEFAULT_GRACE_SECS;
+use crate::limits::{
+    DEFAULT_GRACE_SECS, DEFAULT_STOP_BUDGET_SECS, GRACE_MAX_SECS, STOP_BUDGET_MAX_SECS,
+};
 
 /// Anything that can hand out arguments by index: the process's argv, or a slice in tests.
 pub trait ArgList {
@@ -49,6 +51,9 @@ pub struct SingleOptions {
     pub kill_group: bool,
     /// Seconds between SIGTERM and SIGKILL for what is left when the child exits (`-t`).
     pub grace_secs: u64,
+    /// Seconds from the first stop signal forwarded to the child until everything must be
+    /// gone (`-T`, `VINIT_STOP_TIMEOUT`).
+    pub stop_budget_secs: u64,
     /// Child exit codes reported as 0 (`-e`).
     pub remap: ExitRemap,
     /// A log line per reaped process (`-v`).
@@ -62,6 +67,7 @@ impl Default for SingleOptions {
         Self {
             kill_group: false,
             grace_secs: DEFAULT_GRACE_SECS,
+            stop_budget_secs: DEFAULT_STOP_BUDGET_SECS,
             remap: ExitRemap::default(),
             verbose: false,
             cmd_index: 0,
@@ -132,7 +138,8 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             b"-t" => {
                 i += 1;
                 let value = args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
-                opts.grace_secs = parse_number(value, 0, 86_400).ok_or(UsageError::BadNumber(i))?;
+                opts.grace_secs =
+                    parse_number(value, 0, GRACE_MAX_SECS).ok_or(UsageError::BadNumber(i))?;
             }
             b"-f" => {
                 i += 1;
@@ -142,8 +149,11 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             b"-T" => {
                 i += 1;
                 let value = args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
-                tab.stop_timeout =
-                    Some(parse_number(value, 1, 3600).ok_or(UsageError::BadNumber(i))?);
+                let secs =
+                    parse_number(value, 1, STOP_BUDGET_MAX_SECS).ok_or(UsageError::BadNumber(i))?;
+                // The stop budget of both modes.
+                tab.stop_timeout = Some(secs);
+                opts.stop_budget_secs = secs;
             }
             [level @ (b'0'..=b'9' | b'S' | b's')] => tab.level = Some(level.to_ascii_uppercase()),
             b"single" => tab.level = Some(b'S'),
@@ -160,7 +170,8 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     Ok(VinitCommand::Inittab(tab))
 }
 
-/// Reads the `VINIT_*` environment forms of the single-mode options; malformed values are
+/// Reads the `VINIT_*` environment forms of the single-mode options (and the stop budget,
+/// which inittab mode reads again for itself); malformed values are
 /// reported as the name of the variable.
 pub fn single_defaults_from_env(
     var: impl Fn(&[u8]) -> Option<&[u8]>,
@@ -177,7 +188,11 @@ pub fn single_defaults_from_env(
         opts.verbose = parse_flag(v).ok_or("VINIT_VERBOSE")?;
     }
     if let Some(v) = var(b"VINIT_GRACE") {
-        opts.grace_secs = parse_number(v, 0, 86_400).ok_or("VINIT_GRACE")?;
+        opts.grace_secs = parse_number(v, 0, GRACE_MAX_SECS).ok_or("VINIT_GRACE")?;
+    }
+    if let Some(v) = var(b"VINIT_STOP_TIMEOUT") {
+        opts.stop_budget_secs =
+            parse_number(v, 1, STOP_BUDGET_MAX_SECS).ok_or("VINIT_STOP_TIMEOUT")?;
     }
     if let Some(v) = var(b"VINIT_REMAP_EXIT") {
         for code in v.split(|&b| b == b',').filter(|c| !c.is_empty()) {
@@ -239,10 +254,24 @@ mod tests {
         };
         assert!(o.kill_group && o.verbose);
         assert_eq!(o.grace_secs, 7);
+        assert_eq!(o.stop_budget_secs, DEFAULT_STOP_BUDGET_SECS);
         assert_eq!(o.cmd_index, 10);
         assert_eq!(o.remap.apply(143), 0);
         assert_eq!(o.remap.apply(1), 0);
         assert_eq!(o.remap.apply(2), 2);
+    }
+
+    #[test]
+    fn stop_budget_option_in_single_mode() {
+        let Ok(VinitCommand::Single(o)) = parse(&["vinit", "-T", "4", "--", "sh"]) else {
+            panic!("not single")
+        };
+        assert_eq!(o.stop_budget_secs, 4);
+        assert_eq!(o.cmd_index, 4);
+        assert_eq!(
+            parse(&["vinit", "-T", "3601", "--", "sh"]),
+            Err(UsageError::BadNumber(2))
+        );
     }
 
     #[test]
@@ -289,17 +318,26 @@ mod tests {
                 b"VINIT_GRACE" => Some(b"3"),
                 b"VINIT_REMAP_EXIT" => Some(b"143,130"),
                 b"VINIT_KILL_GROUP" => Some(b"1"),
+                b"VINIT_STOP_TIMEOUT" => Some(b"28"),
                 _ => None,
             }
         }
         let o = single_defaults_from_env(env).unwrap();
         assert_eq!(o.grace_secs, 3);
+        assert_eq!(o.stop_budget_secs, 28);
         assert!(o.kill_group);
         assert_eq!(o.remap.apply(130), 0);
         fn bad(name: &[u8]) -> Option<&[u8]> {
             (name == b"VINIT_GRACE").then_some(b"soon")
         }
         assert_eq!(single_defaults_from_env(bad), Err("VINIT_GRACE"));
+        fn zero_budget(name: &[u8]) -> Option<&[u8]> {
+            (name == b"VINIT_STOP_TIMEOUT").then_some(b"0")
+        }
+        assert_eq!(
+            single_defaults_from_env(zero_budget),
+            Err("VINIT_STOP_TIMEOUT")
+        );
     }
 
     #[test]

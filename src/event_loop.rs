@@ -13,11 +13,13 @@ use heapless::Vec;
 
 use crate::control::Control;
 use crate::initctl::{Command, EnvChange, Request};
-use crate::inittab::{Entry, Inittab, InittabError};
+use crate::inittab::{Entry, Feed, Inittab, InittabError};
 use crate::levels::Level;
 use crate::limits::{
-    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, ENV_BUF, FD_RESERVE, INIT_ENV_LEN, INIT_ENV_SLOTS,
-    INITTAB_FILE_MAX, MAX_ENV, NOFILE_MIN, OWN_ENV_MAX, SIGNALS_PER_PASS,
+    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, DROPIN_PATH_MAX, ENV_BUF, FD_RESERVE, INIT_ENV_LEN,
+    INIT_ENV_SLOTS, INITSCRIPT, INITTAB_DIR, INITTAB_ERRORS_SHOWN, INITTAB_PATH,
+    INITTAB_READ_CHUNK, INITTAB_READ_MAX, MAX_ENV, NOFILE_MIN, OWN_ENV_MAX, POWERSTATUS_PATH,
+    SIGNALS_PER_PASS,
 };
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
@@ -25,7 +27,7 @@ use crate::status::signal::{
     SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
 use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
-use crate::sys::{self, Envp, Errno, SigMask};
+use crate::sys::{self, Envp, Errno, FileError, FileResult, FileUse, SigMask};
 use crate::time::{self, Duration, Instant};
 use crate::{cmdline, spawn};
 
@@ -45,7 +47,7 @@ pub struct Settings {
 impl Settings {
     /// Reads the `VINIT_*` variables; a malformed value names the variable.
     pub fn from_env(envp: &Envp) -> Result<Self, &'static str> {
-        let inittab = envp.var_cstr(b"VINIT_INITTAB").unwrap_or(c"/etc/inittab");
+        let inittab = envp.var_cstr(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH);
         let mut config = Config {
             default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
             stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
@@ -100,6 +102,7 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         init_env: Vec::new(),
         started: sys::now(),
         control: Control::new(crate::limits::INITCTL_PATH),
+        initscript_refused: false,
         env_log: RateLimit::new(),
         signal_log: RateLimit::new(),
     };
@@ -158,35 +161,41 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) {
 }
 
 /// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (spec §1.1) into `tab`; bad
-/// lines are logged and skipped. `false` only when the main file cannot be read at all (`tab`
-/// is then empty).
+/// lines are logged and skipped, and so is a drop-in that cannot be read. `false` only when
+/// the main file cannot be read whole (`tab` is then not to be used).
 #[inline(never)]
 fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
     tab.clear();
-    let mut buf = [0u8; INITTAB_FILE_MAX];
-    let n = match sys::read_file(path, &mut buf) {
-        Ok(n) => n,
-        Err(e) => {
-            log!(
-                LogLevel::Error,
-                "{}: {}",
-                Bytes(path.to_bytes()),
-                ErrName(e)
-            );
-            return false;
+    let file = path.to_bytes();
+    let mut errors = 0u32;
+    let mut report = |e: InittabError| {
+        errors = errors.saturating_add(1);
+        if errors <= INITTAB_ERRORS_SHOWN {
+            report_error(file, &e);
         }
     };
-    let file = path.to_bytes();
-    let mut report = |e: InittabError| report_error(file, &e);
-    tab.load(buf.get(..n).unwrap_or_default(), &mut report);
+    let read = read_table(path, tab, &mut Feed::inittab(), &mut report);
     tab.add_default_sulogin(&mut report);
-    let _ = sys::for_each_dir_entry(c"/etc/inittab.d", |name| {
+    if let Some(more) = errors.checked_sub(INITTAB_ERRORS_SHOWN).filter(|&n| n > 0) {
+        log!(
+            LogLevel::Error,
+            "{}: {} more bad lines not shown",
+            Bytes(file),
+            more
+        );
+    }
+    if let Err(e) = read {
+        log!(LogLevel::Error, "{}: {}: not read", Bytes(file), e);
+        return false;
+    }
+    let _ = sys::for_each_dir_entry(INITTAB_DIR, |name| {
         let name = name.to_bytes();
         if name.len() < 5 || !name.ends_with(b".tab") {
             return;
         }
-        let mut full: Vec<u8, 256> = Vec::new();
-        if full.extend_from_slice(b"/etc/inittab.d/").is_err()
+        let mut full: Vec<u8, DROPIN_PATH_MAX> = Vec::new();
+        if full.extend_from_slice(INITTAB_DIR.to_bytes()).is_err()
+            || full.push(b'/').is_err()
             || full.extend_from_slice(name).is_err()
             || full.push(0).is_err()
         {
@@ -195,21 +204,44 @@ fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
         let Ok(cpath) = CStr::from_bytes_with_nul(&full) else {
             return;
         };
-        log!(LogLevel::Info, "Reading: {}", Bytes(cpath.to_bytes()));
-        match sys::read_file(cpath, &mut buf) {
-            Ok(n) => {
-                let mut report = |e: InittabError| report_error(cpath.to_bytes(), &e);
-                tab.load_dropin(buf.get(..n).unwrap_or_default(), &mut report);
-            }
-            Err(e) => log!(
-                LogLevel::Error,
-                "{}: {}",
-                Bytes(cpath.to_bytes()),
-                ErrName(e)
-            ),
+        let dropin = cpath.to_bytes();
+        log!(LogLevel::Info, "Reading: {}", Bytes(dropin));
+        let mut report = |e: InittabError| report_error(dropin, &e);
+        if let Err(e) = read_table(cpath, tab, &mut Feed::dropin(), &mut report) {
+            log!(LogLevel::Error, "{}: {}: skipped", Bytes(dropin), e);
         }
     });
     true
+}
+
+/// Feeds the configuration file `path` to `tab` a chunk at a time, as `sys::open_file`
+/// opens it; a file larger than `INITTAB_READ_MAX` is refused before a line is parsed (and
+/// one that grows past it while read, when the bound is reached).
+fn read_table(
+    path: &CStr,
+    tab: &mut Inittab,
+    feed: &mut Feed,
+    report: &mut dyn FnMut(InittabError),
+) -> FileResult<()> {
+    let (fd, size) = sys::open_file(path, FileUse::Config)?;
+    if size > INITTAB_READ_MAX {
+        return Err(FileError::TooBig(size, INITTAB_READ_MAX));
+    }
+    let mut chunk = [0u8; INITTAB_READ_CHUNK];
+    let mut total = 0u64;
+    while !feed.done() {
+        let n = sys::read_full(fd.as_fd(), &mut chunk)?;
+        total += n as u64;
+        if total > INITTAB_READ_MAX {
+            return Err(FileError::TooBig(total, INITTAB_READ_MAX));
+        }
+        tab.feed(feed, chunk.get(..n).unwrap_or_default(), report);
+        if n < chunk.len() {
+            break;
+        }
+    }
+    tab.feed_end(feed, report);
+    Ok(())
 }
 
 #[inline(never)]
@@ -229,6 +261,8 @@ struct Driver {
     init_env: Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>,
     started: Instant,
     control: Control,
+    /// /etc/initscript was refused and reported; cleared when it is usable or gone.
+    initscript_refused: bool,
     /// SETENV variables dropped for want of room (a flood of them is one of the storms).
     env_log: RateLimit,
     /// Signals vinit has no use for.
@@ -242,7 +276,7 @@ impl Driver {
             if let Some(code) = self.act(now) {
                 return code;
             }
-            self.control.check();
+            self.control.check(now);
             self.summarize(now);
             let logs = time::earliest(self.env_log.deadline(), self.signal_log.deadline());
             let deadline = time::earliest(
@@ -276,12 +310,20 @@ impl Driver {
     fn act(&mut self, now: Instant) -> Option<u8> {
         while let Some(action) = self.init.poll_action(now) {
             match action {
-                Action::Spawn(slot) => {
-                    let pid = self.spawn(slot);
-                    self.init.handle_spawned(now, slot, pid);
-                }
+                Action::Spawn(slot) => match self.spawn(slot) {
+                    Ok(pid) => self.init.handle_spawned(now, slot, Some(pid)),
+                    Err(Some(e)) => self.init.handle_fork_failed(now, slot, e.raw_os_error()),
+                    Err(None) => self.init.handle_spawned(now, slot, None),
+                },
                 Action::Signal { pid, sig } => {
-                    if let Err(e) = sys::kill(pid, sig)
+                    // No such group: the child has not reached its setsid() yet. It still has
+                    // vinit's mask (everything blocked), so the signal sent to it waits there
+                    // and ends it when it unblocks, before exec (a TERM used to be lost here).
+                    let sent = sys::kill(pid, sig).or_else(|e| match e {
+                        Errno::SRCH if pid < -1 => sys::kill(-pid, sig),
+                        e => Err(e),
+                    });
+                    if let Err(e) = sent
                         && e != Errno::SRCH
                     {
                         log!(
@@ -405,10 +447,11 @@ impl Driver {
     #[inline(never)]
     fn on_power(&mut self, now: Instant) {
         let mut status = [0u8; 1];
-        let read = sys::read_file(c"/var/run/powerstatus", &mut status);
+        let read = sys::open_file(POWERSTATUS_PATH, FileUse::ReadState)
+            .and_then(|(fd, _)| Ok(sys::read_full(fd.as_fd(), &mut status)?));
         match read {
             Ok(n) if n > 0 => {
-                let _ = sys::unlink(c"/var/run/powerstatus");
+                let _ = sys::unlink(POWERSTATUS_PATH);
                 let trigger = match status {
                     [b'O'] => Trigger::PowerOk,
                     [b'L'] => Trigger::PowerFailNow,
@@ -416,7 +459,46 @@ impl Driver {
                 };
                 self.init.handle_trigger(now, trigger);
             }
-            _ => self.init.handle_stop(now, StopCause::Power),
+            Ok(_) | Err(FileError::Sys(Errno::NOENT)) => {
+                self.init.handle_stop(now, StopCause::Power);
+            }
+            Err(e) => {
+                log!(
+                    LogLevel::Error,
+                    "{}: {}: ignored",
+                    Bytes(POWERSTATUS_PATH.to_bytes()),
+                    e
+                );
+                self.init.handle_stop(now, StopCause::Power);
+            }
+        }
+    }
+
+    /// Whether entries run through /etc/initscript: it is there and passes `open_file`'s
+    /// checks for configuration (a FIFO would hang every entry's shell, a file another user
+    /// owns would run their script as root). A refused one is reported once while it stays.
+    fn initscript_usable(&mut self) -> bool {
+        match sys::open_file(INITSCRIPT, FileUse::Config) {
+            Ok(_) => {
+                self.initscript_refused = false;
+                true
+            }
+            Err(FileError::Sys(Errno::NOENT)) => {
+                self.initscript_refused = false;
+                false
+            }
+            Err(e) => {
+                if !self.initscript_refused {
+                    self.initscript_refused = true;
+                    log!(
+                        LogLevel::Error,
+                        "{}: {}: not used",
+                        Bytes(INITSCRIPT.to_bytes()),
+                        e
+                    );
+                }
+                false
+            }
         }
     }
 
@@ -446,14 +528,15 @@ impl Driver {
     }
 
     /// Forks and execs an entry; the child gets a clean state (spawn.rs) and the environment
-    /// of spec §3.1 on top of the container's own.
+    /// of spec §3.1 on top of the container's own. `Err(Some(errno))`: fork(2) failed (the
+    /// supervisor retries); `Err(None)`: the entry cannot start at all (logged).
     #[inline(never)]
-    fn spawn(&mut self, slot: usize) -> Option<sys::Pid> {
-        let entry = self.init.entries().get(slot)?.clone();
+    fn spawn(&mut self, slot: usize) -> Result<sys::Pid, Option<Errno>> {
+        let entry = self.init.entries().get(slot).ok_or(None)?.clone();
         // sysvinit runs every entry through /etc/initscript when it is there, except in
         // single-user mode (spec §1.6 step 2).
-        let initscript = self.init.current() != crate::levels::Level::SINGLE
-            && sys::readable(crate::limits::INITSCRIPT);
+        let initscript =
+            self.init.current() != crate::levels::Level::SINGLE && self.initscript_usable();
         let parsed = cmdline::parse_process(&entry.process).and_then(|mut p| {
             if initscript {
                 p.command = cmdline::initscript_command(
@@ -473,7 +556,7 @@ impl Driver {
                     "id \"{}\": command too long",
                     Bytes(&entry.id)
                 );
-                return None;
+                return Err(None);
             }
         };
         let mut env = EnvBlock::new();
@@ -496,12 +579,15 @@ impl Driver {
                 "id \"{}\": empty command",
                 Bytes(&entry.id)
             );
-            return None;
+            return Err(None);
         };
         let path = env.path();
         let quiet = self.init.is_quick_restart(slot);
         match sys::fork() {
             Ok(sys::Forked::Child) => {
+                // First, so vinit can signal the entry's group as soon as possible (see
+                // Action::Signal for the moment before it).
+                let _ = sys::setsid();
                 // The parent reports the lines it dropped; the child only its own.
                 crate::log::forget_dropped();
                 if !process.no_utmp {
@@ -509,16 +595,9 @@ impl Driver {
                 }
                 exec_entry(&entry, prog, &argv, &env, path, quiet)
             }
-            Ok(sys::Forked::Parent(pid)) => Some(pid),
-            Err(e) => {
-                log!(
-                    LogLevel::Error,
-                    "unable to fork for id \"{}\": {}",
-                    Bytes(&entry.id),
-                    ErrName(e)
-                );
-                None
-            }
+            Ok(sys::Forked::Parent(pid)) => Ok(pid),
+            // Logged by the supervisor, at a bounded rate.
+            Err(e) => Err(Some(e)),
         }
     }
 
@@ -532,7 +611,11 @@ impl Driver {
 
     #[inline(never)]
     fn say(&self, notice: &Notice) {
-        let mut line = LogLine::new(LogLevel::Info);
+        let level = match notice {
+            Notice::CannotFork(..) | Notice::RebootLoop(_) => LogLevel::Warning,
+            _ => LogLevel::Info,
+        };
+        let mut line = LogLine::new(level);
         let w = &mut line;
         let _ = match notice {
             Notice::Switching(l) => ufmt::uwrite!(w, "Switching to runlevel: {}", Bytes(&[*l])),
@@ -633,6 +716,30 @@ impl Driver {
             Notice::Stopped(d) => ufmt::uwrite!(w, "stop: complete in {} ms", d.millis()),
             Notice::Frozen(true) => ufmt::uwrite!(w, "frozen (SIGTSTP): no spawning until SIGCONT"),
             Notice::Frozen(false) => ufmt::uwrite!(w, "thawed (SIGCONT)"),
+            Notice::StopThawed => ufmt::uwrite!(
+                w,
+                "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run"
+            ),
+            Notice::CannotFork(id, errno) => ufmt::uwrite!(
+                w,
+                "cannot fork for id \"{}\": {}: retrying (at most every {} ms)",
+                Bytes(id),
+                ErrName(Errno::from_raw_os_error((*errno).clamp(1, 4095))),
+                crate::limits::FORK_RETRY_MAX_MS
+            ),
+            Notice::ForkWorks(n) => ufmt::uwrite!(
+                w,
+                "fork works again after {} failed {}",
+                n,
+                if *n == 1 { "attempt" } else { "attempts" }
+            ),
+            Notice::RebootLoop(pause) => ufmt::uwrite!(
+                w,
+                "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)",
+                crate::limits::REBOOT_MAX,
+                crate::limits::REBOOT_WINDOW_SECS,
+                pause.millis() / 1000
+            ),
         };
         line.emit();
     }
@@ -660,8 +767,9 @@ fn apply_env(
     fits && store.push(kv).is_ok()
 }
 
-/// The child side of an entry's start: never returns. On failure it logs sysvinit's
-/// `cannot execute "prog"` and exits 1, which feeds the respawn throttle (spec §1.6 step 7).
+/// The child side of an entry's start, after its setsid(): never returns. On failure it logs
+/// sysvinit's `cannot execute "prog"` and exits 1, which feeds the respawn throttle (spec §1.6
+/// step 7).
 fn exec_entry(
     entry: &Entry,
     prog: &CStr,
@@ -670,7 +778,6 @@ fn exec_entry(
     path: &[u8],
     quiet: bool,
 ) -> ! {
-    let _ = sys::setsid();
     let _ = sys::set_signal_mask(SigMask(0));
     let envp = env.ptrs();
     let mut err = spawn::exec_search(prog, argv, envp, path);

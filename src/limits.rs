@@ -25,6 +25,23 @@ pub const EXIT_NOT_FOUND: u8 = 127;
 /// seconds: fits inside Docker's 10 s stop timeout with room for the kill and reap.
 pub const DEFAULT_GRACE_SECS: u64 = 5;
 
+/// Largest stop budget accepted (`-T`, `VINIT_STOP_TIMEOUT`): an hour is past any runtime's
+/// grace period.
+pub const STOP_BUDGET_MAX_SECS: u64 = 3600;
+/// Largest `-t` / `VINIT_GRACE`: a day.
+pub const GRACE_MAX_SECS: u64 = 86_400;
+/// Status of `--` mode when the stop budget ran out and CMD could not even be reaped after its
+/// KILL (stuck in the kernel): 128 + SIGKILL, what the runtime would have reported.
+pub const EXIT_KILLED: u8 = 137;
+/// Deepest chain of parents the sweep of a subreaper follows up from a process to decide
+/// whether vinit is its ancestor (container process trees are a few levels deep).
+pub const MAX_TREE_DEPTH: u32 = 64;
+/// How often that walk starts again when a parent on the chain vanished under it (it died:
+/// its children were reparented, so their parent is read again).
+pub const TREE_WALK_RETRIES: u32 = 4;
+/// A process's name in /proc/PID/stat: the kernel's TASK_COMM_LEN less its NUL.
+pub const PROC_NAME_MAX: usize = 15;
+
 /// Longest path vinit builds when searching PATH (PATH_MAX).
 pub const PATH_MAX: usize = 4096;
 
@@ -35,6 +52,22 @@ pub const RESPAWN_MAX: u8 = 10;
 pub const RESPAWN_WINDOW_SECS: u64 = 120;
 /// How long a respawning-too-fast entry stays off (spec §2.9, SLEEPTIME).
 pub const RESPAWN_DISABLE_SECS: u64 = 300;
+/// First pause after a failed fork(2) before spawning is tried again; it doubles on each
+/// failure (sysvinit sleeps 5 s: a container's pids limit often frees up sooner).
+pub const FORK_RETRY_FIRST_MS: u64 = 50;
+/// Longest pause between fork retries: a retry costs one failed fork, and inside a stop's
+/// budget (seconds) level 0 still gets several tries.
+pub const FORK_RETRY_MAX_MS: u64 = 1000;
+/// At most one "cannot fork" line in this long: a fork bomb must not fill the log.
+pub const FORK_LOG_INTERVAL_SECS: u64 = 60;
+/// Reboots in place allowed inside the window before vinit pauses (sysvinit's respawn rule,
+/// spec §2.9, applied to a boot target of 6 or a boot script that always reboots).
+pub const REBOOT_MAX: u8 = 10;
+/// The reboot window (as the respawn window, spec §2.9).
+pub const REBOOT_WINDOW_SECS: u64 = 120;
+/// The pause before the next reboot in place once the window is full (as a disabled respawn
+/// entry's 5 minutes); a stop signal still ends it at once.
+pub const REBOOT_PAUSE_SECS: u64 = 300;
 /// Processes of a level change's kill round tracked at once (one per entry is the most).
 pub const MAX_DYING: usize = MAX_ENTRIES;
 /// Actions the supervisor queues at once: a signal per process of a full kill round, plus
@@ -44,8 +77,22 @@ pub const ACTION_QUEUE: usize = MAX_DYING + 32;
 pub const DEFAULT_STOP_BUDGET_SECS: u64 = 9;
 /// Default level when the inittab has no initdefault (sysvinit would prompt forever, spec §1.8).
 pub const DEFAULT_LEVEL: u8 = b'3';
-/// Biggest inittab file read (the real ones are 2-3 KB).
-pub const INITTAB_FILE_MAX: usize = 32 * 1024;
+/// The inittab read when neither `-f` nor `VINIT_INITTAB` names one (spec §1.1).
+pub const INITTAB_PATH: &core::ffi::CStr = c"/etc/inittab";
+/// The drop-in directory: its `*.tab` files add one entry each (spec §1.1 step 3).
+pub const INITTAB_DIR: &core::ffi::CStr = c"/etc/inittab.d";
+/// Longest drop-in path built (`/etc/inittab.d/` + a file name of up to 255 bytes + NUL).
+pub const DROPIN_PATH_MAX: usize = 272;
+/// Biggest inittab or drop-in read: real ones are 2-3 KB and at most 64 entries are kept, so
+/// a file past this is a mistake or an attack, refused whole rather than cut (a cut line
+/// must never run).
+pub const INITTAB_READ_MAX: u64 = 4 * 1024 * 1024;
+/// Bad lines of one inittab reported one by one; the rest are counted in one line, so a
+/// 4 MiB file of bad lines cannot flood the log on every re-read.
+pub const INITTAB_ERRORS_SHOWN: u32 = 64;
+/// Bytes read per read(2) of an inittab: lines are cut out of each chunk as it comes, so no
+/// file is held whole on PID 1's stack (it keeps every stack page it touches).
+pub const INITTAB_READ_CHUNK: usize = 1024;
 /// Environment strings passed to a child (the container's own plus vinit's).
 pub const MAX_ENV: usize = 256;
 /// INIT_* variables stored from initctl SETENV (spec §5.5).
@@ -86,6 +133,12 @@ pub const UTMP_PATH: &core::ffi::CStr = c"/var/run/utmp";
 pub const WTMP_PATH: &core::ffi::CStr = c"/var/log/wtmp";
 /// One byte: the current level, for systems without utmp (spec §6.6).
 pub const RUNLEVEL_PATH: &core::ffi::CStr = c"/var/run/runlevel";
+/// Most utmp records scanned for the one a record replaces: a utmp holds a few records per
+/// terminal, and a bigger (or huge sparse) one is refused whole, so no scan delays a child's
+/// exec or the stop (4096 records are 1.5 MiB, scanned in about a millisecond).
+pub const UTMP_MAX_RECORDS: usize = 4096;
+/// Written by a UPS daemon before it sends SIGPWR: `F`, `O` or `L` (spec §4).
+pub const POWERSTATUS_PATH: &core::ffi::CStr = c"/var/run/powerstatus";
 /// Pid of a pending timed shutdown, for `shutdown -c` (spec §6.2).
 pub const SHUTDOWN_PID_PATH: &core::ffi::CStr = c"/var/run/shutdown.pid";
 /// Created by `shutdown -f` (skip fsck at next boot).

@@ -346,6 +346,44 @@ impl uDisplay for ErrName {
     }
 }
 
+/// Why a file was refused, in words: `a fifo`, `owned by uid 1000`, `EROFS`.
+impl uDisplay for sys::FileError {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        match *self {
+            Self::Sys(e) => ErrName(e).fmt(f),
+            Self::Kind(kind) => f.write_str(match kind {
+                sys::S_IFLNK => "a symlink (not followed)",
+                sys::S_IFIFO => "a fifo",
+                sys::S_IFREG => "a regular file",
+                0o040_000 => "a directory",
+                0o020_000 => "a character device",
+                0o060_000 => "a block device",
+                0o140_000 => "a socket",
+                _ => "not a regular file",
+            }),
+            Self::Owner(uid) => ufmt::uwrite!(f, "owned by uid {}", uid),
+            Self::Mode(m) => ufmt::uwrite!(f, "mode {}, open to other users", Octal(m)),
+            Self::WritableByOthers(m) => {
+                ufmt::uwrite!(f, "mode {}, writable by other users", Octal(m))
+            }
+            Self::Links(n) => ufmt::uwrite!(f, "{} hard links", n),
+            Self::TooBig(size, max) => {
+                ufmt::uwrite!(f, "{} bytes, more than the {} vinit reads", size, max)
+            }
+            Self::Locked(e) => ufmt::uwrite!(f, "locked by another process ({})", ErrName(e)),
+        }
+    }
+}
+
+/// Permission bits as four octal digits (`0644`).
+struct Octal(u32);
+
+impl uDisplay for Octal {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        Bytes(&[9, 6, 3, 0].map(|shift| b'0' + ((self.0 >> shift) & 7) as u8)).fmt(f)
+    }
+}
+
 fn errno_name(e: Errno) -> Option<&'static str> {
     const NAMES: [(Errno, &str); 26] = [
         (Errno::NOENT, "ENOENT"),

@@ -13,6 +13,16 @@
 // Under test there is no `main`, so the edge code is unused there; the release build checks it.
 #![cfg_attr(test, allow(dead_code))]
 
+// vinit is a no_std binary with musl's `main` and start-up: a glibc build cannot link (it ends
+// in an obscure `_Unwind_Resume` error), so say at once what works. Inside the repository,
+// .cargo/config.toml picks the musl target by itself.
+#[cfg(not(all(target_os = "linux", target_env = "musl")))]
+compile_error!(
+    "vinit builds only for a Linux musl target: `rustup target add x86_64-unknown-linux-musl`, \
+     then `cargo install vinit --target x86_64-unknown-linux-musl` (or, in a clone of the \
+     repository, `cargo install --path .`, which picks the target by itself)"
+);
+
 mod args;
 mod client;
 mod client_args;
@@ -39,12 +49,14 @@ mod utmp;
 use args::{ArgList, UsageError, VinitCommand};
 use log::{Bytes, Level};
 
-const USAGE: &str = "usage: vinit [-s] [-g] [-v] [-t SECONDS] [-e CODE]... -- CMD [ARG...]
+const USAGE: &str = "usage: vinit [-s] [-g] [-v] [-t SECONDS] [-T SECONDS] [-e CODE]... -- CMD [ARG...]
        vinit [-f INITTAB] [-T SECONDS] [LEVEL]   (boot an inittab; VINIT_INITTAB, VINIT_STOP_TIMEOUT)
   -s          accepted for tini compatibility (subreaping is on whenever vinit is not PID 1)
   -g          forward signals to CMD's process group (VINIT_KILL_GROUP=1)
   -v          log every reaped process (VINIT_VERBOSE=1)
   -t SECONDS  grace between TERM and KILL for what is left when CMD exits (VINIT_GRACE, default 5)
+  -T SECONDS  stop budget from the first SIGTERM or SIGINT: what still runs at 7/8 of it,
+              CMD included, is KILLed; vinit is gone by its end (VINIT_STOP_TIMEOUT, default 9)
   -e CODE     report CMD's exit status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,CODE)
 ";
 

@@ -1,12 +1,15 @@
 //! What every mode of vinit does to be a proper init: subreap when it is not PID 1, keep
 //! inherited fds out of children, take every signal through one signalfd; and, at the end,
 //! count and signal whatever is left. Shared by single-command and inittab mode.
-//! vinit installs no signal handler (every signal goes through the signalfd), so once the
-//! dispositions it inherited as ignored are reset, every child starts with default ones.
+//! vinit installs no signal handler except, in single-command mode, the one that forwards the
+//! fault signals (every other signal goes through the signalfd); execve(2) resets a handled
+//! signal to its default, so once the dispositions vinit inherited as ignored are reset, every
+//! child starts with default ones.
 
+use crate::limits::{MAX_TREE_DEPTH, TREE_WALK_RETRIES};
 use crate::log;
-use crate::log::{ErrName, Level};
-use crate::sys::{self, Errno, OwnedFd, SigMask};
+use crate::log::{ErrName, Level, LogLine};
+use crate::sys::{self, Errno, OwnedFd, Pid, ProcStat, SigMask};
 
 /// Sets vinit up as an init and returns its signalfd; `None` after logging the fatal line
 /// (only before the loop starts: after that vinit never bails).
@@ -46,9 +49,25 @@ pub fn become_init() -> Option<OwnedFd> {
     }
 }
 
-/// Signals every process left. As PID 1, kill(-1) reaches the whole namespace; otherwise only
-/// vinit's own children (the orphans it subreaps and what its children left): kill(-1) would
-/// reach the whole machine.
+/// `become_init` for single-command mode: first the handler that forwards the fault signals
+/// another process sends with kill(2) (before the mask is set, see
+/// `sys::forward_fault_signals`).
+pub fn become_single_init() -> Option<OwnedFd> {
+    if let Err(e) = sys::forward_fault_signals() {
+        log!(
+            Level::Warning,
+            "unable to install the fault signal handler: {}",
+            ErrName(e)
+        );
+    }
+    become_init()
+}
+
+/// Signals every process left. As PID 1, kill(-1) reaches the whole namespace; otherwise every
+/// descendant of vinit (kill(-1) would reach the whole machine): its children, the orphans it
+/// subreaps, and their descendants, found in one pass over /proc. Reaching the grandchildren
+/// in the same pass matters: a TERM to the children alone loses a grandchild whose parent that
+/// TERM kills, as it is reparented to vinit only after the pass has gone by.
 pub fn signal_all(sig: u8) {
     if sys::getpid() == 1 {
         if let Err(e) = sys::kill(-1, sig)
@@ -62,23 +81,79 @@ pub fn signal_all(sig: u8) {
         }
         return;
     }
-    let me = sys::getpid();
-    let _ = sys::scan_processes(|pid, ppid| {
-        if ppid == me {
-            let _ = sys::kill(pid, sig);
-        }
+    for_each_left(|pid, _| {
+        let _ = sys::kill(pid, sig);
     });
 }
 
 /// How many processes `signal_all` would reach (for the log).
 pub fn count_left() -> u32 {
-    let me = sys::getpid();
-    let pid1 = me == 1;
     let mut n = 0;
-    let _ = sys::scan_processes(|_, ppid| {
-        if pid1 || ppid == me {
-            n += 1;
+    for_each_left(|_, _| n += 1);
+    n
+}
+
+/// Writes `pid (name), ...` for every process `signal_all` would reach (the log line cuts
+/// what does not fit).
+pub fn name_left(line: &mut LogLine) {
+    let mut first = true;
+    for_each_left(|pid, stat| {
+        if !first {
+            line.push(b", ");
+        }
+        first = false;
+        let _ = ufmt::uwrite!(line, "{} (", pid);
+        // A name is any 15 bytes its process chose: no control byte reaches the log.
+        for &b in stat.name() {
+            line.push(if b.is_ascii_control() {
+                b"?"
+            } else {
+                core::slice::from_ref(&b)
+            });
+        }
+        line.push(b")");
+    });
+}
+
+/// Calls `f` for every process `signal_all` reaches: as PID 1 every other process of the
+/// namespace, otherwise vinit's descendants.
+fn for_each_left(mut f: impl FnMut(Pid, &ProcStat)) {
+    let me = sys::getpid();
+    let _ = sys::scan_processes(|pid, stat| {
+        if me == 1 || descends_from(me, pid, stat.ppid) {
+            f(pid, stat);
         }
     });
-    n
+}
+
+/// Whether `pid`, whose parent is `ppid`, is a descendant of `me`: its chain of parents reaches
+/// `me` (within `MAX_TREE_DEPTH` links). A parent that vanished from /proc while the chain was
+/// read has been reaped, and was a zombie (with its children reparented) before that: the
+/// walk starts again from `pid`'s parent as it is now.
+fn descends_from(me: Pid, pid: Pid, ppid: Pid) -> bool {
+    let mut parent = ppid;
+    let mut depth = 0;
+    let mut retries = 0;
+    loop {
+        if parent == me {
+            return true;
+        }
+        if parent <= 1 || depth >= MAX_TREE_DEPTH {
+            return false;
+        }
+        if let Some(stat) = sys::read_stat(parent) {
+            parent = stat.ppid;
+            depth += 1;
+            continue;
+        }
+        if retries >= TREE_WALK_RETRIES {
+            return false;
+        }
+        retries += 1;
+        depth = 0;
+        match sys::read_stat(pid) {
+            Some(stat) => parent = stat.ppid,
+            None => return false,
+        }
+    }
 }

@@ -3,22 +3,33 @@
 //! zombie, and when CMD exits, sweeps what is left (TERM, grace, KILL) before exiting with
 //! CMD's status (or 128 + signal), remapped by `-e`.
 //!
-//! The loop blocks in poll(2) on the signalfd with no timeout unless a sweep deadline is
-//! pending, so an idle vinit never wakes up.
+//! The first stop signal forwarded to CMD (SIGTERM, SIGINT) starts the stop budget
+//! (`VINIT_STOP_TIMEOUT`, `-T`, default 9 s): whatever still runs at 7/8 of it, CMD included,
+//! gets KILL, and vinit is gone by its end, before the runtime's own KILL (Docker's comes at
+//! 10 s). The grace for what CMD leaves (`-t`) never runs past it.
+//!
+//! The loop blocks in poll(2) on the signalfd with no timeout unless a sweep or budget
+//! deadline is pending, so an idle vinit never wakes up.
 
 use crate::args::SingleOptions;
+use crate::limits::EXIT_KILLED;
 use crate::log;
-use crate::log::{Bytes, ErrName, Level};
+use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn::{self, Tty};
-use crate::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-use crate::sweep::{Step, Sweep};
+use crate::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM};
+use crate::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
 use crate::sys::{self, Argv, Envp, Exit, Pid, SigMask};
-use crate::time::{self, Duration};
+use crate::time::{self, Duration, Instant};
+
+/// The stop signals of single-command mode: the first one forwarded to CMD starts the stop
+/// budget. SIGTERM is every runtime's stop signal and SIGINT the other common one (and inittab
+/// mode's too). SIGQUIT is only forwarded: it asks a JVM for a thread dump.
+const STOP_SIGNALS: [u8; 2] = [SIGTERM, SIGINT];
 
 /// Runs CMD and returns the status vinit must exit with.
 #[inline(never)]
 pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
-    let Some(sfd) = crate::reaper::become_init() else {
+    let Some(sfd) = crate::reaper::become_single_init() else {
         return 1;
     };
     let tty = if sys::is_terminal(sys::stdin()) {
@@ -51,13 +62,25 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
             return 1;
         }
     };
-    Supervisor {
+    // The child keeps the directory vinit was started in; vinit itself lets go of it, so it
+    // does not hold a mount busy for the container's whole life.
+    if let Err(e) = sys::chdir_root() {
+        log!(
+            Level::Warning,
+            "unable to change directory to /: {}",
+            ErrName(e)
+        );
+    }
+    let supervisor = Supervisor {
         child,
         opts,
         child_exit: None,
         sweep: Sweep::new(),
-    }
-    .run(sfd.as_fd())
+        budget: None,
+        stop_signal: 0,
+    };
+    sys::set_fault_signal_target(supervisor.target());
+    supervisor.run(sfd.as_fd())
 }
 
 struct Supervisor {
@@ -65,59 +88,122 @@ struct Supervisor {
     opts: SingleOptions,
     child_exit: Option<Exit>,
     sweep: Sweep,
+    /// Started by the first stop signal forwarded to the child.
+    budget: Option<Budget>,
+    /// That signal.
+    stop_signal: u8,
 }
 
 impl Supervisor {
     fn run(mut self, sfd: sys::BorrowedFd<'_>) -> u8 {
         loop {
             let now = sys::now();
-            let timeout = time::poll_timeout(now, self.sweep.deadline());
+            let timeout = time::poll_timeout(now, self.deadline());
             if let Err(e) = sys::wait_readable(sfd, timeout) {
                 log!(Level::Error, "poll failed: {}", ErrName(e));
             }
             self.drain_signals(sfd);
             let all_gone = self.reap();
             let now = sys::now();
-            let step = match (self.child_exit, self.sweep.deadline()) {
-                (None, _) => Step::Wait,
-                (Some(exit), None) if matches!(self.sweep.phase(), crate::sweep::Phase::Idle) => {
-                    let left = if all_gone {
-                        0
-                    } else {
-                        crate::reaper::count_left()
-                    };
-                    if left > 0 {
-                        log!(
-                            Level::Info,
-                            "main child exited with status {}; sending TERM to {} remaining processes, grace {} s",
-                            exit.status(),
-                            left,
-                            self.opts.grace_secs
-                        );
-                    }
-                    self.sweep
-                        .start(now, Duration::from_secs(self.opts.grace_secs), all_gone)
-                }
-                (Some(_), _) => self.sweep.poll(now, all_gone),
-            };
-            match step {
+            match self.step(now, all_gone) {
                 Step::Wait => {}
-                Step::SignalAll(sig) => {
-                    if sig == crate::sweep::SIGKILL {
-                        log!(
-                            Level::Warning,
-                            "grace period over: sending KILL to {} processes",
-                            crate::reaper::count_left()
-                        );
-                    }
-                    crate::reaper::signal_all(sig);
-                }
+                Step::SignalAll(sig) => crate::reaper::signal_all(sig),
                 Step::Finished => {
-                    let status = self.child_exit.map_or(0, Exit::status);
+                    // The child can be missing only when the budget ran out and it was stuck
+                    // in the kernel even after its KILL.
+                    let status = self.child_exit.map_or(EXIT_KILLED, Exit::status);
                     return self.opts.remap.apply(status);
                 }
             }
         }
+    }
+
+    /// Where forwarded signals go: the child, or its process group with `-g`.
+    const fn target(&self) -> Pid {
+        if self.opts.kill_group {
+            -self.child
+        } else {
+            self.child
+        }
+    }
+
+    /// When the loop must wake up next: the budget's kill point while the child runs, else
+    /// the sweep's deadline.
+    fn deadline(&self) -> Option<Instant> {
+        match (self.child_exit, self.sweep.phase(), self.budget) {
+            (None, Phase::Idle, Some(budget)) => Some(budget.kill_at()),
+            _ => self.sweep.deadline(),
+        }
+    }
+
+    /// What to do after a wake-up; logs what it decides.
+    fn step(&mut self, now: Instant, all_gone: bool) -> Step {
+        if self.sweep.phase() != Phase::Idle {
+            let step = self.sweep.poll(now, all_gone);
+            if step == Step::SignalAll(SIGKILL) {
+                kill_line("grace period over: sending KILL to");
+            }
+            return step;
+        }
+        let Some(exit) = self.child_exit else {
+            return match self.budget {
+                Some(budget) if now >= budget.kill_at() => {
+                    self.budget_ran_out(now, budget);
+                    let (_, kill_wait) = budget.bound(now, Duration::ZERO);
+                    self.sweep
+                        .start_within(now, Duration::ZERO, kill_wait, all_gone)
+                }
+                Some(_) | None => Step::Wait,
+            };
+        };
+        let wanted = Duration::from_secs(self.opts.grace_secs);
+        let (grace, kill_wait) = match self.budget {
+            Some(budget) => budget.bound(now, wanted),
+            None => (wanted, KILL_WAIT),
+        };
+        let left = if all_gone {
+            0
+        } else {
+            crate::reaper::count_left()
+        };
+        if left > 0 && grace == wanted {
+            log!(
+                Level::Info,
+                "main child exited with status {}; sending TERM to {} remaining processes, grace {} s",
+                exit.status(),
+                left,
+                self.opts.grace_secs
+            );
+        } else if left > 0 {
+            log!(
+                Level::Info,
+                "main child exited with status {}; sending TERM to {} remaining processes, grace {} ms (what the stop budget leaves)",
+                exit.status(),
+                left,
+                grace.millis()
+            );
+        }
+        let step = self.sweep.start_within(now, grace, kill_wait, all_gone);
+        if step == Step::SignalAll(SIGKILL) {
+            kill_line("grace period over: sending KILL to");
+        }
+        step
+    }
+
+    /// The one line that says who ignored the stop signal, before they all get KILL.
+    fn budget_ran_out(&self, now: Instant, budget: Budget) {
+        let mut line = LogLine::new(Level::Warning);
+        let _ = ufmt::uwrite!(
+            line,
+            "stop: main child {} still running {} ms after signal {} (budget {} ms): sending KILL to {} processes: ",
+            self.child,
+            now.since(budget.started()).millis(),
+            self.stop_signal,
+            budget.len().millis(),
+            crate::reaper::count_left()
+        );
+        crate::reaper::name_left(&mut line);
+        line.emit();
     }
 
     /// Reads every queued signal; forwards all but SIGCHLD while the child lives.
@@ -139,11 +225,7 @@ impl Supervisor {
             return;
         }
         if self.child_exit.is_none() {
-            let target = if self.opts.kill_group {
-                -self.child
-            } else {
-                self.child
-            };
+            let target = self.target();
             if let Err(e) = sys::kill(target, sig)
                 && e != sys::Errno::SRCH
             {
@@ -154,6 +236,13 @@ impl Supervisor {
                     target,
                     ErrName(e)
                 );
+            }
+            if self.budget.is_none() && STOP_SIGNALS.contains(&sig) {
+                self.stop_signal = sig;
+                self.budget = Some(Budget::new(
+                    sys::now(),
+                    Duration::from_secs(self.opts.stop_budget_secs),
+                ));
             }
         } else if matches!(sig, SIGTERM | SIGINT | SIGQUIT) {
             // A second stop request while sweeping: cut the grace period short.
@@ -175,6 +264,8 @@ impl Supervisor {
                 Ok(Some((pid, exit))) => {
                     if pid == self.child {
                         self.child_exit = Some(exit);
+                        // Its pid is free now: fault signals have nowhere to go.
+                        sys::set_fault_signal_target(0);
                     }
                     if self.opts.verbose {
                         match exit {
@@ -194,4 +285,12 @@ impl Supervisor {
             }
         }
     }
+}
+
+/// `vinit: warning: <what> N processes: PID (NAME), ...`, before a KILL to all of them.
+fn kill_line(what: &str) {
+    let mut line = LogLine::new(Level::Warning);
+    let _ = ufmt::uwrite!(line, "{} {} processes: ", what, crate::reaper::count_left());
+    crate::reaper::name_left(&mut line);
+    line.emit();
 }

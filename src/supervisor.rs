@@ -11,8 +11,9 @@ use heapless::{Deque, Vec};
 use crate::inittab::{Action as Kind, Entry, Id, Inittab};
 use crate::levels::Level;
 use crate::limits::{
-    ACTION_QUEUE, DEFAULT_SLEEPTIME_SECS, MAX_DYING, MAX_ENTRIES, RESPAWN_DISABLE_SECS,
-    RESPAWN_MAX, RESPAWN_WINDOW_SECS,
+    ACTION_QUEUE, DEFAULT_SLEEPTIME_SECS, FORK_LOG_INTERVAL_SECS, FORK_RETRY_FIRST_MS,
+    FORK_RETRY_MAX_MS, MAX_DYING, MAX_ENTRIES, REBOOT_MAX, REBOOT_PAUSE_SECS, REBOOT_WINDOW_SECS,
+    RESPAWN_DISABLE_SECS, RESPAWN_MAX, RESPAWN_WINDOW_SECS,
 };
 use crate::status::{Exit, Pid};
 use crate::sweep::{SIGKILL, SIGTERM, Step, Sweep};
@@ -101,6 +102,16 @@ pub enum Notice {
     Stopped(Duration),
     /// `tstp`: frozen by `halt -f`; `cont`: thawed.
     Frozen(bool),
+    /// A stop signal thawed a frozen init: the stop's level-0 entries must run.
+    StopThawed,
+    /// fork(2) failed for this entry with this errno; spawning is tried again after a
+    /// back-off (sysvinit: `cannot fork, retry..`). Once per run of failures, at most once in
+    /// `FORK_LOG_INTERVAL_SECS`.
+    CannotFork(Id, i32),
+    /// A fork worked again after this many failed ones (ends a logged `CannotFork`).
+    ForkWorks(u32),
+    /// Too many reboots in place inside the window: the next boot waits this long.
+    RebootLoop(Duration),
 }
 
 /// What the driver must do.
@@ -167,6 +178,11 @@ impl Throttle {
         true
     }
 
+    /// Takes back the start `allow` just counted: its fork failed, so nothing ran.
+    fn refund(&mut self) {
+        self.count = self.count.saturating_sub(1);
+    }
+
     /// Whether the entry is disabled at `now`; clears an expired disable (spec §2.9: counter
     /// and window cleared), returning `Some(false)` for "just re-enabled".
     fn check(&mut self, now: Instant) -> Option<bool> {
@@ -178,6 +194,47 @@ impl Throttle {
             Some(_) => Some(true),
             None => None,
         }
+    }
+}
+
+/// Failed forks (EAGAIN at a pids limit, ENOMEM): no entry starts before `at`, and the
+/// back-off doubles up to `FORK_RETRY_MAX_MS`. A failed fork is not a start: the entry is
+/// tried again, its respawn throttle is not charged, and a barrier entry still holds the
+/// entries after it (nothing starts before the retry, and the retry's walk reaches it first).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ForkRetry {
+    at: Option<Instant>,
+    backoff: Duration,
+    /// Failures since the last fork that worked.
+    failures: u32,
+    /// When the last `CannotFork` line was logged.
+    logged: Option<Instant>,
+    /// This run of failures was logged, so its end is too.
+    said: bool,
+}
+
+/// Reboots in place inside a fixed window (spec §2.9's rule, for reboots): a boot target of
+/// 6 must not reboot in a busy loop.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct RebootLimit {
+    window_start: Option<Instant>,
+    count: u8,
+}
+
+impl RebootLimit {
+    /// Counts a reboot; `false` when it must wait for the pause (the window is full).
+    fn allow(&mut self, now: Instant) -> bool {
+        match self.window_start {
+            Some(start) if now.since(start) < Duration::from_secs(REBOOT_WINDOW_SECS) => {}
+            _ => {
+                *self = Self {
+                    window_start: Some(now),
+                    count: 0,
+                }
+            }
+        }
+        self.count = self.count.saturating_add(1);
+        self.count <= REBOOT_MAX
     }
 }
 
@@ -225,6 +282,8 @@ struct Dying {
     id: Id,
     /// Write a DEAD_PROCESS record when it is reaped (the entry had no `+`).
     utmp: bool,
+    /// Still there after its KILL (reported `seems to hang`): no later round waits for it.
+    hung: bool,
 }
 
 /// The kill round of a level change.
@@ -236,6 +295,23 @@ enum KillRound {
     Term { deadline: Instant },
     /// SIGKILL sent; report hangs at `deadline`.
     Kill { deadline: Instant },
+}
+
+impl KillRound {
+    /// The same phase with its deadline no later than `latest`.
+    fn capped(self, latest: Instant) -> Self {
+        match self {
+            Self::Pending { deadline } => Self::Pending {
+                deadline: deadline.min(latest),
+            },
+            Self::Term { deadline } => Self::Term {
+                deadline: deadline.min(latest),
+            },
+            Self::Kill { deadline } => Self::Kill {
+                deadline: deadline.min(latest),
+            },
+        }
+    }
 }
 
 /// The container stop sequence (spec §9 design notes; issue "container lifecycle").
@@ -277,6 +353,11 @@ pub struct Init {
     stop: Stop,
     sweep: Sweep,
     queue: Deque<Action, ACTION_QUEUE>,
+    fork: ForkRetry,
+    /// Kept across reboots in place.
+    reboots: RebootLimit,
+    /// A reboot in place waiting out the reboot-loop pause (level 6 is done, nothing runs).
+    reboot_at: Option<Instant>,
 }
 
 impl Init {
@@ -304,6 +385,9 @@ impl Init {
             stop: Stop::None,
             sweep: Sweep::new(),
             queue: Deque::new(),
+            fork: ForkRetry::default(),
+            reboots: RebootLimit::default(),
+            reboot_at: None,
         }
     }
 
@@ -330,6 +414,9 @@ impl Init {
             stop,
             sweep,
             queue,
+            fork,
+            reboots: _,
+            reboot_at,
         } = self;
         core::mem::swap(tab, fresh);
         let mut entries = tab.entries().iter();
@@ -352,6 +439,8 @@ impl Init {
         *stop = Stop::None;
         *sweep = Sweep::new();
         queue.clear();
+        *fork = ForkRetry::default();
+        *reboot_at = None;
     }
 
     /// Whether this start of `slot` is a quick restart inside its respawn window: its exec
@@ -404,18 +493,55 @@ impl Init {
         self.prev = b'N';
     }
 
-    /// The driver's answer to `Spawn(slot)`: the child's pid, or `None` if fork failed (then
-    /// it counts as an immediate exit with status 1, which feeds the respawn throttle).
+    /// The driver's answer to `Spawn(slot)`: the child's pid, or `None` if the entry cannot
+    /// start at all (its command is malformed: it counts as an immediate exit with status 1,
+    /// which feeds the respawn throttle). A failed fork is `handle_fork_failed`.
     pub fn handle_spawned(&mut self, _now: Instant, slot: usize, pid: Option<Pid>) {
         let Some(p) = self.procs.get_mut(slot) else {
             return;
         };
         p.spawning = false;
         p.pid = pid;
-        if pid.is_some() {
-            self.children = true;
-        } else {
+        if pid.is_none() {
             p.waiting = false;
+            return;
+        }
+        self.children = true;
+        let fork = core::mem::take(&mut self.fork);
+        self.fork.logged = fork.logged;
+        if fork.said {
+            self.log(Notice::ForkWorks(fork.failures));
+        }
+    }
+
+    /// The driver's answer to `Spawn(slot)` when fork(2) failed with `errno`: the start is
+    /// undone (not counted, not "already executed", the barrier kept) and spawning pauses for
+    /// the back-off.
+    pub fn handle_fork_failed(&mut self, now: Instant, slot: usize, errno: i32) {
+        let (Some(p), Some(e)) = (self.procs.get_mut(slot), self.tab.entries().get(slot)) else {
+            return;
+        };
+        p.spawning = false;
+        p.waiting = false;
+        if matches!(e.action, Kind::Respawn | Kind::OnDemand) {
+            p.throttle.refund();
+        } else {
+            p.done = false;
+        }
+        let f = &mut self.fork;
+        f.failures = f.failures.saturating_add(1);
+        f.backoff = Duration::from_millis(
+            (f.backoff.millis() * 2).clamp(FORK_RETRY_FIRST_MS, FORK_RETRY_MAX_MS),
+        );
+        f.at = Some(now.after(f.backoff));
+        let quiet = f
+            .logged
+            .is_some_and(|t| now.since(t) < Duration::from_secs(FORK_LOG_INTERVAL_SECS));
+        if f.failures == 1 && !quiet {
+            f.logged = Some(now);
+            f.said = true;
+            let id = e.id.clone();
+            self.log(Notice::CannotFork(id, errno));
         }
     }
 
@@ -448,6 +574,7 @@ impl Init {
     }
 
     /// SIGTSTP (true) / SIGCONT (false): `halt -f` freezes init around reboot(2) (spec §4).
+    /// A stop signal thaws it (`handle_stop`).
     pub fn handle_freeze(&mut self, frozen: bool) {
         if self.frozen != frozen {
             self.frozen = frozen;
@@ -457,6 +584,9 @@ impl Init {
 
     /// A sysvinit trigger (SIGWINCH, SIGPWR with a power status, initctl power commands).
     pub fn handle_trigger(&mut self, _now: Instant, trigger: Trigger) {
+        if !self.booted {
+            return;
+        }
         for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
             let hit = match trigger {
                 Trigger::KbRequest => e.action == Kind::KbRequest,
@@ -473,6 +603,18 @@ impl Init {
 
     /// A stop signal from the runtime: a stop always ends in exit (spec §9 design notes).
     pub fn handle_stop(&mut self, now: Instant, cause: StopCause) {
+        if self.reboot_at.take().is_some() {
+            // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
+            self.log(Notice::StopRequested(cause));
+            self.log(Notice::Stopped(Duration::ZERO));
+            self.push(Action::Exit(0));
+            return;
+        }
+        if self.frozen {
+            // `halt -f` froze spawning and never thawed it; the stop needs level 0 to run.
+            self.frozen = false;
+            self.log(Notice::StopThawed);
+        }
         match self.stop {
             Stop::None => {}
             Stop::Pending { .. } => return self.hurry(now),
@@ -518,6 +660,10 @@ impl Init {
         sleeptime: Duration,
         fresh: Option<&mut Inittab>,
     ) {
+        if !self.booted {
+            // The reboot-loop pause: the next boot reads the inittab anyway; only a stop counts.
+            return;
+        }
         self.sleeptime = sleeptime;
         match byte.to_ascii_uppercase() {
             b'Q' => {
@@ -554,7 +700,9 @@ impl Init {
 
     /// SIGHUP: re-read and apply the differences (spec §2.5).
     pub fn handle_reload(&mut self, now: Instant, fresh: &mut Inittab) {
-        self.reload(now, Some(fresh));
+        if self.booted {
+            self.reload(now, Some(fresh));
+        }
     }
 
     // ---------------------------------------------------------------- outputs
@@ -563,13 +711,27 @@ impl Init {
     /// or `poll_timeout`.
     #[must_use]
     pub fn poll_action(&mut self, now: Instant) -> Option<Action> {
+        // A past retry time is cleared here, before any early return, so `poll_timeout` never
+        // reports a deadline that has gone by (the driver would wake up at once, again and
+        // again).
+        if self.fork.at.is_some_and(|at| now >= at) {
+            self.fork.at = None;
+        }
         // Bounded: every pass either returns an action, changes phase, or ends the loop.
         for _ in 0..8 {
             if let Some(a) = self.queue.pop_front() {
                 return Some(a);
             }
             if !self.booted {
-                return None;
+                return match self.reboot_at {
+                    Some(at) if now >= at => {
+                        self.reboot_at = None;
+                        // The first reboot of a new window.
+                        let _ = self.reboots.allow(now);
+                        Some(Action::Reboot)
+                    }
+                    _ => None,
+                };
             }
             if let Some(a) = self.advance_stop(now) {
                 return Some(a);
@@ -583,7 +745,11 @@ impl Init {
             if !self.queue.is_empty() || (in_round && self.kill_round.is_none()) {
                 continue;
             }
-            if self.kill_round.is_some() || self.frozen || matches!(self.stop, Stop::Sweep { .. }) {
+            if self.kill_round.is_some()
+                || self.frozen
+                || self.fork.at.is_some()
+                || matches!(self.stop, Stop::Sweep { .. })
+            {
                 return None;
             }
             if let Some(slot) = self.next_to_start(now) {
@@ -620,7 +786,10 @@ impl Init {
             .iter()
             .filter_map(|p| p.throttle.disabled_until)
             .min();
-        [kill, stop, throttle].into_iter().flatten().min()
+        [kill, stop, throttle, self.fork.at, self.reboot_at]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     // ---------------------------------------------------------------- internals
@@ -862,6 +1031,7 @@ impl Init {
                             pid,
                             id: e.id.clone(),
                             utmp: writes_utmp(e),
+                            hung: false,
                         })
                         .is_ok()
                 {
@@ -885,9 +1055,15 @@ impl Init {
         if let Some(tab) = fresh {
             core::mem::swap(&mut self.tab, tab);
         }
+        let deadline = self.kill_deadline(now);
         if dying_added {
-            let deadline = self.kill_deadline(now);
             self.kill_round = Some(KillRound::Pending { deadline });
+        } else if !matches!(self.stop, Stop::None)
+            && let Some(round) = self.kill_round
+        {
+            // A round of an earlier request (`telinit -t 600 5`) must not hold the stop's
+            // level 0 back: it gets the stop's bound too.
+            self.kill_round = Some(round.capped(deadline));
         }
     }
 
@@ -910,10 +1086,13 @@ impl Init {
         }
     }
 
-    /// Signals the process group of every process of the kill round.
-    fn signal_dying(&mut self, sig: u8) {
+    /// Signals the process group of every process of the kill round (not the ones an earlier
+    /// round found hung: they have had their KILL), after a notice with their count.
+    fn signal_dying(&mut self, sig: u8, notice: fn(u16) -> Notice) {
+        let n = self.dying.iter().filter(|d| !d.hung).count();
+        self.log(notice(n as u16));
         for i in 0..self.dying.len() {
-            if let Some(pid) = self.dying.get(i).map(|d| d.pid) {
+            if let Some(pid) = self.dying.get(i).filter(|d| !d.hung).map(|d| d.pid) {
                 self.push(Action::Signal { pid: -pid, sig });
             }
         }
@@ -923,24 +1102,25 @@ impl Init {
         let round = self.kill_round?;
         match round {
             // Everyone already exited (their exits can be reaped in the same wake-up as the
-            // request that started the round): nothing to signal.
-            _ if self.dying.is_empty() => self.kill_round = None,
+            // request that started the round), or only hung ones are left: nothing to wait for.
+            _ if self.dying.iter().all(|d| d.hung) => self.kill_round = None,
             KillRound::Pending { deadline } => {
-                self.log(Notice::SendingTerm(self.dying.len() as u16));
-                self.signal_dying(SIGTERM);
+                self.signal_dying(SIGTERM, Notice::SendingTerm);
                 self.kill_round = Some(KillRound::Term { deadline });
             }
             KillRound::Term { deadline } if now >= deadline => {
-                self.log(Notice::SendingKill(self.dying.len() as u16));
-                self.signal_dying(SIGKILL);
+                self.signal_dying(SIGKILL, Notice::SendingKill);
                 self.kill_round = Some(KillRound::Kill {
                     deadline: now.after(KILL_SETTLE),
                 });
             }
             KillRound::Kill { deadline } if now >= deadline => {
-                let hung: Vec<Dying, MAX_DYING> = self.dying.clone();
-                for d in hung {
-                    self.log(Notice::Hang(d.pid, d.id));
+                for i in 0..self.dying.len() {
+                    if let Some(d) = self.dying.get_mut(i).filter(|d| !d.hung) {
+                        d.hung = true;
+                        let notice = Notice::Hang(d.pid, d.id.clone());
+                        self.log(notice);
+                    }
                 }
                 // They stay in `dying`, so their exit is recognised later; scheduling goes on.
                 self.kill_round = None;
@@ -1024,7 +1204,12 @@ impl Init {
         self.log(Notice::Stopped(now.since(started)));
         self.push(Action::Sync);
         match (reboot, self.config.reboot_exit) {
-            (true, None) => self.push(Action::Reboot),
+            (true, None) if self.reboots.allow(now) => self.push(Action::Reboot),
+            (true, None) => {
+                let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
+                self.log(Notice::RebootLoop(pause));
+                self.reboot_at = Some(now.after(pause));
+            }
             (true, Some(code)) => self.push(Action::Exit(code)),
             (false, _) => self.push(Action::Exit(0)),
         }
@@ -1135,13 +1320,23 @@ mod tests {
 
     /// `poll_action`, checking what the driver relies on when it returns `None`: the driver
     /// then sleeps until an input or `poll_timeout`, so nothing may be left that a second look
-    /// at the same instant would do (a stop once stalled 5.6 s that way).
+    /// at the same instant would do (a stop once stalled 5.6 s that way), and the deadline is
+    /// still ahead (one behind would make PID 1 spin).
     fn next_action(init: &mut Init, now: Instant) -> Option<Action> {
         let action = init.poll_action(now);
         if action.is_none()
             && let Some(late) = init.poll_action(now)
         {
             panic!("poll_action went idle with work left: {late:?}");
+        }
+        // A deadline already passed would make the driver's poll return at once, forever.
+        if action.is_none()
+            && let Some(t) = init.poll_timeout()
+        {
+            assert!(
+                t > now,
+                "idle with a deadline in the past: {t:?} at {now:?}"
+            );
         }
         action
     }
@@ -1155,7 +1350,11 @@ mod tests {
         seen: StdVec<String>,
         exit_code: Option<u8>,
         rebooted: bool,
+        /// fork(2) fails (EAGAIN) while set: `forkfail <id>`.
+        fork_fails: bool,
     }
+
+    const EAGAIN: i32 = 11;
 
     fn config() -> Config {
         Config {
@@ -1184,6 +1383,7 @@ mod tests {
             seen: StdVec::new(),
             exit_code: None,
             rebooted: false,
+            fork_fails: false,
         };
         w.init.handle_boot(w.t());
         w.drive();
@@ -1203,6 +1403,11 @@ mod tests {
                     return;
                 };
                 match a {
+                    Action::Spawn(slot) if self.fork_fails => {
+                        let id = String::from_utf8(self.init.entries()[slot].id.to_vec()).unwrap();
+                        self.seen.push(format!("forkfail {id}"));
+                        self.init.handle_fork_failed(self.t(), slot, EAGAIN);
+                    }
                     Action::Spawn(slot) => {
                         let id = String::from_utf8(self.init.entries()[slot].id.to_vec()).unwrap();
                         self.seen.push(format!("spawn {id}"));
@@ -1925,6 +2130,276 @@ r1:23:respawn:/bin/svc1
         assert_eq!(w.exit_code, Some(0));
     }
 
+    // ------------------------------------------------------------ failed forks
+
+    /// Counts the actions of `seen` that start with `prefix`.
+    fn count(seen: &[String], prefix: &str) -> usize {
+        seen.iter().filter(|s| s.starts_with(prefix)).count()
+    }
+
+    /// A pids limit: the respawn's fork fails 30 times in a row. Each failure pauses spawning
+    /// (50 ms, doubling to 1 s), none counts as a start (the throttle never disables the
+    /// entry), one line says so, and the first fork that works ends it with one line.
+    #[test]
+    fn test_fork_failures_are_retried_with_backoff_and_never_count_as_respawns() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\n");
+        w.take();
+        w.fork_fails = true;
+        w.exits("r", 0);
+        let mut waits = StdVec::new();
+        for _ in 0..30 {
+            let at = w.init.poll_timeout().expect("a retry timer");
+            waits.push(at.millis() - w.now);
+            w.advance_to_deadline();
+        }
+        assert_eq!(&waits[..6], [50, 100, 200, 400, 800, 1000]);
+        assert!(waits.iter().all(|&ms| ms <= 1000), "{waits:?}");
+        let seen = w.take();
+        assert_eq!(count(&seen, "forkfail r"), 31, "{seen:?}");
+        assert_eq!(count(&seen, "log CannotFork"), 1, "{seen:?}");
+        assert!(!seen.iter().any(|s| s.contains("RespawningTooFast")));
+        w.fork_fails = false;
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert!(seen.contains(&"spawn r".to_string()), "{seen:?}");
+        assert!(seen.contains(&"log ForkWorks(31)".to_string()), "{seen:?}");
+        assert_eq!(w.init.poll_timeout(), None, "no timer once it works");
+        // The respawn window was not charged: nine quick restarts are still allowed.
+        for _ in 0..8 {
+            w.exits("r", 1);
+        }
+        assert!(!w.take().iter().any(|s| s.contains("RespawningTooFast")));
+    }
+
+    /// A `wait` entry whose fork fails still holds the entries after it, and runs (once) when
+    /// fork works again; the `once` entry after it waits for its exit.
+    #[test]
+    fn test_fork_failure_keeps_the_wait_barrier_and_runs_the_entry_later() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\n");
+        w.take();
+        w.fork_fails = true;
+        let mut fresh =
+            tab("id:3:initdefault:\nr:34:respawn:/bin/svc\nw4:4:wait:/w\no4:4:once:/o\n");
+        w.init
+            .handle_level_request(w.t(), b'4', Duration::from_secs(3), Some(&mut fresh));
+        w.drive();
+        assert_eq!(
+            w.take(),
+            [
+                "log Switching(52)",
+                "runlevel 34",
+                "forkfail w4",
+                "log CannotFork([119, 52], 11)"
+            ]
+        );
+        for _ in 0..5 {
+            w.advance_to_deadline();
+        }
+        let seen = w.take();
+        assert_eq!(count(&seen, "forkfail w4"), 5, "{seen:?}");
+        assert_eq!(
+            count(&seen, "forkfail o4"),
+            0,
+            "the barrier holds: {seen:?}"
+        );
+        w.fork_fails = false;
+        w.advance_to_deadline();
+        assert_eq!(w.spawns(), ["spawn w4"]);
+        w.exits("w4", 0);
+        assert_eq!(w.spawns(), ["spawn o4"]);
+        w.exits("o4", 0);
+        assert!(w.spawns().is_empty(), "each ran once");
+    }
+
+    /// The boot phases do not move on past a sysinit entry that could not fork.
+    #[test]
+    fn test_fork_failure_of_sysinit_holds_the_boot() {
+        let mut w = World {
+            init: Init::new(tab(BASIC), config()),
+            now: 1_000,
+            next_pid: 100,
+            seen: StdVec::new(),
+            exit_code: None,
+            rebooted: false,
+            fork_fails: true,
+        };
+        w.init.handle_boot(w.t());
+        w.drive();
+        w.advance_to_deadline();
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert_eq!(seen.iter().filter(|s| *s == "forkfail si").count(), 3);
+        assert!(!seen.contains(&"boottime".to_string()), "{seen:?}");
+        w.fork_fails = false;
+        w.advance_to_deadline();
+        assert_eq!(w.spawns(), ["spawn si"]);
+    }
+
+    /// Level 0's `rc 0` cannot fork when the stop begins: it is retried inside the budget and
+    /// runs when fork works again; the sweep waits for it.
+    #[test]
+    fn test_fork_failure_during_a_stop_retries_rc0_within_the_budget() {
+        let mut w = boot("id:3:initdefault:\nl0:0:wait:/etc/rc 0\n");
+        w.take();
+        w.fork_fails = true;
+        let start = w.now;
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        while w.now - start < 2_000 {
+            w.advance_to_deadline();
+        }
+        let seen = w.take();
+        assert!(count(&seen, "forkfail l0") >= 4, "{seen:?}");
+        assert!(!seen.contains(&"killall 15".to_string()), "{seen:?}");
+        w.fork_fails = false;
+        w.advance_to_deadline();
+        assert_eq!(w.spawns(), ["spawn l0"]);
+        assert!(
+            w.now - start < 5_000,
+            "inside the entries' share of the budget"
+        );
+        w.exits("l0", 0);
+        w.init.handle_children(false);
+        w.advance(1);
+        assert_eq!(w.exit_code, Some(0));
+    }
+
+    /// Two runs of failures inside a minute: one "cannot fork" line; a run after the minute
+    /// gets its own.
+    #[test]
+    fn test_cannot_fork_lines_are_rate_limited() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/svc\n");
+        let mut lines = 0;
+        for pause in [0, 10_000, 61_000] {
+            w.advance(pause);
+            w.fork_fails = true;
+            w.exits("r", 0);
+            w.advance_to_deadline();
+            w.fork_fails = false;
+            w.advance_to_deadline();
+            let seen = w.take();
+            lines += count(&seen, "log CannotFork");
+            assert!(seen.contains(&"spawn r".to_string()), "{seen:?}");
+        }
+        assert_eq!(lines, 2);
+    }
+
+    // ------------------------------------------------------------ freeze, reboot loop, rounds
+
+    /// SIGTSTP, then a stop: the stop thaws (one line), level 0 runs at once, exit 0 without
+    /// waiting for the entries' share of the budget.
+    #[test]
+    fn test_stop_while_frozen_thaws_and_runs_level0() {
+        let mut w = boot("id:3:initdefault:\nl0:0:wait:/etc/rc 0\n");
+        w.init.handle_freeze(true);
+        w.drive();
+        w.take();
+        let start = w.now;
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        let seen = w.take();
+        assert!(seen.contains(&"log StopThawed".to_string()), "{seen:?}");
+        assert!(seen.contains(&"spawn l0".to_string()), "{seen:?}");
+        w.exits("l0", 0);
+        w.init.handle_children(false);
+        w.advance(1);
+        assert_eq!(w.exit_code, Some(0));
+        assert!(w.now - start < 100);
+    }
+
+    /// Boots the machine again after each `Reboot`, as the driver does; returns the reboots.
+    fn reboot_in_place(w: &mut World, text: &str) -> usize {
+        let mut reboots = 0;
+        while w.rebooted && reboots < 100 {
+            reboots += 1;
+            w.rebooted = false;
+            w.init.reset(&mut tab(text));
+            w.init.handle_boot(w.t());
+            w.drive();
+        }
+        reboots
+    }
+
+    /// A boot target of 6 with nothing to run: 10 reboots in place at once, then a 5-minute
+    /// pause (a timer, one line) in which requests are ignored and a stop exits 0 at once.
+    #[test]
+    fn test_reboot_loop_pauses_and_a_stop_ends_the_pause() {
+        let text = "id:6:initdefault:\n";
+        let mut w = boot(text);
+        assert!(w.rebooted);
+        assert_eq!(reboot_in_place(&mut w, text), 10);
+        let seen = w.take();
+        assert_eq!(count(&seen, "log RebootLoop"), 1, "{seen:?}");
+        assert_eq!(
+            w.init.poll_timeout().map(Instant::millis),
+            Some(w.now + 300_000)
+        );
+        w.request(b'3');
+        assert!(w.take().is_empty(), "requests wait for the next boot");
+        // The pause ends: one more burst.
+        w.advance_to_deadline();
+        assert!(w.rebooted);
+        assert_eq!(reboot_in_place(&mut w, text), 10);
+        w.advance(1_000);
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        assert_eq!(w.exit_code, Some(0));
+        assert!(!w.rebooted);
+    }
+
+    /// A process that survives its KILL (stuck in the kernel) is reported once and no later
+    /// kill round waits for it: the next level change ends when its own process exits.
+    #[test]
+    fn test_a_hung_process_does_not_hold_later_kill_rounds() {
+        let mut w = boot("id:3:initdefault:\na:3:respawn:/bin/a\nb:4:respawn:/bin/b\n");
+        let pa = w.pid("a");
+        w.request(b'4');
+        w.advance_to_deadline();
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert_eq!(count(&seen, "log Hang"), 1, "{seen:?}");
+        assert!(seen.contains(&"spawn b".to_string()), "{seen:?}");
+        let pb = w.pid("b");
+        w.request(b'3');
+        let seen = w.take();
+        assert!(seen.contains(&format!("kill {} 15", -pb)), "{seen:?}");
+        assert!(!seen.contains(&format!("kill {} 15", -pa)), "{seen:?}");
+        assert!(seen.contains(&"log SendingTerm(1)".to_string()), "{seen:?}");
+        w.advance(10);
+        w.exit_pid(pb, 0);
+        assert_eq!(w.spawns(), ["spawn a"]);
+        assert_eq!(count(&w.take(), "log Hang"), 0);
+        // Its exit, whenever it comes, is still recognised.
+        assert_eq!(
+            w.init
+                .handle_child_exit(w.t(), pa, Exit::Signal(9))
+                .as_deref(),
+            Some(&b"a"[..])
+        );
+    }
+
+    /// `telinit -t 600 5` leaves a TERM-ignoring service in a 10-minute kill round; a stop
+    /// then bounds the round as its own (KILL after at most two thirds of the entries' share)
+    /// and level 0 runs.
+    #[test]
+    fn test_stop_bounds_a_long_kill_round_of_an_earlier_request() {
+        let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/db\nl0:0:wait:/etc/rc 0\n");
+        let pr = w.pid("r");
+        w.init
+            .handle_level_request(w.t(), b'5', Duration::from_secs(600), None);
+        w.drive();
+        assert!(w.take().contains(&format!("kill {} 15", -pr)));
+        let start = w.now;
+        w.init.handle_stop(w.t(), StopCause::Term);
+        w.drive();
+        w.advance_to_deadline();
+        let seen = w.take();
+        assert!(seen.contains(&format!("kill {} 9", -pr)), "{seen:?}");
+        assert!(w.now - start <= 3_334, "KILL after {} ms", w.now - start);
+        w.exit_pid(pr, 137);
+        assert_eq!(w.spawns(), ["spawn l0"]);
+    }
+
     // ------------------------------------------------------------ seeded chaos
 
     /// xorshift64*: a fixed, dependency-free sequence per seed.
@@ -1966,6 +2441,10 @@ r1:23:respawn:/bin/svc1
                     return;
                 };
                 match a {
+                    Action::Spawn(slot) if self.rng.below(10) == 0 => {
+                        // A pids limit or ENOMEM, now and then.
+                        self.init.handle_fork_failed(self.t(), slot, 11);
+                    }
                     Action::Spawn(slot) => {
                         self.next_pid += 1;
                         let pid = self.next_pid;

@@ -64,14 +64,8 @@ impl Sweep {
         self.phase
     }
 
-    /// Starts the sweep: TERM now, KILL after `grace` (zero grace means KILL at once).
-    #[must_use]
-    pub fn start(&mut self, now: Instant, grace: Duration, all_gone: bool) -> Step {
-        self.start_within(now, grace, KILL_WAIT, all_gone)
-    }
-
-    /// As `start`, waiting at most `kill_wait` for the reaps after SIGKILL (a stop budget's
-    /// last share).
+    /// Starts the sweep: TERM now, KILL after `grace` (zero grace means KILL at once), then
+    /// waiting at most `kill_wait` for the reaps (`KILL_WAIT`, or a stop budget's last share).
     #[must_use]
     pub fn start_within(
         &mut self,
@@ -144,12 +138,64 @@ impl Sweep {
     }
 }
 
+/// The stop budget of single-command mode: from the first stop signal forwarded to the main
+/// child, everything must be gone by `end`. Whatever still runs at `kill_at` gets KILL, which
+/// leaves the budget's last eighth for the reaps (as in inittab mode's stop).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    started: Instant,
+    len: Duration,
+}
+
+impl Budget {
+    /// A budget of `len` starting at `started`.
+    pub const fn new(started: Instant, len: Duration) -> Self {
+        Self { started, len }
+    }
+
+    /// When it started.
+    pub const fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// Its length.
+    pub const fn len(&self) -> Duration {
+        self.len
+    }
+
+    /// When whatever is left gets KILL.
+    pub const fn kill_at(&self) -> Instant {
+        let ms = self.len.millis();
+        self.started.after(Duration::from_millis(ms - ms / 8))
+    }
+
+    /// When the sweep must be over.
+    pub const fn end(&self) -> Instant {
+        self.started.after(self.len)
+    }
+
+    /// The grace and kill wait of a sweep started at `now` that wants `grace`: KILL goes out by
+    /// `kill_at` at the latest, and the wait for the reaps ends by `end` (and within
+    /// `KILL_WAIT`).
+    pub fn bound(&self, now: Instant, grace: Duration) -> (Duration, Duration) {
+        let grace = grace.min(self.kill_at().since(now));
+        let kill_wait = KILL_WAIT.min(self.end().since(now.after(grace)));
+        (grace, kill_wait)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const fn t(ms: u64) -> Instant {
         Instant::from_millis(ms)
+    }
+
+    impl Sweep {
+        fn start(&mut self, now: Instant, grace: Duration, all_gone: bool) -> Step {
+            self.start_within(now, grace, KILL_WAIT, all_gone)
+        }
     }
 
     #[test]
@@ -197,6 +243,47 @@ mod tests {
         let _ = s.start(t(0), Duration::from_secs(3), false);
         assert_eq!(s.hurry(t(10)), Step::SignalAll(SIGKILL));
         assert_eq!(s.hurry(t(11)), Step::Wait);
+    }
+
+    #[test]
+    fn test_budget_kills_at_seven_eighths_and_ends_on_time() {
+        let b = Budget::new(t(1000), Duration::from_secs(8));
+        assert_eq!(b.kill_at(), t(8000));
+        assert_eq!(b.end(), t(9000));
+        // A sweep started early keeps its grace; the kill wait ends by the budget's end.
+        assert_eq!(
+            b.bound(t(1500), Duration::from_secs(5)),
+            (Duration::from_secs(5), Duration::from_millis(2000))
+        );
+        // A grace that would run past the kill point is cut to it.
+        assert_eq!(
+            b.bound(t(4000), Duration::from_secs(30)),
+            (Duration::from_secs(4), Duration::from_secs(1))
+        );
+        // Past the kill point: KILL at once, and only what is left of the budget to reap.
+        assert_eq!(
+            b.bound(t(8500), Duration::from_secs(5)),
+            (Duration::ZERO, Duration::from_millis(500))
+        );
+        assert_eq!(
+            b.bound(t(9500), Duration::from_secs(5)),
+            (Duration::ZERO, Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn test_budget_sweep_finishes_by_the_end_whatever_is_left() {
+        let b = Budget::new(t(0), Duration::from_secs(1));
+        let mut s = Sweep::new();
+        let (grace, kill_wait) = b.bound(t(100), Duration::from_secs(5));
+        assert_eq!(
+            s.start_within(t(100), grace, kill_wait, false),
+            Step::SignalAll(SIGTERM)
+        );
+        assert_eq!(s.poll(t(874), false), Step::Wait);
+        assert_eq!(s.poll(t(875), false), Step::SignalAll(SIGKILL));
+        assert_eq!(s.deadline(), Some(t(1000)));
+        assert_eq!(s.poll(t(1000), false), Step::Finished);
     }
 
     #[test]

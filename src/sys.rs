@@ -8,6 +8,7 @@
 #![allow(unsafe_code)]
 
 use core::ffi::{CStr, c_char, c_int, c_long};
+use core::sync::atomic::{AtomicI32, Ordering};
 
 pub use rustix::fd::{AsFd, BorrowedFd};
 pub use rustix::io::Errno;
@@ -194,6 +195,83 @@ pub fn reset_signal_dispositions(mask: SigMask) {
                 8 as c_long,
             );
         }
+    }
+}
+
+/// Where a fault signal that another process sent with kill(2) goes: kill(2)'s pid argument
+/// (the main child, or its group as a negative number); 0 drops it. Set by the event loop,
+/// read by `on_fault_signal`.
+static FAULT_SIGNAL_TARGET: AtomicI32 = AtomicI32::new(0);
+
+/// Sets where `forward_fault_signals`'s handler sends the fault signals that come from
+/// kill(2); 0 drops them.
+pub fn set_fault_signal_target(target: Pid) {
+    FAULT_SIGNAL_TARGET.store(target, Ordering::Relaxed);
+}
+
+/// Installs `on_fault_signal` for the fault signals (SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE,
+/// SIGSEGV, SIGSYS; sigaction(2) with SA_SIGINFO), which stay unblocked. Call it before the
+/// signal mask is set: musl's sigaction unblocks musl's own thread signals (32-34) the first
+/// time it installs a handler, and the mask set afterwards blocks them again. Children get
+/// default dispositions back at execve(2), which resets every caught signal.
+pub fn forward_fault_signals() -> Result<()> {
+    // SAFETY: sigaction is plain data (integers, a sigset, an optional function pointer):
+    // all zero is a valid value (SIG_DFL, empty mask, no flags, no restorer).
+    let mut action: libc::sigaction = unsafe { core::mem::zeroed() };
+    let handler: extern "C" fn(c_int, *mut libc::siginfo_t, *mut core::ffi::c_void) =
+        on_fault_signal;
+    action.sa_sigaction = handler as libc::sighandler_t;
+    action.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
+    for sig in 1..=64u32 {
+        if FAULT_SIGNALS & bit(sig) == 0 {
+            continue;
+        }
+        // SAFETY: `action` is a valid sigaction whose handler is an extern "C" function of the
+        // SA_SIGINFO signature; a null old-action pointer is allowed.
+        let rc = unsafe { libc::sigaction(sig as c_int, &action, core::ptr::null_mut()) };
+        if rc < 0 {
+            return Err(last_errno());
+        }
+    }
+    Ok(())
+}
+
+/// The handler of the fault signals; async-signal-safe (an atomic load and raw syscalls, none
+/// of which touches errno on success). One sent by another process (kill(2), sigqueue(3),
+/// tgkill(2): si_code <= 0) is forwarded like any other signal. A real fault (si_code > 0,
+/// sent by the kernel) or one vinit raised itself (abort(3)) gets the default action back and
+/// is raised again: it is delivered as the handler returns, so vinit dies of it, and dumps
+/// core, as it would with no handler. As PID 1 of a namespace the kernel drops the signal
+/// vinit sends itself; a faulting instruction (SIGSEGV, SIGBUS, SIGFPE, SIGILL) then runs
+/// again as the handler returns and faults for good, but after an int3 (SIGTRAP) or a seccomp
+/// trap (SIGSYS) nothing would: vinit leaves with 128 + N instead.
+extern "C" fn on_fault_signal(sig: c_int, info: *mut libc::siginfo_t, _: *mut core::ffi::c_void) {
+    // SAFETY: the kernel hands an SA_SIGINFO handler a valid siginfo (or, never seen, null).
+    let info = unsafe { info.as_ref() };
+    let me = rustix::process::getpid();
+    let sent = info.is_some_and(|i| {
+        // SAFETY: si_pid is the sender for every si_code <= 0 (SI_USER, SI_QUEUE, SI_TKILL);
+        // it is read only for those.
+        i.si_code <= 0 && unsafe { i.si_pid() } != me.as_raw_nonzero().get()
+    });
+    let Ok(signo) = u32::try_from(sig) else {
+        return;
+    };
+    // SAFETY: the kernel delivered this number, so it is a valid signal.
+    let signal = unsafe { rustix::process::Signal::from_raw_unchecked(sig) };
+    if sent {
+        let target = FAULT_SIGNAL_TARGET.load(Ordering::Relaxed);
+        let _ = match rustix::process::Pid::from_raw(target.saturating_abs()) {
+            Some(pid) if target < 0 => rustix::process::kill_process_group(pid, signal),
+            Some(pid) => rustix::process::kill_process(pid, signal),
+            None => Ok(()),
+        };
+        return;
+    }
+    reset_signal_dispositions(SigMask(bit(signo)));
+    let _ = rustix::process::kill_process(me, signal);
+    if me.is_init() && matches!(signo, 5 | 31) {
+        exit(128 + signo as u8);
     }
 }
 
@@ -594,9 +672,9 @@ impl Envp {
     }
 }
 
-/// Calls `f(pid, ppid)` for every process listed in /proc (proc(5)); vinit's own pid is
-/// skipped. Used to count and signal what is left when vinit is not PID 1 of its namespace.
-pub fn scan_processes(mut f: impl FnMut(Pid, Pid)) -> Result<()> {
+/// Calls `f(pid, stat)` for every process listed in /proc (proc(5)); vinit's own pid is
+/// skipped. Used to count, name and signal what is left at the end.
+pub fn scan_processes(mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> {
     let me = getpid();
     for_each_dir_entry(c"/proc", |name| {
         let Some(pid) = crate::args::parse_number(name.to_bytes(), 1, i32::MAX as u64) else {
@@ -606,39 +684,72 @@ pub fn scan_processes(mut f: impl FnMut(Pid, Pid)) -> Result<()> {
         if pid == me {
             return;
         }
-        if let Some(ppid) = read_ppid(pid) {
-            f(pid, ppid);
+        if let Some(stat) = read_stat(pid) {
+            f(pid, &stat);
         }
     })
 }
 
-/// The parent pid from /proc/PID/stat, `None` if the process is gone.
-fn read_ppid(pid: Pid) -> Option<Pid> {
-    use rustix::fs::OFlags;
-    let mut path: heapless::String<32> = heapless::String::new();
-    ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
-    let mut cpath = [0u8; 33];
-    cpath
-        .get_mut(..path.len())?
-        .copy_from_slice(path.as_bytes());
-    let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
-    let fd = open(cpath, OFlags::RDONLY | OFlags::CLOEXEC, 0).ok()?;
-    let mut buf = [0u8; 512];
-    let n = rustix::io::read(fd.as_fd(), &mut buf).ok()?;
-    parse_stat_ppid(buf.get(..n)?)
+/// What vinit reads of a process in /proc/PID/stat: its parent and its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProcStat {
+    /// The parent pid (0 for a process whose parent is outside the PID namespace).
+    pub ppid: Pid,
+    name: [u8; crate::limits::PROC_NAME_MAX],
+    name_len: u8,
 }
 
-/// Field 4 of /proc/PID/stat; the command name (field 2) may hold spaces and parentheses, so
-/// parsing starts after the last `)`.
-pub fn parse_stat_ppid(stat: &[u8]) -> Option<Pid> {
+impl ProcStat {
+    /// The command name (`comm`), as the kernel keeps it.
+    pub fn name(&self) -> &[u8] {
+        self.name
+            .get(..usize::from(self.name_len))
+            .unwrap_or_default()
+    }
+}
+
+/// /proc/PID/stat of `pid`, `None` if the process is gone (a zombie is still there).
+pub fn read_stat(pid: Pid) -> Option<ProcStat> {
+    let mut path: heapless::String<32> = heapless::String::new();
+    ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
+    // One byte more than the path holds, so the copy always ends in a NUL.
+    let mut cpath = [0u8; 33];
+    for (to, from) in cpath.iter_mut().zip(path.as_bytes()) {
+        *to = *from;
+    }
+    let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
+    let mut buf = [0u8; 512];
+    let n = read_file(cpath, &mut buf).ok()?;
+    parse_stat(buf.get(..n)?)
+}
+
+/// Fields 2 (the name, in parentheses) and 4 (the parent) of /proc/PID/stat. The name may
+/// hold spaces and parentheses itself, so it runs from the first `(` to the last `)`.
+pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
+    let open = stat.iter().position(|&b| b == b'(')?;
     let close = stat.iter().rposition(|&b| b == b')')?;
+    let comm = stat.get(open + 1..close)?;
     let mut fields = stat
         .get(close + 1..)?
         .split(|&b| b == b' ')
         .filter(|f| !f.is_empty());
     let _state = fields.next()?;
     let ppid = crate::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
-    Some(ppid as Pid)
+    let mut name = [0u8; crate::limits::PROC_NAME_MAX];
+    for (to, from) in name.iter_mut().zip(comm) {
+        *to = *from;
+    }
+    Some(ProcStat {
+        ppid: ppid as Pid,
+        name,
+        name_len: comm.len().min(name.len()) as u8,
+    })
+}
+
+/// chdir("/") (chdir(2)): PID 1 must not keep the directory it was started in busy (a bind
+/// mount of the host could then not be unmounted).
+pub fn chdir_root() -> Result<()> {
+    rustix::process::chdir(c"/")
 }
 
 // ---- Client tools (telinit, shutdown, halt family, runlevel) ----
@@ -680,10 +791,11 @@ fn timespec_ms(ms: u64) -> rustix::event::Timespec {
     }
 }
 
-/// open(2) read-only.
+/// open(2) read-only, for the client tools (utmp, runlevel, shutdown.pid): non-blocking, so
+/// a FIFO there is an error (EAGAIN on read) rather than a hang.
 pub fn open_read(path: &CStr) -> Result<OwnedFd> {
     use rustix::fs::OFlags;
-    open(path, OFlags::RDONLY | OFlags::CLOEXEC, 0)
+    open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK, 0)
 }
 
 /// read(2) until `buf` is full or end of file, retrying EINTR; returns the bytes read.
@@ -700,27 +812,148 @@ pub fn read_full(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
     Ok(filled)
 }
 
-/// Appends `bytes` to `path` if it exists and is writable (open(2) O_APPEND, never O_CREAT:
-/// wtmp is only written when the system keeps one).
-pub fn append_existing(path: &CStr, bytes: &[u8]) -> Result<()> {
-    use rustix::fs::OFlags;
-    let fd = open(path, OFlags::WRONLY | OFlags::APPEND | OFlags::CLOEXEC, 0)?;
-    write_all(fd.as_fd(), bytes)
+// ---- Files: every file PID 1 opens goes through `open_file` (or `open_fifo`, `read_file`
+// for procfs, `for_each_dir_entry` for directories) ----
+
+/// The file type bits of `st_mode` (inode(7)).
+pub const S_IFMT: u32 = 0o170_000;
+/// A regular file.
+pub const S_IFREG: u32 = 0o100_000;
+/// A FIFO.
+pub const S_IFIFO: u32 = 0o010_000;
+/// A symbolic link.
+pub const S_IFLNK: u32 = 0o120_000;
+
+/// What vinit does with a file: how `open_file` opens it and which checks it must pass.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum FileUse {
+    /// Configuration it reads (inittab, drop-ins, initscript). A symlink is followed (only
+    /// root can make one in /etc, and Kubernetes mounts ConfigMap files as symlinks); the file
+    /// reached must be owned by root or vinit's euid and not writable by others.
+    Config,
+    /// State it reads (powerstatus).
+    ReadState,
+    /// State it rewrites in place (utmp); never created.
+    UpdateState,
+    /// State it appends to (wtmp); never created.
+    AppendState,
+    /// State it creates or empties (utmp at boot, runlevel), mode 0644 before umask.
+    ReplaceState,
 }
 
-/// Runs `f` on the existing file `path`, opened read-write without following a symlink, while
-/// holding an exclusive whole-file fcntl lock: the lock glibc's utmp writers (login, getty)
-/// take, so no record is lost to a concurrent writer. A holder is waited for at most
-/// `LOCK_TRIES` ms, as PID 1 must not hang on a stuck one (glibc gives up after 10 s); after a
-/// wait has run out, later calls try once without waiting until a lock is taken again, so a
-/// holder that never lets go costs PID 1 those 100 ms once, not once per record.
-pub fn with_locked_file<T>(path: &CStr, f: impl FnOnce(BorrowedFd<'_>) -> Result<T>) -> Result<T> {
+/// Why a file was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// A system call failed.
+    Sys(Errno),
+    /// The wrong type: its `S_IFMT` bits (`S_IFLNK` for a symlink that was not followed, 0
+    /// when unknown).
+    Kind(u32),
+    /// Owned by this uid, not by root or vinit's euid.
+    Owner(u32),
+    /// A FIFO other users may open: its permission bits.
+    Mode(u32),
+    /// Configuration writable by other users: its permission bits.
+    WritableByOthers(u32),
+    /// A state file with this many hard links: it may be another file's name.
+    Links(u64),
+    /// Larger than vinit reads: its size and the bound.
+    TooBig(u64, u64),
+    /// Another process held the lock past the bounded wait.
+    Locked(Errno),
+}
+
+impl From<Errno> for FileError {
+    fn from(e: Errno) -> Self {
+        Self::Sys(e)
+    }
+}
+
+/// Result of the file helpers.
+pub type FileResult<T> = core::result::Result<T, FileError>;
+
+/// An open(2) error, read: O_NOFOLLOW (when `follow` is false) answers ELOOP for a symlink,
+/// O_NONBLOCK answers ENXIO for a FIFO nobody reads (or a device without a driver).
+fn open_error(path: &CStr, e: Errno, follow: bool) -> FileError {
+    match e {
+        Errno::LOOP if !follow => FileError::Kind(S_IFLNK),
+        Errno::NXIO => FileError::Kind(lstat_id(path).map_or(0, |(_, kind)| kind)),
+        e => FileError::Sys(e),
+    }
+}
+
+/// Opens `path` for `what` the one way PID 1 opens files (open(2), fstat(2)): close-on-exec,
+/// never as a controlling tty, never blocking (O_NONBLOCK: a FIFO or device does not hang
+/// the open, nor does a file lease), and for state files never through a symlink at the last
+/// component (directories on the way, like Debian's /var/run -> /run, are followed). The
+/// file must be a regular file; state files must be owned by vinit's euid with one link;
+/// configuration owned by root or the euid and not writable by others. `ReplaceState`
+/// empties the file once it has passed. Returns the fd (O_NONBLOCK stays: Linux ignores it
+/// for regular files) and the file's size.
+pub fn open_file(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64)> {
+    use rustix::fs::OFlags;
+    let (access, follow) = match what {
+        FileUse::Config => (OFlags::RDONLY, true),
+        FileUse::ReadState => (OFlags::RDONLY, false),
+        FileUse::UpdateState => (OFlags::RDWR, false),
+        FileUse::AppendState => (OFlags::WRONLY | OFlags::APPEND, false),
+        FileUse::ReplaceState => (OFlags::WRONLY | OFlags::CREATE, false),
+    };
+    let mut flags = access | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+    if !follow {
+        flags |= OFlags::NOFOLLOW;
+    }
+    let fd = open(path, flags, 0o644).map_err(|e| open_error(path, e, follow))?;
+    let st = rustix::fs::fstat(fd.as_fd())?;
+    let kind = st.st_mode & S_IFMT;
+    if kind != S_IFREG {
+        return Err(FileError::Kind(kind));
+    }
+    let me = geteuid();
+    if follow {
+        if st.st_uid != 0 && st.st_uid != me {
+            return Err(FileError::Owner(st.st_uid));
+        }
+        if st.st_mode & 0o002 != 0 {
+            return Err(FileError::WritableByOthers(st.st_mode & 0o7777));
+        }
+    } else {
+        if st.st_uid != me {
+            return Err(FileError::Owner(st.st_uid));
+        }
+        if st.st_nlink as u64 > 1 {
+            return Err(FileError::Links(st.st_nlink as u64));
+        }
+    }
+    if what == FileUse::ReplaceState {
+        rustix::fs::ftruncate(fd.as_fd(), 0)?;
+    }
+    Ok((fd, st.st_size.max(0) as u64))
+}
+
+/// Appends `bytes` to the state file `path` if it exists (never created: wtmp is only written
+/// when the system keeps one), after `open_file`'s checks.
+pub fn append_existing(path: &CStr, bytes: &[u8]) -> FileResult<()> {
+    let (fd, _) = open_file(path, FileUse::AppendState)?;
+    Ok(write_all(fd.as_fd(), bytes)?)
+}
+
+/// Runs `f` on the existing state file `path` (and its size), opened read-write by
+/// `open_file`, while holding an exclusive whole-file fcntl lock: the lock glibc's utmp
+/// writers (login, getty) take, so no record is lost to a concurrent writer. A holder is
+/// waited for at most `LOCK_TRIES` ms, as PID 1 must not hang on a stuck one (glibc gives up
+/// after 10 s); after a wait has run out, later calls try once without waiting until a lock
+/// is taken again, so a holder that never lets go costs PID 1 those 100 ms once, not once per
+/// record.
+pub fn with_locked_file<T>(
+    path: &CStr,
+    f: impl FnOnce(BorrowedFd<'_>, u64) -> FileResult<T>,
+) -> FileResult<T> {
     use core::sync::atomic::{AtomicBool, Ordering};
-    use rustix::fs::{FlockOperation, OFlags};
+    use rustix::fs::FlockOperation;
     const LOCK_TRIES: u32 = 100;
     static GAVE_UP: AtomicBool = AtomicBool::new(false);
-    let flags = OFlags::RDWR | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
-    let fd = open(path, flags, 0)?;
+    let (fd, size) = open_file(path, FileUse::UpdateState)?;
     let mut tries = if GAVE_UP.load(Ordering::Relaxed) {
         LOCK_TRIES
     } else {
@@ -735,14 +968,14 @@ pub fn with_locked_file<T>(path: &CStr, f: impl FnOnce(BorrowedFd<'_>) -> Result
             }
             Err(e @ (Errno::AGAIN | Errno::ACCESS)) => {
                 GAVE_UP.store(true, Ordering::Relaxed);
-                return Err(e);
+                return Err(FileError::Locked(e));
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     GAVE_UP.store(false, Ordering::Relaxed);
     // Closing the fd releases the lock.
-    f(fd.as_fd())
+    f(fd.as_fd(), size)
 }
 
 /// pread(2) from `offset` until `buf` is full or the file ends; the number of bytes read.
@@ -778,12 +1011,11 @@ pub fn write_all_at(fd: BorrowedFd<'_>, bytes: &[u8], offset: u64) -> Result<()>
     }
 }
 
-/// Creates or truncates `path` with `mode` (before umask) and writes `bytes` (open(2)).
-pub fn write_file(path: &CStr, bytes: &[u8], mode: u32) -> Result<()> {
-    use rustix::fs::OFlags;
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-    let fd = open(path, flags, mode)?;
-    write_all(fd.as_fd(), bytes)
+/// Creates or empties the state file `path` (mode 0644 before umask) and writes `bytes`,
+/// after `open_file`'s checks.
+pub fn write_file(path: &CStr, bytes: &[u8]) -> FileResult<()> {
+    let (fd, _) = open_file(path, FileUse::ReplaceState)?;
+    Ok(write_all(fd.as_fd(), bytes)?)
 }
 
 /// unlink(2).
@@ -794,11 +1026,6 @@ pub fn unlink(path: &CStr) -> Result<()> {
 /// access(2) F_OK: does `path` exist?
 pub fn exists(path: &CStr) -> bool {
     rustix::fs::access(path, rustix::fs::Access::EXISTS).is_ok()
-}
-
-/// access(2) R_OK: may vinit read `path`?
-pub fn readable(path: &CStr) -> bool {
-    rustix::fs::access(path, rustix::fs::Access::READ_OK).is_ok()
 }
 
 /// sync(2).
@@ -869,11 +1096,13 @@ pub fn utc_hour_minute(sec: i64) -> (u8, u8) {
     ((minute_of_day / 60) as u8, (minute_of_day % 60) as u8)
 }
 
-/// Reads a whole (small) file into `buf` (open(2) + read(2)); returns the length read. A file
-/// longer than `buf` is cut at its size.
+/// Reads a whole (small) procfs file into `buf` (open(2) + read(2)); returns the length read.
+/// A file longer than `buf` is cut at its size. No owner check: /proc/PID files belong to the
+/// process's user, and the kernel writes them.
 pub fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
     use rustix::fs::OFlags;
-    let fd = open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY, 0)?;
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NOFOLLOW;
+    let fd = open(path, flags | OFlags::NONBLOCK, 0)?;
     fill(buf, |rest, _| rustix::io::read(fd.as_fd(), rest))
 }
 
@@ -889,7 +1118,7 @@ pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
     use rustix::fs::OFlags;
     let dir = open(
         path,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK,
         0,
     )?;
     let mut buf = [0u8; 2048];
@@ -939,16 +1168,15 @@ pub struct FileId {
     ino: u64,
 }
 
-/// lstat(2): the identity of `path` (not following a symlink) and whether it is a FIFO.
-pub fn lstat_id(path: &CStr) -> Result<(FileId, bool)> {
+/// lstat(2): the identity of `path` (not following a symlink) and its type (`S_IFMT` bits).
+pub fn lstat_id(path: &CStr) -> Result<(FileId, u32)> {
     let st = rustix::fs::lstat(path)?;
-    let fifo = rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo;
     Ok((
         FileId {
             dev: st.st_dev,
             ino: st.st_ino,
         },
-        fifo,
+        st.st_mode & S_IFMT,
     ))
 }
 
@@ -962,16 +1190,25 @@ pub fn mkfifo(path: &CStr, mode: u32) -> Result<()> {
     rustix::fs::mkfifoat(rustix::fs::CWD, path, rustix::fs::Mode::from_raw_mode(mode))
 }
 
-/// Opens a FIFO read-write and non-blocking without following symlinks (open(2)), checks it
-/// is a FIFO (fstat(2)), and returns it with its identity.
-pub fn open_fifo(path: &CStr) -> Result<(OwnedFd, FileId)> {
+/// Opens vinit's own FIFO read-write and non-blocking without following a symlink (open(2))
+/// and checks it (fstat(2)): a FIFO owned by vinit's euid that no other user may open
+/// (`mode & 077 == 0`, so a umask cannot make vinit refuse its own). Returns it with its
+/// identity.
+pub fn open_fifo(path: &CStr) -> FileResult<(OwnedFd, FileId)> {
     use rustix::fs::OFlags;
     let flags =
         OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
-    let fd = open(path, flags, 0)?;
+    let fd = open(path, flags, 0).map_err(|e| open_error(path, e, false))?;
     let st = rustix::fs::fstat(fd.as_fd())?;
-    if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::Fifo {
-        return Err(Errno::NOTSUP);
+    let kind = st.st_mode & S_IFMT;
+    if kind != S_IFIFO {
+        return Err(FileError::Kind(kind));
+    }
+    if st.st_uid != geteuid() {
+        return Err(FileError::Owner(st.st_uid));
+    }
+    if st.st_mode & 0o077 != 0 {
+        return Err(FileError::Mode(st.st_mode & 0o7777));
     }
     Ok((
         fd,
@@ -1051,4 +1288,20 @@ pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
 pub fn drain(fd: BorrowedFd<'_>) {
     let mut buf = [0u8; 512];
     while matches!(rustix::io::read(fd, &mut buf), Ok(n) if n > 0) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_gives_the_parent_and_the_name_even_with_parentheses_and_spaces() {
+        let stat = parse_stat(b"42 (a) b (c) S 7 42 42 0 -1").unwrap();
+        assert_eq!((stat.ppid, stat.name()), (7, &b"a) b (c"[..]));
+        let long = parse_stat(b"9 (0123456789abcdefXYZ) R 1 9").unwrap();
+        assert_eq!(long.name(), b"0123456789abcde");
+        assert_eq!(parse_stat(b"9 (sh) Z 0 9").unwrap().ppid, 0);
+        assert_eq!(parse_stat(b"9 (sh)"), None);
+        assert_eq!(parse_stat(b"garbage"), None);
+    }
 }
