@@ -627,6 +627,31 @@ fn test_100000_request_flood_costs_bounded_log_lines() {
     recovers(run, &base, Duration::from_millis(1500), STOP_WITHIN);
 }
 
+/// A queue longer than one loop pass reads (8 reads of 10 requests), with junk in the last
+/// read of the first pass, so that pass stops in the middle of a request: the request's first
+/// bytes are carried to the next pass, so none is lost and the junk is one bogus request.
+#[test]
+fn test_a_request_cut_at_the_per_pass_bound_is_not_lost() {
+    let inittab = format!("{INITTAB}l5:5:wait:/bin/sh -c 'echo \"level 5 INIT_N=$INIT_N\"'\n");
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", inittab.as_bytes())
+        .pid1();
+    run.expect_line("level 3 ran", EVENT_TIMEOUT);
+    wait_for_initctl(run.pid());
+    // Stopped, vinit cannot read while the queue builds up (all of it fits in the pipe).
+    run.signal(libc::SIGSTOP);
+    let set = |i: u32| setenv(format!("INIT_N={i}").as_bytes());
+    let mut queue: Vec<Vec<u8>> = (1..=70).map(set).collect();
+    queue.push(vec![b'j'; 100]);
+    queue.extend((71..=150).map(set));
+    queue.push(runlevel_request(b'5'));
+    write_initctl(run.pid(), queue, EVENT_TIMEOUT);
+    run.signal(libc::SIGCONT);
+    run.expect_line("level 5 INIT_N=150", EVENT_TIMEOUT);
+    let bogus = count(&run, "bogus initrequest");
+    assert_eq!(bogus, 1, "{}", run.dump());
+}
+
 // ------------------------------------------------------------------------------------------
 // Too few file descriptors
 
