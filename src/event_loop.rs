@@ -80,6 +80,8 @@ impl Settings {
 /// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
 #[inline(never)]
 pub fn run(settings: Settings, envp: Envp) -> u8 {
+    // Already for the inittab's lines: `become_init` comes after them.
+    crate::log::never_block();
     let nofile = sys::nofile_limit();
     if let Some(limit) = nofile
         && limit < NOFILE_MIN

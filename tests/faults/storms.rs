@@ -63,7 +63,7 @@ fn live_children(run: &Pid1, name: &str) -> Vec<i32> {
         .collect()
 }
 
-/// Waits (bounded) for PID 1's only live child running `name`, other than `not`.
+/// Waits (bounded) for a live child of PID 1 running `name`, other than `not`.
 fn child(run: &Pid1, name: &str, not: Option<i32>, within: Duration) -> i32 {
     let mut found = None;
     common::wait_until(&format!("a live {name} child of PID 1"), within, || {
@@ -300,7 +300,6 @@ fn test_stalled_stderr_reader_does_not_block_pid1() {
     let reader = child(&run, "cat", None, PROMPT);
     stall(reader);
     fill_fifo(&ns_path(run.pid(), "/run/err"));
-    let started = Instant::now();
     telinit_q(&run, &tools);
     // Still reaping and respawning while the reader is stalled.
     respawns(&run, service);
@@ -309,7 +308,6 @@ fn test_stalled_stderr_reader_does_not_block_pid1() {
         telinit_q(&run, &tools);
     }
     health::assert_not_spinning(&run);
-    assert!(started.elapsed() < PROMPT + PROMPT);
     kill(reader, libc::SIGCONT);
     telinit_q(&run, &tools);
     let note = run.expect_line("log lines dropped", EVENT_TIMEOUT);
