@@ -131,6 +131,7 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         Bytes(settings.inittab.to_bytes()),
         sys::getpid()
     );
+    crate::records::link_var_run();
     crate::records::reset_utmp();
     driver.init.handle_boot(driver.started);
     driver.run(sfd.as_fd())

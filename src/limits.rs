@@ -127,6 +127,12 @@ pub const TELINIT_ENV_MAX: usize = 184;
 pub const SHUTDOWN_HOURS_MAX: u64 = 99_999;
 /// Longest shutdown warning message, words joined by spaces (sysvinit's MESSAGELEN).
 pub const SHUTDOWN_MESSAGE_MAX: usize = 256;
+/// The directory of utmp and the runlevel file; a FROM scratch image may have only `/run`,
+/// so vinit links it there at boot, as distributions ship it (`/var/run -> /run`).
+pub const VAR_RUN_PATH: &core::ffi::CStr = c"/var/run";
+/// What `/var/run` points at, and its parent, when vinit creates the link.
+pub const RUN_DIR: &core::ffi::CStr = c"/run";
+pub const VAR_DIR: &core::ffi::CStr = c"/var";
 /// The utmp file init keeps (spec §6.6).
 pub const UTMP_PATH: &core::ffi::CStr = c"/var/run/utmp";
 /// The wtmp log; appended to only if it already exists (spec §6.6).

@@ -12,11 +12,35 @@
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use crate::limits::{RUNLEVEL_PATH, UTMP_MAX_RECORDS, UTMP_PATH, WTMP_PATH};
+use crate::limits::{
+    RUN_DIR, RUNLEVEL_PATH, UTMP_MAX_RECORDS, UTMP_PATH, VAR_DIR, VAR_RUN_PATH, WTMP_PATH,
+};
 use crate::log;
 use crate::log::{Bytes, Level};
 use crate::sys::{self, Errno, FileError, FileResult};
 use crate::utmp::{self, RECORD_LEN};
+
+/// At boot: an image without `/var/run` (FROM scratch, with only `/run`) gets the
+/// `/var/run -> /run` link every distribution ships, so utmp and the runlevel file have their
+/// home and `runlevel`, `who -r` and `last` work. Anything already at `/var/run` is left alone.
+pub fn link_var_run() {
+    if !matches!(sys::lstat_id(VAR_RUN_PATH), Err(Errno::NOENT)) {
+        return;
+    }
+    let _ = sys::mkdir(RUN_DIR, 0o755);
+    let _ = sys::mkdir(VAR_DIR, 0o755);
+    match sys::symlink(RUN_DIR, VAR_RUN_PATH) {
+        Ok(()) => log!(
+            Level::Info,
+            "created /var/run -> /run (the image has no /var/run)"
+        ),
+        Err(e) => log!(
+            Level::Warning,
+            "cannot create /var/run -> /run: {}: no utmp or runlevel records",
+            log::ErrName(e)
+        ),
+    }
+}
 
 /// The files written here, one bit each in `REFUSED`.
 #[derive(Clone, Copy)]

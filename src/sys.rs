@@ -1185,6 +1185,11 @@ pub fn mkdir(path: &CStr, mode: u32) -> Result<()> {
     rustix::fs::mkdir(path, rustix::fs::Mode::from_raw_mode(mode))
 }
 
+/// symlink(2): a link at `link` holding `target`.
+pub fn symlink(target: &CStr, link: &CStr) -> Result<()> {
+    rustix::fs::symlink(target, link)
+}
+
 /// mkfifo(3), through mknodat(2).
 pub fn mkfifo(path: &CStr, mode: u32) -> Result<()> {
     rustix::fs::mkfifoat(rustix::fs::CWD, path, rustix::fs::Mode::from_raw_mode(mode))
