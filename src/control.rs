@@ -171,12 +171,11 @@ impl Control {
             Err(e) => {
                 if !self.watch_complained {
                     self.watch_complained = true;
+                    // `parent_dir` knows only /run/initctl.
                     log!(
                         Level::Warning,
-                        "no inotify watch on {}: {}: a deleted {} is re-created at the next wakeup",
-                        Bytes(dir.to_bytes()),
-                        ErrName(e),
-                        Bytes(self.path.to_bytes())
+                        "no inotify watch on /run: {}: a deleted /run/initctl is re-created at the next wakeup",
+                        ErrName(e)
                     );
                 }
                 None

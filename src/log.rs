@@ -180,15 +180,12 @@ fn drop_line() {
 
 /// Writes `bytes` without blocking on a full pipe: RWF_NOWAIT where fd 2 takes it (a pipe
 /// on Linux 6.4+, a socket), else a poll(2) for room first. Waits `LOG_STALL_WAIT_MS` for room
-/// once, unless the previous line was dropped. A line is under PIPE_BUF, so the kernel writes
-/// it whole or not at all; a short write (a socket) is finished the same way or dropped.
-fn try_write(fd: sys::BorrowedFd<'_>, mut bytes: &[u8]) -> Result<(), Errno> {
+/// once, unless the previous line was dropped. A line is under PIPE_BUF, so a pipe takes it
+/// whole or not at all; a short write (a socket) leaves it cut, and it counts as dropped.
+fn try_write(fd: sys::BorrowedFd<'_>, bytes: &[u8]) -> Result<(), Errno> {
     let mut may_wait = !STALLED.load(Ordering::Relaxed);
-    // Bounded: each pass writes, or uses up `may_wait` or the RWF_NOWAIT path.
-    for _ in 0..LOG_LINE_MAX {
-        if bytes.is_empty() {
-            return Ok(());
-        }
+    // Bounded: a pass writes, or gives up, or uses up RWF_NOWAIT or the wait.
+    for _ in 0..3 {
         let wrote = if NO_NOWAIT.load(Ordering::Relaxed) {
             let wait = if may_wait { LOG_STALL_WAIT_MS } else { 0 };
             may_wait = false;
@@ -201,9 +198,8 @@ fn try_write(fd: sys::BorrowedFd<'_>, mut bytes: &[u8]) -> Result<(), Errno> {
             sys::write_nowait(fd, bytes)
         };
         match wrote {
-            Ok(0) => return Err(Errno::IO),
-            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
-            Err(Errno::INTR) => {}
+            Ok(n) if n == bytes.len() => return Ok(()),
+            Ok(_) => return Err(Errno::IO),
             Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS)
                 if !NO_NOWAIT.load(Ordering::Relaxed) =>
             {
