@@ -38,6 +38,8 @@ pub struct Settings {
     pub inittab: &'static CStr,
     /// The supervisor's settings.
     pub config: Config,
+    /// Why vinit boots though it is not PID 1 (as a subreaper); `None` as PID 1.
+    pub not_pid1: Option<crate::args::NotPid1>,
 }
 
 impl Settings {
@@ -69,7 +71,11 @@ impl Settings {
                 _ => return Err("VINIT_DEFAULT_LEVEL"),
             };
         }
-        Ok(Self { inittab, config })
+        Ok(Self {
+            inittab,
+            config,
+            not_pid1: None,
+        })
     }
 }
 
@@ -101,12 +107,16 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
     };
     // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
     sys::umask_add(0o022);
-    log!(
-        LogLevel::Info,
-        "booting {} as PID {}",
-        Bytes(settings.inittab.to_bytes()),
-        sys::getpid()
-    );
+    let path = Bytes(settings.inittab.to_bytes());
+    match settings.not_pid1 {
+        None => log!(LogLevel::Info, "booting {} as PID {}", path, sys::getpid()),
+        Some(why) => log!(
+            LogLevel::Info,
+            "booting {} as a subreaper (not PID 1: {})",
+            path,
+            why.reason()
+        ),
+    }
     crate::records::reset_utmp();
     driver.init.handle_boot(driver.started);
     driver.run(sfd.as_fd())
