@@ -299,6 +299,12 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The vinit put in the image: the release build, or the file named by `VINIT_TEST_BINARY` (a
+/// negative control, as in tests/common: the same scenario against an older build).
+fn binary_under_test() -> String {
+    std::env::var("VINIT_TEST_BINARY").unwrap_or_else(|_| env!("CARGO_BIN_EXE_vinit").to_owned())
+}
+
 /// Lays out the root filesystem and builds `vinit-test:<pid>`:
 /// /sbin/vinit (the release binary under test) with its personalities as symlinks,
 /// /bin/busybox with applet symlinks, the scripts and default inittab of tests/docker/image,
@@ -317,7 +323,7 @@ fn build_image() -> String {
     for applet in APPLETS {
         symlink("busybox", &rootfs.join("bin").join(applet));
     }
-    fs::copy(env!("CARGO_BIN_EXE_vinit"), rootfs.join("sbin/vinit")).unwrap();
+    fs::copy(binary_under_test(), rootfs.join("sbin/vinit")).unwrap();
     for name in PERSONALITIES {
         symlink("vinit", &rootfs.join("sbin").join(name));
     }
