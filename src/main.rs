@@ -259,30 +259,26 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) {
             show(&mut line, arg(i));
         }
         UsageError::WrongMode((_, c), other) => {
+            // `-t (single-command mode) cannot be used with -f (inittab mode)`.
             let single = args::SINGLE_ONLY.contains(&c);
-            show(&mut line, &[b'-', c]);
-            show(
-                &mut line,
+            let mode = |single| -> &[u8] {
                 if single {
-                    b" is for single-command mode, but "
+                    b" (single-command mode)"
                 } else {
-                    b" is for inittab mode, but "
-                },
-            );
-            match other {
-                None => show(&mut line, b"no command was given"),
-                Some((i, 0)) => {
-                    if !single {
-                        show(&mut line, b"a command was given: ");
-                    }
-                    show(&mut line, arg(i));
-                    if single {
-                        show(&mut line, b" is a level (inittab mode)");
-                    }
+                    b" (inittab mode)"
                 }
-                Some((_, o)) => {
-                    show(&mut line, &[b'-', o]);
-                    show(&mut line, b" is for inittab mode");
+            };
+            show(&mut line, &[b'-', c]);
+            show(&mut line, mode(single));
+            match other {
+                None => show(&mut line, b" needs a command"),
+                Some((i, o)) => {
+                    show(&mut line, b" cannot be used with ");
+                    match o {
+                        0 => show(&mut line, arg(i)),
+                        _ => show(&mut line, &[b'-', o]),
+                    }
+                    show(&mut line, mode(!single));
                 }
             }
         }
