@@ -376,22 +376,32 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     let mut walk = Options::new(args, &VINIT_OPTIONS);
     for opt in walk.by_ref() {
         let o = opt?;
+        // The numbers' ranges; -f's value is a path.
+        let range = match o.letter {
+            b't' => Some((0, GRACE_MAX_SECS)),
+            b'e' => Some((0, 255)),
+            b'T' => Some((1, STOP_BUDGET_MAX_SECS)),
+            _ => None,
+        };
+        let n = match (o.value, range) {
+            (Some(value), Some((min, max))) => number_value(value, min, max)?,
+            _ => 0,
+        };
         match o.letter {
             b'h' => return Ok(VinitCommand::Help),
             b'V' => return Ok(VinitCommand::Version),
             b's' => {}
             b'g' => opts.kill_group = true,
             b'v' => opts.verbose = true,
-            b't' => opts.grace_secs = number_value(o.value()?, 0, GRACE_MAX_SECS)?,
-            b'e' => opts.remap.insert(number_value(o.value()?, 0, 255)? as u8),
+            b't' => opts.grace_secs = n,
+            b'e' => opts.remap.insert(n as u8),
             b'T' => {
                 // The stop budget of both modes.
-                let secs = number_value(o.value()?, 1, STOP_BUDGET_MAX_SECS)?;
-                tab.stop_timeout = Some(secs);
-                opts.stop_budget_secs = secs;
+                tab.stop_timeout = Some(n);
+                opts.stop_budget_secs = n;
             }
             b'f' => {
-                tab.file = Some(o.value()?.0);
+                tab.file = o.value.map(|(at, _)| at);
                 inittab_only.get_or_insert((o.index, o.letter));
             }
             other => return Err(UsageError::UnknownOption(o.index, other)),
@@ -444,14 +454,19 @@ pub enum NotPid1 {
 }
 
 impl NotPid1 {
-    /// The reason, as the boot line shows it.
-    pub const fn reason(self) -> &'static str {
-        match self {
-            Self::ParentIsPid1 => "parent is PID 1, e.g. docker run --init",
-            Self::ParentOutside => {
-                "parent is outside the PID namespace, e.g. a pod sharing its process namespace"
+    /// What vinit boots as, and why, for the boot line: `booting /etc/inittab as ...`. `None`
+    /// is PID 1 (vinit as PID 1 never has a reason).
+    pub const fn booting_as(why: Option<Self>) -> &'static str {
+        match why {
+            None => "PID 1",
+            Some(Self::ParentIsPid1) => {
+                "a subreaper (not PID 1: parent is PID 1, e.g. docker run --init)"
             }
-            Self::FileGiven => "-f given",
+            Some(Self::ParentOutside) => {
+                "a subreaper (not PID 1: parent is outside the PID namespace, e.g. a pod \
+                 sharing its process namespace)"
+            }
+            Some(Self::FileGiven) => "a subreaper (not PID 1: -f given)",
         }
     }
 }
@@ -796,7 +811,8 @@ mod tests {
         assert_eq!(not_pid1_boot(1, false, true), None);
         // A shell.
         assert_eq!(not_pid1_boot(4242, false, false), None);
-        assert!(NotPid1::ParentIsPid1.reason().contains("--init"));
+        assert_eq!(NotPid1::booting_as(None), "PID 1");
+        assert!(NotPid1::booting_as(Some(NotPid1::ParentIsPid1)).contains("--init"));
     }
 
     #[test]

@@ -107,16 +107,12 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
     };
     // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
     sys::umask_add(0o022);
-    let path = Bytes(settings.inittab.to_bytes());
-    match settings.not_pid1 {
-        None => log!(LogLevel::Info, "booting {} as PID {}", path, sys::getpid()),
-        Some(why) => log!(
-            LogLevel::Info,
-            "booting {} as a subreaper (not PID 1: {})",
-            path,
-            why.reason()
-        ),
-    }
+    log!(
+        LogLevel::Info,
+        "booting {} as {}",
+        Bytes(settings.inittab.to_bytes()),
+        crate::args::NotPid1::booting_as(settings.not_pid1)
+    );
     crate::records::reset_utmp();
     driver.init.handle_boot(driver.started);
     driver.run(sfd.as_fd())
