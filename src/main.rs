@@ -184,45 +184,46 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
                     container_main_process()
                 };
                 if settings.not_pid1.is_none() {
-                    log!(
-                        Level::Fatal,
+                    let mut line = LogLine::new(Level::Fatal);
+                    let _ = ufmt::uwrite!(
+                        line,
                         "not PID 1 and not a container's main process: not booting {} (-f FILE boots a file as a subreaper)",
                         Bytes(settings.inittab.to_bytes())
                     );
-                    let _ = sys::write_all(sys::stderr(), HINT);
-                    return limits::EXIT_USAGE;
+                    return usage_exit(line);
                 }
             }
             event_loop::run(settings, envp)
         }
-        Ok(VinitCommand::Help) => {
-            let _ = sys::write_all(sys::stdout(), HELP.as_bytes());
+        Ok(asked @ (VinitCommand::Help | VinitCommand::Version)) => {
+            let text = match asked {
+                VinitCommand::Help => HELP,
+                _ => concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n"),
+            };
+            let _ = sys::write_all(sys::stdout(), text.as_bytes());
             0
         }
-        Ok(VinitCommand::Version) => {
-            let _ = sys::write_all(
-                sys::stdout(),
-                concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n").as_bytes(),
-            );
-            0
-        }
-        Err(e) => {
-            usage_error(&args, e);
-            let _ = sys::write_all(sys::stderr(), HINT);
-            limits::EXIT_USAGE
-        }
+        Err(e) => usage_error(&args, e),
     }
 }
 
 fn env_error(var: &str) -> u8 {
-    log!(Level::Fatal, "bad value in environment variable {}", var);
+    let mut line = LogLine::new(Level::Fatal);
+    let _ = ufmt::uwrite!(line, "bad value in environment variable {}", var);
+    usage_exit(line)
+}
+
+/// Ends vinit after a usage error: its line, then the hint; exit status 2.
+#[inline(never)]
+fn usage_exit(line: LogLine) -> u8 {
+    line.emit();
     let _ = sys::write_all(sys::stderr(), HINT);
     limits::EXIT_USAGE
 }
 
 /// One line saying what is wrong with vinit's command line, built piece by piece (one
 /// format per piece keeps this small).
-fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) {
+fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
     // Every piece: argv bytes are shown safely, and one call per piece keeps this small.
     #[inline(never)]
@@ -288,5 +289,5 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) {
         | UsageError::HaltModeWithoutHalt
         | UsageError::EnvTooLarge => show(&mut line, b"bad command line"),
     }
-    line.emit();
+    usage_exit(line)
 }
