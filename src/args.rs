@@ -47,13 +47,15 @@ impl<A: ArgList + ?Sized> ArgList for Shifted<'_, A> {
 
 /// Where a value is on the command line: argument `index` from byte `from` on (a value attached
 /// to its letter, `-t5`, starts after it), and the option `letter` it belongs to (0 for an
-/// operand).
+/// operand). 32-bit fields keep the errors that carry it small, and with them the parsers'
+/// code: an argv has fewer than 2^31 strings (the kernel's MAX_ARG_STRINGS), each shorter than
+/// 128 KiB (MAX_ARG_STRLEN), so the conversions from `usize` never truncate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ValueAt {
     /// Index of the argument holding the value.
-    pub index: usize,
-    /// First byte of the value in that argument.
-    pub from: usize,
+    pub index: u32,
+    /// First byte of the value in that argument (an option cluster is short).
+    pub from: u32,
     /// The option letter, or 0 for an operand.
     pub letter: u8,
 }
@@ -62,7 +64,7 @@ impl ValueAt {
     /// An operand: all of argument `index`.
     pub const fn operand(index: usize) -> Self {
         Self {
-            index,
+            index: index as u32,
             from: 0,
             letter: 0,
         }
@@ -70,8 +72,8 @@ impl ValueAt {
 
     /// The value's bytes in `args` (empty if the index is out of range).
     pub fn bytes<A: ArgList + ?Sized>(self, args: &A) -> &[u8] {
-        args.arg(self.index)
-            .and_then(|a| a.get(self.from..))
+        args.arg(self.index as usize)
+            .and_then(|a| a.get(self.from as usize..))
             .unwrap_or_default()
     }
 }
@@ -88,7 +90,7 @@ pub enum UsageError {
     /// A value or operand that is not valid: not a number, not a time.
     BadValue(ValueAt),
     /// A number outside its range: where it is, and the range (`-T 0`: 1-3600).
-    OutOfRange(ValueAt, u64, u64),
+    OutOfRange(ValueAt, u32, u32),
     /// A level telinit or `shutdown -i` does not accept.
     BadLevel(ValueAt),
     /// The level (telinit) or time (shutdown) is missing.
@@ -223,8 +225,8 @@ impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
         let value = match arg.get(from..) {
             Some(rest) if !rest.is_empty() => (
                 ValueAt {
-                    index,
-                    from,
+                    index: index as u32,
+                    from: from as u32,
                     letter,
                 },
                 rest,
@@ -237,7 +239,7 @@ impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
                 self.index += 1;
                 (
                     ValueAt {
-                        index: index + 1,
+                        index: index as u32 + 1,
                         from: 0,
                         letter,
                     },
@@ -261,12 +263,18 @@ impl<'a> Opt<'a> {
     }
 }
 
+/// The ranges `number_value` reports fit in the error's 32-bit fields.
+const _: () = {
+    assert!(GRACE_MAX_SECS <= u32::MAX as u64);
+    assert!(STOP_BUDGET_MAX_SECS <= u32::MAX as u64);
+};
+
 /// A value as a number in `min..=max`: `BadValue` if it is not a number, `OutOfRange` (with
-/// the range) if it is one outside it.
+/// the range; vinit's ranges all fit in 32 bits) if it is one outside it.
 pub fn number_value((at, v): (ValueAt, &[u8]), min: u64, max: u64) -> Result<u64, UsageError> {
     let n = parse_number(v, 0, u64::MAX).ok_or(UsageError::BadValue(at))?;
     if n < min || n > max {
-        return Err(UsageError::OutOfRange(at, min, max));
+        return Err(UsageError::OutOfRange(at, min as u32, max as u32));
     }
     Ok(n)
 }
@@ -575,7 +583,7 @@ mod tests {
     };
 
     /// One walked option: letter, index, and where its value is (index, from).
-    type Walked = Result<(u8, usize, Option<(usize, usize)>), UsageError>;
+    type Walked = Result<(u8, usize, Option<(u32, u32)>), UsageError>;
 
     /// Every item of a walk, then the first operand and whether `--` ended it.
     fn walk(args: &[&str]) -> (Vec<Walked>, usize, bool) {
@@ -758,7 +766,11 @@ mod tests {
         );
         assert_eq!(
             parse(&["vinit", "-t", "86401", "sh"]),
-            Err(UsageError::OutOfRange(at(2, 0, b't'), 0, GRACE_MAX_SECS))
+            Err(UsageError::OutOfRange(
+                at(2, 0, b't'),
+                0,
+                GRACE_MAX_SECS as u32
+            ))
         );
         assert_eq!(
             parse(&["vinit", "-gt", "soon", "sh"]),

@@ -439,7 +439,7 @@ mod tests {
     }
 
     /// A value's place: argument `index` from byte `from`, for option `letter` (0: operand).
-    fn at(index: usize, from: usize, letter: u8) -> ValueAt {
+    fn at(index: u32, from: u32, letter: u8) -> ValueAt {
         ValueAt {
             index,
             from,

@@ -128,12 +128,9 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     vinit(argv, shift, envp, pid1)
 }
 
-/// Whether `args` is a command line telinit accepts (its `-e` strings may still be too many).
+/// Whether `args` is a command line telinit accepts.
 fn is_telinit_command<A: ArgList + ?Sized>(args: &A) -> bool {
-    matches!(
-        client_args::parse_telinit(args),
-        Ok(_) | Err(UsageError::EnvTooLarge)
-    )
+    client_args::parse_telinit(args).is_ok()
 }
 
 /// Why this vinit, not PID 1, is a container's main process; `None` from a shell, or inside a
@@ -168,8 +165,8 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
             };
             // The path is argv's own string, or its tail after `-f` (`-f/etc/x`).
             if let Some(path) = opts.file.and_then(|at| {
-                let arg = argv.get(at.index + shift)?.to_bytes_with_nul();
-                CStr::from_bytes_with_nul(arg.get(at.from..)?).ok()
+                let arg = argv.get(at.index as usize + shift)?.to_bytes_with_nul();
+                CStr::from_bytes_with_nul(arg.get(at.from as usize..)?).ok()
             }) {
                 settings.inittab = path;
             }

@@ -18,8 +18,8 @@ use vinit_fuzz::initctl::{DATA_LEN, encode_env};
 
 /// A value's place is inside its argument.
 fn check_value<A: ArgList + ?Sized>(args: &A, at: ValueAt) {
-    let arg = args.arg(at.index).expect("a value's index points at an argument");
-    assert!(at.from <= arg.len(), "{at:?} past the end of {arg:?}");
+    let arg = args.arg(at.index as usize).expect("a value's index points at an argument");
+    assert!(at.from as usize <= arg.len(), "{at:?} past the end of {arg:?}");
 }
 
 /// Every index an error names points at an argument, every value inside it.
@@ -30,12 +30,12 @@ fn check_error<A: ArgList + ?Sized>(args: &A, e: UsageError, argc: usize) {
         | UsageError::ExtraOperand(i) => i,
         UsageError::BadValue(at) | UsageError::BadLevel(at) => {
             check_value(args, at);
-            at.index
+            at.index as usize
         }
         UsageError::OutOfRange(at, min, max) => {
             check_value(args, at);
             assert!(min <= max);
-            at.index
+            at.index as usize
         }
         UsageError::WrongMode((i, letter), other) => {
             assert!(b"gvtef".contains(&letter), "{e:?}");
