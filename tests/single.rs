@@ -561,11 +561,11 @@ fn test_usage_errors_exit_2_with_one_line_and_a_hint() {
         // with the 9 s budget, -t silently dropped.
         (
             Launch::vinit(&["-t", "5", "-f", "/nonexistent"]),
-            "vinit: fatal: -t is for single-command mode, but -f is for inittab mode",
+            "vinit: fatal: -t (single-command mode) cannot be used with -f (inittab mode)",
         ),
         (
             Launch::vinit(&["-f", "/nonexistent", "true"]),
-            "vinit: fatal: -f is for inittab mode, but a command was given: true",
+            "vinit: fatal: -f (inittab mode) cannot be used with true (single-command mode)",
         ),
         (
             Launch::vinit(&["--", "true"]).env("VINIT_GRACE", "soon"),
