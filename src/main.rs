@@ -1,13 +1,15 @@
 //! vinit: a tiny sysvinit-compatible, container-native PID 1.
 //!
 //! `main` wraps argv and envp, picks the personality from the basename of argv[0] and the mode
-//! from the arguments, and returns the chosen mode's exit status. No logic lives here.
+//! from the arguments (for an init that is not PID 1, from its parent too: the probe lives
+//! here, the rule in `args::not_pid1_boot`), prints `--help` and usage errors, and returns the
+//! chosen mode's exit status. No other logic lives here.
 //!
 //! Architecture: pure modules (no syscalls, `#![forbid(unsafe_code)]`, unit-tested under std):
 //! `args`, `limits`, `time`, `sweep`, `initctl` (FIFO request codec), `utmp` (glibc records),
 //! `client_args`. Edge modules do IO: `sys` (the only door to the kernel) and `rt` (no_std
 //! start-up) hold all `unsafe`; `log` writes lines; `spawn` runs between fork and exec;
-//! `single` is the `--` mode's event loop; `client` is telinit, shutdown, halt and runlevel.
+//! `single` is single-command mode's event loop; `client` is telinit, shutdown, halt and runlevel.
 #![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), no_main)]
 // Under test there is no `main`, so the edge code is unused there; the release build checks it.
