@@ -59,13 +59,16 @@ trap 'rm -rf "$context"' EXIT
 root=$context/rootfs
 mkdir -p "$root"/{bin,sbin,etc,run,tmp}
 chmod 1777 "$root/tmp"
+personalities=(init telinit shutdown halt poweroff reboot runlevel)
 cp "$vinit" "$root/sbin/vinit"
-for name in init telinit shutdown halt poweroff reboot runlevel; do
+for name in "${personalities[@]}"; do
     ln -s vinit "$root/sbin/$name"
 done
+# Every busybox applet but the ones vinit answers to, so `halt` or `init` is always vinit's.
 cp "$busybox" "$root/bin/busybox"
 for applet in $("$busybox" --list); do
-    [[ -e $root/bin/$applet ]] || ln -s busybox "$root/bin/$applet"
+    [[ " ${personalities[*]} " == *" $applet "* || -e $root/bin/$applet ]] ||
+        ln -s busybox "$root/bin/$applet"
 done
 for tree in "${trees[@]}"; do
     cp -a "$tree/." "$root/"

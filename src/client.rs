@@ -362,10 +362,10 @@ fn warn(message: &[u8], level: u8, minutes: u32) {
 
 fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
     if s.fast_boot {
-        let _ = sys::write_file(FASTBOOT_PATH, b"", 0o644);
+        let _ = sys::write_file(FASTBOOT_PATH, b"");
     }
     if s.force_fsck {
-        let _ = sys::write_file(FORCEFSCK_PATH, b"", 0o644);
+        let _ = sys::write_file(FORCEFSCK_PATH, b"");
     }
     let minutes = minutes_until(s.when);
     if minutes > 0 && wait_for_time(s.level, minutes, message).is_err() {
@@ -420,8 +420,8 @@ fn remove_boot_flags(s: &Shutdown) {
 fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
     let mut pid: heapless::String<16> = heapless::String::new();
     let _ = ufmt::uwriteln!(pid, "{}", sys::getpid());
-    match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes(), 0o644) {
-        Ok(()) | Err(Errno::ROFS) => {}
+    match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
+        Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
         Err(_) => say!(
             "shutdown: warning: cannot open {}",
             Bytes(SHUTDOWN_PID_PATH.to_bytes())

@@ -1,23 +1,23 @@
 //! The /run/initctl FIFO server (spec §5.1, §5.3): created 0600, held open read-write and
 //! non-blocking (so there is never an EOF and a writer never blocks while vinit lives),
-//! re-created when deleted or replaced, never followed through a symlink. An inotify watch on
-//! its directory wakes the loop when the path changes, so this happens even while vinit is
-//! idle (sysvinit polls every 5 s instead, spec §2.10). Bad requests are logged at a bounded
-//! rate and dropped; vinit keeps serving.
+//! re-created when deleted or replaced, never followed through a symlink, and trusted only
+//! when it is vinit's own (owned by its euid, no access for others): anything else at the
+//! path is removed and replaced. An inotify watch on its directory wakes the loop when the
+//! path changes, so this happens even while vinit is idle (sysvinit polls every 5 s instead,
+//! spec §2.10). Requests are found by their magic; bad ones are logged at a bounded rate and
+//! dropped; vinit keeps serving. A flood is read a bounded number of reads per loop pass. With
+//! too few file descriptors the driver turns the FIFO or the watch off.
 
 use core::ffi::CStr;
 
-use crate::initctl::{Command, REQUEST_LEN, Request, RequestError};
-use crate::limits::INITCTL_READ_REQUESTS;
-use crate::log;
-use crate::log::{Bytes, ErrName, Level};
-use crate::sys::{self, BorrowedFd, Errno, OwnedFd};
-use crate::time::{Duration, Instant};
+use heapless::Vec;
 
-/// Bad requests logged per window before the rest are only counted (a flood cannot fill
-/// the log).
-const BOGUS_LOG_MAX: u32 = 5;
-const BOGUS_WINDOW: Duration = Duration::from_secs(10);
+use crate::initctl::{self, Command, Front, REQUEST_LEN, Request, RequestError};
+use crate::limits::{INITCTL_READ_REQUESTS, INITCTL_READS_PER_PASS};
+use crate::log;
+use crate::log::{Bytes, ErrName, Level, RateLimit};
+use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
+use crate::time::Instant;
 
 /// The FIFO and what vinit knows about it.
 pub struct Control {
@@ -25,11 +25,21 @@ pub struct Control {
     fifo: Option<(OwnedFd, sys::FileId)>,
     /// inotify on the FIFO's directory: readable when an entry there changes.
     watch: Option<OwnedFd>,
-    /// Whether the "not a fifo" problem was already reported (reported once until it changes).
+    /// Whether a lasting problem was already reported (once until the FIFO works again).
     complained: bool,
-    bogus_window_start: Instant,
-    bogus_logged: u32,
-    bogus_suppressed: u32,
+    /// The FIFO vinit made last: if it fails vinit's own checks, it is not replaced again.
+    made: Option<sys::FileId>,
+    /// Whether a failed inotify watch was reported (once until a watch is set again).
+    watch_complained: bool,
+    /// The FIFO may be held (enough file descriptors).
+    fifo_allowed: bool,
+    /// The watch may be held.
+    watch_allowed: bool,
+    /// What a pass that hit `INITCTL_READS_PER_PASS` left for the next: a request's first
+    /// bytes, and the junk counted before them.
+    carry: Vec<u8, REQUEST_LEN>,
+    junk: Junk,
+    bogus: RateLimit,
 }
 
 impl Control {
@@ -40,10 +50,34 @@ impl Control {
             fifo: None,
             watch: None,
             complained: false,
-            bogus_window_start: Instant::from_millis(0),
-            bogus_logged: 0,
-            bogus_suppressed: 0,
+            made: None,
+            watch_complained: false,
+            fifo_allowed: true,
+            watch_allowed: true,
+            carry: Vec::new(),
+            junk: Junk {
+                len: 0,
+                magic: None,
+            },
+            bogus: RateLimit::new(),
         }
+    }
+
+    /// Which long-lived descriptors the server may hold (the driver's fd budget); the watch
+    /// only serves the FIFO.
+    pub fn share_fds(&mut self, fifo: bool, watch: bool) {
+        self.fifo_allowed = fifo;
+        self.watch_allowed = fifo && watch;
+    }
+
+    /// When the summary of dropped bad requests is due (`None`: no timer).
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.bogus.deadline()
+    }
+
+    /// Logs how many bad requests went unlogged in a window that is over.
+    pub fn summarize(&mut self, now: Instant) {
+        self.bogus.summarize(now, "bogus initrequests were dropped");
     }
 
     /// The fd to poll, if the FIFO is open.
@@ -63,153 +97,239 @@ impl Control {
         }
     }
 
-    /// Makes sure the FIFO exists and is the one held open; called on every loop pass, as
-    /// sysvinit does (spec §5.1). Costs one lstat(2) when all is well.
-    pub fn check(&mut self) {
-        if let Ok((id, true)) = sys::lstat_id(self.path)
+    /// Makes sure the FIFO exists, is vinit's own and is the one held open; called on every
+    /// loop pass, as sysvinit does (spec §5.1). Costs one lstat(2) when all is well. Anything
+    /// else at the path (another user's FIFO, one others may open, a symlink, a file) is
+    /// removed and replaced by a new FIFO, and said so; what cannot be fixed is said once.
+    pub fn check(&mut self, now: Instant) {
+        if !self.fifo_allowed {
+            return;
+        }
+        let found = sys::lstat_id(self.path);
+        if let Ok((id, _)) = found
             && self.fifo.as_ref().is_some_and(|(_, held)| *held == id)
         {
             return;
         }
         // Something changed: watch the directory afresh first (it may be a new /run), so a
-        // change after the lstat below still wakes the loop.
-        self.watch = parent_dir(self.path).and_then(|dir| sys::watch_dir_entries(dir).ok());
-        match sys::lstat_id(self.path) {
-            Ok((_, true)) => {
-                self.fifo = None;
-                self.open();
+        // change after the lstat above still wakes the loop.
+        self.watch = None;
+        if self.watch_allowed {
+            self.watch = parent_dir(self.path).and_then(|dir| self.new_watch(dir));
+        }
+        self.fifo = None;
+        self.carry.clear();
+        let (id, kind) = match found {
+            Ok(found) => found,
+            Err(Errno::NOENT) => return self.create(),
+            Err(e) => return self.complain("stat", FileError::Sys(e)),
+        };
+        let refused = if kind == sys::S_IFIFO {
+            match sys::open_fifo(self.path) {
+                Ok(held) => {
+                    self.complained = false;
+                    self.fifo = Some(held);
+                    return;
+                }
+                Err(e) => e,
             }
-            Ok((_, false)) => {
-                self.fifo = None;
-                if !self.complained {
-                    self.complained = true;
+        } else {
+            FileError::Kind(kind)
+        };
+        if self.made == Some(id) {
+            // vinit's own FIFO fails its own checks (a file system that gives files another
+            // owner): replacing it again would only loop.
+            return self.complain("use", refused);
+        }
+        match sys::unlink(self.path) {
+            Ok(()) => {
+                if self.may_log(now) {
                     log!(
-                        Level::Error,
-                        "{} is not a fifo: telinit and shutdown cannot reach vinit until it is removed",
-                        Bytes(self.path.to_bytes())
+                        Level::Warning,
+                        "{}: {}: replaced by vinit's own fifo",
+                        Bytes(self.path.to_bytes()),
+                        refused
                     );
                 }
-            }
-            Err(Errno::NOENT) => {
-                self.fifo = None;
                 self.create();
             }
+            // A directory, a mount point, a read-only /run: telinit cannot reach vinit.
+            Err(e) => self.complain("remove", FileError::Sys(e)),
+        }
+    }
+
+    /// An inotify watch on `dir`; a failure other than a missing directory (the inotify
+    /// instance limit, EMFILE) is reported once: the FIFO is then re-created only when the
+    /// loop wakes up for something else.
+    fn new_watch(&mut self, dir: &CStr) -> Option<OwnedFd> {
+        match sys::watch_dir_entries(dir) {
+            Ok(fd) => {
+                self.watch_complained = false;
+                Some(fd)
+            }
+            Err(Errno::NOENT) => None,
             Err(e) => {
-                self.fifo = None;
-                if !self.complained {
-                    self.complained = true;
+                if !self.watch_complained {
+                    self.watch_complained = true;
+                    // `parent_dir` knows only /run/initctl.
                     log!(
-                        Level::Error,
-                        "unable to stat {}: {}",
-                        Bytes(self.path.to_bytes()),
+                        Level::Warning,
+                        "no inotify watch on /run: {}: a deleted /run/initctl is re-created at the next wakeup",
                         ErrName(e)
                     );
                 }
+                None
             }
         }
     }
 
+    /// Creates the FIFO (and `/run`, missing in a bare image) and opens it.
     fn create(&mut self) {
-        // `/run` may be missing in a bare image: create the directory first.
         if let Some(parent) = parent_dir(self.path) {
             let _ = sys::mkdir(parent, 0o755);
-            if self.watch.is_none() {
-                self.watch = sys::watch_dir_entries(parent).ok();
+            if self.watch.is_none() && self.watch_allowed {
+                self.watch = self.new_watch(parent);
             }
         }
-        match sys::mkfifo(self.path, 0o600) {
-            Ok(()) | Err(Errno::EXIST) => self.open(),
-            Err(e) => {
-                if !self.complained {
-                    self.complained = true;
-                    log!(
-                        Level::Error,
-                        "unable to create {}: {}",
-                        Bytes(self.path.to_bytes()),
-                        ErrName(e)
-                    );
-                }
+        if let Err(e) = sys::mkfifo(self.path, 0o600) {
+            // EEXIST: something appeared meanwhile; its inotify event brings `check` back.
+            if e != Errno::EXIST {
+                self.complain("create", FileError::Sys(e));
             }
+            return;
         }
-    }
-
-    fn open(&mut self) {
+        self.made = sys::lstat_id(self.path).ok().map(|(id, _)| id);
         match sys::open_fifo(self.path) {
             Ok(held) => {
                 self.complained = false;
                 self.fifo = Some(held);
             }
-            Err(e) => {
-                if !self.complained {
-                    self.complained = true;
-                    log!(
-                        Level::Error,
-                        "unable to open {}: {}",
-                        Bytes(self.path.to_bytes()),
-                        ErrName(e)
-                    );
-                }
-            }
+            Err(e) => self.complain("use", e),
         }
     }
 
-    /// Reads everything queued and hands each well-formed request to `f`. A 384-byte write is
-    /// atomic (below PIPE_BUF), so the pipe holds whole requests unless a client wrote junk;
-    /// reading a whole number of them at a time keeps the next read aligned.
+    /// Logs a problem that lasts (`unable to VERB /run/initctl: why`), once until the FIFO
+    /// works again.
+    fn complain(&mut self, verb: &str, e: FileError) {
+        if !self.complained {
+            self.complained = true;
+            log!(
+                Level::Error,
+                "unable to {} {}: {}",
+                verb,
+                Bytes(self.path.to_bytes()),
+                e
+            );
+        }
+    }
+
+    /// Reads what is queued, at most `INITCTL_READS_PER_PASS` reads (a flood waits for the
+    /// next pass, so signals and reaps are not held up), and hands each well-formed request
+    /// to `f`. A 384-byte write is atomic (below PIPE_BUF), so the pipe holds whole requests
+    /// unless a client wrote junk; then, unlike sysvinit (spec §5.3), the next request is
+    /// found by its magic (`initctl::front`), so junk costs only itself, never the requests
+    /// behind it. Whatever is left once the pipe is empty is not a whole request: one bogus
+    /// request.
     pub fn read_requests(&mut self, now: Instant, mut f: impl FnMut(&Request<'_>)) {
         let mut buf = [0u8; REQUEST_LEN * INITCTL_READ_REQUESTS];
-        loop {
+        // What the last pass left when it stopped at its bound.
+        for (to, from) in buf.iter_mut().zip(&self.carry) {
+            *to = *from;
+        }
+        let mut held = self.carry.len();
+        self.carry.clear();
+        let mut junk = core::mem::take(&mut self.junk);
+        for pass in 0..=INITCTL_READS_PER_PASS {
+            if pass == INITCTL_READS_PER_PASS {
+                // The FIFO is still readable: the next loop pass goes on from here.
+                let _ = self
+                    .carry
+                    .extend_from_slice(buf.get(..held).unwrap_or_default());
+                self.junk = junk;
+                return;
+            }
             let Some((fd, _)) = self.fifo.as_ref() else {
                 return;
             };
-            let n = match sys::read(fd.as_fd(), &mut buf) {
-                Ok(0) | Err(Errno::AGAIN) => return,
+            let n = match sys::read(fd.as_fd(), buf.get_mut(held..).unwrap_or_default()) {
+                Ok(0) | Err(Errno::AGAIN) => break,
                 Ok(n) => n,
                 Err(Errno::INTR) => continue,
                 Err(e) => {
                     log!(Level::Error, "error reading initrequest: {}", ErrName(e));
-                    return;
+                    break;
                 }
             };
-            let data = buf.get(..n).unwrap_or_default();
-            for chunk in data.chunks(REQUEST_LEN) {
-                match Request::parse(chunk) {
-                    // Never implemented by init (spec §5.2): logged with the bogus ones, so
-                    // a flood of them is rate-limited too.
-                    Ok(req) if matches!(req.command, Command::Start | Command::Bsd) => {
-                        self.bogus(now, RequestError::UnknownCommand(req.command.code()));
+            held += n;
+            let mut at = 0;
+            // Bounded: every pass uses up at least one byte, or stops.
+            while let Some(data) = buf.get(at..held) {
+                match initctl::front(data) {
+                    Front::Partial => break,
+                    Front::Junk(len) => {
+                        junk.add(data.get(..len).unwrap_or_default());
+                        at += len;
                     }
-                    Ok(req) => f(&req),
-                    Err(e) => self.bogus(now, e),
+                    Front::Request(parsed) => {
+                        self.flush(now, &mut junk);
+                        match parsed {
+                            // Never implemented by init (spec §5.2): logged with the bogus
+                            // ones, so a flood of them is rate-limited too.
+                            Ok(req) if matches!(req.command, Command::Start | Command::Bsd) => {
+                                self.bogus(now, RequestError::UnknownCommand(req.command.code()));
+                            }
+                            Ok(req) => f(&req),
+                            Err(e) => self.bogus(now, e),
+                        }
+                        at += REQUEST_LEN;
+                    }
                 }
             }
+            // Keep what is left (a request's first bytes) at the front for the next read.
+            if let Some(live) = buf.get_mut(..held) {
+                let at = at.min(live.len());
+                live.rotate_left(at);
+                held -= at;
+            }
+        }
+        junk.add(buf.get(..held).unwrap_or_default());
+        self.flush(now, &mut junk);
+    }
+
+    /// Reports skipped bytes as one bogus request.
+    fn flush(&mut self, now: Instant, junk: &mut Junk) {
+        let Junk { len, magic } = core::mem::take(junk);
+        if len == 0 || !self.may_log(now) {
+            return;
+        }
+        match magic {
+            Some(m) if m != initctl::MAGIC => log!(
+                Level::Warning,
+                "got bogus initrequest: bad magic {} ({} bytes skipped)",
+                m,
+                len
+            ),
+            _ => log!(Level::Warning, "got bogus initrequest: {} bytes", len),
         }
     }
 
+    /// Whether one more complaint fits in the window (a flood cannot fill the log); the
+    /// suppressed ones are counted and said in one line when the window is over.
+    fn may_log(&mut self, now: Instant) -> bool {
+        // A window that ended during this read reports its count before the new one logs.
+        self.summarize(now);
+        self.bogus.allow(now)
+    }
+
     fn bogus(&mut self, now: Instant, e: RequestError) {
-        if now.since(self.bogus_window_start) >= BOGUS_WINDOW {
-            if self.bogus_suppressed > 0 {
-                log!(
-                    Level::Warning,
-                    "{} more bogus initrequests were dropped",
-                    self.bogus_suppressed
-                );
-            }
-            self.bogus_window_start = now;
-            self.bogus_logged = 0;
-            self.bogus_suppressed = 0;
-        }
-        if self.bogus_logged >= BOGUS_LOG_MAX {
-            self.bogus_suppressed = self.bogus_suppressed.saturating_add(1);
+        if !self.may_log(now) {
             return;
         }
-        self.bogus_logged += 1;
         match e {
-            RequestError::BadLength(n) => {
-                log!(Level::Warning, "got bogus initrequest: {} bytes", n);
-            }
-            RequestError::BadMagic(m) => {
-                log!(Level::Warning, "got bogus initrequest: bad magic {}", m);
+            // `initctl::front` hands over whole requests that start with the magic: framing
+            // errors are reported by `flush`.
+            RequestError::BadLength(_) | RequestError::BadMagic(_) => {
+                log!(Level::Warning, "got bogus initrequest");
             }
             RequestError::UnknownCommand(c) => {
                 log!(
@@ -225,6 +345,26 @@ impl Control {
                 _ => log!(Level::Warning, "bad runlevel: code {}", l),
             },
         }
+    }
+}
+
+/// Bytes skipped while looking for the next request: how many, and the magic field they
+/// started with (when the first run of them held one).
+#[derive(Default)]
+struct Junk {
+    len: usize,
+    magic: Option<u32>,
+}
+
+impl Junk {
+    fn add(&mut self, bytes: &[u8]) {
+        if self.len == 0 {
+            self.magic = bytes
+                .get(..4)
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map(u32::from_ne_bytes);
+        }
+        self.len += bytes.len();
     }
 }
 

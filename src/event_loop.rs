@@ -3,7 +3,9 @@
 //! Blocks every signal into one signalfd, reads the inittab, then loops: poll(2) with the
 //! supervisor's deadline (none when idle) → read the clock → drain signals, reap children,
 //! read requests → feed the supervisor → carry out every action it returns. After the loop
-//! starts, nothing is fatal: errors are logged and the loop goes on (catatonit's rule).
+//! starts, nothing is fatal: errors are logged and the loop goes on (catatonit's rule). Each
+//! pass reads a bounded number of signals and requests, so no storm from outside starves the
+//! rest, and what a storm makes vinit say goes through a `RateLimit`.
 
 use core::ffi::{CStr, c_char};
 
@@ -11,19 +13,21 @@ use heapless::Vec;
 
 use crate::control::Control;
 use crate::initctl::{Command, EnvChange, Request};
-use crate::inittab::{Entry, Inittab, InittabError};
+use crate::inittab::{Entry, Feed, Inittab, InittabError};
 use crate::levels::Level;
 use crate::limits::{
-    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, ENV_BUF, INIT_ENV_LEN, INIT_ENV_SLOTS,
-    INITTAB_FILE_MAX, MAX_ENV,
+    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, DROPIN_PATH_MAX, ENV_BUF, FD_RESERVE, INIT_ENV_LEN,
+    INIT_ENV_SLOTS, INITSCRIPT, INITTAB_DIR, INITTAB_ERRORS_SHOWN, INITTAB_PATH,
+    INITTAB_READ_CHUNK, INITTAB_READ_MAX, MAX_ENV, NOFILE_MIN, OWN_ENV_MAX, POWERSTATUS_PATH,
+    SIGNALS_PER_PASS,
 };
 use crate::log;
-use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine};
+use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
 use crate::status::signal::{
-    SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
+    SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
 use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
-use crate::sys::{self, Envp, Errno, SigMask};
+use crate::sys::{self, Envp, Errno, FileError, FileResult, FileUse, SigMask};
 use crate::time::{self, Duration, Instant};
 use crate::{cmdline, spawn};
 
@@ -45,7 +49,7 @@ pub struct Settings {
 impl Settings {
     /// Reads the `VINIT_*` variables; a malformed value names the variable.
     pub fn from_env(envp: &Envp) -> Result<Self, &'static str> {
-        let inittab = envp.var_cstr(b"VINIT_INITTAB").unwrap_or(c"/etc/inittab");
+        let inittab = envp.var_cstr(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH);
         let mut config = Config {
             default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
             stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
@@ -82,6 +86,20 @@ impl Settings {
 /// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
 #[inline(never)]
 pub fn run(settings: Settings, envp: Envp) -> u8 {
+    // Already for the inittab's lines: `become_init` comes after them.
+    crate::log::never_block();
+    let nofile = sys::nofile_limit();
+    if let Some(limit) = nofile
+        && limit < NOFILE_MIN
+    {
+        log!(
+            LogLevel::Fatal,
+            "too few file descriptors: RLIMIT_NOFILE is {}, vinit needs {}",
+            limit,
+            NOFILE_MIN
+        );
+        return 1;
+    }
     // The table is read into the driver's staging table and swapped into the machine: tables
     // are never copied, as every copy would stay resident on PID 1's stack.
     let mut driver = Driver {
@@ -92,6 +110,9 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         init_env: Vec::new(),
         started: sys::now(),
         control: Control::new(crate::limits::INITCTL_PATH),
+        initscript_refused: false,
+        env_log: RateLimit::new(),
+        signal_log: RateLimit::new(),
     };
     if !load_inittab(settings.inittab, &mut driver.staging) {
         log!(
@@ -105,6 +126,9 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
     let Some(sfd) = crate::reaper::become_init() else {
         return 1;
     };
+    if let Some(limit) = nofile {
+        share_fds(&mut driver.control, sfd.as_fd(), limit);
+    }
     // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
     sys::umask_add(0o022);
     log!(
@@ -113,41 +137,74 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         Bytes(settings.inittab.to_bytes()),
         crate::args::NotPid1::booting_as(settings.not_pid1)
     );
+    crate::records::link_var_run();
     crate::records::reset_utmp();
     driver.init.handle_boot(driver.started);
     driver.run(sfd.as_fd())
 }
 
+/// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
+/// signalfd (descriptors are handed out lowest first), and says once what is off without them.
+#[inline(never)]
+fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) {
+    let sfd = rustix::fd::AsRawFd::as_raw_fd(&sfd);
+    let free = limit.saturating_sub(u64::try_from(sfd).unwrap_or(0).saturating_add(1));
+    let fifo = free > FD_RESERVE;
+    let watch = free >= 2 + FD_RESERVE;
+    control.share_fds(fifo, watch);
+    let (what, so) = match (fifo, watch) {
+        (false, _) => ("/run/initctl", "telinit and shutdown cannot reach vinit"),
+        (true, false) => (
+            "inotify watch",
+            "a deleted /run/initctl is re-created at the next wakeup",
+        ),
+        (true, true) => return,
+    };
+    log!(
+        LogLevel::Warning,
+        "too few file descriptors (RLIMIT_NOFILE {}): no {}, so {}",
+        limit,
+        what,
+        so
+    );
+}
+
 /// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (spec §1.1) into `tab`; bad
-/// lines are logged and skipped. `false` only when the main file cannot be read at all (`tab`
-/// is then empty).
+/// lines are logged and skipped, and so is a drop-in that cannot be read. `false` only when
+/// the main file cannot be read whole (`tab` is then not to be used).
 #[inline(never)]
 fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
     tab.clear();
-    let mut buf = [0u8; INITTAB_FILE_MAX];
-    let n = match sys::read_file(path, &mut buf) {
-        Ok(n) => n,
-        Err(e) => {
-            log!(
-                LogLevel::Error,
-                "{}: {}",
-                Bytes(path.to_bytes()),
-                ErrName(e)
-            );
-            return false;
+    let file = path.to_bytes();
+    let mut errors = 0u32;
+    let mut report = |e: InittabError| {
+        errors = errors.saturating_add(1);
+        if errors <= INITTAB_ERRORS_SHOWN {
+            report_error(file, &e);
         }
     };
-    let file = path.to_bytes();
-    let mut report = |e: InittabError| report_error(file, &e);
-    tab.load(buf.get(..n).unwrap_or_default(), &mut report);
+    let read = read_table(path, tab, &mut Feed::inittab(), &mut report);
     tab.add_default_sulogin(&mut report);
-    let _ = sys::for_each_dir_entry(c"/etc/inittab.d", |name| {
+    if let Some(more) = errors.checked_sub(INITTAB_ERRORS_SHOWN).filter(|&n| n > 0) {
+        log!(
+            LogLevel::Error,
+            "{}: {} more bad lines not shown",
+            Bytes(file),
+            more
+        );
+    }
+    if let Err(e) = read {
+        log!(LogLevel::Error, "{}: {}: not read", Bytes(file), e);
+        return false;
+    }
+    let _ = sys::for_each_dir_entry(INITTAB_DIR, |name| {
         let name = name.to_bytes();
         if name.len() < 5 || !name.ends_with(b".tab") {
             return;
         }
-        let mut full: Vec<u8, 256> = Vec::new();
-        if full.extend_from_slice(b"/etc/inittab.d/").is_err()
+        let mut full: Vec<u8, DROPIN_PATH_MAX> = Vec::new();
+        if full.extend_from_slice(INITTAB_DIR.to_bytes()).is_err()
+            || full.push(b'/').is_err()
             || full.extend_from_slice(name).is_err()
             || full.push(0).is_err()
         {
@@ -156,13 +213,44 @@ fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
         let Ok(cpath) = CStr::from_bytes_with_nul(&full) else {
             return;
         };
-        log!(LogLevel::Info, "Reading: {}", Bytes(cpath.to_bytes()));
-        if let Ok(n) = sys::read_file(cpath, &mut buf) {
-            let mut report = |e: InittabError| report_error(cpath.to_bytes(), &e);
-            tab.load_dropin(buf.get(..n).unwrap_or_default(), &mut report);
+        let dropin = cpath.to_bytes();
+        log!(LogLevel::Info, "Reading: {}", Bytes(dropin));
+        let mut report = |e: InittabError| report_error(dropin, &e);
+        if let Err(e) = read_table(cpath, tab, &mut Feed::dropin(), &mut report) {
+            log!(LogLevel::Error, "{}: {}: skipped", Bytes(dropin), e);
         }
     });
     true
+}
+
+/// Feeds the configuration file `path` to `tab` a chunk at a time, as `sys::open_file`
+/// opens it; a file larger than `INITTAB_READ_MAX` is refused before a line is parsed (and
+/// one that grows past it while read, when the bound is reached).
+fn read_table(
+    path: &CStr,
+    tab: &mut Inittab,
+    feed: &mut Feed,
+    report: &mut dyn FnMut(InittabError),
+) -> FileResult<()> {
+    let (fd, size) = sys::open_file(path, FileUse::Config)?;
+    if size > INITTAB_READ_MAX {
+        return Err(FileError::TooBig(size, INITTAB_READ_MAX));
+    }
+    let mut chunk = [0u8; INITTAB_READ_CHUNK];
+    let mut total = 0u64;
+    while !feed.done() {
+        let n = sys::read_full(fd.as_fd(), &mut chunk)?;
+        total += n as u64;
+        if total > INITTAB_READ_MAX {
+            return Err(FileError::TooBig(total, INITTAB_READ_MAX));
+        }
+        tab.feed(feed, chunk.get(..n).unwrap_or_default(), report);
+        if n < chunk.len() {
+            break;
+        }
+    }
+    tab.feed_end(feed, report);
+    Ok(())
 }
 
 #[inline(never)]
@@ -182,6 +270,12 @@ struct Driver {
     init_env: Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>,
     started: Instant,
     control: Control,
+    /// /etc/initscript was refused and reported; cleared when it is usable or gone.
+    initscript_refused: bool,
+    /// SETENV variables dropped for want of room (a flood of them is one of the storms).
+    env_log: RateLimit,
+    /// Signals vinit has no use for.
+    signal_log: RateLimit,
 }
 
 impl Driver {
@@ -191,8 +285,14 @@ impl Driver {
             if let Some(code) = self.act(now) {
                 return code;
             }
-            self.control.check();
-            let timeout = time::poll_timeout(now, self.init.poll_timeout());
+            self.control.check(now);
+            self.summarize(now);
+            let logs = time::earliest(self.env_log.deadline(), self.signal_log.deadline());
+            let deadline = time::earliest(
+                time::earliest(self.init.poll_timeout(), self.control.poll_timeout()),
+                logs,
+            );
+            let timeout = time::poll_timeout(now, deadline);
             let fds = [Some(sfd), self.control.fd(), self.control.watch_fd()];
             let [_, fifo_ready, fifo_path_changed] = match sys::wait_readable_fds(fds, timeout) {
                 Ok(ready) => ready,
@@ -265,9 +365,19 @@ impl Driver {
         None
     }
 
+    /// The summary lines of the rate-limited kinds whose window is over.
+    #[inline(never)]
+    fn summarize(&mut self, now: Instant) {
+        self.control.summarize(now);
+        self.env_log
+            .summarize(now, "INIT_ variables were dropped: no room");
+        self.signal_log.summarize(now, "signals were ignored");
+    }
+
+    /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from the rest.
     #[inline(never)]
     fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>, now: Instant) {
-        loop {
+        for _ in 0..SIGNALS_PER_PASS {
             let info = match sys::read_signal(sfd) {
                 Ok(Some(info)) => info,
                 Ok(None) => return,
@@ -291,7 +401,13 @@ impl Driver {
                 SIGWINCH => self.init.handle_trigger(now, Trigger::KbRequest),
                 SIGTSTP => self.init.handle_freeze(true),
                 SIGCONT => self.init.handle_freeze(false),
-                other => log!(LogLevel::Info, "ignoring signal {}", other),
+                // sysvinit ignores it; vinit's own log writes take theirs back (log.rs).
+                SIGPIPE => {}
+                other => {
+                    if self.signal_log.allow(now) {
+                        log!(LogLevel::Info, "ignoring signal {}", other);
+                    }
+                }
             }
         }
     }
@@ -304,6 +420,7 @@ impl Driver {
             init_env,
             inittab,
             staging,
+            env_log,
             ..
         } = self;
         control.read_requests(now, |req: &Request<'_>| {
@@ -319,7 +436,13 @@ impl Driver {
                 Command::PowerOk => init.handle_trigger(now, Trigger::PowerOk),
                 Command::SetEnv | Command::UnsetEnv => {
                     for change in crate::initctl::env_changes(req.data) {
-                        apply_env(init_env, &change);
+                        if !apply_env(init_env, &change) && env_log.allow(now) {
+                            log!(
+                                LogLevel::Warning,
+                                "INIT_ variable {} dropped: no room",
+                                Bytes(change.name())
+                            );
+                        }
                     }
                 }
                 // Dropped by `Control` as bogus before they get here.
@@ -333,10 +456,11 @@ impl Driver {
     #[inline(never)]
     fn on_power(&mut self, now: Instant) {
         let mut status = [0u8; 1];
-        let read = sys::read_file(c"/var/run/powerstatus", &mut status);
+        let read = sys::open_file(POWERSTATUS_PATH, FileUse::ReadState)
+            .and_then(|(fd, _)| Ok(sys::read_full(fd.as_fd(), &mut status)?));
         match read {
             Ok(n) if n > 0 => {
-                let _ = sys::unlink(c"/var/run/powerstatus");
+                let _ = sys::unlink(POWERSTATUS_PATH);
                 let trigger = match status {
                     [b'O'] => Trigger::PowerOk,
                     [b'L'] => Trigger::PowerFailNow,
@@ -344,7 +468,46 @@ impl Driver {
                 };
                 self.init.handle_trigger(now, trigger);
             }
-            _ => self.init.handle_stop(now, StopCause::Power),
+            Ok(_) | Err(FileError::Sys(Errno::NOENT)) => {
+                self.init.handle_stop(now, StopCause::Power);
+            }
+            Err(e) => {
+                log!(
+                    LogLevel::Error,
+                    "{}: {}: ignored",
+                    Bytes(POWERSTATUS_PATH.to_bytes()),
+                    e
+                );
+                self.init.handle_stop(now, StopCause::Power);
+            }
+        }
+    }
+
+    /// Whether entries run through /etc/initscript: it is there and passes `open_file`'s
+    /// checks for configuration (a FIFO would hang every entry's shell, a file another user
+    /// owns would run their script as root). A refused one is reported once while it stays.
+    fn initscript_usable(&mut self) -> bool {
+        match sys::open_file(INITSCRIPT, FileUse::Config) {
+            Ok(_) => {
+                self.initscript_refused = false;
+                true
+            }
+            Err(FileError::Sys(Errno::NOENT)) => {
+                self.initscript_refused = false;
+                false
+            }
+            Err(e) => {
+                if !self.initscript_refused {
+                    self.initscript_refused = true;
+                    log!(
+                        LogLevel::Error,
+                        "{}: {}: not used",
+                        Bytes(INITSCRIPT.to_bytes()),
+                        e
+                    );
+                }
+                false
+            }
         }
     }
 
@@ -381,8 +544,8 @@ impl Driver {
         let entry = self.init.entries().get(slot).ok_or(None)?.clone();
         // sysvinit runs every entry through /etc/initscript when it is there, except in
         // single-user mode (spec §1.6 step 2).
-        let initscript = self.init.current() != crate::levels::Level::SINGLE
-            && sys::readable(crate::limits::INITSCRIPT);
+        let initscript =
+            self.init.current() != crate::levels::Level::SINGLE && self.initscript_usable();
         let parsed = cmdline::parse_process(&entry.process).and_then(|mut p| {
             if initscript {
                 p.command = cmdline::initscript_command(
@@ -434,6 +597,8 @@ impl Driver {
                 // First, so vinit can signal the entry's group as soon as possible (see
                 // Action::Signal for the moment before it).
                 let _ = sys::setsid();
+                // The parent reports the lines it dropped; the child only its own.
+                crate::log::forget_dropped();
                 if !process.no_utmp {
                     crate::records::write_init_process(&entry.id, sys::getpid());
                 }
@@ -590,26 +755,25 @@ impl Driver {
 }
 
 /// SETENV: replace every stored variable of that name; store it if it has a value, in the
-/// first of 16 slots (dropped when full, as sysvinit does; spec §5.5).
-fn apply_env(store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>, change: &EnvChange<'_>) {
+/// first of 16 slots (dropped when full, as sysvinit does; spec §5.5). `false` when it was
+/// dropped: too long, or no free slot.
+fn apply_env(
+    store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>,
+    change: &EnvChange<'_>,
+) -> bool {
     let (name, value) = match change {
         EnvChange::Set { name, value } => (*name, Some(*value)),
         EnvChange::Unset { name } => (*name, None),
     };
     store.retain(|kv| name_of(kv) != name);
-    if let Some(value) = value {
-        let mut kv: Vec<u8, INIT_ENV_LEN> = Vec::new();
-        let fits = kv.extend_from_slice(name).is_ok()
-            && kv.push(b'=').is_ok()
-            && kv.extend_from_slice(value).is_ok();
-        if !fits || store.push(kv).is_err() {
-            log!(
-                LogLevel::Warning,
-                "INIT_ variable {} dropped: no room",
-                Bytes(name)
-            );
-        }
-    }
+    let Some(value) = value else {
+        return true;
+    };
+    let mut kv: Vec<u8, INIT_ENV_LEN> = Vec::new();
+    let fits = kv.extend_from_slice(name).is_ok()
+        && kv.push(b'=').is_ok()
+        && kv.extend_from_slice(value).is_ok();
+    fits && store.push(kv).is_ok()
 }
 
 /// The child side of an entry's start, after its setsid(): never returns. On failure it logs
@@ -656,8 +820,29 @@ fn exec_entry(
     sys::exit(1)
 }
 
+/// vinit's own variables (spec §3.1). sysvinit sets them after the INIT_* ones, so they
+/// replace a SETENV variable of the same name (INIT_VERSION).
+const INIT_VERSION: &[u8] = concat!("INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION")).as_bytes();
+const CONSOLE: &[u8] = b"CONSOLE=/dev/console";
+const SHELL_VAR: &[u8] = b"SHELL=/bin/sh";
+const DEFAULT_PATH_VAR: &[u8] = b"PATH=/sbin:/usr/sbin:/bin:/usr/bin";
+/// `RUNLEVEL=x` and `PREVLEVEL=x`, with their NULs.
+const LEVEL_VARS_LEN: usize = b"RUNLEVEL=x".len() + b"PREVLEVEL=x".len() + 2;
+const _: () = assert!(
+    DEFAULT_PATH_VAR.len()
+        + CONSOLE.len()
+        + SHELL_VAR.len()
+        + INIT_VERSION.len()
+        + 4
+        + LEVEL_VARS_LEN
+        <= OWN_ENV_MAX,
+    "vinit's own variables must fit in OWN_ENV_MAX"
+);
+
 /// A child's environment: the container's own variables, then the INIT_* ones from SETENV,
-/// then sysvinit's five (spec §3.1) — later ones replace earlier ones of the same name.
+/// then sysvinit's five (spec §3.1) — later ones replace earlier ones of the same name. vinit's
+/// own go into the buffer first and the buffer has room for all 16 INIT_* slots after them, so
+/// a long INIT_* variable can never push RUNLEVEL, PREVLEVEL or INIT_VERSION out.
 struct EnvBlock {
     buf: Vec<u8, ENV_BUF>,
     /// Offsets of vinit's own strings in `buf`.
@@ -679,35 +864,38 @@ impl EnvBlock {
         }
     }
 
-    fn add(&mut self, parts: &[&[u8]]) {
+    /// Adds one `NAME=VALUE` string; `false` (nothing added) when it does not fit.
+    fn add(&mut self, parts: &[&[u8]]) -> bool {
         let start = self.buf.len();
-        let fits =
-            parts.iter().all(|p| self.buf.extend_from_slice(p).is_ok()) && self.buf.push(0).is_ok();
-        if fits {
-            let _ = self.own.push(start as u16);
-        } else {
+        let fits = parts.iter().all(|p| self.buf.extend_from_slice(p).is_ok())
+            && self.buf.push(0).is_ok()
+            && self.own.push(start as u16).is_ok();
+        if !fits {
             self.buf.truncate(start);
-            log!(
-                LogLevel::Warning,
-                "child environment full: a variable was dropped"
-            );
         }
+        fits
     }
 
     fn build(&mut self, envp: &Envp, init_env: &[Vec<u8, INIT_ENV_LEN>], runlevel: u8, prev: u8) {
         self.envp = *envp;
         let has_path = envp.var(b"PATH").is_some();
+        // vinit's own first: they fit by construction (OWN_ENV_MAX).
         if !has_path {
-            self.add(&[b"PATH=/sbin:/usr/sbin:/bin:/usr/bin"]);
-        }
-        for kv in init_env {
-            self.add(&[kv]);
+            self.add(&[DEFAULT_PATH_VAR]);
         }
         self.add(&[b"RUNLEVEL=", &[runlevel]]);
         self.add(&[b"PREVLEVEL=", &[prev]]);
-        self.add(&[b"CONSOLE=/dev/console"]);
-        self.add(&[b"SHELL=/bin/sh"]);
-        self.add(&[b"INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION").as_bytes()]);
+        self.add(&[CONSOLE]);
+        self.add(&[SHELL_VAR]);
+        self.add(&[INIT_VERSION]);
+        for kv in init_env {
+            // sysvinit sets its own after the INIT_* ones: INIT_VERSION replaces a SETENV one.
+            if self.own_names().any(|n| n == name_of(kv)) {
+                continue;
+            }
+            // Never full: ENV_BUF has room for every slot after vinit's own.
+            let _ = self.add(&[kv]);
+        }
         for i in 0..envp.len() {
             let Some(kv) = envp.get(i) else { continue };
             let name = name_of(kv.to_bytes());
@@ -765,5 +953,86 @@ fn name_of(kv: &[u8]) -> &[u8] {
     match kv.iter().position(|&b| b == b'=') {
         Some(eq) => kv.get(..eq).unwrap_or_default(),
         None => kv,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(env: &EnvBlock) -> std::vec::Vec<std::string::String> {
+        env.own
+            .iter()
+            .map(|&off| {
+                let s = &env.buf[usize::from(off)..];
+                let end = s.iter().position(|&b| b == 0).unwrap();
+                std::string::String::from_utf8(s[..end].to_vec()).unwrap()
+            })
+            .collect()
+    }
+
+    fn set(store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>, kv: &[u8]) -> bool {
+        let eq = kv.iter().position(|&b| b == b'=').unwrap();
+        let change = EnvChange::Set {
+            name: &kv[..eq],
+            value: &kv[eq + 1..],
+        };
+        apply_env(store, &change)
+    }
+
+    #[test]
+    fn sixteen_longest_init_variables_leave_vinits_own_in_place() {
+        let mut store = Vec::new();
+        for i in 0..INIT_ENV_SLOTS {
+            let mut kv = std::format!("INIT_V{i:02}=").into_bytes();
+            kv.resize(INIT_ENV_LEN - 1, b'x');
+            assert!(set(&mut store, &kv));
+        }
+        // The 17th has no slot: dropped, and the caller is told.
+        assert!(!set(&mut store, b"INIT_LATE=1"));
+        assert_eq!(store.len(), INIT_ENV_SLOTS);
+        let mut env = EnvBlock::new();
+        env.build(&Envp::empty(), &store, b'5', b'3');
+        let got = strings(&env);
+        for own in [
+            "PATH=/sbin:/usr/sbin:/bin:/usr/bin",
+            "RUNLEVEL=5",
+            "PREVLEVEL=3",
+            "CONSOLE=/dev/console",
+            "SHELL=/bin/sh",
+            concat!("INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION")),
+        ] {
+            assert!(got.iter().any(|s| s == own), "{own} missing from {got:?}");
+        }
+        assert_eq!(
+            got.iter()
+                .filter(|s| s.starts_with("INIT_V0") || s.starts_with("INIT_V1"))
+                .count(),
+            16
+        );
+        assert_eq!(
+            env.ptrs().len(),
+            got.len() + 1,
+            "every string has a pointer, then NULL"
+        );
+    }
+
+    #[test]
+    fn a_setenv_init_version_does_not_replace_vinits() {
+        let mut store = Vec::new();
+        assert!(set(&mut store, b"INIT_VERSION=fake"));
+        assert!(set(&mut store, b"INIT_HALT=POWEROFF"));
+        let mut env = EnvBlock::new();
+        env.build(&Envp::empty(), &store, b'3', b'N');
+        let got = strings(&env);
+        let versions: std::vec::Vec<_> = got
+            .iter()
+            .filter(|s| s.starts_with("INIT_VERSION="))
+            .collect();
+        assert_eq!(
+            versions,
+            [concat!("INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION"))]
+        );
+        assert!(got.iter().any(|s| s == "INIT_HALT=POWEROFF"), "{got:?}");
     }
 }

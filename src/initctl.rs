@@ -174,6 +174,52 @@ impl<'a> Request<'a> {
     }
 }
 
+/// What the front of the bytes read from the FIFO holds (`front`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Front<'a> {
+    /// `REQUEST_LEN` bytes that start with the magic: a request, or why it is not one. The
+    /// caller uses up `REQUEST_LEN` bytes.
+    Request(Result<Request<'a>, RequestError>),
+    /// This many bytes come before the next request: junk, to skip.
+    Junk(usize),
+    /// Too few bytes to tell: the start of a request, or fewer than the magic's 4 bytes.
+    Partial,
+}
+
+/// Frames the bytes read from the FIFO. sysvinit reads 384 bytes at a time (spec §5.3), so
+/// bytes that are not a whole request shift every request queued after them out of line and
+/// all of them are lost; vinit looks for the next request by its magic instead. Junk holding
+/// the magic by chance costs nothing more: a "request" there that does not parse gives way to
+/// a real one starting inside it.
+pub fn front(bytes: &[u8]) -> Front<'_> {
+    let magic = MAGIC.to_ne_bytes();
+    let find = |from: &[u8]| from.windows(magic.len()).position(|w| w == magic);
+    if bytes.starts_with(&magic) {
+        let Some(whole) = bytes.get(..REQUEST_LEN) else {
+            return Front::Partial;
+        };
+        match Request::parse(whole) {
+            Ok(req) => Front::Request(Ok(req)),
+            Err(e) => {
+                // A magic at 1..REQUEST_LEN: the one at REQUEST_LEN is the next request's.
+                let inside = bytes.get(1..bytes.len().min(REQUEST_LEN + magic.len() - 1));
+                match inside.and_then(find) {
+                    Some(at) => Front::Junk(at + 1),
+                    None => Front::Request(Err(e)),
+                }
+            }
+        }
+    } else if bytes.len() < magic.len() {
+        Front::Partial
+    } else {
+        // Keep the last 3 bytes when no magic is found: the next read may complete one.
+        match bytes.get(1..).and_then(find) {
+            Some(at) => Front::Junk(at + 1),
+            None => Front::Junk(bytes.len() + 1 - magic.len()),
+        }
+    }
+}
+
 /// A native-endian u32 at `f`; the ranges in `field` are in bounds, so the 0 never happens.
 fn read_u32(buf: &[u8; REQUEST_LEN], f: field::Field) -> u32 {
     buf.get(f)
@@ -207,6 +253,15 @@ pub enum EnvChange<'a> {
         /// The whole string.
         name: &'a [u8],
     },
+}
+
+impl<'a> EnvChange<'a> {
+    /// The variable's name.
+    pub const fn name(&self) -> &'a [u8] {
+        match self {
+            Self::Set { name, .. } | Self::Unset { name } => name,
+        }
+    }
 }
 
 /// Only variables with this prefix may be changed over the FIFO (spec §5.5).
@@ -328,6 +383,42 @@ mod tests {
             r.emit(&mut out);
             assert_eq!(Request::parse(&out), Ok(r));
         }
+    }
+
+    #[test]
+    fn front_frames_whole_requests() {
+        let q = telinit_q_fixture();
+        let mut two = q.to_vec();
+        two.extend_from_slice(&q);
+        assert_eq!(front(&two), Front::Request(Request::parse(&q)));
+        assert_eq!(front(&q[..383]), Front::Partial);
+        assert_eq!(front(&q[..3]), Front::Partial);
+        assert_eq!(front(b"xyz"), Front::Partial);
+    }
+
+    #[test]
+    fn front_skips_junk_up_to_the_next_magic() {
+        let q = telinit_q_fixture();
+        let mut v = vec![b'x'; 100];
+        v.extend_from_slice(&q);
+        assert_eq!(front(&v), Front::Junk(100));
+        assert_eq!(front(&v[100..]), Front::Request(Request::parse(&q)));
+        // No magic at all: all but the last 3 bytes (a magic may be split across reads).
+        assert_eq!(front(&[b'x'; 50]), Front::Junk(47));
+        // A request cut short by the next one (its first 384 bytes do not parse): the next
+        // one wins.
+        let mut bad = q;
+        bad[4] = 99;
+        let mut short_bad = bad[..100].to_vec();
+        short_bad.extend_from_slice(&q);
+        assert_eq!(front(&short_bad), Front::Junk(100));
+        // A bad request followed by a good one: reported as itself, not as junk.
+        let mut bad_then_good = bad.to_vec();
+        bad_then_good.extend_from_slice(&q);
+        assert_eq!(
+            front(&bad_then_good),
+            Front::Request(Err(RequestError::UnknownCommand(99)))
+        );
     }
 
     #[test]

@@ -147,7 +147,7 @@ pub struct Entry {
     /// Field 4, raw (see `cmdline::parse_process`); may be empty.
     pub process: ProcessField,
     /// Line number in the file it came from.
-    pub line: u16,
+    pub line: u32,
 }
 
 /// Why a line was skipped.
@@ -184,7 +184,7 @@ pub enum ErrorKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InittabError {
     /// Physical line number (1-based) in the file being parsed.
-    pub line: u16,
+    pub line: u32,
     /// What is wrong with it.
     pub kind: ErrorKind,
 }
@@ -271,7 +271,7 @@ struct Parsed<'a> {
 /// order: every check runs and a later failure overwrites an earlier one, so one message per
 /// line (spec §1.3). Fields are split like `strsep`: the process field is the rest of the line
 /// and may hold `:`.
-fn parse_line(text: &[u8], line: u16) -> Result<Parsed<'_>, ErrorKind> {
+fn parse_line(text: &[u8], line: u32) -> Result<Parsed<'_>, ErrorKind> {
     let mut fields = text.splitn(4, |&b| b == b':');
     let id = fields.next().unwrap_or_default();
     let (levels, action, process) = (fields.next(), fields.next(), fields.next());
@@ -342,7 +342,8 @@ enum Line<'a> {
     Entry(&'a [u8]),
 }
 
-/// Classifies one physical line, its LF already removed (spec §1.2).
+/// Classifies one physical line (spec §1.2), given as `Feed` cuts it: `lead` leading blanks,
+/// then `rest` (its LF removed; at most `LINE_MAX` bytes of it, `long` if more did not fit).
 ///
 /// Deliberate deviations from sysvinit, all about line ends:
 /// * A trailing CR is dropped, so CRLF files work (sysvinit keeps the CR in the process field
@@ -351,40 +352,80 @@ enum Line<'a> {
 ///   skipped with an error, not split as in 3.06. As in 3.14, comments are checked first, so an
 ///   over-long comment is silently ignored.
 /// * A NUL ends the line's text, as it ends the C strings sysvinit parses with.
-fn classify(line: &[u8]) -> Line<'_> {
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let text = line.split(|&b| b == 0).next().unwrap_or_default();
-    let start = text
-        .iter()
-        .position(|&b| b != b' ' && b != b'\t')
-        .unwrap_or(text.len());
-    let text = text.get(start..).unwrap_or_default();
+fn classify(lead: usize, rest: &[u8], long: bool) -> Line<'_> {
+    let rest = rest.strip_suffix(b"\r").unwrap_or(rest);
+    let text = rest.split(|&b| b == 0).next().unwrap_or_default();
     match text.first() {
         None | Some(b'#') => Line::Skip,
-        Some(_) if line.len() > LINE_MAX - 2 => Line::TooLong,
+        Some(_) if long || lead.saturating_add(rest.len()) > LINE_MAX - 2 => Line::TooLong,
         Some(_) => Line::Entry(text),
     }
 }
 
-/// Physical lines with their 1-based numbers (saturating), LF removed. A last line without LF
-/// is a line too: 3.06 parses it and 3.14 drops it as "too long" (spec §1.2 quirk); vinit
-/// follows 3.06 on purpose, as files written by editors and generators often lack it.
-///
-/// Hand-rolled rather than `split_inclusive`, whose slicing keeps a panic branch when it is not
-/// inlined.
-fn lines(bytes: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
-    let mut rest = bytes;
-    let mut number: u16 = 0;
-    core::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
+/// A file fed to the table a chunk at a time, as it is read (`Inittab::feed`): each physical
+/// line is cut out into a `LINE_MAX` buffer, so no file is ever held whole and an over-long
+/// line is never cut into an entry. Leading blanks are only counted, so the first character
+/// of every line is kept and an over-long comment is still known for one. Line numbers count
+/// every physical line; a last line without LF is a line too: 3.06 parses it and 3.14 drops
+/// it as "too long" (spec §1.2 quirk); vinit follows 3.06 on purpose, as files written by
+/// editors and generators often lack it.
+pub struct Feed {
+    rest: Vec<u8, LINE_MAX>,
+    lead: usize,
+    long: bool,
+    number: u32,
+    dropin: bool,
+    done: bool,
+}
+
+impl Feed {
+    /// /etc/inittab: every line counts.
+    pub const fn inittab() -> Self {
+        Self::new(false)
+    }
+
+    /// An /etc/inittab.d/*.tab file: only its first non-comment, non-blank line is used (spec
+    /// §1.1 step 3).
+    pub const fn dropin() -> Self {
+        Self::new(true)
+    }
+
+    const fn new(dropin: bool) -> Self {
+        Self {
+            rest: Vec::new(),
+            lead: 0,
+            long: false,
+            number: 0,
+            dropin,
+            done: false,
         }
-        let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-        let (line, after) = rest.split_at_checked(end).unwrap_or((rest, &[]));
-        rest = after.get(1..).unwrap_or_default();
-        number = number.saturating_add(1);
-        Some((number, line))
-    })
+    }
+
+    /// Whether the rest of the file is of no use: a drop-in's one line was taken.
+    pub const fn done(&self) -> bool {
+        self.done
+    }
+
+    /// Adds bytes of the current line (no LF among them).
+    fn push(&mut self, mut piece: &[u8]) {
+        if self.rest.is_empty() {
+            let blanks = piece
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            self.lead = self.lead.saturating_add(blanks);
+            piece = piece.get(blanks..).unwrap_or_default();
+        }
+        let room = LINE_MAX.saturating_sub(self.rest.len());
+        let (keep, over) = piece.split_at_checked(room).unwrap_or((piece, &[]));
+        let _ = self.rest.extend_from_slice(keep);
+        self.long |= !over.is_empty();
+    }
+
+    /// Whether bytes of an unfinished line are held.
+    fn holds_a_line(&self) -> bool {
+        self.lead > 0 || !self.rest.is_empty()
+    }
 }
 
 /// The entry table in sysvinit's internal list order (spec §1.7).
@@ -394,7 +435,7 @@ pub struct Inittab {
     /// Highest byte of the first initdefault entry's runlevels field (spec §1.8), upper-cased.
     initdefault: Option<u8>,
     /// Physical lines of /etc/inittab: the synthesized `~~` line is numbered one past them.
-    inittab_lines: u16,
+    inittab_lines: u32,
     /// The first line that did not fit was reported; later ones are dropped silently, so an
     /// oversized file costs one log line, not one per line.
     overflow_reported: bool,
@@ -447,21 +488,65 @@ impl Inittab {
     /// are skipped, every good line is kept (power group at the front in file order, others
     /// appended, spec §1.7). A full table is reported once, at the first line that did not
     /// fit; parsing goes on, so later bad lines still get their own messages.
+    #[allow(dead_code)] // used by fuzz/ and the unit tests; vinit feeds files as it reads them
     pub fn load(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError)) {
-        for (number, line) in lines(bytes) {
-            self.inittab_lines = number;
-            self.take_line(number, line, report);
-        }
+        let mut feed = Feed::inittab();
+        self.feed(&mut feed, bytes, report);
+        self.feed_end(&mut feed, report);
     }
 
     /// An /etc/inittab.d/*.tab file: only its first non-comment, non-blank line is used (spec
     /// §1.1 step 3). Its number in messages is its line number in that file (sysvinit keeps
     /// counting on from /etc/inittab, one per file, which points nowhere useful).
+    #[allow(dead_code)] // used by fuzz/ and the unit tests; vinit feeds files as it reads them
     pub fn load_dropin(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError)) {
-        if let Some((number, line)) = lines(bytes).find(|(_, l)| !matches!(classify(l), Line::Skip))
-        {
-            self.take_line(number, line, report);
+        let mut feed = Feed::dropin();
+        self.feed(&mut feed, bytes, report);
+        self.feed_end(&mut feed, report);
+    }
+
+    /// `load` or `load_dropin` a chunk at a time: the next bytes of the file `feed` reads.
+    /// Hand-rolled rather than `split_inclusive`, whose slicing keeps a panic branch when it
+    /// is not inlined.
+    pub fn feed(
+        &mut self,
+        feed: &mut Feed,
+        mut chunk: &[u8],
+        report: &mut dyn FnMut(InittabError),
+    ) {
+        while !chunk.is_empty() && !feed.done {
+            let Some(end) = chunk.iter().position(|&b| b == b'\n') else {
+                feed.push(chunk);
+                return;
+            };
+            let (piece, after) = chunk.split_at_checked(end).unwrap_or((chunk, &[]));
+            feed.push(piece);
+            self.end_line(feed, report);
+            chunk = after.get(1..).unwrap_or_default();
         }
+    }
+
+    /// The end of the file `feed` read: its last line, if it has no LF.
+    pub fn feed_end(&mut self, feed: &mut Feed, report: &mut dyn FnMut(InittabError)) {
+        if !feed.done && feed.holds_a_line() {
+            self.end_line(feed, report);
+        }
+    }
+
+    fn end_line(&mut self, feed: &mut Feed, report: &mut dyn FnMut(InittabError)) {
+        feed.number = feed.number.saturating_add(1);
+        let number = feed.number;
+        let line = classify(feed.lead, &feed.rest, feed.long);
+        if !feed.dropin {
+            self.inittab_lines = number;
+            self.take_line(number, line, report);
+        } else if !matches!(line, Line::Skip) {
+            self.take_line(number, line, report);
+            feed.done = true;
+        }
+        feed.rest.clear();
+        feed.lead = 0;
+        feed.long = false;
     }
 
     /// Spec §1.1 step 2: appends `~~:S:wait:/sbin/sulogin` when no entry has upper-case S
@@ -470,12 +555,13 @@ impl Inittab {
     pub fn add_default_sulogin(&mut self, report: &mut dyn FnMut(InittabError)) {
         if !self.entries.iter().any(|e| e.levels.has_single()) {
             let number = self.inittab_lines.saturating_add(1);
-            self.take_line(number, DEFAULT_SULOGIN_LINE, report);
+            let line = classify(0, DEFAULT_SULOGIN_LINE, false);
+            self.take_line(number, line, report);
         }
     }
 
-    fn take_line(&mut self, number: u16, line: &[u8], report: &mut dyn FnMut(InittabError)) {
-        let result = match classify(line) {
+    fn take_line(&mut self, number: u32, line: Line<'_>, report: &mut dyn FnMut(InittabError)) {
+        let result = match line {
             Line::Skip => Ok(()),
             Line::TooLong => Err(ErrorKind::LineTooLong),
             Line::Entry(text) => parse_line(text, number).and_then(|parsed| self.insert(parsed)),
@@ -1004,6 +1090,77 @@ mod tests {
         assert_eq!(tab.len(), 21);
     }
 
+    /// `load`, but fed `size` bytes at a time, as the driver reads a file.
+    fn load_in_chunks(text: &[u8], size: usize) -> (Inittab, std::vec::Vec<std::string::String>) {
+        let mut tab = Inittab::new();
+        let mut msgs = std::vec::Vec::new();
+        let mut feed = Feed::inittab();
+        for chunk in text.chunks(size) {
+            tab.feed(&mut feed, chunk, &mut |e| msgs.push(render(&e)));
+        }
+        tab.feed_end(&mut feed, &mut |e| msgs.push(render(&e)));
+        (tab, msgs)
+    }
+
+    #[test]
+    fn any_chunking_reads_as_the_whole_file() {
+        let tricky = format!(
+            "{}\n   {}x:2:once:/a\n{}#c\n\t\r\n ab\0cd\nlast:2:once:/z",
+            "y".repeat(300),
+            " ".repeat(300),
+            " ".repeat(260)
+        );
+        for text in [DEBIAN, GENTOO, tricky.as_bytes()] {
+            let (whole, whole_msgs) = load(text);
+            for size in (1..70).chain([255, 256, 257, 1024]) {
+                let (tab, msgs) = load_in_chunks(text, size);
+                assert_eq!(tab.entries(), whole.entries(), "chunks of {size}");
+                assert_eq!(msgs, whole_msgs, "chunks of {size}");
+                assert_eq!(tab.inittab_lines, whole.inittab_lines);
+            }
+        }
+    }
+
+    #[test]
+    fn over_long_lines_are_classified_by_their_first_character() {
+        // Leading blanks count against the limit but never push the first character out.
+        let blanks_then_entry = format!("{}x:2:once:/a\n", " ".repeat(300));
+        let blanks_then_comment = format!("{}# c\n", "\t".repeat(300));
+        let blank = format!("{}\r\n", " ".repeat(300));
+        let huge = format!("h:2:once:/{}\n", "x".repeat(100_000));
+        let text = format!("{blanks_then_entry}{blanks_then_comment}{blank}{huge}ok:2:once:/ok\n");
+        let (tab, msgs) = load(text.as_bytes());
+        assert_eq!(
+            msgs,
+            [
+                "Error detected in /etc/inittab at line 1. Possibly too long.",
+                "Error detected in /etc/inittab at line 4. Possibly too long.",
+            ]
+        );
+        assert_eq!(ids(&tab), ["ok"]);
+        assert_eq!(tab.find(b"ok").unwrap().line, 5);
+    }
+
+    #[test]
+    fn line_numbers_go_past_65535() {
+        let text = format!("{}bad\n", "#\n".repeat(70_000));
+        let (_, msgs) = load(text.as_bytes());
+        assert_eq!(msgs, ["/etc/inittab[70001]: missing action field"]);
+    }
+
+    #[test]
+    fn a_dropin_is_read_up_to_its_entry_line() {
+        let mut tab = Inittab::new();
+        let mut feed = Feed::dropin();
+        tab.feed(&mut feed, b"# c\n\nd1:2:once:/a\n", &mut |e| {
+            panic!("{e:?}")
+        });
+        assert!(feed.done());
+        tab.feed(&mut feed, b"d2:2:once:/b\n", &mut |e| panic!("{e:?}"));
+        tab.feed_end(&mut feed, &mut |e| panic!("{e:?}"));
+        assert_eq!(ids(&tab), ["d1"]);
+    }
+
     #[test]
     fn gentoo_fixture() {
         let (mut tab, msgs) = load(GENTOO);
@@ -1060,14 +1217,14 @@ mod tests {
         let max = line_count(input);
         tab.load(input, &mut |e| {
             assert!(
-                e.line >= 1 && usize::from(e.line) <= max,
+                e.line >= 1 && e.line as usize <= max,
                 "line {} of {max}",
                 e.line
             );
             render(&e);
         });
         assert!(tab.len() <= MAX_ENTRIES);
-        tab.load_dropin(input, &mut |e| assert!(usize::from(e.line) <= max));
+        tab.load_dropin(input, &mut |e| assert!(e.line as usize <= max));
         let _ = tab.initdefault();
         for e in tab.entries() {
             let _ = crate::cmdline::parse_process(&e.process);

@@ -3,6 +3,14 @@
 
 /// Longest log line; longer ones are cut and end in `...`.
 pub const LOG_LINE_MAX: usize = 512;
+/// Lines of one kind a flood from outside can cause (bad requests, INIT_ variables without
+/// room, ignored signals) logged per window; the rest are counted in one line at its end.
+pub const LOG_BURST_MAX: u32 = 5;
+/// The window of `LOG_BURST_MAX`, in seconds.
+pub const LOG_BURST_WINDOW_SECS: u64 = 10;
+/// How long a log line may wait for room in a full stderr, and only while lines get through:
+/// a stalled reader of vinit's stderr costs PID 1 this once, not once per line.
+pub const LOG_STALL_WAIT_MS: u64 = 100;
 
 /// Exit status after a panic (a bug): EX_SOFTWARE.
 pub const EXIT_INTERNAL: u8 = 70;
@@ -69,16 +77,34 @@ pub const ACTION_QUEUE: usize = MAX_DYING + 32;
 pub const DEFAULT_STOP_BUDGET_SECS: u64 = 9;
 /// Default level when the inittab has no initdefault (sysvinit would prompt forever, spec §1.8).
 pub const DEFAULT_LEVEL: u8 = b'3';
-/// Biggest inittab file read (the real ones are 2-3 KB).
-pub const INITTAB_FILE_MAX: usize = 32 * 1024;
+/// The inittab read when neither `-f` nor `VINIT_INITTAB` names one (spec §1.1).
+pub const INITTAB_PATH: &core::ffi::CStr = c"/etc/inittab";
+/// The drop-in directory: its `*.tab` files add one entry each (spec §1.1 step 3).
+pub const INITTAB_DIR: &core::ffi::CStr = c"/etc/inittab.d";
+/// Longest drop-in path built (`/etc/inittab.d/` + a file name of up to 255 bytes + NUL).
+pub const DROPIN_PATH_MAX: usize = 272;
+/// Biggest inittab or drop-in read: real ones are 2-3 KB and at most 64 entries are kept, so
+/// a file past this is a mistake or an attack, refused whole rather than cut (a cut line
+/// must never run).
+pub const INITTAB_READ_MAX: u64 = 4 * 1024 * 1024;
+/// Bad lines of one inittab reported one by one; the rest are counted in one line, so a
+/// 4 MiB file of bad lines cannot flood the log on every re-read.
+pub const INITTAB_ERRORS_SHOWN: u32 = 64;
+/// Bytes read per read(2) of an inittab: lines are cut out of each chunk as it comes, so no
+/// file is held whole on PID 1's stack (it keeps every stack page it touches).
+pub const INITTAB_READ_CHUNK: usize = 1024;
 /// Environment strings passed to a child (the container's own plus vinit's).
 pub const MAX_ENV: usize = 256;
-/// Bytes for the variables vinit adds to a child's environment.
-pub const ENV_BUF: usize = 2048;
 /// INIT_* variables stored from initctl SETENV (spec §5.5).
 pub const INIT_ENV_SLOTS: usize = 16;
 /// Longest stored INIT_* string.
 pub const INIT_ENV_LEN: usize = 128;
+/// Bytes for vinit's own variables (PATH, RUNLEVEL, PREVLEVEL, CONSOLE, SHELL, INIT_VERSION:
+/// about 120; the event loop checks the sum at compile time).
+pub const OWN_ENV_MAX: usize = 256;
+/// Bytes for the variables vinit adds to a child's environment: its own plus every INIT_*
+/// slot full, with their NULs, so no stored variable can push another out.
+pub const ENV_BUF: usize = OWN_ENV_MAX + INIT_ENV_SLOTS * (INIT_ENV_LEN + 1);
 
 // ---- Clients: telinit, shutdown, halt/poweroff/reboot, runlevel (spec §5.4, §6) ----
 
@@ -101,12 +127,24 @@ pub const TELINIT_ENV_MAX: usize = 184;
 pub const SHUTDOWN_HOURS_MAX: u64 = 99_999;
 /// Longest shutdown warning message, words joined by spaces (sysvinit's MESSAGELEN).
 pub const SHUTDOWN_MESSAGE_MAX: usize = 256;
+/// The directory of utmp and the runlevel file; a FROM scratch image may have only `/run`,
+/// so vinit links it there at boot, as distributions ship it (`/var/run -> /run`).
+pub const VAR_RUN_PATH: &core::ffi::CStr = c"/var/run";
+/// What `/var/run` points at, and its parent, when vinit creates the link.
+pub const RUN_DIR: &core::ffi::CStr = c"/run";
+pub const VAR_DIR: &core::ffi::CStr = c"/var";
 /// The utmp file init keeps (spec §6.6).
 pub const UTMP_PATH: &core::ffi::CStr = c"/var/run/utmp";
 /// The wtmp log; appended to only if it already exists (spec §6.6).
 pub const WTMP_PATH: &core::ffi::CStr = c"/var/log/wtmp";
 /// One byte: the current level, for systems without utmp (spec §6.6).
 pub const RUNLEVEL_PATH: &core::ffi::CStr = c"/var/run/runlevel";
+/// Most utmp records scanned for the one a record replaces: a utmp holds a few records per
+/// terminal, and a bigger (or huge sparse) one is refused whole, so no scan delays a child's
+/// exec or the stop (4096 records are 1.5 MiB, scanned in about a millisecond).
+pub const UTMP_MAX_RECORDS: usize = 4096;
+/// Written by a UPS daemon before it sends SIGPWR: `F`, `O` or `L` (spec §4).
+pub const POWERSTATUS_PATH: &core::ffi::CStr = c"/var/run/powerstatus";
 /// Pid of a pending timed shutdown, for `shutdown -c` (spec §6.2).
 pub const SHUTDOWN_PID_PATH: &core::ffi::CStr = c"/var/run/shutdown.pid";
 /// Created by `shutdown -f` (skip fsck at next boot).
@@ -159,3 +197,18 @@ pub const CMDLINE_MAX: usize = SHELL.len()
 /// Requests read from /run/initctl per read(2): the buffer is a whole number of 384-byte
 /// requests, so a queue of valid requests is never split across two reads.
 pub const INITCTL_READ_REQUESTS: usize = 10;
+/// read(2)s of /run/initctl per loop pass: a flood of requests cannot keep the loop from
+/// signals and reaping (the FIFO stays readable, so the next pass comes at once).
+pub const INITCTL_READS_PER_PASS: usize = 8;
+
+// event loop (inittab mode)
+
+/// Signals read from the signalfd per loop pass: a storm from outside cannot keep the loop
+/// from reaping and serving the FIFO.
+pub const SIGNALS_PER_PASS: usize = 64;
+/// Fewest file descriptors (RLIMIT_NOFILE) inittab mode starts with: stdin, stdout, stderr,
+/// the signalfd, and two for reading the inittab with a drop-in (also utmp, /proc scans).
+pub const NOFILE_MIN: u64 = 6;
+/// Descriptors kept free for those short-lived opens: the FIFO and the inotify watch are held
+/// only when this many stay free (RLIMIT_NOFILE 6: neither, 7: the FIFO, 8: both).
+pub const FD_RESERVE: u64 = 2;

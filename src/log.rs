@@ -2,14 +2,31 @@
 //! fixed buffer and written with exactly one write(2), so it never interleaves with children's
 //! output. Lines that do not fit are cut and end in `...`. Errno values print as their symbolic
 //! names (never musl's strerror table).
+//!
+//! As an init (`never_block`), a line never waits long for stderr: a reader that stalls costs
+//! PID 1 one bounded wait, then lines are dropped and counted until one gets through, which
+//! the count precedes. A write to a reader that is gone raises no SIGPIPE for vinit to see.
+//! Kinds of lines that a flood from outside can cause go through a `RateLimit`.
 
 use core::convert::Infallible;
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use heapless::Vec;
 use ufmt::{Formatter, uDisplay, uWrite};
 
-use crate::limits::LOG_LINE_MAX;
-use crate::sys::{self, Errno};
+use crate::limits::{LOG_BURST_MAX, LOG_BURST_WINDOW_SECS, LOG_LINE_MAX, LOG_STALL_WAIT_MS};
+use crate::status::signal::SIGPIPE;
+use crate::sys::{self, Errno, SigMask};
+use crate::time::{Duration, Instant};
+
+/// Set by `never_block`: stderr writes are bounded (PID 1's modes); clients write plainly.
+static NEVER_BLOCK: AtomicBool = AtomicBool::new(false);
+/// Lines dropped since the last one written.
+static DROPPED: AtomicU32 = AtomicU32::new(0);
+/// The last line was dropped: the next ones try once, without the wait.
+static STALLED: AtomicBool = AtomicBool::new(false);
+/// fd 2 refused RWF_NOWAIT once (a FIFO, a tty, a file, or a kernel before 6.4): poll first.
+static NO_NOWAIT: AtomicBool = AtomicBool::new(false);
 
 /// How bad it is. `Fatal` exists only before the event loop starts.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -78,18 +95,195 @@ impl LogLine {
     }
 
     /// Ends the line and writes it to stderr with one write(2). Errors are dropped: there is
-    /// nowhere else to report them.
-    pub fn emit(self) {
-        self.emit_to(sys::stderr());
+    /// nowhere else to report them (after `never_block`, they are counted).
+    pub fn emit(mut self) {
+        self.finish();
+        if NEVER_BLOCK.load(Ordering::Relaxed) {
+            write_bounded(sys::stderr(), &self.buf);
+        } else {
+            write_plain(sys::stderr(), &self.buf);
+        }
     }
 
-    /// Ends the line and writes it to `fd`.
+    /// Ends the line and writes it to `fd`, waiting as long as the reader needs (clients).
     pub fn emit_to(mut self, fd: sys::BorrowedFd<'_>) {
+        self.finish();
+        write_plain(fd, &self.buf);
+    }
+
+    fn finish(&mut self) {
         if self.cut {
             let _ = self.buf.extend_from_slice(b"...");
         }
         let _ = self.buf.push(b'\n');
-        let _ = sys::write_all(fd, &self.buf);
+    }
+}
+
+/// From now on, a log line never waits for stderr longer than `LOG_STALL_WAIT_MS`, and only
+/// once until a line gets through again (called when vinit becomes an init). A regular file
+/// has no reader to stall: it is written as before (a file system that takes RWF_NOWAIT may
+/// still answer EAGAIN for a moment, which must not drop lines).
+pub fn never_block() {
+    NEVER_BLOCK.store(!sys::is_regular_file(sys::stderr()), Ordering::Relaxed);
+}
+
+/// Forgets the lines the parent dropped: a child reports only its own (after fork).
+pub fn forget_dropped() {
+    DROPPED.store(0, Ordering::Relaxed);
+}
+
+fn write_plain(fd: sys::BorrowedFd<'_>, bytes: &[u8]) {
+    if sys::write_all(fd, bytes) == Err(Errno::PIPE) {
+        took_back_sigpipe();
+    }
+}
+
+/// A write to a pipe nobody reads raised SIGPIPE for vinit itself; it is blocked into the
+/// signalfd, where single-command mode would forward it to CMD and inittab mode would wake up
+/// and log it (a line that raises the next SIGPIPE: the spin of issue #10). Take it back now.
+fn took_back_sigpipe() {
+    sys::discard_pending(SigMask(1 << (SIGPIPE - 1)));
+}
+
+/// One line to a stderr that may have a stalled reader: written whole, or dropped and counted.
+/// A count left from earlier drops goes out first, as its own line.
+fn write_bounded(fd: sys::BorrowedFd<'_>, line: &[u8]) {
+    let dropped = DROPPED.load(Ordering::Relaxed);
+    if dropped > 0 {
+        let mut note = LogLine::new(Level::Warning);
+        let _ = ufmt::uwrite!(
+            note,
+            "{} log lines dropped: stderr was not writable",
+            dropped
+        );
+        note.finish();
+        if try_write(fd, &note.buf).is_err() {
+            drop_line();
+            return;
+        }
+        // The reader is back: the line may wait for room again.
+        DROPPED.store(0, Ordering::Relaxed);
+        STALLED.store(false, Ordering::Relaxed);
+    }
+    match try_write(fd, line) {
+        Ok(()) => STALLED.store(false, Ordering::Relaxed),
+        Err(_) => drop_line(),
+    }
+}
+
+fn drop_line() {
+    let _ = DROPPED.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+        Some(n.saturating_add(1))
+    });
+    STALLED.store(true, Ordering::Relaxed);
+}
+
+/// Writes `bytes` without blocking on a full pipe: RWF_NOWAIT where fd 2 takes it (a pipe
+/// on Linux 6.4+, a socket), else a poll(2) for room first. Waits `LOG_STALL_WAIT_MS` for room
+/// once, unless the previous line was dropped. A line is under PIPE_BUF, so a pipe takes it
+/// whole or not at all; a short write (a socket) leaves it cut, and it counts as dropped.
+fn try_write(fd: sys::BorrowedFd<'_>, bytes: &[u8]) -> Result<(), Errno> {
+    let mut may_wait = !STALLED.load(Ordering::Relaxed);
+    // Bounded: a pass writes, or gives up, or uses up RWF_NOWAIT or the wait.
+    for _ in 0..3 {
+        let wrote = if NO_NOWAIT.load(Ordering::Relaxed) {
+            let wait = if may_wait { LOG_STALL_WAIT_MS } else { 0 };
+            may_wait = false;
+            match sys::wait_writable(fd, wait) {
+                Ok(true) => sys::write(fd, bytes),
+                Ok(false) => Err(Errno::AGAIN),
+                Err(e) => Err(e),
+            }
+        } else {
+            sys::write_nowait(fd, bytes)
+        };
+        match wrote {
+            Ok(n) if n == bytes.len() => return Ok(()),
+            Ok(_) => return Err(Errno::IO),
+            Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS)
+                if !NO_NOWAIT.load(Ordering::Relaxed) =>
+            {
+                NO_NOWAIT.store(true, Ordering::Relaxed);
+            }
+            Err(Errno::AGAIN) if may_wait => {
+                may_wait = false;
+                let _ = sys::wait_writable(fd, LOG_STALL_WAIT_MS);
+            }
+            Err(e) => {
+                if e == Errno::PIPE {
+                    took_back_sigpipe();
+                }
+                return Err(e);
+            }
+        }
+    }
+    Err(Errno::AGAIN)
+}
+
+/// Lines of one kind at a bounded rate: `LOG_BURST_MAX` per window, the rest counted and
+/// reported in one summary line once the window is over, so a flood from outside costs a
+/// bounded number of lines and none goes unreported. Pure: the caller passes the time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    window_start: Instant,
+    logged: u32,
+    suppressed: u32,
+}
+
+impl RateLimit {
+    const WINDOW: Duration = Duration::from_secs(LOG_BURST_WINDOW_SECS);
+
+    /// No line logged yet.
+    pub const fn new() -> Self {
+        Self {
+            window_start: Instant::from_millis(0),
+            logged: 0,
+            suppressed: 0,
+        }
+    }
+
+    /// Whether a line of this kind may be written at `now`; if not, it is counted for the
+    /// summary.
+    pub fn allow(&mut self, now: Instant) -> bool {
+        if now >= self.window_end() {
+            self.window_start = now;
+            self.logged = 0;
+        }
+        if self.logged < LOG_BURST_MAX {
+            self.logged += 1;
+            return true;
+        }
+        self.suppressed = self.suppressed.saturating_add(1);
+        false
+    }
+
+    /// Logs `vinit: warning: N more <what>` for the lines held back in a window that is over
+    /// (once); nothing when there is nothing to report yet.
+    pub fn summarize(&mut self, now: Instant, what: &str) {
+        if let Some(n) = self.take_summary(now) {
+            let mut line = LogLine::new(Level::Warning);
+            let _ = ufmt::uwrite!(line, "{} more {}", n, what);
+            line.emit();
+        }
+    }
+
+    /// The number of lines held back in a window that is over (once).
+    fn take_summary(&mut self, now: Instant) -> Option<u32> {
+        if self.suppressed == 0 || now < self.window_end() {
+            return None;
+        }
+        let n = self.suppressed;
+        self.suppressed = 0;
+        Some(n)
+    }
+
+    /// When a summary is due; `None` when nothing is held back (no timer).
+    pub fn deadline(&self) -> Option<Instant> {
+        (self.suppressed > 0).then(|| self.window_end())
+    }
+
+    fn window_end(&self) -> Instant {
+        self.window_start.after(Self::WINDOW)
     }
 }
 
@@ -148,6 +342,44 @@ impl uDisplay for ErrName {
     }
 }
 
+/// Why a file was refused, in words: `a fifo`, `owned by uid 1000`, `EROFS`.
+impl uDisplay for sys::FileError {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        match *self {
+            Self::Sys(e) => ErrName(e).fmt(f),
+            Self::Kind(kind) => f.write_str(match kind {
+                sys::S_IFLNK => "a symlink (not followed)",
+                sys::S_IFIFO => "a fifo",
+                sys::S_IFREG => "a regular file",
+                0o040_000 => "a directory",
+                0o020_000 => "a character device",
+                0o060_000 => "a block device",
+                0o140_000 => "a socket",
+                _ => "not a regular file",
+            }),
+            Self::Owner(uid) => ufmt::uwrite!(f, "owned by uid {}", uid),
+            Self::Mode(m) => ufmt::uwrite!(f, "mode {}, open to other users", Octal(m)),
+            Self::WritableByOthers(m) => {
+                ufmt::uwrite!(f, "mode {}, writable by other users", Octal(m))
+            }
+            Self::Links(n) => ufmt::uwrite!(f, "{} hard links", n),
+            Self::TooBig(size, max) => {
+                ufmt::uwrite!(f, "{} bytes, more than the {} vinit reads", size, max)
+            }
+            Self::Locked(e) => ufmt::uwrite!(f, "locked by another process ({})", ErrName(e)),
+        }
+    }
+}
+
+/// Permission bits as four octal digits (`0644`).
+struct Octal(u32);
+
+impl uDisplay for Octal {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        Bytes(&[9, 6, 3, 0].map(|shift| b'0' + ((self.0 >> shift) & 7) as u8)).fmt(f)
+    }
+}
+
 fn errno_name(e: Errno) -> Option<&'static str> {
     const NAMES: [(Errno, &str); 26] = [
         (Errno::NOENT, "ENOENT"),
@@ -195,6 +427,83 @@ mod tests {
         }
         assert!(long.cut);
         assert!(long.as_bytes().len() < LOG_LINE_MAX);
+    }
+
+    #[test]
+    fn rate_limit_logs_a_burst_then_counts_and_reports_once() {
+        let mut r = RateLimit::new();
+        let t0 = Instant::from_millis(50_000);
+        let logged = (0..100).filter(|_| r.allow(t0)).count();
+        assert_eq!(logged, LOG_BURST_MAX as usize);
+        let end = t0.after(RateLimit::WINDOW);
+        assert_eq!(r.deadline(), Some(end));
+        assert_eq!(r.take_summary(Instant::from_millis(end.millis() - 1)), None);
+        assert_eq!(r.take_summary(end), Some(100 - LOG_BURST_MAX));
+        assert_eq!(r.take_summary(end), None);
+        assert_eq!(r.deadline(), None, "no timer once reported");
+        // A new window logs a new burst.
+        assert!(r.allow(end));
+    }
+
+    #[test]
+    fn rate_limit_keeps_a_count_the_caller_did_not_take() {
+        let mut r = RateLimit::new();
+        let t0 = Instant::from_millis(50_000);
+        for _ in 0..7 {
+            r.allow(t0);
+        }
+        // The next window starts before the summary was taken: the count is kept.
+        let later = t0.after(Duration::from_secs(LOG_BURST_WINDOW_SECS + 1));
+        assert!(r.allow(later));
+        assert_eq!(r.take_summary(later), None);
+        let end = later.after(RateLimit::WINDOW);
+        assert_eq!(r.take_summary(end), Some(2));
+    }
+
+    #[test]
+    fn bounded_write_gives_up_on_a_full_pipe_after_one_short_wait() {
+        use rustix::fd::AsFd;
+        let (rd, wr) = rustix::pipe::pipe().unwrap();
+        rustix::pipe::fcntl_setpipe_size(&wr, 4096).unwrap();
+        let fd = wr.as_fd();
+        // Both ways: RWF_NOWAIT (a pipe(2) pipe on Linux 6.4+), then poll(2) for room (as for
+        // a FIFO). The static is this test's alone.
+        for no_nowait in [false, true] {
+            NO_NOWAIT.store(no_nowait, Ordering::Relaxed);
+            let filler = [b'f'; 4096];
+            assert_eq!(rustix::io::write(fd, &filler).unwrap(), 4096);
+            let started = std::time::Instant::now();
+            assert_eq!(try_write(fd, b"vinit: info: x\n"), Err(Errno::AGAIN));
+            let waited = started.elapsed();
+            assert!(
+                waited >= core::time::Duration::from_millis(LOG_STALL_WAIT_MS)
+                    && waited < core::time::Duration::from_secs(2),
+                "{waited:?}"
+            );
+            // Room again: the line goes through whole.
+            let mut buf = [0u8; 8192];
+            assert_eq!(rustix::io::read(&rd, &mut buf).unwrap(), 4096);
+            assert_eq!(try_write(fd, b"vinit: info: y\n"), Ok(()));
+            assert_eq!(rustix::io::read(&rd, &mut buf).unwrap(), 15);
+            assert_eq!(buf.get(..15).unwrap(), b"vinit: info: y\n");
+            if !no_nowait && kernel_at_least(6, 4) {
+                assert!(
+                    !NO_NOWAIT.load(Ordering::Relaxed),
+                    "pipes take RWF_NOWAIT since Linux 6.4"
+                );
+            }
+        }
+    }
+
+    fn kernel_at_least(major: u32, minor: u32) -> bool {
+        let release = sys::kernel_release();
+        let text = core::str::from_utf8(&release).unwrap();
+        let mut parts = text.split(|c: char| !c.is_ascii_digit());
+        let have: (u32, u32) = (
+            parts.next().unwrap().parse().unwrap(),
+            parts.next().unwrap().parse().unwrap(),
+        );
+        have >= (major, minor)
     }
 
     #[test]

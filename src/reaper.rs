@@ -14,6 +14,8 @@ use crate::sys::{self, Errno, OwnedFd, Pid, ProcStat, SigMask};
 /// Sets vinit up as an init and returns its signalfd; `None` after logging the fatal line
 /// (only before the loop starts: after that vinit never bails).
 pub fn become_init() -> Option<OwnedFd> {
+    // A stalled reader of vinit's stderr must not stall the init (log.rs).
+    crate::log::never_block();
     if sys::getpid() != 1
         && let Err(e) = sys::set_child_subreaper()
     {

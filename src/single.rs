@@ -207,8 +207,10 @@ impl Supervisor {
     }
 
     /// Reads every queued signal; forwards all but SIGCHLD while the child lives.
+    /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from reaping or
+    /// from the stop budget; the rest are read on the next pass (the signalfd stays readable).
     fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>) {
-        loop {
+        for _ in 0..crate::limits::SIGNALS_PER_PASS {
             match sys::read_signal(sfd) {
                 Ok(Some(info)) => self.on_signal(info.signo),
                 Ok(None) => return,

@@ -40,6 +40,8 @@ pub mod signal {
     pub const SIGUSR1: u8 = 10;
     /// busybox `poweroff`.
     pub const SIGUSR2: u8 = 12;
+    /// A write to a pipe nobody reads: ignored by init (sysvinit does too).
+    pub const SIGPIPE: u8 = 13;
     /// Terminate: `docker stop`.
     pub const SIGTERM: u8 = 15;
     /// A child changed state.

@@ -496,6 +496,49 @@ pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// write(2) once: the number of bytes written.
+pub fn write(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
+    rustix::io::write(fd, bytes)
+}
+
+/// `pwritev2(fd, bytes, -1, RWF_NOWAIT)` (pwritev2(2)): a write at the file position that fails
+/// with EAGAIN instead of waiting for room, without changing the open file description that
+/// children share (O_NONBLOCK would). EOPNOTSUPP where the file does not take the flag (FIFOs,
+/// ttys, most regular files, and pipes before Linux 6.4).
+pub fn write_nowait(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
+    let iov = libc::iovec {
+        iov_base: bytes.as_ptr() as *mut libc::c_void,
+        iov_len: bytes.len(),
+    };
+    // SAFETY: iov points to `bytes`, readable for its length for the whole call (the kernel
+    // only reads it); offset -1 (both halves) means the current position; plain flags.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_pwritev2,
+            c_long::from(rustix::fd::AsRawFd::as_raw_fd(&fd)),
+            &iov as *const libc::iovec,
+            1 as c_long,
+            -1 as c_long,
+            -1 as c_long,
+            libc::RWF_NOWAIT as c_long,
+        )
+    };
+    usize::try_from(rc).map_err(|_| last_errno())
+}
+
+/// fstat(2): whether `fd` is a regular file.
+pub fn is_regular_file(fd: BorrowedFd<'_>) -> bool {
+    rustix::fs::fstat(fd).is_ok_and(|st| {
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile
+    })
+}
+
+/// The soft RLIMIT_NOFILE (getrlimit(2)): file descriptors must be below it; `None` when
+/// unlimited.
+pub fn nofile_limit() -> Option<u64> {
+    rustix::process::getrlimit(rustix::process::Resource::Nofile).current
+}
+
 /// CLOCK_MONOTONIC in milliseconds (clock_gettime(2)).
 pub fn now() -> Instant {
     let ts = clock(libc::CLOCK_MONOTONIC);
@@ -681,7 +724,6 @@ impl ProcStat {
 
 /// /proc/PID/stat of `pid`, `None` if the process is gone (a zombie is still there).
 pub fn read_stat(pid: Pid) -> Option<ProcStat> {
-    use rustix::fs::OFlags;
     let mut path: heapless::String<32> = heapless::String::new();
     ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
     // One byte more than the path holds, so the copy always ends in a NUL.
@@ -690,9 +732,8 @@ pub fn read_stat(pid: Pid) -> Option<ProcStat> {
         *to = *from;
     }
     let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
-    let fd = open(cpath, OFlags::RDONLY | OFlags::CLOEXEC, 0).ok()?;
     let mut buf = [0u8; 512];
-    let n = rustix::io::read(fd.as_fd(), &mut buf).ok()?;
+    let n = read_file(cpath, &mut buf).ok()?;
     parse_stat(buf.get(..n)?)
 }
 
@@ -764,10 +805,11 @@ fn timespec_ms(ms: u64) -> rustix::event::Timespec {
     }
 }
 
-/// open(2) read-only.
+/// open(2) read-only, for the client tools (utmp, runlevel, shutdown.pid): non-blocking, so
+/// a FIFO there is an error (EAGAIN on read) rather than a hang.
 pub fn open_read(path: &CStr) -> Result<OwnedFd> {
     use rustix::fs::OFlags;
-    open(path, OFlags::RDONLY | OFlags::CLOEXEC, 0)
+    open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK, 0)
 }
 
 /// read(2) until `buf` is full or end of file, retrying EINTR; returns the bytes read.
@@ -784,27 +826,148 @@ pub fn read_full(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
     Ok(filled)
 }
 
-/// Appends `bytes` to `path` if it exists and is writable (open(2) O_APPEND, never O_CREAT:
-/// wtmp is only written when the system keeps one).
-pub fn append_existing(path: &CStr, bytes: &[u8]) -> Result<()> {
-    use rustix::fs::OFlags;
-    let fd = open(path, OFlags::WRONLY | OFlags::APPEND | OFlags::CLOEXEC, 0)?;
-    write_all(fd.as_fd(), bytes)
+// ---- Files: every file PID 1 opens goes through `open_file` (or `open_fifo`, `read_file`
+// for procfs, `for_each_dir_entry` for directories) ----
+
+/// The file type bits of `st_mode` (inode(7)).
+pub const S_IFMT: u32 = 0o170_000;
+/// A regular file.
+pub const S_IFREG: u32 = 0o100_000;
+/// A FIFO.
+pub const S_IFIFO: u32 = 0o010_000;
+/// A symbolic link.
+pub const S_IFLNK: u32 = 0o120_000;
+
+/// What vinit does with a file: how `open_file` opens it and which checks it must pass.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum FileUse {
+    /// Configuration it reads (inittab, drop-ins, initscript). A symlink is followed (only
+    /// root can make one in /etc, and Kubernetes mounts ConfigMap files as symlinks); the file
+    /// reached must be owned by root or vinit's euid and not writable by others.
+    Config,
+    /// State it reads (powerstatus).
+    ReadState,
+    /// State it rewrites in place (utmp); never created.
+    UpdateState,
+    /// State it appends to (wtmp); never created.
+    AppendState,
+    /// State it creates or empties (utmp at boot, runlevel), mode 0644 before umask.
+    ReplaceState,
 }
 
-/// Runs `f` on the existing file `path`, opened read-write without following a symlink, while
-/// holding an exclusive whole-file fcntl lock: the lock glibc's utmp writers (login, getty)
-/// take, so no record is lost to a concurrent writer. A holder is waited for at most
-/// `LOCK_TRIES` ms, as PID 1 must not hang on a stuck one (glibc gives up after 10 s); after a
-/// wait has run out, later calls try once without waiting until a lock is taken again, so a
-/// holder that never lets go costs PID 1 those 100 ms once, not once per record.
-pub fn with_locked_file<T>(path: &CStr, f: impl FnOnce(BorrowedFd<'_>) -> Result<T>) -> Result<T> {
+/// Why a file was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// A system call failed.
+    Sys(Errno),
+    /// The wrong type: its `S_IFMT` bits (`S_IFLNK` for a symlink that was not followed, 0
+    /// when unknown).
+    Kind(u32),
+    /// Owned by this uid, not by root or vinit's euid.
+    Owner(u32),
+    /// A FIFO other users may open: its permission bits.
+    Mode(u32),
+    /// Configuration writable by other users: its permission bits.
+    WritableByOthers(u32),
+    /// A state file with this many hard links: it may be another file's name.
+    Links(u64),
+    /// Larger than vinit reads: its size and the bound.
+    TooBig(u64, u64),
+    /// Another process held the lock past the bounded wait.
+    Locked(Errno),
+}
+
+impl From<Errno> for FileError {
+    fn from(e: Errno) -> Self {
+        Self::Sys(e)
+    }
+}
+
+/// Result of the file helpers.
+pub type FileResult<T> = core::result::Result<T, FileError>;
+
+/// An open(2) error, read: O_NOFOLLOW (when `follow` is false) answers ELOOP for a symlink,
+/// O_NONBLOCK answers ENXIO for a FIFO nobody reads (or a device without a driver).
+fn open_error(path: &CStr, e: Errno, follow: bool) -> FileError {
+    match e {
+        Errno::LOOP if !follow => FileError::Kind(S_IFLNK),
+        Errno::NXIO => FileError::Kind(lstat_id(path).map_or(0, |(_, kind)| kind)),
+        e => FileError::Sys(e),
+    }
+}
+
+/// Opens `path` for `what` the one way PID 1 opens files (open(2), fstat(2)): close-on-exec,
+/// never as a controlling tty, never blocking (O_NONBLOCK: a FIFO or device does not hang
+/// the open, nor does a file lease), and for state files never through a symlink at the last
+/// component (directories on the way, like Debian's /var/run -> /run, are followed). The
+/// file must be a regular file; state files must be owned by vinit's euid with one link;
+/// configuration owned by root or the euid and not writable by others. `ReplaceState`
+/// empties the file once it has passed. Returns the fd (O_NONBLOCK stays: Linux ignores it
+/// for regular files) and the file's size.
+pub fn open_file(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64)> {
+    use rustix::fs::OFlags;
+    let (access, follow) = match what {
+        FileUse::Config => (OFlags::RDONLY, true),
+        FileUse::ReadState => (OFlags::RDONLY, false),
+        FileUse::UpdateState => (OFlags::RDWR, false),
+        FileUse::AppendState => (OFlags::WRONLY | OFlags::APPEND, false),
+        FileUse::ReplaceState => (OFlags::WRONLY | OFlags::CREATE, false),
+    };
+    let mut flags = access | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+    if !follow {
+        flags |= OFlags::NOFOLLOW;
+    }
+    let fd = open(path, flags, 0o644).map_err(|e| open_error(path, e, follow))?;
+    let st = rustix::fs::fstat(fd.as_fd())?;
+    let kind = st.st_mode & S_IFMT;
+    if kind != S_IFREG {
+        return Err(FileError::Kind(kind));
+    }
+    let me = geteuid();
+    if follow {
+        if st.st_uid != 0 && st.st_uid != me {
+            return Err(FileError::Owner(st.st_uid));
+        }
+        if st.st_mode & 0o002 != 0 {
+            return Err(FileError::WritableByOthers(st.st_mode & 0o7777));
+        }
+    } else {
+        if st.st_uid != me {
+            return Err(FileError::Owner(st.st_uid));
+        }
+        if st.st_nlink as u64 > 1 {
+            return Err(FileError::Links(st.st_nlink as u64));
+        }
+    }
+    if what == FileUse::ReplaceState {
+        rustix::fs::ftruncate(fd.as_fd(), 0)?;
+    }
+    Ok((fd, st.st_size.max(0) as u64))
+}
+
+/// Appends `bytes` to the state file `path` if it exists (never created: wtmp is only written
+/// when the system keeps one), after `open_file`'s checks.
+pub fn append_existing(path: &CStr, bytes: &[u8]) -> FileResult<()> {
+    let (fd, _) = open_file(path, FileUse::AppendState)?;
+    Ok(write_all(fd.as_fd(), bytes)?)
+}
+
+/// Runs `f` on the existing state file `path` (and its size), opened read-write by
+/// `open_file`, while holding an exclusive whole-file fcntl lock: the lock glibc's utmp
+/// writers (login, getty) take, so no record is lost to a concurrent writer. A holder is
+/// waited for at most `LOCK_TRIES` ms, as PID 1 must not hang on a stuck one (glibc gives up
+/// after 10 s); after a wait has run out, later calls try once without waiting until a lock
+/// is taken again, so a holder that never lets go costs PID 1 those 100 ms once, not once per
+/// record.
+pub fn with_locked_file<T>(
+    path: &CStr,
+    f: impl FnOnce(BorrowedFd<'_>, u64) -> FileResult<T>,
+) -> FileResult<T> {
     use core::sync::atomic::{AtomicBool, Ordering};
-    use rustix::fs::{FlockOperation, OFlags};
+    use rustix::fs::FlockOperation;
     const LOCK_TRIES: u32 = 100;
     static GAVE_UP: AtomicBool = AtomicBool::new(false);
-    let flags = OFlags::RDWR | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
-    let fd = open(path, flags, 0)?;
+    let (fd, size) = open_file(path, FileUse::UpdateState)?;
     let mut tries = if GAVE_UP.load(Ordering::Relaxed) {
         LOCK_TRIES
     } else {
@@ -819,14 +982,14 @@ pub fn with_locked_file<T>(path: &CStr, f: impl FnOnce(BorrowedFd<'_>) -> Result
             }
             Err(e @ (Errno::AGAIN | Errno::ACCESS)) => {
                 GAVE_UP.store(true, Ordering::Relaxed);
-                return Err(e);
+                return Err(FileError::Locked(e));
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
     }
     GAVE_UP.store(false, Ordering::Relaxed);
     // Closing the fd releases the lock.
-    f(fd.as_fd())
+    f(fd.as_fd(), size)
 }
 
 /// pread(2) from `offset` until `buf` is full or the file ends; the number of bytes read.
@@ -862,12 +1025,11 @@ pub fn write_all_at(fd: BorrowedFd<'_>, bytes: &[u8], offset: u64) -> Result<()>
     }
 }
 
-/// Creates or truncates `path` with `mode` (before umask) and writes `bytes` (open(2)).
-pub fn write_file(path: &CStr, bytes: &[u8], mode: u32) -> Result<()> {
-    use rustix::fs::OFlags;
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-    let fd = open(path, flags, mode)?;
-    write_all(fd.as_fd(), bytes)
+/// Creates or empties the state file `path` (mode 0644 before umask) and writes `bytes`,
+/// after `open_file`'s checks.
+pub fn write_file(path: &CStr, bytes: &[u8]) -> FileResult<()> {
+    let (fd, _) = open_file(path, FileUse::ReplaceState)?;
+    Ok(write_all(fd.as_fd(), bytes)?)
 }
 
 /// unlink(2).
@@ -878,11 +1040,6 @@ pub fn unlink(path: &CStr) -> Result<()> {
 /// access(2) F_OK: does `path` exist?
 pub fn exists(path: &CStr) -> bool {
     rustix::fs::access(path, rustix::fs::Access::EXISTS).is_ok()
-}
-
-/// access(2) R_OK: may vinit read `path`?
-pub fn readable(path: &CStr) -> bool {
-    rustix::fs::access(path, rustix::fs::Access::READ_OK).is_ok()
 }
 
 /// sync(2).
@@ -953,11 +1110,13 @@ pub fn utc_hour_minute(sec: i64) -> (u8, u8) {
     ((minute_of_day / 60) as u8, (minute_of_day % 60) as u8)
 }
 
-/// Reads a whole (small) file into `buf` (open(2) + read(2)); returns the length read. A file
-/// longer than `buf` is cut at its size.
+/// Reads a whole (small) procfs file into `buf` (open(2) + read(2)); returns the length read.
+/// A file longer than `buf` is cut at its size. No owner check: /proc/PID files belong to the
+/// process's user, and the kernel writes them.
 pub fn read_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
     use rustix::fs::OFlags;
-    let fd = open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY, 0)?;
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NOFOLLOW;
+    let fd = open(path, flags | OFlags::NONBLOCK, 0)?;
     fill(buf, |rest, _| rustix::io::read(fd.as_fd(), rest))
 }
 
@@ -973,7 +1132,7 @@ pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
     use rustix::fs::OFlags;
     let dir = open(
         path,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK,
         0,
     )?;
     let mut buf = [0u8; 2048];
@@ -1023,16 +1182,15 @@ pub struct FileId {
     ino: u64,
 }
 
-/// lstat(2): the identity of `path` (not following a symlink) and whether it is a FIFO.
-pub fn lstat_id(path: &CStr) -> Result<(FileId, bool)> {
+/// lstat(2): the identity of `path` (not following a symlink) and its type (`S_IFMT` bits).
+pub fn lstat_id(path: &CStr) -> Result<(FileId, u32)> {
     let st = rustix::fs::lstat(path)?;
-    let fifo = rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo;
     Ok((
         FileId {
             dev: st.st_dev,
             ino: st.st_ino,
         },
-        fifo,
+        st.st_mode & S_IFMT,
     ))
 }
 
@@ -1041,21 +1199,35 @@ pub fn mkdir(path: &CStr, mode: u32) -> Result<()> {
     rustix::fs::mkdir(path, rustix::fs::Mode::from_raw_mode(mode))
 }
 
+/// symlink(2): a link at `link` holding `target`.
+pub fn symlink(target: &CStr, link: &CStr) -> Result<()> {
+    rustix::fs::symlink(target, link)
+}
+
 /// mkfifo(3), through mknodat(2).
 pub fn mkfifo(path: &CStr, mode: u32) -> Result<()> {
     rustix::fs::mkfifoat(rustix::fs::CWD, path, rustix::fs::Mode::from_raw_mode(mode))
 }
 
-/// Opens a FIFO read-write and non-blocking without following symlinks (open(2)), checks it
-/// is a FIFO (fstat(2)), and returns it with its identity.
-pub fn open_fifo(path: &CStr) -> Result<(OwnedFd, FileId)> {
+/// Opens vinit's own FIFO read-write and non-blocking without following a symlink (open(2))
+/// and checks it (fstat(2)): a FIFO owned by vinit's euid that no other user may open
+/// (`mode & 077 == 0`, so a umask cannot make vinit refuse its own). Returns it with its
+/// identity.
+pub fn open_fifo(path: &CStr) -> FileResult<(OwnedFd, FileId)> {
     use rustix::fs::OFlags;
     let flags =
         OFlags::RDWR | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
-    let fd = open(path, flags, 0)?;
+    let fd = open(path, flags, 0).map_err(|e| open_error(path, e, false))?;
     let st = rustix::fs::fstat(fd.as_fd())?;
-    if rustix::fs::FileType::from_raw_mode(st.st_mode) != rustix::fs::FileType::Fifo {
-        return Err(Errno::NOTSUP);
+    let kind = st.st_mode & S_IFMT;
+    if kind != S_IFIFO {
+        return Err(FileError::Kind(kind));
+    }
+    if st.st_uid != geteuid() {
+        return Err(FileError::Owner(st.st_uid));
+    }
+    if st.st_mode & 0o077 != 0 {
+        return Err(FileError::Mode(st.st_mode & 0o7777));
     }
     Ok((
         fd,

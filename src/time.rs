@@ -59,6 +59,15 @@ pub fn poll_timeout(now: Instant, deadline: Option<Instant>) -> Option<u64> {
     deadline.map(|d| d.since(now).millis())
 }
 
+/// The earlier of two deadlines; `None` only when both are.
+pub fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +101,15 @@ mod tests {
             Some(8000)
         );
         assert_eq!(poll_timeout(now, Some(Instant::from_millis(10))), Some(0));
+    }
+
+    #[test]
+    fn earliest_ignores_absent_deadlines() {
+        let (a, b) = (Instant::from_millis(5), Instant::from_millis(9));
+        assert_eq!(earliest(Some(a), Some(b)), Some(a));
+        assert_eq!(earliest(Some(b), Some(a)), Some(a));
+        assert_eq!(earliest(None, Some(b)), Some(b));
+        assert_eq!(earliest(Some(a), None), Some(a));
+        assert_eq!(earliest(None, None), None);
     }
 }

@@ -772,3 +772,34 @@ fn docker_exec_init_into_a_vinit_container_does_not_boot() {
     assert_clean_stop(&c, &s, exit);
     assert_under(&c, took, FAST_STOP, "docker stop");
 }
+
+/// A FROM scratch image from examples/image.sh has /run but no /var/run: vinit links
+/// `/var/run -> /run` at boot, so its utmp records are kept and `runlevel` inside answers
+/// (issue #11 item 4; the binary before the fix printed `unknown` after `telinit 1`).
+#[test]
+fn scratch_image_without_var_run_keeps_runlevel_records() {
+    let s = Scenario::new("no-var-run");
+    let c = Container::boot(&s, "no-var-run", TWO_SERVICES, &[]);
+    wait_services(&c, &s, 1);
+    let runlevel = || c.exec(&["runlevel"]).stdout.trim().to_owned();
+    c.assert_that(
+        runlevel() == "N 3",
+        &format!("runlevel at boot: {:?}", runlevel()),
+    );
+    let exec = c.exec(&["telinit", "1"]);
+    c.assert_that(exec.code == Some(0), &format!("telinit 1: {exec:?}"));
+    c.wait_log("Switching to runlevel: 1", BOOT);
+    let deadline = std::time::Instant::now() + BOOT;
+    while runlevel() != "3 1" {
+        c.assert_that(
+            std::time::Instant::now() < deadline,
+            &format!("runlevel after telinit 1: {:?}", runlevel()),
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    c.wait_log("created /var/run -> /run (the image has no /var/run)", BOOT);
+    let took = c.stop();
+    let (exit, _) = c.wait_exit(Duration::from_secs(5));
+    c.assert_that(exit == 0, &format!("exit code {exit}, expected 0"));
+    assert_under(&c, took, FAST_STOP, "docker stop");
+}

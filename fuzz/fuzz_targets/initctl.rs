@@ -1,5 +1,5 @@
-//! initctl request codec: `Request::parse`, the `emit` round trip, `env_changes` and
-//! `encode_env`.
+//! initctl request codec: `Request::parse`, the `emit` round trip, `front` (the framing),
+//! `env_changes` and `encode_env`.
 //!
 //! The same input is read three ways: as a FIFO read (only 384-byte inputs can parse), as a
 //! SETENV payload (its first 368 bytes, zero-padded), and as NUL-separated strings to encode.
@@ -7,7 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use vinit_fuzz::initctl::{
-    DATA_LEN, EnvChange, MAGIC, REQUEST_LEN, Request, RequestError, encode_env, env_changes,
+    DATA_LEN, EnvChange, Front, MAGIC, REQUEST_LEN, Request, RequestError, encode_env,
+    env_changes, front,
 };
 
 /// The `runlevel` int's bytes on the wire (spec §5.2).
@@ -66,6 +67,15 @@ fuzz_target!(|input: &[u8]| {
             assert_eq!(input.len(), REQUEST_LEN);
             assert_eq!(u32::from_ne_bytes(input[RUNLEVEL_FIELD].try_into().unwrap()), l);
         }
+    }
+
+    // Framing (control.rs): every answer uses up at least one byte or waits for more.
+    match front(input) {
+        Front::Request(_) => {
+            assert!(input.len() >= REQUEST_LEN && input.starts_with(&MAGIC.to_ne_bytes()));
+        }
+        Front::Junk(n) => assert!(n >= 1 && n <= input.len(), "{n} of {}", input.len()),
+        Front::Partial => assert!(input.len() < REQUEST_LEN),
     }
 
     check_changes(&payload(input));

@@ -1,12 +1,13 @@
-//! inittab parser: `Inittab::load`, `add_default_sulogin`, `load_dropin`, every error rendered,
-//! and `cmdline::parse_process` / `shell_command` / `initscript_command` on each kept entry.
+//! inittab parser: `Inittab::load` (whole and fed in chunks), `add_default_sulogin`,
+//! `load_dropin`, every error rendered, and `cmdline::parse_process` / `shell_command` /
+//! `initscript_command` on each kept entry.
 //!
 //! Input: /etc/inittab, then drop-in files, separated by byte 0x1c (ASCII file separator).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use vinit_fuzz::cmdline::{initscript_command, parse_process, shell_command};
-use vinit_fuzz::inittab::{Action, ErrorKind, Inittab, InittabError};
+use vinit_fuzz::inittab::{Action, ErrorKind, Feed, Inittab, InittabError};
 use vinit_fuzz::limits::{ID_MAX, MAX_ENTRIES, MAX_WORDS, PROCESS_MAX};
 
 const FILE_SEPARATOR: u8 = 0x1c;
@@ -29,7 +30,7 @@ fn line_count(bytes: &[u8]) -> usize {
 
 fn check_error(e: &InittabError, max_line: usize) {
     assert!(
-        e.line >= 1 && usize::from(e.line) <= max_line,
+        e.line >= 1 && e.line as usize <= max_line,
         "line {} of {max_line}",
         e.line
     );
@@ -60,6 +61,14 @@ fuzz_target!(|data: &[u8]| {
     // Lines of /etc/inittab, plus the synthesized `~~` line numbered one past them.
     let main_lines = line_count(main);
     tab.load(main, &mut |e| check_error(&e, main_lines));
+    // Read a chunk at a time, as vinit reads the file, it is the same table.
+    let mut fed = Inittab::new();
+    let mut feed = Feed::inittab();
+    for chunk in main.chunks(main.len() % 97 + 1) {
+        fed.feed(&mut feed, chunk, &mut |_| {});
+    }
+    fed.feed_end(&mut feed, &mut |_| {});
+    assert_eq!(fed.entries(), tab.entries(), "chunked read");
     tab.add_default_sulogin(&mut |e| {
         check_error(&e, main_lines + 1);
         assert_eq!(e.kind, ErrorKind::TableFull);

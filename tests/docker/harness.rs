@@ -30,19 +30,6 @@ pub const QUICK: Duration = Duration::from_secs(30);
 /// Pause between two polls of a condition.
 const POLL: Duration = Duration::from_millis(50);
 
-/// Busybox applets linked into /bin. Not halt, reboot, poweroff or init: those names belong
-/// to vinit in /sbin.
-const APPLETS: &[&str] = &[
-    "sh", "ash", "cat", "echo", "sleep", "usleep", "ls", "ps", "kill", "mkdir", "rm", "touch",
-    "date", "true", "false", "test", "[", "grep", "wc", "env", "sync", "printf", "tr", "seq",
-    "head", "tail", "setsid", "nohup", "stat", "expr", "id", "pidof", "cp", "mv", "ln", "readlink",
-    "mkfifo", "timeout",
-];
-/// vinit's personalities, each a symlink to /sbin/vinit as a distribution would install them.
-const PERSONALITIES: &[&str] = &[
-    "init", "telinit", "shutdown", "halt", "reboot", "poweroff", "runlevel",
-];
-
 /// `target/tmp/docker`: busybox, dockerd's log, image contexts, volumes, stop times.
 pub fn work_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("docker")
@@ -280,79 +267,29 @@ impl Drop for ImageLease {
     }
 }
 
-fn symlink(target: &str, link: &Path) {
-    std::os::unix::fs::symlink(target, link)
-        .unwrap_or_else(|e| panic!("symlink {} -> {target}: {e}", link.display()));
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &dest);
-        } else {
-            // fs::copy keeps the mode bits, so the scripts stay executable.
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// The vinit put in the image: the release build, or the file named by `VINIT_TEST_BINARY` (a
-/// negative control, as in tests/common: the same scenario against an older build).
-fn binary_under_test() -> String {
-    std::env::var("VINIT_TEST_BINARY").unwrap_or_else(|_| env!("CARGO_BIN_EXE_vinit").to_owned())
-}
-
-/// Lays out the root filesystem and builds `vinit-test:<pid>`:
-/// /sbin/vinit (the release binary under test) with its personalities as symlinks,
-/// /bin/busybox with applet symlinks, the scripts and default inittab of tests/docker/image,
-/// and empty /tmp, /run (with /var/run pointing at it) and /data (the volume).
+/// Builds `vinit-test:<pid>` with `examples/image.sh`, the recipe the README gives: the release
+/// binary under test as /sbin/vinit with its personalities (and /sbin/init) as symlinks,
+/// busybox with its applets, empty /run and /tmp and no /var/run (vinit links it at boot),
+/// and the scripts and default inittab of tests/docker/image over the example's.
 fn build_image() -> String {
     let pid = std::process::id();
-    let context = work_dir().join(format!("image-{pid}"));
-    let _ = fs::remove_dir_all(&context);
-    let rootfs = context.join("rootfs");
-    copy_tree(&repo_dir().join("tests/docker/image"), &rootfs);
-    for dir in ["bin", "sbin", "tmp", "run", "var", "data", "etc"] {
-        fs::create_dir_all(rootfs.join(dir)).unwrap();
-    }
-    symlink("../run", &rootfs.join("var/run"));
-    fs::copy(work_dir().join("busybox"), rootfs.join("bin/busybox")).unwrap();
-    for applet in APPLETS {
-        symlink("busybox", &rootfs.join("bin").join(applet));
-    }
-    fs::copy(binary_under_test(), rootfs.join("sbin/vinit")).unwrap();
-    for name in PERSONALITIES {
-        symlink("vinit", &rootfs.join("sbin").join(name));
-    }
-    let dockerfile = context.join("Dockerfile");
-    fs::write(
-        &dockerfile,
-        "FROM scratch\n\
-         COPY . /\n\
-         ENV PATH=/sbin:/bin\n\
-         ENTRYPOINT [\"/sbin/vinit\"]\n",
-    )
-    .unwrap();
     let tag = format!("{IMAGE_REPO}:{pid}");
     let label = format!("{LABEL}={pid}");
-    let out = docker(
-        &[
-            "build",
-            "-q",
-            "--label",
-            &label,
-            "-t",
-            &tag,
-            "-f",
-            dockerfile.to_str().unwrap(),
-            rootfs.to_str().unwrap(),
-        ],
-        Duration::from_secs(300),
-    );
-    assert!(out.ok(), "docker build failed: {out:?}");
+    let script = repo_dir().join("examples/image.sh");
+    let busybox = work_dir().join("busybox");
+    let tree = repo_dir().join("tests/docker/image");
+    // The build under test, or another one for a negative control (as tests/common does).
+    let vinit = std::env::var("VINIT_TEST_BINARY")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_vinit").to_owned());
+    let mut cmd = Command::new("bash");
+    cmd.arg(&script)
+        .args(["--tag", &tag, "--label", &label, "--vinit", &vinit])
+        .arg("--busybox")
+        .arg(&busybox)
+        .arg("--tree")
+        .arg(&tree);
+    let out = run_bounded(&mut cmd, Duration::from_secs(300));
+    assert!(out.ok(), "examples/image.sh failed: {out:?}");
     tag
 }
 
