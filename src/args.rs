@@ -109,13 +109,15 @@ pub enum UsageError {
     EnvTooLarge,
 }
 
-/// A program's options: which letters take a value, and the long options it knows, each an
-/// alias of a letter.
+/// A program's options: which letters take a value, and whether it knows the long options.
+/// No pointers inside, so a table is plain read-only data (no relocation, nothing in RELRO).
 pub struct OptionTable {
-    /// Letters that take a value (`-t5`, `-t 5`).
-    pub with_value: &'static [u8],
-    /// Long options (`--help`) and the letter each stands for.
-    pub long: &'static [(&'static [u8], u8)],
+    /// Letters that take a value (`-t5`, `-t 5`), padded with 0, which is never a letter (an
+    /// argv string holds no NUL).
+    pub with_value: [u8; 4],
+    /// `--help` and `--version` are options, standing for `-h` and `-V` (vinit's own;
+    /// sysvinit's tools have no long options).
+    pub long: bool,
 }
 
 /// One option found on the command line.
@@ -191,10 +193,15 @@ impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
                 self.index += 1;
                 return self.stop();
             }
-            if let Some(&(_, letter)) = self.table.long.iter().find(|(name, _)| *name == arg) {
+            let long = match arg {
+                b"--help" => b'h',
+                b"--version" => b'V',
+                _ => 0,
+            };
+            if self.table.long && long != 0 {
                 self.index += 1;
                 return Some(Ok(Opt {
-                    letter,
+                    letter: long,
                     index,
                     value: None,
                 }));
@@ -360,8 +367,8 @@ pub struct InittabOptions {
 /// single-command mode. `-s` is tini's subreaper flag, accepted: vinit subreaps whenever it is
 /// not PID 1.
 const VINIT_OPTIONS: OptionTable = OptionTable {
-    with_value: b"tTef",
-    long: &[(b"--help", b'h'), (b"--version", b'V')],
+    with_value: *b"tTef",
+    long: true,
 };
 
 /// The letters of single-command mode's own options.
@@ -471,8 +478,7 @@ impl NotPid1 {
                 "a subreaper (not PID 1: parent is PID 1, e.g. docker run --init)"
             }
             Some(Self::ParentOutside) => {
-                "a subreaper (not PID 1: parent is outside the PID namespace, e.g. a pod \
-                 sharing its process namespace)"
+                "a subreaper (not PID 1: parent is outside the PID namespace, e.g. a pod)"
             }
             Some(Self::FileGiven) => "a subreaper (not PID 1: -f given)",
         }
@@ -578,8 +584,8 @@ mod tests {
     }
 
     const TABLE: OptionTable = OptionTable {
-        with_value: b"tx",
-        long: &[(b"--help", b'h')],
+        with_value: *b"tx\0\0",
+        long: true,
     };
 
     /// One walked option: letter, index, and where its value is (index, from).

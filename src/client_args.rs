@@ -93,8 +93,8 @@ const TELINIT_LEVELS: &[u8] = crate::initctl::REQUEST_LEVELS;
 
 /// telinit's options: `-t SECS`, `-e VAR[=VAL]`.
 const TELINIT_OPTIONS: OptionTable = OptionTable {
-    with_value: b"te",
-    long: &[],
+    with_value: *b"te\0\0",
+    long: false,
 };
 
 /// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (spec §6.1). With `-e`, no
@@ -262,8 +262,8 @@ const SHUTDOWN_LEVELS: &[u8] = b"0156aAbBcCsS";
 
 /// shutdown's options: the flags, and `-t SECS`, `-i X`, `-g TIME`.
 const SHUTDOWN_OPTIONS: OptionTable = OptionTable {
-    with_value: b"tig",
-    long: &[],
+    with_value: *b"tig\0",
+    long: false,
 };
 
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (spec §6.2).
@@ -354,8 +354,8 @@ pub struct Halt {
 
 /// halt's options: the flags, and `-m MSG`, `-t SECS`.
 const HALT_OPTIONS: OptionTable = OptionTable {
-    with_value: b"tm",
-    long: &[],
+    with_value: *b"tm\0\0",
+    long: false,
 };
 
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`

@@ -55,30 +55,24 @@ use client_args::Personality;
 use log::{Bytes, Level, LogLine};
 
 /// `vinit --help`: both modes, every option and `VINIT_*` variable with its default, the
-/// clients. One static string (the README and doc/vinit.8 say the same at length).
+/// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
+/// at length.
 const HELP: &str = "\
-usage: vinit [-T SECS] [-f INITTAB] [LEVEL]                      boot an inittab
-       vinit [-gsv] [-t SECS] [-T SECS] [-e CODE]... [--] CMD [ARG...]      run CMD
-       vinit NAME ARG... (or a link named NAME): the client telinit, init, shutdown,
-         halt, poweroff, reboot or runlevel
-LEVEL: 0-9, S, s or `single'. Any other first argument starts CMD; all after it is CMD's.
-  -T SECS     stop budget, 1-3600 (VINIT_STOP_TIMEOUT, default 9: inside docker stop's 10)
-  -s          accepted (tini's; VINIT_SUBREAPER): vinit subreaps whenever it is not PID 1
-  -h, --help  this text                -V, --version  the version
-Inittab mode: boot the inittab as sysvinit; a stop signal runs level 0, then exit 0.
-  -f INITTAB  the inittab (VINIT_INITTAB, default /etc/inittab)
-  VINIT_REBOOT=boot|exit:N  level 6 boots again in place (default) or exits N
-  VINIT_DEFAULT_LEVEL=L     level if the inittab has no initdefault (default 3)
-  Not PID 1, it boots only with -f or as a container's main process: parent PID 1
-  (docker run --init) or outside the PID namespace (a pod); else exit 2.
-Single-command mode: run CMD, forward signals, reap all, exit with CMD's status.
-  -g          signal CMD's process group (VINIT_KILL_GROUP=1)
-  -v          log every reaped process (VINIT_VERBOSE=1)
+usage: vinit [-T SECS] [-f INITTAB] [LEVEL]         boot an inittab
+       vinit [-gsv] [-t SECS] [-T SECS] [-e CODE]... [--] CMD [ARG...]
+       vinit NAME [ARG...], or a link NAME: telinit init shutdown halt poweroff reboot runlevel
+LEVEL: 0-9, S, s or single; any other first argument starts CMD.
+  -T SECS     stop budget 1-3600, both modes (VINIT_STOP_TIMEOUT, default 9)
+  -f INITTAB  default /etc/inittab (VINIT_INITTAB)
   -t SECS     TERM-to-KILL grace for what CMD leaves, 0-86400 (VINIT_GRACE, default 5)
-  -e CODE     report exit status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,...)
-An option of the other mode is an error. Flags win over VINIT_*; booleans: 1 yes true,
-0 no false. VINIT_INITCTL: the clients' FIFO (tests). Exit: CMD's, 128+N if killed by
-signal N, 126/127 CMD not executable/found; 0 after a stop; 2 usage; 1 cannot start.
+  -e CODE     report CMD's status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,...)
+  -g          signal CMD's process group (VINIT_KILL_GROUP=1)
+  -v          log each reaped process (VINIT_VERBOSE=1)
+  -s          no-op (VINIT_SUBREAPER): vinit subreaps when not PID 1
+  -h, --help  -V, --version
+VINIT_REBOOT=boot|exit:N (default boot), VINIT_DEFAULT_LEVEL (default 3), VINIT_INITCTL
+(tests). Not PID 1, vinit boots only with -f or as a container's main process.
+Usage errors exit 2. See man vinit.
 ";
 
 /// The line after a usage error.
@@ -186,7 +180,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
                     let mut line = LogLine::new(Level::Fatal);
                     let _ = ufmt::uwrite!(
                         line,
-                        "not PID 1 and not a container's main process: not booting {} (-f FILE boots a file as a subreaper)",
+                        "not PID 1 and not a container's main process: not booting {} (see -f)",
                         Bytes(settings.inittab.to_bytes())
                     );
                     return usage_exit(line);
@@ -255,7 +249,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         }
         UsageError::MissingCommand => show(&mut line, b"missing command after --"),
         UsageError::ExtraOperand(i) => {
-            show(&mut line, b"extra argument after the level: ");
+            show(&mut line, b"extra argument: ");
             show(&mut line, arg(i));
         }
         UsageError::WrongMode((_, c), other) => {

@@ -729,9 +729,7 @@ fn shared_pid_namespace_boots_vinit_as_the_main_process() {
     wait_services(&c, &s, 1);
     assert_first_line(
         &c,
-        &subreaper_boot_line(
-            "parent is outside the PID namespace, e.g. a pod sharing its process namespace",
-        ),
+        &subreaper_boot_line("parent is outside the PID namespace, e.g. a pod"),
     );
     let pid1 = c.exec(&["cat", "/proc/1/comm"]);
     c.assert_that(
