@@ -1351,3 +1351,46 @@ fn test_init_exec_into_a_namespace_is_telinit_unless_no_init_runs_there() {
         fs::read_to_string(&err).unwrap()
     );
 }
+
+/// The first operand picks the mode: a lone level character is inittab mode's LEVEL (it
+/// overrides initdefault, as sysvinit's `init 5`), any other word starts CMD (tini's `vinit
+/// CMD` without `--`), and `--` makes even a level character a command.
+#[test]
+fn test_a_level_argument_boots_that_level_and_other_words_are_commands() {
+    let inittab = "id:3:initdefault:\n\
+        l3:3:wait:/bin/echo level 3 ran\n\
+        l5:5:wait:/bin/echo level 5 ran\n";
+    let mut level = Launch::vinit(&["5"])
+        .etc_file("inittab", inittab.as_bytes())
+        .pid1();
+    level.expect_line("level 5 ran", EVENT_TIMEOUT);
+    let (code, _, lines) = stop_with(&mut level, libc::SIGTERM);
+    assert_eq!(code, Some(0), "{lines:#?}");
+    assert_eq!(count(&lines, "level 3 ran"), 0, "{lines:#?}");
+
+    let dir = TempDir::new("level-words");
+    let five = dir.join("5");
+    fs::write(&five, "#!/bin/sh\necho \"command 5 ran: $*\"\nexit 7\n").unwrap();
+    fs::set_permissions(&five, fs::Permissions::from_mode(0o755)).unwrap();
+    let cases: [(&[&str], &str, i32); 2] = [
+        (
+            &[
+                "/bin/sh",
+                "-c",
+                "echo \"sh ran: $0 $1\"; exit 4",
+                "-x",
+                "-e",
+            ],
+            "sh ran: -x -e",
+            4,
+        ),
+        // `5` is found in PATH: the test's directory.
+        (&["--", "5", "-T", "0"], "command 5 ran: -T 0", 7),
+    ];
+    let path = format!("{}:/usr/bin:/bin", dir.path().display());
+    for (args, line, status) in cases {
+        let mut run = Launch::vinit(args).env("PATH", &path).pid1();
+        run.expect_line(line, EVENT_TIMEOUT);
+        assert_eq!(run.wait_exit(EXIT_TIMEOUT).code(), Some(status), "{args:?}");
+    }
+}
