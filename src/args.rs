@@ -1,9 +1,12 @@
-//! Command lines, parsed without syscalls: one parser per personality returning a typed
-//! command or a `UsageError` that names the offending argument.
+//! Command lines, parsed without syscalls: the one option walker every personality uses
+//! (`Options`, each program with its own `OptionTable`), vinit's own command line
+//! (`parse_vinit`), the `UsageError` every parser returns, and the rule that decides whether a
+//! vinit that is not PID 1 boots an inittab (`not_pid1_boot`).
 //!
-//! `vinit [OPTIONS] -- CMD [ARG...]` is single-command mode; the inittab-mode and client
-//! parsers live here too as they arrive. Environment forms (`VINIT_*`) are read by the caller
-//! and passed in as defaults, so flags win over the environment.
+//! Options follow getopt(3): bundles (`-gv`), values attached or apart (`-t5`, `-t 5`), `--`
+//! ends the options, and the first operand ends them too (no argument permutation: what follows
+//! a command is the command's). Environment forms (`VINIT_*`) are read by the caller and passed
+//! in as defaults, so flags win over the environment.
 #![forbid(unsafe_code)]
 
 use crate::limits::{
@@ -20,6 +23,267 @@ impl ArgList for [&[u8]] {
     fn arg(&self, i: usize) -> Option<&[u8]> {
         self.get(i).copied()
     }
+}
+
+/// Arguments from index `first` on, renumbered from 0: `vinit telinit 3` parses like
+/// `telinit 3`, and error indices refer to the same view.
+pub struct Shifted<'a, A: ?Sized> {
+    args: &'a A,
+    first: usize,
+}
+
+impl<'a, A: ArgList + ?Sized> Shifted<'a, A> {
+    /// The view of `args` that starts at `first`.
+    pub const fn new(args: &'a A, first: usize) -> Self {
+        Self { args, first }
+    }
+}
+
+impl<A: ArgList + ?Sized> ArgList for Shifted<'_, A> {
+    fn arg(&self, i: usize) -> Option<&[u8]> {
+        self.args.arg(i.checked_add(self.first)?)
+    }
+}
+
+/// Where a value is on the command line: argument `index` from byte `from` on (a value attached
+/// to its letter, `-t5`, starts after it), and the option `letter` it belongs to (0 for an
+/// operand). 32-bit fields keep the errors that carry it small, and with them the parsers'
+/// code: an argv has fewer than 2^31 strings (the kernel's MAX_ARG_STRINGS), each shorter than
+/// 128 KiB (MAX_ARG_STRLEN), so the conversions from `usize` never truncate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ValueAt {
+    /// Index of the argument holding the value.
+    pub index: u32,
+    /// First byte of the value in that argument (an option cluster is short).
+    pub from: u32,
+    /// The option letter, or 0 for an operand.
+    pub letter: u8,
+}
+
+impl ValueAt {
+    /// An operand: all of argument `index`.
+    pub const fn operand(index: usize) -> Self {
+        Self {
+            index: index as u32,
+            from: 0,
+            letter: 0,
+        }
+    }
+
+    /// The value's bytes in `args` (empty if the index is out of range).
+    pub fn bytes<A: ArgList + ?Sized>(self, args: &A) -> &[u8] {
+        args.arg(self.index as usize)
+            .and_then(|a| a.get(self.from as usize..))
+            .unwrap_or_default()
+    }
+}
+
+/// What was wrong with a command line, for every personality; each variant names the argument
+/// by its index (and the option by its letter), so the caller prints it from argv.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UsageError {
+    /// An option the program does not know: (argument index, letter; `-` for an unknown long
+    /// option such as `--foo`).
+    UnknownOption(usize, u8),
+    /// An option that needs a value came last: (argument index, letter).
+    MissingValue(usize, u8),
+    /// A value or operand that is not valid: not a number, not a time.
+    BadValue(ValueAt),
+    /// A number outside its range: where it is, and the range (`-T 0`: 1-3600).
+    OutOfRange(ValueAt, u32, u32),
+    /// A level telinit or `shutdown -i` does not accept.
+    BadLevel(ValueAt),
+    /// The level (telinit) or time (shutdown) is missing.
+    MissingOperand,
+    /// More operands than the program takes: index of the first extra one.
+    ExtraOperand(usize),
+    /// vinit: `--` with nothing after it.
+    MissingCommand,
+    /// vinit: an option of one mode with the other mode's: the option (argument index,
+    /// letter), and what chose the other mode: an option (index, letter), an operand (index,
+    /// 0: the command, or the level), or nothing (single-mode options with no command).
+    WrongMode((usize, u8), Option<(usize, u8)>),
+    /// shutdown: `-H` or `-P` without going to level 0.
+    HaltModeWithoutHalt,
+    /// telinit: the `-e` strings do not fit in one request.
+    EnvTooLarge,
+}
+
+/// A program's options: which letters take a value, and whether it knows the long options.
+/// No pointers inside, so a table is plain read-only data (no relocation, nothing in RELRO).
+pub struct OptionTable {
+    /// Letters that take a value (`-t5`, `-t 5`), padded with 0, which is never a letter (an
+    /// argv string holds no NUL).
+    pub with_value: [u8; 4],
+    /// `--help` and `--version` are options, standing for `-h` and `-V` (vinit's own;
+    /// sysvinit's tools have no long options).
+    pub long: bool,
+}
+
+/// One option found on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Opt<'a> {
+    /// The letter (a long option's alias).
+    pub letter: u8,
+    /// Index of the argument holding the letter.
+    pub index: usize,
+    /// For a letter of `with_value`: where the value is, and its bytes.
+    pub value: Option<(ValueAt, &'a [u8])>,
+}
+
+/// The option walker: yields the options from argument 1 on, one letter at a time, then stops
+/// at `--` (used up) or at the first operand; `operands()` is then the index of the first
+/// argument that is not an option. It stops for good after an error.
+pub struct Options<'a, A: ?Sized> {
+    args: &'a A,
+    table: &'a OptionTable,
+    /// The argument being read.
+    index: usize,
+    /// The next letter's byte in it; 0 between arguments.
+    at: usize,
+    done: bool,
+    dashdash: bool,
+}
+
+impl<'a, A: ArgList + ?Sized> Options<'a, A> {
+    /// A walk over `args` with `table`'s options.
+    pub const fn new(args: &'a A, table: &'a OptionTable) -> Self {
+        Self {
+            args,
+            table,
+            index: 1,
+            at: 0,
+            done: false,
+            dashdash: false,
+        }
+    }
+
+    /// Index of the first operand, once the walk has ended.
+    pub const fn operands(&self) -> usize {
+        self.index
+    }
+
+    /// Whether the options ended with `--`.
+    pub const fn ended_by_dashdash(&self) -> bool {
+        self.dashdash
+    }
+
+    fn stop(&mut self) -> Option<Result<Opt<'a>, UsageError>> {
+        self.done = true;
+        None
+    }
+}
+
+impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
+    type Item = Result<Opt<'a>, UsageError>;
+
+    // One copy for every parser (each would otherwise inline its own).
+    #[inline(never)]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let index = self.index;
+        let Some(arg) = self.args.arg(index) else {
+            return self.stop();
+        };
+        if self.at == 0 {
+            if arg == b"--" {
+                self.dashdash = true;
+                self.index += 1;
+                return self.stop();
+            }
+            let long = match arg {
+                b"--help" => b'h',
+                b"--version" => b'V',
+                _ => 0,
+            };
+            if self.table.long && long != 0 {
+                self.index += 1;
+                return Some(Ok(Opt {
+                    letter: long,
+                    index,
+                    value: None,
+                }));
+            }
+            if arg.len() < 2 || arg.first() != Some(&b'-') {
+                return self.stop();
+            }
+            self.at = 1;
+        }
+        let Some(&letter) = arg.get(self.at) else {
+            return self.stop();
+        };
+        let from = self.at + 1;
+        if !self.table.with_value.contains(&letter) {
+            self.at = from;
+            if self.at >= arg.len() {
+                self.at = 0;
+                self.index += 1;
+            }
+            return Some(Ok(Opt {
+                letter,
+                index,
+                value: None,
+            }));
+        }
+        self.at = 0;
+        self.index += 1;
+        let value = match arg.get(from..) {
+            Some(rest) if !rest.is_empty() => (
+                ValueAt {
+                    index: index as u32,
+                    from: from as u32,
+                    letter,
+                },
+                rest,
+            ),
+            _ => {
+                let Some(v) = self.args.arg(self.index) else {
+                    self.done = true;
+                    return Some(Err(UsageError::MissingValue(index, letter)));
+                };
+                self.index += 1;
+                (
+                    ValueAt {
+                        index: index as u32 + 1,
+                        from: 0,
+                        letter,
+                    },
+                    v,
+                )
+            }
+        };
+        Some(Ok(Opt {
+            letter,
+            index,
+            value: Some(value),
+        }))
+    }
+}
+
+impl<'a> Opt<'a> {
+    /// The value of a letter of `with_value` (the walker always gives it one).
+    pub fn value(self) -> Result<(ValueAt, &'a [u8]), UsageError> {
+        self.value
+            .ok_or(UsageError::MissingValue(self.index, self.letter))
+    }
+}
+
+/// The ranges `number_value` reports fit in the error's 32-bit fields.
+const _: () = {
+    assert!(GRACE_MAX_SECS <= u32::MAX as u64);
+    assert!(STOP_BUDGET_MAX_SECS <= u32::MAX as u64);
+};
+
+/// A value as a number in `min..=max`: `BadValue` if it is not a number, `OutOfRange` (with
+/// the range; vinit's ranges all fit in 32 bits) if it is one outside it.
+pub fn number_value((at, v): (ValueAt, &[u8]), min: u64, max: u64) -> Result<u64, UsageError> {
+    let n = parse_number(v, 0, u64::MAX).ok_or(UsageError::BadValue(at))?;
+    if n < min || n > max {
+        return Err(UsageError::OutOfRange(at, min as u32, max as u32));
+    }
+    Ok(n)
 }
 
 /// Exit codes that `-e` maps to 0 (a 256-bit set).
@@ -58,7 +322,7 @@ pub struct SingleOptions {
     pub remap: ExitRemap,
     /// A log line per reaped process (`-v`).
     pub verbose: bool,
-    /// Index in argv of CMD (the word after `--`).
+    /// Index in argv of CMD (the first operand, or the word after `--`).
     pub cmd_index: usize,
 }
 
@@ -78,96 +342,161 @@ impl Default for SingleOptions {
 /// What `vinit` was asked to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VinitCommand {
-    /// `vinit [OPTIONS] -- CMD [ARG...]`.
+    /// `vinit [OPTIONS] [--] CMD [ARG...]`.
     Single(SingleOptions),
     /// No command: boot the inittab.
     Inittab(InittabOptions),
     /// `-h` / `--help`.
     Help,
-    /// `--version`.
+    /// `-V` / `--version`.
     Version,
 }
 
 /// Options of inittab mode.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct InittabOptions {
-    /// Index in argv of the inittab path (`-f FILE`).
-    pub file_index: Option<usize>,
+    /// Where the inittab path is (`-f FILE`, `-fFILE`).
+    pub file: Option<ValueAt>,
     /// The stop budget in seconds (`-T SECONDS`).
     pub stop_timeout: Option<u64>,
     /// A runlevel given on the command line, overriding initdefault (sysvinit's `init 3`).
     pub level: Option<u8>,
 }
 
-/// What was wrong with the command line; each variant names the argument by its index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UsageError {
-    /// An option vinit does not know.
-    UnknownOption(usize),
-    /// An option that needs a value came last.
-    MissingValue(usize),
-    /// A value that is not a number in range.
-    BadNumber(usize),
-    /// `--` with nothing after it.
-    MissingCommand,
-}
+/// vinit's own options: `-T` and `-s` belong to both modes, `-f` to inittab mode, the rest to
+/// single-command mode. `-s` is tini's subreaper flag, accepted: vinit subreaps whenever it is
+/// not PID 1.
+const VINIT_OPTIONS: OptionTable = OptionTable {
+    with_value: *b"tTef",
+    long: true,
+};
+
+/// The letters of single-command mode's own options.
+pub const SINGLE_ONLY: &[u8] = b"gvte";
 
 /// Parses `vinit`'s own command line, starting from `defaults` (the environment's values).
+///
+/// The first operand decides the mode: a lone runlevel character (`0`-`9`, `S`, `s`) or the
+/// word `single` is inittab mode's LEVEL; anything else starts CMD, and every argument after it
+/// is CMD's (`vinit -- 3` runs a command named `3`). Options of the other mode are an error.
 pub fn parse_vinit<A: ArgList + ?Sized>(
     args: &A,
     defaults: SingleOptions,
 ) -> Result<VinitCommand, UsageError> {
     let mut opts = defaults;
     let mut tab = InittabOptions::default();
-    let mut i = 1;
-    while let Some(arg) = args.arg(i) {
-        match arg {
-            b"--" => {
-                if args.arg(i + 1).is_none() {
-                    return Err(UsageError::MissingCommand);
-                }
-                opts.cmd_index = i + 1;
-                return Ok(VinitCommand::Single(opts));
-            }
-            b"-h" | b"--help" => return Ok(VinitCommand::Help),
-            b"--version" => return Ok(VinitCommand::Version),
-            // Subreaping is always on when vinit is not PID 1; -s is accepted for tini users.
-            b"-s" => {}
-            b"-g" => opts.kill_group = true,
-            b"-v" => opts.verbose = true,
-            b"-t" => {
-                i += 1;
-                let value = args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
-                opts.grace_secs =
-                    parse_number(value, 0, GRACE_MAX_SECS).ok_or(UsageError::BadNumber(i))?;
-            }
-            b"-f" => {
-                i += 1;
-                args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
-                tab.file_index = Some(i);
-            }
-            b"-T" => {
-                i += 1;
-                let value = args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
-                let secs =
-                    parse_number(value, 1, STOP_BUDGET_MAX_SECS).ok_or(UsageError::BadNumber(i))?;
+    // The first option seen of each mode's own: (argument index, letter).
+    let mut single_only = None;
+    let mut inittab_only = None;
+    let mut walk = Options::new(args, &VINIT_OPTIONS);
+    for opt in walk.by_ref() {
+        let o = opt?;
+        // The numbers' ranges; -f's value is a path.
+        let range = match o.letter {
+            b't' => Some((0, GRACE_MAX_SECS)),
+            b'e' => Some((0, 255)),
+            b'T' => Some((1, STOP_BUDGET_MAX_SECS)),
+            _ => None,
+        };
+        let n = match (o.value, range) {
+            (Some(value), Some((min, max))) => number_value(value, min, max)?,
+            _ => 0,
+        };
+        match o.letter {
+            b'h' => return Ok(VinitCommand::Help),
+            b'V' => return Ok(VinitCommand::Version),
+            b's' => {}
+            b'g' => opts.kill_group = true,
+            b'v' => opts.verbose = true,
+            b't' => opts.grace_secs = n,
+            b'e' => opts.remap.insert(n as u8),
+            b'T' => {
                 // The stop budget of both modes.
-                tab.stop_timeout = Some(secs);
-                opts.stop_budget_secs = secs;
+                tab.stop_timeout = Some(n);
+                opts.stop_budget_secs = n;
             }
-            [level @ (b'0'..=b'9' | b'S' | b's')] => tab.level = Some(level.to_ascii_uppercase()),
-            b"single" => tab.level = Some(b'S'),
-            b"-e" => {
-                i += 1;
-                let value = args.arg(i).ok_or(UsageError::MissingValue(i - 1))?;
-                let code = parse_number(value, 0, 255).ok_or(UsageError::BadNumber(i))?;
-                opts.remap.insert(code as u8);
+            b'f' => {
+                tab.file = o.value.map(|(at, _)| at);
+                inittab_only.get_or_insert((o.index, o.letter));
             }
-            _ => return Err(UsageError::UnknownOption(i)),
+            other => return Err(UsageError::UnknownOption(o.index, other)),
         }
-        i += 1;
+        if SINGLE_ONLY.contains(&o.letter) {
+            single_only.get_or_insert((o.index, o.letter));
+        }
+    }
+    let first = walk.operands();
+    let operand = args.arg(first);
+    if walk.ended_by_dashdash() && operand.is_none() {
+        return Err(UsageError::MissingCommand);
+    }
+    let level = match operand {
+        _ if walk.ended_by_dashdash() => None,
+        Some([c @ (b'0'..=b'9' | b'S' | b's')]) => Some(c.to_ascii_uppercase()),
+        Some(b"single") => Some(b'S'),
+        _ => None,
+    };
+    if let Some(level) = level {
+        if args.arg(first + 1).is_some() {
+            return Err(UsageError::ExtraOperand(first + 1));
+        }
+        tab.level = Some(level);
+        inittab_only.get_or_insert((first, 0));
+    } else if operand.is_some() {
+        if let Some(option) = inittab_only {
+            return Err(UsageError::WrongMode(option, Some((first, 0))));
+        }
+        opts.cmd_index = first;
+        return Ok(VinitCommand::Single(opts));
+    }
+    if let Some(option) = single_only {
+        return Err(UsageError::WrongMode(option, inittab_only));
     }
     Ok(VinitCommand::Inittab(tab))
+}
+
+/// Why a vinit that is not PID 1 boots an inittab (as a subreaper); shown in its first line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotPid1 {
+    /// Its parent is PID 1: `docker run --init`, Compose `init: true`, tini or catatonit in
+    /// front.
+    ParentIsPid1,
+    /// Its parent is outside its PID namespace (getppid() is 0): a Kubernetes pod with
+    /// `shareProcessNamespace: true`, whose PID 1 is the pause process.
+    ParentOutside,
+    /// `-f FILE` asked for it.
+    FileGiven,
+}
+
+impl NotPid1 {
+    /// What vinit boots as, and why, for the boot line: `booting /etc/inittab as ...`. `None`
+    /// is PID 1 (vinit as PID 1 never has a reason).
+    pub const fn booting_as(why: Option<Self>) -> &'static str {
+        match why {
+            None => "PID 1",
+            Some(Self::ParentIsPid1) => {
+                "a subreaper (not PID 1: parent is PID 1, e.g. docker run --init)"
+            }
+            Some(Self::ParentOutside) => {
+                "a subreaper (not PID 1: parent is outside the PID namespace, e.g. a pod)"
+            }
+            Some(Self::FileGiven) => "a subreaper (not PID 1: -f given)",
+        }
+    }
+}
+
+/// Whether a vinit that is not PID 1, with no `-f`, is a container's main process and so
+/// boots the inittab: its parent is PID 1 (`ppid` 1), or outside the PID namespace (`ppid` 0),
+/// unless PID 1 is vinit itself or an init already serves /run/initctl (that is `docker exec
+/// CONTAINER init`, whose parent is outside too). Any other parent is a shell or a script:
+/// `None`, never boot the host's inittab from there.
+pub const fn not_pid1_boot(ppid: i32, pid1_is_vinit: bool, init_running: bool) -> Option<NotPid1> {
+    match ppid {
+        _ if init_running => None,
+        1 => Some(NotPid1::ParentIsPid1),
+        0 if !pid1_is_vinit => Some(NotPid1::ParentOutside),
+        _ => None,
+    }
 }
 
 /// Reads the `VINIT_*` environment forms of the single-mode options (and the stop budget,
@@ -239,48 +568,129 @@ pub fn basename(path: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
+    fn argv<'a>(args: &[&'a str]) -> Vec<&'a [u8]> {
+        args.iter().map(|a| a.as_bytes()).collect()
+    }
+
     fn parse(args: &[&str]) -> Result<VinitCommand, UsageError> {
-        let v: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
-        parse_vinit(v.as_slice(), SingleOptions::default())
+        parse_vinit(argv(args).as_slice(), SingleOptions::default())
+    }
+
+    fn single(args: &[&str]) -> SingleOptions {
+        match parse(args) {
+            Ok(VinitCommand::Single(o)) => o,
+            other => panic!("{args:?}: not single mode: {other:?}"),
+        }
+    }
+
+    const TABLE: OptionTable = OptionTable {
+        with_value: *b"tx\0\0",
+        long: true,
+    };
+
+    /// One walked option: letter, index, and where its value is (index, from).
+    type Walked = Result<(u8, usize, Option<(u32, u32)>), UsageError>;
+
+    /// Every item of a walk, then the first operand and whether `--` ended it.
+    fn walk(args: &[&str]) -> (Vec<Walked>, usize, bool) {
+        let v = argv(args);
+        let mut w = Options::new(v.as_slice(), &TABLE);
+        let items = w
+            .by_ref()
+            .map(|o| {
+                o.map(|o| {
+                    (
+                        o.letter,
+                        o.index,
+                        o.value.map(|(at, _)| (at.index, at.from)),
+                    )
+                })
+            })
+            .collect();
+        (items, w.operands(), w.ended_by_dashdash())
     }
 
     #[test]
-    fn single_mode_with_options() {
-        let cmd = parse(&[
-            "vinit", "-g", "-t", "7", "-e", "143", "-e", "1", "-v", "--", "sh",
-        ]);
-        let VinitCommand::Single(o) = cmd.unwrap() else {
-            panic!("not single")
-        };
-        assert!(o.kill_group && o.verbose);
-        assert_eq!(o.grace_secs, 7);
-        assert_eq!(o.stop_budget_secs, DEFAULT_STOP_BUDGET_SECS);
-        assert_eq!(o.cmd_index, 10);
-        assert_eq!(o.remap.apply(143), 0);
-        assert_eq!(o.remap.apply(1), 0);
-        assert_eq!(o.remap.apply(2), 2);
-    }
-
-    #[test]
-    fn stop_budget_option_in_single_mode() {
-        let Ok(VinitCommand::Single(o)) = parse(&["vinit", "-T", "4", "--", "sh"]) else {
-            panic!("not single")
-        };
-        assert_eq!(o.stop_budget_secs, 4);
-        assert_eq!(o.cmd_index, 4);
+    fn walker_bundles_attached_and_separate_values() {
+        let (items, first, dd) = walk(&["p", "-ab", "-t5", "-t", "6", "-at7", "op", "-a"]);
         assert_eq!(
-            parse(&["vinit", "-T", "3601", "--", "sh"]),
-            Err(UsageError::BadNumber(2))
+            items,
+            [
+                Ok((b'a', 1, None)),
+                Ok((b'b', 1, None)),
+                Ok((b't', 2, Some((2, 2)))),
+                Ok((b't', 3, Some((4, 0)))),
+                Ok((b'a', 5, None)),
+                Ok((b't', 5, Some((5, 3)))),
+            ]
         );
+        assert_eq!((first, dd), (6, false));
     }
 
     #[test]
-    fn no_command_means_inittab() {
+    fn walker_ends_at_dashdash_operands_and_errors() {
+        let (items, first, dd) = walk(&["p", "-a", "--", "-b"]);
+        assert_eq!((items.len(), first, dd), (1, 3, true));
+        // A lone `-` is an operand, as in getopt.
+        let (items, first, dd) = walk(&["p", "-", "-a"]);
+        assert_eq!((items.len(), first, dd), (0, 1, false));
+        let (items, first, _) = walk(&["p"]);
+        assert_eq!((items.len(), first), (0, 1));
+        // Long options from the table; others are letters, starting with `-`.
+        let (items, ..) = walk(&["p", "--help", "--helpx"]);
+        assert_eq!(items[0], Ok((b'h', 1, None)));
+        assert_eq!(items[1], Ok((b'-', 2, None)));
+        // A value letter last: an error, and the walk stops.
+        let (items, ..) = walk(&["p", "-at"]);
+        assert_eq!(
+            items,
+            [Ok((b'a', 1, None)), Err(UsageError::MissingValue(1, b't'))]
+        );
+        // A value may look like an option.
+        let (items, first, _) = walk(&["p", "-x", "--", "z"]);
+        assert_eq!((items, first), (vec![Ok((b'x', 1, Some((2, 0))))], 3));
+    }
+
+    #[test]
+    fn tini_and_dumb_init_spellings() {
+        let o = single(&["vinit", "-gv", "-t5", "-e143", "-e", "0", "--", "sh"]);
+        assert!(o.kill_group && o.verbose);
+        assert_eq!((o.grace_secs, o.cmd_index), (5, 7));
+        assert_eq!(
+            (o.remap.apply(143), o.remap.apply(0), o.remap.apply(1)),
+            (0, 0, 1)
+        );
+        // No `--`: the first operand starts CMD and the rest is CMD's, options included.
+        let o = single(&["vinit", "-s", "sleep", "-t", "x"]);
+        assert_eq!((o.cmd_index, o.grace_secs), (2, DEFAULT_GRACE_SECS));
+        let o = single(&["vinit", "-T4", "ls"]);
+        assert_eq!((o.stop_budget_secs, o.cmd_index), (4, 2));
+        assert_eq!(o.grace_secs, DEFAULT_GRACE_SECS);
+        // `--` makes even a level character a command.
+        assert_eq!(single(&["vinit", "--", "3"]).cmd_index, 2);
+        assert_eq!(single(&["vinit", "33"]).cmd_index, 1);
+        for help in ["-h", "--help"] {
+            assert_eq!(parse(&["vinit", help]), Ok(VinitCommand::Help));
+        }
+        for version in ["-V", "--version"] {
+            assert_eq!(parse(&["vinit", version]), Ok(VinitCommand::Version));
+        }
+        assert_eq!(parse(&["vinit", "-gh"]), Ok(VinitCommand::Help));
+        // After CMD, -h is CMD's.
+        assert_eq!(single(&["vinit", "ls", "-h"]).cmd_index, 1);
+    }
+
+    #[test]
+    fn inittab_mode_and_levels() {
         let none = InittabOptions::default();
         assert_eq!(parse(&["vinit"]), Ok(VinitCommand::Inittab(none)));
         assert_eq!(parse(&["vinit", "-s"]), Ok(VinitCommand::Inittab(none)));
         let with = InittabOptions {
-            file_index: Some(2),
+            file: Some(ValueAt {
+                index: 2,
+                from: 0,
+                letter: b'f',
+            }),
             stop_timeout: Some(30),
             level: Some(b'S'),
         };
@@ -288,26 +698,139 @@ mod tests {
             parse(&["vinit", "-f", "/x", "-T", "30", "s"]),
             Ok(VinitCommand::Inittab(with))
         );
-        assert_eq!(parse(&["vinit", "-T", "0"]), Err(UsageError::BadNumber(2)));
+        let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-sf/x", "single"]) else {
+            panic!()
+        };
+        assert_eq!(
+            (t.file.map(|f| (f.index, f.from)), t.level),
+            (Some((1, 3)), Some(b'S'))
+        );
+        for level in ["0", "3", "9", "S"] {
+            let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", level]) else {
+                panic!("{level}")
+            };
+            assert_eq!(t.level, level.bytes().next());
+        }
+        assert_eq!(
+            parse(&["vinit", "3", "x"]),
+            Err(UsageError::ExtraOperand(2))
+        );
+    }
+
+    #[test]
+    fn options_of_the_other_mode_are_named() {
+        // -t is single mode's grace, -f inittab mode's file: no silent pick.
+        assert_eq!(
+            parse(&["vinit", "-t", "5", "-f", "FILE"]),
+            Err(UsageError::WrongMode((1, b't'), Some((3, b'f'))))
+        );
+        assert_eq!(
+            parse(&["vinit", "-g"]),
+            Err(UsageError::WrongMode((1, b'g'), None))
+        );
+        assert_eq!(
+            parse(&["vinit", "-ve3", "5"]),
+            Err(UsageError::WrongMode((1, b'v'), Some((2, 0))))
+        );
+        assert_eq!(
+            parse(&["vinit", "-f", "x", "--", "sh"]),
+            Err(UsageError::WrongMode((1, b'f'), Some((4, 0))))
+        );
+        assert_eq!(
+            parse(&["vinit", "-fx", "sh"]),
+            Err(UsageError::WrongMode((1, b'f'), Some((2, 0))))
+        );
+        // -T and -s belong to both.
+        assert!(matches!(
+            parse(&["vinit", "-sT", "5", "3"]),
+            Ok(VinitCommand::Inittab(_))
+        ));
+        assert!(matches!(
+            parse(&["vinit", "-sT", "5", "sh"]),
+            Ok(VinitCommand::Single(_))
+        ));
+    }
+
+    #[test]
+    fn bad_values_say_what_and_the_range() {
+        let at = |index, from, letter| ValueAt {
+            index,
+            from,
+            letter,
+        };
+        assert_eq!(
+            parse(&["vinit", "-T", "0"]),
+            Err(UsageError::OutOfRange(at(2, 0, b'T'), 1, 3600))
+        );
+        assert_eq!(
+            parse(&["vinit", "-T3601", "--", "sh"]),
+            Err(UsageError::OutOfRange(at(1, 2, b'T'), 1, 3600))
+        );
+        assert_eq!(
+            parse(&["vinit", "-e256", "sh"]),
+            Err(UsageError::OutOfRange(at(1, 2, b'e'), 0, 255))
+        );
+        assert_eq!(
+            parse(&["vinit", "-t", "86401", "sh"]),
+            Err(UsageError::OutOfRange(
+                at(2, 0, b't'),
+                0,
+                GRACE_MAX_SECS as u32
+            ))
+        );
+        assert_eq!(
+            parse(&["vinit", "-gt", "soon", "sh"]),
+            Err(UsageError::BadValue(at(2, 0, b't')))
+        );
+        assert_eq!(
+            parse(&["vinit", "-t99999999999999999999", "sh"]),
+            Err(UsageError::BadValue(at(1, 2, b't')))
+        );
+        let v = argv(&["vinit", "-gt5x"]);
+        assert_eq!(at(1, 3, b't').bytes(v.as_slice()), b"5x");
+        assert_eq!(at(9, 0, 0).bytes(v.as_slice()), b"");
     }
 
     #[test]
     fn usage_errors_name_the_argument() {
         assert_eq!(
             parse(&["vinit", "-x", "--", "a"]),
-            Err(UsageError::UnknownOption(1))
+            Err(UsageError::UnknownOption(1, b'x'))
+        );
+        assert_eq!(
+            parse(&["vinit", "-gx", "a"]),
+            Err(UsageError::UnknownOption(1, b'x'))
+        );
+        assert_eq!(
+            parse(&["vinit", "--verbose", "a"]),
+            Err(UsageError::UnknownOption(1, b'-'))
         );
         assert_eq!(parse(&["vinit", "--"]), Err(UsageError::MissingCommand));
-        assert_eq!(parse(&["vinit", "-t"]), Err(UsageError::MissingValue(1)));
         assert_eq!(
-            parse(&["vinit", "-t", "x", "--", "a"]),
-            Err(UsageError::BadNumber(2))
+            parse(&["vinit", "-t"]),
+            Err(UsageError::MissingValue(1, b't'))
         );
         assert_eq!(
-            parse(&["vinit", "-e", "256", "--", "a"]),
-            Err(UsageError::BadNumber(2))
+            parse(&["vinit", "-ge"]),
+            Err(UsageError::MissingValue(1, b'e'))
         );
-        assert_eq!(parse(&["vinit", "--help"]), Ok(VinitCommand::Help));
+    }
+
+    #[test]
+    fn not_pid1_boots_only_as_a_containers_main_process() {
+        // docker run --init: the parent is PID 1 (docker-init).
+        assert_eq!(not_pid1_boot(1, false, false), Some(NotPid1::ParentIsPid1));
+        // A pod sharing its process namespace: the parent is outside, PID 1 is pause.
+        assert_eq!(not_pid1_boot(0, false, false), Some(NotPid1::ParentOutside));
+        // docker exec CONTAINER init: parent outside too, but PID 1 is vinit, or an init
+        // (vinit under --init) already serves /run/initctl.
+        assert_eq!(not_pid1_boot(0, true, false), None);
+        assert_eq!(not_pid1_boot(0, false, true), None);
+        assert_eq!(not_pid1_boot(1, false, true), None);
+        // A shell.
+        assert_eq!(not_pid1_boot(4242, false, false), None);
+        assert_eq!(NotPid1::booting_as(None), "PID 1");
+        assert!(NotPid1::booting_as(Some(NotPid1::ParentIsPid1)).contains("--init"));
     }
 
     #[test]
@@ -327,6 +850,15 @@ mod tests {
         assert_eq!(o.stop_budget_secs, 28);
         assert!(o.kill_group);
         assert_eq!(o.remap.apply(130), 0);
+        // Flags win over the environment.
+        let v = argv(&["vinit", "-t", "7", "-T", "4", "sh"]);
+        let Ok(VinitCommand::Single(o)) = parse_vinit(v.as_slice(), o) else {
+            panic!()
+        };
+        assert_eq!(
+            (o.grace_secs, o.stop_budget_secs, o.kill_group),
+            (7, 4, true)
+        );
         fn bad(name: &[u8]) -> Option<&[u8]> {
             (name == b"VINIT_GRACE").then_some(b"soon")
         }
@@ -338,6 +870,10 @@ mod tests {
             single_defaults_from_env(zero_budget),
             Err("VINIT_STOP_TIMEOUT")
         );
+        fn subreaper(name: &[u8]) -> Option<&[u8]> {
+            (name == b"VINIT_SUBREAPER").then_some(b"maybe")
+        }
+        assert_eq!(single_defaults_from_env(subreaper), Err("VINIT_SUBREAPER"));
     }
 
     #[test]
@@ -348,5 +884,15 @@ mod tests {
         assert_eq!(basename(b"/sbin/telinit"), b"telinit");
         assert_eq!(basename(b"halt"), b"halt");
         assert_eq!(basename(b"/x/"), b"");
+    }
+
+    #[test]
+    fn shifted_view_renumbers() {
+        let v = argv(&["vinit", "telinit", "-t", "5", "q"]);
+        let s = Shifted::new(v.as_slice(), 1);
+        assert!(s.arg(3).is_some() && s.arg(4).is_none());
+        assert_eq!(s.arg(0), Some(&b"telinit"[..]));
+        assert!(Shifted::new(v.as_slice(), 9).arg(0).is_none());
+        assert_eq!(Shifted::new(v.as_slice(), 9).arg(usize::MAX), None);
     }
 }

@@ -13,10 +13,8 @@
 
 use core::ffi::CStr;
 
-use crate::args::{ArgList, basename};
-use crate::client_args::{
-    self, HaltAction, HaltKind, Personality, Shutdown, Telinit, UsageError, When,
-};
+use crate::args::{ArgList, UsageError, basename};
+use crate::client_args::{self, HaltAction, HaltKind, Personality, Shutdown, Telinit, When};
 use crate::initctl::{self, DATA_LEN, REQUEST_LEN, Request};
 use crate::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, INITCTL_OVERRIDE_VAR, INITCTL_PATH,
@@ -106,11 +104,20 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
                 Bytes(&[c])
             );
         }
-        UsageError::BadValue(i) | UsageError::BadLevel(i) => {
-            say!("{}: invalid argument: {}", Bytes(prog), arg(i));
+        UsageError::BadValue(at) | UsageError::BadLevel(at) | UsageError::OutOfRange(at, ..) => {
+            say!(
+                "{}: invalid argument: {}",
+                Bytes(prog),
+                Bytes(at.bytes(args))
+            );
         }
         UsageError::ExtraOperand(i) => say!("{}: extra argument: {}", Bytes(prog), arg(i)),
-        UsageError::MissingOperand | UsageError::HaltModeWithoutHalt | UsageError::EnvTooLarge => {}
+        // The rest have their own words (or are vinit's own, never a client's).
+        UsageError::MissingOperand
+        | UsageError::HaltModeWithoutHalt
+        | UsageError::EnvTooLarge
+        | UsageError::MissingCommand
+        | UsageError::WrongMode(..) => {}
     }
 }
 
@@ -209,11 +216,8 @@ fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
     }
     let s = match client_args::parse_shutdown(args) {
         Ok(s) => s,
-        Err(UsageError::BadLevel(i)) => {
-            say!(
-                "shutdown: `{}': bad runlevel",
-                Bytes(args.arg(i).unwrap_or_default())
-            );
+        Err(UsageError::BadLevel(at)) => {
+            say!("shutdown: `{}': bad runlevel", Bytes(at.bytes(args)));
             return 1;
         }
         Err(e) => {

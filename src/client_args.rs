@@ -2,38 +2,19 @@
 //! `poweroff`, `reboot`, `runlevel`), parsed without syscalls into typed commands or a
 //! `UsageError` that names the offending argument by its index.
 //!
-//! Options follow getopt(3) as sysvinit uses it: bundles (`-dhn`), values attached or apart
-//! (`-t5`, `-t 5`), `--` ends options; unlike glibc, options after the first operand are not
-//! picked up (no argument permutation). Spec §6.1-§6.4, §2.1 (levels).
+//! Options go through vinit's one walker (`args::Options`, getopt(3) as sysvinit uses it):
+//! bundles (`-dhn`), values attached or apart (`-t5`, `-t 5`), `--` ends options; unlike
+//! glibc, options after the first operand are not picked up (no argument permutation). Each
+//! tool has its own `OptionTable`. Spec §6.1-§6.4, §2.1 (levels).
 #![forbid(unsafe_code)]
 // Reached only from `main`, which the unit-test build does not have.
 #![cfg_attr(test, allow(dead_code))]
 
 use heapless::Vec;
 
-use crate::args::{ArgList, parse_number};
+use crate::args::{ArgList, Opt, OptionTable, Options, UsageError, ValueAt, parse_number};
 use crate::initctl::DATA_LEN;
 use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX, TELINIT_ENV_MAX};
-
-/// Arguments from index `first` on, renumbered from 0: `vinit telinit 3` parses like
-/// `telinit 3`, and error indices refer to the same view.
-pub struct Shifted<'a, A: ?Sized> {
-    args: &'a A,
-    first: usize,
-}
-
-impl<'a, A: ArgList + ?Sized> Shifted<'a, A> {
-    /// The view of `args` that starts at `first`.
-    pub const fn new(args: &'a A, first: usize) -> Self {
-        Self { args, first }
-    }
-}
-
-impl<A: ArgList + ?Sized> ArgList for Shifted<'_, A> {
-    fn arg(&self, i: usize) -> Option<&[u8]> {
-        self.args.arg(i.checked_add(self.first)?)
-    }
-}
 
 /// Which tool argv[0] (or `vinit NAME`) asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,12 +29,11 @@ pub enum Personality {
     Runlevel,
 }
 
-/// The client personality for a program name, if it is one. `init` is telinit only when the
-/// process is not PID 1.
-pub fn personality(name: &[u8], is_pid1: bool) -> Option<Personality> {
+/// The client personality for a program name, if it is one. `init` is not one by name alone:
+/// as PID 1 it is vinit, otherwise `main` picks between telinit and vinit.
+pub fn personality(name: &[u8]) -> Option<Personality> {
     match name {
         b"telinit" => Some(Personality::Telinit),
-        b"init" if !is_pid1 => Some(Personality::Telinit),
         b"shutdown" => Some(Personality::Shutdown),
         b"halt" => Some(Personality::Halt(HaltKind::Halt)),
         b"poweroff" => Some(Personality::Halt(HaltKind::PowerOff)),
@@ -63,85 +43,31 @@ pub fn personality(name: &[u8], is_pid1: bool) -> Option<Personality> {
     }
 }
 
-/// What was wrong with a client's command line; indices are argument positions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UsageError {
-    /// An option letter the tool does not know: (argument index, letter).
-    UnknownOption(usize, u8),
-    /// An option that needs a value came last: (argument index, letter).
-    MissingValue(usize, u8),
-    /// A value or operand that is not valid (number, time): its argument index.
-    BadValue(usize),
-    /// A level telinit or `shutdown -i` does not accept: its argument index.
-    BadLevel(usize),
-    /// The level (telinit) or time (shutdown) is missing.
-    MissingOperand,
-    /// More operands than the tool takes: index of the first extra one.
-    ExtraOperand(usize),
-    /// shutdown: `-H` or `-P` without going to level 0.
-    HaltModeWithoutHalt,
-    /// telinit: the `-e` strings do not fit in one request.
-    EnvTooLarge,
+/// A name `vinit NAME ARGS...` runs as: a client, or `init`.
+pub fn is_personality(name: &[u8]) -> bool {
+    name == b"init" || personality(name).is_some()
 }
 
-/// One option found by `options`.
-struct Opt<'a> {
-    letter: u8,
-    /// Index of the argument holding the option letter.
-    index: usize,
-    /// The value and the index of the argument holding it, for options that take one.
-    value: Option<(usize, &'a [u8])>,
-}
-
-/// Walks the options from argument 1, calling `on` for each; returns the index of the first
-/// operand. `with_value` lists the letters that take a value.
-fn options<'a, A: ArgList + ?Sized>(
+/// Walks the options of `args` in `table`, calling `on` for each; returns the index of the
+/// first operand.
+fn walk<'a, A: ArgList + ?Sized>(
     args: &'a A,
-    with_value: &[u8],
+    table: &'a OptionTable,
     mut on: impl FnMut(Opt<'a>) -> Result<(), UsageError>,
 ) -> Result<usize, UsageError> {
-    let mut i = 1;
-    while let Some(arg) = args.arg(i) {
-        if arg == b"--" {
-            return Ok(i + 1);
-        }
-        let Some(mut letters) = arg.strip_prefix(b"-").filter(|l| !l.is_empty()) else {
-            break;
-        };
-        let at = i;
-        while let Some((&letter, rest)) = letters.split_first() {
-            if with_value.contains(&letter) {
-                let value = if rest.is_empty() {
-                    i += 1;
-                    (i, args.arg(i).ok_or(UsageError::MissingValue(at, letter))?)
-                } else {
-                    (at, rest)
-                };
-                on(Opt {
-                    letter,
-                    index: at,
-                    value: Some(value),
-                })?;
-                break;
-            }
-            on(Opt {
-                letter,
-                index: at,
-                value: None,
-            })?;
-            letters = rest;
-        }
-        i += 1;
+    let mut options = Options::new(args, table);
+    for o in options.by_ref() {
+        on(o?)?;
     }
-    Ok(i)
+    Ok(options.operands())
 }
 
-/// A `-t` value: seconds as a C int.
-fn sleeptime(value: Option<(usize, &[u8])>) -> Result<u32, UsageError> {
-    let (i, v) = value.ok_or(UsageError::MissingValue(0, b't'))?;
+/// A `-t` value: seconds as a C int; anything else is an invalid argument.
+fn sleeptime(o: Opt<'_>) -> Result<u32, UsageError> {
+    let (at, v) = o.value()?;
     parse_number(v, 0, SLEEPTIME_MAX)
         .map(|n| n as u32)
-        .ok_or(UsageError::BadValue(i))
+        .ok_or(UsageError::BadValue(at))
 }
 
 /// What telinit sends.
@@ -165,17 +91,23 @@ pub enum Telinit<'a> {
 /// sends 7-9 too.
 const TELINIT_LEVELS: &[u8] = crate::initctl::REQUEST_LEVELS;
 
+/// telinit's options: `-t SECS`, `-e VAR[=VAL]`.
+const TELINIT_OPTIONS: OptionTable = OptionTable {
+    with_value: *b"te\0\0",
+    long: false,
+};
+
 /// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (spec §6.1). With `-e`, no
 /// level is allowed and `-t` is ignored, as in sysvinit.
 pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>, UsageError> {
     let mut sleep = DEFAULT_SLEEPTIME_SECS;
     let mut env: Vec<&'a [u8], TELINIT_ENV_MAX> = Vec::new();
     let mut env_bytes = 0;
-    let first = options(args, b"te", |o| {
+    let first = walk(args, &TELINIT_OPTIONS, |o| {
         match o.letter {
-            b't' => sleep = sleeptime(o.value)?,
+            b't' => sleep = sleeptime(o)?,
             b'e' => {
-                let (_, v) = o.value.ok_or(UsageError::MissingValue(o.index, b'e'))?;
+                let (_, v) = o.value()?;
                 // Each string and its NUL must leave room for the list's final NUL (§5.5).
                 env_bytes += v.len() + 1;
                 if env_bytes + 1 > DATA_LEN {
@@ -202,7 +134,7 @@ pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>
             level: *c,
             sleeptime: sleep,
         }),
-        _ => Err(UsageError::BadLevel(first)),
+        _ => Err(UsageError::BadLevel(ValueAt::operand(first))),
     }
 }
 
@@ -328,11 +260,17 @@ impl Shutdown {
 /// Levels `shutdown -i` accepts (sysvinit 3.14).
 const SHUTDOWN_LEVELS: &[u8] = b"0156aAbBcCsS";
 
+/// shutdown's options: the flags, and `-t SECS`, `-i X`, `-g TIME`.
+const SHUTDOWN_OPTIONS: OptionTable = OptionTable {
+    with_value: *b"tig\0",
+    long: false,
+};
+
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (spec §6.2).
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
     let mut s = Shutdown::now(b'1', HaltAction::Unset, None);
     let mut time_option = None;
-    let first = options(args, b"tig", |o| {
+    let first = walk(args, &SHUTDOWN_OPTIONS, |o| {
         match o.letter {
             b'H' => s.halt_action = HaltAction::Halt,
             b'P' => s.halt_action = HaltAction::PowerOff,
@@ -346,12 +284,12 @@ pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageEr
             b'n' => s.no_init = true,
             // Quiet modes only change how often users are warned; `-y` is a System V no-op.
             b'q' | b'Q' | b'y' => {}
-            b't' => s.sleeptime = Some(sleeptime(o.value)?),
+            b't' => s.sleeptime = Some(sleeptime(o)?),
             b'i' => {
-                let (i, v) = o.value.ok_or(UsageError::MissingValue(o.index, b'i'))?;
+                let (at, v) = o.value()?;
                 match v {
                     [c] if SHUTDOWN_LEVELS.contains(c) => s.level = *c,
-                    _ => return Err(UsageError::BadLevel(i)),
+                    _ => return Err(UsageError::BadLevel(at)),
                 }
             }
             b'g' => time_option = o.value,
@@ -368,7 +306,10 @@ pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageEr
             Some(t) => t,
             None => {
                 next += 1;
-                (first, args.arg(first).ok_or(UsageError::MissingOperand)?)
+                (
+                    ValueAt::operand(first),
+                    args.arg(first).ok_or(UsageError::MissingOperand)?,
+                )
             }
         };
         s.when = parse_when(v).ok_or(UsageError::BadValue(i))?;
@@ -411,6 +352,12 @@ pub struct Halt {
     pub sleeptime: Option<u32>,
 }
 
+/// halt's options: the flags, and `-m MSG`, `-t SECS`.
+const HALT_OPTIONS: OptionTable = OptionTable {
+    with_value: *b"tm\0\0",
+    long: false,
+};
+
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
 /// (spec §6.3); `kind` comes from the program name. No operands.
 pub fn parse_halt<A: ArgList + ?Sized>(args: &A, kind: HaltKind) -> Result<Halt, UsageError> {
@@ -425,7 +372,7 @@ pub fn parse_halt<A: ArgList + ?Sized>(args: &A, kind: HaltKind) -> Result<Halt,
         kexec: false,
         sleeptime: None,
     };
-    let first = options(args, b"tm", |o| {
+    let first = walk(args, &HALT_OPTIONS, |o| {
         match o.letter {
             b'd' => h.no_wtmp = true,
             b'f' => h.force = true,
@@ -441,7 +388,7 @@ pub fn parse_halt<A: ArgList + ?Sized>(args: &A, kind: HaltKind) -> Result<Halt,
             b'k' => h.kexec = true,
             // A message for the firmware (reboot(2) RESTART2); sysvinit makes it imply -f.
             b'm' => h.force = true,
-            b't' => h.sleeptime = Some(sleeptime(o.value)?),
+            b't' => h.sleeptime = Some(sleeptime(o)?),
             other => return Err(UsageError::UnknownOption(o.index, other)),
         }
         Ok(())
@@ -491,39 +438,44 @@ mod tests {
         parse_halt(argv(args).as_slice(), kind)
     }
 
-    #[test]
-    fn personalities() {
-        assert_eq!(personality(b"telinit", true), Some(Personality::Telinit));
-        assert_eq!(personality(b"init", false), Some(Personality::Telinit));
-        assert_eq!(personality(b"init", true), None);
-        assert_eq!(
-            personality(b"poweroff", false),
-            Some(Personality::Halt(HaltKind::PowerOff))
-        );
-        assert_eq!(
-            personality(b"reboot", false),
-            Some(Personality::Halt(HaltKind::Reboot))
-        );
-        assert_eq!(personality(b"runlevel", false), Some(Personality::Runlevel));
-        assert_eq!(personality(b"shutdown", false), Some(Personality::Shutdown));
-        assert_eq!(personality(b"vinit", false), None);
+    /// A value's place: argument `index` from byte `from`, for option `letter` (0: operand).
+    fn at(index: u32, from: u32, letter: u8) -> ValueAt {
+        ValueAt {
+            index,
+            from,
+            letter,
+        }
     }
 
     #[test]
-    fn shifted_view_renumbers() {
-        let v = argv(&["vinit", "telinit", "-t", "5", "q"]);
-        let s = Shifted::new(v.as_slice(), 1);
-        assert!(s.arg(3).is_some() && s.arg(4).is_none());
-        assert_eq!(s.arg(0), Some(&b"telinit"[..]));
+    fn personalities() {
+        assert_eq!(personality(b"telinit"), Some(Personality::Telinit));
+        assert_eq!(personality(b"init"), None);
+        assert!(is_personality(b"init") && is_personality(b"halt"));
+        assert!(!is_personality(b"vinit") && !is_personality(b"sh"));
         assert_eq!(
-            parse_telinit(&s),
+            personality(b"poweroff"),
+            Some(Personality::Halt(HaltKind::PowerOff))
+        );
+        assert_eq!(
+            personality(b"reboot"),
+            Some(Personality::Halt(HaltKind::Reboot))
+        );
+        assert_eq!(personality(b"runlevel"), Some(Personality::Runlevel));
+        assert_eq!(personality(b"shutdown"), Some(Personality::Shutdown));
+        assert_eq!(personality(b"vinit"), None);
+    }
+
+    #[test]
+    fn shifted_view_parses_as_the_tool() {
+        let v = argv(&["vinit", "telinit", "-t", "5", "q"]);
+        assert_eq!(
+            parse_telinit(&crate::args::Shifted::new(v.as_slice(), 1)),
             Ok(Telinit::Level {
                 level: b'q',
                 sleeptime: 5
             })
         );
-        assert!(Shifted::new(v.as_slice(), 9).arg(0).is_none());
-        assert_eq!(Shifted::new(v.as_slice(), 9).arg(usize::MAX), None);
     }
 
     #[test]
@@ -596,9 +548,18 @@ mod tests {
     #[test]
     fn telinit_errors() {
         assert_eq!(telinit(&["telinit"]), Err(UsageError::MissingOperand));
-        assert_eq!(telinit(&["telinit", "x"]), Err(UsageError::BadLevel(1)));
-        assert_eq!(telinit(&["telinit", "33"]), Err(UsageError::BadLevel(1)));
-        assert_eq!(telinit(&["telinit", ""]), Err(UsageError::BadLevel(1)));
+        assert_eq!(
+            telinit(&["telinit", "x"]),
+            Err(UsageError::BadLevel(at(1, 0, 0)))
+        );
+        assert_eq!(
+            telinit(&["telinit", "33"]),
+            Err(UsageError::BadLevel(at(1, 0, 0)))
+        );
+        assert_eq!(
+            telinit(&["telinit", ""]),
+            Err(UsageError::BadLevel(at(1, 0, 0)))
+        );
         assert_eq!(
             telinit(&["telinit", "3", "4"]),
             Err(UsageError::ExtraOperand(2))
@@ -617,7 +578,7 @@ mod tests {
         );
         assert_eq!(
             telinit(&["telinit", "-t", "x", "3"]),
-            Err(UsageError::BadValue(2))
+            Err(UsageError::BadValue(at(2, 0, b't')))
         );
         assert_eq!(
             telinit(&["telinit", "-e", "INIT_A", "3"]),
@@ -751,15 +712,15 @@ mod tests {
         );
         assert_eq!(
             shutdown(&["shutdown", "-h", "later"]),
-            Err(UsageError::BadValue(2))
+            Err(UsageError::BadValue(at(2, 0, 0)))
         );
         assert_eq!(
             shutdown(&["shutdown", "-i", "3", "now"]),
-            Err(UsageError::BadLevel(2))
+            Err(UsageError::BadLevel(at(2, 0, b'i')))
         );
         assert_eq!(
             shutdown(&["shutdown", "-i33", "now"]),
-            Err(UsageError::BadLevel(1))
+            Err(UsageError::BadLevel(at(1, 2, b'i')))
         );
         assert_eq!(
             shutdown(&["shutdown", "-i"]),
@@ -767,7 +728,7 @@ mod tests {
         );
         assert_eq!(
             shutdown(&["shutdown", "-t", "-1", "now"]),
-            Err(UsageError::BadValue(2))
+            Err(UsageError::BadValue(at(2, 0, b't')))
         );
         assert_eq!(
             shutdown(&["shutdown", "-hx", "now"]),
@@ -775,7 +736,7 @@ mod tests {
         );
         assert_eq!(
             shutdown(&["shutdown", "-g", "x"]),
-            Err(UsageError::BadValue(2))
+            Err(UsageError::BadValue(at(2, 0, b'g')))
         );
     }
 
@@ -816,7 +777,7 @@ mod tests {
         );
         assert_eq!(
             halt(&["reboot", "-t", "soon"], HaltKind::Reboot),
-            Err(UsageError::BadValue(2))
+            Err(UsageError::BadValue(at(2, 0, b't')))
         );
     }
 

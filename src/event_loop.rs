@@ -42,6 +42,8 @@ pub struct Settings {
     pub inittab: &'static CStr,
     /// The supervisor's settings.
     pub config: Config,
+    /// Why vinit boots though it is not PID 1 (as a subreaper); `None` as PID 1.
+    pub not_pid1: Option<crate::args::NotPid1>,
 }
 
 impl Settings {
@@ -73,7 +75,11 @@ impl Settings {
                 _ => return Err("VINIT_DEFAULT_LEVEL"),
             };
         }
-        Ok(Self { inittab, config })
+        Ok(Self {
+            inittab,
+            config,
+            not_pid1: None,
+        })
     }
 }
 
@@ -127,9 +133,9 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
     sys::umask_add(0o022);
     log!(
         LogLevel::Info,
-        "booting {} as PID {}",
+        "booting {} as {}",
         Bytes(settings.inittab.to_bytes()),
-        sys::getpid()
+        crate::args::NotPid1::booting_as(settings.not_pid1)
     );
     crate::records::link_var_run();
     crate::records::reset_utmp();

@@ -1,13 +1,15 @@
 //! vinit: a tiny sysvinit-compatible, container-native PID 1.
 //!
 //! `main` wraps argv and envp, picks the personality from the basename of argv[0] and the mode
-//! from the arguments, and returns the chosen mode's exit status. No logic lives here.
+//! from the arguments (for an init that is not PID 1, from its parent too: the probe lives
+//! here, the rule in `args::not_pid1_boot`), prints `--help` and usage errors, and returns the
+//! chosen mode's exit status. No other logic lives here.
 //!
 //! Architecture: pure modules (no syscalls, `#![forbid(unsafe_code)]`, unit-tested under std):
 //! `args`, `limits`, `time`, `sweep`, `initctl` (FIFO request codec), `utmp` (glibc records),
 //! `client_args`. Edge modules do IO: `sys` (the only door to the kernel) and `rt` (no_std
 //! start-up) hold all `unsafe`; `log` writes lines; `spawn` runs between fork and exec;
-//! `single` is the `--` mode's event loop; `client` is telinit, shutdown, halt and runlevel.
+//! `single` is single-command mode's event loop; `client` is telinit, shutdown, halt and runlevel.
 #![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), no_main)]
 // Under test there is no `main`, so the edge code is unused there; the release build checks it.
@@ -46,19 +48,35 @@ mod sys;
 mod time;
 mod utmp;
 
-use args::{ArgList, UsageError, VinitCommand};
-use log::{Bytes, Level};
+use core::ffi::CStr;
 
-const USAGE: &str = "usage: vinit [-s] [-g] [-v] [-t SECONDS] [-T SECONDS] [-e CODE]... -- CMD [ARG...]
-       vinit [-f INITTAB] [-T SECONDS] [LEVEL]   (boot an inittab; VINIT_INITTAB, VINIT_STOP_TIMEOUT)
-  -s          accepted for tini compatibility (subreaping is on whenever vinit is not PID 1)
-  -g          forward signals to CMD's process group (VINIT_KILL_GROUP=1)
-  -v          log every reaped process (VINIT_VERBOSE=1)
-  -t SECONDS  grace between TERM and KILL for what is left when CMD exits (VINIT_GRACE, default 5)
-  -T SECONDS  stop budget from the first SIGTERM or SIGINT: what still runs at 7/8 of it,
-              CMD included, is KILLed; vinit is gone by its end (VINIT_STOP_TIMEOUT, default 9)
-  -e CODE     report CMD's exit status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,CODE)
+use args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
+use client_args::Personality;
+use log::{Bytes, Level, LogLine};
+
+/// `vinit --help`: both modes, every option and `VINIT_*` variable with its default, the
+/// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
+/// at length.
+const HELP: &str = "\
+usage: vinit [-T SECS] [-f INITTAB] [LEVEL]         boot an inittab
+       vinit [-gsv] [-t SECS] [-T SECS] [-e CODE]... [--] CMD [ARG...]
+       vinit NAME [ARG...], or a link NAME: telinit init shutdown halt poweroff reboot runlevel
+LEVEL: 0-9, S, s or single; any other first argument starts CMD.
+  -T SECS     stop budget 1-3600, both modes (VINIT_STOP_TIMEOUT, default 9)
+  -f INITTAB  default /etc/inittab (VINIT_INITTAB)
+  -t SECS     TERM-to-KILL grace for what CMD leaves, 0-86400 (VINIT_GRACE, default 5)
+  -e CODE     report CMD's status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,...)
+  -g          signal CMD's process group (VINIT_KILL_GROUP=1)
+  -v          log each reaped process (VINIT_VERBOSE=1)
+  -s          no-op (VINIT_SUBREAPER): vinit subreaps when not PID 1
+  -h, --help  -V, --version
+VINIT_REBOOT=boot|exit:N (default boot), VINIT_DEFAULT_LEVEL (default 3), VINIT_INITCTL
+(tests). Not PID 1, vinit boots only with -f or as a container's main process.
+Usage errors exit 2. See man vinit.
 ";
+
+/// The line after a usage error.
+const HINT: &[u8] = b"try 'vinit --help'\n";
 
 impl ArgList for sys::Argv {
     fn arg(&self, i: usize) -> Option<&[u8]> {
@@ -85,71 +103,184 @@ extern "C" fn main(
 }
 
 fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
-    // Client personalities first: by argv[0] (a symlink named telinit, halt...), or as
-    // `vinit NAME ARGS...`. `init` is telinit only when this process is not PID 1.
     let pid1 = sys::getpid() == 1;
-    let name = args::basename(argv.arg(0).unwrap_or_default());
-    // Both forms go through `Shifted` so the client code is compiled once.
-    if let Some(p) = client_args::personality(name, pid1) {
-        return client::run(p, &client_args::Shifted::new(&argv, 0), envp);
+    // A client or `init` by argv[0] (a symlink named telinit, halt...), or as
+    // `vinit NAME ARGS...`; both go through `Shifted` so the code is compiled once.
+    let shift = usize::from(
+        !client_args::is_personality(args::basename(argv.arg(0).unwrap_or_default()))
+            && argv.arg(1).is_some_and(client_args::is_personality),
+    );
+    let args = Shifted::new(&argv, shift);
+    let name = args::basename(args.arg(0).unwrap_or_default());
+    if let Some(p) = client_args::personality(name) {
+        return client::run(p, &args, envp);
     }
-    if let Some(p) = argv
-        .arg(1)
-        .and_then(|name| client_args::personality(name, pid1))
+    // `init` that is not PID 1 is telinit (sysvinit's rule), except as a container's main
+    // process with arguments telinit does not take (none, `-T 28`): that is vinit.
+    if name == b"init" && !pid1 && (is_telinit_command(&args) || container_main_process().is_none())
     {
-        return client::run(p, &client_args::Shifted::new(&argv, 1), envp);
+        return client::run(Personality::Telinit, &args, envp);
     }
+    vinit(argv, shift, envp, pid1)
+}
+
+/// Whether `args` is a command line telinit accepts.
+fn is_telinit_command<A: ArgList + ?Sized>(args: &A) -> bool {
+    client_args::parse_telinit(args).is_ok()
+}
+
+/// Why this vinit, not PID 1, is a container's main process; `None` from a shell, or inside a
+/// container whose init already runs (`docker exec CONTAINER init`): see `args::not_pid1_boot`.
+fn container_main_process() -> Option<NotPid1> {
+    let ppid = sys::getppid();
+    let pid1_is_vinit = ppid == 0 && sys::same_file(c"/proc/1/exe", c"/proc/self/exe");
+    // Someone reads /run/initctl (or it is there and not ours to open): an init runs here.
+    let init_running = matches!(
+        sys::open_fifo_writer(limits::INITCTL_PATH),
+        Ok(_) | Err(sys::Errno::ACCESS)
+    );
+    args::not_pid1_boot(ppid, pid1_is_vinit, init_running)
+}
+
+/// vinit's own command line, from argument `shift` on (1 for `vinit init ...`).
+fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
+    let args = Shifted::new(&argv, shift);
     let defaults = match args::single_defaults_from_env(|name| envp.var(name)) {
         Ok(d) => d,
-        Err(var) => {
-            log!(Level::Fatal, "bad value in environment variable {}", var);
-            return limits::EXIT_USAGE;
-        }
+        Err(var) => return env_error(var),
     };
-    match args::parse_vinit(&argv, defaults) {
-        Ok(VinitCommand::Single(opts)) => single::run(argv, envp, opts),
+    match args::parse_vinit(&args, defaults) {
+        Ok(VinitCommand::Single(mut opts)) => {
+            opts.cmd_index += shift;
+            single::run(argv, envp, opts)
+        }
         Ok(VinitCommand::Inittab(opts)) => {
             let mut settings = match event_loop::Settings::from_env(&envp) {
                 Ok(s) => s,
-                Err(var) => {
-                    log!(Level::Fatal, "bad value in environment variable {}", var);
-                    return limits::EXIT_USAGE;
-                }
+                Err(var) => return env_error(var),
             };
-            if let Some(path) = opts.file_index.and_then(|i| argv.get(i)) {
+            // The path is argv's own string, or its tail after `-f` (`-f/etc/x`).
+            if let Some(path) = opts.file.and_then(|at| {
+                let arg = argv.get(at.index as usize + shift)?.to_bytes_with_nul();
+                CStr::from_bytes_with_nul(arg.get(at.from as usize..)?).ok()
+            }) {
                 settings.inittab = path;
             }
             if let Some(secs) = opts.stop_timeout {
                 settings.config.stop_budget = time::Duration::from_secs(secs);
             }
             settings.config.forced_level = opts.level.and_then(levels::Level::from_byte);
+            if !pid1 {
+                settings.not_pid1 = if opts.file.is_some() {
+                    Some(NotPid1::FileGiven)
+                } else {
+                    container_main_process()
+                };
+                if settings.not_pid1.is_none() {
+                    let mut line = LogLine::new(Level::Fatal);
+                    let _ = ufmt::uwrite!(
+                        line,
+                        "not PID 1 and not a container's main process: not booting {} (see -f)",
+                        Bytes(settings.inittab.to_bytes())
+                    );
+                    return usage_exit(line);
+                }
+            }
             event_loop::run(settings, envp)
         }
-        Ok(VinitCommand::Help) => {
-            let _ = sys::write_all(sys::stdout(), USAGE.as_bytes());
+        Ok(asked @ (VinitCommand::Help | VinitCommand::Version)) => {
+            let text = match asked {
+                VinitCommand::Help => HELP,
+                _ => concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n"),
+            };
+            let _ = sys::write_all(sys::stdout(), text.as_bytes());
             0
         }
-        Ok(VinitCommand::Version) => {
-            let _ = sys::write_all(
-                sys::stdout(),
-                concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n").as_bytes(),
-            );
-            0
-        }
-        Err(e) => {
-            usage_error(&argv, e);
-            limits::EXIT_USAGE
-        }
+        Err(e) => usage_error(&args, e),
     }
 }
 
-fn usage_error(argv: &sys::Argv, e: UsageError) {
-    let arg = |i: usize| Bytes(argv.arg(i).unwrap_or_default());
-    match e {
-        UsageError::UnknownOption(i) => log!(Level::Fatal, "unknown option: {}", arg(i)),
-        UsageError::MissingValue(i) => log!(Level::Fatal, "option {} needs a value", arg(i)),
-        UsageError::BadNumber(i) => log!(Level::Fatal, "not a valid number: {}", arg(i)),
-        UsageError::MissingCommand => log!(Level::Fatal, "missing command after --"),
+fn env_error(var: &str) -> u8 {
+    let mut line = LogLine::new(Level::Fatal);
+    let _ = ufmt::uwrite!(line, "bad value in environment variable {}", var);
+    usage_exit(line)
+}
+
+/// Ends vinit after a usage error: its line, then the hint; exit status 2.
+#[inline(never)]
+fn usage_exit(line: LogLine) -> u8 {
+    line.emit();
+    let _ = sys::write_all(sys::stderr(), HINT);
+    limits::EXIT_USAGE
+}
+
+/// One line saying what is wrong with vinit's command line, built piece by piece (one
+/// format per piece keeps this small).
+fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
+    let mut line = LogLine::new(Level::Fatal);
+    // Every piece: argv bytes are shown safely, and one call per piece keeps this small.
+    #[inline(never)]
+    fn show(line: &mut LogLine, bytes: &[u8]) {
+        let _ = ufmt::uwrite!(line, "{}", Bytes(bytes));
     }
-    let _ = sys::write_all(sys::stderr(), USAGE.as_bytes());
+    let arg = |i: usize| args.arg(i).unwrap_or_default();
+    match e {
+        UsageError::UnknownOption(i, c) => {
+            show(&mut line, b"unknown option: ");
+            match c {
+                b'-' => show(&mut line, arg(i)),
+                _ => show(&mut line, &[b'-', c]),
+            }
+        }
+        UsageError::MissingValue(_, c) => {
+            show(&mut line, b"option -");
+            show(&mut line, &[c]);
+            show(&mut line, b" needs a value");
+        }
+        UsageError::BadValue(at) => {
+            show(&mut line, &[b'-', at.letter]);
+            show(&mut line, b": not a valid number: ");
+            show(&mut line, at.bytes(args));
+        }
+        UsageError::OutOfRange(at, min, max) => {
+            show(&mut line, &[b'-', at.letter, b':', b' ']);
+            show(&mut line, at.bytes(args));
+            let _ = ufmt::uwrite!(line, " is out of range: must be {}-{}", min, max);
+        }
+        UsageError::MissingCommand => show(&mut line, b"missing command after --"),
+        UsageError::ExtraOperand(i) => {
+            show(&mut line, b"extra argument: ");
+            show(&mut line, arg(i));
+        }
+        UsageError::WrongMode((_, c), other) => {
+            // `-t (single-command mode) cannot be used with -f (inittab mode)`.
+            let single = args::SINGLE_ONLY.contains(&c);
+            let mode = |single| -> &[u8] {
+                if single {
+                    b" (single-command mode)"
+                } else {
+                    b" (inittab mode)"
+                }
+            };
+            show(&mut line, &[b'-', c]);
+            show(&mut line, mode(single));
+            match other {
+                None => show(&mut line, b" needs a command"),
+                Some((i, o)) => {
+                    show(&mut line, b" cannot be used with ");
+                    match o {
+                        0 => show(&mut line, arg(i)),
+                        _ => show(&mut line, &[b'-', o]),
+                    }
+                    show(&mut line, mode(!single));
+                }
+            }
+        }
+        // The clients' own; parse_vinit never returns them.
+        UsageError::BadLevel(_)
+        | UsageError::MissingOperand
+        | UsageError::HaltModeWithoutHalt
+        | UsageError::EnvTooLarge => show(&mut line, b"bad command line"),
+    }
+    usage_exit(line)
 }

@@ -410,6 +410,20 @@ pub fn getpid() -> Pid {
     rustix::process::getpid().as_raw_nonzero().get()
 }
 
+/// getppid(2); 0 when the parent is outside this process's PID namespace.
+pub fn getppid() -> Pid {
+    rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get())
+}
+
+/// stat(2) of both paths: whether they are the same file (device and inode). `false` when
+/// either cannot be read. Through /proc/PID/exe, the magic link leads to the executable.
+pub fn same_file(a: &CStr, b: &CStr) -> bool {
+    match (rustix::fs::stat(a), rustix::fs::stat(b)) {
+        (Ok(x), Ok(y)) => x.st_dev == y.st_dev && x.st_ino == y.st_ino,
+        _ => false,
+    }
+}
+
 /// prctl(PR_SET_CHILD_SUBREAPER, 1) (prctl(2)).
 pub fn set_child_subreaper() -> Result<()> {
     rustix::process::set_child_subreaper(Some(rustix::process::getpid()))

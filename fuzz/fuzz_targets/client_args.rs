@@ -1,27 +1,53 @@
 //! Every command-line parser: telinit, shutdown (and its time operand), halt/poweroff/reboot,
-//! runlevel, and vinit's own `parse_vinit`, each also behind `Shifted` (`vinit NAME ARGS...`).
+//! runlevel, and vinit's own `parse_vinit`, each also behind `Shifted` (`vinit NAME ARGS...`),
+//! all on the one option walker (`args::Options`) and its one `UsageError`.
 //!
 //! Input: argv, arguments separated by NUL as in the kernel's argv block.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use vinit_fuzz::Argv;
-use vinit_fuzz::args::{self, ArgList, SingleOptions, UsageError as VinitError, VinitCommand};
+use vinit_fuzz::args::{
+    self, ArgList, NotPid1, Shifted, SingleOptions, UsageError, ValueAt, VinitCommand,
+};
 use vinit_fuzz::client_args::{
-    HaltKind, Shifted, Telinit, UsageError, When, parse_halt, parse_runlevel, parse_shutdown,
+    HaltKind, Telinit, When, is_personality, parse_halt, parse_runlevel, parse_shutdown,
     parse_telinit, parse_when, personality,
 };
 use vinit_fuzz::initctl::{DATA_LEN, encode_env};
 
-/// Every index a client error names points at an argument.
-fn check_error(e: UsageError, argc: usize) {
+/// A value's place is inside its argument.
+fn check_value<A: ArgList + ?Sized>(args: &A, at: ValueAt) {
+    let arg = args.arg(at.index as usize).expect("a value's index points at an argument");
+    assert!(at.from as usize <= arg.len(), "{at:?} past the end of {arg:?}");
+}
+
+/// Every index an error names points at an argument, every value inside it.
+fn check_error<A: ArgList + ?Sized>(args: &A, e: UsageError, argc: usize) {
     let index = match e {
         UsageError::UnknownOption(i, _)
         | UsageError::MissingValue(i, _)
-        | UsageError::BadValue(i)
-        | UsageError::BadLevel(i)
         | UsageError::ExtraOperand(i) => i,
-        UsageError::MissingOperand | UsageError::HaltModeWithoutHalt | UsageError::EnvTooLarge => 0,
+        UsageError::BadValue(at) | UsageError::BadLevel(at) => {
+            check_value(args, at);
+            at.index as usize
+        }
+        UsageError::OutOfRange(at, min, max) => {
+            check_value(args, at);
+            assert!(min <= max);
+            at.index as usize
+        }
+        UsageError::WrongMode((i, letter), other) => {
+            assert!(b"gvtef".contains(&letter), "{e:?}");
+            if let Some((j, _)) = other {
+                assert!(j < argc, "{e:?} with {argc} arguments");
+            }
+            i
+        }
+        UsageError::MissingOperand
+        | UsageError::MissingCommand
+        | UsageError::HaltModeWithoutHalt
+        | UsageError::EnvTooLarge => 0,
     };
     assert!(index < argc.max(1), "{e:?} with {argc} arguments");
 }
@@ -61,26 +87,26 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
             // What the parser accepted is what client.rs packs: it must fit (spec §5.5).
             assert_eq!(encode_env(&strings, &mut data), Ok(()));
         }
-        Err(e) => check_error(e, argc),
+        Err(e) => check_error(args, e, argc),
     }
     match parse_shutdown(args) {
         Ok(s) => {
             assert!(b"0156aAbBcCsS".contains(&s.level));
             assert!(s.message.is_none_or(|i| i < argc));
         }
-        Err(e) => check_error(e, argc),
+        Err(e) => check_error(args, e, argc),
     }
     for kind in [HaltKind::Halt, HaltKind::PowerOff, HaltKind::Reboot] {
         match parse_halt(args, kind) {
             Ok(h) => {
                 assert!(h.kind == kind || (kind == HaltKind::Halt && h.kind == HaltKind::PowerOff))
             }
-            Err(e) => check_error(e, argc),
+            Err(e) => check_error(args, e, argc),
         }
     }
     match parse_runlevel(args) {
         Ok(r) => assert!(r.utmp.is_none_or(|i| i < argc)),
-        Err(e) => check_error(e, argc),
+        Err(e) => check_error(args, e, argc),
     }
     match args::parse_vinit(args, SingleOptions::default()) {
         Ok(VinitCommand::Single(o)) => {
@@ -88,15 +114,14 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
             assert!(o.grace_secs <= 86_400);
         }
         Ok(VinitCommand::Inittab(t)) => {
-            assert!(t.file_index.is_none_or(|i| i < argc));
+            if let Some(at) = t.file {
+                check_value(args, at);
+            }
             assert!(t.stop_timeout.is_none_or(|s| (1..=3600).contains(&s)));
             assert!(t.level.is_none_or(|l| b"0123456789S".contains(&l)));
         }
         Ok(VinitCommand::Help | VinitCommand::Version) => {}
-        Err(
-            VinitError::UnknownOption(i) | VinitError::MissingValue(i) | VinitError::BadNumber(i),
-        ) => assert!(i < argc),
-        Err(VinitError::MissingCommand) => {}
+        Err(e) => check_error(args, e, argc),
     }
 }
 
@@ -117,7 +142,17 @@ fuzz_target!(|data: &[u8]| {
         let _ = args::parse_flag(arg);
     }
     let name = args::basename(args.first().copied().unwrap_or_default());
-    let _ = (personality(name, true), personality(name, false));
+    assert_eq!(is_personality(name), name == b"init" || personality(name).is_some());
+    // The not-PID-1 rule: never boot from a shell, never where an init runs.
+    let ppid = argv.0.len() as i32 - 2;
+    for (vinit1, running) in [(false, false), (true, false), (false, true), (true, true)] {
+        match args::not_pid1_boot(ppid, vinit1, running) {
+            Some(NotPid1::ParentIsPid1) => assert!(ppid == 1 && !running),
+            Some(NotPid1::ParentOutside) => assert!(ppid == 0 && !vinit1 && !running),
+            Some(NotPid1::FileGiven) => panic!("-f is not the rule's to give"),
+            None => assert!(running || (ppid != 1 && (ppid != 0 || vinit1))),
+        }
+    }
     check_clients(args);
     check_clients(&Shifted::new(args, 1));
 });

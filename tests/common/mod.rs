@@ -91,6 +91,8 @@ impl Drop for TempDir {
 /// control), then `.pid1()` or `.not_pid1()`.
 pub struct Launch {
     program: PathBuf,
+    /// A symlink to `program` to run it through (its argv[0] is then the link's name).
+    link: Option<PathBuf>,
     args: Vec<String>,
     env: Vec<(String, String)>,
     setup: Vec<String>,
@@ -107,11 +109,19 @@ impl Launch {
     pub fn program<S: AsRef<str>>(program: &str, args: &[S]) -> Self {
         Self {
             program: PathBuf::from(program),
+            link: None,
             args: args.iter().map(|a| a.as_ref().to_owned()).collect(),
             env: Vec::new(),
             setup: Vec::new(),
             etc_files: Vec::new(),
         }
+    }
+
+    /// Runs the program through `link`, a symlink to it, so that its argv[0] is the link's
+    /// name (`init`, `telinit`...), as a distribution installs vinit.
+    pub fn via_link(mut self, link: &Path) -> Self {
+        self.link = Some(link.to_owned());
+        self
     }
 
     /// Sets an environment variable for the program (every `VINIT_*` of the test's own
@@ -197,7 +207,7 @@ impl Launch {
             &script,
             "vinit-harness",
         ])
-        .arg(&program)
+        .arg(self.link.as_ref().unwrap_or(&program))
         .args(&self.args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
