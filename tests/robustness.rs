@@ -17,8 +17,7 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt, PermissionsExt, symlink};
-use std::path::Path;
+use std::os::unix::fs::{FileTypeExt, PermissionsExt, symlink};
 use std::time::Duration;
 
 use common::ns::{
@@ -249,20 +248,6 @@ fn test_many_queued_valid_requests_are_all_honoured() {
 // ------------------------------------------------------------------------------------------
 // The FIFO itself (spec §5.1): re-created when gone, never followed
 
-/// Whether anyone has `path` open for reading: opening a FIFO write-only and non-blocking
-/// fails with ENXIO when nobody does.
-fn has_reader(path: &Path) -> bool {
-    match fs::OpenOptions::new()
-        .write(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-    {
-        Ok(_) => true,
-        Err(e) if e.raw_os_error() == Some(libc::ENXIO) => false,
-        Err(e) => panic!("open {}: {e}", path.display()),
-    }
-}
-
 /// Atomically replaces /run/initctl by a symlink to `target`.
 fn replace_with_symlink(run: &Pid1, target: &str) {
     let tmp = ns_path(run.pid(), "/run/initctl.new");
@@ -286,7 +271,10 @@ fn test_unlinked_fifo_is_recreated() {
         "not a new FIFO"
     );
     assert_eq!(after.permissions().mode() & 0o777, 0o600);
-    assert!(has_reader(&fifo), "vinit does not hold the new FIFO open");
+    assert!(
+        common::ns::has_reader(&fifo),
+        "vinit does not hold the new FIFO open"
+    );
     obeys_telinit_5(&mut run);
 }
 
@@ -304,7 +292,10 @@ fn assert_replaced(run: &mut Pid1, what: &str) {
         fs::symlink_metadata(&fifo).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    assert!(has_reader(&fifo), "vinit does not hold the new FIFO open");
+    assert!(
+        common::ns::has_reader(&fifo),
+        "vinit does not hold the new FIFO open"
+    );
     assert_eq!(run.ns_pid(), 1);
 }
 
@@ -326,16 +317,19 @@ fn test_fifo_replaced_by_a_symlink_to_a_fifo_is_not_followed() {
     let mut run = booted();
     let fifo = ns_path(run.pid(), "/run/initctl");
     // Control: the probe sees vinit reading its own FIFO.
-    assert!(has_reader(&fifo));
+    assert!(common::ns::has_reader(&fifo));
     nsrun(run.pid(), &["mkfifo", "-m", "600", "/run/decoy"]).ok();
     wait_idle(&run);
     let decoy = ns_path(run.pid(), "/run/decoy");
-    assert!(!has_reader(&decoy));
+    assert!(!common::ns::has_reader(&decoy));
     // Relative, so it points into the namespace's /run from both sides; renamed over the
     // FIFO in one step, as an unlink alone would make vinit re-create it at once.
     replace_with_symlink(&run, "decoy");
     assert_replaced(&mut run, "a symlink (not followed)");
-    assert!(!has_reader(&decoy), "vinit opened the symlink's target");
+    assert!(
+        !common::ns::has_reader(&decoy),
+        "vinit opened the symlink's target"
+    );
     assert!(
         fs::symlink_metadata(&decoy).unwrap().file_type().is_fifo(),
         "the symlink's target was touched"

@@ -274,3 +274,19 @@ pub fn wait_for_initctl(target: i32) {
         fs::symlink_metadata(&fifo).is_ok_and(|m| m.file_type().is_fifo())
     });
 }
+
+/// Whether anyone has the FIFO at `path` open for reading: opening it write-only and
+/// non-blocking fails with ENXIO when nobody does.
+#[allow(dead_code)] // not every test binary uses it
+pub fn has_reader(path: &Path) -> bool {
+    use std::os::unix::fs::OpenOptionsExt;
+    match fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(_) => true,
+        Err(e) if e.raw_os_error() == Some(libc::ENXIO) => false,
+        Err(e) => panic!("open {}: {e}", path.display()),
+    }
+}

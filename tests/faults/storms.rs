@@ -91,20 +91,6 @@ fn mask(pid: i32, field: &str) -> u64 {
     u64::from_str_radix(common::status_field(&status, field), 16).unwrap()
 }
 
-/// Whether anyone has the FIFO open for reading (a non-blocking write open fails with ENXIO
-/// when nobody does).
-fn has_reader(path: &Path) -> bool {
-    match fs::OpenOptions::new()
-        .write(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-    {
-        Ok(_) => true,
-        Err(e) if e.raw_os_error() == Some(libc::ENXIO) => false,
-        Err(e) => panic!("open {}: {e}", path.display()),
-    }
-}
-
 /// Shrinks the FIFO `path` to one page and fills it from outside, so the next write blocks
 /// (or fails with EAGAIN) until its reader reads.
 fn fill_fifo(path: &Path) {
@@ -224,7 +210,9 @@ fn test_dead_stderr_reader_sigpipe_never_disturbs_pid1() {
     )
     .ok();
     let err = ns_path(run.pid(), "/run/err");
-    common::wait_until("a new reader of /run/err", PROMPT, || has_reader(&err));
+    common::wait_until("a new reader of /run/err", PROMPT, || {
+        common::ns::has_reader(&err)
+    });
     telinit_q(&run, &tools);
     let note = run.expect_line("log lines dropped", EVENT_TIMEOUT);
     assert_eq!(number_after(&note, "vinit: warning: "), 3, "{}", run.dump());
