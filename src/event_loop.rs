@@ -47,7 +47,8 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads the `VINIT_*` variables; a malformed value names the variable.
+    /// Reads the inittab mode's `VINIT_*` variables; a malformed value names the variable.
+    /// (`VINIT_STOP_TIMEOUT` is both modes': `args::single_defaults_from_env` reads it.)
     pub fn from_env(envp: &Envp) -> Result<Self, &'static str> {
         let inittab = envp.var_cstr(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH);
         let mut config = Config {
@@ -56,10 +57,6 @@ impl Settings {
             reboot_exit: None,
             forced_level: None,
         };
-        if let Some(v) = envp.var(b"VINIT_STOP_TIMEOUT") {
-            let secs = crate::args::parse_number(v, 1, 3600).ok_or("VINIT_STOP_TIMEOUT")?;
-            config.stop_budget = Duration::from_secs(secs);
-        }
         if let Some(v) = envp.var(b"VINIT_REBOOT") {
             config.reboot_exit = match v {
                 b"boot" => None,

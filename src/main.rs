@@ -149,6 +149,8 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
         Ok(d) => d,
         Err(var) => return env_error(var),
     };
+    // Both modes' budget: `-T`, else `VINIT_STOP_TIMEOUT`, else the default.
+    let env_stop_budget_secs = defaults.stop_budget_secs;
     match args::parse_vinit(&args, defaults) {
         Ok(VinitCommand::Single(mut opts)) => {
             opts.cmd_index += shift;
@@ -166,9 +168,8 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
             }) {
                 settings.inittab = path;
             }
-            if let Some(secs) = opts.stop_timeout {
-                settings.config.stop_budget = time::Duration::from_secs(secs);
-            }
+            settings.config.stop_budget =
+                time::Duration::from_secs(opts.stop_timeout.unwrap_or(env_stop_budget_secs));
             settings.config.forced_level = opts.level.and_then(levels::Level::from_byte);
             if !pid1 {
                 settings.not_pid1 = if opts.file.is_some() {

@@ -89,6 +89,29 @@ fn utmp_of(run: &Pid1) -> PathBuf {
     }
 }
 
+/// At the cgroup's limit: kills the respawn service, so vinit's restarts are refused, then asks
+/// for level 4, whose `wait` entry is refused too. Only vinit forks in the cgroup, so each
+/// refusal is one of its tries: both are tried again and again (the old binary burned the
+/// respawn's ten starts at once and disabled it for 5 minutes, and tried the wait and once
+/// entries once each, then never again).
+fn kill_service_then_ask_for_level_4(
+    run: &mut Pid1,
+    cg: &PidsCgroup,
+    tools: &Tools,
+    service: Vec<i32>,
+) {
+    let refused = cg.refused();
+    for pid in service {
+        kill(pid, libc::SIGKILL);
+    }
+    run.expect_line(FORK_FAILED, EVENT_TIMEOUT);
+    wait_refused(cg, refused, 3);
+    telinit(run, tools, "4");
+    run.expect_line("Switching to runlevel: 4", EVENT_TIMEOUT);
+    let refused = cg.refused();
+    wait_refused(cg, refused, 3);
+}
+
 /// A respawn service is added to the inittab (`telinit q`) and removed again (`telinit -t 60
 /// q`) the moment vinit has started it: its TERM must not be lost (the old binary sent it to a
 /// process group the child had not created yet: ESRCH, and the service lived until the KILL
@@ -439,20 +462,7 @@ fn test_fork_failures_at_the_pids_limit_are_retried() {
 
     let service = wait_children(&run, "/bin/sleep");
     cg.set_max("1");
-    let refused = cg.refused();
-    for pid in service {
-        kill(pid, libc::SIGKILL);
-    }
-    run.expect_line(FORK_FAILED, EVENT_TIMEOUT);
-    // Only vinit forks in this cgroup: each refusal is one of its tries. (The old binary
-    // burned the respawn's ten starts at once and disabled it for 5 minutes.)
-    wait_refused(&cg, refused, 3);
-    telinit(&run, &tools, "4");
-    run.expect_line("Switching to runlevel: 4", EVENT_TIMEOUT);
-    // The wait entry is tried again and again (the old binary tried it and the once entry
-    // once each, then never again).
-    let refused = cg.refused();
-    wait_refused(&cg, refused, 3);
+    kill_service_then_ask_for_level_4(&mut run, &cg, &tools, service);
     assert_eq!(count(run.history(), "wait entry ran"), 0);
 
     cg.set_max("max");
@@ -537,16 +547,7 @@ fn test_fork_bomb_in_a_pids_cgroup() {
     // Its whole process group (its session, from setsid), in one kill.
     kill(-leaders[0], libc::SIGSTOP);
     cg.set_max("16");
-    let refused = cg.refused();
-    for pid in service {
-        kill(pid, libc::SIGKILL);
-    }
-    run.expect_line(FORK_FAILED, EVENT_TIMEOUT);
-    wait_refused(&cg, refused, 3);
-    telinit(&run, &tools, "4");
-    run.expect_line("Switching to runlevel: 4", EVENT_TIMEOUT);
-    let refused = cg.refused();
-    wait_refused(&cg, refused, 3);
+    kill_service_then_ask_for_level_4(&mut run, &cg, &tools, service);
 
     kill(-leaders[0], libc::SIGKILL);
     cg.set_max("32");

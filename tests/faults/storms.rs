@@ -177,6 +177,14 @@ fn booted_with_stderr_reader() -> (Pid1, i32) {
 // ------------------------------------------------------------------------------------------
 // Item 1: SIGPIPE
 
+/// Starts `launch` as PID 1 and waits until its level 3 ran and its FIFO is there.
+fn booted(launch: Launch) -> Pid1 {
+    let mut run = launch.pid1();
+    run.expect_line("level 3 ran", EVENT_TIMEOUT);
+    wait_for_initctl(run.pid());
+    run
+}
+
 /// Issue #10 item 1: with the reader of its stderr gone, one log line made the old vinit spin
 /// (the SIGPIPE it raised was logged as "ignoring signal 13", which raised the next one), stop
 /// reaping and ignore SIGTERM.
@@ -341,11 +349,7 @@ fn test_long_init_variables_never_push_out_vinits_own() {
         "{INITTAB}l5:5:wait:/bin/sh -c 'echo \"env RUNLEVEL=$RUNLEVEL PREVLEVEL=$PREVLEVEL \
          INIT_VERSION=$INIT_VERSION vars=$(env | grep -c ^INIT_V[0-9])\"'\n"
     );
-    let mut run = Launch::vinit::<&str>(&[])
-        .etc_file("inittab", inittab.as_bytes())
-        .pid1();
-    run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    wait_for_initctl(run.pid());
+    let mut run = booted(Launch::vinit::<&str>(&[]).etc_file("inittab", inittab.as_bytes()));
     let base = settled_baseline(&mut run);
     let mut requests: Vec<Vec<u8>> = (0..16)
         .map(|i| setenv(&long_var(&format!("INIT_V{i:02}"), 127)))
@@ -394,11 +398,7 @@ fn expect_summaries(run: &mut Pid1, needle: &str, logged: usize, total: usize) {
 /// lines. Now: at most a burst per 10 s window, and one line with the count of the rest.
 #[test]
 fn test_setenv_overflow_warnings_are_rate_limited() {
-    let mut run = Launch::vinit::<&str>(&[])
-        .etc_file("inittab", INITTAB.as_bytes())
-        .pid1();
-    run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    wait_for_initctl(run.pid());
+    let mut run = booted(Launch::vinit::<&str>(&[]).etc_file("inittab", INITTAB.as_bytes()));
     let base = settled_baseline(&mut run);
     let mut flood: Vec<Vec<u8>> = (0..100_000)
         .map(|i| setenv(format!("INIT_F{i}=1").as_bytes()))
@@ -427,11 +427,7 @@ fn test_setenv_overflow_warnings_are_rate_limited() {
 /// 10,000 signals of one kind sent from outside as fast as kill(2) goes, with a respawn
 /// service running; the service is killed during the storm and must come back.
 fn signal_storm(sig: i32) {
-    let mut run = Launch::vinit::<&str>(&[])
-        .etc_file("inittab", INITTAB.as_bytes())
-        .pid1();
-    run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    wait_for_initctl(run.pid());
+    let mut run = booted(Launch::vinit::<&str>(&[]).etc_file("inittab", INITTAB.as_bytes()));
     let service = child(&run, "sleep", None, EVENT_TIMEOUT);
     let base = settled_baseline(&mut run);
     let pid1 = run.pid();
@@ -467,11 +463,7 @@ fn test_10000_sigchld_storm() {
 fn test_10000_ignored_signal_storm_is_logged_at_a_bounded_rate() {
     const SIG: i32 = 40;
     const STORM: usize = 10_000;
-    let mut run = Launch::vinit::<&str>(&[])
-        .etc_file("inittab", INITTAB.as_bytes())
-        .pid1();
-    run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    wait_for_initctl(run.pid());
+    let mut run = booted(Launch::vinit::<&str>(&[]).etc_file("inittab", INITTAB.as_bytes()));
     let base = settled_baseline(&mut run);
     for _ in 0..STORM {
         kill(run.pid(), SIG);
@@ -505,12 +497,11 @@ fn test_10000_ignored_signal_storm_is_logged_at_a_bounded_rate() {
 /// file system that takes RWF_NOWAIT must not make vinit drop lines).
 #[test]
 fn test_stderr_on_a_regular_file_keeps_every_line() {
-    let mut run = Launch::vinit::<&str>(&[])
-        .etc_file("inittab", INITTAB.as_bytes())
-        .setup("exec 2>>/run/err.log")
-        .pid1();
-    run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    wait_for_initctl(run.pid());
+    let mut run = booted(
+        Launch::vinit::<&str>(&[])
+            .etc_file("inittab", INITTAB.as_bytes())
+            .setup("exec 2>>/run/err.log"),
+    );
     let tools = Tools::vinit();
     for _ in 0..20 {
         telinit_q(&run, &tools);
@@ -533,11 +524,7 @@ fn test_stderr_on_a_regular_file_keeps_every_line() {
 /// rate-limited, and every request the limit kept out of the log is counted in a summary.
 #[test]
 fn test_100000_request_flood_costs_bounded_log_lines() {
-    let mut run = Launch::vinit::<&str>(&[])
-        .etc_file("inittab", INITTAB.as_bytes())
-        .pid1();
-    run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    wait_for_initctl(run.pid());
+    let mut run = booted(Launch::vinit::<&str>(&[]).etc_file("inittab", INITTAB.as_bytes()));
     let base = settled_baseline(&mut run);
     let before = run.history().len();
     let mut bogus = 0;
@@ -619,11 +606,7 @@ fn test_100000_request_flood_costs_bounded_log_lines() {
 #[test]
 fn test_a_request_cut_at_the_per_pass_bound_is_not_lost() {
     let inittab = format!("{INITTAB}l5:5:wait:/bin/sh -c 'echo \"level 5 INIT_N=$INIT_N\"'\n");
-    let mut run = Launch::vinit::<&str>(&[])
-        .etc_file("inittab", inittab.as_bytes())
-        .pid1();
-    run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    wait_for_initctl(run.pid());
+    let mut run = booted(Launch::vinit::<&str>(&[]).etc_file("inittab", inittab.as_bytes()));
     // Stopped, vinit cannot read while the queue builds up (all of it fits in the pipe).
     run.signal(libc::SIGSTOP);
     let set = |i: u32| setenv(format!("INIT_N={i}").as_bytes());
