@@ -3,29 +3,28 @@
 //!
 //! They talk to a running init only through the /run/initctl FIFO (384-byte requests, spec
 //! §5.4) and read utmp in glibc's layout; halt and reboot call reboot(2) only when forced or
-//! already in level 0/6 (spec §6.3). Messages and exit codes (0/1) follow sysvinit 3.x.
+//! already in level 0/6 (compat §6.3). Messages and exit codes (0/1) follow sysvinit 3.x.
 //! Left out: wall(1) to logged-in ttys (warnings go to stderr), /etc/nologin, syslog,
 //! `shutdown -n` (warned about, then init is used), ifdown/hddown, reboot(2) RESTART2.
 //!
 //! `VINIT_INITCTL=PATH` replaces /run/initctl; it exists for tests only.
 // Reached only from `main`, which the unit-test build does not have.
-#![cfg_attr(test, allow(dead_code))]
 
 use core::ffi::CStr;
 
-use crate::args::{ArgList, UsageError, basename};
-use crate::client_args::{self, HaltAction, HaltKind, Personality, Shutdown, Telinit, When};
-use crate::initctl::{self, DATA_LEN, REQUEST_LEN, Request};
-use crate::limits::{
+use crate::log::{Bytes, ErrName, LogLine};
+use crate::sys::{self, Envp, Errno, RebootCmd};
+use vinit_core::args::{ArgList, UsageError, basename};
+use vinit_core::client_args::{self, HaltAction, HaltKind, Personality, Shutdown, Telinit, When};
+use vinit_core::initctl::{self, DATA_LEN, REQUEST_LEN, Request};
+use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, INITCTL_OVERRIDE_VAR, INITCTL_PATH,
     INITCTL_RETRY_MS, INITCTL_TIMEOUT_MS, PATH_MAX, RUNLEVEL_PATH, SHUTDOWN_ALLOW_PATH,
     SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH, UTMP_PATH, WTMP_PATH,
 };
-use crate::log::{Bytes, ErrName, LogLine};
-use crate::status::signal::{SIGCONT, SIGINT, SIGTERM, SIGTSTP};
-use crate::sys::{self, Envp, Errno, RebootCmd};
-use crate::time::Duration;
-use crate::utmp;
+use vinit_core::status::signal::{SIGCONT, SIGINT, SIGTERM, SIGTSTP};
+use vinit_core::time::Duration;
+use vinit_core::utmp;
 
 /// Writes one line to stderr: `say!("{}: must be superuser.", Bytes(prog))`.
 macro_rules! say {
@@ -48,7 +47,7 @@ pub fn run<A: ArgList + ?Sized>(p: Personality, args: &A, envp: Envp) -> u8 {
     }
 }
 
-// ---- telinit (spec §6.1) ----
+// ---- telinit (compat §6.1) ----
 
 fn telinit<A: ArgList + ?Sized>(prog: &[u8], args: &A, envp: Envp) -> u8 {
     // sysvinit checks this before it even looks at the arguments.
@@ -129,7 +128,7 @@ fn initctl_path(envp: Envp, buf: &mut CPath) -> Option<&CStr> {
     }
 }
 
-/// Writes `requests` to the FIFO, each with one write(2), giving up after 3 s (spec §5.4).
+/// Writes `requests` to the FIFO, each with one write(2), giving up after 3 s (compat §5.4).
 /// Errors are reported as sysvinit words them, prefixed with `prog`.
 fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> Result<(), ()> {
     let mut buf = CPath::new();
@@ -187,7 +186,7 @@ fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> Result<(), ()> {
     Ok(())
 }
 
-// ---- shutdown (spec §6.2) ----
+// ---- shutdown (compat §6.2) ----
 
 const SHUTDOWN_USAGE: &str =
     "Usage:\t  shutdown [-akrhPHfFncqQ] [-t sec] [-i X] time [warning message]
@@ -279,7 +278,7 @@ fn read_pid_file() -> Option<sys::Pid> {
     let mut buf = [0u8; 16];
     let n = sys::read_full(fd.as_fd(), &mut buf).ok()?;
     let digits = buf.get(..n)?.split(|b| !b.is_ascii_digit()).next()?;
-    crate::args::parse_number(digits, 1, i32::MAX as u64).map(|p| p as sys::Pid)
+    vinit_core::args::parse_number(digits, 1, i32::MAX as u64).map(|p| p as sys::Pid)
 }
 
 fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
@@ -463,7 +462,7 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
     }
 }
 
-// ---- halt, poweroff, reboot (spec §6.3) ----
+// ---- halt, poweroff, reboot (compat §6.3) ----
 
 fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) -> u8 {
     let h = match client_args::parse_halt(args, kind) {
@@ -534,14 +533,14 @@ fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) 
         let _ = sys::reboot(RebootCmd::Halt);
     }
     // Still here: reboot(2) failed (EPERM without CAP_SYS_BOOT). sysvinit undoes what it did
-    // and exits 0 without a word (spec §6.3 step 4).
+    // and exits 0 without a word (compat §6.3 step 4).
     let _ = sys::reboot(RebootCmd::CadOff);
     let _ = sys::kill(1, SIGCONT);
     0
 }
 
 /// The current level: `RUNLEVEL` when started by init (`INIT_VERSION` set), else utmp's
-/// RUN_LVL record, else /var/run/runlevel (spec §6.3 step 1).
+/// RUN_LVL record, else /var/run/runlevel (compat §6.3 step 1).
 fn current_level(envp: Envp) -> Option<u8> {
     if envp.var(b"INIT_VERSION").is_some()
         && let Some(level) = envp.var(b"RUNLEVEL")
@@ -578,7 +577,7 @@ fn runlevel_file() -> Option<u8> {
     }
 }
 
-// ---- runlevel (spec §6.4) ----
+// ---- runlevel (compat §6.4) ----
 
 fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
     let parsed = match client_args::parse_runlevel(args) {

@@ -1,10 +1,10 @@
-//! The /run/initctl FIFO server (spec §5.1, §5.3): created 0600, held open read-write and
+//! The /run/initctl FIFO server (compat §5.1, §5.3): created 0600, held open read-write and
 //! non-blocking (so there is never an EOF and a writer never blocks while vinit lives),
 //! re-created when deleted or replaced, never followed through a symlink, and trusted only
 //! when it is vinit's own (owned by its euid, no access for others): anything else at the
 //! path is removed and replaced. An inotify watch on its directory wakes the loop when the
 //! path changes, so this happens even while vinit is idle (sysvinit polls every 5 s instead,
-//! spec §2.10). Requests are found by their magic; bad ones are logged at a bounded rate and
+//! compat §2.10). Requests are found by their magic; bad ones are logged at a bounded rate and
 //! dropped; vinit keeps serving. A flood is read a bounded number of reads per loop pass. With
 //! too few file descriptors the driver turns the FIFO or the watch off.
 
@@ -12,12 +12,12 @@ use core::ffi::CStr;
 
 use heapless::Vec;
 
-use crate::initctl::{self, Command, Front, REQUEST_LEN, Request, RequestError};
-use crate::limits::{INITCTL_READ_REQUESTS, INITCTL_READS_PER_PASS};
 use crate::log;
 use crate::log::{Bytes, ErrName, Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
-use crate::time::Instant;
+use vinit_core::initctl::{self, Command, Front, REQUEST_LEN, Request, RequestError};
+use vinit_core::limits::{INITCTL_READ_REQUESTS, INITCTL_READS_PER_PASS};
+use vinit_core::time::Instant;
 
 /// The FIFO and what vinit knows about it.
 pub struct Control {
@@ -98,7 +98,7 @@ impl Control {
     }
 
     /// Makes sure the FIFO exists, is vinit's own and is the one held open; called on every
-    /// loop pass, as sysvinit does (spec §5.1). Costs one lstat(2) when all is well. Anything
+    /// loop pass, as sysvinit does (compat §5.1). Costs one lstat(2) when all is well. Anything
     /// else at the path (another user's FIFO, one others may open, a symlink, a file) is
     /// removed and replaced by a new FIFO, and said so; what cannot be fixed is said once.
     pub fn check(&mut self, now: Instant) {
@@ -226,7 +226,7 @@ impl Control {
     /// Reads what is queued, at most `INITCTL_READS_PER_PASS` reads (a flood waits for the
     /// next pass, so signals and reaps are not held up), and hands each well-formed request
     /// to `f`. A 384-byte write is atomic (below PIPE_BUF), so the pipe holds whole requests
-    /// unless a client wrote junk; then, unlike sysvinit (spec §5.3), the next request is
+    /// unless a client wrote junk; then, unlike sysvinit (compat §5.3), the next request is
     /// found by its magic (`initctl::front`), so junk costs only itself, never the requests
     /// behind it. Whatever is left once the pipe is empty is not a whole request: one bogus
     /// request.
@@ -273,7 +273,7 @@ impl Control {
                     Front::Request(parsed) => {
                         self.flush(now, &mut junk);
                         match parsed {
-                            // Never implemented by init (spec §5.2): logged with the bogus
+                            // Never implemented by init (compat §5.2): logged with the bogus
                             // ones, so a flood of them is rate-limited too.
                             Ok(req) if matches!(req.command, Command::Start | Command::Bsd) => {
                                 self.bogus(now, RequestError::UnknownCommand(req.command.code()));

@@ -12,28 +12,29 @@ use core::ffi::{CStr, c_char};
 use heapless::Vec;
 
 use crate::control::Control;
-use crate::initctl::{Command, EnvChange, Request};
-use crate::inittab::{Entry, Feed, Inittab, InittabError};
-use crate::levels::Level;
-use crate::limits::{
-    DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, DROPIN_PATH_MAX, ENV_BUF, FD_RESERVE, INIT_ENV_LEN,
-    INIT_ENV_SLOTS, INITSCRIPT, INITTAB_DIR, INITTAB_ERRORS_SHOWN, INITTAB_PATH,
-    INITTAB_READ_CHUNK, INITTAB_READ_MAX, MAX_ENV, NOFILE_MIN, OWN_ENV_MAX, POWERSTATUS_PATH,
-    SIGNALS_PER_PASS,
-};
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
-use crate::status::signal::{
+use crate::spawn;
+use crate::sys::{self, Envp, Errno, FileError, FileResult, FileUse, SigMask};
+use vinit_core::cmdline;
+use vinit_core::initctl::{Command, EnvChange, Request};
+use vinit_core::inittab::{Entry, Feed, Inittab, InittabError};
+use vinit_core::levels::Level;
+use vinit_core::limits::{
+    CHILD_PATH, CHILD_PATH_VAR, DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, DROPIN_PATH_MAX, ENV_BUF,
+    FD_RESERVE, INIT_ENV_LEN, INIT_ENV_SLOTS, INITSCRIPT, INITTAB_DIR, INITTAB_ERRORS_SHOWN,
+    INITTAB_PATH, INITTAB_READ_CHUNK, INITTAB_READ_MAX, MAX_ENV, NOFILE_MIN, OWN_ENV_MAX,
+    POWERSTATUS_PATH, SIGNALS_PER_PASS,
+};
+use vinit_core::status::signal::{
     SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
-use crate::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
-use crate::sys::{self, Envp, Errno, FileError, FileResult, FileUse, SigMask};
-use crate::time::{self, Duration, Instant};
-use crate::{cmdline, spawn};
+use vinit_core::supervisor::{Action, Config, Init, Notice, StopCause, Trigger};
+use vinit_core::time::{self, Duration, Instant};
 
 /// SIGRTMIN+3 as glibc, Go and Docker number it (systemd's halt signal); musl would say 38.
 const SIG_SYSTEMD_HALT: u8 = 37;
-/// sysvinit 3.10+'s `shutdown -hP now` trigger: glibc's SIGRTMIN+4 (spec §4).
+/// sysvinit 3.10+'s `shutdown -hP now` trigger: glibc's SIGRTMIN+4 (compat §4).
 const SIG_SYSVINIT_POWEROFF: u8 = 38;
 
 /// Where the inittab lives and how to stop; from flags and `VINIT_*` variables.
@@ -43,7 +44,7 @@ pub struct Settings {
     /// The supervisor's settings.
     pub config: Config,
     /// Why vinit boots though it is not PID 1 (as a subreaper); `None` as PID 1.
-    pub not_pid1: Option<crate::args::NotPid1>,
+    pub not_pid1: Option<vinit_core::args::NotPid1>,
 }
 
 impl Settings {
@@ -62,7 +63,7 @@ impl Settings {
                 b"boot" => None,
                 _ => {
                     let code = v.strip_prefix(b"exit:").ok_or("VINIT_REBOOT")?;
-                    Some(crate::args::parse_number(code, 0, 255).ok_or("VINIT_REBOOT")? as u8)
+                    Some(vinit_core::args::parse_number(code, 0, 255).ok_or("VINIT_REBOOT")? as u8)
                 }
             };
         }
@@ -106,7 +107,7 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         envp,
         init_env: Vec::new(),
         started: sys::now(),
-        control: Control::new(crate::limits::INITCTL_PATH),
+        control: Control::new(vinit_core::limits::INITCTL_PATH),
         initscript_refused: false,
         env_log: RateLimit::new(),
         signal_log: RateLimit::new(),
@@ -126,13 +127,13 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
     if let Some(limit) = nofile {
         share_fds(&mut driver.control, sfd.as_fd(), limit);
     }
-    // sysvinit sets umask(previous | 022) at start-up (spec §3.2).
+    // sysvinit sets umask(previous | 022) at start-up (compat §3.2).
     sys::umask_add(0o022);
     log!(
         LogLevel::Info,
         "booting {} as {}",
         Bytes(settings.inittab.to_bytes()),
-        crate::args::NotPid1::booting_as(settings.not_pid1)
+        vinit_core::args::NotPid1::booting_as(settings.not_pid1)
     );
     crate::records::link_var_run();
     crate::records::reset_utmp();
@@ -166,7 +167,7 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) {
     );
 }
 
-/// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (spec §1.1) into `tab`; bad
+/// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (compat §1.1) into `tab`; bad
 /// lines are logged and skipped, and so is a drop-in that cannot be read. `false` only when
 /// the main file cannot be read whole (`tab` is then not to be used).
 #[inline(never)]
@@ -263,7 +264,7 @@ struct Driver {
     staging: Inittab,
     inittab: &'static CStr,
     envp: Envp,
-    /// INIT_* variables from initctl SETENV, as `NAME=VALUE` (spec §5.5).
+    /// INIT_* variables from initctl SETENV, as `NAME=VALUE` (compat §5.5).
     init_env: Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>,
     started: Instant,
     control: Control,
@@ -424,7 +425,7 @@ impl Driver {
             let sleeptime = Duration::from_secs(u64::from(req.sleeptime));
             match req.command {
                 Command::RunLevel => {
-                    // sysvinit re-reads the inittab on every request (spec §2.2 step 5).
+                    // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
                     let fresh = load_inittab(inittab, staging).then_some(&mut *staging);
                     init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
@@ -432,7 +433,7 @@ impl Driver {
                 Command::PowerFailNow => init.handle_trigger(now, Trigger::PowerFailNow),
                 Command::PowerOk => init.handle_trigger(now, Trigger::PowerOk),
                 Command::SetEnv | Command::UnsetEnv => {
-                    for change in crate::initctl::env_changes(req.data) {
+                    for change in vinit_core::initctl::env_changes(req.data) {
                         if !apply_env(init_env, &change) && env_log.allow(now) {
                             log!(
                                 LogLevel::Warning,
@@ -449,7 +450,7 @@ impl Driver {
     }
 
     /// SIGPWR: with /var/run/powerstatus, sysvinit's power semantics; without, LXC's halt
-    /// signal: the power entries run, then the stop (spec §4).
+    /// signal: the power entries run, then the stop (compat §4).
     #[inline(never)]
     fn on_power(&mut self, now: Instant) {
         let mut status = [0u8; 1];
@@ -534,15 +535,15 @@ impl Driver {
     }
 
     /// Forks and execs an entry; the child gets a clean state (spawn.rs) and the environment
-    /// of spec §3.1 on top of the container's own. `Err(Some(errno))`: fork(2) failed (the
+    /// of compat §3.1 on top of the container's own. `Err(Some(errno))`: fork(2) failed (the
     /// supervisor retries); `Err(None)`: the entry cannot start at all (logged).
     #[inline(never)]
     fn spawn(&mut self, slot: usize) -> Result<sys::Pid, Option<Errno>> {
         let entry = self.init.entries().get(slot).ok_or(None)?.clone();
         // sysvinit runs every entry through /etc/initscript when it is there, except in
-        // single-user mode (spec §1.6 step 2).
+        // single-user mode (compat §1.6 step 2).
         let initscript =
-            self.init.current() != crate::levels::Level::SINGLE && self.initscript_usable();
+            self.init.current() != vinit_core::levels::Level::SINGLE && self.initscript_usable();
         let parsed = cmdline::parse_process(&entry.process).and_then(|mut p| {
             if initscript {
                 p.command = cmdline::initscript_command(
@@ -731,7 +732,7 @@ impl Driver {
                 "cannot fork for id \"{}\": {}: retrying (at most every {} ms)",
                 Bytes(id),
                 ErrName(Errno::from_raw_os_error((*errno).clamp(1, 4095))),
-                crate::limits::FORK_RETRY_MAX_MS
+                vinit_core::limits::FORK_RETRY_MAX_MS
             ),
             Notice::ForkWorks(n) => ufmt::uwrite!(
                 w,
@@ -742,8 +743,8 @@ impl Driver {
             Notice::RebootLoop(pause) => ufmt::uwrite!(
                 w,
                 "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)",
-                crate::limits::REBOOT_MAX,
-                crate::limits::REBOOT_WINDOW_SECS,
+                vinit_core::limits::REBOOT_MAX,
+                vinit_core::limits::REBOOT_WINDOW_SECS,
                 pause.millis() / 1000
             ),
         };
@@ -752,7 +753,7 @@ impl Driver {
 }
 
 /// SETENV: replace every stored variable of that name; store it if it has a value, in the
-/// first of 16 slots (dropped when full, as sysvinit does; spec §5.5). `false` when it was
+/// first of 16 slots (dropped when full, as sysvinit does; compat §5.5). `false` when it was
 /// dropped: too long, or no free slot.
 fn apply_env(
     store: &mut Vec<Vec<u8, INIT_ENV_LEN>, INIT_ENV_SLOTS>,
@@ -774,7 +775,7 @@ fn apply_env(
 }
 
 /// The child side of an entry's start, after its setsid(): never returns. On failure it logs
-/// sysvinit's `cannot execute "prog"` and exits 1, which feeds the respawn throttle (spec §1.6
+/// sysvinit's `cannot execute "prog"` and exits 1, which feeds the respawn throttle (compat §1.6
 /// step 7).
 fn exec_entry(
     entry: &Entry,
@@ -788,7 +789,7 @@ fn exec_entry(
     let envp = env.ptrs();
     let mut err = spawn::exec_search(prog, argv, envp, path);
     if err == Errno::NOEXEC {
-        // A script without `#!`: retry through the shell (spec §1.6 step 6).
+        // A script without `#!`: retry through the shell (compat §1.6 step 6).
         if let Ok(shell) = cmdline::shell_command(&entry.process) {
             let mut sargv: Vec<*const c_char, 4> = Vec::new();
             for i in 0..shell.word_count() {
@@ -817,16 +818,15 @@ fn exec_entry(
     sys::exit(1)
 }
 
-/// vinit's own variables (spec §3.1). sysvinit sets them after the INIT_* ones, so they
+/// vinit's own variables (compat §3.1). sysvinit sets them after the INIT_* ones, so they
 /// replace a SETENV variable of the same name (INIT_VERSION).
 const INIT_VERSION: &[u8] = concat!("INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION")).as_bytes();
 const CONSOLE: &[u8] = b"CONSOLE=/dev/console";
 const SHELL_VAR: &[u8] = b"SHELL=/bin/sh";
-const DEFAULT_PATH_VAR: &[u8] = b"PATH=/sbin:/usr/sbin:/bin:/usr/bin";
 /// `RUNLEVEL=x` and `PREVLEVEL=x`, with their NULs.
 const LEVEL_VARS_LEN: usize = b"RUNLEVEL=x".len() + b"PREVLEVEL=x".len() + 2;
 const _: () = assert!(
-    DEFAULT_PATH_VAR.len()
+    CHILD_PATH_VAR.len()
         + CONSOLE.len()
         + SHELL_VAR.len()
         + INIT_VERSION.len()
@@ -837,7 +837,7 @@ const _: () = assert!(
 );
 
 /// A child's environment: the container's own variables, then the INIT_* ones from SETENV,
-/// then sysvinit's five (spec §3.1) — later ones replace earlier ones of the same name. vinit's
+/// then sysvinit's five (compat §3.1) — later ones replace earlier ones of the same name. vinit's
 /// own go into the buffer first and the buffer has room for all 16 INIT_* slots after them, so
 /// a long INIT_* variable can never push RUNLEVEL, PREVLEVEL or INIT_VERSION out.
 struct EnvBlock {
@@ -878,7 +878,7 @@ impl EnvBlock {
         let has_path = envp.var(b"PATH").is_some();
         // vinit's own first: they fit by construction (OWN_ENV_MAX).
         if !has_path {
-            self.add(&[DEFAULT_PATH_VAR]);
+            self.add(&[CHILD_PATH_VAR]);
         }
         self.add(&[b"RUNLEVEL=", &[runlevel]]);
         self.add(&[b"PREVLEVEL=", &[prev]]);
@@ -932,9 +932,7 @@ impl EnvBlock {
     }
 
     fn path(&self) -> &[u8] {
-        self.envp
-            .var(b"PATH")
-            .unwrap_or(b"/sbin:/usr/sbin:/bin:/usr/bin")
+        self.envp.var(b"PATH").unwrap_or(CHILD_PATH)
     }
 
     fn ptrs(&self) -> &[*const c_char] {

@@ -14,10 +14,10 @@ use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use heapless::Vec;
 use ufmt::{Formatter, uDisplay, uWrite};
 
-use crate::limits::{LOG_BURST_MAX, LOG_BURST_WINDOW_SECS, LOG_LINE_MAX, LOG_STALL_WAIT_MS};
-use crate::status::signal::SIGPIPE;
 use crate::sys::{self, Errno, SigMask};
-use crate::time::{Duration, Instant};
+use vinit_core::limits::{LOG_BURST_MAX, LOG_BURST_WINDOW_SECS, LOG_LINE_MAX, LOG_STALL_WAIT_MS};
+use vinit_core::status::signal::SIGPIPE;
+use vinit_core::time::{Duration, Instant};
 
 /// Set by `never_block`: stderr writes are bounded (PID 1's modes); clients write plainly.
 static NEVER_BLOCK: AtomicBool = AtomicBool::new(false);

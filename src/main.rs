@@ -5,15 +5,14 @@
 //! here, the rule in `args::not_pid1_boot`), prints `--help` and usage errors, and returns the
 //! chosen mode's exit status. No other logic lives here.
 //!
-//! Architecture: pure modules (no syscalls, `#![forbid(unsafe_code)]`, unit-tested under std):
-//! `args`, `limits`, `time`, `sweep`, `initctl` (FIFO request codec), `utmp` (glibc records),
-//! `client_args`. Edge modules do IO: `sys` (the only door to the kernel) and `rt` (no_std
-//! start-up) hold all `unsafe`; `log` writes lines; `spawn` runs between fork and exec;
-//! `single` is single-command mode's event loop; `client` is telinit, shutdown, halt and runlevel.
+//! Architecture (docs/architecture.md): the `vinit-core` crate (core/) decides, without IO;
+//! this crate is the kernel edge that carries its effects out. `sys` (the only door to the
+//! kernel) and `rt` (no_std start-up) hold all `unsafe`; `log` writes lines; `spawn` runs
+//! between fork and exec; `event_loop` and `single` are the two modes' loops; `control` serves
+//! /run/initctl; `records` writes utmp/wtmp; `client` is telinit, shutdown, halt and runlevel.
+//! `compat §N` in comments is section N of docs/sysvinit-compatibility.md.
 #![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), no_main)]
-// Under test there is no `main`, so the edge code is unused there; the release build checks it.
-#![cfg_attr(test, allow(dead_code))]
 
 // vinit is a no_std binary with musl's `main` and start-up: a glibc build cannot link (it ends
 // in an obscure `_Unwind_Resume` error), so say at once what works. Inside the repository,
@@ -25,34 +24,23 @@ compile_error!(
      repository, `cargo install --path .`, which picks the target by itself)"
 );
 
-mod args;
 mod client;
-mod client_args;
-mod cmdline;
 mod control;
 mod event_loop;
-mod initctl;
-mod inittab;
-mod levels;
-mod limits;
 mod log;
 mod reaper;
 mod records;
 mod rt;
 mod single;
 mod spawn;
-mod status;
-mod supervisor;
-mod sweep;
 mod sys;
-mod time;
-mod utmp;
 
 use core::ffi::CStr;
 
-use args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
-use client_args::Personality;
 use log::{Bytes, Level, LogLine};
+use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
+use vinit_core::client_args::Personality;
+use vinit_core::{args, client_args, levels, limits, time};
 
 /// `vinit --help`: both modes, every option and `VINIT_*` variable with its default, the
 /// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
@@ -84,13 +72,14 @@ impl ArgList for sys::Argv {
     }
 }
 
-/// musl's crt calls this after setting up TLS and `environ`.
-#[cfg(not(test))]
+/// musl's crt calls this after setting up TLS and `environ`. Under test the harness owns the
+/// symbol `main`; this entry stays compiled (unexported) as the root the edge code is used from.
 #[allow(unsafe_code)]
 // SAFETY: the exported symbol `main` is what musl's __libc_start_main calls; nothing else
 // defines it in this binary.
-#[unsafe(no_mangle)]
-extern "C" fn main(
+#[cfg_attr(not(test), unsafe(export_name = "main"))]
+#[cfg_attr(test, allow(dead_code))]
+extern "C" fn c_main(
     argc: core::ffi::c_int,
     argv: *const *const core::ffi::c_char,
     envp: *const *const core::ffi::c_char,

@@ -6,10 +6,10 @@
 //! signal to its default, so once the dispositions vinit inherited as ignored are reset, every
 //! child starts with default ones.
 
-use crate::limits::{MAX_TREE_DEPTH, TREE_WALK_RETRIES};
 use crate::log;
 use crate::log::{ErrName, Level, LogLine};
 use crate::sys::{self, Errno, OwnedFd, Pid, ProcStat, SigMask};
+use vinit_core::limits::{MAX_TREE_DEPTH, TREE_WALK_RETRIES};
 
 /// Sets vinit up as an init and returns its signalfd; `None` after logging the fatal line
 /// (only before the loop starts: after that vinit never bails).

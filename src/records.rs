@@ -1,4 +1,4 @@
-//! utmp records (spec §6.6): RUN_LVL and BOOT_TIME (pututline replaces the record of the same
+//! utmp records (compat §6.6): RUN_LVL and BOOT_TIME (pututline replaces the record of the same
 //! type), INIT_PROCESS and DEAD_PROCESS per entry process (replacing the record with the same
 //! id) in `/var/run/utmp`, each also appended to `/var/log/wtmp` if it exists, in glibc's
 //! 384-byte layout so the distribution's `runlevel`, `who` and `last` read them, plus the
@@ -12,13 +12,13 @@
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use crate::limits::{
-    RUN_DIR, RUNLEVEL_PATH, UTMP_MAX_RECORDS, UTMP_PATH, VAR_DIR, VAR_RUN_PATH, WTMP_PATH,
-};
 use crate::log;
 use crate::log::{Bytes, Level};
 use crate::sys::{self, Errno, FileError, FileResult};
-use crate::utmp::{self, RECORD_LEN};
+use vinit_core::limits::{
+    RUN_DIR, RUNLEVEL_PATH, UTMP_MAX_RECORDS, UTMP_PATH, VAR_DIR, VAR_RUN_PATH, WTMP_PATH,
+};
+use vinit_core::utmp::{self, RECORD_LEN};
 
 /// At boot: an image without `/var/run` (FROM scratch, with only `/run`) gets the
 /// `/var/run -> /run` link every distribution ships, so utmp and the runlevel file have their
@@ -78,7 +78,7 @@ fn outcome(file: File, result: FileResult<()>, who: Writer) {
         Ok(()) => {
             REFUSED.fetch_and(!bit, Ordering::Relaxed);
         }
-        // No such file or directory: the system keeps no such record (spec §6.6).
+        // No such file or directory: the system keeps no such record (compat §6.6).
         Err(FileError::Sys(Errno::NOENT)) => {}
         Err(e) => {
             if who == Writer::Init && REFUSED.fetch_or(bit, Ordering::Relaxed) & bit == 0 {
@@ -170,7 +170,7 @@ const UTMP_MAX_BYTES: u64 = (UTMP_MAX_RECORDS * RECORD_LEN) as u64;
 /// pututline under glibc's lock: scans utmp for the record `find` picks (it gets a run of
 /// whole records and returns the offset of one), writes what `build` makes of that old record
 /// over it, or appends (over a partial record at the end, as glibc does) when there is none.
-/// Nothing happens when utmp does not exist (spec §6.6). A utmp larger than
+/// Nothing happens when utmp does not exist (compat §6.6). A utmp larger than
 /// `UTMP_MAX_RECORDS` records is not scanned at all, so a huge (sparse) file costs one fstat.
 #[inline(never)]
 fn update_utmp(
@@ -204,7 +204,7 @@ fn update_utmp(
     outcome(File::Utmp, result, who);
 }
 
-/// utmp's 32-bit timestamp (glibc's on-disk layout, spec §6.6).
+/// utmp's 32-bit timestamp (glibc's on-disk layout, compat §6.6).
 fn stamp() -> (i32, i32) {
     let (sec, usec) = sys::wall_clock();
     (sec as i32, usec as i32)

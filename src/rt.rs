@@ -1,7 +1,7 @@
 //! What a no_std musl binary needs to exist: the link to musl's static libc, the panic
 //! handler (and its link-time proof twin), and the unwinding personality stub.
 //!
-//! STYLE.md §3.1-§3.3: the `libc` crate does not link libc in no_std, so ask for it here; the
+//! docs/size.md: the `libc` crate does not link libc in no_std, so ask for it here; the
 //! precompiled core references `rust_eh_personality` even with panic=abort.
 #![allow(unsafe_code)]
 
@@ -16,7 +16,7 @@ unsafe extern "C" {}
 #[panic_handler]
 fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
     let _ = crate::sys::write_all(crate::sys::stderr(), b"vinit: fatal: internal error\n");
-    crate::sys::exit(crate::limits::EXIT_INTERNAL)
+    crate::sys::exit(vinit_core::limits::EXIT_INTERNAL)
 }
 
 /// `size-report` builds with `--cfg vinit_panic_check`: if any panic path survives

@@ -11,15 +11,15 @@
 //! The loop blocks in poll(2) on the signalfd with no timeout unless a sweep or budget
 //! deadline is pending, so an idle vinit never wakes up.
 
-use crate::args::SingleOptions;
-use crate::limits::EXIT_KILLED;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn::{self, Tty};
-use crate::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM};
-use crate::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
 use crate::sys::{self, Argv, Envp, Exit, Pid, SigMask};
-use crate::time::{self, Duration, Instant};
+use vinit_core::args::SingleOptions;
+use vinit_core::limits::{EXIT_KILLED, SEARCH_PATH};
+use vinit_core::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM};
+use vinit_core::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
+use vinit_core::time::{self, Duration, Instant};
 
 /// The stop signals of single-command mode: the first one forwarded to CMD starts the stop
 /// budget. SIGTERM is every runtime's stop signal and SIGINT the other common one (and inittab
@@ -46,9 +46,9 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
     let (Some(prog), Some(child_argv)) = (argv.get(opts.cmd_index), argv.tail_ptrs(opts.cmd_index))
     else {
         log!(Level::Fatal, "missing command");
-        return crate::limits::EXIT_USAGE;
+        return vinit_core::limits::EXIT_USAGE;
     };
-    let path = envp.var(b"PATH").unwrap_or(spawn::DEFAULT_PATH);
+    let path = envp.var(b"PATH").unwrap_or(SEARCH_PATH);
     let child = match sys::fork() {
         Ok(sys::Forked::Child) => spawn::exec_child(prog, child_argv, envp.ptrs(), path, tty),
         Ok(sys::Forked::Parent(pid)) => pid,
@@ -210,7 +210,7 @@ impl Supervisor {
     /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from reaping or
     /// from the stop budget; the rest are read on the next pass (the signalfd stays readable).
     fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>) {
-        for _ in 0..crate::limits::SIGNALS_PER_PASS {
+        for _ in 0..vinit_core::limits::SIGNALS_PER_PASS {
             match sys::read_signal(sfd) {
                 Ok(Some(info)) => self.on_signal(info.signo),
                 Ok(None) => return,

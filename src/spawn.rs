@@ -9,12 +9,9 @@ use core::ffi::CStr;
 
 use heapless::Vec;
 
-use crate::limits::{EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, PATH_MAX};
 use crate::log::{Bytes, ErrName, Level};
 use crate::sys::{self, CPtrs, Errno, SigMask};
-
-/// PATH used when the environment has none (a FROM scratch image run without `ENV PATH`).
-pub const DEFAULT_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+use vinit_core::limits::{EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, PATH_MAX};
 
 /// How the child should be attached to a terminal.
 #[derive(Clone, Copy, PartialEq, Eq)]

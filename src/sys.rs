@@ -13,11 +13,11 @@ use core::sync::atomic::{AtomicI32, Ordering};
 pub use rustix::fd::{AsFd, BorrowedFd};
 pub use rustix::io::Errno;
 
-use crate::time::Instant;
+use vinit_core::time::Instant;
 
 /// An fd vinit owns, closed on drop. vinit's own type rather than rustix's: rustix's no_std
 /// fd types assert `fd != -1` on every borrow, which the optimiser cannot prove, and a
-/// reachable assert would break the link-time no-panic proof (STYLE.md §3.3).
+/// reachable assert would break the link-time no-panic proof (docs/size.md).
 #[derive(Debug)]
 pub struct OwnedFd(c_int);
 
@@ -68,7 +68,7 @@ const fn std_fd(n: c_int) -> BorrowedFd<'static> {
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;
 
-pub use crate::status::{Exit, Pid};
+pub use vinit_core::status::{Exit, Pid};
 
 /// Signals that stay unblocked so a real fault in vinit is not swallowed by the signalfd
 /// (catatonit's `kernel_signals`): SIGILL 4, SIGTRAP 5, SIGABRT 6, SIGBUS 7, SIGFPE 8, SIGSEGV 11,
@@ -691,7 +691,7 @@ impl Envp {
 pub fn scan_processes(mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> {
     let me = getpid();
     for_each_dir_entry(c"/proc", |name| {
-        let Some(pid) = crate::args::parse_number(name.to_bytes(), 1, i32::MAX as u64) else {
+        let Some(pid) = vinit_core::args::parse_number(name.to_bytes(), 1, i32::MAX as u64) else {
             return;
         };
         let pid = pid as Pid;
@@ -709,7 +709,7 @@ pub fn scan_processes(mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> {
 pub struct ProcStat {
     /// The parent pid (0 for a process whose parent is outside the PID namespace).
     pub ppid: Pid,
-    name: [u8; crate::limits::PROC_NAME_MAX],
+    name: [u8; vinit_core::limits::PROC_NAME_MAX],
     name_len: u8,
 }
 
@@ -748,8 +748,8 @@ pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
         .split(|&b| b == b' ')
         .filter(|f| !f.is_empty());
     let _state = fields.next()?;
-    let ppid = crate::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
-    let mut name = [0u8; crate::limits::PROC_NAME_MAX];
+    let ppid = vinit_core::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
+    let mut name = [0u8; vinit_core::limits::PROC_NAME_MAX];
     for (to, from) in name.iter_mut().zip(comm) {
         *to = *from;
     }
@@ -1091,12 +1091,12 @@ pub fn wall_clock() -> (i64, u32) {
 }
 
 /// The kernel release from uname(2), for wtmp's ut_host.
-pub fn kernel_release() -> heapless::Vec<u8, { crate::limits::KERNEL_RELEASE_MAX }> {
+pub fn kernel_release() -> heapless::Vec<u8, { vinit_core::limits::KERNEL_RELEASE_MAX }> {
     let name = rustix::system::uname();
     let release = name.release().to_bytes();
     heapless::Vec::from_slice(
         release
-            .get(..crate::limits::KERNEL_RELEASE_MAX)
+            .get(..vinit_core::limits::KERNEL_RELEASE_MAX)
             .unwrap_or(release),
     )
     .unwrap_or_default()
@@ -1127,7 +1127,7 @@ pub fn umask_add(bits: u32) {
 }
 
 /// Calls `f` with the name of every entry of a directory (getdents64(2)), `.` and `..` left
-/// out. The order is the kernel's (sysvinit uses readdir order too, spec §1.1).
+/// out. The order is the kernel's (sysvinit uses readdir order too, compat §1.1).
 pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
     use rustix::fs::OFlags;
     let dir = open(

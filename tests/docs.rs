@@ -1,6 +1,8 @@
 //! The manual page, doc/vinit.8 (issue #11): it renders without a single warning, and it
 //! cannot drift from the program: every option and `VINIT_*` variable that `vinit --help`
-//! lists, and every `VINIT_*` variable the source reads, is in it.
+//! lists, and every `VINIT_*` variable the source reads, is in it. And the code's references
+//! (issue #12): every `compat §N` names a section of docs/sysvinit-compatibility.md, every
+//! `docs/NAME.md` exists, and nothing points outside the repository.
 //!
 //! Needs groff and man (Debian's groff-base and man-db; `.ci/run` installs them). Without them
 //! the test fails: a skipped check cannot fail.
@@ -116,10 +118,8 @@ fn test_man_page_has_every_option_and_variable_of_help() {
 
 #[test]
 fn test_man_page_and_help_have_every_variable_the_source_reads() {
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut read = BTreeSet::new();
-    for file in std::fs::read_dir(src).unwrap() {
-        let code = std::fs::read_to_string(file.unwrap().path()).unwrap();
+    for (_, code) in sources() {
         // The byte-string names vinit looks up in its environment (tests use std::env).
         for (at, _) in code.match_indices("b\"VINIT_") {
             let name: String = code[at + 2..]
@@ -160,4 +160,115 @@ fn test_word_probe() {
         .map(|s| s.to_string())
         .collect();
     assert_eq!(found, want);
+}
+
+/// Every `.rs` file of both crates (`src/`, `core/src/`, with subfolders): path and text.
+fn sources() -> Vec<(PathBuf, String)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("src"), root.join("core/src")];
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                files.push((path, text));
+            }
+        }
+    }
+    assert!(
+        files.len() >= 20,
+        "the walk finds the sources: {}",
+        files.len()
+    );
+    files
+}
+
+/// The section numbers of docs/sysvinit-compatibility.md: its `## §N` and `### §N.M` headings.
+fn compat_sections() -> BTreeSet<String> {
+    let page = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/sysvinit-compatibility.md");
+    std::fs::read_to_string(page)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .filter_map(|l| l.split_once('§'))
+        .map(|(_, rest)| {
+            rest.chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect()
+        })
+        .collect()
+}
+
+/// The section numbers after each `marker` in `text` (`compat §1.6, §2` gives 1.6 and 2).
+fn section_refs(text: &str, marker: &str) -> Vec<String> {
+    let mut refs = Vec::new();
+    for (at, _) in text.match_indices(marker) {
+        // A list after the marker: `§1.6, §2.9 and §4` names three sections.
+        let mut rest = &text[at + marker.len() - '§'.len_utf8()..];
+        while let Some(tail) = rest.strip_prefix('§') {
+            let number: String = tail
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            refs.push(number.trim_end_matches('.').to_string());
+            rest = tail[number.len()..]
+                .trim_start_matches([',', ' ', '-'])
+                .trim_start_matches("and ");
+        }
+    }
+    refs
+}
+
+#[test]
+fn test_every_compat_reference_in_the_code_names_a_section_of_the_compatibility_page() {
+    let sections = compat_sections();
+    assert!(
+        sections.contains("1.6") && sections.contains("9"),
+        "{sections:?}"
+    );
+    let mut seen = 0;
+    for (path, code) in sources() {
+        for number in section_refs(&code, "compat §") {
+            seen += 1;
+            assert!(
+                sections.contains(&number),
+                "{}: `compat §{number}` is no section of docs/sysvinit-compatibility.md",
+                path.display()
+            );
+        }
+        for stale in ["spec §", "STYLE.md", "shared/spec", "sysvinit.md §"] {
+            assert!(
+                !code.contains(stale),
+                "{}: `{stale}` points outside the repository",
+                path.display()
+            );
+        }
+        for (at, _) in code.match_indices("docs/") {
+            let name: String = code[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.'))
+                .collect();
+            let name = name.trim_end_matches('.');
+            let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name);
+            assert!(
+                file.is_file(),
+                "{}: `{name}` does not exist",
+                path.display()
+            );
+        }
+    }
+    assert!(seen >= 100, "the probe finds the references: {seen}");
+}
+
+#[test]
+fn test_section_probe() {
+    assert_eq!(
+        section_refs("(compat §1.6, §2.9 and §4). §5", "compat §"),
+        ["1.6", "2.9", "4"]
+    );
+    assert_eq!(section_refs("compat §2.", "compat §"), ["2"]);
+    assert_eq!(section_refs("compat §1-§3", "compat §"), ["1", "3"]);
 }

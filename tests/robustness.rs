@@ -397,7 +397,7 @@ fn test_bad_inittab_lines_name_file_and_line() {
 }
 
 // ------------------------------------------------------------------------------------------
-// Fault signals (STYLE.md §5 rule 6): never blocked, so a real crash is not swallowed
+// Fault signals: never blocked, so a real crash is not swallowed
 
 /// A signal mask field of /proc/PID/status (`SigBlk`, `SigCgt`, ...).
 fn mask(pid: i32, field: &str) -> u64 {

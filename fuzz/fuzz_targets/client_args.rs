@@ -18,8 +18,13 @@ use vinit_fuzz::initctl::{DATA_LEN, encode_env};
 
 /// A value's place is inside its argument.
 fn check_value<A: ArgList + ?Sized>(args: &A, at: ValueAt) {
-    let arg = args.arg(at.index as usize).expect("a value's index points at an argument");
-    assert!(at.from as usize <= arg.len(), "{at:?} past the end of {arg:?}");
+    let arg = args
+        .arg(at.index as usize)
+        .expect("a value's index points at an argument");
+    assert!(
+        at.from as usize <= arg.len(),
+        "{at:?} past the end of {arg:?}"
+    );
 }
 
 /// Every index an error names points at an argument, every value inside it.
@@ -142,7 +147,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = args::parse_flag(arg);
     }
     let name = args::basename(args.first().copied().unwrap_or_default());
-    assert_eq!(is_personality(name), name == b"init" || personality(name).is_some());
+    assert_eq!(
+        is_personality(name),
+        name == b"init" || personality(name).is_some()
+    );
     // The not-PID-1 rule: never boot from a shell, never where an init runs.
     let ppid = argv.0.len() as i32 - 2;
     for (vinit1, running) in [(false, false), (true, false), (false, true), (true, true)] {

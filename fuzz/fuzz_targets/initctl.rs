@@ -7,8 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use vinit_fuzz::initctl::{
-    DATA_LEN, EnvChange, Front, MAGIC, REQUEST_LEN, Request, RequestError, encode_env,
-    env_changes, front,
+    DATA_LEN, EnvChange, Front, MAGIC, REQUEST_LEN, Request, RequestError, encode_env, env_changes,
+    front,
 };
 
 /// The `runlevel` int's bytes on the wire (spec §5.2).
@@ -65,7 +65,10 @@ fuzz_target!(|input: &[u8]| {
         // Only a whole, well-formed RUNLVL request can have a bad level.
         Err(RequestError::BadLevel(l)) => {
             assert_eq!(input.len(), REQUEST_LEN);
-            assert_eq!(u32::from_ne_bytes(input[RUNLEVEL_FIELD].try_into().unwrap()), l);
+            assert_eq!(
+                u32::from_ne_bytes(input[RUNLEVEL_FIELD].try_into().unwrap()),
+                l
+            );
         }
     }
 

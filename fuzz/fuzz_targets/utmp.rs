@@ -104,12 +104,22 @@ fuzz_target!(|data: &[u8]| {
     // keeps its line (at most 32 bytes, up to the first NUL).
     let pid = sec;
     let slot = replace_slot_by_id(file, &id[..id_len]);
-    let old_line = slot.and_then(|o| file.get(o..o + RECORD_LEN)).and_then(record_line);
+    let old_line = slot
+        .and_then(|o| file.get(o..o + RECORD_LEN))
+        .and_then(record_line);
     if let Some(l) = old_line {
         assert!(l.len() <= 32 && !l.contains(&0));
     }
     let line = old_line.unwrap_or_default();
-    let dead = process_record(RecordType::DeadProcess, &id[..id_len], pid, line, sec, usec, host);
+    let dead = process_record(
+        RecordType::DeadProcess,
+        &id[..id_len],
+        pid,
+        line,
+        sec,
+        usec,
+        host,
+    );
     assert_eq!(record_type(&dead), Some(RecordType::DeadProcess as u16));
     assert_eq!(record_pid(&dead), Some(pid));
     assert_eq!(record_id(&dead), Some(&want[..]));
@@ -121,7 +131,15 @@ fuzz_target!(|data: &[u8]| {
     utmp[at..at + RECORD_LEN].copy_from_slice(&dead);
     // The replaced record was the first with this id; an appended one is the only one.
     assert_eq!(replace_slot_by_id(&utmp, &id[..id_len]), Some(at));
-    let init = process_record(RecordType::InitProcess, &id[..id_len], pid, b"", sec, usec, b"");
+    let init = process_record(
+        RecordType::InitProcess,
+        &id[..id_len],
+        pid,
+        b"",
+        sec,
+        usec,
+        b"",
+    );
     assert_eq!(record_type(&init), Some(RecordType::InitProcess as u16));
     assert_eq!(record_line(&init), Some(&b""[..]));
 });

@@ -2,7 +2,7 @@
 //! namespaces of a running PID 1 (vinit or Debian's sysvinit), vinit's own personalities as
 //! symlinks, Debian's `sysvinit-core`/`sysvinit-utils` fetched at test time, and raw writes to
 //! the namespace's `/run/initctl` from outside (spec §5.2 layout, encoded here independently
-//! of src/initctl.rs so the two are checked against each other).
+//! of core/src/initctl.rs so the two are checked against each other).
 
 use std::fs;
 use std::io::Write;

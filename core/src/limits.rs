@@ -45,12 +45,12 @@ pub const PROC_NAME_MAX: usize = 15;
 /// Longest path vinit builds when searching PATH (PATH_MAX).
 pub const PATH_MAX: usize = 4096;
 
-// supervisor (spec §2.2, §2.9) and the stop sequence
-/// Starts of one respawn entry allowed inside the window (spec §2.9, MAXSPAWN).
+// supervisor (compat §2.2, §2.9) and the stop sequence
+/// Starts of one respawn entry allowed inside the window (compat §2.9, MAXSPAWN).
 pub const RESPAWN_MAX: u8 = 10;
-/// The respawn window (spec §2.9, TESTTIME).
+/// The respawn window (compat §2.9, TESTTIME).
 pub const RESPAWN_WINDOW_SECS: u64 = 120;
-/// How long a respawning-too-fast entry stays off (spec §2.9, SLEEPTIME).
+/// How long a respawning-too-fast entry stays off (compat §2.9, SLEEPTIME).
 pub const RESPAWN_DISABLE_SECS: u64 = 300;
 /// First pause after a failed fork(2) before spawning is tried again; it doubles on each
 /// failure (sysvinit sleeps 5 s: a container's pids limit often frees up sooner).
@@ -61,9 +61,9 @@ pub const FORK_RETRY_MAX_MS: u64 = 1000;
 /// At most one "cannot fork" line in this long: a fork bomb must not fill the log.
 pub const FORK_LOG_INTERVAL_SECS: u64 = 60;
 /// Reboots in place allowed inside the window before vinit pauses (sysvinit's respawn rule,
-/// spec §2.9, applied to a boot target of 6 or a boot script that always reboots).
+/// compat §2.9, applied to a boot target of 6 or a boot script that always reboots).
 pub const REBOOT_MAX: u8 = 10;
-/// The reboot window (as the respawn window, spec §2.9).
+/// The reboot window (as the respawn window, compat §2.9).
 pub const REBOOT_WINDOW_SECS: u64 = 120;
 /// The pause before the next reboot in place once the window is full (as a disabled respawn
 /// entry's 5 minutes); a stop signal still ends it at once.
@@ -75,11 +75,11 @@ pub const MAX_DYING: usize = MAX_ENTRIES;
 pub const ACTION_QUEUE: usize = MAX_DYING + 32;
 /// The whole container stop, signal to exit: inside Docker's 10 s with a second to spare.
 pub const DEFAULT_STOP_BUDGET_SECS: u64 = 9;
-/// Default level when the inittab has no initdefault (sysvinit would prompt forever, spec §1.8).
+/// Default level when the inittab has no initdefault (sysvinit would prompt forever, compat §1.8).
 pub const DEFAULT_LEVEL: u8 = b'3';
-/// The inittab read when neither `-f` nor `VINIT_INITTAB` names one (spec §1.1).
+/// The inittab read when neither `-f` nor `VINIT_INITTAB` names one (compat §1.1).
 pub const INITTAB_PATH: &core::ffi::CStr = c"/etc/inittab";
-/// The drop-in directory: its `*.tab` files add one entry each (spec §1.1 step 3).
+/// The drop-in directory: its `*.tab` files add one entry each (compat §1.1 step 3).
 pub const INITTAB_DIR: &core::ffi::CStr = c"/etc/inittab.d";
 /// Longest drop-in path built (`/etc/inittab.d/` + a file name of up to 255 bytes + NUL).
 pub const DROPIN_PATH_MAX: usize = 272;
@@ -95,7 +95,7 @@ pub const INITTAB_ERRORS_SHOWN: u32 = 64;
 pub const INITTAB_READ_CHUNK: usize = 1024;
 /// Environment strings passed to a child (the container's own plus vinit's).
 pub const MAX_ENV: usize = 256;
-/// INIT_* variables stored from initctl SETENV (spec §5.5).
+/// INIT_* variables stored from initctl SETENV (compat §5.5).
 pub const INIT_ENV_SLOTS: usize = 16;
 /// Longest stored INIT_* string.
 pub const INIT_ENV_LEN: usize = 128;
@@ -105,10 +105,18 @@ pub const OWN_ENV_MAX: usize = 256;
 /// Bytes for the variables vinit adds to a child's environment: its own plus every INIT_*
 /// slot full, with their NULs, so no stored variable can push another out.
 pub const ENV_BUF: usize = OWN_ENV_MAX + INIT_ENV_SLOTS * (INIT_ENV_LEN + 1);
+/// The PATH an inittab child gets when vinit's own environment has none, and the PATH the
+/// event loop searches then: sysvinit's PATH_DEFAULT (compat §3.1).
+pub const CHILD_PATH_VAR: &[u8] = b"PATH=/sbin:/usr/sbin:/bin:/usr/bin";
+/// `CHILD_PATH_VAR`'s value.
+pub const CHILD_PATH: &[u8] = CHILD_PATH_VAR.split_at(b"PATH=".len()).1;
+/// The PATH single-command mode searches for CMD when the environment has none (a FROM
+/// scratch image run without `ENV PATH`): Docker's default, as tini finds CMD there.
+pub const SEARCH_PATH: &[u8] = b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-// ---- Clients: telinit, shutdown, halt/poweroff/reboot, runlevel (spec §5.4, §6) ----
+// ---- Clients: telinit, shutdown, halt/poweroff/reboot, runlevel (compat §5.4, §6) ----
 
-/// The control FIFO init reads (spec §5.1); 3.x has no fallback path.
+/// The control FIFO init reads (compat §5.1); 3.x has no fallback path.
 pub const INITCTL_PATH: &core::ffi::CStr = c"/run/initctl";
 /// Environment variable that replaces `INITCTL_PATH`, for tests only: lets a test talk to a
 /// FIFO in a temp dir instead of the host's /run/initctl.
@@ -117,7 +125,7 @@ pub const INITCTL_OVERRIDE_VAR: &[u8] = b"VINIT_INITCTL";
 pub const INITCTL_TIMEOUT_MS: u64 = 3000;
 /// Pause between open attempts while nobody reads the FIFO yet (ENXIO).
 pub const INITCTL_RETRY_MS: u64 = 10;
-/// telinit's default seconds between SIGTERM and SIGKILL (`-t`, spec §6.1).
+/// telinit's default seconds between SIGTERM and SIGKILL (`-t`, compat §6.1).
 pub const DEFAULT_SLEEPTIME_SECS: u32 = 3;
 /// Largest `-t` accepted: the field is a C int.
 pub const SLEEPTIME_MAX: u64 = i32::MAX as u64;
@@ -133,19 +141,19 @@ pub const VAR_RUN_PATH: &core::ffi::CStr = c"/var/run";
 /// What `/var/run` points at, and its parent, when vinit creates the link.
 pub const RUN_DIR: &core::ffi::CStr = c"/run";
 pub const VAR_DIR: &core::ffi::CStr = c"/var";
-/// The utmp file init keeps (spec §6.6).
+/// The utmp file init keeps (compat §6.6).
 pub const UTMP_PATH: &core::ffi::CStr = c"/var/run/utmp";
-/// The wtmp log; appended to only if it already exists (spec §6.6).
+/// The wtmp log; appended to only if it already exists (compat §6.6).
 pub const WTMP_PATH: &core::ffi::CStr = c"/var/log/wtmp";
-/// One byte: the current level, for systems without utmp (spec §6.6).
+/// One byte: the current level, for systems without utmp (compat §6.6).
 pub const RUNLEVEL_PATH: &core::ffi::CStr = c"/var/run/runlevel";
 /// Most utmp records scanned for the one a record replaces: a utmp holds a few records per
 /// terminal, and a bigger (or huge sparse) one is refused whole, so no scan delays a child's
 /// exec or the stop (4096 records are 1.5 MiB, scanned in about a millisecond).
 pub const UTMP_MAX_RECORDS: usize = 4096;
-/// Written by a UPS daemon before it sends SIGPWR: `F`, `O` or `L` (spec §4).
+/// Written by a UPS daemon before it sends SIGPWR: `F`, `O` or `L` (compat §4).
 pub const POWERSTATUS_PATH: &core::ffi::CStr = c"/var/run/powerstatus";
-/// Pid of a pending timed shutdown, for `shutdown -c` (spec §6.2).
+/// Pid of a pending timed shutdown, for `shutdown -c` (compat §6.2).
 pub const SHUTDOWN_PID_PATH: &core::ffi::CStr = c"/var/run/shutdown.pid";
 /// Created by `shutdown -f` (skip fsck at next boot).
 pub const FASTBOOT_PATH: &core::ffi::CStr = c"/fastboot";
@@ -156,26 +164,26 @@ pub const SHUTDOWN_ALLOW_PATH: &core::ffi::CStr = c"/etc/shutdown.allow";
 /// Longest kernel release kept for wtmp's ut_host (uname's field size).
 pub const KERNEL_RELEASE_MAX: usize = 65;
 
-// inittab (spec §1)
+// inittab (compat §1)
 
 /// inittab line buffer of sysvinit 3.14: a line holds at most `LINE_MAX - 2` = 254 characters
-/// plus its newline (spec §1.2).
+/// plus its newline (compat §1.2).
 pub const LINE_MAX: usize = 256;
-/// Longest id field: the size of utmp's `ut_id` (spec §1.3).
+/// Longest id field: the size of utmp's `ut_id` (compat §1.3).
 pub const ID_MAX: usize = 4;
-/// Longest runlevels field (spec §1.3).
+/// Longest runlevels field (compat §1.3).
 pub const RUNLEVELS_MAX: usize = 11;
-/// Longest action field (spec §1.3).
+/// Longest action field (compat §1.3).
 pub const ACTION_MAX: usize = 32;
-/// Longest process field, sysvinit 3.14's limit (3.06 had 127) (spec §1.3, §1.9).
+/// Longest process field, sysvinit 3.14's limit (3.06 had 127) (compat §1.3, §1.9).
 pub const PROCESS_MAX: usize = 256;
 /// Entries kept from /etc/inittab plus /etc/inittab.d; more are reported and skipped.
 pub const MAX_ENTRIES: usize = 64;
-/// Words of a directly executed process field: program + 13 arguments (spec §1.6 step 4).
+/// Words of a directly executed process field: program + 13 arguments (compat §1.6 step 4).
 pub const MAX_WORDS: usize = 14;
-/// The shell that runs process fields with special characters (spec §1.6 step 3).
+/// The shell that runs process fields with special characters (compat §1.6 step 3).
 pub const SHELL: &[u8] = b"/bin/sh";
-/// The script every entry runs through when it exists (spec §1.6 step 2).
+/// The script every entry runs through when it exists (compat §1.6 step 2).
 pub const INITSCRIPT: &core::ffi::CStr = c"/etc/initscript";
 /// argv buffer of one entry: the initscript form
 /// `/bin/sh\0/etc/initscript\0<id>\0<runlevels>\0<action>\0<process>\0` is the longest.

@@ -11,7 +11,7 @@
 /// Size of one record (glibc `struct utmp`, the same on 32- and 64-bit).
 pub const RECORD_LEN: usize = 384;
 
-/// Byte ranges of the fields (spec §6.6 table).
+/// Byte ranges of the fields (compat §6.6 table).
 mod field {
     pub type Field = core::ops::Range<usize>;
     pub const TYPE: Field = 0..2;
@@ -24,10 +24,9 @@ mod field {
     pub const TV_USEC: Field = 344..348;
 }
 
-/// `ut_type` values (spec §6.6).
+/// `ut_type` values (compat §6.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u16)]
-#[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
 pub enum RecordType {
     /// Unused slot.
     Empty = 0,
@@ -86,7 +85,7 @@ fn put(rec: &mut [u8; RECORD_LEN], f: field::Field, src: &[u8]) {
 
 /// The RUN_LVL record init writes on a level change: user `runlevel`, id `~~`, line `~`,
 /// pid = new + 256 × prev (prev is `b'N'` at boot: boot→3 is 20019). `host` is empty in
-/// utmp and the kernel release in wtmp (spec §6.6).
+/// utmp and the kernel release in wtmp (compat §6.6).
 pub fn run_level_record(new: u8, prev: u8, sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
     build(&Fields {
         ty: RecordType::RunLvl,
@@ -101,7 +100,7 @@ pub fn run_level_record(new: u8, prev: u8, sec: i32, usec: i32, host: &[u8]) -> 
 }
 
 /// The BOOT_TIME record init writes when sysinit ends: user `reboot`, id `~~`, line `~`,
-/// pid 0 (spec §6.6).
+/// pid 0 (compat §6.6).
 pub fn boot_time_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
     build(&Fields {
         ty: RecordType::BootTime,
@@ -116,7 +115,7 @@ pub fn boot_time_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
 }
 
 /// The wtmp record halt and reboot write before reboot(2): RUN_LVL, user `shutdown`, id `~~`,
-/// line `~~`, pid 0; `host` is the kernel release (spec §6.3, §6.6).
+/// line `~~`, pid 0; `host` is the kernel release (compat §6.3, §6.6).
 pub fn shutdown_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
     build(&Fields {
         ty: RecordType::RunLvl,
@@ -132,7 +131,7 @@ pub fn shutdown_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
 
 /// A process record: INIT_PROCESS, written by a child of init for itself before exec (line
 /// empty), or DEAD_PROCESS, written by init when it reaps the child (line copied from the record
-/// it replaces: the tty a getty or login wrote). User empty, id the entry's (spec §6.6).
+/// it replaces: the tty a getty or login wrote). User empty, id the entry's (compat §6.6).
 pub fn process_record(
     ty: RecordType,
     id: &[u8],
@@ -181,7 +180,7 @@ pub fn record_id(rec: &[u8]) -> Option<&[u8]> {
 }
 
 /// `runlevel`'s answer from a utmp file's bytes: the first RUN_LVL record's
-/// (prev, cur) = (pid / 256, pid % 256) as bytes, prev 0 shown as `b'N'` (spec §6.4).
+/// (prev, cur) = (pid / 256, pid % 256) as bytes, prev 0 shown as `b'N'` (compat §6.4).
 /// A trailing partial record is ignored, as glibc's `getutent` does.
 pub fn find_runlevel(utmp: &[u8]) -> Option<(u8, u8)> {
     let rec = records(utmp).find(|r| record_type(r) == Some(RecordType::RunLvl as u16))?;
@@ -195,7 +194,7 @@ pub fn find_runlevel(utmp: &[u8]) -> Option<(u8, u8)> {
 /// `pututline` for the time-like records: the byte offset of the record that a new record of
 /// type `rec_type` replaces (RUN_LVL, BOOT_TIME, NEW_TIME and OLD_TIME replace the first
 /// record of the same type), or `None` to append. Process records match on `ut_id` instead:
-/// use `replace_slot_by_id` (spec §6.6).
+/// use `replace_slot_by_id` (compat §6.6).
 pub fn replace_slot(utmp: &[u8], rec_type: u16) -> Option<usize> {
     let time_like = [
         RecordType::RunLvl,

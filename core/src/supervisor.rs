@@ -3,7 +3,7 @@
 //!
 //! Sans-IO (quinn-proto's shape): inputs are `handle_*` calls that all take `now`; outputs are
 //! `poll_action(now)` (drain it after every input) and `poll_timeout()` (`None` = no timer).
-//! No syscalls, no clock. Spec: `shared/spec/sysvinit.md` §1.5, §1.7, §1.8, §2, §4, §9.
+//! No syscalls, no clock. Behaviour: docs/sysvinit-compatibility.md §1.5, §1.7, §1.8, §2, §4, §9.
 #![forbid(unsafe_code)]
 
 use heapless::{Deque, Vec};
@@ -20,7 +20,7 @@ use crate::sweep::{SIGKILL, SIGTERM, Step, Sweep};
 use crate::time::{Duration, Instant};
 
 /// How long after a level change's SIGKILL vinit waits for the reaps before it reports the
-/// processes that seem to hang and goes on (sysvinit pauses 10 ms, spec §2.2 step 9; a
+/// processes that seem to hang and goes on (sysvinit pauses 10 ms, compat §2.2 step 9; a
 /// container's reaps can take longer under load, and nothing is lost by waiting a little).
 const KILL_SETTLE: Duration = Duration::from_millis(100);
 
@@ -39,7 +39,7 @@ pub enum StopCause {
     Poweroff,
 }
 
-/// A sysvinit trigger for the entries created "already executed" (spec §1.5).
+/// A sysvinit trigger for the entries created "already executed" (compat §1.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trigger {
     /// SIGWINCH: `kbrequest`.
@@ -57,7 +57,7 @@ pub enum Trigger {
 /// Something worth one log line; the edge words it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
-    /// `Switching to runlevel: L` (a request; spec §2.1).
+    /// `Switching to runlevel: L` (a request; compat §2.1).
     Switching(u8),
     /// `Going single user`.
     GoingSingle,
@@ -150,7 +150,7 @@ pub struct Config {
     pub forced_level: Option<Level>,
 }
 
-/// The respawn throttle of one entry (spec §2.9): a fixed 120 s window, 10 starts, then 300 s
+/// The respawn throttle of one entry (compat §2.9): a fixed 120 s window, 10 starts, then 300 s
 /// off.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Throttle {
@@ -183,7 +183,7 @@ impl Throttle {
         self.count = self.count.saturating_sub(1);
     }
 
-    /// Whether the entry is disabled at `now`; clears an expired disable (spec §2.9: counter
+    /// Whether the entry is disabled at `now`; clears an expired disable (compat §2.9: counter
     /// and window cleared), returning `Some(false)` for "just re-enabled".
     fn check(&mut self, now: Instant) -> Option<bool> {
         match self.disabled_until {
@@ -213,7 +213,7 @@ struct ForkRetry {
     said: bool,
 }
 
-/// Reboots in place inside a fixed window (spec §2.9's rule, for reboots): a boot target of
+/// Reboots in place inside a fixed window (compat §2.9's rule, for reboots): a boot target of
 /// 6 must not reboot in a busy loop.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct RebootLimit {
@@ -244,11 +244,11 @@ struct Proc {
     pid: Option<Pid>,
     /// A Spawn was handed out and not yet confirmed.
     spawning: bool,
-    /// A barrier entry that is running: nothing after it starts (spec §1.7).
+    /// A barrier entry that is running: nothing after it starts (compat §1.7).
     waiting: bool,
     /// "already executed" (once/wait/boot entries; triggered entries until triggered).
     done: bool,
-    /// Marked by `telinit a|b|c` (spec §2.4).
+    /// Marked by `telinit a|b|c` (compat §2.4).
     demand: bool,
     throttle: Throttle,
 }
@@ -258,7 +258,7 @@ impl Proc {
         self.pid.is_some() || self.spawning
     }
 
-    /// A fresh state: triggered entries start "already executed" (spec §1.5).
+    /// A fresh state: triggered entries start "already executed" (compat §1.5).
     fn fresh(kind: Kind) -> Self {
         Self {
             done: is_triggered(kind),
@@ -275,7 +275,7 @@ fn writes_utmp(e: &Entry) -> bool {
     crate::cmdline::writes_utmp(&e.process)
 }
 
-/// A process of an entry that must die in a level change (spec §2.2 steps 6-9).
+/// A process of an entry that must die in a level change (compat §2.2 steps 6-9).
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Dying {
     pid: Pid,
@@ -314,7 +314,7 @@ impl KillRound {
     }
 }
 
-/// The container stop sequence (spec §9 design notes; issue "container lifecycle").
+/// The container stop sequence (compat §9 design notes; issue "container lifecycle").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stop {
     /// Running normally.
@@ -459,7 +459,7 @@ impl Init {
         self.tab.entries()
     }
 
-    /// RUNLEVEL for children: the current level, `S` during the boot phases (spec §3.1).
+    /// RUNLEVEL for children: the current level, `S` during the boot phases (compat §3.1).
     pub fn runlevel_env(&self) -> u8 {
         match self.current {
             l if l == Level::SYSINIT || l == Level::BOOT => b'S',
@@ -486,7 +486,7 @@ impl Init {
 
     // ---------------------------------------------------------------- inputs
 
-    /// Starts the boot: sysinit entries first (pseudo-level `#`, spec §1.8 step 5).
+    /// Starts the boot: sysinit entries first (pseudo-level `#`, compat §1.8 step 5).
     pub fn handle_boot(&mut self, _now: Instant) {
         self.booted = true;
         self.current = Level::SYSINIT;
@@ -546,7 +546,7 @@ impl Init {
     }
 
     /// A child was reaped (any child: orphans are ignored here). Returns the entry id whose
-    /// DEAD_PROCESS utmp record the driver writes at once (spec §6.6; none for orphans and `+`
+    /// DEAD_PROCESS utmp record the driver writes at once (compat §6.6; none for orphans and `+`
     /// entries); returned, not queued, so a reap of a whole table never competes with the
     /// actions of a stop for queue room.
     #[must_use]
@@ -573,7 +573,7 @@ impl Init {
         self.children = present;
     }
 
-    /// SIGTSTP (true) / SIGCONT (false): `halt -f` freezes init around reboot(2) (spec §4).
+    /// SIGTSTP (true) / SIGCONT (false): `halt -f` freezes init around reboot(2) (compat §4).
     /// A stop signal thaws it (`handle_stop`).
     pub fn handle_freeze(&mut self, frozen: bool) {
         if self.frozen != frozen {
@@ -601,7 +601,7 @@ impl Init {
         }
     }
 
-    /// A stop signal from the runtime: a stop always ends in exit (spec §9 design notes).
+    /// A stop signal from the runtime: a stop always ends in exit (compat §9 design notes).
     pub fn handle_stop(&mut self, now: Instant, cause: StopCause) {
         if self.reboot_at.take().is_some() {
             // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
@@ -690,7 +690,7 @@ impl Init {
                     self.change_level(now, level, fresh);
                 }
                 _ => {
-                    // spec §2.6: logged, then handled like `q`.
+                    // compat §2.6: logged, then handled like `q`.
                     self.log(Notice::BadRunlevel(byte));
                     self.reload(now, fresh);
                 }
@@ -698,7 +698,7 @@ impl Init {
         }
     }
 
-    /// SIGHUP: re-read and apply the differences (spec §2.5).
+    /// SIGHUP: re-read and apply the differences (compat §2.5).
     pub fn handle_reload(&mut self, now: Instant, fresh: &mut Inittab) {
         if self.booted {
             self.reload(now, Some(fresh));
@@ -804,7 +804,7 @@ impl Init {
         let _ = self.queue.push_back(action);
     }
 
-    /// The scheduler walk of spec §1.7: the first entry to start, honouring barriers.
+    /// The scheduler walk of compat §1.7: the first entry to start, honouring barriers.
     fn next_to_start(&mut self, now: Instant) -> Option<usize> {
         let level = self.current;
         let numeric = level != Level::SYSINIT && level != Level::BOOT && level != Level::SINGLE;
@@ -869,7 +869,7 @@ impl Init {
         found
     }
 
-    /// Whether anything but `boot` entries runs (the boot phases' test, spec §1.8).
+    /// Whether anything but `boot` entries runs (the boot phases' test, compat §1.8).
     fn busy(&self) -> bool {
         self.procs
             .iter()
@@ -877,7 +877,7 @@ impl Init {
             .any(|(p, e)| p.running() && e.action != Kind::Boot)
     }
 
-    /// Boot-phase and single-user transitions (spec §1.8 steps 6-9); true if the level moved.
+    /// Boot-phase and single-user transitions (compat §1.8 steps 6-9); true if the level moved.
     fn transition(&mut self, now: Instant) -> bool {
         if self.busy() {
             return false;
@@ -911,7 +911,7 @@ impl Init {
                 return true;
             }
             self.boot_done = true;
-            // Entries whose field is exactly S run again next time (spec §1.8 step 8).
+            // Entries whose field is exactly S run again next time (compat §1.8 step 8).
             for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
                 if e.levels == crate::levels::Levels::parse_field(b"S") {
                     p.done = false;
@@ -956,7 +956,7 @@ impl Init {
         });
     }
 
-    /// A level change request (spec §2.2), or the stop's move to level 0.
+    /// A level change request (compat §2.2), or the stop's move to level 0.
     fn change_level(&mut self, now: Instant, level: Level, fresh: Option<&mut Inittab>) {
         let mut level = level;
         if !matches!(self.stop, Stop::None) && level.byte() != b'0' {
@@ -998,7 +998,7 @@ impl Init {
         self.apply(now, fresh);
     }
 
-    /// Re-reads: match entries by id, decide who must die, carry state (spec §2.2 step 5),
+    /// Re-reads: match entries by id, decide who must die, carry state (compat §2.2 step 5),
     /// reset the throttle (step 10), and start the kill round if anyone must die.
     /// `fresh` is the re-read table, swapped in at the end (the old one is left in it): tables
     /// are never copied, as every copy would stay resident on PID 1's stack.
@@ -1067,7 +1067,7 @@ impl Init {
         }
     }
 
-    /// The kill round's KILL deadline: the request's sleep time (spec §2.2). During a stop the
+    /// The kill round's KILL deadline: the request's sleep time (compat §2.2). During a stop the
     /// runtime asked for, at least sysvinit's default 3 s (a `shutdown -t1` written for a
     /// machine halt must not cut a service's flush short) and at most two thirds of what is
     /// left of the entries' share of the budget: the level's own entries (`rc 0`) start only
@@ -2082,7 +2082,7 @@ r1:23:respawn:/bin/svc1
     #[test]
     fn test_fixtures_boot_in_sysvinit_order() {
         let debian =
-            core::str::from_utf8(include_bytes!("../tests/fixtures/inittab/debian-12")).unwrap();
+            core::str::from_utf8(include_bytes!("../../tests/fixtures/inittab/debian-12")).unwrap();
         let mut w = boot(debian);
         assert_eq!(w.spawns(), ["spawn si"]);
         w.exits("si", 0);
@@ -2095,7 +2095,8 @@ r1:23:respawn:/bin/svc1
             ]
         );
         let gentoo =
-            core::str::from_utf8(include_bytes!("../tests/fixtures/inittab/gentoo-amd64")).unwrap();
+            core::str::from_utf8(include_bytes!("../../tests/fixtures/inittab/gentoo-amd64"))
+                .unwrap();
         let mut w = boot(gentoo);
         assert_eq!(w.spawns(), ["spawn si"]);
         w.exits("si", 0);
@@ -2580,7 +2581,7 @@ r1:23:respawn:/bin/svc1
                         w.drive();
                     }
                     4 => {
-                        // SIGTSTP / SIGCONT (spec §4); a freeze may still hold when the stop
+                        // SIGTSTP / SIGCONT (compat §4); a freeze may still hold when the stop
                         // comes.
                         w.init.handle_freeze(w.rng.below(2) == 0);
                         w.drive();

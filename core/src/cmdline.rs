@@ -1,4 +1,4 @@
-//! The process field of an inittab entry turned into an argv (spec §1.6 steps 1, 3, 4 and 6).
+//! The process field of an inittab entry turned into an argv (compat §1.6 steps 1, 3, 4 and 6).
 //!
 //! `+` (no utmp records), shell detection on 22 special characters, `@` (run literally), word
 //! splitting with `#` comments and the 14-word limit, and the `ENOEXEC` shell retry. The words
@@ -12,7 +12,7 @@ use heapless::Vec;
 
 use crate::limits::{CMDLINE_MAX, INITSCRIPT, MAX_WORDS, SHELL};
 
-/// Characters that make init run the process field through the shell (spec §1.6 step 3: the set
+/// Characters that make init run the process field through the shell (compat §1.6 step 3: the set
 /// from the source, not the man page, which drops `\` and `{`).
 const SHELL_SPECIAL: &[u8; 22] = b"~`!$^&*()=|\\{}[];\"'<>?";
 
@@ -35,7 +35,7 @@ pub struct CommandTooLong;
 /// dropped), `@` stripped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Process {
-    /// The field started with `+`: write no utmp/wtmp records for this entry (spec §1.6 step 1).
+    /// The field started with `+`: write no utmp/wtmp records for this entry (compat §1.6 step 1).
     pub no_utmp: bool,
     /// What to execute.
     pub command: CommandLine,
@@ -52,7 +52,7 @@ impl CommandLine {
 
     /// The shell form `/bin/sh -c "exec <body>"`. `exec` as in sysvinit 3.00-3.10 (Debian 12):
     /// the shell replaces itself, so init tracks and signals the real program; 3.11+ dropped it
-    /// (spec §1.6 step 3, §1.9).
+    /// (compat §1.6 step 3, §1.9).
     fn shell_exec(body: &[u8]) -> Result<Self, CommandTooLong> {
         let mut cmd = Self::new(true);
         cmd.push_word(&[SHELL])?;
@@ -78,20 +78,18 @@ impl CommandLine {
         self.starts.len()
     }
 
-    /// Word `i`; word 0 is the program (spec §1.6 step 5: argv[0] exactly as written).
+    /// Word `i`; word 0 is the program (compat §1.6 step 5: argv[0] exactly as written).
     pub fn word(&self, i: usize) -> Option<&CStr> {
         let start = usize::from(*self.starts.get(i)?);
         CStr::from_bytes_until_nul(self.buf.get(start..)?).ok()
     }
 
     /// All words in order.
-    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub fn words(&self) -> impl Iterator<Item = &CStr> {
         (0..self.word_count()).filter_map(|i| self.word(i))
     }
 
     /// Whether this is the `/bin/sh -c "exec ..."` form.
-    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub const fn uses_shell(&self) -> bool {
         self.shell
     }
@@ -103,12 +101,12 @@ fn until_nul(field: &[u8]) -> &[u8] {
 }
 
 /// Whether init writes utmp records for an entry's processes: not when its process field
-/// starts with `+` (spec §1.6 step 1).
+/// starts with `+` (compat §1.6 step 1).
 pub fn writes_utmp(field: &[u8]) -> bool {
     !strip_plus(until_nul(field)).0
 }
 
-/// Splits off a leading `+` (spec §1.6 step 1).
+/// Splits off a leading `+` (compat §1.6 step 1).
 fn strip_plus(field: &[u8]) -> (bool, &[u8]) {
     match field.split_first() {
         Some((b'+', rest)) => (true, rest),
@@ -116,7 +114,7 @@ fn strip_plus(field: &[u8]) -> (bool, &[u8]) {
     }
 }
 
-/// Drops a leading `@` (spec §1.6 step 4).
+/// Drops a leading `@` (compat §1.6 step 4).
 fn strip_at(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"@").unwrap_or(body)
 }
@@ -125,7 +123,7 @@ const fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
-/// Reads an entry's process field (spec §1.6 steps 1, 3, 4).
+/// Reads an entry's process field (compat §1.6 steps 1, 3, 4).
 pub fn parse_process(field: &[u8]) -> Result<Process, CommandTooLong> {
     let (no_utmp, body) = strip_plus(until_nul(field));
     let literal = body.first() == Some(&b'@');
@@ -137,7 +135,7 @@ pub fn parse_process(field: &[u8]) -> Result<Process, CommandTooLong> {
     Ok(Process { no_utmp, command })
 }
 
-/// The `/etc/initscript` form (spec §1.6 step 2):
+/// The `/etc/initscript` form (compat §1.6 step 2):
 /// `/bin/sh /etc/initscript <id> <runlevels> <action> <process>`, the process field without its
 /// `+` and `@` prefixes, passed as one word for the script to run.
 pub fn initscript_command(
@@ -157,11 +155,11 @@ pub fn initscript_command(
     Ok(cmd)
 }
 
-/// Splits on spaces and tabs (spec §1.6 step 4). A `#` ends the word it is in and the whole
+/// Splits on spaces and tabs (compat §1.6 step 4). A `#` ends the word it is in and the whole
 /// command line. Words past the 14th are dropped silently, as sysvinit does (runtime-confirmed).
 ///
 /// Deliberate deviation: for `echo foo # bar` sysvinit passes an extra empty argument before the
-/// comment (spec §1.6 quirk); vinit stops at the `#` and passes none, since an empty argument
+/// comment (compat §1.6 quirk); vinit stops at the `#` and passes none, since an empty argument
 /// can only confuse the program and no working inittab depends on it.
 fn split_words(body: &[u8]) -> Result<CommandLine, CommandTooLong> {
     let mut cmd = CommandLine::new(false);
@@ -189,7 +187,7 @@ fn split_words(body: &[u8]) -> Result<CommandLine, CommandTooLong> {
     Ok(cmd)
 }
 
-/// The `ENOEXEC` retry of spec §1.6 step 6: always `/bin/sh -c "exec <field without + and @>"`.
+/// The `ENOEXEC` retry of compat §1.6 step 6: always `/bin/sh -c "exec <field without + and @>"`.
 pub fn shell_command(field: &[u8]) -> Result<CommandLine, CommandTooLong> {
     let (_, body) = strip_plus(until_nul(field));
     CommandLine::shell_exec(strip_at(body))
@@ -313,7 +311,7 @@ mod tests {
     fn hash_ends_the_command_line() {
         let p = parse_process(b"echo foo#bar baz").unwrap();
         assert_eq!(words(&p.command), ["echo", "foo"]);
-        // Deviation from sysvinit's extra empty argument (spec §1.6 quirk).
+        // Deviation from sysvinit's extra empty argument (compat §1.6 quirk).
         let p = parse_process(b"echo foo # bar").unwrap();
         assert_eq!(words(&p.command), ["echo", "foo"]);
         assert_eq!(parse_process(b"# nothing").unwrap().command.word_count(), 0);

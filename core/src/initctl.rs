@@ -1,7 +1,7 @@
 //! The /run/initctl request codec: sysvinit's 384-byte `struct init_request`, parsed and
 //! emitted without syscalls, plus the SETENV payload (a list of NUL-terminated strings).
 //!
-//! Native endianness, 32-bit ints (spec §5.2). `Request::parse` checks the length once and
+//! Native endianness, 32-bit ints (compat §5.2). `Request::parse` checks the length once and
 //! cannot panic after that; `Request::emit` writes every byte of its fixed-size buffer.
 //! Spec §5.2 (layout, command codes), §5.3 (validation), §5.5 (SETENV payload, `INIT_` names).
 #![forbid(unsafe_code)]
@@ -13,12 +13,12 @@ pub const REQUEST_LEN: usize = 384;
 pub const MAGIC: u32 = 0x0309_1969;
 /// Size of the payload union (`data[368]`).
 pub const DATA_LEN: usize = 368;
-/// Level characters a RUNLVL request may carry: telinit's set (spec §2.1, §6.1).
+/// Level characters a RUNLVL request may carry: telinit's set (compat §2.1, §6.1).
 pub const REQUEST_LEVELS: &[u8] = b"0123456789SsQqAaBbCcUu";
 /// A payload of zeros, for requests that carry none.
 pub const EMPTY_DATA: [u8; DATA_LEN] = [0; DATA_LEN];
 
-/// Byte ranges of the fields (spec §5.2 table).
+/// Byte ranges of the fields (compat §5.2 table).
 mod field {
     pub type Field = core::ops::Range<usize>;
     pub const MAGIC: Field = 0..4;
@@ -28,7 +28,7 @@ mod field {
     pub const DATA: Field = 16..super::REQUEST_LEN;
 }
 
-/// What a request asks for (`cmd`, spec §5.2).
+/// What a request asks for (`cmd`, compat §5.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
     /// 0: never implemented by init.
@@ -91,7 +91,7 @@ pub enum RequestError {
     /// A `cmd` outside 0..=7; holds the value seen.
     UnknownCommand(u32),
     /// A RUNLVL request for a level outside `REQUEST_LEVELS`; holds the field's value.
-    /// sysvinit logs `bad runlevel` and re-reads inittab as for `q` (spec §2.6); vinit drops
+    /// sysvinit logs `bad runlevel` and re-reads inittab as for `q` (compat §2.6); vinit drops
     /// it with the other bogus requests, so a flood of them is logged at a bounded rate.
     BadLevel(u32),
 }
@@ -111,7 +111,7 @@ pub struct Request<'a> {
 }
 
 impl Request<'static> {
-    /// A RUNLVL request for `level` as typed, as telinit sends it (spec §6.1).
+    /// A RUNLVL request for `level` as typed, as telinit sends it (compat §6.1).
     pub const fn run_level(level: u8, sleeptime: u32) -> Self {
         Self {
             command: Command::RunLevel,
@@ -134,7 +134,7 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// Parses exactly one request; anything but `REQUEST_LEN` bytes is rejected (spec §5.3).
+    /// Parses exactly one request; anything but `REQUEST_LEN` bytes is rejected (compat §5.3).
     pub fn parse(bytes: &'a [u8]) -> Result<Self, RequestError> {
         let buf: &'a [u8; REQUEST_LEN] = bytes
             .try_into()
@@ -186,7 +186,7 @@ pub enum Front<'a> {
     Partial,
 }
 
-/// Frames the bytes read from the FIFO. sysvinit reads 384 bytes at a time (spec §5.3), so
+/// Frames the bytes read from the FIFO. sysvinit reads 384 bytes at a time (compat §5.3), so
 /// bytes that are not a whole request shift every request queued after them out of line and
 /// all of them are lost; vinit looks for the next request by its magic instead. Junk holding
 /// the magic by chance costs nothing more: a "request" there that does not parse gives way to
@@ -238,7 +238,7 @@ fn copy_prefix(dst: &mut [u8], src: &[u8]) {
     }
 }
 
-/// One honoured string of a SETENV payload (spec §5.5).
+/// One honoured string of a SETENV payload (compat §5.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EnvChange<'a> {
     /// `NAME=VALUE`: store it (an empty value is still set).
@@ -264,12 +264,12 @@ impl<'a> EnvChange<'a> {
     }
 }
 
-/// Only variables with this prefix may be changed over the FIFO (spec §5.5).
+/// Only variables with this prefix may be changed over the FIFO (compat §5.5).
 const ENV_PREFIX: &[u8] = b"INIT_";
 
 /// The changes a SETENV payload asks for: NUL-terminated strings up to the first empty one
 /// or the first without a NUL inside the payload; names not starting with `INIT_` are
-/// skipped silently, as init does (spec §5.5).
+/// skipped silently, as init does (compat §5.5).
 pub fn env_changes(data: &[u8; DATA_LEN]) -> impl Iterator<Item = EnvChange<'_>> {
     let mut rest: &[u8] = data;
     core::iter::from_fn(move || {

@@ -1,7 +1,7 @@
 //! Runlevels: one `Level` as init tracks it, and the `Levels` set of an inittab runlevels field.
 //!
-//! Owns the meaning of inittab field 2 (spec §1.4): which bytes count, the lower-case `s`
-//! quirk, and the highest-level rule of initdefault (spec §1.8). No syscalls.
+//! Owns the meaning of inittab field 2 (compat §1.4): which bytes count, the lower-case `s`
+//! quirk, and the highest-level rule of initdefault (compat §1.8). No syscalls.
 #![forbid(unsafe_code)]
 
 use ufmt::{Formatter, uDisplay, uWrite};
@@ -12,9 +12,9 @@ use ufmt::{Formatter, uDisplay, uWrite};
 pub struct Level(u8);
 
 impl Level {
-    /// Pseudo-level `#` in which sysinit entries run (spec §1.4).
+    /// Pseudo-level `#` in which sysinit entries run (compat §1.4).
     pub const SYSINIT: Self = Self(b'#');
-    /// Pseudo-level `*` in which boot and bootwait entries run (spec §1.4).
+    /// Pseudo-level `*` in which boot and bootwait entries run (compat §1.4).
     pub const BOOT: Self = Self(b'*');
     /// Single-user level `S`.
     pub const SINGLE: Self = Self(b'S');
@@ -25,7 +25,7 @@ impl Level {
     }
 
     /// The level written as `b`; lower-case `s` is single-user too (the current level is always
-    /// stored upper-case, spec §1.4).
+    /// stored upper-case, compat §1.4).
     pub fn from_byte(b: u8) -> Option<Self> {
         match b {
             b'0'..=b'9' | b'S' | b'#' | b'*' => Some(Self(b)),
@@ -82,23 +82,22 @@ const fn demand_bit(b: u8) -> u16 {
 
 impl Levels {
     /// No level at all: the entry never runs.
-    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub const EMPTY: Self = Self(0);
-    /// `0123456789`: an empty field for every action outside the power group (spec §1.4).
+    /// `0123456789`: an empty field for every action outside the power group (compat §1.4).
     pub const NUMERIC: Self = Self(DIGITS);
-    /// `S0123456789`: an empty field for the power group and ctrlaltdel (spec §1.4).
+    /// `S0123456789`: an empty field for the power group and ctrlaltdel (compat §1.4).
     pub const POWER_DEFAULT: Self = Self(DIGITS | BIT_S);
-    /// `#`: what sysinit entries get, whatever their field says (spec §1.4).
+    /// `#`: what sysinit entries get, whatever their field says (compat §1.4).
     pub const SYSINIT_ONLY: Self = Self(BIT_SYSINIT);
-    /// `*`: what boot and bootwait entries get, whatever their field says (spec §1.4).
+    /// `*`: what boot and bootwait entries get, whatever their field says (compat §1.4).
     pub const BOOT_ONLY: Self = Self(BIT_BOOT);
 
     /// The levels written in a runlevels field: `0`-`9`, upper-case `S` and the on-demand
     /// letters `a b c` in either case; any other byte is ignored, so it never matches.
     ///
     /// Lower-case `s` is ignored on purpose: sysvinit's upper-casing loop is overwritten by a
-    /// plain copy, so an entry with `s` never runs (spec §1.4 quirk, runtime-confirmed). The
-    /// pseudo-levels `#` and `*` are not accepted from the file either (spec §1.4 lists the
+    /// plain copy, so an entry with `s` never runs (compat §1.4 quirk, runtime-confirmed). The
+    /// pseudo-levels `#` and `*` are not accepted from the file either (compat §1.4 lists the
     /// valid characters); only the sysinit/boot normalisation sets them.
     pub fn parse_field(field: &[u8]) -> Self {
         let bits = field.iter().fold(0, |acc, &b| {
@@ -112,12 +111,12 @@ impl Levels {
         Self(bits)
     }
 
-    /// Whether the field holds level `l` (spec §1.4: a plain "contains" test).
+    /// Whether the field holds level `l` (compat §1.4: a plain "contains" test).
     pub const fn contains(self, l: Level) -> bool {
         self.0 & level_bit(l.0) != 0
     }
 
-    /// Whether upper-case `S` is present (decides the `~~` sulogin synthesis, spec §1.1 step 2).
+    /// Whether upper-case `S` is present (decides the `~~` sulogin synthesis, compat §1.1 step 2).
     pub const fn has_single(self) -> bool {
         self.0 & BIT_S != 0
     }
@@ -128,9 +127,8 @@ impl Levels {
         bit != 0 && self.0 & bit != 0
     }
 
-    /// The initdefault rule of spec §1.8 restricted to real levels: `S` if present (it sorts
+    /// The initdefault rule of compat §1.8 restricted to real levels: `S` if present (it sorts
     /// above the digits), else the highest digit.
-    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub fn highest(self) -> Option<Level> {
         if self.has_single() {
             return Some(Level::SINGLE);
@@ -142,7 +140,6 @@ impl Levels {
     }
 
     /// Whether no level at all is present.
-    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }

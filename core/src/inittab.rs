@@ -1,7 +1,7 @@
 //! The inittab table: /etc/inittab and /etc/inittab.d/*.tab parsed into entries in sysvinit's
 //! internal list order, with sysvinit's error messages.
 //!
-//! Owns line handling (spec §1.2), field validation (§1.3), runlevel normalisation (§1.4), the
+//! Owns line handling (compat §1.2), field validation (§1.3), runlevel normalisation (§1.4), the
 //! action names (§1.5), list order (§1.7), the synthesized `~~` sulogin entry (§1.1) and the
 //! initdefault rule (§1.8). Input is bytes already read; errors go to a callback. No syscalls.
 #![forbid(unsafe_code)]
@@ -12,7 +12,7 @@ use ufmt::{Formatter, uDisplay, uWrite, uwrite};
 use crate::levels::{Level, Levels};
 use crate::limits::{ACTION_MAX, ID_MAX, LINE_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
-/// What an entry does (spec §1.5).
+/// What an entry does (compat §1.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Restarted whenever it exits while its level is current.
@@ -68,7 +68,7 @@ const ACTIONS: [Action; 15] = [
 
 impl Action {
     /// The action named `name`, compared case-insensitively like sysvinit's `strcasecmp`
-    /// (spec §1.3, runtime-confirmed: `ONCE` works).
+    /// (compat §1.3, runtime-confirmed: `ONCE` works).
     pub fn from_name(name: &[u8]) -> Option<Self> {
         ACTIONS
             .into_iter()
@@ -97,7 +97,7 @@ impl Action {
     }
 
     /// powerwait, powerfail, powerokwait, powerfailnow and ctrlaltdel: kept at the front of the
-    /// list (spec §1.7) and given `S0123456789` for an empty runlevels field (spec §1.4).
+    /// list (compat §1.7) and given `S0123456789` for an empty runlevels field (compat §1.4).
     pub const fn is_power_group(self) -> bool {
         matches!(
             self,
@@ -109,7 +109,7 @@ impl Action {
         )
     }
 
-    /// Barrier actions: while one runs, nothing after it in the list starts (spec §1.5, §1.7).
+    /// Barrier actions: while one runs, nothing after it in the list starts (compat §1.5, §1.7).
     pub const fn waits(self) -> bool {
         matches!(
             self,
@@ -136,10 +136,10 @@ pub type LevelsText = Vec<u8, RUNLEVELS_MAX>;
 pub struct Entry {
     /// Field 1, unique except for `~~`.
     pub id: Id,
-    /// Field 2, normalised at parse time (spec §1.4): an empty field became `NUMERIC` or
+    /// Field 2, normalised at parse time (compat §1.4): an empty field became `NUMERIC` or
     /// `POWER_DEFAULT`, sysinit has `SYSINIT_ONLY`, boot and bootwait have `BOOT_ONLY`.
     pub levels: Levels,
-    /// Field 2 as sysvinit keeps it for `/etc/initscript` (spec §1.4, §1.6 step 2): as written,
+    /// Field 2 as sysvinit keeps it for `/etc/initscript` (compat §1.4, §1.6 step 2): as written,
     /// or what an empty or overridden field became (`0123456789`, `S0123456789`, `#`, `*`).
     pub levels_text: LevelsText,
     /// Field 3.
@@ -255,9 +255,9 @@ impl InittabError {
     }
 }
 
-/// The line sysvinit adds when no entry has runlevel `S` (spec §1.1 step 2).
+/// The line sysvinit adds when no entry has runlevel `S` (compat §1.1 step 2).
 const DEFAULT_SULOGIN_LINE: &[u8] = b"~~:S:wait:/sbin/sulogin";
-/// The one id that may repeat (spec §1.3).
+/// The one id that may repeat (compat §1.3).
 const SULOGIN_ID: &[u8] = b"~~";
 
 /// A parsed line, not yet checked against the table.
@@ -269,7 +269,7 @@ struct Parsed<'a> {
 
 /// The four fields of an entry line (leading blanks already skipped), checked in sysvinit's
 /// order: every check runs and a later failure overwrites an earlier one, so one message per
-/// line (spec §1.3). Fields are split like `strsep`: the process field is the rest of the line
+/// line (compat §1.3). Fields are split like `strsep`: the process field is the rest of the line
 /// and may hold `:`.
 fn parse_line(text: &[u8], line: u32) -> Result<Parsed<'_>, ErrorKind> {
     let mut fields = text.splitn(4, |&b| b == b':');
@@ -342,7 +342,7 @@ enum Line<'a> {
     Entry(&'a [u8]),
 }
 
-/// Classifies one physical line (spec §1.2), given as `Feed` cuts it: `lead` leading blanks,
+/// Classifies one physical line (compat §1.2), given as `Feed` cuts it: `lead` leading blanks,
 /// then `rest` (its LF removed; at most `LINE_MAX` bytes of it, `long` if more did not fit).
 ///
 /// Deliberate deviations from sysvinit, all about line ends:
@@ -367,7 +367,7 @@ fn classify(lead: usize, rest: &[u8], long: bool) -> Line<'_> {
 /// line is never cut into an entry. Leading blanks are only counted, so the first character
 /// of every line is kept and an over-long comment is still known for one. Line numbers count
 /// every physical line; a last line without LF is a line too: 3.06 parses it and 3.14 drops
-/// it as "too long" (spec §1.2 quirk); vinit follows 3.06 on purpose, as files written by
+/// it as "too long" (compat §1.2 quirk); vinit follows 3.06 on purpose, as files written by
 /// editors and generators often lack it.
 pub struct Feed {
     rest: Vec<u8, LINE_MAX>,
@@ -428,11 +428,11 @@ impl Feed {
     }
 }
 
-/// The entry table in sysvinit's internal list order (spec §1.7).
+/// The entry table in sysvinit's internal list order (compat §1.7).
 #[derive(Clone, Debug)]
 pub struct Inittab {
     entries: Vec<Entry, MAX_ENTRIES>,
-    /// Highest byte of the first initdefault entry's runlevels field (spec §1.8), upper-cased.
+    /// Highest byte of the first initdefault entry's runlevels field (compat §1.8), upper-cased.
     initdefault: Option<u8>,
     /// Physical lines of /etc/inittab: the synthesized `~~` line is numbered one past them.
     inittab_lines: u32,
@@ -473,22 +473,19 @@ impl Inittab {
     }
 
     /// Number of entries.
-    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether there are no entries.
-    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// Parses a whole file (/etc/inittab) and appends its entries; bad lines go to `report` and
     /// are skipped, every good line is kept (power group at the front in file order, others
-    /// appended, spec §1.7). A full table is reported once, at the first line that did not
+    /// appended, compat §1.7). A full table is reported once, at the first line that did not
     /// fit; parsing goes on, so later bad lines still get their own messages.
-    #[allow(dead_code)] // used by fuzz/ and the unit tests; vinit feeds files as it reads them
     pub fn load(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError)) {
         let mut feed = Feed::inittab();
         self.feed(&mut feed, bytes, report);
@@ -498,7 +495,6 @@ impl Inittab {
     /// An /etc/inittab.d/*.tab file: only its first non-comment, non-blank line is used (spec
     /// §1.1 step 3). Its number in messages is its line number in that file (sysvinit keeps
     /// counting on from /etc/inittab, one per file, which points nowhere useful).
-    #[allow(dead_code)] // used by fuzz/ and the unit tests; vinit feeds files as it reads them
     pub fn load_dropin(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError)) {
         let mut feed = Feed::dropin();
         self.feed(&mut feed, bytes, report);
@@ -576,7 +572,7 @@ impl Inittab {
         }
     }
 
-    /// Adds a parsed entry at its place in the list (spec §1.3 duplicates, §1.7 order).
+    /// Adds a parsed entry at its place in the list (compat §1.3 duplicates, §1.7 order).
     fn insert(&mut self, parsed: Parsed<'_>) -> Result<(), ErrorKind> {
         let Parsed { entry, raw_levels } = parsed;
         if entry.id != SULOGIN_ID && self.find(&entry.id).is_some() {
@@ -599,8 +595,8 @@ impl Inittab {
         }
         if action == Action::InitDefault && self.initdefault.is_none() {
             // sysvinit takes the highest byte of the stored field, whatever it is, then
-            // upper-cases it (spec §1.8): `2s` gives S, `2a` is invalid. An empty field was
-            // stored as "0123456789", hence 9 (spec §1.4 quirk).
+            // upper-cases it (compat §1.8): `2s` gives S, `2a` is invalid. An empty field was
+            // stored as "0123456789", hence 9 (compat §1.4 quirk).
             let highest = raw_levels.iter().copied().max().unwrap_or(b'9');
             self.initdefault = Some(highest.to_ascii_uppercase());
         }
@@ -617,7 +613,7 @@ impl Inittab {
         self.entries.iter().position(|e| e.id == id)
     }
 
-    /// The default level from the first initdefault entry (spec §1.8): the highest character
+    /// The default level from the first initdefault entry (compat §1.8): the highest character
     /// of its field. `None` when there is no initdefault entry or the character is not one of
     /// `0123456789S` (see `initdefault_char` for the message).
     pub fn initdefault(&self) -> Option<Level> {
@@ -629,7 +625,6 @@ impl Inittab {
 
     /// The character initdefault picked, valid or not, for sysvinit's
     /// `Initdefault level '<c>' is invalid` message; `None` without an initdefault entry.
-    #[allow(dead_code)] // used by fuzz/ and the unit tests, not by the binary
     pub const fn initdefault_char(&self) -> Option<u8> {
         self.initdefault
     }
@@ -639,8 +634,8 @@ impl Inittab {
 mod tests {
     use super::*;
 
-    const DEBIAN: &[u8] = include_bytes!("../tests/fixtures/inittab/debian-12");
-    const GENTOO: &[u8] = include_bytes!("../tests/fixtures/inittab/gentoo-amd64");
+    const DEBIAN: &[u8] = include_bytes!("../../tests/fixtures/inittab/debian-12");
+    const GENTOO: &[u8] = include_bytes!("../../tests/fixtures/inittab/gentoo-amd64");
     const FILE: &[u8] = b"/etc/inittab";
 
     fn render(e: &InittabError) -> std::string::String {
@@ -673,7 +668,7 @@ mod tests {
         msgs[0].clone()
     }
 
-    // One test per row of the spec §1.3 table.
+    // One test per row of the compat §1.3 table.
 
     #[test]
     fn row_missing_id() {
@@ -685,7 +680,7 @@ mod tests {
 
     #[test]
     fn row_missing_runlevels_is_overwritten_by_missing_action() {
-        // No second `:` means no action either; the later check's message wins (spec §1.3).
+        // No second `:` means no action either; the later check's message wins (compat §1.3).
         assert_eq!(
             message_at_line_3("ab"),
             "/etc/inittab[3]: missing action field"
@@ -749,7 +744,7 @@ mod tests {
 
     #[test]
     fn row_process_too_long() {
-        // The 254-character line limit comes first in a file (spec §1.3 note), so the check
+        // The 254-character line limit comes first in a file (compat §1.3 note), so the check
         // itself is exercised on the line parser.
         let line = format!("a:2:once:{}", "x".repeat(PROCESS_MAX + 1));
         assert_eq!(
@@ -1006,7 +1001,7 @@ mod tests {
 
     #[test]
     fn default_sulogin_only_without_s() {
-        // A power entry with an empty field has S (spec §1.1 step 2 note).
+        // A power entry with an empty field has S (compat §1.1 step 2 note).
         let (mut tab, _) = load(b"p::powerwait:/p\n");
         tab.add_default_sulogin(&mut |e| panic!("{e:?}"));
         assert_eq!(ids(&tab), ["p"]);
@@ -1044,7 +1039,7 @@ mod tests {
         assert_eq!(pick(b"id:35:initdefault:\n"), Level::digit(5));
         assert_eq!(pick(b"id::initdefault:\n"), Level::digit(9));
         assert_eq!(pick(b"id:S:initdefault:\n"), Some(Level::SINGLE));
-        // Highest byte, then upper-cased: `s` sorts above `S` and the digits (spec §1.8).
+        // Highest byte, then upper-cased: `s` sorts above `S` and the digits (compat §1.8).
         assert_eq!(pick(b"id:2s:initdefault:\n"), Some(Level::SINGLE));
         // First entry wins.
         assert_eq!(

@@ -8,7 +8,6 @@
 //! tool has its own `OptionTable`. Spec §6.1-§6.4, §2.1 (levels).
 #![forbid(unsafe_code)]
 // Reached only from `main`, which the unit-test build does not have.
-#![cfg_attr(test, allow(dead_code))]
 
 use heapless::Vec;
 
@@ -19,13 +18,13 @@ use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX, T
 /// Which tool argv[0] (or `vinit NAME`) asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Personality {
-    /// `telinit`, or `init` when not PID 1 (spec §6.1).
+    /// `telinit`, or `init` when not PID 1 (compat §6.1).
     Telinit,
-    /// `shutdown` (spec §6.2).
+    /// `shutdown` (compat §6.2).
     Shutdown,
-    /// `halt`, `poweroff`, `reboot` (spec §6.3).
+    /// `halt`, `poweroff`, `reboot` (compat §6.3).
     Halt(HaltKind),
-    /// `runlevel` (spec §6.4).
+    /// `runlevel` (compat §6.4).
     Runlevel,
 }
 
@@ -87,7 +86,7 @@ pub enum Telinit<'a> {
     SetEnv(Vec<&'a [u8], TELINIT_ENV_MAX>),
 }
 
-/// Levels telinit accepts (spec §2.1, §6.1); its usage line lists only 0-6, but sysvinit
+/// Levels telinit accepts (compat §2.1, §6.1); its usage line lists only 0-6, but sysvinit
 /// sends 7-9 too.
 const TELINIT_LEVELS: &[u8] = crate::initctl::REQUEST_LEVELS;
 
@@ -97,7 +96,7 @@ const TELINIT_OPTIONS: OptionTable = OptionTable {
     long: false,
 };
 
-/// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (spec §6.1). With `-e`, no
+/// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (compat §6.1). With `-e`, no
 /// level is allowed and `-t` is ignored, as in sysvinit.
 pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>, UsageError> {
     let mut sleep = DEFAULT_SLEEPTIME_SECS;
@@ -154,7 +153,7 @@ pub enum When {
     },
 }
 
-/// `now`, `+m`, `m`, `hh:mm`, `+hh:mm` (spec §6.2; `+hh:mm` is relative since sysvinit 3.x).
+/// `now`, `+m`, `m`, `hh:mm`, `+hh:mm` (compat §6.2; `+hh:mm` is relative since sysvinit 3.x).
 pub fn parse_when(v: &[u8]) -> Option<When> {
     if v == b"now" {
         return Some(When::Now);
@@ -188,7 +187,7 @@ pub fn parse_when(v: &[u8]) -> Option<When> {
     }
 }
 
-/// The `INIT_HALT` value shutdown sends before asking for level 0 (spec §5.5).
+/// The `INIT_HALT` value shutdown sends before asking for level 0 (compat §5.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HaltAction {
     /// Neither `-H` nor `-P`: `INIT_HALT` is unset.
@@ -266,7 +265,7 @@ const SHUTDOWN_OPTIONS: OptionTable = OptionTable {
     long: false,
 };
 
-/// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (spec §6.2).
+/// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2).
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
     let mut s = Shutdown::now(b'1', HaltAction::Unset, None);
     let mut time_option = None;
@@ -359,7 +358,7 @@ const HALT_OPTIONS: OptionTable = OptionTable {
 };
 
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
-/// (spec §6.3); `kind` comes from the program name. No operands.
+/// (compat §6.3); `kind` comes from the program name. No operands.
 pub fn parse_halt<A: ArgList + ?Sized>(args: &A, kind: HaltKind) -> Result<Halt, UsageError> {
     let mut h = Halt {
         kind,
@@ -406,7 +405,7 @@ pub struct Runlevel {
     pub utmp: Option<usize>,
 }
 
-/// `runlevel [utmpfile]` (spec §6.4): like sysvinit, no options; the one operand is a path.
+/// `runlevel [utmpfile]` (compat §6.4): like sysvinit, no options; the one operand is a path.
 pub fn parse_runlevel<A: ArgList + ?Sized>(args: &A) -> Result<Runlevel, UsageError> {
     if args.arg(2).is_some() {
         return Err(UsageError::ExtraOperand(2));
