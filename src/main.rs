@@ -10,7 +10,7 @@
 //! kernel) and `rt` (no_std start-up) hold all `unsafe`; `log` writes lines; `spawn` runs
 //! between fork and exec; `event_loop` and `single` are the two modes' loops; `control` serves
 //! /run/initctl; `records` writes utmp/wtmp; `client` is telinit, shutdown, halt and runlevel.
-//! `compat §N` in comments is section N of docs/sysvinit-compatibility.md.
+//! `compat §2.2` in comments is section 2.2 of docs/sysvinit-compatibility.md.
 #![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), no_main)]
 
