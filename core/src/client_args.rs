@@ -23,7 +23,7 @@ pub enum Personality {
     /// `shutdown` (compat §6.2).
     Shutdown,
     /// `halt`, `poweroff`, `reboot` (compat §6.3).
-    Halt(HaltKind),
+    Halt(HaltProgram),
     /// `runlevel` (compat §6.4).
     Runlevel,
 }
@@ -34,9 +34,9 @@ pub fn personality(name: &[u8]) -> Option<Personality> {
     match name {
         b"telinit" => Some(Personality::Telinit),
         b"shutdown" => Some(Personality::Shutdown),
-        b"halt" => Some(Personality::Halt(HaltKind::Halt)),
-        b"poweroff" => Some(Personality::Halt(HaltKind::PowerOff)),
-        b"reboot" => Some(Personality::Halt(HaltKind::Reboot)),
+        b"halt" => Some(Personality::Halt(HaltProgram::Halt)),
+        b"poweroff" => Some(Personality::Halt(HaltProgram::PowerOff)),
+        b"reboot" => Some(Personality::Halt(HaltProgram::Reboot)),
         b"runlevel" => Some(Personality::Runlevel),
         _ => None,
     }
@@ -187,9 +187,10 @@ pub fn parse_when(v: &[u8]) -> Option<When> {
     }
 }
 
-/// The `INIT_HALT` value shutdown sends before asking for level 0 (compat §5.5).
+/// The value of `INIT_HALT`, the variable shutdown sets in init (a SETENV request) before
+/// asking for level 0, which tells the halt script whether to halt or power off (compat §5.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HaltAction {
+pub enum InitHalt {
     /// Neither `-H` nor `-P`: `INIT_HALT` is unset.
     Unset,
     /// `-H`: `INIT_HALT=HALT`.
@@ -198,7 +199,7 @@ pub enum HaltAction {
     PowerOff,
 }
 
-impl HaltAction {
+impl InitHalt {
     /// The SETENV string for it.
     pub const fn env_string(self) -> &'static [u8] {
         match self {
@@ -215,7 +216,7 @@ pub struct Shutdown {
     /// Target level: `-h` → `0`, `-r` → `6`, `-i X`, else `1` (the last of them wins).
     pub level: u8,
     /// `-H` / `-P`.
-    pub halt_action: HaltAction,
+    pub init_halt: InitHalt,
     /// The time operand (`Now` with `-c`, which takes none).
     pub when: When,
     /// `-t SECS`, handed on to the level change.
@@ -239,10 +240,10 @@ pub struct Shutdown {
 impl Shutdown {
     /// `shutdown` to `level` now, with no other option: what a bare command line means, and
     /// what halt/poweroff/reboot ask for outside levels 0 and 6.
-    pub const fn now(level: u8, halt_action: HaltAction, sleeptime: Option<u32>) -> Self {
+    pub const fn now(level: u8, init_halt: InitHalt, sleeptime: Option<u32>) -> Self {
         Self {
             level,
-            halt_action,
+            init_halt,
             when: When::Now,
             sleeptime,
             message: None,
@@ -267,12 +268,12 @@ const SHUTDOWN_OPTIONS: OptionTable = OptionTable {
 
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2).
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
-    let mut s = Shutdown::now(b'1', HaltAction::Unset, None);
+    let mut s = Shutdown::now(b'1', InitHalt::Unset, None);
     let mut time_option = None;
     let first = walk(args, &SHUTDOWN_OPTIONS, |o| {
         match o.letter {
-            b'H' => s.halt_action = HaltAction::Halt,
-            b'P' => s.halt_action = HaltAction::PowerOff,
+            b'H' => s.init_halt = InitHalt::Halt,
+            b'P' => s.init_halt = InitHalt::PowerOff,
             b'a' => s.use_allow = true,
             b'c' => s.cancel = true,
             b'k' => s.warn_only = true,
@@ -296,7 +297,7 @@ pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageEr
         }
         Ok(())
     })?;
-    if s.halt_action != HaltAction::Unset && s.level != b'0' {
+    if s.init_halt != InitHalt::Unset && s.level != b'0' {
         return Err(UsageError::HaltModeWithoutHalt);
     }
     let mut next = first;
@@ -317,9 +318,11 @@ pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageEr
     Ok(s)
 }
 
-/// Which of the three names halt runs under.
+/// Which of the three programs `halt` acts as: its name, except that `halt -p` acts as
+/// `poweroff`. It picks the reboot(2) command, or the `shutdown` it asks for (the level, and
+/// the `InitHalt` it sends) when the system is not already going down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HaltKind {
+pub enum HaltProgram {
     /// `halt` (level 0, INIT_HALT=HALT).
     Halt,
     /// `poweroff`, or `halt -p` (level 0, INIT_HALT=POWEROFF).
@@ -331,8 +334,8 @@ pub enum HaltKind {
 /// A parsed `halt`/`poweroff`/`reboot` command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Halt {
-    /// What to do; `-p` turns `halt` into `PowerOff`.
-    pub kind: HaltKind,
+    /// The program it acts as; `-p` turns `halt` into `PowerOff`.
+    pub program: HaltProgram,
     /// `-d` (or `-n`): no wtmp record.
     pub no_wtmp: bool,
     /// `-f` (or `-m`): act now, do not go through shutdown.
@@ -358,10 +361,10 @@ const HALT_OPTIONS: OptionTable = OptionTable {
 };
 
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
-/// (compat §6.3); `kind` comes from the program name. No operands.
-pub fn parse_halt<A: ArgList + ?Sized>(args: &A, kind: HaltKind) -> Result<Halt, UsageError> {
+/// (compat §6.3); `program` comes from the program name. No operands.
+pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result<Halt, UsageError> {
     let mut h = Halt {
-        kind,
+        program,
         no_wtmp: false,
         force: false,
         no_sync: false,
@@ -381,7 +384,7 @@ pub fn parse_halt<A: ArgList + ?Sized>(args: &A, kind: HaltKind) -> Result<Halt,
                 h.no_sync = true;
                 h.no_wtmp = true;
             }
-            b'p' if h.kind == HaltKind::Halt => h.kind = HaltKind::PowerOff,
+            b'p' if h.program == HaltProgram::Halt => h.program = HaltProgram::PowerOff,
             b'p' => {}
             b'w' => h.wtmp_only = true,
             b'k' => h.kexec = true,

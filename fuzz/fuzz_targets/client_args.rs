@@ -11,7 +11,7 @@ use vinit_fuzz::args::{
     self, ArgList, NotPid1, Shifted, SingleOptions, UsageError, ValueAt, VinitCommand,
 };
 use vinit_fuzz::client_args::{
-    HaltKind, Telinit, When, is_personality, parse_halt, parse_runlevel, parse_shutdown,
+    HaltProgram, Telinit, When, is_personality, parse_halt, parse_runlevel, parse_shutdown,
     parse_telinit, parse_when, personality,
 };
 use vinit_fuzz::initctl::{DATA_LEN, encode_env};
@@ -101,10 +101,10 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
         }
         Err(e) => check_error(args, e, argc),
     }
-    for kind in [HaltKind::Halt, HaltKind::PowerOff, HaltKind::Reboot] {
+    for kind in [HaltProgram::Halt, HaltProgram::PowerOff, HaltProgram::Reboot] {
         match parse_halt(args, kind) {
             Ok(h) => {
-                assert!(h.kind == kind || (kind == HaltKind::Halt && h.kind == HaltKind::PowerOff))
+                assert!(h.program == kind || (kind == HaltProgram::Halt && h.program == HaltProgram::PowerOff))
             }
             Err(e) => check_error(args, e, argc),
         }

@@ -16,8 +16,8 @@ fn shutdown(args: &[&'static str]) -> Result<Shutdown, UsageError> {
     parse_shutdown(argv(args).as_slice())
 }
 
-fn halt(args: &[&'static str], kind: HaltKind) -> Result<Halt, UsageError> {
-    parse_halt(argv(args).as_slice(), kind)
+fn halt(args: &[&'static str], program: HaltProgram) -> Result<Halt, UsageError> {
+    parse_halt(argv(args).as_slice(), program)
 }
 
 /// A value's place: argument `index` from byte `from`, for option `letter` (0: operand).
@@ -37,11 +37,11 @@ fn personalities() {
     assert!(!is_personality(b"vinit") && !is_personality(b"sh"));
     assert_eq!(
         personality(b"poweroff"),
-        Some(Personality::Halt(HaltKind::PowerOff))
+        Some(Personality::Halt(HaltProgram::PowerOff))
     );
     assert_eq!(
         personality(b"reboot"),
-        Some(Personality::Halt(HaltKind::Reboot))
+        Some(Personality::Halt(HaltProgram::Reboot))
     );
     assert_eq!(personality(b"runlevel"), Some(Personality::Runlevel));
     assert_eq!(personality(b"shutdown"), Some(Personality::Shutdown));
@@ -215,14 +215,14 @@ fn times() {
 }
 
 #[test]
-fn shutdown_targets_and_halt_action() {
+fn shutdown_targets_and_init_halt() {
     let s = shutdown(&["shutdown", "-h", "-P", "now"]).unwrap();
     assert_eq!(
-        (s.level, s.halt_action, s.when),
-        (b'0', HaltAction::PowerOff, When::Now)
+        (s.level, s.init_halt, s.when),
+        (b'0', InitHalt::PowerOff, When::Now)
     );
     let s = shutdown(&["shutdown", "-hH", "now"]).unwrap();
-    assert_eq!((s.level, s.halt_action), (b'0', HaltAction::Halt));
+    assert_eq!((s.level, s.init_halt), (b'0', InitHalt::Halt));
     let s = shutdown(&["shutdown", "-r", "+5", "going", "down"]).unwrap();
     assert_eq!(
         (s.level, s.when, s.message),
@@ -230,8 +230,8 @@ fn shutdown_targets_and_halt_action() {
     );
     let s = shutdown(&["shutdown", "now"]).unwrap();
     assert_eq!(
-        (s.level, s.halt_action, s.message),
-        (b'1', HaltAction::Unset, None)
+        (s.level, s.init_halt, s.message),
+        (b'1', InitHalt::Unset, None)
     );
     let s = shutdown(&["shutdown", "-i", "S", "-t", "7", "12:30"]).unwrap();
     assert_eq!(
@@ -253,11 +253,11 @@ fn shutdown_targets_and_halt_action() {
     assert_eq!(
         shutdown(&["shutdown", "-i0", "-P", "now"])
             .unwrap()
-            .halt_action,
-        HaltAction::PowerOff
+            .init_halt,
+        InitHalt::PowerOff
     );
-    assert_eq!(HaltAction::Unset.env_string(), b"INIT_HALT");
-    assert_eq!(HaltAction::PowerOff.env_string(), b"INIT_HALT=POWEROFF");
+    assert_eq!(InitHalt::Unset.env_string(), b"INIT_HALT");
+    assert_eq!(InitHalt::PowerOff.env_string(), b"INIT_HALT=POWEROFF");
 }
 
 #[test]
@@ -323,20 +323,24 @@ fn shutdown_errors() {
 
 #[test]
 fn halt_family() {
-    let h = halt(&["halt"], HaltKind::Halt).unwrap();
-    assert_eq!(h.kind, HaltKind::Halt);
+    let h = halt(&["halt"], HaltProgram::Halt).unwrap();
+    assert_eq!(h.program, HaltProgram::Halt);
     assert!(!h.force && !h.no_wtmp && !h.no_sync && !h.wtmp_only);
     // Gentoo's halt.sh and Debian's init.d/halt forms.
-    let h = halt(&["halt", "-dhn"], HaltKind::Halt).unwrap();
+    let h = halt(&["halt", "-dhn"], HaltProgram::Halt).unwrap();
     assert!(h.no_wtmp && h.hdd_standby && h.no_sync);
-    let h = halt(&["halt", "-d", "-f", "-i", "-p", "-h"], HaltKind::Halt).unwrap();
-    assert_eq!(h.kind, HaltKind::PowerOff);
+    let h = halt(&["halt", "-d", "-f", "-i", "-p", "-h"], HaltProgram::Halt).unwrap();
+    assert_eq!(h.program, HaltProgram::PowerOff);
     assert!(h.force && h.ifdown);
-    let h = halt(&["reboot", "-p", "-k", "-w", "-t", "4"], HaltKind::Reboot).unwrap();
-    assert_eq!((h.kind, h.sleeptime), (HaltKind::Reboot, Some(4)));
+    let h = halt(
+        &["reboot", "-p", "-k", "-w", "-t", "4"],
+        HaltProgram::Reboot,
+    )
+    .unwrap();
+    assert_eq!((h.program, h.sleeptime), (HaltProgram::Reboot, Some(4)));
     assert!(h.kexec && h.wtmp_only);
     assert!(
-        halt(&["reboot", "-m", "rescue"], HaltKind::Reboot)
+        halt(&["reboot", "-m", "rescue"], HaltProgram::Reboot)
             .unwrap()
             .force
     );
@@ -345,19 +349,19 @@ fn halt_family() {
 #[test]
 fn halt_errors() {
     assert_eq!(
-        halt(&["halt", "now"], HaltKind::Halt),
+        halt(&["halt", "now"], HaltProgram::Halt),
         Err(UsageError::ExtraOperand(1))
     );
     assert_eq!(
-        halt(&["halt", "-x"], HaltKind::Halt),
+        halt(&["halt", "-x"], HaltProgram::Halt),
         Err(UsageError::UnknownOption(1, b'x'))
     );
     assert_eq!(
-        halt(&["poweroff", "-t"], HaltKind::PowerOff),
+        halt(&["poweroff", "-t"], HaltProgram::PowerOff),
         Err(UsageError::MissingValue(1, b't'))
     );
     assert_eq!(
-        halt(&["reboot", "-t", "soon"], HaltKind::Reboot),
+        halt(&["reboot", "-t", "soon"], HaltProgram::Reboot),
         Err(UsageError::BadValue(at(2, 0, b't')))
     );
 }
