@@ -17,6 +17,7 @@ use crate::sys::{self, Envp, Errno, RebootCmd};
 use vinit_core::args::{ArgList, UsageError, basename};
 use vinit_core::client_args::{self, HaltProgram, InitHalt, Personality, Shutdown, Telinit, When};
 use vinit_core::initctl::{self, DATA_LEN, REQUEST_LEN, Request};
+use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, INITCTL_OVERRIDE_VAR, INITCTL_PATH,
     INITCTL_RETRY_MS, INITCTL_TIMEOUT_MS, PATH_MAX, RUNLEVEL_PATH, SHUTDOWN_ALLOW_PATH,
@@ -367,14 +368,14 @@ fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
         let _ = sys::write_file(FORCEFSCK_PATH, b"");
     }
     let minutes = minutes_until(s.when);
-    if minutes > 0 && wait_for_time(s.level, minutes, message).is_err() {
+    if minutes > 0 && wait_for_time(s.level.byte(), minutes, message).is_err() {
         // Cancelled by `shutdown -c` (SIGINT) or SIGTERM: sysvinit's stopit().
         let _ = sys::unlink(SHUTDOWN_PID_PATH);
         remove_boot_flags(s);
         say!("\nShutdown cancelled.");
         return 0;
     }
-    warn(message, s.level, 0);
+    warn(message, s.level.byte(), 0);
     if s.warn_only {
         sys::sleep_ms(1000);
         let _ = sys::unlink(SHUTDOWN_PID_PATH);
@@ -499,9 +500,9 @@ fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltProgram, envp: Env
         if !matches!(level, Some(b'0' | b'6')) {
             // sysvinit execs `shutdown -h -H|-P now` or `shutdown -r now`; same thing here.
             let (level, init_halt) = match h.program {
-                HaltProgram::Halt => (b'0', InitHalt::Halt),
-                HaltProgram::PowerOff => (b'0', InitHalt::PowerOff),
-                HaltProgram::Reboot => (b'6', InitHalt::Unset),
+                HaltProgram::Halt => (LevelRequest::HALT, InitHalt::Halt),
+                HaltProgram::PowerOff => (LevelRequest::HALT, InitHalt::PowerOff),
+                HaltProgram::Reboot => (LevelRequest::REBOOT, InitHalt::Unset),
             };
             let s = Shutdown::now(level, init_halt, h.sleeptime);
             return go_down(&s, envp, b"");

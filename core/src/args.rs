@@ -9,6 +9,7 @@
 //! in as defaults, so flags win over the environment.
 #![forbid(unsafe_code)]
 
+use crate::levels::Level;
 use crate::limits::{
     DEFAULT_GRACE_SECS, DEFAULT_STOP_BUDGET_SECS, GRACE_MAX_SECS, STOP_BUDGET_MAX_SECS,
 };
@@ -360,7 +361,7 @@ pub struct InittabOptions {
     /// The stop budget in seconds (`-T SECONDS`).
     pub stop_timeout: Option<u64>,
     /// A runlevel given on the command line, overriding initdefault (sysvinit's `init 3`).
-    pub level: Option<u8>,
+    pub level: Option<Level>,
 }
 
 /// vinit's own options: `-T` and `-s` belong to both modes, `-f` to inittab mode, the rest to
@@ -432,8 +433,9 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     }
     let level = match operand {
         _ if walk.ended_by_dashdash() => None,
-        Some([c @ (b'0'..=b'9' | b'S' | b's')]) => Some(c.to_ascii_uppercase()),
-        Some(b"single") => Some(b'S'),
+        // `s` is `S` (`Level::from_byte`); the boot pseudo-levels are not asked for.
+        Some([c @ (b'0'..=b'9' | b'S' | b's')]) => Level::from_byte(*c),
+        Some(b"single") => Some(Level::SINGLE),
         _ => None,
     };
     if let Some(level) = level {

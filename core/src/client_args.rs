@@ -7,12 +7,12 @@
 //! glibc, options after the first operand are not picked up (no argument permutation). Each
 //! tool has its own `OptionTable`. Spec §6.1-§6.4, §2.1 (levels).
 #![forbid(unsafe_code)]
-// Reached only from `main`, which the unit-test build does not have.
 
 use heapless::Vec;
 
 use crate::args::{ArgList, Opt, OptionTable, Options, UsageError, ValueAt, parse_number};
 use crate::initctl::DATA_LEN;
+use crate::levels::LevelRequest;
 use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX, TELINIT_ENV_MAX};
 
 /// Which tool argv[0] (or `vinit NAME`) asks for.
@@ -77,7 +77,7 @@ pub enum Telinit<'a> {
     /// One RUNLVL request: the level character as typed and the TERM-to-KILL seconds.
     Level {
         /// `0`-`9`, `S`, `Q`, `A`-`C`, `U`, either case.
-        level: u8,
+        level: LevelRequest,
         /// `-t`, default 3.
         sleeptime: u32,
     },
@@ -85,10 +85,6 @@ pub enum Telinit<'a> {
     /// argument indices: an attached value (`-eINIT_X=1`) is only part of its argument.
     SetEnv(Vec<&'a [u8], TELINIT_ENV_MAX>),
 }
-
-/// Levels telinit accepts (compat §2.1, §6.1); its usage line lists only 0-6, but sysvinit
-/// sends 7-9 too.
-const TELINIT_LEVELS: &[u8] = crate::initctl::REQUEST_LEVELS;
 
 /// telinit's options: `-t SECS`, `-e VAR[=VAL]`.
 const TELINIT_OPTIONS: OptionTable = OptionTable {
@@ -128,13 +124,17 @@ pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>
     if args.arg(first + 1).is_some() {
         return Err(UsageError::ExtraOperand(first + 1));
     }
+    // Every request telinit can send (compat §2.1, §6.1); its usage line lists only 0-6, but
+    // sysvinit sends 7-9 too.
     match level {
-        [c] if TELINIT_LEVELS.contains(c) => Ok(Telinit::Level {
-            level: *c,
-            sleeptime: sleep,
-        }),
-        _ => Err(UsageError::BadLevel(ValueAt::operand(first))),
+        [c] => LevelRequest::from_byte(*c),
+        _ => None,
     }
+    .map(|level| Telinit::Level {
+        level,
+        sleeptime: sleep,
+    })
+    .ok_or(UsageError::BadLevel(ValueAt::operand(first)))
 }
 
 /// When a shutdown happens.
@@ -214,7 +214,7 @@ impl InitHalt {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shutdown {
     /// Target level: `-h` → `0`, `-r` → `6`, `-i X`, else `1` (the last of them wins).
-    pub level: u8,
+    pub level: LevelRequest,
     /// `-H` / `-P`.
     pub init_halt: InitHalt,
     /// The time operand (`Now` with `-c`, which takes none).
@@ -240,7 +240,7 @@ pub struct Shutdown {
 impl Shutdown {
     /// `shutdown` to `level` now, with no other option: what a bare command line means, and
     /// what halt/poweroff/reboot ask for outside levels 0 and 6.
-    pub const fn now(level: u8, init_halt: InitHalt, sleeptime: Option<u32>) -> Self {
+    pub const fn now(level: LevelRequest, init_halt: InitHalt, sleeptime: Option<u32>) -> Self {
         Self {
             level,
             init_halt,
@@ -268,7 +268,7 @@ const SHUTDOWN_OPTIONS: OptionTable = OptionTable {
 
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2).
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
-    let mut s = Shutdown::now(b'1', InitHalt::Unset, None);
+    let mut s = Shutdown::now(LevelRequest::MAINTENANCE, InitHalt::Unset, None);
     let mut time_option = None;
     let first = walk(args, &SHUTDOWN_OPTIONS, |o| {
         match o.letter {
@@ -277,8 +277,8 @@ pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageEr
             b'a' => s.use_allow = true,
             b'c' => s.cancel = true,
             b'k' => s.warn_only = true,
-            b'r' => s.level = b'6',
-            b'h' => s.level = b'0',
+            b'r' => s.level = LevelRequest::REBOOT,
+            b'h' => s.level = LevelRequest::HALT,
             b'f' => s.fast_boot = true,
             b'F' => s.force_fsck = true,
             b'n' => s.no_init = true,
@@ -287,17 +287,18 @@ pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageEr
             b't' => s.sleeptime = Some(sleeptime(o)?),
             b'i' => {
                 let (at, v) = o.value()?;
-                match v {
-                    [c] if SHUTDOWN_LEVELS.contains(c) => s.level = *c,
-                    _ => return Err(UsageError::BadLevel(at)),
+                s.level = match v {
+                    [c] if SHUTDOWN_LEVELS.contains(c) => LevelRequest::from_byte(*c),
+                    _ => None,
                 }
+                .ok_or(UsageError::BadLevel(at))?;
             }
             b'g' => time_option = o.value,
             other => return Err(UsageError::UnknownOption(o.index, other)),
         }
         Ok(())
     })?;
-    if s.init_halt != InitHalt::Unset && s.level != b'0' {
+    if s.init_halt != InitHalt::Unset && s.level != LevelRequest::HALT {
         return Err(UsageError::HaltModeWithoutHalt);
     }
     let mut next = first;

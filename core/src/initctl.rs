@@ -5,7 +5,8 @@
 //! cannot panic after that; `Request::emit` writes every byte of its fixed-size buffer.
 //! Spec §5.2 (layout, command codes), §5.3 (validation), §5.5 (SETENV payload, `INIT_` names).
 #![forbid(unsafe_code)]
-// The init side (FIFO server, utmp writer) arrives with the lead's event loop.
+
+use crate::levels::LevelRequest;
 
 /// Size of one request on the wire.
 pub const REQUEST_LEN: usize = 384;
@@ -13,8 +14,6 @@ pub const REQUEST_LEN: usize = 384;
 pub const MAGIC: u32 = 0x0309_1969;
 /// Size of the payload union (`data[368]`).
 pub const DATA_LEN: usize = 368;
-/// Level characters a RUNLVL request may carry: telinit's set (compat §2.1, §6.1).
-pub const REQUEST_LEVELS: &[u8] = b"0123456789SsQqAaBbCcUu";
 /// A payload of zeros, for requests that carry none.
 pub const EMPTY_DATA: [u8; DATA_LEN] = [0; DATA_LEN];
 
@@ -90,7 +89,7 @@ pub enum RequestError {
     BadMagic(u32),
     /// A `cmd` outside 0..=7; holds the value seen.
     UnknownCommand(u32),
-    /// A RUNLVL request for a level outside `REQUEST_LEVELS`; holds the field's value.
+    /// A RUNLVL request for a level outside `levels::REQUEST_BYTES`; holds the field's value.
     /// sysvinit logs `bad runlevel` and re-reads inittab as for `q` (compat §2.6); vinit drops
     /// it with the other bogus requests, so a flood of them is logged at a bounded rate.
     BadLevel(u32),
@@ -101,8 +100,8 @@ pub enum RequestError {
 pub struct Request<'a> {
     /// What is asked.
     pub command: Command,
-    /// The level character as sent (`b'3'`, `b's'`, `b'q'`); 0 when the int on the wire
-    /// does not fit in a byte, which init then rejects as a bad runlevel.
+    /// The wire field: in a RUNLVL request, a `LevelRequest`'s character as sent (`b'3'`,
+    /// `b's'`, `b'q'`); in others whatever was sent, 0 when the int does not fit in a byte.
     pub runlevel: u8,
     /// Seconds between SIGTERM and SIGKILL for this change.
     pub sleeptime: u32,
@@ -112,10 +111,10 @@ pub struct Request<'a> {
 
 impl Request<'static> {
     /// A RUNLVL request for `level` as typed, as telinit sends it (compat §6.1).
-    pub const fn run_level(level: u8, sleeptime: u32) -> Self {
+    pub const fn run_level(level: LevelRequest, sleeptime: u32) -> Self {
         Self {
             command: Command::RunLevel,
-            runlevel: level,
+            runlevel: level.byte(),
             sleeptime,
             data: &EMPTY_DATA,
         }
@@ -146,7 +145,7 @@ impl<'a> Request<'a> {
         let code = read_u32(buf, field::CMD);
         let command = Command::from_code(code).ok_or(RequestError::UnknownCommand(code))?;
         let level = read_u32(buf, field::RUNLEVEL);
-        let known_level = u8::try_from(level).is_ok_and(|b| REQUEST_LEVELS.contains(&b));
+        let known_level = u8::try_from(level).is_ok_and(|b| LevelRequest::from_byte(b).is_some());
         if command == Command::RunLevel && !known_level {
             return Err(RequestError::BadLevel(level));
         }

@@ -126,7 +126,7 @@ fn inittab_mode_and_levels() {
             letter: b'f',
         }),
         stop_timeout: Some(30),
-        level: Some(b'S'),
+        level: Some(Level::SINGLE),
     };
     assert_eq!(
         parse(&["vinit", "-f", "/x", "-T", "30", "s"]),
@@ -137,13 +137,13 @@ fn inittab_mode_and_levels() {
     };
     assert_eq!(
         (t.file.map(|f| (f.index, f.from)), t.level),
-        (Some((1, 3)), Some(b'S'))
+        (Some((1, 3)), Some(Level::SINGLE))
     );
     for level in ["0", "3", "9", "S"] {
         let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", level]) else {
             panic!("{level}")
         };
-        assert_eq!(t.level, level.bytes().next());
+        assert_eq!(t.level.map(Level::byte), level.bytes().next());
     }
     assert_eq!(
         parse(&["vinit", "3", "x"]),

@@ -20,6 +20,11 @@ fn halt(args: &[&'static str], program: HaltProgram) -> Result<Halt, UsageError>
     parse_halt(argv(args).as_slice(), program)
 }
 
+/// The request for level character `c`.
+fn req(c: u8) -> LevelRequest {
+    LevelRequest::from_byte(c).unwrap()
+}
+
 /// A value's place: argument `index` from byte `from`, for option `letter` (0: operand).
 fn at(index: u32, from: u32, letter: u8) -> ValueAt {
     ValueAt {
@@ -54,7 +59,7 @@ fn shifted_view_parses_as_the_tool() {
     assert_eq!(
         parse_telinit(&crate::args::Shifted::new(v.as_slice(), 1)),
         Ok(Telinit::Level {
-            level: b'q',
+            level: req(b'q'),
             sleeptime: 5
         })
     );
@@ -65,32 +70,32 @@ fn telinit_levels() {
     assert_eq!(
         telinit(&["telinit", "3"]),
         Ok(Telinit::Level {
-            level: b'3',
+            level: req(b'3'),
             sleeptime: 3
         })
     );
     assert_eq!(
         telinit(&["init", "-t", "0", "s"]),
         Ok(Telinit::Level {
-            level: b's',
+            level: req(b's'),
             sleeptime: 0
         })
     );
     assert_eq!(
         telinit(&["init", "-t7", "9"]),
         Ok(Telinit::Level {
-            level: b'9',
+            level: req(b'9'),
             sleeptime: 7
         })
     );
     assert_eq!(
         telinit(&["init", "--", "U"]),
         Ok(Telinit::Level {
-            level: b'U',
+            level: req(b'U'),
             sleeptime: 3
         })
     );
-    for c in TELINIT_LEVELS {
+    for c in crate::levels::REQUEST_BYTES {
         let arg: &'static str = Box::leak(String::from(*c as char).into_boxed_str());
         assert!(telinit(&["telinit", arg]).is_ok());
     }
@@ -218,24 +223,24 @@ fn times() {
 fn shutdown_targets_and_init_halt() {
     let s = shutdown(&["shutdown", "-h", "-P", "now"]).unwrap();
     assert_eq!(
-        (s.level, s.init_halt, s.when),
+        (s.level.byte(), s.init_halt, s.when),
         (b'0', InitHalt::PowerOff, When::Now)
     );
     let s = shutdown(&["shutdown", "-hH", "now"]).unwrap();
-    assert_eq!((s.level, s.init_halt), (b'0', InitHalt::Halt));
+    assert_eq!((s.level.byte(), s.init_halt), (b'0', InitHalt::Halt));
     let s = shutdown(&["shutdown", "-r", "+5", "going", "down"]).unwrap();
     assert_eq!(
-        (s.level, s.when, s.message),
+        (s.level.byte(), s.when, s.message),
         (b'6', When::InMinutes(5), Some(3))
     );
     let s = shutdown(&["shutdown", "now"]).unwrap();
     assert_eq!(
-        (s.level, s.init_halt, s.message),
+        (s.level.byte(), s.init_halt, s.message),
         (b'1', InitHalt::Unset, None)
     );
     let s = shutdown(&["shutdown", "-i", "S", "-t", "7", "12:30"]).unwrap();
     assert_eq!(
-        (s.level, s.sleeptime, s.when),
+        (s.level.byte(), s.sleeptime, s.when),
         (
             b'S',
             Some(7),
@@ -247,7 +252,10 @@ fn shutdown_targets_and_init_halt() {
     );
     // The last of -h/-r/-i wins, as with sysvinit's getopt loop.
     assert_eq!(
-        shutdown(&["shutdown", "-h", "-r", "now"]).unwrap().level,
+        shutdown(&["shutdown", "-h", "-r", "now"])
+            .unwrap()
+            .level
+            .byte(),
         b'6'
     );
     assert_eq!(
@@ -271,7 +279,7 @@ fn shutdown_flags_cancel_and_g() {
     assert_eq!(s.message, Some(2));
     let s = shutdown(&["shutdown", "-g", "+2", "-r", "bye"]).unwrap();
     assert_eq!(
-        (s.when, s.level, s.message),
+        (s.when, s.level.byte(), s.message),
         (When::InMinutes(2), b'6', Some(4))
     );
 }

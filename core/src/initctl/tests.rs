@@ -35,7 +35,7 @@ fn parse_known_request() {
 #[test]
 fn emit_is_byte_exact_over_poisoned_buffer() {
     let mut out = [0xa5u8; REQUEST_LEN];
-    Request::run_level(b'q', 5).emit(&mut out);
+    Request::run_level(LevelRequest::from_byte(b'q').unwrap(), 5).emit(&mut out);
     assert_eq!(out, telinit_q_fixture());
     let mut data = [0xa5u8; DATA_LEN];
     encode_env(&[b"INIT_X=1", b"INIT_Y", b"INIT_Z="], &mut data).unwrap();
@@ -138,7 +138,7 @@ fn rejects_runlevel_request_for_unknown_level() {
 #[test]
 fn every_telinit_level_is_accepted() {
     let mut b = telinit_q_fixture();
-    for &level in REQUEST_LEVELS {
+    for &level in crate::levels::REQUEST_BYTES {
         b[8] = level;
         assert_eq!(Request::parse(&b).unwrap().runlevel, level);
     }
