@@ -127,7 +127,9 @@ impl Levels {
     /// Lower-case `s` is ignored on purpose: sysvinit's upper-casing loop is overwritten by a
     /// plain copy, so an entry with `s` never runs (compat §1.4 quirk, runtime-confirmed). The
     /// pseudo-levels `#` and `*` are not accepted from the file either (compat §1.4 lists the
-    /// valid characters); only the sysinit/boot normalisation sets them.
+    /// valid characters); only the sysinit/boot normalisation sets them. sysvinit's "contains"
+    /// test does match them, running such an entry during sysinit or boot: a deliberate
+    /// difference (compat's differences table).
     pub fn parse_field(field: &[u8]) -> Self {
         let bits = field.iter().fold(0, |acc, &b| {
             let bit = if b == b'#' || b == b'*' {
