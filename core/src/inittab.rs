@@ -1,128 +1,22 @@
 //! The inittab table: /etc/inittab and /etc/inittab.d/*.tab parsed into entries in sysvinit's
 //! internal list order, with sysvinit's error messages.
 //!
-//! Owns line handling (compat §1.2), field validation (§1.3), runlevel normalisation (§1.4), the
-//! action names (§1.5), list order (§1.7), the synthesized `~~` sulogin entry (§1.1) and the
-//! initdefault rule (§1.8). Input is bytes already read; errors go to a callback. No syscalls.
+//! Owns line handling (compat §1.2), field validation (§1.3), runlevel normalisation (§1.4), list
+//! order (§1.7), the synthesized `~~` sulogin entry (§1.1) and the initdefault rule (§1.8); the
+//! action names (§1.5) are in `action`, the skipped lines' messages in `error`. Input is bytes
+//! already read; errors go to a callback. No syscalls.
 #![forbid(unsafe_code)]
 
 use heapless::Vec;
-use ufmt::{Formatter, uDisplay, uWrite, uwrite};
 
 use crate::levels::{Level, Levels};
 use crate::limits::{ACTION_MAX, ID_MAX, LINE_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
-/// What an entry does (compat §1.5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Restarted whenever it exits while its level is current.
-    Respawn,
-    /// Run once on entering a level; init waits for it.
-    Wait,
-    /// Run once on entering a level.
-    Once,
-    /// Run once at boot, in pseudo-level `*`.
-    Boot,
-    /// Run once at boot, in pseudo-level `*`; init waits for it.
-    BootWait,
-    /// Never run.
-    Off,
-    /// Like respawn, after `telinit a|b|c`.
-    OnDemand,
-    /// Not run: selects the default level.
-    InitDefault,
-    /// Run first at boot, in pseudo-level `#`; init waits for it.
-    SysInit,
-    /// On power failure; init waits for it.
-    PowerWait,
-    /// On power failure.
-    PowerFail,
-    /// On power restored; init waits for it.
-    PowerOkWait,
-    /// On battery low; init waits for it.
-    PowerFailNow,
-    /// On SIGINT (Ctrl-Alt-Del); init waits for it.
-    CtrlAltDel,
-    /// On SIGWINCH (keyboard request).
-    KbRequest,
-}
+mod action;
+mod error;
 
-/// Every action with its sysvinit name.
-const ACTIONS: [Action; 15] = [
-    Action::Respawn,
-    Action::Wait,
-    Action::Once,
-    Action::Boot,
-    Action::BootWait,
-    Action::Off,
-    Action::OnDemand,
-    Action::InitDefault,
-    Action::SysInit,
-    Action::PowerWait,
-    Action::PowerFail,
-    Action::PowerOkWait,
-    Action::PowerFailNow,
-    Action::CtrlAltDel,
-    Action::KbRequest,
-];
-
-impl Action {
-    /// The action named `name`, compared case-insensitively like sysvinit's `strcasecmp`
-    /// (compat §1.3, runtime-confirmed: `ONCE` works).
-    pub fn from_name(name: &[u8]) -> Option<Self> {
-        ACTIONS
-            .into_iter()
-            .find(|a| a.name().as_bytes().eq_ignore_ascii_case(name))
-    }
-
-    /// The lower-case sysvinit name.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Respawn => "respawn",
-            Self::Wait => "wait",
-            Self::Once => "once",
-            Self::Boot => "boot",
-            Self::BootWait => "bootwait",
-            Self::Off => "off",
-            Self::OnDemand => "ondemand",
-            Self::InitDefault => "initdefault",
-            Self::SysInit => "sysinit",
-            Self::PowerWait => "powerwait",
-            Self::PowerFail => "powerfail",
-            Self::PowerOkWait => "powerokwait",
-            Self::PowerFailNow => "powerfailnow",
-            Self::CtrlAltDel => "ctrlaltdel",
-            Self::KbRequest => "kbrequest",
-        }
-    }
-
-    /// powerwait, powerfail, powerokwait, powerfailnow and ctrlaltdel: kept at the front of the
-    /// list (compat §1.7) and given `S0123456789` for an empty runlevels field (compat §1.4).
-    pub const fn is_power_group(self) -> bool {
-        matches!(
-            self,
-            Self::PowerWait
-                | Self::PowerFail
-                | Self::PowerOkWait
-                | Self::PowerFailNow
-                | Self::CtrlAltDel
-        )
-    }
-
-    /// Barrier actions: while one runs, nothing after it in the list starts (compat §1.5, §1.7).
-    pub const fn waits(self) -> bool {
-        matches!(
-            self,
-            Self::SysInit
-                | Self::BootWait
-                | Self::Wait
-                | Self::PowerWait
-                | Self::PowerOkWait
-                | Self::PowerFailNow
-                | Self::CtrlAltDel
-        )
-    }
-}
+pub use action::Action;
+pub use error::{ErrorKind, InittabError};
 
 /// Field 1: at most 4 bytes (utmp's `ut_id`).
 pub type Id = Vec<u8, ID_MAX>;
@@ -148,111 +42,6 @@ pub struct Entry {
     pub process: ProcessField,
     /// Line number in the file it came from.
     pub line: u32,
-}
-
-/// Why a line was skipped.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// Field 1 is empty.
-    MissingId,
-    /// No second `:`. sysvinit's check order means this is always overwritten by
-    /// `MissingAction` (no second `:` implies no action), so `load` never reports it.
-    MissingRunlevels,
-    /// No third `:`.
-    MissingProcess,
-    /// Field 3 is empty or absent.
-    MissingAction,
-    /// Field 1 is longer than `ID_MAX`.
-    IdTooLong,
-    /// Field 2 is longer than `RUNLEVELS_MAX`.
-    RunlevelsTooLong,
-    /// Field 4 is longer than `PROCESS_MAX`.
-    ProcessTooLong,
-    /// Field 3 is longer than `ACTION_MAX`.
-    ActionTooLong,
-    /// Field 3 names no action.
-    UnknownAction(Vec<u8, ACTION_MAX>),
-    /// An earlier entry has this id.
-    DuplicateId(Id),
-    /// The line is longer than `LINE_MAX - 2` characters.
-    LineTooLong,
-    /// `MAX_ENTRIES` entries are already kept.
-    TableFull,
-}
-
-/// A skipped line and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InittabError {
-    /// Physical line number (1-based) in the file being parsed.
-    pub line: u32,
-    /// What is wrong with it.
-    pub kind: ErrorKind,
-}
-
-/// Bytes shown as text, invalid UTF-8 as `?` (same rule as the log's `Bytes`, kept here so this
-/// module stays pure).
-struct Text<'a>(&'a [u8]);
-
-impl uDisplay for Text<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        for chunk in self.0.utf8_chunks() {
-            f.write_str(chunk.valid())?;
-            if !chunk.invalid().is_empty() {
-                f.write_str("?")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl InittabError {
-    /// Writes sysvinit's message for this error, e.g.
-    /// `/etc/inittab[12]: respwan: unknown action field`, `/etc/inittab[3]: duplicate ID field "l0"`,
-    /// `/etc/inittab[88]: too many entries (max 64): this line and every later entry ignored`; `file` is the path of the file
-    /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
-    pub fn render<W: uWrite + ?Sized>(&self, file: &[u8], w: &mut W) -> Result<(), W::Error> {
-        let (file, line) = (Text(file), self.line);
-        if self.kind == ErrorKind::LineTooLong {
-            return uwrite!(
-                w,
-                "Error detected in {} at line {}. Possibly too long.",
-                file,
-                line
-            );
-        }
-        uwrite!(w, "{}[{}]: ", file, line)?;
-        match &self.kind {
-            ErrorKind::MissingId => w.write_str("missing id field"),
-            ErrorKind::MissingRunlevels => w.write_str("missing runlevel field"),
-            ErrorKind::MissingProcess => w.write_str("missing process field"),
-            ErrorKind::MissingAction => w.write_str("missing action field"),
-            ErrorKind::IdTooLong => uwrite!(w, "id field too long (max {} characters)", ID_MAX),
-            ErrorKind::RunlevelsTooLong => {
-                uwrite!(
-                    w,
-                    "rlevel field too long (max {} characters)",
-                    RUNLEVELS_MAX
-                )
-            }
-            ErrorKind::ProcessTooLong => {
-                uwrite!(w, "process field too long (max {} characters)", PROCESS_MAX)
-            }
-            ErrorKind::ActionTooLong => w.write_str("action field too long"),
-            ErrorKind::UnknownAction(action) => {
-                uwrite!(w, "{}: unknown action field", Text(action))
-            }
-            ErrorKind::DuplicateId(id) => uwrite!(w, "duplicate ID field \"{}\"", Text(id)),
-            ErrorKind::TableFull => {
-                uwrite!(
-                    w,
-                    "too many entries (max {}): this line and every later entry ignored",
-                    MAX_ENTRIES
-                )
-            }
-            // Written above: its wording has no `file[line]:` prefix.
-            ErrorKind::LineTooLong => Ok(()),
-        }
-    }
 }
 
 /// The line sysvinit adds when no entry has runlevel `S` (compat §1.1 step 2).

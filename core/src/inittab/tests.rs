@@ -1,5 +1,6 @@
 //! Unit tests of `inittab`.
 
+use super::action::ACTIONS;
 use super::*;
 
 const DEBIAN: &[u8] = include_bytes!("../../../tests/fixtures/inittab/debian-12");
