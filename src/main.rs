@@ -40,7 +40,7 @@ use core::ffi::CStr;
 use log::{Bytes, Level, LogLine};
 use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
 use vinit_core::client_args::Personality;
-use vinit_core::{args, client_args, levels, limits, time};
+use vinit_core::{args, client_args, limits, time};
 
 /// `vinit --help`: both modes, every option and `VINIT_*` variable with its default, the
 /// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
@@ -159,7 +159,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
             }
             settings.config.stop_budget =
                 time::Duration::from_secs(opts.stop_timeout.unwrap_or(env_stop_budget_secs));
-            settings.config.forced_level = opts.level.and_then(levels::Level::from_byte);
+            settings.config.forced_level = opts.level;
             if !pid1 {
                 settings.not_pid1 = if opts.file.is_some() {
                     Some(NotPid1::FileGiven)
