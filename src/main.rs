@@ -7,9 +7,11 @@
 //!
 //! Architecture (docs/architecture.md): the `vinit-core` crate (core/) decides, without IO;
 //! this crate is the kernel edge that carries its effects out. `sys` (the only door to the
-//! kernel) and `rt` (no_std start-up) hold all `unsafe`; `log` writes lines; `spawn` runs
-//! between fork and exec; `event_loop` and `single` are the two modes' loops; `control` serves
-//! /run/initctl; `records` writes utmp/wtmp; `client` is telinit, shutdown, halt and runlevel.
+//! kernel, a folder by concern) and `rt` (no_std start-up) hold all `unsafe`; `log` writes
+//! lines; `init_setup` makes either mode an init; `spawn` runs between fork and exec;
+//! `event_loop` and `single` are the two modes' loops; `processes_left` finds, counts and
+//! signals what is left at the end; `control` serves /run/initctl; `records` writes
+//! utmp/wtmp; `client` is telinit, shutdown, halt and runlevel, one file each.
 //! `compat §N` in comments is section N of docs/sysvinit-compatibility.md.
 #![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), no_main)]
@@ -27,8 +29,9 @@ compile_error!(
 mod client;
 mod control;
 mod event_loop;
+mod init_setup;
 mod log;
-mod reaper;
+mod processes_left;
 mod records;
 mod rt;
 mod single;
