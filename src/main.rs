@@ -126,10 +126,11 @@ fn is_telinit_command<A: ArgList + ?Sized>(args: &A) -> bool {
 fn container_main_process() -> Option<NotPid1> {
     let ppid = sys::getppid();
     let pid1_is_vinit = ppid == 0 && sys::same_file(c"/proc/1/exe", c"/proc/self/exe");
-    // Someone reads /run/initctl (or it is there and not ours to open): an init runs here.
+    // Someone reads /run/initctl (or it is there and not ours to open): an init runs here. A
+    // symlink or anything but a FIFO there is no init's.
     let init_running = matches!(
         sys::open_fifo_writer(limits::INITCTL_PATH),
-        Ok(_) | Err(sys::Errno::ACCESS)
+        Ok(_) | Err(sys::FileError::Sys(sys::Errno::ACCESS) | sys::FileError::Owner(_))
     );
     args::not_pid1_boot(ppid, pid1_is_vinit, init_running)
 }

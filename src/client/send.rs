@@ -3,7 +3,7 @@
 use core::ffi::CStr;
 
 use super::{Bytes, CPath, ErrText};
-use crate::sys::{self, Envp, Errno};
+use crate::sys::{self, Envp, Errno, FileError};
 use vinit_core::initctl::{REQUEST_LEN, Request};
 use vinit_core::limits::{
     INITCTL_OVERRIDE_VAR, INITCTL_PATH, INITCTL_RETRY_MS, INITCTL_TIMEOUT_MS,
@@ -39,15 +39,20 @@ pub(super) fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> Result<
     let fd = loop {
         match sys::open_fifo_writer(path) {
             Ok(fd) => break fd,
-            Err(Errno::NXIO | Errno::INTR) if sys::now() < deadline => {
+            Err(FileError::Sys(Errno::NXIO | Errno::INTR)) if sys::now() < deadline => {
                 sys::sleep_ms(INITCTL_RETRY_MS);
             }
-            Err(Errno::NXIO | Errno::INTR) => {
+            Err(FileError::Sys(Errno::NXIO | Errno::INTR)) => {
                 timeout();
                 return Err(());
             }
-            Err(e) => {
+            Err(FileError::Sys(e)) => {
                 say!("{}: {}: {}", Bytes(prog), shown, ErrText(e));
+                return Err(());
+            }
+            // Not init's FIFO (a symlink, a file, another user's): nothing is written to it.
+            Err(e) => {
+                say!("{}: {}: {}", Bytes(prog), shown, e);
                 return Err(());
             }
         }

@@ -2,16 +2,35 @@
 
 use core::ffi::CStr;
 
+use rustix::io::Errno;
+
 use super::Result;
 use super::fds::{OwnedFd, open};
-use super::files::{FileError, FileId, FileResult, S_IFIFO, S_IFMT, open_error};
+use super::files::{FileError, FileId, FileResult, S_IFIFO, S_IFLNK, S_IFMT, open_error};
 use super::processes::geteuid;
 
-/// open(2) of a FIFO's write end with O_NONBLOCK, so it fails with ENXIO at once instead of
-/// blocking while nobody reads (fifo(7)).
-pub fn open_fifo_writer(path: &CStr) -> Result<OwnedFd> {
+/// Opens init's FIFO to write requests to it, the way PID 1 opens its files (open(2),
+/// fstat(2)): never through a symlink (O_NOFOLLOW), never blocking (O_NONBLOCK: ENXIO at once
+/// while nobody reads, fifo(7)), never as a controlling tty; and only a FIFO owned by root or
+/// this euid, so a request is never written into whatever a link or a stray file leads to.
+pub fn open_fifo_writer(path: &CStr) -> FileResult<OwnedFd> {
     use rustix::fs::OFlags;
-    open(path, OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC, 0)
+    let flags =
+        OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY;
+    // Not `open_error`: ENXIO here means "nobody reads yet", which the caller retries.
+    let fd = open(path, flags, 0).map_err(|e| match e {
+        Errno::LOOP => FileError::Kind(S_IFLNK),
+        e => FileError::Sys(e),
+    })?;
+    let st = rustix::fs::fstat(fd.as_fd())?;
+    let kind = st.st_mode & S_IFMT;
+    if kind != S_IFIFO {
+        return Err(FileError::Kind(kind));
+    }
+    if st.st_uid != 0 && st.st_uid != geteuid() {
+        return Err(FileError::Owner(st.st_uid));
+    }
+    Ok(fd)
 }
 
 /// mkfifo(3), through mknodat(2).
