@@ -125,7 +125,7 @@ fn is_telinit_command<A: ArgList + ?Sized>(args: &A) -> bool {
 /// container whose init already runs (`docker exec CONTAINER init`): see `args::not_pid1_boot`.
 fn container_main_process() -> Option<NotPid1> {
     let ppid = sys::getppid();
-    let pid1_is_vinit = ppid == 0 && sys::same_file(c"/proc/1/exe", c"/proc/self/exe");
+    let pid1_is_vinit = ppid == 0 && sys::same_file(limits::PID1_EXE, limits::PROC_SELF_EXE);
     // Someone reads /run/initctl (or it is there and not ours to open): an init runs here. A
     // symlink or anything but a FIFO there is no init's.
     let init_running = matches!(

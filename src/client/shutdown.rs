@@ -8,7 +8,7 @@ use vinit_core::args::{ArgList, UsageError};
 use vinit_core::client_args::{self, HaltAction, Shutdown, When};
 use vinit_core::initctl::{self, DATA_LEN, Request};
 use vinit_core::limits::{
-    DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, SHUTDOWN_ALLOW_PATH,
+    DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
     SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH,
 };
 use vinit_core::status::signal::{SIGINT, SIGTERM};
@@ -101,7 +101,7 @@ fn join_words<A: ArgList + ?Sized, const N: usize>(
 /// The pid in /var/run/shutdown.pid, if there is a positive one.
 fn read_pid_file() -> Option<sys::Pid> {
     let fd = sys::open_read(SHUTDOWN_PID_PATH).ok()?;
-    let mut buf = [0u8; 16];
+    let mut buf = [0u8; PID_FILE_READ_MAX];
     let n = sys::read_full(fd.as_fd(), &mut buf).ok()?;
     let digits = buf.get(..n)?.split(|b| !b.is_ascii_digit()).next()?;
     vinit_core::args::parse_number(digits, 1, i32::MAX as u64).map(|p| p as sys::Pid)

@@ -8,6 +8,8 @@ use core::ffi::{CStr, c_long};
 use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
 
+use vinit_core::limits::{STATE_FILE_MODE, UTMP_LOCK_WAIT_MS};
+
 use super::fds::{OwnedFd, open, write_all};
 use super::poll::wait_readable_fds;
 use super::processes::geteuid;
@@ -104,7 +106,7 @@ pub fn open_file(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64)> {
     if !follow {
         flags |= OFlags::NOFOLLOW;
     }
-    let fd = open(path, flags, 0o644).map_err(|e| open_error(path, e, follow))?;
+    let fd = open(path, flags, STATE_FILE_MODE).map_err(|e| open_error(path, e, follow))?;
     let st = rustix::fs::fstat(fd.as_fd())?;
     let kind = st.st_mode & S_IFMT;
     if kind != S_IFREG {
@@ -142,7 +144,7 @@ pub fn append_existing(path: &CStr, bytes: &[u8]) -> FileResult<()> {
 /// Runs `f` on the existing state file `path` (and its size), opened read-write by
 /// `open_file`, while holding an exclusive whole-file fcntl lock: the lock glibc's utmp
 /// writers (login, getty) take, so no record is lost to a concurrent writer. A holder is
-/// waited for at most `LOCK_TRIES` ms, as PID 1 must not hang on a stuck one (glibc gives up
+/// waited for at most `UTMP_LOCK_WAIT_MS`, as PID 1 must not hang on a stuck one (glibc gives up
 /// after 10 s); after a wait has run out, later calls try once without waiting until a lock
 /// is taken again, so a holder that never lets go costs PID 1 those 100 ms once, not once per
 /// record.
@@ -152,18 +154,17 @@ pub fn with_locked_file<T>(
 ) -> FileResult<T> {
     use core::sync::atomic::{AtomicBool, Ordering};
     use rustix::fs::FlockOperation;
-    const LOCK_TRIES: u32 = 100;
     static GAVE_UP: AtomicBool = AtomicBool::new(false);
     let (fd, size) = open_file(path, FileUse::UpdateState)?;
     let mut tries = if GAVE_UP.load(Ordering::Relaxed) {
-        LOCK_TRIES
+        UTMP_LOCK_WAIT_MS
     } else {
         0
     };
     loop {
         match rustix::fs::fcntl_lock(fd.as_fd(), FlockOperation::NonBlockingLockExclusive) {
             Ok(()) => break,
-            Err(Errno::AGAIN | Errno::ACCESS | Errno::INTR) if tries < LOCK_TRIES => {
+            Err(Errno::AGAIN | Errno::ACCESS | Errno::INTR) if tries < UTMP_LOCK_WAIT_MS => {
                 tries += 1;
                 let _ = wait_readable_fds::<0>([], Some(1));
             }

@@ -6,6 +6,7 @@ use core::ffi::{CStr, c_char, c_int};
 
 use rustix::io::Errno;
 
+use super::signals::LAST_SIGNAL;
 use super::{Exit, Pid, Result, last_errno};
 
 /// Who we are after `fork()`.
@@ -75,7 +76,7 @@ pub fn reap_any() -> Result<Option<(Pid, Exit)>> {
 /// kill(2) with a raw signal number; `pid` follows kill(2): > 0 one process, < -1 a group,
 /// -1 every process we may signal (in a PID namespace: all of it but PID 1).
 pub fn kill(pid: Pid, sig: u8) -> Result<()> {
-    if sig == 0 || sig > 64 {
+    if sig == 0 || sig > LAST_SIGNAL {
         return Err(Errno::INVAL);
     }
     // SAFETY: the value was just checked to be a signal number the kernel accepts.

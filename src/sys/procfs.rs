@@ -2,6 +2,8 @@
 
 use core::ffi::CStr;
 
+use vinit_core::limits::{PROC_DIR, PROC_STAT_READ_MAX};
+
 use super::fds::open;
 use super::files::{fill, for_each_dir_entry};
 use super::processes::getpid;
@@ -11,7 +13,7 @@ use super::{Pid, Result};
 /// skipped. Used to count, name and signal what is left at the end.
 pub fn scan_processes(mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> {
     let me = getpid();
-    for_each_dir_entry(c"/proc", |name| {
+    for_each_dir_entry(PROC_DIR, |name| {
         let Some(pid) = vinit_core::args::parse_number(name.to_bytes(), 1, i32::MAX as u64) else {
             return;
         };
@@ -53,7 +55,7 @@ pub fn read_stat(pid: Pid) -> Option<ProcStat> {
         *to = *from;
     }
     let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
-    let mut buf = [0u8; 512];
+    let mut buf = [0u8; PROC_STAT_READ_MAX];
     let n = read_proc_file(cpath, &mut buf).ok()?;
     parse_stat(buf.get(..n)?)
 }

@@ -6,18 +6,31 @@ use core::sync::atomic::{AtomicI32, Ordering};
 
 use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
+use vinit_core::limits::{PROC_SELF_STATUS, PROC_STATUS_READ_MAX};
 
 use super::fds::OwnedFd;
 use super::processes::exit;
 use super::procfs::read_proc_file;
 use super::{Pid, Result, last_errno};
 
-/// Signals that stay unblocked so a real fault in vinit is not swallowed by the signalfd
-/// (catatonit's `kernel_signals`): SIGILL 4, SIGTRAP 5, SIGABRT 6, SIGBUS 7, SIGFPE 8, SIGSEGV 11,
-/// SIGSYS 31.
-const FAULT_SIGNALS: u64 = bit(4) | bit(5) | bit(6) | bit(7) | bit(8) | bit(11) | bit(31);
+/// The highest signal number (SIGRTMAX on Linux): the kernel's sigset holds 1..=64.
+pub(super) const LAST_SIGNAL: u8 = 64;
 
-const fn bit(sig: u32) -> u64 {
+/// Signals that stay unblocked so a real fault in vinit is not swallowed by the signalfd
+/// (catatonit's `kernel_signals`).
+const FAULT_SIGNALS: u64 = bit(libc::SIGILL)
+    | bit(libc::SIGTRAP)
+    | bit(libc::SIGABRT)
+    | bit(libc::SIGBUS)
+    | bit(libc::SIGFPE)
+    | bit(libc::SIGSEGV)
+    | bit(libc::SIGSYS);
+
+/// Signals no process can catch, block or ignore.
+const UNCATCHABLE: u64 = bit(libc::SIGKILL) | bit(libc::SIGSTOP);
+
+/// The bit of signal `sig` (1..=64) in a sigset.
+const fn bit(sig: c_int) -> u64 {
     1u64 << (sig - 1)
 }
 
@@ -27,7 +40,7 @@ pub struct SigMask(pub u64);
 
 impl SigMask {
     /// Every signal vinit can receive through its signalfd.
-    pub const CATCHABLE: Self = Self(!FAULT_SIGNALS & !bit(9) & !bit(19));
+    pub const CATCHABLE: Self = Self(!FAULT_SIGNALS & !UNCATCHABLE);
 }
 
 /// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)); returns the previous mask.
@@ -122,8 +135,8 @@ pub fn discard_pending(mask: SigMask) {
 pub fn reset_signal_dispositions(mask: SigMask) {
     // struct kernel_sigaction: handler, flags, restorer, mask. SIG_DFL is 0, so all zero.
     let action = [0u64; 4];
-    for sig in 1..=64u32 {
-        if sig == 9 || sig == 19 || mask.0 & bit(sig) == 0 {
+    for sig in 1..=c_int::from(LAST_SIGNAL) {
+        if (mask.0 & !UNCATCHABLE) & bit(sig) == 0 {
             continue;
         }
         // SAFETY: the action points to a zeroed kernel_sigaction (SIG_DFL, no flags); the old
@@ -164,13 +177,13 @@ pub fn forward_fault_signals() -> Result<()> {
         on_fault_signal;
     action.sa_sigaction = handler as libc::sighandler_t;
     action.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
-    for sig in 1..=64u32 {
+    for sig in 1..=c_int::from(LAST_SIGNAL) {
         if FAULT_SIGNALS & bit(sig) == 0 {
             continue;
         }
         // SAFETY: `action` is a valid sigaction whose handler is an extern "C" function of the
         // SA_SIGINFO signature; a null old-action pointer is allowed.
-        let rc = unsafe { libc::sigaction(sig as c_int, &action, core::ptr::null_mut()) };
+        let rc = unsafe { libc::sigaction(sig, &action, core::ptr::null_mut()) };
         if rc < 0 {
             return Err(last_errno());
         }
@@ -210,9 +223,9 @@ extern "C" fn on_fault_signal(sig: c_int, info: *mut libc::siginfo_t, _: *mut co
         };
         return;
     }
-    reset_signal_dispositions(SigMask(bit(signo)));
+    reset_signal_dispositions(SigMask(bit(sig)));
     let _ = rustix::process::kill_process(me, signal);
-    if me.is_init() && matches!(signo, 5 | 31) {
+    if me.is_init() && matches!(sig, libc::SIGTRAP | libc::SIGSYS) {
         exit(128 + signo as u8);
     }
 }
@@ -220,8 +233,8 @@ extern "C" fn on_fault_signal(sig: c_int, info: *mut libc::siginfo_t, _: *mut co
 /// The signals this process ignores (`SigIgn` of /proc/self/status, proc(5)); every signal
 /// when /proc cannot tell, so the caller resets them all.
 pub fn ignored_signals() -> SigMask {
-    let mut buf = [0u8; 2048];
-    let Ok(n) = read_proc_file(c"/proc/self/status", &mut buf) else {
+    let mut buf = [0u8; PROC_STATUS_READ_MAX];
+    let Ok(n) = read_proc_file(PROC_SELF_STATUS, &mut buf) else {
         return SigMask(u64::MAX);
     };
     let text = buf.get(..n).unwrap_or_default();
