@@ -12,7 +12,7 @@
 //! `event_loop` and `single` are the two modes' loops; `processes_left` finds, counts and
 //! signals what is left at the end; `control` serves /run/initctl; `records` writes
 //! utmp/wtmp; `client` is telinit, shutdown, halt and runlevel, one file each.
-//! `compat §N` in comments is section N of docs/sysvinit-compatibility.md.
+//! A comment's `compat §1.6` is section 1.6 of docs/sysvinit-compatibility.md.
 #![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), no_main)]
 
