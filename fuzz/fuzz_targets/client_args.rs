@@ -89,7 +89,7 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
                 }
             }
             let mut data = [0u8; DATA_LEN];
-            // What the parser accepted is what client.rs packs: it must fit (spec §5.5).
+            // What the parser accepted is what src/client/shutdown.rs packs: it must fit (compat §5.5).
             assert_eq!(encode_env(&strings, &mut data), Ok(()));
         }
         Err(e) => check_error(args, e, argc),

@@ -119,7 +119,7 @@ fn telinit_setenv_lists_values() {
 
 /// Found by fuzz/fuzz_targets/client_args.rs: an attached value was sent with its `-e`
 /// (`-eINIT_Y` as the string `-eINIT_Y`), and a value the parser had sized without its `-e`
-/// then overflowed the payload in client.rs.
+/// then overflowed the payload in src/client/.
 #[test]
 fn telinit_attached_value_is_the_value_alone() {
     let a366 = format!("-e{}", "A".repeat(366));
