@@ -19,19 +19,13 @@
     clippy::indexing_slicing
 )]
 
-#[allow(dead_code)]
-#[path = "docker/harness.rs"]
-mod docker_harness;
-#[path = "distros/harness.rs"]
-mod harness;
-
 use core::time::Duration;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use docker_harness::Scenario;
-use harness::{Case, Flavour, Images, Init, Machine, count_lines, record, secs};
+use support::distros::{self, Case, Flavour, Images, Init, Machine, count_lines, record, secs};
+use support::docker::Scenario;
 
 /// Bound on a boot reaching every service: 2-3 s measured with three containers booting at
 /// once on 2 cores; "a few seconds" with room for a loaded CI machine.
@@ -755,7 +749,6 @@ fn main() -> ExitCode {
             filters.push(arg);
         }
     }
-    harness::self_check();
     let selected = |name: &str| {
         (filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())))
             && !skips.iter().any(|s| name.contains(s.as_str()))
@@ -776,7 +769,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
 
-    match harness::prepare() {
+    match distros::prepare() {
         Ok(images) => {
             let _ = IMAGES.set(images);
         }
@@ -793,16 +786,16 @@ fn main() -> ExitCode {
         .and_then(|j| j.parse().ok())
         .unwrap_or(3);
     println!("\nrunning {} tests ({jobs} at a time)", run.len());
-    let failed = harness::run_cases(&run, jobs);
+    let failed = distros::run_cases(&run, jobs);
     if let Some(images) = IMAGES.get() {
         images.remove();
     }
 
-    let table = harness::table(&ORDER);
+    let table = distros::table(&ORDER);
     println!(
         "\nBefore/after: wall time from the request to the container's exit (or as stated)\n{table}"
     );
-    let _ = std::fs::write(harness::cache_dir().join("times.md"), &table);
+    let _ = std::fs::write(distros::cache_dir().join("times.md"), &table);
     if !failed.is_empty() {
         println!("\nfailures:");
         for name in &failed {

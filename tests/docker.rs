@@ -16,11 +16,8 @@
     clippy::indexing_slicing
 )]
 
-#[path = "docker/harness.rs"]
-mod harness;
-
 use core::time::Duration;
-use harness::{Container, Scenario, Stream, report};
+use support::docker::{Container, Scenario, Stream, report};
 
 /// Docker's default stop timeout: anything slower ends in SIGKILL and `Exited (137)`.
 const DOCKER_STOP_TIMEOUT: Duration = Duration::from_secs(10);

@@ -16,8 +16,6 @@
     clippy::std_instead_of_core
 )]
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Command;
@@ -31,7 +29,7 @@ fn page() -> PathBuf {
 }
 
 /// Runs a formatter on the page; fails the test if it is not installed.
-fn run(program: &str, args: &[&str]) -> common::Inside {
+fn run(program: &str, args: &[&str]) -> support::Inside {
     let mut cmd = Command::new(program);
     cmd.args(args).arg(page()).env("LC_ALL", "C.UTF-8");
     assert!(
@@ -39,7 +37,7 @@ fn run(program: &str, args: &[&str]) -> common::Inside {
         "{program} is missing: install man-db and groff-base (apt-get install -y \
          --no-install-recommends man-db groff-base; .ci/run does)"
     );
-    common::output_within(&mut cmd, RENDER_TIMEOUT)
+    support::output_within(&mut cmd, RENDER_TIMEOUT)
         .unwrap_or_else(|| panic!("{program} {args:?} did not finish within {RENDER_TIMEOUT:?}"))
 }
 
@@ -87,8 +85,8 @@ fn test_man_page_renders_without_warnings() {
 
 #[test]
 fn test_man_page_has_every_option_and_variable_of_help() {
-    let help =
-        common::output_within(Command::new(common::vinit()).arg("--help"), RENDER_TIMEOUT).unwrap();
+    let help = support::output_within(Command::new(support::vinit()).arg("--help"), RENDER_TIMEOUT)
+        .unwrap();
     assert_eq!(help.code, Some(0), "{help:?}");
     let listed = options_and_variables(&help.stdout);
     // The probe sees what --help lists: both modes' options, the long ones, the variables.
@@ -133,8 +131,8 @@ fn test_man_page_and_help_have_every_variable_the_source_reads() {
         }
     }
     assert!(read.len() >= 10, "the probe finds the variables: {read:?}");
-    let help =
-        common::output_within(Command::new(common::vinit()).arg("--help"), RENDER_TIMEOUT).unwrap();
+    let help = support::output_within(Command::new(support::vinit()).arg("--help"), RENDER_TIMEOUT)
+        .unwrap();
     let text = rendered();
     for name in &read {
         assert!(

@@ -20,14 +20,15 @@
     clippy::std_instead_of_core
 )]
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::time::{Duration, Instant};
 
-use common::{EVENT_TIMEOUT, Launch, Running, TempDir, vinit};
+use support::clients;
+use support::namespace::{self, Launch, Running};
+use support::procfs;
+use support::{EVENT_TIMEOUT, TempDir, vinit};
 
 /// Bound for a stop or a run that should end promptly.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -255,11 +256,11 @@ fn runlevel(run: &Running) -> String {
 
 /// Host pid of the entry (a child of vinit) whose pid in the namespace is `ns_pid`.
 fn host_pid(run: &Running, ns_pid: u32) -> i32 {
-    common::children(run.pid())
+    procfs::children(run.pid())
         .into_iter()
         .find(|&pid| {
             fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|s| {
-                common::status_field(&s, "NSpid").split_whitespace().last()
+                procfs::status_field(&s, "NSpid").split_whitespace().last()
                     == Some(&ns_pid.to_string())
             })
         })
@@ -273,7 +274,7 @@ fn host_pid_of(run: &Running, world: &World, tag: &str) -> i32 {
 }
 
 fn alive(pid: i32) -> bool {
-    common::state_and_ppid(pid).is_some_and(|(state, _)| state != 'Z')
+    procfs::state_and_ppid(pid).is_some_and(|(state, _)| state != 'Z')
 }
 
 fn count(lines: &[String], needle: &str) -> usize {
@@ -362,7 +363,7 @@ fn test_boot_order_and_wait_barrier() {
 
 /// Boots `text` (a distribution's inittab) with the stubs; returns vinit once the
 /// `getty_ids` entries are throttled and the level is idle.
-fn boot_distro(world: &World, text: &str, getty_ids: &[&str]) -> common::Pid1 {
+fn boot_distro(world: &World, text: &str, getty_ids: &[&str]) -> namespace::Pid1 {
     let mut run = boot(&world.distro(text)).pid1();
     for id in getty_ids {
         run.expect_line(&throttle_line(id), EVENT_TIMEOUT);
@@ -637,7 +638,7 @@ fn test_level_change_terms_then_kills_after_sleeptime() {
         waited >= Duration::from_millis(800) && waited < Duration::from_millis(2500),
         "KILL came {waited:?} after TERM; telinit asked for 1 s"
     );
-    common::wait_until("the stubborn entry is gone", EVENT_TIMEOUT, || {
+    support::wait_until("the stubborn entry is gone", EVENT_TIMEOUT, || {
         !alive(stubborn)
     });
     run.expect_line("stub: end svc f5", EVENT_TIMEOUT);
@@ -1150,7 +1151,7 @@ fn test_initscript_wraps_every_entry_outside_single_user() {
     );
     run.expect_line("power", EVENT_TIMEOUT);
 
-    common::ns::nsrun(run.pid(), &[vinit(), "telinit", "S"]).ok();
+    clients::nsrun(run.pid(), &[vinit(), "telinit", "S"]).ok();
     let single = run.expect_line("single VIA=", EVENT_TIMEOUT);
     assert!(single.ends_with("single VIA=unset"), "{single}");
     assert!(
@@ -1173,7 +1174,7 @@ fn init_link(world: &World) -> std::path::PathBuf {
 
 /// SIGTERM to host pid `pid`, from outside its namespace, as a runtime's stop does.
 fn term(pid: i32) {
-    let out = common::output_within(
+    let out = support::output_within(
         std::process::Command::new("kill").args(["-TERM", &pid.to_string()]),
         EVENT_TIMEOUT,
     )
@@ -1299,9 +1300,9 @@ fn test_init_exec_into_a_namespace_is_telinit_unless_no_init_runs_there() {
     single.expect_line("ready", EVENT_TIMEOUT);
     let mut under_shell = boot(&world.inittab(FLUSH)).not_pid1();
     under_shell.expect_line("stub: ready svc d", EVENT_TIMEOUT);
-    common::ns::wait_for_initctl(under_shell.pid());
+    clients::wait_for_initctl(under_shell.pid());
     for run in [&*single, &*under_shell] {
-        let out = run.exec_inside(&[link], common::ns::CLIENT_TIMEOUT);
+        let out = run.exec_inside(&[link], clients::CLIENT_TIMEOUT);
         assert_eq!(out.code, Some(1), "{out:?}");
         assert!(out.stderr.starts_with("Usage: init {"), "{out:?}");
         assert!(!out.stderr.contains("booting"), "{out:?}");
@@ -1322,8 +1323,8 @@ fn test_init_exec_into_a_namespace_is_telinit_unless_no_init_runs_there() {
         .stderr(fs::File::create(&err).unwrap())
         .spawn()
         .unwrap();
-    let up = common::ns::ns_path(pause.pid(), "/run/s1");
-    common::wait_until("the pod's vinit started s1", EVENT_TIMEOUT, || up.exists());
+    let up = clients::ns_path(pause.pid(), "/run/s1");
+    support::wait_until("the pod's vinit started s1", EVENT_TIMEOUT, || up.exists());
     let first = fs::read_to_string(&err).unwrap();
     assert_eq!(
         first.lines().next(),
@@ -1333,7 +1334,7 @@ fn test_init_exec_into_a_namespace_is_telinit_unless_no_init_runs_there() {
         ),
         "{first}"
     );
-    let booted = common::children(nsenter.id() as i32);
+    let booted = procfs::children(nsenter.id() as i32);
     assert_eq!(booted.len(), 1, "{booted:?}");
     term(booted[0]);
     let deadline = Instant::now() + EXIT_TIMEOUT;

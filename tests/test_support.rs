@@ -11,12 +11,11 @@
     clippy::std_instead_of_core
 )]
 
-mod common;
-
 use std::path::Path;
 use std::time::Duration;
 
-use common::{EVENT_TIMEOUT, Launch};
+use support::EVENT_TIMEOUT;
+use support::namespace::Launch;
 
 const EXIT_TIMEOUT: Duration = Duration::from_secs(40);
 
