@@ -83,7 +83,7 @@ fn assert_not_switched(run: &Pid1) {
 }
 
 // ------------------------------------------------------------------------------------------
-// Bad requests (spec §5.3): logged, dropped, vinit keeps serving
+// Bad requests (compat §5.3): logged, dropped, vinit keeps serving
 
 #[test]
 fn test_short_write_is_dropped() {
@@ -100,7 +100,7 @@ fn test_short_write_is_dropped() {
 
 #[test]
 fn test_385_byte_write_is_read_as_sysvinit_reads_it() {
-    // sysvinit reads 384 bytes at a time (spec §5.3): the request is honoured and the stray
+    // sysvinit reads 384 bytes at a time (compat §5.3): the request is honoured and the stray
     // byte after it is a 1-byte bogus request. vinit, which looks for each request by its
     // magic (issue #10), reads it the same way: the byte is what is left once the pipe is
     // empty.
@@ -246,7 +246,7 @@ fn test_many_queued_valid_requests_are_all_honoured() {
 }
 
 // ------------------------------------------------------------------------------------------
-// The FIFO itself (spec §5.1): re-created when gone, never followed
+// The FIFO itself (compat §5.1): re-created when gone, never followed
 
 /// Atomically replaces /run/initctl by a symlink to `target`.
 fn replace_with_symlink(run: &Pid1, target: &str) {

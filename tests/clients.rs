@@ -86,7 +86,7 @@ fn test_telinit_changes_levels_and_runlevel_follows() {
     let mut run = booted(&tools, &[]);
     let (telinit, rl) = (tools.get("telinit"), tools.get("runlevel"));
     assert_runlevel(&run, &rl, "N 3");
-    // coreutils shows the boot's `N` as `S` (spec §6.5).
+    // coreutils shows the boot's `N` as `S` (compat §6.5).
     assert_who_r(&run, '3', 'S');
 
     nsrun(run.pid(), &[&telinit, "1"]).ok();
@@ -101,7 +101,7 @@ fn test_telinit_changes_levels_and_runlevel_follows() {
     assert_runlevel(&run, &rl, "1 3");
     assert_who_r(&run, '3', '1');
 
-    // `init 5` when not PID 1 is telinit too (spec §6.1).
+    // `init 5` when not PID 1 is telinit too (compat §6.1).
     nsrun(run.pid(), &[support::vinit(), "init", "5"]).ok();
     run.expect_line("vinit: info: Switching to runlevel: 5", EVENT_TIMEOUT);
     run.expect_line("level 5 ran", EVENT_TIMEOUT);
@@ -125,7 +125,7 @@ fn test_telinit_q_rereads_the_edited_inittab() {
     nsrun(run.pid(), &[&tools.get("telinit"), "q"]).ok();
     run.expect_line("vinit: info: Re-reading inittab", EVENT_TIMEOUT);
     run.expect_line("new entry ran", EVENT_TIMEOUT);
-    // q changes no level, and the wait entry of level 3 does not run again (spec §2.5).
+    // q changes no level, and the wait entry of level 3 does not run again (compat §2.5).
     assert_runlevel(&run, &tools.get("runlevel"), "N 3");
     assert_eq!(
         run.history()
@@ -154,7 +154,7 @@ fn test_telinit_e_reaches_children_started_afterwards() {
     let tools = Tools::vinit();
     let mut run = booted(&tools, &[]);
     let telinit = tools.get("telinit");
-    // FOO is not INIT_*: ignored, as sysvinit does (spec §5.5).
+    // FOO is not INIT_*: ignored, as sysvinit does (compat §5.5).
     nsrun(run.pid(), &[&telinit, "-e", "INIT_X=1", "-e", "FOO=1"]).ok();
     nsrun(run.pid(), &[&telinit, "5"]).ok();
     run.expect_line("level 5 ran INIT_X=1 FOO=unset", EVENT_TIMEOUT);
@@ -376,7 +376,7 @@ fn test_vinit_clients_against_debian_init() {
 }
 
 // ------------------------------------------------------------------------------------------
-// Process records (spec §6.6)
+// Process records (compat §6.6)
 
 /// One utmp or wtmp record as util-linux's `utmpdump` (glibc's reader) shows it:
 /// (type, pid, id, line, host).

@@ -2,8 +2,9 @@
 //! Debian's OpenRC with Gentoo's inittab, boot and stop under vinit in a real Docker engine,
 //! unmodified; the same images with stock sysvinit as PID 1 are the baseline.
 //!
-//! Slow (root filesystems from debootstrap, ~30 containers), so it is its own target with its
-//! own runner (`harness = false`): `cargo test --release --test distros [FILTER...]`. The first
+//! Slow (root filesystems from debootstrap, ~30 containers), so it runs only when named
+//! (`test = false`), with its own runner (`harness = false`): `cargo test --release --test
+//! distros [FILTER...]`, as `.ci/run` does. The support code is tests/support/distros.rs. The first
 //! run builds the root filesystems (minutes); later runs reuse them from target/distros/.
 //! Every scenario asserts the exit code `docker inspect` shows, the wall time, what the test
 //! service wrote to the volume at /data, the services' pid files and `docker logs`. The
@@ -11,7 +12,7 @@
 //! `VINIT_DISTRO_JOBS` scenarios run at once (default 3), `VINIT_DOCKER_LOGS=1` prints every
 //! container's logs.
 
-// Test code: a failed unwrap or assert is how these tests fail (STYLE §4.6).
+// Test code: a failed unwrap or assert is how these tests fail.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -691,7 +692,7 @@ fn cases() -> Vec<Case> {
             );
         }
         if f == Flavour::Openrc {
-            // OpenRC's own client writes the FIFO itself, with a sleeptime of 0 (spec §2.2).
+            // OpenRC's own client writes the FIFO itself, with a sleeptime of 0 (compat §2.2).
             let openrc_cases: [(&str, &'static [&'static str], &'static str); 2] = [
                 (
                     "openrc_shutdown_poweroff",

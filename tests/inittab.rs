@@ -7,7 +7,7 @@
 //! its events, argv and environment to a log file and prints them on stdout. The printed lines
 //! are the events the tests wait for (never a fixed sleep); the log file gives the exact order
 //! afterwards, and the stubs' pids give the order of starts. The real Debian 12 and Gentoo
-//! inittabs (`fixtures/inittab/`, byte-exact copies of shared/fixtures) boot with their
+//! inittabs (`fixtures/inittab/`, byte-exact copies of the distributions' files) boot with their
 //! commands pointed at the stubs; their getty programs are not installed, so the gettys fail
 //! at once as they do in a container without ttys.
 
@@ -52,7 +52,7 @@ const STUB_NAMES: [&str; 11] = [
     "shutdown",
 ];
 
-/// sysvinit's PATH for children when the container sets none (spec §3.1).
+/// sysvinit's PATH for children when the container sets none (compat §3.1).
 const SYSVINIT_PATH: &str = "/sbin:/usr/sbin:/bin:/usr/bin";
 
 /// A container variable given to vinit: it must reach every entry (issue #3 item 5).
@@ -202,13 +202,13 @@ fn assert_before(log: &[Logged], first: (&str, &str), then: (&str, &str)) {
     );
 }
 
-/// Asserts the environment of spec §3.1 (vinit's INIT_VERSION) plus the container's variable,
+/// Asserts the environment of compat §3.1 (vinit's INIT_VERSION) plus the container's variable,
 /// and no INIT_HALT.
 fn assert_env(logged: &Logged, runlevel: &str, prevlevel: &str, path: &str) {
     assert_env_halt(logged, runlevel, prevlevel, path, "unset");
 }
 
-/// `assert_env` with INIT_HALT as `shutdown` set it over /run/initctl (spec §5.5).
+/// `assert_env` with INIT_HALT as `shutdown` set it over /run/initctl (compat §5.5).
 fn assert_env_halt(logged: &Logged, runlevel: &str, prevlevel: &str, path: &str, halt: &str) {
     let version = format!("vinit-{}", env!("CARGO_PKG_VERSION"));
     let want: BTreeMap<String, String> = [
@@ -373,7 +373,7 @@ fn boot_distro(world: &World, text: &str, getty_ids: &[&str]) -> namespace::Pid1
 }
 
 /// Each getty whose program is missing logs exactly one `cannot execute` line and one throttle
-/// line per throttle window (`rounds`): it is not retried in a loop (spec §2.9).
+/// line per throttle window (`rounds`): it is not retried in a loop (compat §2.9).
 fn assert_gettys_throttled(
     world: &World,
     lines: &[String],
@@ -529,8 +529,8 @@ fn test_reboot_boots_again_or_exits_with_vinit_reboot() {
 
 /// Prints the open fds, SigBlk and SigIgn of PID 1 (vinit: the control) and of the shell
 /// itself (the entry), then the entry's ids. Builtins only, no fork while reading (see
-/// single.rs). Passed in the container's environment and run with `/bin/sh -c "$PROBE"`, so no
-/// script file is held open.
+/// single_command.rs). Passed in the container's environment and run with
+/// `/bin/sh -c "$PROBE"`, so no script file is held open.
 const PROBE: &str = r#"
     for p in 1 $$; do
         [ $p = $$ ] && who=child || who=pid1
@@ -548,7 +548,7 @@ const PROBE_INITTAB: &str = include_str!("fixtures/inittab/probe");
 
 #[test]
 fn test_children_start_clean() {
-    // The probe's `$` makes vinit run the field through `/bin/sh -c "exec ..."` (spec §1.6).
+    // The probe's `$` makes vinit run the field through `/bin/sh -c "exec ..."` (compat §1.6).
     let mut run = boot(PROBE_INITTAB)
         .env("PROBE", PROBE)
         // A dirty start: fd 7 open (not close-on-exec), SIGINT and SIGUSR1 ignored.
@@ -656,7 +656,7 @@ fn test_level_change_terms_then_kills_after_sleeptime() {
 const RELOAD_V1: &str = include_str!("fixtures/inittab/reload-v1");
 
 /// `b` removed, `c` turned `off`, `d` new, `a`'s command changed (which alone kills nothing,
-/// spec §2.2 step 5).
+/// compat §2.2 step 5).
 const RELOAD_V2: &str = include_str!("fixtures/inittab/reload-v2");
 
 const RELOAD_V3: &str = include_str!("fixtures/inittab/reload-v3");
@@ -866,7 +866,7 @@ fn test_repeated_stop_signals_hurry_the_stop() {
 }
 
 /// `shutdown -h -P now` run inside (docker exec), sysvinit's own route to level 0: the
-/// level's scripts see INIT_HALT=POWEROFF (spec §5.5), then vinit exits 0.
+/// level's scripts see INIT_HALT=POWEROFF (compat §5.5), then vinit exits 0.
 #[test]
 fn test_shutdown_inside_runs_level0_with_init_halt_and_exits_0() {
     let world = World::new("shutdown");
@@ -972,7 +972,7 @@ fn test_halt_and_poweroff_signals_stop() {
 const POWER: &str = include_str!("fixtures/inittab/power");
 
 /// SIGPWR without /var/run/powerstatus (LXC's halt signal): powerwait/powerfail, then the
-/// stop. With the file: sysvinit's power semantics (spec §4), the file is deleted, no stop.
+/// stop. With the file: sysvinit's power semantics (compat §4), the file is deleted, no stop.
 #[test]
 fn test_sigpwr_with_and_without_powerstatus() {
     let halting = World::new("pwr-halt");
@@ -1113,7 +1113,7 @@ fn test_barrier_probe_sees_entries_that_do_not_wait() {
 }
 
 // ------------------------------------------------------------------------------------------
-// /etc/initscript (spec §1.6 step 2)
+// /etc/initscript (compat §1.6 step 2)
 
 /// With `/etc/initscript` present every entry runs as `/bin/sh /etc/initscript ID LEVELS ACTION
 /// PROCESS` (`+` and `@` stripped, the levels as sysvinit keeps them), except in single-user

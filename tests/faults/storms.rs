@@ -529,7 +529,7 @@ fn test_100000_request_flood_costs_bounded_log_lines() {
     let base = settled_baseline(&mut run);
     let before = run.history().len();
     let mut bogus = 0;
-    // The 16 slots as spec §5.5 keeps them, to count the variables that find none.
+    // The 16 slots as compat §5.5 keeps them, to count the variables that find none.
     let mut slots: Vec<String> = Vec::new();
     let mut no_room = 0;
     let mut store = |kv: &str| {

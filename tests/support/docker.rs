@@ -1,5 +1,6 @@
-//! A real Docker engine for the container tests (issue #4 item 4): a running dockerd, a `FROM scratch`
-//! image holding vinit and Debian's busybox-static, and containers that are removed on drop.
+//! A real Docker engine for the container tests (issue #4 item 4): a running dockerd, a
+//! `FROM scratch` image holding vinit and Debian's busybox-static, and containers that are
+//! removed on drop.
 //!
 //! The engine is Debian's docker.io (dockerd 20.10, containerd, runc) started by
 //! `tests/docker/setup.sh` when `docker info` does not answer; the setup runs once per test
@@ -191,7 +192,8 @@ fn remove_leftovers() {
 }
 
 /// Removes the containers labelled `LABEL` and the images of `repo` whose test process is gone;
-/// `tag_pid` finds that process's pid in an image's `REPO:TAG`. Shared with the distributions' tests.
+/// `tag_pid` finds that process's pid in an image's `REPO:TAG`. Shared with the distributions'
+/// tests.
 pub fn remove_leftovers_of(repo: &str, tag_pid: fn(&str) -> Option<&str>) {
     let filter = format!("label={LABEL}");
     let format = format!("{{{{.ID}}}} {{{{.Label \"{LABEL}\"}}}}");
