@@ -121,7 +121,7 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         return 1;
     }
     driver.init.reset(&mut driver.staging);
-    let Some(sfd) = crate::reaper::become_init() else {
+    let Some(sfd) = crate::init_setup::become_init() else {
         return 1;
     };
     if let Some(limit) = nofile {
@@ -342,7 +342,7 @@ impl Driver {
                         );
                     }
                 }
-                Action::SignalAll(sig) => crate::reaper::signal_all(sig),
+                Action::SignalAll(sig) => crate::processes_left::signal_all(sig),
                 Action::Runlevel { new, prev } => self.record_runlevel(new, prev),
                 Action::BootTime => self.record_boot(),
                 Action::Log(notice) => self.say(&notice),
@@ -708,11 +708,11 @@ impl Driver {
                 )
             }
             Notice::SweepTerm(_) => {
-                let n = crate::reaper::count_left();
+                let n = crate::processes_left::count();
                 ufmt::uwrite!(w, "stop: sending TERM to {} remaining {}", n, processes(n))
             }
             Notice::SweepKill => {
-                let n = crate::reaper::count_left();
+                let n = crate::processes_left::count();
                 ufmt::uwrite!(
                     w,
                     "stop: grace period over: sending KILL to {} {}",

@@ -262,6 +262,48 @@ fn test_telinit_without_fifo_fails_like_sysvinit() {
     drop(run);
 }
 
+/// The clients open /run/initctl as PID 1 opens its files: never through a symlink, and only
+/// a FIFO; anything else there is refused with one line, and nothing is written through it.
+#[test]
+fn test_clients_refuse_a_symlink_or_a_file_at_initctl() {
+    let tools = Tools::vinit();
+    // A namespace with its own empty /run and no init reading there.
+    let empty = Launch::program("/bin/sleep", &["1000"]).pid1();
+    let (initctl, target) = (
+        ns_path(empty.pid(), "/run/initctl"),
+        ns_path(empty.pid(), "/run/target"),
+    );
+    fs::write(&target, "").unwrap();
+    std::os::unix::fs::symlink("/run/target", &initctl).unwrap();
+    for client in [&["telinit", "5"][..], &["shutdown", "-h", "now"][..]] {
+        let tool = tools.get(client[0]);
+        let mut argv = vec![tool.as_str()];
+        argv.extend(&client[1..]);
+        let out = nsrun(empty.pid(), &argv);
+        assert_eq!(out.code, Some(1), "{out:?}");
+        assert_eq!(
+            out.stderr.lines().last(),
+            Some(format!("{}: /run/initctl: a symlink (not followed)", client[0]).as_str()),
+            "{out:?}"
+        );
+        assert_eq!(
+            fs::read(&target).unwrap(),
+            b"",
+            "{client:?} wrote through the symlink"
+        );
+    }
+    fs::remove_file(&initctl).unwrap();
+    fs::write(&initctl, "").unwrap();
+    let out = nsrun(empty.pid(), &[&tools.get("telinit"), "5"]);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert_eq!(out.stderr, "telinit: /run/initctl: a regular file\n");
+    assert_eq!(
+        fs::read(&initctl).unwrap(),
+        b"",
+        "telinit wrote into a regular file"
+    );
+}
+
 // ------------------------------------------------------------------------------------------
 // Debian's tools against vinit
 
