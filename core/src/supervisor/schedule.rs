@@ -11,9 +11,6 @@ impl Init {
         // Notices go straight to the queue (sized for a full table): a small local buffer here
         // once dropped the "respawning too fast" lines of the 5th and 6th getty throttled in one walk.
         let queue = &mut self.queue;
-        let mut notice = |n: Notice| {
-            let _ = queue.push_back(Action::Log(n));
-        };
         let mut found = None;
         for (slot, (p, e)) in self.procs.iter_mut().zip(self.tab.entries()).enumerate() {
             if p.waiting {
@@ -33,18 +30,7 @@ impl Init {
             let start = match e.action {
                 Kind::Off | Kind::InitDefault => false,
                 Kind::OnDemand if !p.demand => false,
-                Kind::Respawn | Kind::OnDemand => match p.throttle.admit(now) {
-                    Verdict::Off => false,
-                    Verdict::Start => true,
-                    Verdict::Reenabled => {
-                        notice(Notice::Reenabled(e.id.clone()));
-                        true
-                    }
-                    Verdict::TooFast => {
-                        notice(Notice::RespawningTooFast(e.id.clone()));
-                        false
-                    }
-                },
+                Kind::Respawn | Kind::OnDemand => admitted(&mut p.throttle, &e.id, now, queue),
                 _ => !p.done,
             };
             if start {
@@ -131,4 +117,22 @@ impl Init {
                 && (!p.done || p.running())
         })
     }
+}
+
+/// Asks an entry's respawn throttle about a start at `now`, queueing what it has to say;
+/// true if the entry may start.
+pub(super) fn admitted(
+    throttle: &mut Throttle,
+    id: &Id,
+    now: Instant,
+    queue: &mut Deque<Action, ACTION_QUEUE>,
+) -> bool {
+    let (start, notice) = match throttle.admit(now) {
+        Verdict::Off => return false,
+        Verdict::Start => return true,
+        Verdict::Reenabled => (true, Notice::Reenabled(id.clone())),
+        Verdict::TooFast => (false, Notice::RespawningTooFast(id.clone())),
+    };
+    let _ = queue.push_back(Action::Log(notice));
+    start
 }

@@ -1,7 +1,9 @@
 //! The moves init makes by itself when nothing is left to start: the boot phases, the return
 //! from single-user, the "no more processes" line (compat §1.8 steps 6-9).
 
+use super::schedule::admitted;
 use super::*;
+use crate::levels::Levels;
 
 impl Init {
     /// Boot-phase and single-user transitions (compat §1.8 steps 6-9); true if the level moved.
@@ -37,14 +39,14 @@ impl Init {
                 return true;
             }
             self.boot_over();
+            if target == Level::SINGLE {
+                return self.rerun_single(now);
+            }
             // Entries whose field is exactly S run again next time (compat §1.8 step 8).
             for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
-                if e.levels == crate::levels::Levels::parse_field(b"S") {
+                if e.levels == Levels::parse_field(b"S") {
                     p.done = false;
                 }
-            }
-            if target == Level::SINGLE {
-                return false;
             }
             self.log(Notice::Entering(target.byte()));
             self.set_level(target, b'S');
@@ -57,6 +59,25 @@ impl Init {
             self.log(Notice::NoMoreProcesses);
         }
         false
+    }
+
+    /// S has nothing left and the target is S: its entries run again, as sysvinit's do forever
+    /// (compat §1.8 step 8), each re-run charged to the entry's respawn throttle (compat §2.9),
+    /// so a sulogin that fails at once does not spin. True if any entry was re-armed.
+    fn rerun_single(&mut self, now: Instant) -> bool {
+        let queue = &mut self.queue;
+        let mut rearmed = false;
+        for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
+            if e.levels != Levels::parse_field(b"S") || !p.done {
+                continue;
+            }
+            if admitted(&mut p.throttle, &e.id, now, queue) {
+                p.done = false;
+                rearmed = true;
+            }
+        }
+        self.time_respawns();
+        rearmed
     }
 
     /// The initdefault level, or the configured default when there is none.

@@ -136,3 +136,40 @@ fn test_fixtures_boot_in_sysvinit_order() {
     w.no_children();
     assert_eq!(w.exit_code, Some(0));
 }
+
+/// A boot target of S: sysvinit re-runs the S entries each time they have all ended (compat
+/// §1.8 step 8), and vinit once stalled there instead (idle with sulogin re-armed). A sulogin
+/// that fails at once (no console) is held by the respawn throttle: the first run and 10
+/// re-runs in the window, then 5 minutes off (one line), then again.
+#[test]
+fn test_boot_target_s_reruns_its_entries_under_the_throttle() {
+    let mut w = boot("id:S:initdefault:\nsu:S:wait:/sbin/sulogin\n");
+    assert_eq!(w.spawns(), ["spawn su"]);
+    let mut runs = 1;
+    for _ in 0..20 {
+        if w.init.pid_of(b"su").is_none() {
+            break;
+        }
+        w.exits("su", 1);
+        let seen = w.take();
+        runs += count(&seen, "spawn su");
+        if count(&seen, "spawn su") == 0 {
+            assert_eq!(count(&seen, "log RespawningTooFast"), 1, "{seen:?}");
+        }
+    }
+    assert_eq!(runs, 11);
+    assert_eq!(w.init.current(), Level::SINGLE);
+    assert_eq!(
+        w.init.poll_timeout().map(Instant::millis),
+        Some(w.now + 300_000)
+    );
+    w.advance_to_deadline();
+    let seen = w.take();
+    assert_eq!(count(&seen, "spawn su"), 1, "{seen:?}");
+    assert_eq!(count(&seen, "log Reenabled"), 1, "{seen:?}");
+    // Its exit after a while re-runs it at once, and no line or record says a level changed.
+    w.advance(200_000);
+    w.exits("su", 0);
+    let seen = w.take();
+    assert_eq!(seen, ["spawn su"]);
+}
