@@ -12,6 +12,11 @@
 //! `kill_round`, `schedule` (the scheduler walk). Small machines of their own below them: `stop`
 //! (the stop sequence, shaped like `Sweep`), `throttle` (the rate limits), `timers` (every
 //! deadline, one table). `effect` is the vocabulary shared with the driver.
+//!
+//! A SIGTERM, downwards: `handle_stop` (stopping) starts a `Stop` and enters level 0
+//! (level_change), whose re-read starts a kill round (kill_round); then each `poll_action`
+//! advances the stop first (stopping → stop → sweep), the kill round, the walk (schedule), and
+//! the stop's last step is `finish` (stopping): `Sync`, then `Exit`.
 
 mod effect;
 mod inputs;
