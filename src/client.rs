@@ -15,8 +15,9 @@ use core::ffi::CStr;
 use crate::log::{Bytes, ErrName, LogLine};
 use crate::sys::{self, Envp, Errno, RebootCmd};
 use vinit_core::args::{ArgList, UsageError, basename};
-use vinit_core::client_args::{self, HaltAction, HaltKind, Personality, Shutdown, Telinit, When};
+use vinit_core::client_args::{self, HaltProgram, InitHalt, Personality, Shutdown, Telinit, When};
 use vinit_core::initctl::{self, DATA_LEN, REQUEST_LEN, Request};
+use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, INITCTL_OVERRIDE_VAR, INITCTL_PATH,
     INITCTL_RETRY_MS, INITCTL_TIMEOUT_MS, PATH_MAX, RUNLEVEL_PATH, SHUTDOWN_ALLOW_PATH,
@@ -287,7 +288,7 @@ fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
         return 1;
     };
     let mut data = [0u8; DATA_LEN];
-    if initctl::encode_env(&[HaltAction::Unset.env_string()], &mut data).is_ok() {
+    if initctl::encode_env(&[InitHalt::Unset.env_string()], &mut data).is_ok() {
         let _ = send(b"shutdown", envp, &[Request::set_env(&data)]);
     }
     if sys::kill(pid, SIGINT).is_err() {
@@ -367,14 +368,14 @@ fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
         let _ = sys::write_file(FORCEFSCK_PATH, b"");
     }
     let minutes = minutes_until(s.when);
-    if minutes > 0 && wait_for_time(s.level, minutes, message).is_err() {
+    if minutes > 0 && wait_for_time(s.level.byte(), minutes, message).is_err() {
         // Cancelled by `shutdown -c` (SIGINT) or SIGTERM: sysvinit's stopit().
         let _ = sys::unlink(SHUTDOWN_PID_PATH);
         remove_boot_flags(s);
         say!("\nShutdown cancelled.");
         return 0;
     }
-    warn(message, s.level, 0);
+    warn(message, s.level.byte(), 0);
     if s.warn_only {
         sys::sleep_ms(1000);
         let _ = sys::unlink(SHUTDOWN_PID_PATH);
@@ -388,7 +389,7 @@ fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
     sys::sync();
     // sysvinit sends INIT_HALT, then execs `init [-t SEC] LEVEL`; both requests go here.
     let mut data = [0u8; DATA_LEN];
-    if initctl::encode_env(&[s.halt_action.env_string()], &mut data).is_err() {
+    if initctl::encode_env(&[s.init_halt.env_string()], &mut data).is_err() {
         return 1;
     }
     let sleeptime = s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS);
@@ -464,7 +465,7 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
 
 // ---- halt, poweroff, reboot (compat §6.3) ----
 
-fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) -> u8 {
+fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltProgram, envp: Envp) -> u8 {
     let h = match client_args::parse_halt(args, kind) {
         Ok(h) => h,
         Err(e) => {
@@ -482,7 +483,7 @@ fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) 
     }
     if !h.force && !h.wtmp_only {
         let level = current_level(envp);
-        if h.kind == HaltKind::Reboot && h.kexec && level != Some(b'6') {
+        if h.program == HaltProgram::Reboot && h.kexec && level != Some(b'6') {
             say!("ERROR: using -k at this runlevel requires also -f");
             return 1;
         }
@@ -498,12 +499,12 @@ fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) 
         }
         if !matches!(level, Some(b'0' | b'6')) {
             // sysvinit execs `shutdown -h -H|-P now` or `shutdown -r now`; same thing here.
-            let (level, halt_action) = match h.kind {
-                HaltKind::Halt => (b'0', HaltAction::Halt),
-                HaltKind::PowerOff => (b'0', HaltAction::PowerOff),
-                HaltKind::Reboot => (b'6', HaltAction::Unset),
+            let (level, init_halt) = match h.program {
+                HaltProgram::Halt => (LevelRequest::HALT, InitHalt::Halt),
+                HaltProgram::PowerOff => (LevelRequest::HALT, InitHalt::PowerOff),
+                HaltProgram::Reboot => (LevelRequest::REBOOT, InitHalt::Unset),
             };
-            let s = Shutdown::now(level, halt_action, h.sleeptime);
+            let s = Shutdown::now(level, init_halt, h.sleeptime);
             return go_down(&s, envp, b"");
         }
     }
@@ -518,7 +519,7 @@ fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) 
     if !h.no_sync {
         sys::sync();
     }
-    if h.kind == HaltKind::Reboot {
+    if h.program == HaltProgram::Reboot {
         if h.kexec {
             let _ = sys::reboot(RebootCmd::Kexec);
         }
@@ -527,7 +528,7 @@ fn halt<A: ArgList + ?Sized>(prog: &[u8], args: &A, kind: HaltKind, envp: Envp) 
         let _ = sys::reboot(RebootCmd::CadOn);
         // Stop init so it does not respawn anything while the kernel goes down.
         let _ = sys::kill(1, SIGTSTP);
-        if h.kind == HaltKind::PowerOff {
+        if h.program == HaltProgram::PowerOff {
             let _ = sys::reboot(RebootCmd::PowerOff);
         }
         let _ = sys::reboot(RebootCmd::Halt);

@@ -10,7 +10,7 @@
 //! kernel) and `rt` (no_std start-up) hold all `unsafe`; `log` writes lines; `spawn` runs
 //! between fork and exec; `event_loop` and `single` are the two modes' loops; `control` serves
 //! /run/initctl; `records` writes utmp/wtmp; `client` is telinit, shutdown, halt and runlevel.
-//! `compat §N` in comments is section N of docs/sysvinit-compatibility.md.
+//! `compat §2.2` in comments is section 2.2 of docs/sysvinit-compatibility.md.
 #![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), no_main)]
 
@@ -40,7 +40,7 @@ use core::ffi::CStr;
 use log::{Bytes, Level, LogLine};
 use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
 use vinit_core::client_args::Personality;
-use vinit_core::{args, client_args, levels, limits, time};
+use vinit_core::{args, client_args, limits, time};
 
 /// `vinit --help`: both modes, every option and `VINIT_*` variable with its default, the
 /// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
@@ -159,7 +159,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
             }
             settings.config.stop_budget =
                 time::Duration::from_secs(opts.stop_timeout.unwrap_or(env_stop_budget_secs));
-            settings.config.forced_level = opts.level.and_then(levels::Level::from_byte);
+            settings.config.forced_level = opts.level;
             if !pid1 {
                 settings.not_pid1 = if opts.file.is_some() {
                     Some(NotPid1::FileGiven)
