@@ -64,7 +64,7 @@ enum Phase {
     Boot,
     /// A level reached: scheduling, level changes, triggers.
     Running,
-    /// The stop sequence: its level (0 or 6) and the final sweep.
+    /// The stop sequence: its own triggered entries, its level (0 or 6), the final sweep.
     Stopping(Stop),
 }
 
