@@ -43,16 +43,20 @@ impl Init {
                 break;
             }
         }
-        self.time_respawns();
+        self.time_respawns(now);
         found
     }
 
-    /// Sets the timer table's respawn slot to the earliest end of a throttle's disable.
-    pub(super) fn time_respawns(&mut self) {
+    /// Sets the timer table's respawn slot to the earliest end of a throttle's disable still to
+    /// come. A disable that has ended but that the walk did not reach (a running barrier holds
+    /// it) needs no timer: the walk that reaches it follows the barrier's exit, an event; a
+    /// deadline left in the past would wake the driver at once, again and again.
+    pub(super) fn time_respawns(&mut self, now: Instant) {
         self.timers.respawn = self
             .procs
             .iter()
             .filter_map(|p| p.throttle.disabled_until)
+            .filter(|&until| until > now)
             .min();
     }
 

@@ -76,7 +76,7 @@ impl Init {
                 rearmed = true;
             }
         }
-        self.time_respawns();
+        self.time_respawns(now);
         rearmed
     }
 

@@ -65,3 +65,35 @@ fn test_respawn_window_is_fixed_not_sliding() {
     w.exits("g", 0);
     assert!(w.init.pid_of(b"g").is_some());
 }
+
+/// An entry whose disable ends while the walk cannot reach it (behind a running barrier: a
+/// UPS script of `powerwait`) must not leave a deadline in the past: the driver would wake at
+/// once, again and again, with nothing to do (a spinning PID 1).
+#[test]
+fn test_a_disable_that_ends_behind_a_barrier_arms_no_timer() {
+    let mut w = boot("id:3:initdefault:\np:3:powerwait:/bin/ups\ng:3:respawn:/bin/x\n");
+    for _ in 0..20 {
+        if w.init.pid_of(b"g").is_none() {
+            break;
+        }
+        w.exits("g", 1);
+        let _ = w.spawns();
+    }
+    assert!(w.init.pid_of(b"g").is_none(), "g is disabled");
+    w.trigger(Trigger::PowerFail);
+    let seen = w.take();
+    assert!(seen.contains(&"spawn p".to_string()), "{seen:?}");
+    // The disable ends at its deadline; `p` still holds the walk.
+    w.advance_to_deadline();
+    let _ = w.take();
+    let now = w.t();
+    assert!(
+        w.init.poll_timeout().is_none_or(|at| at > now),
+        "a deadline in the past, {:?} at {now:?}, with nothing to do",
+        w.init.poll_timeout()
+    );
+    // When the barrier ends, the walk reaches the entry: it runs again and says so.
+    w.exits("p", 0);
+    let seen = w.take();
+    assert!(seen.contains(&"spawn g".to_string()), "{seen:?}");
+}
