@@ -500,7 +500,9 @@ fn test_grace_from_env() {
     let stubborn = "trap '' TERM; echo daemon ready; exec sleep 1000";
     let args = ["--", "/bin/sh", "-c", LEAVES_A_DAEMON, "main", stubborn];
     let mut run = Launch::vinit(&args).env("VINIT_GRACE", "1").pid1();
+    // Both: the main shell's USR1 trap is set only when it says "main ready".
     run.expect_line("daemon ready", EVENT_TIMEOUT);
+    run.expect_line("main ready", EVENT_TIMEOUT);
     run.signal(libc::SIGUSR1);
     run.expect_line("remaining processes, grace 1 s", EVENT_TIMEOUT);
     run.expect_line("grace period over: sending KILL", EVENT_TIMEOUT);
