@@ -8,7 +8,7 @@
 //! Architecture (docs/architecture.md): the `vinit-core` crate (core/) decides, without IO;
 //! this crate is the kernel edge that carries its effects out. `sys` (the only door to the
 //! kernel) and `rt` (no_std start-up) hold all `unsafe`; `log` writes lines; `spawn` runs
-//! between fork and exec; `event_loop` and `single` are the two modes' loops; `control` serves
+//! between fork and exec; `inittab_mode` and `single` are the two modes' loops; `control` serves
 //! /run/initctl; `records` writes utmp/wtmp; `client` is telinit, shutdown, halt and runlevel.
 //! `compat §N` in comments is section N of docs/sysvinit-compatibility.md.
 #![cfg_attr(not(test), no_std)]
@@ -26,7 +26,7 @@ compile_error!(
 
 mod client;
 mod control;
-mod event_loop;
+mod inittab_mode;
 mod log;
 mod reaper;
 mod records;
@@ -146,7 +146,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
             single::run(argv, envp, opts)
         }
         Ok(VinitCommand::Inittab(opts)) => {
-            let mut settings = match event_loop::Settings::from_env(&envp) {
+            let mut settings = match vinit_core::settings::Settings::from_env(|name| envp.var_cstr(name)) {
                 Ok(s) => s,
                 Err(var) => return env_error(var),
             };
@@ -155,7 +155,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
                 let arg = argv.get(at.index as usize + shift)?.to_bytes_with_nul();
                 CStr::from_bytes_with_nul(arg.get(at.from as usize..)?).ok()
             }) {
-                settings.inittab = path;
+                settings.config.inittab = path;
             }
             settings.config.stop_budget =
                 time::Duration::from_secs(opts.stop_timeout.unwrap_or(env_stop_budget_secs));
@@ -171,12 +171,12 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
                     let _ = ufmt::uwrite!(
                         line,
                         "not PID 1 and not a container's main process: not booting {} (see -f)",
-                        Bytes(settings.inittab.to_bytes())
+                        Bytes(settings.config.inittab.to_bytes())
                     );
                     return usage_exit(line);
                 }
             }
-            event_loop::run(settings, envp)
+            inittab_mode::run(settings, envp)
         }
         Ok(asked @ (VinitCommand::Help | VinitCommand::Version)) => {
             let text = match asked {

@@ -6,6 +6,7 @@
 //! No syscalls, no clock. Behaviour: docs/sysvinit-compatibility.md §1.5, §1.7, §1.8, §2, §4, §9.
 
 mod effect;
+mod notice;
 mod stop;
 #[cfg(test)]
 mod tests;
@@ -23,7 +24,9 @@ use crate::status::{Exit, Pid};
 use crate::sweep::{SIGKILL, SIGTERM, Step, Sweep};
 use crate::time::{Duration, Instant};
 
-pub use effect::{Action, Config, Notice, StopCause, Trigger};
+use effect::Queued;
+pub use effect::{Action, Config, Spawn, StopCause, Trigger};
+pub use notice::Notice;
 use stop::{Dying, KillRound, Stop};
 pub use throttle::Throttle;
 use throttle::{ForkRetry, RebootLimit};
@@ -88,7 +91,9 @@ pub struct Init {
     children: bool,
     stop: Stop,
     sweep: Sweep,
-    queue: Deque<Action, ACTION_QUEUE>,
+    queue: Deque<Queued, ACTION_QUEUE>,
+    /// The driver's last census (`handle_census`): what the sweep's lines say.
+    census: u32,
     fork: ForkRetry,
     /// Kept across reboots in place.
     reboots: RebootLimit,
@@ -121,6 +126,7 @@ impl Init {
             stop: Stop::None,
             sweep: Sweep::new(),
             queue: Deque::new(),
+            census: 0,
             fork: ForkRetry::default(),
             reboots: RebootLimit::default(),
             reboot_at: None,
@@ -150,6 +156,7 @@ impl Init {
             stop,
             sweep,
             queue,
+            census,
             fork,
             reboots: _,
             reboot_at,
@@ -175,37 +182,9 @@ impl Init {
         *stop = Stop::None;
         *sweep = Sweep::new();
         queue.clear();
+        *census = 0;
         *fork = ForkRetry::default();
         *reboot_at = None;
-    }
-
-    /// Whether this start of `slot` is a quick restart inside its respawn window: its exec
-    /// failure was already reported once, so a getty with no tty logs one line, not ten.
-    pub fn is_quick_restart(&self, slot: usize) -> bool {
-        self.procs.get(slot).is_some_and(|p| p.throttle.count > 0)
-    }
-
-    /// The settings it was made with.
-    pub const fn config(&self) -> Config {
-        self.config
-    }
-
-    /// The entries, in sysvinit's list order; `Spawn(slot)` indexes this.
-    pub fn entries(&self) -> &[Entry] {
-        self.tab.entries()
-    }
-
-    /// RUNLEVEL for children: the current level, `S` during the boot phases (compat §3.1).
-    pub fn runlevel_env(&self) -> u8 {
-        match self.current {
-            l if l == Level::SYSINIT || l == Level::BOOT => b'S',
-            l => l.byte(),
-        }
-    }
-
-    /// PREVLEVEL for children ('N' at boot).
-    pub const fn prevlevel_env(&self) -> u8 {
-        self.prev
     }
 
     /// The current level ('#', '*', digits, 'S').
@@ -341,9 +320,9 @@ impl Init {
     pub fn handle_stop(&mut self, now: Instant, cause: StopCause) {
         if self.reboot_at.take().is_some() {
             // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
-            self.log(Notice::StopRequested(cause));
+            self.log(Notice::StopRequested(cause, self.config.stop_budget));
             self.log(Notice::Stopped(Duration::ZERO));
-            self.push(Action::Exit(0));
+            self.push(Queued::Exit(0));
             return;
         }
         if self.frozen {
@@ -370,7 +349,7 @@ impl Init {
                 return self.hurry(now);
             }
         }
-        self.log(Notice::StopRequested(cause));
+        self.log(Notice::StopRequested(cause, self.config.stop_budget));
         let trigger = match cause {
             StopCause::Int => Some(Trigger::CtrlAltDel),
             StopCause::Power => Some(Trigger::PowerFail),
@@ -444,9 +423,15 @@ impl Init {
     // ---------------------------------------------------------------- outputs
 
     /// The next thing the driver must do, `None` when there is nothing until the next input
-    /// or `poll_timeout`.
+    /// or `poll_timeout`. It borrows the machine: carry it out, then report.
     #[must_use]
-    pub fn poll_action(&mut self, now: Instant) -> Option<Action> {
+    pub fn poll_action(&mut self, now: Instant) -> Option<Action<'_>> {
+        let queued = self.next(now)?;
+        self.view(queued)
+    }
+
+    /// `poll_action`'s decision, in the queued form.
+    fn next(&mut self, now: Instant) -> Option<Queued> {
         // A past retry time is cleared here, before any early return, so `poll_timeout` never
         // reports a deadline that has gone by (the driver would wake up at once, again and
         // again).
@@ -464,7 +449,7 @@ impl Init {
                         self.reboot_at = None;
                         // The first reboot of a new window.
                         let _ = self.reboots.allow(now);
-                        Some(Action::Reboot)
+                        Some(Queued::Reboot)
                     }
                     _ => None,
                 };
@@ -489,7 +474,7 @@ impl Init {
                 return None;
             }
             if let Some(slot) = self.next_to_start(now) {
-                return Some(Action::Spawn(slot));
+                return Some(Queued::Spawn(slot));
             }
             if !self.queue.is_empty() {
                 continue;
@@ -530,13 +515,13 @@ impl Init {
 
     // ---------------------------------------------------------------- internals
 
-    fn log(&mut self, notice: Notice) {
-        self.push(Action::Log(notice));
+    fn log(&mut self, notice: Notice<'static>) {
+        self.push(Queued::Log(notice));
     }
 
     /// Queues an action. The queue holds a signal for every process of a full kill round plus
     /// the log lines around it, and is drained after every input, so it does not fill.
-    fn push(&mut self, action: Action) {
+    fn push(&mut self, action: Queued) {
         let _ = self.queue.push_back(action);
     }
 
@@ -547,8 +532,8 @@ impl Init {
         // Notices go straight to the queue (sized for a full table): a small local buffer here
         // once dropped the "respawning too fast" lines of the 5th and 6th getty throttled in one walk.
         let queue = &mut self.queue;
-        let mut notice = |n: Notice| {
-            let _ = queue.push_back(Action::Log(n));
+        let mut notice = |n: Notice<'static>| {
+            let _ = queue.push_back(Queued::Log(n));
         };
         let mut found = None;
         for (slot, (p, e)) in self.procs.iter_mut().zip(self.tab.entries()).enumerate() {
@@ -620,7 +605,7 @@ impl Init {
         }
         let level = self.current;
         if level == Level::SYSINIT {
-            self.push(Action::BootTime);
+            self.push(Queued::BootTime);
             let target = self.boot_target();
             self.boot_target = Some(target);
             if target == Level::SINGLE {
@@ -675,7 +660,7 @@ impl Init {
             Some(level) => level,
             None => {
                 let level = self.config.default_level;
-                self.log(Notice::NoInitdefault(level.byte()));
+                self.log(Notice::NoInitdefault(level.byte(), self.config.inittab));
                 level
             }
         }
@@ -686,7 +671,7 @@ impl Init {
         self.current = level;
         self.no_more_said = false;
         self.log(Notice::Entering(level.byte()));
-        self.push(Action::Runlevel {
+        self.push(Queued::Runlevel {
             new: level.byte(),
             prev,
         });
@@ -718,7 +703,7 @@ impl Init {
         self.current = level;
         self.boot_done = true;
         self.no_more_said = false;
-        self.push(Action::Runlevel {
+        self.push(Queued::Runlevel {
             new: level.byte(),
             prev,
         });

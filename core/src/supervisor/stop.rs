@@ -85,17 +85,17 @@ impl Init {
 
     /// Signals the process group of every process of the kill round (not the ones an earlier
     /// round found hung: they have had their KILL), after a notice with their count.
-    pub(super) fn signal_dying(&mut self, sig: u8, notice: fn(u16) -> Notice) {
+    pub(super) fn signal_dying(&mut self, sig: u8, notice: fn(u16) -> Notice<'static>) {
         let n = self.dying.iter().filter(|d| !d.hung).count();
         self.log(notice(n as u16));
         for i in 0..self.dying.len() {
             if let Some(pid) = self.dying.get(i).filter(|d| !d.hung).map(|d| d.pid) {
-                self.push(Action::Signal { pid: -pid, sig });
+                self.push(Queued::Signal { pid: -pid, sig });
             }
         }
     }
 
-    pub(super) fn advance_kill_round(&mut self, now: Instant) -> Option<Action> {
+    pub(super) fn advance_kill_round(&mut self, now: Instant) -> Option<Queued> {
         let round = self.kill_round?;
         match round {
             // Everyone already exited (their exits can be reaped in the same wake-up as the
@@ -181,7 +181,7 @@ impl Init {
         now: Instant,
         started: Instant,
         reboot: bool,
-    ) -> Option<Action> {
+    ) -> Option<Queued> {
         self.stop = Stop::Sweep { started, reboot };
         let deadline = started.after(self.config.stop_budget);
         let kill_reserve = Duration::from_millis(self.config.stop_budget.millis() / 8);
@@ -189,14 +189,14 @@ impl Init {
             Instant::from_millis(deadline.millis().saturating_sub(kill_reserve.millis()));
         let grace = self.sweep_grace().min(latest_kill.since(now));
         let kill_wait = deadline.since(now.after(grace));
-        let count = self.procs.iter().filter(|p| p.running()).count() + self.dying.len();
         match self
             .sweep
             .start_within(now, grace, kill_wait, !self.children)
         {
             Step::SignalAll(sig) => {
-                self.log(Notice::SweepTerm(count as u16));
-                Some(Action::SignalAll(sig))
+                self.push(Queued::Census);
+                self.push(Queued::SweepTerm);
+                Some(Queued::SignalAll(sig))
             }
             Step::Finished | Step::Wait => self.finish(now, started, reboot),
         }
@@ -207,25 +207,25 @@ impl Init {
         now: Instant,
         started: Instant,
         reboot: bool,
-    ) -> Option<Action> {
+    ) -> Option<Queued> {
         self.log(Notice::Stopped(now.since(started)));
-        self.push(Action::Sync);
+        self.push(Queued::Sync);
         match (reboot, self.config.reboot_exit) {
-            (true, None) if self.reboots.allow(now) => self.push(Action::Reboot),
+            (true, None) if self.reboots.allow(now) => self.push(Queued::Reboot),
             (true, None) => {
                 let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
                 self.log(Notice::RebootLoop(pause));
                 self.reboot_at = Some(now.after(pause));
             }
-            (true, Some(code)) => self.push(Action::Exit(code)),
-            (false, _) => self.push(Action::Exit(0)),
+            (true, Some(code)) => self.push(Queued::Exit(code)),
+            (false, _) => self.push(Queued::Exit(0)),
         }
         self.stop = Stop::None;
         self.booted = false;
         self.queue.pop_front()
     }
 
-    pub(super) fn advance_stop(&mut self, now: Instant) -> Option<Action> {
+    pub(super) fn advance_stop(&mut self, now: Instant) -> Option<Queued> {
         match self.stop {
             Stop::None => None,
             Stop::Pending { started } => {
@@ -244,7 +244,7 @@ impl Init {
                         }
                     }
                     for id in late {
-                        self.log(Notice::StopDeadline(id));
+                        self.push(Queued::StopDeadline(id));
                     }
                     self.kill_round = None;
                     return self.start_sweep(now, started, reboot);
@@ -261,8 +261,9 @@ impl Init {
             Stop::Sweep { started, reboot } => match self.sweep.poll(now, !self.children) {
                 Step::Wait => None,
                 Step::SignalAll(sig) => {
-                    self.log(Notice::SweepKill);
-                    Some(Action::SignalAll(sig))
+                    self.push(Queued::Census);
+                    self.push(Queued::SweepKill);
+                    Some(Queued::SignalAll(sig))
                 }
                 Step::Finished => self.finish(now, started, reboot),
             },
@@ -311,8 +312,9 @@ impl Init {
             }
             Stop::Sweep { .. } => {
                 if let Step::SignalAll(sig) = self.sweep.hurry(now) {
-                    self.log(Notice::SweepKill);
-                    self.push(Action::SignalAll(sig));
+                    self.push(Queued::Census);
+                    self.push(Queued::SweepKill);
+                    self.push(Queued::SignalAll(sig));
                 }
             }
         }

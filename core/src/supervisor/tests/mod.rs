@@ -3,27 +3,21 @@ use super::*;
 use std::string::String;
 use std::vec::Vec as StdVec;
 
-/// `poll_action`, checking what the driver relies on when it returns `None`: the driver
+/// Called when `poll_action` returned `None`, checking what the driver relies on: the driver
 /// then sleeps until an input or `poll_timeout`, so nothing may be left that a second look
 /// at the same instant would do (a stop once stalled 5.6 s that way), and the deadline is
 /// still ahead (one behind would make PID 1 spin).
-fn next_action(init: &mut Init, now: Instant) -> Option<Action> {
-    let action = init.poll_action(now);
-    if action.is_none()
-        && let Some(late) = init.poll_action(now)
-    {
+fn assert_idle(init: &mut Init, now: Instant) {
+    if let Some(late) = init.poll_action(now) {
         panic!("poll_action went idle with work left: {late:?}");
     }
     // A deadline already passed would make the driver's poll return at once, forever.
-    if action.is_none()
-        && let Some(t) = init.poll_timeout()
-    {
+    if let Some(t) = init.poll_timeout() {
         assert!(
             t > now,
             "idle with a deadline in the past: {t:?} at {now:?}"
         );
     }
-    action
 }
 
 /// A fake world: answers spawns with fake pids and keeps a virtual clock.
@@ -43,6 +37,7 @@ const EAGAIN: i32 = 11;
 
 fn config() -> Config {
     Config {
+        inittab: c"/etc/inittab",
         default_level: Level::digit(3).unwrap(),
         stop_budget: Duration::from_secs(8),
         reboot_exit: None,
@@ -84,17 +79,18 @@ impl World {
     fn drive(&mut self) {
         for _ in 0..1000 {
             let now = self.t();
-            let Some(a) = next_action(&mut self.init, now) else {
+            let Some(a) = self.init.poll_action(now) else {
+                assert_idle(&mut self.init, now);
                 return;
             };
             match a {
-                Action::Spawn(slot) if self.fork_fails => {
-                    let id = String::from_utf8(self.init.entries()[slot].id.to_vec()).unwrap();
+                Action::Spawn(s) if self.fork_fails => {
+                    let (slot, id) = (s.slot, String::from_utf8(s.entry.id.to_vec()).unwrap());
                     self.seen.push(format!("forkfail {id}"));
                     self.init.handle_fork_failed(self.t(), slot, EAGAIN);
                 }
-                Action::Spawn(slot) => {
-                    let id = String::from_utf8(self.init.entries()[slot].id.to_vec()).unwrap();
+                Action::Spawn(s) => {
+                    let (slot, id) = (s.slot, String::from_utf8(s.entry.id.to_vec()).unwrap());
                     self.seen.push(format!("spawn {id}"));
                     self.next_pid += 1;
                     self.init
@@ -102,6 +98,7 @@ impl World {
                 }
                 Action::Signal { pid, sig } => self.seen.push(format!("kill {pid} {sig}")),
                 Action::SignalAll(sig) => self.seen.push(format!("killall {sig}")),
+                Action::Census => self.init.handle_census(0),
                 Action::Runlevel { new, prev } => {
                     self.seen
                         .push(format!("runlevel {}{}", prev as char, new as char));
@@ -218,7 +215,7 @@ fn test_no_initdefault_boots_the_configured_level() {
     let mut w = boot("r:3:respawn:/bin/svc\n");
     let seen = w.take();
     assert!(
-        seen.iter().any(|s| s.contains("NoInitdefault(51)")),
+        seen.iter().any(|s| s.contains("NoInitdefault(51, ")),
         "{seen:?}"
     );
     assert!(seen.contains(&"spawn r".to_string()));
@@ -1124,15 +1121,16 @@ impl Chaos {
     fn drive(&mut self) {
         for _ in 0..10_000 {
             let now = self.t();
-            let Some(a) = next_action(&mut self.init, now) else {
+            let Some(a) = self.init.poll_action(now) else {
+                assert_idle(&mut self.init, now);
                 return;
             };
             match a {
-                Action::Spawn(slot) if self.rng.below(10) == 0 => {
+                Action::Spawn(Spawn { slot, .. }) if self.rng.below(10) == 0 => {
                     // A pids limit or ENOMEM, now and then.
                     self.init.handle_fork_failed(self.t(), slot, 11);
                 }
-                Action::Spawn(slot) => {
+                Action::Spawn(Spawn { slot, .. }) => {
                     self.next_pid += 1;
                     let pid = self.next_pid;
                     // Some processes end by themselves, some ignore TERM.
@@ -1152,6 +1150,7 @@ impl Chaos {
                         self.signal(p, sig);
                     }
                 }
+                Action::Census => self.init.handle_census(self.live.len() as u32),
                 Action::Exit(c) => {
                     self.exit_code = Some(c);
                     return;
