@@ -146,10 +146,11 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
             single::run(argv, envp, opts)
         }
         Ok(VinitCommand::Inittab(opts)) => {
-            let mut settings = match vinit_core::settings::Settings::from_env(|name| envp.var_cstr(name)) {
-                Ok(s) => s,
-                Err(var) => return env_error(var),
-            };
+            let mut settings =
+                match vinit_core::settings::Settings::from_env(|name| envp.var_cstr(name)) {
+                    Ok(s) => s,
+                    Err(var) => return env_error(var),
+                };
             // The path is argv's own string, or its tail after `-f` (`-f/etc/x`).
             if let Some(path) = opts.file.and_then(|at| {
                 let arg = argv.get(at.index as usize + shift)?.to_bytes_with_nul();

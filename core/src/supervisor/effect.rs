@@ -144,15 +144,18 @@ impl Init {
     #[inline(never)]
     pub(super) fn view(&self, queued: Queued) -> Option<Action<'_>> {
         Some(match queued {
-            Queued::Spawn(slot) => Action::Spawn(Spawn {
-                slot,
-                entry: self.tab.entries().get(slot)?,
-                runlevel: self.runlevel_env(),
-                prevlevel: self.prevlevel_env(),
-                initscript: self.current != Level::SINGLE,
-                utmp: self.tab.entries().get(slot).is_some_and(writes_utmp),
-                quick_restart: self.procs.get(slot).is_some_and(|p| p.throttle.count > 0),
-            }),
+            Queued::Spawn(slot) => {
+                let entry = self.tab.entries().get(slot)?;
+                Action::Spawn(Spawn {
+                    slot,
+                    entry,
+                    runlevel: self.runlevel_env(),
+                    prevlevel: self.prevlevel_env(),
+                    initscript: self.current != Level::SINGLE,
+                    utmp: writes_utmp(entry),
+                    quick_restart: self.procs.get(slot).is_some_and(|p| p.throttle.count > 0),
+                })
+            }
             Queued::Signal { pid, sig } => Action::Signal { pid, sig },
             Queued::SignalAll(sig) => Action::SignalAll(sig),
             Queued::Census => Action::Census,
@@ -160,8 +163,11 @@ impl Init {
             Queued::BootTime => Action::BootTime,
             Queued::Log(notice) => Action::Log(notice),
             Queued::StopDeadline(id) => {
-                let command = self.tab.entries().iter().find(|e| e.id == id);
-                let command = command.map(|e| &e.process[..]).unwrap_or_default();
+                let entry = self
+                    .tab
+                    .position(&id)
+                    .and_then(|i| self.tab.entries().get(i));
+                let command = entry.map(|e| &e.process[..]).unwrap_or_default();
                 Action::Log(Notice::StopDeadline(id, command))
             }
             Queued::SweepTerm => Action::Log(Notice::SweepTerm(self.census)),
