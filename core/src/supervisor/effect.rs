@@ -7,7 +7,7 @@ use core::ffi::CStr;
 
 use super::{Init, Notice, writes_utmp};
 use crate::cmdline::{self, CommandTooLong, Process};
-use crate::inittab::{Entry, Id};
+use crate::inittab::Entry;
 use crate::levels::Level;
 use crate::status::Pid;
 use crate::time::Duration;
@@ -93,6 +93,7 @@ pub struct Spawn<'a> {
 impl Spawn<'_> {
     /// The command to exec: the process field's words, or `/etc/initscript` with the entry's
     /// fields when `initscript` is usable (the driver has checked the file).
+    #[inline(never)]
     pub fn command(&self, initscript: bool) -> Result<Process, CommandTooLong> {
         let e = self.entry;
         let mut process = cmdline::parse_process(&e.process)?;
@@ -122,8 +123,8 @@ pub(super) enum Queued {
     },
     BootTime,
     Log(Notice<'static>),
-    /// `Notice::StopDeadline` of this entry, with its process field.
-    StopDeadline(Id),
+    /// `Notice::StopDeadline` of the entry in this slot.
+    StopDeadline(usize),
     /// `Notice::SweepTerm` with the last census.
     SweepTerm,
     /// `Notice::SweepKill` with the last census.
@@ -139,8 +140,9 @@ impl Init {
         self.census = left;
     }
 
-    /// The view of a popped action; `None` only for a slot outside the table, which the
-    /// scheduler never hands out.
+    /// The view of a popped action. `None` only for a slot outside the table, which the machine
+    /// never queues: a slot is taken from the table, and the table is not swapped before the
+    /// slot is popped (the driver drains every action before its next input).
     #[inline(never)]
     pub(super) fn view(&self, queued: Queued) -> Option<Action<'_>> {
         Some(match queued {
@@ -162,13 +164,8 @@ impl Init {
             Queued::Runlevel { new, prev } => Action::Runlevel { new, prev },
             Queued::BootTime => Action::BootTime,
             Queued::Log(notice) => Action::Log(notice),
-            Queued::StopDeadline(id) => {
-                let entry = self
-                    .tab
-                    .position(&id)
-                    .and_then(|i| self.tab.entries().get(i));
-                let command = entry.map(|e| &e.process[..]).unwrap_or_default();
-                Action::Log(Notice::StopDeadline(id, command))
+            Queued::StopDeadline(slot) => {
+                Action::Log(Notice::StopDeadline(self.tab.entries().get(slot)?))
             }
             Queued::SweepTerm => Action::Log(Notice::SweepTerm(self.census)),
             Queued::SweepKill => Action::Log(Notice::SweepKill(self.census)),
@@ -206,4 +203,14 @@ pub struct Config {
     pub reboot_exit: Option<u8>,
     /// A level from vinit's command line, overriding initdefault (sysvinit's `init 3`).
     pub forced_level: Option<Level>,
+}
+
+#[cfg(test)]
+mod tests {
+    /// The queue holds `ACTION_QUEUE` of them on PID 1's stack: a notice quotes the table by
+    /// reference, never by copy (a process field is 256 bytes).
+    #[test]
+    fn a_queued_action_stays_small() {
+        assert!(size_of::<super::Queued>() <= 3 * size_of::<usize>());
+    }
 }

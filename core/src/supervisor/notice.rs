@@ -6,7 +6,7 @@ use ufmt::{uWrite, uwrite};
 
 use super::StopCause;
 use crate::display::{Bytes, ErrName, processes};
-use crate::inittab::Id;
+use crate::inittab::{Entry, Id};
 use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
 use crate::status::Pid;
 use crate::time::Duration;
@@ -49,9 +49,9 @@ pub enum Notice<'a> {
     StopHurried,
     /// A level change asked during a stop was turned into a halt (the stop always ends).
     StopOverrides(u8),
-    /// This level-0/6 entry (id, process field) was still running when the stop budget's
-    /// share for the level's entries ran out; the sweep takes it.
-    StopDeadline(Id, &'a [u8]),
+    /// This level-0/6 entry was still running when the stop budget's share for the level's
+    /// entries ran out; the sweep takes it. (A reference: a notice in the queue stays small.)
+    StopDeadline(&'a Entry),
     /// The final sweep: SIGTERM to the processes left (the driver's census), then the grace
     /// period.
     SweepTerm(u32),
@@ -98,15 +98,14 @@ impl Notice<'_> {
                 Bytes(id)
             ),
             Self::Reenabled(id) => uwrite!(w, "Id \"{}\" enabled again", Bytes(id)),
-            Self::SendingTerm(n) => uwrite!(
+            Self::SendingTerm(n) | Self::SendingKill(n) => uwrite!(
                 w,
-                "Sending processes configured via /etc/inittab the TERM signal ({} {})",
-                n,
-                processes(u32::from(*n))
-            ),
-            Self::SendingKill(n) => uwrite!(
-                w,
-                "Sending processes configured via /etc/inittab the KILL signal ({} {})",
+                "Sending processes configured via /etc/inittab the {} signal ({} {})",
+                if matches!(self, Self::SendingTerm(_)) {
+                    "TERM"
+                } else {
+                    "KILL"
+                },
                 n,
                 processes(u32::from(*n))
             ),
@@ -139,11 +138,11 @@ impl Notice<'_> {
                 "stop: runlevel {} requested during the stop: halting instead",
                 Bytes(&[*l])
             ),
-            Self::StopDeadline(id, command) => uwrite!(
+            Self::StopDeadline(entry) => uwrite!(
                 w,
                 "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it",
-                Bytes(id),
-                Bytes(command)
+                Bytes(&entry.id),
+                Bytes(&entry.process)
             ),
             Self::SweepTerm(n) => {
                 uwrite!(w, "stop: sending TERM to {} remaining {}", n, processes(*n))
@@ -233,6 +232,8 @@ mod tests {
     #[test]
     fn vinits_own_lines() {
         let budget = Duration::from_secs(9);
+        let mut tab = crate::inittab::Inittab::new();
+        tab.load(b"l0:0:wait:/etc/rc 0\n", &mut |e| panic!("{e:?}"));
         for (n, want) in [
             (
                 Notice::NoInitdefault(b'3', c"/etc/inittab"),
@@ -272,7 +273,7 @@ mod tests {
                 "stop: runlevel 6 requested during the stop: halting instead",
             ),
             (
-                Notice::StopDeadline(id("l0"), b"/etc/rc 0"),
+                Notice::StopDeadline(&tab.entries()[0]),
                 "stop: id \"l0\" (/etc/rc 0) still running when its share of the stop budget ran out: killing it",
             ),
             (

@@ -237,14 +237,14 @@ impl Init {
             Stop::Level { started, reboot } => {
                 let deadline = started.after(self.entries_share());
                 if now >= deadline {
-                    let mut late: Vec<Id, MAX_ENTRIES> = Vec::new();
-                    for (p, e) in self.procs.iter().zip(self.tab.entries()) {
+                    let mut late: Vec<usize, MAX_ENTRIES> = Vec::new();
+                    for (slot, (p, e)) in self.procs.iter().zip(self.tab.entries()).enumerate() {
                         if p.running() && !matches!(e.action, Kind::Respawn | Kind::OnDemand) {
-                            let _ = late.push(e.id.clone());
+                            let _ = late.push(slot);
                         }
                     }
-                    for id in late {
-                        self.push(Queued::StopDeadline(id));
+                    for slot in late {
+                        self.push(Queued::StopDeadline(slot));
                     }
                     self.kill_round = None;
                     return self.start_sweep(now, started, reboot);
