@@ -3,8 +3,8 @@
 # other, then prints executions and coverage per target. Exits 1 if any target crashed (the
 # input is saved under fuzz/artifacts/TARGET/; replay it with `cargo +nightly fuzz run TARGET
 # FILE`). Needs cargo-fuzz, a nightly toolchain and a C++ compiler; without them it says why
-# and exits 0, as the stable seeded-random unit tests (core/src/inittab.rs, core/src/initctl.rs) still
-# run in CI.
+# and exits 0, as the stable seeded-random unit tests (core/src/inittab/tests.rs,
+# core/src/initctl/tests.rs) still run in CI.
 #
 # The seeds in fuzz/corpus/TARGET/ are only read; what libFuzzer finds goes to
 # fuzz/target/corpus/TARGET/ (kept between runs, never committed).

@@ -16,7 +16,10 @@ use crate::log;
 use crate::log::{Bytes, ErrName, Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
 use vinit_core::initctl::{self, Command, Front, REQUEST_LEN, Request, RequestError};
-use vinit_core::limits::{INITCTL_READ_REQUESTS, INITCTL_READS_PER_PASS};
+use vinit_core::limits::{
+    CREATED_DIR_MODE, INITCTL_DIR, INITCTL_MODE, INITCTL_PATH, INITCTL_READ_REQUESTS,
+    INITCTL_READS_PER_PASS,
+};
 use vinit_core::time::Instant;
 
 /// The FIFO and what vinit knows about it.
@@ -171,7 +174,6 @@ impl Control {
             Err(e) => {
                 if !self.watch_complained {
                     self.watch_complained = true;
-                    // `parent_dir` knows only /run/initctl.
                     log!(
                         Level::Warning,
                         "no inotify watch on /run: {}: a deleted /run/initctl is re-created at the next wakeup",
@@ -186,12 +188,12 @@ impl Control {
     /// Creates the FIFO (and `/run`, missing in a bare image) and opens it.
     fn create(&mut self) {
         if let Some(parent) = parent_dir(self.path) {
-            let _ = sys::mkdir(parent, 0o755);
+            let _ = sys::mkdir(parent, CREATED_DIR_MODE);
             if self.watch.is_none() && self.watch_allowed {
                 self.watch = self.new_watch(parent);
             }
         }
-        if let Err(e) = sys::mkfifo(self.path, 0o600) {
+        if let Err(e) = sys::mkfifo(self.path, INITCTL_MODE) {
             // EEXIST: something appeared meanwhile; its inotify event brings `check` back.
             if e != Errno::EXIST {
                 self.complain("create", FileError::Sys(e));
@@ -368,10 +370,8 @@ impl Junk {
     }
 }
 
-/// The directory part of an absolute path, as a C string in a static-lifetime slice.
-fn parent_dir(path: &'static CStr) -> Option<&'static CStr> {
-    match path.to_bytes() {
-        b"/run/initctl" => Some(c"/run"),
-        _ => None,
-    }
+/// The directory of the FIFO, to create and watch: known for `INITCTL_PATH`, the one path
+/// vinit serves.
+fn parent_dir(path: &CStr) -> Option<&'static CStr> {
+    (path == INITCTL_PATH).then_some(INITCTL_DIR)
 }

@@ -7,10 +7,12 @@
 //!
 //! Architecture (docs/architecture.md): the `vinit-core` crate (core/) decides, without IO;
 //! this crate is the kernel edge that carries its effects out. `sys` (the only door to the
-//! kernel) and `rt` (no_std start-up) hold all `unsafe`; `log` writes lines; `spawn` runs
-//! between fork and exec; `inittab_mode` and `single` are the two modes' loops; `control` serves
-//! /run/initctl; `records` writes utmp/wtmp; `client` is telinit, shutdown, halt and runlevel.
-//! `compat §N` in comments is section N of docs/sysvinit-compatibility.md.
+//! kernel, a folder by concern) and `rt` (no_std start-up) hold all `unsafe`; `log` writes
+//! lines; `init_setup` makes either mode an init; `spawn` runs between fork and exec;
+//! `inittab_mode` and `single` are the two modes' loops; `processes_left` finds, counts and
+//! signals what is left at the end; `control` serves /run/initctl; `records` writes
+//! utmp/wtmp; `client` is telinit, shutdown, halt and runlevel, one file each.
+//! A comment's `compat §1.6` is section 1.6 of docs/sysvinit-compatibility.md.
 #![cfg_attr(not(test), no_std)]
 #![cfg_attr(not(test), no_main)]
 
@@ -26,9 +28,10 @@ compile_error!(
 
 mod client;
 mod control;
+mod init_setup;
 mod inittab_mode;
 mod log;
-mod reaper;
+mod processes_left;
 mod records;
 mod rt;
 mod single;
@@ -40,7 +43,7 @@ use core::ffi::CStr;
 use log::{Bytes, Level, LogLine};
 use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
 use vinit_core::client_args::Personality;
-use vinit_core::{args, client_args, levels, limits, time};
+use vinit_core::{args, client_args, limits, time};
 
 /// `vinit --help`: both modes, every option and `VINIT_*` variable with its default, the
 /// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
@@ -122,11 +125,12 @@ fn is_telinit_command<A: ArgList + ?Sized>(args: &A) -> bool {
 /// container whose init already runs (`docker exec CONTAINER init`): see `args::not_pid1_boot`.
 fn container_main_process() -> Option<NotPid1> {
     let ppid = sys::getppid();
-    let pid1_is_vinit = ppid == 0 && sys::same_file(c"/proc/1/exe", c"/proc/self/exe");
-    // Someone reads /run/initctl (or it is there and not ours to open): an init runs here.
+    let pid1_is_vinit = ppid == 0 && sys::same_file(limits::PID1_EXE, limits::PROC_SELF_EXE);
+    // Someone reads /run/initctl (or it is there and not ours to open): an init runs here. A
+    // symlink or anything but a FIFO there is no init's.
     let init_running = matches!(
         sys::open_fifo_writer(limits::INITCTL_PATH),
-        Ok(_) | Err(sys::Errno::ACCESS)
+        Ok(_) | Err(sys::FileError::Sys(sys::Errno::ACCESS) | sys::FileError::Owner(_))
     );
     args::not_pid1_boot(ppid, pid1_is_vinit, init_running)
 }
@@ -160,7 +164,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
             }
             settings.config.stop_budget =
                 time::Duration::from_secs(opts.stop_timeout.unwrap_or(env_stop_budget_secs));
-            settings.config.forced_level = opts.level.and_then(levels::Level::from_byte);
+            settings.config.forced_level = opts.level;
             if !pid1 {
                 settings.not_pid1 = if opts.file.is_some() {
                     Some(NotPid1::FileGiven)

@@ -16,7 +16,8 @@ use crate::log;
 use crate::log::{Bytes, Level};
 use crate::sys::{self, Errno, FileError, FileResult};
 use vinit_core::limits::{
-    RUN_DIR, RUNLEVEL_PATH, UTMP_MAX_RECORDS, UTMP_PATH, VAR_DIR, VAR_RUN_PATH, WTMP_PATH,
+    CREATED_DIR_MODE, RUN_DIR, RUNLEVEL_PATH, UTMP_LINE_MAX, UTMP_MAX_RECORDS, UTMP_PATH, VAR_DIR,
+    VAR_RUN_PATH, WTMP_PATH,
 };
 use vinit_core::utmp::{self, RECORD_LEN};
 
@@ -27,8 +28,8 @@ pub fn link_var_run() {
     if !matches!(sys::lstat_id(VAR_RUN_PATH), Err(Errno::NOENT)) {
         return;
     }
-    let _ = sys::mkdir(RUN_DIR, 0o755);
-    let _ = sys::mkdir(VAR_DIR, 0o755);
+    let _ = sys::mkdir(RUN_DIR, CREATED_DIR_MODE);
+    let _ = sys::mkdir(VAR_DIR, CREATED_DIR_MODE);
     match sys::symlink(RUN_DIR, VAR_RUN_PATH) {
         Ok(()) => log!(
             Level::Info,
@@ -141,14 +142,14 @@ fn append_wtmp(rec: &[u8; RECORD_LEN], who: Writer) {
 /// a getty or login put there, so `last` can close the session.
 fn write_process(ty: utmp::RecordType, id: &[u8], pid: i32, who: Writer) {
     let (sec, usec) = stamp();
-    let mut line: heapless::Vec<u8, 32> = heapless::Vec::new();
+    let mut line: heapless::Vec<u8, UTMP_LINE_MAX> = heapless::Vec::new();
     update_utmp(
         &|records| utmp::replace_slot_by_id(records, id),
         &mut |old| {
             if ty == utmp::RecordType::DeadProcess
                 && let Some(l) = old.and_then(utmp::record_line)
             {
-                let _ = line.extend_from_slice(l.get(..32).unwrap_or(l));
+                let _ = line.extend_from_slice(l.get(..UTMP_LINE_MAX).unwrap_or(l));
             }
             utmp::process_record(ty, id, pid, &line, sec, usec, b"")
         },

@@ -29,7 +29,7 @@ const STOP_SIGNALS: [u8; 2] = [SIGTERM, SIGINT];
 /// Runs CMD and returns the status vinit must exit with.
 #[inline(never)]
 pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
-    let Some(sfd) = crate::reaper::become_single_init() else {
+    let Some(sfd) = crate::init_setup::become_single_init() else {
         return 1;
     };
     let tty = if sys::is_terminal(sys::stdin()) {
@@ -71,7 +71,7 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
             ErrName(e)
         );
     }
-    let supervisor = Supervisor {
+    let command = SingleCommand {
         child,
         opts,
         child_exit: None,
@@ -79,11 +79,13 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
         budget: None,
         stop_signal: 0,
     };
-    sys::set_fault_signal_target(supervisor.target());
-    supervisor.run(sfd.as_fd())
+    sys::set_fault_signal_target(command.target());
+    command.run(sfd.as_fd())
 }
 
-struct Supervisor {
+/// One run of CMD, from its start to vinit's exit: the child, how it ended, the sweep of what
+/// it left and the stop budget. It decides (`step`) and carries out (`run`) both.
+struct SingleCommand {
     child: Pid,
     opts: SingleOptions,
     child_exit: Option<Exit>,
@@ -94,7 +96,7 @@ struct Supervisor {
     stop_signal: u8,
 }
 
-impl Supervisor {
+impl SingleCommand {
     fn run(mut self, sfd: sys::BorrowedFd<'_>) -> u8 {
         loop {
             let now = sys::now();
@@ -107,7 +109,7 @@ impl Supervisor {
             let now = sys::now();
             match self.step(now, all_gone) {
                 Step::Wait => {}
-                Step::SignalAll(sig) => crate::reaper::signal_all(sig),
+                Step::SignalAll(sig) => crate::processes_left::signal_all(sig),
                 Step::Finished => {
                     // The child can be missing only when the budget ran out and it was stuck
                     // in the kernel even after its KILL.
@@ -164,7 +166,7 @@ impl Supervisor {
         let left = if all_gone {
             0
         } else {
-            crate::reaper::count_left()
+            crate::processes_left::count()
         };
         if left > 0 && grace == wanted {
             log!(
@@ -200,9 +202,9 @@ impl Supervisor {
             now.since(budget.started()).millis(),
             self.stop_signal,
             budget.len().millis(),
-            crate::reaper::count_left()
+            crate::processes_left::count()
         );
-        crate::reaper::name_left(&mut line);
+        crate::processes_left::write_names(&mut line);
         line.emit();
     }
 
@@ -254,7 +256,7 @@ impl Supervisor {
                     "stop signal {} during the grace period: sending KILL",
                     sig
                 );
-                crate::reaper::signal_all(s);
+                crate::processes_left::signal_all(s);
             }
         }
     }
@@ -292,7 +294,12 @@ impl Supervisor {
 /// `vinit: warning: <what> N processes: PID (NAME), ...`, before a KILL to all of them.
 fn kill_line(what: &str) {
     let mut line = LogLine::new(Level::Warning);
-    let _ = ufmt::uwrite!(line, "{} {} processes: ", what, crate::reaper::count_left());
-    crate::reaper::name_left(&mut line);
+    let _ = ufmt::uwrite!(
+        line,
+        "{} {} processes: ",
+        what,
+        crate::processes_left::count()
+    );
+    crate::processes_left::write_names(&mut line);
     line.emit();
 }

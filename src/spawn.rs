@@ -1,6 +1,6 @@
 //! Starting a child clean: the code that runs between fork and exec, and the PATH search.
 //!
-//! The child gets default dispositions for every signal (inherited: see `reaper`), an empty
+//! The child gets default dispositions for every signal (inherited: see `init_setup`), an empty
 //! signal mask, its own session
 //! (and the terminal on fd 0 as its controlling tty when asked), and only fds 0-2: every fd of
 //! vinit is close-on-exec. Only async-signal-safe calls happen here.

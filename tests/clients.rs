@@ -14,13 +14,13 @@
     clippy::std_instead_of_core
 )]
 
-mod common;
-
 use std::fs;
 use std::time::Duration;
 
-use common::ns::{Tools, debian_sbin_setup, debian_sysvinit, ns_path, nsrun, runlevel};
-use common::{EVENT_TIMEOUT, Launch, Pid1, TempDir};
+use support::clients::{self, Tools, ns_path, nsrun, runlevel};
+use support::namespace::{Launch, Pid1};
+use support::sysvinit::{debian_sbin_setup, debian_sysvinit};
+use support::{EVENT_TIMEOUT, TempDir};
 
 /// Bound for vinit's exit after level 0 was requested.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -86,7 +86,7 @@ fn test_telinit_changes_levels_and_runlevel_follows() {
     let mut run = booted(&tools, &[]);
     let (telinit, rl) = (tools.get("telinit"), tools.get("runlevel"));
     assert_runlevel(&run, &rl, "N 3");
-    // coreutils shows the boot's `N` as `S` (spec §6.5).
+    // coreutils shows the boot's `N` as `S` (compat §6.5).
     assert_who_r(&run, '3', 'S');
 
     nsrun(run.pid(), &[&telinit, "1"]).ok();
@@ -101,8 +101,8 @@ fn test_telinit_changes_levels_and_runlevel_follows() {
     assert_runlevel(&run, &rl, "1 3");
     assert_who_r(&run, '3', '1');
 
-    // `init 5` when not PID 1 is telinit too (spec §6.1).
-    nsrun(run.pid(), &[common::vinit(), "init", "5"]).ok();
+    // `init 5` when not PID 1 is telinit too (compat §6.1).
+    nsrun(run.pid(), &[support::vinit(), "init", "5"]).ok();
     run.expect_line("vinit: info: Switching to runlevel: 5", EVENT_TIMEOUT);
     run.expect_line("level 5 ran", EVENT_TIMEOUT);
     assert_runlevel(&run, &rl, "3 5");
@@ -125,7 +125,7 @@ fn test_telinit_q_rereads_the_edited_inittab() {
     nsrun(run.pid(), &[&tools.get("telinit"), "q"]).ok();
     run.expect_line("vinit: info: Re-reading inittab", EVENT_TIMEOUT);
     run.expect_line("new entry ran", EVENT_TIMEOUT);
-    // q changes no level, and the wait entry of level 3 does not run again (spec §2.5).
+    // q changes no level, and the wait entry of level 3 does not run again (compat §2.5).
     assert_runlevel(&run, &tools.get("runlevel"), "N 3");
     assert_eq!(
         run.history()
@@ -154,7 +154,7 @@ fn test_telinit_e_reaches_children_started_afterwards() {
     let tools = Tools::vinit();
     let mut run = booted(&tools, &[]);
     let telinit = tools.get("telinit");
-    // FOO is not INIT_*: ignored, as sysvinit does (spec §5.5).
+    // FOO is not INIT_*: ignored, as sysvinit does (compat §5.5).
     nsrun(run.pid(), &[&telinit, "-e", "INIT_X=1", "-e", "FOO=1"]).ok();
     nsrun(run.pid(), &[&telinit, "5"]).ok();
     run.expect_line("level 5 ran INIT_X=1 FOO=unset", EVENT_TIMEOUT);
@@ -262,6 +262,48 @@ fn test_telinit_without_fifo_fails_like_sysvinit() {
     drop(run);
 }
 
+/// The clients open /run/initctl as PID 1 opens its files: never through a symlink, and only
+/// a FIFO; anything else there is refused with one line, and nothing is written through it.
+#[test]
+fn test_clients_refuse_a_symlink_or_a_file_at_initctl() {
+    let tools = Tools::vinit();
+    // A namespace with its own empty /run and no init reading there.
+    let empty = Launch::program("/bin/sleep", &["1000"]).pid1();
+    let (initctl, target) = (
+        ns_path(empty.pid(), "/run/initctl"),
+        ns_path(empty.pid(), "/run/target"),
+    );
+    fs::write(&target, "").unwrap();
+    std::os::unix::fs::symlink("/run/target", &initctl).unwrap();
+    for client in [&["telinit", "5"][..], &["shutdown", "-h", "now"][..]] {
+        let tool = tools.get(client[0]);
+        let mut argv = vec![tool.as_str()];
+        argv.extend(&client[1..]);
+        let out = nsrun(empty.pid(), &argv);
+        assert_eq!(out.code, Some(1), "{out:?}");
+        assert_eq!(
+            out.stderr.lines().last(),
+            Some(format!("{}: /run/initctl: a symlink (not followed)", client[0]).as_str()),
+            "{out:?}"
+        );
+        assert_eq!(
+            fs::read(&target).unwrap(),
+            b"",
+            "{client:?} wrote through the symlink"
+        );
+    }
+    fs::remove_file(&initctl).unwrap();
+    fs::write(&initctl, "").unwrap();
+    let out = nsrun(empty.pid(), &[&tools.get("telinit"), "5"]);
+    assert_eq!(out.code, Some(1), "{out:?}");
+    assert_eq!(out.stderr, "telinit: /run/initctl: a regular file\n");
+    assert_eq!(
+        fs::read(&initctl).unwrap(),
+        b"",
+        "telinit wrote into a regular file"
+    );
+}
+
 // ------------------------------------------------------------------------------------------
 // Debian's tools against vinit
 
@@ -347,10 +389,10 @@ fn test_vinit_clients_against_debian_init() {
     let run = debian_init(&console);
     let pid = run.pid();
     let events =
-        |needle: &str| common::ns::wait_for_line_in(pid, "/run/events", needle, EVENT_TIMEOUT);
+        |needle: &str| clients::wait_for_line_in(pid, "/run/events", needle, EVENT_TIMEOUT);
     events("level 3 ran INIT_X=unset");
     // vinit's runlevel and coreutils' who read sysvinit's utmp.
-    common::wait_until("Debian's init wrote /run/initctl", EVENT_TIMEOUT, || {
+    support::wait_until("Debian's init wrote /run/initctl", EVENT_TIMEOUT, || {
         ns_path(pid, "/run/initctl").exists()
     });
     assert_runlevel(&run, &tools.get("runlevel"), "N 3");
@@ -376,7 +418,7 @@ fn test_vinit_clients_against_debian_init() {
 }
 
 // ------------------------------------------------------------------------------------------
-// Process records (spec §6.6)
+// Process records (compat §6.6)
 
 /// One utmp or wtmp record as util-linux's `utmpdump` (glibc's reader) shows it:
 /// (type, pid, id, line, host).
@@ -450,7 +492,7 @@ fn test_entry_processes_get_init_and_dead_process_records() {
 
     nsrun(run.pid(), &["kill", &p1.to_string()]).ok();
     let dead = (8, p1, "p1".to_owned(), "tty9".to_owned(), String::new());
-    common::wait_until("p1's DEAD_PROCESS record", EVENT_TIMEOUT, || {
+    support::wait_until("p1's DEAD_PROCESS record", EVENT_TIMEOUT, || {
         dumped_records(&run, "/var/run/utmp").contains(&dead)
     });
     // It replaced p1's record: one record per id.
@@ -498,9 +540,9 @@ fn test_records_of_entries_started_and_killed_together_are_all_kept() {
     want.sort();
     assert_eq!(ids_of(&dumped_records(&run, "/var/run/utmp"), 5), want);
 
-    nsrun(run.pid(), &[common::vinit(), "telinit", "5"]).ok();
+    nsrun(run.pid(), &[support::vinit(), "telinit", "5"]).ok();
     run.expect_line("vinit: info: Switching to runlevel: 5", EVENT_TIMEOUT);
-    common::wait_until("thirty DEAD_PROCESS records", EVENT_TIMEOUT, || {
+    support::wait_until("thirty DEAD_PROCESS records", EVENT_TIMEOUT, || {
         ids_of(&dumped_records(&run, "/var/run/utmp"), 8).len() >= 30
     });
     let utmp = dumped_records(&run, "/var/run/utmp");
@@ -518,14 +560,14 @@ fn test_utmp_writes_honour_the_glibc_lock_with_a_bounded_wait() {
         .etc_file("inittab", inittab.as_bytes())
         .pid1();
     run.expect_line("vinit: info: Entering runlevel: 3", EVENT_TIMEOUT);
-    common::ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     let utmp_path = utmp_seen_from_host(&run);
     let utmp = fs::OpenOptions::new()
         .read(true)
         .write(true)
         .open(&utmp_path)
         .unwrap();
-    common::ns::lock_whole_file(&utmp).unwrap();
+    clients::lock_whole_file(&utmp).unwrap();
 
     let file = ns_path(run.pid(), "/etc/inittab");
     fs::write(
@@ -533,7 +575,7 @@ fn test_utmp_writes_honour_the_glibc_lock_with_a_bounded_wait() {
         "id:3:initdefault:\nlk:3:once:/bin/echo locked entry up\n",
     )
     .unwrap();
-    nsrun(run.pid(), &[common::vinit(), "telinit", "q"]).ok();
+    nsrun(run.pid(), &[support::vinit(), "telinit", "q"]).ok();
     run.expect_line("locked entry up", EVENT_TIMEOUT);
     let records = fs::read(&utmp_path).unwrap();
     assert!(
@@ -554,20 +596,20 @@ fn test_a_stuck_utmp_lock_holder_is_waited_for_once() {
         .etc_file("inittab", b"id:3:initdefault:\n")
         .pid1();
     run.expect_line("vinit: info: Entering runlevel: 3", EVENT_TIMEOUT);
-    common::ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     let utmp = fs::OpenOptions::new()
         .read(true)
         .write(true)
         .open(utmp_seen_from_host(&run))
         .unwrap();
-    common::ns::lock_whole_file(&utmp).unwrap();
+    clients::lock_whole_file(&utmp).unwrap();
     let mut inittab = String::from("id:3:initdefault:\n");
     for i in 0..40 {
         inittab.push_str(&format!("e{i}:3:once:/bin/echo entry {i} ran\n"));
     }
     fs::write(ns_path(run.pid(), "/etc/inittab"), inittab).unwrap();
     let start = std::time::Instant::now();
-    nsrun(run.pid(), &[common::vinit(), "telinit", "q"]).ok();
+    nsrun(run.pid(), &[support::vinit(), "telinit", "q"]).ok();
     for i in 0..40 {
         run.expect_line(&format!("entry {i} ran"), EVENT_TIMEOUT);
     }

@@ -2,8 +2,9 @@
 //! Debian's OpenRC with Gentoo's inittab, boot and stop under vinit in a real Docker engine,
 //! unmodified; the same images with stock sysvinit as PID 1 are the baseline.
 //!
-//! Slow (root filesystems from debootstrap, ~30 containers), so it is its own target with its
-//! own runner (`harness = false`): `cargo test --release --test distros [FILTER...]`. The first
+//! Slow (root filesystems from debootstrap, ~30 containers), so it runs only when named
+//! (`test = false`), with its own runner (`harness = false`): `cargo test --release --test
+//! distros [FILTER...]`, as `.ci/run` does. The support code is tests/support/distros.rs. The first
 //! run builds the root filesystems (minutes); later runs reuse them from target/distros/.
 //! Every scenario asserts the exit code `docker inspect` shows, the wall time, what the test
 //! service wrote to the volume at /data, the services' pid files and `docker logs`. The
@@ -11,7 +12,7 @@
 //! `VINIT_DISTRO_JOBS` scenarios run at once (default 3), `VINIT_DOCKER_LOGS=1` prints every
 //! container's logs.
 
-// Test code: a failed unwrap or assert is how these tests fail (STYLE §4.6).
+// Test code: a failed unwrap or assert is how these tests fail.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -19,19 +20,13 @@
     clippy::indexing_slicing
 )]
 
-#[allow(dead_code)]
-#[path = "docker/harness.rs"]
-mod docker_harness;
-#[path = "distros/harness.rs"]
-mod harness;
-
 use core::time::Duration;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use docker_harness::Scenario;
-use harness::{Case, Flavour, Images, Init, Machine, count_lines, record, secs};
+use support::distros::{self, Case, Flavour, Images, Init, Machine, count_lines, record, secs};
+use support::docker::Scenario;
 
 /// Bound on a boot reaching every service: 2-3 s measured with three containers booting at
 /// once on 2 cores; "a few seconds" with room for a loaded CI machine.
@@ -697,7 +692,7 @@ fn cases() -> Vec<Case> {
             );
         }
         if f == Flavour::Openrc {
-            // OpenRC's own client writes the FIFO itself, with a sleeptime of 0 (spec §2.2).
+            // OpenRC's own client writes the FIFO itself, with a sleeptime of 0 (compat §2.2).
             let openrc_cases: [(&str, &'static [&'static str], &'static str); 2] = [
                 (
                     "openrc_shutdown_poweroff",
@@ -755,7 +750,6 @@ fn main() -> ExitCode {
             filters.push(arg);
         }
     }
-    harness::self_check();
     let selected = |name: &str| {
         (filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())))
             && !skips.iter().any(|s| name.contains(s.as_str()))
@@ -776,7 +770,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
 
-    match harness::prepare() {
+    match distros::prepare() {
         Ok(images) => {
             let _ = IMAGES.set(images);
         }
@@ -793,16 +787,16 @@ fn main() -> ExitCode {
         .and_then(|j| j.parse().ok())
         .unwrap_or(3);
     println!("\nrunning {} tests ({jobs} at a time)", run.len());
-    let failed = harness::run_cases(&run, jobs);
+    let failed = distros::run_cases(&run, jobs);
     if let Some(images) = IMAGES.get() {
         images.remove();
     }
 
-    let table = harness::table(&ORDER);
+    let table = distros::table(&ORDER);
     println!(
         "\nBefore/after: wall time from the request to the container's exit (or as stated)\n{table}"
     );
-    let _ = std::fs::write(harness::cache_dir().join("times.md"), &table);
+    let _ = std::fs::write(distros::cache_dir().join("times.md"), &table);
     if !failed.is_empty() {
         println!("\nfailures:");
         for name in &failed {

@@ -2,13 +2,14 @@
 //! `docker kill -s`, and shutdown from inside end in `Exited (0)` with the services stopped by
 //! their own scripts and nothing lost; single-command mode exits 143 and reaps zombies.
 //!
-//! Own test target so the fast tests run without an engine: `cargo test --release --test
-//! docker`. The harness (tests/docker/harness.rs) starts dockerd through tests/docker/setup.sh
-//! when it is not running. Each scenario asserts the exit code `docker inspect` shows, the wall
-//! time of the stop, and what the services wrote to the volume at /data; the times are printed
-//! as `docker-time:` lines on every run.
+//! Run only when named (`test = false`): `cargo test --release --test docker`, as `.ci/run`
+//! does. The support code (tests/support/docker.rs) starts dockerd through
+//! tests/docker/setup.sh when it is not running, and fails the test when it cannot. Each
+//! scenario asserts the exit code `docker inspect` shows, the wall time of the stop, and what
+//! the services wrote to the volume at /data; the times are printed as `docker-time:` lines on
+//! every run.
 
-// Test code: a failed unwrap or assert is how these tests fail (spec'd in STYLE §4.6).
+// Test code: a failed unwrap or assert is how these tests fail.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -16,11 +17,8 @@
     clippy::indexing_slicing
 )]
 
-#[path = "docker/harness.rs"]
-mod harness;
-
 use core::time::Duration;
-use harness::{Container, Scenario, Stream, report};
+use support::docker::{Container, Scenario, Stream, report};
 
 /// Docker's default stop timeout: anything slower ends in SIGKILL and `Exited (137)`.
 const DOCKER_STOP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -182,7 +180,7 @@ fn control_pid1_without_sigterm_handler_is_killed_with_137() {
 /// `--stop-signal SIGINT` with the two `ctrlaltdel` lines found in the wild: the seed's
 /// `shutdown -h now`, and Debian's shipped `shutdown -t1 -a -r now`, whose reboot becomes a
 /// halt. Both end `Exited (0)` with the services stopped by their scripts. Debian's `-t1` asks
-/// for 1 s between TERM and KILL (spec §6), which vinit honours as sysvinit does, so there the
+/// for 1 s between TERM and KILL (compat §6), which vinit honours as sysvinit does, so there the
 /// slow service gets a flush it can finish inside that second.
 #[test]
 fn docker_stop_sigint_runs_ctrlaltdel_then_halts() {
@@ -264,7 +262,7 @@ fn docker_kill_halt_signals_stop_with_exit_0() {
     });
 }
 
-/// SIGPWR with a /var/run/powerstatus file keeps sysvinit's power semantics (spec §4): `O`
+/// SIGPWR with a /var/run/powerstatus file keeps sysvinit's power semantics (compat §4): `O`
 /// (power is back) runs the powerokwait entries, deletes the file, and does not stop.
 #[test]
 fn sigpwr_with_powerstatus_keeps_sysvinit_semantics() {

@@ -7,12 +7,12 @@
 //! glibc, options after the first operand are not picked up (no argument permutation). Each
 //! tool has its own `OptionTable`. Spec §6.1-§6.4, §2.1 (levels).
 #![forbid(unsafe_code)]
-// Reached only from `main`, which the unit-test build does not have.
 
 use heapless::Vec;
 
 use crate::args::{ArgList, Opt, OptionTable, Options, UsageError, ValueAt, parse_number};
 use crate::initctl::DATA_LEN;
+use crate::levels::LevelRequest;
 use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX, TELINIT_ENV_MAX};
 
 /// Which tool argv[0] (or `vinit NAME`) asks for.
@@ -23,7 +23,7 @@ pub enum Personality {
     /// `shutdown` (compat §6.2).
     Shutdown,
     /// `halt`, `poweroff`, `reboot` (compat §6.3).
-    Halt(HaltKind),
+    Halt(HaltProgram),
     /// `runlevel` (compat §6.4).
     Runlevel,
 }
@@ -34,9 +34,9 @@ pub fn personality(name: &[u8]) -> Option<Personality> {
     match name {
         b"telinit" => Some(Personality::Telinit),
         b"shutdown" => Some(Personality::Shutdown),
-        b"halt" => Some(Personality::Halt(HaltKind::Halt)),
-        b"poweroff" => Some(Personality::Halt(HaltKind::PowerOff)),
-        b"reboot" => Some(Personality::Halt(HaltKind::Reboot)),
+        b"halt" => Some(Personality::Halt(HaltProgram::Halt)),
+        b"poweroff" => Some(Personality::Halt(HaltProgram::PowerOff)),
+        b"reboot" => Some(Personality::Halt(HaltProgram::Reboot)),
         b"runlevel" => Some(Personality::Runlevel),
         _ => None,
     }
@@ -77,7 +77,7 @@ pub enum Telinit<'a> {
     /// One RUNLVL request: the level character as typed and the TERM-to-KILL seconds.
     Level {
         /// `0`-`9`, `S`, `Q`, `A`-`C`, `U`, either case.
-        level: u8,
+        level: LevelRequest,
         /// `-t`, default 3.
         sleeptime: u32,
     },
@@ -85,10 +85,6 @@ pub enum Telinit<'a> {
     /// argument indices: an attached value (`-eINIT_X=1`) is only part of its argument.
     SetEnv(Vec<&'a [u8], TELINIT_ENV_MAX>),
 }
-
-/// Levels telinit accepts (compat §2.1, §6.1); its usage line lists only 0-6, but sysvinit
-/// sends 7-9 too.
-const TELINIT_LEVELS: &[u8] = crate::initctl::REQUEST_LEVELS;
 
 /// telinit's options: `-t SECS`, `-e VAR[=VAL]`.
 const TELINIT_OPTIONS: OptionTable = OptionTable {
@@ -128,13 +124,17 @@ pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>
     if args.arg(first + 1).is_some() {
         return Err(UsageError::ExtraOperand(first + 1));
     }
+    // Every request telinit can send (compat §2.1, §6.1); its usage line lists only 0-6, but
+    // sysvinit sends 7-9 too.
     match level {
-        [c] if TELINIT_LEVELS.contains(c) => Ok(Telinit::Level {
-            level: *c,
-            sleeptime: sleep,
-        }),
-        _ => Err(UsageError::BadLevel(ValueAt::operand(first))),
+        [c] => LevelRequest::from_byte(*c),
+        _ => None,
     }
+    .map(|level| Telinit::Level {
+        level,
+        sleeptime: sleep,
+    })
+    .ok_or(UsageError::BadLevel(ValueAt::operand(first)))
 }
 
 /// When a shutdown happens.
@@ -187,9 +187,10 @@ pub fn parse_when(v: &[u8]) -> Option<When> {
     }
 }
 
-/// The `INIT_HALT` value shutdown sends before asking for level 0 (compat §5.5).
+/// The value of `INIT_HALT`, the variable shutdown sets in init (a SETENV request) before
+/// asking for level 0, which tells the halt script whether to halt or power off (compat §5.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HaltAction {
+pub enum InitHalt {
     /// Neither `-H` nor `-P`: `INIT_HALT` is unset.
     Unset,
     /// `-H`: `INIT_HALT=HALT`.
@@ -198,7 +199,7 @@ pub enum HaltAction {
     PowerOff,
 }
 
-impl HaltAction {
+impl InitHalt {
     /// The SETENV string for it.
     pub const fn env_string(self) -> &'static [u8] {
         match self {
@@ -213,9 +214,9 @@ impl HaltAction {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shutdown {
     /// Target level: `-h` → `0`, `-r` → `6`, `-i X`, else `1` (the last of them wins).
-    pub level: u8,
+    pub level: LevelRequest,
     /// `-H` / `-P`.
-    pub halt_action: HaltAction,
+    pub init_halt: InitHalt,
     /// The time operand (`Now` with `-c`, which takes none).
     pub when: When,
     /// `-t SECS`, handed on to the level change.
@@ -239,10 +240,10 @@ pub struct Shutdown {
 impl Shutdown {
     /// `shutdown` to `level` now, with no other option: what a bare command line means, and
     /// what halt/poweroff/reboot ask for outside levels 0 and 6.
-    pub const fn now(level: u8, halt_action: HaltAction, sleeptime: Option<u32>) -> Self {
+    pub const fn now(level: LevelRequest, init_halt: InitHalt, sleeptime: Option<u32>) -> Self {
         Self {
             level,
-            halt_action,
+            init_halt,
             when: When::Now,
             sleeptime,
             message: None,
@@ -267,17 +268,17 @@ const SHUTDOWN_OPTIONS: OptionTable = OptionTable {
 
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2).
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
-    let mut s = Shutdown::now(b'1', HaltAction::Unset, None);
+    let mut s = Shutdown::now(LevelRequest::MAINTENANCE, InitHalt::Unset, None);
     let mut time_option = None;
     let first = walk(args, &SHUTDOWN_OPTIONS, |o| {
         match o.letter {
-            b'H' => s.halt_action = HaltAction::Halt,
-            b'P' => s.halt_action = HaltAction::PowerOff,
+            b'H' => s.init_halt = InitHalt::Halt,
+            b'P' => s.init_halt = InitHalt::PowerOff,
             b'a' => s.use_allow = true,
             b'c' => s.cancel = true,
             b'k' => s.warn_only = true,
-            b'r' => s.level = b'6',
-            b'h' => s.level = b'0',
+            b'r' => s.level = LevelRequest::REBOOT,
+            b'h' => s.level = LevelRequest::HALT,
             b'f' => s.fast_boot = true,
             b'F' => s.force_fsck = true,
             b'n' => s.no_init = true,
@@ -286,17 +287,18 @@ pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageEr
             b't' => s.sleeptime = Some(sleeptime(o)?),
             b'i' => {
                 let (at, v) = o.value()?;
-                match v {
-                    [c] if SHUTDOWN_LEVELS.contains(c) => s.level = *c,
-                    _ => return Err(UsageError::BadLevel(at)),
+                s.level = match v {
+                    [c] if SHUTDOWN_LEVELS.contains(c) => LevelRequest::from_byte(*c),
+                    _ => None,
                 }
+                .ok_or(UsageError::BadLevel(at))?;
             }
             b'g' => time_option = o.value,
             other => return Err(UsageError::UnknownOption(o.index, other)),
         }
         Ok(())
     })?;
-    if s.halt_action != HaltAction::Unset && s.level != b'0' {
+    if s.init_halt != InitHalt::Unset && s.level != LevelRequest::HALT {
         return Err(UsageError::HaltModeWithoutHalt);
     }
     let mut next = first;
@@ -317,9 +319,11 @@ pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageEr
     Ok(s)
 }
 
-/// Which of the three names halt runs under.
+/// Which of the three programs `halt` acts as: its name, except that `halt -p` acts as
+/// `poweroff`. It picks the reboot(2) command, or the `shutdown` it asks for (the level, and
+/// the `InitHalt` it sends) when the system is not already going down.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HaltKind {
+pub enum HaltProgram {
     /// `halt` (level 0, INIT_HALT=HALT).
     Halt,
     /// `poweroff`, or `halt -p` (level 0, INIT_HALT=POWEROFF).
@@ -331,8 +335,8 @@ pub enum HaltKind {
 /// A parsed `halt`/`poweroff`/`reboot` command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Halt {
-    /// What to do; `-p` turns `halt` into `PowerOff`.
-    pub kind: HaltKind,
+    /// The program it acts as; `-p` turns `halt` into `PowerOff`.
+    pub program: HaltProgram,
     /// `-d` (or `-n`): no wtmp record.
     pub no_wtmp: bool,
     /// `-f` (or `-m`): act now, do not go through shutdown.
@@ -358,10 +362,10 @@ const HALT_OPTIONS: OptionTable = OptionTable {
 };
 
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
-/// (compat §6.3); `kind` comes from the program name. No operands.
-pub fn parse_halt<A: ArgList + ?Sized>(args: &A, kind: HaltKind) -> Result<Halt, UsageError> {
+/// (compat §6.3); `program` comes from the program name. No operands.
+pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result<Halt, UsageError> {
     let mut h = Halt {
-        kind,
+        program,
         no_wtmp: false,
         force: false,
         no_sync: false,
@@ -381,7 +385,7 @@ pub fn parse_halt<A: ArgList + ?Sized>(args: &A, kind: HaltKind) -> Result<Halt,
                 h.no_sync = true;
                 h.no_wtmp = true;
             }
-            b'p' if h.kind == HaltKind::Halt => h.kind = HaltKind::PowerOff,
+            b'p' if h.program == HaltProgram::Halt => h.program = HaltProgram::PowerOff,
             b'p' => {}
             b'w' => h.wtmp_only = true,
             b'k' => h.kexec = true,
@@ -416,383 +420,4 @@ pub fn parse_runlevel<A: ArgList + ?Sized>(args: &A) -> Result<Runlevel, UsageEr
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn argv(args: &[&'static str]) -> std::vec::Vec<&'static [u8]> {
-        args.iter().map(|a| a.as_bytes()).collect()
-    }
-
-    fn telinit(args: &[&'static str]) -> Result<Telinit<'static>, UsageError> {
-        // The argv is leaked so the parsed values can outlive this helper.
-        let args: &'static [&'static [u8]] = argv(args).leak();
-        parse_telinit(args)
-    }
-
-    fn shutdown(args: &[&'static str]) -> Result<Shutdown, UsageError> {
-        parse_shutdown(argv(args).as_slice())
-    }
-
-    fn halt(args: &[&'static str], kind: HaltKind) -> Result<Halt, UsageError> {
-        parse_halt(argv(args).as_slice(), kind)
-    }
-
-    /// A value's place: argument `index` from byte `from`, for option `letter` (0: operand).
-    fn at(index: u32, from: u32, letter: u8) -> ValueAt {
-        ValueAt {
-            index,
-            from,
-            letter,
-        }
-    }
-
-    #[test]
-    fn personalities() {
-        assert_eq!(personality(b"telinit"), Some(Personality::Telinit));
-        assert_eq!(personality(b"init"), None);
-        assert!(is_personality(b"init") && is_personality(b"halt"));
-        assert!(!is_personality(b"vinit") && !is_personality(b"sh"));
-        assert_eq!(
-            personality(b"poweroff"),
-            Some(Personality::Halt(HaltKind::PowerOff))
-        );
-        assert_eq!(
-            personality(b"reboot"),
-            Some(Personality::Halt(HaltKind::Reboot))
-        );
-        assert_eq!(personality(b"runlevel"), Some(Personality::Runlevel));
-        assert_eq!(personality(b"shutdown"), Some(Personality::Shutdown));
-        assert_eq!(personality(b"vinit"), None);
-    }
-
-    #[test]
-    fn shifted_view_parses_as_the_tool() {
-        let v = argv(&["vinit", "telinit", "-t", "5", "q"]);
-        assert_eq!(
-            parse_telinit(&crate::args::Shifted::new(v.as_slice(), 1)),
-            Ok(Telinit::Level {
-                level: b'q',
-                sleeptime: 5
-            })
-        );
-    }
-
-    #[test]
-    fn telinit_levels() {
-        assert_eq!(
-            telinit(&["telinit", "3"]),
-            Ok(Telinit::Level {
-                level: b'3',
-                sleeptime: 3
-            })
-        );
-        assert_eq!(
-            telinit(&["init", "-t", "0", "s"]),
-            Ok(Telinit::Level {
-                level: b's',
-                sleeptime: 0
-            })
-        );
-        assert_eq!(
-            telinit(&["init", "-t7", "9"]),
-            Ok(Telinit::Level {
-                level: b'9',
-                sleeptime: 7
-            })
-        );
-        assert_eq!(
-            telinit(&["init", "--", "U"]),
-            Ok(Telinit::Level {
-                level: b'U',
-                sleeptime: 3
-            })
-        );
-        for c in TELINIT_LEVELS {
-            let arg: &'static str = Box::leak(String::from(*c as char).into_boxed_str());
-            assert!(telinit(&["telinit", arg]).is_ok());
-        }
-    }
-
-    #[test]
-    fn telinit_setenv_lists_values() {
-        let want: Vec<&[u8], TELINIT_ENV_MAX> =
-            Vec::from_slice(&[&b"INIT_X=1"[..], b"INIT_Y"]).unwrap();
-        assert_eq!(
-            telinit(&["telinit", "-e", "INIT_X=1", "-eINIT_Y"]),
-            Ok(Telinit::SetEnv(want.clone()))
-        );
-        // -t is accepted and ignored with -e (sysvinit sends sleeptime 0).
-        let want4: Vec<&[u8], TELINIT_ENV_MAX> = Vec::from_slice(&[&b"INIT_A=1"[..]]).unwrap();
-        assert_eq!(
-            telinit(&["telinit", "-t", "5", "-e", "INIT_A=1"]),
-            Ok(Telinit::SetEnv(want4))
-        );
-    }
-
-    /// Found by fuzz/fuzz_targets/client_args.rs: an attached value was sent with its `-e`
-    /// (`-eINIT_Y` as the string `-eINIT_Y`), and a value the parser had sized without its `-e`
-    /// then overflowed the payload in client.rs.
-    #[test]
-    fn telinit_attached_value_is_the_value_alone() {
-        let a366 = format!("-e{}", "A".repeat(366));
-        let a366: &'static str = Box::leak(a366.into_boxed_str());
-        let Ok(Telinit::SetEnv(strings)) = telinit(&["telinit", a366]) else {
-            panic!()
-        };
-        assert_eq!(strings.as_slice(), [&a366.as_bytes()[2..]]);
-        let mut data = [0u8; DATA_LEN];
-        assert_eq!(crate::initctl::encode_env(&strings, &mut data), Ok(()));
-    }
-
-    #[test]
-    fn telinit_errors() {
-        assert_eq!(telinit(&["telinit"]), Err(UsageError::MissingOperand));
-        assert_eq!(
-            telinit(&["telinit", "x"]),
-            Err(UsageError::BadLevel(at(1, 0, 0)))
-        );
-        assert_eq!(
-            telinit(&["telinit", "33"]),
-            Err(UsageError::BadLevel(at(1, 0, 0)))
-        );
-        assert_eq!(
-            telinit(&["telinit", ""]),
-            Err(UsageError::BadLevel(at(1, 0, 0)))
-        );
-        assert_eq!(
-            telinit(&["telinit", "3", "4"]),
-            Err(UsageError::ExtraOperand(2))
-        );
-        assert_eq!(
-            telinit(&["telinit", "-x", "3"]),
-            Err(UsageError::UnknownOption(1, b'x'))
-        );
-        assert_eq!(
-            telinit(&["telinit", "-t"]),
-            Err(UsageError::MissingValue(1, b't'))
-        );
-        assert_eq!(
-            telinit(&["telinit", "-e"]),
-            Err(UsageError::MissingValue(1, b'e'))
-        );
-        assert_eq!(
-            telinit(&["telinit", "-t", "x", "3"]),
-            Err(UsageError::BadValue(at(2, 0, b't')))
-        );
-        assert_eq!(
-            telinit(&["telinit", "-e", "INIT_A", "3"]),
-            Err(UsageError::ExtraOperand(3))
-        );
-    }
-
-    #[test]
-    fn telinit_env_too_large_matches_sysvinit_limit() {
-        let a366: &'static str = Box::leak("A".repeat(366).into_boxed_str());
-        let a367: &'static str = Box::leak("A".repeat(367).into_boxed_str());
-        let a182: &'static str = Box::leak("A".repeat(182).into_boxed_str());
-        assert!(telinit(&["telinit", "-e", a366]).is_ok());
-        assert_eq!(
-            telinit(&["telinit", "-e", a367]),
-            Err(UsageError::EnvTooLarge)
-        );
-        assert!(telinit(&["telinit", "-e", a182, "-e", a182, "-e", ""]).is_ok());
-        assert_eq!(
-            telinit(&["telinit", "-e", a182, "-e", a182, "-e", "x"]),
-            Err(UsageError::EnvTooLarge)
-        );
-    }
-
-    #[test]
-    fn times() {
-        assert_eq!(parse_when(b"now"), Some(When::Now));
-        assert_eq!(parse_when(b"+0"), Some(When::Now));
-        assert_eq!(parse_when(b"0"), Some(When::Now));
-        assert_eq!(parse_when(b"+5"), Some(When::InMinutes(5)));
-        assert_eq!(parse_when(b"10"), Some(When::InMinutes(10)));
-        assert_eq!(parse_when(b"+1:30"), Some(When::InMinutes(90)));
-        assert_eq!(parse_when(b"+0:00"), Some(When::Now));
-        assert_eq!(
-            parse_when(b"23:59"),
-            Some(When::At {
-                hour: 23,
-                minute: 59
-            })
-        );
-        assert_eq!(parse_when(b"0:5"), Some(When::At { hour: 0, minute: 5 }));
-        for bad in [
-            "", "+", "soon", "24:00", "12:60", "12:", ":30", "1:2:3", "12:345", "+1:60", "-5",
-            "++1",
-        ] {
-            assert_eq!(parse_when(bad.as_bytes()), None, "{bad}");
-        }
-        assert_eq!(
-            parse_when(b"+99999:59"),
-            Some(When::InMinutes(99_999 * 60 + 59))
-        );
-        assert_eq!(parse_when(b"+100000:00"), None);
-    }
-
-    #[test]
-    fn shutdown_targets_and_halt_action() {
-        let s = shutdown(&["shutdown", "-h", "-P", "now"]).unwrap();
-        assert_eq!(
-            (s.level, s.halt_action, s.when),
-            (b'0', HaltAction::PowerOff, When::Now)
-        );
-        let s = shutdown(&["shutdown", "-hH", "now"]).unwrap();
-        assert_eq!((s.level, s.halt_action), (b'0', HaltAction::Halt));
-        let s = shutdown(&["shutdown", "-r", "+5", "going", "down"]).unwrap();
-        assert_eq!(
-            (s.level, s.when, s.message),
-            (b'6', When::InMinutes(5), Some(3))
-        );
-        let s = shutdown(&["shutdown", "now"]).unwrap();
-        assert_eq!(
-            (s.level, s.halt_action, s.message),
-            (b'1', HaltAction::Unset, None)
-        );
-        let s = shutdown(&["shutdown", "-i", "S", "-t", "7", "12:30"]).unwrap();
-        assert_eq!(
-            (s.level, s.sleeptime, s.when),
-            (
-                b'S',
-                Some(7),
-                When::At {
-                    hour: 12,
-                    minute: 30
-                }
-            )
-        );
-        // The last of -h/-r/-i wins, as with sysvinit's getopt loop.
-        assert_eq!(
-            shutdown(&["shutdown", "-h", "-r", "now"]).unwrap().level,
-            b'6'
-        );
-        assert_eq!(
-            shutdown(&["shutdown", "-i0", "-P", "now"])
-                .unwrap()
-                .halt_action,
-            HaltAction::PowerOff
-        );
-        assert_eq!(HaltAction::Unset.env_string(), b"INIT_HALT");
-        assert_eq!(HaltAction::PowerOff.env_string(), b"INIT_HALT=POWEROFF");
-    }
-
-    #[test]
-    fn shutdown_flags_cancel_and_g() {
-        let s = shutdown(&["shutdown", "-akfFnqQy", "-h", "now"]).unwrap();
-        assert!(s.use_allow && s.warn_only && s.fast_boot && s.force_fsck && s.no_init);
-        let s = shutdown(&["shutdown", "-c"]).unwrap();
-        assert!(s.cancel);
-        assert_eq!(s.message, None);
-        let s = shutdown(&["shutdown", "-c", "never", "mind"]).unwrap();
-        assert_eq!(s.message, Some(2));
-        let s = shutdown(&["shutdown", "-g", "+2", "-r", "bye"]).unwrap();
-        assert_eq!(
-            (s.when, s.level, s.message),
-            (When::InMinutes(2), b'6', Some(4))
-        );
-    }
-
-    #[test]
-    fn shutdown_errors() {
-        assert_eq!(shutdown(&["shutdown"]), Err(UsageError::MissingOperand));
-        assert_eq!(
-            shutdown(&["shutdown", "-h"]),
-            Err(UsageError::MissingOperand)
-        );
-        assert_eq!(
-            shutdown(&["shutdown", "-P", "now"]),
-            Err(UsageError::HaltModeWithoutHalt)
-        );
-        assert_eq!(
-            shutdown(&["shutdown", "-H", "-r", "now"]),
-            Err(UsageError::HaltModeWithoutHalt)
-        );
-        assert_eq!(
-            shutdown(&["shutdown", "-h", "later"]),
-            Err(UsageError::BadValue(at(2, 0, 0)))
-        );
-        assert_eq!(
-            shutdown(&["shutdown", "-i", "3", "now"]),
-            Err(UsageError::BadLevel(at(2, 0, b'i')))
-        );
-        assert_eq!(
-            shutdown(&["shutdown", "-i33", "now"]),
-            Err(UsageError::BadLevel(at(1, 2, b'i')))
-        );
-        assert_eq!(
-            shutdown(&["shutdown", "-i"]),
-            Err(UsageError::MissingValue(1, b'i'))
-        );
-        assert_eq!(
-            shutdown(&["shutdown", "-t", "-1", "now"]),
-            Err(UsageError::BadValue(at(2, 0, b't')))
-        );
-        assert_eq!(
-            shutdown(&["shutdown", "-hx", "now"]),
-            Err(UsageError::UnknownOption(1, b'x'))
-        );
-        assert_eq!(
-            shutdown(&["shutdown", "-g", "x"]),
-            Err(UsageError::BadValue(at(2, 0, b'g')))
-        );
-    }
-
-    #[test]
-    fn halt_family() {
-        let h = halt(&["halt"], HaltKind::Halt).unwrap();
-        assert_eq!(h.kind, HaltKind::Halt);
-        assert!(!h.force && !h.no_wtmp && !h.no_sync && !h.wtmp_only);
-        // Gentoo's halt.sh and Debian's init.d/halt forms.
-        let h = halt(&["halt", "-dhn"], HaltKind::Halt).unwrap();
-        assert!(h.no_wtmp && h.hdd_standby && h.no_sync);
-        let h = halt(&["halt", "-d", "-f", "-i", "-p", "-h"], HaltKind::Halt).unwrap();
-        assert_eq!(h.kind, HaltKind::PowerOff);
-        assert!(h.force && h.ifdown);
-        let h = halt(&["reboot", "-p", "-k", "-w", "-t", "4"], HaltKind::Reboot).unwrap();
-        assert_eq!((h.kind, h.sleeptime), (HaltKind::Reboot, Some(4)));
-        assert!(h.kexec && h.wtmp_only);
-        assert!(
-            halt(&["reboot", "-m", "rescue"], HaltKind::Reboot)
-                .unwrap()
-                .force
-        );
-    }
-
-    #[test]
-    fn halt_errors() {
-        assert_eq!(
-            halt(&["halt", "now"], HaltKind::Halt),
-            Err(UsageError::ExtraOperand(1))
-        );
-        assert_eq!(
-            halt(&["halt", "-x"], HaltKind::Halt),
-            Err(UsageError::UnknownOption(1, b'x'))
-        );
-        assert_eq!(
-            halt(&["poweroff", "-t"], HaltKind::PowerOff),
-            Err(UsageError::MissingValue(1, b't'))
-        );
-        assert_eq!(
-            halt(&["reboot", "-t", "soon"], HaltKind::Reboot),
-            Err(UsageError::BadValue(at(2, 0, b't')))
-        );
-    }
-
-    #[test]
-    fn runlevel_args() {
-        assert_eq!(
-            parse_runlevel(argv(&["runlevel"]).as_slice()),
-            Ok(Runlevel { utmp: None })
-        );
-        assert_eq!(
-            parse_runlevel(argv(&["runlevel", "/x"]).as_slice()),
-            Ok(Runlevel { utmp: Some(1) })
-        );
-        assert_eq!(
-            parse_runlevel(argv(&["runlevel", "a", "b"]).as_slice()),
-            Err(UsageError::ExtraOperand(2))
-        );
-    }
-}
+mod tests;

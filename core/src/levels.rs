@@ -46,6 +46,35 @@ impl uDisplay for Level {
     }
 }
 
+/// Every byte a RUNLVL request may carry: telinit's operands (compat §2.1, §6.1).
+pub const REQUEST_BYTES: &[u8] = b"0123456789SsQqAaBbCcUu";
+
+/// What a RUNLVL request asks init for, as telinit's operand was typed (compat §2.1, §6.1): a
+/// level (`0`-`9`, `S`/`s`), an on-demand letter (`a`-`c`), `Q` (re-read the inittab) or `U`
+/// (re-execute), in either case. Not a `Level`: most of these are not levels, and the byte
+/// goes on the wire as typed (`telinit s` sends `s`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LevelRequest(u8);
+
+impl LevelRequest {
+    /// Level 0: halt (`shutdown -h`, `halt`, `poweroff`).
+    pub const HALT: Self = Self(b'0');
+    /// Level 1: maintenance mode (a plain `shutdown`).
+    pub const MAINTENANCE: Self = Self(b'1');
+    /// Level 6: reboot (`shutdown -r`, `reboot`).
+    pub const REBOOT: Self = Self(b'6');
+
+    /// The request written as `b`, if it is one of `REQUEST_BYTES`.
+    pub fn from_byte(b: u8) -> Option<Self> {
+        REQUEST_BYTES.contains(&b).then_some(Self(b))
+    }
+
+    /// The character as typed, for the wire.
+    pub const fn byte(self) -> u8 {
+        self.0
+    }
+}
+
 /// Set of levels of inittab field 2 (bitset: 0-9, S, a, b, c, '#', '*').
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Levels(u16);
@@ -98,7 +127,9 @@ impl Levels {
     /// Lower-case `s` is ignored on purpose: sysvinit's upper-casing loop is overwritten by a
     /// plain copy, so an entry with `s` never runs (compat §1.4 quirk, runtime-confirmed). The
     /// pseudo-levels `#` and `*` are not accepted from the file either (compat §1.4 lists the
-    /// valid characters); only the sysinit/boot normalisation sets them.
+    /// valid characters); only the sysinit/boot normalisation sets them. sysvinit's "contains"
+    /// test does match them, running such an entry during sysinit or boot: a deliberate
+    /// difference (compat's differences table).
     pub fn parse_field(field: &[u8]) -> Self {
         let bits = field.iter().fold(0, |acc, &b| {
             let bit = if b == b'#' || b == b'*' {
@@ -168,6 +199,19 @@ mod tests {
         assert_eq!(shown(Level::SINGLE), "S");
         assert_eq!(shown(Level::digit(3).unwrap()), "3");
         assert_eq!(shown(Level::SYSINIT), "#");
+    }
+
+    #[test]
+    fn level_requests_are_telinits_operands_as_typed() {
+        for &b in REQUEST_BYTES {
+            assert_eq!(LevelRequest::from_byte(b).map(LevelRequest::byte), Some(b));
+        }
+        for b in [b'#', b'*', b'x', b'D', 0] {
+            assert_eq!(LevelRequest::from_byte(b), None);
+        }
+        assert_eq!(LevelRequest::HALT.byte(), b'0');
+        assert_eq!(LevelRequest::MAINTENANCE.byte(), b'1');
+        assert_eq!(LevelRequest::REBOOT.byte(), b'6');
     }
 
     #[test]

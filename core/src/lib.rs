@@ -5,8 +5,8 @@
 //! (`limits`), and the supervision machines (`supervisor`, `sweep`) that take events with the
 //! time and return effects. The `vinit` binary crate is the kernel edge that carries those
 //! effects out. The crate boundary is the purity boundary: this crate depends on heapless and
-//! ufmt only and forbids `unsafe`. docs/architecture.md walks the whole design; `compat §N` in
-//! comments is section N of docs/sysvinit-compatibility.md.
+//! ufmt only and forbids `unsafe`. docs/architecture.md walks the whole design; `compat §2.2` in
+//! comments is section 2.2 of docs/sysvinit-compatibility.md.
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 

@@ -44,6 +44,20 @@ pub const PROC_NAME_MAX: usize = 15;
 
 /// Longest path vinit builds when searching PATH (PATH_MAX).
 pub const PATH_MAX: usize = 4096;
+/// Where the kernel lists processes (proc(5)): the sweep of a subreaper reads each
+/// `/proc/PID/stat` under it.
+pub const PROC_DIR: &core::ffi::CStr = c"/proc";
+/// vinit's own status: its `SigIgn` line says which signals it inherited as ignored.
+pub const PROC_SELF_STATUS: &core::ffi::CStr = c"/proc/self/status";
+/// vinit's own executable, compared with PID 1's to tell whether PID 1 is a vinit.
+pub const PROC_SELF_EXE: &core::ffi::CStr = c"/proc/self/exe";
+/// PID 1's executable.
+pub const PID1_EXE: &core::ffi::CStr = c"/proc/1/exe";
+/// Bytes read of `PROC_SELF_STATUS`: its `SigIgn` line comes well before 2 KB.
+pub const PROC_STATUS_READ_MAX: usize = 2048;
+/// Bytes read of a `/proc/PID/stat`: the pid, a name of at most `PROC_NAME_MAX` bytes and the
+/// two fields after it fit many times over.
+pub const PROC_STAT_READ_MAX: usize = 512;
 
 // supervisor (compat §2.2, §2.9) and the stop sequence
 /// Starts of one respawn entry allowed inside the window (compat §2.9, MAXSPAWN).
@@ -163,6 +177,19 @@ pub const FORCEFSCK_PATH: &core::ffi::CStr = c"/forcefsck";
 pub const SHUTDOWN_ALLOW_PATH: &core::ffi::CStr = c"/etc/shutdown.allow";
 /// Longest kernel release kept for wtmp's ut_host (uname's field size).
 pub const KERNEL_RELEASE_MAX: usize = 65;
+/// Mode of the directories vinit creates when an image lacks them (`/run`, `/var`), as
+/// distributions ship them.
+pub const CREATED_DIR_MODE: u32 = 0o755;
+/// Mode of the state files vinit creates (utmp, the runlevel file, shutdown.pid), before the
+/// umask: sysvinit's.
+pub const STATE_FILE_MODE: u32 = 0o644;
+/// How long a utmp writer waits for glibc's lock on utmp, in milliseconds, tried once a
+/// millisecond: PID 1 must not hang on a stuck holder (glibc itself gives up after 10 s).
+pub const UTMP_LOCK_WAIT_MS: u32 = 100;
+/// Size of utmp's ut_line (glibc's layout, compat §6.6): the tty a DEAD_PROCESS record keeps.
+pub const UTMP_LINE_MAX: usize = 32;
+/// Bytes read of `SHUTDOWN_PID_PATH`: a pid and its newline.
+pub const PID_FILE_READ_MAX: usize = 16;
 
 // inittab (compat §1)
 
@@ -208,6 +235,11 @@ pub const INITCTL_READ_REQUESTS: usize = 10;
 /// read(2)s of /run/initctl per loop pass: a flood of requests cannot keep the loop from
 /// signals and reaping (the FIFO stays readable, so the next pass comes at once).
 pub const INITCTL_READS_PER_PASS: usize = 8;
+/// The directory of `INITCTL_PATH`: created when missing (a bare image) and watched, so a
+/// deleted FIFO is re-created at once.
+pub const INITCTL_DIR: &core::ffi::CStr = c"/run";
+/// Mode of the FIFO vinit creates: only its owner may write requests (compat §5.1).
+pub const INITCTL_MODE: u32 = 0o600;
 
 // event loop (inittab mode)
 

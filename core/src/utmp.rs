@@ -6,7 +6,6 @@
 //! musl-static vinit must write it byte for byte. Native endianness; `ut_tv` is two int32s.
 //! Spec §6.6 (layout, records, replace rules), §6.4 (`runlevel`), §6.3 (halt's wtmp record).
 #![forbid(unsafe_code)]
-// The init side (FIFO server, utmp writer) arrives with the lead's event loop.
 
 /// Size of one record (glibc `struct utmp`, the same on 32- and 64-bit).
 pub const RECORD_LEN: usize = 384;

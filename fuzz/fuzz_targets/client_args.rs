@@ -11,7 +11,7 @@ use vinit_fuzz::args::{
     self, ArgList, NotPid1, Shifted, SingleOptions, UsageError, ValueAt, VinitCommand,
 };
 use vinit_fuzz::client_args::{
-    HaltKind, Telinit, When, is_personality, parse_halt, parse_runlevel, parse_shutdown,
+    HaltProgram, Telinit, When, is_personality, parse_halt, parse_runlevel, parse_shutdown,
     parse_telinit, parse_when, personality,
 };
 use vinit_fuzz::initctl::{DATA_LEN, encode_env};
@@ -64,7 +64,7 @@ fn count<A: ArgList + ?Sized>(args: &A) -> usize {
 fn check_clients<A: ArgList + ?Sized>(args: &A) {
     let argc = count(args);
     match parse_telinit(args) {
-        Ok(Telinit::Level { level, .. }) => assert!(b"0123456789SsQqAaBbCcUu".contains(&level)),
+        Ok(Telinit::Level { level, .. }) => assert!(b"0123456789SsQqAaBbCcUu".contains(&level.byte())),
         Ok(Telinit::SetEnv(strings)) => {
             assert!(!strings.is_empty());
             // Each value is the tail of an option cluster (`-eVALUE`, `-teVALUE`), or a whole
@@ -89,22 +89,22 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
                 }
             }
             let mut data = [0u8; DATA_LEN];
-            // What the parser accepted is what client.rs packs: it must fit (spec §5.5).
+            // What the parser accepted is what src/client/shutdown.rs packs: it must fit (compat §5.5).
             assert_eq!(encode_env(&strings, &mut data), Ok(()));
         }
         Err(e) => check_error(args, e, argc),
     }
     match parse_shutdown(args) {
         Ok(s) => {
-            assert!(b"0156aAbBcCsS".contains(&s.level));
+            assert!(b"0156aAbBcCsS".contains(&s.level.byte()));
             assert!(s.message.is_none_or(|i| i < argc));
         }
         Err(e) => check_error(args, e, argc),
     }
-    for kind in [HaltKind::Halt, HaltKind::PowerOff, HaltKind::Reboot] {
+    for kind in [HaltProgram::Halt, HaltProgram::PowerOff, HaltProgram::Reboot] {
         match parse_halt(args, kind) {
             Ok(h) => {
-                assert!(h.kind == kind || (kind == HaltKind::Halt && h.kind == HaltKind::PowerOff))
+                assert!(h.program == kind || (kind == HaltProgram::Halt && h.program == HaltProgram::PowerOff))
             }
             Err(e) => check_error(args, e, argc),
         }
@@ -123,7 +123,7 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
                 check_value(args, at);
             }
             assert!(t.stop_timeout.is_none_or(|s| (1..=3600).contains(&s)));
-            assert!(t.level.is_none_or(|l| b"0123456789S".contains(&l)));
+            assert!(t.level.is_none_or(|l| b"0123456789S".contains(&l.byte())));
         }
         Ok(VinitCommand::Help | VinitCommand::Version) => {}
         Err(e) => check_error(args, e, argc),

@@ -78,7 +78,7 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         return 1;
     }
     driver.init.reset(&mut driver.staging);
-    let Some(sfd) = crate::reaper::become_init() else {
+    let Some(sfd) = crate::init_setup::become_init() else {
         return 1;
     };
     if let Some(limit) = nofile {
@@ -193,8 +193,8 @@ impl Driver {
                     }
                 }
                 Action::Signal { pid, sig } => signal(pid, sig),
-                Action::SignalAll(sig) => crate::reaper::signal_all(sig),
-                Action::Census => self.init.handle_census(crate::reaper::count_left()),
+                Action::SignalAll(sig) => crate::processes_left::signal_all(sig),
+                Action::Census => self.init.handle_census(crate::processes_left::count()),
                 Action::Runlevel { new, prev } => crate::records::write_runlevel(new, prev),
                 Action::BootTime => crate::records::write_boot(),
                 Action::Log(notice) => say(&notice),

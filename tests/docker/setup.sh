@@ -6,12 +6,12 @@
 # Idempotent: each step is skipped when already done. Safe to call from .ci/run and from the
 # tests (which call it under a lock when `docker info` fails or busybox is missing).
 #
-# usage: tests/docker/setup.sh [WORKDIR]      (default: target/tmp/docker)
+# usage: tests/docker/setup.sh [WORKDIR]      (default: target/docker, the tests' own)
 set -eu
 # dockerd lives in /usr/sbin, which a CI environment's PATH may lack.
 PATH=$PATH:/usr/sbin:/sbin
 
-work=${1:-target/tmp/docker}
+work=${1:-target/docker}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 

@@ -9,8 +9,11 @@ use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::time::Duration;
 
-use crate::common::ns::{self, Tools, ns_path, nsrun, write_initctl};
-use crate::common::{EVENT_TIMEOUT, Launch, Pid1};
+use support::EVENT_TIMEOUT;
+use support::clients::{self, Tools, ns_path, nsrun};
+use support::initctl::{self, write_initctl};
+use support::namespace::{Launch, Pid1};
+
 use crate::health::{self, assert_recovers, baseline};
 
 const INITTAB: &str = "id:3:initdefault:\n\
@@ -33,7 +36,7 @@ fn booted(setup: &[&str]) -> Pid1 {
     }
     let mut run = launch.pid1();
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     run
 }
 
@@ -91,7 +94,7 @@ fn test_inittab_over_32k_is_read_whole_and_no_cut_line_runs() {
         "a cut line ran\n{}",
         run.dump()
     );
-    ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     let base = baseline(&run);
     assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);
 }
@@ -148,7 +151,7 @@ fn test_an_inittab_of_bad_lines_costs_a_bounded_number_of_log_lines() {
         EVENT_TIMEOUT,
     );
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     assert_eq!(count(&run, "missing action field"), 64, "{}", run.dump());
     assert!(
         run.history()
@@ -320,7 +323,7 @@ fn test_symlinked_utmp_is_not_followed() {
         .pid1();
     let mut run = run;
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     telinit(&run, "5");
     run.expect_line("level 5 ran", EVENT_TIMEOUT);
     assert_eq!(secret(&run, "secret"), SECRET);
@@ -344,7 +347,7 @@ fn test_symlinked_runlevel_and_wtmp_are_not_followed() {
         .setup("ln -s /etc/secret-w /var/log/wtmp")
         .pid1();
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     let base = baseline(&run);
     inside(
         &run,
@@ -419,11 +422,11 @@ fn test_initctl_replaced_by_another_users_fifo_is_replaced() {
         &format!("vinit: warning: /run/initctl: owned by uid {USER}: replaced by vinit's own fifo"),
         EVENT_TIMEOUT,
     );
-    ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     let meta = fs::symlink_metadata(ns_path(run.pid(), "/run/initctl")).unwrap();
     assert!(meta.file_type().is_fifo());
     assert_eq!((meta.uid(), meta.mode() & 0o777), (0, 0o600));
-    std::io::Write::write_all(&mut &users, &ns::runlevel_request(b'5')).unwrap();
+    std::io::Write::write_all(&mut &users, &initctl::runlevel_request(b'5')).unwrap();
     // A request through the real FIFO: read after anything vinit could have read from the
     // user's (vinit holds one FIFO at a time).
     telinit(&run, "q");
@@ -445,7 +448,7 @@ fn test_huge_sparse_utmp_does_not_delay_the_stop() {
         .etc_file("inittab", INITTAB.as_bytes())
         .pid1();
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     inside(&run, "truncate -s 40G /run/utmp");
     telinit(&run, "5");
     run.expect_line("level 5 ran", Duration::from_secs(3));

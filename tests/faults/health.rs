@@ -3,8 +3,10 @@
 use std::fs;
 use std::time::Duration;
 
-use crate::common::ns::{Tools, nsrun};
-use crate::common::{self, EVENT_TIMEOUT, Pid1};
+use support::EVENT_TIMEOUT;
+use support::clients::{self, Tools, nsrun};
+use support::namespace::{self, Pid1};
+use support::procfs;
 
 /// How much VmRSS may grow across a fault: two pages.
 pub const RSS_GROWTH_KIB: u64 = 8;
@@ -24,7 +26,7 @@ pub struct Baseline {
 /// VmRSS of `pid` in KiB.
 pub fn rss_kib(pid: i32) -> u64 {
     let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let field = common::status_field(&status, "VmRSS");
+    let field = procfs::status_field(&status, "VmRSS");
     field.trim_end_matches("kB").trim().parse().unwrap()
 }
 
@@ -61,8 +63,8 @@ pub fn assert_not_spinning(run: &Pid1) {
 /// Fails unless every child of PID 1 that is a zombie is reaped within the event bound.
 pub fn assert_no_zombies(run: &Pid1) {
     let pid = run.pid();
-    common::wait_until("no zombie child of PID 1", EVENT_TIMEOUT, || {
-        common::processes_with_parent(pid)
+    support::wait_until("no zombie child of PID 1", EVENT_TIMEOUT, || {
+        procfs::processes_with_parent(pid)
             .iter()
             .all(|&(_, state)| state != 'Z')
     });
@@ -104,14 +106,14 @@ pub fn assert_recovers(
 /// of what a fault test did).
 #[test]
 fn test_health_check_passes_without_a_fault() {
-    let mut run = common::Launch::vinit::<&str>(&[])
+    let mut run = namespace::Launch::vinit::<&str>(&[])
         .etc_file(
             "inittab",
             b"id:3:initdefault:\nl3:3:wait:/bin/echo level 3 ran\n",
         )
         .pid1();
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    common::ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     let base = baseline(&run);
     assert_recovers(
         run,

@@ -15,9 +15,6 @@
     clippy::std_instead_of_core
 )]
 
-#[path = "../common/mod.rs"]
-mod common;
-
 mod health;
 
 mod files;

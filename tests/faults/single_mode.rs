@@ -10,7 +10,9 @@
 use std::fs;
 use std::time::{Duration, Instant};
 
-use crate::common::{self, EVENT_TIMEOUT, Launch, Running, TempDir};
+use support::namespace::{Launch, Running};
+use support::procfs;
+use support::{EVENT_TIMEOUT, TempDir};
 
 /// Bound for a run that must end by itself well before it.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -267,10 +269,10 @@ fn test_vinit_leaves_its_start_directory_and_cmd_keeps_it() {
         assert_eq!(line, format!("main cwd {path}"));
         let vinit = run.pid();
         let cwd = |pid: i32| fs::read_link(format!("/proc/{pid}/cwd")).ok();
-        common::wait_until("vinit's cwd is /", EVENT_TIMEOUT, || {
+        support::wait_until("vinit's cwd is /", EVENT_TIMEOUT, || {
             cwd(vinit).is_some_and(|c| c.as_os_str() == "/")
         });
-        let child = common::children(vinit)[0];
+        let child = procfs::children(vinit)[0];
         assert_eq!(cwd(child).unwrap().to_str(), Some(path.as_str()));
     }
 }
@@ -452,7 +454,7 @@ fn inject_fault(pid: i32, fault: Fault) {
 /// A hexadecimal mask of /proc/PID/status (`SigCgt`, `SigIgn`, `SigBlk`).
 fn status_hex(pid: i32, field: &str) -> u64 {
     let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    u64::from_str_radix(common::status_field(&status, field), 16).unwrap()
+    u64::from_str_radix(procfs::status_field(&status, field), 16).unwrap()
 }
 
 /// Guard for item 16: a real fault in vinit still ends it, as PID 1 and not, though the fault
@@ -475,17 +477,17 @@ fn test_guard_a_real_fault_still_ends_vinit() {
             Box::new(launch.pid1())
         };
         let vinit = run.pid();
-        common::wait_until("CMD started", EVENT_TIMEOUT, || {
-            common::children(vinit)
+        support::wait_until("CMD started", EVENT_TIMEOUT, || {
+            procfs::children(vinit)
                 .first()
-                .is_some_and(|&c| common::exe(c).is_some_and(|e| e.ends_with("sleep")))
+                .is_some_and(|&c| procfs::exe(c).is_some_and(|e| e.ends_with("sleep")))
         });
-        let child = common::children(vinit)[0];
+        let child = procfs::children(vinit)[0];
         for field in ["SigCgt", "SigIgn", "SigBlk"] {
             assert_eq!(status_hex(child, field), 0, "CMD's {field} is not clean");
         }
         // vinit sits in poll(2) when it is stopped.
-        common::wait_until("vinit in poll", EVENT_TIMEOUT, || {
+        support::wait_until("vinit in poll", EVENT_TIMEOUT, || {
             fs::read_to_string(format!("/proc/{vinit}/wchan")).is_ok_and(|w| w.contains("poll"))
         });
         inject_fault(vinit, fault);

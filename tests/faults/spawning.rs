@@ -9,8 +9,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::common::ns::{self, Tools, nsrun, wait_for_initctl};
-use crate::common::{self, EVENT_TIMEOUT, Launch, Pid1, TempDir};
+use support::clients::{self, Tools, nsrun, wait_for_initctl};
+use support::initctl;
+use support::namespace::{Launch, Pid1};
+use support::procfs;
+use support::{EVENT_TIMEOUT, TempDir};
+
 use crate::health;
 
 /// How long a step that should be prompt may take (the machine is shared and loaded).
@@ -26,9 +30,9 @@ fn count(lines: &[String], needle: &str) -> usize {
 /// /proc/PID/exe shows it: `/bin/sleep` is `/usr/bin/sleep` on a merged-/usr system).
 fn children_running(run: &Pid1, exe: &str) -> Vec<i32> {
     let exe = real_path(exe);
-    common::children(run.pid())
+    procfs::children(run.pid())
         .into_iter()
-        .filter(|&p| common::exe(p).is_some_and(|e| e == exe))
+        .filter(|&p| procfs::exe(p).is_some_and(|e| e == exe))
         .collect()
 }
 
@@ -49,8 +53,8 @@ fn kill(pid: i32, sig: i32) {
 
 /// A RUNLVL request with its sleep time, written to the namespace's FIFO from outside.
 fn request_level(run: &Pid1, level: u8, sleeptime: u32) {
-    let req = ns::request(ns::MAGIC, ns::CMD_RUNLVL, level, sleeptime, &[]);
-    ns::write_initctl(run.pid(), vec![req], EVENT_TIMEOUT);
+    let req = initctl::request(initctl::MAGIC, initctl::CMD_RUNLVL, level, sleeptime, &[]);
+    initctl::write_initctl(run.pid(), vec![req], EVENT_TIMEOUT);
 }
 
 fn telinit(run: &Pid1, tools: &Tools, arg: &str) {
@@ -74,7 +78,7 @@ const LONG_SLEEPTIME: u32 = 60;
 /// `/var/run/utmp` of the namespace as the host reaches it (`/var/run` is usually a symlink to
 /// `/run`, which must be resolved inside the namespace, not on the host).
 fn utmp_of(run: &Pid1) -> PathBuf {
-    let var_run = ns::ns_path(run.pid(), "/var/run");
+    let var_run = clients::ns_path(run.pid(), "/var/run");
     match fs::read_link(&var_run) {
         Ok(target) => {
             let target = target.to_str().unwrap().to_owned();
@@ -83,9 +87,9 @@ fn utmp_of(run: &Pid1) -> PathBuf {
             } else {
                 format!("/var/{target}")
             };
-            ns::ns_path(run.pid(), &format!("{abs}/utmp"))
+            clients::ns_path(run.pid(), &format!("{abs}/utmp"))
         }
-        Err(_) => ns::ns_path(run.pid(), "/var/run/utmp"),
+        Err(_) => clients::ns_path(run.pid(), "/var/run/utmp"),
     }
 }
 
@@ -161,8 +165,8 @@ fn test_term_right_after_a_child_starts_is_not_lost() {
     // the padding and let the last reap finish before the health check's idle window.
     file.set_len(unpadded).unwrap();
     drop(file);
-    common::wait_until("PID 1 has no child left", EVENT_TIMEOUT, || {
-        common::children(run.pid()).is_empty()
+    support::wait_until("PID 1 has no child left", EVENT_TIMEOUT, || {
+        procfs::children(run.pid()).is_empty()
     });
     health::assert_recovers(run, &base, Duration::from_secs(3), STOP_WITHIN);
 }
@@ -418,7 +422,7 @@ const FORK_INITTAB: &str = "id:3:initdefault:\n\
 
 /// Waits (bounded) until the cgroup has refused `n` more forks than `before`.
 fn wait_refused(cg: &PidsCgroup, before: u64, n: u64) {
-    common::wait_until(
+    support::wait_until(
         "forks refused by the pids limit",
         Duration::from_secs(10),
         || cg.refused() >= before + n,
@@ -428,7 +432,7 @@ fn wait_refused(cg: &PidsCgroup, before: u64, n: u64) {
 /// Waits (bounded) for PID 1's children running `exe` and returns their host pids.
 fn wait_children(run: &Pid1, exe: &str) -> Vec<i32> {
     let mut found = Vec::new();
-    common::wait_until(
+    support::wait_until(
         &format!("a child of PID 1 running {exe}"),
         EVENT_TIMEOUT,
         || {
@@ -539,7 +543,7 @@ fn test_fork_bomb_in_a_pids_cgroup() {
 
     telinit(&run, &tools, "a");
     run.expect_line("bomb started", EVENT_TIMEOUT);
-    common::wait_until("the bomb fills the cgroup", EVENT_TIMEOUT, || {
+    support::wait_until("the bomb fills the cgroup", EVENT_TIMEOUT, || {
         cg.current() >= 32
     });
     let leaders = children_running(&run, "/usr/bin/perl");
@@ -554,11 +558,11 @@ fn test_fork_bomb_in_a_pids_cgroup() {
     run.expect_line("wait entry ran", PROMPT);
     run.expect_line("once entry ran", PROMPT);
     run.expect_line("r started", PROMPT);
-    common::wait_until("the bomb is gone", EVENT_TIMEOUT, || {
+    support::wait_until("the bomb is gone", EVENT_TIMEOUT, || {
         let perl = real_path("/usr/bin/perl");
         cg.procs()
             .iter()
-            .all(|&p| common::exe(p).is_none_or(|e| e != perl))
+            .all(|&p| procfs::exe(p).is_none_or(|e| e != perl))
     });
     assert_eq!(
         count(run.history(), "respawning too fast"),

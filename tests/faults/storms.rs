@@ -11,11 +11,12 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::common::ns::{
-    CMD_SETENV, MAGIC, Tools, ns_path, nsrun, request, runlevel_request, wait_for_initctl,
-    write_initctl,
-};
-use crate::common::{self, EVENT_TIMEOUT, Launch, Pid1};
+use support::EVENT_TIMEOUT;
+use support::clients::{self, Tools, ns_path, nsrun, wait_for_initctl};
+use support::initctl::{CMD_SETENV, MAGIC, request, runlevel_request, write_initctl};
+use support::namespace::{Launch, Pid1};
+use support::procfs;
+
 use crate::health;
 
 /// A stop from the runtime: inside vinit's 9 s budget, with the test's margin.
@@ -56,7 +57,7 @@ fn comm(pid: i32) -> String {
 
 /// Live (not zombie) children of PID 1 running `name`.
 fn live_children(run: &Pid1, name: &str) -> Vec<i32> {
-    common::processes_with_parent(run.pid())
+    procfs::processes_with_parent(run.pid())
         .into_iter()
         .filter(|&(pid, state)| state != 'Z' && comm(pid) == name)
         .map(|(pid, _)| pid)
@@ -66,7 +67,7 @@ fn live_children(run: &Pid1, name: &str) -> Vec<i32> {
 /// Waits (bounded) for a live child of PID 1 running `name`, other than `not`.
 fn child(run: &Pid1, name: &str, not: Option<i32>, within: Duration) -> i32 {
     let mut found = None;
-    common::wait_until(&format!("a live {name} child of PID 1"), within, || {
+    support::wait_until(&format!("a live {name} child of PID 1"), within, || {
         found = live_children(run, name)
             .into_iter()
             .find(|&p| Some(p) != not);
@@ -79,8 +80,8 @@ fn child(run: &Pid1, name: &str, not: Option<i32>, within: Duration) -> i32 {
 fn respawns(run: &Pid1, service: i32) -> i32 {
     kill(service, libc::SIGTERM);
     let next = child(run, "sleep", Some(service), PROMPT);
-    common::wait_until("the old service reaped", PROMPT, || {
-        common::state_and_ppid(service).is_none_or(|(_, ppid)| ppid != run.pid())
+    support::wait_until("the old service reaped", PROMPT, || {
+        procfs::state_and_ppid(service).is_none_or(|(_, ppid)| ppid != run.pid())
     });
     next
 }
@@ -88,7 +89,7 @@ fn respawns(run: &Pid1, service: i32) -> i32 {
 /// A hex mask field (`SigIgn`, `SigBlk`) of /proc/PID/status.
 fn mask(pid: i32, field: &str) -> u64 {
     let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    u64::from_str_radix(common::status_field(&status, field), 16).unwrap()
+    u64::from_str_radix(procfs::status_field(&status, field), 16).unwrap()
 }
 
 /// Shrinks the FIFO `path` to one page and fills it from outside, so the next write blocks
@@ -122,8 +123,8 @@ fn fill_fifo(path: &Path) {
 /// Stops the reader and waits until it is stopped (it may be in the middle of a read).
 fn stall(reader: i32) {
     kill(reader, libc::SIGSTOP);
-    common::wait_until("the reader stopped", PROMPT, || {
-        common::state_and_ppid(reader).is_some_and(|(state, _)| state == 'T')
+    support::wait_until("the reader stopped", PROMPT, || {
+        procfs::state_and_ppid(reader).is_some_and(|(state, _)| state == 'T')
     });
 }
 
@@ -195,8 +196,8 @@ fn test_dead_stderr_reader_sigpipe_never_disturbs_pid1() {
     let base = settled_baseline(&mut run);
     let reader = child(&run, "cat", None, PROMPT);
     kill(reader, libc::SIGKILL);
-    common::wait_until("the dead reader reaped", PROMPT, || {
-        common::state_and_ppid(reader).is_none()
+    support::wait_until("the dead reader reaped", PROMPT, || {
+        procfs::state_and_ppid(reader).is_none()
     });
     // Three log lines ("Re-reading inittab") into a pipe nobody reads.
     for _ in 0..3 {
@@ -218,8 +219,8 @@ fn test_dead_stderr_reader_sigpipe_never_disturbs_pid1() {
     )
     .ok();
     let err = ns_path(run.pid(), "/run/err");
-    common::wait_until("a new reader of /run/err", PROMPT, || {
-        common::ns::has_reader(&err)
+    support::wait_until("a new reader of /run/err", PROMPT, || {
+        clients::has_reader(&err)
     });
     telinit_q(&run, &tools);
     let note = run.expect_line("log lines dropped", EVENT_TIMEOUT);
@@ -255,22 +256,22 @@ fn test_dead_stderr_reader_sigpipe_is_not_forwarded_in_single_mode() {
     .setup(STDERR_ON_FIFO)
     .pid1();
     let cmd = child(&run, "sh", None, EVENT_TIMEOUT);
-    common::wait_until("CMD's sleep", EVENT_TIMEOUT, || {
-        common::processes_with_parent(cmd)
+    support::wait_until("CMD's sleep", EVENT_TIMEOUT, || {
+        procfs::processes_with_parent(cmd)
             .iter()
             .any(|&(p, _)| comm(p) == "sleep")
     });
     let reader = child(&run, "cat", None, PROMPT);
     kill(reader, libc::SIGKILL);
     // Reaping the reader logs "reaped N" (-v) into the dead pipe.
-    common::wait_until("the dead reader reaped", PROMPT, || {
-        common::state_and_ppid(reader).is_none()
+    support::wait_until("the dead reader reaped", PROMPT, || {
+        procfs::state_and_ppid(reader).is_none()
     });
     // A forwarded SIGPIPE would kill CMD at once: watch it for a while.
     let until = Instant::now() + Duration::from_millis(500);
     while Instant::now() < until {
         assert!(
-            common::state_and_ppid(cmd).is_some_and(|(s, _)| s != 'Z'),
+            procfs::state_and_ppid(cmd).is_some_and(|(s, _)| s != 'Z'),
             "CMD died after vinit's log write failed\n{}",
             run.dump()
         );
@@ -507,7 +508,7 @@ fn test_stderr_on_a_regular_file_keeps_every_line() {
         telinit_q(&run, &tools);
     }
     let log = ns_path(run.pid(), "/run/err.log");
-    common::wait_until("20 re-reads in the file", EVENT_TIMEOUT, || {
+    support::wait_until("20 re-reads in the file", EVENT_TIMEOUT, || {
         fs::read_to_string(&log)
             .unwrap()
             .matches("vinit: info: Re-reading inittab\n")
@@ -528,7 +529,7 @@ fn test_100000_request_flood_costs_bounded_log_lines() {
     let base = settled_baseline(&mut run);
     let before = run.history().len();
     let mut bogus = 0;
-    // The 16 slots as spec §5.5 keeps them, to count the variables that find none.
+    // The 16 slots as compat §5.5 keeps them, to count the variables that find none.
     let mut slots: Vec<String> = Vec::new();
     let mut no_room = 0;
     let mut store = |kv: &str| {

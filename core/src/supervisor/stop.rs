@@ -1,322 +1,304 @@
-//! The kill round of a level change (compat §2.2 steps 6-9) and the container stop sequence
-//! (compat §9): TERM, wait, KILL; the level-0/6 entries inside their share of the budget; the
-//! final sweep.
+//! The container stop sequence as a machine of its own, shaped like `Sweep` (compat §9 design
+//! notes): the stop's own triggered entries first, then level 0 (or 6) inside its share of the
+//! budget, then the final sweep. It never touches the machine around it: it says what to do
+//! next (`StopStep`), and its owner carries that out.
 
-use super::*;
+use crate::limits::DEFAULT_SLEEPTIME_SECS;
+use crate::sweep::{Step, Sweep};
+use crate::time::{Duration, Instant};
 
-/// A process of an entry that must die in a level change (compat §2.2 steps 6-9).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Dying {
-    pub(super) pid: Pid,
-    pub(super) id: Id,
-    /// Write a DEAD_PROCESS record when it is reaped (the entry had no `+`).
-    pub(super) utmp: bool,
-    /// Still there after its KILL (reported `seems to hang`): no later round waits for it.
-    pub(super) hung: bool,
-}
-
-/// The kill round of a level change.
+/// Where the stop is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum KillRound {
-    /// SIGTERM not sent yet; KILL at `deadline`.
-    Pending { deadline: Instant },
-    /// SIGTERM sent; KILL at `deadline` unless all are gone before.
-    Term { deadline: Instant },
-    /// SIGKILL sent; report hangs at `deadline`.
-    Kill { deadline: Instant },
-}
-
-impl KillRound {
-    /// The same phase with its deadline no later than `latest`.
-    pub(super) fn capped(self, latest: Instant) -> Self {
-        match self {
-            Self::Pending { deadline } => Self::Pending {
-                deadline: deadline.min(latest),
-            },
-            Self::Term { deadline } => Self::Term {
-                deadline: deadline.min(latest),
-            },
-            Self::Kill { deadline } => Self::Kill {
-                deadline: deadline.min(latest),
-            },
-        }
-    }
-}
-
-/// The container stop sequence (compat §9 design notes; issue "container lifecycle").
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Stop {
-    /// Running normally.
-    None,
+enum Stage {
     /// A stop signal arrived; its own entries (ctrlaltdel, powerwait/powerfail) run first,
     /// then level 0.
-    Pending { started: Instant },
-    /// In level 0 or 6: the level's entries run until they are done or `started` + the
-    /// entries' share of the budget.
-    Level { started: Instant, reboot: bool },
+    Pending,
+    /// In level 0 or 6: the level's entries run until they are done or the entries' share of
+    /// the budget runs out.
+    Level,
     /// The final sweep: TERM, grace, KILL.
-    Sweep { started: Instant, reboot: bool },
+    Sweep,
 }
 
-/// How long after a level change's SIGKILL vinit waits for the reaps before it reports the
-/// processes that seem to hang and goes on (sysvinit pauses 10 ms, compat §2.2 step 9; a
-/// container's reaps can take longer under load, and nothing is lost by waiting a little).
-const KILL_SETTLE: Duration = Duration::from_millis(100);
+/// What the owner sees of the machine at a wake-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Progress {
+    /// A triggered entry of the stop (ctrlaltdel, powerwait/powerfail) is still to run or runs.
+    pub(super) triggered_pending: bool,
+    /// The level's entries are done and nothing is left to start: no kill round, not frozen.
+    pub(super) settled: bool,
+    /// No child is left at all.
+    pub(super) all_gone: bool,
+}
 
-impl Init {
-    /// The kill round's KILL deadline: the request's sleep time (compat §2.2). During a stop the
-    /// runtime asked for, at least sysvinit's default 3 s (a `shutdown -t1` written for a
-    /// machine halt must not cut a service's flush short) and at most two thirds of what is
-    /// left of the entries' share of the budget: the level's own entries (`rc 0`) start only
-    /// after the round, so a service that ignores SIGTERM must not use up their time. The
-    /// round ends early anyway the moment everything has exited.
-    pub(super) fn kill_deadline(&self, now: Instant) -> Instant {
-        match self.stop {
-            Stop::Pending { started } | Stop::Level { started, .. } => {
-                let floor = self
-                    .sleeptime
-                    .max(Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64));
-                let left = started.after(self.entries_share()).since(now);
-                now.after(floor.min(Duration::from_millis(left.millis() * 2 / 3)))
-            }
-            Stop::None | Stop::Sweep { .. } => now.after(self.sleeptime),
+/// What the owner must do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum StopStep {
+    /// Nothing until the next input or the stop's deadline.
+    Wait,
+    /// Enter level 0: the stop's own entries are done, or their time is up.
+    EnterLevel,
+    /// Start the sweep (`start_sweep`): the level's entries are done, or `overdue` (their
+    /// share of the budget ran out, and the ones still running are to be named). Any kill
+    /// round ends here.
+    StartSweep { overdue: bool },
+    /// The sweep began: send this signal to every process.
+    SweepStarted(u8),
+    /// The sweep's grace ran out (or was cut short): send this signal to every process.
+    SweepKill(u8),
+    /// The stop is complete after `took`: reboot in place or exit.
+    Done { took: Duration, reboot: bool },
+}
+
+/// The stop's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Stop {
+    /// When the budget started: the stop signal, or entering level 0/6.
+    started: Instant,
+    /// The whole stop, from `started` to exit.
+    budget: Duration,
+    /// Level 6: boot again in place at the end.
+    reboot: bool,
+    stage: Stage,
+    sweep: Sweep,
+}
+
+impl Stop {
+    /// A stop signal arrived at `now`: the stop's own entries run first.
+    pub(super) const fn requested(now: Instant, budget: Duration) -> Self {
+        Self {
+            started: now,
+            budget,
+            reboot: false,
+            stage: Stage::Pending,
+            sweep: Sweep::new(),
         }
     }
 
-    /// Signals the process group of every process of the kill round (not the ones an earlier
-    /// round found hung: they have had their KILL), after a notice with their count.
-    pub(super) fn signal_dying(&mut self, sig: u8, notice: fn(u16) -> Notice<'static>) {
-        let n = self.dying.iter().filter(|d| !d.hung).count();
-        self.log(notice(n as u16));
-        for i in 0..self.dying.len() {
-            if let Some(pid) = self.dying.get(i).filter(|d| !d.hung).map(|d| d.pid) {
-                self.push(Queued::Signal { pid: -pid, sig });
-            }
+    /// Level 0 (or 6, `reboot`) was entered at `now` without a stop signal (`telinit 0`, a
+    /// boot target of 0).
+    pub(super) const fn at_level(now: Instant, reboot: bool, budget: Duration) -> Self {
+        Self {
+            started: now,
+            budget,
+            reboot,
+            stage: Stage::Level,
+            sweep: Sweep::new(),
         }
     }
 
-    pub(super) fn advance_kill_round(&mut self, now: Instant) -> Option<Queued> {
-        let round = self.kill_round?;
-        match round {
-            // Everyone already exited (their exits can be reaped in the same wake-up as the
-            // request that started the round), or only hung ones are left: nothing to wait for.
-            _ if self.dying.iter().all(|d| d.hung) => self.kill_round = None,
-            KillRound::Pending { deadline } => {
-                self.signal_dying(SIGTERM, Notice::SendingTerm);
-                self.kill_round = Some(KillRound::Term { deadline });
-            }
-            KillRound::Term { deadline } if now >= deadline => {
-                self.signal_dying(SIGKILL, Notice::SendingKill);
-                self.kill_round = Some(KillRound::Kill {
-                    deadline: now.after(KILL_SETTLE),
-                });
-            }
-            KillRound::Kill { deadline } if now >= deadline => {
-                for i in 0..self.dying.len() {
-                    if let Some(d) = self.dying.get_mut(i).filter(|d| !d.hung) {
-                        d.hung = true;
-                        let notice = Notice::Hang(d.pid, d.id.clone());
-                        self.log(notice);
-                    }
-                }
-                // They stay in `dying`, so their exit is recognised later; scheduling goes on.
-                self.kill_round = None;
-            }
-            KillRound::Term { .. } | KillRound::Kill { .. } => {}
+    /// Level 0 (or 6) was entered during the stop: the level's entries run. The budget of a
+    /// pending stop goes on; any other starts again at `now`.
+    pub(super) fn enter_level(&mut self, now: Instant, reboot: bool) {
+        if self.stage != Stage::Pending {
+            self.started = now;
         }
-        self.queue.pop_front()
+        self.reboot = reboot;
+        self.stage = Stage::Level;
     }
 
-    // ---------------------------------------------------------------- stop sequence
+    /// A stop signal during a reboot: the runtime wants it gone, so it ends in exit.
+    pub(super) fn halt(&mut self) {
+        self.reboot = false;
+    }
 
-    /// The share of the stop budget for the level's entries (and the level change's kill
-    /// round): what is left after the sweep's grace and kill reserve.
-    pub(super) fn entries_share(&self) -> Duration {
-        let budget = self.config.stop_budget.millis();
+    /// Whether the scheduler may start entries (not during the sweep).
+    pub(super) fn spawns(&self) -> bool {
+        self.stage != Stage::Sweep
+    }
+
+    /// Whether the stop runs its level's entries.
+    pub(super) fn in_level(&self) -> bool {
+        self.stage == Stage::Level
+    }
+
+    /// The share of the budget for the level's entries (and a level change's kill round):
+    /// what is left after the sweep's grace and kill reserve.
+    fn entries_share(&self) -> Duration {
+        let budget = self.budget.millis();
         Duration::from_millis(budget - budget / 4 - budget / 8)
     }
 
-    pub(super) fn sweep_grace(&self) -> Duration {
-        Duration::from_millis(self.config.stop_budget.millis() / 4)
+    fn entries_deadline(&self) -> Instant {
+        self.started.after(self.entries_share())
     }
 
-    pub(super) fn triggered_pending(&self) -> bool {
-        self.procs.iter().zip(self.tab.entries()).any(|(p, e)| {
-            matches!(
-                e.action,
-                Kind::CtrlAltDel | Kind::PowerFail | Kind::PowerWait
-            ) && e.levels.contains(self.current)
-                && (!p.done || p.running())
-        })
-    }
-
-    pub(super) fn enter_stop_level(&mut self, now: Instant, reboot: bool) {
-        let level = Level::digit(if reboot { 6 } else { 0 });
-        if let Some(level) = level {
-            let before = self.current;
-            self.change_level(now, level, None);
-            if before == level {
-                self.begin_stop_level(now, reboot);
-            }
+    /// The stop's next deadline.
+    pub(super) fn deadline(&self) -> Option<Instant> {
+        match self.stage {
+            Stage::Pending | Stage::Level => Some(self.entries_deadline()),
+            Stage::Sweep => self.sweep.deadline(),
         }
     }
 
-    pub(super) fn begin_stop_level(&mut self, now: Instant, reboot: bool) {
-        let started = match self.stop {
-            Stop::Pending { started } => started,
-            Stop::None | Stop::Level { .. } | Stop::Sweep { .. } => now,
-        };
-        self.stop = Stop::Level { started, reboot };
-    }
-
-    /// Whether the level's own entries (not respawners) are finished.
-    pub(super) fn level_entries_done(&self) -> bool {
-        self.procs.iter().zip(self.tab.entries()).all(|(p, e)| {
-            !p.running() || matches!(e.action, Kind::Respawn | Kind::OnDemand | Kind::Boot)
-        })
-    }
-
-    pub(super) fn start_sweep(
-        &mut self,
-        now: Instant,
-        started: Instant,
-        reboot: bool,
-    ) -> Option<Queued> {
-        self.stop = Stop::Sweep { started, reboot };
-        let deadline = started.after(self.config.stop_budget);
-        let kill_reserve = Duration::from_millis(self.config.stop_budget.millis() / 8);
-        let latest_kill =
-            Instant::from_millis(deadline.millis().saturating_sub(kill_reserve.millis()));
-        let grace = self.sweep_grace().min(latest_kill.since(now));
-        let kill_wait = deadline.since(now.after(grace));
-        match self
-            .sweep
-            .start_within(now, grace, kill_wait, !self.children)
-        {
-            Step::SignalAll(sig) => {
-                self.push(Queued::Census);
-                self.push(Queued::SweepTerm);
-                Some(Queued::SignalAll(sig))
+    /// A kill round's KILL deadline during the stop: at least sysvinit's default 3 s (a
+    /// `shutdown -t1` written for a machine halt must not cut a service's flush short) and at
+    /// most two thirds of what is left of the entries' share of the budget: the level's own
+    /// entries (`rc 0`) start only after the round, so a service that ignores SIGTERM must not
+    /// use up their time. In the sweep, the request's `sleeptime`.
+    pub(super) fn kill_deadline(&self, now: Instant, sleeptime: Duration) -> Instant {
+        match self.stage {
+            Stage::Pending | Stage::Level => {
+                let floor = sleeptime.max(Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64));
+                let left = self.entries_deadline().since(now);
+                now.after(floor.min(Duration::from_millis(left.millis() * 2 / 3)))
             }
-            Step::Finished | Step::Wait => self.finish(now, started, reboot),
+            Stage::Sweep => now.after(sleeptime),
         }
     }
 
-    pub(super) fn finish(
-        &mut self,
-        now: Instant,
-        started: Instant,
-        reboot: bool,
-    ) -> Option<Queued> {
-        self.log(Notice::Stopped(now.since(started)));
-        self.push(Queued::Sync);
-        match (reboot, self.config.reboot_exit) {
-            (true, None) if self.reboots.allow(now) => self.push(Queued::Reboot),
-            (true, None) => {
-                let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
-                self.log(Notice::RebootLoop(pause));
-                self.reboot_at = Some(now.after(pause));
+    /// Advances on a wake-up.
+    pub(super) fn poll(&mut self, now: Instant, progress: Progress) -> StopStep {
+        match self.stage {
+            Stage::Pending if now >= self.entries_deadline() || !progress.triggered_pending => {
+                StopStep::EnterLevel
             }
-            (true, Some(code)) => self.push(Queued::Exit(code)),
-            (false, _) => self.push(Queued::Exit(0)),
-        }
-        self.stop = Stop::None;
-        self.booted = false;
-        self.queue.pop_front()
-    }
-
-    pub(super) fn advance_stop(&mut self, now: Instant) -> Option<Queued> {
-        match self.stop {
-            Stop::None => None,
-            Stop::Pending { started } => {
-                if now >= started.after(self.entries_share()) || !self.triggered_pending() {
-                    self.enter_stop_level(now, false);
-                }
-                None
+            Stage::Pending => StopStep::Wait,
+            Stage::Level if now >= self.entries_deadline() => {
+                StopStep::StartSweep { overdue: true }
             }
-            Stop::Level { started, reboot } => {
-                let deadline = started.after(self.entries_share());
-                if now >= deadline {
-                    let mut late: Vec<usize, MAX_ENTRIES> = Vec::new();
-                    for (slot, (p, e)) in self.procs.iter().zip(self.tab.entries()).enumerate() {
-                        if p.running() && !matches!(e.action, Kind::Respawn | Kind::OnDemand) {
-                            let _ = late.push(slot);
-                        }
-                    }
-                    for slot in late {
-                        self.push(Queued::StopDeadline(slot));
-                    }
-                    self.kill_round = None;
-                    return self.start_sweep(now, started, reboot);
-                }
-                if self.kill_round.is_none()
-                    && !self.frozen
-                    && self.level_entries_done()
-                    && self.nothing_to_start()
-                {
-                    return self.start_sweep(now, started, reboot);
-                }
-                None
-            }
-            Stop::Sweep { started, reboot } => match self.sweep.poll(now, !self.children) {
-                Step::Wait => None,
-                Step::SignalAll(sig) => {
-                    self.push(Queued::Census);
-                    self.push(Queued::SweepKill);
-                    Some(Queued::SignalAll(sig))
-                }
-                Step::Finished => self.finish(now, started, reboot),
+            Stage::Level if progress.settled => StopStep::StartSweep { overdue: false },
+            Stage::Level => StopStep::Wait,
+            Stage::Sweep => match self.sweep.poll(now, progress.all_gone) {
+                Step::Wait => StopStep::Wait,
+                Step::SignalAll(sig) => StopStep::SweepKill(sig),
+                Step::Finished => self.done(now),
             },
         }
     }
 
-    /// Whether the scheduler walk would start nothing (checked without side effects).
-    pub(super) fn nothing_to_start(&self) -> bool {
-        let level = self.current;
-        for (p, e) in self.procs.iter().zip(self.tab.entries()) {
-            if p.waiting {
-                return false;
-            }
-            if p.running() || !e.levels.contains(level) {
-                continue;
-            }
-            match e.action {
-                Kind::Off | Kind::InitDefault | Kind::Respawn | Kind::OnDemand => {}
-                _ if !p.done => return false,
-                _ => {}
-            }
+    /// Starts the final sweep at `now`: a grace of a quarter of the budget (less if the
+    /// budget's KILL point comes first), then KILL, and the budget's last eighth for the reaps.
+    pub(super) fn start_sweep(&mut self, now: Instant, all_gone: bool) -> StopStep {
+        self.stage = Stage::Sweep;
+        let budget = self.budget.millis();
+        let deadline = self.started.after(self.budget);
+        let latest_kill = Instant::from_millis(deadline.millis().saturating_sub(budget / 8));
+        let grace = Duration::from_millis(budget / 4).min(latest_kill.since(now));
+        let kill_wait = deadline.since(now.after(grace));
+        match self.sweep.start_within(now, grace, kill_wait, all_gone) {
+            Step::SignalAll(sig) => StopStep::SweepStarted(sig),
+            Step::Finished | Step::Wait => self.done(now),
         }
-        true
     }
 
-    /// A further stop signal: move on to the next phase at once.
-    pub(super) fn hurry(&mut self, now: Instant) {
-        self.log(Notice::StopHurried);
-        match self.stop {
-            Stop::None => {}
-            Stop::Pending { started } => {
-                self.stop = Stop::Level {
-                    started,
-                    reboot: false,
-                };
-                self.enter_stop_level(now, false);
-                if let Some(a) = self.start_sweep(now, started, false) {
-                    self.push(a);
-                }
-            }
-            Stop::Level { started, reboot } => {
-                self.kill_round = None;
-                if let Some(a) = self.start_sweep(now, started, reboot) {
-                    self.push(a);
-                }
-            }
-            Stop::Sweep { .. } => {
-                if let Step::SignalAll(sig) = self.sweep.hurry(now) {
-                    self.push(Queued::Census);
-                    self.push(Queued::SweepKill);
-                    self.push(Queued::SignalAll(sig));
-                }
-            }
+    /// A further stop signal: move on to the next stage at once. From `Pending`, the owner
+    /// enters level 0 and starts the sweep.
+    pub(super) fn hurry(&mut self, now: Instant) -> StopStep {
+        match self.stage {
+            Stage::Pending => StopStep::EnterLevel,
+            Stage::Level => StopStep::StartSweep { overdue: false },
+            Stage::Sweep => match self.sweep.hurry(now) {
+                Step::SignalAll(sig) => StopStep::SweepKill(sig),
+                Step::Wait | Step::Finished => StopStep::Wait,
+            },
         }
+    }
+
+    const fn done(&self, now: Instant) -> StopStep {
+        StopStep::Done {
+            took: now.since(self.started),
+            reboot: self.reboot,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::{SIGKILL, SIGTERM};
+
+    const fn t(ms: u64) -> Instant {
+        Instant::from_millis(ms)
+    }
+
+    const IDLE: Progress = Progress {
+        triggered_pending: false,
+        settled: false,
+        all_gone: false,
+    };
+
+    #[test]
+    fn test_pending_waits_for_its_entries_then_enters_the_level() {
+        let mut s = Stop::requested(t(0), Duration::from_secs(8));
+        let busy = Progress {
+            triggered_pending: true,
+            ..IDLE
+        };
+        assert_eq!(s.poll(t(10), busy), StopStep::Wait);
+        assert_eq!(s.deadline(), Some(t(5_000)));
+        assert_eq!(s.poll(t(20), IDLE), StopStep::EnterLevel);
+        assert_eq!(s.poll(t(5_000), busy), StopStep::EnterLevel);
+        // The budget goes on from the stop signal.
+        s.enter_level(t(30), false);
+        assert_eq!(s.deadline(), Some(t(5_000)));
+    }
+
+    #[test]
+    fn test_level_sweeps_when_settled_or_overdue() {
+        let mut s = Stop::at_level(t(1_000), true, Duration::from_secs(8));
+        assert_eq!(s.poll(t(1_500), IDLE), StopStep::Wait);
+        let settled = Progress {
+            settled: true,
+            ..IDLE
+        };
+        assert_eq!(
+            s.poll(t(1_600), settled),
+            StopStep::StartSweep { overdue: false }
+        );
+        assert_eq!(
+            s.poll(t(6_000), IDLE),
+            StopStep::StartSweep { overdue: true }
+        );
+        // A level entered again during the stop starts the budget again.
+        s.enter_level(t(2_000), false);
+        assert_eq!(s.deadline(), Some(t(7_000)));
+    }
+
+    #[test]
+    fn test_sweep_inside_the_budget_then_done() {
+        let mut s = Stop::at_level(t(0), true, Duration::from_secs(8));
+        assert_eq!(
+            s.start_sweep(t(1_000), false),
+            StopStep::SweepStarted(SIGTERM)
+        );
+        assert!(!s.spawns());
+        assert_eq!(s.deadline(), Some(t(3_000)));
+        assert_eq!(s.poll(t(3_000), IDLE), StopStep::SweepKill(SIGKILL));
+        assert_eq!(s.deadline(), Some(t(8_000)));
+        let gone = Progress {
+            all_gone: true,
+            ..IDLE
+        };
+        assert_eq!(
+            s.poll(t(3_100), gone),
+            StopStep::Done {
+                took: Duration::from_millis(3_100),
+                reboot: true
+            }
+        );
+    }
+
+    #[test]
+    fn test_hurry_moves_on_one_stage() {
+        let mut s = Stop::requested(t(0), Duration::from_secs(8));
+        assert_eq!(s.hurry(t(1)), StopStep::EnterLevel);
+        s.enter_level(t(1), false);
+        assert_eq!(s.hurry(t(2)), StopStep::StartSweep { overdue: false });
+        let _ = s.start_sweep(t(2), false);
+        assert_eq!(s.hurry(t(3)), StopStep::SweepKill(SIGKILL));
+        assert_eq!(s.hurry(t(4)), StopStep::Wait);
+        s.halt();
+        let gone = Progress {
+            all_gone: true,
+            ..IDLE
+        };
+        assert_eq!(
+            s.poll(t(5), gone),
+            StopStep::Done {
+                took: Duration::from_millis(5),
+                reboot: false
+            }
+        );
     }
 }

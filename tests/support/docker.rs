@@ -1,5 +1,6 @@
-//! Harness for the real-Docker tests (issue #4 item 4): a running dockerd, a `FROM scratch`
-//! image holding vinit and Debian's busybox-static, and containers that are removed on drop.
+//! A real Docker engine for the container tests (issue #4 item 4): a running dockerd, a
+//! `FROM scratch` image holding vinit and Debian's busybox-static, and containers that are
+//! removed on drop.
 //!
 //! The engine is Debian's docker.io (dockerd 20.10, containerd, runc) started by
 //! `tests/docker/setup.sh` when `docker info` does not answer; the setup runs once per test
@@ -8,7 +9,7 @@
 //! never skips.
 //!
 //! Stop times are written straight to the process's stderr (past libtest's capture, so they
-//! show in every run) and appended to `target/tmp/docker/stop-times.txt`.
+//! show in every run) and appended to `target/docker/stop-times.txt`.
 
 use core::time::Duration;
 use std::fs::{self, File, OpenOptions};
@@ -17,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
+
+use crate::{repo_dir, target_dir, vinit};
 
 /// Label put on every image and container, valued with the test process's pid, so leftovers
 /// of a crashed run can be told from those of a run still going.
@@ -30,13 +33,9 @@ pub const QUICK: Duration = Duration::from_secs(30);
 /// Pause between two polls of a condition.
 const POLL: Duration = Duration::from_millis(50);
 
-/// `target/tmp/docker`: busybox, dockerd's log, image contexts, volumes, stop times.
+/// `target/docker`: busybox, dockerd's log, image contexts, volumes, stop times.
 pub fn work_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("docker")
-}
-
-fn repo_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    target_dir().join("docker")
 }
 
 /// What a bounded command did.
@@ -193,7 +192,8 @@ fn remove_leftovers() {
 }
 
 /// Removes the containers labelled `LABEL` and the images of `repo` whose test process is gone;
-/// `tag_pid` finds that process's pid in an image's `REPO:TAG`. Shared with tests/distros.
+/// `tag_pid` finds that process's pid in an image's `REPO:TAG`. Shared with the distributions'
+/// tests.
 pub fn remove_leftovers_of(repo: &str, tag_pid: fn(&str) -> Option<&str>) {
     let filter = format!("label={LABEL}");
     let format = format!("{{{{.ID}}}} {{{{.Label \"{LABEL}\"}}}}");
@@ -278,12 +278,9 @@ fn build_image() -> String {
     let script = repo_dir().join("examples/image.sh");
     let busybox = work_dir().join("busybox");
     let tree = repo_dir().join("tests/docker/image");
-    // The build under test, or another one for a negative control (as tests/common does).
-    let vinit = std::env::var("VINIT_TEST_BINARY")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_vinit").to_owned());
     let mut cmd = Command::new("bash");
     cmd.arg(&script)
-        .args(["--tag", &tag, "--label", &label, "--vinit", &vinit])
+        .args(["--tag", &tag, "--label", &label, "--vinit", vinit()])
         .arg("--busybox")
         .arg(&busybox)
         .arg("--tree")
@@ -351,7 +348,6 @@ pub enum Stream {
 pub struct Container {
     pub name: String,
     /// When `docker run` was called.
-    #[allow(dead_code)] // read by the distro tests, which share this harness
     pub started: Instant,
     // Dropped after the container is removed (fields drop after Drop::drop runs).
     _image: Option<ImageLease>,
@@ -612,7 +608,7 @@ fn parse_stat(line: &str) -> Option<Proc> {
 // Reporting
 
 /// Prints one measured time on the real stderr (not captured by libtest) and appends it to
-/// `target/tmp/docker/stop-times.txt`.
+/// `target/docker/stop-times.txt`.
 pub fn report(scenario: &str, what: &str, took: Duration, exit: i32) {
     let line = format!(
         "docker-time: {scenario:<40} {what:<28} {:>6} ms  exit {exit}\n",
@@ -628,12 +624,17 @@ pub fn report(scenario: &str, what: &str, took: Duration, exit: i32) {
     }
 }
 
-#[test]
-fn parse_stat_reads_odd_comm() {
-    let p = parse_stat("42 (a) b (c) Z 1 42 42 0 -1").unwrap();
-    assert_eq!(
-        (p.pid, p.comm.as_str(), p.state, p.ppid),
-        (42, "a) b (c", 'Z', 1)
-    );
-    assert!(parse_stat("garbage").is_none());
+#[cfg(test)]
+mod tests {
+    use super::parse_stat;
+
+    #[test]
+    fn parse_stat_reads_odd_comm() {
+        let p = parse_stat("42 (a) b (c) Z 1 42 42 0 -1").unwrap();
+        assert_eq!(
+            (p.pid, p.comm.as_str(), p.state, p.ppid),
+            (42, "a) b (c", 'Z', 1)
+        );
+        assert!(parse_stat("garbage").is_none());
+    }
 }

@@ -1,17 +1,12 @@
-//! The integration-test harness: the real release binary run as PID 1 of a new PID + mount
-//! namespace (`Pid1`), or as a plain process inside one (`NotPid1`), signalled from outside the
-//! way a container runtime does (STYLE.md §4.6).
+//! The real binary run as PID 1 of a new PID + mount namespace (`Pid1`), or as a plain
+//! process inside one (`NotPid1`), signalled from outside the way a container runtime does.
 //!
-//! Rules the harness enforces: vinit's (and its children's) output lines are the events, read
-//! by threads into a channel and waited for with a bound (`expect_line`); every wait has a
-//! timeout; dropping a handle SIGKILLs the whole namespace; nothing on the host is written
-//! except the harness's own directory under the temp dir (`/run`, `/var/log` and `/etc` are
-//! namespace mounts: tmpfs and a tmpfs-backed overlay, so utmp, wtmp, the initctl FIFO and the
-//! inittab are all private). Not root: the test fails loudly, never skips.
-#![allow(dead_code)] // each test file uses its own subset of the harness
-#![allow(unsafe_code)] // libc::kill and geteuid, each with a SAFETY line
-
-pub mod ns;
+//! vinit's (and its children's) output lines are the events, read by threads into a channel
+//! and waited for with a bound (`expect_line`); dropping a handle SIGKILLs the whole
+//! namespace; nothing on the host is written except the run's own directory under the temp
+//! dir (`/run`, `/var/log` and `/etc` are namespace mounts: tmpfs and a tmpfs-backed overlay,
+//! so utmp, wtmp, the initctl FIFO and the inittab are all private). Not root: the test fails
+//! loudly, never skips.
 
 use std::collections::VecDeque;
 use std::fs;
@@ -19,73 +14,17 @@ use std::io::{BufRead, BufReader, Read};
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The binary under test: the one `cargo test --release` just built, or the file named by
-/// `VINIT_TEST_BINARY` (a negative control: the same tests run against an older build, e.g. to
-/// see a regression test fail on the code before its fix).
-pub fn vinit() -> &'static str {
-    static BINARY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    BINARY.get_or_init(|| {
-        std::env::var("VINIT_TEST_BINARY")
-            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_vinit").to_owned())
-    })
-}
+use crate::procfs::{children, exe, status_field};
+use crate::{Inside, POLL_STEP, TempDir, output_within, require_root, vinit};
 
-/// The default bound for one expected event.
-pub const EVENT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long the harness looks for the program's process after starting unshare.
 const FIND_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long `Drop` waits for a SIGKILLed namespace to be reaped.
 const KILL_TIMEOUT: Duration = Duration::from_secs(10);
-/// Pause between two reads of /proc while polling for a state with a bound.
-const POLL_STEP: Duration = Duration::from_millis(2);
-
-/// Fails the test unless it runs as root: PID namespaces and mounts need it, and a skipped
-/// test cannot fail.
-pub fn require_root() {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let euid = unsafe { libc::geteuid() };
-    assert!(
-        euid == 0,
-        "vinit's integration tests must run as root (they create PID and mount namespaces with \
-         unshare(1)); run `cargo test --release` as root. Refusing to skip: a skipped test cannot fail."
-    );
-}
-
-/// A directory under the host's temp dir, removed on drop. Unique per process and call, so
-/// tests running in parallel never share one.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new(tag: &str) -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("vinit-test-{}-{tag}-{n}", std::process::id()));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).unwrap();
-        Self(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// `name` inside the directory.
-    pub fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 /// What to start and how: build with `Launch::vinit(args)` (or `Launch::program` for a negative
 /// control), then `.pid1()` or `.not_pid1()`.
@@ -545,47 +484,6 @@ impl Drop for Running {
     }
 }
 
-/// Runs `cmd` with stdin on /dev/null and its output captured, waiting at most `timeout`;
-/// `None` (after SIGKILLing it) when it runs longer.
-pub fn output_within(cmd: &mut Command, timeout: Duration) -> Option<Inside> {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {:?}: {e}", cmd.get_program()));
-    let pid = child.id() as i32;
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(timeout) {
-        Ok(out) => {
-            let out = out.unwrap();
-            Some(Inside {
-                code: out.status.code(),
-                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            })
-        }
-        Err(_) => {
-            // SAFETY: kill has no memory-safety preconditions; the child is not reaped yet
-            // (its waiter thread is still blocked), so the pid is still ours.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            None
-        }
-    }
-}
-
-/// What a command run inside the namespace (`exec_inside`, `ns::nsrun`) did.
-#[derive(Debug)]
-pub struct Inside {
-    /// Its exit code (None if killed by a signal).
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
 /// The program as PID 1 of its own PID + mount namespace.
 pub struct Pid1(Running);
 
@@ -615,85 +513,5 @@ impl Deref for NotPid1 {
 impl DerefMut for NotPid1 {
     fn deref_mut(&mut self) -> &mut Running {
         &mut self.0
-    }
-}
-
-/// Children of every thread of `pid` (/proc/PID/task/TID/children); empty if it is gone.
-pub fn children(pid: i32) -> Vec<i32> {
-    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for task in tasks.flatten() {
-        if let Ok(list) = fs::read_to_string(task.path().join("children")) {
-            out.extend(
-                list.split_whitespace()
-                    .filter_map(|p| p.parse::<i32>().ok()),
-            );
-        }
-    }
-    out
-}
-
-/// The executable of `pid`, None if it is gone or a zombie.
-pub fn exe(pid: i32) -> Option<PathBuf> {
-    fs::read_link(format!("/proc/{pid}/exe")).ok()
-}
-
-/// One `Name:` field of a /proc/PID/status text, without the name.
-pub fn status_field<'a>(status: &'a str, name: &str) -> &'a str {
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(':')))
-        .unwrap_or_else(|| panic!("no {name} in status:\n{status}"))
-        .trim()
-}
-
-/// A numeric field of /proc/PID/status (e.g. `voluntary_ctxt_switches`).
-pub fn status_number(pid: i32, name: &str) -> u64 {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status_field(&status, name).parse().unwrap()
-}
-
-/// State letter and parent pid of `pid` from /proc/PID/stat; None if it is gone.
-pub fn state_and_ppid(pid: i32) -> Option<(char, i32)> {
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may hold spaces and parentheses: parse after the last ')'.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let mut fields = rest.split_whitespace();
-    let state = fields.next()?.chars().next()?;
-    let ppid = fields.next()?.parse().ok()?;
-    Some((state, ppid))
-}
-
-/// Host pids of every process whose parent is `parent`, with their state letters.
-pub fn processes_with_parent(parent: i32) -> Vec<(i32, char)> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        if let Some((state, ppid)) = state_and_ppid(pid)
-            && ppid == parent
-        {
-            out.push((pid, state));
-        }
-    }
-    out
-}
-
-/// Polls `condition` every few milliseconds until it holds; fails after `timeout` with `what`.
-pub fn wait_until(what: &str, timeout: Duration, mut condition: impl FnMut() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !condition() {
-        assert!(
-            Instant::now() < deadline,
-            "{what}: not true within {timeout:?}"
-        );
-        thread::sleep(POLL_STEP);
     }
 }

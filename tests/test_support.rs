@@ -1,6 +1,7 @@
-//! The harness's own promises (tests/common/mod.rs): the program really is PID 1 (or not),
-//! `/run` is a private empty tmpfs, files given for `/etc` appear only inside the namespace,
-//! and nothing written to `/etc` inside reaches the host.
+//! The test support's own promises (tests/support/namespace.rs): the program really is PID 1
+//! (or not), `/run` is a private empty tmpfs, files given for `/etc` appear only inside the
+//! namespace, and nothing written to `/etc` inside reaches the host. (The support crate's pure
+//! helpers have unit tests of their own, run by `cargo test`.)
 
 // Test code: unwrap, index and use std freely (the deny list in Cargo.toml is for src/).
 #![allow(
@@ -11,12 +12,11 @@
     clippy::std_instead_of_core
 )]
 
-mod common;
-
 use std::path::Path;
 use std::time::Duration;
 
-use common::{EVENT_TIMEOUT, Launch};
+use support::EVENT_TIMEOUT;
+use support::namespace::Launch;
 
 const EXIT_TIMEOUT: Duration = Duration::from_secs(40);
 

@@ -14,17 +14,17 @@
     clippy::std_instead_of_core
 )]
 
-mod common;
-
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt, symlink};
 use std::time::Duration;
 
-use common::ns::{
-    CMD_RUNLVL, CMD_SETENV, MAGIC, REQUEST_LEN, Tools, ns_path, nsrun, request, runlevel_request,
-    write_initctl,
+use support::clients::{self, Tools, ns_path, nsrun};
+use support::initctl::{
+    CMD_RUNLVL, CMD_SETENV, MAGIC, REQUEST_LEN, request, runlevel_request, write_initctl,
 };
-use common::{EVENT_TIMEOUT, Launch, Pid1, TempDir};
+use support::namespace::{Launch, Pid1};
+use support::procfs;
+use support::{EVENT_TIMEOUT, TempDir};
 
 /// Bound for a burst of writes to drain through vinit.
 const BURST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -39,7 +39,7 @@ fn booted() -> Pid1 {
         .etc_file("inittab", INITTAB.as_bytes())
         .pid1();
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    common::ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     run
 }
 
@@ -57,14 +57,14 @@ fn obeys_telinit_5(run: &mut Pid1) {
 /// 100 ms. A change made after this is seen only if it wakes vinit by itself.
 fn wait_idle(run: &Pid1) {
     let pid = run.pid();
-    let switches = || common::status_number(pid, "voluntary_ctxt_switches");
+    let switches = || procfs::status_number(pid, "voluntary_ctxt_switches");
     let in_poll =
         || fs::read_to_string(format!("/proc/{pid}/wchan")).is_ok_and(|w| w.contains("poll"));
-    common::wait_until(
+    support::wait_until(
         "vinit idle in poll(2) without children",
         EVENT_TIMEOUT,
         || {
-            if !common::children(pid).is_empty() || !in_poll() {
+            if !procfs::children(pid).is_empty() || !in_poll() {
                 return false;
             }
             let before = switches();
@@ -83,7 +83,7 @@ fn assert_not_switched(run: &Pid1) {
 }
 
 // ------------------------------------------------------------------------------------------
-// Bad requests (spec §5.3): logged, dropped, vinit keeps serving
+// Bad requests (compat §5.3): logged, dropped, vinit keeps serving
 
 #[test]
 fn test_short_write_is_dropped() {
@@ -100,7 +100,7 @@ fn test_short_write_is_dropped() {
 
 #[test]
 fn test_385_byte_write_is_read_as_sysvinit_reads_it() {
-    // sysvinit reads 384 bytes at a time (spec §5.3): the request is honoured and the stray
+    // sysvinit reads 384 bytes at a time (compat §5.3): the request is honoured and the stray
     // byte after it is a 1-byte bogus request. vinit, which looks for each request by its
     // magic (issue #10), reads it the same way: the byte is what is left once the pipe is
     // empty.
@@ -246,7 +246,7 @@ fn test_many_queued_valid_requests_are_all_honoured() {
 }
 
 // ------------------------------------------------------------------------------------------
-// The FIFO itself (spec §5.1): re-created when gone, never followed
+// The FIFO itself (compat §5.1): re-created when gone, never followed
 
 /// Atomically replaces /run/initctl by a symlink to `target`.
 fn replace_with_symlink(run: &Pid1, target: &str) {
@@ -263,7 +263,7 @@ fn test_unlinked_fifo_is_recreated() {
     let before = fs::metadata(&fifo).unwrap();
     fs::remove_file(&fifo).unwrap();
     // vinit is idle (nothing runs in level 3): the unlink alone must wake it.
-    common::ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     let after = fs::symlink_metadata(&fifo).unwrap();
     assert_ne!(
         std::os::unix::fs::MetadataExt::ino(&before),
@@ -272,7 +272,7 @@ fn test_unlinked_fifo_is_recreated() {
     );
     assert_eq!(after.permissions().mode() & 0o777, 0o600);
     assert!(
-        common::ns::has_reader(&fifo),
+        clients::has_reader(&fifo),
         "vinit does not hold the new FIFO open"
     );
     obeys_telinit_5(&mut run);
@@ -286,14 +286,14 @@ fn assert_replaced(run: &mut Pid1, what: &str) {
         &format!("vinit: warning: /run/initctl: {what}: replaced by vinit's own fifo"),
         EVENT_TIMEOUT,
     );
-    common::ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     let fifo = ns_path(run.pid(), "/run/initctl");
     assert_eq!(
         fs::symlink_metadata(&fifo).unwrap().permissions().mode() & 0o777,
         0o600
     );
     assert!(
-        common::ns::has_reader(&fifo),
+        clients::has_reader(&fifo),
         "vinit does not hold the new FIFO open"
     );
     assert_eq!(run.ns_pid(), 1);
@@ -317,17 +317,17 @@ fn test_fifo_replaced_by_a_symlink_to_a_fifo_is_not_followed() {
     let mut run = booted();
     let fifo = ns_path(run.pid(), "/run/initctl");
     // Control: the probe sees vinit reading its own FIFO.
-    assert!(common::ns::has_reader(&fifo));
+    assert!(clients::has_reader(&fifo));
     nsrun(run.pid(), &["mkfifo", "-m", "600", "/run/decoy"]).ok();
     wait_idle(&run);
     let decoy = ns_path(run.pid(), "/run/decoy");
-    assert!(!common::ns::has_reader(&decoy));
+    assert!(!clients::has_reader(&decoy));
     // Relative, so it points into the namespace's /run from both sides; renamed over the
     // FIFO in one step, as an unlink alone would make vinit re-create it at once.
     replace_with_symlink(&run, "decoy");
     assert_replaced(&mut run, "a symlink (not followed)");
     assert!(
-        !common::ns::has_reader(&decoy),
+        !clients::has_reader(&decoy),
         "vinit opened the symlink's target"
     );
     assert!(
@@ -367,7 +367,7 @@ fn test_table_overflow_logs_one_line_naming_the_first_that_did_not_fit() {
         "{line}"
     );
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
-    common::ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     assert_eq!(count(&run, "too many entries"), 1, "{}", run.dump());
     obeys_telinit_5(&mut run);
 }
@@ -392,7 +392,7 @@ fn test_bad_inittab_lines_name_file_and_line() {
     run.expect_line(&format!("vinit: error: {file}[5]: missing"), EVENT_TIMEOUT);
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
     run.expect_line("line 6 ran", EVENT_TIMEOUT);
-    common::ns::wait_for_initctl(run.pid());
+    clients::wait_for_initctl(run.pid());
     obeys_telinit_5(&mut run);
 }
 
@@ -402,7 +402,7 @@ fn test_bad_inittab_lines_name_file_and_line() {
 /// A signal mask field of /proc/PID/status (`SigBlk`, `SigCgt`, ...).
 fn mask(pid: i32, field: &str) -> u64 {
     let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    u64::from_str_radix(common::status_field(&status, field), 16).unwrap()
+    u64::from_str_radix(procfs::status_field(&status, field), 16).unwrap()
 }
 
 #[test]

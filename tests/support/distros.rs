@@ -1,11 +1,13 @@
-//! Harness for the distribution tests (issue #7): root filesystems made with `debootstrap`,
-//! their images, containers booting them, a small parallel runner and the before/after table.
+//! Real distributions for the distribution tests (issue #7): root filesystems made with
+//! `debootstrap`, their images, containers booting them, a small parallel runner and the
+//! before/after table.
 //!
 //! Root filesystems: `tests/distros/rootfs.sh` builds `debian.tar` and `openrc.tar` from the
 //! Debian archive this machine's apt is configured with (read here at run time), cached under
 //! `target/distros/rootfs-<key>/` where the key hashes the script and its inputs. Each tarball
 //! is imported once as `vinit-distro-base:<flavour>-<key>` (stock sysvinit as /sbin/init: the
-//! baseline), kept across runs: a warm run finds the images and builds nothing. Every run builds `vinit-distro:<flavour>-<pid>` from it with the binary under test over
+//! baseline), kept across runs: a warm run finds the images and builds nothing.
+//! Every run builds `vinit-distro:<flavour>-<pid>` from it with the binary under test over
 //! /sbin/init, removed at the end. The engine is the one `tests/docker/setup.sh` starts.
 
 use core::fmt::Write as _;
@@ -17,7 +19,8 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use crate::docker_harness::{Container, QUICK, Scenario, docker, ensure_engine, run_bounded};
+use crate::docker::{Container, QUICK, Scenario, docker, ensure_engine, run_bounded};
+use crate::{repo_dir, target_dir, vinit};
 
 /// Label on every container and image, valued with the test process's pid (the Docker tests'
 /// label, so either suite removes the other's leftovers).
@@ -32,23 +35,9 @@ const ROOTFS_TIMEOUT: Duration = Duration::from_secs(1800);
 /// Pause between two polls.
 const POLL: Duration = Duration::from_millis(200);
 
-fn repo_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 /// `target/distros`: the package cache, the root filesystems, per-run image contexts.
-/// CARGO_TARGET_TMPDIR is `<target>/tmp`, or `<target>/<triple>/tmp` when a build target is
-/// configured (.cargo/config.toml sets musl).
 pub fn cache_dir() -> PathBuf {
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let mut target = tmp.parent().unwrap_or(tmp);
-    let triple = target
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().matches('-').count() >= 2);
-    if triple {
-        target = target.parent().unwrap_or(target);
-    }
-    target.join("distros")
+    target_dir().join("distros")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -434,7 +423,7 @@ fn build_vinit_image(flavour: Flavour, base: &str) -> Result<String, String> {
     let context = cache_dir().join(format!("image-{}-{pid}", flavour.name()));
     let _ = fs::remove_dir_all(&context);
     fs::create_dir_all(&context).map_err(|e| e.to_string())?;
-    fs::copy(env!("CARGO_BIN_EXE_vinit"), context.join("vinit")).map_err(|e| e.to_string())?;
+    fs::copy(vinit(), context.join("vinit")).map_err(|e| e.to_string())?;
     fs::write(context.join("Dockerfile"), vinit_dockerfile(base)).map_err(|e| e.to_string())?;
     let tag = format!("{VINIT_REPO}:{}-{pid}", flavour.name());
     let label = format!("{LABEL}={pid}");
@@ -460,7 +449,7 @@ fn build_vinit_image(flavour: Flavour, base: &str) -> Result<String, String> {
 
 /// Containers and vinit images of test processes that are gone (a crash skips every Drop).
 fn remove_leftovers() {
-    crate::docker_harness::remove_leftovers_of(VINIT_REPO, |image| image.rsplit('-').next());
+    crate::docker::remove_leftovers_of(VINIT_REPO, |image| image.rsplit('-').next());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -732,42 +721,50 @@ pub fn run_cases(cases: &[Case], jobs: usize) -> Vec<String> {
     failed.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Self-checks of the pure helpers, run before the scenarios.
-pub fn self_check() {
-    let one_line =
-        "# c\ndeb [signed-by=/k.gpg arch=amd64] http://m.example/debian/ bookworm main contrib\n";
-    assert_eq!(
-        mirror_in_one_line(one_line, "bookworm").as_deref(),
-        Some("http://m.example/debian")
-    );
-    assert_eq!(
-        mirror_in_one_line("deb http://s.example/ bookworm-security main\n", "bookworm"),
-        None
-    );
-    assert_eq!(
-        mirror_in_one_line("deb-src http://m.example/ bookworm main\n", "bookworm"),
-        None
-    );
-    let deb822 = "Types: deb\nURIs: http://m.example/debian\nSuites: bookworm bookworm-updates\n\
-                  Components: main\n\nTypes: deb\nURIs: http://s.example/\nSuites: bookworm-security\n\
-                  Components: main\n";
-    assert_eq!(
-        mirror_in_deb822(deb822, "bookworm").as_deref(),
-        Some("http://m.example/debian")
-    );
-    assert_eq!(
-        mirror_in_deb822(
-            &deb822.replace(
-                "Types: deb\nURIs: http://m",
-                "Types: deb\nEnabled: no\nURIs: http://m"
+#[cfg(test)]
+mod tests {
+    use super::{count_lines, fnv1a, mirror_in_deb822, mirror_in_one_line};
+
+    #[test]
+    fn mirrors_are_read_from_both_apt_formats() {
+        let one_line = "# c\ndeb [signed-by=/k.gpg arch=amd64] http://m.example/debian/ bookworm main contrib\n";
+        assert_eq!(
+            mirror_in_one_line(one_line, "bookworm").as_deref(),
+            Some("http://m.example/debian")
+        );
+        assert_eq!(
+            mirror_in_one_line("deb http://s.example/ bookworm-security main\n", "bookworm"),
+            None
+        );
+        assert_eq!(
+            mirror_in_one_line("deb-src http://m.example/ bookworm main\n", "bookworm"),
+            None
+        );
+        let deb822 = "Types: deb\nURIs: http://m.example/debian\nSuites: bookworm bookworm-updates\n\
+                      Components: main\n\nTypes: deb\nURIs: http://s.example/\nSuites: bookworm-security\n\
+                      Components: main\n";
+        assert_eq!(
+            mirror_in_deb822(deb822, "bookworm").as_deref(),
+            Some("http://m.example/debian")
+        );
+        assert_eq!(
+            mirror_in_deb822(
+                &deb822.replace(
+                    "Types: deb\nURIs: http://m",
+                    "Types: deb\nEnabled: no\nURIs: http://m"
+                ),
+                "bookworm"
             ),
-            "bookworm"
-        ),
-        None
-    );
-    assert_eq!(
-        count_lines("start a\nstop b\nstart c\nrestart\n", "start"),
-        2
-    );
-    assert_ne!(fnv1a(&[b"a", b"bc"]), fnv1a(&[b"ab", b"c"]));
+            None
+        );
+    }
+
+    #[test]
+    fn line_count_and_cache_key() {
+        assert_eq!(
+            count_lines("start a\nstop b\nstart c\nrestart\n", "start"),
+            2
+        );
+        assert_ne!(fnv1a(&[b"a", b"bc"]), fnv1a(&[b"ab", b"c"]));
+    }
 }

@@ -13,13 +13,13 @@
     clippy::std_instead_of_core
 )]
 
-mod common;
-
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::time::{Duration, Instant};
 
-use common::{EVENT_TIMEOUT, Launch, TempDir};
+use support::namespace::{self, Launch};
+use support::procfs;
+use support::{EVENT_TIMEOUT, TempDir};
 
 /// Bound for a run that should end promptly.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(40);
@@ -120,7 +120,7 @@ fn test_remap_exit_with_option_and_env() {
 // Signal forwarding
 
 /// Sends each forwarded signal to vinit from outside and waits for `expect(name)` lines.
-fn send_each_and_expect(run: &mut common::Running, expect: impl Fn(&str) -> Vec<String>) {
+fn send_each_and_expect(run: &mut namespace::Running, expect: impl Fn(&str) -> Vec<String>) {
     for (sig, name) in FORWARDED {
         run.signal(sig);
         for line in expect(name) {
@@ -262,7 +262,7 @@ const SUBREAPER_SCRIPT: &str = r#"
     while :; do sleep 1000 & wait $!; done
 "#;
 
-fn orphan_parents(run: &mut common::Running) -> Vec<(i32, i32)> {
+fn orphan_parents(run: &mut namespace::Running) -> Vec<(i32, i32)> {
     (0..5)
         .map(|_| {
             let line = run.expect_line("orphan ", EVENT_TIMEOUT);
@@ -288,7 +288,7 @@ fn test_subreaper_when_not_pid1() {
             EVENT_TIMEOUT,
         );
     }
-    let zombies: Vec<_> = common::processes_with_parent(run.pid())
+    let zombies: Vec<_> = procfs::processes_with_parent(run.pid())
         .into_iter()
         .filter(|p| p.1 == 'Z')
         .collect();
@@ -416,7 +416,7 @@ const SLOW_FLUSHER: &str = r#"
     while :; do sleep 0.05; done
 "#;
 
-fn leave_a_daemon(options: &[&str], daemon: &str, out: &std::path::Path) -> common::Pid1 {
+fn leave_a_daemon(options: &[&str], daemon: &str, out: &std::path::Path) -> namespace::Pid1 {
     let mut args: Vec<String> = options.iter().map(|s| s.to_string()).collect();
     args.extend(["--", "/bin/sh", "-c", LEAVES_A_DAEMON, "main", daemon].map(String::from));
     let mut run = Launch::vinit(&args)
@@ -500,7 +500,9 @@ fn test_grace_from_env() {
     let stubborn = "trap '' TERM; echo daemon ready; exec sleep 1000";
     let args = ["--", "/bin/sh", "-c", LEAVES_A_DAEMON, "main", stubborn];
     let mut run = Launch::vinit(&args).env("VINIT_GRACE", "1").pid1();
+    // Both: the main shell's USR1 trap is set only when it says "main ready".
     run.expect_line("daemon ready", EVENT_TIMEOUT);
+    run.expect_line("main ready", EVENT_TIMEOUT);
     run.signal(libc::SIGUSR1);
     run.expect_line("remaining processes, grace 1 s", EVENT_TIMEOUT);
     run.expect_line("grace period over: sending KILL", EVENT_TIMEOUT);
@@ -703,11 +705,11 @@ fn test_idle_vinit_does_not_wake_up() {
     run.expect_line("ready", EVENT_TIMEOUT);
     let vinit = run.pid();
     // Settled: vinit is blocked in poll(2).
-    common::wait_until("vinit blocked in poll", EVENT_TIMEOUT, || {
+    support::wait_until("vinit blocked in poll", EVENT_TIMEOUT, || {
         fs::read_to_string(format!("/proc/{vinit}/wchan")).is_ok_and(|w| w.contains("poll"))
     });
-    let child = common::children(vinit)[0];
-    let count = |pid| common::status_number(pid, "voluntary_ctxt_switches");
+    let child = procfs::children(vinit)[0];
+    let count = |pid| procfs::status_number(pid, "voluntary_ctxt_switches");
     let (vinit_before, child_before) = (count(vinit), count(child));
     std::thread::sleep(Duration::from_secs(2));
     let (vinit_after, child_after) = (count(vinit), count(child));

@@ -7,7 +7,7 @@
 //! its events, argv and environment to a log file and prints them on stdout. The printed lines
 //! are the events the tests wait for (never a fixed sleep); the log file gives the exact order
 //! afterwards, and the stubs' pids give the order of starts. The real Debian 12 and Gentoo
-//! inittabs (`fixtures/inittab/`, byte-exact copies of shared/fixtures) boot with their
+//! inittabs (`fixtures/inittab/`, byte-exact copies of the distributions' files) boot with their
 //! commands pointed at the stubs; their getty programs are not installed, so the gettys fail
 //! at once as they do in a container without ttys.
 
@@ -20,14 +20,15 @@
     clippy::std_instead_of_core
 )]
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::time::{Duration, Instant};
 
-use common::{EVENT_TIMEOUT, Launch, Running, TempDir, vinit};
+use support::clients;
+use support::namespace::{self, Launch, Running};
+use support::procfs;
+use support::{EVENT_TIMEOUT, TempDir, vinit};
 
 /// Bound for a stop or a run that should end promptly.
 const EXIT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -51,7 +52,7 @@ const STUB_NAMES: [&str; 11] = [
     "shutdown",
 ];
 
-/// sysvinit's PATH for children when the container sets none (spec §3.1).
+/// sysvinit's PATH for children when the container sets none (compat §3.1).
 const SYSVINIT_PATH: &str = "/sbin:/usr/sbin:/bin:/usr/bin";
 
 /// A container variable given to vinit: it must reach every entry (issue #3 item 5).
@@ -201,13 +202,13 @@ fn assert_before(log: &[Logged], first: (&str, &str), then: (&str, &str)) {
     );
 }
 
-/// Asserts the environment of spec §3.1 (vinit's INIT_VERSION) plus the container's variable,
+/// Asserts the environment of compat §3.1 (vinit's INIT_VERSION) plus the container's variable,
 /// and no INIT_HALT.
 fn assert_env(logged: &Logged, runlevel: &str, prevlevel: &str, path: &str) {
     assert_env_halt(logged, runlevel, prevlevel, path, "unset");
 }
 
-/// `assert_env` with INIT_HALT as `shutdown` set it over /run/initctl (spec §5.5).
+/// `assert_env` with INIT_HALT as `shutdown` set it over /run/initctl (compat §5.5).
 fn assert_env_halt(logged: &Logged, runlevel: &str, prevlevel: &str, path: &str, halt: &str) {
     let version = format!("vinit-{}", env!("CARGO_PKG_VERSION"));
     let want: BTreeMap<String, String> = [
@@ -255,11 +256,11 @@ fn runlevel(run: &Running) -> String {
 
 /// Host pid of the entry (a child of vinit) whose pid in the namespace is `ns_pid`.
 fn host_pid(run: &Running, ns_pid: u32) -> i32 {
-    common::children(run.pid())
+    procfs::children(run.pid())
         .into_iter()
         .find(|&pid| {
             fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|s| {
-                common::status_field(&s, "NSpid").split_whitespace().last()
+                procfs::status_field(&s, "NSpid").split_whitespace().last()
                     == Some(&ns_pid.to_string())
             })
         })
@@ -273,7 +274,7 @@ fn host_pid_of(run: &Running, world: &World, tag: &str) -> i32 {
 }
 
 fn alive(pid: i32) -> bool {
-    common::state_and_ppid(pid).is_some_and(|(state, _)| state != 'Z')
+    procfs::state_and_ppid(pid).is_some_and(|(state, _)| state != 'Z')
 }
 
 fn count(lines: &[String], needle: &str) -> usize {
@@ -362,7 +363,7 @@ fn test_boot_order_and_wait_barrier() {
 
 /// Boots `text` (a distribution's inittab) with the stubs; returns vinit once the
 /// `getty_ids` entries are throttled and the level is idle.
-fn boot_distro(world: &World, text: &str, getty_ids: &[&str]) -> common::Pid1 {
+fn boot_distro(world: &World, text: &str, getty_ids: &[&str]) -> namespace::Pid1 {
     let mut run = boot(&world.distro(text)).pid1();
     for id in getty_ids {
         run.expect_line(&throttle_line(id), EVENT_TIMEOUT);
@@ -372,7 +373,7 @@ fn boot_distro(world: &World, text: &str, getty_ids: &[&str]) -> common::Pid1 {
 }
 
 /// Each getty whose program is missing logs exactly one `cannot execute` line and one throttle
-/// line per throttle window (`rounds`): it is not retried in a loop (spec §2.9).
+/// line per throttle window (`rounds`): it is not retried in a loop (compat §2.9).
 fn assert_gettys_throttled(
     world: &World,
     lines: &[String],
@@ -528,8 +529,8 @@ fn test_reboot_boots_again_or_exits_with_vinit_reboot() {
 
 /// Prints the open fds, SigBlk and SigIgn of PID 1 (vinit: the control) and of the shell
 /// itself (the entry), then the entry's ids. Builtins only, no fork while reading (see
-/// single.rs). Passed in the container's environment and run with `/bin/sh -c "$PROBE"`, so no
-/// script file is held open.
+/// single_command.rs). Passed in the container's environment and run with
+/// `/bin/sh -c "$PROBE"`, so no script file is held open.
 const PROBE: &str = r#"
     for p in 1 $$; do
         [ $p = $$ ] && who=child || who=pid1
@@ -547,7 +548,7 @@ const PROBE_INITTAB: &str = include_str!("fixtures/inittab/probe");
 
 #[test]
 fn test_children_start_clean() {
-    // The probe's `$` makes vinit run the field through `/bin/sh -c "exec ..."` (spec §1.6).
+    // The probe's `$` makes vinit run the field through `/bin/sh -c "exec ..."` (compat §1.6).
     let mut run = boot(PROBE_INITTAB)
         .env("PROBE", PROBE)
         // A dirty start: fd 7 open (not close-on-exec), SIGINT and SIGUSR1 ignored.
@@ -637,7 +638,7 @@ fn test_level_change_terms_then_kills_after_sleeptime() {
         waited >= Duration::from_millis(800) && waited < Duration::from_millis(2500),
         "KILL came {waited:?} after TERM; telinit asked for 1 s"
     );
-    common::wait_until("the stubborn entry is gone", EVENT_TIMEOUT, || {
+    support::wait_until("the stubborn entry is gone", EVENT_TIMEOUT, || {
         !alive(stubborn)
     });
     run.expect_line("stub: end svc f5", EVENT_TIMEOUT);
@@ -655,7 +656,7 @@ fn test_level_change_terms_then_kills_after_sleeptime() {
 const RELOAD_V1: &str = include_str!("fixtures/inittab/reload-v1");
 
 /// `b` removed, `c` turned `off`, `d` new, `a`'s command changed (which alone kills nothing,
-/// spec §2.2 step 5).
+/// compat §2.2 step 5).
 const RELOAD_V2: &str = include_str!("fixtures/inittab/reload-v2");
 
 const RELOAD_V3: &str = include_str!("fixtures/inittab/reload-v3");
@@ -865,7 +866,7 @@ fn test_repeated_stop_signals_hurry_the_stop() {
 }
 
 /// `shutdown -h -P now` run inside (docker exec), sysvinit's own route to level 0: the
-/// level's scripts see INIT_HALT=POWEROFF (spec §5.5), then vinit exits 0.
+/// level's scripts see INIT_HALT=POWEROFF (compat §5.5), then vinit exits 0.
 #[test]
 fn test_shutdown_inside_runs_level0_with_init_halt_and_exits_0() {
     let world = World::new("shutdown");
@@ -971,7 +972,7 @@ fn test_halt_and_poweroff_signals_stop() {
 const POWER: &str = include_str!("fixtures/inittab/power");
 
 /// SIGPWR without /var/run/powerstatus (LXC's halt signal): powerwait/powerfail, then the
-/// stop. With the file: sysvinit's power semantics (spec §4), the file is deleted, no stop.
+/// stop. With the file: sysvinit's power semantics (compat §4), the file is deleted, no stop.
 #[test]
 fn test_sigpwr_with_and_without_powerstatus() {
     let halting = World::new("pwr-halt");
@@ -1112,7 +1113,7 @@ fn test_barrier_probe_sees_entries_that_do_not_wait() {
 }
 
 // ------------------------------------------------------------------------------------------
-// /etc/initscript (spec §1.6 step 2)
+// /etc/initscript (compat §1.6 step 2)
 
 /// With `/etc/initscript` present every entry runs as `/bin/sh /etc/initscript ID LEVELS ACTION
 /// PROCESS` (`+` and `@` stripped, the levels as sysvinit keeps them), except in single-user
@@ -1150,7 +1151,7 @@ fn test_initscript_wraps_every_entry_outside_single_user() {
     );
     run.expect_line("power", EVENT_TIMEOUT);
 
-    common::ns::nsrun(run.pid(), &[vinit(), "telinit", "S"]).ok();
+    clients::nsrun(run.pid(), &[vinit(), "telinit", "S"]).ok();
     let single = run.expect_line("single VIA=", EVENT_TIMEOUT);
     assert!(single.ends_with("single VIA=unset"), "{single}");
     assert!(
@@ -1173,7 +1174,7 @@ fn init_link(world: &World) -> std::path::PathBuf {
 
 /// SIGTERM to host pid `pid`, from outside its namespace, as a runtime's stop does.
 fn term(pid: i32) {
-    let out = common::output_within(
+    let out = support::output_within(
         std::process::Command::new("kill").args(["-TERM", &pid.to_string()]),
         EVENT_TIMEOUT,
     )
@@ -1299,9 +1300,9 @@ fn test_init_exec_into_a_namespace_is_telinit_unless_no_init_runs_there() {
     single.expect_line("ready", EVENT_TIMEOUT);
     let mut under_shell = boot(&world.inittab(FLUSH)).not_pid1();
     under_shell.expect_line("stub: ready svc d", EVENT_TIMEOUT);
-    common::ns::wait_for_initctl(under_shell.pid());
+    clients::wait_for_initctl(under_shell.pid());
     for run in [&*single, &*under_shell] {
-        let out = run.exec_inside(&[link], common::ns::CLIENT_TIMEOUT);
+        let out = run.exec_inside(&[link], clients::CLIENT_TIMEOUT);
         assert_eq!(out.code, Some(1), "{out:?}");
         assert!(out.stderr.starts_with("Usage: init {"), "{out:?}");
         assert!(!out.stderr.contains("booting"), "{out:?}");
@@ -1322,8 +1323,8 @@ fn test_init_exec_into_a_namespace_is_telinit_unless_no_init_runs_there() {
         .stderr(fs::File::create(&err).unwrap())
         .spawn()
         .unwrap();
-    let up = common::ns::ns_path(pause.pid(), "/run/s1");
-    common::wait_until("the pod's vinit started s1", EVENT_TIMEOUT, || up.exists());
+    let up = clients::ns_path(pause.pid(), "/run/s1");
+    support::wait_until("the pod's vinit started s1", EVENT_TIMEOUT, || up.exists());
     let first = fs::read_to_string(&err).unwrap();
     assert_eq!(
         first.lines().next(),
@@ -1333,7 +1334,7 @@ fn test_init_exec_into_a_namespace_is_telinit_unless_no_init_runs_there() {
         ),
         "{first}"
     );
-    let booted = common::children(nsenter.id() as i32);
+    let booted = procfs::children(nsenter.id() as i32);
     assert_eq!(booted.len(), 1, "{booted:?}");
     term(booted[0]);
     let deadline = Instant::now() + EXIT_TIMEOUT;

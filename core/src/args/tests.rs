@@ -1,0 +1,331 @@
+//! Unit tests of `args`.
+
+use super::*;
+
+fn argv<'a>(args: &[&'a str]) -> Vec<&'a [u8]> {
+    args.iter().map(|a| a.as_bytes()).collect()
+}
+
+fn parse(args: &[&str]) -> Result<VinitCommand, UsageError> {
+    parse_vinit(argv(args).as_slice(), SingleOptions::default())
+}
+
+fn single(args: &[&str]) -> SingleOptions {
+    match parse(args) {
+        Ok(VinitCommand::Single(o)) => o,
+        other => panic!("{args:?}: not single mode: {other:?}"),
+    }
+}
+
+const TABLE: OptionTable = OptionTable {
+    with_value: *b"tx\0\0",
+    long: true,
+};
+
+/// One walked option: letter, index, and where its value is (index, from).
+type Walked = Result<(u8, usize, Option<(u32, u32)>), UsageError>;
+
+/// Every item of a walk, then the first operand and whether `--` ended it.
+fn walk(args: &[&str]) -> (Vec<Walked>, usize, bool) {
+    let v = argv(args);
+    let mut w = Options::new(v.as_slice(), &TABLE);
+    let items = w
+        .by_ref()
+        .map(|o| {
+            o.map(|o| {
+                (
+                    o.letter,
+                    o.index,
+                    o.value.map(|(at, _)| (at.index, at.from)),
+                )
+            })
+        })
+        .collect();
+    (items, w.operands(), w.ended_by_dashdash())
+}
+
+#[test]
+fn walker_bundles_attached_and_separate_values() {
+    let (items, first, dd) = walk(&["p", "-ab", "-t5", "-t", "6", "-at7", "op", "-a"]);
+    assert_eq!(
+        items,
+        [
+            Ok((b'a', 1, None)),
+            Ok((b'b', 1, None)),
+            Ok((b't', 2, Some((2, 2)))),
+            Ok((b't', 3, Some((4, 0)))),
+            Ok((b'a', 5, None)),
+            Ok((b't', 5, Some((5, 3)))),
+        ]
+    );
+    assert_eq!((first, dd), (6, false));
+}
+
+#[test]
+fn walker_ends_at_dashdash_operands_and_errors() {
+    let (items, first, dd) = walk(&["p", "-a", "--", "-b"]);
+    assert_eq!((items.len(), first, dd), (1, 3, true));
+    // A lone `-` is an operand, as in getopt.
+    let (items, first, dd) = walk(&["p", "-", "-a"]);
+    assert_eq!((items.len(), first, dd), (0, 1, false));
+    let (items, first, _) = walk(&["p"]);
+    assert_eq!((items.len(), first), (0, 1));
+    // Long options from the table; others are letters, starting with `-`.
+    let (items, ..) = walk(&["p", "--help", "--helpx"]);
+    assert_eq!(items[0], Ok((b'h', 1, None)));
+    assert_eq!(items[1], Ok((b'-', 2, None)));
+    // A value letter last: an error, and the walk stops.
+    let (items, ..) = walk(&["p", "-at"]);
+    assert_eq!(
+        items,
+        [Ok((b'a', 1, None)), Err(UsageError::MissingValue(1, b't'))]
+    );
+    // A value may look like an option.
+    let (items, first, _) = walk(&["p", "-x", "--", "z"]);
+    assert_eq!((items, first), (vec![Ok((b'x', 1, Some((2, 0))))], 3));
+}
+
+#[test]
+fn tini_and_dumb_init_spellings() {
+    let o = single(&["vinit", "-gv", "-t5", "-e143", "-e", "0", "--", "sh"]);
+    assert!(o.kill_group && o.verbose);
+    assert_eq!((o.grace_secs, o.cmd_index), (5, 7));
+    assert_eq!(
+        (o.remap.apply(143), o.remap.apply(0), o.remap.apply(1)),
+        (0, 0, 1)
+    );
+    // No `--`: the first operand starts CMD and the rest is CMD's, options included.
+    let o = single(&["vinit", "-s", "sleep", "-t", "x"]);
+    assert_eq!((o.cmd_index, o.grace_secs), (2, DEFAULT_GRACE_SECS));
+    let o = single(&["vinit", "-T4", "ls"]);
+    assert_eq!((o.stop_budget_secs, o.cmd_index), (4, 2));
+    assert_eq!(o.grace_secs, DEFAULT_GRACE_SECS);
+    // `--` makes even a level character a command.
+    assert_eq!(single(&["vinit", "--", "3"]).cmd_index, 2);
+    assert_eq!(single(&["vinit", "33"]).cmd_index, 1);
+    for help in ["-h", "--help"] {
+        assert_eq!(parse(&["vinit", help]), Ok(VinitCommand::Help));
+    }
+    for version in ["-V", "--version"] {
+        assert_eq!(parse(&["vinit", version]), Ok(VinitCommand::Version));
+    }
+    assert_eq!(parse(&["vinit", "-gh"]), Ok(VinitCommand::Help));
+    // After CMD, -h is CMD's.
+    assert_eq!(single(&["vinit", "ls", "-h"]).cmd_index, 1);
+}
+
+#[test]
+fn inittab_mode_and_levels() {
+    let none = InittabOptions::default();
+    assert_eq!(parse(&["vinit"]), Ok(VinitCommand::Inittab(none)));
+    assert_eq!(parse(&["vinit", "-s"]), Ok(VinitCommand::Inittab(none)));
+    let with = InittabOptions {
+        file: Some(ValueAt {
+            index: 2,
+            from: 0,
+            letter: b'f',
+        }),
+        stop_timeout: Some(30),
+        level: Some(Level::SINGLE),
+    };
+    assert_eq!(
+        parse(&["vinit", "-f", "/x", "-T", "30", "s"]),
+        Ok(VinitCommand::Inittab(with))
+    );
+    let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-sf/x", "single"]) else {
+        panic!()
+    };
+    assert_eq!(
+        (t.file.map(|f| (f.index, f.from)), t.level),
+        (Some((1, 3)), Some(Level::SINGLE))
+    );
+    for level in ["0", "3", "9", "S"] {
+        let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", level]) else {
+            panic!("{level}")
+        };
+        assert_eq!(t.level.map(Level::byte), level.bytes().next());
+    }
+    assert_eq!(
+        parse(&["vinit", "3", "x"]),
+        Err(UsageError::ExtraOperand(2))
+    );
+}
+
+#[test]
+fn options_of_the_other_mode_are_named() {
+    // -t is single mode's grace, -f inittab mode's file: no silent pick.
+    assert_eq!(
+        parse(&["vinit", "-t", "5", "-f", "FILE"]),
+        Err(UsageError::WrongMode((1, b't'), Some((3, b'f'))))
+    );
+    assert_eq!(
+        parse(&["vinit", "-g"]),
+        Err(UsageError::WrongMode((1, b'g'), None))
+    );
+    assert_eq!(
+        parse(&["vinit", "-ve3", "5"]),
+        Err(UsageError::WrongMode((1, b'v'), Some((2, 0))))
+    );
+    assert_eq!(
+        parse(&["vinit", "-f", "x", "--", "sh"]),
+        Err(UsageError::WrongMode((1, b'f'), Some((4, 0))))
+    );
+    assert_eq!(
+        parse(&["vinit", "-fx", "sh"]),
+        Err(UsageError::WrongMode((1, b'f'), Some((2, 0))))
+    );
+    // -T and -s belong to both.
+    assert!(matches!(
+        parse(&["vinit", "-sT", "5", "3"]),
+        Ok(VinitCommand::Inittab(_))
+    ));
+    assert!(matches!(
+        parse(&["vinit", "-sT", "5", "sh"]),
+        Ok(VinitCommand::Single(_))
+    ));
+}
+
+#[test]
+fn bad_values_say_what_and_the_range() {
+    let at = |index, from, letter| ValueAt {
+        index,
+        from,
+        letter,
+    };
+    assert_eq!(
+        parse(&["vinit", "-T", "0"]),
+        Err(UsageError::OutOfRange(at(2, 0, b'T'), 1, 3600))
+    );
+    assert_eq!(
+        parse(&["vinit", "-T3601", "--", "sh"]),
+        Err(UsageError::OutOfRange(at(1, 2, b'T'), 1, 3600))
+    );
+    assert_eq!(
+        parse(&["vinit", "-e256", "sh"]),
+        Err(UsageError::OutOfRange(at(1, 2, b'e'), 0, 255))
+    );
+    assert_eq!(
+        parse(&["vinit", "-t", "86401", "sh"]),
+        Err(UsageError::OutOfRange(
+            at(2, 0, b't'),
+            0,
+            GRACE_MAX_SECS as u32
+        ))
+    );
+    assert_eq!(
+        parse(&["vinit", "-gt", "soon", "sh"]),
+        Err(UsageError::BadValue(at(2, 0, b't')))
+    );
+    assert_eq!(
+        parse(&["vinit", "-t99999999999999999999", "sh"]),
+        Err(UsageError::BadValue(at(1, 2, b't')))
+    );
+    let v = argv(&["vinit", "-gt5x"]);
+    assert_eq!(at(1, 3, b't').bytes(v.as_slice()), b"5x");
+    assert_eq!(at(9, 0, 0).bytes(v.as_slice()), b"");
+}
+
+#[test]
+fn usage_errors_name_the_argument() {
+    assert_eq!(
+        parse(&["vinit", "-x", "--", "a"]),
+        Err(UsageError::UnknownOption(1, b'x'))
+    );
+    assert_eq!(
+        parse(&["vinit", "-gx", "a"]),
+        Err(UsageError::UnknownOption(1, b'x'))
+    );
+    assert_eq!(
+        parse(&["vinit", "--verbose", "a"]),
+        Err(UsageError::UnknownOption(1, b'-'))
+    );
+    assert_eq!(parse(&["vinit", "--"]), Err(UsageError::MissingCommand));
+    assert_eq!(
+        parse(&["vinit", "-t"]),
+        Err(UsageError::MissingValue(1, b't'))
+    );
+    assert_eq!(
+        parse(&["vinit", "-ge"]),
+        Err(UsageError::MissingValue(1, b'e'))
+    );
+}
+
+#[test]
+fn not_pid1_boots_only_as_a_containers_main_process() {
+    // docker run --init: the parent is PID 1 (docker-init).
+    assert_eq!(not_pid1_boot(1, false, false), Some(NotPid1::ParentIsPid1));
+    // A pod sharing its process namespace: the parent is outside, PID 1 is pause.
+    assert_eq!(not_pid1_boot(0, false, false), Some(NotPid1::ParentOutside));
+    // docker exec CONTAINER init: parent outside too, but PID 1 is vinit, or an init
+    // (vinit under --init) already serves /run/initctl.
+    assert_eq!(not_pid1_boot(0, true, false), None);
+    assert_eq!(not_pid1_boot(0, false, true), None);
+    assert_eq!(not_pid1_boot(1, false, true), None);
+    // A shell.
+    assert_eq!(not_pid1_boot(4242, false, false), None);
+    assert_eq!(NotPid1::booting_as(None), "PID 1");
+    assert!(NotPid1::booting_as(Some(NotPid1::ParentIsPid1)).contains("--init"));
+}
+
+#[test]
+fn env_defaults_and_errors() {
+    // fn items, not closures: the bound needs a return borrowed for any argument lifetime.
+    fn env(name: &[u8]) -> Option<&[u8]> {
+        match name {
+            b"VINIT_GRACE" => Some(b"3"),
+            b"VINIT_REMAP_EXIT" => Some(b"143,130"),
+            b"VINIT_KILL_GROUP" => Some(b"1"),
+            b"VINIT_STOP_TIMEOUT" => Some(b"28"),
+            _ => None,
+        }
+    }
+    let o = single_defaults_from_env(env).unwrap();
+    assert_eq!(o.grace_secs, 3);
+    assert_eq!(o.stop_budget_secs, 28);
+    assert!(o.kill_group);
+    assert_eq!(o.remap.apply(130), 0);
+    // Flags win over the environment.
+    let v = argv(&["vinit", "-t", "7", "-T", "4", "sh"]);
+    let Ok(VinitCommand::Single(o)) = parse_vinit(v.as_slice(), o) else {
+        panic!()
+    };
+    assert_eq!(
+        (o.grace_secs, o.stop_budget_secs, o.kill_group),
+        (7, 4, true)
+    );
+    fn bad(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_GRACE").then_some(b"soon")
+    }
+    assert_eq!(single_defaults_from_env(bad), Err("VINIT_GRACE"));
+    fn zero_budget(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_STOP_TIMEOUT").then_some(b"0")
+    }
+    assert_eq!(
+        single_defaults_from_env(zero_budget),
+        Err("VINIT_STOP_TIMEOUT")
+    );
+    fn subreaper(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_SUBREAPER").then_some(b"maybe")
+    }
+    assert_eq!(single_defaults_from_env(subreaper), Err("VINIT_SUBREAPER"));
+}
+
+#[test]
+fn numbers_and_basenames() {
+    assert_eq!(parse_number(b"0", 0, 5), Some(0));
+    assert_eq!(parse_number(b"99999999999999999999", 0, u64::MAX), None);
+    assert_eq!(parse_number(b"", 0, 5), None);
+    assert_eq!(basename(b"/sbin/telinit"), b"telinit");
+    assert_eq!(basename(b"halt"), b"halt");
+    assert_eq!(basename(b"/x/"), b"");
+}
+
+#[test]
+fn shifted_view_renumbers() {
+    let v = argv(&["vinit", "telinit", "-t", "5", "q"]);
+    let s = Shifted::new(v.as_slice(), 1);
+    assert!(s.arg(3).is_some() && s.arg(4).is_none());
+    assert_eq!(s.arg(0), Some(&b"telinit"[..]));
+    assert!(Shifted::new(v.as_slice(), 9).arg(0).is_none());
+    assert_eq!(Shifted::new(v.as_slice(), 9).arg(usize::MAX), None);
+}

@@ -1,0 +1,114 @@
+//! Field 3 of an inittab line: the action names, compared like sysvinit's `strcasecmp`, and
+//! the groups that decide an entry's list place, default levels and barrier (compat §1.5).
+
+/// What an entry does (compat §1.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Restarted whenever it exits while its level is current.
+    Respawn,
+    /// Run once on entering a level; init waits for it.
+    Wait,
+    /// Run once on entering a level.
+    Once,
+    /// Run once at boot, in pseudo-level `*`.
+    Boot,
+    /// Run once at boot, in pseudo-level `*`; init waits for it.
+    BootWait,
+    /// Never run.
+    Off,
+    /// Like respawn, after `telinit a|b|c`.
+    OnDemand,
+    /// Not run: selects the default level.
+    InitDefault,
+    /// Run first at boot, in pseudo-level `#`; init waits for it.
+    SysInit,
+    /// On power failure; init waits for it.
+    PowerWait,
+    /// On power failure.
+    PowerFail,
+    /// On power restored; init waits for it.
+    PowerOkWait,
+    /// On battery low; init waits for it.
+    PowerFailNow,
+    /// On SIGINT (Ctrl-Alt-Del); init waits for it.
+    CtrlAltDel,
+    /// On SIGWINCH (keyboard request).
+    KbRequest,
+}
+
+/// Every action with its sysvinit name.
+pub(super) const ACTIONS: [Action; 15] = [
+    Action::Respawn,
+    Action::Wait,
+    Action::Once,
+    Action::Boot,
+    Action::BootWait,
+    Action::Off,
+    Action::OnDemand,
+    Action::InitDefault,
+    Action::SysInit,
+    Action::PowerWait,
+    Action::PowerFail,
+    Action::PowerOkWait,
+    Action::PowerFailNow,
+    Action::CtrlAltDel,
+    Action::KbRequest,
+];
+
+impl Action {
+    /// The action named `name`, compared case-insensitively like sysvinit's `strcasecmp`
+    /// (compat §1.3, runtime-confirmed: `ONCE` works).
+    pub fn from_name(name: &[u8]) -> Option<Self> {
+        ACTIONS
+            .into_iter()
+            .find(|a| a.name().as_bytes().eq_ignore_ascii_case(name))
+    }
+
+    /// The lower-case sysvinit name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Respawn => "respawn",
+            Self::Wait => "wait",
+            Self::Once => "once",
+            Self::Boot => "boot",
+            Self::BootWait => "bootwait",
+            Self::Off => "off",
+            Self::OnDemand => "ondemand",
+            Self::InitDefault => "initdefault",
+            Self::SysInit => "sysinit",
+            Self::PowerWait => "powerwait",
+            Self::PowerFail => "powerfail",
+            Self::PowerOkWait => "powerokwait",
+            Self::PowerFailNow => "powerfailnow",
+            Self::CtrlAltDel => "ctrlaltdel",
+            Self::KbRequest => "kbrequest",
+        }
+    }
+
+    /// powerwait, powerfail, powerokwait, powerfailnow and ctrlaltdel: kept at the front of the
+    /// list (compat §1.7) and given `S0123456789` for an empty runlevels field (compat §1.4).
+    pub const fn is_power_group(self) -> bool {
+        matches!(
+            self,
+            Self::PowerWait
+                | Self::PowerFail
+                | Self::PowerOkWait
+                | Self::PowerFailNow
+                | Self::CtrlAltDel
+        )
+    }
+
+    /// Barrier actions: while one runs, nothing after it in the list starts (compat §1.5, §1.7).
+    pub const fn waits(self) -> bool {
+        matches!(
+            self,
+            Self::SysInit
+                | Self::BootWait
+                | Self::Wait
+                | Self::PowerWait
+                | Self::PowerOkWait
+                | Self::PowerFailNow
+                | Self::CtrlAltDel
+        )
+    }
+}

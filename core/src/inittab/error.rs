@@ -1,0 +1,112 @@
+//! Why an inittab line is skipped, and sysvinit's message for it (compat §1.3).
+
+use heapless::Vec;
+use ufmt::{Formatter, uDisplay, uWrite, uwrite};
+
+use super::Id;
+use crate::limits::{ACTION_MAX, ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
+
+/// Why a line was skipped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Field 1 is empty.
+    MissingId,
+    /// No second `:`. sysvinit's check order means this is always overwritten by
+    /// `MissingAction` (no second `:` implies no action), so `load` never reports it.
+    MissingRunlevels,
+    /// No third `:`.
+    MissingProcess,
+    /// Field 3 is empty or absent.
+    MissingAction,
+    /// Field 1 is longer than `ID_MAX`.
+    IdTooLong,
+    /// Field 2 is longer than `RUNLEVELS_MAX`.
+    RunlevelsTooLong,
+    /// Field 4 is longer than `PROCESS_MAX`.
+    ProcessTooLong,
+    /// Field 3 is longer than `ACTION_MAX`.
+    ActionTooLong,
+    /// Field 3 names no action.
+    UnknownAction(Vec<u8, ACTION_MAX>),
+    /// An earlier entry has this id.
+    DuplicateId(Id),
+    /// The line is longer than `LINE_MAX - 2` characters.
+    LineTooLong,
+    /// `MAX_ENTRIES` entries are already kept.
+    TableFull,
+}
+
+/// A skipped line and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InittabError {
+    /// Physical line number (1-based) in the file being parsed.
+    pub line: u32,
+    /// What is wrong with it.
+    pub kind: ErrorKind,
+}
+
+/// Bytes shown as text, invalid UTF-8 as `?` (same rule as the log's `Bytes`, kept here so this
+/// module stays pure).
+struct Text<'a>(&'a [u8]);
+
+impl uDisplay for Text<'_> {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        for chunk in self.0.utf8_chunks() {
+            f.write_str(chunk.valid())?;
+            if !chunk.invalid().is_empty() {
+                f.write_str("?")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl InittabError {
+    /// Writes sysvinit's message for this error, e.g.
+    /// `/etc/inittab[12]: respwan: unknown action field`, `/etc/inittab[3]: duplicate ID field "l0"`,
+    /// `/etc/inittab[88]: too many entries (max 64): this line and every later entry ignored`; `file` is the path of the file
+    /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
+    pub fn render<W: uWrite + ?Sized>(&self, file: &[u8], w: &mut W) -> Result<(), W::Error> {
+        let (file, line) = (Text(file), self.line);
+        if self.kind == ErrorKind::LineTooLong {
+            return uwrite!(
+                w,
+                "Error detected in {} at line {}. Possibly too long.",
+                file,
+                line
+            );
+        }
+        uwrite!(w, "{}[{}]: ", file, line)?;
+        match &self.kind {
+            ErrorKind::MissingId => w.write_str("missing id field"),
+            ErrorKind::MissingRunlevels => w.write_str("missing runlevel field"),
+            ErrorKind::MissingProcess => w.write_str("missing process field"),
+            ErrorKind::MissingAction => w.write_str("missing action field"),
+            ErrorKind::IdTooLong => uwrite!(w, "id field too long (max {} characters)", ID_MAX),
+            ErrorKind::RunlevelsTooLong => {
+                uwrite!(
+                    w,
+                    "rlevel field too long (max {} characters)",
+                    RUNLEVELS_MAX
+                )
+            }
+            ErrorKind::ProcessTooLong => {
+                uwrite!(w, "process field too long (max {} characters)", PROCESS_MAX)
+            }
+            ErrorKind::ActionTooLong => w.write_str("action field too long"),
+            ErrorKind::UnknownAction(action) => {
+                uwrite!(w, "{}: unknown action field", Text(action))
+            }
+            ErrorKind::DuplicateId(id) => uwrite!(w, "duplicate ID field \"{}\"", Text(id)),
+            ErrorKind::TableFull => {
+                uwrite!(
+                    w,
+                    "too many entries (max {}): this line and every later entry ignored",
+                    MAX_ENTRIES
+                )
+            }
+            // Written above: its wording has no `file[line]:` prefix.
+            ErrorKind::LineTooLong => Ok(()),
+        }
+    }
+}

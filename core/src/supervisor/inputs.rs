@@ -1,0 +1,153 @@
+//! The machine's inputs but the stop signal (stopping.rs): the boot, the driver's answers to a
+//! spawn, reaps, freezes, triggers, level requests and re-reads. Each takes the time.
+
+use super::*;
+
+impl Init {
+    /// Starts the boot: sysinit entries first (pseudo-level `#`, compat §1.8 step 5).
+    pub fn handle_boot(&mut self, _now: Instant) {
+        self.phase = Phase::Boot;
+        self.current = Level::SYSINIT;
+        self.prev = b'N';
+    }
+
+    /// The driver's answer to `Spawn(slot)`: the child's pid, or `None` if the entry cannot
+    /// start at all (its command is malformed: it counts as an immediate exit with status 1,
+    /// which feeds the respawn throttle). A failed fork is `handle_fork_failed`.
+    pub fn handle_spawned(&mut self, _now: Instant, slot: usize, pid: Option<Pid>) {
+        let Some(p) = self.procs.get_mut(slot) else {
+            return;
+        };
+        p.spawning = false;
+        p.pid = pid;
+        if pid.is_none() {
+            p.waiting = false;
+            return;
+        }
+        self.children = true;
+        self.timers.fork_retry = None;
+        if let Some(failures) = self.fork.worked() {
+            self.log(Notice::ForkWorks(failures));
+        }
+    }
+
+    /// The driver's answer to `Spawn(slot)` when fork(2) failed with `errno`: the start is
+    /// undone (not counted, not "already executed", the barrier kept) and spawning pauses for
+    /// the back-off.
+    pub fn handle_fork_failed(&mut self, now: Instant, slot: usize, errno: i32) {
+        let (Some(p), Some(e)) = (self.procs.get_mut(slot), self.tab.entries().get(slot)) else {
+            return;
+        };
+        p.spawning = false;
+        p.waiting = false;
+        if matches!(e.action, Kind::Respawn | Kind::OnDemand) {
+            p.throttle.refund();
+        } else {
+            p.done = false;
+        }
+        let (retry, say) = self.fork.failed(now);
+        self.timers.fork_retry = Some(retry);
+        if say {
+            let id = e.id.clone();
+            self.log(Notice::CannotFork(id, errno));
+        }
+    }
+
+    /// A child was reaped (any child: orphans are ignored here). Returns the entry id whose
+    /// DEAD_PROCESS utmp record the driver writes at once (compat §6.6; none for orphans and `+`
+    /// entries); returned, not queued, so a reap of a whole table never competes with the
+    /// actions of a stop for queue room.
+    #[must_use]
+    pub fn handle_child_exit(&mut self, _now: Instant, pid: Pid, _exit: Exit) -> Option<Id> {
+        if let Some(i) = self.dying.iter().position(|d| d.pid == pid) {
+            let d = self.dying.swap_remove(i);
+            return d.utmp.then_some(d.id);
+        }
+        let i = self.procs.iter().position(|p| p.pid == Some(pid))?;
+        if let Some(p) = self.procs.get_mut(i) {
+            p.pid = None;
+            p.waiting = false;
+        }
+        self.tab
+            .entries()
+            .get(i)
+            .filter(|e| writes_utmp(e))
+            .map(|e| e.id.clone())
+    }
+
+    /// What the edge's last reap found: whether vinit has any child left at all (orphans
+    /// included; `false` when waitpid said ECHILD).
+    pub fn handle_children(&mut self, present: bool) {
+        self.children = present;
+    }
+
+    /// SIGTSTP (true) / SIGCONT (false): `halt -f` freezes init around reboot(2) (compat §4).
+    /// A stop signal thaws it (`handle_stop`).
+    pub fn handle_freeze(&mut self, frozen: bool) {
+        if self.frozen != frozen {
+            self.frozen = frozen;
+            self.log(Notice::Frozen(frozen));
+        }
+    }
+
+    /// A sysvinit trigger (SIGWINCH, SIGPWR with a power status, initctl power commands).
+    pub fn handle_trigger(&mut self, _now: Instant, trigger: Trigger) {
+        if !matches!(self.phase, Phase::Down) {
+            self.mark_triggered(trigger);
+        }
+    }
+
+    /// An initctl RUNLVL request (or telinit by signal-free means): `byte` as sent, with the
+    /// request's sleeptime; `fresh` is the re-read inittab (`None` keeps the current one).
+    pub fn handle_level_request(
+        &mut self,
+        now: Instant,
+        byte: u8,
+        sleeptime: Duration,
+        fresh: Option<&mut Inittab>,
+    ) {
+        if matches!(self.phase, Phase::Down) {
+            // The reboot-loop pause: the next boot reads the inittab anyway; only a stop counts.
+            return;
+        }
+        self.sleeptime = sleeptime;
+        match byte.to_ascii_uppercase() {
+            b'Q' => {
+                self.log(Notice::Rereading);
+                self.reload(now, fresh);
+            }
+            b'U' => {
+                self.log(Notice::ReExec);
+            }
+            letter @ (b'A' | b'B' | b'C') => {
+                if self.current != Level::SINGLE {
+                    self.log(Notice::Demand(letter));
+                    for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
+                        if e.levels.contains_demand(letter) {
+                            p.demand = true;
+                            p.done = false;
+                        }
+                    }
+                }
+                self.reload(now, fresh);
+            }
+            other => match Level::from_byte(other) {
+                Some(level) if level != Level::SYSINIT && level != Level::BOOT => {
+                    self.change_level(now, level, fresh);
+                }
+                _ => {
+                    // compat §2.6: logged, then handled like `q`.
+                    self.log(Notice::BadRunlevel(byte));
+                    self.reload(now, fresh);
+                }
+            },
+        }
+    }
+
+    /// SIGHUP: re-read and apply the differences (compat §2.5).
+    pub fn handle_reload(&mut self, now: Instant, fresh: &mut Inittab) {
+        if !matches!(self.phase, Phase::Down) {
+            self.reload(now, Some(fresh));
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Level changes (compat §2.2) and re-reads (compat §2.5): the new level, the diff of the
+//! entries, the kill round of the ones that must die. Entering level 0 or 6 starts the stop,
+//! decided in `level_entered` only.
+
+use super::*;
+
+impl Init {
+    /// A level change request (compat §2.2), or the stop's move to level 0.
+    pub(super) fn change_level(&mut self, now: Instant, level: Level, fresh: Option<&mut Inittab>) {
+        let mut level = level;
+        if matches!(self.phase, Phase::Stopping(_)) && level != HALT {
+            // A stop always ends in a stop: a reboot (or anything else) asked by the stop's own
+            // entries becomes a halt.
+            self.log(Notice::StopOverrides(level.byte()));
+            level = HALT;
+        }
+        if level == self.current {
+            return;
+        }
+        if level == Level::SINGLE {
+            self.log(Notice::GoingSingle);
+        } else {
+            self.log(Notice::Switching(level.byte()));
+        }
+        let prev = if self.current == Level::SYSINIT || self.current == Level::BOOT {
+            b'N'
+        } else {
+            self.current.byte()
+        };
+        self.boot_over();
+        self.set_level(level, prev);
+        self.apply(now, fresh);
+        self.level_entered(now, level);
+    }
+
+    /// Makes `level` current, with `prev` for PREVLEVEL and the RUN_LVL record.
+    pub(super) fn set_level(&mut self, level: Level, prev: u8) {
+        self.prev = prev;
+        self.current = level;
+        self.no_more_said = false;
+        self.push(Queued::Runlevel {
+            new: level.byte(),
+            prev,
+        });
+    }
+
+    /// The one place where entering level 0 or 6 starts the stop (or, during a stop, moves it
+    /// to its level).
+    pub(super) fn level_entered(&mut self, now: Instant, level: Level) {
+        let reboot = match level.byte() {
+            b'0' => false,
+            b'6' => true,
+            _ => return,
+        };
+        match &mut self.phase {
+            Phase::Stopping(stop) => stop.enter_level(now, reboot),
+            Phase::Down | Phase::Boot | Phase::Running => {
+                self.phase = Phase::Stopping(Stop::at_level(now, reboot, self.config.stop_budget));
+            }
+        }
+        self.time_stop();
+    }
+
+    /// A re-read (`telinit q`, a request's re-read, SIGHUP) at the current level.
+    pub(super) fn reload(&mut self, now: Instant, fresh: Option<&mut Inittab>) {
+        self.apply(now, fresh);
+    }
+
+    /// Re-reads: match entries by id, decide who must die, carry state (compat §2.2 step 5),
+    /// reset the throttle (step 10), and start the kill round if anyone must die.
+    /// `fresh` is the re-read table, swapped in at the end (the old one is left in it): tables
+    /// are never copied, as every copy would stay resident on PID 1's stack.
+    fn apply(&mut self, now: Instant, fresh: Option<&mut Inittab>) {
+        let level = self.current;
+        let mut procs = [Proc::default(); MAX_ENTRIES];
+        let mut dying_added = false;
+        // Without a fresh table the current one is compared with itself, not with a copy.
+        let tab = fresh.as_deref().unwrap_or(&self.tab);
+        for (p, e) in procs.iter_mut().zip(tab.entries()) {
+            *p = Proc::fresh(e.action);
+        }
+        for (old, e) in self.procs.iter().zip(self.tab.entries()) {
+            let new_slot = tab.position(&e.id);
+            let new_entry = new_slot.and_then(|s| tab.entries().get(s));
+            let must_die = match new_entry {
+                None => true,
+                Some(n) if n.action != e.action => true,
+                Some(n) => {
+                    n.action != Kind::Boot
+                        && !n.levels.contains(level)
+                        && (level == Level::SINGLE || !old.demand)
+                }
+            };
+            if must_die {
+                if let Some(pid) = old.pid
+                    && self
+                        .dying
+                        .push(Dying {
+                            pid,
+                            id: e.id.clone(),
+                            utmp: writes_utmp(e),
+                            hung: false,
+                        })
+                        .is_ok()
+                {
+                    dying_added = true;
+                }
+                continue;
+            }
+            if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
+                let demand = old.demand && level != Level::SINGLE;
+                *p = Proc {
+                    demand,
+                    throttle: Throttle::default(),
+                    ..*old
+                };
+            }
+        }
+        for p in procs.iter_mut() {
+            p.throttle = Throttle::default();
+        }
+        self.procs = procs;
+        self.timers.respawn = None;
+        if let Some(tab) = fresh {
+            core::mem::swap(&mut self.tab, tab);
+        }
+        let deadline = self.kill_deadline(now);
+        if dying_added {
+            self.start_kill_round(deadline);
+        } else if matches!(self.phase, Phase::Stopping(_)) {
+            // A round of an earlier request (`telinit -t 600 5`) must not hold the stop's
+            // level 0 back: it gets the stop's bound too.
+            self.cap_kill_round(deadline);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! sysvinit's scheduler walk (compat §1.7) and the questions asked of the entries' states: what
+//! starts next, what still runs, what a trigger marks.
+
+use super::*;
+
+impl Init {
+    /// The scheduler walk of compat §1.7: the first entry to start, honouring barriers.
+    pub(super) fn next_to_start(&mut self, now: Instant) -> Option<usize> {
+        let level = self.current;
+        let numeric = level != Level::SYSINIT && level != Level::BOOT && level != Level::SINGLE;
+        // Notices go straight to the queue (sized for a full table): a small local buffer here
+        // once dropped the "respawning too fast" lines of the 5th and 6th getty throttled in one walk.
+        let queue = &mut self.queue;
+        let mut found = None;
+        for (slot, (p, e)) in self.procs.iter_mut().zip(self.tab.entries()).enumerate() {
+            if p.waiting {
+                break;
+            }
+            if p.running() {
+                continue;
+            }
+            let here = e.levels.contains(level) || (p.demand && numeric);
+            if !here {
+                p.waiting = false;
+                if !is_triggered(e.action) {
+                    p.done = false;
+                }
+                continue;
+            }
+            let start = match e.action {
+                Kind::Off | Kind::InitDefault => false,
+                Kind::OnDemand if !p.demand => false,
+                Kind::Respawn | Kind::OnDemand => admitted(&mut p.throttle, &e.id, now, queue),
+                _ => !p.done,
+            };
+            if start {
+                p.spawning = true;
+                if !matches!(e.action, Kind::Respawn | Kind::OnDemand) {
+                    p.done = true;
+                }
+                p.waiting = e.action.waits();
+                found = Some(slot);
+                break;
+            }
+        }
+        self.time_respawns(now);
+        found
+    }
+
+    /// Sets the timer table's respawn slot to the earliest end of a throttle's disable still to
+    /// come. A disable that has ended but that the walk did not reach (a running barrier holds
+    /// it) needs no timer: the walk that reaches it follows the barrier's exit, an event; a
+    /// deadline left in the past would wake the driver at once, again and again.
+    pub(super) fn time_respawns(&mut self, now: Instant) {
+        self.timers.respawn = self
+            .procs
+            .iter()
+            .filter_map(|p| p.throttle.disabled_until)
+            .filter(|&until| until > now)
+            .min();
+    }
+
+    /// Whether the scheduler walk would start nothing (checked without side effects).
+    pub(super) fn nothing_to_start(&self) -> bool {
+        let level = self.current;
+        for (p, e) in self.procs.iter().zip(self.tab.entries()) {
+            if p.waiting {
+                return false;
+            }
+            if p.running() || !e.levels.contains(level) {
+                continue;
+            }
+            match e.action {
+                Kind::Off | Kind::InitDefault | Kind::Respawn | Kind::OnDemand => {}
+                _ if !p.done => return false,
+                _ => {}
+            }
+        }
+        true
+    }
+
+    /// Whether anything but `boot` entries runs (the boot phases' test, compat §1.8).
+    pub(super) fn busy(&self) -> bool {
+        self.procs
+            .iter()
+            .zip(self.tab.entries())
+            .any(|(p, e)| p.running() && e.action != Kind::Boot)
+    }
+
+    /// Whether the level's own entries (not respawners) are finished.
+    pub(super) fn level_entries_done(&self) -> bool {
+        self.procs.iter().zip(self.tab.entries()).all(|(p, e)| {
+            !p.running() || matches!(e.action, Kind::Respawn | Kind::OnDemand | Kind::Boot)
+        })
+    }
+
+    /// Clears "already executed" on the entries `trigger` is for, so the walk starts them.
+    pub(super) fn mark_triggered(&mut self, trigger: Trigger) {
+        for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
+            let hit = match trigger {
+                Trigger::KbRequest => e.action == Kind::KbRequest,
+                Trigger::PowerFail => matches!(e.action, Kind::PowerFail | Kind::PowerWait),
+                Trigger::PowerFailNow => e.action == Kind::PowerFailNow,
+                Trigger::PowerOk => e.action == Kind::PowerOkWait,
+                Trigger::CtrlAltDel => e.action == Kind::CtrlAltDel,
+            };
+            if hit {
+                p.done = false;
+            }
+        }
+    }
+
+    /// Whether an entry a stop signal triggers (ctrlaltdel, powerwait/powerfail) of the current
+    /// level is still to run or runs.
+    pub(super) fn triggered_pending(&self) -> bool {
+        self.procs.iter().zip(self.tab.entries()).any(|(p, e)| {
+            matches!(
+                e.action,
+                Kind::CtrlAltDel | Kind::PowerFail | Kind::PowerWait
+            ) && e.levels.contains(self.current)
+                && (!p.done || p.running())
+        })
+    }
+}
+
+/// Asks an entry's respawn throttle about a start at `now`, queueing what it has to say;
+/// true if the entry may start.
+pub(super) fn admitted(
+    throttle: &mut Throttle,
+    id: &Id,
+    now: Instant,
+    queue: &mut Deque<Queued, ACTION_QUEUE>,
+) -> bool {
+    let (start, notice) = match throttle.admit(now) {
+        Verdict::Off => return false,
+        Verdict::Start => return true,
+        Verdict::Reenabled => (true, Notice::Reenabled(id.clone())),
+        Verdict::TooFast => (false, Notice::RespawningTooFast(id.clone())),
+    };
+    let _ = queue.push_back(Queued::Log(notice));
+    start
+}

@@ -1,0 +1,153 @@
+//! The machine's side of the container stop (compat §9 design notes): a stop signal starts the
+//! `Stop` machine (stop.rs), and each of its steps is carried out here: enter level 0, name the
+//! late entries, start the sweep, end in exit or a reboot in place.
+
+use super::*;
+
+impl Init {
+    /// A stop signal from the runtime: a stop always ends in exit (compat §9 design notes).
+    pub fn handle_stop(&mut self, now: Instant, cause: StopCause) {
+        if matches!(self.phase, Phase::Down) {
+            // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
+            self.timers.reboot = None;
+            self.log(Notice::StopRequested(cause, self.config.stop_budget));
+            self.log(Notice::Stopped(Duration::ZERO));
+            self.push(Queued::Exit(0));
+            return;
+        }
+        if self.frozen {
+            // `halt -f` froze spawning and never thawed it; the stop needs level 0 to run.
+            self.frozen = false;
+            self.log(Notice::StopThawed);
+        }
+        if let Phase::Stopping(stop) = &mut self.phase {
+            // A stop signal during a reboot turns it into a halt: the runtime wants it gone.
+            stop.halt();
+            return self.hurry(now);
+        }
+        self.log(Notice::StopRequested(cause, self.config.stop_budget));
+        self.phase = Phase::Stopping(Stop::requested(now, self.config.stop_budget));
+        self.time_stop();
+        let trigger = match cause {
+            StopCause::Int => Some(Trigger::CtrlAltDel),
+            StopCause::Power => Some(Trigger::PowerFail),
+            StopCause::Term | StopCause::Halt | StopCause::Poweroff => None,
+        };
+        if let Some(trigger) = trigger {
+            self.mark_triggered(trigger);
+            if self.triggered_pending() {
+                return;
+            }
+        }
+        self.change_level(now, HALT, None);
+    }
+
+    /// Advances the stop on a wake-up.
+    pub(super) fn advance_stop(&mut self, now: Instant) -> Option<Queued> {
+        let progress = Progress {
+            triggered_pending: self.triggered_pending(),
+            settled: self.kill_round.is_none()
+                && !self.frozen
+                && self.level_entries_done()
+                && self.nothing_to_start(),
+            all_gone: !self.children,
+        };
+        let Phase::Stopping(stop) = &mut self.phase else {
+            return None;
+        };
+        let step = stop.poll(now, progress);
+        self.time_stop();
+        self.carry_out(now, step)
+    }
+
+    /// A further stop signal: move on to the next stage at once.
+    fn hurry(&mut self, now: Instant) {
+        self.log(Notice::StopHurried);
+        let Phase::Stopping(stop) = &mut self.phase else {
+            return;
+        };
+        let action = match stop.hurry(now) {
+            StopStep::EnterLevel => {
+                self.change_level(now, HALT, None);
+                self.start_sweep(now)
+            }
+            step => self.carry_out(now, step),
+        };
+        self.time_stop();
+        if let Some(a) = action {
+            self.push(a);
+        }
+    }
+
+    /// Does what the stop asks.
+    fn carry_out(&mut self, now: Instant, step: StopStep) -> Option<Queued> {
+        match step {
+            StopStep::Wait => None,
+            StopStep::EnterLevel => {
+                self.change_level(now, HALT, None);
+                None
+            }
+            StopStep::StartSweep { overdue } => {
+                if overdue {
+                    self.name_late_entries();
+                }
+                self.end_kill_round();
+                self.start_sweep(now)
+            }
+            StopStep::SweepStarted(sig) => Some(Queued::SignalAll(sig)),
+            StopStep::SweepKill(sig) => {
+                self.push(Queued::Census);
+                self.push(Queued::SweepKill);
+                Some(Queued::SignalAll(sig))
+            }
+            StopStep::Done { took, reboot } => self.finish(now, took, reboot),
+        }
+    }
+
+    /// The level's entries' share of the budget ran out: each one still running is named (the
+    /// sweep takes it).
+    fn name_late_entries(&mut self) {
+        let queue = &mut self.queue;
+        for (slot, (p, e)) in self.procs.iter().zip(self.tab.entries()).enumerate() {
+            if p.running() && !matches!(e.action, Kind::Respawn | Kind::OnDemand) {
+                let _ = queue.push_back(Queued::StopDeadline(slot));
+            }
+        }
+    }
+
+    /// Starts the final sweep, with a notice of how many processes it signals (the driver's
+    /// census).
+    fn start_sweep(&mut self, now: Instant) -> Option<Queued> {
+        let all_gone = !self.children;
+        let Phase::Stopping(stop) = &mut self.phase else {
+            return None;
+        };
+        let step = stop.start_sweep(now, all_gone);
+        self.time_stop();
+        if let StopStep::SweepStarted(_) = step {
+            self.push(Queued::Census);
+            self.push(Queued::SweepTerm);
+        }
+        self.carry_out(now, step)
+    }
+
+    /// The stop is complete: sync, then exit, or reboot in place (after the reboot-loop pause
+    /// when reboots come too fast).
+    fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Queued> {
+        self.log(Notice::Stopped(took));
+        self.push(Queued::Sync);
+        match (reboot, self.config.reboot_exit) {
+            (true, None) if self.reboots.allow(now) => self.push(Queued::Reboot),
+            (true, None) => {
+                let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
+                self.log(Notice::RebootLoop(pause));
+                self.timers.reboot = Some(now.after(pause));
+            }
+            (true, Some(code)) => self.push(Queued::Exit(code)),
+            (false, _) => self.push(Queued::Exit(0)),
+        }
+        self.phase = Phase::Down;
+        self.time_stop();
+        self.queue.pop_front()
+    }
+}

@@ -1,0 +1,104 @@
+//! The moves init makes by itself when nothing is left to start: the boot phases, the return
+//! from single-user, the "no more processes" line (compat §1.8 steps 6-9).
+
+use super::schedule::admitted;
+use super::*;
+use crate::levels::Levels;
+
+impl Init {
+    /// Boot-phase and single-user transitions (compat §1.8 steps 6-9); true if the level moved.
+    pub(super) fn transition(&mut self, now: Instant) -> bool {
+        if self.busy() {
+            return false;
+        }
+        let level = self.current;
+        if level == Level::SYSINIT {
+            self.push(Queued::BootTime);
+            let target = self.boot_target();
+            self.boot_target = Some(target);
+            if target == Level::SINGLE {
+                self.current = Level::SINGLE;
+            } else {
+                self.current = Level::BOOT;
+            }
+            return true;
+        }
+        if level == Level::BOOT {
+            let target = self.boot_target.unwrap_or(self.config.default_level);
+            self.log(Notice::Entering(target.byte()));
+            self.set_level(target, b'N');
+            self.boot_over();
+            self.level_entered(now, target);
+            return true;
+        }
+        if level == Level::SINGLE {
+            let target = self.boot_target();
+            if matches!(self.phase, Phase::Boot) && target != Level::SINGLE {
+                self.current = Level::BOOT;
+                self.boot_target = Some(target);
+                return true;
+            }
+            self.boot_over();
+            if target == Level::SINGLE {
+                return self.rerun_single(now);
+            }
+            // Entries whose field is exactly S run again next time (compat §1.8 step 8).
+            for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
+                if e.levels == Levels::parse_field(b"S") {
+                    p.done = false;
+                }
+            }
+            self.log(Notice::Entering(target.byte()));
+            self.set_level(target, b'S');
+            self.level_entered(now, target);
+            return true;
+        }
+        let stop_in_level = matches!(&self.phase, Phase::Stopping(stop) if stop.in_level());
+        if !self.no_more_said && !stop_in_level {
+            self.no_more_said = true;
+            self.log(Notice::NoMoreProcesses);
+        }
+        false
+    }
+
+    /// S has nothing left and the target is S: its entries run again, as sysvinit's do forever
+    /// (compat §1.8 step 8), each re-run charged to the entry's respawn throttle (compat §2.9),
+    /// so a sulogin that fails at once does not spin. True if any entry was re-armed.
+    fn rerun_single(&mut self, now: Instant) -> bool {
+        let queue = &mut self.queue;
+        let mut rearmed = false;
+        for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
+            if e.levels != Levels::parse_field(b"S") || !p.done {
+                continue;
+            }
+            if admitted(&mut p.throttle, &e.id, now, queue) {
+                p.done = false;
+                rearmed = true;
+            }
+        }
+        self.time_respawns(now);
+        rearmed
+    }
+
+    /// The initdefault level, or the configured default when there is none.
+    fn boot_target(&mut self) -> Level {
+        if let Some(level) = self.config.forced_level {
+            return level;
+        }
+        match self.tab.initdefault() {
+            Some(level) => level,
+            None => {
+                let level = self.config.default_level;
+                self.log(Notice::NoInitdefault(level.byte(), self.config.inittab));
+                level
+            }
+        }
+    }
+
+    /// The boot phases are over (the first real level, or single-user, was reached).
+    pub(super) fn boot_over(&mut self) {
+        if matches!(self.phase, Phase::Boot) {
+            self.phase = Phase::Running;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! halt, poweroff and reboot (compat §6.3): outside level 0 or 6 and unforced, a shutdown
+//! now through init; otherwise the wtmp record, sync and reboot(2) themselves.
+
+use super::runlevel::{runlevel_file, utmp_runlevel};
+use super::shutdown::go_down;
+use super::{Bytes, usage_detail};
+use crate::sys::{self, Envp, RebootCmd};
+use vinit_core::args::ArgList;
+use vinit_core::client_args::{self, HaltProgram, InitHalt, Shutdown};
+use vinit_core::levels::LevelRequest;
+use vinit_core::limits::{UTMP_PATH, WTMP_PATH};
+use vinit_core::status::signal::{SIGCONT, SIGTSTP};
+use vinit_core::utmp;
+
+pub(super) fn halt<A: ArgList + ?Sized>(
+    prog: &[u8],
+    args: &A,
+    kind: HaltProgram,
+    envp: Envp,
+) -> u8 {
+    let h = match client_args::parse_halt(args, kind) {
+        Ok(h) => h,
+        Err(e) => {
+            usage_detail(prog, args, e);
+            say!(
+                "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]",
+                Bytes(prog)
+            );
+            return 1;
+        }
+    };
+    if sys::geteuid() != 0 {
+        say!("{}: must be superuser.", Bytes(prog));
+        return 1;
+    }
+    if !h.force && !h.wtmp_only {
+        let level = current_level(envp);
+        if h.program == HaltProgram::Reboot && h.kexec && level != Some(b'6') {
+            say!("ERROR: using -k at this runlevel requires also -f");
+            return 1;
+        }
+        if level.is_none() {
+            say!(
+                "WARNING: could not determine runlevel - doing soft {}",
+                Bytes(prog)
+            );
+            say!(
+                "  (it's better to use shutdown instead of {} from the command line)",
+                Bytes(prog)
+            );
+        }
+        if !matches!(level, Some(b'0' | b'6')) {
+            // sysvinit execs `shutdown -h -H|-P now` or `shutdown -r now`; same thing here.
+            let (level, init_halt) = match h.program {
+                HaltProgram::Halt => (LevelRequest::HALT, InitHalt::Halt),
+                HaltProgram::PowerOff => (LevelRequest::HALT, InitHalt::PowerOff),
+                HaltProgram::Reboot => (LevelRequest::REBOOT, InitHalt::Unset),
+            };
+            let s = Shutdown::now(level, init_halt, h.sleeptime);
+            return go_down(&s, envp, b"");
+        }
+    }
+    if !h.no_wtmp {
+        let (sec, usec) = sys::wall_clock();
+        let record = utmp::shutdown_record(sec as i32, usec as i32, &sys::kernel_release());
+        let _ = sys::append_existing(WTMP_PATH, &record);
+    }
+    if h.wtmp_only {
+        return 0;
+    }
+    if !h.no_sync {
+        sys::sync();
+    }
+    if h.program == HaltProgram::Reboot {
+        if h.kexec {
+            let _ = sys::reboot(RebootCmd::Kexec);
+        }
+        let _ = sys::reboot(RebootCmd::Restart);
+    } else {
+        let _ = sys::reboot(RebootCmd::CadOn);
+        // Stop init so it does not respawn anything while the kernel goes down.
+        let _ = sys::kill(1, SIGTSTP);
+        if h.program == HaltProgram::PowerOff {
+            let _ = sys::reboot(RebootCmd::PowerOff);
+        }
+        let _ = sys::reboot(RebootCmd::Halt);
+    }
+    // Still here: reboot(2) failed (EPERM without CAP_SYS_BOOT). sysvinit undoes what it did
+    // and exits 0 without a word (compat §6.3 step 4).
+    let _ = sys::reboot(RebootCmd::CadOff);
+    let _ = sys::kill(1, SIGCONT);
+    0
+}
+
+/// The current level: `RUNLEVEL` when started by init (`INIT_VERSION` set), else utmp's
+/// RUN_LVL record, else /var/run/runlevel (compat §6.3 step 1).
+fn current_level(envp: Envp) -> Option<u8> {
+    if envp.var(b"INIT_VERSION").is_some()
+        && let Some(level) = envp.var(b"RUNLEVEL")
+    {
+        return Some(level.first().copied().unwrap_or(0));
+    }
+    if let Some((_, cur)) = utmp_runlevel(UTMP_PATH) {
+        return Some(cur);
+    }
+    runlevel_file()
+}

@@ -1,0 +1,130 @@
+//! The client personalities of the vinit binary: `telinit`/`init`, `shutdown`, `halt`,
+//! `poweroff`, `reboot` and `runlevel`, picked by argv[0] or `vinit NAME ...`.
+//!
+//! They talk to a running init only through the /run/initctl FIFO (384-byte requests, compat
+//! §5.4) and read utmp in glibc's layout; halt and reboot call reboot(2) only when forced or
+//! already in level 0/6 (compat §6.3). Messages and exit codes (0/1) follow sysvinit 3.x.
+//! Left out: wall(1) to logged-in ttys (warnings go to stderr), /etc/nologin, syslog,
+//! `shutdown -n` (warned about, then init is used), ifdown/hddown, reboot(2) RESTART2.
+//!
+//! `VINIT_INITCTL=PATH` replaces /run/initctl; it exists for tests only.
+//!
+//! One file per program (`telinit`, `shutdown`, `halt` for halt/poweroff/reboot, `runlevel`)
+//! and `send`, the FIFO writer telinit and shutdown share.
+
+use core::ffi::CStr;
+
+use crate::log::{Bytes, ErrName};
+use crate::sys::{Envp, Errno};
+use vinit_core::args::{ArgList, UsageError, basename};
+use vinit_core::client_args::Personality;
+use vinit_core::limits::PATH_MAX;
+
+/// Writes one line to stderr: `say!("{}: must be superuser.", Bytes(prog))`.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let mut line = $crate::log::LogLine::bare();
+        let _ = ufmt::uwrite!(line, $($arg)*);
+        line.emit();
+    }};
+}
+
+mod halt;
+mod runlevel;
+mod send;
+mod shutdown;
+mod telinit;
+
+/// Runs personality `p` on `args` (argument 0 is the tool's name) and returns the exit
+/// status.
+pub fn run<A: ArgList + ?Sized>(p: Personality, args: &A, envp: Envp) -> u8 {
+    let prog = basename(args.arg(0).unwrap_or_default());
+    match p {
+        Personality::Telinit => telinit::telinit(prog, args, envp),
+        Personality::Shutdown => shutdown::shutdown(args, envp),
+        Personality::Halt(kind) => halt::halt(prog, args, kind, envp),
+        Personality::Runlevel => runlevel::runlevel(args),
+    }
+}
+
+/// One line saying what was wrong, in getopt's words where it has them.
+fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
+    let arg = |i: usize| Bytes(args.arg(i).unwrap_or_default());
+    match e {
+        UsageError::UnknownOption(_, c) => {
+            say!("{}: invalid option -- '{}'", Bytes(prog), Bytes(&[c]));
+        }
+        UsageError::MissingValue(_, c) => {
+            say!(
+                "{}: option requires an argument -- '{}'",
+                Bytes(prog),
+                Bytes(&[c])
+            );
+        }
+        UsageError::BadValue(at) | UsageError::BadLevel(at) | UsageError::OutOfRange(at, ..) => {
+            say!(
+                "{}: invalid argument: {}",
+                Bytes(prog),
+                Bytes(at.bytes(args))
+            );
+        }
+        UsageError::ExtraOperand(i) => say!("{}: extra argument: {}", Bytes(prog), arg(i)),
+        // The rest have their own words (or are vinit's own, never a client's).
+        UsageError::MissingOperand
+        | UsageError::HaltModeWithoutHalt
+        | UsageError::EnvTooLarge
+        | UsageError::MissingCommand
+        | UsageError::WrongMode(..) => {}
+    }
+}
+
+/// A NUL-terminated copy of a path from argv or the environment.
+struct CPath([u8; PATH_MAX + 1]);
+
+impl CPath {
+    const fn new() -> Self {
+        Self([0; PATH_MAX + 1])
+    }
+
+    /// Copies `bytes` in; `None` if it is too long or holds a NUL.
+    fn set(&mut self, bytes: &[u8]) -> Option<&CStr> {
+        *self.0.get_mut(bytes.len())? = 0;
+        for (d, s) in self.0.iter_mut().zip(bytes) {
+            *d = *s;
+        }
+        CStr::from_bytes_with_nul(self.0.get(..=bytes.len())?).ok()
+    }
+}
+
+/// perror(3)'s text for the errors a client meets opening a path; the symbolic name for
+/// anything else (vinit carries no strerror table).
+struct ErrText(Errno);
+
+impl ufmt::uDisplay for ErrText {
+    fn fmt<W: ufmt::uWrite + ?Sized>(
+        &self,
+        f: &mut ufmt::Formatter<'_, W>,
+    ) -> Result<(), W::Error> {
+        match self.0 {
+            Errno::NOENT => f.write_str("No such file or directory"),
+            Errno::ACCESS => f.write_str("Permission denied"),
+            Errno::NOTDIR => f.write_str("Not a directory"),
+            Errno::PIPE => f.write_str("Broken pipe"),
+            e => ufmt::uDisplay::fmt(&ErrName(e), f),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpath_copies_and_terminates() {
+        let mut buf = CPath::new();
+        assert_eq!(buf.set(b"/tmp/x").unwrap().to_bytes(), b"/tmp/x");
+        assert!(buf.set(b"a\0b").is_none());
+        assert!(buf.set(&[b'a'; PATH_MAX + 1]).is_none());
+        assert!(buf.set(&[b'a'; PATH_MAX]).is_some());
+    }
+}

@@ -1,0 +1,71 @@
+//! runlevel (compat §6.4): the previous and current level from utmp's RUN_LVL record, else
+//! the current one from /var/run/runlevel.
+
+use core::ffi::CStr;
+
+use super::CPath;
+use crate::log::LogLine;
+use crate::sys;
+use vinit_core::args::ArgList;
+use vinit_core::client_args;
+use vinit_core::limits::{RUNLEVEL_PATH, UTMP_PATH};
+use vinit_core::utmp;
+
+pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
+    let parsed = match client_args::parse_runlevel(args) {
+        Ok(r) => r,
+        Err(_) => {
+            say!("usage: runlevel [utmp]");
+            return 1;
+        }
+    };
+    let mut buf = CPath::new();
+    let path = match parsed.utmp {
+        Some(i) => match buf.set(args.arg(i).unwrap_or_default()) {
+            Some(p) => p,
+            None => {
+                say!("runlevel: path too long");
+                return 1;
+            }
+        },
+        None => UTMP_PATH,
+    };
+    let answer = utmp_runlevel(path).or_else(|| runlevel_file().map(|c| (b'N', c)));
+    let mut line = LogLine::bare();
+    let status = match answer {
+        Some((prev, cur)) => {
+            line.push(&[prev, b' ', cur]);
+            0
+        }
+        None => {
+            line.push(b"unknown");
+            1
+        }
+    };
+    line.emit_to(sys::stdout());
+    status
+}
+
+/// The first RUN_LVL record of a utmp file, read one record at a time.
+pub(super) fn utmp_runlevel(path: &CStr) -> Option<(u8, u8)> {
+    let fd = sys::open_read(path).ok()?;
+    let mut record = [0u8; utmp::RECORD_LEN];
+    loop {
+        if sys::read_full(fd.as_fd(), &mut record).ok()? < utmp::RECORD_LEN {
+            return None;
+        }
+        if let Some(found) = utmp::find_runlevel(&record) {
+            return Some(found);
+        }
+    }
+}
+
+/// The one byte of /var/run/runlevel.
+pub(super) fn runlevel_file() -> Option<u8> {
+    let fd = sys::open_read(RUNLEVEL_PATH).ok()?;
+    let mut byte = [0u8; 1];
+    match sys::read_full(fd.as_fd(), &mut byte) {
+        Ok(1) => byte.first().copied(),
+        _ => None,
+    }
+}

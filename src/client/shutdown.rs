@@ -1,0 +1,341 @@
+//! shutdown (compat §6.2): waits until the time given, warning on sysvinit's schedule, then
+//! asks init for the level (and the halt action); `-c` cancels a pending one, `-k` only warns.
+
+use super::send::send;
+use super::{Bytes, usage_detail};
+use crate::sys::{self, Envp, Errno};
+use vinit_core::args::{ArgList, UsageError};
+use vinit_core::client_args::{self, InitHalt, Shutdown, When};
+use vinit_core::initctl::{self, DATA_LEN, Request};
+use vinit_core::limits::{
+    DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
+    SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH,
+};
+use vinit_core::status::signal::{SIGINT, SIGTERM};
+use vinit_core::time::Duration;
+
+const SHUTDOWN_USAGE: &str =
+    "Usage:\t  shutdown [-akrhPHfFncqQ] [-t sec] [-i X] time [warning message]
+\t\t  -a:      use /etc/shutdown.allow
+\t\t  -k:      don't really shutdown, only warn.
+\t\t  -r:      reboot after shutdown.
+\t\t  -h:      halt after shutdown.
+\t\t  -P:      halt action is to turn off power (only with -h).
+\t\t  -H:      halt action is to just halt (only with -h).
+\t\t  -f:      do a 'fast' reboot (skip fsck).
+\t\t  -F:      Force fsck on reboot.
+\t\t  -n:      not supported: init is always used.
+\t\t  -c:      cancel a running shutdown.
+\t\t  -q, -Q:  accepted; warnings go to stderr.
+\t\t  -t secs: delay between TERM and KILL for init.
+\t\t  -i X:    go to runlevel X (0156aAbBcCsS).
+\t\t  ** the \"time\" argument is mandatory! (try \"now\") **
+";
+
+pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
+    let prog: &[u8] = b"shutdown";
+    if sys::geteuid() != 0 {
+        say!("shutdown: you must be root to do that!");
+        let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
+        return 1;
+    }
+    let s = match client_args::parse_shutdown(args) {
+        Ok(s) => s,
+        Err(UsageError::BadLevel(at)) => {
+            say!("shutdown: `{}': bad runlevel", Bytes(at.bytes(args)));
+            return 1;
+        }
+        Err(e) => {
+            if e == UsageError::HaltModeWithoutHalt {
+                say!("shutdown: -H and -P flags can only be used along with -h flag.");
+            }
+            usage_detail(prog, args, e);
+            let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
+            return 1;
+        }
+    };
+    // sysvinit checks logins on virtual consoles; a container has none, so with the file
+    // present nobody is authorised.
+    if s.use_allow && sys::exists(SHUTDOWN_ALLOW_PATH) {
+        say!("shutdown: no authorized users logged in.");
+        return 1;
+    }
+    if s.no_init {
+        say!("shutdown: warning: -n is not supported; asking init instead");
+    }
+    let mut message: heapless::Vec<u8, SHUTDOWN_MESSAGE_MAX> = heapless::Vec::new();
+    if let Some(first) = s.message {
+        join_words(args, first, &mut message);
+    }
+    let pending = read_pid_file();
+    if s.cancel {
+        return cancel(envp, pending, &message);
+    }
+    if pending.is_some_and(sys::process_exists) {
+        say!("shutdown: already running.");
+        return 1;
+    }
+    go_down(&s, envp, &message)
+}
+
+/// The message words from `first` on, joined by spaces, cut at a word boundary
+/// (sysvinit's 256-byte MESSAGELEN).
+fn join_words<A: ArgList + ?Sized, const N: usize>(
+    args: &A,
+    first: usize,
+    out: &mut heapless::Vec<u8, N>,
+) {
+    let mut i = first;
+    while let Some(word) = args.arg(i) {
+        if out.len() + word.len() + 1 > N {
+            break;
+        }
+        if !out.is_empty() {
+            let _ = out.push(b' ');
+        }
+        let _ = out.extend_from_slice(word);
+        i += 1;
+    }
+}
+
+/// The pid in /var/run/shutdown.pid, if there is a positive one.
+fn read_pid_file() -> Option<sys::Pid> {
+    let fd = sys::open_read(SHUTDOWN_PID_PATH).ok()?;
+    let mut buf = [0u8; PID_FILE_READ_MAX];
+    let n = sys::read_full(fd.as_fd(), &mut buf).ok()?;
+    let digits = buf.get(..n)?.split(|b| !b.is_ascii_digit()).next()?;
+    vinit_core::args::parse_number(digits, 1, i32::MAX as u64).map(|p| p as sys::Pid)
+}
+
+fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
+    let Some(pid) = pending else {
+        say!("shutdown: cannot find pid of running shutdown.");
+        return 1;
+    };
+    let mut data = [0u8; DATA_LEN];
+    if initctl::encode_env(&[InitHalt::Unset.env_string()], &mut data).is_ok() {
+        let _ = send(b"shutdown", envp, &[Request::set_env(&data)]);
+    }
+    if sys::kill(pid, SIGINT).is_err() {
+        say!("shutdown: not running.");
+        return 1;
+    }
+    if !message.is_empty() {
+        say!("{}", Bytes(message));
+    }
+    0
+}
+
+/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X".
+struct NewState(u8);
+
+impl ufmt::uDisplay for NewState {
+    fn fmt<W: ufmt::uWrite + ?Sized>(
+        &self,
+        f: &mut ufmt::Formatter<'_, W>,
+    ) -> Result<(), W::Error> {
+        match self.0 {
+            b'0' => f.write_str("for system halt"),
+            b'6' => f.write_str("for reboot"),
+            b'1' => f.write_str("to maintenance mode"),
+            level => {
+                f.write_str("to runlevel ")?;
+                ufmt::uDisplay::fmt(&Bytes(&[level]), f)
+            }
+        }
+    }
+}
+
+/// Minutes until `when`, 0 for now; `hh:mm` is UTC (see `sys::utc_hour_minute`).
+fn minutes_until(when: When) -> u32 {
+    match when {
+        When::Now => 0,
+        When::InMinutes(m) => m,
+        When::At { hour, minute } => {
+            let (h, m) = sys::utc_hour_minute(sys::wall_clock().0);
+            let now = u32::from(h) * 60 + u32::from(m);
+            (u32::from(hour) * 60 + u32::from(minute) + 1440 - now) % 1440
+        }
+    }
+}
+
+/// sysvinit's warning schedule: every minute under 10, every 15 under 60, every 30 under
+/// 180, then hourly.
+const fn needs_warning(minutes: u32) -> bool {
+    match minutes {
+        0..10 => true,
+        10..60 => minutes.is_multiple_of(15),
+        60..180 => minutes.is_multiple_of(30),
+        _ => minutes.is_multiple_of(60),
+    }
+}
+
+fn warn(message: &[u8], level: u8, minutes: u32) {
+    if !message.is_empty() {
+        say!("{}", Bytes(message));
+    }
+    match minutes {
+        0 => say!("The system is going down {} NOW!", NewState(level)),
+        1 => say!("The system is going DOWN {} in 1 minute!", NewState(level)),
+        m => say!(
+            "The system is going DOWN {} in {} minutes!",
+            NewState(level),
+            m
+        ),
+    }
+}
+
+pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
+    if s.fast_boot {
+        let _ = sys::write_file(FASTBOOT_PATH, b"");
+    }
+    if s.force_fsck {
+        let _ = sys::write_file(FORCEFSCK_PATH, b"");
+    }
+    let minutes = minutes_until(s.when);
+    if minutes > 0 && wait_for_time(s.level.byte(), minutes, message).is_err() {
+        // Cancelled by `shutdown -c` (SIGINT) or SIGTERM: sysvinit's stopit().
+        let _ = sys::unlink(SHUTDOWN_PID_PATH);
+        remove_boot_flags(s);
+        say!("\nShutdown cancelled.");
+        return 0;
+    }
+    warn(message, s.level.byte(), 0);
+    if s.warn_only {
+        sys::sleep_ms(1000);
+        let _ = sys::unlink(SHUTDOWN_PID_PATH);
+        remove_boot_flags(s);
+        say!("\nShutdown cancelled.");
+        return 0;
+    }
+    if minutes > 0 {
+        let _ = sys::unlink(SHUTDOWN_PID_PATH);
+    }
+    sys::sync();
+    // sysvinit sends INIT_HALT, then execs `init [-t SEC] LEVEL`; both requests go here.
+    let mut data = [0u8; DATA_LEN];
+    if initctl::encode_env(&[s.init_halt.env_string()], &mut data).is_err() {
+        return 1;
+    }
+    let sleeptime = s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS);
+    let requests = [
+        Request::set_env(&data),
+        Request::run_level(s.level, sleeptime),
+    ];
+    match send(b"shutdown", envp, &requests) {
+        Ok(()) => 0,
+        Err(()) => {
+            remove_boot_flags(s);
+            1
+        }
+    }
+}
+
+fn remove_boot_flags(s: &Shutdown) {
+    if s.fast_boot {
+        let _ = sys::unlink(FASTBOOT_PATH);
+    }
+    if s.force_fsck {
+        let _ = sys::unlink(FORCEFSCK_PATH);
+    }
+}
+
+/// Writes the pid file and waits `minutes`, warning on sysvinit's schedule; `Err` if SIGINT
+/// or SIGTERM came first.
+fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
+    let mut pid: heapless::String<16> = heapless::String::new();
+    let _ = ufmt::uwriteln!(pid, "{}", sys::getpid());
+    match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
+        Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
+        Err(_) => say!(
+            "shutdown: warning: cannot open {}",
+            Bytes(SHUTDOWN_PID_PATH.to_bytes())
+        ),
+    }
+    let mask = sys::SigMask((1 << (SIGINT - 1)) | (1 << (SIGTERM - 1)));
+    let signals = sys::set_signal_mask(mask)
+        .and_then(|_| sys::signalfd(mask))
+        .ok();
+    let start = sys::now();
+    let deadline = start.after(Duration::from_secs(u64::from(minutes) * 60));
+    let mut warned_at = None;
+    loop {
+        let now = sys::now();
+        let left_ms = deadline.since(now).millis();
+        if left_ms == 0 {
+            return Ok(());
+        }
+        let left_min = left_ms.div_ceil(60_000) as u32;
+        if warned_at != Some(left_min) && needs_warning(left_min) {
+            warn(message, level, left_min);
+        }
+        warned_at = Some(left_min);
+        // Wake at the next whole minute before the deadline, or at the deadline.
+        let step = match left_ms % 60_000 {
+            0 => 60_000,
+            r => r,
+        };
+        match &signals {
+            Some(fd) => {
+                if matches!(sys::wait_readable(fd.as_fd(), Some(step)), Ok(true))
+                    && matches!(sys::read_signal(fd.as_fd()), Ok(Some(_)))
+                {
+                    return Err(());
+                }
+            }
+            None => sys::sleep_ms(step),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::LogLine;
+
+    #[test]
+    fn warning_schedule_matches_sysvinit() {
+        let warned: Vec<u32> = (0..200).filter(|&m| needs_warning(m)).collect();
+        assert_eq!(
+            warned,
+            [
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 30, 45, 60, 90, 120, 150, 180
+            ]
+        );
+        assert!(needs_warning(240) && !needs_warning(210));
+    }
+
+    #[test]
+    fn new_state_words() {
+        let show = |level| {
+            let mut line = LogLine::bare();
+            let _ = ufmt::uwrite!(line, "{}", NewState(level));
+            String::from_utf8(line.as_bytes().to_vec()).unwrap()
+        };
+        assert_eq!(show(b'0'), "for system halt");
+        assert_eq!(show(b'6'), "for reboot");
+        assert_eq!(show(b'1'), "to maintenance mode");
+        assert_eq!(show(b'S'), "to runlevel S");
+    }
+
+    #[test]
+    fn message_words_are_joined_and_cut_at_a_word() {
+        let args: [&[u8]; 4] = [b"shutdown", b"now", b"going", b"down"];
+        let mut out: heapless::Vec<u8, 16> = heapless::Vec::new();
+        join_words(&args[..], 2, &mut out);
+        assert_eq!(&out[..], b"going down");
+        let mut small: heapless::Vec<u8, 8> = heapless::Vec::new();
+        join_words(&args[..], 2, &mut small);
+        assert_eq!(&small[..], b"going");
+    }
+
+    #[test]
+    fn utc_clock_and_relative_minutes() {
+        assert_eq!(sys::utc_hour_minute(0), (0, 0));
+        assert_eq!(sys::utc_hour_minute(1_700_000_000), (22, 13));
+        assert_eq!(sys::utc_hour_minute(-60), (23, 59));
+        assert_eq!(minutes_until(When::Now), 0);
+        assert_eq!(minutes_until(When::InMinutes(7)), 7);
+        assert!(minutes_until(When::At { hour: 0, minute: 0 }) < 1440);
+    }
+}

@@ -1,0 +1,63 @@
+//! What every mode of vinit does to be a proper init: subreap when it is not PID 1, keep
+//! inherited fds out of children, take every signal through one signalfd. Shared by
+//! single-command and inittab mode (what is left at the end: `processes_left`).
+//! vinit installs no signal handler except, in single-command mode, the one that forwards the
+//! fault signals (every other signal goes through the signalfd); execve(2) resets a handled
+//! signal to its default, so once the dispositions vinit inherited as ignored are reset, every
+//! child starts with default ones.
+
+use crate::log;
+use crate::log::{ErrName, Level};
+use crate::sys::{self, OwnedFd, SigMask};
+
+/// Sets vinit up as an init and returns its signalfd; `None` after logging the fatal line
+/// (only before the loop starts: after that vinit never bails).
+pub fn become_init() -> Option<OwnedFd> {
+    // A stalled reader of vinit's stderr must not stall the init (log.rs).
+    crate::log::never_block();
+    if sys::getpid() != 1
+        && let Err(e) = sys::set_child_subreaper()
+    {
+        log!(
+            Level::Warning,
+            "unable to become a child subreaper: {}",
+            ErrName(e)
+        );
+    }
+    if let Err(e) = sys::cloexec_inherited_fds() {
+        log!(
+            Level::Warning,
+            "unable to mark inherited fds close-on-exec: {}",
+            ErrName(e)
+        );
+    }
+    if let Err(e) = sys::set_signal_mask(SigMask::CATCHABLE) {
+        log!(Level::Fatal, "unable to block signals: {}", ErrName(e));
+        return None;
+    }
+    // Children inherit dispositions through fork and exec: resetting what vinit inherited as
+    // ignored, once here (after blocking, so a default action cannot fire meanwhile), gives
+    // every child default dispositions without 64 sigaction calls between fork and exec.
+    sys::reset_signal_dispositions(sys::ignored_signals());
+    match sys::signalfd(SigMask::CATCHABLE) {
+        Ok(fd) => Some(fd),
+        Err(e) => {
+            log!(Level::Fatal, "unable to create signalfd: {}", ErrName(e));
+            None
+        }
+    }
+}
+
+/// `become_init` for single-command mode: first the handler that forwards the fault signals
+/// another process sends with kill(2) (before the mask is set, see
+/// `sys::forward_fault_signals`).
+pub fn become_single_init() -> Option<OwnedFd> {
+    if let Err(e) = sys::forward_fault_signals() {
+        log!(
+            Level::Warning,
+            "unable to install the fault signal handler: {}",
+            ErrName(e)
+        );
+    }
+    become_init()
+}

@@ -1,0 +1,126 @@
+//! `main`'s argv and environment, as musl hands them over.
+#![allow(unsafe_code)]
+
+use core::ffi::{CStr, c_char, c_int};
+
+use super::processes::CPtrs;
+
+/// The process's argv, as musl's `main` received it.
+#[derive(Clone, Copy)]
+pub struct Argv {
+    argc: usize,
+    argv: *const *const c_char,
+}
+
+impl Argv {
+    /// Wraps `main`'s arguments.
+    ///
+    /// # Safety
+    /// `argv` must point to `argc` valid NUL-terminated strings followed by a null pointer, all
+    /// living for the rest of the process (what the kernel and musl's start code guarantee).
+    pub unsafe fn from_main(argc: c_int, argv: *const *const c_char) -> Self {
+        Self {
+            argc: usize::try_from(argc).unwrap_or(0),
+            argv,
+        }
+    }
+
+    /// Argument `i`, if it exists.
+    pub fn get(&self, i: usize) -> Option<&'static CStr> {
+        if i >= self.argc || self.argv.is_null() {
+            return None;
+        }
+        // SAFETY: i < argc, and from_main's contract says argv[i] is a valid string pointer.
+        let ptr = unsafe { *self.argv.wrapping_add(i) };
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: ptr is a NUL-terminated string that lives for the whole process.
+        Some(unsafe { CStr::from_ptr(ptr) })
+    }
+
+    /// The NULL-terminated pointer array from argument `i` on: exactly what execve(2) wants as
+    /// the argv of a command given on vinit's own command line.
+    pub fn tail_ptrs(&self, i: usize) -> Option<CPtrs<'static>> {
+        if i >= self.argc || self.argv.is_null() {
+            return None;
+        }
+        // SAFETY: elements i..=argc exist (argv[argc] is the terminating null) and live forever.
+        Some(unsafe { core::slice::from_raw_parts(self.argv.wrapping_add(i), self.argc - i + 1) })
+    }
+}
+
+/// The process's environment, as musl's `main` received it.
+#[derive(Clone, Copy)]
+pub struct Envp {
+    envp: *const *const c_char,
+    len: usize,
+}
+
+impl Envp {
+    /// Wraps `main`'s environment.
+    ///
+    /// # Safety
+    /// `envp` must be a null-terminated array of valid NUL-terminated strings living for the
+    /// rest of the process (or null).
+    pub unsafe fn from_main(envp: *const *const c_char) -> Self {
+        let mut len = 0;
+        if !envp.is_null() {
+            // SAFETY: the array is null-terminated, so every index up to the null is readable.
+            while !unsafe { *envp.wrapping_add(len) }.is_null() {
+                len += 1;
+            }
+        }
+        Self { envp, len }
+    }
+
+    /// Number of `NAME=VALUE` strings.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The `i`th `NAME=VALUE` string.
+    pub fn get(&self, i: usize) -> Option<&'static CStr> {
+        if i >= self.len {
+            return None;
+        }
+        // SAFETY: i < len, and every element before the terminator is a valid string pointer.
+        let ptr = unsafe { *self.envp.wrapping_add(i) };
+        // SAFETY: the string is NUL-terminated and lives for the whole process.
+        Some(unsafe { CStr::from_ptr(ptr) })
+    }
+
+    /// The value of `name`, if set.
+    pub fn var(&self, name: &[u8]) -> Option<&'static [u8]> {
+        self.var_cstr(name).map(CStr::to_bytes)
+    }
+
+    /// The value of `name`, if set, as the NUL-terminated string it already is in memory.
+    pub fn var_cstr(&self, name: &[u8]) -> Option<&'static CStr> {
+        (0..self.len).filter_map(|i| self.get(i)).find_map(|kv| {
+            let value = kv
+                .to_bytes_with_nul()
+                .strip_prefix(name)?
+                .strip_prefix(b"=")?;
+            CStr::from_bytes_with_nul(value).ok()
+        })
+    }
+
+    /// An empty environment.
+    #[cfg(test)]
+    pub const fn empty() -> Self {
+        Self {
+            envp: core::ptr::null(),
+            len: 0,
+        }
+    }
+
+    /// The whole NULL-terminated array, for execve(2).
+    pub fn ptrs(&self) -> CPtrs<'static> {
+        if self.envp.is_null() {
+            return &[core::ptr::null()];
+        }
+        // SAFETY: elements 0..=len exist (envp[len] is the terminating null) and live forever.
+        unsafe { core::slice::from_raw_parts(self.envp, self.len + 1) }
+    }
+}

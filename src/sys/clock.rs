@@ -1,0 +1,40 @@
+//! The clocks: monotonic for deadlines, real time for records and `shutdown hh:mm`.
+#![allow(unsafe_code)]
+
+use vinit_core::time::Instant;
+
+/// CLOCK_MONOTONIC in milliseconds (clock_gettime(2)).
+pub fn now() -> Instant {
+    let ts = clock(libc::CLOCK_MONOTONIC);
+    let ms = (ts.tv_sec as u64)
+        .saturating_mul(1000)
+        .saturating_add((ts.tv_nsec as u64) / 1_000_000);
+    Instant::from_millis(ms)
+}
+
+/// clock_gettime(2) through musl, whose vDSO lookup is linked in anyway (rustix's own copy
+/// would add 2 KB).
+fn clock(id: libc::clockid_t) -> libc::timespec {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: ts is a valid, writable timespec; the clock ids used are always supported, and
+    // on failure ts stays zero.
+    unsafe { libc::clock_gettime(id, &mut ts) };
+    ts
+}
+
+/// CLOCK_REALTIME as (seconds, microseconds) (clock_gettime(2)), as utmp stamps records.
+pub fn wall_clock() -> (i64, u32) {
+    let ts = clock(libc::CLOCK_REALTIME);
+    (ts.tv_sec, (ts.tv_nsec / 1000) as u32)
+}
+
+/// Hour and minute of UTC at `sec` seconds since the epoch. `shutdown hh:mm` reads the time
+/// as UTC: musl's localtime would add its time-zone code and malloc (+8 KB) to PID 1's
+/// binary for one rarely used client form, and containers mostly run in UTC.
+pub fn utc_hour_minute(sec: i64) -> (u8, u8) {
+    let minute_of_day = sec.rem_euclid(86_400) / 60;
+    ((minute_of_day / 60) as u8, (minute_of_day % 60) as u8)
+}

@@ -1,0 +1,353 @@
+//! Files: every file PID 1 opens goes through `open_file` (or `fifo::open_fifo`,
+//! `procfs::read_proc_file` for procfs, `for_each_dir_entry` for directories); the client
+//! tools read theirs with `open_read`.
+#![allow(unsafe_code)]
+
+use core::ffi::{CStr, c_long};
+
+use rustix::fd::BorrowedFd;
+use rustix::io::Errno;
+
+use vinit_core::limits::{STATE_FILE_MODE, UTMP_LOCK_WAIT_MS};
+
+use super::fds::{OwnedFd, open, write_all};
+use super::poll::wait_readable_fds;
+use super::processes::geteuid;
+use super::{Result, last_errno};
+
+/// The file type bits of `st_mode` (inode(7)).
+pub const S_IFMT: u32 = 0o170_000;
+
+/// A regular file.
+pub const S_IFREG: u32 = 0o100_000;
+
+/// A FIFO.
+pub const S_IFIFO: u32 = 0o010_000;
+
+/// A symbolic link.
+pub const S_IFLNK: u32 = 0o120_000;
+
+/// What vinit does with a file: how `open_file` opens it and which checks it must pass.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum FileUse {
+    /// Configuration it reads (inittab, drop-ins, initscript). A symlink is followed (only
+    /// root can make one in /etc, and Kubernetes mounts ConfigMap files as symlinks); the file
+    /// reached must be owned by root or vinit's euid and not writable by others.
+    Config,
+    /// State it reads (powerstatus).
+    ReadState,
+    /// State it rewrites in place (utmp); never created.
+    UpdateState,
+    /// State it appends to (wtmp); never created.
+    AppendState,
+    /// State it creates or empties (utmp at boot, runlevel), mode 0644 before umask.
+    ReplaceState,
+}
+
+/// Why a file was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// A system call failed.
+    Sys(Errno),
+    /// The wrong type: its `S_IFMT` bits (`S_IFLNK` for a symlink that was not followed, 0
+    /// when unknown).
+    Kind(u32),
+    /// Owned by this uid, not by root or vinit's euid.
+    Owner(u32),
+    /// A FIFO other users may open: its permission bits.
+    Mode(u32),
+    /// Configuration writable by other users: its permission bits.
+    WritableByOthers(u32),
+    /// A state file with this many hard links: it may be another file's name.
+    Links(u64),
+    /// Larger than vinit reads: its size and the bound.
+    TooBig(u64, u64),
+    /// Another process held the lock past the bounded wait.
+    Locked(Errno),
+}
+
+impl From<Errno> for FileError {
+    fn from(e: Errno) -> Self {
+        Self::Sys(e)
+    }
+}
+
+/// Result of the file helpers.
+pub type FileResult<T> = core::result::Result<T, FileError>;
+
+/// An open(2) error, read: O_NOFOLLOW (when `follow` is false) answers ELOOP for a symlink,
+/// O_NONBLOCK answers ENXIO for a FIFO nobody reads (or a device without a driver).
+pub(super) fn open_error(path: &CStr, e: Errno, follow: bool) -> FileError {
+    match e {
+        Errno::LOOP if !follow => FileError::Kind(S_IFLNK),
+        Errno::NXIO => FileError::Kind(lstat_id(path).map_or(0, |(_, kind)| kind)),
+        e => FileError::Sys(e),
+    }
+}
+
+/// Opens `path` for `what` the one way PID 1 opens files (open(2), fstat(2)): close-on-exec,
+/// never as a controlling tty, never blocking (O_NONBLOCK: a FIFO or device does not hang
+/// the open, nor does a file lease), and for state files never through a symlink at the last
+/// component (directories on the way, like Debian's /var/run -> /run, are followed). The
+/// file must be a regular file; state files must be owned by vinit's euid with one link;
+/// configuration owned by root or the euid and not writable by others. `ReplaceState`
+/// empties the file once it has passed. Returns the fd (O_NONBLOCK stays: Linux ignores it
+/// for regular files) and the file's size.
+pub fn open_file(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64)> {
+    use rustix::fs::OFlags;
+    let (access, follow) = match what {
+        FileUse::Config => (OFlags::RDONLY, true),
+        FileUse::ReadState => (OFlags::RDONLY, false),
+        FileUse::UpdateState => (OFlags::RDWR, false),
+        FileUse::AppendState => (OFlags::WRONLY | OFlags::APPEND, false),
+        FileUse::ReplaceState => (OFlags::WRONLY | OFlags::CREATE, false),
+    };
+    let mut flags = access | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+    if !follow {
+        flags |= OFlags::NOFOLLOW;
+    }
+    let fd = open(path, flags, STATE_FILE_MODE).map_err(|e| open_error(path, e, follow))?;
+    let st = rustix::fs::fstat(fd.as_fd())?;
+    let kind = st.st_mode & S_IFMT;
+    if kind != S_IFREG {
+        return Err(FileError::Kind(kind));
+    }
+    let me = geteuid();
+    if follow {
+        if st.st_uid != 0 && st.st_uid != me {
+            return Err(FileError::Owner(st.st_uid));
+        }
+        if st.st_mode & 0o002 != 0 {
+            return Err(FileError::WritableByOthers(st.st_mode & 0o7777));
+        }
+    } else {
+        if st.st_uid != me {
+            return Err(FileError::Owner(st.st_uid));
+        }
+        if st.st_nlink as u64 > 1 {
+            return Err(FileError::Links(st.st_nlink as u64));
+        }
+    }
+    if what == FileUse::ReplaceState {
+        rustix::fs::ftruncate(fd.as_fd(), 0)?;
+    }
+    Ok((fd, st.st_size.max(0) as u64))
+}
+
+/// Appends `bytes` to the state file `path` if it exists (never created: wtmp is only written
+/// when the system keeps one), after `open_file`'s checks.
+pub fn append_existing(path: &CStr, bytes: &[u8]) -> FileResult<()> {
+    let (fd, _) = open_file(path, FileUse::AppendState)?;
+    Ok(write_all(fd.as_fd(), bytes)?)
+}
+
+/// Runs `f` on the existing state file `path` (and its size), opened read-write by
+/// `open_file`, while holding an exclusive whole-file fcntl lock: the lock glibc's utmp
+/// writers (login, getty) take, so no record is lost to a concurrent writer. A holder is
+/// waited for at most `UTMP_LOCK_WAIT_MS`, as PID 1 must not hang on a stuck one (glibc gives up
+/// after 10 s); after a wait has run out, later calls try once without waiting until a lock
+/// is taken again, so a holder that never lets go costs PID 1 those 100 ms once, not once per
+/// record.
+pub fn with_locked_file<T>(
+    path: &CStr,
+    f: impl FnOnce(BorrowedFd<'_>, u64) -> FileResult<T>,
+) -> FileResult<T> {
+    use core::sync::atomic::{AtomicBool, Ordering};
+    use rustix::fs::FlockOperation;
+    static GAVE_UP: AtomicBool = AtomicBool::new(false);
+    let (fd, size) = open_file(path, FileUse::UpdateState)?;
+    let mut tries = if GAVE_UP.load(Ordering::Relaxed) {
+        UTMP_LOCK_WAIT_MS
+    } else {
+        0
+    };
+    loop {
+        match rustix::fs::fcntl_lock(fd.as_fd(), FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => break,
+            Err(Errno::AGAIN | Errno::ACCESS | Errno::INTR) if tries < UTMP_LOCK_WAIT_MS => {
+                tries += 1;
+                let _ = wait_readable_fds::<0>([], Some(1));
+            }
+            Err(e @ (Errno::AGAIN | Errno::ACCESS)) => {
+                GAVE_UP.store(true, Ordering::Relaxed);
+                return Err(FileError::Locked(e));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    GAVE_UP.store(false, Ordering::Relaxed);
+    // Closing the fd releases the lock.
+    f(fd.as_fd(), size)
+}
+
+/// pread(2) from `offset` until `buf` is full or the file ends; the number of bytes read.
+pub fn read_at(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
+    fill(buf, |rest, done| rustix::io::pread(fd, rest, offset + done))
+}
+
+/// Calls `read(rest, offset)` until `buf` is full or it returns 0 (the end); retries EINTR.
+pub(super) fn fill(
+    buf: &mut [u8],
+    mut read: impl FnMut(&mut [u8], u64) -> Result<usize>,
+) -> Result<usize> {
+    let mut len = 0;
+    loop {
+        let Some(rest) = buf.get_mut(len..) else {
+            return Ok(len);
+        };
+        if rest.is_empty() {
+            return Ok(len);
+        }
+        match read(rest, len as u64) {
+            Ok(0) => return Ok(len),
+            Ok(n) => len += n,
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// pwrite(2) of all of `bytes` at `offset`.
+pub fn write_all_at(fd: BorrowedFd<'_>, bytes: &[u8], offset: u64) -> Result<()> {
+    match rustix::io::pwrite(fd, bytes, offset) {
+        Ok(n) if n == bytes.len() => Ok(()),
+        Ok(_) => Err(Errno::IO),
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates or empties the state file `path` (mode 0644 before umask) and writes `bytes`,
+/// after `open_file`'s checks.
+pub fn write_file(path: &CStr, bytes: &[u8]) -> FileResult<()> {
+    let (fd, _) = open_file(path, FileUse::ReplaceState)?;
+    Ok(write_all(fd.as_fd(), bytes)?)
+}
+
+/// unlink(2).
+pub fn unlink(path: &CStr) -> Result<()> {
+    rustix::fs::unlink(path)
+}
+
+/// access(2) F_OK: does `path` exist?
+pub fn exists(path: &CStr) -> bool {
+    rustix::fs::access(path, rustix::fs::Access::EXISTS).is_ok()
+}
+
+/// stat(2) of both paths: whether they are the same file (device and inode). `false` when
+/// either cannot be read. Through /proc/PID/exe, the magic link leads to the executable.
+pub fn same_file(a: &CStr, b: &CStr) -> bool {
+    match (rustix::fs::stat(a), rustix::fs::stat(b)) {
+        (Ok(x), Ok(y)) => x.st_dev == y.st_dev && x.st_ino == y.st_ino,
+        _ => false,
+    }
+}
+
+/// open(2) read-only, for the client tools (utmp, runlevel, shutdown.pid): non-blocking, so
+/// a FIFO there is an error (EAGAIN on read) rather than a hang.
+pub fn open_read(path: &CStr) -> Result<OwnedFd> {
+    use rustix::fs::OFlags;
+    open(path, OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK, 0)
+}
+
+/// sync(2).
+pub fn sync() {
+    rustix::fs::sync();
+}
+
+/// Calls `f` with the name of every entry of a directory (getdents64(2)), `.` and `..` left
+/// out. The order is the kernel's (sysvinit uses readdir order too, compat §1.1).
+pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
+    use rustix::fs::OFlags;
+    let dir = open(
+        path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK,
+        0,
+    )?;
+    let mut buf = [0u8; 2048];
+    loop {
+        // SAFETY: buf is writable for its whole length; the fd is open for the call.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_getdents64,
+                c_long::from(dir.0),
+                buf.as_mut_ptr(),
+                buf.len() as c_long,
+            )
+        };
+        if rc < 0 {
+            return Err(last_errno());
+        }
+        if rc == 0 {
+            return Ok(());
+        }
+        let mut rest = buf.get(..rc as usize).unwrap_or_default();
+        // struct linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name[].
+        while let Some(&[lo, hi]) = rest.get(16..18) {
+            let reclen = usize::from(u16::from_ne_bytes([lo, hi]));
+            let (Some(record), Some(next)) = (rest.get(..reclen), rest.get(reclen..)) else {
+                break;
+            };
+            if reclen == 0 {
+                break;
+            }
+            if let Some(name) = record
+                .get(19..)
+                .and_then(|n| CStr::from_bytes_until_nul(n).ok())
+                && name != c"."
+                && name != c".."
+            {
+                f(name);
+            }
+            rest = next;
+        }
+    }
+}
+
+/// A file's identity: device and inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileId {
+    pub(super) dev: u64,
+    pub(super) ino: u64,
+}
+
+/// lstat(2): the identity of `path` (not following a symlink) and its type (`S_IFMT` bits).
+pub fn lstat_id(path: &CStr) -> Result<(FileId, u32)> {
+    let st = rustix::fs::lstat(path)?;
+    Ok((
+        FileId {
+            dev: st.st_dev,
+            ino: st.st_ino,
+        },
+        st.st_mode & S_IFMT,
+    ))
+}
+
+/// mkdir(2).
+pub fn mkdir(path: &CStr, mode: u32) -> Result<()> {
+    rustix::fs::mkdir(path, rustix::fs::Mode::from_raw_mode(mode))
+}
+
+/// symlink(2): a link at `link` holding `target`.
+pub fn symlink(target: &CStr, link: &CStr) -> Result<()> {
+    rustix::fs::symlink(target, link)
+}
+
+/// inotify_init1(2) + inotify_add_watch(2) through musl: a non-blocking fd that becomes
+/// readable when an entry of directory `dir` is created, deleted or renamed (or `dir` itself
+/// goes away).
+pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
+    // SAFETY: inotify_init1 takes plain flags and returns a new fd or -1.
+    let fd =
+        OwnedFd::from_ret(unsafe { libc::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK) })?;
+    let what = libc::IN_CREATE
+        | libc::IN_DELETE
+        | libc::IN_MOVED_FROM
+        | libc::IN_MOVED_TO
+        | libc::IN_DELETE_SELF
+        | libc::IN_MOVE_SELF
+        | libc::IN_ONLYDIR;
+    // SAFETY: fd.0 is the open inotify fd owned above; dir is NUL-terminated and outlives
+    // the call.
+    let rc = unsafe { libc::inotify_add_watch(fd.0, dir.as_ptr(), what) };
+    if rc < 0 { Err(last_errno()) } else { Ok(fd) }
+}

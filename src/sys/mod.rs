@@ -1,0 +1,70 @@
+//! The only door to the kernel: thin, safe wrappers with no policy, one file per concern.
+//!
+//! rustix (linux_raw backend) for everything it exports; musl for what rustix 1.x keeps
+//! behind its unstable `runtime` feature: fork, execve, the signal mask and dispositions, and
+//! signalfd (through musl's `syscall()`, so the kernel's 64-bit sigset is used as is and the
+//! signals musl reserves for threads are blocked too: vinit has one thread). No logging, no
+//! retries except EINTR. Every wrapper names the man page it wraps.
+//!
+//! `fds`: vinit's fd type, reads and writes, the terminal; `poll`: waiting on fds and sleeping;
+//! `clock`: the clocks; `signals`: the mask, the signalfd, dispositions, the fault handler;
+//! `processes`: fork, exec, wait, kill, ids; `procfs`: what /proc says of processes; `files`:
+//! every file PID 1 opens, checked, and directories; `fifo`: the control FIFO's two ends;
+//! `system`: reboot(2) and uname(2); `argv_env`: `main`'s argv and environment. Every `unsafe`
+//! block of the crate outside `rt` is in these files, each with its `// SAFETY:` line.
+#![allow(unsafe_code)]
+
+mod argv_env;
+mod clock;
+mod fds;
+mod fifo;
+mod files;
+mod poll;
+mod processes;
+mod procfs;
+mod signals;
+mod system;
+
+pub use rustix::fd::BorrowedFd;
+pub use rustix::io::Errno;
+pub use vinit_core::status::{Exit, Pid};
+
+pub use argv_env::{Argv, Envp};
+pub use clock::{now, utc_hour_minute, wall_clock};
+pub use fds::{
+    OwnedFd, cloexec_inherited_fds, drain, is_regular_file, is_terminal, nofile_limit, read,
+    read_full, release_controlling_tty, stderr, stdin, stdout, take_controlling_tty, write,
+    write_all, write_nowait,
+};
+pub use fifo::{mkfifo, open_fifo, open_fifo_writer};
+pub use files::{
+    FileError, FileId, FileResult, FileUse, S_IFIFO, S_IFLNK, S_IFREG, append_existing, exists,
+    for_each_dir_entry, lstat_id, mkdir, open_file, open_read, read_at, same_file, symlink, sync,
+    unlink, watch_dir_entries, with_locked_file, write_all_at, write_file,
+};
+pub use poll::{sleep_ms, wait_readable, wait_readable_fds, wait_writable};
+pub use processes::{
+    CPtrs, Forked, chdir_root, execve, exit, fork, geteuid, getpid, getppid, kill, process_exists,
+    reap_any, set_child_subreaper, setsid, umask_add,
+};
+pub use procfs::{ProcStat, read_stat, scan_processes};
+pub use signals::{
+    SigMask, discard_pending, forward_fault_signals, ignored_signals, read_signal,
+    reset_signal_dispositions, set_fault_signal_target, set_signal_mask, signalfd,
+};
+pub use system::{RebootCmd, kernel_release, reboot};
+
+/// Result of every fallible wrapper.
+pub type Result<T> = core::result::Result<T, Errno>;
+
+/// musl's errno as a rustix Errno (kept inside the kernel's range, so no check can fail).
+fn last_errno() -> Errno {
+    Errno::from_raw_os_error(errno().clamp(1, 4095))
+}
+
+fn errno() -> i32 {
+    // SAFETY: __errno_location has no preconditions.
+    let location = unsafe { libc::__errno_location() };
+    // SAFETY: musl returns a valid, aligned pointer to this thread's errno.
+    unsafe { *location }
+}

@@ -1,0 +1,142 @@
+//! Processes: fork, exec, exit, wait, kill, the ids, and what a process holds (session,
+//! subreaper flag, directory, umask).
+#![allow(unsafe_code)]
+
+use core::ffi::{CStr, c_char, c_int};
+
+use rustix::io::Errno;
+
+use super::signals::LAST_SIGNAL;
+use super::{Exit, Pid, Result, last_errno};
+
+/// Who we are after `fork()`.
+pub enum Forked {
+    /// In the child.
+    Child,
+    /// In the parent, with the child's pid.
+    Parent(Pid),
+}
+
+/// fork(2).
+pub fn fork() -> Result<Forked> {
+    // SAFETY: vinit is single-threaded, so the child may call any function; the child only calls
+    // async-signal-safe wrappers of this module before exec or _exit anyway.
+    let pid = unsafe { libc::fork() };
+    match pid {
+        p if p < 0 => Err(last_errno()),
+        0 => Ok(Forked::Child),
+        p => Ok(Forked::Parent(p)),
+    }
+}
+
+/// A NULL-terminated array of C string pointers, as execve(2) wants for argv and envp.
+pub type CPtrs<'a> = &'a [*const c_char];
+
+/// execve(2); returns only on failure.
+pub fn execve(path: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>) -> Errno {
+    if argv.last().is_some_and(|p| !p.is_null()) || envp.last().is_some_and(|p| !p.is_null()) {
+        return Errno::INVAL;
+    }
+    // SAFETY: path is NUL-terminated; argv and envp end with a null pointer (checked above) and
+    // every other element points to a NUL-terminated string owned by the caller.
+    unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
+    last_errno()
+}
+
+/// _exit(2): leaves at once, without running anything else.
+pub fn exit(code: u8) -> ! {
+    // SAFETY: _exit is always safe to call; it does not return.
+    unsafe { libc::_exit(c_int::from(code)) }
+}
+
+/// waitpid(-1, WNOHANG) (wait(2)): `Ok(None)` if children exist but none has exited,
+/// `Err(CHILD)` if there are no children at all.
+pub fn reap_any() -> Result<Option<(Pid, Exit)>> {
+    use rustix::process::{WaitOptions, wait};
+    loop {
+        match wait(WaitOptions::NOHANG) {
+            Ok(Some((pid, status))) => {
+                let exit = if let Some(code) = status.exit_status() {
+                    Exit::Code(code as u8)
+                } else if let Some(sig) = status.terminating_signal() {
+                    Exit::Signal(sig as u8)
+                } else {
+                    // Stopped/continued are not reported without WUNTRACED/WCONTINUED.
+                    continue;
+                };
+                return Ok(Some((pid.as_raw_nonzero().get(), exit)));
+            }
+            Ok(None) => return Ok(None),
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// kill(2) with a raw signal number; `pid` follows kill(2): > 0 one process, < -1 a group,
+/// -1 every process we may signal (in a PID namespace: all of it but PID 1).
+pub fn kill(pid: Pid, sig: u8) -> Result<()> {
+    if sig == 0 || sig > LAST_SIGNAL {
+        return Err(Errno::INVAL);
+    }
+    // SAFETY: the value was just checked to be a signal number the kernel accepts.
+    let sig = unsafe { rustix::process::Signal::from_raw_unchecked(i32::from(sig)) };
+    match pid {
+        -1 => {
+            // SAFETY: kill(-1, sig) has no memory-safety requirements.
+            let rc = unsafe { libc::kill(-1, sig.as_raw()) };
+            if rc < 0 { Err(last_errno()) } else { Ok(()) }
+        }
+        p if p < -1 => match rustix::process::Pid::from_raw(-p) {
+            Some(group) => rustix::process::kill_process_group(group, sig),
+            None => Err(Errno::INVAL),
+        },
+        p => match rustix::process::Pid::from_raw(p) {
+            Some(one) => rustix::process::kill_process(one, sig),
+            None => Err(Errno::INVAL),
+        },
+    }
+}
+
+/// getpid(2).
+pub fn getpid() -> Pid {
+    rustix::process::getpid().as_raw_nonzero().get()
+}
+
+/// getppid(2); 0 when the parent is outside this process's PID namespace.
+pub fn getppid() -> Pid {
+    rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get())
+}
+
+/// prctl(PR_SET_CHILD_SUBREAPER, 1) (prctl(2)).
+pub fn set_child_subreaper() -> Result<()> {
+    rustix::process::set_child_subreaper(Some(rustix::process::getpid()))
+}
+
+/// setsid(2).
+pub fn setsid() -> Result<()> {
+    rustix::process::setsid().map(drop)
+}
+
+/// chdir("/") (chdir(2)): PID 1 must not keep the directory it was started in busy (a bind
+/// mount of the host could then not be unmounted).
+pub fn chdir_root() -> Result<()> {
+    rustix::process::chdir(c"/")
+}
+
+/// geteuid(2).
+pub fn geteuid() -> u32 {
+    rustix::process::geteuid().as_raw()
+}
+
+/// kill(pid, 0) (kill(2)): is there a process `pid` we may signal?
+pub fn process_exists(pid: Pid) -> bool {
+    let pid = rustix::process::Pid::from_raw(pid);
+    pid.is_some_and(|p| rustix::process::test_kill_process(p).is_ok())
+}
+
+/// umask(2): adds `bits` to the current mask.
+pub fn umask_add(bits: u32) {
+    let old = rustix::process::umask(rustix::fs::Mode::empty());
+    let _ = rustix::process::umask(old | rustix::fs::Mode::from_raw_mode(bits));
+}

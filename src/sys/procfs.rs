@@ -1,0 +1,110 @@
+//! What /proc says about processes (proc(5)): the list, each one's parent and name.
+
+use core::ffi::CStr;
+
+use vinit_core::limits::{PROC_DIR, PROC_STAT_READ_MAX};
+
+use super::fds::open;
+use super::files::{fill, for_each_dir_entry};
+use super::processes::getpid;
+use super::{Pid, Result};
+
+/// Calls `f(pid, stat)` for every process listed in /proc (proc(5)); vinit's own pid is
+/// skipped. Used to count, name and signal what is left at the end.
+pub fn scan_processes(mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> {
+    let me = getpid();
+    for_each_dir_entry(PROC_DIR, |name| {
+        let Some(pid) = vinit_core::args::parse_number(name.to_bytes(), 1, i32::MAX as u64) else {
+            return;
+        };
+        let pid = pid as Pid;
+        if pid == me {
+            return;
+        }
+        if let Some(stat) = read_stat(pid) {
+            f(pid, &stat);
+        }
+    })
+}
+
+/// What vinit reads of a process in /proc/PID/stat: its parent and its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProcStat {
+    /// The parent pid (0 for a process whose parent is outside the PID namespace).
+    pub ppid: Pid,
+    name: [u8; vinit_core::limits::PROC_NAME_MAX],
+    name_len: u8,
+}
+
+impl ProcStat {
+    /// The command name (`comm`), as the kernel keeps it.
+    pub fn name(&self) -> &[u8] {
+        self.name
+            .get(..usize::from(self.name_len))
+            .unwrap_or_default()
+    }
+}
+
+/// /proc/PID/stat of `pid`, `None` if the process is gone (a zombie is still there).
+pub fn read_stat(pid: Pid) -> Option<ProcStat> {
+    let mut path: heapless::String<32> = heapless::String::new();
+    ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
+    // One byte more than the path holds, so the copy always ends in a NUL.
+    let mut cpath = [0u8; 33];
+    for (to, from) in cpath.iter_mut().zip(path.as_bytes()) {
+        *to = *from;
+    }
+    let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
+    let mut buf = [0u8; PROC_STAT_READ_MAX];
+    let n = read_proc_file(cpath, &mut buf).ok()?;
+    parse_stat(buf.get(..n)?)
+}
+
+/// Fields 2 (the name, in parentheses) and 4 (the parent) of /proc/PID/stat. The name may
+/// hold spaces and parentheses itself, so it runs from the first `(` to the last `)`.
+pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
+    let open = stat.iter().position(|&b| b == b'(')?;
+    let close = stat.iter().rposition(|&b| b == b')')?;
+    let comm = stat.get(open + 1..close)?;
+    let mut fields = stat
+        .get(close + 1..)?
+        .split(|&b| b == b' ')
+        .filter(|f| !f.is_empty());
+    let _state = fields.next()?;
+    let ppid = vinit_core::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
+    let mut name = [0u8; vinit_core::limits::PROC_NAME_MAX];
+    for (to, from) in name.iter_mut().zip(comm) {
+        *to = *from;
+    }
+    Some(ProcStat {
+        ppid: ppid as Pid,
+        name,
+        name_len: comm.len().min(name.len()) as u8,
+    })
+}
+
+/// Reads a whole (small) procfs file into `buf` (open(2) + read(2)); returns the length read.
+/// A file longer than `buf` is cut at its size. No owner check: /proc/PID files belong to the
+/// process's user, and the kernel writes them.
+pub fn read_proc_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
+    use rustix::fs::OFlags;
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NOFOLLOW;
+    let fd = open(path, flags | OFlags::NONBLOCK, 0)?;
+    fill(buf, |rest, _| rustix::io::read(fd.as_fd(), rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_gives_the_parent_and_the_name_even_with_parentheses_and_spaces() {
+        let stat = parse_stat(b"42 (a) b (c) S 7 42 42 0 -1").unwrap();
+        assert_eq!((stat.ppid, stat.name()), (7, &b"a) b (c"[..]));
+        let long = parse_stat(b"9 (0123456789abcdefXYZ) R 1 9").unwrap();
+        assert_eq!(long.name(), b"0123456789abcde");
+        assert_eq!(parse_stat(b"9 (sh) Z 0 9").unwrap().ppid, 0);
+        assert_eq!(parse_stat(b"9 (sh)"), None);
+        assert_eq!(parse_stat(b"garbage"), None);
+    }
+}

@@ -1,0 +1,260 @@
+//! Signals: the mask, the signalfd, dispositions, and the fault signals' handler.
+#![allow(unsafe_code)]
+
+use core::ffi::{c_int, c_long};
+use core::sync::atomic::{AtomicI32, Ordering};
+
+use rustix::fd::BorrowedFd;
+use rustix::io::Errno;
+use vinit_core::limits::{PROC_SELF_STATUS, PROC_STATUS_READ_MAX};
+
+use super::fds::OwnedFd;
+use super::processes::exit;
+use super::procfs::read_proc_file;
+use super::{Pid, Result, last_errno};
+
+/// The highest signal number (SIGRTMAX on Linux): the kernel's sigset holds 1..=64.
+pub(super) const LAST_SIGNAL: u8 = 64;
+
+/// Signals that stay unblocked so a real fault in vinit is not swallowed by the signalfd
+/// (catatonit's `kernel_signals`).
+const FAULT_SIGNALS: u64 = bit(libc::SIGILL)
+    | bit(libc::SIGTRAP)
+    | bit(libc::SIGABRT)
+    | bit(libc::SIGBUS)
+    | bit(libc::SIGFPE)
+    | bit(libc::SIGSEGV)
+    | bit(libc::SIGSYS);
+
+/// Signals no process can catch, block or ignore.
+const UNCATCHABLE: u64 = bit(libc::SIGKILL) | bit(libc::SIGSTOP);
+
+/// The bit of signal `sig` (1..=64) in a sigset.
+const fn bit(sig: c_int) -> u64 {
+    1u64 << (sig - 1)
+}
+
+/// The kernel's sigset for signals 1..=64.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SigMask(pub u64);
+
+impl SigMask {
+    /// Every signal vinit can receive through its signalfd.
+    pub const CATCHABLE: Self = Self(!FAULT_SIGNALS & !UNCATCHABLE);
+}
+
+/// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)); returns the previous mask.
+pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
+    let mut old: u64 = 0;
+    // SAFETY: both pointers are valid 8-byte sigsets for the duration of the call, and the
+    // size argument (8) matches the kernel's sigset size on Linux.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_rt_sigprocmask,
+            libc::SIG_SETMASK as c_long,
+            &mask.0 as *const u64,
+            &mut old as *mut u64,
+            8 as c_long,
+        )
+    };
+    if rc < 0 {
+        Err(last_errno())
+    } else {
+        Ok(SigMask(old))
+    }
+}
+
+/// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
+pub fn signalfd(mask: SigMask) -> Result<OwnedFd> {
+    // SAFETY: the mask pointer is a valid 8-byte sigset; -1 asks for a new fd.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_signalfd4,
+            -1 as c_long,
+            &mask.0 as *const u64,
+            8 as c_long,
+            (libc::SFD_CLOEXEC | libc::SFD_NONBLOCK) as c_long,
+        )
+    };
+    if rc < 0 {
+        return Err(last_errno());
+    }
+    // The kernel just returned this fd to us; nothing else owns it.
+    OwnedFd::from_ret(c_int::try_from(rc).unwrap_or(-1))
+}
+
+/// One signal read from the signalfd.
+#[derive(Clone, Copy, Debug)]
+pub struct SigInfo {
+    /// Signal number.
+    pub signo: u8,
+}
+
+/// Reads the next pending signal, `Ok(None)` when none is queued (read(2) on a signalfd).
+pub fn read_signal(fd: BorrowedFd<'_>) -> Result<Option<SigInfo>> {
+    // struct signalfd_siginfo is 128 bytes: ssi_signo at 0 (u32), ssi_pid at 12 (u32).
+    let mut buf = [0u8; 128];
+    loop {
+        match rustix::io::read(fd, &mut buf) {
+            Ok(128) => {
+                let signo = u32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]);
+                return Ok(Some(SigInfo { signo: signo as u8 }));
+            }
+            Ok(_) => return Err(Errno::IO),
+            Err(Errno::AGAIN) => return Ok(None),
+            Err(Errno::INTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Discards pending instances of the signals in `mask` (sigtimedwait(2) with a zero timeout).
+pub fn discard_pending(mask: SigMask) {
+    let zero = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    loop {
+        // SAFETY: valid sigset and timespec pointers; a null siginfo pointer is allowed.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigtimedwait,
+                &mask.0 as *const u64,
+                core::ptr::null_mut::<libc::siginfo_t>(),
+                &zero as *const libc::timespec,
+                8 as c_long,
+            )
+        };
+        if rc <= 0 {
+            return;
+        }
+    }
+}
+
+/// Resets the disposition of every signal in `mask` to SIG_DFL (sigaction(2)).
+pub fn reset_signal_dispositions(mask: SigMask) {
+    // struct kernel_sigaction: handler, flags, restorer, mask. SIG_DFL is 0, so all zero.
+    let action = [0u64; 4];
+    for sig in 1..=c_int::from(LAST_SIGNAL) {
+        if (mask.0 & !UNCATCHABLE) & bit(sig) == 0 {
+            continue;
+        }
+        // SAFETY: the action points to a zeroed kernel_sigaction (SIG_DFL, no flags); the old
+        // action pointer is null, which the kernel allows; failures (none expected) are harmless.
+        unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigaction,
+                sig as c_long,
+                action.as_ptr(),
+                core::ptr::null_mut::<u64>(),
+                8 as c_long,
+            );
+        }
+    }
+}
+
+/// Where a fault signal that another process sent with kill(2) goes: kill(2)'s pid argument
+/// (the main child, or its group as a negative number); 0 drops it. Set by the event loop,
+/// read by `on_fault_signal`.
+static FAULT_SIGNAL_TARGET: AtomicI32 = AtomicI32::new(0);
+
+/// Sets where `forward_fault_signals`'s handler sends the fault signals that come from
+/// kill(2); 0 drops them.
+pub fn set_fault_signal_target(target: Pid) {
+    FAULT_SIGNAL_TARGET.store(target, Ordering::Relaxed);
+}
+
+/// Installs `on_fault_signal` for the fault signals (SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE,
+/// SIGSEGV, SIGSYS; sigaction(2) with SA_SIGINFO), which stay unblocked. Call it before the
+/// signal mask is set: musl's sigaction unblocks musl's own thread signals (32-34) the first
+/// time it installs a handler, and the mask set afterwards blocks them again. Children get
+/// default dispositions back at execve(2), which resets every caught signal.
+pub fn forward_fault_signals() -> Result<()> {
+    // SAFETY: sigaction is plain data (integers, a sigset, an optional function pointer):
+    // all zero is a valid value (SIG_DFL, empty mask, no flags, no restorer).
+    let mut action: libc::sigaction = unsafe { core::mem::zeroed() };
+    let handler: extern "C" fn(c_int, *mut libc::siginfo_t, *mut core::ffi::c_void) =
+        on_fault_signal;
+    action.sa_sigaction = handler as libc::sighandler_t;
+    action.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
+    for sig in 1..=c_int::from(LAST_SIGNAL) {
+        if FAULT_SIGNALS & bit(sig) == 0 {
+            continue;
+        }
+        // SAFETY: `action` is a valid sigaction whose handler is an extern "C" function of the
+        // SA_SIGINFO signature; a null old-action pointer is allowed.
+        let rc = unsafe { libc::sigaction(sig, &action, core::ptr::null_mut()) };
+        if rc < 0 {
+            return Err(last_errno());
+        }
+    }
+    Ok(())
+}
+
+/// The handler of the fault signals; async-signal-safe (an atomic load and raw syscalls, none
+/// of which touches errno on success). One sent by another process (kill(2), sigqueue(3),
+/// tgkill(2): si_code <= 0) is forwarded like any other signal. A real fault (si_code > 0,
+/// sent by the kernel) or one vinit raised itself (abort(3)) gets the default action back and
+/// is raised again: it is delivered as the handler returns, so vinit dies of it, and dumps
+/// core, as it would with no handler. As PID 1 of a namespace the kernel drops the signal
+/// vinit sends itself; a faulting instruction (SIGSEGV, SIGBUS, SIGFPE, SIGILL) then runs
+/// again as the handler returns and faults for good, but after an int3 (SIGTRAP) or a seccomp
+/// trap (SIGSYS) nothing would: vinit leaves with 128 + N instead.
+extern "C" fn on_fault_signal(sig: c_int, info: *mut libc::siginfo_t, _: *mut core::ffi::c_void) {
+    // SAFETY: the kernel hands an SA_SIGINFO handler a valid siginfo (or, never seen, null).
+    let info = unsafe { info.as_ref() };
+    let me = rustix::process::getpid();
+    let sent = info.is_some_and(|i| {
+        // SAFETY: si_pid is the sender for every si_code <= 0 (SI_USER, SI_QUEUE, SI_TKILL);
+        // it is read only for those.
+        i.si_code <= 0 && unsafe { i.si_pid() } != me.as_raw_nonzero().get()
+    });
+    let Ok(signo) = u32::try_from(sig) else {
+        return;
+    };
+    // SAFETY: the kernel delivered this number, so it is a valid signal.
+    let signal = unsafe { rustix::process::Signal::from_raw_unchecked(sig) };
+    if sent {
+        let target = FAULT_SIGNAL_TARGET.load(Ordering::Relaxed);
+        let _ = match rustix::process::Pid::from_raw(target.saturating_abs()) {
+            Some(pid) if target < 0 => rustix::process::kill_process_group(pid, signal),
+            Some(pid) => rustix::process::kill_process(pid, signal),
+            None => Ok(()),
+        };
+        return;
+    }
+    reset_signal_dispositions(SigMask(bit(sig)));
+    let _ = rustix::process::kill_process(me, signal);
+    if me.is_init() && matches!(sig, libc::SIGTRAP | libc::SIGSYS) {
+        exit(128 + signo as u8);
+    }
+}
+
+/// The signals this process ignores (`SigIgn` of /proc/self/status, proc(5)); every signal
+/// when /proc cannot tell, so the caller resets them all.
+pub fn ignored_signals() -> SigMask {
+    let mut buf = [0u8; PROC_STATUS_READ_MAX];
+    let Ok(n) = read_proc_file(PROC_SELF_STATUS, &mut buf) else {
+        return SigMask(u64::MAX);
+    };
+    let text = buf.get(..n).unwrap_or_default();
+    text.split(|&b| b == b'\n')
+        .find_map(|line| line.strip_prefix(b"SigIgn:"))
+        .and_then(|hex| parse_hex(hex.trim_ascii()))
+        .map_or(SigMask(u64::MAX), SigMask)
+}
+
+fn parse_hex(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &d| {
+        let v = match d {
+            b'0'..=b'9' => d - b'0',
+            b'a'..=b'f' => d - b'a' + 10,
+            b'A'..=b'F' => d - b'A' + 10,
+            _ => return None,
+        };
+        Some((n << 4) | u64::from(v))
+    })
+}
