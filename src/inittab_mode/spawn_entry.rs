@@ -64,7 +64,18 @@ pub fn spawn_entry(
 ) -> Result<sys::Pid, Option<Errno>> {
     let entry = start.entry;
     let through_initscript = start.initscript && initscript.usable();
-    let Ok(process) = start.command(through_initscript) else {
+    let parsed = cmdline::parse_process(&entry.process).and_then(|mut p| {
+        if through_initscript {
+            p.command = cmdline::initscript_command(
+                &entry.id,
+                &entry.levels_text,
+                entry.action.name(),
+                &entry.process,
+            )?;
+        }
+        Ok(p)
+    });
+    let Ok(process) = parsed else {
         log!(
             Level::Error,
             "id \"{}\": command too long",

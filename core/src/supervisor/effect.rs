@@ -6,7 +6,6 @@
 use core::ffi::CStr;
 
 use super::{Init, Notice, writes_utmp};
-use crate::cmdline::{self, CommandTooLong, Process};
 use crate::inittab::Entry;
 use crate::levels::Level;
 use crate::status::Pid;
@@ -90,21 +89,6 @@ pub struct Spawn<'a> {
     pub quick_restart: bool,
 }
 
-impl Spawn<'_> {
-    /// The command to exec: the process field's words, or `/etc/initscript` with the entry's
-    /// fields when `initscript` is usable (the driver has checked the file).
-    #[inline(never)]
-    pub fn command(&self, initscript: bool) -> Result<Process, CommandTooLong> {
-        let e = self.entry;
-        let mut process = cmdline::parse_process(&e.process)?;
-        if initscript {
-            process.command =
-                cmdline::initscript_command(&e.id, &e.levels_text, e.action.name(), &e.process)?;
-        }
-        Ok(process)
-    }
-}
-
 /// An action as it waits in the machine's queue: `Action` without its borrows. The notices
 /// that quote the table or the driver's census are completed when popped (`Init::view`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,15 +107,15 @@ pub(super) enum Queued {
     },
     BootTime,
     Log(Notice<'static>),
+    Sync,
+    Exit(u8),
+    Reboot,
     /// `Notice::StopDeadline` of the entry in this slot.
     StopDeadline(usize),
     /// `Notice::SweepTerm` with the last census.
     SweepTerm,
     /// `Notice::SweepKill` with the last census.
     SweepKill,
-    Sync,
-    Exit(u8),
-    Reboot,
 }
 
 impl Init {
