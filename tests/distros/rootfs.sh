@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the root filesystems of the two test distributions (issue #7) as tarballs ready for
-# `docker import`. Called by tests/distros.rs, which caches them under target/distros/ keyed by
+# `docker import`. Called by tests/distros/, which caches them under target/distros/ keyed by
 # a hash of this script and of its inputs, so this runs once per change.
 #
 # usage: rootfs.sh OUT_DIR MIRROR CACHE_DIR FILES_DIR

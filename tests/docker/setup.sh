@@ -1,5 +1,5 @@
 #!/bin/sh
-# Prepares this machine for the real-Docker tests (tests/docker.rs, issue #4):
+# Prepares this machine for the real-Docker tests (tests/docker/, issue #4):
 #   1. Debian's docker.io (dockerd 20.10 + containerd + runc), if dockerd is missing;
 #   2. Debian's busybox-static binary, unpacked (never installed) into WORKDIR/busybox;
 #   3. dockerd running, with its log in WORKDIR/dockerd.log.
