@@ -257,49 +257,69 @@ fn rootfs_inputs() -> Result<Vec<(&'static str, PathBuf)>, String> {
     ])
 }
 
-/// Builds (or finds) the root filesystems, imports them, builds this run's vinit images.
-pub fn prepare() -> Result<Images, String> {
-    ensure_engine();
-    let cache = cache_dir();
-    fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
-    remove_leftovers();
+/// The root filesystems' cache key (FNV-1a of rootfs.sh and its inputs): a change of either
+/// builds new trees, in `target/distros/rootfs-<key>/`.
+pub fn rootfs_key() -> Result<String, String> {
     let script = repo_dir().join("tests/distros/rootfs.sh");
-    let inputs = rootfs_inputs()?;
     let mut parts = vec![fs::read(&script).map_err(|e| e.to_string())?];
-    for (name, path) in &inputs {
+    for (name, path) in &rootfs_inputs()? {
         parts.push(name.as_bytes().to_vec());
         parts.push(fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?);
     }
-    let key = format!(
+    Ok(format!(
         "{:016x}",
         fnv1a(&parts.iter().map(Vec::as_slice).collect::<Vec<_>>())
-    );
-    let rootfs = cache.join(format!("rootfs-{key}"));
+    ))
+}
+
+/// Holds `target/distros/build.lock` while alive: one builder at a time (of every suite that
+/// uses the root filesystems); the others wait and find the trees made.
+pub fn build_lock() -> Result<File, String> {
+    let cache = cache_dir();
+    fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
+    let lock = File::create(cache.join("build.lock")).map_err(|e| e.to_string())?;
+    lock.lock().map_err(|e| format!("build.lock: {e}"))?;
+    Ok(lock)
+}
+
+/// `flavour`'s tarball for the root filesystems of `key`, built (with the other's) when
+/// missing. Call with the `build_lock` held.
+pub fn rootfs_tarball(key: &str, flavour: Flavour) -> Result<PathBuf, String> {
+    let rootfs = cache_dir().join(format!("rootfs-{key}"));
+    let tar = rootfs.join(format!("{}.tar", flavour.name()));
+    if !tar.exists() {
+        let script = repo_dir().join("tests/distros/rootfs.sh");
+        build_rootfs(&script, &rootfs_inputs()?, &rootfs)?;
+        // Older keys' trees are stale now.
+        for entry in fs::read_dir(cache_dir())
+            .map_err(|e| e.to_string())?
+            .flatten()
+        {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("rootfs-") && entry.path() != rootfs {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    Ok(tar)
+}
+
+/// Builds (or finds) the root filesystems, imports them, builds this run's vinit images.
+pub fn prepare() -> Result<Images, String> {
+    ensure_engine();
+    remove_leftovers();
+    let key = rootfs_key()?;
     let base = Flavour::ALL.map(|f| format!("{BASE_REPO}:{}-{key}", f.name()));
     {
-        // One builder at a time; the others wait here and find the images made.
-        let lock = File::create(cache.join("build.lock")).map_err(|e| e.to_string())?;
-        lock.lock().map_err(|e| format!("build.lock: {e}"))?;
+        let _lock = build_lock()?;
         // The engine's images are the first cache (they outlive a fresh clone on the same
         // machine), the tarballs the second.
         let imported = |tag: &str| docker(&["image", "inspect", tag], QUICK).ok();
-        let have_tar = |f: Flavour| rootfs.join(format!("{}.tar", f.name())).exists();
-        let missing: Vec<Flavour> = Flavour::ALL
-            .into_iter()
-            .filter(|&f| !imported(&base[f.index()]))
-            .collect();
-        if missing.iter().any(|&f| !have_tar(f)) {
-            build_rootfs(&script, &inputs, &rootfs)?;
-            // Older keys' trees are stale now.
-            for entry in fs::read_dir(&cache).map_err(|e| e.to_string())?.flatten() {
-                let name = entry.file_name().to_string_lossy().into_owned();
-                if name.starts_with("rootfs-") && entry.path() != rootfs {
-                    let _ = fs::remove_dir_all(entry.path());
-                }
+        for flavour in Flavour::ALL {
+            if !imported(&base[flavour.index()]) {
+                let tar = rootfs_tarball(&key, flavour)?;
+                import_base(flavour, &tar, &base[flavour.index()])?;
             }
-        }
-        for flavour in missing {
-            import_base(flavour, &rootfs, &base[flavour.index()])?;
         }
     }
     let mut vinit = [String::new(), String::new()];
@@ -382,7 +402,7 @@ fn install_debootstrap() -> Result<(), String> {
     }
 }
 
-fn import_base(flavour: Flavour, rootfs: &Path, tag: &str) -> Result<(), String> {
+fn import_base(flavour: Flavour, tar: &Path, tag: &str) -> Result<(), String> {
     // Older keys' images of this flavour go first.
     let listed = docker(
         &["images", BASE_REPO, "--format", "{{.Repository}}:{{.Tag}}"],
@@ -393,7 +413,6 @@ fn import_base(flavour: Flavour, rootfs: &Path, tag: &str) -> Result<(), String>
             let _ = docker(&["rmi", "-f", old], QUICK);
         }
     }
-    let tar = rootfs.join(format!("{}.tar", flavour.name()));
     let out = docker(
         &["import", tar.to_str().unwrap_or_default(), tag],
         Duration::from_secs(600),
@@ -467,7 +486,7 @@ const ECHO_PROBE: &str = "bash -c 'exec 3<>/dev/tcp/127.0.0.1/7 && echo ping >&3
                           && read -t 2 -r line <&3 && [ \"$line\" = ping ]' 2>/dev/null";
 
 /// The probe run inside: prints the services that are not running, space-separated.
-fn down_probe() -> String {
+pub fn down_probe() -> String {
     let mut script = String::from("down=\n");
     for (name, pidfile) in SERVICES {
         let _ = writeln!(
