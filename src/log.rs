@@ -306,39 +306,15 @@ macro_rules! log {
     }};
 }
 
-/// Bytes that may not be UTF-8 (paths, inittab text), shown with bad bytes as `?`.
-pub struct Bytes<'a>(pub &'a [u8]);
+pub use vinit_core::display::Bytes;
 
-impl uDisplay for Bytes<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let mut rest = self.0;
-        while !rest.is_empty() {
-            match core::str::from_utf8(rest) {
-                Ok(s) => return f.write_str(s),
-                Err(e) => {
-                    let good = rest.get(..e.valid_up_to()).unwrap_or_default();
-                    f.write_str(core::str::from_utf8(good).unwrap_or_default())?;
-                    f.write_str("?")?;
-                    rest = rest.get(e.valid_up_to() + 1..).unwrap_or_default();
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-/// An errno shown by its symbolic name (`ENOENT`), or `errno N` when it is not in the table.
+/// An errno shown by its symbolic name (`ENOENT`), or `errno N` when it is not in the table
+/// (`vinit_core::display::ErrName` for the syscall crate's type).
 pub struct ErrName(pub Errno);
 
 impl uDisplay for ErrName {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match errno_name(self.0) {
-            Some(name) => f.write_str(name),
-            None => {
-                f.write_str("errno ")?;
-                ufmt::uwrite!(f, "{}", self.0.raw_os_error())
-            }
-        }
+        vinit_core::display::ErrName(self.0.raw_os_error()).fmt(f)
     }
 }
 
@@ -378,38 +354,6 @@ impl uDisplay for Octal {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         Bytes(&[9, 6, 3, 0].map(|shift| b'0' + ((self.0 >> shift) & 7) as u8)).fmt(f)
     }
-}
-
-fn errno_name(e: Errno) -> Option<&'static str> {
-    const NAMES: [(Errno, &str); 26] = [
-        (Errno::NOENT, "ENOENT"),
-        (Errno::ACCESS, "EACCES"),
-        (Errno::PERM, "EPERM"),
-        (Errno::CHILD, "ECHILD"),
-        (Errno::SRCH, "ESRCH"),
-        (Errno::AGAIN, "EAGAIN"),
-        (Errno::INTR, "EINTR"),
-        (Errno::NOEXEC, "ENOEXEC"),
-        (Errno::TOOBIG, "E2BIG"),
-        (Errno::MFILE, "EMFILE"),
-        (Errno::NOMEM, "ENOMEM"),
-        (Errno::NXIO, "ENXIO"),
-        (Errno::PIPE, "EPIPE"),
-        (Errno::EXIST, "EEXIST"),
-        (Errno::NOTDIR, "ENOTDIR"),
-        (Errno::ISDIR, "EISDIR"),
-        (Errno::LOOP, "ELOOP"),
-        (Errno::NAMETOOLONG, "ENAMETOOLONG"),
-        (Errno::BADF, "EBADF"),
-        (Errno::INVAL, "EINVAL"),
-        (Errno::NOSPC, "ENOSPC"),
-        (Errno::ROFS, "EROFS"),
-        (Errno::NOSYS, "ENOSYS"),
-        (Errno::TXTBSY, "ETXTBSY"),
-        (Errno::IO, "EIO"),
-        (Errno::NOTTY, "ENOTTY"),
-    ];
-    NAMES.iter().find(|(n, _)| *n == e).map(|(_, s)| *s)
 }
 
 #[cfg(test)]
@@ -504,6 +448,43 @@ mod tests {
             parts.next().unwrap().parse().unwrap(),
         );
         have >= (major, minor)
+    }
+
+    #[test]
+    fn core_names_errno_values_as_the_kernel_numbers_them() {
+        let ours = [
+            Errno::NOENT,
+            Errno::ACCESS,
+            Errno::PERM,
+            Errno::CHILD,
+            Errno::SRCH,
+            Errno::AGAIN,
+            Errno::INTR,
+            Errno::NOEXEC,
+            Errno::TOOBIG,
+            Errno::MFILE,
+            Errno::NOMEM,
+            Errno::NXIO,
+            Errno::PIPE,
+            Errno::EXIST,
+            Errno::NOTDIR,
+            Errno::ISDIR,
+            Errno::LOOP,
+            Errno::NAMETOOLONG,
+            Errno::BADF,
+            Errno::INVAL,
+            Errno::NOSPC,
+            Errno::ROFS,
+            Errno::NOSYS,
+            Errno::TXTBSY,
+            Errno::IO,
+            Errno::NOTTY,
+        ];
+        let table = vinit_core::display::ERRNO_NAMES;
+        assert_eq!(ours.len(), table.len());
+        for (e, (n, name)) in ours.iter().zip(table) {
+            assert_eq!(e.raw_os_error(), n, "{name}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! this crate is the kernel edge that carries its effects out. `sys` (the only door to the
 //! kernel, a folder by concern) and `rt` (no_std start-up) hold all `unsafe`; `log` writes
 //! lines; `init_setup` makes either mode an init; `spawn` runs between fork and exec;
-//! `event_loop` and `single` are the two modes' loops; `processes_left` finds, counts and
+//! `inittab_mode` and `single` are the two modes' loops; `processes_left` finds, counts and
 //! signals what is left at the end; `control` serves /run/initctl; `records` writes
 //! utmp/wtmp; `client` is telinit, shutdown, halt and runlevel, one file each.
 //! A comment's `compat §1.6` is section 1.6 of docs/sysvinit-compatibility.md.
@@ -28,8 +28,8 @@ compile_error!(
 
 mod client;
 mod control;
-mod event_loop;
 mod init_setup;
+mod inittab_mode;
 mod log;
 mod processes_left;
 mod records;
@@ -150,16 +150,17 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
             single::run(argv, envp, opts)
         }
         Ok(VinitCommand::Inittab(opts)) => {
-            let mut settings = match event_loop::Settings::from_env(&envp) {
-                Ok(s) => s,
-                Err(var) => return env_error(var),
-            };
+            let mut settings =
+                match vinit_core::settings::Settings::from_env(|name| envp.var_cstr(name)) {
+                    Ok(s) => s,
+                    Err(var) => return env_error(var),
+                };
             // The path is argv's own string, or its tail after `-f` (`-f/etc/x`).
             if let Some(path) = opts.file.and_then(|at| {
                 let arg = argv.get(at.index as usize + shift)?.to_bytes_with_nul();
                 CStr::from_bytes_with_nul(arg.get(at.from as usize..)?).ok()
             }) {
-                settings.inittab = path;
+                settings.config.inittab = path;
             }
             settings.config.stop_budget =
                 time::Duration::from_secs(opts.stop_timeout.unwrap_or(env_stop_budget_secs));
@@ -175,12 +176,12 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
                     let _ = ufmt::uwrite!(
                         line,
                         "not PID 1 and not a container's main process: not booting {} (see -f)",
-                        Bytes(settings.inittab.to_bytes())
+                        Bytes(settings.config.inittab.to_bytes())
                     );
                     return usage_exit(line);
                 }
             }
-            event_loop::run(settings, envp)
+            inittab_mode::run(settings, envp)
         }
         Ok(asked @ (VinitCommand::Help | VinitCommand::Version)) => {
             let text = match asked {

@@ -11,12 +11,15 @@
 #![forbid(unsafe_code)]
 
 pub mod args;
+pub mod child_env;
 pub mod client_args;
 pub mod cmdline;
+pub mod display;
 pub mod initctl;
 pub mod inittab;
 pub mod levels;
 pub mod limits;
+pub mod settings;
 pub mod status;
 pub mod supervisor;
 pub mod sweep;

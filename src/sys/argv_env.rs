@@ -107,6 +107,7 @@ impl Envp {
     }
 
     /// An empty environment.
+    #[cfg(test)]
     pub const fn empty() -> Self {
         Self {
             envp: core::ptr::null(),

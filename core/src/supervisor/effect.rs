@@ -1,8 +1,12 @@
-//! What the machine says to its driver: the effects it asks for (`Action`), the log lines it
-//! wants written (`Notice`), the inputs' vocabulary (`StopCause`, `Trigger`) and the driver's
-//! settings (`Config`).
+//! What the machine says to its driver: the effects it asks for (`Action`, a view built from
+//! the queued form when popped, so a spawn hands out the entry by reference and the queue
+//! stays small), the inputs' vocabulary (`StopCause`, `Trigger`) and the driver's settings
+//! (`Config`). The log lines are `Notice`s (notice.rs).
 
-use crate::inittab::Id;
+use core::ffi::CStr;
+
+use super::{Init, Notice, writes_utmp};
+use crate::inittab::Entry;
 use crate::levels::Level;
 use crate::status::Pid;
 use crate::time::Duration;
@@ -37,81 +41,25 @@ pub enum Trigger {
     CtrlAltDel,
 }
 
-/// Something worth one log line; the edge words it.
+/// What the driver must do: a view of the machine's next effect, with everything needed to
+/// do it, borrowed from the machine until the driver's next call into it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Notice {
-    /// `Switching to runlevel: L` (a request; compat §2.1).
-    Switching(u8),
-    /// `Going single user`.
-    GoingSingle,
-    /// `Entering runlevel: L` at the end of boot or coming back from S.
-    Entering(u8),
-    /// No `initdefault` entry: booting this documented default instead of prompting.
-    NoInitdefault(u8),
-    /// `no more processes left in this runlevel`.
-    NoMoreProcesses,
-    /// `Id "x" respawning too fast: disabled for 5 minutes`.
-    RespawningTooFast(Id),
-    /// A disabled entry is allowed to run again.
-    Reenabled(Id),
-    /// `Sending processes configured via /etc/inittab the TERM signal` (with the count).
-    SendingTerm(u16),
-    /// `... the KILL signal`.
-    SendingKill(u16),
-    /// `Pid N [id x] seems to hang`.
-    Hang(Pid, Id),
-    /// `bad runlevel: c`.
-    BadRunlevel(u8),
-    /// `Re-reading inittab`.
-    Rereading,
-    /// `Activating demand-procedures for 'A'`.
-    Demand(u8),
-    /// `telinit u`: accepted; vinit keeps its state and does not re-exec.
-    ReExec,
-    /// A stop signal arrived (the cause) and the stop sequence starts.
-    StopRequested(StopCause),
-    /// A further stop signal: the stop moves on to its next phase now.
-    StopHurried,
-    /// A level change asked during a stop was turned into a halt (the stop always ends).
-    StopOverrides(u8),
-    /// This level-0/6 entry was still running when the stop budget's share for the level's
-    /// entries ran out; the sweep takes it.
-    StopDeadline(Id),
-    /// The final sweep: SIGTERM to this many processes, then the grace period.
-    SweepTerm(u16),
-    /// The grace period ran out: SIGKILL to what is left.
-    SweepKill,
-    /// The stop is complete after this long.
-    Stopped(Duration),
-    /// `tstp`: frozen by `halt -f`; `cont`: thawed.
-    Frozen(bool),
-    /// A stop signal thawed a frozen init: the stop's level-0 entries must run.
-    StopThawed,
-    /// fork(2) failed for this entry with this errno; spawning is tried again after a
-    /// back-off (sysvinit: `cannot fork, retry..`). Once per run of failures, at most once in
-    /// `FORK_LOG_INTERVAL_SECS`.
-    CannotFork(Id, i32),
-    /// A fork worked again after this many failed ones (ends a logged `CannotFork`).
-    ForkWorks(u32),
-    /// Too many reboots in place inside the window: the next boot waits this long.
-    RebootLoop(Duration),
-}
-
-/// What the driver must do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Start `entries()[slot]`, then report with `handle_spawned`.
-    Spawn(usize),
+pub enum Action<'a> {
+    /// Start this entry, then report with `handle_spawned` or `handle_fork_failed`.
+    Spawn(Spawn<'a>),
     /// kill(2): `pid` < 0 addresses a process group.
     Signal { pid: Pid, sig: u8 },
     /// Signal every process but vinit (the final sweep).
     SignalAll(u8),
+    /// Count the processes `SignalAll` reaches and report the number with `handle_census`
+    /// before the next `poll_action`: the sweep's lines say it.
+    Census,
     /// A runlevel was entered: RUN_LVL utmp record, `/var/run/runlevel`.
     Runlevel { new: u8, prev: u8 },
     /// The end of the sysinit phase: BOOT_TIME record.
     BootTime,
-    /// Write one log line.
-    Log(Notice),
+    /// Write one log line (`Notice::render`).
+    Log(Notice<'a>),
     /// sync(2) before leaving.
     Sync,
     /// Exit with this status.
@@ -120,9 +68,117 @@ pub enum Action {
     Reboot,
 }
 
+/// An entry to start, with what its child gets (compat §1.6, §3.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spawn<'a> {
+    /// What `handle_spawned` and `handle_fork_failed` take back.
+    pub slot: usize,
+    /// The inittab entry.
+    pub entry: &'a Entry,
+    /// The child's RUNLEVEL: the current level, `S` during the boot phases (compat §3.1).
+    pub runlevel: u8,
+    /// The child's PREVLEVEL (`N` at boot).
+    pub prevlevel: u8,
+    /// Run it through /etc/initscript when that file is there and usable: every start but in
+    /// single-user mode (compat §1.6 step 2).
+    pub initscript: bool,
+    /// Write its INIT_PROCESS utmp record (the process field has no `+`, compat §6.6).
+    pub utmp: bool,
+    /// A quick restart inside its respawn window: its exec failure was already reported
+    /// once, so it fails quietly (a getty with no tty logs one line, not ten).
+    pub quick_restart: bool,
+}
+
+/// An action as it waits in the machine's queue: `Action` without its borrows. The notices
+/// that quote the table or the driver's census are completed when popped (`Init::view`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Queued {
+    /// `Action::Spawn` of this slot: handed out at once, never queued.
+    Spawn(usize),
+    Signal {
+        pid: Pid,
+        sig: u8,
+    },
+    SignalAll(u8),
+    Census,
+    Runlevel {
+        new: u8,
+        prev: u8,
+    },
+    BootTime,
+    Log(Notice<'static>),
+    Sync,
+    Exit(u8),
+    Reboot,
+    /// `Notice::StopDeadline` of the entry in this slot.
+    StopDeadline(usize),
+    /// `Notice::SweepTerm` with the last census.
+    SweepTerm,
+    /// `Notice::SweepKill` with the last census.
+    SweepKill,
+}
+
+impl Init {
+    /// The driver's answer to `Census`: how many processes `SignalAll` reaches now.
+    pub fn handle_census(&mut self, left: u32) {
+        self.census = left;
+    }
+
+    /// The view of a popped action. `None` only for a slot outside the table, which the machine
+    /// never queues: a slot is taken from the table, and the table is not swapped before the
+    /// slot is popped (the driver drains every action before its next input).
+    #[inline(never)]
+    pub(super) fn view(&self, queued: Queued) -> Option<Action<'_>> {
+        Some(match queued {
+            Queued::Spawn(slot) => {
+                let entry = self.tab.entries().get(slot)?;
+                Action::Spawn(Spawn {
+                    slot,
+                    entry,
+                    runlevel: self.runlevel_env(),
+                    prevlevel: self.prevlevel_env(),
+                    initscript: self.current != Level::SINGLE,
+                    utmp: writes_utmp(entry),
+                    quick_restart: self.procs.get(slot).is_some_and(|p| p.throttle.count > 0),
+                })
+            }
+            Queued::Signal { pid, sig } => Action::Signal { pid, sig },
+            Queued::SignalAll(sig) => Action::SignalAll(sig),
+            Queued::Census => Action::Census,
+            Queued::Runlevel { new, prev } => Action::Runlevel { new, prev },
+            Queued::BootTime => Action::BootTime,
+            Queued::Log(notice) => Action::Log(notice),
+            Queued::StopDeadline(slot) => {
+                Action::Log(Notice::StopDeadline(self.tab.entries().get(slot)?))
+            }
+            Queued::SweepTerm => Action::Log(Notice::SweepTerm(self.census)),
+            Queued::SweepKill => Action::Log(Notice::SweepKill(self.census)),
+            Queued::Sync => Action::Sync,
+            Queued::Exit(code) => Action::Exit(code),
+            Queued::Reboot => Action::Reboot,
+        })
+    }
+
+    /// RUNLEVEL for children: the current level, `S` during the boot phases (compat §3.1).
+    pub(super) fn runlevel_env(&self) -> u8 {
+        match self.current {
+            l if l == Level::SYSINIT || l == Level::BOOT => b'S',
+            l => l.byte(),
+        }
+    }
+
+    /// PREVLEVEL for children ('N' at boot).
+    pub(super) const fn prevlevel_env(&self) -> u8 {
+        self.prev
+    }
+}
+
 /// Settings the driver chooses (flags and `VINIT_*` variables).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
+    /// Where the table is read from (`-f FILE`, `VINIT_INITTAB`, `/etc/inittab`), for the
+    /// lines that name it.
+    pub inittab: &'static CStr,
     /// Level booted when the inittab has no `initdefault` (sysvinit would prompt forever).
     pub default_level: Level,
     /// The whole stop, from the stop signal (or entering 0/6) to exit.
@@ -131,4 +187,14 @@ pub struct Config {
     pub reboot_exit: Option<u8>,
     /// A level from vinit's command line, overriding initdefault (sysvinit's `init 3`).
     pub forced_level: Option<Level>,
+}
+
+#[cfg(test)]
+mod tests {
+    /// The queue holds `ACTION_QUEUE` of them on PID 1's stack: a notice quotes the table by
+    /// reference, never by copy (a process field is 256 bytes).
+    #[test]
+    fn a_queued_action_stays_small() {
+        assert!(size_of::<super::Queued>() <= 3 * size_of::<usize>());
+    }
 }

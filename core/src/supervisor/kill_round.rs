@@ -63,17 +63,17 @@ impl Init {
 
     /// Signals the process group of every process of the kill round (not the ones an earlier
     /// round found hung: they have had their KILL), after a notice with their count.
-    fn signal_dying(&mut self, sig: u8, notice: fn(u16) -> Notice) {
+    fn signal_dying(&mut self, sig: u8, notice: fn(u16) -> Notice<'static>) {
         let n = self.dying.iter().filter(|d| !d.hung).count();
         self.log(notice(n as u16));
         for i in 0..self.dying.len() {
             if let Some(pid) = self.dying.get(i).filter(|d| !d.hung).map(|d| d.pid) {
-                self.push(Action::Signal { pid: -pid, sig });
+                self.push(Queued::Signal { pid: -pid, sig });
             }
         }
     }
 
-    pub(super) fn advance_kill_round(&mut self, now: Instant) -> Option<Action> {
+    pub(super) fn advance_kill_round(&mut self, now: Instant) -> Option<Queued> {
         let round = self.kill_round?;
         let due = timers::due(self.timers.kill_round, now);
         match round {

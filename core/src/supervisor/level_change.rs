@@ -38,7 +38,7 @@ impl Init {
         self.prev = prev;
         self.current = level;
         self.no_more_said = false;
-        self.push(Action::Runlevel {
+        self.push(Queued::Runlevel {
             new: level.byte(),
             prev,
         });

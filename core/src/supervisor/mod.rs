@@ -11,7 +11,9 @@
 //! `level_change` (level changes, re-reads, where entering 0 or 6 starts the stop),
 //! `kill_round`, `schedule` (the scheduler walk). Small machines of their own below them: `stop`
 //! (the stop sequence, shaped like `Sweep`), `throttle` (the rate limits), `timers` (every
-//! deadline, one table). `effect` is the vocabulary shared with the driver.
+//! deadline, one table). `effect` is the vocabulary shared with the driver (`Action`, a view
+//! built when an action is popped, and the answer to its census) and `notice` the log lines'
+//! words.
 //!
 //! A SIGTERM, downwards: `handle_stop` (stopping) starts a `Stop` and enters level 0
 //! (level_change), whose re-read starts a kill round (kill_round); then each `poll_action`
@@ -22,6 +24,7 @@ mod effect;
 mod inputs;
 mod kill_round;
 mod level_change;
+mod notice;
 mod schedule;
 mod stop;
 mod stopping;
@@ -42,8 +45,10 @@ use crate::status::{Exit, Pid};
 use crate::sweep::{SIGKILL, SIGTERM};
 use crate::time::{Duration, Instant};
 
-pub use effect::{Action, Config, Notice, StopCause, Trigger};
+use effect::Queued;
+pub use effect::{Action, Config, Spawn, StopCause, Trigger};
 use kill_round::{Dying, KillRound};
+pub use notice::Notice;
 use stop::{Progress, Stop, StopStep};
 use throttle::{ForkRetry, RebootLimit, Throttle, Verdict};
 use timers::Timers;
@@ -125,7 +130,9 @@ pub struct Init {
     no_more_said: bool,
     /// Whether vinit has any child at all (the edge reports ECHILD).
     children: bool,
-    queue: Deque<Action, ACTION_QUEUE>,
+    queue: Deque<Queued, ACTION_QUEUE>,
+    /// The driver's last census (`handle_census`): what the sweep's lines say.
+    census: u32,
     fork: ForkRetry,
     /// Kept across reboots in place.
     reboots: RebootLimit,
@@ -154,6 +161,7 @@ impl Init {
             no_more_said: false,
             children: false,
             queue: Deque::new(),
+            census: 0,
             fork: ForkRetry::default(),
             reboots: RebootLimit::default(),
             timers: Timers::default(),
@@ -180,6 +188,7 @@ impl Init {
             no_more_said,
             children,
             queue,
+            census,
             fork,
             reboots: _,
             timers,
@@ -202,37 +211,9 @@ impl Init {
         *no_more_said = false;
         *children = false;
         queue.clear();
+        *census = 0;
         *fork = ForkRetry::default();
         *timers = Timers::default();
-    }
-
-    /// Whether this start of `slot` is a quick restart inside its respawn window: its exec
-    /// failure was already reported once, so a getty with no tty logs one line, not ten.
-    pub fn is_quick_restart(&self, slot: usize) -> bool {
-        self.procs.get(slot).is_some_and(|p| p.throttle.count > 0)
-    }
-
-    /// The settings it was made with.
-    pub const fn config(&self) -> Config {
-        self.config
-    }
-
-    /// The entries, in sysvinit's list order; `Spawn(slot)` indexes this.
-    pub fn entries(&self) -> &[Entry] {
-        self.tab.entries()
-    }
-
-    /// RUNLEVEL for children: the current level, `S` during the boot phases (compat §3.1).
-    pub fn runlevel_env(&self) -> u8 {
-        match self.current {
-            l if l == Level::SYSINIT || l == Level::BOOT => b'S',
-            l => l.byte(),
-        }
-    }
-
-    /// PREVLEVEL for children ('N' at boot).
-    pub const fn prevlevel_env(&self) -> u8 {
-        self.prev
     }
 
     /// The current level ('#', '*', digits, 'S').
@@ -250,9 +231,15 @@ impl Init {
     // ---------------------------------------------------------------- outputs
 
     /// The next thing the driver must do, `None` when there is nothing until the next input
-    /// or `poll_timeout`.
+    /// or `poll_timeout`. It borrows the machine: carry it out, then report.
     #[must_use]
-    pub fn poll_action(&mut self, now: Instant) -> Option<Action> {
+    pub fn poll_action(&mut self, now: Instant) -> Option<Action<'_>> {
+        let queued = self.next(now)?;
+        self.view(queued)
+    }
+
+    /// `poll_action`'s decision, in the queued form.
+    fn next(&mut self, now: Instant) -> Option<Queued> {
         // A past retry time is cleared here, before any early return, so `poll_timeout` never
         // reports a deadline that has gone by (the driver would wake up at once, again and
         // again).
@@ -313,19 +300,19 @@ impl Init {
     // ---------------------------------------------------------------- internals
 
     /// The start of `slot`, which the scheduler walk has chosen.
-    fn spawn(&self, slot: usize) -> Action {
-        Action::Spawn(slot)
+    fn spawn(&self, slot: usize) -> Queued {
+        Queued::Spawn(slot)
     }
 
     /// Down: the end of the reboot-loop pause boots again.
-    fn poll_reboot(&mut self, now: Instant) -> Option<Action> {
+    fn poll_reboot(&mut self, now: Instant) -> Option<Queued> {
         if !timers::due(self.timers.reboot, now) {
             return None;
         }
         self.timers.reboot = None;
         // The first reboot of a new window.
         let _ = self.reboots.allow(now);
-        Some(Action::Reboot)
+        Some(Queued::Reboot)
     }
 
     /// Sets the timer table's stop slot to the stop's next deadline.
@@ -336,13 +323,13 @@ impl Init {
         };
     }
 
-    fn log(&mut self, notice: Notice) {
-        self.push(Action::Log(notice));
+    fn log(&mut self, notice: Notice<'static>) {
+        self.push(Queued::Log(notice));
     }
 
     /// Queues an action. The queue holds a signal for every process of a full kill round plus
     /// the log lines around it, and is drained after every input, so it does not fill.
-    fn push(&mut self, action: Action) {
+    fn push(&mut self, action: Queued) {
         let _ = self.queue.push_back(action);
     }
 }

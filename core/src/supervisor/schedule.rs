@@ -129,7 +129,7 @@ pub(super) fn admitted(
     throttle: &mut Throttle,
     id: &Id,
     now: Instant,
-    queue: &mut Deque<Action, ACTION_QUEUE>,
+    queue: &mut Deque<Queued, ACTION_QUEUE>,
 ) -> bool {
     let (start, notice) = match throttle.admit(now) {
         Verdict::Off => return false,
@@ -137,6 +137,6 @@ pub(super) fn admitted(
         Verdict::Reenabled => (true, Notice::Reenabled(id.clone())),
         Verdict::TooFast => (false, Notice::RespawningTooFast(id.clone())),
     };
-    let _ = queue.push_back(Action::Log(notice));
+    let _ = queue.push_back(Queued::Log(notice));
     start
 }

@@ -10,9 +10,9 @@ impl Init {
         if matches!(self.phase, Phase::Down) {
             // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
             self.timers.reboot = None;
-            self.log(Notice::StopRequested(cause));
+            self.log(Notice::StopRequested(cause, self.config.stop_budget));
             self.log(Notice::Stopped(Duration::ZERO));
-            self.push(Action::Exit(0));
+            self.push(Queued::Exit(0));
             return;
         }
         if self.frozen {
@@ -25,7 +25,7 @@ impl Init {
             stop.halt();
             return self.hurry(now);
         }
-        self.log(Notice::StopRequested(cause));
+        self.log(Notice::StopRequested(cause, self.config.stop_budget));
         self.phase = Phase::Stopping(Stop::requested(now, self.config.stop_budget));
         self.time_stop();
         let trigger = match cause {
@@ -43,7 +43,7 @@ impl Init {
     }
 
     /// Advances the stop on a wake-up.
-    pub(super) fn advance_stop(&mut self, now: Instant) -> Option<Action> {
+    pub(super) fn advance_stop(&mut self, now: Instant) -> Option<Queued> {
         let progress = Progress {
             triggered_pending: self.triggered_pending(),
             settled: self.kill_round.is_none()
@@ -80,7 +80,7 @@ impl Init {
     }
 
     /// Does what the stop asks.
-    fn carry_out(&mut self, now: Instant, step: StopStep) -> Option<Action> {
+    fn carry_out(&mut self, now: Instant, step: StopStep) -> Option<Queued> {
         match step {
             StopStep::Wait => None,
             StopStep::EnterLevel => {
@@ -94,10 +94,11 @@ impl Init {
                 self.end_kill_round();
                 self.start_sweep(now)
             }
-            StopStep::SweepStarted(sig) => Some(Action::SignalAll(sig)),
+            StopStep::SweepStarted(sig) => Some(Queued::SignalAll(sig)),
             StopStep::SweepKill(sig) => {
-                self.log(Notice::SweepKill);
-                Some(Action::SignalAll(sig))
+                self.push(Queued::Census);
+                self.push(Queued::SweepKill);
+                Some(Queued::SignalAll(sig))
             }
             StopStep::Done { took, reboot } => self.finish(now, took, reboot),
         }
@@ -107,16 +108,16 @@ impl Init {
     /// sweep takes it).
     fn name_late_entries(&mut self) {
         let queue = &mut self.queue;
-        for (p, e) in self.procs.iter().zip(self.tab.entries()) {
+        for (slot, (p, e)) in self.procs.iter().zip(self.tab.entries()).enumerate() {
             if p.running() && !matches!(e.action, Kind::Respawn | Kind::OnDemand) {
-                let _ = queue.push_back(Action::Log(Notice::StopDeadline(e.id.clone())));
+                let _ = queue.push_back(Queued::StopDeadline(slot));
             }
         }
     }
 
-    /// Starts the final sweep, with a notice of how many processes it signals.
-    fn start_sweep(&mut self, now: Instant) -> Option<Action> {
-        let count = self.procs.iter().filter(|p| p.running()).count() + self.dying.len();
+    /// Starts the final sweep, with a notice of how many processes it signals (the driver's
+    /// census).
+    fn start_sweep(&mut self, now: Instant) -> Option<Queued> {
         let all_gone = !self.children;
         let Phase::Stopping(stop) = &mut self.phase else {
             return None;
@@ -124,25 +125,26 @@ impl Init {
         let step = stop.start_sweep(now, all_gone);
         self.time_stop();
         if let StopStep::SweepStarted(_) = step {
-            self.log(Notice::SweepTerm(count as u16));
+            self.push(Queued::Census);
+            self.push(Queued::SweepTerm);
         }
         self.carry_out(now, step)
     }
 
     /// The stop is complete: sync, then exit, or reboot in place (after the reboot-loop pause
     /// when reboots come too fast).
-    fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Action> {
+    fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Queued> {
         self.log(Notice::Stopped(took));
-        self.push(Action::Sync);
+        self.push(Queued::Sync);
         match (reboot, self.config.reboot_exit) {
-            (true, None) if self.reboots.allow(now) => self.push(Action::Reboot),
+            (true, None) if self.reboots.allow(now) => self.push(Queued::Reboot),
             (true, None) => {
                 let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
                 self.log(Notice::RebootLoop(pause));
                 self.timers.reboot = Some(now.after(pause));
             }
-            (true, Some(code)) => self.push(Action::Exit(code)),
-            (false, _) => self.push(Action::Exit(0)),
+            (true, Some(code)) => self.push(Queued::Exit(code)),
+            (false, _) => self.push(Queued::Exit(0)),
         }
         self.phase = Phase::Down;
         self.time_stop();

@@ -13,7 +13,7 @@ impl Init {
         }
         let level = self.current;
         if level == Level::SYSINIT {
-            self.push(Action::BootTime);
+            self.push(Queued::BootTime);
             let target = self.boot_target();
             self.boot_target = Some(target);
             if target == Level::SINGLE {
@@ -89,7 +89,7 @@ impl Init {
             Some(level) => level,
             None => {
                 let level = self.config.default_level;
-                self.log(Notice::NoInitdefault(level.byte()));
+                self.log(Notice::NoInitdefault(level.byte(), self.config.inittab));
                 level
             }
         }

@@ -41,7 +41,7 @@ fn test_no_initdefault_boots_the_configured_level() {
     let mut w = boot("r:3:respawn:/bin/svc\n");
     let seen = w.take();
     assert!(
-        seen.iter().any(|s| s.contains("NoInitdefault(51)")),
+        seen.iter().any(|s| s.contains("NoInitdefault(51, ")),
         "{seen:?}"
     );
     assert!(seen.contains(&"spawn r".to_string()));

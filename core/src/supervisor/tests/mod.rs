@@ -15,27 +15,21 @@ use std::collections::BTreeMap;
 use std::string::String;
 use std::vec::Vec as StdVec;
 
-/// `poll_action`, checking what the driver relies on when it returns `None`: the driver
+/// Called when `poll_action` returned `None`, checking what the driver relies on: the driver
 /// then sleeps until an input or `poll_timeout`, so nothing may be left that a second look
 /// at the same instant would do (a stop once stalled 5.6 s that way), and the deadline is
 /// still ahead (one behind would make PID 1 spin).
-fn next_action(init: &mut Init, now: Instant) -> Option<Action> {
-    let action = init.poll_action(now);
-    if action.is_none()
-        && let Some(late) = init.poll_action(now)
-    {
+fn assert_idle(init: &mut Init, now: Instant) {
+    if let Some(late) = init.poll_action(now) {
         panic!("poll_action went idle with work left: {late:?}");
     }
     // A deadline already passed would make the driver's poll return at once, forever.
-    if action.is_none()
-        && let Some(t) = init.poll_timeout()
-    {
+    if let Some(t) = init.poll_timeout() {
         assert!(
             t > now,
             "idle with a deadline in the past: {t:?} at {now:?}"
         );
     }
-    action
 }
 
 /// A fake world: answers spawns with fake pids, keeps a virtual clock and writes down every
@@ -58,6 +52,7 @@ const EAGAIN: i32 = 11;
 
 fn config() -> Config {
     Config {
+        inittab: c"/etc/inittab",
         default_level: Level::digit(3).unwrap(),
         stop_budget: Duration::from_secs(8),
         reboot_exit: None,
@@ -114,11 +109,15 @@ impl World {
     fn drive(&mut self) {
         for _ in 0..10_000 {
             let now = self.t();
-            let Some(a) = next_action(&mut self.init, now) else {
+            let Some(a) = self.init.poll_action(now) else {
+                assert_idle(&mut self.init, now);
                 return;
             };
             match a {
-                Action::Spawn(slot) => self.spawn(slot),
+                Action::Spawn(s) => {
+                    let (slot, id) = (s.slot, String::from_utf8(s.entry.id.to_vec()).unwrap());
+                    self.spawn(slot, id);
+                }
                 Action::Signal { pid, sig } => {
                     self.seen.push(format!("kill {pid} {sig}"));
                     self.signal(pid.abs(), sig);
@@ -129,6 +128,10 @@ impl World {
                     for p in pids {
                         self.signal(p, sig);
                     }
+                }
+                Action::Census => {
+                    let left = self.chaos.iter().flat_map(Chaos::pids).count();
+                    self.init.handle_census(left as u32);
                 }
                 Action::Runlevel { new, prev } => {
                     self.seen
@@ -150,9 +153,9 @@ impl World {
         panic!("livelock: poll_action never went idle");
     }
 
-    /// Carries out `Spawn(slot)`: a failed fork, or a new pid (whose life chaos decides).
-    fn spawn(&mut self, slot: usize) {
-        let id = String::from_utf8(self.init.entries()[slot].id.to_vec()).unwrap();
+    /// Carries out the spawn of `slot` (entry `id`): a failed fork, or a new pid (whose life
+    /// chaos decides).
+    fn spawn(&mut self, slot: usize, id: String) {
         // A pids limit or ENOMEM, now and then.
         let chaos_fails = self.chaos.as_mut().is_some_and(|c| c.rng.below(10) == 0);
         if self.fork_fails || chaos_fails {

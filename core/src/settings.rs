@@ -1,0 +1,103 @@
+//! Inittab mode's settings: the supervisor's `Config` from the `VINIT_*` variables (the flags
+//! go over them in `main`), and why vinit boots when it is not PID 1.
+
+use core::ffi::CStr;
+
+use crate::args::{NotPid1, parse_number};
+use crate::levels::Level;
+use crate::limits::{DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, INITTAB_PATH};
+use crate::supervisor::Config;
+use crate::time::Duration;
+
+/// Where the inittab lives and how to stop; from flags and `VINIT_*` variables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The supervisor's settings, the inittab's path among them.
+    pub config: Config,
+    /// Why vinit boots though it is not PID 1 (as a subreaper); `None` as PID 1.
+    pub not_pid1: Option<NotPid1>,
+}
+
+impl Settings {
+    /// Reads the inittab mode's `VINIT_*` variables through `var` (a variable's value, as the
+    /// NUL-terminated string it is in memory); a malformed value names the variable.
+    /// (`VINIT_STOP_TIMEOUT` is both modes': `args::single_defaults_from_env` reads it.)
+    pub fn from_env(var: impl Fn(&[u8]) -> Option<&'static CStr>) -> Result<Self, &'static str> {
+        let mut config = Config {
+            inittab: var(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH),
+            default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
+            stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
+            reboot_exit: None,
+            forced_level: None,
+        };
+        if let Some(v) = var(b"VINIT_REBOOT").map(CStr::to_bytes) {
+            config.reboot_exit = match v {
+                b"boot" => None,
+                _ => {
+                    let code = v.strip_prefix(b"exit:").ok_or("VINIT_REBOOT")?;
+                    Some(parse_number(code, 0, 255).ok_or("VINIT_REBOOT")? as u8)
+                }
+            };
+        }
+        if let Some(v) = var(b"VINIT_DEFAULT_LEVEL").map(CStr::to_bytes) {
+            config.default_level = match v {
+                [b] => Level::from_byte(*b).ok_or("VINIT_DEFAULT_LEVEL")?,
+                _ => return Err("VINIT_DEFAULT_LEVEL"),
+            };
+        }
+        Ok(Self {
+            config,
+            not_pid1: None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(vars: &'static [(&[u8], &'static CStr)]) -> Result<Settings, &'static str> {
+        Settings::from_env(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| *v))
+    }
+
+    #[test]
+    fn defaults_without_variables() {
+        let s = from(&[]).unwrap();
+        assert_eq!(s.config.inittab, c"/etc/inittab");
+        assert_eq!(s.config.default_level, Level::from_byte(b'3').unwrap());
+        assert_eq!(s.config.stop_budget, Duration::from_secs(9));
+        assert_eq!(s.config.reboot_exit, None);
+        assert_eq!(s.config.forced_level, None);
+        assert_eq!(s.not_pid1, None);
+    }
+
+    #[test]
+    fn variables_set_the_path_the_default_level_and_the_reboot() {
+        let s = from(&[
+            (b"VINIT_INITTAB", c"/tmp/tab"),
+            (b"VINIT_DEFAULT_LEVEL", c"S"),
+            (b"VINIT_REBOOT", c"exit:7"),
+        ])
+        .unwrap();
+        assert_eq!(s.config.inittab, c"/tmp/tab");
+        assert_eq!(s.config.default_level, Level::SINGLE);
+        assert_eq!(s.config.reboot_exit, Some(7));
+        let s = from(&[(b"VINIT_REBOOT", c"boot")]).unwrap();
+        assert_eq!(s.config.reboot_exit, None);
+    }
+
+    #[test]
+    fn a_malformed_value_names_its_variable() {
+        for (name, value) in [
+            ("VINIT_REBOOT", c"exit"),
+            ("VINIT_REBOOT", c"exit:256"),
+            ("VINIT_REBOOT", c"halt"),
+            ("VINIT_DEFAULT_LEVEL", c"35"),
+            ("VINIT_DEFAULT_LEVEL", c"x"),
+            ("VINIT_DEFAULT_LEVEL", c""),
+        ] {
+            let got = Settings::from_env(|n| (n == name.as_bytes()).then_some(value));
+            assert_eq!(got, Err(name), "{value:?}");
+        }
+    }
+}

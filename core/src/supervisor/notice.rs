@@ -1,0 +1,337 @@
+//! What the machine says: one `Notice` per log line, carrying everything its words need, and
+//! the words themselves (sysvinit's where sysvinit says it, compat §2, §4, §9). The driver
+//! only picks the line's prefix (`warns`) and writes it.
+
+use ufmt::{uWrite, uwrite};
+
+use super::StopCause;
+use crate::display::{Bytes, ErrName, processes};
+use crate::inittab::{Entry, Id};
+use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
+use crate::status::Pid;
+use crate::time::Duration;
+
+/// Something worth one log line; it renders itself (`render`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice<'a> {
+    /// `Switching to runlevel: L` (a request; compat §2.1).
+    Switching(u8),
+    /// `Going single user`.
+    GoingSingle,
+    /// `Entering runlevel: L` at the end of boot or coming back from S.
+    Entering(u8),
+    /// No `initdefault` entry in this inittab: booting this documented default instead of
+    /// prompting.
+    NoInitdefault(u8, &'a core::ffi::CStr),
+    /// `no more processes left in this runlevel`.
+    NoMoreProcesses,
+    /// `Id "x" respawning too fast: disabled for 5 minutes`.
+    RespawningTooFast(Id),
+    /// A disabled entry is allowed to run again.
+    Reenabled(Id),
+    /// `Sending processes configured via /etc/inittab the TERM signal` (with the count).
+    SendingTerm(u16),
+    /// `... the KILL signal`.
+    SendingKill(u16),
+    /// `Pid N [id x] seems to hang`.
+    Hang(Pid, Id),
+    /// `bad runlevel: c`.
+    BadRunlevel(u8),
+    /// `Re-reading inittab`.
+    Rereading,
+    /// `Activating demand-procedures for 'A'`.
+    Demand(u8),
+    /// `telinit u`: accepted; vinit keeps its state and does not re-exec.
+    ReExec,
+    /// A stop signal arrived (the cause) and the stop sequence starts, with this budget.
+    StopRequested(StopCause, Duration),
+    /// A further stop signal: the stop moves on to its next phase now.
+    StopHurried,
+    /// A level change asked during a stop was turned into a halt (the stop always ends).
+    StopOverrides(u8),
+    /// This level-0/6 entry was still running when the stop budget's share for the level's
+    /// entries ran out; the sweep takes it. (A reference: a notice in the queue stays small.)
+    StopDeadline(&'a Entry),
+    /// The final sweep: SIGTERM to the processes left (the driver's census), then the grace
+    /// period.
+    SweepTerm(u32),
+    /// The grace period ran out: SIGKILL to the processes left (the driver's census).
+    SweepKill(u32),
+    /// The stop is complete after this long.
+    Stopped(Duration),
+    /// `tstp`: frozen by `halt -f`; `cont`: thawed.
+    Frozen(bool),
+    /// A stop signal thawed a frozen init: the stop's level-0 entries must run.
+    StopThawed,
+    /// fork(2) failed for this entry with this errno; spawning is tried again after a
+    /// back-off (sysvinit: `cannot fork, retry..`). Once per run of failures, at most once in
+    /// `FORK_LOG_INTERVAL_SECS`.
+    CannotFork(Id, i32),
+    /// A fork worked again after this many failed ones (ends a logged `CannotFork`).
+    ForkWorks(u32),
+    /// Too many reboots in place inside the window: the next boot waits this long.
+    RebootLoop(Duration),
+}
+
+impl Notice<'_> {
+    /// Whether the line is a warning (else it is information).
+    pub const fn warns(&self) -> bool {
+        matches!(self, Self::CannotFork(..) | Self::RebootLoop(_))
+    }
+
+    /// Writes the line's words (without the log's `vinit: <level>: ` prefix).
+    pub fn render<W: uWrite + ?Sized>(&self, w: &mut W) -> Result<(), W::Error> {
+        match self {
+            Self::Switching(l) => uwrite!(w, "Switching to runlevel: {}", Bytes(&[*l])),
+            Self::GoingSingle => w.write_str("Going single user"),
+            Self::Entering(l) => uwrite!(w, "Entering runlevel: {}", Bytes(&[*l])),
+            Self::NoInitdefault(l, inittab) => uwrite!(
+                w,
+                "no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)",
+                Bytes(inittab.to_bytes()),
+                Bytes(&[*l])
+            ),
+            Self::NoMoreProcesses => w.write_str("no more processes left in this runlevel"),
+            Self::RespawningTooFast(id) => uwrite!(
+                w,
+                "Id \"{}\" respawning too fast: disabled for 5 minutes",
+                Bytes(id)
+            ),
+            Self::Reenabled(id) => uwrite!(w, "Id \"{}\" enabled again", Bytes(id)),
+            Self::SendingTerm(n) | Self::SendingKill(n) => uwrite!(
+                w,
+                "Sending processes configured via /etc/inittab the {} signal ({} {})",
+                if matches!(self, Self::SendingTerm(_)) {
+                    "TERM"
+                } else {
+                    "KILL"
+                },
+                n,
+                processes(u32::from(*n))
+            ),
+            Self::Hang(pid, id) => uwrite!(w, "Pid {} [id {}] seems to hang", pid, Bytes(id)),
+            Self::BadRunlevel(b) => uwrite!(w, "bad runlevel: {}", Bytes(&[*b])),
+            Self::Rereading => w.write_str("Re-reading inittab"),
+            Self::Demand(l) => uwrite!(w, "Activating demand-procedures for '{}'", Bytes(&[*l])),
+            Self::ReExec => w.write_str("re-exec requested (telinit u): state kept, nothing to do"),
+            Self::StopRequested(cause, budget) => {
+                let (sig, what) = match cause {
+                    StopCause::Term => ("SIGTERM", "runlevel 0"),
+                    StopCause::Int => ("SIGINT", "ctrlaltdel entries, then runlevel 0"),
+                    StopCause::Power => ("SIGPWR", "powerwait/powerfail entries, then runlevel 0"),
+                    StopCause::Halt => ("halt signal", "runlevel 0"),
+                    StopCause::Poweroff => ("poweroff signal", "runlevel 0"),
+                };
+                uwrite!(
+                    w,
+                    "stop: {} received: {}, budget {} ms",
+                    sig,
+                    what,
+                    budget.millis()
+                )
+            }
+            Self::StopHurried => {
+                w.write_str("stop: another stop signal: skipping to the next phase")
+            }
+            Self::StopOverrides(l) => uwrite!(
+                w,
+                "stop: runlevel {} requested during the stop: halting instead",
+                Bytes(&[*l])
+            ),
+            Self::StopDeadline(entry) => uwrite!(
+                w,
+                "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it",
+                Bytes(&entry.id),
+                Bytes(&entry.process)
+            ),
+            Self::SweepTerm(n) => {
+                uwrite!(w, "stop: sending TERM to {} remaining {}", n, processes(*n))
+            }
+            Self::SweepKill(n) => uwrite!(
+                w,
+                "stop: grace period over: sending KILL to {} {}",
+                n,
+                processes(*n)
+            ),
+            Self::Stopped(d) => uwrite!(w, "stop: complete in {} ms", d.millis()),
+            Self::Frozen(true) => w.write_str("frozen (SIGTSTP): no spawning until SIGCONT"),
+            Self::Frozen(false) => w.write_str("thawed (SIGCONT)"),
+            Self::StopThawed => {
+                w.write_str("stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run")
+            }
+            Self::CannotFork(id, errno) => uwrite!(
+                w,
+                "cannot fork for id \"{}\": {}: retrying (at most every {} ms)",
+                Bytes(id),
+                ErrName(*errno),
+                FORK_RETRY_MAX_MS
+            ),
+            Self::ForkWorks(n) => uwrite!(
+                w,
+                "fork works again after {} failed {}",
+                n,
+                if *n == 1 { "attempt" } else { "attempts" }
+            ),
+            Self::RebootLoop(pause) => uwrite!(
+                w,
+                "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)",
+                REBOOT_MAX,
+                REBOOT_WINDOW_SECS,
+                pause.millis() / 1000
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(n: &Notice<'_>) -> std::string::String {
+        let mut s = heapless::String::<512>::new();
+        n.render(&mut s).unwrap();
+        s.as_str().into()
+    }
+
+    fn id(s: &str) -> Id {
+        Id::from_slice(s.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn sysvinits_lines_keep_its_words() {
+        for (n, want) in [
+            (Notice::Switching(b'3'), "Switching to runlevel: 3"),
+            (Notice::GoingSingle, "Going single user"),
+            (Notice::Entering(b'2'), "Entering runlevel: 2"),
+            (
+                Notice::NoMoreProcesses,
+                "no more processes left in this runlevel",
+            ),
+            (
+                Notice::RespawningTooFast(id("x")),
+                "Id \"x\" respawning too fast: disabled for 5 minutes",
+            ),
+            (
+                Notice::SendingTerm(2),
+                "Sending processes configured via /etc/inittab the TERM signal (2 processes)",
+            ),
+            (
+                Notice::SendingKill(1),
+                "Sending processes configured via /etc/inittab the KILL signal (1 process)",
+            ),
+            (Notice::Hang(42, id("g1")), "Pid 42 [id g1] seems to hang"),
+            (Notice::BadRunlevel(b'z'), "bad runlevel: z"),
+            (Notice::Rereading, "Re-reading inittab"),
+            (Notice::Demand(b'a'), "Activating demand-procedures for 'a'"),
+        ] {
+            assert_eq!(line(&n), want);
+            assert!(!n.warns(), "{want}");
+        }
+    }
+
+    #[test]
+    fn vinits_own_lines() {
+        let budget = Duration::from_secs(9);
+        let mut tab = crate::inittab::Inittab::new();
+        tab.load(b"l0:0:wait:/etc/rc 0\n", &mut |e| panic!("{e:?}"));
+        for (n, want) in [
+            (
+                Notice::NoInitdefault(b'3', c"/etc/inittab"),
+                "no initdefault entry in /etc/inittab: booting runlevel 3 (VINIT_DEFAULT_LEVEL)",
+            ),
+            (Notice::Reenabled(id("r1")), "Id \"r1\" enabled again"),
+            (
+                Notice::ReExec,
+                "re-exec requested (telinit u): state kept, nothing to do",
+            ),
+            (
+                Notice::StopRequested(StopCause::Term, budget),
+                "stop: SIGTERM received: runlevel 0, budget 9000 ms",
+            ),
+            (
+                Notice::StopRequested(StopCause::Int, budget),
+                "stop: SIGINT received: ctrlaltdel entries, then runlevel 0, budget 9000 ms",
+            ),
+            (
+                Notice::StopRequested(StopCause::Power, budget),
+                "stop: SIGPWR received: powerwait/powerfail entries, then runlevel 0, budget 9000 ms",
+            ),
+            (
+                Notice::StopRequested(StopCause::Halt, budget),
+                "stop: halt signal received: runlevel 0, budget 9000 ms",
+            ),
+            (
+                Notice::StopRequested(StopCause::Poweroff, budget),
+                "stop: poweroff signal received: runlevel 0, budget 9000 ms",
+            ),
+            (
+                Notice::StopHurried,
+                "stop: another stop signal: skipping to the next phase",
+            ),
+            (
+                Notice::StopOverrides(b'6'),
+                "stop: runlevel 6 requested during the stop: halting instead",
+            ),
+            (
+                Notice::StopDeadline(&tab.entries()[0]),
+                "stop: id \"l0\" (/etc/rc 0) still running when its share of the stop budget ran out: killing it",
+            ),
+            (
+                Notice::SweepTerm(3),
+                "stop: sending TERM to 3 remaining processes",
+            ),
+            (
+                Notice::SweepTerm(1),
+                "stop: sending TERM to 1 remaining process",
+            ),
+            (
+                Notice::SweepKill(0),
+                "stop: grace period over: sending KILL to 0 processes",
+            ),
+            (
+                Notice::Stopped(Duration::from_millis(1234)),
+                "stop: complete in 1234 ms",
+            ),
+            (
+                Notice::Frozen(true),
+                "frozen (SIGTSTP): no spawning until SIGCONT",
+            ),
+            (Notice::Frozen(false), "thawed (SIGCONT)"),
+            (
+                Notice::StopThawed,
+                "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run",
+            ),
+            (
+                Notice::ForkWorks(1),
+                "fork works again after 1 failed attempt",
+            ),
+            (
+                Notice::ForkWorks(31),
+                "fork works again after 31 failed attempts",
+            ),
+        ] {
+            assert_eq!(line(&n), want);
+            assert!(!n.warns(), "{want}");
+        }
+    }
+
+    #[test]
+    fn fork_failures_and_reboot_loops_are_warnings() {
+        let n = Notice::CannotFork(id("w4"), 11);
+        assert!(n.warns());
+        assert_eq!(
+            line(&n),
+            std::format!(
+                "cannot fork for id \"w4\": EAGAIN: retrying (at most every {FORK_RETRY_MAX_MS} ms)"
+            )
+        );
+        let n = Notice::RebootLoop(Duration::from_secs(30));
+        assert!(n.warns());
+        assert_eq!(
+            line(&n),
+            std::format!(
+                "reboot loop: {REBOOT_MAX} reboots in place within {REBOOT_WINDOW_SECS} s: next boot in 30 s (a stop signal still stops)"
+            )
+        );
+    }
+}

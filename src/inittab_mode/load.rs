@@ -1,0 +1,105 @@
+//! Reading the inittab: the main file, then the `/etc/inittab.d/*.tab` drop-ins (compat §1.1),
+//! a chunk at a time into a table; bad lines are logged (a bounded number of them).
+
+use core::ffi::CStr;
+
+use heapless::Vec;
+
+use crate::log;
+use crate::log::{Bytes, Level, LogLine};
+use crate::sys::{self, FileError, FileResult, FileUse};
+use vinit_core::inittab::{Feed, Inittab, InittabError};
+use vinit_core::limits::{
+    DROPIN_PATH_MAX, INITTAB_DIR, INITTAB_ERRORS_SHOWN, INITTAB_READ_CHUNK, INITTAB_READ_MAX,
+};
+
+/// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (compat §1.1) into `tab`; bad
+/// lines are logged and skipped, and so is a drop-in that cannot be read. `false` only when
+/// the main file cannot be read whole (`tab` is then not to be used).
+#[inline(never)]
+pub fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
+    tab.clear();
+    let file = path.to_bytes();
+    let mut errors = 0u32;
+    let mut report = |e: InittabError| {
+        errors = errors.saturating_add(1);
+        if errors <= INITTAB_ERRORS_SHOWN {
+            report_error(file, &e);
+        }
+    };
+    let read = read_table(path, tab, &mut Feed::inittab(), &mut report);
+    tab.add_default_sulogin(&mut report);
+    if let Some(more) = errors.checked_sub(INITTAB_ERRORS_SHOWN).filter(|&n| n > 0) {
+        log!(
+            Level::Error,
+            "{}: {} more bad lines not shown",
+            Bytes(file),
+            more
+        );
+    }
+    if let Err(e) = read {
+        log!(Level::Error, "{}: {}: not read", Bytes(file), e);
+        return false;
+    }
+    let _ = sys::for_each_dir_entry(INITTAB_DIR, |name| {
+        let name = name.to_bytes();
+        if name.len() < 5 || !name.ends_with(b".tab") {
+            return;
+        }
+        let mut full: Vec<u8, DROPIN_PATH_MAX> = Vec::new();
+        if full.extend_from_slice(INITTAB_DIR.to_bytes()).is_err()
+            || full.push(b'/').is_err()
+            || full.extend_from_slice(name).is_err()
+            || full.push(0).is_err()
+        {
+            return;
+        }
+        let Ok(cpath) = CStr::from_bytes_with_nul(&full) else {
+            return;
+        };
+        let dropin = cpath.to_bytes();
+        log!(Level::Info, "Reading: {}", Bytes(dropin));
+        let mut report = |e: InittabError| report_error(dropin, &e);
+        if let Err(e) = read_table(cpath, tab, &mut Feed::dropin(), &mut report) {
+            log!(Level::Error, "{}: {}: skipped", Bytes(dropin), e);
+        }
+    });
+    true
+}
+
+/// Feeds the configuration file `path` to `tab` a chunk at a time, as `sys::open_file`
+/// opens it; a file larger than `INITTAB_READ_MAX` is refused before a line is parsed (and
+/// one that grows past it while read, when the bound is reached).
+fn read_table(
+    path: &CStr,
+    tab: &mut Inittab,
+    feed: &mut Feed,
+    report: &mut dyn FnMut(InittabError),
+) -> FileResult<()> {
+    let (fd, size) = sys::open_file(path, FileUse::Config)?;
+    if size > INITTAB_READ_MAX {
+        return Err(FileError::TooBig(size, INITTAB_READ_MAX));
+    }
+    let mut chunk = [0u8; INITTAB_READ_CHUNK];
+    let mut total = 0u64;
+    while !feed.done() {
+        let n = sys::read_full(fd.as_fd(), &mut chunk)?;
+        total += n as u64;
+        if total > INITTAB_READ_MAX {
+            return Err(FileError::TooBig(total, INITTAB_READ_MAX));
+        }
+        tab.feed(feed, chunk.get(..n).unwrap_or_default(), report);
+        if n < chunk.len() {
+            break;
+        }
+    }
+    tab.feed_end(feed, report);
+    Ok(())
+}
+
+#[inline(never)]
+fn report_error(file: &[u8], e: &InittabError) {
+    let mut line = LogLine::new(Level::Error);
+    let _ = e.render(file, &mut line);
+    line.emit();
+}

@@ -1,0 +1,364 @@
+//! Inittab mode's driver: the one place where the supervisor meets the kernel.
+//!
+//! Blocks every signal into one signalfd, reads the inittab, then loops: poll(2) with the
+//! supervisor's deadline (none when idle) → read the clock → drain signals, reap children,
+//! read requests → feed the supervisor → carry out every action it returns. Every action
+//! carries what it needs and every notice words itself: the driver asks the machine nothing
+//! back. After the loop starts, nothing is fatal: errors are logged and the loop goes on
+//! (catatonit's rule). Each pass reads a bounded number of signals and requests, so no storm
+//! from outside starves the rest, and what a storm makes vinit say goes through a `RateLimit`.
+
+mod load;
+mod power;
+mod spawn_entry;
+
+use core::ffi::CStr;
+
+use crate::control::Control;
+use crate::log;
+use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
+use crate::sys::{self, Envp, Errno};
+use load::load_inittab;
+use power::PowerEvent;
+use spawn_entry::{Initscript, spawn_entry};
+use vinit_core::child_env::InitEnv;
+use vinit_core::initctl::{Command, Request};
+use vinit_core::inittab::Inittab;
+use vinit_core::limits::{FD_RESERVE, NOFILE_MIN, SIGNALS_PER_PASS};
+use vinit_core::settings::Settings;
+use vinit_core::status::signal::{
+    SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+use vinit_core::supervisor::{Action, Init, Notice, StopCause, Trigger};
+use vinit_core::time::{self, Duration, Instant};
+
+/// SIGRTMIN+3 as glibc, Go and Docker number it (systemd's halt signal); musl would say 38.
+const SIG_SYSTEMD_HALT: u8 = 37;
+/// sysvinit 3.10+'s `shutdown -hP now` trigger: glibc's SIGRTMIN+4 (compat §4).
+const SIG_SYSVINIT_POWEROFF: u8 = 38;
+
+/// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
+#[inline(never)]
+pub fn run(settings: Settings, envp: Envp) -> u8 {
+    // Already for the inittab's lines: `become_init` comes after them.
+    crate::log::never_block();
+    let nofile = sys::nofile_limit();
+    if let Some(limit) = nofile
+        && limit < NOFILE_MIN
+    {
+        log!(
+            LogLevel::Fatal,
+            "too few file descriptors: RLIMIT_NOFILE is {}, vinit needs {}",
+            limit,
+            NOFILE_MIN
+        );
+        return 1;
+    }
+    // The table is read into the driver's staging table and swapped into the machine: tables
+    // are never copied, as every copy would stay resident on PID 1's stack.
+    let inittab = settings.config.inittab;
+    let mut driver = Driver {
+        init: Init::new(Inittab::new(), settings.config),
+        staging: Inittab::new(),
+        inittab,
+        envp,
+        init_env: InitEnv::new(),
+        started: sys::now(),
+        control: Control::new(vinit_core::limits::INITCTL_PATH),
+        initscript: Initscript::default(),
+        env_log: RateLimit::new(),
+        signal_log: RateLimit::new(),
+    };
+    if !load_inittab(inittab, &mut driver.staging) {
+        log!(
+            LogLevel::Fatal,
+            "{}: cannot read the inittab",
+            Bytes(inittab.to_bytes())
+        );
+        return 1;
+    }
+    driver.init.reset(&mut driver.staging);
+    let Some(sfd) = crate::init_setup::become_init() else {
+        return 1;
+    };
+    if let Some(limit) = nofile {
+        share_fds(&mut driver.control, sfd.as_fd(), limit);
+    }
+    // sysvinit sets umask(previous | 022) at start-up (compat §3.2).
+    sys::umask_add(0o022);
+    log!(
+        LogLevel::Info,
+        "booting {} as {}",
+        Bytes(inittab.to_bytes()),
+        vinit_core::args::NotPid1::booting_as(settings.not_pid1)
+    );
+    crate::records::link_var_run();
+    crate::records::reset_utmp();
+    driver.init.handle_boot(driver.started);
+    driver.run(sfd.as_fd())
+}
+
+/// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
+/// signalfd (descriptors are handed out lowest first), and says once what is off without them.
+#[inline(never)]
+fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) {
+    let sfd = rustix::fd::AsRawFd::as_raw_fd(&sfd);
+    let free = limit.saturating_sub(u64::try_from(sfd).unwrap_or(0).saturating_add(1));
+    let fifo = free > FD_RESERVE;
+    let watch = free >= 2 + FD_RESERVE;
+    control.share_fds(fifo, watch);
+    let (what, so) = match (fifo, watch) {
+        (false, _) => ("/run/initctl", "telinit and shutdown cannot reach vinit"),
+        (true, false) => (
+            "inotify watch",
+            "a deleted /run/initctl is re-created at the next wakeup",
+        ),
+        (true, true) => return,
+    };
+    log!(
+        LogLevel::Warning,
+        "too few file descriptors (RLIMIT_NOFILE {}): no {}, so {}",
+        limit,
+        what,
+        so
+    );
+}
+
+struct Driver {
+    init: Init,
+    /// Where a re-read inittab is loaded before the machine swaps it in.
+    staging: Inittab,
+    inittab: &'static CStr,
+    envp: Envp,
+    /// INIT_* variables from initctl SETENV (compat §5.5).
+    init_env: InitEnv,
+    started: Instant,
+    control: Control,
+    initscript: Initscript,
+    /// SETENV variables dropped for want of room (a flood of them is one of the storms).
+    env_log: RateLimit,
+    /// Signals vinit has no use for.
+    signal_log: RateLimit,
+}
+
+impl Driver {
+    fn run(&mut self, sfd: sys::BorrowedFd<'_>) -> u8 {
+        loop {
+            let now = sys::now();
+            if let Some(code) = self.act(now) {
+                return code;
+            }
+            self.control.check(now);
+            self.summarize(now);
+            let logs = time::earliest(self.env_log.deadline(), self.signal_log.deadline());
+            let deadline = time::earliest(
+                time::earliest(self.init.poll_timeout(), self.control.poll_timeout()),
+                logs,
+            );
+            let timeout = time::poll_timeout(now, deadline);
+            let fds = [Some(sfd), self.control.fd(), self.control.watch_fd()];
+            let [_, fifo_ready, fifo_path_changed] = match sys::wait_readable_fds(fds, timeout) {
+                Ok(ready) => ready,
+                Err(e) => {
+                    log!(LogLevel::Error, "poll failed: {}", ErrName(e));
+                    [false; 3]
+                }
+            };
+            if fifo_path_changed {
+                // The next pass's `check` re-creates or re-opens the FIFO as needed.
+                self.control.drain_watch();
+            }
+            let now = sys::now();
+            self.drain_signals(sfd, now);
+            self.reap(now);
+            if fifo_ready {
+                self.read_requests(now);
+            }
+        }
+    }
+
+    /// Carries out every action the supervisor has; `Some(code)` when vinit must exit.
+    #[inline(never)]
+    fn act(&mut self, now: Instant) -> Option<u8> {
+        while let Some(action) = self.init.poll_action(now) {
+            match action {
+                Action::Spawn(start) => {
+                    let slot = start.slot;
+                    let started =
+                        spawn_entry(&start, &self.envp, &self.init_env, &mut self.initscript);
+                    match started {
+                        Ok(pid) => self.init.handle_spawned(now, slot, Some(pid)),
+                        Err(Some(e)) => self.init.handle_fork_failed(now, slot, e.raw_os_error()),
+                        Err(None) => self.init.handle_spawned(now, slot, None),
+                    }
+                }
+                Action::Signal { pid, sig } => signal(pid, sig),
+                Action::SignalAll(sig) => crate::processes_left::signal_all(sig),
+                Action::Census => self.init.handle_census(crate::processes_left::count()),
+                Action::Runlevel { new, prev } => crate::records::write_runlevel(new, prev),
+                Action::BootTime => crate::records::write_boot(),
+                Action::Log(notice) => say(&notice),
+                Action::Sync => sys::sync(),
+                Action::Exit(code) => return Some(code),
+                Action::Reboot => {
+                    log!(
+                        LogLevel::Info,
+                        "rebooting in place: reading {} again",
+                        Bytes(self.inittab.to_bytes())
+                    );
+                    load_inittab(self.inittab, &mut self.staging);
+                    self.init.reset(&mut self.staging);
+                    self.init.handle_boot(now);
+                }
+            }
+        }
+        None
+    }
+
+    /// The summary lines of the rate-limited kinds whose window is over.
+    #[inline(never)]
+    fn summarize(&mut self, now: Instant) {
+        self.control.summarize(now);
+        self.env_log
+            .summarize(now, "INIT_ variables were dropped: no room");
+        self.signal_log.summarize(now, "signals were ignored");
+    }
+
+    /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from the rest.
+    #[inline(never)]
+    fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>, now: Instant) {
+        for _ in 0..SIGNALS_PER_PASS {
+            let info = match sys::read_signal(sfd) {
+                Ok(Some(info)) => info,
+                Ok(None) => return,
+                Err(e) => {
+                    log!(LogLevel::Error, "unable to read signalfd: {}", ErrName(e));
+                    return;
+                }
+            };
+            match info.signo {
+                SIGCHLD => {}
+                SIGTERM => self.init.handle_stop(now, StopCause::Term),
+                SIGINT => self.init.handle_stop(now, StopCause::Int),
+                SIGUSR1 | SIG_SYSTEMD_HALT => self.init.handle_stop(now, StopCause::Halt),
+                SIGUSR2 | SIG_SYSVINIT_POWEROFF => self.init.handle_stop(now, StopCause::Poweroff),
+                SIGPWR => match power::power_event() {
+                    PowerEvent::Trigger(trigger) => self.init.handle_trigger(now, trigger),
+                    PowerEvent::Stop(cause) => self.init.handle_stop(now, cause),
+                },
+                SIGHUP => {
+                    if load_inittab(self.inittab, &mut self.staging) {
+                        self.init.handle_reload(now, &mut self.staging);
+                    }
+                }
+                SIGWINCH => self.init.handle_trigger(now, Trigger::KbRequest),
+                SIGTSTP => self.init.handle_freeze(true),
+                SIGCONT => self.init.handle_freeze(false),
+                // sysvinit ignores it; vinit's own log writes take theirs back (log.rs).
+                SIGPIPE => {}
+                other => {
+                    if self.signal_log.allow(now) {
+                        log!(LogLevel::Info, "ignoring signal {}", other);
+                    }
+                }
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn read_requests(&mut self, now: Instant) {
+        let Self {
+            control,
+            init,
+            init_env,
+            inittab,
+            staging,
+            env_log,
+            ..
+        } = self;
+        control.read_requests(now, |req: &Request<'_>| {
+            let sleeptime = Duration::from_secs(u64::from(req.sleeptime));
+            match req.command {
+                Command::RunLevel => {
+                    // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
+                    let fresh = load_inittab(inittab, staging).then_some(&mut *staging);
+                    init.handle_level_request(now, req.runlevel, sleeptime, fresh);
+                }
+                Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),
+                Command::PowerFailNow => init.handle_trigger(now, Trigger::PowerFailNow),
+                Command::PowerOk => init.handle_trigger(now, Trigger::PowerOk),
+                Command::SetEnv | Command::UnsetEnv => {
+                    for change in vinit_core::initctl::env_changes(req.data) {
+                        if !init_env.apply(&change) && env_log.allow(now) {
+                            log!(
+                                LogLevel::Warning,
+                                "INIT_ variable {} dropped: no room",
+                                Bytes(change.name())
+                            );
+                        }
+                    }
+                }
+                // Dropped by `Control` as bogus before they get here.
+                Command::Start | Command::Bsd => {}
+            }
+        });
+    }
+
+    #[inline(never)]
+    fn reap(&mut self, now: Instant) {
+        loop {
+            match sys::reap_any() {
+                Ok(Some((pid, exit))) => {
+                    if let Some(id) = self.init.handle_child_exit(now, pid, exit) {
+                        crate::records::write_dead_process(&id, pid);
+                    }
+                }
+                Ok(None) => {
+                    self.init.handle_children(true);
+                    return;
+                }
+                Err(Errno::CHILD) => {
+                    self.init.handle_children(false);
+                    return;
+                }
+                Err(e) => {
+                    log!(LogLevel::Error, "wait failed: {}", ErrName(e));
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// kill(2) for `Action::Signal`. No such group: the child has not reached its setsid() yet.
+/// It still has vinit's mask (everything blocked), so the signal sent to it waits there and
+/// ends it when it unblocks, before exec (a TERM used to be lost here).
+fn signal(pid: sys::Pid, sig: u8) {
+    let sent = sys::kill(pid, sig).or_else(|e| match e {
+        Errno::SRCH if pid < -1 => sys::kill(-pid, sig),
+        e => Err(e),
+    });
+    if let Err(e) = sent
+        && e != Errno::SRCH
+    {
+        log!(
+            LogLevel::Warning,
+            "unable to send signal {} to {}: {}",
+            sig,
+            pid,
+            ErrName(e)
+        );
+    }
+}
+
+/// Writes a notice as one log line.
+#[inline(never)]
+fn say(notice: &Notice<'_>) {
+    let mut line = LogLine::new(if notice.warns() {
+        LogLevel::Warning
+    } else {
+        LogLevel::Info
+    });
+    let _ = notice.render(&mut line);
+    line.emit();
+}

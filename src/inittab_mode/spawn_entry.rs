@@ -1,0 +1,227 @@
+//! Carrying out `Action::Spawn`: fork, then exec the entry in the child with the environment
+//! of compat §3.1 on top of the container's own (the machine has said everything else: the
+//! command, RUNLEVEL/PREVLEVEL, utmp, whether a failure is worth a line).
+
+use core::ffi::{CStr, c_char};
+
+use heapless::Vec;
+
+use crate::log;
+use crate::log::{Bytes, ErrName, Level, LogLine};
+use crate::spawn;
+use crate::sys::{self, Envp, Errno, FileError, FileUse, SigMask};
+use vinit_core::child_env::{CHILD_ENV_MAX, ChildEnv, InitEnv};
+use vinit_core::cmdline;
+use vinit_core::inittab::Entry;
+use vinit_core::limits::{CHILD_PATH, INITSCRIPT};
+use vinit_core::supervisor::Spawn;
+
+/// Whether entries run through /etc/initscript: it is there and passes `open_file`'s checks
+/// for configuration (a FIFO would hang every entry's shell, a file another user owns would
+/// run their script as root). A refused one is reported once while it stays.
+#[derive(Default)]
+pub struct Initscript {
+    /// Refused and reported; cleared when it is usable or gone.
+    refused: bool,
+}
+
+impl Initscript {
+    fn usable(&mut self) -> bool {
+        match sys::open_file(INITSCRIPT, FileUse::Config) {
+            Ok(_) => {
+                self.refused = false;
+                true
+            }
+            Err(FileError::Sys(Errno::NOENT)) => {
+                self.refused = false;
+                false
+            }
+            Err(e) => {
+                if !self.refused {
+                    self.refused = true;
+                    log!(
+                        Level::Error,
+                        "{}: {}: not used",
+                        Bytes(INITSCRIPT.to_bytes()),
+                        e
+                    );
+                }
+                false
+            }
+        }
+    }
+}
+
+/// Forks and execs an entry; the child gets a clean state (spawn.rs). `Err(Some(errno))`:
+/// fork(2) failed (the supervisor retries); `Err(None)`: the entry cannot start at all
+/// (logged).
+#[inline(never)]
+pub fn spawn_entry(
+    start: &Spawn<'_>,
+    envp: &Envp,
+    init_env: &InitEnv,
+    initscript: &mut Initscript,
+) -> Result<sys::Pid, Option<Errno>> {
+    let entry = start.entry;
+    let through_initscript = start.initscript && initscript.usable();
+    let parsed = cmdline::parse_process(&entry.process).and_then(|mut p| {
+        if through_initscript {
+            p.command = cmdline::initscript_command(
+                &entry.id,
+                &entry.levels_text,
+                entry.action.name(),
+                &entry.process,
+            )?;
+        }
+        Ok(p)
+    });
+    let Ok(process) = parsed else {
+        log!(
+            Level::Error,
+            "id \"{}\": command too long",
+            Bytes(&entry.id)
+        );
+        return Err(None);
+    };
+    let mut env = ChildEnv::new();
+    env.build(
+        container_env(envp),
+        init_env,
+        start.runlevel,
+        start.prevlevel,
+        |name| {
+            log!(
+                Level::Warning,
+                "child environment full: {} dropped",
+                Bytes(name)
+            );
+        },
+    );
+    let envp_ptrs = env_ptrs(&env, envp);
+    let mut argv: Vec<*const c_char, 16> = Vec::new();
+    for i in 0..process.command.word_count() {
+        if let Some(w) = process.command.word(i) {
+            let _ = argv.push(w.as_ptr());
+        }
+    }
+    let _ = argv.push(core::ptr::null());
+    let Some(prog) = process.command.word(0) else {
+        log!(Level::Error, "id \"{}\": empty command", Bytes(&entry.id));
+        return Err(None);
+    };
+    let path = envp.var(b"PATH").unwrap_or(CHILD_PATH);
+    match sys::fork() {
+        Ok(sys::Forked::Child) => {
+            // First, so vinit can signal the entry's group as soon as possible (see
+            // Action::Signal for the moment before it).
+            let _ = sys::setsid();
+            // The parent reports the lines it dropped; the child only its own.
+            crate::log::forget_dropped();
+            if start.utmp {
+                crate::records::write_init_process(&entry.id, sys::getpid());
+            }
+            exec_entry(entry, prog, &argv, &envp_ptrs, path, start.quick_restart)
+        }
+        Ok(sys::Forked::Parent(pid)) => Ok(pid),
+        // Logged by the supervisor, at a bounded rate.
+        Err(e) => Err(Some(e)),
+    }
+}
+
+/// The container's `NAME=VALUE` strings, in order (one per index, so `ChildEnv::inherited`
+/// indexes `envp`).
+fn container_env(envp: &Envp) -> impl Iterator<Item = &'static [u8]> + Clone + '_ {
+    (0..envp.len()).map(|i| envp.get(i).map_or(&b""[..], CStr::to_bytes))
+}
+
+/// execve(2)'s environment array: the container's kept strings where they already are,
+/// vinit's own in the block, then NULL.
+fn env_ptrs(env: &ChildEnv, envp: &Envp) -> Vec<*const c_char, { CHILD_ENV_MAX + 1 }> {
+    let mut ptrs = Vec::new();
+    for &i in env.inherited() {
+        if let Some(kv) = envp.get(usize::from(i)) {
+            let _ = ptrs.push(kv.as_ptr());
+        }
+    }
+    for s in env.own() {
+        let _ = ptrs.push(s.as_ptr());
+    }
+    let _ = ptrs.push(core::ptr::null());
+    ptrs
+}
+
+/// The child side of an entry's start, after its setsid(): never returns. On failure it logs
+/// sysvinit's `cannot execute "prog"` and exits 1, which feeds the respawn throttle (compat §1.6
+/// step 7).
+fn exec_entry(
+    entry: &Entry,
+    prog: &CStr,
+    argv: &[*const c_char],
+    envp: &[*const c_char],
+    path: &[u8],
+    quiet: bool,
+) -> ! {
+    let _ = sys::set_signal_mask(SigMask(0));
+    let mut err = spawn::exec_search(prog, argv, envp, path);
+    if err == Errno::NOEXEC {
+        // A script without `#!`: retry through the shell (compat §1.6 step 6).
+        if let Ok(shell) = cmdline::shell_command(&entry.process) {
+            let mut sargv: Vec<*const c_char, 4> = Vec::new();
+            for i in 0..shell.word_count() {
+                if let Some(w) = shell.word(i) {
+                    let _ = sargv.push(w.as_ptr());
+                }
+            }
+            let _ = sargv.push(core::ptr::null());
+            if let Some(sh) = shell.word(0) {
+                err = sys::execve(sh, &sargv, envp);
+            }
+        }
+    }
+    if quiet {
+        sys::exit(1);
+    }
+    let mut line = LogLine::new(Level::Error);
+    let _ = ufmt::uwrite!(
+        line,
+        "id \"{}\": cannot execute \"{}\": {}",
+        Bytes(&entry.id),
+        Bytes(prog.to_bytes()),
+        ErrName(err)
+    );
+    line.emit();
+    sys::exit(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_string_has_a_pointer_then_null() {
+        let mut store = InitEnv::new();
+        let change = vinit_core::initctl::EnvChange::Set {
+            name: b"INIT_X",
+            value: b"1",
+        };
+        assert!(store.apply(&change));
+        let mut env = ChildEnv::new();
+        let envp = Envp::empty();
+        env.build(container_env(&envp), &store, b'3', b'N', |_| {});
+        let ptrs = env_ptrs(&env, &envp);
+        let own: std::vec::Vec<&CStr> = env.own().collect();
+        assert_eq!(ptrs.len(), own.len() + 1);
+        for (p, s) in ptrs.iter().zip(&own) {
+            assert_eq!(*p, s.as_ptr());
+        }
+        assert!(ptrs.last().unwrap().is_null());
+    }
+
+    #[test]
+    fn init_version_is_the_binarys() {
+        assert_eq!(
+            vinit_core::child_env::INIT_VERSION,
+            concat!("INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION")).as_bytes()
+        );
+    }
+}
