@@ -6,7 +6,11 @@ use super::*;
 
 impl Init {
     /// A stop signal from the runtime: a stop always ends in exit (compat §9 design notes).
+    /// Under LXC, SIGINT is no stop but Ctrl-Alt-Del (`lxc-stop -r`, lxc.rs).
     pub fn handle_stop(&mut self, now: Instant, cause: StopCause) {
+        if cause == StopCause::Int && self.config.runtime == Runtime::Lxc {
+            return self.ctrl_alt_del(now);
+        }
         if matches!(self.phase, Phase::Down) {
             // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
             self.timers.reboot = None;
@@ -31,7 +35,9 @@ impl Init {
         let trigger = match cause {
             StopCause::Int => Some(Trigger::CtrlAltDel),
             StopCause::Power => Some(Trigger::PowerFail),
-            StopCause::Term | StopCause::Halt | StopCause::Poweroff => None,
+            StopCause::Term | StopCause::Halt | StopCause::SystemdHalt | StopCause::Poweroff => {
+                None
+            }
         };
         if let Some(trigger) = trigger {
             self.mark_triggered(trigger);
@@ -131,23 +137,31 @@ impl Init {
         self.carry_out(now, step)
     }
 
-    /// The stop is complete: sync, then exit, or reboot in place (after the reboot-loop pause
-    /// when reboots come too fast).
+    /// The stop is complete: sync, then exit, or reboot: under LXC by reboot(2), so LXC starts
+    /// the container again, else in place.
     fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Queued> {
         self.log(Notice::Stopped(took));
         self.push(Queued::Sync);
-        match (reboot, self.config.reboot_exit) {
-            (true, None) if self.reboots.allow(now) => self.push(Queued::Reboot),
-            (true, None) => {
-                let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
-                self.log(Notice::RebootLoop(pause));
-                self.timers.reboot = Some(now.after(pause));
-            }
-            (true, Some(code)) => self.push(Queued::Exit(code)),
-            (false, _) => self.push(Queued::Exit(0)),
-        }
         self.phase = Phase::Down;
         self.time_stop();
+        match (reboot, self.config.reboot_exit, self.config.runtime) {
+            (true, None, Runtime::Lxc) => self.push(Queued::RestartContainer),
+            (true, None, Runtime::Other) => self.reboot_in_place(now),
+            (true, Some(code), _) => self.push(Queued::Exit(code)),
+            (false, _, _) => self.push(Queued::Exit(0)),
+        }
         self.queue.pop_front()
+    }
+
+    /// Level 6 is done and the machine is down: boot again in place, after the reboot-loop
+    /// pause when reboots come too fast.
+    pub(super) fn reboot_in_place(&mut self, now: Instant) {
+        if self.reboots.allow(now) {
+            self.push(Queued::Reboot);
+        } else {
+            let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
+            self.log(Notice::RebootLoop(pause));
+            self.timers.reboot = Some(now.after(pause));
+        }
     }
 }
