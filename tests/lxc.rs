@@ -27,7 +27,7 @@
 )]
 
 use core::time::Duration;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -252,7 +252,7 @@ fn observe(c: &Container, pid0: Option<u32>, starts0: usize) -> Option<Outcome> 
 }
 
 /// One scenario: boot, wait for the services, act, record; then vinit's expectations.
-fn scenario(tarball: &PathBuf, flavour: Flavour, init: Init, action: Action, setup: Setup) {
+fn scenario(tarball: &Path, flavour: Flavour, init: Init, action: Action, setup: Setup) {
     let label = case_name(flavour, init, action, setup).replace('_', "-");
     let c = Container::start(tarball, flavour, init, &label, setup);
     c.wait_up(1, BOOT);
@@ -296,8 +296,26 @@ fn expect_vinit(c: &Container, action: Action, setup: Setup, seen: &Seen) {
             );
         }
     }
+    let console = c.console();
     if matches!(action, Action::Stop) {
         c.assert_that(seen.code == Some(0), "lxc-stop failed");
+        // LXC sends 37 to an init that blocks it; the budget fits its 60 s.
+        let line = "stop: signal 37 (SIGRTMIN+3: LXC's and Podman's halt) received: runlevel 0, \
+                    budget 55000 ms";
+        c.assert_that(
+            console.contains(line),
+            &format!("no {line:?} on the console"),
+        );
+    }
+    if action.reboots() {
+        c.assert_that(
+            !console.contains("halting instead"),
+            "the reboot became a halt",
+        );
+        c.assert_that(
+            console.contains("reboot(2): EPERM") == setup.no_sys_boot,
+            "reboot(2)'s EPERM logged iff sys_boot is dropped",
+        );
     }
     if matches!(action, Action::StopReboot) && !setup.no_sys_boot {
         c.assert_that(seen.code == Some(0), "lxc-stop -r failed");
