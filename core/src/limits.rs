@@ -84,9 +84,9 @@ pub const REBOOT_WINDOW_SECS: u64 = 120;
 pub const REBOOT_PAUSE_SECS: u64 = 300;
 /// Processes of a level change's kill round tracked at once (one per entry is the most).
 pub const MAX_DYING: usize = MAX_ENTRIES;
-/// Actions the supervisor queues at once: a signal per process of a full kill round, plus
+/// Effects the supervisor queues at once: a signal per process of a full kill round, plus
 /// the log lines and records around it.
-pub const ACTION_QUEUE: usize = MAX_DYING + 32;
+pub const EFFECT_QUEUE: usize = MAX_DYING + 32;
 /// The whole container stop, signal to exit: inside Docker's 10 s with a second to spare.
 pub const DEFAULT_STOP_BUDGET_SECS: u64 = 9;
 /// The same under LXC (`container=lxc`): `lxc-stop` waits 60 s before it kills.

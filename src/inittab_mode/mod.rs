@@ -29,7 +29,7 @@ use vinit_core::settings::Settings;
 use vinit_core::status::signal::{
     SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
-use vinit_core::supervisor::{Action, Init, Notice, StopCause, Trigger};
+use vinit_core::supervisor::{Effect, Init, Notice, StopCause, Trigger};
 use vinit_core::time::{self, Duration, Instant};
 
 /// SIGRTMIN+3 as glibc, Go and Docker number it (systemd's halt signal); musl would say 38.
@@ -180,9 +180,9 @@ impl Driver {
     /// Carries out every action the supervisor has; `Some(code)` when vinit must exit.
     #[inline(never)]
     fn act(&mut self, now: Instant) -> Option<u8> {
-        while let Some(action) = self.init.poll_action(now) {
+        while let Some(action) = self.init.poll_effect(now) {
             match action {
-                Action::Spawn(start) => {
+                Effect::Spawn(start) => {
                     let slot = start.slot;
                     let started =
                         spawn_entry(&start, &self.envp, &self.init_env, &mut self.initscript);
@@ -192,15 +192,15 @@ impl Driver {
                         Err(None) => self.init.handle_spawned(now, slot, None),
                     }
                 }
-                Action::Signal { pid, sig } => signal(pid, sig),
-                Action::SignalAll(sig) => crate::processes_left::signal_all(sig),
-                Action::Census => self.init.handle_census(crate::processes_left::count()),
-                Action::Runlevel { new, prev } => crate::records::write_runlevel(new, prev),
-                Action::BootTime => crate::records::write_boot(),
-                Action::Log(notice) => say(&notice),
-                Action::Sync => sys::sync(),
-                Action::Exit(code) => return Some(code),
-                Action::Reboot => {
+                Effect::Signal { pid, sig } => signal(pid, sig),
+                Effect::SignalAll(sig) => crate::processes_left::signal_all(sig),
+                Effect::Census => self.init.handle_census(crate::processes_left::count()),
+                Effect::Runlevel { new, prev } => crate::records::write_runlevel(new, prev),
+                Effect::BootTime => crate::records::write_boot(),
+                Effect::Log(notice) => say(&notice),
+                Effect::Sync => sys::sync(),
+                Effect::Exit(code) => return Some(code),
+                Effect::Reboot => {
                     log!(
                         LogLevel::Info,
                         "rebooting in place: reading {} again",
@@ -210,7 +210,7 @@ impl Driver {
                     self.init.reset(&mut self.staging);
                     self.init.handle_boot(now);
                 }
-                Action::RestartContainer => {
+                Effect::RestartContainer => {
                     // Returns only on failure: the kernel ends PID 1 with SIGHUP, and LXC
                     // starts the container again.
                     if let Err(e) = sys::reboot(sys::RebootCmd::Restart) {
@@ -338,7 +338,7 @@ impl Driver {
     }
 }
 
-/// kill(2) for `Action::Signal`. No such group: the child has not reached its setsid() yet.
+/// kill(2) for `Effect::Signal`. No such group: the child has not reached its setsid() yet.
 /// It still has vinit's mask (everything blocked), so the signal sent to it waits there and
 /// ends it when it unblocks, before exec (a TERM used to be lost here).
 fn signal(pid: sys::Pid, sig: u8) {

@@ -1,4 +1,4 @@
-//! Carrying out `Action::Spawn`: fork, then exec the entry in the child with the environment
+//! Carrying out `Effect::Spawn`: fork, then exec the entry in the child with the environment
 //! of compat §3.1 on top of the container's own (the machine has said everything else: the
 //! command, RUNLEVEL/PREVLEVEL, utmp, whether a failure is worth a line).
 
@@ -113,7 +113,7 @@ pub fn spawn_entry(
     match sys::fork() {
         Ok(sys::Forked::Child) => {
             // First, so vinit can signal the entry's group as soon as possible (see
-            // Action::Signal for the moment before it).
+            // Effect::Signal for the moment before it).
             let _ = sys::setsid();
             // The parent reports the lines it dropped; the child only its own.
             crate::log::forget_dropped();

@@ -1,4 +1,4 @@
-//! What the machine says to its driver: the effects it asks for (`Action`, a view built from
+//! What the machine says to its driver: the effects it asks for (`Effect`, a view built from
 //! the queued form when popped, so a spawn hands out the entry by reference and the queue
 //! stays small), the inputs' vocabulary (`StopCause`, `Trigger`) and the driver's settings
 //! (`Config`). The log lines are `Notice`s (notice.rs).
@@ -49,7 +49,7 @@ pub enum Trigger {
 /// What the driver must do: a view of the machine's next effect, with everything needed to
 /// do it, borrowed from the machine until the driver's next call into it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action<'a> {
+pub enum Effect<'a> {
     /// Start this entry, then report with `handle_spawned` or `handle_fork_failed`.
     Spawn(Spawn<'a>),
     /// kill(2): `pid` < 0 addresses a process group.
@@ -57,7 +57,7 @@ pub enum Action<'a> {
     /// Signal every process but vinit (the final sweep).
     SignalAll(u8),
     /// Count the processes `SignalAll` reaches and report the number with `handle_census`
-    /// before the next `poll_action`: the sweep's lines say it.
+    /// before the next `poll_effect`: the sweep's lines say it.
     Census,
     /// A runlevel was entered: RUN_LVL utmp record, `/var/run/runlevel`.
     Runlevel { new: u8, prev: u8 },
@@ -99,11 +99,11 @@ pub struct Spawn<'a> {
     pub quick_restart: bool,
 }
 
-/// An action as it waits in the machine's queue: `Action` without its borrows. The notices
+/// An action as it waits in the machine's queue: `Effect` without its borrows. The notices
 /// that quote the table or the driver's census are completed when popped (`Init::view`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Queued {
-    /// `Action::Spawn` of this slot: handed out at once, never queued.
+    /// `Effect::Spawn` of this slot: handed out at once, never queued.
     Spawn(usize),
     Signal {
         pid: Pid,
@@ -139,11 +139,11 @@ impl Init {
     /// never queues: a slot is taken from the table, and the table is not swapped before the
     /// slot is popped (the driver drains every action before its next input).
     #[inline(never)]
-    pub(super) fn view(&self, queued: Queued) -> Option<Action<'_>> {
+    pub(super) fn view(&self, queued: Queued) -> Option<Effect<'_>> {
         Some(match queued {
             Queued::Spawn(slot) => {
                 let entry = self.tab.entries().get(slot)?;
-                Action::Spawn(Spawn {
+                Effect::Spawn(Spawn {
                     slot,
                     entry,
                     runlevel: self.runlevel_env(),
@@ -153,21 +153,21 @@ impl Init {
                     quick_restart: self.procs.get(slot).is_some_and(|p| p.throttle.count > 0),
                 })
             }
-            Queued::Signal { pid, sig } => Action::Signal { pid, sig },
-            Queued::SignalAll(sig) => Action::SignalAll(sig),
-            Queued::Census => Action::Census,
-            Queued::Runlevel { new, prev } => Action::Runlevel { new, prev },
-            Queued::BootTime => Action::BootTime,
-            Queued::Log(notice) => Action::Log(notice),
+            Queued::Signal { pid, sig } => Effect::Signal { pid, sig },
+            Queued::SignalAll(sig) => Effect::SignalAll(sig),
+            Queued::Census => Effect::Census,
+            Queued::Runlevel { new, prev } => Effect::Runlevel { new, prev },
+            Queued::BootTime => Effect::BootTime,
+            Queued::Log(notice) => Effect::Log(notice),
             Queued::StopDeadline(slot) => {
-                Action::Log(Notice::StopDeadline(self.tab.entries().get(slot)?))
+                Effect::Log(Notice::StopDeadline(self.tab.entries().get(slot)?))
             }
-            Queued::SweepTerm => Action::Log(Notice::SweepTerm(self.census)),
-            Queued::SweepKill => Action::Log(Notice::SweepKill(self.census)),
-            Queued::Sync => Action::Sync,
-            Queued::Exit(code) => Action::Exit(code),
-            Queued::Reboot => Action::Reboot,
-            Queued::RestartContainer => Action::RestartContainer,
+            Queued::SweepTerm => Effect::Log(Notice::SweepTerm(self.census)),
+            Queued::SweepKill => Effect::Log(Notice::SweepKill(self.census)),
+            Queued::Sync => Effect::Sync,
+            Queued::Exit(code) => Effect::Exit(code),
+            Queued::Reboot => Effect::Reboot,
+            Queued::RestartContainer => Effect::RestartContainer,
         })
     }
 
@@ -206,7 +206,7 @@ pub struct Config {
 
 #[cfg(test)]
 mod tests {
-    /// The queue holds `ACTION_QUEUE` of them on PID 1's stack: a notice quotes the table by
+    /// The queue holds `EFFECT_QUEUE` of them on PID 1's stack: a notice quotes the table by
     /// reference, never by copy (a process field is 256 bytes).
     #[test]
     fn a_queued_action_stays_small() {

@@ -40,7 +40,7 @@ impl Init {
         };
         p.spawning = false;
         p.waiting = false;
-        if matches!(e.action, Kind::Respawn | Kind::OnDemand) {
+        if matches!(e.action, Action::Respawn | Action::OnDemand) {
             p.throttle.refund();
         } else {
             p.done = false;
@@ -56,7 +56,7 @@ impl Init {
     /// A child was reaped (any child: orphans are ignored here). Returns the entry id whose
     /// DEAD_PROCESS utmp record the driver writes at once (compat §6.6; none for orphans and `+`
     /// entries); returned, not queued, so a reap of a whole table never competes with the
-    /// actions of a stop for queue room.
+    /// effects of a stop for queue room.
     #[must_use]
     pub fn handle_child_exit(&mut self, _now: Instant, pid: Pid, _exit: Exit) -> Option<Id> {
         if let Some(i) = self.dying.iter().position(|d| d.pid == pid) {

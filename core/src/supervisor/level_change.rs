@@ -86,7 +86,7 @@ impl Init {
                 None => true,
                 Some(n) if n.action != e.action => true,
                 Some(n) => {
-                    n.action != Kind::Boot
+                    n.action != Action::Boot
                         && !n.levels.contains(level)
                         && (level == Level::SINGLE || !old.demand)
                 }

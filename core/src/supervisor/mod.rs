@@ -2,21 +2,21 @@
 //! changes, respawn throttle and triggered entries, plus the container stop sequence.
 //!
 //! Sans-IO (quinn-proto's shape): inputs are `handle_*` calls that all take `now`; outputs are
-//! `poll_action(now)` (drain it after every input) and `poll_timeout()` (`None` = no timer).
+//! `poll_effect(now)` (drain it after every input) and `poll_timeout()` (`None` = no timer).
 //! No syscalls, no clock. Behaviour: docs/sysvinit-compatibility.md §1.5, §1.7, §1.8, §2, §4, §9.
 //!
 //! One type, `Init`, spread over files by concern (each an `impl Init` block), from the top:
-//! this file (the state, the phase, `poll_action` and `poll_timeout`), `inputs` and `stopping`
+//! this file (the state, the phase, `poll_effect` and `poll_timeout`), `inputs` and `stopping`
 //! (the inputs; the stop's steps carried out), `transition` (boot phases, single-user),
 //! `level_change` (level changes, re-reads, where entering 0 or 6 starts the stop),
 //! `kill_round`, `schedule` (the scheduler walk). Small machines of their own below them: `stop`
 //! (the stop sequence, shaped like `Sweep`), `throttle` (the rate limits), `timers` (every
-//! deadline, one table). `effect` is the vocabulary shared with the driver (`Action`, a view
-//! built when an action is popped, and the answer to its census) and `notice` the log lines'
+//! deadline, one table). `effect` is the vocabulary shared with the driver (`Effect`, a view
+//! built when an effect is popped, and the answer to its census) and `notice` the log lines'
 //! words.
 //!
 //! A SIGTERM, downwards: `handle_stop` (stopping) starts a `Stop` and enters level 0
-//! (level_change), whose re-read starts a kill round (kill_round); then each `poll_action`
+//! (level_change), whose re-read starts a kill round (kill_round); then each `poll_effect`
 //! advances the stop first (stopping → stop → sweep), the kill round, the walk (schedule), and
 //! the stop's last step is `finish` (stopping): `Sync`, then `Exit`.
 
@@ -37,10 +37,10 @@ mod transition;
 
 use heapless::{Deque, Vec};
 
-use crate::inittab::{Action as Kind, Entry, Id, Inittab};
+use crate::inittab::{Action, Entry, Id, Inittab};
 use crate::levels::Level;
 use crate::limits::{
-    ACTION_QUEUE, DEFAULT_SLEEPTIME_SECS, MAX_DYING, MAX_ENTRIES, REBOOT_PAUSE_SECS,
+    DEFAULT_SLEEPTIME_SECS, EFFECT_QUEUE, MAX_DYING, MAX_ENTRIES, REBOOT_PAUSE_SECS,
 };
 use crate::runtime::Runtime;
 use crate::status::{Exit, Pid};
@@ -48,7 +48,7 @@ use crate::sweep::{SIGKILL, SIGTERM};
 use crate::time::{Duration, Instant};
 
 use effect::Queued;
-pub use effect::{Action, Config, Spawn, StopCause, Trigger};
+pub use effect::{Config, Effect, Spawn, StopCause, Trigger};
 use kill_round::{Dying, KillRound};
 pub use notice::Notice;
 use stop::{Progress, Stop, StopStep};
@@ -61,7 +61,7 @@ const HALT: Level = match Level::digit(0) {
     None => Level::SINGLE,
 };
 
-/// Where the machine is in its life; `poll_action` matches it, in one place.
+/// Where the machine is in its life; `poll_effect` matches it, in one place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
     /// Not booted: before `handle_boot`, after the stop (its `Exit` or `Reboot` handed out),
@@ -96,7 +96,7 @@ impl Proc {
     }
 
     /// A fresh state: triggered entries start "already executed" (compat §1.5).
-    fn fresh(kind: Kind) -> Self {
+    fn fresh(kind: Action) -> Self {
         Self {
             done: is_triggered(kind),
             ..Self::default()
@@ -104,15 +104,15 @@ impl Proc {
     }
 }
 
-const fn is_triggered(kind: Kind) -> bool {
-    kind.is_power_group() || matches!(kind, Kind::KbRequest)
+const fn is_triggered(kind: Action) -> bool {
+    kind.is_power_group() || matches!(kind, Action::KbRequest)
 }
 
 fn writes_utmp(e: &Entry) -> bool {
     crate::cmdline::writes_utmp(&e.process)
 }
 
-/// The init state machine. Call order after every input: drain `poll_action`, then ask
+/// The init state machine. Call order after every input: drain `poll_effect`, then ask
 /// `poll_timeout` for the next deadline.
 pub struct Init {
     tab: Inittab,
@@ -132,7 +132,7 @@ pub struct Init {
     no_more_said: bool,
     /// Whether vinit has any child at all (the edge reports ECHILD).
     children: bool,
-    queue: Deque<Queued, ACTION_QUEUE>,
+    queue: Deque<Queued, EFFECT_QUEUE>,
     /// The driver's last census (`handle_census`): what the sweep's lines say.
     census: u32,
     fork: ForkRetry,
@@ -235,12 +235,12 @@ impl Init {
     /// The next thing the driver must do, `None` when there is nothing until the next input
     /// or `poll_timeout`. It borrows the machine: carry it out, then report.
     #[must_use]
-    pub fn poll_action(&mut self, now: Instant) -> Option<Action<'_>> {
+    pub fn poll_effect(&mut self, now: Instant) -> Option<Effect<'_>> {
         let queued = self.next(now)?;
         self.view(queued)
     }
 
-    /// `poll_action`'s decision, in the queued form.
+    /// `poll_effect`'s decision, in the queued form.
     fn next(&mut self, now: Instant) -> Option<Queued> {
         // A past retry time is cleared here, before any early return, so `poll_timeout` never
         // reports a deadline that has gone by (the driver would wake up at once, again and
@@ -248,7 +248,7 @@ impl Init {
         if timers::due(self.timers.fork_retry, now) {
             self.timers.fork_retry = None;
         }
-        // Bounded: every pass either returns an action, changes phase, or ends the loop.
+        // Bounded: every pass either returns an effect, changes phase, or ends the loop.
         for _ in 0..8 {
             if let Some(a) = self.queue.pop_front() {
                 return Some(a);
@@ -292,7 +292,7 @@ impl Init {
         self.queue.pop_front()
     }
 
-    /// When the driver must call `poll_action` again even if nothing happens; `None` means
+    /// When the driver must call `poll_effect` again even if nothing happens; `None` means
     /// block without a timer.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
@@ -329,7 +329,7 @@ impl Init {
         self.push(Queued::Log(notice));
     }
 
-    /// Queues an action. The queue holds a signal for every process of a full kill round plus
+    /// Queues an effect. The queue holds a signal for every process of a full kill round plus
     /// the log lines around it, and is drained after every input, so it does not fill.
     fn push(&mut self, action: Queued) {
         let _ = self.queue.push_back(action);

@@ -23,6 +23,9 @@ pub enum Notice<'a> {
     /// No `initdefault` entry in this inittab: booting this documented default instead of
     /// prompting.
     NoInitdefault(u8, &'a core::ffi::CStr),
+    /// An `initdefault` entry whose level (this character) is none: sysvinit's `Initdefault
+    /// level 'c' is invalid`, then this default boots instead of a prompt.
+    InvalidInitdefault(u8, u8, &'a core::ffi::CStr),
     /// `no more processes left in this runlevel`.
     NoMoreProcesses,
     /// `Id "x" respawning too fast: disabled for 5 minutes`.
@@ -81,7 +84,10 @@ impl Notice<'_> {
     pub const fn warns(&self) -> bool {
         matches!(
             self,
-            Self::CannotFork(..) | Self::RebootLoop(_) | Self::RestartRefused(_)
+            Self::CannotFork(..)
+                | Self::RebootLoop(_)
+                | Self::InvalidInitdefault(..)
+                | Self::RestartRefused(_)
         )
     }
 
@@ -94,6 +100,13 @@ impl Notice<'_> {
             Self::NoInitdefault(l, inittab) => uwrite!(
                 w,
                 "no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)",
+                Bytes(inittab.to_bytes()),
+                Bytes(&[*l])
+            ),
+            Self::InvalidInitdefault(c, l, inittab) => uwrite!(
+                w,
+                "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)",
+                Bytes(&[*c]),
                 Bytes(inittab.to_bytes()),
                 Bytes(&[*l])
             ),
@@ -238,6 +251,17 @@ mod tests {
             assert_eq!(line(&n), want);
             assert!(!n.warns(), "{want}");
         }
+    }
+
+    #[test]
+    fn an_invalid_initdefault_warns_in_sysvinits_words() {
+        let n = Notice::InvalidInitdefault(b'A', b'3', c"/etc/inittab");
+        assert_eq!(
+            line(&n),
+            "Initdefault level 'A' is invalid in /etc/inittab: booting runlevel 3 \
+             (VINIT_DEFAULT_LEVEL)"
+        );
+        assert!(n.warns());
     }
 
     #[test]

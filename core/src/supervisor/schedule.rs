@@ -28,14 +28,14 @@ impl Init {
                 continue;
             }
             let start = match e.action {
-                Kind::Off | Kind::InitDefault => false,
-                Kind::OnDemand if !p.demand => false,
-                Kind::Respawn | Kind::OnDemand => admitted(&mut p.throttle, &e.id, now, queue),
+                Action::Off | Action::InitDefault => false,
+                Action::OnDemand if !p.demand => false,
+                Action::Respawn | Action::OnDemand => admitted(&mut p.throttle, &e.id, now, queue),
                 _ => !p.done,
             };
             if start {
                 p.spawning = true;
-                if !matches!(e.action, Kind::Respawn | Kind::OnDemand) {
+                if !matches!(e.action, Action::Respawn | Action::OnDemand) {
                     p.done = true;
                 }
                 p.waiting = e.action.waits();
@@ -71,7 +71,7 @@ impl Init {
                 continue;
             }
             match e.action {
-                Kind::Off | Kind::InitDefault | Kind::Respawn | Kind::OnDemand => {}
+                Action::Off | Action::InitDefault | Action::Respawn | Action::OnDemand => {}
                 _ if !p.done => return false,
                 _ => {}
             }
@@ -84,13 +84,13 @@ impl Init {
         self.procs
             .iter()
             .zip(self.tab.entries())
-            .any(|(p, e)| p.running() && e.action != Kind::Boot)
+            .any(|(p, e)| p.running() && e.action != Action::Boot)
     }
 
     /// Whether the level's own entries (not respawners) are finished.
     pub(super) fn level_entries_done(&self) -> bool {
         self.procs.iter().zip(self.tab.entries()).all(|(p, e)| {
-            !p.running() || matches!(e.action, Kind::Respawn | Kind::OnDemand | Kind::Boot)
+            !p.running() || matches!(e.action, Action::Respawn | Action::OnDemand | Action::Boot)
         })
     }
 
@@ -98,11 +98,11 @@ impl Init {
     pub(super) fn mark_triggered(&mut self, trigger: Trigger) {
         for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
             let hit = match trigger {
-                Trigger::KbRequest => e.action == Kind::KbRequest,
-                Trigger::PowerFail => matches!(e.action, Kind::PowerFail | Kind::PowerWait),
-                Trigger::PowerFailNow => e.action == Kind::PowerFailNow,
-                Trigger::PowerOk => e.action == Kind::PowerOkWait,
-                Trigger::CtrlAltDel => e.action == Kind::CtrlAltDel,
+                Trigger::KbRequest => e.action == Action::KbRequest,
+                Trigger::PowerFail => matches!(e.action, Action::PowerFail | Action::PowerWait),
+                Trigger::PowerFailNow => e.action == Action::PowerFailNow,
+                Trigger::PowerOk => e.action == Action::PowerOkWait,
+                Trigger::CtrlAltDel => e.action == Action::CtrlAltDel,
             };
             if hit {
                 p.done = false;
@@ -116,7 +116,7 @@ impl Init {
         self.procs.iter().zip(self.tab.entries()).any(|(p, e)| {
             matches!(
                 e.action,
-                Kind::CtrlAltDel | Kind::PowerFail | Kind::PowerWait
+                Action::CtrlAltDel | Action::PowerFail | Action::PowerWait
             ) && e.levels.contains(self.current)
                 && (!p.done || p.running())
         })
@@ -129,7 +129,7 @@ pub(super) fn admitted(
     throttle: &mut Throttle,
     id: &Id,
     now: Instant,
-    queue: &mut Deque<Queued, ACTION_QUEUE>,
+    queue: &mut Deque<Queued, EFFECT_QUEUE>,
 ) -> bool {
     let (start, notice) = match throttle.admit(now) {
         Verdict::Off => return false,

@@ -115,7 +115,7 @@ impl Init {
     fn name_late_entries(&mut self) {
         let queue = &mut self.queue;
         for (slot, (p, e)) in self.procs.iter().zip(self.tab.entries()).enumerate() {
-            if p.running() && !matches!(e.action, Kind::Respawn | Kind::OnDemand) {
+            if p.running() && !matches!(e.action, Action::Respawn | Action::OnDemand) {
                 let _ = queue.push_back(Queued::StopDeadline(slot));
             }
         }

@@ -89,7 +89,11 @@ impl Init {
             Some(level) => level,
             None => {
                 let level = self.config.default_level;
-                self.log(Notice::NoInitdefault(level.byte(), self.config.inittab));
+                let notice = match self.tab.initdefault_char() {
+                    Some(c) => Notice::InvalidInitdefault(c, level.byte(), self.config.inittab),
+                    None => Notice::NoInitdefault(level.byte(), self.config.inittab),
+                };
+                self.log(notice);
                 level
             }
         }

@@ -173,3 +173,22 @@ fn test_boot_target_s_reruns_its_entries_under_the_throttle() {
     let seen = w.take();
     assert_eq!(seen, ["spawn su"]);
 }
+
+/// An initdefault entry with a level that is none (`id:a:initdefault:`) is not a missing one:
+/// the line says which character was refused (upper-cased, as sysvinit does), in sysvinit's
+/// words, and the default boots.
+#[test]
+fn test_invalid_initdefault_is_named_and_boots_the_configured_level() {
+    let mut w = boot("id:a:initdefault:\nr:3:respawn:/bin/svc\n");
+    let seen = w.take();
+    assert!(
+        !seen.iter().any(|s| s.contains("NoInitdefault")),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter()
+            .any(|s| s.contains("InvalidInitdefault(65, 51, ")),
+        "{seen:?}"
+    );
+    assert!(seen.contains(&"spawn r".to_string()));
+}

@@ -16,13 +16,13 @@ use std::collections::BTreeMap;
 use std::string::String;
 use std::vec::Vec as StdVec;
 
-/// Called when `poll_action` returned `None`, checking what the driver relies on: the driver
+/// Called when `poll_effect` returned `None`, checking what the driver relies on: the driver
 /// then sleeps until an input or `poll_timeout`, so nothing may be left that a second look
 /// at the same instant would do (a stop once stalled 5.6 s that way), and the deadline is
 /// still ahead (one behind would make PID 1 spin).
 fn assert_idle(init: &mut Init, now: Instant) {
-    if let Some(late) = init.poll_action(now) {
-        panic!("poll_action went idle with work left: {late:?}");
+    if let Some(late) = init.poll_effect(now) {
+        panic!("poll_effect went idle with work left: {late:?}");
     }
     // A deadline already passed would make the driver's poll return at once, forever.
     if let Some(t) = init.poll_timeout() {
@@ -117,46 +117,46 @@ impl World {
     fn drive(&mut self) {
         for _ in 0..10_000 {
             let now = self.t();
-            let Some(a) = self.init.poll_action(now) else {
+            let Some(a) = self.init.poll_effect(now) else {
                 assert_idle(&mut self.init, now);
                 return;
             };
             match a {
-                Action::Spawn(s) => {
+                Effect::Spawn(s) => {
                     let (slot, id) = (s.slot, String::from_utf8(s.entry.id.to_vec()).unwrap());
                     self.spawn(slot, id);
                 }
-                Action::Signal { pid, sig } => {
+                Effect::Signal { pid, sig } => {
                     self.seen.push(format!("kill {pid} {sig}"));
                     self.signal(pid.abs(), sig);
                 }
-                Action::SignalAll(sig) => {
+                Effect::SignalAll(sig) => {
                     self.seen.push(format!("killall {sig}"));
                     let pids: StdVec<Pid> = self.chaos.iter().flat_map(Chaos::pids).collect();
                     for p in pids {
                         self.signal(p, sig);
                     }
                 }
-                Action::Census => {
+                Effect::Census => {
                     let left = self.chaos.iter().flat_map(Chaos::pids).count();
                     self.init.handle_census(left as u32);
                 }
-                Action::Runlevel { new, prev } => {
+                Effect::Runlevel { new, prev } => {
                     self.seen
                         .push(format!("runlevel {}{}", prev as char, new as char));
                 }
-                Action::BootTime => self.seen.push("boottime".into()),
-                Action::Log(n) => self.seen.push(format!("log {n:?}")),
-                Action::Sync => self.seen.push("sync".into()),
-                Action::Exit(c) => {
+                Effect::BootTime => self.seen.push("boottime".into()),
+                Effect::Log(n) => self.seen.push(format!("log {n:?}")),
+                Effect::Sync => self.seen.push("sync".into()),
+                Effect::Exit(c) => {
                     self.seen.push(format!("exit {c}"));
                     self.exit_code = Some(c);
                 }
-                Action::Reboot => {
+                Effect::Reboot => {
                     self.seen.push("reboot".into());
                     self.rebooted = true;
                 }
-                Action::RestartContainer => {
+                Effect::RestartContainer => {
                     self.seen.push("restart container".into());
                     match self.restart_refused {
                         Some(errno) => self.init.handle_restart_refused(now, errno),
@@ -169,7 +169,7 @@ impl World {
                 }
             }
         }
-        panic!("livelock: poll_action never went idle");
+        panic!("livelock: poll_effect never went idle");
     }
 
     /// Carries out the spawn of `slot` (entry `id`): a failed fork, or a new pid (whose life
