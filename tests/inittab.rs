@@ -937,7 +937,7 @@ fn test_halt_and_poweroff_signals_stop() {
     let cases = [
         (libc::SIGUSR1, "halt signal"),
         (libc::SIGUSR2, "poweroff signal"),
-        (37, "signal 37 (SIGRTMIN+3: LXC's and Podman's halt)"),
+        (37, "SIGRTMIN+3 (37: LXC, Podman halt)"),
         (38, "poweroff signal"),
     ];
     let mut runs: Vec<_> = cases

@@ -300,7 +300,7 @@ fn expect_vinit(c: &Container, action: Action, setup: Setup, seen: &Seen) {
     if matches!(action, Action::Stop) {
         c.assert_that(seen.code == Some(0), "lxc-stop failed");
         // LXC sends 37 to an init that blocks it; the budget fits its 60 s.
-        let line = "stop: signal 37 (SIGRTMIN+3: LXC's and Podman's halt) received: runlevel 0, \
+        let line = "stop: SIGRTMIN+3 (37: LXC, Podman halt) received: runlevel 0, \
                     budget 55000 ms";
         c.assert_that(
             console.contains(line),

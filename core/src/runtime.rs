@@ -23,9 +23,9 @@ pub enum Runtime {
 
 impl Runtime {
     /// The runtime named by the value of `container` (`None`: not set).
-    pub fn from_container(value: Option<&[u8]>) -> Self {
+    pub const fn from_container(value: Option<&[u8]>) -> Self {
         match value {
-            Some(b"lxc") => Self::Lxc,
+            Some([b'l', b'x', b'c']) => Self::Lxc,
             _ => Self::Other,
         }
     }

@@ -5,7 +5,7 @@ use core::ffi::CStr;
 
 use crate::args::{NotPid1, parse_number};
 use crate::levels::Level;
-use crate::limits::{DEFAULT_LEVEL, INITTAB_PATH};
+use crate::limits::{DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, INITTAB_PATH};
 use crate::runtime::Runtime;
 use crate::supervisor::Config;
 use crate::time::Duration;
@@ -29,7 +29,8 @@ impl Settings {
         let mut config = Config {
             inittab: var(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH),
             default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
-            stop_budget: Duration::from_secs(runtime.default_stop_budget_secs()),
+            // `main` sets it: `-T`, else `args::single_defaults_from_env`'s (55 s under LXC).
+            stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
             reboot_exit: None,
             forced_level: None,
             runtime,
@@ -77,14 +78,12 @@ mod tests {
     }
 
     #[test]
-    fn container_lxc_is_lxc_with_its_budget() {
+    fn container_lxc_is_lxc() {
         let s = from(&[(b"container", c"lxc")]).unwrap();
         assert_eq!(s.config.runtime, Runtime::Lxc);
-        assert_eq!(s.config.stop_budget, Duration::from_secs(55));
         // Podman's systemd mode sets container=podman: the plain behaviour.
         let s = from(&[(b"container", c"podman")]).unwrap();
         assert_eq!(s.config.runtime, Runtime::Other);
-        assert_eq!(s.config.stop_budget, Duration::from_secs(9));
     }
 
     #[test]

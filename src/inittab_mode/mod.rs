@@ -211,10 +211,11 @@ impl Driver {
                     self.init.handle_boot(now);
                 }
                 Effect::RestartContainer => {
-                    // Returns only on failure: the kernel ends PID 1 with SIGHUP, and LXC
-                    // starts the container again.
+                    // Returns only on failure (EPERM without CAP_SYS_BOOT): the kernel ends
+                    // PID 1 with SIGHUP, and LXC starts the container again. On failure the
+                    // next effect is the fallback: the reboot in place.
                     if let Err(e) = sys::reboot(sys::RebootCmd::Restart) {
-                        self.init.handle_restart_refused(now, e.raw_os_error());
+                        log!(LogLevel::Warning, "reboot(2): {}", ErrName(e));
                     }
                 }
             }

@@ -73,8 +73,8 @@ pub enum Effect<'a> {
     Reboot,
     /// Level 6 is complete under LXC: reboot(2) with RB_AUTOBOOT, which ends a PID namespace's
     /// init with SIGHUP, LXC's sign to start the container again. It does not return when it
-    /// works; when it fails (EPERM: `lxc.cap.drop = sys_boot`), report with
-    /// `handle_restart_refused`, and the machine reboots in place instead.
+    /// works; when it fails (EPERM: `lxc.cap.drop = sys_boot`), log it and carry on: the next
+    /// effect is the fallback, `Reboot` in place (or the reboot-loop pause).
     RestartContainer,
 }
 

@@ -1,6 +1,6 @@
 //! What changes under LXC (`container=lxc`, `Config::runtime`; docs/runtimes.md): SIGINT is
-//! `lxc-stop -r`, which sysvinit takes as Ctrl-Alt-Del, and the end of level 6 is
-//! `RestartContainer` (reboot(2), stopping.rs), which falls back to a reboot in place here.
+//! `lxc-stop -r`, which sysvinit takes as Ctrl-Alt-Del (here); the end of level 6 is
+//! `RestartContainer` (reboot(2)) before the reboot in place (stopping.rs `finish`).
 
 use super::*;
 
@@ -23,15 +23,6 @@ impl Init {
         self.mark_triggered(Trigger::CtrlAltDel);
         if !self.triggered_pending() {
             self.change_level(now, REBOOT, None);
-        }
-    }
-
-    /// The driver's answer to `RestartContainer` when reboot(2) failed with `errno` (EPERM
-    /// without CAP_SYS_BOOT): boot again in place, as without LXC.
-    pub fn handle_restart_refused(&mut self, now: Instant, errno: i32) {
-        if matches!(self.phase, Phase::Down) {
-            self.log(Notice::RestartRefused(errno));
-            self.reboot_in_place(now);
         }
     }
 }

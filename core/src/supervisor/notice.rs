@@ -50,9 +50,6 @@ pub enum Notice<'a> {
     StopRequested(StopCause, Duration),
     /// A further stop signal: the stop moves on to its next phase now.
     StopHurried,
-    /// reboot(2) failed with this errno at the end of runlevel 6 under LXC (EPERM without
-    /// CAP_SYS_BOOT): the next line is the reboot in place.
-    RestartRefused(i32),
     /// A level change asked during a stop was turned into a halt (the stop always ends).
     StopOverrides(u8),
     /// This level-0/6 entry was still running when the stop budget's share for the level's
@@ -84,10 +81,7 @@ impl Notice<'_> {
     pub const fn warns(&self) -> bool {
         matches!(
             self,
-            Self::CannotFork(..)
-                | Self::RebootLoop(_)
-                | Self::InvalidInitdefault(..)
-                | Self::RestartRefused(_)
+            Self::CannotFork(..) | Self::RebootLoop(_) | Self::InvalidInitdefault(..)
         )
     }
 
@@ -139,10 +133,7 @@ impl Notice<'_> {
                     StopCause::Int => ("SIGINT", "ctrlaltdel entries, then runlevel 0"),
                     StopCause::Power => ("SIGPWR", "powerwait/powerfail entries, then runlevel 0"),
                     StopCause::Halt => ("halt signal", "runlevel 0"),
-                    StopCause::SystemdHalt => (
-                        "signal 37 (SIGRTMIN+3: LXC's and Podman's halt)",
-                        "runlevel 0",
-                    ),
+                    StopCause::SystemdHalt => ("SIGRTMIN+3 (37: LXC, Podman halt)", "runlevel 0"),
                     StopCause::Poweroff => ("poweroff signal", "runlevel 0"),
                 };
                 uwrite!(
@@ -153,7 +144,6 @@ impl Notice<'_> {
                     budget.millis()
                 )
             }
-            Self::RestartRefused(errno) => uwrite!(w, "reboot(2): {}", ErrName(*errno)),
             Self::StopHurried => {
                 w.write_str("stop: another stop signal: skipping to the next phase")
             }
@@ -293,7 +283,7 @@ mod tests {
             ),
             (
                 Notice::StopRequested(StopCause::SystemdHalt, Duration::from_secs(55)),
-                "stop: signal 37 (SIGRTMIN+3: LXC's and Podman's halt) received: runlevel 0, budget 55000 ms",
+                "stop: SIGRTMIN+3 (37: LXC, Podman halt) received: runlevel 0, budget 55000 ms",
             ),
             (
                 Notice::StopRequested(StopCause::Halt, budget),
@@ -364,9 +354,6 @@ mod tests {
                 "cannot fork for id \"w4\": EAGAIN: retrying (at most every {FORK_RETRY_MAX_MS} ms)"
             )
         );
-        let n = Notice::RestartRefused(1);
-        assert!(n.warns());
-        assert_eq!(line(&n), "reboot(2): EPERM");
         let n = Notice::RebootLoop(Duration::from_secs(30));
         assert!(n.warns());
         assert_eq!(

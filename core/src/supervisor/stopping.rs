@@ -137,31 +137,27 @@ impl Init {
         self.carry_out(now, step)
     }
 
-    /// The stop is complete: sync, then exit, or reboot: under LXC by reboot(2), so LXC starts
-    /// the container again, else in place.
+    /// The stop is complete: sync, then exit, or reboot in place (after the reboot-loop pause
+    /// when reboots come too fast). Under LXC the reboot in place is only the fallback:
+    /// `RestartContainer` comes first, and does not return when it works.
     fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Queued> {
         self.log(Notice::Stopped(took));
         self.push(Queued::Sync);
+        if reboot && self.config.reboot_exit.is_none() && self.config.runtime == Runtime::Lxc {
+            self.push(Queued::RestartContainer);
+        }
+        match (reboot, self.config.reboot_exit) {
+            (true, None) if self.reboots.allow(now) => self.push(Queued::Reboot),
+            (true, None) => {
+                let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
+                self.log(Notice::RebootLoop(pause));
+                self.timers.reboot = Some(now.after(pause));
+            }
+            (true, Some(code)) => self.push(Queued::Exit(code)),
+            (false, _) => self.push(Queued::Exit(0)),
+        }
         self.phase = Phase::Down;
         self.time_stop();
-        match (reboot, self.config.reboot_exit, self.config.runtime) {
-            (true, None, Runtime::Lxc) => self.push(Queued::RestartContainer),
-            (true, None, Runtime::Other) => self.reboot_in_place(now),
-            (true, Some(code), _) => self.push(Queued::Exit(code)),
-            (false, _, _) => self.push(Queued::Exit(0)),
-        }
         self.queue.pop_front()
-    }
-
-    /// Level 6 is done and the machine is down: boot again in place, after the reboot-loop
-    /// pause when reboots come too fast.
-    pub(super) fn reboot_in_place(&mut self, now: Instant) {
-        if self.reboots.allow(now) {
-            self.push(Queued::Reboot);
-        } else {
-            let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
-            self.log(Notice::RebootLoop(pause));
-            self.timers.reboot = Some(now.after(pause));
-        }
     }
 }
