@@ -13,6 +13,7 @@ use crate::levels::Level;
 use crate::limits::{
     DEFAULT_GRACE_SECS, DEFAULT_STOP_BUDGET_SECS, GRACE_MAX_SECS, STOP_BUDGET_MAX_SECS,
 };
+use crate::runtime::Runtime;
 
 /// Anything that can hand out arguments by index: the process's argv, or a slice in tests.
 pub trait ArgList {
@@ -521,6 +522,8 @@ pub fn single_defaults_from_env(
     if let Some(v) = var(b"VINIT_GRACE") {
         opts.grace_secs = parse_number(v, 0, GRACE_MAX_SECS).ok_or("VINIT_GRACE")?;
     }
+    // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
+    opts.stop_budget_secs = Runtime::from_container(var(b"container")).default_stop_budget_secs();
     if let Some(v) = var(b"VINIT_STOP_TIMEOUT") {
         opts.stop_budget_secs =
             parse_number(v, 1, STOP_BUDGET_MAX_SECS).ok_or("VINIT_STOP_TIMEOUT")?;

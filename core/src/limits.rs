@@ -89,6 +89,8 @@ pub const MAX_DYING: usize = MAX_ENTRIES;
 pub const EFFECT_QUEUE: usize = MAX_DYING + 32;
 /// The whole container stop, signal to exit: inside Docker's 10 s with a second to spare.
 pub const DEFAULT_STOP_BUDGET_SECS: u64 = 9;
+/// The same under LXC (`container=lxc`): `lxc-stop` waits 60 s before it kills.
+pub const LXC_STOP_BUDGET_SECS: u64 = 55;
 /// Default level when the inittab has no initdefault (sysvinit would prompt forever, compat §1.8).
 pub const DEFAULT_LEVEL: u8 = b'3';
 /// The inittab read when neither `-f` nor `VINIT_INITTAB` names one (compat §1.1).

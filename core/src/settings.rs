@@ -6,6 +6,7 @@ use core::ffi::CStr;
 use crate::args::{NotPid1, parse_number};
 use crate::levels::Level;
 use crate::limits::{DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, INITTAB_PATH};
+use crate::runtime::Runtime;
 use crate::supervisor::Config;
 use crate::time::Duration;
 
@@ -23,12 +24,16 @@ impl Settings {
     /// NUL-terminated string it is in memory); a malformed value names the variable.
     /// (`VINIT_STOP_TIMEOUT` is both modes': `args::single_defaults_from_env` reads it.)
     pub fn from_env(var: impl Fn(&[u8]) -> Option<&'static CStr>) -> Result<Self, &'static str> {
+        // PID 1's `container=`, set by the runtime: LXC's differs (runtime.rs).
+        let runtime = Runtime::from_container(var(b"container").map(CStr::to_bytes));
         let mut config = Config {
             inittab: var(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH),
             default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
+            // `main` sets it: `-T`, else `args::single_defaults_from_env`'s (55 s under LXC).
             stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
             reboot_exit: None,
             forced_level: None,
+            runtime,
         };
         if let Some(v) = var(b"VINIT_REBOOT").map(CStr::to_bytes) {
             config.reboot_exit = match v {
@@ -68,7 +73,17 @@ mod tests {
         assert_eq!(s.config.stop_budget, Duration::from_secs(9));
         assert_eq!(s.config.reboot_exit, None);
         assert_eq!(s.config.forced_level, None);
+        assert_eq!(s.config.runtime, Runtime::Other);
         assert_eq!(s.not_pid1, None);
+    }
+
+    #[test]
+    fn container_lxc_is_lxc() {
+        let s = from(&[(b"container", c"lxc")]).unwrap();
+        assert_eq!(s.config.runtime, Runtime::Lxc);
+        // Podman's systemd mode sets container=podman: the plain behaviour.
+        let s = from(&[(b"container", c"podman")]).unwrap();
+        assert_eq!(s.config.runtime, Runtime::Other);
     }
 
     #[test]

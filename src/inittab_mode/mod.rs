@@ -210,6 +210,14 @@ impl Driver {
                     self.init.reset(&mut self.staging);
                     self.init.handle_boot(now);
                 }
+                Effect::RestartContainer => {
+                    // Returns only on failure (EPERM without CAP_SYS_BOOT): the kernel ends
+                    // PID 1 with SIGHUP, and LXC starts the container again. On failure the
+                    // next effect is the fallback: the reboot in place.
+                    if let Err(e) = sys::reboot(sys::RebootCmd::Restart) {
+                        log!(LogLevel::Warning, "reboot(2): {}", ErrName(e));
+                    }
+                }
             }
         }
         None
@@ -240,7 +248,8 @@ impl Driver {
                 SIGCHLD => {}
                 SIGTERM => self.init.handle_stop(now, StopCause::Term),
                 SIGINT => self.init.handle_stop(now, StopCause::Int),
-                SIGUSR1 | SIG_SYSTEMD_HALT => self.init.handle_stop(now, StopCause::Halt),
+                SIGUSR1 => self.init.handle_stop(now, StopCause::Halt),
+                SIG_SYSTEMD_HALT => self.init.handle_stop(now, StopCause::SystemdHalt),
                 SIGUSR2 | SIG_SYSVINIT_POWEROFF => self.init.handle_stop(now, StopCause::Poweroff),
                 SIGPWR => match power::power_event() {
                     PowerEvent::Trigger(trigger) => self.init.handle_trigger(now, trigger),

@@ -232,7 +232,7 @@ fn test_halt_and_poweroff_signals_stop() {
     let cases = [
         (libc::SIGUSR1, "halt signal"),
         (libc::SIGUSR2, "poweroff signal"),
-        (37, "halt signal"),
+        (37, "SIGRTMIN+3 (37: LXC, Podman halt)"),
         (38, "poweroff signal"),
     ];
     let mut runs: Vec<_> = cases

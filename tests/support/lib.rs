@@ -2,8 +2,8 @@
 //! binary as PID 1 of a new PID + mount namespace (`namespace`), what `/proc` says about it
 //! (`procfs`), clients and raw `/run/initctl` requests inside a running namespace (`clients`,
 //! `initctl`), Debian's sysvinit for the interoperability tests (`sysvinit`), a real Docker
-//! engine (`docker`) and real distributions booting in it (`distros`), and in a real Podman
-//! (`podman`).
+//! engine (`docker`), real distributions booting in it (`distros`), in a real Podman
+//! (`podman`) and in LXC system containers (`lxc`).
 //!
 //! Rules every suite gets from here: every wait has a bound; what the program
 //! prints is the event waited for, never a fixed sleep; nothing on the host is written except
@@ -28,6 +28,7 @@ pub mod clients;
 pub mod distros;
 pub mod docker;
 pub mod initctl;
+pub mod lxc;
 pub mod namespace;
 pub mod podman;
 pub mod procfs;

@@ -310,6 +310,32 @@ fn env_defaults_and_errors() {
     assert_eq!(single_defaults_from_env(subreaper), Err("VINIT_SUBREAPER"));
 }
 
+/// Under LXC (`container=lxc`) the default budget is 55 s, inside lxc-stop's 60 s; an explicit
+/// VINIT_STOP_TIMEOUT still wins, and Podman's `container=podman` keeps 9 s.
+#[test]
+fn the_default_budget_follows_the_runtime() {
+    fn lxc(name: &[u8]) -> Option<&[u8]> {
+        (name == b"container").then_some(b"lxc")
+    }
+    assert_eq!(single_defaults_from_env(lxc).unwrap().stop_budget_secs, 55);
+    fn lxc_with_budget(name: &[u8]) -> Option<&[u8]> {
+        match name {
+            b"container" => Some(b"lxc"),
+            b"VINIT_STOP_TIMEOUT" => Some(b"20"),
+            _ => None,
+        }
+    }
+    let o = single_defaults_from_env(lxc_with_budget).unwrap();
+    assert_eq!(o.stop_budget_secs, 20);
+    fn podman(name: &[u8]) -> Option<&[u8]> {
+        (name == b"container").then_some(b"podman")
+    }
+    assert_eq!(
+        single_defaults_from_env(podman).unwrap().stop_budget_secs,
+        9
+    );
+}
+
 #[test]
 fn numbers_and_basenames() {
     assert_eq!(parse_number(b"0", 0, 5), Some(0));

@@ -8,6 +8,7 @@ use core::ffi::CStr;
 use super::{Init, Notice, writes_utmp};
 use crate::inittab::Entry;
 use crate::levels::Level;
+use crate::runtime::Runtime;
 use crate::status::Pid;
 use crate::time::Duration;
 
@@ -16,13 +17,17 @@ use crate::time::Duration;
 pub enum StopCause {
     /// SIGTERM (docker stop, Kubernetes, busybox `reboot`).
     Term,
-    /// SIGINT: the inittab's `ctrlaltdel` entries run first.
+    /// SIGINT: the inittab's `ctrlaltdel` entries run first. Under LXC it is no stop but
+    /// Ctrl-Alt-Del (`lxc-stop -r`): `handle_stop` hands it to `handle_ctrl_alt_del`.
     Int,
     /// SIGPWR without /var/run/powerstatus: `powerwait`/`powerfail` entries run first.
     Power,
-    /// SIGUSR1 (busybox halt), SIGRTMIN+3 (systemd halt), signal 38 (sysvinit 3.10+ poweroff).
+    /// SIGUSR1 (busybox halt).
     Halt,
-    /// SIGUSR2 (busybox poweroff).
+    /// SIGRTMIN+3 (37): systemd's halt, and the stop signal LXC and Podman send to an init
+    /// that blocks it; the log line names the number (37 alone says nothing to a reader).
+    SystemdHalt,
+    /// SIGUSR2 (busybox poweroff), signal 38 (sysvinit 3.10+ poweroff).
     Poweroff,
 }
 
@@ -66,6 +71,11 @@ pub enum Effect<'a> {
     Exit(u8),
     /// Level 6 is complete: re-read the inittab and boot again in place.
     Reboot,
+    /// Level 6 is complete under LXC: reboot(2) with RB_AUTOBOOT, which ends a PID namespace's
+    /// init with SIGHUP, LXC's sign to start the container again. It does not return when it
+    /// works; when it fails (EPERM: `lxc.cap.drop = sys_boot`), log it and carry on: the next
+    /// effect is the fallback, `Reboot` in place (or the reboot-loop pause).
+    RestartContainer,
 }
 
 /// An entry to start, with what its child gets (compat §1.6, §3.1).
@@ -110,6 +120,7 @@ pub(super) enum Queued {
     Sync,
     Exit(u8),
     Reboot,
+    RestartContainer,
     /// `Notice::StopDeadline` of the entry in this slot.
     StopDeadline(usize),
     /// `Notice::SweepTerm` with the last census.
@@ -156,6 +167,7 @@ impl Init {
             Queued::Sync => Effect::Sync,
             Queued::Exit(code) => Effect::Exit(code),
             Queued::Reboot => Effect::Reboot,
+            Queued::RestartContainer => Effect::RestartContainer,
         })
     }
 
@@ -187,6 +199,9 @@ pub struct Config {
     pub reboot_exit: Option<u8>,
     /// A level from vinit's command line, overriding initdefault (sysvinit's `init 3`).
     pub forced_level: Option<Level>,
+    /// The runtime, from PID 1's `container=`: under LXC, SIGINT is Ctrl-Alt-Del and level 6
+    /// ends in `RestartContainer`.
+    pub runtime: Runtime,
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ mod effect;
 mod inputs;
 mod kill_round;
 mod level_change;
+mod lxc;
 mod notice;
 mod schedule;
 mod stop;
@@ -41,6 +42,7 @@ use crate::levels::Level;
 use crate::limits::{
     DEFAULT_SLEEPTIME_SECS, EFFECT_QUEUE, MAX_DYING, MAX_ENTRIES, REBOOT_PAUSE_SECS,
 };
+use crate::runtime::Runtime;
 use crate::status::{Exit, Pid};
 use crate::sweep::{SIGKILL, SIGTERM};
 use crate::time::{Duration, Instant};

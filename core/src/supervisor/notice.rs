@@ -133,6 +133,7 @@ impl Notice<'_> {
                     StopCause::Int => ("SIGINT", "ctrlaltdel entries, then runlevel 0"),
                     StopCause::Power => ("SIGPWR", "powerwait/powerfail entries, then runlevel 0"),
                     StopCause::Halt => ("halt signal", "runlevel 0"),
+                    StopCause::SystemdHalt => ("SIGRTMIN+3 (37: LXC, Podman halt)", "runlevel 0"),
                     StopCause::Poweroff => ("poweroff signal", "runlevel 0"),
                 };
                 uwrite!(
@@ -279,6 +280,10 @@ mod tests {
             (
                 Notice::StopRequested(StopCause::Power, budget),
                 "stop: SIGPWR received: powerwait/powerfail entries, then runlevel 0, budget 9000 ms",
+            ),
+            (
+                Notice::StopRequested(StopCause::SystemdHalt, Duration::from_secs(55)),
+                "stop: SIGRTMIN+3 (37: LXC, Podman halt) received: runlevel 0, budget 55000 ms",
             ),
             (
                 Notice::StopRequested(StopCause::Halt, budget),

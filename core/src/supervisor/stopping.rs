@@ -6,7 +6,11 @@ use super::*;
 
 impl Init {
     /// A stop signal from the runtime: a stop always ends in exit (compat §9 design notes).
+    /// Under LXC, SIGINT is no stop but Ctrl-Alt-Del (`lxc-stop -r`, lxc.rs).
     pub fn handle_stop(&mut self, now: Instant, cause: StopCause) {
+        if cause == StopCause::Int && self.config.runtime == Runtime::Lxc {
+            return self.ctrl_alt_del(now);
+        }
         if matches!(self.phase, Phase::Down) {
             // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
             self.timers.reboot = None;
@@ -31,7 +35,9 @@ impl Init {
         let trigger = match cause {
             StopCause::Int => Some(Trigger::CtrlAltDel),
             StopCause::Power => Some(Trigger::PowerFail),
-            StopCause::Term | StopCause::Halt | StopCause::Poweroff => None,
+            StopCause::Term | StopCause::Halt | StopCause::SystemdHalt | StopCause::Poweroff => {
+                None
+            }
         };
         if let Some(trigger) = trigger {
             self.mark_triggered(trigger);
@@ -132,10 +138,14 @@ impl Init {
     }
 
     /// The stop is complete: sync, then exit, or reboot in place (after the reboot-loop pause
-    /// when reboots come too fast).
+    /// when reboots come too fast). Under LXC the reboot in place is only the fallback:
+    /// `RestartContainer` comes first, and does not return when it works.
     fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Queued> {
         self.log(Notice::Stopped(took));
         self.push(Queued::Sync);
+        if reboot && self.config.reboot_exit.is_none() && self.config.runtime == Runtime::Lxc {
+            self.push(Queued::RestartContainer);
+        }
         match (reboot, self.config.reboot_exit) {
             (true, None) if self.reboots.allow(now) => self.push(Queued::Reboot),
             (true, None) => {

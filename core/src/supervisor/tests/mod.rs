@@ -6,6 +6,7 @@ mod boot;
 mod chaos;
 mod fork;
 mod levels;
+mod lxc;
 mod respawn;
 mod stop;
 mod triggers;
@@ -42,6 +43,10 @@ struct World {
     seen: StdVec<String>,
     exit_code: Option<u8>,
     rebooted: bool,
+    /// `RestartContainer` was carried out (and did not return).
+    restarted: bool,
+    /// `RestartContainer` fails (EPERM without CAP_SYS_BOOT).
+    restart_refused: bool,
     /// fork(2) fails (EAGAIN) while set: `forkfail <id>`.
     fork_fails: bool,
     /// A seeded world whose processes live by themselves (`None`: the test scripts them).
@@ -57,6 +62,7 @@ fn config() -> Config {
         stop_budget: Duration::from_secs(8),
         reboot_exit: None,
         forced_level: None,
+        runtime: Runtime::Other,
     }
 }
 
@@ -75,6 +81,8 @@ fn world(text: &str, config: Config) -> World {
         seen: StdVec::new(),
         exit_code: None,
         rebooted: false,
+        restarted: false,
+        restart_refused: false,
         fork_fails: false,
         chaos: None,
     }
@@ -147,6 +155,15 @@ impl World {
                 Effect::Reboot => {
                     self.seen.push("reboot".into());
                     self.rebooted = true;
+                }
+                Effect::RestartContainer => {
+                    self.seen.push("restart container".into());
+                    // reboot(2) worked: the kernel ends this init; nothing comes after. Refused,
+                    // the driver carries on with the next effect.
+                    if !self.restart_refused {
+                        self.restarted = true;
+                        return;
+                    }
                 }
             }
         }
