@@ -32,8 +32,9 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use support::distros::{self, Case, Flavour, Init, record, secs};
+use support::distros::{self, Flavour, Init, record, secs};
 use support::lxc::{self, Container, Setup};
+use support::runner::{self, Case};
 
 /// Bound on a boot reaching every service (2-3 s measured; room for 4 booting at once).
 const BOOT: Duration = Duration::from_secs(60);
@@ -345,64 +346,24 @@ fn cases() -> Vec<Case> {
     cases
 }
 
-/// libtest's flags that take a value (cargo may pass them to every test binary).
-const FLAGS_WITH_VALUE: [&str; 5] = ["--test-threads", "--format", "--color", "--skip", "-Z"];
-
 fn main() -> ExitCode {
-    let start = Instant::now();
-    let mut filters = Vec::new();
-    let mut skips = Vec::new();
-    let mut list = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--list" {
-            list = true;
-        } else if arg == "--skip" {
-            skips.extend(args.next());
-        } else if FLAGS_WITH_VALUE.contains(&arg.as_str()) {
-            args.next();
-        } else if !arg.starts_with('-') {
-            filters.push(arg);
-        }
-    }
-    let selected = |name: &str| {
-        (filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())))
-            && !skips.iter().any(|s| name.contains(s.as_str()))
+    let selection = match runner::select(cases()) {
+        Ok(selection) => selection,
+        Err(code) => return code,
     };
-    let all = cases();
-    let total = all.len();
-    let run: Vec<Case> = all.into_iter().filter(|c| selected(&c.name)).collect();
-    if list {
-        for case in &run {
-            println!("{}: test", case.name);
-        }
-        return ExitCode::SUCCESS;
-    }
-    if run.is_empty() {
-        println!(
-            "\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; {total} filtered out; finished in 0.00s\n"
-        );
-        return ExitCode::SUCCESS;
-    }
     support::require_root();
     match lxc::prepare() {
         Ok(tarballs) => {
             let _ = TARBALLS.set(tarballs);
         }
-        Err(e) => {
-            eprintln!("lxc: cannot prepare: {e}");
-            println!(
-                "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out"
-            );
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return runner::setup_failed("lxc", &e),
     }
-    let jobs = std::env::var("VINIT_LXC_JOBS")
-        .ok()
-        .and_then(|j| j.parse().ok())
-        .unwrap_or(4);
-    println!("\nrunning {} tests ({jobs} at a time)", run.len());
-    let failed = distros::run_cases(&run, jobs);
+    let jobs = runner::jobs("VINIT_LXC_JOBS", 4);
+    println!(
+        "\nrunning {} tests ({jobs} at a time)",
+        selection.cases.len()
+    );
+    let failed = selection.run(jobs);
 
     let order: Vec<&str> = scenarios()
         .into_iter()
@@ -415,23 +376,5 @@ fn main() -> ExitCode {
          init end\n{table}"
     );
     let _ = std::fs::write(lxc::lxcpath().join("times.md"), &table);
-    if !failed.is_empty() {
-        println!("\nfailures:");
-        for name in &failed {
-            println!("    {name}");
-        }
-    }
-    let passed = run.len() - failed.len();
-    println!(
-        "\ntest result: {}. {passed} passed; {} failed; 0 ignored; 0 measured; {} filtered out; finished in {:.2}s\n",
-        if failed.is_empty() { "ok" } else { "FAILED" },
-        failed.len(),
-        total - run.len(),
-        start.elapsed().as_secs_f64()
-    );
-    if failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    selection.finish(&failed)
 }

@@ -28,9 +28,10 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use support::distros::{self, Case, Flavour, Init, count_lines, record, secs};
+use support::distros::{self, Flavour, Init, count_lines, record, secs};
 use support::docker::Scenario;
 use support::podman::{self, Images, Pod};
+use support::runner::{self, Case};
 
 /// Bound on a boot reaching every service (2-3 s measured).
 const BOOT: Duration = Duration::from_secs(20);
@@ -502,45 +503,11 @@ fn cases() -> Vec<Case> {
     cases
 }
 
-/// libtest's flags that take a value (cargo may pass them to every test binary).
-const FLAGS_WITH_VALUE: [&str; 5] = ["--test-threads", "--format", "--color", "--skip", "-Z"];
-
 fn main() -> ExitCode {
-    let start = Instant::now();
-    let mut filters = Vec::new();
-    let mut skips = Vec::new();
-    let mut list = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--list" {
-            list = true;
-        } else if arg == "--skip" {
-            skips.extend(args.next());
-        } else if FLAGS_WITH_VALUE.contains(&arg.as_str()) {
-            args.next();
-        } else if !arg.starts_with('-') {
-            filters.push(arg);
-        }
-    }
-    let selected = |name: &str| {
-        (filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())))
-            && !skips.iter().any(|s| name.contains(s.as_str()))
+    let selection = match runner::select(cases()) {
+        Ok(selection) => selection,
+        Err(code) => return code,
     };
-    let all = cases();
-    let total = all.len();
-    let run: Vec<Case> = all.into_iter().filter(|c| selected(&c.name)).collect();
-    if list {
-        for case in &run {
-            println!("{}: test", case.name);
-        }
-        return ExitCode::SUCCESS;
-    }
-    if run.is_empty() {
-        println!(
-            "\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; {total} filtered out; finished in 0.00s\n"
-        );
-        return ExitCode::SUCCESS;
-    }
 
     let prepared = std::panic::catch_unwind(|| podman::prepare(DEBIAN))
         .unwrap_or_else(|_| Err("the engine setup panicked (see above)".into()));
@@ -548,24 +515,15 @@ fn main() -> ExitCode {
         Ok(images) => {
             let _ = IMAGES.set(images);
         }
-        Err(e) => {
-            eprintln!("podman: cannot prepare the images: {e}");
-            println!(
-                "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out"
-            );
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return runner::setup_failed("podman", &e),
     }
-    let jobs = std::env::var("VINIT_PODMAN_JOBS")
-        .ok()
-        .and_then(|j| j.parse().ok())
-        .unwrap_or(3);
+    let jobs = runner::jobs("VINIT_PODMAN_JOBS", 3);
     println!(
         "\nrunning {} tests ({jobs} at a time) under Podman {}",
-        run.len(),
+        selection.cases.len(),
         podman::ensure_engine()
     );
-    let failed = distros::run_cases(&run, jobs);
+    let failed = selection.run(jobs);
     if let Some(images) = IMAGES.get() {
         images.remove();
     }
@@ -578,23 +536,5 @@ fn main() -> ExitCode {
     let dir = support::target_dir().join("podman");
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join("times.md"), &table);
-    if !failed.is_empty() {
-        println!("\nfailures:");
-        for name in &failed {
-            println!("    {name}");
-        }
-    }
-    let passed = run.len() - failed.len();
-    println!(
-        "\ntest result: {}. {passed} passed; {} failed; 0 ignored; 0 measured; {} filtered out; finished in {:.2}s\n",
-        if failed.is_empty() { "ok" } else { "FAILED" },
-        failed.len(),
-        total - run.len(),
-        start.elapsed().as_secs_f64()
-    );
-    if failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    selection.finish(&failed)
 }

@@ -26,10 +26,10 @@
 use core::time::Duration;
 use std::process::ExitCode;
 use std::sync::OnceLock;
-use std::time::Instant;
 
-use support::distros::{self, Case, Flavour, Images, Init, Machine, count_lines, secs};
+use support::distros::{self, Flavour, Images, Init, Machine, count_lines, secs};
 use support::docker::Scenario;
+use support::runner::{self, Case};
 
 mod boot_idle;
 mod levels;
@@ -329,64 +329,24 @@ fn cases() -> Vec<Case> {
     cases
 }
 
-/// libtest's flags that take a value (cargo may pass them to every test binary).
-const FLAGS_WITH_VALUE: [&str; 5] = ["--test-threads", "--format", "--color", "--skip", "-Z"];
-
 fn main() -> ExitCode {
-    let start = Instant::now();
-    let mut filters = Vec::new();
-    let mut skips = Vec::new();
-    let mut list = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        if arg == "--list" {
-            list = true;
-        } else if arg == "--skip" {
-            skips.extend(args.next());
-        } else if FLAGS_WITH_VALUE.contains(&arg.as_str()) {
-            args.next();
-        } else if !arg.starts_with('-') {
-            filters.push(arg);
-        }
-    }
-    let selected = |name: &str| {
-        (filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())))
-            && !skips.iter().any(|s| name.contains(s.as_str()))
+    let selection = match runner::select(cases()) {
+        Ok(selection) => selection,
+        Err(code) => return code,
     };
-    let all = cases();
-    let total = all.len();
-    let run: Vec<Case> = all.into_iter().filter(|c| selected(&c.name)).collect();
-    if list {
-        for case in &run {
-            println!("{}: test", case.name);
-        }
-        return ExitCode::SUCCESS;
-    }
-    if run.is_empty() {
-        println!(
-            "\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; {total} filtered out; finished in 0.00s\n"
-        );
-        return ExitCode::SUCCESS;
-    }
 
     match distros::prepare() {
         Ok(images) => {
             let _ = IMAGES.set(images);
         }
-        Err(e) => {
-            eprintln!("distros: cannot prepare the images: {e}");
-            println!(
-                "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out"
-            );
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return runner::setup_failed("distros", &e),
     }
-    let jobs = std::env::var("VINIT_DISTRO_JOBS")
-        .ok()
-        .and_then(|j| j.parse().ok())
-        .unwrap_or(3);
-    println!("\nrunning {} tests ({jobs} at a time)", run.len());
-    let failed = distros::run_cases(&run, jobs);
+    let jobs = runner::jobs("VINIT_DISTRO_JOBS", 3);
+    println!(
+        "\nrunning {} tests ({jobs} at a time)",
+        selection.cases.len()
+    );
+    let failed = selection.run(jobs);
     if let Some(images) = IMAGES.get() {
         images.remove();
     }
@@ -396,23 +356,5 @@ fn main() -> ExitCode {
         "\nBefore/after: wall time from the request to the container's exit (or as stated)\n{table}"
     );
     let _ = std::fs::write(distros::cache_dir().join("times.md"), &table);
-    if !failed.is_empty() {
-        println!("\nfailures:");
-        for name in &failed {
-            println!("    {name}");
-        }
-    }
-    let passed = run.len() - failed.len();
-    println!(
-        "\ntest result: {}. {passed} passed; {} failed; 0 ignored; 0 measured; {} filtered out; finished in {:.2}s\n",
-        if failed.is_empty() { "ok" } else { "FAILED" },
-        failed.len(),
-        total - run.len(),
-        start.elapsed().as_secs_f64()
-    );
-    if failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    selection.finish(&failed)
 }

@@ -11,7 +11,6 @@
 //! /sbin/init, removed at the end. The engine is the one `tests/docker/setup.sh` starts.
 
 use core::fmt::Write as _;
-use core::sync::atomic::{AtomicUsize, Ordering};
 use core::time::Duration;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -698,46 +697,6 @@ pub fn table(order: &[&str]) -> String {
         }
     }
     out
-}
-
-// ---------------------------------------------------------------------------------------------
-// The runner
-
-/// One scenario.
-pub struct Case {
-    pub name: String,
-    pub run: Box<dyn Fn() + Send + Sync>,
-}
-
-/// Runs `cases` on `jobs` threads; prints one line per case and returns the failed names.
-pub fn run_cases(cases: &[Case], jobs: usize) -> Vec<String> {
-    let next = AtomicUsize::new(0);
-    let failed = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.max(1) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(case) = cases.get(i) else { break };
-                    let start = Instant::now();
-                    let result =
-                        std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| (case.run)()));
-                    let took = start.elapsed().as_secs_f64();
-                    match result {
-                        Ok(()) => eprintln!("test {} ... ok ({took:.1} s)", case.name),
-                        Err(_) => {
-                            eprintln!("test {} ... FAILED ({took:.1} s)", case.name);
-                            failed
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .push(case.name.clone());
-                        }
-                    }
-                }
-            });
-        }
-    });
-    failed.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

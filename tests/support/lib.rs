@@ -32,6 +32,7 @@ pub mod lxc;
 pub mod namespace;
 pub mod podman;
 pub mod procfs;
+pub mod runner;
 pub mod sysvinit;
 
 use std::fs;
