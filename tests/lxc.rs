@@ -32,9 +32,10 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use support::distros::{self, Flavour, Init, record, secs};
+use support::distros::{Flavour, Init};
 use support::lxc::{self, Container, Setup};
 use support::runner::{self, Case};
+use support::table::{self, record, secs};
 
 /// Bound on a boot reaching every service (2-3 s measured; room for 4 booting at once).
 const BOOT: Duration = Duration::from_secs(60);
@@ -370,7 +371,7 @@ fn main() -> ExitCode {
         .filter(|&(f, _, _)| f == Flavour::Debian)
         .map(|(_, a, s)| row_title(a, s))
         .collect();
-    let table = distros::table(&order);
+    let table = table::render(&order);
     println!(
         "\nLXC: outcome and wall time from the request; the tool's exit code and how LXC saw \
          init end\n{table}"

@@ -28,10 +28,11 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use support::distros::{self, Flavour, Init, count_lines, record, secs};
+use support::distros::{Flavour, Init, count_lines};
 use support::docker::Scenario;
 use support::podman::{self, Images, Pod};
 use support::runner::{self, Case};
+use support::table::{self, record, secs};
 
 /// Bound on a boot reaching every service (2-3 s measured).
 const BOOT: Duration = Duration::from_secs(20);
@@ -528,7 +529,7 @@ fn main() -> ExitCode {
         images.remove();
     }
 
-    let table = distros::table(&ORDER);
+    let table = table::render(&ORDER);
     println!(
         "\nPodman, rootful, runc: exit code (`podman inspect`) and wall time from the request to \
          the container's exit (or as stated)\n{table}"

@@ -3,7 +3,8 @@
 use core::time::Duration;
 use std::time::Instant;
 
-use support::distros::{Flavour, Images, Init, Machine, record, secs};
+use support::distros::{Flavour, Images, Init, Machine};
+use support::table::{record, secs};
 
 use super::{A_BOOT, DOCKER_STOP_SECS, FAST_STOP, GETTY_THROTTLE, assert_clean_stop, boot, level};
 

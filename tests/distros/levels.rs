@@ -3,7 +3,8 @@
 use core::time::Duration;
 use std::time::Instant;
 
-use support::distros::{Flavour, Images, Init, count_lines, record, secs};
+use support::distros::{Flavour, Images, Init, count_lines};
+use support::table::{record, secs};
 
 use super::{
     A_REBOOT, A_SINGLE, BOOT, DOCKER_STOP_SECS, FAST_STOP, assert_clean_stop, boot, level,

@@ -27,9 +27,10 @@ use core::time::Duration;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use support::distros::{self, Flavour, Images, Init, Machine, count_lines, secs};
+use support::distros::{self, Flavour, Images, Init, Machine, count_lines};
 use support::docker::Scenario;
 use support::runner::{self, Case};
+use support::table::{self, secs};
 
 mod boot_idle;
 mod levels;
@@ -351,7 +352,7 @@ fn main() -> ExitCode {
         images.remove();
     }
 
-    let table = distros::table(&ORDER);
+    let table = table::render(&ORDER);
     println!(
         "\nBefore/after: wall time from the request to the container's exit (or as stated)\n{table}"
     );

@@ -4,7 +4,8 @@
 use core::time::Duration;
 use std::time::Instant;
 
-use support::distros::{Flavour, Images, Init, count_lines, record};
+use support::distros::{Flavour, Images, Init, count_lines};
+use support::table::record;
 
 use super::{
     A_SIGINT, A_STOP, DOCKER_STOP_SECS, FAST_INSIDE, FAST_STOP, SEED_CTRLALTDEL, assert_clean_stop,

@@ -34,6 +34,7 @@ pub mod podman;
 pub mod procfs;
 pub mod runner;
 pub mod sysvinit;
+pub mod table;
 
 use std::fs;
 use std::path::{Path, PathBuf};
