@@ -18,6 +18,10 @@ impl Level {
     pub const BOOT: Self = Self(b'*');
     /// Single-user level `S`.
     pub const SINGLE: Self = Self(b'S');
+    /// Level 0: halt, where every stop goes.
+    pub const HALT: Self = Self(b'0');
+    /// Level 6: reboot.
+    pub const REBOOT: Self = Self(b'6');
 
     /// Numeric level `n` (0..=9).
     pub const fn digit(n: u8) -> Option<Self> {

@@ -8,11 +8,11 @@ impl Init {
     /// A level change request (compat §2.2), or the stop's move to level 0.
     pub(super) fn change_level(&mut self, now: Instant, level: Level, fresh: Option<&mut Inittab>) {
         let mut level = level;
-        if matches!(self.phase, Phase::Stopping(_)) && level != HALT {
+        if matches!(self.phase, Phase::Stopping(_)) && level != Level::HALT {
             // A stop always ends in a stop: a reboot (or anything else) asked by the stop's own
             // entries becomes a halt.
             self.log(Notice::StopOverrides(level.byte()));
-            level = HALT;
+            level = Level::HALT;
         }
         if level == self.current {
             return;
@@ -47,9 +47,9 @@ impl Init {
     /// The one place where entering level 0 or 6 starts the stop (or, during a stop, moves it
     /// to its level).
     pub(super) fn level_entered(&mut self, now: Instant, level: Level) {
-        let reboot = match level.byte() {
-            b'0' => false,
-            b'6' => true,
+        let reboot = match level {
+            Level::HALT => false,
+            Level::REBOOT => true,
             _ => return,
         };
         match &mut self.phase {

@@ -4,12 +4,6 @@
 
 use super::*;
 
-/// Level 6: where a Ctrl-Alt-Del goes when the inittab has no `ctrlaltdel` entry.
-const REBOOT: Level = match Level::digit(6) {
-    Some(level) => level,
-    None => Level::SINGLE,
-};
-
 impl Init {
     /// SIGINT under LXC: Ctrl-Alt-Del, as sysvinit takes it. The `ctrlaltdel` entries of the
     /// current level run, and the level they ask for is an ordinary request (`init 6`, Debian's
@@ -22,7 +16,7 @@ impl Init {
         }
         self.mark_triggered(Trigger::CtrlAltDel);
         if !self.triggered_pending() {
-            self.change_level(now, REBOOT, None);
+            self.change_level(now, Level::REBOOT, None);
         }
     }
 }

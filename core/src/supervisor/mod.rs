@@ -55,12 +55,6 @@ use stop::{Progress, Stop, StopStep};
 use throttle::{ForkRetry, RebootLimit, Throttle, Verdict};
 use timers::Timers;
 
-/// Level 0, where every stop goes.
-const HALT: Level = match Level::digit(0) {
-    Some(level) => level,
-    None => Level::SINGLE,
-};
-
 /// Where the machine is in its life; `poll_effect` matches it, in one place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {

@@ -45,7 +45,7 @@ impl Init {
                 return;
             }
         }
-        self.change_level(now, HALT, None);
+        self.change_level(now, Level::HALT, None);
     }
 
     /// Advances the stop on a wake-up.
@@ -74,7 +74,7 @@ impl Init {
         };
         let action = match stop.hurry(now) {
             StopStep::EnterLevel => {
-                self.change_level(now, HALT, None);
+                self.change_level(now, Level::HALT, None);
                 self.start_sweep(now)
             }
             step => self.carry_out(now, step),
@@ -90,7 +90,7 @@ impl Init {
         match step {
             StopStep::Wait => None,
             StopStep::EnterLevel => {
-                self.change_level(now, HALT, None);
+                self.change_level(now, Level::HALT, None);
                 None
             }
             StopStep::StartSweep { overdue } => {
