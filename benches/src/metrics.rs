@@ -553,43 +553,61 @@ pub fn reaping(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
     );
 }
 
-fn inittab_text(dialect: Dialect, probe: &Path, markers: &Path) -> String {
+/// Services in the full-table case: with the initdefault and level-0 entries, vinit's whole
+/// table (`MAX_ENTRIES`, 64 in core/src/limits.rs).
+const FULL_TABLE_SERVICES: usize = 62;
+
+/// An inittab with `services` respawn services s1..sN (each creates its marker, then sleeps) and
+/// a level-0 `wait` entry (busybox: a `shutdown` entry; it has no runlevels).
+fn inittab_text(dialect: Dialect, probe: &Path, markers: &Path, services: usize) -> String {
     let p = probe.display();
     let m = markers.display();
+    let mut text = String::new();
     match dialect {
-        Dialect::Sysv => format!(
-            "# vinit benchmark: two services and a level-0 wait entry\n\
-             id:3:initdefault:\n\
-             s1:2345:respawn:{p} service {m} s1\n\
-             s2:2345:respawn:{p} service {m} s2\n\
-             z0:0:wait:{p} shutdown {m}\n"
-        ),
-        Dialect::Busybox => format!(
-            "# vinit benchmark: two services and a shutdown entry (busybox has no runlevels)\n\
-             ::respawn:{p} service {m} s1\n\
-             ::respawn:{p} service {m} s2\n\
-             ::shutdown:{p} shutdown {m}\n"
-        ),
+        Dialect::Sysv => {
+            text.push_str("# vinit benchmark: services and a level-0 wait entry\nid:3:initdefault:\n");
+            for n in 1..=services {
+                text.push_str(&format!("s{n}:2345:respawn:{p} service {m} s{n}\n"));
+            }
+            text.push_str(&format!("z0:0:wait:{p} shutdown {m}\n"));
+        }
+        Dialect::Busybox => {
+            text.push_str("# vinit benchmark: services and a shutdown entry (busybox has no runlevels)\n");
+            for n in 1..=services {
+                text.push_str(&format!("::respawn:{p} service {m} s{n}\n"));
+            }
+            text.push_str(&format!("::shutdown:{p} shutdown {m}\n"));
+        }
+    }
+    text
+}
+
+/// Inittab mode: PID 1 reads /etc/inittab (an overlay on /etc inside a private mount namespace)
+/// and starts its services; VmRSS and its split 20 ms after all are up; SIGTERM from outside; time
+/// until PID 1 is gone, its status, and whether the level-0 (busybox: shutdown) entry ran. Twice:
+/// with 2 services (keys `inittab_*`) and with the table full (`inittab_full_*`).
+pub fn inittab(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
+    for (prefix, services) in [("inittab", 2), ("inittab_full", FULL_TABLE_SERVICES)] {
+        inittab_case(ctx, res, inits, prefix, services);
     }
 }
 
-/// Inittab mode: PID 1 reads /etc/inittab (an overlay on /etc inside a private mount namespace),
-/// starts two services; SIGTERM from outside; time until PID 1 is gone, its status, and whether
-/// the level-0 (busybox: shutdown) entry ran.
-pub fn inittab(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
+fn inittab_case(ctx: &Ctx, res: &mut Results, inits: &[Init], prefix: &str, services: usize) {
+    let key = |k: &str| format!("{prefix}_{k}");
     let cap = Duration::from_secs_f64(ctx.cfg.stop_cap_secs);
     for i in inits {
         let Some((dialect, args)) = &i.inittab else {
-            res.set("inittab_stop", i.name, Cell::Na("single-command only".into()));
+            res.set(&key("stop"), i.name, Cell::Na("single-command only".into()));
             continue;
         };
         let args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        let dir = ctx.run_dir.join(format!("inittab-{}", i.name));
+        let dir = ctx.run_dir.join(format!("{prefix}-{}", i.name));
         let markers = dir.join("markers");
         let scratch = dir.join("overlay");
         let tab = dir.join("inittab");
         let mut lat = Vec::new();
         let mut rss = Vec::new();
+        let mut by_map = String::new();
         let mut seen = Vec::new();
         let mut level0 = Vec::new();
         let mut na: Option<String> = None;
@@ -597,8 +615,8 @@ pub fn inittab(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
             let _ = fs::remove_dir_all(&markers);
             fs::create_dir_all(&markers).expect("markers dir");
             fs::create_dir_all(&scratch).expect("overlay dir");
-            fs::write(&tab, inittab_text(*dialect, ctx.probe, &markers)).expect("inittab");
-            let log = ctx.log(i.name, "inittab");
+            fs::write(&tab, inittab_text(*dialect, ctx.probe, &markers, services)).expect("inittab");
+            let log = ctx.log(i.name, prefix);
             let mut r = match Running::start(&i.bin, &args, Mode::Inittab { scratch: &scratch, inittab: &tab }, &log) {
                 Ok(r) => r,
                 Err(e) => {
@@ -606,7 +624,7 @@ pub fn inittab(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
                     break;
                 }
             };
-            let up = |m: &Path| m.join("s1.up").exists() && m.join("s2.up").exists();
+            let up = |m: &Path| (1..=services).all(|n| m.join(format!("s{n}.up")).exists());
             let t = Instant::now();
             while !up(&markers) && r.alive() && t.elapsed() < Duration::from_secs(10) {
                 sleep(Duration::from_millis(1));
@@ -623,6 +641,9 @@ pub fn inittab(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
             }
             sleep(Duration::from_millis(20));
             rss.extend(sys::vm_rss_kib(r.pid1).map(|v| v as f64));
+            if by_map.is_empty() {
+                by_map = sys::rss_by_mapping(r.pid1, &i.bin);
+            }
             let (l, st) = r.stop(libc::SIGTERM, cap);
             if let Some(l) = l {
                 lat.push(l.as_secs_f64() * 1e3);
@@ -635,9 +656,9 @@ pub fn inittab(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
             }
         }
         if let Some(why) = na {
-            res.notes.push(format!("inittab mode, {}: {why}", i.name));
+            res.notes.push(format!("{prefix} ({services} services), {}: {why}", i.name));
             let why = if i.name == "vinit" { "not yet supported".to_string() } else { why };
-            res.set("inittab_stop", i.name, Cell::Na(why));
+            res.set(&key("stop"), i.name, Cell::Na(why));
             continue;
         }
         let ran = if level0.iter().all(|b| *b) {
@@ -652,7 +673,8 @@ pub fn inittab(ctx: &Ctx, res: &mut Results, inits: &[Init]) {
         } else {
             Cell::num(lat, format!("→ {}, {ran}", statuses(&seen)))
         };
-        res.set("inittab_stop", i.name, cell);
-        res.set("inittab_rss", i.name, Cell::num(rss, ""));
+        res.set(&key("stop"), i.name, cell);
+        res.set(&key("rss"), i.name, Cell::num(rss, ""));
+        res.set(&key("rss_map"), i.name, Cell::Text(by_map));
     }
 }
