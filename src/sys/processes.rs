@@ -2,7 +2,7 @@
 //! subreaper flag, directory, umask).
 #![allow(unsafe_code)]
 
-use core::ffi::{CStr, c_char, c_int};
+use core::ffi::{CStr, c_char, c_int, c_long};
 
 use rustix::io::Errno;
 
@@ -17,15 +17,30 @@ pub enum Forked {
     Parent(Pid),
 }
 
-/// fork(2).
+/// fork(2), as the raw `clone(SIGCHLD)` system call (aarch64 has no `fork` call): musl's
+/// fork takes its internal locks and runs the atfork bookkeeping, 1.8 KB of code a
+/// single-threaded PID 1 does not need (docs/size.md). What that skips in the child: musl's
+/// cached thread id stays the parent's, so the child side (spawn.rs, spawn_entry.rs, the log)
+/// calls no musl function that reads it or takes a lock (raise, abort, pthread_*, stdio), only
+/// these wrappers, which are rustix's or plain system calls.
 pub fn fork() -> Result<Forked> {
-    // SAFETY: vinit is single-threaded, so the child may call any function; the child only calls
-    // async-signal-safe wrappers of this module before exec or _exit anyway.
-    let pid = unsafe { libc::fork() };
+    // SAFETY: clone with only SIGCHLD and a null stack pointer is fork(2): the child runs on a
+    // copy of this stack and returns here. vinit is single-threaded, so no lock is held by
+    // another thread; the child only makes raw system calls before execve or _exit (above).
+    let pid = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            libc::SIGCHLD as c_long,
+            0 as c_long,
+            0 as c_long,
+            0 as c_long,
+            0 as c_long,
+        )
+    };
     match pid {
         p if p < 0 => Err(last_errno()),
         0 => Ok(Forked::Child),
-        p => Ok(Forked::Parent(p)),
+        p => Ok(Forked::Parent(p as Pid)),
     }
 }
 
