@@ -1,7 +1,7 @@
 //! Signals: the mask, the signalfd, dispositions, and the fault signals' handler.
 #![allow(unsafe_code)]
 
-use core::ffi::{c_int, c_long};
+use core::ffi::{c_int, c_long, c_ulong};
 use core::sync::atomic::{AtomicI32, Ordering};
 
 use rustix::fd::BorrowedFd;
@@ -165,30 +165,72 @@ pub fn set_fault_signal_target(target: Pid) {
 }
 
 /// Installs `on_fault_signal` for the fault signals (SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE,
-/// SIGSEGV, SIGSYS; sigaction(2) with SA_SIGINFO), which stay unblocked. Call it before the
-/// signal mask is set: musl's sigaction unblocks musl's own thread signals (32-34) the first
-/// time it installs a handler, and the mask set afterwards blocks them again. Children get
-/// default dispositions back at execve(2), which resets every caught signal.
+/// SIGSEGV, SIGSYS; rt_sigaction(2) with SA_SIGINFO), which stay unblocked. The raw system
+/// call, not musl's sigaction (0.5 KB with its abort lock, docs/size.md): it needs the
+/// kernel's struct layout and a restorer of our own. Children get default dispositions back
+/// at execve(2), which resets every caught signal.
 pub fn forward_fault_signals() -> Result<()> {
-    // SAFETY: sigaction is plain data (integers, a sigset, an optional function pointer):
-    // all zero is a valid value (SIG_DFL, empty mask, no flags, no restorer).
-    let mut action: libc::sigaction = unsafe { core::mem::zeroed() };
     let handler: extern "C" fn(c_int, *mut libc::siginfo_t, *mut core::ffi::c_void) =
         on_fault_signal;
-    action.sa_sigaction = handler as libc::sighandler_t;
-    action.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
+    let action = KernelSigaction {
+        handler: handler as usize,
+        flags: (libc::SA_SIGINFO | libc::SA_RESTART) as c_ulong | SA_RESTORER,
+        restorer: return_from_handler as usize,
+        mask: 0,
+    };
     for sig in 1..=c_int::from(LAST_SIGNAL) {
         if FAULT_SIGNALS & bit(sig) == 0 {
             continue;
         }
-        // SAFETY: `action` is a valid sigaction whose handler is an extern "C" function of the
-        // SA_SIGINFO signature; a null old-action pointer is allowed.
-        let rc = unsafe { libc::sigaction(sig, &action, core::ptr::null_mut()) };
+        // SAFETY: `action` is a valid kernel sigaction whose handler is an extern "C" function
+        // of the SA_SIGINFO signature and whose restorer makes the rt_sigreturn call; a null
+        // old-action pointer is allowed; 8 is the kernel's sigset size.
+        let rc = unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigaction,
+                sig as c_long,
+                &action as *const KernelSigaction,
+                core::ptr::null_mut::<KernelSigaction>(),
+                8 as c_long,
+            )
+        };
         if rc < 0 {
             return Err(last_errno());
         }
     }
     Ok(())
+}
+
+/// The kernel's struct sigaction, as rt_sigaction(2) reads it (the same on x86_64 and
+/// aarch64; not libc's, whose mask is 128 bytes).
+#[repr(C)]
+struct KernelSigaction {
+    handler: usize,
+    flags: c_ulong,
+    restorer: usize,
+    mask: u64,
+}
+
+/// sa_flags: `restorer` is set (x86_64 requires one for every handler; on aarch64 it replaces
+/// the vDSO's trampoline).
+const SA_RESTORER: c_ulong = 0x0400_0000;
+
+/// Where a signal handler returns to: rt_sigreturn(2), which restores the interrupted context
+/// the kernel saved on the stack.
+#[cfg(target_arch = "x86_64")]
+#[unsafe(naked)]
+extern "C" fn return_from_handler() -> ! {
+    // SAFETY: only ever entered by the kernel's signal frame, on which rt_sigreturn (15) acts.
+    core::arch::naked_asm!("mov eax, 15", "syscall")
+}
+
+/// Where a signal handler returns to: rt_sigreturn(2), which restores the interrupted context
+/// the kernel saved on the stack.
+#[cfg(target_arch = "aarch64")]
+#[unsafe(naked)]
+extern "C" fn return_from_handler() -> ! {
+    // SAFETY: only ever entered by the kernel's signal frame, on which rt_sigreturn (139) acts.
+    core::arch::naked_asm!("mov x8, #139", "svc #0")
 }
 
 /// The handler of the fault signals; async-signal-safe (an atomic load and raw syscalls, none
