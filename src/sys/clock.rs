@@ -1,9 +1,9 @@
 //! The clocks: monotonic for deadlines, real time for records and `shutdown hh:mm`.
 #![allow(unsafe_code)]
 
-use core::ffi::c_long;
-
 use vinit_core::time::Instant;
+
+use super::raw_syscall::syscall2;
 
 /// CLOCK_MONOTONIC in milliseconds (clock_gettime(2)).
 pub fn now() -> Instant {
@@ -24,11 +24,11 @@ fn clock(id: libc::clockid_t) -> libc::timespec {
     };
     // SAFETY: ts is a valid, writable timespec (the kernel's layout on 64-bit targets); the
     // clock ids used are always supported, and on failure ts stays zero.
-    unsafe {
-        libc::syscall(
+    let _ = unsafe {
+        syscall2(
             libc::SYS_clock_gettime,
-            id as c_long,
-            &mut ts as *mut libc::timespec,
+            id as usize,
+            &mut ts as *mut libc::timespec as usize,
         )
     };
     ts

@@ -2,12 +2,13 @@
 //! terminal, and the fd limits.
 #![allow(unsafe_code)]
 
-use core::ffi::{CStr, c_int, c_long};
+use core::ffi::{CStr, c_int};
 
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::io::Errno;
 
-use super::{Result, last_errno};
+use super::Result;
+use super::raw_syscall::{syscall1, syscall2, syscall3, syscall4, syscall6};
 
 /// An fd vinit owns, closed on drop. vinit's own type rather than rustix's: rustix's no_std
 /// fd types assert `fd != -1` on every borrow, which the optimiser cannot prove, and a
@@ -23,12 +24,9 @@ impl OwnedFd {
         unsafe { BorrowedFd::borrow_raw(self.0 & c_int::MAX) }
     }
 
-    pub(super) fn from_ret(rc: c_int) -> Result<Self> {
-        if rc < 0 {
-            Err(last_errno())
-        } else {
-            Ok(Self(rc))
-        }
+    /// The fd a system call returned (the kernel's fds are below 2^31).
+    pub(super) fn from_ret(rc: Result<usize>) -> Result<Self> {
+        rc.map(|fd| Self(fd as c_int))
     }
 }
 
@@ -41,7 +39,7 @@ impl AsFd for OwnedFd {
 impl Drop for OwnedFd {
     fn drop(&mut self) {
         // SAFETY: the fd is owned by this value and closed exactly once, here.
-        unsafe { libc::close(self.0) };
+        let _ = unsafe { syscall1(libc::SYS_close, self.0 as usize) };
     }
 }
 
@@ -51,15 +49,15 @@ impl Drop for OwnedFd {
 pub(super) fn open(path: &CStr, flags: rustix::fs::OFlags, mode: u32) -> Result<OwnedFd> {
     // SAFETY: path is NUL-terminated and outlives the call; flags and mode are plain integers.
     let rc = unsafe {
-        libc::syscall(
+        syscall4(
             libc::SYS_openat,
-            libc::AT_FDCWD as c_long,
-            path.as_ptr(),
-            flags.bits() as c_long,
-            mode as c_long,
+            libc::AT_FDCWD as usize,
+            path.as_ptr() as usize,
+            flags.bits() as usize,
+            mode as usize,
         )
     };
-    OwnedFd::from_ret(c_int::try_from(rc).unwrap_or(-1))
+    OwnedFd::from_ret(rc)
 }
 
 /// A borrowed standard fd (0, 1 or 2), which vinit never closes.
@@ -77,9 +75,9 @@ pub fn take_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
 /// ioctl(fd, TIOCNOTTY) (ioctl_tty(2)): give up the controlling terminal so a child's new
 /// session can take it (dumb-init does the same).
 pub fn release_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
+    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as usize;
     // SAFETY: TIOCNOTTY takes no argument; the fd is borrowed for the call.
-    let rc = unsafe { libc::ioctl(rustix::fd::AsRawFd::as_raw_fd(&fd), libc::TIOCNOTTY) };
-    if rc < 0 { Err(last_errno()) } else { Ok(()) }
+    unsafe { syscall2(libc::SYS_ioctl, fd, libc::TIOCNOTTY as usize) }.map(drop)
 }
 
 /// isatty(3), through TCGETS.
@@ -105,17 +103,17 @@ pub fn stderr() -> BorrowedFd<'static> {
 /// close_range(3, ~0, CLOSE_RANGE_CLOEXEC) (close_range(2)): every fd vinit inherited above 2
 /// is closed at exec, so children get only 0-2.
 pub fn cloexec_inherited_fds() -> Result<()> {
-    const CLOSE_RANGE_CLOEXEC: c_long = 1 << 2;
+    const CLOSE_RANGE_CLOEXEC: usize = 1 << 2;
     // SAFETY: close_range takes plain integers; marking fds close-on-exec frees no memory.
-    let rc = unsafe {
-        libc::syscall(
+    unsafe {
+        syscall3(
             libc::SYS_close_range,
-            3 as c_long,
-            c_long::from(u32::MAX),
+            3,
+            u32::MAX as usize,
             CLOSE_RANGE_CLOEXEC,
         )
-    };
-    if rc < 0 { Err(last_errno()) } else { Ok(()) }
+    }
+    .map(drop)
 }
 
 /// Writes all of `bytes` to `fd` (write(2)), retrying on EINTR and short writes.
@@ -147,18 +145,17 @@ pub fn write_nowait(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
     };
     // SAFETY: iov points to `bytes`, readable for its length for the whole call (the kernel
     // only reads it); offset -1 (both halves) means the current position; plain flags.
-    let rc = unsafe {
-        libc::syscall(
+    unsafe {
+        syscall6(
             libc::SYS_pwritev2,
-            c_long::from(rustix::fd::AsRawFd::as_raw_fd(&fd)),
-            &iov as *const libc::iovec,
-            1 as c_long,
-            -1 as c_long,
-            -1 as c_long,
-            libc::RWF_NOWAIT as c_long,
+            rustix::fd::AsRawFd::as_raw_fd(&fd) as usize,
+            &iov as *const libc::iovec as usize,
+            1,
+            usize::MAX,
+            usize::MAX,
+            libc::RWF_NOWAIT as usize,
         )
-    };
-    usize::try_from(rc).map_err(|_| last_errno())
+    }
 }
 
 /// fstat(2): whether `fd` is a regular file.

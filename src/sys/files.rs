@@ -3,17 +3,18 @@
 //! tools read theirs with `open_read`.
 #![allow(unsafe_code)]
 
-use core::ffi::{CStr, c_long};
+use core::ffi::CStr;
 
 use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
 
 use vinit_core::limits::{STATE_FILE_MODE, UTMP_LOCK_WAIT_MS};
 
+use super::Result;
 use super::fds::{OwnedFd, open, write_all};
 use super::poll::wait_readable_fds;
 use super::processes::geteuid;
-use super::{Result, last_errno};
+use super::raw_syscall::{syscall1, syscall3};
 
 /// The file type bits of `st_mode` (inode(7)).
 pub const S_IFMT: u32 = 0o170_000;
@@ -266,21 +267,18 @@ pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
     let mut buf = [0u8; 2048];
     loop {
         // SAFETY: buf is writable for its whole length; the fd is open for the call.
-        let rc = unsafe {
-            libc::syscall(
+        let n = unsafe {
+            syscall3(
                 libc::SYS_getdents64,
-                c_long::from(dir.0),
-                buf.as_mut_ptr(),
-                buf.len() as c_long,
+                dir.0 as usize,
+                buf.as_mut_ptr() as usize,
+                buf.len(),
             )
-        };
-        if rc < 0 {
-            return Err(last_errno());
-        }
-        if rc == 0 {
+        }?;
+        if n == 0 {
             return Ok(());
         }
-        let mut rest = buf.get(..rc as usize).unwrap_or_default();
+        let mut rest = buf.get(..n).unwrap_or_default();
         // struct linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name[].
         while let Some(&[lo, hi]) = rest.get(16..18) {
             let reclen = usize::from(u16::from_ne_bytes([lo, hi]));
@@ -332,13 +330,13 @@ pub fn symlink(target: &CStr, link: &CStr) -> Result<()> {
     rustix::fs::symlink(target, link)
 }
 
-/// inotify_init1(2) + inotify_add_watch(2) through musl: a non-blocking fd that becomes
+/// inotify_init1(2) + inotify_add_watch(2): a non-blocking fd that becomes
 /// readable when an entry of directory `dir` is created, deleted or renamed (or `dir` itself
 /// goes away).
 pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
-    // SAFETY: inotify_init1 takes plain flags and returns a new fd or -1.
-    let fd =
-        OwnedFd::from_ret(unsafe { libc::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK) })?;
+    let flags = (libc::IN_CLOEXEC | libc::IN_NONBLOCK) as usize;
+    // SAFETY: inotify_init1 takes plain flags and returns a new fd or an error.
+    let fd = OwnedFd::from_ret(unsafe { syscall1(libc::SYS_inotify_init1, flags) })?;
     let what = libc::IN_CREATE
         | libc::IN_DELETE
         | libc::IN_MOVED_FROM
@@ -346,8 +344,16 @@ pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
         | libc::IN_DELETE_SELF
         | libc::IN_MOVE_SELF
         | libc::IN_ONLYDIR;
+    let what = what as usize;
     // SAFETY: fd.0 is the open inotify fd owned above; dir is NUL-terminated and outlives
     // the call.
-    let rc = unsafe { libc::inotify_add_watch(fd.0, dir.as_ptr(), what) };
-    if rc < 0 { Err(last_errno()) } else { Ok(fd) }
+    unsafe {
+        syscall3(
+            libc::SYS_inotify_add_watch,
+            fd.0 as usize,
+            dir.as_ptr() as usize,
+            what,
+        )
+    }?;
+    Ok(fd)
 }

@@ -1,16 +1,18 @@
 //! The only door to the kernel: thin, safe wrappers with no policy, one file per concern.
 //!
-//! rustix (linux_raw backend) for everything it exports; musl for what rustix 1.x keeps
-//! behind its unstable `runtime` feature: fork, execve, the signal mask and dispositions, and
-//! signalfd (through musl's `syscall()`, so the kernel's 64-bit sigset is used as is and the
-//! signals musl reserves for threads are blocked too: vinit has one thread). No logging, no
+//! rustix (linux_raw backend) for everything it exports; `raw_syscall` (the instruction
+//! itself, no errno) for what rustix 1.x keeps behind its unstable `runtime` feature or wraps
+//! in a type that asserts: fork (as clone), execve, exit, the signal mask, dispositions and
+//! handlers, signalfd (the kernel's 64-bit sigset as is), open, close. Not musl's wrappers,
+//! which bring their locks, cancellation and vDSO code (docs/size.md). No logging, no
 //! retries except EINTR. Every wrapper names the man page it wraps.
 //!
 //! `fds`: vinit's fd type, reads and writes, the terminal; `poll`: waiting on fds and sleeping;
 //! `clock`: the clocks; `signals`: the mask, the signalfd, dispositions, the fault handler;
 //! `processes`: fork, exec, wait, kill, ids; `procfs`: what /proc says of processes; `files`:
 //! every file PID 1 opens, checked, and directories; `fifo`: the control FIFO's two ends;
-//! `system`: reboot(2) and uname(2); `argv_env`: `main`'s argv and environment. Every `unsafe`
+//! `system`: reboot(2) and uname(2); `argv_env`: `main`'s argv and environment;
+//! `raw_syscall`: the system call instruction. Every `unsafe`
 //! block of the crate outside `rt` is in these files, each with its `// SAFETY:` line.
 #![allow(unsafe_code)]
 
@@ -22,6 +24,7 @@ mod files;
 mod poll;
 mod processes;
 mod procfs;
+mod raw_syscall;
 mod signals;
 mod system;
 
@@ -56,15 +59,3 @@ pub use system::{RebootCmd, kernel_release, reboot};
 
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;
-
-/// musl's errno as a rustix Errno (kept inside the kernel's range, so no check can fail).
-fn last_errno() -> Errno {
-    Errno::from_raw_os_error(errno().clamp(1, 4095))
-}
-
-fn errno() -> i32 {
-    // SAFETY: __errno_location has no preconditions.
-    let location = unsafe { libc::__errno_location() };
-    // SAFETY: musl returns a valid, aligned pointer to this thread's errno.
-    unsafe { *location }
-}

@@ -2,12 +2,13 @@
 //! subreaper flag, directory, umask).
 #![allow(unsafe_code)]
 
-use core::ffi::{CStr, c_char, c_int, c_long};
+use core::ffi::{CStr, c_char};
 
 use rustix::io::Errno;
 
+use super::raw_syscall::{syscall1, syscall2, syscall3, syscall6};
 use super::signals::LAST_SIGNAL;
-use super::{Exit, Pid, Result, last_errno};
+use super::{Exit, Pid, Result};
 
 /// Who we are after `fork()`.
 pub enum Forked {
@@ -27,21 +28,11 @@ pub fn fork() -> Result<Forked> {
     // SAFETY: clone with only SIGCHLD and a null stack pointer is fork(2): the child runs on a
     // copy of this stack and returns here. vinit is single-threaded, so no lock is held by
     // another thread; the child only makes raw system calls before execve or _exit (above).
-    let pid = unsafe {
-        libc::syscall(
-            libc::SYS_clone,
-            libc::SIGCHLD as c_long,
-            0 as c_long,
-            0 as c_long,
-            0 as c_long,
-            0 as c_long,
-        )
-    };
-    match pid {
-        p if p < 0 => Err(last_errno()),
-        0 => Ok(Forked::Child),
-        p => Ok(Forked::Parent(p as Pid)),
-    }
+    let pid = unsafe { syscall6(libc::SYS_clone, libc::SIGCHLD as usize, 0, 0, 0, 0, 0)? };
+    Ok(match pid {
+        0 => Forked::Child,
+        p => Forked::Parent(p as Pid),
+    })
 }
 
 /// A NULL-terminated array of C string pointers, as execve(2) wants for argv and envp.
@@ -54,14 +45,23 @@ pub fn execve(path: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>) -> Errno {
     }
     // SAFETY: path is NUL-terminated; argv and envp end with a null pointer (checked above) and
     // every other element points to a NUL-terminated string owned by the caller.
-    unsafe { libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr()) };
-    last_errno()
+    let rc = unsafe {
+        syscall3(
+            libc::SYS_execve,
+            path.as_ptr() as usize,
+            argv.as_ptr() as usize,
+            envp.as_ptr() as usize,
+        )
+    };
+    rc.err().unwrap_or(Errno::INVAL)
 }
 
 /// _exit(2): leaves at once, without running anything else.
 pub fn exit(code: u8) -> ! {
-    // SAFETY: _exit is always safe to call; it does not return.
-    unsafe { libc::_exit(c_int::from(code)) }
+    loop {
+        // SAFETY: exit_group takes a plain integer and does not return.
+        let _ = unsafe { syscall1(libc::SYS_exit_group, usize::from(code)) };
+    }
 }
 
 /// waitpid(-1, WNOHANG) (wait(2)): `Ok(None)` if children exist but none has exited,
@@ -99,8 +99,7 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
     match pid {
         -1 => {
             // SAFETY: kill(-1, sig) has no memory-safety requirements.
-            let rc = unsafe { libc::kill(-1, sig.as_raw()) };
-            if rc < 0 { Err(last_errno()) } else { Ok(()) }
+            unsafe { syscall2(libc::SYS_kill, -1isize as usize, sig.as_raw() as usize) }.map(drop)
         }
         p if p < -1 => match rustix::process::Pid::from_raw(-p) {
             Some(group) => rustix::process::kill_process_group(group, sig),

@@ -1,7 +1,7 @@
 //! Signals: the mask, the signalfd, dispositions, and the fault signals' handler.
 #![allow(unsafe_code)]
 
-use core::ffi::{c_int, c_long, c_ulong};
+use core::ffi::{c_int, c_ulong};
 use core::sync::atomic::{AtomicI32, Ordering};
 
 use rustix::fd::BorrowedFd;
@@ -11,7 +11,8 @@ use vinit_core::limits::{PROC_SELF_STATUS, PROC_STATUS_READ_MAX};
 use super::fds::OwnedFd;
 use super::processes::exit;
 use super::procfs::read_proc_file;
-use super::{Pid, Result, last_errno};
+use super::raw_syscall::syscall4;
+use super::{Pid, Result};
 
 /// The highest signal number (SIGRTMAX on Linux): the kernel's sigset holds 1..=64.
 pub(super) const LAST_SIGNAL: u8 = 64;
@@ -48,39 +49,32 @@ pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
     let mut old: u64 = 0;
     // SAFETY: both pointers are valid 8-byte sigsets for the duration of the call, and the
     // size argument (8) matches the kernel's sigset size on Linux.
-    let rc = unsafe {
-        libc::syscall(
+    unsafe {
+        syscall4(
             libc::SYS_rt_sigprocmask,
-            libc::SIG_SETMASK as c_long,
-            &mask.0 as *const u64,
-            &mut old as *mut u64,
-            8 as c_long,
+            libc::SIG_SETMASK as usize,
+            &mask.0 as *const u64 as usize,
+            &mut old as *mut u64 as usize,
+            8,
         )
-    };
-    if rc < 0 {
-        Err(last_errno())
-    } else {
-        Ok(SigMask(old))
-    }
+    }?;
+    Ok(SigMask(old))
 }
 
 /// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
 pub fn signalfd(mask: SigMask) -> Result<OwnedFd> {
     // SAFETY: the mask pointer is a valid 8-byte sigset; -1 asks for a new fd.
     let rc = unsafe {
-        libc::syscall(
+        syscall4(
             libc::SYS_signalfd4,
-            -1 as c_long,
-            &mask.0 as *const u64,
-            8 as c_long,
-            (libc::SFD_CLOEXEC | libc::SFD_NONBLOCK) as c_long,
+            -1isize as usize,
+            &mask.0 as *const u64 as usize,
+            8,
+            (libc::SFD_CLOEXEC | libc::SFD_NONBLOCK) as usize,
         )
     };
-    if rc < 0 {
-        return Err(last_errno());
-    }
     // The kernel just returned this fd to us; nothing else owns it.
-    OwnedFd::from_ret(c_int::try_from(rc).unwrap_or(-1))
+    OwnedFd::from_ret(rc)
 }
 
 /// One signal read from the signalfd.
@@ -117,15 +111,15 @@ pub fn discard_pending(mask: SigMask) {
     loop {
         // SAFETY: valid sigset and timespec pointers; a null siginfo pointer is allowed.
         let rc = unsafe {
-            libc::syscall(
+            syscall4(
                 libc::SYS_rt_sigtimedwait,
-                &mask.0 as *const u64,
-                core::ptr::null_mut::<libc::siginfo_t>(),
-                &zero as *const libc::timespec,
-                8 as c_long,
+                &mask.0 as *const u64 as usize,
+                0,
+                &zero as *const libc::timespec as usize,
+                8,
             )
         };
-        if rc <= 0 {
+        if !matches!(rc, Ok(n) if n > 0) {
             return;
         }
     }
@@ -141,15 +135,15 @@ pub fn reset_signal_dispositions(mask: SigMask) {
         }
         // SAFETY: the action points to a zeroed kernel_sigaction (SIG_DFL, no flags); the old
         // action pointer is null, which the kernel allows; failures (none expected) are harmless.
-        unsafe {
-            libc::syscall(
+        let _ = unsafe {
+            syscall4(
                 libc::SYS_rt_sigaction,
-                sig as c_long,
-                action.as_ptr(),
-                core::ptr::null_mut::<u64>(),
-                8 as c_long,
-            );
-        }
+                sig as usize,
+                action.as_ptr() as usize,
+                0,
+                8,
+            )
+        };
     }
 }
 
@@ -175,7 +169,7 @@ pub fn forward_fault_signals() -> Result<()> {
     let action = KernelSigaction {
         handler: handler as usize,
         flags: (libc::SA_SIGINFO | libc::SA_RESTART) as c_ulong | SA_RESTORER,
-        restorer: return_from_handler as usize,
+        restorer: return_from_handler as extern "C" fn() -> ! as usize,
         mask: 0,
     };
     for sig in 1..=c_int::from(LAST_SIGNAL) {
@@ -185,18 +179,15 @@ pub fn forward_fault_signals() -> Result<()> {
         // SAFETY: `action` is a valid kernel sigaction whose handler is an extern "C" function
         // of the SA_SIGINFO signature and whose restorer makes the rt_sigreturn call; a null
         // old-action pointer is allowed; 8 is the kernel's sigset size.
-        let rc = unsafe {
-            libc::syscall(
+        unsafe {
+            syscall4(
                 libc::SYS_rt_sigaction,
-                sig as c_long,
-                &action as *const KernelSigaction,
-                core::ptr::null_mut::<KernelSigaction>(),
-                8 as c_long,
+                sig as usize,
+                &action as *const KernelSigaction as usize,
+                0,
+                8,
             )
-        };
-        if rc < 0 {
-            return Err(last_errno());
-        }
+        }?;
     }
     Ok(())
 }
