@@ -1,9 +1,13 @@
-//! What a no_std musl binary needs to exist: the link to musl's static libc, the panic
+//! What a no_std musl binary needs to exist: the link to musl's static libc, the start-up
+//! between musl's crt1 and `main`, the panic
 //! handler (and its link-time proof twin), and the unwinding personality stub.
 //!
 //! docs/size.md: the `libc` crate does not link libc in no_std, so ask for it here; the
 //! precompiled core references `rust_eh_personality` even with panic=abort.
 #![allow(unsafe_code)]
+
+#[cfg(not(test))]
+use core::ffi::{c_char, c_int};
 
 #[cfg(not(test))]
 #[link(name = "c", kind = "static", modifiers = "-bundle")]
@@ -35,3 +39,24 @@ fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
 #[cfg(not(test))]
 #[unsafe(no_mangle)]
 pub extern "C" fn rust_eh_personality() {}
+
+/// musl's crt1 (`_start` → `_start_c`) calls this with `main`, argc and argv (and three
+/// pointers vinit does not use). vinit's own rather than musl's, whose `__init_libc`,
+/// `__init_tls` and `exit` weigh 1.2 KB (docs/size.md): vinit reads nothing they set up. No
+/// thread pointer (no TLS, and no errno: every system call goes through `sys`'s raw_syscall),
+/// no `environ` or auxv (main gets envp), no constructors, atexit handlers or stdio to flush.
+/// So it finds envp after argv, as the kernel lays them out, and leaves with main's code.
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+extern "C" fn __libc_start_main(
+    main: extern "C" fn(c_int, *const *const c_char, *const *const c_char) -> c_int,
+    argc: c_int,
+    argv: *const *const c_char,
+) -> c_int {
+    let argc_words = usize::try_from(argc).unwrap_or(0);
+    // SAFETY: the kernel puts envp's pointers right after argv's argc pointers and its
+    // terminating null, in the same block of the initial stack.
+    let envp = unsafe { argv.add(argc_words + 1) };
+    let code = main(argc, argv, envp);
+    crate::sys::exit(code as u8)
+}
