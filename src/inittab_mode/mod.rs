@@ -69,12 +69,7 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         env_log: RateLimit::new(),
         signal_log: RateLimit::new(),
     };
-    if !load_inittab(inittab, &mut driver.staging) {
-        log!(
-            LogLevel::Fatal,
-            "{}: cannot read the inittab",
-            Bytes(inittab.to_bytes())
-        );
+    if !load_inittab(inittab, &mut driver.staging, true) {
         return 1;
     }
     driver.init.reset(&mut driver.staging);
@@ -206,7 +201,7 @@ impl Driver {
                         "rebooting in place: reading {} again",
                         Bytes(self.inittab.to_bytes())
                     );
-                    load_inittab(self.inittab, &mut self.staging);
+                    load_inittab(self.inittab, &mut self.staging, false);
                     self.init.reset(&mut self.staging);
                     self.init.handle_boot(now);
                 }
@@ -256,7 +251,7 @@ impl Driver {
                     PowerEvent::Stop(cause) => self.init.handle_stop(now, cause),
                 },
                 SIGHUP => {
-                    if load_inittab(self.inittab, &mut self.staging) {
+                    if load_inittab(self.inittab, &mut self.staging, false) {
                         self.init.handle_reload(now, &mut self.staging);
                     }
                 }
@@ -290,7 +285,7 @@ impl Driver {
             match req.command {
                 Command::RunLevel => {
                     // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
-                    let fresh = load_inittab(inittab, staging).then_some(&mut *staging);
+                    let fresh = load_inittab(inittab, staging, false).then_some(&mut *staging);
                     init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
                 Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),

@@ -41,6 +41,7 @@ use crate::inittab::{Action, Entry, Id, Inittab};
 use crate::levels::Level;
 use crate::limits::{
     DEFAULT_SLEEPTIME_SECS, EFFECT_QUEUE, MAX_DYING, MAX_ENTRIES, REBOOT_PAUSE_SECS,
+    VERBOSE_QUEUED_MAX,
 };
 use crate::runtime::Runtime;
 use crate::status::{Exit, Pid};
