@@ -44,8 +44,8 @@ pub use files::{
 };
 pub use poll::{sleep_ms, wait_readable, wait_readable_fds, wait_writable};
 pub use processes::{
-    CPtrs, Forked, chdir_root, execve, exit, fork, geteuid, getpid, getppid, kill, process_exists,
-    reap_any, set_child_subreaper, setsid, umask_add,
+    CPtrs, Forked, chdir_root, execve, exit, fork, geteuid, getpid, getppid, kill, peek_exited,
+    process_exists, reap, reap_any, set_child_subreaper, setsid, umask_add,
 };
 pub use procfs::{ProcStat, read_stat, scan_processes};
 pub use signals::{
