@@ -182,7 +182,14 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
                     return usage_exit(line);
                 }
             }
-            inittab_mode::run(settings, envp)
+            // PID 1 shows `init [N]` in ps, as sysvinit's does (not a subreaper: its argv is
+            // its own business).
+            let title = if pid1 {
+                argv.title_area(settings.config.inittab)
+            } else {
+                None
+            };
+            inittab_mode::run(settings, envp, title)
         }
         Ok(asked @ (VinitCommand::Help | VinitCommand::Version)) => {
             let text = match asked {

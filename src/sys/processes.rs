@@ -70,10 +70,15 @@ pub fn peek_exited() -> Option<Pid> {
 
 /// waitpid(2) with WNOHANG for `pid`, or any child (`None`); as `reap_any`.
 pub fn reap(pid: Option<Pid>) -> Result<Option<(Pid, Exit)>> {
-    use rustix::process::{WaitOptions, waitpid};
+    use rustix::process::{WaitOptions, wait, waitpid};
+    // waitpid(None) would be waitpid(0): only the caller's process group.
     let pid = pid.and_then(rustix::process::Pid::from_raw);
     loop {
-        match waitpid(pid, WaitOptions::NOHANG) {
+        let reaped = match pid {
+            Some(_) => waitpid(pid, WaitOptions::NOHANG),
+            None => wait(WaitOptions::NOHANG),
+        };
+        match reaped {
             Ok(Some((pid, status))) => {
                 let exit = if let Some(code) = status.exit_status() {
                     Exit::Code(code as u8)
