@@ -59,8 +59,11 @@ impl Init {
     /// orphans and `+` entries); returned, not queued, so a reap of a whole table never
     /// competes with the effects of a stop for queue room. An entry's process gets its line
     /// (`Notice::Exited`): at most one per table slot per pass of the driver, which the queue
-    /// holds beside a stop's few effects. The exits of a kill round's processes, announced by
-    /// its `Sending ... TERM` line, and orphans are `-v` lines.
+    /// holds beside a stop's few effects. `-v` lines only: the exits of a kill round's
+    /// processes (announced by its `Sending ... TERM` line), orphans, and a crash loop's
+    /// repeats (a restart inside the respawn window that ends as the one before it did: a
+    /// getty without a tty says it once, then the throttle's line; a service failing the same
+    /// way every 30 s, once per 120 s window).
     #[must_use]
     pub fn handle_child_exit(&mut self, _now: Instant, pid: Pid, exit: Exit) -> Option<Id> {
         if let Some(i) = self.dying.iter().position(|d| d.pid == pid) {
@@ -72,19 +75,29 @@ impl Init {
             self.verbose(Queued::Log(Notice::Reaped(Id::new(), pid, exit)));
             return None;
         };
+        let mut repeat = false;
         if let Some(p) = self.procs.get_mut(i) {
             p.pid = None;
             p.waiting = false;
+            // A restart inside its respawn window (as `Spawn::quick_restart`) that ended as
+            // the one before it did.
+            repeat = p.last_exit == Some(exit) && p.throttle.count > 0;
+            p.last_exit = Some(exit);
         }
         let e = self.tab.entries().get(i)?;
         let warns = self.exit_warns(e.action, exit);
         let utmp = writes_utmp(e).then(|| e.id.clone());
-        self.push(Queued::Exited {
+        let line = Queued::Exited {
             slot: i as u8,
             pid,
             exit,
             warns,
-        });
+        };
+        if repeat {
+            self.verbose(line);
+        } else {
+            self.push(line);
+        }
         utmp
     }
 

@@ -83,6 +83,9 @@ struct Proc {
     /// Marked by `telinit a|b|c` (compat §2.4).
     demand: bool,
     throttle: Throttle,
+    /// How its last process ended: a crash loop's repeats are `-v` lines
+    /// (`Init::handle_child_exit`).
+    last_exit: Option<Exit>,
 }
 
 impl Proc {

@@ -66,30 +66,61 @@ fn test_clean_exits_and_boot_entries_are_information() {
     );
 }
 
-/// A crash loop: a warning per exit, then the throttle's line, a warning too.
+/// A crash loop: its first exit is a warning, its repeats (restarts inside the respawn window
+/// that end the same way) are `-v` lines, and the throttle's line, a warning too, ends the
+/// story: a getty without a tty costs two lines, not eleven. With `-v`, every exit has its
+/// line.
 #[test]
-fn test_a_crash_looping_service_warns_on_every_exit_and_at_the_throttle() {
+fn test_a_crash_loop_warns_once_then_at_the_throttle() {
+    for config in [config(), verbose()] {
+        let mut w = boot_with("id:3:initdefault:\nweb:3:respawn:/usr/bin/web\n", config);
+        w.take();
+        let mut exits = 0;
+        for _ in 0..20 {
+            if w.init.pid_of(b"web").is_none() {
+                break;
+            }
+            // A getty without a tty gives up after ~10 s.
+            w.advance(10_000);
+            w.exits("web", 1);
+            exits += 1;
+        }
+        assert_eq!(exits, 10);
+        let seen = w.take();
+        let warnings = lines(&seen, "warning");
+        let shown = if config.verbose { exits } else { 1 };
+        assert_eq!(warnings.len(), shown, "{seen:?}");
+        assert!(
+            warnings
+                .iter()
+                .all(|l| l.ends_with(", /usr/bin/web) exited with status 1")),
+            "{seen:?}"
+        );
+        assert_eq!(count(&seen, "log RespawningTooFast"), 1, "{seen:?}");
+    }
+    assert!(Notice::RespawningTooFast(Id::new()).warns());
+}
+
+/// A service that fails after running past its respawn window, or fails differently, gets its
+/// line each time.
+#[test]
+fn test_a_service_that_ran_a_while_or_failed_otherwise_warns_each_time() {
     let mut w = boot("id:3:initdefault:\nweb:3:respawn:/usr/bin/web\n");
     w.take();
-    let mut exits = 0;
-    for _ in 0..20 {
-        if w.init.pid_of(b"web").is_none() {
-            break;
-        }
-        w.exits("web", 1);
-        exits += 1;
-    }
+    w.advance(200_000);
+    w.exits("web", 1);
+    w.advance(200_000);
+    w.exits("web", 1);
+    w.exits("web", 2);
+    w.ends("web", Exit::Signal(11));
+    w.exits("web", 1);
+    // The same status again inside the window: quiet.
+    w.exits("web", 1);
     let seen = w.take();
     let warnings = lines(&seen, "warning");
-    assert_eq!(warnings.len(), exits, "{seen:?}");
-    assert!(
-        warnings
-            .iter()
-            .all(|l| l.ends_with(", /usr/bin/web) exited with status 1")),
-        "{seen:?}"
-    );
-    assert_eq!(count(&seen, "log RespawningTooFast"), 1, "{seen:?}");
-    assert!(Notice::RespawningTooFast(Id::new()).warns());
+    assert_eq!(warnings.len(), 5, "{seen:?}");
+    assert!(warnings[3].ends_with("killed by SIGSEGV"), "{seen:?}");
+    assert!(warnings[4].ends_with("exited with status 1"), "{seen:?}");
 }
 
 /// A level change's kill round announces its TERM in one line: the exits it causes add none
