@@ -486,7 +486,7 @@ mod tests {
         ];
         let table = vinit_core::display::ERRNO_NAMES;
         assert_eq!(ours.len(), table.len());
-        for (e, (n, name, _)) in ours.iter().zip(table) {
+        for (e, (n, name)) in ours.iter().zip(table) {
             assert_eq!(e.raw_os_error(), n, "{name}");
         }
     }

@@ -31,8 +31,8 @@ pub struct ErrName(pub i32);
 
 impl uDisplay for ErrName {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match ERRNO_NAMES.iter().find(|(n, _, _)| *n == self.0) {
-            Some((_, name, text)) => ufmt::uwrite!(f, "{} ({})", *name, *text),
+        match ERRNO_NAMES.iter().find(|(n, _)| *n == self.0) {
+            Some((_, shown)) => f.write_str(shown),
             None => ufmt::uwrite!(f, "errno {}", self.0),
         }
     }
@@ -80,34 +80,35 @@ impl uDisplay for ExitShown {
 
 /// The errno values vinit can meet, with Linux's generic numbers (asm-generic/errno*.h: the
 /// numbers of every architecture vinit builds for; the edge's unit test checks them against
-/// its syscall crate), and a few words each for readers who do not know the names.
-pub const ERRNO_NAMES: [(i32, &str, &str); 26] = [
-    (2, "ENOENT", "no such file"),
-    (13, "EACCES", "permission denied"),
-    (1, "EPERM", "not permitted"),
-    (10, "ECHILD", "no child"),
-    (3, "ESRCH", "no such process"),
-    (11, "EAGAIN", "try again"),
-    (4, "EINTR", "interrupted"),
-    (8, "ENOEXEC", "bad executable format"),
-    (7, "E2BIG", "argument list too long"),
-    (24, "EMFILE", "too many open files"),
-    (12, "ENOMEM", "out of memory"),
-    (6, "ENXIO", "no such device or reader"),
-    (32, "EPIPE", "broken pipe"),
-    (17, "EEXIST", "exists"),
-    (20, "ENOTDIR", "not a directory"),
-    (21, "EISDIR", "is a directory"),
-    (40, "ELOOP", "too many symlinks"),
-    (36, "ENAMETOOLONG", "name too long"),
-    (9, "EBADF", "bad fd"),
-    (22, "EINVAL", "invalid argument"),
-    (28, "ENOSPC", "no space left"),
-    (30, "EROFS", "read-only file system"),
-    (38, "ENOSYS", "not implemented"),
-    (26, "ETXTBSY", "text file busy"),
-    (5, "EIO", "I/O error"),
-    (25, "ENOTTY", "not a tty"),
+/// its syscall crate), and a few words each for readers who do not know the names (in the
+/// same string: one slice per errno, not two).
+pub const ERRNO_NAMES: [(i32, &str); 26] = [
+    (2, "ENOENT (no such file)"),
+    (13, "EACCES (permission denied)"),
+    (1, "EPERM (not permitted)"),
+    (10, "ECHILD (no child)"),
+    (3, "ESRCH (no such process)"),
+    (11, "EAGAIN (try again)"),
+    (4, "EINTR (interrupted)"),
+    (8, "ENOEXEC (bad executable format)"),
+    (7, "E2BIG (argument list too long)"),
+    (24, "EMFILE (too many open files)"),
+    (12, "ENOMEM (out of memory)"),
+    (6, "ENXIO (no such device or reader)"),
+    (32, "EPIPE (broken pipe)"),
+    (17, "EEXIST (exists)"),
+    (20, "ENOTDIR (not a directory)"),
+    (21, "EISDIR (is a directory)"),
+    (40, "ELOOP (too many symlinks)"),
+    (36, "ENAMETOOLONG (name too long)"),
+    (9, "EBADF (bad fd)"),
+    (22, "EINVAL (invalid argument)"),
+    (28, "ENOSPC (no space left)"),
+    (30, "EROFS (read-only file system)"),
+    (38, "ENOSYS (not implemented)"),
+    (26, "ETXTBSY (text file busy)"),
+    (5, "EIO (I/O error)"),
+    (25, "ENOTTY (not a tty)"),
 ];
 
 /// `process` or `processes`, for a count.

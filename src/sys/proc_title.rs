@@ -57,3 +57,55 @@ impl ProcTitle {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An argv of `strings`, laid out one after another in `buf` as the kernel does.
+    fn argv(buf: &mut [u8], strings: &[&[u8]]) -> (std::vec::Vec<*const core::ffi::c_char>, usize) {
+        let mut ptrs = std::vec::Vec::new();
+        let mut at = 0;
+        for s in strings {
+            buf[at..at + s.len()].copy_from_slice(s);
+            buf[at + s.len()] = 0;
+            ptrs.push(buf[at..].as_mut_ptr().cast_const().cast());
+            at += s.len() + 1;
+        }
+        ptrs.push(core::ptr::null());
+        (ptrs, at)
+    }
+
+    #[test]
+    fn the_title_fills_argvs_area_cut_and_padded_with_nuls() {
+        let mut buf = [0xffu8; 64];
+        let (ptrs, used) = argv(&mut buf, &[b"/sbin/vinit", b"3"]);
+        // SAFETY: two strings in `buf`, which outlives every use below, then a null.
+        let a = unsafe { Argv::from_main(2, ptrs.as_ptr()) };
+        let mut title = a.title_area(c"elsewhere").unwrap();
+        assert_eq!(title.len, used);
+        title.set(b"init [3]");
+        assert_eq!(&buf[..used], b"init [3]\0\0\0\0\0\0");
+        assert_eq!(buf[used], 0xff, "nothing past argv's area is written");
+
+        let mut buf = [0u8; 16];
+        let (ptrs, used) = argv(&mut buf, &[b"vinit"]);
+        // SAFETY: as above.
+        let a = unsafe { Argv::from_main(1, ptrs.as_ptr()) };
+        let mut title = a.title_area(c"x").unwrap();
+        title.set(b"init [3]");
+        assert_eq!(&buf[..used], b"init \0");
+    }
+
+    #[test]
+    fn a_string_vinit_still_reads_is_never_written_over() {
+        let mut buf = [0u8; 64];
+        let (ptrs, _) = argv(&mut buf, &[b"/sbin/init", b"-f", b"/etc/tab"]);
+        // SAFETY: as above.
+        let a = unsafe { Argv::from_main(3, ptrs.as_ptr()) };
+        let path = a.get(2).unwrap();
+        let mut title = a.title_area(path).unwrap();
+        title.set(b"init [3]");
+        assert_eq!(&buf[..23], b"init [3]\0\0\0\0\0\0/etc/tab\0");
+    }
+}
