@@ -49,7 +49,7 @@ use vinit_core::{args, client_args, limits, time};
 /// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
 /// at length.
 const HELP: &str = "\
-usage: vinit [-T SECS] [-f INITTAB] [LEVEL]         boot an inittab
+usage: vinit [-v] [-T SECS] [-f INITTAB] [LEVEL]    boot an inittab
        vinit [-gsv] [-t SECS] [-T SECS] [-e CODE]... [--] CMD [ARG...]
        vinit NAME [ARG...], or a link NAME: telinit init shutdown halt poweroff reboot runlevel
 LEVEL: 0-9, S, s or single; any other first argument starts CMD.
@@ -58,7 +58,7 @@ LEVEL: 0-9, S, s or single; any other first argument starts CMD.
   -t SECS     TERM-to-KILL grace for what CMD leaves, 0-86400 (VINIT_GRACE, default 5)
   -e CODE     report CMD's status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,...)
   -g          signal CMD's process group (VINIT_KILL_GROUP=1)
-  -v          log each reaped process (VINIT_VERBOSE=1)
+  -v          log each spawn and reap, both modes (VINIT_VERBOSE=1)
   -s          no-op (VINIT_SUBREAPER): vinit subreaps when not PID 1
   -h, --help  -V, --version
 VINIT_REBOOT=boot|exit:N (default boot), VINIT_DEFAULT_LEVEL (default 3), VINIT_INITCTL
@@ -165,6 +165,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
             settings.config.stop_budget =
                 time::Duration::from_secs(opts.stop_timeout.unwrap_or(env_stop_budget_secs));
             settings.config.forced_level = opts.level;
+            settings.config.verbose = opts.verbose;
             if !pid1 {
                 settings.not_pid1 = if opts.file.is_some() {
                     Some(NotPid1::FileGiven)
@@ -181,7 +182,14 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
                     return usage_exit(line);
                 }
             }
-            inittab_mode::run(settings, envp)
+            // PID 1 shows `init [N]` in ps, as sysvinit's does (not a subreaper: its argv is
+            // its own business).
+            let title = if pid1 {
+                argv.title_area(settings.config.inittab)
+            } else {
+                None
+            };
+            inittab_mode::run(settings, envp, title)
         }
         Ok(asked @ (VinitCommand::Help | VinitCommand::Version)) => {
             let text = match asked {

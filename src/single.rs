@@ -16,6 +16,7 @@ use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn::{self, Tty};
 use crate::sys::{self, Argv, Envp, Exit, Pid, SigMask};
 use vinit_core::args::SingleOptions;
+use vinit_core::display::ExitShown;
 use vinit_core::limits::{EXIT_KILLED, SEARCH_PATH};
 use vinit_core::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM};
 use vinit_core::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
@@ -261,10 +262,14 @@ impl SingleCommand {
         }
     }
 
-    /// Reaps every exited child; returns true when no child is left at all.
+    /// Reaps every exited child; returns true when no child is left at all. With `-v`, each
+    /// is named while still a zombie (/proc/PID/stat's comm: an orphan's name is not known
+    /// any other way), then reaped by its pid.
     fn reap(&mut self) -> bool {
         loop {
-            match sys::reap_any() {
+            let zombie = self.opts.verbose.then(sys::peek_exited).flatten();
+            let stat = zombie.and_then(sys::read_stat);
+            match sys::reap(zombie) {
                 Ok(Some((pid, exit))) => {
                     if pid == self.child {
                         self.child_exit = Some(exit);
@@ -272,12 +277,14 @@ impl SingleCommand {
                         sys::set_fault_signal_target(0);
                     }
                     if self.opts.verbose {
-                        match exit {
-                            Exit::Code(c) => log!(Level::Info, "reaped {}: exit code {}", pid, c),
-                            Exit::Signal(s) => {
-                                log!(Level::Info, "reaped {}: killed by signal {}", pid, s);
-                            }
-                        }
+                        let mut line = LogLine::new(Level::Info);
+                        let _ = ufmt::uwrite!(line, "reaped pid {} (", pid);
+                        crate::processes_left::push_name(
+                            &mut line,
+                            stat.as_ref().map_or(&b"?"[..], sys::ProcStat::name),
+                        );
+                        let _ = ufmt::uwrite!(line, ") {}", ExitShown(exit));
+                        line.emit();
                     }
                 }
                 Ok(None) => return false,

@@ -322,7 +322,7 @@ pub struct SingleOptions {
     pub stop_budget_secs: u64,
     /// Child exit codes reported as 0 (`-e`).
     pub remap: ExitRemap,
-    /// A log line per reaped process (`-v`).
+    /// A log line per reaped process (`-v`, `VINIT_VERBOSE`).
     pub verbose: bool,
     /// Index in argv of CMD (the first operand, or the word after `--`).
     pub cmd_index: usize,
@@ -363,10 +363,12 @@ pub struct InittabOptions {
     pub stop_timeout: Option<u64>,
     /// A runlevel given on the command line, overriding initdefault (sysvinit's `init 3`).
     pub level: Option<Level>,
+    /// A line for every spawn and reap (`-v`, `VINIT_VERBOSE`: both modes').
+    pub verbose: bool,
 }
 
-/// vinit's own options: `-T` and `-s` belong to both modes, `-f` to inittab mode, the rest to
-/// single-command mode. `-s` is tini's subreaper flag, accepted: vinit subreaps whenever it is
+/// vinit's own options: `-T`, `-s` and `-v` belong to both modes, `-f` to inittab mode, the
+/// rest to single-command mode. `-s` is tini's subreaper flag, accepted: vinit subreaps whenever it is
 /// not PID 1.
 const VINIT_OPTIONS: OptionTable = OptionTable {
     with_value: *b"tTef",
@@ -374,7 +376,7 @@ const VINIT_OPTIONS: OptionTable = OptionTable {
 };
 
 /// The letters of single-command mode's own options.
-pub const SINGLE_ONLY: &[u8] = b"gvte";
+pub const SINGLE_ONLY: &[u8] = b"gte";
 
 /// Parses `vinit`'s own command line, starting from `defaults` (the environment's values).
 ///
@@ -455,6 +457,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     if let Some(option) = single_only {
         return Err(UsageError::WrongMode(option, inittab_only));
     }
+    tab.verbose = opts.verbose;
     Ok(VinitCommand::Inittab(tab))
 }
 

@@ -85,8 +85,12 @@ pub const REBOOT_PAUSE_SECS: u64 = 300;
 /// Processes of a level change's kill round tracked at once (one per entry is the most).
 pub const MAX_DYING: usize = MAX_ENTRIES;
 /// Effects the supervisor queues at once: a signal per process of a full kill round, plus
-/// the log lines and records around it.
-pub const EFFECT_QUEUE: usize = MAX_DYING + 32;
+/// the log lines and records around it, or an exit line per entry (one reap pass can end
+/// them all) beside a stop's own effects.
+pub const EFFECT_QUEUE: usize = MAX_DYING + MAX_ENTRIES + 32;
+/// `-v` lines queued at most: past this, a pass's verbose lines are dropped (a reap pass can
+/// find any number of orphans), so they never take an effect's room.
+pub const VERBOSE_QUEUED_MAX: usize = 16;
 /// The whole container stop, signal to exit: inside Docker's 10 s with a second to spare.
 pub const DEFAULT_STOP_BUDGET_SECS: u64 = 9;
 /// The same under LXC (`container=lxc`): `lxc-stop` waits 60 s before it kills.

@@ -34,6 +34,8 @@ impl Settings {
             reboot_exit: None,
             forced_level: None,
             runtime,
+            // `main` sets it: `-v`, else `args::single_defaults_from_env`'s VINIT_VERBOSE.
+            verbose: false,
         };
         if let Some(v) = var(b"VINIT_REBOOT").map(CStr::to_bytes) {
             config.reboot_exit = match v {
@@ -74,6 +76,7 @@ mod tests {
         assert_eq!(s.config.reboot_exit, None);
         assert_eq!(s.config.forced_level, None);
         assert_eq!(s.config.runtime, Runtime::Other);
+        assert!(!s.config.verbose);
         assert_eq!(s.not_pid1, None);
     }
 

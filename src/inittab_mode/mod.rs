@@ -38,8 +38,9 @@ const SIG_SYSTEMD_HALT: u8 = 37;
 const SIG_SYSVINIT_POWEROFF: u8 = 38;
 
 /// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
+/// `title`: PID 1's argv, where `init [N]` shows each level entered.
 #[inline(never)]
-pub fn run(settings: Settings, envp: Envp) -> u8 {
+pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 {
     // Already for the inittab's lines: `become_init` comes after them.
     crate::log::never_block();
     let nofile = sys::nofile_limit();
@@ -68,13 +69,9 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         initscript: Initscript::default(),
         env_log: RateLimit::new(),
         signal_log: RateLimit::new(),
+        title,
     };
-    if !load_inittab(inittab, &mut driver.staging) {
-        log!(
-            LogLevel::Fatal,
-            "{}: cannot read the inittab",
-            Bytes(inittab.to_bytes())
-        );
+    if !load_inittab(inittab, &mut driver.staging, true) {
         return 1;
     }
     driver.init.reset(&mut driver.staging);
@@ -139,6 +136,8 @@ struct Driver {
     env_log: RateLimit,
     /// Signals vinit has no use for.
     signal_log: RateLimit,
+    /// PID 1's argv, for `init [N]` in ps.
+    title: Option<sys::ProcTitle>,
 }
 
 impl Driver {
@@ -195,7 +194,12 @@ impl Driver {
                 Effect::Signal { pid, sig } => signal(pid, sig),
                 Effect::SignalAll(sig) => crate::processes_left::signal_all(sig),
                 Effect::Census => self.init.handle_census(crate::processes_left::count()),
-                Effect::Runlevel { new, prev } => crate::records::write_runlevel(new, prev),
+                Effect::Runlevel { new, prev } => {
+                    crate::records::write_runlevel(new, prev);
+                    if let Some(title) = &mut self.title {
+                        title.set(&[b'i', b'n', b'i', b't', b' ', b'[', new, b']']);
+                    }
+                }
                 Effect::BootTime => crate::records::write_boot(),
                 Effect::Log(notice) => say(&notice),
                 Effect::Sync => sys::sync(),
@@ -206,7 +210,7 @@ impl Driver {
                         "rebooting in place: reading {} again",
                         Bytes(self.inittab.to_bytes())
                     );
-                    load_inittab(self.inittab, &mut self.staging);
+                    load_inittab(self.inittab, &mut self.staging, false);
                     self.init.reset(&mut self.staging);
                     self.init.handle_boot(now);
                 }
@@ -256,7 +260,7 @@ impl Driver {
                     PowerEvent::Stop(cause) => self.init.handle_stop(now, cause),
                 },
                 SIGHUP => {
-                    if load_inittab(self.inittab, &mut self.staging) {
+                    if load_inittab(self.inittab, &mut self.staging, false) {
                         self.init.handle_reload(now, &mut self.staging);
                     }
                 }
@@ -290,7 +294,7 @@ impl Driver {
             match req.command {
                 Command::RunLevel => {
                     // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
-                    let fresh = load_inittab(inittab, staging).then_some(&mut *staging);
+                    let fresh = load_inittab(inittab, staging, false).then_some(&mut *staging);
                     init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
                 Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),

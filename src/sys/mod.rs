@@ -10,7 +10,8 @@
 //! `clock`: the clocks; `signals`: the mask, the signalfd, dispositions, the fault handler;
 //! `processes`: fork, exec, wait, kill, ids; `procfs`: what /proc says of processes; `files`:
 //! every file PID 1 opens, checked, and directories; `fifo`: the control FIFO's two ends;
-//! `system`: reboot(2) and uname(2); `argv_env`: `main`'s argv and environment. Every `unsafe`
+//! `system`: reboot(2) and uname(2); `argv_env`: `main`'s argv and environment; `proc_title`:
+//! PID 1's `init [3]` written over argv. Every `unsafe`
 //! block of the crate outside `rt` is in these files, each with its `// SAFETY:` line.
 #![allow(unsafe_code)]
 
@@ -20,6 +21,7 @@ mod fds;
 mod fifo;
 mod files;
 mod poll;
+mod proc_title;
 mod processes;
 mod procfs;
 mod signals;
@@ -43,9 +45,10 @@ pub use files::{
     unlink, watch_dir_entries, with_locked_file, write_all_at, write_file,
 };
 pub use poll::{sleep_ms, wait_readable, wait_readable_fds, wait_writable};
+pub use proc_title::ProcTitle;
 pub use processes::{
-    CPtrs, Forked, chdir_root, execve, exit, fork, geteuid, getpid, getppid, kill, process_exists,
-    reap_any, set_child_subreaper, setsid, umask_add,
+    CPtrs, Forked, chdir_root, execve, exit, fork, geteuid, getpid, getppid, kill, peek_exited,
+    process_exists, reap, reap_any, set_child_subreaper, setsid, umask_add,
 };
 pub use procfs::{ProcStat, read_stat, scan_processes};
 pub use signals::{

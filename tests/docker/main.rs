@@ -25,6 +25,7 @@ use support::docker::{Container, Scenario, Stream};
 mod budget;
 mod inside;
 mod not_pid1;
+mod observe;
 mod single_mode;
 mod stop;
 

@@ -162,7 +162,7 @@ fn test_command_not_found_is_127() {
         assert_eq!(code, Some(127));
         assert_has(
             &lines,
-            &format!("vinit: error: cannot execute \"{cmd}\": ENOENT"),
+            &format!("vinit: error: cannot execute \"{cmd}\": ENOENT (no such file)"),
         );
     }
 }
@@ -177,9 +177,18 @@ fn test_command_not_executable_is_126() {
     fs::write(&garbage, [0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3]).unwrap();
     fs::set_permissions(&garbage, fs::Permissions::from_mode(0o755)).unwrap();
     let cases = [
-        (plain.to_str().unwrap().to_owned(), "EACCES"),
-        (dir.path().to_str().unwrap().to_owned(), "EACCES"),
-        (garbage.to_str().unwrap().to_owned(), "ENOEXEC"),
+        (
+            plain.to_str().unwrap().to_owned(),
+            "EACCES (permission denied)",
+        ),
+        (
+            dir.path().to_str().unwrap().to_owned(),
+            "EACCES (permission denied)",
+        ),
+        (
+            garbage.to_str().unwrap().to_owned(),
+            "ENOEXEC (bad executable format)",
+        ),
     ];
     for (cmd, errno) in cases {
         let (code, lines) = run_to_end(Launch::vinit(&["--", &cmd]));

@@ -127,9 +127,10 @@ fn inittab_mode_and_levels() {
         }),
         stop_timeout: Some(30),
         level: Some(Level::SINGLE),
+        verbose: true,
     };
     assert_eq!(
-        parse(&["vinit", "-f", "/x", "-T", "30", "s"]),
+        parse(&["vinit", "-f", "/x", "-vT", "30", "s"]),
         Ok(VinitCommand::Inittab(with))
     );
     let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-sf/x", "single"]) else {
@@ -164,7 +165,7 @@ fn options_of_the_other_mode_are_named() {
     );
     assert_eq!(
         parse(&["vinit", "-ve3", "5"]),
-        Err(UsageError::WrongMode((1, b'v'), Some((2, 0))))
+        Err(UsageError::WrongMode((1, b'e'), Some((2, 0))))
     );
     assert_eq!(
         parse(&["vinit", "-f", "x", "--", "sh"]),
@@ -174,7 +175,11 @@ fn options_of_the_other_mode_are_named() {
         parse(&["vinit", "-fx", "sh"]),
         Err(UsageError::WrongMode((1, b'f'), Some((2, 0))))
     );
-    // -T and -s belong to both.
+    // -T, -s and -v belong to both.
+    let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-v"]) else {
+        panic!()
+    };
+    assert!(t.verbose);
     assert!(matches!(
         parse(&["vinit", "-sT", "5", "3"]),
         Ok(VinitCommand::Inittab(_))

@@ -9,7 +9,7 @@ use super::{Init, Notice, writes_utmp};
 use crate::inittab::Entry;
 use crate::levels::Level;
 use crate::runtime::Runtime;
-use crate::status::Pid;
+use crate::status::{Exit, Pid};
 use crate::time::Duration;
 
 /// Why the container is being stopped.
@@ -123,6 +123,15 @@ pub(super) enum Queued {
     RestartContainer,
     /// `Notice::StopDeadline` of the entry in this slot.
     StopDeadline(usize),
+    /// `Notice::Exited` of the entry in this slot (a slot is below `MAX_ENTRIES`, 64).
+    Exited {
+        slot: u8,
+        pid: Pid,
+        exit: Exit,
+        warns: bool,
+    },
+    /// `Notice::Started` of the entry in this slot.
+    Started(u8, Pid),
     /// `Notice::SweepTerm` with the last census.
     SweepTerm,
     /// `Notice::SweepKill` with the last census.
@@ -162,6 +171,21 @@ impl Init {
             Queued::StopDeadline(slot) => {
                 Effect::Log(Notice::StopDeadline(self.tab.entries().get(slot)?))
             }
+            Queued::Exited {
+                slot,
+                pid,
+                exit,
+                warns,
+            } => Effect::Log(Notice::Exited {
+                entry: self.tab.entries().get(usize::from(slot))?,
+                pid,
+                exit,
+                warns,
+            }),
+            Queued::Started(slot, pid) => Effect::Log(Notice::Started(
+                self.tab.entries().get(usize::from(slot))?,
+                pid,
+            )),
             Queued::SweepTerm => Effect::Log(Notice::SweepTerm(self.census)),
             Queued::SweepKill => Effect::Log(Notice::SweepKill(self.census)),
             Queued::Sync => Effect::Sync,
@@ -202,6 +226,8 @@ pub struct Config {
     /// The runtime, from PID 1's `container=`: under LXC, SIGINT is Ctrl-Alt-Del and level 6
     /// ends in `RestartContainer`.
     pub runtime: Runtime,
+    /// `-v`, `VINIT_VERBOSE`: a line for every spawn and every reap, not only entries' exits.
+    pub verbose: bool,
 }
 
 #[cfg(test)]

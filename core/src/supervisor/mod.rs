@@ -41,6 +41,7 @@ use crate::inittab::{Action, Entry, Id, Inittab};
 use crate::levels::Level;
 use crate::limits::{
     DEFAULT_SLEEPTIME_SECS, EFFECT_QUEUE, MAX_DYING, MAX_ENTRIES, REBOOT_PAUSE_SECS,
+    VERBOSE_QUEUED_MAX,
 };
 use crate::runtime::Runtime;
 use crate::status::{Exit, Pid};
@@ -82,6 +83,9 @@ struct Proc {
     /// Marked by `telinit a|b|c` (compat §2.4).
     demand: bool,
     throttle: Throttle,
+    /// How its last process ended: a crash loop's repeats are `-v` lines
+    /// (`Init::handle_child_exit`).
+    last_exit: Option<Exit>,
 }
 
 impl Proc {

@@ -5,10 +5,10 @@
 use ufmt::{uWrite, uwrite};
 
 use super::StopCause;
-use crate::display::{Bytes, ErrName, processes};
+use crate::display::{Bytes, ErrName, ExitShown, processes};
 use crate::inittab::{Entry, Id};
 use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
-use crate::status::Pid;
+use crate::status::{Exit, Pid};
 use crate::time::Duration;
 
 /// Something worth one log line; it renders itself (`render`).
@@ -28,8 +28,21 @@ pub enum Notice<'a> {
     InvalidInitdefault(u8, u8, &'a core::ffi::CStr),
     /// `no more processes left in this runlevel`.
     NoMoreProcesses,
-    /// `Id "x" respawning too fast: disabled for 5 minutes`.
+    /// `Id "x" respawning too fast: disabled for 5 minutes` (a warning: a service is down).
     RespawningTooFast(Id),
+    /// An entry's process ended: `id "web" (pid 42, /usr/bin/web) exited with status 1`. A
+    /// warning when `warns` (it ended on its own, unexpectedly: `Init::exit_warns`).
+    Exited {
+        entry: &'a Entry,
+        pid: Pid,
+        exit: Exit,
+        warns: bool,
+    },
+    /// `-v`: an entry's process started.
+    Started(&'a Entry, Pid),
+    /// `-v`: a process reaped that is no longer its entry's (a kill round's), with the
+    /// entry's id, or an orphan (an empty id).
+    Reaped(Id, Pid, Exit),
     /// A disabled entry is allowed to run again.
     Reenabled(Id),
     /// `Sending processes configured via /etc/inittab the TERM signal` (with the count).
@@ -81,7 +94,11 @@ impl Notice<'_> {
     pub const fn warns(&self) -> bool {
         matches!(
             self,
-            Self::CannotFork(..) | Self::RebootLoop(_) | Self::InvalidInitdefault(..)
+            Self::CannotFork(..)
+                | Self::RebootLoop(_)
+                | Self::InvalidInitdefault(..)
+                | Self::RespawningTooFast(_)
+                | Self::Exited { warns: true, .. }
         )
     }
 
@@ -111,6 +128,29 @@ impl Notice<'_> {
                 Bytes(id)
             ),
             Self::Reenabled(id) => uwrite!(w, "Id \"{}\" enabled again", Bytes(id)),
+            Self::Exited {
+                entry, pid, exit, ..
+            } => uwrite!(
+                w,
+                "id \"{}\" (pid {}, {}) {}",
+                Bytes(&entry.id),
+                pid,
+                Bytes(&entry.process),
+                ExitShown(*exit)
+            ),
+            Self::Started(entry, pid) => uwrite!(
+                w,
+                "id \"{}\" (pid {}, {}) started",
+                Bytes(&entry.id),
+                pid,
+                Bytes(&entry.process)
+            ),
+            Self::Reaped(id, pid, exit) if id.is_empty() => {
+                uwrite!(w, "orphan pid {} {}", pid, ExitShown(*exit))
+            }
+            Self::Reaped(id, pid, exit) => {
+                uwrite!(w, "id \"{}\" (pid {}) {}", Bytes(id), pid, ExitShown(*exit))
+            }
             Self::SendingTerm(n) | Self::SendingKill(n) => uwrite!(
                 w,
                 "Sending processes configured via /etc/inittab the {} signal ({} {})",
@@ -220,10 +260,6 @@ mod tests {
             (
                 Notice::NoMoreProcesses,
                 "no more processes left in this runlevel",
-            ),
-            (
-                Notice::RespawningTooFast(id("x")),
-                "Id \"x\" respawning too fast: disabled for 5 minutes",
             ),
             (
                 Notice::SendingTerm(2),
@@ -345,13 +381,75 @@ mod tests {
     }
 
     #[test]
+    fn a_crash_loop_is_a_warning_in_sysvinits_words() {
+        let n = Notice::RespawningTooFast(id("x"));
+        assert_eq!(
+            line(&n),
+            "Id \"x\" respawning too fast: disabled for 5 minutes"
+        );
+        assert!(n.warns());
+    }
+
+    #[test]
+    fn an_exit_names_the_entry_the_pid_the_process_and_the_status() {
+        let mut tab = crate::inittab::Inittab::new();
+        tab.load(b"web:3:respawn:/usr/bin/web -p 80\n", &mut |e| {
+            panic!("{e:?}")
+        });
+        let entry = &tab.entries()[0];
+        for (exit, warns, want) in [
+            (
+                Exit::Code(1),
+                true,
+                "id \"web\" (pid 42, /usr/bin/web -p 80) exited with status 1",
+            ),
+            (
+                Exit::Signal(11),
+                true,
+                "id \"web\" (pid 42, /usr/bin/web -p 80) killed by SIGSEGV",
+            ),
+            (
+                Exit::Code(0),
+                false,
+                "id \"web\" (pid 42, /usr/bin/web -p 80) exited with status 0",
+            ),
+        ] {
+            let n = Notice::Exited {
+                entry,
+                pid: 42,
+                exit,
+                warns,
+            };
+            assert_eq!(line(&n), want);
+            assert_eq!(n.warns(), warns, "{want}");
+        }
+        for (n, want) in [
+            (
+                Notice::Started(entry, 7),
+                "id \"web\" (pid 7, /usr/bin/web -p 80) started",
+            ),
+            (
+                Notice::Reaped(id("web"), 9, Exit::Signal(15)),
+                "id \"web\" (pid 9) killed by SIGTERM",
+            ),
+            (
+                Notice::Reaped(Id::new(), 77, Exit::Code(0)),
+                "orphan pid 77 exited with status 0",
+            ),
+        ] {
+            assert_eq!(line(&n), want);
+            assert!(!n.warns(), "{want}");
+        }
+    }
+
+    #[test]
     fn fork_failures_and_reboot_loops_are_warnings() {
         let n = Notice::CannotFork(id("w4"), 11);
         assert!(n.warns());
         assert_eq!(
             line(&n),
             std::format!(
-                "cannot fork for id \"w4\": EAGAIN: retrying (at most every {FORK_RETRY_MAX_MS} ms)"
+                "cannot fork for id \"w4\": EAGAIN (try again): retrying (at most every {FORK_RETRY_MAX_MS} ms)"
             )
         );
         let n = Notice::RebootLoop(Duration::from_secs(30));

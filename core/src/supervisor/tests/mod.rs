@@ -4,6 +4,7 @@
 
 mod boot;
 mod chaos;
+mod exits;
 mod fork;
 mod levels;
 mod lxc;
@@ -63,6 +64,7 @@ fn config() -> Config {
         reboot_exit: None,
         forced_level: None,
         runtime: Runtime::Other,
+        verbose: false,
     }
 }
 
@@ -146,6 +148,13 @@ impl World {
                         .push(format!("runlevel {}{}", prev as char, new as char));
                 }
                 Effect::BootTime => self.seen.push("boottime".into()),
+                // An exit's line quotes its entry: shown as its words.
+                Effect::Log(n @ (Notice::Exited { .. } | Notice::Started(..))) => {
+                    let mut line = heapless::String::<512>::new();
+                    n.render(&mut line).unwrap();
+                    let level = if n.warns() { "warning" } else { "info" };
+                    self.seen.push(format!("{level}: {line}"));
+                }
                 Effect::Log(n) => self.seen.push(format!("log {n:?}")),
                 Effect::Sync => self.seen.push("sync".into()),
                 Effect::Exit(c) => {
