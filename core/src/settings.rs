@@ -31,6 +31,8 @@ impl Settings {
             default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
             // `main` sets it: `-T`, else `args::single_defaults_from_env`'s (55 s under LXC).
             stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
+            // `main` sets it too: `-d`, else `VINIT_STOP_DELAY` (`args`, both modes').
+            stop_delay: Duration::ZERO,
             reboot_exit: None,
             forced_level: None,
             runtime,
@@ -72,6 +74,7 @@ mod tests {
         assert_eq!(s.config.default_level, Level::from_byte(b'3').unwrap());
         assert_eq!(s.config.stop_budget, Duration::from_secs(9));
         assert_eq!(s.config.reboot_exit, None);
+        assert_eq!(s.config.stop_delay, Duration::ZERO);
         assert_eq!(s.config.forced_level, None);
         assert_eq!(s.config.runtime, Runtime::Other);
         assert_eq!(s.not_pid1, None);

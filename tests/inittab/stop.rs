@@ -323,3 +323,58 @@ fn test_sigpwr_with_and_without_powerstatus() {
     assert_before(&log, ("end", "pw"), ("term", "d"));
     assert_before(&log, ("term", "d"), ("start", "l0"));
 }
+
+/// A service that says when TERM reaches it, and a level-0 entry.
+const DRAINED: &str = "id:3:initdefault:\n\
+    s1:3:respawn:/bin/sh -c 'trap \"echo s1 got TERM; exit 0\" TERM; echo s1 up; while :; do sleep 0.05; done'\n\
+    l0:0:wait:/bin/echo l0 ran\n";
+
+/// `VINIT_STOP_DELAY=1`: SIGTERM stops nothing for 1 s (the drain), then the stop runs as
+/// usual: the service gets TERM, level 0 runs, exit 0.
+#[test]
+fn test_stop_delay_drains_before_the_stop() {
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", DRAINED.as_bytes())
+        .env("VINIT_STOP_DELAY", "1")
+        .pid1();
+    run.expect_line("s1 up", EVENT_TIMEOUT);
+    let stop = Instant::now();
+    run.signal(libc::SIGTERM);
+    run.expect_line(
+        "vinit: info: stop: SIGTERM received: draining for 1000 ms before the stop (VINIT_STOP_DELAY), then runlevel 0, budget 9000 ms",
+        EVENT_TIMEOUT,
+    );
+    run.expect_line("s1 got TERM", EVENT_TIMEOUT);
+    let drained = stop.elapsed();
+    let (code, lines) = run.finish(EXIT_TIMEOUT);
+    assert_eq!(code.code(), Some(0), "{lines:#?}");
+    assert!(
+        drained >= Duration::from_millis(950) && drained < Duration::from_secs(5),
+        "drained {drained:?}"
+    );
+    for line in ["vinit: info: stop: drain over: stopping", "l0 ran"] {
+        assert_eq!(count(&lines, line), 1, "{line}: {lines:#?}");
+    }
+}
+
+/// A second stop signal ends the drain at once (`-d 30 -T 60`).
+#[test]
+fn test_second_stop_signal_ends_the_drain() {
+    let mut run = Launch::vinit(&["-d", "30", "-T", "60"])
+        .etc_file("inittab", DRAINED.as_bytes())
+        .pid1();
+    run.expect_line("s1 up", EVENT_TIMEOUT);
+    let stop = Instant::now();
+    run.signal(libc::SIGTERM);
+    run.expect_line("draining for 30000 ms", EVENT_TIMEOUT);
+    run.signal(libc::SIGTERM);
+    run.expect_line("s1 got TERM", EVENT_TIMEOUT);
+    let (code, lines) = run.finish(EXIT_TIMEOUT);
+    assert_eq!(code.code(), Some(0), "{lines:#?}");
+    assert!(
+        stop.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        stop.elapsed()
+    );
+    assert_eq!(count(&lines, "l0 ran"), 1, "{lines:#?}");
+}

@@ -195,6 +195,9 @@ pub struct Config {
     pub default_level: Level,
     /// The whole stop, from the stop signal (or entering 0/6) to exit.
     pub stop_budget: Duration,
+    /// `VINIT_STOP_DELAY`, `-d`: after a stop signal, wait this long before the stop (inside
+    /// the budget: `args::stop_delay_within`); zero: stop at once.
+    pub stop_delay: Duration,
     /// `VINIT_REBOOT=exit:N`: level 6 exits with N instead of booting again.
     pub reboot_exit: Option<u8>,
     /// A level from vinit's command line, overriding initdefault (sysvinit's `init 3`).

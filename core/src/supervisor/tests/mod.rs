@@ -4,6 +4,7 @@
 
 mod boot;
 mod chaos;
+mod drain;
 mod fork;
 mod levels;
 mod lxc;
@@ -60,6 +61,7 @@ fn config() -> Config {
         inittab: c"/etc/inittab",
         default_level: Level::digit(3).unwrap(),
         stop_budget: Duration::from_secs(8),
+        stop_delay: Duration::ZERO,
         reboot_exit: None,
         forced_level: None,
         runtime: Runtime::Other,
