@@ -5,7 +5,7 @@
 
 use core::ffi::CStr;
 
-use super::{Init, Notice, writes_utmp};
+use super::{Critical, Init, Notice, writes_utmp};
 use crate::inittab::Entry;
 use crate::levels::Level;
 use crate::runtime::Runtime;
@@ -205,6 +205,8 @@ pub struct Config {
     /// The runtime, from PID 1's `container=`: under LXC, SIGINT is Ctrl-Alt-Del and level 6
     /// ends in `RestartContainer`.
     pub runtime: Runtime,
+    /// `VINIT_CRITICAL`: the entries whose end stops the container (critical.rs).
+    pub critical: Critical,
 }
 
 #[cfg(test)]

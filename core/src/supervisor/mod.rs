@@ -20,6 +20,7 @@
 //! advances the stop first (stopping → stop → sweep), the kill round, the walk (schedule), and
 //! the stop's last step is `finish` (stopping): `Sync`, then `Exit`.
 
+mod critical;
 mod effect;
 mod inputs;
 mod kill_round;
@@ -47,6 +48,7 @@ use crate::status::{Exit, Pid};
 use crate::sweep::{SIGKILL, SIGTERM};
 use crate::time::{Duration, Instant};
 
+pub use critical::Critical;
 use effect::Queued;
 pub use effect::{Config, Effect, Spawn, StopCause, Trigger};
 use kill_round::{Dying, KillRound};
@@ -133,6 +135,8 @@ pub struct Init {
     /// Kept across reboots in place.
     reboots: RebootLimit,
     timers: Timers,
+    /// What vinit exits with after a halt: a critical entry's status (critical.rs), else 0.
+    exit_status: u8,
 }
 
 impl Init {
@@ -161,6 +165,7 @@ impl Init {
             fork: ForkRetry::default(),
             reboots: RebootLimit::default(),
             timers: Timers::default(),
+            exit_status: 0,
         }
     }
 
@@ -188,6 +193,7 @@ impl Init {
             fork,
             reboots: _,
             timers,
+            exit_status,
         } = self;
         core::mem::swap(tab, fresh);
         let mut entries = tab.entries().iter();
@@ -210,6 +216,7 @@ impl Init {
         *census = 0;
         *fork = ForkRetry::default();
         *timers = Timers::default();
+        *exit_status = 0;
     }
 
     /// The current level ('#', '*', digits, 'S').

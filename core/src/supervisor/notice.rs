@@ -77,6 +77,11 @@ pub enum Notice<'a> {
     ForkWorks(u32),
     /// Too many reboots in place inside the window: the next boot waits this long.
     RebootLoop(Duration),
+    /// A critical entry (`VINIT_CRITICAL`) ended on its own with this status (128+N for
+    /// signal N): the container stops, and vinit exits with it.
+    CriticalExit(Id, u8),
+    /// `VINIT_CRITICAL` names this id, which the inittab lacks.
+    CriticalUnknown(Id),
 }
 
 impl Notice<'_> {
@@ -84,7 +89,11 @@ impl Notice<'_> {
     pub const fn warns(&self) -> bool {
         matches!(
             self,
-            Self::CannotFork(..) | Self::RebootLoop(_) | Self::InvalidInitdefault(..)
+            Self::CannotFork(..)
+                | Self::RebootLoop(_)
+                | Self::InvalidInitdefault(..)
+                | Self::CriticalExit(..)
+                | Self::CriticalUnknown(_)
         )
     }
 
@@ -199,6 +208,15 @@ impl Notice<'_> {
                 REBOOT_WINDOW_SECS,
                 pause.millis() / 1000
             ),
+            Self::CriticalExit(id, status) => uwrite!(
+                w,
+                "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)",
+                Bytes(id),
+                status
+            ),
+            Self::CriticalUnknown(id) => {
+                uwrite!(w, "VINIT_CRITICAL: no id \"{}\" in the inittab", Bytes(id))
+            }
         }
     }
 }
@@ -377,5 +395,22 @@ mod tests {
                 "reboot loop: {REBOOT_MAX} reboots in place within {REBOOT_WINDOW_SECS} s: next boot in 30 s (a stop signal still stops)"
             )
         );
+    }
+
+    #[test]
+    fn critical_entries_are_warnings() {
+        for (n, want) in [
+            (
+                Notice::CriticalExit(id("web"), 137),
+                "critical id \"web\" ended with status 137: stopping, then exiting with it (VINIT_CRITICAL)",
+            ),
+            (
+                Notice::CriticalUnknown(id("nope")),
+                "VINIT_CRITICAL: no id \"nope\" in the inittab",
+            ),
+        ] {
+            assert!(n.warns());
+            assert_eq!(line(&n), want);
+        }
     }
 }

@@ -180,7 +180,7 @@ impl Init {
                 self.timers.reboot = Some(now.after(pause));
             }
             (true, Some(code)) => self.push(Queued::Exit(code)),
-            (false, _) => self.push(Queued::Exit(0)),
+            (false, _) => self.push(Queued::Exit(self.exit_status)),
         }
         self.phase = Phase::Down;
         self.time_stop();

@@ -4,6 +4,7 @@
 
 mod boot;
 mod chaos;
+mod critical;
 mod drain;
 mod fork;
 mod levels;
@@ -65,6 +66,7 @@ fn config() -> Config {
         reboot_exit: None,
         forced_level: None,
         runtime: Runtime::Other,
+        critical: Critical::default(),
     }
 }
 
