@@ -9,7 +9,8 @@
 //! this file (the state, the phase, `poll_effect` and `poll_timeout`), `inputs` and `stopping`
 //! (the inputs; the stop's steps carried out), `transition` (boot phases, single-user),
 //! `level_change` (level changes, re-reads, where entering 0 or 6 starts the stop),
-//! `kill_round`, `schedule` (the scheduler walk). Small machines of their own below them: `stop`
+//! `kill_round`, `schedule` (the scheduler walk), `critical` (`VINIT_CRITICAL`: an entry
+//! whose end stops the container). Small machines of their own below them: `stop`
 //! (the stop sequence, shaped like `Sweep`), `throttle` (the rate limits), `timers` (every
 //! deadline, one table). `effect` is the vocabulary shared with the driver (`Effect`, a view
 //! built when an effect is popped, and the answer to its census) and `notice` the log lines'
