@@ -28,6 +28,8 @@ pub const DEFAULT_GRACE_SECS: u64 = 5;
 /// Largest stop budget accepted (`-T`, `VINIT_STOP_TIMEOUT`): an hour is past any runtime's
 /// grace period.
 pub const STOP_BUDGET_MAX_SECS: u64 = 3600;
+/// Most ids `VINIT_CRITICAL` names (inittab mode): a container has a handful of main services.
+pub const MAX_CRITICAL: usize = 8;
 /// Largest `-t` / `VINIT_GRACE`: a day.
 pub const GRACE_MAX_SECS: u64 = 86_400;
 /// Status of `--` mode when the stop budget ran out and CMD could not even be reaped after its

@@ -23,6 +23,8 @@ use core::time::Duration;
 use support::docker::{Container, Scenario, Stream};
 
 mod budget;
+mod critical;
+mod drain;
 mod inside;
 mod not_pid1;
 mod observe;

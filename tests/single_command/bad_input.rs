@@ -148,6 +148,8 @@ fn test_help_and_version() {
             "VINIT_REMAP_EXIT=",
             "VINIT_SUBREAPER",
             "VINIT_INITCTL",
+            "VINIT_STOP_DELAY, default 0",
+            "VINIT_CRITICAL=ID,...",
         ] {
             assert!(text.contains(needle), "--help lacks {needle:?}:\n{text}");
         }

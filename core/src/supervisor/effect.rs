@@ -5,7 +5,7 @@
 
 use core::ffi::CStr;
 
-use super::{Init, Notice, writes_utmp};
+use super::{Critical, Init, Notice, writes_utmp};
 use crate::inittab::Entry;
 use crate::levels::Level;
 use crate::runtime::Runtime;
@@ -219,6 +219,9 @@ pub struct Config {
     pub default_level: Level,
     /// The whole stop, from the stop signal (or entering 0/6) to exit.
     pub stop_budget: Duration,
+    /// `VINIT_STOP_DELAY`, `-d`: after a stop signal, wait this long before the stop (inside
+    /// the budget: `args::stop_delay_within`); zero: stop at once.
+    pub stop_delay: Duration,
     /// `VINIT_REBOOT=exit:N`: level 6 exits with N instead of booting again.
     pub reboot_exit: Option<u8>,
     /// A level from vinit's command line, overriding initdefault (sysvinit's `init 3`).
@@ -228,6 +231,8 @@ pub struct Config {
     pub runtime: Runtime,
     /// `-v`, `VINIT_VERBOSE`: a line for every spawn and every reap, not only entries' exits.
     pub verbose: bool,
+    /// `VINIT_CRITICAL`: the entries whose end stops the container (critical.rs).
+    pub critical: Critical,
 }
 
 #[cfg(test)]

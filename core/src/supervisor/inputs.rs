@@ -9,12 +9,13 @@ impl Init {
         self.phase = Phase::Boot;
         self.current = Level::SYSINIT;
         self.prev = b'N';
+        self.check_critical();
     }
 
     /// The driver's answer to `Spawn(slot)`: the child's pid, or `None` if the entry cannot
     /// start at all (its command is malformed: it counts as an immediate exit with status 1,
     /// which feeds the respawn throttle). A failed fork is `handle_fork_failed`.
-    pub fn handle_spawned(&mut self, _now: Instant, slot: usize, pid: Option<Pid>) {
+    pub fn handle_spawned(&mut self, now: Instant, slot: usize, pid: Option<Pid>) {
         let Some(p) = self.procs.get_mut(slot) else {
             return;
         };
@@ -22,7 +23,7 @@ impl Init {
         p.pid = pid;
         let Some(pid) = pid else {
             p.waiting = false;
-            return;
+            return self.critical_exit(now, slot, Exit::Code(1));
         };
         self.children = true;
         self.timers.fork_retry = None;
@@ -65,7 +66,7 @@ impl Init {
     /// getty without a tty says it once, then the throttle's line; a service failing the same
     /// way every 30 s, once per 120 s window).
     #[must_use]
-    pub fn handle_child_exit(&mut self, _now: Instant, pid: Pid, exit: Exit) -> Option<Id> {
+    pub fn handle_child_exit(&mut self, now: Instant, pid: Pid, exit: Exit) -> Option<Id> {
         if let Some(i) = self.dying.iter().position(|d| d.pid == pid) {
             let d = self.dying.swap_remove(i);
             self.verbose(Queued::Log(Notice::Reaped(d.id.clone(), pid, exit)));
@@ -98,6 +99,8 @@ impl Init {
         } else {
             self.push(line);
         }
+        // Ended on its own: an exit vinit caused is a `dying` one, or one during the stop.
+        self.critical_exit(now, i, exit);
         utmp
     }
 

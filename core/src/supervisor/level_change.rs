@@ -123,6 +123,7 @@ impl Init {
         self.timers.respawn = None;
         if let Some(tab) = fresh {
             core::mem::swap(&mut self.tab, tab);
+            self.check_critical();
         }
         let deadline = self.kill_deadline(now);
         if dying_added {

@@ -9,7 +9,8 @@
 //! this file (the state, the phase, `poll_effect` and `poll_timeout`), `inputs` and `stopping`
 //! (the inputs; the stop's steps carried out), `transition` (boot phases, single-user),
 //! `level_change` (level changes, re-reads, where entering 0 or 6 starts the stop),
-//! `kill_round`, `schedule` (the scheduler walk). Small machines of their own below them: `stop`
+//! `kill_round`, `schedule` (the scheduler walk), `critical` (`VINIT_CRITICAL`: an entry
+//! whose end stops the container). Small machines of their own below them: `stop`
 //! (the stop sequence, shaped like `Sweep`), `throttle` (the rate limits), `timers` (every
 //! deadline, one table). `effect` is the vocabulary shared with the driver (`Effect`, a view
 //! built when an effect is popped, and the answer to its census) and `notice` the log lines'
@@ -20,6 +21,7 @@
 //! advances the stop first (stopping → stop → sweep), the kill round, the walk (schedule), and
 //! the stop's last step is `finish` (stopping): `Sync`, then `Exit`.
 
+mod critical;
 mod effect;
 mod inputs;
 mod kill_round;
@@ -48,6 +50,7 @@ use crate::status::{Exit, Pid};
 use crate::sweep::{SIGKILL, SIGTERM};
 use crate::time::{Duration, Instant};
 
+pub use critical::Critical;
 use effect::Queued;
 pub use effect::{Config, Effect, Spawn, StopCause, Trigger};
 use kill_round::{Dying, KillRound};
@@ -137,6 +140,8 @@ pub struct Init {
     /// Kept across reboots in place.
     reboots: RebootLimit,
     timers: Timers,
+    /// What vinit exits with after a halt: a critical entry's status (critical.rs), else 0.
+    exit_status: u8,
 }
 
 impl Init {
@@ -165,6 +170,7 @@ impl Init {
             fork: ForkRetry::default(),
             reboots: RebootLimit::default(),
             timers: Timers::default(),
+            exit_status: 0,
         }
     }
 
@@ -192,6 +198,7 @@ impl Init {
             fork,
             reboots: _,
             timers,
+            exit_status,
         } = self;
         core::mem::swap(tab, fresh);
         let mut entries = tab.entries().iter();
@@ -214,6 +221,7 @@ impl Init {
         *census = 0;
         *fork = ForkRetry::default();
         *timers = Timers::default();
+        *exit_status = 0;
     }
 
     /// The current level ('#', '*', digits, 'S').

@@ -59,8 +59,11 @@ pub enum Notice<'a> {
     Demand(u8),
     /// `telinit u`: accepted; vinit keeps its state and does not re-exec.
     ReExec,
-    /// A stop signal arrived (the cause) and the stop sequence starts, with this budget.
-    StopRequested(StopCause, Duration),
+    /// A stop signal arrived (the cause) and the stop sequence starts, with this budget, after
+    /// this drain delay (`VINIT_STOP_DELAY`; zero: at once).
+    StopRequested(StopCause, Duration, Duration),
+    /// The drain delay is over: the stop begins.
+    Drained,
     /// A further stop signal: the stop moves on to its next phase now.
     StopHurried,
     /// A level change asked during a stop was turned into a halt (the stop always ends).
@@ -87,6 +90,11 @@ pub enum Notice<'a> {
     ForkWorks(u32),
     /// Too many reboots in place inside the window: the next boot waits this long.
     RebootLoop(Duration),
+    /// A critical entry (`VINIT_CRITICAL`) ended on its own with this status (128+N for
+    /// signal N): the container stops, and vinit exits with it.
+    CriticalExit(Id, u8),
+    /// `VINIT_CRITICAL` names this id, which the inittab lacks.
+    CriticalUnknown(Id),
 }
 
 impl Notice<'_> {
@@ -99,6 +107,8 @@ impl Notice<'_> {
                 | Self::InvalidInitdefault(..)
                 | Self::RespawningTooFast(_)
                 | Self::Exited { warns: true, .. }
+                | Self::CriticalExit(..)
+                | Self::CriticalUnknown(_)
         )
     }
 
@@ -167,7 +177,7 @@ impl Notice<'_> {
             Self::Rereading => w.write_str("Re-reading inittab"),
             Self::Demand(l) => uwrite!(w, "Activating demand-procedures for '{}'", Bytes(&[*l])),
             Self::ReExec => w.write_str("re-exec requested (telinit u): state kept, nothing to do"),
-            Self::StopRequested(cause, budget) => {
+            Self::StopRequested(cause, budget, delay) => {
                 let (sig, what) = match cause {
                     StopCause::Term => ("SIGTERM", "runlevel 0"),
                     StopCause::Int => ("SIGINT", "ctrlaltdel entries, then runlevel 0"),
@@ -176,14 +186,17 @@ impl Notice<'_> {
                     StopCause::SystemdHalt => ("SIGRTMIN+3 (37: LXC, Podman halt)", "runlevel 0"),
                     StopCause::Poweroff => ("poweroff signal", "runlevel 0"),
                 };
-                uwrite!(
-                    w,
-                    "stop: {} received: {}, budget {} ms",
-                    sig,
-                    what,
-                    budget.millis()
-                )
+                uwrite!(w, "stop: {} received: ", sig)?;
+                if delay.millis() > 0 {
+                    uwrite!(
+                        w,
+                        "draining for {} ms before the stop (VINIT_STOP_DELAY), then ",
+                        delay.millis()
+                    )?;
+                }
+                uwrite!(w, "{}, budget {} ms", what, budget.millis())
             }
+            Self::Drained => w.write_str("stop: drain over: stopping"),
             Self::StopHurried => {
                 w.write_str("stop: another stop signal: skipping to the next phase")
             }
@@ -233,6 +246,15 @@ impl Notice<'_> {
                 REBOOT_WINDOW_SECS,
                 pause.millis() / 1000
             ),
+            Self::CriticalExit(id, status) => uwrite!(
+                w,
+                "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)",
+                Bytes(id),
+                status
+            ),
+            Self::CriticalUnknown(id) => {
+                uwrite!(w, "VINIT_CRITICAL: no id \"{}\" in the inittab", Bytes(id))
+            }
         }
     }
 }
@@ -306,29 +328,38 @@ mod tests {
                 "re-exec requested (telinit u): state kept, nothing to do",
             ),
             (
-                Notice::StopRequested(StopCause::Term, budget),
+                Notice::StopRequested(StopCause::Term, budget, Duration::ZERO),
                 "stop: SIGTERM received: runlevel 0, budget 9000 ms",
             ),
             (
-                Notice::StopRequested(StopCause::Int, budget),
+                Notice::StopRequested(StopCause::Int, budget, Duration::ZERO),
                 "stop: SIGINT received: ctrlaltdel entries, then runlevel 0, budget 9000 ms",
             ),
             (
-                Notice::StopRequested(StopCause::Power, budget),
+                Notice::StopRequested(StopCause::Power, budget, Duration::ZERO),
                 "stop: SIGPWR received: powerwait/powerfail entries, then runlevel 0, budget 9000 ms",
             ),
             (
-                Notice::StopRequested(StopCause::SystemdHalt, Duration::from_secs(55)),
+                Notice::StopRequested(
+                    StopCause::SystemdHalt,
+                    Duration::from_secs(55),
+                    Duration::ZERO,
+                ),
                 "stop: SIGRTMIN+3 (37: LXC, Podman halt) received: runlevel 0, budget 55000 ms",
             ),
             (
-                Notice::StopRequested(StopCause::Halt, budget),
+                Notice::StopRequested(StopCause::Halt, budget, Duration::ZERO),
                 "stop: halt signal received: runlevel 0, budget 9000 ms",
             ),
             (
-                Notice::StopRequested(StopCause::Poweroff, budget),
+                Notice::StopRequested(StopCause::Poweroff, budget, Duration::ZERO),
                 "stop: poweroff signal received: runlevel 0, budget 9000 ms",
             ),
+            (
+                Notice::StopRequested(StopCause::Term, budget, Duration::from_secs(2)),
+                "stop: SIGTERM received: draining for 2000 ms before the stop (VINIT_STOP_DELAY), then runlevel 0, budget 9000 ms",
+            ),
+            (Notice::Drained, "stop: drain over: stopping"),
             (
                 Notice::StopHurried,
                 "stop: another stop signal: skipping to the next phase",
@@ -460,5 +491,22 @@ mod tests {
                 "reboot loop: {REBOOT_MAX} reboots in place within {REBOOT_WINDOW_SECS} s: next boot in 30 s (a stop signal still stops)"
             )
         );
+    }
+
+    #[test]
+    fn critical_entries_are_warnings() {
+        for (n, want) in [
+            (
+                Notice::CriticalExit(id("web"), 137),
+                "critical id \"web\" ended with status 137: stopping, then exiting with it (VINIT_CRITICAL)",
+            ),
+            (
+                Notice::CriticalUnknown(id("nope")),
+                "VINIT_CRITICAL: no id \"nope\" in the inittab",
+            ),
+        ] {
+            assert!(n.warns());
+            assert_eq!(line(&n), want);
+        }
     }
 }

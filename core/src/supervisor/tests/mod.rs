@@ -4,6 +4,8 @@
 
 mod boot;
 mod chaos;
+mod critical;
+mod drain;
 mod exits;
 mod fork;
 mod levels;
@@ -61,10 +63,12 @@ fn config() -> Config {
         inittab: c"/etc/inittab",
         default_level: Level::digit(3).unwrap(),
         stop_budget: Duration::from_secs(8),
+        stop_delay: Duration::ZERO,
         reboot_exit: None,
         forced_level: None,
         runtime: Runtime::Other,
         verbose: false,
+        critical: Critical::default(),
     }
 }
 
