@@ -14,12 +14,17 @@ impl Init {
     /// The driver's answer to `Spawn(slot)`: the child's pid, or `None` if the entry cannot
     /// start at all (its command is malformed: it counts as an immediate exit with status 1,
     /// which feeds the respawn throttle). A failed fork is `handle_fork_failed`.
-    pub fn handle_spawned(&mut self, _now: Instant, slot: usize, pid: Option<Pid>) {
+    pub fn handle_spawned(&mut self, now: Instant, slot: usize, pid: Option<Pid>) {
         let Some(p) = self.procs.get_mut(slot) else {
             return;
         };
         p.spawning = false;
         p.pid = pid;
+        p.starts = p.starts.saturating_add(1);
+        p.since = Some(now);
+        if pid.is_none() {
+            p.last_exit = Some(Exit::Code(1));
+        }
         if pid.is_none() {
             p.waiting = false;
             return;
@@ -58,7 +63,7 @@ impl Init {
     /// entries); returned, not queued, so a reap of a whole table never competes with the
     /// effects of a stop for queue room.
     #[must_use]
-    pub fn handle_child_exit(&mut self, _now: Instant, pid: Pid, _exit: Exit) -> Option<Id> {
+    pub fn handle_child_exit(&mut self, now: Instant, pid: Pid, exit: Exit) -> Option<Id> {
         if let Some(i) = self.dying.iter().position(|d| d.pid == pid) {
             let d = self.dying.swap_remove(i);
             return d.utmp.then_some(d.id);
@@ -67,6 +72,8 @@ impl Init {
         if let Some(p) = self.procs.get_mut(i) {
             p.pid = None;
             p.waiting = false;
+            p.last_exit = Some(exit);
+            p.since = Some(now);
         }
         self.tab
             .entries()

@@ -7,6 +7,7 @@ mod chaos;
 mod fork;
 mod levels;
 mod lxc;
+mod report;
 mod respawn;
 mod stop;
 mod triggers;
