@@ -26,6 +26,7 @@ mod budget;
 mod inside;
 mod not_pid1;
 mod single_mode;
+mod status;
 mod stop;
 
 /// Docker's default stop timeout: anything slower ends in SIGKILL and `Exited (137)`.

@@ -63,7 +63,10 @@ fn test_status_lists_every_entry_with_its_fields() {
     assert!(lines.next().unwrap().starts_with("ID   ACTION"), "{out:?}");
     // Five entries and the single-user entry vinit adds when the inittab has none.
     assert_eq!(lines.count(), 6, "one line per entry: {out:?}");
-    assert!(line_of(&out, "~~").contains(" not in this level "), "{out:?}");
+    assert!(
+        line_of(&out, "~~").contains(" not in this level "),
+        "{out:?}"
+    );
     let web: Vec<&str> = line_of(&out, "web").split_whitespace().collect();
     assert_eq!(&web[..4], ["web", "respawn", "3", "running"], "{out:?}");
     assert!(web[4].parse::<u32>().unwrap() > 1, "a pid: {out:?}");
