@@ -265,5 +265,6 @@ pub const SIGNALS_PER_PASS: usize = 64;
 /// the signalfd, and two for reading the inittab with a drop-in (also utmp, /proc scans).
 pub const NOFILE_MIN: u64 = 6;
 /// Descriptors kept free for those short-lived opens: the FIFO and the inotify watch are held
-/// only when this many stay free (RLIMIT_NOFILE 6: neither, 7: the FIFO, 8: both).
+/// only when this many stay free (RLIMIT_NOFILE 6: neither, 7: the FIFO, 8: both, 9: the status
+/// socket too).
 pub const FD_RESERVE: u64 = 2;
