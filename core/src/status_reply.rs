@@ -77,7 +77,8 @@ pub fn entry(r: &EntryReport<'_>, wall_secs: i64) -> Message {
     pad(&mut out, since);
     match r.since {
         Some(d) => {
-            let _ = uwrite!(out, "for {}", Span((d.millis() / 1000) as u32));
+            put(&mut out, b"for ");
+            span(&mut out, (d.millis() / 1000) as u32);
         }
         None => put(&mut out, b"-"),
     }
@@ -125,21 +126,18 @@ pub fn is_running(message: &[u8]) -> bool {
 }
 
 /// A span of seconds the short way: `42s`, `5m3s`, `2h7m`, `3d4h`.
-pub struct Span(pub u32);
-
-impl ufmt::uDisplay for Span {
-    fn fmt<W: ufmt::uWrite + ?Sized>(
-        &self,
-        f: &mut ufmt::Formatter<'_, W>,
-    ) -> Result<(), W::Error> {
-        let s = self.0;
-        let (big, big_unit, small, small_unit) = match s {
-            0..60 => return uwrite!(f, "{}s", s),
-            60..3600 => (s / 60, "m", s % 60, "s"),
-            3600..86_400 => (s / 3600, "h", s % 3600 / 60, "m"),
-            _ => (s / 86_400, "d", s % 86_400 / 3600, "h"),
-        };
-        uwrite!(f, "{}{}{}{}", big, big_unit, small, small_unit)
+fn span(out: &mut Message, s: u32) {
+    let (big, big_unit, small, small_unit): (u32, &[u8], u32, &[u8]) = match s {
+        0..60 => (s, b"s", 0, b""),
+        60..3600 => (s / 60, b"m", s % 60, b"s"),
+        3600..86_400 => (s / 3600, b"h", s % 3600 / 60, b"m"),
+        _ => (s / 86_400, b"d", s % 86_400 / 3600, b"h"),
+    };
+    number(out, Some(big));
+    put(out, big_unit);
+    if !small_unit.is_empty() {
+        number(out, Some(small));
+        put(out, small_unit);
     }
 }
 

@@ -112,10 +112,10 @@ fn test_the_longest_line_fits() {
     assert!(line.ends_with(b"h\n"), "{line:?}");
 }
 
-fn span(s: u32) -> heapless::String<16> {
-    let mut out = heapless::String::new();
-    ufmt::uwrite!(out, "{}", Span(s)).unwrap();
-    out
+fn span(s: u32) -> std::string::String {
+    let mut out = Message::new();
+    super::span(&mut out, s);
+    std::string::String::from_utf8(out.to_vec()).unwrap()
 }
 
 #[test]
