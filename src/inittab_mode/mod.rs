@@ -66,6 +66,7 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         init_env: InitEnv::new(),
         started: sys::now(),
         control: Control::new(vinit_core::limits::INITCTL_PATH),
+        // Opened after `become_init`, within the fd budget.
         status: StatusChannel::open(false),
         initscript: Initscript::default(),
         env_log: RateLimit::new(),

@@ -24,8 +24,6 @@ impl Init {
         p.since = Some(now);
         if pid.is_none() {
             p.last_exit = Some(Exit::Code(1));
-        }
-        if pid.is_none() {
             p.waiting = false;
             return;
         }
