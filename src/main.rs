@@ -10,7 +10,8 @@
 //! kernel, a folder by concern) and `rt` (no_std start-up) hold all `unsafe`; `log` writes
 //! lines; `init_setup` makes either mode an init; `spawn` runs between fork and exec;
 //! `inittab_mode` and `single` are the two modes' loops; `processes_left` finds, counts and
-//! signals what is left at the end; `control` serves /run/initctl; `records` writes
+//! signals what is left at the end; `control` serves /run/initctl; `status_channel` answers
+//! `vinit status`; `records` writes
 //! utmp/wtmp; `client` is telinit, shutdown, halt and runlevel, one file each.
 //! A comment's `compat §1.6` is section 1.6 of docs/sysvinit-compatibility.md.
 #![cfg_attr(not(test), no_std)]
@@ -36,6 +37,7 @@ mod records;
 mod rt;
 mod single;
 mod spawn;
+mod status_channel;
 mod sys;
 
 use core::ffi::CStr;
@@ -52,6 +54,7 @@ const HELP: &str = "\
 usage: vinit [-v] [-T SECS] [-d SECS] [-f INITTAB] [LEVEL]  boot an inittab
        vinit [-gsv] [-t SECS] [-T SECS] [-d SECS] [-e CODE]... [--] CMD [ARG...]
        vinit NAME [ARG...], or a link NAME: telinit init shutdown halt poweroff reboot runlevel
+       vinit status [ID]: what PID 1 runs (exit 0 running, 3 not, 4 unknown)
 LEVEL: 0-9, S, s or single; any other first argument starts CMD.
   -T SECS     stop budget 1-3600, both modes (VINIT_STOP_TIMEOUT, default 9; LXC 55)
   -d SECS     drain: wait after a stop signal, within -T (VINIT_STOP_DELAY, default 0)

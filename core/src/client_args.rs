@@ -26,6 +26,8 @@ pub enum Personality {
     Halt(HaltProgram),
     /// `runlevel` (compat §6.4).
     Runlevel,
+    /// `status [ID]`: vinit's own, asks PID 1 over its status socket.
+    Status,
 }
 
 /// The client personality for a program name, if it is one. `init` is not one by name alone:
@@ -38,6 +40,7 @@ pub fn personality(name: &[u8]) -> Option<Personality> {
         b"poweroff" => Some(Personality::Halt(HaltProgram::PowerOff)),
         b"reboot" => Some(Personality::Halt(HaltProgram::Reboot)),
         b"runlevel" => Some(Personality::Runlevel),
+        b"status" => Some(Personality::Status),
         _ => None,
     }
 }

@@ -22,6 +22,7 @@ pub mod limits;
 pub mod runtime;
 pub mod settings;
 pub mod status;
+pub mod status_reply;
 pub mod supervisor;
 pub mod sweep;
 pub mod time;

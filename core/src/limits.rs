@@ -249,6 +249,19 @@ pub const INITCTL_DIR: &core::ffi::CStr = c"/run";
 /// Mode of the FIFO vinit creates: only its owner may write requests (compat §5.1).
 pub const INITCTL_MODE: u32 = 0o600;
 
+// status socket (`vinit status`)
+
+/// The socket PID 1 answers `vinit status` on: a unix SOCK_SEQPACKET socket, mode 0600, made at
+/// boot (a stale one is replaced), apart from /run/initctl so sysvinit's clients never see it.
+pub const STATUS_SOCKET_PATH: &core::ffi::CStr = c"/run/vinit.sock";
+/// Connections accepted per loop pass: a flood of `vinit status` costs bounded work per pass
+/// (the rest wait in the backlog for the next pass, which comes at once).
+pub const STATUS_REQUESTS_PER_PASS: usize = 8;
+/// Connections the kernel queues for PID 1 (listen(2)'s backlog); more are refused.
+pub const STATUS_BACKLOG: i32 = 16;
+/// How long `vinit status` waits for PID 1's reply.
+pub const STATUS_TIMEOUT_MS: u64 = 3000;
+
 // event loop (inittab mode)
 
 /// Signals read from the signalfd per loop pass: a storm from outside cannot keep the loop
@@ -258,5 +271,6 @@ pub const SIGNALS_PER_PASS: usize = 64;
 /// the signalfd, and two for reading the inittab with a drop-in (also utmp, /proc scans).
 pub const NOFILE_MIN: u64 = 6;
 /// Descriptors kept free for those short-lived opens: the FIFO and the inotify watch are held
-/// only when this many stay free (RLIMIT_NOFILE 6: neither, 7: the FIFO, 8: both).
+/// only when this many stay free (RLIMIT_NOFILE 6: neither, 7: the FIFO, 8: both, 9: the status
+/// socket too).
 pub const FD_RESERVE: u64 = 2;

@@ -17,6 +17,7 @@ use core::ffi::CStr;
 use crate::control::Control;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
+use crate::status_channel::StatusChannel;
 use crate::sys::{self, Envp, Errno};
 use load::load_inittab;
 use power::PowerEvent;
@@ -66,6 +67,8 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
         init_env: InitEnv::new(),
         started: sys::now(),
         control: Control::new(vinit_core::limits::INITCTL_PATH),
+        // Opened after `become_init`, within the fd budget.
+        status: StatusChannel::open(false),
         initscript: Initscript::default(),
         env_log: RateLimit::new(),
         signal_log: RateLimit::new(),
@@ -78,9 +81,9 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
     let Some(sfd) = crate::init_setup::become_init() else {
         return 1;
     };
-    if let Some(limit) = nofile {
-        share_fds(&mut driver.control, sfd.as_fd(), limit);
-    }
+    let status_allowed =
+        nofile.is_none_or(|limit| share_fds(&mut driver.control, sfd.as_fd(), limit));
+    driver.status = StatusChannel::open(status_allowed);
     // sysvinit sets umask(previous | 022) at start-up (compat §3.2).
     sys::umask_add(0o022);
     log!(
@@ -97,20 +100,23 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
 
 /// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
 /// signalfd (descriptors are handed out lowest first), and says once what is off without them.
+/// Returns whether the status socket fits too (last, so `vinit status` gives way first).
 #[inline(never)]
-fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) {
+fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> bool {
     let sfd = rustix::fd::AsRawFd::as_raw_fd(&sfd);
     let free = limit.saturating_sub(u64::try_from(sfd).unwrap_or(0).saturating_add(1));
     let fifo = free > FD_RESERVE;
     let watch = free >= 2 + FD_RESERVE;
     control.share_fds(fifo, watch);
+    let status = free >= 3 + FD_RESERVE;
     let (what, so) = match (fifo, watch) {
         (false, _) => ("/run/initctl", "telinit and shutdown cannot reach vinit"),
         (true, false) => (
             "inotify watch",
             "a deleted /run/initctl is re-created at the next wakeup",
         ),
-        (true, true) => return,
+        (true, true) if status => return true,
+        (true, true) => ("status socket", "vinit status cannot reach vinit"),
     };
     log!(
         LogLevel::Warning,
@@ -119,6 +125,7 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) {
         what,
         so
     );
+    status
 }
 
 struct Driver {
@@ -131,6 +138,8 @@ struct Driver {
     init_env: InitEnv,
     started: Instant,
     control: Control,
+    /// `vinit status`'s socket.
+    status: StatusChannel,
     initscript: Initscript,
     /// SETENV variables dropped for want of room (a flood of them is one of the storms).
     env_log: RateLimit,
@@ -155,14 +164,20 @@ impl Driver {
                 logs,
             );
             let timeout = time::poll_timeout(now, deadline);
-            let fds = [Some(sfd), self.control.fd(), self.control.watch_fd()];
-            let [_, fifo_ready, fifo_path_changed] = match sys::wait_readable_fds(fds, timeout) {
-                Ok(ready) => ready,
-                Err(e) => {
-                    log!(LogLevel::Error, "poll failed: {}", ErrName(e));
-                    [false; 3]
-                }
-            };
+            let fds = [
+                Some(sfd),
+                self.control.fd(),
+                self.control.watch_fd(),
+                self.status.fd(),
+            ];
+            let [_, fifo_ready, fifo_path_changed, status_asked] =
+                match sys::wait_readable_fds(fds, timeout) {
+                    Ok(ready) => ready,
+                    Err(e) => {
+                        log!(LogLevel::Error, "poll failed: {}", ErrName(e));
+                        [false; 4]
+                    }
+                };
             if fifo_path_changed {
                 // The next pass's `check` re-creates or re-opens the FIFO as needed.
                 self.control.drain_watch();
@@ -172,6 +187,10 @@ impl Driver {
             self.reap(now);
             if fifo_ready {
                 self.read_requests(now);
+            }
+            if status_asked {
+                // After the reaps and requests of this pass, so the answer is up to date.
+                self.status.serve(&self.init, now);
             }
         }
     }

@@ -10,8 +10,8 @@
 //! `clock`: the clocks; `signals`: the mask, the signalfd, dispositions, the fault handler;
 //! `processes`: fork, exec, wait, kill, ids; `procfs`: what /proc says of processes; `files`:
 //! every file PID 1 opens, checked, and directories; `fifo`: the control FIFO's two ends;
-//! `system`: reboot(2) and uname(2); `argv_env`: `main`'s argv and environment; `proc_title`:
-//! PID 1's `init [3]` written over argv. Every `unsafe`
+//! `socket`: the status socket's two ends; `system`: reboot(2) and uname(2); `argv_env`:
+//! `main`'s argv and environment; `proc_title`: PID 1's `init [3]` written over argv. Every `unsafe`
 //! block of the crate outside `rt` is in these files, each with its `// SAFETY:` line.
 #![allow(unsafe_code)]
 
@@ -25,6 +25,7 @@ mod proc_title;
 mod processes;
 mod procfs;
 mod signals;
+mod socket;
 mod system;
 
 pub use rustix::fd::BorrowedFd;
@@ -55,6 +56,7 @@ pub use signals::{
     SigMask, discard_pending, forward_fault_signals, ignored_signals, read_signal,
     reset_signal_dispositions, set_fault_signal_target, set_signal_mask, signalfd,
 };
+pub use socket::{accept_nonblocking, connect_seqpacket, listen_seqpacket, peer_uid, send_nowait};
 pub use system::{RebootCmd, kernel_release, reboot};
 
 /// Result of every fallible wrapper.

@@ -29,6 +29,7 @@ mod inside;
 mod not_pid1;
 mod observe;
 mod single_mode;
+mod status;
 mod stop;
 
 /// Docker's default stop timeout: anything slower ends in SIGKILL and `Exited (137)`.

@@ -38,6 +38,7 @@ mod environment;
 mod levels;
 mod not_pid1;
 mod observe;
+mod status;
 mod stop;
 
 /// Bound for a stop or a run that should end promptly.

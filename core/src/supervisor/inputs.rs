@@ -21,7 +21,10 @@ impl Init {
         };
         p.spawning = false;
         p.pid = pid;
+        p.starts = p.starts.saturating_add(1);
+        p.since = Some(now);
         let Some(pid) = pid else {
+            p.last_exit = Some(Exit::Code(1));
             p.waiting = false;
             return self.critical_exit(now, slot, Exit::Code(1));
         };
@@ -84,6 +87,7 @@ impl Init {
             // the one before it did.
             repeat = p.last_exit == Some(exit) && p.throttle.count > 0;
             p.last_exit = Some(exit);
+            p.since = Some(now);
         }
         let e = self.tab.entries().get(i)?;
         let warns = self.exit_warns(e.action, exit);

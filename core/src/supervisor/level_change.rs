@@ -105,6 +105,12 @@ impl Init {
                 {
                     dying_added = true;
                 }
+                // Still in the table: `vinit status` keeps its history, told to die now.
+                if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
+                    p.starts = old.starts;
+                    p.last_exit = old.last_exit;
+                    p.since = old.pid.map_or(old.since, |_| Some(now));
+                }
                 continue;
             }
             if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {

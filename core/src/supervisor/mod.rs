@@ -28,6 +28,7 @@ mod kill_round;
 mod level_change;
 mod lxc;
 mod notice;
+mod report;
 mod schedule;
 mod stop;
 mod stopping;
@@ -55,6 +56,7 @@ use effect::Queued;
 pub use effect::{Config, Effect, Spawn, StopCause, Trigger};
 use kill_round::{Dying, KillRound};
 pub use notice::Notice;
+pub use report::{EntryReport, State, Summary};
 use stop::{Progress, Stop, StopStep};
 use throttle::{ForkRetry, RebootLimit, Throttle, Verdict};
 use timers::Timers;
@@ -86,9 +88,12 @@ struct Proc {
     /// Marked by `telinit a|b|c` (compat §2.4).
     demand: bool,
     throttle: Throttle,
-    /// How its last process ended: a crash loop's repeats are `-v` lines
-    /// (`Init::handle_child_exit`).
+    /// What `vinit status` reports (report.rs): starts since boot, the last exit, and when the
+    /// entry last started, exited or was told to die. The last exit also makes a crash loop's
+    /// repeats `-v` lines (`Init::handle_child_exit`).
+    starts: u32,
     last_exit: Option<Exit>,
+    since: Option<Instant>,
 }
 
 impl Proc {

@@ -10,6 +10,7 @@ mod exits;
 mod fork;
 mod levels;
 mod lxc;
+mod report;
 mod respawn;
 mod stop;
 mod triggers;
