@@ -17,6 +17,9 @@ pub struct Settings {
     pub config: Config,
     /// Why vinit boots though it is not PID 1 (as a subreaper); `None` as PID 1.
     pub not_pid1: Option<NotPid1>,
+    /// `VINIT_LOG_PREFIX=1`: entries' output goes through vinit, each line prefixed with the
+    /// entry's id (line_framing).
+    pub log_prefix: bool,
 }
 
 impl Settings {
@@ -50,9 +53,15 @@ impl Settings {
                 _ => return Err("VINIT_DEFAULT_LEVEL"),
             };
         }
+        let log_prefix = match var(b"VINIT_LOG_PREFIX").map(CStr::to_bytes) {
+            None | Some(b"0") => false,
+            Some(b"1") => true,
+            Some(_) => return Err("VINIT_LOG_PREFIX"),
+        };
         Ok(Self {
             config,
             not_pid1: None,
+            log_prefix,
         })
     }
 }
@@ -75,6 +84,13 @@ mod tests {
         assert_eq!(s.config.forced_level, None);
         assert_eq!(s.config.runtime, Runtime::Other);
         assert_eq!(s.not_pid1, None);
+        assert!(!s.log_prefix);
+    }
+
+    #[test]
+    fn log_prefix_is_0_or_1() {
+        assert!(from(&[(b"VINIT_LOG_PREFIX", c"1")]).unwrap().log_prefix);
+        assert!(!from(&[(b"VINIT_LOG_PREFIX", c"0")]).unwrap().log_prefix);
     }
 
     #[test]
@@ -110,6 +126,7 @@ mod tests {
             ("VINIT_DEFAULT_LEVEL", c"35"),
             ("VINIT_DEFAULT_LEVEL", c"x"),
             ("VINIT_DEFAULT_LEVEL", c""),
+            ("VINIT_LOG_PREFIX", c"yes"),
         ] {
             let got = Settings::from_env(|n| (n == name.as_bytes()).then_some(value));
             assert_eq!(got, Err(name), "{value:?}");
