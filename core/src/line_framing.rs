@@ -195,7 +195,7 @@ mod tests {
             out[2],
             format!(
                 "web+| {}\n",
-                &std::str::from_utf8(&long).unwrap()
+                &core::str::from_utf8(&long).unwrap()
                     [SERVICE_LINE_MAX * 2..SERVICE_LINE_MAX * 2 + 10]
             )
         );
