@@ -42,8 +42,9 @@ pub struct ServiceOutput {
     pids: [Pid; SERVICE_STREAMS],
     /// vinit's fd 1 / fd 2 would block: their streams wait for room.
     blocked: [bool; 2],
-    /// How fd 1 / fd 2 are written without blocking.
-    modes: [WriteMode; 2],
+    /// fd 1 / fd 2 refused RWF_NOWAIT (a tty, a FIFO, a pipe before Linux 6.4): poll(2) for
+    /// room before each write.
+    poll_first: [bool; 2],
     /// A spawn kept the plain fds: said once until pipes work again.
     refused: bool,
     /// A line was lost (fd 1 or 2 failed): said once until a line gets through.
@@ -72,16 +73,6 @@ impl Stream {
     };
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum WriteMode {
-    /// A regular file: it has no reader to wait for.
-    Plain,
-    /// pwritev2(RWF_NOWAIT): a pipe on Linux 6.4+, a socket.
-    NoWait,
-    /// poll(2) for room, then write(2): a tty, an older pipe.
-    PollFirst,
-}
-
 /// The write ends of a new service's pipes, for its fds 1 and 2; dropped (closed) in vinit
 /// once the child is forked.
 pub struct ChildPipes {
@@ -108,18 +99,11 @@ fn target_fd(target: usize) -> sys::BorrowedFd<'static> {
 
 impl ServiceOutput {
     fn new(nofile: Option<u64>) -> Self {
-        let mode = |target| {
-            if sys::is_regular_file(target_fd(target)) {
-                WriteMode::Plain
-            } else {
-                WriteMode::NoWait
-            }
-        };
         Self {
             streams: [const { Stream::FREE }; STREAMS],
             pids: [0; SERVICE_STREAMS],
             blocked: [false; 2],
-            modes: [mode(0), mode(1)],
+            poll_first: [false; 2],
             refused: false,
             lost: false,
             nofile,
@@ -136,44 +120,37 @@ impl ServiceOutput {
         });
         let opened = match free {
             Some(pair) => self.pipes(pair, id),
-            None => Err(None),
+            // No free pair is as good as no free fd.
+            None => Err(Errno::MFILE),
         };
         match opened {
             Ok(pipes) => {
                 self.refused = false;
                 Some(pipes)
             }
-            Err(why) => {
+            Err(e) => {
                 if !self.refused {
                     self.refused = true;
-                    match why {
-                        Some(e) => log!(
-                            Level::Warning,
-                            "id \"{}\": output not prefixed: pipe: {}",
-                            Bytes(id),
-                            ErrName(e)
-                        ),
-                        None => log!(
-                            Level::Warning,
-                            "id \"{}\": output not prefixed: all {} streams in use",
-                            Bytes(id),
-                            SERVICE_STREAMS
-                        ),
-                    }
+                    log!(
+                        Level::Warning,
+                        "id \"{}\": output not prefixed: {}",
+                        Bytes(id),
+                        ErrName(e)
+                    );
                 }
                 None
             }
         }
     }
 
-    fn pipes(&mut self, pair: usize, id: &Id) -> Result<ChildPipes, Option<Errno>> {
+    fn pipes(&mut self, pair: usize, id: &Id) -> Result<ChildPipes, Errno> {
         let (out_r, out) = sys::output_pipe()?;
         let (err_r, err) = sys::output_pipe()?;
         // The pipes must leave the short-lived opens their reserve (limits::FD_RESERVE).
         if let Some(limit) = self.nofile
             && err.number() + 1 + FD_RESERVE + SERVICE_PIPE_FDS > limit
         {
-            return Err(Some(Errno::MFILE));
+            return Err(Errno::MFILE);
         }
         for (i, fd) in [(2 * pair, out_r), (2 * pair + 1, err_r)] {
             if let Some(s) = self.streams.get_mut(i) {
@@ -246,37 +223,27 @@ impl ServiceOutput {
         }
     }
 
-    /// vinit is exiting: the last lines out, waiting for room at most `SERVICE_FLUSH_WAIT_MS`
-    /// per fd; what cannot go out is said.
+    /// vinit is exiting: the last lines out, waiting once at most `SERVICE_FLUSH_WAIT_MS`
+    /// for room in a full fd 1 or 2; what still cannot go out is said.
     pub fn finish(&mut self) {
-        for target in 0..2 {
-            let mut waited = false;
-            loop {
-                for i in (target..STREAMS).step_by(2) {
-                    self.pump(i, SERVICE_DRAIN_READS);
-                }
-                if self.blocked.get(target) != Some(&true) || waited {
-                    break;
-                }
-                waited = true;
-                let _ = sys::wait_writable(target_fd(target), SERVICE_FLUSH_WAIT_MS);
-                if let Some(b) = self.blocked.get_mut(target) {
-                    *b = false;
+        for wait in [true, false] {
+            for i in 0..STREAMS {
+                self.pump(i, SERVICE_DRAIN_READS);
+            }
+            for (target, blocked) in self.blocked.iter_mut().enumerate() {
+                if *blocked && wait {
+                    let _ = sys::wait_writable(target_fd(target), SERVICE_FLUSH_WAIT_MS);
+                    *blocked = false;
                 }
             }
-            let left: usize = (target..STREAMS)
-                .step_by(2)
-                .filter_map(|i| self.streams.get(i))
-                .map(|s| s.lines.pending())
-                .sum();
-            if left > 0 {
-                log!(
-                    Level::Warning,
-                    "{} bytes of service output lost: fd {} was not writable",
-                    left,
-                    target + 1
-                );
-            }
+        }
+        let left: usize = self.streams.iter().map(|s| s.lines.pending()).sum();
+        if left > 0 {
+            log!(
+                Level::Warning,
+                "{} bytes of service output lost: stdout or stderr not writable",
+                left
+            );
         }
     }
 
@@ -328,7 +295,7 @@ impl ServiceOutput {
                 return true;
             }
             let rest = frame.get(s.sent..).unwrap_or_default();
-            match write(target, &mut self.modes, rest) {
+            match write(target, &mut self.poll_first, rest) {
                 Ok(n) if n == rest.len() => {
                     s.sent = 0;
                     s.lines.consume(s.eof);
@@ -369,19 +336,20 @@ impl ServiceOutput {
     }
 }
 
-/// One write of `bytes` to fd 1 or 2 that never waits: EAGAIN when there is no room.
-fn write(target: usize, modes: &mut [WriteMode; 2], bytes: &[u8]) -> Result<usize, Errno> {
+/// One write of `bytes` to fd 1 or 2 that never waits: EAGAIN when there is no room. (A
+/// regular file may say EAGAIN too, for a moment: it polls writable, so the next pass retries.)
+fn write(target: usize, poll_first: &mut [bool; 2], bytes: &[u8]) -> Result<usize, Errno> {
     let fd = target_fd(target);
-    let Some(mode) = modes.get_mut(target) else {
+    let Some(poll_first) = poll_first.get_mut(target) else {
         return Err(Errno::BADF);
     };
-    if *mode == WriteMode::NoWait {
+    if !*poll_first {
         match sys::write_nowait(fd, bytes) {
-            Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS) => *mode = WriteMode::PollFirst,
+            Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS) => *poll_first = true,
             done => return done,
         }
     }
-    if *mode == WriteMode::PollFirst && !sys::wait_writable(fd, 0)? {
+    if !sys::wait_writable(fd, 0)? {
         return Err(Errno::AGAIN);
     }
     sys::write(fd, bytes)
