@@ -24,6 +24,7 @@ use support::docker::{Container, Scenario, Stream};
 
 mod budget;
 mod inside;
+mod log_prefix;
 mod not_pid1;
 mod single_mode;
 mod stop;
