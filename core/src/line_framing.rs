@@ -16,11 +16,11 @@ use crate::limits::{ID_MAX, SERVICE_LINE_MAX};
 pub const SEPARATOR: &[u8] = b"| ";
 /// Between the id and the second and later pieces of a line longer than `SERVICE_LINE_MAX`.
 pub const CONTINUATION: &[u8] = b"+| ";
-/// Longest frame: id, continuation mark, a full buffer, newline. Under PIPE_BUF (4096), so a
-/// pipe takes it whole or not at all.
-pub const FRAME_MAX: usize = ID_MAX + CONTINUATION.len() + SERVICE_LINE_MAX + 1;
+/// Longest frame: PIPE_BUF, so a pipe takes it whole or not at all. It holds at least one
+/// piece (id, continuation mark, a full buffer, newline).
+pub const FRAME_MAX: usize = 4096;
 
-/// One framed line, ready for one write(2).
+/// Framed lines, ready for one write(2).
 pub type Frame = Vec<u8, FRAME_MAX>;
 
 /// Bytes read from one service's pipe and not yet written out.
@@ -77,49 +77,59 @@ impl LineBuffer {
         self.end - self.start
     }
 
-    /// The next piece and whether it ends a line: a complete line (through its newline); a
-    /// full buffer without one (cut); at end of file (`eof`), whatever is left. `None` when
-    /// only part of a line is pending and more may come.
-    fn piece(&self, eof: bool) -> Option<(&[u8], bool)> {
-        let pending = self.buf.get(self.start..self.end).unwrap_or_default();
+    /// The piece at `from` and whether it ends a line: a complete line (through its
+    /// newline); a full buffer without one (cut); at end of file (`eof`), whatever is left.
+    /// `None` when only part of a line is pending and more may come.
+    fn piece(&self, from: usize, eof: bool) -> Option<(&[u8], bool)> {
+        let pending = self.buf.get(from..self.end).unwrap_or_default();
         match pending.iter().position(|&b| b == b'\n') {
             Some(i) => Some((pending.get(..=i).unwrap_or_default(), true)),
             None if pending.is_empty() => None,
             None if eof => Some((pending, true)),
-            None if self.end - self.start == SERVICE_LINE_MAX => Some((pending, false)),
+            None if pending.len() == SERVICE_LINE_MAX => Some((pending, false)),
             None => None,
         }
     }
 
-    /// Frames the next piece into `frame` for `id`; `false` when no piece is ready.
-    pub fn frame(&self, id: &[u8], eof: bool, frame: &mut Frame) -> bool {
-        let Some((piece, _)) = self.piece(eof) else {
-            return false;
-        };
+    /// Frames the ready pieces into `frame` for `id`, as many whole ones as fit (one write
+    /// carries several lines, never part of one); returns the bytes taken, 0 when no piece is
+    /// ready. Framing again before `consume` gives the same frame.
+    pub fn frame(&self, id: &[u8], eof: bool, frame: &mut Frame) -> usize {
         frame.clear();
-        let mark = if self.continued {
-            CONTINUATION
-        } else {
-            SEPARATOR
-        };
-        let _ = frame.extend_from_slice(id.get(..ID_MAX).unwrap_or(id));
-        let _ = frame.extend_from_slice(mark);
-        let _ = frame.extend_from_slice(piece);
-        if piece.last() != Some(&b'\n') {
-            let _ = frame.push(b'\n');
+        let id = id.get(..ID_MAX).unwrap_or(id);
+        let mut at = self.start;
+        let mut continued = self.continued;
+        while let Some((piece, ends_line)) = self.piece(at, eof) {
+            let mark = if continued { CONTINUATION } else { SEPARATOR };
+            let newline = piece.last() != Some(&b'\n');
+            if frame.len() + id.len() + mark.len() + piece.len() + usize::from(newline) > FRAME_MAX
+            {
+                break;
+            }
+            let _ = frame.extend_from_slice(id);
+            let _ = frame.extend_from_slice(mark);
+            let _ = frame.extend_from_slice(piece);
+            if newline {
+                let _ = frame.push(b'\n');
+            }
+            at += piece.len();
+            continued = !ends_line;
         }
-        true
+        at - self.start
     }
 
-    /// The piece last framed (with the same `eof`) was written: drop it.
-    pub fn consume(&mut self, eof: bool) {
-        if let Some((piece, ends_line)) = self.piece(eof) {
-            self.start += piece.len();
-            self.continued = !ends_line;
-            if self.start == self.end {
-                self.start = 0;
-                self.end = 0;
-            }
+    /// The `taken` bytes of the last frame (framed with the same `eof`) were written.
+    pub fn consume(&mut self, taken: usize, eof: bool) {
+        let taken = taken.min(self.end - self.start);
+        if taken == 0 {
+            return;
+        }
+        self.start += taken;
+        // Only a cut piece ends without its newline, unless it is the last one.
+        self.continued = !eof && self.buf.get(self.start - 1) != Some(&b'\n');
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
         }
     }
 }
@@ -133,11 +143,15 @@ mod tests {
         let mut lines = LineBuffer::new();
         let mut out = std::vec::Vec::new();
         let mut frame = Frame::new();
-        let mut drain = |lines: &mut LineBuffer, eof: bool, out: &mut std::vec::Vec<_>| {
-            while lines.frame(b"web", eof, &mut frame) {
-                out.push(std::string::String::from_utf8(frame.to_vec()).unwrap());
-                lines.consume(eof);
+        let mut drain = |lines: &mut LineBuffer, eof: bool, out: &mut std::vec::Vec<_>| loop {
+            let taken = lines.frame(b"web", eof, &mut frame);
+            if taken == 0 {
+                break;
             }
+            assert!(frame.ends_with(b"\n") && frame.len() <= FRAME_MAX);
+            let text = std::string::String::from_utf8(frame.to_vec()).unwrap();
+            out.extend(text.split_inclusive('\n').map(std::string::String::from));
+            lines.consume(taken, eof);
         };
         for chunk in chunks {
             let mut rest = *chunk;
@@ -228,20 +242,37 @@ mod tests {
         room[..4].copy_from_slice(b"a\nb\n");
         lines.filled(4);
         let mut frame = Frame::new();
-        assert!(lines.frame(b"x", false, &mut frame));
+        assert_eq!(lines.frame(b"x", false, &mut frame), 4);
+        assert_eq!(
+            &frame[..],
+            b"x| a\nx| b\n",
+            "whole lines, several per write"
+        );
         // Not written (the write would block): the same frame again.
         let mut again = Frame::new();
-        assert!(lines.frame(b"x", false, &mut again));
+        assert_eq!(lines.frame(b"x", false, &mut again), 4);
         assert_eq!(frame, again);
-        lines.consume(false);
-        assert!(lines.frame(b"x", false, &mut frame));
-        assert_eq!(&frame[..], b"x| b\n");
-        assert_eq!(lines.pending(), 2);
+        lines.consume(4, false);
+        assert!(lines.is_empty());
+        assert_eq!(lines.frame(b"x", false, &mut frame), 0);
     }
 
     #[test]
-    fn frames_fit_an_atomic_pipe_write() {
+    fn frames_fit_an_atomic_pipe_write_and_hold_a_whole_piece() {
         const { assert!(FRAME_MAX <= 4096) };
+        const { assert!(ID_MAX + CONTINUATION.len() + SERVICE_LINE_MAX + 1 <= FRAME_MAX) };
+        // The worst case, a buffer of empty lines, still fits one frame.
+        let mut lines = LineBuffer::new();
+        let room = lines.room();
+        let n = room.len();
+        room.fill(b'\n');
+        lines.filled(n);
+        let mut frame = Frame::new();
+        let taken = lines.frame(b"abcd", false, &mut frame);
+        assert_eq!(taken, SERVICE_LINE_MAX);
+        assert_eq!(frame.len(), SERVICE_LINE_MAX * 7);
+        lines.consume(taken, false);
+        assert!(lines.is_empty());
     }
 
     #[test]

@@ -148,7 +148,7 @@ struct Driver {
 }
 
 impl Driver {
-    fn run(&mut self, sfd: sys::BorrowedFd<'_>, mut output: Option<&mut ServiceOutput>) -> u8 {
+    fn run(&mut self, sfd: sys::BorrowedFd<'_>, mut output: Option<&mut ServiceOutput<'_>>) -> u8 {
         loop {
             let now = sys::now();
             if let Some(code) = self.act(now, output.as_deref_mut()) {
@@ -193,7 +193,7 @@ impl Driver {
 
     /// Carries out every action the supervisor has; `Some(code)` when vinit must exit.
     #[inline(never)]
-    fn act(&mut self, now: Instant, mut output: Option<&mut ServiceOutput>) -> Option<u8> {
+    fn act(&mut self, now: Instant, mut output: Option<&mut ServiceOutput<'_>>) -> Option<u8> {
         while let Some(action) = self.init.poll_effect(now) {
             match action {
                 Effect::Spawn(start) => {
@@ -342,7 +342,7 @@ impl Driver {
     }
 
     #[inline(never)]
-    fn reap(&mut self, now: Instant, mut output: Option<&mut ServiceOutput>) {
+    fn reap(&mut self, now: Instant, mut output: Option<&mut ServiceOutput<'_>>) {
         loop {
             match sys::reap_any() {
                 Ok(Some((pid, exit))) => {
