@@ -262,7 +262,8 @@ pub const SERVICE_PIPE_FDS: u64 = 4;
 
 /// Longest line of a service's output framed whole: a longer one is cut into pieces of this
 /// size, marked `id+| ` (line_framing). Each stream of each service keeps a buffer this big
-/// (`SERVICE_STREAMS` of them: 64 KiB of PID 1's memory, only with the prefix on).
+/// (2 × `SERVICE_STREAMS` of them: 72 KiB of PID 1's stack with their state, only with the
+/// prefix on).
 pub const SERVICE_LINE_MAX: usize = 512;
 /// Services whose stdout and stderr go through vinit at once: one per entry. A stream lives
 /// until every writer is gone (a daemon an entry left behind may hold it), so a spawn that
