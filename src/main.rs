@@ -53,7 +53,7 @@ usage: vinit [-T SECS] [-f INITTAB] [LEVEL]         boot an inittab
        vinit [-gsv] [-t SECS] [-T SECS] [-e CODE]... [--] CMD [ARG...]
        vinit NAME [ARG...], or a link NAME: telinit init shutdown halt poweroff reboot runlevel
 LEVEL: 0-9, S, s or single; any other first argument starts CMD.
-  -T SECS     stop budget 1-3600, both modes (VINIT_STOP_TIMEOUT, default 9)
+  -T SECS     stop budget 1-3600, both modes (VINIT_STOP_TIMEOUT, default 9; LXC 55)
   -f INITTAB  default /etc/inittab (VINIT_INITTAB)
   -t SECS     TERM-to-KILL grace for what CMD leaves, 0-86400 (VINIT_GRACE, default 5)
   -e CODE     report CMD's status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,...)
