@@ -55,8 +55,11 @@ impl LineBuffer {
     /// when a whole buffer is pending (a piece is always ready then).
     pub fn room(&mut self) -> &mut [u8] {
         if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
+            // Clamped, so no bounds check is left to panic (PID 1 never panics).
+            let end = self.end.min(SERVICE_LINE_MAX);
+            let start = self.start.min(end);
+            self.buf.copy_within(start..end, 0);
+            self.end = end - start;
             self.start = 0;
         }
         self.buf.get_mut(self.end..).unwrap_or_default()

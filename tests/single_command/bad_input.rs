@@ -148,6 +148,7 @@ fn test_help_and_version() {
             "VINIT_REMAP_EXIT=",
             "VINIT_SUBREAPER",
             "VINIT_INITCTL",
+            "VINIT_LOG_PREFIX=1",
         ] {
             assert!(text.contains(needle), "--help lacks {needle:?}:\n{text}");
         }
