@@ -268,7 +268,13 @@ impl ServiceOutput<'_> {
                 return;
             }
             reads_left -= 1;
-            match sys::read(fd.as_fd(), s.lines.room()) {
+            let room = s.lines.room();
+            // Never a read of 0 bytes, which would look like end of file (cannot happen: a
+            // full buffer is a piece, written above).
+            if room.is_empty() {
+                return;
+            }
+            match sys::read(fd.as_fd(), room) {
                 Ok(0) => s.eof = true,
                 Ok(n) => s.lines.filled(n),
                 Err(Errno::INTR) => {}
