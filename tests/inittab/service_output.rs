@@ -146,30 +146,43 @@ fn test_a_long_line_is_cut_and_marked() {
     );
 }
 
-/// What a service writes just before it exits is never lost, at the stop either (a level-0
-/// entry writes 3000 lines and vinit exits right after it); a daemon left behind holding its
-/// entry's pipe holds neither the loop nor the stop.
+/// What a service writes just before it exits is never lost, at the stop either: a level-0
+/// entry writes 20000 lines (130 KB: it ends with a full pipe, more than the loop reads in the
+/// passes the stop has left) and exits; vinit reads its pipe to the end before it exits.
 #[test]
-fn test_output_before_exit_is_not_lost_and_a_daemon_holds_nothing() {
+fn test_output_right_before_exit_is_not_lost() {
     let tab = "id:3:initdefault:\n\
-        d:3:once:/bin/sh -c '(exec sleep 1000) & echo parent-done'\n\
-        z:0:wait:/bin/sh -c 'seq 1 3000 | sed s/^/n/'\n\
+        z:0:wait:/bin/sh -c 'seq 1 20000 | sed s/^/n/'\n\
         e:3:once:/bin/sh -c 'seq 1 3000 | sed s/^/e/'\n";
     let mut run = prefixed(tab).pid1();
-    run.expect_line("d| parent-done", EVENT_TIMEOUT);
     run.expect_line("e| e3000", EVENT_TIMEOUT);
-    let (code, took, lines) = stop_with(&mut run, libc::SIGTERM);
+    let (code, _, lines) = stop_with(&mut run, libc::SIGTERM);
     assert_eq!(code, Some(0));
-    assert!(took < Duration::from_secs(5), "stop took {took:?}");
-    for (id, tag) in [("z", "n"), ("e", "e")] {
+    for (id, tag, n) in [("z", "n", 20000), ("e", "e", 3000)] {
         let got: Vec<&String> = lines
             .iter()
             .filter(|l| l.starts_with(&format!("{id}| ")))
             .collect();
-        let want: Vec<String> = (1..=3000).map(|i| format!("{id}| {tag}{i}")).collect();
+        let want: Vec<String> = (1..=n).map(|i| format!("{id}| {tag}{i}")).collect();
         assert_eq!(got.len(), want.len(), "lines of {id}");
         assert!(got.iter().zip(&want).all(|(g, w)| *g == w), "order of {id}");
     }
+}
+
+/// A daemon an entry leaves behind holding its pipe holds neither the loop nor the stop, and
+/// its lines keep the entry's id.
+#[test]
+fn test_a_daemon_holding_the_pipe_holds_nothing() {
+    let tab = "id:3:initdefault:\n\
+        d:3:once:/bin/sh -c '(sleep 0.2; echo from-daemon; exec sleep 1000) & echo parent-done'\n\
+        n:3:once:/bin/sh -c 'sleep 0.5; echo next'\n";
+    let mut run = prefixed(tab).pid1();
+    run.expect_line("d| parent-done", EVENT_TIMEOUT);
+    run.expect_line("d| from-daemon", EVENT_TIMEOUT);
+    run.expect_line("n| next", EVENT_TIMEOUT);
+    let (code, took, _) = stop_with(&mut run, libc::SIGTERM);
+    assert_eq!(code, Some(0));
+    assert!(took < Duration::from_secs(5), "stop took {took:?}");
 }
 
 /// vinit's stdout is a FIFO nobody reads: the service blocks on its full pipe (vinit waits in
