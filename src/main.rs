@@ -66,7 +66,8 @@ LEVEL: 0-9, S, s or single; any other first argument starts CMD.
   -s          no-op (VINIT_SUBREAPER): vinit subreaps when not PID 1
   -h, --help  -V, --version
 VINIT_REBOOT=boot|exit:N (default boot), VINIT_DEFAULT_LEVEL (default 3), VINIT_INITCTL
-(tests), VINIT_CRITICAL=ID,... (an entry whose end stops vinit with its status).
+(tests), VINIT_CRITICAL=ID,... (an entry whose end stops vinit with its status),
+VINIT_LOG_PREFIX=1 (entries' lines as `id| line`).
 Not PID 1, vinit boots only with -f or as a container's main process.
 Usage errors exit 2. See man vinit.
 ";

@@ -19,6 +19,7 @@ pub mod initctl;
 pub mod inittab;
 pub mod levels;
 pub mod limits;
+pub mod line_framing;
 pub mod runtime;
 pub mod settings;
 pub mod status;

@@ -274,3 +274,26 @@ pub const NOFILE_MIN: u64 = 6;
 /// only when this many stay free (RLIMIT_NOFILE 6: neither, 7: the FIFO, 8: both, 9: the status
 /// socket too).
 pub const FD_RESERVE: u64 = 2;
+/// Descriptors a spawn takes with `VINIT_LOG_PREFIX=1` (two pipes; the write ends are closed
+/// after the fork): it keeps the plain fds when these plus `FD_RESERVE` are not free.
+pub const SERVICE_PIPE_FDS: u64 = 4;
+
+// service output (`VINIT_LOG_PREFIX=1`)
+
+/// Longest line of a service's output framed whole: a longer one is cut into pieces of this
+/// size, marked `id+| ` (line_framing). Each stream of each service keeps a buffer this big
+/// (2 × `SERVICE_STREAMS` of them: 72 KiB of PID 1's stack with their state, only with the
+/// prefix on).
+pub const SERVICE_LINE_MAX: usize = 512;
+/// Services whose stdout and stderr go through vinit at once: one per entry. A stream lives
+/// until every writer is gone (a daemon an entry left behind may hold it), so a spawn that
+/// finds no free pair keeps the plain fds (logged).
+pub const SERVICE_STREAMS: usize = MAX_ENTRIES;
+/// read(2)s of one service's pipe per loop pass: a chatty service cannot starve the loop (the
+/// pipe stays readable, so the next pass comes at once).
+pub const SERVICE_READS_PER_PASS: usize = 8;
+/// read(2)s of a pipe right after its process was reaped, for what it wrote just before it
+/// exited: a full pipe (64 KiB) is 128 reads; a daemon still writing to it is read by the loop.
+pub const SERVICE_DRAIN_READS: usize = 160;
+/// How long the stop waits for a full stdout/stderr to take the services' last lines.
+pub const SERVICE_FLUSH_WAIT_MS: u64 = 100;

@@ -17,6 +17,9 @@ pub struct Settings {
     pub config: Config,
     /// Why vinit boots though it is not PID 1 (as a subreaper); `None` as PID 1.
     pub not_pid1: Option<NotPid1>,
+    /// `VINIT_LOG_PREFIX=1`: entries' output goes through vinit, each line prefixed with the
+    /// entry's id (line_framing).
+    pub log_prefix: bool,
 }
 
 impl Settings {
@@ -58,9 +61,15 @@ impl Settings {
                 _ => return Err("VINIT_DEFAULT_LEVEL"),
             };
         }
+        let log_prefix = match var(b"VINIT_LOG_PREFIX").map(CStr::to_bytes) {
+            None | Some(b"0") => false,
+            Some(b"1") => true,
+            Some(_) => return Err("VINIT_LOG_PREFIX"),
+        };
         Ok(Self {
             config,
             not_pid1: None,
+            log_prefix,
         })
     }
 }
@@ -85,6 +94,13 @@ mod tests {
         assert_eq!(s.config.runtime, Runtime::Other);
         assert!(!s.config.verbose);
         assert_eq!(s.not_pid1, None);
+        assert!(!s.log_prefix);
+    }
+
+    #[test]
+    fn log_prefix_is_0_or_1() {
+        assert!(from(&[(b"VINIT_LOG_PREFIX", c"1")]).unwrap().log_prefix);
+        assert!(!from(&[(b"VINIT_LOG_PREFIX", c"0")]).unwrap().log_prefix);
     }
 
     #[test]
@@ -131,6 +147,7 @@ mod tests {
             ("VINIT_CRITICAL", c"web,toolong"),
             ("VINIT_CRITICAL", c"a:b"),
             ("VINIT_CRITICAL", c"1,2,3,4,5,6,7,8,9"),
+            ("VINIT_LOG_PREFIX", c"yes"),
         ] {
             let got = Settings::from_env(|n| (n == name.as_bytes()).then_some(value));
             assert_eq!(got, Err(name), "{value:?}");

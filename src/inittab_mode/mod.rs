@@ -10,6 +10,7 @@
 
 mod load;
 mod power;
+mod service_output;
 mod spawn_entry;
 
 use core::ffi::CStr;
@@ -21,6 +22,7 @@ use crate::status_channel::StatusChannel;
 use crate::sys::{self, Envp, Errno};
 use load::load_inittab;
 use power::PowerEvent;
+use service_output::ServiceOutput;
 use spawn_entry::{Initscript, spawn_entry};
 use vinit_core::child_env::InitEnv;
 use vinit_core::initctl::{Command, Request};
@@ -95,7 +97,11 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
     crate::records::link_var_run();
     crate::records::reset_utmp();
     driver.init.handle_boot(driver.started);
-    driver.run(sfd.as_fd())
+    if settings.log_prefix {
+        service_output::with_output(nofile, |output| driver.run(sfd.as_fd(), Some(output)))
+    } else {
+        driver.run(sfd.as_fd(), None)
+    }
 }
 
 /// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
@@ -150,10 +156,10 @@ struct Driver {
 }
 
 impl Driver {
-    fn run(&mut self, sfd: sys::BorrowedFd<'_>) -> u8 {
+    fn run(&mut self, sfd: sys::BorrowedFd<'_>, mut output: Option<&mut ServiceOutput<'_>>) -> u8 {
         loop {
             let now = sys::now();
-            if let Some(code) = self.act(now) {
+            if let Some(code) = self.act(now, output.as_deref_mut()) {
                 return code;
             }
             self.control.check(now);
@@ -170,21 +176,28 @@ impl Driver {
                 self.control.watch_fd(),
                 self.status.fd(),
             ];
-            let [_, fifo_ready, fifo_path_changed, status_asked] =
-                match sys::wait_readable_fds(fds, timeout) {
-                    Ok(ready) => ready,
-                    Err(e) => {
-                        log!(LogLevel::Error, "poll failed: {}", ErrName(e));
-                        [false; 4]
-                    }
-                };
+            let mut watches = output
+                .as_deref()
+                .map(ServiceOutput::watches)
+                .unwrap_or_default();
+            let ready = sys::wait_fds(fds, &mut watches.list, timeout);
+            let [_, fifo_ready, fifo_path_changed, status_asked] = match ready {
+                Ok(ready) => ready,
+                Err(e) => {
+                    log!(LogLevel::Error, "poll failed: {}", ErrName(e));
+                    [false; 4]
+                }
+            };
             if fifo_path_changed {
                 // The next pass's `check` re-creates or re-opens the FIFO as needed.
                 self.control.drain_watch();
             }
             let now = sys::now();
+            if let Some(output) = output.as_deref_mut() {
+                output.serve(&watches);
+            }
             self.drain_signals(sfd, now);
-            self.reap(now);
+            self.reap(now, output.as_deref_mut());
             if fifo_ready {
                 self.read_requests(now);
             }
@@ -197,13 +210,22 @@ impl Driver {
 
     /// Carries out every action the supervisor has; `Some(code)` when vinit must exit.
     #[inline(never)]
-    fn act(&mut self, now: Instant) -> Option<u8> {
+    fn act(&mut self, now: Instant, mut output: Option<&mut ServiceOutput<'_>>) -> Option<u8> {
         while let Some(action) = self.init.poll_effect(now) {
             match action {
                 Effect::Spawn(start) => {
                     let slot = start.slot;
-                    let started =
-                        spawn_entry(&start, &self.envp, &self.init_env, &mut self.initscript);
+                    let pipes = output.as_deref_mut().and_then(|o| o.open(&start.entry.id));
+                    let started = spawn_entry(
+                        &start,
+                        &self.envp,
+                        &self.init_env,
+                        &mut self.initscript,
+                        pipes.as_ref(),
+                    );
+                    if let (Some(o), Some(p), Ok(pid)) = (output.as_deref_mut(), &pipes, &started) {
+                        o.started(p, *pid);
+                    }
                     match started {
                         Ok(pid) => self.init.handle_spawned(now, slot, Some(pid)),
                         Err(Some(e)) => self.init.handle_fork_failed(now, slot, e.raw_os_error()),
@@ -222,7 +244,12 @@ impl Driver {
                 Effect::BootTime => crate::records::write_boot(),
                 Effect::Log(notice) => say(&notice),
                 Effect::Sync => sys::sync(),
-                Effect::Exit(code) => return Some(code),
+                Effect::Exit(code) => {
+                    if let Some(output) = output {
+                        output.finish();
+                    }
+                    return Some(code);
+                }
                 Effect::Reboot => {
                     log!(
                         LogLevel::Info,
@@ -337,10 +364,14 @@ impl Driver {
     }
 
     #[inline(never)]
-    fn reap(&mut self, now: Instant) {
+    fn reap(&mut self, now: Instant, mut output: Option<&mut ServiceOutput<'_>>) {
         loop {
             match sys::reap_any() {
                 Ok(Some((pid, exit))) => {
+                    // Its last lines before anything said of its exit.
+                    if let Some(output) = output.as_deref_mut() {
+                        output.reaped(pid);
+                    }
                     if let Some(id) = self.init.handle_child_exit(now, pid, exit) {
                         crate::records::write_dead_process(&id, pid);
                     }

@@ -188,3 +188,42 @@ pub fn drain(fd: BorrowedFd<'_>) {
     let mut buf = [0u8; 512];
     while matches!(rustix::io::read(fd, &mut buf), Ok(n) if n > 0) {}
 }
+
+/// pipe2(2) with O_CLOEXEC, the read end then O_NONBLOCK (fcntl(2)): a service's output pipe,
+/// `(read end, write end)`. The write end stays blocking: a service whose reader is behind
+/// waits, as it would on a full terminal. Raw syscalls: musl's wrappers add fallbacks that
+/// vinit's kernels (3.17+) do not need.
+pub fn output_pipe() -> Result<(OwnedFd, OwnedFd)> {
+    let mut fds: [c_int; 2] = [-1; 2];
+    // SAFETY: `fds` has room for the two fds pipe2 writes; the flags are plain integers.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_pipe2,
+            fds.as_mut_ptr(),
+            c_long::from(libc::O_CLOEXEC),
+        )
+    };
+    if rc < 0 {
+        return Err(last_errno());
+    }
+    let [r, w] = fds;
+    let (read, write) = (OwnedFd(r), OwnedFd(w));
+    rustix::fs::fcntl_setfl(read.as_fd(), rustix::fs::OFlags::NONBLOCK)?;
+    Ok((read, write))
+}
+
+/// dup2(2) of `fd` onto the standard fd `target` (1 or 2), in a child before exec: the copy is
+/// not close-on-exec.
+pub fn dup_onto(fd: BorrowedFd<'_>, target: c_int) -> Result<()> {
+    let fd = c_long::from(rustix::fd::AsRawFd::as_raw_fd(&fd));
+    // SAFETY: dup3 takes plain integers; replacing a standard fd in the child is the intent.
+    let rc = unsafe { libc::syscall(libc::SYS_dup3, fd, c_long::from(target), 0 as c_long) };
+    if rc < 0 { Err(last_errno()) } else { Ok(()) }
+}
+
+impl OwnedFd {
+    /// The fd's number (the kernel hands out the lowest free one: it says how many are used).
+    pub fn number(&self) -> u64 {
+        u64::try_from(self.0).unwrap_or(0)
+    }
+}

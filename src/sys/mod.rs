@@ -35,9 +35,9 @@ pub use vinit_core::status::{Exit, Pid};
 pub use argv_env::{Argv, Envp};
 pub use clock::{now, utc_hour_minute, wall_clock};
 pub use fds::{
-    OwnedFd, cloexec_inherited_fds, drain, is_regular_file, is_terminal, nofile_limit, read,
-    read_full, release_controlling_tty, stderr, stdin, stdout, take_controlling_tty, write,
-    write_all, write_nowait,
+    OwnedFd, cloexec_inherited_fds, drain, dup_onto, is_regular_file, is_terminal, nofile_limit,
+    output_pipe, read, read_full, release_controlling_tty, stderr, stdin, stdout,
+    take_controlling_tty, write, write_all, write_nowait,
 };
 pub use fifo::{mkfifo, open_fifo, open_fifo_writer};
 pub use files::{
@@ -45,7 +45,7 @@ pub use files::{
     for_each_dir_entry, lstat_id, mkdir, open_file, open_read, read_at, same_file, symlink, sync,
     unlink, watch_dir_entries, with_locked_file, write_all_at, write_file,
 };
-pub use poll::{sleep_ms, wait_readable, wait_readable_fds, wait_writable};
+pub use poll::{Watch, sleep_ms, wait_fds, wait_readable, wait_writable};
 pub use proc_title::ProcTitle;
 pub use processes::{
     CPtrs, Forked, chdir_root, execve, exit, fork, geteuid, getpid, getppid, kill, peek_exited,

@@ -26,6 +26,7 @@ mod budget;
 mod critical;
 mod drain;
 mod inside;
+mod log_prefix;
 mod not_pid1;
 mod observe;
 mod single_mode;

@@ -38,6 +38,7 @@ mod environment;
 mod levels;
 mod not_pid1;
 mod observe;
+mod service_output;
 mod status;
 mod stop;
 

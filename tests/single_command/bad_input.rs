@@ -150,6 +150,7 @@ fn test_help_and_version() {
             "VINIT_INITCTL",
             "VINIT_STOP_DELAY, default 0",
             "VINIT_CRITICAL=ID,...",
+            "VINIT_LOG_PREFIX=1",
         ] {
             assert!(text.contains(needle), "--help lacks {needle:?}:\n{text}");
         }
