@@ -65,20 +65,22 @@ impl Init {
 
     /// The process of the entry in `slot` ended on its own with `exit`: when the entry is
     /// critical and no stop runs yet, the container stops, a halt (never a reboot), and vinit
-    /// exits with `exit`'s status (0 included).
-    pub(super) fn critical_exit(&mut self, now: Instant, slot: usize, exit: Exit) {
+    /// exits with `exit`'s status (0 included). Returns whether it did: its line then stands
+    /// for the entry's exit line (one line per event).
+    pub(super) fn critical_exit(&mut self, now: Instant, slot: usize, exit: Exit) -> bool {
         let Some(e) = self.tab.entries().get(slot) else {
-            return;
+            return false;
         };
         if !matches!(self.phase, Phase::Boot | Phase::Running)
             || !self.config.critical.contains(&e.id)
         {
-            return;
+            return false;
         }
         let id = e.id.clone();
         self.exit_status = exit.status();
         self.log(Notice::CriticalExit(id, self.exit_status));
         self.change_level(now, Level::HALT, None);
+        true
     }
 }
 

@@ -26,7 +26,8 @@ impl Init {
         let Some(pid) = pid else {
             p.last_exit = Some(Exit::Code(1));
             p.waiting = false;
-            return self.critical_exit(now, slot, Exit::Code(1));
+            self.critical_exit(now, slot, Exit::Code(1));
+            return;
         };
         self.children = true;
         self.timers.fork_retry = None;
@@ -98,13 +99,13 @@ impl Init {
             exit,
             warns,
         };
-        if repeat {
-            self.verbose(line);
-        } else {
-            self.push(line);
+        // Ended on its own: an exit vinit caused is a `dying` one, or one during the stop. A
+        // critical entry's line says the exit and the stop it starts.
+        match (self.critical_exit(now, i, exit), repeat) {
+            (true, _) => {}
+            (false, true) => self.verbose(line),
+            (false, false) => self.push(line),
         }
-        // Ended on its own: an exit vinit caused is a `dying` one, or one during the stop.
-        self.critical_exit(now, i, exit);
         utmp
     }
 
