@@ -1,7 +1,7 @@
 //! One line per event on stderr: `vinit: <level>: <what>: <detail>`, built with ufmt in a
 //! fixed buffer and written with exactly one write(2), so it never interleaves with children's
 //! output. Lines that do not fit are cut and end in `...`. Errno values print as their symbolic
-//! names (never musl's strerror table).
+//! names with a few words (`ENOENT (no such file)`; never musl's strerror table).
 //!
 //! As an init (`never_block`), a line never waits long for stderr: a reader that stalls costs
 //! PID 1 one bounded wait, then lines are dropped and counted until one gets through, which
@@ -308,8 +308,9 @@ macro_rules! log {
 
 pub use vinit_core::display::Bytes;
 
-/// An errno shown by its symbolic name (`ENOENT`), or `errno N` when it is not in the table
-/// (`vinit_core::display::ErrName` for the syscall crate's type).
+/// An errno shown by its symbolic name and a short text (`ENOENT (no such file)`), or
+/// `errno N` when it is not in the table (`vinit_core::display::ErrName` for the syscall
+/// crate's type).
 pub struct ErrName(pub Errno);
 
 impl uDisplay for ErrName {
@@ -364,7 +365,10 @@ mod tests {
     fn line_has_prefix_and_is_cut_with_marker() {
         let mut line = LogLine::new(Level::Warning);
         let _ = ufmt::uwrite!(line, "x {} {}", 42u32, ErrName(Errno::NOENT));
-        assert_eq!(line.as_bytes(), b"vinit: warning: x 42 ENOENT");
+        assert_eq!(
+            line.as_bytes(),
+            b"vinit: warning: x 42 ENOENT (no such file)"
+        );
         let mut long = LogLine::new(Level::Info);
         for _ in 0..LOG_LINE_MAX {
             long.push(b"a");

@@ -10,7 +10,8 @@
 //! kernel, a folder by concern) and `rt` (no_std start-up) hold all `unsafe`; `log` writes
 //! lines; `init_setup` makes either mode an init; `spawn` runs between fork and exec;
 //! `inittab_mode` and `single` are the two modes' loops; `processes_left` finds, counts and
-//! signals what is left at the end; `control` serves /run/initctl; `records` writes
+//! signals what is left at the end; `control` serves /run/initctl; `status_channel` answers
+//! `vinit status`; `records` writes
 //! utmp/wtmp; `client` is telinit, shutdown, halt and runlevel, one file each.
 //! A comment's `compat §1.6` is section 1.6 of docs/sysvinit-compatibility.md.
 #![cfg_attr(not(test), no_std)]
@@ -36,6 +37,7 @@ mod records;
 mod rt;
 mod single;
 mod spawn;
+mod status_channel;
 mod sys;
 
 use core::ffi::CStr;
@@ -49,20 +51,24 @@ use vinit_core::{args, client_args, limits, time};
 /// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
 /// at length.
 const HELP: &str = "\
-usage: vinit [-T SECS] [-f INITTAB] [LEVEL]         boot an inittab
-       vinit [-gsv] [-t SECS] [-T SECS] [-e CODE]... [--] CMD [ARG...]
+usage: vinit [-v] [-T SECS] [-d SECS] [-f INITTAB] [LEVEL]  boot an inittab
+       vinit [-gsv] [-t SECS] [-T SECS] [-d SECS] [-e CODE]... [--] CMD [ARG...]
        vinit NAME [ARG...], or a link NAME: telinit init shutdown halt poweroff reboot runlevel
+       vinit status [ID]: what PID 1 runs (exit 0 running, 3 not, 4 unknown)
 LEVEL: 0-9, S, s or single; any other first argument starts CMD.
   -T SECS     stop budget 1-3600, both modes (VINIT_STOP_TIMEOUT, default 9; LXC 55)
+  -d SECS     drain: wait after a stop signal, within -T (VINIT_STOP_DELAY, default 0)
   -f INITTAB  default /etc/inittab (VINIT_INITTAB)
   -t SECS     TERM-to-KILL grace for what CMD leaves, 0-86400 (VINIT_GRACE, default 5)
   -e CODE     report CMD's status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,...)
   -g          signal CMD's process group (VINIT_KILL_GROUP=1)
-  -v          log each reaped process (VINIT_VERBOSE=1)
+  -v          log each spawn and reap, both modes (VINIT_VERBOSE=1)
   -s          no-op (VINIT_SUBREAPER): vinit subreaps when not PID 1
   -h, --help  -V, --version
 VINIT_REBOOT=boot|exit:N (default boot), VINIT_DEFAULT_LEVEL (default 3), VINIT_INITCTL
-(tests). Not PID 1, vinit boots only with -f or as a container's main process.
+(tests), VINIT_CRITICAL=ID,... (an entry whose end stops vinit with its status),
+VINIT_LOG_PREFIX=1 (entries' lines as `id| line`).
+Not PID 1, vinit boots only with -f or as a container's main process.
 Usage errors exit 2. See man vinit.
 ";
 
@@ -147,6 +153,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
     match args::parse_vinit(&args, defaults) {
         Ok(VinitCommand::Single(mut opts)) => {
             opts.cmd_index += shift;
+            opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
             single::run(argv, envp, opts)
         }
         Ok(VinitCommand::Inittab(opts)) => {
@@ -162,9 +169,11 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
             }) {
                 settings.config.inittab = path;
             }
-            settings.config.stop_budget =
-                time::Duration::from_secs(opts.stop_timeout.unwrap_or(env_stop_budget_secs));
+            let budget_secs = opts.stop_timeout.unwrap_or(env_stop_budget_secs);
+            settings.config.stop_budget = time::Duration::from_secs(budget_secs);
+            settings.config.stop_delay = bounded_stop_delay(opts.stop_delay, budget_secs);
             settings.config.forced_level = opts.level;
+            settings.config.verbose = opts.verbose;
             if !pid1 {
                 settings.not_pid1 = if opts.file.is_some() {
                     Some(NotPid1::FileGiven)
@@ -181,7 +190,14 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
                     return usage_exit(line);
                 }
             }
-            inittab_mode::run(settings, envp)
+            // PID 1 shows `init [N]` in ps, as sysvinit's does (not a subreaper: its argv is
+            // its own business).
+            let title = if pid1 {
+                argv.title_area(settings.config.inittab)
+            } else {
+                None
+            };
+            inittab_mode::run(settings, envp, title)
         }
         Ok(asked @ (VinitCommand::Help | VinitCommand::Version)) => {
             let text = match asked {
@@ -193,6 +209,20 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
         }
         Err(e) => usage_error(&args, e),
     }
+}
+
+/// The drain delay inside the stop budget (`args::stop_delay_within`); one line at start-up
+/// when it had to be cut.
+#[inline(never)]
+fn bounded_stop_delay(delay: time::Duration, budget_secs: u64) -> time::Duration {
+    args::stop_delay_within(delay, budget_secs).unwrap_or_else(|most| {
+        log!(
+            Level::Warning,
+            "stop delay (-d, VINIT_STOP_DELAY) over half the stop budget (-T): draining {} ms",
+            most.millis()
+        );
+        most
+    })
 }
 
 fn env_error(var: &str) -> u8 {

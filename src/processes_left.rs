@@ -47,16 +47,21 @@ pub fn write_names(line: &mut LogLine) {
         }
         first = false;
         let _ = ufmt::uwrite!(line, "{} (", pid);
-        // A name is any 15 bytes its process chose: no control byte reaches the log.
-        for &b in stat.name() {
-            line.push(if b.is_ascii_control() {
-                b"?"
-            } else {
-                core::slice::from_ref(&b)
-            });
-        }
+        push_name(line, stat.name());
         line.push(b")");
     });
+}
+
+/// A process's name (`comm`): any 15 bytes its process chose, so no control byte reaches the
+/// log.
+pub fn push_name(line: &mut LogLine, name: &[u8]) {
+    for &b in name {
+        line.push(if b.is_ascii_control() {
+            b"?"
+        } else {
+            core::slice::from_ref(&b)
+        });
+    }
 }
 
 /// Calls `f` for every process `signal_all` reaches: as PID 1 every other process of the

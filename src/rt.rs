@@ -8,6 +8,8 @@
 
 #[cfg(not(test))]
 use core::ffi::{c_char, c_int};
+#[cfg(not(test))]
+use core::sync::atomic::AtomicI32;
 
 #[cfg(not(test))]
 #[link(name = "c", kind = "static", modifiers = "-bundle")]
@@ -64,4 +66,26 @@ extern "C" fn __libc_start_main(
     let envp = unsafe { argv.add(argc_words + 1) };
     let code = main(argc, argv, envp);
     crate::sys::exit(code as u8)
+}
+
+/// errno, for the musl functions that still set it (`syscall()`, `poll`; src/sys reads it in
+/// `last_errno`). musl keeps errno in its thread structure, behind the thread pointer that
+/// only its own start-up sets (`__init_tls`, replaced above): with these two symbols defined
+/// here, musl's `__errno_location.lo` is not linked, and its code writes this one instead.
+/// One thread, one errno.
+#[cfg(not(test))]
+static ERRNO: AtomicI32 = AtomicI32::new(0);
+
+/// errno's address, as C's `errno` macro asks for it (musl's public name).
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+extern "C" fn __errno_location() -> *mut c_int {
+    ERRNO.as_ptr()
+}
+
+/// errno's address under the name musl's own code uses (its internal errno.h).
+#[cfg(not(test))]
+#[unsafe(no_mangle)]
+extern "C" fn ___errno_location() -> *mut c_int {
+    ERRNO.as_ptr()
 }

@@ -6,7 +6,9 @@
 //! The first stop signal forwarded to CMD (SIGTERM, SIGINT) starts the stop budget
 //! (`VINIT_STOP_TIMEOUT`, `-T`, default 9 s): whatever still runs at 7/8 of it, CMD included,
 //! gets KILL, and vinit is gone by its end, before the runtime's own KILL (Docker's comes at
-//! 10 s). The grace for what CMD leaves (`-t`) never runs past it.
+//! 10 s). The grace for what CMD leaves (`-t`) never runs past it. With a drain delay (`-d`,
+//! `VINIT_STOP_DELAY`), that first stop signal is held that long before it is forwarded (a
+//! second one forwards it at once), inside the budget.
 //!
 //! The loop blocks in poll(2) on the signalfd with no timeout unless a sweep or budget
 //! deadline is pending, so an idle vinit never wakes up.
@@ -16,6 +18,7 @@ use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn::{self, Tty};
 use crate::sys::{self, Argv, Envp, Exit, Pid, SigMask};
 use vinit_core::args::SingleOptions;
+use vinit_core::display::ExitShown;
 use vinit_core::limits::{EXIT_KILLED, SEARCH_PATH};
 use vinit_core::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM};
 use vinit_core::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
@@ -78,6 +81,7 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
         sweep: Sweep::new(),
         budget: None,
         stop_signal: 0,
+        drained: None,
     };
     sys::set_fault_signal_target(command.target());
     command.run(sfd.as_fd())
@@ -94,6 +98,8 @@ struct SingleCommand {
     budget: Option<Budget>,
     /// That signal.
     stop_signal: u8,
+    /// While that signal is held for the drain delay: when it is forwarded.
+    drained: Option<Instant>,
 }
 
 impl SingleCommand {
@@ -133,7 +139,9 @@ impl SingleCommand {
     /// the sweep's deadline.
     fn deadline(&self) -> Option<Instant> {
         match (self.child_exit, self.sweep.phase(), self.budget) {
-            (None, Phase::Idle, Some(budget)) => Some(budget.kill_at()),
+            (None, Phase::Idle, Some(budget)) => {
+                time::earliest(self.drained, Some(budget.kill_at()))
+            }
             _ => self.sweep.deadline(),
         }
     }
@@ -148,6 +156,9 @@ impl SingleCommand {
             return step;
         }
         let Some(exit) = self.child_exit else {
+            if self.drained.is_some_and(|at| now >= at) {
+                self.end_drain();
+            }
             return match self.budget {
                 Some(budget) if now >= budget.kill_at() => {
                     self.budget_ran_out(now, budget);
@@ -229,25 +240,32 @@ impl SingleCommand {
             return;
         }
         if self.child_exit.is_none() {
-            let target = self.target();
-            if let Err(e) = sys::kill(target, sig)
-                && e != sys::Errno::SRCH
-            {
-                log!(
-                    Level::Warning,
-                    "unable to forward signal {} to {}: {}",
-                    sig,
-                    target,
-                    ErrName(e)
-                );
+            if STOP_SIGNALS.contains(&sig) {
+                if self.drained.is_some() {
+                    // A second stop signal ends the drain: the held one goes now.
+                    return self.end_drain();
+                }
+                if self.budget.is_none() {
+                    let now = sys::now();
+                    self.stop_signal = sig;
+                    self.budget = Some(Budget::new(
+                        now,
+                        Duration::from_secs(self.opts.stop_budget_secs),
+                    ));
+                    let delay = self.opts.stop_delay;
+                    if delay.millis() > 0 {
+                        log!(
+                            Level::Info,
+                            "stop signal {}: draining for {} ms before forwarding it (VINIT_STOP_DELAY)",
+                            sig,
+                            delay.millis()
+                        );
+                        self.drained = Some(now.after(delay));
+                        return;
+                    }
+                }
             }
-            if self.budget.is_none() && STOP_SIGNALS.contains(&sig) {
-                self.stop_signal = sig;
-                self.budget = Some(Budget::new(
-                    sys::now(),
-                    Duration::from_secs(self.opts.stop_budget_secs),
-                ));
-            }
+            self.forward(sig);
         } else if matches!(sig, SIGTERM | SIGINT | SIGQUIT) {
             // A second stop request while sweeping: cut the grace period short.
             if let Step::SignalAll(s) = self.sweep.hurry(sys::now()) {
@@ -261,10 +279,36 @@ impl SingleCommand {
         }
     }
 
-    /// Reaps every exited child; returns true when no child is left at all.
+    /// Forwards `sig` to the child (or its group).
+    fn forward(&self, sig: u8) {
+        let target = self.target();
+        if let Err(e) = sys::kill(target, sig)
+            && e != sys::Errno::SRCH
+        {
+            log!(
+                Level::Warning,
+                "unable to forward signal {} to {}: {}",
+                sig,
+                target,
+                ErrName(e)
+            );
+        }
+    }
+
+    /// The drain delay is over: the held stop signal goes to the child.
+    fn end_drain(&mut self) {
+        self.drained = None;
+        self.forward(self.stop_signal);
+    }
+
+    /// Reaps every exited child; returns true when no child is left at all. With `-v`, each
+    /// is named while still a zombie (/proc/PID/stat's comm: an orphan's name is not known
+    /// any other way), then reaped by its pid.
     fn reap(&mut self) -> bool {
         loop {
-            match sys::reap_any() {
+            let zombie = self.opts.verbose.then(sys::peek_exited).flatten();
+            let stat = zombie.and_then(sys::read_stat);
+            match sys::reap(zombie) {
                 Ok(Some((pid, exit))) => {
                     if pid == self.child {
                         self.child_exit = Some(exit);
@@ -272,12 +316,14 @@ impl SingleCommand {
                         sys::set_fault_signal_target(0);
                     }
                     if self.opts.verbose {
-                        match exit {
-                            Exit::Code(c) => log!(Level::Info, "reaped {}: exit code {}", pid, c),
-                            Exit::Signal(s) => {
-                                log!(Level::Info, "reaped {}: killed by signal {}", pid, s);
-                            }
-                        }
+                        let mut line = LogLine::new(Level::Info);
+                        let _ = ufmt::uwrite!(line, "reaped pid {} (", pid);
+                        crate::processes_left::push_name(
+                            &mut line,
+                            stat.as_ref().map_or(&b"?"[..], sys::ProcStat::name),
+                        );
+                        let _ = ufmt::uwrite!(line, ") {}", ExitShown(exit));
+                        line.emit();
                     }
                 }
                 Ok(None) => return false,

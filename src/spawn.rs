@@ -47,6 +47,14 @@ pub fn exec_child(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8], tt
     })
 }
 
+/// In an inittab child (`VINIT_LOG_PREFIX`): fds 1 and 2 become the write ends of its output
+/// pipes (those stay close-on-exec, so the child ends with only 0-2). On failure it keeps
+/// vinit's.
+pub fn output_to(out: sys::BorrowedFd<'_>, err: sys::BorrowedFd<'_>) {
+    let _ = sys::dup_onto(out, 1);
+    let _ = sys::dup_onto(err, 2);
+}
+
 /// execvp(3)'s search, on `path` rather than on vinit's own environment; returns the error
 /// that best explains the failure (EACCES wins over ENOENT, as execvp does).
 pub fn exec_search(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8]) -> Errno {

@@ -14,6 +14,7 @@ use crate::limits::{
     DEFAULT_GRACE_SECS, DEFAULT_STOP_BUDGET_SECS, GRACE_MAX_SECS, STOP_BUDGET_MAX_SECS,
 };
 use crate::runtime::Runtime;
+use crate::time::Duration;
 
 /// Anything that can hand out arguments by index: the process's argv, or a slice in tests.
 pub trait ArgList {
@@ -116,7 +117,7 @@ pub enum UsageError {
 pub struct OptionTable {
     /// Letters that take a value (`-t5`, `-t 5`), padded with 0, which is never a letter (an
     /// argv string holds no NUL).
-    pub with_value: [u8; 4],
+    pub with_value: [u8; 8],
     /// `--help` and `--version` are options, standing for `-h` and `-V` (vinit's own;
     /// sysvinit's tools have no long options).
     pub long: bool,
@@ -320,9 +321,12 @@ pub struct SingleOptions {
     /// Seconds from the first stop signal forwarded to the child until everything must be
     /// gone (`-T`, `VINIT_STOP_TIMEOUT`).
     pub stop_budget_secs: u64,
+    /// The drain delay of both modes (`-d`, `VINIT_STOP_DELAY`): after a stop signal, wait
+    /// this long before the stop begins; `main` bounds it with `stop_delay_within`.
+    pub stop_delay: Duration,
     /// Child exit codes reported as 0 (`-e`).
     pub remap: ExitRemap,
-    /// A log line per reaped process (`-v`).
+    /// A log line per reaped process (`-v`, `VINIT_VERBOSE`).
     pub verbose: bool,
     /// Index in argv of CMD (the first operand, or the word after `--`).
     pub cmd_index: usize,
@@ -334,6 +338,7 @@ impl Default for SingleOptions {
             kill_group: false,
             grace_secs: DEFAULT_GRACE_SECS,
             stop_budget_secs: DEFAULT_STOP_BUDGET_SECS,
+            stop_delay: Duration::ZERO,
             remap: ExitRemap::default(),
             verbose: false,
             cmd_index: 0,
@@ -361,20 +366,24 @@ pub struct InittabOptions {
     pub file: Option<ValueAt>,
     /// The stop budget in seconds (`-T SECONDS`).
     pub stop_timeout: Option<u64>,
+    /// The drain delay (`-d SECONDS`, else `VINIT_STOP_DELAY`'s from the defaults).
+    pub stop_delay: Duration,
     /// A runlevel given on the command line, overriding initdefault (sysvinit's `init 3`).
     pub level: Option<Level>,
+    /// A line for every spawn and reap (`-v`, `VINIT_VERBOSE`: both modes').
+    pub verbose: bool,
 }
 
-/// vinit's own options: `-T` and `-s` belong to both modes, `-f` to inittab mode, the rest to
-/// single-command mode. `-s` is tini's subreaper flag, accepted: vinit subreaps whenever it is
-/// not PID 1.
+/// vinit's own options: `-T`, `-d`, `-s` and `-v` belong to both modes, `-f` to inittab mode,
+/// the rest to single-command mode. `-s` is tini's subreaper flag, accepted: vinit subreaps
+/// whenever it is not PID 1. `-d` (delay) is neither tini's nor dumb-init's letter.
 const VINIT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tTef",
+    with_value: *b"tTefd\0\0\0",
     long: true,
 };
 
 /// The letters of single-command mode's own options.
-pub const SINGLE_ONLY: &[u8] = b"gvte";
+pub const SINGLE_ONLY: &[u8] = b"gte";
 
 /// Parses `vinit`'s own command line, starting from `defaults` (the environment's values).
 ///
@@ -398,6 +407,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             b't' => Some((0, GRACE_MAX_SECS)),
             b'e' => Some((0, 255)),
             b'T' => Some((1, STOP_BUDGET_MAX_SECS)),
+            b'd' => Some((0, STOP_BUDGET_MAX_SECS)),
             _ => None,
         };
         let n = match (o.value, range) {
@@ -417,6 +427,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
                 tab.stop_timeout = Some(n);
                 opts.stop_budget_secs = n;
             }
+            b'd' => opts.stop_delay = Duration::from_secs(n),
             b'f' => {
                 tab.file = o.value.map(|(at, _)| at);
                 inittab_only.get_or_insert((o.index, o.letter));
@@ -455,6 +466,8 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     if let Some(option) = single_only {
         return Err(UsageError::WrongMode(option, inittab_only));
     }
+    tab.verbose = opts.verbose;
+    tab.stop_delay = opts.stop_delay;
     Ok(VinitCommand::Inittab(tab))
 }
 
@@ -528,6 +541,11 @@ pub fn single_defaults_from_env(
         opts.stop_budget_secs =
             parse_number(v, 1, STOP_BUDGET_MAX_SECS).ok_or("VINIT_STOP_TIMEOUT")?;
     }
+    if let Some(v) = var(b"VINIT_STOP_DELAY") {
+        opts.stop_delay = Duration::from_secs(
+            parse_number(v, 0, STOP_BUDGET_MAX_SECS).ok_or("VINIT_STOP_DELAY")?,
+        );
+    }
     if let Some(v) = var(b"VINIT_REMAP_EXIT") {
         for code in v.split(|&b| b == b',').filter(|c| !c.is_empty()) {
             opts.remap
@@ -535,6 +553,19 @@ pub fn single_defaults_from_env(
         }
     }
     Ok(opts)
+}
+
+/// The drain delay bounded by the stop budget: at most half of it, so the stop keeps the other
+/// half (inittab mode: an eighth for level 0, the quarter of the grace, the eighth of the KILL
+/// reserve; single-command mode: 3/8 for the child to stop before its KILL). `Err` with the
+/// bound when `delay` is longer.
+pub const fn stop_delay_within(delay: Duration, budget_secs: u64) -> Result<Duration, Duration> {
+    let most = budget_secs.saturating_mul(500);
+    if delay.millis() > most {
+        Err(Duration::from_millis(most))
+    } else {
+        Ok(delay)
+    }
 }
 
 /// `1`/`yes`/`true` or `0`/`no`/`false`/empty.

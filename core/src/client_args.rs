@@ -26,6 +26,8 @@ pub enum Personality {
     Halt(HaltProgram),
     /// `runlevel` (compat §6.4).
     Runlevel,
+    /// `status [ID]`: vinit's own, asks PID 1 over its status socket.
+    Status,
 }
 
 /// The client personality for a program name, if it is one. `init` is not one by name alone:
@@ -38,6 +40,7 @@ pub fn personality(name: &[u8]) -> Option<Personality> {
         b"poweroff" => Some(Personality::Halt(HaltProgram::PowerOff)),
         b"reboot" => Some(Personality::Halt(HaltProgram::Reboot)),
         b"runlevel" => Some(Personality::Runlevel),
+        b"status" => Some(Personality::Status),
         _ => None,
     }
 }
@@ -88,7 +91,7 @@ pub enum Telinit<'a> {
 
 /// telinit's options: `-t SECS`, `-e VAR[=VAL]`.
 const TELINIT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"te\0\0",
+    with_value: *b"te\0\0\0\0\0\0",
     long: false,
 };
 
@@ -262,7 +265,7 @@ const SHUTDOWN_LEVELS: &[u8] = b"0156aAbBcCsS";
 
 /// shutdown's options: the flags, and `-t SECS`, `-i X`, `-g TIME`.
 const SHUTDOWN_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tig\0",
+    with_value: *b"tig\0\0\0\0\0",
     long: false,
 };
 
@@ -357,7 +360,7 @@ pub struct Halt {
 
 /// halt's options: the flags, and `-m MSG`, `-t SECS`.
 const HALT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tm\0\0",
+    with_value: *b"tm\0\0\0\0\0\0",
     long: false,
 };
 

@@ -1,6 +1,6 @@
 //! How values show in a log line, with ufmt: bytes that may not be UTF-8 (`Bytes`), errno
-//! values by their symbolic names (`ErrName`, never musl's strerror table), and the plural
-//! of "process".
+//! values by their symbolic names with a short text (`ErrName`, never musl's strerror table),
+//! signals by name (`SigName`), how a process ended (`ExitShown`), and the plural of "process".
 
 use ufmt::{Formatter, uDisplay, uWrite};
 
@@ -25,60 +25,91 @@ impl uDisplay for Bytes<'_> {
     }
 }
 
-/// An errno value (Linux's numbers) shown by its symbolic name (`ENOENT`), or `errno N` when
-/// it is not in the table.
+/// An errno value (Linux's numbers) shown by its symbolic name and a short text
+/// (`ENOENT (no such file)`), or `errno N` when it is not in the table.
 pub struct ErrName(pub i32);
 
 impl uDisplay for ErrName {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match errno_name(self.0) {
-            Some(name) => f.write_str(name),
-            None => {
-                f.write_str("errno ")?;
-                ufmt::uwrite!(f, "{}", self.0)
+        match ERRNO_NAMES.iter().find(|(n, _)| *n == self.0) {
+            Some((_, shown)) => f.write_str(shown),
+            None => ufmt::uwrite!(f, "errno {}", self.0),
+        }
+    }
+}
+
+/// The signal names of signal(7) from 1 to 31 (the generic Linux numbering: x86-64, arm64),
+/// without `SIG`, space-separated: one string costs less than a table of slices.
+const SIGNAL_NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM \
+STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
+
+/// A signal shown by its name (`SIGSEGV`), or `signal N` when it has none (real-time ones).
+pub struct SigName(pub u8);
+
+impl uDisplay for SigName {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        // The name after the (n-1)th space, by hand: `split` costs more code than it saves.
+        let mut skip = self.0;
+        let mut name: &[u8] = &[];
+        for word in SIGNAL_NAMES.as_bytes().split(|&b| b == b' ') {
+            skip = skip.wrapping_sub(1);
+            if skip == 0 {
+                name = word;
+                break;
             }
+        }
+        if name.is_empty() {
+            ufmt::uwrite!(f, "signal {}", self.0)
+        } else {
+            ufmt::uwrite!(f, "SIG{}", Bytes(name))
+        }
+    }
+}
+
+/// How a process ended, for a log line: `exited with status 1` / `killed by SIGSEGV`.
+pub struct ExitShown(pub crate::status::Exit);
+
+impl uDisplay for ExitShown {
+    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+        match self.0 {
+            crate::status::Exit::Code(c) => ufmt::uwrite!(f, "exited with status {}", c),
+            crate::status::Exit::Signal(s) => ufmt::uwrite!(f, "killed by {}", SigName(s)),
         }
     }
 }
 
 /// The errno values vinit can meet, with Linux's generic numbers (asm-generic/errno*.h: the
 /// numbers of every architecture vinit builds for; the edge's unit test checks them against
-/// its syscall crate).
+/// its syscall crate), and a few words each for readers who do not know the names (in the
+/// same string: one slice per errno, not two).
 pub const ERRNO_NAMES: [(i32, &str); 26] = [
-    (2, "ENOENT"),
-    (13, "EACCES"),
-    (1, "EPERM"),
-    (10, "ECHILD"),
-    (3, "ESRCH"),
-    (11, "EAGAIN"),
-    (4, "EINTR"),
-    (8, "ENOEXEC"),
-    (7, "E2BIG"),
-    (24, "EMFILE"),
-    (12, "ENOMEM"),
-    (6, "ENXIO"),
-    (32, "EPIPE"),
-    (17, "EEXIST"),
-    (20, "ENOTDIR"),
-    (21, "EISDIR"),
-    (40, "ELOOP"),
-    (36, "ENAMETOOLONG"),
-    (9, "EBADF"),
-    (22, "EINVAL"),
-    (28, "ENOSPC"),
-    (30, "EROFS"),
-    (38, "ENOSYS"),
-    (26, "ETXTBSY"),
-    (5, "EIO"),
-    (25, "ENOTTY"),
+    (2, "ENOENT (no such file)"),
+    (13, "EACCES (permission denied)"),
+    (1, "EPERM (not permitted)"),
+    (10, "ECHILD (no child)"),
+    (3, "ESRCH (no such process)"),
+    (11, "EAGAIN (try again)"),
+    (4, "EINTR (interrupted)"),
+    (8, "ENOEXEC (bad executable format)"),
+    (7, "E2BIG (argument list too long)"),
+    (24, "EMFILE (too many open files)"),
+    (12, "ENOMEM (out of memory)"),
+    (6, "ENXIO (no such device or reader)"),
+    (32, "EPIPE (broken pipe)"),
+    (17, "EEXIST (exists)"),
+    (20, "ENOTDIR (not a directory)"),
+    (21, "EISDIR (is a directory)"),
+    (40, "ELOOP (too many symlinks)"),
+    (36, "ENAMETOOLONG (name too long)"),
+    (9, "EBADF (bad fd)"),
+    (22, "EINVAL (invalid argument)"),
+    (28, "ENOSPC (no space left)"),
+    (30, "EROFS (read-only file system)"),
+    (38, "ENOSYS (not implemented)"),
+    (26, "ETXTBSY (text file busy)"),
+    (5, "EIO (I/O error)"),
+    (25, "ENOTTY (not a tty)"),
 ];
-
-fn errno_name(errno: i32) -> Option<&'static str> {
-    ERRNO_NAMES
-        .iter()
-        .find(|(n, _)| *n == errno)
-        .map(|(_, s)| *s)
-}
 
 /// `process` or `processes`, for a count.
 pub const fn processes(n: u32) -> &'static str {
@@ -104,9 +135,26 @@ mod tests {
     }
 
     #[test]
-    fn errno_values_show_by_name_or_number() {
-        assert_eq!(shown(ErrName(2)), "ENOENT");
-        assert_eq!(shown(ErrName(11)), "EAGAIN");
+    fn errno_values_show_by_name_and_text_or_number() {
+        assert_eq!(shown(ErrName(2)), "ENOENT (no such file)");
+        assert_eq!(shown(ErrName(11)), "EAGAIN (try again)");
         assert_eq!(shown(ErrName(200)), "errno 200");
+    }
+
+    #[test]
+    fn signals_show_by_name_or_number() {
+        assert_eq!(shown(SigName(1)), "SIGHUP");
+        assert_eq!(shown(SigName(11)), "SIGSEGV");
+        assert_eq!(shown(SigName(15)), "SIGTERM");
+        assert_eq!(shown(SigName(31)), "SIGSYS");
+        assert_eq!(shown(SigName(0)), "signal 0");
+        assert_eq!(shown(SigName(37)), "signal 37");
+    }
+
+    #[test]
+    fn exits_show_their_status_or_signal() {
+        use crate::status::Exit;
+        assert_eq!(shown(ExitShown(Exit::Code(1))), "exited with status 1");
+        assert_eq!(shown(ExitShown(Exit::Signal(11))), "killed by SIGSEGV");
     }
 }

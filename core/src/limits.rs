@@ -28,6 +28,8 @@ pub const DEFAULT_GRACE_SECS: u64 = 5;
 /// Largest stop budget accepted (`-T`, `VINIT_STOP_TIMEOUT`): an hour is past any runtime's
 /// grace period.
 pub const STOP_BUDGET_MAX_SECS: u64 = 3600;
+/// Most ids `VINIT_CRITICAL` names (inittab mode): a container has a handful of main services.
+pub const MAX_CRITICAL: usize = 8;
 /// Largest `-t` / `VINIT_GRACE`: a day.
 pub const GRACE_MAX_SECS: u64 = 86_400;
 /// Status of `--` mode when the stop budget ran out and CMD could not even be reaped after its
@@ -85,8 +87,12 @@ pub const REBOOT_PAUSE_SECS: u64 = 300;
 /// Processes of a level change's kill round tracked at once (one per entry is the most).
 pub const MAX_DYING: usize = MAX_ENTRIES;
 /// Effects the supervisor queues at once: a signal per process of a full kill round, plus
-/// the log lines and records around it.
-pub const EFFECT_QUEUE: usize = MAX_DYING + 32;
+/// the log lines and records around it, or an exit line per entry (one reap pass can end
+/// them all) beside a stop's own effects.
+pub const EFFECT_QUEUE: usize = MAX_DYING + MAX_ENTRIES + 32;
+/// `-v` lines queued at most: past this, a pass's verbose lines are dropped (a reap pass can
+/// find any number of orphans), so they never take an effect's room.
+pub const VERBOSE_QUEUED_MAX: usize = 16;
 /// The whole container stop, signal to exit: inside Docker's 10 s with a second to spare.
 pub const DEFAULT_STOP_BUDGET_SECS: u64 = 9;
 /// The same under LXC (`container=lxc`): `lxc-stop` waits 60 s before it kills.
@@ -243,6 +249,19 @@ pub const INITCTL_DIR: &core::ffi::CStr = c"/run";
 /// Mode of the FIFO vinit creates: only its owner may write requests (compat §5.1).
 pub const INITCTL_MODE: u32 = 0o600;
 
+// status socket (`vinit status`)
+
+/// The socket PID 1 answers `vinit status` on: a unix SOCK_SEQPACKET socket, mode 0600, made at
+/// boot (a stale one is replaced), apart from /run/initctl so sysvinit's clients never see it.
+pub const STATUS_SOCKET_PATH: &core::ffi::CStr = c"/run/vinit.sock";
+/// Connections accepted per loop pass: a flood of `vinit status` costs bounded work per pass
+/// (the rest wait in the backlog for the next pass, which comes at once).
+pub const STATUS_REQUESTS_PER_PASS: usize = 8;
+/// Connections the kernel queues for PID 1 (listen(2)'s backlog); more are refused.
+pub const STATUS_BACKLOG: i32 = 16;
+/// How long `vinit status` waits for PID 1's reply.
+pub const STATUS_TIMEOUT_MS: u64 = 3000;
+
 // event loop (inittab mode)
 
 /// Signals read from the signalfd per loop pass: a storm from outside cannot keep the loop
@@ -252,5 +271,29 @@ pub const SIGNALS_PER_PASS: usize = 64;
 /// the signalfd, and two for reading the inittab with a drop-in (also utmp, /proc scans).
 pub const NOFILE_MIN: u64 = 6;
 /// Descriptors kept free for those short-lived opens: the FIFO and the inotify watch are held
-/// only when this many stay free (RLIMIT_NOFILE 6: neither, 7: the FIFO, 8: both).
+/// only when this many stay free (RLIMIT_NOFILE 6: neither, 7: the FIFO, 8: both, 9: the status
+/// socket too).
 pub const FD_RESERVE: u64 = 2;
+/// Descriptors a spawn takes with `VINIT_LOG_PREFIX=1` (two pipes; the write ends are closed
+/// after the fork): it keeps the plain fds when these plus `FD_RESERVE` are not free.
+pub const SERVICE_PIPE_FDS: u64 = 4;
+
+// service output (`VINIT_LOG_PREFIX=1`)
+
+/// Longest line of a service's output framed whole: a longer one is cut into pieces of this
+/// size, marked `id+| ` (line_framing). Each stream of each service keeps a buffer this big
+/// (2 × `SERVICE_STREAMS` of them: 72 KiB of PID 1's stack with their state, only with the
+/// prefix on).
+pub const SERVICE_LINE_MAX: usize = 512;
+/// Services whose stdout and stderr go through vinit at once: one per entry. A stream lives
+/// until every writer is gone (a daemon an entry left behind may hold it), so a spawn that
+/// finds no free pair keeps the plain fds (logged).
+pub const SERVICE_STREAMS: usize = MAX_ENTRIES;
+/// read(2)s of one service's pipe per loop pass: a chatty service cannot starve the loop (the
+/// pipe stays readable, so the next pass comes at once).
+pub const SERVICE_READS_PER_PASS: usize = 8;
+/// read(2)s of a pipe right after its process was reaped, for what it wrote just before it
+/// exited: a full pipe (64 KiB) is 128 reads; a daemon still writing to it is read by the loop.
+pub const SERVICE_DRAIN_READS: usize = 160;
+/// How long the stop waits for a full stdout/stderr to take the services' last lines.
+pub const SERVICE_FLUSH_WAIT_MS: u64 = 100;

@@ -7,7 +7,7 @@ use crate::args::{NotPid1, parse_number};
 use crate::levels::Level;
 use crate::limits::{DEFAULT_LEVEL, DEFAULT_STOP_BUDGET_SECS, INITTAB_PATH};
 use crate::runtime::Runtime;
-use crate::supervisor::Config;
+use crate::supervisor::{Config, Critical};
 use crate::time::Duration;
 
 /// Where the inittab lives and how to stop; from flags and `VINIT_*` variables.
@@ -17,6 +17,9 @@ pub struct Settings {
     pub config: Config,
     /// Why vinit boots though it is not PID 1 (as a subreaper); `None` as PID 1.
     pub not_pid1: Option<NotPid1>,
+    /// `VINIT_LOG_PREFIX=1`: entries' output goes through vinit, each line prefixed with the
+    /// entry's id (line_framing).
+    pub log_prefix: bool,
 }
 
 impl Settings {
@@ -31,10 +34,18 @@ impl Settings {
             default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
             // `main` sets it: `-T`, else `args::single_defaults_from_env`'s (55 s under LXC).
             stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
+            // `main` sets it too: `-d`, else `VINIT_STOP_DELAY` (`args`, both modes').
+            stop_delay: Duration::ZERO,
             reboot_exit: None,
             forced_level: None,
             runtime,
+            // `main` sets it: `-v`, else `args::single_defaults_from_env`'s VINIT_VERBOSE.
+            verbose: false,
+            critical: Critical::default(),
         };
+        if let Some(v) = var(b"VINIT_CRITICAL").map(CStr::to_bytes) {
+            config.critical = Critical::parse(v).ok_or("VINIT_CRITICAL")?;
+        }
         if let Some(v) = var(b"VINIT_REBOOT").map(CStr::to_bytes) {
             config.reboot_exit = match v {
                 b"boot" => None,
@@ -50,9 +61,15 @@ impl Settings {
                 _ => return Err("VINIT_DEFAULT_LEVEL"),
             };
         }
+        let log_prefix = match var(b"VINIT_LOG_PREFIX").map(CStr::to_bytes) {
+            None | Some(b"0") => false,
+            Some(b"1") => true,
+            Some(_) => return Err("VINIT_LOG_PREFIX"),
+        };
         Ok(Self {
             config,
             not_pid1: None,
+            log_prefix,
         })
     }
 }
@@ -72,9 +89,18 @@ mod tests {
         assert_eq!(s.config.default_level, Level::from_byte(b'3').unwrap());
         assert_eq!(s.config.stop_budget, Duration::from_secs(9));
         assert_eq!(s.config.reboot_exit, None);
+        assert_eq!(s.config.stop_delay, Duration::ZERO);
         assert_eq!(s.config.forced_level, None);
         assert_eq!(s.config.runtime, Runtime::Other);
+        assert!(!s.config.verbose);
         assert_eq!(s.not_pid1, None);
+        assert!(!s.log_prefix);
+    }
+
+    #[test]
+    fn log_prefix_is_0_or_1() {
+        assert!(from(&[(b"VINIT_LOG_PREFIX", c"1")]).unwrap().log_prefix);
+        assert!(!from(&[(b"VINIT_LOG_PREFIX", c"0")]).unwrap().log_prefix);
     }
 
     #[test]
@@ -102,6 +128,14 @@ mod tests {
     }
 
     #[test]
+    fn critical_ids() {
+        assert_eq!(from(&[]).unwrap().config.critical, Critical::default());
+        let s = from(&[(b"VINIT_CRITICAL", c"web,db")]).unwrap();
+        assert!(s.config.critical.contains(b"web") && s.config.critical.contains(b"db"));
+        assert!(!s.config.critical.contains(b"r"));
+    }
+
+    #[test]
     fn a_malformed_value_names_its_variable() {
         for (name, value) in [
             ("VINIT_REBOOT", c"exit"),
@@ -110,6 +144,10 @@ mod tests {
             ("VINIT_DEFAULT_LEVEL", c"35"),
             ("VINIT_DEFAULT_LEVEL", c"x"),
             ("VINIT_DEFAULT_LEVEL", c""),
+            ("VINIT_CRITICAL", c"web,toolong"),
+            ("VINIT_CRITICAL", c"a:b"),
+            ("VINIT_CRITICAL", c"1,2,3,4,5,6,7,8,9"),
+            ("VINIT_LOG_PREFIX", c"yes"),
         ] {
             let got = Settings::from_env(|n| (n == name.as_bytes()).then_some(value));
             assert_eq!(got, Err(name), "{value:?}");

@@ -1,5 +1,5 @@
 //! The client personalities of the vinit binary: `telinit`/`init`, `shutdown`, `halt`,
-//! `poweroff`, `reboot` and `runlevel`, picked by argv[0] or `vinit NAME ...`.
+//! `poweroff`, `reboot`, `runlevel` and vinit's own `status`, picked by argv[0] or `vinit NAME ...`.
 //!
 //! They talk to a running init only through the /run/initctl FIFO (384-byte requests, compat
 //! §5.4) and read utmp in glibc's layout; halt and reboot call reboot(2) only when forced or
@@ -33,6 +33,7 @@ mod halt;
 mod runlevel;
 mod send;
 mod shutdown;
+mod status;
 mod telinit;
 
 /// Runs personality `p` on `args` (argument 0 is the tool's name) and returns the exit
@@ -44,6 +45,7 @@ pub fn run<A: ArgList + ?Sized>(p: Personality, args: &A, envp: Envp) -> u8 {
         Personality::Shutdown => shutdown::shutdown(args, envp),
         Personality::Halt(kind) => halt::halt(prog, args, kind, envp),
         Personality::Runlevel => runlevel::runlevel(args),
+        Personality::Status => status::status(args),
     }
 }
 

@@ -15,9 +15,10 @@ use vinit_core::limits::{
 
 /// Reads the inittab and the `/etc/inittab.d/*.tab` drop-ins (compat §1.1) into `tab`; bad
 /// lines are logged and skipped, and so is a drop-in that cannot be read. `false` only when
-/// the main file cannot be read whole (`tab` is then not to be used).
+/// the main file cannot be read whole (`tab` is then not to be used), said in one line: a
+/// fatal one at start-up (`at_start`), where vinit exits.
 #[inline(never)]
-pub fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
+pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
     tab.clear();
     let file = path.to_bytes();
     let mut errors = 0u32;
@@ -38,7 +39,12 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab) -> bool {
         );
     }
     if let Err(e) = read {
-        log!(Level::Error, "{}: {}: not read", Bytes(file), e);
+        let (level, what) = if at_start {
+            (Level::Fatal, "cannot read the inittab")
+        } else {
+            (Level::Error, "not read")
+        };
+        log!(level, "{}: {}: {}", Bytes(file), e, what);
         return false;
     }
     let _ = sys::for_each_dir_entry(INITTAB_DIR, |name| {

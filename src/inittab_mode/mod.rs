@@ -10,6 +10,7 @@
 
 mod load;
 mod power;
+mod service_output;
 mod spawn_entry;
 
 use core::ffi::CStr;
@@ -17,9 +18,11 @@ use core::ffi::CStr;
 use crate::control::Control;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
+use crate::status_channel::StatusChannel;
 use crate::sys::{self, Envp, Errno};
 use load::load_inittab;
 use power::PowerEvent;
+use service_output::ServiceOutput;
 use spawn_entry::{Initscript, spawn_entry};
 use vinit_core::child_env::InitEnv;
 use vinit_core::initctl::{Command, Request};
@@ -38,8 +41,9 @@ const SIG_SYSTEMD_HALT: u8 = 37;
 const SIG_SYSVINIT_POWEROFF: u8 = 38;
 
 /// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
+/// `title`: PID 1's argv, where `init [N]` shows each level entered.
 #[inline(never)]
-pub fn run(settings: Settings, envp: Envp) -> u8 {
+pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 {
     // Already for the inittab's lines: `become_init` comes after them.
     crate::log::never_block();
     let nofile = sys::nofile_limit();
@@ -65,25 +69,23 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
         init_env: InitEnv::new(),
         started: sys::now(),
         control: Control::new(vinit_core::limits::INITCTL_PATH),
+        // Opened after `become_init`, within the fd budget.
+        status: StatusChannel::open(false),
         initscript: Initscript::default(),
         env_log: RateLimit::new(),
         signal_log: RateLimit::new(),
+        title,
     };
-    if !load_inittab(inittab, &mut driver.staging) {
-        log!(
-            LogLevel::Fatal,
-            "{}: cannot read the inittab",
-            Bytes(inittab.to_bytes())
-        );
+    if !load_inittab(inittab, &mut driver.staging, true) {
         return 1;
     }
     driver.init.reset(&mut driver.staging);
     let Some(sfd) = crate::init_setup::become_init() else {
         return 1;
     };
-    if let Some(limit) = nofile {
-        share_fds(&mut driver.control, sfd.as_fd(), limit);
-    }
+    let status_allowed =
+        nofile.is_none_or(|limit| share_fds(&mut driver.control, sfd.as_fd(), limit));
+    driver.status = StatusChannel::open(status_allowed);
     // sysvinit sets umask(previous | 022) at start-up (compat §3.2).
     sys::umask_add(0o022);
     log!(
@@ -95,25 +97,32 @@ pub fn run(settings: Settings, envp: Envp) -> u8 {
     crate::records::link_var_run();
     crate::records::reset_utmp();
     driver.init.handle_boot(driver.started);
-    driver.run(sfd.as_fd())
+    if settings.log_prefix {
+        service_output::with_output(nofile, |output| driver.run(sfd.as_fd(), Some(output)))
+    } else {
+        driver.run(sfd.as_fd(), None)
+    }
 }
 
 /// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
 /// signalfd (descriptors are handed out lowest first), and says once what is off without them.
+/// Returns whether the status socket fits too (last, so `vinit status` gives way first).
 #[inline(never)]
-fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) {
+fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> bool {
     let sfd = rustix::fd::AsRawFd::as_raw_fd(&sfd);
     let free = limit.saturating_sub(u64::try_from(sfd).unwrap_or(0).saturating_add(1));
     let fifo = free > FD_RESERVE;
     let watch = free >= 2 + FD_RESERVE;
     control.share_fds(fifo, watch);
+    let status = free >= 3 + FD_RESERVE;
     let (what, so) = match (fifo, watch) {
         (false, _) => ("/run/initctl", "telinit and shutdown cannot reach vinit"),
         (true, false) => (
             "inotify watch",
             "a deleted /run/initctl is re-created at the next wakeup",
         ),
-        (true, true) => return,
+        (true, true) if status => return true,
+        (true, true) => ("status socket", "vinit status cannot reach vinit"),
     };
     log!(
         LogLevel::Warning,
@@ -122,6 +131,7 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) {
         what,
         so
     );
+    status
 }
 
 struct Driver {
@@ -134,18 +144,22 @@ struct Driver {
     init_env: InitEnv,
     started: Instant,
     control: Control,
+    /// `vinit status`'s socket.
+    status: StatusChannel,
     initscript: Initscript,
     /// SETENV variables dropped for want of room (a flood of them is one of the storms).
     env_log: RateLimit,
     /// Signals vinit has no use for.
     signal_log: RateLimit,
+    /// PID 1's argv, for `init [N]` in ps.
+    title: Option<sys::ProcTitle>,
 }
 
 impl Driver {
-    fn run(&mut self, sfd: sys::BorrowedFd<'_>) -> u8 {
+    fn run(&mut self, sfd: sys::BorrowedFd<'_>, mut output: Option<&mut ServiceOutput<'_>>) -> u8 {
         loop {
             let now = sys::now();
-            if let Some(code) = self.act(now) {
+            if let Some(code) = self.act(now, output.as_deref_mut()) {
                 return code;
             }
             self.control.check(now);
@@ -156,12 +170,22 @@ impl Driver {
                 logs,
             );
             let timeout = time::poll_timeout(now, deadline);
-            let fds = [Some(sfd), self.control.fd(), self.control.watch_fd()];
-            let [_, fifo_ready, fifo_path_changed] = match sys::wait_readable_fds(fds, timeout) {
+            let fds = [
+                Some(sfd),
+                self.control.fd(),
+                self.control.watch_fd(),
+                self.status.fd(),
+            ];
+            let mut watches = output
+                .as_deref()
+                .map(ServiceOutput::watches)
+                .unwrap_or_default();
+            let ready = sys::wait_fds(fds, &mut watches.list, timeout);
+            let [_, fifo_ready, fifo_path_changed, status_asked] = match ready {
                 Ok(ready) => ready,
                 Err(e) => {
                     log!(LogLevel::Error, "poll failed: {}", ErrName(e));
-                    [false; 3]
+                    [false; 4]
                 }
             };
             if fifo_path_changed {
@@ -169,23 +193,39 @@ impl Driver {
                 self.control.drain_watch();
             }
             let now = sys::now();
+            if let Some(output) = output.as_deref_mut() {
+                output.serve(&watches);
+            }
             self.drain_signals(sfd, now);
-            self.reap(now);
+            self.reap(now, output.as_deref_mut());
             if fifo_ready {
                 self.read_requests(now);
+            }
+            if status_asked {
+                // After the reaps and requests of this pass, so the answer is up to date.
+                self.status.serve(&self.init, now);
             }
         }
     }
 
     /// Carries out every action the supervisor has; `Some(code)` when vinit must exit.
     #[inline(never)]
-    fn act(&mut self, now: Instant) -> Option<u8> {
+    fn act(&mut self, now: Instant, mut output: Option<&mut ServiceOutput<'_>>) -> Option<u8> {
         while let Some(action) = self.init.poll_effect(now) {
             match action {
                 Effect::Spawn(start) => {
                     let slot = start.slot;
-                    let started =
-                        spawn_entry(&start, &self.envp, &self.init_env, &mut self.initscript);
+                    let pipes = output.as_deref_mut().and_then(|o| o.open(&start.entry.id));
+                    let started = spawn_entry(
+                        &start,
+                        &self.envp,
+                        &self.init_env,
+                        &mut self.initscript,
+                        pipes.as_ref(),
+                    );
+                    if let (Some(o), Some(p), Ok(pid)) = (output.as_deref_mut(), &pipes, &started) {
+                        o.started(p, *pid);
+                    }
                     match started {
                         Ok(pid) => self.init.handle_spawned(now, slot, Some(pid)),
                         Err(Some(e)) => self.init.handle_fork_failed(now, slot, e.raw_os_error()),
@@ -195,18 +235,28 @@ impl Driver {
                 Effect::Signal { pid, sig } => signal(pid, sig),
                 Effect::SignalAll(sig) => crate::processes_left::signal_all(sig),
                 Effect::Census => self.init.handle_census(crate::processes_left::count()),
-                Effect::Runlevel { new, prev } => crate::records::write_runlevel(new, prev),
+                Effect::Runlevel { new, prev } => {
+                    crate::records::write_runlevel(new, prev);
+                    if let Some(title) = &mut self.title {
+                        title.set(&[b'i', b'n', b'i', b't', b' ', b'[', new, b']']);
+                    }
+                }
                 Effect::BootTime => crate::records::write_boot(),
                 Effect::Log(notice) => say(&notice),
                 Effect::Sync => sys::sync(),
-                Effect::Exit(code) => return Some(code),
+                Effect::Exit(code) => {
+                    if let Some(output) = output {
+                        output.finish();
+                    }
+                    return Some(code);
+                }
                 Effect::Reboot => {
                     log!(
                         LogLevel::Info,
                         "rebooting in place: reading {} again",
                         Bytes(self.inittab.to_bytes())
                     );
-                    load_inittab(self.inittab, &mut self.staging);
+                    load_inittab(self.inittab, &mut self.staging, false);
                     self.init.reset(&mut self.staging);
                     self.init.handle_boot(now);
                 }
@@ -256,7 +306,7 @@ impl Driver {
                     PowerEvent::Stop(cause) => self.init.handle_stop(now, cause),
                 },
                 SIGHUP => {
-                    if load_inittab(self.inittab, &mut self.staging) {
+                    if load_inittab(self.inittab, &mut self.staging, false) {
                         self.init.handle_reload(now, &mut self.staging);
                     }
                 }
@@ -290,7 +340,7 @@ impl Driver {
             match req.command {
                 Command::RunLevel => {
                     // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
-                    let fresh = load_inittab(inittab, staging).then_some(&mut *staging);
+                    let fresh = load_inittab(inittab, staging, false).then_some(&mut *staging);
                     init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
                 Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),
@@ -314,10 +364,14 @@ impl Driver {
     }
 
     #[inline(never)]
-    fn reap(&mut self, now: Instant) {
+    fn reap(&mut self, now: Instant, mut output: Option<&mut ServiceOutput<'_>>) {
         loop {
             match sys::reap_any() {
                 Ok(Some((pid, exit))) => {
+                    // Its last lines before anything said of its exit.
+                    if let Some(output) = output.as_deref_mut() {
+                        output.reaped(pid);
+                    }
                     if let Some(id) = self.init.handle_child_exit(now, pid, exit) {
                         crate::records::write_dead_process(&id, pid);
                     }

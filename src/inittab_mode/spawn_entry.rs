@@ -6,6 +6,7 @@ use core::ffi::{CStr, c_char};
 
 use heapless::Vec;
 
+use super::service_output::ChildPipes;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn;
@@ -52,7 +53,8 @@ impl Initscript {
     }
 }
 
-/// Forks and execs an entry; the child gets a clean state (spawn.rs). `Err(Some(errno))`:
+/// Forks and execs an entry; the child gets a clean state (spawn.rs), and `pipes` as its fds
+/// 1 and 2 when given (`VINIT_LOG_PREFIX`). `Err(Some(errno))`:
 /// fork(2) failed (the supervisor retries); `Err(None)`: the entry cannot start at all
 /// (logged).
 #[inline(never)]
@@ -61,6 +63,7 @@ pub fn spawn_entry(
     envp: &Envp,
     init_env: &InitEnv,
     initscript: &mut Initscript,
+    pipes: Option<&ChildPipes>,
 ) -> Result<sys::Pid, Option<Errno>> {
     let entry = start.entry;
     let through_initscript = start.initscript && initscript.usable();
@@ -115,6 +118,9 @@ pub fn spawn_entry(
             // First, so vinit can signal the entry's group as soon as possible (see
             // Effect::Signal for the moment before it).
             let _ = sys::setsid();
+            if let Some(pipes) = pipes {
+                spawn::output_to(pipes.out.as_fd(), pipes.err.as_fd());
+            }
             // The parent reports the lines it dropped; the child only its own.
             crate::log::forget_dropped();
             if start.utmp {

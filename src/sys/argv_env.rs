@@ -27,16 +27,19 @@ impl Argv {
 
     /// Argument `i`, if it exists.
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
+        let ptr = self.ptr(i)?;
+        // SAFETY: ptr is a NUL-terminated string that lives for the whole process.
+        Some(unsafe { CStr::from_ptr(ptr) })
+    }
+
+    /// The pointer argv holds for argument `i` (as the kernel placed it), if it exists.
+    pub(super) fn ptr(&self, i: usize) -> Option<*const c_char> {
         if i >= self.argc || self.argv.is_null() {
             return None;
         }
         // SAFETY: i < argc, and from_main's contract says argv[i] is a valid string pointer.
         let ptr = unsafe { *self.argv.wrapping_add(i) };
-        if ptr.is_null() {
-            return None;
-        }
-        // SAFETY: ptr is a NUL-terminated string that lives for the whole process.
-        Some(unsafe { CStr::from_ptr(ptr) })
+        (!ptr.is_null()).then_some(ptr)
     }
 
     /// The NULL-terminated pointer array from argument `i` on: exactly what execve(2) wants as

@@ -195,3 +195,38 @@ pub fn drain(fd: BorrowedFd<'_>) {
     let mut buf = [0u8; 512];
     while matches!(rustix::io::read(fd, &mut buf), Ok(n) if n > 0) {}
 }
+
+/// pipe2(2) with O_CLOEXEC, the read end then O_NONBLOCK (fcntl(2)): a service's output pipe,
+/// `(read end, write end)`. The write end stays blocking: a service whose reader is behind
+/// waits, as it would on a full terminal. Raw syscalls: musl's wrappers add fallbacks that
+/// vinit's kernels (3.17+) do not need.
+pub fn output_pipe() -> Result<(OwnedFd, OwnedFd)> {
+    let mut fds: [c_int; 2] = [-1; 2];
+    // SAFETY: `fds` has room for the two fds pipe2 writes; the flags are plain integers.
+    unsafe {
+        syscall2(
+            libc::SYS_pipe2,
+            fds.as_mut_ptr() as usize,
+            libc::O_CLOEXEC as usize,
+        )
+    }?;
+    let [r, w] = fds;
+    let (read, write) = (OwnedFd(r), OwnedFd(w));
+    rustix::fs::fcntl_setfl(read.as_fd(), rustix::fs::OFlags::NONBLOCK)?;
+    Ok((read, write))
+}
+
+/// dup2(2) of `fd` onto the standard fd `target` (1 or 2), in a child before exec: the copy is
+/// not close-on-exec.
+pub fn dup_onto(fd: BorrowedFd<'_>, target: c_int) -> Result<()> {
+    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as usize;
+    // SAFETY: dup3 takes plain integers; replacing a standard fd in the child is the intent.
+    unsafe { syscall3(libc::SYS_dup3, fd, target as usize, 0) }.map(drop)
+}
+
+impl OwnedFd {
+    /// The fd's number (the kernel hands out the lowest free one: it says how many are used).
+    pub fn number(&self) -> u64 {
+        u64::try_from(self.0).unwrap_or(0)
+    }
+}

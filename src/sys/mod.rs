@@ -11,7 +11,8 @@
 //! `clock`: the clocks; `signals`: the mask, the signalfd, dispositions, the fault handler;
 //! `processes`: fork, exec, wait, kill, ids; `procfs`: what /proc says of processes; `files`:
 //! every file PID 1 opens, checked, and directories; `fifo`: the control FIFO's two ends;
-//! `system`: reboot(2) and uname(2); `argv_env`: `main`'s argv and environment;
+//! `socket`: the status socket's two ends; `system`: reboot(2) and uname(2); `argv_env`:
+//! `main`'s argv and environment; `proc_title`: PID 1's `init [3]` written over argv;
 //! `raw_syscall`: the system call instruction. Every `unsafe`
 //! block of the crate outside `rt` is in these files, each with its `// SAFETY:` line.
 #![allow(unsafe_code)]
@@ -22,10 +23,12 @@ mod fds;
 mod fifo;
 mod files;
 mod poll;
+mod proc_title;
 mod processes;
 mod procfs;
 mod raw_syscall;
 mod signals;
+mod socket;
 mod system;
 
 pub use rustix::fd::BorrowedFd;
@@ -35,9 +38,9 @@ pub use vinit_core::status::{Exit, Pid};
 pub use argv_env::{Argv, Envp};
 pub use clock::{now, utc_hour_minute, wall_clock};
 pub use fds::{
-    OwnedFd, cloexec_inherited_fds, drain, is_regular_file, is_terminal, nofile_limit, read,
-    read_full, release_controlling_tty, stderr, stdin, stdout, take_controlling_tty, write,
-    write_all, write_nowait,
+    OwnedFd, cloexec_inherited_fds, drain, dup_onto, is_regular_file, is_terminal, nofile_limit,
+    output_pipe, read, read_full, release_controlling_tty, stderr, stdin, stdout,
+    take_controlling_tty, write, write_all, write_nowait,
 };
 pub use fifo::{mkfifo, open_fifo, open_fifo_writer};
 pub use files::{
@@ -45,17 +48,33 @@ pub use files::{
     for_each_dir_entry, lstat_id, mkdir, open_file, open_read, read_at, same_file, symlink, sync,
     unlink, watch_dir_entries, with_locked_file, write_all_at, write_file,
 };
-pub use poll::{sleep_ms, wait_readable, wait_readable_fds, wait_writable};
+pub use poll::{Watch, sleep_ms, wait_fds, wait_readable, wait_writable};
+pub use proc_title::ProcTitle;
 pub use processes::{
-    CPtrs, Forked, chdir_root, execve, exit, fork, geteuid, getpid, getppid, kill, process_exists,
-    reap_any, set_child_subreaper, setsid, umask_add,
+    CPtrs, Forked, chdir_root, execve, exit, fork, geteuid, getpid, getppid, kill, peek_exited,
+    process_exists, reap, reap_any, set_child_subreaper, setsid, umask_add,
 };
 pub use procfs::{ProcStat, read_stat, scan_processes};
 pub use signals::{
     SigMask, discard_pending, forward_fault_signals, ignored_signals, read_signal,
     reset_signal_dispositions, set_fault_signal_target, set_signal_mask, signalfd,
 };
+pub use socket::{accept_nonblocking, connect_seqpacket, listen_seqpacket, peer_uid, send_nowait};
 pub use system::{RebootCmd, kernel_release, reboot};
 
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;
+
+/// musl's errno as a rustix Errno (kept inside the kernel's range, so no check can fail), for
+/// the wrappers that still go through musl (`syscall()`, `poll`): errno is vinit's own
+/// (src/rt.rs), as musl's lives behind a thread pointer vinit's start-up does not set.
+fn last_errno() -> Errno {
+    Errno::from_raw_os_error(errno().clamp(1, 4095))
+}
+
+fn errno() -> i32 {
+    // SAFETY: __errno_location has no preconditions.
+    let location = unsafe { libc::__errno_location() };
+    // SAFETY: it returns a valid, aligned pointer to the process's errno (src/rt.rs).
+    unsafe { *location }
+}

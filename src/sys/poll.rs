@@ -1,4 +1,5 @@
 //! Waiting: poll(2) on fds for input or output, and sleeping.
+#![allow(unsafe_code)]
 
 use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
@@ -42,36 +43,79 @@ pub fn wait_readable_fds<const N: usize>(
     fds: [Option<BorrowedFd<'_>>; N],
     timeout_ms: Option<u64>,
 ) -> Result<[bool; N]> {
-    use rustix::event::{PollFd, PollFlags, poll};
-    let ts;
-    let timeout = match timeout_ms {
-        Some(ms) => {
-            ts = timespec_ms(ms);
-            Some(&ts)
-        }
-        None => None,
-    };
-    let mut polled: heapless::Vec<PollFd<'_>, N> = heapless::Vec::new();
-    let mut slots: heapless::Vec<usize, N> = heapless::Vec::new();
-    for (i, fd) in fds.iter().enumerate() {
-        if let Some(fd) = fd {
-            let _ = polled.push(PollFd::new(fd, PollFlags::IN));
-            let _ = slots.push(i);
-        }
+    wait_fds(fds, &mut [], timeout_ms)
+}
+
+/// One more fd for `wait_fds` to watch, for input or for room to write; after the wait,
+/// whether it is ready. Holds the number only: the caller keeps the fd open across the wait.
+#[derive(Clone, Copy)]
+pub struct Watch(libc::pollfd);
+
+impl Watch {
+    /// Ready when `fd` has input, or its writers are gone.
+    pub fn readable(fd: BorrowedFd<'_>) -> Self {
+        Self::new(fd, libc::POLLIN)
     }
+
+    /// Ready when `fd` has room for a write.
+    pub fn writable(fd: BorrowedFd<'_>) -> Self {
+        Self::new(fd, libc::POLLOUT)
+    }
+
+    fn new(fd: BorrowedFd<'_>, events: i16) -> Self {
+        Self(libc::pollfd {
+            fd: rustix::fd::AsRawFd::as_raw_fd(&fd),
+            events,
+            revents: 0,
+        })
+    }
+
+    /// The wait saw it ready (hang-up and error count: the next read or write says which).
+    pub fn ready(&self) -> bool {
+        self.0.revents != 0
+    }
+}
+
+/// Most fds one `wait_fds` watches: the fixed ones plus the watches.
+const WATCH_MAX: usize = 8 + 2 * vinit_core::limits::SERVICE_STREAMS + 2;
+
+/// poll(2) on every fixed fd that is present (for input) and on every watch (past
+/// `WATCH_MAX`, the rest are not watched); returns which fixed fds are readable and sets each
+/// watch's readiness. EINTR counts as "woke up, nothing ready".
+pub fn wait_fds<const N: usize>(
+    fixed: [Option<BorrowedFd<'_>>; N],
+    extra: &mut [Watch],
+    timeout_ms: Option<u64>,
+) -> Result<[bool; N]> {
+    let mut polled: heapless::Vec<libc::pollfd, WATCH_MAX> = heapless::Vec::new();
+    for fd in fixed.iter() {
+        // An absent fd is a negative one, which poll(2) skips.
+        let watch = fd.map_or(
+            Watch(libc::pollfd {
+                fd: -1,
+                events: 0,
+                revents: 0,
+            }),
+            Watch::readable,
+        );
+        let _ = polled.push(watch.0);
+    }
+    for watch in extra.iter() {
+        let _ = polled.push(watch.0);
+    }
+    let timeout = timeout_ms.map_or(-1, |ms| ms.min(i32::MAX as u64) as libc::c_int);
+    // SAFETY: `polled` is an array of `polled.len()` pollfds that lives through the call.
+    let rc = unsafe { libc::poll(polled.as_mut_ptr(), polled.len() as libc::nfds_t, timeout) };
     let mut ready = [false; N];
-    match poll(&mut polled, timeout) {
-        Ok(_) => {
-            for (p, &i) in polled.iter().zip(&slots) {
-                if let Some(r) = ready.get_mut(i) {
-                    *r = p
-                        .revents()
-                        .intersects(PollFlags::IN | PollFlags::HUP | PollFlags::ERR);
-                }
-            }
-            Ok(ready)
-        }
-        Err(Errno::INTR) => Ok(ready),
-        Err(e) => Err(e),
+    if rc < 0 {
+        let e = super::last_errno();
+        return if e == Errno::INTR { Ok(ready) } else { Err(e) };
     }
+    for (r, p) in ready.iter_mut().zip(&polled) {
+        *r = p.revents != 0;
+    }
+    for (watch, p) in extra.iter_mut().zip(polled.iter().skip(N)) {
+        watch.0.revents = p.revents;
+    }
+    Ok(ready)
 }

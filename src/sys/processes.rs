@@ -67,9 +67,33 @@ pub fn exit(code: u8) -> ! {
 /// waitpid(-1, WNOHANG) (wait(2)): `Ok(None)` if children exist but none has exited,
 /// `Err(CHILD)` if there are no children at all.
 pub fn reap_any() -> Result<Option<(Pid, Exit)>> {
-    use rustix::process::{WaitOptions, wait};
+    reap(None)
+}
+
+/// waitid(P_ALL, WEXITED | WNOHANG | WNOWAIT) (waitid(2)): a child that has ended, left a
+/// zombie, so /proc still names it; `reap(Some(pid))` next. `None` when none has ended.
+pub fn peek_exited() -> Option<Pid> {
+    // SAFETY: siginfo_t is plain data; all zeroes is a valid value (si_pid 0: nothing found).
+    let mut info: libc::siginfo_t = unsafe { core::mem::zeroed() };
+    let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+    // SAFETY: `info` is a valid siginfo_t for the kernel to fill in.
+    let rc = unsafe { libc::waitid(libc::P_ALL, 0, &raw mut info, flags) };
+    // SAFETY: filled in by waitid (or still zeroed): si_pid is a SIGCHLD siginfo's field.
+    let pid = unsafe { info.si_pid() };
+    (rc == 0 && pid > 0).then_some(pid)
+}
+
+/// waitpid(2) with WNOHANG for `pid`, or any child (`None`); as `reap_any`.
+pub fn reap(pid: Option<Pid>) -> Result<Option<(Pid, Exit)>> {
+    use rustix::process::{WaitOptions, wait, waitpid};
+    // waitpid(None) would be waitpid(0): only the caller's process group.
+    let pid = pid.and_then(rustix::process::Pid::from_raw);
     loop {
-        match wait(WaitOptions::NOHANG) {
+        let reaped = match pid {
+            Some(_) => waitpid(pid, WaitOptions::NOHANG),
+            None => wait(WaitOptions::NOHANG),
+        };
+        match reaped {
             Ok(Some((pid, status))) => {
                 let exit = if let Some(code) = status.exit_status() {
                     Exit::Code(code as u8)

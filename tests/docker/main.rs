@@ -23,9 +23,14 @@ use core::time::Duration;
 use support::docker::{Container, Scenario, Stream};
 
 mod budget;
+mod critical;
+mod drain;
 mod inside;
+mod log_prefix;
 mod not_pid1;
+mod observe;
 mod single_mode;
+mod status;
 mod stop;
 
 /// Docker's default stop timeout: anything slower ends in SIGKILL and `Exited (137)`.

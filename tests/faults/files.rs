@@ -112,7 +112,8 @@ fn test_inittab_over_the_read_bound_is_refused_whole() {
     assert_eq!(status.code(), Some(1), "{}", run.dump());
     assert_once(
         &run,
-        "vinit: error: /etc/inittab: 5242880 bytes, more than the 4194304 vinit reads: not read",
+        "vinit: fatal: /etc/inittab: 5242880 bytes, more than the 4194304 vinit reads: \
+         cannot read the inittab",
     );
     assert_eq!(count(&run, "level 3 ran"), 0, "{}", run.dump());
 
@@ -506,11 +507,11 @@ fn test_read_only_run() {
         .pid1();
     run.expect_line("level 3 ran", EVENT_TIMEOUT);
     run.expect_line(
-        "vinit: warning: /var/run/utmp: EROFS: records not written",
+        "vinit: warning: /var/run/utmp: EROFS (read-only file system): records not written",
         EVENT_TIMEOUT,
     );
     run.expect_line(
-        "vinit: warning: /var/run/runlevel: EROFS: records not written",
+        "vinit: warning: /var/run/runlevel: EROFS (read-only file system): records not written",
         EVENT_TIMEOUT,
     );
     run.expect_line(
@@ -549,7 +550,7 @@ fn test_read_only_var_log() {
     run.expect_line("level 5 ran", EVENT_TIMEOUT);
     assert_once(
         &run,
-        "vinit: warning: /var/log/wtmp: EROFS: records not written",
+        "vinit: warning: /var/log/wtmp: EROFS (read-only file system): records not written",
     );
     assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);
 }

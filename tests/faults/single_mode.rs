@@ -96,7 +96,7 @@ fn ignored_term_ends_in_137(launch: Launch, budget_secs: u64) {
     assert!(named.contains(&(sleep_pid, "sleep".to_owned())), "{line}");
     // vinit reaps CMD, killed by its KILL. (The others are reaped by whichever parent they
     // have when they die: a sleep may be reaped by its dying shell, inside the kernel.)
-    let reaped = format!("vinit: info: reaped {main_pid}: killed by signal 9");
+    let reaped = format!("vinit: info: reaped pid {main_pid} (sh) killed by SIGKILL");
     assert!(
         history.iter().any(|l| l.contains(&reaped)),
         "{}",

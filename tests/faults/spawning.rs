@@ -468,6 +468,9 @@ fn test_fork_failures_at_the_pids_limit_are_retried() {
     cg.set_max("1");
     kill_service_then_ask_for_level_4(&mut run, &cg, &tools, service);
     assert_eq!(count(run.history(), "wait entry ran"), 0);
+    // The killed service's exit line quotes `echo r started`: used up here, so the next
+    // expectation of "r started" is its new start's.
+    run.expect_line("\"r\" (pid ", EVENT_TIMEOUT);
 
     cg.set_max("max");
     run.expect_line("wait entry ran", PROMPT);
@@ -475,7 +478,8 @@ fn test_fork_failures_at_the_pids_limit_are_retried() {
     run.expect_line("r started", PROMPT);
     run.expect_line("fork works again", PROMPT);
     let history = run.history();
-    let at = |needle: &str| history.iter().rposition(|l| l.contains(needle)).unwrap();
+    // The entries' own lines (an exit's line quotes the command).
+    let at = |needle: &str| history.iter().rposition(|l| l.starts_with(needle)).unwrap();
     assert!(
         at("wait entry ran") < at("once entry ran") && at("wait entry ran") < at("r started"),
         "an entry after the wait entry ran first:\n{}",

@@ -37,6 +37,9 @@ mod boot;
 mod environment;
 mod levels;
 mod not_pid1;
+mod observe;
+mod service_output;
+mod status;
 mod stop;
 
 /// Bound for a stop or a run that should end promptly.
@@ -143,7 +146,7 @@ impl World {
     /// The line a getty-style entry's child logs when its program is missing.
     fn cannot_execute(&self, id: &str, program: &str) -> String {
         format!(
-            "vinit: error: id \"{id}\": cannot execute \"{}/{program}\": ENOENT",
+            "vinit: error: id \"{id}\": cannot execute \"{}/{program}\": ENOENT (no such file)",
             self.stubs
         )
     }
@@ -311,7 +314,7 @@ fn boot_distro(world: &World, text: &str, getty_ids: &[&str]) -> namespace::Pid1
 }
 
 fn throttle_line(id: &str) -> String {
-    format!("vinit: info: Id \"{id}\" respawning too fast: disabled for 5 minutes")
+    format!("vinit: warning: Id \"{id}\" respawning too fast: disabled for 5 minutes")
 }
 
 const DEBIAN_GETTYS: [&str; 6] = ["1", "2", "3", "4", "5", "6"];

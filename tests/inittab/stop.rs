@@ -323,3 +323,133 @@ fn test_sigpwr_with_and_without_powerstatus() {
     assert_before(&log, ("end", "pw"), ("term", "d"));
     assert_before(&log, ("term", "d"), ("start", "l0"));
 }
+
+/// A service that says when TERM reaches it, and a level-0 entry.
+const DRAINED: &str = "id:3:initdefault:\n\
+    s1:3:respawn:/bin/sh -c 'trap \"echo s1 got TERM; exit 0\" TERM; echo s1 up; while :; do sleep 0.05; done'\n\
+    l0:0:wait:/bin/echo l0 ran\n";
+
+/// `VINIT_STOP_DELAY=1`: SIGTERM stops nothing for 1 s (the drain), then the stop runs as
+/// usual: the service gets TERM, level 0 runs, exit 0.
+#[test]
+fn test_stop_delay_drains_before_the_stop() {
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", DRAINED.as_bytes())
+        .env("VINIT_STOP_DELAY", "1")
+        .pid1();
+    run.expect_line("s1 up", EVENT_TIMEOUT);
+    let stop = Instant::now();
+    run.signal(libc::SIGTERM);
+    run.expect_line(
+        "vinit: info: stop: SIGTERM received: draining for 1000 ms before the stop (VINIT_STOP_DELAY), then runlevel 0, budget 9000 ms",
+        EVENT_TIMEOUT,
+    );
+    run.expect_line("s1 got TERM", EVENT_TIMEOUT);
+    let drained = stop.elapsed();
+    let (code, lines) = run.finish(EXIT_TIMEOUT);
+    assert_eq!(code.code(), Some(0), "{lines:#?}");
+    assert!(
+        drained >= Duration::from_millis(950) && drained < Duration::from_secs(5),
+        "drained {drained:?}"
+    );
+    assert_eq!(
+        count(&lines, "vinit: info: stop: drain over: stopping"),
+        1,
+        "{lines:#?}"
+    );
+    // Whole lines: the entry's exit line quotes its command, `/bin/echo l0 ran`.
+    assert_eq!(
+        lines.iter().filter(|l| *l == "l0 ran").count(),
+        1,
+        "{lines:#?}"
+    );
+}
+
+/// A second stop signal ends the drain at once (`-d 30 -T 60`).
+#[test]
+fn test_second_stop_signal_ends_the_drain() {
+    let mut run = Launch::vinit(&["-d", "30", "-T", "60"])
+        .etc_file("inittab", DRAINED.as_bytes())
+        .pid1();
+    run.expect_line("s1 up", EVENT_TIMEOUT);
+    let stop = Instant::now();
+    run.signal(libc::SIGTERM);
+    run.expect_line("draining for 30000 ms", EVENT_TIMEOUT);
+    run.signal(libc::SIGTERM);
+    run.expect_line("s1 got TERM", EVENT_TIMEOUT);
+    let (code, lines) = run.finish(EXIT_TIMEOUT);
+    assert_eq!(code.code(), Some(0), "{lines:#?}");
+    assert!(
+        stop.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        stop.elapsed()
+    );
+    assert_eq!(
+        lines.iter().filter(|l| *l == "l0 ran").count(),
+        1,
+        "{lines:#?}"
+    );
+}
+
+/// A critical service (`VINIT_CRITICAL=app`) and a level-0 entry that leaves a mark.
+const CRITICAL: &str = "id:3:initdefault:\n\
+    app:3:respawn:/bin/sh -c 'echo app up; sleep 0.2; exit 3'\n\
+    s1:3:respawn:/bin/sh -c 'echo s1 up; exec sleep 1000'\n\
+    l0:0:wait:/bin/echo l0 ran\n";
+
+/// A critical entry that exits 3: one warning, the normal stop (level 0 runs), exit 3; it is
+/// not respawned.
+#[test]
+fn test_critical_entry_exit_stops_with_its_status() {
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", CRITICAL.as_bytes())
+        .env("VINIT_CRITICAL", "app,nope")
+        .pid1();
+    let (code, lines) = run.finish(EXIT_TIMEOUT);
+    assert_eq!(code.code(), Some(3), "{lines:#?}");
+    for line in [
+        "vinit: warning: VINIT_CRITICAL: no id \"nope\" in the inittab",
+        "vinit: warning: critical id \"app\" ended with status 3: stopping, then exiting with it (VINIT_CRITICAL)",
+        "vinit: info: stop: complete in",
+        "app up",
+    ] {
+        assert_eq!(count(&lines, line), 1, "{line}: {lines:#?}");
+    }
+    assert_eq!(
+        lines.iter().filter(|l| *l == "l0 ran").count(),
+        1,
+        "{lines:#?}"
+    );
+}
+
+/// Negative control: without VINIT_CRITICAL the same entry is respawned, and a stop exits 0.
+#[test]
+fn test_without_critical_the_entry_respawns() {
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", CRITICAL.as_bytes())
+        .pid1();
+    run.expect_line("app up", EVENT_TIMEOUT);
+    run.expect_line("app up", EVENT_TIMEOUT);
+    let (code, _, lines) = stop_with(&mut run, libc::SIGTERM);
+    assert_eq!(code, Some(0), "{lines:#?}");
+    assert_eq!(count(&lines, "critical"), 0, "{lines:#?}");
+}
+
+/// A malformed VINIT_CRITICAL is a usage error naming it.
+#[test]
+fn test_bad_critical_list_is_named() {
+    let mut run = Launch::vinit::<&str>(&[])
+        .etc_file("inittab", CRITICAL.as_bytes())
+        .env("VINIT_CRITICAL", "app,toolong")
+        .pid1();
+    let (code, lines) = run.finish(EXIT_TIMEOUT);
+    assert_eq!(code.code(), Some(2), "{lines:#?}");
+    assert_eq!(
+        count(
+            &lines,
+            "vinit: fatal: bad value in environment variable VINIT_CRITICAL"
+        ),
+        1,
+        "{lines:#?}"
+    );
+}

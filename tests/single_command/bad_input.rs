@@ -148,6 +148,9 @@ fn test_help_and_version() {
             "VINIT_REMAP_EXIT=",
             "VINIT_SUBREAPER",
             "VINIT_INITCTL",
+            "VINIT_STOP_DELAY, default 0",
+            "VINIT_CRITICAL=ID,...",
+            "VINIT_LOG_PREFIX=1",
         ] {
             assert!(text.contains(needle), "--help lacks {needle:?}:\n{text}");
         }
@@ -162,7 +165,7 @@ fn test_command_not_found_is_127() {
         assert_eq!(code, Some(127));
         assert_has(
             &lines,
-            &format!("vinit: error: cannot execute \"{cmd}\": ENOENT"),
+            &format!("vinit: error: cannot execute \"{cmd}\": ENOENT (no such file)"),
         );
     }
 }
@@ -177,9 +180,18 @@ fn test_command_not_executable_is_126() {
     fs::write(&garbage, [0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3]).unwrap();
     fs::set_permissions(&garbage, fs::Permissions::from_mode(0o755)).unwrap();
     let cases = [
-        (plain.to_str().unwrap().to_owned(), "EACCES"),
-        (dir.path().to_str().unwrap().to_owned(), "EACCES"),
-        (garbage.to_str().unwrap().to_owned(), "ENOEXEC"),
+        (
+            plain.to_str().unwrap().to_owned(),
+            "EACCES (permission denied)",
+        ),
+        (
+            dir.path().to_str().unwrap().to_owned(),
+            "EACCES (permission denied)",
+        ),
+        (
+            garbage.to_str().unwrap().to_owned(),
+            "ENOEXEC (bad executable format)",
+        ),
     ];
     for (cmd, errno) in cases {
         let (code, lines) = run_to_end(Launch::vinit(&["--", &cmd]));

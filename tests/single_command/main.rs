@@ -18,6 +18,7 @@
 use std::time::Duration;
 
 mod bad_input;
+mod drain;
 mod exit_status;
 mod idle;
 mod inheritance;

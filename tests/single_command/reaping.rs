@@ -62,7 +62,7 @@ fn test_orphans_probe_sees_zombies_when_nobody_reaps() {
 
 /// A middle shell starts 5 orphans and exits; each orphan waits until its parent is no longer
 /// the middle shell (given as $1), reports its new parent, and exits; with `-v` vinit logs each
-/// reap.
+/// reap, naming the process by its pid and its comm.
 const SUBREAPER_SCRIPT: &str = r#"
     export ORPHAN='
         n=0
@@ -98,7 +98,7 @@ fn test_subreaper_when_not_pid1() {
             "orphan {orphan} was reparented to {parent}, not to vinit"
         );
         run.expect_line(
-            &format!("vinit: info: reaped {orphan}: exit code 0"),
+            &format!("vinit: info: reaped pid {orphan} (sh) exited with status 0"),
             EVENT_TIMEOUT,
         );
     }
@@ -120,5 +120,27 @@ fn test_subreaper_probe_sees_orphans_go_elsewhere_without_it() {
     for (orphan, parent) in orphan_parents(&mut run) {
         assert_ne!(parent, wrapper, "orphan {orphan}");
         assert_eq!(parent, 1, "orphan {orphan}");
+    }
+}
+
+/// `-v` as PID 1: every reap is one line naming the process by pid and comm (read while it is
+/// a zombie), with how it ended: an orphan `sleep` killed by SIGTERM, then CMD, `sh`, with its
+/// status. Old binary: `reaped PID: exit code N`, no name.
+#[test]
+fn test_verbose_reaps_name_the_process_and_its_status() {
+    // The command substitution's subshell exits at once: its sleep is orphaned to vinit.
+    let script = "o=$(sleep 1000 > /dev/null & echo $!); echo \"main $$ orphan $o\"; \
+                  kill $o; while kill -0 $o 2> /dev/null; do sleep 0.05; done; exit 4";
+    let mut run = Launch::vinit(&with_options(&["-v"], script)).pid1();
+    let pids = run.expect_line("main ", EVENT_TIMEOUT);
+    let words: Vec<&str> = pids.split_whitespace().collect();
+    let (main, orphan) = (words[1], words[3]);
+    let (status, lines) = run.finish(EXIT_TIMEOUT);
+    assert_eq!(status.code(), Some(4), "{lines:#?}");
+    for want in [
+        format!("vinit: info: reaped pid {orphan} (sleep) killed by SIGTERM"),
+        format!("vinit: info: reaped pid {main} (sh) exited with status 4"),
+    ] {
+        assert!(lines.contains(&want), "{want}: {lines:#?}");
     }
 }

@@ -18,7 +18,7 @@ fn single(args: &[&str]) -> SingleOptions {
 }
 
 const TABLE: OptionTable = OptionTable {
-    with_value: *b"tx\0\0",
+    with_value: *b"tx\0\0\0\0\0\0",
     long: true,
 };
 
@@ -126,10 +126,12 @@ fn inittab_mode_and_levels() {
             letter: b'f',
         }),
         stop_timeout: Some(30),
+        stop_delay: Duration::ZERO,
         level: Some(Level::SINGLE),
+        verbose: true,
     };
     assert_eq!(
-        parse(&["vinit", "-f", "/x", "-T", "30", "s"]),
+        parse(&["vinit", "-f", "/x", "-vT", "30", "s"]),
         Ok(VinitCommand::Inittab(with))
     );
     let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-sf/x", "single"]) else {
@@ -164,7 +166,7 @@ fn options_of_the_other_mode_are_named() {
     );
     assert_eq!(
         parse(&["vinit", "-ve3", "5"]),
-        Err(UsageError::WrongMode((1, b'v'), Some((2, 0))))
+        Err(UsageError::WrongMode((1, b'e'), Some((2, 0))))
     );
     assert_eq!(
         parse(&["vinit", "-f", "x", "--", "sh"]),
@@ -174,7 +176,11 @@ fn options_of_the_other_mode_are_named() {
         parse(&["vinit", "-fx", "sh"]),
         Err(UsageError::WrongMode((1, b'f'), Some((2, 0))))
     );
-    // -T and -s belong to both.
+    // -T, -s and -v belong to both.
+    let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-v"]) else {
+        panic!()
+    };
+    assert!(t.verbose);
     assert!(matches!(
         parse(&["vinit", "-sT", "5", "3"]),
         Ok(VinitCommand::Inittab(_))
@@ -308,6 +314,59 @@ fn env_defaults_and_errors() {
         (name == b"VINIT_SUBREAPER").then_some(b"maybe")
     }
     assert_eq!(single_defaults_from_env(subreaper), Err("VINIT_SUBREAPER"));
+}
+
+#[test]
+fn the_stop_delay_of_both_modes() {
+    let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-d", "2"]) else {
+        panic!()
+    };
+    assert_eq!(t.stop_delay, Duration::from_secs(2));
+    assert_eq!(
+        single(&["vinit", "-d3", "sh"]).stop_delay,
+        Duration::from_secs(3)
+    );
+    assert_eq!(single(&["vinit", "sh"]).stop_delay, Duration::ZERO);
+    assert!(matches!(
+        parse(&["vinit", "-d", "soon"]),
+        Err(UsageError::BadValue(ValueAt { letter: b'd', .. }))
+    ));
+    assert!(matches!(
+        parse(&["vinit", "-d", "3601", "sh"]),
+        Err(UsageError::OutOfRange(_, 0, 3600))
+    ));
+    fn env(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_STOP_DELAY").then_some(b"2")
+    }
+    let o = single_defaults_from_env(env).unwrap();
+    assert_eq!(o.stop_delay, Duration::from_secs(2));
+    // The flag wins.
+    let v = argv(&["vinit", "-d", "0", "sh"]);
+    let Ok(VinitCommand::Single(o)) = parse_vinit(v.as_slice(), o) else {
+        panic!()
+    };
+    assert_eq!(o.stop_delay, Duration::ZERO);
+    fn suffixed(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_STOP_DELAY").then_some(b"2s")
+    }
+    fn too_long(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_STOP_DELAY").then_some(b"3601")
+    }
+    assert_eq!(single_defaults_from_env(suffixed), Err("VINIT_STOP_DELAY"));
+    assert_eq!(single_defaults_from_env(too_long), Err("VINIT_STOP_DELAY"));
+}
+
+#[test]
+fn the_stop_delay_stays_inside_the_budget() {
+    let s = Duration::from_secs;
+    assert_eq!(stop_delay_within(s(2), 9), Ok(s(2)));
+    // Half of 9 s: the stop keeps the other half.
+    assert_eq!(
+        stop_delay_within(s(9), 9),
+        Err(Duration::from_millis(4_500))
+    );
+    assert_eq!(stop_delay_within(s(4), 8), Ok(s(4)));
+    assert_eq!(stop_delay_within(s(5), 8), Err(s(4)));
 }
 
 /// Under LXC (`container=lxc`) the default budget is 55 s, inside lxc-stop's 60 s; an explicit

@@ -5,11 +5,11 @@
 
 use core::ffi::CStr;
 
-use super::{Init, Notice, writes_utmp};
+use super::{Critical, Init, Notice, writes_utmp};
 use crate::inittab::Entry;
 use crate::levels::Level;
 use crate::runtime::Runtime;
-use crate::status::Pid;
+use crate::status::{Exit, Pid};
 use crate::time::Duration;
 
 /// Why the container is being stopped.
@@ -123,6 +123,15 @@ pub(super) enum Queued {
     RestartContainer,
     /// `Notice::StopDeadline` of the entry in this slot.
     StopDeadline(usize),
+    /// `Notice::Exited` of the entry in this slot (a slot is below `MAX_ENTRIES`, 64).
+    Exited {
+        slot: u8,
+        pid: Pid,
+        exit: Exit,
+        warns: bool,
+    },
+    /// `Notice::Started` of the entry in this slot.
+    Started(u8, Pid),
     /// `Notice::SweepTerm` with the last census.
     SweepTerm,
     /// `Notice::SweepKill` with the last census.
@@ -162,6 +171,21 @@ impl Init {
             Queued::StopDeadline(slot) => {
                 Effect::Log(Notice::StopDeadline(self.tab.entries().get(slot)?))
             }
+            Queued::Exited {
+                slot,
+                pid,
+                exit,
+                warns,
+            } => Effect::Log(Notice::Exited {
+                entry: self.tab.entries().get(usize::from(slot))?,
+                pid,
+                exit,
+                warns,
+            }),
+            Queued::Started(slot, pid) => Effect::Log(Notice::Started(
+                self.tab.entries().get(usize::from(slot))?,
+                pid,
+            )),
             Queued::SweepTerm => Effect::Log(Notice::SweepTerm(self.census)),
             Queued::SweepKill => Effect::Log(Notice::SweepKill(self.census)),
             Queued::Sync => Effect::Sync,
@@ -195,6 +219,9 @@ pub struct Config {
     pub default_level: Level,
     /// The whole stop, from the stop signal (or entering 0/6) to exit.
     pub stop_budget: Duration,
+    /// `VINIT_STOP_DELAY`, `-d`: after a stop signal, wait this long before the stop (inside
+    /// the budget: `args::stop_delay_within`); zero: stop at once.
+    pub stop_delay: Duration,
     /// `VINIT_REBOOT=exit:N`: level 6 exits with N instead of booting again.
     pub reboot_exit: Option<u8>,
     /// A level from vinit's command line, overriding initdefault (sysvinit's `init 3`).
@@ -202,6 +229,10 @@ pub struct Config {
     /// The runtime, from PID 1's `container=`: under LXC, SIGINT is Ctrl-Alt-Del and level 6
     /// ends in `RestartContainer`.
     pub runtime: Runtime,
+    /// `-v`, `VINIT_VERBOSE`: a line for every spawn and every reap, not only entries' exits.
+    pub verbose: bool,
+    /// `VINIT_CRITICAL`: the entries whose end stops the container (critical.rs).
+    pub critical: Critical,
 }
 
 #[cfg(test)]

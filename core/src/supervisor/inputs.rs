@@ -9,23 +9,29 @@ impl Init {
         self.phase = Phase::Boot;
         self.current = Level::SYSINIT;
         self.prev = b'N';
+        self.check_critical();
     }
 
     /// The driver's answer to `Spawn(slot)`: the child's pid, or `None` if the entry cannot
     /// start at all (its command is malformed: it counts as an immediate exit with status 1,
     /// which feeds the respawn throttle). A failed fork is `handle_fork_failed`.
-    pub fn handle_spawned(&mut self, _now: Instant, slot: usize, pid: Option<Pid>) {
+    pub fn handle_spawned(&mut self, now: Instant, slot: usize, pid: Option<Pid>) {
         let Some(p) = self.procs.get_mut(slot) else {
             return;
         };
         p.spawning = false;
         p.pid = pid;
-        if pid.is_none() {
+        p.starts = p.starts.saturating_add(1);
+        p.since = Some(now);
+        let Some(pid) = pid else {
+            p.last_exit = Some(Exit::Code(1));
             p.waiting = false;
+            self.critical_exit(now, slot, Exit::Code(1));
             return;
-        }
+        };
         self.children = true;
         self.timers.fork_retry = None;
+        self.verbose(Queued::Started(slot as u8, pid));
         if let Some(failures) = self.fork.worked() {
             self.log(Notice::ForkWorks(failures));
         }
@@ -53,26 +59,73 @@ impl Init {
         }
     }
 
-    /// A child was reaped (any child: orphans are ignored here). Returns the entry id whose
-    /// DEAD_PROCESS utmp record the driver writes at once (compat §6.6; none for orphans and `+`
-    /// entries); returned, not queued, so a reap of a whole table never competes with the
-    /// effects of a stop for queue room.
+    /// A child was reaped (any child: orphans are only logged with `-v`). Returns the entry
+    /// id whose DEAD_PROCESS utmp record the driver writes at once (compat §6.6; none for
+    /// orphans and `+` entries); returned, not queued, so a reap of a whole table never
+    /// competes with the effects of a stop for queue room. An entry's process gets its line
+    /// (`Notice::Exited`): at most one per table slot per pass of the driver, which the queue
+    /// holds beside a stop's few effects. `-v` lines only: the exits of a kill round's
+    /// processes (announced by its `Sending ... TERM` line), orphans, and a crash loop's
+    /// repeats (a restart inside the respawn window that ends as the one before it did: a
+    /// getty without a tty says it once, then the throttle's line; a service failing the same
+    /// way every 30 s, once per 120 s window).
     #[must_use]
-    pub fn handle_child_exit(&mut self, _now: Instant, pid: Pid, _exit: Exit) -> Option<Id> {
+    pub fn handle_child_exit(&mut self, now: Instant, pid: Pid, exit: Exit) -> Option<Id> {
         if let Some(i) = self.dying.iter().position(|d| d.pid == pid) {
             let d = self.dying.swap_remove(i);
+            self.verbose(Queued::Log(Notice::Reaped(d.id.clone(), pid, exit)));
             return d.utmp.then_some(d.id);
         }
-        let i = self.procs.iter().position(|p| p.pid == Some(pid))?;
+        let Some(i) = self.procs.iter().position(|p| p.pid == Some(pid)) else {
+            self.verbose(Queued::Log(Notice::Reaped(Id::new(), pid, exit)));
+            return None;
+        };
+        let mut repeat = false;
         if let Some(p) = self.procs.get_mut(i) {
             p.pid = None;
             p.waiting = false;
+            // A restart inside its respawn window (as `Spawn::quick_restart`) that ended as
+            // the one before it did.
+            repeat = p.last_exit == Some(exit) && p.throttle.count > 0;
+            p.last_exit = Some(exit);
+            p.since = Some(now);
         }
-        self.tab
-            .entries()
-            .get(i)
-            .filter(|e| writes_utmp(e))
-            .map(|e| e.id.clone())
+        let e = self.tab.entries().get(i)?;
+        let warns = self.exit_warns(e.action, exit);
+        let utmp = writes_utmp(e).then(|| e.id.clone());
+        let line = Queued::Exited {
+            slot: i as u8,
+            pid,
+            exit,
+            warns,
+        };
+        // Ended on its own: an exit vinit caused is a `dying` one, or one during the stop. A
+        // critical entry's line says the exit and the stop it starts.
+        match (self.critical_exit(now, i, exit), repeat) {
+            (true, _) => {}
+            (false, true) => self.verbose(line),
+            (false, false) => self.push(line),
+        }
+        utmp
+    }
+
+    /// Whether an entry's exit is a warning: a service (`respawn`, `ondemand`) or a `once`
+    /// entry that ended on its own with a failure or a signal. Outside a stop, vinit kills
+    /// only through kill rounds (their processes are not the table's any more), so an exit
+    /// seen here ended on its own; during a stop, the sweep's kills are expected.
+    fn exit_warns(&self, action: Action, exit: Exit) -> bool {
+        exit != Exit::Code(0)
+            && !matches!(self.phase, Phase::Stopping(_))
+            && matches!(action, Action::Respawn | Action::OnDemand | Action::Once)
+    }
+
+    /// Queues a `-v` line, if asked for and while the queue has room to spare: a reap pass
+    /// can find any number of orphans, and a verbose line must never take the room of an
+    /// effect or of an entry's exit line.
+    fn verbose(&mut self, line: Queued) {
+        if self.config.verbose && self.queue.len() < VERBOSE_QUEUED_MAX {
+            self.push(line);
+        }
     }
 
     /// What the edge's last reap found: whether vinit has any child left at all (orphans

@@ -105,6 +105,12 @@ impl Init {
                 {
                     dying_added = true;
                 }
+                // Still in the table: `vinit status` keeps its history, told to die now.
+                if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
+                    p.starts = old.starts;
+                    p.last_exit = old.last_exit;
+                    p.since = old.pid.map_or(old.since, |_| Some(now));
+                }
                 continue;
             }
             if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
@@ -123,6 +129,7 @@ impl Init {
         self.timers.respawn = None;
         if let Some(tab) = fresh {
             core::mem::swap(&mut self.tab, tab);
+            self.check_critical();
         }
         let deadline = self.kill_deadline(now);
         if dying_added {

@@ -9,7 +9,8 @@
 //! this file (the state, the phase, `poll_effect` and `poll_timeout`), `inputs` and `stopping`
 //! (the inputs; the stop's steps carried out), `transition` (boot phases, single-user),
 //! `level_change` (level changes, re-reads, where entering 0 or 6 starts the stop),
-//! `kill_round`, `schedule` (the scheduler walk). Small machines of their own below them: `stop`
+//! `kill_round`, `schedule` (the scheduler walk), `critical` (`VINIT_CRITICAL`: an entry
+//! whose end stops the container). Small machines of their own below them: `stop`
 //! (the stop sequence, shaped like `Sweep`), `throttle` (the rate limits), `timers` (every
 //! deadline, one table). `effect` is the vocabulary shared with the driver (`Effect`, a view
 //! built when an effect is popped, and the answer to its census) and `notice` the log lines'
@@ -20,12 +21,14 @@
 //! advances the stop first (stopping → stop → sweep), the kill round, the walk (schedule), and
 //! the stop's last step is `finish` (stopping): `Sync`, then `Exit`.
 
+mod critical;
 mod effect;
 mod inputs;
 mod kill_round;
 mod level_change;
 mod lxc;
 mod notice;
+mod report;
 mod schedule;
 mod stop;
 mod stopping;
@@ -41,16 +44,19 @@ use crate::inittab::{Action, Entry, Id, Inittab};
 use crate::levels::Level;
 use crate::limits::{
     DEFAULT_SLEEPTIME_SECS, EFFECT_QUEUE, MAX_DYING, MAX_ENTRIES, REBOOT_PAUSE_SECS,
+    VERBOSE_QUEUED_MAX,
 };
 use crate::runtime::Runtime;
 use crate::status::{Exit, Pid};
 use crate::sweep::{SIGKILL, SIGTERM};
 use crate::time::{Duration, Instant};
 
+pub use critical::Critical;
 use effect::Queued;
 pub use effect::{Config, Effect, Spawn, StopCause, Trigger};
 use kill_round::{Dying, KillRound};
 pub use notice::Notice;
+pub use report::{EntryReport, State, Summary};
 use stop::{Progress, Stop, StopStep};
 use throttle::{ForkRetry, RebootLimit, Throttle, Verdict};
 use timers::Timers;
@@ -82,6 +88,12 @@ struct Proc {
     /// Marked by `telinit a|b|c` (compat §2.4).
     demand: bool,
     throttle: Throttle,
+    /// What `vinit status` reports (report.rs): starts since boot, the last exit, and when the
+    /// entry last started, exited or was told to die. The last exit also makes a crash loop's
+    /// repeats `-v` lines (`Init::handle_child_exit`).
+    starts: u32,
+    last_exit: Option<Exit>,
+    since: Option<Instant>,
 }
 
 impl Proc {
@@ -133,6 +145,8 @@ pub struct Init {
     /// Kept across reboots in place.
     reboots: RebootLimit,
     timers: Timers,
+    /// What vinit exits with after a halt: a critical entry's status (critical.rs), else 0.
+    exit_status: u8,
 }
 
 impl Init {
@@ -161,6 +175,7 @@ impl Init {
             fork: ForkRetry::default(),
             reboots: RebootLimit::default(),
             timers: Timers::default(),
+            exit_status: 0,
         }
     }
 
@@ -188,6 +203,7 @@ impl Init {
             fork,
             reboots: _,
             timers,
+            exit_status,
         } = self;
         core::mem::swap(tab, fresh);
         let mut entries = tab.entries().iter();
@@ -210,6 +226,7 @@ impl Init {
         *census = 0;
         *fork = ForkRetry::default();
         *timers = Timers::default();
+        *exit_status = 0;
     }
 
     /// The current level ('#', '*', digits, 'S').

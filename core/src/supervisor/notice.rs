@@ -5,10 +5,10 @@
 use ufmt::{uWrite, uwrite};
 
 use super::StopCause;
-use crate::display::{Bytes, ErrName, processes};
+use crate::display::{Bytes, ErrName, ExitShown, processes};
 use crate::inittab::{Entry, Id};
 use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
-use crate::status::Pid;
+use crate::status::{Exit, Pid};
 use crate::time::Duration;
 
 /// Something worth one log line; it renders itself (`render`).
@@ -28,8 +28,21 @@ pub enum Notice<'a> {
     InvalidInitdefault(u8, u8, &'a core::ffi::CStr),
     /// `no more processes left in this runlevel`.
     NoMoreProcesses,
-    /// `Id "x" respawning too fast: disabled for 5 minutes`.
+    /// `Id "x" respawning too fast: disabled for 5 minutes` (a warning: a service is down).
     RespawningTooFast(Id),
+    /// An entry's process ended: `id "web" (pid 42, /usr/bin/web) exited with status 1`. A
+    /// warning when `warns` (it ended on its own, unexpectedly: `Init::exit_warns`).
+    Exited {
+        entry: &'a Entry,
+        pid: Pid,
+        exit: Exit,
+        warns: bool,
+    },
+    /// `-v`: an entry's process started.
+    Started(&'a Entry, Pid),
+    /// `-v`: a process reaped that is no longer its entry's (a kill round's), with the
+    /// entry's id, or an orphan (an empty id).
+    Reaped(Id, Pid, Exit),
     /// A disabled entry is allowed to run again.
     Reenabled(Id),
     /// `Sending processes configured via /etc/inittab the TERM signal` (with the count).
@@ -46,8 +59,11 @@ pub enum Notice<'a> {
     Demand(u8),
     /// `telinit u`: accepted; vinit keeps its state and does not re-exec.
     ReExec,
-    /// A stop signal arrived (the cause) and the stop sequence starts, with this budget.
-    StopRequested(StopCause, Duration),
+    /// A stop signal arrived (the cause) and the stop sequence starts, with this budget, after
+    /// this drain delay (`VINIT_STOP_DELAY`; zero: at once).
+    StopRequested(StopCause, Duration, Duration),
+    /// The drain delay is over: the stop begins.
+    Drained,
     /// A further stop signal: the stop moves on to its next phase now.
     StopHurried,
     /// A level change asked during a stop was turned into a halt (the stop always ends).
@@ -74,6 +90,11 @@ pub enum Notice<'a> {
     ForkWorks(u32),
     /// Too many reboots in place inside the window: the next boot waits this long.
     RebootLoop(Duration),
+    /// A critical entry (`VINIT_CRITICAL`) ended on its own with this status (128+N for
+    /// signal N): the container stops, and vinit exits with it.
+    CriticalExit(Id, u8),
+    /// `VINIT_CRITICAL` names this id, which the inittab lacks.
+    CriticalUnknown(Id),
 }
 
 impl Notice<'_> {
@@ -81,7 +102,13 @@ impl Notice<'_> {
     pub const fn warns(&self) -> bool {
         matches!(
             self,
-            Self::CannotFork(..) | Self::RebootLoop(_) | Self::InvalidInitdefault(..)
+            Self::CannotFork(..)
+                | Self::RebootLoop(_)
+                | Self::InvalidInitdefault(..)
+                | Self::RespawningTooFast(_)
+                | Self::Exited { warns: true, .. }
+                | Self::CriticalExit(..)
+                | Self::CriticalUnknown(_)
         )
     }
 
@@ -111,6 +138,29 @@ impl Notice<'_> {
                 Bytes(id)
             ),
             Self::Reenabled(id) => uwrite!(w, "Id \"{}\" enabled again", Bytes(id)),
+            Self::Exited {
+                entry, pid, exit, ..
+            } => uwrite!(
+                w,
+                "id \"{}\" (pid {}, {}) {}",
+                Bytes(&entry.id),
+                pid,
+                Bytes(&entry.process),
+                ExitShown(*exit)
+            ),
+            Self::Started(entry, pid) => uwrite!(
+                w,
+                "id \"{}\" (pid {}, {}) started",
+                Bytes(&entry.id),
+                pid,
+                Bytes(&entry.process)
+            ),
+            Self::Reaped(id, pid, exit) if id.is_empty() => {
+                uwrite!(w, "orphan pid {} {}", pid, ExitShown(*exit))
+            }
+            Self::Reaped(id, pid, exit) => {
+                uwrite!(w, "id \"{}\" (pid {}) {}", Bytes(id), pid, ExitShown(*exit))
+            }
             Self::SendingTerm(n) | Self::SendingKill(n) => uwrite!(
                 w,
                 "Sending processes configured via /etc/inittab the {} signal ({} {})",
@@ -127,7 +177,7 @@ impl Notice<'_> {
             Self::Rereading => w.write_str("Re-reading inittab"),
             Self::Demand(l) => uwrite!(w, "Activating demand-procedures for '{}'", Bytes(&[*l])),
             Self::ReExec => w.write_str("re-exec requested (telinit u): state kept, nothing to do"),
-            Self::StopRequested(cause, budget) => {
+            Self::StopRequested(cause, budget, delay) => {
                 let (sig, what) = match cause {
                     StopCause::Term => ("SIGTERM", "runlevel 0"),
                     StopCause::Int => ("SIGINT", "ctrlaltdel entries, then runlevel 0"),
@@ -136,14 +186,17 @@ impl Notice<'_> {
                     StopCause::SystemdHalt => ("SIGRTMIN+3 (37: LXC, Podman halt)", "runlevel 0"),
                     StopCause::Poweroff => ("poweroff signal", "runlevel 0"),
                 };
-                uwrite!(
-                    w,
-                    "stop: {} received: {}, budget {} ms",
-                    sig,
-                    what,
-                    budget.millis()
-                )
+                uwrite!(w, "stop: {} received: ", sig)?;
+                if delay.millis() > 0 {
+                    uwrite!(
+                        w,
+                        "draining for {} ms before the stop (VINIT_STOP_DELAY), then ",
+                        delay.millis()
+                    )?;
+                }
+                uwrite!(w, "{}, budget {} ms", what, budget.millis())
             }
+            Self::Drained => w.write_str("stop: drain over: stopping"),
             Self::StopHurried => {
                 w.write_str("stop: another stop signal: skipping to the next phase")
             }
@@ -193,6 +246,15 @@ impl Notice<'_> {
                 REBOOT_WINDOW_SECS,
                 pause.millis() / 1000
             ),
+            Self::CriticalExit(id, status) => uwrite!(
+                w,
+                "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)",
+                Bytes(id),
+                status
+            ),
+            Self::CriticalUnknown(id) => {
+                uwrite!(w, "VINIT_CRITICAL: no id \"{}\" in the inittab", Bytes(id))
+            }
         }
     }
 }
@@ -220,10 +282,6 @@ mod tests {
             (
                 Notice::NoMoreProcesses,
                 "no more processes left in this runlevel",
-            ),
-            (
-                Notice::RespawningTooFast(id("x")),
-                "Id \"x\" respawning too fast: disabled for 5 minutes",
             ),
             (
                 Notice::SendingTerm(2),
@@ -270,29 +328,38 @@ mod tests {
                 "re-exec requested (telinit u): state kept, nothing to do",
             ),
             (
-                Notice::StopRequested(StopCause::Term, budget),
+                Notice::StopRequested(StopCause::Term, budget, Duration::ZERO),
                 "stop: SIGTERM received: runlevel 0, budget 9000 ms",
             ),
             (
-                Notice::StopRequested(StopCause::Int, budget),
+                Notice::StopRequested(StopCause::Int, budget, Duration::ZERO),
                 "stop: SIGINT received: ctrlaltdel entries, then runlevel 0, budget 9000 ms",
             ),
             (
-                Notice::StopRequested(StopCause::Power, budget),
+                Notice::StopRequested(StopCause::Power, budget, Duration::ZERO),
                 "stop: SIGPWR received: powerwait/powerfail entries, then runlevel 0, budget 9000 ms",
             ),
             (
-                Notice::StopRequested(StopCause::SystemdHalt, Duration::from_secs(55)),
+                Notice::StopRequested(
+                    StopCause::SystemdHalt,
+                    Duration::from_secs(55),
+                    Duration::ZERO,
+                ),
                 "stop: SIGRTMIN+3 (37: LXC, Podman halt) received: runlevel 0, budget 55000 ms",
             ),
             (
-                Notice::StopRequested(StopCause::Halt, budget),
+                Notice::StopRequested(StopCause::Halt, budget, Duration::ZERO),
                 "stop: halt signal received: runlevel 0, budget 9000 ms",
             ),
             (
-                Notice::StopRequested(StopCause::Poweroff, budget),
+                Notice::StopRequested(StopCause::Poweroff, budget, Duration::ZERO),
                 "stop: poweroff signal received: runlevel 0, budget 9000 ms",
             ),
+            (
+                Notice::StopRequested(StopCause::Term, budget, Duration::from_secs(2)),
+                "stop: SIGTERM received: draining for 2000 ms before the stop (VINIT_STOP_DELAY), then runlevel 0, budget 9000 ms",
+            ),
+            (Notice::Drained, "stop: drain over: stopping"),
             (
                 Notice::StopHurried,
                 "stop: another stop signal: skipping to the next phase",
@@ -345,13 +412,75 @@ mod tests {
     }
 
     #[test]
+    fn a_crash_loop_is_a_warning_in_sysvinits_words() {
+        let n = Notice::RespawningTooFast(id("x"));
+        assert_eq!(
+            line(&n),
+            "Id \"x\" respawning too fast: disabled for 5 minutes"
+        );
+        assert!(n.warns());
+    }
+
+    #[test]
+    fn an_exit_names_the_entry_the_pid_the_process_and_the_status() {
+        let mut tab = crate::inittab::Inittab::new();
+        tab.load(b"web:3:respawn:/usr/bin/web -p 80\n", &mut |e| {
+            panic!("{e:?}")
+        });
+        let entry = &tab.entries()[0];
+        for (exit, warns, want) in [
+            (
+                Exit::Code(1),
+                true,
+                "id \"web\" (pid 42, /usr/bin/web -p 80) exited with status 1",
+            ),
+            (
+                Exit::Signal(11),
+                true,
+                "id \"web\" (pid 42, /usr/bin/web -p 80) killed by SIGSEGV",
+            ),
+            (
+                Exit::Code(0),
+                false,
+                "id \"web\" (pid 42, /usr/bin/web -p 80) exited with status 0",
+            ),
+        ] {
+            let n = Notice::Exited {
+                entry,
+                pid: 42,
+                exit,
+                warns,
+            };
+            assert_eq!(line(&n), want);
+            assert_eq!(n.warns(), warns, "{want}");
+        }
+        for (n, want) in [
+            (
+                Notice::Started(entry, 7),
+                "id \"web\" (pid 7, /usr/bin/web -p 80) started",
+            ),
+            (
+                Notice::Reaped(id("web"), 9, Exit::Signal(15)),
+                "id \"web\" (pid 9) killed by SIGTERM",
+            ),
+            (
+                Notice::Reaped(Id::new(), 77, Exit::Code(0)),
+                "orphan pid 77 exited with status 0",
+            ),
+        ] {
+            assert_eq!(line(&n), want);
+            assert!(!n.warns(), "{want}");
+        }
+    }
+
+    #[test]
     fn fork_failures_and_reboot_loops_are_warnings() {
         let n = Notice::CannotFork(id("w4"), 11);
         assert!(n.warns());
         assert_eq!(
             line(&n),
             std::format!(
-                "cannot fork for id \"w4\": EAGAIN: retrying (at most every {FORK_RETRY_MAX_MS} ms)"
+                "cannot fork for id \"w4\": EAGAIN (try again): retrying (at most every {FORK_RETRY_MAX_MS} ms)"
             )
         );
         let n = Notice::RebootLoop(Duration::from_secs(30));
@@ -362,5 +491,22 @@ mod tests {
                 "reboot loop: {REBOOT_MAX} reboots in place within {REBOOT_WINDOW_SECS} s: next boot in 30 s (a stop signal still stops)"
             )
         );
+    }
+
+    #[test]
+    fn critical_entries_are_warnings() {
+        for (n, want) in [
+            (
+                Notice::CriticalExit(id("web"), 137),
+                "critical id \"web\" ended with status 137: stopping, then exiting with it (VINIT_CRITICAL)",
+            ),
+            (
+                Notice::CriticalUnknown(id("nope")),
+                "VINIT_CRITICAL: no id \"nope\" in the inittab",
+            ),
+        ] {
+            assert!(n.warns());
+            assert_eq!(line(&n), want);
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! budget, then the final sweep. It never touches the machine around it: it says what to do
 //! next (`StopStep`), and its owner carries that out.
 
+use super::StopCause;
 use crate::limits::DEFAULT_SLEEPTIME_SECS;
 use crate::sweep::{Step, Sweep};
 use crate::time::{Duration, Instant};
@@ -10,7 +11,10 @@ use crate::time::{Duration, Instant};
 /// Where the stop is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stage {
-    /// A stop signal arrived; its own entries (ctrlaltdel, powerwait/powerfail) run first,
+    /// A stop signal arrived and the drain delay (`VINIT_STOP_DELAY`) runs: nothing stops
+    /// yet, so a load balancer can take the container out first. Inside the budget.
+    Draining,
+    /// The stop begins: its own entries (ctrlaltdel, powerwait/powerfail) run first,
     /// then level 0.
     Pending,
     /// In level 0 or 6: the level's entries run until they are done or the entries' share of
@@ -36,6 +40,9 @@ pub(super) struct Progress {
 pub(super) enum StopStep {
     /// Nothing until the next input or the stop's deadline.
     Wait,
+    /// The drain delay is over (or a second stop signal ended it): begin the stop for this
+    /// cause, as a stop signal without a delay does.
+    Begin(StopCause),
     /// Enter level 0: the stop's own entries are done, or their time is up.
     EnterLevel,
     /// Start the sweep (`start_sweep`): the level's entries are done, or `overdue` (their
@@ -59,20 +66,41 @@ pub(super) struct Stop {
     budget: Duration,
     /// Level 6: boot again in place at the end.
     reboot: bool,
+    /// The stop signal's cause, for the stop that begins after the drain.
+    cause: StopCause,
+    /// The end of the drain delay.
+    drained: Instant,
     stage: Stage,
     sweep: Sweep,
 }
 
 impl Stop {
-    /// A stop signal arrived at `now`: the stop's own entries run first.
-    pub(super) const fn requested(now: Instant, budget: Duration) -> Self {
+    /// A stop signal (`cause`) arrived at `now`: after `delay` (the drain, from the budget;
+    /// `settings` keeps it inside the entries' share), the stop's own entries run first.
+    pub(super) const fn requested(
+        now: Instant,
+        budget: Duration,
+        delay: Duration,
+        cause: StopCause,
+    ) -> Self {
         Self {
             started: now,
             budget,
             reboot: false,
-            stage: Stage::Pending,
+            cause,
+            drained: now.after(delay),
+            stage: if delay.millis() > 0 {
+                Stage::Draining
+            } else {
+                Stage::Pending
+            },
             sweep: Sweep::new(),
         }
+    }
+
+    /// The drain is over: the stop's own entries run (the owner marks them).
+    pub(super) fn begin(&mut self) {
+        self.stage = Stage::Pending;
     }
 
     /// Level 0 (or 6, `reboot`) was entered at `now` without a stop signal (`telinit 0`, a
@@ -82,6 +110,8 @@ impl Stop {
             started: now,
             budget,
             reboot,
+            cause: StopCause::Term,
+            drained: now,
             stage: Stage::Level,
             sweep: Sweep::new(),
         }
@@ -90,7 +120,7 @@ impl Stop {
     /// Level 0 (or 6) was entered during the stop: the level's entries run. The budget of a
     /// pending stop goes on; any other starts again at `now`.
     pub(super) fn enter_level(&mut self, now: Instant, reboot: bool) {
-        if self.stage != Stage::Pending {
+        if !matches!(self.stage, Stage::Pending | Stage::Draining) {
             self.started = now;
         }
         self.reboot = reboot;
@@ -126,6 +156,7 @@ impl Stop {
     /// The stop's next deadline.
     pub(super) fn deadline(&self) -> Option<Instant> {
         match self.stage {
+            Stage::Draining => Some(self.drained),
             Stage::Pending | Stage::Level => Some(self.entries_deadline()),
             Stage::Sweep => self.sweep.deadline(),
         }
@@ -138,7 +169,7 @@ impl Stop {
     /// use up their time. In the sweep, the request's `sleeptime`.
     pub(super) fn kill_deadline(&self, now: Instant, sleeptime: Duration) -> Instant {
         match self.stage {
-            Stage::Pending | Stage::Level => {
+            Stage::Draining | Stage::Pending | Stage::Level => {
                 let floor = sleeptime.max(Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64));
                 let left = self.entries_deadline().since(now);
                 now.after(floor.min(Duration::from_millis(left.millis() * 2 / 3)))
@@ -150,6 +181,8 @@ impl Stop {
     /// Advances on a wake-up.
     pub(super) fn poll(&mut self, now: Instant, progress: Progress) -> StopStep {
         match self.stage {
+            Stage::Draining if now >= self.drained => StopStep::Begin(self.cause),
+            Stage::Draining => StopStep::Wait,
             Stage::Pending if now >= self.entries_deadline() || !progress.triggered_pending => {
                 StopStep::EnterLevel
             }
@@ -183,9 +216,10 @@ impl Stop {
     }
 
     /// A further stop signal: move on to the next stage at once. From `Pending`, the owner
-    /// enters level 0 and starts the sweep.
+    /// enters level 0 and starts the sweep; from `Draining`, it begins the stop.
     pub(super) fn hurry(&mut self, now: Instant) -> StopStep {
         match self.stage {
+            Stage::Draining => StopStep::Begin(self.cause),
             Stage::Pending => StopStep::EnterLevel,
             Stage::Level => StopStep::StartSweep { overdue: false },
             Stage::Sweep => match self.sweep.hurry(now) {
@@ -220,7 +254,12 @@ mod tests {
 
     #[test]
     fn test_pending_waits_for_its_entries_then_enters_the_level() {
-        let mut s = Stop::requested(t(0), Duration::from_secs(8));
+        let mut s = Stop::requested(
+            t(0),
+            Duration::from_secs(8),
+            Duration::ZERO,
+            StopCause::Term,
+        );
         let busy = Progress {
             triggered_pending: true,
             ..IDLE
@@ -232,6 +271,24 @@ mod tests {
         // The budget goes on from the stop signal.
         s.enter_level(t(30), false);
         assert_eq!(s.deadline(), Some(t(5_000)));
+    }
+
+    #[test]
+    fn test_draining_waits_inside_the_budget_then_begins() {
+        let budget = Duration::from_secs(8);
+        let mut s = Stop::requested(t(0), budget, Duration::from_secs(2), StopCause::Int);
+        assert!(s.spawns());
+        assert_eq!(s.deadline(), Some(t(2_000)));
+        assert_eq!(s.poll(t(1_999), IDLE), StopStep::Wait);
+        assert_eq!(s.poll(t(2_000), IDLE), StopStep::Begin(StopCause::Int));
+        s.begin();
+        // The budget runs from the signal: the entries' share ends at 5 s, not 7 s.
+        assert_eq!(s.deadline(), Some(t(5_000)));
+        s.enter_level(t(2_010), false);
+        assert_eq!(s.deadline(), Some(t(5_000)));
+        // A second stop signal ends the drain at once.
+        let mut s = Stop::requested(t(0), budget, Duration::from_secs(2), StopCause::Term);
+        assert_eq!(s.hurry(t(500)), StopStep::Begin(StopCause::Term));
     }
 
     #[test]
@@ -281,7 +338,12 @@ mod tests {
 
     #[test]
     fn test_hurry_moves_on_one_stage() {
-        let mut s = Stop::requested(t(0), Duration::from_secs(8));
+        let mut s = Stop::requested(
+            t(0),
+            Duration::from_secs(8),
+            Duration::ZERO,
+            StopCause::Term,
+        );
         assert_eq!(s.hurry(t(1)), StopStep::EnterLevel);
         s.enter_level(t(1), false);
         assert_eq!(s.hurry(t(2)), StopStep::StartSweep { overdue: false });

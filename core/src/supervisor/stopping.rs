@@ -14,7 +14,11 @@ impl Init {
         if matches!(self.phase, Phase::Down) {
             // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
             self.timers.reboot = None;
-            self.log(Notice::StopRequested(cause, self.config.stop_budget));
+            self.log(Notice::StopRequested(
+                cause,
+                self.config.stop_budget,
+                Duration::ZERO,
+            ));
             self.log(Notice::Stopped(Duration::ZERO));
             self.push(Queued::Exit(0));
             return;
@@ -29,8 +33,21 @@ impl Init {
             stop.halt();
             return self.hurry(now);
         }
-        self.log(Notice::StopRequested(cause, self.config.stop_budget));
-        self.phase = Phase::Stopping(Stop::requested(now, self.config.stop_budget));
+        let (budget, delay) = (self.config.stop_budget, self.config.stop_delay);
+        self.log(Notice::StopRequested(cause, budget, delay));
+        self.phase = Phase::Stopping(Stop::requested(now, budget, delay, cause));
+        self.time_stop();
+        if delay.millis() == 0 {
+            self.begin_stop(now, cause);
+        }
+    }
+
+    /// The stop begins (at the stop signal, or when its drain delay is over): the cause's
+    /// own entries, then level 0.
+    fn begin_stop(&mut self, now: Instant, cause: StopCause) {
+        if let Phase::Stopping(stop) = &mut self.phase {
+            stop.begin();
+        }
         self.time_stop();
         let trigger = match cause {
             StopCause::Int => Some(Trigger::CtrlAltDel),
@@ -73,6 +90,10 @@ impl Init {
             return;
         };
         let action = match stop.hurry(now) {
+            StopStep::Begin(cause) => {
+                self.begin_stop(now, cause);
+                None
+            }
             StopStep::EnterLevel => {
                 self.change_level(now, Level::HALT, None);
                 self.start_sweep(now)
@@ -89,6 +110,11 @@ impl Init {
     fn carry_out(&mut self, now: Instant, step: StopStep) -> Option<Queued> {
         match step {
             StopStep::Wait => None,
+            StopStep::Begin(cause) => {
+                self.log(Notice::Drained);
+                self.begin_stop(now, cause);
+                None
+            }
             StopStep::EnterLevel => {
                 self.change_level(now, Level::HALT, None);
                 None
@@ -154,7 +180,7 @@ impl Init {
                 self.timers.reboot = Some(now.after(pause));
             }
             (true, Some(code)) => self.push(Queued::Exit(code)),
-            (false, _) => self.push(Queued::Exit(0)),
+            (false, _) => self.push(Queued::Exit(self.exit_status)),
         }
         self.phase = Phase::Down;
         self.time_stop();

@@ -35,7 +35,8 @@ fn test_long_init_variables_never_push_out_vinits_own() {
     requests.push(setenv(b"INIT_LATE=1"));
     requests.push(runlevel_request(b'5'));
     write_initctl(run.pid(), requests, EVENT_TIMEOUT);
-    let line = run.expect_line("env RUNLEVEL=", EVENT_TIMEOUT);
+    // Not the entry's exit line, which quotes its command (`env RUNLEVEL=$RUNLEVEL`).
+    let line = run.expect_line("env RUNLEVEL=5", EVENT_TIMEOUT);
     assert!(
         line.ends_with(&format!(
             "env RUNLEVEL=5 PREVLEVEL=3 INIT_VERSION=vinit-{} vars=16",

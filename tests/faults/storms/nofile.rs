@@ -33,7 +33,7 @@ fn test_nofile_4_and_5_fail_with_one_fatal_line() {
 }
 
 /// 6, 7 and 8 descriptors: vinit boots, says once what it does without (6: no FIFO, 7: no
-/// inotify watch, 8: nothing), keeps two descriptors free so re-reading the inittab never
+/// inotify watch, 8: no status socket; 9 would be nothing), keeps two descriptors free so re-reading the inittab never
 /// fails with EMFILE, reaps, does not spin, and stops on a signal.
 #[test]
 fn test_nofile_6_to_8_degrade_once_and_still_work() {
@@ -80,6 +80,13 @@ fn test_nofile_6_to_8_degrade_once_and_still_work() {
         assert_eq!(
             said("no inotify watch"),
             no_watch,
+            "nofile {n}: {}",
+            run.dump()
+        );
+        // The status socket gives way first: at 8 it alone is off, said once.
+        assert_eq!(
+            said("no status socket"),
+            usize::from(n == 8),
             "nofile {n}: {}",
             run.dump()
         );

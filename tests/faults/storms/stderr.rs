@@ -26,7 +26,8 @@ fn test_dead_stderr_reader_sigpipe_never_disturbs_pid1() {
     support::wait_until("the dead reader reaped", PROMPT, || {
         procfs::state_and_ppid(reader).is_none()
     });
-    // Three log lines ("Re-reading inittab") into a pipe nobody reads.
+    // Three log lines ("Re-reading inittab") into a pipe nobody reads, then a fourth: the
+    // killed service's exit.
     for _ in 0..3 {
         telinit_q(&run, &tools);
     }
@@ -51,7 +52,7 @@ fn test_dead_stderr_reader_sigpipe_never_disturbs_pid1() {
     });
     telinit_q(&run, &tools);
     let note = run.expect_line("log lines dropped", EVENT_TIMEOUT);
-    assert_eq!(number_after(&note, "vinit: warning: "), 3, "{}", run.dump());
+    assert_eq!(number_after(&note, "vinit: warning: "), 4, "{}", run.dump());
     run.expect_line("Re-reading inittab", EVENT_TIMEOUT);
     // The count comes before the line that got through.
     let h = run.history();
@@ -132,7 +133,8 @@ fn test_stalled_stderr_reader_does_not_block_pid1() {
     kill(reader, libc::SIGCONT);
     telinit_q(&run, &tools);
     let note = run.expect_line("log lines dropped", EVENT_TIMEOUT);
-    assert_eq!(number_after(&note, "vinit: warning: "), 3, "{}", run.dump());
+    // Three "Re-reading inittab" and the killed service's exit.
+    assert_eq!(number_after(&note, "vinit: warning: "), 4, "{}", run.dump());
     run.expect_line("Re-reading inittab", EVENT_TIMEOUT);
     recovers(run, &base, Duration::from_millis(300), STOP_WITHIN);
 }

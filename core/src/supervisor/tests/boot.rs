@@ -171,7 +171,13 @@ fn test_boot_target_s_reruns_its_entries_under_the_throttle() {
     w.advance(200_000);
     w.exits("su", 0);
     let seen = w.take();
-    assert_eq!(seen, ["spawn su"]);
+    assert_eq!(
+        seen,
+        [
+            "info: id \"su\" (pid 112, /sbin/sulogin) exited with status 0",
+            "spawn su"
+        ]
+    );
 }
 
 /// An initdefault entry with a level that is none (`id:a:initdefault:`) is not a missing one:

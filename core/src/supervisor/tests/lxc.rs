@@ -102,7 +102,11 @@ fn test_lxc_halt_exits_0_and_ignores_sigint_meanwhile() {
         seen[0],
         format!(
             "log {:?}",
-            Notice::StopRequested(StopCause::SystemdHalt, Duration::from_secs(55))
+            Notice::StopRequested(
+                StopCause::SystemdHalt,
+                Duration::from_secs(55),
+                Duration::ZERO
+            )
         )
     );
     assert!(seen.contains(&"spawn l0".to_string()), "{seen:?}");
@@ -141,7 +145,7 @@ fn test_other_runtimes_keep_sigint_as_a_stop() {
         seen[0],
         format!(
             "log {:?}",
-            Notice::StopRequested(StopCause::Int, Duration::from_secs(8))
+            Notice::StopRequested(StopCause::Int, Duration::from_secs(8), Duration::ZERO)
         )
     );
     w.request(b'6');

@@ -4,9 +4,13 @@
 
 mod boot;
 mod chaos;
+mod critical;
+mod drain;
+mod exits;
 mod fork;
 mod levels;
 mod lxc;
+mod report;
 mod respawn;
 mod stop;
 mod triggers;
@@ -60,9 +64,12 @@ fn config() -> Config {
         inittab: c"/etc/inittab",
         default_level: Level::digit(3).unwrap(),
         stop_budget: Duration::from_secs(8),
+        stop_delay: Duration::ZERO,
         reboot_exit: None,
         forced_level: None,
         runtime: Runtime::Other,
+        verbose: false,
+        critical: Critical::default(),
     }
 }
 
@@ -146,6 +153,13 @@ impl World {
                         .push(format!("runlevel {}{}", prev as char, new as char));
                 }
                 Effect::BootTime => self.seen.push("boottime".into()),
+                // An exit's line quotes its entry: shown as its words.
+                Effect::Log(n @ (Notice::Exited { .. } | Notice::Started(..))) => {
+                    let mut line = heapless::String::<512>::new();
+                    n.render(&mut line).unwrap();
+                    let level = if n.warns() { "warning" } else { "info" };
+                    self.seen.push(format!("{level}: {line}"));
+                }
                 Effect::Log(n) => self.seen.push(format!("log {n:?}")),
                 Effect::Sync => self.seen.push("sync".into()),
                 Effect::Exit(c) => {

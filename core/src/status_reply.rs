@@ -1,0 +1,156 @@
+//! The reply PID 1 sends `vinit status` on its status socket: text, one message per line, so
+//! the client only copies it out, and PID 1 formats with the code it logs with. The first
+//! message is the level line and the titles; then one message per entry, in table order, in
+//! fixed columns (`STATE_AT` is where the state starts: the client's `status ID` reads it).
+//! The monotonic clock never leaves PID 1: it sends ages ("for 5m3s"), and a disable's end as
+//! a UTC time of day that it works out from the wall clock it is given.
+#![forbid(unsafe_code)]
+
+use heapless::Vec;
+use ufmt::uwrite;
+
+use crate::status::Exit;
+use crate::supervisor::{EntryReport, State, Summary};
+
+/// Longest message: the level line and the titles.
+pub const MESSAGE_MAX: usize = 128;
+/// One message.
+pub type Message = Vec<u8, MESSAGE_MAX>;
+
+/// The columns' titles; each column starts where its title does.
+const TITLES: &[u8] =
+    b"ID   ACTION       LEVELS      STATE                   PID     STARTS EXIT      SINCE\n";
+/// Where each column after the id starts: action, levels, state, pid, starts, exit, since.
+const COLUMNS: [usize; 7] = [5, 18, 30, 54, 62, 69, 79];
+/// Where an entry's state starts in its message.
+pub const STATE_AT: usize = 30;
+
+/// The first message: `runlevel 3, previous N[, stopping]` and the titles.
+pub fn summary(s: Summary) -> Message {
+    let mut out = Message::new();
+    put(&mut out, b"runlevel ");
+    put(&mut out, &[s.current.byte(), b',', b' ']);
+    put(&mut out, b"previous ");
+    put(&mut out, &[s.prev]);
+    if s.stopping {
+        put(&mut out, b", stopping");
+    }
+    put(&mut out, b"\n");
+    put(&mut out, TITLES);
+    out
+}
+
+/// One entry's message; `wall_secs` is the wall clock now (seconds since the epoch).
+pub fn entry(r: &EntryReport<'_>, wall_secs: i64) -> Message {
+    let mut out = Message::new();
+    let [action, levels, state, pid, starts, exit, since] = COLUMNS;
+    let e = r.entry;
+    put(&mut out, &e.id);
+    pad(&mut out, action);
+    put(&mut out, e.action.name().as_bytes());
+    pad(&mut out, levels);
+    put(&mut out, &e.levels_text);
+    pad(&mut out, state);
+    match r.state {
+        State::Running => put(&mut out, b"running"),
+        State::Waiting => put(&mut out, b"waiting"),
+        State::Stopped => put(&mut out, b"stopped"),
+        State::NotInLevel => put(&mut out, b"not in this level"),
+        State::Disabled(left) => {
+            put(&mut out, b"disabled until ");
+            let at = wall_secs.saturating_add((left.millis() / 1000) as i64);
+            put(&mut out, &clock_time(at));
+        }
+    }
+    pad(&mut out, pid);
+    number(&mut out, r.pid.map(|p| p as u32));
+    pad(&mut out, starts);
+    number(&mut out, Some(r.starts));
+    pad(&mut out, exit);
+    match r.last_exit {
+        Some(Exit::Signal(s)) => {
+            put(&mut out, b"signal ");
+            number(&mut out, Some(u32::from(s)));
+        }
+        code => number(&mut out, code.map(|c| u32::from(c.status()))),
+    }
+    pad(&mut out, since);
+    match r.since {
+        Some(d) => {
+            put(&mut out, b"for ");
+            span(&mut out, (d.millis() / 1000) as u32);
+        }
+        None => put(&mut out, b"-"),
+    }
+    put(&mut out, b"\n");
+    out
+}
+
+/// Bytes, cut at the end of the message (which the longest line does not reach).
+#[inline(never)]
+fn put(out: &mut Message, bytes: &[u8]) {
+    for &b in bytes {
+        let _ = out.push(b);
+    }
+}
+
+/// A number, or `-` for none.
+#[inline(never)]
+fn number(out: &mut Message, n: Option<u32>) {
+    match n {
+        Some(n) => {
+            let _ = uwrite!(out, "{}", n);
+        }
+        None => put(out, b"-"),
+    }
+}
+
+/// Spaces up to column `to` (at least one).
+#[inline(never)]
+fn pad(out: &mut Message, to: usize) {
+    let _ = out.push(b' ');
+    while out.len() < to && out.push(b' ').is_ok() {}
+}
+
+/// The id of an entry's message.
+pub fn entry_id(message: &[u8]) -> &[u8] {
+    let end = message.iter().position(|&b| b == b' ').unwrap_or(0);
+    message.get(..end).unwrap_or_default()
+}
+
+/// Whether an entry's message says it runs.
+pub fn is_running(message: &[u8]) -> bool {
+    message
+        .get(STATE_AT..)
+        .is_some_and(|s| s.starts_with(b"running "))
+}
+
+/// A span of seconds the short way: `42s`, `5m3s`, `2h7m`, `3d4h`.
+fn span(out: &mut Message, s: u32) {
+    let (big, big_unit, small, small_unit): (u32, &[u8], u32, &[u8]) = match s {
+        0..60 => (s, b"s", 0, b""),
+        60..3600 => (s / 60, b"m", s % 60, b"s"),
+        3600..86_400 => (s / 3600, b"h", s % 3600 / 60, b"m"),
+        _ => (s / 86_400, b"d", s % 86_400 / 3600, b"h"),
+    };
+    number(out, Some(big));
+    put(out, big_unit);
+    if !small_unit.is_empty() {
+        number(out, Some(small));
+        put(out, small_unit);
+    }
+}
+
+/// A time of day, `HH:MM:SS`, of `epoch_secs` seconds since the epoch, in UTC (as `shutdown
+/// hh:mm` reads it: no time-zone code in the binary).
+pub fn clock_time(epoch_secs: i64) -> [u8; 8] {
+    let s = epoch_secs.rem_euclid(86_400) as u32;
+    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let [h1, h2] = two(s / 3600);
+    let [m1, m2] = two(s / 60 % 60);
+    let [s1, s2] = two(s % 60);
+    [h1, h2, b':', m1, m2, b':', s1, s2]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,106 @@
+//! Critical entries (`VINIT_CRITICAL=ID[,ID...]`): when one's process ends on its own, the
+//! container stops (level 0, its scripts, the sweep) and vinit exits with that process's
+//! status, so `docker run --restart on-failure` and Kubernetes see the failure. An exit vinit
+//! caused (a level change's kill round, the stop) is no such end.
+
+use super::*;
+use crate::limits::{ID_MAX, MAX_CRITICAL};
+
+/// The critical ids: a fixed table, each id padded with 0 (an id is 1-4 bytes, never a NUL).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Critical {
+    ids: [[u8; ID_MAX]; MAX_CRITICAL],
+    len: usize,
+}
+
+/// `id` padded to `ID_MAX` bytes; `None` if it is empty, too long or holds a NUL or `:`.
+fn padded(id: &[u8]) -> Option<[u8; ID_MAX]> {
+    let mut out = [0; ID_MAX];
+    if id.is_empty() || id.len() > ID_MAX || id.iter().any(|&b| b == 0 || b == b':') {
+        return None;
+    }
+    for (o, b) in out.iter_mut().zip(id) {
+        *o = *b;
+    }
+    Some(out)
+}
+
+impl Critical {
+    /// `ID[,ID...]` (empty items skipped); `None` for an id that no inittab line can have, or
+    /// more than `MAX_CRITICAL`.
+    pub fn parse(list: &[u8]) -> Option<Self> {
+        let mut c = Self::default();
+        for id in list.split(|&b| b == b',').filter(|i| !i.is_empty()) {
+            *c.ids.get_mut(c.len)? = padded(id)?;
+            c.len += 1;
+        }
+        Some(c)
+    }
+
+    /// The ids, as given.
+    fn ids(&self) -> impl Iterator<Item = &[u8]> {
+        self.ids.iter().take(self.len).map(|id| {
+            let end = id.iter().position(|&b| b == 0).unwrap_or(ID_MAX);
+            id.get(..end).unwrap_or_default()
+        })
+    }
+
+    /// Whether `id` is critical.
+    pub fn contains(&self, id: &[u8]) -> bool {
+        padded(id).is_some_and(|p| self.ids.iter().take(self.len).any(|c| *c == p))
+    }
+}
+
+impl Init {
+    /// One warning per critical id the table lacks: at boot and after every re-read.
+    pub(super) fn check_critical(&mut self) {
+        let queue = &mut self.queue;
+        for id in self.config.critical.ids() {
+            if self.tab.position(id).is_none() {
+                let id = Id::from_slice(id).unwrap_or_default();
+                let _ = queue.push_back(Queued::Log(Notice::CriticalUnknown(id)));
+            }
+        }
+    }
+
+    /// The process of the entry in `slot` ended on its own with `exit`: when the entry is
+    /// critical and no stop runs yet, the container stops, a halt (never a reboot), and vinit
+    /// exits with `exit`'s status (0 included). Returns whether it did: its line then stands
+    /// for the entry's exit line (one line per event).
+    pub(super) fn critical_exit(&mut self, now: Instant, slot: usize, exit: Exit) -> bool {
+        let Some(e) = self.tab.entries().get(slot) else {
+            return false;
+        };
+        if !matches!(self.phase, Phase::Boot | Phase::Running)
+            || !self.config.critical.contains(&e.id)
+        {
+            return false;
+        }
+        let id = e.id.clone();
+        self.exit_status = exit.status();
+        self.log(Notice::CriticalExit(id, self.exit_status));
+        self.change_level(now, Level::HALT, None);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_ids() {
+        let c = Critical::parse(b"web,db,,abcd").unwrap();
+        assert!(c.contains(b"web") && c.contains(b"db") && c.contains(b"abcd"));
+        assert!(!c.contains(b"we") && !c.contains(b"webx") && !c.contains(b""));
+        assert_eq!(
+            c.ids().collect::<std::vec::Vec<_>>(),
+            [&b"web"[..], b"db", b"abcd"]
+        );
+        assert_eq!(Critical::parse(b""), Some(Critical::default()));
+        for bad in [&b"abcde"[..], b"a:b", b"1,2,3,4,5,6,7,8,9"] {
+            assert_eq!(Critical::parse(bad), None, "{bad:?}");
+        }
+        assert!(Critical::parse(b"1,2,3,4,5,6,7,8").is_some());
+    }
+}

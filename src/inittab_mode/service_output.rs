@@ -1,0 +1,363 @@
+//! `VINIT_LOG_PREFIX=1`: every entry's stdout and stderr come to vinit through a pipe each,
+//! and leave on vinit's own stdout and stderr one line per write, prefixed with the entry's
+//! id (vinit_core::line_framing frames the lines).
+//!
+//! A stream is read only when its line can go out: while vinit's fd 1 (or 2) would block, its
+//! streams are not read and the fd is watched for room instead, so the services block on
+//! their full pipes (backpressure) and no line is dropped. Nothing is timed: an idle service
+//! costs no wake-up. A stream lives until its last writer is gone (a daemon the entry left
+//! behind may hold it); after a reap its pipes are read at once, so the last lines come
+//! before anything vinit says about the exit. Off (the default), none of this exists: the
+//! table lives in `with_output`'s frame only when the prefix is on.
+
+use heapless::Vec;
+
+use crate::log;
+use crate::log::{Bytes, ErrName, Level};
+use crate::sys::{self, Errno, OwnedFd, Pid, Watch};
+use vinit_core::inittab::Id;
+use vinit_core::limits::{
+    FD_RESERVE, SERVICE_DRAIN_READS, SERVICE_FLUSH_WAIT_MS, SERVICE_PIPE_FDS,
+    SERVICE_READS_PER_PASS, SERVICE_STREAMS,
+};
+use vinit_core::line_framing::{Frame, LineBuffer};
+
+/// Streams: stdout and stderr of each service (even index: stdout).
+const STREAMS: usize = 2 * SERVICE_STREAMS;
+/// Watches: every stream, and fd 1 and 2 for room.
+const WATCHES: usize = STREAMS + 2;
+
+/// Runs `f` with the service output table, in a frame of its own: PID 1's stack holds it
+/// only with the prefix on.
+#[inline(never)]
+pub fn with_output<R>(nofile: Option<u64>, f: impl FnOnce(&mut ServiceOutput<'_>) -> R) -> R {
+    // A local of its own, borrowed: built inside the struct, the table was built aside and
+    // copied in, a second 72 KiB of stack (seen in VmRSS).
+    let mut streams = [const { Stream::FREE }; STREAMS];
+    let mut output = ServiceOutput {
+        streams: &mut streams,
+        pids: [0; SERVICE_STREAMS],
+        blocked: [false; 2],
+        poll_first: [false; 2],
+        refused: false,
+        lost: false,
+        nofile,
+    };
+    f(&mut output)
+}
+
+/// Every service's output streams and the state of vinit's fd 1 and 2.
+pub struct ServiceOutput<'t> {
+    streams: &'t mut [Stream; STREAMS],
+    /// The process each pair of streams was opened for (0: reaped, or none).
+    pids: [Pid; SERVICE_STREAMS],
+    /// vinit's fd 1 / fd 2 would block: their streams wait for room.
+    blocked: [bool; 2],
+    /// fd 1 / fd 2 refused RWF_NOWAIT (a tty, a FIFO, a pipe before Linux 6.4): poll(2) for
+    /// room before each write.
+    poll_first: [bool; 2],
+    /// A spawn kept the plain fds: said once until pipes work again.
+    refused: bool,
+    /// A line was lost (fd 1 or 2 failed): said once until a line gets through.
+    lost: bool,
+    nofile: Option<u64>,
+}
+
+struct Stream {
+    /// The read end; `None`: free.
+    fd: Option<OwnedFd>,
+    id: Id,
+    lines: LineBuffer,
+    /// Every writer is gone: what is pending is the last of it.
+    eof: bool,
+    /// Bytes of the next frame already written (a short write to a socket).
+    sent: usize,
+}
+
+impl Stream {
+    const FREE: Self = Self {
+        fd: None,
+        id: Id::new(),
+        lines: LineBuffer::new(),
+        eof: false,
+        sent: 0,
+    };
+}
+
+/// The write ends of a new service's pipes, for its fds 1 and 2; dropped (closed) in vinit
+/// once the child is forked.
+pub struct ChildPipes {
+    pair: usize,
+    pub out: OwnedFd,
+    pub err: OwnedFd,
+}
+
+/// What the loop's poll(2) watches for the services, and whose each watch is.
+#[derive(Default)]
+pub struct Watches {
+    pub list: Vec<Watch, WATCHES>,
+    /// A stream's index, or `STREAMS + 0/1` for vinit's fd 1/2.
+    owner: Vec<u8, WATCHES>,
+}
+
+fn target_fd(target: usize) -> sys::BorrowedFd<'static> {
+    if target == 0 {
+        sys::stdout()
+    } else {
+        sys::stderr()
+    }
+}
+
+impl ServiceOutput<'_> {
+    /// Opens the two pipes of a service about to start; `None` (logged once) when there is no
+    /// free pair or no fd to spare: it keeps vinit's fds, as without the prefix.
+    pub fn open(&mut self, id: &Id) -> Option<ChildPipes> {
+        let free = (0..SERVICE_STREAMS).find(|&p| {
+            self.streams
+                .get(2 * p..2 * p + 2)
+                .is_some_and(|s| s.iter().all(|s| s.fd.is_none() && s.lines.is_empty()))
+        });
+        let opened = match free {
+            Some(pair) => self.pipes(pair, id),
+            // No free pair is as good as no free fd.
+            None => Err(Errno::MFILE),
+        };
+        match opened {
+            Ok(pipes) => {
+                self.refused = false;
+                Some(pipes)
+            }
+            Err(e) => {
+                if !self.refused {
+                    self.refused = true;
+                    log!(
+                        Level::Warning,
+                        "id \"{}\": output not prefixed: {}",
+                        Bytes(id),
+                        ErrName(e)
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn pipes(&mut self, pair: usize, id: &Id) -> Result<ChildPipes, Errno> {
+        let (out_r, out) = sys::output_pipe()?;
+        let (err_r, err) = sys::output_pipe()?;
+        // The pipes must leave the short-lived opens their reserve (limits::FD_RESERVE).
+        if let Some(limit) = self.nofile
+            && err.number() + 1 + FD_RESERVE + SERVICE_PIPE_FDS > limit
+        {
+            return Err(Errno::MFILE);
+        }
+        for (i, fd) in [(2 * pair, out_r), (2 * pair + 1, err_r)] {
+            if let Some(s) = self.streams.get_mut(i) {
+                s.fd = Some(fd);
+                s.id = id.clone();
+                s.eof = false;
+            }
+        }
+        Ok(ChildPipes { pair, out, err })
+    }
+
+    /// The service of `pipes` is `pid` (its pipes are read after its reap).
+    pub fn started(&mut self, pipes: &ChildPipes, pid: Pid) {
+        if let Some(p) = self.pids.get_mut(pipes.pair) {
+            *p = pid;
+        }
+    }
+
+    /// What to watch: the streams whose lines can go out, and fd 1 or 2 while full.
+    pub fn watches(&self) -> Watches {
+        let mut w = Watches::default();
+        for (i, s) in self.streams.iter().enumerate() {
+            if let Some(fd) = &s.fd
+                && !s.eof
+                && !self.blocked.get(i % 2).copied().unwrap_or(true)
+            {
+                let _ = w.list.push(Watch::readable(fd.as_fd()));
+                let _ = w.owner.push(i as u8);
+            }
+        }
+        for target in 0..2 {
+            if self.blocked.get(target) == Some(&true) {
+                let _ = w.list.push(Watch::writable(target_fd(target)));
+                let _ = w.owner.push((STREAMS + target) as u8);
+            }
+        }
+        w
+    }
+
+    /// After the wait: reads what is ready, writes its lines; flushes what waited for room.
+    pub fn serve(&mut self, watches: &Watches) {
+        for (watch, &owner) in watches.list.iter().zip(&watches.owner) {
+            if !watch.ready() {
+                continue;
+            }
+            let owner = usize::from(owner);
+            match owner.checked_sub(STREAMS) {
+                Some(target) => {
+                    if let Some(b) = self.blocked.get_mut(target) {
+                        *b = false;
+                    }
+                    for i in (target..STREAMS).step_by(2) {
+                        self.pump(i, 0);
+                    }
+                }
+                None => self.pump(owner, SERVICE_READS_PER_PASS),
+            }
+        }
+    }
+
+    /// `pid` was reaped: reads what it wrote just before it exited. Bounded: a daemon still
+    /// holding the pipe is read by the loop later, PID 1 never waits for it.
+    pub fn reaped(&mut self, pid: Pid) {
+        if let Some(pair) = self.pids.iter().position(|&p| p == pid) {
+            if let Some(p) = self.pids.get_mut(pair) {
+                *p = 0;
+            }
+            self.pump(2 * pair, SERVICE_DRAIN_READS);
+            self.pump(2 * pair + 1, SERVICE_DRAIN_READS);
+        }
+    }
+
+    /// vinit is exiting: the last lines out, waiting once at most `SERVICE_FLUSH_WAIT_MS`
+    /// for room in a full fd 1 or 2; what still cannot go out is said.
+    pub fn finish(&mut self) {
+        for wait in [true, false] {
+            for i in 0..STREAMS {
+                self.pump(i, SERVICE_DRAIN_READS);
+            }
+            for (target, blocked) in self.blocked.iter_mut().enumerate() {
+                if *blocked && wait {
+                    let _ = sys::wait_writable(target_fd(target), SERVICE_FLUSH_WAIT_MS);
+                    *blocked = false;
+                }
+            }
+        }
+        let left: usize = self.streams.iter().map(|s| s.lines.pending()).sum();
+        if left > 0 {
+            log!(
+                Level::Warning,
+                "{} bytes of service output lost: stdout or stderr not writable",
+                left
+            );
+        }
+    }
+
+    /// Writes stream `i`'s ready lines, then reads it up to `reads` times while they go out.
+    fn pump(&mut self, i: usize, reads: usize) {
+        let target = i % 2;
+        let mut reads_left = reads;
+        loop {
+            if !self.flush(i) {
+                return;
+            }
+            let Some(s) = self.streams.get_mut(i) else {
+                return;
+            };
+            if s.eof {
+                // Every line is out: the stream is free again.
+                s.fd = None;
+                s.eof = false;
+                return;
+            }
+            let Some(fd) = &s.fd else { return };
+            if reads_left == 0 {
+                return;
+            }
+            reads_left -= 1;
+            let room = s.lines.room();
+            // Never a read of 0 bytes, which would look like end of file (cannot happen: a
+            // full buffer is a piece, written above).
+            if room.is_empty() {
+                return;
+            }
+            match sys::read(fd.as_fd(), room) {
+                Ok(0) => s.eof = true,
+                Ok(n) => s.lines.filled(n),
+                Err(Errno::INTR) => {}
+                Err(Errno::AGAIN) => return,
+                // A read end that fails is as good as closed.
+                Err(_) => s.eof = true,
+            }
+            if self.blocked.get(target) == Some(&true) {
+                return;
+            }
+        }
+    }
+
+    /// Writes every ready line of stream `i`, whole lines per write; `false` when fd 1 or 2 is
+    /// full (then blocked).
+    fn flush(&mut self, i: usize) -> bool {
+        let target = i % 2;
+        let mut frame = Frame::new();
+        loop {
+            let Some(s) = self.streams.get_mut(i) else {
+                return false;
+            };
+            let taken = s.lines.frame(&s.id, s.eof, &mut frame);
+            if taken == 0 {
+                return true;
+            }
+            let rest = frame.get(s.sent..).unwrap_or_default();
+            match write(target, &mut self.poll_first, rest) {
+                Ok(n) if n == rest.len() => {
+                    s.sent = 0;
+                    s.lines.consume(taken, s.eof);
+                    self.lost = false;
+                }
+                Ok(n) => {
+                    s.sent += n;
+                    self.block(target);
+                    return false;
+                }
+                Err(Errno::AGAIN) => {
+                    self.block(target);
+                    return false;
+                }
+                Err(Errno::INTR) => {}
+                Err(e) => {
+                    // fd 1 or 2 is gone (EPIPE, EBADF): the line cannot go anywhere.
+                    s.sent = 0;
+                    s.lines.consume(taken, s.eof);
+                    if !self.lost {
+                        self.lost = true;
+                        log!(
+                            Level::Warning,
+                            "service output lost: fd {}: {}",
+                            target + 1,
+                            ErrName(e)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn block(&mut self, target: usize) {
+        if let Some(b) = self.blocked.get_mut(target) {
+            *b = true;
+        }
+    }
+}
+
+/// One write of `bytes` to fd 1 or 2 that never waits: EAGAIN when there is no room. (A
+/// regular file may say EAGAIN too, for a moment: it polls writable, so the next pass retries.)
+fn write(target: usize, poll_first: &mut [bool; 2], bytes: &[u8]) -> Result<usize, Errno> {
+    let fd = target_fd(target);
+    let Some(poll_first) = poll_first.get_mut(target) else {
+        return Err(Errno::BADF);
+    };
+    if !*poll_first {
+        match sys::write_nowait(fd, bytes) {
+            Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS) => *poll_first = true,
+            done => return done,
+        }
+    }
+    if !sys::wait_writable(fd, 0)? {
+        return Err(Errno::AGAIN);
+    }
+    sys::write(fd, bytes)
+}

@@ -1,0 +1,126 @@
+//! The status socket's two ends (unix(7), SOCK_SEQPACKET: one reply is one message, and the
+//! end of a connection reads as 0 bytes): PID 1's listener and `vinit status`'s connection.
+#![allow(unsafe_code)]
+
+use core::ffi::{CStr, c_int, c_long};
+
+use super::Result;
+use super::fds::OwnedFd;
+use super::raw_syscall::syscall6;
+
+/// A sockaddr_un for `path`; `None` if it does not fit.
+fn address(path: &CStr) -> Option<(libc::sockaddr_un, libc::socklen_t)> {
+    // SAFETY: sockaddr_un is plain data; all zeroes is a valid (empty) address.
+    let mut addr: libc::sockaddr_un = unsafe { core::mem::zeroed() };
+    addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    let bytes = path.to_bytes_with_nul();
+    let room = addr.sun_path.get_mut(..bytes.len())?;
+    for (d, s) in room.iter_mut().zip(bytes) {
+        *d = *s as libc::c_char;
+    }
+    let len = core::mem::size_of::<libc::sa_family_t>() + bytes.len();
+    Some((addr, len as libc::socklen_t))
+}
+
+/// One socket system call, raw (musl's socket wrappers carry fallbacks for old kernels vinit
+/// does not need); its result as an fd number or a count.
+///
+/// # Safety
+/// `args` must be what system call `nr` takes: any pointer among them valid for the call.
+#[inline(never)]
+unsafe fn call(nr: c_long, args: [c_long; 6]) -> Result<c_int> {
+    let [a, b, c, d, e, f] = args;
+    // SAFETY: the caller vouches for the arguments.
+    let [a, b, c, d, e, f] = [a, b, c, d, e, f].map(|w| w as usize);
+    unsafe { syscall6(nr, a, b, c, d, e, f) }.map(|n| n as c_int)
+}
+
+/// socket(2): a unix SOCK_SEQPACKET socket, close-on-exec, with `flags` added to its type.
+fn seqpacket(flags: c_int) -> Result<OwnedFd> {
+    let kind = libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC | flags;
+    // SAFETY: plain integer arguments.
+    let fd = unsafe {
+        call(
+            libc::SYS_socket,
+            [libc::AF_UNIX.into(), kind.into(), 0, 0, 0, 0],
+        )
+    }?;
+    Ok(OwnedFd(fd))
+}
+
+/// bind(2) or connect(2) (`nr`) of `fd` to the address of `path`.
+fn to_path(nr: c_long, fd: &OwnedFd, path: &CStr) -> Result<()> {
+    let (addr, len) = address(path).ok_or(rustix::io::Errno::NAMETOOLONG)?;
+    let at = (&raw const addr) as c_long;
+    // SAFETY: addr is a valid sockaddr_un of `len` bytes that outlives the call.
+    unsafe { call(nr, [fd.0.into(), at, len.into(), 0, 0, 0]) }.map(drop)
+}
+
+/// A non-blocking listening socket bound at `path` (bind(2), listen(2)), made with mode 0600:
+/// the umask is 0177 around bind(2). The caller removes what was at `path` before.
+pub fn listen_seqpacket(path: &CStr, backlog: i32) -> Result<OwnedFd> {
+    use rustix::fs::Mode;
+    let fd = seqpacket(libc::SOCK_NONBLOCK)?;
+    let old = rustix::process::umask(Mode::from_raw_mode(0o177));
+    let bound = to_path(libc::SYS_bind, &fd, path);
+    let _ = rustix::process::umask(old);
+    bound?;
+    // SAFETY: plain integer arguments.
+    unsafe { call(libc::SYS_listen, [fd.0.into(), backlog.into(), 0, 0, 0, 0]) }?;
+    Ok(fd)
+}
+
+/// accept4(2), non-blocking and close-on-exec; `Ok(None)` when nobody waits (EAGAIN).
+pub fn accept_nonblocking(listener: &OwnedFd) -> Result<Option<OwnedFd>> {
+    let flags = c_long::from(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC);
+    // SAFETY: null address pointers are allowed (the peer's address is not wanted).
+    match unsafe { call(libc::SYS_accept4, [listener.0.into(), 0, 0, flags, 0, 0]) } {
+        Ok(fd) => Ok(Some(OwnedFd(fd))),
+        Err(rustix::io::Errno::AGAIN) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The uid of the process at the other end (SO_PEERCRED, socket(7)), as it was at connect(2).
+pub fn peer_uid(conn: &OwnedFd) -> Result<u32> {
+    let mut cred = libc::ucred {
+        pid: 0,
+        uid: u32::MAX,
+        gid: u32::MAX,
+    };
+    let mut len = core::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    let args = [
+        conn.0.into(),
+        libc::SOL_SOCKET.into(),
+        libc::SO_PEERCRED.into(),
+        (&raw mut cred) as c_long,
+        (&raw mut len) as c_long,
+        0,
+    ];
+    // SAFETY: cred and len are valid and writable for the call; len is cred's size.
+    unsafe { call(libc::SYS_getsockopt, args) }.map(|_| cred.uid)
+}
+
+/// send(2) of one message that never waits (MSG_DONTWAIT: EAGAIN when the peer's queue is
+/// full) and never raises SIGPIPE (MSG_NOSIGNAL).
+pub fn send_nowait(conn: &OwnedFd, bytes: &[u8]) -> Result<()> {
+    let flags = c_long::from(libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL);
+    let args = [
+        conn.0.into(),
+        bytes.as_ptr() as c_long,
+        bytes.len() as c_long,
+        flags,
+        0,
+        0,
+    ];
+    // SAFETY: bytes is valid for reads of its length for the call; no address (sendto(2)
+    // with a null one is send(2)).
+    unsafe { call(libc::SYS_sendto, args) }.map(drop)
+}
+
+/// A blocking connection to the SOCK_SEQPACKET socket at `path` (connect(2)).
+pub fn connect_seqpacket(path: &CStr) -> Result<OwnedFd> {
+    let fd = seqpacket(0)?;
+    to_path(libc::SYS_connect, &fd, path)?;
+    Ok(fd)
+}
