@@ -29,9 +29,8 @@ fn address(path: &CStr) -> Option<(libc::sockaddr_un, libc::socklen_t)> {
 /// `args` must be what system call `nr` takes: any pointer among them valid for the call.
 #[inline(never)]
 unsafe fn call(nr: c_long, args: [c_long; 6]) -> Result<c_int> {
-    let [a, b, c, d, e, f] = args;
+    let [a, b, c, d, e, f] = args.map(|w| w as usize);
     // SAFETY: the caller vouches for the arguments.
-    let [a, b, c, d, e, f] = [a, b, c, d, e, f].map(|w| w as usize);
     unsafe { syscall6(nr, a, b, c, d, e, f) }.map(|n| n as c_int)
 }
 
