@@ -297,3 +297,6 @@ pub const SERVICE_READS_PER_PASS: usize = 8;
 pub const SERVICE_DRAIN_READS: usize = 160;
 /// How long the stop waits for a full stdout/stderr to take the services' last lines.
 pub const SERVICE_FLUSH_WAIT_MS: u64 = 100;
+/// At vinit's exit, the rounds of `SERVICE_DRAIN_READS` reads per stream that empty the
+/// pipes (with 512-byte reads: up to 20 MB a stream; the wait above ends a stalled reader).
+pub const SERVICE_FINISH_ROUNDS: usize = 256;
