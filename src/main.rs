@@ -34,6 +34,7 @@ mod log;
 mod processes_left;
 mod records;
 mod rt;
+mod setuidgid;
 mod single;
 mod spawn;
 mod sys;
@@ -66,6 +67,9 @@ VINIT_REBOOT=boot|exit:N (default boot), VINIT_DEFAULT_LEVEL (default 3), VINIT_
 Usage errors exit 2. See man vinit.
 ";
 
+/// The personality that drops privileges and execs (`setuidgid.rs`).
+const SETUIDGID: &[u8] = b"setuidgid";
+
 /// The line after a usage error.
 const HINT: &[u8] = b"try 'vinit --help'\n";
 
@@ -96,14 +100,20 @@ extern "C" fn c_main(
 
 fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     let pid1 = sys::getpid() == 1;
+    // For `-p`: a parent that dies before the prctl is seen as a change of parent.
+    let parent = sys::getppid();
     // A client or `init` by argv[0] (a symlink named telinit, halt...), or as
     // `vinit NAME ARGS...`; both go through `Shifted` so the code is compiled once.
+    let is_personality = |name: &[u8]| name == SETUIDGID || client_args::is_personality(name);
     let shift = usize::from(
-        !client_args::is_personality(args::basename(argv.arg(0).unwrap_or_default()))
-            && argv.arg(1).is_some_and(client_args::is_personality),
+        !is_personality(args::basename(argv.arg(0).unwrap_or_default()))
+            && argv.arg(1).is_some_and(is_personality),
     );
     let args = Shifted::new(&argv, shift);
     let name = args::basename(args.arg(0).unwrap_or_default());
+    if name == SETUIDGID {
+        return setuidgid::run(argv, shift, envp);
+    }
     if let Some(p) = client_args::personality(name) {
         return client::run(p, &args, envp);
     }
@@ -113,7 +123,7 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     {
         return client::run(Personality::Telinit, &args, envp);
     }
-    vinit(argv, shift, envp, pid1)
+    vinit(argv, shift, envp, pid1, parent)
 }
 
 /// Whether `args` is a command line telinit accepts.
@@ -136,7 +146,7 @@ fn container_main_process() -> Option<NotPid1> {
 }
 
 /// vinit's own command line, from argument `shift` on (1 for `vinit init ...`).
-fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
+fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys::Pid) -> u8 {
     let args = Shifted::new(&argv, shift);
     let defaults = match args::single_defaults_from_env(|name| envp.var(name)) {
         Ok(d) => d,
@@ -146,10 +156,12 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
     let env_stop_budget_secs = defaults.stop_budget_secs;
     match args::parse_vinit(&args, defaults) {
         Ok(VinitCommand::Single(mut opts)) => {
+            set_parent_death_signal(opts.parent_death_signal, parent);
             opts.cmd_index += shift;
             single::run(argv, envp, opts)
         }
         Ok(VinitCommand::Inittab(opts)) => {
+            set_parent_death_signal(opts.parent_death_signal, parent);
             let mut settings =
                 match vinit_core::settings::Settings::from_env(|name| envp.var_cstr(name)) {
                     Ok(s) => s,
@@ -195,6 +207,26 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
     }
 }
 
+/// `-p SIG`: the kernel sends vinit SIG when its parent dies, and SIG then does what it does
+/// when a runtime sends it (SIGTERM: the stop). A parent already gone (vinit's parent is no
+/// longer `parent`, the one it started with) is owed the signal at once: nothing runs yet.
+fn set_parent_death_signal(sig: u8, parent: sys::Pid) {
+    if sig == 0 {
+        return;
+    }
+    if let Err(e) = sys::set_parent_death_signal(sig) {
+        let mut line = LogLine::new(Level::Warning);
+        let _ = ufmt::uwrite!(
+            line,
+            "-p: unable to set the parent-death signal: {}",
+            log::ErrName(e)
+        );
+        line.emit();
+    } else if sys::getppid() != parent {
+        let _ = sys::kill(sys::getpid(), sig);
+    }
+}
+
 fn env_error(var: &str) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
     let _ = ufmt::uwrite!(line, "bad value in environment variable {}", var);
@@ -234,7 +266,14 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         }
         UsageError::BadValue(at) => {
             show(&mut line, &[b'-', at.letter]);
-            show(&mut line, b": not a valid number: ");
+            show(
+                &mut line,
+                match at.letter {
+                    b'r' => b": not FROM:TO signals: ",
+                    b'p' => b": not a signal: ",
+                    _ => b": not a valid number: ",
+                },
+            );
             show(&mut line, at.bytes(args));
         }
         UsageError::OutOfRange(at, min, max) => {

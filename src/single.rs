@@ -3,10 +3,11 @@
 //! zombie, and when CMD exits, sweeps what is left (TERM, grace, KILL) before exiting with
 //! CMD's status (or 128 + signal), remapped by `-e`.
 //!
-//! The first stop signal forwarded to CMD (SIGTERM, SIGINT) starts the stop budget
-//! (`VINIT_STOP_TIMEOUT`, `-T`, default 9 s): whatever still runs at 7/8 of it, CMD included,
-//! gets KILL, and vinit is gone by its end, before the runtime's own KILL (Docker's comes at
-//! 10 s). The grace for what CMD leaves (`-t`) never runs past it.
+//! `-r FROM:TO` (`VINIT_REWRITE`) forwards FROM as TO, or drops it (TO 0). The first stop
+//! signal vinit receives and forwards (SIGTERM, SIGINT; rewritten or not, but not dropped)
+//! starts the stop budget (`VINIT_STOP_TIMEOUT`, `-T`, default 9 s): whatever still runs at
+//! 7/8 of it, CMD included, gets KILL, and vinit is gone by its end, before the runtime's own
+//! KILL (Docker's comes at 10 s). The grace for what CMD leaves (`-t`) never runs past it.
 //!
 //! The loop blocks in poll(2) on the signalfd with no timeout unless a sweep or budget
 //! deadline is pending, so an idle vinit never wakes up.
@@ -230,17 +231,24 @@ impl SingleCommand {
         }
         if self.child_exit.is_none() {
             let target = self.target();
-            if let Err(e) = sys::kill(target, sig)
+            // `-r`: forwarded as another signal, or (0) not at all.
+            let forward = self.opts.rewrite.apply(sig);
+            if forward == 0 {
+                return;
+            }
+            if let Err(e) = sys::kill(target, forward)
                 && e != sys::Errno::SRCH
             {
                 log!(
                     Level::Warning,
                     "unable to forward signal {} to {}: {}",
-                    sig,
+                    forward,
                     target,
                     ErrName(e)
                 );
             }
+            // The budget follows the signal received, whatever it is forwarded as: the
+            // runtime's KILL comes all the same.
             if self.budget.is_none() && STOP_SIGNALS.contains(&sig) {
                 self.stop_signal = sig;
                 self.budget = Some(Budget::new(

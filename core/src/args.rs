@@ -14,6 +14,7 @@ use crate::limits::{
     DEFAULT_GRACE_SECS, DEFAULT_STOP_BUDGET_SECS, GRACE_MAX_SECS, STOP_BUDGET_MAX_SECS,
 };
 use crate::runtime::Runtime;
+use crate::signal_spec::{SignalRewrite, parse_signal};
 
 /// Anything that can hand out arguments by index: the process's argv, or a slice in tests.
 pub trait ArgList {
@@ -116,7 +117,7 @@ pub enum UsageError {
 pub struct OptionTable {
     /// Letters that take a value (`-t5`, `-t 5`), padded with 0, which is never a letter (an
     /// argv string holds no NUL).
-    pub with_value: [u8; 4],
+    pub with_value: [u8; 8],
     /// `--help` and `--version` are options, standing for `-h` and `-V` (vinit's own;
     /// sysvinit's tools have no long options).
     pub long: bool,
@@ -324,6 +325,10 @@ pub struct SingleOptions {
     pub remap: ExitRemap,
     /// A log line per reaped process (`-v`).
     pub verbose: bool,
+    /// What each signal is forwarded as (`-r`, `VINIT_REWRITE`).
+    pub rewrite: SignalRewrite,
+    /// The signal the kernel sends vinit when its parent dies (`-p`), 0 for none.
+    pub parent_death_signal: u8,
     /// Index in argv of CMD (the first operand, or the word after `--`).
     pub cmd_index: usize,
 }
@@ -336,6 +341,8 @@ impl Default for SingleOptions {
             stop_budget_secs: DEFAULT_STOP_BUDGET_SECS,
             remap: ExitRemap::default(),
             verbose: false,
+            rewrite: SignalRewrite::default(),
+            parent_death_signal: 0,
             cmd_index: 0,
         }
     }
@@ -363,18 +370,20 @@ pub struct InittabOptions {
     pub stop_timeout: Option<u64>,
     /// A runlevel given on the command line, overriding initdefault (sysvinit's `init 3`).
     pub level: Option<Level>,
+    /// The signal the kernel sends vinit when its parent dies (`-p`), 0 for none.
+    pub parent_death_signal: u8,
 }
 
-/// vinit's own options: `-T` and `-s` belong to both modes, `-f` to inittab mode, the rest to
-/// single-command mode. `-s` is tini's subreaper flag, accepted: vinit subreaps whenever it is
+/// vinit's own options: `-T`, `-p` and `-s` belong to both modes, `-f` to inittab mode, the
+/// rest to single-command mode. `-s` is tini's subreaper flag, accepted: vinit subreaps whenever it is
 /// not PID 1.
 const VINIT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tTef",
+    with_value: *b"tTefrp\0\0",
     long: true,
 };
 
 /// The letters of single-command mode's own options.
-pub const SINGLE_ONLY: &[u8] = b"gvte";
+pub const SINGLE_ONLY: &[u8] = b"gvter";
 
 /// Parses `vinit`'s own command line, starting from `defaults` (the environment's values).
 ///
@@ -412,6 +421,16 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             b'v' => opts.verbose = true,
             b't' => opts.grace_secs = n,
             b'e' => opts.remap.insert(n as u8),
+            b'r' => {
+                let (at, v) = o.value()?;
+                opts.rewrite.add(v).ok_or(UsageError::BadValue(at))?;
+            }
+            b'p' => {
+                let (at, v) = o.value()?;
+                let sig = parse_signal(v).ok_or(UsageError::BadValue(at))?;
+                opts.parent_death_signal = sig;
+                tab.parent_death_signal = sig;
+            }
             b'T' => {
                 // The stop budget of both modes.
                 tab.stop_timeout = Some(n);
@@ -527,6 +546,9 @@ pub fn single_defaults_from_env(
     if let Some(v) = var(b"VINIT_STOP_TIMEOUT") {
         opts.stop_budget_secs =
             parse_number(v, 1, STOP_BUDGET_MAX_SECS).ok_or("VINIT_STOP_TIMEOUT")?;
+    }
+    if let Some(v) = var(b"VINIT_REWRITE") {
+        opts.rewrite.add_list(v).ok_or("VINIT_REWRITE")?;
     }
     if let Some(v) = var(b"VINIT_REMAP_EXIT") {
         for code in v.split(|&b| b == b',').filter(|c| !c.is_empty()) {

@@ -88,7 +88,7 @@ pub enum Telinit<'a> {
 
 /// telinit's options: `-t SECS`, `-e VAR[=VAL]`.
 const TELINIT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"te\0\0",
+    with_value: *b"te\0\0\0\0\0\0",
     long: false,
 };
 
@@ -262,7 +262,7 @@ const SHUTDOWN_LEVELS: &[u8] = b"0156aAbBcCsS";
 
 /// shutdown's options: the flags, and `-t SECS`, `-i X`, `-g TIME`.
 const SHUTDOWN_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tig\0",
+    with_value: *b"tig\0\0\0\0\0",
     long: false,
 };
 
@@ -357,7 +357,7 @@ pub struct Halt {
 
 /// halt's options: the flags, and `-m MSG`, `-t SECS`.
 const HALT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tm\0\0",
+    with_value: *b"tm\0\0\0\0\0\0",
     long: false,
 };
 

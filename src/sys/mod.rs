@@ -45,7 +45,8 @@ pub use files::{
 pub use poll::{sleep_ms, wait_readable, wait_readable_fds, wait_writable};
 pub use processes::{
     CPtrs, Forked, chdir_root, execve, exit, fork, geteuid, getpid, getppid, kill, process_exists,
-    reap_any, set_child_subreaper, setsid, umask_add,
+    reap_any, set_child_subreaper, set_gid, set_groups, set_parent_death_signal, set_uid, setsid,
+    umask_add,
 };
 pub use procfs::{ProcStat, read_stat, scan_processes};
 pub use signals::{
