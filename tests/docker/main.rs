@@ -25,6 +25,8 @@ use support::docker::{Container, Scenario, Stream};
 mod budget;
 mod inside;
 mod not_pid1;
+mod rewrite;
+mod setuidgid;
 mod single_mode;
 mod stop;
 

@@ -37,6 +37,7 @@ mod boot;
 mod environment;
 mod levels;
 mod not_pid1;
+mod setuidgid;
 mod stop;
 
 /// Bound for a stop or a run that should end promptly.

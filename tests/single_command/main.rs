@@ -22,6 +22,7 @@ mod exit_status;
 mod idle;
 mod inheritance;
 mod reaping;
+mod rewrite;
 mod signals;
 mod survivors;
 
