@@ -50,14 +50,17 @@ use vinit_core::{args, client_args, limits, time};
 /// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
 /// at length.
 const HELP: &str = "\
-usage: vinit [-T SECS] [-f INITTAB] [LEVEL]         boot an inittab
-       vinit [-gsv] [-t SECS] [-T SECS] [-e CODE]... [--] CMD [ARG...]
+usage: vinit [-T SECS] [-p SIG] [-f INITTAB] [LEVEL]   boot an inittab
+       vinit [-gsv] [-t SECS] [-T SECS] [-e CODE]... [-r FROM:TO]... [-p SIG] [--] CMD [ARG...]
+       vinit setuidgid USER[:GROUP] CMD [ARG...]   drop root's privileges, exec CMD
        vinit NAME [ARG...], or a link NAME: telinit init shutdown halt poweroff reboot runlevel
 LEVEL: 0-9, S, s or single; any other first argument starts CMD.
   -T SECS     stop budget 1-3600, both modes (VINIT_STOP_TIMEOUT, default 9)
+  -p SIG      signal for vinit when its parent dies, both modes
   -f INITTAB  default /etc/inittab (VINIT_INITTAB)
   -t SECS     TERM-to-KILL grace for what CMD leaves, 0-86400 (VINIT_GRACE, default 5)
   -e CODE     report CMD's status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,...)
+  -r FROM:TO  forward signal FROM as TO, 0 drops; repeatable (VINIT_REWRITE=FROM:TO,...)
   -g          signal CMD's process group (VINIT_KILL_GROUP=1)
   -v          log each reaped process (VINIT_VERBOSE=1)
   -s          no-op (VINIT_SUBREAPER): vinit subreaps when not PID 1
