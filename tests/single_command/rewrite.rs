@@ -95,9 +95,8 @@ fn test_bad_rewrites_and_signals_exit_2_naming_them() {
 }
 
 /// vinit (not PID 1) under a parent shell that is then killed (SIGKILL: no chance to pass
-/// anything on): with `-p TERM` the kernel
-/// sends vinit SIGTERM, which acts as the stop signal it is (forwarded to CMD, which ends);
-/// without `-p`, vinit and CMD carry on under the namespace's init.
+/// anything on): with `-p TERM` the kernel sends vinit SIGTERM, which acts as the stop signal
+/// it is (forwarded to CMD); without `-p`, vinit and CMD carry on under the namespace's init.
 #[test]
 fn test_parent_death_signal_stops_vinit() {
     // The namespace's PID 1 waits for this shell, which stays; the parent is its child.
@@ -110,7 +109,9 @@ fn test_parent_death_signal_stops_vinit() {
         if with_p {
             args.extend(["-p", "SIGTERM"]);
         }
-        let mut run = Launch::program("/bin/sh", &args)
+        // bash, not sh: the harness is sh, and its short-lived forks must not be taken for
+        // the keeper when the harness looks for it by executable.
+        let mut run = Launch::program("/bin/bash", &args)
             .env("V_BIN", vinit())
             .env("REPORTS", REPORTS)
             .not_pid1();
