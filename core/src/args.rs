@@ -421,16 +421,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             b'v' => opts.verbose = true,
             b't' => opts.grace_secs = n,
             b'e' => opts.remap.insert(n as u8),
-            b'r' => {
-                let (at, v) = o.value()?;
-                opts.rewrite.add(v).ok_or(UsageError::BadValue(at))?;
-            }
-            b'p' => {
-                let (at, v) = o.value()?;
-                let sig = parse_signal(v).ok_or(UsageError::BadValue(at))?;
-                opts.parent_death_signal = sig;
-                tab.parent_death_signal = sig;
-            }
+            b'r' | b'p' => signal_option(o, &mut opts, &mut tab)?,
             b'T' => {
                 // The stop budget of both modes.
                 tab.stop_timeout = Some(n);
@@ -475,6 +466,25 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
         return Err(UsageError::WrongMode(option, inittab_only));
     }
     Ok(VinitCommand::Inittab(tab))
+}
+
+/// `-r FROM:TO` or `-p SIG` into `opts` (and `tab`: `-p` is both modes'). Out of line: one
+/// copy of its error path instead of one per letter in `parse_vinit`.
+#[inline(never)]
+fn signal_option(
+    o: Opt<'_>,
+    opts: &mut SingleOptions,
+    tab: &mut InittabOptions,
+) -> Result<(), UsageError> {
+    let (at, v) = o.value()?;
+    let valid = match o.letter {
+        b'r' => opts.rewrite.add(v),
+        _ => parse_signal(v).map(|sig| {
+            opts.parent_death_signal = sig;
+            tab.parent_death_signal = sig;
+        }),
+    };
+    valid.ok_or(UsageError::BadValue(at))
 }
 
 /// Why a vinit that is not PID 1 boots an inittab (as a subreaper); shown in its first line.
