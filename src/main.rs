@@ -55,7 +55,7 @@ usage: vinit [-T SECS] [-p SIG] [-f INITTAB] [LEVEL]   boot an inittab
        vinit setuidgid USER[:GROUP] CMD [ARG...]   drop root's privileges, exec CMD
        vinit NAME [ARG...], or a link NAME: telinit init shutdown halt poweroff reboot runlevel
 LEVEL: 0-9, S, s or single; any other first argument starts CMD.
-  -T SECS     stop budget 1-3600, both modes (VINIT_STOP_TIMEOUT, default 9)
+  -T SECS     stop budget 1-3600, both modes (VINIT_STOP_TIMEOUT, default 9; LXC 55)
   -p SIG      signal for vinit when its parent dies, both modes
   -f INITTAB  default /etc/inittab (VINIT_INITTAB)
   -t SECS     TERM-to-KILL grace for what CMD leaves, 0-86400 (VINIT_GRACE, default 5)
