@@ -213,19 +213,9 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
 /// `-p SIG`: the kernel sends vinit SIG when its parent dies, and SIG then does what it does
 /// when a runtime sends it (SIGTERM: the stop). A parent already gone (vinit's parent is no
 /// longer `parent`, the one it started with) is owed the signal at once: nothing runs yet.
+/// prctl(2) fails only for a signal number out of range, which `-p` never lets through.
 fn set_parent_death_signal(sig: u8, parent: sys::Pid) {
-    if sig == 0 {
-        return;
-    }
-    if let Err(e) = sys::set_parent_death_signal(sig) {
-        let mut line = LogLine::new(Level::Warning);
-        let _ = ufmt::uwrite!(
-            line,
-            "-p: unable to set the parent-death signal: {}",
-            log::ErrName(e)
-        );
-        line.emit();
-    } else if sys::getppid() != parent {
+    if sig != 0 && sys::set_parent_death_signal(sig).is_ok() && sys::getppid() != parent {
         let _ = sys::kill(sys::getpid(), sig);
     }
 }
