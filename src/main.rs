@@ -51,7 +51,8 @@ use vinit_core::{args, client_args, limits, time};
 /// at length.
 const HELP: &str = "\
 usage: vinit [-T SECS] [-p SIG] [-f INITTAB] [LEVEL]   boot an inittab
-       vinit [-gsv] [-t SECS] [-T SECS] [-e CODE]... [-r FROM:TO]... [-p SIG] [--] CMD [ARG...]
+       vinit [-gsv] [-t SECS] [-T SECS] [-e CODE]... [-r FROM:TO]... [-p SIG]
+             [--] CMD [ARG...]
        vinit setuidgid USER[:GROUP] CMD [ARG...]   drop root's privileges, exec CMD
        vinit NAME [ARG...], or a link NAME: telinit init shutdown halt poweroff reboot runlevel
 LEVEL: 0-9, S, s or single; any other first argument starts CMD.
