@@ -85,7 +85,6 @@ impl<'a> UserSpec<'a> {
     #[inline(never)]
     pub fn resolve(&self, passwd: &[u8], group: &[u8]) -> Result<Ids, LookupError> {
         let user = find(passwd, self.user);
-        let mut groups = Vec::new();
         let (uid, gid) = match (self.group, user) {
             (Some(g), _) => (
                 parse_id(self.user)
@@ -95,24 +94,19 @@ impl<'a> UserSpec<'a> {
                     .or_else(|| find(group, g).map(|e| e.id))
                     .ok_or(LookupError::UnknownGroup)?,
             ),
-            (None, Some(u)) => {
-                let gid = parse_id(u.fourth).ok_or(LookupError::UnknownUser)?;
-                for e in entries(group) {
-                    if e.id != gid
-                        && !groups.contains(&e.id)
-                        && e.fourth.split(|&b| b == b',').any(|m| m == u.name)
-                    {
-                        groups.push(e.id).map_err(|_| LookupError::TooManyGroups)?;
-                    }
-                }
-                (u.id, gid)
-            }
+            (None, Some(u)) => (u.id, parse_id(u.fourth).ok_or(LookupError::UnknownUser)?),
             (None, None) => return Err(LookupError::UnknownUser),
         };
-        // The primary group leads the list.
-        groups
-            .insert(0, gid)
-            .map_err(|_| LookupError::TooManyGroups)?;
+        // The primary group leads the list; a GROUP given is the only one.
+        let mut groups = Vec::new();
+        let _ = groups.push(gid);
+        if let (None, Some(u)) = (self.group, user) {
+            for e in entries(group) {
+                if !groups.contains(&e.id) && e.fourth.split(|&b| b == b',').any(|m| m == u.name) {
+                    groups.push(e.id).map_err(|_| LookupError::TooManyGroups)?;
+                }
+            }
+        }
         Ok(Ids { groups, gid, uid })
     }
 
