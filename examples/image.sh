@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds a local FROM scratch image with vinit as /sbin/init: the static binary, its client
-# personalities as symlinks (init telinit shutdown halt poweroff reboot runlevel), busybox for
-# the commands an inittab runs, and an inittab (examples/image/etc/inittab unless --tree brings
+# Builds a local FROM scratch image with vinit as /sbin/init: the static binary, its
+# personalities as symlinks (init telinit shutdown halt poweroff reboot runlevel setuidgid),
+# busybox for the commands an inittab runs, and an inittab (examples/image/etc/inittab unless --tree brings
 # another). /run and /tmp are empty directories; there is no /var/run: vinit links it to /run
 # at boot, as distributions ship it. No registry is needed.
 #
@@ -59,7 +59,7 @@ trap 'rm -rf "$context"' EXIT
 root=$context/rootfs
 mkdir -p "$root"/{bin,sbin,etc,run,tmp}
 chmod 1777 "$root/tmp"
-personalities=(init telinit shutdown halt poweroff reboot runlevel)
+personalities=(init telinit shutdown halt poweroff reboot runlevel setuidgid)
 cp "$vinit" "$root/sbin/vinit"
 for name in "${personalities[@]}"; do
     ln -s vinit "$root/sbin/$name"

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-readonly TARGETS=(inittab initctl client_args utmp)
+readonly TARGETS=(inittab initctl client_args utmp accounts)
 secs=${1:-}
 if [[ ! $secs =~ ^[1-9][0-9]*$ ]]; then
     echo "usage: fuzz/run.sh SECONDS (time per target)" >&2

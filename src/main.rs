@@ -35,6 +35,7 @@ mod log;
 mod processes_left;
 mod records;
 mod rt;
+mod setuidgid;
 mod single;
 mod spawn;
 mod status_channel;
@@ -51,16 +52,20 @@ use vinit_core::{args, client_args, limits, time};
 /// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
 /// at length.
 const HELP: &str = "\
-usage: vinit [-v] [-T SECS] [-d SECS] [-f INITTAB] [LEVEL]  boot an inittab
-       vinit [-gsv] [-t SECS] [-T SECS] [-d SECS] [-e CODE]... [--] CMD [ARG...]
+usage: vinit [-v] [-T SECS] [-d SECS] [-p SIG] [-f INITTAB] [LEVEL]  boot an inittab
+       vinit [-gsv] [-t SECS] [-T SECS] [-d SECS] [-e CODE]... [-r FROM:TO]... [-p SIG]
+             [--] CMD [ARG...]
+       vinit setuidgid USER[:GROUP] CMD [ARG...]   drop root's privileges, exec CMD
        vinit NAME [ARG...], or a link NAME: telinit init shutdown halt poweroff reboot runlevel
        vinit status [ID]: what PID 1 runs (exit 0 running, 3 not, 4 unknown)
 LEVEL: 0-9, S, s or single; any other first argument starts CMD.
   -T SECS     stop budget 1-3600, both modes (VINIT_STOP_TIMEOUT, default 9; LXC 55)
   -d SECS     drain: wait after a stop signal, within -T (VINIT_STOP_DELAY, default 0)
+  -p SIG      signal for vinit when its parent dies, both modes
   -f INITTAB  default /etc/inittab (VINIT_INITTAB)
   -t SECS     TERM-to-KILL grace for what CMD leaves, 0-86400 (VINIT_GRACE, default 5)
   -e CODE     report CMD's status CODE as 0; repeatable (VINIT_REMAP_EXIT=CODE,...)
+  -r FROM:TO  forward signal FROM as TO, 0 drops; repeatable (VINIT_REWRITE=FROM:TO,...)
   -g          signal CMD's process group (VINIT_KILL_GROUP=1)
   -v          log each spawn and reap, both modes (VINIT_VERBOSE=1)
   -s          no-op (VINIT_SUBREAPER): vinit subreaps when not PID 1
@@ -71,6 +76,9 @@ VINIT_LOG_PREFIX=1 (entries' lines as `id| line`).
 Not PID 1, vinit boots only with -f or as a container's main process.
 Usage errors exit 2. See man vinit.
 ";
+
+/// The personality that drops privileges and execs (`setuidgid.rs`).
+const SETUIDGID: &[u8] = b"setuidgid";
 
 /// The line after a usage error.
 const HINT: &[u8] = b"try 'vinit --help'\n";
@@ -102,14 +110,20 @@ extern "C" fn c_main(
 
 fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     let pid1 = sys::getpid() == 1;
+    // For `-p`: a parent that dies before the prctl is seen as a change of parent.
+    let parent = sys::getppid();
     // A client or `init` by argv[0] (a symlink named telinit, halt...), or as
     // `vinit NAME ARGS...`; both go through `Shifted` so the code is compiled once.
+    let is_personality = |name: &[u8]| name == SETUIDGID || client_args::is_personality(name);
     let shift = usize::from(
-        !client_args::is_personality(args::basename(argv.arg(0).unwrap_or_default()))
-            && argv.arg(1).is_some_and(client_args::is_personality),
+        !is_personality(args::basename(argv.arg(0).unwrap_or_default()))
+            && argv.arg(1).is_some_and(is_personality),
     );
     let args = Shifted::new(&argv, shift);
     let name = args::basename(args.arg(0).unwrap_or_default());
+    if name == SETUIDGID {
+        return setuidgid::run(argv, shift, envp);
+    }
     if let Some(p) = client_args::personality(name) {
         return client::run(p, &args, envp);
     }
@@ -119,7 +133,7 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     {
         return client::run(Personality::Telinit, &args, envp);
     }
-    vinit(argv, shift, envp, pid1)
+    vinit(argv, shift, envp, pid1, parent)
 }
 
 /// Whether `args` is a command line telinit accepts.
@@ -142,7 +156,7 @@ fn container_main_process() -> Option<NotPid1> {
 }
 
 /// vinit's own command line, from argument `shift` on (1 for `vinit init ...`).
-fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
+fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys::Pid) -> u8 {
     let args = Shifted::new(&argv, shift);
     let defaults = match args::single_defaults_from_env(|name| envp.var(name)) {
         Ok(d) => d,
@@ -152,11 +166,13 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool) -> u8 {
     let env_stop_budget_secs = defaults.stop_budget_secs;
     match args::parse_vinit(&args, defaults) {
         Ok(VinitCommand::Single(mut opts)) => {
+            set_parent_death_signal(opts.parent_death_signal, parent);
             opts.cmd_index += shift;
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
             single::run(argv, envp, opts)
         }
         Ok(VinitCommand::Inittab(opts)) => {
+            set_parent_death_signal(opts.parent_death_signal, parent);
             let mut settings =
                 match vinit_core::settings::Settings::from_env(|name| envp.var_cstr(name)) {
                     Ok(s) => s,
@@ -225,6 +241,16 @@ fn bounded_stop_delay(delay: time::Duration, budget_secs: u64) -> time::Duration
     })
 }
 
+/// `-p SIG`: the kernel sends vinit SIG when its parent dies, and SIG then does what it does
+/// when a runtime sends it (SIGTERM: the stop). A parent already gone (vinit's parent is no
+/// longer `parent`, the one it started with) is owed the signal at once: nothing runs yet.
+/// prctl(2) fails only for a signal number out of range, which `-p` never lets through.
+fn set_parent_death_signal(sig: u8, parent: sys::Pid) {
+    if sig != 0 && sys::set_parent_death_signal(sig).is_ok() && sys::getppid() != parent {
+        let _ = sys::kill(sys::getpid(), sig);
+    }
+}
+
 fn env_error(var: &str) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
     let _ = ufmt::uwrite!(line, "bad value in environment variable {}", var);
@@ -264,7 +290,14 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         }
         UsageError::BadValue(at) => {
             show(&mut line, &[b'-', at.letter]);
-            show(&mut line, b": not a valid number: ");
+            show(
+                &mut line,
+                match at.letter {
+                    b'r' => b": not FROM:TO signals: ",
+                    b'p' => b": not a signal: ",
+                    _ => b": not a valid number: ",
+                },
+            );
             show(&mut line, at.bytes(args));
         }
         UsageError::OutOfRange(at, min, max) => {

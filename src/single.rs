@@ -3,12 +3,13 @@
 //! zombie, and when CMD exits, sweeps what is left (TERM, grace, KILL) before exiting with
 //! CMD's status (or 128 + signal), remapped by `-e`.
 //!
-//! The first stop signal forwarded to CMD (SIGTERM, SIGINT) starts the stop budget
-//! (`VINIT_STOP_TIMEOUT`, `-T`, default 9 s): whatever still runs at 7/8 of it, CMD included,
-//! gets KILL, and vinit is gone by its end, before the runtime's own KILL (Docker's comes at
-//! 10 s). The grace for what CMD leaves (`-t`) never runs past it. With a drain delay (`-d`,
-//! `VINIT_STOP_DELAY`), that first stop signal is held that long before it is forwarded (a
-//! second one forwards it at once), inside the budget.
+//! `-r FROM:TO` (`VINIT_REWRITE`) forwards FROM as TO, or drops it (TO 0). The first stop
+//! signal vinit receives and forwards (SIGTERM, SIGINT; rewritten or not, but not dropped)
+//! starts the stop budget (`VINIT_STOP_TIMEOUT`, `-T`, default 9 s): whatever still runs at
+//! 7/8 of it, CMD included, gets KILL, and vinit is gone by its end, before the runtime's own
+//! KILL (Docker's comes at 10 s). The grace for what CMD leaves (`-t`) never runs past it.
+//! With a drain delay (`-d`, `VINIT_STOP_DELAY`), that first stop signal is held that long
+//! before it is forwarded (a second one forwards it at once), inside the budget.
 //!
 //! The loop blocks in poll(2) on the signalfd with no timeout unless a sweep or budget
 //! deadline is pending, so an idle vinit never wakes up.
@@ -240,6 +241,12 @@ impl SingleCommand {
             return;
         }
         if self.child_exit.is_none() {
+            // `-r`: a signal dropped (TO 0) does nothing, not even start the stop.
+            if self.opts.rewrite.apply(sig) == 0 {
+                return;
+            }
+            // The budget follows the signal received, whatever it is forwarded as: the
+            // runtime's KILL comes all the same.
             if STOP_SIGNALS.contains(&sig) {
                 if self.drained.is_some() {
                     // A second stop signal ends the drain: the held one goes now.
@@ -279,8 +286,12 @@ impl SingleCommand {
         }
     }
 
-    /// Forwards `sig` to the child (or its group).
+    /// Forwards `sig` to the child (or its group), as `-r` rewrites it (0: not at all).
     fn forward(&self, sig: u8) {
+        let sig = self.opts.rewrite.apply(sig);
+        if sig == 0 {
+            return;
+        }
         let target = self.target();
         if let Err(e) = sys::kill(target, sig)
             && e != sys::Errno::SRCH

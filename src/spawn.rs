@@ -31,7 +31,12 @@ pub fn exec_child(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8], tt
         let _ = sys::take_controlling_tty(sys::stdin());
     }
     let _ = sys::set_signal_mask(SigMask(0));
-    let err = exec_search(prog, argv, envp, path);
+    exec_failed(prog, exec_search(prog, argv, envp, path))
+}
+
+/// After a failed exec of `prog`: logs one line naming it and exits 127 (not found) or 126
+/// (found but not executable), as shells do.
+pub fn exec_failed(prog: &CStr, err: Errno) -> ! {
     let mut line = crate::log::LogLine::new(Level::Error);
     let _ = ufmt::uwrite!(
         line,

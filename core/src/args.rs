@@ -14,6 +14,7 @@ use crate::limits::{
     DEFAULT_GRACE_SECS, DEFAULT_STOP_BUDGET_SECS, GRACE_MAX_SECS, STOP_BUDGET_MAX_SECS,
 };
 use crate::runtime::Runtime;
+use crate::signal_spec::{SignalRewrite, parse_signal};
 use crate::time::Duration;
 
 /// Anything that can hand out arguments by index: the process's argv, or a slice in tests.
@@ -328,6 +329,10 @@ pub struct SingleOptions {
     pub remap: ExitRemap,
     /// A log line per reaped process (`-v`, `VINIT_VERBOSE`).
     pub verbose: bool,
+    /// What each signal is forwarded as (`-r`, `VINIT_REWRITE`).
+    pub rewrite: SignalRewrite,
+    /// The signal the kernel sends vinit when its parent dies (`-p`), 0 for none.
+    pub parent_death_signal: u8,
     /// Index in argv of CMD (the first operand, or the word after `--`).
     pub cmd_index: usize,
 }
@@ -341,6 +346,8 @@ impl Default for SingleOptions {
             stop_delay: Duration::ZERO,
             remap: ExitRemap::default(),
             verbose: false,
+            rewrite: SignalRewrite::default(),
+            parent_death_signal: 0,
             cmd_index: 0,
         }
     }
@@ -372,18 +379,20 @@ pub struct InittabOptions {
     pub level: Option<Level>,
     /// A line for every spawn and reap (`-v`, `VINIT_VERBOSE`: both modes').
     pub verbose: bool,
+    /// The signal the kernel sends vinit when its parent dies (`-p`), 0 for none.
+    pub parent_death_signal: u8,
 }
 
-/// vinit's own options: `-T`, `-d`, `-s` and `-v` belong to both modes, `-f` to inittab mode,
-/// the rest to single-command mode. `-s` is tini's subreaper flag, accepted: vinit subreaps
-/// whenever it is not PID 1. `-d` (delay) is neither tini's nor dumb-init's letter.
+/// vinit's own options: `-T`, `-d`, `-p`, `-s` and `-v` belong to both modes, `-f` to inittab
+/// mode, the rest to single-command mode. `-s` is tini's subreaper flag, accepted: vinit
+/// subreaps whenever it is not PID 1. `-d` (delay) is neither tini's nor dumb-init's letter.
 const VINIT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tTefd\0\0\0",
+    with_value: *b"tTefdrp\0",
     long: true,
 };
 
 /// The letters of single-command mode's own options.
-pub const SINGLE_ONLY: &[u8] = b"gte";
+pub const SINGLE_ONLY: &[u8] = b"gter";
 
 /// Parses `vinit`'s own command line, starting from `defaults` (the environment's values).
 ///
@@ -422,6 +431,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             b'v' => opts.verbose = true,
             b't' => opts.grace_secs = n,
             b'e' => opts.remap.insert(n as u8),
+            b'r' | b'p' => signal_option(o, &mut opts, &mut tab)?,
             b'T' => {
                 // The stop budget of both modes.
                 tab.stop_timeout = Some(n);
@@ -469,6 +479,25 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     tab.verbose = opts.verbose;
     tab.stop_delay = opts.stop_delay;
     Ok(VinitCommand::Inittab(tab))
+}
+
+/// `-r FROM:TO` or `-p SIG` into `opts` (and `tab`: `-p` is both modes'). Out of line: one
+/// copy of its error path instead of one per letter in `parse_vinit`.
+#[inline(never)]
+fn signal_option(
+    o: Opt<'_>,
+    opts: &mut SingleOptions,
+    tab: &mut InittabOptions,
+) -> Result<(), UsageError> {
+    let (at, v) = o.value()?;
+    let valid = match o.letter {
+        b'r' => opts.rewrite.add(v),
+        _ => parse_signal(v).map(|sig| {
+            opts.parent_death_signal = sig;
+            tab.parent_death_signal = sig;
+        }),
+    };
+    valid.ok_or(UsageError::BadValue(at))
 }
 
 /// Why a vinit that is not PID 1 boots an inittab (as a subreaper); shown in its first line.
@@ -545,6 +574,9 @@ pub fn single_defaults_from_env(
         opts.stop_delay = Duration::from_secs(
             parse_number(v, 0, STOP_BUDGET_MAX_SECS).ok_or("VINIT_STOP_DELAY")?,
         );
+    }
+    if let Some(v) = var(b"VINIT_REWRITE") {
+        opts.rewrite.add_list(v).ok_or("VINIT_REWRITE")?;
     }
     if let Some(v) = var(b"VINIT_REMAP_EXIT") {
         for code in v.split(|&b| b == b',').filter(|c| !c.is_empty()) {

@@ -10,6 +10,7 @@
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod args;
 pub mod child_env;
 pub mod client_args;
@@ -22,6 +23,7 @@ pub mod limits;
 pub mod line_framing;
 pub mod runtime;
 pub mod settings;
+pub mod signal_spec;
 pub mod status;
 pub mod status_reply;
 pub mod supervisor;

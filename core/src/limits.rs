@@ -297,3 +297,25 @@ pub const SERVICE_READS_PER_PASS: usize = 8;
 pub const SERVICE_DRAIN_READS: usize = 160;
 /// How long the stop waits for a full stdout/stderr to take the services' last lines.
 pub const SERVICE_FLUSH_WAIT_MS: u64 = 100;
+/// At vinit's exit, the rounds of `SERVICE_DRAIN_READS` reads per stream that empty the
+/// pipes (with 512-byte reads: up to 20 MB a stream; the wait above ends a stalled reader).
+pub const SERVICE_FINISH_ROUNDS: usize = 256;
+
+// signals and accounts (single-command mode's -r and -p, the setuidgid personality)
+
+/// Highest signal number (Linux's SIGRTMAX): `-r` and `-p` take 1 to this; the rewrite table
+/// has one slot per signal, so it is bounded by it.
+pub const SIGNAL_MAX: u8 = 64;
+/// The user database setuidgid reads (passwd(5)).
+pub const PASSWD_PATH: &core::ffi::CStr = c"/etc/passwd";
+/// The group database setuidgid reads (group(5)).
+pub const GROUP_PATH: &core::ffi::CStr = c"/etc/group";
+/// Bytes read of each of them: a container's files are a few KB; this bound also bounds
+/// every line's length and the number of lines walked.
+pub const ACCOUNTS_READ_MAX: usize = 64 * 1024;
+/// Supplementary groups setuidgid sets at most (the kernel takes 65536): a user in more is
+/// refused, not cut short.
+pub const GROUPS_MAX: usize = 64;
+/// Exit status of setuidgid when it cannot drop privileges (daemontools', s6's and chpst's
+/// "temporary failure" 111): unknown user or group, unreadable files, setgid/setuid refused.
+pub const EXIT_SETUIDGID: u8 = 111;

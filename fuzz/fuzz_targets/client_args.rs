@@ -15,6 +15,7 @@ use vinit_fuzz::client_args::{
     parse_telinit, parse_when, personality,
 };
 use vinit_fuzz::initctl::{DATA_LEN, encode_env};
+use vinit_fuzz::signal_spec;
 
 /// A value's place is inside its argument.
 fn check_value<A: ArgList + ?Sized>(args: &A, at: ValueAt) {
@@ -43,7 +44,7 @@ fn check_error<A: ArgList + ?Sized>(args: &A, e: UsageError, argc: usize) {
             at.index as usize
         }
         UsageError::WrongMode((i, letter), other) => {
-            assert!(b"gvtef".contains(&letter), "{e:?}");
+            assert!(b"gvtefr".contains(&letter), "{e:?}");
             if let Some((j, _)) = other {
                 assert!(j < argc, "{e:?} with {argc} arguments");
             }
@@ -145,6 +146,18 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(args::parse_number(arg, n, n), Some(n));
         }
         let _ = args::parse_flag(arg);
+        // -p's and -r's values, and VINIT_REWRITE.
+        if let Some(sig) = signal_spec::parse_signal(arg) {
+            assert!((1..=64).contains(&sig));
+        }
+        let mut rules = signal_spec::SignalRewrite::default();
+        if rules.add_list(arg).is_none() {
+            assert!(!arg.is_empty());
+        }
+        for sig in 0..=u8::MAX {
+            let to = rules.apply(sig);
+            assert!(to <= 64 || to == sig, "{sig} -> {to}");
+        }
     }
     let name = args::basename(args.first().copied().unwrap_or_default());
     assert_eq!(

@@ -17,8 +17,8 @@ use crate::log::{Bytes, ErrName, Level};
 use crate::sys::{self, Errno, OwnedFd, Pid, Watch};
 use vinit_core::inittab::Id;
 use vinit_core::limits::{
-    FD_RESERVE, SERVICE_DRAIN_READS, SERVICE_FLUSH_WAIT_MS, SERVICE_PIPE_FDS,
-    SERVICE_READS_PER_PASS, SERVICE_STREAMS,
+    FD_RESERVE, SERVICE_DRAIN_READS, SERVICE_FINISH_ROUNDS, SERVICE_FLUSH_WAIT_MS,
+    SERVICE_PIPE_FDS, SERVICE_READS_PER_PASS, SERVICE_STREAMS,
 };
 use vinit_core::line_framing::{Frame, LineBuffer};
 
@@ -202,10 +202,12 @@ impl ServiceOutput<'_> {
                         *b = false;
                     }
                     for i in (target..STREAMS).step_by(2) {
-                        self.pump(i, 0);
+                        let _ = self.pump(i, 0);
                     }
                 }
-                None => self.pump(owner, SERVICE_READS_PER_PASS),
+                None => {
+                    let _ = self.pump(owner, SERVICE_READS_PER_PASS);
+                }
             }
         }
     }
@@ -217,73 +219,84 @@ impl ServiceOutput<'_> {
             if let Some(p) = self.pids.get_mut(pair) {
                 *p = 0;
             }
-            self.pump(2 * pair, SERVICE_DRAIN_READS);
-            self.pump(2 * pair + 1, SERVICE_DRAIN_READS);
+            let _ = self.pump(2 * pair, SERVICE_DRAIN_READS);
+            let _ = self.pump(2 * pair + 1, SERVICE_DRAIN_READS);
         }
     }
 
-    /// vinit is exiting: the last lines out, waiting once at most `SERVICE_FLUSH_WAIT_MS`
-    /// for room in a full fd 1 or 2; what still cannot go out is said.
+    /// vinit is exiting: every stream read to its end and written out. Bounded: at most
+    /// `SERVICE_FINISH_ROUNDS` rounds of `SERVICE_DRAIN_READS` reads per stream, and a full
+    /// fd 1 or 2 that has no room for `SERVICE_FLUSH_WAIT_MS` ends it (said in one line).
     pub fn finish(&mut self) {
-        for wait in [true, false] {
+        for _ in 0..SERVICE_FINISH_ROUNDS {
+            let mut more = false;
             for i in 0..STREAMS {
-                self.pump(i, SERVICE_DRAIN_READS);
+                more |= self.pump(i, SERVICE_DRAIN_READS);
             }
-            for (target, blocked) in self.blocked.iter_mut().enumerate() {
-                if *blocked && wait {
-                    let _ = sys::wait_writable(target_fd(target), SERVICE_FLUSH_WAIT_MS);
-                    *blocked = false;
+            for target in 0..2 {
+                if self.blocked.get(target) != Some(&true) {
+                    continue;
                 }
+                if !matches!(
+                    sys::wait_writable(target_fd(target), SERVICE_FLUSH_WAIT_MS),
+                    Ok(true)
+                ) {
+                    log!(
+                        Level::Warning,
+                        "service output lost at exit: fd {} not writable for {} ms",
+                        target + 1,
+                        SERVICE_FLUSH_WAIT_MS
+                    );
+                    return;
+                }
+                self.block_clear(target);
+                more = true;
             }
-        }
-        let left: usize = self.streams.iter().map(|s| s.lines.pending()).sum();
-        if left > 0 {
-            log!(
-                Level::Warning,
-                "{} bytes of service output lost: stdout or stderr not writable",
-                left
-            );
+            if !more {
+                return;
+            }
         }
     }
 
     /// Writes stream `i`'s ready lines, then reads it up to `reads` times while they go out.
-    fn pump(&mut self, i: usize, reads: usize) {
+    /// Returns whether it stopped with its reads used up (more may wait in the pipe).
+    fn pump(&mut self, i: usize, reads: usize) -> bool {
         let target = i % 2;
         let mut reads_left = reads;
         loop {
             if !self.flush(i) {
-                return;
+                return false;
             }
             let Some(s) = self.streams.get_mut(i) else {
-                return;
+                return false;
             };
             if s.eof {
                 // Every line is out: the stream is free again.
                 s.fd = None;
                 s.eof = false;
-                return;
+                return false;
             }
-            let Some(fd) = &s.fd else { return };
+            let Some(fd) = &s.fd else { return false };
             if reads_left == 0 {
-                return;
+                return true;
             }
             reads_left -= 1;
             let room = s.lines.room();
             // Never a read of 0 bytes, which would look like end of file (cannot happen: a
             // full buffer is a piece, written above).
             if room.is_empty() {
-                return;
+                return false;
             }
             match sys::read(fd.as_fd(), room) {
                 Ok(0) => s.eof = true,
                 Ok(n) => s.lines.filled(n),
                 Err(Errno::INTR) => {}
-                Err(Errno::AGAIN) => return,
+                Err(Errno::AGAIN) => return false,
                 // A read end that fails is as good as closed.
                 Err(_) => s.eof = true,
             }
             if self.blocked.get(target) == Some(&true) {
-                return;
+                return false;
             }
         }
     }
@@ -339,6 +352,12 @@ impl ServiceOutput<'_> {
     fn block(&mut self, target: usize) {
         if let Some(b) = self.blocked.get_mut(target) {
             *b = true;
+        }
+    }
+
+    fn block_clear(&mut self, target: usize) {
+        if let Some(b) = self.blocked.get_mut(target) {
+            *b = false;
         }
     }
 }

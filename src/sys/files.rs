@@ -35,6 +35,8 @@ pub enum FileUse {
     /// root can make one in /etc, and Kubernetes mounts ConfigMap files as symlinks); the file
     /// reached must be owned by root or vinit's euid and not writable by others.
     Config,
+    /// The user and group databases setuidgid reads: as `Config`, but never through a symlink.
+    Accounts,
     /// State it reads (powerstatus).
     ReadState,
     /// State it rewrites in place (utmp); never created.
@@ -98,6 +100,7 @@ pub fn open_file(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64)> {
     use rustix::fs::OFlags;
     let (access, follow) = match what {
         FileUse::Config => (OFlags::RDONLY, true),
+        FileUse::Accounts => (OFlags::RDONLY, false),
         FileUse::ReadState => (OFlags::RDONLY, false),
         FileUse::UpdateState => (OFlags::RDWR, false),
         FileUse::AppendState => (OFlags::WRONLY | OFlags::APPEND, false),
@@ -114,7 +117,7 @@ pub fn open_file(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64)> {
         return Err(FileError::Kind(kind));
     }
     let me = geteuid();
-    if follow {
+    if follow || what == FileUse::Accounts {
         if st.st_uid != 0 && st.st_uid != me {
             return Err(FileError::Owner(st.st_uid));
         }

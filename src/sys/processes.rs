@@ -178,3 +178,37 @@ pub fn umask_add(bits: u32) {
     let old = rustix::process::umask(rustix::fs::Mode::empty());
     let _ = rustix::process::umask(old | rustix::fs::Mode::from_raw_mode(bits));
 }
+
+/// setgroups(2), setgid(2), setuid(2) as raw system calls: vinit has one thread, so musl's
+/// wrappers (which stop every thread to change them all) would only add code.
+fn id_syscall(nr: core::ffi::c_long, arg0: usize, arg1: usize) -> Result<()> {
+    // SAFETY: setgroups reads `arg0` gids from the live slice at `arg1` (`set_groups`); setgid
+    // and setuid take a plain number. None of them touches other memory.
+    let rc = unsafe { libc::syscall(nr, arg0, arg1) };
+    if rc < 0 { Err(last_errno()) } else { Ok(()) }
+}
+
+/// setgroups(2): the supplementary groups.
+pub fn set_groups(gids: &[u32]) -> Result<()> {
+    id_syscall(libc::SYS_setgroups, gids.len(), gids.as_ptr() as usize)
+}
+
+/// setgid(2).
+pub fn set_gid(gid: u32) -> Result<()> {
+    id_syscall(libc::SYS_setgid, gid as usize, 0)
+}
+
+/// setuid(2).
+pub fn set_uid(uid: u32) -> Result<()> {
+    id_syscall(libc::SYS_setuid, uid as usize, 0)
+}
+
+/// prctl(PR_SET_PDEATHSIG, sig) (prctl(2)): the kernel sends `sig` when the parent dies.
+pub fn set_parent_death_signal(sig: u8) -> Result<()> {
+    if sig == 0 || sig > LAST_SIGNAL {
+        return Err(Errno::INVAL);
+    }
+    // SAFETY: the value was just checked to be a signal number the kernel accepts.
+    let sig = unsafe { rustix::process::Signal::from_raw_unchecked(i32::from(sig)) };
+    rustix::process::set_parent_process_death_signal(Some(sig))
+}

@@ -29,6 +29,8 @@ mod inside;
 mod log_prefix;
 mod not_pid1;
 mod observe;
+mod rewrite;
+mod setuidgid;
 mod single_mode;
 mod status;
 mod stop;

@@ -39,6 +39,7 @@ mod levels;
 mod not_pid1;
 mod observe;
 mod service_output;
+mod setuidgid;
 mod status;
 mod stop;
 

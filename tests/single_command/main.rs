@@ -23,6 +23,7 @@ mod exit_status;
 mod idle;
 mod inheritance;
 mod reaping;
+mod rewrite;
 mod signals;
 mod survivors;
 

@@ -129,6 +129,7 @@ fn inittab_mode_and_levels() {
         stop_delay: Duration::ZERO,
         level: Some(Level::SINGLE),
         verbose: true,
+        parent_death_signal: 0,
     };
     assert_eq!(
         parse(&["vinit", "-f", "/x", "-vT", "30", "s"]),
@@ -189,6 +190,51 @@ fn options_of_the_other_mode_are_named() {
         parse(&["vinit", "-sT", "5", "sh"]),
         Ok(VinitCommand::Single(_))
     ));
+}
+
+#[test]
+fn rewrite_and_parent_death_signal() {
+    let o = single(&[
+        "vinit", "-r", "15:3", "-rINT:0", "-p", "SIGTERM", "--", "server",
+    ]);
+    assert_eq!(
+        (o.rewrite.apply(15), o.rewrite.apply(2), o.rewrite.apply(1)),
+        (3, 0, 1)
+    );
+    assert_eq!((o.parent_death_signal, o.cmd_index), (15, 7));
+    // -p belongs to both modes, -r to single-command mode.
+    let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-p9", "-f", "/x"]) else {
+        panic!()
+    };
+    assert_eq!(t.parent_death_signal, 9);
+    assert_eq!(
+        parse(&["vinit", "-r", "15:3", "-f", "/x"]),
+        Err(UsageError::WrongMode((1, b'r'), Some((3, b'f'))))
+    );
+    // Not a rule, not a signal: the value is named.
+    let at = |index, from, letter| ValueAt {
+        index,
+        from,
+        letter,
+    };
+    for (args, bad) in [
+        (["vinit", "-r", "15", "sh"], at(2, 0, b'r')),
+        (["vinit", "-r", "15:65", "sh"], at(2, 0, b'r')),
+        (["vinit", "-r", "TERM:x", "sh"], at(2, 0, b'r')),
+        (["vinit", "-p", "0", "sh"], at(2, 0, b'p')),
+        (["vinit", "-p", "TERMINATE", "sh"], at(2, 0, b'p')),
+    ] {
+        assert_eq!(parse(&args), Err(UsageError::BadValue(bad)), "{args:?}");
+    }
+    assert_eq!(
+        parse(&["vinit", "sh", "-r"]).map(|_| ()),
+        Ok(()),
+        "after CMD, -r is CMD's"
+    );
+    assert_eq!(
+        parse(&["vinit", "-r"]),
+        Err(UsageError::MissingValue(1, b'r'))
+    );
 }
 
 #[test]
@@ -299,6 +345,19 @@ fn env_defaults_and_errors() {
         (o.grace_secs, o.stop_budget_secs, o.kill_group),
         (7, 4, true)
     );
+    fn rewrite(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_REWRITE").then_some(b"15:3,SIGINT:0")
+    }
+    let o = single_defaults_from_env(rewrite).unwrap();
+    assert_eq!((o.rewrite.apply(15), o.rewrite.apply(2)), (3, 0));
+    // -r adds to the variable's rules, and wins for the same signal.
+    let o = parse_vinit(argv(&["vinit", "-r15:10", "sh"]).as_slice(), o).unwrap();
+    let VinitCommand::Single(o) = o else { panic!() };
+    assert_eq!((o.rewrite.apply(15), o.rewrite.apply(2)), (10, 0));
+    fn bad_rewrite(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_REWRITE").then_some(b"15:3,TERM")
+    }
+    assert_eq!(single_defaults_from_env(bad_rewrite), Err("VINIT_REWRITE"));
     fn bad(name: &[u8]) -> Option<&[u8]> {
         (name == b"VINIT_GRACE").then_some(b"soon")
     }

@@ -1,0 +1,168 @@
+//! The setuidgid personality's decisions: its `USER[:GROUP]` operand, the lines of
+//! /etc/passwd and /etc/group (passwd(5), group(5); read by vinit itself, no NSS), and the ids
+//! and supplementary groups they give.
+//!
+//! The rules (docs/setuidgid.md): a USER or GROUP of digits only is a numeric id, anything
+//! else a name. Without GROUP, the group is the user's primary one from /etc/passwd and the
+//! supplementary groups are it plus every group of /etc/group that lists the user's name
+//! (initgroups(3), daemontools' and s6's setuidgid). With GROUP, that group is the primary
+//! and the only supplementary group (chpst's `-u user:group`): nothing else is kept. A numeric
+//! USER with a GROUP needs no file at all, so a FROM scratch image without /etc/passwd can
+//! still use `65534:65534`. The first matching line wins; lines that are not an entry
+//! (comments, NIS `+`/`-` lines, too few fields, ids that are not numbers) are skipped, as
+//! glibc's files backend does.
+#![forbid(unsafe_code)]
+
+use heapless::Vec;
+
+use crate::limits::GROUPS_MAX;
+
+/// A uid or gid.
+pub type Id = u32;
+
+/// The parsed `USER[:GROUP]` operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserSpec<'a> {
+    /// The user name or uid.
+    pub user: &'a [u8],
+    /// The group name or gid, if given.
+    pub group: Option<&'a [u8]>,
+}
+
+/// What the lookup decided: the ids to set, in the order they are set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ids {
+    /// setgroups(2)'s list (the primary group first).
+    pub groups: Vec<Id, GROUPS_MAX>,
+    /// setgid(2).
+    pub gid: Id,
+    /// setuid(2).
+    pub uid: Id,
+}
+
+/// Why the ids could not be decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LookupError {
+    /// No /etc/passwd line for the user (by name, or by uid when USER is a number and no
+    /// GROUP says which group).
+    UnknownUser,
+    /// No /etc/group line for the group name.
+    UnknownGroup,
+    /// The user is in more than `GROUPS_MAX` groups.
+    TooManyGroups,
+}
+
+/// A decimal id below 2^32 - 1 (which is -1, "unchanged", to setuid(2)); `None` if `v` is not
+/// one (empty, a sign, any other byte).
+pub fn parse_id(v: &[u8]) -> Option<Id> {
+    crate::args::parse_number(v, 0, u64::from(Id::MAX) - 1).map(|n| n as Id)
+}
+
+impl<'a> UserSpec<'a> {
+    /// `USER` or `USER:GROUP`, neither part empty; `None` otherwise (one colon at most).
+    pub fn parse(v: &'a [u8]) -> Option<Self> {
+        let mut parts = v.splitn(2, |&b| b == b':');
+        let user = parts.next().filter(|u| !u.is_empty())?;
+        let group = parts.next();
+        if group.is_some_and(|g| g.is_empty() || g.contains(&b':')) {
+            return None;
+        }
+        Some(Self { user, group })
+    }
+
+    /// Whether deciding needs /etc/passwd: a user name, or no GROUP (the primary group).
+    pub fn needs_passwd(&self) -> bool {
+        self.group.is_none() || parse_id(self.user).is_none()
+    }
+
+    /// Whether deciding needs /etc/group: a group name, or no GROUP (the memberships).
+    pub fn needs_group(&self) -> bool {
+        self.group.is_none_or(|g| parse_id(g).is_none())
+    }
+
+    /// The ids for this operand, from the texts of /etc/passwd and /etc/group (empty when not
+    /// needed, or when /etc/group does not exist: then the user has no other groups).
+    #[inline(never)]
+    pub fn resolve(&self, passwd: &[u8], group: &[u8]) -> Result<Ids, LookupError> {
+        let user = find(passwd, self.user);
+        let (uid, gid) = match (self.group, user) {
+            (Some(g), _) => (
+                parse_id(self.user)
+                    .or(user.map(|u| u.id))
+                    .ok_or(LookupError::UnknownUser)?,
+                parse_id(g)
+                    .or_else(|| find(group, g).map(|e| e.id))
+                    .ok_or(LookupError::UnknownGroup)?,
+            ),
+            (None, Some(u)) => (u.id, parse_id(u.fourth).ok_or(LookupError::UnknownUser)?),
+            (None, None) => return Err(LookupError::UnknownUser),
+        };
+        // The primary group leads the list; a GROUP given is the only one.
+        let mut groups = Vec::new();
+        let _ = groups.push(gid);
+        if let (None, Some(u)) = (self.group, user) {
+            for e in entries(group) {
+                if !groups.contains(&e.id) && e.fourth.split(|&b| b == b',').any(|m| m == u.name) {
+                    groups.push(e.id).map_err(|_| LookupError::TooManyGroups)?;
+                }
+            }
+        }
+        Ok(Ids { groups, gid, uid })
+    }
+
+    /// What went wrong, in words: the kind of name, the name, and why (`user "x" not in
+    /// /etc/passwd`).
+    pub fn describe(&self, e: LookupError) -> (&'static str, &[u8], &'static str) {
+        match e {
+            LookupError::UnknownUser => ("user", self.user, "not in /etc/passwd"),
+            LookupError::UnknownGroup => {
+                ("group", self.group.unwrap_or_default(), "not in /etc/group")
+            }
+            LookupError::TooManyGroups => ("user", self.user, "is in too many groups (over 64)"),
+        }
+    }
+}
+
+/// A line of /etc/passwd or /etc/group that is an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry<'a> {
+    /// The user or group name.
+    pub name: &'a [u8],
+    /// The uid or gid (the third field).
+    pub id: Id,
+    /// The fourth field: the user's primary gid, or the group's comma-separated members.
+    pub fourth: &'a [u8],
+}
+
+/// The entries of a passwd(5) or group(5) text: every line but empty ones, comments, NIS
+/// `+`/`-` lines, and lines with an empty name, fewer than four fields or a third field that
+/// is not an id.
+pub fn entries(text: &[u8]) -> impl Iterator<Item = Entry<'_>> {
+    text.split(|&b| b == b'\n').filter_map(|line| {
+        if matches!(line.first(), None | Some(b'#' | b'+' | b'-')) {
+            return None;
+        }
+        let mut f = line.split(|&b| b == b':');
+        let name = f.next().filter(|n| !n.is_empty())?;
+        let _password = f.next()?;
+        let id = parse_id(f.next()?)?;
+        Some(Entry {
+            name,
+            id,
+            fourth: f.next()?,
+        })
+    })
+}
+
+/// The first entry of `text` named `want`, or, when `want` is a number, with that id.
+#[inline(never)]
+fn find<'t>(text: &'t [u8], want: &[u8]) -> Option<Entry<'t>> {
+    let id = parse_id(want);
+    entries(text).find(|e| match id {
+        Some(id) => e.id == id,
+        None => e.name == want,
+    })
+}
+
+#[cfg(test)]
+mod tests;

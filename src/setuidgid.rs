@@ -1,0 +1,121 @@
+//! `vinit setuidgid USER[:GROUP] CMD [ARG...]` (or a link named `setuidgid`): drops root's
+//! privileges and execs CMD, for an inittab process field or a Dockerfile in an image with no
+//! `su` or `chpst` (docs/setuidgid.md).
+//!
+//! `accounts` decides the ids from /etc/passwd and /etc/group, read here (never through a
+//! symlink, regular, owned by root, at most `ACCOUNTS_READ_MAX` bytes; no NSS). Then
+//! setgroups, setgid, setuid, and exec with PATH searched as single-command mode does. The
+//! environment, signals and fds are passed on as they are: no HOME or USER is set
+//! (daemontools' setuidgid sets none either). Exit statuses: 2 usage, 111 when the privileges
+//! cannot be dropped (unknown user or group, unreadable file, not root), 126/127 when CMD
+//! cannot be executed.
+
+use core::ffi::CStr;
+
+use crate::log::{Bytes, ErrName, Level, LogLine};
+use crate::spawn;
+use crate::sys::{self, Argv, Envp, FileError, FileUse};
+use vinit_core::accounts::UserSpec;
+use vinit_core::limits::{
+    ACCOUNTS_READ_MAX, EXIT_SETUIDGID, EXIT_USAGE, GROUP_PATH, PASSWD_PATH, SEARCH_PATH,
+};
+
+/// Runs setuidgid on `argv` from argument `first` (its own name) on; returns only on failure,
+/// with the exit status.
+#[inline(never)]
+pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
+    let spec = argv
+        .get(first + 1)
+        .and_then(|s| UserSpec::parse(s.to_bytes()));
+    let (Some(spec), Some(prog), Some(cmd_argv)) =
+        (spec, argv.get(first + 2), argv.tail_ptrs(first + 2))
+    else {
+        let mut line = fail();
+        line.push(b"usage: setuidgid USER[:GROUP] CMD [ARG...]");
+        line.emit();
+        return EXIT_USAGE;
+    };
+    let mut passwd = [0u8; ACCOUNTS_READ_MAX];
+    let mut group = [0u8; ACCOUNTS_READ_MAX];
+    let passwd = match read_if(PASSWD_PATH, &mut passwd, spec.needs_passwd(), false) {
+        Ok(text) => text,
+        Err(e) => return file_failed(PASSWD_PATH, e),
+    };
+    // No /etc/group is no other group, unless a group name must be found there.
+    let missing_ok = spec.group.is_none();
+    let group = match read_if(GROUP_PATH, &mut group, spec.needs_group(), missing_ok) {
+        Ok(text) => text,
+        Err(e) => return file_failed(GROUP_PATH, e),
+    };
+    let ids = match spec.resolve(passwd, group) {
+        Ok(ids) => ids,
+        Err(e) => {
+            let (kind, name, why) = spec.describe(e);
+            let mut line = fail();
+            let _ = ufmt::uwrite!(line, "{} \"{}\" {}", kind, Bytes(name), why);
+            line.emit();
+            return EXIT_SETUIDGID;
+        }
+    };
+    // The groups first: once the uid is dropped, nothing else may be changed.
+    let dropped = sys::set_groups(&ids.groups)
+        .map_err(|e| ("setgroups", e))
+        .and_then(|()| sys::set_gid(ids.gid).map_err(|e| ("setgid", e)))
+        .and_then(|()| sys::set_uid(ids.uid).map_err(|e| ("setuid", e)));
+    if let Err((call, e)) = dropped {
+        let mut line = fail();
+        let hint = if e == sys::Errno::PERM {
+            " (not root)"
+        } else {
+            ""
+        };
+        let _ = ufmt::uwrite!(line, "{} failed: {}{}", call, ErrName(e), hint);
+        line.emit();
+        return EXIT_SETUIDGID;
+    }
+    let path = envp.var(b"PATH").unwrap_or(SEARCH_PATH);
+    spawn::exec_failed(prog, spawn::exec_search(prog, cmd_argv, envp.ptrs(), path))
+}
+
+/// A fatal line that starts `setuidgid: `.
+fn fail() -> LogLine {
+    let mut line = LogLine::new(Level::Fatal);
+    line.push(b"setuidgid: ");
+    line
+}
+
+/// The text of `path` in `buf` when `needed` (else empty); a missing file is empty too when
+/// `missing_ok`.
+fn read_if<'b>(
+    path: &CStr,
+    buf: &'b mut [u8],
+    needed: bool,
+    missing_ok: bool,
+) -> Result<&'b [u8], FileError> {
+    if !needed {
+        return Ok(&[]);
+    }
+    match read_whole(path, buf) {
+        Ok(n) => Ok(buf.get(..n).unwrap_or_default()),
+        Err(FileError::Sys(sys::Errno::NOENT)) if missing_ok => Ok(&[]),
+        Err(e) => Err(e),
+    }
+}
+
+/// `setuidgid: /etc/passwd: ENOENT`; the exit status.
+#[inline(never)]
+fn file_failed(path: &CStr, e: FileError) -> u8 {
+    let mut line = fail();
+    let _ = ufmt::uwrite!(line, "{}: {}", Bytes(path.to_bytes()), e);
+    line.emit();
+    EXIT_SETUIDGID
+}
+
+/// The file at `path` read into `buf`: the number of bytes; a larger file is refused.
+fn read_whole(path: &CStr, buf: &mut [u8]) -> Result<usize, FileError> {
+    let (fd, size) = sys::open_file(path, FileUse::Accounts)?;
+    if size > buf.len() as u64 {
+        return Err(FileError::TooBig(size, buf.len() as u64));
+    }
+    Ok(sys::read_full(fd.as_fd(), buf)?)
+}
