@@ -184,8 +184,7 @@ pub fn umask_add(bits: u32) {
 fn id_syscall(nr: core::ffi::c_long, arg0: usize, arg1: usize) -> Result<()> {
     // SAFETY: setgroups reads `arg0` gids from the live slice at `arg1` (`set_groups`); setgid
     // and setuid take a plain number. None of them touches other memory.
-    let rc = unsafe { libc::syscall(nr, arg0, arg1) };
-    if rc < 0 { Err(last_errno()) } else { Ok(()) }
+    unsafe { syscall2(nr, arg0, arg1) }.map(drop)
 }
 
 /// setgroups(2): the supplementary groups.
