@@ -65,7 +65,7 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
     if let Err((call, e)) = dropped {
         let mut line = fail();
         let hint = if e == sys::Errno::PERM {
-            " (not root)"
+            ": not root"
         } else {
             ""
         };

@@ -102,7 +102,7 @@ fn test_setuidgid_in_an_inittab_line_drops_to_the_user() {
         "vinit: fatal: setuidgid: group \"nosuch\" not in /etc/group",
         "vinit: error: cannot execute \"/nonexistent\": ENOENT",
         "vinit: fatal: setuidgid: usage: setuidgid USER[:GROUP] CMD [ARG...]",
-        "vinit: fatal: setuidgid: setgroups failed: EPERM (not root)",
+        "vinit: fatal: setuidgid: setgroups failed: EPERM (not permitted): not root",
     ] {
         assert_eq!(
             lines.iter().filter(|l| l.contains(line)).count(),
