@@ -161,8 +161,9 @@ pub fn set_fault_signal_target(target: Pid) {
 /// Installs `on_fault_signal` for the fault signals (SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE,
 /// SIGSEGV, SIGSYS; rt_sigaction(2) with SA_SIGINFO), which stay unblocked. The raw system
 /// call, not musl's sigaction (0.5 KB with its abort lock, docs/size.md): it needs the
-/// kernel's struct layout and a restorer of our own. Children get default dispositions back
-/// at execve(2), which resets every caught signal.
+/// kernel's struct layout and a restorer of our own. Unlike musl's, it unblocks nothing, so
+/// it may come before or after the mask is set. Children get default dispositions back at
+/// execve(2), which resets every caught signal.
 pub fn forward_fault_signals() -> Result<()> {
     let handler: extern "C" fn(c_int, *mut libc::siginfo_t, *mut core::ffi::c_void) =
         on_fault_signal;
