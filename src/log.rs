@@ -69,7 +69,9 @@ impl LogLine {
         line
     }
 
-    /// A line with no prefix at all (client tools print their own).
+    /// A line with no prefix at all (client tools print their own). Not inlined: the clients
+    /// start some 30 lines, each a call instead of the stores.
+    #[inline(never)]
     pub const fn bare() -> Self {
         Self {
             buf: Vec::new(),
