@@ -203,7 +203,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
                         "not PID 1 and not a container's main process: not booting {} (see -f)",
                         Bytes(settings.config.inittab.to_bytes())
                     );
-                    return usage_exit(line);
+                    return usage_exit(&mut line);
                 }
             }
             // PID 1 shows `init [N]` in ps, as sysvinit's does (not a subreaper: its argv is
@@ -254,12 +254,12 @@ fn set_parent_death_signal(sig: u8, parent: sys::Pid) {
 fn env_error(var: &str) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
     let _ = ufmt::uwrite!(line, "bad value in environment variable {}", var);
-    usage_exit(line)
+    usage_exit(&mut line)
 }
 
 /// Ends vinit after a usage error: its line, then the hint; exit status 2.
 #[inline(never)]
-fn usage_exit(line: LogLine) -> u8 {
+fn usage_exit(line: &mut LogLine) -> u8 {
     line.emit();
     let _ = sys::write_all(sys::stderr(), HINT);
     limits::EXIT_USAGE
@@ -340,5 +340,5 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         | UsageError::HaltModeWithoutHalt
         | UsageError::EnvTooLarge => show(&mut line, b"bad command line"),
     }
-    usage_exit(line)
+    usage_exit(&mut line)
 }

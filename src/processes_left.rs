@@ -25,7 +25,7 @@ pub fn signal_all(sig: u8) {
         }
         return;
     }
-    for_each_left(|pid, _| {
+    for_each_left(&mut |pid, _| {
         let _ = sys::kill(pid, sig);
     });
 }
@@ -33,7 +33,7 @@ pub fn signal_all(sig: u8) {
 /// How many processes `signal_all` would reach (for the log).
 pub fn count() -> u32 {
     let mut n = 0;
-    for_each_left(|_, _| n += 1);
+    for_each_left(&mut |_, _| n += 1);
     n
 }
 
@@ -41,7 +41,7 @@ pub fn count() -> u32 {
 /// what does not fit).
 pub fn write_names(line: &mut LogLine) {
     let mut first = true;
-    for_each_left(|pid, stat| {
+    for_each_left(&mut |pid, stat| {
         if !first {
             line.push(b", ");
         }
@@ -65,8 +65,9 @@ pub fn push_name(line: &mut LogLine, name: &[u8]) {
 }
 
 /// Calls `f` for every process `signal_all` reaches: as PID 1 every other process of the
-/// namespace, otherwise vinit's descendants.
-fn for_each_left(mut f: impl FnMut(Pid, &ProcStat)) {
+/// namespace, otherwise vinit's descendants. `dyn`: the /proc walk is compiled once, not
+/// once per caller.
+fn for_each_left(f: &mut dyn FnMut(Pid, &ProcStat)) {
     let me = sys::getpid();
     let _ = sys::scan_processes(|pid, stat| {
         if me == 1 || descends_from(me, pid, stat.ppid) {

@@ -150,7 +150,8 @@ pub struct Options<'a, A: ?Sized> {
 }
 
 impl<'a, A: ArgList + ?Sized> Options<'a, A> {
-    /// A walk over `args` with `table`'s options.
+    /// A walk over `args` with `table`'s options. Not inlined: every parser starts one.
+    #[inline(never)]
     pub const fn new(args: &'a A, table: &'a OptionTable) -> Self {
         Self {
             args,

@@ -33,17 +33,25 @@ pub enum Personality {
 /// The client personality for a program name, if it is one. `init` is not one by name alone:
 /// as PID 1 it is vinit, otherwise `main` picks between telinit and vinit.
 pub fn personality(name: &[u8]) -> Option<Personality> {
-    match name {
-        b"telinit" => Some(Personality::Telinit),
-        b"shutdown" => Some(Personality::Shutdown),
-        b"halt" => Some(Personality::Halt(HaltProgram::Halt)),
-        b"poweroff" => Some(Personality::Halt(HaltProgram::PowerOff)),
-        b"reboot" => Some(Personality::Halt(HaltProgram::Reboot)),
-        b"runlevel" => Some(Personality::Runlevel),
-        b"status" => Some(Personality::Status),
-        _ => None,
-    }
+    // One string, not a `match` on byte strings (a chain of comparisons wherever it is
+    // inlined) nor a table of slices (relocated pointers in the data).
+    let at = PERSONALITY_NAMES
+        .as_bytes()
+        .split(|&b| b == b' ')
+        .position(|n| n == name)?;
+    Some(match at {
+        0 => Personality::Telinit,
+        1 => Personality::Shutdown,
+        2 => Personality::Halt(HaltProgram::Halt),
+        3 => Personality::Halt(HaltProgram::PowerOff),
+        4 => Personality::Halt(HaltProgram::Reboot),
+        5 => Personality::Runlevel,
+        _ => Personality::Status,
+    })
 }
+
+/// The client names, in `personality`'s order.
+const PERSONALITY_NAMES: &str = "telinit shutdown halt poweroff reboot runlevel status";
 
 /// A name `vinit NAME ARGS...` runs as: a client, or `init`.
 pub fn is_personality(name: &[u8]) -> bool {

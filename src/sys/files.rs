@@ -261,6 +261,12 @@ pub fn sync() {
 /// Calls `f` with the name of every entry of a directory (getdents64(2)), `.` and `..` left
 /// out. The order is the kernel's (sysvinit uses readdir order too, compat §1.1).
 pub fn for_each_dir_entry(path: &CStr, mut f: impl FnMut(&CStr)) -> Result<()> {
+    each_dir_entry(path, &mut f)
+}
+
+/// `for_each_dir_entry`'s loop, compiled once: generic, it was copied into each of its four
+/// callers.
+fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
     use rustix::fs::OFlags;
     let dir = open(
         path,

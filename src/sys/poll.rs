@@ -87,8 +87,21 @@ pub fn wait_fds<const N: usize>(
     extra: &mut [Watch],
     timeout_ms: Option<u64>,
 ) -> Result<[bool; N]> {
+    let mut ready = [false; N];
+    poll_fds(&fixed, &mut ready, extra, timeout_ms)?;
+    Ok(ready)
+}
+
+/// `wait_fds` for any number of fixed fds (`ready` as long as `fixed`): compiled once, not
+/// once per `N`.
+fn poll_fds(
+    fixed: &[Option<BorrowedFd<'_>>],
+    ready: &mut [bool],
+    extra: &mut [Watch],
+    timeout_ms: Option<u64>,
+) -> Result<()> {
     let mut polled: heapless::Vec<libc::pollfd, WATCH_MAX> = heapless::Vec::new();
-    for fd in fixed.iter() {
+    for fd in fixed {
         // An absent fd is a negative one, which poll(2) skips.
         let watch = fd.map_or(
             Watch(libc::pollfd {
@@ -106,16 +119,15 @@ pub fn wait_fds<const N: usize>(
     let timeout = timeout_ms.map_or(-1, |ms| ms.min(i32::MAX as u64) as libc::c_int);
     // SAFETY: `polled` is an array of `polled.len()` pollfds that lives through the call.
     let rc = unsafe { libc::poll(polled.as_mut_ptr(), polled.len() as libc::nfds_t, timeout) };
-    let mut ready = [false; N];
     if rc < 0 {
         let e = super::last_errno();
-        return if e == Errno::INTR { Ok(ready) } else { Err(e) };
+        return if e == Errno::INTR { Ok(()) } else { Err(e) };
     }
     for (r, p) in ready.iter_mut().zip(&polled) {
         *r = p.revents != 0;
     }
-    for (watch, p) in extra.iter_mut().zip(polled.iter().skip(N)) {
+    for (watch, p) in extra.iter_mut().zip(polled.iter().skip(fixed.len())) {
         watch.0.revents = p.revents;
     }
-    Ok(ready)
+    Ok(())
 }

@@ -138,23 +138,20 @@ impl Notice<'_> {
                 Bytes(id)
             ),
             Self::Reenabled(id) => uwrite!(w, "Id \"{}\" enabled again", Bytes(id)),
-            Self::Exited {
-                entry, pid, exit, ..
-            } => uwrite!(
-                w,
-                "id \"{}\" (pid {}, {}) {}",
-                Bytes(&entry.id),
-                pid,
-                Bytes(&entry.process),
-                ExitShown(*exit)
-            ),
-            Self::Started(entry, pid) => uwrite!(
-                w,
-                "id \"{}\" (pid {}, {}) started",
-                Bytes(&entry.id),
-                pid,
-                Bytes(&entry.process)
-            ),
+            // One format for both: `id "web" (pid 42, /usr/bin/web) ` then how it went.
+            Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => {
+                uwrite!(
+                    w,
+                    "id \"{}\" (pid {}, {}) ",
+                    Bytes(&entry.id),
+                    pid,
+                    Bytes(&entry.process)
+                )?;
+                match self {
+                    Self::Exited { exit, .. } => uwrite!(w, "{}", ExitShown(*exit)),
+                    _ => w.write_str("started"),
+                }
+            }
             Self::Reaped(id, pid, exit) if id.is_empty() => {
                 uwrite!(w, "orphan pid {} {}", pid, ExitShown(*exit))
             }
