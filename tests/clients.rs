@@ -48,9 +48,9 @@ fn booted(tools: &Tools, setup: &[String]) -> Pid1 {
         launch = launch.setup(line);
     }
     let mut run = launch.pid1();
-    run.expect_line("sysinit ran", EVENT_TIMEOUT);
+    run.expect_output("sysinit ran", EVENT_TIMEOUT);
     run.expect_line("vinit: info: Entering runlevel: 3", EVENT_TIMEOUT);
-    run.expect_line("level 3 ran INIT_X=unset", EVENT_TIMEOUT);
+    run.expect_output("level 3 ran INIT_X=unset", EVENT_TIMEOUT);
     run
 }
 
@@ -97,7 +97,7 @@ fn test_telinit_changes_levels_and_runlevel_follows() {
 
     nsrun(run.pid(), &[&telinit, "3"]).ok();
     run.expect_line("vinit: info: Switching to runlevel: 3", EVENT_TIMEOUT);
-    run.expect_line("level 3 ran", EVENT_TIMEOUT);
+    run.expect_output("level 3 ran", EVENT_TIMEOUT);
     assert_runlevel(&run, &rl, "1 3");
     assert_who_r(&run, '3', '1');
 
@@ -162,7 +162,7 @@ fn test_telinit_e_reaches_children_started_afterwards() {
     // A name without `=` unsets it.
     nsrun(run.pid(), &[&telinit, "-e", "INIT_X"]).ok();
     nsrun(run.pid(), &[&telinit, "3"]).ok();
-    run.expect_line("level 3 ran INIT_X=unset", EVENT_TIMEOUT);
+    run.expect_output("level 3 ran INIT_X=unset", EVENT_TIMEOUT);
 }
 
 /// Runs one stopping client and checks level 0 ran with `init_halt` and vinit exited 0.
@@ -214,10 +214,10 @@ fn reboots_with(client: &str, args: &[&str]) {
     argv.extend_from_slice(args);
     nsrun(run.pid(), &argv).ok();
     run.expect_line("vinit: info: Switching to runlevel: 6", EVENT_TIMEOUT);
-    run.expect_line("level 6 ran", EVENT_TIMEOUT);
-    run.expect_line("sysinit ran", EVENT_TIMEOUT);
+    run.expect_output("level 6 ran", EVENT_TIMEOUT);
+    run.expect_output("sysinit ran", EVENT_TIMEOUT);
     run.expect_line("vinit: info: Entering runlevel: 3", EVENT_TIMEOUT);
-    run.expect_line("level 3 ran", EVENT_TIMEOUT);
+    run.expect_output("level 3 ran", EVENT_TIMEOUT);
     assert_eq!(
         run.history().iter().filter(|l| *l == "sysinit ran").count(),
         2,

@@ -328,13 +328,28 @@ impl Running {
     /// arrived earlier but were not matched yet count too, so two expectations on two streams
     /// may be written in either order; every matched line is used up.
     pub fn expect_line(&mut self, needle: &str, timeout: Duration) -> String {
-        if let Some(i) = self.output.pending.iter().position(|l| l.contains(needle)) {
+        self.expect_matching(needle, timeout, |l| l.contains(needle))
+    }
+
+    /// As `expect_line`, for a line that starts with `prefix`: a service's own output, never
+    /// vinit's exit line for it (which quotes the command, and so the words it echoes).
+    pub fn expect_output(&mut self, prefix: &str, timeout: Duration) -> String {
+        self.expect_matching(prefix, timeout, |l| l.starts_with(prefix))
+    }
+
+    fn expect_matching(
+        &mut self,
+        needle: &str,
+        timeout: Duration,
+        matches: impl Fn(&str) -> bool,
+    ) -> String {
+        if let Some(i) = self.output.pending.iter().position(|l| matches(l)) {
             return self.output.pending.remove(i).unwrap();
         }
         let deadline = Instant::now() + timeout;
         loop {
             match self.output.recv(deadline) {
-                Ok(line) if line.contains(needle) => return line,
+                Ok(line) if matches(&line) => return line,
                 Ok(line) => self.output.pending.push_back(line),
                 Err(e) => panic!(
                     "no line containing {needle:?} within {timeout:?} ({}); output so far:\n{}",
