@@ -38,30 +38,14 @@ impl uDisplay for ErrName {
     }
 }
 
-/// The signal names of signal(7) from 1 to 31 (the generic Linux numbering: x86-64, arm64),
-/// without `SIG`, space-separated: one string costs less than a table of slices.
-const SIGNAL_NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM \
-STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
-
 /// A signal shown by its name (`SIGSEGV`), or `signal N` when it has none (real-time ones).
 pub struct SigName(pub u8);
 
 impl uDisplay for SigName {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        // The name after the (n-1)th space, by hand: `split` costs more code than it saves.
-        let mut skip = self.0;
-        let mut name: &[u8] = &[];
-        for word in SIGNAL_NAMES.as_bytes().split(|&b| b == b' ') {
-            skip = skip.wrapping_sub(1);
-            if skip == 0 {
-                name = word;
-                break;
-            }
-        }
-        if name.is_empty() {
-            ufmt::uwrite!(f, "signal {}", self.0)
-        } else {
-            ufmt::uwrite!(f, "SIG{}", Bytes(name))
+        match crate::signal_spec::signal_name(self.0) {
+            Some(name) => ufmt::uwrite!(f, "SIG{}", Bytes(name)),
+            None => ufmt::uwrite!(f, "signal {}", self.0),
         }
     }
 }

@@ -10,6 +10,20 @@ use crate::limits::SIGNAL_MAX;
 const NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM \
 STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
 
+/// The name of signal `n` without `SIG` (`SEGV`); `None` when it has none (0, real-time
+/// signals). The one table of names: the log's `SigName` shows them, `parse_signal` reads them.
+pub fn signal_name(n: u8) -> Option<&'static [u8]> {
+    // The name after the (n-1)th space, by hand: `nth` costs more code than it saves.
+    let mut skip = n;
+    for word in NAMES.split(|&b| b == b' ') {
+        skip = skip.wrapping_sub(1);
+        if skip == 0 {
+            return Some(word);
+        }
+    }
+    None
+}
+
 /// A signal number 1 to `SIGNAL_MAX`, from a number or a name; `None` for anything else.
 pub fn parse_signal(v: &[u8]) -> Option<u8> {
     if let Some(n) = crate::args::parse_number(v, 1, u64::from(SIGNAL_MAX)) {
