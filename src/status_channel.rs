@@ -2,9 +2,9 @@
 //! /run/vinit.sock, apart from /run/initctl, whose sysvinit clients never see it. Made at boot
 //! with mode 0600 (a stale file there is unlinked first: unlink(2) never follows a symlink);
 //! each connection of root (or vinit's euid, SO_PEERCRED) gets the reply (text, a message per
-//! line, `status_reply`) sent with MSG_DONTWAIT, and is closed at once. PID 1 never reads from a client, so a client
-//! that never reads or goes away costs it nothing: its reply waits in the kernel, or is
-//! dropped on EAGAIN. At most `STATUS_REQUESTS_PER_PASS` connections are served per loop pass.
+//! line, `status_reply`) sent with MSG_DONTWAIT, and is closed at once. PID 1 never reads
+//! from a client, so a client that never reads or goes away costs it nothing: its reply
+//! waits in the kernel, or is dropped on EAGAIN. At most `STATUS_REQUESTS_PER_PASS` connections are served per loop pass.
 
 use crate::log;
 use crate::log::{Bytes, ErrName, Level};
