@@ -34,6 +34,7 @@ impl<T> StaticSlot<T> {
     /// `make` is called only when the slot is empty; inlined, so the value can be built in
     /// place rather than in a frame of its own first.
     #[inline(always)]
+    #[allow(clippy::mut_from_ref)] // unique: the flag lets one call through, ever
     pub fn put(&'static self, make: impl FnOnce() -> T) -> Option<&'static mut T> {
         if self.taken.swap(true, Ordering::Relaxed) {
             return None;
