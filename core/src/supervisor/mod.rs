@@ -184,7 +184,7 @@ impl Init {
     /// `*self = new(..)`: that builds a second 26 KB machine on PID 1's stack. The destructuring
     /// names every field, so a new one cannot be forgotten here.
     pub fn reset(&mut self, fresh: &mut Inittab) {
-        core::mem::swap(&mut self.tab, fresh);
+        self.tab.exchange(fresh);
         self.restart();
     }
 
