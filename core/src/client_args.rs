@@ -10,7 +10,7 @@
 
 use heapless::Vec;
 
-use crate::args::{ArgList, Opt, OptionTable, Options, UsageError, ValueAt, parse_number};
+use crate::args::{ArgList, OptionTable, Options, UsageError, ValueAt, parse_number};
 use crate::initctl::DATA_LEN;
 use crate::levels::LevelRequest;
 use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX, TELINIT_ENV_MAX};
@@ -58,26 +58,108 @@ pub fn is_personality(name: &[u8]) -> bool {
     name == b"init" || personality(name).is_some()
 }
 
-/// Walks the options of `args` in `table`, calling `on` for each; returns the index of the
-/// first operand.
-fn walk<'a, A: ArgList + ?Sized>(
-    args: &'a A,
-    table: &'a OptionTable,
-    mut on: impl FnMut(Opt<'a>) -> Result<(), UsageError>,
-) -> Result<usize, UsageError> {
-    let mut options = Options::new(args, table);
-    for o in options.by_ref() {
-        on(o?)?;
-    }
-    Ok(options.operands())
+/// What one tool takes: the letters with a value, and its flags (letters without one).
+struct Tool {
+    options: OptionTable,
+    /// The flag letters, padded with 0 (never a letter).
+    flags: [u8; 16],
 }
 
-/// A `-t` value: seconds as a C int; anything else is an invalid argument.
-fn sleeptime(o: Opt<'_>) -> Result<u32, UsageError> {
-    let (at, v) = o.value()?;
-    parse_number(v, 0, SLEEPTIME_MAX)
-        .map(|n| n as u32)
-        .ok_or(UsageError::BadValue(at))
+/// Every client's options, gathered by the one walk they share (`scan`). A letter means the
+/// same to every tool that has it, so one loop serves them all; each tool's table says which
+/// letters it has.
+struct Scan<'a> {
+    /// The letters seen, flags and valued ones alike: bit `letter & 63`.
+    seen: u64,
+    /// `-t SECS`.
+    sleeptime: Option<u32>,
+    /// shutdown's `-h`, `-r` and `-i X`: the last of them wins.
+    level: Option<LevelRequest>,
+    /// shutdown's `-H` / `-P`: the last wins.
+    init_halt: InitHalt,
+    /// telinit's `-e` values, in order.
+    env: Vec<&'a [u8], TELINIT_ENV_MAX>,
+    /// shutdown's `-g TIME`.
+    time: Option<(ValueAt, &'a [u8])>,
+    /// Index of the first operand.
+    operands: usize,
+}
+
+impl Scan<'_> {
+    /// Whether `letter` was given.
+    const fn has(&self, letter: u8) -> bool {
+        self.seen & (1 << (letter & 63)) != 0
+    }
+}
+
+/// Walks the options of `args` with `tool`'s table. Not inlined: the three parsers share it.
+#[inline(never)]
+fn scan<'a, A: ArgList + ?Sized>(args: &'a A, tool: &'a Tool) -> Result<Scan<'a>, UsageError> {
+    let mut s = Scan {
+        seen: 0,
+        sleeptime: None,
+        level: None,
+        init_halt: InitHalt::Unset,
+        env: Vec::new(),
+        time: None,
+        operands: 0,
+    };
+    let mut env_bytes = 0;
+    let mut options = Options::new(args, &tool.options);
+    for o in options.by_ref() {
+        let o = o?;
+        let letter = o.letter;
+        match o.value {
+            None if !tool.flags.contains(&letter) => {
+                return Err(UsageError::UnknownOption(o.index, letter));
+            }
+            None => match letter {
+                b'h' => s.level = Some(LevelRequest::HALT),
+                b'r' => s.level = Some(LevelRequest::REBOOT),
+                b'H' => s.init_halt = InitHalt::Halt,
+                b'P' => s.init_halt = InitHalt::PowerOff,
+                _ => {}
+            },
+            Some((at, v)) => match letter {
+                b't' => {
+                    s.sleeptime = Some(
+                        parse_number(v, 0, SLEEPTIME_MAX).ok_or(UsageError::BadValue(at))? as u32,
+                    );
+                }
+                b'e' => {
+                    // Each string and its NUL must leave room for the list's final NUL (§5.5).
+                    env_bytes += v.len() + 1;
+                    if env_bytes + 1 > DATA_LEN {
+                        return Err(UsageError::EnvTooLarge);
+                    }
+                    s.env.push(v).map_err(|_| UsageError::EnvTooLarge)?;
+                }
+                b'i' => {
+                    s.level = Some(
+                        match v {
+                            [c] if SHUTDOWN_LEVELS.contains(c) => LevelRequest::from_byte(*c),
+                            _ => None,
+                        }
+                        .ok_or(UsageError::BadLevel(at))?,
+                    );
+                }
+                b'g' => s.time = Some((at, v)),
+                // halt's `-m MSG`: only seen.
+                _ => {}
+            },
+        }
+        s.seen |= 1 << (letter & 63);
+    }
+    s.operands = options.operands();
+    Ok(s)
+}
+
+/// No argument at `i`: else it is an `ExtraOperand`.
+fn none_from<A: ArgList + ?Sized>(args: &A, i: usize) -> Result<(), UsageError> {
+    match args.arg(i) {
+        Some(_) => Err(UsageError::ExtraOperand(i)),
+        None => Ok(()),
+    }
 }
 
 /// What telinit sends.
@@ -98,43 +180,25 @@ pub enum Telinit<'a> {
 }
 
 /// telinit's options: `-t SECS`, `-e VAR[=VAL]`.
-const TELINIT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"te\0\0\0\0\0\0",
-    long: false,
+const TELINIT: Tool = Tool {
+    options: OptionTable {
+        with_value: *b"te\0\0\0\0\0\0",
+        long: false,
+    },
+    flags: [0; 16],
 };
 
 /// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (compat §6.1). With `-e`, no
 /// level is allowed and `-t` is ignored, as in sysvinit.
 pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>, UsageError> {
-    let mut sleep = DEFAULT_SLEEPTIME_SECS;
-    let mut env: Vec<&'a [u8], TELINIT_ENV_MAX> = Vec::new();
-    let mut env_bytes = 0;
-    let first = walk(args, &TELINIT_OPTIONS, |o| {
-        match o.letter {
-            b't' => sleep = sleeptime(o)?,
-            b'e' => {
-                let (_, v) = o.value()?;
-                // Each string and its NUL must leave room for the list's final NUL (§5.5).
-                env_bytes += v.len() + 1;
-                if env_bytes + 1 > DATA_LEN {
-                    return Err(UsageError::EnvTooLarge);
-                }
-                env.push(v).map_err(|_| UsageError::EnvTooLarge)?;
-            }
-            other => return Err(UsageError::UnknownOption(o.index, other)),
-        }
-        Ok(())
-    })?;
-    if !env.is_empty() {
-        return match args.arg(first) {
-            Some(_) => Err(UsageError::ExtraOperand(first)),
-            None => Ok(Telinit::SetEnv(env)),
-        };
+    let s = scan(args, &TELINIT)?;
+    let first = s.operands;
+    if !s.env.is_empty() {
+        none_from(args, first)?;
+        return Ok(Telinit::SetEnv(s.env));
     }
     let level = args.arg(first).ok_or(UsageError::MissingOperand)?;
-    if args.arg(first + 1).is_some() {
-        return Err(UsageError::ExtraOperand(first + 1));
-    }
+    none_from(args, first + 1)?;
     // Every request telinit can send (compat §2.1, §6.1); its usage line lists only 0-6, but
     // sysvinit sends 7-9 too.
     match level {
@@ -143,7 +207,7 @@ pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>
     }
     .map(|level| Telinit::Level {
         level,
-        sleeptime: sleep,
+        sleeptime: s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS),
     })
     .ok_or(UsageError::BadLevel(ValueAt::operand(first)))
 }
@@ -271,50 +335,37 @@ impl Shutdown {
 /// Levels `shutdown -i` accepts (sysvinit 3.14).
 const SHUTDOWN_LEVELS: &[u8] = b"0156aAbBcCsS";
 
-/// shutdown's options: the flags, and `-t SECS`, `-i X`, `-g TIME`.
-const SHUTDOWN_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tig\0\0\0\0\0",
-    long: false,
+/// shutdown's options: the flags, and `-t SECS`, `-i X`, `-g TIME`. Quiet modes (`-q`, `-Q`)
+/// only change how often users are warned; `-y` is a System V no-op.
+const SHUTDOWN: Tool = Tool {
+    options: OptionTable {
+        with_value: *b"tig\0\0\0\0\0",
+        long: false,
+    },
+    flags: *b"HPackrhfFnqQy\0\0\0",
 };
 
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2).
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
-    let mut s = Shutdown::now(LevelRequest::MAINTENANCE, InitHalt::Unset, None);
-    let mut time_option = None;
-    let first = walk(args, &SHUTDOWN_OPTIONS, |o| {
-        match o.letter {
-            b'H' => s.init_halt = InitHalt::Halt,
-            b'P' => s.init_halt = InitHalt::PowerOff,
-            b'a' => s.use_allow = true,
-            b'c' => s.cancel = true,
-            b'k' => s.warn_only = true,
-            b'r' => s.level = LevelRequest::REBOOT,
-            b'h' => s.level = LevelRequest::HALT,
-            b'f' => s.fast_boot = true,
-            b'F' => s.force_fsck = true,
-            b'n' => s.no_init = true,
-            // Quiet modes only change how often users are warned; `-y` is a System V no-op.
-            b'q' | b'Q' | b'y' => {}
-            b't' => s.sleeptime = Some(sleeptime(o)?),
-            b'i' => {
-                let (at, v) = o.value()?;
-                s.level = match v {
-                    [c] if SHUTDOWN_LEVELS.contains(c) => LevelRequest::from_byte(*c),
-                    _ => None,
-                }
-                .ok_or(UsageError::BadLevel(at))?;
-            }
-            b'g' => time_option = o.value,
-            other => return Err(UsageError::UnknownOption(o.index, other)),
-        }
-        Ok(())
-    })?;
+    let o = scan(args, &SHUTDOWN)?;
+    let mut s = Shutdown::now(
+        o.level.unwrap_or(LevelRequest::MAINTENANCE),
+        o.init_halt,
+        o.sleeptime,
+    );
+    s.use_allow = o.has(b'a');
+    s.cancel = o.has(b'c');
+    s.warn_only = o.has(b'k');
+    s.fast_boot = o.has(b'f');
+    s.force_fsck = o.has(b'F');
+    s.no_init = o.has(b'n');
     if s.init_halt != InitHalt::Unset && s.level != LevelRequest::HALT {
         return Err(UsageError::HaltModeWithoutHalt);
     }
+    let first = o.operands;
     let mut next = first;
     if !s.cancel {
-        let (i, v) = match time_option {
+        let (i, v) = match o.time {
             Some(t) => t,
             None => {
                 next += 1;
@@ -367,50 +418,35 @@ pub struct Halt {
 }
 
 /// halt's options: the flags, and `-m MSG`, `-t SECS`.
-const HALT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tm\0\0\0\0\0\0",
-    long: false,
+const HALT: Tool = Tool {
+    options: OptionTable {
+        with_value: *b"tm\0\0\0\0\0\0",
+        long: false,
+    },
+    flags: *b"dfhinpwk\0\0\0\0\0\0\0\0",
 };
 
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
 /// (compat §6.3); `program` comes from the program name. No operands.
 pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result<Halt, UsageError> {
-    let mut h = Halt {
-        program,
-        no_wtmp: false,
-        force: false,
-        no_sync: false,
-        wtmp_only: false,
-        hdd_standby: false,
-        ifdown: false,
-        kexec: false,
-        sleeptime: None,
-    };
-    let first = walk(args, &HALT_OPTIONS, |o| {
-        match o.letter {
-            b'd' => h.no_wtmp = true,
-            b'f' => h.force = true,
-            b'h' => h.hdd_standby = true,
-            b'i' => h.ifdown = true,
-            b'n' => {
-                h.no_sync = true;
-                h.no_wtmp = true;
-            }
-            b'p' if h.program == HaltProgram::Halt => h.program = HaltProgram::PowerOff,
-            b'p' => {}
-            b'w' => h.wtmp_only = true,
-            b'k' => h.kexec = true,
-            // A message for the firmware (reboot(2) RESTART2); sysvinit makes it imply -f.
-            b'm' => h.force = true,
-            b't' => h.sleeptime = Some(sleeptime(o)?),
-            other => return Err(UsageError::UnknownOption(o.index, other)),
-        }
-        Ok(())
-    })?;
-    match args.arg(first) {
-        Some(_) => Err(UsageError::ExtraOperand(first)),
-        None => Ok(h),
-    }
+    let o = scan(args, &HALT)?;
+    none_from(args, o.operands)?;
+    Ok(Halt {
+        program: match program {
+            HaltProgram::Halt if o.has(b'p') => HaltProgram::PowerOff,
+            _ => program,
+        },
+        // `-n` is no sync and no wtmp record.
+        no_wtmp: o.has(b'd') || o.has(b'n'),
+        // A message for the firmware (`-m`, reboot(2) RESTART2); sysvinit makes it imply -f.
+        force: o.has(b'f') || o.has(b'm'),
+        no_sync: o.has(b'n'),
+        wtmp_only: o.has(b'w'),
+        hdd_standby: o.has(b'h'),
+        ifdown: o.has(b'i'),
+        kexec: o.has(b'k'),
+        sleeptime: o.sleeptime,
+    })
 }
 
 /// A parsed `runlevel [utmpfile]`.
