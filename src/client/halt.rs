@@ -3,7 +3,7 @@
 
 use super::runlevel::{runlevel_file, utmp_runlevel};
 use super::shutdown::go_down;
-use super::{Bytes, usage_detail};
+use super::{fail, not_root, usage_failed};
 use crate::sys::{self, Envp, RebootCmd};
 use vinit_core::args::ArgList;
 use vinit_core::client_args::{self, HaltProgram, InitHalt, Shutdown};
@@ -21,32 +21,37 @@ pub(super) fn halt<A: ArgList + ?Sized>(
     let h = match client_args::parse_halt(args, kind) {
         Ok(h) => h,
         Err(e) => {
-            usage_detail(prog, args, e);
-            say!(
-                "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]",
-                Bytes(prog)
+            return usage_failed(
+                prog,
+                args,
+                e,
+                b"usage: ",
+                b" [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]",
             );
-            return 1;
         }
     };
-    if sys::geteuid() != 0 {
-        say!("{}: must be superuser.", Bytes(prog));
+    if not_root(prog) {
         return 1;
     }
     if !h.force && !h.wtmp_only {
         let level = current_level(envp);
         if h.program == HaltProgram::Reboot && h.kexec && level != Some(b'6') {
-            say!("ERROR: using -k at this runlevel requires also -f");
-            return 1;
+            return fail(
+                b"ERROR: using -k at this runlevel requires also -f",
+                b"",
+                b"",
+            );
         }
         if level.is_none() {
-            say!(
-                "WARNING: could not determine runlevel - doing soft {}",
-                Bytes(prog)
+            fail(
+                b"WARNING: could not determine runlevel - doing soft ",
+                prog,
+                b"",
             );
-            say!(
-                "  (it's better to use shutdown instead of {} from the command line)",
-                Bytes(prog)
+            fail(
+                b"  (it's better to use shutdown instead of ",
+                prog,
+                b" from the command line)",
             );
         }
         if !matches!(level, Some(b'0' | b'6')) {

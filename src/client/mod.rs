@@ -14,8 +14,8 @@
 
 use core::ffi::CStr;
 
-use crate::log::{Bytes, ErrName};
-use crate::sys::{Envp, Errno};
+use crate::log::{Bytes, LogLine};
+use crate::sys::{self, Envp, Errno, FileError};
 use vinit_core::args::{ArgList, UsageError, basename};
 use vinit_core::client_args::Personality;
 use vinit_core::limits::PATH_MAX;
@@ -49,38 +49,71 @@ pub fn run<A: ArgList + ?Sized>(p: Personality, args: &A, envp: Envp) -> u8 {
     }
 }
 
+/// The clients' failure status.
+const FAILED: u8 = 1;
+
+/// Writes `a`, `b` and `c` as one line on stderr; returns `FAILED`. The clients' one way to
+/// say a line of fixed pieces (`telinit: must be superuser.`): a call with three slices costs
+/// less than a formatted line at each site.
+#[inline(never)]
+fn fail(a: &[u8], b: &[u8], c: &[u8]) -> u8 {
+    let mut line = LogLine::bare();
+    line.push(a);
+    line.push(b);
+    line.push(c);
+    line.emit();
+    FAILED
+}
+
+/// `PROG: must be superuser.` unless the effective uid is root.
+fn not_root(prog: &[u8]) -> bool {
+    sys::geteuid() != 0 && fail(prog, b": must be superuser.", b"") == FAILED
+}
+
 /// One line saying what was wrong, in getopt's words where it has them.
+#[inline(never)]
 fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
-    let arg = |i: usize| Bytes(args.arg(i).unwrap_or_default());
-    match e {
-        UsageError::UnknownOption(_, c) => {
-            say!("{}: invalid option -- '{}'", Bytes(prog), Bytes(&[c]));
-        }
-        UsageError::MissingValue(_, c) => {
-            say!(
-                "{}: option requires an argument -- '{}'",
-                Bytes(prog),
-                Bytes(&[c])
-            );
-        }
+    let (what, quoted): (&[u8], [u8; 2]) = match e {
+        UsageError::UnknownOption(_, c) => (b": invalid option -- '", [c, b'\'']),
+        UsageError::MissingValue(_, c) => (b": option requires an argument -- '", [c, b'\'']),
         UsageError::BadValue(at) | UsageError::BadLevel(at) | UsageError::OutOfRange(at, ..) => {
-            say!(
-                "{}: invalid argument: {}",
-                Bytes(prog),
-                Bytes(at.bytes(args))
-            );
+            fail(prog, b": invalid argument: ", at.bytes(args));
+            return;
         }
-        UsageError::ExtraOperand(i) => say!("{}: extra argument: {}", Bytes(prog), arg(i)),
+        UsageError::ExtraOperand(i) => {
+            fail(prog, b": extra argument: ", args.arg(i).unwrap_or_default());
+            return;
+        }
         // The rest have their own words (or are vinit's own, never a client's).
         UsageError::MissingOperand
         | UsageError::HaltModeWithoutHalt
         | UsageError::EnvTooLarge
         | UsageError::MissingCommand
-        | UsageError::WrongMode(..) => {}
-    }
+        | UsageError::WrongMode(..) => return,
+    };
+    fail(prog, what, &quoted);
 }
 
-/// A NUL-terminated copy of a path from argv or the environment.
+/// The usage error of telinit or halt: the detail, then `HEAD PROG TAIL`; `FAILED`.
+fn usage_failed<A: ArgList + ?Sized>(
+    prog: &[u8],
+    args: &A,
+    e: UsageError,
+    head: &[u8],
+    tail: &[u8],
+) -> u8 {
+    usage_detail(prog, args, e);
+    fail(head, prog, tail)
+}
+
+/// `PROG: PATH: WHY` for a path that could not be used; `FAILED`.
+#[inline(never)]
+fn path_failed(prog: &[u8], path: &[u8], e: FileError) -> u8 {
+    say!("{}: {}: {}", Bytes(prog), Bytes(path), Why(e));
+    FAILED
+}
+
+/// A NUL-terminated copy of a path from argv.
 struct CPath([u8; PATH_MAX + 1]);
 
 impl CPath {
@@ -98,21 +131,22 @@ impl CPath {
     }
 }
 
-/// perror(3)'s text for the errors a client meets opening a path; the symbolic name for
-/// anything else (vinit carries no strerror table).
-struct ErrText(Errno);
+/// Why a path could not be used: perror(3)'s text for the errors a client meets opening one,
+/// the symbolic name for any other (vinit carries no strerror table), and `FileError`'s words
+/// when it is not what a client may write to (a symlink, a regular file).
+struct Why(FileError);
 
-impl ufmt::uDisplay for ErrText {
+impl ufmt::uDisplay for Why {
     fn fmt<W: ufmt::uWrite + ?Sized>(
         &self,
         f: &mut ufmt::Formatter<'_, W>,
     ) -> Result<(), W::Error> {
         match self.0 {
-            Errno::NOENT => f.write_str("No such file or directory"),
-            Errno::ACCESS => f.write_str("Permission denied"),
-            Errno::NOTDIR => f.write_str("Not a directory"),
-            Errno::PIPE => f.write_str("Broken pipe"),
-            e => ufmt::uDisplay::fmt(&ErrName(e), f),
+            FileError::Sys(Errno::NOENT) => f.write_str("No such file or directory"),
+            FileError::Sys(Errno::ACCESS) => f.write_str("Permission denied"),
+            FileError::Sys(Errno::NOTDIR) => f.write_str("Not a directory"),
+            FileError::Sys(Errno::PIPE) => f.write_str("Broken pipe"),
+            e => ufmt::uDisplay::fmt(&e, f),
         }
     }
 }

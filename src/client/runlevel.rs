@@ -3,7 +3,7 @@
 
 use core::ffi::CStr;
 
-use super::CPath;
+use super::{CPath, fail};
 use crate::log::LogLine;
 use crate::sys;
 use vinit_core::args::ArgList;
@@ -15,8 +15,7 @@ pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
     let parsed = match client_args::parse_runlevel(args) {
         Ok(r) => r,
         Err(_) => {
-            say!("usage: runlevel [utmp]");
-            return 1;
+            return fail(b"usage: runlevel [utmp]", b"", b"");
         }
     };
     let mut buf = CPath::new();
@@ -24,8 +23,7 @@ pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
         Some(i) => match buf.set(args.arg(i).unwrap_or_default()) {
             Some(p) => p,
             None => {
-                say!("runlevel: path too long");
-                return 1;
+                return fail(b"runlevel: path too long", b"", b"");
             }
         },
         None => UTMP_PATH,

@@ -2,11 +2,12 @@
 //! asks init for the level (and the halt action); `-c` cancels a pending one, `-k` only warns.
 
 use super::send::send;
-use super::{Bytes, usage_detail};
+use super::{Bytes, FAILED, fail, usage_detail};
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::{ArgList, UsageError};
 use vinit_core::client_args::{self, InitHalt, Shutdown, When};
 use vinit_core::initctl::{self, DATA_LEN, Request};
+use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
     SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH,
@@ -32,36 +33,47 @@ const SHUTDOWN_USAGE: &str =
 \t\t  ** the \"time\" argument is mandatory! (try \"now\") **
 ";
 
+/// The name shutdown's lines start with (sysvinit's, whatever argv[0] is).
+const SHUTDOWN: &[u8] = b"shutdown";
+
 pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
-    let prog: &[u8] = b"shutdown";
-    if sys::geteuid() != 0 {
-        say!("shutdown: you must be root to do that!");
-        let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
-        return 1;
-    }
-    let s = match client_args::parse_shutdown(args) {
-        Ok(s) => s,
-        Err(UsageError::BadLevel(at)) => {
-            say!("shutdown: `{}': bad runlevel", Bytes(at.bytes(args)));
-            return 1;
-        }
-        Err(e) => {
-            if e == UsageError::HaltModeWithoutHalt {
-                say!("shutdown: -H and -P flags can only be used along with -h flag.");
+    let refused = if sys::geteuid() != 0 {
+        fail(SHUTDOWN, b": you must be root to do that!", b"");
+        None
+    } else {
+        match client_args::parse_shutdown(args) {
+            Ok(s) => Some(s),
+            Err(UsageError::BadLevel(at)) => {
+                return fail(b"shutdown: `", at.bytes(args), b"': bad runlevel");
             }
-            usage_detail(prog, args, e);
-            let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
-            return 1;
+            Err(e) => {
+                if e == UsageError::HaltModeWithoutHalt {
+                    fail(
+                        SHUTDOWN,
+                        b": -H and -P flags can only be used along with -h flag.",
+                        b"",
+                    );
+                }
+                usage_detail(SHUTDOWN, args, e);
+                None
+            }
         }
+    };
+    let Some(s) = refused else {
+        let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
+        return FAILED;
     };
     // sysvinit checks logins on virtual consoles; a container has none, so with the file
     // present nobody is authorised.
     if s.use_allow && sys::exists(SHUTDOWN_ALLOW_PATH) {
-        say!("shutdown: no authorized users logged in.");
-        return 1;
+        return fail(SHUTDOWN, b": no authorized users logged in.", b"");
     }
     if s.no_init {
-        say!("shutdown: warning: -n is not supported; asking init instead");
+        fail(
+            SHUTDOWN,
+            b": warning: -n is not supported; asking init instead",
+            b"",
+        );
     }
     let mut message: heapless::Vec<u8, SHUTDOWN_MESSAGE_MAX> = heapless::Vec::new();
     if let Some(first) = s.message {
@@ -72,8 +84,7 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
         return cancel(envp, pending, &message);
     }
     if pending.is_some_and(sys::process_exists) {
-        say!("shutdown: already running.");
-        return 1;
+        return fail(SHUTDOWN, b": already running.", b"");
     }
     go_down(&s, envp, &message)
 }
@@ -109,21 +120,35 @@ fn read_pid_file() -> Option<sys::Pid> {
 
 fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
     let Some(pid) = pending else {
-        say!("shutdown: cannot find pid of running shutdown.");
-        return 1;
+        return fail(SHUTDOWN, b": cannot find pid of running shutdown.", b"");
     };
-    let mut data = [0u8; DATA_LEN];
-    if initctl::encode_env(&[InitHalt::Unset.env_string()], &mut data).is_ok() {
-        let _ = send(b"shutdown", envp, &[Request::set_env(&data)]);
-    }
+    let _ = send_init_halt(envp, InitHalt::Unset, None);
     if sys::kill(pid, SIGINT).is_err() {
-        say!("shutdown: not running.");
-        return 1;
+        return fail(SHUTDOWN, b": not running.", b"");
     }
-    if !message.is_empty() {
-        say!("{}", Bytes(message));
-    }
+    say_message(message);
     0
+}
+
+/// The message shutdown was given, if any, on a line of its own.
+fn say_message(message: &[u8]) {
+    if !message.is_empty() {
+        fail(message, b"", b"");
+    }
+}
+
+/// Sends INIT_HALT (set as `init_halt` says, or unset), then the level change if there is one
+/// (sysvinit sends INIT_HALT, then execs `init [-t SEC] LEVEL`); the exit status.
+fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, u32)>) -> u8 {
+    let mut data = [0u8; DATA_LEN];
+    let _ = initctl::encode_env(&[init_halt.env_string()], &mut data);
+    let env = Request::set_env(&data);
+    match level {
+        Some((level, sleeptime)) => {
+            send(SHUTDOWN, envp, &[env, Request::run_level(level, sleeptime)])
+        }
+        None => send(SHUTDOWN, envp, &[env]),
+    }
 }
 
 /// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X".
@@ -171,9 +196,7 @@ const fn needs_warning(minutes: u32) -> bool {
 }
 
 fn warn(message: &[u8], level: u8, minutes: u32) {
-    if !message.is_empty() {
-        say!("{}", Bytes(message));
-    }
+    say_message(message);
     match minutes {
         0 => say!("The system is going down {} NOW!", NewState(level)),
         1 => say!("The system is going DOWN {} in 1 minute!", NewState(level)),
@@ -193,42 +216,30 @@ pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
         let _ = sys::write_file(FORCEFSCK_PATH, b"");
     }
     let minutes = minutes_until(s.when);
-    if minutes > 0 && wait_for_time(s.level.byte(), minutes, message).is_err() {
-        // Cancelled by `shutdown -c` (SIGINT) or SIGTERM: sysvinit's stopit().
-        let _ = sys::unlink(SHUTDOWN_PID_PATH);
-        remove_boot_flags(s);
-        say!("\nShutdown cancelled.");
-        return 0;
-    }
-    warn(message, s.level.byte(), 0);
-    if s.warn_only {
-        sys::sleep_ms(1000);
-        let _ = sys::unlink(SHUTDOWN_PID_PATH);
-        remove_boot_flags(s);
-        say!("\nShutdown cancelled.");
-        return 0;
-    }
-    if minutes > 0 {
-        let _ = sys::unlink(SHUTDOWN_PID_PATH);
-    }
-    sys::sync();
-    // sysvinit sends INIT_HALT, then execs `init [-t SEC] LEVEL`; both requests go here.
-    let mut data = [0u8; DATA_LEN];
-    if initctl::encode_env(&[s.init_halt.env_string()], &mut data).is_err() {
-        return 1;
-    }
-    let sleeptime = s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS);
-    let requests = [
-        Request::set_env(&data),
-        Request::run_level(s.level, sleeptime),
-    ];
-    match send(b"shutdown", envp, &requests) {
-        Ok(()) => 0,
-        Err(()) => {
-            remove_boot_flags(s);
-            1
+    // Cancelled by `shutdown -c` (SIGINT) or SIGTERM while waiting: sysvinit's stopit().
+    let mut cancelled = minutes > 0 && wait_for_time(s.level.byte(), minutes, message).is_err();
+    if !cancelled {
+        warn(message, s.level.byte(), 0);
+        if s.warn_only {
+            sys::sleep_ms(1000);
+            cancelled = true;
         }
     }
+    if cancelled || minutes > 0 {
+        let _ = sys::unlink(SHUTDOWN_PID_PATH);
+    }
+    if cancelled {
+        remove_boot_flags(s);
+        fail(b"\nShutdown cancelled.", b"", b"");
+        return 0;
+    }
+    sys::sync();
+    let sleeptime = s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS);
+    let status = send_init_halt(envp, s.init_halt, Some((s.level, sleeptime)));
+    if status != 0 {
+        remove_boot_flags(s);
+    }
+    status
 }
 
 fn remove_boot_flags(s: &Shutdown) {
@@ -247,10 +258,13 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
     let _ = ufmt::uwriteln!(pid, "{}", sys::getpid());
     match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
-        Err(_) => say!(
-            "shutdown: warning: cannot open {}",
-            Bytes(SHUTDOWN_PID_PATH.to_bytes())
-        ),
+        Err(_) => {
+            fail(
+                SHUTDOWN,
+                b": warning: cannot open ",
+                SHUTDOWN_PID_PATH.to_bytes(),
+            );
+        }
     }
     let mask = sys::SigMask((1 << (SIGINT - 1)) | (1 << (SIGTERM - 1)));
     let signals = sys::set_signal_mask(mask)

@@ -4,8 +4,8 @@
 //! no vinit to ask), so a Docker `HEALTHCHECK CMD ["/sbin/vinit","status","web"]` needs nothing
 //! else in the image.
 
-use super::{Bytes, ErrText};
-use crate::sys::{self, Errno};
+use super::{Bytes, Why, fail};
+use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
 use vinit_core::limits::{STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
 use vinit_core::status_reply::{MESSAGE_MAX, entry_id, is_running};
@@ -20,7 +20,7 @@ const UNKNOWN: u8 = 4;
 pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     let id = args.arg(1);
     if args.arg(2).is_some() || id.is_some_and(|a| a.starts_with(b"-")) {
-        say!("usage: vinit status [ID]");
+        fail(b"usage: vinit status [ID]", b"", b"");
         return UNKNOWN;
     }
     let path = Bytes(STATUS_SOCKET_PATH.to_bytes());
@@ -32,7 +32,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
                 Errno::ACCESS => ": root only",
                 _ => "",
             };
-            say!("vinit status: {}: {}{}", path, ErrText(e), why);
+            say!("vinit status: {}: {}{}", path, Why(FileError::Sys(e)), why);
             return UNKNOWN;
         }
     };
@@ -47,7 +47,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
         let message = buf.get(..n).unwrap_or_default();
         if n == 0 {
             if first {
-                say!("vinit status: no answer from vinit (root only)");
+                fail(b"vinit status: no answer from vinit (root only)", b"", b"");
                 return UNKNOWN;
             }
             break;
@@ -64,7 +64,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
         (None, _) | (_, Some(true)) => RUNNING,
         (_, Some(false)) => NOT_RUNNING,
         (Some(id), None) => {
-            say!("vinit status: no entry with id {}", Bytes(id));
+            fail(b"vinit status: no entry with id ", id, b"");
             UNKNOWN
         }
     }
