@@ -106,10 +106,16 @@ fn usage_failed<A: ArgList + ?Sized>(
     fail(head, prog, tail)
 }
 
-/// `PROG: PATH: WHY` for a path that could not be used; `FAILED`.
+/// `PROG: PATH: WHY[HINT]` for a path that could not be used; `FAILED`.
 #[inline(never)]
-fn path_failed(prog: &[u8], path: &[u8], e: FileError) -> u8 {
-    say!("{}: {}: {}", Bytes(prog), Bytes(path), Why(e));
+fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
+    say!(
+        "{}: {}: {}{}",
+        Bytes(prog),
+        Bytes(path),
+        Why(e),
+        Bytes(hint)
+    );
     FAILED
 }
 

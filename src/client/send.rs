@@ -54,7 +54,7 @@ pub(super) fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> u8 {
         return 0;
     };
     match failure {
-        Some(e) => path_failed(prog, path.to_bytes(), e),
+        Some(e) => path_failed(prog, path.to_bytes(), e, b""),
         None => fail(
             prog,
             b": timeout opening/writing control channel ",
