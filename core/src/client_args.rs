@@ -8,12 +8,10 @@
 //! tool has its own `OptionTable`. Spec §6.1-§6.4, §2.1 (levels).
 #![forbid(unsafe_code)]
 
-use heapless::Vec;
-
 use crate::args::{ArgList, OptionTable, Options, UsageError, ValueAt, parse_number};
-use crate::initctl::DATA_LEN;
+use crate::initctl::EnvPayload;
 use crate::levels::LevelRequest;
-use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX, TELINIT_ENV_MAX};
+use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX};
 
 /// Which tool argv[0] (or `vinit NAME`) asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,8 +75,8 @@ struct Scan<'a> {
     level: Option<LevelRequest>,
     /// shutdown's `-H` / `-P`: the last wins.
     init_halt: InitHalt,
-    /// telinit's `-e` values, in order.
-    env: Vec<&'a [u8], TELINIT_ENV_MAX>,
+    /// telinit's `-e` values, in order, packed as the SETENV request carries them.
+    env: EnvPayload,
     /// shutdown's `-g TIME`.
     time: Option<(ValueAt, &'a [u8])>,
     /// Index of the first operand.
@@ -100,11 +98,10 @@ fn scan<'a, A: ArgList + ?Sized>(args: &'a A, tool: &'a Tool) -> Result<Scan<'a>
         sleeptime: None,
         level: None,
         init_halt: InitHalt::Unset,
-        env: Vec::new(),
+        env: EnvPayload::new(),
         time: None,
         operands: 0,
     };
-    let mut env_bytes = 0;
     let mut options = Options::new(args, &tool.options);
     for o in options.by_ref() {
         let o = o?;
@@ -126,14 +123,8 @@ fn scan<'a, A: ArgList + ?Sized>(args: &'a A, tool: &'a Tool) -> Result<Scan<'a>
                         parse_number(v, 0, SLEEPTIME_MAX).ok_or(UsageError::BadValue(at))? as u32,
                     );
                 }
-                b'e' => {
-                    // Each string and its NUL must leave room for the list's final NUL (§5.5).
-                    env_bytes += v.len() + 1;
-                    if env_bytes + 1 > DATA_LEN {
-                        return Err(UsageError::EnvTooLarge);
-                    }
-                    s.env.push(v).map_err(|_| UsageError::EnvTooLarge)?;
-                }
+                // Each string and its NUL must leave room for the list's final NUL (§5.5).
+                b'e' => s.env.push(v).map_err(|_| UsageError::EnvTooLarge)?,
                 b'i' => {
                     s.level = Some(
                         match v {
@@ -163,10 +154,10 @@ fn none_from<A: ArgList + ?Sized>(args: &A, i: usize) -> Result<(), UsageError> 
 }
 
 /// What telinit sends.
-// Built once per telinit run, on the stack; 3 KB is fine there.
+// Built once per telinit run, on the stack; 400 bytes are fine there.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Telinit<'a> {
+pub enum Telinit {
     /// One RUNLVL request: the level character as typed and the TERM-to-KILL seconds.
     Level {
         /// `0`-`9`, `S`, `Q`, `A`-`C`, `U`, either case.
@@ -174,9 +165,9 @@ pub enum Telinit<'a> {
         /// `-t`, default 3.
         sleeptime: u32,
     },
-    /// One SETENV request with these `-e` values, in order. The values themselves, not
-    /// argument indices: an attached value (`-eINIT_X=1`) is only part of its argument.
-    SetEnv(Vec<&'a [u8], TELINIT_ENV_MAX>),
+    /// One SETENV request with these `-e` values, in order, packed as sent. The values
+    /// themselves: an attached value (`-eINIT_X=1`) is only part of its argument.
+    SetEnv(EnvPayload),
 }
 
 /// telinit's options: `-t SECS`, `-e VAR[=VAL]`.
@@ -190,7 +181,7 @@ const TELINIT: Tool = Tool {
 
 /// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (compat §6.1). With `-e`, no
 /// level is allowed and `-t` is ignored, as in sysvinit.
-pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>, UsageError> {
+pub fn parse_telinit<A: ArgList + ?Sized>(args: &A) -> Result<Telinit, UsageError> {
     let s = scan(args, &TELINIT)?;
     let first = s.operands;
     if !s.env.is_empty() {

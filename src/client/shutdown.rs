@@ -6,7 +6,7 @@ use super::{Bytes, FAILED, fail, usage_detail};
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::{ArgList, UsageError};
 use vinit_core::client_args::{self, InitHalt, Shutdown, When};
-use vinit_core::initctl::{self, DATA_LEN, Request};
+use vinit_core::initctl::{EnvPayload, Request};
 use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
@@ -140,9 +140,9 @@ fn say_message(message: &[u8]) {
 /// Sends INIT_HALT (set as `init_halt` says, or unset), then the level change if there is one
 /// (sysvinit sends INIT_HALT, then execs `init [-t SEC] LEVEL`); the exit status.
 fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, u32)>) -> u8 {
-    let mut data = [0u8; DATA_LEN];
-    let _ = initctl::encode_env(&[init_halt.env_string()], &mut data);
-    let env = Request::set_env(&data);
+    let mut payload = EnvPayload::new();
+    let _ = payload.push(init_halt.env_string());
+    let env = Request::set_env(payload.data());
     match level {
         Some((level, sleeptime)) => {
             send(SHUTDOWN, envp, &[env, Request::run_level(level, sleeptime)])

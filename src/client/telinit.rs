@@ -6,27 +6,25 @@ use super::{fail, not_root, usage_failed};
 use crate::sys::Envp;
 use vinit_core::args::{ArgList, UsageError};
 use vinit_core::client_args::{self, Telinit};
-use vinit_core::initctl::{self, DATA_LEN, Request};
+use vinit_core::initctl::Request;
 
 pub(super) fn telinit<A: ArgList + ?Sized>(prog: &[u8], args: &A, envp: Envp) -> u8 {
     // sysvinit checks this before it even looks at the arguments.
     if not_root(prog) {
         return 1;
     }
-    let mut data = [0u8; DATA_LEN];
-    let request = match client_args::parse_telinit(args) {
-        Ok(Telinit::Level { level, sleeptime }) => Request::run_level(level, sleeptime),
-        Ok(Telinit::SetEnv(strings)) if initctl::encode_env(&strings, &mut data).is_ok() => {
-            Request::set_env(&data)
-        }
-        Ok(Telinit::SetEnv(_)) | Err(UsageError::EnvTooLarge) => {
+    let cmd = client_args::parse_telinit(args);
+    let request = match &cmd {
+        Ok(Telinit::Level { level, sleeptime }) => Request::run_level(*level, *sleeptime),
+        Ok(Telinit::SetEnv(env)) => Request::set_env(env.data()),
+        Err(UsageError::EnvTooLarge) => {
             return fail(prog, b": -e option data too large", b"");
         }
         Err(e) => {
             return usage_failed(
                 prog,
                 args,
-                e,
+                *e,
                 b"Usage: ",
                 b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
             );

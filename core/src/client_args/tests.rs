@@ -6,10 +6,17 @@ fn argv(args: &[&'static str]) -> std::vec::Vec<&'static [u8]> {
     args.iter().map(|a| a.as_bytes()).collect()
 }
 
-fn telinit(args: &[&'static str]) -> Result<Telinit<'static>, UsageError> {
-    // The argv is leaked so the parsed values can outlive this helper.
-    let args: &'static [&'static [u8]] = argv(args).leak();
-    parse_telinit(args)
+fn telinit(args: &[&'static str]) -> Result<Telinit, UsageError> {
+    parse_telinit(argv(args).as_slice())
+}
+
+/// The SETENV payload of `strings`.
+fn payload(strings: &[&[u8]]) -> EnvPayload {
+    let mut p = EnvPayload::new();
+    for s in strings {
+        p.push(s).unwrap();
+    }
+    p
 }
 
 fn shutdown(args: &[&'static str]) -> Result<Shutdown, UsageError> {
@@ -103,17 +110,14 @@ fn telinit_levels() {
 
 #[test]
 fn telinit_setenv_lists_values() {
-    let want: Vec<&[u8], TELINIT_ENV_MAX> =
-        Vec::from_slice(&[&b"INIT_X=1"[..], b"INIT_Y"]).unwrap();
     assert_eq!(
         telinit(&["telinit", "-e", "INIT_X=1", "-eINIT_Y"]),
-        Ok(Telinit::SetEnv(want.clone()))
+        Ok(Telinit::SetEnv(payload(&[b"INIT_X=1", b"INIT_Y"])))
     );
     // -t is accepted and ignored with -e (sysvinit sends sleeptime 0).
-    let want4: Vec<&[u8], TELINIT_ENV_MAX> = Vec::from_slice(&[&b"INIT_A=1"[..]]).unwrap();
     assert_eq!(
         telinit(&["telinit", "-t", "5", "-e", "INIT_A=1"]),
-        Ok(Telinit::SetEnv(want4))
+        Ok(Telinit::SetEnv(payload(&[b"INIT_A=1"])))
     );
 }
 
@@ -124,12 +128,10 @@ fn telinit_setenv_lists_values() {
 fn telinit_attached_value_is_the_value_alone() {
     let a366 = format!("-e{}", "A".repeat(366));
     let a366: &'static str = Box::leak(a366.into_boxed_str());
-    let Ok(Telinit::SetEnv(strings)) = telinit(&["telinit", a366]) else {
+    let Ok(Telinit::SetEnv(env)) = telinit(&["telinit", a366]) else {
         panic!()
     };
-    assert_eq!(strings.as_slice(), [&a366.as_bytes()[2..]]);
-    let mut data = [0u8; DATA_LEN];
-    assert_eq!(crate::initctl::encode_env(&strings, &mut data), Ok(()));
+    assert_eq!(env, payload(&[&a366.as_bytes()[2..]]));
 }
 
 #[test]
