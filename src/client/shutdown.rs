@@ -2,7 +2,8 @@
 //! asks init for the level (and the halt action); `-c` cancels a pending one, `-k` only warns.
 
 use super::send::send;
-use super::{Bytes, FAILED, fail, usage_detail};
+use super::{FAILED, fail, usage_detail};
+use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::{ArgList, UsageError};
 use vinit_core::client_args::{self, InitHalt, Shutdown, When};
@@ -151,23 +152,14 @@ fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, 
     }
 }
 
-/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X".
-struct NewState(u8);
-
-impl ufmt::uDisplay for NewState {
-    fn fmt<W: ufmt::uWrite + ?Sized>(
-        &self,
-        f: &mut ufmt::Formatter<'_, W>,
-    ) -> Result<(), W::Error> {
-        match self.0 {
-            b'0' => f.write_str("for system halt"),
-            b'6' => f.write_str("for reboot"),
-            b'1' => f.write_str("to maintenance mode"),
-            level => {
-                f.write_str("to runlevel ")?;
-                ufmt::uDisplay::fmt(&Bytes(&[level]), f)
-            }
-        }
+/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words, and
+/// the level when they end with it.
+fn new_state(level: &u8) -> (&'static [u8], &[u8]) {
+    match level {
+        b'0' => (b"for system halt", b""),
+        b'6' => (b"for reboot", b""),
+        b'1' => (b"to maintenance mode", b""),
+        _ => (b"to runlevel ", core::slice::from_ref(level)),
     }
 }
 
@@ -195,17 +187,26 @@ const fn needs_warning(minutes: u32) -> bool {
     }
 }
 
+/// The message, if any, then `The system is going down for reboot NOW!` or `The system is
+/// going DOWN for reboot in 5 minutes!`.
 fn warn(message: &[u8], level: u8, minutes: u32) {
     say_message(message);
+    let (state, level) = new_state(&level);
+    let mut line = LogLine::bare();
+    line.push(match minutes {
+        0 => b"The system is going down ",
+        _ => b"The system is going DOWN ",
+    });
+    line.push(state);
+    line.push(level);
     match minutes {
-        0 => say!("The system is going down {} NOW!", NewState(level)),
-        1 => say!("The system is going DOWN {} in 1 minute!", NewState(level)),
-        m => say!(
-            "The system is going DOWN {} in {} minutes!",
-            NewState(level),
-            m
-        ),
+        0 => line.push(b" NOW!"),
+        1 => line.push(b" in 1 minute!"),
+        m => {
+            let _ = ufmt::uwrite!(line, " in {} minutes!", m);
+        }
     }
+    line.emit();
 }
 
 pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
@@ -305,7 +306,6 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log::LogLine;
 
     #[test]
     fn warning_schedule_matches_sysvinit() {
@@ -322,9 +322,8 @@ mod tests {
     #[test]
     fn new_state_words() {
         let show = |level| {
-            let mut line = LogLine::bare();
-            let _ = ufmt::uwrite!(line, "{}", NewState(level));
-            String::from_utf8(line.as_bytes().to_vec()).unwrap()
+            let (words, level) = new_state(&level);
+            String::from_utf8([words, level].concat()).unwrap()
         };
         assert_eq!(show(b'0'), "for system halt");
         assert_eq!(show(b'6'), "for reboot");

@@ -39,7 +39,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     // The first message is the level line; then the entries, until PID 1 closes.
     let mut found = None;
     let mut buf = [0u8; MESSAGE_MAX];
-    for i in 0..=MAX_ENTRIES {
+    for i in 0..MAX_ENTRIES + 1 {
         let n = match sys::wait_readable(conn.as_fd(), Some(STATUS_TIMEOUT_MS)) {
             Ok(true) => sys::read(conn.as_fd(), &mut buf).unwrap_or(0),
             _ => 0,
