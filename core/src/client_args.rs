@@ -67,8 +67,8 @@ struct Tool {
 /// same to every tool that has it, so one loop serves them all; each tool's table says which
 /// letters it has.
 struct Scan<'a> {
-    /// The letters seen, flags and valued ones alike: bit `letter & 63`.
-    seen: u64,
+    /// The letters seen, flags and valued ones alike.
+    seen: Letters,
     /// `-t SECS`.
     sleeptime: Option<u32>,
     /// shutdown's `-h`, `-r` and `-i X`: the last of them wins.
@@ -83,10 +83,15 @@ struct Scan<'a> {
     operands: usize,
 }
 
-impl Scan<'_> {
+/// A set of option letters (bit `letter & 63`: `A`-`Z` and `a`-`z` apart), the options a
+/// command line gave; the parsed commands read their flags from it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Letters(u64);
+
+impl Letters {
     /// Whether `letter` was given.
-    const fn has(&self, letter: u8) -> bool {
-        self.seen & (1 << (letter & 63)) != 0
+    pub const fn has(self, letter: u8) -> bool {
+        self.0 & (1 << (letter & 63)) != 0
     }
 }
 
@@ -94,7 +99,7 @@ impl Scan<'_> {
 #[inline(never)]
 fn scan<'a, A: ArgList + ?Sized>(args: &'a A, tool: &'a Tool) -> Result<Scan<'a>, UsageError> {
     let mut s = Scan {
-        seen: 0,
+        seen: Letters(0),
         sleeptime: None,
         level: None,
         init_halt: InitHalt::Unset,
@@ -139,7 +144,7 @@ fn scan<'a, A: ArgList + ?Sized>(args: &'a A, tool: &'a Tool) -> Result<Scan<'a>
                 _ => {}
             },
         }
-        s.seen |= 1 << (letter & 63);
+        s.seen.0 |= 1 << (letter & 63);
     }
     s.operands = options.operands();
     Ok(s)
@@ -289,18 +294,8 @@ pub struct Shutdown {
     pub sleeptime: Option<u32>,
     /// Index of the first word of the warning message, if any.
     pub message: Option<usize>,
-    /// `-c`: cancel a pending shutdown.
-    pub cancel: bool,
-    /// `-k`: only warn.
-    pub warn_only: bool,
-    /// `-f`: create /fastboot.
-    pub fast_boot: bool,
-    /// `-F`: create /forcefsck.
-    pub force_fsck: bool,
-    /// `-n`: go down without init.
-    pub no_init: bool,
-    /// `-a`: check /etc/shutdown.allow.
-    pub use_allow: bool,
+    /// The options given; the flags below read them.
+    pub letters: Letters,
 }
 
 impl Shutdown {
@@ -313,13 +308,38 @@ impl Shutdown {
             when: When::Now,
             sleeptime,
             message: None,
-            cancel: false,
-            warn_only: false,
-            fast_boot: false,
-            force_fsck: false,
-            no_init: false,
-            use_allow: false,
+            letters: Letters(0),
         }
+    }
+
+    /// `-c`: cancel a pending shutdown.
+    pub const fn cancel(&self) -> bool {
+        self.letters.has(b'c')
+    }
+
+    /// `-k`: only warn.
+    pub const fn warn_only(&self) -> bool {
+        self.letters.has(b'k')
+    }
+
+    /// `-f`: create /fastboot.
+    pub const fn fast_boot(&self) -> bool {
+        self.letters.has(b'f')
+    }
+
+    /// `-F`: create /forcefsck.
+    pub const fn force_fsck(&self) -> bool {
+        self.letters.has(b'F')
+    }
+
+    /// `-n`: go down without init.
+    pub const fn no_init(&self) -> bool {
+        self.letters.has(b'n')
+    }
+
+    /// `-a`: check /etc/shutdown.allow.
+    pub const fn use_allow(&self) -> bool {
+        self.letters.has(b'a')
     }
 }
 
@@ -344,18 +364,13 @@ pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageEr
         o.init_halt,
         o.sleeptime,
     );
-    s.use_allow = o.has(b'a');
-    s.cancel = o.has(b'c');
-    s.warn_only = o.has(b'k');
-    s.fast_boot = o.has(b'f');
-    s.force_fsck = o.has(b'F');
-    s.no_init = o.has(b'n');
+    s.letters = o.seen;
     if s.init_halt != InitHalt::Unset && s.level != LevelRequest::HALT {
         return Err(UsageError::HaltModeWithoutHalt);
     }
     let first = o.operands;
     let mut next = first;
-    if !s.cancel {
+    if !s.cancel() {
         let (i, v) = match o.time {
             Some(t) => t,
             None => {
@@ -390,22 +405,48 @@ pub enum HaltProgram {
 pub struct Halt {
     /// The program it acts as; `-p` turns `halt` into `PowerOff`.
     pub program: HaltProgram,
-    /// `-d` (or `-n`): no wtmp record.
-    pub no_wtmp: bool,
-    /// `-f` (or `-m`): act now, do not go through shutdown.
-    pub force: bool,
-    /// `-n`: no sync.
-    pub no_sync: bool,
-    /// `-w`: only write the wtmp record.
-    pub wtmp_only: bool,
-    /// `-h`: put disks in standby (nothing to do in a container).
-    pub hdd_standby: bool,
-    /// `-i`: take network interfaces down (nothing to do in a container).
-    pub ifdown: bool,
-    /// `-k`: reboot with kexec.
-    pub kexec: bool,
     /// `-t SECS`, handed on to shutdown.
     pub sleeptime: Option<u32>,
+    /// The options given; the flags below read them.
+    pub letters: Letters,
+}
+
+impl Halt {
+    /// `-d` (or `-n`): no wtmp record.
+    pub const fn no_wtmp(&self) -> bool {
+        self.letters.has(b'd') || self.letters.has(b'n')
+    }
+
+    /// `-f` (or `-m`: a message for the firmware, reboot(2) RESTART2; sysvinit makes it imply
+    /// -f): act now, do not go through shutdown.
+    pub const fn force(&self) -> bool {
+        self.letters.has(b'f') || self.letters.has(b'm')
+    }
+
+    /// `-n`: no sync.
+    pub const fn no_sync(&self) -> bool {
+        self.letters.has(b'n')
+    }
+
+    /// `-w`: only write the wtmp record.
+    pub const fn wtmp_only(&self) -> bool {
+        self.letters.has(b'w')
+    }
+
+    /// `-h`: put disks in standby (nothing to do in a container).
+    pub const fn hdd_standby(&self) -> bool {
+        self.letters.has(b'h')
+    }
+
+    /// `-i`: take network interfaces down (nothing to do in a container).
+    pub const fn ifdown(&self) -> bool {
+        self.letters.has(b'i')
+    }
+
+    /// `-k`: reboot with kexec.
+    pub const fn kexec(&self) -> bool {
+        self.letters.has(b'k')
+    }
 }
 
 /// halt's options: the flags, and `-m MSG`, `-t SECS`.
@@ -424,19 +465,11 @@ pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result
     none_from(args, o.operands)?;
     Ok(Halt {
         program: match program {
-            HaltProgram::Halt if o.has(b'p') => HaltProgram::PowerOff,
+            HaltProgram::Halt if o.seen.has(b'p') => HaltProgram::PowerOff,
             _ => program,
         },
-        // `-n` is no sync and no wtmp record.
-        no_wtmp: o.has(b'd') || o.has(b'n'),
-        // A message for the firmware (`-m`, reboot(2) RESTART2); sysvinit makes it imply -f.
-        force: o.has(b'f') || o.has(b'm'),
-        no_sync: o.has(b'n'),
-        wtmp_only: o.has(b'w'),
-        hdd_standby: o.has(b'h'),
-        ifdown: o.has(b'i'),
-        kexec: o.has(b'k'),
         sleeptime: o.sleeptime,
+        letters: o.seen,
     })
 }
 

@@ -33,9 +33,9 @@ pub(super) fn halt<A: ArgList + ?Sized>(
     if not_root(prog) {
         return 1;
     }
-    if !h.force && !h.wtmp_only {
+    if !h.force() && !h.wtmp_only() {
         let level = current_level(envp);
-        if h.program == HaltProgram::Reboot && h.kexec && level != Some(b'6') {
+        if h.program == HaltProgram::Reboot && h.kexec() && level != Some(b'6') {
             return fail(
                 b"ERROR: using -k at this runlevel requires also -f",
                 b"",
@@ -65,19 +65,19 @@ pub(super) fn halt<A: ArgList + ?Sized>(
             return go_down(&s, envp, b"");
         }
     }
-    if !h.no_wtmp {
+    if !h.no_wtmp() {
         let (sec, usec) = sys::wall_clock();
         let record = utmp::shutdown_record(sec as i32, usec as i32, &sys::kernel_release());
         let _ = sys::append_existing(WTMP_PATH, &record);
     }
-    if h.wtmp_only {
+    if h.wtmp_only() {
         return 0;
     }
-    if !h.no_sync {
+    if !h.no_sync() {
         sys::sync();
     }
     if h.program == HaltProgram::Reboot {
-        if h.kexec {
+        if h.kexec() {
             let _ = sys::reboot(RebootCmd::Kexec);
         }
         let _ = sys::reboot(RebootCmd::Restart);

@@ -66,10 +66,10 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
     };
     // sysvinit checks logins on virtual consoles; a container has none, so with the file
     // present nobody is authorised.
-    if s.use_allow && sys::exists(SHUTDOWN_ALLOW_PATH) {
+    if s.use_allow() && sys::exists(SHUTDOWN_ALLOW_PATH) {
         return fail(SHUTDOWN, b": no authorized users logged in.", b"");
     }
-    if s.no_init {
+    if s.no_init() {
         fail(
             SHUTDOWN,
             b": warning: -n is not supported; asking init instead",
@@ -81,7 +81,7 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
         join_words(args, first, &mut message);
     }
     let pending = read_pid_file();
-    if s.cancel {
+    if s.cancel() {
         return cancel(envp, pending, &message);
     }
     if pending.is_some_and(sys::process_exists) {
@@ -210,10 +210,10 @@ fn warn(message: &[u8], level: u8, minutes: u32) {
 }
 
 pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
-    if s.fast_boot {
+    if s.fast_boot() {
         let _ = sys::write_file(FASTBOOT_PATH, b"");
     }
-    if s.force_fsck {
+    if s.force_fsck() {
         let _ = sys::write_file(FORCEFSCK_PATH, b"");
     }
     let minutes = minutes_until(s.when);
@@ -221,7 +221,7 @@ pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
     let mut cancelled = minutes > 0 && wait_for_time(s.level.byte(), minutes, message).is_err();
     if !cancelled {
         warn(message, s.level.byte(), 0);
-        if s.warn_only {
+        if s.warn_only() {
             sys::sleep_ms(1000);
             cancelled = true;
         }
@@ -244,10 +244,10 @@ pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
 }
 
 fn remove_boot_flags(s: &Shutdown) {
-    if s.fast_boot {
+    if s.fast_boot() {
         let _ = sys::unlink(FASTBOOT_PATH);
     }
-    if s.force_fsck {
+    if s.force_fsck() {
         let _ = sys::unlink(FORCEFSCK_PATH);
     }
 }

@@ -273,9 +273,9 @@ fn shutdown_targets_and_init_halt() {
 #[test]
 fn shutdown_flags_cancel_and_g() {
     let s = shutdown(&["shutdown", "-akfFnqQy", "-h", "now"]).unwrap();
-    assert!(s.use_allow && s.warn_only && s.fast_boot && s.force_fsck && s.no_init);
+    assert!(s.use_allow() && s.warn_only() && s.fast_boot() && s.force_fsck() && s.no_init());
     let s = shutdown(&["shutdown", "-c"]).unwrap();
-    assert!(s.cancel);
+    assert!(s.cancel());
     assert_eq!(s.message, None);
     let s = shutdown(&["shutdown", "-c", "never", "mind"]).unwrap();
     assert_eq!(s.message, Some(2));
@@ -335,24 +335,24 @@ fn shutdown_errors() {
 fn halt_family() {
     let h = halt(&["halt"], HaltProgram::Halt).unwrap();
     assert_eq!(h.program, HaltProgram::Halt);
-    assert!(!h.force && !h.no_wtmp && !h.no_sync && !h.wtmp_only);
+    assert!(!h.force() && !h.no_wtmp() && !h.no_sync() && !h.wtmp_only());
     // Gentoo's halt.sh and Debian's init.d/halt forms.
     let h = halt(&["halt", "-dhn"], HaltProgram::Halt).unwrap();
-    assert!(h.no_wtmp && h.hdd_standby && h.no_sync);
+    assert!(h.no_wtmp() && h.hdd_standby() && h.no_sync());
     let h = halt(&["halt", "-d", "-f", "-i", "-p", "-h"], HaltProgram::Halt).unwrap();
     assert_eq!(h.program, HaltProgram::PowerOff);
-    assert!(h.force && h.ifdown);
+    assert!(h.force() && h.ifdown());
     let h = halt(
         &["reboot", "-p", "-k", "-w", "-t", "4"],
         HaltProgram::Reboot,
     )
     .unwrap();
     assert_eq!((h.program, h.sleeptime), (HaltProgram::Reboot, Some(4)));
-    assert!(h.kexec && h.wtmp_only);
+    assert!(h.kexec() && h.wtmp_only());
     assert!(
         halt(&["reboot", "-m", "rescue"], HaltProgram::Reboot)
             .unwrap()
-            .force
+            .force()
     );
 }
 
