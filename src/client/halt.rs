@@ -3,7 +3,7 @@
 
 use super::runlevel::{runlevel_file, utmp_runlevel};
 use super::shutdown::go_down;
-use super::{fail, not_root, usage_failed};
+use super::{fail, not_root, say, usage_failed};
 use crate::sys::{self, Envp, RebootCmd};
 use vinit_core::args::ArgList;
 use vinit_core::client_args::{self, HaltProgram, InitHalt, Shutdown};
@@ -36,11 +36,7 @@ pub(super) fn halt<A: ArgList + ?Sized>(
     if !h.force() && !h.wtmp_only() {
         let level = current_level(envp);
         if h.program == HaltProgram::Reboot && h.kexec() && level != Some(b'6') {
-            return fail(
-                b"ERROR: using -k at this runlevel requires also -f",
-                b"",
-                b"",
-            );
+            return say(b"ERROR: using -k at this runlevel requires also -f");
         }
         if level.is_none() {
             fail(

@@ -65,6 +65,12 @@ fn fail(a: &[u8], b: &[u8], c: &[u8]) -> u8 {
     FAILED
 }
 
+/// Writes `line` on stderr; returns `FAILED`.
+#[inline(never)]
+fn say(line: &[u8]) -> u8 {
+    fail(line, b"", b"")
+}
+
 /// `PROG: must be superuser.` unless the effective uid is root.
 fn not_root(prog: &[u8]) -> bool {
     sys::geteuid() != 0 && fail(prog, b": must be superuser.", b"") == FAILED

@@ -3,7 +3,7 @@
 
 use core::ffi::CStr;
 
-use super::{CPath, fail};
+use super::{CPath, say};
 use crate::log::LogLine;
 use crate::sys;
 use vinit_core::args::ArgList;
@@ -15,7 +15,7 @@ pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
     let parsed = match client_args::parse_runlevel(args) {
         Ok(r) => r,
         Err(_) => {
-            return fail(b"usage: runlevel [utmp]", b"", b"");
+            return say(b"usage: runlevel [utmp]");
         }
     };
     let mut buf = CPath::new();
@@ -23,7 +23,7 @@ pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
         Some(i) => match buf.set(args.arg(i).unwrap_or_default()) {
             Some(p) => p,
             None => {
-                return fail(b"runlevel: path too long", b"", b"");
+                return say(b"runlevel: path too long");
             }
         },
         None => UTMP_PATH,

@@ -2,7 +2,7 @@
 //! asks init for the level (and the halt action); `-c` cancels a pending one, `-k` only warns.
 
 use super::send::send;
-use super::{FAILED, fail, usage_detail};
+use super::{FAILED, fail, say, usage_detail};
 use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::{ArgList, UsageError};
@@ -39,7 +39,7 @@ const SHUTDOWN: &[u8] = b"shutdown";
 
 pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
     let refused = if sys::geteuid() != 0 {
-        fail(SHUTDOWN, b": you must be root to do that!", b"");
+        shutdown_fail(b": you must be root to do that!");
         None
     } else {
         match client_args::parse_shutdown(args) {
@@ -49,11 +49,7 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
             }
             Err(e) => {
                 if e == UsageError::HaltModeWithoutHalt {
-                    fail(
-                        SHUTDOWN,
-                        b": -H and -P flags can only be used along with -h flag.",
-                        b"",
-                    );
+                    shutdown_fail(b": -H and -P flags can only be used along with -h flag.");
                 }
                 usage_detail(SHUTDOWN, args, e);
                 None
@@ -67,14 +63,10 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
     // sysvinit checks logins on virtual consoles; a container has none, so with the file
     // present nobody is authorised.
     if s.use_allow() && sys::exists(SHUTDOWN_ALLOW_PATH) {
-        return fail(SHUTDOWN, b": no authorized users logged in.", b"");
+        return shutdown_fail(b": no authorized users logged in.");
     }
     if s.no_init() {
-        fail(
-            SHUTDOWN,
-            b": warning: -n is not supported; asking init instead",
-            b"",
-        );
+        shutdown_fail(b": warning: -n is not supported; asking init instead");
     }
     let mut message: heapless::Vec<u8, SHUTDOWN_MESSAGE_MAX> = heapless::Vec::new();
     if let Some(first) = s.message {
@@ -85,9 +77,15 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
         return cancel(envp, pending, &message);
     }
     if pending.is_some_and(sys::process_exists) {
-        return fail(SHUTDOWN, b": already running.", b"");
+        return shutdown_fail(b": already running.");
     }
     go_down(&s, envp, &message)
+}
+
+/// `shutdown: WHAT`; `FAILED`.
+#[inline(never)]
+fn shutdown_fail(what: &[u8]) -> u8 {
+    fail(SHUTDOWN, what, b"")
 }
 
 /// The message words from `first` on, joined by spaces, cut at a word boundary
@@ -121,11 +119,11 @@ fn read_pid_file() -> Option<sys::Pid> {
 
 fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
     let Some(pid) = pending else {
-        return fail(SHUTDOWN, b": cannot find pid of running shutdown.", b"");
+        return shutdown_fail(b": cannot find pid of running shutdown.");
     };
     let _ = send_init_halt(envp, InitHalt::Unset, None);
     if sys::kill(pid, SIGINT).is_err() {
-        return fail(SHUTDOWN, b": not running.", b"");
+        return shutdown_fail(b": not running.");
     }
     say_message(message);
     0
@@ -134,7 +132,7 @@ fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
 /// The message shutdown was given, if any, on a line of its own.
 fn say_message(message: &[u8]) {
     if !message.is_empty() {
-        fail(message, b"", b"");
+        say(message);
     }
 }
 
@@ -231,7 +229,7 @@ pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
     }
     if cancelled {
         remove_boot_flags(s);
-        fail(b"\nShutdown cancelled.", b"", b"");
+        say(b"\nShutdown cancelled.");
         return 0;
     }
     sys::sync();

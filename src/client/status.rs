@@ -4,7 +4,7 @@
 //! no vinit to ask), so a Docker `HEALTHCHECK CMD ["/sbin/vinit","status","web"]` needs nothing
 //! else in the image.
 
-use super::{fail, path_failed};
+use super::{fail, path_failed, say};
 use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
 use vinit_core::limits::{MAX_ENTRIES, STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
@@ -20,7 +20,7 @@ const UNKNOWN: u8 = 4;
 pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     let id = args.arg(1);
     if args.arg(2).is_some() || id.is_some_and(|a| a.starts_with(b"-")) {
-        fail(b"usage: vinit status [ID]", b"", b"");
+        say(b"usage: vinit status [ID]");
         return UNKNOWN;
     }
     let conn = match sys::connect_seqpacket(STATUS_SOCKET_PATH) {
@@ -50,7 +50,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
             if entry {
                 break;
             }
-            fail(b"vinit status: no answer from vinit (root only)", b"", b"");
+            say(b"vinit status: no answer from vinit (root only)");
             return UNKNOWN;
         }
         if !entry || id.is_none_or(|id| entry_id(message) == id) {
