@@ -79,17 +79,20 @@ fn not_root(prog: &[u8]) -> bool {
 /// One line saying what was wrong, in getopt's words where it has them.
 #[inline(never)]
 fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
-    let (what, quoted): (&[u8], [u8; 2]) = match e {
-        UsageError::UnknownOption(_, c) => (b": invalid option -- '", [c, b'\'']),
-        UsageError::MissingValue(_, c) => (b": option requires an argument -- '", [c, b'\'']),
+    let quoted;
+    let (what, value): (&[u8], &[u8]) = match e {
+        UsageError::UnknownOption(_, c) => {
+            quoted = [c, b'\''];
+            (b": invalid option -- '", &quoted)
+        }
+        UsageError::MissingValue(_, c) => {
+            quoted = [c, b'\''];
+            (b": option requires an argument -- '", &quoted)
+        }
         UsageError::BadValue(at) | UsageError::BadLevel(at) | UsageError::OutOfRange(at, ..) => {
-            fail(prog, b": invalid argument: ", at.bytes(args));
-            return;
+            (b": invalid argument: ", at.bytes(args))
         }
-        UsageError::ExtraOperand(i) => {
-            fail(prog, b": extra argument: ", args.arg(i).unwrap_or_default());
-            return;
-        }
+        UsageError::ExtraOperand(i) => (b": extra argument: ", args.arg(i).unwrap_or_default()),
         // The rest have their own words (or are vinit's own, never a client's).
         UsageError::MissingOperand
         | UsageError::HaltModeWithoutHalt
@@ -97,7 +100,7 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
         | UsageError::MissingCommand
         | UsageError::WrongMode(..) => return,
     };
-    fail(prog, what, &quoted);
+    fail(prog, what, value);
 }
 
 /// The usage error of telinit or halt: the detail, then `HEAD PROG TAIL`; `FAILED`.
