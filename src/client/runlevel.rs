@@ -4,7 +4,6 @@
 use core::ffi::CStr;
 
 use super::{CPath, say};
-use crate::log::LogLine;
 use crate::sys;
 use vinit_core::args::ArgList;
 use vinit_core::client_args;
@@ -29,18 +28,15 @@ pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
         None => UTMP_PATH,
     };
     let answer = utmp_runlevel(path).or_else(|| runlevel_file().map(|c| (b'N', c)));
-    let mut line = LogLine::bare();
-    let status = match answer {
+    let levels;
+    let (line, status): (&[u8], u8) = match answer {
         Some((prev, cur)) => {
-            line.push(&[prev, b' ', cur]);
-            0
+            levels = [prev, b' ', cur, b'\n'];
+            (&levels, 0)
         }
-        None => {
-            line.push(b"unknown");
-            1
-        }
+        None => (b"unknown\n", 1),
     };
-    line.emit_to(sys::stdout());
+    let _ = sys::write_all(sys::stdout(), line);
     status
 }
 
