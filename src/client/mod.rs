@@ -14,20 +14,11 @@
 
 use core::ffi::CStr;
 
-use crate::log::{Bytes, LogLine};
+use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno, FileError};
 use vinit_core::args::{ArgList, UsageError, basename};
 use vinit_core::client_args::Personality;
 use vinit_core::limits::PATH_MAX;
-
-/// Writes one line to stderr: `say!("{}: must be superuser.", Bytes(prog))`.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        let mut line = $crate::log::LogLine::bare();
-        let _ = ufmt::uwrite!(line, $($arg)*);
-        line.emit();
-    }};
-}
 
 mod halt;
 mod runlevel;
@@ -115,16 +106,29 @@ fn usage_failed<A: ArgList + ?Sized>(
     fail(head, prog, tail)
 }
 
-/// `PROG: PATH: WHY[HINT]` for a path that could not be used; `FAILED`.
+/// `PROG: PATH: WHY[HINT]` for a path that could not be used; `FAILED`. WHY is perror(3)'s
+/// text for the errors a client meets opening a path, the symbolic name for any other (vinit
+/// carries no strerror table), and `FileError`'s words when the path is not what a client may
+/// write to (a symlink, a regular file).
 #[inline(never)]
 fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
-    say!(
-        "{}: {}: {}{}",
-        Bytes(prog),
-        Bytes(path),
-        Why(e),
-        Bytes(hint)
-    );
+    let mut line = LogLine::bare();
+    for piece in [prog, b": ", path, b": "] {
+        line.push(piece);
+    }
+    let text: &[u8] = match e {
+        FileError::Sys(Errno::NOENT) => b"No such file or directory",
+        FileError::Sys(Errno::ACCESS) => b"Permission denied",
+        FileError::Sys(Errno::NOTDIR) => b"Not a directory",
+        FileError::Sys(Errno::PIPE) => b"Broken pipe",
+        _ => b"",
+    };
+    if text.is_empty() {
+        let _ = ufmt::uwrite!(line, "{}", e);
+    }
+    line.push(text);
+    line.push(hint);
+    line.emit();
     FAILED
 }
 
@@ -143,26 +147,6 @@ impl CPath {
             *d = *s;
         }
         CStr::from_bytes_with_nul(self.0.get(..=bytes.len())?).ok()
-    }
-}
-
-/// Why a path could not be used: perror(3)'s text for the errors a client meets opening one,
-/// the symbolic name for any other (vinit carries no strerror table), and `FileError`'s words
-/// when it is not what a client may write to (a symlink, a regular file).
-struct Why(FileError);
-
-impl ufmt::uDisplay for Why {
-    fn fmt<W: ufmt::uWrite + ?Sized>(
-        &self,
-        f: &mut ufmt::Formatter<'_, W>,
-    ) -> Result<(), W::Error> {
-        match self.0 {
-            FileError::Sys(Errno::NOENT) => f.write_str("No such file or directory"),
-            FileError::Sys(Errno::ACCESS) => f.write_str("Permission denied"),
-            FileError::Sys(Errno::NOTDIR) => f.write_str("Not a directory"),
-            FileError::Sys(Errno::PIPE) => f.write_str("Broken pipe"),
-            e => ufmt::uDisplay::fmt(&e, f),
-        }
     }
 }
 
