@@ -391,3 +391,16 @@ fn runlevel_args() {
         Err(UsageError::ExtraOperand(2))
     );
 }
+
+/// The `-e` values are bounded by the payload's bytes alone, as in sysvinit (each empty
+/// string takes its NUL): 367 empty strings fit, the 368th does not.
+#[test]
+fn telinit_env_limit_counts_bytes_not_strings() {
+    let many = |n: usize| {
+        let mut args = vec!["telinit"];
+        args.extend(std::iter::repeat_n("-e", n).flat_map(|e| [e, ""]));
+        telinit(&args)
+    };
+    assert!(many(367).is_ok());
+    assert_eq!(many(368), Err(UsageError::EnvTooLarge));
+}
