@@ -398,7 +398,7 @@ fn runlevel_args() {
 fn telinit_env_limit_counts_bytes_not_strings() {
     let many = |n: usize| {
         let mut args = vec!["telinit"];
-        args.extend(std::iter::repeat_n("-e", n).flat_map(|e| [e, ""]));
+        args.extend(core::iter::repeat_n("-e", n).flat_map(|e| [e, ""]));
         telinit(&args)
     };
     assert!(many(367).is_ok());
