@@ -41,14 +41,12 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
     let mut passwd = [0u8; ACCOUNTS_READ_MAX];
     let mut group = [0u8; ACCOUNTS_READ_MAX];
     // No /etc/group is no other group, unless a group name must be found there.
-    let (passwd, group) = match read_if(PASSWD_PATH, &mut passwd, spec.needs_passwd(), false)
-        .and_then(|passwd| {
-            let missing_ok = spec.group.is_none();
-            let group = read_if(GROUP_PATH, &mut group, spec.needs_group(), missing_ok)?;
-            Ok((passwd, group))
-        }) {
-        Ok(texts) => texts,
-        Err((path, e)) => return refuse(path.to_bytes(), b": ", Some(e), b""),
+    let missing_ok = spec.group.is_none();
+    let Some(passwd) = read_if(PASSWD_PATH, &mut passwd, spec.needs_passwd(), false) else {
+        return EXIT_SETUIDGID;
+    };
+    let Some(group) = read_if(GROUP_PATH, &mut group, spec.needs_group(), missing_ok) else {
+        return EXIT_SETUIDGID;
     };
     let ids = match spec.resolve(passwd, group) {
         Ok(ids) => ids,
@@ -90,20 +88,19 @@ fn refuse(a: &[u8], b: &[u8], why: Option<FileError>, c: &[u8]) -> u8 {
 }
 
 /// The text of `path` in `buf` when `needed` (else empty); a missing file is empty too when
-/// `missing_ok`.
-fn read_if<'b, 'p>(
-    path: &'p CStr,
-    buf: &'b mut [u8],
-    needed: bool,
-    missing_ok: bool,
-) -> Result<&'b [u8], (&'p CStr, FileError)> {
+/// `missing_ok`. `None` when it cannot be read, said in the one fatal line.
+#[inline(never)]
+fn read_if<'b>(path: &CStr, buf: &'b mut [u8], needed: bool, missing_ok: bool) -> Option<&'b [u8]> {
     if !needed {
-        return Ok(&[]);
+        return Some(&[]);
     }
     match read_whole(path, buf) {
-        Ok(n) => Ok(buf.get(..n).unwrap_or_default()),
-        Err(FileError::Sys(sys::Errno::NOENT)) if missing_ok => Ok(&[]),
-        Err(e) => Err((path, e)),
+        Ok(n) => Some(buf.get(..n).unwrap_or_default()),
+        Err(FileError::Sys(sys::Errno::NOENT)) if missing_ok => Some(&[]),
+        Err(e) => {
+            refuse(path.to_bytes(), b": ", Some(e), b"");
+            None
+        }
     }
 }
 
