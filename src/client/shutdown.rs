@@ -253,7 +253,8 @@ fn remove_boot_flags(s: &Shutdown) {
 /// Writes the pid file and waits `minutes`, warning on sysvinit's schedule; `Err` if SIGINT
 /// or SIGTERM came first.
 fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
-    let mut pid: heapless::String<16> = heapless::String::new();
+    // 32 bytes: the writer type sys::procfs formats pids into, so ufmt's code for it is shared.
+    let mut pid: heapless::String<32> = heapless::String::new();
     let _ = ufmt::uwriteln!(pid, "{}", sys::getpid());
     match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
