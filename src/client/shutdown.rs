@@ -113,8 +113,9 @@ fn read_pid_file() -> Option<sys::Pid> {
     let fd = sys::open_read(SHUTDOWN_PID_PATH).ok()?;
     let mut buf = [0u8; PID_FILE_READ_MAX];
     let n = sys::read_full(fd.as_fd(), &mut buf).ok()?;
-    let digits = buf.get(..n)?.split(|b| !b.is_ascii_digit()).next()?;
-    vinit_core::args::parse_number(digits, 1, i32::MAX as u64).map(|p| p as sys::Pid)
+    let text = buf.get(..n)?;
+    let end = text.iter().position(|b| !b.is_ascii_digit()).unwrap_or(n);
+    vinit_core::args::parse_number(text.get(..end)?, 1, i32::MAX as u64).map(|p| p as sys::Pid)
 }
 
 fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {

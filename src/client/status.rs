@@ -19,7 +19,7 @@ const UNKNOWN: u8 = 4;
 
 pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     let id = args.arg(1);
-    if args.arg(2).is_some() || id.is_some_and(|a| a.starts_with(b"-")) {
+    if args.arg(2).is_some() || id.and_then(<[u8]>::first) == Some(&b'-') {
         say(b"usage: vinit status [ID]");
         return UNKNOWN;
     }
