@@ -109,12 +109,6 @@ impl LogLine {
         }
     }
 
-    /// Ends the line and writes it to `fd`, waiting as long as the reader needs (clients).
-    pub fn emit_to(&mut self, fd: sys::BorrowedFd<'_>) {
-        self.finish();
-        write_plain(fd, &self.buf);
-    }
-
     fn finish(&mut self) {
         if self.cut {
             let _ = self.buf.extend_from_slice(b"...");
