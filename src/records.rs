@@ -140,26 +140,13 @@ fn write(rec: &Record<'_>, who: Writer) {
     let (sec, usec) = (sec as i32, usec as i32);
     let mut line: heapless::Vec<u8, UTMP_LINE_MAX> = heapless::Vec::new();
     let _ = line.extend_from_slice(rec.line);
-    let mut build = |old: Option<&[u8]>| {
-        if rec.ty == RecordType::DeadProcess
-            && let Some(l) = old.and_then(utmp::record_line)
-        {
-            line.clear();
-            let _ = line.extend_from_slice(l.get(..UTMP_LINE_MAX).unwrap_or(l));
-        }
-        Record {
-            line: &line,
-            ..*rec
-        }
-        .build(sec, usec, b"")
-    };
     let result = sys::with_locked_file(UTMP_PATH, |fd, size| {
         if size > UTMP_MAX_BYTES {
             return Err(FileError::TooBig(size, UTMP_MAX_BYTES));
         }
         let mut chunk = [0u8; SCAN_RECORDS * RECORD_LEN];
         let mut at = 0u64;
-        let (offset, new) = loop {
+        let offset = loop {
             // Bounded even if the file grows while it is read.
             if at > UTMP_MAX_BYTES {
                 return Err(FileError::TooBig(at, UTMP_MAX_BYTES));
@@ -167,13 +154,25 @@ fn write(rec: &Record<'_>, who: Writer) {
             let n = sys::read_at(fd, &mut chunk, at)?;
             let records = chunk.get(..n - n % RECORD_LEN).unwrap_or_default();
             if let Some(i) = rec.slot_in(records) {
-                break (at + i as u64, build(records.get(i..i + RECORD_LEN)));
+                if rec.ty == RecordType::DeadProcess
+                    && let Some(l) = records.get(i..).and_then(utmp::record_line)
+                {
+                    line.clear();
+                    let _ = line.extend_from_slice(l.get(..UTMP_LINE_MAX).unwrap_or(l));
+                }
+                break at + i as u64;
             }
             if n < chunk.len() {
-                break (at + records.len() as u64, build(None));
+                // Over a partial record at the end, as glibc does.
+                break at + records.len() as u64;
             }
             at += n as u64;
         };
+        let new = Record {
+            line: &line,
+            ..*rec
+        }
+        .build(sec, usec, b"");
         Ok(sys::write_all_at(fd, &new, offset)?)
     });
     outcome(File::Utmp, result, who);

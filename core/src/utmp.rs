@@ -110,16 +110,32 @@ impl<'a> Record<'a> {
     }
 
     /// `pututline`: the byte offset in `utmp` of the record this one replaces, `None` to
-    /// append. Process records match on `ut_id`, the others on their type (compat §6.6).
+    /// append: `replace_slot_by_id` for process records, `replace_slot` for the others
+    /// (compat §6.6), in one walk.
     pub fn slot_in(&self, utmp: &[u8]) -> Option<usize> {
-        match self.ty {
-            RecordType::InitProcess
-            | RecordType::LoginProcess
-            | RecordType::UserProcess
-            | RecordType::DeadProcess => replace_slot_by_id(utmp, self.id),
-            ty => replace_slot(utmp, ty as u16),
+        let by_id = is_process(self.ty as u16);
+        let time_like =
+            (RecordType::RunLvl as u16..=RecordType::OldTime as u16).contains(&(self.ty as u16));
+        let mut want = [0u8; 4];
+        for (w, b) in want.iter_mut().zip(self.id) {
+            *w = *b;
         }
+        records(utmp)
+            .position(|r| {
+                let ty = record_type(r).unwrap_or(0);
+                if by_id {
+                    is_process(ty) && record_id(r) == Some(&want[..])
+                } else {
+                    time_like && ty == self.ty as u16
+                }
+            })
+            .map(|i| i * RECORD_LEN)
     }
+}
+
+/// INIT, LOGIN, USER and DEAD_PROCESS: the records `getutid` matches by `ut_id`.
+fn is_process(ty: u16) -> bool {
+    (RecordType::InitProcess as u16..=RecordType::DeadProcess as u16).contains(&ty)
 }
 
 /// Copies as much of `src` as fits into field `f`.
@@ -388,6 +404,31 @@ mod tests {
         assert_eq!(replace_slot_by_id(&file, b"2"), None);
         // The RUN_LVL record's id `~~` is not a process record.
         assert_eq!(replace_slot_by_id(&file, b"~~"), None);
+    }
+
+    #[test]
+    fn slot_in_is_pututlines_choice_for_every_kind() {
+        let mut getty = [0u8; RECORD_LEN];
+        getty[0..2].copy_from_slice(&(RecordType::LoginProcess as u16).to_ne_bytes());
+        getty[40] = b'1';
+        let mut file = Vec::new();
+        file.extend_from_slice(&boot_time_record(0, 0, b""));
+        file.extend_from_slice(&run_level_record(b'3', b'N', 0, 0, b""));
+        file.extend_from_slice(&getty);
+        let dead = |id| Record::process(RecordType::DeadProcess, id, 7);
+        assert_eq!(Record::BOOT_TIME.slot_in(&file), Some(0));
+        assert_eq!(
+            Record::run_level(b'5', b'3').slot_in(&file),
+            Some(RECORD_LEN)
+        );
+        assert_eq!(dead(b"1").slot_in(&file), Some(2 * RECORD_LEN));
+        assert_eq!(dead(b"2").slot_in(&file), None);
+        // `~~` is the time records' id, not a process record's.
+        assert_eq!(dead(b"~~").slot_in(&file), None);
+        assert_eq!(
+            Record::process(RecordType::InitProcess, b"1", 9).slot_in(&file[..2 * RECORD_LEN]),
+            None
+        );
     }
 
     /// Writes a utmp file for checking by hand with glibc's `runlevel FILE` and `who -r FILE`
