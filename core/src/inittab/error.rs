@@ -61,6 +61,9 @@ impl uDisplay for Text<'_> {
     }
 }
 
+/// The end of the "field too long (max N" messages.
+const MAX_TAIL: &str = " characters)";
+
 impl InittabError {
     /// Writes sysvinit's message for this error, e.g.
     /// `/etc/inittab[12]: respwan: unknown action field`, `/etc/inittab[3]: duplicate ID field "l0"`,
@@ -77,36 +80,42 @@ impl InittabError {
             );
         }
         uwrite!(w, "{}[{}]: ", file, line)?;
-        match &self.kind {
-            ErrorKind::MissingId => w.write_str("missing id field"),
-            ErrorKind::MissingRunlevels => w.write_str("missing runlevel field"),
-            ErrorKind::MissingProcess => w.write_str("missing process field"),
-            ErrorKind::MissingAction => w.write_str("missing action field"),
-            ErrorKind::IdTooLong => uwrite!(w, "id field too long (max {} characters)", ID_MAX),
-            ErrorKind::RunlevelsTooLong => {
-                uwrite!(
-                    w,
-                    "rlevel field too long (max {} characters)",
-                    RUNLEVELS_MAX
-                )
-            }
-            ErrorKind::ProcessTooLong => {
-                uwrite!(w, "process field too long (max {} characters)", PROCESS_MAX)
-            }
-            ErrorKind::ActionTooLong => w.write_str("action field too long"),
-            ErrorKind::UnknownAction(action) => {
-                uwrite!(w, "{}: unknown action field", Text(action))
-            }
-            ErrorKind::DuplicateId(id) => uwrite!(w, "duplicate ID field \"{}\"", Text(id)),
-            ErrorKind::TableFull => {
-                uwrite!(
-                    w,
-                    "too many entries (max {}): this line and every later entry ignored",
-                    MAX_ENTRIES
-                )
-            }
+        // Each message is: words, a quoted field, a limit, words; a table of them, not a
+        // formatting path per kind.
+        let (head, field, limit, tail): (&str, &[u8], Option<usize>, &str) = match &self.kind {
+            ErrorKind::MissingId => ("missing id field", b"", None, ""),
+            ErrorKind::MissingRunlevels => ("missing runlevel field", b"", None, ""),
+            ErrorKind::MissingProcess => ("missing process field", b"", None, ""),
+            ErrorKind::MissingAction => ("missing action field", b"", None, ""),
+            ErrorKind::IdTooLong => ("id field too long (max ", b"", Some(ID_MAX), MAX_TAIL),
+            ErrorKind::RunlevelsTooLong => (
+                "rlevel field too long (max ",
+                b"",
+                Some(RUNLEVELS_MAX),
+                MAX_TAIL,
+            ),
+            ErrorKind::ProcessTooLong => (
+                "process field too long (max ",
+                b"",
+                Some(PROCESS_MAX),
+                MAX_TAIL,
+            ),
+            ErrorKind::ActionTooLong => ("action field too long", b"", None, ""),
+            ErrorKind::UnknownAction(action) => ("", action, None, ": unknown action field"),
+            ErrorKind::DuplicateId(id) => ("duplicate ID field \"", id, None, "\""),
+            ErrorKind::TableFull => (
+                "too many entries (max ",
+                b"",
+                Some(MAX_ENTRIES),
+                "): this line and every later entry ignored",
+            ),
             // Written above: its wording has no `file[line]:` prefix.
-            ErrorKind::LineTooLong => Ok(()),
+            ErrorKind::LineTooLong => return Ok(()),
+        };
+        uwrite!(w, "{}{}", head, Text(field))?;
+        if let Some(limit) = limit {
+            uwrite!(w, "{}", limit)?;
         }
+        w.write_str(tail)
     }
 }
