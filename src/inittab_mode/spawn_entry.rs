@@ -12,9 +12,9 @@ use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn;
 use crate::sys::{self, Envp, Errno, FileError, FileUse, SigMask};
 use vinit_core::child_env::{CHILD_ENV_MAX, ChildEnv, InitEnv};
-use vinit_core::cmdline;
+use vinit_core::cmdline::{self, CommandLine};
 use vinit_core::inittab::Entry;
-use vinit_core::limits::{CHILD_PATH, INITSCRIPT};
+use vinit_core::limits::{CHILD_PATH, INITSCRIPT, MAX_WORDS};
 use vinit_core::supervisor::Spawn;
 
 /// Whether entries run through /etc/initscript: it is there and passes `open_file`'s checks
@@ -79,12 +79,7 @@ pub fn spawn_entry(
         Ok(p)
     });
     let Ok(process) = parsed else {
-        log!(
-            Level::Error,
-            "id \"{}\": command too long",
-            Bytes(&entry.id)
-        );
-        return Err(None);
+        return cannot_start(entry, "command too long");
     };
     let mut env = ChildEnv::new();
     env.build(
@@ -101,16 +96,9 @@ pub fn spawn_entry(
         },
     );
     let envp_ptrs = env_ptrs(&env, envp);
-    let mut argv: Vec<*const c_char, 16> = Vec::new();
-    for i in 0..process.command.word_count() {
-        if let Some(w) = process.command.word(i) {
-            let _ = argv.push(w.as_ptr());
-        }
-    }
-    let _ = argv.push(core::ptr::null());
+    let argv = argv_of(&process.command);
     let Some(prog) = process.command.word(0) else {
-        log!(Level::Error, "id \"{}\": empty command", Bytes(&entry.id));
-        return Err(None);
+        return cannot_start(entry, "empty command");
     };
     let path = envp.var(b"PATH").unwrap_or(CHILD_PATH);
     match sys::fork() {
@@ -132,6 +120,25 @@ pub fn spawn_entry(
         // Logged by the supervisor, at a bounded rate.
         Err(e) => Err(Some(e)),
     }
+}
+
+/// An entry that cannot start at all: one line, and no retry until it is scheduled again.
+#[inline(never)]
+#[cold]
+fn cannot_start(entry: &Entry, why: &str) -> Result<sys::Pid, Option<Errno>> {
+    log!(Level::Error, "id \"{}\": {}", Bytes(&entry.id), why);
+    Err(None)
+}
+
+/// execve(2)'s argv: the words, then NULL.
+#[inline(never)]
+fn argv_of(command: &CommandLine) -> Vec<*const c_char, { MAX_WORDS + 1 }> {
+    let mut argv = Vec::new();
+    for word in command.words() {
+        let _ = argv.push(word.as_ptr());
+    }
+    let _ = argv.push(core::ptr::null());
+    argv
 }
 
 /// The container's `NAME=VALUE` strings, in order (one per index, so `ChildEnv::inherited`
@@ -171,17 +178,10 @@ fn exec_entry(
     let mut err = spawn::exec_search(prog, argv, envp, path);
     if err == Errno::NOEXEC {
         // A script without `#!`: retry through the shell (compat §1.6 step 6).
-        if let Ok(shell) = cmdline::shell_command(&entry.process) {
-            let mut sargv: Vec<*const c_char, 4> = Vec::new();
-            for i in 0..shell.word_count() {
-                if let Some(w) = shell.word(i) {
-                    let _ = sargv.push(w.as_ptr());
-                }
-            }
-            let _ = sargv.push(core::ptr::null());
-            if let Some(sh) = shell.word(0) {
-                err = sys::execve(sh, &sargv, envp);
-            }
+        if let Ok(shell) = cmdline::shell_command(&entry.process)
+            && let Some(sh) = shell.word(0)
+        {
+            err = sys::execve(sh, &argv_of(&shell), envp);
         }
     }
     if quiet {
