@@ -31,7 +31,7 @@ use vinit_core::settings::Settings;
 use vinit_core::status::signal::{
     SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
-use vinit_core::supervisor::{Effect, Init, Notice, StopCause, Trigger};
+use vinit_core::supervisor::{Act, Effect, Init, Notice, StopCause, Trigger};
 use vinit_core::time::{self, Duration, Instant};
 
 /// SIGRTMIN+3 as glibc, Go and Docker number it (systemd's halt signal); musl would say 38.
@@ -231,25 +231,25 @@ impl Driver {
                         Err(None) => self.init.handle_spawned(now, slot, None),
                     }
                 }
-                Effect::Signal { pid, sig } => signal(pid, sig),
-                Effect::SignalAll(sig) => crate::processes_left::signal_all(sig),
-                Effect::Census => self.init.handle_census(crate::processes_left::count()),
-                Effect::Runlevel { new, prev } => {
+                Effect::Do(Act::Signal { pid, sig }) => signal(pid, sig),
+                Effect::Do(Act::SignalAll(sig)) => crate::processes_left::signal_all(sig),
+                Effect::Do(Act::Census) => self.init.handle_census(crate::processes_left::count()),
+                Effect::Do(Act::Runlevel { new, prev }) => {
                     crate::records::write_runlevel(new, prev);
                     if let Some(title) = &mut self.title {
                         title.set(&[b'i', b'n', b'i', b't', b' ', b'[', new, b']']);
                     }
                 }
-                Effect::BootTime => crate::records::write_boot(),
+                Effect::Do(Act::BootTime) => crate::records::write_boot(),
                 Effect::Log(notice) => say(&notice),
-                Effect::Sync => sys::sync(),
-                Effect::Exit(code) => {
+                Effect::Do(Act::Sync) => sys::sync(),
+                Effect::Do(Act::Exit(code)) => {
                     if let Some(output) = output {
                         output.finish();
                     }
                     return Some(code);
                 }
-                Effect::Reboot => {
+                Effect::Do(Act::Reboot) => {
                     log!(
                         LogLevel::Info,
                         "rebooting in place: reading {} again",
@@ -259,7 +259,7 @@ impl Driver {
                     self.init.reset(&mut self.staging);
                     self.init.handle_boot(now);
                 }
-                Effect::RestartContainer => {
+                Effect::Do(Act::RestartContainer) => {
                     // Returns only on failure (EPERM without CAP_SYS_BOOT): the kernel ends
                     // PID 1 with SIGHUP, and LXC starts the container again. On failure the
                     // next effect is the fallback: the reboot in place.
@@ -420,7 +420,7 @@ const SIGNAL_USES: [(u8, Wanted); 13] = [
     (SIGCONT, Wanted::Freeze(false)),
 ];
 
-/// kill(2) for `Effect::Signal`. No such group: the child has not reached its setsid() yet.
+/// kill(2) for `Act::Signal`. No such group: the child has not reached its setsid() yet.
 /// It still has vinit's mask (everything blocked), so the signal sent to it waits there and
 /// ends it when it unblocks, before exec (a TERM used to be lost here).
 fn signal(pid: sys::Pid, sig: u8) {

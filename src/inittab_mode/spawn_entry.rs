@@ -104,7 +104,7 @@ pub fn spawn_entry(
     match sys::fork() {
         Ok(sys::Forked::Child) => {
             // First, so vinit can signal the entry's group as soon as possible (see
-            // Effect::Signal for the moment before it).
+            // Act::Signal for the moment before it).
             let _ = sys::setsid();
             if let Some(pipes) = pipes {
                 spawn::output_to(pipes.out.as_fd(), pipes.err.as_fd());
