@@ -1,9 +1,10 @@
 //! Why an inittab line is skipped, and sysvinit's message for it (compat §1.3).
 
 use heapless::Vec;
-use ufmt::{Formatter, uDisplay, uWrite, uwrite};
+use ufmt::{uWrite, uwrite};
 
 use super::Id;
+use crate::display::Bytes;
 use crate::limits::{ACTION_MAX, ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
 /// Why a line was skipped.
@@ -45,22 +46,6 @@ pub struct InittabError {
     pub kind: ErrorKind,
 }
 
-/// Bytes shown as text, invalid UTF-8 as `?` (same rule as the log's `Bytes`, kept here so this
-/// module stays pure).
-struct Text<'a>(&'a [u8]);
-
-impl uDisplay for Text<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        for chunk in self.0.utf8_chunks() {
-            f.write_str(chunk.valid())?;
-            if !chunk.invalid().is_empty() {
-                f.write_str("?")?;
-            }
-        }
-        Ok(())
-    }
-}
-
 /// The end of the "field too long (max N" messages.
 const MAX_TAIL: &str = " characters)";
 
@@ -70,7 +55,7 @@ impl InittabError {
     /// `/etc/inittab[88]: too many entries (max 64): this line and every later entry ignored`; `file` is the path of the file
     /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
     pub fn render<W: uWrite + ?Sized>(&self, file: &[u8], w: &mut W) -> Result<(), W::Error> {
-        let (file, line) = (Text(file), self.line);
+        let (file, line) = (Bytes(file), self.line);
         if self.kind == ErrorKind::LineTooLong {
             return uwrite!(
                 w,
@@ -112,7 +97,7 @@ impl InittabError {
             // Written above: its wording has no `file[line]:` prefix.
             ErrorKind::LineTooLong => return Ok(()),
         };
-        uwrite!(w, "{}{}", head, Text(field))?;
+        uwrite!(w, "{}{}", head, Bytes(field))?;
         if let Some(limit) = limit {
             uwrite!(w, "{}", limit)?;
         }

@@ -639,3 +639,10 @@ fn fuzz_random_and_mutated_input() {
         check_no_panic_and_lines_in_range(&input);
     }
 }
+
+#[test]
+fn bad_bytes_in_a_message_show_as_the_logs_do() {
+    // The log's `Bytes` rule: each byte that is not UTF-8 is one `?`.
+    let (_, msgs) = load(b"a:2:\xffre\xe2\x82:/x\n");
+    assert_eq!(msgs, ["/etc/inittab[1]: ?re??: unknown action field"]);
+}
