@@ -147,11 +147,11 @@ impl Control {
         match sys::unlink(self.path) {
             Ok(()) => {
                 if self.may_log(now) {
-                    log!(
+                    log::file_line(
                         Level::Warning,
-                        "{}: {}: replaced by vinit's own fifo",
-                        Bytes(self.path.to_bytes()),
-                        refused
+                        self.path,
+                        refused,
+                        "replaced by vinit's own fifo",
                     );
                 }
                 self.create();

@@ -13,7 +13,7 @@
 use core::sync::atomic::{AtomicU8, Ordering};
 
 use crate::log;
-use crate::log::{Bytes, Level};
+use crate::log::Level;
 use crate::sys::{self, Errno, FileError, FileResult};
 use vinit_core::limits::{
     CREATED_DIR_MODE, RUN_DIR, RUNLEVEL_PATH, UTMP_LINE_MAX, UTMP_MAX_RECORDS, UTMP_PATH, VAR_DIR,
@@ -83,12 +83,7 @@ fn outcome(file: File, result: FileResult<()>, who: Writer) {
         Err(FileError::Sys(Errno::NOENT)) => {}
         Err(e) => {
             if who == Writer::Init && REFUSED.fetch_or(bit, Ordering::Relaxed) & bit == 0 {
-                log!(
-                    Level::Warning,
-                    "{}: {}: records not written",
-                    Bytes(file.path().to_bytes()),
-                    e
-                );
+                log::file_line(Level::Warning, file.path(), e, "records not written");
             }
         }
     }

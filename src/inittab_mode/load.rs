@@ -91,7 +91,7 @@ fn read_table(
 ) -> bool {
     let read = feed_table(path, tab, feed, report);
     if let Err(e) = &read {
-        log!(level, "{}: {}: {}", Bytes(path.to_bytes()), *e, what);
+        log::file_line(level, path, *e, what);
     }
     read.is_ok()
 }

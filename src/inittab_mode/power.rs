@@ -3,7 +3,7 @@
 
 use super::Wanted;
 use crate::log;
-use crate::log::{Bytes, Level};
+use crate::log::Level;
 use crate::sys::{self, Errno, FileError, FileUse};
 use vinit_core::limits::POWERSTATUS_PATH;
 use vinit_core::supervisor::{StopCause, Trigger};
@@ -26,12 +26,7 @@ pub(super) fn power_event() -> Wanted {
         }
         Ok(_) | Err(FileError::Sys(Errno::NOENT)) => Wanted::Stop(StopCause::Power),
         Err(e) => {
-            log!(
-                Level::Error,
-                "{}: {}: ignored",
-                Bytes(POWERSTATUS_PATH.to_bytes()),
-                e
-            );
+            log::file_line(Level::Error, POWERSTATUS_PATH, e, "ignored");
             Wanted::Stop(StopCause::Power)
         }
     }

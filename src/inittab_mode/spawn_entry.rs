@@ -40,12 +40,7 @@ impl Initscript {
             Err(e) => {
                 if !self.refused {
                     self.refused = true;
-                    log!(
-                        Level::Error,
-                        "{}: {}: not used",
-                        Bytes(INITSCRIPT.to_bytes()),
-                        e
-                    );
+                    log::file_line(Level::Error, INITSCRIPT, e, "not used");
                 }
                 false
             }
