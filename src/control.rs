@@ -128,12 +128,8 @@ impl Control {
             Err(e) => return self.complain("stat", FileError::Sys(e)),
         };
         let refused = if kind == sys::S_IFIFO {
-            match sys::open_fifo(self.path) {
-                Ok(held) => {
-                    self.complained = false;
-                    self.fifo = Some(held);
-                    return;
-                }
+            match self.hold() {
+                Ok(()) => return,
                 Err(e) => e,
             }
         } else {
@@ -201,13 +197,16 @@ impl Control {
             return;
         }
         self.made = sys::lstat_id(self.path).ok().map(|(id, _)| id);
-        match sys::open_fifo(self.path) {
-            Ok(held) => {
-                self.complained = false;
-                self.fifo = Some(held);
-            }
-            Err(e) => self.complain("use", e),
+        if let Err(e) = self.hold() {
+            self.complain("use", e);
         }
+    }
+
+    /// Opens the FIFO at the path and holds it: it works again.
+    fn hold(&mut self) -> Result<(), FileError> {
+        self.fifo = Some(sys::open_fifo(self.path)?);
+        self.complained = false;
+        Ok(())
     }
 
     /// Logs a problem that lasts (`unable to VERB /run/initctl: why`), once until the FIFO
