@@ -286,12 +286,17 @@ impl Control {
                     }
                 }
             }
-            // Keep what is left (a request's first bytes) at the front for the next read.
-            if let Some(live) = buf.get_mut(..held) {
-                let at = at.min(live.len());
-                live.rotate_left(at);
-                held -= at;
+            // Keep what is left (a request's first bytes) at the front for the next read:
+            // moved down byte by byte (a rotate is a bigger routine, and the rest is spent).
+            let at = at.min(held);
+            for i in at..held {
+                if let Some(&b) = buf.get(i)
+                    && let Some(to) = buf.get_mut(i - at)
+                {
+                    *to = b;
+                }
             }
+            held -= at;
         }
         junk.add(buf.get(..held).unwrap_or_default());
         self.flush(now, &mut junk);
