@@ -237,7 +237,11 @@ impl Driver {
                 Effect::Do(Act::Runlevel { new, prev }) => {
                     crate::records::write_runlevel(new, prev);
                     if let Some(title) = &mut self.title {
-                        title.set(&[b'i', b'n', b'i', b't', b' ', b'[', new, b']']);
+                        let mut shown = *b"init [?]";
+                        if let Some(level) = shown.get_mut(6) {
+                            *level = new;
+                        }
+                        title.set(&shown);
                     }
                 }
                 Effect::Do(Act::BootTime) => crate::records::write_boot(),
