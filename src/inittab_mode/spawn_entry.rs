@@ -62,18 +62,20 @@ pub fn spawn_entry(
 ) -> Result<sys::Pid, Option<Errno>> {
     let entry = start.entry;
     let through_initscript = start.initscript && initscript.usable();
-    let parsed = cmdline::parse_process(&entry.process).and_then(|mut p| {
+    // The process field must fit as a command even when /etc/initscript runs it.
+    let command = cmdline::parse_process(&entry.process).and_then(|process| {
         if through_initscript {
-            p.command = cmdline::initscript_command(
+            cmdline::initscript_command(
                 &entry.id,
                 &entry.levels_text,
                 entry.action.name(),
                 &entry.process,
-            )?;
+            )
+        } else {
+            Ok(process.command)
         }
-        Ok(p)
     });
-    let Ok(process) = parsed else {
+    let Ok(command) = command else {
         return cannot_start(entry, "command too long");
     };
     let mut env = ChildEnv::new();
@@ -91,8 +93,8 @@ pub fn spawn_entry(
         },
     );
     let envp_ptrs = env_ptrs(&env, envp);
-    let argv = argv_of(&process.command);
-    let Some(prog) = process.command.word(0) else {
+    let argv = argv_of(&command);
+    let Some(prog) = command.word(0) else {
         return cannot_start(entry, "empty command");
     };
     let path = envp.var(b"PATH").unwrap_or(CHILD_PATH);
