@@ -365,10 +365,10 @@ struct Junk {
 impl Junk {
     fn add(&mut self, bytes: &[u8]) {
         if self.len == 0 {
-            self.magic = bytes
-                .get(..4)
-                .and_then(|b| <[u8; 4]>::try_from(b).ok())
-                .map(u32::from_ne_bytes);
+            self.magic = match bytes {
+                [a, b, c, d, ..] => Some(u32::from_ne_bytes([*a, *b, *c, *d])),
+                _ => None,
+            };
         }
         self.len += bytes.len();
     }
