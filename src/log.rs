@@ -355,6 +355,13 @@ impl uDisplay for Octal {
     }
 }
 
+/// `PATH: why: what`: the line for a file vinit refused or could not use, one copy for every
+/// site that says it.
+#[inline(never)]
+pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: &str) {
+    crate::log!(level, "{}: {}: {}", Bytes(path.to_bytes()), e, what);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

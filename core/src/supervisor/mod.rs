@@ -53,7 +53,7 @@ use crate::time::{Duration, Instant};
 
 pub use critical::Critical;
 use effect::Queued;
-pub use effect::{Config, Effect, Spawn, StopCause, Trigger};
+pub use effect::{Act, Config, Effect, Spawn, StopCause, Trigger};
 use kill_round::{Dying, KillRound};
 pub use notice::Notice;
 pub use report::{EntryReport, State, Summary};
@@ -340,7 +340,7 @@ impl Init {
         self.timers.reboot = None;
         // The first reboot of a new window.
         let _ = self.reboots.allow(now);
-        Some(Queued::Reboot)
+        Some(Queued::Do(Act::Reboot))
     }
 
     /// Sets the timer table's stop slot to the stop's next deadline.
