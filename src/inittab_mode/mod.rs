@@ -127,11 +127,26 @@ crate::sys::big_static! {
     DRIVER: Driver
 }
 
+crate::sys::big_static! {
+    /// Where a re-read inittab is loaded before the machine swaps it in: filled at the first
+    /// re-read (`telinit`, SIGHUP), so until then none of its pages is written, not even the
+    /// header's, which would otherwise cost a page of its own beside the driver's.
+    STAGING: Inittab
+}
+
+/// The staging table, placed on first use; `None` only if `STAGING` was somehow filled before.
+#[inline(never)]
+fn staging<'a>(slot: &'a mut Option<&'static mut Inittab>) -> Option<&'a mut Inittab> {
+    if slot.is_none() {
+        *slot = STAGING.put(Inittab::new).map(core::hint::black_box);
+    }
+    slot.as_deref_mut()
+}
+
 struct Driver {
     init: Init,
-    /// Where a re-read inittab is loaded before the machine swaps it in (written only by
-    /// `telinit` and SIGHUP).
-    staging: Inittab,
+    /// `STAGING`, once a re-read placed it.
+    staging: Option<&'static mut Inittab>,
     inittab: &'static CStr,
     envp: Envp,
     /// INIT_* variables from initctl SETENV (compat §5.5).
@@ -163,7 +178,7 @@ impl Driver {
         DRIVER
             .put(|| Self {
                 init: Init::new(Inittab::new(), config),
-                staging: Inittab::new(),
+                staging: None,
                 inittab: config.inittab,
                 envp,
                 init_env: InitEnv::new(),
@@ -336,8 +351,10 @@ impl Driver {
                 Some(Wanted::Trigger(trigger)) => self.init.handle_trigger(now, trigger),
                 Some(Wanted::Freeze(frozen)) => self.init.handle_freeze(frozen),
                 Some(Wanted::Reload) => {
-                    if load_inittab(self.inittab, &mut self.staging, false) {
-                        self.init.handle_reload(now, &mut self.staging);
+                    if let Some(staging) = staging(&mut self.staging)
+                        && load_inittab(self.inittab, staging, false)
+                    {
+                        self.init.handle_reload(now, staging);
                     }
                 }
                 Some(Wanted::Nothing | Wanted::Power) => {}
@@ -357,7 +374,7 @@ impl Driver {
             init,
             init_env,
             inittab,
-            staging,
+            staging: staging_slot,
             env_log,
             ..
         } = self;
@@ -366,7 +383,9 @@ impl Driver {
             match req.command {
                 Command::RunLevel => {
                     // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
-                    let fresh = load_inittab(inittab, staging, false).then_some(&mut *staging);
+                    let fresh = staging(staging_slot).and_then(|staging| {
+                        load_inittab(inittab, staging, false).then_some(staging)
+                    });
                     init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
                 Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),
