@@ -127,26 +127,12 @@ crate::sys::big_static! {
     DRIVER: Driver
 }
 
-crate::sys::big_static! {
-    /// Where a re-read inittab is loaded before the machine swaps it in: filled at the first
-    /// re-read (`telinit`, SIGHUP), so until then none of its pages is written, not even the
-    /// header's, which would otherwise cost a page of its own beside the driver's.
-    STAGING: Inittab
-}
-
-/// The staging table, placed on first use; `None` only if `STAGING` was somehow filled before.
-#[inline(never)]
-fn staging<'a>(slot: &'a mut Option<&'static mut Inittab>) -> Option<&'a mut Inittab> {
-    if slot.is_none() {
-        *slot = STAGING.put(Inittab::new).map(core::hint::black_box);
-    }
-    slot.as_deref_mut()
-}
-
+/// `repr(C)`, the staging table last: the fields written at boot are then on the pages the
+/// machine's table and processes already use, and the staging table (`Inittab` is `repr(C)`
+/// too) starts with its few written bytes right after them, not 20 KB away in a page of its own.
+#[repr(C)]
 struct Driver {
     init: Init,
-    /// `STAGING`, once a re-read placed it.
-    staging: Option<&'static mut Inittab>,
     inittab: &'static CStr,
     envp: Envp,
     /// INIT_* variables from initctl SETENV (compat §5.5).
@@ -162,6 +148,9 @@ struct Driver {
     signal_log: RateLimit,
     /// PID 1's argv, for `init [N]` in ps.
     title: Option<sys::ProcTitle>,
+    /// Where a re-read inittab is loaded before the machine swaps it in (written only by
+    /// `telinit` and SIGHUP).
+    staging: Inittab,
 }
 
 impl Driver {
@@ -178,7 +167,7 @@ impl Driver {
         DRIVER
             .put(|| Self {
                 init: Init::new(Inittab::new(), config),
-                staging: None,
+                staging: Inittab::new(),
                 inittab: config.inittab,
                 envp,
                 init_env: InitEnv::new(),
@@ -351,10 +340,8 @@ impl Driver {
                 Some(Wanted::Trigger(trigger)) => self.init.handle_trigger(now, trigger),
                 Some(Wanted::Freeze(frozen)) => self.init.handle_freeze(frozen),
                 Some(Wanted::Reload) => {
-                    if let Some(staging) = staging(&mut self.staging)
-                        && load_inittab(self.inittab, staging, false)
-                    {
-                        self.init.handle_reload(now, staging);
+                    if load_inittab(self.inittab, &mut self.staging, false) {
+                        self.init.handle_reload(now, &mut self.staging);
                     }
                 }
                 Some(Wanted::Nothing | Wanted::Power) => {}
@@ -374,7 +361,7 @@ impl Driver {
             init,
             init_env,
             inittab,
-            staging: staging_slot,
+            staging,
             env_log,
             ..
         } = self;
@@ -383,9 +370,7 @@ impl Driver {
             match req.command {
                 Command::RunLevel => {
                     // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
-                    let fresh = staging(staging_slot).and_then(|staging| {
-                        load_inittab(inittab, staging, false).then_some(staging)
-                    });
+                    let fresh = load_inittab(inittab, staging, false).then_some(&mut *staging);
                     init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
                 Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),

@@ -10,7 +10,9 @@ use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicBool, Ordering};
 
-/// Room for one `T` in bss (zero bytes in the file), filled once by `put`.
+/// Room for one `T` in bss (zero bytes in the file), filled once by `put`. `repr(C)`: the flag
+/// first, on the value's first page, not alone on a page past its end.
+#[repr(C)]
 pub struct StaticSlot<T> {
     taken: AtomicBool,
     value: UnsafeCell<MaybeUninit<T>>,
