@@ -127,12 +127,11 @@ crate::sys::big_static! {
     DRIVER: Driver
 }
 
-/// `repr(C)`, the staging table last: the fields written at boot are then on the pages the
-/// machine's table and processes already use, and the staging table (`Inittab` is `repr(C)`
-/// too) starts with its few written bytes right after them, not 20 KB away in a page of its own.
-#[repr(C)]
 struct Driver {
     init: Init,
+    /// Where a re-read inittab is loaded before the machine swaps it in (written only by
+    /// `telinit` and SIGHUP).
+    staging: Inittab,
     inittab: &'static CStr,
     envp: Envp,
     /// INIT_* variables from initctl SETENV (compat §5.5).
@@ -148,9 +147,6 @@ struct Driver {
     signal_log: RateLimit,
     /// PID 1's argv, for `init [N]` in ps.
     title: Option<sys::ProcTitle>,
-    /// Where a re-read inittab is loaded before the machine swaps it in (written only by
-    /// `telinit` and SIGHUP).
-    staging: Inittab,
 }
 
 impl Driver {

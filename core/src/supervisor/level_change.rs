@@ -71,19 +71,66 @@ impl Init {
     /// `fresh` is the re-read table, swapped in at the end (the old one is left in it): tables
     /// are never copied, as every copy would stay resident on PID 1's stack.
     fn apply(&mut self, now: Instant, fresh: Option<&mut Inittab>) {
-        let dying_added = match fresh {
-            Some(tab) => {
-                let added = self.carry_to(now, tab);
-                self.tab.exchange(tab);
-                self.check_critical();
-                added
+        let level = self.current;
+        let mut procs = [Proc::default(); MAX_ENTRIES];
+        let mut dying_added = false;
+        // Without a fresh table the current one is compared with itself, not with a copy.
+        let tab = fresh.as_deref().unwrap_or(&self.tab);
+        for (p, e) in procs.iter_mut().zip(tab.entries()) {
+            *p = Proc::fresh(e.action);
+        }
+        for (old, e) in self.procs.iter().zip(self.tab.entries()) {
+            let new_slot = tab.position(&e.id);
+            let new_entry = new_slot.and_then(|s| tab.entries().get(s));
+            let must_die = match new_entry {
+                None => true,
+                Some(n) if n.action != e.action => true,
+                Some(n) => {
+                    n.action != Action::Boot
+                        && !n.levels.contains(level)
+                        && (level == Level::SINGLE || !old.demand)
+                }
+            };
+            if must_die {
+                if let Some(pid) = old.pid
+                    && self
+                        .dying
+                        .push(Dying {
+                            pid,
+                            id: e.id.clone(),
+                            utmp: writes_utmp(e),
+                            hung: false,
+                        })
+                        .is_ok()
+                {
+                    dying_added = true;
+                }
+                // Still in the table: `vinit status` keeps its history, told to die now.
+                if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
+                    p.starts = old.starts;
+                    p.last_exit = old.last_exit;
+                    p.since = old.pid.map_or(old.since, |_| Some(now));
+                }
+                continue;
             }
-            None => self.carry_in_place(now),
-        };
-        for p in self.procs.iter_mut() {
+            if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
+                let demand = old.demand && level != Level::SINGLE;
+                *p = Proc {
+                    demand,
+                    throttle: Throttle::default(),
+                    ..*old
+                };
+            }
+        }
+        for p in procs.iter_mut() {
             p.throttle = Throttle::default();
         }
+        self.procs = procs;
         self.timers.respawn = None;
+        if let Some(tab) = fresh {
+            self.tab.exchange(tab);
+            self.check_critical();
+        }
         let deadline = self.kill_deadline(now);
         if dying_added {
             self.start_kill_round(deadline);
@@ -92,104 +139,5 @@ impl Init {
             // level 0 back: it gets the stop's bound too.
             self.cap_kill_round(deadline);
         }
-    }
-
-    /// `apply` without a re-read (a level change): the table is compared with itself, slot by
-    /// slot in place, so no second array of 64 processes (5 KB) is probed on PID 1's stack at
-    /// every level change. An entry's new slot is the first with its id: its own, or an earlier
-    /// `~~`'s, which was already carried. Returns whether anyone must die.
-    fn carry_in_place(&mut self, now: Instant) -> bool {
-        let level = self.current;
-        let mut dying_added = false;
-        for i in 0..MAX_ENTRIES {
-            let Some(slot) = self.procs.get_mut(i) else {
-                break;
-            };
-            let old = *slot;
-            let Some(e) = self.tab.entries().get(i) else {
-                *slot = Proc::default();
-                continue;
-            };
-            *slot = Proc::fresh(e.action);
-            let new_slot = self.tab.position(&e.id);
-            let dies = must_die(
-                level,
-                &old,
-                e,
-                new_slot.and_then(|s| self.tab.entries().get(s)),
-            );
-            dying_added |= dies && push_dying(&mut self.dying, &old, e);
-            if let Some(p) = new_slot.and_then(|s| self.procs.get_mut(s)) {
-                carry(now, level, &old, dies, p);
-            }
-        }
-        dying_added
-    }
-
-    /// `apply` with the re-read table `tab`: each entry's state moves to its id's slot in it.
-    /// Not inlined: the new array of processes is built in a frame of its own, only on a
-    /// re-read. Returns whether anyone must die.
-    #[inline(never)]
-    fn carry_to(&mut self, now: Instant, tab: &Inittab) -> bool {
-        let level = self.current;
-        let mut procs = [Proc::default(); MAX_ENTRIES];
-        let mut dying_added = false;
-        for (p, e) in procs.iter_mut().zip(tab.entries()) {
-            *p = Proc::fresh(e.action);
-        }
-        for (old, e) in self.procs.iter().zip(self.tab.entries()) {
-            let new_slot = tab.position(&e.id);
-            let dies = must_die(level, old, e, new_slot.and_then(|s| tab.entries().get(s)));
-            dying_added |= dies && push_dying(&mut self.dying, old, e);
-            if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
-                carry(now, level, old, dies, p);
-            }
-        }
-        self.procs = procs;
-        dying_added
-    }
-}
-
-/// Whether entry `e`, whose process is `old`, must die at `level` when `new_entry` is what the
-/// table has for its id now (compat §2.2 step 5).
-fn must_die(level: Level, old: &Proc, e: &Entry, new_entry: Option<&Entry>) -> bool {
-    match new_entry {
-        None => true,
-        Some(n) if n.action != e.action => true,
-        Some(n) => {
-            n.action != Action::Boot
-                && !n.levels.contains(level)
-                && (level == Level::SINGLE || !old.demand)
-        }
-    }
-}
-
-/// Adds `e`'s running process `old` to the kill round; whether it was added.
-fn push_dying(dying: &mut Vec<Dying, MAX_DYING>, old: &Proc, e: &Entry) -> bool {
-    old.pid.is_some_and(|pid| {
-        dying
-            .push(Dying {
-                pid,
-                id: e.id.clone(),
-                utmp: writes_utmp(e),
-                hung: false,
-            })
-            .is_ok()
-    })
-}
-
-/// `old`'s state carried into its slot `p` in the new table: all of it if it lives on, only
-/// its history if it dies (`vinit status` keeps it, told to die now).
-fn carry(now: Instant, level: Level, old: &Proc, dies: bool, p: &mut Proc) {
-    if dies {
-        p.starts = old.starts;
-        p.last_exit = old.last_exit;
-        p.since = old.pid.map_or(old.since, |_| Some(now));
-    } else {
-        *p = Proc {
-            demand: old.demand && level != Level::SINGLE,
-            throttle: Throttle::default(),
-            ..*old
-        };
     }
 }
