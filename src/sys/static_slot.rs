@@ -10,9 +10,7 @@ use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicBool, Ordering};
 
-/// Room for one `T` in bss (zero bytes in the file), filled once by `put`. `repr(C)`: the flag
-/// first, on the value's first page, not alone on a page past its end.
-#[repr(C)]
+/// Room for one `T` in bss (zero bytes in the file), filled once by `put`.
 pub struct StaticSlot<T> {
     taken: AtomicBool,
     value: UnsafeCell<MaybeUninit<T>>,
