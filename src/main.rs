@@ -111,7 +111,8 @@ extern "C" fn c_main(
 fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     let pid1 = sys::getpid() == 1;
     // For `-p`: a parent that dies before the prctl is seen as a change of parent.
-    let parent = sys::getppid();
+    // As PID 1 it is 0 for good (the parent is outside the namespace, or there is none).
+    let parent = if pid1 { 0 } else { sys::getppid() };
     // A client or `init` by argv[0] (a symlink named telinit, halt...), or as
     // `vinit NAME ARGS...`; both go through `Shifted` so the code is compiled once.
     let is_personality = |name: &[u8]| name == SETUIDGID || client_args::is_personality(name);
@@ -169,7 +170,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             set_parent_death_signal(opts.parent_death_signal, parent);
             opts.cmd_index += shift;
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
-            single::run(argv, envp, opts)
+            single::run(argv, envp, opts, pid1)
         }
         Ok(VinitCommand::Inittab(opts)) => {
             set_parent_death_signal(opts.parent_death_signal, parent);

@@ -9,7 +9,8 @@
 //!
 //! `fds`: vinit's fd type, reads and writes, the terminal; `poll`: waiting on fds and sleeping;
 //! `clock`: the clocks; `signals`: the mask, the signalfd, dispositions, the fault handler;
-//! `processes`: fork, exec, wait, kill, ids; `procfs`: what /proc says of processes; `files`:
+//! `processes`: fork, exec, wait, kill, ids; `vfork`: single-command mode's child, on vinit's
+//! memory until it execs; `procfs`: what /proc says of processes; `files`:
 //! every file PID 1 opens, checked, and directories; `fifo`: the control FIFO's two ends;
 //! `socket`: the status socket's two ends; `system`: reboot(2) and uname(2); `argv_env`:
 //! `main`'s argv and environment; `proc_title`: PID 1's `init [3]` written over argv;
@@ -30,6 +31,7 @@ mod raw_syscall;
 mod signals;
 mod socket;
 mod system;
+mod vfork;
 
 pub use rustix::fd::BorrowedFd;
 pub use rustix::io::Errno;
@@ -62,6 +64,7 @@ pub use signals::{
 };
 pub use socket::{accept_nonblocking, connect_seqpacket, listen_seqpacket, peer_uid, send_nowait};
 pub use system::{RebootCmd, kernel_release, reboot};
+pub use vfork::spawn_shared;
 
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;

@@ -5,7 +5,7 @@ use core::ffi::CStr;
 use vinit_core::limits::{PROC_DIR, PROC_STAT_READ_MAX};
 
 use super::fds::open;
-use super::files::{fill, for_each_dir_entry};
+use super::files::for_each_dir_entry;
 use super::processes::getpid;
 use super::{Pid, Result};
 
@@ -83,14 +83,16 @@ pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
     })
 }
 
-/// Reads a whole (small) procfs file into `buf` (open(2) + read(2)); returns the length read.
-/// A file longer than `buf` is cut at its size. No owner check: /proc/PID files belong to the
-/// process's user, and the kernel writes them.
+/// Reads a whole (small) procfs file into `buf` (open(2) + one read(2)); returns the length
+/// read. A file longer than `buf` is cut at its size. One read is the whole file: the kernel
+/// writes it out at once and hands over as much as fits (seq_file), so a second read would
+/// only find its end. No owner check: /proc/PID files belong to the process's user, and the
+/// kernel writes them.
 pub fn read_proc_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
     use rustix::fs::OFlags;
     let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NOFOLLOW;
     let fd = open(path, flags | OFlags::NONBLOCK, 0)?;
-    fill(buf, |rest, _| rustix::io::read(fd.as_fd(), rest))
+    rustix::io::read(fd.as_fd(), buf)
 }
 
 #[cfg(test)]
