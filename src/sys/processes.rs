@@ -113,27 +113,14 @@ pub fn reap(pid: Option<Pid>) -> Result<Option<(Pid, Exit)>> {
 }
 
 /// kill(2) with a raw signal number; `pid` follows kill(2): > 0 one process, < -1 a group,
-/// -1 every process we may signal (in a PID namespace: all of it but PID 1).
+/// -1 every process we may signal (in a PID namespace: all of it but PID 1). 0 (vinit's own
+/// group) is refused: nothing of vinit's means it.
 pub fn kill(pid: Pid, sig: u8) -> Result<()> {
-    if sig == 0 || sig > LAST_SIGNAL {
+    if sig == 0 || sig > LAST_SIGNAL || pid == 0 {
         return Err(Errno::INVAL);
     }
-    // SAFETY: the value was just checked to be a signal number the kernel accepts.
-    let sig = unsafe { rustix::process::Signal::from_raw_unchecked(i32::from(sig)) };
-    match pid {
-        -1 => {
-            // SAFETY: kill(-1, sig) has no memory-safety requirements.
-            unsafe { syscall2(libc::SYS_kill, -1isize as usize, sig.as_raw() as usize) }.map(drop)
-        }
-        p if p < -1 => match rustix::process::Pid::from_raw(-p) {
-            Some(group) => rustix::process::kill_process_group(group, sig),
-            None => Err(Errno::INVAL),
-        },
-        p => match rustix::process::Pid::from_raw(p) {
-            Some(one) => rustix::process::kill_process(one, sig),
-            None => Err(Errno::INVAL),
-        },
-    }
+    // SAFETY: kill(2) takes plain integers; the signal number was just checked.
+    unsafe { syscall2(libc::SYS_kill, pid as isize as usize, usize::from(sig)) }.map(drop)
 }
 
 /// getpid(2).
