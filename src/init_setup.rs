@@ -13,16 +13,16 @@ use crate::sys::{self, OwnedFd, SigMask};
 /// Sets vinit up as an init and returns its signalfd; `None` after logging the fatal line
 /// (only before the loop starts: after that vinit never bails).
 pub fn become_init() -> Option<OwnedFd> {
-    if !prepare(sys::getpid() == 1) {
+    if !prepare(sys::getpid() == 1, SigMask::CATCHABLE) {
         return None;
     }
     signal_fd()
 }
 
 /// What must be in place before the first child starts: subreaping, no inherited fd for it,
-/// every catchable signal blocked (queued for the signalfd, which may come later), and default
-/// dispositions. `false` after logging the fatal line.
-pub fn prepare(pid1: bool) -> bool {
+/// the signals of `blocked` blocked (queued for the signalfd, which may come later), and
+/// default dispositions. `false` after logging the fatal line.
+pub fn prepare(pid1: bool, blocked: SigMask) -> bool {
     // A stalled reader of vinit's stderr must not stall the init (log.rs).
     crate::log::never_block();
     if !pid1 && let Err(e) = sys::set_child_subreaper() {
@@ -39,7 +39,7 @@ pub fn prepare(pid1: bool) -> bool {
             ErrName(e)
         );
     }
-    if let Err(e) = sys::set_signal_mask(SigMask::CATCHABLE) {
+    if let Err(e) = sys::set_signal_mask(blocked) {
         log!(Level::Fatal, "unable to block signals: {}", ErrName(e));
         return false;
     }

@@ -39,9 +39,9 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions, pid1: bool) -> u8 {
         return vinit_core::limits::EXIT_USAGE;
     };
     // Only what CMD must start with comes before it (the start-up latency: execve of vinit to
-    // CMD's first instruction); the fault handlers and the signalfd come after, as the
-    // signals stay blocked (queued) meanwhile.
-    if !crate::init_setup::prepare(pid1) {
+    // CMD's first instruction); the fault signals' handler and the signalfd come after, as
+    // every signal stays blocked (queued) meanwhile.
+    if !crate::init_setup::prepare(pid1, SigMask::ALL) {
         return 1;
     }
     let tty = if sys::is_terminal(sys::stdin()) {
@@ -91,6 +91,9 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions, pid1: bool) -> u8 {
             ErrName(e)
         );
     }
+    // Now the fault signals may come: one sent meanwhile is forwarded at once. (Without the
+    // handler, as PID 1 the kernel drops them, and otherwise they end vinit.)
+    let _ = sys::set_signal_mask(SigMask::CATCHABLE);
     let Some(sfd) = crate::init_setup::signal_fd() else {
         // Without it, vinit could neither forward nor reap: CMD must not run unattended.
         let _ = sys::kill(child, SIGKILL);

@@ -68,17 +68,3 @@ pub use vfork::spawn_shared;
 
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;
-
-/// musl's errno as a rustix Errno (kept inside the kernel's range, so no check can fail), for
-/// the wrappers that still go through musl (`syscall()`, `poll`): errno is vinit's own
-/// (src/rt.rs), as musl's lives behind a thread pointer vinit's start-up does not set.
-fn last_errno() -> Errno {
-    Errno::from_raw_os_error(errno().clamp(1, 4095))
-}
-
-fn errno() -> i32 {
-    // SAFETY: __errno_location has no preconditions.
-    let location = unsafe { libc::__errno_location() };
-    // SAFETY: it returns a valid, aligned pointer to the process's errno (src/rt.rs).
-    unsafe { *location }
-}

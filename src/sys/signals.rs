@@ -42,6 +42,10 @@ pub struct SigMask(pub u64);
 impl SigMask {
     /// Every signal vinit can receive through its signalfd.
     pub const CATCHABLE: Self = Self(!FAULT_SIGNALS & !UNCATCHABLE);
+    /// Every signal that can be blocked, the fault signals too: until their handler is in
+    /// place, one sent with kill(2) waits (a real fault still ends vinit: the kernel unblocks
+    /// it).
+    pub const ALL: Self = Self(!UNCATCHABLE);
 }
 
 /// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)); returns the previous mask.
