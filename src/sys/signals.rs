@@ -262,27 +262,17 @@ extern "C" fn on_fault_signal(sig: c_int, info: *mut libc::siginfo_t, _: *mut co
 /// when /proc cannot tell, so the caller resets them all.
 pub fn ignored_signals() -> SigMask {
     let mut buf = [0u8; PROC_STATUS_READ_MAX];
-    let Ok(n) = read_proc_file(PROC_SELF_STATUS, &mut buf) else {
-        return SigMask(u64::MAX);
-    };
+    let n = read_proc_file(PROC_SELF_STATUS, &mut buf).unwrap_or(0);
     let text = buf.get(..n).unwrap_or_default();
-    text.split(|&b| b == b'\n')
-        .find_map(|line| line.strip_prefix(b"SigIgn:"))
-        .and_then(|hex| parse_hex(hex.trim_ascii()))
-        .map_or(SigMask(u64::MAX), SigMask)
-}
-
-fn parse_hex(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || digits.len() > 16 {
-        return None;
-    }
-    digits.iter().try_fold(0u64, |n, &d| {
-        let v = match d {
-            b'0'..=b'9' => d - b'0',
-            b'a'..=b'f' => d - b'a' + 10,
-            b'A'..=b'F' => d - b'A' + 10,
-            _ => return None,
-        };
-        Some((n << 4) | u64::from(v))
-    })
+    // `SigIgn:\t` and 16 hex digits, as the kernel writes the line.
+    let value = text
+        .windows(8)
+        .position(|w| w == b"\nSigIgn:")
+        .and_then(|at| text.get(at + 9..at + 25))
+        .and_then(|hex| {
+            hex.iter().try_fold(0u64, |n, &d| {
+                Some(n << 4 | u64::from(char::from(d).to_digit(16)?))
+            })
+        });
+    SigMask(value.unwrap_or(u64::MAX))
 }
