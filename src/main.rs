@@ -41,8 +41,6 @@ mod spawn;
 mod status_channel;
 mod sys;
 
-use core::ffi::CStr;
-
 use log::{Bytes, Level, LogLine};
 use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
 use vinit_core::client_args::Personality;
@@ -180,10 +178,10 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
                     Err(var) => return env_error(var),
                 };
             // The path is argv's own string, or its tail after `-f` (`-f/etc/x`).
-            if let Some(path) = opts.file.and_then(|at| {
-                let arg = argv.get(at.index as usize + shift)?.to_bytes_with_nul();
-                CStr::from_bytes_with_nul(arg.get(at.from as usize..)?).ok()
-            }) {
+            if let Some(path) = opts
+                .file
+                .and_then(|at| argv.get_from(at.index as usize + shift, at.from as usize))
+            {
                 settings.config.inittab = path;
             }
             let budget_secs = opts.stop_timeout.unwrap_or(env_stop_budget_secs);
