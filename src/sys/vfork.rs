@@ -7,7 +7,7 @@
 
 use core::ffi::c_void;
 
-use super::raw_syscall::result;
+use super::raw_syscall::{result, syscall1};
 use super::{Pid, Result};
 
 /// clone(2)'s flags: one memory, vinit suspended until the child's execve or exit, SIGCHLD at
@@ -37,6 +37,11 @@ pub fn spawn_shared<T>(job: &T, run: fn(&T) -> !) -> Result<Pid> {
             child_main::<T> as extern "C" fn(*const c_void) -> !,
         )
     };
+    // CLONE_VFORK wakes vinit as the child's execve lets go of the shared memory, before the
+    // new program runs; having slept, vinit would take the CPU from it there. Give it back
+    // once: what vinit does next can wait, CMD's first instruction is the start-up.
+    // SAFETY: sched_yield(2) takes no argument.
+    let _ = unsafe { syscall1(libc::SYS_sched_yield, 0) };
     result(rc).map(|pid| pid as Pid)
 }
 
