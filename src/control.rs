@@ -128,12 +128,8 @@ impl Control {
             Err(e) => return self.complain("stat", FileError::Sys(e)),
         };
         let refused = if kind == sys::S_IFIFO {
-            match sys::open_fifo(self.path) {
-                Ok(held) => {
-                    self.complained = false;
-                    self.fifo = Some(held);
-                    return;
-                }
+            match self.hold() {
+                Ok(()) => return,
                 Err(e) => e,
             }
         } else {
@@ -147,11 +143,11 @@ impl Control {
         match sys::unlink(self.path) {
             Ok(()) => {
                 if self.may_log(now) {
-                    log!(
+                    log::file_line(
                         Level::Warning,
-                        "{}: {}: replaced by vinit's own fifo",
-                        Bytes(self.path.to_bytes()),
-                        refused
+                        self.path,
+                        refused,
+                        "replaced by vinit's own fifo",
                     );
                 }
                 self.create();
@@ -201,13 +197,16 @@ impl Control {
             return;
         }
         self.made = sys::lstat_id(self.path).ok().map(|(id, _)| id);
-        match sys::open_fifo(self.path) {
-            Ok(held) => {
-                self.complained = false;
-                self.fifo = Some(held);
-            }
-            Err(e) => self.complain("use", e),
+        if let Err(e) = self.hold() {
+            self.complain("use", e);
         }
+    }
+
+    /// Opens the FIFO at the path and holds it: it works again.
+    fn hold(&mut self) -> Result<(), FileError> {
+        self.fifo = Some(sys::open_fifo(self.path)?);
+        self.complained = false;
+        Ok(())
     }
 
     /// Logs a problem that lasts (`unable to VERB /run/initctl: why`), once until the FIFO
@@ -287,12 +286,17 @@ impl Control {
                     }
                 }
             }
-            // Keep what is left (a request's first bytes) at the front for the next read.
-            if let Some(live) = buf.get_mut(..held) {
-                let at = at.min(live.len());
-                live.rotate_left(at);
-                held -= at;
+            // Keep what is left (a request's first bytes) at the front for the next read:
+            // moved down byte by byte (a rotate is a bigger routine, and the rest is spent).
+            let at = at.min(held);
+            for i in at..held {
+                if let Some(&b) = buf.get(i)
+                    && let Some(to) = buf.get_mut(i - at)
+                {
+                    *to = b;
+                }
             }
+            held -= at;
         }
         junk.add(buf.get(..held).unwrap_or_default());
         self.flush(now, &mut junk);
@@ -361,10 +365,10 @@ struct Junk {
 impl Junk {
     fn add(&mut self, bytes: &[u8]) {
         if self.len == 0 {
-            self.magic = bytes
-                .get(..4)
-                .and_then(|b| <[u8; 4]>::try_from(b).ok())
-                .map(u32::from_ne_bytes);
+            self.magic = match bytes {
+                [a, b, c, d, ..] => Some(u32::from_ne_bytes([*a, *b, *c, *d])),
+                _ => None,
+            };
         }
         self.len += bytes.len();
     }

@@ -109,12 +109,6 @@ impl LogLine {
         }
     }
 
-    /// Ends the line and writes it to `fd`, waiting as long as the reader needs (clients).
-    pub fn emit_to(&mut self, fd: sys::BorrowedFd<'_>) {
-        self.finish();
-        write_plain(fd, &self.buf);
-    }
-
     fn finish(&mut self) {
         if self.cut {
             let _ = self.buf.extend_from_slice(b"...");
@@ -372,6 +366,13 @@ impl uDisplay for Octal {
     fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
         Bytes(&[9, 6, 3, 0].map(|shift| b'0' + ((self.0 >> shift) & 7) as u8)).fmt(f)
     }
+}
+
+/// `PATH: why: what`: the line for a file vinit refused or could not use, one copy for every
+/// site that says it.
+#[inline(never)]
+pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: &str) {
+    crate::log!(level, "{}: {}: {}", Bytes(path.to_bytes()), e, what);
 }
 
 #[cfg(test)]

@@ -13,13 +13,13 @@
 use core::sync::atomic::{AtomicU8, Ordering};
 
 use crate::log;
-use crate::log::{Bytes, Level};
+use crate::log::Level;
 use crate::sys::{self, Errno, FileError, FileResult};
 use vinit_core::limits::{
     CREATED_DIR_MODE, RUN_DIR, RUNLEVEL_PATH, UTMP_LINE_MAX, UTMP_MAX_RECORDS, UTMP_PATH, VAR_DIR,
     VAR_RUN_PATH, WTMP_PATH,
 };
-use vinit_core::utmp::{self, RECORD_LEN};
+use vinit_core::utmp::{self, RECORD_LEN, Record, RecordType};
 
 /// At boot: an image without `/var/run` (FROM scratch, with only `/run`) gets the
 /// `/var/run -> /run` link every distribution ships, so utmp and the runlevel file have their
@@ -83,12 +83,7 @@ fn outcome(file: File, result: FileResult<()>, who: Writer) {
         Err(FileError::Sys(Errno::NOENT)) => {}
         Err(e) => {
             if who == Writer::Init && REFUSED.fetch_or(bit, Ordering::Relaxed) & bit == 0 {
-                log!(
-                    Level::Warning,
-                    "{}: {}: records not written",
-                    Bytes(file.path().to_bytes()),
-                    e
-                );
+                log::file_line(Level::Warning, file.path(), e, "records not written");
             }
         }
     }
@@ -101,12 +96,7 @@ pub fn reset_utmp() {
 
 /// Entering `new` from `prev` (`N` at boot).
 pub fn write_runlevel(new: u8, prev: u8) {
-    let (sec, usec) = stamp();
-    let host = sys::kernel_release();
-    let rec = utmp::run_level_record(new, prev, sec, usec, b"");
-    put(&rec, utmp::RecordType::RunLvl as u16);
-    let wrec = utmp::run_level_record(new, prev, sec, usec, &host);
-    append_wtmp(&wrec, Writer::Init);
+    write(&Record::run_level(new, prev), Writer::Init);
     outcome(
         File::Runlevel,
         sys::write_file(RUNLEVEL_PATH, &[new]),
@@ -116,50 +106,78 @@ pub fn write_runlevel(new: u8, prev: u8) {
 
 /// The end of the sysinit phase.
 pub fn write_boot() {
-    let (sec, usec) = stamp();
-    let host = sys::kernel_release();
-    let rec = utmp::boot_time_record(sec, usec, b"");
-    put(&rec, utmp::RecordType::BootTime as u16);
-    let wrec = utmp::boot_time_record(sec, usec, &host);
-    append_wtmp(&wrec, Writer::Init);
+    write(&Record::BOOT_TIME, Writer::Init);
 }
 
 /// Written by an entry's child for itself, before exec (as sysvinit's child does).
 pub fn write_init_process(id: &[u8], pid: i32) {
-    write_process(utmp::RecordType::InitProcess, id, pid, Writer::Child);
+    write(
+        &Record::process(RecordType::InitProcess, id, pid),
+        Writer::Child,
+    );
 }
 
 /// An entry's process `pid` was reaped.
 pub fn write_dead_process(id: &[u8], pid: i32) {
-    write_process(utmp::RecordType::DeadProcess, id, pid, Writer::Init);
+    write(
+        &Record::process(RecordType::DeadProcess, id, pid),
+        Writer::Init,
+    );
 }
 
-fn append_wtmp(rec: &[u8; RECORD_LEN], who: Writer) {
-    outcome(File::Wtmp, sys::append_existing(WTMP_PATH, rec), who);
-}
-
-/// A process record replaces the one with the same id. A DEAD_PROCESS record keeps the tty
-/// a getty or login put there, so `last` can close the session.
-fn write_process(ty: utmp::RecordType, id: &[u8], pid: i32, who: Writer) {
-    let (sec, usec) = stamp();
+/// Every record, one path: into utmp in place of the one it replaces (host empty), then
+/// appended to wtmp (host the kernel release). A DEAD_PROCESS record keeps the tty a getty or
+/// login put in the record it replaces, so `last` can close the session.
+#[inline(never)]
+fn write(rec: &Record<'_>, who: Writer) {
+    let (sec, usec) = sys::wall_clock();
+    // utmp's 32-bit timestamp (glibc's on-disk layout, compat §6.6).
+    let (sec, usec) = (sec as i32, usec as i32);
     let mut line: heapless::Vec<u8, UTMP_LINE_MAX> = heapless::Vec::new();
-    update_utmp(
-        &|records| utmp::replace_slot_by_id(records, id),
-        &mut |old| {
-            if ty == utmp::RecordType::DeadProcess
-                && let Some(l) = old.and_then(utmp::record_line)
-            {
-                let _ = line.extend_from_slice(l.get(..UTMP_LINE_MAX).unwrap_or(l));
+    let _ = line.extend_from_slice(rec.line);
+    let result = sys::with_locked_file(UTMP_PATH, |fd, size| {
+        if size > UTMP_MAX_BYTES {
+            return Err(FileError::TooBig(size, UTMP_MAX_BYTES));
+        }
+        let mut chunk = [0u8; SCAN_RECORDS * RECORD_LEN];
+        let mut at = 0u64;
+        let offset = loop {
+            // Bounded even if the file grows while it is read.
+            if at > UTMP_MAX_BYTES {
+                return Err(FileError::TooBig(at, UTMP_MAX_BYTES));
             }
-            utmp::process_record(ty, id, pid, &line, sec, usec, b"")
-        },
-        who,
-    );
+            let n = sys::read_at(fd, &mut chunk, at)?;
+            let records = chunk.get(..n - n % RECORD_LEN).unwrap_or_default();
+            if let Some(i) = rec.slot_in(records) {
+                if rec.ty == RecordType::DeadProcess
+                    && let Some(l) = records.get(i..).and_then(utmp::record_line)
+                {
+                    line.clear();
+                    let _ = line.extend_from_slice(l.get(..UTMP_LINE_MAX).unwrap_or(l));
+                }
+                break at + i as u64;
+            }
+            if n < chunk.len() {
+                // Over a partial record at the end, as glibc does.
+                break at + records.len() as u64;
+            }
+            at += n as u64;
+        };
+        let new = Record {
+            line: &line,
+            ..*rec
+        }
+        .build(sec, usec, b"");
+        Ok(sys::write_all_at(fd, &new, offset)?)
+    });
+    outcome(File::Utmp, result, who);
     let host = sys::kernel_release();
-    append_wtmp(
-        &utmp::process_record(ty, id, pid, &line, sec, usec, &host),
-        who,
-    );
+    let wtmp = Record {
+        line: &line,
+        ..*rec
+    }
+    .build(sec, usec, &host);
+    outcome(File::Wtmp, sys::append_existing(WTMP_PATH, &wtmp), who);
 }
 
 /// Records read per pread(2) while looking for the one to replace: a small stack buffer, as
@@ -167,55 +185,3 @@ fn write_process(ty: utmp::RecordType, id: &[u8], pid: i32, who: Writer) {
 const SCAN_RECORDS: usize = 8;
 /// The most bytes of utmp scanned (see `UTMP_MAX_RECORDS`).
 const UTMP_MAX_BYTES: u64 = (UTMP_MAX_RECORDS * RECORD_LEN) as u64;
-
-/// pututline under glibc's lock: scans utmp for the record `find` picks (it gets a run of
-/// whole records and returns the offset of one), writes what `build` makes of that old record
-/// over it, or appends (over a partial record at the end, as glibc does) when there is none.
-/// Nothing happens when utmp does not exist (compat §6.6). A utmp larger than
-/// `UTMP_MAX_RECORDS` records is not scanned at all, so a huge (sparse) file costs one fstat.
-#[inline(never)]
-fn update_utmp(
-    find: &dyn Fn(&[u8]) -> Option<usize>,
-    build: &mut dyn FnMut(Option<&[u8]>) -> [u8; RECORD_LEN],
-    who: Writer,
-) {
-    let result = sys::with_locked_file(UTMP_PATH, |fd, size| {
-        if size > UTMP_MAX_BYTES {
-            return Err(FileError::TooBig(size, UTMP_MAX_BYTES));
-        }
-        let mut chunk = [0u8; SCAN_RECORDS * RECORD_LEN];
-        let mut at = 0u64;
-        let (offset, rec) = loop {
-            // Bounded even if the file grows while it is read.
-            if at > UTMP_MAX_BYTES {
-                return Err(FileError::TooBig(at, UTMP_MAX_BYTES));
-            }
-            let n = sys::read_at(fd, &mut chunk, at)?;
-            let records = chunk.get(..n - n % RECORD_LEN).unwrap_or_default();
-            if let Some(i) = find(records) {
-                break (at + i as u64, build(records.get(i..i + RECORD_LEN)));
-            }
-            if n < chunk.len() {
-                break (at + records.len() as u64, build(None));
-            }
-            at += n as u64;
-        };
-        Ok(sys::write_all_at(fd, &rec, offset)?)
-    });
-    outcome(File::Utmp, result, who);
-}
-
-/// utmp's 32-bit timestamp (glibc's on-disk layout, compat §6.6).
-fn stamp() -> (i32, i32) {
-    let (sec, usec) = sys::wall_clock();
-    (sec as i32, usec as i32)
-}
-
-/// pututline: replace the record of the same type, else append.
-fn put(rec: &[u8; RECORD_LEN], rec_type: u16) {
-    update_utmp(
-        &|records| utmp::replace_slot(records, rec_type),
-        &mut |_| *rec,
-        Writer::Init,
-    );
-}

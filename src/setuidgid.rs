@@ -12,7 +12,7 @@
 
 use core::ffi::CStr;
 
-use crate::log::{Bytes, ErrName, Level, LogLine};
+use crate::log::{Level, LogLine};
 use crate::spawn;
 use crate::sys::{self, Argv, Envp, FileError, FileUse};
 use vinit_core::accounts::UserSpec;
@@ -30,85 +30,78 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
     let (Some(spec), Some(prog), Some(cmd_argv)) =
         (spec, argv.get(first + 2), argv.tail_ptrs(first + 2))
     else {
-        let mut line = fail();
-        line.push(b"usage: setuidgid USER[:GROUP] CMD [ARG...]");
-        line.emit();
+        refuse(
+            b"usage: setuidgid USER[:GROUP] CMD [ARG...]",
+            b"",
+            None,
+            b"",
+        );
         return EXIT_USAGE;
     };
     let mut passwd = [0u8; ACCOUNTS_READ_MAX];
     let mut group = [0u8; ACCOUNTS_READ_MAX];
-    let passwd = match read_if(PASSWD_PATH, &mut passwd, spec.needs_passwd(), false) {
-        Ok(text) => text,
-        Err(e) => return file_failed(PASSWD_PATH, e),
-    };
     // No /etc/group is no other group, unless a group name must be found there.
     let missing_ok = spec.group.is_none();
-    let group = match read_if(GROUP_PATH, &mut group, spec.needs_group(), missing_ok) {
-        Ok(text) => text,
-        Err(e) => return file_failed(GROUP_PATH, e),
+    let Some(passwd) = read_if(PASSWD_PATH, &mut passwd, spec.needs_passwd(), false) else {
+        return EXIT_SETUIDGID;
+    };
+    let Some(group) = read_if(GROUP_PATH, &mut group, spec.needs_group(), missing_ok) else {
+        return EXIT_SETUIDGID;
     };
     let ids = match spec.resolve(passwd, group) {
         Ok(ids) => ids,
         Err(e) => {
-            let (kind, name, why) = spec.describe(e);
-            let mut line = fail();
-            let _ = ufmt::uwrite!(line, "{} \"{}\" {}", kind, Bytes(name), why);
-            line.emit();
-            return EXIT_SETUIDGID;
+            let (what, name, why) = spec.describe(e);
+            return refuse(what, name, None, why);
         }
     };
     // The groups first: once the uid is dropped, nothing else may be changed.
     let dropped = sys::set_groups(&ids.groups)
-        .map_err(|e| ("setgroups", e))
-        .and_then(|()| sys::set_gid(ids.gid).map_err(|e| ("setgid", e)))
-        .and_then(|()| sys::set_uid(ids.uid).map_err(|e| ("setuid", e)));
+        .map_err(|e| (&b"setgroups"[..], e))
+        .and_then(|()| sys::set_gid(ids.gid).map_err(|e| (&b"setgid"[..], e)))
+        .and_then(|()| sys::set_uid(ids.uid).map_err(|e| (&b"setuid"[..], e)));
     if let Err((call, e)) = dropped {
-        let mut line = fail();
-        let hint = if e == sys::Errno::PERM {
-            ": not root"
+        let hint: &[u8] = if e == sys::Errno::PERM {
+            b": not root"
         } else {
-            ""
+            b""
         };
-        let _ = ufmt::uwrite!(line, "{} failed: {}{}", call, ErrName(e), hint);
-        line.emit();
-        return EXIT_SETUIDGID;
+        return refuse(call, b" failed: ", Some(FileError::Sys(e)), hint);
     }
     let path = envp.var(b"PATH").unwrap_or(SEARCH_PATH);
     spawn::exec_failed(prog, spawn::exec_search(prog, cmd_argv, envp.ptrs(), path))
 }
 
-/// A fatal line that starts `setuidgid: `.
-fn fail() -> LogLine {
+/// The one fatal line, `setuidgid: {a}{b}{why}{c}`; `EXIT_SETUIDGID`.
+#[inline(never)]
+fn refuse(a: &[u8], b: &[u8], why: Option<FileError>, c: &[u8]) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
     line.push(b"setuidgid: ");
-    line
+    line.push(a);
+    line.push(b);
+    if let Some(e) = why {
+        let _ = ufmt::uwrite!(line, "{}", e);
+    }
+    line.push(c);
+    line.emit();
+    EXIT_SETUIDGID
 }
 
 /// The text of `path` in `buf` when `needed` (else empty); a missing file is empty too when
-/// `missing_ok`.
-fn read_if<'b>(
-    path: &CStr,
-    buf: &'b mut [u8],
-    needed: bool,
-    missing_ok: bool,
-) -> Result<&'b [u8], FileError> {
+/// `missing_ok`. `None` when it cannot be read, said in the one fatal line.
+#[inline(never)]
+fn read_if<'b>(path: &CStr, buf: &'b mut [u8], needed: bool, missing_ok: bool) -> Option<&'b [u8]> {
     if !needed {
-        return Ok(&[]);
+        return Some(&[]);
     }
     match read_whole(path, buf) {
-        Ok(n) => Ok(buf.get(..n).unwrap_or_default()),
-        Err(FileError::Sys(sys::Errno::NOENT)) if missing_ok => Ok(&[]),
-        Err(e) => Err(e),
+        Ok(n) => Some(buf.get(..n).unwrap_or_default()),
+        Err(FileError::Sys(sys::Errno::NOENT)) if missing_ok => Some(&[]),
+        Err(e) => {
+            refuse(path.to_bytes(), b": ", Some(e), b"");
+            None
+        }
     }
-}
-
-/// `setuidgid: /etc/passwd: ENOENT`; the exit status.
-#[inline(never)]
-fn file_failed(path: &CStr, e: FileError) -> u8 {
-    let mut line = fail();
-    let _ = ufmt::uwrite!(line, "{}: {}", Bytes(path.to_bytes()), e);
-    line.emit();
-    EXIT_SETUIDGID
 }
 
 /// The file at `path` read into `buf`: the number of bytes; a larger file is refused.

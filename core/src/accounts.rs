@@ -110,15 +110,19 @@ impl<'a> UserSpec<'a> {
         Ok(Ids { groups, gid, uid })
     }
 
-    /// What went wrong, in words: the kind of name, the name, and why (`user "x" not in
-    /// /etc/passwd`).
-    pub fn describe(&self, e: LookupError) -> (&'static str, &[u8], &'static str) {
+    /// What went wrong, in words, as the pieces of one line: the kind of name and an opening
+    /// quote, the name, and the closing quote and why (`user "x" not in /etc/passwd`).
+    pub fn describe(&self, e: LookupError) -> (&'static [u8], &[u8], &'static [u8]) {
         match e {
-            LookupError::UnknownUser => ("user", self.user, "not in /etc/passwd"),
-            LookupError::UnknownGroup => {
-                ("group", self.group.unwrap_or_default(), "not in /etc/group")
+            LookupError::UnknownUser => (b"user \"", self.user, b"\" not in /etc/passwd"),
+            LookupError::UnknownGroup => (
+                b"group \"",
+                self.group.unwrap_or_default(),
+                b"\" not in /etc/group",
+            ),
+            LookupError::TooManyGroups => {
+                (b"user \"", self.user, b"\" is in too many groups (over 64)")
             }
-            LookupError::TooManyGroups => ("user", self.user, "is in too many groups (over 64)"),
         }
     }
 }

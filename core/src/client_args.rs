@@ -8,12 +8,10 @@
 //! tool has its own `OptionTable`. Spec §6.1-§6.4, §2.1 (levels).
 #![forbid(unsafe_code)]
 
-use heapless::Vec;
-
-use crate::args::{ArgList, Opt, OptionTable, Options, UsageError, ValueAt, parse_number};
-use crate::initctl::DATA_LEN;
+use crate::args::{ArgList, OptionTable, Options, UsageError, ValueAt, parse_number};
+use crate::initctl::EnvPayload;
 use crate::levels::LevelRequest;
-use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX, TELINIT_ENV_MAX};
+use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX};
 
 /// Which tool argv[0] (or `vinit NAME`) asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,33 +56,113 @@ pub fn is_personality(name: &[u8]) -> bool {
     name == b"init" || personality(name).is_some()
 }
 
-/// Walks the options of `args` in `table`, calling `on` for each; returns the index of the
-/// first operand.
-fn walk<'a, A: ArgList + ?Sized>(
-    args: &'a A,
-    table: &'a OptionTable,
-    mut on: impl FnMut(Opt<'a>) -> Result<(), UsageError>,
-) -> Result<usize, UsageError> {
-    let mut options = Options::new(args, table);
-    for o in options.by_ref() {
-        on(o?)?;
-    }
-    Ok(options.operands())
+/// What one tool takes: the letters with a value, and its flags (letters without one).
+struct Tool {
+    options: OptionTable,
+    /// The flag letters, padded with 0 (never a letter).
+    flags: [u8; 16],
 }
 
-/// A `-t` value: seconds as a C int; anything else is an invalid argument.
-fn sleeptime(o: Opt<'_>) -> Result<u32, UsageError> {
-    let (at, v) = o.value()?;
-    parse_number(v, 0, SLEEPTIME_MAX)
-        .map(|n| n as u32)
-        .ok_or(UsageError::BadValue(at))
+/// Every client's options, gathered by the one walk they share (`scan`). A letter means the
+/// same to every tool that has it, so one loop serves them all; each tool's table says which
+/// letters it has.
+struct Scan<'a> {
+    /// The letters seen, flags and valued ones alike.
+    seen: Letters,
+    /// `-t SECS`.
+    sleeptime: Option<u32>,
+    /// shutdown's `-h`, `-r` and `-i X`: the last of them wins.
+    level: Option<LevelRequest>,
+    /// shutdown's `-H` / `-P`: the last wins.
+    init_halt: InitHalt,
+    /// telinit's `-e` values, in order, packed as the SETENV request carries them.
+    env: EnvPayload,
+    /// shutdown's `-g TIME`.
+    time: Option<(ValueAt, &'a [u8])>,
+    /// Index of the first operand.
+    operands: usize,
+}
+
+/// A set of option letters (bit `letter & 63`: `A`-`Z` and `a`-`z` apart), the options a
+/// command line gave; the parsed commands read their flags from it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Letters(u64);
+
+impl Letters {
+    /// Whether `letter` was given.
+    pub const fn has(self, letter: u8) -> bool {
+        self.0 & (1 << (letter & 63)) != 0
+    }
+}
+
+/// Walks the options of `args` with `tool`'s table. Not inlined: the three parsers share it.
+#[inline(never)]
+fn scan<'a, A: ArgList + ?Sized>(args: &'a A, tool: &'a Tool) -> Result<Scan<'a>, UsageError> {
+    let mut s = Scan {
+        seen: Letters(0),
+        sleeptime: None,
+        level: None,
+        init_halt: InitHalt::Unset,
+        env: EnvPayload::new(),
+        time: None,
+        operands: 0,
+    };
+    let mut options = Options::new(args, &tool.options);
+    for o in options.by_ref() {
+        let o = o?;
+        let letter = o.letter;
+        match o.value {
+            None if !tool.flags.contains(&letter) => {
+                return Err(UsageError::UnknownOption(o.index, letter));
+            }
+            None => match letter {
+                b'h' => s.level = Some(LevelRequest::HALT),
+                b'r' => s.level = Some(LevelRequest::REBOOT),
+                b'H' => s.init_halt = InitHalt::Halt,
+                b'P' => s.init_halt = InitHalt::PowerOff,
+                _ => {}
+            },
+            Some((at, v)) => match letter {
+                b't' => {
+                    s.sleeptime = Some(
+                        parse_number(v, 0, SLEEPTIME_MAX).ok_or(UsageError::BadValue(at))? as u32,
+                    );
+                }
+                // Each string and its NUL must leave room for the list's final NUL (§5.5).
+                b'e' => s.env.push(v).map_err(|_| UsageError::EnvTooLarge)?,
+                b'i' => {
+                    s.level = Some(
+                        match v {
+                            [c] if SHUTDOWN_LEVELS.contains(c) => LevelRequest::from_byte(*c),
+                            _ => None,
+                        }
+                        .ok_or(UsageError::BadLevel(at))?,
+                    );
+                }
+                b'g' => s.time = Some((at, v)),
+                // halt's `-m MSG`: only seen.
+                _ => {}
+            },
+        }
+        s.seen.0 |= 1 << (letter & 63);
+    }
+    s.operands = options.operands();
+    Ok(s)
+}
+
+/// No argument at `i`: else it is an `ExtraOperand`.
+fn none_from<A: ArgList + ?Sized>(args: &A, i: usize) -> Result<(), UsageError> {
+    match args.arg(i) {
+        Some(_) => Err(UsageError::ExtraOperand(i)),
+        None => Ok(()),
+    }
 }
 
 /// What telinit sends.
-// Built once per telinit run, on the stack; 3 KB is fine there.
+// Built once per telinit run, on the stack; 400 bytes are fine there.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Telinit<'a> {
+pub enum Telinit {
     /// One RUNLVL request: the level character as typed and the TERM-to-KILL seconds.
     Level {
         /// `0`-`9`, `S`, `Q`, `A`-`C`, `U`, either case.
@@ -92,49 +170,31 @@ pub enum Telinit<'a> {
         /// `-t`, default 3.
         sleeptime: u32,
     },
-    /// One SETENV request with these `-e` values, in order. The values themselves, not
-    /// argument indices: an attached value (`-eINIT_X=1`) is only part of its argument.
-    SetEnv(Vec<&'a [u8], TELINIT_ENV_MAX>),
+    /// One SETENV request with these `-e` values, in order, packed as sent. The values
+    /// themselves: an attached value (`-eINIT_X=1`) is only part of its argument.
+    SetEnv(EnvPayload),
 }
 
 /// telinit's options: `-t SECS`, `-e VAR[=VAL]`.
-const TELINIT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"te\0\0\0\0\0\0",
-    long: false,
+const TELINIT: Tool = Tool {
+    options: OptionTable {
+        with_value: *b"te\0\0\0\0\0\0",
+        long: false,
+    },
+    flags: [0; 16],
 };
 
 /// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (compat §6.1). With `-e`, no
 /// level is allowed and `-t` is ignored, as in sysvinit.
-pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>, UsageError> {
-    let mut sleep = DEFAULT_SLEEPTIME_SECS;
-    let mut env: Vec<&'a [u8], TELINIT_ENV_MAX> = Vec::new();
-    let mut env_bytes = 0;
-    let first = walk(args, &TELINIT_OPTIONS, |o| {
-        match o.letter {
-            b't' => sleep = sleeptime(o)?,
-            b'e' => {
-                let (_, v) = o.value()?;
-                // Each string and its NUL must leave room for the list's final NUL (§5.5).
-                env_bytes += v.len() + 1;
-                if env_bytes + 1 > DATA_LEN {
-                    return Err(UsageError::EnvTooLarge);
-                }
-                env.push(v).map_err(|_| UsageError::EnvTooLarge)?;
-            }
-            other => return Err(UsageError::UnknownOption(o.index, other)),
-        }
-        Ok(())
-    })?;
-    if !env.is_empty() {
-        return match args.arg(first) {
-            Some(_) => Err(UsageError::ExtraOperand(first)),
-            None => Ok(Telinit::SetEnv(env)),
-        };
+pub fn parse_telinit<A: ArgList + ?Sized>(args: &A) -> Result<Telinit, UsageError> {
+    let s = scan(args, &TELINIT)?;
+    let first = s.operands;
+    if !s.env.is_empty() {
+        none_from(args, first)?;
+        return Ok(Telinit::SetEnv(s.env));
     }
     let level = args.arg(first).ok_or(UsageError::MissingOperand)?;
-    if args.arg(first + 1).is_some() {
-        return Err(UsageError::ExtraOperand(first + 1));
-    }
+    none_from(args, first + 1)?;
     // Every request telinit can send (compat §2.1, §6.1); its usage line lists only 0-6, but
     // sysvinit sends 7-9 too.
     match level {
@@ -143,7 +203,7 @@ pub fn parse_telinit<'a, A: ArgList + ?Sized>(args: &'a A) -> Result<Telinit<'a>
     }
     .map(|level| Telinit::Level {
         level,
-        sleeptime: sleep,
+        sleeptime: s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS),
     })
     .ok_or(UsageError::BadLevel(ValueAt::operand(first)))
 }
@@ -234,18 +294,8 @@ pub struct Shutdown {
     pub sleeptime: Option<u32>,
     /// Index of the first word of the warning message, if any.
     pub message: Option<usize>,
-    /// `-c`: cancel a pending shutdown.
-    pub cancel: bool,
-    /// `-k`: only warn.
-    pub warn_only: bool,
-    /// `-f`: create /fastboot.
-    pub fast_boot: bool,
-    /// `-F`: create /forcefsck.
-    pub force_fsck: bool,
-    /// `-n`: go down without init.
-    pub no_init: bool,
-    /// `-a`: check /etc/shutdown.allow.
-    pub use_allow: bool,
+    /// The options given; the flags below read them.
+    pub letters: Letters,
 }
 
 impl Shutdown {
@@ -258,63 +308,70 @@ impl Shutdown {
             when: When::Now,
             sleeptime,
             message: None,
-            cancel: false,
-            warn_only: false,
-            fast_boot: false,
-            force_fsck: false,
-            no_init: false,
-            use_allow: false,
+            letters: Letters(0),
         }
+    }
+
+    /// `-c`: cancel a pending shutdown.
+    pub const fn cancel(&self) -> bool {
+        self.letters.has(b'c')
+    }
+
+    /// `-k`: only warn.
+    pub const fn warn_only(&self) -> bool {
+        self.letters.has(b'k')
+    }
+
+    /// `-f`: create /fastboot.
+    pub const fn fast_boot(&self) -> bool {
+        self.letters.has(b'f')
+    }
+
+    /// `-F`: create /forcefsck.
+    pub const fn force_fsck(&self) -> bool {
+        self.letters.has(b'F')
+    }
+
+    /// `-n`: go down without init.
+    pub const fn no_init(&self) -> bool {
+        self.letters.has(b'n')
+    }
+
+    /// `-a`: check /etc/shutdown.allow.
+    pub const fn use_allow(&self) -> bool {
+        self.letters.has(b'a')
     }
 }
 
 /// Levels `shutdown -i` accepts (sysvinit 3.14).
 const SHUTDOWN_LEVELS: &[u8] = b"0156aAbBcCsS";
 
-/// shutdown's options: the flags, and `-t SECS`, `-i X`, `-g TIME`.
-const SHUTDOWN_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tig\0\0\0\0\0",
-    long: false,
+/// shutdown's options: the flags, and `-t SECS`, `-i X`, `-g TIME`. Quiet modes (`-q`, `-Q`)
+/// only change how often users are warned; `-y` is a System V no-op.
+const SHUTDOWN: Tool = Tool {
+    options: OptionTable {
+        with_value: *b"tig\0\0\0\0\0",
+        long: false,
+    },
+    flags: *b"HPackrhfFnqQy\0\0\0",
 };
 
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2).
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
-    let mut s = Shutdown::now(LevelRequest::MAINTENANCE, InitHalt::Unset, None);
-    let mut time_option = None;
-    let first = walk(args, &SHUTDOWN_OPTIONS, |o| {
-        match o.letter {
-            b'H' => s.init_halt = InitHalt::Halt,
-            b'P' => s.init_halt = InitHalt::PowerOff,
-            b'a' => s.use_allow = true,
-            b'c' => s.cancel = true,
-            b'k' => s.warn_only = true,
-            b'r' => s.level = LevelRequest::REBOOT,
-            b'h' => s.level = LevelRequest::HALT,
-            b'f' => s.fast_boot = true,
-            b'F' => s.force_fsck = true,
-            b'n' => s.no_init = true,
-            // Quiet modes only change how often users are warned; `-y` is a System V no-op.
-            b'q' | b'Q' | b'y' => {}
-            b't' => s.sleeptime = Some(sleeptime(o)?),
-            b'i' => {
-                let (at, v) = o.value()?;
-                s.level = match v {
-                    [c] if SHUTDOWN_LEVELS.contains(c) => LevelRequest::from_byte(*c),
-                    _ => None,
-                }
-                .ok_or(UsageError::BadLevel(at))?;
-            }
-            b'g' => time_option = o.value,
-            other => return Err(UsageError::UnknownOption(o.index, other)),
-        }
-        Ok(())
-    })?;
+    let o = scan(args, &SHUTDOWN)?;
+    let mut s = Shutdown::now(
+        o.level.unwrap_or(LevelRequest::MAINTENANCE),
+        o.init_halt,
+        o.sleeptime,
+    );
+    s.letters = o.seen;
     if s.init_halt != InitHalt::Unset && s.level != LevelRequest::HALT {
         return Err(UsageError::HaltModeWithoutHalt);
     }
+    let first = o.operands;
     let mut next = first;
-    if !s.cancel {
-        let (i, v) = match time_option {
+    if !s.cancel() {
+        let (i, v) = match o.time {
             Some(t) => t,
             None => {
                 next += 1;
@@ -348,69 +405,72 @@ pub enum HaltProgram {
 pub struct Halt {
     /// The program it acts as; `-p` turns `halt` into `PowerOff`.
     pub program: HaltProgram,
-    /// `-d` (or `-n`): no wtmp record.
-    pub no_wtmp: bool,
-    /// `-f` (or `-m`): act now, do not go through shutdown.
-    pub force: bool,
-    /// `-n`: no sync.
-    pub no_sync: bool,
-    /// `-w`: only write the wtmp record.
-    pub wtmp_only: bool,
-    /// `-h`: put disks in standby (nothing to do in a container).
-    pub hdd_standby: bool,
-    /// `-i`: take network interfaces down (nothing to do in a container).
-    pub ifdown: bool,
-    /// `-k`: reboot with kexec.
-    pub kexec: bool,
     /// `-t SECS`, handed on to shutdown.
     pub sleeptime: Option<u32>,
+    /// The options given; the flags below read them.
+    pub letters: Letters,
+}
+
+impl Halt {
+    /// `-d` (or `-n`): no wtmp record.
+    pub const fn no_wtmp(&self) -> bool {
+        self.letters.has(b'd') || self.letters.has(b'n')
+    }
+
+    /// `-f` (or `-m`: a message for the firmware, reboot(2) RESTART2; sysvinit makes it imply
+    /// -f): act now, do not go through shutdown.
+    pub const fn force(&self) -> bool {
+        self.letters.has(b'f') || self.letters.has(b'm')
+    }
+
+    /// `-n`: no sync.
+    pub const fn no_sync(&self) -> bool {
+        self.letters.has(b'n')
+    }
+
+    /// `-w`: only write the wtmp record.
+    pub const fn wtmp_only(&self) -> bool {
+        self.letters.has(b'w')
+    }
+
+    /// `-h`: put disks in standby (nothing to do in a container).
+    pub const fn hdd_standby(&self) -> bool {
+        self.letters.has(b'h')
+    }
+
+    /// `-i`: take network interfaces down (nothing to do in a container).
+    pub const fn ifdown(&self) -> bool {
+        self.letters.has(b'i')
+    }
+
+    /// `-k`: reboot with kexec.
+    pub const fn kexec(&self) -> bool {
+        self.letters.has(b'k')
+    }
 }
 
 /// halt's options: the flags, and `-m MSG`, `-t SECS`.
-const HALT_OPTIONS: OptionTable = OptionTable {
-    with_value: *b"tm\0\0\0\0\0\0",
-    long: false,
+const HALT: Tool = Tool {
+    options: OptionTable {
+        with_value: *b"tm\0\0\0\0\0\0",
+        long: false,
+    },
+    flags: *b"dfhinpwk\0\0\0\0\0\0\0\0",
 };
 
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
 /// (compat §6.3); `program` comes from the program name. No operands.
 pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result<Halt, UsageError> {
-    let mut h = Halt {
-        program,
-        no_wtmp: false,
-        force: false,
-        no_sync: false,
-        wtmp_only: false,
-        hdd_standby: false,
-        ifdown: false,
-        kexec: false,
-        sleeptime: None,
-    };
-    let first = walk(args, &HALT_OPTIONS, |o| {
-        match o.letter {
-            b'd' => h.no_wtmp = true,
-            b'f' => h.force = true,
-            b'h' => h.hdd_standby = true,
-            b'i' => h.ifdown = true,
-            b'n' => {
-                h.no_sync = true;
-                h.no_wtmp = true;
-            }
-            b'p' if h.program == HaltProgram::Halt => h.program = HaltProgram::PowerOff,
-            b'p' => {}
-            b'w' => h.wtmp_only = true,
-            b'k' => h.kexec = true,
-            // A message for the firmware (reboot(2) RESTART2); sysvinit makes it imply -f.
-            b'm' => h.force = true,
-            b't' => h.sleeptime = Some(sleeptime(o)?),
-            other => return Err(UsageError::UnknownOption(o.index, other)),
-        }
-        Ok(())
-    })?;
-    match args.arg(first) {
-        Some(_) => Err(UsageError::ExtraOperand(first)),
-        None => Ok(h),
-    }
+    let o = scan(args, &HALT)?;
+    none_from(args, o.operands)?;
+    Ok(Halt {
+        program: match program {
+            HaltProgram::Halt if o.seen.has(b'p') => HaltProgram::PowerOff,
+            _ => program,
+        },
+        sleeptime: o.sleeptime,
+        letters: o.seen,
+    })
 }
 
 /// A parsed `runlevel [utmpfile]`.

@@ -301,23 +301,63 @@ pub fn env_changes(data: &[u8; DATA_LEN]) -> impl Iterator<Item = EnvChange<'_>>
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TooLarge;
 
-/// Packs `strings` into a SETENV payload, each NUL-terminated, followed by the empty string
-/// that ends the list. Like telinit, every string must leave room for that end mark
-/// (sysvinit 3.14 `telinit`); the unused tail is zeroed.
-pub fn encode_env(strings: &[&[u8]], data: &mut [u8; DATA_LEN]) -> Result<(), TooLarge> {
-    data.fill(0);
-    let mut used = 0;
-    for s in strings {
+/// A SETENV payload being filled: NUL-terminated strings, then the empty string that ends the
+/// list (the unused tail is zeros, so it is there from the start).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvPayload {
+    data: [u8; DATA_LEN],
+    used: usize,
+}
+
+impl Default for EnvPayload {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EnvPayload {
+    /// An empty list.
+    pub const fn new() -> Self {
+        Self {
+            data: EMPTY_DATA,
+            used: 0,
+        }
+    }
+
+    /// Appends `s`. Like telinit, every string must leave room for the list's end mark
+    /// (sysvinit 3.14 `telinit`); on `TooLarge` nothing is added.
+    pub fn push(&mut self, s: &[u8]) -> Result<(), TooLarge> {
         // s, its NUL, and the final empty string's NUL.
-        let end = used + s.len() + 1;
+        let end = self.used + s.len() + 1;
         if end + 1 > DATA_LEN {
-            data.fill(0);
             return Err(TooLarge);
         }
-        copy_prefix(data.get_mut(used..).unwrap_or_default(), s);
-        used = end;
+        copy_prefix(self.data.get_mut(self.used..).unwrap_or_default(), s);
+        self.used = end;
+        Ok(())
     }
-    Ok(())
+
+    /// Whether no string was pushed.
+    pub const fn is_empty(&self) -> bool {
+        self.used == 0
+    }
+
+    /// The payload, for `Request::set_env`.
+    pub const fn data(&self) -> &[u8; DATA_LEN] {
+        &self.data
+    }
+}
+
+/// Packs `strings` into a SETENV payload (`EnvPayload`); on `TooLarge`, `data` is all zeros.
+pub fn encode_env(strings: &[&[u8]], data: &mut [u8; DATA_LEN]) -> Result<(), TooLarge> {
+    let mut payload = EnvPayload::new();
+    let packed = strings.iter().try_for_each(|s| payload.push(s));
+    *data = if packed.is_ok() {
+        payload.data
+    } else {
+        EMPTY_DATA
+    };
+    packed
 }
 
 #[cfg(test)]

@@ -49,18 +49,20 @@ const DEFAULT_SULOGIN_LINE: &[u8] = b"~~:S:wait:/sbin/sulogin";
 /// The one id that may repeat (compat §1.3).
 const SULOGIN_ID: &[u8] = b"~~";
 
-/// A parsed line, not yet checked against the table.
-struct Parsed<'a> {
-    entry: Entry,
+/// The fields of an entry line that passed `fields`' checks.
+struct Fields<'a> {
+    id: &'a [u8],
     /// Field 2 as written, for the initdefault rule.
     raw_levels: &'a [u8],
+    action: Action,
+    process: &'a [u8],
 }
 
 /// The four fields of an entry line (leading blanks already skipped), checked in sysvinit's
 /// order: every check runs and a later failure overwrites an earlier one, so one message per
 /// line (compat §1.3). Fields are split like `strsep`: the process field is the rest of the line
 /// and may hold `:`.
-fn parse_line(text: &[u8], line: u32) -> Result<Parsed<'_>, ErrorKind> {
+fn fields(text: &[u8]) -> Result<Fields<'_>, ErrorKind> {
     let mut fields = text.splitn(4, |&b| b == b':');
     let id = fields.next().unwrap_or_default();
     let (levels, action, process) = (fields.next(), fields.next(), fields.next());
@@ -101,24 +103,12 @@ fn parse_line(text: &[u8], line: u32) -> Result<Parsed<'_>, ErrorKind> {
     let action = Action::from_name(action_name).ok_or_else(|| {
         ErrorKind::UnknownAction(Vec::from_slice(action_name).unwrap_or_default())
     })?;
-    let (levels, text): (Levels, &[u8]) = match action {
-        Action::SysInit => (Levels::SYSINIT_ONLY, b"#"),
-        Action::Boot | Action::BootWait => (Levels::BOOT_ONLY, b"*"),
-        _ if raw_levels.is_empty() && action.is_power_group() => {
-            (Levels::POWER_DEFAULT, b"S0123456789")
-        }
-        _ if raw_levels.is_empty() => (Levels::NUMERIC, b"0123456789"),
-        _ => (Levels::parse_field(raw_levels), raw_levels),
-    };
-    let entry = Entry {
-        id: Vec::from_slice(id).map_err(|_| ErrorKind::IdTooLong)?,
-        levels,
-        levels_text: Vec::from_slice(text).map_err(|_| ErrorKind::RunlevelsTooLong)?,
+    Ok(Fields {
+        id,
+        raw_levels,
         action,
-        process: Vec::from_slice(process).map_err(|_| ErrorKind::ProcessTooLong)?,
-        line,
-    };
-    Ok(Parsed { entry, raw_levels })
+        process,
+    })
 }
 
 /// What one physical line is.
@@ -246,6 +236,29 @@ impl Inittab {
         self.overflow_reported = false;
     }
 
+    /// Swaps the two tables, writing only their entries: `mem::swap` writes all 20 KB of both,
+    /// and PID 1 keeps its tables in bss, where a page costs nothing until written.
+    #[inline(never)]
+    pub fn exchange(&mut self, other: &mut Self) {
+        let (long, short) = if self.entries.len() >= other.entries.len() {
+            (&mut *self, &mut *other)
+        } else {
+            (&mut *other, &mut *self)
+        };
+        let common = short.entries.len();
+        for (a, b) in long.entries.iter_mut().zip(short.entries.iter_mut()) {
+            core::mem::swap(a, b);
+        }
+        // The longer one's other entries move over, in order (on re-reads only: the shifts
+        // cost at most 64 × 64 entry moves).
+        while long.entries.len() > common {
+            let _ = short.entries.push(long.entries.remove(common));
+        }
+        core::mem::swap(&mut self.initdefault, &mut other.initdefault);
+        core::mem::swap(&mut self.inittab_lines, &mut other.inittab_lines);
+        core::mem::swap(&mut self.overflow_reported, &mut other.overflow_reported);
+    }
+
     /// An empty table.
     pub const fn new() -> Self {
         Self {
@@ -349,7 +362,7 @@ impl Inittab {
         let result = match line {
             Line::Skip => Ok(()),
             Line::TooLong => Err(ErrorKind::LineTooLong),
-            Line::Entry(text) => parse_line(text, number).and_then(|parsed| self.insert(parsed)),
+            Line::Entry(text) => fields(text).and_then(|f| self.insert(&f, number)),
         };
         match result {
             Err(ErrorKind::TableFull) if self.overflow_reported => {}
@@ -361,13 +374,26 @@ impl Inittab {
         }
     }
 
-    /// Adds a parsed entry at its place in the list (compat §1.3 duplicates, §1.7 order).
-    fn insert(&mut self, parsed: Parsed<'_>) -> Result<(), ErrorKind> {
-        let Parsed { entry, raw_levels } = parsed;
-        if entry.id != SULOGIN_ID && self.find(&entry.id).is_some() {
-            return Err(ErrorKind::DuplicateId(entry.id));
+    /// Adds an entry at its place in the list (compat §1.3 duplicates, §1.7 order), built
+    /// where it is kept: an entry is 300 bytes, and every move of it was a copy.
+    fn insert(&mut self, f: &Fields<'_>, line: u32) -> Result<(), ErrorKind> {
+        if f.id != SULOGIN_ID && self.find(f.id).is_some() {
+            return Err(ErrorKind::DuplicateId(
+                Vec::from_slice(f.id).unwrap_or_default(),
+            ));
         }
-        let at = if entry.action.is_power_group() {
+        let action = f.action;
+        // Field 2 normalised (compat §1.4), and its text as sysvinit keeps it.
+        let (levels, text): (Levels, &[u8]) = match action {
+            Action::SysInit => (Levels::SYSINIT_ONLY, b"#"),
+            Action::Boot | Action::BootWait => (Levels::BOOT_ONLY, b"*"),
+            _ if f.raw_levels.is_empty() && action.is_power_group() => {
+                (Levels::POWER_DEFAULT, b"S0123456789")
+            }
+            _ if f.raw_levels.is_empty() => (Levels::NUMERIC, b"0123456789"),
+            _ => (Levels::parse_field(f.raw_levels), f.raw_levels),
+        };
+        let at = if action.is_power_group() {
             self.entries
                 .iter()
                 .position(|e| !e.action.is_power_group())
@@ -375,8 +401,22 @@ impl Inittab {
         } else {
             self.entries.len()
         };
-        let action = entry.action;
-        self.entries.push(entry).map_err(|_| ErrorKind::TableFull)?;
+        self.entries
+            .push(Entry {
+                id: Id::new(),
+                levels,
+                levels_text: LevelsText::new(),
+                action,
+                process: ProcessField::new(),
+                line,
+            })
+            .map_err(|_| ErrorKind::TableFull)?;
+        if let Some(entry) = self.entries.last_mut() {
+            // `fields` checked that each fits.
+            let _ = entry.id.extend_from_slice(f.id);
+            let _ = entry.levels_text.extend_from_slice(text);
+            let _ = entry.process.extend_from_slice(f.process);
+        }
         if let Some(tail) = self.entries.get_mut(at..)
             && !tail.is_empty()
         {
@@ -386,7 +426,7 @@ impl Inittab {
             // sysvinit takes the highest byte of the stored field, whatever it is, then
             // upper-cases it (compat §1.8): `2s` gives S, `2a` is invalid. An empty field was
             // stored as "0123456789", hence 9 (compat §1.4 quirk).
-            let highest = raw_levels.iter().copied().max().unwrap_or(b'9');
+            let highest = f.raw_levels.iter().copied().max().unwrap_or(b'9');
             self.initdefault = Some(highest.to_ascii_uppercase());
         }
         Ok(())

@@ -124,6 +124,9 @@ impl Levels {
     pub const SYSINIT_ONLY: Self = Self(BIT_SYSINIT);
     /// `*`: what boot and bootwait entries get, whatever their field says (compat §1.4).
     pub const BOOT_ONLY: Self = Self(BIT_BOOT);
+    /// `S` alone: the entries that run again each time single-user is entered (compat §1.8
+    /// step 8).
+    pub const SINGLE_ONLY: Self = Self(BIT_S);
 
     /// The levels written in a runlevels field: `0`-`9`, upper-case `S` and the on-demand
     /// letters `a b c` in either case; any other byte is ignored, so it never matches.
@@ -242,6 +245,7 @@ mod tests {
         assert!(!l.has_single());
         assert!(!l.contains(Level::SINGLE));
         assert!(Levels::parse_field(b"S").has_single());
+        assert_eq!(Levels::parse_field(b"S"), Levels::SINGLE_ONLY);
     }
 
     #[test]

@@ -151,8 +151,6 @@ pub const INITCTL_RETRY_MS: u64 = 10;
 pub const DEFAULT_SLEEPTIME_SECS: u32 = 3;
 /// Largest `-t` accepted: the field is a C int.
 pub const SLEEPTIME_MAX: u64 = i32::MAX as u64;
-/// Most `telinit -e` strings: each takes at least 2 of the 368 payload bytes (DATA_LEN / 2).
-pub const TELINIT_ENV_MAX: usize = 184;
 /// Largest `shutdown +hh:mm` hour count (sysvinit 3.14).
 pub const SHUTDOWN_HOURS_MAX: u64 = 99_999;
 /// Longest shutdown warning message, words joined by spaces (sysvinit's MESSAGELEN).

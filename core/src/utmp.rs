@@ -47,30 +47,95 @@ pub enum RecordType {
     DeadProcess = 8,
 }
 
-/// One record's fields, as `build` takes them.
-struct Fields<'a> {
-    ty: RecordType,
-    pid: i32,
-    line: &'a [u8],
-    id: &'a [u8],
-    user: &'a [u8],
-    host: &'a [u8],
-    sec: i32,
-    usec: i32,
+/// What a record says, apart from its time and host (`Record::build` adds those): one value
+/// per record kind, so the edge writes every kind through one path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record<'a> {
+    pub ty: RecordType,
+    pub pid: i32,
+    pub line: &'a [u8],
+    pub id: &'a [u8],
+    pub user: &'a [u8],
 }
 
-/// A zeroed record with the given fields, strings cut to their field like `strncpy`.
-fn build(f: &Fields<'_>) -> [u8; RECORD_LEN] {
-    let mut rec = [0u8; RECORD_LEN];
-    put(&mut rec, field::TYPE, &(f.ty as u16).to_ne_bytes());
-    put(&mut rec, field::PID, &f.pid.to_ne_bytes());
-    put(&mut rec, field::LINE, f.line);
-    put(&mut rec, field::ID, f.id);
-    put(&mut rec, field::USER, f.user);
-    put(&mut rec, field::HOST, f.host);
-    put(&mut rec, field::TV_SEC, &f.sec.to_ne_bytes());
-    put(&mut rec, field::TV_USEC, &f.usec.to_ne_bytes());
-    rec
+impl<'a> Record<'a> {
+    /// The RUN_LVL record init writes on a level change: user `runlevel`, id `~~`, line `~`,
+    /// pid = new + 256 × prev (prev is `b'N'` at boot: boot→3 is 20019) (compat §6.6).
+    pub fn run_level(new: u8, prev: u8) -> Record<'static> {
+        Record {
+            ty: RecordType::RunLvl,
+            pid: i32::from(new) + 256 * i32::from(prev),
+            line: b"~",
+            id: b"~~",
+            user: b"runlevel",
+        }
+    }
+
+    /// The BOOT_TIME record init writes when sysinit ends: user `reboot`, id `~~`, line `~`,
+    /// pid 0 (compat §6.6).
+    pub const BOOT_TIME: Record<'static> = Record {
+        ty: RecordType::BootTime,
+        pid: 0,
+        line: b"~",
+        id: b"~~",
+        user: b"reboot",
+    };
+
+    /// A process record: INIT_PROCESS, written by a child of init for itself before exec
+    /// (line empty), or DEAD_PROCESS, written by init when it reaps the child (the edge copies
+    /// the line from the record it replaces). User empty, id the entry's (compat §6.6).
+    pub const fn process(ty: RecordType, id: &'a [u8], pid: i32) -> Self {
+        Record {
+            ty,
+            pid,
+            line: b"",
+            id,
+            user: b"",
+        }
+    }
+
+    /// A zeroed record with these fields, strings cut to their field like `strncpy`. `host`
+    /// is empty in utmp and the kernel release in wtmp (compat §6.6).
+    pub fn build(&self, sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
+        let mut rec = [0u8; RECORD_LEN];
+        put(&mut rec, field::TYPE, &(self.ty as u16).to_ne_bytes());
+        put(&mut rec, field::PID, &self.pid.to_ne_bytes());
+        put(&mut rec, field::LINE, self.line);
+        put(&mut rec, field::ID, self.id);
+        put(&mut rec, field::USER, self.user);
+        put(&mut rec, field::HOST, host);
+        put(&mut rec, field::TV_SEC, &sec.to_ne_bytes());
+        put(&mut rec, field::TV_USEC, &usec.to_ne_bytes());
+        rec
+    }
+
+    /// `pututline`: the byte offset in `utmp` of the record this one replaces, `None` to
+    /// append: `replace_slot_by_id` for process records, `replace_slot` for the others
+    /// (compat §6.6), in one walk.
+    pub fn slot_in(&self, utmp: &[u8]) -> Option<usize> {
+        let by_id = is_process(self.ty as u16);
+        let time_like =
+            (RecordType::RunLvl as u16..=RecordType::OldTime as u16).contains(&(self.ty as u16));
+        let mut want = [0u8; 4];
+        for (w, b) in want.iter_mut().zip(self.id) {
+            *w = *b;
+        }
+        records(utmp)
+            .position(|r| {
+                let ty = record_type(r).unwrap_or(0);
+                if by_id {
+                    is_process(ty) && record_id(r) == Some(&want[..])
+                } else {
+                    time_like && ty == self.ty as u16
+                }
+            })
+            .map(|i| i * RECORD_LEN)
+    }
+}
+
+/// INIT, LOGIN, USER and DEAD_PROCESS: the records `getutid` matches by `ut_id`.
+fn is_process(ty: u16) -> bool {
+    (RecordType::InitProcess as u16..=RecordType::DeadProcess as u16).contains(&ty)
 }
 
 /// Copies as much of `src` as fits into field `f`.
@@ -82,55 +147,30 @@ fn put(rec: &mut [u8; RECORD_LEN], f: field::Field, src: &[u8]) {
     }
 }
 
-/// The RUN_LVL record init writes on a level change: user `runlevel`, id `~~`, line `~`,
-/// pid = new + 256 × prev (prev is `b'N'` at boot: boot→3 is 20019). `host` is empty in
-/// utmp and the kernel release in wtmp (compat §6.6).
+/// `Record::run_level`, built.
 pub fn run_level_record(new: u8, prev: u8, sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
-    build(&Fields {
-        ty: RecordType::RunLvl,
-        pid: i32::from(new) + 256 * i32::from(prev),
-        line: b"~",
-        id: b"~~",
-        user: b"runlevel",
-        host,
-        sec,
-        usec,
-    })
+    Record::run_level(new, prev).build(sec, usec, host)
 }
 
-/// The BOOT_TIME record init writes when sysinit ends: user `reboot`, id `~~`, line `~`,
-/// pid 0 (compat §6.6).
+/// `Record::BOOT_TIME`, built.
 pub fn boot_time_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
-    build(&Fields {
-        ty: RecordType::BootTime,
-        pid: 0,
-        line: b"~",
-        id: b"~~",
-        user: b"reboot",
-        host,
-        sec,
-        usec,
-    })
+    Record::BOOT_TIME.build(sec, usec, host)
 }
 
 /// The wtmp record halt and reboot write before reboot(2): RUN_LVL, user `shutdown`, id `~~`,
 /// line `~~`, pid 0; `host` is the kernel release (compat §6.3, §6.6).
 pub fn shutdown_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
-    build(&Fields {
+    Record {
         ty: RecordType::RunLvl,
         pid: 0,
         line: b"~~",
         id: b"~~",
         user: b"shutdown",
-        host,
-        sec,
-        usec,
-    })
+    }
+    .build(sec, usec, host)
 }
 
-/// A process record: INIT_PROCESS, written by a child of init for itself before exec (line
-/// empty), or DEAD_PROCESS, written by init when it reaps the child (line copied from the record
-/// it replaces: the tty a getty or login wrote). User empty, id the entry's (compat §6.6).
+/// `Record::process` with `line`, built.
 pub fn process_record(
     ty: RecordType,
     id: &[u8],
@@ -140,16 +180,11 @@ pub fn process_record(
     usec: i32,
     host: &[u8],
 ) -> [u8; RECORD_LEN] {
-    build(&Fields {
-        ty,
-        pid,
+    Record {
         line,
-        id,
-        user: b"",
-        host,
-        sec,
-        usec,
-    })
+        ..Record::process(ty, id, pid)
+    }
+    .build(sec, usec, host)
 }
 
 /// `ut_line` of a record up to its first NUL, `None` if `rec` is too short to hold one.
@@ -369,6 +404,31 @@ mod tests {
         assert_eq!(replace_slot_by_id(&file, b"2"), None);
         // The RUN_LVL record's id `~~` is not a process record.
         assert_eq!(replace_slot_by_id(&file, b"~~"), None);
+    }
+
+    #[test]
+    fn slot_in_is_pututlines_choice_for_every_kind() {
+        let mut getty = [0u8; RECORD_LEN];
+        getty[0..2].copy_from_slice(&(RecordType::LoginProcess as u16).to_ne_bytes());
+        getty[40] = b'1';
+        let mut file = Vec::new();
+        file.extend_from_slice(&boot_time_record(0, 0, b""));
+        file.extend_from_slice(&run_level_record(b'3', b'N', 0, 0, b""));
+        file.extend_from_slice(&getty);
+        let dead = |id| Record::process(RecordType::DeadProcess, id, 7);
+        assert_eq!(Record::BOOT_TIME.slot_in(&file), Some(0));
+        assert_eq!(
+            Record::run_level(b'5', b'3').slot_in(&file),
+            Some(RECORD_LEN)
+        );
+        assert_eq!(dead(b"1").slot_in(&file), Some(2 * RECORD_LEN));
+        assert_eq!(dead(b"2").slot_in(&file), None);
+        // `~~` is the time records' id, not a process record's.
+        assert_eq!(dead(b"~~").slot_in(&file), None);
+        assert_eq!(
+            Record::process(RecordType::InitProcess, b"1", 9).slot_in(&file[..2 * RECORD_LEN]),
+            None
+        );
     }
 
     /// Writes a utmp file for checking by hand with glibc's `runlevel FILE` and `who -r FILE`

@@ -3,7 +3,7 @@
 
 use super::runlevel::{runlevel_file, utmp_runlevel};
 use super::shutdown::go_down;
-use super::{Bytes, usage_detail};
+use super::{fail, not_root, say, usage_failed};
 use crate::sys::{self, Envp, RebootCmd};
 use vinit_core::args::ArgList;
 use vinit_core::client_args::{self, HaltProgram, InitHalt, Shutdown};
@@ -21,32 +21,33 @@ pub(super) fn halt<A: ArgList + ?Sized>(
     let h = match client_args::parse_halt(args, kind) {
         Ok(h) => h,
         Err(e) => {
-            usage_detail(prog, args, e);
-            say!(
-                "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]",
-                Bytes(prog)
+            return usage_failed(
+                prog,
+                args,
+                e,
+                b"usage: ",
+                b" [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]",
             );
-            return 1;
         }
     };
-    if sys::geteuid() != 0 {
-        say!("{}: must be superuser.", Bytes(prog));
+    if not_root(prog) {
         return 1;
     }
-    if !h.force && !h.wtmp_only {
+    if !h.force() && !h.wtmp_only() {
         let level = current_level(envp);
-        if h.program == HaltProgram::Reboot && h.kexec && level != Some(b'6') {
-            say!("ERROR: using -k at this runlevel requires also -f");
-            return 1;
+        if h.program == HaltProgram::Reboot && h.kexec() && level != Some(b'6') {
+            return say(b"ERROR: using -k at this runlevel requires also -f");
         }
         if level.is_none() {
-            say!(
-                "WARNING: could not determine runlevel - doing soft {}",
-                Bytes(prog)
+            fail(
+                b"WARNING: could not determine runlevel - doing soft ",
+                prog,
+                b"",
             );
-            say!(
-                "  (it's better to use shutdown instead of {} from the command line)",
-                Bytes(prog)
+            fail(
+                b"  (it's better to use shutdown instead of ",
+                prog,
+                b" from the command line)",
             );
         }
         if !matches!(level, Some(b'0' | b'6')) {
@@ -60,19 +61,19 @@ pub(super) fn halt<A: ArgList + ?Sized>(
             return go_down(&s, envp, b"");
         }
     }
-    if !h.no_wtmp {
+    if !h.no_wtmp() {
         let (sec, usec) = sys::wall_clock();
         let record = utmp::shutdown_record(sec as i32, usec as i32, &sys::kernel_release());
         let _ = sys::append_existing(WTMP_PATH, &record);
     }
-    if h.wtmp_only {
+    if h.wtmp_only() {
         return 0;
     }
-    if !h.no_sync {
+    if !h.no_sync() {
         sys::sync();
     }
     if h.program == HaltProgram::Reboot {
-        if h.kexec {
+        if h.kexec() {
             let _ = sys::reboot(RebootCmd::Kexec);
         }
         let _ = sys::reboot(RebootCmd::Restart);

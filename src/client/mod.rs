@@ -14,20 +14,11 @@
 
 use core::ffi::CStr;
 
-use crate::log::{Bytes, ErrName};
-use crate::sys::{Envp, Errno};
+use crate::log::LogLine;
+use crate::sys::{self, Envp, Errno, FileError};
 use vinit_core::args::{ArgList, UsageError, basename};
 use vinit_core::client_args::Personality;
 use vinit_core::limits::PATH_MAX;
-
-/// Writes one line to stderr: `say!("{}: must be superuser.", Bytes(prog))`.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        let mut line = $crate::log::LogLine::bare();
-        let _ = ufmt::uwrite!(line, $($arg)*);
-        line.emit();
-    }};
-}
 
 mod halt;
 mod runlevel;
@@ -38,6 +29,7 @@ mod telinit;
 
 /// Runs personality `p` on `args` (argument 0 is the tool's name) and returns the exit
 /// status.
+#[inline(never)]
 pub fn run<A: ArgList + ?Sized>(p: Personality, args: &A, envp: Envp) -> u8 {
     let prog = basename(args.arg(0).unwrap_or_default());
     match p {
@@ -49,38 +41,99 @@ pub fn run<A: ArgList + ?Sized>(p: Personality, args: &A, envp: Envp) -> u8 {
     }
 }
 
+/// The clients' failure status.
+const FAILED: u8 = 1;
+
+/// Writes `a`, `b` and `c` as one line on stderr; returns `FAILED`. The clients' one way to
+/// say a line of fixed pieces (`telinit: must be superuser.`): a call with three slices costs
+/// less than a formatted line at each site.
+#[inline(never)]
+fn fail(a: &[u8], b: &[u8], c: &[u8]) -> u8 {
+    let mut line = LogLine::bare();
+    line.push(a);
+    line.push(b);
+    line.push(c);
+    line.emit();
+    FAILED
+}
+
+/// Writes `line` on stderr; returns `FAILED`.
+#[inline(never)]
+fn say(line: &[u8]) -> u8 {
+    fail(line, b"", b"")
+}
+
+/// `PROG: must be superuser.` unless the effective uid is root.
+fn not_root(prog: &[u8]) -> bool {
+    sys::geteuid() != 0 && fail(prog, b": must be superuser.", b"") == FAILED
+}
+
 /// One line saying what was wrong, in getopt's words where it has them.
+#[inline(never)]
 fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
-    let arg = |i: usize| Bytes(args.arg(i).unwrap_or_default());
-    match e {
+    let quoted;
+    let (what, value): (&[u8], &[u8]) = match e {
         UsageError::UnknownOption(_, c) => {
-            say!("{}: invalid option -- '{}'", Bytes(prog), Bytes(&[c]));
+            quoted = [c, b'\''];
+            (b": invalid option -- '", &quoted)
         }
         UsageError::MissingValue(_, c) => {
-            say!(
-                "{}: option requires an argument -- '{}'",
-                Bytes(prog),
-                Bytes(&[c])
-            );
+            quoted = [c, b'\''];
+            (b": option requires an argument -- '", &quoted)
         }
         UsageError::BadValue(at) | UsageError::BadLevel(at) | UsageError::OutOfRange(at, ..) => {
-            say!(
-                "{}: invalid argument: {}",
-                Bytes(prog),
-                Bytes(at.bytes(args))
-            );
+            (b": invalid argument: ", at.bytes(args))
         }
-        UsageError::ExtraOperand(i) => say!("{}: extra argument: {}", Bytes(prog), arg(i)),
+        UsageError::ExtraOperand(i) => (b": extra argument: ", args.arg(i).unwrap_or_default()),
         // The rest have their own words (or are vinit's own, never a client's).
         UsageError::MissingOperand
         | UsageError::HaltModeWithoutHalt
         | UsageError::EnvTooLarge
         | UsageError::MissingCommand
-        | UsageError::WrongMode(..) => {}
-    }
+        | UsageError::WrongMode(..) => return,
+    };
+    fail(prog, what, value);
 }
 
-/// A NUL-terminated copy of a path from argv or the environment.
+/// The usage error of telinit or halt: the detail, then `HEAD PROG TAIL`; `FAILED`.
+fn usage_failed<A: ArgList + ?Sized>(
+    prog: &[u8],
+    args: &A,
+    e: UsageError,
+    head: &[u8],
+    tail: &[u8],
+) -> u8 {
+    usage_detail(prog, args, e);
+    fail(head, prog, tail)
+}
+
+/// `PROG: PATH: WHY[HINT]` for a path that could not be used; `FAILED`. WHY is perror(3)'s
+/// text for the errors a client meets opening a path, the symbolic name for any other (vinit
+/// carries no strerror table), and `FileError`'s words when the path is not what a client may
+/// write to (a symlink, a regular file).
+#[inline(never)]
+fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
+    let mut line = LogLine::bare();
+    for piece in [prog, b": ", path, b": "] {
+        line.push(piece);
+    }
+    let text: &[u8] = match e {
+        FileError::Sys(Errno::NOENT) => b"No such file or directory",
+        FileError::Sys(Errno::ACCESS) => b"Permission denied",
+        FileError::Sys(Errno::NOTDIR) => b"Not a directory",
+        FileError::Sys(Errno::PIPE) => b"Broken pipe",
+        _ => b"",
+    };
+    if text.is_empty() {
+        let _ = ufmt::uwrite!(line, "{}", e);
+    }
+    line.push(text);
+    line.push(hint);
+    line.emit();
+    FAILED
+}
+
+/// A NUL-terminated copy of a path from argv.
 struct CPath([u8; PATH_MAX + 1]);
 
 impl CPath {
@@ -95,25 +148,6 @@ impl CPath {
             *d = *s;
         }
         CStr::from_bytes_with_nul(self.0.get(..=bytes.len())?).ok()
-    }
-}
-
-/// perror(3)'s text for the errors a client meets opening a path; the symbolic name for
-/// anything else (vinit carries no strerror table).
-struct ErrText(Errno);
-
-impl ufmt::uDisplay for ErrText {
-    fn fmt<W: ufmt::uWrite + ?Sized>(
-        &self,
-        f: &mut ufmt::Formatter<'_, W>,
-    ) -> Result<(), W::Error> {
-        match self.0 {
-            Errno::NOENT => f.write_str("No such file or directory"),
-            Errno::ACCESS => f.write_str("Permission denied"),
-            Errno::NOTDIR => f.write_str("Not a directory"),
-            Errno::PIPE => f.write_str("Broken pipe"),
-            e => ufmt::uDisplay::fmt(&ErrName(e), f),
-        }
     }
 }
 

@@ -3,8 +3,7 @@
 
 use core::ffi::CStr;
 
-use super::CPath;
-use crate::log::LogLine;
+use super::{CPath, say};
 use crate::sys;
 use vinit_core::args::ArgList;
 use vinit_core::client_args;
@@ -15,8 +14,7 @@ pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
     let parsed = match client_args::parse_runlevel(args) {
         Ok(r) => r,
         Err(_) => {
-            say!("usage: runlevel [utmp]");
-            return 1;
+            return say(b"usage: runlevel [utmp]");
         }
     };
     let mut buf = CPath::new();
@@ -24,25 +22,21 @@ pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
         Some(i) => match buf.set(args.arg(i).unwrap_or_default()) {
             Some(p) => p,
             None => {
-                say!("runlevel: path too long");
-                return 1;
+                return say(b"runlevel: path too long");
             }
         },
         None => UTMP_PATH,
     };
     let answer = utmp_runlevel(path).or_else(|| runlevel_file().map(|c| (b'N', c)));
-    let mut line = LogLine::bare();
-    let status = match answer {
+    let levels;
+    let (line, status): (&[u8], u8) = match answer {
         Some((prev, cur)) => {
-            line.push(&[prev, b' ', cur]);
-            0
+            levels = [prev, b' ', cur, b'\n'];
+            (&levels, 0)
         }
-        None => {
-            line.push(b"unknown");
-            1
-        }
+        None => (b"unknown\n", 1),
     };
-    line.emit_to(sys::stdout());
+    let _ = sys::write_all(sys::stdout(), line);
     status
 }
 

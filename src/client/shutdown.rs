@@ -2,11 +2,13 @@
 //! asks init for the level (and the halt action); `-c` cancels a pending one, `-k` only warns.
 
 use super::send::send;
-use super::{Bytes, usage_detail};
+use super::{FAILED, fail, say, usage_detail};
+use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::{ArgList, UsageError};
 use vinit_core::client_args::{self, InitHalt, Shutdown, When};
-use vinit_core::initctl::{self, DATA_LEN, Request};
+use vinit_core::initctl::{EnvPayload, Request};
+use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
     SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH,
@@ -32,50 +34,58 @@ const SHUTDOWN_USAGE: &str =
 \t\t  ** the \"time\" argument is mandatory! (try \"now\") **
 ";
 
+/// The name shutdown's lines start with (sysvinit's, whatever argv[0] is).
+const SHUTDOWN: &[u8] = b"shutdown";
+
 pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
-    let prog: &[u8] = b"shutdown";
-    if sys::geteuid() != 0 {
-        say!("shutdown: you must be root to do that!");
-        let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
-        return 1;
-    }
-    let s = match client_args::parse_shutdown(args) {
-        Ok(s) => s,
-        Err(UsageError::BadLevel(at)) => {
-            say!("shutdown: `{}': bad runlevel", Bytes(at.bytes(args)));
-            return 1;
-        }
-        Err(e) => {
-            if e == UsageError::HaltModeWithoutHalt {
-                say!("shutdown: -H and -P flags can only be used along with -h flag.");
+    let refused = if sys::geteuid() != 0 {
+        shutdown_fail(b": you must be root to do that!");
+        None
+    } else {
+        match client_args::parse_shutdown(args) {
+            Ok(s) => Some(s),
+            Err(UsageError::BadLevel(at)) => {
+                return fail(b"shutdown: `", at.bytes(args), b"': bad runlevel");
             }
-            usage_detail(prog, args, e);
-            let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
-            return 1;
+            Err(e) => {
+                if e == UsageError::HaltModeWithoutHalt {
+                    shutdown_fail(b": -H and -P flags can only be used along with -h flag.");
+                }
+                usage_detail(SHUTDOWN, args, e);
+                None
+            }
         }
+    };
+    let Some(s) = refused else {
+        let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
+        return FAILED;
     };
     // sysvinit checks logins on virtual consoles; a container has none, so with the file
     // present nobody is authorised.
-    if s.use_allow && sys::exists(SHUTDOWN_ALLOW_PATH) {
-        say!("shutdown: no authorized users logged in.");
-        return 1;
+    if s.use_allow() && sys::exists(SHUTDOWN_ALLOW_PATH) {
+        return shutdown_fail(b": no authorized users logged in.");
     }
-    if s.no_init {
-        say!("shutdown: warning: -n is not supported; asking init instead");
+    if s.no_init() {
+        shutdown_fail(b": warning: -n is not supported; asking init instead");
     }
     let mut message: heapless::Vec<u8, SHUTDOWN_MESSAGE_MAX> = heapless::Vec::new();
     if let Some(first) = s.message {
         join_words(args, first, &mut message);
     }
     let pending = read_pid_file();
-    if s.cancel {
+    if s.cancel() {
         return cancel(envp, pending, &message);
     }
     if pending.is_some_and(sys::process_exists) {
-        say!("shutdown: already running.");
-        return 1;
+        return shutdown_fail(b": already running.");
     }
     go_down(&s, envp, &message)
+}
+
+/// `shutdown: WHAT`; `FAILED`.
+#[inline(never)]
+fn shutdown_fail(what: &[u8]) -> u8 {
+    fail(SHUTDOWN, what, b"")
 }
 
 /// The message words from `first` on, joined by spaces, cut at a word boundary
@@ -103,46 +113,52 @@ fn read_pid_file() -> Option<sys::Pid> {
     let fd = sys::open_read(SHUTDOWN_PID_PATH).ok()?;
     let mut buf = [0u8; PID_FILE_READ_MAX];
     let n = sys::read_full(fd.as_fd(), &mut buf).ok()?;
-    let digits = buf.get(..n)?.split(|b| !b.is_ascii_digit()).next()?;
-    vinit_core::args::parse_number(digits, 1, i32::MAX as u64).map(|p| p as sys::Pid)
+    let text = buf.get(..n)?;
+    let end = text.iter().position(|b| !b.is_ascii_digit()).unwrap_or(n);
+    vinit_core::args::parse_number(text.get(..end)?, 1, i32::MAX as u64).map(|p| p as sys::Pid)
 }
 
 fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
     let Some(pid) = pending else {
-        say!("shutdown: cannot find pid of running shutdown.");
-        return 1;
+        return shutdown_fail(b": cannot find pid of running shutdown.");
     };
-    let mut data = [0u8; DATA_LEN];
-    if initctl::encode_env(&[InitHalt::Unset.env_string()], &mut data).is_ok() {
-        let _ = send(b"shutdown", envp, &[Request::set_env(&data)]);
-    }
+    let _ = send_init_halt(envp, InitHalt::Unset, None);
     if sys::kill(pid, SIGINT).is_err() {
-        say!("shutdown: not running.");
-        return 1;
+        return shutdown_fail(b": not running.");
     }
-    if !message.is_empty() {
-        say!("{}", Bytes(message));
-    }
+    say_message(message);
     0
 }
 
-/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X".
-struct NewState(u8);
+/// The message shutdown was given, if any, on a line of its own.
+fn say_message(message: &[u8]) {
+    if !message.is_empty() {
+        say(message);
+    }
+}
 
-impl ufmt::uDisplay for NewState {
-    fn fmt<W: ufmt::uWrite + ?Sized>(
-        &self,
-        f: &mut ufmt::Formatter<'_, W>,
-    ) -> Result<(), W::Error> {
-        match self.0 {
-            b'0' => f.write_str("for system halt"),
-            b'6' => f.write_str("for reboot"),
-            b'1' => f.write_str("to maintenance mode"),
-            level => {
-                f.write_str("to runlevel ")?;
-                ufmt::uDisplay::fmt(&Bytes(&[level]), f)
-            }
+/// Sends INIT_HALT (set as `init_halt` says, or unset), then the level change if there is one
+/// (sysvinit sends INIT_HALT, then execs `init [-t SEC] LEVEL`); the exit status.
+fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, u32)>) -> u8 {
+    let mut payload = EnvPayload::new();
+    let _ = payload.push(init_halt.env_string());
+    let env = Request::set_env(payload.data());
+    match level {
+        Some((level, sleeptime)) => {
+            send(SHUTDOWN, envp, &[env, Request::run_level(level, sleeptime)])
         }
+        None => send(SHUTDOWN, envp, &[env]),
+    }
+}
+
+/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words, and
+/// the level when they end with it.
+fn new_state(level: &u8) -> (&'static [u8], &[u8]) {
+    match level {
+        b'0' => (b"for system halt", b""),
+        b'6' => (b"for reboot", b""),
+        b'1' => (b"to maintenance mode", b""),
+        _ => (b"to runlevel ", core::slice::from_ref(level)),
     }
 }
 
@@ -170,72 +186,67 @@ const fn needs_warning(minutes: u32) -> bool {
     }
 }
 
+/// The message, if any, then `The system is going down for reboot NOW!` or `The system is
+/// going DOWN for reboot in 5 minutes!`.
 fn warn(message: &[u8], level: u8, minutes: u32) {
-    if !message.is_empty() {
-        say!("{}", Bytes(message));
-    }
+    say_message(message);
+    let (state, level) = new_state(&level);
+    let mut line = LogLine::bare();
+    line.push(match minutes {
+        0 => b"The system is going down ",
+        _ => b"The system is going DOWN ",
+    });
+    line.push(state);
+    line.push(level);
     match minutes {
-        0 => say!("The system is going down {} NOW!", NewState(level)),
-        1 => say!("The system is going DOWN {} in 1 minute!", NewState(level)),
-        m => say!(
-            "The system is going DOWN {} in {} minutes!",
-            NewState(level),
-            m
-        ),
+        0 => line.push(b" NOW!"),
+        1 => line.push(b" in 1 minute!"),
+        m => {
+            let _ = ufmt::uwrite!(line, " in {} minutes!", m);
+        }
     }
+    line.emit();
 }
 
 pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
-    if s.fast_boot {
+    if s.fast_boot() {
         let _ = sys::write_file(FASTBOOT_PATH, b"");
     }
-    if s.force_fsck {
+    if s.force_fsck() {
         let _ = sys::write_file(FORCEFSCK_PATH, b"");
     }
     let minutes = minutes_until(s.when);
-    if minutes > 0 && wait_for_time(s.level.byte(), minutes, message).is_err() {
-        // Cancelled by `shutdown -c` (SIGINT) or SIGTERM: sysvinit's stopit().
-        let _ = sys::unlink(SHUTDOWN_PID_PATH);
-        remove_boot_flags(s);
-        say!("\nShutdown cancelled.");
-        return 0;
-    }
-    warn(message, s.level.byte(), 0);
-    if s.warn_only {
-        sys::sleep_ms(1000);
-        let _ = sys::unlink(SHUTDOWN_PID_PATH);
-        remove_boot_flags(s);
-        say!("\nShutdown cancelled.");
-        return 0;
-    }
-    if minutes > 0 {
-        let _ = sys::unlink(SHUTDOWN_PID_PATH);
-    }
-    sys::sync();
-    // sysvinit sends INIT_HALT, then execs `init [-t SEC] LEVEL`; both requests go here.
-    let mut data = [0u8; DATA_LEN];
-    if initctl::encode_env(&[s.init_halt.env_string()], &mut data).is_err() {
-        return 1;
-    }
-    let sleeptime = s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS);
-    let requests = [
-        Request::set_env(&data),
-        Request::run_level(s.level, sleeptime),
-    ];
-    match send(b"shutdown", envp, &requests) {
-        Ok(()) => 0,
-        Err(()) => {
-            remove_boot_flags(s);
-            1
+    // Cancelled by `shutdown -c` (SIGINT) or SIGTERM while waiting: sysvinit's stopit().
+    let mut cancelled = minutes > 0 && wait_for_time(s.level.byte(), minutes, message).is_err();
+    if !cancelled {
+        warn(message, s.level.byte(), 0);
+        if s.warn_only() {
+            sys::sleep_ms(1000);
+            cancelled = true;
         }
     }
+    if cancelled || minutes > 0 {
+        let _ = sys::unlink(SHUTDOWN_PID_PATH);
+    }
+    if cancelled {
+        remove_boot_flags(s);
+        say(b"\nShutdown cancelled.");
+        return 0;
+    }
+    sys::sync();
+    let sleeptime = s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS);
+    let status = send_init_halt(envp, s.init_halt, Some((s.level, sleeptime)));
+    if status != 0 {
+        remove_boot_flags(s);
+    }
+    status
 }
 
 fn remove_boot_flags(s: &Shutdown) {
-    if s.fast_boot {
+    if s.fast_boot() {
         let _ = sys::unlink(FASTBOOT_PATH);
     }
-    if s.force_fsck {
+    if s.force_fsck() {
         let _ = sys::unlink(FORCEFSCK_PATH);
     }
 }
@@ -243,14 +254,18 @@ fn remove_boot_flags(s: &Shutdown) {
 /// Writes the pid file and waits `minutes`, warning on sysvinit's schedule; `Err` if SIGINT
 /// or SIGTERM came first.
 fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
-    let mut pid: heapless::String<16> = heapless::String::new();
+    // 32 bytes: the writer type sys::procfs formats pids into, so ufmt's code for it is shared.
+    let mut pid: heapless::String<32> = heapless::String::new();
     let _ = ufmt::uwriteln!(pid, "{}", sys::getpid());
     match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
-        Err(_) => say!(
-            "shutdown: warning: cannot open {}",
-            Bytes(SHUTDOWN_PID_PATH.to_bytes())
-        ),
+        Err(_) => {
+            fail(
+                SHUTDOWN,
+                b": warning: cannot open ",
+                SHUTDOWN_PID_PATH.to_bytes(),
+            );
+        }
     }
     let mask = sys::SigMask((1 << (SIGINT - 1)) | (1 << (SIGTERM - 1)));
     let signals = sys::set_signal_mask(mask)
@@ -291,7 +306,6 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::log::LogLine;
 
     #[test]
     fn warning_schedule_matches_sysvinit() {
@@ -308,9 +322,8 @@ mod tests {
     #[test]
     fn new_state_words() {
         let show = |level| {
-            let mut line = LogLine::bare();
-            let _ = ufmt::uwrite!(line, "{}", NewState(level));
-            String::from_utf8(line.as_bytes().to_vec()).unwrap()
+            let (words, level) = new_state(&level);
+            String::from_utf8([words, level].concat()).unwrap()
         };
         assert_eq!(show(b'0'), "for system halt");
         assert_eq!(show(b'6'), "for reboot");

@@ -4,10 +4,10 @@
 //! no vinit to ask), so a Docker `HEALTHCHECK CMD ["/sbin/vinit","status","web"]` needs nothing
 //! else in the image.
 
-use super::{Bytes, ErrText};
-use crate::sys::{self, Errno};
+use super::{fail, path_failed, say};
+use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
-use vinit_core::limits::{STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
+use vinit_core::limits::{MAX_ENTRIES, STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
 use vinit_core::status_reply::{MESSAGE_MAX, entry_id, is_running};
 
 /// LSB: the service runs.
@@ -19,52 +19,52 @@ const UNKNOWN: u8 = 4;
 
 pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     let id = args.arg(1);
-    if args.arg(2).is_some() || id.is_some_and(|a| a.starts_with(b"-")) {
-        say!("usage: vinit status [ID]");
+    if args.arg(2).is_some() || id.and_then(<[u8]>::first) == Some(&b'-') {
+        say(b"usage: vinit status [ID]");
         return UNKNOWN;
     }
-    let path = Bytes(STATUS_SOCKET_PATH.to_bytes());
     let conn = match sys::connect_seqpacket(STATUS_SOCKET_PATH) {
         Ok(conn) => conn,
         Err(e) => {
-            let why = match e {
-                Errno::NOENT | Errno::CONNREFUSED => ": no vinit in inittab mode here",
-                Errno::ACCESS => ": root only",
-                _ => "",
+            let hint: &[u8] = match e {
+                Errno::NOENT | Errno::CONNREFUSED => b": no vinit in inittab mode here",
+                Errno::ACCESS => b": root only",
+                _ => b"",
             };
-            say!("vinit status: {}: {}{}", path, ErrText(e), why);
+            let path = STATUS_SOCKET_PATH.to_bytes();
+            path_failed(b"vinit status", path, FileError::Sys(e), hint);
             return UNKNOWN;
         }
     };
     // The first message is the level line; then the entries, until PID 1 closes.
     let mut found = None;
     let mut buf = [0u8; MESSAGE_MAX];
-    for first in (0..=vinit_core::limits::MAX_ENTRIES).map(|i| i == 0) {
+    for i in 0..MAX_ENTRIES + 1 {
         let n = match sys::wait_readable(conn.as_fd(), Some(STATUS_TIMEOUT_MS)) {
             Ok(true) => sys::read(conn.as_fd(), &mut buf).unwrap_or(0),
             _ => 0,
         };
         let message = buf.get(..n).unwrap_or_default();
-        if n == 0 {
-            if first {
-                say!("vinit status: no answer from vinit (root only)");
-                return UNKNOWN;
+        let entry = i > 0;
+        if message.is_empty() {
+            if entry {
+                break;
             }
-            break;
+            say(b"vinit status: no answer from vinit (root only)");
+            return UNKNOWN;
         }
-        let wanted = first || id.is_none_or(|id| entry_id(message) == id);
-        if wanted {
+        if !entry || id.is_none_or(|id| entry_id(message) == id) {
             let _ = sys::write_all(sys::stdout(), message);
-        }
-        if wanted && !first {
-            found = Some(is_running(message));
+            if entry {
+                found = Some(is_running(message));
+            }
         }
     }
     match (id, found) {
         (None, _) | (_, Some(true)) => RUNNING,
         (_, Some(false)) => NOT_RUNNING,
         (Some(id), None) => {
-            say!("vinit status: no entry with id {}", Bytes(id));
+            fail(b"vinit status: no entry with id ", id, b"");
             UNKNOWN
         }
     }

@@ -28,7 +28,12 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
             report_error(file, &e);
         }
     };
-    let read = read_table(path, tab, &mut Feed::inittab(), &mut report);
+    let (level, what) = if at_start {
+        (Level::Fatal, "cannot read the inittab")
+    } else {
+        (Level::Error, "not read")
+    };
+    let read = read_table(path, tab, &mut Feed::inittab(), &mut report, level, what);
     tab.add_default_sulogin(&mut report);
     if let Some(more) = errors.checked_sub(INITTAB_ERRORS_SHOWN).filter(|&n| n > 0) {
         log!(
@@ -38,13 +43,7 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
             more
         );
     }
-    if let Err(e) = read {
-        let (level, what) = if at_start {
-            (Level::Fatal, "cannot read the inittab")
-        } else {
-            (Level::Error, "not read")
-        };
-        log!(level, "{}: {}: {}", Bytes(file), e, what);
+    if !read {
         return false;
     }
     let _ = sys::for_each_dir_entry(INITTAB_DIR, |name| {
@@ -66,17 +65,38 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
         let dropin = cpath.to_bytes();
         log!(Level::Info, "Reading: {}", Bytes(dropin));
         let mut report = |e: InittabError| report_error(dropin, &e);
-        if let Err(e) = read_table(cpath, tab, &mut Feed::dropin(), &mut report) {
-            log!(Level::Error, "{}: {}: skipped", Bytes(dropin), e);
-        }
+        read_table(
+            cpath,
+            tab,
+            &mut Feed::dropin(),
+            &mut report,
+            Level::Error,
+            "skipped",
+        );
     });
     true
 }
 
 /// Feeds the configuration file `path` to `tab` a chunk at a time, as `sys::open_file`
 /// opens it; a file larger than `INITTAB_READ_MAX` is refused before a line is parsed (and
-/// one that grows past it while read, when the bound is reached).
+/// one that grows past it while read, when the bound is reached). A file that cannot be read
+/// whole is one line, `path: why: what`, at `level`; `false` then.
 fn read_table(
+    path: &CStr,
+    tab: &mut Inittab,
+    feed: &mut Feed,
+    report: &mut dyn FnMut(InittabError),
+    level: Level,
+    what: &str,
+) -> bool {
+    let read = feed_table(path, tab, feed, report);
+    if let Err(e) = &read {
+        log::file_line(level, path, *e, what);
+    }
+    read.is_ok()
+}
+
+fn feed_table(
     path: &CStr,
     tab: &mut Inittab,
     feed: &mut Feed,

@@ -21,7 +21,6 @@ use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
 use crate::status_channel::StatusChannel;
 use crate::sys::{self, Envp, Errno};
 use load::load_inittab;
-use power::PowerEvent;
 use service_output::ServiceOutput;
 use spawn_entry::{Initscript, spawn_entry};
 use vinit_core::child_env::InitEnv;
@@ -32,7 +31,7 @@ use vinit_core::settings::Settings;
 use vinit_core::status::signal::{
     SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
-use vinit_core::supervisor::{Effect, Init, Notice, StopCause, Trigger};
+use vinit_core::supervisor::{Act, Config, Effect, Init, Notice, StopCause, Trigger};
 use vinit_core::time::{self, Duration, Instant};
 
 /// SIGRTMIN+3 as glibc, Go and Docker number it (systemd's halt signal); musl would say 38.
@@ -58,28 +57,17 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
         );
         return 1;
     }
-    // The table is read into the driver's staging table and swapped into the machine: tables
-    // are never copied, as every copy would stay resident on PID 1's stack.
     let inittab = settings.config.inittab;
-    let mut driver = Driver {
-        init: Init::new(Inittab::new(), settings.config),
-        staging: Inittab::new(),
-        inittab,
-        envp,
-        init_env: InitEnv::new(),
-        started: sys::now(),
-        control: Control::new(vinit_core::limits::INITCTL_PATH),
-        // Opened after `become_init`, within the fd budget.
-        status: StatusChannel::open(false),
-        initscript: Initscript::default(),
-        env_log: RateLimit::new(),
-        signal_log: RateLimit::new(),
-        title,
+    let Some(driver) = Driver::place(settings.config, envp, title) else {
+        return 1;
     };
-    if !load_inittab(inittab, &mut driver.staging, true) {
+    // Straight into the machine's own table: the staging table is for re-reads only.
+    if !driver
+        .init
+        .read_table(|tab| load_inittab(inittab, tab, true))
+    {
         return 1;
     }
-    driver.init.reset(&mut driver.staging);
     let Some(sfd) = crate::init_setup::become_init() else {
         return 1;
     };
@@ -134,9 +122,15 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> boo
     status
 }
 
+crate::sys::big_static! {
+    /// Inittab mode's state; `Driver::place` fills it once.
+    DRIVER: Driver
+}
+
 struct Driver {
     init: Init,
-    /// Where a re-read inittab is loaded before the machine swaps it in.
+    /// Where a re-read inittab is loaded before the machine swaps it in (written only by
+    /// `telinit` and SIGHUP).
     staging: Inittab,
     inittab: &'static CStr,
     envp: Envp,
@@ -156,6 +150,37 @@ struct Driver {
 }
 
 impl Driver {
+    /// Fills `DRIVER` (bss, not this frame: a frame's pages are all made resident at entry, a
+    /// bss page only when written) and hands it out; `None` if it was filled before. Not
+    /// inlined: the few KB of temporaries its fields are built from are in this frame of its
+    /// own, which the loop's frames reuse, not in `run`'s, under them.
+    #[inline(never)]
+    fn place(
+        config: Config,
+        envp: Envp,
+        title: Option<sys::ProcTitle>,
+    ) -> Option<&'static mut Self> {
+        DRIVER
+            .put(|| Self {
+                init: Init::new(Inittab::new(), config),
+                staging: Inittab::new(),
+                inittab: config.inittab,
+                envp,
+                init_env: InitEnv::new(),
+                started: sys::now(),
+                control: Control::new(vinit_core::limits::INITCTL_PATH),
+                // Opened after `become_init`, within the fd budget.
+                status: StatusChannel::open(false),
+                initscript: Initscript::default(),
+                env_log: RateLimit::new(),
+                signal_log: RateLimit::new(),
+                title,
+            })
+            // The driver is reached through a pointer, as it was on the stack: code that knew it
+            // is `DRIVER` would address every field absolutely (4-byte displacements, ~800 B more).
+            .map(core::hint::black_box)
+    }
+
     fn run(&mut self, sfd: sys::BorrowedFd<'_>, mut output: Option<&mut ServiceOutput<'_>>) -> u8 {
         loop {
             let now = sys::now();
@@ -232,35 +257,40 @@ impl Driver {
                         Err(None) => self.init.handle_spawned(now, slot, None),
                     }
                 }
-                Effect::Signal { pid, sig } => signal(pid, sig),
-                Effect::SignalAll(sig) => crate::processes_left::signal_all(sig),
-                Effect::Census => self.init.handle_census(crate::processes_left::count()),
-                Effect::Runlevel { new, prev } => {
+                Effect::Do(Act::Signal { pid, sig }) => signal(pid, sig),
+                Effect::Do(Act::SignalAll(sig)) => crate::processes_left::signal_all(sig),
+                Effect::Do(Act::Census) => self.init.handle_census(crate::processes_left::count()),
+                Effect::Do(Act::Runlevel { new, prev }) => {
                     crate::records::write_runlevel(new, prev);
                     if let Some(title) = &mut self.title {
-                        title.set(&[b'i', b'n', b'i', b't', b' ', b'[', new, b']']);
+                        let mut shown = *b"init [?]";
+                        if let Some(level) = shown.get_mut(6) {
+                            *level = new;
+                        }
+                        title.set(&shown);
                     }
                 }
-                Effect::BootTime => crate::records::write_boot(),
+                Effect::Do(Act::BootTime) => crate::records::write_boot(),
                 Effect::Log(notice) => say(&notice),
-                Effect::Sync => sys::sync(),
-                Effect::Exit(code) => {
+                Effect::Do(Act::Sync) => sys::sync(),
+                Effect::Do(Act::Exit(code)) => {
                     if let Some(output) = output {
                         output.finish();
                     }
                     return Some(code);
                 }
-                Effect::Reboot => {
+                Effect::Do(Act::Reboot) => {
                     log!(
                         LogLevel::Info,
                         "rebooting in place: reading {} again",
                         Bytes(self.inittab.to_bytes())
                     );
-                    load_inittab(self.inittab, &mut self.staging, false);
-                    self.init.reset(&mut self.staging);
+                    let inittab = self.inittab;
+                    self.init
+                        .read_table(|tab| load_inittab(inittab, tab, false));
                     self.init.handle_boot(now);
                 }
-                Effect::RestartContainer => {
+                Effect::Do(Act::RestartContainer) => {
                     // Returns only on failure (EPERM without CAP_SYS_BOOT): the kernel ends
                     // PID 1 with SIGHUP, and LXC starts the container again. On failure the
                     // next effect is the fallback: the reboot in place.
@@ -294,30 +324,26 @@ impl Driver {
                     return;
                 }
             };
-            match info.signo {
-                SIGCHLD => {}
-                SIGTERM => self.init.handle_stop(now, StopCause::Term),
-                SIGINT => self.init.handle_stop(now, StopCause::Int),
-                SIGUSR1 => self.init.handle_stop(now, StopCause::Halt),
-                SIG_SYSTEMD_HALT => self.init.handle_stop(now, StopCause::SystemdHalt),
-                SIGUSR2 | SIG_SYSVINIT_POWEROFF => self.init.handle_stop(now, StopCause::Poweroff),
-                SIGPWR => match power::power_event() {
-                    PowerEvent::Trigger(trigger) => self.init.handle_trigger(now, trigger),
-                    PowerEvent::Stop(cause) => self.init.handle_stop(now, cause),
-                },
-                SIGHUP => {
+            let mut wanted = SIGNAL_USES
+                .iter()
+                .find(|(signo, _)| *signo == info.signo)
+                .map(|&(_, wanted)| wanted);
+            if let Some(Wanted::Power) = wanted {
+                wanted = Some(power::power_event());
+            }
+            match wanted {
+                Some(Wanted::Stop(cause)) => self.init.handle_stop(now, cause),
+                Some(Wanted::Trigger(trigger)) => self.init.handle_trigger(now, trigger),
+                Some(Wanted::Freeze(frozen)) => self.init.handle_freeze(frozen),
+                Some(Wanted::Reload) => {
                     if load_inittab(self.inittab, &mut self.staging, false) {
                         self.init.handle_reload(now, &mut self.staging);
                     }
                 }
-                SIGWINCH => self.init.handle_trigger(now, Trigger::KbRequest),
-                SIGTSTP => self.init.handle_freeze(true),
-                SIGCONT => self.init.handle_freeze(false),
-                // sysvinit ignores it; vinit's own log writes take theirs back (log.rs).
-                SIGPIPE => {}
-                other => {
+                Some(Wanted::Nothing | Wanted::Power) => {}
+                None => {
                     if self.signal_log.allow(now) {
-                        log!(LogLevel::Info, "ignoring signal {}", other);
+                        log!(LogLevel::Info, "ignoring signal {}", info.signo);
                     }
                 }
             }
@@ -393,7 +419,39 @@ impl Driver {
     }
 }
 
-/// kill(2) for `Effect::Signal`. No such group: the child has not reached its setsid() yet.
+/// What a signal asks of the machine (compat §4).
+#[derive(Clone, Copy)]
+enum Wanted {
+    Nothing,
+    Stop(StopCause),
+    Trigger(Trigger),
+    /// Read /var/run/powerstatus: a trigger, or a stop (power.rs).
+    Power,
+    /// Read the inittab again.
+    Reload,
+    Freeze(bool),
+}
+
+/// The signals vinit acts on; any other is logged and ignored. A table, not match arms: one
+/// call site per input.
+const SIGNAL_USES: [(u8, Wanted); 13] = [
+    (SIGCHLD, Wanted::Nothing),
+    // sysvinit ignores it; vinit's own log writes take theirs back (log.rs).
+    (SIGPIPE, Wanted::Nothing),
+    (SIGTERM, Wanted::Stop(StopCause::Term)),
+    (SIGINT, Wanted::Stop(StopCause::Int)),
+    (SIGUSR1, Wanted::Stop(StopCause::Halt)),
+    (SIG_SYSTEMD_HALT, Wanted::Stop(StopCause::SystemdHalt)),
+    (SIGUSR2, Wanted::Stop(StopCause::Poweroff)),
+    (SIG_SYSVINIT_POWEROFF, Wanted::Stop(StopCause::Poweroff)),
+    (SIGPWR, Wanted::Power),
+    (SIGHUP, Wanted::Reload),
+    (SIGWINCH, Wanted::Trigger(Trigger::KbRequest)),
+    (SIGTSTP, Wanted::Freeze(true)),
+    (SIGCONT, Wanted::Freeze(false)),
+];
+
+/// kill(2) for `Act::Signal`. No such group: the child has not reached its setsid() yet.
 /// It still has vinit's mask (everything blocked), so the signal sent to it waits there and
 /// ends it when it unblocks, before exec (a TERM used to be lost here).
 fn signal(pid: sys::Pid, sig: u8) {

@@ -1,45 +1,33 @@
 //! SIGPWR: with /var/run/powerstatus, sysvinit's power semantics; without, LXC's halt signal:
 //! the power entries run, then the stop (compat §4).
 
+use super::Wanted;
 use crate::log;
-use crate::log::{Bytes, Level};
+use crate::log::Level;
 use crate::sys::{self, Errno, FileError, FileUse};
 use vinit_core::limits::POWERSTATUS_PATH;
 use vinit_core::supervisor::{StopCause, Trigger};
 
-/// What a SIGPWR asks of the supervisor.
-pub enum PowerEvent {
-    /// The power status file said this (it is removed once read).
-    Trigger(Trigger),
-    /// No status: stop.
-    Stop(StopCause),
-}
-
 /// Reads (and removes) /var/run/powerstatus: `O` is power back, `L` low battery, anything
-/// else a failure; no file, or an empty one, is LXC's halt signal.
+/// else a failure (a trigger); no file, or an empty one, is LXC's halt signal (a stop).
 #[inline(never)]
-pub fn power_event() -> PowerEvent {
+pub(super) fn power_event() -> Wanted {
     let mut status = [0u8; 1];
     let read = sys::open_file(POWERSTATUS_PATH, FileUse::ReadState)
         .and_then(|(fd, _)| Ok(sys::read_full(fd.as_fd(), &mut status)?));
     match read {
         Ok(n) if n > 0 => {
             let _ = sys::unlink(POWERSTATUS_PATH);
-            PowerEvent::Trigger(match status {
+            Wanted::Trigger(match status {
                 [b'O'] => Trigger::PowerOk,
                 [b'L'] => Trigger::PowerFailNow,
                 _ => Trigger::PowerFail,
             })
         }
-        Ok(_) | Err(FileError::Sys(Errno::NOENT)) => PowerEvent::Stop(StopCause::Power),
+        Ok(_) | Err(FileError::Sys(Errno::NOENT)) => Wanted::Stop(StopCause::Power),
         Err(e) => {
-            log!(
-                Level::Error,
-                "{}: {}: ignored",
-                Bytes(POWERSTATUS_PATH.to_bytes()),
-                e
-            );
-            PowerEvent::Stop(StopCause::Power)
+            log::file_line(Level::Error, POWERSTATUS_PATH, e, "ignored");
+            Wanted::Stop(StopCause::Power)
         }
     }
 }

@@ -12,9 +12,9 @@ use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn;
 use crate::sys::{self, Envp, Errno, FileError, FileUse, SigMask};
 use vinit_core::child_env::{CHILD_ENV_MAX, ChildEnv, InitEnv};
-use vinit_core::cmdline;
+use vinit_core::cmdline::{self, CommandLine};
 use vinit_core::inittab::Entry;
-use vinit_core::limits::{CHILD_PATH, INITSCRIPT};
+use vinit_core::limits::{CHILD_PATH, INITSCRIPT, MAX_WORDS};
 use vinit_core::supervisor::Spawn;
 
 /// Whether entries run through /etc/initscript: it is there and passes `open_file`'s checks
@@ -40,12 +40,7 @@ impl Initscript {
             Err(e) => {
                 if !self.refused {
                     self.refused = true;
-                    log!(
-                        Level::Error,
-                        "{}: {}: not used",
-                        Bytes(INITSCRIPT.to_bytes()),
-                        e
-                    );
+                    log::file_line(Level::Error, INITSCRIPT, e, "not used");
                 }
                 false
             }
@@ -67,24 +62,21 @@ pub fn spawn_entry(
 ) -> Result<sys::Pid, Option<Errno>> {
     let entry = start.entry;
     let through_initscript = start.initscript && initscript.usable();
-    let parsed = cmdline::parse_process(&entry.process).and_then(|mut p| {
+    // The process field must fit as a command even when /etc/initscript runs it.
+    let command = cmdline::parse_process(&entry.process).and_then(|process| {
         if through_initscript {
-            p.command = cmdline::initscript_command(
+            cmdline::initscript_command(
                 &entry.id,
                 &entry.levels_text,
                 entry.action.name(),
                 &entry.process,
-            )?;
+            )
+        } else {
+            Ok(process.command)
         }
-        Ok(p)
     });
-    let Ok(process) = parsed else {
-        log!(
-            Level::Error,
-            "id \"{}\": command too long",
-            Bytes(&entry.id)
-        );
-        return Err(None);
+    let Ok(command) = command else {
+        return cannot_start(entry, "command too long");
     };
     let mut env = ChildEnv::new();
     env.build(
@@ -101,22 +93,15 @@ pub fn spawn_entry(
         },
     );
     let envp_ptrs = env_ptrs(&env, envp);
-    let mut argv: Vec<*const c_char, 16> = Vec::new();
-    for i in 0..process.command.word_count() {
-        if let Some(w) = process.command.word(i) {
-            let _ = argv.push(w.as_ptr());
-        }
-    }
-    let _ = argv.push(core::ptr::null());
-    let Some(prog) = process.command.word(0) else {
-        log!(Level::Error, "id \"{}\": empty command", Bytes(&entry.id));
-        return Err(None);
+    let argv = argv_of(&command);
+    let Some(prog) = command.word(0) else {
+        return cannot_start(entry, "empty command");
     };
     let path = envp.var(b"PATH").unwrap_or(CHILD_PATH);
     match sys::fork() {
         Ok(sys::Forked::Child) => {
             // First, so vinit can signal the entry's group as soon as possible (see
-            // Effect::Signal for the moment before it).
+            // Act::Signal for the moment before it).
             let _ = sys::setsid();
             if let Some(pipes) = pipes {
                 spawn::output_to(pipes.out.as_fd(), pipes.err.as_fd());
@@ -132,6 +117,25 @@ pub fn spawn_entry(
         // Logged by the supervisor, at a bounded rate.
         Err(e) => Err(Some(e)),
     }
+}
+
+/// An entry that cannot start at all: one line, and no retry until it is scheduled again.
+#[inline(never)]
+#[cold]
+fn cannot_start(entry: &Entry, why: &str) -> Result<sys::Pid, Option<Errno>> {
+    log!(Level::Error, "id \"{}\": {}", Bytes(&entry.id), why);
+    Err(None)
+}
+
+/// execve(2)'s argv: the words, then NULL.
+#[inline(never)]
+fn argv_of(command: &CommandLine) -> Vec<*const c_char, { MAX_WORDS + 1 }> {
+    let mut argv = Vec::new();
+    for word in command.words() {
+        let _ = argv.push(word.as_ptr());
+    }
+    let _ = argv.push(core::ptr::null());
+    argv
 }
 
 /// The container's `NAME=VALUE` strings, in order (one per index, so `ChildEnv::inherited`
@@ -171,17 +175,10 @@ fn exec_entry(
     let mut err = spawn::exec_search(prog, argv, envp, path);
     if err == Errno::NOEXEC {
         // A script without `#!`: retry through the shell (compat §1.6 step 6).
-        if let Ok(shell) = cmdline::shell_command(&entry.process) {
-            let mut sargv: Vec<*const c_char, 4> = Vec::new();
-            for i in 0..shell.word_count() {
-                if let Some(w) = shell.word(i) {
-                    let _ = sargv.push(w.as_ptr());
-                }
-            }
-            let _ = sargv.push(core::ptr::null());
-            if let Some(sh) = shell.word(0) {
-                err = sys::execve(sh, &sargv, envp);
-            }
+        if let Ok(shell) = cmdline::shell_command(&entry.process)
+            && let Some(sh) = shell.word(0)
+        {
+            err = sys::execve(sh, &argv_of(&shell), envp);
         }
     }
     if quiet {

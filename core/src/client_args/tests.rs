@@ -6,10 +6,17 @@ fn argv(args: &[&'static str]) -> std::vec::Vec<&'static [u8]> {
     args.iter().map(|a| a.as_bytes()).collect()
 }
 
-fn telinit(args: &[&'static str]) -> Result<Telinit<'static>, UsageError> {
-    // The argv is leaked so the parsed values can outlive this helper.
-    let args: &'static [&'static [u8]] = argv(args).leak();
-    parse_telinit(args)
+fn telinit(args: &[&'static str]) -> Result<Telinit, UsageError> {
+    parse_telinit(argv(args).as_slice())
+}
+
+/// The SETENV payload of `strings`.
+fn payload(strings: &[&[u8]]) -> EnvPayload {
+    let mut p = EnvPayload::new();
+    for s in strings {
+        p.push(s).unwrap();
+    }
+    p
 }
 
 fn shutdown(args: &[&'static str]) -> Result<Shutdown, UsageError> {
@@ -103,17 +110,14 @@ fn telinit_levels() {
 
 #[test]
 fn telinit_setenv_lists_values() {
-    let want: Vec<&[u8], TELINIT_ENV_MAX> =
-        Vec::from_slice(&[&b"INIT_X=1"[..], b"INIT_Y"]).unwrap();
     assert_eq!(
         telinit(&["telinit", "-e", "INIT_X=1", "-eINIT_Y"]),
-        Ok(Telinit::SetEnv(want.clone()))
+        Ok(Telinit::SetEnv(payload(&[b"INIT_X=1", b"INIT_Y"])))
     );
     // -t is accepted and ignored with -e (sysvinit sends sleeptime 0).
-    let want4: Vec<&[u8], TELINIT_ENV_MAX> = Vec::from_slice(&[&b"INIT_A=1"[..]]).unwrap();
     assert_eq!(
         telinit(&["telinit", "-t", "5", "-e", "INIT_A=1"]),
-        Ok(Telinit::SetEnv(want4))
+        Ok(Telinit::SetEnv(payload(&[b"INIT_A=1"])))
     );
 }
 
@@ -124,12 +128,10 @@ fn telinit_setenv_lists_values() {
 fn telinit_attached_value_is_the_value_alone() {
     let a366 = format!("-e{}", "A".repeat(366));
     let a366: &'static str = Box::leak(a366.into_boxed_str());
-    let Ok(Telinit::SetEnv(strings)) = telinit(&["telinit", a366]) else {
+    let Ok(Telinit::SetEnv(env)) = telinit(&["telinit", a366]) else {
         panic!()
     };
-    assert_eq!(strings.as_slice(), [&a366.as_bytes()[2..]]);
-    let mut data = [0u8; DATA_LEN];
-    assert_eq!(crate::initctl::encode_env(&strings, &mut data), Ok(()));
+    assert_eq!(env, payload(&[&a366.as_bytes()[2..]]));
 }
 
 #[test]
@@ -271,9 +273,9 @@ fn shutdown_targets_and_init_halt() {
 #[test]
 fn shutdown_flags_cancel_and_g() {
     let s = shutdown(&["shutdown", "-akfFnqQy", "-h", "now"]).unwrap();
-    assert!(s.use_allow && s.warn_only && s.fast_boot && s.force_fsck && s.no_init);
+    assert!(s.use_allow() && s.warn_only() && s.fast_boot() && s.force_fsck() && s.no_init());
     let s = shutdown(&["shutdown", "-c"]).unwrap();
-    assert!(s.cancel);
+    assert!(s.cancel());
     assert_eq!(s.message, None);
     let s = shutdown(&["shutdown", "-c", "never", "mind"]).unwrap();
     assert_eq!(s.message, Some(2));
@@ -333,24 +335,24 @@ fn shutdown_errors() {
 fn halt_family() {
     let h = halt(&["halt"], HaltProgram::Halt).unwrap();
     assert_eq!(h.program, HaltProgram::Halt);
-    assert!(!h.force && !h.no_wtmp && !h.no_sync && !h.wtmp_only);
+    assert!(!h.force() && !h.no_wtmp() && !h.no_sync() && !h.wtmp_only());
     // Gentoo's halt.sh and Debian's init.d/halt forms.
     let h = halt(&["halt", "-dhn"], HaltProgram::Halt).unwrap();
-    assert!(h.no_wtmp && h.hdd_standby && h.no_sync);
+    assert!(h.no_wtmp() && h.hdd_standby() && h.no_sync());
     let h = halt(&["halt", "-d", "-f", "-i", "-p", "-h"], HaltProgram::Halt).unwrap();
     assert_eq!(h.program, HaltProgram::PowerOff);
-    assert!(h.force && h.ifdown);
+    assert!(h.force() && h.ifdown());
     let h = halt(
         &["reboot", "-p", "-k", "-w", "-t", "4"],
         HaltProgram::Reboot,
     )
     .unwrap();
     assert_eq!((h.program, h.sleeptime), (HaltProgram::Reboot, Some(4)));
-    assert!(h.kexec && h.wtmp_only);
+    assert!(h.kexec() && h.wtmp_only());
     assert!(
         halt(&["reboot", "-m", "rescue"], HaltProgram::Reboot)
             .unwrap()
-            .force
+            .force()
     );
 }
 
@@ -388,4 +390,17 @@ fn runlevel_args() {
         parse_runlevel(argv(&["runlevel", "a", "b"]).as_slice()),
         Err(UsageError::ExtraOperand(2))
     );
+}
+
+/// The `-e` values are bounded by the payload's bytes alone, as in sysvinit (each empty
+/// string takes its NUL): 367 empty strings fit, the 368th does not.
+#[test]
+fn telinit_env_limit_counts_bytes_not_strings() {
+    let many = |n: usize| {
+        let mut args = vec!["telinit"];
+        args.extend(core::iter::repeat_n("-e", n).flat_map(|e| [e, ""]));
+        telinit(&args)
+    };
+    assert!(many(367).is_ok());
+    assert_eq!(many(368), Err(UsageError::EnvTooLarge));
 }

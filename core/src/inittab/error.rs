@@ -1,9 +1,10 @@
 //! Why an inittab line is skipped, and sysvinit's message for it (compat §1.3).
 
 use heapless::Vec;
-use ufmt::{Formatter, uDisplay, uWrite, uwrite};
+use ufmt::{uWrite, uwrite};
 
 use super::Id;
+use crate::display::Bytes;
 use crate::limits::{ACTION_MAX, ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
 /// Why a line was skipped.
@@ -45,21 +46,8 @@ pub struct InittabError {
     pub kind: ErrorKind,
 }
 
-/// Bytes shown as text, invalid UTF-8 as `?` (same rule as the log's `Bytes`, kept here so this
-/// module stays pure).
-struct Text<'a>(&'a [u8]);
-
-impl uDisplay for Text<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        for chunk in self.0.utf8_chunks() {
-            f.write_str(chunk.valid())?;
-            if !chunk.invalid().is_empty() {
-                f.write_str("?")?;
-            }
-        }
-        Ok(())
-    }
-}
+/// The end of the "field too long (max N" messages.
+const MAX_TAIL: &str = " characters)";
 
 impl InittabError {
     /// Writes sysvinit's message for this error, e.g.
@@ -67,7 +55,7 @@ impl InittabError {
     /// `/etc/inittab[88]: too many entries (max 64): this line and every later entry ignored`; `file` is the path of the file
     /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
     pub fn render<W: uWrite + ?Sized>(&self, file: &[u8], w: &mut W) -> Result<(), W::Error> {
-        let (file, line) = (Text(file), self.line);
+        let (file, line) = (Bytes(file), self.line);
         if self.kind == ErrorKind::LineTooLong {
             return uwrite!(
                 w,
@@ -77,36 +65,42 @@ impl InittabError {
             );
         }
         uwrite!(w, "{}[{}]: ", file, line)?;
-        match &self.kind {
-            ErrorKind::MissingId => w.write_str("missing id field"),
-            ErrorKind::MissingRunlevels => w.write_str("missing runlevel field"),
-            ErrorKind::MissingProcess => w.write_str("missing process field"),
-            ErrorKind::MissingAction => w.write_str("missing action field"),
-            ErrorKind::IdTooLong => uwrite!(w, "id field too long (max {} characters)", ID_MAX),
-            ErrorKind::RunlevelsTooLong => {
-                uwrite!(
-                    w,
-                    "rlevel field too long (max {} characters)",
-                    RUNLEVELS_MAX
-                )
-            }
-            ErrorKind::ProcessTooLong => {
-                uwrite!(w, "process field too long (max {} characters)", PROCESS_MAX)
-            }
-            ErrorKind::ActionTooLong => w.write_str("action field too long"),
-            ErrorKind::UnknownAction(action) => {
-                uwrite!(w, "{}: unknown action field", Text(action))
-            }
-            ErrorKind::DuplicateId(id) => uwrite!(w, "duplicate ID field \"{}\"", Text(id)),
-            ErrorKind::TableFull => {
-                uwrite!(
-                    w,
-                    "too many entries (max {}): this line and every later entry ignored",
-                    MAX_ENTRIES
-                )
-            }
+        // Each message is: words, a quoted field, a limit, words; a table of them, not a
+        // formatting path per kind.
+        let (head, field, limit, tail): (&str, &[u8], Option<usize>, &str) = match &self.kind {
+            ErrorKind::MissingId => ("missing id field", b"", None, ""),
+            ErrorKind::MissingRunlevels => ("missing runlevel field", b"", None, ""),
+            ErrorKind::MissingProcess => ("missing process field", b"", None, ""),
+            ErrorKind::MissingAction => ("missing action field", b"", None, ""),
+            ErrorKind::IdTooLong => ("id field too long (max ", b"", Some(ID_MAX), MAX_TAIL),
+            ErrorKind::RunlevelsTooLong => (
+                "rlevel field too long (max ",
+                b"",
+                Some(RUNLEVELS_MAX),
+                MAX_TAIL,
+            ),
+            ErrorKind::ProcessTooLong => (
+                "process field too long (max ",
+                b"",
+                Some(PROCESS_MAX),
+                MAX_TAIL,
+            ),
+            ErrorKind::ActionTooLong => ("action field too long", b"", None, ""),
+            ErrorKind::UnknownAction(action) => ("", action, None, ": unknown action field"),
+            ErrorKind::DuplicateId(id) => ("duplicate ID field \"", id, None, "\""),
+            ErrorKind::TableFull => (
+                "too many entries (max ",
+                b"",
+                Some(MAX_ENTRIES),
+                "): this line and every later entry ignored",
+            ),
             // Written above: its wording has no `file[line]:` prefix.
-            ErrorKind::LineTooLong => Ok(()),
+            ErrorKind::LineTooLong => return Ok(()),
+        };
+        uwrite!(w, "{}{}", head, Bytes(field))?;
+        if let Some(limit) = limit {
+            uwrite!(w, "{}", limit)?;
         }
+        w.write_str(tail)
     }
 }

@@ -54,7 +54,7 @@ fn row_missing_runlevels_is_overwritten_by_missing_action() {
         message_at_line_3("ab"),
         "/etc/inittab[3]: missing action field"
     );
-    assert_eq!(parse_line(b"ab", 1).err(), Some(ErrorKind::MissingAction));
+    assert_eq!(fields(b"ab").err(), Some(ErrorKind::MissingAction));
     let e = InittabError {
         line: 3,
         kind: ErrorKind::MissingRunlevels,
@@ -117,14 +117,13 @@ fn row_process_too_long() {
     // itself is exercised on the line parser.
     let line = format!("a:2:once:{}", "x".repeat(PROCESS_MAX + 1));
     assert_eq!(
-        parse_line(line.as_bytes(), 1).err(),
+        fields(line.as_bytes()).err(),
         Some(ErrorKind::ProcessTooLong)
     );
     let ok = format!("a:2:once:{}", "x".repeat(PROCESS_MAX));
-    assert_eq!(
-        parse_line(ok.as_bytes(), 1).unwrap().entry.process.len(),
-        PROCESS_MAX
-    );
+    let mut tab = Inittab::new();
+    tab.insert(&fields(ok.as_bytes()).unwrap(), 1).unwrap();
+    assert_eq!(tab.entries()[0].process.len(), PROCESS_MAX);
     let e = InittabError {
         line: 3,
         kind: ErrorKind::ProcessTooLong,
@@ -639,4 +638,33 @@ fn fuzz_random_and_mutated_input() {
         }
         check_no_panic_and_lines_in_range(&input);
     }
+}
+
+/// `exchange` swaps whole tables, whichever is longer, keeping each one's entry order.
+#[test]
+fn exchange_swaps_tables_of_any_lengths() {
+    let (mut a, _) =
+        load(b"id:3:initdefault:\na:3:respawn:/bin/a\nb:3:respawn:/bin/b\nc:3:once:/bin/c\n");
+    let (mut b, _) = load(b"x:5:wait:/bin/x\n");
+    let (a_ids, b_ids) = (ids(&a).join(","), ids(&b).join(","));
+    let (a_default, b_default) = (a.initdefault(), b.initdefault());
+    a.exchange(&mut b);
+    assert_eq!(
+        (ids(&a).join(","), ids(&b).join(",")),
+        (b_ids.clone(), a_ids.clone())
+    );
+    assert_eq!((a.initdefault(), b.initdefault()), (b_default, a_default));
+    b.exchange(&mut a);
+    assert_eq!((ids(&a).join(","), ids(&b).join(",")), (a_ids, b_ids));
+    let mut empty = Inittab::new();
+    a.exchange(&mut empty);
+    assert!(a.entries().is_empty());
+    assert_eq!(empty.initdefault(), a_default);
+}
+
+#[test]
+fn bad_bytes_in_a_message_show_as_the_logs_do() {
+    // The log's `Bytes` rule: each byte that is not UTF-8 is one `?`.
+    let (_, msgs) = load(b"a:2:\xffre\xe2\x82:/x\n");
+    assert_eq!(msgs, ["/etc/inittab[1]: ?re??: unknown action field"]);
 }

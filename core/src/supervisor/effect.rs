@@ -52,6 +52,15 @@ pub enum Trigger {
 pub enum Effect<'a> {
     /// Start this entry, then report with `handle_spawned` or `handle_fork_failed`.
     Spawn(Spawn<'a>),
+    /// Write one log line (`Notice::render`).
+    Log(Notice<'a>),
+    /// Everything else: it needs nothing from the table, so it is handed out as it was queued.
+    Do(Act),
+}
+
+/// An effect that needs nothing from the table (`Effect::Do`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Act {
     /// kill(2): `pid` < 0 addresses a process group.
     Signal { pid: Pid, sig: u8 },
     /// Signal every process but vinit (the final sweep).
@@ -63,8 +72,6 @@ pub enum Effect<'a> {
     Runlevel { new: u8, prev: u8 },
     /// The end of the sysinit phase: BOOT_TIME record.
     BootTime,
-    /// Write one log line (`Notice::render`).
-    Log(Notice<'a>),
     /// sync(2) before leaving.
     Sync,
     /// Exit with this status.
@@ -105,22 +112,8 @@ pub struct Spawn<'a> {
 pub(super) enum Queued {
     /// `Effect::Spawn` of this slot: handed out at once, never queued.
     Spawn(usize),
-    Signal {
-        pid: Pid,
-        sig: u8,
-    },
-    SignalAll(u8),
-    Census,
-    Runlevel {
-        new: u8,
-        prev: u8,
-    },
-    BootTime,
+    Do(Act),
     Log(Notice<'static>),
-    Sync,
-    Exit(u8),
-    Reboot,
-    RestartContainer,
     /// `Notice::StopDeadline` of the entry in this slot.
     StopDeadline(usize),
     /// `Notice::Exited` of the entry in this slot (a slot is below `MAX_ENTRIES`, 64).
@@ -162,11 +155,7 @@ impl Init {
                     quick_restart: self.procs.get(slot).is_some_and(|p| p.throttle.count > 0),
                 })
             }
-            Queued::Signal { pid, sig } => Effect::Signal { pid, sig },
-            Queued::SignalAll(sig) => Effect::SignalAll(sig),
-            Queued::Census => Effect::Census,
-            Queued::Runlevel { new, prev } => Effect::Runlevel { new, prev },
-            Queued::BootTime => Effect::BootTime,
+            Queued::Do(act) => Effect::Do(act),
             Queued::Log(notice) => Effect::Log(notice),
             Queued::StopDeadline(slot) => {
                 Effect::Log(Notice::StopDeadline(self.tab.entries().get(slot)?))
@@ -188,10 +177,6 @@ impl Init {
             )),
             Queued::SweepTerm => Effect::Log(Notice::SweepTerm(self.census)),
             Queued::SweepKill => Effect::Log(Notice::SweepKill(self.census)),
-            Queued::Sync => Effect::Sync,
-            Queued::Exit(code) => Effect::Exit(code),
-            Queued::Reboot => Effect::Reboot,
-            Queued::RestartContainer => Effect::RestartContainer,
         })
     }
 

@@ -38,10 +38,10 @@ impl Init {
         self.prev = prev;
         self.current = level;
         self.no_more_said = false;
-        self.push(Queued::Runlevel {
+        self.push(Queued::Do(Act::Runlevel {
             new: level.byte(),
             prev,
-        });
+        }));
     }
 
     /// The one place where entering level 0 or 6 starts the stop (or, during a stop, moves it
@@ -128,7 +128,7 @@ impl Init {
         self.procs = procs;
         self.timers.respawn = None;
         if let Some(tab) = fresh {
-            core::mem::swap(&mut self.tab, tab);
+            self.tab.exchange(tab);
             self.check_critical();
         }
         let deadline = self.kill_deadline(now);

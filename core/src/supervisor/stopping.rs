@@ -20,7 +20,7 @@ impl Init {
                 Duration::ZERO,
             ));
             self.log(Notice::Stopped(Duration::ZERO));
-            self.push(Queued::Exit(0));
+            self.push(Queued::Do(Act::Exit(0)));
             return;
         }
         if self.frozen {
@@ -126,11 +126,11 @@ impl Init {
                 self.end_kill_round();
                 self.start_sweep(now)
             }
-            StopStep::SweepStarted(sig) => Some(Queued::SignalAll(sig)),
+            StopStep::SweepStarted(sig) => Some(Queued::Do(Act::SignalAll(sig))),
             StopStep::SweepKill(sig) => {
-                self.push(Queued::Census);
+                self.push(Queued::Do(Act::Census));
                 self.push(Queued::SweepKill);
-                Some(Queued::SignalAll(sig))
+                Some(Queued::Do(Act::SignalAll(sig)))
             }
             StopStep::Done { took, reboot } => self.finish(now, took, reboot),
         }
@@ -157,7 +157,7 @@ impl Init {
         let step = stop.start_sweep(now, all_gone);
         self.time_stop();
         if let StopStep::SweepStarted(_) = step {
-            self.push(Queued::Census);
+            self.push(Queued::Do(Act::Census));
             self.push(Queued::SweepTerm);
         }
         self.carry_out(now, step)
@@ -168,19 +168,19 @@ impl Init {
     /// `RestartContainer` comes first, and does not return when it works.
     fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Queued> {
         self.log(Notice::Stopped(took));
-        self.push(Queued::Sync);
+        self.push(Queued::Do(Act::Sync));
         if reboot && self.config.reboot_exit.is_none() && self.config.runtime == Runtime::Lxc {
-            self.push(Queued::RestartContainer);
+            self.push(Queued::Do(Act::RestartContainer));
         }
         match (reboot, self.config.reboot_exit) {
-            (true, None) if self.reboots.allow(now) => self.push(Queued::Reboot),
+            (true, None) if self.reboots.allow(now) => self.push(Queued::Do(Act::Reboot)),
             (true, None) => {
                 let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
                 self.log(Notice::RebootLoop(pause));
                 self.timers.reboot = Some(now.after(pause));
             }
-            (true, Some(code)) => self.push(Queued::Exit(code)),
-            (false, _) => self.push(Queued::Exit(self.exit_status)),
+            (true, Some(code)) => self.push(Queued::Do(Act::Exit(code))),
+            (false, _) => self.push(Queued::Do(Act::Exit(self.exit_status))),
         }
         self.phase = Phase::Down;
         self.time_stop();

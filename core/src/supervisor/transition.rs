@@ -13,7 +13,7 @@ impl Init {
         }
         let level = self.current;
         if level == Level::SYSINIT {
-            self.push(Queued::BootTime);
+            self.push(Queued::Do(Act::BootTime));
             let target = self.boot_target();
             self.boot_target = Some(target);
             if target == Level::SINGLE {
@@ -25,11 +25,7 @@ impl Init {
         }
         if level == Level::BOOT {
             let target = self.boot_target.unwrap_or(self.config.default_level);
-            self.log(Notice::Entering(target.byte()));
-            self.set_level(target, b'N');
-            self.boot_over();
-            self.level_entered(now, target);
-            return true;
+            return self.enter(now, target, b'N');
         }
         if level == Level::SINGLE {
             let target = self.boot_target();
@@ -44,14 +40,11 @@ impl Init {
             }
             // Entries whose field is exactly S run again next time (compat §1.8 step 8).
             for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
-                if e.levels == Levels::parse_field(b"S") {
+                if e.levels == Levels::SINGLE_ONLY {
                     p.done = false;
                 }
             }
-            self.log(Notice::Entering(target.byte()));
-            self.set_level(target, b'S');
-            self.level_entered(now, target);
-            return true;
+            return self.enter(now, target, b'S');
         }
         let stop_in_level = matches!(&self.phase, Phase::Stopping(stop) if stop.in_level());
         if !self.no_more_said && !stop_in_level {
@@ -61,6 +54,15 @@ impl Init {
         false
     }
 
+    /// The boot phases or single-user are over: `target` is entered from `prev`. True.
+    fn enter(&mut self, now: Instant, target: Level, prev: u8) -> bool {
+        self.log(Notice::Entering(target.byte()));
+        self.set_level(target, prev);
+        self.boot_over();
+        self.level_entered(now, target);
+        true
+    }
+
     /// S has nothing left and the target is S: its entries run again, as sysvinit's do forever
     /// (compat §1.8 step 8), each re-run charged to the entry's respawn throttle (compat §2.9),
     /// so a sulogin that fails at once does not spin. True if any entry was re-armed.
@@ -68,7 +70,7 @@ impl Init {
         let queue = &mut self.queue;
         let mut rearmed = false;
         for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
-            if e.levels != Levels::parse_field(b"S") || !p.done {
+            if e.levels != Levels::SINGLE_ONLY || !p.done {
                 continue;
             }
             if admitted(&mut p.throttle, &e.id, now, queue) {

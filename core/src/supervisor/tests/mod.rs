@@ -133,26 +133,26 @@ impl World {
                     let (slot, id) = (s.slot, String::from_utf8(s.entry.id.to_vec()).unwrap());
                     self.spawn(slot, id);
                 }
-                Effect::Signal { pid, sig } => {
+                Effect::Do(Act::Signal { pid, sig }) => {
                     self.seen.push(format!("kill {pid} {sig}"));
                     self.signal(pid.abs(), sig);
                 }
-                Effect::SignalAll(sig) => {
+                Effect::Do(Act::SignalAll(sig)) => {
                     self.seen.push(format!("killall {sig}"));
                     let pids: StdVec<Pid> = self.chaos.iter().flat_map(Chaos::pids).collect();
                     for p in pids {
                         self.signal(p, sig);
                     }
                 }
-                Effect::Census => {
+                Effect::Do(Act::Census) => {
                     let left = self.chaos.iter().flat_map(Chaos::pids).count();
                     self.init.handle_census(left as u32);
                 }
-                Effect::Runlevel { new, prev } => {
+                Effect::Do(Act::Runlevel { new, prev }) => {
                     self.seen
                         .push(format!("runlevel {}{}", prev as char, new as char));
                 }
-                Effect::BootTime => self.seen.push("boottime".into()),
+                Effect::Do(Act::BootTime) => self.seen.push("boottime".into()),
                 // An exit's line quotes its entry: shown as its words.
                 Effect::Log(n @ (Notice::Exited { .. } | Notice::Started(..))) => {
                     let mut line = heapless::String::<512>::new();
@@ -161,16 +161,16 @@ impl World {
                     self.seen.push(format!("{level}: {line}"));
                 }
                 Effect::Log(n) => self.seen.push(format!("log {n:?}")),
-                Effect::Sync => self.seen.push("sync".into()),
-                Effect::Exit(c) => {
+                Effect::Do(Act::Sync) => self.seen.push("sync".into()),
+                Effect::Do(Act::Exit(c)) => {
                     self.seen.push(format!("exit {c}"));
                     self.exit_code = Some(c);
                 }
-                Effect::Reboot => {
+                Effect::Do(Act::Reboot) => {
                     self.seen.push("reboot".into());
                     self.rebooted = true;
                 }
-                Effect::RestartContainer => {
+                Effect::Do(Act::RestartContainer) => {
                     self.seen.push("restart container".into());
                     // reboot(2) worked: the kernel ends this init; nothing comes after. Refused,
                     // the driver carries on with the next effect.
