@@ -9,7 +9,7 @@
 //! Kinds of lines that a flood from outside can cause go through a `RateLimit`.
 
 use core::convert::Infallible;
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, Ordering};
 
 use heapless::Vec;
 use ufmt::{Formatter, uDisplay, uWrite};
@@ -102,7 +102,7 @@ impl LogLine {
     /// code in all). The line is spent afterwards.
     pub fn emit(&mut self) {
         self.finish();
-        if NEVER_BLOCK.load(Ordering::Relaxed) {
+        if NEVER_BLOCK.load(Ordering::Relaxed) && !stderr_is_file() {
             write_bounded(sys::stderr(), &self.buf);
         } else {
             write_plain(sys::stderr(), &self.buf);
@@ -122,7 +122,20 @@ impl LogLine {
 /// has no reader to stall: it is written as before (a file system that takes RWF_NOWAIT may
 /// still answer EAGAIN for a moment, which must not drop lines).
 pub fn never_block() {
-    NEVER_BLOCK.store(!sys::is_regular_file(sys::stderr()), Ordering::Relaxed);
+    NEVER_BLOCK.store(true, Ordering::Relaxed);
+}
+
+/// Whether fd 2 is a regular file: fstat(2) at the first line, not at start-up (most runs of
+/// single-command mode write none, and start-up is on the way to CMD).
+fn stderr_is_file() -> bool {
+    // 0: not asked yet; 1: a regular file; 2: not one.
+    static STDERR_KIND: AtomicU8 = AtomicU8::new(0);
+    let kind = match STDERR_KIND.load(Ordering::Relaxed) {
+        0 => 2 - u8::from(sys::is_regular_file(sys::stderr())),
+        known => known,
+    };
+    STDERR_KIND.store(kind, Ordering::Relaxed);
+    kind == 1
 }
 
 /// Forgets the lines the parent dropped: a child reports only its own (after fork).

@@ -41,8 +41,6 @@ mod spawn;
 mod status_channel;
 mod sys;
 
-use core::ffi::CStr;
-
 use log::{Bytes, Level, LogLine};
 use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
 use vinit_core::client_args::Personality;
@@ -111,7 +109,8 @@ extern "C" fn c_main(
 fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     let pid1 = sys::getpid() == 1;
     // For `-p`: a parent that dies before the prctl is seen as a change of parent.
-    let parent = sys::getppid();
+    // As PID 1 it is 0 for good (the parent is outside the namespace, or there is none).
+    let parent = if pid1 { 0 } else { sys::getppid() };
     // A client or `init` by argv[0] (a symlink named telinit, halt...), or as
     // `vinit NAME ARGS...`; both go through `Shifted` so the code is compiled once.
     let is_personality = |name: &[u8]| name == SETUIDGID || client_args::is_personality(name);
@@ -169,7 +168,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             set_parent_death_signal(opts.parent_death_signal, parent);
             opts.cmd_index += shift;
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
-            single::run(argv, envp, opts)
+            single::run(argv, envp, opts, pid1)
         }
         Ok(VinitCommand::Inittab(opts)) => {
             set_parent_death_signal(opts.parent_death_signal, parent);
@@ -179,10 +178,10 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
                     Err(var) => return env_error(var),
                 };
             // The path is argv's own string, or its tail after `-f` (`-f/etc/x`).
-            if let Some(path) = opts.file.and_then(|at| {
-                let arg = argv.get(at.index as usize + shift)?.to_bytes_with_nul();
-                CStr::from_bytes_with_nul(arg.get(at.from as usize..)?).ok()
-            }) {
+            if let Some(path) = opts
+                .file
+                .and_then(|at| argv.get_from(at.index as usize + shift, at.from as usize))
+            {
                 settings.config.inittab = path;
             }
             let budget_secs = opts.stop_timeout.unwrap_or(env_stop_budget_secs);
