@@ -52,7 +52,14 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
         Err(e) => {
             let (kind, name, why) = spec.describe(e);
             let mut line = fail();
-            let _ = ufmt::uwrite!(line, "{} \"{}\" {}", kind, Bytes(name), why);
+            vinit_core::fill!(
+                crate::log::LogLine::write,
+                [&mut line],
+                "{} \"{}\" {}",
+                kind,
+                Bytes(name),
+                why
+            );
             line.emit();
             return EXIT_SETUIDGID;
         }
@@ -69,7 +76,14 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
         } else {
             ""
         };
-        let _ = ufmt::uwrite!(line, "{} failed: {}{}", call, ErrName(e), hint);
+        vinit_core::fill!(
+            crate::log::LogLine::write,
+            [&mut line],
+            "{} failed: {}{}",
+            call,
+            ErrName(e),
+            hint
+        );
         line.emit();
         return EXIT_SETUIDGID;
     }
@@ -106,7 +120,13 @@ fn read_if<'b>(
 #[inline(never)]
 fn file_failed(path: &CStr, e: FileError) -> u8 {
     let mut line = fail();
-    let _ = ufmt::uwrite!(line, "{}: {}", Bytes(path.to_bytes()), e);
+    vinit_core::fill!(
+        crate::log::LogLine::write,
+        [&mut line],
+        "{}: {}",
+        Bytes(path.to_bytes()),
+        e
+    );
     line.emit();
     EXIT_SETUIDGID
 }

@@ -38,8 +38,9 @@ pub fn exec_child(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8], tt
 /// (found but not executable), as shells do.
 pub fn exec_failed(prog: &CStr, err: Errno) -> ! {
     let mut line = crate::log::LogLine::new(Level::Error);
-    let _ = ufmt::uwrite!(
-        line,
+    vinit_core::fill!(
+        crate::log::LogLine::write,
+        [&mut line],
         "cannot execute \"{}\": {}",
         Bytes(prog.to_bytes()),
         ErrName(err)

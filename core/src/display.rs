@@ -1,39 +1,281 @@
-//! How values show in a log line, with ufmt: bytes that may not be UTF-8 (`Bytes`), errno
-//! values by their symbolic names with a short text (`ErrName`, never musl's strerror table),
-//! signals by name (`SigName`), how a process ended (`ExitShown`), and the plural of "process".
+//! How values show in a log line: bytes that may not be UTF-8 (`Bytes`), errno values by
+//! their symbolic names with a short text (`ErrName`, never musl's strerror table), signals by
+//! name (`SigName`), how a process ended (`ExitShown`), and the plural of "process".
+//!
+//! A line is built in a fixed buffer (`Line`) from a template and its arguments:
+//! `fill!(Line::write, [line], "child {} exited", pid)` is one call with a slice of `Arg`s, not
+//! one call per piece of text and per value as with `ufmt::uwrite!` (each call site costs a few
+//! stores instead; there are some hundred lines). The template is the format string itself,
+//! with `{}` for each argument (checked at compile time); numbers of every width share one
+//! formatter.
 
-use ufmt::{Formatter, uDisplay, uWrite};
+use ufmt::uWrite;
 
-/// Bytes that may not be UTF-8 (paths, inittab text), shown with bad bytes as `?`.
-pub struct Bytes<'a>(pub &'a [u8]);
+use crate::limits::LOG_LINE_MAX;
 
-impl uDisplay for Bytes<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let mut rest = self.0;
-        while !rest.is_empty() {
-            match core::str::from_utf8(rest) {
-                Ok(s) => return f.write_str(s),
-                Err(e) => {
-                    let good = rest.get(..e.valid_up_to()).unwrap_or_default();
-                    f.write_str(core::str::from_utf8(good).unwrap_or_default())?;
-                    f.write_str("?")?;
-                    rest = rest.get(e.valid_up_to() + 1..).unwrap_or_default();
-                }
+/// A line being built in a fixed buffer. Writing never fails: what does not fit is cut
+/// (`finish` marks it with `...`).
+pub struct Line {
+    buf: heapless::Vec<u8, LOG_LINE_MAX>,
+    cut: bool,
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Line {
+    /// An empty line.
+    pub const fn new() -> Self {
+        Self {
+            buf: heapless::Vec::new(),
+            cut: false,
+        }
+    }
+
+    /// Appends raw bytes, cutting at the capacity (4 bytes stay free for `...\n`).
+    pub fn push(&mut self, bytes: &[u8]) {
+        let room = (LOG_LINE_MAX - 4).saturating_sub(self.buf.len());
+        let (fits, cut) = bytes.split_at_checked(room).unwrap_or((bytes, &[]));
+        let _ = self.buf.extend_from_slice(fits);
+        self.cut |= !cut.is_empty();
+    }
+
+    /// Appends bytes that may not be UTF-8 (paths, inittab text), each bad byte as `?`.
+    pub fn push_text(&mut self, bytes: &[u8]) {
+        self.push_lossy(bytes, false);
+    }
+
+    /// Appends bytes that may not be UTF-8, a `?` for each bad byte, or with
+    /// `whole_sequences` for each invalid sequence (as `<[u8]>::utf8_chunks` splits them).
+    pub fn push_lossy(&mut self, mut rest: &[u8], whole_sequences: bool) {
+        // Bounded: each pass ends the text or consumes at least one bad byte.
+        while let Err(e) = core::str::from_utf8(rest) {
+            let good = e.valid_up_to();
+            let bad = match e.error_len() {
+                Some(n) if whole_sequences => n,
+                Some(_) => 1,
+                // Cut short at the end: one sequence, or one `?` per byte left.
+                None if whole_sequences => usize::MAX,
+                None => 1,
+            };
+            self.push(rest.get(..good).unwrap_or_default());
+            self.push(b"?");
+            rest = rest.get(good.saturating_add(bad)..).unwrap_or_default();
+        }
+        self.push(rest);
+    }
+
+    /// Appends a number in decimal: every integer type goes through here, widened.
+    pub fn push_number(&mut self, mut n: u64, negative: bool) {
+        let mut digits = [b'-'; 21];
+        let mut len = 0;
+        for slot in digits.iter_mut().rev() {
+            *slot = b'0' + (n % 10) as u8;
+            n /= 10;
+            len += 1;
+            if n == 0 {
+                break;
             }
         }
+        len += usize::from(negative);
+        self.push(digits.get(digits.len() - len..).unwrap_or_default());
+    }
+
+    /// Appends `template` (compacted by `fill!`: each `{}` is a single `{`) with each `{`
+    /// replaced by the next of `args`. Not inlined: it is the one formatting path of every
+    /// line.
+    #[inline(never)]
+    pub fn write(&mut self, template: &[u8], args: &[Arg<'_>]) {
+        let mut pieces = template.split(|&b| b == b'{');
+        self.push(pieces.next().unwrap_or_default());
+        for (piece, arg) in pieces.zip(args) {
+            match *arg {
+                Arg::Text(t) => self.push_text(t),
+                Arg::Unsigned(n) => self.push_number(n, false),
+                Arg::Signed(n) => self.push_number(n.unsigned_abs(), n < 0),
+                Arg::Shown(v) => v.show(self),
+            }
+            self.push(piece);
+        }
+    }
+
+    /// Ends the line (`...` if it was cut, then a newline) and returns its bytes.
+    pub fn finish(&mut self) -> &[u8] {
+        if self.cut {
+            let _ = self.buf.extend_from_slice(b"...");
+        }
+        let _ = self.buf.push(b'\n');
+        &self.buf
+    }
+
+    /// What has been written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Whether something did not fit.
+    pub const fn is_cut(&self) -> bool {
+        self.cut
+    }
+}
+
+impl uWrite for Line {
+    type Error = core::convert::Infallible;
+
+    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
+        self.push(s.as_bytes());
         Ok(())
     }
 }
+
+/// One value for a `{}` of a template.
+#[derive(Clone, Copy)]
+pub enum Arg<'a> {
+    /// Bytes that may not be UTF-8 (`Bytes`, `&str`).
+    Text(&'a [u8]),
+    /// Any unsigned integer, widened.
+    Unsigned(u64),
+    /// Any signed integer, widened.
+    Signed(i64),
+    /// A value that writes itself into a line.
+    Shown(&'a dyn Show),
+}
+
+/// A value that writes itself into a line (with `Line::write`, not ufmt).
+pub trait Show {
+    /// Appends the value.
+    fn show(&self, line: &mut Line);
+}
+
+/// The `Arg` for a value: every type a template takes implements it (numbers, text, and
+/// `Show` types with `args_by_show!`).
+pub trait ArgOf {
+    /// The value as an argument.
+    fn log_arg(&self) -> Arg<'_>;
+}
+
+impl<T: ArgOf + ?Sized> ArgOf for &T {
+    fn log_arg(&self) -> Arg<'_> {
+        (**self).log_arg()
+    }
+}
+
+impl ArgOf for Arg<'_> {
+    fn log_arg(&self) -> Arg<'_> {
+        *self
+    }
+}
+
+/// `ArgOf` for types that implement `Show`.
+#[macro_export]
+macro_rules! args_by_show {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::display::ArgOf for $t {
+            fn log_arg(&self) -> $crate::display::Arg<'_> {
+                $crate::display::Arg::Shown(self)
+            }
+        }
+    )*};
+}
+
+args_by_show!(ErrName, SigName, ExitShown);
+
+macro_rules! int_args {
+    ($variant:ident: $($t:ty),*) => {$(
+        impl ArgOf for $t {
+            fn log_arg(&self) -> Arg<'_> {
+                Arg::$variant((*self).into())
+            }
+        }
+    )*};
+}
+int_args!(Unsigned: u8, u16, u32, u64);
+int_args!(Signed: i8, i16, i32, i64);
+
+impl ArgOf for usize {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Unsigned(*self as u64)
+    }
+}
+
+impl ArgOf for str {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Text(self.as_bytes())
+    }
+}
+
+impl ArgOf for Bytes<'_> {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Text(self.0)
+    }
+}
+
+/// How many `{}` a template has; `None` when a brace is not part of one (no escapes, no
+/// `{:?}`: `fill!` fails to compile).
+pub const fn placeholders(template: &str) -> Option<usize> {
+    let mut rest = template.as_bytes();
+    let mut n = 0;
+    while let [c, tail @ ..] = rest {
+        rest = match (*c, tail) {
+            (b'{', [b'}', after @ ..]) => {
+                n += 1;
+                after
+            }
+            (b'{' | b'}', _) => return None,
+            _ => tail,
+        };
+    }
+    Some(n)
+}
+
+/// `template` with each `{}` made a single `{`, as `Line::write` reads it (`N`: its length
+/// then). Evaluated at compile time by `fill!`.
+pub const fn compact<const N: usize>(template: &str) -> [u8; N] {
+    let mut out = [0u8; N];
+    let mut rest = template.as_bytes();
+    let mut slots: &mut [u8] = &mut out;
+    while let ([c, tail @ ..], [slot, more @ ..]) = (rest, slots) {
+        *slot = *c;
+        rest = match (*c, tail) {
+            (b'{', [_, after @ ..]) => after,
+            _ => tail,
+        };
+        slots = more;
+    }
+    out
+}
+
+/// Calls `f(pre.., template, &[args as Arg])`: `fill!(Line::write, [line], "pid {}", pid)`.
+/// The count of `{}` and of arguments must match (a compile-time check); the template is
+/// stored compacted (`compact`).
+#[macro_export]
+macro_rules! fill {
+    ($f:expr, [$($pre:expr),*], $template:literal $(, $arg:expr)* $(,)?) => {{
+        const ARGS: usize = <[&str]>::len(&[$(stringify!($arg)),*]);
+        const _: () = assert!(
+            matches!($crate::display::placeholders($template), Some(n) if n == ARGS),
+            "one `{{}}` per argument, and no other braces"
+        );
+        const TEMPLATE: [u8; $template.len() - ARGS] = $crate::display::compact($template);
+        $f($($pre,)* &TEMPLATE, &[$($crate::display::ArgOf::log_arg(&$arg)),*])
+    }};
+}
+
+/// Bytes that may not be UTF-8 (paths, inittab text), shown with bad bytes as `?`.
+pub struct Bytes<'a>(pub &'a [u8]);
 
 /// An errno value (Linux's numbers) shown by its symbolic name and a short text
 /// (`ENOENT (no such file)`), or `errno N` when it is not in the table.
 pub struct ErrName(pub i32);
 
-impl uDisplay for ErrName {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+impl Show for ErrName {
+    fn show(&self, line: &mut Line) {
         match ERRNO_NAMES.iter().find(|(n, _)| *n == self.0) {
-            Some((_, shown)) => f.write_str(shown),
-            None => ufmt::uwrite!(f, "errno {}", self.0),
+            Some((_, shown)) => line.push(shown.as_bytes()),
+            None => fill!(Line::write, [line], "errno {}", self.0),
         }
     }
 }
@@ -41,11 +283,11 @@ impl uDisplay for ErrName {
 /// A signal shown by its name (`SIGSEGV`), or `signal N` when it has none (real-time ones).
 pub struct SigName(pub u8);
 
-impl uDisplay for SigName {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+impl Show for SigName {
+    fn show(&self, line: &mut Line) {
         match crate::signal_spec::signal_name(self.0) {
-            Some(name) => ufmt::uwrite!(f, "SIG{}", Bytes(name)),
-            None => ufmt::uwrite!(f, "signal {}", self.0),
+            Some(name) => fill!(Line::write, [line], "SIG{}", Bytes(name)),
+            None => fill!(Line::write, [line], "signal {}", self.0),
         }
     }
 }
@@ -53,14 +295,35 @@ impl uDisplay for SigName {
 /// How a process ended, for a log line: `exited with status 1` / `killed by SIGSEGV`.
 pub struct ExitShown(pub crate::status::Exit);
 
-impl uDisplay for ExitShown {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+impl Show for ExitShown {
+    fn show(&self, line: &mut Line) {
         match self.0 {
-            crate::status::Exit::Code(c) => ufmt::uwrite!(f, "exited with status {}", c),
-            crate::status::Exit::Signal(s) => ufmt::uwrite!(f, "killed by {}", SigName(s)),
+            crate::status::Exit::Code(c) => fill!(Line::write, [line], "exited with status {}", c),
+            crate::status::Exit::Signal(s) => {
+                fill!(Line::write, [line], "killed by {}", SigName(s));
+            }
         }
     }
 }
+
+/// `ufmt::uDisplay` for `Show` types, for the lines still written with `ufmt::uwrite!`: shown
+/// into a line of their own, then copied.
+#[macro_export]
+macro_rules! shown_by_ufmt {
+    ($($t:ty),* $(,)?) => {$(
+        impl ufmt::uDisplay for $t {
+            fn fmt<W: ufmt::uWrite + ?Sized>(
+                &self,
+                f: &mut ufmt::Formatter<'_, W>,
+            ) -> Result<(), W::Error> {
+                let mut line = $crate::display::Line::new();
+                $crate::display::Show::show(self, &mut line);
+                f.write_str(core::str::from_utf8(line.as_bytes()).unwrap_or_default())
+            }
+        }
+    )*};
+}
+shown_by_ufmt!(ErrName, SigName, ExitShown);
 
 /// The errno values vinit can meet, with Linux's generic numbers (asm-generic/errno*.h: the
 /// numbers of every architecture vinit builds for; the edge's unit test checks them against
@@ -104,10 +367,65 @@ pub const fn processes(n: u32) -> &'static str {
 mod tests {
     use super::*;
 
-    fn shown(d: impl uDisplay) -> std::string::String {
-        let mut s = heapless::String::<64>::new();
-        ufmt::uwrite!(s, "{}", d).unwrap();
-        s.as_str().into()
+    fn shown(d: impl ArgOf) -> std::string::String {
+        let mut line = Line::new();
+        fill!(Line::write, [&mut line], "{}", d);
+        std::string::String::from_utf8(line.as_bytes().to_vec()).unwrap()
+    }
+
+    fn filled(template: &[u8], args: &[Arg<'_>]) -> std::string::String {
+        let mut line = Line::new();
+        line.write(template, args);
+        std::string::String::from_utf8(line.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn templates_take_their_arguments_in_order() {
+        let mut line = Line::new();
+        fill!(
+            Line::write,
+            [&mut line],
+            "a {} b {}{} c",
+            7u8,
+            Bytes(b"x\xff"),
+            -12i32
+        );
+        assert_eq!(line.as_bytes(), b"a 7 b x?-12 c");
+        assert_eq!(
+            filled(b"{", &[Arg::Unsigned(u64::MAX)]),
+            "18446744073709551615"
+        );
+        assert_eq!(
+            filled(b"{", &[Arg::Signed(i64::MIN)]),
+            "-9223372036854775808"
+        );
+        assert_eq!(filled(b"{|{", &[Arg::Unsigned(0), Arg::Signed(0)]), "0|0");
+        assert_eq!(filled(b"{", &[Arg::Signed(-7)]), "-7");
+        // A missing argument ends the line; the macro makes it a compile error.
+        assert_eq!(filled(b"x{y", &[]), "x");
+        assert_eq!(compact::<6>("a {} {}b"), *b"a { {b");
+        assert_eq!(placeholders("a {} {}"), Some(2));
+        assert_eq!(placeholders("none"), Some(0));
+        assert_eq!(placeholders("{:?}"), None);
+        assert_eq!(placeholders("{{"), None);
+        assert_eq!(placeholders("}"), None);
+        assert_eq!(placeholders("{"), None);
+    }
+
+    #[test]
+    fn a_line_is_cut_with_room_for_the_marker() {
+        let mut line = Line::new();
+        for _ in 0..LOG_LINE_MAX {
+            line.push(b"ab");
+        }
+        assert!(line.is_cut());
+        assert_eq!(line.as_bytes().len(), LOG_LINE_MAX - 4);
+        let end = line.finish();
+        assert_eq!(end.len(), LOG_LINE_MAX);
+        assert!(end.ends_with(b"a...\n") || end.ends_with(b"b...\n"));
+        let mut exact = Line::new();
+        exact.push(&[b'z'; LOG_LINE_MAX - 4]);
+        assert!(!exact.is_cut());
     }
 
     #[test]

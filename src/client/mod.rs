@@ -22,11 +22,9 @@ use vinit_core::limits::PATH_MAX;
 
 /// Writes one line to stderr: `say!("{}: must be superuser.", Bytes(prog))`.
 macro_rules! say {
-    ($($arg:tt)*) => {{
-        let mut line = $crate::log::LogLine::bare();
-        let _ = ufmt::uwrite!(line, $($arg)*);
-        line.emit();
-    }};
+    ($($arg:tt)*) => {
+        vinit_core::fill!($crate::log::say_line, [], $($arg)*)
+    };
 }
 
 mod halt;
@@ -102,17 +100,16 @@ impl CPath {
 /// anything else (vinit carries no strerror table).
 struct ErrText(Errno);
 
-impl ufmt::uDisplay for ErrText {
-    fn fmt<W: ufmt::uWrite + ?Sized>(
-        &self,
-        f: &mut ufmt::Formatter<'_, W>,
-    ) -> Result<(), W::Error> {
+vinit_core::args_by_show!(ErrText);
+
+impl vinit_core::display::Show for ErrText {
+    fn show(&self, line: &mut vinit_core::display::Line) {
         match self.0 {
-            Errno::NOENT => f.write_str("No such file or directory"),
-            Errno::ACCESS => f.write_str("Permission denied"),
-            Errno::NOTDIR => f.write_str("Not a directory"),
-            Errno::PIPE => f.write_str("Broken pipe"),
-            e => ufmt::uDisplay::fmt(&ErrName(e), f),
+            Errno::NOENT => line.push(b"No such file or directory"),
+            Errno::ACCESS => line.push(b"Permission denied"),
+            Errno::NOTDIR => line.push(b"Not a directory"),
+            Errno::PIPE => line.push(b"Broken pipe"),
+            e => vinit_core::display::Show::show(&ErrName(e), line),
         }
     }
 }

@@ -129,18 +129,17 @@ fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
 /// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X".
 struct NewState(u8);
 
-impl ufmt::uDisplay for NewState {
-    fn fmt<W: ufmt::uWrite + ?Sized>(
-        &self,
-        f: &mut ufmt::Formatter<'_, W>,
-    ) -> Result<(), W::Error> {
+vinit_core::args_by_show!(NewState);
+
+impl vinit_core::display::Show for NewState {
+    fn show(&self, line: &mut vinit_core::display::Line) {
         match self.0 {
-            b'0' => f.write_str("for system halt"),
-            b'6' => f.write_str("for reboot"),
-            b'1' => f.write_str("to maintenance mode"),
+            b'0' => line.push(b"for system halt"),
+            b'6' => line.push(b"for reboot"),
+            b'1' => line.push(b"to maintenance mode"),
             level => {
-                f.write_str("to runlevel ")?;
-                ufmt::uDisplay::fmt(&Bytes(&[level]), f)
+                line.push(b"to runlevel ");
+                line.push_text(&[level]);
             }
         }
     }
@@ -309,7 +308,12 @@ mod tests {
     fn new_state_words() {
         let show = |level| {
             let mut line = LogLine::bare();
-            let _ = ufmt::uwrite!(line, "{}", NewState(level));
+            vinit_core::fill!(
+                crate::log::LogLine::write,
+                [&mut line],
+                "{}",
+                NewState(level)
+            );
             String::from_utf8(line.as_bytes().to_vec()).unwrap()
         };
         assert_eq!(show(b'0'), "for system halt");

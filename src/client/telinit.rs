@@ -24,7 +24,12 @@ pub(super) fn telinit<A: ArgList + ?Sized>(prog: &[u8], args: &A, envp: Envp) ->
         Err(e) => {
             usage_detail(prog, args, e);
             let mut line = LogLine::bare();
-            let _ = ufmt::uwrite!(line, "Usage: {}", Bytes(prog));
+            vinit_core::fill!(
+                crate::log::LogLine::write,
+                [&mut line],
+                "Usage: {}",
+                Bytes(prog)
+            );
             line.push(
                 b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
             );

@@ -1,9 +1,10 @@
 //! Why an inittab line is skipped, and sysvinit's message for it (compat §1.3).
 
 use heapless::Vec;
-use ufmt::{Formatter, uDisplay, uWrite, uwrite};
 
 use super::Id;
+use crate::display::{Line, Show};
+use crate::fill;
 use crate::limits::{ACTION_MAX, ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
 /// Why a line was skipped.
@@ -45,68 +46,70 @@ pub struct InittabError {
     pub kind: ErrorKind,
 }
 
-/// Bytes shown as text, invalid UTF-8 as `?` (same rule as the log's `Bytes`, kept here so this
-/// module stays pure).
+/// Bytes shown as text, invalid UTF-8 as `?` (one per invalid sequence, where the log's `Bytes`
+/// has one per byte).
 struct Text<'a>(&'a [u8]);
 
-impl uDisplay for Text<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        for chunk in self.0.utf8_chunks() {
-            f.write_str(chunk.valid())?;
-            if !chunk.invalid().is_empty() {
-                f.write_str("?")?;
-            }
-        }
-        Ok(())
+impl Show for Text<'_> {
+    fn show(&self, line: &mut Line) {
+        line.push_lossy(self.0, true);
     }
 }
+
+crate::args_by_show!(Text<'_>);
 
 impl InittabError {
     /// Writes sysvinit's message for this error, e.g.
     /// `/etc/inittab[12]: respwan: unknown action field`, `/etc/inittab[3]: duplicate ID field "l0"`,
     /// `/etc/inittab[88]: too many entries (max 64): this line and every later entry ignored`; `file` is the path of the file
     /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
-    pub fn render<W: uWrite + ?Sized>(&self, file: &[u8], w: &mut W) -> Result<(), W::Error> {
+    pub fn render(&self, file: &[u8], out: &mut Line) {
+        let w = Line::write;
         let (file, line) = (Text(file), self.line);
         if self.kind == ErrorKind::LineTooLong {
-            return uwrite!(
+            fill!(
                 w,
+                [out],
                 "Error detected in {} at line {}. Possibly too long.",
                 file,
                 line
             );
+            return;
         }
-        uwrite!(w, "{}[{}]: ", file, line)?;
+        fill!(w, [out], "{}[{}]: ", file, line);
         match &self.kind {
-            ErrorKind::MissingId => w.write_str("missing id field"),
-            ErrorKind::MissingRunlevels => w.write_str("missing runlevel field"),
-            ErrorKind::MissingProcess => w.write_str("missing process field"),
-            ErrorKind::MissingAction => w.write_str("missing action field"),
-            ErrorKind::IdTooLong => uwrite!(w, "id field too long (max {} characters)", ID_MAX),
-            ErrorKind::RunlevelsTooLong => {
-                uwrite!(
-                    w,
-                    "rlevel field too long (max {} characters)",
-                    RUNLEVELS_MAX
-                )
+            ErrorKind::MissingId => out.push(b"missing id field"),
+            ErrorKind::MissingRunlevels => out.push(b"missing runlevel field"),
+            ErrorKind::MissingProcess => out.push(b"missing process field"),
+            ErrorKind::MissingAction => out.push(b"missing action field"),
+            ErrorKind::IdTooLong => {
+                fill!(w, [out], "id field too long (max {} characters)", ID_MAX);
             }
-            ErrorKind::ProcessTooLong => {
-                uwrite!(w, "process field too long (max {} characters)", PROCESS_MAX)
-            }
-            ErrorKind::ActionTooLong => w.write_str("action field too long"),
+            ErrorKind::RunlevelsTooLong => fill!(
+                w,
+                [out],
+                "rlevel field too long (max {} characters)",
+                RUNLEVELS_MAX
+            ),
+            ErrorKind::ProcessTooLong => fill!(
+                w,
+                [out],
+                "process field too long (max {} characters)",
+                PROCESS_MAX
+            ),
+            ErrorKind::ActionTooLong => out.push(b"action field too long"),
             ErrorKind::UnknownAction(action) => {
-                uwrite!(w, "{}: unknown action field", Text(action))
+                fill!(w, [out], "{}: unknown action field", Text(action));
             }
-            ErrorKind::DuplicateId(id) => uwrite!(w, "duplicate ID field \"{}\"", Text(id)),
-            ErrorKind::TableFull => {
-                uwrite!(
-                    w,
-                    "too many entries (max {}): this line and every later entry ignored",
-                    MAX_ENTRIES
-                )
-            }
+            ErrorKind::DuplicateId(id) => fill!(w, [out], "duplicate ID field \"{}\"", Text(id)),
+            ErrorKind::TableFull => fill!(
+                w,
+                [out],
+                "too many entries (max {}): this line and every later entry ignored",
+                MAX_ENTRIES
+            ),
             // Written above: its wording has no `file[line]:` prefix.
-            ErrorKind::LineTooLong => Ok(()),
+            ErrorKind::LineTooLong => {}
         }
     }
 }
