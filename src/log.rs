@@ -14,7 +14,7 @@ use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use ufmt::uWrite;
 
 use crate::sys::{self, Errno, SigMask};
-use vinit_core::display::{Arg, Line, Show};
+use vinit_core::display::{Arg, ArgOf, Line, Show};
 use vinit_core::fill;
 use vinit_core::limits::{LOG_BURST_MAX, LOG_BURST_WINDOW_SECS, LOG_STALL_WAIT_MS};
 use vinit_core::status::signal::SIGPIPE;
@@ -318,21 +318,20 @@ pub use vinit_core::display::Bytes;
 /// crate's type).
 pub struct ErrName(pub Errno);
 
-impl Show for ErrName {
-    fn show(&self, line: &mut Line) {
-        vinit_core::display::ErrName(self.0.raw_os_error()).show(line);
+impl ArgOf for ErrName {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Errno(self.0.raw_os_error())
     }
 }
 
-vinit_core::args_by_show!(ErrName, sys::FileError, Octal);
-vinit_core::shown_by_ufmt!(ErrName, sys::FileError);
+vinit_core::args_by_show!(sys::FileError);
 
 /// Why a file was refused, in words: `a fifo`, `owned by uid 1000`, `EROFS`.
 impl Show for sys::FileError {
     fn show(&self, line: &mut Line) {
         let w = Line::write;
         match *self {
-            Self::Sys(e) => ErrName(e).show(line),
+            Self::Sys(e) => fill!(w, [line], "{}", ErrName(e)),
             Self::Kind(kind) => line.push(
                 match kind {
                     sys::S_IFLNK => "a symlink (not followed)",
@@ -347,9 +346,14 @@ impl Show for sys::FileError {
                 .as_bytes(),
             ),
             Self::Owner(uid) => fill!(w, [line], "owned by uid {}", uid),
-            Self::Mode(m) => fill!(w, [line], "mode {}, open to other users", Octal(m)),
+            Self::Mode(m) => fill!(w, [line], "mode {}, open to other users", Bytes(&octal(m))),
             Self::WritableByOthers(m) => {
-                fill!(w, [line], "mode {}, writable by other users", Octal(m));
+                fill!(
+                    w,
+                    [line],
+                    "mode {}, writable by other users",
+                    Bytes(&octal(m))
+                );
             }
             Self::Links(n) => fill!(w, [line], "{} hard links", n),
             Self::TooBig(size, max) => {
@@ -367,12 +371,8 @@ impl Show for sys::FileError {
 }
 
 /// Permission bits as four octal digits (`0644`).
-struct Octal(u32);
-
-impl Show for Octal {
-    fn show(&self, line: &mut Line) {
-        line.push(&[9, 6, 3, 0].map(|shift| b'0' + ((self.0 >> shift) & 7) as u8));
-    }
+fn octal(mode: u32) -> [u8; 4] {
+    [9, 6, 3, 0].map(|shift| b'0' + ((mode >> shift) & 7) as u8)
 }
 
 #[cfg(test)]
@@ -508,10 +508,12 @@ mod tests {
             Errno::IO,
             Errno::NOTTY,
         ];
-        let table = vinit_core::display::ERRNO_NAMES;
-        assert_eq!(ours.len(), table.len());
-        for (e, (n, name)) in ours.iter().zip(table) {
-            assert_eq!(e.raw_os_error(), n, "{name}");
+        let numbers = vinit_core::display::ERRNO_NUMBERS;
+        let names = vinit_core::display::ERRNO_TEXT.lines();
+        assert_eq!(ours.len(), numbers.len());
+        assert_eq!(ours.len(), names.clone().count());
+        for ((e, n), name) in ours.iter().zip(numbers).zip(names) {
+            assert_eq!(e.raw_os_error(), i32::from(n), "{name}");
         }
     }
 

@@ -12,6 +12,7 @@
 use ufmt::uWrite;
 
 use crate::limits::LOG_LINE_MAX;
+use crate::status::Exit;
 
 /// A line being built in a fixed buffer. Writing never fails: what does not fit is cut
 /// (`finish` marks it with `...`).
@@ -92,10 +93,22 @@ impl Line {
         let mut pieces = template.split(|&b| b == b'{');
         self.push(pieces.next().unwrap_or_default());
         for (piece, arg) in pieces.zip(args) {
+            let w = Self::write;
             match *arg {
                 Arg::Text(t) => self.push_text(t),
+                Arg::Lossy(t) => self.push_lossy(t, true),
                 Arg::Unsigned(n) => self.push_number(n, false),
                 Arg::Signed(n) => self.push_number(n.unsigned_abs(), n < 0),
+                Arg::Errno(e) => match errno_name(e) {
+                    Some(name) => self.push(name),
+                    None => crate::fill!(w, [self], "errno {}", e),
+                },
+                Arg::Signal(s) => match crate::signal_spec::signal_name(s) {
+                    Some(name) => crate::fill!(w, [self], "SIG{}", Bytes(name)),
+                    None => crate::fill!(w, [self], "signal {}", s),
+                },
+                Arg::Exit(Exit::Code(c)) => crate::fill!(w, [self], "exited with status {}", c),
+                Arg::Exit(Exit::Signal(s)) => crate::fill!(w, [self], "killed by {}", SigName(s)),
                 Arg::Shown(v) => v.show(self),
             }
             self.push(piece);
@@ -134,13 +147,22 @@ impl uWrite for Line {
 /// One value for a `{}` of a template.
 #[derive(Clone, Copy)]
 pub enum Arg<'a> {
-    /// Bytes that may not be UTF-8 (`Bytes`, `&str`).
+    /// Bytes that may not be UTF-8 (`Bytes`, `&str`): a `?` for each bad byte.
     Text(&'a [u8]),
+    /// Bytes that may not be UTF-8: a `?` for each invalid sequence (the inittab's errors).
+    Lossy(&'a [u8]),
     /// Any unsigned integer, widened.
     Unsigned(u64),
     /// Any signed integer, widened.
     Signed(i64),
-    /// A value that writes itself into a line.
+    /// An errno value (`ErrName`).
+    Errno(i32),
+    /// A signal (`SigName`).
+    Signal(u8),
+    /// How a process ended (`ExitShown`).
+    Exit(Exit),
+    /// A value that writes itself into a line (the edge's own types; core's are variants
+    /// above, so that they need no vtable).
     Shown(&'a dyn Show),
 }
 
@@ -181,7 +203,23 @@ macro_rules! args_by_show {
     )*};
 }
 
-args_by_show!(ErrName, SigName, ExitShown);
+impl ArgOf for ErrName {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Errno(self.0)
+    }
+}
+
+impl ArgOf for SigName {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Signal(self.0)
+    }
+}
+
+impl ArgOf for ExitShown {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Exit(self.0)
+    }
+}
 
 macro_rules! int_args {
     ($variant:ident: $($t:ty),*) => {$(
@@ -271,92 +309,55 @@ pub struct Bytes<'a>(pub &'a [u8]);
 /// (`ENOENT (no such file)`), or `errno N` when it is not in the table.
 pub struct ErrName(pub i32);
 
-impl Show for ErrName {
-    fn show(&self, line: &mut Line) {
-        match ERRNO_NAMES.iter().find(|(n, _)| *n == self.0) {
-            Some((_, shown)) => line.push(shown.as_bytes()),
-            None => fill!(Line::write, [line], "errno {}", self.0),
-        }
-    }
-}
-
 /// A signal shown by its name (`SIGSEGV`), or `signal N` when it has none (real-time ones).
 pub struct SigName(pub u8);
 
-impl Show for SigName {
-    fn show(&self, line: &mut Line) {
-        match crate::signal_spec::signal_name(self.0) {
-            Some(name) => fill!(Line::write, [line], "SIG{}", Bytes(name)),
-            None => fill!(Line::write, [line], "signal {}", self.0),
-        }
-    }
-}
-
 /// How a process ended, for a log line: `exited with status 1` / `killed by SIGSEGV`.
-pub struct ExitShown(pub crate::status::Exit);
-
-impl Show for ExitShown {
-    fn show(&self, line: &mut Line) {
-        match self.0 {
-            crate::status::Exit::Code(c) => fill!(Line::write, [line], "exited with status {}", c),
-            crate::status::Exit::Signal(s) => {
-                fill!(Line::write, [line], "killed by {}", SigName(s));
-            }
-        }
-    }
-}
-
-/// `ufmt::uDisplay` for `Show` types, for the lines still written with `ufmt::uwrite!`: shown
-/// into a line of their own, then copied.
-#[macro_export]
-macro_rules! shown_by_ufmt {
-    ($($t:ty),* $(,)?) => {$(
-        impl ufmt::uDisplay for $t {
-            fn fmt<W: ufmt::uWrite + ?Sized>(
-                &self,
-                f: &mut ufmt::Formatter<'_, W>,
-            ) -> Result<(), W::Error> {
-                let mut line = $crate::display::Line::new();
-                $crate::display::Show::show(self, &mut line);
-                f.write_str(core::str::from_utf8(line.as_bytes()).unwrap_or_default())
-            }
-        }
-    )*};
-}
-shown_by_ufmt!(ErrName, SigName, ExitShown);
+pub struct ExitShown(pub Exit);
 
 /// The errno values vinit can meet, with Linux's generic numbers (asm-generic/errno*.h: the
 /// numbers of every architecture vinit builds for; the edge's unit test checks them against
-/// its syscall crate), and a few words each for readers who do not know the names (in the
-/// same string: one slice per errno, not two).
-pub const ERRNO_NAMES: [(i32, &str); 26] = [
-    (2, "ENOENT (no such file)"),
-    (13, "EACCES (permission denied)"),
-    (1, "EPERM (not permitted)"),
-    (10, "ECHILD (no child)"),
-    (3, "ESRCH (no such process)"),
-    (11, "EAGAIN (try again)"),
-    (4, "EINTR (interrupted)"),
-    (8, "ENOEXEC (bad executable format)"),
-    (7, "E2BIG (argument list too long)"),
-    (24, "EMFILE (too many open files)"),
-    (12, "ENOMEM (out of memory)"),
-    (6, "ENXIO (no such device or reader)"),
-    (32, "EPIPE (broken pipe)"),
-    (17, "EEXIST (exists)"),
-    (20, "ENOTDIR (not a directory)"),
-    (21, "EISDIR (is a directory)"),
-    (40, "ELOOP (too many symlinks)"),
-    (36, "ENAMETOOLONG (name too long)"),
-    (9, "EBADF (bad fd)"),
-    (22, "EINVAL (invalid argument)"),
-    (28, "ENOSPC (no space left)"),
-    (30, "EROFS (read-only file system)"),
-    (38, "ENOSYS (not implemented)"),
-    (26, "ETXTBSY (text file busy)"),
-    (5, "EIO (I/O error)"),
-    (25, "ENOTTY (not a tty)"),
+/// its syscall crate), in the order of `ERRNO_TEXT`'s lines.
+pub const ERRNO_NUMBERS: [u8; 26] = [
+    2, 13, 1, 10, 3, 11, 4, 8, 7, 24, 12, 6, 32, 17, 20, 21, 40, 36, 9, 22, 28, 30, 38, 26, 5, 25,
 ];
+
+/// Each errno's name and a few words for readers who do not know the names, one line each:
+/// one string, not a table of slices (16 bytes each).
+pub const ERRNO_TEXT: &str = "\
+    ENOENT (no such file)\n\
+    EACCES (permission denied)\n\
+    EPERM (not permitted)\n\
+    ECHILD (no child)\n\
+    ESRCH (no such process)\n\
+    EAGAIN (try again)\n\
+    EINTR (interrupted)\n\
+    ENOEXEC (bad executable format)\n\
+    E2BIG (argument list too long)\n\
+    EMFILE (too many open files)\n\
+    ENOMEM (out of memory)\n\
+    ENXIO (no such device or reader)\n\
+    EPIPE (broken pipe)\n\
+    EEXIST (exists)\n\
+    ENOTDIR (not a directory)\n\
+    EISDIR (is a directory)\n\
+    ELOOP (too many symlinks)\n\
+    ENAMETOOLONG (name too long)\n\
+    EBADF (bad fd)\n\
+    EINVAL (invalid argument)\n\
+    ENOSPC (no space left)\n\
+    EROFS (read-only file system)\n\
+    ENOSYS (not implemented)\n\
+    ETXTBSY (text file busy)\n\
+    EIO (I/O error)\n\
+    ENOTTY (not a tty)\n\
+";
+
+/// The name and words of errno `n` (`ENOENT (no such file)`), if vinit knows it.
+pub fn errno_name(n: i32) -> Option<&'static [u8]> {
+    let at = ERRNO_NUMBERS.iter().position(|&e| i32::from(e) == n)?;
+    ERRNO_TEXT.as_bytes().split(|&b| b == b'\n').nth(at)
+}
 
 /// `process` or `processes`, for a count.
 pub const fn processes(n: u32) -> &'static str {

@@ -14,7 +14,7 @@
 
 use core::ffi::CStr;
 
-use crate::log::{Bytes, ErrName};
+use crate::log::Bytes;
 use crate::sys::{Envp, Errno};
 use vinit_core::args::{ArgList, UsageError, basename};
 use vinit_core::client_args::Personality;
@@ -100,16 +100,15 @@ impl CPath {
 /// anything else (vinit carries no strerror table).
 struct ErrText(Errno);
 
-vinit_core::args_by_show!(ErrText);
-
-impl vinit_core::display::Show for ErrText {
-    fn show(&self, line: &mut vinit_core::display::Line) {
+impl vinit_core::display::ArgOf for ErrText {
+    fn log_arg(&self) -> vinit_core::display::Arg<'_> {
+        use vinit_core::display::Arg;
         match self.0 {
-            Errno::NOENT => line.push(b"No such file or directory"),
-            Errno::ACCESS => line.push(b"Permission denied"),
-            Errno::NOTDIR => line.push(b"Not a directory"),
-            Errno::PIPE => line.push(b"Broken pipe"),
-            e => vinit_core::display::Show::show(&ErrName(e), line),
+            Errno::NOENT => Arg::Text(b"No such file or directory"),
+            Errno::ACCESS => Arg::Text(b"Permission denied"),
+            Errno::NOTDIR => Arg::Text(b"Not a directory"),
+            Errno::PIPE => Arg::Text(b"Broken pipe"),
+            e => Arg::Errno(e.raw_os_error()),
         }
     }
 }

@@ -3,7 +3,7 @@
 use heapless::Vec;
 
 use super::Id;
-use crate::display::{Line, Show};
+use crate::display::{Arg, ArgOf, Line};
 use crate::fill;
 use crate::limits::{ACTION_MAX, ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
@@ -50,13 +50,11 @@ pub struct InittabError {
 /// has one per byte).
 struct Text<'a>(&'a [u8]);
 
-impl Show for Text<'_> {
-    fn show(&self, line: &mut Line) {
-        line.push_lossy(self.0, true);
+impl ArgOf for Text<'_> {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Lossy(self.0)
     }
 }
-
-crate::args_by_show!(Text<'_>);
 
 impl InittabError {
     /// Writes sysvinit's message for this error, e.g.

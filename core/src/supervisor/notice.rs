@@ -144,12 +144,8 @@ impl Notice<'_> {
             Self::Reenabled(id) => fill!(w, [line], "Id \"{}\" enabled again", Bytes(id)),
             // One format for both: `id "web" (pid 42, /usr/bin/web) ` then how it went.
             Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => {
-                let exited;
-                let how: Arg<'_> = match self {
-                    Self::Exited { exit, .. } => {
-                        exited = ExitShown(*exit);
-                        Arg::Shown(&exited)
-                    }
+                let how = match self {
+                    Self::Exited { exit, .. } => Arg::Exit(*exit),
                     _ => Arg::Text(b"started"),
                 };
                 fill!(
