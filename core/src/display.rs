@@ -85,33 +85,55 @@ impl Line {
         self.push(digits.get(digits.len() - len..).unwrap_or_default());
     }
 
-    /// Appends `template` (compacted by `fill!`: each `{}` is a single `{`) with each `{`
-    /// replaced by the next of `args`. Not inlined: it is the one formatting path of every
-    /// line.
+    /// Appends `template` (packed by `fill!`: `pack_into`) with each `{` replaced by the next
+    /// of `args` and each word code by its word. Not inlined: it is the one formatting path of
+    /// every line.
     #[inline(never)]
     pub fn write(&mut self, template: &[u8], args: &[Arg<'_>]) {
-        let mut pieces = template.split(|&b| b == b'{');
-        self.push(pieces.next().unwrap_or_default());
-        for (piece, arg) in pieces.zip(args) {
-            let w = Self::write;
-            match *arg {
-                Arg::Text(t) => self.push_text(t),
-                Arg::Lossy(t) => self.push_lossy(t, true),
-                Arg::Unsigned(n) => self.push_number(n, false),
-                Arg::Signed(n) => self.push_number(n.unsigned_abs(), n < 0),
-                Arg::Errno(e) => match errno_name(e) {
-                    Some(name) => self.push(name),
-                    None => crate::fill!(w, [self], "errno {}", e),
-                },
-                Arg::Signal(s) => match crate::signal_spec::signal_name(s) {
-                    Some(name) => crate::fill!(w, [self], "SIG{}", Bytes(name)),
-                    None => crate::fill!(w, [self], "signal {}", s),
-                },
-                Arg::Exit(Exit::Code(c)) => crate::fill!(w, [self], "exited with status {}", c),
-                Arg::Exit(Exit::Signal(s)) => crate::fill!(w, [self], "killed by {}", SigName(s)),
-                Arg::Shown(v) => v.show(self),
-            }
-            self.push(piece);
+        let mut args = args.iter();
+        let mut rest = template;
+        // Bounded: each pass consumes at least one byte.
+        while !rest.is_empty() {
+            let plain = rest
+                .iter()
+                .position(|&b| b == b'{' || b >= 0x80)
+                .unwrap_or(rest.len());
+            let (text, special) = rest.split_at_checked(plain).unwrap_or((rest, &[]));
+            self.push(text);
+            rest = match special.split_first() {
+                Some((b'{', tail)) => {
+                    if let Some(arg) = args.next() {
+                        self.push_arg(*arg);
+                    }
+                    tail
+                }
+                Some((&code, tail)) => {
+                    self.push(word(code));
+                    tail
+                }
+                None => special,
+            };
+        }
+    }
+
+    fn push_arg(&mut self, arg: Arg<'_>) {
+        let w = Self::write;
+        match arg {
+            Arg::Text(t) => self.push_text(t),
+            Arg::Lossy(t) => self.push_lossy(t, true),
+            Arg::Unsigned(n) => self.push_number(n, false),
+            Arg::Signed(n) => self.push_number(n.unsigned_abs(), n < 0),
+            Arg::Errno(e) => match errno_name(e) {
+                Some(name) => self.push(name),
+                None => crate::fill!(w, [self], "errno {}", e),
+            },
+            Arg::Signal(s) => match crate::signal_spec::signal_name(s) {
+                Some(name) => crate::fill!(w, [self], "SIG{}", Bytes(name)),
+                None => crate::fill!(w, [self], "signal {}", s),
+            },
+            Arg::Exit(Exit::Code(c)) => crate::fill!(w, [self], "exited with status {}", c),
+            Arg::Exit(Exit::Signal(s)) => crate::fill!(w, [self], "killed by {}", SigName(s)),
+            Arg::Shown(v) => v.show(self),
         }
     }
 
@@ -269,35 +291,200 @@ pub const fn placeholders(template: &str) -> Option<usize> {
     Some(n)
 }
 
-/// `template` with each `{}` made a single `{`, as `Line::write` reads it (`N`: its length
-/// then). Evaluated at compile time by `fill!`.
-pub const fn compact<const N: usize>(template: &str) -> [u8; N] {
-    let mut out = [0u8; N];
-    let mut rest = template.as_bytes();
-    let mut slots: &mut [u8] = &mut out;
-    while let ([c, tail @ ..], [slot, more @ ..]) = (rest, slots) {
-        *slot = *c;
-        rest = match (*c, tail) {
-            (b'{', [_, after @ ..]) => after,
-            _ => tail,
+/// Words common to vinit's messages: a byte `0x80 + i` of a stored template stands for the
+/// `i`-th (NUL-separated). Picked greedily, the substring that saved the most bytes over all
+/// templates first (the templates of December 2026; any text still packs, if less well): the
+/// templates are ASCII, and about half their bytes now come from here.
+const WORDS: &str = concat!(
+    "ing \0",
+    "unable to \0",
+    "runlevel\0",
+    "hutdown\0",
+    "signal\0",
+    "init\0",
+    "not \0",
+    "stop\0",
+    " status\0",
+    "process\0",
+    "id \0",
+    "ed \0",
+    " too long\0",
+    ": must be superuser.\0",
+    "the \0",
+    " to \0",
+    " failed: \0",
+    "in \0",
+    " re\0",
+    "VINIT_STOP_DELAY)\0",
+    "child \0",
+    "The system is go\0",
+    "for\0",
+    "command\0",
+    "budget \0",
+    "request\0",
+    ": no \0",
+    "boot\0",
+    "] [-\0",
+    "run\0",
+    ": -e option data too la\0",
+    "too few file descriptor\0",
+    " characters)\0",
+    "with\0",
+    "bad \0",
+    " (VINIT_DEFAULT_LEVEL)\0",
+    " send\0",
+    "rea\0",
+    "exit\0",
+    " ms\0",
+    "can\0",
+    "got bogus \0",
+    "ent\0",
+    "service output lost\0",
+    "ain\0",
+    "field\0",
+    "grace \0",
+    "sage: \0",
+    " (max \0",
+    "\": \0",
+    "er \0",
+    " dropped\0",
+    "writable\0",
+    "RLIMIT_NOFILE \0",
+    "VINIT_CRITICAL\0",
+    " in\0",
+    " still \0",
+    " lin\0",
+    "ing\0",
+    " minute\0",
+    "s: \0",
+    "te \0",
+    "fault \0",
+    "han\0",
+    " be\0",
+    "es \0",
+    " more \0",
+    " variable \0",
+    "d: \0",
+    "at \0",
+    "by \0",
+    "own\0",
+    " wa\0",
+    "use\0",
+    "/var/\0",
+    "nd \0",
+    "stead\0",
+    "argum\0",
+    "ry \0",
+    "ignor\0",
+    "environm\0",
+    "rit\0",
+    "exec\0",
+    "TERM\0",
+    "KILL\0",
+    "plac\0",
+    " is\0",
+    " byt\0",
+    "skipped\0",
+    " co\0",
+    "open\0",
+    "val\0",
+    "out\0",
+    "of \0",
+    " th\0",
+    "celled.\0",
+    "tion\0",
+    "eve\0",
+);
+
+/// The longest of `WORDS` that `text` starts with: its code and its length.
+const fn word_at(text: &[u8]) -> Option<(u8, usize)> {
+    let mut words = WORDS.as_bytes();
+    let mut code: u8 = 0x80;
+    let mut best: Option<(u8, usize)> = None;
+    while !words.is_empty() {
+        let (mut word, mut rest, mut len, mut same) = (words, text, 0, true);
+        while let [c, tail @ ..] = word {
+            if *c == 0 {
+                break;
+            }
+            match rest {
+                [d, more @ ..] if *d == *c => rest = more,
+                _ => same = false,
+            }
+            len += 1;
+            word = tail;
+        }
+        if same && len > 1 && !matches!(best, Some((_, longest)) if longest >= len) {
+            best = Some((code, len));
+        }
+        words = match word {
+            [_, tail @ ..] => tail,
+            [] => word,
         };
-        slots = more;
+        code = code.wrapping_add(1);
     }
+    best
+}
+
+/// Packs `template` into `out` as `Line::write` reads it: each `{}` a single `{`, each of
+/// `WORDS` one byte (the longest first); returns the packed length (`out` may be shorter,
+/// `&mut []` to measure). Evaluated at compile time by `fill!`.
+pub const fn pack_into(template: &str, mut out: &mut [u8]) -> usize {
+    let mut text = template.as_bytes();
+    let mut n = 0;
+    while let [c, tail @ ..] = text {
+        let (byte, skip) = match (*c, tail) {
+            (b'{', [b'}', ..]) => (b'{', 2),
+            _ => match word_at(text) {
+                Some(word) => word,
+                None => (*c, 1),
+            },
+        };
+        // `mem::take` is not const yet.
+        #[allow(clippy::mem_replace_with_default)]
+        if let [slot, more @ ..] = core::mem::replace(&mut out, &mut []) {
+            *slot = byte;
+            out = more;
+        }
+        text = match text.split_at_checked(skip) {
+            Some((_, rest)) => rest,
+            None => &[],
+        };
+        n += 1;
+    }
+    n
+}
+
+/// `template` packed (`pack_into`), `N` bytes long.
+pub const fn pack<const N: usize>(template: &str) -> [u8; N] {
+    let mut out = [0; N];
+    pack_into(template, &mut out);
     out
+}
+
+/// The word of code `code` (`0x80 + i`).
+fn word(code: u8) -> &'static [u8] {
+    WORDS
+        .as_bytes()
+        .split(|&b| b == 0)
+        .nth(usize::from(code & 0x7f))
+        .unwrap_or_default()
 }
 
 /// Calls `f(pre.., template, &[args as Arg])`: `fill!(Line::write, [line], "pid {}", pid)`.
 /// The count of `{}` and of arguments must match (a compile-time check); the template is
-/// stored compacted (`compact`).
+/// stored packed (`pack_into`).
 #[macro_export]
 macro_rules! fill {
     ($f:expr, [$($pre:expr),*], $template:literal $(, $arg:expr)* $(,)?) => {{
         const ARGS: usize = <[&str]>::len(&[$(stringify!($arg)),*]);
         const _: () = assert!(
-            matches!($crate::display::placeholders($template), Some(n) if n == ARGS),
-            "one `{{}}` per argument, and no other braces"
+            matches!($crate::display::placeholders($template), Some(n) if n == ARGS)
+                && $template.is_ascii(),
+            "one `{{}}` per argument, no other braces, only ASCII"
         );
-        const TEMPLATE: [u8; $template.len() - ARGS] = $crate::display::compact($template);
+        const LEN: usize = $crate::display::pack_into($template, &mut []);
+        const TEMPLATE: [u8; LEN] = $crate::display::pack($template);
         $f($($pre,)* &TEMPLATE, &[$($crate::display::ArgOf::log_arg(&$arg)),*])
     }};
 }
@@ -403,14 +590,35 @@ mod tests {
         assert_eq!(filled(b"{|{", &[Arg::Unsigned(0), Arg::Signed(0)]), "0|0");
         assert_eq!(filled(b"{", &[Arg::Signed(-7)]), "-7");
         // A missing argument ends the line; the macro makes it a compile error.
-        assert_eq!(filled(b"x{y", &[]), "x");
-        assert_eq!(compact::<6>("a {} {}b"), *b"a { {b");
+        assert_eq!(filled(b"x{y", &[]), "xy");
+        assert_eq!(pack::<3>("x{}y"), *b"x{y");
+        assert_eq!(pack_into("unable to runlevel", &mut []), 2);
         assert_eq!(placeholders("a {} {}"), Some(2));
         assert_eq!(placeholders("none"), Some(0));
         assert_eq!(placeholders("{:?}"), None);
         assert_eq!(placeholders("{{"), None);
         assert_eq!(placeholders("}"), None);
         assert_eq!(placeholders("{"), None);
+    }
+
+    #[test]
+    fn packed_templates_read_back_as_written() {
+        let words = WORDS.split('\0').map(|w| std::format!("<{w}>"));
+        let sentences = [
+            "stop: SIGTERM received: runlevel 0, budget 9000 ms",
+            "The system is going down for system halt NOW!",
+            "unable to send request: no reader: VINIT_STOP_DELAY)",
+            "a",
+            "",
+        ];
+        for text in words.chain(sentences.map(std::string::String::from)) {
+            let text = text.as_str();
+            let mut packed = std::vec![0; pack_into(text, &mut [])];
+            assert_eq!(pack_into(text, &mut packed), packed.len());
+            assert!(packed.len() <= text.len());
+            assert_eq!(filled(&packed, &[]), text);
+        }
+        assert!(pack_into("the runlevel", &mut []) < 5, "words are packed");
     }
 
     #[test]
