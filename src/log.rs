@@ -119,6 +119,17 @@ pub fn log_line(level: Level, template: &[u8], args: &[Arg<'_>]) {
     line.emit();
 }
 
+/// Writes a packed text (`vinit_core::packed!`: help texts) to `fd`, unpacked a line at a
+/// time.
+pub fn write_packed(fd: sys::BorrowedFd<'_>, packed: &[u8]) {
+    let lines = packed.strip_suffix(b"\n").unwrap_or(packed);
+    for packed_line in lines.split(|&b| b == b'\n') {
+        let mut line = LogLine::bare();
+        line.write(packed_line, &[]);
+        line.emit_to(fd);
+    }
+}
+
 /// Writes one line without a prefix: what the clients' `say!` calls.
 #[inline(never)]
 pub fn say_line(template: &[u8], args: &[Arg<'_>]) {

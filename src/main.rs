@@ -46,7 +46,7 @@ use core::ffi::CStr;
 use log::{Bytes, Level, LogLine};
 use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
 use vinit_core::client_args::Personality;
-use vinit_core::{args, client_args, display, limits, time};
+use vinit_core::{args, client_args, limits, time};
 
 /// `vinit --help`: both modes, every option and `VINIT_*` variable with its default, the
 /// clients. One static string, kept short (every byte is in the binary): doc/vinit.8 says it
@@ -76,22 +76,6 @@ VINIT_LOG_PREFIX=1 (entries' lines as `id| line`).
 Not PID 1, vinit boots only with -f or as a container's main process.
 Usage errors exit 2. See man vinit.
 ";
-
-/// `HELP` packed as log lines are (`vinit_core::display::pack_into`): ASCII, no braces.
-const HELP_PACKED: [u8; display::pack_into(HELP, &mut [])] = {
-    assert!(matches!(display::placeholders(HELP), Some(0)) && HELP.is_ascii());
-    display::pack(HELP)
-};
-
-/// Writes `--help`, unpacked a line at a time.
-fn print_help() {
-    let lines = HELP_PACKED.strip_suffix(b"\n").unwrap_or_default();
-    for packed in lines.split(|&b| b == b'\n') {
-        let mut line = LogLine::bare();
-        line.write(packed, &[]);
-        line.emit_to(sys::stdout());
-    }
-}
 
 /// The personality that drops privileges and execs (`setuidgid.rs`).
 const SETUIDGID: &[u8] = b"setuidgid";
@@ -233,7 +217,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             inittab_mode::run(settings, envp, title)
         }
         Ok(VinitCommand::Help) => {
-            print_help();
+            log::write_packed(sys::stdout(), vinit_core::packed!(HELP));
             0
         }
         Ok(VinitCommand::Version) => {

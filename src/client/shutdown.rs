@@ -32,11 +32,17 @@ const SHUTDOWN_USAGE: &str =
 \t\t  ** the \"time\" argument is mandatory! (try \"now\") **
 ";
 
+/// Writes the usage text (stored packed: `vinit_core::packed!`).
+#[inline(never)]
+fn usage() {
+    crate::log::write_packed(sys::stderr(), vinit_core::packed!(SHUTDOWN_USAGE));
+}
+
 pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
     let prog: &[u8] = b"shutdown";
     if sys::geteuid() != 0 {
         say!("shutdown: you must be root to do that!");
-        let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
+        usage();
         return 1;
     }
     let s = match client_args::parse_shutdown(args) {
@@ -50,7 +56,7 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
                 say!("shutdown: -H and -P flags can only be used along with -h flag.");
             }
             usage_detail(prog, args, e);
-            let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
+            usage();
             return 1;
         }
     };

@@ -76,10 +76,10 @@ impl InittabError {
         }
         fill!(w, [out], "{}[{}]: ", file, line);
         match &self.kind {
-            ErrorKind::MissingId => out.push(b"missing id field"),
-            ErrorKind::MissingRunlevels => out.push(b"missing runlevel field"),
-            ErrorKind::MissingProcess => out.push(b"missing process field"),
-            ErrorKind::MissingAction => out.push(b"missing action field"),
+            ErrorKind::MissingId => fill!(w, [out], "missing id field"),
+            ErrorKind::MissingRunlevels => fill!(w, [out], "missing runlevel field"),
+            ErrorKind::MissingProcess => fill!(w, [out], "missing process field"),
+            ErrorKind::MissingAction => fill!(w, [out], "missing action field"),
             ErrorKind::IdTooLong => {
                 fill!(w, [out], "id field too long (max {} characters)", ID_MAX);
             }
@@ -95,7 +95,7 @@ impl InittabError {
                 "process field too long (max {} characters)",
                 PROCESS_MAX
             ),
-            ErrorKind::ActionTooLong => out.push(b"action field too long"),
+            ErrorKind::ActionTooLong => fill!(w, [out], "action field too long"),
             ErrorKind::UnknownAction(action) => {
                 fill!(w, [out], "{}: unknown action field", Text(action));
             }

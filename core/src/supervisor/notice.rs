@@ -117,7 +117,7 @@ impl Notice<'_> {
         let w = Line::write;
         match self {
             Self::Switching(l) => fill!(w, [line], "Switching to runlevel: {}", level(l)),
-            Self::GoingSingle => line.push(b"Going single user"),
+            Self::GoingSingle => fill!(w, [line], "Going single user"),
             Self::Entering(l) => fill!(w, [line], "Entering runlevel: {}", level(l)),
             Self::NoInitdefault(l, inittab) => fill!(
                 w,
@@ -134,7 +134,7 @@ impl Notice<'_> {
                 Bytes(inittab.to_bytes()),
                 level(l)
             ),
-            Self::NoMoreProcesses => line.push(b"no more processes left in this runlevel"),
+            Self::NoMoreProcesses => fill!(w, [line], "no more processes left in this runlevel"),
             Self::RespawningTooFast(id) => fill!(
                 w,
                 [line],
@@ -183,10 +183,14 @@ impl Notice<'_> {
             ),
             Self::Hang(pid, id) => fill!(w, [line], "Pid {} [id {}] seems to hang", pid, Bytes(id)),
             Self::BadRunlevel(b) => fill!(w, [line], "bad runlevel: {}", level(b)),
-            Self::Rereading => line.push(b"Re-reading inittab"),
+            Self::Rereading => fill!(w, [line], "Re-reading inittab"),
             Self::Demand(l) => fill!(w, [line], "Activating demand-procedures for '{}'", level(l)),
             Self::ReExec => {
-                line.push(b"re-exec requested (telinit u): state kept, nothing to do");
+                fill!(
+                    w,
+                    [line],
+                    "re-exec requested (telinit u): state kept, nothing to do"
+                );
             }
             Self::StopRequested(cause, budget, delay) => {
                 let (sig, what) = match cause {
@@ -208,9 +212,13 @@ impl Notice<'_> {
                 }
                 fill!(w, [line], "{}, budget {} ms", what, budget.millis());
             }
-            Self::Drained => line.push(b"stop: drain over: stopping"),
+            Self::Drained => fill!(w, [line], "stop: drain over: stopping"),
             Self::StopHurried => {
-                line.push(b"stop: another stop signal: skipping to the next phase");
+                fill!(
+                    w,
+                    [line],
+                    "stop: another stop signal: skipping to the next phase"
+                );
             }
             Self::StopOverrides(l) => fill!(
                 w,
@@ -240,10 +248,14 @@ impl Notice<'_> {
                 processes(*n)
             ),
             Self::Stopped(d) => fill!(w, [line], "stop: complete in {} ms", d.millis()),
-            Self::Frozen(true) => line.push(b"frozen (SIGTSTP): no spawning until SIGCONT"),
-            Self::Frozen(false) => line.push(b"thawed (SIGCONT)"),
+            Self::Frozen(true) => fill!(w, [line], "frozen (SIGTSTP): no spawning until SIGCONT"),
+            Self::Frozen(false) => fill!(w, [line], "thawed (SIGCONT)"),
             Self::StopThawed => {
-                line.push(b"stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run");
+                fill!(
+                    w,
+                    [line],
+                    "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run"
+                );
             }
             Self::CannotFork(id, errno) => fill!(
                 w,
