@@ -246,6 +246,29 @@ impl Inittab {
         self.overflow_reported = false;
     }
 
+    /// Swaps the two tables, writing only their entries: `mem::swap` writes all 20 KB of both,
+    /// and PID 1 keeps its tables in bss, where a page costs nothing until written.
+    #[inline(never)]
+    pub fn exchange(&mut self, other: &mut Self) {
+        let (long, short) = if self.entries.len() >= other.entries.len() {
+            (&mut *self, &mut *other)
+        } else {
+            (&mut *other, &mut *self)
+        };
+        let common = short.entries.len();
+        for (a, b) in long.entries.iter_mut().zip(short.entries.iter_mut()) {
+            core::mem::swap(a, b);
+        }
+        // The longer one's other entries move over, in order (on re-reads only: the shifts
+        // cost at most 64 × 64 entry moves).
+        while long.entries.len() > common {
+            let _ = short.entries.push(long.entries.remove(common));
+        }
+        core::mem::swap(&mut self.initdefault, &mut other.initdefault);
+        core::mem::swap(&mut self.inittab_lines, &mut other.inittab_lines);
+        core::mem::swap(&mut self.overflow_reported, &mut other.overflow_reported);
+    }
+
     /// An empty table.
     pub const fn new() -> Self {
         Self {

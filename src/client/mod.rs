@@ -36,6 +36,7 @@ mod telinit;
 
 /// Runs personality `p` on `args` (argument 0 is the tool's name) and returns the exit
 /// status.
+#[inline(never)]
 pub fn run<A: ArgList + ?Sized>(p: Personality, args: &A, envp: Envp) -> u8 {
     let prog = basename(args.arg(0).unwrap_or_default());
     match p {

@@ -32,7 +32,7 @@ use vinit_core::settings::Settings;
 use vinit_core::status::signal::{
     SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
-use vinit_core::supervisor::{Effect, Init, Notice, StopCause, Trigger};
+use vinit_core::supervisor::{Config, Effect, Init, Notice, StopCause, Trigger};
 use vinit_core::time::{self, Duration, Instant};
 
 /// SIGRTMIN+3 as glibc, Go and Docker number it (systemd's halt signal); musl would say 38.
@@ -58,28 +58,17 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
         );
         return 1;
     }
-    // The table is read into the driver's staging table and swapped into the machine: tables
-    // are never copied, as every copy would stay resident on PID 1's stack.
     let inittab = settings.config.inittab;
-    let mut driver = Driver {
-        init: Init::new(Inittab::new(), settings.config),
-        staging: Inittab::new(),
-        inittab,
-        envp,
-        init_env: InitEnv::new(),
-        started: sys::now(),
-        control: Control::new(vinit_core::limits::INITCTL_PATH),
-        // Opened after `become_init`, within the fd budget.
-        status: StatusChannel::open(false),
-        initscript: Initscript::default(),
-        env_log: RateLimit::new(),
-        signal_log: RateLimit::new(),
-        title,
+    let Some(driver) = Driver::place(settings.config, envp, title) else {
+        return 1;
     };
-    if !load_inittab(inittab, &mut driver.staging, true) {
+    // Straight into the machine's own table: the staging table is for re-reads only.
+    if !driver
+        .init
+        .read_table(|tab| load_inittab(inittab, tab, true))
+    {
         return 1;
     }
-    driver.init.reset(&mut driver.staging);
     let Some(sfd) = crate::init_setup::become_init() else {
         return 1;
     };
@@ -134,9 +123,15 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> boo
     status
 }
 
+crate::sys::big_static! {
+    /// Inittab mode's state; `Driver::place` fills it once.
+    DRIVER: Driver
+}
+
 struct Driver {
     init: Init,
-    /// Where a re-read inittab is loaded before the machine swaps it in.
+    /// Where a re-read inittab is loaded before the machine swaps it in (written only by
+    /// `telinit` and SIGHUP).
     staging: Inittab,
     inittab: &'static CStr,
     envp: Envp,
@@ -156,6 +151,37 @@ struct Driver {
 }
 
 impl Driver {
+    /// Fills `DRIVER` (bss, not this frame: a frame's pages are all made resident at entry, a
+    /// bss page only when written) and hands it out; `None` if it was filled before. Not
+    /// inlined: the few KB of temporaries its fields are built from are in this frame of its
+    /// own, which the loop's frames reuse, not in `run`'s, under them.
+    #[inline(never)]
+    fn place(
+        config: Config,
+        envp: Envp,
+        title: Option<sys::ProcTitle>,
+    ) -> Option<&'static mut Self> {
+        DRIVER
+            .put(|| Self {
+                init: Init::new(Inittab::new(), config),
+                staging: Inittab::new(),
+                inittab: config.inittab,
+                envp,
+                init_env: InitEnv::new(),
+                started: sys::now(),
+                control: Control::new(vinit_core::limits::INITCTL_PATH),
+                // Opened after `become_init`, within the fd budget.
+                status: StatusChannel::open(false),
+                initscript: Initscript::default(),
+                env_log: RateLimit::new(),
+                signal_log: RateLimit::new(),
+                title,
+            })
+            // The driver is reached through a pointer, as it was on the stack: code that knew it
+            // is `DRIVER` would address every field absolutely (4-byte displacements, ~800 B more).
+            .map(core::hint::black_box)
+    }
+
     fn run(&mut self, sfd: sys::BorrowedFd<'_>, mut output: Option<&mut ServiceOutput<'_>>) -> u8 {
         loop {
             let now = sys::now();
@@ -256,8 +282,9 @@ impl Driver {
                         "rebooting in place: reading {} again",
                         Bytes(self.inittab.to_bytes())
                     );
-                    load_inittab(self.inittab, &mut self.staging, false);
-                    self.init.reset(&mut self.staging);
+                    let inittab = self.inittab;
+                    self.init
+                        .read_table(|tab| load_inittab(inittab, tab, false));
                     self.init.handle_boot(now);
                 }
                 Effect::RestartContainer => {

@@ -13,7 +13,8 @@
 //! every file PID 1 opens, checked, and directories; `fifo`: the control FIFO's two ends;
 //! `socket`: the status socket's two ends; `system`: reboot(2) and uname(2); `argv_env`:
 //! `main`'s argv and environment; `proc_title`: PID 1's `init [3]` written over argv;
-//! `raw_syscall`: the system call instruction. Every `unsafe`
+//! `raw_syscall`: the system call instruction; `static_slot`: big state in bss, not on the
+//! stack. Every `unsafe`
 //! block of the crate outside `rt` is in these files, each with its `// SAFETY:` line.
 #![allow(unsafe_code)]
 
@@ -29,6 +30,7 @@ mod procfs;
 mod raw_syscall;
 mod signals;
 mod socket;
+mod static_slot;
 mod system;
 
 pub use rustix::fd::BorrowedFd;
@@ -61,6 +63,8 @@ pub use signals::{
     reset_signal_dispositions, set_fault_signal_target, set_signal_mask, signalfd,
 };
 pub use socket::{accept_nonblocking, connect_seqpacket, listen_seqpacket, peer_uid, send_nowait};
+pub use static_slot::StaticSlot;
+pub(crate) use static_slot::big_static;
 pub use system::{RebootCmd, kernel_release, reboot};
 
 /// Result of every fallible wrapper.

@@ -640,3 +640,25 @@ fn fuzz_random_and_mutated_input() {
         check_no_panic_and_lines_in_range(&input);
     }
 }
+
+/// `exchange` swaps whole tables, whichever is longer, keeping each one's entry order.
+#[test]
+fn exchange_swaps_tables_of_any_lengths() {
+    let (mut a, _) =
+        load(b"id:3:initdefault:\na:3:respawn:/bin/a\nb:3:respawn:/bin/b\nc:3:once:/bin/c\n");
+    let (mut b, _) = load(b"x:5:wait:/bin/x\n");
+    let (a_ids, b_ids) = (ids(&a).join(","), ids(&b).join(","));
+    let (a_default, b_default) = (a.initdefault(), b.initdefault());
+    a.exchange(&mut b);
+    assert_eq!(
+        (ids(&a).join(","), ids(&b).join(",")),
+        (b_ids.clone(), a_ids.clone())
+    );
+    assert_eq!((a.initdefault(), b.initdefault()), (b_default, a_default));
+    b.exchange(&mut a);
+    assert_eq!((ids(&a).join(","), ids(&b).join(",")), (a_ids, b_ids));
+    let mut empty = Inittab::new();
+    a.exchange(&mut empty);
+    assert!(a.entries().is_empty());
+    assert_eq!(empty.initdefault(), a_default);
+}

@@ -128,7 +128,7 @@ impl Init {
         self.procs = procs;
         self.timers.respawn = None;
         if let Some(tab) = fresh {
-            core::mem::swap(&mut self.tab, tab);
+            self.tab.exchange(tab);
             self.check_critical();
         }
         let deadline = self.kill_deadline(now);

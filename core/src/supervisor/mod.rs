@@ -184,6 +184,22 @@ impl Init {
     /// `*self = new(..)`: that builds a second 26 KB machine on PID 1's stack. The destructuring
     /// names every field, so a new one cannot be forgotten here.
     pub fn reset(&mut self, fresh: &mut Inittab) {
+        self.tab.exchange(fresh);
+        self.restart();
+    }
+
+    /// `reset` with a table `read` straight into the machine's own, for start-up: no second
+    /// table is written (`reset`'s swap writes every page of both, and PID 1 keeps its tables
+    /// in bss, where a page costs nothing until written). Returns what `read` returns; the
+    /// machine is reset either way.
+    pub fn read_table(&mut self, read: impl FnOnce(&mut Inittab) -> bool) -> bool {
+        let read = read(&mut self.tab);
+        self.restart();
+        read
+    }
+
+    /// The machine `new` makes, with the table it has.
+    fn restart(&mut self) {
         let Self {
             tab,
             procs,
@@ -205,7 +221,6 @@ impl Init {
             timers,
             exit_status,
         } = self;
-        core::mem::swap(tab, fresh);
         let mut entries = tab.entries().iter();
         for p in procs.iter_mut() {
             *p = entries

@@ -77,6 +77,23 @@ fn test_reset_boots_like_a_new_machine() {
     assert_eq!(w.init.current(), new.init.current());
 }
 
+/// The driver's start-up reads the table straight into the machine's own (`read_table`): it
+/// must boot exactly as a machine made with the table does, and say whether the read worked.
+#[test]
+fn test_read_table_boots_like_a_new_machine() {
+    let mut w = world("", config());
+    let read = w.init.read_table(|t| {
+        t.load(BASIC.as_bytes(), &mut |e| panic!("bad fixture line: {e:?}"));
+        true
+    });
+    assert!(read);
+    w.boot();
+    let new = boot(BASIC);
+    assert_eq!(w.take(), new.seen);
+    assert_eq!(w.init.current(), new.init.current());
+    assert!(!w.init.read_table(|_| false));
+}
+
 #[test]
 fn test_idle_has_no_timer() {
     let mut w = boot("id:3:initdefault:\nr:3:respawn:/bin/r\n");
