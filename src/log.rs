@@ -1,6 +1,7 @@
-//! One line per event on stderr: `vinit: <level>: <what>: <detail>`, built with ufmt in a
-//! fixed buffer and written with exactly one write(2), so it never interleaves with children's
-//! output. Lines that do not fit are cut and end in `...`. Errno values print as their symbolic
+//! One line per event on stderr: `vinit: <level>: <what>: <detail>`, built from a template and
+//! its arguments (`vinit_core::display`: `log!` is one call per line) in a fixed buffer and
+//! written with exactly one write(2), so it never interleaves with children's output. Lines
+//! that do not fit are cut and end in `...`. Errno values print as their symbolic
 //! names with a few words (`ENOENT (no such file)`; never musl's strerror table).
 //!
 //! As an init (`never_block`), a line never waits long for stderr: a reader that stalls costs
