@@ -579,7 +579,10 @@ pub const ERRNO_TEXT: &str = "\
 ";
 
 /// `ERRNO_TEXT` packed (`pack_into`).
-const ERRNO_PACKED: [u8; pack_into(ERRNO_TEXT, &mut [])] = pack(ERRNO_TEXT);
+const ERRNO_PACKED: [u8; pack_into(ERRNO_TEXT, &mut [])] = {
+    assert!(matches!(placeholders(ERRNO_TEXT), Some(0)) && ERRNO_TEXT.is_ascii());
+    pack(ERRNO_TEXT)
+};
 
 /// The name and words of errno `n` (`ENOENT (no such file)`), packed (`Line::write` reads
 /// them), if vinit knows it.
