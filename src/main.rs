@@ -197,8 +197,9 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
                 };
                 if settings.not_pid1.is_none() {
                     let mut line = LogLine::new(Level::Fatal);
-                    let _ = ufmt::uwrite!(
-                        line,
+                    vinit_core::fill!(
+                        crate::log::LogLine::write,
+                        [&mut line],
                         "not PID 1 and not a container's main process: not booting {} (see -f)",
                         Bytes(settings.config.inittab.to_bytes())
                     );
@@ -214,11 +215,12 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             };
             inittab_mode::run(settings, envp, title)
         }
-        Ok(asked @ (VinitCommand::Help | VinitCommand::Version)) => {
-            let text = match asked {
-                VinitCommand::Help => HELP,
-                _ => concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n"),
-            };
+        Ok(VinitCommand::Help) => {
+            log::write_packed(sys::stdout(), vinit_core::packed!(HELP));
+            0
+        }
+        Ok(VinitCommand::Version) => {
+            let text = concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n");
             let _ = sys::write_all(sys::stdout(), text.as_bytes());
             0
         }
@@ -252,7 +254,12 @@ fn set_parent_death_signal(sig: u8, parent: sys::Pid) {
 
 fn env_error(var: &str) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
-    let _ = ufmt::uwrite!(line, "bad value in environment variable {}", var);
+    vinit_core::fill!(
+        crate::log::LogLine::write,
+        [&mut line],
+        "bad value in environment variable {}",
+        var
+    );
     usage_exit(&mut line)
 }
 
@@ -271,7 +278,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     // Every piece: argv bytes are shown safely, and one call per piece keeps this small.
     #[inline(never)]
     fn show(line: &mut LogLine, bytes: &[u8]) {
-        let _ = ufmt::uwrite!(line, "{}", Bytes(bytes));
+        line.line().push_text(bytes);
     }
     let arg = |i: usize| args.arg(i).unwrap_or_default();
     match e {
@@ -302,7 +309,13 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         UsageError::OutOfRange(at, min, max) => {
             show(&mut line, &[b'-', at.letter, b':', b' ']);
             show(&mut line, at.bytes(args));
-            let _ = ufmt::uwrite!(line, " is out of range: must be {}-{}", min, max);
+            vinit_core::fill!(
+                crate::log::LogLine::write,
+                [&mut line],
+                " is out of range: must be {}-{}",
+                min,
+                max
+            );
         }
         UsageError::MissingCommand => show(&mut line, b"missing command after --"),
         UsageError::ExtraOperand(i) => {

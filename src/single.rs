@@ -230,8 +230,9 @@ impl SingleCommand {
     /// The one line that says who ignored the stop signal, before they all get KILL.
     fn budget_ran_out(&self, now: Instant, budget: Budget) {
         let mut line = LogLine::new(Level::Warning);
-        let _ = ufmt::uwrite!(
-            line,
+        vinit_core::fill!(
+            crate::log::LogLine::write,
+            [&mut line],
             "stop: main child {} still running {} ms after signal {} (budget {} ms): sending KILL to {} processes: ",
             self.child,
             now.since(budget.started()).millis(),
@@ -351,12 +352,22 @@ impl SingleCommand {
                     }
                     if self.opts.verbose {
                         let mut line = LogLine::new(Level::Info);
-                        let _ = ufmt::uwrite!(line, "reaped pid {} (", pid);
+                        vinit_core::fill!(
+                            crate::log::LogLine::write,
+                            [&mut line],
+                            "reaped pid {} (",
+                            pid
+                        );
                         crate::processes_left::push_name(
                             &mut line,
                             stat.as_ref().map_or(&b"?"[..], sys::ProcStat::name),
                         );
-                        let _ = ufmt::uwrite!(line, ") {}", ExitShown(exit));
+                        vinit_core::fill!(
+                            crate::log::LogLine::write,
+                            [&mut line],
+                            ") {}",
+                            ExitShown(exit)
+                        );
                         line.emit();
                     }
                 }
@@ -374,8 +385,9 @@ impl SingleCommand {
 /// `vinit: warning: <what> N processes: PID (NAME), ...`, before a KILL to all of them.
 fn kill_line(what: &str) {
     let mut line = LogLine::new(Level::Warning);
-    let _ = ufmt::uwrite!(
-        line,
+    vinit_core::fill!(
+        crate::log::LogLine::write,
+        [&mut line],
         "{} {} processes: ",
         what,
         crate::processes_left::count()

@@ -56,8 +56,9 @@ pub fn exec_child(cmd: &Command<'_>) -> ! {
 /// (found but not executable), as shells do.
 pub fn exec_failed(prog: &CStr, err: Errno) -> ! {
     let mut line = crate::log::LogLine::new(Level::Error);
-    let _ = ufmt::uwrite!(
-        line,
+    vinit_core::fill!(
+        crate::log::LogLine::write,
+        [&mut line],
         "cannot execute \"{}\": {}",
         Bytes(prog.to_bytes()),
         ErrName(err)
