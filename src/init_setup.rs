@@ -13,11 +13,19 @@ use crate::sys::{self, OwnedFd, SigMask};
 /// Sets vinit up as an init and returns its signalfd; `None` after logging the fatal line
 /// (only before the loop starts: after that vinit never bails).
 pub fn become_init() -> Option<OwnedFd> {
+    if !prepare(sys::getpid() == 1, SigMask::CATCHABLE) {
+        return None;
+    }
+    signal_fd()
+}
+
+/// What must be in place before the first child starts: subreaping, no inherited fd for it,
+/// the signals of `blocked` blocked (queued for the signalfd, which may come later), and
+/// default dispositions. `false` after logging the fatal line.
+pub fn prepare(pid1: bool, blocked: SigMask) -> bool {
     // A stalled reader of vinit's stderr must not stall the init (log.rs).
     crate::log::never_block();
-    if sys::getpid() != 1
-        && let Err(e) = sys::set_child_subreaper()
-    {
+    if !pid1 && let Err(e) = sys::set_child_subreaper() {
         log!(
             Level::Warning,
             "unable to become a child subreaper: {}",
@@ -31,14 +39,19 @@ pub fn become_init() -> Option<OwnedFd> {
             ErrName(e)
         );
     }
-    if let Err(e) = sys::set_signal_mask(SigMask::CATCHABLE) {
+    if let Err(e) = sys::set_signal_mask(blocked) {
         log!(Level::Fatal, "unable to block signals: {}", ErrName(e));
-        return None;
+        return false;
     }
     // Children inherit dispositions through fork and exec: resetting what vinit inherited as
     // ignored, once here (after blocking, so a default action cannot fire meanwhile), gives
     // every child default dispositions without 64 sigaction calls between fork and exec.
     sys::reset_signal_dispositions(sys::ignored_signals());
+    true
+}
+
+/// The signalfd every blocked signal is read from; `None` after logging the fatal line.
+pub fn signal_fd() -> Option<OwnedFd> {
     match sys::signalfd(SigMask::CATCHABLE) {
         Ok(fd) => Some(fd),
         Err(e) => {
@@ -46,18 +59,4 @@ pub fn become_init() -> Option<OwnedFd> {
             None
         }
     }
-}
-
-/// `become_init` for single-command mode: first the handler that forwards the fault signals
-/// another process sends with kill(2) (before the mask is set, see
-/// `sys::forward_fault_signals`).
-pub fn become_single_init() -> Option<OwnedFd> {
-    if let Err(e) = sys::forward_fault_signals() {
-        log!(
-            Level::Warning,
-            "unable to install the fault signal handler: {}",
-            ErrName(e)
-        );
-    }
-    become_init()
 }

@@ -1,6 +1,7 @@
-//! One line per event on stderr: `vinit: <level>: <what>: <detail>`, built with ufmt in a
-//! fixed buffer and written with exactly one write(2), so it never interleaves with children's
-//! output. Lines that do not fit are cut and end in `...`. Errno values print as their symbolic
+//! One line per event on stderr: `vinit: <level>: <what>: <detail>`, built from a template and
+//! its arguments (`vinit_core::display`: `log!` is one call per line) in a fixed buffer and
+//! written with exactly one write(2), so it never interleaves with children's output. Lines
+//! that do not fit are cut and end in `...`. Errno values print as their symbolic
 //! names with a few words (`ENOENT (no such file)`; never musl's strerror table).
 //!
 //! As an init (`never_block`), a line never waits long for stderr: a reader that stalls costs
@@ -9,13 +10,14 @@
 //! Kinds of lines that a flood from outside can cause go through a `RateLimit`.
 
 use core::convert::Infallible;
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, Ordering};
 
-use heapless::Vec;
-use ufmt::{Formatter, uDisplay, uWrite};
+use ufmt::uWrite;
 
 use crate::sys::{self, Errno, SigMask};
-use vinit_core::limits::{LOG_BURST_MAX, LOG_BURST_WINDOW_SECS, LOG_LINE_MAX, LOG_STALL_WAIT_MS};
+use vinit_core::display::{Arg, ArgOf, Line, Show};
+use vinit_core::fill;
+use vinit_core::limits::{LOG_BURST_MAX, LOG_BURST_WINDOW_SECS, LOG_STALL_WAIT_MS};
 use vinit_core::status::signal::SIGPIPE;
 use vinit_core::time::{Duration, Instant};
 
@@ -53,18 +55,12 @@ impl Level {
 }
 
 /// A log line being built. Writing never fails; overflow is marked with `...`.
-pub struct LogLine {
-    buf: Vec<u8, LOG_LINE_MAX>,
-    cut: bool,
-}
+pub struct LogLine(Line);
 
 impl LogLine {
     /// Starts a line with its `vinit: <level>: ` prefix.
     pub fn new(level: Level) -> Self {
-        let mut line = Self {
-            buf: Vec::new(),
-            cut: false,
-        };
+        let mut line = Self::bare();
         line.push(level.prefix().as_bytes());
         line
     }
@@ -73,27 +69,28 @@ impl LogLine {
     /// start some 30 lines, each a call instead of the stores.
     #[inline(never)]
     pub const fn bare() -> Self {
-        Self {
-            buf: Vec::new(),
-            cut: false,
-        }
+        Self(Line::new())
     }
 
     /// Appends raw bytes, cutting at the capacity (4 bytes stay free for `...\n`).
     pub fn push(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if self.buf.len() + 4 >= LOG_LINE_MAX {
-                self.cut = true;
-                return;
-            }
-            let _ = self.buf.push(b);
-        }
+        self.0.push(bytes);
+    }
+
+    /// Appends a template and its arguments: `fill!(LogLine::write, [&mut line], "{}", x)`.
+    pub fn write(&mut self, template: &[u8], args: &[Arg<'_>]) {
+        self.0.write(template, args);
+    }
+
+    /// The line itself, for what writes into a `Line`.
+    pub const fn line(&mut self) -> &mut Line {
+        &mut self.0
     }
 
     /// What has been written so far.
     #[cfg(test)]
     pub fn as_bytes(&self) -> &[u8] {
-        &self.buf
+        self.0.as_bytes()
     }
 
     /// Ends the line and writes it to stderr with one write(2). Errors are dropped: there is
@@ -101,19 +98,36 @@ impl LogLine {
     /// 512-byte line moved into every call site's `emit` cost a copy each (about 900 bytes of
     /// code in all). The line is spent afterwards.
     pub fn emit(&mut self) {
-        self.finish();
-        if NEVER_BLOCK.load(Ordering::Relaxed) {
-            write_bounded(sys::stderr(), &self.buf);
+        let bytes = self.0.finish();
+        if NEVER_BLOCK.load(Ordering::Relaxed) && !stderr_is_file() {
+            write_bounded(sys::stderr(), bytes);
         } else {
-            write_plain(sys::stderr(), &self.buf);
+            write_plain(sys::stderr(), bytes);
         }
     }
 
-    fn finish(&mut self) {
-        if self.cut {
-            let _ = self.buf.extend_from_slice(b"...");
-        }
-        let _ = self.buf.push(b'\n');
+    /// Ends the line and writes it to `fd`, waiting as long as the reader needs (clients).
+    pub fn emit_to(&mut self, fd: sys::BorrowedFd<'_>) {
+        write_plain(fd, self.0.finish());
+    }
+}
+
+/// Writes one line with its level's prefix: what `log!` calls (one call per line).
+#[inline(never)]
+pub fn log_line(level: Level, template: &[u8], args: &[Arg<'_>]) {
+    let mut line = LogLine::new(level);
+    line.write(template, args);
+    line.emit();
+}
+
+/// Writes a packed text (`vinit_core::packed!`: help texts) to `fd`, unpacked a line at a
+/// time.
+pub fn write_packed(fd: sys::BorrowedFd<'_>, packed: &[u8]) {
+    let lines = packed.strip_suffix(b"\n").unwrap_or(packed);
+    for packed_line in lines.split(|&b| b == b'\n') {
+        let mut line = LogLine::bare();
+        line.write(packed_line, &[]);
+        line.emit_to(fd);
     }
 }
 
@@ -122,7 +136,20 @@ impl LogLine {
 /// has no reader to stall: it is written as before (a file system that takes RWF_NOWAIT may
 /// still answer EAGAIN for a moment, which must not drop lines).
 pub fn never_block() {
-    NEVER_BLOCK.store(!sys::is_regular_file(sys::stderr()), Ordering::Relaxed);
+    NEVER_BLOCK.store(true, Ordering::Relaxed);
+}
+
+/// Whether fd 2 is a regular file: fstat(2) at the first line, not at start-up (most runs of
+/// single-command mode write none, and start-up is on the way to CMD).
+fn stderr_is_file() -> bool {
+    // 0: not asked yet; 1: a regular file; 2: not one.
+    static STDERR_KIND: AtomicU8 = AtomicU8::new(0);
+    let kind = match STDERR_KIND.load(Ordering::Relaxed) {
+        0 => 2 - u8::from(sys::is_regular_file(sys::stderr())),
+        known => known,
+    };
+    STDERR_KIND.store(kind, Ordering::Relaxed);
+    kind == 1
 }
 
 /// Forgets the lines the parent dropped: a child reports only its own (after fork).
@@ -149,13 +176,13 @@ fn write_bounded(fd: sys::BorrowedFd<'_>, line: &[u8]) {
     let dropped = DROPPED.load(Ordering::Relaxed);
     if dropped > 0 {
         let mut note = LogLine::new(Level::Warning);
-        let _ = ufmt::uwrite!(
-            note,
+        fill!(
+            LogLine::write,
+            [&mut note],
             "{} log lines dropped: stderr was not writable",
             dropped
         );
-        note.finish();
-        if try_write(fd, &note.buf).is_err() {
+        if try_write(fd, note.0.finish()).is_err() {
             drop_line();
             return;
         }
@@ -259,9 +286,7 @@ impl RateLimit {
     /// (once); nothing when there is nothing to report yet.
     pub fn summarize(&mut self, now: Instant, what: &str) {
         if let Some(n) = self.take_summary(now) {
-            let mut line = LogLine::new(Level::Warning);
-            let _ = ufmt::uwrite!(line, "{} more {}", n, what);
-            line.emit();
+            crate::log!(Level::Warning, "{} more {}", n, what);
         }
     }
 
@@ -294,14 +319,13 @@ impl uWrite for LogLine {
     }
 }
 
-/// Writes one log line: `log!(Level::Info, "child {} exited", pid)`.
+/// Writes one log line: `log!(Level::Info, "child {} exited", pid)` (`{}` for each argument;
+/// see `vinit_core::display`).
 #[macro_export]
 macro_rules! log {
-    ($level:expr, $($arg:tt)*) => {{
-        let mut line = $crate::log::LogLine::new($level);
-        let _ = ufmt::uwrite!(line, $($arg)*);
-        line.emit();
-    }};
+    ($level:expr, $($arg:tt)*) => {
+        vinit_core::fill!($crate::log::log_line, [$level], $($arg)*)
+    };
 }
 
 pub use vinit_core::display::Bytes;
@@ -311,48 +335,61 @@ pub use vinit_core::display::Bytes;
 /// crate's type).
 pub struct ErrName(pub Errno);
 
-impl uDisplay for ErrName {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        vinit_core::display::ErrName(self.0.raw_os_error()).fmt(f)
+impl ArgOf for ErrName {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Errno(self.0.raw_os_error())
     }
 }
 
+vinit_core::args_by_show!(sys::FileError);
+
 /// Why a file was refused, in words: `a fifo`, `owned by uid 1000`, `EROFS`.
-impl uDisplay for sys::FileError {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
+impl Show for sys::FileError {
+    fn show(&self, line: &mut Line) {
+        let w = Line::write;
         match *self {
-            Self::Sys(e) => ErrName(e).fmt(f),
-            Self::Kind(kind) => f.write_str(match kind {
-                sys::S_IFLNK => "a symlink (not followed)",
-                sys::S_IFIFO => "a fifo",
-                sys::S_IFREG => "a regular file",
-                0o040_000 => "a directory",
-                0o020_000 => "a character device",
-                0o060_000 => "a block device",
-                0o140_000 => "a socket",
-                _ => "not a regular file",
-            }),
-            Self::Owner(uid) => ufmt::uwrite!(f, "owned by uid {}", uid),
-            Self::Mode(m) => ufmt::uwrite!(f, "mode {}, open to other users", Octal(m)),
+            Self::Sys(e) => fill!(w, [line], "{}", ErrName(e)),
+            Self::Kind(kind) => line.push(
+                match kind {
+                    sys::S_IFLNK => "a symlink (not followed)",
+                    sys::S_IFIFO => "a fifo",
+                    sys::S_IFREG => "a regular file",
+                    0o040_000 => "a directory",
+                    0o020_000 => "a character device",
+                    0o060_000 => "a block device",
+                    0o140_000 => "a socket",
+                    _ => "not a regular file",
+                }
+                .as_bytes(),
+            ),
+            Self::Owner(uid) => fill!(w, [line], "owned by uid {}", uid),
+            Self::Mode(m) => fill!(w, [line], "mode {}, open to other users", Bytes(&octal(m))),
             Self::WritableByOthers(m) => {
-                ufmt::uwrite!(f, "mode {}, writable by other users", Octal(m))
+                fill!(
+                    w,
+                    [line],
+                    "mode {}, writable by other users",
+                    Bytes(&octal(m))
+                );
             }
-            Self::Links(n) => ufmt::uwrite!(f, "{} hard links", n),
+            Self::Links(n) => fill!(w, [line], "{} hard links", n),
             Self::TooBig(size, max) => {
-                ufmt::uwrite!(f, "{} bytes, more than the {} vinit reads", size, max)
+                fill!(
+                    w,
+                    [line],
+                    "{} bytes, more than the {} vinit reads",
+                    size,
+                    max
+                );
             }
-            Self::Locked(e) => ufmt::uwrite!(f, "locked by another process ({})", ErrName(e)),
+            Self::Locked(e) => fill!(w, [line], "locked by another process ({})", ErrName(e)),
         }
     }
 }
 
 /// Permission bits as four octal digits (`0644`).
-struct Octal(u32);
-
-impl uDisplay for Octal {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        Bytes(&[9, 6, 3, 0].map(|shift| b'0' + ((self.0 >> shift) & 7) as u8)).fmt(f)
-    }
+fn octal(mode: u32) -> [u8; 4] {
+    [9, 6, 3, 0].map(|shift| b'0' + ((mode >> shift) & 7) as u8)
 }
 
 /// `PATH: why: what`: the line for a file vinit refused or could not use, one copy for every
@@ -369,17 +406,23 @@ mod tests {
     #[test]
     fn line_has_prefix_and_is_cut_with_marker() {
         let mut line = LogLine::new(Level::Warning);
-        let _ = ufmt::uwrite!(line, "x {} {}", 42u32, ErrName(Errno::NOENT));
+        fill!(
+            LogLine::write,
+            [&mut line],
+            "x {} {}",
+            42u32,
+            ErrName(Errno::NOENT)
+        );
         assert_eq!(
             line.as_bytes(),
             b"vinit: warning: x 42 ENOENT (no such file)"
         );
         let mut long = LogLine::new(Level::Info);
-        for _ in 0..LOG_LINE_MAX {
+        for _ in 0..vinit_core::limits::LOG_LINE_MAX {
             long.push(b"a");
         }
-        assert!(long.cut);
-        assert!(long.as_bytes().len() < LOG_LINE_MAX);
+        assert!(long.0.is_cut());
+        assert!(long.as_bytes().len() < vinit_core::limits::LOG_LINE_MAX);
     }
 
     #[test]
@@ -489,20 +532,27 @@ mod tests {
             Errno::IO,
             Errno::NOTTY,
         ];
-        let table = vinit_core::display::ERRNO_NAMES;
-        assert_eq!(ours.len(), table.len());
-        for (e, (n, name)) in ours.iter().zip(table) {
-            assert_eq!(e.raw_os_error(), n, "{name}");
+        let numbers = vinit_core::display::ERRNO_NUMBERS;
+        let names = vinit_core::display::ERRNO_TEXT.lines();
+        assert_eq!(ours.len(), numbers.len());
+        assert_eq!(ours.len(), names.clone().count());
+        for ((e, n), name) in ours.iter().zip(numbers).zip(names) {
+            assert_eq!(e.raw_os_error(), i32::from(n), "{name}");
         }
     }
 
     #[test]
     fn bytes_show_invalid_utf8_as_question_marks() {
         let mut line = LogLine::bare();
-        let _ = ufmt::uwrite!(line, "{}", Bytes(b"a\xffb"));
+        fill!(LogLine::write, [&mut line], "{}", Bytes(b"a\xffb"));
         assert_eq!(line.as_bytes(), b"a?b");
         let mut line = LogLine::bare();
-        let _ = ufmt::uwrite!(line, "{}", ErrName(Errno::from_raw_os_error(200)));
+        fill!(
+            LogLine::write,
+            [&mut line],
+            "{}",
+            ErrName(Errno::from_raw_os_error(200))
+        );
         assert_eq!(line.as_bytes(), b"errno 200");
     }
 }

@@ -41,8 +41,6 @@ mod spawn;
 mod status_channel;
 mod sys;
 
-use core::ffi::CStr;
-
 use log::{Bytes, Level, LogLine};
 use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
 use vinit_core::client_args::Personality;
@@ -111,7 +109,8 @@ extern "C" fn c_main(
 fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     let pid1 = sys::getpid() == 1;
     // For `-p`: a parent that dies before the prctl is seen as a change of parent.
-    let parent = sys::getppid();
+    // As PID 1 it is 0 for good (the parent is outside the namespace, or there is none).
+    let parent = if pid1 { 0 } else { sys::getppid() };
     // A client or `init` by argv[0] (a symlink named telinit, halt...), or as
     // `vinit NAME ARGS...`; both go through `Shifted` so the code is compiled once.
     let is_personality = |name: &[u8]| name == SETUIDGID || client_args::is_personality(name);
@@ -169,7 +168,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             set_parent_death_signal(opts.parent_death_signal, parent);
             opts.cmd_index += shift;
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
-            single::run(argv, envp, opts)
+            single::run(argv, envp, opts, pid1)
         }
         Ok(VinitCommand::Inittab(opts)) => {
             set_parent_death_signal(opts.parent_death_signal, parent);
@@ -179,10 +178,10 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
                     Err(var) => return env_error(var),
                 };
             // The path is argv's own string, or its tail after `-f` (`-f/etc/x`).
-            if let Some(path) = opts.file.and_then(|at| {
-                let arg = argv.get(at.index as usize + shift)?.to_bytes_with_nul();
-                CStr::from_bytes_with_nul(arg.get(at.from as usize..)?).ok()
-            }) {
+            if let Some(path) = opts
+                .file
+                .and_then(|at| argv.get_from(at.index as usize + shift, at.from as usize))
+            {
                 settings.config.inittab = path;
             }
             let budget_secs = opts.stop_timeout.unwrap_or(env_stop_budget_secs);
@@ -198,8 +197,9 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
                 };
                 if settings.not_pid1.is_none() {
                     let mut line = LogLine::new(Level::Fatal);
-                    let _ = ufmt::uwrite!(
-                        line,
+                    vinit_core::fill!(
+                        crate::log::LogLine::write,
+                        [&mut line],
                         "not PID 1 and not a container's main process: not booting {} (see -f)",
                         Bytes(settings.config.inittab.to_bytes())
                     );
@@ -215,11 +215,12 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             };
             inittab_mode::run(settings, envp, title)
         }
-        Ok(asked @ (VinitCommand::Help | VinitCommand::Version)) => {
-            let text = match asked {
-                VinitCommand::Help => HELP,
-                _ => concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n"),
-            };
+        Ok(VinitCommand::Help) => {
+            log::write_packed(sys::stdout(), vinit_core::packed!(HELP));
+            0
+        }
+        Ok(VinitCommand::Version) => {
+            let text = concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n");
             let _ = sys::write_all(sys::stdout(), text.as_bytes());
             0
         }
@@ -253,7 +254,12 @@ fn set_parent_death_signal(sig: u8, parent: sys::Pid) {
 
 fn env_error(var: &str) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
-    let _ = ufmt::uwrite!(line, "bad value in environment variable {}", var);
+    vinit_core::fill!(
+        crate::log::LogLine::write,
+        [&mut line],
+        "bad value in environment variable {}",
+        var
+    );
     usage_exit(&mut line)
 }
 
@@ -272,7 +278,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     // Every piece: argv bytes are shown safely, and one call per piece keeps this small.
     #[inline(never)]
     fn show(line: &mut LogLine, bytes: &[u8]) {
-        let _ = ufmt::uwrite!(line, "{}", Bytes(bytes));
+        line.line().push_text(bytes);
     }
     let arg = |i: usize| args.arg(i).unwrap_or_default();
     match e {
@@ -303,7 +309,13 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         UsageError::OutOfRange(at, min, max) => {
             show(&mut line, &[b'-', at.letter, b':', b' ']);
             show(&mut line, at.bytes(args));
-            let _ = ufmt::uwrite!(line, " is out of range: must be {}-{}", min, max);
+            vinit_core::fill!(
+                crate::log::LogLine::write,
+                [&mut line],
+                " is out of range: must be {}-{}",
+                min,
+                max
+            );
         }
         UsageError::MissingCommand => show(&mut line, b"missing command after --"),
         UsageError::ExtraOperand(i) => {

@@ -46,7 +46,7 @@ pub fn write_names(line: &mut LogLine) {
             line.push(b", ");
         }
         first = false;
-        let _ = ufmt::uwrite!(line, "{} (", pid);
+        vinit_core::fill!(crate::log::LogLine::write, [line], "{} (", pid);
         push_name(line, stat.name());
         line.push(b")");
     });

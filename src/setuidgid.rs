@@ -80,7 +80,7 @@ fn refuse(a: &[u8], b: &[u8], why: Option<FileError>, c: &[u8]) -> u8 {
     line.push(a);
     line.push(b);
     if let Some(e) = why {
-        let _ = ufmt::uwrite!(line, "{}", e);
+        vinit_core::display::Show::show(&e, line.line());
     }
     line.push(c);
     line.emit();

@@ -32,10 +32,18 @@ const STOP_SIGNALS: [u8; 2] = [SIGTERM, SIGINT];
 
 /// Runs CMD and returns the status vinit must exit with.
 #[inline(never)]
-pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
-    let Some(sfd) = crate::init_setup::become_single_init() else {
-        return 1;
+pub fn run(argv: Argv, envp: Envp, opts: SingleOptions, pid1: bool) -> u8 {
+    let (Some(prog), Some(child_argv)) = (argv.get(opts.cmd_index), argv.tail_ptrs(opts.cmd_index))
+    else {
+        log!(Level::Fatal, "missing command");
+        return vinit_core::limits::EXIT_USAGE;
     };
+    // Only what CMD must start with comes before it (the start-up latency: execve of vinit to
+    // CMD's first instruction); the fault signals' handler and the signalfd come after, as
+    // every signal stays blocked (queued) meanwhile.
+    if !crate::init_setup::prepare(pid1, SigMask::ALL) {
+        return 1;
+    }
     let tty = if sys::is_terminal(sys::stdin()) {
         // Give the terminal up so the child's new session can take it (job control and
         // Ctrl-C in `docker run -it`). The kernel answers with SIGHUP and SIGCONT to our own
@@ -47,15 +55,15 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
     } else {
         Tty::None
     };
-    let (Some(prog), Some(child_argv)) = (argv.get(opts.cmd_index), argv.tail_ptrs(opts.cmd_index))
-    else {
-        log!(Level::Fatal, "missing command");
-        return vinit_core::limits::EXIT_USAGE;
+    let cmd = spawn::Command {
+        prog,
+        argv: child_argv,
+        envp: envp.ptrs(),
+        path: envp.var(b"PATH").unwrap_or(SEARCH_PATH),
+        tty,
     };
-    let path = envp.var(b"PATH").unwrap_or(SEARCH_PATH);
-    let child = match sys::fork() {
-        Ok(sys::Forked::Child) => spawn::exec_child(prog, child_argv, envp.ptrs(), path, tty),
-        Ok(sys::Forked::Parent(pid)) => pid,
+    let child = match sys::spawn_shared(&cmd, spawn::exec_child) {
+        Ok(pid) => pid,
         Err(e) => {
             log!(
                 Level::Fatal,
@@ -66,15 +74,6 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
             return 1;
         }
     };
-    // The child keeps the directory vinit was started in; vinit itself lets go of it, so it
-    // does not hold a mount busy for the container's whole life.
-    if let Err(e) = sys::chdir_root() {
-        log!(
-            Level::Warning,
-            "unable to change directory to /: {}",
-            ErrName(e)
-        );
-    }
     let command = SingleCommand {
         child,
         opts,
@@ -85,6 +84,30 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions) -> u8 {
         drained: None,
     };
     sys::set_fault_signal_target(command.target());
+    if let Err(e) = sys::forward_fault_signals() {
+        log!(
+            Level::Warning,
+            "unable to install the fault signal handler: {}",
+            ErrName(e)
+        );
+    }
+    // Now the fault signals may come: one sent meanwhile is forwarded at once. (Without the
+    // handler, as PID 1 the kernel drops them, and otherwise they end vinit.)
+    let _ = sys::set_signal_mask(SigMask::CATCHABLE);
+    let Some(sfd) = crate::init_setup::signal_fd() else {
+        // Without it, vinit could neither forward nor reap: CMD must not run unattended.
+        let _ = sys::kill(child, SIGKILL);
+        return 1;
+    };
+    // The child keeps the directory vinit was started in; vinit itself lets go of it, so it
+    // does not hold a mount busy for the container's whole life.
+    if let Err(e) = sys::chdir_root() {
+        log!(
+            Level::Warning,
+            "unable to change directory to /: {}",
+            ErrName(e)
+        );
+    }
     command.run(sfd.as_fd())
 }
 
@@ -207,8 +230,9 @@ impl SingleCommand {
     /// The one line that says who ignored the stop signal, before they all get KILL.
     fn budget_ran_out(&self, now: Instant, budget: Budget) {
         let mut line = LogLine::new(Level::Warning);
-        let _ = ufmt::uwrite!(
-            line,
+        vinit_core::fill!(
+            crate::log::LogLine::write,
+            [&mut line],
             "stop: main child {} still running {} ms after signal {} (budget {} ms): sending KILL to {} processes: ",
             self.child,
             now.since(budget.started()).millis(),
@@ -328,12 +352,22 @@ impl SingleCommand {
                     }
                     if self.opts.verbose {
                         let mut line = LogLine::new(Level::Info);
-                        let _ = ufmt::uwrite!(line, "reaped pid {} (", pid);
+                        vinit_core::fill!(
+                            crate::log::LogLine::write,
+                            [&mut line],
+                            "reaped pid {} (",
+                            pid
+                        );
                         crate::processes_left::push_name(
                             &mut line,
                             stat.as_ref().map_or(&b"?"[..], sys::ProcStat::name),
                         );
-                        let _ = ufmt::uwrite!(line, ") {}", ExitShown(exit));
+                        vinit_core::fill!(
+                            crate::log::LogLine::write,
+                            [&mut line],
+                            ") {}",
+                            ExitShown(exit)
+                        );
                         line.emit();
                     }
                 }
@@ -351,8 +385,9 @@ impl SingleCommand {
 /// `vinit: warning: <what> N processes: PID (NAME), ...`, before a KILL to all of them.
 fn kill_line(what: &str) {
     let mut line = LogLine::new(Level::Warning);
-    let _ = ufmt::uwrite!(
-        line,
+    vinit_core::fill!(
+        crate::log::LogLine::write,
+        [&mut line],
         "{} {} processes: ",
         what,
         crate::processes_left::count()

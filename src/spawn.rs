@@ -22,24 +22,43 @@ pub enum Tty {
     FromStdin,
 }
 
-/// Runs in the child after fork(2): resets signals, starts a session, execs `prog` with `argv`
-/// and `envp` (searching `path` when `prog` has no `/`). Never returns: on failure it logs one
-/// line naming the command and exits 127 (not found) or 126 (found but not executable).
-pub fn exec_child(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8], tty: Tty) -> ! {
+/// CMD of single-command mode, as its child runs it (`exec_child`).
+pub struct Command<'a> {
+    /// The program, searched on `path` when it has no `/`.
+    pub prog: &'a CStr,
+    /// Its argv, null-terminated.
+    pub argv: CPtrs<'a>,
+    /// Its environment, null-terminated.
+    pub envp: CPtrs<'a>,
+    /// The PATH it is searched on.
+    pub path: &'a [u8],
+    /// Whether it takes fd 0 as its controlling terminal.
+    pub tty: Tty,
+}
+
+/// Runs in the child (`sys::spawn_shared`: on vinit's memory until it execs, so it only
+/// reads `cmd`): starts a session, empties the signal mask, execs the command. Never returns:
+/// on failure it logs one line naming the command and exits 127 (not found) or 126 (found
+/// but not executable).
+pub fn exec_child(cmd: &Command<'_>) -> ! {
     let _ = sys::setsid();
-    if tty == Tty::FromStdin {
+    if cmd.tty == Tty::FromStdin {
         let _ = sys::take_controlling_tty(sys::stdin());
     }
     let _ = sys::set_signal_mask(SigMask(0));
-    exec_failed(prog, exec_search(prog, argv, envp, path))
+    exec_failed(
+        cmd.prog,
+        exec_search(cmd.prog, cmd.argv, cmd.envp, cmd.path),
+    )
 }
 
 /// After a failed exec of `prog`: logs one line naming it and exits 127 (not found) or 126
 /// (found but not executable), as shells do.
 pub fn exec_failed(prog: &CStr, err: Errno) -> ! {
     let mut line = crate::log::LogLine::new(Level::Error);
-    let _ = ufmt::uwrite!(
-        line,
+    vinit_core::fill!(
+        crate::log::LogLine::write,
+        [&mut line],
         "cannot execute \"{}\": {}",
         Bytes(prog.to_bytes()),
         ErrName(err)

@@ -1,99 +1,579 @@
-//! How values show in a log line, with ufmt: bytes that may not be UTF-8 (`Bytes`), errno
-//! values by their symbolic names with a short text (`ErrName`, never musl's strerror table),
-//! signals by name (`SigName`), how a process ended (`ExitShown`), and the plural of "process".
+//! How values show in a log line: bytes that may not be UTF-8 (`Bytes`), errno values by
+//! their symbolic names with a short text (`ErrName`, never musl's strerror table), signals by
+//! name (`SigName`), how a process ended (`ExitShown`), and the plural of "process".
+//!
+//! A line is built in a fixed buffer (`Line`) from a template and its arguments:
+//! `fill!(Line::write, [line], "child {} exited", pid)` is one call with a slice of `Arg`s, not
+//! one call per piece of text and per value as with `ufmt::uwrite!` (each call site costs a few
+//! stores instead; there are some hundred lines). The template is the format string itself,
+//! with `{}` for each argument (checked at compile time); numbers of every width share one
+//! formatter.
 
-use ufmt::{Formatter, uDisplay, uWrite};
+use ufmt::uWrite;
 
-/// Bytes that may not be UTF-8 (paths, inittab text), shown with bad bytes as `?`.
-pub struct Bytes<'a>(pub &'a [u8]);
+use crate::limits::LOG_LINE_MAX;
+use crate::status::Exit;
 
-impl uDisplay for Bytes<'_> {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        let mut rest = self.0;
-        while !rest.is_empty() {
-            match core::str::from_utf8(rest) {
-                Ok(s) => return f.write_str(s),
-                Err(e) => {
-                    let good = rest.get(..e.valid_up_to()).unwrap_or_default();
-                    f.write_str(core::str::from_utf8(good).unwrap_or_default())?;
-                    f.write_str("?")?;
-                    rest = rest.get(e.valid_up_to() + 1..).unwrap_or_default();
-                }
+/// A line being built in a fixed buffer. Writing never fails: what does not fit is cut
+/// (`finish` marks it with `...`).
+pub struct Line {
+    buf: heapless::Vec<u8, LOG_LINE_MAX>,
+    cut: bool,
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Line {
+    /// An empty line.
+    pub const fn new() -> Self {
+        Self {
+            buf: heapless::Vec::new(),
+            cut: false,
+        }
+    }
+
+    /// Appends raw bytes, cutting at the capacity (4 bytes stay free for `...\n`).
+    pub fn push(&mut self, bytes: &[u8]) {
+        let room = (LOG_LINE_MAX - 4).saturating_sub(self.buf.len());
+        let (fits, cut) = bytes.split_at_checked(room).unwrap_or((bytes, &[]));
+        let _ = self.buf.extend_from_slice(fits);
+        self.cut |= !cut.is_empty();
+    }
+
+    /// Appends bytes that may not be UTF-8 (paths, inittab text), each bad byte as `?`.
+    pub fn push_text(&mut self, mut rest: &[u8]) {
+        // Bounded: each pass ends the text or consumes at least one bad byte.
+        while let Err(e) = core::str::from_utf8(rest) {
+            let good = e.valid_up_to();
+            self.push(rest.get(..good).unwrap_or_default());
+            self.push(b"?");
+            rest = rest.get(good.saturating_add(1)..).unwrap_or_default();
+        }
+        self.push(rest);
+    }
+
+    /// Appends a number in decimal: every integer type goes through here, widened.
+    pub fn push_number(&mut self, mut n: u64, negative: bool) {
+        let mut digits = [b'-'; 21];
+        let mut len = 0;
+        for slot in digits.iter_mut().rev() {
+            *slot = b'0' + (n % 10) as u8;
+            n /= 10;
+            len += 1;
+            if n == 0 {
+                break;
             }
         }
+        len += usize::from(negative);
+        self.push(digits.get(digits.len() - len..).unwrap_or_default());
+    }
+
+    /// Appends `template` (packed by `fill!`: `pack_into`) with each `{` replaced by the next
+    /// of `args` and each word code by its word. Not inlined: it is the one formatting path of
+    /// every line.
+    #[inline(never)]
+    pub fn write(&mut self, template: &[u8], args: &[Arg<'_>]) {
+        let mut args = args.iter();
+        let mut rest = template;
+        // Bounded: each pass consumes at least one byte.
+        while !rest.is_empty() {
+            let plain = rest
+                .iter()
+                .position(|&b| b == b'{' || b >= 0x80)
+                .unwrap_or(rest.len());
+            let (text, special) = rest.split_at_checked(plain).unwrap_or((rest, &[]));
+            self.push(text);
+            rest = match special.split_first() {
+                Some((b'{', tail)) => {
+                    if let Some(arg) = args.next() {
+                        self.push_arg(*arg);
+                    }
+                    tail
+                }
+                Some((&code, tail)) => {
+                    self.push(word(code));
+                    tail
+                }
+                None => special,
+            };
+        }
+    }
+
+    fn push_arg(&mut self, arg: Arg<'_>) {
+        let w = Self::write;
+        match arg {
+            Arg::Text(t) => self.push_text(t),
+            Arg::Unsigned(n) => self.push_number(n, false),
+            Arg::Signed(n) => self.push_number(n.unsigned_abs(), n < 0),
+            Arg::Errno(e) => match errno_name(e) {
+                Some(name) => self.write(name, &[]),
+                None => crate::fill!(w, [self], "errno {}", e),
+            },
+            Arg::Signal(s) => match crate::signal_spec::signal_name(s) {
+                Some(name) => crate::fill!(w, [self], "SIG{}", Bytes(name)),
+                None => crate::fill!(w, [self], "signal {}", s),
+            },
+            Arg::Exit(Exit::Code(c)) => crate::fill!(w, [self], "exited with status {}", c),
+            Arg::Exit(Exit::Signal(s)) => crate::fill!(w, [self], "killed by {}", SigName(s)),
+            Arg::Shown(v) => v.show(self),
+        }
+    }
+
+    /// Ends the line (`...` if it was cut, then a newline) and returns its bytes.
+    pub fn finish(&mut self) -> &[u8] {
+        if self.cut {
+            let _ = self.buf.extend_from_slice(b"...");
+        }
+        let _ = self.buf.push(b'\n');
+        &self.buf
+    }
+
+    /// What has been written so far.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Whether something did not fit.
+    pub const fn is_cut(&self) -> bool {
+        self.cut
+    }
+}
+
+impl uWrite for Line {
+    type Error = core::convert::Infallible;
+
+    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
+        self.push(s.as_bytes());
         Ok(())
     }
 }
+
+/// One value for a `{}` of a template.
+#[derive(Clone, Copy)]
+pub enum Arg<'a> {
+    /// Bytes that may not be UTF-8 (`Bytes`, `&str`): a `?` for each bad byte.
+    Text(&'a [u8]),
+    /// Any unsigned integer, widened.
+    Unsigned(u64),
+    /// Any signed integer, widened.
+    Signed(i64),
+    /// An errno value (`ErrName`).
+    Errno(i32),
+    /// A signal (`SigName`).
+    Signal(u8),
+    /// How a process ended (`ExitShown`).
+    Exit(Exit),
+    /// A value that writes itself into a line (the edge's own types; core's are variants
+    /// above, so that they need no vtable).
+    Shown(&'a dyn Show),
+}
+
+/// A value that writes itself into a line (with `Line::write`, not ufmt).
+pub trait Show {
+    /// Appends the value.
+    fn show(&self, line: &mut Line);
+}
+
+/// The `Arg` for a value: every type a template takes implements it (numbers, text, and
+/// `Show` types with `args_by_show!`).
+pub trait ArgOf {
+    /// The value as an argument.
+    fn log_arg(&self) -> Arg<'_>;
+}
+
+impl<T: ArgOf + ?Sized> ArgOf for &T {
+    fn log_arg(&self) -> Arg<'_> {
+        (**self).log_arg()
+    }
+}
+
+impl ArgOf for Arg<'_> {
+    fn log_arg(&self) -> Arg<'_> {
+        *self
+    }
+}
+
+/// `ArgOf` for types that implement `Show`.
+#[macro_export]
+macro_rules! args_by_show {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::display::ArgOf for $t {
+            fn log_arg(&self) -> $crate::display::Arg<'_> {
+                $crate::display::Arg::Shown(self)
+            }
+        }
+    )*};
+}
+
+impl ArgOf for ErrName {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Errno(self.0)
+    }
+}
+
+impl ArgOf for SigName {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Signal(self.0)
+    }
+}
+
+impl ArgOf for ExitShown {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Exit(self.0)
+    }
+}
+
+macro_rules! int_args {
+    ($variant:ident: $($t:ty),*) => {$(
+        impl ArgOf for $t {
+            fn log_arg(&self) -> Arg<'_> {
+                Arg::$variant((*self).into())
+            }
+        }
+    )*};
+}
+int_args!(Unsigned: u8, u16, u32, u64);
+int_args!(Signed: i8, i16, i32, i64);
+
+impl ArgOf for usize {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Unsigned(*self as u64)
+    }
+}
+
+impl ArgOf for str {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Text(self.as_bytes())
+    }
+}
+
+impl ArgOf for Bytes<'_> {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Text(self.0)
+    }
+}
+
+/// How many `{}` a template has; `None` when a brace is not part of one (no escapes, no
+/// `{:?}`: `fill!` fails to compile).
+pub const fn placeholders(template: &str) -> Option<usize> {
+    let mut rest = template.as_bytes();
+    let mut n = 0;
+    while let [c, tail @ ..] = rest {
+        rest = match (*c, tail) {
+            (b'{', [b'}', after @ ..]) => {
+                n += 1;
+                after
+            }
+            (b'{' | b'}', _) => return None,
+            _ => tail,
+        };
+    }
+    Some(n)
+}
+
+/// Words common to vinit's messages: a byte `0x80 + i` of a stored template stands for the
+/// `i`-th (NUL-separated). Picked greedily, the substring that saved the most bytes over all
+/// templates, the help texts and the errno texts first (those of December 2026; any text
+/// still packs, if less well): the texts are ASCII, and about 40% of their bytes now come
+/// from here.
+const WORDS: &str = concat!(
+    "    \0",
+    "in\0",
+    ": \0",
+    "t \0",
+    "runlevel\0",
+    "shutdown\0",
+    "unable to \0",
+    "d \0",
+    "VINIT_\0",
+    "signal\0",
+    " process\0",
+    "e \0",
+    "s \0",
+    "stop\0",
+    "re\0",
+    "o \0",
+    " (\0",
+    "er\0",
+    "] [-\0",
+    "  \0",
+    "g \0",
+    "it\0",
+    "or\0",
+    "statu\0",
+    "en\0",
+    "an\0",
+    "on\0",
+    ", \0",
+    "defaul\0",
+    "th\0",
+    "no\0",
+    "boo\0",
+    "run\0",
+    "te\0",
+    "y \0",
+    "ar\0",
+    "STOP_DELAY\0",
+    "fiel\0",
+    "il\0",
+    "us\0",
+    "DEFAULT_LEVEL\0",
+    "es\0",
+    "ed\0",
+    "SECS\0",
+    "ex\0",
+    "al\0",
+    " m\0",
+    "budge\0",
+    "ch\0",
+    " f\0",
+    "abl\0",
+    "ac\0",
+    "ro\0",
+    "to\0",
+    " [ARG...]\0",
+    "a \0",
+    "miss\0",
+    "KILL\0",
+    "ag\0",
+    "SIG\0",
+    "CRITICAL\0",
+    "at\0",
+    "ti\0",
+    " i\0",
+    "\t\t\0",
+    "com\0",
+    "st\0",
+    "TERM\0",
+    " d\0",
+    "PID 1\0",
+    "gum\0",
+    "RLIMIT_NOFILE\0",
+    "INIT\0",
+    "spawn\0",
+    "FROM:TO\0",
+    "CMD\0",
+    "ENO\0",
+    "ma\0",
+    "le\0",
+    "ut\0",
+    "own\0",
+    "su\0",
+    "lo\0",
+    "s)\0",
+    " v\0",
+    "ad\0",
+    "ba\0",
+    "skip\0",
+    "op\0",
+    "f \0",
+    "tr\0",
+    "..\0",
+    "CODE\0",
+    "l \0",
+    "h \0",
+    " t\0",
+    "aft\0",
+    "qu\0",
+    " [-\0",
+    "/etc/\0",
+    "tab\0",
+    "ec\0",
+    "; \0",
+    "wh\0",
+    "dra\0",
+    "od\0",
+    "pi\0",
+    "wa\0",
+    "go\0",
+    "bogu\0",
+    "sys\0",
+    "NAME\0",
+    "k \0",
+    ") \0",
+    "ic\0",
+    "\" \0",
+    "-h\0",
+    "ER\0",
+    "y)\0",
+);
+
+/// The longest of `WORDS` that `text` starts with: its code and its length.
+const fn word_at(text: &[u8]) -> Option<(u8, usize)> {
+    let mut words = WORDS.as_bytes();
+    let mut code: u8 = 0x80;
+    let mut best: Option<(u8, usize)> = None;
+    while !words.is_empty() {
+        let (mut word, mut rest, mut len, mut same) = (words, text, 0, true);
+        while let [c, tail @ ..] = word {
+            if *c == 0 {
+                break;
+            }
+            match rest {
+                [d, more @ ..] if *d == *c => rest = more,
+                _ => same = false,
+            }
+            len += 1;
+            word = tail;
+        }
+        if same && len > 1 && !matches!(best, Some((_, longest)) if longest >= len) {
+            best = Some((code, len));
+        }
+        words = match word {
+            [_, tail @ ..] => tail,
+            [] => word,
+        };
+        code = code.wrapping_add(1);
+    }
+    best
+}
+
+/// Packs `template` into `out` as `Line::write` reads it: each `{}` a single `{`, each of
+/// `WORDS` one byte (the longest first); returns the packed length (`out` may be shorter,
+/// `&mut []` to measure). Evaluated at compile time by `fill!`.
+pub const fn pack_into(template: &str, mut out: &mut [u8]) -> usize {
+    let mut text = template.as_bytes();
+    let mut n = 0;
+    while let [c, tail @ ..] = text {
+        let (byte, skip) = match (*c, tail) {
+            (b'{', [b'}', ..]) => (b'{', 2),
+            _ => match word_at(text) {
+                Some(word) => word,
+                None => (*c, 1),
+            },
+        };
+        // `mem::take` is not const yet.
+        #[allow(clippy::mem_replace_with_default)]
+        if let [slot, more @ ..] = core::mem::replace(&mut out, &mut []) {
+            *slot = byte;
+            out = more;
+        }
+        text = match text.split_at_checked(skip) {
+            Some((_, rest)) => rest,
+            None => &[],
+        };
+        n += 1;
+    }
+    n
+}
+
+/// `template` packed (`pack_into`), `N` bytes long.
+pub const fn pack<const N: usize>(template: &str) -> [u8; N] {
+    let mut out = [0; N];
+    pack_into(template, &mut out);
+    out
+}
+
+/// The word of code `code` (`0x80 + i`).
+fn word(code: u8) -> &'static [u8] {
+    WORDS
+        .as_bytes()
+        .split(|&b| b == 0)
+        .nth(usize::from(code & 0x7f))
+        .unwrap_or_default()
+}
+
+/// Calls `f(pre.., template, &[args as Arg])`: `fill!(Line::write, [line], "pid {}", pid)`.
+/// The count of `{}` and of arguments must match (a compile-time check); the template is
+/// stored packed (`pack_into`).
+#[macro_export]
+macro_rules! fill {
+    ($f:expr, [$($pre:expr),*], $template:literal $(, $arg:expr)* $(,)?) => {{
+        const ARGS: usize = <[&str]>::len(&[$(stringify!($arg)),*]);
+        const _: () = assert!(
+            matches!($crate::display::placeholders($template), Some(n) if n == ARGS)
+                && $template.is_ascii(),
+            "one `{{}}` per argument, no other braces, only ASCII"
+        );
+        const LEN: usize = $crate::display::pack_into($template, &mut []);
+        const TEMPLATE: [u8; LEN] = $crate::display::pack($template);
+        $f($($pre,)* &TEMPLATE, &[$($crate::display::ArgOf::log_arg(&$arg)),*])
+    }};
+}
+
+/// A constant text packed as templates are (`pack_into`; ASCII, no braces), for
+/// `Line::write` with no arguments: `packed!(HELP)`.
+#[macro_export]
+macro_rules! packed {
+    ($text:expr) => {{
+        const PACKED: [u8; $crate::display::pack_into($text, &mut [])] = {
+            assert!(
+                matches!($crate::display::placeholders($text), Some(0)) && $text.is_ascii(),
+                "ASCII, no braces"
+            );
+            $crate::display::pack($text)
+        };
+        &PACKED
+    }};
+}
+
+/// Bytes that may not be UTF-8 (paths, inittab text), shown with bad bytes as `?`.
+pub struct Bytes<'a>(pub &'a [u8]);
 
 /// An errno value (Linux's numbers) shown by its symbolic name and a short text
 /// (`ENOENT (no such file)`), or `errno N` when it is not in the table.
 pub struct ErrName(pub i32);
 
-impl uDisplay for ErrName {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match ERRNO_NAMES.iter().find(|(n, _)| *n == self.0) {
-            Some((_, shown)) => f.write_str(shown),
-            None => ufmt::uwrite!(f, "errno {}", self.0),
-        }
-    }
-}
-
 /// A signal shown by its name (`SIGSEGV`), or `signal N` when it has none (real-time ones).
 pub struct SigName(pub u8);
 
-impl uDisplay for SigName {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match crate::signal_spec::signal_name(self.0) {
-            Some(name) => ufmt::uwrite!(f, "SIG{}", Bytes(name)),
-            None => ufmt::uwrite!(f, "signal {}", self.0),
-        }
-    }
-}
-
 /// How a process ended, for a log line: `exited with status 1` / `killed by SIGSEGV`.
-pub struct ExitShown(pub crate::status::Exit);
-
-impl uDisplay for ExitShown {
-    fn fmt<W: uWrite + ?Sized>(&self, f: &mut Formatter<'_, W>) -> Result<(), W::Error> {
-        match self.0 {
-            crate::status::Exit::Code(c) => ufmt::uwrite!(f, "exited with status {}", c),
-            crate::status::Exit::Signal(s) => ufmt::uwrite!(f, "killed by {}", SigName(s)),
-        }
-    }
-}
+pub struct ExitShown(pub Exit);
 
 /// The errno values vinit can meet, with Linux's generic numbers (asm-generic/errno*.h: the
 /// numbers of every architecture vinit builds for; the edge's unit test checks them against
-/// its syscall crate), and a few words each for readers who do not know the names (in the
-/// same string: one slice per errno, not two).
-pub const ERRNO_NAMES: [(i32, &str); 26] = [
-    (2, "ENOENT (no such file)"),
-    (13, "EACCES (permission denied)"),
-    (1, "EPERM (not permitted)"),
-    (10, "ECHILD (no child)"),
-    (3, "ESRCH (no such process)"),
-    (11, "EAGAIN (try again)"),
-    (4, "EINTR (interrupted)"),
-    (8, "ENOEXEC (bad executable format)"),
-    (7, "E2BIG (argument list too long)"),
-    (24, "EMFILE (too many open files)"),
-    (12, "ENOMEM (out of memory)"),
-    (6, "ENXIO (no such device or reader)"),
-    (32, "EPIPE (broken pipe)"),
-    (17, "EEXIST (exists)"),
-    (20, "ENOTDIR (not a directory)"),
-    (21, "EISDIR (is a directory)"),
-    (40, "ELOOP (too many symlinks)"),
-    (36, "ENAMETOOLONG (name too long)"),
-    (9, "EBADF (bad fd)"),
-    (22, "EINVAL (invalid argument)"),
-    (28, "ENOSPC (no space left)"),
-    (30, "EROFS (read-only file system)"),
-    (38, "ENOSYS (not implemented)"),
-    (26, "ETXTBSY (text file busy)"),
-    (5, "EIO (I/O error)"),
-    (25, "ENOTTY (not a tty)"),
+/// its syscall crate), in the order of `ERRNO_TEXT`'s lines.
+pub const ERRNO_NUMBERS: [u8; 26] = [
+    2, 13, 1, 10, 3, 11, 4, 8, 7, 24, 12, 6, 32, 17, 20, 21, 40, 36, 9, 22, 28, 30, 38, 26, 5, 25,
 ];
+
+/// Each errno's name and a few words for readers who do not know the names, one line each:
+/// one string, not a table of slices (16 bytes each).
+pub const ERRNO_TEXT: &str = "\
+    ENOENT (no such file)\n\
+    EACCES (permission denied)\n\
+    EPERM (not permitted)\n\
+    ECHILD (no child)\n\
+    ESRCH (no such process)\n\
+    EAGAIN (try again)\n\
+    EINTR (interrupted)\n\
+    ENOEXEC (bad executable format)\n\
+    E2BIG (argument list too long)\n\
+    EMFILE (too many open files)\n\
+    ENOMEM (out of memory)\n\
+    ENXIO (no such device or reader)\n\
+    EPIPE (broken pipe)\n\
+    EEXIST (exists)\n\
+    ENOTDIR (not a directory)\n\
+    EISDIR (is a directory)\n\
+    ELOOP (too many symlinks)\n\
+    ENAMETOOLONG (name too long)\n\
+    EBADF (bad fd)\n\
+    EINVAL (invalid argument)\n\
+    ENOSPC (no space left)\n\
+    EROFS (read-only file system)\n\
+    ENOSYS (not implemented)\n\
+    ETXTBSY (text file busy)\n\
+    EIO (I/O error)\n\
+    ENOTTY (not a tty)\n\
+";
+
+/// `ERRNO_TEXT` packed (`pack_into`).
+const ERRNO_PACKED: [u8; pack_into(ERRNO_TEXT, &mut [])] = {
+    assert!(matches!(placeholders(ERRNO_TEXT), Some(0)) && ERRNO_TEXT.is_ascii());
+    pack(ERRNO_TEXT)
+};
+
+/// The name and words of errno `n` (`ENOENT (no such file)`), packed (`Line::write` reads
+/// them), if vinit knows it.
+fn errno_name(n: i32) -> Option<&'static [u8]> {
+    let at = ERRNO_NUMBERS.iter().position(|&e| i32::from(e) == n)?;
+    ERRNO_PACKED.split(|&b| b == b'\n').nth(at)
+}
 
 /// `process` or `processes`, for a count.
 pub const fn processes(n: u32) -> &'static str {
@@ -104,10 +584,86 @@ pub const fn processes(n: u32) -> &'static str {
 mod tests {
     use super::*;
 
-    fn shown(d: impl uDisplay) -> std::string::String {
-        let mut s = heapless::String::<64>::new();
-        ufmt::uwrite!(s, "{}", d).unwrap();
-        s.as_str().into()
+    fn shown(d: impl ArgOf) -> std::string::String {
+        let mut line = Line::new();
+        fill!(Line::write, [&mut line], "{}", d);
+        std::string::String::from_utf8(line.as_bytes().to_vec()).unwrap()
+    }
+
+    fn filled(template: &[u8], args: &[Arg<'_>]) -> std::string::String {
+        let mut line = Line::new();
+        line.write(template, args);
+        std::string::String::from_utf8(line.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn templates_take_their_arguments_in_order() {
+        let mut line = Line::new();
+        fill!(
+            Line::write,
+            [&mut line],
+            "a {} b {}{} c",
+            7u8,
+            Bytes(b"x\xff"),
+            -12i32
+        );
+        assert_eq!(line.as_bytes(), b"a 7 b x?-12 c");
+        assert_eq!(
+            filled(b"{", &[Arg::Unsigned(u64::MAX)]),
+            "18446744073709551615"
+        );
+        assert_eq!(
+            filled(b"{", &[Arg::Signed(i64::MIN)]),
+            "-9223372036854775808"
+        );
+        assert_eq!(filled(b"{|{", &[Arg::Unsigned(0), Arg::Signed(0)]), "0|0");
+        assert_eq!(filled(b"{", &[Arg::Signed(-7)]), "-7");
+        // A missing argument ends the line; the macro makes it a compile error.
+        assert_eq!(filled(b"x{y", &[]), "xy");
+        assert_eq!(pack::<3>("x{}y"), *b"x{y");
+        assert_eq!(pack_into("unable to runlevel", &mut []), 2);
+        assert_eq!(placeholders("a {} {}"), Some(2));
+        assert_eq!(placeholders("none"), Some(0));
+        assert_eq!(placeholders("{:?}"), None);
+        assert_eq!(placeholders("{{"), None);
+        assert_eq!(placeholders("}"), None);
+        assert_eq!(placeholders("{"), None);
+    }
+
+    #[test]
+    fn packed_templates_read_back_as_written() {
+        let words = WORDS.split('\0').map(|w| std::format!("<{w}>"));
+        let sentences = [
+            "stop: SIGTERM received: runlevel 0, budget 9000 ms",
+            "The system is going down for system halt NOW!",
+            "unable to send request: no reader: VINIT_STOP_DELAY)",
+            "a",
+            "",
+        ];
+        for text in words.chain(sentences.map(std::string::String::from)) {
+            let text = text.as_str();
+            let mut packed = std::vec![0; pack_into(text, &mut [])];
+            assert_eq!(pack_into(text, &mut packed), packed.len());
+            assert!(packed.len() <= text.len());
+            assert_eq!(filled(&packed, &[]), text);
+        }
+        assert!(pack_into("the runlevel", &mut []) < 5, "words are packed");
+    }
+
+    #[test]
+    fn a_line_is_cut_with_room_for_the_marker() {
+        let mut line = Line::new();
+        for _ in 0..LOG_LINE_MAX {
+            line.push(b"ab");
+        }
+        assert!(line.is_cut());
+        assert_eq!(line.as_bytes().len(), LOG_LINE_MAX - 4);
+        let end = line.finish();
+        assert_eq!(end.len(), LOG_LINE_MAX);
+        assert!(end.ends_with(b"a...\n") || end.ends_with(b"b...\n"));
+        let mut exact = Line::new();
+        exact.push(&[b'z'; LOG_LINE_MAX - 4]);
+        assert!(!exact.is_cut());
     }
 
     #[test]

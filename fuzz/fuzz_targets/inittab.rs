@@ -12,16 +12,8 @@ use vinit_fuzz::limits::{ID_MAX, MAX_ENTRIES, MAX_WORDS, PROCESS_MAX};
 
 const FILE_SEPARATOR: u8 = 0x1c;
 
-/// A ufmt writer into a String.
+/// A rendered message.
 struct Text(String);
-
-impl ufmt::uWrite for Text {
-    type Error = core::convert::Infallible;
-    fn write_str(&mut self, s: &str) -> Result<(), Self::Error> {
-        self.0.push_str(s);
-        Ok(())
-    }
-}
 
 /// Physical lines as `load` counts them (a last line without LF counts).
 fn line_count(bytes: &[u8]) -> usize {
@@ -39,8 +31,9 @@ fn check_error(e: &InittabError, max_line: usize) {
         ErrorKind::MissingRunlevels,
         "overwritten by MissingAction (spec §1.3)"
     );
-    let mut text = Text(String::new());
-    let Ok(()) = e.render(b"/etc/inittab", &mut text);
+    let mut line = vinit_fuzz::display::Line::new();
+    e.render(b"/etc/inittab", &mut line);
+    let text = Text(String::from_utf8_lossy(line.as_bytes()).into_owned());
     if e.kind == ErrorKind::LineTooLong {
         assert!(
             text.0

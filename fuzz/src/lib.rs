@@ -1,8 +1,8 @@
 //! Helpers for the fuzz targets, and vinit's pure modules re-exported from the `vinit-core`
 //! crate (a path dependency: the fuzzers build exactly the code the binary links).
 pub use vinit_core::{
-    accounts, args, client_args, cmdline, initctl, inittab, levels, limits, signal_spec, status,
-    time, utmp,
+    accounts, args, client_args, cmdline, display, initctl, inittab, levels, limits, signal_spec,
+    status, time, utmp,
 };
 
 /// Arguments split from one fuzz input: NUL separates them, as in a real argv block.

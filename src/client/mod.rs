@@ -125,7 +125,7 @@ fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
         _ => b"",
     };
     if text.is_empty() {
-        let _ = ufmt::uwrite!(line, "{}", e);
+        vinit_core::display::Show::show(&e, line.line());
     }
     line.push(text);
     line.push(hint);

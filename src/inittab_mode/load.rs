@@ -126,6 +126,6 @@ fn feed_table(
 #[inline(never)]
 fn report_error(file: &[u8], e: &InittabError) {
     let mut line = LogLine::new(Level::Error);
-    let _ = e.render(file, &mut line);
+    e.render(file, line.line());
     line.emit();
 }

@@ -480,6 +480,6 @@ fn say(notice: &Notice<'_>) {
     } else {
         LogLevel::Info
     });
-    let _ = notice.render(&mut line);
+    notice.render(line.line());
     line.emit();
 }

@@ -205,8 +205,9 @@ fn exec_entry(
         sys::exit(1);
     }
     let mut line = LogLine::new(Level::Error);
-    let _ = ufmt::uwrite!(
-        line,
+    vinit_core::fill!(
+        crate::log::LogLine::write,
+        [&mut line],
         "id \"{}\": cannot execute \"{}\": {}",
         Bytes(&entry.id),
         Bytes(prog.to_bytes()),

@@ -32,6 +32,14 @@ impl Argv {
         Some(unsafe { CStr::from_ptr(ptr) })
     }
 
+    /// Argument `i` from byte `from` on (a value attached to its option letter: `-f/etc/x`).
+    pub fn get_from(&self, i: usize, from: usize) -> Option<&'static CStr> {
+        let tail = self.get(i)?.to_bytes_with_nul().get(from..)?;
+        // SAFETY: `tail` is the end of argument `i`, NUL included: a NUL-terminated string
+        // that lives for the whole process.
+        Some(unsafe { CStr::from_ptr(tail.as_ptr().cast()) })
+    }
+
     /// The pointer argv holds for argument `i` (as the kernel placed it), if it exists.
     pub(super) fn ptr(&self, i: usize) -> Option<*const c_char> {
         if i >= self.argc || self.argv.is_null() {
@@ -101,11 +109,10 @@ impl Envp {
     /// The value of `name`, if set, as the NUL-terminated string it already is in memory.
     pub fn var_cstr(&self, name: &[u8]) -> Option<&'static CStr> {
         (0..self.len).filter_map(|i| self.get(i)).find_map(|kv| {
-            let value = kv
-                .to_bytes_with_nul()
-                .strip_prefix(name)?
-                .strip_prefix(b"=")?;
-            CStr::from_bytes_with_nul(value).ok()
+            let value = kv.to_bytes().strip_prefix(name)?.strip_prefix(b"=")?;
+            // SAFETY: `value` is the tail of `kv`'s bytes, so its pointer starts a NUL-terminated
+            // string (kv's own end) that lives for the whole process.
+            Some(unsafe { CStr::from_ptr(value.as_ptr().cast()) })
         })
     }
 

@@ -12,7 +12,7 @@ use vinit_core::limits::{STATE_FILE_MODE, UTMP_LOCK_WAIT_MS};
 
 use super::Result;
 use super::fds::{OwnedFd, open, write_all};
-use super::poll::wait_readable_fds;
+use super::poll::sleep_ms;
 use super::processes::geteuid;
 use super::raw_syscall::{syscall1, syscall3};
 
@@ -170,7 +170,7 @@ pub fn with_locked_file<T>(
             Ok(()) => break,
             Err(Errno::AGAIN | Errno::ACCESS | Errno::INTR) if tries < UTMP_LOCK_WAIT_MS => {
                 tries += 1;
-                let _ = wait_readable_fds::<0>([], Some(1));
+                sleep_ms(1);
             }
             Err(e @ (Errno::AGAIN | Errno::ACCESS)) => {
                 GAVE_UP.store(true, Ordering::Relaxed);

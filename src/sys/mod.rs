@@ -9,7 +9,8 @@
 //!
 //! `fds`: vinit's fd type, reads and writes, the terminal; `poll`: waiting on fds and sleeping;
 //! `clock`: the clocks; `signals`: the mask, the signalfd, dispositions, the fault handler;
-//! `processes`: fork, exec, wait, kill, ids; `procfs`: what /proc says of processes; `files`:
+//! `processes`: fork, exec, wait, kill, ids; `vfork`: single-command mode's child, on vinit's
+//! memory until it execs; `procfs`: what /proc says of processes; `files`:
 //! every file PID 1 opens, checked, and directories; `fifo`: the control FIFO's two ends;
 //! `socket`: the status socket's two ends; `system`: reboot(2) and uname(2); `argv_env`:
 //! `main`'s argv and environment; `proc_title`: PID 1's `init [3]` written over argv;
@@ -32,6 +33,7 @@ mod signals;
 mod socket;
 mod static_slot;
 mod system;
+mod vfork;
 
 pub use rustix::fd::BorrowedFd;
 pub use rustix::io::Errno;
@@ -66,20 +68,7 @@ pub use socket::{accept_nonblocking, connect_seqpacket, listen_seqpacket, peer_u
 pub use static_slot::StaticSlot;
 pub(crate) use static_slot::big_static;
 pub use system::{RebootCmd, kernel_release, reboot};
+pub use vfork::spawn_shared;
 
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;
-
-/// musl's errno as a rustix Errno (kept inside the kernel's range, so no check can fail), for
-/// the wrappers that still go through musl (`syscall()`, `poll`): errno is vinit's own
-/// (src/rt.rs), as musl's lives behind a thread pointer vinit's start-up does not set.
-fn last_errno() -> Errno {
-    Errno::from_raw_os_error(errno().clamp(1, 4095))
-}
-
-fn errno() -> i32 {
-    // SAFETY: __errno_location has no preconditions.
-    let location = unsafe { libc::__errno_location() };
-    // SAFETY: it returns a valid, aligned pointer to the process's errno (src/rt.rs).
-    unsafe { *location }
-}

@@ -5,6 +5,7 @@ use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
 
 use super::Result;
+use super::raw_syscall::syscall6;
 
 /// poll(2) on one fd for input, with an optional timeout in milliseconds; `Ok(true)` if it is
 /// readable. EINTR counts as "woke up".
@@ -15,25 +16,40 @@ pub fn wait_readable(fd: BorrowedFd<'_>, timeout_ms: Option<u64>) -> Result<bool
 /// poll(2) on one fd for output, with a timeout in milliseconds; `Ok(true)` if it is
 /// writable. EINTR counts as "not yet".
 pub fn wait_writable(fd: BorrowedFd<'_>, timeout_ms: u64) -> Result<bool> {
-    use rustix::event::{PollFd, PollFlags, poll};
-    let mut fds = [PollFd::new(&fd, PollFlags::OUT)];
-    match poll(&mut fds, Some(&timespec_ms(timeout_ms))) {
-        Ok(n) => Ok(n > 0),
-        Err(Errno::INTR) => Ok(false),
-        Err(e) => Err(e),
-    }
+    let mut watch = [Watch::writable(fd).0];
+    ppoll(&mut watch, Some(timeout_ms)).map(|n| n > 0)
 }
 
 /// Sleeps about `ms` milliseconds (poll(2) on no fds); a signal may cut it short.
 pub fn sleep_ms(ms: u64) {
-    let _ = rustix::event::poll(&mut [], Some(&timespec_ms(ms)));
+    let _ = ppoll(&mut [], Some(ms));
 }
 
-pub(super) fn timespec_ms(ms: u64) -> rustix::event::Timespec {
-    let tv_sec = (ms / 1000) as i64;
-    rustix::event::Timespec {
-        tv_sec,
-        tv_nsec: ((ms % 1000) * 1_000_000) as i64,
+/// The one poll of vinit: ppoll(2) on `fds` for at most `timeout_ms` (`None`: no limit),
+/// without changing the signal mask; the number of fds ready, 0 also after EINTR. The raw
+/// call on both architectures (aarch64 has no poll(2); musl's poll would bring its
+/// cancellation and errno code).
+fn ppoll(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<usize> {
+    // The kernel's struct timespec on 64-bit targets: seconds, nanoseconds.
+    let mut limit = timeout_ms.map(|ms| [ms / 1000, (ms % 1000) * 1_000_000]);
+    let limit = limit.as_mut().map_or(0, |t| t.as_mut_ptr() as usize);
+    // SAFETY: `fds` is a live array of `fds.len()` pollfds and `limit` a live timespec or
+    // null (no limit), both for the duration of the call; a null signal mask leaves the
+    // mask as it is (its size argument is then not read).
+    let rc = unsafe {
+        syscall6(
+            libc::SYS_ppoll,
+            fds.as_mut_ptr() as usize,
+            fds.len(),
+            limit,
+            0,
+            8,
+            0,
+        )
+    };
+    match rc {
+        Err(Errno::INTR) => Ok(0),
+        other => other,
     }
 }
 
@@ -116,13 +132,7 @@ fn poll_fds(
     for watch in extra.iter() {
         let _ = polled.push(watch.0);
     }
-    let timeout = timeout_ms.map_or(-1, |ms| ms.min(i32::MAX as u64) as libc::c_int);
-    // SAFETY: `polled` is an array of `polled.len()` pollfds that lives through the call.
-    let rc = unsafe { libc::poll(polled.as_mut_ptr(), polled.len() as libc::nfds_t, timeout) };
-    if rc < 0 {
-        let e = super::last_errno();
-        return if e == Errno::INTR { Ok(()) } else { Err(e) };
-    }
+    ppoll(&mut polled, timeout_ms)?;
     for (r, p) in ready.iter_mut().zip(&polled) {
         *r = p.revents != 0;
     }

@@ -6,7 +6,7 @@ use core::ffi::{CStr, c_char};
 
 use rustix::io::Errno;
 
-use super::raw_syscall::{syscall1, syscall2, syscall3, syscall6};
+use super::raw_syscall::{syscall1, syscall2, syscall3, syscall4, syscall6};
 use super::signals::LAST_SIGNAL;
 use super::{Exit, Pid, Result};
 
@@ -76,36 +76,49 @@ pub fn peek_exited() -> Option<Pid> {
     // SAFETY: siginfo_t is plain data; all zeroes is a valid value (si_pid 0: nothing found).
     let mut info: libc::siginfo_t = unsafe { core::mem::zeroed() };
     let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
-    // SAFETY: `info` is a valid siginfo_t for the kernel to fill in.
-    let rc = unsafe { libc::waitid(libc::P_ALL, 0, &raw mut info, flags) };
+    // SAFETY: `info` is a valid siginfo_t for the kernel to fill in; a null rusage is allowed.
+    let rc = unsafe {
+        syscall6(
+            libc::SYS_waitid,
+            libc::P_ALL as usize,
+            0,
+            &raw mut info as usize,
+            flags as usize,
+            0,
+            0,
+        )
+    };
     // SAFETY: filled in by waitid (or still zeroed): si_pid is a SIGCHLD siginfo's field.
     let pid = unsafe { info.si_pid() };
-    (rc == 0 && pid > 0).then_some(pid)
+    (rc.is_ok() && pid > 0).then_some(pid)
 }
 
-/// waitpid(2) with WNOHANG for `pid`, or any child (`None`); as `reap_any`.
+/// wait4(2) with WNOHANG for `pid`, or any child (`None`); as `reap_any`.
 pub fn reap(pid: Option<Pid>) -> Result<Option<(Pid, Exit)>> {
-    use rustix::process::{WaitOptions, wait, waitpid};
-    // waitpid(None) would be waitpid(0): only the caller's process group.
-    let pid = pid.and_then(rustix::process::Pid::from_raw);
+    let mut status: i32 = 0;
     loop {
-        let reaped = match pid {
-            Some(_) => waitpid(pid, WaitOptions::NOHANG),
-            None => wait(WaitOptions::NOHANG),
+        // SAFETY: `status` is a live int for the kernel to fill in; a null rusage is allowed.
+        let reaped = unsafe {
+            syscall4(
+                libc::SYS_wait4,
+                pid.unwrap_or(-1) as isize as usize,
+                &raw mut status as usize,
+                libc::WNOHANG as usize,
+                0,
+            )
         };
         match reaped {
-            Ok(Some((pid, status))) => {
-                let exit = if let Some(code) = status.exit_status() {
-                    Exit::Code(code as u8)
-                } else if let Some(sig) = status.terminating_signal() {
-                    Exit::Signal(sig as u8)
-                } else {
-                    // Stopped/continued are not reported without WUNTRACED/WCONTINUED.
-                    continue;
+            Ok(0) => return Ok(None),
+            // The low 7 bits are the signal that ended the child, 0 for an exit (whose code is
+            // the next byte), 0x7f for a stop (reported to a tracer only: not vinit's to see).
+            Ok(child) => {
+                let exit = match status & 0x7f {
+                    0 => Exit::Code((status >> 8) as u8),
+                    0x7f => continue,
+                    sig => Exit::Signal(sig as u8),
                 };
-                return Ok(Some((pid.as_raw_nonzero().get(), exit)));
+                return Ok(Some((child as Pid, exit)));
             }
-            Ok(None) => return Ok(None),
             Err(Errno::INTR) => {}
             Err(e) => return Err(e),
         }
@@ -113,27 +126,14 @@ pub fn reap(pid: Option<Pid>) -> Result<Option<(Pid, Exit)>> {
 }
 
 /// kill(2) with a raw signal number; `pid` follows kill(2): > 0 one process, < -1 a group,
-/// -1 every process we may signal (in a PID namespace: all of it but PID 1).
+/// -1 every process we may signal (in a PID namespace: all of it but PID 1). 0 (vinit's own
+/// group) is refused: nothing of vinit's means it.
 pub fn kill(pid: Pid, sig: u8) -> Result<()> {
-    if sig == 0 || sig > LAST_SIGNAL {
+    if sig == 0 || sig > LAST_SIGNAL || pid == 0 {
         return Err(Errno::INVAL);
     }
-    // SAFETY: the value was just checked to be a signal number the kernel accepts.
-    let sig = unsafe { rustix::process::Signal::from_raw_unchecked(i32::from(sig)) };
-    match pid {
-        -1 => {
-            // SAFETY: kill(-1, sig) has no memory-safety requirements.
-            unsafe { syscall2(libc::SYS_kill, -1isize as usize, sig.as_raw() as usize) }.map(drop)
-        }
-        p if p < -1 => match rustix::process::Pid::from_raw(-p) {
-            Some(group) => rustix::process::kill_process_group(group, sig),
-            None => Err(Errno::INVAL),
-        },
-        p => match rustix::process::Pid::from_raw(p) {
-            Some(one) => rustix::process::kill_process(one, sig),
-            None => Err(Errno::INVAL),
-        },
-    }
+    // SAFETY: kill(2) takes plain integers; the signal number was just checked.
+    unsafe { syscall2(libc::SYS_kill, pid as isize as usize, usize::from(sig)) }.map(drop)
 }
 
 /// getpid(2).

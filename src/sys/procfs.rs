@@ -5,7 +5,7 @@ use core::ffi::CStr;
 use vinit_core::limits::{PROC_DIR, PROC_STAT_READ_MAX};
 
 use super::fds::open;
-use super::files::{fill, for_each_dir_entry};
+use super::files::for_each_dir_entry;
 use super::processes::getpid;
 use super::{Pid, Result};
 
@@ -48,13 +48,8 @@ impl ProcStat {
 /// /proc/PID/stat of `pid`, `None` if the process is gone (a zombie is still there).
 pub fn read_stat(pid: Pid) -> Option<ProcStat> {
     let mut path: heapless::String<32> = heapless::String::new();
-    ufmt::uwrite!(path, "/proc/{}/stat", pid).ok()?;
-    // One byte more than the path holds, so the copy always ends in a NUL.
-    let mut cpath = [0u8; 33];
-    for (to, from) in cpath.iter_mut().zip(path.as_bytes()) {
-        *to = *from;
-    }
-    let cpath = CStr::from_bytes_until_nul(&cpath).ok()?;
+    ufmt::uwrite!(path, "/proc/{}/stat\0", pid).ok()?;
+    let cpath = CStr::from_bytes_with_nul(path.as_bytes()).ok()?;
     let mut buf = [0u8; PROC_STAT_READ_MAX];
     let n = read_proc_file(cpath, &mut buf).ok()?;
     parse_stat(buf.get(..n)?)
@@ -66,12 +61,9 @@ pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
     let open = stat.iter().position(|&b| b == b'(')?;
     let close = stat.iter().rposition(|&b| b == b')')?;
     let comm = stat.get(open + 1..close)?;
-    let mut fields = stat
-        .get(close + 1..)?
-        .split(|&b| b == b' ')
-        .filter(|f| !f.is_empty());
-    let _state = fields.next()?;
-    let ppid = vinit_core::args::parse_number(fields.next()?, 0, i32::MAX as u64)?;
+    // `) S PPID ...`: the state is one letter (proc(5)).
+    let ppid = stat.get(close + 4..)?.split(|&b| b == b' ').next()?;
+    let ppid = vinit_core::args::parse_number(ppid, 0, i32::MAX as u64)?;
     let mut name = [0u8; vinit_core::limits::PROC_NAME_MAX];
     for (to, from) in name.iter_mut().zip(comm) {
         *to = *from;
@@ -83,14 +75,16 @@ pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
     })
 }
 
-/// Reads a whole (small) procfs file into `buf` (open(2) + read(2)); returns the length read.
-/// A file longer than `buf` is cut at its size. No owner check: /proc/PID files belong to the
-/// process's user, and the kernel writes them.
+/// Reads a whole (small) procfs file into `buf` (open(2) + one read(2)); returns the length
+/// read. A file longer than `buf` is cut at its size. One read is the whole file: the kernel
+/// writes it out at once and hands over as much as fits (seq_file), so a second read would
+/// only find its end. No owner check: /proc/PID files belong to the process's user, and the
+/// kernel writes them.
 pub fn read_proc_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
     use rustix::fs::OFlags;
     let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NOFOLLOW;
     let fd = open(path, flags | OFlags::NONBLOCK, 0)?;
-    fill(buf, |rest, _| rustix::io::read(fd.as_fd(), rest))
+    rustix::io::read(fd.as_fd(), buf)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::Result;
 
 /// The kernel's answer: a value, or -errno in -4095..=-1.
 #[inline(always)]
-fn result(rc: isize) -> Result<usize> {
+pub(super) fn result(rc: isize) -> Result<usize> {
     if (rc as usize) > (-4096isize) as usize {
         // The check above keeps -rc in 1..=4095; the clamp lets the optimiser see it too
         // (rustix asserts the range, and no panic path may remain: docs/size.md).

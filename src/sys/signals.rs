@@ -9,7 +9,7 @@ use rustix::io::Errno;
 use vinit_core::limits::{PROC_SELF_STATUS, PROC_STATUS_READ_MAX};
 
 use super::fds::OwnedFd;
-use super::processes::exit;
+use super::processes::{exit, getpid, kill};
 use super::procfs::read_proc_file;
 use super::raw_syscall::syscall4;
 use super::{Pid, Result};
@@ -42,6 +42,10 @@ pub struct SigMask(pub u64);
 impl SigMask {
     /// Every signal vinit can receive through its signalfd.
     pub const CATCHABLE: Self = Self(!FAULT_SIGNALS & !UNCATCHABLE);
+    /// Every signal that can be blocked, the fault signals too: until their handler is in
+    /// place, one sent with kill(2) waits (a real fault still ends vinit: the kernel unblocks
+    /// it).
+    pub const ALL: Self = Self(!UNCATCHABLE);
 }
 
 /// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)); returns the previous mask.
@@ -127,24 +131,35 @@ pub fn discard_pending(mask: SigMask) {
 
 /// Resets the disposition of every signal in `mask` to SIG_DFL (sigaction(2)).
 pub fn reset_signal_dispositions(mask: SigMask) {
-    // struct kernel_sigaction: handler, flags, restorer, mask. SIG_DFL is 0, so all zero.
-    let action = [0u64; 4];
-    for sig in 1..=c_int::from(LAST_SIGNAL) {
-        if (mask.0 & !UNCATCHABLE) & bit(sig) == 0 {
+    // SIG_DFL is 0, so the whole action is zero; failures (none expected) are harmless.
+    let _ = set_actions(mask, &KernelSigaction::default());
+}
+
+/// rt_sigaction(2) with `action` for every catchable signal in `mask`; the last error, if any
+/// (every signal is tried).
+fn set_actions(mask: SigMask, action: &KernelSigaction) -> Result<()> {
+    let mut result = Ok(());
+    for sig in 1..=LAST_SIGNAL {
+        if (mask.0 & !UNCATCHABLE) & bit(c_int::from(sig)) == 0 {
             continue;
         }
-        // SAFETY: the action points to a zeroed kernel_sigaction (SIG_DFL, no flags); the old
-        // action pointer is null, which the kernel allows; failures (none expected) are harmless.
-        let _ = unsafe {
+        // SAFETY: `action` is a valid kernel sigaction (SIG_DFL with no flags, or the fault
+        // handler: see `forward_fault_signals`); a null old-action pointer is allowed; 8 is the
+        // kernel's sigset size.
+        let rc = unsafe {
             syscall4(
                 libc::SYS_rt_sigaction,
-                sig as usize,
-                action.as_ptr() as usize,
+                usize::from(sig),
+                action as *const KernelSigaction as usize,
                 0,
                 8,
             )
         };
+        if let Err(e) = rc {
+            result = Err(e);
+        }
     }
+    result
 }
 
 /// Where a fault signal that another process sent with kill(2) goes: kill(2)'s pid argument
@@ -173,29 +188,15 @@ pub fn forward_fault_signals() -> Result<()> {
         restorer: return_from_handler as extern "C" fn() -> ! as usize,
         mask: 0,
     };
-    for sig in 1..=c_int::from(LAST_SIGNAL) {
-        if FAULT_SIGNALS & bit(sig) == 0 {
-            continue;
-        }
-        // SAFETY: `action` is a valid kernel sigaction whose handler is an extern "C" function
-        // of the SA_SIGINFO signature and whose restorer makes the rt_sigreturn call; a null
-        // old-action pointer is allowed; 8 is the kernel's sigset size.
-        unsafe {
-            syscall4(
-                libc::SYS_rt_sigaction,
-                sig as usize,
-                &action as *const KernelSigaction as usize,
-                0,
-                8,
-            )
-        }?;
-    }
-    Ok(())
+    // The handler is an extern "C" function of the SA_SIGINFO signature, and the restorer
+    // makes the rt_sigreturn call.
+    set_actions(SigMask(FAULT_SIGNALS), &action)
 }
 
 /// The kernel's struct sigaction, as rt_sigaction(2) reads it (the same on x86_64 and
 /// aarch64; not libc's, whose mask is 128 bytes).
 #[repr(C)]
+#[derive(Default)]
 struct KernelSigaction {
     handler: usize,
     flags: c_ulong,
@@ -237,30 +238,23 @@ extern "C" fn return_from_handler() -> ! {
 extern "C" fn on_fault_signal(sig: c_int, info: *mut libc::siginfo_t, _: *mut core::ffi::c_void) {
     // SAFETY: the kernel hands an SA_SIGINFO handler a valid siginfo (or, never seen, null).
     let info = unsafe { info.as_ref() };
-    let me = rustix::process::getpid();
+    let me = getpid();
     let sent = info.is_some_and(|i| {
         // SAFETY: si_pid is the sender for every si_code <= 0 (SI_USER, SI_QUEUE, SI_TKILL);
         // it is read only for those.
-        i.si_code <= 0 && unsafe { i.si_pid() } != me.as_raw_nonzero().get()
+        i.si_code <= 0 && unsafe { i.si_pid() } != me
     });
-    let Ok(signo) = u32::try_from(sig) else {
-        return;
-    };
-    // SAFETY: the kernel delivered this number, so it is a valid signal.
-    let signal = unsafe { rustix::process::Signal::from_raw_unchecked(sig) };
+    // The kernel delivered `sig`, so it is a valid signal number.
+    let sig = sig as u8;
     if sent {
-        let target = FAULT_SIGNAL_TARGET.load(Ordering::Relaxed);
-        let _ = match rustix::process::Pid::from_raw(target.saturating_abs()) {
-            Some(pid) if target < 0 => rustix::process::kill_process_group(pid, signal),
-            Some(pid) => rustix::process::kill_process(pid, signal),
-            None => Ok(()),
-        };
+        // 0 (no child) is refused by `kill`, which is what it means: drop it.
+        let _ = kill(FAULT_SIGNAL_TARGET.load(Ordering::Relaxed), sig);
         return;
     }
-    reset_signal_dispositions(SigMask(bit(sig)));
-    let _ = rustix::process::kill_process(me, signal);
-    if me.is_init() && matches!(sig, libc::SIGTRAP | libc::SIGSYS) {
-        exit(128 + signo as u8);
+    reset_signal_dispositions(SigMask(bit(c_int::from(sig))));
+    let _ = kill(me, sig);
+    if me == 1 && matches!(c_int::from(sig), libc::SIGTRAP | libc::SIGSYS) {
+        exit(128 + sig);
     }
 }
 
@@ -268,27 +262,17 @@ extern "C" fn on_fault_signal(sig: c_int, info: *mut libc::siginfo_t, _: *mut co
 /// when /proc cannot tell, so the caller resets them all.
 pub fn ignored_signals() -> SigMask {
     let mut buf = [0u8; PROC_STATUS_READ_MAX];
-    let Ok(n) = read_proc_file(PROC_SELF_STATUS, &mut buf) else {
-        return SigMask(u64::MAX);
-    };
+    let n = read_proc_file(PROC_SELF_STATUS, &mut buf).unwrap_or(0);
     let text = buf.get(..n).unwrap_or_default();
-    text.split(|&b| b == b'\n')
-        .find_map(|line| line.strip_prefix(b"SigIgn:"))
-        .and_then(|hex| parse_hex(hex.trim_ascii()))
-        .map_or(SigMask(u64::MAX), SigMask)
-}
-
-fn parse_hex(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || digits.len() > 16 {
-        return None;
-    }
-    digits.iter().try_fold(0u64, |n, &d| {
-        let v = match d {
-            b'0'..=b'9' => d - b'0',
-            b'a'..=b'f' => d - b'a' + 10,
-            b'A'..=b'F' => d - b'A' + 10,
-            _ => return None,
-        };
-        Some((n << 4) | u64::from(v))
-    })
+    // `SigIgn:\t` and 16 hex digits, as the kernel writes the line.
+    let value = text
+        .windows(8)
+        .position(|w| w == b"\nSigIgn:")
+        .and_then(|at| text.get(at + 9..at + 25))
+        .and_then(|hex| {
+            hex.iter().try_fold(0u64, |n, &d| {
+                Some(n << 4 | u64::from(char::from(d).to_digit(16)?))
+            })
+        });
+    SigMask(value.unwrap_or(u64::MAX))
 }

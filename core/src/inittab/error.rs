@@ -1,10 +1,10 @@
 //! Why an inittab line is skipped, and sysvinit's message for it (compat §1.3).
 
 use heapless::Vec;
-use ufmt::{uWrite, uwrite};
 
 use super::Id;
-use crate::display::Bytes;
+use crate::display::{Bytes, Line};
+use crate::fill;
 use crate::limits::{ACTION_MAX, ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
 /// Why a line was skipped.
@@ -46,61 +46,58 @@ pub struct InittabError {
     pub kind: ErrorKind,
 }
 
-/// The end of the "field too long (max N" messages.
-const MAX_TAIL: &str = " characters)";
-
 impl InittabError {
     /// Writes sysvinit's message for this error, e.g.
     /// `/etc/inittab[12]: respwan: unknown action field`, `/etc/inittab[3]: duplicate ID field "l0"`,
     /// `/etc/inittab[88]: too many entries (max 64): this line and every later entry ignored`; `file` is the path of the file
     /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
-    pub fn render<W: uWrite + ?Sized>(&self, file: &[u8], w: &mut W) -> Result<(), W::Error> {
+    pub fn render(&self, file: &[u8], out: &mut Line) {
+        let w = Line::write;
         let (file, line) = (Bytes(file), self.line);
         if self.kind == ErrorKind::LineTooLong {
-            return uwrite!(
+            fill!(
                 w,
+                [out],
                 "Error detected in {} at line {}. Possibly too long.",
                 file,
                 line
             );
+            return;
         }
-        uwrite!(w, "{}[{}]: ", file, line)?;
-        // Each message is: words, a quoted field, a limit, words; a table of them, not a
-        // formatting path per kind.
-        let (head, field, limit, tail): (&str, &[u8], Option<usize>, &str) = match &self.kind {
-            ErrorKind::MissingId => ("missing id field", b"", None, ""),
-            ErrorKind::MissingRunlevels => ("missing runlevel field", b"", None, ""),
-            ErrorKind::MissingProcess => ("missing process field", b"", None, ""),
-            ErrorKind::MissingAction => ("missing action field", b"", None, ""),
-            ErrorKind::IdTooLong => ("id field too long (max ", b"", Some(ID_MAX), MAX_TAIL),
-            ErrorKind::RunlevelsTooLong => (
-                "rlevel field too long (max ",
-                b"",
-                Some(RUNLEVELS_MAX),
-                MAX_TAIL,
+        fill!(w, [out], "{}[{}]: ", file, line);
+        match &self.kind {
+            ErrorKind::MissingId => fill!(w, [out], "missing id field"),
+            ErrorKind::MissingRunlevels => fill!(w, [out], "missing runlevel field"),
+            ErrorKind::MissingProcess => fill!(w, [out], "missing process field"),
+            ErrorKind::MissingAction => fill!(w, [out], "missing action field"),
+            ErrorKind::IdTooLong => {
+                fill!(w, [out], "id field too long (max {} characters)", ID_MAX);
+            }
+            ErrorKind::RunlevelsTooLong => fill!(
+                w,
+                [out],
+                "rlevel field too long (max {} characters)",
+                RUNLEVELS_MAX
             ),
-            ErrorKind::ProcessTooLong => (
-                "process field too long (max ",
-                b"",
-                Some(PROCESS_MAX),
-                MAX_TAIL,
+            ErrorKind::ProcessTooLong => fill!(
+                w,
+                [out],
+                "process field too long (max {} characters)",
+                PROCESS_MAX
             ),
-            ErrorKind::ActionTooLong => ("action field too long", b"", None, ""),
-            ErrorKind::UnknownAction(action) => ("", action, None, ": unknown action field"),
-            ErrorKind::DuplicateId(id) => ("duplicate ID field \"", id, None, "\""),
-            ErrorKind::TableFull => (
-                "too many entries (max ",
-                b"",
-                Some(MAX_ENTRIES),
-                "): this line and every later entry ignored",
+            ErrorKind::ActionTooLong => fill!(w, [out], "action field too long"),
+            ErrorKind::UnknownAction(action) => {
+                fill!(w, [out], "{}: unknown action field", Bytes(action));
+            }
+            ErrorKind::DuplicateId(id) => fill!(w, [out], "duplicate ID field \"{}\"", Bytes(id)),
+            ErrorKind::TableFull => fill!(
+                w,
+                [out],
+                "too many entries (max {}): this line and every later entry ignored",
+                MAX_ENTRIES
             ),
             // Written above: its wording has no `file[line]:` prefix.
-            ErrorKind::LineTooLong => return Ok(()),
-        };
-        uwrite!(w, "{}{}", head, Bytes(field))?;
-        if let Some(limit) = limit {
-            uwrite!(w, "{}", limit)?;
+            ErrorKind::LineTooLong => {}
         }
-        w.write_str(tail)
     }
 }

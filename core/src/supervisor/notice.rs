@@ -2,10 +2,9 @@
 //! the words themselves (sysvinit's where sysvinit says it, compat §2, §4, §9). The driver
 //! only picks the line's prefix (`warns`) and writes it.
 
-use ufmt::{uWrite, uwrite};
-
 use super::StopCause;
-use crate::display::{Bytes, ErrName, ExitShown, processes};
+use crate::display::{Arg, Bytes, ErrName, ExitShown, Line, processes};
+use crate::fill;
 use crate::inittab::{Entry, Id};
 use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
 use crate::status::{Exit, Pid};
@@ -112,54 +111,67 @@ impl Notice<'_> {
         )
     }
 
-    /// Writes the line's words (without the log's `vinit: <level>: ` prefix).
-    pub fn render<W: uWrite + ?Sized>(&self, w: &mut W) -> Result<(), W::Error> {
+    /// Writes the line's words (without the log's `vinit: <level>: ` prefix). Each arm is one
+    /// template and its arguments: the words are data, the code a few stores per notice.
+    pub fn render(&self, line: &mut Line) {
+        let w = Line::write;
         match self {
-            Self::Switching(l) => uwrite!(w, "Switching to runlevel: {}", Bytes(&[*l])),
-            Self::GoingSingle => w.write_str("Going single user"),
-            Self::Entering(l) => uwrite!(w, "Entering runlevel: {}", Bytes(&[*l])),
-            Self::NoInitdefault(l, inittab) => uwrite!(
+            Self::Switching(l) => fill!(w, [line], "Switching to runlevel: {}", level(l)),
+            Self::GoingSingle => fill!(w, [line], "Going single user"),
+            Self::Entering(l) => fill!(w, [line], "Entering runlevel: {}", level(l)),
+            Self::NoInitdefault(l, inittab) => fill!(
                 w,
+                [line],
                 "no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)",
                 Bytes(inittab.to_bytes()),
-                Bytes(&[*l])
+                level(l)
             ),
-            Self::InvalidInitdefault(c, l, inittab) => uwrite!(
+            Self::InvalidInitdefault(c, l, inittab) => fill!(
                 w,
+                [line],
                 "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)",
-                Bytes(&[*c]),
+                level(c),
                 Bytes(inittab.to_bytes()),
-                Bytes(&[*l])
+                level(l)
             ),
-            Self::NoMoreProcesses => w.write_str("no more processes left in this runlevel"),
-            Self::RespawningTooFast(id) => uwrite!(
+            Self::NoMoreProcesses => fill!(w, [line], "no more processes left in this runlevel"),
+            Self::RespawningTooFast(id) => fill!(
                 w,
+                [line],
                 "Id \"{}\" respawning too fast: disabled for 5 minutes",
                 Bytes(id)
             ),
-            Self::Reenabled(id) => uwrite!(w, "Id \"{}\" enabled again", Bytes(id)),
+            Self::Reenabled(id) => fill!(w, [line], "Id \"{}\" enabled again", Bytes(id)),
             // One format for both: `id "web" (pid 42, /usr/bin/web) ` then how it went.
             Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => {
-                uwrite!(
+                let how = match self {
+                    Self::Exited { exit, .. } => Arg::Exit(*exit),
+                    _ => Arg::Text(b"started"),
+                };
+                fill!(
                     w,
-                    "id \"{}\" (pid {}, {}) ",
+                    [line],
+                    "id \"{}\" (pid {}, {}) {}",
                     Bytes(&entry.id),
                     pid,
-                    Bytes(&entry.process)
-                )?;
-                match self {
-                    Self::Exited { exit, .. } => uwrite!(w, "{}", ExitShown(*exit)),
-                    _ => w.write_str("started"),
-                }
+                    Bytes(&entry.process),
+                    how
+                );
             }
             Self::Reaped(id, pid, exit) if id.is_empty() => {
-                uwrite!(w, "orphan pid {} {}", pid, ExitShown(*exit))
+                fill!(w, [line], "orphan pid {} {}", pid, ExitShown(*exit));
             }
-            Self::Reaped(id, pid, exit) => {
-                uwrite!(w, "id \"{}\" (pid {}) {}", Bytes(id), pid, ExitShown(*exit))
-            }
-            Self::SendingTerm(n) | Self::SendingKill(n) => uwrite!(
+            Self::Reaped(id, pid, exit) => fill!(
                 w,
+                [line],
+                "id \"{}\" (pid {}) {}",
+                Bytes(id),
+                pid,
+                ExitShown(*exit)
+            ),
+            Self::SendingTerm(n) | Self::SendingKill(n) => fill!(
+                w,
+                [line],
                 "Sending processes configured via /etc/inittab the {} signal ({} {})",
                 if matches!(self, Self::SendingTerm(_)) {
                     "TERM"
@@ -169,11 +181,17 @@ impl Notice<'_> {
                 n,
                 processes(u32::from(*n))
             ),
-            Self::Hang(pid, id) => uwrite!(w, "Pid {} [id {}] seems to hang", pid, Bytes(id)),
-            Self::BadRunlevel(b) => uwrite!(w, "bad runlevel: {}", Bytes(&[*b])),
-            Self::Rereading => w.write_str("Re-reading inittab"),
-            Self::Demand(l) => uwrite!(w, "Activating demand-procedures for '{}'", Bytes(&[*l])),
-            Self::ReExec => w.write_str("re-exec requested (telinit u): state kept, nothing to do"),
+            Self::Hang(pid, id) => fill!(w, [line], "Pid {} [id {}] seems to hang", pid, Bytes(id)),
+            Self::BadRunlevel(b) => fill!(w, [line], "bad runlevel: {}", level(b)),
+            Self::Rereading => fill!(w, [line], "Re-reading inittab"),
+            Self::Demand(l) => fill!(w, [line], "Activating demand-procedures for '{}'", level(l)),
+            Self::ReExec => {
+                fill!(
+                    w,
+                    [line],
+                    "re-exec requested (telinit u): state kept, nothing to do"
+                );
+            }
             Self::StopRequested(cause, budget, delay) => {
                 let (sig, what) = match cause {
                     StopCause::Term => ("SIGTERM", "runlevel 0"),
@@ -183,77 +201,107 @@ impl Notice<'_> {
                     StopCause::SystemdHalt => ("SIGRTMIN+3 (37: LXC, Podman halt)", "runlevel 0"),
                     StopCause::Poweroff => ("poweroff signal", "runlevel 0"),
                 };
-                uwrite!(w, "stop: {} received: ", sig)?;
+                fill!(w, [line], "stop: {} received: ", sig);
                 if delay.millis() > 0 {
-                    uwrite!(
+                    fill!(
                         w,
+                        [line],
                         "draining for {} ms before the stop (VINIT_STOP_DELAY), then ",
                         delay.millis()
-                    )?;
+                    );
                 }
-                uwrite!(w, "{}, budget {} ms", what, budget.millis())
+                fill!(w, [line], "{}, budget {} ms", what, budget.millis());
             }
-            Self::Drained => w.write_str("stop: drain over: stopping"),
+            Self::Drained => fill!(w, [line], "stop: drain over: stopping"),
             Self::StopHurried => {
-                w.write_str("stop: another stop signal: skipping to the next phase")
+                fill!(
+                    w,
+                    [line],
+                    "stop: another stop signal: skipping to the next phase"
+                );
             }
-            Self::StopOverrides(l) => uwrite!(
+            Self::StopOverrides(l) => fill!(
                 w,
+                [line],
                 "stop: runlevel {} requested during the stop: halting instead",
-                Bytes(&[*l])
+                level(l)
             ),
-            Self::StopDeadline(entry) => uwrite!(
+            Self::StopDeadline(entry) => fill!(
                 w,
+                [line],
                 "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it",
                 Bytes(&entry.id),
                 Bytes(&entry.process)
             ),
-            Self::SweepTerm(n) => {
-                uwrite!(w, "stop: sending TERM to {} remaining {}", n, processes(*n))
-            }
-            Self::SweepKill(n) => uwrite!(
+            Self::SweepTerm(n) => fill!(
                 w,
+                [line],
+                "stop: sending TERM to {} remaining {}",
+                n,
+                processes(*n)
+            ),
+            Self::SweepKill(n) => fill!(
+                w,
+                [line],
                 "stop: grace period over: sending KILL to {} {}",
                 n,
                 processes(*n)
             ),
-            Self::Stopped(d) => uwrite!(w, "stop: complete in {} ms", d.millis()),
-            Self::Frozen(true) => w.write_str("frozen (SIGTSTP): no spawning until SIGCONT"),
-            Self::Frozen(false) => w.write_str("thawed (SIGCONT)"),
+            Self::Stopped(d) => fill!(w, [line], "stop: complete in {} ms", d.millis()),
+            Self::Frozen(true) => fill!(w, [line], "frozen (SIGTSTP): no spawning until SIGCONT"),
+            Self::Frozen(false) => fill!(w, [line], "thawed (SIGCONT)"),
             Self::StopThawed => {
-                w.write_str("stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run")
+                fill!(
+                    w,
+                    [line],
+                    "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run"
+                );
             }
-            Self::CannotFork(id, errno) => uwrite!(
+            Self::CannotFork(id, errno) => fill!(
                 w,
+                [line],
                 "cannot fork for id \"{}\": {}: retrying (at most every {} ms)",
                 Bytes(id),
                 ErrName(*errno),
                 FORK_RETRY_MAX_MS
             ),
-            Self::ForkWorks(n) => uwrite!(
+            Self::ForkWorks(n) => fill!(
                 w,
+                [line],
                 "fork works again after {} failed {}",
                 n,
                 if *n == 1 { "attempt" } else { "attempts" }
             ),
-            Self::RebootLoop(pause) => uwrite!(
+            Self::RebootLoop(pause) => fill!(
                 w,
+                [line],
                 "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)",
                 REBOOT_MAX,
                 REBOOT_WINDOW_SECS,
                 pause.millis() / 1000
             ),
-            Self::CriticalExit(id, status) => uwrite!(
+            Self::CriticalExit(id, status) => fill!(
                 w,
+                [line],
                 "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)",
                 Bytes(id),
                 status
             ),
             Self::CriticalUnknown(id) => {
-                uwrite!(w, "VINIT_CRITICAL: no id \"{}\" in the inittab", Bytes(id))
+                fill!(
+                    w,
+                    [line],
+                    "VINIT_CRITICAL: no id \"{}\" in the inittab",
+                    Bytes(id)
+                );
             }
         }
     }
+}
+
+/// A runlevel's character as text.
+const fn level(l: &u8) -> Bytes<'_> {
+    Bytes(core::slice::from_ref(l))
 }
 
 #[cfg(test)]
@@ -261,9 +309,9 @@ mod tests {
     use super::*;
 
     fn line(n: &Notice<'_>) -> std::string::String {
-        let mut s = heapless::String::<512>::new();
-        n.render(&mut s).unwrap();
-        s.as_str().into()
+        let mut l = Line::new();
+        n.render(&mut l);
+        std::string::String::from_utf8(l.as_bytes().to_vec()).unwrap()
     }
 
     fn id(s: &str) -> Id {

@@ -155,9 +155,10 @@ impl World {
                 Effect::Do(Act::BootTime) => self.seen.push("boottime".into()),
                 // An exit's line quotes its entry: shown as its words.
                 Effect::Log(n @ (Notice::Exited { .. } | Notice::Started(..))) => {
-                    let mut line = heapless::String::<512>::new();
-                    n.render(&mut line).unwrap();
+                    let mut line = crate::display::Line::new();
+                    n.render(&mut line);
                     let level = if n.warns() { "warning" } else { "info" };
+                    let line = String::from_utf8_lossy(line.as_bytes());
                     self.seen.push(format!("{level}: {line}"));
                 }
                 Effect::Log(n) => self.seen.push(format!("log {n:?}")),
