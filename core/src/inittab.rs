@@ -209,19 +209,15 @@ impl Feed {
 
 /// The entry table in sysvinit's internal list order (compat §1.7).
 #[derive(Clone, Debug)]
-#[repr(C)]
 pub struct Inittab {
+    entries: Vec<Entry, MAX_ENTRIES>,
     /// Highest byte of the first initdefault entry's runlevels field (compat §1.8), upper-cased.
     initdefault: Option<u8>,
+    /// Physical lines of /etc/inittab: the synthesized `~~` line is numbered one past them.
+    inittab_lines: u32,
     /// The first line that did not fit was reported; later ones are dropped silently, so an
     /// oversized file costs one log line, not one per line.
     overflow_reported: bool,
-    /// Physical lines of /etc/inittab: the synthesized `~~` line is numbered one past them.
-    inittab_lines: u32,
-    /// Last, and in this order (`repr(C)`): reading a short table writes one page of it (the
-    /// small fields, the length, the first entries), not also the page at the far end of the
-    /// 20 KB of entries where the compiler would put the small fields.
-    entries: Vec<Entry, MAX_ENTRIES>,
 }
 
 impl Default for Inittab {
