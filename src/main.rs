@@ -161,8 +161,6 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
         Ok(d) => d,
         Err(var) => return env_error(var),
     };
-    // Both modes' budget: `-T`, else `VINIT_STOP_TIMEOUT`, else the default.
-    let env_stop_budget_secs = defaults.stop_budget_secs;
     match args::parse_vinit(&args, defaults) {
         Ok(VinitCommand::Single(mut opts)) => {
             set_parent_death_signal(opts.parent_death_signal, parent);
@@ -184,7 +182,8 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             {
                 settings.config.inittab = path;
             }
-            let budget_secs = opts.stop_timeout.unwrap_or(env_stop_budget_secs);
+            // Both modes' budget: `-T`, else `VINIT_STOP_TIMEOUT`, else the default.
+            let budget_secs = opts.stop_budget_secs;
             settings.config.stop_budget = time::Duration::from_secs(budget_secs);
             settings.config.stop_delay = bounded_stop_delay(opts.stop_delay, budget_secs);
             settings.config.forced_level = opts.level;

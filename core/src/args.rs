@@ -275,21 +275,11 @@ impl<'a> Opt<'a> {
     }
 }
 
-/// The ranges `number_value` reports fit in the error's 32-bit fields.
+/// The ranges `set_option` reports fit in the error's 32-bit fields.
 const _: () = {
     assert!(GRACE_MAX_SECS <= u32::MAX as u64);
     assert!(STOP_BUDGET_MAX_SECS <= u32::MAX as u64);
 };
-
-/// A value as a number in `min..=max`: `BadValue` if it is not a number, `OutOfRange` (with
-/// the range; vinit's ranges all fit in 32 bits) if it is one outside it.
-pub fn number_value((at, v): (ValueAt, &[u8]), min: u64, max: u64) -> Result<u64, UsageError> {
-    let n = parse_number(v, 0, u64::MAX).ok_or(UsageError::BadValue(at))?;
-    if n < min || n > max {
-        return Err(UsageError::OutOfRange(at, min as u32, max as u32));
-    }
-    Ok(n)
-}
 
 /// Exit codes that `-e` maps to 0 (a 256-bit set).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -372,8 +362,9 @@ pub enum VinitCommand {
 pub struct InittabOptions {
     /// Where the inittab path is (`-f FILE`, `-fFILE`).
     pub file: Option<ValueAt>,
-    /// The stop budget in seconds (`-T SECONDS`).
-    pub stop_timeout: Option<u64>,
+    /// The stop budget in seconds (`-T SECONDS`, else `VINIT_STOP_TIMEOUT`'s from the
+    /// defaults).
+    pub stop_budget_secs: u64,
     /// The drain delay (`-d SECONDS`, else `VINIT_STOP_DELAY`'s from the defaults).
     pub stop_delay: Duration,
     /// A runlevel given on the command line, overriding initdefault (sysvinit's `init 3`).
@@ -412,38 +403,22 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     let mut walk = Options::new(args, &VINIT_OPTIONS);
     for opt in walk.by_ref() {
         let o = opt?;
-        // The numbers' ranges; -f's value is a path.
-        let range = match o.letter {
-            b't' => Some((0, GRACE_MAX_SECS)),
-            b'e' => Some((0, 255)),
-            b'T' => Some((1, STOP_BUDGET_MAX_SECS)),
-            b'd' => Some((0, STOP_BUDGET_MAX_SECS)),
-            _ => None,
-        };
-        let n = match (o.value, range) {
-            (Some(value), Some((min, max))) => number_value(value, min, max)?,
-            _ => 0,
-        };
         match o.letter {
             b'h' => return Ok(VinitCommand::Help),
             b'V' => return Ok(VinitCommand::Version),
-            b's' => {}
-            b'g' => opts.kill_group = true,
-            b'v' => opts.verbose = true,
-            b't' => opts.grace_secs = n,
-            b'e' => opts.remap.insert(n as u8),
-            b'r' | b'p' => signal_option(o, &mut opts, &mut tab)?,
-            b'T' => {
-                // The stop budget of both modes.
-                tab.stop_timeout = Some(n);
-                opts.stop_budget_secs = n;
-            }
-            b'd' => opts.stop_delay = Duration::from_secs(n),
             b'f' => {
                 tab.file = o.value.map(|(at, _)| at);
                 inittab_only.get_or_insert((o.index, o.letter));
             }
-            other => return Err(UsageError::UnknownOption(o.index, other)),
+            letter => {
+                // A flag is set as its variable's `1` would set it.
+                let (at, v) = o.value.unwrap_or((ValueAt::operand(o.index), b"1"));
+                set_option(&mut opts, letter, v).map_err(|bad| match bad {
+                    BadOption::Unknown => UsageError::UnknownOption(o.index, letter),
+                    BadOption::NotValid => UsageError::BadValue(at),
+                    BadOption::OutOfRange(min, max) => UsageError::OutOfRange(at, min, max),
+                })?;
+            }
         }
         if SINGLE_ONLY.contains(&o.letter) {
             single_only.get_or_insert((o.index, o.letter));
@@ -479,27 +454,72 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     }
     tab.verbose = opts.verbose;
     tab.stop_delay = opts.stop_delay;
+    tab.stop_budget_secs = opts.stop_budget_secs;
+    tab.parent_death_signal = opts.parent_death_signal;
     Ok(VinitCommand::Inittab(tab))
 }
 
-/// `-r FROM:TO` or `-p SIG` into `opts` (and `tab`: `-p` is both modes'). Out of line: one
-/// copy of its error path instead of one per letter in `parse_vinit`.
-#[inline(never)]
-fn signal_option(
-    o: Opt<'_>,
-    opts: &mut SingleOptions,
-    tab: &mut InittabOptions,
-) -> Result<(), UsageError> {
-    let (at, v) = o.value()?;
-    let valid = match o.letter {
-        b'r' => opts.rewrite.add(v),
-        _ => parse_signal(v).map(|sig| {
-            opts.parent_death_signal = sig;
-            tab.parent_death_signal = sig;
-        }),
-    };
-    valid.ok_or(UsageError::BadValue(at))
+/// Why `set_option` refused a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BadOption {
+    /// Not one of vinit's letters.
+    Unknown,
+    /// Not a number, a signal or a flag, as the letter wants.
+    NotValid,
+    /// A number outside `min..=max`.
+    OutOfRange(u32, u32),
 }
+
+/// Sets option `letter` (a flag's value: `1`, `0`...) in `opts`: the one parse of the options
+/// and of the `VINIT_*` variables that stand for them. Out of line: one copy for both.
+#[inline(never)]
+fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadOption> {
+    let range = match letter {
+        b't' => (0, GRACE_MAX_SECS),
+        b'e' => (0, 255),
+        b'T' => (1, STOP_BUDGET_MAX_SECS),
+        b'd' => (0, STOP_BUDGET_MAX_SECS),
+        _ => (0, 0),
+    };
+    let number = || {
+        let n = parse_number(v, 0, u64::MAX).ok_or(BadOption::NotValid)?;
+        if n < range.0 || n > range.1 {
+            return Err(BadOption::OutOfRange(range.0 as u32, range.1 as u32));
+        }
+        Ok(n)
+    };
+    let flag = || parse_flag(v).ok_or(BadOption::NotValid);
+    match letter {
+        b's' => {
+            flag()?;
+        }
+        b'g' => opts.kill_group = flag()?,
+        b'v' => opts.verbose = flag()?,
+        b't' => opts.grace_secs = number()?,
+        b'e' => opts.remap.insert(number()? as u8),
+        b'T' => opts.stop_budget_secs = number()?,
+        b'd' => opts.stop_delay = Duration::from_secs(number()?),
+        b'r' => opts.rewrite.add(v).ok_or(BadOption::NotValid)?,
+        b'p' => opts.parent_death_signal = parse_signal(v).ok_or(BadOption::NotValid)?,
+        _ => return Err(BadOption::Unknown),
+    }
+    Ok(())
+}
+
+/// The `VINIT_*` variables that stand for options, in the order they are checked, with their
+/// letter. `VINIT_REWRITE` and `VINIT_REMAP_EXIT` are comma-separated lists of the option's
+/// values.
+const ENV_OPTIONS: [(&str, u8); 8] = [
+    ("VINIT_KILL_GROUP", b'g'),
+    // tini's TINI_SUBREAPER: accepted; vinit subreaps whenever it is not PID 1.
+    ("VINIT_SUBREAPER", b's'),
+    ("VINIT_VERBOSE", b'v'),
+    ("VINIT_GRACE", b't'),
+    ("VINIT_STOP_TIMEOUT", b'T'),
+    ("VINIT_STOP_DELAY", b'd'),
+    ("VINIT_REWRITE", b'r'),
+    ("VINIT_REMAP_EXIT", b'e'),
+];
 
 /// Why a vinit that is not PID 1 boots an inittab (as a subreaper); shown in its first line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -551,38 +571,24 @@ pub const fn not_pid1_boot(ppid: i32, pid1_is_vinit: bool, init_running: bool) -
 pub fn single_defaults_from_env(
     var: impl Fn(&[u8]) -> Option<&[u8]>,
 ) -> Result<SingleOptions, &'static str> {
-    let mut opts = SingleOptions::default();
-    if let Some(v) = var(b"VINIT_KILL_GROUP") {
-        opts.kill_group = parse_flag(v).ok_or("VINIT_KILL_GROUP")?;
-    }
-    // tini's TINI_SUBREAPER: accepted; vinit subreaps whenever it is not PID 1.
-    if let Some(v) = var(b"VINIT_SUBREAPER") {
-        parse_flag(v).ok_or("VINIT_SUBREAPER")?;
-    }
-    if let Some(v) = var(b"VINIT_VERBOSE") {
-        opts.verbose = parse_flag(v).ok_or("VINIT_VERBOSE")?;
-    }
-    if let Some(v) = var(b"VINIT_GRACE") {
-        opts.grace_secs = parse_number(v, 0, GRACE_MAX_SECS).ok_or("VINIT_GRACE")?;
-    }
-    // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
-    opts.stop_budget_secs = Runtime::from_container(var(b"container")).default_stop_budget_secs();
-    if let Some(v) = var(b"VINIT_STOP_TIMEOUT") {
-        opts.stop_budget_secs =
-            parse_number(v, 1, STOP_BUDGET_MAX_SECS).ok_or("VINIT_STOP_TIMEOUT")?;
-    }
-    if let Some(v) = var(b"VINIT_STOP_DELAY") {
-        opts.stop_delay = Duration::from_secs(
-            parse_number(v, 0, STOP_BUDGET_MAX_SECS).ok_or("VINIT_STOP_DELAY")?,
-        );
-    }
-    if let Some(v) = var(b"VINIT_REWRITE") {
-        opts.rewrite.add_list(v).ok_or("VINIT_REWRITE")?;
-    }
-    if let Some(v) = var(b"VINIT_REMAP_EXIT") {
-        for code in v.split(|&b| b == b',').filter(|c| !c.is_empty()) {
-            opts.remap
-                .insert(parse_number(code, 0, 255).ok_or("VINIT_REMAP_EXIT")? as u8);
+    let mut opts = SingleOptions {
+        // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
+        stop_budget_secs: Runtime::from_container(var(b"container")).default_stop_budget_secs(),
+        ..SingleOptions::default()
+    };
+    for (name, letter) in ENV_OPTIONS {
+        let Some(v) = var(name.as_bytes()) else {
+            continue;
+        };
+        let valid = if matches!(letter, b'r' | b'e') {
+            v.split(|&b| b == b',')
+                .filter(|item| !item.is_empty())
+                .all(|item| set_option(&mut opts, letter, item).is_ok())
+        } else {
+            set_option(&mut opts, letter, v).is_ok()
+        };
+        if !valid {
+            return Err(name);
         }
     }
     Ok(opts)

@@ -116,7 +116,7 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
             if let Some(at) = t.file {
                 check_value(args, at);
             }
-            assert!(t.stop_timeout.is_none_or(|s| (1..=3600).contains(&s)));
+            assert!((1..=3600).contains(&t.stop_budget_secs));
             assert!(t.level.is_none_or(|l| b"0123456789S".contains(&l.byte())));
         }
         Ok(VinitCommand::Help | VinitCommand::Version) => {}

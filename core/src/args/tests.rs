@@ -116,7 +116,10 @@ fn tini_and_dumb_init_spellings() {
 
 #[test]
 fn inittab_mode_and_levels() {
-    let none = InittabOptions::default();
+    let none = InittabOptions {
+        stop_budget_secs: DEFAULT_STOP_BUDGET_SECS,
+        ..InittabOptions::default()
+    };
     assert_eq!(parse(&["vinit"]), Ok(VinitCommand::Inittab(none)));
     assert_eq!(parse(&["vinit", "-s"]), Ok(VinitCommand::Inittab(none)));
     let with = InittabOptions {
@@ -125,7 +128,7 @@ fn inittab_mode_and_levels() {
             from: 0,
             letter: b'f',
         }),
-        stop_timeout: Some(30),
+        stop_budget_secs: 30,
         stop_delay: Duration::ZERO,
         level: Some(Level::SINGLE),
         verbose: true,
