@@ -157,12 +157,12 @@ fn container_main_process() -> Option<NotPid1> {
 /// vinit's own command line, from argument `shift` on (1 for `vinit init ...`).
 fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys::Pid) -> u8 {
     let args = Shifted::new(&argv, shift);
-    let defaults = match args::single_defaults_from_env(|name| envp.var(name)) {
-        Ok(d) => d,
-        Err(var) => return env_error(var),
-    };
-    match args::parse_vinit(&args, defaults) {
-        Ok(VinitCommand::Single(mut opts)) => {
+    let mut opts = args::SingleOptions::default();
+    if let Err(var) = args::single_defaults_from_env(&mut opts, |name| envp.var(name)) {
+        return env_error(var);
+    }
+    match args::parse_vinit(&args, &mut opts) {
+        Ok(VinitCommand::Single) => {
             set_parent_death_signal(opts.parent_death_signal, parent);
             opts.cmd_index += shift;
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);

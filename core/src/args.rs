@@ -347,8 +347,8 @@ impl Default for SingleOptions {
 /// What `vinit` was asked to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VinitCommand {
-    /// `vinit [OPTIONS] [--] CMD [ARG...]`.
-    Single(SingleOptions),
+    /// `vinit [OPTIONS] [--] CMD [ARG...]`: the options are `parse_vinit`'s `opts`.
+    Single,
     /// No command: boot the inittab.
     Inittab(InittabOptions),
     /// `-h` / `--help`.
@@ -386,16 +386,16 @@ const VINIT_OPTIONS: OptionTable = OptionTable {
 /// The letters of single-command mode's own options.
 pub const SINGLE_ONLY: &[u8] = b"gter";
 
-/// Parses `vinit`'s own command line, starting from `defaults` (the environment's values).
+/// Parses `vinit`'s own command line into `opts`, which holds the environment's values
+/// (filled in place: no copy of the options on the way to single-command mode).
 ///
 /// The first operand decides the mode: a lone runlevel character (`0`-`9`, `S`, `s`) or the
 /// word `single` is inittab mode's LEVEL; anything else starts CMD, and every argument after it
 /// is CMD's (`vinit -- 3` runs a command named `3`). Options of the other mode are an error.
 pub fn parse_vinit<A: ArgList + ?Sized>(
     args: &A,
-    defaults: SingleOptions,
+    opts: &mut SingleOptions,
 ) -> Result<VinitCommand, UsageError> {
-    let mut opts = defaults;
     let mut tab = InittabOptions::default();
     // The first option seen of each mode's own: (argument index, letter).
     let mut single_only = None;
@@ -413,7 +413,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             letter => {
                 // A flag is set as its variable's `1` would set it.
                 let (at, v) = o.value.unwrap_or((ValueAt::operand(o.index), b"1"));
-                set_option(&mut opts, letter, v).map_err(|bad| match bad {
+                set_option(opts, letter, v).map_err(|bad| match bad {
                     BadOption::Unknown => UsageError::UnknownOption(o.index, letter),
                     BadOption::NotValid => UsageError::BadValue(at),
                     BadOption::OutOfRange(min, max) => UsageError::OutOfRange(at, min, max),
@@ -447,7 +447,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             return Err(UsageError::WrongMode(option, Some((first, 0))));
         }
         opts.cmd_index = first;
-        return Ok(VinitCommand::Single(opts));
+        return Ok(VinitCommand::Single);
     }
     if let Some(option) = single_only {
         return Err(UsageError::WrongMode(option, inittab_only));
@@ -474,36 +474,32 @@ enum BadOption {
 /// and of the `VINIT_*` variables that stand for them. Out of line: one copy for both.
 #[inline(never)]
 fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadOption> {
-    let range = match letter {
+    let (min, max) = match letter {
         b't' => (0, GRACE_MAX_SECS),
         b'e' => (0, 255),
         b'T' => (1, STOP_BUDGET_MAX_SECS),
         b'd' => (0, STOP_BUDGET_MAX_SECS),
-        _ => (0, 0),
+        _ => (0, u64::MAX),
     };
-    let number = || {
-        let n = parse_number(v, 0, u64::MAX).ok_or(BadOption::NotValid)?;
-        if n < range.0 || n > range.1 {
-            return Err(BadOption::OutOfRange(range.0 as u32, range.1 as u32));
-        }
-        Ok(n)
-    };
-    let flag = || parse_flag(v).ok_or(BadOption::NotValid);
-    match letter {
-        b's' => {
-            flag()?;
-        }
-        b'g' => opts.kill_group = flag()?,
-        b'v' => opts.verbose = flag()?,
-        b't' => opts.grace_secs = number()?,
-        b'e' => opts.remap.insert(number()? as u8),
-        b'T' => opts.stop_budget_secs = number()?,
-        b'd' => opts.stop_delay = Duration::from_secs(number()?),
-        b'r' => opts.rewrite.add(v).ok_or(BadOption::NotValid)?,
-        b'p' => opts.parent_death_signal = parse_signal(v).ok_or(BadOption::NotValid)?,
-        _ => return Err(BadOption::Unknown),
+    // Every reading of the value at once: one path for the letters that take each.
+    let number = parse_number(v, 0, u64::MAX);
+    if number.is_some_and(|n| n < min || n > max) {
+        return Err(BadOption::OutOfRange(min as u32, max as u32));
     }
-    Ok(())
+    let flag = parse_flag(v);
+    let set = match letter {
+        b's' => flag.map(drop),
+        b'g' => flag.map(|f| opts.kill_group = f),
+        b'v' => flag.map(|f| opts.verbose = f),
+        b't' => number.map(|n| opts.grace_secs = n),
+        b'e' => number.map(|n| opts.remap.insert(n as u8)),
+        b'T' => number.map(|n| opts.stop_budget_secs = n),
+        b'd' => number.map(|n| opts.stop_delay = Duration::from_secs(n)),
+        b'r' => opts.rewrite.add(v),
+        b'p' => parse_signal(v).map(|sig| opts.parent_death_signal = sig),
+        _ => return Err(BadOption::Unknown),
+    };
+    set.ok_or(BadOption::NotValid)
 }
 
 /// The `VINIT_*` variables that stand for options, in the order they are checked, with their
@@ -565,33 +561,28 @@ pub const fn not_pid1_boot(ppid: i32, pid1_is_vinit: bool, init_running: bool) -
     }
 }
 
-/// Reads the `VINIT_*` environment forms of the single-mode options (and the stop budget,
-/// which inittab mode reads again for itself); malformed values are
-/// reported as the name of the variable.
+/// Reads the `VINIT_*` environment forms of the options into `opts` (defaults until then),
+/// before the command line goes over them; a malformed value is reported as the name of its
+/// variable.
 pub fn single_defaults_from_env(
+    opts: &mut SingleOptions,
     var: impl Fn(&[u8]) -> Option<&[u8]>,
-) -> Result<SingleOptions, &'static str> {
-    let mut opts = SingleOptions {
-        // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
-        stop_budget_secs: Runtime::from_container(var(b"container")).default_stop_budget_secs(),
-        ..SingleOptions::default()
-    };
-    for (name, letter) in ENV_OPTIONS {
+) -> Result<(), &'static str> {
+    // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
+    opts.stop_budget_secs = Runtime::from_container(var(b"container")).default_stop_budget_secs();
+    for &(name, letter) in &ENV_OPTIONS {
         let Some(v) = var(name.as_bytes()) else {
             continue;
         };
-        let valid = if matches!(letter, b'r' | b'e') {
-            v.split(|&b| b == b',')
-                .filter(|item| !item.is_empty())
-                .all(|item| set_option(&mut opts, letter, item).is_ok())
-        } else {
-            set_option(&mut opts, letter, v).is_ok()
-        };
-        if !valid {
-            return Err(name);
+        // A list's empty items are skipped; any other value is one item, empty or not.
+        let list = matches!(letter, b'r' | b'e');
+        for item in v.split(|&b| list && b == b',') {
+            if !(list && item.is_empty()) && set_option(opts, letter, item).is_err() {
+                return Err(name);
+            }
         }
     }
-    Ok(opts)
+    Ok(())
 }
 
 /// The drain delay bounded by the stop budget: at most half of it, so the stop keeps the other

@@ -107,8 +107,9 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
         Ok(r) => assert!(r.utmp.is_none_or(|i| i < argc)),
         Err(e) => check_error(args, e, argc),
     }
-    match args::parse_vinit(args, SingleOptions::default()) {
-        Ok(VinitCommand::Single(o)) => {
+    let mut o = SingleOptions::default();
+    match args::parse_vinit(args, &mut o) {
+        Ok(VinitCommand::Single) => {
             assert!(o.cmd_index < argc);
             assert!(o.grace_secs <= 86_400);
         }
