@@ -251,13 +251,13 @@ fn set_parent_death_signal(sig: u8, parent: sys::Pid) {
     }
 }
 
-fn env_error(var: &str) -> u8 {
+fn env_error(var: &[u8]) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
     vinit_core::fill!(
         crate::log::LogLine::write,
         [&mut line],
         "bad value in environment variable {}",
-        var
+        Bytes(var)
     );
     usage_exit(&mut line)
 }

@@ -505,16 +505,16 @@ fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadO
 /// The `VINIT_*` variables that stand for options, in the order they are checked, with their
 /// letter. `VINIT_REWRITE` and `VINIT_REMAP_EXIT` are comma-separated lists of the option's
 /// values.
-const ENV_OPTIONS: [(&str, u8); 8] = [
-    ("VINIT_KILL_GROUP", b'g'),
+const ENV_OPTIONS: [(&[u8], u8); 8] = [
+    (b"VINIT_KILL_GROUP", b'g'),
     // tini's TINI_SUBREAPER: accepted; vinit subreaps whenever it is not PID 1.
-    ("VINIT_SUBREAPER", b's'),
-    ("VINIT_VERBOSE", b'v'),
-    ("VINIT_GRACE", b't'),
-    ("VINIT_STOP_TIMEOUT", b'T'),
-    ("VINIT_STOP_DELAY", b'd'),
-    ("VINIT_REWRITE", b'r'),
-    ("VINIT_REMAP_EXIT", b'e'),
+    (b"VINIT_SUBREAPER", b's'),
+    (b"VINIT_VERBOSE", b'v'),
+    (b"VINIT_GRACE", b't'),
+    (b"VINIT_STOP_TIMEOUT", b'T'),
+    (b"VINIT_STOP_DELAY", b'd'),
+    (b"VINIT_REWRITE", b'r'),
+    (b"VINIT_REMAP_EXIT", b'e'),
 ];
 
 /// Why a vinit that is not PID 1 boots an inittab (as a subreaper); shown in its first line.
@@ -567,11 +567,11 @@ pub const fn not_pid1_boot(ppid: i32, pid1_is_vinit: bool, init_running: bool) -
 pub fn single_defaults_from_env(
     opts: &mut SingleOptions,
     var: impl Fn(&[u8]) -> Option<&[u8]>,
-) -> Result<(), &'static str> {
+) -> Result<(), &'static [u8]> {
     // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
     opts.stop_budget_secs = Runtime::from_container(var(b"container")).default_stop_budget_secs();
     for &(name, letter) in &ENV_OPTIONS {
-        let Some(v) = var(name.as_bytes()) else {
+        let Some(v) = var(name) else {
             continue;
         };
         // A list's empty items are skipped; any other value is one item, empty or not.

@@ -25,7 +25,9 @@ fn single(args: &[&str]) -> SingleOptions {
 /// The options as the `VINIT_*` variables of `var` set them.
 fn from_env(var: fn(&[u8]) -> Option<&[u8]>) -> Result<SingleOptions, &'static str> {
     let mut opts = SingleOptions::default();
-    single_defaults_from_env(&mut opts, var).map(|()| opts)
+    single_defaults_from_env(&mut opts, var)
+        .map(|()| opts)
+        .map_err(|name| core::str::from_utf8(name).unwrap())
 }
 
 const TABLE: OptionTable = OptionTable {
