@@ -160,6 +160,9 @@ pub fn pid_headroom() -> usize {
 /// target).
 pub fn rss_by_mapping(pid: i32, bin: &std::path::Path) -> String {
     let Ok(text) = fs::read_to_string(format!("/proc/{pid}/smaps")) else { return String::new() };
+    if std::env::var_os("BENCH_PAGES").is_some() {
+        resident_pages(pid, &text);
+    }
     let real = fs::canonicalize(bin).unwrap_or_else(|_| bin.to_path_buf());
     let mut groups: Vec<(&'static str, u64)> =
         ["bin", "bin-anon", "stack", "heap", "anon", "vdso", "libs"].iter().map(|g| (*g, 0)).collect();
@@ -194,4 +197,29 @@ pub fn rss_by_mapping(pid: i32, bin: &std::path::Path) -> String {
         }
     }
     groups.iter().filter(|g| g.1 > 0).map(|(g, k)| format!("{g} {k}")).collect::<Vec<_>>().join(" + ")
+}
+
+/// BENCH_PAGES=1: prints each mapping of `pid` and which of its pages are resident ('#') or not
+/// ('.'), from /proc/<pid>/pagemap (bit 63: present), to stderr: where a VmRSS figure's pages are.
+fn resident_pages(pid: i32, smaps: &str) {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut pagemap) = fs::File::open(format!("/proc/{pid}/pagemap")) else { return };
+    for line in smaps.lines() {
+        let first = line.split_whitespace().next().unwrap_or("");
+        let Some((from, to)) = first.split_once('-') else { continue };
+        let (Ok(from), Ok(to)) = (u64::from_str_radix(from, 16), u64::from_str_radix(to, 16)) else { continue };
+        if to - from > (1 << 24) {
+            continue;
+        }
+        let pages = ((to - from) / 4096) as usize;
+        let mut raw = vec![0u8; pages * 8];
+        if pagemap.seek(SeekFrom::Start(from / 4096 * 8)).is_err() || pagemap.read_exact(&mut raw).is_err() {
+            continue;
+        }
+        let map: String = raw
+            .chunks(8)
+            .map(|c| if u64::from_le_bytes(c.try_into().unwrap_or([0; 8])) >> 63 == 1 { '#' } else { '.' })
+            .collect();
+        eprintln!("pages {line}\n      {map}");
+    }
 }

@@ -78,6 +78,34 @@ pub fn spawn_entry(
     let Ok(command) = command else {
         return cannot_start(entry, "command too long");
     };
+    let Some(prog) = command.word(0) else {
+        return cannot_start(entry, "empty command");
+    };
+    match sys::fork() {
+        Ok(sys::Forked::Child) => start_child(start, envp, init_env, &command, prog, pipes),
+        Ok(sys::Forked::Parent(pid)) => Ok(pid),
+        // Logged by the supervisor, at a bounded rate.
+        Err(e) => Err(Some(e)),
+    }
+}
+
+/// The child side of `spawn_entry`: never returns. The environment and the argv and envp
+/// arrays (5 KB) are built here, in the child's frame: in PID 1's, every page of them would be
+/// probed at each spawn and stay resident.
+#[inline(never)]
+fn start_child(
+    start: &Spawn<'_>,
+    envp: &Envp,
+    init_env: &InitEnv,
+    command: &CommandLine,
+    prog: &CStr,
+    pipes: Option<&ChildPipes>,
+) -> ! {
+    // First, so vinit can signal the entry's group as soon as possible (see Act::Signal for
+    // the moment before it).
+    let _ = sys::setsid();
+    // The parent reports the lines it dropped; the child only its own.
+    crate::log::forget_dropped();
     let mut env = ChildEnv::new();
     env.build(
         container_env(envp),
@@ -93,30 +121,22 @@ pub fn spawn_entry(
         },
     );
     let envp_ptrs = env_ptrs(&env, envp);
-    let argv = argv_of(&command);
-    let Some(prog) = command.word(0) else {
-        return cannot_start(entry, "empty command");
-    };
+    let argv = argv_of(command);
     let path = envp.var(b"PATH").unwrap_or(CHILD_PATH);
-    match sys::fork() {
-        Ok(sys::Forked::Child) => {
-            // First, so vinit can signal the entry's group as soon as possible (see
-            // Act::Signal for the moment before it).
-            let _ = sys::setsid();
-            if let Some(pipes) = pipes {
-                spawn::output_to(pipes.out.as_fd(), pipes.err.as_fd());
-            }
-            // The parent reports the lines it dropped; the child only its own.
-            crate::log::forget_dropped();
-            if start.utmp {
-                crate::records::write_init_process(&entry.id, sys::getpid());
-            }
-            exec_entry(entry, prog, &argv, &envp_ptrs, path, start.quick_restart)
-        }
-        Ok(sys::Forked::Parent(pid)) => Ok(pid),
-        // Logged by the supervisor, at a bounded rate.
-        Err(e) => Err(Some(e)),
+    if let Some(pipes) = pipes {
+        spawn::output_to(pipes.out.as_fd(), pipes.err.as_fd());
     }
+    if start.utmp {
+        crate::records::write_init_process(&start.entry.id, sys::getpid());
+    }
+    exec_entry(
+        start.entry,
+        prog,
+        &argv,
+        &envp_ptrs,
+        path,
+        start.quick_restart,
+    )
 }
 
 /// An entry that cannot start at all: one line, and no retry until it is scheduled again.
