@@ -157,14 +157,12 @@ fn container_main_process() -> Option<NotPid1> {
 /// vinit's own command line, from argument `shift` on (1 for `vinit init ...`).
 fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys::Pid) -> u8 {
     let args = Shifted::new(&argv, shift);
-    let defaults = match args::single_defaults_from_env(|name| envp.var(name)) {
-        Ok(d) => d,
-        Err(var) => return env_error(var),
-    };
-    // Both modes' budget: `-T`, else `VINIT_STOP_TIMEOUT`, else the default.
-    let env_stop_budget_secs = defaults.stop_budget_secs;
-    match args::parse_vinit(&args, defaults) {
-        Ok(VinitCommand::Single(mut opts)) => {
+    let mut opts = args::SingleOptions::default();
+    if let Err(var) = args::single_defaults_from_env(&mut opts, |name| envp.var(name)) {
+        return env_error(var);
+    }
+    match args::parse_vinit(&args, &mut opts) {
+        Ok(VinitCommand::Single) => {
             set_parent_death_signal(opts.parent_death_signal, parent);
             opts.cmd_index += shift;
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
@@ -184,7 +182,8 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             {
                 settings.config.inittab = path;
             }
-            let budget_secs = opts.stop_timeout.unwrap_or(env_stop_budget_secs);
+            // Both modes' budget: `-T`, else `VINIT_STOP_TIMEOUT`, else the default.
+            let budget_secs = opts.stop_budget_secs;
             settings.config.stop_budget = time::Duration::from_secs(budget_secs);
             settings.config.stop_delay = bounded_stop_delay(opts.stop_delay, budget_secs);
             settings.config.forced_level = opts.level;
@@ -252,13 +251,13 @@ fn set_parent_death_signal(sig: u8, parent: sys::Pid) {
     }
 }
 
-fn env_error(var: &str) -> u8 {
+fn env_error(var: &[u8]) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
     vinit_core::fill!(
         crate::log::LogLine::write,
         [&mut line],
         "bad value in environment variable {}",
-        var
+        Bytes(var)
     );
     usage_exit(&mut line)
 }

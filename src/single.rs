@@ -19,7 +19,7 @@ use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn::{self, Tty};
 use crate::sys::{self, Argv, Envp, Exit, Pid, SigMask};
 use vinit_core::args::SingleOptions;
-use vinit_core::display::ExitShown;
+use vinit_core::display::{Arg, ArgOf, ExitShown};
 use vinit_core::limits::{EXIT_KILLED, SEARCH_PATH};
 use vinit_core::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM};
 use vinit_core::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
@@ -203,21 +203,45 @@ impl SingleCommand {
         } else {
             crate::processes_left::count()
         };
-        if left > 0 && grace == wanted {
-            log!(
+        if left > 0 {
+            // One line, two templates: the grace asked for, or what the budget leaves of it. One
+            // call writes either (`fill!` packs each and checks its `{}` against the three zeros).
+            fn template(t: &'static [u8], _: &[Arg<'_>]) -> &'static [u8] {
+                t
+            }
+            let (template, grace_shown) = if grace == wanted {
+                (
+                    vinit_core::fill!(
+                        template,
+                        [],
+                        "main child exited with status {}; sending TERM to {} remaining processes, grace {} s",
+                        0u8,
+                        0u8,
+                        0u8
+                    ),
+                    self.opts.grace_secs,
+                )
+            } else {
+                (
+                    vinit_core::fill!(
+                        template,
+                        [],
+                        "main child exited with status {}; sending TERM to {} remaining processes, grace {} ms (what the stop budget leaves)",
+                        0u8,
+                        0u8,
+                        0u8
+                    ),
+                    grace.millis(),
+                )
+            };
+            log::log_line(
                 Level::Info,
-                "main child exited with status {}; sending TERM to {} remaining processes, grace {} s",
-                exit.status(),
-                left,
-                self.opts.grace_secs
-            );
-        } else if left > 0 {
-            log!(
-                Level::Info,
-                "main child exited with status {}; sending TERM to {} remaining processes, grace {} ms (what the stop budget leaves)",
-                exit.status(),
-                left,
-                grace.millis()
+                template,
+                &[
+                    exit.status().log_arg(),
+                    left.log_arg(),
+                    grace_shown.log_arg(),
+                ],
             );
         }
         let step = self.sweep.start_within(now, grace, kill_wait, all_gone);

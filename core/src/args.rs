@@ -275,21 +275,11 @@ impl<'a> Opt<'a> {
     }
 }
 
-/// The ranges `number_value` reports fit in the error's 32-bit fields.
+/// The ranges `set_option` reports fit in the error's 32-bit fields.
 const _: () = {
     assert!(GRACE_MAX_SECS <= u32::MAX as u64);
     assert!(STOP_BUDGET_MAX_SECS <= u32::MAX as u64);
 };
-
-/// A value as a number in `min..=max`: `BadValue` if it is not a number, `OutOfRange` (with
-/// the range; vinit's ranges all fit in 32 bits) if it is one outside it.
-pub fn number_value((at, v): (ValueAt, &[u8]), min: u64, max: u64) -> Result<u64, UsageError> {
-    let n = parse_number(v, 0, u64::MAX).ok_or(UsageError::BadValue(at))?;
-    if n < min || n > max {
-        return Err(UsageError::OutOfRange(at, min as u32, max as u32));
-    }
-    Ok(n)
-}
 
 /// Exit codes that `-e` maps to 0 (a 256-bit set).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -357,8 +347,8 @@ impl Default for SingleOptions {
 /// What `vinit` was asked to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VinitCommand {
-    /// `vinit [OPTIONS] [--] CMD [ARG...]`.
-    Single(SingleOptions),
+    /// `vinit [OPTIONS] [--] CMD [ARG...]`: the options are `parse_vinit`'s `opts`.
+    Single,
     /// No command: boot the inittab.
     Inittab(InittabOptions),
     /// `-h` / `--help`.
@@ -372,8 +362,9 @@ pub enum VinitCommand {
 pub struct InittabOptions {
     /// Where the inittab path is (`-f FILE`, `-fFILE`).
     pub file: Option<ValueAt>,
-    /// The stop budget in seconds (`-T SECONDS`).
-    pub stop_timeout: Option<u64>,
+    /// The stop budget in seconds (`-T SECONDS`, else `VINIT_STOP_TIMEOUT`'s from the
+    /// defaults).
+    pub stop_budget_secs: u64,
     /// The drain delay (`-d SECONDS`, else `VINIT_STOP_DELAY`'s from the defaults).
     pub stop_delay: Duration,
     /// A runlevel given on the command line, overriding initdefault (sysvinit's `init 3`).
@@ -395,16 +386,16 @@ const VINIT_OPTIONS: OptionTable = OptionTable {
 /// The letters of single-command mode's own options.
 pub const SINGLE_ONLY: &[u8] = b"gter";
 
-/// Parses `vinit`'s own command line, starting from `defaults` (the environment's values).
+/// Parses `vinit`'s own command line into `opts`, which holds the environment's values
+/// (filled in place: no copy of the options on the way to single-command mode).
 ///
 /// The first operand decides the mode: a lone runlevel character (`0`-`9`, `S`, `s`) or the
 /// word `single` is inittab mode's LEVEL; anything else starts CMD, and every argument after it
 /// is CMD's (`vinit -- 3` runs a command named `3`). Options of the other mode are an error.
 pub fn parse_vinit<A: ArgList + ?Sized>(
     args: &A,
-    defaults: SingleOptions,
+    opts: &mut SingleOptions,
 ) -> Result<VinitCommand, UsageError> {
-    let mut opts = defaults;
     let mut tab = InittabOptions::default();
     // The first option seen of each mode's own: (argument index, letter).
     let mut single_only = None;
@@ -412,38 +403,22 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     let mut walk = Options::new(args, &VINIT_OPTIONS);
     for opt in walk.by_ref() {
         let o = opt?;
-        // The numbers' ranges; -f's value is a path.
-        let range = match o.letter {
-            b't' => Some((0, GRACE_MAX_SECS)),
-            b'e' => Some((0, 255)),
-            b'T' => Some((1, STOP_BUDGET_MAX_SECS)),
-            b'd' => Some((0, STOP_BUDGET_MAX_SECS)),
-            _ => None,
-        };
-        let n = match (o.value, range) {
-            (Some(value), Some((min, max))) => number_value(value, min, max)?,
-            _ => 0,
-        };
         match o.letter {
             b'h' => return Ok(VinitCommand::Help),
             b'V' => return Ok(VinitCommand::Version),
-            b's' => {}
-            b'g' => opts.kill_group = true,
-            b'v' => opts.verbose = true,
-            b't' => opts.grace_secs = n,
-            b'e' => opts.remap.insert(n as u8),
-            b'r' | b'p' => signal_option(o, &mut opts, &mut tab)?,
-            b'T' => {
-                // The stop budget of both modes.
-                tab.stop_timeout = Some(n);
-                opts.stop_budget_secs = n;
-            }
-            b'd' => opts.stop_delay = Duration::from_secs(n),
             b'f' => {
                 tab.file = o.value.map(|(at, _)| at);
                 inittab_only.get_or_insert((o.index, o.letter));
             }
-            other => return Err(UsageError::UnknownOption(o.index, other)),
+            letter => {
+                // A flag is set as its variable's `1` would set it.
+                let (at, v) = o.value.unwrap_or((ValueAt::operand(o.index), b"1"));
+                set_option(opts, letter, v).map_err(|bad| match bad {
+                    BadOption::Unknown => UsageError::UnknownOption(o.index, letter),
+                    BadOption::NotValid => UsageError::BadValue(at),
+                    BadOption::OutOfRange(min, max) => UsageError::OutOfRange(at, min, max),
+                })?;
+            }
         }
         if SINGLE_ONLY.contains(&o.letter) {
             single_only.get_or_insert((o.index, o.letter));
@@ -472,34 +447,75 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             return Err(UsageError::WrongMode(option, Some((first, 0))));
         }
         opts.cmd_index = first;
-        return Ok(VinitCommand::Single(opts));
+        return Ok(VinitCommand::Single);
     }
     if let Some(option) = single_only {
         return Err(UsageError::WrongMode(option, inittab_only));
     }
     tab.verbose = opts.verbose;
     tab.stop_delay = opts.stop_delay;
+    tab.stop_budget_secs = opts.stop_budget_secs;
+    tab.parent_death_signal = opts.parent_death_signal;
     Ok(VinitCommand::Inittab(tab))
 }
 
-/// `-r FROM:TO` or `-p SIG` into `opts` (and `tab`: `-p` is both modes'). Out of line: one
-/// copy of its error path instead of one per letter in `parse_vinit`.
-#[inline(never)]
-fn signal_option(
-    o: Opt<'_>,
-    opts: &mut SingleOptions,
-    tab: &mut InittabOptions,
-) -> Result<(), UsageError> {
-    let (at, v) = o.value()?;
-    let valid = match o.letter {
-        b'r' => opts.rewrite.add(v),
-        _ => parse_signal(v).map(|sig| {
-            opts.parent_death_signal = sig;
-            tab.parent_death_signal = sig;
-        }),
-    };
-    valid.ok_or(UsageError::BadValue(at))
+/// Why `set_option` refused a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BadOption {
+    /// Not one of vinit's letters.
+    Unknown,
+    /// Not a number, a signal or a flag, as the letter wants.
+    NotValid,
+    /// A number outside `min..=max`.
+    OutOfRange(u32, u32),
 }
+
+/// Sets option `letter` (a flag's value: `1`, `0`...) in `opts`: the one parse of the options
+/// and of the `VINIT_*` variables that stand for them. Out of line: one copy for both.
+#[inline(never)]
+fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadOption> {
+    let (min, max) = match letter {
+        b't' => (0, GRACE_MAX_SECS),
+        b'e' => (0, 255),
+        b'T' => (1, STOP_BUDGET_MAX_SECS),
+        b'd' => (0, STOP_BUDGET_MAX_SECS),
+        _ => (0, u64::MAX),
+    };
+    // Every reading of the value at once: one path for the letters that take each.
+    let number = parse_number(v, 0, u64::MAX);
+    if number.is_some_and(|n| n < min || n > max) {
+        return Err(BadOption::OutOfRange(min as u32, max as u32));
+    }
+    let flag = parse_flag(v);
+    let set = match letter {
+        b's' => flag.map(drop),
+        b'g' => flag.map(|f| opts.kill_group = f),
+        b'v' => flag.map(|f| opts.verbose = f),
+        b't' => number.map(|n| opts.grace_secs = n),
+        b'e' => number.map(|n| opts.remap.insert(n as u8)),
+        b'T' => number.map(|n| opts.stop_budget_secs = n),
+        b'd' => number.map(|n| opts.stop_delay = Duration::from_secs(n)),
+        b'r' => opts.rewrite.add(v),
+        b'p' => parse_signal(v).map(|sig| opts.parent_death_signal = sig),
+        _ => return Err(BadOption::Unknown),
+    };
+    set.ok_or(BadOption::NotValid)
+}
+
+/// The `VINIT_*` variables that stand for options, in the order they are checked, with their
+/// letter. `VINIT_REWRITE` and `VINIT_REMAP_EXIT` are comma-separated lists of the option's
+/// values.
+const ENV_OPTIONS: [(&[u8], u8); 8] = [
+    (b"VINIT_KILL_GROUP", b'g'),
+    // tini's TINI_SUBREAPER: accepted; vinit subreaps whenever it is not PID 1.
+    (b"VINIT_SUBREAPER", b's'),
+    (b"VINIT_VERBOSE", b'v'),
+    (b"VINIT_GRACE", b't'),
+    (b"VINIT_STOP_TIMEOUT", b'T'),
+    (b"VINIT_STOP_DELAY", b'd'),
+    (b"VINIT_REWRITE", b'r'),
+    (b"VINIT_REMAP_EXIT", b'e'),
+];
 
 /// Why a vinit that is not PID 1 boots an inittab (as a subreaper); shown in its first line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -545,47 +561,28 @@ pub const fn not_pid1_boot(ppid: i32, pid1_is_vinit: bool, init_running: bool) -
     }
 }
 
-/// Reads the `VINIT_*` environment forms of the single-mode options (and the stop budget,
-/// which inittab mode reads again for itself); malformed values are
-/// reported as the name of the variable.
+/// Reads the `VINIT_*` environment forms of the options into `opts` (defaults until then),
+/// before the command line goes over them; a malformed value is reported as the name of its
+/// variable.
 pub fn single_defaults_from_env(
+    opts: &mut SingleOptions,
     var: impl Fn(&[u8]) -> Option<&[u8]>,
-) -> Result<SingleOptions, &'static str> {
-    let mut opts = SingleOptions::default();
-    if let Some(v) = var(b"VINIT_KILL_GROUP") {
-        opts.kill_group = parse_flag(v).ok_or("VINIT_KILL_GROUP")?;
-    }
-    // tini's TINI_SUBREAPER: accepted; vinit subreaps whenever it is not PID 1.
-    if let Some(v) = var(b"VINIT_SUBREAPER") {
-        parse_flag(v).ok_or("VINIT_SUBREAPER")?;
-    }
-    if let Some(v) = var(b"VINIT_VERBOSE") {
-        opts.verbose = parse_flag(v).ok_or("VINIT_VERBOSE")?;
-    }
-    if let Some(v) = var(b"VINIT_GRACE") {
-        opts.grace_secs = parse_number(v, 0, GRACE_MAX_SECS).ok_or("VINIT_GRACE")?;
-    }
+) -> Result<(), &'static [u8]> {
     // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
     opts.stop_budget_secs = Runtime::from_container(var(b"container")).default_stop_budget_secs();
-    if let Some(v) = var(b"VINIT_STOP_TIMEOUT") {
-        opts.stop_budget_secs =
-            parse_number(v, 1, STOP_BUDGET_MAX_SECS).ok_or("VINIT_STOP_TIMEOUT")?;
-    }
-    if let Some(v) = var(b"VINIT_STOP_DELAY") {
-        opts.stop_delay = Duration::from_secs(
-            parse_number(v, 0, STOP_BUDGET_MAX_SECS).ok_or("VINIT_STOP_DELAY")?,
-        );
-    }
-    if let Some(v) = var(b"VINIT_REWRITE") {
-        opts.rewrite.add_list(v).ok_or("VINIT_REWRITE")?;
-    }
-    if let Some(v) = var(b"VINIT_REMAP_EXIT") {
-        for code in v.split(|&b| b == b',').filter(|c| !c.is_empty()) {
-            opts.remap
-                .insert(parse_number(code, 0, 255).ok_or("VINIT_REMAP_EXIT")? as u8);
+    for &(name, letter) in &ENV_OPTIONS {
+        let Some(v) = var(name) else {
+            continue;
+        };
+        // A list's empty items are skipped; any other value is one item, empty or not.
+        let list = matches!(letter, b'r' | b'e');
+        for item in v.split(|&b| list && b == b',') {
+            if !(list && item.is_empty()) && set_option(opts, letter, item).is_err() {
+                return Err(name);
+            }
         }
     }
-    Ok(opts)
+    Ok(())
 }
 
 /// The drain delay bounded by the stop budget: at most half of it, so the stop keeps the other

@@ -26,7 +26,7 @@ impl Settings {
     /// Reads the inittab mode's `VINIT_*` variables through `var` (a variable's value, as the
     /// NUL-terminated string it is in memory); a malformed value names the variable.
     /// (`VINIT_STOP_TIMEOUT` is both modes': `args::single_defaults_from_env` reads it.)
-    pub fn from_env(var: impl Fn(&[u8]) -> Option<&'static CStr>) -> Result<Self, &'static str> {
+    pub fn from_env(var: impl Fn(&[u8]) -> Option<&'static CStr>) -> Result<Self, &'static [u8]> {
         // PID 1's `container=`, set by the runtime: LXC's differs (runtime.rs).
         let runtime = Runtime::from_container(var(b"container").map(CStr::to_bytes));
         let mut config = Config {
@@ -44,27 +44,27 @@ impl Settings {
             critical: Critical::default(),
         };
         if let Some(v) = var(b"VINIT_CRITICAL").map(CStr::to_bytes) {
-            config.critical = Critical::parse(v).ok_or("VINIT_CRITICAL")?;
+            config.critical = Critical::parse(v).ok_or(b"VINIT_CRITICAL".as_slice())?;
         }
         if let Some(v) = var(b"VINIT_REBOOT").map(CStr::to_bytes) {
             config.reboot_exit = match v {
                 b"boot" => None,
                 _ => {
-                    let code = v.strip_prefix(b"exit:").ok_or("VINIT_REBOOT")?;
-                    Some(parse_number(code, 0, 255).ok_or("VINIT_REBOOT")? as u8)
+                    let code = v.strip_prefix(b"exit:").ok_or(b"VINIT_REBOOT".as_slice())?;
+                    Some(parse_number(code, 0, 255).ok_or(b"VINIT_REBOOT".as_slice())? as u8)
                 }
             };
         }
         if let Some(v) = var(b"VINIT_DEFAULT_LEVEL").map(CStr::to_bytes) {
             config.default_level = match v {
-                [b] => Level::from_byte(*b).ok_or("VINIT_DEFAULT_LEVEL")?,
-                _ => return Err("VINIT_DEFAULT_LEVEL"),
+                [b] => Level::from_byte(*b).ok_or(b"VINIT_DEFAULT_LEVEL".as_slice())?,
+                _ => return Err(b"VINIT_DEFAULT_LEVEL".as_slice()),
             };
         }
         let log_prefix = match var(b"VINIT_LOG_PREFIX").map(CStr::to_bytes) {
             None | Some(b"0") => false,
             Some(b"1") => true,
-            Some(_) => return Err("VINIT_LOG_PREFIX"),
+            Some(_) => return Err(b"VINIT_LOG_PREFIX".as_slice()),
         };
         Ok(Self {
             config,
@@ -78,7 +78,7 @@ impl Settings {
 mod tests {
     use super::*;
 
-    fn from(vars: &'static [(&[u8], &'static CStr)]) -> Result<Settings, &'static str> {
+    fn from(vars: &'static [(&[u8], &'static CStr)]) -> Result<Settings, &'static [u8]> {
         Settings::from_env(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| *v))
     }
 
@@ -150,7 +150,7 @@ mod tests {
             ("VINIT_LOG_PREFIX", c"yes"),
         ] {
             let got = Settings::from_env(|n| (n == name.as_bytes()).then_some(value));
-            assert_eq!(got, Err(name), "{value:?}");
+            assert_eq!(got, Err(name.as_bytes()), "{value:?}");
         }
     }
 }

@@ -7,14 +7,27 @@ fn argv<'a>(args: &[&'a str]) -> Vec<&'a [u8]> {
 }
 
 fn parse(args: &[&str]) -> Result<VinitCommand, UsageError> {
-    parse_vinit(argv(args).as_slice(), SingleOptions::default())
+    parse_vinit(argv(args).as_slice(), &mut SingleOptions::default())
+}
+
+/// Single-command mode's options from `args` over `opts` (the environment's).
+fn single_over(args: &[&str], mut opts: SingleOptions) -> SingleOptions {
+    match parse_vinit(argv(args).as_slice(), &mut opts) {
+        Ok(VinitCommand::Single) => opts,
+        other => panic!("{args:?}: not single mode: {other:?}"),
+    }
 }
 
 fn single(args: &[&str]) -> SingleOptions {
-    match parse(args) {
-        Ok(VinitCommand::Single(o)) => o,
-        other => panic!("{args:?}: not single mode: {other:?}"),
-    }
+    single_over(args, SingleOptions::default())
+}
+
+/// The options as the `VINIT_*` variables of `var` set them.
+fn from_env(var: fn(&[u8]) -> Option<&[u8]>) -> Result<SingleOptions, &'static str> {
+    let mut opts = SingleOptions::default();
+    single_defaults_from_env(&mut opts, var)
+        .map(|()| opts)
+        .map_err(|name| core::str::from_utf8(name).unwrap())
 }
 
 const TABLE: OptionTable = OptionTable {
@@ -116,7 +129,10 @@ fn tini_and_dumb_init_spellings() {
 
 #[test]
 fn inittab_mode_and_levels() {
-    let none = InittabOptions::default();
+    let none = InittabOptions {
+        stop_budget_secs: DEFAULT_STOP_BUDGET_SECS,
+        ..InittabOptions::default()
+    };
     assert_eq!(parse(&["vinit"]), Ok(VinitCommand::Inittab(none)));
     assert_eq!(parse(&["vinit", "-s"]), Ok(VinitCommand::Inittab(none)));
     let with = InittabOptions {
@@ -125,7 +141,7 @@ fn inittab_mode_and_levels() {
             from: 0,
             letter: b'f',
         }),
-        stop_timeout: Some(30),
+        stop_budget_secs: 30,
         stop_delay: Duration::ZERO,
         level: Some(Level::SINGLE),
         verbose: true,
@@ -188,7 +204,7 @@ fn options_of_the_other_mode_are_named() {
     ));
     assert!(matches!(
         parse(&["vinit", "-sT", "5", "sh"]),
-        Ok(VinitCommand::Single(_))
+        Ok(VinitCommand::Single)
     ));
 }
 
@@ -331,16 +347,13 @@ fn env_defaults_and_errors() {
             _ => None,
         }
     }
-    let o = single_defaults_from_env(env).unwrap();
+    let o = from_env(env).unwrap();
     assert_eq!(o.grace_secs, 3);
     assert_eq!(o.stop_budget_secs, 28);
     assert!(o.kill_group);
     assert_eq!(o.remap.apply(130), 0);
     // Flags win over the environment.
-    let v = argv(&["vinit", "-t", "7", "-T", "4", "sh"]);
-    let Ok(VinitCommand::Single(o)) = parse_vinit(v.as_slice(), o) else {
-        panic!()
-    };
+    let o = single_over(&["vinit", "-t", "7", "-T", "4", "sh"], o);
     assert_eq!(
         (o.grace_secs, o.stop_budget_secs, o.kill_group),
         (7, 4, true)
@@ -348,31 +361,70 @@ fn env_defaults_and_errors() {
     fn rewrite(name: &[u8]) -> Option<&[u8]> {
         (name == b"VINIT_REWRITE").then_some(b"15:3,SIGINT:0")
     }
-    let o = single_defaults_from_env(rewrite).unwrap();
+    let o = from_env(rewrite).unwrap();
     assert_eq!((o.rewrite.apply(15), o.rewrite.apply(2)), (3, 0));
     // -r adds to the variable's rules, and wins for the same signal.
-    let o = parse_vinit(argv(&["vinit", "-r15:10", "sh"]).as_slice(), o).unwrap();
-    let VinitCommand::Single(o) = o else { panic!() };
+    let o = single_over(&["vinit", "-r15:10", "sh"], o);
     assert_eq!((o.rewrite.apply(15), o.rewrite.apply(2)), (10, 0));
     fn bad_rewrite(name: &[u8]) -> Option<&[u8]> {
         (name == b"VINIT_REWRITE").then_some(b"15:3,TERM")
     }
-    assert_eq!(single_defaults_from_env(bad_rewrite), Err("VINIT_REWRITE"));
+    assert_eq!(from_env(bad_rewrite), Err("VINIT_REWRITE"));
     fn bad(name: &[u8]) -> Option<&[u8]> {
         (name == b"VINIT_GRACE").then_some(b"soon")
     }
-    assert_eq!(single_defaults_from_env(bad), Err("VINIT_GRACE"));
+    assert_eq!(from_env(bad), Err("VINIT_GRACE"));
     fn zero_budget(name: &[u8]) -> Option<&[u8]> {
         (name == b"VINIT_STOP_TIMEOUT").then_some(b"0")
     }
-    assert_eq!(
-        single_defaults_from_env(zero_budget),
-        Err("VINIT_STOP_TIMEOUT")
-    );
+    assert_eq!(from_env(zero_budget), Err("VINIT_STOP_TIMEOUT"));
     fn subreaper(name: &[u8]) -> Option<&[u8]> {
         (name == b"VINIT_SUBREAPER").then_some(b"maybe")
     }
-    assert_eq!(single_defaults_from_env(subreaper), Err("VINIT_SUBREAPER"));
+    assert_eq!(from_env(subreaper), Err("VINIT_SUBREAPER"));
+}
+
+/// A variable takes what its option takes (one parse for both), but only `VINIT_REWRITE` and
+/// `VINIT_REMAP_EXIT` are lists, whose empty items are skipped.
+#[test]
+fn variables_parse_as_their_options() {
+    fn flags(name: &[u8]) -> Option<&[u8]> {
+        match name {
+            b"VINIT_VERBOSE" => Some(b"yes"),
+            b"VINIT_KILL_GROUP" => Some(b""),
+            b"VINIT_REMAP_EXIT" => Some(b",3,,"),
+            b"VINIT_REWRITE" => Some(b""),
+            _ => None,
+        }
+    }
+    let o = from_env(flags).unwrap();
+    assert!(o.verbose && !o.kill_group);
+    assert_eq!((o.remap.apply(3), o.remap.apply(4)), (0, 4));
+    fn empty_grace(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_GRACE").then_some(b"")
+    }
+    assert_eq!(from_env(empty_grace), Err("VINIT_GRACE"));
+    fn grace_list(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_GRACE").then_some(b"1,2")
+    }
+    assert_eq!(from_env(grace_list), Err("VINIT_GRACE"));
+    fn remap_out_of_range(name: &[u8]) -> Option<&[u8]> {
+        (name == b"VINIT_REMAP_EXIT").then_some(b"1,256")
+    }
+    assert_eq!(from_env(remap_out_of_range), Err("VINIT_REMAP_EXIT"));
+    // The first bad variable in the table's order is named.
+    fn two_bad(name: &[u8]) -> Option<&[u8]> {
+        match name {
+            b"VINIT_REMAP_EXIT" | b"VINIT_VERBOSE" => Some(b"x"),
+            _ => None,
+        }
+    }
+    assert_eq!(from_env(two_bad), Err("VINIT_VERBOSE"));
+    // -e takes one code, not a list.
+    assert!(matches!(
+        parse(&["vinit", "-e", "1,2", "sh"]),
+        Err(UsageError::BadValue(ValueAt { letter: b'e', .. }))
+    ));
 }
 
 #[test]
@@ -397,13 +449,10 @@ fn the_stop_delay_of_both_modes() {
     fn env(name: &[u8]) -> Option<&[u8]> {
         (name == b"VINIT_STOP_DELAY").then_some(b"2")
     }
-    let o = single_defaults_from_env(env).unwrap();
+    let o = from_env(env).unwrap();
     assert_eq!(o.stop_delay, Duration::from_secs(2));
     // The flag wins.
-    let v = argv(&["vinit", "-d", "0", "sh"]);
-    let Ok(VinitCommand::Single(o)) = parse_vinit(v.as_slice(), o) else {
-        panic!()
-    };
+    let o = single_over(&["vinit", "-d", "0", "sh"], o);
     assert_eq!(o.stop_delay, Duration::ZERO);
     fn suffixed(name: &[u8]) -> Option<&[u8]> {
         (name == b"VINIT_STOP_DELAY").then_some(b"2s")
@@ -411,8 +460,8 @@ fn the_stop_delay_of_both_modes() {
     fn too_long(name: &[u8]) -> Option<&[u8]> {
         (name == b"VINIT_STOP_DELAY").then_some(b"3601")
     }
-    assert_eq!(single_defaults_from_env(suffixed), Err("VINIT_STOP_DELAY"));
-    assert_eq!(single_defaults_from_env(too_long), Err("VINIT_STOP_DELAY"));
+    assert_eq!(from_env(suffixed), Err("VINIT_STOP_DELAY"));
+    assert_eq!(from_env(too_long), Err("VINIT_STOP_DELAY"));
 }
 
 #[test]
@@ -435,7 +484,7 @@ fn the_default_budget_follows_the_runtime() {
     fn lxc(name: &[u8]) -> Option<&[u8]> {
         (name == b"container").then_some(b"lxc")
     }
-    assert_eq!(single_defaults_from_env(lxc).unwrap().stop_budget_secs, 55);
+    assert_eq!(from_env(lxc).unwrap().stop_budget_secs, 55);
     fn lxc_with_budget(name: &[u8]) -> Option<&[u8]> {
         match name {
             b"container" => Some(b"lxc"),
@@ -443,15 +492,12 @@ fn the_default_budget_follows_the_runtime() {
             _ => None,
         }
     }
-    let o = single_defaults_from_env(lxc_with_budget).unwrap();
+    let o = from_env(lxc_with_budget).unwrap();
     assert_eq!(o.stop_budget_secs, 20);
     fn podman(name: &[u8]) -> Option<&[u8]> {
         (name == b"container").then_some(b"podman")
     }
-    assert_eq!(
-        single_defaults_from_env(podman).unwrap().stop_budget_secs,
-        9
-    );
+    assert_eq!(from_env(podman).unwrap().stop_budget_secs, 9);
 }
 
 #[test]
