@@ -236,8 +236,10 @@ pub const CMDLINE_MAX: usize = SHELL.len()
 // initctl FIFO server
 
 /// Requests read from /run/initctl per read(2): the buffer is a whole number of 384-byte
-/// requests, so a queue of valid requests is never split across two reads.
-pub const INITCTL_READ_REQUESTS: usize = 10;
+/// requests, so a queue of valid requests is never split across two reads. One: a bigger
+/// buffer is stack the first `telinit` makes resident for good (ten took PID 1's first request
+/// a page deeper than boot); a flood is bounded per pass by `INITCTL_READS_PER_PASS` anyway.
+pub const INITCTL_READ_REQUESTS: usize = 1;
 /// read(2)s of /run/initctl per loop pass: a flood of requests cannot keep the loop from
 /// signals and reaping (the FIFO stays readable, so the next pass comes at once).
 pub const INITCTL_READS_PER_PASS: usize = 8;

@@ -192,8 +192,8 @@ fn test_100000_request_flood_costs_bounded_log_lines() {
     recovers(run, &base, Duration::from_millis(1500), STOP_WITHIN);
 }
 
-/// A queue longer than one loop pass reads (8 reads of 10 requests), with junk in the last
-/// read of the first pass, so that pass stops in the middle of a request: the request's first
+/// A queue longer than one loop pass reads (8 reads of one request), with junk in the last
+/// read of the ninth pass, so that pass stops in the middle of a request: the request's first
 /// bytes are carried to the next pass, so none is lost and the junk is one bogus request.
 #[test]
 fn test_a_request_cut_at_the_per_pass_bound_is_not_lost() {
@@ -202,9 +202,11 @@ fn test_a_request_cut_at_the_per_pass_bound_is_not_lost() {
     // Stopped, vinit cannot read while the queue builds up (all of it fits in the pipe).
     run.signal(libc::SIGSTOP);
     let set = |i: u32| setenv(format!("INIT_N={i}").as_bytes());
-    let mut queue: Vec<Vec<u8>> = (1..=70).map(set).collect();
+    // Reads 0-70 take requests 1-71; read 71, the ninth pass's last, 100 bytes of junk and
+    // the first 284 bytes of request 72.
+    let mut queue: Vec<Vec<u8>> = (1..=71).map(set).collect();
     queue.push(vec![b'j'; 100]);
-    queue.extend((71..=150).map(set));
+    queue.extend((72..=150).map(set));
     queue.push(runlevel_request(b'5'));
     write_initctl(run.pid(), queue, EVENT_TIMEOUT);
     run.signal(libc::SIGCONT);
