@@ -57,7 +57,8 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
         }
     };
     let Some(s) = refused else {
-        let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
+        // Stored packed (`vinit_core::packed!`), as `--help` is.
+        crate::log::write_packed(sys::stderr(), vinit_core::packed!(SHUTDOWN_USAGE));
         return FAILED;
     };
     // sysvinit checks logins on virtual consoles; a container has none, so with the file
@@ -202,7 +203,10 @@ fn warn(message: &[u8], level: u8, minutes: u32) {
         0 => line.push(b" NOW!"),
         1 => line.push(b" in 1 minute!"),
         m => {
-            let _ = ufmt::uwrite!(line, " in {} minutes!", m);
+            // The log's one number formatter, not ufmt's.
+            line.push(b" in ");
+            line.line().push_number(u64::from(m), false);
+            line.push(b" minutes!");
         }
     }
     line.emit();
