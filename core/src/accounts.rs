@@ -102,7 +102,10 @@ impl<'a> UserSpec<'a> {
         let _ = groups.push(gid);
         if let (None, Some(u)) = (self.group, user) {
             for e in entries(group) {
-                if !groups.contains(&e.id) && e.fourth.split(|&b| b == b',').any(|m| m == u.name) {
+                // `iter().any`, not `contains`: core's integer `contains` is unrolled 16-wide.
+                if !groups.iter().any(|&g| g == e.id)
+                    && e.fourth.split(|&b| b == b',').any(|m| m == u.name)
+                {
                     groups.push(e.id).map_err(|_| LookupError::TooManyGroups)?;
                 }
             }

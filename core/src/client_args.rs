@@ -254,14 +254,14 @@ pub fn parse_when(v: &[u8]) -> Option<When> {
                 return None;
             }
             let m = parse_number(m, 0, 59)?;
+            let h = parse_number(h, 0, if relative { SHUTDOWN_HOURS_MAX } else { 23 })?;
             if !relative {
-                let h = parse_number(h, 0, 23)?;
                 return Some(When::At {
                     hour: h as u8,
                     minute: m as u8,
                 });
             }
-            parse_number(h, 0, SHUTDOWN_HOURS_MAX)? * 60 + m
+            h * 60 + m
         }
     };
     match u32::try_from(minutes).ok()? {
