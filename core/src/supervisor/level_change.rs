@@ -122,9 +122,6 @@ impl Init {
                 };
             }
         }
-        for p in procs.iter_mut() {
-            p.throttle = Throttle::default();
-        }
         self.procs = procs;
         self.timers.respawn = None;
         if let Some(tab) = fresh {
