@@ -21,7 +21,7 @@ pub(super) struct Timers {
 impl Timers {
     /// The next deadline, `None` when nothing is scheduled.
     pub(super) fn earliest(&self) -> Option<Instant> {
-        [
+        let at = [
             self.kill_round,
             self.stop,
             self.fork_retry,
@@ -29,9 +29,18 @@ impl Timers {
             self.reboot,
         ]
         .into_iter()
-        .flatten()
-        .min()
+        .fold(NEVER, |at, slot| at.min(millis_or_never(slot)));
+        (at < NEVER).then_some(Instant::from_millis(at))
     }
+}
+
+/// A deadline as milliseconds, `NEVER` for none: the earliest of several is then a plain
+/// `min`, without a branch per `Option`. No real deadline is that far (585 million years).
+const NEVER: u64 = u64::MAX;
+
+/// `slot` in milliseconds, `NEVER` when unset.
+fn millis_or_never(slot: Option<Instant>) -> u64 {
+    slot.map_or(NEVER, Instant::millis)
 }
 
 /// Whether `slot` is set and its time has come at `now`.
