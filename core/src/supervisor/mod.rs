@@ -261,6 +261,7 @@ impl Init {
     /// The next thing the driver must do, `None` when there is nothing until the next input
     /// or `poll_timeout`. It borrows the machine: carry it out, then report.
     #[must_use]
+    #[inline(never)]
     pub fn poll_effect(&mut self, now: Instant) -> Option<Effect<'_>> {
         let queued = self.next(now)?;
         self.view(queued)
