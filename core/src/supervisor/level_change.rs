@@ -123,7 +123,7 @@ impl Init {
             }
         }
         self.procs = procs;
-        self.timers.respawn = None;
+        self.timers.respawn = Deadline::NONE;
         if let Some(tab) = fresh {
             self.tab.exchange(tab);
             self.check_critical();

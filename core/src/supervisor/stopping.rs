@@ -13,7 +13,7 @@ impl Init {
         }
         if matches!(self.phase, Phase::Down) {
             // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
-            self.timers.reboot = None;
+            self.timers.reboot = Deadline::NONE;
             self.log(Notice::StopRequested(
                 cause,
                 self.config.stop_budget,
@@ -171,7 +171,7 @@ impl Init {
             (true, None) => {
                 let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
                 self.log(Notice::RebootLoop(pause));
-                self.timers.reboot = Some(now.after(pause));
+                self.timers.reboot = Deadline::at(now.after(pause));
             }
             (true, Some(code)) => self.push(Queued::Do(Act::Exit(code))),
             (false, _) => self.push(Queued::Do(Act::Exit(self.exit_status))),

@@ -7,15 +7,15 @@ use crate::time::Instant;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct Timers {
     /// The kill round's next step: its KILL, or its report of hung processes.
-    pub(super) kill_round: Option<Instant>,
+    pub(super) kill_round: Deadline,
     /// The stop's next step: the end of the entries' share of the budget, or the sweep's.
-    pub(super) stop: Option<Instant>,
+    pub(super) stop: Deadline,
     /// Spawning resumes after a failed fork.
-    pub(super) fork_retry: Option<Instant>,
+    pub(super) fork_retry: Deadline,
     /// The earliest end of a respawn throttle's disable.
-    pub(super) respawn: Option<Instant>,
+    pub(super) respawn: Deadline,
     /// The reboot-loop pause ends: boot again.
-    pub(super) reboot: Option<Instant>,
+    pub(super) reboot: Deadline,
 }
 
 impl Timers {
@@ -29,21 +29,57 @@ impl Timers {
             self.reboot,
         ]
         .into_iter()
-        .fold(NEVER, |at, slot| at.min(millis_or_never(slot)));
-        (at < NEVER).then_some(Instant::from_millis(at))
+        .fold(Deadline::NONE, Ord::min);
+        at.get()
     }
 }
 
-/// A deadline as milliseconds, `NEVER` for none: the earliest of several is then a plain
-/// `min`, without a branch per `Option`. No real deadline is that far (585 million years).
-const NEVER: u64 = u64::MAX;
+/// One slot of the table: a time on the clock in milliseconds, or `NONE` (the largest, so
+/// that testing a slot is one compare and the earliest of several a plain `min`, without a
+/// branch per `Option`). No real deadline is that far (585 million years; a deadline that
+/// saturates there is never reached anyway).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Deadline(u64);
 
-/// `slot` in milliseconds, `NEVER` when unset.
-fn millis_or_never(slot: Option<Instant>) -> u64 {
-    slot.map_or(NEVER, Instant::millis)
+impl Default for Deadline {
+    fn default() -> Self {
+        Self::NONE
+    }
 }
 
-/// Whether `slot` is set and its time has come at `now`.
-pub(super) fn due(slot: Option<Instant>, now: Instant) -> bool {
-    slot.is_some_and(|at| now >= at)
+impl Deadline {
+    /// Unset.
+    pub(super) const NONE: Self = Self(u64::MAX);
+
+    /// Set to `at`.
+    pub(super) const fn at(at: Instant) -> Self {
+        Self(at.millis())
+    }
+
+    /// Set to `at`, or unset.
+    pub(super) fn from(at: Option<Instant>) -> Self {
+        at.map_or(Self::NONE, Self::at)
+    }
+
+    /// The time, `None` when unset.
+    pub(super) fn get(self) -> Option<Instant> {
+        (self != Self::NONE).then_some(Instant::from_millis(self.0))
+    }
+
+    /// Whether it is set.
+    pub(super) fn is_set(self) -> bool {
+        self != Self::NONE
+    }
+
+    /// Whether it is set and its time has come at `now`.
+    pub(super) fn due(self, now: Instant) -> bool {
+        self.is_set() && now.millis() >= self.0
+    }
+
+    /// Brings a set deadline forward to `latest` at the latest.
+    pub(super) fn cap(&mut self, latest: Instant) {
+        if self.is_set() {
+            self.0 = self.0.min(latest.millis());
+        }
+    }
 }
