@@ -52,13 +52,12 @@ impl Init {
     /// it) needs no timer: the walk that reaches it follows the barrier's exit, an event; a
     /// deadline left in the past would wake the driver at once, again and again.
     pub(super) fn time_respawns(&mut self, now: Instant) {
-        self.timers.respawn = Deadline::from(
-            self.procs
-                .iter()
-                .filter_map(|p| p.throttle.disabled_until)
-                .filter(|&until| until > now)
-                .min(),
-        );
+        self.timers.respawn = self
+            .procs
+            .iter()
+            .map(|p| p.throttle.disabled_until)
+            .filter(|&until| until > Deadline::at(now))
+            .fold(Deadline::NONE, Ord::min);
     }
 
     /// Whether the scheduler walk would start nothing (checked without side effects).
