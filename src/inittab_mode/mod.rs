@@ -192,14 +192,10 @@ impl Driver {
             // The earliest deadline as a plain `min` of milliseconds, `u64::MAX` for none (no
             // branch per `Option`); none: block without a timer.
             let at = |deadline: Option<Instant>| deadline.map_or(u64::MAX, Instant::millis);
-            let deadline = [
-                self.init.poll_timeout(),
-                self.control.poll_timeout(),
-                self.env_log.deadline(),
-                self.signal_log.deadline(),
-            ]
-            .into_iter()
-            .fold(u64::MAX, |earliest, d| earliest.min(at(d)));
+            let deadline = at(self.init.poll_timeout())
+                .min(at(self.control.poll_timeout()))
+                .min(at(self.env_log.deadline()))
+                .min(at(self.signal_log.deadline()));
             let timeout = (deadline < u64::MAX).then(|| deadline.saturating_sub(now.millis()));
             let fds = [
                 Some(sfd),

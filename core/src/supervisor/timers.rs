@@ -21,16 +21,12 @@ pub(super) struct Timers {
 impl Timers {
     /// The next deadline, `None` when nothing is scheduled.
     pub(super) fn earliest(&self) -> Option<Instant> {
-        let at = [
-            self.kill_round,
-            self.stop,
-            self.fork_retry,
-            self.respawn,
-            self.reboot,
-        ]
-        .into_iter()
-        .fold(Deadline::NONE, Ord::min);
-        at.get()
+        (self.kill_round)
+            .min(self.stop)
+            .min(self.fork_retry)
+            .min(self.respawn)
+            .min(self.reboot)
+            .get()
     }
 }
 
