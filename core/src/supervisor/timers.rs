@@ -67,9 +67,10 @@ impl Deadline {
         self != Self::NONE
     }
 
-    /// Whether it is set and its time has come at `now`.
+    /// Whether it is set and its time has come at `now`: one compare, as the clock never
+    /// reaches `NONE`.
     pub(super) fn due(self, now: Instant) -> bool {
-        self.is_set() && now.millis() >= self.0
+        now.millis() >= self.0
     }
 
     /// Brings a set deadline forward to `latest` at the latest.
