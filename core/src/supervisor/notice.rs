@@ -262,20 +262,14 @@ impl Notice<'_> {
                 Bytes(&entry.id),
                 Bytes(&entry.process)
             ),
-            Self::SweepTerm(n) => fill!(
-                w,
-                [line],
-                "stop: sending TERM to {} remaining {}",
-                n,
-                processes(*n)
-            ),
-            Self::SweepKill(n) => fill!(
-                w,
-                [line],
-                "stop: grace period over: sending KILL to {} {}",
-                n,
-                processes(*n)
-            ),
+            Self::SweepTerm(n) | Self::SweepKill(n) => {
+                let template = if matches!(self, Self::SweepTerm(_)) {
+                    template!(2, "stop: sending TERM to {} remaining {}")
+                } else {
+                    template!(2, "stop: grace period over: sending KILL to {} {}")
+                };
+                line.write(template, &[n.log_arg(), processes(*n).log_arg()]);
+            }
             Self::Stopped(d) => fill!(w, [line], "stop: complete in {} ms", d.millis()),
             Self::CannotFork(id, errno) => fill!(
                 w,
