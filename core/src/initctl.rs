@@ -163,10 +163,17 @@ impl<'a> Request<'a> {
 
     /// Writes the request into `out`, every byte of it.
     pub fn emit(&self, out: &mut [u8; REQUEST_LEN]) {
-        write_u32(out, field::MAGIC, MAGIC);
-        write_u32(out, field::CMD, self.command.code());
-        write_u32(out, field::RUNLEVEL, u32::from(self.runlevel));
-        write_u32(out, field::SLEEPTIME, self.sleeptime);
+        // The four fields before the data, in their order (`field`): stored in place, not a
+        // call per field.
+        let head = [
+            MAGIC,
+            self.command.code(),
+            u32::from(self.runlevel),
+            self.sleeptime,
+        ];
+        for (at, v) in out.chunks_exact_mut(4).zip(head) {
+            at.copy_from_slice(&v.to_ne_bytes());
+        }
         if let Some(d) = out.get_mut(field::DATA) {
             d.copy_from_slice(self.data);
         }
@@ -224,10 +231,6 @@ fn read_u32(buf: &[u8; REQUEST_LEN], f: field::Field) -> u32 {
     buf.get(f)
         .and_then(|b| <[u8; 4]>::try_from(b).ok())
         .map_or(0, u32::from_ne_bytes)
-}
-
-fn write_u32(buf: &mut [u8; REQUEST_LEN], f: field::Field, v: u32) {
-    copy_prefix(buf.get_mut(f).unwrap_or_default(), &v.to_ne_bytes());
 }
 
 /// Copies as much of `src` as fits to the start of `dst`; a zip, so no length check can panic.
