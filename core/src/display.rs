@@ -47,13 +47,15 @@ impl Line {
     /// Appends bytes that may not be UTF-8 (paths, inittab text), each bad byte as `?`.
     pub fn push_text(&mut self, mut rest: &[u8]) {
         // Bounded: each pass ends the text or consumes at least one bad byte.
-        while let Err(e) = core::str::from_utf8(rest) {
-            let good = e.valid_up_to();
+        loop {
+            let good = crate::utf8::valid_up_to(rest);
             self.push(rest.get(..good).unwrap_or_default());
+            let Some(after_bad) = rest.get(good + 1..) else {
+                return;
+            };
             self.push(b"?");
-            rest = rest.get(good.saturating_add(1)..).unwrap_or_default();
+            rest = after_bad;
         }
-        self.push(rest);
     }
 
     /// Appends a number in decimal: every integer type goes through here, widened.
