@@ -402,6 +402,16 @@ const WORDS: &str = concat!(
     "-h\0",
     "ER\0",
     "y)\0",
+    // The last 9 codes (added later, by the same greedy measure over the same texts).
+    "ing \0",
+    "init\0",
+    "process\0",
+    " field\0",
+    "initrequest\0",
+    "init \0",
+    "ng \0",
+    " the \0",
+    "signal \0",
 );
 
 /// The longest of `WORDS` that `text` starts with: its code and its length.
