@@ -349,18 +349,14 @@ impl Show for sys::FileError {
         let w = Line::write;
         match *self {
             Self::Sys(e) => fill!(w, [line], "{}", ErrName(e)),
-            Self::Kind(kind) => line.push(
-                match kind {
-                    sys::S_IFLNK => "a symlink (not followed)",
-                    sys::S_IFIFO => "a fifo",
-                    sys::S_IFREG => "a regular file",
-                    0o040_000 => "a directory",
-                    0o020_000 => "a character device",
-                    0o060_000 => "a block device",
-                    0o140_000 => "a socket",
-                    _ => "not a regular file",
-                }
-                .as_bytes(),
+            // The name at the type's place in FILE_KINDS (`S_IFMT >> 12`), if it has one.
+            Self::Kind(kind) => line.write(
+                FILE_KINDS
+                    .split(|&b| b == 0)
+                    .nth((kind >> 12) as usize)
+                    .filter(|name| !name.is_empty())
+                    .unwrap_or(vinit_core::packed!("not a regular file")),
+                &[],
             ),
             Self::Owner(uid) => fill!(w, [line], "owned by uid {}", uid),
             Self::Mode(m) => fill!(w, [line], "mode {}, open to other users", Bytes(&octal(m))),
@@ -386,6 +382,12 @@ impl Show for sys::FileError {
         }
     }
 }
+
+/// The file types by their `S_IFMT` bits shifted down (inode(7): 1 a FIFO ... 12 a socket),
+/// NUL-separated, packed as templates are; an empty one has no name.
+const FILE_KINDS: &[u8] = vinit_core::packed!(
+    "\0a fifo\0a character device\0\0a directory\0\0a block device\0\0a regular file\0\0a symlink (not followed)\0\0a socket"
+);
 
 /// Permission bits as four octal digits (`0644`).
 fn octal(mode: u32) -> [u8; 4] {
@@ -539,6 +541,30 @@ mod tests {
         for ((e, n), name) in ours.iter().zip(numbers).zip(names) {
             assert_eq!(e.raw_os_error(), i32::from(n), "{name}");
         }
+    }
+
+    #[test]
+    fn file_kinds_show_by_name() {
+        let shown = |kind: u32| {
+            let mut line = LogLine::bare();
+            fill!(
+                LogLine::write,
+                [&mut line],
+                "{}",
+                sys::FileError::Kind(kind)
+            );
+            std::string::String::from_utf8(line.as_bytes().to_vec()).unwrap()
+        };
+        assert_eq!(shown(0o120_000), "a symlink (not followed)");
+        assert_eq!(shown(0o010_000), "a fifo");
+        assert_eq!(shown(0o100_000), "a regular file");
+        assert_eq!(shown(0o040_000), "a directory");
+        assert_eq!(shown(0o020_000), "a character device");
+        assert_eq!(shown(0o060_000), "a block device");
+        assert_eq!(shown(0o140_000), "a socket");
+        assert_eq!(shown(0), "not a regular file");
+        assert_eq!(shown(0o030_000), "not a regular file");
+        assert_eq!(shown(0o170_000), "not a regular file");
     }
 
     #[test]

@@ -168,52 +168,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
             single::run(argv, envp, opts, pid1)
         }
-        Ok(VinitCommand::Inittab(opts)) => {
-            set_parent_death_signal(opts.parent_death_signal, parent);
-            let mut settings =
-                match vinit_core::settings::Settings::from_env(|name| envp.var_cstr(name)) {
-                    Ok(s) => s,
-                    Err(var) => return env_error(var),
-                };
-            // The path is argv's own string, or its tail after `-f` (`-f/etc/x`).
-            if let Some(path) = opts
-                .file
-                .and_then(|at| argv.get_from(at.index as usize + shift, at.from as usize))
-            {
-                settings.config.inittab = path;
-            }
-            // Both modes' budget: `-T`, else `VINIT_STOP_TIMEOUT`, else the default.
-            let budget_secs = opts.stop_budget_secs;
-            settings.config.stop_budget = time::Duration::from_secs(budget_secs);
-            settings.config.stop_delay = bounded_stop_delay(opts.stop_delay, budget_secs);
-            settings.config.forced_level = opts.level;
-            settings.config.verbose = opts.verbose;
-            if !pid1 {
-                settings.not_pid1 = if opts.file.is_some() {
-                    Some(NotPid1::FileGiven)
-                } else {
-                    container_main_process()
-                };
-                if settings.not_pid1.is_none() {
-                    let mut line = LogLine::new(Level::Fatal);
-                    vinit_core::fill!(
-                        crate::log::LogLine::write,
-                        [&mut line],
-                        "not PID 1 and not a container's main process: not booting {} (see -f)",
-                        Bytes(settings.config.inittab.to_bytes())
-                    );
-                    return usage_exit(&mut line);
-                }
-            }
-            // PID 1 shows `init [N]` in ps, as sysvinit's does (not a subreaper: its argv is
-            // its own business).
-            let title = if pid1 {
-                argv.title_area(settings.config.inittab)
-            } else {
-                None
-            };
-            inittab_mode::run(settings, envp, title)
-        }
+        Ok(VinitCommand::Inittab(opts)) => boot_inittab(argv, shift, envp, pid1, parent, opts),
         Ok(VinitCommand::Help) => {
             log::write_packed(sys::stdout(), vinit_core::packed!(HELP));
             0
@@ -225,6 +180,63 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
         }
         Err(e) => usage_error(&args, e),
     }
+}
+
+/// Inittab mode: its settings from the `VINIT_*` variables and the flags, then its loop. Out of
+/// `main` and a root of .cargo/cold-text's inittab group, so that single-command mode's text
+/// (all of it resident) does not carry it.
+#[inline(never)]
+fn boot_inittab(
+    argv: sys::Argv,
+    shift: usize,
+    envp: sys::Envp,
+    pid1: bool,
+    parent: sys::Pid,
+    opts: args::InittabOptions,
+) -> u8 {
+    set_parent_death_signal(opts.parent_death_signal, parent);
+    let mut settings = match vinit_core::settings::Settings::from_env(|name| envp.var_cstr(name)) {
+        Ok(s) => s,
+        Err(var) => return env_error(var),
+    };
+    // The path is argv's own string, or its tail after `-f` (`-f/etc/x`).
+    if let Some(path) = opts
+        .file
+        .and_then(|at| argv.get_from(at.index as usize + shift, at.from as usize))
+    {
+        settings.config.inittab = path;
+    }
+    // Both modes' budget: `-T`, else `VINIT_STOP_TIMEOUT`, else the default.
+    let budget_secs = opts.stop_budget_secs;
+    settings.config.stop_budget = time::Duration::from_secs(budget_secs);
+    settings.config.stop_delay = bounded_stop_delay(opts.stop_delay, budget_secs);
+    settings.config.forced_level = opts.level;
+    settings.config.verbose = opts.verbose;
+    if !pid1 {
+        settings.not_pid1 = if opts.file.is_some() {
+            Some(NotPid1::FileGiven)
+        } else {
+            container_main_process()
+        };
+        if settings.not_pid1.is_none() {
+            let mut line = LogLine::new(Level::Fatal);
+            vinit_core::fill!(
+                crate::log::LogLine::write,
+                [&mut line],
+                "not PID 1 and not a container's main process: not booting {} (see -f)",
+                Bytes(settings.config.inittab.to_bytes())
+            );
+            return usage_exit(&mut line);
+        }
+    }
+    // PID 1 shows `init [N]` in ps, as sysvinit's does (not a subreaper: its argv is
+    // its own business).
+    let title = if pid1 {
+        argv.title_area(settings.config.inittab)
+    } else {
+        None
+    };
+    inittab_mode::run(settings, envp, title)
 }
 
 /// The drain delay inside the stop budget (`args::stop_delay_within`); one line at start-up

@@ -48,8 +48,9 @@ pub extern "C" fn rust_eh_personality() {}
 /// thread pointer (no TLS, and no errno: every system call goes through `sys`'s raw_syscall),
 /// no `environ` or auxv (main gets envp), no constructors, atexit handlers or stdio to flush.
 /// So it finds envp after argv, as the kernel lays them out, and leaves with main's code.
-/// `.init_array` is not run: on x86_64 it holds only crtbegin's `frame_dummy` (a no-op
-/// without an unwinder); on aarch64 also compiler-builtins' CPU-feature probes, which would
+/// `.init_array` is not run: on x86_64 it held only crtbegin's `frame_dummy` (a no-op
+/// without an unwinder), and .cargo/cc-vinit now links neither crtbegin.o nor crtend.o; on
+/// aarch64 also compiler-builtins' CPU-feature probes, which would
 /// call musl's `getauxval` (it reads the auxv that musl's start-up would have saved: not set
 /// here), so the few atomic read-modify-writes keep their LL/SC form instead of LSE, the
 /// same result on one thread.

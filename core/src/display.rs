@@ -47,13 +47,15 @@ impl Line {
     /// Appends bytes that may not be UTF-8 (paths, inittab text), each bad byte as `?`.
     pub fn push_text(&mut self, mut rest: &[u8]) {
         // Bounded: each pass ends the text or consumes at least one bad byte.
-        while let Err(e) = core::str::from_utf8(rest) {
-            let good = e.valid_up_to();
+        loop {
+            let good = crate::utf8::valid_up_to(rest);
             self.push(rest.get(..good).unwrap_or_default());
+            let Some(after_bad) = rest.get(good + 1..) else {
+                return;
+            };
             self.push(b"?");
-            rest = rest.get(good.saturating_add(1)..).unwrap_or_default();
+            rest = after_bad;
         }
-        self.push(rest);
     }
 
     /// Appends a number in decimal: every integer type goes through here, widened.
@@ -400,6 +402,16 @@ const WORDS: &str = concat!(
     "-h\0",
     "ER\0",
     "y)\0",
+    // The last 9 codes (added later, by the same greedy measure over the same texts).
+    "ing \0",
+    "init\0",
+    "process\0",
+    " field\0",
+    "initrequest\0",
+    "init \0",
+    "ng \0",
+    " the \0",
+    "signal \0",
 );
 
 /// The longest of `WORDS` that `text` starts with: its code and its length.

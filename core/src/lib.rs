@@ -29,4 +29,5 @@ pub mod status_reply;
 pub mod supervisor;
 pub mod sweep;
 pub mod time;
+pub mod utf8;
 pub mod utmp;

@@ -151,7 +151,10 @@ impl CPath {
         for (d, s) in self.0.iter_mut().zip(bytes) {
             *d = *s;
         }
-        CStr::from_bytes_with_nul(self.0.get(..=bytes.len())?).ok()
+        // A NUL inside ends the string early: not the path asked for.
+        CStr::from_bytes_until_nul(self.0.get(..=bytes.len())?)
+            .ok()
+            .filter(|c| c.to_bytes().len() == bytes.len())
     }
 }
 

@@ -59,7 +59,7 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
         {
             return;
         }
-        let Ok(cpath) = CStr::from_bytes_with_nul(&full) else {
+        let Ok(cpath) = CStr::from_bytes_until_nul(&full) else {
             return;
         };
         let dropin = cpath.to_bytes();

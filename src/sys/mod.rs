@@ -48,9 +48,9 @@ pub use fds::{
 };
 pub use fifo::{mkfifo, open_fifo, open_fifo_writer};
 pub use files::{
-    FileError, FileId, FileResult, FileUse, S_IFIFO, S_IFLNK, S_IFREG, append_existing, exists,
-    for_each_dir_entry, lstat_id, mkdir, open_file, open_read, read_at, same_file, symlink, sync,
-    unlink, watch_dir_entries, with_locked_file, write_all_at, write_file,
+    FileError, FileId, FileResult, FileUse, S_IFIFO, append_existing, exists, for_each_dir_entry,
+    lstat_id, mkdir, open_file, open_read, read_at, same_file, symlink, sync, unlink,
+    watch_dir_entries, with_locked_file, write_all_at, write_file,
 };
 pub use poll::{Watch, sleep_ms, wait_fds, wait_readable, wait_writable};
 pub use proc_title::ProcTitle;

@@ -49,7 +49,7 @@ impl ProcStat {
 pub fn read_stat(pid: Pid) -> Option<ProcStat> {
     let mut path: heapless::String<32> = heapless::String::new();
     ufmt::uwrite!(path, "/proc/{}/stat\0", pid).ok()?;
-    let cpath = CStr::from_bytes_with_nul(path.as_bytes()).ok()?;
+    let cpath = CStr::from_bytes_until_nul(path.as_bytes()).ok()?;
     let mut buf = [0u8; PROC_STAT_READ_MAX];
     let n = read_proc_file(cpath, &mut buf).ok()?;
     parse_stat(buf.get(..n)?)
