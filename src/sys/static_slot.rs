@@ -11,6 +11,9 @@ use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 /// Room for one `T` in bss (zero bytes in the file), filled once by `put`.
+/// The flag first: filling the slot then writes the page the value starts on, not also the
+/// one it ends on (the staging table's header is at its start).
+#[repr(C)]
 pub struct StaticSlot<T> {
     taken: AtomicBool,
     value: UnsafeCell<MaybeUninit<T>>,
