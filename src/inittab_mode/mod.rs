@@ -130,7 +130,7 @@ crate::sys::big_static! {
 crate::sys::big_static! {
     /// Where a re-read inittab is loaded before the machine swaps it in: placed at the first
     /// `telinit` or SIGHUP (`Driver::staging`), so that booting writes none of its pages.
-    STAGING: Inittab
+    STAGING: Inittab, last
 }
 
 struct Driver {
