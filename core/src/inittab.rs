@@ -19,11 +19,11 @@ pub use action::Action;
 pub use error::{ErrorKind, InittabError};
 
 /// Field 1: at most 4 bytes (utmp's `ut_id`).
-pub type Id = Vec<u8, ID_MAX, u8>;
+pub type Id = Vec<u8, ID_MAX>;
 /// Field 4: the rest of the line.
-pub type ProcessField = Vec<u8, PROCESS_MAX, u16>;
+pub type ProcessField = Vec<u8, PROCESS_MAX>;
 /// Field 2's text.
-pub type LevelsText = Vec<u8, RUNLEVELS_MAX, u8>;
+pub type LevelsText = Vec<u8, RUNLEVELS_MAX>;
 
 /// One inittab line.
 #[derive(Clone, Debug, PartialEq, Eq)]
