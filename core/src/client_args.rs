@@ -95,18 +95,29 @@ impl Letters {
     }
 }
 
-/// Walks the options of `args` with `tool`'s table. Not inlined: the three parsers share it.
+impl Scan<'_> {
+    /// Nothing seen yet.
+    const fn new() -> Self {
+        Self {
+            seen: Letters(0),
+            sleeptime: None,
+            level: None,
+            init_halt: InitHalt::Unset,
+            env: EnvPayload::new(),
+            time: None,
+            operands: 0,
+        }
+    }
+}
+
+/// Walks the options of `args` with `tool`'s table into `s` (the caller's: a returned `Scan`
+/// was copied out field by field at each caller). Not inlined: the three parsers share it.
 #[inline(never)]
-fn scan<'a, A: ArgList + ?Sized>(args: &'a A, tool: &'a Tool) -> Result<Scan<'a>, UsageError> {
-    let mut s = Scan {
-        seen: Letters(0),
-        sleeptime: None,
-        level: None,
-        init_halt: InitHalt::Unset,
-        env: EnvPayload::new(),
-        time: None,
-        operands: 0,
-    };
+fn scan<'a, A: ArgList + ?Sized>(
+    args: &'a A,
+    tool: &'a Tool,
+    s: &mut Scan<'a>,
+) -> Result<(), UsageError> {
     let mut options = Options::new(args, &tool.options);
     for o in options.by_ref() {
         let o = o?;
@@ -147,7 +158,7 @@ fn scan<'a, A: ArgList + ?Sized>(args: &'a A, tool: &'a Tool) -> Result<Scan<'a>
         s.seen.0 |= 1 << (letter & 63);
     }
     s.operands = options.operands();
-    Ok(s)
+    Ok(())
 }
 
 /// No argument at `i`: else it is an `ExtraOperand`.
@@ -187,7 +198,8 @@ const TELINIT: Tool = Tool {
 /// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (compat §6.1). With `-e`, no
 /// level is allowed and `-t` is ignored, as in sysvinit.
 pub fn parse_telinit<A: ArgList + ?Sized>(args: &A) -> Result<Telinit, UsageError> {
-    let s = scan(args, &TELINIT)?;
+    let mut s = Scan::new();
+    scan(args, &TELINIT, &mut s)?;
     let first = s.operands;
     if !s.env.is_empty() {
         none_from(args, first)?;
@@ -242,14 +254,14 @@ pub fn parse_when(v: &[u8]) -> Option<When> {
                 return None;
             }
             let m = parse_number(m, 0, 59)?;
+            let h = parse_number(h, 0, if relative { SHUTDOWN_HOURS_MAX } else { 23 })?;
             if !relative {
-                let h = parse_number(h, 0, 23)?;
                 return Some(When::At {
                     hour: h as u8,
                     minute: m as u8,
                 });
             }
-            parse_number(h, 0, SHUTDOWN_HOURS_MAX)? * 60 + m
+            h * 60 + m
         }
     };
     match u32::try_from(minutes).ok()? {
@@ -358,7 +370,8 @@ const SHUTDOWN: Tool = Tool {
 
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2).
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
-    let o = scan(args, &SHUTDOWN)?;
+    let mut o = Scan::new();
+    scan(args, &SHUTDOWN, &mut o)?;
     let mut s = Shutdown::now(
         o.level.unwrap_or(LevelRequest::MAINTENANCE),
         o.init_halt,
@@ -461,7 +474,8 @@ const HALT: Tool = Tool {
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
 /// (compat §6.3); `program` comes from the program name. No operands.
 pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result<Halt, UsageError> {
-    let o = scan(args, &HALT)?;
+    let mut o = Scan::new();
+    scan(args, &HALT, &mut o)?;
     none_from(args, o.operands)?;
     Ok(Halt {
         program: match program {

@@ -105,8 +105,10 @@ pub struct Request<'a> {
     pub runlevel: u8,
     /// Seconds between SIGTERM and SIGKILL for this change.
     pub sleeptime: u32,
-    /// The payload union: SETENV strings, or unused.
-    pub data: &'a [u8; DATA_LEN],
+    /// The payload union: SETENV strings, or unused; at most `DATA_LEN` bytes (a parsed
+    /// request's are all `DATA_LEN`; `emit` pads shorter ones with NULs, so a RUNLVL request
+    /// needs no 368 zero bytes of its own).
+    pub data: &'a [u8],
 }
 
 impl Request<'static> {
@@ -116,7 +118,7 @@ impl Request<'static> {
             command: Command::RunLevel,
             runlevel: level.byte(),
             sleeptime,
-            data: &EMPTY_DATA,
+            data: &[],
         }
     }
 }
@@ -124,7 +126,7 @@ impl Request<'static> {
 impl<'a> Request<'a> {
     /// A SETENV request carrying `data` (built with `encode_env`); runlevel and sleeptime are
     /// 0, as telinit and shutdown send them.
-    pub const fn set_env(data: &'a [u8; DATA_LEN]) -> Self {
+    pub const fn set_env(data: &'a [u8]) -> Self {
         Self {
             command: Command::SetEnv,
             runlevel: 0,
@@ -149,10 +151,7 @@ impl<'a> Request<'a> {
         if command == Command::RunLevel && !known_level {
             return Err(RequestError::BadLevel(level));
         }
-        let data = buf
-            .get(field::DATA)
-            .and_then(|d| <&[u8; DATA_LEN]>::try_from(d).ok())
-            .ok_or(RequestError::BadLength(bytes.len()))?;
+        let data = buf.get(field::DATA).unwrap_or_default();
         Ok(Self {
             command,
             runlevel: u8::try_from(level).unwrap_or(0),
@@ -163,12 +162,22 @@ impl<'a> Request<'a> {
 
     /// Writes the request into `out`, every byte of it.
     pub fn emit(&self, out: &mut [u8; REQUEST_LEN]) {
-        write_u32(out, field::MAGIC, MAGIC);
-        write_u32(out, field::CMD, self.command.code());
-        write_u32(out, field::RUNLEVEL, u32::from(self.runlevel));
-        write_u32(out, field::SLEEPTIME, self.sleeptime);
+        // The four fields before the data, in their order (`field`): stored in place, not a
+        // call per field.
+        let head = [
+            MAGIC,
+            self.command.code(),
+            u32::from(self.runlevel),
+            self.sleeptime,
+        ];
+        for (at, v) in out.chunks_exact_mut(4).zip(head) {
+            at.copy_from_slice(&v.to_ne_bytes());
+        }
         if let Some(d) = out.get_mut(field::DATA) {
-            d.copy_from_slice(self.data);
+            let mut from = self.data.iter();
+            for to in d {
+                *to = from.next().copied().unwrap_or(0);
+            }
         }
     }
 }
@@ -226,10 +235,6 @@ fn read_u32(buf: &[u8; REQUEST_LEN], f: field::Field) -> u32 {
         .map_or(0, u32::from_ne_bytes)
 }
 
-fn write_u32(buf: &mut [u8; REQUEST_LEN], f: field::Field, v: u32) {
-    copy_prefix(buf.get_mut(f).unwrap_or_default(), &v.to_ne_bytes());
-}
-
 /// Copies as much of `src` as fits to the start of `dst`; a zip, so no length check can panic.
 fn copy_prefix(dst: &mut [u8], src: &[u8]) {
     for (d, s) in dst.iter_mut().zip(src) {
@@ -269,7 +274,7 @@ const ENV_PREFIX: &[u8] = b"INIT_";
 /// The changes a SETENV payload asks for: NUL-terminated strings up to the first empty one
 /// or the first without a NUL inside the payload; names not starting with `INIT_` are
 /// skipped silently, as init does (compat §5.5).
-pub fn env_changes(data: &[u8; DATA_LEN]) -> impl Iterator<Item = EnvChange<'_>> {
+pub fn env_changes(data: &[u8]) -> impl Iterator<Item = EnvChange<'_>> {
     let mut rest: &[u8] = data;
     core::iter::from_fn(move || {
         loop {

@@ -14,7 +14,7 @@ use vinit_fuzz::initctl::{
 /// The `runlevel` int's bytes on the wire (spec §5.2).
 const RUNLEVEL_FIELD: core::ops::Range<usize> = 8..12;
 
-fn check_changes(data: &[u8; DATA_LEN]) {
+fn check_changes(data: &[u8]) {
     for change in env_changes(data) {
         match change {
             EnvChange::Set { name, value } => {

@@ -9,6 +9,7 @@ use vinit_core::args::ArgList;
 use vinit_core::client_args::{self, HaltProgram, InitHalt, Shutdown};
 use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{UTMP_PATH, WTMP_PATH};
+use vinit_core::packed;
 use vinit_core::status::signal::{SIGCONT, SIGTSTP};
 use vinit_core::utmp;
 
@@ -36,7 +37,7 @@ pub(super) fn halt<A: ArgList + ?Sized>(
     if !h.force() && !h.wtmp_only() {
         let level = current_level(envp);
         if h.program == HaltProgram::Reboot && h.kexec() && level != Some(b'6') {
-            return say(b"ERROR: using -k at this runlevel requires also -f");
+            return say(packed!("ERROR: using -k at this runlevel requires also -f"));
         }
         if level.is_none() {
             fail(

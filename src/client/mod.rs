@@ -57,10 +57,14 @@ fn fail(a: &[u8], b: &[u8], c: &[u8]) -> u8 {
     FAILED
 }
 
-/// Writes `line` on stderr; returns `FAILED`.
+/// Writes `text`, a constant stored packed (`vinit_core::packed!`, as `--help` is), as one
+/// line on stderr; returns `FAILED`.
 #[inline(never)]
-fn say(line: &[u8]) -> u8 {
-    fail(line, b"", b"")
+fn say(text: &[u8]) -> u8 {
+    let mut line = LogLine::bare();
+    line.write(text, &[]);
+    line.emit();
+    FAILED
 }
 
 /// `PROG: must be superuser.` unless the effective uid is root.

@@ -8,13 +8,14 @@ use crate::sys;
 use vinit_core::args::ArgList;
 use vinit_core::client_args;
 use vinit_core::limits::{RUNLEVEL_PATH, UTMP_PATH};
+use vinit_core::packed;
 use vinit_core::utmp;
 
 pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
     let parsed = match client_args::parse_runlevel(args) {
         Ok(r) => r,
         Err(_) => {
-            return say(b"usage: runlevel [utmp]");
+            return say(packed!("usage: runlevel [utmp]"));
         }
     };
     let mut buf = CPath::new();
@@ -22,7 +23,7 @@ pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
         Some(i) => match buf.set(args.arg(i).unwrap_or_default()) {
             Some(p) => p,
             None => {
-                return say(b"runlevel: path too long");
+                return say(packed!("runlevel: path too long"));
             }
         },
         None => UTMP_PATH,

@@ -13,6 +13,7 @@ use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
     SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH,
 };
+use vinit_core::packed;
 use vinit_core::status::signal::{SIGINT, SIGTERM};
 use vinit_core::time::Duration;
 
@@ -39,7 +40,7 @@ const SHUTDOWN: &[u8] = b"shutdown";
 
 pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
     let refused = if sys::geteuid() != 0 {
-        shutdown_fail(b": you must be root to do that!");
+        say(packed!("shutdown: you must be root to do that!"));
         None
     } else {
         match client_args::parse_shutdown(args) {
@@ -49,7 +50,9 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
             }
             Err(e) => {
                 if e == UsageError::HaltModeWithoutHalt {
-                    shutdown_fail(b": -H and -P flags can only be used along with -h flag.");
+                    say(packed!(
+                        "shutdown: -H and -P flags can only be used along with -h flag."
+                    ));
                 }
                 usage_detail(SHUTDOWN, args, e);
                 None
@@ -57,16 +60,19 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
         }
     };
     let Some(s) = refused else {
-        let _ = sys::write_all(sys::stderr(), SHUTDOWN_USAGE.as_bytes());
+        // Stored packed (`vinit_core::packed!`), as `--help` is.
+        crate::log::write_packed(sys::stderr(), vinit_core::packed!(SHUTDOWN_USAGE));
         return FAILED;
     };
     // sysvinit checks logins on virtual consoles; a container has none, so with the file
     // present nobody is authorised.
     if s.use_allow() && sys::exists(SHUTDOWN_ALLOW_PATH) {
-        return shutdown_fail(b": no authorized users logged in.");
+        return say(packed!("shutdown: no authorized users logged in."));
     }
     if s.no_init() {
-        shutdown_fail(b": warning: -n is not supported; asking init instead");
+        say(packed!(
+            "shutdown: warning: -n is not supported; asking init instead"
+        ));
     }
     let mut message: heapless::Vec<u8, SHUTDOWN_MESSAGE_MAX> = heapless::Vec::new();
     if let Some(first) = s.message {
@@ -77,15 +83,9 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
         return cancel(envp, pending, &message);
     }
     if pending.is_some_and(sys::process_exists) {
-        return shutdown_fail(b": already running.");
+        return say(packed!("shutdown: already running."));
     }
     go_down(&s, envp, &message)
-}
-
-/// `shutdown: WHAT`; `FAILED`.
-#[inline(never)]
-fn shutdown_fail(what: &[u8]) -> u8 {
-    fail(SHUTDOWN, what, b"")
 }
 
 /// The message words from `first` on, joined by spaces, cut at a word boundary
@@ -120,11 +120,11 @@ fn read_pid_file() -> Option<sys::Pid> {
 
 fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
     let Some(pid) = pending else {
-        return shutdown_fail(b": cannot find pid of running shutdown.");
+        return say(packed!("shutdown: cannot find pid of running shutdown."));
     };
     let _ = send_init_halt(envp, InitHalt::Unset, None);
     if sys::kill(pid, SIGINT).is_err() {
-        return shutdown_fail(b": not running.");
+        return say(packed!("shutdown: not running."));
     }
     say_message(message);
     0
@@ -133,7 +133,7 @@ fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
 /// The message shutdown was given, if any, on a line of its own.
 fn say_message(message: &[u8]) {
     if !message.is_empty() {
-        say(message);
+        fail(message, b"", b"");
     }
 }
 
@@ -202,7 +202,10 @@ fn warn(message: &[u8], level: u8, minutes: u32) {
         0 => line.push(b" NOW!"),
         1 => line.push(b" in 1 minute!"),
         m => {
-            let _ = ufmt::uwrite!(line, " in {} minutes!", m);
+            // The log's one number formatter, not ufmt's.
+            line.push(b" in ");
+            line.line().push_number(u64::from(m), false);
+            line.push(b" minutes!");
         }
     }
     line.emit();
@@ -230,7 +233,7 @@ pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
     }
     if cancelled {
         remove_boot_flags(s);
-        say(b"\nShutdown cancelled.");
+        say(packed!("\nShutdown cancelled."));
         return 0;
     }
     sys::sync();

@@ -8,6 +8,7 @@ use super::{fail, path_failed, say};
 use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
 use vinit_core::limits::{MAX_ENTRIES, STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
+use vinit_core::packed;
 use vinit_core::status_reply::{MESSAGE_MAX, entry_id, is_running};
 
 /// LSB: the service runs.
@@ -20,7 +21,7 @@ const UNKNOWN: u8 = 4;
 pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     let id = args.arg(1);
     if args.arg(2).is_some() || id.and_then(<[u8]>::first) == Some(&b'-') {
-        say(b"usage: vinit status [ID]");
+        say(packed!("usage: vinit status [ID]"));
         return UNKNOWN;
     }
     let conn = match sys::connect_seqpacket(STATUS_SOCKET_PATH) {
@@ -50,7 +51,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
             if entry {
                 break;
             }
-            say(b"vinit status: no answer from vinit (root only)");
+            say(packed!("vinit status: no answer from vinit (root only)"));
             return UNKNOWN;
         }
         if !entry || id.is_none_or(|id| entry_id(message) == id) {
