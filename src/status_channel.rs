@@ -66,10 +66,10 @@ impl StatusChannel {
             if !matches!(sys::peer_uid(&conn), Ok(uid) if uid == 0 || uid == sys::geteuid()) {
                 continue;
             }
-            let send = |m: Message| sys::send_nowait(&conn, &m);
-            let _ = send(status_reply::summary(init.summary())).and_then(|()| {
+            let send = |m: &Message| sys::send_nowait(&conn, m);
+            let _ = send(&status_reply::summary(init.summary())).and_then(|()| {
                 init.report(now)
-                    .try_for_each(|r| send(status_reply::entry(&r, wall)))
+                    .try_for_each(|r| send(&status_reply::entry(&r, wall)))
             });
         }
     }

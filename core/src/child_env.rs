@@ -127,14 +127,19 @@ impl ChildEnv {
         if !has_path {
             self.add(&[CHILD_PATH_VAR]);
         }
-        self.add(&[b"RUNLEVEL=", &[runlevel]]);
-        self.add(&[b"PREVLEVEL=", &[prevlevel]]);
-        self.add(&[CONSOLE]);
-        self.add(&[SHELL_VAR]);
-        self.add(&[INIT_VERSION]);
+        // A table and one call: a call site per variable costs more.
+        for parts in [
+            &[&b"RUNLEVEL="[..], &[runlevel]][..],
+            &[b"PREVLEVEL=", &[prevlevel]],
+            &[CONSOLE],
+            &[SHELL_VAR],
+            &[INIT_VERSION],
+        ] {
+            self.add(parts);
+        }
         for kv in init_env.vars() {
             // sysvinit sets its own after the INIT_* ones: INIT_VERSION replaces a SETENV one.
-            if self.own_names().any(|n| n == name_of(kv)) {
+            if self.is_own(name_of(kv)) {
                 continue;
             }
             // Never full: ENV_BUF has room for every slot after vinit's own.
@@ -142,7 +147,7 @@ impl ChildEnv {
         }
         for (i, kv) in container.enumerate() {
             let name = name_of(kv);
-            if name.starts_with(b"VINIT_") || self.own_names().any(|n| n == name) {
+            if name.starts_with(b"VINIT_") || self.is_own(name) {
                 continue;
             }
             if self.inherited.push(i as u16).is_err() {
@@ -176,8 +181,10 @@ impl ChildEnv {
         fits
     }
 
-    fn own_names(&self) -> impl Iterator<Item = &[u8]> {
-        self.own().map(|s| name_of(s.to_bytes()))
+    /// Whether one of vinit's own strings has this name. Not inlined: `build` asks it twice.
+    #[inline(never)]
+    fn is_own(&self, name: &[u8]) -> bool {
+        self.own().any(|s| name_of(s.to_bytes()) == name)
     }
 }
 

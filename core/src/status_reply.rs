@@ -32,10 +32,15 @@ pub const STATE_AT: usize = 30;
 /// The first message: `runlevel 3, previous N[, stopping]` and the titles.
 pub fn summary(s: Summary) -> Message {
     let mut out = Message::new();
-    put(&mut out, b"runlevel ");
-    put(&mut out, &[s.current.byte(), b',', b' ']);
-    put(&mut out, b"previous ");
-    put(&mut out, &[s.prev]);
+    // One piece, the two levels put in place.
+    let mut head = *b"runlevel ?, previous ?";
+    if let Some(current) = head.get_mut(9) {
+        *current = s.current.byte();
+    }
+    if let Some(prev) = head.last_mut() {
+        *prev = s.prev;
+    }
+    put(&mut out, &head);
     if s.stopping {
         put(&mut out, b", stopping");
     }

@@ -32,7 +32,7 @@ use vinit_core::status::signal::{
     SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
 use vinit_core::supervisor::{Act, Config, Effect, Init, Notice, StopCause, Trigger};
-use vinit_core::time::{self, Duration, Instant};
+use vinit_core::time::{Duration, Instant};
 
 /// SIGRTMIN+3 as glibc, Go and Docker number it (systemd's halt signal); musl would say 38.
 const SIG_SYSTEMD_HALT: u8 = 37;
@@ -204,12 +204,14 @@ impl Driver {
             }
             self.control.check(now);
             self.summarize(now);
-            let logs = time::earliest(self.env_log.deadline(), self.signal_log.deadline());
-            let deadline = time::earliest(
-                time::earliest(self.init.poll_timeout(), self.control.poll_timeout()),
-                logs,
-            );
-            let timeout = time::poll_timeout(now, deadline);
+            // The earliest deadline as a plain `min` of milliseconds, `u64::MAX` for none (no
+            // branch per `Option`); none: block without a timer.
+            let at = |deadline: Option<Instant>| deadline.map_or(u64::MAX, Instant::millis);
+            let deadline = at(self.init.poll_timeout())
+                .min(at(self.control.poll_timeout()))
+                .min(at(self.env_log.deadline()))
+                .min(at(self.signal_log.deadline()));
+            let timeout = (deadline < u64::MAX).then(|| deadline.saturating_sub(now.millis()));
             let fds = [
                 Some(sfd),
                 self.control.fd(),

@@ -315,7 +315,11 @@ impl ServiceOutput<'_> {
                 return true;
             }
             let rest = frame.get(s.sent..).unwrap_or_default();
-            match write(target, &mut self.poll_first, rest) {
+            // A partial write and EAGAIN (nothing written) end the same way: blocked.
+            match write(target, &mut self.poll_first, rest).or_else(|e| match e {
+                Errno::AGAIN => Ok(0),
+                e => Err(e),
+            }) {
                 Ok(n) if n == rest.len() => {
                     s.sent = 0;
                     s.lines.consume(taken, s.eof);
@@ -323,10 +327,6 @@ impl ServiceOutput<'_> {
                 }
                 Ok(n) => {
                     s.sent += n;
-                    self.block(target);
-                    return false;
-                }
-                Err(Errno::AGAIN) => {
                     self.block(target);
                     return false;
                 }

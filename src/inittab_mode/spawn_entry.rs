@@ -8,7 +8,7 @@ use heapless::Vec;
 
 use super::service_output::ChildPipes;
 use crate::log;
-use crate::log::{Bytes, ErrName, Level, LogLine};
+use crate::log::{Bytes, ErrName, Level};
 use crate::spawn;
 use crate::sys::{self, Envp, Errno, FileError, FileUse, SigMask};
 use vinit_core::child_env::{CHILD_ENV_MAX, ChildEnv, InitEnv};
@@ -204,16 +204,13 @@ fn exec_entry(
     if quiet {
         sys::exit(1);
     }
-    let mut line = LogLine::new(Level::Error);
-    vinit_core::fill!(
-        crate::log::LogLine::write,
-        [&mut line],
+    log!(
+        Level::Error,
         "id \"{}\": cannot execute \"{}\": {}",
         Bytes(&entry.id),
         Bytes(prog.to_bytes()),
         ErrName(err)
     );
-    line.emit();
     sys::exit(1)
 }
 

@@ -6,48 +6,36 @@
 use super::*;
 use crate::limits::{ID_MAX, MAX_CRITICAL};
 
-/// The critical ids: a fixed table, each id padded with 0 (an id is 1-4 bytes, never a NUL).
+/// The critical ids: `VINIT_CRITICAL`'s value itself, checked once by `parse` (a table of
+/// copies took more code to fill and to search than the list takes to split again).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Critical {
-    ids: [[u8; ID_MAX]; MAX_CRITICAL],
-    len: usize,
-}
-
-/// `id` padded to `ID_MAX` bytes; `None` if it is empty, too long or holds a NUL or `:`.
-fn padded(id: &[u8]) -> Option<[u8; ID_MAX]> {
-    let mut out = [0; ID_MAX];
-    if id.is_empty() || id.len() > ID_MAX || id.iter().any(|&b| b == 0 || b == b':') {
-        return None;
-    }
-    for (o, b) in out.iter_mut().zip(id) {
-        *o = *b;
-    }
-    Some(out)
+    list: &'static [u8],
 }
 
 impl Critical {
-    /// `ID[,ID...]` (empty items skipped); `None` for an id that no inittab line can have, or
-    /// more than `MAX_CRITICAL`.
-    pub fn parse(list: &[u8]) -> Option<Self> {
-        let mut c = Self::default();
-        for id in list.split(|&b| b == b',').filter(|i| !i.is_empty()) {
-            *c.ids.get_mut(c.len)? = padded(id)?;
-            c.len += 1;
+    /// `ID[,ID...]` (empty items skipped); `None` for an id that no inittab line can have (over
+    /// `ID_MAX` bytes, a NUL or a `:`), or more than `MAX_CRITICAL`.
+    pub fn parse(list: &'static [u8]) -> Option<Self> {
+        let c = Self { list };
+        let mut n = 0;
+        for id in c.ids() {
+            if id.len() > ID_MAX || id.iter().any(|&b| b == 0 || b == b':') {
+                return None;
+            }
+            n += 1;
         }
-        Some(c)
+        (n <= MAX_CRITICAL).then_some(c)
     }
 
     /// The ids, as given.
-    fn ids(&self) -> impl Iterator<Item = &[u8]> {
-        self.ids.iter().take(self.len).map(|id| {
-            let end = id.iter().position(|&b| b == 0).unwrap_or(ID_MAX);
-            id.get(..end).unwrap_or_default()
-        })
+    fn ids(&self) -> impl Iterator<Item = &'static [u8]> {
+        self.list.split(|&b| b == b',').filter(|i| !i.is_empty())
     }
 
     /// Whether `id` is critical.
     pub fn contains(&self, id: &[u8]) -> bool {
-        padded(id).is_some_and(|p| self.ids.iter().take(self.len).any(|c| *c == p))
+        self.ids().any(|c| c == id)
     }
 }
 

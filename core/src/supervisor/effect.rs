@@ -140,7 +140,6 @@ impl Init {
     /// The view of a popped action. `None` only for a slot outside the table, which the machine
     /// never queues: a slot is taken from the table, and the table is not swapped before the
     /// slot is popped (the driver drains every action before its next input).
-    #[inline(never)]
     pub(super) fn view(&self, queued: Queued) -> Option<Effect<'_>> {
         Some(match queued {
             Queued::Spawn(slot) => {

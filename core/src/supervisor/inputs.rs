@@ -30,7 +30,7 @@ impl Init {
             return;
         };
         self.children = true;
-        self.timers.fork_retry = None;
+        self.timers.fork_retry = Deadline::NONE;
         self.verbose(Queued::Started(slot as u8, pid));
         if let Some(failures) = self.fork.worked() {
             self.log(Notice::ForkWorks(failures));
@@ -52,7 +52,7 @@ impl Init {
             p.done = false;
         }
         let (retry, say) = self.fork.failed(now);
-        self.timers.fork_retry = Some(retry);
+        self.timers.fork_retry = Deadline::at(retry);
         if say {
             let id = e.id.clone();
             self.log(Notice::CannotFork(id, errno));

@@ -45,20 +45,20 @@ impl Init {
     /// Starts a round that sends KILL at `deadline`.
     pub(super) fn start_kill_round(&mut self, deadline: Instant) {
         self.kill_round = Some(KillRound::Pending);
-        self.timers.kill_round = Some(deadline);
+        self.timers.kill_round = Deadline::at(deadline);
     }
 
     /// Brings a running round's deadline forward to `latest` at the latest.
     pub(super) fn cap_kill_round(&mut self, latest: Instant) {
         if self.kill_round.is_some() {
-            self.timers.kill_round = self.timers.kill_round.map(|d| d.min(latest));
+            self.timers.kill_round.cap(latest);
         }
     }
 
     /// Drops the round (the processes left stay in `dying`, so their exits are recognised).
     pub(super) fn end_kill_round(&mut self) {
         self.kill_round = None;
-        self.timers.kill_round = None;
+        self.timers.kill_round = Deadline::NONE;
     }
 
     /// Signals the process group of every process of the kill round (not the ones an earlier
@@ -75,7 +75,7 @@ impl Init {
 
     pub(super) fn advance_kill_round(&mut self, now: Instant) -> Option<Queued> {
         let round = self.kill_round?;
-        let due = timers::due(self.timers.kill_round, now);
+        let due = self.timers.kill_round.due(now);
         match round {
             // Everyone already exited (their exits can be reaped in the same wake-up as the
             // request that started the round), or only hung ones are left: nothing to wait for.
@@ -87,7 +87,7 @@ impl Init {
             KillRound::Term if due => {
                 self.signal_dying(SIGKILL, Notice::SendingKill);
                 self.kill_round = Some(KillRound::Kill);
-                self.timers.kill_round = Some(now.after(KILL_SETTLE));
+                self.timers.kill_round = Deadline::at(now.after(KILL_SETTLE));
             }
             KillRound::Kill if due => {
                 for i in 0..self.dying.len() {

@@ -122,11 +122,8 @@ impl Init {
                 };
             }
         }
-        for p in procs.iter_mut() {
-            p.throttle = Throttle::default();
-        }
         self.procs = procs;
-        self.timers.respawn = None;
+        self.timers.respawn = Deadline::NONE;
         if let Some(tab) = fresh {
             self.tab.exchange(tab);
             self.check_critical();

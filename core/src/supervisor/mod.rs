@@ -59,7 +59,7 @@ pub use notice::Notice;
 pub use report::{EntryReport, State, Summary};
 use stop::{Progress, Stop, StopStep};
 use throttle::{ForkRetry, RebootLimit, Throttle, Verdict};
-use timers::Timers;
+use timers::{Deadline, Timers};
 
 /// Where the machine is in its life; `poll_effect` matches it, in one place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,6 +261,7 @@ impl Init {
     /// The next thing the driver must do, `None` when there is nothing until the next input
     /// or `poll_timeout`. It borrows the machine: carry it out, then report.
     #[must_use]
+    #[inline(never)]
     pub fn poll_effect(&mut self, now: Instant) -> Option<Effect<'_>> {
         let queued = self.next(now)?;
         self.view(queued)
@@ -271,8 +272,8 @@ impl Init {
         // A past retry time is cleared here, before any early return, so `poll_timeout` never
         // reports a deadline that has gone by (the driver would wake up at once, again and
         // again).
-        if timers::due(self.timers.fork_retry, now) {
-            self.timers.fork_retry = None;
+        if self.timers.fork_retry.due(now) {
+            self.timers.fork_retry = Deadline::NONE;
         }
         // Bounded: every pass either returns an effect, changes phase, or ends the loop.
         for _ in 0..8 {
@@ -300,7 +301,7 @@ impl Init {
             }
             if self.kill_round.is_some()
                 || self.frozen
-                || self.timers.fork_retry.is_some()
+                || self.timers.fork_retry.is_set()
                 || !may_spawn
             {
                 return None;
@@ -334,10 +335,10 @@ impl Init {
 
     /// Down: the end of the reboot-loop pause boots again.
     fn poll_reboot(&mut self, now: Instant) -> Option<Queued> {
-        if !timers::due(self.timers.reboot, now) {
+        if !self.timers.reboot.due(now) {
             return None;
         }
-        self.timers.reboot = None;
+        self.timers.reboot = Deadline::NONE;
         // The first reboot of a new window.
         let _ = self.reboots.allow(now);
         Some(Queued::Do(Act::Reboot))
@@ -345,10 +346,10 @@ impl Init {
 
     /// Sets the timer table's stop slot to the stop's next deadline.
     fn time_stop(&mut self) {
-        self.timers.stop = match &self.phase {
+        self.timers.stop = Deadline::from(match &self.phase {
             Phase::Stopping(stop) => stop.deadline(),
             Phase::Down | Phase::Boot | Phase::Running => None,
-        };
+        });
     }
 
     fn log(&mut self, notice: Notice<'static>) {

@@ -3,7 +3,7 @@
 //! only picks the line's prefix (`warns`) and writes it.
 
 use super::StopCause;
-use crate::display::{Arg, Bytes, ErrName, ExitShown, Line, processes};
+use crate::display::{Arg, ArgOf, Bytes, ErrName, ExitShown, Line, processes};
 use crate::fill;
 use crate::inittab::{Entry, Id};
 use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
@@ -116,9 +116,70 @@ impl Notice<'_> {
     pub fn render(&self, line: &mut Line) {
         let w = Line::write;
         match self {
-            Self::Switching(l) => fill!(w, [line], "Switching to runlevel: {}", level(l)),
-            Self::GoingSingle => fill!(w, [line], "Going single user"),
-            Self::Entering(l) => fill!(w, [line], "Entering runlevel: {}", level(l)),
+            // Notices of the same shape share one call: only the template differs (a call
+            // site and its arguments per arm cost more than a template's address).
+            Self::Switching(l)
+            | Self::Entering(l)
+            | Self::BadRunlevel(l)
+            | Self::Demand(l)
+            | Self::StopOverrides(l) => {
+                let template = match self {
+                    Self::Switching(_) => template!(1, "Switching to runlevel: {}"),
+                    Self::Entering(_) => template!(1, "Entering runlevel: {}"),
+                    Self::BadRunlevel(_) => template!(1, "bad runlevel: {}"),
+                    Self::Demand(_) => template!(1, "Activating demand-procedures for '{}'"),
+                    _ => template!(
+                        1,
+                        "stop: runlevel {} requested during the stop: halting instead"
+                    ),
+                };
+                line.write(template, &[level(l).log_arg()]);
+            }
+            Self::RespawningTooFast(id) | Self::Reenabled(id) | Self::CriticalUnknown(id) => {
+                let template = match self {
+                    Self::RespawningTooFast(_) => {
+                        template!(1, "Id \"{}\" respawning too fast: disabled for 5 minutes")
+                    }
+                    Self::Reenabled(_) => template!(1, "Id \"{}\" enabled again"),
+                    _ => template!(1, "VINIT_CRITICAL: no id \"{}\" in the inittab"),
+                };
+                line.write(template, &[Bytes(id).log_arg()]);
+            }
+            Self::GoingSingle
+            | Self::NoMoreProcesses
+            | Self::Rereading
+            | Self::ReExec
+            | Self::Drained
+            | Self::StopHurried
+            | Self::Frozen(_)
+            | Self::StopThawed => {
+                let template = match self {
+                    Self::GoingSingle => template!(0, "Going single user"),
+                    Self::NoMoreProcesses => {
+                        template!(0, "no more processes left in this runlevel")
+                    }
+                    Self::Rereading => template!(0, "Re-reading inittab"),
+                    Self::ReExec => {
+                        template!(
+                            0,
+                            "re-exec requested (telinit u): state kept, nothing to do"
+                        )
+                    }
+                    Self::Drained => template!(0, "stop: drain over: stopping"),
+                    Self::StopHurried => {
+                        template!(0, "stop: another stop signal: skipping to the next phase")
+                    }
+                    Self::Frozen(true) => {
+                        template!(0, "frozen (SIGTSTP): no spawning until SIGCONT")
+                    }
+                    Self::Frozen(false) => template!(0, "thawed (SIGCONT)"),
+                    _ => template!(
+                        0,
+                        "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run"
+                    ),
+                };
+                line.write(template, &[]);
+            }
             Self::NoInitdefault(l, inittab) => fill!(
                 w,
                 [line],
@@ -134,14 +195,6 @@ impl Notice<'_> {
                 Bytes(inittab.to_bytes()),
                 level(l)
             ),
-            Self::NoMoreProcesses => fill!(w, [line], "no more processes left in this runlevel"),
-            Self::RespawningTooFast(id) => fill!(
-                w,
-                [line],
-                "Id \"{}\" respawning too fast: disabled for 5 minutes",
-                Bytes(id)
-            ),
-            Self::Reenabled(id) => fill!(w, [line], "Id \"{}\" enabled again", Bytes(id)),
             // One format for both: `id "web" (pid 42, /usr/bin/web) ` then how it went.
             Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => {
                 let how = match self {
@@ -182,16 +235,6 @@ impl Notice<'_> {
                 processes(u32::from(*n))
             ),
             Self::Hang(pid, id) => fill!(w, [line], "Pid {} [id {}] seems to hang", pid, Bytes(id)),
-            Self::BadRunlevel(b) => fill!(w, [line], "bad runlevel: {}", level(b)),
-            Self::Rereading => fill!(w, [line], "Re-reading inittab"),
-            Self::Demand(l) => fill!(w, [line], "Activating demand-procedures for '{}'", level(l)),
-            Self::ReExec => {
-                fill!(
-                    w,
-                    [line],
-                    "re-exec requested (telinit u): state kept, nothing to do"
-                );
-            }
             Self::StopRequested(cause, budget, delay) => {
                 let (sig, what) = match cause {
                     StopCause::Term => ("SIGTERM", "runlevel 0"),
@@ -212,20 +255,6 @@ impl Notice<'_> {
                 }
                 fill!(w, [line], "{}, budget {} ms", what, budget.millis());
             }
-            Self::Drained => fill!(w, [line], "stop: drain over: stopping"),
-            Self::StopHurried => {
-                fill!(
-                    w,
-                    [line],
-                    "stop: another stop signal: skipping to the next phase"
-                );
-            }
-            Self::StopOverrides(l) => fill!(
-                w,
-                [line],
-                "stop: runlevel {} requested during the stop: halting instead",
-                level(l)
-            ),
             Self::StopDeadline(entry) => fill!(
                 w,
                 [line],
@@ -233,30 +262,15 @@ impl Notice<'_> {
                 Bytes(&entry.id),
                 Bytes(&entry.process)
             ),
-            Self::SweepTerm(n) => fill!(
-                w,
-                [line],
-                "stop: sending TERM to {} remaining {}",
-                n,
-                processes(*n)
-            ),
-            Self::SweepKill(n) => fill!(
-                w,
-                [line],
-                "stop: grace period over: sending KILL to {} {}",
-                n,
-                processes(*n)
-            ),
-            Self::Stopped(d) => fill!(w, [line], "stop: complete in {} ms", d.millis()),
-            Self::Frozen(true) => fill!(w, [line], "frozen (SIGTSTP): no spawning until SIGCONT"),
-            Self::Frozen(false) => fill!(w, [line], "thawed (SIGCONT)"),
-            Self::StopThawed => {
-                fill!(
-                    w,
-                    [line],
-                    "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run"
-                );
+            Self::SweepTerm(n) | Self::SweepKill(n) => {
+                let template = if matches!(self, Self::SweepTerm(_)) {
+                    template!(2, "stop: sending TERM to {} remaining {}")
+                } else {
+                    template!(2, "stop: grace period over: sending KILL to {} {}")
+                };
+                line.write(template, &[n.log_arg(), processes(*n).log_arg()]);
             }
+            Self::Stopped(d) => fill!(w, [line], "stop: complete in {} ms", d.millis()),
             Self::CannotFork(id, errno) => fill!(
                 w,
                 [line],
@@ -287,17 +301,25 @@ impl Notice<'_> {
                 Bytes(id),
                 status
             ),
-            Self::CriticalUnknown(id) => {
-                fill!(
-                    w,
-                    [line],
-                    "VINIT_CRITICAL: no id \"{}\" in the inittab",
-                    Bytes(id)
-                );
-            }
         }
     }
 }
+
+/// A template packed as `fill!` packs it, with `n` placeholders (checked at compile time), for
+/// `Line::write`.
+macro_rules! template {
+    ($n:literal, $text:literal) => {{
+        const PACKED: [u8; crate::display::pack_into($text, &mut [])] = {
+            assert!(
+                matches!(crate::display::placeholders($text), Some($n)) && $text.is_ascii(),
+                "one `{{}}` per argument, no other braces, only ASCII"
+            );
+            crate::display::pack($text)
+        };
+        &PACKED[..]
+    }};
+}
+use template;
 
 /// A runlevel's character as text.
 const fn level(l: &u8) -> Bytes<'_> {

@@ -71,7 +71,7 @@ impl Init {
         if p.running() {
             return State::Running;
         }
-        if let Some(until) = p.throttle.disabled_until.filter(|&u| u > now) {
+        if let Some(until) = p.throttle.disabled_until.get().filter(|&u| u > now) {
             return State::Disabled(until.since(now));
         }
         let level = self.current;

@@ -55,9 +55,9 @@ impl Init {
         self.timers.respawn = self
             .procs
             .iter()
-            .filter_map(|p| p.throttle.disabled_until)
-            .filter(|&until| until > now)
-            .min();
+            .map(|p| p.throttle.disabled_until)
+            .filter(|&until| until > Deadline::at(now))
+            .fold(Deadline::NONE, Ord::min);
     }
 
     /// Whether the scheduler walk would start nothing (checked without side effects).

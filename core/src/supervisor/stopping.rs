@@ -13,7 +13,7 @@ impl Init {
         }
         if matches!(self.phase, Phase::Down) {
             // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
-            self.timers.reboot = None;
+            self.timers.reboot = Deadline::NONE;
             self.log(Notice::StopRequested(
                 cause,
                 self.config.stop_budget,
@@ -80,7 +80,7 @@ impl Init {
         };
         let step = stop.poll(now, progress);
         self.time_stop();
-        self.carry_out(now, step)
+        self.carry_out(now, step, false)
     }
 
     /// A further stop signal: move on to the next stage at once.
@@ -89,35 +89,29 @@ impl Init {
         let Phase::Stopping(stop) = &mut self.phase else {
             return;
         };
-        let action = match stop.hurry(now) {
-            StopStep::Begin(cause) => {
-                self.begin_stop(now, cause);
-                None
-            }
-            StopStep::EnterLevel => {
-                self.change_level(now, Level::HALT, None);
-                self.start_sweep(now)
-            }
-            step => self.carry_out(now, step),
-        };
+        let step = stop.hurry(now);
+        let action = self.carry_out(now, step, true);
         self.time_stop();
         if let Some(a) = action {
             self.push(a);
         }
     }
 
-    /// Does what the stop asks.
-    fn carry_out(&mut self, now: Instant, step: StopStep) -> Option<Queued> {
+    /// Does what the stop asks; `hurried` by a further stop signal, the drain's end is not
+    /// said and level 0 is passed at once (its entries go with the sweep).
+    fn carry_out(&mut self, now: Instant, step: StopStep, hurried: bool) -> Option<Queued> {
         match step {
             StopStep::Wait => None,
             StopStep::Begin(cause) => {
-                self.log(Notice::Drained);
+                if !hurried {
+                    self.log(Notice::Drained);
+                }
                 self.begin_stop(now, cause);
                 None
             }
             StopStep::EnterLevel => {
                 self.change_level(now, Level::HALT, None);
-                None
+                if hurried { self.start_sweep(now) } else { None }
             }
             StopStep::StartSweep { overdue } => {
                 if overdue {
@@ -160,7 +154,7 @@ impl Init {
             self.push(Queued::Do(Act::Census));
             self.push(Queued::SweepTerm);
         }
-        self.carry_out(now, step)
+        self.carry_out(now, step, false)
     }
 
     /// The stop is complete: sync, then exit, or reboot in place (after the reboot-loop pause
@@ -177,7 +171,7 @@ impl Init {
             (true, None) => {
                 let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
                 self.log(Notice::RebootLoop(pause));
-                self.timers.reboot = Some(now.after(pause));
+                self.timers.reboot = Deadline::at(now.after(pause));
             }
             (true, Some(code)) => self.push(Queued::Do(Act::Exit(code))),
             (false, _) => self.push(Queued::Do(Act::Exit(self.exit_status))),

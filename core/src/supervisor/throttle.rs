@@ -1,6 +1,7 @@
 //! The rate limits of the machine: the respawn throttle of one entry (compat §2.9), the
 //! back-off after failed forks, and the limit on reboots in place.
 
+use super::timers::Deadline;
 use crate::limits::{
     FORK_LOG_INTERVAL_SECS, FORK_RETRY_FIRST_MS, FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS,
     RESPAWN_DISABLE_SECS, RESPAWN_MAX, RESPAWN_WINDOW_SECS,
@@ -13,7 +14,7 @@ use crate::time::{Duration, Instant};
 pub(super) struct Throttle {
     pub(super) window_start: Option<Instant>,
     pub(super) count: u8,
-    pub(super) disabled_until: Option<Instant>,
+    pub(super) disabled_until: Deadline,
 }
 
 /// What the throttle says about a respawn's start.
@@ -55,7 +56,8 @@ impl Throttle {
             }
         }
         if self.count >= RESPAWN_MAX {
-            self.disabled_until = Some(now.after(Duration::from_secs(RESPAWN_DISABLE_SECS)));
+            self.disabled_until =
+                Deadline::at(now.after(Duration::from_secs(RESPAWN_DISABLE_SECS)));
             return false;
         }
         true
@@ -69,14 +71,11 @@ impl Throttle {
     /// Whether the entry is disabled at `now`; clears an expired disable (compat §2.9: counter
     /// and window cleared), returning `Some(false)` for "just re-enabled".
     fn check(&mut self, now: Instant) -> Option<bool> {
-        match self.disabled_until {
-            Some(until) if now >= until => {
-                *self = Self::default();
-                Some(false)
-            }
-            Some(_) => Some(true),
-            None => None,
+        if self.disabled_until.due(now) {
+            *self = Self::default();
+            return Some(false);
         }
+        self.disabled_until.is_set().then_some(true)
     }
 }
 

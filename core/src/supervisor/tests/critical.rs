@@ -6,7 +6,7 @@ use super::*;
 const TAB: &str = "id:3:initdefault:\nweb:3:respawn:/app\nr:3:respawn:/bin/svc\n\
                    l0:0:wait:/etc/rc 0\n";
 
-fn critical(ids: &[u8]) -> Config {
+fn critical(ids: &'static [u8]) -> Config {
     Config {
         critical: Critical::parse(ids).unwrap(),
         ..config()
