@@ -209,15 +209,18 @@ impl Feed {
 
 /// The entry table in sysvinit's internal list order (compat §1.7).
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct Inittab {
-    entries: Vec<Entry, MAX_ENTRIES>,
     /// Highest byte of the first initdefault entry's runlevels field (compat §1.8), upper-cased.
     initdefault: Option<u8>,
-    /// Physical lines of /etc/inittab: the synthesized `~~` line is numbered one past them.
-    inittab_lines: u32,
     /// The first line that did not fit was reported; later ones are dropped silently, so an
     /// oversized file costs one log line, not one per line.
     overflow_reported: bool,
+    /// Physical lines of /etc/inittab: the synthesized `~~` line is numbered one past them.
+    inittab_lines: u32,
+    /// Last: the small fields above share the first entries' page, so a table of a few entries
+    /// (the staging table after a `telinit`) writes one page, not also the one at its end.
+    entries: Vec<Entry, MAX_ENTRIES>,
 }
 
 impl Default for Inittab {

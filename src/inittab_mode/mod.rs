@@ -127,11 +127,17 @@ crate::sys::big_static! {
     DRIVER: Driver
 }
 
+crate::sys::big_static! {
+    /// Where a re-read inittab is loaded before the machine swaps it in: placed at the first
+    /// `telinit` or SIGHUP (`Driver::staging`), so that booting writes none of its pages.
+    STAGING: Inittab, last
+}
+
 struct Driver {
     init: Init,
-    /// Where a re-read inittab is loaded before the machine swaps it in (written only by
-    /// `telinit` and SIGHUP).
-    staging: Inittab,
+    /// Where a re-read inittab is loaded before the machine swaps it in: `STAGING`, once the
+    /// first `telinit` or SIGHUP asked for it.
+    staging: Option<&'static mut Inittab>,
     inittab: &'static CStr,
     envp: Envp,
     /// INIT_* variables from initctl SETENV (compat §5.5).
@@ -163,7 +169,7 @@ impl Driver {
         DRIVER
             .put(|| Self {
                 init: Init::new(Inittab::new(), config),
-                staging: Inittab::new(),
+                staging: None,
                 inittab: config.inittab,
                 envp,
                 init_env: InitEnv::new(),
@@ -179,6 +185,15 @@ impl Driver {
             // The driver is reached through a pointer, as it was on the stack: code that knew it
             // is `DRIVER` would address every field absolutely (4-byte displacements, ~800 B more).
             .map(core::hint::black_box)
+    }
+
+    /// The staging table, placed in `STAGING` the first time it is needed; `None` never
+    /// happens after that (the one slot is filled here only).
+    fn staging<'a>(slot: &'a mut Option<&'static mut Inittab>) -> Option<&'a mut Inittab> {
+        if slot.is_none() {
+            *slot = STAGING.put(Inittab::new);
+        }
+        slot.as_deref_mut()
     }
 
     fn run(&mut self, sfd: sys::BorrowedFd<'_>, mut output: Option<&mut ServiceOutput<'_>>) -> u8 {
@@ -338,8 +353,10 @@ impl Driver {
                 Some(Wanted::Trigger(trigger)) => self.init.handle_trigger(now, trigger),
                 Some(Wanted::Freeze(frozen)) => self.init.handle_freeze(frozen),
                 Some(Wanted::Reload) => {
-                    if load_inittab(self.inittab, &mut self.staging, false) {
-                        self.init.handle_reload(now, &mut self.staging);
+                    if let Some(staging) = Self::staging(&mut self.staging)
+                        && load_inittab(self.inittab, staging, false)
+                    {
+                        self.init.handle_reload(now, staging);
                     }
                 }
                 Some(Wanted::Nothing | Wanted::Power) => {}
@@ -368,7 +385,9 @@ impl Driver {
             match req.command {
                 Command::RunLevel => {
                     // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
-                    let fresh = load_inittab(inittab, staging, false).then_some(&mut *staging);
+                    let fresh = Self::staging(staging).and_then(|staging| {
+                        load_inittab(inittab, staging, false).then_some(staging)
+                    });
                     init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
                 Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),

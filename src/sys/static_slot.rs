@@ -11,6 +11,9 @@ use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 /// Room for one `T` in bss (zero bytes in the file), filled once by `put`.
+/// The flag first: filling the slot then writes the page the value starts on, not also the
+/// one it ends on (the staging table's header is at its start).
+#[repr(C)]
 pub struct StaticSlot<T> {
     taken: AtomicBool,
     value: UnsafeCell<MaybeUninit<T>>,
@@ -47,15 +50,23 @@ impl<T> StaticSlot<T> {
 }
 
 /// `big_static! { /// doc\n NAME: Type }` declares `static NAME: StaticSlot<Type>` in
-/// `.bss.vinit_state`, after all other bss.
+/// `.bss.vinit_state`, after all other bss; `big_static! { /// doc\n NAME: Type, last }` in
+/// `.bss.vinit_state.last`, which the link puts after that (the staging table after the
+/// driver, whose last page is written anyway).
 macro_rules! big_static {
     ($(#[doc = $doc:literal])* $name:ident: $t:ty) => {
+        $crate::sys::big_static!(@in ".bss.vinit_state", $(#[doc = $doc])* $name: $t);
+    };
+    ($(#[doc = $doc:literal])* $name:ident: $t:ty, last) => {
+        $crate::sys::big_static!(@in ".bss.vinit_state.last", $(#[doc = $doc])* $name: $t);
+    };
+    (@in $section:literal, $(#[doc = $doc:literal])* $name:ident: $t:ty) => {
         $(#[doc = $doc])*
         // Unsafe only in that a section of one's choosing could break the program: this one is
         // NOBITS (the `.bss.` prefix), placed by .cargo/no-eh-frame.ld inside the writable
         // segment (test binaries, linked without it, keep it in `.bss`).
         #[allow(unsafe_code)]
-        #[unsafe(link_section = ".bss.vinit_state")]
+        #[unsafe(link_section = $section)]
         static $name: $crate::sys::StaticSlot<$t> = $crate::sys::StaticSlot::new();
     };
 }
