@@ -507,20 +507,30 @@ macro_rules! fill {
     }};
 }
 
-/// A constant text packed as templates are (`pack_into`; ASCII, no braces), for
-/// `Line::write` with no arguments: `packed!(HELP)`.
+/// A template with `n` placeholders, checked and packed at compile time as `fill!` does, for
+/// callers that pick one of several templates (as `&[u8]`) for one `Line::write` call:
+/// `template!(1, "bad runlevel: {}")`.
 #[macro_export]
-macro_rules! packed {
-    ($text:expr) => {{
+macro_rules! template {
+    ($n:literal, $text:expr) => {{
         const PACKED: [u8; $crate::display::pack_into($text, &mut [])] = {
             assert!(
-                matches!($crate::display::placeholders($text), Some(0)) && $text.is_ascii(),
-                "ASCII, no braces"
+                matches!($crate::display::placeholders($text), Some($n)) && $text.is_ascii(),
+                "one `{{}}` per argument, no other braces, only ASCII"
             );
             $crate::display::pack($text)
         };
         &PACKED
     }};
+}
+
+/// A constant text packed as templates are (`pack_into`; ASCII, no braces), for
+/// `Line::write` with no arguments: `packed!(HELP)`.
+#[macro_export]
+macro_rules! packed {
+    ($text:expr) => {
+        $crate::template!(0, $text)
+    };
 }
 
 /// Bytes that may not be UTF-8 (paths, inittab text), shown with bad bytes as `?`.

@@ -124,24 +124,27 @@ impl Notice<'_> {
             | Self::Demand(l)
             | Self::StopOverrides(l) => {
                 let template = match self {
-                    Self::Switching(_) => template!(1, "Switching to runlevel: {}"),
-                    Self::Entering(_) => template!(1, "Entering runlevel: {}"),
-                    Self::BadRunlevel(_) => template!(1, "bad runlevel: {}"),
-                    Self::Demand(_) => template!(1, "Activating demand-procedures for '{}'"),
-                    _ => template!(
+                    Self::Switching(_) => &crate::template!(1, "Switching to runlevel: {}")[..],
+                    Self::Entering(_) => &crate::template!(1, "Entering runlevel: {}")[..],
+                    Self::BadRunlevel(_) => &crate::template!(1, "bad runlevel: {}")[..],
+                    Self::Demand(_) => {
+                        &crate::template!(1, "Activating demand-procedures for '{}'")[..]
+                    }
+                    _ => &crate::template!(
                         1,
                         "stop: runlevel {} requested during the stop: halting instead"
-                    ),
+                    )[..],
                 };
                 line.write(template, &[level(l).log_arg()]);
             }
             Self::RespawningTooFast(id) | Self::Reenabled(id) | Self::CriticalUnknown(id) => {
                 let template = match self {
-                    Self::RespawningTooFast(_) => {
-                        template!(1, "Id \"{}\" respawning too fast: disabled for 5 minutes")
-                    }
-                    Self::Reenabled(_) => template!(1, "Id \"{}\" enabled again"),
-                    _ => template!(1, "VINIT_CRITICAL: no id \"{}\" in the inittab"),
+                    Self::RespawningTooFast(_) => &crate::template!(
+                        1,
+                        "Id \"{}\" respawning too fast: disabled for 5 minutes"
+                    )[..],
+                    Self::Reenabled(_) => &crate::template!(1, "Id \"{}\" enabled again")[..],
+                    _ => &crate::template!(1, "VINIT_CRITICAL: no id \"{}\" in the inittab")[..],
                 };
                 line.write(template, &[Bytes(id).log_arg()]);
             }
@@ -154,29 +157,28 @@ impl Notice<'_> {
             | Self::Frozen(_)
             | Self::StopThawed => {
                 let template = match self {
-                    Self::GoingSingle => template!(0, "Going single user"),
+                    Self::GoingSingle => &crate::template!(0, "Going single user")[..],
                     Self::NoMoreProcesses => {
-                        template!(0, "no more processes left in this runlevel")
+                        &crate::template!(0, "no more processes left in this runlevel")[..]
                     }
-                    Self::Rereading => template!(0, "Re-reading inittab"),
-                    Self::ReExec => {
-                        template!(
-                            0,
-                            "re-exec requested (telinit u): state kept, nothing to do"
-                        )
-                    }
-                    Self::Drained => template!(0, "stop: drain over: stopping"),
-                    Self::StopHurried => {
-                        template!(0, "stop: another stop signal: skipping to the next phase")
-                    }
+                    Self::Rereading => &crate::template!(0, "Re-reading inittab")[..],
+                    Self::ReExec => &crate::template!(
+                        0,
+                        "re-exec requested (telinit u): state kept, nothing to do"
+                    )[..],
+                    Self::Drained => &crate::template!(0, "stop: drain over: stopping")[..],
+                    Self::StopHurried => &crate::template!(
+                        0,
+                        "stop: another stop signal: skipping to the next phase"
+                    )[..],
                     Self::Frozen(true) => {
-                        template!(0, "frozen (SIGTSTP): no spawning until SIGCONT")
+                        &crate::template!(0, "frozen (SIGTSTP): no spawning until SIGCONT")[..]
                     }
-                    Self::Frozen(false) => template!(0, "thawed (SIGCONT)"),
-                    _ => template!(
+                    Self::Frozen(false) => &crate::template!(0, "thawed (SIGCONT)")[..],
+                    _ => &crate::template!(
                         0,
                         "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run"
-                    ),
+                    )[..],
                 };
                 line.write(template, &[]);
             }
@@ -264,9 +266,9 @@ impl Notice<'_> {
             ),
             Self::SweepTerm(n) | Self::SweepKill(n) => {
                 let template = if matches!(self, Self::SweepTerm(_)) {
-                    template!(2, "stop: sending TERM to {} remaining {}")
+                    &crate::template!(2, "stop: sending TERM to {} remaining {}")[..]
                 } else {
-                    template!(2, "stop: grace period over: sending KILL to {} {}")
+                    &crate::template!(2, "stop: grace period over: sending KILL to {} {}")[..]
                 };
                 line.write(template, &[n.log_arg(), processes(*n).log_arg()]);
             }
@@ -304,22 +306,6 @@ impl Notice<'_> {
         }
     }
 }
-
-/// A template packed as `fill!` packs it, with `n` placeholders (checked at compile time), for
-/// `Line::write`.
-macro_rules! template {
-    ($n:literal, $text:literal) => {{
-        const PACKED: [u8; crate::display::pack_into($text, &mut [])] = {
-            assert!(
-                matches!(crate::display::placeholders($text), Some($n)) && $text.is_ascii(),
-                "one `{{}}` per argument, no other braces, only ASCII"
-            );
-            crate::display::pack($text)
-        };
-        &PACKED[..]
-    }};
-}
-use template;
 
 /// A runlevel's character as text.
 const fn level(l: &u8) -> Bytes<'_> {
