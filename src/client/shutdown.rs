@@ -191,23 +191,22 @@ const fn needs_warning(minutes: u32) -> bool {
 fn warn(message: &[u8], level: u8, minutes: u32) {
     say_message(message);
     let (state, level) = new_state(&level);
+    // The words around the state and the number, so the pieces are pushed at one place.
+    let (going, tail): (&[u8], &[u8]) = match minutes {
+        0 => (b"The system is going down ", b" NOW!"),
+        1 => (b"The system is going DOWN ", b" in 1 minute!"),
+        _ => (b"The system is going DOWN ", b" minutes!"),
+    };
     let mut line = LogLine::bare();
-    line.push(match minutes {
-        0 => b"The system is going down ",
-        _ => b"The system is going DOWN ",
-    });
+    line.push(going);
     line.push(state);
     line.push(level);
-    match minutes {
-        0 => line.push(b" NOW!"),
-        1 => line.push(b" in 1 minute!"),
-        m => {
-            // The log's one number formatter, not ufmt's.
-            line.push(b" in ");
-            line.line().push_number(u64::from(m), false);
-            line.push(b" minutes!");
-        }
+    if minutes > 1 {
+        // The log's one number formatter, not ufmt's.
+        line.push(b" in ");
+        line.line().push_number(u64::from(minutes), false);
     }
+    line.push(tail);
     line.emit();
 }
 
