@@ -12,13 +12,10 @@
 //! One file per program (`telinit`, `shutdown`, `halt` for halt/poweroff/reboot, `runlevel`)
 //! and `send`, the FIFO writer telinit and shutdown share.
 
-use core::ffi::CStr;
-
 use crate::log::LogLine;
-use crate::sys::{self, Envp, Errno, FileError};
-use vinit_core::args::{ArgList, UsageError, basename};
+use crate::sys::{self, Argv, Envp, Errno, FileError};
+use vinit_core::args::{ArgList, Shifted, UsageError, basename};
 use vinit_core::client_args::Personality;
-use vinit_core::limits::PATH_MAX;
 
 mod halt;
 mod runlevel;
@@ -27,16 +24,18 @@ mod shutdown;
 mod status;
 mod telinit;
 
-/// Runs personality `p` on `args` (argument 0 is the tool's name) and returns the exit
-/// status.
+/// Runs personality `p` on `argv` from argument `first` (the tool's name) on and returns the
+/// exit status.
 #[inline(never)]
-pub fn run<A: ArgList + ?Sized>(p: Personality, args: &A, envp: Envp) -> u8 {
+pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
+    let args = &Shifted::new(argv, first);
     let prog = basename(args.arg(0).unwrap_or_default());
     match p {
         Personality::Telinit => telinit::telinit(prog, args, envp),
         Personality::Shutdown => shutdown::shutdown(args, envp),
         Personality::Halt(kind) => halt::halt(prog, args, kind, envp),
-        Personality::Runlevel => runlevel::runlevel(args),
+        // The utmp path as argv holds it, NUL-terminated: no copy to make.
+        Personality::Runlevel => runlevel::runlevel(args, argv.get(first + 1)),
         Personality::Status => status::status(args),
     }
 }
@@ -135,39 +134,4 @@ fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
     line.push(hint);
     line.emit();
     FAILED
-}
-
-/// A NUL-terminated copy of a path from argv.
-struct CPath([u8; PATH_MAX + 1]);
-
-impl CPath {
-    const fn new() -> Self {
-        Self([0; PATH_MAX + 1])
-    }
-
-    /// Copies `bytes` in; `None` if it is too long or holds a NUL.
-    fn set(&mut self, bytes: &[u8]) -> Option<&CStr> {
-        *self.0.get_mut(bytes.len())? = 0;
-        for (d, s) in self.0.iter_mut().zip(bytes) {
-            *d = *s;
-        }
-        // A NUL inside ends the string early: not the path asked for.
-        CStr::from_bytes_until_nul(self.0.get(..=bytes.len())?)
-            .ok()
-            .filter(|c| c.to_bytes().len() == bytes.len())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cpath_copies_and_terminates() {
-        let mut buf = CPath::new();
-        assert_eq!(buf.set(b"/tmp/x").unwrap().to_bytes(), b"/tmp/x");
-        assert!(buf.set(b"a\0b").is_none());
-        assert!(buf.set(&[b'a'; PATH_MAX + 1]).is_none());
-        assert!(buf.set(&[b'a'; PATH_MAX]).is_some());
-    }
 }
