@@ -170,15 +170,12 @@ impl<'a> Request<'a> {
             u32::from(self.runlevel),
             self.sleeptime,
         ];
+        *out = [0; REQUEST_LEN];
         for (at, v) in out.chunks_exact_mut(4).zip(head) {
             at.copy_from_slice(&v.to_ne_bytes());
         }
-        if let Some(d) = out.get_mut(field::DATA) {
-            let mut from = self.data.iter();
-            for to in d {
-                *to = from.next().copied().unwrap_or(0);
-            }
-        }
+        // The data, then zeros (a short SETENV list's end mark).
+        copy_prefix(out.get_mut(field::DATA).unwrap_or_default(), self.data);
     }
 }
 
