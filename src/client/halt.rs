@@ -25,7 +25,7 @@ pub(super) fn halt<A: ArgList + ?Sized>(
             return usage_failed(
                 prog,
                 args,
-                e,
+                &e,
                 b"usage: ",
                 b" [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]",
             );

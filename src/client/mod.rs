@@ -73,9 +73,9 @@ fn not_root(prog: &[u8]) -> bool {
 
 /// One line saying what was wrong, in getopt's words where it has them.
 #[inline(never)]
-fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
+fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: &UsageError) {
     let quoted;
-    let (what, value): (&[u8], &[u8]) = match e {
+    let (what, value): (&[u8], &[u8]) = match *e {
         UsageError::UnknownOption(_, c) => {
             quoted = [c, b'\''];
             (b": invalid option -- '", &quoted)
@@ -102,7 +102,7 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
 fn usage_failed<A: ArgList + ?Sized>(
     prog: &[u8],
     args: &A,
-    e: UsageError,
+    e: &UsageError,
     head: &[u8],
     tail: &[u8],
 ) -> u8 {

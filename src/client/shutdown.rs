@@ -54,7 +54,7 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
                         "shutdown: -H and -P flags can only be used along with -h flag."
                     ));
                 }
-                usage_detail(SHUTDOWN, args, e);
+                usage_detail(SHUTDOWN, args, &e);
                 None
             }
         }

@@ -24,7 +24,7 @@ pub(super) fn telinit<A: ArgList + ?Sized>(prog: &[u8], args: &A, envp: Envp) ->
             return usage_failed(
                 prog,
                 args,
-                *e,
+                e,
                 b"Usage: ",
                 b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
             );
