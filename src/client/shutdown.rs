@@ -13,9 +13,9 @@ use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
     SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH,
 };
-use vinit_core::packed;
 use vinit_core::status::signal::{SIGINT, SIGTERM};
 use vinit_core::time::Duration;
+use vinit_core::{packed, template};
 
 const SHUTDOWN_USAGE: &str =
     "Usage:\t  shutdown [-akrhPHfFncqQ] [-t sec] [-i X] time [warning message]
@@ -46,7 +46,10 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
         match client_args::parse_shutdown(args) {
             Ok(s) => Some(s),
             Err(UsageError::BadLevel(at)) => {
-                return fail(b"shutdown: `", at.bytes(args), b"': bad runlevel");
+                return fail(
+                    template!(1, "shutdown: `{}': bad runlevel"),
+                    &[at.bytes(args)],
+                );
             }
             Err(e) => {
                 if e == UsageError::HaltModeWithoutHalt {
@@ -133,7 +136,7 @@ fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
 /// The message shutdown was given, if any, on a line of its own.
 fn say_message(message: &[u8]) {
     if !message.is_empty() {
-        fail(message, b"", b"");
+        fail(template!(1, "{}"), &[message]);
     }
 }
 
@@ -151,14 +154,14 @@ fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, 
     }
 }
 
-/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words, and
-/// the level when they end with it.
+/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words
+/// (packed: `packed!`), and the level when they end with it.
 fn new_state(level: &u8) -> (&'static [u8], &[u8]) {
     match level {
-        b'0' => (b"for system halt", b""),
-        b'6' => (b"for reboot", b""),
-        b'1' => (b"to maintenance mode", b""),
-        _ => (b"to runlevel ", core::slice::from_ref(level)),
+        b'0' => (packed!("for system halt"), b""),
+        b'6' => (packed!("for reboot"), b""),
+        b'1' => (packed!("to maintenance mode"), b""),
+        _ => (packed!("to runlevel "), core::slice::from_ref(level)),
     }
 }
 
@@ -191,22 +194,26 @@ const fn needs_warning(minutes: u32) -> bool {
 fn warn(message: &[u8], level: u8, minutes: u32) {
     say_message(message);
     let (state, level) = new_state(&level);
-    // The words around the state and the number, so the pieces are pushed at one place.
+    // The words around the state and the number (packed), so the pieces are written at one
+    // place.
     let (going, tail): (&[u8], &[u8]) = match minutes {
-        0 => (b"The system is going down ", b" NOW!"),
-        1 => (b"The system is going DOWN ", b" in 1 minute!"),
-        _ => (b"The system is going DOWN ", b" minutes!"),
+        0 => (packed!("The system is going down "), packed!(" NOW!")),
+        1 => (
+            packed!("The system is going DOWN "),
+            packed!(" in 1 minute!"),
+        ),
+        _ => (packed!("The system is going DOWN "), packed!(" minutes!")),
     };
     let mut line = LogLine::bare();
-    line.push(going);
-    line.push(state);
+    line.write(going, &[]);
+    line.write(state, &[]);
     line.push(level);
     if minutes > 1 {
         // The log's one number formatter, not ufmt's.
         line.push(b" in ");
         line.line().push_number(u64::from(minutes), false);
     }
-    line.push(tail);
+    line.write(tail, &[]);
     line.emit();
 }
 
@@ -263,9 +270,8 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
         Err(_) => {
             fail(
-                SHUTDOWN,
-                b": warning: cannot open ",
-                SHUTDOWN_PID_PATH.to_bytes(),
+                template!(1, "shutdown: warning: cannot open {}"),
+                &[SHUTDOWN_PID_PATH.to_bytes()],
             );
         }
     }
@@ -325,7 +331,10 @@ mod tests {
     fn new_state_words() {
         let show = |level| {
             let (words, level) = new_state(&level);
-            String::from_utf8([words, level].concat()).unwrap()
+            let mut line = vinit_core::display::Line::new();
+            line.write(words, &[]);
+            line.push(level);
+            String::from_utf8(line.as_bytes().to_vec()).unwrap()
         };
         assert_eq!(show(b'0'), "for system halt");
         assert_eq!(show(b'6'), "for reboot");
