@@ -145,13 +145,16 @@ fn say_message(message: &[u8]) {
 fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, u32)>) -> u8 {
     let mut payload = EnvPayload::new();
     let _ = payload.push(init_halt.env_string());
-    let env = Request::set_env(payload.data());
-    match level {
-        Some((level, sleeptime)) => {
-            send(SHUTDOWN, envp, &[env, Request::run_level(level, sleeptime)])
-        }
-        None => send(SHUTDOWN, envp, &[env]),
-    }
+    // One call of `send`: the level change is left out of the slice when there is none.
+    let (level, sleeptime, count) = match level {
+        Some((level, sleeptime)) => (level, sleeptime, 2),
+        None => (LevelRequest::HALT, 0, 1),
+    };
+    let requests = [
+        Request::set_env(payload.data()),
+        Request::run_level(level, sleeptime),
+    ];
+    send(SHUTDOWN, envp, requests.get(..count).unwrap_or_default())
 }
 
 /// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words
