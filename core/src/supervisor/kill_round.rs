@@ -68,7 +68,7 @@ impl Init {
         self.log(notice(n as u16));
         for i in 0..self.dying.len() {
             if let Some(pid) = self.dying.get(i).filter(|d| !d.hung).map(|d| d.pid) {
-                self.push(Queued::Do(Act::Signal { pid: -pid, sig }));
+                self.act(Act::Signal { pid: -pid, sig });
             }
         }
     }

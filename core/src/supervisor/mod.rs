@@ -356,6 +356,13 @@ impl Init {
         self.push(Queued::Log(notice));
     }
 
+    /// Queues an effect that needs nothing from the table: the `Act` goes in a register, where
+    /// a `Queued` is built in memory at every call site.
+    #[inline(never)]
+    fn act(&mut self, act: Act) {
+        self.push(Queued::Do(act));
+    }
+
     /// Queues an effect. The queue holds a signal for every process of a full kill round plus
     /// the log lines around it, and is drained after every input, so it does not fill.
     fn push(&mut self, action: Queued) {
