@@ -164,37 +164,32 @@ impl Init {
             return;
         }
         self.sleeptime = sleeptime;
-        match byte.to_ascii_uppercase() {
-            b'Q' => {
-                self.log(Notice::Rereading);
-                self.reload(now, fresh);
-            }
-            b'U' => {
-                self.log(Notice::ReExec);
-            }
+        // Every request but a level change and `u` re-reads at the current level: one call.
+        let notice = match byte.to_ascii_uppercase() {
+            b'Q' => Notice::Rereading,
+            b'U' => return self.log(Notice::ReExec),
             letter @ (b'A' | b'B' | b'C') => {
-                if self.current != Level::SINGLE {
-                    self.log(Notice::Demand(letter));
-                    for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
-                        if e.levels.contains_demand(letter) {
-                            p.demand = true;
-                            p.done = false;
-                        }
+                if self.current == Level::SINGLE {
+                    return self.reload(now, fresh);
+                }
+                for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
+                    if e.levels.contains_demand(letter) {
+                        p.demand = true;
+                        p.done = false;
                     }
                 }
-                self.reload(now, fresh);
+                Notice::Demand(letter)
             }
             other => match Level::from_byte(other) {
                 Some(level) if level != Level::SYSINIT && level != Level::BOOT => {
-                    self.change_level(now, level, fresh);
+                    return self.change_level(now, level, fresh);
                 }
-                _ => {
-                    // compat §2.6: logged, then handled like `q`.
-                    self.log(Notice::BadRunlevel(byte));
-                    self.reload(now, fresh);
-                }
+                // compat §2.6: logged, then handled like `q`.
+                _ => Notice::BadRunlevel(byte),
             },
-        }
+        };
+        self.log(notice);
+        self.reload(now, fresh);
     }
 
     /// SIGHUP: re-read and apply the differences (compat §2.5).
