@@ -73,8 +73,11 @@ impl Init {
         }
     }
 
-    pub(super) fn advance_kill_round(&mut self, now: Instant) -> Option<Queued> {
-        let round = self.kill_round?;
+    /// Moves the round on at `now`; what it has to do goes to the queue.
+    pub(super) fn advance_kill_round(&mut self, now: Instant) {
+        let Some(round) = self.kill_round else {
+            return;
+        };
         let due = self.timers.kill_round.due(now);
         match round {
             // Everyone already exited (their exits can be reaped in the same wake-up as the
@@ -102,6 +105,5 @@ impl Init {
             }
             KillRound::Term | KillRound::Kill => {}
         }
-        self.queue.pop_front()
     }
 }
