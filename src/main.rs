@@ -124,13 +124,13 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
         return setuidgid::run(argv, shift, envp);
     }
     if let Some(p) = client_args::personality(name) {
-        return client::run(p, &args, envp);
+        return client::run(p, &argv, shift, envp);
     }
     // `init` that is not PID 1 is telinit (sysvinit's rule), except as a container's main
     // process with arguments telinit does not take (none, `-T 28`): that is vinit.
     if name == b"init" && !pid1 && (is_telinit_command(&args) || container_main_process().is_none())
     {
-        return client::run(Personality::Telinit, &args, envp);
+        return client::run(Personality::Telinit, &argv, shift, envp);
     }
     vinit(argv, shift, envp, pid1, parent)
 }

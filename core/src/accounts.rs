@@ -61,10 +61,11 @@ pub fn parse_id(v: &[u8]) -> Option<Id> {
 impl<'a> UserSpec<'a> {
     /// `USER` or `USER:GROUP`, neither part empty; `None` otherwise (one colon at most).
     pub fn parse(v: &'a [u8]) -> Option<Self> {
-        let mut parts = v.splitn(2, |&b| b == b':');
-        let user = parts.next().filter(|u| !u.is_empty())?;
-        let group = parts.next();
-        if group.is_some_and(|g| g.is_empty() || g.contains(&b':')) {
+        let (user, group) = match v.iter().position(|&b| b == b':') {
+            Some(colon) => (v.get(..colon)?, Some(v.get(colon + 1..)?)),
+            None => (v, None),
+        };
+        if user.is_empty() || group.is_some_and(|g| g.is_empty() || g.contains(&b':')) {
             return None;
         }
         Some(Self { user, group })

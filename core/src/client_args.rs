@@ -96,7 +96,8 @@ impl Letters {
 }
 
 impl Scan<'_> {
-    /// Nothing seen yet.
+    /// Nothing seen yet. Not inlined: the three parsers start with it.
+    #[inline(never)]
     const fn new() -> Self {
         Self {
             seen: Letters(0),
@@ -369,6 +370,7 @@ const SHUTDOWN: Tool = Tool {
 };
 
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2).
+#[inline(never)]
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
     let mut o = Scan::new();
     scan(args, &SHUTDOWN, &mut o)?;
@@ -473,6 +475,7 @@ const HALT: Tool = Tool {
 
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
 /// (compat §6.3); `program` comes from the program name. No operands.
+#[inline(never)]
 pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result<Halt, UsageError> {
     let mut o = Scan::new();
     scan(args, &HALT, &mut o)?;

@@ -170,15 +170,12 @@ impl<'a> Request<'a> {
             u32::from(self.runlevel),
             self.sleeptime,
         ];
+        *out = [0; REQUEST_LEN];
         for (at, v) in out.chunks_exact_mut(4).zip(head) {
             at.copy_from_slice(&v.to_ne_bytes());
         }
-        if let Some(d) = out.get_mut(field::DATA) {
-            let mut from = self.data.iter();
-            for to in d {
-                *to = from.next().copied().unwrap_or(0);
-            }
-        }
+        // The data, then zeros (a short SETENV list's end mark).
+        copy_prefix(out.get_mut(field::DATA).unwrap_or_default(), self.data);
     }
 }
 
@@ -306,50 +303,38 @@ pub fn env_changes(data: &[u8]) -> impl Iterator<Item = EnvChange<'_>> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TooLarge;
 
-/// A SETENV payload being filled: NUL-terminated strings, then the empty string that ends the
-/// list (the unused tail is zeros, so it is there from the start).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EnvPayload {
-    data: [u8; DATA_LEN],
-    used: usize,
-}
-
-impl Default for EnvPayload {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+/// A SETENV payload being filled: NUL-terminated strings. The empty string that ends the
+/// list is the padding `Request::emit` writes after them, so nothing is zeroed up front.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnvPayload(heapless::Vec<u8, DATA_LEN>);
 
 impl EnvPayload {
     /// An empty list.
     pub const fn new() -> Self {
-        Self {
-            data: EMPTY_DATA,
-            used: 0,
-        }
+        Self(heapless::Vec::new())
     }
 
     /// Appends `s`. Like telinit, every string must leave room for the list's end mark
     /// (sysvinit 3.14 `telinit`); on `TooLarge` nothing is added.
     pub fn push(&mut self, s: &[u8]) -> Result<(), TooLarge> {
         // s, its NUL, and the final empty string's NUL.
-        let end = self.used + s.len() + 1;
-        if end + 1 > DATA_LEN {
+        if self.0.len() + s.len() + 2 > DATA_LEN {
             return Err(TooLarge);
         }
-        copy_prefix(self.data.get_mut(self.used..).unwrap_or_default(), s);
-        self.used = end;
+        let _ = self.0.extend_from_slice(s);
+        let _ = self.0.push(0);
         Ok(())
     }
 
     /// Whether no string was pushed.
-    pub const fn is_empty(&self) -> bool {
-        self.used == 0
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
-    /// The payload, for `Request::set_env`.
-    pub const fn data(&self) -> &[u8; DATA_LEN] {
-        &self.data
+    /// The payload, for `Request::set_env`: the strings, each with its NUL (shorter than
+    /// `DATA_LEN`: `emit` pads it with the list's end mark).
+    pub fn data(&self) -> &[u8] {
+        &self.0
     }
 }
 
@@ -357,11 +342,10 @@ impl EnvPayload {
 pub fn encode_env(strings: &[&[u8]], data: &mut [u8; DATA_LEN]) -> Result<(), TooLarge> {
     let mut payload = EnvPayload::new();
     let packed = strings.iter().try_for_each(|s| payload.push(s));
-    *data = if packed.is_ok() {
-        payload.data
-    } else {
-        EMPTY_DATA
-    };
+    *data = EMPTY_DATA;
+    if packed.is_ok() {
+        copy_prefix(data, payload.data());
+    }
     packed
 }
 

@@ -9,9 +9,9 @@ use vinit_core::args::ArgList;
 use vinit_core::client_args::{self, HaltProgram, InitHalt, Shutdown};
 use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{UTMP_PATH, WTMP_PATH};
-use vinit_core::packed;
 use vinit_core::status::signal::{SIGCONT, SIGTSTP};
 use vinit_core::utmp;
+use vinit_core::{packed, template};
 
 pub(super) fn halt<A: ArgList + ?Sized>(
     prog: &[u8],
@@ -25,9 +25,12 @@ pub(super) fn halt<A: ArgList + ?Sized>(
             return usage_failed(
                 prog,
                 args,
-                e,
-                b"usage: ",
-                b" [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]",
+                &e,
+                template!(
+                    2,
+                    "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]{}"
+                ),
+                b"",
             );
         }
     };
@@ -41,14 +44,15 @@ pub(super) fn halt<A: ArgList + ?Sized>(
         }
         if level.is_none() {
             fail(
-                b"WARNING: could not determine runlevel - doing soft ",
-                prog,
-                b"",
+                template!(1, "WARNING: could not determine runlevel - doing soft {}"),
+                &[prog],
             );
             fail(
-                b"  (it's better to use shutdown instead of ",
-                prog,
-                b" from the command line)",
+                template!(
+                    1,
+                    "  (it's better to use shutdown instead of {} from the command line)"
+                ),
+                &[prog],
             );
         }
         if !matches!(level, Some(b'0' | b'6')) {

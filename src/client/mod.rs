@@ -12,13 +12,11 @@
 //! One file per program (`telinit`, `shutdown`, `halt` for halt/poweroff/reboot, `runlevel`)
 //! and `send`, the FIFO writer telinit and shutdown share.
 
-use core::ffi::CStr;
-
 use crate::log::LogLine;
-use crate::sys::{self, Envp, Errno, FileError};
-use vinit_core::args::{ArgList, UsageError, basename};
+use crate::sys::{self, Argv, Envp, Errno, FileError};
+use vinit_core::args::{ArgList, Shifted, UsageError, basename};
 use vinit_core::client_args::Personality;
-use vinit_core::limits::PATH_MAX;
+use vinit_core::{packed, template};
 
 mod halt;
 mod runlevel;
@@ -27,16 +25,18 @@ mod shutdown;
 mod status;
 mod telinit;
 
-/// Runs personality `p` on `args` (argument 0 is the tool's name) and returns the exit
-/// status.
+/// Runs personality `p` on `argv` from argument `first` (the tool's name) on and returns the
+/// exit status.
 #[inline(never)]
-pub fn run<A: ArgList + ?Sized>(p: Personality, args: &A, envp: Envp) -> u8 {
+pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
+    let args = &Shifted::new(argv, first);
     let prog = basename(args.arg(0).unwrap_or_default());
     match p {
         Personality::Telinit => telinit::telinit(prog, args, envp),
         Personality::Shutdown => shutdown::shutdown(args, envp),
         Personality::Halt(kind) => halt::halt(prog, args, kind, envp),
-        Personality::Runlevel => runlevel::runlevel(args),
+        // The utmp path as argv holds it, NUL-terminated: no copy to make.
+        Personality::Runlevel => runlevel::runlevel(args, argv.get(first + 1)),
         Personality::Status => status::status(args),
     }
 }
@@ -44,15 +44,28 @@ pub fn run<A: ArgList + ?Sized>(p: Personality, args: &A, envp: Envp) -> u8 {
 /// The clients' failure status.
 const FAILED: u8 = 1;
 
-/// Writes `a`, `b` and `c` as one line on stderr; returns `FAILED`. The clients' one way to
-/// say a line of fixed pieces (`telinit: must be superuser.`): a call with three slices costs
-/// less than a formatted line at each site.
+/// Appends `template` (packed by `template!`) to `line`, each `{` replaced by the next of
+/// `args` as it is (argv bytes, paths: not checked as UTF-8, as the clients always wrote them).
+fn write_raw(line: &mut LogLine, mut template: &[u8], args: &[&[u8]]) {
+    for arg in args {
+        let at = template
+            .iter()
+            .position(|&b| b == b'{')
+            .unwrap_or(template.len());
+        line.write(template.get(..at).unwrap_or_default(), &[]);
+        line.push(arg);
+        template = template.get(at + 1..).unwrap_or_default();
+    }
+    line.write(template, &[]);
+}
+
+/// Writes `template` with `args` (`write_raw`) as one line on stderr; returns `FAILED`. The
+/// clients' one way to say a line: its fixed words stored packed (`template!`), a call with
+/// the argument slices at each site.
 #[inline(never)]
-fn fail(a: &[u8], b: &[u8], c: &[u8]) -> u8 {
+fn fail(template: &[u8], args: &[&[u8]]) -> u8 {
     let mut line = LogLine::bare();
-    line.push(a);
-    line.push(b);
-    line.push(c);
+    write_raw(&mut line, template, args);
     line.emit();
     FAILED
 }
@@ -61,34 +74,37 @@ fn fail(a: &[u8], b: &[u8], c: &[u8]) -> u8 {
 /// line on stderr; returns `FAILED`.
 #[inline(never)]
 fn say(text: &[u8]) -> u8 {
-    let mut line = LogLine::bare();
-    line.write(text, &[]);
-    line.emit();
-    FAILED
+    fail(text, &[])
 }
 
 /// `PROG: must be superuser.` unless the effective uid is root.
 fn not_root(prog: &[u8]) -> bool {
-    sys::geteuid() != 0 && fail(prog, b": must be superuser.", b"") == FAILED
+    sys::geteuid() != 0 && fail(template!(1, "{}: must be superuser."), &[prog]) == FAILED
 }
 
 /// One line saying what was wrong, in getopt's words where it has them.
 #[inline(never)]
-fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
+fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: &UsageError) {
     let quoted;
-    let (what, value): (&[u8], &[u8]) = match e {
+    let (template, value): (&[u8], &[u8]) = match *e {
         UsageError::UnknownOption(_, c) => {
-            quoted = [c, b'\''];
-            (b": invalid option -- '", &quoted)
+            quoted = [c];
+            (template!(2, "{}: invalid option -- '{}'"), &quoted)
         }
         UsageError::MissingValue(_, c) => {
-            quoted = [c, b'\''];
-            (b": option requires an argument -- '", &quoted)
+            quoted = [c];
+            (
+                template!(2, "{}: option requires an argument -- '{}'"),
+                &quoted,
+            )
         }
         UsageError::BadValue(at) | UsageError::BadLevel(at) | UsageError::OutOfRange(at, ..) => {
-            (b": invalid argument: ", at.bytes(args))
+            (template!(2, "{}: invalid argument: {}"), at.bytes(args))
         }
-        UsageError::ExtraOperand(i) => (b": extra argument: ", args.arg(i).unwrap_or_default()),
+        UsageError::ExtraOperand(i) => (
+            template!(2, "{}: extra argument: {}"),
+            args.arg(i).unwrap_or_default(),
+        ),
         // The rest have their own words (or are vinit's own, never a client's).
         UsageError::MissingOperand
         | UsageError::HaltModeWithoutHalt
@@ -96,78 +112,42 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: UsageError) {
         | UsageError::MissingCommand
         | UsageError::WrongMode(..) => return,
     };
-    fail(prog, what, value);
+    fail(template, &[prog, value]);
 }
 
-/// The usage error of telinit or halt: the detail, then `HEAD PROG TAIL`; `FAILED`.
+/// The usage error of telinit or halt: the detail, then `usage` (a template of two `{}`)
+/// with PROG and `tail`; `FAILED`.
 fn usage_failed<A: ArgList + ?Sized>(
     prog: &[u8],
     args: &A,
-    e: UsageError,
-    head: &[u8],
+    e: &UsageError,
+    usage: &[u8],
     tail: &[u8],
 ) -> u8 {
     usage_detail(prog, args, e);
-    fail(head, prog, tail)
+    fail(usage, &[prog, tail])
 }
 
 /// `PROG: PATH: WHY[HINT]` for a path that could not be used; `FAILED`. WHY is perror(3)'s
 /// text for the errors a client meets opening a path, the symbolic name for any other (vinit
 /// carries no strerror table), and `FileError`'s words when the path is not what a client may
-/// write to (a symlink, a regular file).
+/// write to (a symlink, a regular file). HINT is packed (`packed!`).
 #[inline(never)]
 fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
     let mut line = LogLine::bare();
-    for piece in [prog, b": ", path, b": "] {
-        line.push(piece);
-    }
+    write_raw(&mut line, template!(2, "{}: {}: "), &[prog, path]);
     let text: &[u8] = match e {
-        FileError::Sys(Errno::NOENT) => b"No such file or directory",
-        FileError::Sys(Errno::ACCESS) => b"Permission denied",
-        FileError::Sys(Errno::NOTDIR) => b"Not a directory",
-        FileError::Sys(Errno::PIPE) => b"Broken pipe",
+        FileError::Sys(Errno::NOENT) => packed!("No such file or directory"),
+        FileError::Sys(Errno::ACCESS) => packed!("Permission denied"),
+        FileError::Sys(Errno::NOTDIR) => packed!("Not a directory"),
+        FileError::Sys(Errno::PIPE) => packed!("Broken pipe"),
         _ => b"",
     };
     if text.is_empty() {
         vinit_core::display::Show::show(&e, line.line());
     }
-    line.push(text);
-    line.push(hint);
+    line.write(text, &[]);
+    line.write(hint, &[]);
     line.emit();
     FAILED
-}
-
-/// A NUL-terminated copy of a path from argv.
-struct CPath([u8; PATH_MAX + 1]);
-
-impl CPath {
-    const fn new() -> Self {
-        Self([0; PATH_MAX + 1])
-    }
-
-    /// Copies `bytes` in; `None` if it is too long or holds a NUL.
-    fn set(&mut self, bytes: &[u8]) -> Option<&CStr> {
-        *self.0.get_mut(bytes.len())? = 0;
-        for (d, s) in self.0.iter_mut().zip(bytes) {
-            *d = *s;
-        }
-        // A NUL inside ends the string early: not the path asked for.
-        CStr::from_bytes_until_nul(self.0.get(..=bytes.len())?)
-            .ok()
-            .filter(|c| c.to_bytes().len() == bytes.len())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cpath_copies_and_terminates() {
-        let mut buf = CPath::new();
-        assert_eq!(buf.set(b"/tmp/x").unwrap().to_bytes(), b"/tmp/x");
-        assert!(buf.set(b"a\0b").is_none());
-        assert!(buf.set(&[b'a'; PATH_MAX + 1]).is_none());
-        assert!(buf.set(&[b'a'; PATH_MAX]).is_some());
-    }
 }

@@ -3,29 +3,27 @@
 
 use core::ffi::CStr;
 
-use super::{CPath, say};
+use super::say;
 use crate::sys;
 use vinit_core::args::ArgList;
 use vinit_core::client_args;
-use vinit_core::limits::{RUNLEVEL_PATH, UTMP_PATH};
+use vinit_core::limits::{PATH_MAX, RUNLEVEL_PATH, UTMP_PATH};
 use vinit_core::packed;
 use vinit_core::utmp;
 
-pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A) -> u8 {
+/// `utmp_arg` is argument 1 (the utmp path) as argv holds it, if there is one.
+pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A, utmp_arg: Option<&CStr>) -> u8 {
     let parsed = match client_args::parse_runlevel(args) {
         Ok(r) => r,
         Err(_) => {
             return say(packed!("usage: runlevel [utmp]"));
         }
     };
-    let mut buf = CPath::new();
-    let path = match parsed.utmp {
-        Some(i) => match buf.set(args.arg(i).unwrap_or_default()) {
-            Some(p) => p,
-            None => {
-                return say(packed!("runlevel: path too long"));
-            }
-        },
+    let path = match parsed.utmp.and(utmp_arg) {
+        Some(p) if p.to_bytes().len() > PATH_MAX => {
+            return say(packed!("runlevel: path too long"));
+        }
+        Some(p) => p,
         None => UTMP_PATH,
     };
     let answer = utmp_runlevel(path).or_else(|| runlevel_file().map(|c| (b'N', c)));

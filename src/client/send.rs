@@ -6,6 +6,7 @@ use vinit_core::initctl::{REQUEST_LEN, Request};
 use vinit_core::limits::{
     INITCTL_OVERRIDE_VAR, INITCTL_PATH, INITCTL_RETRY_MS, INITCTL_TIMEOUT_MS, PATH_MAX,
 };
+use vinit_core::template;
 use vinit_core::time::Duration;
 
 /// Writes `requests` to the FIFO (/run/initctl, or `VINIT_INITCTL`: tests only), each with
@@ -14,7 +15,7 @@ use vinit_core::time::Duration;
 pub(super) fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> u8 {
     let path = match envp.var_cstr(INITCTL_OVERRIDE_VAR) {
         Some(p) if p.to_bytes().len() > PATH_MAX => {
-            return fail(prog, b": bad ", INITCTL_OVERRIDE_VAR);
+            return fail(template!(2, "{}: bad {}"), &[prog, INITCTL_OVERRIDE_VAR]);
         }
         Some(p) => p,
         None => INITCTL_PATH,
@@ -56,9 +57,8 @@ pub(super) fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> u8 {
     match failure {
         Some(e) => path_failed(prog, path.to_bytes(), e, b""),
         None => fail(
-            prog,
-            b": timeout opening/writing control channel ",
-            path.to_bytes(),
+            template!(2, "{}: timeout opening/writing control channel {}"),
+            &[prog, path.to_bytes()],
         ),
     }
 }

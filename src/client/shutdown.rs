@@ -13,9 +13,9 @@ use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
     SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH,
 };
-use vinit_core::packed;
 use vinit_core::status::signal::{SIGINT, SIGTERM};
 use vinit_core::time::Duration;
+use vinit_core::{packed, template};
 
 const SHUTDOWN_USAGE: &str =
     "Usage:\t  shutdown [-akrhPHfFncqQ] [-t sec] [-i X] time [warning message]
@@ -46,7 +46,10 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
         match client_args::parse_shutdown(args) {
             Ok(s) => Some(s),
             Err(UsageError::BadLevel(at)) => {
-                return fail(b"shutdown: `", at.bytes(args), b"': bad runlevel");
+                return fail(
+                    template!(1, "shutdown: `{}': bad runlevel"),
+                    &[at.bytes(args)],
+                );
             }
             Err(e) => {
                 if e == UsageError::HaltModeWithoutHalt {
@@ -54,7 +57,7 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
                         "shutdown: -H and -P flags can only be used along with -h flag."
                     ));
                 }
-                usage_detail(SHUTDOWN, args, e);
+                usage_detail(SHUTDOWN, args, &e);
                 None
             }
         }
@@ -133,7 +136,7 @@ fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
 /// The message shutdown was given, if any, on a line of its own.
 fn say_message(message: &[u8]) {
     if !message.is_empty() {
-        fail(message, b"", b"");
+        fail(template!(1, "{}"), &[message]);
     }
 }
 
@@ -142,23 +145,26 @@ fn say_message(message: &[u8]) {
 fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, u32)>) -> u8 {
     let mut payload = EnvPayload::new();
     let _ = payload.push(init_halt.env_string());
-    let env = Request::set_env(payload.data());
-    match level {
-        Some((level, sleeptime)) => {
-            send(SHUTDOWN, envp, &[env, Request::run_level(level, sleeptime)])
-        }
-        None => send(SHUTDOWN, envp, &[env]),
-    }
+    // One call of `send`: the level change is left out of the slice when there is none.
+    let (level, sleeptime, count) = match level {
+        Some((level, sleeptime)) => (level, sleeptime, 2),
+        None => (LevelRequest::HALT, 0, 1),
+    };
+    let requests = [
+        Request::set_env(payload.data()),
+        Request::run_level(level, sleeptime),
+    ];
+    send(SHUTDOWN, envp, requests.get(..count).unwrap_or_default())
 }
 
-/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words, and
-/// the level when they end with it.
+/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words
+/// (packed: `packed!`), and the level when they end with it.
 fn new_state(level: &u8) -> (&'static [u8], &[u8]) {
     match level {
-        b'0' => (b"for system halt", b""),
-        b'6' => (b"for reboot", b""),
-        b'1' => (b"to maintenance mode", b""),
-        _ => (b"to runlevel ", core::slice::from_ref(level)),
+        b'0' => (packed!("for system halt"), b""),
+        b'6' => (packed!("for reboot"), b""),
+        b'1' => (packed!("to maintenance mode"), b""),
+        _ => (packed!("to runlevel "), core::slice::from_ref(level)),
     }
 }
 
@@ -191,23 +197,26 @@ const fn needs_warning(minutes: u32) -> bool {
 fn warn(message: &[u8], level: u8, minutes: u32) {
     say_message(message);
     let (state, level) = new_state(&level);
+    // The words around the state and the number (packed), so the pieces are written at one
+    // place.
+    let (going, tail): (&[u8], &[u8]) = match minutes {
+        0 => (packed!("The system is going down "), packed!(" NOW!")),
+        1 => (
+            packed!("The system is going DOWN "),
+            packed!(" in 1 minute!"),
+        ),
+        _ => (packed!("The system is going DOWN "), packed!(" minutes!")),
+    };
     let mut line = LogLine::bare();
-    line.push(match minutes {
-        0 => b"The system is going down ",
-        _ => b"The system is going DOWN ",
-    });
-    line.push(state);
+    line.write(going, &[]);
+    line.write(state, &[]);
     line.push(level);
-    match minutes {
-        0 => line.push(b" NOW!"),
-        1 => line.push(b" in 1 minute!"),
-        m => {
-            // The log's one number formatter, not ufmt's.
-            line.push(b" in ");
-            line.line().push_number(u64::from(m), false);
-            line.push(b" minutes!");
-        }
+    if minutes > 1 {
+        // The log's one number formatter, not ufmt's.
+        line.push(b" in ");
+        line.line().push_number(u64::from(minutes), false);
     }
+    line.write(tail, &[]);
     line.emit();
 }
 
@@ -264,9 +273,8 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
         Err(_) => {
             fail(
-                SHUTDOWN,
-                b": warning: cannot open ",
-                SHUTDOWN_PID_PATH.to_bytes(),
+                template!(1, "shutdown: warning: cannot open {}"),
+                &[SHUTDOWN_PID_PATH.to_bytes()],
             );
         }
     }
@@ -326,7 +334,10 @@ mod tests {
     fn new_state_words() {
         let show = |level| {
             let (words, level) = new_state(&level);
-            String::from_utf8([words, level].concat()).unwrap()
+            let mut line = vinit_core::display::Line::new();
+            line.write(words, &[]);
+            line.push(level);
+            String::from_utf8(line.as_bytes().to_vec()).unwrap()
         };
         assert_eq!(show(b'0'), "for system halt");
         assert_eq!(show(b'6'), "for reboot");

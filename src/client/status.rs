@@ -8,8 +8,8 @@ use super::{fail, path_failed, say};
 use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
 use vinit_core::limits::{MAX_ENTRIES, STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
-use vinit_core::packed;
 use vinit_core::status_reply::{MESSAGE_MAX, entry_id, is_running};
+use vinit_core::{packed, template};
 
 /// LSB: the service runs.
 const RUNNING: u8 = 0;
@@ -28,8 +28,8 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
         Ok(conn) => conn,
         Err(e) => {
             let hint: &[u8] = match e {
-                Errno::NOENT | Errno::CONNREFUSED => b": no vinit in inittab mode here",
-                Errno::ACCESS => b": root only",
+                Errno::NOENT | Errno::CONNREFUSED => packed!(": no vinit in inittab mode here"),
+                Errno::ACCESS => packed!(": root only"),
                 _ => b"",
             };
             let path = STATUS_SOCKET_PATH.to_bytes();
@@ -65,7 +65,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
         (None, _) | (_, Some(true)) => RUNNING,
         (_, Some(false)) => NOT_RUNNING,
         (Some(id), None) => {
-            fail(b"vinit status: no entry with id ", id, b"");
+            fail(template!(1, "vinit status: no entry with id {}"), &[id]);
             UNKNOWN
         }
     }

@@ -7,6 +7,7 @@ use crate::sys::Envp;
 use vinit_core::args::{ArgList, UsageError};
 use vinit_core::client_args::{self, Telinit};
 use vinit_core::initctl::Request;
+use vinit_core::template;
 
 pub(super) fn telinit<A: ArgList + ?Sized>(prog: &[u8], args: &A, envp: Envp) -> u8 {
     // sysvinit checks this before it even looks at the arguments.
@@ -18,14 +19,14 @@ pub(super) fn telinit<A: ArgList + ?Sized>(prog: &[u8], args: &A, envp: Envp) ->
         Ok(Telinit::Level { level, sleeptime }) => Request::run_level(*level, *sleeptime),
         Ok(Telinit::SetEnv(env)) => Request::set_env(env.data()),
         Err(UsageError::EnvTooLarge) => {
-            return fail(prog, b": -e option data too large", b"");
+            return fail(template!(1, "{}: -e option data too large"), &[prog]);
         }
         Err(e) => {
             return usage_failed(
                 prog,
                 args,
-                *e,
-                b"Usage: ",
+                e,
+                template!(2, "Usage: {}{}"),
                 b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
             );
         }
