@@ -10,8 +10,6 @@
 
 use core::ffi::CStr;
 
-use heapless::Vec;
-
 use crate::log;
 use crate::log::{Bytes, ErrName, Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
@@ -38,11 +36,12 @@ pub struct Control {
     fifo_allowed: bool,
     /// The watch may be held.
     watch_allowed: bool,
-    /// What a pass that hit `INITCTL_READS_PER_PASS` left for the next: a request's first
-    /// bytes, and the junk counted before them.
-    carry: Vec<u8, REQUEST_LEN>,
-    junk: Junk,
-    bogus: RateLimit,
+    /// Bytes read from the FIFO and not used up: a request's first bytes, at the front, for
+    /// the next read (in the driver's bss, not a frame the first request makes resident).
+    buf: [u8; REQUEST_LEN * INITCTL_READ_REQUESTS],
+    /// How many of `buf`'s bytes are held.
+    held: usize,
+    bogus: Bogus,
 }
 
 impl Control {
@@ -57,12 +56,13 @@ impl Control {
             watch_complained: false,
             fifo_allowed: true,
             watch_allowed: true,
-            carry: Vec::new(),
-            junk: Junk {
-                len: 0,
+            buf: [0; REQUEST_LEN * INITCTL_READ_REQUESTS],
+            held: 0,
+            bogus: Bogus {
+                limit: RateLimit::new(),
+                skipped: 0,
                 magic: None,
             },
-            bogus: RateLimit::new(),
         }
     }
 
@@ -75,12 +75,12 @@ impl Control {
 
     /// When the summary of dropped bad requests is due (`None`: no timer).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.bogus.deadline()
+        self.bogus.limit.deadline()
     }
 
     /// Logs how many bad requests went unlogged in a window that is over.
     pub fn summarize(&mut self, now: Instant) {
-        self.bogus.summarize(now, "bogus initrequests were dropped");
+        self.bogus.summarize(now);
     }
 
     /// The fd to poll, if the FIFO is open.
@@ -121,7 +121,7 @@ impl Control {
             self.watch = parent_dir(self.path).and_then(|dir| self.new_watch(dir));
         }
         self.fifo = None;
-        self.carry.clear();
+        self.held = 0;
         let (id, kind) = match found {
             Ok(found) => found,
             Err(Errno::NOENT) => return self.create(),
@@ -142,7 +142,7 @@ impl Control {
         }
         match sys::unlink(self.path) {
             Ok(()) => {
-                if self.may_log(now) {
+                if self.bogus.may_log(now) {
                     log::file_line(
                         Level::Warning,
                         self.path,
@@ -232,55 +232,53 @@ impl Control {
     /// behind it. Whatever is left once the pipe is empty is not a whole request: one bogus
     /// request.
     pub fn read_requests(&mut self, now: Instant, mut f: impl FnMut(&Request<'_>)) {
-        let mut buf = [0u8; REQUEST_LEN * INITCTL_READ_REQUESTS];
-        // What the last pass left when it stopped at its bound.
-        for (to, from) in buf.iter_mut().zip(&self.carry) {
-            *to = *from;
-        }
-        let mut held = self.carry.len();
-        self.carry.clear();
-        let mut junk = core::mem::take(&mut self.junk);
-        for pass in 0..=INITCTL_READS_PER_PASS {
-            if pass == INITCTL_READS_PER_PASS {
-                // The FIFO is still readable: the next loop pass goes on from here.
-                let _ = self
-                    .carry
-                    .extend_from_slice(buf.get(..held).unwrap_or_default());
-                self.junk = junk;
-                return;
-            }
-            let Some((fd, _)) = self.fifo.as_ref() else {
-                return;
-            };
-            let n = match sys::read(fd.as_fd(), buf.get_mut(held..).unwrap_or_default()) {
-                Ok(0) | Err(Errno::AGAIN) => break,
+        let Self {
+            fifo: Some((fd, _)),
+            buf,
+            held,
+            bogus,
+            ..
+        } = self
+        else {
+            return;
+        };
+        for _ in 0..INITCTL_READS_PER_PASS {
+            let n = match sys::read(fd.as_fd(), buf.get_mut(*held..).unwrap_or_default()) {
                 Ok(n) => n,
                 Err(Errno::INTR) => continue,
+                Err(Errno::AGAIN) => 0,
                 Err(e) => {
                     log!(Level::Error, "error reading initrequest: {}", ErrName(e));
-                    break;
+                    0
                 }
             };
-            held += n;
+            if n == 0 {
+                // The pipe is empty: what is left is not a whole request.
+                bogus.skip(buf.get(..*held).unwrap_or_default());
+                *held = 0;
+                bogus.flush(now);
+                return;
+            }
+            *held += n;
             let mut at = 0;
             // Bounded: every pass uses up at least one byte, or stops.
-            while let Some(data) = buf.get(at..held) {
+            while let Some(data) = buf.get(at..*held) {
                 match initctl::front(data) {
                     Front::Partial => break,
                     Front::Junk(len) => {
-                        junk.add(data.get(..len).unwrap_or_default());
+                        bogus.skip(data.get(..len).unwrap_or_default());
                         at += len;
                     }
                     Front::Request(parsed) => {
-                        self.flush(now, &mut junk);
+                        bogus.flush(now);
                         match parsed {
                             // Never implemented by init (compat §5.2): logged with the bogus
                             // ones, so a flood of them is rate-limited too.
                             Ok(req) if matches!(req.command, Command::Start | Command::Bsd) => {
-                                self.bogus(now, RequestError::UnknownCommand(req.command.code()));
+                                bogus.report(now, RequestError::UnknownCommand(req.command.code()));
                             }
                             Ok(req) => f(&req),
-                            Err(e) => self.bogus(now, e),
+                            Err(e) => bogus.report(now, e),
                         }
                         at += REQUEST_LEN;
                     }
@@ -288,27 +286,61 @@ impl Control {
             }
             // Keep what is left (a request's first bytes) at the front for the next read:
             // moved down byte by byte (a rotate is a bigger routine, and the rest is spent).
-            let at = at.min(held);
-            for i in at..held {
+            let at = at.min(*held);
+            for i in at..*held {
                 if let Some(&b) = buf.get(i)
                     && let Some(to) = buf.get_mut(i - at)
                 {
                     *to = b;
                 }
             }
-            held -= at;
+            *held -= at;
         }
-        junk.add(buf.get(..held).unwrap_or_default());
-        self.flush(now, &mut junk);
+        // At the bound with the FIFO still readable: the next loop pass goes on from here.
+    }
+}
+
+/// Bad requests and skipped bytes, logged at a bounded rate (a flood cannot fill the log).
+struct Bogus {
+    limit: RateLimit,
+    /// Bytes skipped while looking for the next request, not reported yet.
+    skipped: usize,
+    /// The magic field the first run of them started with, when it held one.
+    magic: Option<u32>,
+}
+
+impl Bogus {
+    /// Counts bytes skipped while looking for the next request.
+    fn skip(&mut self, bytes: &[u8]) {
+        if self.skipped == 0 {
+            self.magic = match bytes {
+                [a, b, c, d, ..] => Some(u32::from_ne_bytes([*a, *b, *c, *d])),
+                _ => None,
+            };
+        }
+        self.skipped += bytes.len();
     }
 
-    /// Reports skipped bytes as one bogus request.
-    fn flush(&mut self, now: Instant, junk: &mut Junk) {
-        let Junk { len, magic } = core::mem::take(junk);
+    /// Logs how many bad requests went unlogged in a window that is over.
+    fn summarize(&mut self, now: Instant) {
+        self.limit.summarize(now, "bogus initrequests were dropped");
+    }
+
+    /// Whether one more complaint fits in the window; the suppressed ones are counted and said
+    /// in one line when the window is over.
+    fn may_log(&mut self, now: Instant) -> bool {
+        // A window that ended during this read reports its count before the new one logs.
+        self.summarize(now);
+        self.limit.allow(now)
+    }
+
+    /// Reports the skipped bytes as one bogus request.
+    fn flush(&mut self, now: Instant) {
+        let len = core::mem::take(&mut self.skipped);
         if len == 0 || !self.may_log(now) {
             return;
         }
-        match magic {
+        match self.magic {
             Some(m) if m != initctl::MAGIC => log!(
                 Level::Warning,
                 "got bogus initrequest: bad magic {} ({} bytes skipped)",
@@ -319,15 +351,7 @@ impl Control {
         }
     }
 
-    /// Whether one more complaint fits in the window (a flood cannot fill the log); the
-    /// suppressed ones are counted and said in one line when the window is over.
-    fn may_log(&mut self, now: Instant) -> bool {
-        // A window that ended during this read reports its count before the new one logs.
-        self.summarize(now);
-        self.bogus.allow(now)
-    }
-
-    fn bogus(&mut self, now: Instant, e: RequestError) {
+    fn report(&mut self, now: Instant, e: RequestError) {
         if !self.may_log(now) {
             return;
         }
@@ -351,26 +375,6 @@ impl Control {
                 _ => log!(Level::Warning, "bad runlevel: code {}", l),
             },
         }
-    }
-}
-
-/// Bytes skipped while looking for the next request: how many, and the magic field they
-/// started with (when the first run of them held one).
-#[derive(Default)]
-struct Junk {
-    len: usize,
-    magic: Option<u32>,
-}
-
-impl Junk {
-    fn add(&mut self, bytes: &[u8]) {
-        if self.len == 0 {
-            self.magic = match bytes {
-                [a, b, c, d, ..] => Some(u32::from_ne_bytes([*a, *b, *c, *d])),
-                _ => None,
-            };
-        }
-        self.len += bytes.len();
     }
 }
 
