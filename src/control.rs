@@ -8,8 +8,6 @@
 //! dropped; vinit keeps serving. A flood is read a bounded number of reads per loop pass. With
 //! too few file descriptors the driver turns the FIFO or the watch off.
 
-use core::ffi::CStr;
-
 use crate::log;
 use crate::log::{Bytes, ErrName, Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
@@ -22,7 +20,6 @@ use vinit_core::time::Instant;
 
 /// The FIFO and what vinit knows about it.
 pub struct Control {
-    path: &'static CStr,
     fifo: Option<(OwnedFd, sys::FileId)>,
     /// inotify on the FIFO's directory: readable when an entry there changes.
     watch: Option<OwnedFd>,
@@ -45,10 +42,10 @@ pub struct Control {
 }
 
 impl Control {
-    /// A server for `path`; nothing is opened until `check`.
-    pub const fn new(path: &'static CStr) -> Self {
+    /// A server for `INITCTL_PATH` (the one path init serves: `VINIT_INITCTL` is the
+    /// clients' only); nothing is opened until `check`.
+    pub const fn new() -> Self {
         Self {
-            path,
             fifo: None,
             watch: None,
             complained: false,
@@ -108,7 +105,7 @@ impl Control {
         if !self.fifo_allowed {
             return;
         }
-        let found = sys::lstat_id(self.path);
+        let found = sys::lstat_id(INITCTL_PATH);
         if let Ok((id, _)) = found
             && self.fifo.as_ref().is_some_and(|(_, held)| *held == id)
         {
@@ -118,7 +115,7 @@ impl Control {
         // change after the lstat above still wakes the loop.
         self.watch = None;
         if self.watch_allowed {
-            self.watch = parent_dir(self.path).and_then(|dir| self.new_watch(dir));
+            self.watch = self.new_watch();
         }
         self.fifo = None;
         self.held = 0;
@@ -140,12 +137,12 @@ impl Control {
             // owner): replacing it again would only loop.
             return self.complain("use", refused);
         }
-        match sys::unlink(self.path) {
+        match sys::unlink(INITCTL_PATH) {
             Ok(()) => {
                 if self.bogus.may_log(now) {
                     log::file_line(
                         Level::Warning,
-                        self.path,
+                        INITCTL_PATH,
                         refused,
                         "replaced by vinit's own fifo",
                     );
@@ -157,11 +154,11 @@ impl Control {
         }
     }
 
-    /// An inotify watch on `dir`; a failure other than a missing directory (the inotify
+    /// An inotify watch on `INITCTL_DIR`; a failure other than a missing directory (the inotify
     /// instance limit, EMFILE) is reported once: the FIFO is then re-created only when the
     /// loop wakes up for something else.
-    fn new_watch(&mut self, dir: &CStr) -> Option<OwnedFd> {
-        match sys::watch_dir_entries(dir) {
+    fn new_watch(&mut self) -> Option<OwnedFd> {
+        match sys::watch_dir_entries(INITCTL_DIR) {
             Ok(fd) => {
                 self.watch_complained = false;
                 Some(fd)
@@ -183,20 +180,18 @@ impl Control {
 
     /// Creates the FIFO (and `/run`, missing in a bare image) and opens it.
     fn create(&mut self) {
-        if let Some(parent) = parent_dir(self.path) {
-            let _ = sys::mkdir(parent, CREATED_DIR_MODE);
-            if self.watch.is_none() && self.watch_allowed {
-                self.watch = self.new_watch(parent);
-            }
+        let _ = sys::mkdir(INITCTL_DIR, CREATED_DIR_MODE);
+        if self.watch.is_none() && self.watch_allowed {
+            self.watch = self.new_watch();
         }
-        if let Err(e) = sys::mkfifo(self.path, INITCTL_MODE) {
+        if let Err(e) = sys::mkfifo(INITCTL_PATH, INITCTL_MODE) {
             // EEXIST: something appeared meanwhile; its inotify event brings `check` back.
             if e != Errno::EXIST {
                 self.complain("create", FileError::Sys(e));
             }
             return;
         }
-        self.made = sys::lstat_id(self.path).ok().map(|(id, _)| id);
+        self.made = sys::lstat_id(INITCTL_PATH).ok().map(|(id, _)| id);
         if let Err(e) = self.hold() {
             self.complain("use", e);
         }
@@ -204,7 +199,7 @@ impl Control {
 
     /// Opens the FIFO at the path and holds it: it works again.
     fn hold(&mut self) -> Result<(), FileError> {
-        self.fifo = Some(sys::open_fifo(self.path)?);
+        self.fifo = Some(sys::open_fifo(INITCTL_PATH)?);
         self.complained = false;
         Ok(())
     }
@@ -218,7 +213,7 @@ impl Control {
                 Level::Error,
                 "unable to {} {}: {}",
                 verb,
-                Bytes(self.path.to_bytes()),
+                Bytes(INITCTL_PATH.to_bytes()),
                 e
             );
         }
@@ -376,10 +371,4 @@ impl Bogus {
             },
         }
     }
-}
-
-/// The directory of the FIFO, to create and watch: known for `INITCTL_PATH`, the one path
-/// vinit serves.
-fn parent_dir(path: &CStr) -> Option<&'static CStr> {
-    (path == INITCTL_PATH).then_some(INITCTL_DIR)
 }

@@ -174,7 +174,7 @@ impl Driver {
                 envp,
                 init_env: InitEnv::new(),
                 started: sys::now(),
-                control: Control::new(vinit_core::limits::INITCTL_PATH),
+                control: Control::new(),
                 // Opened after `become_init`, within the fd budget.
                 status: StatusChannel::open(false),
                 initscript: Initscript::default(),
