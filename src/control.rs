@@ -70,9 +70,9 @@ impl Control {
         self.watch_allowed = fifo && watch;
     }
 
-    /// When the summary of dropped bad requests is due (`None`: no timer).
-    pub fn poll_timeout(&self) -> Option<Instant> {
-        self.bogus.limit.deadline()
+    /// The rate limit of bad requests: its deadline is when their summary is due.
+    pub const fn rate_limit(&self) -> &RateLimit {
+        &self.bogus.limit
     }
 
     /// Logs how many bad requests went unlogged in a window that is over.

@@ -207,10 +207,12 @@ impl Driver {
             // The earliest deadline as a plain `min` of milliseconds, `u64::MAX` for none (no
             // branch per `Option`); none: block without a timer.
             let at = |deadline: Option<Instant>| deadline.map_or(u64::MAX, Instant::millis);
-            let deadline = at(self.init.poll_timeout())
-                .min(at(self.control.poll_timeout()))
-                .min(at(self.env_log.deadline()))
-                .min(at(self.signal_log.deadline()));
+            // The rate limits' summaries in one loop: one copy of `deadline`, not three.
+            let deadline = [self.control.rate_limit(), &self.env_log, &self.signal_log]
+                .iter()
+                .fold(at(self.init.poll_timeout()), |min, limit| {
+                    min.min(at(limit.deadline()))
+                });
             let timeout = (deadline < u64::MAX).then(|| deadline.saturating_sub(now.millis()));
             let fds = [
                 Some(sfd),
