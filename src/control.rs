@@ -351,11 +351,6 @@ impl Bogus {
             return;
         }
         match e {
-            // `initctl::front` hands over whole requests that start with the magic: framing
-            // errors are reported by `flush`.
-            RequestError::BadLength(_) | RequestError::BadMagic(_) => {
-                log!(Level::Warning, "got bogus initrequest");
-            }
             RequestError::UnknownCommand(c) => {
                 log!(
                     Level::Warning,
@@ -369,6 +364,9 @@ impl Bogus {
                 }
                 _ => log!(Level::Warning, "bad runlevel: code {}", l),
             },
+            // `initctl::front` hands over only whole requests that start with the magic:
+            // framing errors are `flush`'s to report.
+            RequestError::BadLength(_) | RequestError::BadMagic(_) => {}
         }
     }
 }
