@@ -19,26 +19,28 @@ use vinit_core::limits::{
 use vinit_core::time::Instant;
 
 /// The FIFO and what vinit knows about it.
+#[repr(C)]
 pub struct Control {
     fifo: Option<(OwnedFd, sys::FileId)>,
     /// inotify on the FIFO's directory: readable when an entry there changes.
     watch: Option<OwnedFd>,
-    /// Whether a lasting problem was already reported (once until the FIFO works again).
-    complained: bool,
     /// The FIFO vinit made last: if it fails vinit's own checks, it is not replaced again.
     made: Option<sys::FileId>,
+    /// Whether a lasting problem was already reported (once until the FIFO works again).
+    complained: bool,
     /// Whether a failed inotify watch was reported (once until a watch is set again).
     watch_complained: bool,
     /// The FIFO may be held (enough file descriptors).
     fifo_allowed: bool,
     /// The watch may be held.
     watch_allowed: bool,
-    /// Bytes read from the FIFO and not used up: a request's first bytes, at the front, for
-    /// the next read (in the driver's bss, not a frame the first request makes resident).
-    buf: [u8; REQUEST_LEN * INITCTL_READ_REQUESTS],
     /// How many of `buf`'s bytes are held.
     held: usize,
     bogus: Bogus,
+    /// Bytes read from the FIFO and not used up: a request's first bytes, at the front, for
+    /// the next read (in the driver's bss, not a frame the first request makes resident).
+    /// Last, so that the other fields are a short displacement away.
+    buf: [u8; REQUEST_LEN * INITCTL_READ_REQUESTS],
 }
 
 impl Control {
