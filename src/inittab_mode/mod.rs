@@ -267,14 +267,20 @@ impl Driver {
                         &mut self.initscript,
                         pipes.as_ref(),
                     );
-                    if let (Some(o), Some(p), Ok(pid)) = (output.as_deref_mut(), &pipes, &started) {
-                        o.started(p, *pid);
-                    }
-                    match started {
-                        Ok(pid) => self.init.handle_spawned(now, slot, Some(pid)),
-                        Err(Some(e)) => self.init.handle_fork_failed(now, slot, e.raw_os_error()),
-                        Err(None) => self.init.handle_spawned(now, slot, None),
-                    }
+                    let pid = match started {
+                        Ok(pid) => {
+                            if let (Some(o), Some(p)) = (output.as_deref_mut(), &pipes) {
+                                o.started(p, pid);
+                            }
+                            Some(pid)
+                        }
+                        Err(Some(e)) => {
+                            self.init.handle_fork_failed(now, slot, e.raw_os_error());
+                            continue;
+                        }
+                        Err(None) => None,
+                    };
+                    self.init.handle_spawned(now, slot, pid);
                 }
                 Effect::Do(Act::Signal { pid, sig }) => signal(pid, sig),
                 Effect::Do(Act::SignalAll(sig)) => crate::processes_left::signal_all(sig),
