@@ -103,6 +103,7 @@ impl Control {
     /// loop pass, as sysvinit does (compat §5.1). Costs one lstat(2) when all is well. Anything
     /// else at the path (another user's FIFO, one others may open, a symlink, a file) is
     /// removed and replaced by a new FIFO, and said so; what cannot be fixed is said once.
+    #[inline(never)]
     pub fn check(&mut self, now: Instant) {
         if !self.fifo_allowed {
             return;
