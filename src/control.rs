@@ -8,10 +8,6 @@
 //! dropped; vinit keeps serving. A flood is read a bounded number of reads per loop pass. With
 //! too few file descriptors the driver turns the FIFO or the watch off.
 
-use core::ffi::CStr;
-
-use heapless::Vec;
-
 use crate::log;
 use crate::log::{Bytes, ErrName, Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
@@ -23,33 +19,35 @@ use vinit_core::limits::{
 use vinit_core::time::Instant;
 
 /// The FIFO and what vinit knows about it.
+#[repr(C)]
 pub struct Control {
-    path: &'static CStr,
     fifo: Option<(OwnedFd, sys::FileId)>,
     /// inotify on the FIFO's directory: readable when an entry there changes.
     watch: Option<OwnedFd>,
-    /// Whether a lasting problem was already reported (once until the FIFO works again).
-    complained: bool,
     /// The FIFO vinit made last: if it fails vinit's own checks, it is not replaced again.
     made: Option<sys::FileId>,
+    /// Whether a lasting problem was already reported (once until the FIFO works again).
+    complained: bool,
     /// Whether a failed inotify watch was reported (once until a watch is set again).
     watch_complained: bool,
     /// The FIFO may be held (enough file descriptors).
     fifo_allowed: bool,
     /// The watch may be held.
     watch_allowed: bool,
-    /// What a pass that hit `INITCTL_READS_PER_PASS` left for the next: a request's first
-    /// bytes, and the junk counted before them.
-    carry: Vec<u8, REQUEST_LEN>,
-    junk: Junk,
-    bogus: RateLimit,
+    /// How many of `buf`'s bytes are held.
+    held: usize,
+    bogus: Bogus,
+    /// Bytes read from the FIFO and not used up: a request's first bytes, at the front, for
+    /// the next read (in the driver's bss, not a frame the first request makes resident).
+    /// Last, so that the other fields are a short displacement away.
+    buf: [u8; REQUEST_LEN * INITCTL_READ_REQUESTS],
 }
 
 impl Control {
-    /// A server for `path`; nothing is opened until `check`.
-    pub const fn new(path: &'static CStr) -> Self {
+    /// A server for `INITCTL_PATH` (the one path init serves: `VINIT_INITCTL` is the
+    /// clients' only); nothing is opened until `check`.
+    pub const fn new() -> Self {
         Self {
-            path,
             fifo: None,
             watch: None,
             complained: false,
@@ -57,12 +55,13 @@ impl Control {
             watch_complained: false,
             fifo_allowed: true,
             watch_allowed: true,
-            carry: Vec::new(),
-            junk: Junk {
-                len: 0,
+            buf: [0; REQUEST_LEN * INITCTL_READ_REQUESTS],
+            held: 0,
+            bogus: Bogus {
+                limit: RateLimit::new(),
+                skipped: 0,
                 magic: None,
             },
-            bogus: RateLimit::new(),
         }
     }
 
@@ -73,14 +72,14 @@ impl Control {
         self.watch_allowed = fifo && watch;
     }
 
-    /// When the summary of dropped bad requests is due (`None`: no timer).
-    pub fn poll_timeout(&self) -> Option<Instant> {
-        self.bogus.deadline()
+    /// The rate limit of bad requests: its deadline is when their summary is due.
+    pub const fn rate_limit(&self) -> &RateLimit {
+        &self.bogus.limit
     }
 
     /// Logs how many bad requests went unlogged in a window that is over.
     pub fn summarize(&mut self, now: Instant) {
-        self.bogus.summarize(now, "bogus initrequests were dropped");
+        self.bogus.summarize(now);
     }
 
     /// The fd to poll, if the FIFO is open.
@@ -104,11 +103,12 @@ impl Control {
     /// loop pass, as sysvinit does (compat §5.1). Costs one lstat(2) when all is well. Anything
     /// else at the path (another user's FIFO, one others may open, a symlink, a file) is
     /// removed and replaced by a new FIFO, and said so; what cannot be fixed is said once.
+    #[inline(never)]
     pub fn check(&mut self, now: Instant) {
         if !self.fifo_allowed {
             return;
         }
-        let found = sys::lstat_id(self.path);
+        let found = sys::lstat_id(INITCTL_PATH);
         if let Ok((id, _)) = found
             && self.fifo.as_ref().is_some_and(|(_, held)| *held == id)
         {
@@ -118,10 +118,10 @@ impl Control {
         // change after the lstat above still wakes the loop.
         self.watch = None;
         if self.watch_allowed {
-            self.watch = parent_dir(self.path).and_then(|dir| self.new_watch(dir));
+            self.watch = self.new_watch();
         }
         self.fifo = None;
-        self.carry.clear();
+        self.held = 0;
         let (id, kind) = match found {
             Ok(found) => found,
             Err(Errno::NOENT) => return self.create(),
@@ -140,12 +140,12 @@ impl Control {
             // owner): replacing it again would only loop.
             return self.complain("use", refused);
         }
-        match sys::unlink(self.path) {
+        match sys::unlink(INITCTL_PATH) {
             Ok(()) => {
-                if self.may_log(now) {
+                if self.bogus.may_log(now) {
                     log::file_line(
                         Level::Warning,
-                        self.path,
+                        INITCTL_PATH,
                         refused,
                         "replaced by vinit's own fifo",
                     );
@@ -157,11 +157,11 @@ impl Control {
         }
     }
 
-    /// An inotify watch on `dir`; a failure other than a missing directory (the inotify
+    /// An inotify watch on `INITCTL_DIR`; a failure other than a missing directory (the inotify
     /// instance limit, EMFILE) is reported once: the FIFO is then re-created only when the
     /// loop wakes up for something else.
-    fn new_watch(&mut self, dir: &CStr) -> Option<OwnedFd> {
-        match sys::watch_dir_entries(dir) {
+    fn new_watch(&mut self) -> Option<OwnedFd> {
+        match sys::watch_dir_entries(INITCTL_DIR) {
             Ok(fd) => {
                 self.watch_complained = false;
                 Some(fd)
@@ -183,20 +183,18 @@ impl Control {
 
     /// Creates the FIFO (and `/run`, missing in a bare image) and opens it.
     fn create(&mut self) {
-        if let Some(parent) = parent_dir(self.path) {
-            let _ = sys::mkdir(parent, CREATED_DIR_MODE);
-            if self.watch.is_none() && self.watch_allowed {
-                self.watch = self.new_watch(parent);
-            }
+        let _ = sys::mkdir(INITCTL_DIR, CREATED_DIR_MODE);
+        if self.watch.is_none() && self.watch_allowed {
+            self.watch = self.new_watch();
         }
-        if let Err(e) = sys::mkfifo(self.path, INITCTL_MODE) {
+        if let Err(e) = sys::mkfifo(INITCTL_PATH, INITCTL_MODE) {
             // EEXIST: something appeared meanwhile; its inotify event brings `check` back.
             if e != Errno::EXIST {
                 self.complain("create", FileError::Sys(e));
             }
             return;
         }
-        self.made = sys::lstat_id(self.path).ok().map(|(id, _)| id);
+        self.made = sys::lstat_id(INITCTL_PATH).ok().map(|(id, _)| id);
         if let Err(e) = self.hold() {
             self.complain("use", e);
         }
@@ -204,7 +202,7 @@ impl Control {
 
     /// Opens the FIFO at the path and holds it: it works again.
     fn hold(&mut self) -> Result<(), FileError> {
-        self.fifo = Some(sys::open_fifo(self.path)?);
+        self.fifo = Some(sys::open_fifo(INITCTL_PATH)?);
         self.complained = false;
         Ok(())
     }
@@ -218,7 +216,7 @@ impl Control {
                 Level::Error,
                 "unable to {} {}: {}",
                 verb,
-                Bytes(self.path.to_bytes()),
+                Bytes(INITCTL_PATH.to_bytes()),
                 e
             );
         }
@@ -232,55 +230,53 @@ impl Control {
     /// behind it. Whatever is left once the pipe is empty is not a whole request: one bogus
     /// request.
     pub fn read_requests(&mut self, now: Instant, mut f: impl FnMut(&Request<'_>)) {
-        let mut buf = [0u8; REQUEST_LEN * INITCTL_READ_REQUESTS];
-        // What the last pass left when it stopped at its bound.
-        for (to, from) in buf.iter_mut().zip(&self.carry) {
-            *to = *from;
-        }
-        let mut held = self.carry.len();
-        self.carry.clear();
-        let mut junk = core::mem::take(&mut self.junk);
-        for pass in 0..=INITCTL_READS_PER_PASS {
-            if pass == INITCTL_READS_PER_PASS {
-                // The FIFO is still readable: the next loop pass goes on from here.
-                let _ = self
-                    .carry
-                    .extend_from_slice(buf.get(..held).unwrap_or_default());
-                self.junk = junk;
-                return;
-            }
-            let Some((fd, _)) = self.fifo.as_ref() else {
-                return;
-            };
-            let n = match sys::read(fd.as_fd(), buf.get_mut(held..).unwrap_or_default()) {
-                Ok(0) | Err(Errno::AGAIN) => break,
+        let Self {
+            fifo: Some((fd, _)),
+            buf,
+            held,
+            bogus,
+            ..
+        } = self
+        else {
+            return;
+        };
+        for _ in 0..INITCTL_READS_PER_PASS {
+            let n = match sys::read(fd.as_fd(), buf.get_mut(*held..).unwrap_or_default()) {
                 Ok(n) => n,
                 Err(Errno::INTR) => continue,
+                Err(Errno::AGAIN) => 0,
                 Err(e) => {
                     log!(Level::Error, "error reading initrequest: {}", ErrName(e));
-                    break;
+                    0
                 }
             };
-            held += n;
+            if n == 0 {
+                // The pipe is empty: what is left is not a whole request.
+                bogus.skip(buf.get(..*held).unwrap_or_default());
+                *held = 0;
+                bogus.flush(now);
+                return;
+            }
+            *held += n;
             let mut at = 0;
             // Bounded: every pass uses up at least one byte, or stops.
-            while let Some(data) = buf.get(at..held) {
+            while let Some(data) = buf.get(at..*held) {
                 match initctl::front(data) {
                     Front::Partial => break,
                     Front::Junk(len) => {
-                        junk.add(data.get(..len).unwrap_or_default());
+                        bogus.skip(data.get(..len).unwrap_or_default());
                         at += len;
                     }
                     Front::Request(parsed) => {
-                        self.flush(now, &mut junk);
+                        bogus.flush(now);
                         match parsed {
                             // Never implemented by init (compat §5.2): logged with the bogus
                             // ones, so a flood of them is rate-limited too.
                             Ok(req) if matches!(req.command, Command::Start | Command::Bsd) => {
-                                self.bogus(now, RequestError::UnknownCommand(req.command.code()));
+                                bogus.report(now, RequestError::UnknownCommand(req.command.code()));
                             }
                             Ok(req) => f(&req),
-                            Err(e) => self.bogus(now, e),
+                            Err(e) => bogus.report(now, e),
                         }
                         at += REQUEST_LEN;
                     }
@@ -288,27 +284,61 @@ impl Control {
             }
             // Keep what is left (a request's first bytes) at the front for the next read:
             // moved down byte by byte (a rotate is a bigger routine, and the rest is spent).
-            let at = at.min(held);
-            for i in at..held {
+            let at = at.min(*held);
+            for i in at..*held {
                 if let Some(&b) = buf.get(i)
                     && let Some(to) = buf.get_mut(i - at)
                 {
                     *to = b;
                 }
             }
-            held -= at;
+            *held -= at;
         }
-        junk.add(buf.get(..held).unwrap_or_default());
-        self.flush(now, &mut junk);
+        // At the bound with the FIFO still readable: the next loop pass goes on from here.
+    }
+}
+
+/// Bad requests and skipped bytes, logged at a bounded rate (a flood cannot fill the log).
+struct Bogus {
+    limit: RateLimit,
+    /// Bytes skipped while looking for the next request, not reported yet.
+    skipped: usize,
+    /// The magic field the first run of them started with, when it held one.
+    magic: Option<u32>,
+}
+
+impl Bogus {
+    /// Counts bytes skipped while looking for the next request.
+    fn skip(&mut self, bytes: &[u8]) {
+        if self.skipped == 0 {
+            self.magic = match bytes {
+                [a, b, c, d, ..] => Some(u32::from_ne_bytes([*a, *b, *c, *d])),
+                _ => None,
+            };
+        }
+        self.skipped += bytes.len();
     }
 
-    /// Reports skipped bytes as one bogus request.
-    fn flush(&mut self, now: Instant, junk: &mut Junk) {
-        let Junk { len, magic } = core::mem::take(junk);
+    /// Logs how many bad requests went unlogged in a window that is over.
+    fn summarize(&mut self, now: Instant) {
+        self.limit.summarize(now, "bogus initrequests were dropped");
+    }
+
+    /// Whether one more complaint fits in the window; the suppressed ones are counted and said
+    /// in one line when the window is over.
+    fn may_log(&mut self, now: Instant) -> bool {
+        // A window that ended during this read reports its count before the new one logs.
+        self.summarize(now);
+        self.limit.allow(now)
+    }
+
+    /// Reports the skipped bytes as one bogus request.
+    fn flush(&mut self, now: Instant) {
+        let len = core::mem::take(&mut self.skipped);
         if len == 0 || !self.may_log(now) {
             return;
         }
-        match magic {
+        match self.magic {
             Some(m) if m != initctl::MAGIC => log!(
                 Level::Warning,
                 "got bogus initrequest: bad magic {} ({} bytes skipped)",
@@ -319,24 +349,11 @@ impl Control {
         }
     }
 
-    /// Whether one more complaint fits in the window (a flood cannot fill the log); the
-    /// suppressed ones are counted and said in one line when the window is over.
-    fn may_log(&mut self, now: Instant) -> bool {
-        // A window that ended during this read reports its count before the new one logs.
-        self.summarize(now);
-        self.bogus.allow(now)
-    }
-
-    fn bogus(&mut self, now: Instant, e: RequestError) {
+    fn report(&mut self, now: Instant, e: RequestError) {
         if !self.may_log(now) {
             return;
         }
         match e {
-            // `initctl::front` hands over whole requests that start with the magic: framing
-            // errors are reported by `flush`.
-            RequestError::BadLength(_) | RequestError::BadMagic(_) => {
-                log!(Level::Warning, "got bogus initrequest");
-            }
             RequestError::UnknownCommand(c) => {
                 log!(
                     Level::Warning,
@@ -350,32 +367,9 @@ impl Control {
                 }
                 _ => log!(Level::Warning, "bad runlevel: code {}", l),
             },
+            // `initctl::front` hands over only whole requests that start with the magic:
+            // framing errors are `flush`'s to report.
+            RequestError::BadLength(_) | RequestError::BadMagic(_) => {}
         }
     }
-}
-
-/// Bytes skipped while looking for the next request: how many, and the magic field they
-/// started with (when the first run of them held one).
-#[derive(Default)]
-struct Junk {
-    len: usize,
-    magic: Option<u32>,
-}
-
-impl Junk {
-    fn add(&mut self, bytes: &[u8]) {
-        if self.len == 0 {
-            self.magic = match bytes {
-                [a, b, c, d, ..] => Some(u32::from_ne_bytes([*a, *b, *c, *d])),
-                _ => None,
-            };
-        }
-        self.len += bytes.len();
-    }
-}
-
-/// The directory of the FIFO, to create and watch: known for `INITCTL_PATH`, the one path
-/// vinit serves.
-fn parent_dir(path: &CStr) -> Option<&'static CStr> {
-    (path == INITCTL_PATH).then_some(INITCTL_DIR)
 }

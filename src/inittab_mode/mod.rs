@@ -174,7 +174,7 @@ impl Driver {
                 envp,
                 init_env: InitEnv::new(),
                 started: sys::now(),
-                control: Control::new(vinit_core::limits::INITCTL_PATH),
+                control: Control::new(),
                 // Opened after `become_init`, within the fd budget.
                 status: StatusChannel::open(false),
                 initscript: Initscript::default(),
@@ -207,10 +207,12 @@ impl Driver {
             // The earliest deadline as a plain `min` of milliseconds, `u64::MAX` for none (no
             // branch per `Option`); none: block without a timer.
             let at = |deadline: Option<Instant>| deadline.map_or(u64::MAX, Instant::millis);
-            let deadline = at(self.init.poll_timeout())
-                .min(at(self.control.poll_timeout()))
-                .min(at(self.env_log.deadline()))
-                .min(at(self.signal_log.deadline()));
+            // The rate limits' summaries in one loop: one copy of `deadline`, not three.
+            let deadline = [self.control.rate_limit(), &self.env_log, &self.signal_log]
+                .iter()
+                .fold(at(self.init.poll_timeout()), |min, limit| {
+                    min.min(at(limit.deadline()))
+                });
             let timeout = (deadline < u64::MAX).then(|| deadline.saturating_sub(now.millis()));
             let fds = [
                 Some(sfd),
@@ -265,14 +267,20 @@ impl Driver {
                         &mut self.initscript,
                         pipes.as_ref(),
                     );
-                    if let (Some(o), Some(p), Ok(pid)) = (output.as_deref_mut(), &pipes, &started) {
-                        o.started(p, *pid);
-                    }
-                    match started {
-                        Ok(pid) => self.init.handle_spawned(now, slot, Some(pid)),
-                        Err(Some(e)) => self.init.handle_fork_failed(now, slot, e.raw_os_error()),
-                        Err(None) => self.init.handle_spawned(now, slot, None),
-                    }
+                    let pid = match started {
+                        Ok(pid) => {
+                            if let (Some(o), Some(p)) = (output.as_deref_mut(), &pipes) {
+                                o.started(p, pid);
+                            }
+                            Some(pid)
+                        }
+                        Err(Some(e)) => {
+                            self.init.handle_fork_failed(now, slot, e.raw_os_error());
+                            continue;
+                        }
+                        Err(None) => None,
+                    };
+                    self.init.handle_spawned(now, slot, pid);
                 }
                 Effect::Do(Act::Signal { pid, sig }) => signal(pid, sig),
                 Effect::Do(Act::SignalAll(sig)) => crate::processes_left::signal_all(sig),
