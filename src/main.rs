@@ -335,7 +335,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         }
         UsageError::WrongMode((_, c), other) => {
             // `-t (single-command mode) cannot be used with -f (inittab mode)`.
-            let single = args::SINGLE_ONLY.contains(&c);
+            let single = args::has_byte(args::SINGLE_ONLY, c);
             let mode = |single| -> &[u8] {
                 if single {
                     b" (single-command mode)"

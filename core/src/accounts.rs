@@ -64,7 +64,7 @@ impl<'a> UserSpec<'a> {
         let mut parts = v.splitn(2, |&b| b == b':');
         let user = parts.next().filter(|u| !u.is_empty())?;
         let group = parts.next();
-        if group.is_some_and(|g| g.is_empty() || g.contains(&b':')) {
+        if group.is_some_and(|g| g.is_empty() || crate::args::has_byte(g, b':')) {
             return None;
         }
         Some(Self { user, group })
