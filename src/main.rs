@@ -92,7 +92,11 @@ impl ArgList for sys::Argv {
 #[allow(unsafe_code)]
 // SAFETY: the exported symbol `main` is what musl's __libc_start_main calls; nothing else
 // defines it in this binary.
-#[cfg_attr(not(test), unsafe(export_name = "main"))]
+// (x86_64: rt.rs's `_start` calls it, the only caller: no crt1.o, no symbol `main`.)
+#[cfg_attr(
+    all(not(test), not(target_arch = "x86_64")),
+    unsafe(export_name = "main")
+)]
 #[cfg_attr(test, allow(dead_code))]
 extern "C" fn c_main(
     argc: core::ffi::c_int,

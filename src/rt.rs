@@ -54,7 +54,7 @@ pub extern "C" fn rust_eh_personality() {}
 /// call musl's `getauxval` (it reads the auxv that musl's start-up would have saved: not set
 /// here), so the few atomic read-modify-writes keep their LL/SC form instead of LSE, the
 /// same result on one thread.
-#[cfg(not(test))]
+#[cfg(all(not(test), not(target_arch = "x86_64")))]
 #[unsafe(no_mangle)]
 extern "C" fn __libc_start_main(
     main: extern "C" fn(c_int, *const *const c_char, *const *const c_char) -> c_int,
@@ -66,6 +66,34 @@ extern "C" fn __libc_start_main(
     // terminating null, in the same block of the initial stack.
     let envp = unsafe { argv.add(argc_words + 1) };
     let code = main(argc, argv, envp);
+    crate::sys::exit(code as u8)
+}
+
+// x86_64: vinit's own entry point instead of musl's crt1.o (`_start` → `_start_c` →
+// `__libc_start_main` above), which .cargo/cc-vinit leaves out of the link: the kernel's
+// initial stack pointer (argc, then argv's pointers and their null, then envp's) goes
+// straight to `start`. The stack is 16-byte aligned at entry (the psABI); aligning it again
+// costs 4 bytes and holds if a kernel ever did not.
+#[cfg(all(not(test), target_arch = "x86_64"))]
+core::arch::global_asm!(
+    ".globl _start",
+    "_start:",
+    "mov rdi, rsp",
+    "and rsp, -16",
+    "call {start}",
+    start = sym start,
+);
+
+/// What `_start` calls with the initial stack pointer: `main`'s argc, argv and envp, as the
+/// kernel laid them out, then exit_group(2) with its code.
+#[cfg(all(not(test), target_arch = "x86_64"))]
+extern "C" fn start(sp: *const usize) -> ! {
+    // SAFETY: the kernel starts a process with argc at the stack pointer, then argv's argc
+    // pointers and a null, then envp's pointers and a null, all in one readable block.
+    let (argc, argv) = unsafe { (*sp, sp.add(1).cast::<*const c_char>()) };
+    // SAFETY: as above: envp starts after argv's argc pointers and its null.
+    let envp = unsafe { argv.add(argc + 1) };
+    let code = crate::c_main(argc as c_int, argv, envp);
     crate::sys::exit(code as u8)
 }
 
