@@ -130,18 +130,23 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     if let Some(p) = client_args::personality(name) {
         return client::run(p, &args, envp);
     }
-    // `init` that is not PID 1 is telinit (sysvinit's rule), except as a container's main
-    // process with arguments telinit does not take (none, `-T 28`): that is vinit.
-    if name == b"init" && !pid1 && (is_telinit_command(&args) || container_main_process().is_none())
+    if name == b"init"
+        && !pid1
+        && let Some(code) = init_as_telinit(&args, envp)
     {
-        return client::run(Personality::Telinit, &args, envp);
+        return code;
     }
     vinit(argv, shift, envp, pid1, parent)
 }
 
-/// Whether `args` is a command line telinit accepts.
-fn is_telinit_command<A: ArgList + ?Sized>(args: &A) -> bool {
-    client_args::parse_telinit(args).is_ok()
+/// `init` that is not PID 1 is telinit (sysvinit's rule): its exit status; `None` as a
+/// container's main process with arguments telinit does not take (none, `-T 28`): that is
+/// vinit. A root of .cargo/cold-text's clients group, so that single mode's text (all of it
+/// resident) does not carry telinit's parser.
+#[inline(never)]
+fn init_as_telinit(args: &Shifted<'_, sys::Argv>, envp: sys::Envp) -> Option<u8> {
+    let telinit = client_args::parse_telinit(args).is_ok() || container_main_process().is_none();
+    telinit.then(|| client::run(Personality::Telinit, args, envp))
 }
 
 /// Why this vinit, not PID 1, is a container's main process; `None` from a shell, or inside a
