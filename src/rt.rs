@@ -90,7 +90,9 @@ core::arch::global_asm!(
 extern "C" fn start(sp: *const usize) -> ! {
     // SAFETY: the kernel starts a process with argc at the stack pointer, then argv's argc
     // pointers and a null, then envp's pointers and a null, all in one readable block.
-    let (argc, argv) = unsafe { (*sp, sp.add(1).cast::<*const c_char>()) };
+    let argc = unsafe { *sp };
+    // SAFETY: as above: argv's pointers follow argc.
+    let argv = unsafe { sp.add(1) }.cast::<*const c_char>();
     // SAFETY: as above: envp starts after argv's argc pointers and its null.
     let envp = unsafe { argv.add(argc + 1) };
     let code = crate::c_main(argc as c_int, argv, envp);

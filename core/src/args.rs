@@ -624,6 +624,7 @@ pub fn parse_number(v: &[u8], min: u64, max: u64) -> Option<u64> {
 
 /// Whether `bytes` holds `b`. A plain loop: `<[u8]>::contains` is memchr, whose word-at-a-time
 /// search (about 300 bytes of code) buys nothing on the few bytes vinit's sets and names hold.
+#[allow(clippy::manual_contains)] // `contains` is the memchr this avoids.
 pub fn has_byte(bytes: &[u8], b: u8) -> bool {
     bytes.iter().any(|&x| x == b)
 }
