@@ -214,12 +214,12 @@ impl Control {
     fn complain(&mut self, verb: &str, e: FileError) {
         if !self.complained {
             self.complained = true;
-            log!(
-                Level::Error,
-                "unable to {} {}: {}",
+            vinit_core::fill!(
+                log::file_error_line,
+                [Level::Error, e, ""],
+                "unable to {} {}: ",
                 verb,
-                Bytes(self.path.to_bytes()),
-                e
+                Bytes(self.path.to_bytes())
             );
         }
     }

@@ -121,7 +121,6 @@ impl Line {
             },
             Arg::Exit(Exit::Code(c)) => crate::fill!(w, [self], "exited with status {}", c),
             Arg::Exit(Exit::Signal(s)) => crate::fill!(w, [self], "killed by {}", SigName(s)),
-            Arg::Shown(v) => v.show(self),
         }
     }
 
@@ -169,19 +168,18 @@ pub enum Arg<'a> {
     Signal(u8),
     /// How a process ended (`ExitShown`).
     Exit(Exit),
-    /// A value that writes itself into a line (the edge's own types; core's are variants
-    /// above, so that they need no vtable).
-    Shown(&'a dyn Show),
 }
 
-/// A value that writes itself into a line (with `Line::write`, not ufmt).
+/// A value that writes itself into a line (with `Line::write`, not ufmt): the edge's own
+/// types, called directly. Not an `Arg`: a `dyn Show` vtable would make its code count as
+/// called by every mode (.cargo/cold-text).
 pub trait Show {
     /// Appends the value.
     fn show(&self, line: &mut Line);
 }
 
 /// The `Arg` for a value: every type a template takes implements it (numbers, text, and
-/// `Show` types with `args_by_show!`).
+/// core's `ErrName`, `SigName`, `ExitShown`).
 pub trait ArgOf {
     /// The value as an argument.
     fn log_arg(&self) -> Arg<'_>;
@@ -197,18 +195,6 @@ impl ArgOf for Arg<'_> {
     fn log_arg(&self) -> Arg<'_> {
         *self
     }
-}
-
-/// `ArgOf` for types that implement `Show`.
-#[macro_export]
-macro_rules! args_by_show {
-    ($($t:ty),* $(,)?) => {$(
-        impl $crate::display::ArgOf for $t {
-            fn log_arg(&self) -> $crate::display::Arg<'_> {
-                $crate::display::Arg::Shown(self)
-            }
-        }
-    )*};
 }
 
 impl ArgOf for ErrName {
