@@ -349,9 +349,7 @@ impl Show for sys::FileError {
             Self::Sys(e) => fill!(w, [line], "{}", ErrName(e)),
             // The name at the type's place in FILE_KINDS (`S_IFMT >> 12`), if it has one.
             Self::Kind(kind) => line.write(
-                FILE_KINDS
-                    .split(|&b| b == 0)
-                    .nth((kind >> 12) as usize)
+                vinit_core::display::field(FILE_KINDS, 0, (kind >> 12) as usize)
                     .filter(|name| !name.is_empty())
                     .unwrap_or(vinit_core::packed!("not a regular file")),
                 &[],

@@ -1,5 +1,5 @@
 //! What a no_std musl binary needs to exist: the link to musl's static libc, the start-up
-//! between musl's crt1 and `main`, the panic
+//! (x86_64: vinit's own `_start`; arm64: between musl's crt1 and `main`), the panic
 //! handler (and its link-time proof twin), and the unwinding personality stub.
 //!
 //! docs/size.md: the `libc` crate does not link libc in no_std, so ask for it here; the
@@ -42,8 +42,8 @@ fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
 #[unsafe(no_mangle)]
 pub extern "C" fn rust_eh_personality() {}
 
-/// musl's crt1 (`_start` → `_start_c`) calls this with `main`, argc and argv (and three
-/// pointers vinit does not use). vinit's own rather than musl's, whose `__init_libc`,
+/// arm64: musl's crt1 (`_start` → `_start_c`) calls this with `main`, argc and argv (and
+/// three pointers vinit does not use); x86_64 links no crt1 (`start` below does this job). vinit's own rather than musl's, whose `__init_libc`,
 /// `__init_tls` and `exit` weigh 1.2 KB (docs/size.md): vinit reads nothing they set up. No
 /// thread pointer (no TLS, and no errno: every system call goes through `sys`'s raw_syscall),
 /// no `environ` or auxv (main gets envp), no constructors, atexit handlers or stdio to flush.
