@@ -16,8 +16,8 @@ use crate::log;
 use crate::log::Level;
 use crate::sys::{self, Errno, FileError, FileResult};
 use vinit_core::limits::{
-    CREATED_DIR_MODE, RUN_DIR, RUNLEVEL_PATH, UTMP_LINE_MAX, UTMP_MAX_RECORDS, UTMP_PATH, VAR_DIR,
-    VAR_RUN_PATH, WTMP_PATH,
+    CREATED_DIR_MODE, RUN_DIR, RUNLEVEL_PATH, UTMP_MAX_RECORDS, UTMP_PATH, VAR_DIR, VAR_RUN_PATH,
+    WTMP_PATH,
 };
 use vinit_core::utmp::{self, RECORD_LEN, Record, RecordType};
 
@@ -125,35 +125,30 @@ pub fn write_dead_process(id: &[u8], pid: i32) {
     );
 }
 
-/// Every record, one path: into utmp in place of the one it replaces (host empty), then
-/// appended to wtmp (host the kernel release). A DEAD_PROCESS record keeps the tty a getty or
-/// login put in the record it replaces, so `last` can close the session.
+/// Every record, one path, built once: into utmp in place of the one it replaces (host
+/// empty), then appended to wtmp (host the kernel release). A DEAD_PROCESS record keeps the
+/// tty a getty or login put in the record it replaces, so `last` can close the session.
 #[inline(never)]
 fn write(rec: &Record<'_>, who: Writer) {
     let (sec, usec) = sys::wall_clock();
     // utmp's 32-bit timestamp (glibc's on-disk layout, compat §6.6).
-    let (sec, usec) = (sec as i32, usec as i32);
-    let mut line: heapless::Vec<u8, UTMP_LINE_MAX> = heapless::Vec::new();
-    let _ = line.extend_from_slice(rec.line);
+    let mut new = rec.build(sec as i32, usec as i32, b"");
     let result = sys::with_locked_file(UTMP_PATH, |fd, size| {
-        if size > UTMP_MAX_BYTES {
-            return Err(FileError::TooBig(size, UTMP_MAX_BYTES));
-        }
         let mut chunk = [0u8; SCAN_RECORDS * RECORD_LEN];
         let mut at = 0u64;
         let offset = loop {
-            // Bounded even if the file grows while it is read.
-            if at > UTMP_MAX_BYTES {
-                return Err(FileError::TooBig(at, UTMP_MAX_BYTES));
+            // The file's size first, then what was read: bounded even if it grows meanwhile.
+            let seen = size.max(at);
+            if seen > UTMP_MAX_BYTES {
+                return Err(FileError::TooBig(seen, UTMP_MAX_BYTES));
             }
             let n = sys::read_at(fd, &mut chunk, at)?;
             let records = chunk.get(..n - n % RECORD_LEN).unwrap_or_default();
             if let Some(i) = rec.slot_in(records) {
                 if rec.ty == RecordType::DeadProcess
-                    && let Some(l) = records.get(i..).and_then(utmp::record_line)
+                    && let Some(old) = records.get(i..)
                 {
-                    line.clear();
-                    let _ = line.extend_from_slice(l.get(..UTMP_LINE_MAX).unwrap_or(l));
+                    utmp::copy_line(&mut new, old);
                 }
                 break at + i as u64;
             }
@@ -163,21 +158,11 @@ fn write(rec: &Record<'_>, who: Writer) {
             }
             at += n as u64;
         };
-        let new = Record {
-            line: &line,
-            ..*rec
-        }
-        .build(sec, usec, b"");
         Ok(sys::write_all_at(fd, &new, offset)?)
     });
     outcome(File::Utmp, result, who);
-    let host = sys::kernel_release();
-    let wtmp = Record {
-        line: &line,
-        ..*rec
-    }
-    .build(sec, usec, &host);
-    outcome(File::Wtmp, sys::append_existing(WTMP_PATH, &wtmp), who);
+    utmp::set_host(&mut new, &sys::kernel_release());
+    outcome(File::Wtmp, sys::append_existing(WTMP_PATH, &new), who);
 }
 
 /// Records read per pread(2) while looking for the one to replace: a small stack buffer, as

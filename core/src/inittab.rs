@@ -370,7 +370,7 @@ impl Inittab {
         match result {
             Err(ErrorKind::TableFull) if self.overflow_reported => {}
             Err(kind) => {
-                self.overflow_reported |= kind == ErrorKind::TableFull;
+                self.overflow_reported |= matches!(kind, ErrorKind::TableFull);
                 report(InittabError { line: number, kind });
             }
             Ok(()) => {}
@@ -414,16 +414,16 @@ impl Inittab {
                 line,
             })
             .map_err(|_| ErrorKind::TableFull)?;
-        if let Some(entry) = self.entries.last_mut() {
+        if let Some((entry, before)) = self.entries.split_last_mut() {
             // `fields` checked that each fits.
             let _ = entry.id.extend_from_slice(f.id);
             let _ = entry.levels_text.extend_from_slice(text);
             let _ = entry.process.extend_from_slice(f.process);
-        }
-        if let Some(tail) = self.entries.get_mut(at..)
-            && !tail.is_empty()
-        {
-            tail.rotate_right(1);
+            // Moved down to `at`: each entry after it swaps with the new one on its way up (a
+            // rotate is a bigger routine).
+            for e in before.get_mut(at..).unwrap_or_default() {
+                core::mem::swap(e, entry);
+            }
         }
         if action == Action::InitDefault && self.initdefault.is_none() {
             // sysvinit takes the highest byte of the stored field, whatever it is, then

@@ -147,6 +147,21 @@ fn put(rec: &mut [u8; RECORD_LEN], f: field::Field, src: &[u8]) {
     }
 }
 
+/// Puts the `ut_line` of the record `from` (up to its first NUL) into `rec`, built with an
+/// empty line: a DEAD_PROCESS record keeps the tty of the record it replaces. Nothing if
+/// `from` is too short to hold one.
+pub fn copy_line(rec: &mut [u8; RECORD_LEN], from: &[u8]) {
+    if let Some(line) = record_line(from) {
+        put(rec, field::LINE, line);
+    }
+}
+
+/// Puts `host` (the kernel release, in wtmp) into `rec`, built with an empty host. (Not
+/// zeroed first: that would link memset.)
+pub fn set_host(rec: &mut [u8; RECORD_LEN], host: &[u8]) {
+    put(rec, field::HOST, host);
+}
+
 /// `Record::run_level`, built.
 pub fn run_level_record(new: u8, prev: u8, sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
     Record::run_level(new, prev).build(sec, usec, host)
@@ -346,6 +361,29 @@ mod tests {
             "cut at 32, no NUL"
         );
         assert_eq!(record_line(&[0u8; 20]), None);
+    }
+
+    #[test]
+    fn a_built_record_takes_the_replaced_line_and_the_host_as_if_built_with_them() {
+        let old = process_record(RecordType::LoginProcess, b"1234", 7, b"tty1", 0, 0, b"");
+        let mut rec = Record::process(RecordType::DeadProcess, b"1234", 7).build(3, 4, b"");
+        copy_line(&mut rec, &old);
+        assert_eq!(
+            rec,
+            process_record(RecordType::DeadProcess, b"1234", 7, b"tty1", 3, 4, b"")
+        );
+        set_host(&mut rec, b"6.1");
+        assert_eq!(
+            rec,
+            process_record(RecordType::DeadProcess, b"1234", 7, b"tty1", 3, 4, b"6.1")
+        );
+        let full = process_record(RecordType::LoginProcess, b"x", 1, &[b'l'; 40], 0, 0, b"");
+        let mut rec = Record::process(RecordType::DeadProcess, b"x", 1).build(0, 0, b"");
+        copy_line(&mut rec, &full);
+        assert_eq!(record_line(&rec), Some(&[b'l'; 32][..]));
+        let before = rec;
+        copy_line(&mut rec, &[0u8; 20]);
+        assert_eq!(rec, before, "too short to hold a line: unchanged");
     }
 
     #[test]

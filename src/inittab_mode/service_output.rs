@@ -316,25 +316,25 @@ impl ServiceOutput<'_> {
             }
             let rest = frame.get(s.sent..).unwrap_or_default();
             // A partial write and EAGAIN (nothing written) end the same way: blocked.
-            match write(target, &mut self.poll_first, rest).or_else(|e| match e {
-                Errno::AGAIN => Ok(0),
-                e => Err(e),
-            }) {
-                Ok(n) if n == rest.len() => {
-                    s.sent = 0;
-                    s.lines.consume(taken, s.eof);
-                    self.lost = false;
-                }
-                Ok(n) => {
-                    s.sent += n;
-                    self.block(target);
-                    return false;
-                }
-                Err(Errno::INTR) => {}
+            let written = match write(target, &mut self.poll_first, rest) {
+                Ok(n) => Ok(n),
+                Err(Errno::AGAIN) => Ok(0),
+                Err(Errno::INTR) => continue,
+                Err(e) => Err(e),
+            };
+            if let Ok(n) = written
+                && n < rest.len()
+            {
+                s.sent += n;
+                self.block(target);
+                return false;
+            }
+            // Out whole, or fd 1 or 2 is gone (EPIPE, EBADF): the line cannot go anywhere.
+            s.sent = 0;
+            s.lines.consume(taken, s.eof);
+            match written {
+                Ok(_) => self.lost = false,
                 Err(e) => {
-                    // fd 1 or 2 is gone (EPIPE, EBADF): the line cannot go anywhere.
-                    s.sent = 0;
-                    s.lines.consume(taken, s.eof);
                     if !self.lost {
                         self.lost = true;
                         log!(

@@ -55,6 +55,18 @@ pub(super) const ACTIONS: [Action; 15] = [
     Action::KbRequest,
 ];
 
+/// The names, in `ACTIONS` order, one after the other (`NAME_ENDS` cuts them).
+const NAMES: &str = "respawnwaitonceboot\
+    bootwaitoffondemandinitdefaultsysinit\
+    powerwaitpowerfailpowerokwaitpowerfailnowctrlaltdelkbrequest";
+
+/// Where each name of `NAMES` starts: the name of action `i` is `NAME_ENDS[i]..NAME_ENDS[i + 1]`
+/// (the test `action_names` checks every one).
+const NAME_ENDS: [u8; 16] = [
+    0, 7, 11, 15, 19, 27, 30, 38, 49, 56, 65, 74, 85, 97, 107, 116,
+];
+const _: () = assert!(matches!(NAME_ENDS, [.., end] if end as usize == NAMES.len()));
+
 impl Action {
     /// The action named `name`, compared case-insensitively like sysvinit's `strcasecmp`
     /// (compat §1.3, runtime-confirmed: `ONCE` works). Byte by byte: the slice method's
@@ -70,25 +82,16 @@ impl Action {
         })
     }
 
-    /// The lower-case sysvinit name.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Respawn => "respawn",
-            Self::Wait => "wait",
-            Self::Once => "once",
-            Self::Boot => "boot",
-            Self::BootWait => "bootwait",
-            Self::Off => "off",
-            Self::OnDemand => "ondemand",
-            Self::InitDefault => "initdefault",
-            Self::SysInit => "sysinit",
-            Self::PowerWait => "powerwait",
-            Self::PowerFail => "powerfail",
-            Self::PowerOkWait => "powerokwait",
-            Self::PowerFailNow => "powerfailnow",
-            Self::CtrlAltDel => "ctrlaltdel",
-            Self::KbRequest => "kbrequest",
-        }
+    /// The lower-case sysvinit name: a slice of one string (a table of 15 `&str` is 240
+    /// bytes of pointers and lengths).
+    pub fn name(self) -> &'static str {
+        let i = self as usize;
+        let (Some(&start), Some(&end)) = (NAME_ENDS.get(i), NAME_ENDS.get(i + 1)) else {
+            return "";
+        };
+        NAMES
+            .get(usize::from(start)..usize::from(end))
+            .unwrap_or_default()
     }
 
     /// powerwait, powerfail, powerokwait, powerfailnow and ctrlaltdel: kept at the front of the

@@ -3,8 +3,7 @@
 use heapless::Vec;
 
 use super::Id;
-use crate::display::{Bytes, Line};
-use crate::fill;
+use crate::display::{Arg, Line};
 use crate::limits::{ACTION_MAX, ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
 /// Why a line was skipped.
@@ -52,52 +51,61 @@ impl InittabError {
     /// `/etc/inittab[88]: too many entries (max 64): this line and every later entry ignored`; `file` is the path of the file
     /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
     pub fn render(&self, file: &[u8], out: &mut Line) {
-        let w = Line::write;
-        let (file, line) = (Bytes(file), self.line);
-        if self.kind == ErrorKind::LineTooLong {
-            fill!(
-                w,
-                [out],
-                "Error detected in {} at line {}. Possibly too long.",
-                file,
-                line
-            );
-            return;
-        }
-        fill!(w, [out], "{}[{}]: ", file, line);
-        match &self.kind {
-            ErrorKind::MissingId => fill!(w, [out], "missing id field"),
-            ErrorKind::MissingRunlevels => fill!(w, [out], "missing runlevel field"),
-            ErrorKind::MissingProcess => fill!(w, [out], "missing process field"),
-            ErrorKind::MissingAction => fill!(w, [out], "missing action field"),
-            ErrorKind::IdTooLong => {
-                fill!(w, [out], "id field too long (max {} characters)", ID_MAX);
-            }
-            ErrorKind::RunlevelsTooLong => fill!(
-                w,
-                [out],
-                "rlevel field too long (max {} characters)",
-                RUNLEVELS_MAX
+        // One template for the head and one for the detail, each picked from a table: a call
+        // per kind cost more than a template's address.
+        const HEAD: &[u8] = crate::template!(2, "{}[{}]: ");
+        let none = Arg::Unsigned(0);
+        let limit = |max: usize| Arg::Unsigned(max as u64);
+        let (head, detail, arg): (&[u8], &[u8], Arg<'_>) = match &self.kind {
+            ErrorKind::MissingId => (HEAD, crate::packed!("missing id field"), none),
+            ErrorKind::MissingRunlevels => (HEAD, crate::packed!("missing runlevel field"), none),
+            ErrorKind::MissingProcess => (HEAD, crate::packed!("missing process field"), none),
+            ErrorKind::MissingAction => (HEAD, crate::packed!("missing action field"), none),
+            ErrorKind::IdTooLong => (
+                HEAD,
+                crate::template!(1, "id field too long (max {} characters)"),
+                limit(ID_MAX),
             ),
-            ErrorKind::ProcessTooLong => fill!(
-                w,
-                [out],
-                "process field too long (max {} characters)",
-                PROCESS_MAX
+            ErrorKind::RunlevelsTooLong => (
+                HEAD,
+                crate::template!(1, "rlevel field too long (max {} characters)"),
+                limit(RUNLEVELS_MAX),
             ),
-            ErrorKind::ActionTooLong => fill!(w, [out], "action field too long"),
-            ErrorKind::UnknownAction(action) => {
-                fill!(w, [out], "{}: unknown action field", Bytes(action));
-            }
-            ErrorKind::DuplicateId(id) => fill!(w, [out], "duplicate ID field \"{}\"", Bytes(id)),
-            ErrorKind::TableFull => fill!(
-                w,
-                [out],
-                "too many entries (max {}): this line and every later entry ignored",
-                MAX_ENTRIES
+            ErrorKind::ProcessTooLong => (
+                HEAD,
+                crate::template!(1, "process field too long (max {} characters)"),
+                limit(PROCESS_MAX),
             ),
-            // Written above: its wording has no `file[line]:` prefix.
-            ErrorKind::LineTooLong => {}
-        }
+            ErrorKind::ActionTooLong => (HEAD, crate::packed!("action field too long"), none),
+            ErrorKind::UnknownAction(action) => (
+                HEAD,
+                crate::template!(1, "{}: unknown action field"),
+                Arg::Text(action),
+            ),
+            ErrorKind::DuplicateId(id) => (
+                HEAD,
+                crate::template!(1, "duplicate ID field \"{}\""),
+                Arg::Text(id),
+            ),
+            ErrorKind::TableFull => (
+                HEAD,
+                crate::template!(
+                    1,
+                    "too many entries (max {}): this line and every later entry ignored"
+                ),
+                limit(MAX_ENTRIES),
+            ),
+            // Its wording has no `file[line]:` prefix.
+            ErrorKind::LineTooLong => (
+                crate::template!(2, "Error detected in {} at line {}. Possibly too long."),
+                &[],
+                none,
+            ),
+        };
+        out.write(
+            head,
+            &[Arg::Text(file), Arg::Unsigned(u64::from(self.line))],
+        );
+        out.write(detail, &[arg]);
     }
 }

@@ -280,6 +280,31 @@ fn actions_are_case_insensitive() {
 }
 
 #[test]
+fn action_names() {
+    let names: std::vec::Vec<_> = ACTIONS.into_iter().map(Action::name).collect();
+    assert_eq!(
+        names,
+        [
+            "respawn",
+            "wait",
+            "once",
+            "boot",
+            "bootwait",
+            "off",
+            "ondemand",
+            "initdefault",
+            "sysinit",
+            "powerwait",
+            "powerfail",
+            "powerokwait",
+            "powerfailnow",
+            "ctrlaltdel",
+            "kbrequest"
+        ]
+    );
+}
+
+#[test]
 fn action_groups() {
     let power: std::vec::Vec<_> = ACTIONS
         .into_iter()

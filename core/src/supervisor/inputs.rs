@@ -71,14 +71,17 @@ impl Init {
     /// way every 30 s, once per 120 s window).
     #[must_use]
     pub fn handle_child_exit(&mut self, now: Instant, pid: Pid, exit: Exit) -> Option<Id> {
-        if let Some(i) = self.dying.iter().position(|d| d.pid == pid) {
-            let d = self.dying.swap_remove(i);
-            self.verbose(Queued::Log(Notice::Reaped(d.id.clone(), pid, exit)));
-            return d.utmp.then_some(d.id);
-        }
-        let Some(i) = self.procs.iter().position(|p| p.pid == Some(pid)) else {
-            self.verbose(Queued::Log(Notice::Reaped(Id::new(), pid, exit)));
-            return None;
+        let dying = self.dying.iter().position(|d| d.pid == pid);
+        let slot = match dying {
+            Some(_) => None,
+            None => self.procs.iter().position(|p| p.pid == Some(pid)),
+        };
+        let Some(i) = slot else {
+            // A kill round's process (its entry's id) or an orphan (none): one `-v` line.
+            let d = dying.map(|i| self.dying.swap_remove(i));
+            let id = d.as_ref().map(|d| d.id.clone()).unwrap_or_default();
+            self.verbose(Queued::Log(Notice::Reaped(id, pid, exit)));
+            return d.filter(|d| d.utmp).map(|d| d.id);
         };
         let mut repeat = false;
         if let Some(p) = self.procs.get_mut(i) {
@@ -101,10 +104,8 @@ impl Init {
         };
         // Ended on its own: an exit vinit caused is a `dying` one, or one during the stop. A
         // critical entry's line says the exit and the stop it starts.
-        match (self.critical_exit(now, i, exit), repeat) {
-            (true, _) => {}
-            (false, true) => self.verbose(line),
-            (false, false) => self.push(line),
+        if !self.critical_exit(now, i, exit) {
+            self.queue_line(line, repeat);
         }
         utmp
     }
@@ -123,7 +124,13 @@ impl Init {
     /// can find any number of orphans, and a verbose line must never take the room of an
     /// effect or of an entry's exit line.
     fn verbose(&mut self, line: Queued) {
-        if self.config.verbose && self.queue.len() < VERBOSE_QUEUED_MAX {
+        self.queue_line(line, true);
+    }
+
+    /// Queues a line; a `-v` one (`verbose_only`) as `verbose` does. One call for both, so the
+    /// line is built once.
+    fn queue_line(&mut self, line: Queued, verbose_only: bool) {
+        if !verbose_only || (self.config.verbose && self.queue.len() < VERBOSE_QUEUED_MAX) {
             self.push(line);
         }
     }
@@ -164,37 +171,32 @@ impl Init {
             return;
         }
         self.sleeptime = sleeptime;
-        match byte.to_ascii_uppercase() {
-            b'Q' => {
-                self.log(Notice::Rereading);
-                self.reload(now, fresh);
-            }
-            b'U' => {
-                self.log(Notice::ReExec);
-            }
+        // Every request but a level change and `u` re-reads at the current level: one call.
+        let notice = match byte.to_ascii_uppercase() {
+            b'Q' => Notice::Rereading,
+            b'U' => return self.log(Notice::ReExec),
             letter @ (b'A' | b'B' | b'C') => {
-                if self.current != Level::SINGLE {
-                    self.log(Notice::Demand(letter));
-                    for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
-                        if e.levels.contains_demand(letter) {
-                            p.demand = true;
-                            p.done = false;
-                        }
+                if self.current == Level::SINGLE {
+                    return self.reload(now, fresh);
+                }
+                for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
+                    if e.levels.contains_demand(letter) {
+                        p.demand = true;
+                        p.done = false;
                     }
                 }
-                self.reload(now, fresh);
+                Notice::Demand(letter)
             }
             other => match Level::from_byte(other) {
                 Some(level) if level != Level::SYSINIT && level != Level::BOOT => {
-                    self.change_level(now, level, fresh);
+                    return self.change_level(now, level, fresh);
                 }
-                _ => {
-                    // compat §2.6: logged, then handled like `q`.
-                    self.log(Notice::BadRunlevel(byte));
-                    self.reload(now, fresh);
-                }
+                // compat §2.6: logged, then handled like `q`.
+                _ => Notice::BadRunlevel(byte),
             },
-        }
+        };
+        self.log(notice);
+        self.reload(now, fresh);
     }
 
     /// SIGHUP: re-read and apply the differences (compat §2.5).

@@ -68,13 +68,16 @@ impl Init {
         self.log(notice(n as u16));
         for i in 0..self.dying.len() {
             if let Some(pid) = self.dying.get(i).filter(|d| !d.hung).map(|d| d.pid) {
-                self.push(Queued::Do(Act::Signal { pid: -pid, sig }));
+                self.act(Act::Signal { pid: -pid, sig });
             }
         }
     }
 
-    pub(super) fn advance_kill_round(&mut self, now: Instant) -> Option<Queued> {
-        let round = self.kill_round?;
+    /// Moves the round on at `now`; what it has to do goes to the queue.
+    pub(super) fn advance_kill_round(&mut self, now: Instant) {
+        let Some(round) = self.kill_round else {
+            return;
+        };
         let due = self.timers.kill_round.due(now);
         match round {
             // Everyone already exited (their exits can be reaped in the same wake-up as the
@@ -102,6 +105,5 @@ impl Init {
             }
             KillRound::Term | KillRound::Kill => {}
         }
-        self.queue.pop_front()
     }
 }

@@ -38,10 +38,10 @@ impl Init {
         self.prev = prev;
         self.current = level;
         self.no_more_said = false;
-        self.push(Queued::Do(Act::Runlevel {
+        self.act(Act::Runlevel {
             new: level.byte(),
             prev,
-        }));
+        });
     }
 
     /// The one place where entering level 0 or 6 starts the stop (or, during a stop, moves it

@@ -291,9 +291,8 @@ impl Init {
                 }
             };
             let in_round = self.kill_round.is_some();
-            if let Some(a) = self.advance_kill_round(now) {
-                return Some(a);
-            }
+            // What the round queues is handed out by the next pass.
+            self.advance_kill_round(now);
             // A round that just ended may let the stop move on: look at it again now, not at
             // its deadline (a stop with no level-0 entries once waited 5.6 s here).
             if !self.queue.is_empty() || (in_round && self.kill_round.is_none()) {
@@ -354,6 +353,13 @@ impl Init {
 
     fn log(&mut self, notice: Notice<'static>) {
         self.push(Queued::Log(notice));
+    }
+
+    /// Queues an effect that needs nothing from the table: the `Act` goes in a register, where
+    /// a `Queued` is built in memory at every call site.
+    #[inline(never)]
+    fn act(&mut self, act: Act) {
+        self.push(Queued::Do(act));
     }
 
     /// Queues an effect. The queue holds a signal for every process of a full kill round plus

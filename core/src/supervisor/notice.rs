@@ -3,7 +3,7 @@
 //! only picks the line's prefix (`warns`) and writes it.
 
 use super::StopCause;
-use crate::display::{Arg, ArgOf, Bytes, ErrName, ExitShown, Line, processes};
+use crate::display::{Arg, ArgOf, Bytes, Line, processes};
 use crate::fill;
 use crate::inittab::{Entry, Id};
 use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
@@ -137,16 +137,48 @@ impl Notice<'_> {
                 };
                 line.write(template, &[level(l).log_arg()]);
             }
-            Self::RespawningTooFast(id) | Self::Reenabled(id) | Self::CriticalUnknown(id) => {
-                let template = match self {
-                    Self::RespawningTooFast(_) => &crate::template!(
-                        1,
-                        "Id \"{}\" respawning too fast: disabled for 5 minutes"
-                    )[..],
-                    Self::Reenabled(_) => &crate::template!(1, "Id \"{}\" enabled again")[..],
-                    _ => &crate::template!(1, "VINIT_CRITICAL: no id \"{}\" in the inittab")[..],
+            // An id first, then (a fork failure, a critical exit) a second value: the
+            // templates that take fewer arguments leave the rest.
+            Self::RespawningTooFast(id)
+            | Self::Reenabled(id)
+            | Self::CriticalUnknown(id)
+            | Self::CannotFork(id, _)
+            | Self::CriticalExit(id, _) => {
+                let (template, second) = match self {
+                    Self::RespawningTooFast(_) => (
+                        &crate::template!(
+                            1,
+                            "Id \"{}\" respawning too fast: disabled for 5 minutes"
+                        )[..],
+                        Arg::Unsigned(0),
+                    ),
+                    Self::Reenabled(_) => (
+                        &crate::template!(1, "Id \"{}\" enabled again")[..],
+                        Arg::Unsigned(0),
+                    ),
+                    Self::CannotFork(_, errno) => (
+                        &crate::template!(
+                            3,
+                            "cannot fork for id \"{}\": {}: retrying (at most every {} ms)"
+                        )[..],
+                        Arg::Errno(*errno),
+                    ),
+                    Self::CriticalExit(_, status) => (
+                        &crate::template!(
+                            2,
+                            "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)"
+                        )[..],
+                        Arg::Unsigned(u64::from(*status)),
+                    ),
+                    _ => (
+                        &crate::template!(1, "VINIT_CRITICAL: no id \"{}\" in the inittab")[..],
+                        Arg::Unsigned(0),
+                    ),
                 };
-                line.write(template, &[Bytes(id).log_arg()]);
+                line.write(
+                    template,
+                    &[Arg::Text(id), second, FORK_RETRY_MAX_MS.log_arg()],
+                );
             }
             Self::GoingSingle
             | Self::NoMoreProcesses
@@ -182,21 +214,34 @@ impl Notice<'_> {
                 };
                 line.write(template, &[]);
             }
-            Self::NoInitdefault(l, inittab) => fill!(
-                w,
-                [line],
-                "no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)",
-                Bytes(inittab.to_bytes()),
-                level(l)
-            ),
-            Self::InvalidInitdefault(c, l, inittab) => fill!(
-                w,
-                [line],
-                "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)",
-                level(c),
-                Bytes(inittab.to_bytes()),
-                level(l)
-            ),
+            // No initdefault's line has no invalid level: the same arguments after the first.
+            Self::NoInitdefault(l, inittab) | Self::InvalidInitdefault(_, l, inittab) => {
+                let (template, c) = match self {
+                    Self::InvalidInitdefault(c, ..) => (
+                        &crate::template!(
+                            3,
+                            "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)"
+                        )[..],
+                        Some(c),
+                    ),
+                    _ => (
+                        &crate::template!(
+                            2,
+                            "no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)"
+                        )[..],
+                        None,
+                    ),
+                };
+                let args = [
+                    Arg::Text(c.map_or(&[][..], core::slice::from_ref)),
+                    Arg::Text(inittab.to_bytes()),
+                    Arg::Text(core::slice::from_ref(l)),
+                ];
+                line.write(
+                    template,
+                    args.get(usize::from(c.is_none())..).unwrap_or_default(),
+                );
+            }
             // One format for both: `id "web" (pid 42, /usr/bin/web) ` then how it went.
             Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => {
                 let how = match self {
@@ -213,29 +258,20 @@ impl Notice<'_> {
                     how
                 );
             }
-            Self::Reaped(id, pid, exit) if id.is_empty() => {
-                fill!(w, [line], "orphan pid {} {}", pid, ExitShown(*exit));
-            }
-            Self::Reaped(id, pid, exit) => fill!(
-                w,
-                [line],
-                "id \"{}\" (pid {}) {}",
-                Bytes(id),
-                pid,
-                ExitShown(*exit)
-            ),
-            Self::SendingTerm(n) | Self::SendingKill(n) => fill!(
-                w,
-                [line],
-                "Sending processes configured via /etc/inittab the {} signal ({} {})",
-                if matches!(self, Self::SendingTerm(_)) {
-                    "TERM"
+            // An orphan's line has no id: the same arguments after the first.
+            Self::Reaped(id, pid, exit) => {
+                let orphan = id.is_empty();
+                let template = if orphan {
+                    &crate::template!(2, "orphan pid {} {}")[..]
                 } else {
-                    "KILL"
-                },
-                n,
-                processes(u32::from(*n))
-            ),
+                    &crate::template!(3, "id \"{}\" (pid {}) {}")[..]
+                };
+                let args = [Arg::Text(id), pid.log_arg(), Arg::Exit(*exit)];
+                line.write(
+                    template,
+                    args.get(usize::from(orphan)..).unwrap_or_default(),
+                );
+            }
             Self::Hang(pid, id) => fill!(w, [line], "Pid {} [id {}] seems to hang", pid, Bytes(id)),
             Self::StopRequested(cause, budget, delay) => {
                 let (sig, what) = match cause {
@@ -264,30 +300,64 @@ impl Notice<'_> {
                 Bytes(&entry.id),
                 Bytes(&entry.process)
             ),
-            Self::SweepTerm(n) | Self::SweepKill(n) => {
-                let template = if matches!(self, Self::SweepTerm(_)) {
-                    &crate::template!(2, "stop: sending TERM to {} remaining {}")[..]
-                } else {
-                    &crate::template!(2, "stop: grace period over: sending KILL to {} {}")[..]
+            // A count and its noun, after the signal's name for the kill round's lines: the
+            // lines without a name take the arguments after the first.
+            Self::SendingTerm(_)
+            | Self::SendingKill(_)
+            | Self::SweepTerm(_)
+            | Self::SweepKill(_)
+            | Self::ForkWorks(_)
+            | Self::Stopped(_) => {
+                let (template, n, signal) = match self {
+                    Self::SendingTerm(n) | Self::SendingKill(n) => (
+                        &crate::template!(
+                            3,
+                            "Sending processes configured via /etc/inittab the {} signal ({} {})"
+                        )[..],
+                        u32::from(*n),
+                        Some(if matches!(self, Self::SendingTerm(_)) {
+                            "TERM"
+                        } else {
+                            "KILL"
+                        }),
+                    ),
+                    Self::SweepTerm(n) => (
+                        &crate::template!(2, "stop: sending TERM to {} remaining {}")[..],
+                        *n,
+                        None,
+                    ),
+                    Self::SweepKill(n) => (
+                        &crate::template!(2, "stop: grace period over: sending KILL to {} {}")[..],
+                        *n,
+                        None,
+                    ),
+                    Self::ForkWorks(n) => (
+                        &crate::template!(2, "fork works again after {} failed {}")[..],
+                        *n,
+                        None,
+                    ),
+                    _ => (&crate::template!(1, "stop: complete in {} ms")[..], 0, None),
                 };
-                line.write(template, &[n.log_arg(), processes(*n).log_arg()]);
+                let counted = match self {
+                    Self::Stopped(d) => Arg::Unsigned(d.millis()),
+                    _ => Arg::Unsigned(u64::from(n)),
+                };
+                let noun = match self {
+                    Self::ForkWorks(_) if n == 1 => "attempt",
+                    Self::ForkWorks(_) => "attempts",
+                    _ => processes(n),
+                };
+                let args = [
+                    Arg::Text(signal.unwrap_or_default().as_bytes()),
+                    counted,
+                    Arg::Text(noun.as_bytes()),
+                ];
+                line.write(
+                    template,
+                    args.get(usize::from(signal.is_none())..)
+                        .unwrap_or_default(),
+                );
             }
-            Self::Stopped(d) => fill!(w, [line], "stop: complete in {} ms", d.millis()),
-            Self::CannotFork(id, errno) => fill!(
-                w,
-                [line],
-                "cannot fork for id \"{}\": {}: retrying (at most every {} ms)",
-                Bytes(id),
-                ErrName(*errno),
-                FORK_RETRY_MAX_MS
-            ),
-            Self::ForkWorks(n) => fill!(
-                w,
-                [line],
-                "fork works again after {} failed {}",
-                n,
-                if *n == 1 { "attempt" } else { "attempts" }
-            ),
             Self::RebootLoop(pause) => fill!(
                 w,
                 [line],
@@ -295,13 +365,6 @@ impl Notice<'_> {
                 REBOOT_MAX,
                 REBOOT_WINDOW_SECS,
                 pause.millis() / 1000
-            ),
-            Self::CriticalExit(id, status) => fill!(
-                w,
-                [line],
-                "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)",
-                Bytes(id),
-                status
             ),
         }
     }

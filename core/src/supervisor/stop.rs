@@ -180,16 +180,14 @@ impl Stop {
 
     /// Advances on a wake-up.
     pub(super) fn poll(&mut self, now: Instant, progress: Progress) -> StopStep {
+        // Computed once for both stages that ask.
+        let overdue = now >= self.entries_deadline();
         match self.stage {
             Stage::Draining if now >= self.drained => StopStep::Begin(self.cause),
             Stage::Draining => StopStep::Wait,
-            Stage::Pending if now >= self.entries_deadline() || !progress.triggered_pending => {
-                StopStep::EnterLevel
-            }
+            Stage::Pending if overdue || !progress.triggered_pending => StopStep::EnterLevel,
             Stage::Pending => StopStep::Wait,
-            Stage::Level if now >= self.entries_deadline() => {
-                StopStep::StartSweep { overdue: true }
-            }
+            Stage::Level if overdue => StopStep::StartSweep { overdue: true },
             Stage::Level if progress.settled => StopStep::StartSweep { overdue: false },
             Stage::Level => StopStep::Wait,
             Stage::Sweep => match self.sweep.poll(now, progress.all_gone) {

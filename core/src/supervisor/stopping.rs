@@ -20,7 +20,7 @@ impl Init {
                 Duration::ZERO,
             ));
             self.log(Notice::Stopped(Duration::ZERO));
-            self.push(Queued::Do(Act::Exit(0)));
+            self.act(Act::Exit(0));
             return;
         }
         if self.frozen {
@@ -122,7 +122,7 @@ impl Init {
             }
             StopStep::SweepStarted(sig) => Some(Queued::Do(Act::SignalAll(sig))),
             StopStep::SweepKill(sig) => {
-                self.push(Queued::Do(Act::Census));
+                self.act(Act::Census);
                 self.push(Queued::SweepKill);
                 Some(Queued::Do(Act::SignalAll(sig)))
             }
@@ -151,7 +151,7 @@ impl Init {
         let step = stop.start_sweep(now, all_gone);
         self.time_stop();
         if let StopStep::SweepStarted(_) = step {
-            self.push(Queued::Do(Act::Census));
+            self.act(Act::Census);
             self.push(Queued::SweepTerm);
         }
         self.carry_out(now, step, false)
@@ -162,19 +162,19 @@ impl Init {
     /// `RestartContainer` comes first, and does not return when it works.
     fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Queued> {
         self.log(Notice::Stopped(took));
-        self.push(Queued::Do(Act::Sync));
+        self.act(Act::Sync);
         if reboot && self.config.reboot_exit.is_none() && self.config.runtime == Runtime::Lxc {
-            self.push(Queued::Do(Act::RestartContainer));
+            self.act(Act::RestartContainer);
         }
         match (reboot, self.config.reboot_exit) {
-            (true, None) if self.reboots.allow(now) => self.push(Queued::Do(Act::Reboot)),
+            (true, None) if self.reboots.allow(now) => self.act(Act::Reboot),
             (true, None) => {
                 let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
                 self.log(Notice::RebootLoop(pause));
                 self.timers.reboot = Deadline::at(now.after(pause));
             }
-            (true, Some(code)) => self.push(Queued::Do(Act::Exit(code))),
-            (false, _) => self.push(Queued::Do(Act::Exit(self.exit_status))),
+            (true, Some(code)) => self.act(Act::Exit(code)),
+            (false, _) => self.act(Act::Exit(self.exit_status)),
         }
         self.phase = Phase::Down;
         self.time_stop();

@@ -13,7 +13,7 @@ impl Init {
         }
         let level = self.current;
         if level == Level::SYSINIT {
-            self.push(Queued::Do(Act::BootTime));
+            self.act(Act::BootTime);
             let target = self.boot_target();
             self.boot_target = Some(target);
             if target == Level::SINGLE {
