@@ -212,12 +212,12 @@ impl Control {
     fn complain(&mut self, verb: &str, e: FileError) {
         if !self.complained {
             self.complained = true;
-            log!(
-                Level::Error,
-                "unable to {} {}: {}",
+            vinit_core::fill!(
+                log::file_error_line,
+                [Level::Error, e, ""],
+                "unable to {} {}: ",
                 verb,
-                Bytes(INITCTL_PATH.to_bytes()),
-                e
+                Bytes(INITCTL_PATH.to_bytes())
             );
         }
     }

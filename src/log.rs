@@ -341,8 +341,6 @@ impl ArgOf for ErrName {
     }
 }
 
-vinit_core::args_by_show!(sys::FileError);
-
 /// Why a file was refused, in words: `a fifo`, `owned by uid 1000`, `EROFS`.
 impl Show for sys::FileError {
     fn show(&self, line: &mut Line) {
@@ -351,9 +349,7 @@ impl Show for sys::FileError {
             Self::Sys(e) => fill!(w, [line], "{}", ErrName(e)),
             // The name at the type's place in FILE_KINDS (`S_IFMT >> 12`), if it has one.
             Self::Kind(kind) => line.write(
-                FILE_KINDS
-                    .split(|&b| b == 0)
-                    .nth((kind >> 12) as usize)
+                vinit_core::display::field(FILE_KINDS, 0, (kind >> 12) as usize)
                     .filter(|name| !name.is_empty())
                     .unwrap_or(vinit_core::packed!("not a regular file")),
                 &[],
@@ -396,9 +392,35 @@ fn octal(mode: u32) -> [u8; 4] {
 
 /// `PATH: why: what`: the line for a file vinit refused or could not use, one copy for every
 /// site that says it.
-#[inline(never)]
 pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: &str) {
-    crate::log!(level, "{}: {}: {}", Bytes(path.to_bytes()), e, what);
+    fill!(
+        file_error_line,
+        [level, e, what],
+        "{}: ",
+        Bytes(path.to_bytes())
+    );
+}
+
+/// A line that says why a file was refused: `template` and its `args`, then `e`, then
+/// `: what` (nothing when `what` is empty). `e` is shown by a direct call, not as an `Arg`:
+/// the `dyn Show` vtable an `Arg` needs would make its code count as called by every mode
+/// (.cargo/cold-text), single mode's text included.
+#[inline(never)]
+pub fn file_error_line(
+    level: Level,
+    e: sys::FileError,
+    what: &str,
+    template: &[u8],
+    args: &[Arg<'_>],
+) {
+    let mut line = LogLine::new(level);
+    line.write(template, args);
+    e.show(line.line());
+    if !what.is_empty() {
+        line.push(b": ");
+        line.push(what.as_bytes());
+    }
+    line.emit();
 }
 
 #[cfg(test)]
@@ -547,12 +569,7 @@ mod tests {
     fn file_kinds_show_by_name() {
         let shown = |kind: u32| {
             let mut line = LogLine::bare();
-            fill!(
-                LogLine::write,
-                [&mut line],
-                "{}",
-                sys::FileError::Kind(kind)
-            );
+            sys::FileError::Kind(kind).show(line.line());
             std::string::String::from_utf8(line.as_bytes().to_vec()).unwrap()
         };
         assert_eq!(shown(0o120_000), "a symlink (not followed)");

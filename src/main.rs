@@ -92,7 +92,11 @@ impl ArgList for sys::Argv {
 #[allow(unsafe_code)]
 // SAFETY: the exported symbol `main` is what musl's __libc_start_main calls; nothing else
 // defines it in this binary.
-#[cfg_attr(not(test), unsafe(export_name = "main"))]
+// (x86_64: rt.rs's `_start` calls it, the only caller: no crt1.o, no symbol `main`.)
+#[cfg_attr(
+    all(not(test), not(target_arch = "x86_64")),
+    unsafe(export_name = "main")
+)]
 #[cfg_attr(test, allow(dead_code))]
 extern "C" fn c_main(
     argc: core::ffi::c_int,
@@ -126,18 +130,24 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     if let Some(p) = client_args::personality(name) {
         return client::run(p, &argv, shift, envp);
     }
-    // `init` that is not PID 1 is telinit (sysvinit's rule), except as a container's main
-    // process with arguments telinit does not take (none, `-T 28`): that is vinit.
-    if name == b"init" && !pid1 && (is_telinit_command(&args) || container_main_process().is_none())
+    if name == b"init"
+        && !pid1
+        && let Some(code) = init_as_telinit(&argv, shift, envp)
     {
-        return client::run(Personality::Telinit, &argv, shift, envp);
+        return code;
     }
     vinit(argv, shift, envp, pid1, parent)
 }
 
-/// Whether `args` is a command line telinit accepts.
-fn is_telinit_command<A: ArgList + ?Sized>(args: &A) -> bool {
-    client_args::parse_telinit(args).is_ok()
+/// `init` that is not PID 1 is telinit (sysvinit's rule): its exit status; `None` as a
+/// container's main process with arguments telinit does not take (none, `-T 28`): that is
+/// vinit. A root of .cargo/cold-text's clients group, so that single mode's text (all of it
+/// resident) does not carry telinit's parser.
+#[inline(never)]
+fn init_as_telinit(argv: &sys::Argv, shift: usize, envp: sys::Envp) -> Option<u8> {
+    let telinit = client_args::parse_telinit(&Shifted::new(argv, shift)).is_ok()
+        || container_main_process().is_none();
+    telinit.then(|| client::run(Personality::Telinit, argv, shift, envp))
 }
 
 /// Why this vinit, not PID 1, is a container's main process; `None` from a shell, or inside a
@@ -335,7 +345,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         }
         UsageError::WrongMode((_, c), other) => {
             // `-t (single-command mode) cannot be used with -f (inittab mode)`.
-            let single = args::SINGLE_ONLY.contains(&c);
+            let single = args::has_byte(args::SINGLE_ONLY, c);
             let mode = |single| -> &[u8] {
                 if single {
                     b" (single-command mode)"

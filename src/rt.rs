@@ -1,5 +1,5 @@
 //! What a no_std musl binary needs to exist: the link to musl's static libc, the start-up
-//! between musl's crt1 and `main`, the panic
+//! (x86_64: vinit's own `_start`; arm64: between musl's crt1 and `main`), the panic
 //! handler (and its link-time proof twin), and the unwinding personality stub.
 //!
 //! docs/size.md: the `libc` crate does not link libc in no_std, so ask for it here; the
@@ -42,8 +42,8 @@ fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
 #[unsafe(no_mangle)]
 pub extern "C" fn rust_eh_personality() {}
 
-/// musl's crt1 (`_start` → `_start_c`) calls this with `main`, argc and argv (and three
-/// pointers vinit does not use). vinit's own rather than musl's, whose `__init_libc`,
+/// arm64: musl's crt1 (`_start` → `_start_c`) calls this with `main`, argc and argv (and
+/// three pointers vinit does not use); x86_64 links no crt1 (`start` below does this job). vinit's own rather than musl's, whose `__init_libc`,
 /// `__init_tls` and `exit` weigh 1.2 KB (docs/size.md): vinit reads nothing they set up. No
 /// thread pointer (no TLS, and no errno: every system call goes through `sys`'s raw_syscall),
 /// no `environ` or auxv (main gets envp), no constructors, atexit handlers or stdio to flush.
@@ -54,7 +54,7 @@ pub extern "C" fn rust_eh_personality() {}
 /// call musl's `getauxval` (it reads the auxv that musl's start-up would have saved: not set
 /// here), so the few atomic read-modify-writes keep their LL/SC form instead of LSE, the
 /// same result on one thread.
-#[cfg(not(test))]
+#[cfg(all(not(test), not(target_arch = "x86_64")))]
 #[unsafe(no_mangle)]
 extern "C" fn __libc_start_main(
     main: extern "C" fn(c_int, *const *const c_char, *const *const c_char) -> c_int,
@@ -66,6 +66,36 @@ extern "C" fn __libc_start_main(
     // terminating null, in the same block of the initial stack.
     let envp = unsafe { argv.add(argc_words + 1) };
     let code = main(argc, argv, envp);
+    crate::sys::exit(code as u8)
+}
+
+// x86_64: vinit's own entry point instead of musl's crt1.o (`_start` → `_start_c` →
+// `__libc_start_main` above), which .cargo/cc-vinit leaves out of the link: the kernel's
+// initial stack pointer (argc, then argv's pointers and their null, then envp's) goes
+// straight to `start`. The stack is 16-byte aligned at entry (the psABI); aligning it again
+// costs 4 bytes and holds if a kernel ever did not.
+#[cfg(all(not(test), target_arch = "x86_64"))]
+core::arch::global_asm!(
+    ".globl _start",
+    "_start:",
+    "mov rdi, rsp",
+    "and rsp, -16",
+    "call {start}",
+    start = sym start,
+);
+
+/// What `_start` calls with the initial stack pointer: `main`'s argc, argv and envp, as the
+/// kernel laid them out, then exit_group(2) with its code.
+#[cfg(all(not(test), target_arch = "x86_64"))]
+extern "C" fn start(sp: *const usize) -> ! {
+    // SAFETY: the kernel starts a process with argc at the stack pointer, then argv's argc
+    // pointers and a null, then envp's pointers and a null, all in one readable block.
+    let argc = unsafe { *sp };
+    // SAFETY: as above: argv's pointers follow argc.
+    let argv = unsafe { sp.add(1) }.cast::<*const c_char>();
+    // SAFETY: as above: envp starts after argv's argc pointers and its null.
+    let envp = unsafe { argv.add(argc + 1) };
+    let code = crate::c_main(argc as c_int, argv, envp);
     crate::sys::exit(code as u8)
 }
 

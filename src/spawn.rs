@@ -86,7 +86,7 @@ pub fn exec_search(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8]) -
     if name.is_empty() {
         return Errno::NOENT;
     }
-    if name.contains(&b'/') {
+    if vinit_core::args::has_byte(name, b'/') {
         return sys::execve(prog, argv, envp);
     }
     let mut seen_eacces = false;

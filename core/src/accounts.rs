@@ -65,7 +65,8 @@ impl<'a> UserSpec<'a> {
             Some(colon) => (v.get(..colon)?, Some(v.get(colon + 1..)?)),
             None => (v, None),
         };
-        if user.is_empty() || group.is_some_and(|g| g.is_empty() || g.contains(&b':')) {
+        if user.is_empty() || group.is_some_and(|g| g.is_empty() || crate::args::has_byte(g, b':'))
+        {
             return None;
         }
         Some(Self { user, group })

@@ -8,7 +8,7 @@
 //! tool has its own `OptionTable`. Spec §6.1-§6.4, §2.1 (levels).
 #![forbid(unsafe_code)]
 
-use crate::args::{ArgList, OptionTable, Options, UsageError, ValueAt, parse_number};
+use crate::args::{ArgList, OptionTable, Options, UsageError, ValueAt, has_byte, parse_number};
 use crate::initctl::EnvPayload;
 use crate::levels::LevelRequest;
 use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX};
@@ -124,7 +124,7 @@ fn scan<'a, A: ArgList + ?Sized>(
         let o = o?;
         let letter = o.letter;
         match o.value {
-            None if !tool.flags.contains(&letter) => {
+            None if !has_byte(&tool.flags, letter) => {
                 return Err(UsageError::UnknownOption(o.index, letter));
             }
             None => match letter {
@@ -145,7 +145,7 @@ fn scan<'a, A: ArgList + ?Sized>(
                 b'i' => {
                     s.level = Some(
                         match v {
-                            [c] if SHUTDOWN_LEVELS.contains(c) => LevelRequest::from_byte(*c),
+                            [c] if has_byte(SHUTDOWN_LEVELS, *c) => LevelRequest::from_byte(*c),
                             _ => None,
                         }
                         .ok_or(UsageError::BadLevel(at))?,

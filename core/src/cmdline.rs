@@ -10,6 +10,7 @@ use core::ffi::CStr;
 
 use heapless::Vec;
 
+use crate::args::has_byte;
 use crate::limits::{CMDLINE_MAX, INITSCRIPT, MAX_WORDS, SHELL};
 
 /// Characters that make init run the process field through the shell (compat §1.6 step 3: the set
@@ -127,7 +128,7 @@ const fn is_blank(b: u8) -> bool {
 pub fn parse_process(field: &[u8]) -> Result<Process, CommandTooLong> {
     let (no_utmp, body) = strip_plus(until_nul(field));
     let literal = body.first() == Some(&b'@');
-    let command = if !literal && body.iter().any(|b| SHELL_SPECIAL.contains(b)) {
+    let command = if !literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b)) {
         CommandLine::shell_exec(body)?
     } else {
         split_words(strip_at(body))?

@@ -121,7 +121,6 @@ impl Line {
             },
             Arg::Exit(Exit::Code(c)) => crate::fill!(w, [self], "exited with status {}", c),
             Arg::Exit(Exit::Signal(s)) => crate::fill!(w, [self], "killed by {}", SigName(s)),
-            Arg::Shown(v) => v.show(self),
         }
     }
 
@@ -169,19 +168,18 @@ pub enum Arg<'a> {
     Signal(u8),
     /// How a process ended (`ExitShown`).
     Exit(Exit),
-    /// A value that writes itself into a line (the edge's own types; core's are variants
-    /// above, so that they need no vtable).
-    Shown(&'a dyn Show),
 }
 
-/// A value that writes itself into a line (with `Line::write`, not ufmt).
+/// A value that writes itself into a line (with `Line::write`, not ufmt): the edge's own
+/// types, called directly. Not an `Arg`: a `dyn Show` vtable would make its code count as
+/// called by every mode (.cargo/cold-text).
 pub trait Show {
     /// Appends the value.
     fn show(&self, line: &mut Line);
 }
 
 /// The `Arg` for a value: every type a template takes implements it (numbers, text, and
-/// `Show` types with `args_by_show!`).
+/// core's `ErrName`, `SigName`, `ExitShown`).
 pub trait ArgOf {
     /// The value as an argument.
     fn log_arg(&self) -> Arg<'_>;
@@ -197,18 +195,6 @@ impl ArgOf for Arg<'_> {
     fn log_arg(&self) -> Arg<'_> {
         *self
     }
-}
-
-/// `ArgOf` for types that implement `Show`.
-#[macro_export]
-macro_rules! args_by_show {
-    ($($t:ty),* $(,)?) => {$(
-        impl $crate::display::ArgOf for $t {
-            fn log_arg(&self) -> $crate::display::Arg<'_> {
-                $crate::display::Arg::Shown(self)
-            }
-        }
-    )*};
 }
 
 impl ArgOf for ErrName {
@@ -482,11 +468,21 @@ pub const fn pack<const N: usize>(template: &str) -> [u8; N] {
 
 /// The word of code `code` (`0x80 + i`).
 fn word(code: u8) -> &'static [u8] {
-    WORDS
-        .as_bytes()
-        .split(|&b| b == 0)
-        .nth(usize::from(code & 0x7f))
-        .unwrap_or_default()
+    field(WORDS.as_bytes(), 0, usize::from(code & 0x7f)).unwrap_or_default()
+}
+
+/// Field `n` of `bytes` cut at each `sep`, as `bytes.split(|&b| b == sep).nth(n)`: one loop
+/// for every separator (a `Split` iterator is compiled once per closure).
+pub fn field(mut bytes: &[u8], sep: u8, mut n: usize) -> Option<&[u8]> {
+    // Bounded: each pass returns or consumes at least one byte.
+    loop {
+        let end = bytes.iter().position(|&b| b == sep);
+        if n == 0 {
+            return Some(bytes.get(..end.unwrap_or(bytes.len())).unwrap_or_default());
+        }
+        bytes = bytes.get(end? + 1..)?;
+        n -= 1;
+    }
 }
 
 /// Calls `f(pre.., template, &[args as Arg])`: `fill!(Line::write, [line], "pid {}", pid)`.
@@ -594,7 +590,7 @@ const ERRNO_PACKED: [u8; pack_into(ERRNO_TEXT, &mut [])] = {
 /// them), if vinit knows it.
 fn errno_name(n: i32) -> Option<&'static [u8]> {
     let at = ERRNO_NUMBERS.iter().position(|&e| i32::from(e) == n)?;
-    ERRNO_PACKED.split(|&b| b == b'\n').nth(at)
+    field(&ERRNO_PACKED, b'\n', at)
 }
 
 /// `process` or `processes`, for a count.
@@ -670,6 +666,19 @@ mod tests {
             assert_eq!(filled(&packed, &[]), text);
         }
         assert!(pack_into("the runlevel", &mut []) < 5, "words are packed");
+    }
+
+    #[test]
+    fn fields_are_what_split_gives() {
+        for text in [&b""[..], b"a", b"a\0b", b"\0", b"a\0\0b\0", b"\0\0"] {
+            for n in 0..6 {
+                assert_eq!(
+                    field(text, 0, n),
+                    text.split(|&b| b == 0).nth(n),
+                    "{text:?} {n}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl LevelRequest {
 
     /// The request written as `b`, if it is one of `REQUEST_BYTES`.
     pub fn from_byte(b: u8) -> Option<Self> {
-        REQUEST_BYTES.contains(&b).then_some(Self(b))
+        crate::args::has_byte(REQUEST_BYTES, b).then_some(Self(b))
     }
 
     /// The character as typed, for the wire.

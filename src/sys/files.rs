@@ -1,4 +1,5 @@
-//! Files: every file PID 1 opens goes through `open_file` (or `fifo::open_fifo`,
+//! Files: every file PID 1 opens goes through `open_file` (or `fifo::open_fifo`, which shares
+//! its checks,
 //! `procfs::read_proc_file` for procfs, `for_each_dir_entry` for directories); the client
 //! tools read theirs with `open_read`.
 #![allow(unsafe_code)]
@@ -45,6 +46,10 @@ pub enum FileUse {
     AppendState,
     /// State it creates or empties (utmp at boot, runlevel), mode 0644 before umask.
     ReplaceState,
+    /// A client's end of init's FIFO, write-only: a FIFO owned by root or vinit's euid.
+    FifoWriter,
+    /// vinit's own FIFO, read-write: owned by vinit's euid, no access for other users.
+    Fifo,
 }
 
 /// Why a file was refused.
@@ -80,7 +85,7 @@ pub type FileResult<T> = core::result::Result<T, FileError>;
 
 /// An open(2) error, read: O_NOFOLLOW (when `follow` is false) answers ELOOP for a symlink,
 /// O_NONBLOCK answers ENXIO for a FIFO nobody reads (or a device without a driver).
-pub(super) fn open_error(path: &CStr, e: Errno, follow: bool) -> FileError {
+fn open_error(path: &CStr, e: Errno, follow: bool) -> FileError {
     match e {
         Errno::LOOP if !follow => FileError::Kind(S_IFLNK),
         Errno::NXIO => FileError::Kind(lstat_id(path).map_or(0, |(_, kind)| kind)),
@@ -97,45 +102,60 @@ pub(super) fn open_error(path: &CStr, e: Errno, follow: bool) -> FileError {
 /// empties the file once it has passed. Returns the fd (O_NONBLOCK stays: Linux ignores it
 /// for regular files) and the file's size.
 pub fn open_file(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64)> {
-    use rustix::fs::OFlags;
-    let (access, follow) = match what {
-        FileUse::Config => (OFlags::RDONLY, true),
-        FileUse::Accounts => (OFlags::RDONLY, false),
-        FileUse::ReadState => (OFlags::RDONLY, false),
-        FileUse::UpdateState => (OFlags::RDWR, false),
-        FileUse::AppendState => (OFlags::WRONLY | OFlags::APPEND, false),
-        FileUse::ReplaceState => (OFlags::WRONLY | OFlags::CREATE, false),
+    open_checked(path, what).map(|(fd, size, _)| (fd, size))
+}
+
+/// `open_file` and the control FIFO's two ends (`fifo.rs`): one open, one fstat, one set of
+/// checks, so the code is compiled once. Returns the fd, the size and the identity.
+pub(super) fn open_checked(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64, FileId)> {
+    use FileUse::{
+        Accounts, AppendState, Config, Fifo, FifoWriter, ReadState, ReplaceState, UpdateState,
     };
+    use rustix::fs::OFlags;
+    let access = match what {
+        Config | Accounts | ReadState => OFlags::RDONLY,
+        UpdateState | Fifo => OFlags::RDWR,
+        AppendState => OFlags::WRONLY | OFlags::APPEND,
+        ReplaceState => OFlags::WRONLY | OFlags::CREATE,
+        FifoWriter => OFlags::WRONLY,
+    };
+    let follow = what == Config;
     let mut flags = access | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
     if !follow {
         flags |= OFlags::NOFOLLOW;
     }
-    let fd = open(path, flags, STATE_FILE_MODE).map_err(|e| open_error(path, e, follow))?;
+    let fd = open(path, flags, STATE_FILE_MODE).map_err(|e| match e {
+        // A writer's ENXIO means "nobody reads yet", which the caller retries.
+        Errno::NXIO if what == FifoWriter => FileError::Sys(e),
+        e => open_error(path, e, follow),
+    })?;
     let st = rustix::fs::fstat(fd.as_fd())?;
     let kind = st.st_mode & S_IFMT;
-    if kind != S_IFREG {
+    let fifo = matches!(what, Fifo | FifoWriter);
+    if kind != if fifo { S_IFIFO } else { S_IFREG } {
         return Err(FileError::Kind(kind));
     }
-    let me = geteuid();
-    if follow || what == FileUse::Accounts {
-        if st.st_uid != 0 && st.st_uid != me {
-            return Err(FileError::Owner(st.st_uid));
-        }
-        if st.st_mode & 0o002 != 0 {
-            return Err(FileError::WritableByOthers(st.st_mode & 0o7777));
-        }
-    } else {
-        if st.st_uid != me {
-            return Err(FileError::Owner(st.st_uid));
-        }
-        if st.st_nlink as u64 > 1 {
+    // Configuration, the accounts and a client's FIFO may be root's; the rest is vinit's.
+    if st.st_uid != geteuid() && !(matches!(what, Config | Accounts | FifoWriter) && st.st_uid == 0)
+    {
+        return Err(FileError::Owner(st.st_uid));
+    }
+    let mode = st.st_mode & 0o7777;
+    match what {
+        Config | Accounts if mode & 0o002 != 0 => return Err(FileError::WritableByOthers(mode)),
+        // vinit's own FIFO: no other user may open it (a umask cannot make vinit refuse it).
+        Fifo if mode & 0o077 != 0 => return Err(FileError::Mode(mode)),
+        ReadState | UpdateState | AppendState | ReplaceState if st.st_nlink as u64 > 1 => {
             return Err(FileError::Links(st.st_nlink as u64));
         }
+        ReplaceState => rustix::fs::ftruncate(fd.as_fd(), 0)?,
+        _ => {}
     }
-    if what == FileUse::ReplaceState {
-        rustix::fs::ftruncate(fd.as_fd(), 0)?;
-    }
-    Ok((fd, st.st_size.max(0) as u64))
+    let id = FileId {
+        dev: st.st_dev,
+        ino: st.st_ino,
+    };
+    Ok((fd, st.st_size.max(0) as u64, id))
 }
 
 /// Appends `bytes` to the state file `path` if it exists (never created: wtmp is only written
