@@ -43,7 +43,8 @@ fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
 pub extern "C" fn rust_eh_personality() {}
 
 /// arm64: musl's crt1 (`_start` → `_start_c`) calls this with `main`, argc and argv (and
-/// three pointers vinit does not use); x86_64 links no crt1 (`start` below does this job). vinit's own rather than musl's, whose `__init_libc`,
+/// three pointers vinit does not use); x86_64 links no crt1 (`start` below does this job).
+/// vinit's own rather than musl's, whose `__init_libc`,
 /// `__init_tls` and `exit` weigh 1.2 KB (docs/size.md): vinit reads nothing they set up. No
 /// thread pointer (no TLS, and no errno: every system call goes through `sys`'s raw_syscall),
 /// no `environ` or auxv (main gets envp), no constructors, atexit handlers or stdio to flush.
