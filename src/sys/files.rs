@@ -1,7 +1,6 @@
 //! Files: every file PID 1 opens goes through `open_file` (or `fifo::open_fifo`, which shares
-//! its checks,
-//! `procfs::read_proc_file` for procfs, `for_each_dir_entry` for directories); the client
-//! tools read theirs with `open_read`.
+//! its checks; `procfs::read_proc_file` for procfs, `for_each_dir_entry` for directories); the
+//! client tools read theirs with `open_read`.
 #![allow(unsafe_code)]
 
 use core::ffi::CStr;
