@@ -116,10 +116,7 @@ impl Control {
         }
         // Something changed: watch the directory afresh first (it may be a new /run), so a
         // change after the lstat above still wakes the loop.
-        self.watch = None;
-        if self.watch_allowed {
-            self.watch = self.new_watch();
-        }
+        self.rewatch();
         self.fifo = None;
         self.held = 0;
         let (id, kind) = match found {
@@ -157,16 +154,21 @@ impl Control {
         }
     }
 
-    /// An inotify watch on `INITCTL_DIR`; a failure other than a missing directory (the inotify
-    /// instance limit, EMFILE) is reported once: the FIFO is then re-created only when the
-    /// loop wakes up for something else.
-    fn new_watch(&mut self) -> Option<OwnedFd> {
+    /// Drops the watch and, if it may be held, sets a new inotify watch on `INITCTL_DIR`; a
+    /// failure other than a missing directory (the inotify instance limit, EMFILE) is reported
+    /// once: the FIFO is then re-created only when the loop wakes up for something else.
+    /// One place for `check` and `create`: the old watch is closed before the new one opens.
+    fn rewatch(&mut self) {
+        self.watch = None;
+        if !self.watch_allowed {
+            return;
+        }
         match sys::watch_dir_entries(INITCTL_DIR) {
             Ok(fd) => {
                 self.watch_complained = false;
-                Some(fd)
+                self.watch = Some(fd);
             }
-            Err(Errno::NOENT) => None,
+            Err(Errno::NOENT) => {}
             Err(e) => {
                 if !self.watch_complained {
                     self.watch_complained = true;
@@ -176,7 +178,6 @@ impl Control {
                         ErrName(e)
                     );
                 }
-                None
             }
         }
     }
@@ -184,8 +185,8 @@ impl Control {
     /// Creates the FIFO (and `/run`, missing in a bare image) and opens it.
     fn create(&mut self) {
         let _ = sys::mkdir(INITCTL_DIR, CREATED_DIR_MODE);
-        if self.watch.is_none() && self.watch_allowed {
-            self.watch = self.new_watch();
+        if self.watch.is_none() {
+            self.rewatch();
         }
         if let Err(e) = sys::mkfifo(INITCTL_PATH, INITCTL_MODE) {
             // EEXIST: something appeared meanwhile; its inotify event brings `check` back.
