@@ -11,11 +11,13 @@
 use crate::log;
 use crate::log::{Bytes, ErrName, Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
+use vinit_core::display::Arg;
 use vinit_core::initctl::{self, Command, Front, REQUEST_LEN, Request, RequestError};
 use vinit_core::limits::{
     CREATED_DIR_MODE, INITCTL_DIR, INITCTL_MODE, INITCTL_PATH, INITCTL_READ_REQUESTS,
     INITCTL_READS_PER_PASS,
 };
+use vinit_core::template;
 use vinit_core::time::Instant;
 
 /// The FIFO and what vinit knows about it.
@@ -339,38 +341,41 @@ impl Bogus {
         if len == 0 || !self.may_log(now) {
             return;
         }
-        match self.magic {
-            Some(m) if m != initctl::MAGIC => log!(
-                Level::Warning,
-                "got bogus initrequest: bad magic {} ({} bytes skipped)",
-                m,
-                len
+        let len = Arg::Unsigned(len as u64);
+        let (template, args): (&[u8], _) = match self.magic {
+            Some(m) if m != initctl::MAGIC => (
+                template!(2, "got bogus initrequest: bad magic {} ({} bytes skipped)"),
+                [Arg::Unsigned(m.into()), len],
             ),
-            _ => log!(Level::Warning, "got bogus initrequest: {} bytes", len),
-        }
+            _ => (template!(1, "got bogus initrequest: {} bytes"), [len, len]),
+        };
+        log::log_line(Level::Warning, template, &args);
     }
 
     fn report(&mut self, now: Instant, e: RequestError) {
         if !self.may_log(now) {
             return;
         }
-        match e {
-            RequestError::UnknownCommand(c) => {
-                log!(
-                    Level::Warning,
-                    "got unimplemented initrequest: command {}",
-                    c
-                );
-            }
+        let level;
+        let (template, arg): (&[u8], _) = match e {
+            RequestError::UnknownCommand(c) => (
+                template!(1, "got unimplemented initrequest: command {}"),
+                Arg::Unsigned(c.into()),
+            ),
             RequestError::BadLevel(l) => match u8::try_from(l) {
                 Ok(b) if b.is_ascii_graphic() => {
-                    log!(Level::Warning, "bad runlevel: {}", Bytes(&[b]));
+                    level = [b];
+                    (template!(1, "bad runlevel: {}"), Arg::Text(&level))
                 }
-                _ => log!(Level::Warning, "bad runlevel: code {}", l),
+                _ => (
+                    template!(1, "bad runlevel: code {}"),
+                    Arg::Unsigned(l.into()),
+                ),
             },
             // `initctl::front` hands over only whole requests that start with the magic:
             // framing errors are `flush`'s to report.
-            RequestError::BadLength(_) | RequestError::BadMagic(_) => {}
-        }
+            RequestError::BadLength(_) | RequestError::BadMagic(_) => return,
+        };
+        log::log_line(Level::Warning, template, &[arg]);
     }
 }
