@@ -398,9 +398,15 @@ impl Driver {
                     });
                     init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
-                Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),
-                Command::PowerFailNow => init.handle_trigger(now, Trigger::PowerFailNow),
-                Command::PowerOk => init.handle_trigger(now, Trigger::PowerOk),
+                // One call for the three (the trigger picked, not a call per arm).
+                Command::PowerFail | Command::PowerFailNow | Command::PowerOk => {
+                    let trigger = match req.command {
+                        Command::PowerFailNow => Trigger::PowerFailNow,
+                        Command::PowerOk => Trigger::PowerOk,
+                        _ => Trigger::PowerFail,
+                    };
+                    init.handle_trigger(now, trigger);
+                }
                 Command::SetEnv | Command::UnsetEnv => {
                     for change in vinit_core::initctl::env_changes(req.data) {
                         if !init_env.apply(&change) && env_log.allow(now) {
