@@ -272,12 +272,15 @@ impl Control {
                     }
                     Front::Request(parsed) => {
                         bogus.flush(now);
-                        match parsed {
-                            // Never implemented by init (compat §5.2): logged with the bogus
-                            // ones, so a flood of them is rate-limited too.
-                            Ok(req) if matches!(req.command, Command::Start | Command::Bsd) => {
-                                bogus.report(now, RequestError::UnknownCommand(req.command.code()));
+                        // Never implemented by init (compat §5.2): logged with the bogus
+                        // ones, so a flood of them is rate-limited too (one call to report).
+                        let parsed = parsed.and_then(|req| match req.command {
+                            Command::Start | Command::Bsd => {
+                                Err(RequestError::UnknownCommand(req.command.code()))
                             }
+                            _ => Ok(req),
+                        });
+                        match parsed {
                             Ok(req) => f(&req),
                             Err(e) => bogus.report(now, e),
                         }
