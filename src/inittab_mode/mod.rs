@@ -265,11 +265,11 @@ impl Driver {
     fn act(&mut self, now: Instant, mut output: Option<&mut ServiceOutput<'_>>) -> Option<u8> {
         while let Some(action) = self.init.poll_effect(now) {
             match action {
-                Effect::Spawn(start) => {
+                Effect::Spawn(ref start) => {
                     let slot = start.slot;
                     let pipes = output.as_deref_mut().and_then(|o| o.open(&start.entry.id));
                     let started = spawn_entry(
-                        &start,
+                        start,
                         &self.envp,
                         &self.init_env,
                         &mut self.initscript,
@@ -304,7 +304,7 @@ impl Driver {
                     }
                 }
                 Effect::Do(Act::BootTime) => crate::records::write_boot(),
-                Effect::Log(notice) => say(&notice),
+                Effect::Log(ref notice) => say(notice),
                 Effect::Do(Act::Sync) => sys::sync(),
                 Effect::Do(Act::Exit(code)) => {
                     if let Some(output) = output {
