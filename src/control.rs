@@ -9,7 +9,7 @@
 //! too few file descriptors the driver turns the FIFO or the watch off.
 
 use crate::log;
-use crate::log::{Bytes, ErrName, Level, RateLimit};
+use crate::log::{ErrName, Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
 use vinit_core::display::Arg;
 use vinit_core::initctl::{self, Command, Front, REQUEST_LEN, Request, RequestError};
@@ -215,12 +215,13 @@ impl Control {
     fn complain(&mut self, verb: &str, e: FileError) {
         if !self.complained {
             self.complained = true;
+            // The path in the template: `INITCTL_PATH` is fixed (the one path init serves).
+            const _: () = assert!(matches!(INITCTL_PATH.to_bytes(), b"/run/initctl"));
             vinit_core::fill!(
                 log::file_error_line,
                 [Level::Error, e, ""],
-                "unable to {} {}: ",
-                verb,
-                Bytes(INITCTL_PATH.to_bytes())
+                "unable to {} /run/initctl: ",
+                verb
             );
         }
     }
