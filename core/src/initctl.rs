@@ -142,14 +142,15 @@ impl<'a> Request<'a> {
         let code = read_u32(buf, field::CMD);
         let command = Command::from_code(code).ok_or(RequestError::UnknownCommand(code))?;
         let level = read_u32(buf, field::RUNLEVEL);
-        let known_level = u8::try_from(level).is_ok_and(|b| LevelRequest::from_byte(b).is_some());
-        if command == Command::RunLevel && !known_level {
+        // 0 when it does not fit in a byte: not a `LevelRequest` either.
+        let runlevel = u8::try_from(level).unwrap_or(0);
+        if command == Command::RunLevel && LevelRequest::from_byte(runlevel).is_none() {
             return Err(RequestError::BadLevel(level));
         }
         let data = buf.get(field::DATA).unwrap_or_default();
         Ok(Self {
             command,
-            runlevel: u8::try_from(level).unwrap_or(0),
+            runlevel,
             sleeptime: read_u32(buf, field::SLEEPTIME),
             data,
         })
