@@ -67,9 +67,13 @@ impl StatusChannel {
                 continue;
             }
             let send = |m: &Message| sys::send_nowait(&conn, m);
-            let _ = send(&status_reply::summary(init.summary())).and_then(|()| {
-                init.report(now)
-                    .try_for_each(|r| send(&status_reply::entry(&r, wall)))
+            let mut message = Message::new();
+            status_reply::summary(init.summary(), &mut message);
+            let _ = send(&message).and_then(|()| {
+                init.report(now).try_for_each(|r| {
+                    status_reply::entry(&r, wall, &mut message);
+                    send(&message)
+                })
             });
         }
     }

@@ -29,9 +29,9 @@ const COLUMNS: [usize; 7] = [5, 18, 30, 54, 62, 69, 79];
 /// Where an entry's state starts in its message.
 pub const STATE_AT: usize = 30;
 
-/// The first message: `runlevel 3, previous N[, stopping]` and the titles.
-pub fn summary(s: Summary) -> Message {
-    let mut out = Message::new();
+/// The first message, in `out`: `runlevel 3, previous N[, stopping]` and the titles.
+pub fn summary(s: Summary, out: &mut Message) {
+    out.clear();
     // One piece, the two levels put in place.
     let mut head = *b"runlevel ?, previous ?";
     if let Some(current) = head.get_mut(9) {
@@ -40,28 +40,28 @@ pub fn summary(s: Summary) -> Message {
     if let Some(prev) = head.last_mut() {
         *prev = s.prev;
     }
-    put(&mut out, &head);
+    put(out, &head);
     if s.stopping {
-        put(&mut out, b", stopping");
+        put(out, b", stopping");
     }
-    put(&mut out, NEWLINE_AND_TITLES);
-    out
+    put(out, NEWLINE_AND_TITLES);
 }
 
-/// One entry's message; `wall_secs` is the wall clock now (seconds since the epoch).
-pub fn entry(r: &EntryReport<'_>, wall_secs: i64) -> Message {
-    let mut out = Message::new();
+/// One entry's message, in `out`; `wall_secs` is the wall clock now (seconds since the
+/// epoch).
+pub fn entry(r: &EntryReport<'_>, wall_secs: i64, out: &mut Message) {
+    out.clear();
     let [action, levels, state, pid, starts, exit, since] = COLUMNS;
     let e = r.entry;
-    put(&mut out, &e.id);
-    pad(&mut out, action);
-    put(&mut out, e.action.name().as_bytes());
-    pad(&mut out, levels);
-    put(&mut out, &e.levels_text);
-    pad(&mut out, state);
+    put(out, &e.id);
+    pad(out, action);
+    put(out, e.action.name().as_bytes());
+    pad(out, levels);
+    put(out, &e.levels_text);
+    pad(out, state);
     // One call with the state's words (a `put` per arm costs a call site each).
     put(
-        &mut out,
+        out,
         match r.state {
             State::Running => b"running",
             State::Waiting => b"waiting",
@@ -72,30 +72,29 @@ pub fn entry(r: &EntryReport<'_>, wall_secs: i64) -> Message {
     );
     if let State::Disabled(left) = r.state {
         let at = wall_secs.saturating_add((left.millis() / 1000) as i64);
-        put(&mut out, &clock_time(at));
+        clock_time(out, at);
     }
-    pad(&mut out, pid);
-    number(&mut out, r.pid.map(|p| p as u32));
-    pad(&mut out, starts);
-    number(&mut out, Some(r.starts));
-    pad(&mut out, exit);
+    pad(out, pid);
+    number(out, r.pid.map(|p| p as u32));
+    pad(out, starts);
+    number(out, Some(r.starts));
+    pad(out, exit);
     match r.last_exit {
         Some(Exit::Signal(s)) => {
-            put(&mut out, b"signal ");
-            number(&mut out, Some(u32::from(s)));
+            put(out, b"signal ");
+            number(out, Some(u32::from(s)));
         }
-        code => number(&mut out, code.map(|c| u32::from(c.status()))),
+        code => number(out, code.map(|c| u32::from(c.status()))),
     }
-    pad(&mut out, since);
+    pad(out, since);
     match r.since {
         Some(d) => {
-            put(&mut out, b"for ");
-            span(&mut out, (d.millis() / 1000) as u32);
+            put(out, b"for ");
+            span(out, (d.millis() / 1000) as u32);
         }
-        None => put(&mut out, b"-"),
+        None => put(out, b"-"),
     }
-    put(&mut out, b"\n");
-    out
+    put(out, b"\n");
 }
 
 /// Bytes, cut at the end of the message (which the longest line does not reach).
@@ -155,13 +154,13 @@ fn span(out: &mut Message, s: u32) {
 
 /// A time of day, `HH:MM:SS`, of `epoch_secs` seconds since the epoch, in UTC (as `shutdown
 /// hh:mm` reads it: no time-zone code in the binary).
-pub fn clock_time(epoch_secs: i64) -> [u8; 8] {
+fn clock_time(out: &mut Message, epoch_secs: i64) {
     let s = epoch_secs.rem_euclid(86_400) as u32;
     let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
     let [h1, h2] = two(s / 3600);
     let [m1, m2] = two(s / 60 % 60);
     let [s1, s2] = two(s % 60);
-    [h1, h2, b':', m1, m2, b':', s1, s2]
+    put(out, &[h1, h2, b':', m1, m2, b':', s1, s2]);
 }
 
 #[cfg(test)]

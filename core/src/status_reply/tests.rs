@@ -20,6 +20,24 @@ fn report<'a>(t: &'a Inittab, id: &str) -> EntryReport<'a> {
     }
 }
 
+fn summary_of(s: Summary) -> Message {
+    let mut out = Message::new();
+    summary(s, &mut out);
+    out
+}
+
+fn entry_of(r: &EntryReport<'_>, wall: i64) -> Message {
+    let mut out = Message::new();
+    entry(r, wall, &mut out);
+    out
+}
+
+fn clock(epoch_secs: i64) -> std::string::String {
+    let mut out = Message::new();
+    clock_time(&mut out, epoch_secs);
+    std::string::String::from_utf8(out.to_vec()).unwrap()
+}
+
 /// 2023-11-14 22:13:20 UTC.
 const WALL: i64 = 1_700_000_000;
 
@@ -48,19 +66,19 @@ fn test_summary_line() {
         prev: b'N',
         stopping: false,
     };
-    assert!(summary(s).starts_with(b"runlevel 3, previous N\nID   ACTION"));
+    assert!(summary_of(s).starts_with(b"runlevel 3, previous N\nID   ACTION"));
     let s = Summary {
         current: Level::digit(0).unwrap(),
         prev: b'3',
         stopping: true,
     };
-    assert!(summary(s).starts_with(b"runlevel 0, previous 3, stopping\n"));
+    assert!(summary_of(s).starts_with(b"runlevel 0, previous 3, stopping\n"));
 }
 
 #[test]
 fn test_entry_lines_carry_every_field_in_its_column() {
     let t = tab("web:2345:respawn:/bin/web\npf::powerfailnow:/bin/x\nsi::sysinit:/bin/true\n");
-    let web = entry(&report(&t, "web"), WALL);
+    let web = entry_of(&report(&t, "web"), WALL);
     assert_eq!(
         core::str::from_utf8(&web).unwrap(),
         "web  respawn      2345        running                 42      3      -         for 5m3s\n"
@@ -75,7 +93,7 @@ fn test_entry_lines_carry_every_field_in_its_column() {
         since: Some(Duration::ZERO),
         ..report(&t, "pf")
     };
-    let pf = entry(&pf, WALL);
+    let pf = entry_of(&pf, WALL);
     assert_eq!(
         core::str::from_utf8(&pf).unwrap(),
         "pf   powerfailnow S0123456789 disabled until 22:18:19 -       10     signal 11 for 0s\n"
@@ -88,7 +106,7 @@ fn test_entry_lines_carry_every_field_in_its_column() {
         since: None,
         ..report(&t, "si")
     };
-    let si = entry(&si, WALL);
+    let si = entry_of(&si, WALL);
     assert_eq!(
         core::str::from_utf8(&si).unwrap(),
         "si   sysinit      #           not in this level       -       3      0         -\n"
@@ -108,7 +126,7 @@ fn test_the_longest_line_fits() {
         since: Some(Duration::from_millis(u64::MAX)),
         ..report(&t, "abcd")
     };
-    let line = entry(&r, i64::MAX);
+    let line = entry_of(&r, i64::MAX);
     assert!(line.ends_with(b"h\n"), "{line:?}");
 }
 
@@ -125,7 +143,11 @@ fn test_spans_and_clock_times_read_well() {
     assert_eq!(span(303), "5m3s");
     assert_eq!(span(7_260), "2h1m");
     assert_eq!(span(3 * 86_400 + 4 * 3600 + 5), "3d4h");
-    assert_eq!(&clock_time(0), b"00:00:00");
-    assert_eq!(&clock_time(WALL), b"22:13:20");
-    assert_eq!(&clock_time(-1), b"23:59:59");
+    assert_eq!(span(60), "1m0s");
+    assert_eq!(span(3600), "1h0m");
+    assert_eq!(span(86_400), "1d0h");
+    assert_eq!(clock(0), "00:00:00");
+    assert_eq!(clock(WALL), "22:13:20");
+    assert_eq!(clock(-1), "23:59:59");
+    assert_eq!(clock(10 * 3600 + 10 * 60 + 9), "10:10:09");
 }

@@ -97,7 +97,9 @@ pub enum Notice<'a> {
 }
 
 impl Notice<'_> {
-    /// Whether the line is a warning (else it is information).
+    /// Whether the line is a warning (else it is information). Not inlined: inlined into the
+    /// driver's `say`, its test was threaded into the render's jump table twice.
+    #[inline(never)]
     pub const fn warns(&self) -> bool {
         matches!(
             self,
