@@ -118,18 +118,25 @@ impl<'a> UserSpec<'a> {
     }
 
     /// What went wrong, in words, as the pieces of one line: the kind of name and an opening
-    /// quote, the name, and the closing quote and why (`user "x" not in /etc/passwd`).
+    /// quote, the name, and the closing quote and why (`user "x" not in /etc/passwd`). The
+    /// words are stored packed (`packed!`), the name as it is.
     pub fn describe(&self, e: LookupError) -> (&'static [u8], &[u8], &'static [u8]) {
         match e {
-            LookupError::UnknownUser => (b"user \"", self.user, b"\" not in /etc/passwd"),
-            LookupError::UnknownGroup => (
-                b"group \"",
-                self.group.unwrap_or_default(),
-                b"\" not in /etc/group",
+            LookupError::UnknownUser => (
+                crate::packed!("user \""),
+                self.user,
+                crate::packed!("\" not in /etc/passwd"),
             ),
-            LookupError::TooManyGroups => {
-                (b"user \"", self.user, b"\" is in too many groups (over 64)")
-            }
+            LookupError::UnknownGroup => (
+                crate::packed!("group \""),
+                self.group.unwrap_or_default(),
+                crate::packed!("\" not in /etc/group"),
+            ),
+            LookupError::TooManyGroups => (
+                crate::packed!("user \""),
+                self.user,
+                crate::packed!("\" is in too many groups (over 64)"),
+            ),
         }
     }
 }
