@@ -360,7 +360,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
                 Some((i, o)) => {
                     show(&mut line, b" cannot be used with ");
                     match o {
-                        0 => show(&mut line, arg(i)),
+                        0 => show(&mut line, arg(i as usize)),
                         _ => show(&mut line, &[b'-', o]),
                     }
                     show(&mut line, mode(!single));

@@ -45,9 +45,9 @@ fn check_error<A: ArgList + ?Sized>(args: &A, e: UsageError, argc: usize) {
         UsageError::WrongMode((i, letter), other) => {
             assert!(b"gvtefr".contains(&letter), "{e:?}");
             if let Some((j, _)) = other {
-                assert!(j < argc, "{e:?} with {argc} arguments");
+                assert!((j as usize) < argc, "{e:?} with {argc} arguments");
             }
-            i
+            i as usize
         }
         UsageError::MissingOperand
         | UsageError::MissingCommand
