@@ -145,7 +145,8 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
 /// resident) does not carry telinit's parser.
 #[inline(never)]
 fn init_as_telinit(argv: &sys::Argv, shift: usize, envp: sys::Envp) -> Option<u8> {
-    let telinit = client_args::parse_telinit(&Shifted::new(argv, shift)).is_ok()
+    let env = &mut vinit_core::initctl::EnvPayload::new();
+    let telinit = client_args::parse_telinit(&Shifted::new(argv, shift), env).is_ok()
         || container_main_process().is_none();
     telinit.then(|| client::run(Personality::Telinit, argv, shift, envp))
 }
@@ -360,7 +361,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
                 Some((i, o)) => {
                     show(&mut line, b" cannot be used with ");
                     match o {
-                        0 => show(&mut line, arg(i)),
+                        0 => show(&mut line, arg(i as usize)),
                         _ => show(&mut line, &[b'-', o]),
                     }
                     show(&mut line, mode(!single));

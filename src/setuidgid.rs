@@ -19,6 +19,7 @@ use vinit_core::accounts::UserSpec;
 use vinit_core::limits::{
     ACCOUNTS_READ_MAX, EXIT_SETUIDGID, EXIT_USAGE, GROUP_PATH, PASSWD_PATH, SEARCH_PATH,
 };
+use vinit_core::packed;
 
 /// Runs setuidgid on `argv` from argument `first` (its own name) on; returns only on failure,
 /// with the exit status.
@@ -31,7 +32,7 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
         (spec, argv.get(first + 2), argv.tail_ptrs(first + 2))
     else {
         refuse(
-            b"usage: setuidgid USER[:GROUP] CMD [ARG...]",
+            packed!("usage: setuidgid USER[:GROUP] CMD [ARG...]"),
             b"",
             None,
             b"",
@@ -62,7 +63,7 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
         .and_then(|()| sys::set_uid(ids.uid).map_err(|e| (&b"setuid"[..], e)));
     if let Err((call, e)) = dropped {
         let hint: &[u8] = if e == sys::Errno::PERM {
-            b": not root"
+            packed!(": not root")
         } else {
             b""
         };
@@ -72,17 +73,19 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
     spawn::exec_failed(prog, spawn::exec_search(prog, cmd_argv, envp.ptrs(), path))
 }
 
-/// The one fatal line, `setuidgid: {a}{b}{why}{c}`; `EXIT_SETUIDGID`.
+/// The one fatal line, `setuidgid: {a}{b}{why}{c}`; `EXIT_SETUIDGID`. `a` and `c` are stored
+/// packed (`packed!`, or plain ASCII such as a path constant), `b` is written as it is (a
+/// name from argv).
 #[inline(never)]
 fn refuse(a: &[u8], b: &[u8], why: Option<FileError>, c: &[u8]) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
     line.push(b"setuidgid: ");
-    line.push(a);
+    line.write(a, &[]);
     line.push(b);
     if let Some(e) = why {
         vinit_core::display::Show::show(&e, line.line());
     }
-    line.push(c);
+    line.write(c, &[]);
     line.emit();
     EXIT_SETUIDGID
 }

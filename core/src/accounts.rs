@@ -15,6 +15,7 @@
 
 use heapless::Vec;
 
+use crate::display::field;
 use crate::limits::GROUPS_MAX;
 
 /// A uid or gid.
@@ -108,7 +109,9 @@ impl<'a> UserSpec<'a> {
         if let (None, Some(u)) = (self.group, user) {
             for e in entries(group) {
                 if !groups.iter().any(|&g| g == e.id)
-                    && e.fourth.split(|&b| b == b',').any(|m| m == u.name)
+                    && (0..)
+                        .map_while(|i| field(e.fourth, b',', i))
+                        .any(|m| m == u.name)
                 {
                     groups.push(e.id).map_err(|_| LookupError::TooManyGroups)?;
                 }
@@ -118,18 +121,25 @@ impl<'a> UserSpec<'a> {
     }
 
     /// What went wrong, in words, as the pieces of one line: the kind of name and an opening
-    /// quote, the name, and the closing quote and why (`user "x" not in /etc/passwd`).
+    /// quote, the name, and the closing quote and why (`user "x" not in /etc/passwd`). The
+    /// words are stored packed (`packed!`), the name as it is.
     pub fn describe(&self, e: LookupError) -> (&'static [u8], &[u8], &'static [u8]) {
         match e {
-            LookupError::UnknownUser => (b"user \"", self.user, b"\" not in /etc/passwd"),
-            LookupError::UnknownGroup => (
-                b"group \"",
-                self.group.unwrap_or_default(),
-                b"\" not in /etc/group",
+            LookupError::UnknownUser => (
+                crate::packed!("user \""),
+                self.user,
+                crate::packed!("\" not in /etc/passwd"),
             ),
-            LookupError::TooManyGroups => {
-                (b"user \"", self.user, b"\" is in too many groups (over 64)")
-            }
+            LookupError::UnknownGroup => (
+                crate::packed!("group \""),
+                self.group.unwrap_or_default(),
+                crate::packed!("\" not in /etc/group"),
+            ),
+            LookupError::TooManyGroups => (
+                crate::packed!("user \""),
+                self.user,
+                crate::packed!("\" is in too many groups (over 64)"),
+            ),
         }
     }
 }
@@ -149,19 +159,21 @@ pub struct Entry<'a> {
 /// `+`/`-` lines, and lines with an empty name, fewer than four fields or a third field that
 /// is not an id.
 pub fn entries(text: &[u8]) -> impl Iterator<Item = Entry<'_>> {
-    text.split(|&b| b == b'\n').filter_map(|line| {
-        if matches!(line.first(), None | Some(b'#' | b'+' | b'-')) {
-            return None;
-        }
-        let mut f = line.split(|&b| b == b':');
-        let name = f.next().filter(|n| !n.is_empty())?;
-        let _password = f.next()?;
-        let id = parse_id(f.next()?)?;
-        Some(Entry {
-            name,
-            id,
-            fourth: f.next()?,
-        })
+    text.split(|&b| b == b'\n').filter_map(entry)
+}
+
+/// One line as an `Entry`, if it is one (`entries`). Its fields are cut by `display::field`,
+/// the one splitting loop vinit has, not by a `Split` iterator of its own.
+fn entry(line: &[u8]) -> Option<Entry<'_>> {
+    if matches!(line.first(), None | Some(b'#' | b'+' | b'-')) {
+        return None;
+    }
+    let f = |n| field(line, b':', n);
+    Some(Entry {
+        name: f(0).filter(|n| !n.is_empty())?,
+        id: parse_id(f(2)?)?,
+        // A fourth field means a second one (the password) is there too.
+        fourth: f(3)?,
     })
 }
 

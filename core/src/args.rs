@@ -106,7 +106,9 @@ pub enum UsageError {
     /// vinit: an option of one mode with the other mode's: the option (argument index,
     /// letter), and what chose the other mode: an option (index, letter), an operand (index,
     /// 0: the command, or the level), or nothing (single-mode options with no command).
-    WrongMode((usize, u8), Option<(usize, u8)>),
+    /// The indexes are `u32`, as `ValueAt`'s: with two `usize` this variant made every
+    /// `UsageError` 40 bytes, copied at each `?` of every parser (24 now).
+    WrongMode((u32, u8), Option<(u32, u8)>),
     /// shutdown: `-H` or `-P` without going to level 0.
     HaltModeWithoutHalt,
     /// telinit: the `-e` strings do not fit in one request.
@@ -408,7 +410,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             b'V' => return Ok(VinitCommand::Version),
             b'f' => {
                 tab.file = o.value.map(|(at, _)| at);
-                inittab_only.get_or_insert((o.index, o.letter));
+                inittab_only.get_or_insert((o.index as u32, o.letter));
             }
             letter => {
                 // A flag is set as its variable's `1` would set it.
@@ -421,7 +423,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             }
         }
         if has_byte(SINGLE_ONLY, o.letter) {
-            single_only.get_or_insert((o.index, o.letter));
+            single_only.get_or_insert((o.index as u32, o.letter));
         }
     }
     let first = walk.operands();
@@ -441,10 +443,10 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             return Err(UsageError::ExtraOperand(first + 1));
         }
         tab.level = Some(level);
-        inittab_only.get_or_insert((first, 0));
+        inittab_only.get_or_insert((first as u32, 0));
     } else if operand.is_some() {
         if let Some(option) = inittab_only {
-            return Err(UsageError::WrongMode(option, Some((first, 0))));
+            return Err(UsageError::WrongMode(option, Some((first as u32, 0))));
         }
         opts.cmd_index = first;
         return Ok(VinitCommand::Single);

@@ -66,7 +66,7 @@ struct Tool {
 /// Every client's options, gathered by the one walk they share (`scan`). A letter means the
 /// same to every tool that has it, so one loop serves them all; each tool's table says which
 /// letters it has.
-struct Scan<'a> {
+struct Scan<'a, 'e> {
     /// The letters seen, flags and valued ones alike.
     seen: Letters,
     /// `-t SECS`.
@@ -75,8 +75,9 @@ struct Scan<'a> {
     level: Option<LevelRequest>,
     /// shutdown's `-H` / `-P`: the last wins.
     init_halt: InitHalt,
-    /// telinit's `-e` values, in order, packed as the SETENV request carries them.
-    env: EnvPayload,
+    /// telinit's `-e` values, in order, packed as the SETENV request carries them: in the
+    /// caller's payload (`parse_telinit`), so that it is not copied out.
+    env: &'e mut EnvPayload,
     /// shutdown's `-g TIME`.
     time: Option<(ValueAt, &'a [u8])>,
     /// Index of the first operand.
@@ -95,16 +96,16 @@ impl Letters {
     }
 }
 
-impl Scan<'_> {
-    /// Nothing seen yet. Not inlined: the three parsers start with it.
+impl<'e> Scan<'_, 'e> {
+    /// Nothing seen yet; `-e` values go to `env`. Not inlined: the three parsers start with it.
     #[inline(never)]
-    const fn new() -> Self {
+    const fn new(env: &'e mut EnvPayload) -> Self {
         Self {
             seen: Letters(0),
             sleeptime: None,
             level: None,
             init_halt: InitHalt::Unset,
-            env: EnvPayload::new(),
+            env,
             time: None,
             operands: 0,
         }
@@ -117,7 +118,7 @@ impl Scan<'_> {
 fn scan<'a, A: ArgList + ?Sized>(
     args: &'a A,
     tool: &'a Tool,
-    s: &mut Scan<'a>,
+    s: &mut Scan<'a, '_>,
 ) -> Result<(), UsageError> {
     let mut options = Options::new(args, &tool.options);
     for o in options.by_ref() {
@@ -171,9 +172,7 @@ fn none_from<A: ArgList + ?Sized>(args: &A, i: usize) -> Result<(), UsageError> 
 }
 
 /// What telinit sends.
-// Built once per telinit run, on the stack; 400 bytes are fine there.
-#[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Telinit {
     /// One RUNLVL request: the level character as typed and the TERM-to-KILL seconds.
     Level {
@@ -182,9 +181,10 @@ pub enum Telinit {
         /// `-t`, default 3.
         sleeptime: u32,
     },
-    /// One SETENV request with these `-e` values, in order, packed as sent. The values
-    /// themselves: an attached value (`-eINIT_X=1`) is only part of its argument.
-    SetEnv(EnvPayload),
+    /// One SETENV request with the `-e` values, in order, packed as sent in the payload the
+    /// caller passed (`parse_telinit`). The values themselves: an attached value
+    /// (`-eINIT_X=1`) is only part of its argument.
+    SetEnv,
 }
 
 /// telinit's options: `-t SECS`, `-e VAR[=VAL]`.
@@ -197,14 +197,18 @@ const TELINIT: Tool = Tool {
 };
 
 /// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (compat §6.1). With `-e`, no
-/// level is allowed and `-t` is ignored, as in sysvinit.
-pub fn parse_telinit<A: ArgList + ?Sized>(args: &A) -> Result<Telinit, UsageError> {
-    let mut s = Scan::new();
+/// level is allowed and `-t` is ignored, as in sysvinit. The `-e` values are packed into
+/// `env` (empty when it is passed): a payload returned in `Telinit` was copied out twice.
+pub fn parse_telinit<A: ArgList + ?Sized>(
+    args: &A,
+    env: &mut EnvPayload,
+) -> Result<Telinit, UsageError> {
+    let mut s = Scan::new(env);
     scan(args, &TELINIT, &mut s)?;
     let first = s.operands;
     if !s.env.is_empty() {
         none_from(args, first)?;
-        return Ok(Telinit::SetEnv(s.env));
+        return Ok(Telinit::SetEnv);
     }
     let level = args.arg(first).ok_or(UsageError::MissingOperand)?;
     none_from(args, first + 1)?;
@@ -372,7 +376,9 @@ const SHUTDOWN: Tool = Tool {
 /// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2).
 #[inline(never)]
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
-    let mut o = Scan::new();
+    // shutdown takes no `-e`: its table never lets one through to this payload.
+    let mut unused = EnvPayload::new();
+    let mut o = Scan::new(&mut unused);
     scan(args, &SHUTDOWN, &mut o)?;
     let mut s = Shutdown::now(
         o.level.unwrap_or(LevelRequest::MAINTENANCE),
@@ -477,7 +483,9 @@ const HALT: Tool = Tool {
 /// (compat §6.3); `program` comes from the program name. No operands.
 #[inline(never)]
 pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result<Halt, UsageError> {
-    let mut o = Scan::new();
+    // halt takes no `-e`: its table never lets one through to this payload.
+    let mut unused = EnvPayload::new();
+    let mut o = Scan::new(&mut unused);
     scan(args, &HALT, &mut o)?;
     none_from(args, o.operands)?;
     Ok(Halt {

@@ -13,15 +13,8 @@ STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS"
 /// The name of signal `n` without `SIG` (`SEGV`); `None` when it has none (0, real-time
 /// signals). The one table of names: the log's `SigName` shows them, `parse_signal` reads them.
 pub fn signal_name(n: u8) -> Option<&'static [u8]> {
-    // The name after the (n-1)th space, by hand: `nth` costs more code than it saves.
-    let mut skip = n;
-    for word in NAMES.split(|&b| b == b' ') {
-        skip = skip.wrapping_sub(1);
-        if skip == 0 {
-            return Some(word);
-        }
-    }
-    None
+    // `display::field`, vinit's one splitting loop, not a `Split` iterator of its own.
+    crate::display::field(NAMES, b' ', usize::from(n).checked_sub(1)?)
 }
 
 /// A signal number 1 to `SIGNAL_MAX`, from a number or a name; `None` for anything else.
@@ -33,10 +26,8 @@ pub fn parse_signal(v: &[u8]) -> Option<u8> {
         Some(sig) if upper_eq(b"SIG", sig) => v.get(3..).unwrap_or_default(),
         _ => v,
     };
-    let at = NAMES
-        .split(|&b| b == b' ')
-        .position(|n| upper_eq(n, name))?;
-    Some(at as u8 + 1)
+    // Signal 1 on: the names in number order, each the field before the next space.
+    (1..=SIGNAL_MAX).find(|&n| signal_name(n).is_some_and(|word| upper_eq(word, name)))
 }
 
 /// Whether `v` is `upper` in any case (a byte loop: the library's is vectorised, and large).

@@ -45,9 +45,9 @@ fn check_error<A: ArgList + ?Sized>(args: &A, e: UsageError, argc: usize) {
         UsageError::WrongMode((i, letter), other) => {
             assert!(b"gvtefr".contains(&letter), "{e:?}");
             if let Some((j, _)) = other {
-                assert!(j < argc, "{e:?} with {argc} arguments");
+                assert!((j as usize) < argc, "{e:?} with {argc} arguments");
             }
-            i
+            i as usize
         }
         UsageError::MissingOperand
         | UsageError::MissingCommand
@@ -63,9 +63,10 @@ fn count<A: ArgList + ?Sized>(args: &A) -> usize {
 
 fn check_clients<A: ArgList + ?Sized>(args: &A) {
     let argc = count(args);
-    match parse_telinit(args) {
+    let mut env = vinit_fuzz::initctl::EnvPayload::new();
+    match parse_telinit(args, &mut env) {
         Ok(Telinit::Level { level, .. }) => assert!(b"0123456789SsQqAaBbCcUu".contains(&level.byte())),
-        Ok(Telinit::SetEnv(env)) => {
+        Ok(Telinit::SetEnv) => {
             assert!(!env.is_empty());
             // What the parser accepted fits the request, its end mark included (compat §5.5).
             let data = env.data();

@@ -197,25 +197,30 @@ const fn needs_warning(minutes: u32) -> bool {
 fn warn(message: &[u8], level: u8, minutes: u32) {
     say_message(message);
     let (state, level) = new_state(&level);
-    // The words around the state and the number (packed), so the pieces are written at one
-    // place.
-    let (going, tail): (&[u8], &[u8]) = match minutes {
-        0 => (packed!("The system is going down "), packed!(" NOW!")),
-        1 => (
-            packed!("The system is going DOWN "),
-            packed!(" in 1 minute!"),
-        ),
-        _ => (packed!("The system is going DOWN "), packed!(" minutes!")),
-    };
     let mut line = LogLine::bare();
-    line.write(going, &[]);
+    line.write(
+        if minutes == 0 {
+            packed!("The system is going down ")
+        } else {
+            packed!("The system is going DOWN ")
+        },
+        &[],
+    );
     line.write(state, &[]);
     line.push(level);
-    if minutes > 1 {
-        // The log's one number formatter, not ufmt's.
-        line.push(b" in ");
-        line.line().push_number(u64::from(minutes), false);
-    }
+    // ` in 1 minute!` as ` in 5 minutes!`: the number through the log's one formatter.
+    let tail: &[u8] = match minutes {
+        0 => packed!(" NOW!"),
+        _ => {
+            line.push(b" in ");
+            line.line().push_number(u64::from(minutes), false);
+            if minutes == 1 {
+                packed!(" minute!")
+            } else {
+                packed!(" minutes!")
+            }
+        }
+    };
     line.write(tail, &[]);
     line.emit();
 }

@@ -7,7 +7,13 @@ fn argv(args: &[&'static str]) -> std::vec::Vec<&'static [u8]> {
 }
 
 fn telinit(args: &[&'static str]) -> Result<Telinit, UsageError> {
-    parse_telinit(argv(args).as_slice())
+    telinit_env(args).0
+}
+
+/// telinit's result and the `-e` payload it filled.
+fn telinit_env(args: &[&'static str]) -> (Result<Telinit, UsageError>, EnvPayload) {
+    let mut env = EnvPayload::new();
+    (parse_telinit(argv(args).as_slice(), &mut env), env)
 }
 
 /// The SETENV payload of `strings`.
@@ -64,7 +70,10 @@ fn personalities() {
 fn shifted_view_parses_as_the_tool() {
     let v = argv(&["vinit", "telinit", "-t", "5", "q"]);
     assert_eq!(
-        parse_telinit(&crate::args::Shifted::new(v.as_slice(), 1)),
+        parse_telinit(
+            &crate::args::Shifted::new(v.as_slice(), 1),
+            &mut EnvPayload::new()
+        ),
         Ok(Telinit::Level {
             level: req(b'q'),
             sleeptime: 5
@@ -111,13 +120,13 @@ fn telinit_levels() {
 #[test]
 fn telinit_setenv_lists_values() {
     assert_eq!(
-        telinit(&["telinit", "-e", "INIT_X=1", "-eINIT_Y"]),
-        Ok(Telinit::SetEnv(payload(&[b"INIT_X=1", b"INIT_Y"])))
+        telinit_env(&["telinit", "-e", "INIT_X=1", "-eINIT_Y"]),
+        (Ok(Telinit::SetEnv), payload(&[b"INIT_X=1", b"INIT_Y"]))
     );
     // -t is accepted and ignored with -e (sysvinit sends sleeptime 0).
     assert_eq!(
-        telinit(&["telinit", "-t", "5", "-e", "INIT_A=1"]),
-        Ok(Telinit::SetEnv(payload(&[b"INIT_A=1"])))
+        telinit_env(&["telinit", "-t", "5", "-e", "INIT_A=1"]),
+        (Ok(Telinit::SetEnv), payload(&[b"INIT_A=1"]))
     );
 }
 
@@ -128,7 +137,7 @@ fn telinit_setenv_lists_values() {
 fn telinit_attached_value_is_the_value_alone() {
     let a366 = format!("-e{}", "A".repeat(366));
     let a366: &'static str = Box::leak(a366.into_boxed_str());
-    let Ok(Telinit::SetEnv(env)) = telinit(&["telinit", a366]) else {
+    let (Ok(Telinit::SetEnv), env) = telinit_env(&["telinit", a366]) else {
         panic!()
     };
     assert_eq!(env, payload(&[&a366.as_bytes()[2..]]));
