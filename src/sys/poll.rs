@@ -10,7 +10,8 @@ use super::raw_syscall::syscall6;
 /// poll(2) on one fd for input, with an optional timeout in milliseconds; `Ok(true)` if it is
 /// readable. EINTR counts as "woke up".
 pub fn wait_readable(fd: BorrowedFd<'_>, timeout_ms: Option<u64>) -> Result<bool> {
-    wait_readable_fds([Some(fd)], timeout_ms).map(|[ready]| ready)
+    let mut watch = [Watch::readable(fd).0];
+    ppoll(&mut watch, timeout_ms).map(|n| n > 0)
 }
 
 /// poll(2) on one fd for output, with a timeout in milliseconds; `Ok(true)` if it is
@@ -51,15 +52,6 @@ fn ppoll(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<usize> {
         Err(Errno::INTR) => Ok(0),
         other => other,
     }
-}
-
-/// poll(2) on every fd that is present; returns which are readable (absent ones never
-/// are). EINTR counts as "woke up, nothing ready".
-pub fn wait_readable_fds<const N: usize>(
-    fds: [Option<BorrowedFd<'_>>; N],
-    timeout_ms: Option<u64>,
-) -> Result<[bool; N]> {
-    wait_fds(fds, &mut [], timeout_ms)
 }
 
 /// One more fd for `wait_fds` to watch, for input or for room to write; after the wait,
