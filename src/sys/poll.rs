@@ -10,15 +10,19 @@ use super::raw_syscall::syscall6;
 /// poll(2) on one fd for input, with an optional timeout in milliseconds; `Ok(true)` if it is
 /// readable. EINTR counts as "woke up".
 pub fn wait_readable(fd: BorrowedFd<'_>, timeout_ms: Option<u64>) -> Result<bool> {
-    let mut watch = [Watch::readable(fd).0];
-    ppoll(&mut watch, timeout_ms).map(|n| n > 0)
+    wait_one(Watch::readable(fd), timeout_ms)
 }
 
 /// poll(2) on one fd for output, with a timeout in milliseconds; `Ok(true)` if it is
 /// writable. EINTR counts as "not yet".
 pub fn wait_writable(fd: BorrowedFd<'_>, timeout_ms: u64) -> Result<bool> {
-    let mut watch = [Watch::writable(fd).0];
-    ppoll(&mut watch, Some(timeout_ms)).map(|n| n > 0)
+    wait_one(Watch::writable(fd), Some(timeout_ms))
+}
+
+/// poll(2) on one fd: whether it is ready. One copy for both directions.
+#[inline(never)]
+fn wait_one(watch: Watch, timeout_ms: Option<u64>) -> Result<bool> {
+    ppoll(&mut [watch.0], timeout_ms).map(|n| n > 0)
 }
 
 /// Sleeps about `ms` milliseconds (poll(2) on no fds); a signal may cut it short.
