@@ -184,8 +184,8 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             0
         }
         Ok(VinitCommand::Version) => {
-            let text = concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n");
-            let _ = sys::write_all(sys::stdout(), text.as_bytes());
+            const TEXT: &str = concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n");
+            log::write_packed(sys::stdout(), vinit_core::packed!(TEXT));
             0
         }
         Err(e) => usage_error(&args, e),
