@@ -358,7 +358,11 @@ impl Show for sys::FileError {
                 none,
                 none,
             ),
-            Self::Owner(uid) => (template!(1, "owned by uid {}"), Arg::Unsigned(uid.into()), none),
+            Self::Owner(uid) => (
+                template!(1, "owned by uid {}"),
+                Arg::Unsigned(uid.into()),
+                none,
+            ),
             Self::Mode(m) | Self::WritableByOthers(m) => {
                 digits = octal(m);
                 (

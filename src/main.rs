@@ -176,7 +176,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             set_parent_death_signal(opts.parent_death_signal, parent);
             opts.cmd_index += shift;
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
-            single::run(argv, envp, opts, pid1)
+            single::run(argv, envp, &opts, pid1)
         }
         Ok(VinitCommand::Inittab(opts)) => boot_inittab(argv, shift, envp, pid1, parent, opts),
         Ok(VinitCommand::Help) => {

@@ -32,7 +32,7 @@ const STOP_SIGNALS: [u8; 2] = [SIGTERM, SIGINT];
 
 /// Runs CMD and returns the status vinit must exit with.
 #[inline(never)]
-pub fn run(argv: Argv, envp: Envp, opts: SingleOptions, pid1: bool) -> u8 {
+pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     let (Some(prog), Some(child_argv)) = (argv.get(opts.cmd_index), argv.tail_ptrs(opts.cmd_index))
     else {
         log!(Level::Fatal, "missing command");
@@ -113,9 +113,10 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions, pid1: bool) -> u8 {
 
 /// One run of CMD, from its start to vinit's exit: the child, how it ended, the sweep of what
 /// it left and the stop budget. It decides (`step`) and carries out (`run`) both.
-struct SingleCommand {
+struct SingleCommand<'a> {
     child: Pid,
-    opts: SingleOptions,
+    /// Read only: borrowed, not copied in.
+    opts: &'a SingleOptions,
     child_exit: Option<Exit>,
     sweep: Sweep,
     /// Started by the first stop signal forwarded to the child.
@@ -126,7 +127,7 @@ struct SingleCommand {
     drained: Option<Instant>,
 }
 
-impl SingleCommand {
+impl SingleCommand<'_> {
     fn run(mut self, sfd: sys::BorrowedFd<'_>) -> u8 {
         loop {
             let now = sys::now();
