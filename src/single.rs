@@ -176,7 +176,7 @@ impl SingleCommand<'_> {
         if self.sweep.phase() != Phase::Idle {
             let step = self.sweep.poll(now, all_gone);
             if step == Step::SignalAll(SIGKILL) {
-                kill_line("grace period over: sending KILL to");
+                kill_line();
             }
             return step;
         }
@@ -247,7 +247,7 @@ impl SingleCommand<'_> {
         }
         let step = self.sweep.start_within(now, grace, kill_wait, all_gone);
         if step == Step::SignalAll(SIGKILL) {
-            kill_line("grace period over: sending KILL to");
+            kill_line();
         }
         step
     }
@@ -407,14 +407,14 @@ impl SingleCommand<'_> {
     }
 }
 
-/// `vinit: warning: <what> N processes: PID (NAME), ...`, before a KILL to all of them.
-fn kill_line(what: &str) {
+/// `vinit: warning: grace period over: sending KILL to N processes: PID (NAME), ...`, before
+/// a KILL to all of them.
+fn kill_line() {
     let mut line = LogLine::new(Level::Warning);
     vinit_core::fill!(
         crate::log::LogLine::write,
         [&mut line],
-        "{} {} processes: ",
-        what,
+        "grace period over: sending KILL to {} processes: ",
         crate::processes_left::count()
     );
     crate::processes_left::write_names(&mut line);
