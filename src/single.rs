@@ -254,10 +254,9 @@ impl SingleCommand<'_> {
 
     /// The one line that says who ignored the stop signal, before they all get KILL.
     fn budget_ran_out(&self, now: Instant, budget: Budget) {
-        let mut line = LogLine::new(Level::Warning);
         vinit_core::fill!(
-            crate::log::LogLine::write,
-            [&mut line],
+            names_line,
+            [],
             "stop: main child {} still running {} ms after signal {} (budget {} ms): sending KILL to {} processes: ",
             self.child,
             now.since(budget.started()).millis(),
@@ -265,8 +264,6 @@ impl SingleCommand<'_> {
             budget.len().millis(),
             crate::processes_left::count()
         );
-        crate::processes_left::write_names(&mut line);
-        line.emit();
     }
 
     /// Reads every queued signal; forwards all but SIGCHLD while the child lives.
@@ -410,13 +407,20 @@ impl SingleCommand<'_> {
 /// `vinit: warning: grace period over: sending KILL to N processes: PID (NAME), ...`, before
 /// a KILL to all of them.
 fn kill_line() {
-    let mut line = LogLine::new(Level::Warning);
     vinit_core::fill!(
-        crate::log::LogLine::write,
-        [&mut line],
+        names_line,
+        [],
         "grace period over: sending KILL to {} processes: ",
         crate::processes_left::count()
     );
+}
+
+/// A warning that ends with the names of the processes left (`PID (NAME), ...`): one copy for
+/// both lines that say who gets KILL.
+#[inline(never)]
+fn names_line(template: &[u8], args: &[vinit_core::display::Arg<'_>]) {
+    let mut line = LogLine::new(Level::Warning);
+    line.write(template, args);
     crate::processes_left::write_names(&mut line);
     line.emit();
 }
