@@ -341,41 +341,53 @@ impl ArgOf for ErrName {
     }
 }
 
-/// Why a file was refused, in words: `a fifo`, `owned by uid 1000`, `EROFS`.
+/// Why a file was refused, in words: `a fifo`, `owned by uid 1000`, `EROFS`. Each kind is a
+/// template and up to two arguments, written by one call (a call per arm cost more).
 impl Show for sys::FileError {
     fn show(&self, line: &mut Line) {
-        let w = Line::write;
-        match *self {
-            Self::Sys(e) => fill!(w, [line], "{}", ErrName(e)),
+        use vinit_core::template;
+        let none = Arg::Unsigned(0);
+        let digits;
+        let (template, first, second): (&[u8], Arg<'_>, Arg<'_>) = match *self {
+            Self::Sys(e) => (template!(1, "{}"), Arg::Errno(e.raw_os_error()), none),
             // The name at the type's place in FILE_KINDS (`S_IFMT >> 12`), if it has one.
-            Self::Kind(kind) => line.write(
+            Self::Kind(kind) => (
                 vinit_core::display::field(FILE_KINDS, 0, (kind >> 12) as usize)
                     .filter(|name| !name.is_empty())
                     .unwrap_or(vinit_core::packed!("not a regular file")),
-                &[],
+                none,
+                none,
             ),
-            Self::Owner(uid) => fill!(w, [line], "owned by uid {}", uid),
-            Self::Mode(m) => fill!(w, [line], "mode {}, open to other users", Bytes(&octal(m))),
-            Self::WritableByOthers(m) => {
-                fill!(
-                    w,
-                    [line],
-                    "mode {}, writable by other users",
-                    Bytes(&octal(m))
-                );
+            Self::Owner(uid) => (
+                template!(1, "owned by uid {}"),
+                Arg::Unsigned(uid.into()),
+                none,
+            ),
+            Self::Mode(m) | Self::WritableByOthers(m) => {
+                digits = octal(m);
+                (
+                    if matches!(self, Self::Mode(_)) {
+                        template!(1, "mode {}, open to other users")
+                    } else {
+                        template!(1, "mode {}, writable by other users")
+                    },
+                    Arg::Text(&digits),
+                    none,
+                )
             }
-            Self::Links(n) => fill!(w, [line], "{} hard links", n),
-            Self::TooBig(size, max) => {
-                fill!(
-                    w,
-                    [line],
-                    "{} bytes, more than the {} vinit reads",
-                    size,
-                    max
-                );
-            }
-            Self::Locked(e) => fill!(w, [line], "locked by another process ({})", ErrName(e)),
-        }
+            Self::Links(n) => (template!(1, "{} hard links"), Arg::Unsigned(n), none),
+            Self::TooBig(size, max) => (
+                template!(2, "{} bytes, more than the {} vinit reads"),
+                Arg::Unsigned(size),
+                Arg::Unsigned(max),
+            ),
+            Self::Locked(e) => (
+                template!(1, "locked by another process ({})"),
+                Arg::Errno(e.raw_os_error()),
+                none,
+            ),
+        };
+        line.write(template, &[first, second]);
     }
 }
 

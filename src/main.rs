@@ -177,7 +177,7 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             set_parent_death_signal(opts.parent_death_signal, parent);
             opts.cmd_index += shift;
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
-            single::run(argv, envp, opts, pid1)
+            single::run(argv, envp, &opts, pid1)
         }
         Ok(VinitCommand::Inittab(opts)) => boot_inittab(argv, shift, envp, pid1, parent, opts),
         Ok(VinitCommand::Help) => {
@@ -185,8 +185,8 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
             0
         }
         Ok(VinitCommand::Version) => {
-            let text = concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n");
-            let _ = sys::write_all(sys::stdout(), text.as_bytes());
+            const TEXT: &str = concat!("vinit ", env!("CARGO_PKG_VERSION"), "\n");
+            log::write_packed(sys::stdout(), vinit_core::packed!(TEXT));
             0
         }
         Err(e) => usage_error(&args, e),

@@ -32,7 +32,7 @@ const STOP_SIGNALS: [u8; 2] = [SIGTERM, SIGINT];
 
 /// Runs CMD and returns the status vinit must exit with.
 #[inline(never)]
-pub fn run(argv: Argv, envp: Envp, opts: SingleOptions, pid1: bool) -> u8 {
+pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     let (Some(prog), Some(child_argv)) = (argv.get(opts.cmd_index), argv.tail_ptrs(opts.cmd_index))
     else {
         log!(Level::Fatal, "missing command");
@@ -113,9 +113,10 @@ pub fn run(argv: Argv, envp: Envp, opts: SingleOptions, pid1: bool) -> u8 {
 
 /// One run of CMD, from its start to vinit's exit: the child, how it ended, the sweep of what
 /// it left and the stop budget. It decides (`step`) and carries out (`run`) both.
-struct SingleCommand {
+struct SingleCommand<'a> {
     child: Pid,
-    opts: SingleOptions,
+    /// Read only: borrowed, not copied in.
+    opts: &'a SingleOptions,
     child_exit: Option<Exit>,
     sweep: Sweep,
     /// Started by the first stop signal forwarded to the child.
@@ -126,7 +127,7 @@ struct SingleCommand {
     drained: Option<Instant>,
 }
 
-impl SingleCommand {
+impl SingleCommand<'_> {
     fn run(mut self, sfd: sys::BorrowedFd<'_>) -> u8 {
         loop {
             let now = sys::now();
@@ -175,7 +176,7 @@ impl SingleCommand {
         if self.sweep.phase() != Phase::Idle {
             let step = self.sweep.poll(now, all_gone);
             if step == Step::SignalAll(SIGKILL) {
-                kill_line("grace period over: sending KILL to");
+                kill_line();
             }
             return step;
         }
@@ -246,17 +247,16 @@ impl SingleCommand {
         }
         let step = self.sweep.start_within(now, grace, kill_wait, all_gone);
         if step == Step::SignalAll(SIGKILL) {
-            kill_line("grace period over: sending KILL to");
+            kill_line();
         }
         step
     }
 
     /// The one line that says who ignored the stop signal, before they all get KILL.
     fn budget_ran_out(&self, now: Instant, budget: Budget) {
-        let mut line = LogLine::new(Level::Warning);
         vinit_core::fill!(
-            crate::log::LogLine::write,
-            [&mut line],
+            names_line,
+            [],
             "stop: main child {} still running {} ms after signal {} (budget {} ms): sending KILL to {} processes: ",
             self.child,
             now.since(budget.started()).millis(),
@@ -264,8 +264,6 @@ impl SingleCommand {
             budget.len().millis(),
             crate::processes_left::count()
         );
-        crate::processes_left::write_names(&mut line);
-        line.emit();
     }
 
     /// Reads every queued signal; forwards all but SIGCHLD while the child lives.
@@ -406,16 +404,23 @@ impl SingleCommand {
     }
 }
 
-/// `vinit: warning: <what> N processes: PID (NAME), ...`, before a KILL to all of them.
-fn kill_line(what: &str) {
-    let mut line = LogLine::new(Level::Warning);
+/// `vinit: warning: grace period over: sending KILL to N processes: PID (NAME), ...`, before
+/// a KILL to all of them.
+fn kill_line() {
     vinit_core::fill!(
-        crate::log::LogLine::write,
-        [&mut line],
-        "{} {} processes: ",
-        what,
+        names_line,
+        [],
+        "grace period over: sending KILL to {} processes: ",
         crate::processes_left::count()
     );
+}
+
+/// A warning that ends with the names of the processes left (`PID (NAME), ...`): one copy for
+/// both lines that say who gets KILL.
+#[inline(never)]
+fn names_line(template: &[u8], args: &[vinit_core::display::Arg<'_>]) {
+    let mut line = LogLine::new(Level::Warning);
+    line.write(template, args);
     crate::processes_left::write_names(&mut line);
     line.emit();
 }

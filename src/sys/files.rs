@@ -160,7 +160,13 @@ pub(super) fn open_checked(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u
 /// Appends `bytes` to the state file `path` if it exists (never created: wtmp is only written
 /// when the system keeps one), after `open_file`'s checks.
 pub fn append_existing(path: &CStr, bytes: &[u8]) -> FileResult<()> {
-    let (fd, _) = open_file(path, FileUse::AppendState)?;
+    open_and_write(path, FileUse::AppendState, bytes)
+}
+
+/// `open_file` then one `write_all`: one copy for `append_existing` and `write_file`.
+#[inline(never)]
+fn open_and_write(path: &CStr, what: FileUse, bytes: &[u8]) -> FileResult<()> {
+    let (fd, _) = open_file(path, what)?;
     Ok(write_all(fd.as_fd(), bytes)?)
 }
 
@@ -242,8 +248,7 @@ pub fn write_all_at(fd: BorrowedFd<'_>, bytes: &[u8], offset: u64) -> Result<()>
 /// Creates or empties the state file `path` (mode 0644 before umask) and writes `bytes`,
 /// after `open_file`'s checks.
 pub fn write_file(path: &CStr, bytes: &[u8]) -> FileResult<()> {
-    let (fd, _) = open_file(path, FileUse::ReplaceState)?;
-    Ok(write_all(fd.as_fd(), bytes)?)
+    open_and_write(path, FileUse::ReplaceState, bytes)
 }
 
 /// unlink(2).

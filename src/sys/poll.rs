@@ -10,14 +10,19 @@ use super::raw_syscall::syscall6;
 /// poll(2) on one fd for input, with an optional timeout in milliseconds; `Ok(true)` if it is
 /// readable. EINTR counts as "woke up".
 pub fn wait_readable(fd: BorrowedFd<'_>, timeout_ms: Option<u64>) -> Result<bool> {
-    wait_readable_fds([Some(fd)], timeout_ms).map(|[ready]| ready)
+    wait_one(Watch::readable(fd), timeout_ms)
 }
 
 /// poll(2) on one fd for output, with a timeout in milliseconds; `Ok(true)` if it is
 /// writable. EINTR counts as "not yet".
 pub fn wait_writable(fd: BorrowedFd<'_>, timeout_ms: u64) -> Result<bool> {
-    let mut watch = [Watch::writable(fd).0];
-    ppoll(&mut watch, Some(timeout_ms)).map(|n| n > 0)
+    wait_one(Watch::writable(fd), Some(timeout_ms))
+}
+
+/// poll(2) on one fd: whether it is ready. One copy for both directions.
+#[inline(never)]
+fn wait_one(watch: Watch, timeout_ms: Option<u64>) -> Result<bool> {
+    ppoll(&mut [watch.0], timeout_ms).map(|n| n > 0)
 }
 
 /// Sleeps about `ms` milliseconds (poll(2) on no fds); a signal may cut it short.
@@ -51,15 +56,6 @@ fn ppoll(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<usize> {
         Err(Errno::INTR) => Ok(0),
         other => other,
     }
-}
-
-/// poll(2) on every fd that is present; returns which are readable (absent ones never
-/// are). EINTR counts as "woke up, nothing ready".
-pub fn wait_readable_fds<const N: usize>(
-    fds: [Option<BorrowedFd<'_>>; N],
-    timeout_ms: Option<u64>,
-) -> Result<[bool; N]> {
-    wait_fds(fds, &mut [], timeout_ms)
 }
 
 /// One more fd for `wait_fds` to watch, for input or for room to write; after the wait,
