@@ -380,7 +380,7 @@ impl Inittab {
     /// Adds an entry at its place in the list (compat §1.3 duplicates, §1.7 order), built
     /// where it is kept: an entry is 300 bytes, and every move of it was a copy.
     fn insert(&mut self, f: &Fields<'_>, line: u32) -> Result<(), ErrorKind> {
-        if f.id != SULOGIN_ID && self.find(f.id).is_some() {
+        if f.id != SULOGIN_ID && self.position(f.id).is_some() {
             return Err(ErrorKind::DuplicateId(
                 Vec::from_slice(f.id).unwrap_or_default(),
             ));
