@@ -132,7 +132,10 @@ enum Line<'a> {
 ///   over-long comment is silently ignored.
 /// * A NUL ends the line's text, as it ends the C strings sysvinit parses with.
 fn classify(lead: usize, rest: &[u8], long: bool) -> Line<'_> {
-    let rest = rest.strip_suffix(b"\r").unwrap_or(rest);
+    let rest = match rest {
+        [line @ .., b'\r'] => line,
+        line => line,
+    };
     let text = rest.split(|&b| b == 0).next().unwrap_or_default();
     match text.first() {
         None | Some(b'#') => Line::Skip,
