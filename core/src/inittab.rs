@@ -63,9 +63,17 @@ struct Fields<'a> {
 /// line (compat §1.3). Fields are split like `strsep`: the process field is the rest of the line
 /// and may hold `:`.
 fn fields(text: &[u8]) -> Result<Fields<'_>, ErrorKind> {
-    let mut fields = text.splitn(4, |&b| b == b':');
-    let id = fields.next().unwrap_or_default();
-    let (levels, action, process) = (fields.next(), fields.next(), fields.next());
+    // `splitn(4, ':')` by hand: its iterator is a routine of its own.
+    let mut rest = Some(text);
+    let mut field = || {
+        let r = rest?;
+        let end = r.iter().position(|&b| b == b':');
+        rest = end.and_then(|n| r.get(n + 1..));
+        r.get(..end.unwrap_or(r.len()))
+    };
+    let id = field().unwrap_or_default();
+    let (levels, action) = (field(), field());
+    let process = rest;
     let too_long = |f: Option<&[u8]>, max: usize| f.is_some_and(|f| f.len() > max);
 
     let mut error = None;
