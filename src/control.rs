@@ -9,13 +9,15 @@
 //! too few file descriptors the driver turns the FIFO or the watch off.
 
 use crate::log;
-use crate::log::{Bytes, ErrName, Level, RateLimit};
+use crate::log::{ErrName, Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
+use vinit_core::display::Arg;
 use vinit_core::initctl::{self, Command, Front, REQUEST_LEN, Request, RequestError};
 use vinit_core::limits::{
     CREATED_DIR_MODE, INITCTL_DIR, INITCTL_MODE, INITCTL_PATH, INITCTL_READ_REQUESTS,
     INITCTL_READS_PER_PASS,
 };
+use vinit_core::template;
 use vinit_core::time::Instant;
 
 /// The FIFO and what vinit knows about it.
@@ -116,10 +118,7 @@ impl Control {
         }
         // Something changed: watch the directory afresh first (it may be a new /run), so a
         // change after the lstat above still wakes the loop.
-        self.watch = None;
-        if self.watch_allowed {
-            self.watch = self.new_watch();
-        }
+        self.rewatch();
         self.fifo = None;
         self.held = 0;
         let (id, kind) = match found {
@@ -157,16 +156,21 @@ impl Control {
         }
     }
 
-    /// An inotify watch on `INITCTL_DIR`; a failure other than a missing directory (the inotify
-    /// instance limit, EMFILE) is reported once: the FIFO is then re-created only when the
-    /// loop wakes up for something else.
-    fn new_watch(&mut self) -> Option<OwnedFd> {
+    /// Drops the watch and, if it may be held, sets a new inotify watch on `INITCTL_DIR`; a
+    /// failure other than a missing directory (the inotify instance limit, EMFILE) is reported
+    /// once: the FIFO is then re-created only when the loop wakes up for something else.
+    /// One place for `check` and `create`: the old watch is closed before the new one opens.
+    fn rewatch(&mut self) {
+        self.watch = None;
+        if !self.watch_allowed {
+            return;
+        }
         match sys::watch_dir_entries(INITCTL_DIR) {
             Ok(fd) => {
                 self.watch_complained = false;
-                Some(fd)
+                self.watch = Some(fd);
             }
-            Err(Errno::NOENT) => None,
+            Err(Errno::NOENT) => {}
             Err(e) => {
                 if !self.watch_complained {
                     self.watch_complained = true;
@@ -176,7 +180,6 @@ impl Control {
                         ErrName(e)
                     );
                 }
-                None
             }
         }
     }
@@ -184,8 +187,8 @@ impl Control {
     /// Creates the FIFO (and `/run`, missing in a bare image) and opens it.
     fn create(&mut self) {
         let _ = sys::mkdir(INITCTL_DIR, CREATED_DIR_MODE);
-        if self.watch.is_none() && self.watch_allowed {
-            self.watch = self.new_watch();
+        if self.watch.is_none() {
+            self.rewatch();
         }
         if let Err(e) = sys::mkfifo(INITCTL_PATH, INITCTL_MODE) {
             // EEXIST: something appeared meanwhile; its inotify event brings `check` back.
@@ -212,12 +215,13 @@ impl Control {
     fn complain(&mut self, verb: &str, e: FileError) {
         if !self.complained {
             self.complained = true;
+            // The path in the template: `INITCTL_PATH` is fixed (the one path init serves).
+            const _: () = assert!(matches!(INITCTL_PATH.to_bytes(), b"/run/initctl"));
             vinit_core::fill!(
                 log::file_error_line,
                 [Level::Error, e, ""],
-                "unable to {} {}: ",
-                verb,
-                Bytes(INITCTL_PATH.to_bytes())
+                "unable to {} /run/initctl: ",
+                verb
             );
         }
     }
@@ -269,12 +273,15 @@ impl Control {
                     }
                     Front::Request(parsed) => {
                         bogus.flush(now);
-                        match parsed {
-                            // Never implemented by init (compat §5.2): logged with the bogus
-                            // ones, so a flood of them is rate-limited too.
-                            Ok(req) if matches!(req.command, Command::Start | Command::Bsd) => {
-                                bogus.report(now, RequestError::UnknownCommand(req.command.code()));
+                        // Never implemented by init (compat §5.2): logged with the bogus
+                        // ones, so a flood of them is rate-limited too (one call to report).
+                        let parsed = parsed.and_then(|req| match req.command {
+                            Command::Start | Command::Bsd => {
+                                Err(RequestError::UnknownCommand(req.command.code()))
                             }
+                            _ => Ok(req),
+                        });
+                        match parsed {
                             Ok(req) => f(&req),
                             Err(e) => bogus.report(now, e),
                         }
@@ -338,38 +345,41 @@ impl Bogus {
         if len == 0 || !self.may_log(now) {
             return;
         }
-        match self.magic {
-            Some(m) if m != initctl::MAGIC => log!(
-                Level::Warning,
-                "got bogus initrequest: bad magic {} ({} bytes skipped)",
-                m,
-                len
+        let len = Arg::Unsigned(len as u64);
+        let (template, args): (&[u8], _) = match self.magic {
+            Some(m) if m != initctl::MAGIC => (
+                template!(2, "got bogus initrequest: bad magic {} ({} bytes skipped)"),
+                [Arg::Unsigned(m.into()), len],
             ),
-            _ => log!(Level::Warning, "got bogus initrequest: {} bytes", len),
-        }
+            _ => (template!(1, "got bogus initrequest: {} bytes"), [len, len]),
+        };
+        log::log_line(Level::Warning, template, &args);
     }
 
     fn report(&mut self, now: Instant, e: RequestError) {
         if !self.may_log(now) {
             return;
         }
-        match e {
-            RequestError::UnknownCommand(c) => {
-                log!(
-                    Level::Warning,
-                    "got unimplemented initrequest: command {}",
-                    c
-                );
-            }
+        let level;
+        let (template, arg): (&[u8], _) = match e {
+            RequestError::UnknownCommand(c) => (
+                template!(1, "got unimplemented initrequest: command {}"),
+                Arg::Unsigned(c.into()),
+            ),
             RequestError::BadLevel(l) => match u8::try_from(l) {
                 Ok(b) if b.is_ascii_graphic() => {
-                    log!(Level::Warning, "bad runlevel: {}", Bytes(&[b]));
+                    level = [b];
+                    (template!(1, "bad runlevel: {}"), Arg::Text(&level))
                 }
-                _ => log!(Level::Warning, "bad runlevel: code {}", l),
+                _ => (
+                    template!(1, "bad runlevel: code {}"),
+                    Arg::Unsigned(l.into()),
+                ),
             },
             // `initctl::front` hands over only whole requests that start with the magic:
             // framing errors are `flush`'s to report.
-            RequestError::BadLength(_) | RequestError::BadMagic(_) => {}
-        }
+            RequestError::BadLength(_) | RequestError::BadMagic(_) => return,
+        };
+        log::log_line(Level::Warning, template, &[arg]);
     }
 }

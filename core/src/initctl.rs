@@ -27,25 +27,26 @@ mod field {
     pub const DATA: Field = 16..super::REQUEST_LEN;
 }
 
-/// What a request asks for (`cmd`, compat §5.2).
+/// What a request asks for (`cmd`, compat §5.2); the discriminant is the wire code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Command {
     /// 0: never implemented by init.
-    Start,
+    Start = 0,
     /// 1: change runlevel.
-    RunLevel,
+    RunLevel = 1,
     /// 2: power failing (as SIGPWR with status `F`).
-    PowerFail,
+    PowerFail = 2,
     /// 3: power failing now (status `L`).
-    PowerFailNow,
+    PowerFailNow = 3,
     /// 4: power back (status `O`).
-    PowerOk,
+    PowerOk = 4,
     /// 5: BSD sub-struct; never used on Linux.
-    Bsd,
+    Bsd = 5,
     /// 6: set or unset `INIT_*` variables.
-    SetEnv,
+    SetEnv = 6,
     /// 7: defined but not implemented by init (unsetting goes through `SetEnv`).
-    UnsetEnv,
+    UnsetEnv = 7,
 }
 
 impl Command {
@@ -60,23 +61,17 @@ impl Command {
         Self::UnsetEnv,
     ];
 
-    /// The command with wire code `code`, if there is one.
+    /// The command with wire code `code`, if there is one: `ALL` is in code order.
     pub fn from_code(code: u32) -> Option<Self> {
-        Self::ALL.iter().copied().find(|c| c.code() == code)
+        usize::try_from(code)
+            .ok()
+            .and_then(|i| Self::ALL.get(i))
+            .copied()
     }
 
     /// The wire code.
     pub const fn code(self) -> u32 {
-        match self {
-            Self::Start => 0,
-            Self::RunLevel => 1,
-            Self::PowerFail => 2,
-            Self::PowerFailNow => 3,
-            Self::PowerOk => 4,
-            Self::Bsd => 5,
-            Self::SetEnv => 6,
-            Self::UnsetEnv => 7,
-        }
+        self as u32
     }
 }
 
@@ -147,14 +142,15 @@ impl<'a> Request<'a> {
         let code = read_u32(buf, field::CMD);
         let command = Command::from_code(code).ok_or(RequestError::UnknownCommand(code))?;
         let level = read_u32(buf, field::RUNLEVEL);
-        let known_level = u8::try_from(level).is_ok_and(|b| LevelRequest::from_byte(b).is_some());
-        if command == Command::RunLevel && !known_level {
+        // 0 when it does not fit in a byte: not a `LevelRequest` either.
+        let runlevel = u8::try_from(level).unwrap_or(0);
+        if command == Command::RunLevel && LevelRequest::from_byte(runlevel).is_none() {
             return Err(RequestError::BadLevel(level));
         }
         let data = buf.get(field::DATA).unwrap_or_default();
         Ok(Self {
             command,
-            runlevel: u8::try_from(level).unwrap_or(0),
+            runlevel,
             sleeptime: read_u32(buf, field::SLEEPTIME),
             data,
         })

@@ -61,11 +61,9 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
     let Some(driver) = Driver::place(settings.config, envp, title) else {
         return 1;
     };
-    // Straight into the machine's own table: the staging table is for re-reads only.
-    if !driver
-        .init
-        .read_table(|tab| load_inittab(inittab, tab, true))
-    {
+    // Straight into the machine's own table: the staging table is for re-reads only. The
+    // boot's effects wait in the machine's queue until the loop starts.
+    if !driver.boot(driver.started, true) {
         return 1;
     }
     let Some(sfd) = crate::init_setup::become_init() else {
@@ -84,7 +82,6 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
     );
     crate::records::link_var_run();
     crate::records::reset_utmp();
-    driver.init.handle_boot(driver.started);
     if settings.log_prefix {
         service_output::with_output(nofile, |output| driver.run(sfd.as_fd(), Some(output)))
     } else {
@@ -196,6 +193,17 @@ impl Driver {
         slot.as_deref_mut()
     }
 
+    /// Reads the inittab into the machine's table and boots it (at start-up, `first`, and at
+    /// a reboot in place); whether the table was read.
+    fn boot(&mut self, now: Instant, first: bool) -> bool {
+        let inittab = self.inittab;
+        let read = self
+            .init
+            .read_table(|tab| load_inittab(inittab, tab, first));
+        self.init.handle_boot(now);
+        read
+    }
+
     fn run(&mut self, sfd: sys::BorrowedFd<'_>, mut output: Option<&mut ServiceOutput<'_>>) -> u8 {
         loop {
             let now = sys::now();
@@ -257,11 +265,11 @@ impl Driver {
     fn act(&mut self, now: Instant, mut output: Option<&mut ServiceOutput<'_>>) -> Option<u8> {
         while let Some(action) = self.init.poll_effect(now) {
             match action {
-                Effect::Spawn(start) => {
+                Effect::Spawn(ref start) => {
                     let slot = start.slot;
                     let pipes = output.as_deref_mut().and_then(|o| o.open(&start.entry.id));
                     let started = spawn_entry(
-                        &start,
+                        start,
                         &self.envp,
                         &self.init_env,
                         &mut self.initscript,
@@ -296,7 +304,7 @@ impl Driver {
                     }
                 }
                 Effect::Do(Act::BootTime) => crate::records::write_boot(),
-                Effect::Log(notice) => say(&notice),
+                Effect::Log(ref notice) => say(notice),
                 Effect::Do(Act::Sync) => sys::sync(),
                 Effect::Do(Act::Exit(code)) => {
                     if let Some(output) = output {
@@ -310,10 +318,7 @@ impl Driver {
                         "rebooting in place: reading {} again",
                         Bytes(self.inittab.to_bytes())
                     );
-                    let inittab = self.inittab;
-                    self.init
-                        .read_table(|tab| load_inittab(inittab, tab, false));
-                    self.init.handle_boot(now);
+                    self.boot(now, false);
                 }
                 Effect::Do(Act::RestartContainer) => {
                     // Returns only on failure (EPERM without CAP_SYS_BOOT): the kernel ends
@@ -398,9 +403,15 @@ impl Driver {
                     });
                     init.handle_level_request(now, req.runlevel, sleeptime, fresh);
                 }
-                Command::PowerFail => init.handle_trigger(now, Trigger::PowerFail),
-                Command::PowerFailNow => init.handle_trigger(now, Trigger::PowerFailNow),
-                Command::PowerOk => init.handle_trigger(now, Trigger::PowerOk),
+                // One call for the three (the trigger picked, not a call per arm).
+                Command::PowerFail | Command::PowerFailNow | Command::PowerOk => {
+                    let trigger = match req.command {
+                        Command::PowerFailNow => Trigger::PowerFailNow,
+                        Command::PowerOk => Trigger::PowerOk,
+                        _ => Trigger::PowerFail,
+                    };
+                    init.handle_trigger(now, trigger);
+                }
                 Command::SetEnv | Command::UnsetEnv => {
                     for change in vinit_core::initctl::env_changes(req.data) {
                         if !init_env.apply(&change) && env_log.allow(now) {

@@ -270,3 +270,13 @@ fn fuzz_parse_never_panics() {
         }
     }
 }
+
+#[test]
+fn from_code_indexes_all_in_code_order() {
+    for (i, command) in Command::ALL.into_iter().enumerate() {
+        assert_eq!(command.code() as usize, i);
+        assert_eq!(Command::from_code(i as u32), Some(command));
+    }
+    assert_eq!(Command::from_code(8), None);
+    assert_eq!(Command::from_code(u32::MAX), None);
+}
