@@ -63,9 +63,17 @@ struct Fields<'a> {
 /// line (compat §1.3). Fields are split like `strsep`: the process field is the rest of the line
 /// and may hold `:`.
 fn fields(text: &[u8]) -> Result<Fields<'_>, ErrorKind> {
-    let mut fields = text.splitn(4, |&b| b == b':');
-    let id = fields.next().unwrap_or_default();
-    let (levels, action, process) = (fields.next(), fields.next(), fields.next());
+    // `splitn(4, ':')` by hand: its iterator is a routine of its own.
+    let mut rest = Some(text);
+    let mut field = || {
+        let r = rest?;
+        let end = r.iter().position(|&b| b == b':');
+        rest = end.and_then(|n| r.get(n + 1..));
+        r.get(..end.unwrap_or(r.len()))
+    };
+    let id = field().unwrap_or_default();
+    let (levels, action) = (field(), field());
+    let process = rest;
     let too_long = |f: Option<&[u8]>, max: usize| f.is_some_and(|f| f.len() > max);
 
     let mut error = None;
@@ -132,7 +140,10 @@ enum Line<'a> {
 ///   over-long comment is silently ignored.
 /// * A NUL ends the line's text, as it ends the C strings sysvinit parses with.
 fn classify(lead: usize, rest: &[u8], long: bool) -> Line<'_> {
-    let rest = rest.strip_suffix(b"\r").unwrap_or(rest);
+    let rest = match rest {
+        [line @ .., b'\r'] => line,
+        line => line,
+    };
     let text = rest.split(|&b| b == 0).next().unwrap_or_default();
     match text.first() {
         None | Some(b'#') => Line::Skip,
@@ -380,7 +391,7 @@ impl Inittab {
     /// Adds an entry at its place in the list (compat §1.3 duplicates, §1.7 order), built
     /// where it is kept: an entry is 300 bytes, and every move of it was a copy.
     fn insert(&mut self, f: &Fields<'_>, line: u32) -> Result<(), ErrorKind> {
-        if f.id != SULOGIN_ID && self.find(f.id).is_some() {
+        if f.id != SULOGIN_ID && self.position(f.id).is_some() {
             return Err(ErrorKind::DuplicateId(
                 Vec::from_slice(f.id).unwrap_or_default(),
             ));

@@ -74,6 +74,8 @@ impl Init {
     }
 
     /// Moves the round on at `now`; what it has to do goes to the queue.
+    /// Out of line: inlined into `poll_effect`, its registers spilled all over the loop.
+    #[inline(never)]
     pub(super) fn advance_kill_round(&mut self, now: Instant) {
         let Some(round) = self.kill_round else {
             return;

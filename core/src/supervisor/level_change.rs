@@ -72,13 +72,12 @@ impl Init {
     /// are never copied, as every copy would stay resident on PID 1's stack.
     fn apply(&mut self, now: Instant, fresh: Option<&mut Inittab>) {
         let level = self.current;
-        let mut procs = [Proc::default(); MAX_ENTRIES];
         let mut dying_added = false;
         // Without a fresh table the current one is compared with itself, not with a copy.
         let tab = fresh.as_deref().unwrap_or(&self.tab);
-        for (p, e) in procs.iter_mut().zip(tab.entries()) {
-            *p = Proc::fresh(e.action);
-        }
+        // A copy, only to be overwritten whole: shorter code than a loop of defaults.
+        let mut procs = self.procs;
+        fresh_procs(&mut procs, tab);
         for (old, e) in self.procs.iter().zip(self.tab.entries()) {
             let new_slot = tab.position(&e.id);
             let new_entry = new_slot.and_then(|s| tab.entries().get(s));

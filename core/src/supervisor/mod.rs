@@ -110,6 +110,17 @@ impl Proc {
     }
 }
 
+/// Every entry's state as `new` makes it for `tab` (one loop for `restart` and re-reads).
+#[inline(never)]
+fn fresh_procs(procs: &mut [Proc; MAX_ENTRIES], tab: &Inittab) {
+    let mut entries = tab.entries().iter();
+    for p in procs.iter_mut() {
+        *p = entries
+            .next()
+            .map_or_else(Proc::default, |e| Proc::fresh(e.action));
+    }
+}
+
 const fn is_triggered(kind: Action) -> bool {
     kind.is_power_group() || matches!(kind, Action::KbRequest)
 }
@@ -221,12 +232,7 @@ impl Init {
             timers,
             exit_status,
         } = self;
-        let mut entries = tab.entries().iter();
-        for p in procs.iter_mut() {
-            *p = entries
-                .next()
-                .map_or_else(Proc::default, |e| Proc::fresh(e.action));
-        }
+        fresh_procs(procs, tab);
         dying.clear();
         *kill_round = None;
         *phase = Phase::Down;

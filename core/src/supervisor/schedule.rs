@@ -96,15 +96,16 @@ impl Init {
 
     /// Clears "already executed" on the entries `trigger` is for, so the walk starts them.
     pub(super) fn mark_triggered(&mut self, trigger: Trigger) {
+        // The one or two actions the trigger is for, decided once, not per entry.
+        let (a, b) = match trigger {
+            Trigger::KbRequest => (Action::KbRequest, Action::KbRequest),
+            Trigger::PowerFail => (Action::PowerFail, Action::PowerWait),
+            Trigger::PowerFailNow => (Action::PowerFailNow, Action::PowerFailNow),
+            Trigger::PowerOk => (Action::PowerOkWait, Action::PowerOkWait),
+            Trigger::CtrlAltDel => (Action::CtrlAltDel, Action::CtrlAltDel),
+        };
         for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
-            let hit = match trigger {
-                Trigger::KbRequest => e.action == Action::KbRequest,
-                Trigger::PowerFail => matches!(e.action, Action::PowerFail | Action::PowerWait),
-                Trigger::PowerFailNow => e.action == Action::PowerFailNow,
-                Trigger::PowerOk => e.action == Action::PowerOkWait,
-                Trigger::CtrlAltDel => e.action == Action::CtrlAltDel,
-            };
-            if hit {
+            if e.action == a || e.action == b {
                 p.done = false;
             }
         }

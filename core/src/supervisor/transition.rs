@@ -7,6 +7,8 @@ use crate::levels::Levels;
 
 impl Init {
     /// Boot-phase and single-user transitions (compat §1.8 steps 6-9); true if the level moved.
+    /// Out of line, as `advance_kill_round`: `poll_effect`'s loop is shorter without it.
+    #[inline(never)]
     pub(super) fn transition(&mut self, now: Instant) -> bool {
         if self.busy() {
             return false;
