@@ -54,7 +54,11 @@ fn count(run: &Pid1, needle: &str) -> usize {
     run.history().iter().filter(|l| l.contains(needle)).count()
 }
 
-fn assert_once(run: &Pid1, needle: &str) {
+/// `needle` was logged exactly once. Awaited first: vinit's lines are on stderr, the entries'
+/// output on stdout, and the harness reads the two with two threads, so a line written before
+/// the one a test just awaited may not have been received yet.
+fn assert_once(run: &mut Pid1, needle: &str) {
+    run.await_seen(needle, EVENT_TIMEOUT);
     assert_eq!(count(run, needle), 1, "{needle:?}\n{}", run.dump());
 }
 
@@ -111,7 +115,7 @@ fn test_inittab_over_the_read_bound_is_refused_whole() {
     let (status, _) = run.finish(EVENT_TIMEOUT);
     assert_eq!(status.code(), Some(1), "{}", run.dump());
     assert_once(
-        &run,
+        &mut run,
         "vinit: fatal: /etc/inittab: 5242880 bytes, more than the 4194304 vinit reads: \
          cannot read the inittab",
     );
@@ -202,7 +206,10 @@ fn test_fifo_dropin_is_skipped_at_boot() {
     // vinit says it before the entries start, but on stderr: the harness reads stdout and
     // stderr in two threads, so the service's line may come in first.
     run.expect_line("a fifo: skipped", EVENT_TIMEOUT);
-    assert_once(&run, "vinit: error: /etc/inittab.d/x.tab: a fifo: skipped");
+    assert_once(
+        &mut run,
+        "vinit: error: /etc/inittab.d/x.tab: a fifo: skipped",
+    );
     let base = baseline(&run);
     assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);
 }
@@ -218,11 +225,10 @@ fn test_dropin_owned_by_another_user_is_not_run() {
     ]);
     // Sysinit entries run before level 3's: had it been taken, it would have run by now.
     assert_eq!(count(&run, "foreign entry ran"), 0, "{}", run.dump());
-    // vinit's line is on stderr, "level 3 ran" on stdout: two pipes read by two threads, so
-    // the error may be seen after the later output. Awaited, then counted.
-    let refused = format!("vinit: error: /etc/inittab.d/f.tab: owned by uid {USER}: skipped");
-    run.expect_line(&refused, EVENT_TIMEOUT);
-    assert_once(&run, &refused);
+    assert_once(
+        &mut run,
+        &format!("vinit: error: /etc/inittab.d/f.tab: owned by uid {USER}: skipped"),
+    );
     let base = baseline(&run);
     assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);
 }
@@ -238,7 +244,7 @@ fn test_fifo_wtmp_does_not_block_the_boot() {
     run.expect_line("level 5 ran", EVENT_TIMEOUT);
     // Boot, sysinit end, level 3, each process record, level 5: reported once.
     assert_once(
-        &run,
+        &mut run,
         "vinit: warning: /var/log/wtmp: a fifo: records not written",
     );
     assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);
@@ -248,9 +254,9 @@ fn test_fifo_wtmp_does_not_block_the_boot() {
 /// with O_TRUNC (no "level 3 ran" within 30 s).
 #[test]
 fn test_fifo_utmp_does_not_block_the_boot() {
-    let run = booted(&["mkfifo /run/utmp"]);
+    let mut run = booted(&["mkfifo /run/utmp"]);
     assert_once(
-        &run,
+        &mut run,
         "vinit: warning: /var/run/utmp: a fifo: records not written",
     );
     let base = baseline(&run);
@@ -298,7 +304,7 @@ fn test_fifo_initscript_is_not_used() {
     let mut run = run;
     telinit(&run, "5");
     run.expect_line("level 5 ran", EVENT_TIMEOUT);
-    assert_once(&run, "vinit: error: /etc/initscript: a fifo: not used");
+    assert_once(&mut run, "vinit: error: /etc/initscript: a fifo: not used");
     let base = baseline(&run);
     assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);
 }
@@ -333,7 +339,7 @@ fn test_symlinked_utmp_is_not_followed() {
     run.expect_line("level 5 ran", EVENT_TIMEOUT);
     assert_eq!(secret(&run, "secret"), SECRET);
     assert_once(
-        &run,
+        &mut run,
         "vinit: warning: /var/run/utmp: a symlink (not followed): records not written",
     );
     let base = baseline(&run);
@@ -366,11 +372,11 @@ fn test_symlinked_runlevel_and_wtmp_are_not_followed() {
     assert_eq!(secret(&run, "secret-r"), SECRET);
     assert_eq!(secret(&run, "secret-w"), SECRET);
     assert_once(
-        &run,
+        &mut run,
         "vinit: warning: /var/log/wtmp: a symlink (not followed): records not written",
     );
     assert_once(
-        &run,
+        &mut run,
         "vinit: warning: /var/run/runlevel: a symlink (not followed): records not written",
     );
     assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);
@@ -395,7 +401,7 @@ fn test_utmp_owned_by_another_user_is_not_written() {
     let utmp = ns_path(run.pid(), "/run/utmp");
     assert_eq!(fs::read(&utmp).unwrap(), b"user data");
     assert_once(
-        &run,
+        &mut run,
         &format!("vinit: warning: /var/run/utmp: owned by uid {USER}: records not written"),
     );
     assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);
@@ -458,7 +464,7 @@ fn test_huge_sparse_utmp_does_not_delay_the_stop() {
     telinit(&run, "5");
     run.expect_line("level 5 ran", Duration::from_secs(3));
     assert_once(
-        &run,
+        &mut run,
         "vinit: warning: /var/run/utmp: 42949672960 bytes, more than the 1572864 vinit reads: \
          records not written",
     );
@@ -540,7 +546,7 @@ fn test_read_only_run() {
         "/var/run/runlevel: EROFS",
         "/run/initctl: EROFS",
     ] {
-        assert_once(&run, needle);
+        assert_once(&mut run, needle);
     }
 }
 
@@ -553,7 +559,7 @@ fn test_read_only_var_log() {
     telinit(&run, "5");
     run.expect_line("level 5 ran", EVENT_TIMEOUT);
     assert_once(
-        &run,
+        &mut run,
         "vinit: warning: /var/log/wtmp: EROFS (read-only file system): records not written",
     );
     assert_recovers(run, &base, CPU_BUDGET, STOP_WITHIN);

@@ -364,6 +364,22 @@ impl Running {
         }
     }
 
+    /// Waits (bounded) until a line containing `needle` has been received, matched or not,
+    /// without using it up: to count the lines of one stream after awaiting a line of the
+    /// other (two pipes, two reader threads: no order between them).
+    pub fn await_seen(&mut self, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self.output.history.iter().any(|l| l.contains(needle)) {
+            match self.output.recv(deadline) {
+                Ok(line) => self.output.pending.push_back(line),
+                Err(e) => panic!(
+                    "no line containing {needle:?} within {timeout:?} ({e:?}); output so far:\n{}",
+                    self.output.dump()
+                ),
+            }
+        }
+    }
+
     /// Waits for the namespace to end (unshare exits with the program's status), bounded.
     pub fn wait_exit(&mut self, timeout: Duration) -> ExitStatus {
         if let Some(status) = self.exit {
