@@ -3,8 +3,8 @@
 //! single-command and inittab mode (what is left at the end: `processes_left`).
 //! vinit installs no signal handler except, in single-command mode, the one that forwards the
 //! fault signals (every other signal goes through the signalfd); execve(2) resets a handled
-//! signal to its default, so once the dispositions vinit inherited as ignored are reset, every
-//! child starts with default ones.
+//! signal to its default, so once the dispositions vinit inherited (ignored ones) are reset,
+//! every child starts with default ones.
 
 use crate::log;
 use crate::log::{ErrName, Level};
@@ -43,10 +43,12 @@ pub fn prepare(pid1: bool, blocked: SigMask) -> bool {
         log!(Level::Fatal, "unable to block signals: {}", ErrName(e));
         return false;
     }
-    // Children inherit dispositions through fork and exec: resetting what vinit inherited as
-    // ignored, once here (after blocking, so a default action cannot fire meanwhile), gives
-    // every child default dispositions without 64 sigaction calls between fork and exec.
-    sys::reset_signal_dispositions(sys::ignored_signals());
+    // Children inherit dispositions through fork and exec: resetting every catchable signal
+    // once here (after blocking, so a default action cannot fire meanwhile) gives every child
+    // default dispositions without sigaction calls between fork and exec. All of them, not
+    // only those /proc/self/status lists as ignored: 62 rt_sigaction calls cost about what
+    // reading that file does, without its code.
+    sys::reset_signal_dispositions(SigMask(u64::MAX));
     true
 }
 

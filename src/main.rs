@@ -116,27 +116,41 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     // As PID 1 it is 0 for good (the parent is outside the namespace, or there is none).
     let parent = if pid1 { 0 } else { sys::getppid() };
     // A client or `init` by argv[0] (a symlink named telinit, halt...), or as
-    // `vinit NAME ARGS...`; both go through `Shifted` so the code is compiled once.
-    let is_personality = |name: &[u8]| name == SETUIDGID || client_args::is_personality(name);
-    let shift = usize::from(
-        !is_personality(args::basename(argv.arg(0).unwrap_or_default()))
-            && argv.arg(1).is_some_and(is_personality),
-    );
-    let args = Shifted::new(&argv, shift);
-    let name = args::basename(args.arg(0).unwrap_or_default());
+    // `vinit NAME ARGS...`; both go through `Shifted` so the code is compiled once. A name
+    // that is argument 1 has no `/`: it is its own basename.
+    let by_argv0 = named(args::basename(argv.arg(0).unwrap_or_default()));
+    let (shift, name) = match by_argv0 {
+        None => match argv.arg(1).and_then(named) {
+            Some(by_arg1) => (1, Some(by_arg1)),
+            None => (0, None),
+        },
+        Some(_) => (0, by_argv0),
+    };
+    let other = match name {
+        Some(Named::Setuidgid) => Some(setuidgid::run(argv, shift, envp)),
+        Some(Named::Client(p)) => Some(client::run(p, &argv, shift, envp)),
+        Some(Named::Init) if !pid1 => init_as_telinit(&argv, shift, envp),
+        Some(Named::Init) | None => None,
+    };
+    other.unwrap_or_else(|| vinit(argv, shift, envp, pid1, parent))
+}
+
+/// What a program name (argv[0]'s basename, or argument 1) runs as, if not vinit itself.
+enum Named {
+    Setuidgid,
+    Client(Personality),
+    /// `init`: vinit as PID 1, otherwise telinit or vinit (`init_as_telinit`).
+    Init,
+}
+
+fn named(name: &[u8]) -> Option<Named> {
     if name == SETUIDGID {
-        return setuidgid::run(argv, shift, envp);
+        return Some(Named::Setuidgid);
     }
-    if let Some(p) = client_args::personality(name) {
-        return client::run(p, &argv, shift, envp);
+    if name == b"init" {
+        return Some(Named::Init);
     }
-    if name == b"init"
-        && !pid1
-        && let Some(code) = init_as_telinit(&argv, shift, envp)
-    {
-        return code;
-    }
-    vinit(argv, shift, envp, pid1, parent)
+    client_args::personality(name).map(Named::Client)
 }
 
 /// `init` that is not PID 1 is telinit (sysvinit's rule): its exit status; `None` as a

@@ -49,14 +49,10 @@ pub const PATH_MAX: usize = 4096;
 /// Where the kernel lists processes (proc(5)): the sweep of a subreaper reads each
 /// `/proc/PID/stat` under it.
 pub const PROC_DIR: &core::ffi::CStr = c"/proc";
-/// vinit's own status: its `SigIgn` line says which signals it inherited as ignored.
-pub const PROC_SELF_STATUS: &core::ffi::CStr = c"/proc/self/status";
 /// vinit's own executable, compared with PID 1's to tell whether PID 1 is a vinit.
 pub const PROC_SELF_EXE: &core::ffi::CStr = c"/proc/self/exe";
 /// PID 1's executable.
 pub const PID1_EXE: &core::ffi::CStr = c"/proc/1/exe";
-/// Bytes read of `PROC_SELF_STATUS`: its `SigIgn` line comes well before 2 KB.
-pub const PROC_STATUS_READ_MAX: usize = 2048;
 /// Bytes read of a `/proc/PID/stat`: the pid, a name of at most `PROC_NAME_MAX` bytes and the
 /// two fields after it fit many times over.
 pub const PROC_STAT_READ_MAX: usize = 512;

@@ -107,13 +107,27 @@ impl Envp {
     }
 
     /// The value of `name`, if set, as the NUL-terminated string it already is in memory.
+    /// Each string's `NAME=` is compared in place, byte by byte: no string is measured but
+    /// the value found.
     pub fn var_cstr(&self, name: &[u8]) -> Option<&'static CStr> {
-        (0..self.len).filter_map(|i| self.get(i)).find_map(|kv| {
-            let value = kv.to_bytes().strip_prefix(name)?.strip_prefix(b"=")?;
-            // SAFETY: `value` is the tail of `kv`'s bytes, so its pointer starts a NUL-terminated
-            // string (kv's own end) that lives for the whole process.
-            Some(unsafe { CStr::from_ptr(value.as_ptr().cast()) })
-        })
+        'strings: for i in 0..self.len {
+            // SAFETY: i < len, and every element before the terminator is a valid string pointer.
+            let kv = unsafe { *self.envp.wrapping_add(i) }.cast::<u8>();
+            for at in 0..=name.len() {
+                let want = name.get(at).copied().unwrap_or(b'=');
+                // SAFETY: bytes 0..at of `kv` were not its NUL (the loop goes on only past a
+                // byte that is not 0), so byte `at` is at most that NUL: inside the string.
+                let got = unsafe { *kv.wrapping_add(at) };
+                if got == 0 || got != want {
+                    continue 'strings;
+                }
+            }
+            // SAFETY: as above, `kv`'s first name.len() + 1 bytes are not its NUL, so the
+            // value starts inside the string and ends with its NUL; it lives for the whole
+            // process.
+            return Some(unsafe { CStr::from_ptr(kv.wrapping_add(name.len() + 1).cast()) });
+        }
+        None
     }
 
     /// An empty environment.

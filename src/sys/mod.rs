@@ -61,8 +61,8 @@ pub use processes::{
 };
 pub use procfs::{ProcStat, read_stat, scan_processes};
 pub use signals::{
-    SigMask, discard_pending, forward_fault_signals, ignored_signals, read_signal,
-    reset_signal_dispositions, set_fault_signal_target, set_signal_mask, signalfd,
+    SigMask, discard_pending, forward_fault_signals, read_signal, reset_signal_dispositions,
+    set_fault_signal_target, set_signal_mask, signalfd,
 };
 pub use socket::{accept_nonblocking, connect_seqpacket, listen_seqpacket, peer_uid, send_nowait};
 pub use static_slot::StaticSlot;

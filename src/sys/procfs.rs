@@ -80,7 +80,7 @@ pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
 /// writes it out at once and hands over as much as fits (seq_file), so a second read would
 /// only find its end. No owner check: /proc/PID files belong to the process's user, and the
 /// kernel writes them.
-pub fn read_proc_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
+fn read_proc_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
     use rustix::fs::OFlags;
     let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NOFOLLOW;
     let fd = open(path, flags | OFlags::NONBLOCK, 0)?;

@@ -6,11 +6,9 @@ use core::sync::atomic::{AtomicI32, Ordering};
 
 use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
-use vinit_core::limits::{PROC_SELF_STATUS, PROC_STATUS_READ_MAX};
 
 use super::fds::OwnedFd;
 use super::processes::{exit, getpid, kill};
-use super::procfs::read_proc_file;
 use super::raw_syscall::syscall4;
 use super::{Pid, Result};
 
@@ -256,23 +254,4 @@ extern "C" fn on_fault_signal(sig: c_int, info: *mut libc::siginfo_t, _: *mut co
     if me == 1 && matches!(c_int::from(sig), libc::SIGTRAP | libc::SIGSYS) {
         exit(128 + sig);
     }
-}
-
-/// The signals this process ignores (`SigIgn` of /proc/self/status, proc(5)); every signal
-/// when /proc cannot tell, so the caller resets them all.
-pub fn ignored_signals() -> SigMask {
-    let mut buf = [0u8; PROC_STATUS_READ_MAX];
-    let n = read_proc_file(PROC_SELF_STATUS, &mut buf).unwrap_or(0);
-    let text = buf.get(..n).unwrap_or_default();
-    // `SigIgn:\t` and 16 hex digits, as the kernel writes the line.
-    let value = text
-        .windows(8)
-        .position(|w| w == b"\nSigIgn:")
-        .and_then(|at| text.get(at + 9..at + 25))
-        .and_then(|hex| {
-            hex.iter().try_fold(0u64, |n, &d| {
-                Some(n << 4 | u64::from(char::from(d).to_digit(16)?))
-            })
-        });
-    SigMask(value.unwrap_or(u64::MAX))
 }
