@@ -96,13 +96,24 @@ fn feed_table(
     report: &mut dyn FnMut(InittabError),
 ) -> FileResult<()> {
     let (fd, size) = sys::open_file(path, FileUse::Config)?;
+    // Closed in one place, after the file is fed, whatever the outcome.
+    feed_fd(fd.as_fd(), size, tab, feed, report)
+}
+
+fn feed_fd(
+    fd: sys::BorrowedFd<'_>,
+    size: u64,
+    tab: &mut Inittab,
+    feed: &mut Feed,
+    report: &mut dyn FnMut(InittabError),
+) -> FileResult<()> {
     if size > INITTAB_READ_MAX {
         return Err(FileError::TooBig(size, INITTAB_READ_MAX));
     }
     let mut chunk = [0u8; INITTAB_READ_CHUNK];
     let mut total = 0u64;
     while !feed.done() {
-        let n = sys::read_full(fd.as_fd(), &mut chunk)?;
+        let n = sys::read_full(fd, &mut chunk)?;
         total += n as u64;
         if total > INITTAB_READ_MAX {
             return Err(FileError::TooBig(total, INITTAB_READ_MAX));
