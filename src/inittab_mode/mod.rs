@@ -349,7 +349,6 @@ impl Driver {
     }
 
     /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from the rest.
-    #[inline(never)]
     fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>, now: Instant) {
         for _ in 0..SIGNALS_PER_PASS {
             let info = match sys::read_signal(sfd) {
