@@ -367,7 +367,6 @@ impl Driver {
         }
     }
 
-    #[inline(never)]
     fn read_requests(&mut self, now: Instant) {
         let machine = &mut self.machine;
         self.control.read_requests(now, |req: &Request<'_>| {
