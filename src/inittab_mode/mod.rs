@@ -92,7 +92,6 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
 /// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
 /// signalfd (descriptors are handed out lowest first), and says once what is off without them.
 /// Returns whether the status socket fits too (last, so `vinit status` gives way first).
-#[inline(never)]
 fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> bool {
     let sfd = rustix::fd::AsRawFd::as_raw_fd(&sfd);
     let free = limit.saturating_sub(u64::try_from(sfd).unwrap_or(0).saturating_add(1));
