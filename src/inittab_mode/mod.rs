@@ -221,10 +221,10 @@ impl Driver {
                 &self.machine.env_log,
                 &self.machine.signal_log,
             ]
-                .iter()
-                .fold(at(self.machine.init.poll_timeout()), |min, limit| {
-                    min.min(at(limit.deadline()))
-                });
+            .iter()
+            .fold(at(self.machine.init.poll_timeout()), |min, limit| {
+                min.min(at(limit.deadline()))
+            });
             let timeout = (deadline < u64::MAX).then(|| deadline.saturating_sub(now.millis()));
             let fds = [
                 Some(sfd),
@@ -287,7 +287,9 @@ impl Driver {
                             Some(pid)
                         }
                         Err(Some(e)) => {
-                            self.machine.init.handle_fork_failed(now, slot, e.raw_os_error());
+                            self.machine
+                                .init
+                                .handle_fork_failed(now, slot, e.raw_os_error());
                             continue;
                         }
                         Err(None) => None,
@@ -296,7 +298,10 @@ impl Driver {
                 }
                 Effect::Do(Act::Signal { pid, sig }) => signal(pid, sig),
                 Effect::Do(Act::SignalAll(sig)) => crate::processes_left::signal_all(sig),
-                Effect::Do(Act::Census) => self.machine.init.handle_census(crate::processes_left::count()),
+                Effect::Do(Act::Census) => self
+                    .machine
+                    .init
+                    .handle_census(crate::processes_left::count()),
                 Effect::Do(Act::Runlevel { new, prev }) => {
                     crate::records::write_runlevel(new, prev);
                     if let Some(title) = &mut self.title {
@@ -344,7 +349,9 @@ impl Driver {
         self.machine
             .env_log
             .summarize(now, "INIT_ variables were dropped: no room");
-        self.machine.signal_log.summarize(now, "signals were ignored");
+        self.machine
+            .signal_log
+            .summarize(now, "signals were ignored");
     }
 
     /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from the rest.
