@@ -20,30 +20,12 @@ use vinit_core::limits::{
 #[inline(never)]
 pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
     tab.clear();
-    let file = path.to_bytes();
-    let mut errors = 0u32;
-    let mut report = |e: InittabError| {
-        errors = errors.saturating_add(1);
-        if errors <= INITTAB_ERRORS_SHOWN {
-            report_error(file, &e);
-        }
-    };
     let (level, what) = if at_start {
         (Level::Fatal, "cannot read the inittab")
     } else {
         (Level::Error, "not read")
     };
-    let read = read_table(path, tab, &mut Feed::inittab(), &mut report, level, what);
-    tab.add_default_sulogin(&mut report);
-    if let Some(more) = errors.checked_sub(INITTAB_ERRORS_SHOWN).filter(|&n| n > 0) {
-        log!(
-            Level::Error,
-            "{}: {} more bad lines not shown",
-            Bytes(file),
-            more
-        );
-    }
-    if !read {
+    if !read_table(path, tab, true, level, what) {
         return false;
     }
     let _ = sys::for_each_dir_entry(INITTAB_DIR, |name| {
@@ -62,17 +44,8 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
         let Ok(cpath) = CStr::from_bytes_until_nul(&full) else {
             return;
         };
-        let dropin = cpath.to_bytes();
-        log!(Level::Info, "Reading: {}", Bytes(dropin));
-        let mut report = |e: InittabError| report_error(dropin, &e);
-        read_table(
-            cpath,
-            tab,
-            &mut Feed::dropin(),
-            &mut report,
-            Level::Error,
-            "skipped",
-        );
+        log!(Level::Info, "Reading: {}", Bytes(cpath.to_bytes()));
+        read_table(cpath, tab, false, Level::Error, "skipped");
     });
     true
 }
@@ -80,18 +53,38 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
 /// Feeds the configuration file `path` to `tab` a chunk at a time, as `sys::open_file`
 /// opens it; a file larger than `INITTAB_READ_MAX` is refused before a line is parsed (and
 /// one that grows past it while read, when the bound is reached). A file that cannot be read
-/// whole is one line, `path: why: what`, at `level`; `false` then.
-fn read_table(
-    path: &CStr,
-    tab: &mut Inittab,
-    feed: &mut Feed,
-    report: &mut dyn FnMut(InittabError),
-    level: Level,
-    what: &str,
-) -> bool {
-    let read = feed_table(path, tab, feed, report);
+/// whole is one line, `path: why: what`, at `level`; `false` then. Bad lines are logged: every
+/// one of a drop-in's; of the main file (`main`), `INITTAB_ERRORS_SHOWN` and then their count,
+/// the `~~` line sysvinit adds (compat §1.1 step 2) among them. One reporter for both, so the
+/// machine's parser gets one kind of callback.
+fn read_table(path: &CStr, tab: &mut Inittab, main: bool, level: Level, what: &str) -> bool {
+    let file = path.to_bytes();
+    let mut errors = 0u32;
+    let mut report = |e: InittabError| {
+        errors = errors.saturating_add(1);
+        if !main || errors <= INITTAB_ERRORS_SHOWN {
+            report_error(file, &e);
+        }
+    };
+    let mut feed = if main {
+        Feed::inittab()
+    } else {
+        Feed::dropin()
+    };
+    let read = feed_table(path, tab, &mut feed, &mut report);
     if let Err(e) = &read {
         log::file_line(level, path, *e, what);
+    }
+    if main {
+        tab.add_default_sulogin(&mut report);
+        if let Some(more) = errors.checked_sub(INITTAB_ERRORS_SHOWN).filter(|&n| n > 0) {
+            log!(
+                Level::Error,
+                "{}: {} more bad lines not shown",
+                Bytes(file),
+                more
+            );
+        }
     }
     read.is_ok()
 }
@@ -103,13 +96,24 @@ fn feed_table(
     report: &mut dyn FnMut(InittabError),
 ) -> FileResult<()> {
     let (fd, size) = sys::open_file(path, FileUse::Config)?;
+    // Closed in one place, after the file is fed, whatever the outcome.
+    feed_fd(fd.as_fd(), size, tab, feed, report)
+}
+
+fn feed_fd(
+    fd: sys::BorrowedFd<'_>,
+    size: u64,
+    tab: &mut Inittab,
+    feed: &mut Feed,
+    report: &mut dyn FnMut(InittabError),
+) -> FileResult<()> {
     if size > INITTAB_READ_MAX {
         return Err(FileError::TooBig(size, INITTAB_READ_MAX));
     }
     let mut chunk = [0u8; INITTAB_READ_CHUNK];
     let mut total = 0u64;
     while !feed.done() {
-        let n = sys::read_full(fd.as_fd(), &mut chunk)?;
+        let n = sys::read_full(fd, &mut chunk)?;
         total += n as u64;
         if total > INITTAB_READ_MAX {
             return Err(FileError::TooBig(total, INITTAB_READ_MAX));

@@ -92,7 +92,6 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
 /// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
 /// signalfd (descriptors are handed out lowest first), and says once what is off without them.
 /// Returns whether the status socket fits too (last, so `vinit status` gives way first).
-#[inline(never)]
 fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> bool {
     let sfd = rustix::fd::AsRawFd::as_raw_fd(&sfd);
     let free = limit.saturating_sub(u64::try_from(sfd).unwrap_or(0).saturating_add(1));
@@ -131,25 +130,32 @@ crate::sys::big_static! {
 }
 
 struct Driver {
-    init: Init,
-    /// Where a re-read inittab is loaded before the machine swaps it in: `STAGING`, once the
-    /// first `telinit` or SIGHUP asked for it.
-    staging: Option<&'static mut Inittab>,
-    inittab: &'static CStr,
+    /// The machine and what feeding it an input needs (`Machine::feed`).
+    machine: Machine,
     envp: Envp,
-    /// INIT_* variables from initctl SETENV (compat §5.5).
-    init_env: InitEnv,
     started: Instant,
     control: Control,
     /// `vinit status`'s socket.
     status: StatusChannel,
     initscript: Initscript,
+    /// PID 1's argv, for `init [N]` in ps.
+    title: Option<sys::ProcTitle>,
+}
+
+/// The supervisor and the rest of what its inputs reach: apart from `Control`, whose reader
+/// hands requests to `feed` while it holds its buffer.
+struct Machine {
+    init: Init,
+    /// Where a re-read inittab is loaded before the machine swaps it in: `STAGING`, once the
+    /// first `telinit` or SIGHUP asked for it.
+    staging: Option<&'static mut Inittab>,
+    inittab: &'static CStr,
+    /// INIT_* variables from initctl SETENV (compat §5.5).
+    init_env: InitEnv,
     /// SETENV variables dropped for want of room (a flood of them is one of the storms).
     env_log: RateLimit,
     /// Signals vinit has no use for.
     signal_log: RateLimit,
-    /// PID 1's argv, for `init [N]` in ps.
-    title: Option<sys::ProcTitle>,
 }
 
 impl Driver {
@@ -165,18 +171,20 @@ impl Driver {
     ) -> Option<&'static mut Self> {
         DRIVER
             .put(|| Self {
-                init: Init::new(Inittab::new(), config),
-                staging: None,
-                inittab: config.inittab,
+                machine: Machine {
+                    init: Init::new(Inittab::new(), config),
+                    staging: None,
+                    inittab: config.inittab,
+                    init_env: InitEnv::new(),
+                    env_log: RateLimit::new(),
+                    signal_log: RateLimit::new(),
+                },
                 envp,
-                init_env: InitEnv::new(),
                 started: sys::now(),
                 control: Control::new(),
                 // Opened after `become_init`, within the fd budget.
                 status: StatusChannel::open(false),
                 initscript: Initscript::default(),
-                env_log: RateLimit::new(),
-                signal_log: RateLimit::new(),
                 title,
             })
             // The driver is reached through a pointer, as it was on the stack: code that knew it
@@ -184,23 +192,15 @@ impl Driver {
             .map(core::hint::black_box)
     }
 
-    /// The staging table, placed in `STAGING` the first time it is needed; `None` never
-    /// happens after that (the one slot is filled here only).
-    fn staging<'a>(slot: &'a mut Option<&'static mut Inittab>) -> Option<&'a mut Inittab> {
-        if slot.is_none() {
-            *slot = STAGING.put(Inittab::new);
-        }
-        slot.as_deref_mut()
-    }
-
     /// Reads the inittab into the machine's table and boots it (at start-up, `first`, and at
     /// a reboot in place); whether the table was read.
     fn boot(&mut self, now: Instant, first: bool) -> bool {
-        let inittab = self.inittab;
+        let inittab = self.machine.inittab;
         let read = self
+            .machine
             .init
             .read_table(|tab| load_inittab(inittab, tab, first));
-        self.init.handle_boot(now);
+        self.machine.init.handle_boot(now);
         read
     }
 
@@ -216,11 +216,15 @@ impl Driver {
             // branch per `Option`); none: block without a timer.
             let at = |deadline: Option<Instant>| deadline.map_or(u64::MAX, Instant::millis);
             // The rate limits' summaries in one loop: one copy of `deadline`, not three.
-            let deadline = [self.control.rate_limit(), &self.env_log, &self.signal_log]
-                .iter()
-                .fold(at(self.init.poll_timeout()), |min, limit| {
-                    min.min(at(limit.deadline()))
-                });
+            let deadline = [
+                self.control.rate_limit(),
+                &self.machine.env_log,
+                &self.machine.signal_log,
+            ]
+            .iter()
+            .fold(at(self.machine.init.poll_timeout()), |min, limit| {
+                min.min(at(limit.deadline()))
+            });
             let timeout = (deadline < u64::MAX).then(|| deadline.saturating_sub(now.millis()));
             let fds = [
                 Some(sfd),
@@ -255,7 +259,7 @@ impl Driver {
             }
             if status_asked {
                 // After the reaps and requests of this pass, so the answer is up to date.
-                self.status.serve(&self.init, now);
+                self.status.serve(&self.machine.init, now);
             }
         }
     }
@@ -263,7 +267,7 @@ impl Driver {
     /// Carries out every action the supervisor has; `Some(code)` when vinit must exit.
     #[inline(never)]
     fn act(&mut self, now: Instant, mut output: Option<&mut ServiceOutput<'_>>) -> Option<u8> {
-        while let Some(action) = self.init.poll_effect(now) {
+        while let Some(action) = self.machine.init.poll_effect(now) {
             match action {
                 Effect::Spawn(ref start) => {
                     let slot = start.slot;
@@ -271,7 +275,7 @@ impl Driver {
                     let started = spawn_entry(
                         start,
                         &self.envp,
-                        &self.init_env,
+                        &self.machine.init_env,
                         &mut self.initscript,
                         pipes.as_ref(),
                     );
@@ -283,16 +287,21 @@ impl Driver {
                             Some(pid)
                         }
                         Err(Some(e)) => {
-                            self.init.handle_fork_failed(now, slot, e.raw_os_error());
+                            self.machine
+                                .init
+                                .handle_fork_failed(now, slot, e.raw_os_error());
                             continue;
                         }
                         Err(None) => None,
                     };
-                    self.init.handle_spawned(now, slot, pid);
+                    self.machine.init.handle_spawned(now, slot, pid);
                 }
                 Effect::Do(Act::Signal { pid, sig }) => signal(pid, sig),
                 Effect::Do(Act::SignalAll(sig)) => crate::processes_left::signal_all(sig),
-                Effect::Do(Act::Census) => self.init.handle_census(crate::processes_left::count()),
+                Effect::Do(Act::Census) => self
+                    .machine
+                    .init
+                    .handle_census(crate::processes_left::count()),
                 Effect::Do(Act::Runlevel { new, prev }) => {
                     crate::records::write_runlevel(new, prev);
                     if let Some(title) = &mut self.title {
@@ -316,7 +325,7 @@ impl Driver {
                     log!(
                         LogLevel::Info,
                         "rebooting in place: reading {} again",
-                        Bytes(self.inittab.to_bytes())
+                        Bytes(self.machine.inittab.to_bytes())
                     );
                     self.boot(now, false);
                 }
@@ -337,13 +346,15 @@ impl Driver {
     #[inline(never)]
     fn summarize(&mut self, now: Instant) {
         self.control.summarize(now);
-        self.env_log
+        self.machine
+            .env_log
             .summarize(now, "INIT_ variables were dropped: no room");
-        self.signal_log.summarize(now, "signals were ignored");
+        self.machine
+            .signal_log
+            .summarize(now, "signals were ignored");
     }
 
     /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from the rest.
-    #[inline(never)]
     fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>, now: Instant) {
         for _ in 0..SIGNALS_PER_PASS {
             let info = match sys::read_signal(sfd) {
@@ -354,78 +365,27 @@ impl Driver {
                     return;
                 }
             };
-            let mut wanted = SIGNAL_USES
+            let input = SIGNAL_USES
                 .iter()
                 .find(|(signo, _)| *signo == info.signo)
-                .map(|&(_, wanted)| wanted);
-            if let Some(Wanted::Power) = wanted {
-                wanted = Some(power::power_event());
-            }
-            match wanted {
-                Some(Wanted::Stop(cause)) => self.init.handle_stop(now, cause),
-                Some(Wanted::Trigger(trigger)) => self.init.handle_trigger(now, trigger),
-                Some(Wanted::Freeze(frozen)) => self.init.handle_freeze(frozen),
-                Some(Wanted::Reload) => {
-                    if let Some(staging) = Self::staging(&mut self.staging)
-                        && load_inittab(self.inittab, staging, false)
-                    {
-                        self.init.handle_reload(now, staging);
-                    }
-                }
-                Some(Wanted::Nothing | Wanted::Power) => {}
-                None => {
-                    if self.signal_log.allow(now) {
-                        log!(LogLevel::Info, "ignoring signal {}", info.signo);
-                    }
-                }
-            }
+                .map_or(Input::Ignored(info.signo), |&(_, input)| input);
+            self.machine.feed(now, input, 0, &[]);
         }
     }
 
-    #[inline(never)]
     fn read_requests(&mut self, now: Instant) {
-        let Self {
-            control,
-            init,
-            init_env,
-            inittab,
-            staging,
-            env_log,
-            ..
-        } = self;
-        control.read_requests(now, |req: &Request<'_>| {
-            let sleeptime = Duration::from_secs(u64::from(req.sleeptime));
-            match req.command {
-                Command::RunLevel => {
-                    // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
-                    let fresh = Self::staging(staging).and_then(|staging| {
-                        load_inittab(inittab, staging, false).then_some(staging)
-                    });
-                    init.handle_level_request(now, req.runlevel, sleeptime, fresh);
-                }
-                // One call for the three (the trigger picked, not a call per arm).
-                Command::PowerFail | Command::PowerFailNow | Command::PowerOk => {
-                    let trigger = match req.command {
-                        Command::PowerFailNow => Trigger::PowerFailNow,
-                        Command::PowerOk => Trigger::PowerOk,
-                        _ => Trigger::PowerFail,
-                    };
-                    init.handle_trigger(now, trigger);
-                }
-                Command::SetEnv | Command::UnsetEnv => {
-                    for change in vinit_core::initctl::env_changes(req.data) {
-                        if !init_env.apply(&change) && env_log.allow(now) {
-                            log!(
-                                LogLevel::Warning,
-                                "INIT_ variable {} dropped: no room",
-                                Bytes(change.name())
-                            );
-                        }
-                    }
-                }
+        let machine = &mut self.machine;
+        self.control.read_requests(now, |req: &Request<'_>| {
+            let input = match req.command {
+                Command::RunLevel => Input::Level(req.runlevel),
+                Command::PowerFail => Input::Trigger(Trigger::PowerFail),
+                Command::PowerFailNow => Input::Trigger(Trigger::PowerFailNow),
+                Command::PowerOk => Input::Trigger(Trigger::PowerOk),
+                Command::SetEnv | Command::UnsetEnv => Input::Env,
                 // Dropped by `Control` as bogus before they get here.
-                Command::Start | Command::Bsd => {}
-            }
+                Command::Start | Command::Bsd => Input::Nothing,
+            };
+            machine.feed(now, input, req.sleeptime, req.data);
         });
     }
 
@@ -438,16 +398,16 @@ impl Driver {
                     if let Some(output) = output.as_deref_mut() {
                         output.reaped(pid);
                     }
-                    if let Some(id) = self.init.handle_child_exit(now, pid, exit) {
+                    if let Some(id) = self.machine.init.handle_child_exit(now, pid, exit) {
                         crate::records::write_dead_process(&id, pid);
                     }
                 }
                 Ok(None) => {
-                    self.init.handle_children(true);
+                    self.machine.init.handle_children(true);
                     return;
                 }
                 Err(Errno::CHILD) => {
-                    self.init.handle_children(false);
+                    self.machine.init.handle_children(false);
                     return;
                 }
                 Err(e) => {
@@ -459,9 +419,74 @@ impl Driver {
     }
 }
 
-/// What a signal asks of the machine (compat §4).
+impl Machine {
+    /// The staging table, placed in `STAGING` the first time it is needed; `None` never
+    /// happens after that (the one slot is filled here only).
+    fn staging<'a>(slot: &'a mut Option<&'static mut Inittab>) -> Option<&'a mut Inittab> {
+        if slot.is_none() {
+            *slot = STAGING.put(Inittab::new);
+        }
+        slot.as_deref_mut()
+    }
+
+    /// Hands a signal's or a request's input to the machine: one path for both, so each
+    /// input has one call site. A request's sleeptime (seconds) and payload come beside the
+    /// input (0 and empty for a signal), so that `Input` and the signal table stay small.
+    #[inline(never)]
+    fn feed(&mut self, now: Instant, input: Input, sleeptime: u32, data: &[u8]) {
+        let input = match input {
+            Input::Power => power::power_event(),
+            other => other,
+        };
+        let init = &mut self.init;
+        match input {
+            Input::Stop(cause) => init.handle_stop(now, cause),
+            Input::Trigger(trigger) => init.handle_trigger(now, trigger),
+            Input::Freeze(frozen) => init.handle_freeze(frozen),
+            Input::Reload | Input::Level(..) => {
+                // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
+                let fresh = Self::staging(&mut self.staging).and_then(|staging| {
+                    load_inittab(self.inittab, staging, false).then_some(staging)
+                });
+                match input {
+                    Input::Level(byte) => init.handle_level_request(
+                        now,
+                        byte,
+                        Duration::from_secs(u64::from(sleeptime)),
+                        fresh,
+                    ),
+                    // SIGHUP: only a table that was read replaces the one in use.
+                    _ => {
+                        if let Some(fresh) = fresh {
+                            init.handle_reload(now, fresh);
+                        }
+                    }
+                }
+            }
+            Input::Env => {
+                for change in vinit_core::initctl::env_changes(data) {
+                    if !self.init_env.apply(&change) && self.env_log.allow(now) {
+                        log!(
+                            LogLevel::Warning,
+                            "INIT_ variable {} dropped: no room",
+                            Bytes(change.name())
+                        );
+                    }
+                }
+            }
+            Input::Ignored(signo) => {
+                if self.signal_log.allow(now) {
+                    log!(LogLevel::Info, "ignoring signal {}", signo);
+                }
+            }
+            Input::Nothing | Input::Power => {}
+        }
+    }
+}
+
+/// What a signal or a request asks of the machine (compat §4, §5.2).
 #[derive(Clone, Copy)]
-enum Wanted {
+enum Input {
     Nothing,
     Stop(StopCause),
     Trigger(Trigger),
@@ -470,25 +495,31 @@ enum Wanted {
     /// Read the inittab again.
     Reload,
     Freeze(bool),
+    /// A RUNLVL request: the level byte as sent.
+    Level(u8),
+    /// A SETENV or UNSETENV request: its payload's changes.
+    Env,
+    /// A signal vinit has no use for: logged at a bounded rate.
+    Ignored(u8),
 }
 
 /// The signals vinit acts on; any other is logged and ignored. A table, not match arms: one
 /// call site per input.
-const SIGNAL_USES: [(u8, Wanted); 13] = [
-    (SIGCHLD, Wanted::Nothing),
+const SIGNAL_USES: [(u8, Input); 13] = [
+    (SIGCHLD, Input::Nothing),
     // sysvinit ignores it; vinit's own log writes take theirs back (log.rs).
-    (SIGPIPE, Wanted::Nothing),
-    (SIGTERM, Wanted::Stop(StopCause::Term)),
-    (SIGINT, Wanted::Stop(StopCause::Int)),
-    (SIGUSR1, Wanted::Stop(StopCause::Halt)),
-    (SIG_SYSTEMD_HALT, Wanted::Stop(StopCause::SystemdHalt)),
-    (SIGUSR2, Wanted::Stop(StopCause::Poweroff)),
-    (SIG_SYSVINIT_POWEROFF, Wanted::Stop(StopCause::Poweroff)),
-    (SIGPWR, Wanted::Power),
-    (SIGHUP, Wanted::Reload),
-    (SIGWINCH, Wanted::Trigger(Trigger::KbRequest)),
-    (SIGTSTP, Wanted::Freeze(true)),
-    (SIGCONT, Wanted::Freeze(false)),
+    (SIGPIPE, Input::Nothing),
+    (SIGTERM, Input::Stop(StopCause::Term)),
+    (SIGINT, Input::Stop(StopCause::Int)),
+    (SIGUSR1, Input::Stop(StopCause::Halt)),
+    (SIG_SYSTEMD_HALT, Input::Stop(StopCause::SystemdHalt)),
+    (SIGUSR2, Input::Stop(StopCause::Poweroff)),
+    (SIG_SYSVINIT_POWEROFF, Input::Stop(StopCause::Poweroff)),
+    (SIGPWR, Input::Power),
+    (SIGHUP, Input::Reload),
+    (SIGWINCH, Input::Trigger(Trigger::KbRequest)),
+    (SIGTSTP, Input::Freeze(true)),
+    (SIGCONT, Input::Freeze(false)),
 ];
 
 /// kill(2) for `Act::Signal`. No such group: the child has not reached its setsid() yet.

@@ -1,7 +1,7 @@
 //! SIGPWR: with /var/run/powerstatus, sysvinit's power semantics; without, LXC's halt signal:
 //! the power entries run, then the stop (compat §4).
 
-use super::Wanted;
+use super::Input;
 use crate::log;
 use crate::log::Level;
 use crate::sys::{self, Errno, FileError, FileUse};
@@ -11,23 +11,23 @@ use vinit_core::supervisor::{StopCause, Trigger};
 /// Reads (and removes) /var/run/powerstatus: `O` is power back, `L` low battery, anything
 /// else a failure (a trigger); no file, or an empty one, is LXC's halt signal (a stop).
 #[inline(never)]
-pub(super) fn power_event() -> Wanted {
+pub(super) fn power_event() -> Input {
     let mut status = [0u8; 1];
     let read = sys::open_file(POWERSTATUS_PATH, FileUse::ReadState)
         .and_then(|(fd, _)| Ok(sys::read_full(fd.as_fd(), &mut status)?));
     match read {
         Ok(n) if n > 0 => {
             let _ = sys::unlink(POWERSTATUS_PATH);
-            Wanted::Trigger(match status {
+            Input::Trigger(match status {
                 [b'O'] => Trigger::PowerOk,
                 [b'L'] => Trigger::PowerFailNow,
                 _ => Trigger::PowerFail,
             })
         }
-        Ok(_) | Err(FileError::Sys(Errno::NOENT)) => Wanted::Stop(StopCause::Power),
+        Ok(_) | Err(FileError::Sys(Errno::NOENT)) => Input::Stop(StopCause::Power),
         Err(e) => {
             log::file_line(Level::Error, POWERSTATUS_PATH, e, "ignored");
-            Wanted::Stop(StopCause::Power)
+            Input::Stop(StopCause::Power)
         }
     }
 }
