@@ -116,10 +116,14 @@ impl Init {
                 self.end_kill_round();
                 self.start_sweep(now)
             }
-            StopStep::SweepStarted(sig) => Some(Queued::Do(Act::SignalAll(sig))),
-            StopStep::SweepKill(sig) => {
+            // The sweep's signals, each after its line with the driver's census.
+            StopStep::SweepStarted(sig) | StopStep::SweepKill(sig) => {
                 self.act(Act::Census);
-                self.push(Queued::SweepKill);
+                self.push(if matches!(step, StopStep::SweepStarted(_)) {
+                    Queued::SweepTerm
+                } else {
+                    Queued::SweepKill
+                });
                 Some(Queued::Do(Act::SignalAll(sig)))
             }
             StopStep::Done { took, reboot } => self.finish(now, took, reboot),
@@ -145,10 +149,6 @@ impl Init {
             return None;
         };
         let step = stop.start_sweep(now, all_gone);
-        if let StopStep::SweepStarted(_) = step {
-            self.act(Act::Census);
-            self.push(Queued::SweepTerm);
-        }
         self.carry_out(now, step, false)
     }
 
