@@ -62,7 +62,7 @@ struct Fields<'a> {
 /// order: every check runs and a later failure overwrites an earlier one, so one message per
 /// line (compat §1.3). Fields are split like `strsep`: the process field is the rest of the line
 /// and may hold `:`.
-fn fields(text: &[u8]) -> Result<Fields<'_>, ErrorKind> {
+fn fields(text: &[u8]) -> Result<Fields<'_>, ErrorKind<'_>> {
     // `splitn(4, ':')` by hand: its iterator is a routine of its own.
     let mut rest = Some(text);
     let mut field = || {
@@ -108,9 +108,7 @@ fn fields(text: &[u8]) -> Result<Fields<'_>, ErrorKind> {
     let (Some(raw_levels), Some(action_name), Some(process)) = (levels, action, process) else {
         return Err(ErrorKind::MissingAction);
     };
-    let action = Action::from_name(action_name).ok_or_else(|| {
-        ErrorKind::UnknownAction(Vec::from_slice(action_name).unwrap_or_default())
-    })?;
+    let action = Action::from_name(action_name).ok_or(ErrorKind::UnknownAction(action_name))?;
     Ok(Fields {
         id,
         raw_levels,
@@ -302,7 +300,7 @@ impl Inittab {
     /// are skipped, every good line is kept (power group at the front in file order, others
     /// appended, compat §1.7). A full table is reported once, at the first line that did not
     /// fit; parsing goes on, so later bad lines still get their own messages.
-    pub fn load(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError)) {
+    pub fn load(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError<'_>)) {
         let mut feed = Feed::inittab();
         self.feed(&mut feed, bytes, report);
         self.feed_end(&mut feed, report);
@@ -311,7 +309,7 @@ impl Inittab {
     /// An /etc/inittab.d/*.tab file: only its first non-comment, non-blank line is used (spec
     /// §1.1 step 3). Its number in messages is its line number in that file (sysvinit keeps
     /// counting on from /etc/inittab, one per file, which points nowhere useful).
-    pub fn load_dropin(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError)) {
+    pub fn load_dropin(&mut self, bytes: &[u8], report: &mut dyn FnMut(InittabError<'_>)) {
         let mut feed = Feed::dropin();
         self.feed(&mut feed, bytes, report);
         self.feed_end(&mut feed, report);
@@ -324,7 +322,7 @@ impl Inittab {
         &mut self,
         feed: &mut Feed,
         mut chunk: &[u8],
-        report: &mut dyn FnMut(InittabError),
+        report: &mut dyn FnMut(InittabError<'_>),
     ) {
         while !chunk.is_empty() && !feed.done {
             let Some(end) = chunk.iter().position(|&b| b == b'\n') else {
@@ -339,13 +337,13 @@ impl Inittab {
     }
 
     /// The end of the file `feed` read: its last line, if it has no LF.
-    pub fn feed_end(&mut self, feed: &mut Feed, report: &mut dyn FnMut(InittabError)) {
+    pub fn feed_end(&mut self, feed: &mut Feed, report: &mut dyn FnMut(InittabError<'_>)) {
         if !feed.done && feed.holds_a_line() {
             self.end_line(feed, report);
         }
     }
 
-    fn end_line(&mut self, feed: &mut Feed, report: &mut dyn FnMut(InittabError)) {
+    fn end_line(&mut self, feed: &mut Feed, report: &mut dyn FnMut(InittabError<'_>)) {
         feed.number = feed.number.saturating_add(1);
         let number = feed.number;
         let line = classify(feed.lead, &feed.rest, feed.long);
@@ -364,7 +362,7 @@ impl Inittab {
     /// Spec §1.1 step 2: appends `~~:S:wait:/sbin/sulogin` when no entry has upper-case S
     /// (call after /etc/inittab, before drop-ins). Its line number is one past the last line of
     /// /etc/inittab, as in sysvinit.
-    pub fn add_default_sulogin(&mut self, report: &mut dyn FnMut(InittabError)) {
+    pub fn add_default_sulogin(&mut self, report: &mut dyn FnMut(InittabError<'_>)) {
         if !self.entries.iter().any(|e| e.levels.has_single()) {
             let number = self.inittab_lines.saturating_add(1);
             let line = classify(0, DEFAULT_SULOGIN_LINE, false);
@@ -372,7 +370,7 @@ impl Inittab {
         }
     }
 
-    fn take_line(&mut self, number: u32, line: Line<'_>, report: &mut dyn FnMut(InittabError)) {
+    fn take_line(&mut self, number: u32, line: Line<'_>, report: &mut dyn FnMut(InittabError<'_>)) {
         let result = match line {
             Line::Skip => Ok(()),
             Line::TooLong => Err(ErrorKind::LineTooLong),
@@ -390,11 +388,9 @@ impl Inittab {
 
     /// Adds an entry at its place in the list (compat §1.3 duplicates, §1.7 order), built
     /// where it is kept: an entry is 300 bytes, and every move of it was a copy.
-    fn insert(&mut self, f: &Fields<'_>, line: u32) -> Result<(), ErrorKind> {
+    fn insert<'t>(&mut self, f: &Fields<'t>, line: u32) -> Result<(), ErrorKind<'t>> {
         if f.id != SULOGIN_ID && self.position(f.id).is_some() {
-            return Err(ErrorKind::DuplicateId(
-                Vec::from_slice(f.id).unwrap_or_default(),
-            ));
+            return Err(ErrorKind::DuplicateId(f.id));
         }
         let action = f.action;
         // Field 2 normalised (compat §1.4), and its text as sysvinit keeps it.

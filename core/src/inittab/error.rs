@@ -1,14 +1,12 @@
 //! Why an inittab line is skipped, and sysvinit's message for it (compat §1.3).
 
-use heapless::Vec;
-
-use super::Id;
 use crate::display::{Arg, Line};
-use crate::limits::{ACTION_MAX, ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
+use crate::limits::{ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
-/// Why a line was skipped.
+/// Why a line was skipped. The texts it quotes are borrowed from the line (`report` takes the
+/// error while the line is at hand): no copy of them is built.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
+pub enum ErrorKind<'a> {
     /// Field 1 is empty.
     MissingId,
     /// No second `:`. sysvinit's check order means this is always overwritten by
@@ -26,10 +24,10 @@ pub enum ErrorKind {
     ProcessTooLong,
     /// Field 3 is longer than `ACTION_MAX`.
     ActionTooLong,
-    /// Field 3 names no action.
-    UnknownAction(Vec<u8, ACTION_MAX>),
-    /// An earlier entry has this id.
-    DuplicateId(Id),
+    /// Field 3 names no action (at most `ACTION_MAX` bytes).
+    UnknownAction(&'a [u8]),
+    /// An earlier entry has this id (at most `ID_MAX` bytes).
+    DuplicateId(&'a [u8]),
     /// The line is longer than `LINE_MAX - 2` characters.
     LineTooLong,
     /// `MAX_ENTRIES` entries are already kept.
@@ -38,14 +36,14 @@ pub enum ErrorKind {
 
 /// A skipped line and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InittabError {
+pub struct InittabError<'a> {
     /// Physical line number (1-based) in the file being parsed.
     pub line: u32,
     /// What is wrong with it.
-    pub kind: ErrorKind,
+    pub kind: ErrorKind<'a>,
 }
 
-impl InittabError {
+impl InittabError<'_> {
     /// Writes sysvinit's message for this error, e.g.
     /// `/etc/inittab[12]: respwan: unknown action field`, `/etc/inittab[3]: duplicate ID field "l0"`,
     /// `/etc/inittab[88]: too many entries (max 64): this line and every later entry ignored`; `file` is the path of the file

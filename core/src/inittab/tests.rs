@@ -383,7 +383,7 @@ fn lower_case_s_does_not_suppress_sulogin() {
     let (mut tab, _) = load(b"a:s:wait:/a\n");
     assert!(!tab.entries()[0].levels.contains(Level::SINGLE));
     let mut msgs = std::vec::Vec::new();
-    tab.add_default_sulogin(&mut |e| msgs.push(e));
+    tab.add_default_sulogin(&mut |e| msgs.push(render(&e)));
     assert!(msgs.is_empty());
     assert_eq!(ids(&tab), ["a", "~~"]);
     let sulogin = &tab.entries()[1];
@@ -408,21 +408,21 @@ fn default_sulogin_only_without_s() {
 fn dropin_uses_first_entry_line_only() {
     let (mut tab, _) = load(b"a:2:once:/a\n");
     let mut msgs = std::vec::Vec::new();
-    tab.load_dropin(b"# comment\n\n  x:2:respawn:/x\ny:2:once:/y\n", &mut |e| {
-        msgs.push(e);
-    });
-    tab.load_dropin(b"# only comments\n", &mut |e| msgs.push(e));
-    tab.load_dropin(b"\n\na:2:once:/dup\nz:2:once:/z\n", &mut |e| msgs.push(e));
-    tab.load_dropin(b"pf::powerfail:/pf", &mut |e| msgs.push(e));
+    // The errors quote the line they are about: kept as (line, kind, quoted text).
+    let mut keep = |e: InittabError<'_>| {
+        let quoted = match e.kind {
+            ErrorKind::DuplicateId(t) | ErrorKind::UnknownAction(t) => t.to_vec(),
+            _ => std::vec::Vec::new(),
+        };
+        msgs.push((e.line, e.kind == ErrorKind::DuplicateId(&quoted), quoted));
+    };
+    tab.load_dropin(b"# comment\n\n  x:2:respawn:/x\ny:2:once:/y\n", &mut keep);
+    tab.load_dropin(b"# only comments\n", &mut keep);
+    tab.load_dropin(b"\n\na:2:once:/dup\nz:2:once:/z\n", &mut keep);
+    tab.load_dropin(b"pf::powerfail:/pf", &mut keep);
     assert_eq!(ids(&tab), ["pf", "a", "x"]);
     assert_eq!(tab.find(b"x").unwrap().line, 3);
-    assert_eq!(
-        msgs,
-        [InittabError {
-            line: 3,
-            kind: ErrorKind::DuplicateId(Vec::from_slice(b"a").unwrap())
-        }]
-    );
+    assert_eq!(msgs, [(3, true, b"a".to_vec())]);
 }
 
 #[test]

@@ -58,7 +58,6 @@ impl Init {
                 self.phase = Phase::Stopping(Stop::at_level(now, reboot, self.config.stop_budget));
             }
         }
-        self.time_stop();
     }
 
     /// A re-read (`telinit q`, a request's re-read, SIGHUP) at the current level.

@@ -328,7 +328,11 @@ impl Init {
     /// block without a timer.
     #[must_use]
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.timers.earliest()
+        let stop = match &self.phase {
+            Phase::Stopping(stop) => stop.deadline(),
+            Phase::Down | Phase::Boot | Phase::Running => None,
+        };
+        self.timers.earliest(Deadline::from(stop))
     }
 
     // ---------------------------------------------------------------- internals
@@ -347,14 +351,6 @@ impl Init {
         // The first reboot of a new window.
         let _ = self.reboots.allow(now);
         Some(Queued::Do(Act::Reboot))
-    }
-
-    /// Sets the timer table's stop slot to the stop's next deadline.
-    fn time_stop(&mut self) {
-        self.timers.stop = Deadline::from(match &self.phase {
-            Phase::Stopping(stop) => stop.deadline(),
-            Phase::Down | Phase::Boot | Phase::Running => None,
-        });
     }
 
     fn log(&mut self, notice: Notice<'static>) {

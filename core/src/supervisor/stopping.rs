@@ -36,7 +36,6 @@ impl Init {
         let (budget, delay) = (self.config.stop_budget, self.config.stop_delay);
         self.log(Notice::StopRequested(cause, budget, delay));
         self.phase = Phase::Stopping(Stop::requested(now, budget, delay, cause));
-        self.time_stop();
         if delay.millis() == 0 {
             self.begin_stop(now, cause);
         }
@@ -48,7 +47,6 @@ impl Init {
         if let Phase::Stopping(stop) = &mut self.phase {
             stop.begin();
         }
-        self.time_stop();
         let trigger = match cause {
             StopCause::Int => Some(Trigger::CtrlAltDel),
             StopCause::Power => Some(Trigger::PowerFail),
@@ -79,7 +77,6 @@ impl Init {
             return None;
         };
         let step = stop.poll(now, progress);
-        self.time_stop();
         self.carry_out(now, step, false)
     }
 
@@ -91,7 +88,6 @@ impl Init {
         };
         let step = stop.hurry(now);
         let action = self.carry_out(now, step, true);
-        self.time_stop();
         if let Some(a) = action {
             self.push(a);
         }
@@ -120,10 +116,14 @@ impl Init {
                 self.end_kill_round();
                 self.start_sweep(now)
             }
-            StopStep::SweepStarted(sig) => Some(Queued::Do(Act::SignalAll(sig))),
-            StopStep::SweepKill(sig) => {
+            // The sweep's signals, each after its line with the driver's census.
+            StopStep::SweepStarted(sig) | StopStep::SweepKill(sig) => {
                 self.act(Act::Census);
-                self.push(Queued::SweepKill);
+                self.push(if matches!(step, StopStep::SweepStarted(_)) {
+                    Queued::SweepTerm
+                } else {
+                    Queued::SweepKill
+                });
                 Some(Queued::Do(Act::SignalAll(sig)))
             }
             StopStep::Done { took, reboot } => self.finish(now, took, reboot),
@@ -149,11 +149,6 @@ impl Init {
             return None;
         };
         let step = stop.start_sweep(now, all_gone);
-        self.time_stop();
-        if let StopStep::SweepStarted(_) = step {
-            self.act(Act::Census);
-            self.push(Queued::SweepTerm);
-        }
         self.carry_out(now, step, false)
     }
 
@@ -177,7 +172,6 @@ impl Init {
             (false, _) => self.act(Act::Exit(self.exit_status)),
         }
         self.phase = Phase::Down;
-        self.time_stop();
         self.queue.pop_front()
     }
 }

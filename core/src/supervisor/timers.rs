@@ -1,5 +1,6 @@
-//! Every deadline of the machine in one table: `poll_timeout` is its earliest entry, and an
-//! idle machine has none (the driver then blocks without a timer).
+//! Every deadline of the machine in one table, but the stop's (its state gives it, so no slot
+//! has to be kept in step with it): `poll_timeout` is the earliest of them, and an idle machine
+//! has none (the driver then blocks without a timer).
 
 use crate::time::Instant;
 
@@ -8,8 +9,6 @@ use crate::time::Instant;
 pub(super) struct Timers {
     /// The kill round's next step: its KILL, or its report of hung processes.
     pub(super) kill_round: Deadline,
-    /// The stop's next step: the end of the entries' share of the budget, or the sweep's.
-    pub(super) stop: Deadline,
     /// Spawning resumes after a failed fork.
     pub(super) fork_retry: Deadline,
     /// The earliest end of a respawn throttle's disable.
@@ -19,10 +18,10 @@ pub(super) struct Timers {
 }
 
 impl Timers {
-    /// The next deadline, `None` when nothing is scheduled.
-    pub(super) fn earliest(&self) -> Option<Instant> {
+    /// The next deadline, the stop's (`stop`) included; `None` when nothing is scheduled.
+    pub(super) fn earliest(&self, stop: Deadline) -> Option<Instant> {
         (self.kill_round)
-            .min(self.stop)
+            .min(stop)
             .min(self.fork_retry)
             .min(self.respawn)
             .min(self.reboot)
