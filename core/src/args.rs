@@ -9,6 +9,7 @@
 //! in as defaults, so flags win over the environment.
 #![forbid(unsafe_code)]
 
+use crate::display::field;
 use crate::levels::Level;
 use crate::limits::{
     DEFAULT_GRACE_SECS, DEFAULT_STOP_BUDGET_SECS, GRACE_MAX_SECS, STOP_BUDGET_MAX_SECS,
@@ -602,12 +603,14 @@ pub const fn stop_delay_within(delay: Duration, budget_secs: u64) -> Result<Dura
 
 /// `1`/`yes`/`true` or `0`/`no`/`false`/empty.
 pub fn parse_flag(v: &[u8]) -> Option<bool> {
-    match v {
-        b"1" | b"yes" | b"true" => Some(true),
-        b"" | b"0" | b"no" | b"false" => Some(false),
-        _ => None,
-    }
+    // One word list searched by `display::field`, not a `match` on byte strings (a chain of
+    // length and byte comparisons): the empty word first, the true ones from the fourth on.
+    let at = (0..FLAG_WORDS.len()).find(|&i| field(FLAG_WORDS, b' ', i) == Some(v))?;
+    Some(at > 3)
 }
+
+/// `parse_flag`'s words, false then true, space-separated (the first one empty).
+const FLAG_WORDS: &[u8] = b" 0 no false 1 yes true";
 
 /// A decimal number within `min..=max`.
 pub fn parse_number(v: &[u8], min: u64, max: u64) -> Option<u64> {
