@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 use crate::args::{ArgList, OptionTable, Options, UsageError, ValueAt, has_byte, parse_number};
+use crate::display::field;
 use crate::initctl::EnvPayload;
 use crate::levels::LevelRequest;
 use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX};
@@ -32,11 +33,10 @@ pub enum Personality {
 /// as PID 1 it is vinit, otherwise `main` picks between telinit and vinit.
 pub fn personality(name: &[u8]) -> Option<Personality> {
     // One string, not a `match` on byte strings (a chain of comparisons wherever it is
-    // inlined) nor a table of slices (relocated pointers in the data).
-    let at = PERSONALITY_NAMES
-        .as_bytes()
-        .split(|&b| b == b' ')
-        .position(|n| n == name)?;
+    // inlined) nor a table of slices (relocated pointers in the data), searched by
+    // `display::field`, vinit's one splitting loop (not a `Split` iterator of its own).
+    let names = PERSONALITY_NAMES.as_bytes();
+    let at = (0..names.len()).find(|&i| field(names, b' ', i) == Some(name))?;
     Some(match at {
         0 => Personality::Telinit,
         1 => Personality::Shutdown,
