@@ -32,28 +32,34 @@ pub enum Personality {
 /// The client personality for a program name, if it is one. `init` is not one by name alone:
 /// as PID 1 it is vinit, otherwise `main` picks between telinit and vinit.
 pub fn personality(name: &[u8]) -> Option<Personality> {
-    // One string, not a `match` on byte strings (a chain of comparisons wherever it is
-    // inlined) nor a table of slices (relocated pointers in the data), searched by
-    // `display::field`, vinit's one splitting loop (not a `Split` iterator of its own).
-    let names = PERSONALITY_NAMES.as_bytes();
-    let at = (0..names.len()).find(|&i| field(names, b' ', i) == Some(name))?;
-    Some(match at {
+    Some(match name_index(name)? {
         0 => Personality::Telinit,
         1 => Personality::Shutdown,
         2 => Personality::Halt(HaltProgram::Halt),
         3 => Personality::Halt(HaltProgram::PowerOff),
         4 => Personality::Halt(HaltProgram::Reboot),
         5 => Personality::Runlevel,
-        _ => Personality::Status,
+        6 => Personality::Status,
+        _ => return None,
     })
 }
 
-/// The client names, in `personality`'s order.
-const PERSONALITY_NAMES: &str = "telinit shutdown halt poweroff reboot runlevel status";
+/// The place of `name` in `PERSONALITY_NAMES`. One string, not a `match` on byte strings (a
+/// chain of comparisons wherever it is inlined) nor a table of slices (relocated pointers in
+/// the data), searched by `display::field`, vinit's one splitting loop (not a `Split`
+/// iterator of its own).
+fn name_index(name: &[u8]) -> Option<usize> {
+    let names = PERSONALITY_NAMES.as_bytes();
+    (0..names.len()).find(|&i| field(names, b' ', i) == Some(name))
+}
+
+/// The client names, in `personality`'s order, then `init` (a name `vinit NAME` runs as, not a
+/// personality).
+const PERSONALITY_NAMES: &str = "telinit shutdown halt poweroff reboot runlevel status init";
 
 /// A name `vinit NAME ARGS...` runs as: a client, or `init`.
 pub fn is_personality(name: &[u8]) -> bool {
-    name == b"init" || personality(name).is_some()
+    name_index(name).is_some()
 }
 
 /// What one tool takes: the letters with a value, and its flags (letters without one).
