@@ -316,13 +316,18 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     fn show(line: &mut LogLine, bytes: &[u8]) {
         line.line().push_text(bytes);
     }
+    // `-c`, an option letter: one call at each of the four sites that show one.
+    #[inline(never)]
+    fn show_option(line: &mut LogLine, c: u8) {
+        show(line, &[b'-', c]);
+    }
     let arg = |i: usize| args.arg(i).unwrap_or_default();
     match e {
         UsageError::UnknownOption(i, c) => {
             show(&mut line, b"unknown option: ");
             match c {
                 b'-' => show(&mut line, arg(i)),
-                _ => show(&mut line, &[b'-', c]),
+                _ => show_option(&mut line, c),
             }
         }
         UsageError::MissingValue(_, c) => {
@@ -331,7 +336,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
             show(&mut line, b" needs a value");
         }
         UsageError::BadValue(at) => {
-            show(&mut line, &[b'-', at.letter]);
+            show_option(&mut line, at.letter);
             show(
                 &mut line,
                 match at.letter {
@@ -368,7 +373,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
                     b" (inittab mode)"
                 }
             };
-            show(&mut line, &[b'-', c]);
+            show_option(&mut line, c);
             show(&mut line, mode(single));
             match other {
                 None => show(&mut line, b" needs a command"),
@@ -376,7 +381,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
                     show(&mut line, b" cannot be used with ");
                     match o {
                         0 => show(&mut line, arg(i as usize)),
-                        _ => show(&mut line, &[b'-', o]),
+                        _ => show_option(&mut line, o),
                     }
                     show(&mut line, mode(!single));
                 }

@@ -9,6 +9,7 @@
 //! in as defaults, so flags win over the environment.
 #![forbid(unsafe_code)]
 
+use crate::display::field;
 use crate::levels::Level;
 use crate::limits::{
     DEFAULT_GRACE_SECS, DEFAULT_STOP_BUDGET_SECS, GRACE_MAX_SECS, STOP_BUDGET_MAX_SECS,
@@ -504,20 +505,16 @@ fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadO
     set.ok_or(BadOption::NotValid)
 }
 
-/// The `VINIT_*` variables that stand for options, in the order they are checked, with their
-/// letter. `VINIT_REWRITE` and `VINIT_REMAP_EXIT` are comma-separated lists of the option's
-/// values.
-const ENV_OPTIONS: [(&[u8], u8); 8] = [
-    (b"VINIT_KILL_GROUP", b'g'),
-    // tini's TINI_SUBREAPER: accepted; vinit subreaps whenever it is not PID 1.
-    (b"VINIT_SUBREAPER", b's'),
-    (b"VINIT_VERBOSE", b'v'),
-    (b"VINIT_GRACE", b't'),
-    (b"VINIT_STOP_TIMEOUT", b'T'),
-    (b"VINIT_STOP_DELAY", b'd'),
-    (b"VINIT_REWRITE", b'r'),
-    (b"VINIT_REMAP_EXIT", b'e'),
-];
+/// The `VINIT_*` variables that stand for options, in the order they are checked,
+/// space-separated, and their letters (`ENV_LETTERS`, in the same order): one string and one
+/// byte each, not a table of slices (16 bytes a name). `VINIT_REWRITE` and
+/// `VINIT_REMAP_EXIT` are comma-separated lists of the option's values. `VINIT_SUBREAPER` is
+/// tini's TINI_SUBREAPER: accepted; vinit subreaps whenever it is not PID 1.
+const ENV_NAMES: &[u8] = b"VINIT_KILL_GROUP VINIT_SUBREAPER VINIT_VERBOSE VINIT_GRACE \
+VINIT_STOP_TIMEOUT VINIT_STOP_DELAY VINIT_REWRITE VINIT_REMAP_EXIT";
+
+/// The option letter of each of `ENV_NAMES`.
+const ENV_LETTERS: &[u8] = b"gsvtTdre";
 
 /// Why a vinit that is not PID 1 boots an inittab (as a subreaper); shown in its first line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -572,7 +569,8 @@ pub fn single_defaults_from_env(
 ) -> Result<(), &'static [u8]> {
     // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
     opts.stop_budget_secs = Runtime::from_container(var(b"container")).default_stop_budget_secs();
-    for &(name, letter) in &ENV_OPTIONS {
+    for (i, &letter) in ENV_LETTERS.iter().enumerate() {
+        let name = field(ENV_NAMES, b' ', i).unwrap_or_default();
         let Some(v) = var(name) else {
             continue;
         };
@@ -602,12 +600,14 @@ pub const fn stop_delay_within(delay: Duration, budget_secs: u64) -> Result<Dura
 
 /// `1`/`yes`/`true` or `0`/`no`/`false`/empty.
 pub fn parse_flag(v: &[u8]) -> Option<bool> {
-    match v {
-        b"1" | b"yes" | b"true" => Some(true),
-        b"" | b"0" | b"no" | b"false" => Some(false),
-        _ => None,
-    }
+    // One word list searched by `display::field`, not a `match` on byte strings (a chain of
+    // length and byte comparisons): the empty word first, the true ones from the fourth on.
+    let at = (0..FLAG_WORDS.len()).find(|&i| field(FLAG_WORDS, b' ', i) == Some(v))?;
+    Some(at > 3)
 }
+
+/// `parse_flag`'s words, false then true, space-separated (the first one empty).
+const FLAG_WORDS: &[u8] = b" 0 no false 1 yes true";
 
 /// A decimal number within `min..=max`.
 pub fn parse_number(v: &[u8], min: u64, max: u64) -> Option<u64> {

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 use crate::args::{ArgList, OptionTable, Options, UsageError, ValueAt, has_byte, parse_number};
+use crate::display::field;
 use crate::initctl::EnvPayload;
 use crate::levels::LevelRequest;
 use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX};
@@ -31,29 +32,34 @@ pub enum Personality {
 /// The client personality for a program name, if it is one. `init` is not one by name alone:
 /// as PID 1 it is vinit, otherwise `main` picks between telinit and vinit.
 pub fn personality(name: &[u8]) -> Option<Personality> {
-    // One string, not a `match` on byte strings (a chain of comparisons wherever it is
-    // inlined) nor a table of slices (relocated pointers in the data).
-    let at = PERSONALITY_NAMES
-        .as_bytes()
-        .split(|&b| b == b' ')
-        .position(|n| n == name)?;
-    Some(match at {
+    Some(match name_index(name)? {
         0 => Personality::Telinit,
         1 => Personality::Shutdown,
         2 => Personality::Halt(HaltProgram::Halt),
         3 => Personality::Halt(HaltProgram::PowerOff),
         4 => Personality::Halt(HaltProgram::Reboot),
         5 => Personality::Runlevel,
-        _ => Personality::Status,
+        6 => Personality::Status,
+        _ => return None,
     })
 }
 
-/// The client names, in `personality`'s order.
-const PERSONALITY_NAMES: &str = "telinit shutdown halt poweroff reboot runlevel status";
+/// The place of `name` in `PERSONALITY_NAMES`. One string, not a `match` on byte strings (a
+/// chain of comparisons wherever it is inlined) nor a table of slices (relocated pointers in
+/// the data), searched by `display::field`, vinit's one splitting loop (not a `Split`
+/// iterator of its own).
+fn name_index(name: &[u8]) -> Option<usize> {
+    let names = PERSONALITY_NAMES.as_bytes();
+    (0..names.len()).find(|&i| field(names, b' ', i) == Some(name))
+}
+
+/// The client names, in `personality`'s order, then `init` (a name `vinit NAME` runs as, not a
+/// personality).
+const PERSONALITY_NAMES: &str = "telinit shutdown halt poweroff reboot runlevel status init";
 
 /// A name `vinit NAME ARGS...` runs as: a client, or `init`.
 pub fn is_personality(name: &[u8]) -> bool {
-    name == b"init" || personality(name).is_some()
+    name_index(name).is_some()
 }
 
 /// What one tool takes: the letters with a value, and its flags (letters without one).
@@ -61,27 +67,6 @@ struct Tool {
     options: OptionTable,
     /// The flag letters, padded with 0 (never a letter).
     flags: [u8; 16],
-}
-
-/// Every client's options, gathered by the one walk they share (`scan`). A letter means the
-/// same to every tool that has it, so one loop serves them all; each tool's table says which
-/// letters it has.
-struct Scan<'a, 'e> {
-    /// The letters seen, flags and valued ones alike.
-    seen: Letters,
-    /// `-t SECS`.
-    sleeptime: Option<u32>,
-    /// shutdown's `-h`, `-r` and `-i X`: the last of them wins.
-    level: Option<LevelRequest>,
-    /// shutdown's `-H` / `-P`: the last wins.
-    init_halt: InitHalt,
-    /// telinit's `-e` values, in order, packed as the SETENV request carries them: in the
-    /// caller's payload (`parse_telinit`), so that it is not copied out.
-    env: &'e mut EnvPayload,
-    /// shutdown's `-g TIME`.
-    time: Option<(ValueAt, &'a [u8])>,
-    /// Index of the first operand.
-    operands: usize,
 }
 
 /// A set of option letters (bit `letter & 63`: `A`-`Z` and `a`-`z` apart), the options a
@@ -96,30 +81,21 @@ impl Letters {
     }
 }
 
-impl<'e> Scan<'_, 'e> {
-    /// Nothing seen yet; `-e` values go to `env`. Not inlined: the three parsers start with it.
-    #[inline(never)]
-    const fn new(env: &'e mut EnvPayload) -> Self {
-        Self {
-            seen: Letters(0),
-            sleeptime: None,
-            level: None,
-            init_halt: InitHalt::Unset,
-            env,
-            time: None,
-            operands: 0,
-        }
-    }
-}
-
-/// Walks the options of `args` with `tool`'s table into `s` (the caller's: a returned `Scan`
-/// was copied out field by field at each caller). Not inlined: the three parsers share it.
+/// Walks the options of `args` with `tool`'s table into `s` (the letters seen, `-t`, and
+/// shutdown's `-h`, `-r`, `-i X`, `-H`, `-P`: the last of each wins), telinit's `-e` values
+/// into `env` (packed as the SETENV request carries them) and shutdown's `-g TIME` into
+/// `time`; the index of the first operand. Every client's options go through this one walk,
+/// into the one command they share (`Shutdown`: halt's and telinit's are taken from it): a
+/// letter means the same to every tool that has it, and each tool's table says which letters
+/// it has. Not inlined: the three parsers share it.
 #[inline(never)]
 fn scan<'a, A: ArgList + ?Sized>(
     args: &'a A,
     tool: &'a Tool,
-    s: &mut Scan<'a, '_>,
-) -> Result<(), UsageError> {
+    s: &mut Shutdown,
+    env: &mut EnvPayload,
+    time: &mut Option<(ValueAt, &'a [u8])>,
+) -> Result<usize, UsageError> {
     let mut options = Options::new(args, &tool.options);
     for o in options.by_ref() {
         let o = o?;
@@ -129,8 +105,8 @@ fn scan<'a, A: ArgList + ?Sized>(
                 return Err(UsageError::UnknownOption(o.index, letter));
             }
             None => match letter {
-                b'h' => s.level = Some(LevelRequest::HALT),
-                b'r' => s.level = Some(LevelRequest::REBOOT),
+                b'h' => s.level = LevelRequest::HALT,
+                b'r' => s.level = LevelRequest::REBOOT,
                 b'H' => s.init_halt = InitHalt::Halt,
                 b'P' => s.init_halt = InitHalt::PowerOff,
                 _ => {}
@@ -142,25 +118,29 @@ fn scan<'a, A: ArgList + ?Sized>(
                     );
                 }
                 // Each string and its NUL must leave room for the list's final NUL (§5.5).
-                b'e' => s.env.push(v).map_err(|_| UsageError::EnvTooLarge)?,
+                b'e' => env.push(v).map_err(|_| UsageError::EnvTooLarge)?,
                 b'i' => {
-                    s.level = Some(
-                        match v {
-                            [c] if has_byte(SHUTDOWN_LEVELS, *c) => LevelRequest::from_byte(*c),
-                            _ => None,
-                        }
-                        .ok_or(UsageError::BadLevel(at))?,
-                    );
+                    s.level = match v {
+                        [c] if has_byte(SHUTDOWN_LEVELS, *c) => LevelRequest::from_byte(*c),
+                        _ => None,
+                    }
+                    .ok_or(UsageError::BadLevel(at))?;
                 }
-                b'g' => s.time = Some((at, v)),
+                b'g' => *time = Some((at, v)),
                 // halt's `-m MSG`: only seen.
                 _ => {}
             },
         }
-        s.seen.0 |= 1 << (letter & 63);
+        s.letters.0 |= 1 << (letter & 63);
     }
-    s.operands = options.operands();
-    Ok(())
+    Ok(options.operands())
+}
+
+/// What `scan` starts from: shutdown's bare command line (level 1, now). Not inlined: the
+/// three parsers start with it (a `const` was copied from read-only data at each).
+#[inline(never)]
+const fn unscanned() -> Shutdown {
+    Shutdown::now(LevelRequest::MAINTENANCE, InitHalt::Unset, None)
 }
 
 /// No argument at `i`: else it is an `ExtraOperand`.
@@ -203,10 +183,9 @@ pub fn parse_telinit<A: ArgList + ?Sized>(
     args: &A,
     env: &mut EnvPayload,
 ) -> Result<Telinit, UsageError> {
-    let mut s = Scan::new(env);
-    scan(args, &TELINIT, &mut s)?;
-    let first = s.operands;
-    if !s.env.is_empty() {
+    let mut s = unscanned();
+    let first = scan(args, &TELINIT, &mut s, env, &mut None)?;
+    if !env.is_empty() {
         none_from(args, first)?;
         return Ok(Telinit::SetEnv);
     }
@@ -378,21 +357,15 @@ const SHUTDOWN: Tool = Tool {
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
     // shutdown takes no `-e`: its table never lets one through to this payload.
     let mut unused = EnvPayload::new();
-    let mut o = Scan::new(&mut unused);
-    scan(args, &SHUTDOWN, &mut o)?;
-    let mut s = Shutdown::now(
-        o.level.unwrap_or(LevelRequest::MAINTENANCE),
-        o.init_halt,
-        o.sleeptime,
-    );
-    s.letters = o.seen;
+    let mut s = unscanned();
+    let mut time = None;
+    let first = scan(args, &SHUTDOWN, &mut s, &mut unused, &mut time)?;
     if s.init_halt != InitHalt::Unset && s.level != LevelRequest::HALT {
         return Err(UsageError::HaltModeWithoutHalt);
     }
-    let first = o.operands;
     let mut next = first;
     if !s.cancel() {
-        let (i, v) = match o.time {
+        let (i, v) = match time {
             Some(t) => t,
             None => {
                 next += 1;
@@ -485,16 +458,15 @@ const HALT: Tool = Tool {
 pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result<Halt, UsageError> {
     // halt takes no `-e`: its table never lets one through to this payload.
     let mut unused = EnvPayload::new();
-    let mut o = Scan::new(&mut unused);
-    scan(args, &HALT, &mut o)?;
-    none_from(args, o.operands)?;
+    let mut s = unscanned();
+    none_from(args, scan(args, &HALT, &mut s, &mut unused, &mut None)?)?;
     Ok(Halt {
         program: match program {
-            HaltProgram::Halt if o.seen.has(b'p') => HaltProgram::PowerOff,
+            HaltProgram::Halt if s.letters.has(b'p') => HaltProgram::PowerOff,
             _ => program,
         },
-        sleeptime: o.sleeptime,
-        letters: o.seen,
+        sleeptime: s.sleeptime,
+        letters: s.letters,
     })
 }
 

@@ -43,16 +43,13 @@ pub(super) fn halt<A: ArgList + ?Sized>(
             return say(packed!("ERROR: using -k at this runlevel requires also -f"));
         }
         if level.is_none() {
-            fail(
-                template!(1, "WARNING: could not determine runlevel - doing soft {}"),
-                &[prog],
-            );
+            // Two lines, one write: PROG is halt, poweroff or reboot (`personality`).
             fail(
                 template!(
-                    1,
-                    "  (it's better to use shutdown instead of {} from the command line)"
+                    2,
+                    "WARNING: could not determine runlevel - doing soft {}\n  (it's better to use shutdown instead of {} from the command line)"
                 ),
-                &[prog],
+                &[prog, prog],
             );
         }
         if !matches!(level, Some(b'0' | b'6')) {

@@ -12,6 +12,8 @@
 //! One file per program (`telinit`, `shutdown`, `halt` for halt/poweroff/reboot, `runlevel`)
 //! and `send`, the FIFO writer telinit and shutdown share.
 
+use core::ffi::CStr;
+
 use crate::log::LogLine;
 use crate::sys::{self, Argv, Envp, Errno, FileError};
 use vinit_core::args::{ArgList, Shifted, UsageError, basename};
@@ -75,6 +77,16 @@ fn fail(template: &[u8], args: &[&[u8]]) -> u8 {
 #[inline(never)]
 fn say(text: &[u8]) -> u8 {
     fail(text, &[])
+}
+
+/// The first bytes of the file at `path`, as many as `buf` holds (fewer at its end); `None`
+/// when it cannot be opened or read. The one open and read of the small files the clients
+/// read whole (/var/run/runlevel, shutdown's pid file).
+#[inline(never)]
+fn read_head<'b>(path: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    let fd = sys::open_read(path).ok()?;
+    let n = sys::read_full(fd.as_fd(), buf).ok()?;
+    buf.get(..n)
 }
 
 /// `PROG: must be superuser.` unless the effective uid is root.

@@ -3,7 +3,7 @@
 
 use core::ffi::CStr;
 
-use super::say;
+use super::{read_head, say};
 use crate::sys;
 use vinit_core::args::ArgList;
 use vinit_core::client_args;
@@ -55,10 +55,8 @@ pub(super) fn utmp_runlevel(path: &CStr) -> Option<(u8, u8)> {
 
 /// The one byte of /var/run/runlevel.
 pub(super) fn runlevel_file() -> Option<u8> {
-    let fd = sys::open_read(RUNLEVEL_PATH).ok()?;
-    let mut byte = [0u8; 1];
-    match sys::read_full(fd.as_fd(), &mut byte) {
-        Ok(1) => byte.first().copied(),
+    match read_head(RUNLEVEL_PATH, &mut [0u8; 1])? {
+        [level] => Some(*level),
         _ => None,
     }
 }

@@ -2,7 +2,7 @@
 //! asks init for the level (and the halt action); `-c` cancels a pending one, `-k` only warns.
 
 use super::send::send;
-use super::{FAILED, fail, say, usage_detail};
+use super::{FAILED, fail, read_head, say, usage_detail};
 use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::{ArgList, UsageError};
@@ -113,11 +113,12 @@ fn join_words<A: ArgList + ?Sized, const N: usize>(
 
 /// The pid in /var/run/shutdown.pid, if there is a positive one.
 fn read_pid_file() -> Option<sys::Pid> {
-    let fd = sys::open_read(SHUTDOWN_PID_PATH).ok()?;
     let mut buf = [0u8; PID_FILE_READ_MAX];
-    let n = sys::read_full(fd.as_fd(), &mut buf).ok()?;
-    let text = buf.get(..n)?;
-    let end = text.iter().position(|b| !b.is_ascii_digit()).unwrap_or(n);
+    let text = read_head(SHUTDOWN_PID_PATH, &mut buf)?;
+    let end = text
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(text.len());
     vinit_core::args::parse_number(text.get(..end)?, 1, i32::MAX as u64).map(|p| p as sys::Pid)
 }
 

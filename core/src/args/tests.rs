@@ -519,3 +519,14 @@ fn shifted_view_renumbers() {
     assert!(Shifted::new(v.as_slice(), 9).arg(0).is_none());
     assert_eq!(Shifted::new(v.as_slice(), 9).arg(usize::MAX), None);
 }
+
+#[test]
+fn every_env_name_has_its_letter() {
+    let names: Vec<&[u8]> = ENV_NAMES.split(|&b| b == b' ').collect();
+    assert_eq!(names.len(), ENV_LETTERS.len());
+    assert!(names.iter().all(|n| n.starts_with(b"VINIT_")));
+    assert_eq!(
+        (names[3], ENV_LETTERS[3], names[7], ENV_LETTERS[7]),
+        (&b"VINIT_GRACE"[..], b't', &b"VINIT_REMAP_EXIT"[..], b'e')
+    );
+}
