@@ -53,14 +53,8 @@ fn name_index(name: &[u8]) -> Option<usize> {
     (0..names.len()).find(|&i| field(names, b' ', i) == Some(name))
 }
 
-/// The client names, in `personality`'s order, then `init` (a name `vinit NAME` runs as, not a
-/// personality).
-const PERSONALITY_NAMES: &str = "telinit shutdown halt poweroff reboot runlevel status init";
-
-/// A name `vinit NAME ARGS...` runs as: a client, or `init`.
-pub fn is_personality(name: &[u8]) -> bool {
-    name_index(name).is_some()
-}
+/// The client names, in `personality`'s order.
+const PERSONALITY_NAMES: &str = "telinit shutdown halt poweroff reboot runlevel status";
 
 /// What one tool takes: the letters with a value, and its flags (letters without one).
 struct Tool {
