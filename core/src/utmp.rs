@@ -141,7 +141,10 @@ fn is_process(ty: u16) -> bool {
 /// Puts a number's `N` bytes at the start of field `f`: one store (`put`'s byte loop is for
 /// strings).
 fn put_number<const N: usize>(rec: &mut [u8; RECORD_LEN], f: field::Field, bytes: [u8; N]) {
-    if let Some(slot) = rec.get_mut(f.start..).and_then(|d| d.first_chunk_mut::<N>()) {
+    if let Some(slot) = rec
+        .get_mut(f.start..)
+        .and_then(|d| d.first_chunk_mut::<N>())
+    {
         *slot = bytes;
     }
 }
