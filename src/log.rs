@@ -44,15 +44,15 @@ pub enum Level {
 }
 
 impl Level {
-    const fn prefix(self) -> &'static str {
-        match self {
-            Self::Fatal => "vinit: fatal: ",
-            Self::Error => "vinit: error: ",
-            Self::Warning => "vinit: warning: ",
-            Self::Info => "vinit: info: ",
-        }
+    /// The line's prefix, packed (`Line::write` reads it): data, not a table of slices.
+    fn prefix(self) -> &'static [u8] {
+        vinit_core::display::field(PREFIXES, 0, self as usize).unwrap_or_default()
     }
 }
+
+/// Each level's prefix, in `Level`'s order, NUL-separated, packed as templates are.
+const PREFIXES: &[u8] =
+    vinit_core::packed!("vinit: fatal: \0vinit: error: \0vinit: warning: \0vinit: info: ");
 
 /// A log line being built. Writing never fails; overflow is marked with `...`.
 pub struct LogLine(Line);
@@ -61,7 +61,7 @@ impl LogLine {
     /// Starts a line with its `vinit: <level>: ` prefix.
     pub fn new(level: Level) -> Self {
         let mut line = Self::bare();
-        line.push(level.prefix().as_bytes());
+        line.write(level.prefix(), &[]);
         line
     }
 
