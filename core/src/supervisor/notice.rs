@@ -3,7 +3,7 @@
 //! only picks the line's prefix (`warns`) and writes it.
 
 use super::StopCause;
-use crate::display::{Arg, Line, field, pack, pack_into, processes};
+use crate::display::{Arg, Bytes, Line, field, pack, pack_into, processes};
 use crate::fill;
 use crate::inittab::{Entry, Id};
 use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
@@ -202,15 +202,20 @@ impl Notice<'_> {
             ),
             Self::Hang(pid, id) => (12, &[Arg::Signed(i64::from(*pid)), Arg::Text(id)]),
             Self::StopRequested(cause, budget, delay) => {
-                let (sig, what) = match cause {
-                    StopCause::Term => ("SIGTERM", "runlevel 0"),
-                    StopCause::Int => ("SIGINT", "ctrlaltdel entries, then runlevel 0"),
-                    StopCause::Power => ("SIGPWR", "powerwait/powerfail entries, then runlevel 0"),
-                    StopCause::Halt => ("halt signal", "runlevel 0"),
-                    StopCause::SystemdHalt => ("SIGRTMIN+3 (37: LXC, Podman halt)", "runlevel 0"),
-                    StopCause::Poweroff => ("poweroff signal", "runlevel 0"),
+                // The cause's signal and what runs first: data, by the cause.
+                let sig = field(STOP_SIGNALS.as_bytes(), 0, *cause as usize);
+                let first = match cause {
+                    StopCause::Int => 1,
+                    StopCause::Power => 2,
+                    _ => 0,
                 };
-                fill!(w, [line], "stop: {} received: ", sig);
+                let what = field(STOP_FIRST.as_bytes(), 0, first).unwrap_or_default();
+                fill!(
+                    w,
+                    [line],
+                    "stop: {} received: ",
+                    Bytes(sig.unwrap_or_default())
+                );
                 if delay.millis() > 0 {
                     fill!(
                         w,
@@ -219,10 +224,7 @@ impl Notice<'_> {
                         delay.millis()
                     );
                 }
-                (
-                    17,
-                    &[Arg::Text(what.as_bytes()), Arg::Unsigned(budget.millis())],
-                )
+                (17, &[Arg::Text(what), Arg::Unsigned(budget.millis())])
             }
             Self::StopDeadline(entry) => (21, &[Arg::Text(&entry.id), Arg::Text(&entry.process)]),
             // A count and its noun, after the signal's name for the kill round's lines: the
@@ -272,6 +274,15 @@ impl Notice<'_> {
 const fn level(l: &u8) -> Arg<'_> {
     Arg::Text(core::slice::from_ref(l))
 }
+
+/// The stop signals' names in `StopCause`'s order, NUL-separated (arguments: not packed).
+const STOP_SIGNALS: &str =
+    "SIGTERM\0SIGINT\0SIGPWR\0halt signal\0SIGRTMIN+3 (37: LXC, Podman halt)\0poweroff signal";
+
+/// What a stop runs: runlevel 0, after the `ctrlaltdel` or the power entries for SIGINT and
+/// SIGPWR (arguments: not packed).
+const STOP_FIRST: &str =
+    "runlevel 0\0ctrlaltdel entries, then runlevel 0\0powerwait/powerfail entries, then runlevel 0";
 
 /// Every notice's template, NUL-separated, by the numbers `Notice::render` gives.
 const TEMPLATE_TEXT: &str = concat!(
