@@ -411,7 +411,15 @@ const FILE_KINDS: &[u8] = vinit_core::packed!(
 
 /// Permission bits as four octal digits (`0644`).
 fn octal(mode: u32) -> [u8; 4] {
-    [9, 6, 3, 0].map(|shift| b'0' + ((mode >> shift) & 7) as u8)
+    // One digit per 3 bits, the last from the lowest: `mode`'s low 12 bits, spread a byte
+    // per digit.
+    let mut digits = [0; 4];
+    let mut rest = mode;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest & 7) as u8;
+        rest >>= 3;
+    }
+    digits
 }
 
 /// `PATH: why: what`: the line for a file vinit refused or could not use, one copy for every
@@ -587,6 +595,14 @@ mod tests {
         for ((e, n), name) in ours.iter().zip(numbers).zip(names) {
             assert_eq!(e.raw_os_error(), i32::from(n), "{name}");
         }
+    }
+
+    #[test]
+    fn permission_bits_show_as_four_octal_digits() {
+        assert_eq!(&octal(0o644), b"0644");
+        assert_eq!(&octal(0o1777), b"1777");
+        assert_eq!(&octal(0o100_606), b"0606");
+        assert_eq!(&octal(0), b"0000");
     }
 
     #[test]
