@@ -44,15 +44,15 @@ pub enum Level {
 }
 
 impl Level {
-    const fn prefix(self) -> &'static str {
-        match self {
-            Self::Fatal => "vinit: fatal: ",
-            Self::Error => "vinit: error: ",
-            Self::Warning => "vinit: warning: ",
-            Self::Info => "vinit: info: ",
-        }
+    /// The line's prefix, packed (`Line::write` reads it): data, not a table of slices.
+    fn prefix(self) -> &'static [u8] {
+        vinit_core::display::field(PREFIXES, 0, self as usize).unwrap_or_default()
     }
 }
+
+/// Each level's prefix, in `Level`'s order, NUL-separated, packed as templates are.
+const PREFIXES: &[u8] =
+    vinit_core::packed!("vinit: fatal: \0vinit: error: \0vinit: warning: \0vinit: info: ");
 
 /// A log line being built. Writing never fails; overflow is marked with `...`.
 pub struct LogLine(Line);
@@ -61,7 +61,7 @@ impl LogLine {
     /// Starts a line with its `vinit: <level>: ` prefix.
     pub fn new(level: Level) -> Self {
         let mut line = Self::bare();
-        line.push(level.prefix().as_bytes());
+        line.write(level.prefix(), &[]);
         line
     }
 
@@ -209,28 +209,17 @@ fn drop_line() {
 /// whole or not at all; a short write (a socket) leaves it cut, and it counts as dropped.
 fn try_write(fd: sys::BorrowedFd<'_>, bytes: &[u8]) -> Result<(), Errno> {
     let mut may_wait = !STALLED.load(Ordering::Relaxed);
-    // Bounded: a pass writes, or gives up, or uses up RWF_NOWAIT or the wait.
-    for _ in 0..3 {
-        let wrote = if NO_NOWAIT.load(Ordering::Relaxed) {
-            let wait = if may_wait { LOG_STALL_WAIT_MS } else { 0 };
-            may_wait = false;
-            match sys::wait_writable(fd, wait) {
-                Ok(true) => sys::write(fd, bytes),
-                Ok(false) => Err(Errno::AGAIN),
-                Err(e) => Err(e),
-            }
-        } else {
-            sys::write_nowait(fd, bytes)
-        };
+    // Bounded: the second pass is the one after the wait.
+    for _ in 0..2 {
+        let mut poll_first = NO_NOWAIT.load(Ordering::Relaxed);
+        let wait = if may_wait { LOG_STALL_WAIT_MS } else { 0 };
+        let wrote = write_unblocked(fd, bytes, &mut poll_first, wait);
+        NO_NOWAIT.store(poll_first, Ordering::Relaxed);
         match wrote {
             Ok(n) if n == bytes.len() => return Ok(()),
             Ok(_) => return Err(Errno::IO),
-            Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS)
-                if !NO_NOWAIT.load(Ordering::Relaxed) =>
-            {
-                NO_NOWAIT.store(true, Ordering::Relaxed);
-            }
-            Err(Errno::AGAIN) if may_wait => {
+            // RWF_NOWAIT found no room: wait for it once, then try again.
+            Err(Errno::AGAIN) if may_wait && !poll_first => {
                 may_wait = false;
                 let _ = sys::wait_writable(fd, LOG_STALL_WAIT_MS);
             }
@@ -243,6 +232,29 @@ fn try_write(fd: sys::BorrowedFd<'_>, bytes: &[u8]) -> Result<(), Errno> {
         }
     }
     Err(Errno::AGAIN)
+}
+
+/// One write of `bytes` to `fd` that never blocks: RWF_NOWAIT while `fd` takes it, else
+/// (`poll_first`, set when it refuses: a tty, a FIFO, a pipe before Linux 6.4) a poll(2) for
+/// room of at most `wait_ms` first. EAGAIN when there is no room. The log's lines and the
+/// services' output (`VINIT_LOG_PREFIX`) both write this way.
+#[inline(never)]
+pub fn write_unblocked(
+    fd: sys::BorrowedFd<'_>,
+    bytes: &[u8],
+    poll_first: &mut bool,
+    wait_ms: u64,
+) -> Result<usize, Errno> {
+    if !*poll_first {
+        match sys::write_nowait(fd, bytes) {
+            Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS) => *poll_first = true,
+            done => return done,
+        }
+    }
+    if !sys::wait_writable(fd, wait_ms)? {
+        return Err(Errno::AGAIN);
+    }
+    sys::write(fd, bytes)
 }
 
 /// Lines of one kind at a bounded rate: `LOG_BURST_MAX` per window, the rest counted and
@@ -399,7 +411,15 @@ const FILE_KINDS: &[u8] = vinit_core::packed!(
 
 /// Permission bits as four octal digits (`0644`).
 fn octal(mode: u32) -> [u8; 4] {
-    [9, 6, 3, 0].map(|shift| b'0' + ((mode >> shift) & 7) as u8)
+    // One digit per 3 bits, the last from the lowest: `mode`'s low 12 bits, spread a byte
+    // per digit.
+    let mut digits = [0; 4];
+    let mut rest = mode;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest & 7) as u8;
+        rest >>= 3;
+    }
+    digits
 }
 
 /// `PATH: why: what`: the line for a file vinit refused or could not use, one copy for every
@@ -575,6 +595,14 @@ mod tests {
         for ((e, n), name) in ours.iter().zip(numbers).zip(names) {
             assert_eq!(e.raw_os_error(), i32::from(n), "{name}");
         }
+    }
+
+    #[test]
+    fn permission_bits_show_as_four_octal_digits() {
+        assert_eq!(&octal(0o644), b"0644");
+        assert_eq!(&octal(0o1777), b"1777");
+        assert_eq!(&octal(0o100_606), b"0606");
+        assert_eq!(&octal(0), b"0000");
     }
 
     #[test]

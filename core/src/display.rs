@@ -59,19 +59,11 @@ impl Line {
     }
 
     /// Appends a number in decimal: every integer type goes through here, widened.
-    pub fn push_number(&mut self, mut n: u64, negative: bool) {
-        let mut digits = [b'-'; 21];
-        let mut len = 0;
-        for slot in digits.iter_mut().rev() {
-            *slot = b'0' + (n % 10) as u8;
-            n /= 10;
-            len += 1;
-            if n == 0 {
-                break;
-            }
+    pub fn push_number(&mut self, n: u64, negative: bool) {
+        if negative {
+            self.push(b"-");
         }
-        len += usize::from(negative);
-        self.push(digits.get(digits.len() - len..).unwrap_or_default());
+        self.push(decimal(n, &mut [0; 20]));
     }
 
     /// Appends `template` (packed by `fill!`: `pack_into`) with each `{` replaced by the next
@@ -591,6 +583,22 @@ const ERRNO_PACKED: [u8; pack_into(ERRNO_TEXT, &mut [])] = {
 fn errno_name(n: i32) -> Option<&'static [u8]> {
     let at = ERRNO_NUMBERS.iter().position(|&e| i32::from(e) == n)?;
     field(&ERRNO_PACKED, b'\n', at)
+}
+
+/// `n` in decimal, written at the end of `digits`: the one integer formatter (log lines and
+/// `vinit status`'s replies).
+#[inline(never)]
+pub fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        start -= 1;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.get(start..).unwrap_or_default()
 }
 
 /// `process` or `processes`, for a count.

@@ -7,7 +7,6 @@
 #![forbid(unsafe_code)]
 
 use heapless::Vec;
-use ufmt::uwrite;
 
 use crate::status::Exit;
 use crate::supervisor::{EntryReport, State, Summary};
@@ -109,9 +108,7 @@ fn put(out: &mut Message, bytes: &[u8]) {
 #[inline(never)]
 fn number(out: &mut Message, n: Option<u32>) {
     match n {
-        Some(n) => {
-            let _ = uwrite!(out, "{}", n);
-        }
+        Some(n) => put(out, crate::display::decimal(n.into(), &mut [0; 20])),
         None => put(out, b"-"),
     }
 }

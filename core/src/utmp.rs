@@ -98,14 +98,14 @@ impl<'a> Record<'a> {
     /// is empty in utmp and the kernel release in wtmp (compat §6.6).
     pub fn build(&self, sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
         let mut rec = [0u8; RECORD_LEN];
-        put(&mut rec, field::TYPE, &(self.ty as u16).to_ne_bytes());
-        put(&mut rec, field::PID, &self.pid.to_ne_bytes());
+        put_number(&mut rec, field::TYPE, (self.ty as u16).to_ne_bytes());
+        put_number(&mut rec, field::PID, self.pid.to_ne_bytes());
         put(&mut rec, field::LINE, self.line);
         put(&mut rec, field::ID, self.id);
         put(&mut rec, field::USER, self.user);
         put(&mut rec, field::HOST, host);
-        put(&mut rec, field::TV_SEC, &sec.to_ne_bytes());
-        put(&mut rec, field::TV_USEC, &usec.to_ne_bytes());
+        put_number(&mut rec, field::TV_SEC, sec.to_ne_bytes());
+        put_number(&mut rec, field::TV_USEC, usec.to_ne_bytes());
         rec
     }
 
@@ -136,6 +136,17 @@ impl<'a> Record<'a> {
 /// INIT, LOGIN, USER and DEAD_PROCESS: the records `getutid` matches by `ut_id`.
 fn is_process(ty: u16) -> bool {
     (RecordType::InitProcess as u16..=RecordType::DeadProcess as u16).contains(&ty)
+}
+
+/// Puts a number's `N` bytes at the start of field `f`: one store (`put`'s byte loop is for
+/// strings).
+fn put_number<const N: usize>(rec: &mut [u8; RECORD_LEN], f: field::Field, bytes: [u8; N]) {
+    if let Some(slot) = rec
+        .get_mut(f.start..)
+        .and_then(|d| d.first_chunk_mut::<N>())
+    {
+        *slot = bytes;
+    }
 }
 
 /// Copies as much of `src` as fits into field `f`.

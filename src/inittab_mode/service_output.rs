@@ -365,18 +365,8 @@ impl ServiceOutput<'_> {
 /// One write of `bytes` to fd 1 or 2 that never waits: EAGAIN when there is no room. (A
 /// regular file may say EAGAIN too, for a moment: it polls writable, so the next pass retries.)
 fn write(target: usize, poll_first: &mut [bool; 2], bytes: &[u8]) -> Result<usize, Errno> {
-    let fd = target_fd(target);
     let Some(poll_first) = poll_first.get_mut(target) else {
         return Err(Errno::BADF);
     };
-    if !*poll_first {
-        match sys::write_nowait(fd, bytes) {
-            Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS) => *poll_first = true,
-            done => return done,
-        }
-    }
-    if !sys::wait_writable(fd, 0)? {
-        return Err(Errno::AGAIN);
-    }
-    sys::write(fd, bytes)
+    log::write_unblocked(target_fd(target), bytes, poll_first, 0)
 }

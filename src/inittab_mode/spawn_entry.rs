@@ -182,7 +182,8 @@ fn env_ptrs(env: &ChildEnv, envp: &Envp) -> Vec<*const c_char, { CHILD_ENV_MAX +
 
 /// The child side of an entry's start, after its setsid(): never returns. On failure it logs
 /// sysvinit's `cannot execute "prog"` and exits 1, which feeds the respawn throttle (compat §1.6
-/// step 7).
+/// step 7). Inlined into `start_child`, its only caller.
+#[inline(always)]
 fn exec_entry(
     entry: &Entry,
     prog: &CStr,

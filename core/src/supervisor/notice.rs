@@ -3,7 +3,7 @@
 //! only picks the line's prefix (`warns`) and writes it.
 
 use super::StopCause;
-use crate::display::{Arg, ArgOf, Bytes, Line, processes};
+use crate::display::{Arg, Bytes, Line, field, pack, pack_into, processes};
 use crate::fill;
 use crate::inittab::{Entry, Id};
 use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
@@ -113,32 +113,27 @@ impl Notice<'_> {
         )
     }
 
-    /// Writes the line's words (without the log's `vinit: <level>: ` prefix). Each arm is one
-    /// template and its arguments: the words are data, the code a few stores per notice.
+    /// Writes the line's words (without the log's `vinit: <level>: ` prefix): one
+    /// `Line::write` of the notice's template, found by its number in `TEMPLATES` (a number
+    /// per arm costs less code than a template's address and length), with the arguments its
+    /// arm gathers. Notices of one shape share an arm: only the number differs.
     pub fn render(&self, line: &mut Line) {
         let w = Line::write;
-        match self {
-            // Notices of the same shape share one call: only the template differs (a call
-            // site and its arguments per arm cost more than a template's address).
+        let (number, args): (usize, &[Arg<'_>]) = match self {
             Self::Switching(l)
             | Self::Entering(l)
             | Self::BadRunlevel(l)
             | Self::Demand(l)
-            | Self::StopOverrides(l) => {
-                let template = match self {
-                    Self::Switching(_) => &crate::template!(1, "Switching to runlevel: {}")[..],
-                    Self::Entering(_) => &crate::template!(1, "Entering runlevel: {}")[..],
-                    Self::BadRunlevel(_) => &crate::template!(1, "bad runlevel: {}")[..],
-                    Self::Demand(_) => {
-                        &crate::template!(1, "Activating demand-procedures for '{}'")[..]
-                    }
-                    _ => &crate::template!(
-                        1,
-                        "stop: runlevel {} requested during the stop: halting instead"
-                    )[..],
-                };
-                line.write(template, &[level(l).log_arg()]);
-            }
+            | Self::StopOverrides(l) => (
+                match self {
+                    Self::Switching(_) => 0,
+                    Self::Entering(_) => 2,
+                    Self::BadRunlevel(_) => 13,
+                    Self::Demand(_) => 15,
+                    _ => 20,
+                },
+                &[level(l)],
+            ),
             // An id first, then (a fork failure, a critical exit) a second value: the
             // templates that take fewer arguments leave the rest.
             Self::RespawningTooFast(id)
@@ -146,41 +141,17 @@ impl Notice<'_> {
             | Self::CriticalUnknown(id)
             | Self::CannotFork(id, _)
             | Self::CriticalExit(id, _) => {
-                let (template, second) = match self {
-                    Self::RespawningTooFast(_) => (
-                        &crate::template!(
-                            1,
-                            "Id \"{}\" respawning too fast: disabled for 5 minutes"
-                        )[..],
-                        Arg::Unsigned(0),
-                    ),
-                    Self::Reenabled(_) => (
-                        &crate::template!(1, "Id \"{}\" enabled again")[..],
-                        Arg::Unsigned(0),
-                    ),
-                    Self::CannotFork(_, errno) => (
-                        &crate::template!(
-                            3,
-                            "cannot fork for id \"{}\": {}: retrying (at most every {} ms)"
-                        )[..],
-                        Arg::Errno(*errno),
-                    ),
-                    Self::CriticalExit(_, status) => (
-                        &crate::template!(
-                            2,
-                            "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)"
-                        )[..],
-                        Arg::Unsigned(u64::from(*status)),
-                    ),
-                    _ => (
-                        &crate::template!(1, "VINIT_CRITICAL: no id \"{}\" in the inittab")[..],
-                        Arg::Unsigned(0),
-                    ),
+                let (number, second) = match self {
+                    Self::RespawningTooFast(_) => (6, Arg::Unsigned(0)),
+                    Self::Reenabled(_) => (10, Arg::Unsigned(0)),
+                    Self::CannotFork(_, errno) => (28, Arg::Errno(*errno)),
+                    Self::CriticalExit(_, status) => (31, Arg::Unsigned(u64::from(*status))),
+                    _ => (32, Arg::Unsigned(0)),
                 };
-                line.write(
-                    template,
-                    &[Arg::Text(id), second, FORK_RETRY_MAX_MS.log_arg()],
-                );
+                (
+                    number,
+                    &[Arg::Text(id), second, Arg::Unsigned(FORK_RETRY_MAX_MS)],
+                )
             }
             Self::GoingSingle
             | Self::NoMoreProcesses
@@ -189,102 +160,62 @@ impl Notice<'_> {
             | Self::Drained
             | Self::StopHurried
             | Self::Frozen(_)
-            | Self::StopThawed => {
-                let template = match self {
-                    Self::GoingSingle => &crate::template!(0, "Going single user")[..],
-                    Self::NoMoreProcesses => {
-                        &crate::template!(0, "no more processes left in this runlevel")[..]
-                    }
-                    Self::Rereading => &crate::template!(0, "Re-reading inittab")[..],
-                    Self::ReExec => &crate::template!(
-                        0,
-                        "re-exec requested (telinit u): state kept, nothing to do"
-                    )[..],
-                    Self::Drained => &crate::template!(0, "stop: drain over: stopping")[..],
-                    Self::StopHurried => &crate::template!(
-                        0,
-                        "stop: another stop signal: skipping to the next phase"
-                    )[..],
-                    Self::Frozen(true) => {
-                        &crate::template!(0, "frozen (SIGTSTP): no spawning until SIGCONT")[..]
-                    }
-                    Self::Frozen(false) => &crate::template!(0, "thawed (SIGCONT)")[..],
-                    _ => &crate::template!(
-                        0,
-                        "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run"
-                    )[..],
-                };
-                line.write(template, &[]);
-            }
-            // No initdefault's line has no invalid level: the same arguments after the first.
-            Self::NoInitdefault(l, inittab) | Self::InvalidInitdefault(_, l, inittab) => {
-                let (template, c) = match self {
-                    Self::InvalidInitdefault(c, ..) => (
-                        &crate::template!(
-                            3,
-                            "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)"
-                        )[..],
-                        Some(c),
-                    ),
-                    _ => (
-                        &crate::template!(
-                            2,
-                            "no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)"
-                        )[..],
-                        None,
-                    ),
-                };
-                let args = [
-                    Arg::Text(c.map_or(&[][..], core::slice::from_ref)),
-                    Arg::Text(inittab.to_bytes()),
-                    Arg::Text(core::slice::from_ref(l)),
-                ];
-                line.write(
-                    template,
-                    args.get(usize::from(c.is_none())..).unwrap_or_default(),
-                );
+            | Self::StopThawed => (
+                match self {
+                    Self::GoingSingle => 1,
+                    Self::NoMoreProcesses => 5,
+                    Self::Rereading => 14,
+                    Self::ReExec => 16,
+                    Self::Drained => 18,
+                    Self::StopHurried => 19,
+                    Self::Frozen(false) => 25,
+                    Self::Frozen(true) => 26,
+                    _ => 27,
+                },
+                &[],
+            ),
+            Self::NoInitdefault(l, inittab) => (3, &[Arg::Text(inittab.to_bytes()), level(l)]),
+            Self::InvalidInitdefault(c, l, inittab) => {
+                (4, &[level(c), Arg::Text(inittab.to_bytes()), level(l)])
             }
             // One format for both: `id "web" (pid 42, /usr/bin/web) ` then how it went.
-            Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => {
-                let how = match self {
-                    Self::Exited { exit, .. } => Arg::Exit(*exit),
-                    _ => Arg::Text(b"started"),
+            Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => (
+                7,
+                &[
+                    Arg::Text(&entry.id),
+                    Arg::Signed(i64::from(*pid)),
+                    Arg::Text(&entry.process),
+                    match self {
+                        Self::Exited { exit, .. } => Arg::Exit(*exit),
+                        _ => Arg::Text(b"started"),
+                    },
+                ],
+            ),
+            // An orphan's id is empty: its template puts it where it shows nothing.
+            Self::Reaped(id, pid, exit) => (
+                8 + usize::from(id.is_empty()),
+                &[
+                    Arg::Text(id),
+                    Arg::Signed(i64::from(*pid)),
+                    Arg::Exit(*exit),
+                ],
+            ),
+            Self::Hang(pid, id) => (12, &[Arg::Signed(i64::from(*pid)), Arg::Text(id)]),
+            Self::StopRequested(cause, budget, delay) => {
+                // The cause's signal and what runs first: data, by the cause.
+                let sig = field(STOP_SIGNALS.as_bytes(), 0, *cause as usize);
+                let first = match cause {
+                    StopCause::Int => 1,
+                    StopCause::Power => 2,
+                    _ => 0,
                 };
+                let what = field(STOP_FIRST.as_bytes(), 0, first).unwrap_or_default();
                 fill!(
                     w,
                     [line],
-                    "id \"{}\" (pid {}, {}) {}",
-                    Bytes(&entry.id),
-                    pid,
-                    Bytes(&entry.process),
-                    how
+                    "stop: {} received: ",
+                    Bytes(sig.unwrap_or_default())
                 );
-            }
-            // An orphan's line has no id: the same arguments after the first.
-            Self::Reaped(id, pid, exit) => {
-                let orphan = id.is_empty();
-                let template = if orphan {
-                    &crate::template!(2, "orphan pid {} {}")[..]
-                } else {
-                    &crate::template!(3, "id \"{}\" (pid {}) {}")[..]
-                };
-                let args = [Arg::Text(id), pid.log_arg(), Arg::Exit(*exit)];
-                line.write(
-                    template,
-                    args.get(usize::from(orphan)..).unwrap_or_default(),
-                );
-            }
-            Self::Hang(pid, id) => fill!(w, [line], "Pid {} [id {}] seems to hang", pid, Bytes(id)),
-            Self::StopRequested(cause, budget, delay) => {
-                let (sig, what) = match cause {
-                    StopCause::Term => ("SIGTERM", "runlevel 0"),
-                    StopCause::Int => ("SIGINT", "ctrlaltdel entries, then runlevel 0"),
-                    StopCause::Power => ("SIGPWR", "powerwait/powerfail entries, then runlevel 0"),
-                    StopCause::Halt => ("halt signal", "runlevel 0"),
-                    StopCause::SystemdHalt => ("SIGRTMIN+3 (37: LXC, Podman halt)", "runlevel 0"),
-                    StopCause::Poweroff => ("poweroff signal", "runlevel 0"),
-                };
-                fill!(w, [line], "stop: {} received: ", sig);
                 if delay.millis() > 0 {
                     fill!(
                         w,
@@ -293,52 +224,24 @@ impl Notice<'_> {
                         delay.millis()
                     );
                 }
-                fill!(w, [line], "{}, budget {} ms", what, budget.millis());
+                (17, &[Arg::Text(what), Arg::Unsigned(budget.millis())])
             }
-            Self::StopDeadline(entry) => fill!(
-                w,
-                [line],
-                "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it",
-                Bytes(&entry.id),
-                Bytes(&entry.process)
-            ),
+            Self::StopDeadline(entry) => (21, &[Arg::Text(&entry.id), Arg::Text(&entry.process)]),
             // A count and its noun, after the signal's name for the kill round's lines: the
-            // lines without a name take the arguments after the first.
+            // lines without a name have an empty one, which their templates leave out.
             Self::SendingTerm(_)
             | Self::SendingKill(_)
             | Self::SweepTerm(_)
             | Self::SweepKill(_)
             | Self::ForkWorks(_)
             | Self::Stopped(_) => {
-                let (template, n, signal) = match self {
-                    Self::SendingTerm(n) | Self::SendingKill(n) => (
-                        &crate::template!(
-                            3,
-                            "Sending processes configured via /etc/inittab the {} signal ({} {})"
-                        )[..],
-                        u32::from(*n),
-                        Some(if matches!(self, Self::SendingTerm(_)) {
-                            "TERM"
-                        } else {
-                            "KILL"
-                        }),
-                    ),
-                    Self::SweepTerm(n) => (
-                        &crate::template!(2, "stop: sending TERM to {} remaining {}")[..],
-                        *n,
-                        None,
-                    ),
-                    Self::SweepKill(n) => (
-                        &crate::template!(2, "stop: grace period over: sending KILL to {} {}")[..],
-                        *n,
-                        None,
-                    ),
-                    Self::ForkWorks(n) => (
-                        &crate::template!(2, "fork works again after {} failed {}")[..],
-                        *n,
-                        None,
-                    ),
-                    _ => (&crate::template!(1, "stop: complete in {} ms")[..], 0, None),
+                let (number, n, signal): (usize, u32, &[u8]) = match self {
+                    Self::SendingTerm(n) => (11, u32::from(*n), b"TERM"),
+                    Self::SendingKill(n) => (11, u32::from(*n), b"KILL"),
+                    Self::SweepTerm(n) => (22, *n, b""),
+                    Self::SweepKill(n) => (23, *n, b""),
+                    Self::ForkWorks(n) => (29, *n, b""),
+                    _ => (24, 0, b""),
                 };
                 let counted = match self {
                     Self::Stopped(d) => Arg::Unsigned(d.millis()),
@@ -349,33 +252,83 @@ impl Notice<'_> {
                     Self::ForkWorks(_) => "attempts",
                     _ => processes(n),
                 };
-                let args = [
-                    Arg::Text(signal.unwrap_or_default().as_bytes()),
-                    counted,
-                    Arg::Text(noun.as_bytes()),
-                ];
-                line.write(
-                    template,
-                    args.get(usize::from(signal.is_none())..)
-                        .unwrap_or_default(),
-                );
+                (
+                    number,
+                    &[Arg::Text(signal), counted, Arg::Text(noun.as_bytes())],
+                )
             }
-            Self::RebootLoop(pause) => fill!(
-                w,
-                [line],
-                "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)",
-                REBOOT_MAX,
-                REBOOT_WINDOW_SECS,
-                pause.millis() / 1000
+            Self::RebootLoop(pause) => (
+                30,
+                &[
+                    Arg::Unsigned(u64::from(REBOOT_MAX)),
+                    Arg::Unsigned(REBOOT_WINDOW_SECS),
+                    Arg::Unsigned(pause.millis() / 1000),
+                ],
             ),
-        }
+        };
+        line.write(field(&TEMPLATES, 0, number).unwrap_or_default(), args);
     }
 }
 
-/// A runlevel's character as text.
-const fn level(l: &u8) -> Bytes<'_> {
-    Bytes(core::slice::from_ref(l))
+/// A runlevel's character as an argument.
+const fn level(l: &u8) -> Arg<'_> {
+    Arg::Text(core::slice::from_ref(l))
 }
+
+/// The stop signals' names in `StopCause`'s order, NUL-separated (arguments: not packed).
+const STOP_SIGNALS: &str =
+    "SIGTERM\0SIGINT\0SIGPWR\0halt signal\0SIGRTMIN+3 (37: LXC, Podman halt)\0poweroff signal";
+
+/// What a stop runs: runlevel 0, after the `ctrlaltdel` or the power entries for SIGINT and
+/// SIGPWR (arguments: not packed).
+const STOP_FIRST: &str =
+    "runlevel 0\0ctrlaltdel entries, then runlevel 0\0powerwait/powerfail entries, then runlevel 0";
+
+/// Every notice's template, NUL-separated, by the numbers `Notice::render` gives.
+const TEMPLATE_TEXT: &str = concat!(
+    "Switching to runlevel: {}\0",
+    "Going single user\0",
+    "Entering runlevel: {}\0",
+    "no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
+    "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
+    "no more processes left in this runlevel\0",
+    "Id \"{}\" respawning too fast: disabled for 5 minutes\0",
+    "id \"{}\" (pid {}, {}) {}\0",
+    "id \"{}\" (pid {}) {}\0",
+    // An orphan: its empty id first.
+    "orphan {}pid {} {}\0",
+    "Id \"{}\" enabled again\0",
+    "Sending processes configured via /etc/inittab the {} signal ({} {})\0",
+    "Pid {} [id {}] seems to hang\0",
+    "bad runlevel: {}\0",
+    "Re-reading inittab\0",
+    "Activating demand-procedures for '{}'\0",
+    "re-exec requested (telinit u): state kept, nothing to do\0",
+    // After the stop's cause and drain delay (`render`).
+    "{}, budget {} ms\0",
+    "stop: drain over: stopping\0",
+    "stop: another stop signal: skipping to the next phase\0",
+    "stop: runlevel {} requested during the stop: halting instead\0",
+    "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it\0",
+    // The counts' lines after the first: the signal's empty name first.
+    "stop: sending TERM to {}{} remaining {}\0",
+    "stop: grace period over: sending KILL to {}{} {}\0",
+    "stop: complete in {}{} ms\0",
+    "thawed (SIGCONT)\0",
+    "frozen (SIGTSTP): no spawning until SIGCONT\0",
+    "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run\0",
+    "cannot fork for id \"{}\": {}: retrying (at most every {} ms)\0",
+    "fork works again after {}{} failed {}\0",
+    "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)\0",
+    "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)\0",
+    "VINIT_CRITICAL: no id \"{}\" in the inittab",
+);
+
+/// `TEMPLATE_TEXT` packed as `fill!` packs a template (`pack_into`).
+const TEMPLATES: [u8; pack_into(TEMPLATE_TEXT, &mut [])] = {
+    assert!(TEMPLATE_TEXT.is_ascii());
+    pack(TEMPLATE_TEXT)
+};
 
 #[cfg(test)]
 mod tests {
