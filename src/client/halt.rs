@@ -1,7 +1,7 @@
 //! halt, poweroff and reboot (compat §6.3): outside level 0 or 6 and unforced, a shutdown
 //! now through init; otherwise the wtmp record, sync and reboot(2) themselves.
 
-use super::runlevel::{runlevel_file, utmp_runlevel};
+use super::runlevel::previous_and_current;
 use super::shutdown::go_down;
 use super::{fail, not_root, say};
 use crate::sys::{self, Envp, RebootCmd};
@@ -80,8 +80,5 @@ fn current_level(envp: Envp) -> Option<u8> {
     {
         return Some(level.first().copied().unwrap_or(0));
     }
-    if let Some((_, cur)) = utmp_runlevel(UTMP_PATH) {
-        return Some(cur);
-    }
-    runlevel_file()
+    previous_and_current(UTMP_PATH).map(|(_, current)| current)
 }
