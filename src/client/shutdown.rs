@@ -7,7 +7,7 @@ use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::ArgList;
 use vinit_core::client_args::{InitHalt, Shutdown, When};
-use vinit_core::initctl::{EnvPayload, Request};
+use vinit_core::initctl::EnvPayload;
 use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
@@ -120,16 +120,7 @@ fn say_message(message: &[u8]) {
 fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, u32)>) -> u8 {
     let mut payload = EnvPayload::new();
     let _ = payload.push(init_halt.env_string());
-    // One call of `send`: the level change is left out of the slice when there is none.
-    let (level, sleeptime, count) = match level {
-        Some((level, sleeptime)) => (level, sleeptime, 2),
-        None => (LevelRequest::HALT, 0, 1),
-    };
-    let requests = [
-        Request::set_env(payload.data()),
-        Request::run_level(level, sleeptime),
-    ];
-    send(SHUTDOWN, envp, requests.get(..count).unwrap_or_default())
+    send(SHUTDOWN, envp, &payload, level)
 }
 
 /// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words
