@@ -19,6 +19,7 @@ use crate::sys::{self, Argv, Envp, Errno, FileError};
 use vinit_core::args::{ArgList, Shifted, UsageError, basename};
 use vinit_core::client_args::{self, Personality};
 use vinit_core::initctl::EnvPayload;
+use vinit_core::display::field;
 use vinit_core::{packed, template};
 
 mod halt;
@@ -202,6 +203,13 @@ fn usage_failed<A: ArgList + ?Sized>(
     }
 }
 
+/// The errors a client meets opening a path, with a text in `PERROR_TEXTS`.
+const PERROR_ERRNOS: [Errno; 4] = [Errno::NOENT, Errno::ACCESS, Errno::NOTDIR, Errno::PIPE];
+
+/// perror(3)'s texts for `PERROR_ERRNOS`, in their order, NUL-separated.
+const PERROR_TEXTS: &str =
+    "No such file or directory\0Permission denied\0Not a directory\0Broken pipe";
+
 /// `PROG: PATH: WHY[HINT]` for a path that could not be used; `FAILED`. WHY is perror(3)'s
 /// text for the errors a client meets opening a path, the symbolic name for any other (vinit
 /// carries no strerror table), and `FileError`'s words when the path is not what a client may
@@ -210,17 +218,18 @@ fn usage_failed<A: ArgList + ?Sized>(
 fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
     let mut line = LogLine::bare();
     write_raw(&mut line, template!(2, "{}: {}: "), &[prog, path]);
-    let text: &[u8] = match e {
-        FileError::Sys(Errno::NOENT) => packed!("No such file or directory"),
-        FileError::Sys(Errno::ACCESS) => packed!("Permission denied"),
-        FileError::Sys(Errno::NOTDIR) => packed!("Not a directory"),
-        FileError::Sys(Errno::PIPE) => packed!("Broken pipe"),
-        _ => b"",
+    // perror's text by the errno's place in `PERROR_ERRNOS`: data, not a match.
+    let text = match e {
+        FileError::Sys(errno) => PERROR_ERRNOS
+            .iter()
+            .position(|&known| known == errno)
+            .and_then(|i| field(packed!(PERROR_TEXTS), 0, i)),
+        _ => None,
     };
-    if text.is_empty() {
-        vinit_core::display::Show::show(&e, line.line());
+    match text {
+        Some(text) => line.write(text, &[]),
+        None => vinit_core::display::Show::show(&e, line.line()),
     }
-    line.write(text, &[]);
     line.write(hint, &[]);
     line.emit();
     FAILED
