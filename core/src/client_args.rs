@@ -81,8 +81,7 @@ impl Letters {
 /// `time`; the index of the first operand. Every client's options go through this one walk,
 /// into the one command they share (`Shutdown`: halt's and telinit's are taken from it): a
 /// letter means the same to every tool that has it, and each tool's table says which letters
-/// it has. Not inlined: the three parsers share it.
-#[inline(never)]
+/// it has.
 fn scan<'a, A: ArgList + ?Sized>(
     args: &'a A,
     tool: &'a Tool,
@@ -130,9 +129,7 @@ fn scan<'a, A: ArgList + ?Sized>(
     Ok(options.operands())
 }
 
-/// What `scan` starts from: shutdown's bare command line (level 1, now). Not inlined: the
-/// three parsers start with it (a `const` was copied from read-only data at each).
-#[inline(never)]
+/// What `scan` starts from: shutdown's bare command line (level 1, now).
 const fn unscanned() -> Shutdown {
     Shutdown::now(LevelRequest::MAINTENANCE, InitHalt::Unset, None)
 }
@@ -170,32 +167,92 @@ const TELINIT: Tool = Tool {
     flags: [0; 16],
 };
 
-/// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (compat §6.1). With `-e`, no
-/// level is allowed and `-t` is ignored, as in sysvinit. The `-e` values are packed into
-/// `env` (empty when it is passed): a payload returned in `Telinit` was copied out twice.
+/// `telinit [-t SECS] LEVEL` or `telinit -e VAR[=VAL] [-e ...]` (compat §6.1): `parse`'s
+/// command as telinit's. With `-e`, no level is allowed and `-t` is ignored, as in sysvinit.
+/// The `-e` values are packed into `env` (empty when it is passed): a payload returned in
+/// `Telinit` was copied out twice.
 pub fn parse_telinit<A: ArgList + ?Sized>(
     args: &A,
     env: &mut EnvPayload,
 ) -> Result<Telinit, UsageError> {
-    let mut s = unscanned();
-    let first = scan(args, &TELINIT, &mut s, env, &mut None)?;
-    if !env.is_empty() {
-        none_from(args, first)?;
-        return Ok(Telinit::SetEnv);
-    }
-    let level = args.arg(first).ok_or(UsageError::MissingOperand)?;
-    none_from(args, first + 1)?;
-    // Every request telinit can send (compat §2.1, §6.1); its usage line lists only 0-6, but
-    // sysvinit sends 7-9 too.
-    match level {
-        [c] => LevelRequest::from_byte(*c),
-        _ => None,
-    }
-    .map(|level| Telinit::Level {
-        level,
-        sleeptime: s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS),
+    let s = parse(args, Personality::Telinit, env)?;
+    Ok(if env.is_empty() {
+        Telinit::Level {
+            level: s.level,
+            sleeptime: s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS),
+        }
+    } else {
+        Telinit::SetEnv
     })
-    .ok_or(UsageError::BadLevel(ValueAt::operand(first)))
+}
+
+/// The command line of telinit, shutdown or halt (`p`: its name picks halt's program), parsed
+/// into the one command they share: every option through `scan`, then what the tool's operands
+/// mean. telinit: with `-e` (its values in `env`) no operand, else one level (its `-t`, or 3,
+/// in `sleeptime`); shutdown: `parse_shutdown`'s rules; halt: no operand, and the level and
+/// `InitHalt` its program asks init for (`Halt::program` reads them back). `Runlevel` and
+/// `Status` take no options: they are never given here, and would parse as halt does. The one
+/// parser the clients call: a parser per tool repeated the walk's start and its result.
+#[inline(never)]
+pub fn parse<A: ArgList + ?Sized>(
+    args: &A,
+    p: Personality,
+    env: &mut EnvPayload,
+) -> Result<Shutdown, UsageError> {
+    let tool = match p {
+        Personality::Telinit => &TELINIT,
+        Personality::Shutdown => &SHUTDOWN,
+        _ => &HALT,
+    };
+    let mut s = unscanned();
+    let mut time = None;
+    let first = scan(args, tool, &mut s, env, &mut time)?;
+    match p {
+        Personality::Telinit if env.is_empty() => {
+            let level = args.arg(first).ok_or(UsageError::MissingOperand)?;
+            none_from(args, first + 1)?;
+            // Every request telinit can send (compat §2.1, §6.1); its usage line lists only
+            // 0-6, but sysvinit sends 7-9 too.
+            s.level = match level {
+                [c] => LevelRequest::from_byte(*c),
+                _ => None,
+            }
+            .ok_or(UsageError::BadLevel(ValueAt::operand(first)))?;
+        }
+        Personality::Shutdown => {
+            if s.init_halt != InitHalt::Unset && s.level != LevelRequest::HALT {
+                return Err(UsageError::HaltModeWithoutHalt);
+            }
+            let mut next = first;
+            if !s.cancel() {
+                let (i, v) = match time {
+                    Some(t) => t,
+                    None => {
+                        next += 1;
+                        (
+                            ValueAt::operand(first),
+                            args.arg(first).ok_or(UsageError::MissingOperand)?,
+                        )
+                    }
+                };
+                s.when = parse_when(v).ok_or(UsageError::BadValue(i))?;
+            }
+            s.message = args.arg(next).map(|_| next);
+        }
+        Personality::Halt(program) => {
+            none_from(args, first)?;
+            (s.level, s.init_halt) = match program {
+                HaltProgram::Halt if !s.letters.has(b'p') => (LevelRequest::HALT, InitHalt::Halt),
+                HaltProgram::Halt | HaltProgram::PowerOff => {
+                    (LevelRequest::HALT, InitHalt::PowerOff)
+                }
+                HaltProgram::Reboot => (LevelRequest::REBOOT, InitHalt::Unset),
+            };
+        }
+        // telinit's `-e`: no operand.
+        _ => none_from(args, first)?,
+    }
+    Ok(s)
 }
 
 /// When a shutdown happens.
@@ -331,6 +388,20 @@ impl Shutdown {
     pub const fn use_allow(&self) -> bool {
         self.letters.has(b'a')
     }
+
+    /// halt's command line (`parse` of a `Personality::Halt`) as halt reads it: the program
+    /// from the level and `InitHalt` it asks for, and its options.
+    pub fn as_halt(&self) -> Halt {
+        Halt {
+            program: match (self.level.byte(), self.init_halt) {
+                (b'6', _) => HaltProgram::Reboot,
+                (_, InitHalt::PowerOff) => HaltProgram::PowerOff,
+                _ => HaltProgram::Halt,
+            },
+            sleeptime: self.sleeptime,
+            letters: self.letters,
+        }
+    }
 }
 
 /// Levels `shutdown -i` accepts (sysvinit 3.14).
@@ -346,33 +417,11 @@ const SHUTDOWN: Tool = Tool {
     flags: *b"HPackrhfFnqQy\0\0\0",
 };
 
-/// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2).
-#[inline(never)]
+/// `shutdown [-akrhPHfFncqQy] [-t sec] [-i X] [-g time] time [message]` (compat §6.2):
+/// `parse`'s command as shutdown's.
 pub fn parse_shutdown<A: ArgList + ?Sized>(args: &A) -> Result<Shutdown, UsageError> {
     // shutdown takes no `-e`: its table never lets one through to this payload.
-    let mut unused = EnvPayload::new();
-    let mut s = unscanned();
-    let mut time = None;
-    let first = scan(args, &SHUTDOWN, &mut s, &mut unused, &mut time)?;
-    if s.init_halt != InitHalt::Unset && s.level != LevelRequest::HALT {
-        return Err(UsageError::HaltModeWithoutHalt);
-    }
-    let mut next = first;
-    if !s.cancel() {
-        let (i, v) = match time {
-            Some(t) => t,
-            None => {
-                next += 1;
-                (
-                    ValueAt::operand(first),
-                    args.arg(first).ok_or(UsageError::MissingOperand)?,
-                )
-            }
-        };
-        s.when = parse_when(v).ok_or(UsageError::BadValue(i))?;
-    }
-    s.message = args.arg(next).map(|_| next);
-    Ok(s)
+    parse(args, Personality::Shutdown, &mut EnvPayload::new())
 }
 
 /// Which of the three programs `halt` acts as: its name, except that `halt -p` acts as
@@ -447,21 +496,12 @@ const HALT: Tool = Tool {
 };
 
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
-/// (compat §6.3); `program` comes from the program name. No operands.
-#[inline(never)]
+/// (compat §6.3): `parse`'s command as halt's; `program` comes from the program name. No
+/// operands.
 pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result<Halt, UsageError> {
     // halt takes no `-e`: its table never lets one through to this payload.
-    let mut unused = EnvPayload::new();
-    let mut s = unscanned();
-    none_from(args, scan(args, &HALT, &mut s, &mut unused, &mut None)?)?;
-    Ok(Halt {
-        program: match program {
-            HaltProgram::Halt if s.letters.has(b'p') => HaltProgram::PowerOff,
-            _ => program,
-        },
-        sleeptime: s.sleeptime,
-        letters: s.letters,
-    })
+    let s = parse(args, Personality::Halt(program), &mut EnvPayload::new())?;
+    Ok(s.as_halt())
 }
 
 /// A parsed `runlevel [utmpfile]`.

@@ -1,42 +1,23 @@
 //! halt, poweroff and reboot (compat §6.3): outside level 0 or 6 and unforced, a shutdown
 //! now through init; otherwise the wtmp record, sync and reboot(2) themselves.
 
-use super::runlevel::{runlevel_file, utmp_runlevel};
+use super::runlevel::previous_and_current;
 use super::shutdown::go_down;
-use super::{fail, not_root, say, usage_failed};
+use super::{fail, not_root, say};
 use crate::sys::{self, Envp, RebootCmd};
-use vinit_core::args::ArgList;
-use vinit_core::client_args::{self, HaltProgram, InitHalt, Shutdown};
-use vinit_core::levels::LevelRequest;
+use vinit_core::client_args::{HaltProgram, Shutdown};
 use vinit_core::limits::{UTMP_PATH, WTMP_PATH};
 use vinit_core::status::signal::{SIGCONT, SIGTSTP};
 use vinit_core::utmp;
 use vinit_core::{packed, template};
 
-pub(super) fn halt<A: ArgList + ?Sized>(
-    prog: &[u8],
-    args: &A,
-    kind: HaltProgram,
-    envp: Envp,
-) -> u8 {
-    let h = match client_args::parse_halt(args, kind) {
-        Ok(h) => h,
-        Err(e) => {
-            return usage_failed(
-                prog,
-                args,
-                &e,
-                template!(
-                    2,
-                    "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]{}"
-                ),
-                b"",
-            );
-        }
-    };
+/// halt, poweroff or reboot with its command line `s`, parsed (`client::run`): the level and
+/// `InitHalt` its program asks for, its options.
+pub(super) fn halt(prog: &[u8], s: &Shutdown, envp: Envp) -> u8 {
     if not_root(prog) {
         return 1;
     }
+    let h = s.as_halt();
     if !h.force() && !h.wtmp_only() {
         let level = current_level(envp);
         if h.program == HaltProgram::Reboot && h.kexec() && level != Some(b'6') {
@@ -53,14 +34,10 @@ pub(super) fn halt<A: ArgList + ?Sized>(
             );
         }
         if !matches!(level, Some(b'0' | b'6')) {
-            // sysvinit execs `shutdown -h -H|-P now` or `shutdown -r now`; same thing here.
-            let (level, init_halt) = match h.program {
-                HaltProgram::Halt => (LevelRequest::HALT, InitHalt::Halt),
-                HaltProgram::PowerOff => (LevelRequest::HALT, InitHalt::PowerOff),
-                HaltProgram::Reboot => (LevelRequest::REBOOT, InitHalt::Unset),
-            };
-            let s = Shutdown::now(level, init_halt, h.sleeptime);
-            return go_down(&s, envp, b"");
+            // sysvinit execs `shutdown -h -H|-P now` or `shutdown -r now`; same thing here
+            // (the level and `InitHalt` `parse` set for the program).
+            let now = Shutdown::now(s.level, s.init_halt, s.sleeptime);
+            return go_down(&now, envp, b"");
         }
     }
     if !h.no_wtmp() {
@@ -103,8 +80,5 @@ fn current_level(envp: Envp) -> Option<u8> {
     {
         return Some(level.first().copied().unwrap_or(0));
     }
-    if let Some((_, cur)) = utmp_runlevel(UTMP_PATH) {
-        return Some(cur);
-    }
-    runlevel_file()
+    previous_and_current(UTMP_PATH).map(|(_, current)| current)
 }

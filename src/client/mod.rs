@@ -17,7 +17,9 @@ use core::ffi::CStr;
 use crate::log::LogLine;
 use crate::sys::{self, Argv, Envp, Errno, FileError};
 use vinit_core::args::{ArgList, Shifted, UsageError, basename};
-use vinit_core::client_args::Personality;
+use vinit_core::client_args::{self, Personality};
+use vinit_core::initctl::EnvPayload;
+use vinit_core::display::field;
 use vinit_core::{packed, template};
 
 mod halt;
@@ -28,18 +30,39 @@ mod status;
 mod telinit;
 
 /// Runs personality `p` on `argv` from argument `first` (the tool's name) on and returns the
-/// exit status.
+/// exit status. telinit, shutdown and halt go one way: the root check telinit and shutdown
+/// make first, one `parse` of the command line into the command they share, one report of a
+/// usage error (`usage_failed`), then what the tool does with the command.
 #[inline(never)]
 pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
     let args = &Shifted::new(argv, first);
-    let prog = basename(args.arg(0).unwrap_or_default());
-    match p {
-        Personality::Telinit => telinit::telinit(prog, args, envp),
-        Personality::Shutdown => shutdown::shutdown(args, envp),
-        Personality::Halt(kind) => halt::halt(prog, args, kind, envp),
+    // shutdown's lines start with sysvinit's name, whatever argv[0] is.
+    let prog = match p {
+        Personality::Shutdown => shutdown::SHUTDOWN,
+        _ => basename(args.arg(0).unwrap_or_default()),
+    };
+    let refused = match p {
         // The utmp path as argv holds it, NUL-terminated: no copy to make.
-        Personality::Runlevel => runlevel::runlevel(args, argv.get(first + 1)),
-        Personality::Status => status::status(args),
+        Personality::Runlevel => return runlevel::runlevel(args, argv.get(first + 1)),
+        Personality::Status => return status::status(args),
+        // sysvinit checks these before it even looks at the arguments.
+        Personality::Telinit if not_root(prog) => return FAILED,
+        Personality::Shutdown if sys::geteuid() != 0 => {
+            say(packed!("shutdown: you must be root to do that!"));
+            None
+        }
+        _ => Some(()),
+    };
+    let mut env = EnvPayload::new();
+    let s = match refused.map(|()| client_args::parse(args, p, &mut env)) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => return usage_failed(p, prog, args, Some(e)),
+        None => return usage_failed(p, prog, args, None),
+    };
+    match p {
+        Personality::Telinit => telinit::telinit(prog, &s, &env, envp),
+        Personality::Shutdown => shutdown::shutdown(args, &s, envp),
+        _ => halt::halt(prog, &s, envp),
     }
 }
 
@@ -95,7 +118,6 @@ fn not_root(prog: &[u8]) -> bool {
 }
 
 /// One line saying what was wrong, in getopt's words where it has them.
-#[inline(never)]
 fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: &UsageError) {
     let quoted;
     let (template, value): (&[u8], &[u8]) = match *e {
@@ -127,18 +149,66 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: &UsageError) {
     fail(template, &[prog, value]);
 }
 
-/// The usage error of telinit or halt: the detail, then `usage` (a template of two `{}`)
-/// with PROG and `tail`; `FAILED`.
+/// The usage error of telinit, shutdown or halt (`p`, named `prog`): the words of the error
+/// `e`, then the tool's usage; `FAILED`. With no error (shutdown refused a user that is not
+/// root), only the usage. A `-e` list too large and shutdown's bad `-i` level have only their
+/// own line.
+#[inline(never)]
 fn usage_failed<A: ArgList + ?Sized>(
+    p: Personality,
     prog: &[u8],
     args: &A,
-    e: &UsageError,
-    usage: &[u8],
-    tail: &[u8],
+    e: Option<UsageError>,
 ) -> u8 {
-    usage_detail(prog, args, e);
-    fail(usage, &[prog, tail])
+    if let Some(e) = e {
+        match e {
+            UsageError::EnvTooLarge => {
+                return fail(template!(1, "{}: -e option data too large"), &[prog]);
+            }
+            UsageError::BadLevel(at) if p == Personality::Shutdown => {
+                return fail(
+                    template!(1, "shutdown: `{}': bad runlevel"),
+                    &[at.bytes(args)],
+                );
+            }
+            UsageError::HaltModeWithoutHalt => {
+                say(packed!(
+                    "shutdown: -H and -P flags can only be used along with -h flag."
+                ));
+            }
+            _ => {}
+        }
+        usage_detail(prog, args, &e);
+    }
+    match p {
+        Personality::Telinit => fail(
+            template!(2, "Usage: {}{}"),
+            &[
+                prog,
+                b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
+            ],
+        ),
+        Personality::Shutdown => {
+            // Stored packed (`vinit_core::packed!`), as `--help` is.
+            crate::log::write_packed(sys::stderr(), packed!(shutdown::SHUTDOWN_USAGE));
+            FAILED
+        }
+        _ => fail(
+            template!(
+                1,
+                "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]"
+            ),
+            &[prog],
+        ),
+    }
 }
+
+/// The errors a client meets opening a path, with a text in `PERROR_TEXTS`.
+const PERROR_ERRNOS: [Errno; 4] = [Errno::NOENT, Errno::ACCESS, Errno::NOTDIR, Errno::PIPE];
+
+/// perror(3)'s texts for `PERROR_ERRNOS`, in their order, NUL-separated.
+const PERROR_TEXTS: &str =
+    "No such file or directory\0Permission denied\0Not a directory\0Broken pipe";
 
 /// `PROG: PATH: WHY[HINT]` for a path that could not be used; `FAILED`. WHY is perror(3)'s
 /// text for the errors a client meets opening a path, the symbolic name for any other (vinit
@@ -148,17 +218,18 @@ fn usage_failed<A: ArgList + ?Sized>(
 fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
     let mut line = LogLine::bare();
     write_raw(&mut line, template!(2, "{}: {}: "), &[prog, path]);
-    let text: &[u8] = match e {
-        FileError::Sys(Errno::NOENT) => packed!("No such file or directory"),
-        FileError::Sys(Errno::ACCESS) => packed!("Permission denied"),
-        FileError::Sys(Errno::NOTDIR) => packed!("Not a directory"),
-        FileError::Sys(Errno::PIPE) => packed!("Broken pipe"),
-        _ => b"",
+    // perror's text by the errno's place in `PERROR_ERRNOS`: data, not a match.
+    let text = match e {
+        FileError::Sys(errno) => PERROR_ERRNOS
+            .iter()
+            .position(|&known| known == errno)
+            .and_then(|i| field(packed!(PERROR_TEXTS), 0, i)),
+        _ => None,
     };
-    if text.is_empty() {
-        vinit_core::display::Show::show(&e, line.line());
+    match text {
+        Some(text) => line.write(text, &[]),
+        None => vinit_core::display::Show::show(&e, line.line()),
     }
-    line.write(text, &[]);
     line.write(hint, &[]);
     line.emit();
     FAILED

@@ -26,9 +26,8 @@ pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A, utmp_arg: Option<&CStr>) -
         Some(p) => p,
         None => UTMP_PATH,
     };
-    let answer = utmp_runlevel(path).or_else(|| runlevel_file().map(|c| (b'N', c)));
     let levels;
-    let (line, status): (&[u8], u8) = match answer {
+    let (line, status): (&[u8], u8) = match previous_and_current(path) {
         Some((prev, cur)) => {
             levels = [prev, b' ', cur, b'\n'];
             (&levels, 0)
@@ -39,8 +38,15 @@ pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A, utmp_arg: Option<&CStr>) -
     status
 }
 
+/// The previous and current level: from the first RUN_LVL record of the utmp file at `path`,
+/// else `N` and the level in /var/run/runlevel. The one lookup of runlevel and halt.
+#[inline(never)]
+pub(super) fn previous_and_current(path: &CStr) -> Option<(u8, u8)> {
+    utmp_runlevel(path).or_else(|| runlevel_file().map(|c| (b'N', c)))
+}
+
 /// The first RUN_LVL record of a utmp file, read one record at a time.
-pub(super) fn utmp_runlevel(path: &CStr) -> Option<(u8, u8)> {
+fn utmp_runlevel(path: &CStr) -> Option<(u8, u8)> {
     let fd = sys::open_read(path).ok()?;
     let mut record = [0u8; utmp::RECORD_LEN];
     loop {
@@ -54,7 +60,7 @@ pub(super) fn utmp_runlevel(path: &CStr) -> Option<(u8, u8)> {
 }
 
 /// The one byte of /var/run/runlevel.
-pub(super) fn runlevel_file() -> Option<u8> {
+fn runlevel_file() -> Option<u8> {
     match read_head(RUNLEVEL_PATH, &mut [0u8; 1])? {
         [level] => Some(*level),
         _ => None,

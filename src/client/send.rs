@@ -2,17 +2,26 @@
 
 use super::{fail, path_failed};
 use crate::sys::{self, Envp, Errno, FileError};
-use vinit_core::initctl::{REQUEST_LEN, Request};
+use vinit_core::initctl::{EnvPayload, REQUEST_LEN, Request};
+use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
     INITCTL_OVERRIDE_VAR, INITCTL_PATH, INITCTL_RETRY_MS, INITCTL_TIMEOUT_MS, PATH_MAX,
 };
 use vinit_core::template;
 use vinit_core::time::Duration;
 
-/// Writes `requests` to the FIFO (/run/initctl, or `VINIT_INITCTL`: tests only), each with
-/// one write(2), giving up after 3 s (compat §5.4); the exit status. Errors are reported as
-/// sysvinit words them, prefixed with `prog`.
-pub(super) fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> u8 {
+/// Writes to the FIFO (/run/initctl, or `VINIT_INITCTL`: tests only) a SETENV request with
+/// the strings of `env` unless it is empty, then a RUNLVL request for `level` (with its
+/// seconds from TERM to KILL) if there is one, each with one write(2), giving up after 3 s
+/// (compat §5.4); the exit status. Errors are reported as sysvinit words them, prefixed with
+/// `prog`. The one sender of telinit and shutdown: the requests are built here, one at a
+/// time, from what each asks for.
+pub(super) fn send(
+    prog: &[u8],
+    envp: Envp,
+    env: &EnvPayload,
+    level: Option<(LevelRequest, u32)>,
+) -> u8 {
     let path = match envp.var_cstr(INITCTL_OVERRIDE_VAR) {
         Some(p) if p.to_bytes().len() > PATH_MAX => {
             return fail(template!(2, "{}: bad {}"), &[prog, INITCTL_OVERRIDE_VAR]);
@@ -35,7 +44,9 @@ pub(super) fn send(prog: &[u8], envp: Envp, requests: &[Request<'_>]) -> u8 {
                 Err(e) => break 'failed Some(e),
             }
         };
-        for request in requests {
+        let set_env = (!env.is_empty()).then(|| Request::set_env(env.data()));
+        let run_level = level.map(|(level, sleeptime)| Request::run_level(level, sleeptime));
+        for request in [set_env, run_level].iter().flatten() {
             let mut bytes = [0u8; REQUEST_LEN];
             request.emit(&mut bytes);
             // 384 bytes < PIPE_BUF: a non-blocking write takes all of it or fails with EAGAIN.

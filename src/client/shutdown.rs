@@ -2,12 +2,12 @@
 //! asks init for the level (and the halt action); `-c` cancels a pending one, `-k` only warns.
 
 use super::send::send;
-use super::{FAILED, fail, read_head, say, usage_detail};
+use super::{fail, read_head, say};
 use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
-use vinit_core::args::{ArgList, UsageError};
-use vinit_core::client_args::{self, InitHalt, Shutdown, When};
-use vinit_core::initctl::{EnvPayload, Request};
+use vinit_core::args::ArgList;
+use vinit_core::client_args::{InitHalt, Shutdown, When};
+use vinit_core::initctl::EnvPayload;
 use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
     DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
@@ -17,7 +17,8 @@ use vinit_core::status::signal::{SIGINT, SIGTERM};
 use vinit_core::time::Duration;
 use vinit_core::{packed, template};
 
-const SHUTDOWN_USAGE: &str =
+/// shutdown's usage, after its usage errors (`client::usage_failed`).
+pub(super) const SHUTDOWN_USAGE: &str =
     "Usage:\t  shutdown [-akrhPHfFncqQ] [-t sec] [-i X] time [warning message]
 \t\t  -a:      use /etc/shutdown.allow
 \t\t  -k:      don't really shutdown, only warn.
@@ -36,37 +37,10 @@ const SHUTDOWN_USAGE: &str =
 ";
 
 /// The name shutdown's lines start with (sysvinit's, whatever argv[0] is).
-const SHUTDOWN: &[u8] = b"shutdown";
+pub(super) const SHUTDOWN: &[u8] = b"shutdown";
 
-pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
-    let refused = if sys::geteuid() != 0 {
-        say(packed!("shutdown: you must be root to do that!"));
-        None
-    } else {
-        match client_args::parse_shutdown(args) {
-            Ok(s) => Some(s),
-            Err(UsageError::BadLevel(at)) => {
-                return fail(
-                    template!(1, "shutdown: `{}': bad runlevel"),
-                    &[at.bytes(args)],
-                );
-            }
-            Err(e) => {
-                if e == UsageError::HaltModeWithoutHalt {
-                    say(packed!(
-                        "shutdown: -H and -P flags can only be used along with -h flag."
-                    ));
-                }
-                usage_detail(SHUTDOWN, args, &e);
-                None
-            }
-        }
-    };
-    let Some(s) = refused else {
-        // Stored packed (`vinit_core::packed!`), as `--help` is.
-        crate::log::write_packed(sys::stderr(), vinit_core::packed!(SHUTDOWN_USAGE));
-        return FAILED;
-    };
+/// shutdown with its command line `s`, parsed (`client::run`) by a root user.
+pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, s: &Shutdown, envp: Envp) -> u8 {
     // sysvinit checks logins on virtual consoles; a container has none, so with the file
     // present nobody is authorised.
     if s.use_allow() && sys::exists(SHUTDOWN_ALLOW_PATH) {
@@ -88,7 +62,7 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, envp: Envp) -> u8 {
     if pending.is_some_and(sys::process_exists) {
         return say(packed!("shutdown: already running."));
     }
-    go_down(&s, envp, &message)
+    go_down(s, envp, &message)
 }
 
 /// The message words from `first` on, joined by spaces, cut at a word boundary
@@ -146,16 +120,7 @@ fn say_message(message: &[u8]) {
 fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, u32)>) -> u8 {
     let mut payload = EnvPayload::new();
     let _ = payload.push(init_halt.env_string());
-    // One call of `send`: the level change is left out of the slice when there is none.
-    let (level, sleeptime, count) = match level {
-        Some((level, sleeptime)) => (level, sleeptime, 2),
-        None => (LevelRequest::HALT, 0, 1),
-    };
-    let requests = [
-        Request::set_env(payload.data()),
-        Request::run_level(level, sleeptime),
-    ];
-    send(SHUTDOWN, envp, requests.get(..count).unwrap_or_default())
+    send(SHUTDOWN, envp, &payload, level)
 }
 
 /// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words
