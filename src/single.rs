@@ -174,85 +174,96 @@ impl SingleCommand<'_> {
         }
     }
 
-    /// What to do after a wake-up; logs what it decides.
+    /// What to do after a wake-up; logs what it decides. One path for the sweep's three
+    /// starts and steps: its poll while it runs, its start when the budget runs out (no grace)
+    /// or when the child has exited (the grace `-t`, both within the budget); one call each
+    /// to the sweep and one to `kill_line`.
     fn step(&mut self, now: Instant, all_gone: bool) -> Step {
-        if self.sweep.phase() != Phase::Idle {
-            let step = self.sweep.poll(now, all_gone);
-            if step == Step::SignalAll(SIGKILL) {
-                kill_line();
-            }
-            return step;
-        }
-        let Some(exit) = self.child_exit else {
-            if self.drained.is_some_and(|at| now >= at) {
-                self.end_drain();
-            }
-            return match self.budget {
-                Some(budget) if now >= budget.kill_at() => {
-                    self.budget_ran_out(now, budget);
-                    let (_, kill_wait) = budget.bound(now, Duration::ZERO);
-                    self.sweep
-                        .start_within(now, Duration::ZERO, kill_wait, all_gone)
+        let sweeping = self.sweep.phase() != Phase::Idle;
+        let step = if sweeping {
+            self.sweep.poll(now, all_gone)
+        } else {
+            let wanted = match self.child_exit {
+                None => {
+                    if self.drained.is_some_and(|at| now >= at) {
+                        self.end_drain();
+                    }
+                    match self.budget {
+                        Some(budget) if now >= budget.kill_at() => {
+                            self.budget_ran_out(now, budget);
+                            Duration::ZERO
+                        }
+                        Some(_) | None => return Step::Wait,
+                    }
                 }
-                Some(_) | None => Step::Wait,
+                Some(_) => Duration::from_secs(self.opts.grace_secs),
             };
+            let (grace, kill_wait) = match self.budget {
+                Some(budget) => budget.bound(now, wanted),
+                None => (wanted, KILL_WAIT),
+            };
+            if let Some(exit) = self.child_exit {
+                self.exit_line(exit, all_gone, grace, wanted);
+            }
+            self.sweep.start_within(now, grace, kill_wait, all_gone)
         };
-        let wanted = Duration::from_secs(self.opts.grace_secs);
-        let (grace, kill_wait) = match self.budget {
-            Some(budget) => budget.bound(now, wanted),
-            None => (wanted, KILL_WAIT),
-        };
+        // The budget's line already named who gets KILL.
+        if step == Step::SignalAll(SIGKILL) && (sweeping || self.child_exit.is_some()) {
+            kill_line();
+        }
+        step
+    }
+
+    /// The line when the child has exited and processes are left: how many, and the grace
+    /// they get (`grace`: what the budget leaves of the `wanted` one).
+    fn exit_line(&self, exit: Exit, all_gone: bool, grace: Duration, wanted: Duration) {
         let left = if all_gone {
             0
         } else {
             crate::processes_left::count()
         };
-        if left > 0 {
-            // One line, two templates: the grace asked for, or what the budget leaves of it. One
-            // call writes either (`fill!` packs each and checks its `{}` against the three zeros).
-            fn template(t: &'static [u8], _: &[Arg<'_>]) -> &'static [u8] {
-                t
-            }
-            let (template, grace_shown) = if grace == wanted {
-                (
-                    vinit_core::fill!(
-                        template,
-                        [],
-                        "main child exited with status {}; sending TERM to {} remaining processes, grace {} s",
-                        0u8,
-                        0u8,
-                        0u8
-                    ),
-                    self.opts.grace_secs,
-                )
-            } else {
-                (
-                    vinit_core::fill!(
-                        template,
-                        [],
-                        "main child exited with status {}; sending TERM to {} remaining processes, grace {} ms (what the stop budget leaves)",
-                        0u8,
-                        0u8,
-                        0u8
-                    ),
-                    grace.millis(),
-                )
-            };
-            log::log_line(
-                Level::Info,
-                template,
-                &[
-                    exit.status().log_arg(),
-                    left.log_arg(),
-                    grace_shown.log_arg(),
-                ],
-            );
+        if left == 0 {
+            return;
         }
-        let step = self.sweep.start_within(now, grace, kill_wait, all_gone);
-        if step == Step::SignalAll(SIGKILL) {
-            kill_line();
+        // One line, two templates: the grace asked for, or what the budget leaves of it. One
+        // call writes either (`fill!` packs each and checks its `{}` against the three zeros).
+        fn template(t: &'static [u8], _: &[Arg<'_>]) -> &'static [u8] {
+            t
         }
-        step
+        let (template, grace_shown) = if grace == wanted {
+            (
+                vinit_core::fill!(
+                    template,
+                    [],
+                    "main child exited with status {}; sending TERM to {} remaining processes, grace {} s",
+                    0u8,
+                    0u8,
+                    0u8
+                ),
+                self.opts.grace_secs,
+            )
+        } else {
+            (
+                vinit_core::fill!(
+                    template,
+                    [],
+                    "main child exited with status {}; sending TERM to {} remaining processes, grace {} ms (what the stop budget leaves)",
+                    0u8,
+                    0u8,
+                    0u8
+                ),
+                grace.millis(),
+            )
+        };
+        log::log_line(
+            Level::Info,
+            template,
+            &[
+                exit.status().log_arg(),
+                left.log_arg(),
+                grace_shown.log_arg(),
+            ],
+        );
     }
 
     /// The one line that says who ignored the stop signal, before they all get KILL.
