@@ -133,14 +133,14 @@ impl SingleCommand<'_> {
     #[inline(never)]
     fn run(mut self, sfd: sys::BorrowedFd<'_>) -> u8 {
         loop {
-            let now = sys::now();
-            let timeout = time::poll_timeout(now, self.deadline());
+            let timeout = time::poll_timeout(sys::now(), self.deadline());
             if let Err(e) = sys::wait_readable(sfd, timeout) {
                 log!(Level::Error, "poll failed: {}", ErrName(e));
             }
-            self.drain_signals(sfd);
-            let all_gone = self.reap();
+            // One reading of the clock per wake-up, for the signals and the step.
             let now = sys::now();
+            self.drain_signals(sfd, now);
+            let all_gone = self.reap();
             match self.step(now, all_gone) {
                 Step::Wait => {}
                 Step::SignalAll(sig) => crate::processes_left::signal_all(sig),
@@ -283,10 +283,10 @@ impl SingleCommand<'_> {
     /// Reads every queued signal; forwards all but SIGCHLD while the child lives.
     /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from reaping or
     /// from the stop budget; the rest are read on the next pass (the signalfd stays readable).
-    fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>) {
+    fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>, now: Instant) {
         for _ in 0..vinit_core::limits::SIGNALS_PER_PASS {
             match sys::read_signal(sfd) {
-                Ok(Some(info)) => self.on_signal(info.signo),
+                Ok(Some(info)) => self.on_signal(info.signo, now),
                 Ok(None) => return,
                 Err(e) => {
                     log!(Level::Error, "unable to read signalfd: {}", ErrName(e));
@@ -296,7 +296,7 @@ impl SingleCommand<'_> {
         }
     }
 
-    fn on_signal(&mut self, sig: u8) {
+    fn on_signal(&mut self, sig: u8, now: Instant) {
         if sig == SIGCHLD {
             return;
         }
@@ -313,7 +313,6 @@ impl SingleCommand<'_> {
                     return self.end_drain();
                 }
                 if self.budget.is_none() {
-                    let now = sys::now();
                     self.stop_signal = sig;
                     self.budget = Some(Budget::new(
                         now,
@@ -335,7 +334,7 @@ impl SingleCommand<'_> {
             self.forward(sig);
         } else if matches!(sig, SIGTERM | SIGINT | SIGQUIT) {
             // A second stop request while sweeping: cut the grace period short.
-            if let Step::SignalAll(s) = self.sweep.hurry(sys::now()) {
+            if let Step::SignalAll(s) = self.sweep.hurry(now) {
                 log!(
                     Level::Warning,
                     "stop signal {} during the grace period: sending KILL",
