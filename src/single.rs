@@ -387,20 +387,16 @@ impl SingleCommand<'_> {
                     }
                     if self.opts.verbose {
                         let mut line = LogLine::new(Level::Info);
-                        vinit_core::fill!(
-                            crate::log::LogLine::write,
-                            [&mut line],
-                            "reaped pid {} (",
-                            pid
-                        );
-                        crate::processes_left::push_name(
+                        line.push(b"reaped pid ");
+                        crate::processes_left::push_process(
                             &mut line,
+                            pid,
                             stat.as_ref().map_or(&b"?"[..], sys::ProcStat::name),
                         );
                         vinit_core::fill!(
                             crate::log::LogLine::write,
                             [&mut line],
-                            ") {}",
+                            " {}",
                             ExitShown(exit)
                         );
                         line.emit();
