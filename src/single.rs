@@ -175,10 +175,10 @@ impl SingleCommand<'_> {
         }
     }
 
-    /// What to do after a wake-up; logs what it decides. One path for the sweep's three
-    /// starts and steps: its poll while it runs, its start when the budget runs out (no grace)
-    /// or when the child has exited (the grace `-t`, both within the budget); one call each
-    /// to the sweep and one to `kill_line`.
+    /// What to do after a wake-up; logs what it decides. One path for the sweep's poll while
+    /// it runs and its two starts, when the budget runs out (no grace) or when the child has
+    /// exited (the grace `-t`), both within the budget: one call each to the sweep, to
+    /// `Budget::bound` and to `kill_line`.
     fn step(&mut self, now: Instant, all_gone: bool) -> Step {
         let sweeping = self.sweep.phase() != Phase::Idle;
         let step = if sweeping {
