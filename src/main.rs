@@ -244,14 +244,12 @@ fn boot_inittab(
             container_main_process()
         };
         if settings.not_pid1.is_none() {
-            let mut line = LogLine::new(Level::Fatal);
-            vinit_core::fill!(
-                crate::log::LogLine::write,
-                [&mut line],
+            return vinit_core::fill!(
+                usage_line,
+                [],
                 "not PID 1 and not a container's main process: not booting {} (see -f)",
                 Bytes(settings.config.inittab.to_bytes())
             );
-            return usage_exit(&mut line);
         }
     }
     // PID 1 shows `init [N]` in ps, as sysvinit's does (not a subreaper: its argv is
@@ -289,13 +287,20 @@ fn set_parent_death_signal(sig: u8, parent: sys::Pid) {
 }
 
 fn env_error(var: &[u8]) -> u8 {
-    let mut line = LogLine::new(Level::Fatal);
     vinit_core::fill!(
-        crate::log::LogLine::write,
-        [&mut line],
+        usage_line,
+        [],
         "bad value in environment variable {}",
         Bytes(var)
-    );
+    )
+}
+
+/// Ends vinit after a usage error said in one template: its line, then the hint (one copy for
+/// the bad variable and the refused boot).
+#[inline(never)]
+fn usage_line(template: &[u8], args: &[vinit_core::display::Arg<'_>]) -> u8 {
+    let mut line = LogLine::new(Level::Fatal);
+    line.write(template, args);
     usage_exit(&mut line)
 }
 

@@ -46,15 +46,21 @@ pub fn write_names(line: &mut LogLine) {
             line.push(b", ");
         }
         first = false;
-        vinit_core::fill!(crate::log::LogLine::write, [line], "{} (", pid);
-        push_name(line, stat.name());
-        line.push(b")");
+        push_process(line, pid, stat.name());
     });
+}
+
+/// `PID (NAME)`: one copy for the KILL lines' list and single mode's `-v` reap line.
+#[inline(never)]
+pub fn push_process(line: &mut LogLine, pid: Pid, name: &[u8]) {
+    vinit_core::fill!(crate::log::LogLine::write, [line], "{} (", pid);
+    push_name(line, name);
+    line.push(b")");
 }
 
 /// A process's name (`comm`): any 15 bytes its process chose, so no control byte reaches the
 /// log.
-pub fn push_name(line: &mut LogLine, name: &[u8]) {
+fn push_name(line: &mut LogLine, name: &[u8]) {
     for &b in name {
         line.push(if b.is_ascii_control() {
             b"?"

@@ -80,6 +80,7 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
         child_exit: None,
         sweep: Sweep::new(),
         budget: None,
+        kill_at: Instant::from_millis(0),
         stop_signal: 0,
         drained: None,
     };
@@ -123,6 +124,8 @@ struct SingleCommand<'a> {
     budget: Option<Budget>,
     /// That signal.
     stop_signal: u8,
+    /// The budget's kill point, computed once (`Budget::kill_at`); read only with `budget`.
+    kill_at: Instant,
     /// While that signal is held for the drain delay: when it is forwarded.
     drained: Option<Instant>,
 }
@@ -133,14 +136,14 @@ impl SingleCommand<'_> {
     #[inline(never)]
     fn run(mut self, sfd: sys::BorrowedFd<'_>) -> u8 {
         loop {
-            let now = sys::now();
-            let timeout = time::poll_timeout(now, self.deadline());
+            let timeout = time::poll_timeout(sys::now(), self.deadline());
             if let Err(e) = sys::wait_readable(sfd, timeout) {
                 log!(Level::Error, "poll failed: {}", ErrName(e));
             }
-            self.drain_signals(sfd);
-            let all_gone = self.reap();
+            // One reading of the clock per wake-up, for the signals and the step.
             let now = sys::now();
+            self.drain_signals(sfd, now);
+            let all_gone = self.reap();
             match self.step(now, all_gone) {
                 Step::Wait => {}
                 Step::SignalAll(sig) => crate::processes_left::signal_all(sig),
@@ -167,92 +170,101 @@ impl SingleCommand<'_> {
     /// the sweep's deadline.
     fn deadline(&self) -> Option<Instant> {
         match (self.child_exit, self.sweep.phase(), self.budget) {
-            (None, Phase::Idle, Some(budget)) => {
-                time::earliest(self.drained, Some(budget.kill_at()))
-            }
+            (None, Phase::Idle, Some(_)) => time::earliest(self.drained, Some(self.kill_at)),
             _ => self.sweep.deadline(),
         }
     }
 
-    /// What to do after a wake-up; logs what it decides.
+    /// What to do after a wake-up; logs what it decides. One path for the sweep's poll while
+    /// it runs and its two starts, when the budget runs out (no grace) or when the child has
+    /// exited (the grace `-t`), both within the budget: one call each to the sweep, to
+    /// `Budget::bound` and to `kill_line`.
     fn step(&mut self, now: Instant, all_gone: bool) -> Step {
-        if self.sweep.phase() != Phase::Idle {
-            let step = self.sweep.poll(now, all_gone);
-            if step == Step::SignalAll(SIGKILL) {
-                kill_line();
-            }
-            return step;
-        }
-        let Some(exit) = self.child_exit else {
-            if self.drained.is_some_and(|at| now >= at) {
-                self.end_drain();
-            }
-            return match self.budget {
-                Some(budget) if now >= budget.kill_at() => {
-                    self.budget_ran_out(now, budget);
-                    let (_, kill_wait) = budget.bound(now, Duration::ZERO);
-                    self.sweep
-                        .start_within(now, Duration::ZERO, kill_wait, all_gone)
+        let sweeping = self.sweep.phase() != Phase::Idle;
+        let step = if sweeping {
+            self.sweep.poll(now, all_gone)
+        } else {
+            let wanted = match self.child_exit {
+                None => {
+                    if self.drained.is_some_and(|at| now >= at) {
+                        self.end_drain();
+                    }
+                    match self.budget {
+                        Some(budget) if now >= self.kill_at => {
+                            self.budget_ran_out(now, budget);
+                            Duration::ZERO
+                        }
+                        Some(_) | None => return Step::Wait,
+                    }
                 }
-                Some(_) | None => Step::Wait,
+                Some(_) => Duration::from_secs(self.opts.grace_secs),
             };
+            let (grace, kill_wait) = match self.budget {
+                Some(budget) => budget.bound(now, wanted),
+                None => (wanted, KILL_WAIT),
+            };
+            if let Some(exit) = self.child_exit {
+                self.exit_line(exit, all_gone, grace, wanted);
+            }
+            self.sweep.start_within(now, grace, kill_wait, all_gone)
         };
-        let wanted = Duration::from_secs(self.opts.grace_secs);
-        let (grace, kill_wait) = match self.budget {
-            Some(budget) => budget.bound(now, wanted),
-            None => (wanted, KILL_WAIT),
-        };
+        // The budget's line already named who gets KILL.
+        if step == Step::SignalAll(SIGKILL) && (sweeping || self.child_exit.is_some()) {
+            kill_line();
+        }
+        step
+    }
+
+    /// The line when the child has exited and processes are left: how many, and the grace
+    /// they get (`grace`: what the budget leaves of the `wanted` one).
+    fn exit_line(&self, exit: Exit, all_gone: bool, grace: Duration, wanted: Duration) {
         let left = if all_gone {
             0
         } else {
             crate::processes_left::count()
         };
-        if left > 0 {
-            // One line, two templates: the grace asked for, or what the budget leaves of it. One
-            // call writes either (`fill!` packs each and checks its `{}` against the three zeros).
-            fn template(t: &'static [u8], _: &[Arg<'_>]) -> &'static [u8] {
-                t
-            }
-            let (template, grace_shown) = if grace == wanted {
-                (
-                    vinit_core::fill!(
-                        template,
-                        [],
-                        "main child exited with status {}; sending TERM to {} remaining processes, grace {} s",
-                        0u8,
-                        0u8,
-                        0u8
-                    ),
-                    self.opts.grace_secs,
-                )
-            } else {
-                (
-                    vinit_core::fill!(
-                        template,
-                        [],
-                        "main child exited with status {}; sending TERM to {} remaining processes, grace {} ms (what the stop budget leaves)",
-                        0u8,
-                        0u8,
-                        0u8
-                    ),
-                    grace.millis(),
-                )
-            };
-            log::log_line(
-                Level::Info,
-                template,
-                &[
-                    exit.status().log_arg(),
-                    left.log_arg(),
-                    grace_shown.log_arg(),
-                ],
-            );
+        if left == 0 {
+            return;
         }
-        let step = self.sweep.start_within(now, grace, kill_wait, all_gone);
-        if step == Step::SignalAll(SIGKILL) {
-            kill_line();
+        // One line, two templates: the grace asked for, or what the budget leaves of it. One
+        // call writes either (`fill!` packs each and checks its `{}` against the three zeros).
+        fn template(t: &'static [u8], _: &[Arg<'_>]) -> &'static [u8] {
+            t
         }
-        step
+        let (template, grace_shown) = if grace == wanted {
+            (
+                vinit_core::fill!(
+                    template,
+                    [],
+                    "main child exited with status {}; sending TERM to {} remaining processes, grace {} s",
+                    0u8,
+                    0u8,
+                    0u8
+                ),
+                self.opts.grace_secs,
+            )
+        } else {
+            (
+                vinit_core::fill!(
+                    template,
+                    [],
+                    "main child exited with status {}; sending TERM to {} remaining processes, grace {} ms (what the stop budget leaves)",
+                    0u8,
+                    0u8,
+                    0u8
+                ),
+                grace.millis(),
+            )
+        };
+        log::log_line(
+            Level::Info,
+            template,
+            &[
+                exit.status().log_arg(),
+                left.log_arg(),
+                grace_shown.log_arg(),
+            ],
+        );
     }
 
     /// The one line that says who ignored the stop signal, before they all get KILL.
@@ -272,10 +284,10 @@ impl SingleCommand<'_> {
     /// Reads every queued signal; forwards all but SIGCHLD while the child lives.
     /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from reaping or
     /// from the stop budget; the rest are read on the next pass (the signalfd stays readable).
-    fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>) {
+    fn drain_signals(&mut self, sfd: sys::BorrowedFd<'_>, now: Instant) {
         for _ in 0..vinit_core::limits::SIGNALS_PER_PASS {
             match sys::read_signal(sfd) {
-                Ok(Some(info)) => self.on_signal(info.signo),
+                Ok(Some(info)) => self.on_signal(info.signo, now),
                 Ok(None) => return,
                 Err(e) => {
                     log!(Level::Error, "unable to read signalfd: {}", ErrName(e));
@@ -285,7 +297,7 @@ impl SingleCommand<'_> {
         }
     }
 
-    fn on_signal(&mut self, sig: u8) {
+    fn on_signal(&mut self, sig: u8, now: Instant) {
         if sig == SIGCHLD {
             return;
         }
@@ -302,12 +314,10 @@ impl SingleCommand<'_> {
                     return self.end_drain();
                 }
                 if self.budget.is_none() {
-                    let now = sys::now();
                     self.stop_signal = sig;
-                    self.budget = Some(Budget::new(
-                        now,
-                        Duration::from_secs(self.opts.stop_budget_secs),
-                    ));
+                    let budget = Budget::new(now, Duration::from_secs(self.opts.stop_budget_secs));
+                    self.kill_at = budget.kill_at();
+                    self.budget = Some(budget);
                     let delay = self.opts.stop_delay;
                     if delay.millis() > 0 {
                         log!(
@@ -324,7 +334,7 @@ impl SingleCommand<'_> {
             self.forward(sig);
         } else if matches!(sig, SIGTERM | SIGINT | SIGQUIT) {
             // A second stop request while sweeping: cut the grace period short.
-            if let Step::SignalAll(s) = self.sweep.hurry(sys::now()) {
+            if let Step::SignalAll(s) = self.sweep.hurry(now) {
                 log!(
                     Level::Warning,
                     "stop signal {} during the grace period: sending KILL",
@@ -377,20 +387,16 @@ impl SingleCommand<'_> {
                     }
                     if self.opts.verbose {
                         let mut line = LogLine::new(Level::Info);
-                        vinit_core::fill!(
-                            crate::log::LogLine::write,
-                            [&mut line],
-                            "reaped pid {} (",
-                            pid
-                        );
-                        crate::processes_left::push_name(
+                        line.push(b"reaped pid ");
+                        crate::processes_left::push_process(
                             &mut line,
+                            pid,
                             stat.as_ref().map_or(&b"?"[..], sys::ProcStat::name),
                         );
                         vinit_core::fill!(
                             crate::log::LogLine::write,
                             [&mut line],
-                            ") {}",
+                            " {}",
                             ExitShown(exit)
                         );
                         line.emit();

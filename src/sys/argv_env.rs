@@ -35,9 +35,9 @@ impl Argv {
     /// Argument `i` from byte `from` on (a value attached to its option letter: `-f/etc/x`).
     pub fn get_from(&self, i: usize, from: usize) -> Option<&'static CStr> {
         let tail = self.get(i)?.to_bytes_with_nul().get(from..)?;
-        // SAFETY: `tail` is the end of argument `i`, NUL included: a NUL-terminated string
-        // that lives for the whole process.
-        Some(unsafe { CStr::from_ptr(tail.as_ptr().cast()) })
+        // SAFETY: `tail` is the end of argument `i`, its NUL included and no other: what a
+        // `CStr`'s bytes are (not measured again).
+        Some(unsafe { CStr::from_bytes_with_nul_unchecked(tail) })
     }
 
     /// The pointer argv holds for argument `i` (as the kernel placed it), if it exists.

@@ -321,11 +321,10 @@ fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
             if reclen == 0 {
                 break;
             }
-            if let Some(name) = record
-                .get(19..)
-                .and_then(|n| CStr::from_bytes_until_nul(n).ok())
-                && name != c"."
-                && name != c".."
+            // `.` and `..` by their bytes, before the name is measured.
+            if let Some(name) = record.get(19..)
+                && !matches!(name, [b'.', 0, ..] | [b'.', b'.', 0, ..])
+                && let Ok(name) = CStr::from_bytes_until_nul(name)
             {
                 f(name);
             }

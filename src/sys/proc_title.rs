@@ -24,8 +24,8 @@ impl Argv {
         let start = self.ptr(0)?.cast::<u8>().cast_mut();
         let mut end = start as usize;
         for i in 0..usize::MAX {
-            match (self.ptr(i), self.get(i)) {
-                (Some(p), Some(arg)) if p as usize == end => {
+            match self.get(i) {
+                Some(arg) if arg.as_ptr() as usize == end => {
                     end += arg.to_bytes_with_nul().len();
                 }
                 _ => break,

@@ -1,4 +1,5 @@
 //! What /proc says about processes (proc(5)): the list, each one's parent and name.
+#![allow(unsafe_code)]
 
 use core::ffi::CStr;
 
@@ -49,7 +50,8 @@ impl ProcStat {
 pub fn read_stat(pid: Pid) -> Option<ProcStat> {
     let mut path: heapless::String<32> = heapless::String::new();
     ufmt::uwrite!(path, "/proc/{}/stat\0", pid).ok()?;
-    let cpath = CStr::from_bytes_until_nul(path.as_bytes()).ok()?;
+    // SAFETY: the path's only NUL is its last byte (a number between two texts without one).
+    let cpath = unsafe { CStr::from_bytes_with_nul_unchecked(path.as_bytes()) };
     let mut buf = [0u8; PROC_STAT_READ_MAX];
     let n = read_proc_file(cpath, &mut buf).ok()?;
     parse_stat(buf.get(..n)?)
