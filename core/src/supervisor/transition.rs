@@ -16,24 +16,24 @@ impl Init {
         let level = self.current;
         if level == Level::SYSINIT {
             self.act(Act::BootTime);
-            let target = self.boot_target();
-            self.boot_target = Some(target);
-            if target == Level::SINGLE {
-                self.current = Level::SINGLE;
-            } else {
-                self.current = Level::BOOT;
-            }
-            return true;
         }
         if level == Level::BOOT {
             let target = self.boot_target.unwrap_or(self.config.default_level);
             return self.enter(now, target, b'N');
         }
-        if level == Level::SINGLE {
+        if level == Level::SYSINIT || level == Level::SINGLE {
+            // One path for the boot target chosen: at the end of sysinit, and when a boot into
+            // single-user is over but the target is another level (S, then the boot phase).
             let target = self.boot_target();
-            if matches!(self.phase, Phase::Boot) && target != Level::SINGLE {
-                self.current = Level::BOOT;
+            if level == Level::SYSINIT
+                || (matches!(self.phase, Phase::Boot) && target != Level::SINGLE)
+            {
                 self.boot_target = Some(target);
+                self.current = if target == Level::SINGLE {
+                    Level::SINGLE
+                } else {
+                    Level::BOOT
+                };
                 return true;
             }
             self.boot_over();
