@@ -76,45 +76,36 @@ fn fields(text: &[u8]) -> Result<Fields<'_>, ErrorKind<'_>> {
     let process = rest;
     let too_long = |f: Option<&[u8]>, max: usize| f.is_some_and(|f| f.len() > max);
 
-    let mut error = None;
-    if id.is_empty() {
-        error = Some(ErrorKind::MissingId);
-    }
-    if levels.is_none() {
-        error = Some(ErrorKind::MissingRunlevels);
-    }
-    if process.is_none() {
-        error = Some(ErrorKind::MissingProcess);
-    }
-    if action.is_none_or(<[u8]>::is_empty) {
-        error = Some(ErrorKind::MissingAction);
-    }
-    if id.len() > ID_MAX {
-        error = Some(ErrorKind::IdTooLong);
-    }
-    if too_long(levels, RUNLEVELS_MAX) {
-        error = Some(ErrorKind::RunlevelsTooLong);
-    }
-    if too_long(process, PROCESS_MAX) {
-        error = Some(ErrorKind::ProcessTooLong);
-    }
-    if too_long(action, ACTION_MAX) {
-        error = Some(ErrorKind::ActionTooLong);
-    }
-    if let Some(e) = error {
-        return Err(e);
-    }
-    // The checks above guarantee all three are present and fit; the fallbacks never run.
-    let (Some(raw_levels), Some(action_name), Some(process)) = (levels, action, process) else {
-        return Err(ErrorKind::MissingAction);
+    // sysvinit's checks run in this order and the last failure is the one reported: so the
+    // first failure in the reverse order, one test each.
+    let error = if too_long(action, ACTION_MAX) {
+        ErrorKind::ActionTooLong
+    } else if too_long(process, PROCESS_MAX) {
+        ErrorKind::ProcessTooLong
+    } else if too_long(levels, RUNLEVELS_MAX) {
+        ErrorKind::RunlevelsTooLong
+    } else if id.len() > ID_MAX {
+        ErrorKind::IdTooLong
+    } else {
+        // A missing field: no action means no process either, and no runlevels no action.
+        match (levels, action, process) {
+            (_, None | Some([]), _) => ErrorKind::MissingAction,
+            (_, _, None) => ErrorKind::MissingProcess,
+            (None, ..) => ErrorKind::MissingRunlevels,
+            (Some(raw_levels), Some(action_name), Some(process)) if !id.is_empty() => {
+                let action =
+                    Action::from_name(action_name).ok_or(ErrorKind::UnknownAction(action_name))?;
+                return Ok(Fields {
+                    id,
+                    raw_levels,
+                    action,
+                    process,
+                });
+            }
+            _ => ErrorKind::MissingId,
+        }
     };
-    let action = Action::from_name(action_name).ok_or(ErrorKind::UnknownAction(action_name))?;
-    Ok(Fields {
-        id,
-        raw_levels,
-        action,
-        process,
-    })
+    Err(error)
 }
 
 /// What one physical line is.

@@ -72,13 +72,14 @@ impl Action {
     /// (compat §1.3, runtime-confirmed: `ONCE` works). Byte by byte: the slice method's
     /// chunked fast path is twice the code, for names of at most 12 bytes.
     pub fn from_name(name: &[u8]) -> Option<Self> {
-        ACTIONS.into_iter().find(|a| {
+        // The names are stored in lower case: only the field's bytes are folded.
+        ACTIONS.iter().copied().find(|a| {
             let known = a.name().as_bytes();
             known.len() == name.len()
                 && known
                     .iter()
                     .zip(name)
-                    .all(|(k, n)| k.eq_ignore_ascii_case(n))
+                    .all(|(&k, n)| k == n.to_ascii_lowercase())
         })
     }
 

@@ -1,6 +1,6 @@
 //! Why an inittab line is skipped, and sysvinit's message for it (compat §1.3).
 
-use crate::display::{Arg, Line};
+use crate::display::{Arg, Line, field, pack, pack_into};
 use crate::limits::{ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
 /// Why a line was skipped. The texts it quotes are borrowed from the line (`report` takes the
@@ -49,61 +49,78 @@ impl InittabError<'_> {
     /// `/etc/inittab[88]: too many entries (max 64): this line and every later entry ignored`; `file` is the path of the file
     /// being parsed (sysvinit always says `/etc/inittab`, even for inittab.d files).
     pub fn render(&self, file: &[u8], out: &mut Line) {
-        // One template for the head and one for the detail, each picked from a table: a call
-        // per kind cost more than a template's address.
-        const HEAD: &[u8] = crate::template!(2, "{}[{}]: ");
-        let none = Arg::Unsigned(0);
-        let limit = |max: usize| Arg::Unsigned(max as u64);
-        let (head, detail, arg): (&[u8], &[u8], Arg<'_>) = match &self.kind {
-            ErrorKind::MissingId => (HEAD, crate::packed!("missing id field"), none),
-            ErrorKind::MissingRunlevels => (HEAD, crate::packed!("missing runlevel field"), none),
-            ErrorKind::MissingProcess => (HEAD, crate::packed!("missing process field"), none),
-            ErrorKind::MissingAction => (HEAD, crate::packed!("missing action field"), none),
-            ErrorKind::IdTooLong => (
-                HEAD,
-                crate::template!(1, "id field too long (max {} characters)"),
-                limit(ID_MAX),
-            ),
-            ErrorKind::RunlevelsTooLong => (
-                HEAD,
-                crate::template!(1, "rlevel field too long (max {} characters)"),
-                limit(RUNLEVELS_MAX),
-            ),
-            ErrorKind::ProcessTooLong => (
-                HEAD,
-                crate::template!(1, "process field too long (max {} characters)"),
-                limit(PROCESS_MAX),
-            ),
-            ErrorKind::ActionTooLong => (HEAD, crate::packed!("action field too long"), none),
-            ErrorKind::UnknownAction(action) => (
-                HEAD,
-                crate::template!(1, "{}: unknown action field"),
-                Arg::Text(action),
-            ),
-            ErrorKind::DuplicateId(id) => (
-                HEAD,
-                crate::template!(1, "duplicate ID field \"{}\""),
-                Arg::Text(id),
-            ),
-            ErrorKind::TableFull => (
-                HEAD,
-                crate::template!(
-                    1,
-                    "too many entries (max {}): this line and every later entry ignored"
-                ),
-                limit(MAX_ENTRIES),
-            ),
-            // Its wording has no `file[line]:` prefix.
-            ErrorKind::LineTooLong => (
-                crate::template!(2, "Error detected in {} at line {}. Possibly too long."),
-                &[],
-                none,
-            ),
+        // The kind's number is its place in `ErrorKind` and in `TEMPLATES`: data, not an arm
+        // per kind holding a template's address and length.
+        let number = match &self.kind {
+            ErrorKind::MissingId => 0,
+            ErrorKind::MissingRunlevels => 1,
+            ErrorKind::MissingProcess => 2,
+            ErrorKind::MissingAction => 3,
+            ErrorKind::IdTooLong => 4,
+            ErrorKind::RunlevelsTooLong => 5,
+            ErrorKind::ProcessTooLong => 6,
+            ErrorKind::ActionTooLong => 7,
+            ErrorKind::UnknownAction(_) => 8,
+            ErrorKind::DuplicateId(_) => 9,
+            ErrorKind::LineTooLong => LINE_TOO_LONG,
+            ErrorKind::TableFull => 11,
         };
+        let arg = match &self.kind {
+            ErrorKind::UnknownAction(text) | ErrorKind::DuplicateId(text) => Arg::Text(text),
+            _ => Arg::Unsigned(u64::from(LIMITS.get(number).copied().unwrap_or_default())),
+        };
+        // A too-long line's text is its whole message, with no `file[line]: ` head.
+        let (head, detail) = if number == LINE_TOO_LONG {
+            (number, NO_DETAIL)
+        } else {
+            (HEAD, number)
+        };
+        let template = |n| field(&TEMPLATES, 0, n).unwrap_or_default();
         out.write(
-            head,
+            template(head),
             &[Arg::Text(file), Arg::Unsigned(u64::from(self.line))],
         );
-        out.write(detail, &[arg]);
+        out.write(template(detail), &[arg]);
     }
 }
+
+/// `LineTooLong`'s number: its template is the whole line (file and line number in it).
+const LINE_TOO_LONG: usize = 10;
+/// The head of every other kind's line: `file[line]: `.
+const HEAD: usize = 12;
+/// Past the last template: an empty one (`field` finds none).
+const NO_DETAIL: usize = 13;
+
+/// Every kind's template by its number (`render`), NUL-separated; the placeholder takes the
+/// kind's text or limit (`LIMITS`), the head's take the file and the line number.
+const TEMPLATE_TEXT: &str = concat!(
+    "missing id field\0",
+    "missing runlevel field\0",
+    "missing process field\0",
+    "missing action field\0",
+    "id field too long (max {} characters)\0",
+    "rlevel field too long (max {} characters)\0",
+    "process field too long (max {} characters)\0",
+    "action field too long\0",
+    "{}: unknown action field\0",
+    "duplicate ID field \"{}\"\0",
+    "Error detected in {} at line {}. Possibly too long.\0",
+    "too many entries (max {}): this line and every later entry ignored\0",
+    "{}[{}]: ",
+);
+
+/// `TEMPLATE_TEXT` packed as `fill!` packs a template (`pack_into`).
+const TEMPLATES: [u8; pack_into(TEMPLATE_TEXT, &mut [])] = {
+    assert!(TEMPLATE_TEXT.is_ascii());
+    pack(TEMPLATE_TEXT)
+};
+
+/// The limit a kind's template names, by its number (0: none).
+const LIMITS: [u16; 12] = {
+    let mut limits = [0; 12];
+    limits[4] = ID_MAX as u16;
+    limits[5] = RUNLEVELS_MAX as u16;
+    limits[6] = PROCESS_MAX as u16;
+    limits[11] = MAX_ENTRIES as u16;
+    limits
+};

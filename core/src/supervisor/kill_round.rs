@@ -63,9 +63,14 @@ impl Init {
 
     /// Signals the process group of every process of the kill round (not the ones an earlier
     /// round found hung: they have had their KILL), after a notice with their count.
-    fn signal_dying(&mut self, sig: u8, notice: fn(u16) -> Notice<'static>) {
-        let n = self.dying.iter().filter(|d| !d.hung).count();
-        self.log(notice(n as u16));
+    fn signal_dying(&mut self, sig: u8) {
+        let n = self.dying.iter().filter(|d| !d.hung).count() as u16;
+        // The notice by the signal: no constructor called through a pointer.
+        self.log(if sig == SIGKILL {
+            Notice::SendingKill(n)
+        } else {
+            Notice::SendingTerm(n)
+        });
         for i in 0..self.dying.len() {
             if let Some(pid) = self.dying.get(i).filter(|d| !d.hung).map(|d| d.pid) {
                 self.act(Act::Signal { pid: -pid, sig });
@@ -86,11 +91,11 @@ impl Init {
             // request that started the round), or only hung ones are left: nothing to wait for.
             _ if self.dying.iter().all(|d| d.hung) => self.end_kill_round(),
             KillRound::Pending => {
-                self.signal_dying(SIGTERM, Notice::SendingTerm);
+                self.signal_dying(SIGTERM);
                 self.kill_round = Some(KillRound::Term);
             }
             KillRound::Term if due => {
-                self.signal_dying(SIGKILL, Notice::SendingKill);
+                self.signal_dying(SIGKILL);
                 self.kill_round = Some(KillRound::Kill);
                 self.timers.kill_round = Deadline::at(now.after(KILL_SETTLE));
             }

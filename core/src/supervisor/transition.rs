@@ -16,35 +16,49 @@ impl Init {
         let level = self.current;
         if level == Level::SYSINIT {
             self.act(Act::BootTime);
-            let target = self.boot_target();
-            self.boot_target = Some(target);
-            if target == Level::SINGLE {
-                self.current = Level::SINGLE;
-            } else {
-                self.current = Level::BOOT;
-            }
-            return true;
         }
         if level == Level::BOOT {
             let target = self.boot_target.unwrap_or(self.config.default_level);
             return self.enter(now, target, b'N');
         }
-        if level == Level::SINGLE {
+        if level == Level::SYSINIT || level == Level::SINGLE {
+            // One path for the boot target chosen: at the end of sysinit, and when a boot into
+            // single-user is over but the target is another level (S, then the boot phase).
             let target = self.boot_target();
-            if matches!(self.phase, Phase::Boot) && target != Level::SINGLE {
-                self.current = Level::BOOT;
+            if level == Level::SYSINIT
+                || (matches!(self.phase, Phase::Boot) && target != Level::SINGLE)
+            {
                 self.boot_target = Some(target);
+                self.current = if target == Level::SINGLE {
+                    Level::SINGLE
+                } else {
+                    Level::BOOT
+                };
                 return true;
             }
             self.boot_over();
-            if target == Level::SINGLE {
-                return self.rerun_single(now);
-            }
-            // Entries whose field is exactly S run again next time (compat §1.8 step 8).
+            // One walk of the entries whose field is exactly S: they run again next time
+            // (compat §1.8 step 8), and when the target is S too, each re-run is charged to
+            // the entry's respawn throttle (compat §2.9), so a sulogin that fails at once does
+            // not spin.
+            let stays_single = target == Level::SINGLE;
+            let queue = &mut self.queue;
+            let mut rearmed = false;
             for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
-                if e.levels == Levels::SINGLE_ONLY {
-                    p.done = false;
+                if e.levels != Levels::SINGLE_ONLY {
+                    continue;
                 }
+                if !stays_single {
+                    p.done = false;
+                } else if p.done && admitted(&mut p.throttle, &e.id, now, queue) {
+                    p.done = false;
+                    rearmed = true;
+                }
+            }
+            if stays_single {
+                // True if any entry was re-armed.
+                self.time_respawns(now);
+                return rearmed;
             }
             return self.enter(now, target, b'S');
         }
@@ -63,25 +77,6 @@ impl Init {
         self.boot_over();
         self.level_entered(now, target);
         true
-    }
-
-    /// S has nothing left and the target is S: its entries run again, as sysvinit's do forever
-    /// (compat §1.8 step 8), each re-run charged to the entry's respawn throttle (compat §2.9),
-    /// so a sulogin that fails at once does not spin. True if any entry was re-armed.
-    fn rerun_single(&mut self, now: Instant) -> bool {
-        let queue = &mut self.queue;
-        let mut rearmed = false;
-        for (p, e) in self.procs.iter_mut().zip(self.tab.entries()) {
-            if e.levels != Levels::SINGLE_ONLY || !p.done {
-                continue;
-            }
-            if admitted(&mut p.throttle, &e.id, now, queue) {
-                p.done = false;
-                rearmed = true;
-            }
-        }
-        self.time_respawns(now);
-        rearmed
     }
 
     /// The initdefault level, or the configured default when there is none.
