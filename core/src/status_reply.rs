@@ -18,12 +18,12 @@ pub const MESSAGE_MAX: usize = 128;
 pub type Message = Line;
 
 /// The end of the level line, then the columns' titles (each column starts where its title
-/// does): one piece, one `put`.
-const NEWLINE_AND_TITLES: &[u8] =
-    b"\nID   ACTION       LEVELS      STATE                   PID     STARTS EXIT      SINCE\n";
+/// does): one piece, one `write`, packed as templates are.
+const NEWLINE_AND_TITLES_TEXT: &str =
+    "\nID   ACTION       LEVELS      STATE                   PID     STARTS EXIT      SINCE\n";
 /// The titles' line alone.
 #[cfg(test)]
-const TITLES: &[u8] = NEWLINE_AND_TITLES.split_at(1).1;
+const TITLES: &[u8] = NEWLINE_AND_TITLES_TEXT.as_bytes().split_at(1).1;
 /// Where each column after the id starts: action, levels, state, pid, starts, exit, since.
 const COLUMNS: [usize; 7] = [5, 18, 30, 54, 62, 69, 79];
 /// Where an entry's state starts in its message.
@@ -44,7 +44,7 @@ pub fn summary(s: Summary, out: &mut Message) {
     if s.stopping {
         put(out, b", stopping");
     }
-    put(out, NEWLINE_AND_TITLES);
+    out.write(crate::packed!(NEWLINE_AND_TITLES_TEXT), &[]);
 }
 
 /// One entry's message, in `out`; `wall_secs` is the wall clock now (seconds since the
