@@ -66,7 +66,7 @@ impl StatusChannel {
             if !matches!(sys::peer_uid(&conn), Ok(uid) if uid == 0 || uid == sys::geteuid()) {
                 continue;
             }
-            let send = |m: &Message| sys::send_nowait(&conn, m);
+            let send = |m: &Message| sys::send_nowait(&conn, m.as_bytes());
             let mut message = Message::new();
             status_reply::summary(init.summary(), &mut message);
             let _ = send(&message).and_then(|()| {

@@ -44,6 +44,14 @@ impl Line {
         self.cut |= !cut.is_empty();
     }
 
+    /// Appends spaces up to column `to`, at least one (the status reply's columns).
+    #[inline(never)]
+    pub fn pad_to(&mut self, to: usize) {
+        let _ = self.buf.push(b' ');
+        // Bounded: each pass adds a byte, and a full line ends it.
+        while self.buf.len() < to && self.buf.push(b' ').is_ok() {}
+    }
+
     /// Appends bytes that may not be UTF-8 (paths, inittab text), each bad byte as `?`.
     pub fn push_text(&mut self, mut rest: &[u8]) {
         // Bounded: each pass ends the text or consumes at least one bad byte.

@@ -2,27 +2,28 @@
 //! the client only copies it out, and PID 1 formats with the code it logs with. The first
 //! message is the level line and the titles; then one message per entry, in table order, in
 //! fixed columns (`STATE_AT` is where the state starts: the client's `status ID` reads it).
+//! Written with display's `Line` (its `push` and number formatter), the log's one writer.
 //! The monotonic clock never leaves PID 1: it sends ages ("for 5m3s"), and a disable's end as
 //! a UTC time of day that it works out from the wall clock it is given.
 #![forbid(unsafe_code)]
 
-use heapless::Vec;
-
+use crate::display::Line;
 use crate::status::Exit;
 use crate::supervisor::{EntryReport, State, Summary};
 
-/// Longest message: the level line and the titles.
+/// Longest message: the level line and the titles (the client's buffer; every message fits,
+/// a test checks the longest).
 pub const MESSAGE_MAX: usize = 128;
-/// One message.
-pub type Message = Vec<u8, MESSAGE_MAX>;
+/// One message, built in a log line's buffer (`as_bytes` is what is sent).
+pub type Message = Line;
 
 /// The end of the level line, then the columns' titles (each column starts where its title
-/// does): one piece, one `put`.
-const NEWLINE_AND_TITLES: &[u8] =
-    b"\nID   ACTION       LEVELS      STATE                   PID     STARTS EXIT      SINCE\n";
+/// does): one piece, one `write`, packed as templates are.
+const NEWLINE_AND_TITLES_TEXT: &str =
+    "\nID   ACTION       LEVELS      STATE                   PID     STARTS EXIT      SINCE\n";
 /// The titles' line alone.
 #[cfg(test)]
-const TITLES: &[u8] = NEWLINE_AND_TITLES.split_at(1).1;
+const TITLES: &[u8] = NEWLINE_AND_TITLES_TEXT.as_bytes().split_at(1).1;
 /// Where each column after the id starts: action, levels, state, pid, starts, exit, since.
 const COLUMNS: [usize; 7] = [5, 18, 30, 54, 62, 69, 79];
 /// Where an entry's state starts in its message.
@@ -30,7 +31,7 @@ pub const STATE_AT: usize = 30;
 
 /// The first message, in `out`: `runlevel 3, previous N[, stopping]` and the titles.
 pub fn summary(s: Summary, out: &mut Message) {
-    out.clear();
+    *out = Line::new();
     // One piece, the two levels put in place.
     let mut head = *b"runlevel ?, previous ?";
     if let Some(current) = head.get_mut(9) {
@@ -43,13 +44,13 @@ pub fn summary(s: Summary, out: &mut Message) {
     if s.stopping {
         put(out, b", stopping");
     }
-    put(out, NEWLINE_AND_TITLES);
+    out.write(crate::packed!(NEWLINE_AND_TITLES_TEXT), &[]);
 }
 
 /// One entry's message, in `out`; `wall_secs` is the wall clock now (seconds since the
 /// epoch).
 pub fn entry(r: &EntryReport<'_>, wall_secs: i64, out: &mut Message) {
-    out.clear();
+    *out = Line::new();
     let [action, levels, state, pid, starts, exit, since] = COLUMNS;
     let e = r.entry;
     put(out, &e.id);
@@ -96,28 +97,23 @@ pub fn entry(r: &EntryReport<'_>, wall_secs: i64, out: &mut Message) {
     put(out, b"\n");
 }
 
-/// Bytes, cut at the end of the message (which the longest line does not reach).
-#[inline(never)]
+/// Bytes (the message's `push`: a name of its own keeps the reply's code short to read).
 fn put(out: &mut Message, bytes: &[u8]) {
-    for &b in bytes {
-        let _ = out.push(b);
-    }
+    out.push(bytes);
 }
 
 /// A number, or `-` for none.
 #[inline(never)]
 fn number(out: &mut Message, n: Option<u32>) {
     match n {
-        Some(n) => put(out, crate::display::decimal(n.into(), &mut [0; 20])),
-        None => put(out, b"-"),
+        Some(n) => out.push_number(n.into(), false),
+        None => out.push(b"-"),
     }
 }
 
 /// Spaces up to column `to` (at least one).
-#[inline(never)]
 fn pad(out: &mut Message, to: usize) {
-    let _ = out.push(b' ');
-    while out.len() < to && out.push(b' ').is_ok() {}
+    out.pad_to(to);
 }
 
 /// The id of an entry's message.

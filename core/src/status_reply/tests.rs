@@ -20,22 +20,24 @@ fn report<'a>(t: &'a Inittab, id: &str) -> EntryReport<'a> {
     }
 }
 
-fn summary_of(s: Summary) -> Message {
+fn summary_of(s: Summary) -> std::vec::Vec<u8> {
     let mut out = Message::new();
     summary(s, &mut out);
-    out
+    assert!(out.as_bytes().len() <= MESSAGE_MAX);
+    out.as_bytes().to_vec()
 }
 
-fn entry_of(r: &EntryReport<'_>, wall: i64) -> Message {
+fn entry_of(r: &EntryReport<'_>, wall: i64) -> std::vec::Vec<u8> {
     let mut out = Message::new();
     entry(r, wall, &mut out);
-    out
+    assert!(out.as_bytes().len() <= MESSAGE_MAX);
+    out.as_bytes().to_vec()
 }
 
 fn clock(epoch_secs: i64) -> std::string::String {
     let mut out = Message::new();
     clock_time(&mut out, epoch_secs);
-    std::string::String::from_utf8(out.to_vec()).unwrap()
+    std::string::String::from_utf8(out.as_bytes().to_vec()).unwrap()
 }
 
 /// 2023-11-14 22:13:20 UTC.
@@ -133,7 +135,7 @@ fn test_the_longest_line_fits() {
 fn span(s: u32) -> std::string::String {
     let mut out = Message::new();
     super::span(&mut out, s);
-    std::string::String::from_utf8(out.to_vec()).unwrap()
+    std::string::String::from_utf8(out.as_bytes().to_vec()).unwrap()
 }
 
 #[test]

@@ -202,14 +202,8 @@ impl Notice<'_> {
             ),
             Self::Hang(pid, id) => (12, &[Arg::Signed(i64::from(*pid)), Arg::Text(id)]),
             Self::StopRequested(cause, budget, delay) => {
-                // The cause's signal and what runs first: data, by the cause.
+                // The cause's signal: data, by the cause; what runs first: its template.
                 let sig = field(STOP_SIGNALS.as_bytes(), 0, *cause as usize);
-                let first = match cause {
-                    StopCause::Int => 1,
-                    StopCause::Power => 2,
-                    _ => 0,
-                };
-                let what = field(STOP_FIRST.as_bytes(), 0, first).unwrap_or_default();
                 fill!(
                     w,
                     [line],
@@ -224,7 +218,12 @@ impl Notice<'_> {
                         delay.millis()
                     );
                 }
-                (17, &[Arg::Text(what), Arg::Unsigned(budget.millis())])
+                let number = match cause {
+                    StopCause::Int => 33,
+                    StopCause::Power => 34,
+                    _ => 17,
+                };
+                (number, &[Arg::Unsigned(budget.millis())])
             }
             Self::StopDeadline(entry) => (21, &[Arg::Text(&entry.id), Arg::Text(&entry.process)]),
             // A count and its noun, after the signal's name for the kill round's lines: the
@@ -279,11 +278,6 @@ const fn level(l: &u8) -> Arg<'_> {
 const STOP_SIGNALS: &str =
     "SIGTERM\0SIGINT\0SIGPWR\0halt signal\0SIGRTMIN+3 (37: LXC, Podman halt)\0poweroff signal";
 
-/// What a stop runs: runlevel 0, after the `ctrlaltdel` or the power entries for SIGINT and
-/// SIGPWR (arguments: not packed).
-const STOP_FIRST: &str =
-    "runlevel 0\0ctrlaltdel entries, then runlevel 0\0powerwait/powerfail entries, then runlevel 0";
-
 /// Every notice's template, NUL-separated, by the numbers `Notice::render` gives.
 const TEMPLATE_TEXT: &str = concat!(
     "Switching to runlevel: {}\0",
@@ -304,8 +298,9 @@ const TEMPLATE_TEXT: &str = concat!(
     "Re-reading inittab\0",
     "Activating demand-procedures for '{}'\0",
     "re-exec requested (telinit u): state kept, nothing to do\0",
-    // After the stop's cause and drain delay (`render`).
-    "{}, budget {} ms\0",
+    // After the stop's cause and drain delay (`render`), what a stop runs (33, 34: after the
+    // `ctrlaltdel` or the power entries, for SIGINT and SIGPWR).
+    "runlevel 0, budget {} ms\0",
     "stop: drain over: stopping\0",
     "stop: another stop signal: skipping to the next phase\0",
     "stop: runlevel {} requested during the stop: halting instead\0",
@@ -321,7 +316,9 @@ const TEMPLATE_TEXT: &str = concat!(
     "fork works again after {}{} failed {}\0",
     "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)\0",
     "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)\0",
-    "VINIT_CRITICAL: no id \"{}\" in the inittab",
+    "VINIT_CRITICAL: no id \"{}\" in the inittab\0",
+    "ctrlaltdel entries, then runlevel 0, budget {} ms\0",
+    "powerwait/powerfail entries, then runlevel 0, budget {} ms",
 );
 
 /// `TEMPLATE_TEXT` packed as `fill!` packs a template (`pack_into`).
