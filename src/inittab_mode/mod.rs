@@ -267,8 +267,11 @@ impl Driver {
     /// Carries out every action the supervisor has; `Some(code)` when vinit must exit.
     #[inline(never)]
     fn act(&mut self, now: Instant, mut output: Option<&mut ServiceOutput<'_>>) -> Option<u8> {
-        while let Some(action) = self.machine.init.poll_effect(now) {
-            match action {
+        // Bounded: the machine's queue empties, or vinit exits.
+        loop {
+            // Matched by reference in the slot it is returned to: no copy of the effect first.
+            let effect = self.machine.init.poll_effect(now);
+            match *effect.as_ref()? {
                 Effect::Spawn(ref start) => {
                     let slot = start.slot;
                     let pipes = output.as_deref_mut().and_then(|o| o.open(&start.entry.id));
@@ -339,7 +342,6 @@ impl Driver {
                 }
             }
         }
-        None
     }
 
     /// The summary lines of the rate-limited kinds whose window is over.
