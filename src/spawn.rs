@@ -100,7 +100,7 @@ pub fn exec_search(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8]) -
         {
             continue;
         }
-        let Ok(candidate) = CStr::from_bytes_until_nul(&full) else {
+        let Some(candidate) = sys::c_str(&full) else {
             continue;
         };
         match sys::execve(candidate, argv, envp) {

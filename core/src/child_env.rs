@@ -3,8 +3,6 @@
 //! replace earlier ones of the same name. The edge turns a `ChildEnv` into execve(2)'s pointer
 //! array: the container's strings are already in memory, vinit's own live in the block.
 
-use core::ffi::CStr;
-
 use heapless::Vec;
 
 use crate::initctl::EnvChange;
@@ -161,12 +159,13 @@ impl ChildEnv {
         &self.inherited
     }
 
-    /// vinit's own strings, after the container's.
-    pub fn own(&self) -> impl Iterator<Item = &CStr> {
-        self.own
-            .iter()
-            .filter_map(|&off| self.buf.get(usize::from(off)..))
-            .filter_map(|s| CStr::from_bytes_until_nul(s).ok())
+    /// vinit's own strings, after the container's, each with its NUL (found by a plain loop,
+    /// as `CommandLine::word`).
+    pub fn own(&self) -> impl Iterator<Item = &[u8]> {
+        self.own.iter().filter_map(|&off| {
+            let rest = self.buf.get(usize::from(off)..)?;
+            rest.get(..=rest.iter().position(|&b| b == 0)?)
+        })
     }
 
     /// Adds one `NAME=VALUE` string; `false` (nothing added) when it does not fit.
@@ -184,13 +183,13 @@ impl ChildEnv {
     /// Whether one of vinit's own strings has this name. Not inlined: `build` asks it twice.
     #[inline(never)]
     fn is_own(&self, name: &[u8]) -> bool {
-        self.own().any(|s| name_of(s.to_bytes()) == name)
+        self.own().any(|s| name_of(s) == name)
     }
 }
 
-/// A `NAME=VALUE` string's name (the whole string when it has no `=`).
+/// A `NAME=VALUE` string's name (up to a NUL when it has no `=`: vinit's own strings carry theirs).
 fn name_of(kv: &[u8]) -> &[u8] {
-    match kv.iter().position(|&b| b == b'=') {
+    match kv.iter().position(|&b| b == b'=' || b == 0) {
         Some(eq) => kv.get(..eq).unwrap_or_default(),
         None => kv,
     }
@@ -201,7 +200,13 @@ mod tests {
     use super::*;
 
     fn strings(env: &ChildEnv) -> std::vec::Vec<std::string::String> {
-        env.own().map(|s| s.to_str().unwrap().to_owned()).collect()
+        env.own()
+            .map(|s| {
+                core::str::from_utf8(s.strip_suffix(b"\0").unwrap())
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
     }
 
     fn set(store: &mut InitEnv, kv: &[u8]) -> bool {

@@ -6,8 +6,6 @@
 //! form (step 2); whether that file is there is the caller's business. No syscalls.
 #![forbid(unsafe_code)]
 
-use core::ffi::CStr;
-
 use heapless::Vec;
 
 use crate::args::has_byte;
@@ -79,14 +77,17 @@ impl CommandLine {
         self.starts.len()
     }
 
-    /// Word `i`; word 0 is the program (compat §1.6 step 5: argv[0] exactly as written).
-    pub fn word(&self, i: usize) -> Option<&CStr> {
+    /// Word `i` with its NUL (the bytes argv points at); word 0 is the program (compat §1.6
+    /// step 5: argv[0] exactly as written). Found by a plain loop: `CStr`'s search brings a
+    /// word-at-a-time `memchr` into the binary.
+    pub fn word(&self, i: usize) -> Option<&[u8]> {
         let start = usize::from(*self.starts.get(i)?);
-        CStr::from_bytes_until_nul(self.buf.get(start..)?).ok()
+        let rest = self.buf.get(start..)?;
+        rest.get(..=rest.iter().position(|&b| b == 0)?)
     }
 
-    /// All words in order.
-    pub fn words(&self) -> impl Iterator<Item = &CStr> {
+    /// All words in order, each with its NUL.
+    pub fn words(&self) -> impl Iterator<Item = &[u8]> {
         (0..self.word_count()).filter_map(|i| self.word(i))
     }
 
@@ -201,7 +202,11 @@ mod tests {
 
     fn words(cmd: &CommandLine) -> std::vec::Vec<std::string::String> {
         cmd.words()
-            .map(|w| w.to_str().unwrap().to_owned())
+            .map(|w| {
+                core::str::from_utf8(w.strip_suffix(b"\0").unwrap())
+                    .unwrap()
+                    .to_owned()
+            })
             .collect()
     }
 
@@ -222,7 +227,7 @@ mod tests {
         let longest = [b'p'; PROCESS_MAX];
         let c = initscript_command(b"abcd", b"S0123456789", "powerfailnow", &longest).unwrap();
         assert_eq!(c.word_count(), 6);
-        assert_eq!(c.word(5).unwrap().to_bytes(), &longest[..]);
+        assert_eq!(c.word(5).unwrap(), [&longest[..], b"\0"].concat());
     }
 
     #[test]
@@ -235,7 +240,7 @@ mod tests {
             ["/sbin/getty", "--noclear", "38400", "tty1"]
         );
         assert_eq!(p.command.word_count(), 4);
-        assert_eq!(p.command.word(0).unwrap().to_bytes(), b"/sbin/getty");
+        assert_eq!(p.command.word(0).unwrap(), b"/sbin/getty\0");
         assert_eq!(p.command.word(4), None);
     }
 

@@ -18,8 +18,8 @@ use crate::log::LogLine;
 use crate::sys::{self, Argv, Envp, Errno, FileError};
 use vinit_core::args::{ArgList, Shifted, UsageError, basename};
 use vinit_core::client_args::{self, Personality};
-use vinit_core::initctl::EnvPayload;
 use vinit_core::display::field;
+use vinit_core::initctl::EnvPayload;
 use vinit_core::{packed, template};
 
 mod halt;

@@ -41,7 +41,7 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
         {
             return;
         }
-        let Ok(cpath) = CStr::from_bytes_until_nul(&full) else {
+        let Some(cpath) = sys::c_str(&full) else {
             return;
         };
         log!(Level::Info, "Reading: {}", Bytes(cpath.to_bytes()));

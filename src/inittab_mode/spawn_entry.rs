@@ -78,7 +78,7 @@ pub fn spawn_entry(
     let Ok(command) = command else {
         return cannot_start(entry, "command too long");
     };
-    let Some(prog) = command.word(0) else {
+    let Some(prog) = command.word(0).and_then(sys::c_str) else {
         return cannot_start(entry, "empty command");
     };
     match sys::fork() {
@@ -152,7 +152,7 @@ fn cannot_start(entry: &Entry, why: &str) -> Result<sys::Pid, Option<Errno>> {
 fn argv_of(command: &CommandLine) -> Vec<*const c_char, { MAX_WORDS + 1 }> {
     let mut argv = Vec::new();
     for word in command.words() {
-        let _ = argv.push(word.as_ptr());
+        let _ = argv.push(word.as_ptr().cast());
     }
     let _ = argv.push(core::ptr::null());
     argv
@@ -174,7 +174,7 @@ fn env_ptrs(env: &ChildEnv, envp: &Envp) -> Vec<*const c_char, { CHILD_ENV_MAX +
         }
     }
     for s in env.own() {
-        let _ = ptrs.push(s.as_ptr());
+        let _ = ptrs.push(s.as_ptr().cast());
     }
     let _ = ptrs.push(core::ptr::null());
     ptrs
@@ -197,7 +197,7 @@ fn exec_entry(
     if err == Errno::NOEXEC {
         // A script without `#!`: retry through the shell (compat §1.6 step 6).
         if let Ok(shell) = cmdline::shell_command(&entry.process)
-            && let Some(sh) = shell.word(0)
+            && let Some(sh) = shell.word(0).and_then(sys::c_str)
         {
             err = sys::execve(sh, &argv_of(&shell), envp);
         }
@@ -231,10 +231,10 @@ mod tests {
         let envp = Envp::empty();
         env.build(container_env(&envp), &store, b'3', b'N', |_| {});
         let ptrs = env_ptrs(&env, &envp);
-        let own: std::vec::Vec<&CStr> = env.own().collect();
+        let own: std::vec::Vec<&[u8]> = env.own().collect();
         assert_eq!(ptrs.len(), own.len() + 1);
         for (p, s) in ptrs.iter().zip(&own) {
-            assert_eq!(*p, s.as_ptr());
+            assert_eq!(*p, s.as_ptr().cast());
         }
         assert!(ptrs.last().unwrap().is_null());
     }

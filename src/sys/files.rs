@@ -324,7 +324,7 @@ fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
             // `.` and `..` by their bytes, before the name is measured.
             if let Some(name) = record.get(19..)
                 && !matches!(name, [b'.', 0, ..] | [b'.', b'.', 0, ..])
-                && let Ok(name) = CStr::from_bytes_until_nul(name)
+                && let Some(name) = super::c_str(name)
             {
                 f(name);
             }

@@ -70,5 +70,14 @@ pub(crate) use static_slot::big_static;
 pub use system::{RebootCmd, kernel_release, reboot};
 pub use vfork::spawn_shared;
 
+/// The C string at the start of `bytes`, up to its first NUL; `None` without one. A plain
+/// loop: core's `CStr::from_bytes_until_nul` brings its word-at-a-time `memchr`.
+pub fn c_str(bytes: &[u8]) -> Option<&core::ffi::CStr> {
+    let nul = bytes.iter().position(|&b| b == 0)?;
+    let with_nul = bytes.get(..=nul)?;
+    // SAFETY: `with_nul` ends with its first NUL, which is its only one.
+    Some(unsafe { core::ffi::CStr::from_bytes_with_nul_unchecked(with_nul) })
+}
+
 /// Result of every fallible wrapper.
 pub type Result<T> = core::result::Result<T, Errno>;
