@@ -7,6 +7,7 @@ use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::ArgList;
 use vinit_core::client_args::{InitHalt, Shutdown, When};
+use vinit_core::display::Line;
 use vinit_core::initctl::EnvPayload;
 use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
@@ -237,9 +238,9 @@ fn remove_boot_flags(s: &Shutdown) {
 /// Writes the pid file and waits `minutes`, warning on sysvinit's schedule; `Err` if SIGINT
 /// or SIGTERM came first.
 fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
-    // 32 bytes: the writer type sys::procfs formats pids into, so ufmt's code for it is shared.
-    let mut pid: heapless::String<32> = heapless::String::new();
-    let _ = ufmt::uwriteln!(pid, "{}", sys::getpid());
+    let mut pid = Line::new();
+    pid.push_number(u64::try_from(sys::getpid()).unwrap_or_default(), false);
+    pid.push(b"\n");
     match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
         Err(_) => {

@@ -21,7 +21,7 @@ use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
 use crate::status_channel::StatusChannel;
 use crate::sys::{self, Envp, Errno};
 use load::load_inittab;
-use service_output::ServiceOutput;
+use service_output::{ServiceOutput, Watches};
 use spawn_entry::{Initscript, spawn_entry};
 use vinit_core::child_env::InitEnv;
 use vinit_core::initctl::{Command, Request};
@@ -232,10 +232,10 @@ impl Driver {
                 self.control.watch_fd(),
                 self.status.fd(),
             ];
-            let mut watches = output
-                .as_deref()
-                .map(ServiceOutput::watches)
-                .unwrap_or_default();
+            let mut watches = Watches::default();
+            if let Some(output) = output.as_deref() {
+                output.watches(&mut watches);
+            }
             let ready = sys::wait_fds(fds, &mut watches.list, timeout);
             let [_, fifo_ready, fifo_path_changed, status_asked] = match ready {
                 Ok(ready) => ready,

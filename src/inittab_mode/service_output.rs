@@ -168,9 +168,9 @@ impl ServiceOutput<'_> {
         }
     }
 
-    /// What to watch: the streams whose lines can go out, and fd 1 or 2 while full.
-    pub fn watches(&self) -> Watches {
-        let mut w = Watches::default();
+    /// What to watch, added to `w` (empty; filled in place, not returned: a `Watches` is
+    /// over 1 KB): the streams whose lines can go out, and fd 1 or 2 while full.
+    pub fn watches(&self, w: &mut Watches) {
         for (i, s) in self.streams.iter().enumerate() {
             if let Some(fd) = &s.fd
                 && !s.eof
@@ -186,7 +186,6 @@ impl ServiceOutput<'_> {
                 let _ = w.owner.push((STREAMS + target) as u8);
             }
         }
-        w
     }
 
     /// After the wait: reads what is ready, writes its lines; flushes what waited for room.

@@ -3,6 +3,7 @@
 
 use core::ffi::CStr;
 
+use vinit_core::display::decimal;
 use vinit_core::limits::{PROC_DIR, PROC_STAT_READ_MAX};
 
 use super::fds::open;
@@ -48,10 +49,18 @@ impl ProcStat {
 
 /// /proc/PID/stat of `pid`, `None` if the process is gone (a zombie is still there).
 pub fn read_stat(pid: Pid) -> Option<ProcStat> {
-    let mut path: heapless::String<32> = heapless::String::new();
-    ufmt::uwrite!(path, "/proc/{}/stat\0", pid).ok()?;
+    // Through display's one integer formatter (ufmt's would link one more).
+    let mut digits = [0u8; 20];
+    let mut path: heapless::Vec<u8, 32> = heapless::Vec::new();
+    for part in [
+        b"/proc/",
+        decimal(u64::try_from(pid).ok()?, &mut digits),
+        b"/stat\0",
+    ] {
+        path.extend_from_slice(part).ok()?;
+    }
     // SAFETY: the path's only NUL is its last byte (a number between two texts without one).
-    let cpath = unsafe { CStr::from_bytes_with_nul_unchecked(path.as_bytes()) };
+    let cpath = unsafe { CStr::from_bytes_with_nul_unchecked(&path) };
     let mut buf = [0u8; PROC_STAT_READ_MAX];
     let n = read_proc_file(cpath, &mut buf).ok()?;
     parse_stat(buf.get(..n)?)
