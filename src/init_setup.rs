@@ -6,9 +6,17 @@
 //! signal to its default, so once the dispositions vinit inherited (ignored ones) are reset,
 //! every child starts with default ones.
 
-use crate::log;
-use crate::log::{ErrName, Level};
+use crate::log::{self, ErrName, Level};
 use crate::sys::{self, OwnedFd, SigMask};
+use vinit_core::display::ArgOf;
+use vinit_core::template;
+
+/// A line whose one `{}` is an errno (`template!(1, ...)`): one call at each of the start-up's
+/// and single-command mode's sites, not an argument array built at each.
+#[inline(never)]
+pub fn errno_line(level: Level, template: &[u8], e: sys::Errno) {
+    log::log_line(level, template, &[ErrName(e).log_arg()]);
+}
 
 /// Sets vinit up as an init and returns its signalfd; `None` after logging the fatal line
 /// (only before the loop starts: after that vinit never bails).
@@ -26,21 +34,21 @@ pub fn prepare(pid1: bool, blocked: SigMask) -> bool {
     // A stalled reader of vinit's stderr must not stall the init (log.rs).
     crate::log::never_block();
     if !pid1 && let Err(e) = sys::set_child_subreaper() {
-        log!(
+        errno_line(
             Level::Warning,
-            "unable to become a child subreaper: {}",
-            ErrName(e)
+            template!(1, "unable to become a child subreaper: {}"),
+            e,
         );
     }
     if let Err(e) = sys::cloexec_inherited_fds() {
-        log!(
+        errno_line(
             Level::Warning,
-            "unable to mark inherited fds close-on-exec: {}",
-            ErrName(e)
+            template!(1, "unable to mark inherited fds close-on-exec: {}"),
+            e,
         );
     }
     if let Err(e) = sys::set_signal_mask(blocked) {
-        log!(Level::Fatal, "unable to block signals: {}", ErrName(e));
+        errno_line(Level::Fatal, template!(1, "unable to block signals: {}"), e);
         return false;
     }
     // Children inherit dispositions through fork and exec: resetting every catchable signal
@@ -57,7 +65,11 @@ pub fn signal_fd() -> Option<OwnedFd> {
     match sys::signalfd(SigMask::CATCHABLE) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            log!(Level::Fatal, "unable to create signalfd: {}", ErrName(e));
+            errno_line(
+                Level::Fatal,
+                template!(1, "unable to create signalfd: {}"),
+                e,
+            );
             None
         }
     }

@@ -14,6 +14,7 @@
 //! The loop blocks in poll(2) on the signalfd with no timeout unless a sweep or budget
 //! deadline is pending, so an idle vinit never wakes up.
 
+use crate::init_setup::errno_line;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn::{self, Tty};
@@ -23,6 +24,7 @@ use vinit_core::display::{Arg, ArgOf, ExitShown};
 use vinit_core::limits::{EXIT_KILLED, SEARCH_PATH};
 use vinit_core::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM};
 use vinit_core::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
+use vinit_core::template;
 use vinit_core::time::{self, Duration, Instant};
 
 /// The stop signals of single-command mode: the first one forwarded to CMD starts the stop
@@ -86,10 +88,10 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     };
     sys::set_fault_signal_target(command.target());
     if let Err(e) = sys::forward_fault_signals() {
-        log!(
+        errno_line(
             Level::Warning,
-            "unable to install the fault signal handler: {}",
-            ErrName(e)
+            template!(1, "unable to install the fault signal handler: {}"),
+            e,
         );
     }
     // Now the fault signals may come: one sent meanwhile is forwarded at once. (Without the
@@ -103,10 +105,10 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     // The child keeps the directory vinit was started in; vinit itself lets go of it, so it
     // does not hold a mount busy for the container's whole life.
     if let Err(e) = sys::chdir_root() {
-        log!(
+        errno_line(
             Level::Warning,
-            "unable to change directory to /: {}",
-            ErrName(e)
+            template!(1, "unable to change directory to /: {}"),
+            e,
         );
     }
     command.run(sfd.as_fd())
@@ -138,7 +140,7 @@ impl SingleCommand<'_> {
         loop {
             let timeout = time::poll_timeout(sys::now(), self.deadline());
             if let Err(e) = sys::wait_readable(sfd, timeout) {
-                log!(Level::Error, "poll failed: {}", ErrName(e));
+                errno_line(Level::Error, template!(1, "poll failed: {}"), e);
             }
             // One reading of the clock per wake-up, for the signals and the step.
             let now = sys::now();
@@ -290,7 +292,7 @@ impl SingleCommand<'_> {
                 Ok(Some(info)) => self.on_signal(info.signo, now),
                 Ok(None) => return,
                 Err(e) => {
-                    log!(Level::Error, "unable to read signalfd: {}", ErrName(e));
+                    errno_line(Level::Error, template!(1, "unable to read signalfd: {}"), e);
                     return;
                 }
             }
@@ -405,7 +407,7 @@ impl SingleCommand<'_> {
                 Ok(None) => return false,
                 Err(sys::Errno::CHILD) => return true,
                 Err(e) => {
-                    log!(Level::Error, "wait failed: {}", ErrName(e));
+                    errno_line(Level::Error, template!(1, "wait failed: {}"), e);
                     return false;
                 }
             }

@@ -49,18 +49,17 @@ impl ProcStat {
 
 /// /proc/PID/stat of `pid`, `None` if the process is gone (a zombie is still there).
 pub fn read_stat(pid: Pid) -> Option<ProcStat> {
-    // Through display's one integer formatter (ufmt's would link one more).
-    let mut digits = [0u8; 20];
-    let mut path: heapless::Vec<u8, 32> = heapless::Vec::new();
-    for part in [
-        b"/proc/",
-        decimal(u64::try_from(pid).ok()?, &mut digits),
-        b"/stat\0",
-    ] {
-        path.extend_from_slice(part).ok()?;
-    }
+    // Built from its end in one array: `/stat` and its NUL, the pid's digits before them
+    // (display's one integer formatter writes at the end of its 20 bytes), `/proc/` before
+    // those.
+    let mut path = [0u8; 32];
+    let (head, tail) = path.split_at_mut(26);
+    tail.copy_from_slice(b"/stat\0");
+    let digits = decimal(u64::try_from(pid).ok()?, head.last_chunk_mut()?).len();
+    let start = 26 - 6 - digits;
+    head.get_mut(start..start + 6)?.copy_from_slice(b"/proc/");
     // SAFETY: the path's only NUL is its last byte (a number between two texts without one).
-    let cpath = unsafe { CStr::from_bytes_with_nul_unchecked(&path) };
+    let cpath = unsafe { CStr::from_bytes_with_nul_unchecked(path.get(start..)?) };
     let mut buf = [0u8; PROC_STAT_READ_MAX];
     let n = read_proc_file(cpath, &mut buf).ok()?;
     parse_stat(buf.get(..n)?)
@@ -111,5 +110,16 @@ mod tests {
         assert_eq!(parse_stat(b"9 (sh) Z 0 9").unwrap().ppid, 0);
         assert_eq!(parse_stat(b"9 (sh)"), None);
         assert_eq!(parse_stat(b"garbage"), None);
+    }
+
+    #[test]
+    fn the_path_is_built_for_any_pid() {
+        let me = read_stat(getpid()).unwrap();
+        assert_eq!(
+            me.ppid,
+            rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get())
+        );
+        assert_eq!(read_stat(i32::MAX), None);
+        assert_eq!(read_stat(-1), None);
     }
 }
