@@ -52,12 +52,12 @@ impl CommandLine {
     /// The shell form `/bin/sh -c "exec <body>"`. `exec` as in sysvinit 3.00-3.10 (Debian 12):
     /// the shell replaces itself, so init tracks and signals the real program; 3.11+ dropped it
     /// (compat §1.6 step 3, §1.9).
-    fn shell_exec(body: &[u8]) -> Result<Self, CommandTooLong> {
-        let mut cmd = Self::new(true);
-        cmd.push_word(&[SHELL])?;
-        cmd.push_word(&[b"-c"])?;
-        cmd.push_word(&[b"exec ", body])?;
-        Ok(cmd)
+    /// Filled into an empty command made with `new(true)`, not returned: a `CommandLine` is
+    /// 392 bytes, and each return by value was a copy.
+    fn shell_exec(&mut self, body: &[u8]) -> Result<(), CommandTooLong> {
+        self.push_word(&[SHELL])?;
+        self.push_word(&[b"-c"])?;
+        self.push_word(&[b"exec ", body])
     }
 
     /// Appends one word made of `parts`, NUL-terminated.
@@ -129,12 +129,17 @@ const fn is_blank(b: u8) -> bool {
 pub fn parse_process(field: &[u8]) -> Result<Process, CommandTooLong> {
     let (no_utmp, body) = strip_plus(until_nul(field));
     let literal = body.first() == Some(&b'@');
-    let command = if !literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b)) {
-        CommandLine::shell_exec(body)?
-    } else {
-        split_words(strip_at(body))?
+    let shell = !literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b));
+    let mut process = Process {
+        no_utmp,
+        command: CommandLine::new(shell),
     };
-    Ok(Process { no_utmp, command })
+    if shell {
+        process.command.shell_exec(body)?;
+    } else {
+        split_words(&mut process.command, strip_at(body))?;
+    }
+    Ok(process)
 }
 
 /// The `/etc/initscript` form (compat §1.6 step 2):
@@ -163,8 +168,7 @@ pub fn initscript_command(
 /// Deliberate deviation: for `echo foo # bar` sysvinit passes an extra empty argument before the
 /// comment (compat §1.6 quirk); vinit stops at the `#` and passes none, since an empty argument
 /// can only confuse the program and no working inittab depends on it.
-fn split_words(body: &[u8]) -> Result<CommandLine, CommandTooLong> {
-    let mut cmd = CommandLine::new(false);
+fn split_words(cmd: &mut CommandLine, body: &[u8]) -> Result<(), CommandTooLong> {
     let mut rest = body;
     while cmd.word_count() < MAX_WORDS {
         let start = rest
@@ -186,13 +190,15 @@ fn split_words(body: &[u8]) -> Result<CommandLine, CommandTooLong> {
         }
         rest = after;
     }
-    Ok(cmd)
+    Ok(())
 }
 
 /// The `ENOEXEC` retry of compat §1.6 step 6: always `/bin/sh -c "exec <field without + and @>"`.
 pub fn shell_command(field: &[u8]) -> Result<CommandLine, CommandTooLong> {
     let (_, body) = strip_plus(until_nul(field));
-    CommandLine::shell_exec(strip_at(body))
+    let mut cmd = CommandLine::new(true);
+    cmd.shell_exec(strip_at(body))?;
+    Ok(cmd)
 }
 
 #[cfg(test)]
