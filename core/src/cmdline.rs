@@ -153,12 +153,17 @@ pub fn initscript_command(
 ) -> Result<CommandLine, CommandTooLong> {
     let (_, body) = strip_plus(until_nul(field));
     let mut cmd = CommandLine::new(true);
-    cmd.push_word(&[SHELL])?;
-    cmd.push_word(&[INITSCRIPT.to_bytes()])?;
-    cmd.push_word(&[id])?;
-    cmd.push_word(&[levels])?;
-    cmd.push_word(&[action.as_bytes()])?;
-    cmd.push_word(&[strip_at(body)])?;
+    // One call in a loop: six calls were six copies of the call's set-up.
+    for word in [
+        SHELL,
+        INITSCRIPT.to_bytes(),
+        id,
+        levels,
+        action.as_bytes(),
+        strip_at(body),
+    ] {
+        cmd.push_word(&[word])?;
+    }
     Ok(cmd)
 }
 
