@@ -105,7 +105,8 @@ fn until_nul(field: &[u8]) -> &[u8] {
 /// Whether init writes utmp records for an entry's processes: not when its process field
 /// starts with `+` (compat §1.6 step 1).
 pub fn writes_utmp(field: &[u8]) -> bool {
-    !strip_plus(until_nul(field)).0
+    // The first byte is the same up to the first NUL or not: a `+` is no NUL.
+    field.first() != Some(&b'+')
 }
 
 /// Splits off a leading `+` (compat §1.6 step 1).
