@@ -175,26 +175,14 @@ pub fn initscript_command(
 /// comment (compat §1.6 quirk); vinit stops at the `#` and passes none, since an empty argument
 /// can only confuse the program and no working inittab depends on it.
 fn split_words(cmd: &mut CommandLine, body: &[u8]) -> Result<(), CommandTooLong> {
-    let mut rest = body;
-    while cmd.word_count() < MAX_WORDS {
-        let start = rest
-            .iter()
-            .position(|&b| !is_blank(b))
-            .unwrap_or(rest.len());
-        rest = rest.get(start..).unwrap_or_default();
-        if rest.first().is_none_or(|&b| b == b'#') {
-            break;
-        }
-        let end = rest
-            .iter()
-            .position(|&b| is_blank(b) || b == b'#')
-            .unwrap_or(rest.len());
-        let (word, after) = rest.split_at_checked(end).unwrap_or((rest, &[]));
+    // A `#` ends the word it is in and the command line: the text is cut there first.
+    let text = body.split(|&b| b == b'#').next().unwrap_or_default();
+    for word in text
+        .split(|&b| is_blank(b))
+        .filter(|w| !w.is_empty())
+        .take(MAX_WORDS)
+    {
         cmd.push_word(&[word])?;
-        if after.first() == Some(&b'#') {
-            break;
-        }
-        rest = after;
     }
     Ok(())
 }
