@@ -52,12 +52,12 @@ impl CommandLine {
     /// The shell form `/bin/sh -c "exec <body>"`. `exec` as in sysvinit 3.00-3.10 (Debian 12):
     /// the shell replaces itself, so init tracks and signals the real program; 3.11+ dropped it
     /// (compat §1.6 step 3, §1.9).
-    fn shell_exec(body: &[u8]) -> Result<Self, CommandTooLong> {
-        let mut cmd = Self::new(true);
-        cmd.push_word(&[SHELL])?;
-        cmd.push_word(&[b"-c"])?;
-        cmd.push_word(&[b"exec ", body])?;
-        Ok(cmd)
+    /// Filled into an empty command made with `new(true)`, not returned: a `CommandLine` is
+    /// 392 bytes, and each return by value was a copy.
+    fn shell_exec(&mut self, body: &[u8]) -> Result<(), CommandTooLong> {
+        self.push_word(&[SHELL])?;
+        self.push_word(&[b"-c"])?;
+        self.push_word(&[b"exec ", body])
     }
 
     /// Appends one word made of `parts`, NUL-terminated.
@@ -105,7 +105,8 @@ fn until_nul(field: &[u8]) -> &[u8] {
 /// Whether init writes utmp records for an entry's processes: not when its process field
 /// starts with `+` (compat §1.6 step 1).
 pub fn writes_utmp(field: &[u8]) -> bool {
-    !strip_plus(until_nul(field)).0
+    // The first byte is the same up to the first NUL or not: a `+` is no NUL.
+    field.first() != Some(&b'+')
 }
 
 /// Splits off a leading `+` (compat §1.6 step 1).
@@ -129,12 +130,17 @@ const fn is_blank(b: u8) -> bool {
 pub fn parse_process(field: &[u8]) -> Result<Process, CommandTooLong> {
     let (no_utmp, body) = strip_plus(until_nul(field));
     let literal = body.first() == Some(&b'@');
-    let command = if !literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b)) {
-        CommandLine::shell_exec(body)?
-    } else {
-        split_words(strip_at(body))?
+    let shell = !literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b));
+    let mut process = Process {
+        no_utmp,
+        command: CommandLine::new(shell),
     };
-    Ok(Process { no_utmp, command })
+    if shell {
+        process.command.shell_exec(body)?;
+    } else {
+        split_words(&mut process.command, strip_at(body))?;
+    }
+    Ok(process)
 }
 
 /// The `/etc/initscript` form (compat §1.6 step 2):
@@ -148,12 +154,17 @@ pub fn initscript_command(
 ) -> Result<CommandLine, CommandTooLong> {
     let (_, body) = strip_plus(until_nul(field));
     let mut cmd = CommandLine::new(true);
-    cmd.push_word(&[SHELL])?;
-    cmd.push_word(&[INITSCRIPT.to_bytes()])?;
-    cmd.push_word(&[id])?;
-    cmd.push_word(&[levels])?;
-    cmd.push_word(&[action.as_bytes()])?;
-    cmd.push_word(&[strip_at(body)])?;
+    // One call in a loop: six calls were six copies of the call's set-up.
+    for word in [
+        SHELL,
+        INITSCRIPT.to_bytes(),
+        id,
+        levels,
+        action.as_bytes(),
+        strip_at(body),
+    ] {
+        cmd.push_word(&[word])?;
+    }
     Ok(cmd)
 }
 
@@ -163,36 +174,25 @@ pub fn initscript_command(
 /// Deliberate deviation: for `echo foo # bar` sysvinit passes an extra empty argument before the
 /// comment (compat §1.6 quirk); vinit stops at the `#` and passes none, since an empty argument
 /// can only confuse the program and no working inittab depends on it.
-fn split_words(body: &[u8]) -> Result<CommandLine, CommandTooLong> {
-    let mut cmd = CommandLine::new(false);
-    let mut rest = body;
-    while cmd.word_count() < MAX_WORDS {
-        let start = rest
-            .iter()
-            .position(|&b| !is_blank(b))
-            .unwrap_or(rest.len());
-        rest = rest.get(start..).unwrap_or_default();
-        if rest.first().is_none_or(|&b| b == b'#') {
-            break;
-        }
-        let end = rest
-            .iter()
-            .position(|&b| is_blank(b) || b == b'#')
-            .unwrap_or(rest.len());
-        let (word, after) = rest.split_at_checked(end).unwrap_or((rest, &[]));
+fn split_words(cmd: &mut CommandLine, body: &[u8]) -> Result<(), CommandTooLong> {
+    // A `#` ends the word it is in and the command line: the text is cut there first.
+    let text = body.split(|&b| b == b'#').next().unwrap_or_default();
+    for word in text
+        .split(|&b| is_blank(b))
+        .filter(|w| !w.is_empty())
+        .take(MAX_WORDS)
+    {
         cmd.push_word(&[word])?;
-        if after.first() == Some(&b'#') {
-            break;
-        }
-        rest = after;
     }
-    Ok(cmd)
+    Ok(())
 }
 
 /// The `ENOEXEC` retry of compat §1.6 step 6: always `/bin/sh -c "exec <field without + and @>"`.
 pub fn shell_command(field: &[u8]) -> Result<CommandLine, CommandTooLong> {
     let (_, body) = strip_plus(until_nul(field));
-    CommandLine::shell_exec(strip_at(body))
+    let mut cmd = CommandLine::new(true);
+    cmd.shell_exec(strip_at(body))?;
+    Ok(cmd)
 }
 
 #[cfg(test)]

@@ -139,12 +139,11 @@ impl Levels {
     /// difference (compat's differences table).
     pub fn parse_field(field: &[u8]) -> Self {
         let bits = field.iter().fold(0, |acc, &b| {
-            let bit = if b == b'#' || b == b'*' {
-                0
-            } else {
-                level_bit(b)
-            };
-            acc | bit | demand_bit(b)
+            acc | match b {
+                b'0'..=b'9' => 1 << (b - b'0'),
+                b'S' => BIT_S,
+                _ => demand_bit(b),
+            }
         });
         Self(bits)
     }

@@ -74,10 +74,11 @@ impl Init {
         let mut dying_added = false;
         // Without a fresh table the current one is compared with itself, not with a copy.
         let tab = fresh.as_deref().unwrap_or(&self.tab);
-        // A copy, only to be overwritten whole: shorter code than a loop of defaults.
-        let mut procs = self.procs;
-        fresh_procs(&mut procs, tab);
-        for (old, e) in self.procs.iter().zip(self.tab.entries()) {
+        // The old states are read from a copy while the new ones are written in place.
+        let olds = self.procs;
+        let procs = &mut self.procs;
+        fresh_procs(procs, tab);
+        for (old, e) in olds.iter().zip(self.tab.entries()) {
             let new_slot = tab.position(&e.id);
             let new_entry = new_slot.and_then(|s| tab.entries().get(s));
             let must_die = match new_entry {
@@ -120,7 +121,6 @@ impl Init {
                 };
             }
         }
-        self.procs = procs;
         self.timers.respawn = Deadline::NONE;
         if let Some(tab) = fresh {
             self.tab.exchange(tab);

@@ -132,11 +132,18 @@ pub(super) fn admitted(
     now: Instant,
     queue: &mut Deque<Queued, EFFECT_QUEUE>,
 ) -> bool {
-    let (start, notice) = match throttle.admit(now) {
+    let start = match throttle.admit(now) {
         Verdict::Off => return false,
         Verdict::Start => return true,
-        Verdict::Reenabled => (true, Notice::Reenabled(id.clone())),
-        Verdict::TooFast => (false, Notice::RespawningTooFast(id.clone())),
+        Verdict::Reenabled => true,
+        Verdict::TooFast => false,
+    };
+    // One copy of the id for either line.
+    let id = id.clone();
+    let notice = if start {
+        Notice::Reenabled(id)
+    } else {
+        Notice::RespawningTooFast(id)
     };
     let _ = queue.push_back(Queued::Log(notice));
     start

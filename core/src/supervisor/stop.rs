@@ -149,6 +149,8 @@ impl Stop {
         Duration::from_millis(budget - budget / 4 - budget / 8)
     }
 
+    /// Out of line: the stop's deadline, its poll and a kill round's deadline each ask.
+    #[inline(never)]
     fn entries_deadline(&self) -> Instant {
         self.started.after(self.entries_share())
     }
