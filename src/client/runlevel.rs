@@ -13,13 +13,11 @@ use vinit_core::utmp;
 
 /// `utmp_arg` is argument 1 (the utmp path) as argv holds it, if there is one.
 pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A, utmp_arg: Option<&CStr>) -> u8 {
-    let parsed = match client_args::parse_runlevel(args) {
-        Ok(r) => r,
-        Err(_) => {
-            return say(packed!("usage: runlevel [utmp]"));
-        }
-    };
-    let path = match parsed.utmp.and(utmp_arg) {
+    // Its one operand, when parsed, is argument 1: `utmp_arg`.
+    if client_args::parse_runlevel(args).is_err() {
+        return say(packed!("usage: runlevel [utmp]"));
+    }
+    let path = match utmp_arg {
         Some(p) if p.to_bytes().len() > PATH_MAX => {
             return say(packed!("runlevel: path too long"));
         }
