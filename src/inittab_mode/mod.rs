@@ -169,6 +169,9 @@ impl Driver {
         envp: Envp,
         title: Option<sys::ProcTitle>,
     ) -> Option<&'static mut Self> {
+        // Read before the value is built: a call while it is being built keeps it on this
+        // frame (the call might read `DRIVER`), to be copied in after.
+        let started = sys::now();
         DRIVER
             .put(|| Self {
                 machine: Machine {
@@ -180,7 +183,7 @@ impl Driver {
                     signal_log: RateLimit::new(),
                 },
                 envp,
-                started: sys::now(),
+                started,
                 control: Control::new(),
                 // Opened after `become_init`, within the fd budget.
                 status: StatusChannel::open(false),
