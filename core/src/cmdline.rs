@@ -128,18 +128,11 @@ const fn is_blank(b: u8) -> bool {
 
 /// Reads an entry's process field (compat §1.6 steps 1, 3, 4).
 pub fn parse_process(field: &[u8]) -> Result<Process, CommandTooLong> {
-    let (no_utmp, body) = strip_plus(until_nul(field));
-    let literal = body.first() == Some(&b'@');
-    let shell = !literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b));
     let mut process = Process {
-        no_utmp,
-        command: CommandLine::new(shell),
+        no_utmp: field.first() == Some(&b'+'),
+        command: CommandLine::new(false),
     };
-    if shell {
-        process.command.shell_exec(body)?;
-    } else {
-        split_words(&mut process.command, strip_at(body))?;
-    }
+    process.command.read_process(field)?;
     Ok(process)
 }
 
@@ -152,20 +145,53 @@ pub fn initscript_command(
     action: &str,
     field: &[u8],
 ) -> Result<CommandLine, CommandTooLong> {
-    let (_, body) = strip_plus(until_nul(field));
     let mut cmd = CommandLine::new(true);
-    // One call in a loop: six calls were six copies of the call's set-up.
-    for word in [
-        SHELL,
-        INITSCRIPT.to_bytes(),
-        id,
-        levels,
-        action.as_bytes(),
-        strip_at(body),
-    ] {
-        cmd.push_word(&[word])?;
-    }
+    cmd.read_initscript(id, levels, action, field)?;
     Ok(cmd)
+}
+
+impl CommandLine {
+    /// An empty command line, for `read_process` or `read_initscript` to fill.
+    pub const fn empty() -> Self {
+        Self::new(false)
+    }
+
+    /// `parse_process`'s command, filled in place: the spawn path fills one command line
+    /// instead of copying a returned one (392 bytes) twice.
+    pub fn read_process(&mut self, field: &[u8]) -> Result<(), CommandTooLong> {
+        let (_, body) = strip_plus(until_nul(field));
+        let literal = body.first() == Some(&b'@');
+        *self = Self::new(!literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b)));
+        if self.shell {
+            self.shell_exec(body)
+        } else {
+            split_words(self, strip_at(body))
+        }
+    }
+
+    /// `initscript_command`'s command, filled in place.
+    pub fn read_initscript(
+        &mut self,
+        id: &[u8],
+        levels: &[u8],
+        action: &str,
+        field: &[u8],
+    ) -> Result<(), CommandTooLong> {
+        let (_, body) = strip_plus(until_nul(field));
+        *self = Self::new(true);
+        // One call in a loop: six calls were six copies of the call's set-up.
+        for word in [
+            SHELL,
+            INITSCRIPT.to_bytes(),
+            id,
+            levels,
+            action.as_bytes(),
+            strip_at(body),
+        ] {
+            self.push_word(&[word])?;
+        }
+        Ok(())
+    }
 }
 
 /// Splits on spaces and tabs (compat §1.6 step 4). A `#` ends the word it is in and the whole
