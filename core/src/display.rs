@@ -97,7 +97,8 @@ impl Line {
                     tail
                 }
                 Some((&code, tail)) => {
-                    self.push(word(code));
+                    // Bounded: a word is packed by shorter words only.
+                    self.write(word(code), &[]);
                     tail
                 }
                 None => special,
@@ -264,7 +265,7 @@ pub const fn placeholders(template: &str) -> Option<usize> {
 }
 
 /// Words common to vinit's messages: a code byte of a stored text (`is_code`) stands for the
-/// word of its number (NUL-separated). Picked for the fewest bytes over all the texts of
+/// word of its number (NUL-separated; stored packed, `WORDS_PACKED`). Picked for the fewest bytes over all the texts of
 /// December 2026 (templates, help texts, errno texts; the words' own bytes counted), by a
 /// greedy search then swaps of the least useful word for a better one; any text still
 /// packs, if less well. The texts are ASCII; packed, they are about half as long.
@@ -500,8 +501,12 @@ const fn word_len(mut word: &[u8], mut text: &[u8]) -> usize {
 /// text by the codes of `WORDS`, chosen for the fewest bytes in all (shortest path, from the
 /// end); returns the packed length (`out` may be shorter, `&mut []` to measure). Evaluated at
 /// compile time by `fill!`.
-pub const fn pack_into(template: &str, mut out: &mut [u8]) -> usize {
-    let text = template.as_bytes();
+pub const fn pack_into(template: &str, out: &mut [u8]) -> usize {
+    pack_with(template.as_bytes(), out, usize::MAX)
+}
+
+/// `pack_into` by the words of at most `longest` bytes (a word is packed by shorter ones).
+const fn pack_with(text: &[u8], mut out: &mut [u8], longest: usize) -> usize {
     assert!(text.len() <= PACK_MAX, "a text longer than PACK_MAX");
     // fewest[i]: the fewest packed bytes for text[i..]; first[i]: the first of them, and
     // how many bytes of text it stands for.
@@ -541,7 +546,7 @@ pub const fn pack_into(template: &str, mut out: &mut [u8]) -> usize {
                 None => &[],
             };
             let len = word_len(word, rest);
-            if len > 0 && get(&fewest, i + len, 0) < cost - 1 {
+            if len > 0 && len <= longest && get(&fewest, i + len, 0) < cost - 1 {
                 cost = get(&fewest, i + len, 0) + 1;
                 best = ((n as u8) ^ 0x80, len as u16);
             }
@@ -575,9 +580,46 @@ pub const fn pack<const N: usize>(template: &str) -> [u8; N] {
     out
 }
 
-/// The word of code `code` (`is_code`).
+/// `WORDS` as stored in the binary: each word packed by the shorter words (`pack_with`),
+/// NUL-separated. `Line::write` writes a word's code by writing its packed word.
+const WORDS_PACKED: [u8; packed_words(&mut [])] = {
+    let mut out = [0; packed_words(&mut [])];
+    packed_words(&mut out);
+    out
+};
+
+/// Packs `WORDS` into `out` (zeroed: the NULs stay) as `WORDS_PACKED`; returns the length.
+const fn packed_words(out: &mut [u8]) -> usize {
+    let (mut words, mut at) = (WORDS.as_bytes(), 0);
+    while !words.is_empty() {
+        let mut len = 0;
+        // Bounded: each pass counts a byte of the word.
+        while let Some((_, [c, ..])) = words.split_at_checked(len) {
+            if *c == 0 {
+                break;
+            }
+            len += 1;
+        }
+        let (word, after): (&[u8], &[u8]) = match words.split_at_checked(len) {
+            Some(split) => split,
+            None => (words, &[]),
+        };
+        let rest_of_out = match out.split_at_mut_checked(at) {
+            Some((_, rest)) => rest,
+            None => &mut [],
+        };
+        at += pack_with(word, rest_of_out, len.saturating_sub(1)) + 1;
+        words = match after {
+            [_, tail @ ..] => tail,
+            [] => after,
+        };
+    }
+    at
+}
+
+/// The word of code `code` (`is_code`), packed.
 fn word(code: u8) -> &'static [u8] {
-    field(WORDS.as_bytes(), 0, usize::from(code ^ 0x80)).unwrap_or_default()
+    field(&WORDS_PACKED, 0, usize::from(code ^ 0x80)).unwrap_or_default()
 }
 
 /// Field `n` of `bytes` cut at each `sep`, as `bytes.split(|&b| b == sep).nth(n)`: one loop
