@@ -265,12 +265,12 @@ pub const fn placeholders(template: &str) -> Option<usize> {
 }
 
 /// Words common to vinit's messages: a code byte of a stored text (`is_code`) stands for the
-/// word of its number (NUL-separated; stored packed, `WORDS_PACKED`). Picked for the fewest bytes over all the texts of
-/// December 2026 (templates, help texts, errno texts; the words' own bytes counted), by a
-/// greedy search then swaps of the least useful word for a better one; any text still
-/// packs, if less well. The texts are ASCII; packed, they are about half as long.
+/// word of its number (NUL-separated; stored packed, `WORDS_PACKED`). Picked for the fewest
+/// bytes over all the texts of December 2026 (templates, help texts, errno texts; the words'
+/// own packed bytes counted), by a greedy search then swaps of the least useful word for a
+/// better one; any text still packs, if less well. The texts are ASCII; packed, they are
+/// about half as long.
 const WORDS: &str = concat!(
-    "    \0",
     "in\0",
     ": \0",
     "t \0",
@@ -363,19 +363,14 @@ const WORDS: &str = concat!(
     "/etc/\0",
     "tab\0",
     "ec\0",
-    "; \0",
     "wh\0",
     "dra\0",
     "od\0",
     "wa\0",
-    "go\0",
-    "bogu\0",
     "sys\0",
     "NAME\0",
-    "k \0",
     ") \0",
     "ic\0",
-    "\" \0",
     "-h\0",
     "ER\0",
     "y)\0",
@@ -384,11 +379,9 @@ const WORDS: &str = concat!(
     " field\0",
     "initrequest\0",
     " the \0",
-    "signal \0",
     " too long\0",
     "not \0",
     " with \0",
-    "      \0",
     " re\0",
     "ing\0",
     " to \0",
@@ -398,24 +391,37 @@ const WORDS: &str = concat!(
     " vinit \0",
     "stop: \0",
     " s\0",
-    // 128 to 138: no word (codes 0x00 to 0x0a: NUL, tab and newline stay themselves).
-    "\0\0\0\0\0\0\0\0\0\0\0",
     "ning\0",
     ":      \0",
     " runlevel \0",
     "id \0",
     "able\0",
-    "n \0",
     "vinit\0",
     " sending \0",
     "un\0",
+    // 128 to 138: no word (codes 0x00 to 0x0a: NUL, tab and newline stay themselves).
+    "\0\0\0\0\0\0\0\0\0\0\0",
     "eve\0",
     "default \0",
     "  -\0",
-    "it \0",
     "ot \0",
     "\t\t  -\0",
     " in\0",
+    "shutdown: \0",
+    " processes\0",
+    " signal \0",
+    " with\0",
+    " status \0",
+    "process\0",
+    "     \0",
+    "       \0",
+    " not \0",
+    "too \0",
+    "vinit \0",
+    " init\0",
+    " shutdown\0",
+    "runlevel: \0",
+    " signal\0",
 );
 
 /// Whether `byte` of a packed text is a word's code: `0x80..=0xff` (words 0 to 127) and the
