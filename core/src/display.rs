@@ -85,7 +85,7 @@ impl Line {
         while !rest.is_empty() {
             let plain = rest
                 .iter()
-                .position(|&b| b == b'{' || b >= 0x80)
+                .position(|&b| b == b'{' || is_code(b))
                 .unwrap_or(rest.len());
             let (text, special) = rest.split_at_checked(plain).unwrap_or((rest, &[]));
             self.push(text);
@@ -97,7 +97,8 @@ impl Line {
                     tail
                 }
                 Some((&code, tail)) => {
-                    self.push(word(code));
+                    // Bounded: a word is packed by shorter words only.
+                    self.write(word(code), &[]);
                     tail
                 }
                 None => special,
@@ -263,13 +264,13 @@ pub const fn placeholders(template: &str) -> Option<usize> {
     Some(n)
 }
 
-/// Words common to vinit's messages: a byte `0x80 + i` of a stored template stands for the
-/// `i`-th (NUL-separated). Picked greedily, the substring that saved the most bytes over all
-/// templates, the help texts and the errno texts first (those of December 2026; any text
-/// still packs, if less well): the texts are ASCII, and about 40% of their bytes now come
-/// from here.
+/// Words common to vinit's messages: a code byte of a stored text (`is_code`) stands for the
+/// word of its number (NUL-separated; stored packed, `WORDS_PACKED`). Picked for the fewest
+/// bytes over all the texts of December 2026 (templates, help texts, errno texts; the words'
+/// own packed bytes counted), by a greedy search then swaps of the least useful word for a
+/// better one; any text still packs, if less well. The texts are ASCII; packed, they are
+/// about half as long.
 const WORDS: &str = concat!(
-    "    \0",
     "in\0",
     ": \0",
     "t \0",
@@ -289,7 +290,6 @@ const WORDS: &str = concat!(
     "er\0",
     "] [-\0",
     "  \0",
-    "g \0",
     "it\0",
     "or\0",
     "statu\0",
@@ -297,16 +297,13 @@ const WORDS: &str = concat!(
     "an\0",
     "on\0",
     ", \0",
-    "defaul\0",
     "th\0",
     "no\0",
-    "boo\0",
     "run\0",
     "te\0",
     "y \0",
     "ar\0",
     "STOP_DELAY\0",
-    "fiel\0",
     "il\0",
     "us\0",
     "DEFAULT_LEVEL\0",
@@ -319,7 +316,6 @@ const WORDS: &str = concat!(
     "budge\0",
     "ch\0",
     " f\0",
-    "abl\0",
     "ac\0",
     "ro\0",
     "to\0",
@@ -333,7 +329,6 @@ const WORDS: &str = concat!(
     "at\0",
     "ti\0",
     " i\0",
-    "\t\t\0",
     "com\0",
     "st\0",
     "TERM\0",
@@ -353,7 +348,6 @@ const WORDS: &str = concat!(
     "su\0",
     "lo\0",
     "s)\0",
-    " v\0",
     "ad\0",
     "ba\0",
     "skip\0",
@@ -363,86 +357,215 @@ const WORDS: &str = concat!(
     "..\0",
     "CODE\0",
     "l \0",
-    "h \0",
-    " t\0",
     "aft\0",
     "qu\0",
     " [-\0",
     "/etc/\0",
     "tab\0",
     "ec\0",
-    "; \0",
     "wh\0",
     "dra\0",
     "od\0",
-    "pi\0",
     "wa\0",
-    "go\0",
-    "bogu\0",
     "sys\0",
     "NAME\0",
-    "k \0",
     ") \0",
     "ic\0",
-    "\" \0",
     "-h\0",
     "ER\0",
     "y)\0",
-    // The last 9 codes (added later, by the same greedy measure over the same texts).
     "ing \0",
     "init\0",
-    "process\0",
     " field\0",
     "initrequest\0",
-    "init \0",
-    "ng \0",
     " the \0",
-    "signal \0",
+    " too long\0",
+    "not \0",
+    " with \0",
+    " re\0",
+    "ing\0",
+    " to \0",
+    "boot\0",
+    " (VINIT_\0",
+    " a\0",
+    " vinit \0",
+    "stop: \0",
+    " s\0",
+    "ning\0",
+    ":      \0",
+    " runlevel \0",
+    "id \0",
+    "able\0",
+    "vinit\0",
+    " sending \0",
+    "un\0",
+    // 128 to 138: no word (codes 0x00 to 0x0a: NUL, tab and newline stay themselves).
+    "\0\0\0\0\0\0\0\0\0\0\0",
+    "eve\0",
+    "default \0",
+    "  -\0",
+    "ot \0",
+    "\t\t  -\0",
+    " in\0",
+    "shutdown: \0",
+    " processes\0",
+    " signal \0",
+    " with\0",
+    " status \0",
+    "process\0",
+    "     \0",
+    "       \0",
+    " not \0",
+    "too \0",
+    "vinit \0",
+    " init\0",
+    " shutdown\0",
+    "runlevel: \0",
+    " signal\0",
 );
 
-/// The longest of `WORDS` that `text` starts with: its code and its length.
-const fn word_at(text: &[u8]) -> Option<(u8, usize)> {
-    let mut words = WORDS.as_bytes();
-    let mut code: u8 = 0x80;
-    let mut best: Option<(u8, usize)> = None;
-    while !words.is_empty() {
-        let (mut word, mut rest, mut len, mut same) = (words, text, 0, true);
-        while let [c, tail @ ..] = word {
+/// Whether `byte` of a packed text is a word's code: `0x80..=0xff` (words 0 to 127) and the
+/// control bytes no text has, `0x0b..=0x1f` (words 139 on: the code XOR `0x80`; 128 to 138
+/// are empty, for the bytes that stay themselves: NUL, tab and newline, which separate texts).
+const fn is_code(byte: u8) -> bool {
+    byte >= 0x80 || matches!(byte, 0x0b..=0x1f)
+}
+
+/// The longest text `pack_into` takes (the help texts are the longest).
+const PACK_MAX: usize = 2048;
+
+/// `a[i]`, or `zero` past its end (for `pack_into`, at compile time: no indexing, clippy).
+const fn get<T: Copy>(a: &[T], i: usize, zero: T) -> T {
+    match a.split_at_checked(i) {
+        Some((_, [x, ..])) => *x,
+        _ => zero,
+    }
+}
+
+/// Sets `a[i]` to `v` (nothing past its end).
+const fn set<T: Copy>(a: &mut [T], i: usize, v: T) {
+    if let Some((_, [x, ..])) = a.split_at_mut_checked(i) {
+        *x = v;
+    }
+}
+
+/// `WORDS` by first byte, for `pack_into` (which tries, at each byte of a text, only the
+/// words that start with it): where each word starts in `WORDS`, and chains of the words of
+/// one first byte (numbers plus one; 0 ends a chain).
+struct WordIndex {
+    start: [u16; 256],
+    next: [u8; 256],
+    head: [u8; 128],
+}
+
+const WORD_INDEX: WordIndex = {
+    let mut index = WordIndex {
+        start: [0; 256],
+        next: [0; 256],
+        head: [0; 128],
+    };
+    let (mut words, mut at, mut n) = (WORDS.as_bytes(), 0, 0);
+    while let [first, ..] = words {
+        assert!(n < 255 && *first < 0x80);
+        set(&mut index.start, n, at as u16);
+        if *first != 0 {
+            set(&mut index.next, n, get(&index.head, *first as usize, 0));
+            set(&mut index.head, *first as usize, n as u8 + 1);
+        }
+        // Bounded: each pass consumes one byte, the word's NUL.
+        while let [c, tail @ ..] = words {
+            words = tail;
+            at += 1;
             if *c == 0 {
                 break;
             }
-            match rest {
-                [d, more @ ..] if *d == *c => rest = more,
-                _ => same = false,
-            }
-            len += 1;
-            word = tail;
         }
-        if same && len > 1 && !matches!(best, Some((_, longest)) if longest >= len) {
-            best = Some((code, len));
-        }
-        words = match word {
-            [_, tail @ ..] => tail,
-            [] => word,
-        };
-        code = code.wrapping_add(1);
+        n += 1;
     }
-    best
+    index
+};
+
+/// How many bytes of `text` a word of `WORDS` (`word`: from its start on) stands for: its
+/// length if `text` starts with it, 0 if not (or if it is shorter than 2 bytes).
+const fn word_len(mut word: &[u8], mut text: &[u8]) -> usize {
+    let mut len = 0;
+    while let [c, tail @ ..] = word {
+        if *c == 0 {
+            break;
+        }
+        match text {
+            [d, more @ ..] if *d == *c => text = more,
+            _ => return 0,
+        }
+        len += 1;
+        word = tail;
+    }
+    if len > 1 { len } else { 0 }
 }
 
-/// Packs `template` into `out` as `Line::write` reads it: each `{}` a single `{`, each of
-/// `WORDS` one byte (the longest first); returns the packed length (`out` may be shorter,
-/// `&mut []` to measure). Evaluated at compile time by `fill!`.
-pub const fn pack_into(template: &str, mut out: &mut [u8]) -> usize {
-    let mut text = template.as_bytes();
-    let mut n = 0;
-    while let [c, tail @ ..] = text {
-        let (byte, skip) = match (*c, tail) {
-            (b'{', [b'}', ..]) => (b'{', 2),
-            _ => match word_at(text) {
-                Some(word) => word,
-                None => (*c, 1),
-            },
+/// Packs `template` into `out` as `Line::write` reads it: each `{}` a single `{`, runs of
+/// text by the codes of `WORDS`, chosen for the fewest bytes in all (shortest path, from the
+/// end); returns the packed length (`out` may be shorter, `&mut []` to measure). Evaluated at
+/// compile time by `fill!`.
+pub const fn pack_into(template: &str, out: &mut [u8]) -> usize {
+    pack_with(template.as_bytes(), out, usize::MAX)
+}
+
+/// `pack_into` by the words of at most `longest` bytes (a word is packed by shorter ones).
+const fn pack_with(text: &[u8], mut out: &mut [u8], longest: usize) -> usize {
+    assert!(text.len() <= PACK_MAX, "a text longer than PACK_MAX");
+    // fewest[i]: the fewest packed bytes for text[i..]; first[i]: the first of them, and
+    // how many bytes of text it stands for.
+    let mut fewest = [0u16; PACK_MAX + 1];
+    let mut first = [(0u8, 0u16); PACK_MAX];
+    let mut i = text.len();
+    while i > 0 {
+        i -= 1;
+        let rest = match text.split_at_checked(i) {
+            Some((_, rest)) => rest,
+            None => &[],
+        };
+        let mut best = match rest {
+            [b'{', b'}', ..] => (b'{', 2),
+            [c, ..] => {
+                assert!(
+                    !is_code(*c) && *c < 0x80,
+                    "a text of ASCII bytes, not word codes"
+                );
+                (*c, 1)
+            }
+            [] => (0, 1),
+        };
+        let mut cost = get(&fewest, i + best.1 as usize, 0) + 1;
+        // A `{}` is always one byte; other text tries the words that start with its byte.
+        let mut chain = match best {
+            (c, 1) => get(&WORD_INDEX.head, c as usize, 0),
+            _ => 0,
+        };
+        while chain > 0 {
+            let n = (chain - 1) as usize;
+            let word = match WORDS
+                .as_bytes()
+                .split_at_checked(get(&WORD_INDEX.start, n, 0) as usize)
+            {
+                Some((_, word)) => word,
+                None => &[],
+            };
+            let len = word_len(word, rest);
+            if len > 0 && len <= longest && get(&fewest, i + len, 0) < cost - 1 {
+                cost = get(&fewest, i + len, 0) + 1;
+                best = ((n as u8) ^ 0x80, len as u16);
+            }
+            chain = get(&WORD_INDEX.next, n, 0);
+        }
+        set(&mut fewest, i, cost);
+        set(&mut first, i, best);
+    }
+    let (mut at, mut n) = (0, 0);
+    while at < text.len() {
+        let (byte, len) = match first.split_at_checked(at) {
+            Some((_, [step, ..])) => *step,
+            _ => (0, 1),
         };
         // `mem::take` is not const yet.
         #[allow(clippy::mem_replace_with_default)]
@@ -450,10 +573,7 @@ pub const fn pack_into(template: &str, mut out: &mut [u8]) -> usize {
             *slot = byte;
             out = more;
         }
-        text = match text.split_at_checked(skip) {
-            Some((_, rest)) => rest,
-            None => &[],
-        };
+        at += len as usize;
         n += 1;
     }
     n
@@ -466,9 +586,46 @@ pub const fn pack<const N: usize>(template: &str) -> [u8; N] {
     out
 }
 
-/// The word of code `code` (`0x80 + i`).
+/// `WORDS` as stored in the binary: each word packed by the shorter words (`pack_with`),
+/// NUL-separated. `Line::write` writes a word's code by writing its packed word.
+const WORDS_PACKED: [u8; packed_words(&mut [])] = {
+    let mut out = [0; packed_words(&mut [])];
+    packed_words(&mut out);
+    out
+};
+
+/// Packs `WORDS` into `out` (zeroed: the NULs stay) as `WORDS_PACKED`; returns the length.
+const fn packed_words(out: &mut [u8]) -> usize {
+    let (mut words, mut at) = (WORDS.as_bytes(), 0);
+    while !words.is_empty() {
+        let mut len = 0;
+        // Bounded: each pass counts a byte of the word.
+        while let Some((_, [c, ..])) = words.split_at_checked(len) {
+            if *c == 0 {
+                break;
+            }
+            len += 1;
+        }
+        let (word, after): (&[u8], &[u8]) = match words.split_at_checked(len) {
+            Some(split) => split,
+            None => (words, &[]),
+        };
+        let rest_of_out = match out.split_at_mut_checked(at) {
+            Some((_, rest)) => rest,
+            None => &mut [],
+        };
+        at += pack_with(word, rest_of_out, len.saturating_sub(1)) + 1;
+        words = match after {
+            [_, tail @ ..] => tail,
+            [] => after,
+        };
+    }
+    at
+}
+
+/// The word of code `code` (`is_code`), packed.
 fn word(code: u8) -> &'static [u8] {
-    field(WORDS.as_bytes(), 0, usize::from(code & 0x7f)).unwrap_or_default()
+    field(&WORDS_PACKED, 0, usize::from(code ^ 0x80)).unwrap_or_default()
 }
 
 /// Field `n` of `bytes` cut at each `sep`, as `bytes.split(|&b| b == sep).nth(n)`: one loop
