@@ -129,8 +129,8 @@ const fn is_blank(b: u8) -> bool {
 /// Reads an entry's process field (compat §1.6 steps 1, 3, 4).
 pub fn parse_process(field: &[u8]) -> Result<Process, CommandTooLong> {
     let mut process = Process {
-        no_utmp: field.first() == Some(&b'+'),
-        command: CommandLine::new(false),
+        no_utmp: !writes_utmp(field),
+        command: CommandLine::empty(),
     };
     process.command.read_process(field)?;
     Ok(process)
@@ -145,7 +145,7 @@ pub fn initscript_command(
     action: &str,
     field: &[u8],
 ) -> Result<CommandLine, CommandTooLong> {
-    let mut cmd = CommandLine::new(true);
+    let mut cmd = CommandLine::empty();
     cmd.read_initscript(id, levels, action, field)?;
     Ok(cmd)
 }
