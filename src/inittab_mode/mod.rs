@@ -172,13 +172,17 @@ impl Driver {
         // Read before the value is built: a call while it is being built keeps it on this
         // frame (the call might read `DRIVER`), to be copied in after.
         let started = sys::now();
+        // A constant, so a memset in `DRIVER`: `InitEnv::new()` (a length and 2 KB of
+        // uninitialized slots) is built in this frame and copied. It writes no other page: the
+        // fields around it are written anyway.
+        const NO_VARS: InitEnv = InitEnv::new();
         DRIVER
             .put(|| Self {
                 machine: Machine {
-                    init: Init::new(Inittab::new(), config),
+                    init: Init::unread(Inittab::new(), config),
                     staging: None,
                     inittab: config.inittab,
-                    init_env: InitEnv::new(),
+                    init_env: NO_VARS,
                     env_log: RateLimit::new(),
                     signal_log: RateLimit::new(),
                 },

@@ -101,6 +101,26 @@ impl Proc {
         self.pid.is_some() || self.spawning
     }
 
+    /// A row `Init::unread` holds until `read_table` writes every row: all zero bytes, so
+    /// that a table of them is one memset, written straight into a static (a `default` row,
+    /// unset deadline and no exit, is not zero and would be built on the stack and copied).
+    /// Never read: its zero deadline and `Code(0)` exit mean nothing.
+    const VACANT: Self = Self {
+        pid: None,
+        spawning: false,
+        waiting: false,
+        done: false,
+        demand: false,
+        throttle: Throttle {
+            window_start: None,
+            count: 0,
+            disabled_until: Deadline::at(Instant::from_millis(0)),
+        },
+        starts: 0,
+        last_exit: Some(Exit::Code(0)),
+        since: None,
+    };
+
     /// A fresh state: triggered entries start "already executed" (compat §1.5).
     fn fresh(kind: Action) -> Self {
         Self {
@@ -163,13 +183,20 @@ pub struct Init {
 impl Init {
     /// A machine for `tab`, not yet booted.
     pub fn new(tab: Inittab, config: Config) -> Self {
-        let mut procs = [Proc::default(); MAX_ENTRIES];
-        for (p, e) in procs.iter_mut().zip(tab.entries()) {
-            *p = Proc::fresh(e.action);
-        }
+        let mut init = Self::unread(tab, config);
+        init.restart();
+        init
+    }
+
+    /// `new` for a caller that builds the machine in place (PID 1's, in a static): nothing of
+    /// it is built on the stack and copied, as no row is written for `tab`. Call `read_table`
+    /// or `reset` first: they write every row, which are `Proc::VACANT` until then.
+    pub fn unread(tab: Inittab, config: Config) -> Self {
+        /// A constant of zero bytes: one memset, where a loop of `default` rows is not.
+        const VACANT_PROCS: [Proc; MAX_ENTRIES] = [Proc::VACANT; MAX_ENTRIES];
         Self {
             tab,
-            procs,
+            procs: VACANT_PROCS,
             dying: Vec::new(),
             kill_round: None,
             config,
