@@ -16,7 +16,7 @@ use core::ffi::CStr;
 
 use crate::log::LogLine;
 use crate::sys::{self, Argv, Envp, Errno, FileError};
-use vinit_core::args::{ArgList, Shifted, UsageError, basename};
+use vinit_core::args::{ArgList, Shifted, UsageError, ValueAt, basename};
 use vinit_core::client_args::{self, Personality};
 use vinit_core::display::field;
 use vinit_core::initctl::EnvPayload;
@@ -132,19 +132,20 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: &UsageError) {
                 &quoted,
             )
         }
-        UsageError::BadValue(at) | UsageError::BadLevel(at) | UsageError::OutOfRange(at, ..) => {
-            (template!(2, "{}: invalid argument: {}"), at.bytes(args))
+        _ => {
+            // A value or an operand: its bytes in argv, by one `ValueAt::bytes`.
+            let (template, at): (&[u8], ValueAt) = match *e {
+                UsageError::BadValue(at)
+                | UsageError::BadLevel(at)
+                | UsageError::OutOfRange(at, ..) => (template!(2, "{}: invalid argument: {}"), at),
+                UsageError::ExtraOperand(i) => {
+                    (template!(2, "{}: extra argument: {}"), ValueAt::operand(i))
+                }
+                // The rest have their own words (or are vinit's own, never a client's).
+                _ => return,
+            };
+            (template, at.bytes(args))
         }
-        UsageError::ExtraOperand(i) => (
-            template!(2, "{}: extra argument: {}"),
-            args.arg(i).unwrap_or_default(),
-        ),
-        // The rest have their own words (or are vinit's own, never a client's).
-        UsageError::MissingOperand
-        | UsageError::HaltModeWithoutHalt
-        | UsageError::EnvTooLarge
-        | UsageError::MissingCommand
-        | UsageError::WrongMode(..) => return,
     };
     fail(template, &[prog, value]);
 }
