@@ -95,6 +95,13 @@ fn fail(template: &[u8], args: &[&[u8]]) -> u8 {
     FAILED
 }
 
+/// `fail` with one argument: its slice passed in registers, not an array stored at each
+/// call site.
+#[inline(never)]
+fn fail_one(template: &[u8], arg: &[u8]) -> u8 {
+    fail(template, &[arg])
+}
+
 /// Writes `text`, a constant stored packed (`vinit_core::packed!`, as `--help` is), as one
 /// line on stderr; returns `FAILED`.
 #[inline(never)]
@@ -114,7 +121,7 @@ fn read_head<'b>(path: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
 
 /// `PROG: must be superuser.` unless the effective uid is root.
 fn not_root(prog: &[u8]) -> bool {
-    sys::geteuid() != 0 && fail(template!(1, "{}: must be superuser."), &[prog]) == FAILED
+    sys::geteuid() != 0 && fail_one(template!(1, "{}: must be superuser."), prog) == FAILED
 }
 
 /// One line saying what was wrong, in getopt's words where it has them.
@@ -164,13 +171,10 @@ fn usage_failed<A: ArgList + ?Sized>(
     if let Some(e) = e {
         match e {
             UsageError::EnvTooLarge => {
-                return fail(template!(1, "{}: -e option data too large"), &[prog]);
+                return fail_one(template!(1, "{}: -e option data too large"), prog);
             }
             UsageError::BadLevel(at) if p == Personality::Shutdown => {
-                return fail(
-                    template!(1, "shutdown: `{}': bad runlevel"),
-                    &[at.bytes(args)],
-                );
+                return fail_one(template!(1, "shutdown: `{}': bad runlevel"), at.bytes(args));
             }
             UsageError::HaltModeWithoutHalt => {
                 say(packed!(
@@ -194,12 +198,12 @@ fn usage_failed<A: ArgList + ?Sized>(
             crate::log::write_packed(sys::stderr(), packed!(shutdown::SHUTDOWN_USAGE));
             FAILED
         }
-        _ => fail(
+        _ => fail_one(
             template!(
                 1,
                 "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]"
             ),
-            &[prog],
+            prog,
         ),
     }
 }
