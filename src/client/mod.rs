@@ -102,6 +102,12 @@ fn fail_one(template: &[u8], arg: &[u8]) -> u8 {
     fail(template, &[arg])
 }
 
+/// `fail` with two arguments, passed in registers as `fail_one`'s.
+#[inline(never)]
+fn fail_two(template: &[u8], a: &[u8], b: &[u8]) -> u8 {
+    fail(template, &[a, b])
+}
+
 /// Writes `text`, a constant stored packed (`vinit_core::packed!`, as `--help` is), as one
 /// line on stderr; returns `FAILED`.
 #[inline(never)]
@@ -154,7 +160,7 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: &UsageError) {
             (template, at.bytes(args))
         }
     };
-    fail(template, &[prog, value]);
+    fail_two(template, prog, value);
 }
 
 /// The usage error of telinit, shutdown or halt (`p`, named `prog`): the words of the error
@@ -186,12 +192,10 @@ fn usage_failed<A: ArgList + ?Sized>(
         usage_detail(prog, args, &e);
     }
     match p {
-        Personality::Telinit => fail(
+        Personality::Telinit => fail_two(
             template!(2, "Usage: {}{}"),
-            &[
-                prog,
-                b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
-            ],
+            prog,
+            b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
         ),
         Personality::Shutdown => {
             // Stored packed (`vinit_core::packed!`), as `--help` is.
