@@ -134,16 +134,15 @@ fn not_root(prog: &[u8]) -> bool {
 fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: &UsageError) {
     let quoted;
     let (template, value): (&[u8], &[u8]) = match *e {
-        UsageError::UnknownOption(_, c) => {
+        // The option's letter, quoted.
+        UsageError::UnknownOption(_, c) | UsageError::MissingValue(_, c) => {
             quoted = [c];
-            (template!(2, "{}: invalid option -- '{}'"), &quoted)
-        }
-        UsageError::MissingValue(_, c) => {
-            quoted = [c];
-            (
-                template!(2, "{}: option requires an argument -- '{}'"),
-                &quoted,
-            )
+            let template: &[u8] = if let UsageError::UnknownOption(..) = *e {
+                template!(2, "{}: invalid option -- '{}'")
+            } else {
+                template!(2, "{}: option requires an argument -- '{}'")
+            };
+            (template, &quoted)
         }
         _ => {
             // A value or an operand: its bytes in argv, by one `ValueAt::bytes`.
