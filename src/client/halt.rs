@@ -3,7 +3,7 @@
 
 use super::runlevel::previous_and_current;
 use super::shutdown::go_down;
-use super::{fail, not_root, say};
+use super::{fail_two, not_root, say};
 use crate::sys::{self, Envp, RebootCmd};
 use vinit_core::client_args::{HaltProgram, Shutdown};
 use vinit_core::limits::{UTMP_PATH, WTMP_PATH};
@@ -25,12 +25,13 @@ pub(super) fn halt(prog: &[u8], s: &Shutdown, envp: Envp) -> u8 {
         }
         if level.is_none() {
             // Two lines, one write: PROG is halt, poweroff or reboot (`personality`).
-            fail(
+            fail_two(
                 template!(
                     2,
                     "WARNING: could not determine runlevel - doing soft {}\n  (it's better to use shutdown instead of {} from the command line)"
                 ),
-                &[prog, prog],
+                prog,
+                prog,
             );
         }
         if !matches!(level, Some(b'0' | b'6')) {

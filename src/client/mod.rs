@@ -16,7 +16,7 @@ use core::ffi::CStr;
 
 use crate::log::LogLine;
 use crate::sys::{self, Argv, Envp, Errno, FileError};
-use vinit_core::args::{ArgList, Shifted, UsageError, basename};
+use vinit_core::args::{ArgList, Shifted, UsageError, ValueAt, basename};
 use vinit_core::client_args::{self, Personality};
 use vinit_core::display::field;
 use vinit_core::initctl::EnvPayload;
@@ -95,6 +95,19 @@ fn fail(template: &[u8], args: &[&[u8]]) -> u8 {
     FAILED
 }
 
+/// `fail` with one argument: its slice passed in registers, not an array stored at each
+/// call site.
+#[inline(never)]
+fn fail_one(template: &[u8], arg: &[u8]) -> u8 {
+    fail(template, &[arg])
+}
+
+/// `fail` with two arguments, passed in registers as `fail_one`'s.
+#[inline(never)]
+fn fail_two(template: &[u8], a: &[u8], b: &[u8]) -> u8 {
+    fail(template, &[a, b])
+}
+
 /// Writes `text`, a constant stored packed (`vinit_core::packed!`, as `--help` is), as one
 /// line on stderr; returns `FAILED`.
 #[inline(never)]
@@ -114,39 +127,39 @@ fn read_head<'b>(path: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
 
 /// `PROG: must be superuser.` unless the effective uid is root.
 fn not_root(prog: &[u8]) -> bool {
-    sys::geteuid() != 0 && fail(template!(1, "{}: must be superuser."), &[prog]) == FAILED
+    sys::geteuid() != 0 && fail_one(template!(1, "{}: must be superuser."), prog) == FAILED
 }
 
 /// One line saying what was wrong, in getopt's words where it has them.
 fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: &UsageError) {
     let quoted;
     let (template, value): (&[u8], &[u8]) = match *e {
-        UsageError::UnknownOption(_, c) => {
+        // The option's letter, quoted.
+        UsageError::UnknownOption(_, c) | UsageError::MissingValue(_, c) => {
             quoted = [c];
-            (template!(2, "{}: invalid option -- '{}'"), &quoted)
+            let template: &[u8] = if let UsageError::UnknownOption(..) = *e {
+                template!(2, "{}: invalid option -- '{}'")
+            } else {
+                template!(2, "{}: option requires an argument -- '{}'")
+            };
+            (template, &quoted)
         }
-        UsageError::MissingValue(_, c) => {
-            quoted = [c];
-            (
-                template!(2, "{}: option requires an argument -- '{}'"),
-                &quoted,
-            )
+        _ => {
+            // A value or an operand: its bytes in argv, by one `ValueAt::bytes`.
+            let (template, at): (&[u8], ValueAt) = match *e {
+                UsageError::BadValue(at)
+                | UsageError::BadLevel(at)
+                | UsageError::OutOfRange(at, ..) => (template!(2, "{}: invalid argument: {}"), at),
+                UsageError::ExtraOperand(i) => {
+                    (template!(2, "{}: extra argument: {}"), ValueAt::operand(i))
+                }
+                // The rest have their own words (or are vinit's own, never a client's).
+                _ => return,
+            };
+            (template, at.bytes(args))
         }
-        UsageError::BadValue(at) | UsageError::BadLevel(at) | UsageError::OutOfRange(at, ..) => {
-            (template!(2, "{}: invalid argument: {}"), at.bytes(args))
-        }
-        UsageError::ExtraOperand(i) => (
-            template!(2, "{}: extra argument: {}"),
-            args.arg(i).unwrap_or_default(),
-        ),
-        // The rest have their own words (or are vinit's own, never a client's).
-        UsageError::MissingOperand
-        | UsageError::HaltModeWithoutHalt
-        | UsageError::EnvTooLarge
-        | UsageError::MissingCommand
-        | UsageError::WrongMode(..) => return,
     };
-    fail(template, &[prog, value]);
+    fail_two(template, prog, value);
 }
 
 /// The usage error of telinit, shutdown or halt (`p`, named `prog`): the words of the error
@@ -163,13 +176,10 @@ fn usage_failed<A: ArgList + ?Sized>(
     if let Some(e) = e {
         match e {
             UsageError::EnvTooLarge => {
-                return fail(template!(1, "{}: -e option data too large"), &[prog]);
+                return fail_one(template!(1, "{}: -e option data too large"), prog);
             }
             UsageError::BadLevel(at) if p == Personality::Shutdown => {
-                return fail(
-                    template!(1, "shutdown: `{}': bad runlevel"),
-                    &[at.bytes(args)],
-                );
+                return fail_one(template!(1, "shutdown: `{}': bad runlevel"), at.bytes(args));
             }
             UsageError::HaltModeWithoutHalt => {
                 say(packed!(
@@ -181,24 +191,22 @@ fn usage_failed<A: ArgList + ?Sized>(
         usage_detail(prog, args, &e);
     }
     match p {
-        Personality::Telinit => fail(
+        Personality::Telinit => fail_two(
             template!(2, "Usage: {}{}"),
-            &[
-                prog,
-                b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
-            ],
+            prog,
+            b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
         ),
         Personality::Shutdown => {
             // Stored packed (`vinit_core::packed!`), as `--help` is.
             crate::log::write_packed(sys::stderr(), packed!(shutdown::SHUTDOWN_USAGE));
             FAILED
         }
-        _ => fail(
+        _ => fail_one(
             template!(
                 1,
                 "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]"
             ),
-            &[prog],
+            prog,
         ),
     }
 }

@@ -2,7 +2,7 @@
 //! asks init for the level (and the halt action); `-c` cancels a pending one, `-k` only warns.
 
 use super::send::send;
-use super::{fail, read_head, say};
+use super::{fail_one, read_head, say};
 use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::ArgList;
@@ -112,7 +112,7 @@ fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
 /// The message shutdown was given, if any, on a line of its own.
 fn say_message(message: &[u8]) {
     if !message.is_empty() {
-        fail(template!(1, "{}"), &[message]);
+        fail_one(template!(1, "{}"), message);
     }
 }
 
@@ -244,9 +244,9 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
     match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
         Err(_) => {
-            fail(
+            fail_one(
                 template!(1, "shutdown: warning: cannot open {}"),
-                &[SHUTDOWN_PID_PATH.to_bytes()],
+                SHUTDOWN_PID_PATH.to_bytes(),
             );
         }
     }

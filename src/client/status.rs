@@ -4,7 +4,7 @@
 //! no vinit to ask), so a Docker `HEALTHCHECK CMD ["/sbin/vinit","status","web"]` needs nothing
 //! else in the image.
 
-use super::{fail, path_failed, say};
+use super::{fail_one, path_failed, say};
 use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
 use vinit_core::limits::{MAX_ENTRIES, STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
@@ -65,7 +65,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
         (None, _) | (_, Some(true)) => RUNNING,
         (_, Some(false)) => NOT_RUNNING,
         (Some(id), None) => {
-            fail(template!(1, "vinit status: no entry with id {}"), &[id]);
+            fail_one(template!(1, "vinit status: no entry with id {}"), id);
             UNKNOWN
         }
     }
