@@ -201,10 +201,14 @@ impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
                 self.index += 1;
                 return self.stop();
             }
-            let long = match arg {
-                b"--help" => b'h',
-                b"--version" => b'V',
-                _ => 0,
+            // `==` (one bcmp, expanded into a few wide loads), not a `match` on byte strings,
+            // which compares byte by byte.
+            let long = if arg == b"--help" {
+                b'h'
+            } else if arg == b"--version" {
+                b'V'
+            } else {
+                0
             };
             if self.table.long && long != 0 {
                 self.index += 1;
@@ -436,7 +440,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
         _ if walk.ended_by_dashdash() => None,
         // `s` is `S` (`Level::from_byte`); the boot pseudo-levels are not asked for.
         Some([c @ (b'0'..=b'9' | b'S' | b's')]) => Level::from_byte(*c),
-        Some(b"single") => Some(Level::SINGLE),
+        Some(word) if word == b"single" => Some(Level::SINGLE),
         _ => None,
     };
     if let Some(level) = level {
