@@ -321,23 +321,29 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     fn show(line: &mut LogLine, bytes: &[u8]) {
         line.line().push_text(bytes);
     }
-    // `-c`, an option letter: one call at each of the four sites that show one.
+    // `-c`, an option letter: one call at each of the sites that show one.
     #[inline(never)]
     fn show_option(line: &mut LogLine, c: u8) {
         show(line, &[b'-', c]);
+    }
+    // An option by its letter, or by its whole argument (`bytes`) when the letter stands for
+    // none: `-` for an unknown long option, 0 for an operand. One copy for both sites.
+    #[inline(never)]
+    fn show_option_or(line: &mut LogLine, c: u8, bytes: &[u8]) {
+        match c {
+            b'-' | 0 => show(line, bytes),
+            _ => show_option(line, c),
+        }
     }
     let arg = |i: usize| args.arg(i).unwrap_or_default();
     match e {
         UsageError::UnknownOption(i, c) => {
             show(&mut line, b"unknown option: ");
-            match c {
-                b'-' => show(&mut line, arg(i)),
-                _ => show_option(&mut line, c),
-            }
+            show_option_or(&mut line, c, arg(i));
         }
         UsageError::MissingValue(_, c) => {
-            show(&mut line, b"option -");
-            show(&mut line, &[c]);
+            show(&mut line, b"option ");
+            show_option(&mut line, c);
             show(&mut line, b" needs a value");
         }
         UsageError::BadValue(at) => {
@@ -384,10 +390,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
                 None => show(&mut line, b" needs a command"),
                 Some((i, o)) => {
                     show(&mut line, b" cannot be used with ");
-                    match o {
-                        0 => show(&mut line, arg(i as usize)),
-                        _ => show_option(&mut line, o),
-                    }
+                    show_option_or(&mut line, o, arg(i as usize));
                     show(&mut line, mode(!single));
                 }
             }

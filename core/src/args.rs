@@ -201,10 +201,14 @@ impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
                 self.index += 1;
                 return self.stop();
             }
-            let long = match arg {
-                b"--help" => b'h',
-                b"--version" => b'V',
-                _ => 0,
+            // `==` (one bcmp, expanded into a few wide loads), not a `match` on byte strings,
+            // which compares byte by byte.
+            let long = if arg == b"--help" {
+                b'h'
+            } else if arg == b"--version" {
+                b'V'
+            } else {
+                0
             };
             if self.table.long && long != 0 {
                 self.index += 1;
@@ -436,7 +440,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
         _ if walk.ended_by_dashdash() => None,
         // `s` is `S` (`Level::from_byte`); the boot pseudo-levels are not asked for.
         Some([c @ (b'0'..=b'9' | b'S' | b's')]) => Level::from_byte(*c),
-        Some(b"single") => Some(Level::SINGLE),
+        Some(word) if word == b"single" => Some(Level::SINGLE),
         _ => None,
     };
     if let Some(level) = level {
@@ -477,30 +481,36 @@ enum BadOption {
 /// and of the `VINIT_*` variables that stand for them. Out of line: one copy for both.
 #[inline(never)]
 fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadOption> {
-    let (min, max) = match letter {
-        b't' => (0, GRACE_MAX_SECS),
-        b'e' => (0, 255),
-        b'T' => (1, STOP_BUDGET_MAX_SECS),
-        b'd' => (0, STOP_BUDGET_MAX_SECS),
-        _ => (0, u64::MAX),
-    };
-    // Every reading of the value at once: one path for the letters that take each.
-    let number = parse_number(v, 0, u64::MAX);
-    if number.is_some_and(|n| n < min || n > max) {
-        return Err(BadOption::OutOfRange(min as u32, max as u32));
-    }
     let flag = parse_flag(v);
     let set = match letter {
         b's' => flag.map(drop),
         b'g' => flag.map(|f| opts.kill_group = f),
         b'v' => flag.map(|f| opts.verbose = f),
-        b't' => number.map(|n| opts.grace_secs = n),
-        b'e' => number.map(|n| opts.remap.insert(n as u8)),
-        b'T' => number.map(|n| opts.stop_budget_secs = n),
-        b'd' => number.map(|n| opts.stop_delay = Duration::from_secs(n)),
         b'r' => opts.rewrite.add(v),
         b'p' => parse_signal(v).map(|sig| opts.parent_death_signal = sig),
-        _ => return Err(BadOption::Unknown),
+        // The numbers: one reading of the value and one range check for the four. An
+        // unknown letter is a flag (its value `1`), so it is told apart here, not as a
+        // malformed number.
+        _ => {
+            let (min, max) = match letter {
+                b't' => (0, GRACE_MAX_SECS),
+                b'e' => (0, 255),
+                b'T' => (1, STOP_BUDGET_MAX_SECS),
+                b'd' => (0, STOP_BUDGET_MAX_SECS),
+                _ => return Err(BadOption::Unknown),
+            };
+            let n = parse_number(v, 0, u64::MAX).ok_or(BadOption::NotValid)?;
+            if n < min || n > max {
+                return Err(BadOption::OutOfRange(min as u32, max as u32));
+            }
+            match letter {
+                b't' => opts.grace_secs = n,
+                b'e' => opts.remap.insert(n as u8),
+                b'T' => opts.stop_budget_secs = n,
+                _ => opts.stop_delay = Duration::from_secs(n),
+            }
+            Some(())
+        }
     };
     set.ok_or(BadOption::NotValid)
 }
