@@ -540,18 +540,23 @@ pub enum NotPid1 {
 }
 
 impl NotPid1 {
-    /// What vinit boots as, and why, for the boot line: `booting /etc/inittab as ...`. `None`
-    /// is PID 1 (vinit as PID 1 never has a reason).
-    pub const fn booting_as(why: Option<Self>) -> &'static str {
+    /// The boot line, what vinit boots as and why, as a template whose one `{}` is the
+    /// inittab's path: `booting /etc/inittab as ...`. `None` is PID 1 (vinit as PID 1 never
+    /// has a reason). Whole lines packed (`template!`), not plain texts for one argument.
+    pub const fn boot_line(why: Option<Self>) -> &'static [u8] {
         match why {
-            None => "PID 1",
-            Some(Self::ParentIsPid1) => {
-                "a subreaper (not PID 1: parent is PID 1, e.g. docker run --init)"
+            None => crate::template!(1, "booting {} as PID 1"),
+            Some(Self::ParentIsPid1) => crate::template!(
+                1,
+                "booting {} as a subreaper (not PID 1: parent is PID 1, e.g. docker run --init)"
+            ),
+            Some(Self::ParentOutside) => crate::template!(
+                1,
+                "booting {} as a subreaper (not PID 1: parent is outside the PID namespace, e.g. a pod)"
+            ),
+            Some(Self::FileGiven) => {
+                crate::template!(1, "booting {} as a subreaper (not PID 1: -f given)")
             }
-            Some(Self::ParentOutside) => {
-                "a subreaper (not PID 1: parent is outside the PID namespace, e.g. a pod)"
-            }
-            Some(Self::FileGiven) => "a subreaper (not PID 1: -f given)",
         }
     }
 }

@@ -74,11 +74,12 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
     driver.status = StatusChannel::open(status_allowed);
     // sysvinit sets umask(previous | 022) at start-up (compat §3.2).
     sys::umask_add(0o022);
-    log!(
+    crate::log::log_line(
         LogLevel::Info,
-        "booting {} as {}",
-        Bytes(inittab.to_bytes()),
-        vinit_core::args::NotPid1::booting_as(settings.not_pid1)
+        vinit_core::args::NotPid1::boot_line(settings.not_pid1),
+        &[vinit_core::display::ArgOf::log_arg(&Bytes(
+            inittab.to_bytes(),
+        ))],
     );
     crate::records::link_var_run();
     crate::records::reset_utmp();

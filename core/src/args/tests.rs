@@ -331,8 +331,13 @@ fn not_pid1_boots_only_as_a_containers_main_process() {
     assert_eq!(not_pid1_boot(1, false, true), None);
     // A shell.
     assert_eq!(not_pid1_boot(4242, false, false), None);
-    assert_eq!(NotPid1::booting_as(None), "PID 1");
-    assert!(NotPid1::booting_as(Some(NotPid1::ParentIsPid1)).contains("--init"));
+    let boot_line = |why| {
+        let mut line = crate::display::Line::new();
+        line.write(NotPid1::boot_line(why), &[crate::display::Arg::Text(b"/x")]);
+        line.as_bytes().to_vec()
+    };
+    assert_eq!(boot_line(None), b"booting /x as PID 1");
+    assert!(boot_line(Some(NotPid1::ParentIsPid1)).ends_with(b"e.g. docker run --init)"));
 }
 
 #[test]
