@@ -67,10 +67,7 @@ impl Init {
     pub(super) fn advance_stop(&mut self, now: Instant) -> Option<Queued> {
         let progress = Progress {
             triggered_pending: self.triggered_pending(),
-            settled: self.kill_round.is_none()
-                && !self.frozen
-                && self.level_entries_done()
-                && self.nothing_to_start(),
+            settled: self.kill_round.is_none() && !self.frozen && self.entries_settled(),
             all_gone: !self.children,
         };
         let Phase::Stopping(stop) = &mut self.phase else {
