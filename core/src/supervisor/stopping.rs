@@ -155,18 +155,21 @@ impl Init {
     fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Queued> {
         self.log(Notice::Stopped(took));
         self.act(Act::Sync);
-        if reboot && self.config.reboot_exit.is_none() && self.config.runtime == Runtime::Lxc {
-            self.act(Act::RestartContainer);
-        }
-        match (reboot, self.config.reboot_exit) {
-            (true, None) if self.reboots.allow(now) => self.act(Act::Reboot),
-            (true, None) => {
+        if reboot && self.config.reboot_exit.is_none() {
+            if self.config.runtime == Runtime::Lxc {
+                self.act(Act::RestartContainer);
+            }
+            if self.reboots.allow(now) {
+                self.act(Act::Reboot);
+            } else {
                 let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
                 self.log(Notice::RebootLoop(pause));
                 self.timers.reboot = Deadline::at(now.after(pause));
             }
-            (true, Some(code)) => self.act(Act::Exit(code)),
-            (false, _) => self.act(Act::Exit(self.exit_status)),
+        } else {
+            // One exit: `VINIT_REBOOT=exit:N`'s code for a reboot, else the halt's status.
+            let code = self.config.reboot_exit.filter(|_| reboot);
+            self.act(Act::Exit(code.unwrap_or(self.exit_status)));
         }
         self.phase = Phase::Down;
         self.queue.pop_front()
