@@ -11,19 +11,9 @@ impl Init {
         if cause == StopCause::Int && self.config.runtime == Runtime::Lxc {
             return self.ctrl_alt_del(now);
         }
-        if matches!(self.phase, Phase::Down) {
-            // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
-            self.timers.reboot = Deadline::NONE;
-            self.log(Notice::StopRequested(
-                cause,
-                self.config.stop_budget,
-                Duration::ZERO,
-            ));
-            self.log(Notice::Stopped(Duration::ZERO));
-            self.act(Act::Exit(0));
-            return;
-        }
-        if self.frozen {
+        // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
+        let down = matches!(self.phase, Phase::Down);
+        if self.frozen && !down {
             // `halt -f` froze spawning and never thawed it; the stop needs level 0 to run.
             self.frozen = false;
             self.log(Notice::StopThawed);
@@ -33,8 +23,20 @@ impl Init {
             stop.halt();
             return self.hurry(now);
         }
-        let (budget, delay) = (self.config.stop_budget, self.config.stop_delay);
+        // One line for either start: between boots the stop is over at once.
+        let budget = self.config.stop_budget;
+        let delay = if down {
+            Duration::ZERO
+        } else {
+            self.config.stop_delay
+        };
         self.log(Notice::StopRequested(cause, budget, delay));
+        if down {
+            self.timers.reboot = Deadline::NONE;
+            self.log(Notice::Stopped(Duration::ZERO));
+            self.act(Act::Exit(0));
+            return;
+        }
         self.phase = Phase::Stopping(Stop::requested(now, budget, delay, cause));
         if delay.millis() == 0 {
             self.begin_stop(now, cause);
