@@ -90,29 +90,30 @@ impl Init {
                         && (level == Level::SINGLE || !old.demand)
                 }
             };
-            if must_die {
-                if let Some(pid) = old.pid
-                    && self
-                        .dying
-                        .push(Dying {
-                            pid,
-                            id: e.id.clone(),
-                            utmp: writes_utmp(e),
-                            hung: false,
-                        })
-                        .is_ok()
-                {
-                    dying_added = true;
-                }
-                // Still in the table: `vinit status` keeps its history, told to die now.
-                if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
-                    p.starts = old.starts;
-                    p.last_exit = old.last_exit;
-                    p.since = old.pid.map_or(old.since, |_| Some(now));
-                }
-                continue;
+            if must_die
+                && let Some(pid) = old.pid
+                && self
+                    .dying
+                    .push(Dying {
+                        pid,
+                        id: e.id.clone(),
+                        utmp: writes_utmp(e),
+                        hung: false,
+                    })
+                    .is_ok()
+            {
+                dying_added = true;
             }
-            if let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) {
+            // One look-up of the new slot for either outcome.
+            let Some(p) = new_slot.and_then(|s| procs.get_mut(s)) else {
+                continue;
+            };
+            if must_die {
+                // Still in the table: `vinit status` keeps its history, told to die now.
+                p.starts = old.starts;
+                p.last_exit = old.last_exit;
+                p.since = old.pid.map_or(old.since, |_| Some(now));
+            } else {
                 let demand = old.demand && level != Level::SINGLE;
                 *p = Proc {
                     demand,

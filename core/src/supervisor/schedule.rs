@@ -60,14 +60,22 @@ impl Init {
             .fold(Deadline::NONE, Ord::min);
     }
 
-    /// Whether the scheduler walk would start nothing (checked without side effects).
-    pub(super) fn nothing_to_start(&self) -> bool {
+    /// Whether the level's own entries (not respawners) are finished and the scheduler walk
+    /// would start nothing (checked without side effects): the stop's "settled". One walk for
+    /// both questions.
+    pub(super) fn entries_settled(&self) -> bool {
         let level = self.current;
         for (p, e) in self.procs.iter().zip(self.tab.entries()) {
             if p.waiting {
                 return false;
             }
-            if p.running() || !e.levels.contains(level) {
+            if p.running() {
+                if !matches!(e.action, Action::Respawn | Action::OnDemand | Action::Boot) {
+                    return false;
+                }
+                continue;
+            }
+            if !e.levels.contains(level) {
                 continue;
             }
             match e.action {
@@ -85,13 +93,6 @@ impl Init {
             .iter()
             .zip(self.tab.entries())
             .any(|(p, e)| p.running() && e.action != Action::Boot)
-    }
-
-    /// Whether the level's own entries (not respawners) are finished.
-    pub(super) fn level_entries_done(&self) -> bool {
-        self.procs.iter().zip(self.tab.entries()).all(|(p, e)| {
-            !p.running() || matches!(e.action, Action::Respawn | Action::OnDemand | Action::Boot)
-        })
     }
 
     /// Clears "already executed" on the entries `trigger` is for, so the walk starts them.

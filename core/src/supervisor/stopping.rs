@@ -11,19 +11,9 @@ impl Init {
         if cause == StopCause::Int && self.config.runtime == Runtime::Lxc {
             return self.ctrl_alt_del(now);
         }
-        if matches!(self.phase, Phase::Down) {
-            // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
-            self.timers.reboot = Deadline::NONE;
-            self.log(Notice::StopRequested(
-                cause,
-                self.config.stop_budget,
-                Duration::ZERO,
-            ));
-            self.log(Notice::Stopped(Duration::ZERO));
-            self.act(Act::Exit(0));
-            return;
-        }
-        if self.frozen {
+        // Between boots, in the reboot-loop pause: nothing runs, level 6 stopped it all.
+        let down = matches!(self.phase, Phase::Down);
+        if self.frozen && !down {
             // `halt -f` froze spawning and never thawed it; the stop needs level 0 to run.
             self.frozen = false;
             self.log(Notice::StopThawed);
@@ -33,8 +23,20 @@ impl Init {
             stop.halt();
             return self.hurry(now);
         }
-        let (budget, delay) = (self.config.stop_budget, self.config.stop_delay);
+        // One line for either start: between boots the stop is over at once.
+        let budget = self.config.stop_budget;
+        let delay = if down {
+            Duration::ZERO
+        } else {
+            self.config.stop_delay
+        };
         self.log(Notice::StopRequested(cause, budget, delay));
+        if down {
+            self.timers.reboot = Deadline::NONE;
+            self.log(Notice::Stopped(Duration::ZERO));
+            self.act(Act::Exit(0));
+            return;
+        }
         self.phase = Phase::Stopping(Stop::requested(now, budget, delay, cause));
         if delay.millis() == 0 {
             self.begin_stop(now, cause);
@@ -67,10 +69,7 @@ impl Init {
     pub(super) fn advance_stop(&mut self, now: Instant) -> Option<Queued> {
         let progress = Progress {
             triggered_pending: self.triggered_pending(),
-            settled: self.kill_round.is_none()
-                && !self.frozen
-                && self.level_entries_done()
-                && self.nothing_to_start(),
+            settled: self.kill_round.is_none() && !self.frozen && self.entries_settled(),
             all_gone: !self.children,
         };
         let Phase::Stopping(stop) = &mut self.phase else {
@@ -158,18 +157,21 @@ impl Init {
     fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Queued> {
         self.log(Notice::Stopped(took));
         self.act(Act::Sync);
-        if reboot && self.config.reboot_exit.is_none() && self.config.runtime == Runtime::Lxc {
-            self.act(Act::RestartContainer);
-        }
-        match (reboot, self.config.reboot_exit) {
-            (true, None) if self.reboots.allow(now) => self.act(Act::Reboot),
-            (true, None) => {
+        if reboot && self.config.reboot_exit.is_none() {
+            if self.config.runtime == Runtime::Lxc {
+                self.act(Act::RestartContainer);
+            }
+            if self.reboots.allow(now) {
+                self.act(Act::Reboot);
+            } else {
                 let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
                 self.log(Notice::RebootLoop(pause));
                 self.timers.reboot = Deadline::at(now.after(pause));
             }
-            (true, Some(code)) => self.act(Act::Exit(code)),
-            (false, _) => self.act(Act::Exit(self.exit_status)),
+        } else {
+            // One exit: `VINIT_REBOOT=exit:N`'s code for a reboot, else the halt's status.
+            let code = self.config.reboot_exit.filter(|_| reboot);
+            self.act(Act::Exit(code.unwrap_or(self.exit_status)));
         }
         self.phase = Phase::Down;
         self.queue.pop_front()
