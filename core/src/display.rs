@@ -82,11 +82,24 @@ impl Line {
 
     /// Appends field `n` of `text` (packed: `pack_into`) cut at each symbol `sep`, as
     /// `write` does a whole text (`sep` `WHOLE`: one field); whether a `sep` ended it (more
-    /// fields follow). Not inlined: it is the one formatting path of every line.
+    /// fields follow).
+    #[inline]
+    pub fn write_field(&mut self, text: &[u8], sep: u16, n: usize, args: &[Arg<'_>]) -> bool {
+        self.write_from(text, 0, sep, n, args)
+    }
+
+    /// `write_field` from bit `at` of `text` on. Not inlined: it is the one formatting path
+    /// of every line.
     #[inline(never)]
-    pub fn write_field(&mut self, text: &[u8], sep: u16, mut n: usize, args: &[Arg<'_>]) -> bool {
+    fn write_from(
+        &mut self,
+        text: &[u8],
+        mut at: usize,
+        sep: u16,
+        mut n: usize,
+        args: &[Arg<'_>],
+    ) -> bool {
         let mut args = args.iter();
-        let mut at = 0;
         // Bounded: each pass consumes at least one bit of the text.
         while let Some(symbol) = next_symbol(text, &mut at) {
             if u16::from(symbol) == sep {
@@ -111,7 +124,11 @@ impl Line {
     fn push_symbol(&mut self, symbol: u8) {
         if is_code(symbol) {
             // Bounded: a word is packed by shorter words only.
-            self.write_field(&WORDS_PACKED, 0, usize::from(symbol ^ 0x80), &[]);
+            // From the mark before the word: at most `WORD_MARK - 1` words decoded to reach
+            // it, not every word before it.
+            let n = usize::from(symbol ^ 0x80);
+            let mark = WORD_MARKS.get(n / WORD_MARK).copied().unwrap_or_default();
+            self.write_from(&WORDS_PACKED, usize::from(mark), 0, n % WORD_MARK, &[]);
         } else if self.buf.len() < LOG_LINE_MAX - 4 {
             let _ = self.buf.push(symbol);
         } else {
@@ -732,16 +749,34 @@ pub const fn pack<const N: usize>(template: &str) -> [u8; N] {
 
 /// `WORDS` as stored in the binary: each word packed by the shorter words (`pack_with`),
 /// NUL-separated, one coded text. `Line::write` writes a word's code by writing its field.
-const WORDS_PACKED: [u8; packed_words(&mut [])] = {
-    let mut out = [0; packed_words(&mut [])];
-    packed_words(&mut out);
+const WORDS_PACKED: [u8; packed_words(&mut [], &mut []).0] = {
+    let mut out = [0; packed_words(&mut [], &mut []).0];
+    packed_words(&mut out, &mut []);
     out
 };
 
-/// Packs `WORDS` into `out` (zeroed) as `WORDS_PACKED`; returns the length in bytes.
-const fn packed_words(out: &mut [u8]) -> usize {
-    let (mut words, mut at) = (WORDS.as_bytes(), 0);
+/// Every `WORD_MARK`-th word of `WORDS_PACKED` is marked with the bit it starts at.
+const WORD_MARK: usize = 8;
+
+/// The marks (`WORD_MARK`): a word is written by decoding from the mark before it, a few
+/// words, where decoding from the list's start cost about 50 000 instructions a log line.
+const WORD_MARKS: [u16; packed_words(&mut [], &mut []).1.div_ceil(WORD_MARK)] = {
+    let mut marks = [0; packed_words(&mut [], &mut []).1.div_ceil(WORD_MARK)];
+    packed_words(&mut [], &mut marks);
+    marks
+};
+
+/// Packs `WORDS` into `out` (zeroed) as `WORDS_PACKED` and marks every `WORD_MARK`-th word's
+/// first bit in `marks` (`WORD_MARKS`; either may be `&mut []`); returns the length in bytes
+/// and the number of words.
+const fn packed_words(out: &mut [u8], marks: &mut [u16]) -> (usize, usize) {
+    let (mut words, mut at, mut count) = (WORDS.as_bytes(), 0, 0);
     while !words.is_empty() {
+        if count % WORD_MARK == 0 {
+            assert!(at <= u16::MAX as usize, "a word mark past u16");
+            set(marks, count / WORD_MARK, at as u16);
+        }
+        count += 1;
         let mut len = 0;
         // Bounded: each pass counts a byte of the word.
         while let Some((_, [c, ..])) = words.split_at_checked(len) {
@@ -763,7 +798,7 @@ const fn packed_words(out: &mut [u8]) -> usize {
         };
     }
     put_bits(out, at, 0xff, (8 - at % 8) % 8);
-    at.div_ceil(8)
+    (at.div_ceil(8), count)
 }
 
 /// Field `n` of `bytes` cut at each `sep`, as `bytes.split(|&b| b == sep).nth(n)`: one loop
