@@ -43,13 +43,6 @@ pub enum Level {
     Info,
 }
 
-impl Level {
-    /// The line's prefix, packed (`Line::write` reads it): data, not a table of slices.
-    fn prefix(self) -> &'static [u8] {
-        vinit_core::display::field(PREFIXES, 0, self as usize).unwrap_or_default()
-    }
-}
-
 /// Each level's prefix, in `Level`'s order, NUL-separated, packed as templates are.
 const PREFIXES: &[u8] =
     vinit_core::packed!("vinit: fatal: \0vinit: error: \0vinit: warning: \0vinit: info: ");
@@ -61,7 +54,8 @@ impl LogLine {
     /// Starts a line with its `vinit: <level>: ` prefix.
     pub fn new(level: Level) -> Self {
         let mut line = Self::bare();
-        line.write(level.prefix(), &[]);
+        // The level's prefix: data, not a table of slices.
+        line.0.write_field(PREFIXES, 0, level as usize, &[]);
         line
     }
 
@@ -120,13 +114,15 @@ pub fn log_line(level: Level, template: &[u8], args: &[Arg<'_>]) {
     line.emit();
 }
 
-/// Writes a packed text (`vinit_core::packed!`: help texts) to `fd`, unpacked a line at a
-/// time.
+/// Writes a packed text (`vinit_core::packed!`: help texts, each line ending with a newline)
+/// to `fd`, unpacked a line at a time.
 pub fn write_packed(fd: sys::BorrowedFd<'_>, packed: &[u8]) {
-    let lines = packed.strip_suffix(b"\n").unwrap_or(packed);
-    for packed_line in lines.split(|&b| b == b'\n') {
+    // Bounded: the text has a newline per line.
+    for n in 0.. {
         let mut line = LogLine::bare();
-        line.write(packed_line, &[]);
+        if !line.0.write_field(packed, u16::from(b'\n'), n, &[]) {
+            return;
+        }
         line.emit_to(fd);
     }
 }
@@ -363,13 +359,14 @@ impl Show for sys::FileError {
         let (template, first, second): (&[u8], Arg<'_>, Arg<'_>) = match *self {
             Self::Sys(e) => (template!(1, "{}"), Arg::Errno(e.raw_os_error()), none),
             // The name at the type's place in FILE_KINDS (`S_IFMT >> 12`), if it has one.
-            Self::Kind(kind) => (
-                vinit_core::display::field(FILE_KINDS, 0, (kind >> 12) as usize)
-                    .filter(|name| !name.is_empty())
-                    .unwrap_or(vinit_core::packed!("not a regular file")),
-                none,
-                none,
-            ),
+            Self::Kind(kind) => {
+                let start = line.as_bytes().len();
+                line.write_field(FILE_KINDS, 0, (kind >> 12) as usize, &[]);
+                if line.as_bytes().len() > start {
+                    return;
+                }
+                (vinit_core::packed!("not a regular file"), none, none)
+            }
             Self::Owner(uid) => (
                 template!(1, "owned by uid {}"),
                 Arg::Unsigned(uid.into()),

@@ -58,24 +58,24 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
     };
     // The groups first: once the uid is dropped, nothing else may be changed.
     let dropped = sys::set_groups(&ids.groups)
-        .map_err(|e| (&b"setgroups"[..], e))
-        .and_then(|()| sys::set_gid(ids.gid).map_err(|e| (&b"setgid"[..], e)))
-        .and_then(|()| sys::set_uid(ids.uid).map_err(|e| (&b"setuid"[..], e)));
+        .map_err(|e| (&packed!("setgroups failed")[..], e))
+        .and_then(|()| sys::set_gid(ids.gid).map_err(|e| (&packed!("setgid failed")[..], e)))
+        .and_then(|()| sys::set_uid(ids.uid).map_err(|e| (&packed!("setuid failed")[..], e)));
     if let Err((call, e)) = dropped {
         let hint: &[u8] = if e == sys::Errno::PERM {
             packed!(": not root")
         } else {
             b""
         };
-        return refuse(call, b" failed: ", Some(FileError::Sys(e)), hint);
+        return refuse(call, b"", Some(FileError::Sys(e)), hint);
     }
     let path = envp.var(b"PATH").unwrap_or(SEARCH_PATH);
     spawn::exec_failed(prog, spawn::exec_search(prog, cmd_argv, envp.ptrs(), path))
 }
 
-/// The one fatal line, `setuidgid: {a}{b}{why}{c}`; `EXIT_SETUIDGID`. `a` and `c` are stored
-/// packed (`packed!`, or plain ASCII such as a path constant), `b` is written as it is (a
-/// name from argv).
+/// The one fatal line, `setuidgid: {a}{b}: {why}{c}` (`{a}{b}{c}` without a `why`);
+/// `EXIT_SETUIDGID`. `a` and `c` are stored packed (`packed!`; empty is nothing), `b` is
+/// written as it is (a name from argv, a path).
 #[inline(never)]
 fn refuse(a: &[u8], b: &[u8], why: Option<FileError>, c: &[u8]) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
@@ -83,6 +83,7 @@ fn refuse(a: &[u8], b: &[u8], why: Option<FileError>, c: &[u8]) -> u8 {
     line.write(a, &[]);
     line.push(b);
     if let Some(e) = why {
+        line.push(b": ");
         vinit_core::display::Show::show(&e, line.line());
     }
     line.write(c, &[]);
@@ -101,7 +102,7 @@ fn read_if<'b>(path: &CStr, buf: &'b mut [u8], needed: bool, missing_ok: bool) -
         Ok(n) => Some(buf.get(..n).unwrap_or_default()),
         Err(FileError::Sys(sys::Errno::NOENT)) if missing_ok => Some(&[]),
         Err(e) => {
-            refuse(path.to_bytes(), b": ", Some(e), b"");
+            refuse(b"", path.to_bytes(), Some(e), b"");
             None
         }
     }

@@ -75,34 +75,64 @@ impl Line {
     }
 
     /// Appends `template` (packed by `fill!`: `pack_into`) with each `{` replaced by the next
-    /// of `args` and each word code by its word. Not inlined: it is the one formatting path of
-    /// every line.
-    #[inline(never)]
+    /// of `args` and each word code by its word.
     pub fn write(&mut self, template: &[u8], args: &[Arg<'_>]) {
+        self.write_field(template, WHOLE, 0, args);
+    }
+
+    /// Appends field `n` of `text` (packed: `pack_into`) cut at each symbol `sep`, as
+    /// `write` does a whole text (`sep` `WHOLE`: one field); whether a `sep` ended it (more
+    /// fields follow).
+    #[inline]
+    pub fn write_field(&mut self, text: &[u8], sep: u16, n: usize, args: &[Arg<'_>]) -> bool {
+        self.write_from(text, 0, sep, n, args)
+    }
+
+    /// `write_field` from bit `at` of `text` on. Not inlined: it is the one formatting path
+    /// of every line.
+    #[inline(never)]
+    fn write_from(
+        &mut self,
+        text: &[u8],
+        mut at: usize,
+        sep: u16,
+        mut n: usize,
+        args: &[Arg<'_>],
+    ) -> bool {
         let mut args = args.iter();
-        let mut rest = template;
-        // Bounded: each pass consumes at least one byte.
-        while !rest.is_empty() {
-            let plain = rest
-                .iter()
-                .position(|&b| b == b'{' || is_code(b))
-                .unwrap_or(rest.len());
-            let (text, special) = rest.split_at_checked(plain).unwrap_or((rest, &[]));
-            self.push(text);
-            rest = match special.split_first() {
-                Some((b'{', tail)) => {
+        // Bounded: each pass consumes at least one bit of the text.
+        while let Some(symbol) = next_symbol(text, &mut at) {
+            if u16::from(symbol) == sep {
+                if n == 0 {
+                    return true;
+                }
+                n -= 1;
+            } else if n == 0 {
+                if symbol == b'{' {
                     if let Some(arg) = args.next() {
                         self.push_arg(*arg);
                     }
-                    tail
+                } else {
+                    self.push_symbol(symbol);
                 }
-                Some((&code, tail)) => {
-                    // Bounded: a word is packed by shorter words only.
-                    self.write(word(code), &[]);
-                    tail
-                }
-                None => special,
-            };
+            }
+        }
+        false
+    }
+
+    /// Appends a byte, or the word of a word code (`is_code`).
+    fn push_symbol(&mut self, symbol: u8) {
+        if is_code(symbol) {
+            // Bounded: a word is packed by shorter words only.
+            // From the mark before the word: at most `WORD_MARK - 1` words decoded to reach
+            // it, not every word before it.
+            let n = usize::from(symbol ^ 0x80);
+            let mark = WORD_MARKS.get(n / WORD_MARK).copied().unwrap_or_default();
+            self.write_from(&WORDS_PACKED, usize::from(mark), 0, n % WORD_MARK, &[]);
+        } else if self.buf.len() < LOG_LINE_MAX - 4 {
+            let _ = self.buf.push(symbol);
+        } else {
+            self.cut = true;
         }
     }
 
@@ -112,8 +142,10 @@ impl Line {
             Arg::Text(t) => self.push_text(t),
             Arg::Unsigned(n) => self.push_number(n, false),
             Arg::Signed(n) => self.push_number(n.unsigned_abs(), n < 0),
-            Arg::Errno(e) => match errno_name(e) {
-                Some(name) => self.write(name, &[]),
+            Arg::Errno(e) => match ERRNO_NUMBERS.iter().position(|&n| i32::from(n) == e) {
+                Some(at) => {
+                    self.write_field(&ERRNO_PACKED, u16::from(b'\n'), at, &[]);
+                }
                 None => crate::fill!(w, [self], "errno {}", e),
             },
             Arg::Signal(s) => match crate::signal_spec::signal_name(s) {
@@ -271,157 +303,137 @@ pub const fn placeholders(template: &str) -> Option<usize> {
 /// better one; any text still packs, if less well. The texts are ASCII; packed, they are
 /// about half as long.
 const WORDS: &str = concat!(
-    "in\0",
     ": \0",
-    "t \0",
-    "runlevel\0",
-    "shutdown\0",
-    "unable to \0",
-    "d \0",
-    "VINIT_\0",
-    "signal\0",
-    " process\0",
-    "e \0",
-    "s \0",
-    "stop\0",
-    "re\0",
-    "o \0",
+    "in\0",
     " (\0",
     "er\0",
-    "] [-\0",
-    "  \0",
-    "it\0",
+    "t \0",
     "or\0",
-    "statu\0",
+    "e \0",
+    "s \0",
     "en\0",
+    "d \0",
     "an\0",
-    "on\0",
     ", \0",
-    "th\0",
-    "no\0",
-    "run\0",
-    "te\0",
-    "y \0",
-    "ar\0",
-    "STOP_DELAY\0",
-    "il\0",
-    "us\0",
-    "DEFAULT_LEVEL\0",
-    "es\0",
     "ed\0",
-    "SECS\0",
-    "ex\0",
-    "al\0",
-    " m\0",
-    "budge\0",
-    "ch\0",
     " f\0",
+    " m\0",
+    "ing \0",
+    "ar\0",
+    "on\0",
+    "not \0",
+    "no\0",
+    " d\0",
+    "re\0",
+    "it\0",
+    "th\0",
+    "es\0",
+    "al\0",
+    " re\0",
+    "us\0",
+    "runlevel\0",
+    "id \0",
+    "y \0",
+    "le\0",
+    "il\0",
+    "ex\0",
+    "ch\0",
+    "at\0",
+    "] [-\0",
     "ac\0",
     "ro\0",
-    "to\0",
-    " [ARG...]\0",
+    "st\0",
+    " to \0",
+    "run\0",
+    "boot\0",
+    "stop\0",
+    "ag\0",
+    "init\0",
+    "te\0",
     "a \0",
+    "     \0",
+    "to\0",
+    "op\0",
+    "ec\0",
+    "ning\0",
+    "vinit\0",
+    " the \0",
+    "ing\0",
+    " (VINIT_\0",
+    "ti\0",
+    "ma\0",
+    "ut\0",
+    "tr\0",
+    "  -\0",
+    "\t\t  -\0",
+    "unable to \0",
+    "lo\0",
+    "ad\0",
+    "able\0",
+    " signal \0",
+    "shutdown\0",
+    "s)\0",
+    " field\0",
+    "stop: \0",
+    ":      \0",
+    "vinit \0",
+    "signal\0",
+    "su\0",
+    "od\0",
+    "shutdown: \0",
+    "       \0",
+    "VINIT_\0",
+    "SECS\0",
+    "budge\0",
+    "SIG\0",
+    "CMD\0",
+    "ba\0",
+    " [-\0",
+    "ic\0",
+    "ER\0",
+    " too long\0",
+    "default \0",
+    " status \0",
     "miss\0",
     "KILL\0",
-    "ag\0",
-    "SIG\0",
-    "CRITICAL\0",
-    "at\0",
-    "ti\0",
-    " i\0",
-    "com\0",
-    "st\0",
-    "TERM\0",
-    " d\0",
-    "PID 1\0",
     "gum\0",
-    "RLIMIT_NOFILE\0",
-    "INIT\0",
-    "spawn\0",
-    "FROM:TO\0",
-    "CMD\0",
     "ENO\0",
-    "ma\0",
-    "le\0",
-    "ut\0",
     "own\0",
-    "su\0",
-    "lo\0",
-    "s)\0",
-    "ad\0",
-    "ba\0",
-    "skip\0",
-    "op\0",
-    "f \0",
-    "tr\0",
+    "wh\0",
+    "wa\0",
+    " with \0",
+    " sending \0",
+    " processes\0",
+    " with\0",
+    " process\0",
+    "INIT\0",
     "..\0",
-    "CODE\0",
-    "l \0",
+    "tab\0",
+    "y)\0",
+    "un\0",
+    "com\0",
+    "TERM\0",
     "aft\0",
     "qu\0",
-    " [-\0",
     "/etc/\0",
-    "tab\0",
-    "ec\0",
-    "wh\0",
     "dra\0",
-    "od\0",
-    "wa\0",
+    "statu\0",
+    "STOP_DELAY\0",
+    " [ARG...]\0",
+    "PID 1\0",
+    "spawn\0",
+    "CODE\0",
     "sys\0",
-    "NAME\0",
-    ") \0",
-    "ic\0",
-    "-h\0",
-    "ER\0",
-    "y)\0",
-    "ing \0",
-    "init\0",
-    " field\0",
     "initrequest\0",
-    " the \0",
-    " too long\0",
-    "not \0",
-    " with \0",
-    " re\0",
-    "ing\0",
-    " to \0",
-    "boot\0",
-    " (VINIT_\0",
-    " a\0",
-    " vinit \0",
-    "stop: \0",
-    " s\0",
-    "ning\0",
-    ":      \0",
-    " runlevel \0",
-    "id \0",
-    "able\0",
-    "vinit\0",
-    " sending \0",
-    "un\0",
+    "DEFAULT_LEVEL\0",
+    "CRITICAL\0",
+    "FROM:TO\0",
+    "skip\0",
+    "NAME\0",
+    "process\0",
     // 128 to 138: no word (codes 0x00 to 0x0a: NUL, tab and newline stay themselves).
     "\0\0\0\0\0\0\0\0\0\0\0",
-    "eve\0",
-    "default \0",
-    "  -\0",
-    "ot \0",
-    "\t\t  -\0",
-    " in\0",
-    "shutdown: \0",
-    " processes\0",
-    " signal \0",
-    " with\0",
-    " status \0",
-    "process\0",
-    "     \0",
-    "       \0",
-    " not \0",
-    "too \0",
-    "vinit \0",
-    " init\0",
-    " shutdown\0",
-    "runlevel: \0",
-    " signal\0",
+    "RLIMIT_NOFILE\0",
 );
 
 /// Whether `byte` of a packed text is a word's code: `0x80..=0xff` (words 0 to 127) and the
@@ -429,6 +441,153 @@ const WORDS: &str = concat!(
 /// are empty, for the bytes that stay themselves: NUL, tab and newline, which separate texts).
 const fn is_code(byte: u8) -> bool {
     byte >= 0x80 || matches!(byte, 0x0b..=0x1f)
+}
+
+/// `Line::write_field`'s separator for a whole text: no symbol is 256.
+pub const WHOLE: u16 = 256;
+
+/// Each symbol's code length in bits, 0 for none: a Huffman code of the symbols of a packed
+/// text (`pack_with`: bytes, `{`, word codes), fitted to their counts over all the texts of
+/// December 2026 and the words (`WORDS_PACKED`) as packed by these lengths; every printable
+/// ASCII byte, tab, newline and NUL has one (those no text has, the longest); words no text
+/// needs take none (the decoder's table, `SYMBOLS`, holds one byte per code). Canonical: the
+/// codes themselves follow from the lengths. A text's bits are padded to a byte with ones,
+/// which never complete a code (the longest, all ones, has more than 7 bits: checked below).
+#[rustfmt::skip] // A row per 16 symbols: 0x00 to 0x0f first.
+const CODE_BITS: [u8; 256] = [
+    5, 0, 0, 0, 0, 0, 0, 0, 0, 10, 6, 11, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    4, 10, 7, 16, 16, 16, 16, 8, 11, 6, 10, 16, 10, 7, 7, 8,
+    8, 9, 11, 11, 11, 10, 10, 16, 12, 11, 9, 9, 16, 9, 11, 16,
+    16, 8, 9, 8, 8, 6, 9, 9, 10, 7, 16, 12, 8, 9, 8, 7,
+    8, 11, 8, 7, 7, 9, 9, 10, 9, 10, 16, 9, 16, 8, 16, 9,
+    11, 6, 7, 7, 7, 6, 7, 7, 7, 6, 12, 7, 6, 7, 8, 6,
+    6, 11, 6, 6, 6, 7, 7, 7, 10, 8, 11, 5, 11, 16, 15, 0,
+    5, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+    7, 7, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+    8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+    8, 8, 8, 8, 8, 8, 9, 9, 8, 9, 9, 9, 9, 9, 9, 9,
+    9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+    9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+    9, 9, 9, 9, 9, 9, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10,
+    10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11,
+];
+
+/// The longest code's length.
+const MAX_BITS: usize = {
+    let (mut max, mut s) = (0, 0);
+    while s < 256 {
+        let bits = get(&CODE_BITS, s, 0) as usize;
+        if bits > max {
+            max = bits;
+        }
+        s += 1;
+    }
+    assert!(
+        max >= 8 && max <= 24,
+        "padding with ones must not complete a code"
+    );
+    max
+};
+
+/// How many symbols have a code.
+const fn coded_symbols() -> usize {
+    let (mut n, mut s) = (0, 0);
+    while s < 256 {
+        if get(&CODE_BITS, s, 0) > 0 {
+            n += 1;
+        }
+        s += 1;
+    }
+    n
+}
+
+/// The canonical code: each symbol's code (`CODES`, for `pack_with` at compile time only),
+/// how many codes each length has (`COUNTS`, from 1 bit on) and the symbols by code
+/// (`SYMBOLS`): the decoder's tables.
+struct Canonical {
+    codes: [u32; 256],
+    counts: [u8; MAX_BITS],
+    symbols: [u8; coded_symbols()],
+}
+
+const CANONICAL: Canonical = {
+    let mut canonical = Canonical {
+        codes: [0; 256],
+        counts: [0; MAX_BITS],
+        symbols: [0; coded_symbols()],
+    };
+    let (mut code, mut bits, mut n) = (0u32, 1, 0);
+    while bits <= MAX_BITS {
+        let mut s = 0;
+        while s < 256 {
+            if get(&CODE_BITS, s, 0) as usize == bits {
+                set(&mut canonical.codes, s, code);
+                set(&mut canonical.symbols, n, s as u8);
+                let count = get(&canonical.counts, bits - 1, 0);
+                set(&mut canonical.counts, bits - 1, count + 1);
+                code += 1;
+                n += 1;
+            }
+            s += 1;
+        }
+        code <<= 1;
+        bits += 1;
+    }
+    // Complete (Kraft's sum 1): every bit string starts with a code, the padding's ones too.
+    assert!(
+        code == 1 << (MAX_BITS + 1),
+        "the code lengths are not a complete code"
+    );
+    canonical
+};
+
+/// The decoder's tables (`CANONICAL`).
+static COUNTS: [u8; MAX_BITS] = CANONICAL.counts;
+static SYMBOLS: [u8; coded_symbols()] = CANONICAL.symbols;
+
+/// The bits symbol `s` costs in a packed text; 0 when it has no code.
+const fn bit_cost(s: u8) -> u16 {
+    get(&CODE_BITS, s as usize, 0) as u16
+}
+
+/// Sets `len` bits of `out` from bit `at` on (the first the highest) to `code`'s low bits.
+const fn put_bits(out: &mut [u8], at: usize, code: u32, len: usize) {
+    let mut k = 0;
+    while k < len {
+        if code >> (len - 1 - k) & 1 == 1 {
+            let byte = (at + k) / 8;
+            set(out, byte, get(out, byte, 0) | 0x80 >> ((at + k) % 8));
+        }
+        k += 1;
+    }
+}
+
+/// Bit `at` of `text` (the first the highest of its byte), and `at` moved past it.
+fn next_bit(text: &[u8], at: &mut usize) -> Option<usize> {
+    let byte = text.get(*at / 8)?;
+    let bit = byte >> (7 - *at % 8) & 1;
+    *at += 1;
+    Some(usize::from(bit))
+}
+
+/// The symbol whose code starts at bit `at` of `text` (packed: `pack_into`), and `at` moved
+/// past it; `None` at the text's end. Canonical decoding: the codes of one length are
+/// consecutive numbers, after the shorter ones'.
+#[inline(never)]
+fn next_symbol(text: &[u8], at: &mut usize) -> Option<u8> {
+    let (mut code, mut first, mut index) = (0, 0, 0);
+    for &count in &COUNTS {
+        code |= next_bit(text, at)?;
+        let count = usize::from(count);
+        if code < first + count {
+            return SYMBOLS.get(index + code.wrapping_sub(first)).copied();
+        }
+        index += count;
+        first = (first + count) << 1;
+        code <<= 1;
+    }
+    None
 }
 
 /// The longest text `pack_into` takes (the help texts are the longest).
@@ -503,19 +662,23 @@ const fn word_len(mut word: &[u8], mut text: &[u8]) -> usize {
     if len > 1 { len } else { 0 }
 }
 
-/// Packs `template` into `out` as `Line::write` reads it: each `{}` a single `{`, runs of
-/// text by the codes of `WORDS`, chosen for the fewest bytes in all (shortest path, from the
-/// end); returns the packed length (`out` may be shorter, `&mut []` to measure). Evaluated at
-/// compile time by `fill!`.
+/// Packs `template` into `out` (zeroed) as `Line::write` reads it: each `{}` a single `{`,
+/// runs of text by the codes of `WORDS`, each symbol by its Huffman code (`CODE_BITS`),
+/// chosen for the fewest bits in all (shortest path, from the end); returns the packed length
+/// in bytes (`out` may be shorter, `&mut []` to measure). Evaluated at compile time by `fill!`.
 pub const fn pack_into(template: &str, out: &mut [u8]) -> usize {
-    pack_with(template.as_bytes(), out, usize::MAX)
+    let bits = pack_with(template.as_bytes(), out, 0, usize::MAX);
+    // Padded with ones to a byte: a part of the longest code, never a whole one.
+    put_bits(out, bits, 0xff, (8 - bits % 8) % 8);
+    bits.div_ceil(8)
 }
 
-/// `pack_into` by the words of at most `longest` bytes (a word is packed by shorter ones).
-const fn pack_with(text: &[u8], mut out: &mut [u8], longest: usize) -> usize {
+/// Codes `text` into `out` from bit `at` on, by the words of at most `longest` bytes (a word
+/// is packed by shorter ones); returns the bit after the last.
+const fn pack_with(text: &[u8], out: &mut [u8], at: usize, longest: usize) -> usize {
     assert!(text.len() <= PACK_MAX, "a text longer than PACK_MAX");
-    // fewest[i]: the fewest packed bytes for text[i..]; first[i]: the first of them, and
-    // how many bytes of text it stands for.
+    // fewest[i]: the fewest packed bits for text[i..]; first[i]: the first symbol
+    // of them, and how many bytes of text it stands for.
     let mut fewest = [0u16; PACK_MAX + 1];
     let mut first = [(0u8, 0u16); PACK_MAX];
     let mut i = text.len();
@@ -529,14 +692,14 @@ const fn pack_with(text: &[u8], mut out: &mut [u8], longest: usize) -> usize {
             [b'{', b'}', ..] => (b'{', 2),
             [c, ..] => {
                 assert!(
-                    !is_code(*c) && *c < 0x80,
-                    "a text of ASCII bytes, not word codes"
+                    !is_code(*c) && bit_cost(*c) > 0,
+                    "a text of printable ASCII bytes, tabs and newlines"
                 );
                 (*c, 1)
             }
             [] => (0, 1),
         };
-        let mut cost = get(&fewest, i + best.1 as usize, 0) + 1;
+        let mut cost = get(&fewest, i + best.1 as usize, 0) + bit_cost(best.0);
         // A `{}` is always one byte; other text tries the words that start with its byte.
         let mut chain = match best {
             (c, 1) => get(&WORD_INDEX.head, c as usize, 0),
@@ -552,31 +715,29 @@ const fn pack_with(text: &[u8], mut out: &mut [u8], longest: usize) -> usize {
                 None => &[],
             };
             let len = word_len(word, rest);
-            if len > 0 && len <= longest && get(&fewest, i + len, 0) < cost - 1 {
-                cost = get(&fewest, i + len, 0) + 1;
-                best = ((n as u8) ^ 0x80, len as u16);
+            let code = (n as u8) ^ 0x80;
+            let step = bit_cost(code);
+            if len > 0 && len <= longest && step > 0 && get(&fewest, i + len, 0) + step < cost {
+                cost = get(&fewest, i + len, 0) + step;
+                best = (code, len as u16);
             }
             chain = get(&WORD_INDEX.next, n, 0);
         }
         set(&mut fewest, i, cost);
         set(&mut first, i, best);
     }
-    let (mut at, mut n) = (0, 0);
-    while at < text.len() {
-        let (byte, len) = match first.split_at_checked(at) {
+    let (mut i, mut bits) = (0, at);
+    while i < text.len() {
+        let (symbol, len) = match first.split_at_checked(i) {
             Some((_, [step, ..])) => *step,
             _ => (0, 1),
         };
-        // `mem::take` is not const yet.
-        #[allow(clippy::mem_replace_with_default)]
-        if let [slot, more @ ..] = core::mem::replace(&mut out, &mut []) {
-            *slot = byte;
-            out = more;
-        }
-        at += len as usize;
-        n += 1;
+        let code = get(&CANONICAL.codes, symbol as usize, 0);
+        put_bits(out, bits, code, bit_cost(symbol) as usize);
+        bits += bit_cost(symbol) as usize;
+        i += len as usize;
     }
-    n
+    bits
 }
 
 /// `template` packed (`pack_into`), `N` bytes long.
@@ -587,17 +748,35 @@ pub const fn pack<const N: usize>(template: &str) -> [u8; N] {
 }
 
 /// `WORDS` as stored in the binary: each word packed by the shorter words (`pack_with`),
-/// NUL-separated. `Line::write` writes a word's code by writing its packed word.
-const WORDS_PACKED: [u8; packed_words(&mut [])] = {
-    let mut out = [0; packed_words(&mut [])];
-    packed_words(&mut out);
+/// NUL-separated, one coded text. `Line::write` writes a word's code by writing its field.
+const WORDS_PACKED: [u8; packed_words(&mut [], &mut []).0] = {
+    let mut out = [0; packed_words(&mut [], &mut []).0];
+    packed_words(&mut out, &mut []);
     out
 };
 
-/// Packs `WORDS` into `out` (zeroed: the NULs stay) as `WORDS_PACKED`; returns the length.
-const fn packed_words(out: &mut [u8]) -> usize {
-    let (mut words, mut at) = (WORDS.as_bytes(), 0);
+/// Every `WORD_MARK`-th word of `WORDS_PACKED` is marked with the bit it starts at.
+const WORD_MARK: usize = 8;
+
+/// The marks (`WORD_MARK`): a word is written by decoding from the mark before it, a few
+/// words, where decoding from the list's start cost about 50 000 instructions a log line.
+const WORD_MARKS: [u16; packed_words(&mut [], &mut []).1.div_ceil(WORD_MARK)] = {
+    let mut marks = [0; packed_words(&mut [], &mut []).1.div_ceil(WORD_MARK)];
+    packed_words(&mut [], &mut marks);
+    marks
+};
+
+/// Packs `WORDS` into `out` (zeroed) as `WORDS_PACKED` and marks every `WORD_MARK`-th word's
+/// first bit in `marks` (`WORD_MARKS`; either may be `&mut []`); returns the length in bytes
+/// and the number of words.
+const fn packed_words(out: &mut [u8], marks: &mut [u16]) -> (usize, usize) {
+    let (mut words, mut at, mut count) = (WORDS.as_bytes(), 0, 0);
     while !words.is_empty() {
+        if count % WORD_MARK == 0 {
+            assert!(at <= u16::MAX as usize, "a word mark past u16");
+            set(marks, count / WORD_MARK, at as u16);
+        }
+        count += 1;
         let mut len = 0;
         // Bounded: each pass counts a byte of the word.
         while let Some((_, [c, ..])) = words.split_at_checked(len) {
@@ -610,22 +789,16 @@ const fn packed_words(out: &mut [u8]) -> usize {
             Some(split) => split,
             None => (words, &[]),
         };
-        let rest_of_out = match out.split_at_mut_checked(at) {
-            Some((_, rest)) => rest,
-            None => &mut [],
-        };
-        at += pack_with(word, rest_of_out, len.saturating_sub(1)) + 1;
+        at = pack_with(word, out, at, len.saturating_sub(1));
+        put_bits(out, at, get(&CANONICAL.codes, 0, 0), bit_cost(0) as usize);
+        at += bit_cost(0) as usize;
         words = match after {
             [_, tail @ ..] => tail,
             [] => after,
         };
     }
-    at
-}
-
-/// The word of code `code` (`is_code`), packed.
-fn word(code: u8) -> &'static [u8] {
-    field(&WORDS_PACKED, 0, usize::from(code ^ 0x80)).unwrap_or_default()
+    put_bits(out, at, 0xff, (8 - at % 8) % 8);
+    (at.div_ceil(8), count)
 }
 
 /// Field `n` of `bytes` cut at each `sep`, as `bytes.split(|&b| b == sep).nth(n)`: one loop
@@ -743,13 +916,6 @@ const ERRNO_PACKED: [u8; pack_into(ERRNO_TEXT, &mut [])] = {
     pack(ERRNO_TEXT)
 };
 
-/// The name and words of errno `n` (`ENOENT (no such file)`), packed (`Line::write` reads
-/// them), if vinit knows it.
-fn errno_name(n: i32) -> Option<&'static [u8]> {
-    let at = ERRNO_NUMBERS.iter().position(|&e| i32::from(e) == n)?;
-    field(&ERRNO_PACKED, b'\n', at)
-}
-
 /// `n` in decimal, written at the end of `digits`: the one integer formatter (log lines and
 /// `vinit status`'s replies).
 #[inline(never)]
@@ -781,9 +947,16 @@ mod tests {
         std::string::String::from_utf8(line.as_bytes().to_vec()).unwrap()
     }
 
-    fn filled(template: &[u8], args: &[Arg<'_>]) -> std::string::String {
+    /// `text` packed (`pack_into`), at run time.
+    fn packed(text: &str) -> std::vec::Vec<u8> {
+        let mut out = std::vec![0; pack_into(text, &mut [])];
+        assert_eq!(pack_into(text, &mut out), out.len());
+        out
+    }
+
+    fn filled(template: &str, args: &[Arg<'_>]) -> std::string::String {
         let mut line = Line::new();
-        line.write(template, args);
+        line.write(&packed(template), args);
         std::string::String::from_utf8(line.as_bytes().to_vec()).unwrap()
     }
 
@@ -800,19 +973,18 @@ mod tests {
         );
         assert_eq!(line.as_bytes(), b"a 7 b x?-12 c");
         assert_eq!(
-            filled(b"{", &[Arg::Unsigned(u64::MAX)]),
+            filled("{}", &[Arg::Unsigned(u64::MAX)]),
             "18446744073709551615"
         );
         assert_eq!(
-            filled(b"{", &[Arg::Signed(i64::MIN)]),
+            filled("{}", &[Arg::Signed(i64::MIN)]),
             "-9223372036854775808"
         );
-        assert_eq!(filled(b"{|{", &[Arg::Unsigned(0), Arg::Signed(0)]), "0|0");
-        assert_eq!(filled(b"{", &[Arg::Signed(-7)]), "-7");
-        // A missing argument ends the line; the macro makes it a compile error.
-        assert_eq!(filled(b"x{y", &[]), "xy");
-        assert_eq!(pack::<3>("x{}y"), *b"x{y");
-        assert_eq!(pack_into("unable to runlevel", &mut []), 2);
+        assert_eq!(filled("{}|{}", &[Arg::Unsigned(0), Arg::Signed(0)]), "0|0");
+        assert_eq!(filled("{}", &[Arg::Signed(-7)]), "-7");
+        // A missing argument is left out; the macro makes it a compile error.
+        assert_eq!(filled("x{}y", &[]), "xy");
+        assert!(pack_into("unable to runlevel", &mut []) < 8);
         assert_eq!(placeholders("a {} {}"), Some(2));
         assert_eq!(placeholders("none"), Some(0));
         assert_eq!(placeholders("{:?}"), None);
@@ -833,12 +1005,35 @@ mod tests {
         ];
         for text in words.chain(sentences.map(std::string::String::from)) {
             let text = text.as_str();
-            let mut packed = std::vec![0; pack_into(text, &mut [])];
-            assert_eq!(pack_into(text, &mut packed), packed.len());
-            assert!(packed.len() <= text.len());
-            assert_eq!(filled(&packed, &[]), text);
+            assert_eq!(filled(text, &[]), text);
         }
         assert!(pack_into("the runlevel", &mut []) < 5, "words are packed");
+        // Every byte a text may have, those no text has so far too.
+        let all: std::string::String = (0u8..0x7f)
+            .filter(|&b| matches!(b, 0 | b'\t' | b'\n' | 0x20..) && b != b'{' && b != b'}')
+            .map(char::from)
+            .collect();
+        assert_eq!(filled(&all, &[]), all);
+    }
+
+    #[test]
+    fn fields_of_a_packed_text_are_its_parts() {
+        let text = packed("ab{}\0\0the runlevel {}\0x");
+        let field = |sep: u8, n| {
+            let mut line = Line::new();
+            let more = line.write_field(&text, u16::from(sep), n, &[Arg::Unsigned(7)]);
+            (
+                core::str::from_utf8(line.as_bytes()).unwrap().to_owned(),
+                more,
+            )
+        };
+        assert_eq!(field(0, 0), ("ab7".into(), true));
+        assert_eq!(field(0, 1), ("".into(), true));
+        assert_eq!(field(0, 2), ("the runlevel 7".into(), true));
+        assert_eq!(field(0, 3), ("x".into(), false));
+        assert_eq!(field(0, 4), ("".into(), false));
+        assert_eq!(field(b'{', 0), ("ab".into(), true));
+        assert_eq!(field(b'{', 1), ("\0\0the runlevel ".into(), true));
     }
 
     #[test]

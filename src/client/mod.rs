@@ -18,7 +18,6 @@ use crate::log::LogLine;
 use crate::sys::{self, Argv, Envp, Errno, FileError};
 use vinit_core::args::{ArgList, Shifted, UsageError, ValueAt, basename};
 use vinit_core::client_args::{self, Personality};
-use vinit_core::display::field;
 use vinit_core::initctl::EnvPayload;
 use vinit_core::{packed, template};
 
@@ -71,17 +70,14 @@ const FAILED: u8 = 1;
 
 /// Appends `template` (packed by `template!`) to `line`, each `{` replaced by the next of
 /// `args` as it is (argv bytes, paths: not checked as UTF-8, as the clients always wrote them).
-fn write_raw(line: &mut LogLine, mut template: &[u8], args: &[&[u8]]) {
-    for arg in args {
-        let at = template
-            .iter()
-            .position(|&b| b == b'{')
-            .unwrap_or(template.len());
-        line.write(template.get(..at).unwrap_or_default(), &[]);
+fn write_raw(line: &mut LogLine, template: &[u8], args: &[&[u8]]) {
+    // The template's pieces between the `{`s, each followed by its argument.
+    for (n, arg) in args.iter().enumerate() {
+        line.line().write_field(template, u16::from(b'{'), n, &[]);
         line.push(arg);
-        template = template.get(at + 1..).unwrap_or_default();
     }
-    line.write(template, &[]);
+    line.line()
+        .write_field(template, u16::from(b'{'), args.len(), &[]);
 }
 
 /// Writes `template` with `args` (`write_raw`) as one line on stderr; returns `FAILED`. The
@@ -228,14 +224,13 @@ fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
     write_raw(&mut line, template!(2, "{}: {}: "), &[prog, path]);
     // perror's text by the errno's place in `PERROR_ERRNOS`: data, not a match.
     let text = match e {
-        FileError::Sys(errno) => PERROR_ERRNOS
-            .iter()
-            .position(|&known| known == errno)
-            .and_then(|i| field(packed!(PERROR_TEXTS), 0, i)),
+        FileError::Sys(errno) => PERROR_ERRNOS.iter().position(|&known| known == errno),
         _ => None,
     };
     match text {
-        Some(text) => line.write(text, &[]),
+        Some(n) => {
+            line.line().write_field(packed!(PERROR_TEXTS), 0, n, &[]);
+        }
         None => vinit_core::display::Show::show(&e, line.line()),
     }
     line.write(hint, &[]);

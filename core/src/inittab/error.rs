@@ -1,6 +1,6 @@
 //! Why an inittab line is skipped, and sysvinit's message for it (compat §1.3).
 
-use crate::display::{Arg, Line, field, pack, pack_into};
+use crate::display::{Arg, Line, pack, pack_into};
 use crate::limits::{ID_MAX, MAX_ENTRIES, PROCESS_MAX, RUNLEVELS_MAX};
 
 /// Why a line was skipped. The texts it quotes are borrowed from the line (`report` takes the
@@ -75,12 +75,13 @@ impl InittabError<'_> {
         } else {
             (HEAD, number)
         };
-        let template = |n| field(&TEMPLATES, 0, n).unwrap_or_default();
-        out.write(
-            template(head),
+        out.write_field(
+            &TEMPLATES,
+            0,
+            head,
             &[Arg::Text(file), Arg::Unsigned(u64::from(self.line))],
         );
-        out.write(template(detail), &[arg]);
+        out.write_field(&TEMPLATES, 0, detail, &[arg]);
     }
 }
 

@@ -265,7 +265,7 @@ impl Notice<'_> {
                 ],
             ),
         };
-        line.write(field(&TEMPLATES, 0, number).unwrap_or_default(), args);
+        line.write_field(&TEMPLATES, 0, number, args);
     }
 }
 
