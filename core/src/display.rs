@@ -123,9 +123,8 @@ impl Line {
     /// Appends a byte, or the word of a word code (`is_code`).
     fn push_symbol(&mut self, symbol: u8) {
         if is_code(symbol) {
-            // Bounded: a word is packed by shorter words only.
-            // From the mark before the word: at most `WORD_MARK - 1` words decoded to reach
-            // it, not every word before it.
+            // Bounded: a word is packed by shorter words only. Decoded from the mark before
+            // it (`WORD_MARKS`): at most `WORD_MARK - 1` words read to reach it.
             let n = usize::from(symbol ^ 0x80);
             let mark = WORD_MARKS.get(n / WORD_MARK).copied().unwrap_or_default();
             self.write_from(&WORDS_PACKED, usize::from(mark), 0, n % WORD_MARK, &[]);
@@ -296,12 +295,11 @@ pub const fn placeholders(template: &str) -> Option<usize> {
     Some(n)
 }
 
-/// Words common to vinit's messages: a code byte of a stored text (`is_code`) stands for the
-/// word of its number (NUL-separated; stored packed, `WORDS_PACKED`). Picked for the fewest
-/// bytes over all the texts of December 2026 (templates, help texts, errno texts; the words'
-/// own packed bytes counted), by a greedy search then swaps of the least useful word for a
-/// better one; any text still packs, if less well. The texts are ASCII; packed, they are
-/// about half as long.
+/// Words common to vinit's messages: a word-code symbol of a stored text (`is_code`) stands
+/// for the word of its number (NUL-separated; stored coded, `WORDS_PACKED`). Picked for the
+/// fewest coded bits over all the texts of December 2026 (templates, help texts, errno texts;
+/// the words' own coded bits counted), most used first; any text still packs, if less well.
+/// The texts are ASCII; coded, they are a little under half as long.
 const WORDS: &str = concat!(
     ": \0",
     "in\0",
@@ -444,7 +442,7 @@ const fn is_code(byte: u8) -> bool {
 }
 
 /// `Line::write_field`'s separator for a whole text: no symbol is 256.
-pub const WHOLE: u16 = 256;
+const WHOLE: u16 = 256;
 
 /// Each symbol's code length in bits, 0 for none: a Huffman code of the symbols of a packed
 /// text (`pack_with`: bytes, `{`, word codes), fitted to their counts over all the texts of
