@@ -77,12 +77,12 @@ fn read_table(path: &CStr, tab: &mut Inittab, main: bool, level: Level, what: &s
     }
     if main {
         tab.add_default_sulogin(&mut report);
-        if let Some(more) = errors.checked_sub(INITTAB_ERRORS_SHOWN).filter(|&n| n > 0) {
+        if errors > INITTAB_ERRORS_SHOWN {
             log!(
                 Level::Error,
                 "{}: {} more bad lines not shown",
                 Bytes(file),
-                more
+                errors - INITTAB_ERRORS_SHOWN
             );
         }
     }

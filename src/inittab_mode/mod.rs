@@ -412,12 +412,9 @@ impl Driver {
                         crate::records::write_dead_process(&id, pid);
                     }
                 }
-                Ok(None) => {
-                    self.machine.init.handle_children(true);
-                    return;
-                }
-                Err(Errno::CHILD) => {
-                    self.machine.init.handle_children(false);
+                // Children left, none exited yet; or none at all (ECHILD).
+                found @ (Ok(None) | Err(Errno::CHILD)) => {
+                    self.machine.init.handle_children(found.is_ok());
                     return;
                 }
                 Err(e) => {

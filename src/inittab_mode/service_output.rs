@@ -171,19 +171,22 @@ impl ServiceOutput<'_> {
     /// What to watch, added to `w` (empty; filled in place, not returned: a `Watches` is
     /// over 1 KB): the streams whose lines can go out, and fd 1 or 2 while full.
     pub fn watches(&self, w: &mut Watches) {
-        for (i, s) in self.streams.iter().enumerate() {
-            if let Some(fd) = &s.fd
-                && !s.eof
-                && !self.blocked.get(i % 2).copied().unwrap_or(true)
-            {
-                let _ = w.list.push(Watch::readable(fd.as_fd()));
+        // One walk of every watch's owner (the streams, then fd 1 and 2), so one place adds
+        // a watch. `STREAMS` is even: `i % 2` is a stream's fd, and which of fd 1 and 2 after.
+        for i in 0..WATCHES {
+            let target = i % 2;
+            let blocked = self.blocked.get(target) == Some(&true);
+            let watch = match self.streams.get(i) {
+                Some(s) => match &s.fd {
+                    Some(fd) if !s.eof && !blocked => Some(Watch::readable(fd.as_fd())),
+                    _ => None,
+                },
+                None if blocked => Some(Watch::writable(target_fd(target))),
+                None => None,
+            };
+            if let Some(watch) = watch {
+                let _ = w.list.push(watch);
                 let _ = w.owner.push(i as u8);
-            }
-        }
-        for target in 0..2 {
-            if self.blocked.get(target) == Some(&true) {
-                let _ = w.list.push(Watch::writable(target_fd(target)));
-                let _ = w.owner.push((STREAMS + target) as u8);
             }
         }
     }
@@ -200,8 +203,12 @@ impl ServiceOutput<'_> {
                     if let Some(b) = self.blocked.get_mut(target) {
                         *b = false;
                     }
-                    for i in (target..STREAMS).step_by(2) {
+                    // Every stream of that fd: every other one (a plain loop: `step_by` is more
+                    // code).
+                    let mut i = target;
+                    while i < STREAMS {
                         let _ = self.pump(i, 0);
+                        i += 2;
                     }
                 }
                 None => {
