@@ -67,7 +67,7 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
         } else {
             b""
         };
-        return refuse(call, b"", Some(FileError::Sys(e)), hint);
+        return refuse(call, b"", Some(&FileError::Sys(e)), hint);
     }
     let path = envp.var(b"PATH").unwrap_or(SEARCH_PATH);
     spawn::exec_failed(prog, spawn::exec_search(prog, cmd_argv, envp.ptrs(), path))
@@ -77,14 +77,14 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
 /// `EXIT_SETUIDGID`. `a` and `c` are stored packed (`packed!`; empty is nothing), `b` is
 /// written as it is (a name from argv, a path).
 #[inline(never)]
-fn refuse(a: &[u8], b: &[u8], why: Option<FileError>, c: &[u8]) -> u8 {
+fn refuse(a: &[u8], b: &[u8], why: Option<&FileError>, c: &[u8]) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
     line.push(b"setuidgid: ");
     line.write(a, &[]);
     line.push(b);
     if let Some(e) = why {
         line.push(b": ");
-        vinit_core::display::Show::show(&e, line.line());
+        vinit_core::display::Show::show(e, line.line());
     }
     line.write(c, &[]);
     line.emit();
@@ -102,7 +102,7 @@ fn read_if<'b>(path: &CStr, buf: &'b mut [u8], needed: bool, missing_ok: bool) -
         Ok(n) => Some(buf.get(..n).unwrap_or_default()),
         Err(FileError::Sys(sys::Errno::NOENT)) if missing_ok => Some(&[]),
         Err(e) => {
-            refuse(b"", path.to_bytes(), Some(e), b"");
+            refuse(b"", path.to_bytes(), Some(&e), b"");
             None
         }
     }

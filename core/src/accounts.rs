@@ -104,8 +104,7 @@ impl<'a> UserSpec<'a> {
             (None, None) => return Err(LookupError::UnknownUser),
         };
         // The primary group leads the list; a GROUP given is the only one.
-        let mut groups = Vec::new();
-        let _ = groups.push(gid);
+        let mut groups = Vec::from_array([gid]);
         if let (None, Some(u)) = (self.group, user) {
             for e in entries(group) {
                 if !groups.iter().any(|&g| g == e.id)

@@ -1,6 +1,6 @@
 //! Sending requests to init through its FIFO (compat §5.4), as telinit and shutdown do.
 
-use super::{fail_two, path_failed};
+use super::{fail_one, fail_two, path_failed};
 use crate::sys::{self, Envp, Errno, FileError};
 use vinit_core::initctl::{EnvPayload, REQUEST_LEN, Request};
 use vinit_core::levels::LevelRequest;
@@ -24,7 +24,7 @@ pub(super) fn send(
 ) -> u8 {
     let path = match envp.var_cstr(INITCTL_OVERRIDE_VAR) {
         Some(p) if p.to_bytes().len() > PATH_MAX => {
-            return fail_two(template!(2, "{}: bad {}"), prog, INITCTL_OVERRIDE_VAR);
+            return fail_one(template!(1, "{}: bad VINIT_INITCTL"), prog);
         }
         Some(p) => p,
         None => INITCTL_PATH,

@@ -239,7 +239,7 @@ fn remove_boot_flags(s: &Shutdown) {
 /// or SIGTERM came first.
 fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
     let mut pid = Line::new();
-    pid.push_number(u64::try_from(sys::getpid()).unwrap_or_default(), false);
+    pid.push_number(sys::getpid() as u64, false);
     pid.push(b"\n");
     match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}

@@ -37,8 +37,9 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
             return UNKNOWN;
         }
     };
-    // The first message is the level line; then the entries, until PID 1 closes.
-    let mut found = None;
+    // The first message is the level line; then the entries, until PID 1 closes. `code`:
+    // the LSB code of the last entry with the id, `UNKNOWN` while none was seen.
+    let mut code = UNKNOWN;
     let mut buf = [0u8; MESSAGE_MAX];
     for i in 0..MAX_ENTRIES + 1 {
         let n = match sys::wait_readable(conn.as_fd(), Some(STATUS_TIMEOUT_MS)) {
@@ -57,16 +58,20 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
         if !entry || id.is_none_or(|id| entry_id(message) == id) {
             let _ = sys::write_all(sys::stdout(), message);
             if entry {
-                found = Some(is_running(message));
+                code = if is_running(message) {
+                    RUNNING
+                } else {
+                    NOT_RUNNING
+                };
             }
         }
     }
-    match (id, found) {
-        (None, _) | (_, Some(true)) => RUNNING,
-        (_, Some(false)) => NOT_RUNNING,
-        (Some(id), None) => {
+    match id {
+        None => RUNNING,
+        Some(id) if code == UNKNOWN => {
             fail_one(template!(1, "vinit status: no entry with id {}"), id);
             UNKNOWN
         }
+        Some(_) => code,
     }
 }
