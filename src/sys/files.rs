@@ -251,7 +251,8 @@ pub fn write_file(path: &CStr, bytes: &[u8]) -> FileResult<()> {
     open_and_write(path, FileUse::ReplaceState, bytes)
 }
 
-/// unlink(2).
+/// unlink(2). Out of line: 12 call sites, and a call is shorter than the system call's setup.
+#[inline(never)]
 pub fn unlink(path: &CStr) -> Result<()> {
     rustix::fs::unlink(path)
 }
@@ -352,7 +353,8 @@ pub fn lstat_id(path: &CStr) -> Result<(FileId, u32)> {
     ))
 }
 
-/// mkdir(2).
+/// mkdir(2). Out of line: 8 call sites, and a call is shorter than the system call's setup.
+#[inline(never)]
 pub fn mkdir(path: &CStr, mode: u32) -> Result<()> {
     rustix::fs::mkdir(path, rustix::fs::Mode::from_raw_mode(mode))
 }

@@ -9,7 +9,7 @@ use rustix::io::Errno;
 
 use super::fds::OwnedFd;
 use super::processes::{exit, getpid, kill};
-use super::raw_syscall::syscall4;
+use super::raw_syscall::{syscall3, syscall4};
 use super::{Pid, Result};
 
 /// The highest signal number (SIGRTMAX on Linux): the kernel's sigset holds 1..=64.
@@ -88,12 +88,16 @@ pub struct SigInfo {
 
 /// Reads the next pending signal, `Ok(None)` when none is queued (read(2) on a signalfd).
 pub fn read_signal(fd: BorrowedFd<'_>) -> Result<Option<SigInfo>> {
-    // struct signalfd_siginfo is 128 bytes: ssi_signo at 0 (u32), ssi_pid at 12 (u32).
-    let mut buf = [0u8; 128];
+    // struct signalfd_siginfo is 128 bytes: ssi_signo at 0 (u32), ssi_pid at 12 (u32). Not
+    // zeroed first: it is read only once the kernel has filled it.
+    let mut buf = core::mem::MaybeUninit::<[u8; 128]>::uninit();
+    let raw = rustix::fd::AsRawFd::as_raw_fd(&fd) as usize;
     loop {
-        match rustix::io::read(fd, &mut buf) {
+        // SAFETY: `buf` is 128 writable bytes; the fd is borrowed, so open, for the call.
+        match unsafe { syscall3(libc::SYS_read, raw, buf.as_mut_ptr() as usize, 128) } {
             Ok(128) => {
-                let signo = u32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]);
+                // SAFETY: the read filled all 128 bytes; ssi_signo is the first 4.
+                let signo = unsafe { buf.as_ptr().cast::<u32>().read_unaligned() };
                 return Ok(Some(SigInfo { signo: signo as u8 }));
             }
             Ok(_) => return Err(Errno::IO),
