@@ -77,15 +77,26 @@ impl Line {
     /// Appends `template` (packed by `fill!`: `pack_into`) with each `{` replaced by the next
     /// of `args` and each word code by its word.
     pub fn write(&mut self, template: &[u8], args: &[Arg<'_>]) {
-        self.write_field(template, WHOLE, 0, args);
+        self.write_from(template, 0, WHOLE, 0, args);
     }
 
     /// Appends field `n` of `text` (packed: `pack_into`) cut at each symbol `sep`, as
     /// `write` does a whole text (`sep` `WHOLE`: one field); whether a `sep` ended it (more
     /// fields follow).
-    #[inline]
+    #[inline(always)]
     pub fn write_field(&mut self, text: &[u8], sep: u16, n: usize, args: &[Arg<'_>]) -> bool {
-        self.write_from(text, 0, sep, n, args)
+        if args.is_empty() {
+            self.write_part(text, sep, n)
+        } else {
+            self.write_from(text, 0, sep, n, args)
+        }
+    }
+
+    /// `write_field` with no arguments (most callers): five values passed in registers, where
+    /// `write_from`'s eight put two on the stack at every call site.
+    #[inline(never)]
+    fn write_part(&mut self, text: &[u8], sep: u16, n: usize) -> bool {
+        self.write_from(text, 0, sep, n, &[])
     }
 
     /// `write_field` from bit `at` of `text` on. Not inlined: it is the one formatting path

@@ -26,6 +26,9 @@ const NEWLINE_AND_TITLES_TEXT: &str =
 const TITLES: &[u8] = NEWLINE_AND_TITLES_TEXT.as_bytes().split_at(1).1;
 /// Where each column after the id starts: action, levels, state, pid, starts, exit, since.
 const COLUMNS: [usize; 7] = [5, 18, 30, 54, 62, 69, 79];
+/// The states' words in `entry`'s order, NUL-separated, packed as templates are.
+const STATES: &[u8] =
+    crate::packed!("running\0waiting\0stopped\0not in this level\0disabled until ");
 /// Where an entry's state starts in its message.
 pub const STATE_AT: usize = 30;
 
@@ -59,17 +62,15 @@ pub fn entry(r: &EntryReport<'_>, wall_secs: i64, out: &mut Message) {
     pad(out, levels);
     put(out, &e.levels_text);
     pad(out, state);
-    // One call with the state's words (a `put` per arm costs a call site each).
-    put(
-        out,
-        match r.state {
-            State::Running => b"running",
-            State::Waiting => b"waiting",
-            State::Stopped => b"stopped",
-            State::NotInLevel => b"not in this level",
-            State::Disabled(_) => b"disabled until ",
-        },
-    );
+    // One call with the state's words, found by their place in `STATES`.
+    let state_words = match r.state {
+        State::Running => 0,
+        State::Waiting => 1,
+        State::Stopped => 2,
+        State::NotInLevel => 3,
+        State::Disabled(_) => 4,
+    };
+    out.write_field(STATES, 0, state_words, &[]);
     if let State::Disabled(left) = r.state {
         let at = wall_secs.saturating_add((left.millis() / 1000) as i64);
         clock_time(out, at);
@@ -129,19 +130,17 @@ pub fn is_running(message: &[u8]) -> bool {
         .is_some_and(|s| s.starts_with(b"running "))
 }
 
-/// A span of seconds the short way: `42s`, `5m3s`, `2h7m`, `3d4h`.
+/// A span of seconds the short way: `42s`, `5m3s`, `2h7m`, `3d4h`: the largest unit that
+/// fits (seconds under a minute), then the next one down.
 fn span(out: &mut Message, s: u32) {
-    let (big, big_unit, small, small_unit): (u32, &[u8], u32, &[u8]) = match s {
-        0..60 => (s, b"s", 0, b""),
-        60..3600 => (s / 60, b"m", s % 60, b"s"),
-        3600..86_400 => (s / 3600, b"h", s % 3600 / 60, b"m"),
-        _ => (s / 86_400, b"d", s % 86_400 / 3600, b"h"),
-    };
-    number(out, Some(big));
-    put(out, big_unit);
-    if !small_unit.is_empty() {
-        number(out, Some(small));
-        put(out, small_unit);
+    const UNITS: [(u32, u8); 4] = [(86_400, b'd'), (3600, b'h'), (60, b'm'), (1, b's')];
+    let largest = UNITS.iter().position(|&(secs, _)| s >= secs).unwrap_or(3);
+    let mut rest = s;
+    for &(secs, letter) in UNITS.get(largest..).unwrap_or_default().iter().take(2) {
+        // No unit is zero: checked only so that no division panic is linked.
+        number(out, rest.checked_div(secs));
+        put(out, &[letter]);
+        rest = rest.checked_rem(secs).unwrap_or_default();
     }
 }
 
@@ -149,11 +148,15 @@ fn span(out: &mut Message, s: u32) {
 /// hh:mm` reads it: no time-zone code in the binary).
 fn clock_time(out: &mut Message, epoch_secs: i64) {
     let s = epoch_secs.rem_euclid(86_400) as u32;
-    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
-    let [h1, h2] = two(s / 3600);
-    let [m1, m2] = two(s / 60 % 60);
-    let [s1, s2] = two(s % 60);
-    put(out, &[h1, h2, b':', m1, m2, b':', s1, s2]);
+    let mut text = *b"00:00:00";
+    // Hours, minutes, seconds: two digits each.
+    for (pair, n) in text.chunks_mut(3).zip([s / 3600, s / 60 % 60, s % 60]) {
+        if let [tens, ones, ..] = pair {
+            *tens += (n / 10 % 10) as u8;
+            *ones += (n % 10) as u8;
+        }
+    }
+    put(out, &text);
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! only picks the line's prefix (`warns`) and writes it.
 
 use super::StopCause;
-use crate::display::{Arg, Bytes, Line, field, pack, pack_into, processes};
+use crate::display::{Arg, Line, pack, pack_into, processes};
 use crate::fill;
 use crate::inittab::{Entry, Id};
 use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
@@ -202,14 +202,8 @@ impl Notice<'_> {
             ),
             Self::Hang(pid, id) => (12, &[Arg::Signed(i64::from(*pid)), Arg::Text(id)]),
             Self::StopRequested(cause, budget, delay) => {
-                // The cause's signal: data, by the cause; what runs first: its template.
-                let sig = field(STOP_SIGNALS.as_bytes(), 0, *cause as usize);
-                fill!(
-                    w,
-                    [line],
-                    "stop: {} received: ",
-                    Bytes(sig.unwrap_or_default())
-                );
+                // The cause's head: data, by the cause; what runs first: its template.
+                line.write_field(STOP_HEADS, 0, *cause as usize, &[]);
                 if delay.millis() > 0 {
                     fill!(
                         w,
@@ -274,9 +268,16 @@ const fn level(l: &u8) -> Arg<'_> {
     Arg::Text(core::slice::from_ref(l))
 }
 
-/// The stop signals' names in `StopCause`'s order, NUL-separated (arguments: not packed).
-const STOP_SIGNALS: &str =
-    "SIGTERM\0SIGINT\0SIGPWR\0halt signal\0SIGRTMIN+3 (37: LXC, Podman halt)\0poweroff signal";
+/// A stop line's head by its cause (`StopCause`'s order), NUL-separated, packed: the signal
+/// in each (one text, not a packed template and a plain name as its argument).
+const STOP_HEADS: &[u8] = crate::packed!(concat!(
+    "stop: SIGTERM received: \0",
+    "stop: SIGINT received: \0",
+    "stop: SIGPWR received: \0",
+    "stop: halt signal received: \0",
+    "stop: SIGRTMIN+3 (37: LXC, Podman halt) received: \0",
+    "stop: poweroff signal received: ",
+));
 
 /// Every notice's template, NUL-separated, by the numbers `Notice::render` gives.
 const TEMPLATE_TEXT: &str = concat!(
