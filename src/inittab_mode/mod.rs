@@ -281,7 +281,7 @@ impl Driver {
             let effect = self.machine.init.poll_effect(now);
             match *effect.as_ref()? {
                 Effect::Spawn(ref start) => {
-                    let slot = start.slot;
+                    let slot = usize::from(start.slot);
                     let pipes = output.as_deref_mut().and_then(|o| o.open(&start.entry.id));
                     let started = spawn_entry(
                         start,

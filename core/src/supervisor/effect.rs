@@ -88,8 +88,9 @@ pub enum Act {
 /// An entry to start, with what its child gets (compat §1.6, §3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Spawn<'a> {
-    /// What `handle_spawned` and `handle_fork_failed` take back.
-    pub slot: usize,
+    /// What `handle_spawned` and `handle_fork_failed` take back (a slot is below
+    /// `MAX_ENTRIES`, 64: one byte keeps `Effect` as small as a `Notice`).
+    pub slot: u8,
     /// The inittab entry.
     pub entry: &'a Entry,
     /// The child's RUNLEVEL: the current level, `S` during the boot phases (compat §3.1).
@@ -145,7 +146,7 @@ impl Init {
             Queued::Spawn(slot) => {
                 let entry = self.tab.entries().get(slot)?;
                 Effect::Spawn(Spawn {
-                    slot,
+                    slot: slot as u8,
                     entry,
                     runlevel: self.runlevel_env(),
                     prevlevel: self.prevlevel_env(),
@@ -226,5 +227,15 @@ mod tests {
     #[test]
     fn a_queued_action_stays_small() {
         assert!(size_of::<super::Queued>() <= 3 * size_of::<usize>());
+    }
+
+    /// A spawn fits beside a notice's tag: `poll_effect` hands out a notice as it was queued,
+    /// not split and rebuilt in a larger effect.
+    #[test]
+    fn an_effect_is_no_larger_than_a_notice() {
+        assert_eq!(
+            size_of::<Option<super::Effect<'_>>>(),
+            size_of::<super::Notice<'_>>()
+        );
     }
 }

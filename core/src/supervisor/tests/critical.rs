@@ -156,7 +156,7 @@ fn test_a_critical_entry_that_cannot_start_stops_with_1() {
     // The driver's answer for a malformed command: no pid.
     let slot = loop {
         match w.init.poll_effect(w.t()) {
-            Some(Effect::Spawn(s)) => break s.slot,
+            Some(Effect::Spawn(s)) => break usize::from(s.slot),
             Some(_) => {}
             None => panic!("no spawn"),
         }

@@ -130,7 +130,10 @@ impl World {
             };
             match a {
                 Effect::Spawn(s) => {
-                    let (slot, id) = (s.slot, String::from_utf8(s.entry.id.to_vec()).unwrap());
+                    let (slot, id) = (
+                        usize::from(s.slot),
+                        String::from_utf8(s.entry.id.to_vec()).unwrap(),
+                    );
                     self.spawn(slot, id);
                 }
                 Effect::Do(Act::Signal { pid, sig }) => {
