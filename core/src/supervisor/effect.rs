@@ -85,6 +85,9 @@ pub enum Act {
     RestartContainer,
 }
 
+// `Spawn::slot` is a byte: every slot must fit in one.
+const _: () = assert!(crate::limits::MAX_ENTRIES <= 1 << u8::BITS);
+
 /// An entry to start, with what its child gets (compat §1.6, §3.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Spawn<'a> {

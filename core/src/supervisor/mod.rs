@@ -277,11 +277,6 @@ impl Init {
         *exit_status = 0;
     }
 
-    /// Where the table is read from (`Config::inittab`), for the driver's lines that name it.
-    pub const fn inittab(&self) -> &'static core::ffi::CStr {
-        self.config.inittab
-    }
-
     /// The current level ('#', '*', digits, 'S').
     pub const fn current(&self) -> Level {
         self.current
