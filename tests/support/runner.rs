@@ -75,6 +75,11 @@ pub fn setup_failed(suite: &str, error: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// The machine's CPUs (1 when unknown).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 /// Cases run at once: the environment variable `var`, else `default`.
 pub fn jobs(var: &str, default: usize) -> usize {
     std::env::var(var)
