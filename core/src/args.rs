@@ -481,11 +481,17 @@ enum BadOption {
 /// and of the `VINIT_*` variables that stand for them. Out of line: one copy for both.
 #[inline(never)]
 fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadOption> {
-    let flag = parse_flag(v);
     let set = match letter {
-        b's' => flag.map(drop),
-        b'g' => flag.map(|f| opts.kill_group = f),
-        b'v' => flag.map(|f| opts.verbose = f),
+        // The flags: one reading of the value and one store for the three (`-s` sets a
+        // scratch flag: it is accepted and does nothing).
+        b's' | b'g' | b'v' => parse_flag(v).map(|f| {
+            let mut no_op = false;
+            *match letter {
+                b'g' => &mut opts.kill_group,
+                b'v' => &mut opts.verbose,
+                _ => &mut no_op,
+            } = f;
+        }),
         b'r' => opts.rewrite.add(v),
         b'p' => parse_signal(v).map(|sig| opts.parent_death_signal = sig),
         // The numbers: one reading of the value and one range check for the four. An
