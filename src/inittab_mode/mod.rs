@@ -533,10 +533,14 @@ const SIGNAL_USES: [(u8, Input); 13] = [
 /// It still has vinit's mask (everything blocked), so the signal sent to it waits there and
 /// ends it when it unblocks, before exec (a TERM used to be lost here).
 fn signal(pid: sys::Pid, sig: u8) {
-    let sent = sys::kill(pid, sig).or_else(|e| match e {
-        Errno::SRCH if pid < -1 => sys::kill(-pid, sig),
-        e => Err(e),
-    });
+    // One call site for both tries: the group, then the child.
+    let mut target = pid;
+    let sent = loop {
+        match sys::kill(target, sig) {
+            Err(Errno::SRCH) if target < -1 => target = -target,
+            sent => break sent,
+        }
+    };
     if let Err(e) = sent
         && e != Errno::SRCH
     {
