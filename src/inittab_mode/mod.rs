@@ -491,17 +491,18 @@ impl Machine {
     }
 }
 
-/// What a signal or a request asks of the machine (compat §4, §5.2).
+/// What a signal or a request asks of the machine (compat §4, §5.2). The variants that share
+/// an arm of `Machine::feed` are next to each other, so that each pair is one range check.
 #[derive(Clone, Copy)]
 enum Input {
     Nothing,
-    Stop(StopCause),
-    Trigger(Trigger),
     /// Read /var/run/powerstatus: a trigger, or a stop (power.rs).
     Power,
+    Stop(StopCause),
+    Trigger(Trigger),
+    Freeze(bool),
     /// Read the inittab again.
     Reload,
-    Freeze(bool),
     /// A RUNLVL request: the level byte as sent.
     Level(u8),
     /// A SETENV or UNSETENV request: its payload's changes.
