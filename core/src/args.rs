@@ -84,7 +84,9 @@ impl ValueAt {
 }
 
 /// What was wrong with a command line, for every personality; each variant names the argument
-/// by its index (and the option by its letter), so the caller prints it from argv.
+/// by its index (and the option by its letter), so the caller prints it from argv. In the
+/// order that keeps each group the printers share contiguous (one range check): the values
+/// (`BadValue` to `BadLevel`), the clients' own (`BadLevel` to `EnvTooLarge`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UsageError {
     /// An option the program does not know: (argument index, letter; `-` for an unknown long
@@ -100,6 +102,10 @@ pub enum UsageError {
     BadLevel(ValueAt),
     /// The level (telinit) or time (shutdown) is missing.
     MissingOperand,
+    /// shutdown: `-H` or `-P` without going to level 0.
+    HaltModeWithoutHalt,
+    /// telinit: the `-e` strings do not fit in one request.
+    EnvTooLarge,
     /// More operands than the program takes: index of the first extra one.
     ExtraOperand(usize),
     /// vinit: `--` with nothing after it.
@@ -110,10 +116,6 @@ pub enum UsageError {
     /// The indexes are `u32`, as `ValueAt`'s: with two `usize` this variant made every
     /// `UsageError` 40 bytes, copied at each `?` of every parser (24 now).
     WrongMode((u32, u8), Option<(u32, u8)>),
-    /// shutdown: `-H` or `-P` without going to level 0.
-    HaltModeWithoutHalt,
-    /// telinit: the `-e` strings do not fit in one request.
-    EnvTooLarge,
 }
 
 /// A program's options: which letters take a value, and whether it knows the long options.
