@@ -169,7 +169,8 @@ impl Feed {
         Self::new(true)
     }
 
-    const fn new(dropin: bool) -> Self {
+    /// A drop-in's (`dropin`) or /etc/inittab's, chosen at run time: one constructor for both.
+    pub const fn new(dropin: bool) -> Self {
         Self {
             rest: Vec::new(),
             lead: 0,
