@@ -479,42 +479,50 @@ enum BadOption {
     OutOfRange(u32, u32),
 }
 
+/// The letters `set_option` takes, by kind: the flags (`s`, `g`, `v`), the rewrite, the
+/// parent-death signal, then the numbers (`t`, `T`, `e`, `d`). Found by one search, so that
+/// each kind is a range of positions, not a chain of letter comparisons.
+const SET_LETTERS: &[u8] = b"sgvrptTed";
+
 /// Sets option `letter` (a flag's value: `1`, `0`...) in `opts`: the one parse of the options
 /// and of the `VINIT_*` variables that stand for them. Out of line: one copy for both.
 #[inline(never)]
 fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadOption> {
-    let set = match letter {
+    // An unknown letter is a flag (its value `1`), so it is told apart here, not as a
+    // malformed value.
+    let kind = SET_LETTERS
+        .iter()
+        .position(|&l| l == letter)
+        .ok_or(BadOption::Unknown)?;
+    let set = match kind {
         // The flags: one reading of the value and one store for the three (`-s` sets a
         // scratch flag: it is accepted and does nothing).
-        b's' | b'g' | b'v' => parse_flag(v).map(|f| {
+        0..=2 => parse_flag(v).map(|f| {
             let mut no_op = false;
-            *match letter {
-                b'g' => &mut opts.kill_group,
-                b'v' => &mut opts.verbose,
+            *match kind {
+                1 => &mut opts.kill_group,
+                2 => &mut opts.verbose,
                 _ => &mut no_op,
             } = f;
         }),
-        b'r' => opts.rewrite.add(v),
-        b'p' => parse_signal(v).map(|sig| opts.parent_death_signal = sig),
-        // The numbers: one reading of the value and one range check for the four. An
-        // unknown letter is a flag (its value `1`), so it is told apart here, not as a
-        // malformed number.
+        3 => opts.rewrite.add(v),
+        4 => parse_signal(v).map(|sig| opts.parent_death_signal = sig),
+        // The numbers: one reading of the value and one range check for the four.
         _ => {
-            let (min, max) = match letter {
-                b't' => (0, GRACE_MAX_SECS),
-                b'e' => (0, 255),
-                b'T' => (1, STOP_BUDGET_MAX_SECS),
-                b'd' => (0, STOP_BUDGET_MAX_SECS),
-                _ => return Err(BadOption::Unknown),
+            let (min, max) = match kind {
+                5 => (0, GRACE_MAX_SECS),
+                6 => (1, STOP_BUDGET_MAX_SECS),
+                7 => (0, 255),
+                _ => (0, STOP_BUDGET_MAX_SECS),
             };
             let n = parse_number(v, 0, u64::MAX).ok_or(BadOption::NotValid)?;
             if n < min || n > max {
                 return Err(BadOption::OutOfRange(min as u32, max as u32));
             }
-            match letter {
-                b't' => opts.grace_secs = n,
-                b'e' => opts.remap.insert(n as u8),
-                b'T' => opts.stop_budget_secs = n,
+            match kind {
+                5 => opts.grace_secs = n,
+                6 => opts.stop_budget_secs = n,
+                7 => opts.remap.insert(n as u8),
                 _ => opts.stop_delay = Duration::from_secs(n),
             }
             Some(())
