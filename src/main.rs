@@ -359,7 +359,8 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
             show(&mut line, at.bytes(args));
         }
         UsageError::OutOfRange(at, min, max) => {
-            show(&mut line, &[b'-', at.letter, b':', b' ']);
+            show_option(&mut line, at.letter);
+            show(&mut line, b": ");
             show(&mut line, at.bytes(args));
             vinit_core::fill!(
                 crate::log::LogLine::write,

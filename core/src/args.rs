@@ -84,7 +84,9 @@ impl ValueAt {
 }
 
 /// What was wrong with a command line, for every personality; each variant names the argument
-/// by its index (and the option by its letter), so the caller prints it from argv.
+/// by its index (and the option by its letter), so the caller prints it from argv. In the
+/// order that keeps each group the printers share contiguous (one range check): the values
+/// (`BadValue` to `BadLevel`), the clients' own (`BadLevel` to `EnvTooLarge`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UsageError {
     /// An option the program does not know: (argument index, letter; `-` for an unknown long
@@ -100,6 +102,10 @@ pub enum UsageError {
     BadLevel(ValueAt),
     /// The level (telinit) or time (shutdown) is missing.
     MissingOperand,
+    /// shutdown: `-H` or `-P` without going to level 0.
+    HaltModeWithoutHalt,
+    /// telinit: the `-e` strings do not fit in one request.
+    EnvTooLarge,
     /// More operands than the program takes: index of the first extra one.
     ExtraOperand(usize),
     /// vinit: `--` with nothing after it.
@@ -110,10 +116,6 @@ pub enum UsageError {
     /// The indexes are `u32`, as `ValueAt`'s: with two `usize` this variant made every
     /// `UsageError` 40 bytes, copied at each `?` of every parser (24 now).
     WrongMode((u32, u8), Option<(u32, u8)>),
-    /// shutdown: `-H` or `-P` without going to level 0.
-    HaltModeWithoutHalt,
-    /// telinit: the `-e` strings do not fit in one request.
-    EnvTooLarge,
 }
 
 /// A program's options: which letters take a value, and whether it knows the long options.
@@ -477,36 +479,50 @@ enum BadOption {
     OutOfRange(u32, u32),
 }
 
+/// The letters `set_option` takes, by kind: the flags (`s`, `g`, `v`), the rewrite, the
+/// parent-death signal, then the numbers (`t`, `T`, `e`, `d`). Found by one search, so that
+/// each kind is a range of positions, not a chain of letter comparisons.
+const SET_LETTERS: &[u8] = b"sgvrptTed";
+
 /// Sets option `letter` (a flag's value: `1`, `0`...) in `opts`: the one parse of the options
 /// and of the `VINIT_*` variables that stand for them. Out of line: one copy for both.
 #[inline(never)]
 fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadOption> {
-    let flag = parse_flag(v);
-    let set = match letter {
-        b's' => flag.map(drop),
-        b'g' => flag.map(|f| opts.kill_group = f),
-        b'v' => flag.map(|f| opts.verbose = f),
-        b'r' => opts.rewrite.add(v),
-        b'p' => parse_signal(v).map(|sig| opts.parent_death_signal = sig),
-        // The numbers: one reading of the value and one range check for the four. An
-        // unknown letter is a flag (its value `1`), so it is told apart here, not as a
-        // malformed number.
+    // An unknown letter is a flag (its value `1`), so it is told apart here, not as a
+    // malformed value.
+    let kind = SET_LETTERS
+        .iter()
+        .position(|&l| l == letter)
+        .ok_or(BadOption::Unknown)?;
+    let set = match kind {
+        // The flags: one reading of the value and one store for the three (`-s` sets a
+        // scratch flag: it is accepted and does nothing).
+        0..=2 => parse_flag(v).map(|f| {
+            let mut no_op = false;
+            *match kind {
+                1 => &mut opts.kill_group,
+                2 => &mut opts.verbose,
+                _ => &mut no_op,
+            } = f;
+        }),
+        3 => opts.rewrite.add(v),
+        4 => parse_signal(v).map(|sig| opts.parent_death_signal = sig),
+        // The numbers: one reading of the value and one range check for the four.
         _ => {
-            let (min, max) = match letter {
-                b't' => (0, GRACE_MAX_SECS),
-                b'e' => (0, 255),
-                b'T' => (1, STOP_BUDGET_MAX_SECS),
-                b'd' => (0, STOP_BUDGET_MAX_SECS),
-                _ => return Err(BadOption::Unknown),
+            let (min, max) = match kind {
+                5 => (0, GRACE_MAX_SECS),
+                6 => (1, STOP_BUDGET_MAX_SECS),
+                7 => (0, 255),
+                _ => (0, STOP_BUDGET_MAX_SECS),
             };
             let n = parse_number(v, 0, u64::MAX).ok_or(BadOption::NotValid)?;
             if n < min || n > max {
                 return Err(BadOption::OutOfRange(min as u32, max as u32));
             }
-            match letter {
-                b't' => opts.grace_secs = n,
-                b'e' => opts.remap.insert(n as u8),
-                b'T' => opts.stop_budget_secs = n,
+            match kind {
+                5 => opts.grace_secs = n,
+                6 => opts.stop_budget_secs = n,
+                7 => opts.remap.insert(n as u8),
                 _ => opts.stop_delay = Duration::from_secs(n),
             }
             Some(())

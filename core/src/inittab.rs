@@ -169,7 +169,8 @@ impl Feed {
         Self::new(true)
     }
 
-    const fn new(dropin: bool) -> Self {
+    /// A drop-in's (`dropin`) or /etc/inittab's, chosen at run time: one constructor for both.
+    pub const fn new(dropin: bool) -> Self {
         Self {
             rest: Vec::new(),
             lead: 0,
@@ -426,8 +427,9 @@ impl Inittab {
         if action == Action::InitDefault && self.initdefault.is_none() {
             // sysvinit takes the highest byte of the stored field, whatever it is, then
             // upper-cases it (compat §1.8): `2s` gives S, `2a` is invalid. An empty field was
-            // stored as "0123456789", hence 9 (compat §1.4 quirk).
-            let highest = f.raw_levels.iter().copied().max().unwrap_or(b'9');
+            // stored as "0123456789", hence 9 (compat §1.4 quirk): `text` is that field, never
+            // empty (initdefault is not of the power group), so a plain fold finds it.
+            let highest = text.iter().fold(0, |high, &b| high.max(b));
             self.initdefault = Some(highest.to_ascii_uppercase());
         }
         Ok(())

@@ -66,11 +66,7 @@ fn read_table(path: &CStr, tab: &mut Inittab, main: bool, level: Level, what: &s
             report_error(file, &e);
         }
     };
-    let mut feed = if main {
-        Feed::inittab()
-    } else {
-        Feed::dropin()
-    };
+    let mut feed = Feed::new(!main);
     let read = feed_table(path, tab, &mut feed, &mut report);
     if let Err(e) = &read {
         log::file_line(level, path, *e, what);

@@ -491,17 +491,18 @@ impl Machine {
     }
 }
 
-/// What a signal or a request asks of the machine (compat §4, §5.2).
+/// What a signal or a request asks of the machine (compat §4, §5.2). The variants that share
+/// an arm of `Machine::feed` are next to each other, so that each pair is one range check.
 #[derive(Clone, Copy)]
 enum Input {
     Nothing,
-    Stop(StopCause),
-    Trigger(Trigger),
     /// Read /var/run/powerstatus: a trigger, or a stop (power.rs).
     Power,
+    Stop(StopCause),
+    Trigger(Trigger),
+    Freeze(bool),
     /// Read the inittab again.
     Reload,
-    Freeze(bool),
     /// A RUNLVL request: the level byte as sent.
     Level(u8),
     /// A SETENV or UNSETENV request: its payload's changes.
@@ -533,10 +534,14 @@ const SIGNAL_USES: [(u8, Input); 13] = [
 /// It still has vinit's mask (everything blocked), so the signal sent to it waits there and
 /// ends it when it unblocks, before exec (a TERM used to be lost here).
 fn signal(pid: sys::Pid, sig: u8) {
-    let sent = sys::kill(pid, sig).or_else(|e| match e {
-        Errno::SRCH if pid < -1 => sys::kill(-pid, sig),
-        e => Err(e),
-    });
+    // One call site for both tries: the group, then the child.
+    let mut target = pid;
+    let sent = loop {
+        match sys::kill(target, sig) {
+            Err(Errno::SRCH) if target < -1 => target = -target,
+            sent => break sent,
+        }
+    };
     if let Err(e) = sent
         && e != Errno::SRCH
     {
