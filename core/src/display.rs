@@ -1,6 +1,6 @@
 //! How values show in a log line: bytes that may not be UTF-8 (`Bytes`), errno values by
 //! their symbolic names with a short text (`ErrName`, never musl's strerror table), signals by
-//! name (`SigName`), how a process ended (`ExitShown`), and the plural of "process".
+//! name (`SigName`), and how a process ended (`ExitShown`).
 //!
 //! A line is built in a fixed buffer (`Line`) from a template and its arguments:
 //! `fill!(Line::write, [line], "child {} exited", pid)` is one call with a slice of `Arg`s, not
@@ -939,11 +939,6 @@ pub fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
         }
     }
     digits.get(start..).unwrap_or_default()
-}
-
-/// `process` or `processes`, for a count.
-pub const fn processes(n: u32) -> &'static str {
-    if n == 1 { "process" } else { "processes" }
 }
 
 #[cfg(test)]
