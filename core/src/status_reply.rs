@@ -35,18 +35,16 @@ pub const STATE_AT: usize = 30;
 /// The first message, in `out`: `runlevel 3, previous N[, stopping]` and the titles.
 pub fn summary(s: Summary, out: &mut Message) {
     *out = Line::new();
-    // One piece, the two levels put in place.
-    let mut head = *b"runlevel ?, previous ?";
+    // One piece, the two levels put in place, cut before `, stopping` unless it stops.
+    let mut head = *b"runlevel ?, previous ?, stopping";
     if let Some(current) = head.get_mut(9) {
         *current = s.current.byte();
     }
-    if let Some(prev) = head.last_mut() {
+    if let Some(prev) = head.get_mut(21) {
         *prev = s.prev;
     }
-    put(out, &head);
-    if s.stopping {
-        put(out, b", stopping");
-    }
+    let len = if s.stopping { head.len() } else { 22 };
+    put(out, head.get(..len).unwrap_or_default());
     out.write(crate::packed!(NEWLINE_AND_TITLES_TEXT), &[]);
 }
 
