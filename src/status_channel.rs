@@ -7,8 +7,9 @@
 //! waits in the kernel, or is dropped on EAGAIN. At most `STATUS_REQUESTS_PER_PASS` connections are served per loop pass.
 
 use crate::log;
-use crate::log::{Bytes, ErrName, Level};
+use crate::log::{ErrName, Level};
 use crate::sys::{self, BorrowedFd, Errno, OwnedFd};
+use vinit_core::display::ArgOf;
 use vinit_core::limits::{
     CREATED_DIR_MODE, RUN_DIR, STATUS_BACKLOG, STATUS_REQUESTS_PER_PASS, STATUS_SOCKET_PATH,
 };
@@ -79,13 +80,27 @@ impl StatusChannel {
     }
 }
 
-/// The one line when the socket cannot be had.
+/// The one line when the socket cannot be had. The path is in the template (one argument
+/// less), checked to be the socket's at compile time.
 #[inline(never)]
 fn off(e: Errno) {
-    log!(
+    log::log_line(
         Level::Warning,
-        "{}: {}: vinit status cannot reach vinit",
-        Bytes(STATUS_SOCKET_PATH.to_bytes()),
-        ErrName(e)
+        vinit_core::template!(1, OFF_TEXT),
+        &[ErrName(e).log_arg()],
     );
 }
+
+/// `off`'s line: `STATUS_SOCKET_PATH`, then the errno.
+const OFF_TEXT: &str = "/run/vinit.sock: {}: vinit status cannot reach vinit";
+const _: () = {
+    let (mut path, mut text) = (STATUS_SOCKET_PATH.to_bytes(), OFF_TEXT.as_bytes());
+    while let ([a, path_rest @ ..], [b, text_rest @ ..]) = (path, text) {
+        assert!(*a == *b, "off's line names another path");
+        (path, text) = (path_rest, text_rest);
+    }
+    assert!(
+        path.is_empty() && matches!(text, [b':', ..]),
+        "off's line names another path"
+    );
+};

@@ -1,6 +1,6 @@
 //! How values show in a log line: bytes that may not be UTF-8 (`Bytes`), errno values by
 //! their symbolic names with a short text (`ErrName`, never musl's strerror table), signals by
-//! name (`SigName`), how a process ended (`ExitShown`), and the plural of "process".
+//! name (`SigName`), and how a process ended (`ExitShown`).
 //!
 //! A line is built in a fixed buffer (`Line`) from a template and its arguments:
 //! `fill!(Line::write, [line], "child {} exited", pid)` is one call with a slice of `Arg`s, not
@@ -147,24 +147,26 @@ impl Line {
     }
 
     fn push_arg(&mut self, arg: Arg<'_>) {
-        let w = Self::write;
-        match arg {
-            Arg::Text(t) => self.push_text(t),
-            Arg::Unsigned(n) => self.push_number(n, false),
-            Arg::Signed(n) => self.push_number(n.unsigned_abs(), n < 0),
+        // The values shown in words: a field of `ARG_TEMPLATES` and its one argument.
+        let (field, value) = match arg {
+            Arg::Text(t) => return self.push_text(t),
+            Arg::Unsigned(n) => return self.push_number(n, false),
+            Arg::Signed(n) => return self.push_number(n.unsigned_abs(), n < 0),
             Arg::Errno(e) => match ERRNO_NUMBERS.iter().position(|&n| i32::from(n) == e) {
                 Some(at) => {
                     self.write_field(&ERRNO_PACKED, u16::from(b'\n'), at, &[]);
+                    return;
                 }
-                None => crate::fill!(w, [self], "errno {}", e),
+                None => (0, Arg::Signed(e.into())),
             },
             Arg::Signal(s) => match crate::signal_spec::signal_name(s) {
-                Some(name) => crate::fill!(w, [self], "SIG{}", Bytes(name)),
-                None => crate::fill!(w, [self], "signal {}", s),
+                Some(name) => (1, Arg::Text(name)),
+                None => (2, Arg::Unsigned(s.into())),
             },
-            Arg::Exit(Exit::Code(c)) => crate::fill!(w, [self], "exited with status {}", c),
-            Arg::Exit(Exit::Signal(s)) => crate::fill!(w, [self], "killed by {}", SigName(s)),
-        }
+            Arg::Exit(Exit::Code(c)) => (3, Arg::Unsigned(c.into())),
+            Arg::Exit(Exit::Signal(s)) => (4, Arg::Signal(s)),
+        };
+        self.write_from(&ARG_TEMPLATES, 0, 0, field, &[value]);
     }
 
     /// Ends the line (`...` if it was cut, then a newline) and returns its bytes.
@@ -919,6 +921,14 @@ pub const ERRNO_TEXT: &str = "\
     ENOTTY (not a tty)\n\
 ";
 
+/// How `push_arg` shows an errno without a name, a signal with and without one, and an exit
+/// by code and by signal: NUL-separated fields of one packed text, picked by number.
+const ARG_TEMPLATES: [u8; pack_into(ARG_TEXT, &mut [])] = {
+    assert!(matches!(placeholders(ARG_TEXT), Some(5)) && ARG_TEXT.is_ascii());
+    pack(ARG_TEXT)
+};
+const ARG_TEXT: &str = "errno {}\0SIG{}\0signal {}\0exited with status {}\0killed by {}";
+
 /// `ERRNO_TEXT` packed (`pack_into`).
 const ERRNO_PACKED: [u8; pack_into(ERRNO_TEXT, &mut [])] = {
     assert!(matches!(placeholders(ERRNO_TEXT), Some(0)) && ERRNO_TEXT.is_ascii());
@@ -939,11 +949,6 @@ pub fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
         }
     }
     digits.get(start..).unwrap_or_default()
-}
-
-/// `process` or `processes`, for a count.
-pub const fn processes(n: u32) -> &'static str {
-    if n == 1 { "process" } else { "processes" }
 }
 
 #[cfg(test)]

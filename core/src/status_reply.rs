@@ -35,18 +35,16 @@ pub const STATE_AT: usize = 30;
 /// The first message, in `out`: `runlevel 3, previous N[, stopping]` and the titles.
 pub fn summary(s: Summary, out: &mut Message) {
     *out = Line::new();
-    // One piece, the two levels put in place.
-    let mut head = *b"runlevel ?, previous ?";
+    // One piece, the two levels put in place, cut before `, stopping` unless it stops.
+    let mut head = *b"runlevel ?, previous ?, stopping";
     if let Some(current) = head.get_mut(9) {
         *current = s.current.byte();
     }
-    if let Some(prev) = head.last_mut() {
+    if let Some(prev) = head.get_mut(21) {
         *prev = s.prev;
     }
-    put(out, &head);
-    if s.stopping {
-        put(out, b", stopping");
-    }
+    let len = if s.stopping { head.len() } else { 22 };
+    put(out, head.get(..len).unwrap_or_default());
     out.write(crate::packed!(NEWLINE_AND_TITLES_TEXT), &[]);
 }
 
@@ -147,12 +145,14 @@ fn span(out: &mut Message, s: u32) {
 /// A time of day, `HH:MM:SS`, of `epoch_secs` seconds since the epoch, in UTC (as `shutdown
 /// hh:mm` reads it: no time-zone code in the binary).
 fn clock_time(out: &mut Message, epoch_secs: i64) {
-    let s = epoch_secs.rem_euclid(86_400) as u32;
+    let mut rest = epoch_secs.rem_euclid(86_400) as u32;
     let mut text = *b"00:00:00";
-    // Hours, minutes, seconds: two digits each.
-    for (pair, n) in text.chunks_mut(3).zip([s / 3600, s / 60 % 60, s % 60]) {
-        if let [tens, ones, ..] = pair {
-            *tens += (n / 10 % 10) as u8;
+    // Seconds, minutes, hours, from the end: two digits each (hours, under 24, stay whole).
+    for pair in text.rchunks_mut(3) {
+        if let [.., tens, ones] = pair {
+            let n = rest % 60;
+            rest /= 60;
+            *tens += (n / 10) as u8;
             *ones += (n % 10) as u8;
         }
     }

@@ -3,7 +3,7 @@
 //! only picks the line's prefix (`warns`) and writes it.
 
 use super::StopCause;
-use crate::display::{Arg, Line, pack, pack_into, processes};
+use crate::display::{Arg, Line, pack, pack_into};
 use crate::fill;
 use crate::inittab::{Entry, Id};
 use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
@@ -220,8 +220,8 @@ impl Notice<'_> {
                 (number, &[Arg::Unsigned(budget.millis())])
             }
             Self::StopDeadline(entry) => (21, &[Arg::Text(&entry.id), Arg::Text(&entry.process)]),
-            // A count and its noun, after the signal's name for the kill round's lines: the
-            // lines without a name have an empty one, which their templates leave out.
+            // A count and its noun's plural ending, after the signal's name for the kill round's
+            // lines: the lines without a name have an empty one, which their templates leave out.
             Self::SendingTerm(_)
             | Self::SendingKill(_)
             | Self::SweepTerm(_)
@@ -240,15 +240,13 @@ impl Notice<'_> {
                     Self::Stopped(d) => Arg::Unsigned(d.millis()),
                     _ => Arg::Unsigned(u64::from(n)),
                 };
-                let noun = match self {
-                    Self::ForkWorks(_) if n == 1 => "attempt",
-                    Self::ForkWorks(_) => "attempts",
-                    _ => processes(n),
+                // The noun is in the template: only its plural's ending is an argument.
+                let plural: &[u8] = match self {
+                    _ if n == 1 => b"",
+                    Self::ForkWorks(_) => b"s",
+                    _ => b"es",
                 };
-                (
-                    number,
-                    &[Arg::Text(signal), counted, Arg::Text(noun.as_bytes())],
-                )
+                (number, &[Arg::Text(signal), counted, Arg::Text(plural)])
             }
             Self::RebootLoop(pause) => (
                 30,
@@ -293,7 +291,7 @@ const TEMPLATE_TEXT: &str = concat!(
     // An orphan: its empty id first.
     "orphan {}pid {} {}\0",
     "Id \"{}\" enabled again\0",
-    "Sending processes configured via /etc/inittab the {} signal ({} {})\0",
+    "Sending processes configured via /etc/inittab the {} signal ({} process{})\0",
     "Pid {} [id {}] seems to hang\0",
     "bad runlevel: {}\0",
     "Re-reading inittab\0",
@@ -307,14 +305,14 @@ const TEMPLATE_TEXT: &str = concat!(
     "stop: runlevel {} requested during the stop: halting instead\0",
     "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it\0",
     // The counts' lines after the first: the signal's empty name first.
-    "stop: sending TERM to {}{} remaining {}\0",
-    "stop: grace period over: sending KILL to {}{} {}\0",
+    "stop: sending TERM to {}{} remaining process{}\0",
+    "stop: grace period over: sending KILL to {}{} process{}\0",
     "stop: complete in {}{} ms\0",
     "thawed (SIGCONT)\0",
     "frozen (SIGTSTP): no spawning until SIGCONT\0",
     "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run\0",
     "cannot fork for id \"{}\": {}: retrying (at most every {} ms)\0",
-    "fork works again after {}{} failed {}\0",
+    "fork works again after {}{} failed attempt{}\0",
     "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)\0",
     "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)\0",
     "VINIT_CRITICAL: no id \"{}\" in the inittab\0",
