@@ -7,7 +7,7 @@ use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::ArgList;
 use vinit_core::client_args::{InitHalt, Shutdown, When};
-use vinit_core::display::Line;
+use vinit_core::display::{Arg, Line};
 use vinit_core::initctl::EnvPayload;
 use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
@@ -124,16 +124,19 @@ fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, 
     send(SHUTDOWN, envp, &payload, level)
 }
 
-/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words
-/// (packed: `packed!`), and the level when they end with it.
-fn new_state(level: &u8) -> (&'static [u8], &[u8]) {
+/// Which of `NEW_STATES` a shutdown to `level` announces.
+const fn new_state(level: u8) -> usize {
     match level {
-        b'0' => (packed!("for system halt"), b""),
-        b'6' => (packed!("for reboot"), b""),
-        b'1' => (packed!("to maintenance mode"), b""),
-        _ => (packed!("to runlevel "), core::slice::from_ref(level)),
+        b'0' => 0,
+        b'6' => 1,
+        b'1' => 2,
+        _ => 3,
     }
 }
+
+/// The words after `The system is going down`, NUL-separated fields (`new_state`); the
+/// last one's `{}` is the level.
+const NEW_STATES: &str = "for system halt\0for reboot\0to maintenance mode\0to runlevel {}";
 
 /// Minutes until `when`, 0 for now; `hh:mm` is UTC (see `sys::utc_hour_minute`).
 fn minutes_until(when: When) -> u32 {
@@ -160,35 +163,30 @@ const fn needs_warning(minutes: u32) -> bool {
 }
 
 /// The message, if any, then `The system is going down for reboot NOW!` or `The system is
-/// going DOWN for reboot in 5 minutes!`.
+/// going DOWN for reboot in 5 minutes!`: each of the three parts a field of one packed text
+/// (0 minutes, 1, more), picked by number, not a text per branch.
 fn warn(message: &[u8], level: u8, minutes: u32) {
     say_message(message);
-    let (state, level) = new_state(&level);
     let mut line = LogLine::bare();
-    line.write(
-        if minutes == 0 {
-            packed!("The system is going down ")
-        } else {
-            packed!("The system is going DOWN ")
-        },
+    let l = line.line();
+    l.write_field(
+        packed!("The system is going down \0The system is going DOWN "),
+        0,
+        usize::from(minutes != 0),
         &[],
     );
-    line.write(state, &[]);
-    line.push(level);
-    // ` in 1 minute!` as ` in 5 minutes!`: the number through the log's one formatter.
-    let tail: &[u8] = match minutes {
-        0 => packed!(" NOW!"),
-        _ => {
-            line.push(b" in ");
-            line.line().push_number(u64::from(minutes), false);
-            if minutes == 1 {
-                packed!(" minute!")
-            } else {
-                packed!(" minutes!")
-            }
-        }
-    };
-    line.write(tail, &[]);
+    l.write_field(
+        template!(1, NEW_STATES),
+        0,
+        new_state(level),
+        &[Arg::Text(core::slice::from_ref(&level))],
+    );
+    l.write_field(
+        template!(2, " NOW!\0 in {} minute!\0 in {} minutes!"),
+        0,
+        minutes.min(2) as usize,
+        &[Arg::Unsigned(u64::from(minutes))],
+    );
     line.emit();
 }
 
@@ -304,11 +302,10 @@ mod tests {
 
     #[test]
     fn new_state_words() {
-        let show = |level| {
-            let (words, level) = new_state(&level);
+        let show = |level: u8| {
             let mut line = vinit_core::display::Line::new();
-            line.write(words, &[]);
-            line.push(level);
+            let level_arg = [Arg::Text(core::slice::from_ref(&level))];
+            line.write_field(template!(1, NEW_STATES), 0, new_state(level), &level_arg);
             String::from_utf8(line.as_bytes().to_vec()).unwrap()
         };
         assert_eq!(show(b'0'), "for system halt");
