@@ -152,14 +152,15 @@ fn minutes_until(when: When) -> u32 {
 }
 
 /// sysvinit's warning schedule: every minute under 10, every 15 under 60, every 30 under
-/// 180, then hourly.
+/// 180, then hourly: the step picked, then one division.
 const fn needs_warning(minutes: u32) -> bool {
-    match minutes {
-        0..10 => true,
-        10..60 => minutes.is_multiple_of(15),
-        60..180 => minutes.is_multiple_of(30),
-        _ => minutes.is_multiple_of(60),
-    }
+    let every = match minutes {
+        0..10 => 1,
+        10..60 => 15,
+        60..180 => 30,
+        _ => 60,
+    };
+    minutes.is_multiple_of(every)
 }
 
 /// The message, if any, then `The system is going down for reboot NOW!` or `The system is
