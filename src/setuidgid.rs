@@ -49,10 +49,12 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
     let Some(group) = read_if(GROUP_PATH, &mut group, spec.needs_group(), missing_ok) else {
         return EXIT_SETUIDGID;
     };
-    let ids = match spec.resolve(passwd, group) {
+    // Borrowed where it was returned: moving the 272-byte ids out of the result copied them.
+    let resolved = spec.resolve(passwd, group);
+    let ids = match &resolved {
         Ok(ids) => ids,
         Err(e) => {
-            let (what, name, why) = spec.describe(e);
+            let (what, name, why) = spec.describe(*e);
             return refuse(what, name, None, why);
         }
     };
