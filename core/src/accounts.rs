@@ -103,20 +103,27 @@ impl<'a> UserSpec<'a> {
             (None, Some(u)) => (u.id, parse_id(u.fourth).ok_or(LookupError::UnknownUser)?),
             (None, None) => return Err(LookupError::UnknownUser),
         };
-        // The primary group leads the list; a GROUP given is the only one.
-        let mut groups = Vec::from_array([gid]);
+        // The primary group leads the list; a GROUP given is the only one. The list grows
+        // inside the ids returned: a list built apart was copied into them (264 bytes).
+        let mut ids = Ids {
+            groups: Vec::from_array([gid]),
+            gid,
+            uid,
+        };
         if let (None, Some(u)) = (self.group, user) {
             for e in entries(group) {
-                if !groups.iter().any(|&g| g == e.id)
+                if !ids.groups.iter().any(|&g| g == e.id)
                     && (0..)
                         .map_while(|i| field(e.fourth, b',', i))
                         .any(|m| m == u.name)
                 {
-                    groups.push(e.id).map_err(|_| LookupError::TooManyGroups)?;
+                    ids.groups
+                        .push(e.id)
+                        .map_err(|_| LookupError::TooManyGroups)?;
                 }
             }
         }
-        Ok(Ids { groups, gid, uid })
+        Ok(ids)
     }
 
     /// What went wrong, in words, as the pieces of one line: the kind of name and an opening
