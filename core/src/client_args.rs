@@ -264,10 +264,9 @@ pub enum When {
     InMinutes(u32),
     /// `hh:mm`: the next time the local clock shows this.
     At {
-        /// 0-23.
-        hour: u8,
-        /// 0-59.
-        minute: u8,
+        /// `hh * 60 + mm`, 0-1439: what the client compares with the clock (hour and minute
+        /// apart were packed here and added up there).
+        minute_of_day: u16,
     },
 }
 
@@ -290,13 +289,13 @@ pub fn parse_when(v: &[u8]) -> Option<When> {
             }
             let m = parse_number(m, 0, 59)?;
             let h = parse_number(h, 0, if relative { SHUTDOWN_HOURS_MAX } else { 23 })?;
+            let minutes = h * 60 + m;
             if !relative {
                 return Some(When::At {
-                    hour: h as u8,
-                    minute: m as u8,
+                    minute_of_day: minutes as u16,
                 });
             }
-            h * 60 + m
+            minutes
         }
     };
     match u32::try_from(minutes).ok()? {

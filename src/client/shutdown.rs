@@ -143,10 +143,10 @@ fn minutes_until(when: When) -> u32 {
     match when {
         When::Now => 0,
         When::InMinutes(m) => m,
-        When::At { hour, minute } => {
+        When::At { minute_of_day } => {
             let (h, m) = sys::utc_hour_minute(sys::wall_clock().0);
             let now = u32::from(h) * 60 + u32::from(m);
-            (u32::from(hour) * 60 + u32::from(minute) + 1440 - now) % 1440
+            (u32::from(minute_of_day) + 1440 - now) % 1440
         }
     }
 }
@@ -333,6 +333,6 @@ mod tests {
         assert_eq!(sys::utc_hour_minute(-60), (23, 59));
         assert_eq!(minutes_until(When::Now), 0);
         assert_eq!(minutes_until(When::InMinutes(7)), 7);
-        assert!(minutes_until(When::At { hour: 0, minute: 0 }) < 1440);
+        assert!(minutes_until(When::At { minute_of_day: 0 }) < 1440);
     }
 }

@@ -213,11 +213,10 @@ fn times() {
     assert_eq!(
         parse_when(b"23:59"),
         Some(When::At {
-            hour: 23,
-            minute: 59
+            minute_of_day: 23 * 60 + 59
         })
     );
-    assert_eq!(parse_when(b"0:5"), Some(When::At { hour: 0, minute: 5 }));
+    assert_eq!(parse_when(b"0:5"), Some(When::At { minute_of_day: 5 }));
     for bad in [
         "", "+", "soon", "24:00", "12:60", "12:", ":30", "1:2:3", "12:345", "+1:60", "-5", "++1",
     ] {
@@ -256,8 +255,7 @@ fn shutdown_targets_and_init_halt() {
             b'S',
             Some(7),
             When::At {
-                hour: 12,
-                minute: 30
+                minute_of_day: 12 * 60 + 30
             }
         )
     );
