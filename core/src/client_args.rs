@@ -106,9 +106,8 @@ fn scan<'a, A: ArgList + ?Sized>(
             },
             Some((at, v)) => match letter {
                 b't' => {
-                    s.sleeptime = Some(
-                        parse_number(v, 0, SLEEPTIME_MAX).ok_or(UsageError::BadValue(at))? as u32,
-                    );
+                    s.sleeptime =
+                        parse_number(v, 0, SLEEPTIME_MAX).ok_or(UsageError::BadValue(at))? as u32;
                 }
                 // Each string and its NUL must leave room for the list's final NUL (§5.5).
                 b'e' => env.push(v).map_err(|_| UsageError::EnvTooLarge)?,
@@ -131,7 +130,11 @@ fn scan<'a, A: ArgList + ?Sized>(
 
 /// What `scan` starts from: shutdown's bare command line (level 1, now).
 const fn unscanned() -> Shutdown {
-    Shutdown::now(LevelRequest::MAINTENANCE, InitHalt::Unset, None)
+    Shutdown::now(
+        LevelRequest::MAINTENANCE,
+        InitHalt::Unset,
+        DEFAULT_SLEEPTIME_SECS,
+    )
 }
 
 /// No argument at `i`: else it is an `ExtraOperand`.
@@ -179,7 +182,7 @@ pub fn parse_telinit<A: ArgList + ?Sized>(
     Ok(if env.is_empty() {
         Telinit::Level {
             level: s.level,
-            sleeptime: s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS),
+            sleeptime: s.sleeptime,
         }
     } else {
         Telinit::SetEnv
@@ -336,8 +339,9 @@ pub struct Shutdown {
     pub init_halt: InitHalt,
     /// The time operand (`Now` with `-c`, which takes none).
     pub when: When,
-    /// `-t SECS`, handed on to the level change.
-    pub sleeptime: Option<u32>,
+    /// `-t SECS`, handed on to the level change; without it `DEFAULT_SLEEPTIME_SECS`, set
+    /// once here, not an `Option` each reader defaults.
+    pub sleeptime: u32,
     /// Index of the first word of the warning message, if any.
     pub message: Option<usize>,
     /// The options given; the flags below read them.
@@ -347,7 +351,7 @@ pub struct Shutdown {
 impl Shutdown {
     /// `shutdown` to `level` now, with no other option: what a bare command line means, and
     /// what halt/poweroff/reboot ask for outside levels 0 and 6.
-    pub const fn now(level: LevelRequest, init_halt: InitHalt, sleeptime: Option<u32>) -> Self {
+    pub const fn now(level: LevelRequest, init_halt: InitHalt, sleeptime: u32) -> Self {
         Self {
             level,
             init_halt,
@@ -441,8 +445,8 @@ pub enum HaltProgram {
 pub struct Halt {
     /// The program it acts as; `-p` turns `halt` into `PowerOff`.
     pub program: HaltProgram,
-    /// `-t SECS`, handed on to shutdown.
-    pub sleeptime: Option<u32>,
+    /// `-t SECS` (else `DEFAULT_SLEEPTIME_SECS`), handed on to shutdown.
+    pub sleeptime: u32,
     /// The options given; the flags below read them.
     pub letters: Letters,
 }

@@ -11,8 +11,8 @@ use vinit_core::display::{Arg, Line};
 use vinit_core::initctl::EnvPayload;
 use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
-    DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
-    SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH,
+    FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH, SHUTDOWN_MESSAGE_MAX,
+    SHUTDOWN_PID_PATH,
 };
 use vinit_core::status::signal::{SIGINT, SIGTERM};
 use vinit_core::time::Duration;
@@ -217,8 +217,7 @@ pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
         return 0;
     }
     sys::sync();
-    let sleeptime = s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS);
-    let status = send_init_halt(envp, s.init_halt, Some((s.level, sleeptime)));
+    let status = send_init_halt(envp, s.init_halt, Some((s.level, s.sleeptime)));
     if status != 0 {
         remove_boot_flags(s);
     }

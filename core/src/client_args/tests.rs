@@ -253,7 +253,7 @@ fn shutdown_targets_and_init_halt() {
         (s.level.byte(), s.sleeptime, s.when),
         (
             b'S',
-            Some(7),
+            7,
             When::At {
                 minute_of_day: 12 * 60 + 30
             }
@@ -354,7 +354,7 @@ fn halt_family() {
         HaltProgram::Reboot,
     )
     .unwrap();
-    assert_eq!((h.program, h.sleeptime), (HaltProgram::Reboot, Some(4)));
+    assert_eq!((h.program, h.sleeptime), (HaltProgram::Reboot, 4));
     assert!(h.kexec() && h.wtmp_only());
     assert!(
         halt(&["reboot", "-m", "rescue"], HaltProgram::Reboot)
