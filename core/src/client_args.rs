@@ -240,7 +240,7 @@ pub fn parse<A: ArgList + ?Sized>(
                 };
                 s.when = parse_when(v).ok_or(UsageError::BadValue(i))?;
             }
-            s.message = args.arg(next).map(|_| next);
+            s.message = next;
         }
         Personality::Halt(program) => {
             none_from(args, first)?;
@@ -342,8 +342,10 @@ pub struct Shutdown {
     /// `-t SECS`, handed on to the level change; without it `DEFAULT_SLEEPTIME_SECS`, set
     /// once here, not an `Option` each reader defaults.
     pub sleeptime: u32,
-    /// Index of the first word of the warning message, if any.
-    pub message: Option<usize>,
+    /// Index of the first word of shutdown's warning message (no argument there: none; 0 in
+    /// the other tools' commands, which have none), not an `Option` checked before the words
+    /// are joined up to argv's end anyway.
+    pub message: usize,
     /// The options given; the flags below read them.
     pub letters: Letters,
 }
@@ -357,7 +359,7 @@ impl Shutdown {
             init_halt,
             when: When::Now,
             sleeptime,
-            message: None,
+            message: 0,
             letters: Letters(0),
         }
     }

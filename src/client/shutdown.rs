@@ -53,9 +53,7 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, s: &Shutdown, envp: Envp) 
         ));
     }
     let mut message: heapless::Vec<u8, SHUTDOWN_MESSAGE_MAX> = heapless::Vec::new();
-    if let Some(first) = s.message {
-        join_words(args, first, &mut message);
-    }
+    join_words(args, s.message, &mut message);
     let pending = read_pid_file();
     if s.cancel() {
         return cancel(envp, pending, &message);

@@ -241,12 +241,13 @@ fn shutdown_targets_and_init_halt() {
     let s = shutdown(&["shutdown", "-r", "+5", "going", "down"]).unwrap();
     assert_eq!(
         (s.level.byte(), s.when, s.message),
-        (b'6', When::InMinutes(5), Some(3))
+        (b'6', When::InMinutes(5), 3)
     );
+    // No message: its index is past the last argument.
     let s = shutdown(&["shutdown", "now"]).unwrap();
     assert_eq!(
         (s.level.byte(), s.init_halt, s.message),
-        (b'1', InitHalt::Unset, None)
+        (b'1', InitHalt::Unset, 2)
     );
     let s = shutdown(&["shutdown", "-i", "S", "-t", "7", "12:30"]).unwrap();
     assert_eq!(
@@ -283,13 +284,13 @@ fn shutdown_flags_cancel_and_g() {
     assert!(s.use_allow() && s.warn_only() && s.fast_boot() && s.force_fsck() && s.no_init());
     let s = shutdown(&["shutdown", "-c"]).unwrap();
     assert!(s.cancel());
-    assert_eq!(s.message, None);
+    assert_eq!(s.message, 2);
     let s = shutdown(&["shutdown", "-c", "never", "mind"]).unwrap();
-    assert_eq!(s.message, Some(2));
+    assert_eq!(s.message, 2);
     let s = shutdown(&["shutdown", "-g", "+2", "-r", "bye"]).unwrap();
     assert_eq!(
         (s.when, s.level.byte(), s.message),
-        (When::InMinutes(2), b'6', Some(4))
+        (When::InMinutes(2), b'6', 4)
     );
 }
 
