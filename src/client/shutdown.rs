@@ -252,7 +252,8 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
         .ok();
     let start = sys::now();
     let deadline = start.after(Duration::from_secs(u64::from(minutes) * 60));
-    let mut warned_at = None;
+    // The minute last warned at; 0 is none (a minute left is at least 1).
+    let mut warned_at = 0;
     loop {
         let now = sys::now();
         let left_ms = deadline.since(now).millis();
@@ -260,10 +261,10 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
             return Ok(());
         }
         let left_min = left_ms.div_ceil(60_000) as u32;
-        if warned_at != Some(left_min) && needs_warning(left_min) {
+        if warned_at != left_min && needs_warning(left_min) {
             warn(message, level, left_min);
         }
-        warned_at = Some(left_min);
+        warned_at = left_min;
         // Wake at the next whole minute before the deadline, or at the deadline.
         let step = match left_ms % 60_000 {
             0 => 60_000,
