@@ -9,7 +9,6 @@ use vinit_core::args::ArgList;
 use vinit_core::client_args::{InitHalt, Shutdown, When};
 use vinit_core::display::{Arg, Line};
 use vinit_core::initctl::EnvPayload;
-use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
     FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH, SHUTDOWN_MESSAGE_MAX,
     SHUTDOWN_PID_PATH,
@@ -116,10 +115,10 @@ fn say_message(message: &[u8]) {
 
 /// Sends INIT_HALT (set as `init_halt` says, or unset), then the level change if there is one
 /// (sysvinit sends INIT_HALT, then execs `init [-t SEC] LEVEL`); the exit status.
-fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, u32)>) -> u8 {
+fn send_init_halt(envp: Envp, init_halt: InitHalt, change: Option<&Shutdown>) -> u8 {
     let mut payload = EnvPayload::new();
     let _ = payload.push(init_halt.env_string());
-    send(SHUTDOWN, envp, &payload, level)
+    send(SHUTDOWN, envp, &payload, change)
 }
 
 /// Which of `NEW_STATES` a shutdown to `level` announces.
@@ -215,7 +214,7 @@ pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
         return 0;
     }
     sys::sync();
-    let status = send_init_halt(envp, s.init_halt, Some((s.level, s.sleeptime)));
+    let status = send_init_halt(envp, s.init_halt, Some(s));
     if status != 0 {
         remove_boot_flags(s);
     }

@@ -9,6 +9,5 @@ use vinit_core::initctl::EnvPayload;
 /// Sends what telinit's command line `s` asks for: the `-e` values in `env` (a SETENV
 /// request) when there are any, else the level (a RUNLVL request, `-t` or 3 seconds).
 pub(super) fn telinit(prog: &[u8], s: &Shutdown, env: &EnvPayload, envp: Envp) -> u8 {
-    let level = env.is_empty().then(|| (s.level, s.sleeptime));
-    send(prog, envp, env, level)
+    send(prog, envp, env, env.is_empty().then_some(s))
 }
