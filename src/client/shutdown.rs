@@ -121,14 +121,10 @@ fn send_init_halt(envp: Envp, init_halt: InitHalt, change: Option<&Shutdown>) ->
     send(SHUTDOWN, envp, &payload, change)
 }
 
-/// Which of `NEW_STATES` a shutdown to `level` announces.
-const fn new_state(level: u8) -> usize {
-    match level {
-        b'0' => 0,
-        b'6' => 1,
-        b'1' => 2,
-        _ => 3,
-    }
+/// Which of `NEW_STATES` a shutdown to `level` announces: its place in `0`, `6`, `1`, else
+/// the last.
+fn new_state(level: u8) -> usize {
+    b"061".iter().position(|&c| c == level).unwrap_or(3)
 }
 
 /// The words after `The system is going down`, NUL-separated fields (`new_state`); the
