@@ -320,15 +320,15 @@ pub enum InitHalt {
 }
 
 impl InitHalt {
-    /// The SETENV string for it.
-    pub const fn env_string(self) -> &'static [u8] {
-        match self {
-            Self::Unset => b"INIT_HALT",
-            Self::Halt => b"INIT_HALT=HALT",
-            Self::PowerOff => b"INIT_HALT=POWEROFF",
-        }
+    /// The SETENV string for it: its field of `INIT_HALT_STRINGS`, by `display::field` (the
+    /// one splitting loop), not a match.
+    pub fn env_string(self) -> &'static [u8] {
+        field(INIT_HALT_STRINGS, 0, self as usize).unwrap_or_default()
     }
 }
+
+/// `InitHalt::env_string`'s strings, NUL-separated, in the variants' order.
+const INIT_HALT_STRINGS: &[u8] = b"INIT_HALT\0INIT_HALT=HALT\0INIT_HALT=POWEROFF";
 
 /// A parsed `shutdown` command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
