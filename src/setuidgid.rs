@@ -15,7 +15,7 @@ use core::ffi::CStr;
 use crate::log::{Level, LogLine};
 use crate::spawn;
 use crate::sys::{self, Argv, Envp, FileError, FileUse};
-use vinit_core::accounts::UserSpec;
+use vinit_core::accounts::{Ids, UserSpec};
 use vinit_core::limits::{
     ACCOUNTS_READ_MAX, EXIT_SETUIDGID, EXIT_USAGE, GROUP_PATH, PASSWD_PATH, SEARCH_PATH,
 };
@@ -49,13 +49,11 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
     let Some(group) = read_if(GROUP_PATH, &mut group, spec.needs_group(), missing_ok) else {
         return EXIT_SETUIDGID;
     };
-    let ids = match spec.resolve(passwd, group) {
-        Ok(ids) => ids,
-        Err(e) => {
-            let (what, name, why) = spec.describe(e);
-            return refuse(what, name, None, why);
-        }
-    };
+    let mut ids = Ids::default();
+    if let Err(e) = spec.resolve(passwd, group, &mut ids) {
+        let (what, name, why) = spec.describe(e);
+        return refuse(what, name, None, why);
+    }
     // The groups first: once the uid is dropped, nothing else may be changed.
     let dropped = sys::set_groups(&ids.groups)
         .map_err(|e| (&packed!("setgroups failed")[..], e))

@@ -106,9 +106,8 @@ fn scan<'a, A: ArgList + ?Sized>(
             },
             Some((at, v)) => match letter {
                 b't' => {
-                    s.sleeptime = Some(
-                        parse_number(v, 0, SLEEPTIME_MAX).ok_or(UsageError::BadValue(at))? as u32,
-                    );
+                    s.sleeptime =
+                        parse_number(v, 0, SLEEPTIME_MAX).ok_or(UsageError::BadValue(at))? as u32;
                 }
                 // Each string and its NUL must leave room for the list's final NUL (§5.5).
                 b'e' => env.push(v).map_err(|_| UsageError::EnvTooLarge)?,
@@ -131,7 +130,11 @@ fn scan<'a, A: ArgList + ?Sized>(
 
 /// What `scan` starts from: shutdown's bare command line (level 1, now).
 const fn unscanned() -> Shutdown {
-    Shutdown::now(LevelRequest::MAINTENANCE, InitHalt::Unset, None)
+    Shutdown::now(
+        LevelRequest::MAINTENANCE,
+        InitHalt::Unset,
+        DEFAULT_SLEEPTIME_SECS,
+    )
 }
 
 /// No argument at `i`: else it is an `ExtraOperand`.
@@ -179,7 +182,7 @@ pub fn parse_telinit<A: ArgList + ?Sized>(
     Ok(if env.is_empty() {
         Telinit::Level {
             level: s.level,
-            sleeptime: s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS),
+            sleeptime: s.sleeptime,
         }
     } else {
         Telinit::SetEnv
@@ -237,7 +240,7 @@ pub fn parse<A: ArgList + ?Sized>(
                 };
                 s.when = parse_when(v).ok_or(UsageError::BadValue(i))?;
             }
-            s.message = args.arg(next).map(|_| next);
+            s.message = next;
         }
         Personality::Halt(program) => {
             none_from(args, first)?;
@@ -264,10 +267,9 @@ pub enum When {
     InMinutes(u32),
     /// `hh:mm`: the next time the local clock shows this.
     At {
-        /// 0-23.
-        hour: u8,
-        /// 0-59.
-        minute: u8,
+        /// `hh * 60 + mm`, 0-1439: what the client compares with the clock (hour and minute
+        /// apart were packed here and added up there).
+        minute_of_day: u16,
     },
 }
 
@@ -290,13 +292,13 @@ pub fn parse_when(v: &[u8]) -> Option<When> {
             }
             let m = parse_number(m, 0, 59)?;
             let h = parse_number(h, 0, if relative { SHUTDOWN_HOURS_MAX } else { 23 })?;
+            let minutes = h * 60 + m;
             if !relative {
                 return Some(When::At {
-                    hour: h as u8,
-                    minute: m as u8,
+                    minute_of_day: minutes as u16,
                 });
             }
-            h * 60 + m
+            minutes
         }
     };
     match u32::try_from(minutes).ok()? {
@@ -318,15 +320,15 @@ pub enum InitHalt {
 }
 
 impl InitHalt {
-    /// The SETENV string for it.
-    pub const fn env_string(self) -> &'static [u8] {
-        match self {
-            Self::Unset => b"INIT_HALT",
-            Self::Halt => b"INIT_HALT=HALT",
-            Self::PowerOff => b"INIT_HALT=POWEROFF",
-        }
+    /// The SETENV string for it: its field of `INIT_HALT_STRINGS`, by `display::field` (the
+    /// one splitting loop), not a match.
+    pub fn env_string(self) -> &'static [u8] {
+        field(INIT_HALT_STRINGS, 0, self as usize).unwrap_or_default()
     }
 }
+
+/// `InitHalt::env_string`'s strings, NUL-separated, in the variants' order.
+const INIT_HALT_STRINGS: &[u8] = b"INIT_HALT\0INIT_HALT=HALT\0INIT_HALT=POWEROFF";
 
 /// A parsed `shutdown` command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -337,10 +339,13 @@ pub struct Shutdown {
     pub init_halt: InitHalt,
     /// The time operand (`Now` with `-c`, which takes none).
     pub when: When,
-    /// `-t SECS`, handed on to the level change.
-    pub sleeptime: Option<u32>,
-    /// Index of the first word of the warning message, if any.
-    pub message: Option<usize>,
+    /// `-t SECS`, handed on to the level change; without it `DEFAULT_SLEEPTIME_SECS`, set
+    /// once here, not an `Option` each reader defaults.
+    pub sleeptime: u32,
+    /// Index of the first word of shutdown's warning message (no argument there: none; 0 in
+    /// the other tools' commands, which have none), not an `Option` checked before the words
+    /// are joined up to argv's end anyway.
+    pub message: usize,
     /// The options given; the flags below read them.
     pub letters: Letters,
 }
@@ -348,13 +353,13 @@ pub struct Shutdown {
 impl Shutdown {
     /// `shutdown` to `level` now, with no other option: what a bare command line means, and
     /// what halt/poweroff/reboot ask for outside levels 0 and 6.
-    pub const fn now(level: LevelRequest, init_halt: InitHalt, sleeptime: Option<u32>) -> Self {
+    pub const fn now(level: LevelRequest, init_halt: InitHalt, sleeptime: u32) -> Self {
         Self {
             level,
             init_halt,
             when: When::Now,
             sleeptime,
-            message: None,
+            message: 0,
             letters: Letters(0),
         }
     }
@@ -442,8 +447,8 @@ pub enum HaltProgram {
 pub struct Halt {
     /// The program it acts as; `-p` turns `halt` into `PowerOff`.
     pub program: HaltProgram,
-    /// `-t SECS`, handed on to shutdown.
-    pub sleeptime: Option<u32>,
+    /// `-t SECS` (else `DEFAULT_SLEEPTIME_SECS`), handed on to shutdown.
+    pub sleeptime: u32,
     /// The options given; the flags below read them.
     pub letters: Letters,
 }

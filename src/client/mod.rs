@@ -53,15 +53,17 @@ pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
         _ => Some(()),
     };
     let mut env = EnvPayload::new();
-    let s = match refused.map(|()| client_args::parse(args, p, &mut env)) {
+    // Borrowed where `parse` returned it: moved out of the result, it was copied.
+    let parsed = refused.map(|()| client_args::parse(args, p, &mut env));
+    let s = match &parsed {
         Some(Ok(s)) => s,
-        Some(Err(e)) => return usage_failed(p, prog, args, Some(e)),
+        Some(Err(e)) => return usage_failed(p, prog, args, Some(*e)),
         None => return usage_failed(p, prog, args, None),
     };
     match p {
-        Personality::Telinit => telinit::telinit(prog, &s, &env, envp),
-        Personality::Shutdown => shutdown::shutdown(args, &s, envp),
-        _ => halt::halt(prog, &s, envp),
+        Personality::Telinit => telinit::telinit(prog, s, &env, envp),
+        Personality::Shutdown => shutdown::shutdown(args, s, envp),
+        _ => halt::halt(prog, s, envp),
     }
 }
 

@@ -2,8 +2,8 @@
 
 use super::{fail_one, fail_two, path_failed};
 use crate::sys::{self, Envp, Errno, FileError};
+use vinit_core::client_args::Shutdown;
 use vinit_core::initctl::{EnvPayload, REQUEST_LEN, Request};
-use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
     INITCTL_OVERRIDE_VAR, INITCTL_PATH, INITCTL_RETRY_MS, INITCTL_TIMEOUT_MS, PATH_MAX,
 };
@@ -11,16 +11,18 @@ use vinit_core::template;
 use vinit_core::time::Duration;
 
 /// Writes to the FIFO (/run/initctl, or `VINIT_INITCTL`: tests only) a SETENV request with
-/// the strings of `env` unless it is empty, then a RUNLVL request for `level` (with its
-/// seconds from TERM to KILL) if there is one, each with one write(2), giving up after 3 s
-/// (compat §5.4); the exit status. Errors are reported as sysvinit words them, prefixed with
+/// the strings of `env` unless it is empty, then a RUNLVL request for the level of `change`
+/// (with its seconds from TERM to KILL) if there is one, each with one write(2), giving up
+/// after 3 s (compat §5.4); the exit status. Errors are reported as sysvinit words them, prefixed with
 /// `prog`. The one sender of telinit and shutdown: the requests are built here, one at a
 /// time, from what each asks for.
 pub(super) fn send(
     prog: &[u8],
     envp: Envp,
     env: &EnvPayload,
-    level: Option<(LevelRequest, u32)>,
+    // The command itself, not its level and seconds: one pointer, where a pair in an `Option`
+    // was stored in memory at every call.
+    change: Option<&Shutdown>,
 ) -> u8 {
     let path = match envp.var_cstr(INITCTL_OVERRIDE_VAR) {
         Some(p) if p.to_bytes().len() > PATH_MAX => {
@@ -45,7 +47,7 @@ pub(super) fn send(
             }
         };
         let set_env = (!env.is_empty()).then(|| Request::set_env(env.data()));
-        let run_level = level.map(|(level, sleeptime)| Request::run_level(level, sleeptime));
+        let run_level = change.map(|s| Request::run_level(s.level, s.sleeptime));
         for request in [set_env, run_level].iter().flatten() {
             let mut bytes = [0u8; REQUEST_LEN];
             request.emit(&mut bytes);

@@ -7,12 +7,11 @@ use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::ArgList;
 use vinit_core::client_args::{InitHalt, Shutdown, When};
-use vinit_core::display::Line;
+use vinit_core::display::{Arg, Line};
 use vinit_core::initctl::EnvPayload;
-use vinit_core::levels::LevelRequest;
 use vinit_core::limits::{
-    DEFAULT_SLEEPTIME_SECS, FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH,
-    SHUTDOWN_MESSAGE_MAX, SHUTDOWN_PID_PATH,
+    FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH, SHUTDOWN_MESSAGE_MAX,
+    SHUTDOWN_PID_PATH,
 };
 use vinit_core::status::signal::{SIGINT, SIGTERM};
 use vinit_core::time::Duration;
@@ -53,9 +52,7 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, s: &Shutdown, envp: Envp) 
         ));
     }
     let mut message: heapless::Vec<u8, SHUTDOWN_MESSAGE_MAX> = heapless::Vec::new();
-    if let Some(first) = s.message {
-        join_words(args, first, &mut message);
-    }
+    join_words(args, s.message, &mut message);
     let pending = read_pid_file();
     if s.cancel() {
         return cancel(envp, pending, &message);
@@ -118,77 +115,72 @@ fn say_message(message: &[u8]) {
 
 /// Sends INIT_HALT (set as `init_halt` says, or unset), then the level change if there is one
 /// (sysvinit sends INIT_HALT, then execs `init [-t SEC] LEVEL`); the exit status.
-fn send_init_halt(envp: Envp, init_halt: InitHalt, level: Option<(LevelRequest, u32)>) -> u8 {
+fn send_init_halt(envp: Envp, init_halt: InitHalt, change: Option<&Shutdown>) -> u8 {
     let mut payload = EnvPayload::new();
     let _ = payload.push(init_halt.env_string());
-    send(SHUTDOWN, envp, &payload, level)
+    send(SHUTDOWN, envp, &payload, change)
 }
 
-/// "for system halt", "for reboot", "to maintenance mode", or "to runlevel X": the words
-/// (packed: `packed!`), and the level when they end with it.
-fn new_state(level: &u8) -> (&'static [u8], &[u8]) {
-    match level {
-        b'0' => (packed!("for system halt"), b""),
-        b'6' => (packed!("for reboot"), b""),
-        b'1' => (packed!("to maintenance mode"), b""),
-        _ => (packed!("to runlevel "), core::slice::from_ref(level)),
-    }
+/// Which of `NEW_STATES` a shutdown to `level` announces: its place in `0`, `6`, `1`, else
+/// the last.
+fn new_state(level: u8) -> usize {
+    b"061".iter().position(|&c| c == level).unwrap_or(3)
 }
+
+/// The words after `The system is going down`, NUL-separated fields (`new_state`); the
+/// last one's `{}` is the level.
+const NEW_STATES: &str = "for system halt\0for reboot\0to maintenance mode\0to runlevel {}";
 
 /// Minutes until `when`, 0 for now; `hh:mm` is UTC (see `sys::utc_hour_minute`).
 fn minutes_until(when: When) -> u32 {
     match when {
         When::Now => 0,
         When::InMinutes(m) => m,
-        When::At { hour, minute } => {
+        When::At { minute_of_day } => {
             let (h, m) = sys::utc_hour_minute(sys::wall_clock().0);
             let now = u32::from(h) * 60 + u32::from(m);
-            (u32::from(hour) * 60 + u32::from(minute) + 1440 - now) % 1440
+            (u32::from(minute_of_day) + 1440 - now) % 1440
         }
     }
 }
 
 /// sysvinit's warning schedule: every minute under 10, every 15 under 60, every 30 under
-/// 180, then hourly.
+/// 180, then hourly: the step picked, then one division.
 const fn needs_warning(minutes: u32) -> bool {
-    match minutes {
-        0..10 => true,
-        10..60 => minutes.is_multiple_of(15),
-        60..180 => minutes.is_multiple_of(30),
-        _ => minutes.is_multiple_of(60),
-    }
+    let every = match minutes {
+        0..10 => 1,
+        10..60 => 15,
+        60..180 => 30,
+        _ => 60,
+    };
+    minutes.is_multiple_of(every)
 }
 
 /// The message, if any, then `The system is going down for reboot NOW!` or `The system is
-/// going DOWN for reboot in 5 minutes!`.
+/// going DOWN for reboot in 5 minutes!`: each of the three parts a field of one packed text
+/// (0 minutes, 1, more), picked by number, not a text per branch.
 fn warn(message: &[u8], level: u8, minutes: u32) {
     say_message(message);
-    let (state, level) = new_state(&level);
     let mut line = LogLine::bare();
-    line.write(
-        if minutes == 0 {
-            packed!("The system is going down ")
-        } else {
-            packed!("The system is going DOWN ")
-        },
+    let l = line.line();
+    l.write_field(
+        packed!("The system is going down \0The system is going DOWN "),
+        0,
+        usize::from(minutes != 0),
         &[],
     );
-    line.write(state, &[]);
-    line.push(level);
-    // ` in 1 minute!` as ` in 5 minutes!`: the number through the log's one formatter.
-    let tail: &[u8] = match minutes {
-        0 => packed!(" NOW!"),
-        _ => {
-            line.push(b" in ");
-            line.line().push_number(u64::from(minutes), false);
-            if minutes == 1 {
-                packed!(" minute!")
-            } else {
-                packed!(" minutes!")
-            }
-        }
-    };
-    line.write(tail, &[]);
+    l.write_field(
+        template!(1, NEW_STATES),
+        0,
+        new_state(level),
+        &[Arg::Text(core::slice::from_ref(&level))],
+    );
+    l.write_field(
+        template!(2, " NOW!\0 in {} minute!\0 in {} minutes!"),
+        0,
+        minutes.min(2) as usize,
+        &[Arg::Unsigned(u64::from(minutes))],
+    );
     line.emit();
 }
 
@@ -218,8 +210,7 @@ pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
         return 0;
     }
     sys::sync();
-    let sleeptime = s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS);
-    let status = send_init_halt(envp, s.init_halt, Some((s.level, sleeptime)));
+    let status = send_init_halt(envp, s.init_halt, Some(s));
     if status != 0 {
         remove_boot_flags(s);
     }
@@ -256,7 +247,8 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
         .ok();
     let start = sys::now();
     let deadline = start.after(Duration::from_secs(u64::from(minutes) * 60));
-    let mut warned_at = None;
+    // The minute last warned at; 0 is none (a minute left is at least 1).
+    let mut warned_at = 0;
     loop {
         let now = sys::now();
         let left_ms = deadline.since(now).millis();
@@ -264,10 +256,10 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
             return Ok(());
         }
         let left_min = left_ms.div_ceil(60_000) as u32;
-        if warned_at != Some(left_min) && needs_warning(left_min) {
+        if warned_at != left_min && needs_warning(left_min) {
             warn(message, level, left_min);
         }
-        warned_at = Some(left_min);
+        warned_at = left_min;
         // Wake at the next whole minute before the deadline, or at the deadline.
         let step = match left_ms % 60_000 {
             0 => 60_000,
@@ -304,11 +296,10 @@ mod tests {
 
     #[test]
     fn new_state_words() {
-        let show = |level| {
-            let (words, level) = new_state(&level);
+        let show = |level: u8| {
             let mut line = vinit_core::display::Line::new();
-            line.write(words, &[]);
-            line.push(level);
+            let level_arg = [Arg::Text(core::slice::from_ref(&level))];
+            line.write_field(template!(1, NEW_STATES), 0, new_state(level), &level_arg);
             String::from_utf8(line.as_bytes().to_vec()).unwrap()
         };
         assert_eq!(show(b'0'), "for system halt");
@@ -335,6 +326,6 @@ mod tests {
         assert_eq!(sys::utc_hour_minute(-60), (23, 59));
         assert_eq!(minutes_until(When::Now), 0);
         assert_eq!(minutes_until(When::InMinutes(7)), 7);
-        assert!(minutes_until(When::At { hour: 0, minute: 0 }) < 1440);
+        assert!(minutes_until(When::At { minute_of_day: 0 }) < 1440);
     }
 }

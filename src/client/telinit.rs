@@ -5,13 +5,9 @@ use super::send::send;
 use crate::sys::Envp;
 use vinit_core::client_args::Shutdown;
 use vinit_core::initctl::EnvPayload;
-use vinit_core::limits::DEFAULT_SLEEPTIME_SECS;
 
 /// Sends what telinit's command line `s` asks for: the `-e` values in `env` (a SETENV
 /// request) when there are any, else the level (a RUNLVL request, `-t` or 3 seconds).
 pub(super) fn telinit(prog: &[u8], s: &Shutdown, env: &EnvPayload, envp: Envp) -> u8 {
-    let level = env
-        .is_empty()
-        .then(|| (s.level, s.sleeptime.unwrap_or(DEFAULT_SLEEPTIME_SECS)));
-    send(prog, envp, env, level)
+    send(prog, envp, env, env.is_empty().then_some(s))
 }

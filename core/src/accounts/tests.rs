@@ -29,9 +29,11 @@ again:x:29:app
 last:x:500:app";
 
 fn ids(spec: &str, passwd: &[u8], group: &[u8]) -> Result<Ids, LookupError> {
+    let mut ids = Ids::default();
     UserSpec::parse(spec.as_bytes())
         .unwrap()
-        .resolve(passwd, group)
+        .resolve(passwd, group, &mut ids)
+        .map(|()| ids)
 }
 
 fn groups(list: &[Id]) -> Vec<Id, GROUPS_MAX> {
@@ -218,7 +220,7 @@ fn any_bytes_parse_without_panicking() {
         }
         let _ = entries(&buf).count();
         if let Some(spec) = UserSpec::parse(&buf) {
-            let _ = spec.resolve(&buf, &buf);
+            let _ = spec.resolve(&buf, &buf, &mut Ids::default());
         }
     }
 }

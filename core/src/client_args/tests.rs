@@ -213,11 +213,10 @@ fn times() {
     assert_eq!(
         parse_when(b"23:59"),
         Some(When::At {
-            hour: 23,
-            minute: 59
+            minute_of_day: 23 * 60 + 59
         })
     );
-    assert_eq!(parse_when(b"0:5"), Some(When::At { hour: 0, minute: 5 }));
+    assert_eq!(parse_when(b"0:5"), Some(When::At { minute_of_day: 5 }));
     for bad in [
         "", "+", "soon", "24:00", "12:60", "12:", ":30", "1:2:3", "12:345", "+1:60", "-5", "++1",
     ] {
@@ -242,22 +241,22 @@ fn shutdown_targets_and_init_halt() {
     let s = shutdown(&["shutdown", "-r", "+5", "going", "down"]).unwrap();
     assert_eq!(
         (s.level.byte(), s.when, s.message),
-        (b'6', When::InMinutes(5), Some(3))
+        (b'6', When::InMinutes(5), 3)
     );
+    // No message: its index is past the last argument.
     let s = shutdown(&["shutdown", "now"]).unwrap();
     assert_eq!(
         (s.level.byte(), s.init_halt, s.message),
-        (b'1', InitHalt::Unset, None)
+        (b'1', InitHalt::Unset, 2)
     );
     let s = shutdown(&["shutdown", "-i", "S", "-t", "7", "12:30"]).unwrap();
     assert_eq!(
         (s.level.byte(), s.sleeptime, s.when),
         (
             b'S',
-            Some(7),
+            7,
             When::At {
-                hour: 12,
-                minute: 30
+                minute_of_day: 12 * 60 + 30
             }
         )
     );
@@ -285,13 +284,13 @@ fn shutdown_flags_cancel_and_g() {
     assert!(s.use_allow() && s.warn_only() && s.fast_boot() && s.force_fsck() && s.no_init());
     let s = shutdown(&["shutdown", "-c"]).unwrap();
     assert!(s.cancel());
-    assert_eq!(s.message, None);
+    assert_eq!(s.message, 2);
     let s = shutdown(&["shutdown", "-c", "never", "mind"]).unwrap();
-    assert_eq!(s.message, Some(2));
+    assert_eq!(s.message, 2);
     let s = shutdown(&["shutdown", "-g", "+2", "-r", "bye"]).unwrap();
     assert_eq!(
         (s.when, s.level.byte(), s.message),
-        (When::InMinutes(2), b'6', Some(4))
+        (When::InMinutes(2), b'6', 4)
     );
 }
 
@@ -356,7 +355,7 @@ fn halt_family() {
         HaltProgram::Reboot,
     )
     .unwrap();
-    assert_eq!((h.program, h.sleeptime), (HaltProgram::Reboot, Some(4)));
+    assert_eq!((h.program, h.sleeptime), (HaltProgram::Reboot, 4));
     assert!(h.kexec() && h.wtmp_only());
     assert!(
         halt(&["reboot", "-m", "rescue"], HaltProgram::Reboot)
