@@ -40,7 +40,7 @@ impl AsFd for OwnedFd {
 impl Drop for OwnedFd {
     fn drop(&mut self) {
         // SAFETY: the fd is owned by this value and closed exactly once, here.
-        let _ = unsafe { syscall1(libc::SYS_close, self.0 as usize) };
+        let _ = unsafe { syscall1(libc::SYS_close, self.0 as u32 as usize) };
     }
 }
 
@@ -76,7 +76,7 @@ pub fn take_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
 /// ioctl(fd, TIOCNOTTY) (ioctl_tty(2)): give up the controlling terminal so a child's new
 /// session can take it (dumb-init does the same).
 pub fn release_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
-    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as usize;
+    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
     // SAFETY: TIOCNOTTY takes no argument; the fd is borrowed for the call.
     unsafe { syscall2(libc::SYS_ioctl, fd, libc::TIOCNOTTY as usize) }.map(drop)
 }
@@ -149,7 +149,7 @@ pub fn write_nowait(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
     unsafe {
         syscall6(
             libc::SYS_pwritev2,
-            rustix::fd::AsRawFd::as_raw_fd(&fd) as usize,
+            rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize,
             &iov as *const libc::iovec as usize,
             1,
             usize::MAX,
@@ -220,9 +220,9 @@ pub fn output_pipe() -> Result<(OwnedFd, OwnedFd)> {
 /// dup2(2) of `fd` onto the standard fd `target` (1 or 2), in a child before exec: the copy is
 /// not close-on-exec.
 pub fn dup_onto(fd: BorrowedFd<'_>, target: c_int) -> Result<()> {
-    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as usize;
+    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
     // SAFETY: dup3 takes plain integers; replacing a standard fd in the child is the intent.
-    unsafe { syscall3(libc::SYS_dup3, fd, target as usize, 0) }.map(drop)
+    unsafe { syscall3(libc::SYS_dup3, fd, target as u32 as usize, 0) }.map(drop)
 }
 
 impl OwnedFd {

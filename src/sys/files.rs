@@ -304,7 +304,7 @@ fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
         let n = unsafe {
             syscall3(
                 libc::SYS_getdents64,
-                dir.0 as usize,
+                dir.0 as u32 as usize,
                 buf.as_mut_ptr() as usize,
                 buf.len(),
             )
@@ -384,7 +384,7 @@ pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
     unsafe {
         syscall3(
             libc::SYS_inotify_add_watch,
-            fd.0 as usize,
+            fd.0 as u32 as usize,
             dir.as_ptr() as usize,
             what,
         )

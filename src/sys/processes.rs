@@ -114,7 +114,7 @@ pub fn reap(pid: Option<Pid>) -> Result<Option<(Pid, Exit)>> {
         let reaped = unsafe {
             syscall4(
                 libc::SYS_wait4,
-                pid.unwrap_or(-1) as isize as usize,
+                pid.unwrap_or(-1) as u32 as usize,
                 &raw mut status as usize,
                 libc::WNOHANG as usize,
                 0,
@@ -146,7 +146,7 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
         return Err(Errno::INVAL);
     }
     // SAFETY: kill(2) takes plain integers; the signal number was just checked.
-    unsafe { syscall2(libc::SYS_kill, pid as isize as usize, usize::from(sig)) }.map(drop)
+    unsafe { syscall2(libc::SYS_kill, pid as u32 as usize, usize::from(sig)) }.map(drop)
 }
 
 /// getpid(2).
