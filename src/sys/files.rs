@@ -298,7 +298,9 @@ fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK,
         0,
     )?;
-    let mut buf = [0u8; 2048];
+    // Not zeroed: only what the kernel writes is read.
+    const LEN: usize = 2048;
+    let mut buf = core::mem::MaybeUninit::<[u8; LEN]>::uninit();
     loop {
         // SAFETY: buf is writable for its whole length; the fd is open for the call.
         let n = unsafe {
@@ -306,13 +308,15 @@ fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
                 libc::SYS_getdents64,
                 dir.0 as u32 as usize,
                 buf.as_mut_ptr() as usize,
-                buf.len(),
+                LEN,
             )
         }?;
         if n == 0 {
             return Ok(());
         }
-        let mut rest = buf.get(..n).unwrap_or_default();
+        // SAFETY: getdents64 wrote its first n bytes (n <= LEN; `min` says so to the reader).
+        let mut rest =
+            unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n.min(LEN)) };
         // struct linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name[].
         while let Some(&[lo, hi]) = rest.get(16..18) {
             let reclen = usize::from(u16::from_ne_bytes([lo, hi]));
