@@ -52,7 +52,7 @@ fn to_path(nr: c_long, fd: &OwnedFd, path: &CStr) -> Result<()> {
     unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), name, bytes.len()) };
     let len = (path_at + bytes.len()) as c_long;
     // SAFETY: the first `len` bytes of addr, all written above, outlive the call.
-    unsafe { call(nr, [fd.0.into(), at as c_long, len, 0, 0, 0]) }.map(drop)
+    unsafe { call(nr, [c_long::from(fd.0 as u32), at as c_long, len, 0, 0, 0]) }.map(drop)
 }
 
 /// A non-blocking listening socket bound at `path` (bind(2), listen(2)), made with mode 0600:
@@ -65,7 +65,12 @@ pub fn listen_seqpacket(path: &CStr, backlog: i32) -> Result<OwnedFd> {
     let _ = rustix::process::umask(old);
     bound?;
     // SAFETY: plain integer arguments.
-    unsafe { call(libc::SYS_listen, [fd.0.into(), backlog.into(), 0, 0, 0, 0]) }?;
+    unsafe {
+        call(
+            libc::SYS_listen,
+            [c_long::from(fd.0 as u32), backlog.into(), 0, 0, 0, 0],
+        )
+    }?;
     Ok(fd)
 }
 
@@ -73,7 +78,12 @@ pub fn listen_seqpacket(path: &CStr, backlog: i32) -> Result<OwnedFd> {
 pub fn accept_nonblocking(listener: &OwnedFd) -> Result<Option<OwnedFd>> {
     let flags = c_long::from(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC);
     // SAFETY: null address pointers are allowed (the peer's address is not wanted).
-    match unsafe { call(libc::SYS_accept4, [listener.0.into(), 0, 0, flags, 0, 0]) } {
+    match unsafe {
+        call(
+            libc::SYS_accept4,
+            [c_long::from(listener.0 as u32), 0, 0, flags, 0, 0],
+        )
+    } {
         Ok(fd) => Ok(Some(OwnedFd(fd))),
         Err(rustix::io::Errno::AGAIN) => Ok(None),
         Err(e) => Err(e),
@@ -89,7 +99,7 @@ pub fn peer_uid(conn: &OwnedFd) -> Result<u32> {
     };
     let mut len = core::mem::size_of::<libc::ucred>() as libc::socklen_t;
     let args = [
-        conn.0.into(),
+        c_long::from(conn.0 as u32),
         libc::SOL_SOCKET.into(),
         libc::SO_PEERCRED.into(),
         (&raw mut cred) as c_long,
@@ -105,7 +115,7 @@ pub fn peer_uid(conn: &OwnedFd) -> Result<u32> {
 pub fn send_nowait(conn: &OwnedFd, bytes: &[u8]) -> Result<()> {
     let flags = c_long::from(libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL);
     let args = [
-        conn.0.into(),
+        c_long::from(conn.0 as u32),
         bytes.as_ptr() as c_long,
         bytes.len() as c_long,
         flags,
