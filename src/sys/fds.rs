@@ -193,8 +193,16 @@ pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
 
 /// Reads and discards everything queued on a non-blocking fd (read(2) until EAGAIN).
 pub fn drain(fd: BorrowedFd<'_>) {
-    let mut buf = [0u8; 512];
-    while matches!(rustix::io::read(fd, &mut buf), Ok(n) if n > 0) {}
+    // Never read, so never zeroed.
+    let mut buf = core::mem::MaybeUninit::<[u8; 512]>::uninit();
+    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
+    loop {
+        // SAFETY: buf is 512 writable bytes; the fd is borrowed, so open, for the call.
+        let read = unsafe { syscall3(libc::SYS_read, fd, buf.as_mut_ptr() as usize, 512) };
+        if !matches!(read, Ok(n) if n > 0) {
+            return;
+        }
+    }
 }
 
 /// pipe2(2) with O_CLOEXEC, the read end then O_NONBLOCK (fcntl(2)): a service's output pipe,
