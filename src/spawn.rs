@@ -93,10 +93,10 @@ pub fn exec_search(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8]) -
     for dir in path.split(|&b| b == b':') {
         let mut full: Vec<u8, PATH_MAX> = Vec::new();
         let dir = if dir.is_empty() { b"." as &[u8] } else { dir };
+        // The name with its NUL: `full` is a C string.
         if full.extend_from_slice(dir).is_err()
             || full.push(b'/').is_err()
-            || full.extend_from_slice(name).is_err()
-            || full.push(0).is_err()
+            || full.extend_from_slice(prog.to_bytes_with_nul()).is_err()
         {
             continue;
         }
