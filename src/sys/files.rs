@@ -140,15 +140,21 @@ pub(super) fn open_checked(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u
         return Err(FileError::Owner(st.st_uid));
     }
     let mode = st.st_mode & 0o7777;
-    match what {
-        Config | Accounts if mode & 0o002 != 0 => return Err(FileError::WritableByOthers(mode)),
-        // vinit's own FIFO: no other user may open it (a umask cannot make vinit refuse it).
-        Fifo if mode & 0o077 != 0 => return Err(FileError::Mode(mode)),
-        ReadState | UpdateState | AppendState | ReplaceState if st.st_nlink as u64 > 1 => {
-            return Err(FileError::Links(st.st_nlink as u64));
-        }
-        ReplaceState => rustix::fs::ftruncate(fd.as_fd(), 0)?,
-        _ => {}
+    // Tests, not a match with guards: a match compared `what` with each variant in turn.
+    if matches!(what, Config | Accounts) && mode & 0o002 != 0 {
+        return Err(FileError::WritableByOthers(mode));
+    }
+    // vinit's own FIFO: no other user may open it (a umask cannot make vinit refuse it).
+    if what == Fifo && mode & 0o077 != 0 {
+        return Err(FileError::Mode(mode));
+    }
+    if matches!(what, ReadState | UpdateState | AppendState | ReplaceState)
+        && st.st_nlink as u64 > 1
+    {
+        return Err(FileError::Links(st.st_nlink as u64));
+    }
+    if what == ReplaceState {
+        rustix::fs::ftruncate(fd.as_fd(), 0)?;
     }
     let id = FileId {
         dev: st.st_dev,
