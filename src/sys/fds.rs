@@ -2,7 +2,7 @@
 //! terminal, and the fd limits.
 #![allow(unsafe_code)]
 
-use core::ffi::{CStr, c_int};
+use core::ffi::{CStr, c_int, c_long};
 
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::io::Errno;
@@ -174,9 +174,20 @@ pub fn nofile_limit() -> Option<u64> {
 
 /// read(2) until `buf` is full or end of file, retrying EINTR; returns the bytes read.
 pub fn read_full(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    fill(libc::SYS_read, fd, buf, 0)
+}
+
+/// read(2) (`nr` SYS_read) or pread(2) (SYS_pread64, at `offset` on) until `buf` is full or
+/// the end, retrying EINTR; the bytes read. One loop for both (read(2) ignores the offset).
+#[inline(never)]
+pub(super) fn fill(nr: c_long, fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
+    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
     let mut filled = 0;
     while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {
-        match rustix::io::read(fd, rest) {
+        let at = offset + filled as u64;
+        // SAFETY: rest is writable for its length; the fd is borrowed, so open, for the call;
+        // the offset is a plain integer.
+        match unsafe { syscall4(nr, fd, rest.as_mut_ptr() as usize, rest.len(), at as usize) } {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(Errno::INTR) => {}

@@ -11,7 +11,7 @@ use rustix::io::Errno;
 use vinit_core::limits::{STATE_FILE_MODE, UTMP_LOCK_WAIT_MS};
 
 use super::Result;
-use super::fds::{OwnedFd, open, write_all};
+use super::fds::{OwnedFd, fill, open, write_all};
 use super::poll::sleep_ms;
 use super::processes::geteuid;
 use super::raw_syscall::{syscall1, syscall3};
@@ -217,29 +217,7 @@ pub fn with_locked_file<T>(
 
 /// pread(2) from `offset` until `buf` is full or the file ends; the number of bytes read.
 pub fn read_at(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
-    fill(buf, |rest, done| rustix::io::pread(fd, rest, offset + done))
-}
-
-/// Calls `read(rest, offset)` until `buf` is full or it returns 0 (the end); retries EINTR.
-pub(super) fn fill(
-    buf: &mut [u8],
-    mut read: impl FnMut(&mut [u8], u64) -> Result<usize>,
-) -> Result<usize> {
-    let mut len = 0;
-    loop {
-        let Some(rest) = buf.get_mut(len..) else {
-            return Ok(len);
-        };
-        if rest.is_empty() {
-            return Ok(len);
-        }
-        match read(rest, len as u64) {
-            Ok(0) => return Ok(len),
-            Ok(n) => len += n,
-            Err(Errno::INTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    fill(libc::SYS_pread64, fd, buf, offset)
 }
 
 /// pwrite(2) of all of `bytes` at `offset`.
