@@ -141,17 +141,18 @@ pub fn reset_signal_dispositions(mask: SigMask) {
 /// (every signal is tried).
 fn set_actions(mask: SigMask, action: &KernelSigaction) -> Result<()> {
     let mut result = Ok(());
-    for sig in 1..=LAST_SIGNAL {
-        if (mask.0 & !UNCATCHABLE) & bit(c_int::from(sig)) == 0 {
-            continue;
-        }
+    // One pass per set bit, lowest first: bit N - 1 is signal N.
+    let mut left = mask.0 & !UNCATCHABLE;
+    while left != 0 {
+        let sig = left.trailing_zeros() + 1;
+        left &= left - 1;
         // SAFETY: `action` is a valid kernel sigaction (SIG_DFL with no flags, or the fault
         // handler: see `forward_fault_signals`); a null old-action pointer is allowed; 8 is the
         // kernel's sigset size.
         let rc = unsafe {
             syscall4(
                 libc::SYS_rt_sigaction,
-                usize::from(sig),
+                sig as usize,
                 action as *const KernelSigaction as usize,
                 0,
                 8,
