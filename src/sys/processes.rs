@@ -159,9 +159,11 @@ pub fn getppid() -> Pid {
     rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get())
 }
 
-/// prctl(PR_SET_CHILD_SUBREAPER, 1) (prctl(2)).
+/// prctl(PR_SET_CHILD_SUBREAPER, 1) (prctl(2)). The raw call: rustix's passes its own
+/// getpid(2) as the flag and goes through an out-of-line five-argument prctl.
 pub fn set_child_subreaper() -> Result<()> {
-    rustix::process::set_child_subreaper(Some(rustix::process::getpid()))
+    // SAFETY: plain integers; the kernel reads no argument past the flag for this option.
+    unsafe { syscall2(libc::SYS_prctl, libc::PR_SET_CHILD_SUBREAPER as usize, 1) }.map(drop)
 }
 
 /// setsid(2).
@@ -220,9 +222,16 @@ pub fn set_parent_death_signal(sig: u8) -> Result<()> {
     if sig == 0 || sig > LAST_SIGNAL {
         return Err(Errno::INVAL);
     }
-    // SAFETY: the value was just checked to be a signal number the kernel accepts.
-    let sig = unsafe { rustix::process::Signal::from_raw_unchecked(i32::from(sig)) };
-    rustix::process::set_parent_process_death_signal(Some(sig))
+    // SAFETY: plain integers (the signal just checked); the kernel reads no argument past the
+    // signal for this option.
+    unsafe {
+        syscall2(
+            libc::SYS_prctl,
+            libc::PR_SET_PDEATHSIG as usize,
+            usize::from(sig),
+        )
+    }
+    .map(drop)
 }
 
 #[cfg(test)]
