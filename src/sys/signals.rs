@@ -48,19 +48,21 @@ impl SigMask {
 
 /// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)); returns the previous mask.
 pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
-    let mut old: u64 = 0;
-    // SAFETY: both pointers are valid 8-byte sigsets for the duration of the call, and the
-    // size argument (8) matches the kernel's sigset size on Linux.
+    // One sigset for both: the kernel reads the new mask before it writes the old one.
+    let mut set = mask.0;
+    let at = &raw mut set as usize;
+    // SAFETY: `at` is a valid 8-byte sigset for the duration of the call, and the size
+    // argument (8) matches the kernel's sigset size on Linux.
     unsafe {
         syscall4(
             libc::SYS_rt_sigprocmask,
             libc::SIG_SETMASK as usize,
-            &mask.0 as *const u64 as usize,
-            &mut old as *mut u64 as usize,
+            at,
+            at,
             8,
         )
     }?;
-    Ok(SigMask(old))
+    Ok(SigMask(set))
 }
 
 /// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
