@@ -108,14 +108,15 @@ const SI_PID_OFFSET: usize = 16;
 
 /// wait4(2) with WNOHANG for `pid`, or any child (`None`); as `reap_any`.
 pub fn reap(pid: Option<Pid>) -> Result<Option<(Pid, Exit)>> {
-    let mut status: i32 = 0;
+    // Not zeroed: read only after the kernel has written it (a child reaped).
+    let mut status = MaybeUninit::<i32>::uninit();
     loop {
         // SAFETY: `status` is a live int for the kernel to fill in; a null rusage is allowed.
         let reaped = unsafe {
             syscall4(
                 libc::SYS_wait4,
                 pid.unwrap_or(-1) as u32 as usize,
-                &raw mut status as usize,
+                status.as_mut_ptr() as usize,
                 libc::WNOHANG as usize,
                 0,
             )
@@ -125,6 +126,8 @@ pub fn reap(pid: Option<Pid>) -> Result<Option<(Pid, Exit)>> {
             // The low 7 bits are the signal that ended the child, 0 for an exit (whose code is
             // the next byte), 0x7f for a stop (reported to a tracer only: not vinit's to see).
             Ok(child) => {
+                // SAFETY: wait4(2) wrote the status of the child it returned.
+                let status = unsafe { status.assume_init() };
                 let exit = match status & 0x7f {
                     0 => Exit::Code((status >> 8) as u8),
                     0x7f => continue,
