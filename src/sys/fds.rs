@@ -221,7 +221,8 @@ pub fn drain(fd: BorrowedFd<'_>) {
 /// waits, as it would on a full terminal. Raw syscalls: musl's wrappers add fallbacks that
 /// vinit's kernels (3.17+) do not need.
 pub fn output_pipe() -> Result<(OwnedFd, OwnedFd)> {
-    let mut fds: [c_int; 2] = [-1; 2];
+    // Not set first: read only once pipe2 has written both.
+    let mut fds = core::mem::MaybeUninit::<[c_int; 2]>::uninit();
     // SAFETY: `fds` has room for the two fds pipe2 writes; the flags are plain integers.
     unsafe {
         syscall2(
@@ -230,7 +231,8 @@ pub fn output_pipe() -> Result<(OwnedFd, OwnedFd)> {
             libc::O_CLOEXEC as usize,
         )
     }?;
-    let [r, w] = fds;
+    // SAFETY: pipe2 succeeded, so it wrote both fds.
+    let [r, w] = unsafe { fds.assume_init() };
     let (read, write) = (OwnedFd(r), OwnedFd(w));
     rustix::fs::fcntl_setfl(read.as_fd(), rustix::fs::OFlags::NONBLOCK)?;
     Ok((read, write))
