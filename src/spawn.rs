@@ -55,15 +55,12 @@ pub fn exec_child(cmd: &Command<'_>) -> ! {
 /// After a failed exec of `prog`: logs one line naming it and exits 127 (not found) or 126
 /// (found but not executable), as shells do.
 pub fn exec_failed(prog: &CStr, err: Errno) -> ! {
-    let mut line = crate::log::LogLine::new(Level::Error);
-    vinit_core::fill!(
-        crate::log::LogLine::write,
-        [&mut line],
+    crate::log!(
+        Level::Error,
         "cannot execute \"{}\": {}",
         Bytes(prog.to_bytes()),
         ErrName(err)
     );
-    line.emit();
     sys::exit(if err == Errno::NOENT {
         EXIT_NOT_FOUND
     } else {
