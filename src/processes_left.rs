@@ -74,7 +74,7 @@ fn push_name(line: &mut LogLine, name: &[u8]) {
 /// once per caller.
 fn for_each_left(f: &mut dyn FnMut(Pid, &ProcStat)) {
     let me = sys::getpid();
-    let _ = sys::scan_processes(|pid, stat| {
+    let _ = sys::scan_processes(me, |pid, stat| {
         if me == 1 || descends_from(me, pid, stat.ppid) {
             f(pid, stat);
         }

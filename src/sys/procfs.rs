@@ -9,14 +9,13 @@ use vinit_core::limits::{PROC_DIR, PROC_STAT_READ_MAX};
 
 use super::fds::open;
 use super::files::for_each_dir_entry;
-use super::processes::getpid;
 use super::raw_syscall::syscall3;
 use super::{Pid, Result};
 
-/// Calls `f(pid, stat)` for every process listed in /proc (proc(5)); vinit's own pid is
-/// skipped. Used to count, name and signal what is left at the end.
-pub fn scan_processes(mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> {
-    let me = getpid();
+/// Calls `f(pid, stat)` for every process listed in /proc (proc(5)) but `me` (vinit's own
+/// pid, which the caller has already asked for). Used to count, name and signal what is left
+/// at the end.
+pub fn scan_processes(me: Pid, mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> {
     for_each_dir_entry(PROC_DIR, |name| {
         let Some(pid) = vinit_core::args::parse_number(name.to_bytes(), 1, i32::MAX as u64) else {
             return;
@@ -114,6 +113,7 @@ fn read_proc_file<'b, const N: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sys::processes::getpid;
 
     #[test]
     fn stat_gives_the_parent_and_the_name_even_with_parentheses_and_spaces() {
