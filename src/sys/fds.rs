@@ -52,7 +52,7 @@ pub(super) fn open(path: &CStr, flags: rustix::fs::OFlags, mode: u32) -> Result<
     let rc = unsafe {
         syscall4(
             libc::SYS_openat,
-            libc::AT_FDCWD as usize,
+            libc::AT_FDCWD as u32 as usize,
             path.as_ptr() as usize,
             flags.bits() as usize,
             mode as usize,

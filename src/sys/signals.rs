@@ -71,7 +71,7 @@ pub fn signalfd(mask: SigMask) -> Result<OwnedFd> {
     let rc = unsafe {
         syscall4(
             libc::SYS_signalfd4,
-            -1isize as usize,
+            -1i32 as u32 as usize,
             &mask.0 as *const u64 as usize,
             8,
             (libc::SFD_CLOEXEC | libc::SFD_NONBLOCK) as usize,
