@@ -2,8 +2,7 @@
 //! signalled. As PID 1 that is every other process of the namespace; otherwise (a subreaper)
 //! vinit's descendants, found by walking /proc.
 
-use crate::log;
-use crate::log::{ErrName, Level, LogLine};
+use crate::log::{Level, LogLine};
 use crate::sys::{self, Errno, Pid, ProcStat};
 use vinit_core::limits::{MAX_TREE_DEPTH, TREE_WALK_RETRIES};
 
@@ -17,10 +16,10 @@ pub fn signal_all(sig: u8) {
         if let Err(e) = sys::kill(-1, sig)
             && e != Errno::SRCH
         {
-            log!(
+            crate::init_setup::errno_line(
                 Level::Warning,
-                "unable to signal all processes: {}",
-                ErrName(e)
+                vinit_core::template!(1, "unable to signal all processes: {}"),
+                e,
             );
         }
         return;
@@ -75,7 +74,7 @@ fn push_name(line: &mut LogLine, name: &[u8]) {
 /// once per caller.
 fn for_each_left(f: &mut dyn FnMut(Pid, &ProcStat)) {
     let me = sys::getpid();
-    let _ = sys::scan_processes(|pid, stat| {
+    let _ = sys::scan_processes(me, |pid, stat| {
         if me == 1 || descends_from(me, pid, stat.ppid) {
             f(pid, stat);
         }

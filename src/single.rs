@@ -27,10 +27,13 @@ use vinit_core::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
 use vinit_core::template;
 use vinit_core::time::{self, Duration, Instant};
 
-/// The stop signals of single-command mode: the first one forwarded to CMD starts the stop
-/// budget. SIGTERM is every runtime's stop signal and SIGINT the other common one (and inittab
-/// mode's too). SIGQUIT is only forwarded: it asks a JVM for a thread dump.
-const STOP_SIGNALS: [u8; 2] = [SIGTERM, SIGINT];
+/// Whether `sig` is a stop signal of single-command mode: the first one forwarded to CMD
+/// starts the stop budget. SIGTERM is every runtime's stop signal and SIGINT the other common
+/// one (and inittab mode's too). SIGQUIT is only forwarded: it asks a JVM for a thread dump.
+/// Two comparisons, not a search of an array.
+const fn is_stop_signal(sig: u8) -> bool {
+    matches!(sig, SIGTERM | SIGINT)
+}
 
 /// Runs CMD and returns the status vinit must exit with.
 #[inline(never)]
@@ -310,7 +313,7 @@ impl SingleCommand<'_> {
             }
             // The budget follows the signal received, whatever it is forwarded as: the
             // runtime's KILL comes all the same.
-            if STOP_SIGNALS.contains(&sig) {
+            if is_stop_signal(sig) {
                 if self.drained.is_some() {
                     // A second stop signal ends the drain: the held one goes now.
                     return self.end_drain();

@@ -55,15 +55,12 @@ pub fn exec_child(cmd: &Command<'_>) -> ! {
 /// After a failed exec of `prog`: logs one line naming it and exits 127 (not found) or 126
 /// (found but not executable), as shells do.
 pub fn exec_failed(prog: &CStr, err: Errno) -> ! {
-    let mut line = crate::log::LogLine::new(Level::Error);
-    vinit_core::fill!(
-        crate::log::LogLine::write,
-        [&mut line],
+    crate::log!(
+        Level::Error,
         "cannot execute \"{}\": {}",
         Bytes(prog.to_bytes()),
         ErrName(err)
     );
-    line.emit();
     sys::exit(if err == Errno::NOENT {
         EXIT_NOT_FOUND
     } else {
@@ -93,10 +90,10 @@ pub fn exec_search(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8]) -
     for dir in path.split(|&b| b == b':') {
         let mut full: Vec<u8, PATH_MAX> = Vec::new();
         let dir = if dir.is_empty() { b"." as &[u8] } else { dir };
+        // The name with its NUL: `full` is a C string.
         if full.extend_from_slice(dir).is_err()
             || full.push(b'/').is_err()
-            || full.extend_from_slice(name).is_err()
-            || full.push(0).is_err()
+            || full.extend_from_slice(prog.to_bytes_with_nul()).is_err()
         {
             continue;
         }

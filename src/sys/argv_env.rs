@@ -113,7 +113,8 @@ impl Envp {
         'strings: for i in 0..self.len {
             // SAFETY: i < len, and every element before the terminator is a valid string pointer.
             let kv = unsafe { *self.envp.wrapping_add(i) }.cast::<u8>();
-            for at in 0..=name.len() {
+            // The name and its `=`; an exclusive range (`..=` keeps an extra done flag).
+            for at in 0..name.len() + 1 {
                 let want = name.get(at).copied().unwrap_or(b'=');
                 // SAFETY: bytes 0..at of `kv` were not its NUL (the loop goes on only past a
                 // byte that is not 0), so byte `at` is at most that NUL: inside the string.

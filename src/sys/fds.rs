@@ -2,7 +2,7 @@
 //! terminal, and the fd limits.
 #![allow(unsafe_code)]
 
-use core::ffi::{CStr, c_int};
+use core::ffi::{CStr, c_int, c_long};
 
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::io::Errno;
@@ -19,9 +19,10 @@ pub struct OwnedFd(pub(super) c_int);
 impl OwnedFd {
     /// Borrows the fd for a rustix call.
     pub fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: self.0 is an open fd (>= 0, checked at creation) that lives as long as self;
-        // the mask is a no-op on it and shows the optimiser the value is not -1.
-        unsafe { BorrowedFd::borrow_raw(self.0 & c_int::MAX) }
+        // SAFETY: self.0 is an fd the kernel returned (so not -1) that stays open as long as
+        // self; BorrowedFd is `repr(transparent)` over the raw fd (its documented layout).
+        // Not `borrow_raw`, whose `fd != -1` assert cost a 6-byte mask at every borrow.
+        unsafe { core::mem::transmute::<c_int, BorrowedFd<'_>>(self.0) }
     }
 
     /// The fd a system call returned (the kernel's fds are below 2^31).
@@ -39,7 +40,7 @@ impl AsFd for OwnedFd {
 impl Drop for OwnedFd {
     fn drop(&mut self) {
         // SAFETY: the fd is owned by this value and closed exactly once, here.
-        let _ = unsafe { syscall1(libc::SYS_close, self.0 as usize) };
+        let _ = unsafe { syscall1(libc::SYS_close, self.0 as u32 as usize) };
     }
 }
 
@@ -51,7 +52,7 @@ pub(super) fn open(path: &CStr, flags: rustix::fs::OFlags, mode: u32) -> Result<
     let rc = unsafe {
         syscall4(
             libc::SYS_openat,
-            libc::AT_FDCWD as usize,
+            libc::AT_FDCWD as u32 as usize,
             path.as_ptr() as usize,
             flags.bits() as usize,
             mode as usize,
@@ -75,7 +76,7 @@ pub fn take_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
 /// ioctl(fd, TIOCNOTTY) (ioctl_tty(2)): give up the controlling terminal so a child's new
 /// session can take it (dumb-init does the same).
 pub fn release_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
-    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as usize;
+    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
     // SAFETY: TIOCNOTTY takes no argument; the fd is borrowed for the call.
     unsafe { syscall2(libc::SYS_ioctl, fd, libc::TIOCNOTTY as usize) }.map(drop)
 }
@@ -148,7 +149,7 @@ pub fn write_nowait(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
     unsafe {
         syscall6(
             libc::SYS_pwritev2,
-            rustix::fd::AsRawFd::as_raw_fd(&fd) as usize,
+            rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize,
             &iov as *const libc::iovec as usize,
             1,
             usize::MAX,
@@ -173,9 +174,20 @@ pub fn nofile_limit() -> Option<u64> {
 
 /// read(2) until `buf` is full or end of file, retrying EINTR; returns the bytes read.
 pub fn read_full(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
+    fill(libc::SYS_read, fd, buf, 0)
+}
+
+/// read(2) (`nr` SYS_read) or pread(2) (SYS_pread64, at `offset` on) until `buf` is full or
+/// the end, retrying EINTR; the bytes read. One loop for both (read(2) ignores the offset).
+#[inline(never)]
+pub(super) fn fill(nr: c_long, fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
+    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
     let mut filled = 0;
     while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {
-        match rustix::io::read(fd, rest) {
+        let at = offset + filled as u64;
+        // SAFETY: rest is writable for its length; the fd is borrowed, so open, for the call;
+        // the offset is a plain integer.
+        match unsafe { syscall4(nr, fd, rest.as_mut_ptr() as usize, rest.len(), at as usize) } {
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(Errno::INTR) => {}
@@ -192,8 +204,16 @@ pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
 
 /// Reads and discards everything queued on a non-blocking fd (read(2) until EAGAIN).
 pub fn drain(fd: BorrowedFd<'_>) {
-    let mut buf = [0u8; 512];
-    while matches!(rustix::io::read(fd, &mut buf), Ok(n) if n > 0) {}
+    // Never read, so never zeroed.
+    let mut buf = core::mem::MaybeUninit::<[u8; 512]>::uninit();
+    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
+    loop {
+        // SAFETY: buf is 512 writable bytes; the fd is borrowed, so open, for the call.
+        let read = unsafe { syscall3(libc::SYS_read, fd, buf.as_mut_ptr() as usize, 512) };
+        if !matches!(read, Ok(n) if n > 0) {
+            return;
+        }
+    }
 }
 
 /// pipe2(2) with O_CLOEXEC, the read end then O_NONBLOCK (fcntl(2)): a service's output pipe,
@@ -201,7 +221,8 @@ pub fn drain(fd: BorrowedFd<'_>) {
 /// waits, as it would on a full terminal. Raw syscalls: musl's wrappers add fallbacks that
 /// vinit's kernels (3.17+) do not need.
 pub fn output_pipe() -> Result<(OwnedFd, OwnedFd)> {
-    let mut fds: [c_int; 2] = [-1; 2];
+    // Not set first: read only once pipe2 has written both.
+    let mut fds = core::mem::MaybeUninit::<[c_int; 2]>::uninit();
     // SAFETY: `fds` has room for the two fds pipe2 writes; the flags are plain integers.
     unsafe {
         syscall2(
@@ -210,7 +231,8 @@ pub fn output_pipe() -> Result<(OwnedFd, OwnedFd)> {
             libc::O_CLOEXEC as usize,
         )
     }?;
-    let [r, w] = fds;
+    // SAFETY: pipe2 succeeded, so it wrote both fds.
+    let [r, w] = unsafe { fds.assume_init() };
     let (read, write) = (OwnedFd(r), OwnedFd(w));
     rustix::fs::fcntl_setfl(read.as_fd(), rustix::fs::OFlags::NONBLOCK)?;
     Ok((read, write))
@@ -219,14 +241,15 @@ pub fn output_pipe() -> Result<(OwnedFd, OwnedFd)> {
 /// dup2(2) of `fd` onto the standard fd `target` (1 or 2), in a child before exec: the copy is
 /// not close-on-exec.
 pub fn dup_onto(fd: BorrowedFd<'_>, target: c_int) -> Result<()> {
-    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as usize;
+    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
     // SAFETY: dup3 takes plain integers; replacing a standard fd in the child is the intent.
-    unsafe { syscall3(libc::SYS_dup3, fd, target as usize, 0) }.map(drop)
+    unsafe { syscall3(libc::SYS_dup3, fd, target as u32 as usize, 0) }.map(drop)
 }
 
 impl OwnedFd {
     /// The fd's number (the kernel hands out the lowest free one: it says how many are used).
     pub fn number(&self) -> u64 {
-        u64::try_from(self.0).unwrap_or(0)
+        // A kernel fd is never negative: no check.
+        u64::from(self.0 as u32)
     }
 }

@@ -11,7 +11,7 @@ use rustix::io::Errno;
 use vinit_core::limits::{STATE_FILE_MODE, UTMP_LOCK_WAIT_MS};
 
 use super::Result;
-use super::fds::{OwnedFd, open, write_all};
+use super::fds::{OwnedFd, fill, open, write_all};
 use super::poll::sleep_ms;
 use super::processes::geteuid;
 use super::raw_syscall::{syscall1, syscall3};
@@ -140,15 +140,21 @@ pub(super) fn open_checked(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u
         return Err(FileError::Owner(st.st_uid));
     }
     let mode = st.st_mode & 0o7777;
-    match what {
-        Config | Accounts if mode & 0o002 != 0 => return Err(FileError::WritableByOthers(mode)),
-        // vinit's own FIFO: no other user may open it (a umask cannot make vinit refuse it).
-        Fifo if mode & 0o077 != 0 => return Err(FileError::Mode(mode)),
-        ReadState | UpdateState | AppendState | ReplaceState if st.st_nlink as u64 > 1 => {
-            return Err(FileError::Links(st.st_nlink as u64));
-        }
-        ReplaceState => rustix::fs::ftruncate(fd.as_fd(), 0)?,
-        _ => {}
+    // Tests, not a match with guards: a match compared `what` with each variant in turn.
+    if matches!(what, Config | Accounts) && mode & 0o002 != 0 {
+        return Err(FileError::WritableByOthers(mode));
+    }
+    // vinit's own FIFO: no other user may open it (a umask cannot make vinit refuse it).
+    if what == Fifo && mode & 0o077 != 0 {
+        return Err(FileError::Mode(mode));
+    }
+    if matches!(what, ReadState | UpdateState | AppendState | ReplaceState)
+        && st.st_nlink as u64 > 1
+    {
+        return Err(FileError::Links(st.st_nlink as u64));
+    }
+    if what == ReplaceState {
+        rustix::fs::ftruncate(fd.as_fd(), 0)?;
     }
     let id = FileId {
         dev: st.st_dev,
@@ -211,29 +217,7 @@ pub fn with_locked_file<T>(
 
 /// pread(2) from `offset` until `buf` is full or the file ends; the number of bytes read.
 pub fn read_at(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
-    fill(buf, |rest, done| rustix::io::pread(fd, rest, offset + done))
-}
-
-/// Calls `read(rest, offset)` until `buf` is full or it returns 0 (the end); retries EINTR.
-pub(super) fn fill(
-    buf: &mut [u8],
-    mut read: impl FnMut(&mut [u8], u64) -> Result<usize>,
-) -> Result<usize> {
-    let mut len = 0;
-    loop {
-        let Some(rest) = buf.get_mut(len..) else {
-            return Ok(len);
-        };
-        if rest.is_empty() {
-            return Ok(len);
-        }
-        match read(rest, len as u64) {
-            Ok(0) => return Ok(len),
-            Ok(n) => len += n,
-            Err(Errno::INTR) => {}
-            Err(e) => return Err(e),
-        }
-    }
+    fill(libc::SYS_pread64, fd, buf, offset)
 }
 
 /// pwrite(2) of all of `bytes` at `offset`.
@@ -298,21 +282,25 @@ fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NONBLOCK,
         0,
     )?;
-    let mut buf = [0u8; 2048];
+    // Not zeroed: only what the kernel writes is read.
+    const LEN: usize = 2048;
+    let mut buf = core::mem::MaybeUninit::<[u8; LEN]>::uninit();
     loop {
         // SAFETY: buf is writable for its whole length; the fd is open for the call.
         let n = unsafe {
             syscall3(
                 libc::SYS_getdents64,
-                dir.0 as usize,
+                dir.0 as u32 as usize,
                 buf.as_mut_ptr() as usize,
-                buf.len(),
+                LEN,
             )
         }?;
         if n == 0 {
             return Ok(());
         }
-        let mut rest = buf.get(..n).unwrap_or_default();
+        // SAFETY: getdents64 wrote its first n bytes (n <= LEN; `min` says so to the reader).
+        let mut rest =
+            unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n.min(LEN)) };
         // struct linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name[].
         while let Some(&[lo, hi]) = rest.get(16..18) {
             let reclen = usize::from(u16::from_ne_bytes([lo, hi]));
@@ -384,7 +372,7 @@ pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
     unsafe {
         syscall3(
             libc::SYS_inotify_add_watch,
-            fd.0 as usize,
+            fd.0 as u32 as usize,
             dir.as_ptr() as usize,
             what,
         )

@@ -22,7 +22,7 @@ pub fn wait_writable(fd: BorrowedFd<'_>, timeout_ms: u64) -> Result<bool> {
 /// poll(2) on one fd: whether it is ready. One copy for both directions.
 #[inline(never)]
 fn wait_one(watch: Watch, timeout_ms: Option<u64>) -> Result<bool> {
-    ppoll(&mut [watch.0], timeout_ms).map(|n| n > 0)
+    ppoll(&mut [watch.0], timeout_ms)
 }
 
 /// Sleeps about `ms` milliseconds (poll(2) on no fds); a signal may cut it short.
@@ -31,10 +31,11 @@ pub fn sleep_ms(ms: u64) {
 }
 
 /// The one poll of vinit: ppoll(2) on `fds` for at most `timeout_ms` (`None`: no limit),
-/// without changing the signal mask; the number of fds ready, 0 also after EINTR. The raw
-/// call on both architectures (aarch64 has no poll(2); musl's poll would bring its
-/// cancellation and errno code).
-fn ppoll(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<usize> {
+/// without changing the signal mask; whether any fd is ready (not the count, which no caller
+/// reads: a bool comes back in a register), false also after EINTR. The raw call on both
+/// architectures (aarch64 has no poll(2); musl's poll would bring its cancellation and errno
+/// code).
+fn ppoll(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<bool> {
     // The kernel's struct timespec on 64-bit targets: seconds, nanoseconds.
     let mut limit = timeout_ms.map(|ms| [ms / 1000, (ms % 1000) * 1_000_000]);
     let limit = limit.as_mut().map_or(0, |t| t.as_mut_ptr() as usize);
@@ -53,8 +54,8 @@ fn ppoll(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<usize> {
         )
     };
     match rc {
-        Err(Errno::INTR) => Ok(0),
-        other => other,
+        Err(Errno::INTR) => Ok(false),
+        other => other.map(|n| n > 0),
     }
 }
 

@@ -108,14 +108,15 @@ const SI_PID_OFFSET: usize = 16;
 
 /// wait4(2) with WNOHANG for `pid`, or any child (`None`); as `reap_any`.
 pub fn reap(pid: Option<Pid>) -> Result<Option<(Pid, Exit)>> {
-    let mut status: i32 = 0;
+    // Not zeroed: read only after the kernel has written it (a child reaped).
+    let mut status = MaybeUninit::<i32>::uninit();
     loop {
         // SAFETY: `status` is a live int for the kernel to fill in; a null rusage is allowed.
         let reaped = unsafe {
             syscall4(
                 libc::SYS_wait4,
-                pid.unwrap_or(-1) as isize as usize,
-                &raw mut status as usize,
+                pid.unwrap_or(-1) as u32 as usize,
+                status.as_mut_ptr() as usize,
                 libc::WNOHANG as usize,
                 0,
             )
@@ -125,6 +126,8 @@ pub fn reap(pid: Option<Pid>) -> Result<Option<(Pid, Exit)>> {
             // The low 7 bits are the signal that ended the child, 0 for an exit (whose code is
             // the next byte), 0x7f for a stop (reported to a tracer only: not vinit's to see).
             Ok(child) => {
+                // SAFETY: wait4(2) wrote the status of the child it returned.
+                let status = unsafe { status.assume_init() };
                 let exit = match status & 0x7f {
                     0 => Exit::Code((status >> 8) as u8),
                     0x7f => continue,
@@ -146,7 +149,7 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
         return Err(Errno::INVAL);
     }
     // SAFETY: kill(2) takes plain integers; the signal number was just checked.
-    unsafe { syscall2(libc::SYS_kill, pid as isize as usize, usize::from(sig)) }.map(drop)
+    unsafe { syscall2(libc::SYS_kill, pid as u32 as usize, usize::from(sig)) }.map(drop)
 }
 
 /// getpid(2).
@@ -159,9 +162,11 @@ pub fn getppid() -> Pid {
     rustix::process::getppid().map_or(0, |p| p.as_raw_nonzero().get())
 }
 
-/// prctl(PR_SET_CHILD_SUBREAPER, 1) (prctl(2)).
+/// prctl(PR_SET_CHILD_SUBREAPER, 1) (prctl(2)). The raw call: rustix's passes its own
+/// getpid(2) as the flag and goes through an out-of-line five-argument prctl.
 pub fn set_child_subreaper() -> Result<()> {
-    rustix::process::set_child_subreaper(Some(rustix::process::getpid()))
+    // SAFETY: plain integers; the kernel reads no argument past the flag for this option.
+    unsafe { syscall2(libc::SYS_prctl, libc::PR_SET_CHILD_SUBREAPER as usize, 1) }.map(drop)
 }
 
 /// setsid(2).
@@ -220,9 +225,16 @@ pub fn set_parent_death_signal(sig: u8) -> Result<()> {
     if sig == 0 || sig > LAST_SIGNAL {
         return Err(Errno::INVAL);
     }
-    // SAFETY: the value was just checked to be a signal number the kernel accepts.
-    let sig = unsafe { rustix::process::Signal::from_raw_unchecked(i32::from(sig)) };
-    rustix::process::set_parent_process_death_signal(Some(sig))
+    // SAFETY: plain integers (the signal just checked); the kernel reads no argument past the
+    // signal for this option.
+    unsafe {
+        syscall2(
+            libc::SYS_prctl,
+            libc::PR_SET_PDEATHSIG as usize,
+            usize::from(sig),
+        )
+    }
+    .map(drop)
 }
 
 #[cfg(test)]

@@ -2,19 +2,20 @@
 #![allow(unsafe_code)]
 
 use core::ffi::CStr;
+use core::mem::MaybeUninit;
 
 use vinit_core::display::decimal;
 use vinit_core::limits::{PROC_DIR, PROC_STAT_READ_MAX};
 
 use super::fds::open;
 use super::files::for_each_dir_entry;
-use super::processes::getpid;
+use super::raw_syscall::syscall3;
 use super::{Pid, Result};
 
-/// Calls `f(pid, stat)` for every process listed in /proc (proc(5)); vinit's own pid is
-/// skipped. Used to count, name and signal what is left at the end.
-pub fn scan_processes(mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> {
-    let me = getpid();
+/// Calls `f(pid, stat)` for every process listed in /proc (proc(5)) but `me` (vinit's own
+/// pid, which the caller has already asked for). Used to count, name and signal what is left
+/// at the end.
+pub fn scan_processes(me: Pid, mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> {
     for_each_dir_entry(PROC_DIR, |name| {
         let Some(pid) = vinit_core::args::parse_number(name.to_bytes(), 1, i32::MAX as u64) else {
             return;
@@ -60,9 +61,8 @@ pub fn read_stat(pid: Pid) -> Option<ProcStat> {
     head.get_mut(start..start + 6)?.copy_from_slice(b"/proc/");
     // SAFETY: the path's only NUL is its last byte (a number between two texts without one).
     let cpath = unsafe { CStr::from_bytes_with_nul_unchecked(path.get(start..)?) };
-    let mut buf = [0u8; PROC_STAT_READ_MAX];
-    let n = read_proc_file(cpath, &mut buf).ok()?;
-    parse_stat(buf.get(..n)?)
+    let mut buf = MaybeUninit::<[u8; PROC_STAT_READ_MAX]>::uninit();
+    parse_stat(read_proc_file(cpath, &mut buf).ok()?)
 }
 
 /// Fields 2 (the name, in parentheses) and 4 (the parent) of /proc/PID/stat. The name may
@@ -85,21 +85,35 @@ pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
     })
 }
 
-/// Reads a whole (small) procfs file into `buf` (open(2) + one read(2)); returns the length
-/// read. A file longer than `buf` is cut at its size. One read is the whole file: the kernel
-/// writes it out at once and hands over as much as fits (seq_file), so a second read would
-/// only find its end. No owner check: /proc/PID files belong to the process's user, and the
+/// Reads a whole (small) procfs file into `buf` (open(2) + one read(2)); returns the bytes
+/// read, the only ones of `buf` read (it is not zeroed first). A file longer than `buf` is
+/// cut at its size. One read is the whole file: the kernel writes it out at once and hands
+/// over as much as fits (seq_file), so a second read would only find its end. No owner check: /proc/PID files belong to the process's user, and the
 /// kernel writes them.
-fn read_proc_file(path: &CStr, buf: &mut [u8]) -> Result<usize> {
+fn read_proc_file<'b, const N: usize>(
+    path: &CStr,
+    buf: &'b mut MaybeUninit<[u8; N]>,
+) -> Result<&'b [u8]> {
     use rustix::fs::OFlags;
     let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NOFOLLOW;
     let fd = open(path, flags | OFlags::NONBLOCK, 0)?;
-    rustix::io::read(fd.as_fd(), buf)
+    // SAFETY: buf is N writable bytes; the fd is open for the call.
+    let n = unsafe {
+        syscall3(
+            libc::SYS_read,
+            fd.0 as u32 as usize,
+            buf.as_mut_ptr() as usize,
+            N,
+        )
+    }?;
+    // SAFETY: read(2) wrote the first n bytes (n <= N; `min` says so to the reader).
+    Ok(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n.min(N)) })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sys::processes::getpid;
 
     #[test]
     fn stat_gives_the_parent_and_the_name_even_with_parentheses_and_spaces() {

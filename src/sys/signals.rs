@@ -48,19 +48,21 @@ impl SigMask {
 
 /// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)); returns the previous mask.
 pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
-    let mut old: u64 = 0;
-    // SAFETY: both pointers are valid 8-byte sigsets for the duration of the call, and the
-    // size argument (8) matches the kernel's sigset size on Linux.
+    // One sigset for both: the kernel reads the new mask before it writes the old one.
+    let mut set = mask.0;
+    let at = &raw mut set as usize;
+    // SAFETY: `at` is a valid 8-byte sigset for the duration of the call, and the size
+    // argument (8) matches the kernel's sigset size on Linux.
     unsafe {
         syscall4(
             libc::SYS_rt_sigprocmask,
             libc::SIG_SETMASK as usize,
-            &mask.0 as *const u64 as usize,
-            &mut old as *mut u64 as usize,
+            at,
+            at,
             8,
         )
     }?;
-    Ok(SigMask(old))
+    Ok(SigMask(set))
 }
 
 /// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
@@ -69,7 +71,7 @@ pub fn signalfd(mask: SigMask) -> Result<OwnedFd> {
     let rc = unsafe {
         syscall4(
             libc::SYS_signalfd4,
-            -1isize as usize,
+            -1i32 as u32 as usize,
             &mask.0 as *const u64 as usize,
             8,
             (libc::SFD_CLOEXEC | libc::SFD_NONBLOCK) as usize,
@@ -91,7 +93,7 @@ pub fn read_signal(fd: BorrowedFd<'_>) -> Result<Option<SigInfo>> {
     // struct signalfd_siginfo is 128 bytes: ssi_signo at 0 (u32), ssi_pid at 12 (u32). Not
     // zeroed first: it is read only once the kernel has filled it.
     let mut buf = core::mem::MaybeUninit::<[u8; 128]>::uninit();
-    let raw = rustix::fd::AsRawFd::as_raw_fd(&fd) as usize;
+    let raw = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
     loop {
         // SAFETY: `buf` is 128 writable bytes; the fd is borrowed, so open, for the call.
         match unsafe { syscall3(libc::SYS_read, raw, buf.as_mut_ptr() as usize, 128) } {
@@ -141,17 +143,18 @@ pub fn reset_signal_dispositions(mask: SigMask) {
 /// (every signal is tried).
 fn set_actions(mask: SigMask, action: &KernelSigaction) -> Result<()> {
     let mut result = Ok(());
-    for sig in 1..=LAST_SIGNAL {
-        if (mask.0 & !UNCATCHABLE) & bit(c_int::from(sig)) == 0 {
-            continue;
-        }
+    // One pass per set bit, lowest first: bit N - 1 is signal N.
+    let mut left = mask.0 & !UNCATCHABLE;
+    while left != 0 {
+        let sig = left.trailing_zeros() + 1;
+        left &= left - 1;
         // SAFETY: `action` is a valid kernel sigaction (SIG_DFL with no flags, or the fault
         // handler: see `forward_fault_signals`); a null old-action pointer is allowed; 8 is the
         // kernel's sigset size.
         let rc = unsafe {
             syscall4(
                 libc::SYS_rt_sigaction,
-                usize::from(sig),
+                sig as usize,
                 action as *const KernelSigaction as usize,
                 0,
                 8,

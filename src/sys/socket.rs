@@ -9,15 +9,21 @@ use super::fds::OwnedFd;
 use super::raw_syscall::syscall6;
 
 /// One socket system call, raw (musl's socket wrappers carry fallbacks for old kernels vinit
-/// does not need); its result as an fd number or a count.
+/// does not need); its result as an fd number or a count. Five arguments in registers (the
+/// sixth, sendto(2)'s address length, is 0: no call here passes an address there), not an
+/// array each caller had to store.
 ///
 /// # Safety
-/// `args` must be what system call `nr` takes: any pointer among them valid for the call.
+/// The arguments must be what system call `nr` takes: any pointer among them valid for the call.
 #[inline(never)]
-unsafe fn call(nr: c_long, args: [c_long; 6]) -> Result<c_int> {
-    let [a, b, c, d, e, f] = args.map(|w| w as usize);
+unsafe fn call(nr: c_long, a: usize, b: usize, c: usize, d: usize, e: usize) -> Result<c_int> {
     // SAFETY: the caller vouches for the arguments.
-    unsafe { syscall6(nr, a, b, c, d, e, f) }.map(|n| n as c_int)
+    unsafe { syscall6(nr, a, b, c, d, e, 0) }.map(|n| n as c_int)
+}
+
+/// An fd as a system call argument (zero-extended: the kernel reads its low 32 bits).
+fn arg(fd: &OwnedFd) -> usize {
+    fd.0 as u32 as usize
 }
 
 /// socket(2): a unix SOCK_SEQPACKET socket, close-on-exec, with `flags` added to its type.
@@ -27,7 +33,11 @@ fn seqpacket(flags: c_int) -> Result<OwnedFd> {
     let fd = unsafe {
         call(
             libc::SYS_socket,
-            [libc::AF_UNIX.into(), kind.into(), 0, 0, 0, 0],
+            libc::AF_UNIX as usize,
+            kind as usize,
+            0,
+            0,
+            0,
         )
     }?;
     Ok(OwnedFd(fd))
@@ -50,9 +60,9 @@ fn to_path(nr: c_long, fd: &OwnedFd, path: &CStr) -> Result<()> {
     let name = at.cast::<u8>().wrapping_add(path_at);
     // SAFETY: `bytes` fits in sun_path (checked above), which lies inside `addr`.
     unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), name, bytes.len()) };
-    let len = (path_at + bytes.len()) as c_long;
+    let len = path_at + bytes.len();
     // SAFETY: the first `len` bytes of addr, all written above, outlive the call.
-    unsafe { call(nr, [fd.0.into(), at as c_long, len, 0, 0, 0]) }.map(drop)
+    unsafe { call(nr, arg(fd), at as usize, len, 0, 0) }.map(drop)
 }
 
 /// A non-blocking listening socket bound at `path` (bind(2), listen(2)), made with mode 0600:
@@ -65,15 +75,15 @@ pub fn listen_seqpacket(path: &CStr, backlog: i32) -> Result<OwnedFd> {
     let _ = rustix::process::umask(old);
     bound?;
     // SAFETY: plain integer arguments.
-    unsafe { call(libc::SYS_listen, [fd.0.into(), backlog.into(), 0, 0, 0, 0]) }?;
+    unsafe { call(libc::SYS_listen, arg(&fd), backlog as usize, 0, 0, 0) }?;
     Ok(fd)
 }
 
 /// accept4(2), non-blocking and close-on-exec; `Ok(None)` when nobody waits (EAGAIN).
 pub fn accept_nonblocking(listener: &OwnedFd) -> Result<Option<OwnedFd>> {
-    let flags = c_long::from(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC);
+    let flags = (libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC) as usize;
     // SAFETY: null address pointers are allowed (the peer's address is not wanted).
-    match unsafe { call(libc::SYS_accept4, [listener.0.into(), 0, 0, flags, 0, 0]) } {
+    match unsafe { call(libc::SYS_accept4, arg(listener), 0, 0, flags, 0) } {
         Ok(fd) => Ok(Some(OwnedFd(fd))),
         Err(rustix::io::Errno::AGAIN) => Ok(None),
         Err(e) => Err(e),
@@ -88,33 +98,30 @@ pub fn peer_uid(conn: &OwnedFd) -> Result<u32> {
         gid: u32::MAX,
     };
     let mut len = core::mem::size_of::<libc::ucred>() as libc::socklen_t;
-    let args = [
-        conn.0.into(),
-        libc::SOL_SOCKET.into(),
-        libc::SO_PEERCRED.into(),
-        (&raw mut cred) as c_long,
-        (&raw mut len) as c_long,
-        0,
-    ];
+    let (level, option) = (libc::SOL_SOCKET as usize, libc::SO_PEERCRED as usize);
+    let (cred_at, len_at) = ((&raw mut cred) as usize, (&raw mut len) as usize);
     // SAFETY: cred and len are valid and writable for the call; len is cred's size.
-    unsafe { call(libc::SYS_getsockopt, args) }.map(|_| cred.uid)
+    unsafe {
+        call(
+            libc::SYS_getsockopt,
+            arg(conn),
+            level,
+            option,
+            cred_at,
+            len_at,
+        )
+    }
+    .map(|_| cred.uid)
 }
 
 /// send(2) of one message that never waits (MSG_DONTWAIT: EAGAIN when the peer's queue is
 /// full) and never raises SIGPIPE (MSG_NOSIGNAL).
 pub fn send_nowait(conn: &OwnedFd, bytes: &[u8]) -> Result<()> {
-    let flags = c_long::from(libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL);
-    let args = [
-        conn.0.into(),
-        bytes.as_ptr() as c_long,
-        bytes.len() as c_long,
-        flags,
-        0,
-        0,
-    ];
+    let flags = (libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL) as usize;
+    let (at, len) = (bytes.as_ptr() as usize, bytes.len());
     // SAFETY: bytes is valid for reads of its length for the call; no address (sendto(2)
     // with a null one is send(2)).
-    unsafe { call(libc::SYS_sendto, args) }.map(drop)
+    unsafe { call(libc::SYS_sendto, arg(conn), at, len, flags, 0) }.map(drop)
 }
 
 /// A blocking connection to the SOCK_SEQPACKET socket at `path` (connect(2)).
