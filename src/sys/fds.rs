@@ -8,7 +8,7 @@ use rustix::fd::{AsFd, BorrowedFd};
 use rustix::io::Errno;
 
 use super::Result;
-use super::raw_syscall::{syscall1, syscall2, syscall3, syscall4, syscall6};
+use super::raw_syscall::{fd_arg, syscall1, syscall2, syscall3, syscall4, syscall6};
 
 /// An fd vinit owns, closed on drop. vinit's own type rather than rustix's: rustix's no_std
 /// fd types assert `fd != -1` on every borrow, which the optimiser cannot prove, and a
@@ -40,7 +40,7 @@ impl AsFd for OwnedFd {
 impl Drop for OwnedFd {
     fn drop(&mut self) {
         // SAFETY: the fd is owned by this value and closed exactly once, here.
-        let _ = unsafe { syscall1(libc::SYS_close, self.0 as u32 as usize) };
+        let _ = unsafe { syscall1(libc::SYS_close, fd_arg(&*self)) };
     }
 }
 
@@ -76,7 +76,7 @@ pub fn take_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
 /// ioctl(fd, TIOCNOTTY) (ioctl_tty(2)): give up the controlling terminal so a child's new
 /// session can take it (dumb-init does the same).
 pub fn release_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
-    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
+    let fd = fd_arg(fd);
     // SAFETY: TIOCNOTTY takes no argument; the fd is borrowed for the call.
     unsafe { syscall2(libc::SYS_ioctl, fd, libc::TIOCNOTTY as usize) }.map(drop)
 }
@@ -149,7 +149,7 @@ pub fn write_nowait(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
     unsafe {
         syscall6(
             libc::SYS_pwritev2,
-            rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize,
+            fd_arg(fd),
             &iov as *const libc::iovec as usize,
             1,
             usize::MAX,
@@ -181,7 +181,7 @@ pub fn read_full(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
 /// the end, retrying EINTR; the bytes read. One loop for both (read(2) ignores the offset).
 #[inline(never)]
 pub(super) fn fill(nr: c_long, fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
-    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
+    let fd = fd_arg(fd);
     let mut filled = 0;
     while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {
         let at = offset + filled as u64;
@@ -206,7 +206,7 @@ pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
 pub fn drain(fd: BorrowedFd<'_>) {
     // Never read, so never zeroed.
     let mut buf = core::mem::MaybeUninit::<[u8; 512]>::uninit();
-    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
+    let fd = fd_arg(fd);
     loop {
         // SAFETY: buf is 512 writable bytes; the fd is borrowed, so open, for the call.
         let read = unsafe { syscall3(libc::SYS_read, fd, buf.as_mut_ptr() as usize, 512) };
@@ -241,7 +241,7 @@ pub fn output_pipe() -> Result<(OwnedFd, OwnedFd)> {
 /// dup2(2) of `fd` onto the standard fd `target` (1 or 2), in a child before exec: the copy is
 /// not close-on-exec.
 pub fn dup_onto(fd: BorrowedFd<'_>, target: c_int) -> Result<()> {
-    let fd = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
+    let fd = fd_arg(fd);
     // SAFETY: dup3 takes plain integers; replacing a standard fd in the child is the intent.
     unsafe { syscall3(libc::SYS_dup3, fd, target as u32 as usize, 0) }.map(drop)
 }

@@ -14,7 +14,7 @@ use super::Result;
 use super::fds::{OwnedFd, fill, open, write_all};
 use super::poll::sleep_ms;
 use super::processes::geteuid;
-use super::raw_syscall::{syscall1, syscall3};
+use super::raw_syscall::{fd_arg, syscall1, syscall3};
 
 /// The file type bits of `st_mode` (inode(7)).
 pub const S_IFMT: u32 = 0o170_000;
@@ -290,7 +290,7 @@ fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
         let n = unsafe {
             syscall3(
                 libc::SYS_getdents64,
-                dir.0 as u32 as usize,
+                fd_arg(&dir),
                 buf.as_mut_ptr() as usize,
                 LEN,
             )
@@ -372,7 +372,7 @@ pub fn watch_dir_entries(dir: &CStr) -> Result<OwnedFd> {
     unsafe {
         syscall3(
             libc::SYS_inotify_add_watch,
-            fd.0 as u32 as usize,
+            fd_arg(&fd),
             dir.as_ptr() as usize,
             what,
         )

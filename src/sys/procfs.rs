@@ -9,7 +9,7 @@ use vinit_core::limits::{PROC_DIR, PROC_STAT_READ_MAX};
 
 use super::fds::open;
 use super::files::for_each_dir_entry;
-use super::raw_syscall::syscall3;
+use super::raw_syscall::{fd_arg, syscall3};
 use super::{Pid, Result};
 
 /// Calls `f(pid, stat)` for every process listed in /proc (proc(5)) but `me` (vinit's own
@@ -88,8 +88,8 @@ pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
 /// Reads a whole (small) procfs file into `buf` (open(2) + one read(2)); returns the bytes
 /// read, the only ones of `buf` read (it is not zeroed first). A file longer than `buf` is
 /// cut at its size. One read is the whole file: the kernel writes it out at once and hands
-/// over as much as fits (seq_file), so a second read would only find its end. No owner check: /proc/PID files belong to the process's user, and the
-/// kernel writes them.
+/// over as much as fits (seq_file), so a second read would only find its end. No owner
+/// check: /proc/PID files belong to the process's user, and the kernel writes them.
 fn read_proc_file<'b, const N: usize>(
     path: &CStr,
     buf: &'b mut MaybeUninit<[u8; N]>,
@@ -98,14 +98,7 @@ fn read_proc_file<'b, const N: usize>(
     let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NOFOLLOW;
     let fd = open(path, flags | OFlags::NONBLOCK, 0)?;
     // SAFETY: buf is N writable bytes; the fd is open for the call.
-    let n = unsafe {
-        syscall3(
-            libc::SYS_read,
-            fd.0 as u32 as usize,
-            buf.as_mut_ptr() as usize,
-            N,
-        )
-    }?;
+    let n = unsafe { syscall3(libc::SYS_read, fd_arg(&fd), buf.as_mut_ptr() as usize, N) }?;
     // SAFETY: read(2) wrote the first n bytes (n <= N; `min` says so to the reader).
     Ok(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n.min(N)) })
 }

@@ -3,13 +3,21 @@
 //! (`syscall()`, `__syscall_ret`, `__errno_location`, nor musl's `fork`, `sigaction`, `open`,
 //! `close`...) is linked in (docs/size.md). Each wrapper takes the call's number and exactly its
 //! arguments as machine words; the caller's `// SAFETY:` says why the arguments are valid.
-//! An `int` argument (an fd, a pid) goes zero-extended (`as u32 as usize`): the kernel reads
-//! only its low 32 bits, and the move is a byte shorter than sign extension (168 B in all).
+//! An `int` argument (an fd, a pid) goes zero-extended (`as u32 as usize`; an fd through
+//! `fd_arg`): the kernel reads only its low 32 bits, and the move is a byte shorter than sign
+//! extension (168 B in all).
 #![allow(unsafe_code)]
 
+use rustix::fd::{AsFd, AsRawFd};
 use rustix::io::Errno;
 
 use super::Result;
+
+/// An fd as a system call argument, zero-extended (above).
+#[inline(always)]
+pub(super) fn fd_arg(fd: impl AsFd) -> usize {
+    fd.as_fd().as_raw_fd() as u32 as usize
+}
 
 /// The kernel's answer: a value, or -errno in -4095..=-1.
 #[inline(always)]

@@ -9,7 +9,7 @@ use rustix::io::Errno;
 
 use super::fds::OwnedFd;
 use super::processes::{exit, getpid, kill};
-use super::raw_syscall::{syscall3, syscall4};
+use super::raw_syscall::{fd_arg, syscall3, syscall4};
 use super::{Pid, Result};
 
 /// The highest signal number (SIGRTMAX on Linux): the kernel's sigset holds 1..=64.
@@ -93,7 +93,7 @@ pub fn read_signal(fd: BorrowedFd<'_>) -> Result<Option<SigInfo>> {
     // struct signalfd_siginfo is 128 bytes: ssi_signo at 0 (u32), ssi_pid at 12 (u32). Not
     // zeroed first: it is read only once the kernel has filled it.
     let mut buf = core::mem::MaybeUninit::<[u8; 128]>::uninit();
-    let raw = rustix::fd::AsRawFd::as_raw_fd(&fd) as u32 as usize;
+    let raw = fd_arg(fd);
     loop {
         // SAFETY: `buf` is 128 writable bytes; the fd is borrowed, so open, for the call.
         match unsafe { syscall3(libc::SYS_read, raw, buf.as_mut_ptr() as usize, 128) } {

@@ -6,7 +6,7 @@ use core::ffi::{CStr, c_int, c_long};
 
 use super::Result;
 use super::fds::OwnedFd;
-use super::raw_syscall::syscall6;
+use super::raw_syscall::{fd_arg, syscall6};
 
 /// One socket system call, raw (musl's socket wrappers carry fallbacks for old kernels vinit
 /// does not need); its result as an fd number or a count. Five arguments in registers (the
@@ -19,11 +19,6 @@ use super::raw_syscall::syscall6;
 unsafe fn call(nr: c_long, a: usize, b: usize, c: usize, d: usize, e: usize) -> Result<c_int> {
     // SAFETY: the caller vouches for the arguments.
     unsafe { syscall6(nr, a, b, c, d, e, 0) }.map(|n| n as c_int)
-}
-
-/// An fd as a system call argument (zero-extended: the kernel reads its low 32 bits).
-fn arg(fd: &OwnedFd) -> usize {
-    fd.0 as u32 as usize
 }
 
 /// socket(2): a unix SOCK_SEQPACKET socket, close-on-exec, with `flags` added to its type.
@@ -62,7 +57,7 @@ fn to_path(nr: c_long, fd: &OwnedFd, path: &CStr) -> Result<()> {
     unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), name, bytes.len()) };
     let len = path_at + bytes.len();
     // SAFETY: the first `len` bytes of addr, all written above, outlive the call.
-    unsafe { call(nr, arg(fd), at as usize, len, 0, 0) }.map(drop)
+    unsafe { call(nr, fd_arg(fd), at as usize, len, 0, 0) }.map(drop)
 }
 
 /// A non-blocking listening socket bound at `path` (bind(2), listen(2)), made with mode 0600:
@@ -75,7 +70,7 @@ pub fn listen_seqpacket(path: &CStr, backlog: i32) -> Result<OwnedFd> {
     let _ = rustix::process::umask(old);
     bound?;
     // SAFETY: plain integer arguments.
-    unsafe { call(libc::SYS_listen, arg(&fd), backlog as usize, 0, 0, 0) }?;
+    unsafe { call(libc::SYS_listen, fd_arg(&fd), backlog as usize, 0, 0, 0) }?;
     Ok(fd)
 }
 
@@ -83,7 +78,7 @@ pub fn listen_seqpacket(path: &CStr, backlog: i32) -> Result<OwnedFd> {
 pub fn accept_nonblocking(listener: &OwnedFd) -> Result<Option<OwnedFd>> {
     let flags = (libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC) as usize;
     // SAFETY: null address pointers are allowed (the peer's address is not wanted).
-    match unsafe { call(libc::SYS_accept4, arg(listener), 0, 0, flags, 0) } {
+    match unsafe { call(libc::SYS_accept4, fd_arg(listener), 0, 0, flags, 0) } {
         Ok(fd) => Ok(Some(OwnedFd(fd))),
         Err(rustix::io::Errno::AGAIN) => Ok(None),
         Err(e) => Err(e),
@@ -104,7 +99,7 @@ pub fn peer_uid(conn: &OwnedFd) -> Result<u32> {
     unsafe {
         call(
             libc::SYS_getsockopt,
-            arg(conn),
+            fd_arg(conn),
             level,
             option,
             cred_at,
@@ -121,7 +116,7 @@ pub fn send_nowait(conn: &OwnedFd, bytes: &[u8]) -> Result<()> {
     let (at, len) = (bytes.as_ptr() as usize, bytes.len());
     // SAFETY: bytes is valid for reads of its length for the call; no address (sendto(2)
     // with a null one is send(2)).
-    unsafe { call(libc::SYS_sendto, arg(conn), at, len, flags, 0) }.map(drop)
+    unsafe { call(libc::SYS_sendto, fd_arg(conn), at, len, flags, 0) }.map(drop)
 }
 
 /// A blocking connection to the SOCK_SEQPACKET socket at `path` (connect(2)).
