@@ -150,6 +150,7 @@ impl Line {
         // The values shown in words: a field of `ARG_TEMPLATES` and its one argument.
         let (field, value) = match arg {
             Arg::Text(t) => return self.push_text(t),
+            Arg::Packed(t) => return self.write(t, &[]),
             Arg::Unsigned(n) => return self.push_number(n, false),
             Arg::Signed(n) => return self.push_number(n.unsigned_abs(), n < 0),
             Arg::Errno(e) => match ERRNO_NUMBERS.iter().position(|&n| i32::from(n) == e) {
@@ -203,6 +204,9 @@ impl uWrite for Line {
 pub enum Arg<'a> {
     /// Bytes that may not be UTF-8 (`Bytes`, `&str`): a `?` for each bad byte.
     Text(&'a [u8]),
+    /// A constant text packed as templates are (`Packed`): about half the bytes of a plain
+    /// one.
+    Packed(&'a [u8]),
     /// Any unsigned integer, widened.
     Unsigned(u64),
     /// Any signed integer, widened.
@@ -287,6 +291,12 @@ impl ArgOf for str {
 impl ArgOf for Bytes<'_> {
     fn log_arg(&self) -> Arg<'_> {
         Arg::Text(self.0)
+    }
+}
+
+impl ArgOf for Packed<'_> {
+    fn log_arg(&self) -> Arg<'_> {
+        Arg::Packed(self.0)
     }
 }
 
@@ -872,6 +882,10 @@ macro_rules! packed {
 
 /// Bytes that may not be UTF-8 (paths, inittab text), shown with bad bytes as `?`.
 pub struct Bytes<'a>(pub &'a [u8]);
+
+/// A constant text packed as templates are (`packed!`), as an argument: what a caller picks
+/// among fixed words stays packed (`Packed(packed!("signals were ignored"))`).
+pub struct Packed<'a>(pub &'a [u8]);
 
 /// An errno value (Linux's numbers) shown by its symbolic name and a short text
 /// (`ENOENT (no such file)`), or `errno N` when it is not in the table.

@@ -100,21 +100,27 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> boo
     let watch = free >= 2 + FD_RESERVE;
     control.share_fds(fifo, watch);
     let status = free >= 3 + FD_RESERVE;
-    let (what, so) = match (fifo, watch) {
-        (false, _) => ("/run/initctl", "telinit and shutdown cannot reach vinit"),
+    let (what, so): (&[u8], &[u8]) = match (fifo, watch) {
+        (false, _) => (
+            vinit_core::packed!("/run/initctl"),
+            vinit_core::packed!("telinit and shutdown cannot reach vinit"),
+        ),
         (true, false) => (
-            "inotify watch",
-            "a deleted /run/initctl is re-created at the next wakeup",
+            vinit_core::packed!("inotify watch"),
+            vinit_core::packed!("a deleted /run/initctl is re-created at the next wakeup"),
         ),
         (true, true) if status => return true,
-        (true, true) => ("status socket", "vinit status cannot reach vinit"),
+        (true, true) => (
+            vinit_core::packed!("status socket"),
+            vinit_core::packed!("vinit status cannot reach vinit"),
+        ),
     };
     log!(
         LogLevel::Warning,
         "too few file descriptors (RLIMIT_NOFILE {}): no {}, so {}",
         limit,
-        what,
-        so
+        log::Packed(what),
+        log::Packed(so)
     );
     status
 }
