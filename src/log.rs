@@ -291,10 +291,10 @@ impl RateLimit {
     }
 
     /// Logs `vinit: warning: N more <what>` for the lines held back in a window that is over
-    /// (once); nothing when there is nothing to report yet.
-    pub fn summarize(&mut self, now: Instant, what: &str) {
+    /// (once); nothing when there is nothing to report yet. `what` is packed (`packed!`).
+    pub fn summarize(&mut self, now: Instant, what: &[u8]) {
         if let Some(n) = self.take_summary(now) {
-            crate::log!(Level::Warning, "{} more {}", n, what);
+            crate::log!(Level::Warning, "{} more {}", n, Packed(what));
         }
     }
 
