@@ -146,7 +146,7 @@ impl Control {
                         Level::Warning,
                         INITCTL_PATH,
                         refused,
-                        "replaced by vinit's own fifo",
+                        vinit_core::packed!(": replaced by vinit's own fifo"),
                     );
                 }
                 self.create();
@@ -219,7 +219,7 @@ impl Control {
             const _: () = assert!(matches!(INITCTL_PATH.to_bytes(), b"/run/initctl"));
             vinit_core::fill!(
                 log::file_error_line,
-                [Level::Error, e, ""],
+                [Level::Error, e, &[]],
                 "unable to {} /run/initctl: ",
                 verb
             );

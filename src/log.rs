@@ -420,8 +420,8 @@ fn octal(mode: u32) -> [u8; 4] {
 }
 
 /// `PATH: why: what`: the line for a file vinit refused or could not use, one copy for every
-/// site that says it.
-pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: &str) {
+/// site that says it. `what` is packed (`packed!`) with its `: ` (`": not used"`).
+pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: &[u8]) {
     fill!(
         file_error_line,
         [level, e, what],
@@ -431,24 +431,21 @@ pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: 
 }
 
 /// A line that says why a file was refused: `template` and its `args`, then `e`, then
-/// `: what` (nothing when `what` is empty). `e` is shown by a direct call, not as an `Arg`:
+/// `what` (packed, with its `: `; `&[]` for none). `e` is shown by a direct call, not as an `Arg`:
 /// the `dyn Show` vtable an `Arg` needs would make its code count as called by every mode
 /// (.cargo/cold-text), single mode's text included.
 #[inline(never)]
 pub fn file_error_line(
     level: Level,
     e: sys::FileError,
-    what: &str,
+    what: &[u8],
     template: &[u8],
     args: &[Arg<'_>],
 ) {
     let mut line = LogLine::new(level);
     line.write(template, args);
     e.show(line.line());
-    if !what.is_empty() {
-        line.push(b": ");
-        line.push(what.as_bytes());
-    }
+    line.write(what, &[]);
     line.emit();
 }
 

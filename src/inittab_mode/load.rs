@@ -20,10 +20,13 @@ use vinit_core::limits::{
 #[inline(never)]
 pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
     tab.clear();
-    let (level, what) = if at_start {
-        (Level::Fatal, "cannot read the inittab")
+    let (level, what): (Level, &[u8]) = if at_start {
+        (
+            Level::Fatal,
+            vinit_core::packed!(": cannot read the inittab"),
+        )
     } else {
-        (Level::Error, "not read")
+        (Level::Error, vinit_core::packed!(": not read"))
     };
     if !read_table(path, tab, true, level, what) {
         return false;
@@ -45,7 +48,13 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
             return;
         };
         log!(Level::Info, "Reading: {}", Bytes(cpath.to_bytes()));
-        read_table(cpath, tab, false, Level::Error, "skipped");
+        read_table(
+            cpath,
+            tab,
+            false,
+            Level::Error,
+            vinit_core::packed!(": skipped"),
+        );
     });
     true
 }
@@ -57,7 +66,7 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
 /// one of a drop-in's; of the main file (`main`), `INITTAB_ERRORS_SHOWN` and then their count,
 /// the `~~` line sysvinit adds (compat §1.1 step 2) among them. One reporter for both, so the
 /// machine's parser gets one kind of callback.
-fn read_table(path: &CStr, tab: &mut Inittab, main: bool, level: Level, what: &str) -> bool {
+fn read_table(path: &CStr, tab: &mut Inittab, main: bool, level: Level, what: &[u8]) -> bool {
     let file = path.to_bytes();
     let mut errors = 0u32;
     let mut report = |e: InittabError| {

@@ -40,7 +40,12 @@ impl Initscript {
             Err(e) => {
                 if !self.refused {
                     self.refused = true;
-                    log::file_line(Level::Error, INITSCRIPT, e, "not used");
+                    log::file_line(
+                        Level::Error,
+                        INITSCRIPT,
+                        e,
+                        vinit_core::packed!(": not used"),
+                    );
                 }
                 false
             }
