@@ -124,7 +124,7 @@ impl Control {
         let (id, kind) = match found {
             Ok(found) => found,
             Err(Errno::NOENT) => return self.create(),
-            Err(e) => return self.complain("stat", FileError::Sys(e)),
+            Err(e) => return self.complain(vinit_core::packed!("stat"), FileError::Sys(e)),
         };
         let refused = if kind == sys::S_IFIFO {
             match self.hold() {
@@ -137,7 +137,7 @@ impl Control {
         if self.made == Some(id) {
             // vinit's own FIFO fails its own checks (a file system that gives files another
             // owner): replacing it again would only loop.
-            return self.complain("use", refused);
+            return self.complain(vinit_core::packed!("use"), refused);
         }
         match sys::unlink(INITCTL_PATH) {
             Ok(()) => {
@@ -152,7 +152,7 @@ impl Control {
                 self.create();
             }
             // A directory, a mount point, a read-only /run: telinit cannot reach vinit.
-            Err(e) => self.complain("remove", FileError::Sys(e)),
+            Err(e) => self.complain(vinit_core::packed!("remove"), FileError::Sys(e)),
         }
     }
 
@@ -193,13 +193,13 @@ impl Control {
         if let Err(e) = sys::mkfifo(INITCTL_PATH, INITCTL_MODE) {
             // EEXIST: something appeared meanwhile; its inotify event brings `check` back.
             if e != Errno::EXIST {
-                self.complain("create", FileError::Sys(e));
+                self.complain(vinit_core::packed!("create"), FileError::Sys(e));
             }
             return;
         }
         self.made = sys::lstat_id(INITCTL_PATH).ok().map(|(id, _)| id);
         if let Err(e) = self.hold() {
-            self.complain("use", e);
+            self.complain(vinit_core::packed!("use"), e);
         }
     }
 
@@ -210,9 +210,9 @@ impl Control {
         Ok(())
     }
 
-    /// Logs a problem that lasts (`unable to VERB /run/initctl: why`), once until the FIFO
-    /// works again.
-    fn complain(&mut self, verb: &str, e: FileError) {
+    /// Logs a problem that lasts (`unable to VERB /run/initctl: why`; `verb` packed), once
+    /// until the FIFO works again.
+    fn complain(&mut self, verb: &[u8], e: FileError) {
         if !self.complained {
             self.complained = true;
             // The path in the template: `INITCTL_PATH` is fixed (the one path init serves).
@@ -221,7 +221,7 @@ impl Control {
                 log::file_error_line,
                 [Level::Error, e, &[]],
                 "unable to {} /run/initctl: ",
-                verb
+                log::Packed(verb)
             );
         }
     }
