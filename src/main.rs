@@ -78,8 +78,8 @@ Usage errors exit 2. See man vinit.
 /// The personality that drops privileges and execs (`setuidgid.rs`).
 const SETUIDGID: &[u8] = b"setuidgid";
 
-/// The line after a usage error.
-const HINT: &[u8] = b"try 'vinit --help'\n";
+/// The line after a usage error, packed as templates are.
+const HINT: &[u8] = vinit_core::packed!("try 'vinit --help'\n");
 
 impl ArgList for sys::Argv {
     fn arg(&self, i: usize) -> Option<&[u8]> {
@@ -308,7 +308,7 @@ fn usage_line(template: &[u8], args: &[vinit_core::display::Arg<'_>]) -> u8 {
 #[inline(never)]
 fn usage_exit(line: &mut LogLine) -> u8 {
     line.emit();
-    let _ = sys::write_all(sys::stderr(), HINT);
+    log::write_packed(sys::stderr(), HINT);
     limits::EXIT_USAGE
 }
 
