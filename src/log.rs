@@ -336,7 +336,7 @@ macro_rules! log {
     };
 }
 
-pub use vinit_core::display::{Bytes, Packed};
+pub use vinit_core::display::{Bytes, Field, Packed};
 
 /// An errno shown by its symbolic name and a short text (`ENOENT (no such file)`), or
 /// `errno N` when it is not in the table (`vinit_core::display::ErrName` for the syscall

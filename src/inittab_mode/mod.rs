@@ -100,30 +100,28 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> boo
     let watch = free >= 2 + FD_RESERVE;
     control.share_fds(fifo, watch);
     let status = free >= 3 + FD_RESERVE;
-    let (what, so): (&[u8], &[u8]) = match (fifo, watch) {
-        (false, _) => (
-            vinit_core::packed!("/run/initctl"),
-            vinit_core::packed!("telinit and shutdown cannot reach vinit"),
-        ),
-        (true, false) => (
-            vinit_core::packed!("inotify watch"),
-            vinit_core::packed!("a deleted /run/initctl is re-created at the next wakeup"),
-        ),
+    // What is off, then what that costs: two fields of `FD_SHORTAGES` from here.
+    let shortage = match (fifo, watch) {
+        (false, _) => 0,
+        (true, false) => 2,
         (true, true) if status => return true,
-        (true, true) => (
-            vinit_core::packed!("status socket"),
-            vinit_core::packed!("vinit status cannot reach vinit"),
-        ),
+        (true, true) => 4,
     };
     log!(
         LogLevel::Warning,
         "too few file descriptors (RLIMIT_NOFILE {}): no {}, so {}",
         limit,
-        log::Packed(what),
-        log::Packed(so)
+        log::Field(FD_SHORTAGES, shortage),
+        log::Field(FD_SHORTAGES, shortage + 1)
     );
     status
 }
+
+/// `share_fds`'s line's words, two fields per shortage (what is off, what that costs):
+/// packed as templates are, NUL-separated.
+const FD_SHORTAGES: &[u8] = vinit_core::packed!(
+    "/run/initctl\0telinit and shutdown cannot reach vinit\0inotify watch\0a deleted /run/initctl is re-created at the next wakeup\0status socket\0vinit status cannot reach vinit"
+);
 
 crate::sys::big_static! {
     /// Inittab mode's state; `Driver::place` fills it once.

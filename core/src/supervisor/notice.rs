@@ -187,7 +187,7 @@ impl Notice<'_> {
                     Arg::Text(&entry.process),
                     match self {
                         Self::Exited { exit, .. } => Arg::Exit(*exit),
-                        _ => Arg::Packed(crate::packed!("started")),
+                        _ => Arg::Packed(crate::packed!("started"), 0),
                     },
                 ],
             ),
