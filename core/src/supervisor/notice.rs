@@ -228,25 +228,34 @@ impl Notice<'_> {
             | Self::SweepKill(_)
             | Self::ForkWorks(_)
             | Self::Stopped(_) => {
-                let (number, n, signal): (usize, u32, &[u8]) = match self {
-                    Self::SendingTerm(n) => (11, u32::from(*n), b"TERM"),
-                    Self::SendingKill(n) => (11, u32::from(*n), b"KILL"),
-                    Self::SweepTerm(n) => (22, *n, b""),
-                    Self::SweepKill(n) => (23, *n, b""),
-                    Self::ForkWorks(n) => (29, *n, b""),
-                    _ => (24, 0, b""),
+                // The signal's name: a field of `COUNT_WORDS` (0: none).
+                let (number, n, signal) = match self {
+                    Self::SendingTerm(n) => (11, u32::from(*n), 1),
+                    Self::SendingKill(n) => (11, u32::from(*n), 2),
+                    Self::SweepTerm(n) => (22, *n, 0),
+                    Self::SweepKill(n) => (23, *n, 0),
+                    Self::ForkWorks(n) => (29, *n, 0),
+                    _ => (24, 0, 0),
                 };
                 let counted = match self {
                     Self::Stopped(d) => Arg::Unsigned(d.millis()),
                     _ => Arg::Unsigned(u64::from(n)),
                 };
-                // The noun is in the template: only its plural's ending is an argument.
-                let plural: &[u8] = match self {
-                    _ if n == 1 => b"",
-                    Self::ForkWorks(_) => b"s",
-                    _ => b"es",
+                // The noun is in the template: only its plural's ending is an argument, a field
+                // of `COUNT_WORDS` too.
+                let plural = match self {
+                    _ if n == 1 => 0,
+                    Self::ForkWorks(_) => 3,
+                    _ => 4,
                 };
-                (number, &[Arg::Text(signal), counted, Arg::Text(plural)])
+                (
+                    number,
+                    &[
+                        Arg::Packed(COUNT_WORDS, signal),
+                        counted,
+                        Arg::Packed(COUNT_WORDS, plural),
+                    ],
+                )
             }
             Self::RebootLoop(pause) => (
                 30,
@@ -265,6 +274,10 @@ impl Notice<'_> {
 const fn level(l: &u8) -> Arg<'_> {
     Arg::Text(core::slice::from_ref(l))
 }
+
+/// The count lines' words by number, NUL-separated, packed: none, the kill round's signals
+/// (1, 2), the plurals' endings (3, 4).
+const COUNT_WORDS: &[u8] = crate::packed!("\0TERM\0KILL\0s\0es");
 
 /// A stop line's head by its cause (`StopCause`'s order), NUL-separated, packed: the signal
 /// in each (one text, not a packed template and a plain name as its argument).
