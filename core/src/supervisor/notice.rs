@@ -178,19 +178,23 @@ impl Notice<'_> {
             Self::InvalidInitdefault(c, l, inittab) => {
                 (4, &[level(c), Arg::Text(inittab.to_bytes()), level(l)])
             }
-            // One format for both: `id "web" (pid 42, /usr/bin/web) ` then how it went.
-            Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => (
-                7,
-                &[
-                    Arg::Text(&entry.id),
-                    Arg::Signed(i64::from(*pid)),
-                    Arg::Text(&entry.process),
-                    match self {
-                        Self::Exited { exit, .. } => Arg::Exit(*exit),
-                        _ => Arg::Packed(crate::packed!("started"), 0),
-                    },
-                ],
-            ),
+            // One arm for both: `id "web" (pid 42, /usr/bin/web) ` then how it went (a start's
+            // template takes no fourth argument).
+            Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => {
+                let (number, how) = match self {
+                    Self::Exited { exit, .. } => (7, Arg::Exit(*exit)),
+                    _ => (35, Arg::Unsigned(0)),
+                };
+                (
+                    number,
+                    &[
+                        Arg::Text(&entry.id),
+                        Arg::Signed(i64::from(*pid)),
+                        Arg::Text(&entry.process),
+                        how,
+                    ],
+                )
+            }
             // An orphan's id is empty: its template puts it where it shows nothing.
             Self::Reaped(id, pid, exit) => (
                 8 + usize::from(id.is_empty()),
@@ -330,7 +334,8 @@ const TEMPLATE_TEXT: &str = concat!(
     "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)\0",
     "VINIT_CRITICAL: no id \"{}\" in the inittab\0",
     "ctrlaltdel entries, then runlevel 0, budget {} ms\0",
-    "powerwait/powerfail entries, then runlevel 0, budget {} ms",
+    "powerwait/powerfail entries, then runlevel 0, budget {} ms\0",
+    "id \"{}\" (pid {}, {}) started",
 );
 
 /// `TEMPLATE_TEXT` packed as `fill!` packs a template (`pack_into`).
