@@ -158,7 +158,7 @@ impl Control {
                         Level::Warning,
                         INITCTL_PATH,
                         refused,
-                        vinit_core::packed!(": replaced by vinit's own fifo"),
+                        log::Outcome::ReplacedByOwnFifo,
                     );
                 }
                 self.create();
@@ -231,7 +231,7 @@ impl Control {
             const _: () = assert!(matches!(INITCTL_PATH.to_bytes(), b"/run/initctl"));
             vinit_core::fill!(
                 log::file_error_line,
-                [Level::Error, e, &[]],
+                [Level::Error, e, log::Outcome::Unsaid],
                 "unable to {} /run/initctl: ",
                 log::Field(VERBS, verb as u8)
             );

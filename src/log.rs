@@ -419,9 +419,29 @@ fn octal(mode: u32) -> [u8; 4] {
     digits
 }
 
+/// What became of a file vinit refused or could not use, the end of its line (`: not used`):
+/// a field of `FILE_OUTCOMES` each (a number at each site, not an address and a length).
+#[derive(Clone, Copy)]
+pub enum Outcome {
+    /// Nothing more is said.
+    Unsaid,
+    NotUsed,
+    Ignored,
+    RecordsNotWritten,
+    ReplacedByOwnFifo,
+    InittabUnreadable,
+    NotRead,
+    Skipped,
+}
+
+/// `Outcome`'s words in its order, each with its `: `, NUL-separated, packed as templates are.
+const FILE_OUTCOMES: &[u8] = vinit_core::packed!(
+    "\0: not used\0: ignored\0: records not written\0: replaced by vinit's own fifo\0: cannot read the inittab\0: not read\0: skipped"
+);
+
 /// `PATH: why: what`: the line for a file vinit refused or could not use, one copy for every
-/// site that says it. `what` is packed (`packed!`) with its `: ` (`": not used"`).
-pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: &[u8]) {
+/// site that says it.
+pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: Outcome) {
     fill!(
         file_error_line,
         [level, e, what],
@@ -431,21 +451,21 @@ pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: 
 }
 
 /// A line that says why a file was refused: `template` and its `args`, then `e`, then
-/// `what` (packed, with its `: `; `&[]` for none). `e` is shown by a direct call, not as an `Arg`:
+/// `what`. `e` is shown by a direct call, not as an `Arg`:
 /// the `dyn Show` vtable an `Arg` needs would make its code count as called by every mode
 /// (.cargo/cold-text), single mode's text included.
 #[inline(never)]
 pub fn file_error_line(
     level: Level,
     e: sys::FileError,
-    what: &[u8],
+    what: Outcome,
     template: &[u8],
     args: &[Arg<'_>],
 ) {
     let mut line = LogLine::new(level);
     line.write(template, args);
     e.show(line.line());
-    line.write(what, &[]);
+    line.0.write_field(FILE_OUTCOMES, 0, what as usize, &[]);
     line.emit();
 }
 

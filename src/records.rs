@@ -87,7 +87,7 @@ fn outcome(file: File, result: FileResult<()>, who: Writer) {
                     Level::Warning,
                     file.path(),
                     e,
-                    vinit_core::packed!(": records not written"),
+                    log::Outcome::RecordsNotWritten,
                 );
             }
         }

@@ -20,13 +20,10 @@ use vinit_core::limits::{
 #[inline(never)]
 pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
     tab.clear();
-    let (level, what): (Level, &[u8]) = if at_start {
-        (
-            Level::Fatal,
-            vinit_core::packed!(": cannot read the inittab"),
-        )
+    let (level, what) = if at_start {
+        (Level::Fatal, log::Outcome::InittabUnreadable)
     } else {
-        (Level::Error, vinit_core::packed!(": not read"))
+        (Level::Error, log::Outcome::NotRead)
     };
     if !read_table(path, tab, true, level, what) {
         return false;
@@ -48,13 +45,7 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
             return;
         };
         log!(Level::Info, "Reading: {}", Bytes(cpath.to_bytes()));
-        read_table(
-            cpath,
-            tab,
-            false,
-            Level::Error,
-            vinit_core::packed!(": skipped"),
-        );
+        read_table(cpath, tab, false, Level::Error, log::Outcome::Skipped);
     });
     true
 }
@@ -66,7 +57,13 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
 /// one of a drop-in's; of the main file (`main`), `INITTAB_ERRORS_SHOWN` and then their count,
 /// the `~~` line sysvinit adds (compat §1.1 step 2) among them. One reporter for both, so the
 /// machine's parser gets one kind of callback.
-fn read_table(path: &CStr, tab: &mut Inittab, main: bool, level: Level, what: &[u8]) -> bool {
+fn read_table(
+    path: &CStr,
+    tab: &mut Inittab,
+    main: bool,
+    level: Level,
+    what: log::Outcome,
+) -> bool {
     let file = path.to_bytes();
     let mut errors = 0u32;
     let mut report = |e: InittabError| {

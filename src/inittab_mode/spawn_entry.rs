@@ -40,12 +40,7 @@ impl Initscript {
             Err(e) => {
                 if !self.refused {
                     self.refused = true;
-                    log::file_line(
-                        Level::Error,
-                        INITSCRIPT,
-                        e,
-                        vinit_core::packed!(": not used"),
-                    );
+                    log::file_line(Level::Error, INITSCRIPT, e, log::Outcome::NotUsed);
                 }
                 false
             }
