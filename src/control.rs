@@ -342,8 +342,7 @@ impl Bogus {
 
     /// Logs how many bad requests went unlogged in a window that is over.
     fn summarize(&mut self, now: Instant) {
-        self.limit
-            .summarize(now, vinit_core::packed!("bogus initrequests were dropped"));
+        self.limit.summarize(now, log::HeldBack::BogusRequests);
     }
 
     /// Whether one more complaint fits in the window; the suppressed ones are counted and said

@@ -291,10 +291,15 @@ impl RateLimit {
     }
 
     /// Logs `vinit: warning: N more <what>` for the lines held back in a window that is over
-    /// (once); nothing when there is nothing to report yet. `what` is packed (`packed!`).
-    pub fn summarize(&mut self, now: Instant, what: &[u8]) {
+    /// (once); nothing when there is nothing to report yet.
+    pub fn summarize(&mut self, now: Instant, what: HeldBack) {
         if let Some(n) = self.take_summary(now) {
-            crate::log!(Level::Warning, "{} more {}", n, Packed(what));
+            crate::log!(
+                Level::Warning,
+                "{} more {}",
+                n,
+                Field(HELD_BACK, what as u8)
+            );
         }
     }
 
@@ -317,6 +322,20 @@ impl RateLimit {
         self.window_start.after(Self::WINDOW)
     }
 }
+
+/// The kinds of lines a `RateLimit` holds back, as its summary says them: a field of
+/// `HELD_BACK` each (a number at each site, not an address and a length).
+#[derive(Clone, Copy)]
+pub enum HeldBack {
+    InitVariables,
+    Signals,
+    BogusRequests,
+}
+
+/// `HeldBack`'s words in its order, NUL-separated, packed as templates are.
+const HELD_BACK: &[u8] = vinit_core::packed!(
+    "INIT_ variables were dropped: no room\0signals were ignored\0bogus initrequests were dropped"
+);
 
 impl uWrite for LogLine {
     type Error = Infallible;

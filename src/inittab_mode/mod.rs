@@ -360,13 +360,12 @@ impl Driver {
     #[inline(never)]
     fn summarize(&mut self, now: Instant) {
         self.control.summarize(now);
-        self.machine.env_log.summarize(
-            now,
-            vinit_core::packed!("INIT_ variables were dropped: no room"),
-        );
+        self.machine
+            .env_log
+            .summarize(now, log::HeldBack::InitVariables);
         self.machine
             .signal_log
-            .summarize(now, vinit_core::packed!("signals were ignored"));
+            .summarize(now, log::HeldBack::Signals);
     }
 
     /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from the rest.
