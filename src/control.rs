@@ -45,6 +45,18 @@ pub struct Control {
     buf: [u8; REQUEST_LEN * INITCTL_READ_REQUESTS],
 }
 
+/// What `complain` was unable to do to /run/initctl: a field of `VERBS` each.
+#[derive(Clone, Copy)]
+enum Verb {
+    Stat,
+    Use,
+    Remove,
+    Create,
+}
+
+/// `Verb`'s words in its order, NUL-separated, packed as templates are.
+const VERBS: &[u8] = vinit_core::packed!("stat\0use\0remove\0create");
+
 impl Control {
     /// A server for `INITCTL_PATH` (the one path init serves: `VINIT_INITCTL` is the
     /// clients' only); nothing is opened until `check`.
@@ -124,7 +136,7 @@ impl Control {
         let (id, kind) = match found {
             Ok(found) => found,
             Err(Errno::NOENT) => return self.create(),
-            Err(e) => return self.complain("stat", FileError::Sys(e)),
+            Err(e) => return self.complain(Verb::Stat, FileError::Sys(e)),
         };
         let refused = if kind == sys::S_IFIFO {
             match self.hold() {
@@ -137,7 +149,7 @@ impl Control {
         if self.made == Some(id) {
             // vinit's own FIFO fails its own checks (a file system that gives files another
             // owner): replacing it again would only loop.
-            return self.complain("use", refused);
+            return self.complain(Verb::Use, refused);
         }
         match sys::unlink(INITCTL_PATH) {
             Ok(()) => {
@@ -146,13 +158,13 @@ impl Control {
                         Level::Warning,
                         INITCTL_PATH,
                         refused,
-                        "replaced by vinit's own fifo",
+                        log::Outcome::ReplacedByOwnFifo,
                     );
                 }
                 self.create();
             }
             // A directory, a mount point, a read-only /run: telinit cannot reach vinit.
-            Err(e) => self.complain("remove", FileError::Sys(e)),
+            Err(e) => self.complain(Verb::Remove, FileError::Sys(e)),
         }
     }
 
@@ -193,13 +205,13 @@ impl Control {
         if let Err(e) = sys::mkfifo(INITCTL_PATH, INITCTL_MODE) {
             // EEXIST: something appeared meanwhile; its inotify event brings `check` back.
             if e != Errno::EXIST {
-                self.complain("create", FileError::Sys(e));
+                self.complain(Verb::Create, FileError::Sys(e));
             }
             return;
         }
         self.made = sys::lstat_id(INITCTL_PATH).ok().map(|(id, _)| id);
         if let Err(e) = self.hold() {
-            self.complain("use", e);
+            self.complain(Verb::Use, e);
         }
     }
 
@@ -212,16 +224,16 @@ impl Control {
 
     /// Logs a problem that lasts (`unable to VERB /run/initctl: why`), once until the FIFO
     /// works again.
-    fn complain(&mut self, verb: &str, e: FileError) {
+    fn complain(&mut self, verb: Verb, e: FileError) {
         if !self.complained {
             self.complained = true;
             // The path in the template: `INITCTL_PATH` is fixed (the one path init serves).
             const _: () = assert!(matches!(INITCTL_PATH.to_bytes(), b"/run/initctl"));
             vinit_core::fill!(
                 log::file_error_line,
-                [Level::Error, e, ""],
+                [Level::Error, e, log::Outcome::Unsaid],
                 "unable to {} /run/initctl: ",
-                verb
+                log::Field(VERBS, verb as u8)
             );
         }
     }
@@ -330,7 +342,7 @@ impl Bogus {
 
     /// Logs how many bad requests went unlogged in a window that is over.
     fn summarize(&mut self, now: Instant) {
-        self.limit.summarize(now, "bogus initrequests were dropped");
+        self.limit.summarize(now, log::HeldBack::BogusRequests);
     }
 
     /// Whether one more complaint fits in the window; the suppressed ones are counted and said

@@ -292,9 +292,14 @@ impl RateLimit {
 
     /// Logs `vinit: warning: N more <what>` for the lines held back in a window that is over
     /// (once); nothing when there is nothing to report yet.
-    pub fn summarize(&mut self, now: Instant, what: &str) {
+    pub fn summarize(&mut self, now: Instant, what: HeldBack) {
         if let Some(n) = self.take_summary(now) {
-            crate::log!(Level::Warning, "{} more {}", n, what);
+            crate::log!(
+                Level::Warning,
+                "{} more {}",
+                n,
+                Field(HELD_BACK, what as u8)
+            );
         }
     }
 
@@ -318,6 +323,20 @@ impl RateLimit {
     }
 }
 
+/// The kinds of lines a `RateLimit` holds back, as its summary says them: a field of
+/// `HELD_BACK` each (a number at each site, not an address and a length).
+#[derive(Clone, Copy)]
+pub enum HeldBack {
+    InitVariables,
+    Signals,
+    BogusRequests,
+}
+
+/// `HeldBack`'s words in its order, NUL-separated, packed as templates are.
+const HELD_BACK: &[u8] = vinit_core::packed!(
+    "INIT_ variables were dropped: no room\0signals were ignored\0bogus initrequests were dropped"
+);
+
 impl uWrite for LogLine {
     type Error = Infallible;
 
@@ -336,7 +355,7 @@ macro_rules! log {
     };
 }
 
-pub use vinit_core::display::Bytes;
+pub use vinit_core::display::{Bytes, Field, Packed};
 
 /// An errno shown by its symbolic name and a short text (`ENOENT (no such file)`), or
 /// `errno N` when it is not in the table (`vinit_core::display::ErrName` for the syscall
@@ -419,9 +438,29 @@ fn octal(mode: u32) -> [u8; 4] {
     digits
 }
 
+/// What became of a file vinit refused or could not use, the end of its line (`: not used`):
+/// a field of `FILE_OUTCOMES` each (a number at each site, not an address and a length).
+#[derive(Clone, Copy)]
+pub enum Outcome {
+    /// Nothing more is said.
+    Unsaid,
+    NotUsed,
+    Ignored,
+    RecordsNotWritten,
+    ReplacedByOwnFifo,
+    InittabUnreadable,
+    NotRead,
+    Skipped,
+}
+
+/// `Outcome`'s words in its order, each with its `: `, NUL-separated, packed as templates are.
+const FILE_OUTCOMES: &[u8] = vinit_core::packed!(
+    "\0: not used\0: ignored\0: records not written\0: replaced by vinit's own fifo\0: cannot read the inittab\0: not read\0: skipped"
+);
+
 /// `PATH: why: what`: the line for a file vinit refused or could not use, one copy for every
 /// site that says it.
-pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: &str) {
+pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: Outcome) {
     fill!(
         file_error_line,
         [level, e, what],
@@ -431,24 +470,21 @@ pub fn file_line(level: Level, path: &core::ffi::CStr, e: sys::FileError, what: 
 }
 
 /// A line that says why a file was refused: `template` and its `args`, then `e`, then
-/// `: what` (nothing when `what` is empty). `e` is shown by a direct call, not as an `Arg`:
+/// `what`. `e` is shown by a direct call, not as an `Arg`:
 /// the `dyn Show` vtable an `Arg` needs would make its code count as called by every mode
 /// (.cargo/cold-text), single mode's text included.
 #[inline(never)]
 pub fn file_error_line(
     level: Level,
     e: sys::FileError,
-    what: &str,
+    what: Outcome,
     template: &[u8],
     args: &[Arg<'_>],
 ) {
     let mut line = LogLine::new(level);
     line.write(template, args);
     e.show(line.line());
-    if !what.is_empty() {
-        line.push(b": ");
-        line.push(what.as_bytes());
-    }
+    line.0.write_field(FILE_OUTCOMES, 0, what as usize, &[]);
     line.emit();
 }
 

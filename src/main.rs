@@ -78,8 +78,8 @@ Usage errors exit 2. See man vinit.
 /// The personality that drops privileges and execs (`setuidgid.rs`).
 const SETUIDGID: &[u8] = b"setuidgid";
 
-/// The line after a usage error.
-const HINT: &[u8] = b"try 'vinit --help'\n";
+/// The line after a usage error, packed as templates are.
+const HINT: &[u8] = vinit_core::packed!("try 'vinit --help'\n");
 
 impl ArgList for sys::Argv {
     fn arg(&self, i: usize) -> Option<&[u8]> {
@@ -308,7 +308,7 @@ fn usage_line(template: &[u8], args: &[vinit_core::display::Arg<'_>]) -> u8 {
 #[inline(never)]
 fn usage_exit(line: &mut LogLine) -> u8 {
     line.emit();
-    let _ = sys::write_all(sys::stderr(), HINT);
+    log::write_packed(sys::stderr(), HINT);
     limits::EXIT_USAGE
 }
 
@@ -335,32 +335,37 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
             _ => show_option(line, c),
         }
     }
+    // The fixed words, by their place in `USAGE_WORDS`: one call with a number each.
+    #[inline(never)]
+    fn say(line: &mut LogLine, words: UsageWords) {
+        line.line().write_field(USAGE_WORDS, 0, words as usize, &[]);
+    }
     let arg = |i: usize| args.arg(i).unwrap_or_default();
     match e {
         UsageError::UnknownOption(i, c) => {
-            show(&mut line, b"unknown option: ");
+            say(&mut line, UsageWords::UnknownOption);
             show_option_or(&mut line, c, arg(i));
         }
         UsageError::MissingValue(_, c) => {
-            show(&mut line, b"option ");
+            say(&mut line, UsageWords::Option);
             show_option(&mut line, c);
-            show(&mut line, b" needs a value");
+            say(&mut line, UsageWords::NeedsAValue);
         }
         UsageError::BadValue(at) => {
             show_option(&mut line, at.letter);
-            show(
+            say(
                 &mut line,
                 match at.letter {
-                    b'r' => b": not FROM:TO signals: ",
-                    b'p' => b": not a signal: ",
-                    _ => b": not a valid number: ",
+                    b'r' => UsageWords::NotSignalPairs,
+                    b'p' => UsageWords::NotASignal,
+                    _ => UsageWords::NotANumber,
                 },
             );
             show(&mut line, at.bytes(args));
         }
         UsageError::OutOfRange(at, min, max) => {
             show_option(&mut line, at.letter);
-            show(&mut line, b": ");
+            say(&mut line, UsageWords::Colon);
             show(&mut line, at.bytes(args));
             vinit_core::fill!(
                 crate::log::LogLine::write,
@@ -370,29 +375,29 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
                 max
             );
         }
-        UsageError::MissingCommand => show(&mut line, b"missing command after --"),
+        UsageError::MissingCommand => say(&mut line, UsageWords::MissingCommand),
         UsageError::ExtraOperand(i) => {
-            show(&mut line, b"extra argument: ");
+            say(&mut line, UsageWords::ExtraArgument);
             show(&mut line, arg(i));
         }
         UsageError::WrongMode((_, c), other) => {
             // `-t (single-command mode) cannot be used with -f (inittab mode)`.
             let single = args::has_byte(args::SINGLE_ONLY, c);
-            let mode = |single| -> &[u8] {
+            let mode = |single| {
                 if single {
-                    b" (single-command mode)"
+                    UsageWords::SingleMode
                 } else {
-                    b" (inittab mode)"
+                    UsageWords::InittabMode
                 }
             };
             show_option(&mut line, c);
-            show(&mut line, mode(single));
+            say(&mut line, mode(single));
             match other {
-                None => show(&mut line, b" needs a command"),
+                None => say(&mut line, UsageWords::NeedsACommand),
                 Some((i, o)) => {
-                    show(&mut line, b" cannot be used with ");
+                    say(&mut line, UsageWords::CannotBeUsedWith);
                     show_option_or(&mut line, o, arg(i as usize));
-                    show(&mut line, mode(!single));
+                    say(&mut line, mode(!single));
                 }
             }
         }
@@ -400,7 +405,32 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         UsageError::BadLevel(_)
         | UsageError::MissingOperand
         | UsageError::HaltModeWithoutHalt
-        | UsageError::EnvTooLarge => show(&mut line, b"bad command line"),
+        | UsageError::EnvTooLarge => say(&mut line, UsageWords::BadCommandLine),
     }
     usage_exit(&mut line)
 }
+
+/// The fixed words of `usage_error`'s lines, by their place in `USAGE_WORDS`.
+#[derive(Clone, Copy)]
+enum UsageWords {
+    UnknownOption,
+    Option,
+    NeedsAValue,
+    NotSignalPairs,
+    NotASignal,
+    NotANumber,
+    Colon,
+    MissingCommand,
+    ExtraArgument,
+    SingleMode,
+    InittabMode,
+    NeedsACommand,
+    CannotBeUsedWith,
+    BadCommandLine,
+}
+
+/// `UsageWords`' texts in its order, NUL-separated, packed as templates are (one text, not
+/// a slice each).
+const USAGE_WORDS: &[u8] = vinit_core::packed!(
+    "unknown option: \0option \0 needs a value\0: not FROM:TO signals: \0: not a signal: \0: not a valid number: \0: \0missing command after --\0extra argument: \0 (single-command mode)\0 (inittab mode)\0 needs a command\0 cannot be used with \0bad command line"
+);

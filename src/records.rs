@@ -83,7 +83,12 @@ fn outcome(file: File, result: FileResult<()>, who: Writer) {
         Err(FileError::Sys(Errno::NOENT)) => {}
         Err(e) => {
             if who == Writer::Init && REFUSED.fetch_or(bit, Ordering::Relaxed) & bit == 0 {
-                log::file_line(Level::Warning, file.path(), e, "records not written");
+                log::file_line(
+                    Level::Warning,
+                    file.path(),
+                    e,
+                    log::Outcome::RecordsNotWritten,
+                );
             }
         }
     }

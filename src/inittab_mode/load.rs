@@ -21,9 +21,9 @@ use vinit_core::limits::{
 pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
     tab.clear();
     let (level, what) = if at_start {
-        (Level::Fatal, "cannot read the inittab")
+        (Level::Fatal, log::Outcome::InittabUnreadable)
     } else {
-        (Level::Error, "not read")
+        (Level::Error, log::Outcome::NotRead)
     };
     if !read_table(path, tab, true, level, what) {
         return false;
@@ -45,7 +45,7 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
             return;
         };
         log!(Level::Info, "Reading: {}", Bytes(cpath.to_bytes()));
-        read_table(cpath, tab, false, Level::Error, "skipped");
+        read_table(cpath, tab, false, Level::Error, log::Outcome::Skipped);
     });
     true
 }
@@ -57,7 +57,13 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
 /// one of a drop-in's; of the main file (`main`), `INITTAB_ERRORS_SHOWN` and then their count,
 /// the `~~` line sysvinit adds (compat §1.1 step 2) among them. One reporter for both, so the
 /// machine's parser gets one kind of callback.
-fn read_table(path: &CStr, tab: &mut Inittab, main: bool, level: Level, what: &str) -> bool {
+fn read_table(
+    path: &CStr,
+    tab: &mut Inittab,
+    main: bool,
+    level: Level,
+    what: log::Outcome,
+) -> bool {
     let file = path.to_bytes();
     let mut errors = 0u32;
     let mut report = |e: InittabError| {

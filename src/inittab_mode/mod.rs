@@ -100,24 +100,28 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> boo
     let watch = free >= 2 + FD_RESERVE;
     control.share_fds(fifo, watch);
     let status = free >= 3 + FD_RESERVE;
-    let (what, so) = match (fifo, watch) {
-        (false, _) => ("/run/initctl", "telinit and shutdown cannot reach vinit"),
-        (true, false) => (
-            "inotify watch",
-            "a deleted /run/initctl is re-created at the next wakeup",
-        ),
+    // What is off, then what that costs: two fields of `FD_SHORTAGES` from here.
+    let shortage = match (fifo, watch) {
+        (false, _) => 0,
+        (true, false) => 2,
         (true, true) if status => return true,
-        (true, true) => ("status socket", "vinit status cannot reach vinit"),
+        (true, true) => 4,
     };
     log!(
         LogLevel::Warning,
         "too few file descriptors (RLIMIT_NOFILE {}): no {}, so {}",
         limit,
-        what,
-        so
+        log::Field(FD_SHORTAGES, shortage),
+        log::Field(FD_SHORTAGES, shortage + 1)
     );
     status
 }
+
+/// `share_fds`'s line's words, two fields per shortage (what is off, what that costs):
+/// packed as templates are, NUL-separated.
+const FD_SHORTAGES: &[u8] = vinit_core::packed!(
+    "/run/initctl\0telinit and shutdown cannot reach vinit\0inotify watch\0a deleted /run/initctl is re-created at the next wakeup\0status socket\0vinit status cannot reach vinit"
+);
 
 crate::sys::big_static! {
     /// Inittab mode's state; `Driver::place` fills it once.
@@ -358,10 +362,10 @@ impl Driver {
         self.control.summarize(now);
         self.machine
             .env_log
-            .summarize(now, "INIT_ variables were dropped: no room");
+            .summarize(now, log::HeldBack::InitVariables);
         self.machine
             .signal_log
-            .summarize(now, "signals were ignored");
+            .summarize(now, log::HeldBack::Signals);
     }
 
     /// Reads at most `SIGNALS_PER_PASS` signals: a storm cannot keep the loop from the rest.

@@ -26,7 +26,7 @@ pub(super) fn power_event() -> Input {
         }
         Ok(_) | Err(FileError::Sys(Errno::NOENT)) => Input::Stop(StopCause::Power),
         Err(e) => {
-            log::file_line(Level::Error, POWERSTATUS_PATH, e, "ignored");
+            log::file_line(Level::Error, POWERSTATUS_PATH, e, log::Outcome::Ignored);
             Input::Stop(StopCause::Power)
         }
     }

@@ -40,7 +40,7 @@ impl Initscript {
             Err(e) => {
                 if !self.refused {
                     self.refused = true;
-                    log::file_line(Level::Error, INITSCRIPT, e, "not used");
+                    log::file_line(Level::Error, INITSCRIPT, e, log::Outcome::NotUsed);
                 }
                 false
             }
@@ -76,10 +76,10 @@ pub fn spawn_entry(
                 )
                 .is_ok());
     if !fits {
-        return cannot_start(entry, "command too long");
+        return cannot_start(entry, vinit_core::packed!("command too long"));
     }
     let Some(prog) = command.word(0).and_then(sys::c_str) else {
-        return cannot_start(entry, "empty command");
+        return cannot_start(entry, vinit_core::packed!("empty command"));
     };
     match sys::fork() {
         Ok(sys::Forked::Child) => start_child(start, envp, init_env, &command, prog, pipes),
@@ -142,8 +142,13 @@ fn start_child(
 /// An entry that cannot start at all: one line, and no retry until it is scheduled again.
 #[inline(never)]
 #[cold]
-fn cannot_start(entry: &Entry, why: &str) -> Result<sys::Pid, Option<Errno>> {
-    log!(Level::Error, "id \"{}\": {}", Bytes(&entry.id), why);
+fn cannot_start(entry: &Entry, why: &[u8]) -> Result<sys::Pid, Option<Errno>> {
+    log!(
+        Level::Error,
+        "id \"{}\": {}",
+        Bytes(&entry.id),
+        log::Packed(why)
+    );
     Err(None)
 }
 

@@ -178,19 +178,23 @@ impl Notice<'_> {
             Self::InvalidInitdefault(c, l, inittab) => {
                 (4, &[level(c), Arg::Text(inittab.to_bytes()), level(l)])
             }
-            // One format for both: `id "web" (pid 42, /usr/bin/web) ` then how it went.
-            Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => (
-                7,
-                &[
-                    Arg::Text(&entry.id),
-                    Arg::Signed(i64::from(*pid)),
-                    Arg::Text(&entry.process),
-                    match self {
-                        Self::Exited { exit, .. } => Arg::Exit(*exit),
-                        _ => Arg::Text(b"started"),
-                    },
-                ],
-            ),
+            // One arm for both: `id "web" (pid 42, /usr/bin/web) ` then how it went (a start's
+            // template takes no fourth argument).
+            Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => {
+                let (number, how) = match self {
+                    Self::Exited { exit, .. } => (7, Arg::Exit(*exit)),
+                    _ => (35, Arg::Unsigned(0)),
+                };
+                (
+                    number,
+                    &[
+                        Arg::Text(&entry.id),
+                        Arg::Signed(i64::from(*pid)),
+                        Arg::Text(&entry.process),
+                        how,
+                    ],
+                )
+            }
             // An orphan's id is empty: its template puts it where it shows nothing.
             Self::Reaped(id, pid, exit) => (
                 8 + usize::from(id.is_empty()),
@@ -228,25 +232,34 @@ impl Notice<'_> {
             | Self::SweepKill(_)
             | Self::ForkWorks(_)
             | Self::Stopped(_) => {
-                let (number, n, signal): (usize, u32, &[u8]) = match self {
-                    Self::SendingTerm(n) => (11, u32::from(*n), b"TERM"),
-                    Self::SendingKill(n) => (11, u32::from(*n), b"KILL"),
-                    Self::SweepTerm(n) => (22, *n, b""),
-                    Self::SweepKill(n) => (23, *n, b""),
-                    Self::ForkWorks(n) => (29, *n, b""),
-                    _ => (24, 0, b""),
+                // The signal's name: a field of `COUNT_WORDS` (0: none).
+                let (number, n, signal) = match self {
+                    Self::SendingTerm(n) => (11, u32::from(*n), 1),
+                    Self::SendingKill(n) => (11, u32::from(*n), 2),
+                    Self::SweepTerm(n) => (22, *n, 0),
+                    Self::SweepKill(n) => (23, *n, 0),
+                    Self::ForkWorks(n) => (29, *n, 0),
+                    _ => (24, 0, 0),
                 };
                 let counted = match self {
                     Self::Stopped(d) => Arg::Unsigned(d.millis()),
                     _ => Arg::Unsigned(u64::from(n)),
                 };
-                // The noun is in the template: only its plural's ending is an argument.
-                let plural: &[u8] = match self {
-                    _ if n == 1 => b"",
-                    Self::ForkWorks(_) => b"s",
-                    _ => b"es",
+                // The noun is in the template: only its plural's ending is an argument, a field
+                // of `COUNT_WORDS` too.
+                let plural = match self {
+                    _ if n == 1 => 0,
+                    Self::ForkWorks(_) => 3,
+                    _ => 4,
                 };
-                (number, &[Arg::Text(signal), counted, Arg::Text(plural)])
+                (
+                    number,
+                    &[
+                        Arg::Packed(COUNT_WORDS, signal),
+                        counted,
+                        Arg::Packed(COUNT_WORDS, plural),
+                    ],
+                )
             }
             Self::RebootLoop(pause) => (
                 30,
@@ -265,6 +278,10 @@ impl Notice<'_> {
 const fn level(l: &u8) -> Arg<'_> {
     Arg::Text(core::slice::from_ref(l))
 }
+
+/// The count lines' words by number, NUL-separated, packed: none, the kill round's signals
+/// (1, 2), the plurals' endings (3, 4).
+const COUNT_WORDS: &[u8] = crate::packed!("\0TERM\0KILL\0s\0es");
 
 /// A stop line's head by its cause (`StopCause`'s order), NUL-separated, packed: the signal
 /// in each (one text, not a packed template and a plain name as its argument).
@@ -317,7 +334,8 @@ const TEMPLATE_TEXT: &str = concat!(
     "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)\0",
     "VINIT_CRITICAL: no id \"{}\" in the inittab\0",
     "ctrlaltdel entries, then runlevel 0, budget {} ms\0",
-    "powerwait/powerfail entries, then runlevel 0, budget {} ms",
+    "powerwait/powerfail entries, then runlevel 0, budget {} ms\0",
+    "id \"{}\" (pid {}, {}) started",
 );
 
 /// `TEMPLATE_TEXT` packed as `fill!` packs a template (`pack_into`).
