@@ -16,9 +16,7 @@ use crate::log::{Level, LogLine};
 use crate::spawn;
 use crate::sys::{self, Argv, Envp, FileError, FileUse};
 use vinit_core::accounts::{Ids, UserSpec};
-use vinit_core::limits::{
-    ACCOUNTS_READ_MAX, EXIT_SETUIDGID, EXIT_USAGE, GROUP_PATH, PASSWD_PATH, SEARCH_PATH,
-};
+use vinit_core::limits::{EXIT_SETUIDGID, EXIT_USAGE, GROUP_PATH, PASSWD_PATH, SEARCH_PATH};
 use vinit_core::packed;
 
 /// Runs setuidgid on `argv` from argument `first` (its own name) on; returns only on failure,
@@ -39,14 +37,17 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
         );
         return EXIT_USAGE;
     };
-    let mut passwd = [0u8; ACCOUNTS_READ_MAX];
-    let mut group = [0u8; ACCOUNTS_READ_MAX];
-    // No /etc/group is no other group, unless a group name must be found there.
-    let missing_ok = spec.group.is_none();
-    let Some(passwd) = read_if(PASSWD_PATH, &mut passwd, spec.needs_passwd(), false) else {
+    // In bss, not zeroed on the stack (`sys::accounts_buffers`); handed out once, so never
+    // `None` here.
+    let Some([passwd, group]) = sys::accounts_buffers() else {
         return EXIT_SETUIDGID;
     };
-    let Some(group) = read_if(GROUP_PATH, &mut group, spec.needs_group(), missing_ok) else {
+    // No /etc/group is no other group, unless a group name must be found there.
+    let missing_ok = spec.group.is_none();
+    let Some(passwd) = read_if(PASSWD_PATH, passwd, spec.needs_passwd(), false) else {
+        return EXIT_SETUIDGID;
+    };
+    let Some(group) = read_if(GROUP_PATH, group, spec.needs_group(), missing_ok) else {
         return EXIT_SETUIDGID;
     };
     let mut ids = Ids::default();
