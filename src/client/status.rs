@@ -4,6 +4,8 @@
 //! no vinit to ask), so a Docker `HEALTHCHECK CMD ["/sbin/vinit","status","web"]` needs nothing
 //! else in the image.
 
+use core::mem::MaybeUninit;
+
 use super::{fail_one, path_failed, say};
 use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
@@ -40,13 +42,13 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     // The first message is the level line; then the entries, until PID 1 closes. `code`:
     // the LSB code of the last entry with the id, `UNKNOWN` while none was seen.
     let mut code = UNKNOWN;
-    let mut buf = [0u8; MESSAGE_MAX];
+    // Not zeroed: only what the kernel wrote is read.
+    let mut buf = [MaybeUninit::uninit(); MESSAGE_MAX];
     for i in 0..MAX_ENTRIES + 1 {
-        let n = match sys::wait_readable(conn.as_fd(), Some(STATUS_TIMEOUT_MS)) {
-            Ok(true) => sys::read(conn.as_fd(), &mut buf).unwrap_or(0),
-            _ => 0,
+        let message = match sys::wait_readable(conn.as_fd(), Some(STATUS_TIMEOUT_MS)) {
+            Ok(true) => sys::read_unzeroed(conn.as_fd(), &mut buf).unwrap_or_default(),
+            _ => &[],
         };
-        let message = buf.get(..n).unwrap_or_default();
         let entry = i > 0;
         if message.is_empty() {
             if entry {

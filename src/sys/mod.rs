@@ -69,7 +69,7 @@ pub use socket::{accept_nonblocking, connect_seqpacket, listen_seqpacket, peer_u
 pub use static_slot::StaticSlot;
 pub(crate) use static_slot::big_static;
 pub use system::{RebootCmd, kernel_release, reboot};
-pub use unzeroed::accounts_buffers;
+pub use unzeroed::{accounts_buffers, read_unzeroed};
 pub use vfork::spawn_shared;
 
 /// The C string at the start of `bytes`, up to its first NUL; `None` without one. A plain
