@@ -57,7 +57,7 @@ pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
     let parsed = refused.map(|()| client_args::parse(args, p, &mut env));
     let s = match &parsed {
         Some(Ok(s)) => s,
-        Some(Err(e)) => return usage_failed(p, prog, args, Some(*e)),
+        Some(Err(e)) => return usage_failed(p, prog, args, Some(e)),
         None => return usage_failed(p, prog, args, None),
     };
     match p {
@@ -169,10 +169,11 @@ fn usage_failed<A: ArgList + ?Sized>(
     p: Personality,
     prog: &[u8],
     args: &A,
-    e: Option<UsageError>,
+    // Borrowed where `parse` returned it: by value, `None` was stored in memory to be passed.
+    e: Option<&UsageError>,
 ) -> u8 {
     if let Some(e) = e {
-        match e {
+        match *e {
             UsageError::EnvTooLarge => {
                 return fail_one(template!(1, "{}: -e option data too large"), prog);
             }
@@ -186,7 +187,7 @@ fn usage_failed<A: ArgList + ?Sized>(
             }
             _ => {}
         }
-        usage_detail(prog, args, &e);
+        usage_detail(prog, args, e);
     }
     match p {
         Personality::Telinit => fail_two(
