@@ -202,11 +202,14 @@ pub fn parse<A: ArgList + ?Sized>(
     p: Personality,
     env: &mut EnvPayload,
 ) -> Result<Shutdown, UsageError> {
-    let tool = match p {
-        Personality::Telinit => &TELINIT,
-        Personality::Shutdown => &SHUTDOWN,
-        _ => &HALT,
-    };
+    // One table indexed, not a choice between three addresses.
+    let tool = TOOLS
+        .get(match p {
+            Personality::Telinit => 0,
+            Personality::Shutdown => 1,
+            _ => 2,
+        })
+        .unwrap_or(&HALT);
     let mut s = unscanned();
     let mut time = None;
     let first = scan(args, tool, &mut s, env, &mut time)?;
@@ -499,6 +502,9 @@ const HALT: Tool = Tool {
     },
     flags: *b"dfhinpwk\0\0\0\0\0\0\0\0",
 };
+
+/// Each tool's table, in `parse`'s order: telinit, shutdown, halt.
+const TOOLS: [Tool; 3] = [TELINIT, SHUTDOWN, HALT];
 
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
 /// (compat §6.3): `parse`'s command as halt's; `program` comes from the program name. No
