@@ -47,7 +47,7 @@ pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
         // sysvinit checks these before it even looks at the arguments.
         Personality::Telinit if not_root(prog) => return FAILED,
         Personality::Shutdown if sys::geteuid() != 0 => {
-            say(packed!("shutdown: you must be root to do that!"));
+            say(SHUTDOWN_NOT_ROOT);
             None
         }
         _ => Some(()),
@@ -106,12 +106,46 @@ fn fail_two(template: &[u8], a: &[u8], b: &[u8]) -> u8 {
     fail(template, &[a, b])
 }
 
-/// Writes `text`, a constant stored packed (`vinit_core::packed!`, as `--help` is), as one
-/// line on stderr; returns `FAILED`.
+/// Writes field `n` of `SAYINGS` as one line on stderr; returns `FAILED`. A number passed,
+/// where each text was its address and length at every call.
 #[inline(never)]
-fn say(text: &[u8]) -> u8 {
-    fail(text, &[])
+fn say(n: usize) -> u8 {
+    let mut line = LogLine::bare();
+    line.line().write_field(packed!(SAYINGS), 0, n, &[]);
+    line.emit();
+    FAILED
 }
+
+/// The clients' fixed lines, NUL-separated fields of one packed text (`say`), each named by
+/// its number below.
+const SAYINGS: &str = "shutdown: you must be root to do that!\0\
+shutdown: -H and -P flags can only be used along with -h flag.\0\
+ERROR: using -k at this runlevel requires also -f\0\
+usage: runlevel [utmp]\0\
+runlevel: path too long\0\
+shutdown: no authorized users logged in.\0\
+shutdown: warning: -n is not supported; asking init instead\0\
+shutdown: already running.\0\
+shutdown: cannot find pid of running shutdown.\0\
+shutdown: not running.\0\
+\nShutdown cancelled.\0\
+usage: vinit status [ID]\0\
+vinit status: no answer from vinit (root only)";
+
+// `SAYINGS`' fields, by their words.
+const SHUTDOWN_NOT_ROOT: usize = 0;
+const HALT_MODE_WITHOUT_HALT: usize = 1;
+const KEXEC_NEEDS_FORCE: usize = 2;
+const RUNLEVEL_USAGE: usize = 3;
+const RUNLEVEL_PATH_TOO_LONG: usize = 4;
+const NO_AUTHORIZED_USERS: usize = 5;
+const NO_INIT_UNSUPPORTED: usize = 6;
+const ALREADY_RUNNING: usize = 7;
+const NO_PENDING_PID: usize = 8;
+const PENDING_NOT_RUNNING: usize = 9;
+const CANCELLED: usize = 10;
+const STATUS_USAGE: usize = 11;
+const STATUS_NO_ANSWER: usize = 12;
 
 /// The first bytes of the file at `path`, as many as `buf` holds (fewer at its end); `None`
 /// when it cannot be opened or read. The one open and read of the small files the clients
@@ -181,9 +215,7 @@ fn usage_failed<A: ArgList + ?Sized>(
                 return fail_one(template!(1, "shutdown: `{}': bad runlevel"), at.bytes(args));
             }
             UsageError::HaltModeWithoutHalt => {
-                say(packed!(
-                    "shutdown: -H and -P flags can only be used along with -h flag."
-                ));
+                say(HALT_MODE_WITHOUT_HALT);
             }
             _ => {}
         }

@@ -6,7 +6,7 @@
 
 use core::mem::MaybeUninit;
 
-use super::{fail_one, path_failed, say};
+use super::{STATUS_NO_ANSWER, STATUS_USAGE, fail_one, path_failed, say};
 use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
 use vinit_core::limits::{MAX_ENTRIES, STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
@@ -23,7 +23,7 @@ const UNKNOWN: u8 = 4;
 pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     let id = args.arg(1);
     if args.arg(2).is_some() || id.and_then(<[u8]>::first) == Some(&b'-') {
-        say(packed!("usage: vinit status [ID]"));
+        say(STATUS_USAGE);
         return UNKNOWN;
     }
     let conn = match sys::connect_seqpacket(STATUS_SOCKET_PATH) {
@@ -54,7 +54,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
             if entry {
                 break;
             }
-            say(packed!("vinit status: no answer from vinit (root only)"));
+            say(STATUS_NO_ANSWER);
             return UNKNOWN;
         }
         if !entry || id.is_none_or(|id| entry_id(message) == id) {
