@@ -130,7 +130,10 @@ shutdown: cannot find pid of running shutdown.\0\
 shutdown: not running.\0\
 \nShutdown cancelled.\0\
 usage: vinit status [ID]\0\
-vinit status: no answer from vinit (root only)";
+vinit status: no answer from vinit (root only)\0\
+\0\
+: no vinit in inittab mode here\0\
+: root only";
 
 // `SAYINGS`' fields, by their words.
 const SHUTDOWN_NOT_ROOT: usize = 0;
@@ -146,6 +149,10 @@ const PENDING_NOT_RUNNING: usize = 9;
 const CANCELLED: usize = 10;
 const STATUS_USAGE: usize = 11;
 const STATUS_NO_ANSWER: usize = 12;
+// `path_failed`'s hints: none, and status's two.
+const NO_HINT: usize = 13;
+const NO_VINIT_HERE: usize = 14;
+const ROOT_ONLY: usize = 15;
 
 /// The first bytes of the file at `path`, as many as `buf` holds (fewer at its end); `None`
 /// when it cannot be opened or read. The one open and read of the small files the clients
@@ -252,9 +259,9 @@ const PERROR_TEXTS: &str =
 /// `PROG: PATH: WHY[HINT]` for a path that could not be used; `FAILED`. WHY is perror(3)'s
 /// text for the errors a client meets opening a path, the symbolic name for any other (vinit
 /// carries no strerror table), and `FileError`'s words when the path is not what a client may
-/// write to (a symlink, a regular file). HINT is packed (`packed!`).
+/// write to (a symlink, a regular file). HINT is field `hint` of `SAYINGS`.
 #[inline(never)]
-fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
+fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: usize) -> u8 {
     let mut line = LogLine::bare();
     write_raw(&mut line, template!(2, "{}: {}: "), &[prog, path]);
     // perror's text by the errno's place in `PERROR_ERRNOS`: data, not a match.
@@ -268,7 +275,7 @@ fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
         }
         None => vinit_core::display::Show::show(&e, line.line()),
     }
-    line.write(hint, &[]);
+    line.line().write_field(packed!(SAYINGS), 0, hint, &[]);
     line.emit();
     FAILED
 }

@@ -1,6 +1,6 @@
 //! Sending requests to init through its FIFO (compat §5.4), as telinit and shutdown do.
 
-use super::{fail_one, fail_two, path_failed};
+use super::{NO_HINT, fail_one, fail_two, path_failed};
 use crate::sys::{self, Envp, Errno, FileError};
 use vinit_core::client_args::Shutdown;
 use vinit_core::initctl::{EnvPayload, REQUEST_LEN, Request};
@@ -68,7 +68,7 @@ pub(super) fn send(
         return 0;
     };
     match failure {
-        Some(e) => path_failed(prog, path.to_bytes(), e, b""),
+        Some(e) => path_failed(prog, path.to_bytes(), e, NO_HINT),
         None => fail_two(
             template!(2, "{}: timeout opening/writing control channel {}"),
             prog,

@@ -6,12 +6,14 @@
 
 use core::mem::MaybeUninit;
 
-use super::{STATUS_NO_ANSWER, STATUS_USAGE, fail_one, path_failed, say};
+use super::{
+    NO_HINT, NO_VINIT_HERE, ROOT_ONLY, STATUS_NO_ANSWER, STATUS_USAGE, fail_one, path_failed, say,
+};
 use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
 use vinit_core::limits::{MAX_ENTRIES, STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
 use vinit_core::status_reply::{MESSAGE_MAX, entry_id, is_running};
-use vinit_core::{packed, template};
+use vinit_core::template;
 
 /// LSB: the service runs.
 const RUNNING: u8 = 0;
@@ -29,10 +31,10 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     let conn = match sys::connect_seqpacket(STATUS_SOCKET_PATH) {
         Ok(conn) => conn,
         Err(e) => {
-            let hint: &[u8] = match e {
-                Errno::NOENT | Errno::CONNREFUSED => packed!(": no vinit in inittab mode here"),
-                Errno::ACCESS => packed!(": root only"),
-                _ => b"",
+            let hint = match e {
+                Errno::NOENT | Errno::CONNREFUSED => NO_VINIT_HERE,
+                Errno::ACCESS => ROOT_ONLY,
+                _ => NO_HINT,
             };
             let path = STATUS_SOCKET_PATH.to_bytes();
             path_failed(b"vinit status", path, FileError::Sys(e), hint);
