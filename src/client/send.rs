@@ -46,9 +46,16 @@ pub(super) fn send(
                 Err(e) => break 'failed Some(e),
             }
         };
-        let set_env = (!env.is_empty()).then(|| Request::set_env(env.data()));
-        let run_level = change.map(|s| Request::run_level(s.level, s.sleeptime));
-        for request in [set_env, run_level].iter().flatten() {
+        // Each request built at its turn: an array of the two was built in memory first.
+        for level_turn in [false, true] {
+            let request = if level_turn {
+                change.map(|s| Request::run_level(s.level, s.sleeptime))
+            } else {
+                (!env.is_empty()).then(|| Request::set_env(env.data()))
+            };
+            let Some(request) = request else {
+                continue;
+            };
             let mut bytes = [0u8; REQUEST_LEN];
             request.emit(&mut bytes);
             // 384 bytes < PIPE_BUF: a non-blocking write takes all of it or fails with EAGAIN.
