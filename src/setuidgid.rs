@@ -15,10 +15,8 @@ use core::ffi::CStr;
 use crate::log::{Level, LogLine};
 use crate::spawn;
 use crate::sys::{self, Argv, Envp, FileError, FileUse};
-use vinit_core::accounts::{Ids, UserSpec};
-use vinit_core::limits::{
-    ACCOUNTS_READ_MAX, EXIT_SETUIDGID, EXIT_USAGE, GROUP_PATH, PASSWD_PATH, SEARCH_PATH,
-};
+use vinit_core::accounts::{Ids, LookupError, UserSpec};
+use vinit_core::limits::{EXIT_SETUIDGID, EXIT_USAGE, GROUP_PATH, PASSWD_PATH, SEARCH_PATH};
 use vinit_core::packed;
 
 /// Runs setuidgid on `argv` from argument `first` (its own name) on; returns only on failure,
@@ -31,39 +29,47 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
     let (Some(spec), Some(prog), Some(cmd_argv)) =
         (spec, argv.get(first + 2), argv.tail_ptrs(first + 2))
     else {
-        refuse(
-            packed!("usage: setuidgid USER[:GROUP] CMD [ARG...]"),
-            b"",
-            None,
-            b"",
-        );
+        refuse(USAGE, b"", None, NONE);
         return EXIT_USAGE;
     };
-    let mut passwd = [0u8; ACCOUNTS_READ_MAX];
-    let mut group = [0u8; ACCOUNTS_READ_MAX];
-    // No /etc/group is no other group, unless a group name must be found there.
-    let missing_ok = spec.group.is_none();
-    let Some(passwd) = read_if(PASSWD_PATH, &mut passwd, spec.needs_passwd(), false) else {
+    // In bss, not zeroed on the stack (`sys::accounts_buffers`); handed out once, so never
+    // `None` here.
+    let Some([passwd, group]) = sys::accounts_buffers() else {
         return EXIT_SETUIDGID;
     };
-    let Some(group) = read_if(GROUP_PATH, &mut group, spec.needs_group(), missing_ok) else {
+    // No /etc/group is no other group, unless a group name must be found there.
+    let missing_ok = spec.group.is_none();
+    let Some(passwd) = read_if(PASSWD_PATH, passwd, spec.needs_passwd(), false) else {
+        return EXIT_SETUIDGID;
+    };
+    let Some(group) = read_if(GROUP_PATH, group, spec.needs_group(), missing_ok) else {
         return EXIT_SETUIDGID;
     };
     let mut ids = Ids::default();
     if let Err(e) = spec.resolve(passwd, group, &mut ids) {
-        let (what, name, why) = spec.describe(e);
-        return refuse(what, name, None, why);
+        // `user "x" not in /etc/passwd`: the kind of name, the name, then why (`WORDS`).
+        let group_unknown = e == LookupError::UnknownGroup;
+        let name = match spec.group {
+            Some(g) if group_unknown => g,
+            _ => spec.user,
+        };
+        return refuse(
+            USER + usize::from(group_unknown),
+            name,
+            None,
+            NOT_IN_PASSWD + e as usize,
+        );
     }
     // The groups first: once the uid is dropped, nothing else may be changed.
     let dropped = sys::set_groups(&ids.groups)
-        .map_err(|e| (&packed!("setgroups failed")[..], e))
-        .and_then(|()| sys::set_gid(ids.gid).map_err(|e| (&packed!("setgid failed")[..], e)))
-        .and_then(|()| sys::set_uid(ids.uid).map_err(|e| (&packed!("setuid failed")[..], e)));
+        .map_err(|e| (SETGROUPS_FAILED, e))
+        .and_then(|()| sys::set_gid(ids.gid).map_err(|e| (SETGID_FAILED, e)))
+        .and_then(|()| sys::set_uid(ids.uid).map_err(|e| (SETUID_FAILED, e)));
     if let Err((call, e)) = dropped {
-        let hint: &[u8] = if e == sys::Errno::PERM {
-            packed!(": not root")
+        let hint = if e == sys::Errno::PERM {
+            NOT_ROOT
         } else {
-            b""
+            NONE
         };
         return refuse(call, b"", Some(&FileError::Sys(e)), hint);
     }
@@ -71,20 +77,38 @@ pub fn run(argv: Argv, first: usize, envp: Envp) -> u8 {
     spawn::exec_failed(prog, spawn::exec_search(prog, cmd_argv, envp.ptrs(), path))
 }
 
+/// The fixed words of setuidgid's fatal lines, NUL-separated fields of one packed text, each
+/// picked by its number below (`refuse`): a number passed, where a text was two words at
+/// each call.
+const WORDS: &str = "\0user \"\0group \"\0\" not in /etc/passwd\0\" not in /etc/group\0\" is in \
+too many groups (over 64)\0setgroups failed\0setgid failed\0setuid failed\0: not root\0usage: \
+setuidgid USER[:GROUP] CMD [ARG...]";
+
+/// `WORDS`' fields: nothing; the kind of name (`USER + 1` is `group "`); why a name failed,
+/// in `LookupError`'s order; the calls that drop privileges; the hint for EPERM; the usage.
+const NONE: usize = 0;
+const USER: usize = 1;
+const NOT_IN_PASSWD: usize = 3;
+const SETGROUPS_FAILED: usize = 6;
+const SETGID_FAILED: usize = 7;
+const SETUID_FAILED: usize = 8;
+const NOT_ROOT: usize = 9;
+const USAGE: usize = 10;
+
 /// The one fatal line, `setuidgid: {a}{b}: {why}{c}` (`{a}{b}{c}` without a `why`);
-/// `EXIT_SETUIDGID`. `a` and `c` are stored packed (`packed!`; empty is nothing), `b` is
-/// written as it is (a name from argv, a path).
+/// `EXIT_SETUIDGID`. `a` and `c` are fields of `WORDS`, `b` is written as it is (a name from
+/// argv, a path).
 #[inline(never)]
-fn refuse(a: &[u8], b: &[u8], why: Option<&FileError>, c: &[u8]) -> u8 {
+fn refuse(a: usize, b: &[u8], why: Option<&FileError>, c: usize) -> u8 {
     let mut line = LogLine::new(Level::Fatal);
     line.push(b"setuidgid: ");
-    line.write(a, &[]);
+    line.line().write_field(packed!(WORDS), 0, a, &[]);
     line.push(b);
     if let Some(e) = why {
         line.push(b": ");
         vinit_core::display::Show::show(e, line.line());
     }
-    line.write(c, &[]);
+    line.line().write_field(packed!(WORDS), 0, c, &[]);
     line.emit();
     EXIT_SETUIDGID
 }
@@ -100,7 +124,7 @@ fn read_if<'b>(path: &CStr, buf: &'b mut [u8], needed: bool, missing_ok: bool) -
         Ok(n) => Some(buf.get(..n).unwrap_or_default()),
         Err(FileError::Sys(sys::Errno::NOENT)) if missing_ok => Some(&[]),
         Err(e) => {
-            refuse(b"", path.to_bytes(), Some(&e), b"");
+            refuse(NONE, path.to_bytes(), Some(&e), NONE);
             None
         }
     }

@@ -41,7 +41,7 @@ pub struct Ids {
     pub uid: Id,
 }
 
-/// Why the ids could not be decided.
+/// Why the ids could not be decided. setuidgid words them by this order (its `WORDS`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LookupError {
     /// No /etc/passwd line for the user (by name, or by uid when USER is a number and no
@@ -124,29 +124,6 @@ impl<'a> UserSpec<'a> {
             }
         }
         Ok(())
-    }
-
-    /// What went wrong, in words, as the pieces of one line: the kind of name and an opening
-    /// quote, the name, and the closing quote and why (`user "x" not in /etc/passwd`). The
-    /// words are stored packed (`packed!`), the name as it is.
-    pub fn describe(&self, e: LookupError) -> (&'static [u8], &[u8], &'static [u8]) {
-        match e {
-            LookupError::UnknownUser => (
-                crate::packed!("user \""),
-                self.user,
-                crate::packed!("\" not in /etc/passwd"),
-            ),
-            LookupError::UnknownGroup => (
-                crate::packed!("group \""),
-                self.group.unwrap_or_default(),
-                crate::packed!("\" not in /etc/group"),
-            ),
-            LookupError::TooManyGroups => (
-                crate::packed!("user \""),
-                self.user,
-                crate::packed!("\" is in too many groups (over 64)"),
-            ),
-        }
     }
 }
 

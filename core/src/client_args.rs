@@ -202,18 +202,27 @@ pub fn parse<A: ArgList + ?Sized>(
     p: Personality,
     env: &mut EnvPayload,
 ) -> Result<Shutdown, UsageError> {
-    let tool = match p {
-        Personality::Telinit => &TELINIT,
-        Personality::Shutdown => &SHUTDOWN,
-        _ => &HALT,
-    };
+    // One table indexed, not a choice between three addresses.
+    let tool = TOOLS
+        .get(match p {
+            Personality::Telinit => 0,
+            Personality::Shutdown => 1,
+            _ => 2,
+        })
+        .unwrap_or(&HALT);
     let mut s = unscanned();
     let mut time = None;
     let first = scan(args, tool, &mut s, env, &mut time)?;
+    // The one check for an operand past those the tool takes (telinit's level, or none;
+    // shutdown's words after the time are its message). An extra one implies the level, so
+    // it is still found before a missing level.
+    let level_operand = p == Personality::Telinit && env.is_empty();
+    if p != Personality::Shutdown {
+        none_from(args, first + usize::from(level_operand))?;
+    }
     match p {
-        Personality::Telinit if env.is_empty() => {
+        Personality::Telinit if level_operand => {
             let level = args.arg(first).ok_or(UsageError::MissingOperand)?;
-            none_from(args, first + 1)?;
             // Every request telinit can send (compat §2.1, §6.1); its usage line lists only
             // 0-6, but sysvinit sends 7-9 too.
             s.level = match level {
@@ -243,7 +252,6 @@ pub fn parse<A: ArgList + ?Sized>(
             s.message = next;
         }
         Personality::Halt(program) => {
-            none_from(args, first)?;
             (s.level, s.init_halt) = match program {
                 HaltProgram::Halt if !s.letters.has(b'p') => (LevelRequest::HALT, InitHalt::Halt),
                 HaltProgram::Halt | HaltProgram::PowerOff => {
@@ -253,7 +261,7 @@ pub fn parse<A: ArgList + ?Sized>(
             };
         }
         // telinit's `-e`: no operand.
-        _ => none_from(args, first)?,
+        _ => {}
     }
     Ok(s)
 }
@@ -499,6 +507,9 @@ const HALT: Tool = Tool {
     },
     flags: *b"dfhinpwk\0\0\0\0\0\0\0\0",
 };
+
+/// Each tool's table, in `parse`'s order: telinit, shutdown, halt.
+const TOOLS: [Tool; 3] = [TELINIT, SHUTDOWN, HALT];
 
 /// `halt|poweroff|reboot [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]`
 /// (compat §6.3): `parse`'s command as halt's; `program` comes from the program name. No

@@ -3,13 +3,13 @@
 
 use super::runlevel::previous_and_current;
 use super::shutdown::go_down;
-use super::{fail_two, not_root, say};
+use super::{KEXEC_NEEDS_FORCE, fail_two, not_root, say};
 use crate::sys::{self, Envp, RebootCmd};
 use vinit_core::client_args::{HaltProgram, Shutdown};
 use vinit_core::limits::{UTMP_PATH, WTMP_PATH};
 use vinit_core::status::signal::{SIGCONT, SIGTSTP};
+use vinit_core::template;
 use vinit_core::utmp;
-use vinit_core::{packed, template};
 
 /// halt, poweroff or reboot with its command line `s`, parsed (`client::run`): the level and
 /// `InitHalt` its program asks for, its options.
@@ -21,7 +21,7 @@ pub(super) fn halt(prog: &[u8], s: &Shutdown, envp: Envp) -> u8 {
     if !h.force() && !h.wtmp_only() {
         let level = current_level(envp);
         if h.program == HaltProgram::Reboot && h.kexec() && level != Some(b'6') {
-            return say(packed!("ERROR: using -k at this runlevel requires also -f"));
+            return say(KEXEC_NEEDS_FORCE);
         }
         if level.is_none() {
             // Two lines, one write: PROG is halt, poweroff or reboot (`personality`).

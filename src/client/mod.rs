@@ -47,7 +47,7 @@ pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
         // sysvinit checks these before it even looks at the arguments.
         Personality::Telinit if not_root(prog) => return FAILED,
         Personality::Shutdown if sys::geteuid() != 0 => {
-            say(packed!("shutdown: you must be root to do that!"));
+            say(SHUTDOWN_NOT_ROOT);
             None
         }
         _ => Some(()),
@@ -57,7 +57,7 @@ pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
     let parsed = refused.map(|()| client_args::parse(args, p, &mut env));
     let s = match &parsed {
         Some(Ok(s)) => s,
-        Some(Err(e)) => return usage_failed(p, prog, args, Some(*e)),
+        Some(Err(e)) => return usage_failed(p, prog, args, Some(e)),
         None => return usage_failed(p, prog, args, None),
     };
     match p {
@@ -106,12 +106,53 @@ fn fail_two(template: &[u8], a: &[u8], b: &[u8]) -> u8 {
     fail(template, &[a, b])
 }
 
-/// Writes `text`, a constant stored packed (`vinit_core::packed!`, as `--help` is), as one
-/// line on stderr; returns `FAILED`.
+/// Writes field `n` of `SAYINGS` as one line on stderr; returns `FAILED`. A number passed,
+/// where each text was its address and length at every call.
 #[inline(never)]
-fn say(text: &[u8]) -> u8 {
-    fail(text, &[])
+fn say(n: usize) -> u8 {
+    let mut line = LogLine::bare();
+    line.line().write_field(packed!(SAYINGS), 0, n, &[]);
+    line.emit();
+    FAILED
 }
+
+/// The clients' fixed lines, NUL-separated fields of one packed text (`say`), each named by
+/// its number below.
+const SAYINGS: &str = "shutdown: you must be root to do that!\0\
+shutdown: -H and -P flags can only be used along with -h flag.\0\
+ERROR: using -k at this runlevel requires also -f\0\
+usage: runlevel [utmp]\0\
+runlevel: path too long\0\
+shutdown: no authorized users logged in.\0\
+shutdown: warning: -n is not supported; asking init instead\0\
+shutdown: already running.\0\
+shutdown: cannot find pid of running shutdown.\0\
+shutdown: not running.\0\
+\nShutdown cancelled.\0\
+usage: vinit status [ID]\0\
+vinit status: no answer from vinit (root only)\0\
+\0\
+: no vinit in inittab mode here\0\
+: root only";
+
+// `SAYINGS`' fields, by their words.
+const SHUTDOWN_NOT_ROOT: usize = 0;
+const HALT_MODE_WITHOUT_HALT: usize = 1;
+const KEXEC_NEEDS_FORCE: usize = 2;
+const RUNLEVEL_USAGE: usize = 3;
+const RUNLEVEL_PATH_TOO_LONG: usize = 4;
+const NO_AUTHORIZED_USERS: usize = 5;
+const NO_INIT_UNSUPPORTED: usize = 6;
+const ALREADY_RUNNING: usize = 7;
+const NO_PENDING_PID: usize = 8;
+const PENDING_NOT_RUNNING: usize = 9;
+const CANCELLED: usize = 10;
+const STATUS_USAGE: usize = 11;
+const STATUS_NO_ANSWER: usize = 12;
+// `path_failed`'s hints: none, and status's two.
+const NO_HINT: usize = 13;
+const NO_VINIT_HERE: usize = 14;
+const ROOT_ONLY: usize = 15;
 
 /// The first bytes of the file at `path`, as many as `buf` holds (fewer at its end); `None`
 /// when it cannot be opened or read. The one open and read of the small files the clients
@@ -169,10 +210,11 @@ fn usage_failed<A: ArgList + ?Sized>(
     p: Personality,
     prog: &[u8],
     args: &A,
-    e: Option<UsageError>,
+    // Borrowed where `parse` returned it: by value, `None` was stored in memory to be passed.
+    e: Option<&UsageError>,
 ) -> u8 {
     if let Some(e) = e {
-        match e {
+        match *e {
             UsageError::EnvTooLarge => {
                 return fail_one(template!(1, "{}: -e option data too large"), prog);
             }
@@ -180,13 +222,11 @@ fn usage_failed<A: ArgList + ?Sized>(
                 return fail_one(template!(1, "shutdown: `{}': bad runlevel"), at.bytes(args));
             }
             UsageError::HaltModeWithoutHalt => {
-                say(packed!(
-                    "shutdown: -H and -P flags can only be used along with -h flag."
-                ));
+                say(HALT_MODE_WITHOUT_HALT);
             }
             _ => {}
         }
-        usage_detail(prog, args, &e);
+        usage_detail(prog, args, e);
     }
     match p {
         Personality::Telinit => fail_two(
@@ -219,9 +259,9 @@ const PERROR_TEXTS: &str =
 /// `PROG: PATH: WHY[HINT]` for a path that could not be used; `FAILED`. WHY is perror(3)'s
 /// text for the errors a client meets opening a path, the symbolic name for any other (vinit
 /// carries no strerror table), and `FileError`'s words when the path is not what a client may
-/// write to (a symlink, a regular file). HINT is packed (`packed!`).
+/// write to (a symlink, a regular file). HINT is field `hint` of `SAYINGS`.
 #[inline(never)]
-fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
+fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: usize) -> u8 {
     let mut line = LogLine::bare();
     write_raw(&mut line, template!(2, "{}: {}: "), &[prog, path]);
     // perror's text by the errno's place in `PERROR_ERRNOS`: data, not a match.
@@ -235,7 +275,7 @@ fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: &[u8]) -> u8 {
         }
         None => vinit_core::display::Show::show(&e, line.line()),
     }
-    line.write(hint, &[]);
+    line.line().write_field(packed!(SAYINGS), 0, hint, &[]);
     line.emit();
     FAILED
 }

@@ -3,23 +3,22 @@
 
 use core::ffi::CStr;
 
-use super::{read_head, say};
+use super::{RUNLEVEL_PATH_TOO_LONG, RUNLEVEL_USAGE, read_head, say};
 use crate::sys;
 use vinit_core::args::ArgList;
 use vinit_core::client_args;
 use vinit_core::limits::{PATH_MAX, RUNLEVEL_PATH, UTMP_PATH};
-use vinit_core::packed;
 use vinit_core::utmp;
 
 /// `utmp_arg` is argument 1 (the utmp path) as argv holds it, if there is one.
 pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A, utmp_arg: Option<&CStr>) -> u8 {
     // Its one operand, when parsed, is argument 1: `utmp_arg`.
     if client_args::parse_runlevel(args).is_err() {
-        return say(packed!("usage: runlevel [utmp]"));
+        return say(RUNLEVEL_USAGE);
     }
     let path = match utmp_arg {
         Some(p) if p.to_bytes().len() > PATH_MAX => {
-            return say(packed!("runlevel: path too long"));
+            return say(RUNLEVEL_PATH_TOO_LONG);
         }
         Some(p) => p,
         None => UTMP_PATH,

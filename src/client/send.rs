@@ -1,6 +1,6 @@
 //! Sending requests to init through its FIFO (compat §5.4), as telinit and shutdown do.
 
-use super::{fail_one, fail_two, path_failed};
+use super::{NO_HINT, fail_one, fail_two, path_failed};
 use crate::sys::{self, Envp, Errno, FileError};
 use vinit_core::client_args::Shutdown;
 use vinit_core::initctl::{EnvPayload, REQUEST_LEN, Request};
@@ -46,9 +46,16 @@ pub(super) fn send(
                 Err(e) => break 'failed Some(e),
             }
         };
-        let set_env = (!env.is_empty()).then(|| Request::set_env(env.data()));
-        let run_level = change.map(|s| Request::run_level(s.level, s.sleeptime));
-        for request in [set_env, run_level].iter().flatten() {
+        // Each request built at its turn: an array of the two was built in memory first.
+        for level_turn in [false, true] {
+            let request = if level_turn {
+                change.map(|s| Request::run_level(s.level, s.sleeptime))
+            } else {
+                (!env.is_empty()).then(|| Request::set_env(env.data()))
+            };
+            let Some(request) = request else {
+                continue;
+            };
             let mut bytes = [0u8; REQUEST_LEN];
             request.emit(&mut bytes);
             // 384 bytes < PIPE_BUF: a non-blocking write takes all of it or fails with EAGAIN.
@@ -68,7 +75,7 @@ pub(super) fn send(
         return 0;
     };
     match failure {
-        Some(e) => path_failed(prog, path.to_bytes(), e, b""),
+        Some(e) => path_failed(prog, path.to_bytes(), e, NO_HINT),
         None => fail_two(
             template!(2, "{}: timeout opening/writing control channel {}"),
             prog,

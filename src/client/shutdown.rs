@@ -2,7 +2,10 @@
 //! asks init for the level (and the halt action); `-c` cancels a pending one, `-k` only warns.
 
 use super::send::send;
-use super::{fail_one, read_head, say};
+use super::{
+    ALREADY_RUNNING, CANCELLED, NO_AUTHORIZED_USERS, NO_INIT_UNSUPPORTED, NO_PENDING_PID,
+    PENDING_NOT_RUNNING, fail_one, read_head, say,
+};
 use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::ArgList;
@@ -44,12 +47,10 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, s: &Shutdown, envp: Envp) 
     // sysvinit checks logins on virtual consoles; a container has none, so with the file
     // present nobody is authorised.
     if s.use_allow() && sys::exists(SHUTDOWN_ALLOW_PATH) {
-        return say(packed!("shutdown: no authorized users logged in."));
+        return say(NO_AUTHORIZED_USERS);
     }
     if s.no_init() {
-        say(packed!(
-            "shutdown: warning: -n is not supported; asking init instead"
-        ));
+        say(NO_INIT_UNSUPPORTED);
     }
     let mut message: heapless::Vec<u8, SHUTDOWN_MESSAGE_MAX> = heapless::Vec::new();
     join_words(args, s.message, &mut message);
@@ -58,7 +59,7 @@ pub(super) fn shutdown<A: ArgList + ?Sized>(args: &A, s: &Shutdown, envp: Envp) 
         return cancel(envp, pending, &message);
     }
     if pending.is_some_and(sys::process_exists) {
-        return say(packed!("shutdown: already running."));
+        return say(ALREADY_RUNNING);
     }
     go_down(s, envp, &message)
 }
@@ -96,11 +97,11 @@ fn read_pid_file() -> Option<sys::Pid> {
 
 fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
     let Some(pid) = pending else {
-        return say(packed!("shutdown: cannot find pid of running shutdown."));
+        return say(NO_PENDING_PID);
     };
     let _ = send_init_halt(envp, InitHalt::Unset, None);
     if sys::kill(pid, SIGINT).is_err() {
-        return say(packed!("shutdown: not running."));
+        return say(PENDING_NOT_RUNNING);
     }
     say_message(message);
     0
@@ -206,7 +207,7 @@ pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
     }
     if cancelled {
         remove_boot_flags(s);
-        say(packed!("\nShutdown cancelled."));
+        say(CANCELLED);
         return 0;
     }
     sys::sync();

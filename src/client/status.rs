@@ -4,12 +4,16 @@
 //! no vinit to ask), so a Docker `HEALTHCHECK CMD ["/sbin/vinit","status","web"]` needs nothing
 //! else in the image.
 
-use super::{fail_one, path_failed, say};
+use core::mem::MaybeUninit;
+
+use super::{
+    NO_HINT, NO_VINIT_HERE, ROOT_ONLY, STATUS_NO_ANSWER, STATUS_USAGE, fail_one, path_failed, say,
+};
 use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
 use vinit_core::limits::{MAX_ENTRIES, STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
 use vinit_core::status_reply::{MESSAGE_MAX, entry_id, is_running};
-use vinit_core::{packed, template};
+use vinit_core::template;
 
 /// LSB: the service runs.
 const RUNNING: u8 = 0;
@@ -21,16 +25,16 @@ const UNKNOWN: u8 = 4;
 pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     let id = args.arg(1);
     if args.arg(2).is_some() || id.and_then(<[u8]>::first) == Some(&b'-') {
-        say(packed!("usage: vinit status [ID]"));
+        say(STATUS_USAGE);
         return UNKNOWN;
     }
     let conn = match sys::connect_seqpacket(STATUS_SOCKET_PATH) {
         Ok(conn) => conn,
         Err(e) => {
-            let hint: &[u8] = match e {
-                Errno::NOENT | Errno::CONNREFUSED => packed!(": no vinit in inittab mode here"),
-                Errno::ACCESS => packed!(": root only"),
-                _ => b"",
+            let hint = match e {
+                Errno::NOENT | Errno::CONNREFUSED => NO_VINIT_HERE,
+                Errno::ACCESS => ROOT_ONLY,
+                _ => NO_HINT,
             };
             let path = STATUS_SOCKET_PATH.to_bytes();
             path_failed(b"vinit status", path, FileError::Sys(e), hint);
@@ -40,19 +44,19 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     // The first message is the level line; then the entries, until PID 1 closes. `code`:
     // the LSB code of the last entry with the id, `UNKNOWN` while none was seen.
     let mut code = UNKNOWN;
-    let mut buf = [0u8; MESSAGE_MAX];
+    // Not zeroed: only what the kernel wrote is read.
+    let mut buf = [MaybeUninit::uninit(); MESSAGE_MAX];
     for i in 0..MAX_ENTRIES + 1 {
-        let n = match sys::wait_readable(conn.as_fd(), Some(STATUS_TIMEOUT_MS)) {
-            Ok(true) => sys::read(conn.as_fd(), &mut buf).unwrap_or(0),
-            _ => 0,
+        let message = match sys::wait_readable(conn.as_fd(), Some(STATUS_TIMEOUT_MS)) {
+            Ok(true) => sys::read_unzeroed(conn.as_fd(), &mut buf).unwrap_or_default(),
+            _ => &[],
         };
-        let message = buf.get(..n).unwrap_or_default();
         let entry = i > 0;
         if message.is_empty() {
             if entry {
                 break;
             }
-            say(packed!("vinit status: no answer from vinit (root only)"));
+            say(STATUS_NO_ANSWER);
             return UNKNOWN;
         }
         if !entry || id.is_none_or(|id| entry_id(message) == id) {

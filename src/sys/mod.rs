@@ -33,6 +33,7 @@ mod signals;
 mod socket;
 mod static_slot;
 mod system;
+mod unzeroed;
 mod vfork;
 
 pub use rustix::fd::BorrowedFd;
@@ -68,6 +69,7 @@ pub use socket::{accept_nonblocking, connect_seqpacket, listen_seqpacket, peer_u
 pub use static_slot::StaticSlot;
 pub(crate) use static_slot::big_static;
 pub use system::{RebootCmd, kernel_release, reboot};
+pub use unzeroed::{accounts_buffers, read_unzeroed};
 pub use vfork::spawn_shared;
 
 /// The C string at the start of `bytes`, up to its first NUL; `None` without one. A plain
