@@ -46,23 +46,22 @@ impl SigMask {
     pub const ALL: Self = Self(!UNCATCHABLE);
 }
 
-/// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)); returns the previous mask.
-pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
-    // One sigset for both: the kernel reads the new mask before it writes the old one.
-    let mut set = mask.0;
-    let at = &raw mut set as usize;
-    // SAFETY: `at` is a valid 8-byte sigset for the duration of the call, and the size
-    // argument (8) matches the kernel's sigset size on Linux.
+/// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)). The previous mask is not asked for
+/// (no caller needs it): the result fits a register instead of coming back through memory.
+pub fn set_signal_mask(mask: SigMask) -> Result<()> {
+    // SAFETY: the new mask is a valid 8-byte sigset for the duration of the call (the kernel
+    // only reads it), a null old-set pointer is allowed, and the size argument (8) matches
+    // the kernel's sigset size on Linux.
     unsafe {
         syscall4(
             libc::SYS_rt_sigprocmask,
             libc::SIG_SETMASK as usize,
-            at,
-            at,
+            &mask.0 as *const u64 as usize,
+            0,
             8,
         )
-    }?;
-    Ok(SigMask(set))
+    }
+    .map(drop)
 }
 
 /// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
