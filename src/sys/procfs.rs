@@ -58,7 +58,8 @@ pub fn read_stat(pid: Pid) -> Option<ProcStat> {
     let mut path = [0u8; 32];
     let (head, tail) = path.split_at_mut(26);
     tail.copy_from_slice(b"/stat\0");
-    let digits = decimal(u64::try_from(pid).ok()?, head.last_chunk_mut()?).len();
+    // Zero-extended, not checked: a negative pid names no /proc entry either.
+    let digits = decimal(u64::from(pid as u32), head.last_chunk_mut()?).len();
     let start = 26 - 6 - digits;
     head.get_mut(start..start + 6)?.copy_from_slice(b"/proc/");
     // SAFETY: the path's only NUL is its last byte (a number between two texts without one).
