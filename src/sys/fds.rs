@@ -138,9 +138,19 @@ pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// write(2) once: the number of bytes written.
+/// write(2) once: the number of bytes written. The raw call: rustix's checks the result
+/// twice.
 pub fn write(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
-    rustix::io::write(fd, bytes)
+    // SAFETY: `bytes` is readable for its length (the kernel only reads it); the fd is
+    // borrowed, so open, for the call.
+    unsafe {
+        syscall3(
+            libc::SYS_write,
+            fd_arg(fd),
+            bytes.as_ptr() as usize,
+            bytes.len(),
+        )
+    }
 }
 
 /// `pwritev2(fd, bytes, -1, RWF_NOWAIT)` (pwritev2(2)): a write at the file position that fails
@@ -205,9 +215,17 @@ pub(super) fn fill(nr: c_long, fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) 
     Ok(filled)
 }
 
-/// read(2).
+/// read(2). The raw call, as `write`.
 pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
-    rustix::io::read(fd, buf)
+    // SAFETY: `buf` is writable for its length; the fd is borrowed, so open, for the call.
+    unsafe {
+        syscall3(
+            libc::SYS_read,
+            fd_arg(fd),
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+        )
+    }
 }
 
 /// Reads and discards everything queued on a non-blocking fd (read(2) until EAGAIN).
