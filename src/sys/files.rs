@@ -14,7 +14,7 @@ use super::Result;
 use super::fds::{OwnedFd, fill, open, write_all};
 use super::poll::sleep_ms;
 use super::processes::geteuid;
-use super::raw_syscall::{fd_arg, syscall1, syscall3};
+use super::raw_syscall::{fd_arg, syscall1, syscall3, syscall4};
 
 /// The file type bits of `st_mode` (inode(7)).
 pub const S_IFMT: u32 = 0o170_000;
@@ -222,7 +222,19 @@ pub fn read_at(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize>
 
 /// pwrite(2) of all of `bytes` at `offset`.
 pub fn write_all_at(fd: BorrowedFd<'_>, bytes: &[u8], offset: u64) -> Result<()> {
-    match rustix::io::pwrite(fd, bytes, offset) {
+    // The raw call: rustix's checks the result twice.
+    // SAFETY: `bytes` is readable for its length (the kernel only reads it); the fd is
+    // borrowed, so open, for the call; the offset is a plain integer.
+    let written = unsafe {
+        syscall4(
+            libc::SYS_pwrite64,
+            fd_arg(fd),
+            bytes.as_ptr() as usize,
+            bytes.len(),
+            offset as usize,
+        )
+    };
+    match written {
         Ok(n) if n == bytes.len() => Ok(()),
         Ok(_) => Err(Errno::IO),
         Err(e) => Err(e),
