@@ -8,9 +8,11 @@ use super::raw_syscall::syscall2;
 /// CLOCK_MONOTONIC in milliseconds (clock_gettime(2)).
 pub fn now() -> Instant {
     let ts = clock(libc::CLOCK_MONOTONIC);
+    // Wrapping, not saturating: the monotonic clock counts from boot, and its milliseconds
+    // would reach u64::MAX after 584 million years.
     let ms = (ts.tv_sec as u64)
-        .saturating_mul(1000)
-        .saturating_add((ts.tv_nsec as u64) / 1_000_000);
+        .wrapping_mul(1000)
+        .wrapping_add((ts.tv_nsec as u64) / 1_000_000);
     Instant::from_millis(ms)
 }
 
