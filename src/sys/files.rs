@@ -310,26 +310,27 @@ fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
         if n == 0 {
             return Ok(());
         }
-        // SAFETY: getdents64 wrote its first n bytes (n <= LEN; `min` says so to the reader).
-        let mut rest =
-            unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n.min(LEN)) };
-        // struct linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name[].
-        while let Some(&[lo, hi]) = rest.get(16..18) {
-            let reclen = usize::from(u16::from_ne_bytes([lo, hi]));
-            let (Some(record), Some(next)) = (rest.get(..reclen), rest.get(reclen..)) else {
-                break;
-            };
+        // The kernel writes whole records, `n` bytes of them (getdents64(2)): struct
+        // linux_dirent64 is d_ino u64, d_off i64, d_reclen u16, d_type u8, then d_name, NUL
+        // terminated inside the record. Walked by their lengths, without checks of what the
+        // kernel guarantees.
+        let mut at = 0;
+        while at < n.min(LEN) {
+            let record = buf.as_ptr().cast::<u8>().wrapping_add(at);
+            // SAFETY: a record starts at `at` < n, so its header, d_reclen at 16 included, was
+            // written.
+            let reclen = unsafe { record.wrapping_add(16).cast::<u16>().read_unaligned() };
             if reclen == 0 {
+                // Never written, but the loop must end whatever it reads.
                 break;
             }
-            // `.` and `..` by their bytes, before the name is measured.
-            if let Some(name) = record.get(19..)
-                && !matches!(name, [b'.', 0, ..] | [b'.', b'.', 0, ..])
-                && let Some(name) = super::c_str(name)
-            {
+            // SAFETY: d_name, at 19, is a NUL-terminated string inside the record, which the
+            // kernel wrote; it lives as long as `buf`, past the call.
+            let name = unsafe { CStr::from_ptr(record.wrapping_add(19).cast()) };
+            if !matches!(name.to_bytes(), b"." | b"..") {
                 f(name);
             }
-            rest = next;
+            at += usize::from(reclen);
         }
     }
 }
