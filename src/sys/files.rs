@@ -313,9 +313,9 @@ fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
         // The kernel writes whole records, `n` bytes of them (getdents64(2)): struct
         // linux_dirent64 is d_ino u64, d_off i64, d_reclen u16, d_type u8, then d_name, NUL
         // terminated inside the record. Walked by their lengths, without checks of what the
-        // kernel guarantees.
+        // kernel guarantees (n <= LEN among them).
         let mut at = 0;
-        while at < n.min(LEN) {
+        while at < n {
             let record = buf.as_ptr().cast::<u8>().wrapping_add(at);
             // SAFETY: a record starts at `at` < n, so its header, d_reclen at 16 included, was
             // written.
