@@ -102,8 +102,9 @@ fn read_proc_file<'b, const N: usize>(
     let fd = open(path, flags | OFlags::NONBLOCK, 0)?;
     // SAFETY: buf is N writable bytes; the fd is open for the call.
     let n = unsafe { syscall3(libc::SYS_read, fd_arg(&fd), buf.as_mut_ptr() as usize, N) }?;
-    // SAFETY: read(2) wrote the first n bytes (n <= N; `min` says so to the reader).
-    Ok(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n.min(N)) })
+    // SAFETY: read(2) wrote the first n bytes, and never reports more than it was given room
+    // for (n <= N).
+    Ok(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) })
 }
 
 #[cfg(test)]
