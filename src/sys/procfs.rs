@@ -24,8 +24,9 @@ pub fn scan_processes(me: Pid, mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> 
         if pid == me {
             return;
         }
-        if let Some(stat) = read_stat(pid) {
-            f(pid, &stat);
+        // By reference: no copy of the stat out of the Option.
+        if let Some(stat) = &read_stat(pid) {
+            f(pid, stat);
         }
     })
 }
