@@ -101,12 +101,17 @@ fn open_error(path: &CStr, e: Errno, follow: bool) -> FileError {
 /// empties the file once it has passed. Returns the fd (O_NONBLOCK stays: Linux ignores it
 /// for regular files) and the file's size.
 pub fn open_file(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64)> {
-    open_checked(path, what).map(|(fd, size, _)| (fd, size))
+    open_checked(path, what, None)
 }
 
 /// `open_file` and the control FIFO's two ends (`fifo.rs`): one open, one fstat, one set of
-/// checks, so the code is compiled once. Returns the fd, the size and the identity.
-pub(super) fn open_checked(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64, FileId)> {
+/// checks, so the code is compiled once. Returns the fd and the size, and stores the identity
+/// in `id` when asked: the result has `open_file`'s type, so it needs no repacking there.
+pub(super) fn open_checked(
+    path: &CStr,
+    what: FileUse,
+    id: Option<&mut FileId>,
+) -> FileResult<(OwnedFd, u64)> {
     use FileUse::{
         Accounts, AppendState, Config, Fifo, FifoWriter, ReadState, ReplaceState, UpdateState,
     };
@@ -156,11 +161,13 @@ pub(super) fn open_checked(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u
     if what == ReplaceState {
         rustix::fs::ftruncate(fd.as_fd(), 0)?;
     }
-    let id = FileId {
-        dev: st.st_dev,
-        ino: st.st_ino,
-    };
-    Ok((fd, st.st_size.max(0) as u64, id))
+    if let Some(id) = id {
+        *id = FileId {
+            dev: st.st_dev,
+            ino: st.st_ino,
+        };
+    }
+    Ok((fd, st.st_size.max(0) as u64))
 }
 
 /// Appends `bytes` to the state file `path` if it exists (never created: wtmp is only written
