@@ -22,17 +22,16 @@ const FLAGS: usize = (libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD) as usi
 /// `extern "C"` function: the child enters it straight from clone, `job` in the first
 /// argument register (no struct of the two to build, no trampoline).
 pub fn spawn_shared<T>(job: &T, run: extern "C" fn(&T) -> !) -> Result<Pid> {
+    // SAFETY: `run` takes one pointer in the C ABI, as `entry` does: the transmute changes
+    // only the pointee's type (`job`'s, which is what the child passes).
+    let entry = unsafe {
+        core::mem::transmute::<extern "C" fn(&T) -> !, extern "C" fn(*const c_void) -> !>(run)
+    };
     // SAFETY: `job` outlives the call: vinit is suspended in the kernel until the child has
     // exec'd or exited, and the child only reads it. The child runs `run` on the stack below
     // this frame, which nothing of vinit's uses while it is suspended (no handler runs: a
-    // vfork wait is killable only, not interruptible). `run` takes one pointer in the C ABI,
-    // as `entry` does: the transmute changes only the pointee's type.
-    let rc = unsafe {
-        clone_vfork(
-            (&raw const *job).cast::<c_void>(),
-            core::mem::transmute::<extern "C" fn(&T) -> !, extern "C" fn(*const c_void) -> !>(run),
-        )
-    };
+    // vfork wait is killable only, not interruptible).
+    let rc = unsafe { clone_vfork((&raw const *job).cast::<c_void>(), entry) };
     // CLONE_VFORK wakes vinit as the child's execve lets go of the shared memory, before the
     // new program runs; having slept, vinit would take the CPU from it there. Give it back
     // once: what vinit does next can wait, CMD's first instruction is the start-up.
