@@ -3,7 +3,7 @@
 //! vinit's descendants, found by walking /proc.
 
 use crate::log::{Level, LogLine};
-use crate::sys::{self, Errno, Pid, ProcStat};
+use crate::sys::{self, Errno, Pid};
 use vinit_core::limits::{MAX_TREE_DEPTH, TREE_WALK_RETRIES};
 
 /// Signals every process left. As PID 1, kill(-1) reaches the whole namespace; otherwise every
@@ -24,29 +24,23 @@ pub fn signal_all(sig: u8) {
         }
         return;
     }
-    for_each_left(&mut |pid, _| {
-        let _ = sys::kill(pid, sig);
-    });
+    for_each_left(&mut Visit::Signal(sig));
 }
 
 /// How many processes `signal_all` would reach (for the log).
 pub fn count() -> u32 {
-    let mut n = 0;
-    for_each_left(&mut |_, _| n += 1);
-    n
+    let mut visit = Visit::Count(0);
+    for_each_left(&mut visit);
+    match visit {
+        Visit::Count(n) => n,
+        Visit::Signal(_) | Visit::Name(..) => 0,
+    }
 }
 
 /// Writes `pid (name), ...` for every process `signal_all` would reach (the log line cuts
 /// what does not fit).
 pub fn write_names(line: &mut LogLine) {
-    let mut first = true;
-    for_each_left(&mut |pid, stat| {
-        if !first {
-            line.push(b", ");
-        }
-        first = false;
-        push_process(line, pid, stat.name());
-    });
+    for_each_left(&mut Visit::Name(line, true));
 }
 
 /// `PID (NAME)`: one copy for the KILL lines' list and single mode's `-v` reap line.
@@ -69,14 +63,38 @@ fn push_name(line: &mut LogLine, name: &[u8]) {
     }
 }
 
-/// Calls `f` for every process `signal_all` reaches: as PID 1 every other process of the
-/// namespace, otherwise vinit's descendants. `dyn`: the /proc walk is compiled once, not
-/// once per caller.
-fn for_each_left(f: &mut dyn FnMut(Pid, &ProcStat)) {
+/// What `for_each_left` does with each process. An enum, not a closure each: the /proc walk
+/// is compiled once, without a `dyn` closure's vtable and shim per caller.
+enum Visit<'a> {
+    /// Send it this signal.
+    Signal(u8),
+    /// Count it.
+    Count(u32),
+    /// Add `PID (NAME)` to the line, after `, ` unless it is the first (the flag).
+    Name(&'a mut LogLine, bool),
+}
+
+/// Does `visit` for every process `signal_all` reaches: as PID 1 every other process of the
+/// namespace, otherwise vinit's descendants.
+#[inline(never)]
+fn for_each_left(visit: &mut Visit<'_>) {
     let me = sys::getpid();
     let _ = sys::scan_processes(me, |pid, stat| {
-        if me == 1 || descends_from(me, pid, stat.ppid) {
-            f(pid, stat);
+        if me != 1 && !descends_from(me, pid, stat.ppid) {
+            return;
+        }
+        match visit {
+            Visit::Signal(sig) => {
+                let _ = sys::kill(pid, *sig);
+            }
+            Visit::Count(n) => *n += 1,
+            Visit::Name(line, first) => {
+                if !*first {
+                    line.push(b", ");
+                }
+                *first = false;
+                push_process(line, pid, stat.name());
+            }
         }
     });
 }

@@ -39,8 +39,8 @@ pub struct Command<'a> {
 /// Runs in the child (`sys::spawn_shared`: on vinit's memory until it execs, so it only
 /// reads `cmd`): starts a session, empties the signal mask, execs the command. Never returns:
 /// on failure it logs one line naming the command and exits 127 (not found) or 126 (found
-/// but not executable).
-pub fn exec_child(cmd: &Command<'_>) -> ! {
+/// but not executable). `extern "C"`: `spawn_shared` enters it straight from clone(2).
+pub extern "C" fn exec_child(cmd: &Command<'_>) -> ! {
     let _ = sys::setsid();
     if cmd.tty == Tty::FromStdin {
         let _ = sys::take_controlling_tty(sys::stdin());

@@ -17,10 +17,12 @@ impl Argv {
     ///
     /// # Safety
     /// `argv` must point to `argc` valid NUL-terminated strings followed by a null pointer, all
-    /// living for the rest of the process (what the kernel and musl's start code guarantee).
+    /// living for the rest of the process (what the kernel and musl's start code guarantee:
+    /// so `argv` is never null, and `argc` never negative).
     pub unsafe fn from_main(argc: c_int, argv: *const *const c_char) -> Self {
         Self {
-            argc: usize::try_from(argc).unwrap_or(0),
+            // Zero-extended: the kernel's argc is not negative, so no check.
+            argc: argc as u32 as usize,
             argv,
         }
     }
@@ -42,7 +44,7 @@ impl Argv {
 
     /// The pointer argv holds for argument `i` (as the kernel placed it), if it exists.
     pub(super) fn ptr(&self, i: usize) -> Option<*const c_char> {
-        if i >= self.argc || self.argv.is_null() {
+        if i >= self.argc {
             return None;
         }
         // SAFETY: i < argc, and from_main's contract says argv[i] is a valid string pointer.
@@ -53,7 +55,7 @@ impl Argv {
     /// The NULL-terminated pointer array from argument `i` on: exactly what execve(2) wants as
     /// the argv of a command given on vinit's own command line.
     pub fn tail_ptrs(&self, i: usize) -> Option<CPtrs<'static>> {
-        if i >= self.argc || self.argv.is_null() {
+        if i >= self.argc {
             return None;
         }
         // SAFETY: elements i..=argc exist (argv[argc] is the terminating null) and live forever.
@@ -73,14 +75,12 @@ impl Envp {
     ///
     /// # Safety
     /// `envp` must be a null-terminated array of valid NUL-terminated strings living for the
-    /// rest of the process (or null).
+    /// rest of the process (never null: the kernel places it after argv's terminator).
     pub unsafe fn from_main(envp: *const *const c_char) -> Self {
         let mut len = 0;
-        if !envp.is_null() {
-            // SAFETY: the array is null-terminated, so every index up to the null is readable.
-            while !unsafe { *envp.wrapping_add(len) }.is_null() {
-                len += 1;
-            }
+        // SAFETY: the array is null-terminated, so every index up to the null is readable.
+        while !unsafe { *envp.wrapping_add(len) }.is_null() {
+            len += 1;
         }
         Self { envp, len }
     }
@@ -134,17 +134,16 @@ impl Envp {
     /// An empty environment.
     #[cfg(test)]
     pub const fn empty() -> Self {
+        /// Only the terminator.
+        const NONE: &[*const c_char] = &[core::ptr::null()];
         Self {
-            envp: core::ptr::null(),
+            envp: NONE.as_ptr(),
             len: 0,
         }
     }
 
     /// The whole NULL-terminated array, for execve(2).
     pub fn ptrs(&self) -> CPtrs<'static> {
-        if self.envp.is_null() {
-            return &[core::ptr::null()];
-        }
         // SAFETY: elements 0..=len exist (envp[len] is the terminating null) and live forever.
         unsafe { core::slice::from_raw_parts(self.envp, self.len + 1) }
     }

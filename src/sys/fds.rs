@@ -119,10 +119,18 @@ pub fn cloexec_inherited_fds() -> Result<()> {
 
 /// Writes all of `bytes` to `fd` (write(2)), retrying on EINTR and short writes.
 pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> Result<()> {
+    let fd = fd_arg(fd);
     while !bytes.is_empty() {
-        match rustix::io::write(fd, bytes) {
+        // SAFETY: `bytes` is readable for its length (the kernel only reads it); the fd is
+        // borrowed, so open, for the call.
+        match unsafe { syscall3(libc::SYS_write, fd, bytes.as_ptr() as usize, bytes.len()) } {
             Ok(0) => return Err(Errno::IO),
-            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
+            Ok(n) => {
+                // SAFETY: write(2) never reports more bytes than it was given; told so, the
+                // optimiser drops the bounds check.
+                unsafe { core::hint::assert_unchecked(n <= bytes.len()) };
+                bytes = bytes.get(n..).unwrap_or_default();
+            }
             Err(Errno::INTR) => {}
             Err(e) => return Err(e),
         }
@@ -130,9 +138,19 @@ pub fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// write(2) once: the number of bytes written.
+/// write(2) once: the number of bytes written. The raw call: rustix's checks the result
+/// twice.
 pub fn write(fd: BorrowedFd<'_>, bytes: &[u8]) -> Result<usize> {
-    rustix::io::write(fd, bytes)
+    // SAFETY: `bytes` is readable for its length (the kernel only reads it); the fd is
+    // borrowed, so open, for the call.
+    unsafe {
+        syscall3(
+            libc::SYS_write,
+            fd_arg(fd),
+            bytes.as_ptr() as usize,
+            bytes.len(),
+        )
+    }
 }
 
 /// `pwritev2(fd, bytes, -1, RWF_NOWAIT)` (pwritev2(2)): a write at the file position that fails
@@ -197,9 +215,17 @@ pub(super) fn fill(nr: c_long, fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) 
     Ok(filled)
 }
 
-/// read(2).
+/// read(2). The raw call, as `write`.
 pub fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
-    rustix::io::read(fd, buf)
+    // SAFETY: `buf` is writable for its length; the fd is borrowed, so open, for the call.
+    unsafe {
+        syscall3(
+            libc::SYS_read,
+            fd_arg(fd),
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+        )
+    }
 }
 
 /// Reads and discards everything queued on a non-blocking fd (read(2) until EAGAIN).

@@ -11,7 +11,7 @@ use super::files::{FileId, FileResult, FileUse, open_checked};
 /// while nobody reads, fifo(7)), never as a controlling tty; and only a FIFO owned by root or
 /// this euid, so a request is never written into whatever a link or a stray file leads to.
 pub fn open_fifo_writer(path: &CStr) -> FileResult<OwnedFd> {
-    open_checked(path, FileUse::FifoWriter).map(|(fd, ..)| fd)
+    open_checked(path, FileUse::FifoWriter, None).map(|(fd, _)| fd)
 }
 
 /// mkfifo(3), through mknodat(2).
@@ -24,5 +24,7 @@ pub fn mkfifo(path: &CStr, mode: u32) -> Result<()> {
 /// (`mode & 077 == 0`, so a umask cannot make vinit refuse its own). Returns it with its
 /// identity.
 pub fn open_fifo(path: &CStr) -> FileResult<(OwnedFd, FileId)> {
-    open_checked(path, FileUse::Fifo).map(|(fd, _, id)| (fd, id))
+    let mut id = FileId { dev: 0, ino: 0 };
+    let (fd, _) = open_checked(path, FileUse::Fifo, Some(&mut id))?;
+    Ok((fd, id))
 }

@@ -14,7 +14,7 @@ use super::Result;
 use super::fds::{OwnedFd, fill, open, write_all};
 use super::poll::sleep_ms;
 use super::processes::geteuid;
-use super::raw_syscall::{fd_arg, syscall1, syscall3};
+use super::raw_syscall::{fd_arg, syscall1, syscall3, syscall4};
 
 /// The file type bits of `st_mode` (inode(7)).
 pub const S_IFMT: u32 = 0o170_000;
@@ -101,12 +101,17 @@ fn open_error(path: &CStr, e: Errno, follow: bool) -> FileError {
 /// empties the file once it has passed. Returns the fd (O_NONBLOCK stays: Linux ignores it
 /// for regular files) and the file's size.
 pub fn open_file(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64)> {
-    open_checked(path, what).map(|(fd, size, _)| (fd, size))
+    open_checked(path, what, None)
 }
 
 /// `open_file` and the control FIFO's two ends (`fifo.rs`): one open, one fstat, one set of
-/// checks, so the code is compiled once. Returns the fd, the size and the identity.
-pub(super) fn open_checked(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u64, FileId)> {
+/// checks, so the code is compiled once. Returns the fd and the size, and stores the identity
+/// in `id` when asked: the result has `open_file`'s type, so it needs no repacking there.
+pub(super) fn open_checked(
+    path: &CStr,
+    what: FileUse,
+    id: Option<&mut FileId>,
+) -> FileResult<(OwnedFd, u64)> {
     use FileUse::{
         Accounts, AppendState, Config, Fifo, FifoWriter, ReadState, ReplaceState, UpdateState,
     };
@@ -156,11 +161,13 @@ pub(super) fn open_checked(path: &CStr, what: FileUse) -> FileResult<(OwnedFd, u
     if what == ReplaceState {
         rustix::fs::ftruncate(fd.as_fd(), 0)?;
     }
-    let id = FileId {
-        dev: st.st_dev,
-        ino: st.st_ino,
-    };
-    Ok((fd, st.st_size.max(0) as u64, id))
+    if let Some(id) = id {
+        *id = FileId {
+            dev: st.st_dev,
+            ino: st.st_ino,
+        };
+    }
+    Ok((fd, st.st_size.max(0) as u64))
 }
 
 /// Appends `bytes` to the state file `path` if it exists (never created: wtmp is only written
@@ -222,7 +229,19 @@ pub fn read_at(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize>
 
 /// pwrite(2) of all of `bytes` at `offset`.
 pub fn write_all_at(fd: BorrowedFd<'_>, bytes: &[u8], offset: u64) -> Result<()> {
-    match rustix::io::pwrite(fd, bytes, offset) {
+    // The raw call: rustix's checks the result twice.
+    // SAFETY: `bytes` is readable for its length (the kernel only reads it); the fd is
+    // borrowed, so open, for the call; the offset is a plain integer.
+    let written = unsafe {
+        syscall4(
+            libc::SYS_pwrite64,
+            fd_arg(fd),
+            bytes.as_ptr() as usize,
+            bytes.len(),
+            offset as usize,
+        )
+    };
+    match written {
         Ok(n) if n == bytes.len() => Ok(()),
         Ok(_) => Err(Errno::IO),
         Err(e) => Err(e),
@@ -298,26 +317,27 @@ fn each_dir_entry(path: &CStr, f: &mut dyn FnMut(&CStr)) -> Result<()> {
         if n == 0 {
             return Ok(());
         }
-        // SAFETY: getdents64 wrote its first n bytes (n <= LEN; `min` says so to the reader).
-        let mut rest =
-            unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n.min(LEN)) };
-        // struct linux_dirent64: d_ino u64, d_off i64, d_reclen u16, d_type u8, d_name[].
-        while let Some(&[lo, hi]) = rest.get(16..18) {
-            let reclen = usize::from(u16::from_ne_bytes([lo, hi]));
-            let (Some(record), Some(next)) = (rest.get(..reclen), rest.get(reclen..)) else {
-                break;
-            };
+        // The kernel writes whole records, `n` bytes of them (getdents64(2)): struct
+        // linux_dirent64 is d_ino u64, d_off i64, d_reclen u16, d_type u8, then d_name, NUL
+        // terminated inside the record. Walked by their lengths, without checks of what the
+        // kernel guarantees (n <= LEN among them).
+        let mut at = 0;
+        while at < n {
+            let record = buf.as_ptr().cast::<u8>().wrapping_add(at);
+            // SAFETY: a record starts at `at` < n, so its header, d_reclen at 16 included, was
+            // written.
+            let reclen = unsafe { record.wrapping_add(16).cast::<u16>().read_unaligned() };
             if reclen == 0 {
+                // Never written, but the loop must end whatever it reads.
                 break;
             }
-            // `.` and `..` by their bytes, before the name is measured.
-            if let Some(name) = record.get(19..)
-                && !matches!(name, [b'.', 0, ..] | [b'.', b'.', 0, ..])
-                && let Some(name) = super::c_str(name)
-            {
+            // SAFETY: d_name, at 19, is a NUL-terminated string inside the record, which the
+            // kernel wrote; it lives as long as `buf`, past the call.
+            let name = unsafe { CStr::from_ptr(record.wrapping_add(19).cast()) };
+            if !matches!(name.to_bytes(), b"." | b"..") {
                 f(name);
             }
-            rest = next;
+            at += usize::from(reclen);
         }
     }
 }

@@ -36,9 +36,12 @@ pub fn sleep_ms(ms: u64) {
 /// architectures (aarch64 has no poll(2); musl's poll would bring its cancellation and errno
 /// code).
 fn ppoll(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<bool> {
-    // The kernel's struct timespec on 64-bit targets: seconds, nanoseconds.
-    let mut limit = timeout_ms.map(|ms| [ms / 1000, (ms % 1000) * 1_000_000]);
-    let limit = limit.as_mut().map_or(0, |t| t.as_mut_ptr() as usize);
+    // The kernel's struct timespec on 64-bit targets: seconds, nanoseconds. Written only when
+    // there is a limit (no Option of it kept on the stack).
+    let mut ts = core::mem::MaybeUninit::<[u64; 2]>::uninit();
+    let limit = timeout_ms.map_or(0, |ms| {
+        ts.write([ms / 1000, (ms % 1000) * 1_000_000]).as_mut_ptr() as usize
+    });
     // SAFETY: `fds` is a live array of `fds.len()` pollfds and `limit` a live timespec or
     // null (no limit), both for the duration of the call; a null signal mask leaves the
     // mask as it is (its size argument is then not read).

@@ -41,7 +41,10 @@ pub type CPtrs<'a> = &'a [*const c_char];
 
 /// execve(2); returns only on failure.
 pub fn execve(path: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>) -> Errno {
-    if argv.last().is_some_and(|p| !p.is_null()) || envp.last().is_some_and(|p| !p.is_null()) {
+    // A slice pattern: one length check and one load each (`last()` added a null test of
+    // the element's address). An empty array is refused too: the kernel would read past it.
+    let terminated = |ptrs: CPtrs<'_>| matches!(ptrs, [.., last] if last.is_null());
+    if !(terminated(argv) && terminated(envp)) {
         return Errno::INVAL;
     }
     // SAFETY: path is NUL-terminated; argv and envp end with a null pointer (checked above) and

@@ -24,8 +24,9 @@ pub fn scan_processes(me: Pid, mut f: impl FnMut(Pid, &ProcStat)) -> Result<()> 
         if pid == me {
             return;
         }
-        if let Some(stat) = read_stat(pid) {
-            f(pid, &stat);
+        // By reference: no copy of the stat out of the Option.
+        if let Some(stat) = &read_stat(pid) {
+            f(pid, stat);
         }
     })
 }
@@ -42,9 +43,11 @@ pub struct ProcStat {
 impl ProcStat {
     /// The command name (`comm`), as the kernel keeps it.
     pub fn name(&self) -> &[u8] {
-        self.name
-            .get(..usize::from(self.name_len))
-            .unwrap_or_default()
+        let len = usize::from(self.name_len);
+        // SAFETY: `parse_stat`, the only constructor, caps name_len at the array's length; told
+        // so, the optimiser drops the bounds check at every caller.
+        unsafe { core::hint::assert_unchecked(len <= self.name.len()) };
+        self.name.get(..len).unwrap_or_default()
     }
 }
 
@@ -56,7 +59,8 @@ pub fn read_stat(pid: Pid) -> Option<ProcStat> {
     let mut path = [0u8; 32];
     let (head, tail) = path.split_at_mut(26);
     tail.copy_from_slice(b"/stat\0");
-    let digits = decimal(u64::try_from(pid).ok()?, head.last_chunk_mut()?).len();
+    // Zero-extended, not checked: a negative pid names no /proc entry either.
+    let digits = decimal(u64::from(pid as u32), head.last_chunk_mut()?).len();
     let start = 26 - 6 - digits;
     head.get_mut(start..start + 6)?.copy_from_slice(b"/proc/");
     // SAFETY: the path's only NUL is its last byte (a number between two texts without one).
@@ -99,8 +103,9 @@ fn read_proc_file<'b, const N: usize>(
     let fd = open(path, flags | OFlags::NONBLOCK, 0)?;
     // SAFETY: buf is N writable bytes; the fd is open for the call.
     let n = unsafe { syscall3(libc::SYS_read, fd_arg(&fd), buf.as_mut_ptr() as usize, N) }?;
-    // SAFETY: read(2) wrote the first n bytes (n <= N; `min` says so to the reader).
-    Ok(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n.min(N)) })
+    // SAFETY: read(2) wrote the first n bytes, and never reports more than it was given room
+    // for (n <= N).
+    Ok(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) })
 }
 
 #[cfg(test)]

@@ -46,23 +46,22 @@ impl SigMask {
     pub const ALL: Self = Self(!UNCATCHABLE);
 }
 
-/// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)); returns the previous mask.
-pub fn set_signal_mask(mask: SigMask) -> Result<SigMask> {
-    // One sigset for both: the kernel reads the new mask before it writes the old one.
-    let mut set = mask.0;
-    let at = &raw mut set as usize;
-    // SAFETY: `at` is a valid 8-byte sigset for the duration of the call, and the size
-    // argument (8) matches the kernel's sigset size on Linux.
+/// `rt_sigprocmask(SIG_SETMASK, mask)` (sigprocmask(2)). The previous mask is not asked for
+/// (no caller needs it): the result fits a register instead of coming back through memory.
+pub fn set_signal_mask(mask: SigMask) -> Result<()> {
+    // SAFETY: the new mask is a valid 8-byte sigset for the duration of the call (the kernel
+    // only reads it), a null old-set pointer is allowed, and the size argument (8) matches
+    // the kernel's sigset size on Linux.
     unsafe {
         syscall4(
             libc::SYS_rt_sigprocmask,
             libc::SIG_SETMASK as usize,
-            at,
-            at,
+            &mask.0 as *const u64 as usize,
+            0,
             8,
         )
-    }?;
-    Ok(SigMask(set))
+    }
+    .map(drop)
 }
 
 /// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
@@ -97,12 +96,13 @@ pub fn read_signal(fd: BorrowedFd<'_>) -> Result<Option<SigInfo>> {
     loop {
         // SAFETY: `buf` is 128 writable bytes; the fd is borrowed, so open, for the call.
         match unsafe { syscall3(libc::SYS_read, raw, buf.as_mut_ptr() as usize, 128) } {
-            Ok(128) => {
+            // A signalfd read succeeds only with whole siginfos (signalfd(2)): with room for
+            // one, any success is one, so the count needs no check.
+            Ok(_) => {
                 // SAFETY: the read filled all 128 bytes; ssi_signo is the first 4.
                 let signo = unsafe { buf.as_ptr().cast::<u32>().read_unaligned() };
                 return Ok(Some(SigInfo { signo: signo as u8 }));
             }
-            Ok(_) => return Err(Errno::IO),
             Err(Errno::AGAIN) => return Ok(None),
             Err(Errno::INTR) => {}
             Err(e) => return Err(e),

@@ -15,41 +15,29 @@ use super::{Pid, Result};
 /// and fd table, as after fork.
 const FLAGS: usize = (libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD) as usize;
 
-/// What the child runs: `run(job)`, which must end in execve(2) or exit(2).
-struct Start<'a, T> {
-    job: &'a T,
-    run: fn(&T) -> !,
-}
-
 /// Runs `run(job)` in a new child process that shares vinit's memory and, until it execs,
 /// its stack pages (below vinit's own frames); returns the child's pid once it has exec'd or
 /// exited. `run` may write only what vinit does not read afterwards (it runs on vinit's
-/// memory: spawn.rs's exec path and the log's counters qualify) and must not return.
-pub fn spawn_shared<T>(job: &T, run: fn(&T) -> !) -> Result<Pid> {
-    let start = Start { job, run };
-    // SAFETY: `start` outlives the call: vinit is suspended in the kernel until the child has
-    // exec'd or exited, and the child only reads it. The child runs `child_main` on the stack
-    // below this frame, which nothing of vinit's uses while it is suspended (no handler runs:
-    // a vfork wait is killable only, not interruptible).
-    let rc = unsafe {
-        clone_vfork(
-            (&raw const start).cast::<c_void>(),
-            child_main::<T> as extern "C" fn(*const c_void) -> !,
-        )
+/// memory: spawn.rs's exec path and the log's counters qualify) and must not return. An
+/// `extern "C"` function: the child enters it straight from clone, `job` in the first
+/// argument register (no struct of the two to build, no trampoline).
+pub fn spawn_shared<T>(job: &T, run: extern "C" fn(&T) -> !) -> Result<Pid> {
+    // SAFETY: `run` takes one pointer in the C ABI, as `entry` does: the transmute changes
+    // only the pointee's type (`job`'s, which is what the child passes).
+    let entry = unsafe {
+        core::mem::transmute::<extern "C" fn(&T) -> !, extern "C" fn(*const c_void) -> !>(run)
     };
+    // SAFETY: `job` outlives the call: vinit is suspended in the kernel until the child has
+    // exec'd or exited, and the child only reads it. The child runs `run` on the stack below
+    // this frame, which nothing of vinit's uses while it is suspended (no handler runs: a
+    // vfork wait is killable only, not interruptible).
+    let rc = unsafe { clone_vfork((&raw const *job).cast::<c_void>(), entry) };
     // CLONE_VFORK wakes vinit as the child's execve lets go of the shared memory, before the
     // new program runs; having slept, vinit would take the CPU from it there. Give it back
     // once: what vinit does next can wait, CMD's first instruction is the start-up.
     // SAFETY: sched_yield(2) takes no argument.
     let _ = unsafe { syscall1(libc::SYS_sched_yield, 0) };
     result(rc).map(|pid| pid as Pid)
-}
-
-/// The child's first Rust frame: runs the job.
-extern "C" fn child_main<T>(start: *const c_void) -> ! {
-    // SAFETY: `spawn_shared` passes a pointer to its live `Start<T>`.
-    let start = unsafe { &*start.cast::<Start<'_, T>>() };
-    (start.run)(start.job)
 }
 
 // clone(flags, stack, 0, 0, 0) with the child's stack 256 bytes (past any red zone) below
