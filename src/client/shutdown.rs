@@ -132,17 +132,25 @@ fn new_state(level: u8) -> usize {
 /// last one's `{}` is the level.
 const NEW_STATES: &str = "for system halt\0for reboot\0to maintenance mode\0to runlevel {}";
 
-/// Minutes until `when`, 0 for now; `hh:mm` is UTC (see `sys::utc_hour_minute`).
+/// Minutes until `when`, 0 for now; `hh:mm` is UTC (`utc_minute_of_day`).
 fn minutes_until(when: When) -> u32 {
     match when {
         When::Now => 0,
         When::InMinutes(m) => m,
         When::At { minute_of_day } => {
-            let (h, m) = sys::utc_hour_minute(sys::wall_clock().0);
-            let now = u32::from(h) * 60 + u32::from(m);
+            let now = utc_minute_of_day(sys::wall_clock().0);
             (u32::from(minute_of_day) + 1440 - now) % 1440
         }
     }
+}
+
+/// The minute of the UTC day at `sec` seconds since the epoch, 0-1439, which `hh:mm` is
+/// compared with (as hour and minute apart, they were split only to be added back).
+/// `shutdown hh:mm` reads the time as UTC: musl's localtime would add its time-zone code and
+/// malloc (+8 KB) to PID 1's binary for one rarely used client form, and containers mostly
+/// run in UTC.
+fn utc_minute_of_day(sec: i64) -> u32 {
+    (sec.rem_euclid(86_400) / 60) as u32
 }
 
 /// sysvinit's warning schedule: every minute under 10, every 15 under 60, every 30 under
@@ -322,9 +330,9 @@ mod tests {
 
     #[test]
     fn utc_clock_and_relative_minutes() {
-        assert_eq!(sys::utc_hour_minute(0), (0, 0));
-        assert_eq!(sys::utc_hour_minute(1_700_000_000), (22, 13));
-        assert_eq!(sys::utc_hour_minute(-60), (23, 59));
+        assert_eq!(utc_minute_of_day(0), 0);
+        assert_eq!(utc_minute_of_day(1_700_000_000), 22 * 60 + 13);
+        assert_eq!(utc_minute_of_day(-60), 23 * 60 + 59);
         assert_eq!(minutes_until(When::Now), 0);
         assert_eq!(minutes_until(When::InMinutes(7)), 7);
         assert!(minutes_until(When::At { minute_of_day: 0 }) < 1440);

@@ -41,11 +41,3 @@ pub fn wall_clock() -> (i64, u32) {
     let ts = clock(libc::CLOCK_REALTIME);
     (ts.tv_sec, (ts.tv_nsec / 1000) as u32)
 }
-
-/// Hour and minute of UTC at `sec` seconds since the epoch. `shutdown hh:mm` reads the time
-/// as UTC: musl's localtime would add its time-zone code and malloc (+8 KB) to PID 1's
-/// binary for one rarely used client form, and containers mostly run in UTC.
-pub fn utc_hour_minute(sec: i64) -> (u8, u8) {
-    let minute_of_day = sec.rem_euclid(86_400) / 60;
-    ((minute_of_day / 60) as u8, (minute_of_day % 60) as u8)
-}

@@ -41,7 +41,7 @@ pub use rustix::io::Errno;
 pub use vinit_core::status::{Exit, Pid};
 
 pub use argv_env::{Argv, Envp};
-pub use clock::{now, utc_hour_minute, wall_clock};
+pub use clock::{now, wall_clock};
 pub use fds::{
     OwnedFd, cloexec_inherited_fds, drain, dup_onto, is_regular_file, is_terminal, nofile_limit,
     output_pipe, read, read_full, release_controlling_tty, stderr, stdin, stdout,
