@@ -353,7 +353,6 @@ impl Driver {
     }
 
     /// The summary lines of the rate-limited kinds whose window is over.
-    #[inline(never)]
     fn summarize(&mut self, now: Instant) {
         self.control.summarize(now);
         self.machine
