@@ -67,10 +67,14 @@ fn read_table(path: &CStr, tab: &mut Inittab, main: bool, level: Level, what: &s
         }
     };
     let mut feed = Feed::new(!main);
-    let read = feed_table(path, tab, &mut feed, &mut report);
-    if let Err(e) = &read {
-        log::file_line(level, path, *e, what);
-    }
+    // Moved into the line, not copied out of the result.
+    let read = match feed_table(path, tab, &mut feed, &mut report) {
+        Ok(()) => true,
+        Err(e) => {
+            log::file_line(level, path, e, what);
+            false
+        }
+    };
     if main {
         tab.add_default_sulogin(&mut report);
         if errors > INITTAB_ERRORS_SHOWN {
@@ -82,7 +86,7 @@ fn read_table(path: &CStr, tab: &mut Inittab, main: bool, level: Level, what: &s
             );
         }
     }
-    read.is_ok()
+    read
 }
 
 fn feed_table(
