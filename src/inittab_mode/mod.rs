@@ -487,6 +487,9 @@ impl Machine {
             }
             Input::Nothing | Input::Power => {}
         }
+        // No arm ends in a tail call: each would be a copy of this function's epilogue (17
+        // bytes), where a call returns to the one epilogue.
+        core::hint::black_box(());
     }
 }
 
