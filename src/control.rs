@@ -128,11 +128,7 @@ impl Control {
         {
             return;
         }
-        // Something changed: watch the directory afresh first (it may be a new /run), so a
-        // change after the lstat above still wakes the loop.
-        self.rewatch();
-        self.fifo = None;
-        self.held = 0;
+        self.start_over();
         let (id, kind) = match found {
             Ok(found) => found,
             Err(Errno::NOENT) => return self.create(),
@@ -166,6 +162,17 @@ impl Control {
             // A directory, a mount point, a read-only /run: telinit cannot reach vinit.
             Err(e) => self.complain(Verb::Remove, FileError::Sys(e)),
         }
+    }
+
+    /// Something changed at the path: watch the directory afresh first (it may be a new
+    /// /run), so a change after `check`'s lstat still wakes the loop; then let go of the FIFO
+    /// held. Out of line: `check` reaches it from either outcome of the lstat, and the
+    /// compiler wrote it out for each.
+    #[inline(never)]
+    fn start_over(&mut self) {
+        self.rewatch();
+        self.fifo = None;
+        self.held = 0;
     }
 
     /// Drops the watch and, if it may be held, sets a new inotify watch on `INITCTL_DIR`; a

@@ -73,10 +73,14 @@ fn read_table(
         }
     };
     let mut feed = Feed::new(!main);
-    let read = feed_table(path, tab, &mut feed, &mut report);
-    if let Err(e) = &read {
-        log::file_line(level, path, *e, what);
-    }
+    // Moved into the line, not copied out of the result.
+    let read = match feed_table(path, tab, &mut feed, &mut report) {
+        Ok(()) => true,
+        Err(e) => {
+            log::file_line(level, path, e, what);
+            false
+        }
+    };
     if main {
         tab.add_default_sulogin(&mut report);
         if errors > INITTAB_ERRORS_SHOWN {
@@ -88,7 +92,7 @@ fn read_table(
             );
         }
     }
-    read.is_ok()
+    read
 }
 
 fn feed_table(
