@@ -404,3 +404,23 @@ impl Bogus {
         log::log_line(Level::Warning, template, &[arg]);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbs_are_their_enum_in_order() {
+        let verbs: [(Verb, &[u8]); 4] = [
+            (Verb::Stat, b"stat"),
+            (Verb::Use, b"use"),
+            (Verb::Remove, b"remove"),
+            (Verb::Create, b"create"),
+        ];
+        let said = log::fields(VERBS);
+        assert_eq!(said.len(), verbs.len());
+        for (verb, text) in verbs {
+            assert_eq!(said[verb as usize], text);
+        }
+    }
+}

@@ -488,9 +488,60 @@ pub fn file_error_line(
     line.emit();
 }
 
+/// The fields of a packed text cut at NUL, as a line says them: for the tests of the texts
+/// whose fields are picked by number (an enum's order is the text's).
+#[cfg(test)]
+pub fn fields(text: &[u8]) -> std::vec::Vec<std::vec::Vec<u8>> {
+    let mut all = std::vec::Vec::new();
+    for n in 0..64 {
+        let mut line = vinit_core::display::Line::new();
+        let more = line.write_field(text, 0, n, &[]);
+        all.push(line.as_bytes().to_vec());
+        if !more {
+            break;
+        }
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_outcomes_and_held_back_are_their_enums_in_order() {
+        let outcomes: [(Outcome, &[u8]); 8] = [
+            (Outcome::Unsaid, b""),
+            (Outcome::NotUsed, b": not used"),
+            (Outcome::Ignored, b": ignored"),
+            (Outcome::RecordsNotWritten, b": records not written"),
+            (
+                Outcome::ReplacedByOwnFifo,
+                b": replaced by vinit's own fifo",
+            ),
+            (Outcome::InittabUnreadable, b": cannot read the inittab"),
+            (Outcome::NotRead, b": not read"),
+            (Outcome::Skipped, b": skipped"),
+        ];
+        let said = fields(FILE_OUTCOMES);
+        assert_eq!(said.len(), outcomes.len());
+        for (outcome, text) in outcomes {
+            assert_eq!(said[outcome as usize], text);
+        }
+        let held: [(HeldBack, &[u8]); 3] = [
+            (
+                HeldBack::InitVariables,
+                b"INIT_ variables were dropped: no room",
+            ),
+            (HeldBack::Signals, b"signals were ignored"),
+            (HeldBack::BogusRequests, b"bogus initrequests were dropped"),
+        ];
+        let said = fields(HELD_BACK);
+        assert_eq!(said.len(), held.len());
+        for (what, text) in held {
+            assert_eq!(said[what as usize], text);
+        }
+    }
 
     #[test]
     fn line_has_prefix_and_is_cut_with_marker() {

@@ -434,3 +434,33 @@ enum UsageWords {
 const USAGE_WORDS: &[u8] = vinit_core::packed!(
     "unknown option: \0option \0 needs a value\0: not FROM:TO signals: \0: not a signal: \0: not a valid number: \0: \0missing command after --\0extra argument: \0 (single-command mode)\0 (inittab mode)\0 needs a command\0 cannot be used with \0bad command line"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_words_are_their_enum_in_order() {
+        let words: [(UsageWords, &[u8]); 14] = [
+            (UsageWords::UnknownOption, b"unknown option: "),
+            (UsageWords::Option, b"option "),
+            (UsageWords::NeedsAValue, b" needs a value"),
+            (UsageWords::NotSignalPairs, b": not FROM:TO signals: "),
+            (UsageWords::NotASignal, b": not a signal: "),
+            (UsageWords::NotANumber, b": not a valid number: "),
+            (UsageWords::Colon, b": "),
+            (UsageWords::MissingCommand, b"missing command after --"),
+            (UsageWords::ExtraArgument, b"extra argument: "),
+            (UsageWords::SingleMode, b" (single-command mode)"),
+            (UsageWords::InittabMode, b" (inittab mode)"),
+            (UsageWords::NeedsACommand, b" needs a command"),
+            (UsageWords::CannotBeUsedWith, b" cannot be used with "),
+            (UsageWords::BadCommandLine, b"bad command line"),
+        ];
+        let said = log::fields(USAGE_WORDS);
+        assert_eq!(said.len(), words.len());
+        for (word, text) in words {
+            assert_eq!(said[word as usize], text);
+        }
+    }
+}
