@@ -411,16 +411,14 @@ mod tests {
 
     #[test]
     fn verbs_are_their_enum_in_order() {
-        let verbs: [(Verb, &[u8]); 4] = [
-            (Verb::Stat, b"stat"),
-            (Verb::Use, b"use"),
-            (Verb::Remove, b"remove"),
-            (Verb::Create, b"create"),
-        ];
-        let said = log::fields(VERBS);
-        assert_eq!(said.len(), verbs.len());
-        for (verb, text) in verbs {
-            assert_eq!(said[verb as usize], text);
-        }
+        log::assert_fields(
+            VERBS,
+            &[
+                (Verb::Stat as usize, b"stat"),
+                (Verb::Use as usize, b"use"),
+                (Verb::Remove as usize, b"remove"),
+                (Verb::Create as usize, b"create"),
+            ],
+        );
     }
 }

@@ -488,20 +488,23 @@ pub fn file_error_line(
     line.emit();
 }
 
-/// The fields of a packed text cut at NUL, as a line says them: for the tests of the texts
-/// whose fields are picked by number (an enum's order is the text's).
+/// Checks a packed text whose fields (cut at NUL) are picked by number, an enum's order being
+/// the text's: `expected` pairs each number with its words, and the text has no more fields.
 #[cfg(test)]
-pub fn fields(text: &[u8]) -> std::vec::Vec<std::vec::Vec<u8>> {
-    let mut all = std::vec::Vec::new();
+pub fn assert_fields(text: &[u8], expected: &[(usize, &[u8])]) {
+    let mut said = std::vec::Vec::new();
     for n in 0..64 {
         let mut line = vinit_core::display::Line::new();
         let more = line.write_field(text, 0, n, &[]);
-        all.push(line.as_bytes().to_vec());
+        said.push(line.as_bytes().to_vec());
         if !more {
             break;
         }
     }
-    all
+    assert_eq!(said.len(), expected.len());
+    for (n, words) in expected {
+        assert_eq!(said[*n], *words, "field {n}");
+    }
 }
 
 #[cfg(test)]
@@ -510,37 +513,42 @@ mod tests {
 
     #[test]
     fn file_outcomes_and_held_back_are_their_enums_in_order() {
-        let outcomes: [(Outcome, &[u8]); 8] = [
-            (Outcome::Unsaid, b""),
-            (Outcome::NotUsed, b": not used"),
-            (Outcome::Ignored, b": ignored"),
-            (Outcome::RecordsNotWritten, b": records not written"),
-            (
-                Outcome::ReplacedByOwnFifo,
-                b": replaced by vinit's own fifo",
-            ),
-            (Outcome::InittabUnreadable, b": cannot read the inittab"),
-            (Outcome::NotRead, b": not read"),
-            (Outcome::Skipped, b": skipped"),
-        ];
-        let said = fields(FILE_OUTCOMES);
-        assert_eq!(said.len(), outcomes.len());
-        for (outcome, text) in outcomes {
-            assert_eq!(said[outcome as usize], text);
-        }
-        let held: [(HeldBack, &[u8]); 3] = [
-            (
-                HeldBack::InitVariables,
-                b"INIT_ variables were dropped: no room",
-            ),
-            (HeldBack::Signals, b"signals were ignored"),
-            (HeldBack::BogusRequests, b"bogus initrequests were dropped"),
-        ];
-        let said = fields(HELD_BACK);
-        assert_eq!(said.len(), held.len());
-        for (what, text) in held {
-            assert_eq!(said[what as usize], text);
-        }
+        assert_fields(
+            FILE_OUTCOMES,
+            &[
+                (Outcome::Unsaid as usize, b""),
+                (Outcome::NotUsed as usize, b": not used"),
+                (Outcome::Ignored as usize, b": ignored"),
+                (
+                    Outcome::RecordsNotWritten as usize,
+                    b": records not written",
+                ),
+                (
+                    Outcome::ReplacedByOwnFifo as usize,
+                    b": replaced by vinit's own fifo",
+                ),
+                (
+                    Outcome::InittabUnreadable as usize,
+                    b": cannot read the inittab",
+                ),
+                (Outcome::NotRead as usize, b": not read"),
+                (Outcome::Skipped as usize, b": skipped"),
+            ],
+        );
+        assert_fields(
+            HELD_BACK,
+            &[
+                (
+                    HeldBack::InitVariables as usize,
+                    b"INIT_ variables were dropped: no room",
+                ),
+                (HeldBack::Signals as usize, b"signals were ignored"),
+                (
+                    HeldBack::BogusRequests as usize,
+                    b"bogus initrequests were dropped",
+                ),
+            ],
+        );
     }
 
     #[test]

@@ -441,26 +441,33 @@ mod tests {
 
     #[test]
     fn usage_words_are_their_enum_in_order() {
-        let words: [(UsageWords, &[u8]); 14] = [
-            (UsageWords::UnknownOption, b"unknown option: "),
-            (UsageWords::Option, b"option "),
-            (UsageWords::NeedsAValue, b" needs a value"),
-            (UsageWords::NotSignalPairs, b": not FROM:TO signals: "),
-            (UsageWords::NotASignal, b": not a signal: "),
-            (UsageWords::NotANumber, b": not a valid number: "),
-            (UsageWords::Colon, b": "),
-            (UsageWords::MissingCommand, b"missing command after --"),
-            (UsageWords::ExtraArgument, b"extra argument: "),
-            (UsageWords::SingleMode, b" (single-command mode)"),
-            (UsageWords::InittabMode, b" (inittab mode)"),
-            (UsageWords::NeedsACommand, b" needs a command"),
-            (UsageWords::CannotBeUsedWith, b" cannot be used with "),
-            (UsageWords::BadCommandLine, b"bad command line"),
-        ];
-        let said = log::fields(USAGE_WORDS);
-        assert_eq!(said.len(), words.len());
-        for (word, text) in words {
-            assert_eq!(said[word as usize], text);
-        }
+        log::assert_fields(
+            USAGE_WORDS,
+            &[
+                (UsageWords::UnknownOption as usize, b"unknown option: "),
+                (UsageWords::Option as usize, b"option "),
+                (UsageWords::NeedsAValue as usize, b" needs a value"),
+                (
+                    UsageWords::NotSignalPairs as usize,
+                    b": not FROM:TO signals: ",
+                ),
+                (UsageWords::NotASignal as usize, b": not a signal: "),
+                (UsageWords::NotANumber as usize, b": not a valid number: "),
+                (UsageWords::Colon as usize, b": "),
+                (
+                    UsageWords::MissingCommand as usize,
+                    b"missing command after --",
+                ),
+                (UsageWords::ExtraArgument as usize, b"extra argument: "),
+                (UsageWords::SingleMode as usize, b" (single-command mode)"),
+                (UsageWords::InittabMode as usize, b" (inittab mode)"),
+                (UsageWords::NeedsACommand as usize, b" needs a command"),
+                (
+                    UsageWords::CannotBeUsedWith as usize,
+                    b" cannot be used with ",
+                ),
+                (UsageWords::BadCommandLine as usize, b"bad command line"),
+            ],
+        );
     }
 }
