@@ -14,7 +14,7 @@
 //! The loop blocks in poll(2) on the signalfd with no timeout unless a sweep or budget
 //! deadline is pending, so an idle vinit never wakes up.
 
-use crate::init_setup::errno_line;
+use crate::init_setup::{Failure, errno_line};
 use crate::log;
 use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn::{self, Tty};
@@ -24,7 +24,6 @@ use vinit_core::display::{Arg, ArgOf, ExitShown};
 use vinit_core::limits::{EXIT_KILLED, SEARCH_PATH};
 use vinit_core::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM};
 use vinit_core::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
-use vinit_core::template;
 use vinit_core::time::{self, Duration, Instant};
 
 /// Whether `sig` is a stop signal of single-command mode: the first one forwarded to CMD
@@ -91,11 +90,7 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     };
     sys::set_fault_signal_target(command.target());
     if let Err(e) = sys::forward_fault_signals() {
-        errno_line(
-            Level::Warning,
-            template!(1, "unable to install the fault signal handler: {}"),
-            e,
-        );
+        errno_line(Failure::FaultHandler, e);
     }
     // Now the fault signals may come: one sent meanwhile is forwarded at once. (Without the
     // handler, as PID 1 the kernel drops them, and otherwise they end vinit.)
@@ -108,11 +103,7 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     // The child keeps the directory vinit was started in; vinit itself lets go of it, so it
     // does not hold a mount busy for the container's whole life.
     if let Err(e) = sys::chdir_root() {
-        errno_line(
-            Level::Warning,
-            template!(1, "unable to change directory to /: {}"),
-            e,
-        );
+        errno_line(Failure::Chdir, e);
     }
     command.run(sfd.as_fd())
 }
@@ -143,7 +134,7 @@ impl SingleCommand<'_> {
         loop {
             let timeout = time::poll_timeout(sys::now(), self.deadline());
             if let Err(e) = sys::wait_readable(sfd, timeout) {
-                errno_line(Level::Error, template!(1, "poll failed: {}"), e);
+                errno_line(Failure::Poll, e);
             }
             // One reading of the clock per wake-up, for the signals and the step.
             let now = sys::now();
@@ -295,7 +286,7 @@ impl SingleCommand<'_> {
                 Ok(Some(info)) => self.on_signal(info.signo, now),
                 Ok(None) => return,
                 Err(e) => {
-                    errno_line(Level::Error, template!(1, "unable to read signalfd: {}"), e);
+                    errno_line(Failure::ReadSignalfd, e);
                     return;
                 }
             }
@@ -410,7 +401,7 @@ impl SingleCommand<'_> {
                 Ok(None) => return false,
                 Err(sys::Errno::CHILD) => return true,
                 Err(e) => {
-                    errno_line(Level::Error, template!(1, "wait failed: {}"), e);
+                    errno_line(Failure::Wait, e);
                     return false;
                 }
             }
