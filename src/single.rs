@@ -84,7 +84,6 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
         child_exit: None,
         sweep: Sweep::new(),
         budget: None,
-        kill_at: Instant::from_millis(0),
         stop_signal: 0,
         drained: None,
     };
@@ -120,8 +119,6 @@ struct SingleCommand<'a> {
     budget: Option<Budget>,
     /// That signal.
     stop_signal: u8,
-    /// The budget's kill point, computed once (`Budget::kill_at`); read only with `budget`.
-    kill_at: Instant,
     /// While that signal is held for the drain delay: when it is forwarded.
     drained: Option<Instant>,
 }
@@ -166,7 +163,9 @@ impl SingleCommand<'_> {
     /// the sweep's deadline.
     fn deadline(&self) -> Option<Instant> {
         match (self.child_exit, self.sweep.phase(), self.budget) {
-            (None, Phase::Idle, Some(_)) => time::earliest(self.drained, Some(self.kill_at)),
+            (None, Phase::Idle, Some(budget)) => {
+                time::earliest(self.drained, Some(budget.kill_at()))
+            }
             _ => self.sweep.deadline(),
         }
     }
@@ -186,7 +185,7 @@ impl SingleCommand<'_> {
                         self.end_drain();
                     }
                     match self.budget {
-                        Some(budget) if now >= self.kill_at => {
+                        Some(budget) if now >= budget.kill_at() => {
                             self.budget_ran_out(now, budget);
                             Duration::ZERO
                         }
@@ -312,7 +311,6 @@ impl SingleCommand<'_> {
                 if self.budget.is_none() {
                     self.stop_signal = sig;
                     let budget = Budget::new(now, Duration::from_secs(self.opts.stop_budget_secs));
-                    self.kill_at = budget.kill_at();
                     self.budget = Some(budget);
                     let delay = self.opts.stop_delay;
                     if delay.millis() > 0 {

@@ -145,12 +145,19 @@ impl Sweep {
 pub struct Budget {
     started: Instant,
     len: Duration,
+    /// Computed once, at the start: read at every wake-up while the child runs.
+    kill_at: Instant,
 }
 
 impl Budget {
     /// A budget of `len` starting at `started`.
     pub const fn new(started: Instant, len: Duration) -> Self {
-        Self { started, len }
+        let ms = len.millis();
+        Self {
+            started,
+            len,
+            kill_at: started.after(Duration::from_millis(ms - ms / 8)),
+        }
     }
 
     /// When it started.
@@ -165,8 +172,7 @@ impl Budget {
 
     /// When whatever is left gets KILL.
     pub const fn kill_at(&self) -> Instant {
-        let ms = self.len.millis();
-        self.started.after(Duration::from_millis(ms - ms / 8))
+        self.kill_at
     }
 
     /// When the sweep must be over.
