@@ -269,7 +269,8 @@ impl SingleCommand<'_> {
             [],
             "stop: main child {} still running {} ms after signal {} (budget {} ms): sending KILL to {} processes: ",
             self.child,
-            now.since(budget.started()).millis(),
+            // Wrapping: the budget started at an earlier reading of the monotonic clock.
+            now.millis().wrapping_sub(budget.started().millis()),
             self.stop_signal,
             budget.len().millis(),
             crate::processes_left::count()
