@@ -8,14 +8,52 @@
 
 use crate::log::{self, ErrName, Level};
 use crate::sys::{self, OwnedFd, SigMask};
-use vinit_core::display::ArgOf;
-use vinit_core::template;
 
-/// A line whose one `{}` is an errno (`template!(1, ...)`): one call at each of the start-up's
-/// and single-command mode's sites, not an argument array built at each.
+/// What failed, for `errno_line`: a field of `FAILURES` each, in its order (a number at each
+/// site, not a template's address and length), and the order gives the level (`level`).
+#[derive(Clone, Copy)]
+pub enum Failure {
+    // Fatal.
+    BlockSignals,
+    CreateSignalfd,
+    // Errors.
+    Poll,
+    ReadSignalfd,
+    Wait,
+    // Warnings.
+    Subreaper,
+    Cloexec,
+    FaultHandler,
+    Chdir,
+    SignalAll,
+}
+
+impl Failure {
+    /// The line's level, from the variant's place.
+    fn level(self) -> Level {
+        match self as u8 {
+            0..=1 => Level::Fatal,
+            2..=4 => Level::Error,
+            _ => Level::Warning,
+        }
+    }
+}
+
+/// `Failure`'s words in its order, NUL-separated, packed as templates are.
+const FAILURES: &[u8] = vinit_core::packed!(
+    "unable to block signals\0unable to create signalfd\0poll failed\0unable to read signalfd\0wait failed\0unable to become a child subreaper\0unable to mark inherited fds close-on-exec\0unable to install the fault signal handler\0unable to change directory to /\0unable to signal all processes"
+);
+
+/// `WHAT: ERRNO`, the line that says `what` failed and why (`e`): one call at each of the
+/// start-up's and single-command mode's sites.
 #[inline(never)]
-pub fn errno_line(level: Level, template: &[u8], e: sys::Errno) {
-    log::log_line(level, template, &[ErrName(e).log_arg()]);
+pub fn errno_line(what: Failure, e: sys::Errno) {
+    crate::log!(
+        what.level(),
+        "{}: {}",
+        log::Field(FAILURES, what as u8),
+        ErrName(e)
+    );
 }
 
 /// Sets vinit up as an init and returns its signalfd; `None` after logging the fatal line
@@ -34,21 +72,13 @@ pub fn prepare(pid1: bool, blocked: SigMask) -> bool {
     // A stalled reader of vinit's stderr must not stall the init (log.rs).
     crate::log::never_block();
     if !pid1 && let Err(e) = sys::set_child_subreaper() {
-        errno_line(
-            Level::Warning,
-            template!(1, "unable to become a child subreaper: {}"),
-            e,
-        );
+        errno_line(Failure::Subreaper, e);
     }
     if let Err(e) = sys::cloexec_inherited_fds() {
-        errno_line(
-            Level::Warning,
-            template!(1, "unable to mark inherited fds close-on-exec: {}"),
-            e,
-        );
+        errno_line(Failure::Cloexec, e);
     }
     if let Err(e) = sys::set_signal_mask(blocked) {
-        errno_line(Level::Fatal, template!(1, "unable to block signals: {}"), e);
+        errno_line(Failure::BlockSignals, e);
         return false;
     }
     // Children inherit dispositions through fork and exec: resetting every catchable signal
@@ -65,12 +95,52 @@ pub fn signal_fd() -> Option<OwnedFd> {
     match sys::signalfd(SigMask::CATCHABLE) {
         Ok(fd) => Some(fd),
         Err(e) => {
-            errno_line(
-                Level::Fatal,
-                template!(1, "unable to create signalfd: {}"),
-                e,
-            );
+            errno_line(Failure::CreateSignalfd, e);
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_their_enum_in_order() {
+        log::assert_fields(
+            FAILURES,
+            &[
+                (Failure::BlockSignals as usize, b"unable to block signals"),
+                (
+                    Failure::CreateSignalfd as usize,
+                    b"unable to create signalfd",
+                ),
+                (Failure::Poll as usize, b"poll failed"),
+                (Failure::ReadSignalfd as usize, b"unable to read signalfd"),
+                (Failure::Wait as usize, b"wait failed"),
+                (
+                    Failure::Subreaper as usize,
+                    b"unable to become a child subreaper",
+                ),
+                (
+                    Failure::Cloexec as usize,
+                    b"unable to mark inherited fds close-on-exec",
+                ),
+                (
+                    Failure::FaultHandler as usize,
+                    b"unable to install the fault signal handler",
+                ),
+                (Failure::Chdir as usize, b"unable to change directory to /"),
+                (
+                    Failure::SignalAll as usize,
+                    b"unable to signal all processes",
+                ),
+            ],
+        );
+        assert!(matches!(Failure::CreateSignalfd.level(), Level::Fatal));
+        assert!(matches!(Failure::Poll.level(), Level::Error));
+        assert!(matches!(Failure::Wait.level(), Level::Error));
+        assert!(matches!(Failure::Subreaper.level(), Level::Warning));
+        assert!(matches!(Failure::SignalAll.level(), Level::Warning));
     }
 }

@@ -2,7 +2,7 @@
 //! signalled. As PID 1 that is every other process of the namespace; otherwise (a subreaper)
 //! vinit's descendants, found by walking /proc.
 
-use crate::log::{Level, LogLine};
+use crate::log::LogLine;
 use crate::sys::{self, Errno, Pid};
 use vinit_core::limits::{MAX_TREE_DEPTH, TREE_WALK_RETRIES};
 
@@ -16,11 +16,7 @@ pub fn signal_all(sig: u8) {
         if let Err(e) = sys::kill(-1, sig)
             && e != Errno::SRCH
         {
-            crate::init_setup::errno_line(
-                Level::Warning,
-                vinit_core::template!(1, "unable to signal all processes: {}"),
-                e,
-            );
+            crate::init_setup::errno_line(crate::init_setup::Failure::SignalAll, e);
         }
         return;
     }

@@ -14,7 +14,7 @@
 //! The loop blocks in poll(2) on the signalfd with no timeout unless a sweep or budget
 //! deadline is pending, so an idle vinit never wakes up.
 
-use crate::init_setup::errno_line;
+use crate::init_setup::{Failure, errno_line};
 use crate::log;
 use crate::log::{Bytes, ErrName, Level, LogLine};
 use crate::spawn::{self, Tty};
@@ -24,7 +24,6 @@ use vinit_core::display::{Arg, ArgOf, ExitShown};
 use vinit_core::limits::{EXIT_KILLED, SEARCH_PATH};
 use vinit_core::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM};
 use vinit_core::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
-use vinit_core::template;
 use vinit_core::time::{self, Duration, Instant};
 
 /// Whether `sig` is a stop signal of single-command mode: the first one forwarded to CMD
@@ -85,17 +84,12 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
         child_exit: None,
         sweep: Sweep::new(),
         budget: None,
-        kill_at: Instant::from_millis(0),
         stop_signal: 0,
         drained: None,
     };
     sys::set_fault_signal_target(command.target());
     if let Err(e) = sys::forward_fault_signals() {
-        errno_line(
-            Level::Warning,
-            template!(1, "unable to install the fault signal handler: {}"),
-            e,
-        );
+        errno_line(Failure::FaultHandler, e);
     }
     // Now the fault signals may come: one sent meanwhile is forwarded at once. (Without the
     // handler, as PID 1 the kernel drops them, and otherwise they end vinit.)
@@ -108,11 +102,7 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     // The child keeps the directory vinit was started in; vinit itself lets go of it, so it
     // does not hold a mount busy for the container's whole life.
     if let Err(e) = sys::chdir_root() {
-        errno_line(
-            Level::Warning,
-            template!(1, "unable to change directory to /: {}"),
-            e,
-        );
+        errno_line(Failure::Chdir, e);
     }
     command.run(sfd.as_fd())
 }
@@ -129,8 +119,6 @@ struct SingleCommand<'a> {
     budget: Option<Budget>,
     /// That signal.
     stop_signal: u8,
-    /// The budget's kill point, computed once (`Budget::kill_at`); read only with `budget`.
-    kill_at: Instant,
     /// While that signal is held for the drain delay: when it is forwarded.
     drained: Option<Instant>,
 }
@@ -143,7 +131,7 @@ impl SingleCommand<'_> {
         loop {
             let timeout = time::poll_timeout(sys::now(), self.deadline());
             if let Err(e) = sys::wait_readable(sfd, timeout) {
-                errno_line(Level::Error, template!(1, "poll failed: {}"), e);
+                errno_line(Failure::Poll, e);
             }
             // One reading of the clock per wake-up, for the signals and the step.
             let now = sys::now();
@@ -175,7 +163,9 @@ impl SingleCommand<'_> {
     /// the sweep's deadline.
     fn deadline(&self) -> Option<Instant> {
         match (self.child_exit, self.sweep.phase(), self.budget) {
-            (None, Phase::Idle, Some(_)) => time::earliest(self.drained, Some(self.kill_at)),
+            (None, Phase::Idle, Some(budget)) => {
+                time::earliest(self.drained, Some(budget.kill_at()))
+            }
             _ => self.sweep.deadline(),
         }
     }
@@ -195,7 +185,7 @@ impl SingleCommand<'_> {
                         self.end_drain();
                     }
                     match self.budget {
-                        Some(budget) if now >= self.kill_at => {
+                        Some(budget) if now >= budget.kill_at() => {
                             self.budget_ran_out(now, budget);
                             Duration::ZERO
                         }
@@ -279,7 +269,8 @@ impl SingleCommand<'_> {
             [],
             "stop: main child {} still running {} ms after signal {} (budget {} ms): sending KILL to {} processes: ",
             self.child,
-            now.since(budget.started()).millis(),
+            // Wrapping: the budget started at an earlier reading of the monotonic clock.
+            now.millis().wrapping_sub(budget.started().millis()),
             self.stop_signal,
             budget.len().millis(),
             crate::processes_left::count()
@@ -295,7 +286,7 @@ impl SingleCommand<'_> {
                 Ok(Some(info)) => self.on_signal(info.signo, now),
                 Ok(None) => return,
                 Err(e) => {
-                    errno_line(Level::Error, template!(1, "unable to read signalfd: {}"), e);
+                    errno_line(Failure::ReadSignalfd, e);
                     return;
                 }
             }
@@ -321,7 +312,6 @@ impl SingleCommand<'_> {
                 if self.budget.is_none() {
                     self.stop_signal = sig;
                     let budget = Budget::new(now, Duration::from_secs(self.opts.stop_budget_secs));
-                    self.kill_at = budget.kill_at();
                     self.budget = Some(budget);
                     let delay = self.opts.stop_delay;
                     if delay.millis() > 0 {
@@ -410,7 +400,7 @@ impl SingleCommand<'_> {
                 Ok(None) => return false,
                 Err(sys::Errno::CHILD) => return true,
                 Err(e) => {
-                    errno_line(Level::Error, template!(1, "wait failed: {}"), e);
+                    errno_line(Failure::Wait, e);
                     return false;
                 }
             }

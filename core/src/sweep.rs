@@ -80,10 +80,7 @@ impl Sweep {
             return Step::Finished;
         }
         if grace == Duration::ZERO {
-            self.phase = Phase::Kill {
-                deadline: now.after(self.kill_wait),
-            };
-            return Step::SignalAll(SIGKILL);
+            return self.kill(now);
         }
         self.phase = Phase::Term {
             deadline: now.after(grace),
@@ -95,12 +92,7 @@ impl Sweep {
     #[must_use]
     pub fn hurry(&mut self, now: Instant) -> Step {
         match self.phase {
-            Phase::Term { .. } => {
-                self.phase = Phase::Kill {
-                    deadline: now.after(self.kill_wait),
-                };
-                Step::SignalAll(SIGKILL)
-            }
+            Phase::Term { .. } => self.kill(now),
             Phase::Idle | Phase::Kill { .. } | Phase::Done => Step::Wait,
         }
     }
@@ -115,18 +107,22 @@ impl Sweep {
                 self.phase = Phase::Done;
                 Step::Finished
             }
-            Phase::Term { deadline } if now >= deadline => {
-                self.phase = Phase::Kill {
-                    deadline: now.after(self.kill_wait),
-                };
-                Step::SignalAll(SIGKILL)
-            }
+            Phase::Term { deadline } if now >= deadline => self.kill(now),
             Phase::Kill { deadline } if now >= deadline => {
                 self.phase = Phase::Done;
                 Step::Finished
             }
             Phase::Term { .. } | Phase::Kill { .. } => Step::Wait,
         }
+    }
+
+    /// KILL now, then the wait for the reaps: one copy for the three ways there.
+    #[inline(never)]
+    fn kill(&mut self, now: Instant) -> Step {
+        self.phase = Phase::Kill {
+            deadline: now.after(self.kill_wait),
+        };
+        Step::SignalAll(SIGKILL)
     }
 
     /// When the driver must wake up next; `None` while idle or done.
@@ -145,12 +141,19 @@ impl Sweep {
 pub struct Budget {
     started: Instant,
     len: Duration,
+    /// Computed once, at the start: read at every wake-up while the child runs.
+    kill_at: Instant,
 }
 
 impl Budget {
     /// A budget of `len` starting at `started`.
     pub const fn new(started: Instant, len: Duration) -> Self {
-        Self { started, len }
+        let ms = len.millis();
+        Self {
+            started,
+            len,
+            kill_at: started.after(Duration::from_millis(ms - ms / 8)),
+        }
     }
 
     /// When it started.
@@ -165,8 +168,7 @@ impl Budget {
 
     /// When whatever is left gets KILL.
     pub const fn kill_at(&self) -> Instant {
-        let ms = self.len.millis();
-        self.started.after(Duration::from_millis(ms - ms / 8))
+        self.kill_at
     }
 
     /// When the sweep must be over.

@@ -47,9 +47,9 @@ impl Argv {
         if i >= self.argc {
             return None;
         }
-        // SAFETY: i < argc, and from_main's contract says argv[i] is a valid string pointer.
-        let ptr = unsafe { *self.argv.wrapping_add(i) };
-        (!ptr.is_null()).then_some(ptr)
+        // SAFETY: i < argc, and from_main's contract says argv[i] is a valid string pointer
+        // (so not null: no check).
+        Some(unsafe { *self.argv.wrapping_add(i) })
     }
 
     /// The NULL-terminated pointer array from argument `i` on: exactly what execve(2) wants as

@@ -167,7 +167,8 @@ pub(super) fn open_checked(
             ino: st.st_ino,
         };
     }
-    Ok((fd, st.st_size.max(0) as u64))
+    // A plain cast: the kernel's size of a regular file or FIFO is never negative.
+    Ok((fd, st.st_size as u64))
 }
 
 /// Appends `bytes` to the state file `path` if it exists (never created: wtmp is only written

@@ -36,11 +36,7 @@ pub fn reboot(cmd: RebootCmd) -> Result<()> {
 /// The kernel release from uname(2), for wtmp's ut_host.
 pub fn kernel_release() -> heapless::Vec<u8, { vinit_core::limits::KERNEL_RELEASE_MAX }> {
     let name = rustix::system::uname();
-    let release = name.release().to_bytes();
-    heapless::Vec::from_slice(
-        release
-            .get(..vinit_core::limits::KERNEL_RELEASE_MAX)
-            .unwrap_or(release),
-    )
-    .unwrap_or_default()
+    // The kernel's utsname field is 65 bytes with its NUL, so the text always fits (no cut
+    // to the bound first); were it longer, the release would be left empty.
+    heapless::Vec::from_slice(name.release().to_bytes()).unwrap_or_default()
 }
