@@ -274,7 +274,7 @@ impl Notice<'_> {
             | Self::CannotFork(id, _)
             | Self::CriticalExit(id, _) => {
                 let second = match self {
-                    Self::CannotFork(_, errno) => Arg::Errno(*errno),
+                    Self::CannotFork(_, errno) => Arg::Errno(*errno as u16),
                     Self::CriticalExit(_, status) => Arg::Unsigned(u64::from(*status)),
                     _ => Arg::Unsigned(0),
                 };
