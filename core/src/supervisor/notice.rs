@@ -99,9 +99,9 @@ pub enum Notice<'a> {
 }
 
 impl Notice<'_> {
-    /// Whether the line is a warning (else it is information). Not inlined: inlined into the
-    /// driver's `say`, its test was threaded into the render's jump table twice.
-    #[inline(never)]
+    /// Whether the line is a warning (else it is information): a range of tags and a flag,
+    /// inlined into the driver's `say`.
+    #[inline(always)]
     pub const fn warns(&self) -> bool {
         // Neighbours at the declaration's end, and an exit that says so.
         matches!(
