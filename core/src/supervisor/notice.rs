@@ -12,7 +12,7 @@ use crate::time::Duration;
 
 /// Something worth one log line; it renders itself (`render`). The variants are in the
 /// order of their templates (`TEMPLATE_TEXT`), those of one shape of arguments neighbours, and
-/// the warnings (`warns`) last.
+/// the warnings (`warns`) together.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice<'a> {
     /// `Switching to runlevel: L` (a request; compat §2.1).
@@ -54,9 +54,6 @@ pub enum Notice<'a> {
     ForkWorks(u32),
     /// The stop is complete after this long.
     Stopped(Duration),
-    /// No `initdefault` entry in this inittab: booting this documented default instead of
-    /// prompting.
-    NoInitdefault(u8, &'a core::ffi::CStr),
     /// `-v`: a process reaped that is no longer its entry's (a kill round's), with the
     /// entry's id, or an orphan (an empty id).
     Reaped(Id, Pid, Exit),
@@ -91,11 +88,14 @@ pub enum Notice<'a> {
     /// A critical entry (`VINIT_CRITICAL`) ended on its own with this status (128+N for
     /// signal N): the container stops, and vinit exits with it.
     CriticalExit(Id, u8),
+    /// Too many reboots in place inside the window: the next boot waits this long.
+    RebootLoop(Duration),
     /// An `initdefault` entry whose level (this character) is none: sysvinit's `Initdefault
     /// level 'c' is invalid`, then this default boots instead of a prompt.
     InvalidInitdefault(u8, u8, &'a core::ffi::CStr),
-    /// Too many reboots in place inside the window: the next boot waits this long.
-    RebootLoop(Duration),
+    /// No `initdefault` entry in this inittab: booting this documented default instead of
+    /// prompting.
+    NoInitdefault(u8, &'a core::ffi::CStr),
 }
 
 impl Notice<'_> {
@@ -103,7 +103,7 @@ impl Notice<'_> {
     /// inlined into the driver's `say`.
     #[inline(always)]
     pub const fn warns(&self) -> bool {
-        // Neighbours at the declaration's end, and an exit that says so.
+        // Neighbours, and an exit that says so.
         matches!(
             self,
             Self::RespawningTooFast(_)
@@ -120,11 +120,11 @@ impl Notice<'_> {
     /// `TEMPLATES` (the tag itself: the compiler folds this match away).
     const fn index(&self) -> usize {
         match self {
-            Self::Switching(_) => 0,
-            Self::Entering(_) => 1,
-            Self::BadRunlevel(_) => 2,
-            Self::Demand(_) => 3,
-            Self::StopOverrides(_) => 4,
+            Self::Switching(..) => 0,
+            Self::Entering(..) => 1,
+            Self::BadRunlevel(..) => 2,
+            Self::Demand(..) => 3,
+            Self::StopOverrides(..) => 4,
             Self::GoingSingle => 5,
             Self::NoMoreProcesses => 6,
             Self::Rereading => 7,
@@ -132,27 +132,27 @@ impl Notice<'_> {
             Self::Drained => 9,
             Self::StopHurried => 10,
             Self::StopThawed => 11,
-            Self::Frozen(_) => 12,
-            Self::SendingTerm(_) => 13,
-            Self::SendingKill(_) => 14,
-            Self::SweepTerm(_) => 15,
-            Self::SweepKill(_) => 16,
-            Self::ForkWorks(_) => 17,
-            Self::Stopped(_) => 18,
-            Self::NoInitdefault(..) => 19,
-            Self::Reaped(..) => 20,
-            Self::Hang(..) => 21,
-            Self::StopRequested(..) => 22,
-            Self::StopDeadline(_) => 23,
-            Self::Started(..) => 24,
-            Self::Exited { .. } => 25,
-            Self::Reenabled(_) => 26,
-            Self::RespawningTooFast(_) => 27,
-            Self::CriticalUnknown(_) => 28,
-            Self::CannotFork(..) => 29,
-            Self::CriticalExit(..) => 30,
+            Self::Frozen(..) => 12,
+            Self::SendingTerm(..) => 13,
+            Self::SendingKill(..) => 14,
+            Self::SweepTerm(..) => 15,
+            Self::SweepKill(..) => 16,
+            Self::ForkWorks(..) => 17,
+            Self::Stopped(..) => 18,
+            Self::Reaped(..) => 19,
+            Self::Hang(..) => 20,
+            Self::StopRequested(..) => 21,
+            Self::StopDeadline(..) => 22,
+            Self::Started(..) => 23,
+            Self::Exited { .. } => 24,
+            Self::Reenabled(..) => 25,
+            Self::RespawningTooFast(..) => 26,
+            Self::CriticalUnknown(..) => 27,
+            Self::CannotFork(..) => 28,
+            Self::CriticalExit(..) => 29,
+            Self::RebootLoop(..) => 30,
             Self::InvalidInitdefault(..) => 31,
-            Self::RebootLoop(_) => 32,
+            Self::NoInitdefault(..) => 32,
         }
     }
 
@@ -217,7 +217,6 @@ impl Notice<'_> {
                     ],
                 )
             }
-            Self::NoInitdefault(l, inittab) => (index, &[Arg::Text(inittab.to_bytes()), level(l)]),
             // An orphan's id is empty: its template puts it where it shows nothing.
             Self::Reaped(id, pid, exit) => (
                 if id.is_empty() { ORPHAN } else { index },
@@ -283,8 +282,14 @@ impl Notice<'_> {
                     &[Arg::Text(id), second, Arg::Unsigned(FORK_RETRY_MAX_MS)],
                 )
             }
-            Self::InvalidInitdefault(c, l, inittab) => {
-                (index, &[level(c), Arg::Text(inittab.to_bytes()), level(l)])
+            // The level that is none first: a missing initdefault has an empty one, which its
+            // template puts where it shows nothing.
+            Self::InvalidInitdefault(_, l, inittab) | Self::NoInitdefault(l, inittab) => {
+                let invalid = match self {
+                    Self::InvalidInitdefault(c, ..) => level(c),
+                    _ => Arg::Text(&[]),
+                };
+                (index, &[invalid, Arg::Text(inittab.to_bytes()), level(l)])
             }
             Self::RebootLoop(pause) => (
                 index,
@@ -354,7 +359,6 @@ const TEMPLATE_TEXT: &str = concat!(
     "stop: grace period over: sending KILL to {}{} process{}\0",
     "fork works again after {}{} failed attempt{}\0",
     "stop: complete in {}{} ms\0",
-    "no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
     "id \"{}\" (pid {}) {}\0",
     "Pid {} [id {}] seems to hang\0",
     // After the stop's cause and drain delay (`render`), what a stop runs.
@@ -367,8 +371,10 @@ const TEMPLATE_TEXT: &str = concat!(
     "VINIT_CRITICAL: no id \"{}\" in the inittab\0",
     "cannot fork for id \"{}\": {}: retrying (at most every {} ms)\0",
     "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)\0",
-    "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
     "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)\0",
+    "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
+    // The level that is none first, empty.
+    "{}no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
     // FROZEN, ORPHAN (its empty id first), CTRLALTDEL_FIRST, POWER_FIRST.
     "frozen (SIGTSTP): no spawning until SIGCONT\0",
     "orphan {}pid {} {}\0",
