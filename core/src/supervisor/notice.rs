@@ -54,9 +54,6 @@ pub enum Notice<'a> {
     ForkWorks(u32),
     /// The stop is complete after this long.
     Stopped(Duration),
-    /// `-v`: a process reaped that is no longer its entry's (a kill round's), with the
-    /// entry's id, or an orphan (an empty id).
-    Reaped(Id, Pid, Exit),
     /// `Pid N [id x] seems to hang`.
     Hang(Pid, Id),
     /// A stop signal arrived (the cause) and the stop sequence starts, with this budget, after
@@ -65,6 +62,9 @@ pub enum Notice<'a> {
     /// This level-0/6 entry was still running when the stop budget's share for the level's
     /// entries ran out; the sweep takes it. (A reference: a notice in the queue stays small.)
     StopDeadline(&'a Entry),
+    /// `-v`: a process reaped that is no longer its entry's (a kill round's), with the
+    /// entry's id, or an orphan (an empty id).
+    Reaped(Id, Pid, Exit),
     /// `-v`: an entry's process started.
     Started(&'a Entry, Pid),
     /// An entry's process ended: `id "web" (pid 42, /usr/bin/web) exited with status 1`. A
@@ -139,10 +139,10 @@ impl Notice<'_> {
             Self::SweepKill(..) => 16,
             Self::ForkWorks(..) => 17,
             Self::Stopped(..) => 18,
-            Self::Reaped(..) => 19,
-            Self::Hang(..) => 20,
-            Self::StopRequested(..) => 21,
-            Self::StopDeadline(..) => 22,
+            Self::Hang(..) => 19,
+            Self::StopRequested(..) => 20,
+            Self::StopDeadline(..) => 21,
+            Self::Reaped(..) => 22,
             Self::Started(..) => 23,
             Self::Exited { .. } => 24,
             Self::Reenabled(..) => 25,
@@ -217,15 +217,6 @@ impl Notice<'_> {
                     ],
                 )
             }
-            // An orphan's id is empty: its template puts it where it shows nothing.
-            Self::Reaped(id, pid, exit) => (
-                if id.is_empty() { ORPHAN } else { index },
-                &[
-                    Arg::Text(id),
-                    Arg::Signed(i64::from(*pid)),
-                    Arg::Exit(*exit),
-                ],
-            ),
             Self::Hang(pid, id) => (index, &[Arg::Signed(i64::from(*pid)), Arg::Text(id)]),
             Self::StopRequested(cause, budget, delay) => {
                 // The cause's head: data, by the cause; what runs first: its template.
@@ -250,17 +241,24 @@ impl Notice<'_> {
             }
             // One arm for both: `id "web" (pid 42, /usr/bin/web) ` then how it went (a start's
             // template takes no fourth argument).
-            Self::Started(entry, pid) | Self::Exited { entry, pid, .. } => {
-                let how = match self {
-                    Self::Exited { exit, .. } => Arg::Exit(*exit),
-                    _ => Arg::Unsigned(0),
+            // A reaped process has no command line: an empty one, which its templates put where
+            // it shows nothing. An orphan's id is empty too (an entry's never is): its template
+            // puts it first.
+            Self::Reaped(..) | Self::Started(..) | Self::Exited { .. } => {
+                let (id, pid, process, how): (&[u8], _, &[u8], _) = match self {
+                    Self::Reaped(id, pid, exit) => (id, pid, &[], Arg::Exit(*exit)),
+                    Self::Started(entry, pid) => (&entry.id, pid, &entry.process, Arg::Unsigned(0)),
+                    Self::Exited {
+                        entry, pid, exit, ..
+                    } => (&entry.id, pid, &entry.process, Arg::Exit(*exit)),
+                    _ => (&[], &0, &[], Arg::Unsigned(0)),
                 };
                 (
-                    index,
+                    if id.is_empty() { ORPHAN } else { index },
                     &[
-                        Arg::Text(&entry.id),
+                        Arg::Text(id),
                         Arg::Signed(i64::from(*pid)),
-                        Arg::Text(&entry.process),
+                        Arg::Text(process),
                         how,
                     ],
                 )
@@ -359,11 +357,12 @@ const TEMPLATE_TEXT: &str = concat!(
     "stop: grace period over: sending KILL to {}{} process{}\0",
     "fork works again after {}{} failed attempt{}\0",
     "stop: complete in {}{} ms\0",
-    "id \"{}\" (pid {}) {}\0",
     "Pid {} [id {}] seems to hang\0",
     // After the stop's cause and drain delay (`render`), what a stop runs.
     "runlevel 0, budget {} ms\0",
     "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it\0",
+    // A reaped process's empty command line third.
+    "id \"{}\" (pid {}{}) {}\0",
     "id \"{}\" (pid {}, {}) started\0",
     "id \"{}\" (pid {}, {}) {}\0",
     "Id \"{}\" enabled again\0",
@@ -377,7 +376,7 @@ const TEMPLATE_TEXT: &str = concat!(
     "{}no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
     // FROZEN, ORPHAN (its empty id first), CTRLALTDEL_FIRST, POWER_FIRST.
     "frozen (SIGTSTP): no spawning until SIGCONT\0",
-    "orphan {}pid {} {}\0",
+    "orphan {}pid {}{} {}\0",
     "ctrlaltdel entries, then runlevel 0, budget {} ms\0",
     "powerwait/powerfail entries, then runlevel 0, budget {} ms",
 );
