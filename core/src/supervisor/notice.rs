@@ -236,31 +236,32 @@ impl Notice<'_> {
                 };
                 (number, &[Arg::Unsigned(budget.millis())])
             }
-            Self::StopDeadline(entry) => {
-                (index, &[Arg::Text(&entry.id), Arg::Text(&entry.process)])
-            }
             // One arm for both: `id "web" (pid 42, /usr/bin/web) ` then how it went (a start's
             // template takes no fourth argument).
-            // A reaped process has no command line: an empty one, which its templates put where
-            // it shows nothing. An orphan's id is empty too (an entry's never is): its template
+            // A reaped process has no command line, a stop's deadline no pid: an empty one, which
+            // their templates put where it shows nothing. An orphan's id is empty too (an entry's never is): its template
             // puts it first.
-            Self::Reaped(..) | Self::Started(..) | Self::Exited { .. } => {
+            Self::StopDeadline(..) | Self::Reaped(..) | Self::Started(..) | Self::Exited { .. } => {
+                let pid = |pid: &Pid| Arg::Signed(i64::from(*pid));
                 let (id, pid, process, how): (&[u8], _, &[u8], _) = match self {
-                    Self::Reaped(id, pid, exit) => (id, pid, &[], Arg::Exit(*exit)),
-                    Self::Started(entry, pid) => (&entry.id, pid, &entry.process, Arg::Unsigned(0)),
+                    Self::StopDeadline(entry) => {
+                        (&entry.id, Arg::Text(&[]), &entry.process, Arg::Unsigned(0))
+                    }
+                    Self::Reaped(id, p, exit) => (id, pid(p), &[], Arg::Exit(*exit)),
+                    Self::Started(entry, p) => {
+                        (&entry.id, pid(p), &entry.process, Arg::Unsigned(0))
+                    }
                     Self::Exited {
-                        entry, pid, exit, ..
-                    } => (&entry.id, pid, &entry.process, Arg::Exit(*exit)),
-                    _ => (&[], &0, &[], Arg::Unsigned(0)),
+                        entry,
+                        pid: p,
+                        exit,
+                        ..
+                    } => (&entry.id, pid(p), &entry.process, Arg::Exit(*exit)),
+                    _ => (&[], Arg::Text(&[]), &[], Arg::Unsigned(0)),
                 };
                 (
                     if id.is_empty() { ORPHAN } else { index },
-                    &[
-                        Arg::Text(id),
-                        Arg::Signed(i64::from(*pid)),
-                        Arg::Text(process),
-                        how,
-                    ],
+                    &[Arg::Text(id), pid, Arg::Text(process), how],
                 )
             }
             // An id first, then (a fork failure, a critical exit) a second value: the
@@ -360,7 +361,7 @@ const TEMPLATE_TEXT: &str = concat!(
     "Pid {} [id {}] seems to hang\0",
     // After the stop's cause and drain delay (`render`), what a stop runs.
     "runlevel 0, budget {} ms\0",
-    "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it\0",
+    "stop: id \"{}\" ({}{}) still running when its share of the stop budget ran out: killing it\0",
     // A reaped process's empty command line third.
     "id \"{}\" (pid {}{}) {}\0",
     "id \"{}\" (pid {}, {}) started\0",
