@@ -364,8 +364,14 @@ pub struct ErrName(pub Errno);
 
 impl ArgOf for ErrName {
     fn log_arg(&self) -> Arg<'_> {
-        Arg::Errno(self.0.raw_os_error())
+        kernel_errno(self.0)
     }
+}
+
+/// An errno as the syscall crate holds it, the kernel's `-errno` in 16 bits (the negations
+/// cancel out: no instruction at the call site).
+fn kernel_errno<'a>(e: Errno) -> Arg<'a> {
+    Arg::Errno((e.raw_os_error() as u16).wrapping_neg())
 }
 
 /// Why a file was refused, in words: `a fifo`, `owned by uid 1000`, `EROFS`. Each kind is a
@@ -376,7 +382,7 @@ impl Show for sys::FileError {
         let none = Arg::Unsigned(0);
         let digits;
         let (template, first, second): (&[u8], Arg<'_>, Arg<'_>) = match *self {
-            Self::Sys(e) => (template!(1, "{}"), Arg::Errno(e.raw_os_error()), none),
+            Self::Sys(e) => (template!(1, "{}"), kernel_errno(e), none),
             // The name at the type's place in FILE_KINDS (`S_IFMT >> 12`), if it has one.
             Self::Kind(kind) => {
                 let start = line.as_bytes().len();
@@ -411,7 +417,7 @@ impl Show for sys::FileError {
             ),
             Self::Locked(e) => (
                 template!(1, "locked by another process ({})"),
-                Arg::Errno(e.raw_os_error()),
+                kernel_errno(e),
                 none,
             ),
         };

@@ -156,13 +156,16 @@ impl Line {
             }
             Arg::Unsigned(n) => return self.push_number(n, false),
             Arg::Signed(n) => return self.push_number(n.unsigned_abs(), n < 0),
-            Arg::Errno(e) => match ERRNO_NUMBERS.iter().position(|&n| i32::from(n) == e) {
-                Some(at) => {
-                    self.write_field(&ERRNO_PACKED, u16::from(b'\n'), at, &[]);
-                    return;
+            Arg::Errno(e) => {
+                let e = (e as i16).unsigned_abs();
+                match ERRNO_NUMBERS.iter().position(|&n| u16::from(n) == e) {
+                    Some(at) => {
+                        self.write_field(&ERRNO_PACKED, u16::from(b'\n'), at, &[]);
+                        return;
+                    }
+                    None => (0, Arg::Unsigned(e.into())),
                 }
-                None => (0, Arg::Signed(e.into())),
-            },
+            }
             Arg::Signal(s) => match crate::signal_spec::signal_name(s) {
                 Some(name) => (1, Arg::Text(name)),
                 None => (2, Arg::Unsigned(s.into())),
@@ -214,8 +217,9 @@ pub enum Arg<'a> {
     Unsigned(u64),
     /// Any signed integer, widened.
     Signed(i64),
-    /// An errno value (`ErrName`).
-    Errno(i32),
+    /// An errno value (`ErrName`), of either sign in 16 bits: the edge passes the kernel's
+    /// `-errno` as its syscall crate holds it, with no negation at each call site.
+    Errno(u16),
     /// A signal (`SigName`).
     Signal(u8),
     /// How a process ended (`ExitShown`).
@@ -251,7 +255,7 @@ impl ArgOf for Arg<'_> {
 
 impl ArgOf for ErrName {
     fn log_arg(&self) -> Arg<'_> {
-        Arg::Errno(self.0)
+        Arg::Errno(self.0 as u16)
     }
 }
 

@@ -10,25 +10,63 @@ use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
 use crate::status::{Exit, Pid};
 use crate::time::Duration;
 
-/// Something worth one log line; it renders itself (`render`).
+/// Something worth one log line; it renders itself (`render`). The variants are in the
+/// order of their templates (`TEMPLATE_TEXT`), those of one shape of arguments neighbours, and
+/// the warnings (`warns`) together.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice<'a> {
     /// `Switching to runlevel: L` (a request; compat §2.1).
     Switching(u8),
-    /// `Going single user`.
-    GoingSingle,
     /// `Entering runlevel: L` at the end of boot or coming back from S.
     Entering(u8),
-    /// No `initdefault` entry in this inittab: booting this documented default instead of
-    /// prompting.
-    NoInitdefault(u8, &'a core::ffi::CStr),
-    /// An `initdefault` entry whose level (this character) is none: sysvinit's `Initdefault
-    /// level 'c' is invalid`, then this default boots instead of a prompt.
-    InvalidInitdefault(u8, u8, &'a core::ffi::CStr),
+    /// `bad runlevel: c`.
+    BadRunlevel(u8),
+    /// `Activating demand-procedures for 'A'`.
+    Demand(u8),
+    /// A level change asked during a stop was turned into a halt (the stop always ends).
+    StopOverrides(u8),
+    /// `Going single user`.
+    GoingSingle,
     /// `no more processes left in this runlevel`.
     NoMoreProcesses,
-    /// `Id "x" respawning too fast: disabled for 5 minutes` (a warning: a service is down).
-    RespawningTooFast(Id),
+    /// `Re-reading inittab`.
+    Rereading,
+    /// `telinit u`: accepted; vinit keeps its state and does not re-exec.
+    ReExec,
+    /// The drain delay is over: the stop begins.
+    Drained,
+    /// A further stop signal: the stop moves on to its next phase now.
+    StopHurried,
+    /// A stop signal thawed a frozen init: the stop's level-0 entries must run.
+    StopThawed,
+    /// `tstp`: frozen by `halt -f`; `cont`: thawed.
+    Frozen(bool),
+    /// `Sending processes configured via /etc/inittab the TERM signal` (with the count).
+    SendingTerm(u16),
+    /// `... the KILL signal`.
+    SendingKill(u16),
+    /// The final sweep: SIGTERM to the processes left (the driver's census), then the grace
+    /// period.
+    SweepTerm(u32),
+    /// The grace period ran out: SIGKILL to the processes left (the driver's census).
+    SweepKill(u32),
+    /// A fork worked again after this many failed ones (ends a logged `CannotFork`).
+    ForkWorks(u32),
+    /// The stop is complete after this long.
+    Stopped(Duration),
+    /// `Pid N [id x] seems to hang`.
+    Hang(Pid, Id),
+    /// A stop signal arrived (the cause) and the stop sequence starts, with this budget, after
+    /// this drain delay (`VINIT_STOP_DELAY`; zero: at once).
+    StopRequested(StopCause, Duration, Duration),
+    /// This level-0/6 entry was still running when the stop budget's share for the level's
+    /// entries ran out; the sweep takes it. (A reference: a notice in the queue stays small.)
+    StopDeadline(&'a Entry),
+    /// `-v`: a process reaped that is no longer its entry's (a kill round's), with the
+    /// entry's id, or an orphan (an empty id).
+    Reaped(Id, Pid, Exit),
+    /// `-v`: an entry's process started.
+    Started(&'a Entry, Pid),
     /// An entry's process ended: `id "web" (pid 42, /usr/bin/web) exited with status 1`. A
     /// warning when `warns` (it ended on its own, unexpectedly: `Init::exit_warns`).
     Exited {
@@ -37,174 +75,149 @@ pub enum Notice<'a> {
         exit: Exit,
         warns: bool,
     },
-    /// `-v`: an entry's process started.
-    Started(&'a Entry, Pid),
-    /// `-v`: a process reaped that is no longer its entry's (a kill round's), with the
-    /// entry's id, or an orphan (an empty id).
-    Reaped(Id, Pid, Exit),
     /// A disabled entry is allowed to run again.
     Reenabled(Id),
-    /// `Sending processes configured via /etc/inittab the TERM signal` (with the count).
-    SendingTerm(u16),
-    /// `... the KILL signal`.
-    SendingKill(u16),
-    /// `Pid N [id x] seems to hang`.
-    Hang(Pid, Id),
-    /// `bad runlevel: c`.
-    BadRunlevel(u8),
-    /// `Re-reading inittab`.
-    Rereading,
-    /// `Activating demand-procedures for 'A'`.
-    Demand(u8),
-    /// `telinit u`: accepted; vinit keeps its state and does not re-exec.
-    ReExec,
-    /// A stop signal arrived (the cause) and the stop sequence starts, with this budget, after
-    /// this drain delay (`VINIT_STOP_DELAY`; zero: at once).
-    StopRequested(StopCause, Duration, Duration),
-    /// The drain delay is over: the stop begins.
-    Drained,
-    /// A further stop signal: the stop moves on to its next phase now.
-    StopHurried,
-    /// A level change asked during a stop was turned into a halt (the stop always ends).
-    StopOverrides(u8),
-    /// This level-0/6 entry was still running when the stop budget's share for the level's
-    /// entries ran out; the sweep takes it. (A reference: a notice in the queue stays small.)
-    StopDeadline(&'a Entry),
-    /// The final sweep: SIGTERM to the processes left (the driver's census), then the grace
-    /// period.
-    SweepTerm(u32),
-    /// The grace period ran out: SIGKILL to the processes left (the driver's census).
-    SweepKill(u32),
-    /// The stop is complete after this long.
-    Stopped(Duration),
-    /// `tstp`: frozen by `halt -f`; `cont`: thawed.
-    Frozen(bool),
-    /// A stop signal thawed a frozen init: the stop's level-0 entries must run.
-    StopThawed,
+    /// `Id "x" respawning too fast: disabled for 5 minutes` (a warning: a service is down).
+    RespawningTooFast(Id),
+    /// `VINIT_CRITICAL` names this id, which the inittab lacks.
+    CriticalUnknown(Id),
     /// fork(2) failed for this entry with this errno; spawning is tried again after a
     /// back-off (sysvinit: `cannot fork, retry..`). Once per run of failures, at most once in
     /// `FORK_LOG_INTERVAL_SECS`.
     CannotFork(Id, i32),
-    /// A fork worked again after this many failed ones (ends a logged `CannotFork`).
-    ForkWorks(u32),
-    /// Too many reboots in place inside the window: the next boot waits this long.
-    RebootLoop(Duration),
     /// A critical entry (`VINIT_CRITICAL`) ended on its own with this status (128+N for
     /// signal N): the container stops, and vinit exits with it.
     CriticalExit(Id, u8),
-    /// `VINIT_CRITICAL` names this id, which the inittab lacks.
-    CriticalUnknown(Id),
+    /// Too many reboots in place inside the window: the next boot waits this long.
+    RebootLoop(Duration),
+    /// An `initdefault` entry whose level (this character) is none: sysvinit's `Initdefault
+    /// level 'c' is invalid`, then this default boots instead of a prompt.
+    InvalidInitdefault(u8, u8, &'a core::ffi::CStr),
+    /// No `initdefault` entry in this inittab: booting this documented default instead of
+    /// prompting.
+    NoInitdefault(u8, &'a core::ffi::CStr),
 }
 
 impl Notice<'_> {
-    /// Whether the line is a warning (else it is information). Not inlined: inlined into the
-    /// driver's `say`, its test was threaded into the render's jump table twice.
-    #[inline(never)]
+    /// Whether the line is a warning (else it is information): a range of tags and a flag,
+    /// inlined into the driver's `say`.
+    #[inline(always)]
     pub const fn warns(&self) -> bool {
+        // Neighbours, and an exit that says so.
         matches!(
             self,
-            Self::CannotFork(..)
-                | Self::RebootLoop(_)
-                | Self::InvalidInitdefault(..)
-                | Self::RespawningTooFast(_)
-                | Self::Exited { warns: true, .. }
-                | Self::CriticalExit(..)
+            Self::RespawningTooFast(_)
                 | Self::CriticalUnknown(_)
+                | Self::CannotFork(..)
+                | Self::CriticalExit(..)
+                | Self::InvalidInitdefault(..)
+                | Self::RebootLoop(_)
+                | Self::Exited { warns: true, .. }
         )
     }
 
+    /// The variant's place in the declaration, which is its template's number in
+    /// `TEMPLATES` (the tag itself: the compiler folds this match away).
+    const fn index(&self) -> usize {
+        match self {
+            Self::Switching(..) => 0,
+            Self::Entering(..) => 1,
+            Self::BadRunlevel(..) => 2,
+            Self::Demand(..) => 3,
+            Self::StopOverrides(..) => 4,
+            Self::GoingSingle => 5,
+            Self::NoMoreProcesses => 6,
+            Self::Rereading => 7,
+            Self::ReExec => 8,
+            Self::Drained => 9,
+            Self::StopHurried => 10,
+            Self::StopThawed => 11,
+            Self::Frozen(..) => 12,
+            Self::SendingTerm(..) => 13,
+            Self::SendingKill(..) => 14,
+            Self::SweepTerm(..) => 15,
+            Self::SweepKill(..) => 16,
+            Self::ForkWorks(..) => 17,
+            Self::Stopped(..) => 18,
+            Self::Hang(..) => 19,
+            Self::StopRequested(..) => 20,
+            Self::StopDeadline(..) => 21,
+            Self::Reaped(..) => 22,
+            Self::Started(..) => 23,
+            Self::Exited { .. } => 24,
+            Self::Reenabled(..) => 25,
+            Self::RespawningTooFast(..) => 26,
+            Self::CriticalUnknown(..) => 27,
+            Self::CannotFork(..) => 28,
+            Self::CriticalExit(..) => 29,
+            Self::RebootLoop(..) => 30,
+            Self::InvalidInitdefault(..) => 31,
+            Self::NoInitdefault(..) => 32,
+        }
+    }
+
     /// Writes the line's words (without the log's `vinit: <level>: ` prefix): one
-    /// `Line::write` of the notice's template, found by its number in `TEMPLATES` (a number
-    /// per arm costs less code than a template's address and length), with the arguments its
-    /// arm gathers. Notices of one shape share an arm: only the number differs.
+    /// `Line::write` of the notice's template, by its number in `TEMPLATES` (its variant's
+    /// `index`, or one of the templates after them), with the arguments its arm gathers.
+    /// Notices of one shape are neighbours and share an arm: a few range checks pick it, not
+    /// a jump table of an address per variant.
     pub fn render(&self, line: &mut Line) {
         let w = Line::write;
+        let index = self.index();
         let (number, args): (usize, &[Arg<'_>]) = match self {
             Self::Switching(l)
             | Self::Entering(l)
             | Self::BadRunlevel(l)
             | Self::Demand(l)
-            | Self::StopOverrides(l) => (
-                match self {
-                    Self::Switching(_) => 0,
-                    Self::Entering(_) => 2,
-                    Self::BadRunlevel(_) => 13,
-                    Self::Demand(_) => 15,
-                    _ => 20,
-                },
-                &[level(l)],
-            ),
-            // An id first, then (a fork failure, a critical exit) a second value: the
-            // templates that take fewer arguments leave the rest.
-            Self::RespawningTooFast(id)
-            | Self::Reenabled(id)
-            | Self::CriticalUnknown(id)
-            | Self::CannotFork(id, _)
-            | Self::CriticalExit(id, _) => {
-                let (number, second) = match self {
-                    Self::RespawningTooFast(_) => (6, Arg::Unsigned(0)),
-                    Self::Reenabled(_) => (10, Arg::Unsigned(0)),
-                    Self::CannotFork(_, errno) => (28, Arg::Errno(*errno)),
-                    Self::CriticalExit(_, status) => (31, Arg::Unsigned(u64::from(*status))),
-                    _ => (32, Arg::Unsigned(0)),
-                };
-                (
-                    number,
-                    &[Arg::Text(id), second, Arg::Unsigned(FORK_RETRY_MAX_MS)],
-                )
-            }
+            | Self::StopOverrides(l) => (index, &[level(l)]),
             Self::GoingSingle
             | Self::NoMoreProcesses
             | Self::Rereading
             | Self::ReExec
             | Self::Drained
             | Self::StopHurried
-            | Self::Frozen(_)
-            | Self::StopThawed => (
-                match self {
-                    Self::GoingSingle => 1,
-                    Self::NoMoreProcesses => 5,
-                    Self::Rereading => 14,
-                    Self::ReExec => 16,
-                    Self::Drained => 18,
-                    Self::StopHurried => 19,
-                    Self::Frozen(false) => 25,
-                    Self::Frozen(true) => 26,
-                    _ => 27,
+            | Self::StopThawed
+            | Self::Frozen(_) => (
+                if matches!(self, Self::Frozen(true)) {
+                    FROZEN
+                } else {
+                    index
                 },
                 &[],
             ),
-            Self::NoInitdefault(l, inittab) => (3, &[Arg::Text(inittab.to_bytes()), level(l)]),
-            Self::InvalidInitdefault(c, l, inittab) => {
-                (4, &[level(c), Arg::Text(inittab.to_bytes()), level(l)])
-            }
-            // One arm for both: `id "web" (pid 42, /usr/bin/web) ` then how it went (a start's
-            // template takes no fourth argument).
-            Self::Exited { entry, pid, .. } | Self::Started(entry, pid) => {
-                let (number, how) = match self {
-                    Self::Exited { exit, .. } => (7, Arg::Exit(*exit)),
-                    _ => (35, Arg::Unsigned(0)),
+            // A count and its noun's plural ending, after the signal's name for the kill round's
+            // lines: the lines without a name have an empty one, which their templates leave out.
+            Self::SendingTerm(_)
+            | Self::SendingKill(_)
+            | Self::SweepTerm(_)
+            | Self::SweepKill(_)
+            | Self::ForkWorks(_)
+            | Self::Stopped(_) => {
+                // From a table, not a match on the variant: a match would split the arm into
+                // one per variant again. The kill round's two lines share SendingTerm's template.
+                let (signal, plural) = COUNT_FIELDS
+                    .get(index - Self::SendingTerm(0).index())
+                    .copied()
+                    .unwrap_or_default();
+                let number = index - usize::from(signal / 2);
+                let counted = match self {
+                    Self::SendingTerm(n) | Self::SendingKill(n) => u64::from(*n),
+                    Self::SweepTerm(n) | Self::SweepKill(n) | Self::ForkWorks(n) => u64::from(*n),
+                    Self::Stopped(d) => d.millis(),
+                    _ => 0,
                 };
+                // The noun is in the template: only its plural's ending is an argument.
+                let plural = if counted == 1 { 0 } else { plural };
                 (
                     number,
                     &[
-                        Arg::Text(&entry.id),
-                        Arg::Signed(i64::from(*pid)),
-                        Arg::Text(&entry.process),
-                        how,
+                        Arg::Packed(COUNT_WORDS, signal),
+                        Arg::Unsigned(counted),
+                        Arg::Packed(COUNT_WORDS, plural),
                     ],
                 )
             }
-            // An orphan's id is empty: its template puts it where it shows nothing.
-            Self::Reaped(id, pid, exit) => (
-                8 + usize::from(id.is_empty()),
-                &[
-                    Arg::Text(id),
-                    Arg::Signed(i64::from(*pid)),
-                    Arg::Exit(*exit),
-                ],
-            ),
-            Self::Hang(pid, id) => (12, &[Arg::Signed(i64::from(*pid)), Arg::Text(id)]),
+            Self::Hang(pid, id) => (index, &[Arg::Signed(i64::from(*pid)), Arg::Text(id)]),
             Self::StopRequested(cause, budget, delay) => {
                 // The cause's head: data, by the cause; what runs first: its template.
                 line.write_field(STOP_HEADS, 0, *cause as usize, &[]);
@@ -217,52 +230,68 @@ impl Notice<'_> {
                     );
                 }
                 let number = match cause {
-                    StopCause::Int => 33,
-                    StopCause::Power => 34,
-                    _ => 17,
+                    StopCause::Int => CTRLALTDEL_FIRST,
+                    StopCause::Power => POWER_FIRST,
+                    _ => index,
                 };
                 (number, &[Arg::Unsigned(budget.millis())])
             }
-            Self::StopDeadline(entry) => (21, &[Arg::Text(&entry.id), Arg::Text(&entry.process)]),
-            // A count and its noun's plural ending, after the signal's name for the kill round's
-            // lines: the lines without a name have an empty one, which their templates leave out.
-            Self::SendingTerm(_)
-            | Self::SendingKill(_)
-            | Self::SweepTerm(_)
-            | Self::SweepKill(_)
-            | Self::ForkWorks(_)
-            | Self::Stopped(_) => {
-                // The signal's name: a field of `COUNT_WORDS` (0: none).
-                let (number, n, signal) = match self {
-                    Self::SendingTerm(n) => (11, u32::from(*n), 1),
-                    Self::SendingKill(n) => (11, u32::from(*n), 2),
-                    Self::SweepTerm(n) => (22, *n, 0),
-                    Self::SweepKill(n) => (23, *n, 0),
-                    Self::ForkWorks(n) => (29, *n, 0),
-                    _ => (24, 0, 0),
-                };
-                let counted = match self {
-                    Self::Stopped(d) => Arg::Unsigned(d.millis()),
-                    _ => Arg::Unsigned(u64::from(n)),
-                };
-                // The noun is in the template: only its plural's ending is an argument, a field
-                // of `COUNT_WORDS` too.
-                let plural = match self {
-                    _ if n == 1 => 0,
-                    Self::ForkWorks(_) => 3,
-                    _ => 4,
+            // One arm for both: `id "web" (pid 42, /usr/bin/web) ` then how it went (a start's
+            // template takes no fourth argument).
+            // A reaped process has no command line, a stop's deadline no pid: an empty one, which
+            // their templates put where it shows nothing. An orphan's id is empty too (an entry's never is): its template
+            // puts it first.
+            Self::StopDeadline(..) | Self::Reaped(..) | Self::Started(..) | Self::Exited { .. } => {
+                let pid = |pid: &Pid| Arg::Signed(i64::from(*pid));
+                let (id, pid, process, how): (&[u8], _, &[u8], _) = match self {
+                    Self::StopDeadline(entry) => {
+                        (&entry.id, Arg::Text(&[]), &entry.process, Arg::Unsigned(0))
+                    }
+                    Self::Reaped(id, p, exit) => (id, pid(p), &[], Arg::Exit(*exit)),
+                    Self::Started(entry, p) => {
+                        (&entry.id, pid(p), &entry.process, Arg::Unsigned(0))
+                    }
+                    Self::Exited {
+                        entry,
+                        pid: p,
+                        exit,
+                        ..
+                    } => (&entry.id, pid(p), &entry.process, Arg::Exit(*exit)),
+                    _ => (&[], Arg::Text(&[]), &[], Arg::Unsigned(0)),
                 };
                 (
-                    number,
-                    &[
-                        Arg::Packed(COUNT_WORDS, signal),
-                        counted,
-                        Arg::Packed(COUNT_WORDS, plural),
-                    ],
+                    if id.is_empty() { ORPHAN } else { index },
+                    &[Arg::Text(id), pid, Arg::Text(process), how],
                 )
             }
+            // An id first, then (a fork failure, a critical exit) a second value: the
+            // templates that take fewer arguments leave the rest.
+            Self::Reenabled(id)
+            | Self::RespawningTooFast(id)
+            | Self::CriticalUnknown(id)
+            | Self::CannotFork(id, _)
+            | Self::CriticalExit(id, _) => {
+                let second = match self {
+                    Self::CannotFork(_, errno) => Arg::Errno(*errno as u16),
+                    Self::CriticalExit(_, status) => Arg::Unsigned(u64::from(*status)),
+                    _ => Arg::Unsigned(0),
+                };
+                (
+                    index,
+                    &[Arg::Text(id), second, Arg::Unsigned(FORK_RETRY_MAX_MS)],
+                )
+            }
+            // The level that is none first: a missing initdefault has an empty one, which its
+            // template puts where it shows nothing.
+            Self::InvalidInitdefault(_, l, inittab) | Self::NoInitdefault(l, inittab) => {
+                let invalid = match self {
+                    Self::InvalidInitdefault(c, ..) => level(c),
+                    _ => Arg::Text(&[]),
+                };
+                (index, &[invalid, Arg::Text(inittab.to_bytes()), level(l)])
+            }
             Self::RebootLoop(pause) => (
-                30,
+                index,
                 &[
                     Arg::Unsigned(u64::from(REBOOT_MAX)),
                     Arg::Unsigned(REBOOT_WINDOW_SECS),
@@ -274,6 +303,13 @@ impl Notice<'_> {
     }
 }
 
+/// The templates after the variants' own (`TEMPLATE_TEXT`): `Frozen(true)`'s, an orphan's
+/// `Reaped`, and what a stop runs first for SIGINT and SIGPWR.
+const FROZEN: usize = 33;
+const ORPHAN: usize = 34;
+const CTRLALTDEL_FIRST: usize = 35;
+const POWER_FIRST: usize = 36;
+
 /// A runlevel's character as an argument.
 const fn level(l: &u8) -> Arg<'_> {
     Arg::Text(core::slice::from_ref(l))
@@ -282,6 +318,10 @@ const fn level(l: &u8) -> Arg<'_> {
 /// The count lines' words by number, NUL-separated, packed: none, the kill round's signals
 /// (1, 2), the plurals' endings (3, 4).
 const COUNT_WORDS: &[u8] = crate::packed!("\0TERM\0KILL\0s\0es");
+
+/// The count lines' fields of `COUNT_WORDS`, from SendingTerm's `index` on: the signal's
+/// name and the plural's ending.
+const COUNT_FIELDS: [(u8, u8); 6] = [(1, 4), (2, 4), (0, 4), (0, 4), (0, 3), (0, 4)];
 
 /// A stop line's head by its cause (`StopCause`'s order), NUL-separated, packed: the signal
 /// in each (one text, not a packed template and a plain name as its argument).
@@ -294,48 +334,52 @@ const STOP_HEADS: &[u8] = crate::packed!(concat!(
     "stop: poweroff signal received: ",
 ));
 
-/// Every notice's template, NUL-separated, by the numbers `Notice::render` gives.
+/// Every notice's template, NUL-separated: a variant's at its `index`, then those of
+/// `FROZEN` on.
 const TEMPLATE_TEXT: &str = concat!(
     "Switching to runlevel: {}\0",
-    "Going single user\0",
     "Entering runlevel: {}\0",
-    "no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
-    "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
-    "no more processes left in this runlevel\0",
-    "Id \"{}\" respawning too fast: disabled for 5 minutes\0",
-    "id \"{}\" (pid {}, {}) {}\0",
-    "id \"{}\" (pid {}) {}\0",
-    // An orphan: its empty id first.
-    "orphan {}pid {} {}\0",
-    "Id \"{}\" enabled again\0",
-    "Sending processes configured via /etc/inittab the {} signal ({} process{})\0",
-    "Pid {} [id {}] seems to hang\0",
     "bad runlevel: {}\0",
-    "Re-reading inittab\0",
     "Activating demand-procedures for '{}'\0",
+    "stop: runlevel {} requested during the stop: halting instead\0",
+    "Going single user\0",
+    "no more processes left in this runlevel\0",
+    "Re-reading inittab\0",
     "re-exec requested (telinit u): state kept, nothing to do\0",
-    // After the stop's cause and drain delay (`render`), what a stop runs (33, 34: after the
-    // `ctrlaltdel` or the power entries, for SIGINT and SIGPWR).
-    "runlevel 0, budget {} ms\0",
     "stop: drain over: stopping\0",
     "stop: another stop signal: skipping to the next phase\0",
-    "stop: runlevel {} requested during the stop: halting instead\0",
-    "stop: id \"{}\" ({}) still running when its share of the stop budget ran out: killing it\0",
-    // The counts' lines after the first: the signal's empty name first.
+    "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run\0",
+    "thawed (SIGCONT)\0",
+    // The counts' lines: SendingKill has SendingTerm's (an empty one at its place), the
+    // later ones the signal's empty name first.
+    "Sending processes configured via /etc/inittab the {} signal ({} process{})\0",
+    "\0",
     "stop: sending TERM to {}{} remaining process{}\0",
     "stop: grace period over: sending KILL to {}{} process{}\0",
-    "stop: complete in {}{} ms\0",
-    "thawed (SIGCONT)\0",
-    "frozen (SIGTSTP): no spawning until SIGCONT\0",
-    "stop: thawed: spawning was frozen (SIGTSTP), and runlevel 0 must run\0",
-    "cannot fork for id \"{}\": {}: retrying (at most every {} ms)\0",
     "fork works again after {}{} failed attempt{}\0",
-    "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)\0",
-    "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)\0",
+    "stop: complete in {}{} ms\0",
+    "Pid {} [id {}] seems to hang\0",
+    // After the stop's cause and drain delay (`render`), what a stop runs.
+    "runlevel 0, budget {} ms\0",
+    "stop: id \"{}\" ({}{}) still running when its share of the stop budget ran out: killing it\0",
+    // A reaped process's empty command line third.
+    "id \"{}\" (pid {}{}) {}\0",
+    "id \"{}\" (pid {}, {}) started\0",
+    "id \"{}\" (pid {}, {}) {}\0",
+    "Id \"{}\" enabled again\0",
+    "Id \"{}\" respawning too fast: disabled for 5 minutes\0",
     "VINIT_CRITICAL: no id \"{}\" in the inittab\0",
+    "cannot fork for id \"{}\": {}: retrying (at most every {} ms)\0",
+    "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)\0",
+    "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)\0",
+    "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
+    // The level that is none first, empty.
+    "{}no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
+    // FROZEN, ORPHAN (its empty id first), CTRLALTDEL_FIRST, POWER_FIRST.
+    "frozen (SIGTSTP): no spawning until SIGCONT\0",
+    "orphan {}pid {}{} {}\0",
     "ctrlaltdel entries, then runlevel 0, budget {} ms\0",
-    "powerwait/powerfail entries, then runlevel 0, budget {} ms\0",
-    "id \"{}\" (pid {}, {}) started",
+    "powerwait/powerfail entries, then runlevel 0, budget {} ms",
 );
 
 /// `TEMPLATE_TEXT` packed as `fill!` packs a template (`pack_into`).
