@@ -3,8 +3,8 @@
 
 use super::send::send;
 use super::{
-    ALREADY_RUNNING, CANCELLED, NO_AUTHORIZED_USERS, NO_INIT_UNSUPPORTED, NO_PENDING_PID,
-    PENDING_NOT_RUNNING, fail_one, read_head, say,
+    ALREADY_RUNNING, CANCELLED, MESSAGE, NO_AUTHORIZED_USERS, NO_INIT_UNSUPPORTED, NO_PENDING_PID,
+    PENDING_NOT_RUNNING, PID_FILE_UNWRITABLE, fail_one, read_head, say,
 };
 use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
@@ -110,7 +110,7 @@ fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
 /// The message shutdown was given, if any, on a line of its own.
 fn say_message(message: &[u8]) {
     if !message.is_empty() {
-        fail_one(template!(1, "{}"), message);
+        fail_one(MESSAGE, message);
     }
 }
 
@@ -244,10 +244,7 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
     match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
         Err(_) => {
-            fail_one(
-                template!(1, "shutdown: warning: cannot open {}"),
-                SHUTDOWN_PID_PATH.to_bytes(),
-            );
+            fail_one(PID_FILE_UNWRITABLE, SHUTDOWN_PID_PATH.to_bytes());
         }
     }
     let mask = sys::SigMask((1 << (SIGINT - 1)) | (1 << (SIGTERM - 1)));
