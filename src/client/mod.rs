@@ -245,34 +245,40 @@ fn usage_failed<A: ArgList + ?Sized>(
     // Borrowed where `parse` returned it: by value, `None` was stored in memory to be passed.
     e: Option<&UsageError>,
 ) -> u8 {
-    if let Some(e) = e {
-        match *e {
-            UsageError::EnvTooLarge => {
-                return fail_one(ENV_TOO_LARGE, prog);
+    let status = 'said: {
+        if let Some(e) = e {
+            match *e {
+                UsageError::EnvTooLarge => {
+                    break 'said fail_one(ENV_TOO_LARGE, prog);
+                }
+                UsageError::BadLevel(at) if p == Personality::Shutdown => {
+                    break 'said fail_one(BAD_SHUTDOWN_LEVEL, at.bytes(args));
+                }
+                UsageError::HaltModeWithoutHalt => {
+                    say(HALT_MODE_WITHOUT_HALT);
+                }
+                _ => {}
             }
-            UsageError::BadLevel(at) if p == Personality::Shutdown => {
-                return fail_one(BAD_SHUTDOWN_LEVEL, at.bytes(args));
-            }
-            UsageError::HaltModeWithoutHalt => {
-                say(HALT_MODE_WITHOUT_HALT);
-            }
-            _ => {}
+            usage_detail(prog, args, e);
         }
-        usage_detail(prog, args, e);
-    }
-    match p {
-        Personality::Telinit => fail_two(
-            TELINIT_USAGE,
-            prog,
-            b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
-        ),
-        Personality::Shutdown => {
-            // Stored packed (`vinit_core::packed!`), as `--help` is.
-            crate::log::write_packed(sys::stderr(), packed!(shutdown::SHUTDOWN_USAGE));
-            FAILED
+        match p {
+            Personality::Telinit => fail_two(
+                TELINIT_USAGE,
+                prog,
+                b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
+            ),
+            Personality::Shutdown => {
+                // Stored packed (`vinit_core::packed!`), as `--help` is.
+                crate::log::write_packed(sys::stderr(), packed!(shutdown::SHUTDOWN_USAGE));
+                FAILED
+            }
+            _ => fail_one(HALT_USAGE, prog),
         }
-        _ => fail_one(HALT_USAGE, prog),
-    }
+    };
+    // Every line's call ends here: the early ones were tail calls, each with a copy of the
+    // epilogue.
+    core::hint::black_box(());
+    status
 }
 
 /// The errors a client meets opening a path, with a text in `PERROR_TEXTS`.
