@@ -45,9 +45,10 @@ pub(super) fn send(
                 Err(e) => break 'failed Some(e),
             }
         };
-        // Each request built at its turn: an array of the two was built in memory first.
-        for level_turn in [false, true] {
-            let request = if level_turn {
+        // Each request built at its turn (0: SETENV, 1: RUNLVL), counted, not by an array of
+        // flags in memory: an array of the two requests was built in memory first.
+        for turn in 0..2 {
+            let request = if turn > 0 {
                 change.map(|s| Request::run_level(s.level, s.sleeptime))
             } else {
                 (!env.is_empty()).then(|| Request::set_env(env.data()))
