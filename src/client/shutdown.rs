@@ -261,16 +261,15 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
         if left_ms == 0 {
             return Ok(());
         }
-        let left_min = left_ms.div_ceil(60_000) as u32;
+        // The minutes left, rounded up, and the wait until the next whole minute before the
+        // deadline (or the deadline): both from one division of the time left less 1 ms.
+        let before = left_ms - 1;
+        let left_min = (before / 60_000) as u32 + 1;
+        let step = before % 60_000 + 1;
         if warned_at != left_min && needs_warning(left_min) {
             warn(message, level, left_min);
         }
         warned_at = left_min;
-        // Wake at the next whole minute before the deadline, or at the deadline.
-        let step = match left_ms % 60_000 {
-            0 => 60_000,
-            r => r,
-        };
         match &signals {
             Some(fd) => {
                 if matches!(sys::wait_readable(fd.as_fd(), Some(step)), Ok(true))
