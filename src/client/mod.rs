@@ -74,13 +74,14 @@ const FAILED: u8 = 1;
 /// the next of `args` as it is (argv bytes, paths: not checked as UTF-8, as the clients always
 /// wrote them).
 fn write_raw(line: &mut LogLine, first: usize, args: &[&[u8]]) {
-    for (n, arg) in args.iter().enumerate() {
+    // One call of each in one loop: each piece, then its argument if it has one.
+    for n in 0..=args.len() {
         line.line()
             .write_field(LINES, u16::from(b'{'), first + n, &[]);
-        line.push(arg);
+        if let Some(arg) = args.get(n) {
+            line.push(arg);
+        }
     }
-    line.line()
-        .write_field(LINES, u16::from(b'{'), first + args.len(), &[]);
 }
 
 /// Writes line `first` of `LINES` with `args` (`write_raw`) on stderr; returns `FAILED`. The
