@@ -286,9 +286,10 @@ pub fn parse_when(v: &[u8]) -> Option<When> {
     if v == b"now" {
         return Some(When::Now);
     }
-    let (relative, rest) = match v.strip_prefix(b"+") {
-        Some(rest) => (true, rest),
-        None => (false, v),
+    // A pattern, not `strip_prefix`: its generic body was called for one byte.
+    let (relative, rest) = match v {
+        [b'+', rest @ ..] => (true, rest),
+        _ => (false, v),
     };
     let minutes = match rest.iter().position(|&b| b == b':') {
         None => parse_number(rest, 0, u64::from(u32::MAX))?,

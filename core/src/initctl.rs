@@ -158,18 +158,13 @@ impl<'a> Request<'a> {
 
     /// Writes the request into `out`, every byte of it.
     pub fn emit(&self, out: &mut [u8; REQUEST_LEN]) {
-        // The four fields before the data, in their order (`field`): stored in place, not a
-        // call per field.
-        let head = [
-            MAGIC,
-            self.command.code(),
-            u32::from(self.runlevel),
-            self.sleeptime,
-        ];
         *out = [0; REQUEST_LEN];
-        for (at, v) in out.chunks_exact_mut(4).zip(head) {
-            at.copy_from_slice(&v.to_ne_bytes());
-        }
+        // The four fields before the data, each one store: an array of them, then copied in
+        // a loop, was built on the stack first.
+        put_u32(out, field::MAGIC, MAGIC);
+        put_u32(out, field::CMD, self.command.code());
+        put_u32(out, field::RUNLEVEL, u32::from(self.runlevel));
+        put_u32(out, field::SLEEPTIME, self.sleeptime);
         // The data, then zeros (a short SETENV list's end mark).
         copy_prefix(out.get_mut(field::DATA).unwrap_or_default(), self.data);
     }
@@ -226,6 +221,13 @@ fn read_u32(buf: &[u8; REQUEST_LEN], f: field::Field) -> u32 {
     buf.get(f)
         .and_then(|b| <[u8; 4]>::try_from(b).ok())
         .map_or(0, u32::from_ne_bytes)
+}
+
+/// Puts `v` in native byte order at `f`; the ranges in `field` are in bounds and 4 bytes long.
+fn put_u32(buf: &mut [u8; REQUEST_LEN], f: field::Field, v: u32) {
+    if let Some(at) = buf.get_mut(f) {
+        at.copy_from_slice(&v.to_ne_bytes());
+    }
 }
 
 /// Copies as much of `src` as fits to the start of `dst`; a zip, so no length check can panic.

@@ -96,17 +96,25 @@ impl<'a> Record<'a> {
 
     /// A zeroed record with these fields, strings cut to their field like `strncpy`. `host`
     /// is empty in utmp and the kernel release in wtmp (compat §6.6).
+    #[inline]
     pub fn build(&self, sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
         let mut rec = [0u8; RECORD_LEN];
-        put_number(&mut rec, field::TYPE, (self.ty as u16).to_ne_bytes());
-        put_number(&mut rec, field::PID, self.pid.to_ne_bytes());
-        put(&mut rec, field::LINE, self.line);
-        put(&mut rec, field::ID, self.id);
-        put(&mut rec, field::USER, self.user);
-        put(&mut rec, field::HOST, host);
-        put_number(&mut rec, field::TV_SEC, sec.to_ne_bytes());
-        put_number(&mut rec, field::TV_USEC, usec.to_ne_bytes());
+        self.build_into(&mut rec, sec, usec, host);
         rec
+    }
+
+    /// `build` into `rec`, the caller's: a record returned by value was built on the
+    /// callee's stack, then copied out.
+    pub fn build_into(&self, rec: &mut [u8; RECORD_LEN], sec: i32, usec: i32, host: &[u8]) {
+        *rec = [0; RECORD_LEN];
+        put_number(rec, field::TYPE, (self.ty as u16).to_ne_bytes());
+        put_number(rec, field::PID, self.pid.to_ne_bytes());
+        put(rec, field::LINE, self.line);
+        put(rec, field::ID, self.id);
+        put(rec, field::USER, self.user);
+        put(rec, field::HOST, host);
+        put_number(rec, field::TV_SEC, sec.to_ne_bytes());
+        put_number(rec, field::TV_USEC, usec.to_ne_bytes());
     }
 
     /// `pututline`: the byte offset in `utmp` of the record this one replaces, `None` to
@@ -184,16 +192,18 @@ pub fn boot_time_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
 }
 
 /// The wtmp record halt and reboot write before reboot(2): RUN_LVL, user `shutdown`, id `~~`,
-/// line `~~`, pid 0; `host` is the kernel release (compat §6.3, §6.6).
+/// line `~~`, pid 0; the host is the kernel release (compat §6.3, §6.6).
+pub const SHUTDOWN: Record<'static> = Record {
+    ty: RecordType::RunLvl,
+    pid: 0,
+    line: b"~~",
+    id: b"~~",
+    user: b"shutdown",
+};
+
+/// `SHUTDOWN`, built.
 pub fn shutdown_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
-    Record {
-        ty: RecordType::RunLvl,
-        pid: 0,
-        line: b"~~",
-        id: b"~~",
-        user: b"shutdown",
-    }
-    .build(sec, usec, host)
+    SHUTDOWN.build(sec, usec, host)
 }
 
 /// `Record::process` with `line`, built.

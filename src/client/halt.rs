@@ -3,12 +3,11 @@
 
 use super::runlevel::previous_and_current;
 use super::shutdown::go_down;
-use super::{KEXEC_NEEDS_FORCE, fail_two, not_root, say};
+use super::{KEXEC_NEEDS_FORCE, SOFT_HALT, fail_two, not_root, say};
 use crate::sys::{self, Envp, RebootCmd};
 use vinit_core::client_args::{HaltProgram, Shutdown};
 use vinit_core::limits::{UTMP_PATH, WTMP_PATH};
 use vinit_core::status::signal::{SIGCONT, SIGTSTP};
-use vinit_core::template;
 use vinit_core::utmp;
 
 /// halt, poweroff or reboot with its command line `s`, parsed (`client::run`): the level and
@@ -25,14 +24,7 @@ pub(super) fn halt(prog: &[u8], s: &Shutdown, envp: Envp) -> u8 {
         }
         if level.is_none() {
             // Two lines, one write: PROG is halt, poweroff or reboot (`personality`).
-            fail_two(
-                template!(
-                    2,
-                    "WARNING: could not determine runlevel - doing soft {}\n  (it's better to use shutdown instead of {} from the command line)"
-                ),
-                prog,
-                prog,
-            );
+            fail_two(SOFT_HALT, prog, prog);
         }
         if !matches!(level, Some(b'0' | b'6')) {
             // sysvinit execs `shutdown -h -H|-P now` or `shutdown -r now`; same thing here
@@ -43,7 +35,9 @@ pub(super) fn halt(prog: &[u8], s: &Shutdown, envp: Envp) -> u8 {
     }
     if !h.no_wtmp() {
         let (sec, usec) = sys::wall_clock();
-        let record = utmp::shutdown_record(sec as i32, usec as i32, &sys::kernel_release());
+        let mut record = [0; utmp::RECORD_LEN];
+        // Built in place: returned by value, it was built in the callee's frame and copied.
+        utmp::SHUTDOWN.build_into(&mut record, sec as i32, usec as i32, &sys::kernel_release());
         let _ = sys::append_existing(WTMP_PATH, &record);
     }
     if h.wtmp_only() {

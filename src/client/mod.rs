@@ -19,7 +19,7 @@ use crate::sys::{self, Argv, Envp, Errno, FileError};
 use vinit_core::args::{ArgList, Shifted, UsageError, ValueAt, basename};
 use vinit_core::client_args::{self, Personality};
 use vinit_core::initctl::EnvPayload;
-use vinit_core::{packed, template};
+use vinit_core::packed;
 
 mod halt;
 mod runlevel;
@@ -70,25 +70,27 @@ pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
 /// The clients' failure status.
 const FAILED: u8 = 1;
 
-/// Appends `template` (packed by `template!`) to `line`, each `{` replaced by the next of
-/// `args` as it is (argv bytes, paths: not checked as UTF-8, as the clients always wrote them).
-fn write_raw(line: &mut LogLine, template: &[u8], args: &[&[u8]]) {
-    // The template's pieces between the `{`s, each followed by its argument.
-    for (n, arg) in args.iter().enumerate() {
-        line.line().write_field(template, u16::from(b'{'), n, &[]);
-        line.push(arg);
+/// Appends line `first` of `LINES` to `line`: its pieces from `first` on, each followed by
+/// the next of `args` as it is (argv bytes, paths: not checked as UTF-8, as the clients always
+/// wrote them).
+fn write_raw(line: &mut LogLine, first: usize, args: &[&[u8]]) {
+    // One call of each in one loop: each piece, then its argument if it has one.
+    for n in 0..=args.len() {
+        line.line()
+            .write_field(LINES, u16::from(b'{'), first + n, &[]);
+        if let Some(arg) = args.get(n) {
+            line.push(arg);
+        }
     }
-    line.line()
-        .write_field(template, u16::from(b'{'), args.len(), &[]);
 }
 
-/// Writes `template` with `args` (`write_raw`) as one line on stderr; returns `FAILED`. The
-/// clients' one way to say a line: its fixed words stored packed (`template!`), a call with
-/// the argument slices at each site.
+/// Writes line `first` of `LINES` with `args` (`write_raw`) on stderr; returns `FAILED`. The
+/// clients' one way to say a line: a number and the argument slices at each call, where each
+/// line's own packed template was an address and a length.
 #[inline(never)]
-fn fail(template: &[u8], args: &[&[u8]]) -> u8 {
+fn fail(first: usize, args: &[&[u8]]) -> u8 {
     let mut line = LogLine::bare();
-    write_raw(&mut line, template, args);
+    write_raw(&mut line, first, args);
     line.emit();
     FAILED
 }
@@ -96,63 +98,96 @@ fn fail(template: &[u8], args: &[&[u8]]) -> u8 {
 /// `fail` with one argument: its slice passed in registers, not an array stored at each
 /// call site.
 #[inline(never)]
-fn fail_one(template: &[u8], arg: &[u8]) -> u8 {
-    fail(template, &[arg])
+fn fail_one(first: usize, arg: &[u8]) -> u8 {
+    fail(first, &[arg])
 }
 
 /// `fail` with two arguments, passed in registers as `fail_one`'s.
 #[inline(never)]
-fn fail_two(template: &[u8], a: &[u8], b: &[u8]) -> u8 {
-    fail(template, &[a, b])
+fn fail_two(first: usize, a: &[u8], b: &[u8]) -> u8 {
+    fail(first, &[a, b])
 }
 
-/// Writes field `n` of `SAYINGS` as one line on stderr; returns `FAILED`. A number passed,
-/// where each text was its address and length at every call.
+/// `fail` for a line without arguments.
 #[inline(never)]
-fn say(n: usize) -> u8 {
-    let mut line = LogLine::bare();
-    line.line().write_field(packed!(SAYINGS), 0, n, &[]);
-    line.emit();
-    FAILED
+fn say(first: usize) -> u8 {
+    fail(first, &[])
 }
 
-/// The clients' fixed lines, NUL-separated fields of one packed text (`say`), each named by
-/// its number below.
-const SAYINGS: &str = "shutdown: you must be root to do that!\0\
-shutdown: -H and -P flags can only be used along with -h flag.\0\
-ERROR: using -k at this runlevel requires also -f\0\
-usage: runlevel [utmp]\0\
-runlevel: path too long\0\
-shutdown: no authorized users logged in.\0\
-shutdown: warning: -n is not supported; asking init instead\0\
-shutdown: already running.\0\
-shutdown: cannot find pid of running shutdown.\0\
-shutdown: not running.\0\
-\nShutdown cancelled.\0\
-usage: vinit status [ID]\0\
-vinit status: no answer from vinit (root only)\0\
-\0\
-: no vinit in inittab mode here\0\
-: root only";
+/// Declares `LINES_TEXT`, the lines given joined by a `{}` each, and a constant per line: the
+/// number of its first piece in the text cut at each `{` (a placeholder's, or a line's end).
+macro_rules! lines {
+    ($($name:ident = $text:literal,)*) => {
+        /// The clients' lines (`fail`), joined.
+        const LINES_TEXT: &str = concat!($($text, "{}"),*);
+        lines!(@numbered 0; $($name = $text,)*);
+        /// Each line's number and text, for the test that writes them all.
+        #[cfg(test)]
+        const LINE_TEXTS: &[(usize, &str)] = &[$(($name, $text)),*];
+    };
+    (@numbered $at:expr;) => {};
+    (@numbered $at:expr; $name:ident = $text:literal, $($rest:tt)*) => {
+        const $name: usize = $at;
+        lines!(@numbered $name + pieces($text); $($rest)*);
+    };
+}
 
-// `SAYINGS`' fields, by their words.
-const SHUTDOWN_NOT_ROOT: usize = 0;
-const HALT_MODE_WITHOUT_HALT: usize = 1;
-const KEXEC_NEEDS_FORCE: usize = 2;
-const RUNLEVEL_USAGE: usize = 3;
-const RUNLEVEL_PATH_TOO_LONG: usize = 4;
-const NO_AUTHORIZED_USERS: usize = 5;
-const NO_INIT_UNSUPPORTED: usize = 6;
-const ALREADY_RUNNING: usize = 7;
-const NO_PENDING_PID: usize = 8;
-const PENDING_NOT_RUNNING: usize = 9;
-const CANCELLED: usize = 10;
-const STATUS_USAGE: usize = 11;
-const STATUS_NO_ANSWER: usize = 12;
-// `path_failed`'s hints: none, and status's two.
-const NO_HINT: usize = 13;
-const NO_VINIT_HERE: usize = 14;
-const ROOT_ONLY: usize = 15;
+/// The pieces of a line between its placeholders: one more than they.
+const fn pieces(text: &str) -> usize {
+    match vinit_core::display::placeholders(text) {
+        Some(n) => n + 1,
+        // `LINES`' check refuses the text.
+        None => 0,
+    }
+}
+
+/// `LINES_TEXT` packed once (as `template!` does each text): one text whose lines are picked
+/// by number.
+const LINES: &[u8] = &{
+    assert!(
+        vinit_core::display::placeholders(LINES_TEXT).is_some() && LINES_TEXT.is_ascii(),
+        "only `{{}}` placeholders, no other braces, only ASCII"
+    );
+    vinit_core::display::pack::<{ vinit_core::display::pack_into(LINES_TEXT, &mut []) }>(LINES_TEXT)
+};
+
+lines! {
+    SHUTDOWN_NOT_ROOT = "shutdown: you must be root to do that!",
+    HALT_MODE_WITHOUT_HALT = "shutdown: -H and -P flags can only be used along with -h flag.",
+    KEXEC_NEEDS_FORCE = "ERROR: using -k at this runlevel requires also -f",
+    RUNLEVEL_USAGE = "usage: runlevel [utmp]",
+    RUNLEVEL_PATH_TOO_LONG = "runlevel: path too long",
+    NO_AUTHORIZED_USERS = "shutdown: no authorized users logged in.",
+    NO_INIT_UNSUPPORTED = "shutdown: warning: -n is not supported; asking init instead",
+    ALREADY_RUNNING = "shutdown: already running.",
+    NO_PENDING_PID = "shutdown: cannot find pid of running shutdown.",
+    PENDING_NOT_RUNNING = "shutdown: not running.",
+    CANCELLED = "\nShutdown cancelled.",
+    STATUS_USAGE = "usage: vinit status [ID]",
+    STATUS_NO_ANSWER = "vinit status: no answer from vinit (root only)",
+    // `path_failed`'s hints: none, and status's two.
+    NO_HINT = "",
+    NO_VINIT_HERE = ": no vinit in inittab mode here",
+    ROOT_ONLY = ": root only",
+    // Lines with arguments.
+    NOT_SUPERUSER = "{}: must be superuser.",
+    INVALID_OPTION = "{}: invalid option -- '{}'",
+    OPTION_NEEDS_VALUE = "{}: option requires an argument -- '{}'",
+    INVALID_ARGUMENT = "{}: invalid argument: {}",
+    EXTRA_ARGUMENT = "{}: extra argument: {}",
+    ENV_TOO_LARGE = "{}: -e option data too large",
+    BAD_SHUTDOWN_LEVEL = "shutdown: `{}': bad runlevel",
+    TELINIT_USAGE = "Usage: {}{}",
+    HALT_USAGE = "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]",
+    PATH_HEAD = "{}: {}: ",
+    BAD_INITCTL = "{}: bad VINIT_INITCTL",
+    INITCTL_TIMEOUT = "{}: timeout opening/writing control channel {}",
+    MESSAGE = "{}",
+    PID_FILE_UNWRITABLE = "shutdown: warning: cannot open {}",
+    SOFT_HALT = "WARNING: could not determine runlevel - doing soft {}\n  (it's better to use \
+shutdown instead of {} from the command line)",
+    NO_ENTRY = "vinit status: no entry with id {}",
+}
 
 /// The first bytes of the file at `path`, as many as `buf` holds (fewer at its end); `None`
 /// when it cannot be opened or read. The one open and read of the small files the clients
@@ -166,39 +201,37 @@ fn read_head<'b>(path: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
 
 /// `PROG: must be superuser.` unless the effective uid is root.
 fn not_root(prog: &[u8]) -> bool {
-    sys::geteuid() != 0 && fail_one(template!(1, "{}: must be superuser."), prog) == FAILED
+    sys::geteuid() != 0 && fail_one(NOT_SUPERUSER, prog) == FAILED
 }
 
 /// One line saying what was wrong, in getopt's words where it has them.
 fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: &UsageError) {
     let quoted;
-    let (template, value): (&[u8], &[u8]) = match *e {
+    let (first, value): (usize, &[u8]) = match *e {
         // The option's letter, quoted.
         UsageError::UnknownOption(_, c) | UsageError::MissingValue(_, c) => {
             quoted = [c];
-            let template: &[u8] = if let UsageError::UnknownOption(..) = *e {
-                template!(2, "{}: invalid option -- '{}'")
+            let first = if let UsageError::UnknownOption(..) = *e {
+                INVALID_OPTION
             } else {
-                template!(2, "{}: option requires an argument -- '{}'")
+                OPTION_NEEDS_VALUE
             };
-            (template, &quoted)
+            (first, &quoted)
         }
         _ => {
             // A value or an operand: its bytes in argv, by one `ValueAt::bytes`.
-            let (template, at): (&[u8], ValueAt) = match *e {
+            let (first, at) = match *e {
                 UsageError::BadValue(at)
                 | UsageError::BadLevel(at)
-                | UsageError::OutOfRange(at, ..) => (template!(2, "{}: invalid argument: {}"), at),
-                UsageError::ExtraOperand(i) => {
-                    (template!(2, "{}: extra argument: {}"), ValueAt::operand(i))
-                }
+                | UsageError::OutOfRange(at, ..) => (INVALID_ARGUMENT, at),
+                UsageError::ExtraOperand(i) => (EXTRA_ARGUMENT, ValueAt::operand(i)),
                 // The rest have their own words (or are vinit's own, never a client's).
                 _ => return,
             };
-            (template, at.bytes(args))
+            (first, at.bytes(args))
         }
     };
-    fail_two(template, prog, value);
+    fail_two(first, prog, value);
 }
 
 /// The usage error of telinit, shutdown or halt (`p`, named `prog`): the words of the error
@@ -213,40 +246,40 @@ fn usage_failed<A: ArgList + ?Sized>(
     // Borrowed where `parse` returned it: by value, `None` was stored in memory to be passed.
     e: Option<&UsageError>,
 ) -> u8 {
-    if let Some(e) = e {
-        match *e {
-            UsageError::EnvTooLarge => {
-                return fail_one(template!(1, "{}: -e option data too large"), prog);
+    let status = 'said: {
+        if let Some(e) = e {
+            match *e {
+                UsageError::EnvTooLarge => {
+                    break 'said fail_one(ENV_TOO_LARGE, prog);
+                }
+                UsageError::BadLevel(at) if p == Personality::Shutdown => {
+                    break 'said fail_one(BAD_SHUTDOWN_LEVEL, at.bytes(args));
+                }
+                UsageError::HaltModeWithoutHalt => {
+                    say(HALT_MODE_WITHOUT_HALT);
+                }
+                _ => {}
             }
-            UsageError::BadLevel(at) if p == Personality::Shutdown => {
-                return fail_one(template!(1, "shutdown: `{}': bad runlevel"), at.bytes(args));
-            }
-            UsageError::HaltModeWithoutHalt => {
-                say(HALT_MODE_WITHOUT_HALT);
-            }
-            _ => {}
+            usage_detail(prog, args, e);
         }
-        usage_detail(prog, args, e);
-    }
-    match p {
-        Personality::Telinit => fail_two(
-            template!(2, "Usage: {}{}"),
-            prog,
-            b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
-        ),
-        Personality::Shutdown => {
-            // Stored packed (`vinit_core::packed!`), as `--help` is.
-            crate::log::write_packed(sys::stderr(), packed!(shutdown::SHUTDOWN_USAGE));
-            FAILED
-        }
-        _ => fail_one(
-            template!(
-                1,
-                "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]"
+        match p {
+            Personality::Telinit => fail_two(
+                TELINIT_USAGE,
+                prog,
+                b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
             ),
-            prog,
-        ),
-    }
+            Personality::Shutdown => {
+                // Stored packed (`vinit_core::packed!`), as `--help` is.
+                crate::log::write_packed(sys::stderr(), packed!(shutdown::SHUTDOWN_USAGE));
+                FAILED
+            }
+            _ => fail_one(HALT_USAGE, prog),
+        }
+    };
+    // Every line's call ends here: the early ones were tail calls, each with a copy of the
+    // epilogue.
+    core::hint::black_box(());
+    status
 }
 
 /// The errors a client meets opening a path, with a text in `PERROR_TEXTS`.
@@ -259,11 +292,11 @@ const PERROR_TEXTS: &str =
 /// `PROG: PATH: WHY[HINT]` for a path that could not be used; `FAILED`. WHY is perror(3)'s
 /// text for the errors a client meets opening a path, the symbolic name for any other (vinit
 /// carries no strerror table), and `FileError`'s words when the path is not what a client may
-/// write to (a symlink, a regular file). HINT is field `hint` of `SAYINGS`.
+/// write to (a symlink, a regular file). HINT is line `hint` of `LINES`.
 #[inline(never)]
 fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: usize) -> u8 {
     let mut line = LogLine::bare();
-    write_raw(&mut line, template!(2, "{}: {}: "), &[prog, path]);
+    write_raw(&mut line, PATH_HEAD, &[prog, path]);
     // perror's text by the errno's place in `PERROR_ERRNOS`: data, not a match.
     let text = match e {
         FileError::Sys(errno) => PERROR_ERRNOS.iter().position(|&known| known == errno),
@@ -275,7 +308,29 @@ fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: usize) -> u8 {
         }
         None => vinit_core::display::Show::show(&e, line.line()),
     }
-    line.line().write_field(packed!(SAYINGS), 0, hint, &[]);
+    line.line().write_field(LINES, u16::from(b'{'), hint, &[]);
     line.emit();
     FAILED
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each line, picked by its number, is its text with each `{}` replaced by an argument.
+    #[test]
+    fn every_line_is_its_text() {
+        let args: [&[u8]; 2] = [b"A\xff", b"B"];
+        for &(first, text) in LINE_TEXTS {
+            let n = text.matches("{}").count();
+            let mut expected = text.as_bytes().to_vec();
+            for arg in &args[..n] {
+                let at = expected.windows(2).position(|w| w == b"{}").unwrap();
+                expected.splice(at..at + 2, arg.iter().copied());
+            }
+            let mut line = LogLine::bare();
+            write_raw(&mut line, first, &args[..n]);
+            assert_eq!(line.as_bytes(), &expected[..], "line {first}: {text}");
+        }
+    }
 }

@@ -1,13 +1,12 @@
 //! Sending requests to init through its FIFO (compat §5.4), as telinit and shutdown do.
 
-use super::{NO_HINT, fail_one, fail_two, path_failed};
+use super::{BAD_INITCTL, INITCTL_TIMEOUT, NO_HINT, fail_one, fail_two, path_failed};
 use crate::sys::{self, Envp, Errno, FileError};
 use vinit_core::client_args::Shutdown;
 use vinit_core::initctl::{EnvPayload, REQUEST_LEN, Request};
 use vinit_core::limits::{
     INITCTL_OVERRIDE_VAR, INITCTL_PATH, INITCTL_RETRY_MS, INITCTL_TIMEOUT_MS, PATH_MAX,
 };
-use vinit_core::template;
 use vinit_core::time::Duration;
 
 /// Writes to the FIFO (/run/initctl, or `VINIT_INITCTL`: tests only) a SETENV request with
@@ -26,7 +25,7 @@ pub(super) fn send(
 ) -> u8 {
     let path = match envp.var_cstr(INITCTL_OVERRIDE_VAR) {
         Some(p) if p.to_bytes().len() > PATH_MAX => {
-            return fail_one(template!(1, "{}: bad VINIT_INITCTL"), prog);
+            return fail_one(BAD_INITCTL, prog);
         }
         Some(p) => p,
         None => INITCTL_PATH,
@@ -46,9 +45,10 @@ pub(super) fn send(
                 Err(e) => break 'failed Some(e),
             }
         };
-        // Each request built at its turn: an array of the two was built in memory first.
-        for level_turn in [false, true] {
-            let request = if level_turn {
+        // Each request built at its turn (0: SETENV, 1: RUNLVL), counted, not by an array of
+        // flags in memory: an array of the two requests was built in memory first.
+        for turn in 0..2 {
+            let request = if turn > 0 {
                 change.map(|s| Request::run_level(s.level, s.sleeptime))
             } else {
                 (!env.is_empty()).then(|| Request::set_env(env.data()))
@@ -76,10 +76,6 @@ pub(super) fn send(
     };
     match failure {
         Some(e) => path_failed(prog, path.to_bytes(), e, NO_HINT),
-        None => fail_two(
-            template!(2, "{}: timeout opening/writing control channel {}"),
-            prog,
-            path.to_bytes(),
-        ),
+        None => fail_two(INITCTL_TIMEOUT, prog, path.to_bytes()),
     }
 }

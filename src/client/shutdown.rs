@@ -3,8 +3,8 @@
 
 use super::send::send;
 use super::{
-    ALREADY_RUNNING, CANCELLED, NO_AUTHORIZED_USERS, NO_INIT_UNSUPPORTED, NO_PENDING_PID,
-    PENDING_NOT_RUNNING, fail_one, read_head, say,
+    ALREADY_RUNNING, CANCELLED, MESSAGE, NO_AUTHORIZED_USERS, NO_INIT_UNSUPPORTED, NO_PENDING_PID,
+    PENDING_NOT_RUNNING, PID_FILE_UNWRITABLE, fail_one, read_head, say,
 };
 use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
@@ -110,7 +110,7 @@ fn cancel(envp: Envp, pending: Option<sys::Pid>, message: &[u8]) -> u8 {
 /// The message shutdown was given, if any, on a line of its own.
 fn say_message(message: &[u8]) {
     if !message.is_empty() {
-        fail_one(template!(1, "{}"), message);
+        fail_one(MESSAGE, message);
     }
 }
 
@@ -244,10 +244,7 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
     match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
         Err(_) => {
-            fail_one(
-                template!(1, "shutdown: warning: cannot open {}"),
-                SHUTDOWN_PID_PATH.to_bytes(),
-            );
+            fail_one(PID_FILE_UNWRITABLE, SHUTDOWN_PID_PATH.to_bytes());
         }
     }
     let mask = sys::SigMask((1 << (SIGINT - 1)) | (1 << (SIGTERM - 1)));
@@ -264,16 +261,15 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
         if left_ms == 0 {
             return Ok(());
         }
-        let left_min = left_ms.div_ceil(60_000) as u32;
+        // The minutes left, rounded up, and the wait until the next whole minute before the
+        // deadline (or the deadline): both from one division of the time left less 1 ms.
+        let before = left_ms - 1;
+        let left_min = (before / 60_000) as u32 + 1;
+        let step = before % 60_000 + 1;
         if warned_at != left_min && needs_warning(left_min) {
             warn(message, level, left_min);
         }
         warned_at = left_min;
-        // Wake at the next whole minute before the deadline, or at the deadline.
-        let step = match left_ms % 60_000 {
-            0 => 60_000,
-            r => r,
-        };
         match &signals {
             Some(fd) => {
                 if matches!(sys::wait_readable(fd.as_fd(), Some(step)), Ok(true))

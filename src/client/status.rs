@@ -7,13 +7,13 @@
 use core::mem::MaybeUninit;
 
 use super::{
-    NO_HINT, NO_VINIT_HERE, ROOT_ONLY, STATUS_NO_ANSWER, STATUS_USAGE, fail_one, path_failed, say,
+    NO_ENTRY, NO_HINT, NO_VINIT_HERE, ROOT_ONLY, STATUS_NO_ANSWER, STATUS_USAGE, fail_one,
+    path_failed, say,
 };
 use crate::sys::{self, Errno, FileError};
 use vinit_core::args::ArgList;
 use vinit_core::limits::{MAX_ENTRIES, STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
 use vinit_core::status_reply::{MESSAGE_MAX, entry_id, is_running};
-use vinit_core::template;
 
 /// LSB: the service runs.
 const RUNNING: u8 = 0;
@@ -73,7 +73,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
     match id {
         None => RUNNING,
         Some(id) if code == UNKNOWN => {
-            fail_one(template!(1, "vinit status: no entry with id {}"), id);
+            fail_one(NO_ENTRY, id);
             UNKNOWN
         }
         Some(_) => code,
