@@ -262,7 +262,7 @@ fn boot_inittab(
     } else {
         None
     };
-    inittab_mode::run(settings, envp, title)
+    inittab_mode::run(&settings, envp, title)
 }
 
 /// The drain delay inside the stop budget (`args::stop_delay_within`); one line at start-up

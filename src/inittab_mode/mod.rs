@@ -42,7 +42,7 @@ const SIG_SYSVINIT_POWEROFF: u8 = 38;
 /// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
 /// `title`: PID 1's argv, where `init [N]` shows each level entered.
 #[inline(never)]
-pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 {
+pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 {
     // Already for the inittab's lines: `become_init` comes after them.
     crate::log::never_block();
     let nofile = sys::nofile_limit();
