@@ -222,9 +222,13 @@ impl Control {
         }
     }
 
-    /// Opens the FIFO at the path and holds it: it works again.
+    /// Opens the FIFO at the path and holds it: it works again. The slot is empty here
+    /// (`start_over` let go of the old FIFO before `check` gets this far), so it is filled
+    /// without the drop of an old value, whose close the compiler would write out.
     fn hold(&mut self) -> Result<(), FileError> {
-        self.fifo = Some(sys::open_fifo(INITCTL_PATH)?);
+        let fifo = sys::open_fifo(INITCTL_PATH)?;
+        debug_assert!(self.fifo.is_none());
+        core::mem::forget(self.fifo.replace(fifo));
         self.complained = false;
         Ok(())
     }

@@ -186,14 +186,18 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
     if let Err(var) = args::single_defaults_from_env(&mut opts, |name| envp.var(name)) {
         return env_error(var);
     }
-    match args::parse_vinit(&args, &mut opts) {
+    let command = args::parse_vinit(&args, &mut opts);
+    // Either mode, before anything else it does (one call for both).
+    if let Ok(VinitCommand::Single | VinitCommand::Inittab(_)) = command {
+        set_parent_death_signal(opts.parent_death_signal, parent);
+    }
+    match command {
         Ok(VinitCommand::Single) => {
-            set_parent_death_signal(opts.parent_death_signal, parent);
             opts.cmd_index += shift;
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
             single::run(argv, envp, &opts, pid1)
         }
-        Ok(VinitCommand::Inittab(opts)) => boot_inittab(argv, shift, envp, pid1, parent, opts),
+        Ok(VinitCommand::Inittab(tab)) => boot_inittab(argv, shift, envp, pid1, &opts, tab),
         Ok(VinitCommand::Help) => {
             log::write_packed(sys::stdout(), vinit_core::packed!(HELP));
             0
@@ -216,16 +220,15 @@ fn boot_inittab(
     shift: usize,
     envp: sys::Envp,
     pid1: bool,
-    parent: sys::Pid,
-    opts: args::InittabOptions,
+    opts: &args::SingleOptions,
+    tab: args::InittabOptions,
 ) -> u8 {
-    set_parent_death_signal(opts.parent_death_signal, parent);
     let mut settings = match vinit_core::settings::Settings::from_env(|name| envp.var_cstr(name)) {
         Ok(s) => s,
         Err(var) => return env_error(var),
     };
     // The path is argv's own string, or its tail after `-f` (`-f/etc/x`).
-    if let Some(path) = opts
+    if let Some(path) = tab
         .file
         .and_then(|at| argv.get_from(at.index as usize + shift, at.from as usize))
     {
@@ -235,10 +238,10 @@ fn boot_inittab(
     let budget_secs = opts.stop_budget_secs;
     settings.config.stop_budget = time::Duration::from_secs(budget_secs);
     settings.config.stop_delay = bounded_stop_delay(opts.stop_delay, budget_secs);
-    settings.config.forced_level = opts.level;
+    settings.config.forced_level = tab.level;
     settings.config.verbose = opts.verbose;
     if !pid1 {
-        settings.not_pid1 = if opts.file.is_some() {
+        settings.not_pid1 = if tab.file.is_some() {
             Some(NotPid1::FileGiven)
         } else {
             container_main_process()
@@ -259,7 +262,7 @@ fn boot_inittab(
     } else {
         None
     };
-    inittab_mode::run(settings, envp, title)
+    inittab_mode::run(&settings, envp, title)
 }
 
 /// The drain delay inside the stop budget (`args::stop_delay_within`); one line at start-up

@@ -312,7 +312,8 @@ impl ExitRemap {
     }
 }
 
-/// Options of single-command mode.
+/// Options of single-command mode, and those both modes share (`-T`, `-d`, `-v`, `-p`), which
+/// inittab mode reads from here too (one copy of them, not a second set in `InittabOptions`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SingleOptions {
     /// Forward signals to the child's process group instead of the child (`-g`).
@@ -358,7 +359,7 @@ impl Default for SingleOptions {
 pub enum VinitCommand {
     /// `vinit [OPTIONS] [--] CMD [ARG...]`: the options are `parse_vinit`'s `opts`.
     Single,
-    /// No command: boot the inittab.
+    /// No command: boot the inittab, with these options and `opts`' shared ones.
     Inittab(InittabOptions),
     /// `-h` / `--help`.
     Help,
@@ -366,22 +367,13 @@ pub enum VinitCommand {
     Version,
 }
 
-/// Options of inittab mode.
+/// Inittab mode's own options (the shared ones are in `SingleOptions`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct InittabOptions {
     /// Where the inittab path is (`-f FILE`, `-fFILE`).
     pub file: Option<ValueAt>,
-    /// The stop budget in seconds (`-T SECONDS`, else `VINIT_STOP_TIMEOUT`'s from the
-    /// defaults).
-    pub stop_budget_secs: u64,
-    /// The drain delay (`-d SECONDS`, else `VINIT_STOP_DELAY`'s from the defaults).
-    pub stop_delay: Duration,
     /// A runlevel given on the command line, overriding initdefault (sysvinit's `init 3`).
     pub level: Option<Level>,
-    /// A line for every spawn and reap (`-v`, `VINIT_VERBOSE`: both modes').
-    pub verbose: bool,
-    /// The signal the kernel sends vinit when its parent dies (`-p`), 0 for none.
-    pub parent_death_signal: u8,
 }
 
 /// vinit's own options: `-T`, `-d`, `-p`, `-s` and `-v` belong to both modes, `-f` to inittab
@@ -461,10 +453,6 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     if let Some(option) = single_only {
         return Err(UsageError::WrongMode(option, inittab_only));
     }
-    tab.verbose = opts.verbose;
-    tab.stop_delay = opts.stop_delay;
-    tab.stop_budget_secs = opts.stop_budget_secs;
-    tab.parent_death_signal = opts.parent_death_signal;
     Ok(VinitCommand::Inittab(tab))
 }
 

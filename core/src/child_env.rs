@@ -14,6 +14,16 @@ use crate::limits::{CHILD_PATH_VAR, ENV_BUF, INIT_ENV_LEN, INIT_ENV_SLOTS, MAX_E
 pub const INIT_VERSION: &[u8] =
     concat!("INIT_VERSION=vinit-", env!("CARGO_PKG_VERSION")).as_bytes();
 const CONSOLE: &[u8] = b"CONSOLE=/dev/console";
+/// vinit's own variables in the order they are set: PATH (only when the container has none),
+/// then `RUNLEVEL=` and `PREVLEVEL=`, each followed by its level byte, then the rest.
+const OWN_VARS: [&[u8]; 6] = [
+    CHILD_PATH_VAR,
+    b"RUNLEVEL=",
+    b"PREVLEVEL=",
+    CONSOLE,
+    SHELL_VAR,
+    INIT_VERSION,
+];
 const SHELL_VAR: &[u8] = b"SHELL=/bin/sh";
 /// `RUNLEVEL=x` and `PREVLEVEL=x`, with their NULs.
 const LEVEL_VARS_LEN: usize = b"RUNLEVEL=x".len() + b"PREVLEVEL=x".len() + 2;
@@ -121,19 +131,17 @@ impl ChildEnv {
         mut dropped: impl FnMut(&[u8]),
     ) {
         let has_path = container.clone().any(|kv| name_of(kv) == b"PATH");
-        // vinit's own first: they fit by construction (OWN_ENV_MAX).
-        if !has_path {
-            self.add(&[CHILD_PATH_VAR]);
-        }
-        // A table and one call: a call site per variable costs more.
-        for parts in [
-            &[&b"RUNLEVEL="[..], &[runlevel]][..],
-            &[b"PREVLEVEL=", &[prevlevel]],
-            &[CONSOLE],
-            &[SHELL_VAR],
-            &[INIT_VERSION],
-        ] {
-            self.add(parts);
+        // vinit's own first: they fit by construction (OWN_ENV_MAX). A constant table and
+        // one call (a call site per variable costs more; a table of the pieces, the levels
+        // among them, was built on the stack at every spawn); its first, PATH, only when the
+        // container has none.
+        for (i, kv) in OWN_VARS.iter().enumerate().skip(usize::from(has_path)) {
+            let level = match i {
+                1 => Some(runlevel),
+                2 => Some(prevlevel),
+                _ => None,
+            };
+            self.add(kv, level);
         }
         for kv in init_env.vars() {
             // sysvinit sets its own after the INIT_* ones: INIT_VERSION replaces a SETENV one.
@@ -141,7 +149,7 @@ impl ChildEnv {
                 continue;
             }
             // Never full: ENV_BUF has room for every slot after vinit's own.
-            let _ = self.add(&[kv]);
+            let _ = self.add(kv, None);
         }
         for (i, kv) in container.enumerate() {
             let name = name_of(kv);
@@ -168,10 +176,12 @@ impl ChildEnv {
         })
     }
 
-    /// Adds one `NAME=VALUE` string; `false` (nothing added) when it does not fit.
-    fn add(&mut self, parts: &[&[u8]]) -> bool {
+    /// Adds one `NAME=VALUE` string, `level` after it when given (`RUNLEVEL=` and the level);
+    /// `false` (nothing added) when it does not fit.
+    fn add(&mut self, kv: &[u8], level: Option<u8>) -> bool {
         let start = self.buf.len();
-        let fits = parts.iter().all(|p| self.buf.extend_from_slice(p).is_ok())
+        let fits = self.buf.extend_from_slice(kv).is_ok()
+            && level.is_none_or(|b| self.buf.push(b).is_ok())
             && self.buf.push(0).is_ok()
             && self.own.push(start as u16).is_ok();
         if !fits {

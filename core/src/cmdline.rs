@@ -55,16 +55,17 @@ impl CommandLine {
     /// Filled into an empty command made with `new(true)`, not returned: a `CommandLine` is
     /// 392 bytes, and each return by value was a copy.
     fn shell_exec(&mut self, body: &[u8]) -> Result<(), CommandTooLong> {
-        self.push_word(&[SHELL])?;
-        self.push_word(&[b"-c"])?;
-        self.push_word(&[b"exec ", body])
+        self.push_word(b"", SHELL)?;
+        self.push_word(b"", b"-c")?;
+        self.push_word(b"exec ", body)
     }
 
-    /// Appends one word made of `parts`, NUL-terminated.
-    fn push_word(&mut self, parts: &[&[u8]]) -> Result<(), CommandTooLong> {
+    /// Appends one word, `head` then `word`, NUL-terminated (two plain arguments, not a
+    /// slice of parts each caller builds on the stack).
+    fn push_word(&mut self, head: &[u8], word: &[u8]) -> Result<(), CommandTooLong> {
         let start = u16::try_from(self.buf.len()).map_err(|_| CommandTooLong)?;
         self.starts.push(start).map_err(|_| CommandTooLong)?;
-        for part in parts {
+        for part in [head, word] {
             self.buf
                 .extend_from_slice(part)
                 .map_err(|_| CommandTooLong)?;
@@ -188,7 +189,7 @@ impl CommandLine {
             action.as_bytes(),
             strip_at(body),
         ] {
-            self.push_word(&[word])?;
+            self.push_word(b"", word)?;
         }
         Ok(())
     }
@@ -208,7 +209,7 @@ fn split_words(cmd: &mut CommandLine, body: &[u8]) -> Result<(), CommandTooLong>
         .filter(|w| !w.is_empty())
         .take(MAX_WORDS)
     {
-        cmd.push_word(&[word])?;
+        cmd.push_word(b"", word)?;
     }
     Ok(())
 }

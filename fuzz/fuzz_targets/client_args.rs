@@ -118,7 +118,7 @@ fn check_clients<A: ArgList + ?Sized>(args: &A) {
             if let Some(at) = t.file {
                 check_value(args, at);
             }
-            assert!((1..=3600).contains(&t.stop_budget_secs));
+            assert!((1..=3600).contains(&o.stop_budget_secs));
             assert!(t.level.is_none_or(|l| b"0123456789S".contains(&l.byte())));
         }
         Ok(VinitCommand::Help | VinitCommand::Version) => {}

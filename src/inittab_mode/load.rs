@@ -28,17 +28,19 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
     if !read_table(path, tab, true, level, what) {
         return false;
     }
-    let _ = sys::for_each_dir_entry(INITTAB_DIR, |name| {
-        let name = name.to_bytes();
+    let _ = sys::for_each_dir_entry(INITTAB_DIR, |entry| {
+        let name = entry.to_bytes();
         if name.len() < 5 || !name.ends_with(b".tab") {
             return;
         }
+        // The directory with its NUL turned into the `/`, then the name with its own NUL: two
+        // pieces, not a table of four built on the stack.
         let mut full: Vec<u8, DROPIN_PATH_MAX> = Vec::new();
-        // One call in a loop: a call site per part costs more.
-        if [INITTAB_DIR.to_bytes(), b"/", name, b"\0"]
-            .iter()
-            .any(|part| full.extend_from_slice(part).is_err())
-        {
+        let _ = full.extend_from_slice(INITTAB_DIR.to_bytes_with_nul());
+        if let Some(nul) = full.last_mut() {
+            *nul = b'/';
+        }
+        if full.extend_from_slice(entry.to_bytes_with_nul()).is_err() {
             return;
         }
         let Some(cpath) = sys::c_str(&full) else {

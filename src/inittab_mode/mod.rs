@@ -42,7 +42,7 @@ const SIG_SYSVINIT_POWEROFF: u8 = 38;
 /// Boots the inittab and runs until the stop sequence ends; returns vinit's exit status.
 /// `title`: PID 1's argv, where `init [N]` shows each level entered.
 #[inline(never)]
-pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 {
+pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 {
     // Already for the inittab's lines: `become_init` comes after them.
     crate::log::never_block();
     let nofile = sys::nofile_limit();
@@ -71,7 +71,12 @@ pub fn run(settings: Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8 
     };
     let status_allowed =
         nofile.is_none_or(|limit| share_fds(&mut driver.control, sfd.as_fd(), limit));
-    driver.status = StatusChannel::open(status_allowed);
+    // Over the closed channel `place` put there (`open(false)` opens nothing): written
+    // without its drop, whose close the compiler would write out.
+    core::mem::forget(core::mem::replace(
+        &mut driver.status,
+        StatusChannel::open(status_allowed),
+    ));
     // sysvinit sets umask(previous | 022) at start-up (compat §3.2).
     sys::umask_add(0o022);
     crate::log::log_line(

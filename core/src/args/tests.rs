@@ -10,6 +10,15 @@ fn parse(args: &[&str]) -> Result<VinitCommand, UsageError> {
     parse_vinit(argv(args).as_slice(), &mut SingleOptions::default())
 }
 
+/// Inittab mode's options from `args`, and the shared ones (in `SingleOptions`).
+fn inittab(args: &[&str]) -> (InittabOptions, SingleOptions) {
+    let mut opts = SingleOptions::default();
+    match parse_vinit(argv(args).as_slice(), &mut opts) {
+        Ok(VinitCommand::Inittab(tab)) => (tab, opts),
+        other => panic!("{args:?}: not inittab mode: {other:?}"),
+    }
+}
+
 /// Single-command mode's options from `args` over `opts` (the environment's).
 fn single_over(args: &[&str], mut opts: SingleOptions) -> SingleOptions {
     match parse_vinit(argv(args).as_slice(), &mut opts) {
@@ -129,10 +138,7 @@ fn tini_and_dumb_init_spellings() {
 
 #[test]
 fn inittab_mode_and_levels() {
-    let none = InittabOptions {
-        stop_budget_secs: DEFAULT_STOP_BUDGET_SECS,
-        ..InittabOptions::default()
-    };
+    let none = InittabOptions::default();
     assert_eq!(parse(&["vinit"]), Ok(VinitCommand::Inittab(none)));
     assert_eq!(parse(&["vinit", "-s"]), Ok(VinitCommand::Inittab(none)));
     let with = InittabOptions {
@@ -141,15 +147,22 @@ fn inittab_mode_and_levels() {
             from: 0,
             letter: b'f',
         }),
-        stop_budget_secs: 30,
-        stop_delay: Duration::ZERO,
         level: Some(Level::SINGLE),
-        verbose: true,
-        parent_death_signal: 0,
     };
+    let (tab, shared) = inittab(&["vinit", "-f", "/x", "-vT", "30", "s"]);
+    assert_eq!(tab, with);
     assert_eq!(
-        parse(&["vinit", "-f", "/x", "-vT", "30", "s"]),
-        Ok(VinitCommand::Inittab(with))
+        (
+            shared.stop_budget_secs,
+            shared.stop_delay,
+            shared.verbose,
+            shared.parent_death_signal
+        ),
+        (30, Duration::ZERO, true, 0)
+    );
+    assert_eq!(
+        inittab(&["vinit"]).1.stop_budget_secs,
+        DEFAULT_STOP_BUDGET_SECS
     );
     let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-sf/x", "single"]) else {
         panic!()
@@ -194,10 +207,7 @@ fn options_of_the_other_mode_are_named() {
         Err(UsageError::WrongMode((1, b'f'), Some((2, 0))))
     );
     // -T, -s and -v belong to both.
-    let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-v"]) else {
-        panic!()
-    };
-    assert!(t.verbose);
+    assert!(inittab(&["vinit", "-v"]).1.verbose);
     assert!(matches!(
         parse(&["vinit", "-sT", "5", "3"]),
         Ok(VinitCommand::Inittab(_))
@@ -219,10 +229,10 @@ fn rewrite_and_parent_death_signal() {
     );
     assert_eq!((o.parent_death_signal, o.cmd_index), (15, 7));
     // -p belongs to both modes, -r to single-command mode.
-    let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-p9", "-f", "/x"]) else {
-        panic!()
-    };
-    assert_eq!(t.parent_death_signal, 9);
+    assert_eq!(
+        inittab(&["vinit", "-p9", "-f", "/x"]).1.parent_death_signal,
+        9
+    );
     assert_eq!(
         parse(&["vinit", "-r", "15:3", "-f", "/x"]),
         Err(UsageError::WrongMode((1, b'r'), Some((3, b'f'))))
@@ -434,10 +444,10 @@ fn variables_parse_as_their_options() {
 
 #[test]
 fn the_stop_delay_of_both_modes() {
-    let Ok(VinitCommand::Inittab(t)) = parse(&["vinit", "-d", "2"]) else {
-        panic!()
-    };
-    assert_eq!(t.stop_delay, Duration::from_secs(2));
+    assert_eq!(
+        inittab(&["vinit", "-d", "2"]).1.stop_delay,
+        Duration::from_secs(2)
+    );
     assert_eq!(
         single(&["vinit", "-d3", "sh"]).stop_delay,
         Duration::from_secs(3)

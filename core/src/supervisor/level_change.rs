@@ -17,11 +17,12 @@ impl Init {
         if level == self.current {
             return;
         }
-        if level == Level::SINGLE {
-            self.log(Notice::GoingSingle);
+        // One call for both lines.
+        self.log(if level == Level::SINGLE {
+            Notice::GoingSingle
         } else {
-            self.log(Notice::Switching(level.byte()));
-        }
+            Notice::Switching(level.byte())
+        });
         let prev = if self.current == Level::SYSINIT || self.current == Level::BOOT {
             b'N'
         } else {
