@@ -137,7 +137,8 @@ pub fn write_dead_process(id: &[u8], pid: i32) {
 fn write(rec: &Record<'_>, who: Writer) {
     let (sec, usec) = sys::wall_clock();
     // utmp's 32-bit timestamp (glibc's on-disk layout, compat §6.6).
-    let mut new = rec.build(sec as i32, usec as i32, b"");
+    let mut new = [0u8; RECORD_LEN];
+    rec.build_into(&mut new, sec as i32, usec as i32, b"");
     let result = sys::with_locked_file(UTMP_PATH, |fd, size| {
         let mut chunk = [0u8; SCAN_RECORDS * RECORD_LEN];
         let mut at = 0u64;
