@@ -21,6 +21,8 @@ pub enum RebootCmd {
 
 /// reboot(2). Inside a PID namespace, restart/halt/power-off kill the namespace's init
 /// instead of the machine; without CAP_SYS_BOOT every command fails with EPERM.
+/// Out of line: it is one of the rare paths `.cargo/cold-text` gives a segment of its own.
+#[inline(never)]
 pub fn reboot(cmd: RebootCmd) -> Result<()> {
     use rustix::system::RebootCommand as R;
     rustix::system::reboot(match cmd {
