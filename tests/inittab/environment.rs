@@ -2,9 +2,12 @@
 //! sysvinit's variables; and /etc/initscript (compat §1.6 step 2), which wraps every entry
 //! outside single-user mode.
 
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+
 use support::clients;
 use support::namespace::Launch;
-use support::{EVENT_TIMEOUT, vinit};
+use support::{EVENT_TIMEOUT, TempDir, vinit};
 
 use super::{boot, stop_with};
 
@@ -120,5 +123,28 @@ fn test_initscript_wraps_every_entry_outside_single_user() {
         !run.history().iter().any(|l| l.contains("initscript: s1")),
         "{}",
         run.dump()
+    );
+}
+
+/// A script without `#!` fails execve with ENOEXEC; as sysvinit does, vinit then runs the
+/// entry again through the shell, `/bin/sh -c "exec PROCESS"` (compat §1.6 step 6), with its
+/// arguments.
+#[test]
+fn test_a_script_without_shebang_runs_through_the_shell() {
+    let dir = TempDir::new("no-shebang");
+    let script = dir.join("plain-script");
+    fs::write(&script, "echo \"plain script ran: $1 $2 ($#)\"\n").unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    let inittab = format!(
+        "id:3:initdefault:\nr3:3:once:{} one two\n",
+        script.to_str().unwrap()
+    );
+    let mut run = boot(&inittab).pid1();
+    run.expect_line("plain script ran: one two (2)", EVENT_TIMEOUT);
+    let (code, _, lines) = stop_with(&mut run, libc::SIGTERM);
+    assert_eq!(code, Some(0));
+    assert!(
+        !lines.iter().any(|l| l.contains("cannot execute")),
+        "{lines:?}"
     );
 }
