@@ -133,7 +133,8 @@ fn read_if<'b>(path: &CStr, buf: &'b mut [u8], needed: bool, missing_ok: bool) -
                 FileError::TooBig(*size, bound)
             } else {
                 match sys::read_full(fd.as_fd(), buf) {
-                    Ok(n) => return Some(buf.get(..n).unwrap_or_default()),
+                    // `read_full` never counts more than `buf` holds.
+                    Ok(n) => return buf.get(..n),
                     Err(e) => FileError::Sys(e),
                 }
             };
