@@ -114,27 +114,36 @@ fn refuse(a: usize, b: &[u8], why: Option<&FileError>, c: usize) -> u8 {
 }
 
 /// The text of `path` in `buf` when `needed` (else empty); a missing file is empty too when
-/// `missing_ok`. `None` when it cannot be read, said in the one fatal line.
+/// `missing_ok`; a file larger than `buf` is refused. `None` when it cannot be read, said in
+/// the one fatal line.
 #[inline(never)]
 fn read_if<'b>(path: &CStr, buf: &'b mut [u8], needed: bool, missing_ok: bool) -> Option<&'b [u8]> {
     if !needed {
         return Some(&[]);
     }
-    match read_whole(path, buf) {
-        Ok(n) => Some(buf.get(..n).unwrap_or_default()),
-        Err(FileError::Sys(sys::Errno::NOENT)) if missing_ok => Some(&[]),
-        Err(e) => {
-            refuse(NONE, path.to_bytes(), Some(&e), NONE);
-            None
+    // The open's error is borrowed where the open left it, not taken apart and rebuilt for
+    // `refuse`; only the size and read errors are made here.
+    let opened = sys::open_file(path, FileUse::Accounts);
+    let made;
+    let e = match &opened {
+        Err(e) => e,
+        Ok((fd, size)) => {
+            let bound = buf.len() as u64;
+            made = if *size > bound {
+                FileError::TooBig(*size, bound)
+            } else {
+                match sys::read_full(fd.as_fd(), buf) {
+                    // `read_full` never counts more than `buf` holds.
+                    Ok(n) => return buf.get(..n),
+                    Err(e) => FileError::Sys(e),
+                }
+            };
+            &made
         }
+    };
+    if missing_ok && matches!(e, FileError::Sys(sys::Errno::NOENT)) {
+        return Some(&[]);
     }
-}
-
-/// The file at `path` read into `buf`: the number of bytes; a larger file is refused.
-fn read_whole(path: &CStr, buf: &mut [u8]) -> Result<usize, FileError> {
-    let (fd, size) = sys::open_file(path, FileUse::Accounts)?;
-    if size > buf.len() as u64 {
-        return Err(FileError::TooBig(size, buf.len() as u64));
-    }
-    Ok(sys::read_full(fd.as_fd(), buf)?)
+    refuse(NONE, path.to_bytes(), Some(e), NONE);
+    None
 }

@@ -103,10 +103,10 @@ impl<'a> Record<'a> {
         rec
     }
 
-    /// `build` into `rec`, the caller's: a record returned by value was built on the
+    /// `build` into `rec`, the caller's, which must be zeroed (every caller's is a fresh
+    /// zeroed array, so it is not zeroed twice): a record returned by value was built on the
     /// callee's stack, then copied out.
     pub fn build_into(&self, rec: &mut [u8; RECORD_LEN], sec: i32, usec: i32, host: &[u8]) {
-        *rec = [0; RECORD_LEN];
         put_number(rec, field::TYPE, (self.ty as u16).to_ne_bytes());
         put_number(rec, field::PID, self.pid.to_ne_bytes());
         put(rec, field::LINE, self.line);

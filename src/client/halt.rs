@@ -36,7 +36,8 @@ pub(super) fn halt(prog: &[u8], s: &Shutdown, envp: Envp) -> u8 {
     if !h.no_wtmp() {
         let (sec, usec) = sys::wall_clock();
         let mut record = [0; utmp::RECORD_LEN];
-        // Built in place: returned by value, it was built in the callee's frame and copied.
+        // Built in place (returned by value, it was built in the callee's frame and copied),
+        // on the zeroed array `build_into` expects.
         utmp::SHUTDOWN.build_into(&mut record, sec as i32, usec as i32, &sys::kernel_release());
         let _ = sys::append_existing(WTMP_PATH, &record);
     }

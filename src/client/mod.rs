@@ -294,11 +294,11 @@ const PERROR_TEXTS: &str =
 /// carries no strerror table), and `FileError`'s words when the path is not what a client may
 /// write to (a symlink, a regular file). HINT is line `hint` of `LINES`.
 #[inline(never)]
-fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: usize) -> u8 {
+fn path_failed(prog: &[u8], path: &[u8], e: &FileError, hint: usize) -> u8 {
     let mut line = LogLine::bare();
     write_raw(&mut line, PATH_HEAD, &[prog, path]);
     // perror's text by the errno's place in `PERROR_ERRNOS`: data, not a match.
-    let text = match e {
+    let text = match *e {
         FileError::Sys(errno) => PERROR_ERRNOS.iter().position(|&known| known == errno),
         _ => None,
     };
@@ -306,7 +306,7 @@ fn path_failed(prog: &[u8], path: &[u8], e: FileError, hint: usize) -> u8 {
         Some(n) => {
             line.line().write_field(packed!(PERROR_TEXTS), 0, n, &[]);
         }
-        None => vinit_core::display::Show::show(&e, line.line()),
+        None => vinit_core::display::Show::show(e, line.line()),
     }
     line.line().write_field(LINES, u16::from(b'{'), hint, &[]);
     line.emit();

@@ -31,11 +31,15 @@ pub(super) fn send(
         None => INITCTL_PATH,
     };
     let deadline = sys::now().after(Duration::from_millis(INITCTL_TIMEOUT_MS));
+    // The open's result stays where the open put it, and a failure is borrowed from there
+    // (or from `write_error`): an error moved out of it was taken apart and rebuilt.
+    let mut opened = sys::open_fifo_writer(path);
+    let write_error;
     // `None`: the time ran out.
-    let failure: Option<FileError> = 'failed: {
+    let failure: Option<&FileError> = 'failed: {
         // Nobody reading yet (ENXIO): init may be between two opens of its FIFO; retry.
         let fd = loop {
-            match sys::open_fifo_writer(path) {
+            match &opened {
                 Ok(fd) => break fd,
                 Err(FileError::Sys(Errno::NXIO | Errno::INTR)) if sys::now() < deadline => {
                     sys::sleep_ms(INITCTL_RETRY_MS);
@@ -44,6 +48,7 @@ pub(super) fn send(
                 // Not init's FIFO (a symlink, a file, another user's): nothing is written.
                 Err(e) => break 'failed Some(e),
             }
+            opened = sys::open_fifo_writer(path);
         };
         // Each request built at its turn (0: SETENV, 1: RUNLVL), counted, not by an array of
         // flags in memory: an array of the two requests was built in memory first.
@@ -68,7 +73,10 @@ pub(super) fn send(
                             break 'failed None;
                         }
                     }
-                    Err(e) => break 'failed Some(FileError::Sys(e)),
+                    Err(e) => {
+                        write_error = FileError::Sys(e);
+                        break 'failed Some(&write_error);
+                    }
                 }
             }
         }

@@ -37,7 +37,7 @@ pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
                 _ => NO_HINT,
             };
             let path = STATUS_SOCKET_PATH.to_bytes();
-            path_failed(b"vinit status", path, FileError::Sys(e), hint);
+            path_failed(b"vinit status", path, &FileError::Sys(e), hint);
             return UNKNOWN;
         }
     };
