@@ -147,7 +147,8 @@ pub fn initscript_command(
     field: &[u8],
 ) -> Result<CommandLine, CommandTooLong> {
     let mut cmd = CommandLine::empty();
-    cmd.read_initscript(id, levels, action, field)?;
+    let (_, body) = strip_plus(until_nul(field));
+    cmd.read_initscript(id, levels, action, strip_at(body))?;
     Ok(cmd)
 }
 
@@ -158,27 +159,31 @@ impl CommandLine {
     }
 
     /// `parse_process`'s command, filled in place: the spawn path fills one command line
-    /// instead of copying a returned one (392 bytes) twice.
-    pub fn read_process(&mut self, field: &[u8]) -> Result<(), CommandTooLong> {
+    /// instead of copying a returned one (392 bytes) twice. Returns the field without its `+`
+    /// and `@` prefixes, for `read_initscript` (so the spawn path strips them once).
+    pub fn read_process<'f>(&mut self, field: &'f [u8]) -> Result<&'f [u8], CommandTooLong> {
         let (_, body) = strip_plus(until_nul(field));
         let literal = body.first() == Some(&b'@');
         *self = Self::new(!literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b)));
+        // Without a leading `@` this is `body` itself, so the shell form gets it unchanged.
+        let body = strip_at(body);
         if self.shell {
-            self.shell_exec(body)
+            self.shell_exec(body)?;
         } else {
-            split_words(self, strip_at(body))
+            split_words(self, body)?;
         }
+        Ok(body)
     }
 
-    /// `initscript_command`'s command, filled in place.
+    /// `initscript_command`'s command, filled in place; `body` is the process field without
+    /// its `+` and `@` prefixes (what `read_process` returns).
     pub fn read_initscript(
         &mut self,
         id: &[u8],
         levels: &[u8],
         action: &str,
-        field: &[u8],
+        body: &[u8],
     ) -> Result<(), CommandTooLong> {
-        let (_, body) = strip_plus(until_nul(field));
         *self = Self::new(true);
         // One call in a loop: six calls were six copies of the call's set-up.
         for word in [
@@ -187,7 +192,7 @@ impl CommandLine {
             id,
             levels,
             action.as_bytes(),
-            strip_at(body),
+            body,
         ] {
             self.push_word(b"", word)?;
         }

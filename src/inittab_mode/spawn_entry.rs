@@ -65,16 +65,13 @@ pub fn spawn_entry(
     // The process field must fit as a command even when /etc/initscript runs it.
     // One command line filled in place (a returned one is 392 bytes, copied at each step).
     let mut command = CommandLine::empty();
-    let fits = command.read_process(&entry.process).is_ok()
-        && (!through_initscript
+    // `read_process` hands back the field without its prefixes, stripped once for both.
+    let fits = command.read_process(&entry.process).is_ok_and(|body| {
+        !through_initscript
             || command
-                .read_initscript(
-                    &entry.id,
-                    &entry.levels_text,
-                    entry.action.name(),
-                    &entry.process,
-                )
-                .is_ok());
+                .read_initscript(&entry.id, &entry.levels_text, entry.action.name(), body)
+                .is_ok()
+    });
     if !fits {
         return cannot_start(entry, vinit_core::packed!("command too long"));
     }
