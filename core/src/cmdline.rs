@@ -55,21 +55,33 @@ impl CommandLine {
     /// Filled into an empty command made with `new(true)`, not returned: a `CommandLine` is
     /// 392 bytes, and each return by value was a copy.
     fn shell_exec(&mut self, body: &[u8]) -> Result<(), CommandTooLong> {
-        self.push_word(b"", SHELL)?;
-        self.push_word(b"", b"-c")?;
-        self.push_word(b"exec ", body)
+        self.push_word(SHELL)?;
+        self.push_word(b"-c")?;
+        // `exec ` and the body are one word.
+        self.begin_word()?;
+        self.append(b"exec ")?;
+        self.end_word(body)
     }
 
-    /// Appends one word, `head` then `word`, NUL-terminated (two plain arguments, not a
-    /// slice of parts each caller builds on the stack).
-    fn push_word(&mut self, head: &[u8], word: &[u8]) -> Result<(), CommandTooLong> {
+    /// Appends one word, NUL-terminated.
+    fn push_word(&mut self, word: &[u8]) -> Result<(), CommandTooLong> {
+        self.begin_word()?;
+        self.end_word(word)
+    }
+
+    /// Records where the next word starts.
+    fn begin_word(&mut self) -> Result<(), CommandTooLong> {
         let start = u16::try_from(self.buf.len()).map_err(|_| CommandTooLong)?;
-        self.starts.push(start).map_err(|_| CommandTooLong)?;
-        for part in [head, word] {
-            self.buf
-                .extend_from_slice(part)
-                .map_err(|_| CommandTooLong)?;
-        }
+        self.starts.push(start).map_err(|_| CommandTooLong)
+    }
+
+    fn append(&mut self, part: &[u8]) -> Result<(), CommandTooLong> {
+        self.buf.extend_from_slice(part).map_err(|_| CommandTooLong)
+    }
+
+    /// Appends the last part of the word and its NUL.
+    fn end_word(&mut self, tail: &[u8]) -> Result<(), CommandTooLong> {
+        self.append(tail)?;
         self.buf.push(0).map_err(|_| CommandTooLong)
     }
 
@@ -194,7 +206,7 @@ impl CommandLine {
             action.as_bytes(),
             body,
         ] {
-            self.push_word(b"", word)?;
+            self.push_word(word)?;
         }
         Ok(())
     }
@@ -214,7 +226,7 @@ fn split_words(cmd: &mut CommandLine, body: &[u8]) -> Result<(), CommandTooLong>
         .filter(|w| !w.is_empty())
         .take(MAX_WORDS)
     {
-        cmd.push_word(b"", word)?;
+        cmd.push_word(word)?;
     }
     Ok(())
 }
