@@ -197,18 +197,13 @@ impl CommandLine {
         body: &[u8],
     ) -> Result<(), CommandTooLong> {
         *self = Self::new(true);
-        // One call in a loop: six calls were six copies of the call's set-up.
-        for word in [
-            SHELL,
-            INITSCRIPT.to_bytes(),
-            id,
-            levels,
-            action.as_bytes(),
-            body,
-        ] {
-            self.push_word(word)?;
-        }
-        Ok(())
+        // Six plain calls: a loop over a slice table rebuilt the table on the stack each time.
+        self.push_word(SHELL)?;
+        self.push_word(INITSCRIPT.to_bytes())?;
+        self.push_word(id)?;
+        self.push_word(levels)?;
+        self.push_word(action.as_bytes())?;
+        self.push_word(body)
     }
 }
 
