@@ -228,10 +228,19 @@ fn split_words(cmd: &mut CommandLine, body: &[u8]) -> Result<(), CommandTooLong>
 
 /// The `ENOEXEC` retry of compat §1.6 step 6: always `/bin/sh -c "exec <field without + and @>"`.
 pub fn shell_command(field: &[u8]) -> Result<CommandLine, CommandTooLong> {
-    let (_, body) = strip_plus(until_nul(field));
-    let mut cmd = CommandLine::new(true);
-    cmd.shell_exec(strip_at(body))?;
+    let mut cmd = CommandLine::empty();
+    cmd.read_shell(field)?;
     Ok(cmd)
+}
+
+impl CommandLine {
+    /// `shell_command`'s command, filled in place: the exec retry then copies no returned
+    /// command line (392 bytes).
+    pub fn read_shell(&mut self, field: &[u8]) -> Result<(), CommandTooLong> {
+        let (_, body) = strip_plus(until_nul(field));
+        *self = Self::new(true);
+        self.shell_exec(strip_at(body))
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::log::{Bytes, ErrName, Level};
 use crate::spawn;
 use crate::sys::{self, Envp, Errno, FileError, FileUse, SigMask};
 use vinit_core::child_env::{CHILD_ENV_MAX, ChildEnv, InitEnv};
-use vinit_core::cmdline::{self, CommandLine};
+use vinit_core::cmdline::CommandLine;
 use vinit_core::inittab::Entry;
 use vinit_core::limits::{CHILD_PATH, INITSCRIPT, MAX_WORDS};
 use vinit_core::supervisor::Spawn;
@@ -198,7 +198,9 @@ fn exec_entry(
     let mut err = spawn::exec_search(prog, argv, envp, path);
     if err == Errno::NOEXEC {
         // A script without `#!`: retry through the shell (compat §1.6 step 6).
-        if let Ok(shell) = cmdline::shell_command(&entry.process)
+        // Filled in place: a returned command line (392 bytes) was copied twice.
+        let mut shell = CommandLine::empty();
+        if shell.read_shell(&entry.process).is_ok()
             && let Some(sh) = shell.word(0).and_then(sys::c_str)
         {
             err = sys::execve(sh, &argv_of(&shell), envp);
