@@ -55,21 +55,33 @@ impl CommandLine {
     /// Filled into an empty command made with `new(true)`, not returned: a `CommandLine` is
     /// 392 bytes, and each return by value was a copy.
     fn shell_exec(&mut self, body: &[u8]) -> Result<(), CommandTooLong> {
-        self.push_word(b"", SHELL)?;
-        self.push_word(b"", b"-c")?;
-        self.push_word(b"exec ", body)
+        self.push_word(SHELL)?;
+        self.push_word(b"-c")?;
+        // `exec ` and the body are one word.
+        self.begin_word()?;
+        self.append(b"exec ")?;
+        self.end_word(body)
     }
 
-    /// Appends one word, `head` then `word`, NUL-terminated (two plain arguments, not a
-    /// slice of parts each caller builds on the stack).
-    fn push_word(&mut self, head: &[u8], word: &[u8]) -> Result<(), CommandTooLong> {
+    /// Appends one word, NUL-terminated.
+    fn push_word(&mut self, word: &[u8]) -> Result<(), CommandTooLong> {
+        self.begin_word()?;
+        self.end_word(word)
+    }
+
+    /// Records where the next word starts.
+    fn begin_word(&mut self) -> Result<(), CommandTooLong> {
         let start = u16::try_from(self.buf.len()).map_err(|_| CommandTooLong)?;
-        self.starts.push(start).map_err(|_| CommandTooLong)?;
-        for part in [head, word] {
-            self.buf
-                .extend_from_slice(part)
-                .map_err(|_| CommandTooLong)?;
-        }
+        self.starts.push(start).map_err(|_| CommandTooLong)
+    }
+
+    fn append(&mut self, part: &[u8]) -> Result<(), CommandTooLong> {
+        self.buf.extend_from_slice(part).map_err(|_| CommandTooLong)
+    }
+
+    /// Appends the last part of the word and its NUL.
+    fn end_word(&mut self, tail: &[u8]) -> Result<(), CommandTooLong> {
+        self.append(tail)?;
         self.buf.push(0).map_err(|_| CommandTooLong)
     }
 
@@ -147,7 +159,8 @@ pub fn initscript_command(
     field: &[u8],
 ) -> Result<CommandLine, CommandTooLong> {
     let mut cmd = CommandLine::empty();
-    cmd.read_initscript(id, levels, action, field)?;
+    let (_, body) = strip_plus(until_nul(field));
+    cmd.read_initscript(id, levels, action, strip_at(body))?;
     Ok(cmd)
 }
 
@@ -158,40 +171,39 @@ impl CommandLine {
     }
 
     /// `parse_process`'s command, filled in place: the spawn path fills one command line
-    /// instead of copying a returned one (392 bytes) twice.
-    pub fn read_process(&mut self, field: &[u8]) -> Result<(), CommandTooLong> {
+    /// instead of copying a returned one (392 bytes) twice. Returns the field without its `+`
+    /// and `@` prefixes, for `read_initscript` (so the spawn path strips them once).
+    pub fn read_process<'f>(&mut self, field: &'f [u8]) -> Result<&'f [u8], CommandTooLong> {
         let (_, body) = strip_plus(until_nul(field));
         let literal = body.first() == Some(&b'@');
         *self = Self::new(!literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b)));
+        // Without a leading `@` this is `body` itself, so the shell form gets it unchanged.
+        let body = strip_at(body);
         if self.shell {
-            self.shell_exec(body)
+            self.shell_exec(body)?;
         } else {
-            split_words(self, strip_at(body))
+            split_words(self, body)?;
         }
+        Ok(body)
     }
 
-    /// `initscript_command`'s command, filled in place.
+    /// `initscript_command`'s command, filled in place; `body` is the process field without
+    /// its `+` and `@` prefixes (what `read_process` returns).
     pub fn read_initscript(
         &mut self,
         id: &[u8],
         levels: &[u8],
         action: &str,
-        field: &[u8],
+        body: &[u8],
     ) -> Result<(), CommandTooLong> {
-        let (_, body) = strip_plus(until_nul(field));
         *self = Self::new(true);
-        // One call in a loop: six calls were six copies of the call's set-up.
-        for word in [
-            SHELL,
-            INITSCRIPT.to_bytes(),
-            id,
-            levels,
-            action.as_bytes(),
-            strip_at(body),
-        ] {
-            self.push_word(b"", word)?;
-        }
-        Ok(())
+        // Six plain calls: a loop over a slice table rebuilt the table on the stack each time.
+        self.push_word(SHELL)?;
+        self.push_word(INITSCRIPT.to_bytes())?;
+        self.push_word(id)?;
+        self.push_word(levels)?;
+        self.push_word(action.as_bytes())?;
+        self.push_word(body)
     }
 }
 
@@ -209,17 +221,26 @@ fn split_words(cmd: &mut CommandLine, body: &[u8]) -> Result<(), CommandTooLong>
         .filter(|w| !w.is_empty())
         .take(MAX_WORDS)
     {
-        cmd.push_word(b"", word)?;
+        cmd.push_word(word)?;
     }
     Ok(())
 }
 
 /// The `ENOEXEC` retry of compat §1.6 step 6: always `/bin/sh -c "exec <field without + and @>"`.
 pub fn shell_command(field: &[u8]) -> Result<CommandLine, CommandTooLong> {
-    let (_, body) = strip_plus(until_nul(field));
-    let mut cmd = CommandLine::new(true);
-    cmd.shell_exec(strip_at(body))?;
+    let mut cmd = CommandLine::empty();
+    cmd.read_shell(field)?;
     Ok(cmd)
+}
+
+impl CommandLine {
+    /// `shell_command`'s command, filled in place: the exec retry then copies no returned
+    /// command line (392 bytes).
+    pub fn read_shell(&mut self, field: &[u8]) -> Result<(), CommandTooLong> {
+        let (_, body) = strip_plus(until_nul(field));
+        *self = Self::new(true);
+        self.shell_exec(strip_at(body))
+    }
 }
 
 #[cfg(test)]

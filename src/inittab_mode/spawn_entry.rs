@@ -12,7 +12,7 @@ use crate::log::{Bytes, ErrName, Level};
 use crate::spawn;
 use crate::sys::{self, Envp, Errno, FileError, FileUse, SigMask};
 use vinit_core::child_env::{CHILD_ENV_MAX, ChildEnv, InitEnv};
-use vinit_core::cmdline::{self, CommandLine};
+use vinit_core::cmdline::CommandLine;
 use vinit_core::inittab::Entry;
 use vinit_core::limits::{CHILD_PATH, INITSCRIPT, MAX_WORDS};
 use vinit_core::supervisor::Spawn;
@@ -65,16 +65,13 @@ pub fn spawn_entry(
     // The process field must fit as a command even when /etc/initscript runs it.
     // One command line filled in place (a returned one is 392 bytes, copied at each step).
     let mut command = CommandLine::empty();
-    let fits = command.read_process(&entry.process).is_ok()
-        && (!through_initscript
+    // `read_process` hands back the field without its prefixes, stripped once for both.
+    let fits = command.read_process(&entry.process).is_ok_and(|body| {
+        !through_initscript
             || command
-                .read_initscript(
-                    &entry.id,
-                    &entry.levels_text,
-                    entry.action.name(),
-                    &entry.process,
-                )
-                .is_ok());
+                .read_initscript(&entry.id, &entry.levels_text, entry.action.name(), body)
+                .is_ok()
+    });
     if !fits {
         return cannot_start(entry, vinit_core::packed!("command too long"));
     }
@@ -201,7 +198,9 @@ fn exec_entry(
     let mut err = spawn::exec_search(prog, argv, envp, path);
     if err == Errno::NOEXEC {
         // A script without `#!`: retry through the shell (compat §1.6 step 6).
-        if let Ok(shell) = cmdline::shell_command(&entry.process)
+        // Filled in place: a returned command line (392 bytes) was copied twice.
+        let mut shell = CommandLine::empty();
+        if shell.read_shell(&entry.process).is_ok()
             && let Some(sh) = shell.word(0).and_then(sys::c_str)
         {
             err = sys::execve(sh, &argv_of(&shell), envp);
