@@ -9,17 +9,21 @@ pub fn valid_up_to(bytes: &[u8]) -> usize {
     let mut at = 0;
     // Bounded: each pass consumes one whole character, or ends.
     while let Some(&lead) = bytes.get(at) {
-        // The sequence's length and the range of its second byte (Unicode's table 3-7).
-        let (len, low, high) = match lead {
-            0x00..=0x7F => (1, 0, 0),
-            0xC2..=0xDF => (2, 0x80, 0xBF),
-            0xE0 => (3, 0xA0, 0xBF),
-            0xED => (3, 0x80, 0x9F),
-            0xE1..=0xEF => (3, 0x80, 0xBF),
-            0xF0 => (4, 0x90, 0xBF),
-            0xF1..=0xF3 => (4, 0x80, 0xBF),
-            0xF4 => (4, 0x80, 0x8F),
+        // The sequence's length, then the range of its second byte (Unicode's table 3-7):
+        // two small matches cost less code than one of (length, low, high).
+        let len = match lead {
+            0x00..=0x7F => 1,
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
             _ => break,
+        };
+        let (low, high) = match lead {
+            0xE0 => (0xA0, 0xBF),
+            0xED => (0x80, 0x9F),
+            0xF0 => (0x90, 0xBF),
+            0xF4 => (0x80, 0x8F),
+            _ => (0x80, 0xBF),
         };
         let Some(tail) = bytes.get(at + 1..at + len) else {
             break;
