@@ -63,11 +63,11 @@ impl Argv {
     }
 }
 
-/// The process's environment, as musl's `main` received it.
+/// The process's environment, as musl's `main` received it: the pointer alone (one register
+/// wherever it is passed), its length counted where it is needed.
 #[derive(Clone, Copy)]
 pub struct Envp {
     envp: *const *const c_char,
-    len: usize,
 }
 
 impl Envp {
@@ -76,29 +76,44 @@ impl Envp {
     /// # Safety
     /// `envp` must be a null-terminated array of valid NUL-terminated strings living for the
     /// rest of the process (never null: the kernel places it after argv's terminator).
-    pub unsafe fn from_main(envp: *const *const c_char) -> Self {
-        let mut len = 0;
-        // SAFETY: the array is null-terminated, so every index up to the null is readable.
-        while !unsafe { *envp.wrapping_add(len) }.is_null() {
-            len += 1;
-        }
-        Self { envp, len }
+    pub const unsafe fn from_main(envp: *const *const c_char) -> Self {
+        Self { envp }
+    }
+
+    /// The pointer at index `i`.
+    ///
+    /// # Safety
+    /// `i` must be at most the terminator's index: the callers walk the array in order and
+    /// stop at the null.
+    const unsafe fn at(&self, i: usize) -> *const c_char {
+        // SAFETY: from_main's contract: every index up to the terminator is readable.
+        unsafe { *self.envp.wrapping_add(i) }
     }
 
     /// Number of `NAME=VALUE` strings.
-    pub const fn len(&self) -> usize {
-        self.len
+    pub fn len(&self) -> usize {
+        let mut len = 0;
+        // SAFETY: the walk stops at the terminator.
+        while !unsafe { self.at(len) }.is_null() {
+            len += 1;
+        }
+        len
     }
 
     /// The `i`th `NAME=VALUE` string.
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
-        if i >= self.len {
-            return None;
+        for at in 0.. {
+            // SAFETY: the walk stops at the terminator.
+            let ptr = unsafe { self.at(at) };
+            if ptr.is_null() {
+                return None;
+            }
+            if at == i {
+                // SAFETY: the string is NUL-terminated and lives for the whole process.
+                return Some(unsafe { CStr::from_ptr(ptr) });
+            }
         }
-        // SAFETY: i < len, and every element before the terminator is a valid string pointer.
-        let ptr = unsafe { *self.envp.wrapping_add(i) };
-        // SAFETY: the string is NUL-terminated and lives for the whole process.
-        Some(unsafe { CStr::from_ptr(ptr) })
+        None
     }
 
     /// The value of `name`, if set.
@@ -110,9 +125,14 @@ impl Envp {
     /// Each string's `NAME=` is compared in place, byte by byte: no string is measured but
     /// the value found.
     pub fn var_cstr(&self, name: &[u8]) -> Option<&'static CStr> {
-        'strings: for i in 0..self.len {
-            // SAFETY: i < len, and every element before the terminator is a valid string pointer.
-            let kv = unsafe { *self.envp.wrapping_add(i) }.cast::<u8>();
+        let mut i = 0;
+        'strings: loop {
+            // SAFETY: the walk stops at the terminator.
+            let kv = unsafe { self.at(i) }.cast::<u8>();
+            if kv.is_null() {
+                return None;
+            }
+            i += 1;
             // The name and its `=`; an exclusive range (`..=` keeps an extra done flag).
             for at in 0..name.len() + 1 {
                 let want = name.get(at).copied().unwrap_or(b'=');
@@ -128,7 +148,6 @@ impl Envp {
             // process.
             return Some(unsafe { CStr::from_ptr(kv.wrapping_add(name.len() + 1).cast()) });
         }
-        None
     }
 
     /// An empty environment.
@@ -138,13 +157,12 @@ impl Envp {
         const NONE: &[*const c_char] = &[core::ptr::null()];
         Self {
             envp: NONE.as_ptr(),
-            len: 0,
         }
     }
 
     /// The whole NULL-terminated array, for execve(2).
     pub fn ptrs(&self) -> CPtrs<'static> {
         // SAFETY: elements 0..=len exist (envp[len] is the terminating null) and live forever.
-        unsafe { core::slice::from_raw_parts(self.envp, self.len + 1) }
+        unsafe { core::slice::from_raw_parts(self.envp, self.len() + 1) }
     }
 }
