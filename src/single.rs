@@ -37,8 +37,7 @@ const fn is_stop_signal(sig: u8) -> bool {
 /// Runs CMD and returns the status vinit must exit with.
 #[inline(never)]
 pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
-    let (Some(prog), Some(child_argv)) = (argv.get(opts.cmd_index), argv.tail_ptrs(opts.cmd_index))
-    else {
+    let Some((prog, child_argv)) = argv.command(opts.cmd_index) else {
         log!(Level::Fatal, "missing command");
         return vinit_core::limits::EXIT_USAGE;
     };

@@ -5,26 +5,22 @@ use core::ffi::{CStr, c_char, c_int};
 
 use super::processes::CPtrs;
 
-/// The process's argv, as musl's `main` received it.
+/// The process's argv, as musl's `main` received it: the pointer alone (one register wherever
+/// it is passed); an argument's index is checked by walking to it, as argv ends with a null.
 #[derive(Clone, Copy)]
 pub struct Argv {
-    argc: usize,
     argv: *const *const c_char,
 }
 
 impl Argv {
-    /// Wraps `main`'s arguments.
+    /// Wraps `main`'s arguments (`argc` is not kept: argv[argc] is the null that ends it).
     ///
     /// # Safety
     /// `argv` must point to `argc` valid NUL-terminated strings followed by a null pointer, all
     /// living for the rest of the process (what the kernel and musl's start code guarantee:
-    /// so `argv` is never null, and `argc` never negative).
-    pub unsafe fn from_main(argc: c_int, argv: *const *const c_char) -> Self {
-        Self {
-            // Zero-extended: the kernel's argc is not negative, so no check.
-            argc: argc as u32 as usize,
-            argv,
-        }
+    /// so `argv` is never null).
+    pub const unsafe fn from_main(_argc: c_int, argv: *const *const c_char) -> Self {
+        Self { argv }
     }
 
     /// Argument `i`, if it exists.
@@ -42,24 +38,40 @@ impl Argv {
         Some(unsafe { CStr::from_bytes_with_nul_unchecked(tail) })
     }
 
+    /// The number of arguments: argv's index of its terminating null.
+    fn argc(&self) -> usize {
+        let mut argc = 0;
+        // SAFETY: from_main's contract: every index up to the terminating null is readable,
+        // and the walk stops there.
+        while !unsafe { *self.argv.wrapping_add(argc) }.is_null() {
+            argc += 1;
+        }
+        argc
+    }
+
     /// The pointer argv holds for argument `i` (as the kernel placed it), if it exists.
     pub(super) fn ptr(&self, i: usize) -> Option<*const c_char> {
-        if i >= self.argc {
-            return None;
-        }
-        // SAFETY: i < argc, and from_main's contract says argv[i] is a valid string pointer
-        // (so not null: no check).
-        Some(unsafe { *self.argv.wrapping_add(i) })
+        self.tail_ptrs(i)?.first().copied()
     }
 
     /// The NULL-terminated pointer array from argument `i` on: exactly what execve(2) wants as
     /// the argv of a command given on vinit's own command line.
     pub fn tail_ptrs(&self, i: usize) -> Option<CPtrs<'static>> {
-        if i >= self.argc {
+        let argc = self.argc();
+        if i >= argc {
             return None;
         }
         // SAFETY: elements i..=argc exist (argv[argc] is the terminating null) and live forever.
-        Some(unsafe { core::slice::from_raw_parts(self.argv.wrapping_add(i), self.argc - i + 1) })
+        Some(unsafe { core::slice::from_raw_parts(self.argv.wrapping_add(i), argc - i + 1) })
+    }
+
+    /// Argument `i` and the NULL-terminated pointer array from it on: a command given on
+    /// vinit's own command line, its program and its argv (one walk for both).
+    pub fn command(&self, i: usize) -> Option<(&'static CStr, CPtrs<'static>)> {
+        let ptrs = self.tail_ptrs(i)?;
+        // SAFETY: argument `i` exists, so the array's first pointer is its NUL-terminated
+        // string, which lives for the whole process.
+        Some((unsafe { CStr::from_ptr(*ptrs.first()?) }, ptrs))
     }
 }
 
