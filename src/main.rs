@@ -345,8 +345,13 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     }
     let arg = |i: usize| args.arg(i).unwrap_or_default();
     match e {
-        UsageError::UnknownOption(i, c) => {
-            say(&mut line, UsageWords::UnknownOption);
+        // An unknown option and an extra operand: their words, then the argument (one copy).
+        UsageError::UnknownOption(i, _) | UsageError::ExtraOperand(i) => {
+            let (words, c) = match e {
+                UsageError::UnknownOption(_, c) => (UsageWords::UnknownOption, c),
+                _ => (UsageWords::ExtraArgument, 0),
+            };
+            say(&mut line, words);
             show_option_or(&mut line, c, arg(i));
         }
         UsageError::MissingValue(_, c) => {
@@ -354,35 +359,31 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
             show_option(&mut line, c);
             say(&mut line, UsageWords::NeedsAValue);
         }
-        UsageError::BadValue(at) => {
+        // A bad value and one out of range: the option, its words, the value (one copy), then
+        // the range.
+        UsageError::BadValue(at) | UsageError::OutOfRange(at, ..) => {
             show_option(&mut line, at.letter);
             say(
                 &mut line,
-                match at.letter {
-                    b'r' => UsageWords::NotSignalPairs,
-                    b'p' => UsageWords::NotASignal,
+                match (e, at.letter) {
+                    (UsageError::OutOfRange(..), _) => UsageWords::Colon,
+                    (_, b'r') => UsageWords::NotSignalPairs,
+                    (_, b'p') => UsageWords::NotASignal,
                     _ => UsageWords::NotANumber,
                 },
             );
             show(&mut line, at.bytes(args));
-        }
-        UsageError::OutOfRange(at, min, max) => {
-            show_option(&mut line, at.letter);
-            say(&mut line, UsageWords::Colon);
-            show(&mut line, at.bytes(args));
-            vinit_core::fill!(
-                crate::log::LogLine::write,
-                [&mut line],
-                " is out of range: must be {}-{}",
-                min,
-                max
-            );
+            if let UsageError::OutOfRange(_, min, max) = e {
+                vinit_core::fill!(
+                    crate::log::LogLine::write,
+                    [&mut line],
+                    " is out of range: must be {}-{}",
+                    min,
+                    max
+                );
+            }
         }
         UsageError::MissingCommand => say(&mut line, UsageWords::MissingCommand),
-        UsageError::ExtraOperand(i) => {
-            say(&mut line, UsageWords::ExtraArgument);
-            show(&mut line, arg(i));
-        }
         UsageError::WrongMode((_, c), other) => {
             // `-t (single-command mode) cannot be used with -f (inittab mode)`.
             let single = args::has_byte(args::SINGLE_ONLY, c);

@@ -37,9 +37,9 @@ const fn is_stop_signal(sig: u8) -> bool {
 /// Runs CMD and returns the status vinit must exit with.
 #[inline(never)]
 pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
-    let (Some(prog), Some(child_argv)) = (argv.get(opts.cmd_index), argv.tail_ptrs(opts.cmd_index))
-    else {
-        log!(Level::Fatal, "missing command");
+    // `parse_vinit` returns `Single` only with CMD at `cmd_index`: not reached, so no line of
+    // its own.
+    let Some((prog, child_argv)) = argv.command(opts.cmd_index) else {
         return vinit_core::limits::EXIT_USAGE;
     };
     // Only what CMD must start with comes before it (the start-up latency: execve of vinit to

@@ -5,26 +5,22 @@ use core::ffi::{CStr, c_char, c_int};
 
 use super::processes::CPtrs;
 
-/// The process's argv, as musl's `main` received it.
+/// The process's argv, as musl's `main` received it: the pointer alone (one register wherever
+/// it is passed); an argument's index is checked by walking to it, as argv ends with a null.
 #[derive(Clone, Copy)]
 pub struct Argv {
-    argc: usize,
     argv: *const *const c_char,
 }
 
 impl Argv {
-    /// Wraps `main`'s arguments.
+    /// Wraps `main`'s arguments (`argc` is not kept: argv[argc] is the null that ends it).
     ///
     /// # Safety
     /// `argv` must point to `argc` valid NUL-terminated strings followed by a null pointer, all
     /// living for the rest of the process (what the kernel and musl's start code guarantee:
-    /// so `argv` is never null, and `argc` never negative).
-    pub unsafe fn from_main(argc: c_int, argv: *const *const c_char) -> Self {
-        Self {
-            // Zero-extended: the kernel's argc is not negative, so no check.
-            argc: argc as u32 as usize,
-            argv,
-        }
+    /// so `argv` is never null).
+    pub const unsafe fn from_main(_argc: c_int, argv: *const *const c_char) -> Self {
+        Self { argv }
     }
 
     /// Argument `i`, if it exists.
@@ -42,32 +38,48 @@ impl Argv {
         Some(unsafe { CStr::from_bytes_with_nul_unchecked(tail) })
     }
 
+    /// The number of arguments: argv's index of its terminating null.
+    fn argc(&self) -> usize {
+        let mut argc = 0;
+        // SAFETY: from_main's contract: every index up to the terminating null is readable,
+        // and the walk stops there.
+        while !unsafe { *self.argv.wrapping_add(argc) }.is_null() {
+            argc += 1;
+        }
+        argc
+    }
+
     /// The pointer argv holds for argument `i` (as the kernel placed it), if it exists.
     pub(super) fn ptr(&self, i: usize) -> Option<*const c_char> {
-        if i >= self.argc {
-            return None;
-        }
-        // SAFETY: i < argc, and from_main's contract says argv[i] is a valid string pointer
-        // (so not null: no check).
-        Some(unsafe { *self.argv.wrapping_add(i) })
+        self.tail_ptrs(i)?.first().copied()
     }
 
     /// The NULL-terminated pointer array from argument `i` on: exactly what execve(2) wants as
     /// the argv of a command given on vinit's own command line.
     pub fn tail_ptrs(&self, i: usize) -> Option<CPtrs<'static>> {
-        if i >= self.argc {
+        let argc = self.argc();
+        if i >= argc {
             return None;
         }
         // SAFETY: elements i..=argc exist (argv[argc] is the terminating null) and live forever.
-        Some(unsafe { core::slice::from_raw_parts(self.argv.wrapping_add(i), self.argc - i + 1) })
+        Some(unsafe { core::slice::from_raw_parts(self.argv.wrapping_add(i), argc - i + 1) })
+    }
+
+    /// Argument `i` and the NULL-terminated pointer array from it on: a command given on
+    /// vinit's own command line, its program and its argv (one walk for both).
+    pub fn command(&self, i: usize) -> Option<(&'static CStr, CPtrs<'static>)> {
+        let ptrs = self.tail_ptrs(i)?;
+        // SAFETY: argument `i` exists, so the array's first pointer is its NUL-terminated
+        // string, which lives for the whole process.
+        Some((unsafe { CStr::from_ptr(*ptrs.first()?) }, ptrs))
     }
 }
 
-/// The process's environment, as musl's `main` received it.
+/// The process's environment, as musl's `main` received it: the pointer alone (one register
+/// wherever it is passed), its length counted where it is needed.
 #[derive(Clone, Copy)]
 pub struct Envp {
     envp: *const *const c_char,
-    len: usize,
 }
 
 impl Envp {
@@ -76,29 +88,44 @@ impl Envp {
     /// # Safety
     /// `envp` must be a null-terminated array of valid NUL-terminated strings living for the
     /// rest of the process (never null: the kernel places it after argv's terminator).
-    pub unsafe fn from_main(envp: *const *const c_char) -> Self {
-        let mut len = 0;
-        // SAFETY: the array is null-terminated, so every index up to the null is readable.
-        while !unsafe { *envp.wrapping_add(len) }.is_null() {
-            len += 1;
-        }
-        Self { envp, len }
+    pub const unsafe fn from_main(envp: *const *const c_char) -> Self {
+        Self { envp }
+    }
+
+    /// The pointer at index `i`.
+    ///
+    /// # Safety
+    /// `i` must be at most the terminator's index: the callers walk the array in order and
+    /// stop at the null.
+    const unsafe fn at(&self, i: usize) -> *const c_char {
+        // SAFETY: from_main's contract: every index up to the terminator is readable.
+        unsafe { *self.envp.wrapping_add(i) }
     }
 
     /// Number of `NAME=VALUE` strings.
-    pub const fn len(&self) -> usize {
-        self.len
+    pub fn len(&self) -> usize {
+        let mut len = 0;
+        // SAFETY: the walk stops at the terminator.
+        while !unsafe { self.at(len) }.is_null() {
+            len += 1;
+        }
+        len
     }
 
     /// The `i`th `NAME=VALUE` string.
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
-        if i >= self.len {
-            return None;
+        for at in 0.. {
+            // SAFETY: the walk stops at the terminator.
+            let ptr = unsafe { self.at(at) };
+            if ptr.is_null() {
+                return None;
+            }
+            if at == i {
+                // SAFETY: the string is NUL-terminated and lives for the whole process.
+                return Some(unsafe { CStr::from_ptr(ptr) });
+            }
         }
-        // SAFETY: i < len, and every element before the terminator is a valid string pointer.
-        let ptr = unsafe { *self.envp.wrapping_add(i) };
-        // SAFETY: the string is NUL-terminated and lives for the whole process.
-        Some(unsafe { CStr::from_ptr(ptr) })
+        None
     }
 
     /// The value of `name`, if set.
@@ -110,9 +137,14 @@ impl Envp {
     /// Each string's `NAME=` is compared in place, byte by byte: no string is measured but
     /// the value found.
     pub fn var_cstr(&self, name: &[u8]) -> Option<&'static CStr> {
-        'strings: for i in 0..self.len {
-            // SAFETY: i < len, and every element before the terminator is a valid string pointer.
-            let kv = unsafe { *self.envp.wrapping_add(i) }.cast::<u8>();
+        let mut i = 0;
+        'strings: loop {
+            // SAFETY: the walk stops at the terminator.
+            let kv = unsafe { self.at(i) }.cast::<u8>();
+            if kv.is_null() {
+                return None;
+            }
+            i += 1;
             // The name and its `=`; an exclusive range (`..=` keeps an extra done flag).
             for at in 0..name.len() + 1 {
                 let want = name.get(at).copied().unwrap_or(b'=');
@@ -128,7 +160,6 @@ impl Envp {
             // process.
             return Some(unsafe { CStr::from_ptr(kv.wrapping_add(name.len() + 1).cast()) });
         }
-        None
     }
 
     /// An empty environment.
@@ -138,13 +169,12 @@ impl Envp {
         const NONE: &[*const c_char] = &[core::ptr::null()];
         Self {
             envp: NONE.as_ptr(),
-            len: 0,
         }
     }
 
     /// The whole NULL-terminated array, for execve(2).
     pub fn ptrs(&self) -> CPtrs<'static> {
         // SAFETY: elements 0..=len exist (envp[len] is the terminating null) and live forever.
-        unsafe { core::slice::from_raw_parts(self.envp, self.len + 1) }
+        unsafe { core::slice::from_raw_parts(self.envp, self.len() + 1) }
     }
 }

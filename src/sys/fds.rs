@@ -44,10 +44,21 @@ impl Drop for OwnedFd {
     }
 }
 
-/// openat(AT_FDCWD, ..) (open(2)), the raw system call, so the fd is never wrapped in rustix's
-/// asserting type; not musl's open, a cancellation point that adds a redundant
-/// fcntl(FD_CLOEXEC) (0.23 KB, docs/size.md). aarch64 has no `open` call, only openat.
+/// open(2), the raw system call, so the fd is never wrapped in rustix's asserting type; not
+/// musl's open, a cancellation point that adds a redundant fcntl(FD_CLOEXEC) (0.23 KB,
+/// docs/size.md). x86_64's own `open` (one argument fewer); aarch64 has only openat.
 pub(super) fn open(path: &CStr, flags: rustix::fs::OFlags, mode: u32) -> Result<OwnedFd> {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: path is NUL-terminated and outlives the call; flags and mode are plain integers.
+    let rc = unsafe {
+        syscall3(
+            libc::SYS_open,
+            path.as_ptr() as usize,
+            flags.bits() as usize,
+            mode as usize,
+        )
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     // SAFETY: path is NUL-terminated and outlives the call; flags and mode are plain integers.
     let rc = unsafe {
         syscall4(

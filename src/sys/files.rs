@@ -258,7 +258,13 @@ pub fn write_file(path: &CStr, bytes: &[u8]) -> FileResult<()> {
 /// unlink(2). Out of line: 12 call sites, and a call is shorter than the system call's setup.
 #[inline(never)]
 pub fn unlink(path: &CStr) -> Result<()> {
-    rustix::fs::unlink(path)
+    // x86_64's own call, one argument (unlinkat needs two more); elsewhere rustix's unlinkat.
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: path is NUL-terminated and outlives the call.
+    let done = unsafe { syscall1(libc::SYS_unlink, path.as_ptr() as usize) }.map(drop);
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = rustix::fs::unlink(path);
+    done
 }
 
 /// access(2) F_OK: does `path` exist?
@@ -365,7 +371,16 @@ pub fn lstat_id(path: &CStr) -> Result<(FileId, u32)> {
 /// mkdir(2). Out of line: 8 call sites, and a call is shorter than the system call's setup.
 #[inline(never)]
 pub fn mkdir(path: &CStr, mode: u32) -> Result<()> {
-    rustix::fs::mkdir(path, rustix::fs::Mode::from_raw_mode(mode))
+    // x86_64's own call, without mkdirat's dirfd; elsewhere rustix's mkdirat.
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: path is NUL-terminated and outlives the call; the mode is a plain integer.
+    let done = unsafe {
+        super::raw_syscall::syscall2(libc::SYS_mkdir, path.as_ptr() as usize, mode as usize)
+    }
+    .map(drop);
+    #[cfg(not(target_arch = "x86_64"))]
+    let done = rustix::fs::mkdir(path, rustix::fs::Mode::from_raw_mode(mode));
+    done
 }
 
 /// symlink(2): a link at `link` holding `target`.

@@ -5,6 +5,7 @@ use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
 
 use super::Result;
+#[cfg(not(target_arch = "x86_64"))]
 use super::raw_syscall::syscall6;
 
 /// poll(2) on one fd for input, with an optional timeout in milliseconds; `Ok(true)` if it is
@@ -30,22 +31,36 @@ pub fn sleep_ms(ms: u64) {
     let _ = ppoll(&mut [], Some(ms));
 }
 
-/// The one poll of vinit: ppoll(2) on `fds` for at most `timeout_ms` (`None`: no limit),
-/// without changing the signal mask; whether any fd is ready (not the count, which no caller
-/// reads: a bool comes back in a register), false also after EINTR. The raw call on both
-/// architectures (aarch64 has no poll(2); musl's poll would bring its cancellation and errno
-/// code).
+/// The one poll of vinit: poll(2) on `fds` for at most `timeout_ms` (`None`: no limit);
+/// whether any fd is ready (not the count, which no caller reads: a bool comes back in a
+/// register), false also after EINTR. The raw call (musl's poll would bring its cancellation
+/// and errno code). x86_64 has poll(2) itself, whose timeout is the milliseconds as they are
+/// (no timespec to divide into); aarch64 has only ppoll(2).
 fn ppoll(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<bool> {
-    // The kernel's struct timespec on 64-bit targets: seconds, nanoseconds. Written only when
-    // there is a limit (no Option of it kept on the stack).
-    let mut ts = core::mem::MaybeUninit::<[u64; 2]>::uninit();
-    let limit = timeout_ms.map_or(0, |ms| {
-        ts.write([ms / 1000, (ms % 1000) * 1_000_000]).as_mut_ptr() as usize
-    });
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `fds` is a live array of `fds.len()` pollfds for the duration of the call.
+    let rc = unsafe {
+        // -1 waits without a limit; a longer limit than poll's int is cut (a wake-up that
+        // comes early only goes round the caller's loop).
+        let limit = timeout_ms.map_or(-1, |ms| ms.min(i32::MAX as u64) as i32);
+        super::raw_syscall::syscall3(
+            libc::SYS_poll,
+            fds.as_mut_ptr() as usize,
+            fds.len(),
+            limit as u32 as usize,
+        )
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     // SAFETY: `fds` is a live array of `fds.len()` pollfds and `limit` a live timespec or
     // null (no limit), both for the duration of the call; a null signal mask leaves the
     // mask as it is (its size argument is then not read).
     let rc = unsafe {
+        // The kernel's struct timespec on 64-bit targets: seconds, nanoseconds. Written only
+        // when there is a limit (no Option of it kept on the stack).
+        let mut ts = core::mem::MaybeUninit::<[u64; 2]>::uninit();
+        let limit = timeout_ms.map_or(0, |ms| {
+            ts.write([ms / 1000, (ms % 1000) * 1_000_000]).as_mut_ptr() as usize
+        });
         syscall6(
             libc::SYS_ppoll,
             fds.as_mut_ptr() as usize,
