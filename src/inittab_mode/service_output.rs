@@ -153,7 +153,10 @@ impl ServiceOutput<'_> {
         }
         for (i, fd) in [(2 * pair, out_r), (2 * pair + 1, err_r)] {
             if let Some(s) = self.streams.get_mut(i) {
-                s.fd = Some(fd);
+                // The pair is free (`open` found it so): filled without the drop of an old
+                // value, whose close the compiler would write out.
+                debug_assert!(s.fd.is_none());
+                core::mem::forget(s.fd.replace(fd));
                 s.id = id.clone();
                 s.eof = false;
             }
