@@ -69,6 +69,8 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     let Some(sfd) = crate::init_setup::become_init() else {
         return 1;
     };
+    // Never closed: vinit exits when the loop ends, which closes it.
+    let sfd = core::mem::ManuallyDrop::new(sfd);
     let status_allowed =
         nofile.is_none_or(|limit| share_fds(&mut driver.control, sfd.as_fd(), limit));
     // Over the closed channel `place` put there (`open(false)` opens nothing): written
