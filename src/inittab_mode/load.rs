@@ -75,9 +75,17 @@ fn read_table(
         }
     };
     let mut feed = Feed::new(!main);
-    // Moved into the line, not copied out of the result.
-    let read = match feed_table(path, tab, &mut feed, &mut report) {
-        Ok(()) => true,
+    // The open's error said where it lies, the read's apart: one error gathered from both
+    // was taken apart into registers and stored back for the line. The file is closed after
+    // it is fed, whatever the outcome.
+    let read = match sys::open_file(path, FileUse::Config) {
+        Ok((fd, size)) => match feed_fd(fd.as_fd(), size, tab, &mut feed, &mut report) {
+            Ok(()) => true,
+            Err(e) => {
+                log::file_line(level, path, e, what);
+                false
+            }
+        },
         Err(e) => {
             log::file_line(level, path, e, what);
             false
@@ -95,17 +103,6 @@ fn read_table(
         }
     }
     read
-}
-
-fn feed_table(
-    path: &CStr,
-    tab: &mut Inittab,
-    feed: &mut Feed,
-    report: &mut dyn FnMut(InittabError),
-) -> FileResult<()> {
-    let (fd, size) = sys::open_file(path, FileUse::Config)?;
-    // Closed in one place, after the file is fed, whatever the outcome.
-    feed_fd(fd.as_fd(), size, tab, feed, report)
 }
 
 fn feed_fd(
