@@ -63,7 +63,7 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     };
     // Straight into the machine's own table: the staging table is for re-reads only. The
     // boot's effects wait in the machine's queue until the loop starts.
-    if !driver.boot(driver.started, true) {
+    if !driver.boot(sys::now(), true) {
         return 1;
     }
     let Some(sfd) = crate::init_setup::become_init() else {
@@ -145,7 +145,6 @@ struct Driver {
     /// The machine and what feeding it an input needs (`Machine::feed`).
     machine: Machine,
     envp: Envp,
-    started: Instant,
     control: Control,
     /// `vinit status`'s socket.
     status: StatusChannel,
@@ -181,9 +180,6 @@ impl Driver {
         envp: Envp,
         title: Option<sys::ProcTitle>,
     ) -> Option<&'static mut Self> {
-        // Read before the value is built: a call while it is being built keeps it on this
-        // frame (the call might read `DRIVER`), to be copied in after.
-        let started = sys::now();
         // A constant, so a memset in `DRIVER`: `InitEnv::new()` (a length and 2 KB of
         // uninitialized slots) is built in this frame and copied. It writes no other page: the
         // fields around it are written anyway.
@@ -199,7 +195,6 @@ impl Driver {
                     signal_log: RateLimit::new(),
                 },
                 envp,
-                started,
                 control: Control::new(),
                 // Opened after `become_init`, within the fd budget.
                 status: StatusChannel::open(false),
