@@ -57,7 +57,6 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
         );
         return 1;
     }
-    let inittab = settings.config.inittab;
     let Some(driver) = Driver::place(settings.config, envp, title) else {
         return 1;
     };
@@ -85,7 +84,7 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
         LogLevel::Info,
         vinit_core::args::NotPid1::boot_line(settings.not_pid1),
         &[vinit_core::display::ArgOf::log_arg(&Bytes(
-            inittab.to_bytes(),
+            driver.machine.inittab.to_bytes(),
         ))],
     );
     crate::records::link_var_run();
