@@ -33,13 +33,10 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
         if name.len() < 5 || !name.ends_with(b".tab") {
             return;
         }
-        // The directory with its NUL turned into the `/`, then the name with its own NUL: two
-        // pieces, not a table of four built on the stack.
+        // The directory and its `/`, then the name with its own NUL: two pieces, not a table
+        // of four built on the stack.
         let mut full: Vec<u8, DROPIN_PATH_MAX> = Vec::new();
-        let _ = full.extend_from_slice(INITTAB_DIR.to_bytes_with_nul());
-        if let Some(nul) = full.last_mut() {
-            *nul = b'/';
-        }
+        let _ = full.extend_from_slice(&DROPIN_DIR);
         if full.extend_from_slice(entry.to_bytes_with_nul()).is_err() {
             return;
         }
@@ -51,6 +48,17 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
     });
     true
 }
+
+/// `INITTAB_DIR` and the `/` before a drop-in's name (where its NUL was), made at compile time.
+const DROPIN_DIR: [u8; INITTAB_DIR.to_bytes_with_nul().len()] = {
+    let mut dir = [b'/'; INITTAB_DIR.to_bytes_with_nul().len()];
+    let (mut to, mut from): (&mut [u8], &[u8]) = (&mut dir, INITTAB_DIR.to_bytes());
+    while let ([t, to_rest @ ..], [f, from_rest @ ..]) = (to, from) {
+        *t = *f;
+        (to, from) = (to_rest, from_rest);
+    }
+    dir
+};
 
 /// Feeds the configuration file `path` to `tab` a chunk at a time, as `sys::open_file`
 /// opens it; a file larger than `INITTAB_READ_MAX` is refused before a line is parsed (and
@@ -137,4 +145,12 @@ fn report_error(file: &[u8], e: &InittabError) {
     let mut line = LogLine::new(Level::Error);
     e.render(file, line.line());
     line.emit();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_dropins_path_is_the_directory_then_a_slash() {
+        assert_eq!(&super::DROPIN_DIR, b"/etc/inittab.d/");
+    }
 }
