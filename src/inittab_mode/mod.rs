@@ -49,11 +49,11 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     if let Some(limit) = nofile
         && limit < NOFILE_MIN
     {
+        // `NOFILE_MIN` in the text, not an argument built here (checked below).
         log!(
             LogLevel::Fatal,
-            "too few file descriptors: RLIMIT_NOFILE is {}, vinit needs {}",
-            limit,
-            NOFILE_MIN
+            "too few file descriptors: RLIMIT_NOFILE is {}, vinit needs 6",
+            limit
         );
         return 1;
     }
@@ -95,6 +95,9 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
         driver.run(sfd.as_fd(), None)
     }
 }
+
+// The fatal line's text says the limit.
+const _: () = assert!(NOFILE_MIN == 6);
 
 /// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
 /// signalfd (descriptors are handed out lowest first), and says once what is off without them.
