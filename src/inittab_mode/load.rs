@@ -33,13 +33,10 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
         if name.len() < 5 || !name.ends_with(b".tab") {
             return;
         }
-        // The directory with its NUL turned into the `/`, then the name with its own NUL: two
-        // pieces, not a table of four built on the stack.
+        // The directory and its `/`, then the name with its own NUL: two pieces, not a table
+        // of four built on the stack.
         let mut full: Vec<u8, DROPIN_PATH_MAX> = Vec::new();
-        let _ = full.extend_from_slice(INITTAB_DIR.to_bytes_with_nul());
-        if let Some(nul) = full.last_mut() {
-            *nul = b'/';
-        }
+        let _ = full.extend_from_slice(&DROPIN_DIR);
         if full.extend_from_slice(entry.to_bytes_with_nul()).is_err() {
             return;
         }
@@ -51,6 +48,17 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
     });
     true
 }
+
+/// `INITTAB_DIR` and the `/` before a drop-in's name (where its NUL was), made at compile time.
+const DROPIN_DIR: [u8; INITTAB_DIR.to_bytes_with_nul().len()] = {
+    let mut dir = [b'/'; INITTAB_DIR.to_bytes_with_nul().len()];
+    let (mut to, mut from): (&mut [u8], &[u8]) = (&mut dir, INITTAB_DIR.to_bytes());
+    while let ([t, to_rest @ ..], [f, from_rest @ ..]) = (to, from) {
+        *t = *f;
+        (to, from) = (to_rest, from_rest);
+    }
+    dir
+};
 
 /// Feeds the configuration file `path` to `tab` a chunk at a time, as `sys::open_file`
 /// opens it; a file larger than `INITTAB_READ_MAX` is refused before a line is parsed (and
@@ -75,9 +83,17 @@ fn read_table(
         }
     };
     let mut feed = Feed::new(!main);
-    // Moved into the line, not copied out of the result.
-    let read = match feed_table(path, tab, &mut feed, &mut report) {
-        Ok(()) => true,
+    // The open's error said where it lies, the read's apart: one error gathered from both
+    // was taken apart into registers and stored back for the line. The file is closed after
+    // it is fed, whatever the outcome.
+    let read = match sys::open_file(path, FileUse::Config) {
+        Ok((fd, size)) => match feed_fd(fd.as_fd(), size, tab, &mut feed, &mut report) {
+            Ok(()) => true,
+            Err(e) => {
+                log::file_line(level, path, e, what);
+                false
+            }
+        },
         Err(e) => {
             log::file_line(level, path, e, what);
             false
@@ -95,17 +111,6 @@ fn read_table(
         }
     }
     read
-}
-
-fn feed_table(
-    path: &CStr,
-    tab: &mut Inittab,
-    feed: &mut Feed,
-    report: &mut dyn FnMut(InittabError),
-) -> FileResult<()> {
-    let (fd, size) = sys::open_file(path, FileUse::Config)?;
-    // Closed in one place, after the file is fed, whatever the outcome.
-    feed_fd(fd.as_fd(), size, tab, feed, report)
 }
 
 fn feed_fd(
@@ -140,4 +145,12 @@ fn report_error(file: &[u8], e: &InittabError) {
     let mut line = LogLine::new(Level::Error);
     e.render(file, line.line());
     line.emit();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_dropins_path_is_the_directory_then_a_slash() {
+        assert_eq!(&super::DROPIN_DIR, b"/etc/inittab.d/");
+    }
 }

@@ -49,26 +49,27 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     if let Some(limit) = nofile
         && limit < NOFILE_MIN
     {
+        // `NOFILE_MIN` in the text, not an argument built here (checked below).
         log!(
             LogLevel::Fatal,
-            "too few file descriptors: RLIMIT_NOFILE is {}, vinit needs {}",
-            limit,
-            NOFILE_MIN
+            "too few file descriptors: RLIMIT_NOFILE is {}, vinit needs 6",
+            limit
         );
         return 1;
     }
-    let inittab = settings.config.inittab;
     let Some(driver) = Driver::place(settings.config, envp, title) else {
         return 1;
     };
     // Straight into the machine's own table: the staging table is for re-reads only. The
     // boot's effects wait in the machine's queue until the loop starts.
-    if !driver.boot(driver.started, true) {
+    if !driver.boot(sys::now(), true) {
         return 1;
     }
     let Some(sfd) = crate::init_setup::become_init() else {
         return 1;
     };
+    // Never closed: vinit exits when the loop ends, which closes it.
+    let sfd = core::mem::ManuallyDrop::new(sfd);
     let status_allowed =
         nofile.is_none_or(|limit| share_fds(&mut driver.control, sfd.as_fd(), limit));
     // Over the closed channel `place` put there (`open(false)` opens nothing): written
@@ -83,7 +84,7 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
         LogLevel::Info,
         vinit_core::args::NotPid1::boot_line(settings.not_pid1),
         &[vinit_core::display::ArgOf::log_arg(&Bytes(
-            inittab.to_bytes(),
+            driver.machine.inittab.to_bytes(),
         ))],
     );
     crate::records::link_var_run();
@@ -94,6 +95,9 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
         driver.run(sfd.as_fd(), None)
     }
 }
+
+// The fatal line's text says the limit.
+const _: () = assert!(NOFILE_MIN == 6);
 
 /// Gives the FIFO server the long-lived descriptors that leave `FD_RESERVE` free above the
 /// signalfd (descriptors are handed out lowest first), and says once what is off without them.
@@ -143,7 +147,6 @@ struct Driver {
     /// The machine and what feeding it an input needs (`Machine::feed`).
     machine: Machine,
     envp: Envp,
-    started: Instant,
     control: Control,
     /// `vinit status`'s socket.
     status: StatusChannel,
@@ -179,9 +182,6 @@ impl Driver {
         envp: Envp,
         title: Option<sys::ProcTitle>,
     ) -> Option<&'static mut Self> {
-        // Read before the value is built: a call while it is being built keeps it on this
-        // frame (the call might read `DRIVER`), to be copied in after.
-        let started = sys::now();
         // A constant, so a memset in `DRIVER`: `InitEnv::new()` (a length and 2 KB of
         // uninitialized slots) is built in this frame and copied. It writes no other page: the
         // fields around it are written anyway.
@@ -197,7 +197,6 @@ impl Driver {
                     signal_log: RateLimit::new(),
                 },
                 envp,
-                started,
                 control: Control::new(),
                 // Opened after `become_init`, within the fd budget.
                 status: StatusChannel::open(false),

@@ -13,8 +13,12 @@ use vinit_core::supervisor::{StopCause, Trigger};
 #[inline(never)]
 pub(super) fn power_event() -> Input {
     let mut status = [0u8; 1];
-    let read = sys::open_file(POWERSTATUS_PATH, FileUse::ReadState)
-        .and_then(|(fd, _)| Ok(sys::read_full(fd.as_fd(), &mut status)?));
+    // The open's error reported where it lies, the read's apart: one error gathered from
+    // both was taken apart into registers and stored back for the report.
+    let read = match sys::open_file(POWERSTATUS_PATH, FileUse::ReadState) {
+        Ok((fd, _)) => sys::read_full(fd.as_fd(), &mut status),
+        Err(e) => return refused(e),
+    };
     match read {
         Ok(n) if n > 0 => {
             let _ = sys::unlink(POWERSTATUS_PATH);
@@ -24,10 +28,15 @@ pub(super) fn power_event() -> Input {
                 _ => Trigger::PowerFail,
             })
         }
-        Ok(_) | Err(FileError::Sys(Errno::NOENT)) => Input::Stop(StopCause::Power),
-        Err(e) => {
-            log::file_line(Level::Error, POWERSTATUS_PATH, e, log::Outcome::Ignored);
-            Input::Stop(StopCause::Power)
-        }
+        Ok(_) => Input::Stop(StopCause::Power),
+        Err(e) => refused(FileError::Sys(e)),
     }
+}
+
+/// No usable /var/run/powerstatus: LXC's halt signal; said unless there is no file.
+fn refused(e: FileError) -> Input {
+    if !matches!(e, FileError::Sys(Errno::NOENT)) {
+        log::file_line(Level::Error, POWERSTATUS_PATH, e, log::Outcome::Ignored);
+    }
+    Input::Stop(StopCause::Power)
 }

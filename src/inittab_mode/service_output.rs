@@ -33,7 +33,9 @@ const WATCHES: usize = STREAMS + 2;
 pub fn with_output<R>(nofile: Option<u64>, f: impl FnOnce(&mut ServiceOutput<'_>) -> R) -> R {
     // A local of its own, borrowed: built inside the struct, the table was built aside and
     // copied in, a second 72 KiB of stack (seen in VmRSS).
-    let mut streams = [const { Stream::FREE }; STREAMS];
+    // Never dropped: `f` is the loop, and vinit exits after it, which closes every read end
+    // (a drop would close them one by one first, code for nothing).
+    let mut streams = core::mem::ManuallyDrop::new([const { Stream::FREE }; STREAMS]);
     let mut output = ServiceOutput {
         streams: &mut streams,
         pids: [0; SERVICE_STREAMS],
@@ -153,7 +155,10 @@ impl ServiceOutput<'_> {
         }
         for (i, fd) in [(2 * pair, out_r), (2 * pair + 1, err_r)] {
             if let Some(s) = self.streams.get_mut(i) {
-                s.fd = Some(fd);
+                // The pair is free (`open` found it so): filled without the drop of an old
+                // value, whose close the compiler would write out.
+                debug_assert!(s.fd.is_none());
+                core::mem::forget(s.fd.replace(fd));
                 s.id = id.clone();
                 s.eof = false;
             }
@@ -247,11 +252,12 @@ impl ServiceOutput<'_> {
                     sys::wait_writable(target_fd(target), SERVICE_FLUSH_WAIT_MS),
                     Ok(true)
                 ) {
+                    // `SERVICE_FLUSH_WAIT_MS` in the text, not an argument built here.
+                    const _: () = assert!(SERVICE_FLUSH_WAIT_MS == 100);
                     log!(
                         Level::Warning,
-                        "service output lost at exit: fd {} not writable for {} ms",
-                        target + 1,
-                        SERVICE_FLUSH_WAIT_MS
+                        "service output lost at exit: fd {} not writable for 100 ms",
+                        target + 1
                     );
                     return;
                 }

@@ -117,8 +117,11 @@ fn start_child(
             );
         },
     );
-    let envp_ptrs = env_ptrs(&env, envp);
-    let argv = argv_of(command);
+    // Both filled in place: a returned array (2 KB for the environment) is copied out.
+    let mut envp_ptrs = Vec::new();
+    env_ptrs(&env, envp, &mut envp_ptrs);
+    let mut argv = Vec::new();
+    argv_of(command, &mut argv);
     let path = envp.var(b"PATH").unwrap_or(CHILD_PATH);
     if let Some(pipes) = pipes {
         spawn::output_to(pipes.out.as_fd(), pipes.err.as_fd());
@@ -149,15 +152,13 @@ fn cannot_start(entry: &Entry, why: &[u8]) -> Result<sys::Pid, Option<Errno>> {
     Err(None)
 }
 
-/// execve(2)'s argv: the words, then NULL.
+/// execve(2)'s argv: the words, then NULL, added to `argv` (empty).
 #[inline(never)]
-fn argv_of(command: &CommandLine) -> Vec<*const c_char, { MAX_WORDS + 1 }> {
-    let mut argv = Vec::new();
+fn argv_of(command: &CommandLine, argv: &mut Vec<*const c_char, { MAX_WORDS + 1 }>) {
     for word in command.words() {
         let _ = argv.push(word.as_ptr().cast());
     }
     let _ = argv.push(core::ptr::null());
-    argv
 }
 
 /// The container's `NAME=VALUE` strings, in order (one per index, so `ChildEnv::inherited`
@@ -167,9 +168,8 @@ fn container_env(envp: &Envp) -> impl Iterator<Item = &'static [u8]> + Clone + '
 }
 
 /// execve(2)'s environment array: the container's kept strings where they already are,
-/// vinit's own in the block, then NULL.
-fn env_ptrs(env: &ChildEnv, envp: &Envp) -> Vec<*const c_char, { CHILD_ENV_MAX + 1 }> {
-    let mut ptrs = Vec::new();
+/// vinit's own in the block, then NULL, added to `ptrs` (empty).
+fn env_ptrs(env: &ChildEnv, envp: &Envp, ptrs: &mut Vec<*const c_char, { CHILD_ENV_MAX + 1 }>) {
     for &i in env.inherited() {
         if let Some(kv) = envp.get(usize::from(i)) {
             let _ = ptrs.push(kv.as_ptr());
@@ -179,7 +179,6 @@ fn env_ptrs(env: &ChildEnv, envp: &Envp) -> Vec<*const c_char, { CHILD_ENV_MAX +
         let _ = ptrs.push(s.as_ptr().cast());
     }
     let _ = ptrs.push(core::ptr::null());
-    ptrs
 }
 
 /// The child side of an entry's start, after its setsid(): never returns. On failure it logs
@@ -203,7 +202,9 @@ fn exec_entry(
         if shell.read_shell(&entry.process).is_ok()
             && let Some(sh) = shell.word(0).and_then(sys::c_str)
         {
-            err = sys::execve(sh, &argv_of(&shell), envp);
+            let mut argv = Vec::new();
+            argv_of(&shell, &mut argv);
+            err = sys::execve(sh, &argv, envp);
         }
     }
     if quiet {
@@ -234,7 +235,8 @@ mod tests {
         let mut env = ChildEnv::new();
         let envp = Envp::empty();
         env.build(container_env(&envp), &store, b'3', b'N', |_| {});
-        let ptrs = env_ptrs(&env, &envp);
+        let mut ptrs = Vec::new();
+        env_ptrs(&env, &envp, &mut ptrs);
         let own: std::vec::Vec<&[u8]> = env.own().collect();
         assert_eq!(ptrs.len(), own.len() + 1);
         for (p, s) in ptrs.iter().zip(&own) {

@@ -276,10 +276,7 @@ impl Notice<'_> {
                     Self::CriticalExit(_, status) => Arg::Unsigned(u64::from(*status)),
                     _ => Arg::Unsigned(0),
                 };
-                (
-                    index,
-                    &[Arg::Text(id), second, Arg::Unsigned(FORK_RETRY_MAX_MS)],
-                )
+                (index, &[Arg::Text(id), second])
             }
             // The level that is none first: a missing initdefault has an empty one, which its
             // template puts where it shows nothing.
@@ -290,14 +287,7 @@ impl Notice<'_> {
                 };
                 (index, &[invalid, Arg::Text(inittab.to_bytes()), level(l)])
             }
-            Self::RebootLoop(pause) => (
-                index,
-                &[
-                    Arg::Unsigned(u64::from(REBOOT_MAX)),
-                    Arg::Unsigned(REBOOT_WINDOW_SECS),
-                    Arg::Unsigned(pause.millis() / 1000),
-                ],
-            ),
+            Self::RebootLoop(pause) => (index, &[Arg::Unsigned(pause.millis() / 1000)]),
         };
         line.write_field(&TEMPLATES, 0, number, args);
     }
@@ -369,9 +359,10 @@ const TEMPLATE_TEXT: &str = concat!(
     "Id \"{}\" enabled again\0",
     "Id \"{}\" respawning too fast: disabled for 5 minutes\0",
     "VINIT_CRITICAL: no id \"{}\" in the inittab\0",
-    "cannot fork for id \"{}\": {}: retrying (at most every {} ms)\0",
+    // The limits' values in the text, not arguments built at each line (checked below).
+    "cannot fork for id \"{}\": {}: retrying (at most every 1000 ms)\0",
     "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)\0",
-    "reboot loop: {} reboots in place within {} s: next boot in {} s (a stop signal still stops)\0",
+    "reboot loop: 10 reboots in place within 120 s: next boot in {} s (a stop signal still stops)\0",
     "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
     // The level that is none first, empty.
     "{}no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
@@ -381,6 +372,9 @@ const TEMPLATE_TEXT: &str = concat!(
     "ctrlaltdel entries, then runlevel 0, budget {} ms\0",
     "powerwait/powerfail entries, then runlevel 0, budget {} ms",
 );
+
+/// The limits `TEMPLATE_TEXT` writes out as numbers: a change to one must change its text.
+const _: () = assert!(FORK_RETRY_MAX_MS == 1000 && REBOOT_MAX == 10 && REBOOT_WINDOW_SECS == 120);
 
 /// `TEMPLATE_TEXT` packed as `fill!` packs a template (`pack_into`).
 const TEMPLATES: [u8; pack_into(TEMPLATE_TEXT, &mut [])] = {
