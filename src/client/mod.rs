@@ -54,10 +54,10 @@ pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
     };
     let mut env = EnvPayload::new();
     // Borrowed where `parse` returned it: moved out of the result, it was copied.
-    let parsed = refused.map(|()| client_args::parse(args, p, &mut env));
-    let s = match &parsed {
+    let mut parsed = refused.map(|()| client_args::parse(args, p, &mut env));
+    let s = match &mut parsed {
         Some(Ok(s)) => s,
-        Some(Err(e)) => return usage_failed(p, prog, args, Some(e)),
+        Some(Err(e)) => return usage_failed(p, prog, args, Some(&*e)),
         None => return usage_failed(p, prog, args, None),
     };
     match p {
