@@ -143,14 +143,6 @@ const fn unscanned() -> Shutdown {
     )
 }
 
-/// No argument at `i`: else it is an `ExtraOperand`.
-fn none_from<A: ArgList + ?Sized>(args: &A, i: usize) -> Result<(), UsageError> {
-    match args.arg(i) {
-        Some(_) => Err(UsageError::ExtraOperand(i)),
-        None => Ok(()),
-    }
-}
-
 /// What telinit sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Telinit {
@@ -223,12 +215,21 @@ pub fn parse<A: ArgList + ?Sized>(
     // shutdown's words after the time are its message). An extra one implies the level, so
     // it is still found before a missing level.
     let level_operand = p == Personality::Telinit && env.is_empty();
+    // The first operand, read once: telinit's level, shutdown's time, or an extra one.
+    let operand = args.arg(first);
     if p != Personality::Shutdown {
-        none_from(args, first + usize::from(level_operand))?;
+        let (extra, found) = if level_operand {
+            (first + 1, args.arg(first + 1))
+        } else {
+            (first, operand)
+        };
+        if found.is_some() {
+            return Err(UsageError::ExtraOperand(extra));
+        }
     }
     match p {
         Personality::Telinit if level_operand => {
-            let level = args.arg(first).ok_or(UsageError::MissingOperand)?;
+            let level = operand.ok_or(UsageError::MissingOperand)?;
             // Every request telinit can send (compat §2.1, §6.1); its usage line lists only
             // 0-6, but sysvinit sends 7-9 too.
             s.level = match level {
@@ -249,7 +250,7 @@ pub fn parse<A: ArgList + ?Sized>(
                         next += 1;
                         (
                             ValueAt::operand(first),
-                            args.arg(first).ok_or(UsageError::MissingOperand)?,
+                            operand.ok_or(UsageError::MissingOperand)?,
                         )
                     }
                 };
