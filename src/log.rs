@@ -375,14 +375,25 @@ fn kernel_errno<'a>(e: Errno) -> Arg<'a> {
 }
 
 /// Why a file was refused, in words: `a fifo`, `owned by uid 1000`, `EROFS`. Each kind is a
-/// template and up to two arguments, written by one call (a call per arm cost more).
+/// field of `FILE_ERRORS` and up to two arguments, written by one call: the field's number is
+/// the variant's tag, where a template per arm was an address and a length each.
 impl Show for sys::FileError {
     fn show(&self, line: &mut Line) {
-        use vinit_core::template;
         let none = Arg::Unsigned(0);
         let digits;
-        let (template, first, second): (&[u8], Arg<'_>, Arg<'_>) = match *self {
-            Self::Sys(e) => (template!(1, "{}"), kernel_errno(e), none),
+        // In `FileError`'s order, as `FILE_ERRORS`' fields are.
+        let field = match self {
+            Self::Sys(_) => 0,
+            Self::Kind(_) => 1,
+            Self::Owner(_) => 2,
+            Self::Mode(_) => 3,
+            Self::WritableByOthers(_) => 4,
+            Self::Links(_) => 5,
+            Self::TooBig(..) => 6,
+            Self::Locked(_) => 7,
+        };
+        let (first, second) = match *self {
+            Self::Sys(e) | Self::Locked(e) => (kernel_errno(e), none),
             // The name at the type's place in FILE_KINDS (`S_IFMT >> 12`), if it has one.
             Self::Kind(kind) => {
                 let start = line.as_bytes().len();
@@ -390,40 +401,28 @@ impl Show for sys::FileError {
                 if line.as_bytes().len() > start {
                     return;
                 }
-                (vinit_core::packed!("not a regular file"), none, none)
+                (none, none)
             }
-            Self::Owner(uid) => (
-                template!(1, "owned by uid {}"),
-                Arg::Unsigned(uid.into()),
-                none,
-            ),
+            Self::Owner(uid) => (Arg::Unsigned(uid.into()), none),
             Self::Mode(m) | Self::WritableByOthers(m) => {
                 digits = octal(m);
-                (
-                    if matches!(self, Self::Mode(_)) {
-                        template!(1, "mode {}, open to other users")
-                    } else {
-                        template!(1, "mode {}, writable by other users")
-                    },
-                    Arg::Text(&digits),
-                    none,
-                )
+                (Arg::Text(&digits), none)
             }
-            Self::Links(n) => (template!(1, "{} hard links"), Arg::Unsigned(n), none),
-            Self::TooBig(size, max) => (
-                template!(2, "{} bytes, more than the {} vinit reads"),
-                Arg::Unsigned(size),
-                Arg::Unsigned(max),
-            ),
-            Self::Locked(e) => (
-                template!(1, "locked by another process ({})"),
-                kernel_errno(e),
-                none,
-            ),
+            Self::Links(n) => (Arg::Unsigned(n), none),
+            Self::TooBig(size, max) => (Arg::Unsigned(size), Arg::Unsigned(max)),
         };
-        line.write(template, &[first, second]);
+        line.write_field(FILE_ERRORS, 0, field, &[first, second]);
     }
 }
+
+/// `FileError`'s words in its variants' order, NUL-separated, packed as templates are (a
+/// type without a name in `FILE_KINDS` is `not a regular file`).
+const FILE_ERRORS: &[u8] = vinit_core::template!(
+    8,
+    "{}\0not a regular file\0owned by uid {}\0mode {}, open to other users\0mode {}, writable \
+by other users\0{} hard links\0{} bytes, more than the {} vinit reads\0locked by another process \
+({})"
+);
 
 /// The file types by their `S_IFMT` bits shifted down (inode(7): 1 a FIFO ... 12 a socket),
 /// NUL-separated, packed as templates are; an empty one has no name.
@@ -720,6 +719,38 @@ mod tests {
         assert_eq!(shown(0), "not a regular file");
         assert_eq!(shown(0o030_000), "not a regular file");
         assert_eq!(shown(0o170_000), "not a regular file");
+    }
+
+    #[test]
+    fn file_errors_show_in_words() {
+        use sys::FileError;
+        let shown = |e: FileError| {
+            let mut line = LogLine::bare();
+            e.show(line.line());
+            std::string::String::from_utf8(line.as_bytes().to_vec()).unwrap()
+        };
+        assert_eq!(
+            shown(FileError::Sys(Errno::ROFS)),
+            "EROFS (read-only file system)"
+        );
+        assert_eq!(shown(FileError::Owner(1000)), "owned by uid 1000");
+        assert_eq!(
+            shown(FileError::Mode(0o666)),
+            "mode 0666, open to other users"
+        );
+        assert_eq!(
+            shown(FileError::WritableByOthers(0o646)),
+            "mode 0646, writable by other users"
+        );
+        assert_eq!(shown(FileError::Links(2)), "2 hard links");
+        assert_eq!(
+            shown(FileError::TooBig(70_000, 65_536)),
+            "70000 bytes, more than the 65536 vinit reads"
+        );
+        assert_eq!(
+            shown(FileError::Locked(Errno::AGAIN)),
+            "locked by another process (EAGAIN (try again))"
+        );
     }
 
     #[test]

@@ -67,15 +67,16 @@ impl StatusChannel {
             if !matches!(sys::peer_uid(&conn), Ok(uid) if uid == 0 || uid == sys::geteuid()) {
                 continue;
             }
-            let send = |m: &Message| sys::send_nowait(&conn, m.as_bytes());
+            // The level line, then an entry per pass: one send for every message.
             let mut message = Message::new();
             status_reply::summary(init.summary(), &mut message);
-            let _ = send(&message).and_then(|()| {
-                init.report(now).try_for_each(|r| {
-                    status_reply::entry(&r, wall, &mut message);
-                    send(&message)
-                })
-            });
+            let mut reports = init.report(now);
+            while sys::send_nowait(&conn, message.as_bytes()).is_ok() {
+                let Some(r) = reports.next() else {
+                    break;
+                };
+                status_reply::entry(&r, wall, &mut message);
+            }
         }
     }
 }

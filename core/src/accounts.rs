@@ -111,7 +111,8 @@ impl<'a> UserSpec<'a> {
         // Room for it: the list was just emptied.
         let _ = ids.groups.push(gid);
         if let (None, Some(u)) = (self.group, user) {
-            for e in entries(group) {
+            let mut rest = group;
+            while let Some(e) = next_entry(&mut rest) {
                 if !ids.groups.iter().any(|&g| g == e.id)
                     && (0..)
                         .map_while(|i| field(e.fourth, b',', i))
@@ -142,7 +143,25 @@ pub struct Entry<'a> {
 /// `+`/`-` lines, and lines with an empty name, fewer than four fields or a third field that
 /// is not an id.
 pub fn entries(text: &[u8]) -> impl Iterator<Item = Entry<'_>> {
-    text.split(|&b| b == b'\n').filter_map(entry)
+    let mut rest = text;
+    core::iter::from_fn(move || next_entry(&mut rest))
+}
+
+/// The first entry of the text `rest` (`entries`), and `rest` moved past its line. The one
+/// walk over the lines of `find` and `resolve`: a `Split` iterator's state kept in each, and
+/// its `next` of its own, cost more than a slice moved along.
+#[inline(never)]
+fn next_entry<'t>(rest: &mut &'t [u8]) -> Option<Entry<'t>> {
+    // Bounded: each pass consumes a line and its newline, or ends.
+    while !rest.is_empty() {
+        let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let line = rest.get(..end).unwrap_or_default();
+        *rest = rest.get(end + 1..).unwrap_or_default();
+        if let Some(e) = entry(line) {
+            return Some(e);
+        }
+    }
+    None
 }
 
 /// One line as an `Entry`, if it is one (`entries`). Its fields are cut by `display::field`,
@@ -164,10 +183,17 @@ fn entry(line: &[u8]) -> Option<Entry<'_>> {
 #[inline(never)]
 fn find<'t>(text: &'t [u8], want: &[u8]) -> Option<Entry<'t>> {
     let id = parse_id(want);
-    entries(text).find(|e| match id {
-        Some(id) => e.id == id,
-        None => e.name == want,
-    })
+    let mut rest = text;
+    while let Some(e) = next_entry(&mut rest) {
+        let found = match id {
+            Some(id) => e.id == id,
+            None => e.name == want,
+        };
+        if found {
+            return Some(e);
+        }
+    }
+    None
 }
 
 #[cfg(test)]

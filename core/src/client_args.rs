@@ -14,15 +14,21 @@ use crate::initctl::EnvPayload;
 use crate::levels::LevelRequest;
 use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX};
 
-/// Which tool argv[0] (or `vinit NAME`) asks for.
+/// Which tool argv[0] (or `vinit NAME`) asks for. One flat enum in `PERSONALITY_NAMES`'
+/// order: a name's place is its personality, and each `match` on it compares one byte (halt's
+/// program inside a variant was decoded from the niche at every match).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Personality {
     /// `telinit`, or `init` when not PID 1 (compat §6.1).
     Telinit,
     /// `shutdown` (compat §6.2).
     Shutdown,
-    /// `halt`, `poweroff`, `reboot` (compat §6.3).
-    Halt(HaltProgram),
+    /// `halt` (compat §6.3).
+    Halt,
+    /// `poweroff` (compat §6.3).
+    PowerOff,
+    /// `reboot` (compat §6.3).
+    Reboot,
     /// `runlevel` (compat §6.4).
     Runlevel,
     /// `status [ID]`: vinit's own, asks PID 1 over its status socket.
@@ -35,9 +41,9 @@ pub fn personality(name: &[u8]) -> Option<Personality> {
     Some(match name_index(name)? {
         0 => Personality::Telinit,
         1 => Personality::Shutdown,
-        2 => Personality::Halt(HaltProgram::Halt),
-        3 => Personality::Halt(HaltProgram::PowerOff),
-        4 => Personality::Halt(HaltProgram::Reboot),
+        2 => Personality::Halt,
+        3 => Personality::PowerOff,
+        4 => Personality::Reboot,
         5 => Personality::Runlevel,
         6 => Personality::Status,
         _ => return None,
@@ -137,14 +143,6 @@ const fn unscanned() -> Shutdown {
     )
 }
 
-/// No argument at `i`: else it is an `ExtraOperand`.
-fn none_from<A: ArgList + ?Sized>(args: &A, i: usize) -> Result<(), UsageError> {
-    match args.arg(i) {
-        Some(_) => Err(UsageError::ExtraOperand(i)),
-        None => Ok(()),
-    }
-}
-
 /// What telinit sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Telinit {
@@ -217,12 +215,21 @@ pub fn parse<A: ArgList + ?Sized>(
     // shutdown's words after the time are its message). An extra one implies the level, so
     // it is still found before a missing level.
     let level_operand = p == Personality::Telinit && env.is_empty();
+    // The first operand, read once: telinit's level, shutdown's time, or an extra one.
+    let operand = args.arg(first);
     if p != Personality::Shutdown {
-        none_from(args, first + usize::from(level_operand))?;
+        let (extra, found) = if level_operand {
+            (first + 1, args.arg(first + 1))
+        } else {
+            (first, operand)
+        };
+        if found.is_some() {
+            return Err(UsageError::ExtraOperand(extra));
+        }
     }
     match p {
         Personality::Telinit if level_operand => {
-            let level = args.arg(first).ok_or(UsageError::MissingOperand)?;
+            let level = operand.ok_or(UsageError::MissingOperand)?;
             // Every request telinit can send (compat §2.1, §6.1); its usage line lists only
             // 0-6, but sysvinit sends 7-9 too.
             s.level = match level {
@@ -243,7 +250,7 @@ pub fn parse<A: ArgList + ?Sized>(
                         next += 1;
                         (
                             ValueAt::operand(first),
-                            args.arg(first).ok_or(UsageError::MissingOperand)?,
+                            operand.ok_or(UsageError::MissingOperand)?,
                         )
                     }
                 };
@@ -251,17 +258,16 @@ pub fn parse<A: ArgList + ?Sized>(
             }
             s.message = next;
         }
-        Personality::Halt(program) => {
-            (s.level, s.init_halt) = match program {
-                HaltProgram::Halt if !s.letters.has(b'p') => (LevelRequest::HALT, InitHalt::Halt),
-                HaltProgram::Halt | HaltProgram::PowerOff => {
-                    (LevelRequest::HALT, InitHalt::PowerOff)
-                }
-                HaltProgram::Reboot => (LevelRequest::REBOOT, InitHalt::Unset),
+        // telinit's `-e`: no operand.
+        Personality::Telinit => {}
+        // halt, poweroff, reboot.
+        _ => {
+            (s.level, s.init_halt) = match p {
+                Personality::Halt if !s.letters.has(b'p') => (LevelRequest::HALT, InitHalt::Halt),
+                Personality::Reboot => (LevelRequest::REBOOT, InitHalt::Unset),
+                _ => (LevelRequest::HALT, InitHalt::PowerOff),
             };
         }
-        // telinit's `-e`: no operand.
-        _ => {}
     }
     Ok(s)
 }
@@ -403,7 +409,7 @@ impl Shutdown {
         self.letters.has(b'a')
     }
 
-    /// halt's command line (`parse` of a `Personality::Halt`) as halt reads it: the program
+    /// halt's command line (`parse` of halt, poweroff or reboot) as halt reads it: the program
     /// from the level and `InitHalt` it asks for, and its options.
     pub fn as_halt(&self) -> Halt {
         Halt {
@@ -517,7 +523,12 @@ const TOOLS: [Tool; 3] = [TELINIT, SHUTDOWN, HALT];
 /// operands.
 pub fn parse_halt<A: ArgList + ?Sized>(args: &A, program: HaltProgram) -> Result<Halt, UsageError> {
     // halt takes no `-e`: its table never lets one through to this payload.
-    let s = parse(args, Personality::Halt(program), &mut EnvPayload::new())?;
+    let p = match program {
+        HaltProgram::Halt => Personality::Halt,
+        HaltProgram::PowerOff => Personality::PowerOff,
+        HaltProgram::Reboot => Personality::Reboot,
+    };
+    let s = parse(args, p, &mut EnvPayload::new())?;
     Ok(s.as_halt())
 }
 

@@ -147,14 +147,18 @@ fn span(out: &mut Message, s: u32) {
 fn clock_time(out: &mut Message, epoch_secs: i64) {
     let mut rest = epoch_secs.rem_euclid(86_400) as u32;
     let mut text = *b"00:00:00";
-    // Seconds, minutes, hours, from the end: two digits each (hours, under 24, stay whole).
-    for pair in text.rchunks_mut(3) {
-        if let [.., tens, ones] = pair {
-            let n = rest % 60;
-            rest /= 60;
-            *tens += (n / 10) as u8;
-            *ones += (n % 10) as u8;
+    // From the last digit back, the colons skipped: each unit's ones in base 10, its tens in
+    // base 6 (the hours, under 24, take the same two steps). One loop over the bytes, not one
+    // per pair of digits.
+    let mut tens = false;
+    for digit in text.iter_mut().rev() {
+        if *digit == b':' {
+            continue;
         }
+        let base = if tens { 6 } else { 10 };
+        *digit += (rest % base) as u8;
+        rest /= base;
+        tens = !tens;
     }
     put(out, &text);
 }

@@ -5,14 +5,14 @@ use super::runlevel::previous_and_current;
 use super::shutdown::go_down;
 use super::{KEXEC_NEEDS_FORCE, SOFT_HALT, fail_two, not_root, say};
 use crate::sys::{self, Envp, RebootCmd};
-use vinit_core::client_args::{HaltProgram, Shutdown};
+use vinit_core::client_args::{HaltProgram, Letters, Shutdown};
 use vinit_core::limits::{UTMP_PATH, WTMP_PATH};
 use vinit_core::status::signal::{SIGCONT, SIGTSTP};
 use vinit_core::utmp;
 
 /// halt, poweroff or reboot with its command line `s`, parsed (`client::run`): the level and
 /// `InitHalt` its program asks for, its options.
-pub(super) fn halt(prog: &[u8], s: &Shutdown, envp: Envp) -> u8 {
+pub(super) fn halt(prog: &[u8], s: &mut Shutdown, envp: Envp) -> u8 {
     if not_root(prog) {
         return 1;
     }
@@ -27,10 +27,11 @@ pub(super) fn halt(prog: &[u8], s: &Shutdown, envp: Envp) -> u8 {
             fail_two(SOFT_HALT, prog, prog);
         }
         if !matches!(level, Some(b'0' | b'6')) {
-            // sysvinit execs `shutdown -h -H|-P now` or `shutdown -r now`; same thing here
-            // (the level and `InitHalt` `parse` set for the program).
-            let now = Shutdown::now(s.level, s.init_halt, s.sleeptime);
-            return go_down(&now, envp, b"");
+            // sysvinit execs `shutdown -h -H|-P now` or `shutdown -r now`; same thing here:
+            // the level, `InitHalt` and `-t` `parse` set for the program, and none of halt's
+            // letters (its `-k` is not shutdown's). The command itself, not a new one built.
+            s.letters = Letters::default();
+            return go_down(s, envp, b"");
         }
     }
     if !h.no_wtmp() {

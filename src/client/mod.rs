@@ -40,10 +40,13 @@ pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
         Personality::Shutdown => shutdown::SHUTDOWN,
         _ => basename(args.arg(0).unwrap_or_default()),
     };
+    // runlevel and status take one operand at most: an argument 2 is their usage error (one
+    // lookup for both).
+    let extra_operand = args.arg(2).is_some();
     let refused = match p {
         // The utmp path as argv holds it, NUL-terminated: no copy to make.
-        Personality::Runlevel => return runlevel::runlevel(args, argv.get(first + 1)),
-        Personality::Status => return status::status(args),
+        Personality::Runlevel => return runlevel::runlevel(extra_operand, argv.get(first + 1)),
+        Personality::Status => return status::status(args, extra_operand),
         // sysvinit checks these before it even looks at the arguments.
         Personality::Telinit if not_root(prog) => return FAILED,
         Personality::Shutdown if sys::geteuid() != 0 => {
@@ -54,10 +57,10 @@ pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
     };
     let mut env = EnvPayload::new();
     // Borrowed where `parse` returned it: moved out of the result, it was copied.
-    let parsed = refused.map(|()| client_args::parse(args, p, &mut env));
-    let s = match &parsed {
+    let mut parsed = refused.map(|()| client_args::parse(args, p, &mut env));
+    let s = match &mut parsed {
         Some(Ok(s)) => s,
-        Some(Err(e)) => return usage_failed(p, prog, args, Some(e)),
+        Some(Err(e)) => return usage_failed(p, prog, args, Some(&*e)),
         None => return usage_failed(p, prog, args, None),
     };
     match p {

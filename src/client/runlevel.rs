@@ -5,15 +5,13 @@ use core::ffi::CStr;
 
 use super::{RUNLEVEL_PATH_TOO_LONG, RUNLEVEL_USAGE, read_head, say};
 use crate::sys;
-use vinit_core::args::ArgList;
-use vinit_core::client_args;
 use vinit_core::limits::{PATH_MAX, RUNLEVEL_PATH, UTMP_PATH};
 use vinit_core::utmp;
 
-/// `utmp_arg` is argument 1 (the utmp path) as argv holds it, if there is one.
-pub(super) fn runlevel<A: ArgList + ?Sized>(args: &A, utmp_arg: Option<&CStr>) -> u8 {
-    // Its one operand, when parsed, is argument 1: `utmp_arg`.
-    if client_args::parse_runlevel(args).is_err() {
+/// `utmp_arg` is argument 1 (the utmp path) as argv holds it, if there is one;
+/// `extra_operand`: there is an argument 2 (`client_args::parse_runlevel`'s one error).
+pub(super) fn runlevel(extra_operand: bool, utmp_arg: Option<&CStr>) -> u8 {
+    if extra_operand {
         return say(RUNLEVEL_USAGE);
     }
     let path = match utmp_arg {

@@ -213,15 +213,18 @@ pub(super) fn go_down(s: &Shutdown, envp: Envp, message: &[u8]) -> u8 {
     if cancelled || minutes > 0 {
         let _ = sys::unlink(SHUTDOWN_PID_PATH);
     }
-    if cancelled {
+    let status = if cancelled {
+        0
+    } else {
+        sys::sync();
+        send_init_halt(envp, s.init_halt, Some(s))
+    };
+    // Not going down after all: cancelled, or init not told. One call for both.
+    if cancelled || status != 0 {
         remove_boot_flags(s);
-        say(CANCELLED);
-        return 0;
     }
-    sys::sync();
-    let status = send_init_halt(envp, s.init_halt, Some(s));
-    if status != 0 {
-        remove_boot_flags(s);
+    if cancelled {
+        say(CANCELLED);
     }
     status
 }

@@ -22,9 +22,10 @@ const NOT_RUNNING: u8 = 3;
 /// LSB: its status is unknown.
 const UNKNOWN: u8 = 4;
 
-pub(super) fn status<A: ArgList + ?Sized>(args: &A) -> u8 {
+/// `extra_operand`: there is an argument 2.
+pub(super) fn status<A: ArgList + ?Sized>(args: &A, extra_operand: bool) -> u8 {
     let id = args.arg(1);
-    if args.arg(2).is_some() || id.and_then(<[u8]>::first) == Some(&b'-') {
+    if extra_operand || id.and_then(<[u8]>::first) == Some(&b'-') {
         say(STATUS_USAGE);
         return UNKNOWN;
     }

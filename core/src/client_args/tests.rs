@@ -53,14 +53,8 @@ fn personalities() {
     assert_eq!(personality(b"init"), None);
     assert_eq!(personality(b"vinit"), None);
     assert_eq!(personality(b"sh"), None);
-    assert_eq!(
-        personality(b"poweroff"),
-        Some(Personality::Halt(HaltProgram::PowerOff))
-    );
-    assert_eq!(
-        personality(b"reboot"),
-        Some(Personality::Halt(HaltProgram::Reboot))
-    );
+    assert_eq!(personality(b"poweroff"), Some(Personality::PowerOff));
+    assert_eq!(personality(b"reboot"), Some(Personality::Reboot));
     assert_eq!(personality(b"runlevel"), Some(Personality::Runlevel));
     assert_eq!(personality(b"shutdown"), Some(Personality::Shutdown));
     assert_eq!(personality(b"vinit"), None);
