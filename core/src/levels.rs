@@ -85,9 +85,8 @@ pub struct Levels(u16);
 
 // Bit positions beyond the ten digits (bits 0..=9).
 const BIT_S: u16 = 1 << 10;
+/// `a`; `b` and `c` are the next two bits (`demand_bit` shifts it).
 const BIT_A: u16 = 1 << 11;
-const BIT_B: u16 = 1 << 12;
-const BIT_C: u16 = 1 << 13;
 const BIT_SYSINIT: u16 = 1 << 14;
 const BIT_BOOT: u16 = 1 << 15;
 const DIGITS: u16 = (1 << 10) - 1;
@@ -105,12 +104,10 @@ const fn level_bit(b: u8) -> u16 {
 
 /// The bit of an on-demand letter in either case, 0 for anything else.
 const fn demand_bit(b: u8) -> u16 {
-    match b {
-        b'a' | b'A' => BIT_A,
-        b'b' | b'B' => BIT_B,
-        b'c' | b'C' => BIT_C,
-        _ => 0,
-    }
+    // Folded to lower case, the letter's distance from `a`: a shift, not a chain of compares
+    // (only `A`-`C` and `a`-`c` fold to `a`-`c`).
+    let from_a = (b | 0x20).wrapping_sub(b'a');
+    if from_a < 3 { BIT_A << from_a } else { 0 }
 }
 
 impl Levels {
