@@ -91,14 +91,14 @@ const BIT_SYSINIT: u16 = 1 << 14;
 const BIT_BOOT: u16 = 1 << 15;
 const DIGITS: u16 = (1 << 10) - 1;
 
-/// The bit of a level character, 0 for anything that is not a level.
+/// The bit of a `Level`'s character.
 const fn level_bit(b: u8) -> u16 {
     match b {
-        b'0'..=b'9' => 1 << (b - b'0'),
         b'S' => BIT_S,
         b'#' => BIT_SYSINIT,
         b'*' => BIT_BOOT,
-        _ => 0,
+        // A digit: a `Level` holds no other byte, so no range check.
+        digit => 1 << (digit & 0xf),
     }
 }
 
