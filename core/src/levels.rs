@@ -32,7 +32,16 @@ impl Level {
     /// stored upper-case, compat §1.4).
     pub fn from_byte(b: u8) -> Option<Self> {
         match b {
-            b'0'..=b'9' | b'S' | b'#' | b'*' => Some(Self(b)),
+            b'#' | b'*' => Some(Self(b)),
+            b => Self::named(b),
+        }
+    }
+
+    /// `from_byte` without the boot pseudo-levels (`#`, `*`), which no request or inittab field
+    /// may name: `0`-`9`, `S` or `s`.
+    pub fn named(b: u8) -> Option<Self> {
+        match b {
+            b'0'..=b'9' | b'S' => Some(Self(b)),
             b's' => Some(Self::SINGLE),
             _ => None,
         }
@@ -197,6 +206,9 @@ mod tests {
         assert_eq!(Level::from_byte(b's'), Some(Level::SINGLE));
         assert_eq!(Level::from_byte(b'#'), Some(Level::SYSINIT));
         assert_eq!(Level::from_byte(b'*'), Some(Level::BOOT));
+        assert_eq!(Level::named(b'#'), None);
+        assert_eq!(Level::named(b'*'), None);
+        assert_eq!(Level::named(b's'), Some(Level::SINGLE));
         assert_eq!(Level::from_byte(b'a'), None);
         assert_eq!(Level::from_byte(b'Q'), None);
         assert_eq!(shown(Level::SINGLE), "S");
