@@ -449,10 +449,8 @@ impl Inittab {
     /// of its field. `None` when there is no initdefault entry or the character is not one of
     /// `0123456789S` (see `initdefault_char` for the message).
     pub fn initdefault(&self) -> Option<Level> {
-        match self.initdefault? {
-            b @ (b'0'..=b'9' | b'S') => Level::from_byte(b),
-            _ => None,
-        }
+        // Upper-cased when stored: never `s`.
+        Level::named(self.initdefault?)
     }
 
     /// The character initdefault picked, valid or not, for sysvinit's

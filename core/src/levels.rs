@@ -32,7 +32,16 @@ impl Level {
     /// stored upper-case, compat §1.4).
     pub fn from_byte(b: u8) -> Option<Self> {
         match b {
-            b'0'..=b'9' | b'S' | b'#' | b'*' => Some(Self(b)),
+            b'#' | b'*' => Some(Self(b)),
+            b => Self::named(b),
+        }
+    }
+
+    /// `from_byte` without the boot pseudo-levels (`#`, `*`), which no request or inittab field
+    /// may name: `0`-`9`, `S` or `s`.
+    pub fn named(b: u8) -> Option<Self> {
+        match b {
+            b'0'..=b'9' | b'S' => Some(Self(b)),
             b's' => Some(Self::SINGLE),
             _ => None,
         }
@@ -85,32 +94,29 @@ pub struct Levels(u16);
 
 // Bit positions beyond the ten digits (bits 0..=9).
 const BIT_S: u16 = 1 << 10;
+/// `a`; `b` and `c` are the next two bits (`demand_bit` shifts it).
 const BIT_A: u16 = 1 << 11;
-const BIT_B: u16 = 1 << 12;
-const BIT_C: u16 = 1 << 13;
 const BIT_SYSINIT: u16 = 1 << 14;
 const BIT_BOOT: u16 = 1 << 15;
 const DIGITS: u16 = (1 << 10) - 1;
 
-/// The bit of a level character, 0 for anything that is not a level.
+/// The bit of a `Level`'s character.
 const fn level_bit(b: u8) -> u16 {
     match b {
-        b'0'..=b'9' => 1 << (b - b'0'),
         b'S' => BIT_S,
         b'#' => BIT_SYSINIT,
         b'*' => BIT_BOOT,
-        _ => 0,
+        // A digit: a `Level` holds no other byte, so no range check.
+        digit => 1 << (digit & 0xf),
     }
 }
 
 /// The bit of an on-demand letter in either case, 0 for anything else.
 const fn demand_bit(b: u8) -> u16 {
-    match b {
-        b'a' | b'A' => BIT_A,
-        b'b' | b'B' => BIT_B,
-        b'c' | b'C' => BIT_C,
-        _ => 0,
-    }
+    // Folded to lower case, the letter's distance from `a`: a shift, not a chain of compares
+    // (only `A`-`C` and `a`-`c` fold to `a`-`c`).
+    let from_a = (b | 0x20).wrapping_sub(b'a');
+    if from_a < 3 { BIT_A << from_a } else { 0 }
 }
 
 impl Levels {
@@ -200,6 +206,9 @@ mod tests {
         assert_eq!(Level::from_byte(b's'), Some(Level::SINGLE));
         assert_eq!(Level::from_byte(b'#'), Some(Level::SYSINIT));
         assert_eq!(Level::from_byte(b'*'), Some(Level::BOOT));
+        assert_eq!(Level::named(b'#'), None);
+        assert_eq!(Level::named(b'*'), None);
+        assert_eq!(Level::named(b's'), Some(Level::SINGLE));
         assert_eq!(Level::from_byte(b'a'), None);
         assert_eq!(Level::from_byte(b'Q'), None);
         assert_eq!(shown(Level::SINGLE), "S");

@@ -72,14 +72,11 @@ impl Action {
     /// (compat §1.3, runtime-confirmed: `ONCE` works). Byte by byte: the slice method's
     /// chunked fast path is twice the code, for names of at most 12 bytes.
     pub fn from_name(name: &[u8]) -> Option<Self> {
-        // The names are stored in lower case: only the field's bytes are folded.
+        // The names are lower-case letters only, so setting the field byte's case bit folds
+        // it enough: only `k` and its upper case match a letter `k` that way.
         ACTIONS.iter().copied().find(|a| {
             let known = a.name().as_bytes();
-            known.len() == name.len()
-                && known
-                    .iter()
-                    .zip(name)
-                    .all(|(&k, n)| k == n.to_ascii_lowercase())
+            known.len() == name.len() && known.iter().zip(name).all(|(&k, &n)| k == n | 0x20)
         })
     }
 

@@ -277,6 +277,18 @@ fn actions_are_case_insensitive() {
     }
     assert_eq!(Action::from_name(b"respawn "), None);
     assert_eq!(Action::from_name(b""), None);
+    // `from_name` folds by the case bit alone: right only while every name is lower-case
+    // letters, and no other byte folds onto one (`@` onto a backquote, `[` onto `{`).
+    for a in ACTIONS {
+        assert!(a.name().bytes().all(|b| b.is_ascii_lowercase()), "{a:?}");
+    }
+    assert_eq!(Action::from_name(b"@ff"), None);
+    assert_eq!(Action::from_name(b"o\\f"), None);
+    for b in 0..=255u8 {
+        let name = [b, b'f', b'f'];
+        let want = (b == b'o' || b == b'O').then_some(Action::Off);
+        assert_eq!(Action::from_name(&name), want, "{b:#x}");
+    }
 }
 
 #[test]

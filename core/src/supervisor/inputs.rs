@@ -187,8 +187,8 @@ impl Init {
                 }
                 Notice::Demand(letter)
             }
-            other => match Level::from_byte(other) {
-                Some(level) if level != Level::SYSINIT && level != Level::BOOT => {
+            other => match Level::named(other) {
+                Some(level) => {
                     return self.change_level(now, level, fresh);
                 }
                 // compat §2.6: logged, then handled like `q`.

@@ -14,9 +14,8 @@ impl Init {
         if matches!(self.phase, Phase::Down | Phase::Stopping(_)) {
             return;
         }
-        self.mark_triggered(Trigger::CtrlAltDel);
-        if !self.triggered_pending() {
-            self.change_level(now, Level::REBOOT, None);
-        }
+        // The stop's start for SIGINT with level 6 (outside a stop it marks no stop as
+        // begun): the `ctrlaltdel` entries, else runlevel 6. One path, not a copy of it.
+        self.begin_stop(now, StopCause::Int, Level::REBOOT);
     }
 }

@@ -39,13 +39,14 @@ impl Init {
         }
         self.phase = Phase::Stopping(Stop::requested(now, budget, delay, cause));
         if delay.millis() == 0 {
-            self.begin_stop(now, cause);
+            self.begin_stop(now, cause, Level::HALT);
         }
     }
 
     /// The stop begins (at the stop signal, or when its drain delay is over): the cause's
-    /// own entries, then level 0.
-    fn begin_stop(&mut self, now: Instant, cause: StopCause) {
+    /// own entries, then `level` (0; 6 for LXC's Ctrl-Alt-Del, lxc.rs, which is no stop:
+    /// it shares this path outside a stop).
+    pub(super) fn begin_stop(&mut self, now: Instant, cause: StopCause, level: Level) {
         if let Phase::Stopping(stop) = &mut self.phase {
             stop.begin();
         }
@@ -62,7 +63,7 @@ impl Init {
                 return;
             }
         }
-        self.change_level(now, Level::HALT, None);
+        self.change_level(now, level, None);
         // A call, not a tail call: one epilogue, not a copy of it (as `carry_out`).
         core::hint::black_box(());
     }
@@ -103,7 +104,7 @@ impl Init {
                 if !hurried {
                     self.log(Notice::Drained);
                 }
-                self.begin_stop(now, cause);
+                self.begin_stop(now, cause, Level::HALT);
                 None
             }
             StopStep::EnterLevel => {
