@@ -432,8 +432,8 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     }
     let level = match operand {
         _ if walk.ended_by_dashdash() => None,
-        // `s` is `S` (`Level::from_byte`); the boot pseudo-levels are not asked for.
-        Some([c @ (b'0'..=b'9' | b'S' | b's')]) => Level::from_byte(*c),
+        // `s` is `S`; the boot pseudo-levels are not asked for (`Level::named`).
+        Some([c]) => Level::named(*c),
         Some(word) if word == b"single" => Some(Level::SINGLE),
         _ => None,
     };

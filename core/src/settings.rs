@@ -31,7 +31,7 @@ impl Settings {
         let runtime = Runtime::from_container(var(b"container").map(CStr::to_bytes));
         let mut config = Config {
             inittab: var(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH),
-            default_level: Level::from_byte(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
+            default_level: Level::named(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
             // `main` sets it: `-T`, else `args::single_defaults_from_env`'s (55 s under LXC).
             stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
             // `main` sets it too: `-d`, else `VINIT_STOP_DELAY` (`args`, both modes').
@@ -57,7 +57,9 @@ impl Settings {
         }
         if let Some(v) = var(b"VINIT_DEFAULT_LEVEL").map(CStr::to_bytes) {
             config.default_level = match v {
-                [b] => Level::from_byte(*b).ok_or(b"VINIT_DEFAULT_LEVEL".as_slice())?,
+                // A level to boot into: not a boot pseudo-level (`#`, `*`), which would boot again
+                // and again.
+                [b] => Level::named(*b).ok_or(b"VINIT_DEFAULT_LEVEL".as_slice())?,
                 _ => return Err(b"VINIT_DEFAULT_LEVEL".as_slice()),
             };
         }
@@ -144,6 +146,9 @@ mod tests {
             ("VINIT_DEFAULT_LEVEL", c"35"),
             ("VINIT_DEFAULT_LEVEL", c"x"),
             ("VINIT_DEFAULT_LEVEL", c""),
+            // The boot pseudo-levels are no level to boot into.
+            ("VINIT_DEFAULT_LEVEL", c"#"),
+            ("VINIT_DEFAULT_LEVEL", c"*"),
             ("VINIT_CRITICAL", c"web,toolong"),
             ("VINIT_CRITICAL", c"a:b"),
             ("VINIT_CRITICAL", c"1,2,3,4,5,6,7,8,9"),

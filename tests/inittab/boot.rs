@@ -220,3 +220,21 @@ fn test_reboot_boots_again_or_exits_with_vinit_reboot() {
     let want: Vec<&str> = boot.iter().chain(&level6).copied().collect();
     assert_eq!(tags(&starts), want);
 }
+
+/// `VINIT_DEFAULT_LEVEL=#` or `*` (the boot pseudo-levels) is a usage error naming the variable,
+/// before anything runs. vinit took it as the level to boot into and ran sysinit and boot again
+/// and again, without end.
+#[test]
+fn test_a_boot_pseudo_level_as_default_level_is_named() {
+    for level in ["#", "*"] {
+        let mut run = Launch::vinit::<&str>(&[])
+            .etc_file("inittab", b"si::sysinit:/bin/echo sysinit ran\n")
+            .env("VINIT_DEFAULT_LEVEL", level)
+            .pid1();
+        let (code, lines) = run.finish(EXIT_TIMEOUT);
+        assert_eq!(code.code(), Some(2), "{level}: {lines:#?}");
+        let named = "vinit: fatal: bad value in environment variable VINIT_DEFAULT_LEVEL";
+        assert_eq!(count(&lines, named), 1, "{level}: {lines:#?}");
+        assert_eq!(count(&lines, "sysinit ran"), 0, "{level}: {lines:#?}");
+    }
+}
