@@ -47,12 +47,12 @@ impl Settings {
             config.critical = Critical::parse(v).ok_or(b"VINIT_CRITICAL".as_slice())?;
         }
         if let Some(v) = var(b"VINIT_REBOOT").map(CStr::to_bytes) {
-            config.reboot_exit = match v {
-                b"boot" => None,
-                _ => {
-                    let code = v.strip_prefix(b"exit:").ok_or(b"VINIT_REBOOT".as_slice())?;
-                    Some(parse_number(code, 0, 255).ok_or(b"VINIT_REBOOT".as_slice())? as u8)
-                }
+            // `==` (one 4-byte compare), not a `match` on byte strings (byte by byte).
+            config.reboot_exit = if v == b"boot" {
+                None
+            } else {
+                let code = v.strip_prefix(b"exit:").ok_or(b"VINIT_REBOOT".as_slice())?;
+                Some(parse_number(code, 0, 255).ok_or(b"VINIT_REBOOT".as_slice())? as u8)
             };
         }
         if let Some(v) = var(b"VINIT_DEFAULT_LEVEL").map(CStr::to_bytes) {
