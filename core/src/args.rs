@@ -336,6 +336,9 @@ pub struct SingleOptions {
     pub parent_death_signal: u8,
     /// Index in argv of CMD (the first operand, or the word after `--`).
     pub cmd_index: usize,
+    /// The runtime, from `container=` (`single_defaults_from_env`): read once for both modes,
+    /// inittab mode's `Config` takes it from here.
+    pub runtime: Runtime,
 }
 
 impl Default for SingleOptions {
@@ -350,6 +353,7 @@ impl Default for SingleOptions {
             rewrite: SignalRewrite::default(),
             parent_death_signal: 0,
             cmd_index: 0,
+            runtime: Runtime::Other,
         }
     }
 }
@@ -587,7 +591,8 @@ pub fn single_defaults_from_env(
     var: impl Fn(&[u8]) -> Option<&[u8]>,
 ) -> Result<(), &'static [u8]> {
     // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
-    opts.stop_budget_secs = Runtime::from_container(var(b"container")).default_stop_budget_secs();
+    opts.runtime = Runtime::from_container(var(b"container"));
+    opts.stop_budget_secs = opts.runtime.default_stop_budget_secs();
     for (i, &letter) in ENV_LETTERS.iter().enumerate() {
         let name = field(ENV_NAMES, b' ', i).unwrap_or_default();
         let Some(v) = var(name) else {
