@@ -531,7 +531,7 @@ fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadO
 const ENV_NAMES: &[u8] = b"VINIT_KILL_GROUP VINIT_SUBREAPER VINIT_VERBOSE VINIT_GRACE \
 VINIT_STOP_TIMEOUT VINIT_STOP_DELAY VINIT_REWRITE VINIT_REMAP_EXIT";
 
-/// The option letter of each of `ENV_NAMES`.
+/// The option letter of each of `ENV_NAMES`; the lists (`r`, `e`) last.
 const ENV_LETTERS: &[u8] = b"gsvtTdre";
 
 /// Why a vinit that is not PID 1 boots an inittab (as a subreaper); shown in its first line.
@@ -599,7 +599,8 @@ pub fn single_defaults_from_env(
             continue;
         };
         // A list's empty items are skipped; any other value is one item, empty or not.
-        let list = matches!(letter, b'r' | b'e');
+        // The lists, `r` and `e`, are `ENV_LETTERS`' last two: one compare.
+        let list = i >= ENV_LETTERS.len() - 2;
         for item in v.split(|&b| list && b == b',') {
             if !(list && item.is_empty()) && set_option(opts, letter, item).is_err() {
                 return Err(name);
