@@ -240,6 +240,7 @@ fn boot_inittab(
     settings.config.stop_delay = bounded_stop_delay(opts.stop_delay, budget_secs);
     settings.config.forced_level = tab.level;
     settings.config.verbose = opts.verbose;
+    settings.config.runtime = opts.runtime;
     if !pid1 {
         settings.not_pid1 = if tab.file.is_some() {
             Some(NotPid1::FileGiven)

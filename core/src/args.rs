@@ -336,6 +336,9 @@ pub struct SingleOptions {
     pub parent_death_signal: u8,
     /// Index in argv of CMD (the first operand, or the word after `--`).
     pub cmd_index: usize,
+    /// The runtime, from `container=` (`single_defaults_from_env`): read once for both modes,
+    /// inittab mode's `Config` takes it from here.
+    pub runtime: Runtime,
 }
 
 impl Default for SingleOptions {
@@ -350,6 +353,7 @@ impl Default for SingleOptions {
             rewrite: SignalRewrite::default(),
             parent_death_signal: 0,
             cmd_index: 0,
+            runtime: Runtime::Other,
         }
     }
 }
@@ -527,7 +531,7 @@ fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadO
 const ENV_NAMES: &[u8] = b"VINIT_KILL_GROUP VINIT_SUBREAPER VINIT_VERBOSE VINIT_GRACE \
 VINIT_STOP_TIMEOUT VINIT_STOP_DELAY VINIT_REWRITE VINIT_REMAP_EXIT";
 
-/// The option letter of each of `ENV_NAMES`.
+/// The option letter of each of `ENV_NAMES`; the lists (`r`, `e`) last.
 const ENV_LETTERS: &[u8] = b"gsvtTdre";
 
 /// Why a vinit that is not PID 1 boots an inittab (as a subreaper); shown in its first line.
@@ -587,14 +591,16 @@ pub fn single_defaults_from_env(
     var: impl Fn(&[u8]) -> Option<&[u8]>,
 ) -> Result<(), &'static [u8]> {
     // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
-    opts.stop_budget_secs = Runtime::from_container(var(b"container")).default_stop_budget_secs();
+    opts.runtime = Runtime::from_container(var(b"container"));
+    opts.stop_budget_secs = opts.runtime.default_stop_budget_secs();
     for (i, &letter) in ENV_LETTERS.iter().enumerate() {
         let name = field(ENV_NAMES, b' ', i).unwrap_or_default();
         let Some(v) = var(name) else {
             continue;
         };
         // A list's empty items are skipped; any other value is one item, empty or not.
-        let list = matches!(letter, b'r' | b'e');
+        // The lists, `r` and `e`, are `ENV_LETTERS`' last two: one compare.
+        let list = i >= ENV_LETTERS.len() - 2;
         for item in v.split(|&b| list && b == b',') {
             if !(list && item.is_empty()) && set_option(opts, letter, item).is_err() {
                 return Err(name);

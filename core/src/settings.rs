@@ -25,10 +25,9 @@ pub struct Settings {
 impl Settings {
     /// Reads the inittab mode's `VINIT_*` variables through `var` (a variable's value, as the
     /// NUL-terminated string it is in memory); a malformed value names the variable.
-    /// (`VINIT_STOP_TIMEOUT` is both modes': `args::single_defaults_from_env` reads it.)
+    /// (`VINIT_STOP_TIMEOUT` is both modes': `args::single_defaults_from_env` reads it, and
+    /// `container=` too.)
     pub fn from_env(var: impl Fn(&[u8]) -> Option<&'static CStr>) -> Result<Self, &'static [u8]> {
-        // PID 1's `container=`, set by the runtime: LXC's differs (runtime.rs).
-        let runtime = Runtime::from_container(var(b"container").map(CStr::to_bytes));
         let mut config = Config {
             inittab: var(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH),
             default_level: Level::named(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
@@ -38,7 +37,9 @@ impl Settings {
             stop_delay: Duration::ZERO,
             reboot_exit: None,
             forced_level: None,
-            runtime,
+            // `main` sets it: `args::single_defaults_from_env` reads `container=` (once for
+            // both modes).
+            runtime: Runtime::Other,
             // `main` sets it: `-v`, else `args::single_defaults_from_env`'s VINIT_VERBOSE.
             verbose: false,
             critical: Critical::default(),
@@ -47,12 +48,12 @@ impl Settings {
             config.critical = Critical::parse(v).ok_or(b"VINIT_CRITICAL".as_slice())?;
         }
         if let Some(v) = var(b"VINIT_REBOOT").map(CStr::to_bytes) {
-            config.reboot_exit = match v {
-                b"boot" => None,
-                _ => {
-                    let code = v.strip_prefix(b"exit:").ok_or(b"VINIT_REBOOT".as_slice())?;
-                    Some(parse_number(code, 0, 255).ok_or(b"VINIT_REBOOT".as_slice())? as u8)
-                }
+            // `==` (one 4-byte compare), not a `match` on byte strings (byte by byte).
+            config.reboot_exit = if v == b"boot" {
+                None
+            } else {
+                let code = v.strip_prefix(b"exit:").ok_or(b"VINIT_REBOOT".as_slice())?;
+                Some(parse_number(code, 0, 255).ok_or(b"VINIT_REBOOT".as_slice())? as u8)
             };
         }
         if let Some(v) = var(b"VINIT_DEFAULT_LEVEL").map(CStr::to_bytes) {
@@ -103,15 +104,6 @@ mod tests {
     fn log_prefix_is_0_or_1() {
         assert!(from(&[(b"VINIT_LOG_PREFIX", c"1")]).unwrap().log_prefix);
         assert!(!from(&[(b"VINIT_LOG_PREFIX", c"0")]).unwrap().log_prefix);
-    }
-
-    #[test]
-    fn container_lxc_is_lxc() {
-        let s = from(&[(b"container", c"lxc")]).unwrap();
-        assert_eq!(s.config.runtime, Runtime::Lxc);
-        // Podman's systemd mode sets container=podman: the plain behaviour.
-        let s = from(&[(b"container", c"podman")]).unwrap();
-        assert_eq!(s.config.runtime, Runtime::Other);
     }
 
     #[test]

@@ -499,7 +499,8 @@ fn the_default_budget_follows_the_runtime() {
     fn lxc(name: &[u8]) -> Option<&[u8]> {
         (name == b"container").then_some(b"lxc")
     }
-    assert_eq!(from_env(lxc).unwrap().stop_budget_secs, 55);
+    let o = from_env(lxc).unwrap();
+    assert_eq!((o.stop_budget_secs, o.runtime), (55, Runtime::Lxc));
     fn lxc_with_budget(name: &[u8]) -> Option<&[u8]> {
         match name {
             b"container" => Some(b"lxc"),
@@ -512,7 +513,8 @@ fn the_default_budget_follows_the_runtime() {
     fn podman(name: &[u8]) -> Option<&[u8]> {
         (name == b"container").then_some(b"podman")
     }
-    assert_eq!(from_env(podman).unwrap().stop_budget_secs, 9);
+    let o = from_env(podman).unwrap();
+    assert_eq!((o.stop_budget_secs, o.runtime), (9, Runtime::Other));
 }
 
 #[test]
