@@ -21,7 +21,7 @@ impl Init {
             }
             let here = e.levels.contains(level) || (p.demand && numeric);
             if !here {
-                p.waiting = false;
+                // `waiting` is false here (a waiting entry ended the walk above).
                 if !is_triggered(e.action) {
                     p.done = false;
                 }
