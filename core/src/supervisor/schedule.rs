@@ -7,8 +7,7 @@ impl Init {
     /// The scheduler walk of compat §1.7: the first entry to start, honouring barriers.
     pub(super) fn next_to_start(&mut self, now: Instant) -> Option<usize> {
         let level = self.current;
-        // Not `#`, `*` or `S`: a digit, one range test.
-        let numeric = level.byte().is_ascii_digit();
+        let numeric = level.is_numeric();
         // Notices go straight to the queue (sized for a full table): a small local buffer here
         // once dropped the "respawning too fast" lines of the 5th and 6th getty throttled in one walk.
         let queue = &mut self.queue;
