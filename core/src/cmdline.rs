@@ -122,17 +122,16 @@ pub fn writes_utmp(field: &[u8]) -> bool {
     field.first() != Some(&b'+')
 }
 
-/// Splits off a leading `+` (compat §1.6 step 1).
-fn strip_plus(field: &[u8]) -> (bool, &[u8]) {
-    match field.split_first() {
-        Some((b'+', rest)) => (true, rest),
-        _ => (false, field),
+/// The command text of a process field: up to its first NUL, without a leading `+` (compat
+/// §1.6 step 1) and `@` (step 4); and whether the `@` was there. One routine for every caller
+/// that strips them.
+fn command_body(field: &[u8]) -> (bool, &[u8]) {
+    let text = until_nul(field);
+    let text = text.strip_prefix(b"+").unwrap_or(text);
+    match text {
+        [b'@', body @ ..] => (true, body),
+        body => (false, body),
     }
-}
-
-/// Drops a leading `@` (compat §1.6 step 4).
-fn strip_at(body: &[u8]) -> &[u8] {
-    body.strip_prefix(b"@").unwrap_or(body)
 }
 
 const fn is_blank(b: u8) -> bool {
@@ -159,8 +158,8 @@ pub fn initscript_command(
     field: &[u8],
 ) -> Result<CommandLine, CommandTooLong> {
     let mut cmd = CommandLine::empty();
-    let (_, body) = strip_plus(until_nul(field));
-    cmd.read_initscript(id, levels, action, strip_at(body))?;
+    let (_, body) = command_body(field);
+    cmd.read_initscript(id, levels, action, body)?;
     Ok(cmd)
 }
 
@@ -174,11 +173,8 @@ impl CommandLine {
     /// instead of copying a returned one (392 bytes) twice. Returns the field without its `+`
     /// and `@` prefixes, for `read_initscript` (so the spawn path strips them once).
     pub fn read_process<'f>(&mut self, field: &'f [u8]) -> Result<&'f [u8], CommandTooLong> {
-        let (_, body) = strip_plus(until_nul(field));
-        let literal = body.first() == Some(&b'@');
+        let (literal, body) = command_body(field);
         *self = Self::new(!literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b)));
-        // Without a leading `@` this is `body` itself, so the shell form gets it unchanged.
-        let body = strip_at(body);
         if self.shell {
             self.shell_exec(body)?;
         } else {
@@ -237,9 +233,9 @@ impl CommandLine {
     /// `shell_command`'s command, filled in place: the exec retry then copies no returned
     /// command line (392 bytes).
     pub fn read_shell(&mut self, field: &[u8]) -> Result<(), CommandTooLong> {
-        let (_, body) = strip_plus(until_nul(field));
+        let (_, body) = command_body(field);
         *self = Self::new(true);
-        self.shell_exec(strip_at(body))
+        self.shell_exec(body)
     }
 }
 

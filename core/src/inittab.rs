@@ -197,9 +197,11 @@ impl Feed {
             piece = piece.get(blanks..).unwrap_or_default();
         }
         let room = LINE_MAX.saturating_sub(self.rest.len());
-        let (keep, over) = piece.split_at_checked(room).unwrap_or((piece, &[]));
-        let _ = self.rest.extend_from_slice(keep);
-        self.long |= !over.is_empty();
+        // What does not fit is only noted: the line is too long.
+        self.long |= piece.len() > room;
+        let _ = self
+            .rest
+            .extend_from_slice(piece.get(..room).unwrap_or(piece));
     }
 
     /// Whether bytes of an unfinished line are held.
@@ -357,8 +359,8 @@ impl Inittab {
     pub fn add_default_sulogin(&mut self, report: &mut dyn FnMut(InittabError<'_>)) {
         if !self.entries.iter().any(|e| e.levels.has_single()) {
             let number = self.inittab_lines.saturating_add(1);
-            let line = classify(0, DEFAULT_SULOGIN_LINE, false);
-            self.take_line(number, line, report);
+            // An entry line as it stands: no `classify` call, which then has one caller.
+            self.take_line(number, Line::Entry(DEFAULT_SULOGIN_LINE), report);
         }
     }
 

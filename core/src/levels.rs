@@ -47,6 +47,17 @@ impl Level {
         }
     }
 
+    /// `0`-`9`: not `S` nor a boot pseudo-level (one range test, not three compares).
+    pub const fn is_numeric(self) -> bool {
+        self.0.is_ascii_digit()
+    }
+
+    /// `#` or `*`, the boot pseudo-levels: the only bytes a `Level` holds below `0`, so one
+    /// compare, not two.
+    pub const fn is_boot_phase(self) -> bool {
+        self.0 < b'0'
+    }
+
     /// The character of this level.
     pub const fn byte(self) -> u8 {
         self.0
@@ -214,6 +225,19 @@ mod tests {
         assert_eq!(shown(Level::SINGLE), "S");
         assert_eq!(shown(Level::digit(3).unwrap()), "3");
         assert_eq!(shown(Level::SYSINIT), "#");
+    }
+
+    /// Every byte a `Level` may hold, sorted into the three kinds the supervisor asks about.
+    #[test]
+    fn a_level_is_a_boot_phase_a_digit_or_single() {
+        for level in [Level::SYSINIT, Level::BOOT] {
+            assert!(level.is_boot_phase() && !level.is_numeric());
+        }
+        assert!(!Level::SINGLE.is_boot_phase() && !Level::SINGLE.is_numeric());
+        for n in 0..=9 {
+            let level = Level::digit(n).unwrap();
+            assert!(!level.is_boot_phase() && level.is_numeric());
+        }
     }
 
     #[test]

@@ -186,7 +186,7 @@ impl Init {
     /// RUNLEVEL for children: the current level, `S` during the boot phases (compat §3.1).
     pub(super) fn runlevel_env(&self) -> u8 {
         match self.current {
-            l if l == Level::SYSINIT || l == Level::BOOT => b'S',
+            l if l.is_boot_phase() => b'S',
             l => l.byte(),
         }
     }

@@ -23,7 +23,7 @@ impl Init {
         } else {
             Notice::Switching(level.byte())
         });
-        let prev = if self.current == Level::SYSINIT || self.current == Level::BOOT {
+        let prev = if self.current.is_boot_phase() {
             b'N'
         } else {
             self.current.byte()

@@ -75,7 +75,7 @@ impl Init {
             return State::Disabled(until.since(now));
         }
         let level = self.current;
-        let numeric = level != Level::SYSINIT && level != Level::BOOT && level != Level::SINGLE;
+        let numeric = level.is_numeric();
         if !(e.levels.contains(level) || p.demand && numeric) {
             // The boot's entries ran in the boot's pseudo-levels: done, not elsewhere.
             return match e.action {

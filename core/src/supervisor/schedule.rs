@@ -7,7 +7,7 @@ impl Init {
     /// The scheduler walk of compat §1.7: the first entry to start, honouring barriers.
     pub(super) fn next_to_start(&mut self, now: Instant) -> Option<usize> {
         let level = self.current;
-        let numeric = level != Level::SYSINIT && level != Level::BOOT && level != Level::SINGLE;
+        let numeric = level.is_numeric();
         // Notices go straight to the queue (sized for a full table): a small local buffer here
         // once dropped the "respawning too fast" lines of the 5th and 6th getty throttled in one walk.
         let queue = &mut self.queue;
@@ -21,7 +21,7 @@ impl Init {
             }
             let here = e.levels.contains(level) || (p.demand && numeric);
             if !here {
-                p.waiting = false;
+                // `waiting` is false here (a waiting entry ended the walk above).
                 if !is_triggered(e.action) {
                     p.done = false;
                 }
