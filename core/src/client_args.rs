@@ -335,15 +335,17 @@ pub enum InitHalt {
 }
 
 impl InitHalt {
-    /// The SETENV string for it: its field of `INIT_HALT_STRINGS`, by `display::field` (the
-    /// one splitting loop), not a match.
-    pub fn env_string(self) -> &'static [u8] {
-        field(INIT_HALT_STRINGS, 0, self as usize).unwrap_or_default()
+    /// The SETENV payload for it, its string with its NUL: its field of `INIT_HALT_STRINGS`,
+    /// by `display::field` (the one splitting loop), not a match; sent as it is, not copied
+    /// into an `EnvPayload`.
+    pub fn env_data(self) -> &'static [u8] {
+        field(INIT_HALT_STRINGS, b'|', self as usize).unwrap_or_default()
     }
 }
 
-/// `InitHalt::env_string`'s strings, NUL-separated, in the variants' order.
-const INIT_HALT_STRINGS: &[u8] = b"INIT_HALT\0INIT_HALT=HALT\0INIT_HALT=POWEROFF";
+/// `InitHalt::env_data`'s payloads, each ending with its NUL, separated by `|`, in the
+/// variants' order.
+const INIT_HALT_STRINGS: &[u8] = b"INIT_HALT\0|INIT_HALT=HALT\0|INIT_HALT=POWEROFF\0";
 
 /// A parsed `shutdown` command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
