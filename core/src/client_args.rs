@@ -200,14 +200,9 @@ pub fn parse<A: ArgList + ?Sized>(
     p: Personality,
     env: &mut EnvPayload,
 ) -> Result<Shutdown, UsageError> {
-    // One table indexed, not a choice between three addresses.
-    let tool = TOOLS
-        .get(match p {
-            Personality::Telinit => 0,
-            Personality::Shutdown => 1,
-            _ => 2,
-        })
-        .unwrap_or(&HALT);
+    // One table indexed, not a choice between three addresses: telinit, shutdown, and halt
+    // for the three halt programs (the variants after them).
+    let tool = TOOLS.get((p as usize).min(2)).unwrap_or(&HALT);
     let mut s = unscanned();
     let mut time = None;
     let first = scan(args, tool, &mut s, env, &mut time)?;
