@@ -200,14 +200,9 @@ pub fn parse<A: ArgList + ?Sized>(
     p: Personality,
     env: &mut EnvPayload,
 ) -> Result<Shutdown, UsageError> {
-    // One table indexed, not a choice between three addresses.
-    let tool = TOOLS
-        .get(match p {
-            Personality::Telinit => 0,
-            Personality::Shutdown => 1,
-            _ => 2,
-        })
-        .unwrap_or(&HALT);
+    // One table indexed, not a choice between three addresses: telinit, shutdown, and halt
+    // for the three halt programs (the variants after them).
+    let tool = TOOLS.get((p as usize).min(2)).unwrap_or(&HALT);
     let mut s = unscanned();
     let mut time = None;
     let first = scan(args, tool, &mut s, env, &mut time)?;
@@ -335,15 +330,17 @@ pub enum InitHalt {
 }
 
 impl InitHalt {
-    /// The SETENV string for it: its field of `INIT_HALT_STRINGS`, by `display::field` (the
-    /// one splitting loop), not a match.
-    pub fn env_string(self) -> &'static [u8] {
-        field(INIT_HALT_STRINGS, 0, self as usize).unwrap_or_default()
+    /// The SETENV payload for it, its string with its NUL: its field of `INIT_HALT_STRINGS`,
+    /// by `display::field` (the one splitting loop), not a match; sent as it is, not copied
+    /// into an `EnvPayload`.
+    pub fn env_data(self) -> &'static [u8] {
+        field(INIT_HALT_STRINGS, b'|', self as usize).unwrap_or_default()
     }
 }
 
-/// `InitHalt::env_string`'s strings, NUL-separated, in the variants' order.
-const INIT_HALT_STRINGS: &[u8] = b"INIT_HALT\0INIT_HALT=HALT\0INIT_HALT=POWEROFF";
+/// `InitHalt::env_data`'s payloads, each ending with its NUL, separated by `|`, in the
+/// variants' order.
+const INIT_HALT_STRINGS: &[u8] = b"INIT_HALT\0|INIT_HALT=HALT\0|INIT_HALT=POWEROFF\0";
 
 /// A parsed `shutdown` command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

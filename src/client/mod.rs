@@ -44,9 +44,16 @@ pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
     // lookup for both).
     let extra_operand = args.arg(2).is_some();
     let refused = match p {
-        // The utmp path as argv holds it, NUL-terminated: no copy to make.
-        Personality::Runlevel => return runlevel::runlevel(extra_operand, argv.get(first + 1)),
-        Personality::Status => return status::status(args, extra_operand),
+        // The utmp path as argv holds it, NUL-terminated: no copy to make. The same lookup
+        // gives status its id.
+        Personality::Runlevel | Personality::Status => {
+            let operand = argv.get(first + 1);
+            return if p == Personality::Runlevel {
+                runlevel::runlevel(extra_operand, operand)
+            } else {
+                status::status(operand.map(CStr::to_bytes), extra_operand)
+            };
+        }
         // sysvinit checks these before it even looks at the arguments.
         Personality::Telinit if not_root(prog) => return FAILED,
         Personality::Shutdown if sys::geteuid() != 0 => {

@@ -3,14 +3,14 @@
 use super::{BAD_INITCTL, INITCTL_TIMEOUT, NO_HINT, fail_one, fail_two, path_failed};
 use crate::sys::{self, Envp, Errno, FileError};
 use vinit_core::client_args::Shutdown;
-use vinit_core::initctl::{EnvPayload, REQUEST_LEN, Request};
+use vinit_core::initctl::{REQUEST_LEN, Request};
 use vinit_core::limits::{
     INITCTL_OVERRIDE_VAR, INITCTL_PATH, INITCTL_RETRY_MS, INITCTL_TIMEOUT_MS, PATH_MAX,
 };
 use vinit_core::time::Duration;
 
 /// Writes to the FIFO (/run/initctl, or `VINIT_INITCTL`: tests only) a SETENV request with
-/// the strings of `env` unless it is empty, then a RUNLVL request for the level of `change`
+/// the payload `env` (NUL-terminated strings) unless it is empty, then a RUNLVL request for the level of `change`
 /// (with its seconds from TERM to KILL) if there is one, each with one write(2), giving up
 /// after 3 s (compat §5.4); the exit status. Errors are reported as sysvinit words them, prefixed with
 /// `prog`. The one sender of telinit and shutdown: the requests are built here, one at a
@@ -18,7 +18,7 @@ use vinit_core::time::Duration;
 pub(super) fn send(
     prog: &[u8],
     envp: Envp,
-    env: &EnvPayload,
+    env: &[u8],
     // The command itself, not its level and seconds: one pointer, where a pair in an `Option`
     // was stored in memory at every call.
     change: Option<&Shutdown>,
@@ -56,7 +56,7 @@ pub(super) fn send(
             let request = if turn > 0 {
                 change.map(|s| Request::run_level(s.level, s.sleeptime))
             } else {
-                (!env.is_empty()).then(|| Request::set_env(env.data()))
+                (!env.is_empty()).then(|| Request::set_env(env))
             };
             let Some(request) = request else {
                 continue;

@@ -11,7 +11,6 @@ use crate::sys::{self, Envp, Errno};
 use vinit_core::args::ArgList;
 use vinit_core::client_args::{InitHalt, Shutdown, When};
 use vinit_core::display::{Arg, Line};
-use vinit_core::initctl::EnvPayload;
 use vinit_core::limits::{
     FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH, SHUTDOWN_MESSAGE_MAX,
     SHUTDOWN_PID_PATH,
@@ -117,9 +116,7 @@ fn say_message(message: &[u8]) {
 /// Sends INIT_HALT (set as `init_halt` says, or unset), then the level change if there is one
 /// (sysvinit sends INIT_HALT, then execs `init [-t SEC] LEVEL`); the exit status.
 fn send_init_halt(envp: Envp, init_halt: InitHalt, change: Option<&Shutdown>) -> u8 {
-    let mut payload = EnvPayload::new();
-    let _ = payload.push(init_halt.env_string());
-    send(SHUTDOWN, envp, &payload, change)
+    send(SHUTDOWN, envp, init_halt.env_data(), change)
 }
 
 /// Which of `NEW_STATES` a shutdown to `level` announces: its place in `0`, `6`, `1`, else

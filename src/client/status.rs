@@ -11,7 +11,6 @@ use super::{
     path_failed, say,
 };
 use crate::sys::{self, Errno, FileError};
-use vinit_core::args::ArgList;
 use vinit_core::limits::{MAX_ENTRIES, STATUS_SOCKET_PATH, STATUS_TIMEOUT_MS};
 use vinit_core::status_reply::{MESSAGE_MAX, entry_id, is_running};
 
@@ -22,9 +21,8 @@ const NOT_RUNNING: u8 = 3;
 /// LSB: its status is unknown.
 const UNKNOWN: u8 = 4;
 
-/// `extra_operand`: there is an argument 2.
-pub(super) fn status<A: ArgList + ?Sized>(args: &A, extra_operand: bool) -> u8 {
-    let id = args.arg(1);
+/// `id`: argument 1, if any; `extra_operand`: there is an argument 2.
+pub(super) fn status(id: Option<&[u8]>, extra_operand: bool) -> u8 {
     if extra_operand || id.and_then(<[u8]>::first) == Some(&b'-') {
         say(STATUS_USAGE);
         return UNKNOWN;

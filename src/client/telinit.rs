@@ -9,5 +9,5 @@ use vinit_core::initctl::EnvPayload;
 /// Sends what telinit's command line `s` asks for: the `-e` values in `env` (a SETENV
 /// request) when there are any, else the level (a RUNLVL request, `-t` or 3 seconds).
 pub(super) fn telinit(prog: &[u8], s: &Shutdown, env: &EnvPayload, envp: Envp) -> u8 {
-    send(prog, envp, env, env.is_empty().then_some(s))
+    send(prog, envp, env.data(), env.is_empty().then_some(s))
 }

@@ -268,8 +268,8 @@ fn shutdown_targets_and_init_halt() {
             .init_halt,
         InitHalt::PowerOff
     );
-    assert_eq!(InitHalt::Unset.env_string(), b"INIT_HALT");
-    assert_eq!(InitHalt::PowerOff.env_string(), b"INIT_HALT=POWEROFF");
+    assert_eq!(InitHalt::Unset.env_data(), b"INIT_HALT\0");
+    assert_eq!(InitHalt::PowerOff.env_data(), b"INIT_HALT=POWEROFF\0");
 }
 
 #[test]
