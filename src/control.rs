@@ -134,14 +134,12 @@ impl Control {
             Err(Errno::NOENT) => return self.create(),
             Err(e) => return self.complain(Verb::Stat, FileError::Sys(e)),
         };
-        let refused = if kind == sys::S_IFIFO {
-            match self.hold() {
-                Ok(()) => return,
-                Err(e) => e,
-            }
-        } else {
-            FileError::Kind(kind)
-        };
+        // One result for both outcomes: `hold`'s error is not copied into a second value.
+        let mut held = Err(FileError::Kind(kind));
+        if kind == sys::S_IFIFO {
+            held = self.hold();
+        }
+        let Err(refused) = held else { return };
         if self.made == Some(id) {
             // vinit's own FIFO fails its own checks (a file system that gives files another
             // owner): replacing it again would only loop.
