@@ -74,7 +74,7 @@ impl Control {
             bogus: Bogus {
                 limit: RateLimit::new(),
                 skipped: 0,
-                magic: None,
+                magic: initctl::MAGIC,
             },
         }
     }
@@ -331,8 +331,10 @@ struct Bogus {
     limit: RateLimit,
     /// Bytes skipped while looking for the next request, not reported yet.
     skipped: usize,
-    /// The magic field the first run of them started with, when it held one.
-    magic: Option<u32>,
+    /// The magic field the first run of them started with; `initctl::MAGIC` also when it held
+    /// none (under 4 bytes): either way no bad magic to name. A plain number, not an `Option`
+    /// whose `None` leaves bytes undefined (the driver's setup copied them from its frame).
+    magic: u32,
 }
 
 impl Bogus {
@@ -342,8 +344,8 @@ impl Bogus {
     fn skip(&mut self, bytes: &[u8]) {
         if self.skipped == 0 {
             self.magic = match bytes {
-                [a, b, c, d, ..] => Some(u32::from_ne_bytes([*a, *b, *c, *d])),
-                _ => None,
+                [a, b, c, d, ..] => u32::from_ne_bytes([*a, *b, *c, *d]),
+                _ => initctl::MAGIC,
             };
         }
         self.skipped += bytes.len();
@@ -369,12 +371,14 @@ impl Bogus {
             return;
         }
         let len = Arg::Unsigned(len as u64);
-        let (template, args): (&[u8], _) = match self.magic {
-            Some(m) if m != initctl::MAGIC => (
+        let m = self.magic;
+        let (template, args): (&[u8], _) = if m != initctl::MAGIC {
+            (
                 template!(2, "got bogus initrequest: bad magic {} ({} bytes skipped)"),
                 [Arg::Unsigned(m.into()), len],
-            ),
-            _ => (template!(1, "got bogus initrequest: {} bytes"), [len, len]),
+            )
+        } else {
+            (template!(1, "got bogus initrequest: {} bytes"), [len, len])
         };
         log::log_line(Level::Warning, template, &args);
     }
