@@ -74,7 +74,7 @@ impl Control {
             bogus: Bogus {
                 limit: RateLimit::new(),
                 skipped: 0,
-                magic: initctl::MAGIC,
+                magic: initctl::MAGIC as u64,
             },
         }
     }
@@ -332,9 +332,10 @@ struct Bogus {
     /// Bytes skipped while looking for the next request, not reported yet.
     skipped: usize,
     /// The magic field the first run of them started with; `initctl::MAGIC` also when it held
-    /// none (under 4 bytes): either way no bad magic to name. A plain number, not an `Option`
-    /// whose `None` leaves bytes undefined (the driver's setup copied them from its frame).
-    magic: u32,
+    /// none (under 4 bytes): either way no bad magic to name. A plain number as wide as the
+    /// fields around it: undefined bytes (an `Option`'s `None`, padding) made the driver's
+    /// setup build `Control` in its frame and copy it.
+    magic: u64,
 }
 
 impl Bogus {
@@ -344,8 +345,8 @@ impl Bogus {
     fn skip(&mut self, bytes: &[u8]) {
         if self.skipped == 0 {
             self.magic = match bytes {
-                [a, b, c, d, ..] => u32::from_ne_bytes([*a, *b, *c, *d]),
-                _ => initctl::MAGIC,
+                [a, b, c, d, ..] => u32::from_ne_bytes([*a, *b, *c, *d]).into(),
+                _ => initctl::MAGIC.into(),
             };
         }
         self.skipped += bytes.len();
@@ -372,10 +373,10 @@ impl Bogus {
         }
         let len = Arg::Unsigned(len as u64);
         let m = self.magic;
-        let (template, args): (&[u8], _) = if m != initctl::MAGIC {
+        let (template, args): (&[u8], _) = if m != u64::from(initctl::MAGIC) {
             (
                 template!(2, "got bogus initrequest: bad magic {} ({} bytes skipped)"),
-                [Arg::Unsigned(m.into()), len],
+                [Arg::Unsigned(m), len],
             )
         } else {
             (template!(1, "got bogus initrequest: {} bytes"), [len, len])
