@@ -74,7 +74,7 @@ impl Control {
             bogus: Bogus {
                 limit: RateLimit::new(),
                 skipped: 0,
-                magic: None,
+                magic: initctl::MAGIC as u64,
             },
         }
     }
@@ -134,14 +134,12 @@ impl Control {
             Err(Errno::NOENT) => return self.create(),
             Err(e) => return self.complain(Verb::Stat, FileError::Sys(e)),
         };
-        let refused = if kind == sys::S_IFIFO {
-            match self.hold() {
-                Ok(()) => return,
-                Err(e) => e,
-            }
-        } else {
-            FileError::Kind(kind)
-        };
+        // One result for both outcomes: `hold`'s error is not copied into a second value.
+        let mut held = Err(FileError::Kind(kind));
+        if kind == sys::S_IFIFO {
+            held = self.hold();
+        }
+        let Err(refused) = held else { return };
         if self.made == Some(id) {
             // vinit's own FIFO fails its own checks (a file system that gives files another
             // owner): replacing it again would only loop.
@@ -333,8 +331,11 @@ struct Bogus {
     limit: RateLimit,
     /// Bytes skipped while looking for the next request, not reported yet.
     skipped: usize,
-    /// The magic field the first run of them started with, when it held one.
-    magic: Option<u32>,
+    /// The magic field the first run of them started with; `initctl::MAGIC` also when it held
+    /// none (under 4 bytes): either way no bad magic to name. A plain number as wide as the
+    /// fields around it: undefined bytes (an `Option`'s `None`, padding) made the driver's
+    /// setup build `Control` in its frame and copy it.
+    magic: u64,
 }
 
 impl Bogus {
@@ -344,8 +345,8 @@ impl Bogus {
     fn skip(&mut self, bytes: &[u8]) {
         if self.skipped == 0 {
             self.magic = match bytes {
-                [a, b, c, d, ..] => Some(u32::from_ne_bytes([*a, *b, *c, *d])),
-                _ => None,
+                [a, b, c, d, ..] => u32::from_ne_bytes([*a, *b, *c, *d]).into(),
+                _ => initctl::MAGIC.into(),
             };
         }
         self.skipped += bytes.len();
@@ -371,12 +372,14 @@ impl Bogus {
             return;
         }
         let len = Arg::Unsigned(len as u64);
-        let (template, args): (&[u8], _) = match self.magic {
-            Some(m) if m != initctl::MAGIC => (
+        let m = self.magic;
+        let (template, args): (&[u8], _) = if m != u64::from(initctl::MAGIC) {
+            (
                 template!(2, "got bogus initrequest: bad magic {} ({} bytes skipped)"),
-                [Arg::Unsigned(m.into()), len],
-            ),
-            _ => (template!(1, "got bogus initrequest: {} bytes"), [len, len]),
+                [Arg::Unsigned(m), len],
+            )
+        } else {
+            (template!(1, "got bogus initrequest: {} bytes"), [len, len])
         };
         log::log_line(Level::Warning, template, &args);
     }

@@ -148,7 +148,10 @@ fn write(rec: &Record<'_>, who: Writer) {
             if seen > UTMP_MAX_BYTES {
                 return Err(FileError::TooBig(seen, UTMP_MAX_BYTES));
             }
-            let n = sys::read_at(fd, &mut chunk, at)?;
+            let n = match sys::read_at(fd, &mut chunk, at) {
+                Ok(n) => n,
+                Err(e) => break Err(e),
+            };
             let records = chunk.get(..n - n % RECORD_LEN).unwrap_or_default();
             if let Some(i) = rec.slot_in(records) {
                 if rec.ty == RecordType::DeadProcess
@@ -156,15 +159,16 @@ fn write(rec: &Record<'_>, who: Writer) {
                 {
                     utmp::copy_line(&mut new, old);
                 }
-                break at + i as u64;
+                break Ok(at + i as u64);
             }
             if n < chunk.len() {
                 // Over a partial record at the end, as glibc does.
-                break at + records.len() as u64;
+                break Ok(at + records.len() as u64);
             }
             at += n as u64;
         };
-        Ok(sys::write_all_at(fd, &new, offset)?)
+        // The read's and the write's errors become a `FileError` at one place.
+        Ok(offset.and_then(|offset| sys::write_all_at(fd, &new, offset))?)
     });
     outcome(File::Utmp, result, who);
     utmp::set_host(&mut new, &sys::kernel_release());
