@@ -28,17 +28,9 @@ impl Level {
         if n <= 9 { Some(Self(b'0' + n)) } else { None }
     }
 
-    /// The level written as `b`; lower-case `s` is single-user too (the current level is always
-    /// stored upper-case, compat §1.4).
-    pub fn from_byte(b: u8) -> Option<Self> {
-        match b {
-            b'#' | b'*' => Some(Self(b)),
-            b => Self::named(b),
-        }
-    }
-
-    /// `from_byte` without the boot pseudo-levels (`#`, `*`), which no request or inittab field
-    /// may name: `0`-`9`, `S` or `s`.
+    /// The level a request, the initdefault or `VINIT_DEFAULT_LEVEL` may name: `0`-`9`, `S`,
+    /// and lower-case `s` for single-user too (the current level is always stored upper-case,
+    /// compat §1.4); not the boot pseudo-levels (`#`, `*`), which only the supervisor enters.
     pub fn named(b: u8) -> Option<Self> {
         match b {
             b'0'..=b'9' | b'S' => Some(Self(b)),
@@ -214,14 +206,11 @@ mod tests {
         assert_eq!(Level::digit(0).unwrap().byte(), b'0');
         assert_eq!(Level::digit(9).unwrap().byte(), b'9');
         assert_eq!(Level::digit(10), None);
-        assert_eq!(Level::from_byte(b's'), Some(Level::SINGLE));
-        assert_eq!(Level::from_byte(b'#'), Some(Level::SYSINIT));
-        assert_eq!(Level::from_byte(b'*'), Some(Level::BOOT));
         assert_eq!(Level::named(b'#'), None);
         assert_eq!(Level::named(b'*'), None);
         assert_eq!(Level::named(b's'), Some(Level::SINGLE));
-        assert_eq!(Level::from_byte(b'a'), None);
-        assert_eq!(Level::from_byte(b'Q'), None);
+        assert_eq!(Level::named(b'a'), None);
+        assert_eq!(Level::named(b'Q'), None);
         assert_eq!(shown(Level::SINGLE), "S");
         assert_eq!(shown(Level::digit(3).unwrap()), "3");
         assert_eq!(shown(Level::SYSINIT), "#");

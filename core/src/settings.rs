@@ -89,7 +89,7 @@ mod tests {
     fn defaults_without_variables() {
         let s = from(&[]).unwrap();
         assert_eq!(s.config.inittab, c"/etc/inittab");
-        assert_eq!(s.config.default_level, Level::from_byte(b'3').unwrap());
+        assert_eq!(s.config.default_level, Level::named(b'3').unwrap());
         assert_eq!(s.config.stop_budget, Duration::from_secs(9));
         assert_eq!(s.config.reboot_exit, None);
         assert_eq!(s.config.stop_delay, Duration::ZERO);
