@@ -164,15 +164,19 @@ fn argv_of(command: &CommandLine, argv: &mut Vec<*const c_char, { MAX_WORDS + 1 
 /// The container's `NAME=VALUE` strings, in order (one per index, so `ChildEnv::inherited`
 /// indexes `envp`).
 fn container_env(envp: &Envp) -> impl Iterator<Item = &'static [u8]> + Clone + '_ {
-    (0..envp.len()).map(|i| envp.get(i).map_or(&b""[..], CStr::to_bytes))
+    envp.strings().map(CStr::to_bytes)
 }
 
 /// execve(2)'s environment array: the container's kept strings where they already are,
 /// vinit's own in the block, then NULL, added to `ptrs` (empty).
 fn env_ptrs(env: &ChildEnv, envp: &Envp, ptrs: &mut Vec<*const c_char, { CHILD_ENV_MAX + 1 }>) {
-    for &i in env.inherited() {
-        if let Some(kv) = envp.get(usize::from(i)) {
+    // The kept indices are in order: one walk of the container's strings picks them.
+    let mut kept = env.inherited().iter().map(|&k| usize::from(k));
+    let mut want = kept.next();
+    for (i, kv) in envp.strings().enumerate() {
+        if want == Some(i) {
             let _ = ptrs.push(kv.as_ptr());
+            want = kept.next();
         }
     }
     for s in env.own() {

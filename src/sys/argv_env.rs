@@ -112,20 +112,11 @@ impl Envp {
         len
     }
 
-    /// The `i`th `NAME=VALUE` string.
-    pub fn get(&self, i: usize) -> Option<&'static CStr> {
-        for at in 0.. {
-            // SAFETY: the walk stops at the terminator.
-            let ptr = unsafe { self.at(at) };
-            if ptr.is_null() {
-                return None;
-            }
-            if at == i {
-                // SAFETY: the string is NUL-terminated and lives for the whole process.
-                return Some(unsafe { CStr::from_ptr(ptr) });
-            }
-        }
-        None
+    /// The `NAME=VALUE` strings in order, by one walk to the terminator (an index into an
+    /// array whose length is not kept would walk from the start each time: quadratic in the
+    /// number of variables, which the kernel bounds only by ARG_MAX).
+    pub fn strings(&self) -> EnvStrings {
+        EnvStrings { next: self.envp }
     }
 
     /// The value of `name`, if set.
@@ -176,5 +167,28 @@ impl Envp {
     pub fn ptrs(&self) -> CPtrs<'static> {
         // SAFETY: elements 0..=len exist (envp[len] is the terminating null) and live forever.
         unsafe { core::slice::from_raw_parts(self.envp, self.len() + 1) }
+    }
+}
+
+/// `Envp::strings`: the walk's place in the array.
+#[derive(Clone)]
+pub struct EnvStrings {
+    next: *const *const c_char,
+}
+
+impl Iterator for EnvStrings {
+    type Item = &'static CStr;
+
+    fn next(&mut self) -> Option<&'static CStr> {
+        // SAFETY: Envp::from_main's contract: every element up to the terminating null is
+        // readable, and the walk does not step past the null.
+        let ptr = unsafe { *self.next };
+        if ptr.is_null() {
+            return None;
+        }
+        self.next = self.next.wrapping_add(1);
+        // SAFETY: an element before the terminator: a NUL-terminated string that lives for the
+        // whole process.
+        Some(unsafe { CStr::from_ptr(ptr) })
     }
 }
