@@ -23,12 +23,12 @@ pub fn wait_writable(fd: BorrowedFd<'_>, timeout_ms: u64) -> Result<bool> {
 /// poll(2) on one fd: whether it is ready. One copy for both directions.
 #[inline(never)]
 fn wait_one(watch: Watch, timeout_ms: Option<u64>) -> Result<bool> {
-    ppoll(&mut [watch.0], timeout_ms)
+    wait_ready(&mut [watch.0], timeout_ms)
 }
 
 /// Sleeps about `ms` milliseconds (poll(2) on no fds); a signal may cut it short.
 pub fn sleep_ms(ms: u64) {
-    let _ = ppoll(&mut [], Some(ms));
+    let _ = wait_ready(&mut [], Some(ms));
 }
 
 /// The one poll of vinit: poll(2) on `fds` for at most `timeout_ms` (`None`: no limit);
@@ -36,7 +36,7 @@ pub fn sleep_ms(ms: u64) {
 /// register), false also after EINTR. The raw call (musl's poll would bring its cancellation
 /// and errno code). x86_64 has poll(2) itself, whose timeout is the milliseconds as they are
 /// (no timespec to divide into); aarch64 has only ppoll(2).
-fn ppoll(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<bool> {
+fn wait_ready(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<bool> {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: `fds` is a live array of `fds.len()` pollfds for the duration of the call.
     let rc = unsafe {
@@ -147,7 +147,7 @@ fn poll_fds(
     for watch in extra.iter() {
         let _ = polled.push(watch.0);
     }
-    ppoll(&mut polled, timeout_ms)?;
+    wait_ready(&mut polled, timeout_ms)?;
     for (r, p) in ready.iter_mut().zip(&polled) {
         *r = p.revents != 0;
     }
