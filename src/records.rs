@@ -101,7 +101,11 @@ pub fn reset_utmp() {
 
 /// Entering `new` from `prev` (`N` at boot).
 pub fn write_runlevel(new: u8, prev: u8) {
-    write(&Record::run_level(new, prev), Writer::Init);
+    write(
+        &Record::RUN_LEVEL,
+        Record::run_level_pid(new, prev),
+        Writer::Init,
+    );
     outcome(
         File::Runlevel,
         sys::write_file(RUNLEVEL_PATH, &[new]),
@@ -111,13 +115,14 @@ pub fn write_runlevel(new: u8, prev: u8) {
 
 /// The end of the sysinit phase.
 pub fn write_boot() {
-    write(&Record::BOOT_TIME, Writer::Init);
+    write(&Record::BOOT_TIME, 0, Writer::Init);
 }
 
 /// Written by an entry's child for itself, before exec (as sysvinit's child does).
 pub fn write_init_process(id: &[u8], pid: i32) {
     write(
-        &Record::process(RecordType::InitProcess, id, pid),
+        &Record::process(RecordType::InitProcess, id),
+        pid,
         Writer::Child,
     );
 }
@@ -125,20 +130,22 @@ pub fn write_init_process(id: &[u8], pid: i32) {
 /// An entry's process `pid` was reaped.
 pub fn write_dead_process(id: &[u8], pid: i32) {
     write(
-        &Record::process(RecordType::DeadProcess, id, pid),
+        &Record::process(RecordType::DeadProcess, id),
+        pid,
         Writer::Init,
     );
 }
 
-/// Every record, one path, built once: into utmp in place of the one it replaces (host
-/// empty), then appended to wtmp (host the kernel release). A DEAD_PROCESS record keeps the
+/// Every record, one path, built once with `pid`: into utmp in place of the one it replaces
+/// (host empty), then appended to wtmp (host the kernel release). A DEAD_PROCESS record keeps the
 /// tty a getty or login put in the record it replaces, so `last` can close the session.
 #[inline(never)]
-fn write(rec: &Record<'_>, who: Writer) {
+fn write(rec: &Record<'_>, pid: i32, who: Writer) {
     let (sec, usec) = sys::wall_clock();
     // utmp's 32-bit timestamp (glibc's on-disk layout, compat §6.6).
     let mut new = [0u8; RECORD_LEN];
     rec.build_into(&mut new, sec as i32, usec as i32, b"");
+    utmp::set_pid(&mut new, pid);
     let result = sys::with_locked_file(UTMP_PATH, |fd, size| {
         let mut chunk = [0u8; SCAN_RECORDS * RECORD_LEN];
         let mut at = 0u64;

@@ -47,12 +47,13 @@ pub enum RecordType {
     DeadProcess = 8,
 }
 
-/// What a record says, apart from its time and host (`Record::build` adds those): one value
-/// per record kind, so the edge writes every kind through one path.
+/// What a record says, apart from its pid, time and host (`Record::build` adds those): one
+/// value per record kind, so the edge writes every kind through one path. The pid apart: the
+/// records init writes at a level change and at boot are then constants in .rodata, not
+/// values built at each call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Record<'a> {
     pub ty: RecordType,
-    pub pid: i32,
     pub line: &'a [u8],
     pub id: &'a [u8],
     pub user: &'a [u8],
@@ -60,22 +61,24 @@ pub struct Record<'a> {
 
 impl<'a> Record<'a> {
     /// The RUN_LVL record init writes on a level change: user `runlevel`, id `~~`, line `~`,
-    /// pid = new + 256 × prev (prev is `b'N'` at boot: boot→3 is 20019) (compat §6.6).
-    pub fn run_level(new: u8, prev: u8) -> Record<'static> {
-        Record {
-            ty: RecordType::RunLvl,
-            pid: i32::from(new) + 256 * i32::from(prev),
-            line: b"~",
-            id: b"~~",
-            user: b"runlevel",
-        }
+    /// pid `run_level_pid` (compat §6.6).
+    pub const RUN_LEVEL: Record<'static> = Record {
+        ty: RecordType::RunLvl,
+        line: b"~",
+        id: b"~~",
+        user: b"runlevel",
+    };
+
+    /// `RUN_LEVEL`'s pid: new + 256 × prev (prev is `b'N'` at boot: boot→3 is 20019)
+    /// (compat §6.6).
+    pub const fn run_level_pid(new: u8, prev: u8) -> i32 {
+        new as i32 + 256 * prev as i32
     }
 
     /// The BOOT_TIME record init writes when sysinit ends: user `reboot`, id `~~`, line `~`,
     /// pid 0 (compat §6.6).
     pub const BOOT_TIME: Record<'static> = Record {
         ty: RecordType::BootTime,
-        pid: 0,
         line: b"~",
         id: b"~~",
         user: b"reboot",
@@ -84,31 +87,30 @@ impl<'a> Record<'a> {
     /// A process record: INIT_PROCESS, written by a child of init for itself before exec
     /// (line empty), or DEAD_PROCESS, written by init when it reaps the child (the edge copies
     /// the line from the record it replaces). User empty, id the entry's (compat §6.6).
-    pub const fn process(ty: RecordType, id: &'a [u8], pid: i32) -> Self {
+    pub const fn process(ty: RecordType, id: &'a [u8]) -> Self {
         Record {
             ty,
-            pid,
             line: b"",
             id,
             user: b"",
         }
     }
 
-    /// A zeroed record with these fields, strings cut to their field like `strncpy`. `host`
-    /// is empty in utmp and the kernel release in wtmp (compat §6.6).
+    /// A zeroed record with these fields and `pid`, strings cut to their field like
+    /// `strncpy`. `host` is empty in utmp and the kernel release in wtmp (compat §6.6).
     #[inline]
-    pub fn build(&self, sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
+    pub fn build(&self, pid: i32, sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
         let mut rec = [0u8; RECORD_LEN];
         self.build_into(&mut rec, sec, usec, host);
+        set_pid(&mut rec, pid);
         rec
     }
 
     /// `build` into `rec`, the caller's, which must be zeroed (every caller's is a fresh
     /// zeroed array, so it is not zeroed twice): a record returned by value was built on the
-    /// callee's stack, then copied out.
+    /// callee's stack, then copied out. The pid is left 0: `set_pid` puts another.
     pub fn build_into(&self, rec: &mut [u8; RECORD_LEN], sec: i32, usec: i32, host: &[u8]) {
         put_number(rec, field::TYPE, (self.ty as u16).to_ne_bytes());
-        put_number(rec, field::PID, self.pid.to_ne_bytes());
         put(rec, field::LINE, self.line);
         put(rec, field::ID, self.id);
         put(rec, field::USER, self.user);
@@ -175,27 +177,31 @@ pub fn copy_line(rec: &mut [u8; RECORD_LEN], from: &[u8]) {
     }
 }
 
+/// Puts `pid` into `rec`.
+pub fn set_pid(rec: &mut [u8; RECORD_LEN], pid: i32) {
+    put_number(rec, field::PID, pid.to_ne_bytes());
+}
+
 /// Puts `host` (the kernel release, in wtmp) into `rec`, built with an empty host. (Not
 /// zeroed first: that would link memset.)
 pub fn set_host(rec: &mut [u8; RECORD_LEN], host: &[u8]) {
     put(rec, field::HOST, host);
 }
 
-/// `Record::run_level`, built.
+/// `Record::RUN_LEVEL`, built.
 pub fn run_level_record(new: u8, prev: u8, sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
-    Record::run_level(new, prev).build(sec, usec, host)
+    Record::RUN_LEVEL.build(Record::run_level_pid(new, prev), sec, usec, host)
 }
 
 /// `Record::BOOT_TIME`, built.
 pub fn boot_time_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
-    Record::BOOT_TIME.build(sec, usec, host)
+    Record::BOOT_TIME.build(0, sec, usec, host)
 }
 
 /// The wtmp record halt and reboot write before reboot(2): RUN_LVL, user `shutdown`, id `~~`,
 /// line `~~`, pid 0; the host is the kernel release (compat §6.3, §6.6).
 pub const SHUTDOWN: Record<'static> = Record {
     ty: RecordType::RunLvl,
-    pid: 0,
     line: b"~~",
     id: b"~~",
     user: b"shutdown",
@@ -203,7 +209,7 @@ pub const SHUTDOWN: Record<'static> = Record {
 
 /// `SHUTDOWN`, built.
 pub fn shutdown_record(sec: i32, usec: i32, host: &[u8]) -> [u8; RECORD_LEN] {
-    SHUTDOWN.build(sec, usec, host)
+    SHUTDOWN.build(0, sec, usec, host)
 }
 
 /// `Record::process` with `line`, built.
@@ -218,9 +224,9 @@ pub fn process_record(
 ) -> [u8; RECORD_LEN] {
     Record {
         line,
-        ..Record::process(ty, id, pid)
+        ..Record::process(ty, id)
     }
-    .build(sec, usec, host)
+    .build(pid, sec, usec, host)
 }
 
 /// `ut_line` of a record up to its first NUL, `None` if `rec` is too short to hold one.
@@ -387,7 +393,7 @@ mod tests {
     #[test]
     fn a_built_record_takes_the_replaced_line_and_the_host_as_if_built_with_them() {
         let old = process_record(RecordType::LoginProcess, b"1234", 7, b"tty1", 0, 0, b"");
-        let mut rec = Record::process(RecordType::DeadProcess, b"1234", 7).build(3, 4, b"");
+        let mut rec = Record::process(RecordType::DeadProcess, b"1234").build(7, 3, 4, b"");
         copy_line(&mut rec, &old);
         assert_eq!(
             rec,
@@ -399,7 +405,7 @@ mod tests {
             process_record(RecordType::DeadProcess, b"1234", 7, b"tty1", 3, 4, b"6.1")
         );
         let full = process_record(RecordType::LoginProcess, b"x", 1, &[b'l'; 40], 0, 0, b"");
-        let mut rec = Record::process(RecordType::DeadProcess, b"x", 1).build(0, 0, b"");
+        let mut rec = Record::process(RecordType::DeadProcess, b"x").build(1, 0, 0, b"");
         copy_line(&mut rec, &full);
         assert_eq!(record_line(&rec), Some(&[b'l'; 32][..]));
         let before = rec;
@@ -474,18 +480,15 @@ mod tests {
         file.extend_from_slice(&boot_time_record(0, 0, b""));
         file.extend_from_slice(&run_level_record(b'3', b'N', 0, 0, b""));
         file.extend_from_slice(&getty);
-        let dead = |id| Record::process(RecordType::DeadProcess, id, 7);
+        let dead = |id| Record::process(RecordType::DeadProcess, id);
         assert_eq!(Record::BOOT_TIME.slot_in(&file), Some(0));
-        assert_eq!(
-            Record::run_level(b'5', b'3').slot_in(&file),
-            Some(RECORD_LEN)
-        );
+        assert_eq!(Record::RUN_LEVEL.slot_in(&file), Some(RECORD_LEN));
         assert_eq!(dead(b"1").slot_in(&file), Some(2 * RECORD_LEN));
         assert_eq!(dead(b"2").slot_in(&file), None);
         // `~~` is the time records' id, not a process record's.
         assert_eq!(dead(b"~~").slot_in(&file), None);
         assert_eq!(
-            Record::process(RecordType::InitProcess, b"1", 9).slot_in(&file[..2 * RECORD_LEN]),
+            Record::process(RecordType::InitProcess, b"1").slot_in(&file[..2 * RECORD_LEN]),
             None
         );
     }
