@@ -120,20 +120,18 @@ pub fn write_boot() {
 
 /// Written by an entry's child for itself, before exec (as sysvinit's child does).
 pub fn write_init_process(id: &[u8], pid: i32) {
-    write(
-        &Record::process(RecordType::InitProcess, id),
-        pid,
-        Writer::Child,
-    );
+    write_process(RecordType::InitProcess, id, pid, Writer::Child);
 }
 
 /// An entry's process `pid` was reaped.
 pub fn write_dead_process(id: &[u8], pid: i32) {
-    write(
-        &Record::process(RecordType::DeadProcess, id),
-        pid,
-        Writer::Init,
-    );
+    write_process(RecordType::DeadProcess, id, pid, Writer::Init);
+}
+
+/// A process record, built here for both kinds: at each caller it was six stores.
+#[inline(never)]
+fn write_process(ty: RecordType, id: &[u8], pid: i32, who: Writer) {
+    write(&Record::process(ty, id), pid, who);
 }
 
 /// Every record, one path, built once with `pid`: into utmp in place of the one it replaces
