@@ -102,7 +102,8 @@ pub fn reset_utmp() {
 /// Entering `new` from `prev` (`N` at boot).
 pub fn write_runlevel(new: u8, prev: u8) {
     write(
-        &Record::RUN_LEVEL,
+        RecordType::RunLvl,
+        b"",
         Record::run_level_pid(new, prev),
         Writer::Init,
     );
@@ -115,30 +116,26 @@ pub fn write_runlevel(new: u8, prev: u8) {
 
 /// The end of the sysinit phase.
 pub fn write_boot() {
-    write(&Record::BOOT_TIME, 0, Writer::Init);
+    write(RecordType::BootTime, b"", 0, Writer::Init);
 }
 
 /// Written by an entry's child for itself, before exec (as sysvinit's child does).
 pub fn write_init_process(id: &[u8], pid: i32) {
-    write_process(RecordType::InitProcess, id, pid, Writer::Child);
+    write(RecordType::InitProcess, id, pid, Writer::Child);
 }
 
 /// An entry's process `pid` was reaped.
 pub fn write_dead_process(id: &[u8], pid: i32) {
-    write_process(RecordType::DeadProcess, id, pid, Writer::Init);
+    write(RecordType::DeadProcess, id, pid, Writer::Init);
 }
 
-/// A process record, built here for both kinds: at each caller it was six stores.
-#[inline(never)]
-fn write_process(ty: RecordType, id: &[u8], pid: i32, who: Writer) {
-    write(&Record::process(ty, id), pid, who);
-}
-
-/// Every record, one path, built once with `pid`: into utmp in place of the one it replaces
-/// (host empty), then appended to wtmp (host the kernel release). A DEAD_PROCESS record keeps the
+/// Every record, one path, built once from its type, `id` and `pid` (`Record::of_init`: at
+/// each caller a record was six stores, or a constant in .rodata): into utmp in place of the
+/// one it replaces (host empty), then appended to wtmp (host the kernel release). A DEAD_PROCESS record keeps the
 /// tty a getty or login put in the record it replaces, so `last` can close the session.
 #[inline(never)]
-fn write(rec: &Record<'_>, pid: i32, who: Writer) {
+fn write(ty: RecordType, id: &[u8], pid: i32, who: Writer) {
+    let rec = Record::of_init(ty, id);
     let (sec, usec) = sys::wall_clock();
     // utmp's 32-bit timestamp (glibc's on-disk layout, compat §6.6).
     let mut new = [0u8; RECORD_LEN];

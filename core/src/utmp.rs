@@ -62,12 +62,7 @@ pub struct Record<'a> {
 impl<'a> Record<'a> {
     /// The RUN_LVL record init writes on a level change: user `runlevel`, id `~~`, line `~`,
     /// pid `run_level_pid` (compat §6.6).
-    pub const RUN_LEVEL: Record<'static> = Record {
-        ty: RecordType::RunLvl,
-        line: b"~",
-        id: b"~~",
-        user: b"runlevel",
-    };
+    pub const RUN_LEVEL: Record<'static> = Record::of_init(RecordType::RunLvl, b"");
 
     /// `RUN_LEVEL`'s pid: new + 256 × prev (prev is `b'N'` at boot: boot→3 is 20019)
     /// (compat §6.6).
@@ -77,12 +72,7 @@ impl<'a> Record<'a> {
 
     /// The BOOT_TIME record init writes when sysinit ends: user `reboot`, id `~~`, line `~`,
     /// pid 0 (compat §6.6).
-    pub const BOOT_TIME: Record<'static> = Record {
-        ty: RecordType::BootTime,
-        line: b"~",
-        id: b"~~",
-        user: b"reboot",
-    };
+    pub const BOOT_TIME: Record<'static> = Record::of_init(RecordType::BootTime, b"");
 
     /// A process record: INIT_PROCESS, written by a child of init for itself before exec
     /// (line empty), or DEAD_PROCESS, written by init when it reaps the child (the edge copies
@@ -93,6 +83,23 @@ impl<'a> Record<'a> {
             line: b"",
             id,
             user: b"",
+        }
+    }
+
+    /// The record of type `ty` init writes: `RUN_LEVEL` and `BOOT_TIME` (`id` unused), else
+    /// a `process` record with `id`. One builder for every kind, so the edge writes them all
+    /// from a type and an id, with no record of each kind in .rodata.
+    pub const fn of_init(ty: RecordType, id: &'a [u8]) -> Self {
+        let user: &[u8] = match ty {
+            RecordType::RunLvl => b"runlevel",
+            RecordType::BootTime => b"reboot",
+            _ => return Self::process(ty, id),
+        };
+        Record {
+            ty,
+            line: b"~",
+            id: b"~~",
+            user,
         }
     }
 
