@@ -101,12 +101,7 @@ pub fn reset_utmp() {
 
 /// Entering `new` from `prev` (`N` at boot).
 pub fn write_runlevel(new: u8, prev: u8) {
-    write(
-        RecordType::RunLvl,
-        b"",
-        Record::run_level_pid(new, prev),
-        Writer::Init,
-    );
+    write(RecordType::RunLvl, b"", Record::run_level_pid(new, prev));
     outcome(
         File::Runlevel,
         sys::write_file(RUNLEVEL_PATH, &[new]),
@@ -116,25 +111,32 @@ pub fn write_runlevel(new: u8, prev: u8) {
 
 /// The end of the sysinit phase.
 pub fn write_boot() {
-    write(RecordType::BootTime, b"", 0, Writer::Init);
+    write(RecordType::BootTime, b"", 0);
 }
 
 /// Written by an entry's child for itself, before exec (as sysvinit's child does).
 pub fn write_init_process(id: &[u8], pid: i32) {
-    write(RecordType::InitProcess, id, pid, Writer::Child);
+    write(RecordType::InitProcess, id, pid);
 }
 
 /// An entry's process `pid` was reaped.
 pub fn write_dead_process(id: &[u8], pid: i32) {
-    write(RecordType::DeadProcess, id, pid, Writer::Init);
+    write(RecordType::DeadProcess, id, pid);
 }
 
 /// Every record, one path, built once from its type, `id` and `pid` (`Record::of_init`: at
 /// each caller a record was six stores, or a constant in .rodata): into utmp in place of the
-/// one it replaces (host empty), then appended to wtmp (host the kernel release). A DEAD_PROCESS record keeps the
-/// tty a getty or login put in the record it replaces, so `last` can close the session.
+/// one it replaces (host empty), then appended to wtmp (host the kernel release). A
+/// DEAD_PROCESS record keeps the tty a getty or login put in the record it replaces, so
+/// `last` can close the session.
 #[inline(never)]
-fn write(ty: RecordType, id: &[u8], pid: i32, who: Writer) {
+fn write(ty: RecordType, id: &[u8], pid: i32) {
+    // The one record a child writes is its own INIT_PROCESS.
+    let who = if ty == RecordType::InitProcess {
+        Writer::Child
+    } else {
+        Writer::Init
+    };
     let rec = Record::of_init(ty, id);
     let (sec, usec) = sys::wall_clock();
     // utmp's 32-bit timestamp (glibc's on-disk layout, compat §6.6).
