@@ -138,9 +138,10 @@ crate::sys::big_static! {
 }
 
 crate::sys::big_static! {
-    /// Where a re-read inittab is loaded before the machine swaps it in: placed at the first
-    /// `telinit` or SIGHUP (`Driver::staging`), so that booting writes none of its pages.
-    STAGING: Inittab, last
+    /// Where a re-read inittab is loaded before the machine swaps it in: taken at the first
+    /// `telinit` or SIGHUP (`Driver::staging`), so that booting writes none of its pages. An
+    /// empty table from the start (zero bytes): taking it writes nothing.
+    STAGING: Inittab = Inittab::new(), last
 }
 
 struct Driver {
@@ -434,11 +435,11 @@ impl Driver {
 }
 
 impl Machine {
-    /// The staging table, placed in `STAGING` the first time it is needed; `None` never
-    /// happens after that (the one slot is filled here only).
+    /// The staging table, `STAGING` taken the first time it is needed; `None` never happens
+    /// after that (the one slot is taken here only).
     fn staging<'a>(slot: &'a mut Option<&'static mut Inittab>) -> Option<&'a mut Inittab> {
         if slot.is_none() {
-            *slot = STAGING.put(Inittab::new);
+            *slot = STAGING.take();
         }
         slot.as_deref_mut()
     }
