@@ -91,6 +91,7 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     crate::records::reset_utmp();
     if settings.log_prefix {
         service_output::with_output(nofile, |output| driver.run(sfd.as_fd(), Some(output)))
+            .unwrap_or(1)
     } else {
         driver.run(sfd.as_fd(), None)
     }

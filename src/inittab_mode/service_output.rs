@@ -7,8 +7,8 @@
 //! their full pipes (backpressure) and no line is dropped. Nothing is timed: an idle service
 //! costs no wake-up. A stream lives until its last writer is gone (a daemon the entry left
 //! behind may hold it); after a reap its pipes are read at once, so the last lines come
-//! before anything vinit says about the exit. Off (the default), none of this exists: the
-//! table lives in `with_output`'s frame only when the prefix is on.
+//! before anything vinit says about the exit. Off (the default), none of this runs, and the
+//! table's bss pages are never touched.
 
 use heapless::Vec;
 
@@ -27,18 +27,25 @@ const STREAMS: usize = 2 * SERVICE_STREAMS;
 /// Watches: every stream, and fd 1 and 2 for room.
 const WATCHES: usize = STREAMS + 2;
 
-/// Runs `f` with the service output table, in a frame of its own: PID 1's stack holds it
-/// only with the prefix on.
+crate::sys::big_static! {
+    /// Every service's output streams, with the prefix on: free streams from the start (zero
+    /// bytes), in bss, whose pages cost nothing until a stream uses them. In a frame, the whole
+    /// 72 KiB table was probed page by page at entry, so resident, and filled by code. After
+    /// the staging table, which then still starts on the driver's last page.
+    OUTPUT_STREAMS: [Stream; STREAMS] = [const { Stream::FREE }; STREAMS], at_end
+}
+
+/// Runs `f` with the service output table; `None` if it was taken before (`f` is the loop,
+/// which runs once).
 #[inline(never)]
-pub fn with_output<R>(nofile: Option<u64>, f: impl FnOnce(&mut ServiceOutput<'_>) -> R) -> R {
-    // A local of its own, borrowed: built inside the struct, the table was built aside and
-    // copied in, a second 72 KiB of stack (seen in VmRSS).
-    // Never dropped: `f` is the loop, and vinit exits after it, which closes every read end
-    // (a drop would close them one by one first, code for nothing). A constant, filled in
-    // place: `ManuallyDrop::new(table)` built the table aside and moved it, 72 KiB more stack.
-    let mut streams = const { core::mem::ManuallyDrop::new([const { Stream::FREE }; STREAMS]) };
+pub fn with_output<R>(
+    nofile: Option<u64>,
+    f: impl FnOnce(&mut ServiceOutput<'_>) -> R,
+) -> Option<R> {
+    // Never dropped: `f` is the loop, and vinit exits after it, which closes every read end.
+    let streams = OUTPUT_STREAMS.take()?;
     let mut output = ServiceOutput {
-        streams: &mut streams,
+        streams,
         pids: [0; SERVICE_STREAMS],
         blocked: [false; 2],
         poll_first: [false; 2],
@@ -46,7 +53,7 @@ pub fn with_output<R>(nofile: Option<u64>, f: impl FnOnce(&mut ServiceOutput<'_>
         lost: false,
         nofile,
     };
-    f(&mut output)
+    Some(f(&mut output))
 }
 
 /// Every service's output streams and the state of vinit's fd 1 and 2.

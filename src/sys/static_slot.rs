@@ -78,21 +78,24 @@ impl<T> StaticSlot<T, true> {
 }
 
 /// `big_static! { /// doc\n NAME: Type }` declares `static NAME: StaticSlot<Type>` in
-/// `.bss.vinit_state`, after all other bss; `big_static! { /// doc\n NAME: Type, last }` in
+/// `.bss.vinit_state`, after all other bss. `big_static! { /// doc\n NAME: Type = VALUE,
+/// last }` declares a slot `holding` the constant `VALUE`, for `take`, in
 /// `.bss.vinit_state.last`, which the link puts after that (the staging table after the
-/// driver, whose last page is written anyway); `big_static! { /// doc\n NAME: Type = VALUE,
-/// last }` there too, a slot `holding` the constant `VALUE`, for `take`.
+/// driver, whose last page is written anyway); `at_end` instead of `last`, in
+/// `.bss.vinit_end`, an orphan `.bss.` section the link appends after both (the accounts
+/// buffers' way, `sys::unzeroed`): for state not every run touches, off the pages around
+/// them.
 macro_rules! big_static {
     ($(#[doc = $doc:literal])* $name:ident: $t:ty) => {
         $crate::sys::big_static!(@in ".bss.vinit_state", $(#[doc = $doc])* $name:
             $crate::sys::StaticSlot<$t> = $crate::sys::StaticSlot::new());
     };
-    ($(#[doc = $doc:literal])* $name:ident: $t:ty, last) => {
-        $crate::sys::big_static!(@in ".bss.vinit_state.last", $(#[doc = $doc])* $name:
-            $crate::sys::StaticSlot<$t> = $crate::sys::StaticSlot::new());
-    };
     ($(#[doc = $doc:literal])* $name:ident: $t:ty = $value:expr, last) => {
         $crate::sys::big_static!(@in ".bss.vinit_state.last", $(#[doc = $doc])* $name:
+            $crate::sys::StaticSlot<$t, true> = $crate::sys::StaticSlot::holding($value));
+    };
+    ($(#[doc = $doc:literal])* $name:ident: $t:ty = $value:expr, at_end) => {
+        $crate::sys::big_static!(@in ".bss.vinit_end", $(#[doc = $doc])* $name:
             $crate::sys::StaticSlot<$t, true> = $crate::sys::StaticSlot::holding($value));
     };
     (@in $section:literal, $(#[doc = $doc:literal])* $name:ident: $slot:ty = $init:expr) => {
