@@ -48,9 +48,9 @@ pub enum RecordType {
 }
 
 /// What a record says, apart from its pid, time and host (`Record::build` adds those): one
-/// value per record kind, so the edge writes every kind through one path. The pid apart: the
-/// records init writes at a level change and at boot are then constants in .rodata, not
-/// values built at each call.
+/// value per record kind, so the edge writes every kind through one path. The pid apart: a
+/// record is then known from its type and id alone (`of_init`), which is all the edge's
+/// callers pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Record<'a> {
     pub ty: RecordType,
