@@ -48,7 +48,6 @@ impl StatusChannel {
     /// inlined into the event loop: the loop's frame and code are smaller without it.
     #[inline(never)]
     pub fn serve(&mut self, init: &Init, now: Instant) {
-        let wall = sys::wall_clock().0;
         for _ in 0..STATUS_REQUESTS_PER_PASS {
             let Some(listener) = &self.0 else {
                 return;
@@ -67,17 +66,26 @@ impl StatusChannel {
             if !matches!(sys::peer_uid(&conn), Ok(uid) if uid == 0 || uid == sys::geteuid()) {
                 continue;
             }
-            // The level line, then an entry per pass: one send for every message.
-            let mut message = Message::new();
-            status_reply::summary(init.summary(), &mut message);
-            let mut reports = init.report(now);
-            while sys::send_nowait(&conn, message.as_bytes()).is_ok() {
-                let Some(r) = reports.next() else {
-                    break;
-                };
-                status_reply::entry(&r, wall, &mut message);
-            }
+            answer(&conn, init, now);
         }
+    }
+}
+
+/// The reply to one client, as at `now`: the level line, then one message per entry, until
+/// its queue is full. Not inlined into `serve`'s loop: there, what the reply reads of `init`
+/// was read once before the loop and kept in the frame, each value stored and loaded back.
+#[inline(never)]
+fn answer(conn: &OwnedFd, init: &Init, now: Instant) {
+    let wall = sys::wall_clock().0;
+    // The level line, then an entry per pass: one send for every message.
+    let mut message = Message::new();
+    status_reply::summary(init.summary(), &mut message);
+    let mut reports = init.report(now);
+    while sys::send_nowait(conn, message.as_bytes()).is_ok() {
+        let Some(r) = reports.next() else {
+            break;
+        };
+        status_reply::entry(&r, wall, &mut message);
     }
 }
 

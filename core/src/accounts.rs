@@ -92,7 +92,11 @@ impl<'a> UserSpec<'a> {
     #[inline(never)]
     pub fn resolve(&self, passwd: &[u8], group: &[u8], ids: &mut Ids) -> Result<(), LookupError> {
         let user = find(passwd, self.user);
-        let (uid, gid) = match (self.group, user) {
+        // `member`: the name whose groups join the list. With a GROUP, a colon, which no
+        // member of a group line has (its fields are cut at colons): the walk below then adds
+        // none, and runs for every form, where a test for the form after the ids had their
+        // stores copied into each arm.
+        let (uid, gid, member) = match (self.group, user) {
             (Some(g), _) => (
                 parse_id(self.user)
                     .or(user.map(|u| u.id))
@@ -100,8 +104,13 @@ impl<'a> UserSpec<'a> {
                 parse_id(g)
                     .or_else(|| find(group, g).map(|e| e.id))
                     .ok_or(LookupError::UnknownGroup)?,
+                &b":"[..],
             ),
-            (None, Some(u)) => (u.id, parse_id(u.fourth).ok_or(LookupError::UnknownUser)?),
+            (None, Some(u)) => (
+                u.id,
+                parse_id(u.fourth).ok_or(LookupError::UnknownUser)?,
+                u.name,
+            ),
             (None, None) => return Err(LookupError::UnknownUser),
         };
         // The primary group leads the list; a GROUP given is the only one.
@@ -110,18 +119,16 @@ impl<'a> UserSpec<'a> {
         ids.groups.clear();
         // Room for it: the list was just emptied.
         let _ = ids.groups.push(gid);
-        if let (None, Some(u)) = (self.group, user) {
-            let mut rest = group;
-            while let Some(e) = next_entry(&mut rest) {
-                if !ids.groups.iter().any(|&g| g == e.id)
-                    && (0..)
-                        .map_while(|i| field(e.fourth, b',', i))
-                        .any(|m| m == u.name)
-                {
-                    ids.groups
-                        .push(e.id)
-                        .map_err(|_| LookupError::TooManyGroups)?;
-                }
+        let mut rest = group;
+        while let Some(e) = next_entry(&mut rest) {
+            if !ids.groups.iter().any(|&g| g == e.id)
+                && (0..)
+                    .map_while(|i| field(e.fourth, b',', i))
+                    .any(|m| m == member)
+            {
+                ids.groups
+                    .push(e.id)
+                    .map_err(|_| LookupError::TooManyGroups)?;
             }
         }
         Ok(())

@@ -301,7 +301,14 @@ pub fn parse_when(v: &[u8]) -> Option<When> {
                 return None;
             }
             let m = parse_number(m, 0, 59)?;
-            let h = parse_number(h, 0, if relative { SHUTDOWN_HOURS_MAX } else { 23 })?;
+            // The limit from an opaque copy of `relative`: picked by the test below, the call
+            // and what follows it were copied for each form.
+            let hours_max = if core::hint::black_box(relative) {
+                SHUTDOWN_HOURS_MAX
+            } else {
+                23
+            };
+            let h = parse_number(h, 0, hours_max)?;
             let minutes = h * 60 + m;
             if !relative {
                 return Some(When::At {

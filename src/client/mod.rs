@@ -34,26 +34,27 @@ mod telinit;
 /// usage error (`usage_failed`), then what the tool does with the command.
 #[inline(never)]
 pub fn run(p: Personality, argv: &Argv, first: usize, envp: Envp) -> u8 {
+    if let Personality::Runlevel | Personality::Status = p {
+        // runlevel and status take one operand at most: an argument 2 is their usage error
+        // (one lookup for both, made only on their way: before the other tools' name, it was
+        // made on shutdown's way too, for nothing).
+        let extra_operand = argv.get(first + 2).is_some();
+        // The utmp path as argv holds it, NUL-terminated: no copy to make. The same lookup
+        // gives status its id.
+        let operand = argv.get(first + 1);
+        return if p == Personality::Runlevel {
+            runlevel::runlevel(extra_operand, operand)
+        } else {
+            status::status(operand.map(CStr::to_bytes), extra_operand)
+        };
+    }
     let args = &Shifted::new(argv, first);
     // shutdown's lines start with sysvinit's name, whatever argv[0] is.
     let prog = match p {
         Personality::Shutdown => shutdown::SHUTDOWN,
         _ => basename(args.arg(0).unwrap_or_default()),
     };
-    // runlevel and status take one operand at most: an argument 2 is their usage error (one
-    // lookup for both).
-    let extra_operand = args.arg(2).is_some();
     let refused = match p {
-        // The utmp path as argv holds it, NUL-terminated: no copy to make. The same lookup
-        // gives status its id.
-        Personality::Runlevel | Personality::Status => {
-            let operand = argv.get(first + 1);
-            return if p == Personality::Runlevel {
-                runlevel::runlevel(extra_operand, operand)
-            } else {
-                status::status(operand.map(CStr::to_bytes), extra_operand)
-            };
-        }
         // sysvinit checks these before it even looks at the arguments.
         Personality::Telinit if not_root(prog) => return FAILED,
         Personality::Shutdown if sys::geteuid() != 0 => {

@@ -58,7 +58,9 @@ pub(super) fn status(id: Option<&[u8]>, extra_operand: bool) -> u8 {
             say(STATUS_NO_ANSWER);
             return UNKNOWN;
         }
-        if !entry || id.is_none_or(|id| entry_id(message) == id) {
+        // Both tests made (`|`, not `||`): the level line's id test is wasted work, but one
+        // write of the message serves both, where a short circuit had a write for each.
+        if !entry | id.is_none_or(|id| entry_id(message) == id) {
             let _ = sys::write_all(sys::stdout(), message);
             if entry {
                 code = if is_running(message) {
