@@ -104,7 +104,10 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     if let Err(e) = sys::chdir_root() {
         errno_line(Failure::Chdir, e);
     }
-    command.run(sfd.as_fd())
+    let status = command.run(sfd.as_fd());
+    // vinit exits with this status at once: the exit closes the signalfd, no close(2) here.
+    core::mem::forget(sfd);
+    status
 }
 
 /// One run of CMD, from its start to vinit's exit: the child, how it ended, the sweep of what
