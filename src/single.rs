@@ -85,7 +85,7 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
         sweep: Sweep::new(),
         budget: None,
         stop_signal: 0,
-        drained: None,
+        drained: Instant::NEVER,
     };
     sys::set_fault_signal_target(command.target());
     if let Err(e) = sys::forward_fault_signals() {
@@ -122,8 +122,9 @@ struct SingleCommand<'a> {
     budget: Option<Budget>,
     /// That signal.
     stop_signal: u8,
-    /// While that signal is held for the drain delay: when it is forwarded.
-    drained: Option<Instant>,
+    /// While that signal is held for the drain delay: when it is forwarded; `Instant::NEVER`
+    /// when none is held.
+    drained: Instant,
 }
 
 impl SingleCommand<'_> {
@@ -166,9 +167,7 @@ impl SingleCommand<'_> {
     /// the sweep's deadline.
     fn deadline(&self) -> Option<Instant> {
         match (self.child_exit, self.sweep.phase(), self.budget) {
-            (None, Phase::Idle, Some(budget)) => {
-                time::earliest(self.drained, Some(budget.kill_at()))
-            }
+            (None, Phase::Idle, Some(budget)) => Some(self.drained.min(budget.kill_at())),
             _ => self.sweep.deadline(),
         }
     }
@@ -184,7 +183,7 @@ impl SingleCommand<'_> {
         } else {
             let wanted = match self.child_exit {
                 None => {
-                    if self.drained.is_some_and(|at| now >= at) {
+                    if now >= self.drained {
                         self.end_drain();
                     }
                     match self.budget {
@@ -308,7 +307,7 @@ impl SingleCommand<'_> {
             // The budget follows the signal received, whatever it is forwarded as: the
             // runtime's KILL comes all the same.
             if is_stop_signal(sig) {
-                if self.drained.is_some() {
+                if self.drained != Instant::NEVER {
                     // A second stop signal ends the drain: the held one goes now.
                     return self.end_drain();
                 }
@@ -324,7 +323,7 @@ impl SingleCommand<'_> {
                             sig,
                             delay.millis()
                         );
-                        self.drained = Some(now.after(delay));
+                        self.drained = now.after(delay);
                         return;
                     }
                 }
@@ -365,7 +364,7 @@ impl SingleCommand<'_> {
 
     /// The drain delay is over: the held stop signal goes to the child.
     fn end_drain(&mut self) {
-        self.drained = None;
+        self.drained = Instant::NEVER;
         self.forward(self.stop_signal);
     }
 
