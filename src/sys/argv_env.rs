@@ -25,9 +25,10 @@ impl Argv {
 
     /// Argument `i`, if it exists.
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
-        let ptr = self.ptr(i)?;
-        // SAFETY: ptr is a NUL-terminated string that lives for the whole process.
-        Some(unsafe { CStr::from_ptr(ptr) })
+        let ptr = self.ptr(i);
+        // SAFETY: a pointer that is not argv's terminator is a NUL-terminated string that
+        // lives for the whole process.
+        (!ptr.is_null()).then(|| unsafe { CStr::from_ptr(ptr) })
     }
 
     /// Argument `i` from byte `from` on (a value attached to its option letter: `-f/etc/x`).
@@ -49,9 +50,20 @@ impl Argv {
         argc
     }
 
-    /// The pointer argv holds for argument `i` (as the kernel placed it), if it exists.
-    pub(super) fn ptr(&self, i: usize) -> Option<*const c_char> {
-        self.tail_ptrs(i)?.first().copied()
+    /// The pointer argv holds for argument `i` (as the kernel placed it); null when it does not
+    /// exist (argv's terminator). A walk to `i`, not a count of them all; a plain pointer, not
+    /// an `Option` of one (one register).
+    pub(super) fn ptr(&self, i: usize) -> *const c_char {
+        let mut at = 0;
+        loop {
+            // SAFETY: from_main's contract: every index up to the terminating null is
+            // readable, and the walk stops at the null.
+            let ptr = unsafe { *self.argv.wrapping_add(at) };
+            if ptr.is_null() || at == i {
+                return ptr;
+            }
+            at += 1;
+        }
     }
 
     /// The NULL-terminated pointer array from argument `i` on: exactly what execve(2) wants as

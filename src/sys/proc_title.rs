@@ -21,7 +21,10 @@ impl Argv {
     /// The pointer is argv's own (never one derived from a `&CStr`, which may not be written
     /// through); the strings are only measured through references.
     pub fn title_area(&self, keep: &CStr) -> Option<ProcTitle> {
-        let start = self.ptr(0)?.cast::<u8>().cast_mut();
+        let start = self.ptr(0).cast::<u8>().cast_mut();
+        if start.is_null() {
+            return None;
+        }
         let mut end = start as usize;
         for i in 0..usize::MAX {
             match self.get(i) {
