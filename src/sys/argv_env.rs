@@ -66,6 +66,12 @@ impl Argv {
         }
     }
 
+    /// The arguments in order, by one walk to argv's terminator (the walk `Envp::strings`
+    /// makes over the environment's array, which ends the same way).
+    pub(super) fn strings(&self) -> EnvStrings {
+        EnvStrings { next: self.argv }
+    }
+
     /// The NULL-terminated pointer array from argument `i` on: exactly what execve(2) wants as
     /// the argv of a command given on vinit's own command line.
     pub fn tail_ptrs(&self, i: usize) -> Option<CPtrs<'static>> {
@@ -182,7 +188,7 @@ impl Envp {
     }
 }
 
-/// `Envp::strings`: the walk's place in the array.
+/// `Envp::strings` and `Argv::strings`: the walk's place in the array.
 #[derive(Clone)]
 pub struct EnvStrings {
     next: *const *const c_char,

@@ -26,13 +26,12 @@ impl Argv {
             return None;
         }
         let mut end = start as usize;
-        for i in 0..usize::MAX {
-            match self.get(i) {
-                Some(arg) if arg.as_ptr() as usize == end => {
-                    end += arg.to_bytes_with_nul().len();
-                }
-                _ => break,
+        // One walk over the strings, not a lookup of each by its index from argv[0].
+        for arg in self.strings() {
+            if arg.as_ptr() as usize != end {
+                break;
             }
+            end += arg.to_bytes_with_nul().len();
         }
         let keep = keep.as_ptr() as usize;
         if keep >= start as usize && keep < end {
