@@ -87,9 +87,12 @@ impl Argv {
     /// vinit's own command line, its program and its argv (one walk for both).
     pub fn command(&self, i: usize) -> Option<(&'static CStr, CPtrs<'static>)> {
         let ptrs = self.tail_ptrs(i)?;
-        // SAFETY: argument `i` exists, so the array's first pointer is its NUL-terminated
-        // string, which lives for the whole process.
-        Some((unsafe { CStr::from_ptr(*ptrs.first()?) }, ptrs))
+        // SAFETY: argument `i` exists, so the array holds it and the terminator: its first
+        // element is read without a length check.
+        let prog = unsafe { ptrs.as_ptr().read() };
+        // SAFETY: that element is argument `i`'s NUL-terminated string, which lives for the
+        // whole process.
+        Some((unsafe { CStr::from_ptr(prog) }, ptrs))
     }
 }
 
