@@ -85,6 +85,7 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
         sweep: Sweep::new(),
         budget: None,
         stop_signal: 0,
+        held_as: 0,
         drained: Instant::NEVER,
     };
     sys::set_fault_signal_target(command.target());
@@ -122,6 +123,8 @@ struct SingleCommand<'a> {
     budget: Option<Budget>,
     /// That signal.
     stop_signal: u8,
+    /// What that signal is forwarded as (`-r`), once the drain delay is over.
+    held_as: u8,
     /// While that signal is held for the drain delay: when it is forwarded; `Instant::NEVER`
     /// when none is held.
     drained: Instant,
@@ -301,7 +304,8 @@ impl SingleCommand<'_> {
         }
         if self.child_exit.is_none() {
             // `-r`: a signal dropped (TO 0) does nothing, not even start the stop.
-            if self.opts.rewrite.apply(sig) == 0 {
+            let to = self.opts.rewrite.apply(sig);
+            if to == 0 {
                 return;
             }
             // The budget follows the signal received, whatever it is forwarded as: the
@@ -313,6 +317,7 @@ impl SingleCommand<'_> {
                 }
                 if self.budget.is_none() {
                     self.stop_signal = sig;
+                    self.held_as = to;
                     let budget = Budget::new(now, Duration::from_secs(self.opts.stop_budget_secs));
                     self.budget = Some(budget);
                     let delay = self.opts.stop_delay;
@@ -328,7 +333,7 @@ impl SingleCommand<'_> {
                     }
                 }
             }
-            self.forward(sig);
+            self.forward(to);
         } else if matches!(sig, SIGTERM | SIGINT | SIGQUIT) {
             // A second stop request while sweeping: cut the grace period short.
             if let Step::SignalAll(s) = self.sweep.hurry(now) {
@@ -342,12 +347,9 @@ impl SingleCommand<'_> {
         }
     }
 
-    /// Forwards `sig` to the child (or its group), as `-r` rewrites it (0: not at all).
+    /// Forwards `sig`, as `-r` has rewritten it (never to 0: a dropped signal is not
+    /// forwarded), to the child (or its group).
     fn forward(&self, sig: u8) {
-        let sig = self.opts.rewrite.apply(sig);
-        if sig == 0 {
-            return;
-        }
         let target = self.target();
         if let Err(e) = sys::kill(target, sig)
             && e != sys::Errno::SRCH
@@ -365,7 +367,7 @@ impl SingleCommand<'_> {
     /// The drain delay is over: the held stop signal goes to the child.
     fn end_drain(&mut self) {
         self.drained = Instant::NEVER;
-        self.forward(self.stop_signal);
+        self.forward(self.held_as);
     }
 
     /// Reaps every exited child; returns true when no child is left at all. With `-v`, each
