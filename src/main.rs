@@ -344,7 +344,9 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     fn say(line: &mut LogLine, words: UsageWords) {
         line.line().write_field(USAGE_WORDS, 0, words as usize, &[]);
     }
-    let arg = |i: usize| args.arg(i).unwrap_or_default();
+    // An argument as an operand's value: `ValueAt::bytes`, which the values' arm calls too,
+    // not a closure of its own.
+    let arg = |i: usize| args::ValueAt::operand(i).bytes(args);
     match e {
         // An unknown option and an extra operand: their words, then the argument (one copy).
         UsageError::UnknownOption(i, _) | UsageError::ExtraOperand(i) => {

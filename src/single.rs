@@ -85,7 +85,8 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
         sweep: Sweep::new(),
         budget: None,
         stop_signal: 0,
-        drained: None,
+        held_as: 0,
+        drained: Instant::NEVER,
     };
     sys::set_fault_signal_target(command.target());
     if let Err(e) = sys::forward_fault_signals() {
@@ -104,7 +105,10 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     if let Err(e) = sys::chdir_root() {
         errno_line(Failure::Chdir, e);
     }
-    command.run(sfd.as_fd())
+    let status = command.run(sfd.as_fd());
+    // vinit exits with this status at once: the exit closes the signalfd, no close(2) here.
+    core::mem::forget(sfd);
+    status
 }
 
 /// One run of CMD, from its start to vinit's exit: the child, how it ended, the sweep of what
@@ -119,8 +123,11 @@ struct SingleCommand<'a> {
     budget: Option<Budget>,
     /// That signal.
     stop_signal: u8,
-    /// While that signal is held for the drain delay: when it is forwarded.
-    drained: Option<Instant>,
+    /// What that signal is forwarded as (`-r`), once the drain delay is over.
+    held_as: u8,
+    /// While that signal is held for the drain delay: when it is forwarded; `Instant::NEVER`
+    /// when none is held.
+    drained: Instant,
 }
 
 impl SingleCommand<'_> {
@@ -163,9 +170,7 @@ impl SingleCommand<'_> {
     /// the sweep's deadline.
     fn deadline(&self) -> Option<Instant> {
         match (self.child_exit, self.sweep.phase(), self.budget) {
-            (None, Phase::Idle, Some(budget)) => {
-                time::earliest(self.drained, Some(budget.kill_at()))
-            }
+            (None, Phase::Idle, Some(budget)) => Some(self.drained.min(budget.kill_at())),
             _ => self.sweep.deadline(),
         }
     }
@@ -181,7 +186,7 @@ impl SingleCommand<'_> {
         } else {
             let wanted = match self.child_exit {
                 None => {
-                    if self.drained.is_some_and(|at| now >= at) {
+                    if now >= self.drained {
                         self.end_drain();
                     }
                     match self.budget {
@@ -299,18 +304,20 @@ impl SingleCommand<'_> {
         }
         if self.child_exit.is_none() {
             // `-r`: a signal dropped (TO 0) does nothing, not even start the stop.
-            if self.opts.rewrite.apply(sig) == 0 {
+            let to = self.opts.rewrite.apply(sig);
+            if to == 0 {
                 return;
             }
             // The budget follows the signal received, whatever it is forwarded as: the
             // runtime's KILL comes all the same.
             if is_stop_signal(sig) {
-                if self.drained.is_some() {
+                if self.drained != Instant::NEVER {
                     // A second stop signal ends the drain: the held one goes now.
                     return self.end_drain();
                 }
                 if self.budget.is_none() {
                     self.stop_signal = sig;
+                    self.held_as = to;
                     let budget = Budget::new(now, Duration::from_secs(self.opts.stop_budget_secs));
                     self.budget = Some(budget);
                     let delay = self.opts.stop_delay;
@@ -321,12 +328,12 @@ impl SingleCommand<'_> {
                             sig,
                             delay.millis()
                         );
-                        self.drained = Some(now.after(delay));
+                        self.drained = now.after(delay);
                         return;
                     }
                 }
             }
-            self.forward(sig);
+            self.forward(to);
         } else if matches!(sig, SIGTERM | SIGINT | SIGQUIT) {
             // A second stop request while sweeping: cut the grace period short.
             if let Step::SignalAll(s) = self.sweep.hurry(now) {
@@ -340,12 +347,9 @@ impl SingleCommand<'_> {
         }
     }
 
-    /// Forwards `sig` to the child (or its group), as `-r` rewrites it (0: not at all).
+    /// Forwards `sig`, as `-r` has rewritten it (never to 0: a dropped signal is not
+    /// forwarded), to the child (or its group).
     fn forward(&self, sig: u8) {
-        let sig = self.opts.rewrite.apply(sig);
-        if sig == 0 {
-            return;
-        }
         let target = self.target();
         if let Err(e) = sys::kill(target, sig)
             && e != sys::Errno::SRCH
@@ -362,8 +366,8 @@ impl SingleCommand<'_> {
 
     /// The drain delay is over: the held stop signal goes to the child.
     fn end_drain(&mut self) {
-        self.drained = None;
-        self.forward(self.stop_signal);
+        self.drained = Instant::NEVER;
+        self.forward(self.held_as);
     }
 
     /// Reaps every exited child; returns true when no child is left at all. With `-v`, each

@@ -15,6 +15,10 @@ pub struct Instant(u64);
 pub struct Duration(u64);
 
 impl Instant {
+    /// A point never reached: a deadline not set, as a plain value (no `Option`'s tag to
+    /// check before each comparison: `now >= NEVER` is false).
+    pub const NEVER: Self = Self(u64::MAX);
+
     /// The instant `ms` milliseconds after the clock's origin.
     pub const fn from_millis(ms: u64) -> Self {
         Self(ms)

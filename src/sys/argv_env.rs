@@ -25,9 +25,10 @@ impl Argv {
 
     /// Argument `i`, if it exists.
     pub fn get(&self, i: usize) -> Option<&'static CStr> {
-        let ptr = self.ptr(i)?;
-        // SAFETY: ptr is a NUL-terminated string that lives for the whole process.
-        Some(unsafe { CStr::from_ptr(ptr) })
+        let ptr = self.ptr(i);
+        // SAFETY: a pointer that is not argv's terminator is a NUL-terminated string that
+        // lives for the whole process.
+        (!ptr.is_null()).then(|| unsafe { CStr::from_ptr(ptr) })
     }
 
     /// Argument `i` from byte `from` on (a value attached to its option letter: `-f/etc/x`).
@@ -49,9 +50,26 @@ impl Argv {
         argc
     }
 
-    /// The pointer argv holds for argument `i` (as the kernel placed it), if it exists.
-    pub(super) fn ptr(&self, i: usize) -> Option<*const c_char> {
-        self.tail_ptrs(i)?.first().copied()
+    /// The pointer argv holds for argument `i` (as the kernel placed it); null when it does not
+    /// exist (argv's terminator). A walk to `i`, not a count of them all; a plain pointer, not
+    /// an `Option` of one (one register).
+    pub(super) fn ptr(&self, i: usize) -> *const c_char {
+        let mut at = 0;
+        loop {
+            // SAFETY: from_main's contract: every index up to the terminating null is
+            // readable, and the walk stops at the null.
+            let ptr = unsafe { *self.argv.wrapping_add(at) };
+            if ptr.is_null() || at == i {
+                return ptr;
+            }
+            at += 1;
+        }
+    }
+
+    /// The arguments in order, by one walk to argv's terminator (the walk `Envp::strings`
+    /// makes over the environment's array, which ends the same way).
+    pub(super) fn strings(&self) -> EnvStrings {
+        EnvStrings { next: self.argv }
     }
 
     /// The NULL-terminated pointer array from argument `i` on: exactly what execve(2) wants as
@@ -69,9 +87,12 @@ impl Argv {
     /// vinit's own command line, its program and its argv (one walk for both).
     pub fn command(&self, i: usize) -> Option<(&'static CStr, CPtrs<'static>)> {
         let ptrs = self.tail_ptrs(i)?;
-        // SAFETY: argument `i` exists, so the array's first pointer is its NUL-terminated
-        // string, which lives for the whole process.
-        Some((unsafe { CStr::from_ptr(*ptrs.first()?) }, ptrs))
+        // SAFETY: argument `i` exists, so the array holds it and the terminator: its first
+        // element is read without a length check.
+        let prog = unsafe { ptrs.as_ptr().read() };
+        // SAFETY: that element is argument `i`'s NUL-terminated string, which lives for the
+        // whole process.
+        Some((unsafe { CStr::from_ptr(prog) }, ptrs))
     }
 }
 
@@ -170,7 +191,7 @@ impl Envp {
     }
 }
 
-/// `Envp::strings`: the walk's place in the array.
+/// `Envp::strings` and `Argv::strings`: the walk's place in the array.
 #[derive(Clone)]
 pub struct EnvStrings {
     next: *const *const c_char,

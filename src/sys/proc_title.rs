@@ -21,15 +21,17 @@ impl Argv {
     /// The pointer is argv's own (never one derived from a `&CStr`, which may not be written
     /// through); the strings are only measured through references.
     pub fn title_area(&self, keep: &CStr) -> Option<ProcTitle> {
-        let start = self.ptr(0)?.cast::<u8>().cast_mut();
+        let start = self.ptr(0).cast::<u8>().cast_mut();
+        if start.is_null() {
+            return None;
+        }
         let mut end = start as usize;
-        for i in 0..usize::MAX {
-            match self.get(i) {
-                Some(arg) if arg.as_ptr() as usize == end => {
-                    end += arg.to_bytes_with_nul().len();
-                }
-                _ => break,
+        // One walk over the strings, not a lookup of each by its index from argv[0].
+        for arg in self.strings() {
+            if arg.as_ptr() as usize != end {
+                break;
             }
+            end += arg.to_bytes_with_nul().len();
         }
         let keep = keep.as_ptr() as usize;
         if keep >= start as usize && keep < end {
