@@ -332,6 +332,11 @@ mod tests {
         assert!(store.apply(&EnvChange::Unset { name: b"INIT_C" }));
         let got: std::vec::Vec<&[u8]> = store.vars().collect();
         assert_eq!(got, [&b"INIT_D=4"[..]]);
+        // Too long for a slot: dropped, nothing left of it, the old one of that name gone.
+        let mut long = b"INIT_D=".to_vec();
+        long.resize(INIT_ENV_LEN + 1, b'x');
+        assert!(!set(&mut store, &long));
+        assert_eq!(store.len(), 0);
     }
 
     #[test]
