@@ -142,7 +142,7 @@ impl Init {
         let queue = &mut self.queue;
         for (slot, (p, e)) in self.procs.iter().zip(self.tab.entries()).enumerate() {
             if p.running() && !matches!(e.action, Action::Respawn | Action::OnDemand) {
-                let _ = queue.push_back(Queued::StopDeadline(slot));
+                enqueue(queue, Queued::StopDeadline(slot));
             }
         }
     }
