@@ -316,6 +316,29 @@ mod tests {
         );
     }
 
+    /// A removal keeps the others in order; a replaced variable moves to the end.
+    #[test]
+    fn a_setenv_keeps_the_order_of_the_others() {
+        let mut store = InitEnv::new();
+        for kv in [&b"INIT_A=1"[..], b"INIT_B=2", b"INIT_C=3", b"INIT_D=4"] {
+            assert!(set(&mut store, kv));
+        }
+        assert!(store.apply(&EnvChange::Unset { name: b"INIT_B" }));
+        assert!(set(&mut store, b"INIT_A=5"));
+        assert!(store.apply(&EnvChange::Unset { name: b"INIT_NONE" }));
+        let got: std::vec::Vec<&[u8]> = store.vars().collect();
+        assert_eq!(got, [&b"INIT_C=3"[..], b"INIT_D=4", b"INIT_A=5"]);
+        assert!(store.apply(&EnvChange::Unset { name: b"INIT_A" }));
+        assert!(store.apply(&EnvChange::Unset { name: b"INIT_C" }));
+        let got: std::vec::Vec<&[u8]> = store.vars().collect();
+        assert_eq!(got, [&b"INIT_D=4"[..]]);
+        // Too long for a slot: dropped, nothing left of it, the old one of that name gone.
+        let mut long = b"INIT_D=".to_vec();
+        long.resize(INIT_ENV_LEN + 1, b'x');
+        assert!(!set(&mut store, &long));
+        assert_eq!(store.len(), 0);
+    }
+
     #[test]
     fn a_container_variable_past_the_limit_is_dropped_and_named() {
         let names: std::vec::Vec<std::string::String> =

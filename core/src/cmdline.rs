@@ -123,15 +123,14 @@ pub fn writes_utmp(field: &[u8]) -> bool {
 }
 
 /// The command text of a process field: up to its first NUL, without a leading `+` (compat
-/// §1.6 step 1) and `@` (step 4); and whether the `@` was there. One routine for every caller
-/// that strips them.
-fn command_body(field: &[u8]) -> (bool, &[u8]) {
+/// §1.6 step 1) and `@` (step 4); `literal` is set when the `@` was there. One routine for
+/// every caller that strips them. The flag goes out through a pointer: with it, the answer
+/// is 24 bytes, returned in memory, not in two registers.
+fn command_body<'f>(field: &'f [u8], literal: &mut bool) -> &'f [u8] {
     let text = until_nul(field);
     let text = text.strip_prefix(b"+").unwrap_or(text);
-    match text {
-        [b'@', body @ ..] => (true, body),
-        body => (false, body),
-    }
+    *literal = text.first() == Some(&b'@');
+    text.get(usize::from(*literal)..).unwrap_or(text)
 }
 
 const fn is_blank(b: u8) -> bool {
@@ -158,7 +157,7 @@ pub fn initscript_command(
     field: &[u8],
 ) -> Result<CommandLine, CommandTooLong> {
     let mut cmd = CommandLine::empty();
-    let (_, body) = command_body(field);
+    let body = command_body(field, &mut false);
     cmd.read_initscript(id, levels, action, body)?;
     Ok(cmd)
 }
@@ -173,7 +172,8 @@ impl CommandLine {
     /// instead of copying a returned one (392 bytes) twice. Returns the field without its `+`
     /// and `@` prefixes, for `read_initscript` (so the spawn path strips them once).
     pub fn read_process<'f>(&mut self, field: &'f [u8]) -> Result<&'f [u8], CommandTooLong> {
-        let (literal, body) = command_body(field);
+        let mut literal = false;
+        let body = command_body(field, &mut literal);
         *self = Self::new(!literal && body.iter().any(|&b| has_byte(SHELL_SPECIAL, b)));
         if self.shell {
             self.shell_exec(body)?;
@@ -233,7 +233,7 @@ impl CommandLine {
     /// `shell_command`'s command, filled in place: the exec retry then copies no returned
     /// command line (392 bytes).
     pub fn read_shell(&mut self, field: &[u8]) -> Result<(), CommandTooLong> {
-        let (_, body) = command_body(field);
+        let body = command_body(field, &mut false);
         *self = Self::new(true);
         self.shell_exec(body)
     }

@@ -340,13 +340,18 @@ impl Inittab {
     fn end_line(&mut self, feed: &mut Feed, report: &mut dyn FnMut(InittabError<'_>)) {
         feed.number = feed.number.saturating_add(1);
         let number = feed.number;
-        let line = classify(feed.lead, &feed.rest, feed.long);
         if !feed.dropin {
             self.inittab_lines = number;
-            self.take_line(number, line, report);
-        } else if !matches!(line, Line::Skip) {
-            self.take_line(number, line, report);
-            feed.done = true;
+        }
+        let entry = match classify(feed.lead, &feed.rest, feed.long) {
+            Line::Skip => None,
+            Line::TooLong => Some(None),
+            Line::Entry(text) => Some(Some(text)),
+        };
+        if let Some(entry) = entry {
+            self.take_line(number, entry, report);
+            // A drop-in's one line was taken (`end_line` runs only before that).
+            feed.done = feed.dropin;
         }
         feed.rest.clear();
         feed.lead = 0;
@@ -360,15 +365,21 @@ impl Inittab {
         if !self.entries.iter().any(|e| e.levels.has_single()) {
             let number = self.inittab_lines.saturating_add(1);
             // An entry line as it stands: no `classify` call, which then has one caller.
-            self.take_line(number, Line::Entry(DEFAULT_SULOGIN_LINE), report);
+            self.take_line(number, Some(DEFAULT_SULOGIN_LINE), report);
         }
     }
 
-    fn take_line(&mut self, number: u32, line: Line<'_>, report: &mut dyn FnMut(InittabError<'_>)) {
-        let result = match line {
-            Line::Skip => Ok(()),
-            Line::TooLong => Err(ErrorKind::LineTooLong),
-            Line::Entry(text) => fields(text).and_then(|f| self.insert(&f, number)),
+    /// An entry line's text, or `None` for a line over the length limit: two registers, where
+    /// a `Line` is passed in memory.
+    fn take_line(
+        &mut self,
+        number: u32,
+        entry: Option<&[u8]>,
+        report: &mut dyn FnMut(InittabError<'_>),
+    ) {
+        let result = match entry {
+            None => Err(ErrorKind::LineTooLong),
+            Some(text) => fields(text).and_then(|f| self.insert(&f, number)),
         };
         match result {
             Err(ErrorKind::TableFull) if self.overflow_reported => {}

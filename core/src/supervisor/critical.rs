@@ -46,7 +46,7 @@ impl Init {
         for id in self.config.critical.ids() {
             if self.tab.position(id).is_none() {
                 let id = Id::from_slice(id).unwrap_or_default();
-                let _ = queue.push_back(Queued::Log(Notice::CriticalUnknown(id)));
+                enqueue(queue, Queued::Log(Notice::CriticalUnknown(id)));
             }
         }
     }

@@ -28,14 +28,15 @@ impl Init {
         } else {
             self.current.byte()
         };
-        self.boot_over();
         self.set_level(level, prev);
         self.apply(now, fresh);
         self.level_entered(now, level);
     }
 
-    /// Makes `level` current, with `prev` for PREVLEVEL and the RUN_LVL record.
+    /// Makes `level` current, with `prev` for PREVLEVEL and the RUN_LVL record: the boot
+    /// phases are over (both callers enter a real level or single-user).
     pub(super) fn set_level(&mut self, level: Level, prev: u8) {
+        self.boot_over();
         self.prev = prev;
         self.current = level;
         self.no_more_said = false;

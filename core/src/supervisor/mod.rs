@@ -393,7 +393,16 @@ impl Init {
 
     /// Queues an effect. The queue holds a signal for every process of a full kill round plus
     /// the log lines around it, and is drained after every input, so it does not fill.
+    #[inline(never)]
     fn push(&mut self, action: Queued) {
-        let _ = self.queue.push_back(action);
+        enqueue(&mut self.queue, action);
     }
+}
+
+/// `Init::push` for a caller that holds the queue apart from the machine. Out of line, and the
+/// one caller of `push_back`: the effect `push_back` hands back when full is returned in memory,
+/// and no call site then makes room for one.
+#[inline(never)]
+fn enqueue(queue: &mut Deque<Queued, EFFECT_QUEUE>, action: Queued) {
+    let _ = queue.push_back(action);
 }

@@ -146,6 +146,6 @@ pub(super) fn admitted(
     } else {
         Notice::RespawningTooFast(id)
     };
-    let _ = queue.push_back(Queued::Log(notice));
+    enqueue(queue, Queued::Log(notice));
     start
 }

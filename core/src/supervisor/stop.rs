@@ -53,8 +53,9 @@ pub(super) enum StopStep {
     SweepStarted(u8),
     /// The sweep's grace ran out (or was cut short): send this signal to every process.
     SweepKill(u8),
-    /// The stop is complete after `took`: reboot in place or exit.
-    Done { took: Duration, reboot: bool },
+    /// The stop is complete: reboot in place or exit. How long it took is asked of the stop
+    /// (`Stop::took`), so a step fits in a register.
+    Done { reboot: bool },
 }
 
 /// The stop's state.
@@ -195,7 +196,7 @@ impl Stop {
             Stage::Sweep => match self.sweep.poll(now, progress.all_gone) {
                 Step::Wait => StopStep::Wait,
                 Step::SignalAll(sig) => StopStep::SweepKill(sig),
-                Step::Finished => self.done(now),
+                Step::Finished => self.done(),
             },
         }
     }
@@ -211,7 +212,7 @@ impl Stop {
         let kill_wait = deadline.since(now.after(grace));
         match self.sweep.start_within(now, grace, kill_wait, all_gone) {
             Step::SignalAll(sig) => StopStep::SweepStarted(sig),
-            Step::Finished | Step::Wait => self.done(now),
+            Step::Finished | Step::Wait => self.done(),
         }
     }
 
@@ -229,11 +230,15 @@ impl Stop {
         }
     }
 
-    const fn done(&self, now: Instant) -> StopStep {
+    const fn done(&self) -> StopStep {
         StopStep::Done {
-            took: now.since(self.started),
             reboot: self.reboot,
         }
+    }
+
+    /// How long the stop took, at its end (`StopStep::Done`).
+    pub(super) const fn took(&self, now: Instant) -> Duration {
+        now.since(self.started)
     }
 }
 
@@ -327,13 +332,8 @@ mod tests {
             all_gone: true,
             ..IDLE
         };
-        assert_eq!(
-            s.poll(t(3_100), gone),
-            StopStep::Done {
-                took: Duration::from_millis(3_100),
-                reboot: true
-            }
-        );
+        assert_eq!(s.poll(t(3_100), gone), StopStep::Done { reboot: true });
+        assert_eq!(s.took(t(3_100)), Duration::from_millis(3_100));
     }
 
     #[test]
@@ -355,12 +355,7 @@ mod tests {
             all_gone: true,
             ..IDLE
         };
-        assert_eq!(
-            s.poll(t(5), gone),
-            StopStep::Done {
-                took: Duration::from_millis(5),
-                reboot: false
-            }
-        );
+        assert_eq!(s.poll(t(5), gone), StopStep::Done { reboot: false });
+        assert_eq!(s.took(t(5)), Duration::from_millis(5));
     }
 }

@@ -128,7 +128,7 @@ impl Init {
                 });
                 Some(Queued::Do(Act::SignalAll(sig)))
             }
-            StopStep::Done { took, reboot } => self.finish(now, took, reboot),
+            StopStep::Done { reboot } => self.finish(now, reboot),
         };
         // No arm ends in a tail call: each would be a copy of the epilogue, where a call
         // returns to the one epilogue.
@@ -142,7 +142,7 @@ impl Init {
         let queue = &mut self.queue;
         for (slot, (p, e)) in self.procs.iter().zip(self.tab.entries()).enumerate() {
             if p.running() && !matches!(e.action, Action::Respawn | Action::OnDemand) {
-                let _ = queue.push_back(Queued::StopDeadline(slot));
+                enqueue(queue, Queued::StopDeadline(slot));
             }
         }
     }
@@ -161,7 +161,12 @@ impl Init {
     /// The stop is complete: sync, then exit, or reboot in place (after the reboot-loop pause
     /// when reboots come too fast). Under LXC the reboot in place is only the fallback:
     /// `RestartContainer` comes first, and does not return when it works.
-    fn finish(&mut self, now: Instant, took: Duration, reboot: bool) -> Option<Queued> {
+    fn finish(&mut self, now: Instant, reboot: bool) -> Option<Queued> {
+        // Always a stop here: `Done` is its last step.
+        let took = match &self.phase {
+            Phase::Stopping(stop) => stop.took(now),
+            Phase::Down | Phase::Boot | Phase::Running => Duration::ZERO,
+        };
         self.log(Notice::Stopped(took));
         self.act(Act::Sync);
         if reboot && self.config.reboot_exit.is_none() {

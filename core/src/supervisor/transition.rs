@@ -74,7 +74,6 @@ impl Init {
     fn enter(&mut self, now: Instant, target: Level, prev: u8) -> bool {
         self.log(Notice::Entering(target.byte()));
         self.set_level(target, prev);
-        self.boot_over();
         self.level_entered(now, target);
         true
     }
