@@ -38,6 +38,8 @@ mod throttle;
 mod timers;
 mod transition;
 
+use core::ffi::CStr;
+
 use heapless::{Deque, Vec};
 
 use crate::inittab::{Action, Entry, Id, Inittab};
@@ -61,8 +63,10 @@ use stop::{Progress, Stop, StopStep};
 use throttle::{ForkRetry, RebootLimit, Throttle, Verdict};
 use timers::{Deadline, Timers};
 
-/// Where the machine is in its life; `poll_effect` matches it, in one place.
+/// Where the machine is in its life; `poll_effect` matches it, in one place. A tag of its own
+/// (`repr(u8)`), so that `Down` is zero bytes (`Init::UNREAD`), not a value in the stop's niche.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum Phase {
     /// Not booted: before `handle_boot`, after the stop (its `Exit` or `Reboot` handed out),
     /// or in the reboot-loop pause (the timer table's `reboot`).
@@ -157,6 +161,9 @@ pub struct Init {
     dying: Vec<Dying, MAX_DYING>,
     kill_round: Option<KillRound>,
     config: Config,
+    /// Where the table is read from, for the lines that name it (`configure`); `None` only
+    /// in `UNREAD`.
+    inittab: Option<&'static CStr>,
     phase: Phase,
     /// The level init is in ('#', '*', '0'-'9', 'S').
     current: Level,
@@ -200,6 +207,7 @@ impl Init {
             dying: Vec::new(),
             kill_round: None,
             config,
+            inittab: None,
             phase: Phase::Down,
             current: Level::SYSINIT,
             prev: b'N',
@@ -215,6 +223,72 @@ impl Init {
             timers: Timers::default(),
             exit_status: 0,
         }
+    }
+
+    /// `unread` as a constant of zero bytes, for PID 1's machine in a static that no code
+    /// fills (a static of zero bytes stays in bss; one more byte would put all of it in the
+    /// file). Every field `restart` sets holds a placeholder of zero bytes until `read_table`
+    /// or `reset` runs; call `configure` first.
+    pub const UNREAD: Self = {
+        const VACANT_PROCS: [Proc; MAX_ENTRIES] = [Proc::VACANT; MAX_ENTRIES];
+        const ZERO: Deadline = Deadline::at(Instant::from_millis(0));
+        Self {
+            tab: Inittab::new(),
+            procs: VACANT_PROCS,
+            dying: Vec::new(),
+            kill_round: Some(KillRound::Pending),
+            config: Config {
+                default_level: Level::UNSET,
+                stop_budget: Duration::ZERO,
+                stop_delay: Duration::ZERO,
+                reboot_exit: None,
+                forced_level: None,
+                runtime: Runtime::Other,
+                verbose: false,
+                critical: Critical::NONE,
+            },
+            inittab: None,
+            phase: Phase::Down,
+            current: Level::UNSET,
+            prev: 0,
+            boot_target: None,
+            sleeptime: Duration::ZERO,
+            frozen: false,
+            no_more_said: false,
+            children: false,
+            queue: Deque::new(),
+            census: 0,
+            fork: ForkRetry {
+                backoff: Duration::ZERO,
+                failures: 0,
+                logged: None,
+                said: false,
+            },
+            reboots: RebootLimit {
+                window_start: None,
+                count: 0,
+            },
+            timers: Timers {
+                kill_round: ZERO,
+                fork_retry: ZERO,
+                respawn: ZERO,
+                reboot: ZERO,
+            },
+            exit_status: 0,
+        }
+    };
+
+    /// Gives an `UNREAD` machine its settings and its table's path.
+    pub fn configure(&mut self, config: Config, inittab: &'static CStr) {
+        self.config = config;
+        self.inittab = Some(inittab);
+    }
+
+    /// Where the table is read from (empty before `configure`). Not inlined: the `None` test
+    /// would be code at each of its callers.
+    #[inline(never)]
+    pub fn inittab(&self) -> &'static CStr {
+        self.inittab.unwrap_or_default()
     }
 
     /// Level 6 done, booting again in place: the machine `new` makes, with `fresh` as its
@@ -244,6 +318,7 @@ impl Init {
             dying,
             kill_round,
             config: _,
+            inittab: _,
             phase,
             current,
             prev,
