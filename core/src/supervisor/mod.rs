@@ -105,7 +105,7 @@ impl Proc {
         self.pid.is_some() || self.spawning
     }
 
-    /// A row `Init::unread` holds until `read_table` writes every row: all zero bytes, so
+    /// A row `Init::UNREAD` holds until `read_table` writes every row: all zero bytes, so
     /// that a table of them is one memset, written straight into a static (a `default` row,
     /// unset deadline and no exit, is not zero and would be built on the stack and copied).
     /// Never read: its zero deadline and `Code(0)` exit mean nothing.
@@ -190,43 +190,17 @@ pub struct Init {
 impl Init {
     /// A machine for `tab`, not yet booted.
     pub fn new(tab: Inittab, config: Config) -> Self {
-        let mut init = Self::unread(tab, config);
+        let mut init = Self {
+            tab,
+            config,
+            ..Self::UNREAD
+        };
         init.restart();
         init
     }
 
-    /// `new` for a caller that builds the machine in place (PID 1's, in a static): nothing of
-    /// it is built on the stack and copied, as no row is written for `tab`. Call `read_table`
-    /// or `reset` first: they write every row, which are `Proc::VACANT` until then.
-    pub fn unread(tab: Inittab, config: Config) -> Self {
-        /// A constant of zero bytes: one memset, where a loop of `default` rows is not.
-        const VACANT_PROCS: [Proc; MAX_ENTRIES] = [Proc::VACANT; MAX_ENTRIES];
-        Self {
-            tab,
-            procs: VACANT_PROCS,
-            dying: Vec::new(),
-            kill_round: None,
-            config,
-            inittab: None,
-            phase: Phase::Down,
-            current: Level::SYSINIT,
-            prev: b'N',
-            boot_target: None,
-            sleeptime: Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64),
-            frozen: false,
-            no_more_said: false,
-            children: false,
-            queue: Deque::new(),
-            census: 0,
-            fork: ForkRetry::default(),
-            reboots: RebootLimit::default(),
-            timers: Timers::default(),
-            exit_status: 0,
-        }
-    }
-
-    /// `unread` as a constant of zero bytes, for PID 1's machine in a static that no code
-    /// fills (a static of zero bytes stays in bss; one more byte would put all of it in the
+    /// A machine not yet read, as a constant of zero bytes: for PID 1's machine in a static
+    /// that no code fills (a static of zero bytes stays in bss; one more byte would put all of it in the
     /// file). Every field `restart` sets holds a placeholder of zero bytes until `read_table`
     /// or `reset` runs; call `configure` first.
     pub const UNREAD: Self = {
