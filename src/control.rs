@@ -32,10 +32,11 @@ pub struct Control {
     complained: bool,
     /// Whether a failed inotify watch was reported (once until a watch is set again).
     watch_complained: bool,
-    /// The FIFO may be held (enough file descriptors).
-    fifo_allowed: bool,
-    /// The watch may be held.
-    watch_allowed: bool,
+    /// The FIFO may not be held (too few file descriptors). Said as what is off, so that a
+    /// new server is zero bytes (the driver's state is a constant in bss).
+    fifo_off: bool,
+    /// The watch may not be held.
+    watch_off: bool,
     /// How many of `buf`'s bytes are held.
     held: usize,
     bogus: Bogus,
@@ -67,14 +68,15 @@ impl Control {
             complained: false,
             made: None,
             watch_complained: false,
-            fifo_allowed: true,
-            watch_allowed: true,
+            fifo_off: false,
+            watch_off: false,
             buf: [0; REQUEST_LEN * INITCTL_READ_REQUESTS],
             held: 0,
             bogus: Bogus {
                 limit: RateLimit::new(),
                 skipped: 0,
-                magic: initctl::MAGIC as u64,
+                // Never read before `skip` sets it.
+                magic: 0,
             },
         }
     }
@@ -82,8 +84,8 @@ impl Control {
     /// Which long-lived descriptors the server may hold (the driver's fd budget); the watch
     /// only serves the FIFO.
     pub fn share_fds(&mut self, fifo: bool, watch: bool) {
-        self.fifo_allowed = fifo;
-        self.watch_allowed = fifo && watch;
+        self.fifo_off = !fifo;
+        self.watch_off = !(fifo && watch);
     }
 
     /// The rate limit of bad requests: its deadline is when their summary is due.
@@ -119,7 +121,7 @@ impl Control {
     /// removed and replaced by a new FIFO, and said so; what cannot be fixed is said once.
     #[inline(never)]
     pub fn check(&mut self, now: Instant) {
-        if !self.fifo_allowed {
+        if self.fifo_off {
             return;
         }
         let found = sys::lstat_id(INITCTL_PATH);
@@ -179,7 +181,7 @@ impl Control {
     /// One place for `check` and `create`: the old watch is closed before the new one opens.
     fn rewatch(&mut self) {
         self.watch = None;
-        if !self.watch_allowed {
+        if self.watch_off {
             return;
         }
         match sys::watch_dir_entries(INITCTL_DIR) {

@@ -232,7 +232,7 @@ fn boot_inittab(
         .file
         .and_then(|at| argv.get_from(at.index as usize + shift, at.from as usize))
     {
-        settings.config.inittab = path;
+        settings.inittab = path;
     }
     // Both modes' budget: `-T`, else `VINIT_STOP_TIMEOUT`, else the default.
     let budget_secs = opts.stop_budget_secs;
@@ -252,14 +252,14 @@ fn boot_inittab(
                 usage_line,
                 [],
                 "not PID 1 and not a container's main process: not booting {} (see -f)",
-                Bytes(settings.config.inittab.to_bytes())
+                Bytes(settings.inittab.to_bytes())
             );
         }
     }
     // PID 1 shows `init [N]` in ps, as sysvinit's does (not a subreaper: its argv is
     // its own business).
     let title = if pid1 {
-        argv.title_area(settings.config.inittab)
+        argv.title_area(settings.inittab)
     } else {
         None
     };

@@ -21,6 +21,9 @@ use vinit_core::time::Instant;
 pub struct StatusChannel(Option<OwnedFd>);
 
 impl StatusChannel {
+    /// No socket (yet): zero bytes, for the driver's state, a constant in bss.
+    pub const CLOSED: Self = Self(None);
+
     /// Binds the socket, replacing a stale one; when that fails (or `allowed` is false: too
     /// few file descriptors), says so once and serves nothing.
     pub fn open(allowed: bool) -> Self {

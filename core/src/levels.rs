@@ -22,6 +22,9 @@ impl Level {
     pub const HALT: Self = Self(b'0');
     /// Level 6: reboot.
     pub const REBOOT: Self = Self(b'6');
+    /// No level: zero bytes, for `Init::UNREAD` (a machine in bss), until `restart` sets the
+    /// level it is in. Never the level of a machine that was read or reset.
+    pub(crate) const UNSET: Self = Self(0);
 
     /// Numeric level `n` (0..=9).
     pub const fn digit(n: u8) -> Option<Self> {

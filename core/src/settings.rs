@@ -13,8 +13,11 @@ use crate::time::Duration;
 /// Where the inittab lives and how to stop; from flags and `VINIT_*` variables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Settings {
-    /// The supervisor's settings, the inittab's path among them.
+    /// The supervisor's settings.
     pub config: Config,
+    /// Where the table is read from (`-f FILE`, `VINIT_INITTAB`, `/etc/inittab`); apart from
+    /// `config`, so that a machine's config holds no reference (`Init::UNREAD` is zero bytes).
+    pub inittab: &'static CStr,
     /// Why vinit boots though it is not PID 1 (as a subreaper); `None` as PID 1.
     pub not_pid1: Option<NotPid1>,
     /// `VINIT_LOG_PREFIX=1`: entries' output goes through vinit, each line prefixed with the
@@ -28,8 +31,8 @@ impl Settings {
     /// (`VINIT_STOP_TIMEOUT` is both modes': `args::single_defaults_from_env` reads it, and
     /// `container=` too.)
     pub fn from_env(var: impl Fn(&[u8]) -> Option<&'static CStr>) -> Result<Self, &'static [u8]> {
+        let inittab = var(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH);
         let mut config = Config {
-            inittab: var(b"VINIT_INITTAB").unwrap_or(INITTAB_PATH),
             default_level: Level::named(DEFAULT_LEVEL).unwrap_or(Level::SINGLE),
             // `main` sets it: `-T`, else `args::single_defaults_from_env`'s (55 s under LXC).
             stop_budget: Duration::from_secs(DEFAULT_STOP_BUDGET_SECS),
@@ -71,6 +74,7 @@ impl Settings {
         };
         Ok(Self {
             config,
+            inittab,
             not_pid1: None,
             log_prefix,
         })
@@ -88,7 +92,7 @@ mod tests {
     #[test]
     fn defaults_without_variables() {
         let s = from(&[]).unwrap();
-        assert_eq!(s.config.inittab, c"/etc/inittab");
+        assert_eq!(s.inittab, c"/etc/inittab");
         assert_eq!(s.config.default_level, Level::named(b'3').unwrap());
         assert_eq!(s.config.stop_budget, Duration::from_secs(9));
         assert_eq!(s.config.reboot_exit, None);
@@ -114,7 +118,7 @@ mod tests {
             (b"VINIT_REBOOT", c"exit:7"),
         ])
         .unwrap();
-        assert_eq!(s.config.inittab, c"/tmp/tab");
+        assert_eq!(s.inittab, c"/tmp/tab");
         assert_eq!(s.config.default_level, Level::SINGLE);
         assert_eq!(s.config.reboot_exit, Some(7));
         let s = from(&[(b"VINIT_REBOOT", c"boot")]).unwrap();

@@ -13,8 +13,6 @@ mod power;
 mod service_output;
 mod spawn_entry;
 
-use core::ffi::CStr;
-
 use crate::control::Control;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
@@ -31,7 +29,7 @@ use vinit_core::settings::Settings;
 use vinit_core::status::signal::{
     SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGPIPE, SIGPWR, SIGTERM, SIGTSTP, SIGUSR1, SIGUSR2, SIGWINCH,
 };
-use vinit_core::supervisor::{Act, Config, Effect, Init, Notice, StopCause, Trigger};
+use vinit_core::supervisor::{Act, Effect, Init, Notice, StopCause, Trigger};
 use vinit_core::time::{Duration, Instant};
 
 /// SIGRTMIN+3 as glibc, Go and Docker number it (systemd's halt signal); musl would say 38.
@@ -57,7 +55,7 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
         );
         return 1;
     }
-    let Some(driver) = Driver::place(settings.config, envp, title) else {
+    let Some(driver) = Driver::place(settings, envp, title) else {
         return 1;
     };
     // Straight into the machine's own table: the staging table is for re-reads only. The
@@ -84,7 +82,7 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
         LogLevel::Info,
         vinit_core::args::NotPid1::boot_line(settings.not_pid1),
         &[vinit_core::display::ArgOf::log_arg(&Bytes(
-            driver.machine.inittab.to_bytes(),
+            settings.inittab.to_bytes(),
         ))],
     );
     crate::records::link_var_run();
@@ -134,8 +132,9 @@ const FD_SHORTAGES: &[u8] = vinit_core::packed!(
 );
 
 crate::sys::big_static! {
-    /// Inittab mode's state; `Driver::place` fills it once.
-    DRIVER: Driver
+    /// Inittab mode's state: zero bytes from the start (no code writes its zeros), taken once
+    /// by `Driver::place`, which sets the rest.
+    DRIVER: Driver = Driver::UNPLACED
 }
 
 crate::sys::big_static! {
@@ -148,7 +147,8 @@ crate::sys::big_static! {
 struct Driver {
     /// The machine and what feeding it an input needs (`Machine::feed`).
     machine: Machine,
-    envp: Envp,
+    /// `None` only in `UNPLACED` (a pointer is no zero bytes that an `Envp` may hold).
+    envp: Option<Envp>,
     control: Control,
     /// `vinit status`'s socket.
     status: StatusChannel,
@@ -164,7 +164,6 @@ struct Machine {
     /// Where a re-read inittab is loaded before the machine swaps it in: `STAGING`, once the
     /// first `telinit` or SIGHUP asked for it.
     staging: Option<&'static mut Inittab>,
-    inittab: &'static CStr,
     /// INIT_* variables from initctl SETENV (compat §5.5).
     init_env: InitEnv,
     /// SETENV variables dropped for want of room (a flood of them is one of the storms).
@@ -174,46 +173,48 @@ struct Machine {
 }
 
 impl Driver {
-    /// Fills `DRIVER` (bss, not this frame: a frame's pages are all made resident at entry, a
-    /// bss page only when written) and hands it out; `None` if it was filled before. Not
-    /// inlined: the few KB of temporaries its fields are built from are in this frame of its
-    /// own, which the loop's frames reuse, not in `run`'s, under them.
+    /// `DRIVER`'s constant: zero bytes, so it stays in bss and no code writes it (a frame's
+    /// pages are all made resident at entry, a bss page only when written).
+    const UNPLACED: Self = Self {
+        machine: Machine {
+            init: Init::UNREAD,
+            staging: None,
+            init_env: InitEnv::new(),
+            env_log: RateLimit::new(),
+            signal_log: RateLimit::new(),
+        },
+        envp: None,
+        control: Control::new(),
+        // Opened after `become_init`, within the fd budget.
+        status: StatusChannel::CLOSED,
+        initscript: Initscript::NEW,
+        title: None,
+    };
+
+    /// Takes `DRIVER` and sets what is not zero in it; `None` if it was taken before. The
+    /// machine's other fields are set by `boot`'s `read_table`.
     #[inline(never)]
     fn place(
-        config: Config,
+        settings: &Settings,
         envp: Envp,
         title: Option<sys::ProcTitle>,
     ) -> Option<&'static mut Self> {
-        // A constant, so a memset in `DRIVER`: `InitEnv::new()` (a length and 2 KB of
-        // uninitialized slots) is built in this frame and copied. It writes no other page: the
-        // fields around it are written anyway.
-        const NO_VARS: InitEnv = InitEnv::new();
-        DRIVER
-            .put(|| Self {
-                machine: Machine {
-                    init: Init::unread(Inittab::new(), config),
-                    staging: None,
-                    inittab: config.inittab,
-                    init_env: NO_VARS,
-                    env_log: RateLimit::new(),
-                    signal_log: RateLimit::new(),
-                },
-                envp,
-                control: Control::new(),
-                // Opened after `become_init`, within the fd budget.
-                status: StatusChannel::open(false),
-                initscript: Initscript::default(),
-                title,
-            })
-            // The driver is reached through a pointer, as it was on the stack: code that knew it
-            // is `DRIVER` would address every field absolutely (4-byte displacements, ~800 B more).
-            .map(core::hint::black_box)
+        let driver = DRIVER.take()?;
+        driver
+            .machine
+            .init
+            .configure(settings.config, settings.inittab);
+        driver.envp = Some(envp);
+        driver.title = title;
+        // The driver is reached through a pointer, as it was on the stack: code that knew it
+        // is `DRIVER` would address every field absolutely (4-byte displacements, ~800 B more).
+        Some(core::hint::black_box(driver))
     }
 
     /// Reads the inittab into the machine's table and boots it (at start-up, `first`, and at
     /// a reboot in place); whether the table was read.
     fn boot(&mut self, now: Instant, first: bool) -> bool {
-        let inittab = self.machine.inittab;
+        let inittab = self.machine.init.inittab();
         let read = self
             .machine
             .init
@@ -293,13 +294,16 @@ impl Driver {
                 Effect::Spawn(ref start) => {
                     let slot = usize::from(start.slot);
                     let pipes = output.as_deref_mut().and_then(|o| o.open(&start.entry.id));
-                    let started = spawn_entry(
-                        start,
-                        &self.envp,
-                        &self.machine.init_env,
-                        &mut self.initscript,
-                        pipes.as_ref(),
-                    );
+                    // `None` never happens: `place` sets it.
+                    let started = self.envp.as_ref().map_or(Err(None), |envp| {
+                        spawn_entry(
+                            start,
+                            envp,
+                            &self.machine.init_env,
+                            &mut self.initscript,
+                            pipes.as_ref(),
+                        )
+                    });
                     let pid = match started {
                         Ok(pid) => {
                             if let (Some(o), Some(p)) = (output.as_deref_mut(), &pipes) {
@@ -346,7 +350,7 @@ impl Driver {
                     log!(
                         LogLevel::Info,
                         "rebooting in place: reading {} again",
-                        Bytes(self.machine.inittab.to_bytes())
+                        Bytes(self.machine.init.inittab().to_bytes())
                     );
                     self.boot(now, false);
                 }
@@ -462,7 +466,7 @@ impl Machine {
             Input::Reload | Input::Level(..) => {
                 // sysvinit re-reads the inittab on every request (compat §2.2 step 5).
                 let fresh = Self::staging(&mut self.staging).and_then(|staging| {
-                    load_inittab(self.inittab, staging, false).then_some(staging)
+                    load_inittab(init.inittab(), staging, false).then_some(staging)
                 });
                 match input {
                     Input::Level(byte) => init.handle_level_request(

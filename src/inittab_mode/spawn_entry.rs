@@ -20,13 +20,15 @@ use vinit_core::supervisor::Spawn;
 /// Whether entries run through /etc/initscript: it is there and passes `open_file`'s checks
 /// for configuration (a FIFO would hang every entry's shell, a file another user owns would
 /// run their script as root). A refused one is reported once while it stays.
-#[derive(Default)]
 pub struct Initscript {
     /// Refused and reported; cleared when it is usable or gone.
     refused: bool,
 }
 
 impl Initscript {
+    /// Nothing refused yet.
+    pub const NEW: Self = Self { refused: false };
+
     fn usable(&mut self) -> bool {
         match sys::open_file(INITSCRIPT, FileUse::Config) {
             Ok(_) => {

@@ -7,43 +7,56 @@ use super::*;
 use crate::limits::{ID_MAX, MAX_CRITICAL};
 
 /// The critical ids: `VINIT_CRITICAL`'s value itself, checked once by `parse` (a table of
-/// copies took more code to fill and to search than the list takes to split again).
+/// copies took more code to fill and to search than the list takes to split again). `None`
+/// for none set: zero bytes, where an empty slice's pointer is not (`Init::UNREAD`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Critical {
-    list: &'static [u8],
+    list: Option<&'static [u8]>,
 }
 
 impl Critical {
+    /// None.
+    pub const NONE: Self = Self { list: None };
+
     /// `ID[,ID...]` (empty items skipped); `None` for an id that no inittab line can have (over
     /// `ID_MAX` bytes, a NUL or a `:`), or more than `MAX_CRITICAL`.
     pub fn parse(list: &'static [u8]) -> Option<Self> {
-        let c = Self { list };
         let mut n = 0;
-        for id in c.ids() {
+        for id in ids(list) {
             if id.len() > ID_MAX || id.iter().any(|&b| b == 0 || b == b':') {
                 return None;
             }
             n += 1;
         }
-        (n <= MAX_CRITICAL).then_some(c)
+        (n <= MAX_CRITICAL).then_some(Self { list: Some(list) })
     }
 
     /// The ids, as given.
+    #[cfg(test)]
     fn ids(&self) -> impl Iterator<Item = &'static [u8]> {
-        self.list.split(|&b| b == b',').filter(|i| !i.is_empty())
+        self.list.into_iter().flat_map(ids)
     }
 
     /// Whether `id` is critical.
     pub fn contains(&self, id: &[u8]) -> bool {
-        self.ids().any(|c| c == id)
+        self.list.is_some_and(|list| ids(list).any(|c| c == id))
     }
+}
+
+/// The ids of a list, as given: no list is tested for apart (an empty slice's pointer is not
+/// zero, so making one for `None` is code at each use).
+fn ids(list: &'static [u8]) -> impl Iterator<Item = &'static [u8]> {
+    list.split(|&b| b == b',').filter(|i| !i.is_empty())
 }
 
 impl Init {
     /// One warning per critical id the table lacks: at boot and after every re-read.
     pub(super) fn check_critical(&mut self) {
         let queue = &mut self.queue;
-        for id in self.config.critical.ids() {
+        let Some(list) = self.config.critical.list else {
+            return;
+        };
+        for id in ids(list) {
             if self.tab.position(id).is_none() {
                 let id = Id::from_slice(id).unwrap_or_default();
                 enqueue(queue, Queued::Log(Notice::CriticalUnknown(id)));
@@ -85,7 +98,7 @@ mod tests {
             c.ids().collect::<std::vec::Vec<_>>(),
             [&b"web"[..], b"db", b"abcd"]
         );
-        assert_eq!(Critical::parse(b""), Some(Critical::default()));
+        assert_eq!(Critical::parse(b"").map(|c| c.ids().count()), Some(0));
         for bad in [&b"abcde"[..], b"a:b", b"1,2,3,4,5,6,7,8,9"] {
             assert_eq!(Critical::parse(bad), None, "{bad:?}");
         }

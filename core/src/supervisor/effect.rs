@@ -3,8 +3,6 @@
 //! stays small), the inputs' vocabulary (`StopCause`, `Trigger`) and the driver's settings
 //! (`Config`). The log lines are `Notice`s (notice.rs).
 
-use core::ffi::CStr;
-
 use super::{Critical, Init, Notice, writes_utmp};
 use crate::inittab::Entry;
 use crate::levels::Level;
@@ -200,9 +198,6 @@ impl Init {
 /// Settings the driver chooses (flags and `VINIT_*` variables).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
-    /// Where the table is read from (`-f FILE`, `VINIT_INITTAB`, `/etc/inittab`), for the
-    /// lines that name it.
-    pub inittab: &'static CStr,
     /// Level booted when the inittab has no `initdefault` (sysvinit would prompt forever).
     pub default_level: Level,
     /// The whole stop, from the stop signal (or entering 0/6) to exit.

@@ -38,6 +38,8 @@ mod throttle;
 mod timers;
 mod transition;
 
+use core::ffi::CStr;
+
 use heapless::{Deque, Vec};
 
 use crate::inittab::{Action, Entry, Id, Inittab};
@@ -61,8 +63,10 @@ use stop::{Progress, Stop, StopStep};
 use throttle::{ForkRetry, RebootLimit, Throttle, Verdict};
 use timers::{Deadline, Timers};
 
-/// Where the machine is in its life; `poll_effect` matches it, in one place.
+/// Where the machine is in its life; `poll_effect` matches it, in one place. A tag of its own
+/// (`repr(u8)`), so that `Down` is zero bytes (`Init::UNREAD`), not a value in the stop's niche.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum Phase {
     /// Not booted: before `handle_boot`, after the stop (its `Exit` or `Reboot` handed out),
     /// or in the reboot-loop pause (the timer table's `reboot`).
@@ -101,7 +105,7 @@ impl Proc {
         self.pid.is_some() || self.spawning
     }
 
-    /// A row `Init::unread` holds until `read_table` writes every row: all zero bytes, so
+    /// A row `Init::UNREAD` holds until `read_table` writes every row: all zero bytes, so
     /// that a table of them is one memset, written straight into a static (a `default` row,
     /// unset deadline and no exit, is not zero and would be built on the stack and copied).
     /// Never read: its zero deadline and `Code(0)` exit mean nothing.
@@ -157,6 +161,9 @@ pub struct Init {
     dying: Vec<Dying, MAX_DYING>,
     kill_round: Option<KillRound>,
     config: Config,
+    /// Where the table is read from, for the lines that name it (`configure`); `None` only
+    /// in `UNREAD`.
+    inittab: Option<&'static CStr>,
     phase: Phase,
     /// The level init is in ('#', '*', '0'-'9', 'S').
     current: Level,
@@ -183,38 +190,79 @@ pub struct Init {
 impl Init {
     /// A machine for `tab`, not yet booted.
     pub fn new(tab: Inittab, config: Config) -> Self {
-        let mut init = Self::unread(tab, config);
+        let mut init = Self {
+            tab,
+            config,
+            ..Self::UNREAD
+        };
         init.restart();
         init
     }
 
-    /// `new` for a caller that builds the machine in place (PID 1's, in a static): nothing of
-    /// it is built on the stack and copied, as no row is written for `tab`. Call `read_table`
-    /// or `reset` first: they write every row, which are `Proc::VACANT` until then.
-    pub fn unread(tab: Inittab, config: Config) -> Self {
-        /// A constant of zero bytes: one memset, where a loop of `default` rows is not.
+    /// A machine not yet read, as a constant of zero bytes: for PID 1's machine in a static
+    /// that no code fills (a static of zero bytes stays in bss; one more byte would put all of it in the
+    /// file). Every field `restart` sets holds a placeholder of zero bytes until `read_table`
+    /// or `reset` runs; call `configure` first.
+    pub const UNREAD: Self = {
         const VACANT_PROCS: [Proc; MAX_ENTRIES] = [Proc::VACANT; MAX_ENTRIES];
+        const ZERO: Deadline = Deadline::at(Instant::from_millis(0));
         Self {
-            tab,
+            tab: Inittab::new(),
             procs: VACANT_PROCS,
             dying: Vec::new(),
-            kill_round: None,
-            config,
+            kill_round: Some(KillRound::Pending),
+            config: Config {
+                default_level: Level::UNSET,
+                stop_budget: Duration::ZERO,
+                stop_delay: Duration::ZERO,
+                reboot_exit: None,
+                forced_level: None,
+                runtime: Runtime::Other,
+                verbose: false,
+                critical: Critical::NONE,
+            },
+            inittab: None,
             phase: Phase::Down,
-            current: Level::SYSINIT,
-            prev: b'N',
+            current: Level::UNSET,
+            prev: 0,
             boot_target: None,
-            sleeptime: Duration::from_secs(DEFAULT_SLEEPTIME_SECS as u64),
+            sleeptime: Duration::ZERO,
             frozen: false,
             no_more_said: false,
             children: false,
             queue: Deque::new(),
             census: 0,
-            fork: ForkRetry::default(),
-            reboots: RebootLimit::default(),
-            timers: Timers::default(),
+            fork: ForkRetry {
+                backoff: Duration::ZERO,
+                failures: 0,
+                logged: None,
+                said: false,
+            },
+            reboots: RebootLimit {
+                window_start: None,
+                count: 0,
+            },
+            timers: Timers {
+                kill_round: ZERO,
+                fork_retry: ZERO,
+                respawn: ZERO,
+                reboot: ZERO,
+            },
             exit_status: 0,
         }
+    };
+
+    /// Gives an `UNREAD` machine its settings and its table's path.
+    pub fn configure(&mut self, config: Config, inittab: &'static CStr) {
+        self.config = config;
+        self.inittab = Some(inittab);
+    }
+
+    /// Where the table is read from (empty before `configure`). Not inlined: the `None` test
+    /// would be code at each of its callers.
+    #[inline(never)]
+    pub fn inittab(&self) -> &'static CStr {
+        self.inittab.unwrap_or_default()
     }
 
     /// Level 6 done, booting again in place: the machine `new` makes, with `fresh` as its
@@ -244,6 +292,7 @@ impl Init {
             dying,
             kill_round,
             config: _,
+            inittab: _,
             phase,
             current,
             prev,

@@ -88,8 +88,8 @@ impl Init {
             None => {
                 let level = self.config.default_level;
                 let notice = match self.tab.initdefault_char() {
-                    Some(c) => Notice::InvalidInitdefault(c, level.byte(), self.config.inittab),
-                    None => Notice::NoInitdefault(level.byte(), self.config.inittab),
+                    Some(c) => Notice::InvalidInitdefault(c, level.byte(), self.inittab()),
+                    None => Notice::NoInitdefault(level.byte(), self.inittab()),
                 };
                 self.log(notice);
                 level

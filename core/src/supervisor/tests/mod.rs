@@ -61,7 +61,6 @@ const EAGAIN: i32 = 11;
 
 fn config() -> Config {
     Config {
-        inittab: c"/etc/inittab",
         default_level: Level::digit(3).unwrap(),
         stop_budget: Duration::from_secs(8),
         stop_delay: Duration::ZERO,
