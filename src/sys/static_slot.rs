@@ -2,18 +2,19 @@
 //! it: for PID 1's big state (inittab mode's machine and tables), kept in bss instead of on the
 //! stack. A stack frame over a page is probed page by page at entry (stack-clash protection),
 //! so every page of it is resident at once and stays so; a bss page costs nothing until it is
-//! written, so an empty table costs nothing (nor does code write its zeros). `big_static!` declares one in a section of its
-//! own, which the link puts after all other bss (.cargo/no-eh-frame.ld): the few small
-//! variables single mode writes then share the data's page instead of getting one past it.
+//! written, so an empty table costs nothing (nor does code write its zeros). `big_static!`
+//! declares one in a section of its own, which the link puts after all other bss
+//! (.cargo/no-eh-frame.ld): the few small variables single mode writes then share the data's
+//! page instead of getting one past it.
 
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 /// One `T` in bss, holding a constant from the start (`holding`) and handed out once by
-/// `take`: a constant of zero bytes stays in bss and no code writes it (a non-zero byte would
-/// put the whole value in the file, seen in its size). The flag first: taking the value then
-/// writes the page it starts on, not also the one it ends on (the staging table's header is
-/// at its start).
+/// `take`: a constant of zero bytes stays in bss and no code writes it (`big_static!`'s
+/// sections are NOBITS, so a constant with a non-zero byte does not build: LLVM's "BSS section
+/// cannot have non-zero bytes"). The flag first: taking the value then writes the page it
+/// starts on, not also the one it ends on (the staging table's header is at its start).
 #[repr(C)]
 pub struct StaticSlot<T> {
     taken: AtomicBool,

@@ -200,8 +200,8 @@ impl Init {
     }
 
     /// A machine not yet read, as a constant of zero bytes: for PID 1's machine in a static
-    /// that no code fills (a static of zero bytes stays in bss; one more byte would put all of it in the
-    /// file). Every field `restart` sets holds a placeholder of zero bytes until `read_table`
+    /// that no code fills (PID 1's slot is in a `.bss.` section, where a constant with a
+    /// non-zero byte does not build: src/sys/static_slot.rs). Every field `restart` sets holds a placeholder of zero bytes until `read_table`
     /// or `reset` runs; call `configure` first.
     pub const UNREAD: Self = {
         const VACANT_PROCS: [Proc; MAX_ENTRIES] = [Proc::VACANT; MAX_ENTRIES];
