@@ -366,8 +366,9 @@ impl Init {
                 Phase::Down => return self.poll_reboot(now),
                 Phase::Boot | Phase::Running => true,
                 Phase::Stopping(_) => {
-                    if let Some(a) = self.advance_stop(now) {
-                        return Some(a);
+                    // Handed out by the next pass, in the order queued.
+                    if self.advance_stop(now) {
+                        continue;
                     }
                     matches!(&self.phase, Phase::Stopping(stop) if stop.spawns())
                 }

@@ -68,15 +68,16 @@ impl Init {
         core::hint::black_box(());
     }
 
-    /// Advances the stop on a wake-up.
-    pub(super) fn advance_stop(&mut self, now: Instant) -> Option<Queued> {
+    /// Advances the stop on a wake-up; `true` when what it queued goes out before anything
+    /// else moves (`carry_out`).
+    pub(super) fn advance_stop(&mut self, now: Instant) -> bool {
         let progress = Progress {
             triggered_pending: self.triggered_pending(),
             settled: self.kill_round.is_none() && !self.frozen && self.entries_settled(),
             all_gone: !self.children,
         };
         let Phase::Stopping(stop) = &mut self.phase else {
-            return None;
+            return false;
         };
         let step = stop.poll(now, progress);
         self.carry_out(now, step, false)
@@ -89,27 +90,26 @@ impl Init {
             return;
         };
         let step = stop.hurry(now);
-        let action = self.carry_out(now, step, true);
-        if let Some(a) = action {
-            self.push(a);
-        }
+        self.carry_out(now, step, true);
     }
 
     /// Does what the stop asks; `hurried` by a further stop signal, the drain's end is not
-    /// said and level 0 is passed at once (its entries go with the sweep).
-    fn carry_out(&mut self, now: Instant, step: StopStep, hurried: bool) -> Option<Queued> {
-        let next = match step {
-            StopStep::Wait => None,
+    /// said and level 0 is passed at once (its entries go with the sweep). Every effect is
+    /// queued, in the order it goes out; `true` for the sweep's signal and the stop's end,
+    /// which go out before anything else moves.
+    fn carry_out(&mut self, now: Instant, step: StopStep, hurried: bool) -> bool {
+        let hand_out = match step {
+            StopStep::Wait => false,
             StopStep::Begin(cause) => {
                 if !hurried {
                     self.log(Notice::Drained);
                 }
                 self.begin_stop(now, cause, Level::HALT);
-                None
+                false
             }
             StopStep::EnterLevel => {
                 self.change_level(now, Level::HALT, None);
-                if hurried { self.start_sweep(now) } else { None }
+                hurried && self.start_sweep(now)
             }
             StopStep::StartSweep { overdue } => {
                 if overdue {
@@ -126,14 +126,18 @@ impl Init {
                 } else {
                     Queued::SweepKill
                 });
-                Some(Queued::Do(Act::SignalAll(sig)))
+                self.act(Act::SignalAll(sig));
+                true
             }
-            StopStep::Done { reboot } => self.finish(now, reboot),
+            StopStep::Done { reboot } => {
+                self.finish(now, reboot);
+                true
+            }
         };
         // No arm ends in a tail call: each would be a copy of the epilogue, where a call
         // returns to the one epilogue.
         core::hint::black_box(());
-        next
+        hand_out
     }
 
     /// The level's entries' share of the budget ran out: each one still running is named (the
@@ -149,10 +153,10 @@ impl Init {
 
     /// Starts the final sweep, with a notice of how many processes it signals (the driver's
     /// census).
-    fn start_sweep(&mut self, now: Instant) -> Option<Queued> {
+    fn start_sweep(&mut self, now: Instant) -> bool {
         let all_gone = !self.children;
         let Phase::Stopping(stop) = &mut self.phase else {
-            return None;
+            return false;
         };
         let step = stop.start_sweep(now, all_gone);
         self.carry_out(now, step, false)
@@ -161,7 +165,7 @@ impl Init {
     /// The stop is complete: sync, then exit, or reboot in place (after the reboot-loop pause
     /// when reboots come too fast). Under LXC the reboot in place is only the fallback:
     /// `RestartContainer` comes first, and does not return when it works.
-    fn finish(&mut self, now: Instant, reboot: bool) -> Option<Queued> {
+    fn finish(&mut self, now: Instant, reboot: bool) {
         // Always a stop here: `Done` is its last step.
         let took = match &self.phase {
             Phase::Stopping(stop) => stop.took(now),
@@ -186,6 +190,5 @@ impl Init {
             self.act(Act::Exit(code.unwrap_or(self.exit_status)));
         }
         self.phase = Phase::Down;
-        self.queue.pop_front()
     }
 }

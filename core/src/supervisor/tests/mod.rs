@@ -147,6 +147,7 @@ impl World {
                     }
                 }
                 Effect::Do(Act::Census) => {
+                    self.seen.push("census".into());
                     let left = self.chaos.iter().flat_map(Chaos::pids).count();
                     self.init.handle_census(left as u32);
                 }

@@ -270,3 +270,45 @@ fn test_reboot_loop_pauses_and_a_stop_ends_the_pause() {
     assert_eq!(w.exit_code, Some(0));
     assert!(!w.rebooted);
 }
+
+/// The index of the first action of `seen` that starts with `prefix`.
+fn at(seen: &[String], prefix: &str) -> usize {
+    seen.iter()
+        .position(|s| s.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix:?} in {seen:?}"))
+}
+
+/// The sweep's signal comes after the driver's census and the line that quotes it: the line
+/// says how many processes the signal is about to reach.
+#[test]
+fn test_the_sweep_counts_and_says_it_before_it_signals() {
+    let mut w = boot("id:3:initdefault:\nl0:0:wait:/etc/rc 0\n");
+    w.stop(StopCause::Term);
+    assert_eq!(w.spawns(), ["spawn l0"]);
+    w.advance(10);
+    w.exits("l0", 0);
+    let seen = w.take();
+    let (census, line, signal) = (
+        at(&seen, "census"),
+        at(&seen, "log SweepTerm"),
+        at(&seen, "killall 15"),
+    );
+    assert!(census < line && line < signal, "{seen:?}");
+}
+
+/// A second stop signal that ends the stop at once (level 0 with no child left: its only
+/// entry cannot fork) still logs its line, before the exit.
+#[test]
+fn test_a_second_stop_signal_that_ends_the_stop_is_said_before_the_exit() {
+    let mut w = boot("id:3:initdefault:\nl0:0:wait:/etc/rc 0\n");
+    w.fork_fails = true;
+    w.stop(StopCause::Term);
+    assert_eq!(w.exit_code, None);
+    w.take();
+    w.stop(StopCause::Term);
+    let seen = w.take();
+    assert_eq!(w.exit_code, Some(0));
+    let (hurried, exit) = (at(&seen, "log StopHurried"), at(&seen, "exit 0"));
+    assert!(hurried < exit, "{seen:?}");
+    assert_eq!(seen.last().map(String::as_str), Some("exit 0"), "{seen:?}");
+}
