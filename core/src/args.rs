@@ -421,7 +421,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
                 set_option(opts, letter, v).map_err(|bad| match bad {
                     BadOption::Unknown => UsageError::UnknownOption(o.index, letter),
                     BadOption::NotValid => UsageError::BadValue(at),
-                    BadOption::OutOfRange(min, max) => UsageError::OutOfRange(at, min, max),
+                    BadOption::OutOfRange(min, max) => UsageError::OutOfRange(at, min.into(), max),
                 })?;
             }
         }
@@ -467,8 +467,9 @@ enum BadOption {
     Unknown,
     /// Not a number, a signal or a flag, as the letter wants.
     NotValid,
-    /// A number outside `min..=max`.
-    OutOfRange(u32, u32),
+    /// A number outside `min..=max`: `min` is 0 or 1, a byte, so that the whole result fits in
+    /// a register (12 bytes came back through memory).
+    OutOfRange(u8, u32),
 }
 
 /// The letters `set_option` takes, by kind: the flags (`s`, `g`, `v`), the rewrite, the
@@ -509,7 +510,7 @@ fn set_option(opts: &mut SingleOptions, letter: u8, v: &[u8]) -> Result<(), BadO
             };
             let n = parse_number(v, 0, u64::MAX).ok_or(BadOption::NotValid)?;
             if n < min || n > max {
-                return Err(BadOption::OutOfRange(min as u32, max as u32));
+                return Err(BadOption::OutOfRange(min as u8, max as u32));
             }
             match kind {
                 5 => opts.grace_secs = n,
