@@ -73,20 +73,19 @@ pub fn execve_in(dir: &[u8], name: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>) -> E
     // Not zeroed: every byte of the path is written below.
     let mut path = MaybeUninit::<[u8; PATH_MAX]>::uninit();
     let at = path.as_mut_ptr().cast::<u8>();
-    // SAFETY: `len` bytes fit in `path` (checked above): `dir`, the slash, then `name`, none
-    // overlapping another; all `len` of them are written before they are read.
-    let path = unsafe {
-        core::ptr::copy_nonoverlapping(dir.as_ptr(), at, dir.len());
-        at.add(dir.len()).write(b'/');
-        core::ptr::copy_nonoverlapping(name.as_ptr(), at.add(dir.len() + 1), name.len());
-        core::slice::from_raw_parts(at, len)
-    };
+    // SAFETY: `dir` fits at the start of `path` (`len` is checked above), and no slice of
+    // vinit's overlaps a local buffer.
+    unsafe { core::ptr::copy_nonoverlapping(dir.as_ptr(), at, dir.len()) };
+    let slash = at.wrapping_add(dir.len());
+    // SAFETY: the byte after `dir` is inside `path`, as above.
+    unsafe { slash.write(b'/') };
+    // SAFETY: `name` fits after the slash, as above.
+    unsafe { core::ptr::copy_nonoverlapping(name.as_ptr(), slash.wrapping_add(1), name.len()) };
+    // SAFETY: the `len` bytes of the path were all written just above.
+    let path = unsafe { core::slice::from_raw_parts(at, len) };
     // SAFETY: the path ends with `name`'s NUL, its only one.
-    execve(
-        unsafe { CStr::from_bytes_with_nul_unchecked(path) },
-        argv,
-        envp,
-    )
+    let path = unsafe { CStr::from_bytes_with_nul_unchecked(path) };
+    execve(path, argv, envp)
 }
 
 /// _exit(2): leaves at once, without running anything else.
