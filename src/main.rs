@@ -388,7 +388,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         UsageError::MissingCommand => say(&mut line, UsageWords::MissingCommand),
         UsageError::WrongMode((_, c), other) => {
             // `-t (single-command mode) cannot be used with -f (inittab mode)`.
-            let single = args::has_byte(args::SINGLE_ONLY, c);
+            let single = args::is_single_mode_option(c);
             let mode = |single| {
                 if single {
                     UsageWords::SingleMode
