@@ -344,9 +344,6 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     fn say(line: &mut LogLine, words: UsageWords) {
         line.line().write_field(USAGE_WORDS, 0, words as usize, &[]);
     }
-    // An argument as an operand's value: `ValueAt::bytes`, which the values' arm calls too,
-    // not a closure of its own.
-    let arg = |i: usize| args::ValueAt::operand(i).bytes(args);
     match e {
         // An unknown option and an extra operand: their words, then the argument (one copy).
         UsageError::UnknownOption(i, _) | UsageError::ExtraOperand(i) => {
@@ -355,7 +352,9 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
                 _ => (UsageWords::ExtraArgument, 0),
             };
             say(&mut line, words);
-            show_option_or(&mut line, c, arg(i));
+            // An argument as an operand's value: `ValueAt::bytes`, which the values' arm calls
+            // too.
+            show_option_or(&mut line, c, args::ValueAt::operand(i).bytes(args));
         }
         UsageError::MissingValue(_, c) => {
             say(&mut line, UsageWords::Option);
@@ -389,7 +388,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         UsageError::MissingCommand => say(&mut line, UsageWords::MissingCommand),
         UsageError::WrongMode((_, c), other) => {
             // `-t (single-command mode) cannot be used with -f (inittab mode)`.
-            let single = args::has_byte(args::SINGLE_ONLY, c);
+            let single = args::is_single_mode_option(c);
             let mode = |single| {
                 if single {
                     UsageWords::SingleMode
@@ -403,7 +402,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
                 None => say(&mut line, UsageWords::NeedsACommand),
                 Some((i, o)) => {
                     say(&mut line, UsageWords::CannotBeUsedWith);
-                    show_option_or(&mut line, o, arg(i as usize));
+                    show_option_or(&mut line, o, args::ValueAt::operand(i as usize).bytes(args));
                     say(&mut line, mode(!single));
                 }
             }

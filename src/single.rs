@@ -39,7 +39,7 @@ const fn is_stop_signal(sig: u8) -> bool {
 pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     // `parse_vinit` returns `Single` only with CMD at `cmd_index`: not reached, so no line of
     // its own.
-    let Some((prog, child_argv)) = argv.command(opts.cmd_index) else {
+    let Some((child_argv, prog)) = argv.command(opts.cmd_index) else {
         return vinit_core::limits::EXIT_USAGE;
     };
     // Only what CMD must start with comes before it (the start-up latency: execve of vinit to

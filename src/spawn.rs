@@ -7,11 +7,9 @@
 
 use core::ffi::CStr;
 
-use heapless::Vec;
-
 use crate::log::{Bytes, ErrName, Level};
 use crate::sys::{self, CPtrs, Errno, SigMask};
-use vinit_core::limits::{EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, PATH_MAX};
+use vinit_core::limits::{EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND};
 
 /// How the child should be attached to a terminal.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -92,19 +90,9 @@ pub fn exec_search(prog: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>, path: &[u8]) -
     }
     let mut seen_eacces = false;
     for dir in path.split(|&b| b == b':') {
-        let mut full: Vec<u8, PATH_MAX> = Vec::new();
         let dir = if dir.is_empty() { b"." as &[u8] } else { dir };
-        // The name with its NUL: `full` is a C string.
-        if full.extend_from_slice(dir).is_err()
-            || full.push(b'/').is_err()
-            || full.extend_from_slice(prog.to_bytes_with_nul()).is_err()
-        {
-            continue;
-        }
-        let Some(candidate) = sys::c_str(&full) else {
-            continue;
-        };
-        match sys::execve(candidate, argv, envp) {
+        // A path too long is ENAMETOOLONG, passed over as execvp does.
+        match sys::execve_in(dir, prog, argv, envp) {
             Errno::NOENT | Errno::NOTDIR | Errno::NAMETOOLONG => {}
             Errno::ACCESS => seen_eacces = true,
             other => return other,

@@ -83,16 +83,18 @@ impl Argv {
         Some(unsafe { core::slice::from_raw_parts(self.argv.wrapping_add(i), argc - i + 1) })
     }
 
-    /// Argument `i` and the NULL-terminated pointer array from it on: a command given on
-    /// vinit's own command line, its program and its argv (one walk for both).
-    pub fn command(&self, i: usize) -> Option<(&'static CStr, CPtrs<'static>)> {
+    /// The NULL-terminated pointer array from argument `i` on and argument `i` itself: a
+    /// command given on vinit's own command line, its argv and its program (one walk for both).
+    /// The array first: its pointer, checked by `tail_ptrs`, tells `None` apart, so the caller
+    /// does not test the program's pointer again.
+    pub fn command(&self, i: usize) -> Option<(CPtrs<'static>, &'static CStr)> {
         let ptrs = self.tail_ptrs(i)?;
         // SAFETY: argument `i` exists, so the array holds it and the terminator: its first
         // element is read without a length check.
         let prog = unsafe { ptrs.as_ptr().read() };
         // SAFETY: that element is argument `i`'s NUL-terminated string, which lives for the
         // whole process.
-        Some((unsafe { CStr::from_ptr(prog) }, ptrs))
+        Some((ptrs, unsafe { CStr::from_ptr(prog) }))
     }
 }
 

@@ -56,8 +56,8 @@ pub use files::{
 pub use poll::{Watch, sleep_ms, wait_fds, wait_readable, wait_writable};
 pub use proc_title::ProcTitle;
 pub use processes::{
-    CPtrs, Forked, chdir_root, execve, exit, fork, geteuid, getpid, getppid, kill, peek_exited,
-    process_exists, reap, reap_any, set_child_subreaper, set_gid, set_groups,
+    CPtrs, Forked, chdir_root, execve, execve_in, exit, fork, geteuid, getpid, getppid, kill,
+    peek_exited, process_exists, reap, reap_any, set_child_subreaper, set_gid, set_groups,
     set_parent_death_signal, set_uid, setsid, umask_add,
 };
 pub use procfs::{ProcStat, read_stat, scan_processes};

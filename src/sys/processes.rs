@@ -10,6 +10,7 @@ use rustix::io::Errno;
 use super::raw_syscall::{syscall1, syscall2, syscall3, syscall4, syscall6};
 use super::signals::LAST_SIGNAL;
 use super::{Exit, Pid, Result};
+use vinit_core::limits::PATH_MAX;
 
 /// Who we are after `fork()`.
 pub enum Forked {
@@ -58,6 +59,33 @@ pub fn execve(path: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>) -> Errno {
         )
     };
     rc.err().unwrap_or(Errno::INVAL)
+}
+
+/// execve(2) of `dir/name`, the path built here: its only NUL is `name`'s own, last (an
+/// environment string and a C string hold no other), so it needs no search for one.
+/// `NAMETOOLONG` when it would not fit in PATH_MAX bytes, its NUL included.
+pub fn execve_in(dir: &[u8], name: &CStr, argv: CPtrs<'_>, envp: CPtrs<'_>) -> Errno {
+    let name = name.to_bytes_with_nul();
+    let len = dir.len() + 1 + name.len();
+    if len > PATH_MAX {
+        return Errno::NAMETOOLONG;
+    }
+    // Not zeroed: every byte of the path is written below.
+    let mut path = MaybeUninit::<[u8; PATH_MAX]>::uninit();
+    let at = path.as_mut_ptr().cast::<u8>();
+    // SAFETY: `dir` fits at the start of `path` (`len` is checked above), and no slice of
+    // vinit's overlaps a local buffer.
+    unsafe { core::ptr::copy_nonoverlapping(dir.as_ptr(), at, dir.len()) };
+    let slash = at.wrapping_add(dir.len());
+    // SAFETY: the byte after `dir` is inside `path`, as above.
+    unsafe { slash.write(b'/') };
+    // SAFETY: `name` fits after the slash, as above.
+    unsafe { core::ptr::copy_nonoverlapping(name.as_ptr(), slash.wrapping_add(1), name.len()) };
+    // SAFETY: the `len` bytes of the path were all written just above.
+    let path = unsafe { core::slice::from_raw_parts(at, len) };
+    // SAFETY: the path ends with `name`'s NUL, its only one.
+    let path = unsafe { CStr::from_bytes_with_nul_unchecked(path) };
+    execve(path, argv, envp)
 }
 
 /// _exit(2): leaves at once, without running anything else.
