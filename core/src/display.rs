@@ -615,8 +615,8 @@ fn next_bit(text: &[u8], at: &mut usize) -> Option<usize> {
 
 /// The symbol whose code starts at bit `at` of `text` (packed: `pack_into`), and `at` moved
 /// past it; `None` at the text's end. Canonical decoding: the codes of one length are
-/// consecutive numbers, after the shorter ones'.
-#[inline(never)]
+/// consecutive numbers, after the shorter ones'. Inlined into `write_from`, its one caller:
+/// out of line, `at` went through memory at every bit.
 fn next_symbol(text: &[u8], at: &mut usize) -> Option<u8> {
     let (mut code, mut first, mut index) = (0, 0, 0);
     for &count in &COUNTS {
