@@ -42,7 +42,8 @@ pub(super) fn previous_and_current(path: &CStr) -> Option<(u8, u8)> {
 
 /// The first RUN_LVL record of a utmp file, read one record at a time.
 fn utmp_runlevel(path: &CStr) -> Option<(u8, u8)> {
-    let fd = sys::open_read(path).ok()?;
+    // Never closed: runlevel and halt exit soon after (the kernel closes it then).
+    let fd = core::mem::ManuallyDrop::new(sys::open_read(path).ok()?);
     let mut record = [0u8; utmp::RECORD_LEN];
     loop {
         if sys::read_full(fd.as_fd(), &mut record).ok()? < utmp::RECORD_LEN {
