@@ -208,7 +208,9 @@ shutdown instead of {} from the command line)",
 /// read whole (/var/run/runlevel, shutdown's pid file).
 #[inline(never)]
 fn read_head<'b>(path: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    let fd = sys::open_read(path).ok()?;
+    // Never closed: the client exits soon after (the kernel closes it then; shutdown holds
+    // its read-only pid file open while it waits).
+    let fd = core::mem::ManuallyDrop::new(sys::open_read(path).ok()?);
     let n = sys::read_full(fd.as_fd(), buf).ok()?;
     buf.get(..n)
 }
