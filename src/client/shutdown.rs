@@ -256,9 +256,12 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
         }
     }
     let mask = sys::SigMask((1 << (SIGINT - 1)) | (1 << (SIGTERM - 1)));
-    let signals = sys::set_signal_mask(mask)
-        .and_then(|_| sys::signalfd(mask))
-        .ok();
+    // Never closed: shutdown exits soon after the wait (the kernel closes it then).
+    let signals = core::mem::ManuallyDrop::new(
+        sys::set_signal_mask(mask)
+            .and_then(|_| sys::signalfd(mask))
+            .ok(),
+    );
     let start = sys::now();
     let deadline = start.after(Duration::from_secs(u64::from(minutes) * 60));
     // The minute last warned at; 0 is none (a minute left is at least 1).
@@ -278,7 +281,7 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
             warn(message, level, left_min);
         }
         warned_at = left_min;
-        match &signals {
+        match &*signals {
             Some(fd) => {
                 if matches!(sys::wait_readable(fd.as_fd(), Some(step)), Ok(true))
                     && matches!(sys::read_signal(fd.as_fd()), Ok(Some(_)))
