@@ -123,9 +123,10 @@ fn read_if<'b>(path: &CStr, buf: &'b mut [u8], needed: bool, missing_ok: bool) -
     }
     // The open's error is borrowed where the open left it, not taken apart and rebuilt for
     // `refuse`; only the size and read errors are made here.
-    let opened = sys::open_file(path, FileUse::Accounts);
+    // Never closed: close-on-exec, so CMD's exec (or setuidgid's exit) closes it.
+    let opened = core::mem::ManuallyDrop::new(sys::open_file(path, FileUse::Accounts));
     let made;
-    let e = match &opened {
+    let e = match &*opened {
         Err(e) => e,
         Ok((fd, size)) => {
             let bound = buf.len() as u64;

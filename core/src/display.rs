@@ -6,8 +6,8 @@
 //! `fill!(Line::write, [line], "child {} exited", pid)` is one call with a slice of `Arg`s, not
 //! one call per piece of text and per value as with `ufmt::uwrite!` (each call site costs a few
 //! stores instead; there are some hundred lines). The template is the format string itself,
-//! with `{}` for each argument (checked at compile time); numbers of every width share one
-//! formatter.
+//! with `{}` for each argument (checked at compile time), `{{` and `}}` for a brace; numbers
+//! of every width share one formatter.
 
 use ufmt::uWrite;
 
@@ -74,8 +74,8 @@ impl Line {
         self.push(decimal(n, &mut [0; 20]));
     }
 
-    /// Appends `template` (packed by `fill!`: `pack_into`) with each `{` replaced by the next
-    /// of `args` and each word code by its word.
+    /// Appends `template` (packed by `fill!`: `pack_into`) with each placeholder replaced by
+    /// the next of `args` and each word code by its word.
     pub fn write(&mut self, template: &[u8], args: &[Arg<'_>]) {
         self.write_from(template, 0, WHOLE, 0, args);
     }
@@ -119,7 +119,7 @@ impl Line {
                 }
                 n -= 1;
             } else if n == 0 {
-                if symbol == b'{' {
+                if symbol == PLACEHOLDER {
                     if let Some(arg) = args.next() {
                         self.push_arg(*arg);
                     }
@@ -313,8 +313,9 @@ impl ArgOf for Field<'_> {
     }
 }
 
-/// How many `{}` a template has; `None` when a brace is not part of one (no escapes, no
-/// `{:?}`: `fill!` fails to compile).
+/// How many `{}` a template has; `None` when a brace is neither part of one nor doubled
+/// (`{{`, `}}`: a brace) or the text has the placeholder's byte (no `{:?}`: `fill!` fails to
+/// compile).
 pub const fn placeholders(template: &str) -> Option<usize> {
     let mut rest = template.as_bytes();
     let mut n = 0;
@@ -324,7 +325,8 @@ pub const fn placeholders(template: &str) -> Option<usize> {
                 n += 1;
                 after
             }
-            (b'{' | b'}', _) => return None,
+            (b'{', [b'{', after @ ..]) | (b'}', [b'}', after @ ..]) => after,
+            (b'{' | b'}' | PLACEHOLDER, _) => return None,
             _ => tail,
         };
     }
@@ -477,26 +479,32 @@ const fn is_code(byte: u8) -> bool {
     byte >= 0x80 || matches!(byte, 0x0b..=0x1f)
 }
 
+/// The symbol a `{}` is packed as: a byte no text has (a brace is a byte of the text, `{{`).
+/// `LINES`' clients cut their text at it.
+pub const PLACEHOLDER: u8 = 0x01;
+
 /// `Line::write_field`'s separator for a whole text: no symbol is 256.
 const WHOLE: u16 = 256;
 
 /// Each symbol's code length in bits, 0 for none: a Huffman code of the symbols of a packed
-/// text (`pack_with`: bytes, `{`, word codes), fitted to their counts over all the texts of
+/// text (`pack_with`: bytes, `PLACEHOLDER`, word codes), fitted to their counts over all the texts of
 /// December 2026 and the words (`WORDS_PACKED`) as packed by these lengths; every printable
 /// ASCII byte, tab, newline and NUL has one (those no text has, the longest); words no text
 /// needs take none (the decoder's table, `SYMBOLS`, holds one byte per code). Canonical: the
 /// codes themselves follow from the lengths. A text's bits are padded to a byte with ones,
 /// which never complete a code (the longest, all ones, has more than 7 bits: checked below).
+/// The placeholder (0x01) has the code `{` had before braces could be text: `{` and `}` split
+/// `}`'s old 16-bit code, as no text had them.
 #[rustfmt::skip] // A row per 16 symbols: 0x00 to 0x0f first.
 const CODE_BITS: [u8; 256] = [
-    5, 0, 0, 0, 0, 0, 0, 0, 0, 10, 6, 11, 0, 0, 0, 0,
+    5, 5, 0, 0, 0, 0, 0, 0, 0, 10, 6, 11, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     4, 10, 7, 16, 16, 16, 16, 8, 11, 6, 10, 16, 10, 7, 7, 8,
     8, 9, 11, 11, 11, 10, 10, 16, 12, 11, 9, 9, 16, 9, 11, 16,
     16, 8, 9, 8, 8, 6, 9, 9, 10, 7, 16, 12, 8, 9, 8, 7,
     8, 11, 8, 7, 7, 9, 9, 10, 9, 10, 16, 9, 16, 8, 16, 9,
     11, 6, 7, 7, 7, 6, 7, 7, 7, 6, 12, 7, 6, 7, 8, 6,
-    6, 11, 6, 6, 6, 7, 7, 7, 10, 8, 11, 5, 11, 16, 15, 0,
+    6, 11, 6, 6, 6, 7, 7, 7, 10, 8, 11, 17, 11, 17, 15, 0,
     5, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
     7, 7, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
     8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
@@ -607,8 +615,8 @@ fn next_bit(text: &[u8], at: &mut usize) -> Option<usize> {
 
 /// The symbol whose code starts at bit `at` of `text` (packed: `pack_into`), and `at` moved
 /// past it; `None` at the text's end. Canonical decoding: the codes of one length are
-/// consecutive numbers, after the shorter ones'.
-#[inline(never)]
+/// consecutive numbers, after the shorter ones'. Inlined into `write_from`, its one caller:
+/// out of line, `at` went through memory at every bit.
 fn next_symbol(text: &[u8], at: &mut usize) -> Option<u8> {
     let (mut code, mut first, mut index) = (0, 0, 0);
     for &count in &COUNTS {
@@ -696,11 +704,15 @@ const fn word_len(mut word: &[u8], mut text: &[u8]) -> usize {
     if len > 1 { len } else { 0 }
 }
 
-/// Packs `template` into `out` (zeroed) as `Line::write` reads it: each `{}` a single `{`,
-/// runs of text by the codes of `WORDS`, each symbol by its Huffman code (`CODE_BITS`),
+/// Packs `template` into `out` (zeroed) as `Line::write` reads it: each `{}` a
+/// `PLACEHOLDER`, `{{` and `}}` a brace, runs of text by the codes of `WORDS`, each symbol by its Huffman code (`CODE_BITS`),
 /// chosen for the fewest bits in all (shortest path, from the end); returns the packed length
 /// in bytes (`out` may be shorter, `&mut []` to measure). Evaluated at compile time by `fill!`.
 pub const fn pack_into(template: &str, out: &mut [u8]) -> usize {
+    assert!(
+        placeholders(template).is_some(),
+        "a brace not part of `{{}}`, `{{{{` or `}}}}`, or the placeholder's byte"
+    );
     let bits = pack_with(template.as_bytes(), out, 0, usize::MAX);
     // Padded with ones to a byte: a part of the longest code, never a whole one.
     put_bits(out, bits, 0xff, (8 - bits % 8) % 8);
@@ -723,7 +735,10 @@ const fn pack_with(text: &[u8], out: &mut [u8], at: usize, longest: usize) -> us
             None => &[],
         };
         let mut best = match rest {
-            [b'{', b'}', ..] => (b'{', 2),
+            [b'{', b'}', ..] => (PLACEHOLDER, 2),
+            // A doubled brace, a brace. (A lone one is reached only from within a pair,
+            // never on the way from the text's start: `placeholders` refuses it.)
+            [b @ (b'{' | b'}'), c, ..] if *c == *b => (*b, 2),
             [c, ..] => {
                 assert!(
                     !is_code(*c) && bit_cost(*c) > 0,
@@ -734,7 +749,7 @@ const fn pack_with(text: &[u8], out: &mut [u8], at: usize, longest: usize) -> us
             [] => (0, 1),
         };
         let mut cost = get(&fewest, i + best.1 as usize, 0) + bit_cost(best.0);
-        // A `{}` is always one byte; other text tries the words that start with its byte.
+        // A `{}` or a doubled brace is always one symbol; other text tries the words that start with its byte.
         let mut chain = match best {
             (c, 1) => get(&WORD_INDEX.head, c as usize, 0),
             _ => 0,
@@ -859,7 +874,7 @@ macro_rules! fill {
         const _: () = assert!(
             matches!($crate::display::placeholders($template), Some(n) if n == ARGS)
                 && $template.is_ascii(),
-            "one `{{}}` per argument, no other braces, only ASCII"
+            "one `{{}}` per argument, other braces doubled, only ASCII"
         );
         const LEN: usize = $crate::display::pack_into($template, &mut []);
         const TEMPLATE: [u8; LEN] = $crate::display::pack($template);
@@ -876,7 +891,7 @@ macro_rules! template {
         const PACKED: [u8; $crate::display::pack_into($text, &mut [])] = {
             assert!(
                 matches!($crate::display::placeholders($text), Some($n)) && $text.is_ascii(),
-                "one `{{}}` per argument, no other braces, only ASCII"
+                "one `{{}}` per argument, other braces doubled, only ASCII"
             );
             $crate::display::pack($text)
         };
@@ -884,7 +899,7 @@ macro_rules! template {
     }};
 }
 
-/// A constant text packed as templates are (`pack_into`; ASCII, no braces), for
+/// A constant text packed as templates are (`pack_into`; ASCII, braces doubled), for
 /// `Line::write` with no arguments: `packed!(HELP)`.
 #[macro_export]
 macro_rules! packed {
@@ -1034,7 +1049,11 @@ mod tests {
         assert_eq!(placeholders("a {} {}"), Some(2));
         assert_eq!(placeholders("none"), Some(0));
         assert_eq!(placeholders("{:?}"), None);
-        assert_eq!(placeholders("{{"), None);
+        assert_eq!(placeholders("{{"), Some(0));
+        assert_eq!(placeholders("{{{}}}"), Some(1));
+        assert_eq!(placeholders("{{}"), None);
+        assert_eq!(placeholders("\u{1}"), None);
+        assert_eq!(filled("{{{}}} }}{{", &[Arg::Unsigned(5)]), "{5} }{");
         assert_eq!(placeholders("}"), None);
         assert_eq!(placeholders("{"), None);
     }
@@ -1054,12 +1073,23 @@ mod tests {
             assert_eq!(filled(text, &[]), text);
         }
         assert!(pack_into("the runlevel", &mut []) < 5, "words are packed");
-        // Every byte a text may have, those no text has so far too.
+        // Every byte a text may have, those no text has so far too (braces doubled).
         let all: std::string::String = (0u8..0x7f)
-            .filter(|&b| matches!(b, 0 | b'\t' | b'\n' | 0x20..) && b != b'{' && b != b'}')
+            .filter(|&b| matches!(b, 0 | b'\t' | b'\n' | 0x20..))
             .map(char::from)
             .collect();
-        assert_eq!(filled(&all, &[]), all);
+        assert_eq!(filled(&all.replace('{', "{{").replace('}', "}}"), &[]), all);
+    }
+
+    /// The placeholder took over the code `{` had (5 bits, the second of that length: no
+    /// byte between them has 5), and `}` was the last 16-bit code: every text without a
+    /// doubled brace packs to the same bytes as before the braces had codes of their own.
+    #[test]
+    fn the_placeholder_kept_the_code_of_the_brace_before_it() {
+        assert_eq!(CODE_BITS[usize::from(PLACEHOLDER)], 5);
+        assert!(CODE_BITS[2..=0x7a].iter().all(|&bits| bits != 5));
+        assert!(CODE_BITS[0x7e..].iter().all(|&bits| bits < 16));
+        assert_eq!((CODE_BITS[0x7b], CODE_BITS[0x7d]), (17, 17));
     }
 
     #[test]
@@ -1078,8 +1108,8 @@ mod tests {
         assert_eq!(field(0, 2), ("the runlevel 7".into(), true));
         assert_eq!(field(0, 3), ("x".into(), false));
         assert_eq!(field(0, 4), ("".into(), false));
-        assert_eq!(field(b'{', 0), ("ab".into(), true));
-        assert_eq!(field(b'{', 1), ("\0\0the runlevel ".into(), true));
+        assert_eq!(field(PLACEHOLDER, 0), ("ab".into(), true));
+        assert_eq!(field(PLACEHOLDER, 1), ("\0\0the runlevel ".into(), true));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::log::LogLine;
 use crate::sys::{self, Argv, Envp, Errno, FileError};
 use vinit_core::args::{ArgList, Shifted, UsageError, ValueAt, basename};
 use vinit_core::client_args::{self, Personality};
+use vinit_core::display::PLACEHOLDER;
 use vinit_core::initctl::EnvPayload;
 use vinit_core::packed;
 
@@ -88,7 +89,7 @@ fn write_raw(line: &mut LogLine, first: usize, args: &[&[u8]]) {
     // One call of each in one loop: each piece, then its argument if it has one.
     for n in 0..=args.len() {
         line.line()
-            .write_field(LINES, u16::from(b'{'), first + n, &[]);
+            .write_field(LINES, u16::from(PLACEHOLDER), first + n, &[]);
         if let Some(arg) = args.get(n) {
             line.push(arg);
         }
@@ -126,7 +127,8 @@ fn say(first: usize) -> u8 {
 }
 
 /// Declares `LINES_TEXT`, the lines given joined by a `{}` each, and a constant per line: the
-/// number of its first piece in the text cut at each `{` (a placeholder's, or a line's end).
+/// number of its first piece in the text cut at each placeholder (`PLACEHOLDER`: a `{}` of a
+/// line, or a line's end).
 macro_rules! lines {
     ($($name:ident = $text:literal,)*) => {
         /// The clients' lines (`fail`), joined.
@@ -157,7 +159,7 @@ const fn pieces(text: &str) -> usize {
 const LINES: &[u8] = &{
     assert!(
         vinit_core::display::placeholders(LINES_TEXT).is_some() && LINES_TEXT.is_ascii(),
-        "only `{{}}` placeholders, no other braces, only ASCII"
+        "only `{{}}` placeholders, other braces doubled, only ASCII"
     );
     vinit_core::display::pack::<{ vinit_core::display::pack_into(LINES_TEXT, &mut []) }>(LINES_TEXT)
 };
@@ -188,7 +190,8 @@ lines! {
     EXTRA_ARGUMENT = "{}: extra argument: {}",
     ENV_TOO_LARGE = "{}: -e option data too large",
     BAD_SHUTDOWN_LEVEL = "shutdown: `{}': bad runlevel",
-    TELINIT_USAGE = "Usage: {}{}",
+    TELINIT_USAGE = "Usage: {} {{-e VAR[=VAL] | [-t SECONDS] \
+{{0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}}}",
     HALT_USAGE = "usage: {} [-d] [-f] [-h] [-i] [-n] [-p] [-w] [-k] [-m MSG] [-t SEC]",
     PATH_HEAD = "{}: {}: ",
     BAD_INITCTL = "{}: bad VINIT_INITCTL",
@@ -205,7 +208,9 @@ shutdown instead of {} from the command line)",
 /// read whole (/var/run/runlevel, shutdown's pid file).
 #[inline(never)]
 fn read_head<'b>(path: &CStr, buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    let fd = sys::open_read(path).ok()?;
+    // Never closed: the client exits soon after (the kernel closes it then; shutdown holds
+    // its read-only pid file open while it waits).
+    let fd = core::mem::ManuallyDrop::new(sys::open_read(path).ok()?);
     let n = sys::read_full(fd.as_fd(), buf).ok()?;
     buf.get(..n)
 }
@@ -274,11 +279,7 @@ fn usage_failed<A: ArgList + ?Sized>(
             usage_detail(prog, args, e);
         }
         match p {
-            Personality::Telinit => fail_two(
-                TELINIT_USAGE,
-                prog,
-                b" {-e VAR[=VAL] | [-t SECONDS] {0|1|2|3|4|5|6|7|8|9|S|s|Q|q|A|a|B|b|C|c|U|u}}",
-            ),
+            Personality::Telinit => fail_one(TELINIT_USAGE, prog),
             Personality::Shutdown => {
                 // Stored packed (`vinit_core::packed!`), as `--help` is.
                 crate::log::write_packed(sys::stderr(), packed!(shutdown::SHUTDOWN_USAGE));
@@ -319,7 +320,8 @@ fn path_failed(prog: &[u8], path: &[u8], e: &FileError, hint: usize) -> u8 {
         }
         None => vinit_core::display::Show::show(e, line.line()),
     }
-    line.line().write_field(LINES, u16::from(b'{'), hint, &[]);
+    line.line()
+        .write_field(LINES, u16::from(PLACEHOLDER), hint, &[]);
     line.emit();
     FAILED
 }
@@ -328,16 +330,29 @@ fn path_failed(prog: &[u8], path: &[u8], e: &FileError, hint: usize) -> u8 {
 mod tests {
     use super::*;
 
-    /// Each line, picked by its number, is its text with each `{}` replaced by an argument.
+    /// Each line, picked by its number, is its text with each `{}` replaced by an argument
+    /// and each doubled brace by a brace.
     #[test]
     fn every_line_is_its_text() {
         let args: [&[u8]; 2] = [b"A\xff", b"B"];
         for &(first, text) in LINE_TEXTS {
-            let n = text.matches("{}").count();
-            let mut expected = text.as_bytes().to_vec();
-            for arg in &args[..n] {
-                let at = expected.windows(2).position(|w| w == b"{}").unwrap();
-                expected.splice(at..at + 2, arg.iter().copied());
+            let n = vinit_core::display::placeholders(text).unwrap();
+            let (mut expected, mut rest, mut next) = (vec![], text.as_bytes(), args.iter());
+            while let [c, tail @ ..] = rest {
+                rest = match (c, tail) {
+                    (b'{', [b'}', after @ ..]) => {
+                        expected.extend_from_slice(next.next().unwrap());
+                        after
+                    }
+                    (b'{' | b'}', [_, after @ ..]) => {
+                        expected.push(*c);
+                        after
+                    }
+                    _ => {
+                        expected.push(*c);
+                        tail
+                    }
+                };
             }
             let mut line = LogLine::bare();
             write_raw(&mut line, first, &args[..n]);

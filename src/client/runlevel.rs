@@ -10,6 +10,9 @@ use vinit_core::utmp;
 
 /// `utmp_arg` is argument 1 (the utmp path) as argv holds it, if there is one;
 /// `extra_operand`: there is an argument 2 (`client_args::parse_runlevel`'s one error).
+/// Not inlined: in `client::run` it took 134 bytes (its line's bytes stored in run's large
+/// frame), out of line 117.
+#[inline(never)]
 pub(super) fn runlevel(extra_operand: bool, utmp_arg: Option<&CStr>) -> u8 {
     if extra_operand {
         return say(RUNLEVEL_USAGE);
@@ -42,7 +45,8 @@ pub(super) fn previous_and_current(path: &CStr) -> Option<(u8, u8)> {
 
 /// The first RUN_LVL record of a utmp file, read one record at a time.
 fn utmp_runlevel(path: &CStr) -> Option<(u8, u8)> {
-    let fd = sys::open_read(path).ok()?;
+    // Never closed: runlevel and halt exit soon after (the kernel closes it then).
+    let fd = core::mem::ManuallyDrop::new(sys::open_read(path).ok()?);
     let mut record = [0u8; utmp::RECORD_LEN];
     loop {
         if sys::read_full(fd.as_fd(), &mut record).ok()? < utmp::RECORD_LEN {

@@ -1,5 +1,7 @@
 //! Sending requests to init through its FIFO (compat §5.4), as telinit and shutdown do.
 
+use core::mem::ManuallyDrop;
+
 use super::{BAD_INITCTL, INITCTL_TIMEOUT, NO_HINT, fail_one, fail_two, path_failed};
 use crate::sys::{self, Envp, Errno, FileError};
 use vinit_core::client_args::Shutdown;
@@ -32,14 +34,17 @@ pub(super) fn send(
     };
     let deadline = sys::now().after(Duration::from_millis(INITCTL_TIMEOUT_MS));
     // The open's result stays where the open put it, and a failure is borrowed from there
-    // (or from `write_error`): an error moved out of it was taken apart and rebuilt.
-    let mut opened = sys::open_fifo_writer(path);
+    // (or from `write_error`): an error moved out of it was taken apart and rebuilt. Never
+    // dropped: the client exits once it has sent, and the kernel closes the fd then. Dropped,
+    // each retry's open was built aside and moved over the old result after its drop, and
+    // the close was made twice for nothing.
+    let mut opened = ManuallyDrop::new(sys::open_fifo_writer(path));
     let write_error;
     // `None`: the time ran out.
     let failure: Option<&FileError> = 'failed: {
         // Nobody reading yet (ENXIO): init may be between two opens of its FIFO; retry.
         let fd = loop {
-            match &opened {
+            match &*opened {
                 Ok(fd) => break fd,
                 Err(FileError::Sys(Errno::NXIO | Errno::INTR)) if sys::now() < deadline => {
                     sys::sleep_ms(INITCTL_RETRY_MS);
@@ -48,7 +53,7 @@ pub(super) fn send(
                 // Not init's FIFO (a symlink, a file, another user's): nothing is written.
                 Err(e) => break 'failed Some(e),
             }
-            opened = sys::open_fifo_writer(path);
+            opened = ManuallyDrop::new(sys::open_fifo_writer(path));
         };
         // Each request built at its turn (0: SETENV, 1: RUNLVL), counted, not by an array of
         // flags in memory: an array of the two requests was built in memory first.

@@ -10,7 +10,7 @@ use crate::log::LogLine;
 use crate::sys::{self, Envp, Errno};
 use vinit_core::args::ArgList;
 use vinit_core::client_args::{InitHalt, Shutdown, When};
-use vinit_core::display::{Arg, Line};
+use vinit_core::display::{Arg, decimal};
 use vinit_core::limits::{
     FASTBOOT_PATH, FORCEFSCK_PATH, PID_FILE_READ_MAX, SHUTDOWN_ALLOW_PATH, SHUTDOWN_MESSAGE_MAX,
     SHUTDOWN_PID_PATH,
@@ -238,19 +238,30 @@ fn remove_boot_flags(s: &Shutdown) {
 /// Writes the pid file and waits `minutes`, warning on sysvinit's schedule; `Err` if SIGINT
 /// or SIGTERM came first.
 fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
-    let mut pid = Line::new();
-    pid.push_number(sys::getpid() as u64, false);
-    pid.push(b"\n");
-    match sys::write_file(SHUTDOWN_PID_PATH, pid.as_bytes()) {
+    // The pid's digits written before the newline at the end: a 512-byte `Line` (and two
+    // calls to fill it) for some 8 bytes was kept in the frame.
+    let mut pid = [0; 21];
+    let digits = match pid.split_first_chunk_mut::<20>() {
+        Some((digits, newline)) => {
+            newline.fill(b'\n');
+            decimal(sys::getpid() as u64, digits).len()
+        }
+        None => 0,
+    };
+    let line = pid.get(20 - digits..).unwrap_or_default();
+    match sys::write_file(SHUTDOWN_PID_PATH, line) {
         Ok(()) | Err(sys::FileError::Sys(Errno::ROFS)) => {}
         Err(_) => {
             fail_one(PID_FILE_UNWRITABLE, SHUTDOWN_PID_PATH.to_bytes());
         }
     }
     let mask = sys::SigMask((1 << (SIGINT - 1)) | (1 << (SIGTERM - 1)));
-    let signals = sys::set_signal_mask(mask)
-        .and_then(|_| sys::signalfd(mask))
-        .ok();
+    // Never closed: shutdown exits soon after the wait (the kernel closes it then).
+    let signals = core::mem::ManuallyDrop::new(
+        sys::set_signal_mask(mask)
+            .and_then(|_| sys::signalfd(mask))
+            .ok(),
+    );
     let start = sys::now();
     let deadline = start.after(Duration::from_secs(u64::from(minutes) * 60));
     // The minute last warned at; 0 is none (a minute left is at least 1).
@@ -270,7 +281,7 @@ fn wait_for_time(level: u8, minutes: u32, message: &[u8]) -> Result<(), ()> {
             warn(message, level, left_min);
         }
         warned_at = left_min;
-        match &signals {
+        match &*signals {
             Some(fd) => {
                 if matches!(sys::wait_readable(fd.as_fd(), Some(step)), Ok(true))
                     && matches!(sys::read_signal(fd.as_fd()), Ok(Some(_)))

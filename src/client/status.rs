@@ -27,8 +27,9 @@ pub(super) fn status(id: Option<&[u8]>, extra_operand: bool) -> u8 {
         say(STATUS_USAGE);
         return UNKNOWN;
     }
+    // Never closed: the client exits once the reply is read (the kernel closes it then).
     let conn = match sys::connect_seqpacket(STATUS_SOCKET_PATH) {
-        Ok(conn) => conn,
+        Ok(conn) => core::mem::ManuallyDrop::new(conn),
         Err(e) => {
             let hint = match e {
                 Errno::NOENT | Errno::CONNREFUSED => NO_VINIT_HERE,
