@@ -58,8 +58,13 @@ impl Init {
         };
         for id in ids(list) {
             if self.tab.position(id).is_none() {
-                let id = Id::from_slice(id).unwrap_or_default();
-                enqueue(queue, Queued::Log(Notice::CriticalUnknown(id)));
+                // The line built where it is passed, then the id copied into it (as
+                // `admitted`); a listed id fits (`Critical::parse`).
+                let mut line = Queued::Log(Notice::CriticalUnknown(Id::new()));
+                if let Queued::Log(Notice::CriticalUnknown(quoted)) = &mut line {
+                    quoted.extend_from_slice(id).ok();
+                }
+                enqueue(queue, line);
             }
         }
     }

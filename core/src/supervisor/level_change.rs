@@ -98,12 +98,16 @@ impl Init {
                     .dying
                     .push(Dying {
                         pid,
-                        id: e.id.clone(),
+                        id: Id::new(),
                         utmp: writes_utmp(e),
                         hung: false,
                     })
                     .is_ok()
             {
+                // The id cloned where it stays (as `admitted`), not returned aside and copied.
+                if let Some(d) = self.dying.last_mut() {
+                    d.id.clone_from(&e.id);
+                }
                 dying_added = true;
             }
             // One look-up of the new slot for either outcome.

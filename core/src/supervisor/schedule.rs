@@ -139,13 +139,16 @@ pub(super) fn admitted(
         Verdict::Reenabled => true,
         Verdict::TooFast => false,
     };
-    // One copy of the id for either line.
-    let id = id.clone();
-    let notice = if start {
-        Notice::Reenabled(id)
+    // The line built where it is passed, then the id cloned into it: a clone taken first was
+    // returned aside and copied twice, into the notice, then into the line.
+    let mut line = Queued::Log(if start {
+        Notice::Reenabled(Id::new())
     } else {
-        Notice::RespawningTooFast(id)
-    };
-    enqueue(queue, Queued::Log(notice));
+        Notice::RespawningTooFast(Id::new())
+    });
+    if let Queued::Log(Notice::Reenabled(quoted) | Notice::RespawningTooFast(quoted)) = &mut line {
+        quoted.clone_from(id);
+    }
+    enqueue(queue, line);
     start
 }
