@@ -409,7 +409,7 @@ impl Show for sys::FileError {
                 (Arg::Text(&digits), none)
             }
             Self::Links(n) => (Arg::Unsigned(n), none),
-            Self::TooBig(size, max) => (Arg::Unsigned(size), Arg::Unsigned(max)),
+            Self::TooBig(size, max) => (Arg::Unsigned(size), Arg::Unsigned(max.into())),
         };
         line.write_field(FILE_ERRORS, 0, field, &[first, second]);
     }

@@ -150,7 +150,7 @@ fn write(ty: RecordType, id: &[u8], pid: i32) {
             // The file's size first, then what was read: bounded even if it grows meanwhile.
             let seen = size.max(at);
             if seen > UTMP_MAX_BYTES {
-                return Err(FileError::TooBig(seen, UTMP_MAX_BYTES));
+                return Err(FileError::TooBig(seen, UTMP_MAX_BYTES as u32));
             }
             let n = match sys::read_at(fd, &mut chunk, at) {
                 Ok(n) => n,

@@ -131,7 +131,7 @@ fn read_if<'b>(path: &CStr, buf: &'b mut [u8], needed: bool, missing_ok: bool) -
         Ok((fd, size)) => {
             let bound = buf.len() as u64;
             made = if *size > bound {
-                FileError::TooBig(*size, bound)
+                FileError::TooBig(*size, bound as u32)
             } else {
                 match sys::read_full(fd.as_fd(), buf) {
                     // `read_full` never counts more than `buf` holds.

@@ -121,7 +121,7 @@ fn feed_fd(
     report: &mut dyn FnMut(InittabError),
 ) -> FileResult<()> {
     if size > INITTAB_READ_MAX {
-        return Err(FileError::TooBig(size, INITTAB_READ_MAX));
+        return Err(FileError::TooBig(size, INITTAB_READ_MAX as u32));
     }
     let mut chunk = [0u8; INITTAB_READ_CHUNK];
     let mut total = 0u64;
@@ -129,7 +129,7 @@ fn feed_fd(
         let n = sys::read_full(fd, &mut chunk)?;
         total += n as u64;
         if total > INITTAB_READ_MAX {
-            return Err(FileError::TooBig(total, INITTAB_READ_MAX));
+            return Err(FileError::TooBig(total, INITTAB_READ_MAX as u32));
         }
         tab.feed(feed, chunk.get(..n).unwrap_or_default(), report);
         if n < chunk.len() {

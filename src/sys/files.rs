@@ -67,8 +67,9 @@ pub enum FileError {
     WritableByOthers(u32),
     /// A state file with this many hard links: it may be another file's name.
     Links(u64),
-    /// Larger than vinit reads: its size and the bound.
-    TooBig(u64, u64),
+    /// Larger than vinit reads: its size and the bound (a `u32`, as every bound is: the error
+    /// is 16 bytes, not 24, less to copy at each `?` of a `FileResult`).
+    TooBig(u64, u32),
     /// Another process held the lock past the bounded wait.
     Locked(Errno),
 }
