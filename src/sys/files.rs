@@ -276,10 +276,11 @@ pub fn exists(path: &CStr) -> bool {
 /// stat(2) of both paths: whether they are the same file (device and inode). `false` when
 /// either cannot be read. Through /proc/PID/exe, the magic link leads to the executable.
 pub fn same_file(a: &CStr, b: &CStr) -> bool {
-    match (rustix::fs::stat(a), rustix::fs::stat(b)) {
-        (Ok(x), Ok(y)) => x.st_dev == y.st_dev && x.st_ino == y.st_ino,
-        _ => false,
-    }
+    // One after the other: the second is not asked for when the first fails.
+    let Ok(x) = rustix::fs::stat(a) else {
+        return false;
+    };
+    rustix::fs::stat(b).is_ok_and(|y| x.st_dev == y.st_dev && x.st_ino == y.st_ino)
 }
 
 /// open(2) read-only, for the client tools (utmp, runlevel, shutdown.pid): non-blocking, so
