@@ -8,7 +8,7 @@ use rustix::fd::{AsFd, BorrowedFd};
 use rustix::io::Errno;
 
 use super::Result;
-use super::raw_syscall::{fd_arg, syscall1, syscall2, syscall3, syscall4, syscall6};
+use super::raw_syscall::{fd_arg, result, syscall1, syscall2, syscall3, syscall4, syscall6};
 
 /// An fd vinit owns, closed on drop. vinit's own type rather than rustix's: rustix's no_std
 /// fd types assert `fd != -1` on every borrow, which the optimiser cannot prove, and a
@@ -202,14 +202,19 @@ pub fn nofile_limit() -> Option<u64> {
 }
 
 /// read(2) until `buf` is full or end of file, retrying EINTR; returns the bytes read.
+/// Inline: `fill`'s answer is read where it is used, as a system call's is.
+#[inline(always)]
 pub fn read_full(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
-    fill(libc::SYS_read, fd, buf, 0)
+    result(fill(libc::SYS_read, fd, buf, 0))
 }
 
 /// read(2) (`nr` SYS_read) or pread(2) (SYS_pread64, at `offset` on) until `buf` is full or
-/// the end, retrying EINTR; the bytes read. One loop for both (read(2) ignores the offset).
+/// the end, retrying EINTR; the bytes read, or the kernel's -errno: one register, where a
+/// `Result<usize>` (16 bytes of two sizes) came back through memory. `filled` never reaches
+/// the errno range (it is at most `buf.len()`). One loop for both (read(2) ignores the
+/// offset).
 #[inline(never)]
-pub(super) fn fill(nr: c_long, fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
+pub(super) fn fill(nr: c_long, fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> isize {
     let fd = fd_arg(fd);
     let mut filled = 0;
     while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {
@@ -220,10 +225,10 @@ pub(super) fn fill(nr: c_long, fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) 
             Ok(0) => break,
             Ok(n) => filled += n,
             Err(Errno::INTR) => {}
-            Err(e) => return Err(e),
+            Err(e) => return -(e.raw_os_error() as isize),
         }
     }
-    Ok(filled)
+    filled as isize
 }
 
 /// read(2). The raw call, as `write`.

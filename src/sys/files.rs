@@ -225,8 +225,9 @@ pub fn with_locked_file<T>(
 }
 
 /// pread(2) from `offset` until `buf` is full or the file ends; the number of bytes read.
+#[inline(always)]
 pub fn read_at(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
-    fill(libc::SYS_pread64, fd, buf, offset)
+    super::raw_syscall::result(fill(libc::SYS_pread64, fd, buf, offset))
 }
 
 /// pwrite(2) of all of `bytes` at `offset`.
