@@ -411,25 +411,28 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     let mut walk = Options::new(args, &VINIT_OPTIONS);
     for opt in walk.by_ref() {
         let o = opt?;
-        match o.letter {
+        // A flag is set as its variable's `1` would set it; `-f` always has its value.
+        let (at, v) = o.value.unwrap_or((ValueAt::operand(o.index), b"1"));
+        // The mode this option belongs to, if only one: one `get_or_insert` for both.
+        let first_of_mode = match o.letter {
             b'h' => return Ok(VinitCommand::Help),
             b'V' => return Ok(VinitCommand::Version),
             b'f' => {
-                tab.file = o.value.map(|(at, _)| at);
-                inittab_only.get_or_insert((o.index as u32, o.letter));
+                tab.file = Some(at);
+                &mut inittab_only
             }
             letter => {
-                // A flag is set as its variable's `1` would set it.
-                let (at, v) = o.value.unwrap_or((ValueAt::operand(o.index), b"1"));
                 set_option(opts, letter, v).map_err(|bad| match bad {
                     BadOption::Unknown => UsageError::UnknownOption(o.index, letter),
                     BadOption::NotValid => UsageError::BadValue(at),
                     BadOption::OutOfRange(min, max) => UsageError::OutOfRange(at, min.into(), max),
                 })?;
+                &mut single_only
             }
-        }
-        if is_single_mode_option(o.letter) {
-            single_only.get_or_insert((o.index as u32, o.letter));
+        };
+        // `-f` or a single-command option: one bit test.
+        if o.letter == b'f' || is_single_mode_option(o.letter) {
+            first_of_mode.get_or_insert((o.index as u32, o.letter));
         }
     }
     let first = walk.operands();
