@@ -137,9 +137,9 @@ impl ChildEnv {
         // container has none.
         for (i, kv) in OWN_VARS.iter().enumerate().skip(usize::from(has_path)) {
             let level = match i {
-                1 => Some(runlevel),
-                2 => Some(prevlevel),
-                _ => None,
+                1 => runlevel,
+                2 => prevlevel,
+                _ => NO_LEVEL,
             };
             self.add(kv, level);
         }
@@ -149,7 +149,7 @@ impl ChildEnv {
                 continue;
             }
             // Never full: ENV_BUF has room for every slot after vinit's own.
-            let _ = self.add(kv, None);
+            let _ = self.add(kv, NO_LEVEL);
         }
         for (i, kv) in container.enumerate() {
             let name = name_of(kv);
@@ -176,12 +176,12 @@ impl ChildEnv {
         })
     }
 
-    /// Adds one `NAME=VALUE` string, `level` after it when given (`RUNLEVEL=` and the level);
-    /// `false` (nothing added) when it does not fit.
-    fn add(&mut self, kv: &[u8], level: Option<u8>) -> bool {
+    /// Adds one `NAME=VALUE` string, `level` after it unless `NO_LEVEL` (`RUNLEVEL=` and the
+    /// level); `false` (nothing added) when it does not fit.
+    fn add(&mut self, kv: &[u8], level: u8) -> bool {
         let start = self.buf.len();
         let fits = self.buf.extend_from_slice(kv).is_ok()
-            && level.is_none_or(|b| self.buf.push(b).is_ok())
+            && (level == NO_LEVEL || self.buf.push(level).is_ok())
             && self.buf.push(0).is_ok()
             && self.own.push(start as u16).is_ok();
         if !fits {
@@ -196,6 +196,10 @@ impl ChildEnv {
         self.own().any(|s| name_of(s) == name)
     }
 }
+
+/// `ChildEnv::add`'s level for a string without one: a level byte is never NUL, and one byte
+/// goes in one register where an `Option` took two.
+const NO_LEVEL: u8 = 0;
 
 /// A `NAME=VALUE` string's name (up to a NUL when it has no `=`: vinit's own strings carry theirs).
 fn name_of(kv: &[u8]) -> &[u8] {

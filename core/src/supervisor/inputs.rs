@@ -78,9 +78,14 @@ impl Init {
         };
         let Some(i) = slot else {
             // A kill round's process (its entry's id) or an orphan (none): one `-v` line.
+            // The line built first, then the id cloned into it (as `admitted`): a clone taken
+            // aside was copied into the line.
             let d = dying.map(|i| self.dying.swap_remove(i));
-            let id = d.as_ref().map(|d| d.id.clone()).unwrap_or_default();
-            self.verbose(Queued::Log(Notice::Reaped(id, pid, exit)));
+            let mut line = Queued::Log(Notice::Reaped(Id::new(), pid, exit));
+            if let (Some(d), Queued::Log(Notice::Reaped(quoted, ..))) = (&d, &mut line) {
+                quoted.clone_from(&d.id);
+            }
+            self.verbose(line);
             return d.filter(|d| d.utmp).map(|d| d.id);
         };
         let mut repeat = false;
