@@ -144,6 +144,7 @@ crate::sys::big_static! {
     STAGING: Inittab = Inittab::new(), last
 }
 
+#[repr(C)]
 struct Driver {
     /// The machine and what feeding it an input needs (`Machine::feed`).
     machine: Machine,
@@ -159,6 +160,7 @@ struct Driver {
 
 /// The supervisor and the rest of what its inputs reach: apart from `Control`, whose reader
 /// hands requests to `feed` while it holds its buffer.
+#[repr(C)]
 struct Machine {
     init: Init,
     /// Where a re-read inittab is loaded before the machine swaps it in: `STAGING`, once the

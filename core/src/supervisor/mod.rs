@@ -155,36 +155,40 @@ fn writes_utmp(e: &Entry) -> bool {
 
 /// The init state machine. Call order after every input: drain `poll_effect`, then ask
 /// `poll_timeout` for the next deadline.
+///
+/// `repr(C)`, the fields most code reads first: a field in the first 128 bytes is reached with
+/// a one-byte displacement, one past the 26 KB of tables with a four-byte one, at every use.
+#[repr(C)]
 pub struct Init {
-    tab: Inittab,
-    procs: [Proc; MAX_ENTRIES],
-    dying: Vec<Dying, MAX_DYING>,
-    kill_round: Option<KillRound>,
-    config: Config,
-    /// Where the table is read from, for the lines that name it (`configure`); `None` only
-    /// in `UNREAD`.
-    inittab: Option<&'static CStr>,
     phase: Phase,
     /// The level init is in ('#', '*', '0'-'9', 'S').
     current: Level,
+    kill_round: Option<KillRound>,
     /// The previous level's byte for PREVLEVEL and utmp ('N' at boot).
     prev: u8,
-    /// The level to go to when the boot phases end.
-    boot_target: Option<Level>,
-    sleeptime: Duration,
     frozen: bool,
     no_more_said: bool,
     /// Whether vinit has any child at all (the edge reports ECHILD).
     children: bool,
-    queue: Deque<Queued, EFFECT_QUEUE>,
-    /// The driver's last census (`handle_census`): what the sweep's lines say.
-    census: u32,
-    fork: ForkRetry,
-    /// Kept across reboots in place.
-    reboots: RebootLimit,
-    timers: Timers,
     /// What vinit exits with after a halt: a critical entry's status (critical.rs), else 0.
     exit_status: u8,
+    /// The level to go to when the boot phases end.
+    boot_target: Option<Level>,
+    timers: Timers,
+    queue: Deque<Queued, EFFECT_QUEUE>,
+    config: Config,
+    sleeptime: Duration,
+    fork: ForkRetry,
+    /// The driver's last census (`handle_census`): what the sweep's lines say.
+    census: u32,
+    dying: Vec<Dying, MAX_DYING>,
+    /// Kept across reboots in place.
+    reboots: RebootLimit,
+    /// Where the table is read from, for the lines that name it (`configure`); `None` only
+    /// in `UNREAD`.
+    inittab: Option<&'static CStr>,
+    procs: [Proc; MAX_ENTRIES],
+    tab: Inittab,
 }
 
 impl Init {
