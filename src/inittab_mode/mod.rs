@@ -147,8 +147,8 @@ crate::sys::big_static! {
 struct Driver {
     /// The machine and what feeding it an input needs (`Machine::feed`).
     machine: Machine,
-    /// `None` only in `UNPLACED` (a pointer is no zero bytes that an `Envp` may hold).
-    envp: Option<Envp>,
+    /// `Envp::EMPTY` only in `UNPLACED` (zero bytes).
+    envp: Envp,
     control: Control,
     /// `vinit status`'s socket.
     status: StatusChannel,
@@ -183,7 +183,7 @@ impl Driver {
             env_log: RateLimit::new(),
             signal_log: RateLimit::new(),
         },
-        envp: None,
+        envp: Envp::EMPTY,
         control: Control::new(),
         // Opened after `become_init`, within the fd budget.
         status: StatusChannel::CLOSED,
@@ -204,7 +204,7 @@ impl Driver {
             .machine
             .init
             .configure(settings.config, settings.inittab);
-        driver.envp = Some(envp);
+        driver.envp = envp;
         driver.title = title;
         // The driver is reached through a pointer, as it was on the stack: code that knew it
         // is `DRIVER` would address every field absolutely (4-byte displacements, ~800 B more).
@@ -294,16 +294,13 @@ impl Driver {
                 Effect::Spawn(ref start) => {
                     let slot = usize::from(start.slot);
                     let pipes = output.as_deref_mut().and_then(|o| o.open(&start.entry.id));
-                    // `None` never happens: `place` sets it.
-                    let started = self.envp.as_ref().map_or(Err(None), |envp| {
-                        spawn_entry(
-                            start,
-                            envp,
-                            &self.machine.init_env,
-                            &mut self.initscript,
-                            pipes.as_ref(),
-                        )
-                    });
+                    let started = spawn_entry(
+                        start,
+                        &self.envp,
+                        &self.machine.init_env,
+                        &mut self.initscript,
+                        pipes.as_ref(),
+                    );
                     let pid = match started {
                         Ok(pid) => {
                             if let (Some(o), Some(p)) = (output.as_deref_mut(), &pipes) {
