@@ -339,25 +339,24 @@ impl ServiceOutput<'_> {
             }
             let rest = frame.get(s.sent..).unwrap_or_default();
             // A partial write and EAGAIN (nothing written) end the same way: blocked.
-            let written = match write(target, &mut self.poll_first, rest) {
-                Ok(n) => Ok(n),
-                Err(Errno::AGAIN) => Ok(0),
+            // A failed write counts as all written, so it is dropped below, not retried.
+            let (written, failed) = match write(target, &mut self.poll_first, rest) {
+                Ok(n) => (n, None),
+                Err(Errno::AGAIN) => (0, None),
                 Err(Errno::INTR) => continue,
-                Err(e) => Err(e),
+                Err(e) => (rest.len(), Some(e)),
             };
-            if let Ok(n) = written
-                && n < rest.len()
-            {
-                s.sent += n;
+            if written < rest.len() {
+                s.sent += written;
                 self.block(target);
                 return false;
             }
             // Out whole, or fd 1 or 2 is gone (EPIPE, EBADF): the line cannot go anywhere.
             s.sent = 0;
             s.lines.consume(taken, s.eof);
-            match written {
-                Ok(_) => self.lost = false,
-                Err(e) => {
+            match failed {
+                None => self.lost = false,
+                Some(e) => {
                     if !self.lost {
                         self.lost = true;
                         log!(
