@@ -396,14 +396,10 @@ impl Driver {
     fn read_requests(&mut self, now: Instant) {
         let machine = &mut self.machine;
         self.control.read_requests(now, |req: &Request<'_>| {
-            let input = match req.command {
-                Command::RunLevel => Input::Level(req.runlevel),
-                Command::PowerFail => Input::Trigger(Trigger::PowerFail),
-                Command::PowerFailNow => Input::Trigger(Trigger::PowerFailNow),
-                Command::PowerOk => Input::Trigger(Trigger::PowerOk),
-                Command::SetEnv | Command::UnsetEnv => Input::Env,
-                // Dropped by `Control` as bogus before they get here.
-                Command::Start | Command::Bsd => Input::Nothing,
+            let input = match REQUEST_USES.get(usize::from(req.command as u8)) {
+                Some(Input::Level(_)) => Input::Level(req.runlevel),
+                Some(&input) => input,
+                None => Input::Nothing,
             };
             machine.feed(now, input, req.sleeptime, req.data);
         });
@@ -542,6 +538,31 @@ const SIGNAL_USES: [(u8, Input); 13] = [
     (SIGTSTP, Input::Freeze(true)),
     (SIGCONT, Input::Freeze(false)),
 ];
+
+/// What each request asks of the machine, by its command's wire code (`Command`'s
+/// discriminant); `Level`'s byte is the request's. A table, not match arms.
+const REQUEST_USES: [Input; 8] = [
+    // Start: dropped by `Control` as bogus before it gets here, as Bsd is.
+    Input::Nothing,
+    Input::Level(0),
+    Input::Trigger(Trigger::PowerFail),
+    Input::Trigger(Trigger::PowerFailNow),
+    Input::Trigger(Trigger::PowerOk),
+    Input::Nothing,
+    // SetEnv, UnsetEnv.
+    Input::Env,
+    Input::Env,
+];
+
+// The table's order is the wire codes.
+const _: () = assert!(
+    Command::RunLevel as u8 == 1
+        && Command::PowerFail as u8 == 2
+        && Command::PowerFailNow as u8 == 3
+        && Command::PowerOk as u8 == 4
+        && Command::SetEnv as u8 == 6
+        && Command::UnsetEnv as u8 == 7
+);
 
 /// kill(2) for `Act::Signal`. No such group: the child has not reached its setsid() yet.
 /// It still has vinit's mask (everything blocked), so the signal sent to it waits there and
