@@ -124,8 +124,8 @@ pub fn write_dead_process(id: &[u8], pid: i32) {
     write(RecordType::DeadProcess, id, pid);
 }
 
-/// Every record, one path, built once from its type, `id` and `pid` (`Record::of_init`: at
-/// each caller a record was six stores, or a constant in .rodata): into utmp in place of the
+/// Every record, one path, built once from its type, `id` and `pid` (`utmp::build_init_into`:
+/// at each caller a record was six stores, or a constant in .rodata): into utmp in place of the
 /// one it replaces (host empty), then appended to wtmp (host the kernel release). A
 /// DEAD_PROCESS record keeps the tty a getty or login put in the record it replaces, so
 /// `last` can close the session.
@@ -137,12 +137,10 @@ fn write(ty: RecordType, id: &[u8], pid: i32) {
     } else {
         Writer::Init
     };
-    let rec = Record::of_init(ty, id);
     let (sec, usec) = sys::wall_clock();
     // utmp's 32-bit timestamp (glibc's on-disk layout, compat §6.6).
     let mut new = [0u8; RECORD_LEN];
-    rec.build_into(&mut new, sec as i32, usec as i32, b"");
-    utmp::set_pid(&mut new, pid);
+    utmp::build_init_into(&mut new, ty, id, pid, sec as i32, usec as i32);
     let result = sys::with_locked_file(UTMP_PATH, |fd, size| {
         let mut chunk = [0u8; SCAN_RECORDS * RECORD_LEN];
         let mut at = 0u64;
@@ -157,8 +155,8 @@ fn write(ty: RecordType, id: &[u8], pid: i32) {
                 Err(e) => break Err(e),
             };
             let records = chunk.get(..n - n % RECORD_LEN).unwrap_or_default();
-            if let Some(i) = rec.slot_in(records) {
-                if rec.ty == RecordType::DeadProcess
+            if let Some(i) = utmp::slot_for(&new, records) {
+                if ty == RecordType::DeadProcess
                     && let Some(old) = records.get(i..)
                 {
                     utmp::copy_line(&mut new, old);

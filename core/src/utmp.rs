@@ -125,29 +125,57 @@ impl<'a> Record<'a> {
         put_number(rec, field::TV_SEC, sec.to_ne_bytes());
         put_number(rec, field::TV_USEC, usec.to_ne_bytes());
     }
+}
 
-    /// `pututline`: the byte offset in `utmp` of the record this one replaces, `None` to
-    /// append: `replace_slot_by_id` for process records, `replace_slot` for the others
-    /// (compat §6.6), in one walk.
-    pub fn slot_in(&self, utmp: &[u8]) -> Option<usize> {
-        let by_id = is_process(self.ty as u16);
-        let time_like =
-            (RecordType::RunLvl as u16..=RecordType::OldTime as u16).contains(&(self.ty as u16));
-        let mut want = [0u8; 4];
-        for (w, b) in want.iter_mut().zip(self.id) {
-            *w = *b;
-        }
-        records(utmp)
-            .position(|r| {
-                let ty = record_type(r).unwrap_or(0);
-                if by_id {
-                    is_process(ty) && record_id(r) == Some(&want[..])
-                } else {
-                    time_like && ty == self.ty as u16
-                }
-            })
-            .map(|i| i * RECORD_LEN)
+/// `pututline`: the byte offset in `utmp` of the record the built record `rec` replaces,
+/// `None` to append: `replace_slot_by_id` for process records, `replace_slot` for the others
+/// (compat §6.6), in one walk. The record's own type and id say which: its id field holds the
+/// id as `getutid` compares it (zero-padded to 4 bytes).
+pub fn slot_for(rec: &[u8; RECORD_LEN], utmp: &[u8]) -> Option<usize> {
+    let ty = record_type(rec).unwrap_or(0);
+    let want = record_id(rec);
+    let by_id = is_process(ty);
+    let time_like = (RecordType::RunLvl as u16..=RecordType::OldTime as u16).contains(&ty);
+    records(utmp)
+        .position(|r| {
+            let found = record_type(r).unwrap_or(0);
+            if by_id {
+                is_process(found) && record_id(r) == want
+            } else {
+                time_like && found == ty
+            }
+        })
+        .map(|i| i * RECORD_LEN)
+}
+
+/// The record of type `ty` init writes (`Record::of_init`'s fields) with `pid` and the time,
+/// built into `rec`, which must be zeroed; the host is left empty (`set_host` puts wtmp's).
+/// Field by field, not through a `Record`: a `Record` is seven words its caller stored in
+/// its frame for `build_into` to read back. A unit test checks it against `of_init`.
+pub fn build_init_into(
+    rec: &mut [u8; RECORD_LEN],
+    ty: RecordType,
+    id: &[u8],
+    pid: i32,
+    sec: i32,
+    usec: i32,
+) {
+    put_number(rec, field::TYPE, (ty as u16).to_ne_bytes());
+    set_pid(rec, pid);
+    put_number(rec, field::TV_SEC, sec.to_ne_bytes());
+    put_number(rec, field::TV_USEC, usec.to_ne_bytes());
+    // The time records' line and id are fixed, their user names them; a process record has
+    // only its id (one copy loop for either).
+    let (f, text): (field::Field, &[u8]) = match ty {
+        RecordType::RunLvl => (field::USER, b"runlevel"),
+        RecordType::BootTime => (field::USER, b"reboot"),
+        _ => (field::ID, id),
+    };
+    if f.start == field::USER.start {
+        put_number(rec, field::LINE, *b"~");
+        put_number(rec, field::ID, *b"~~");
     }
+    put(rec, f, text);
 }
 
 /// INIT, LOGIN, USER and DEAD_PROCESS: the records `getutid` matches by `ut_id`.
@@ -487,17 +515,34 @@ mod tests {
         file.extend_from_slice(&boot_time_record(0, 0, b""));
         file.extend_from_slice(&run_level_record(b'3', b'N', 0, 0, b""));
         file.extend_from_slice(&getty);
-        let dead = |id| Record::process(RecordType::DeadProcess, id);
-        assert_eq!(Record::BOOT_TIME.slot_in(&file), Some(0));
-        assert_eq!(Record::RUN_LEVEL.slot_in(&file), Some(RECORD_LEN));
-        assert_eq!(dead(b"1").slot_in(&file), Some(2 * RECORD_LEN));
-        assert_eq!(dead(b"2").slot_in(&file), None);
-        // `~~` is the time records' id, not a process record's.
-        assert_eq!(dead(b"~~").slot_in(&file), None);
+        let dead = |id| process_record(RecordType::DeadProcess, id, 9, b"", 0, 0, b"");
+        assert_eq!(slot_for(&boot_time_record(1, 2, b""), &file), Some(0));
         assert_eq!(
-            Record::process(RecordType::InitProcess, b"1").slot_in(&file[..2 * RECORD_LEN]),
-            None
+            slot_for(&run_level_record(b'5', b'3', 0, 0, b""), &file),
+            Some(RECORD_LEN)
         );
+        assert_eq!(slot_for(&dead(b"1"), &file), Some(2 * RECORD_LEN));
+        assert_eq!(slot_for(&dead(b"2"), &file), None);
+        // `~~` is the time records' id, not a process record's.
+        assert_eq!(slot_for(&dead(b"~~"), &file), None);
+        let init = process_record(RecordType::InitProcess, b"1", 9, b"", 0, 0, b"");
+        assert_eq!(slot_for(&init, &file[..2 * RECORD_LEN]), None);
+    }
+
+    #[test]
+    fn init_records_built_in_place_are_of_inits() {
+        for ty in [
+            RecordType::RunLvl,
+            RecordType::BootTime,
+            RecordType::InitProcess,
+            RecordType::DeadProcess,
+        ] {
+            for id in [&b""[..], b"1", b"ab", b"abcd"] {
+                let mut rec = [0u8; RECORD_LEN];
+                build_init_into(&mut rec, ty, id, 20019, 5, 6);
+                assert_eq!(rec, Record::of_init(ty, id).build(20019, 5, 6, b""));
+            }
+        }
     }
 
     /// Writes a utmp file for checking by hand with glibc's `runlevel FILE` and `who -r FILE`

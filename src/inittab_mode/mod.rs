@@ -148,8 +148,8 @@ crate::sys::big_static! {
 struct Driver {
     /// The machine and what feeding it an input needs (`Machine::feed`).
     machine: Machine,
-    /// `None` only in `UNPLACED` (a pointer is no zero bytes that an `Envp` may hold).
-    envp: Option<Envp>,
+    /// `Envp::EMPTY` only in `UNPLACED` (zero bytes).
+    envp: Envp,
     control: Control,
     /// `vinit status`'s socket.
     status: StatusChannel,
@@ -185,7 +185,7 @@ impl Driver {
             env_log: RateLimit::new(),
             signal_log: RateLimit::new(),
         },
-        envp: None,
+        envp: Envp::EMPTY,
         control: Control::new(),
         // Opened after `become_init`, within the fd budget.
         status: StatusChannel::CLOSED,
@@ -206,7 +206,7 @@ impl Driver {
             .machine
             .init
             .configure(settings.config, settings.inittab);
-        driver.envp = Some(envp);
+        driver.envp = envp;
         driver.title = title;
         // The driver is reached through a pointer, as it was on the stack: code that knew it
         // is `DRIVER` would address every field absolutely (4-byte displacements, ~800 B more).
@@ -296,16 +296,13 @@ impl Driver {
                 Effect::Spawn(ref start) => {
                     let slot = usize::from(start.slot);
                     let pipes = output.as_deref_mut().and_then(|o| o.open(&start.entry.id));
-                    // `None` never happens: `place` sets it.
-                    let started = self.envp.as_ref().map_or(Err(None), |envp| {
-                        spawn_entry(
-                            start,
-                            envp,
-                            &self.machine.init_env,
-                            &mut self.initscript,
-                            pipes.as_ref(),
-                        )
-                    });
+                    let started = spawn_entry(
+                        start,
+                        &self.envp,
+                        &self.machine.init_env,
+                        &mut self.initscript,
+                        pipes.as_ref(),
+                    );
                     let pid = match started {
                         Ok(pid) => {
                             if let (Some(o), Some(p)) = (output.as_deref_mut(), &pipes) {
@@ -401,14 +398,10 @@ impl Driver {
     fn read_requests(&mut self, now: Instant) {
         let machine = &mut self.machine;
         self.control.read_requests(now, |req: &Request<'_>| {
-            let input = match req.command {
-                Command::RunLevel => Input::Level(req.runlevel),
-                Command::PowerFail => Input::Trigger(Trigger::PowerFail),
-                Command::PowerFailNow => Input::Trigger(Trigger::PowerFailNow),
-                Command::PowerOk => Input::Trigger(Trigger::PowerOk),
-                Command::SetEnv | Command::UnsetEnv => Input::Env,
-                // Dropped by `Control` as bogus before they get here.
-                Command::Start | Command::Bsd => Input::Nothing,
+            let input = match REQUEST_USES.get(usize::from(req.command as u8)) {
+                Some(Input::Level(_)) => Input::Level(req.runlevel),
+                Some(&input) => input,
+                None => Input::Nothing,
             };
             machine.feed(now, input, req.sleeptime, req.data);
         });
@@ -547,6 +540,31 @@ const SIGNAL_USES: [(u8, Input); 13] = [
     (SIGTSTP, Input::Freeze(true)),
     (SIGCONT, Input::Freeze(false)),
 ];
+
+/// What each request asks of the machine, by its command's wire code (`Command`'s
+/// discriminant); `Level`'s byte is the request's. A table, not match arms.
+const REQUEST_USES: [Input; 8] = [
+    // Start: dropped by `Control` as bogus before it gets here, as Bsd is.
+    Input::Nothing,
+    Input::Level(0),
+    Input::Trigger(Trigger::PowerFail),
+    Input::Trigger(Trigger::PowerFailNow),
+    Input::Trigger(Trigger::PowerOk),
+    Input::Nothing,
+    // SetEnv, UnsetEnv.
+    Input::Env,
+    Input::Env,
+];
+
+// The table's order is the wire codes.
+const _: () = assert!(
+    Command::RunLevel as u8 == 1
+        && Command::PowerFail as u8 == 2
+        && Command::PowerFailNow as u8 == 3
+        && Command::PowerOk as u8 == 4
+        && Command::SetEnv as u8 == 6
+        && Command::UnsetEnv as u8 == 7
+);
 
 /// kill(2) for `Act::Signal`. No such group: the child has not reached its setsid() yet.
 /// It still has vinit's mask (everything blocked), so the signal sent to it waits there and

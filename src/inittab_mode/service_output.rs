@@ -154,13 +154,16 @@ impl ServiceOutput<'_> {
 
     fn pipes(&mut self, pair: usize, id: &Id) -> Result<ChildPipes, Errno> {
         let (out_r, out) = sys::output_pipe()?;
-        let (err_r, err) = sys::output_pipe()?;
-        // The pipes must leave the short-lived opens their reserve (limits::FD_RESERVE).
-        if let Some(limit) = self.nofile
-            && err.number() + 1 + FD_RESERVE + SERVICE_PIPE_FDS > limit
-        {
-            return Err(Errno::MFILE);
-        }
+        // The pipes must leave the short-lived opens their reserve (limits::FD_RESERVE). One
+        // error for a second pipe that failed or took too high an fd: the first pipe is then
+        // closed at one place.
+        let nofile = self.nofile;
+        let (err_r, err) = sys::output_pipe().and_then(|(err_r, err)| match nofile {
+            Some(limit) if err.number() + 1 + FD_RESERVE + SERVICE_PIPE_FDS > limit => {
+                Err(Errno::MFILE)
+            }
+            _ => Ok((err_r, err)),
+        })?;
         for (i, fd) in [(2 * pair, out_r), (2 * pair + 1, err_r)] {
             if let Some(s) = self.streams.get_mut(i) {
                 // The pair is free (`open` found it so): filled without the drop of an old
@@ -336,25 +339,24 @@ impl ServiceOutput<'_> {
             }
             let rest = frame.get(s.sent..).unwrap_or_default();
             // A partial write and EAGAIN (nothing written) end the same way: blocked.
-            let written = match write(target, &mut self.poll_first, rest) {
-                Ok(n) => Ok(n),
-                Err(Errno::AGAIN) => Ok(0),
+            // A failed write counts as all written, so it is dropped below, not retried.
+            let (written, failed) = match write(target, &mut self.poll_first, rest) {
+                Ok(n) => (n, None),
+                Err(Errno::AGAIN) => (0, None),
                 Err(Errno::INTR) => continue,
-                Err(e) => Err(e),
+                Err(e) => (rest.len(), Some(e)),
             };
-            if let Ok(n) = written
-                && n < rest.len()
-            {
-                s.sent += n;
+            if written < rest.len() {
+                s.sent += written;
                 self.block(target);
                 return false;
             }
             // Out whole, or fd 1 or 2 is gone (EPIPE, EBADF): the line cannot go anywhere.
             s.sent = 0;
             s.lines.consume(taken, s.eof);
-            match written {
-                Ok(_) => self.lost = false,
-                Err(e) => {
+            match failed {
+                None => self.lost = false,
+                Some(e) => {
                     if !self.lost {
                         self.lost = true;
                         log!(

@@ -239,7 +239,7 @@ mod tests {
         };
         assert!(store.apply(&change));
         let mut env = ChildEnv::new();
-        let envp = Envp::empty();
+        let envp = Envp::EMPTY;
         env.build(container_env(&envp), &store, b'3', b'N', |_| {});
         let mut ptrs = Vec::new();
         env_ptrs(&env, &envp, &mut ptrs);

@@ -99,28 +99,41 @@ impl Argv {
 }
 
 /// The process's environment, as musl's `main` received it: the pointer alone (one register
-/// wherever it is passed), its length counted where it is needed.
+/// wherever it is passed), its length counted where it is needed. A null pointer is the empty
+/// environment (`EMPTY`): zero bytes, so a constant holding one can stay in bss.
 #[derive(Clone, Copy)]
 pub struct Envp {
     envp: *const *const c_char,
 }
 
+/// `Envp::ptrs`'s array for the empty environment: only the terminator.
+const NO_STRINGS: &[*const c_char] = &[core::ptr::null()];
+
 impl Envp {
+    /// The empty environment: a null pointer, which every reader below takes as an array
+    /// holding only its terminator.
+    pub const EMPTY: Self = Self {
+        envp: core::ptr::null(),
+    };
+
     /// Wraps `main`'s environment.
     ///
     /// # Safety
-    /// `envp` must be a null-terminated array of valid NUL-terminated strings living for the
-    /// rest of the process (never null: the kernel places it after argv's terminator).
+    /// `envp` must be null (`EMPTY`) or a null-terminated array of valid NUL-terminated
+    /// strings living for the rest of the process.
     pub const unsafe fn from_main(envp: *const *const c_char) -> Self {
         Self { envp }
     }
 
-    /// The pointer at index `i`.
+    /// The pointer at index `i`; null for any index of `EMPTY`.
     ///
     /// # Safety
     /// `i` must be at most the terminator's index: the callers walk the array in order and
     /// stop at the null.
     const unsafe fn at(&self, i: usize) -> *const c_char {
+        if self.envp.is_null() {
+            return core::ptr::null();
+        }
         // SAFETY: from_main's contract: every index up to the terminator is readable.
         unsafe { *self.envp.wrapping_add(i) }
     }
@@ -176,24 +189,18 @@ impl Envp {
         }
     }
 
-    /// An empty environment.
-    #[cfg(test)]
-    pub const fn empty() -> Self {
-        /// Only the terminator.
-        const NONE: &[*const c_char] = &[core::ptr::null()];
-        Self {
-            envp: NONE.as_ptr(),
-        }
-    }
-
     /// The whole NULL-terminated array, for execve(2).
     pub fn ptrs(&self) -> CPtrs<'static> {
+        if self.envp.is_null() {
+            return NO_STRINGS;
+        }
         // SAFETY: elements 0..=len exist (envp[len] is the terminating null) and live forever.
         unsafe { core::slice::from_raw_parts(self.envp, self.len() + 1) }
     }
 }
 
-/// `Envp::strings` and `Argv::strings`: the walk's place in the array.
+/// `Envp::strings` and `Argv::strings`: the walk's place in the array (null for
+/// `Envp::EMPTY`).
 #[derive(Clone)]
 pub struct EnvStrings {
     next: *const *const c_char,
@@ -203,6 +210,10 @@ impl Iterator for EnvStrings {
     type Item = &'static CStr;
 
     fn next(&mut self) -> Option<&'static CStr> {
+        // `Envp::EMPTY`'s array.
+        if self.next.is_null() {
+            return None;
+        }
         // SAFETY: Envp::from_main's contract: every element up to the terminating null is
         // readable, and the walk does not step past the null.
         let ptr = unsafe { *self.next };
