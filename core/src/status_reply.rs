@@ -134,7 +134,9 @@ fn span(out: &mut Message, s: u32) {
     const UNITS: [(u32, u8); 4] = [(86_400, b'd'), (3600, b'h'), (60, b'm'), (1, b's')];
     let largest = UNITS.iter().position(|&(secs, _)| s >= secs).unwrap_or(3);
     let mut rest = s;
-    for &(secs, letter) in UNITS.get(largest..).unwrap_or_default().iter().take(2) {
+    // The unit found and the next one down, if any: a slice, not a `take(2)` counting.
+    let from = UNITS.get(largest..).unwrap_or_default();
+    for &(secs, letter) in from.get(..2).unwrap_or(from) {
         // No unit is zero: checked only so that no division panic is linked.
         number(out, rest.checked_div(secs));
         put(out, &[letter]);
