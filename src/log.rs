@@ -106,12 +106,39 @@ impl LogLine {
     }
 }
 
-/// Writes one line with its level's prefix: what `log!` calls (one call per line).
-#[inline(never)]
+/// Writes one line with its level's prefix: what `log!` calls (one call per line) for a
+/// level that is not a constant one of `log_error`, `log_warning` or `log_info`.
+#[inline(always)]
 pub fn log_line(level: Level, template: &[u8], args: &[Arg<'_>]) {
+    log_at(template, args, level);
+}
+
+/// `log_line`'s body, the level last: a level's own entry (`log_warning`) then only sets it
+/// and jumps here, with the other arguments already in place.
+#[inline(never)]
+fn log_at(template: &[u8], args: &[Arg<'_>], level: Level) {
     let mut line = LogLine::new(level);
     line.write(template, args);
     line.emit();
+}
+
+/// `log_line` at `Level::Error`: what `log!(Level::Error, ...)` calls. The level set once
+/// here, not at each of the sites (3 bytes each); not inlined, or it would be again.
+#[inline(never)]
+pub fn log_error(template: &[u8], args: &[Arg<'_>]) {
+    log_at(template, args, Level::Error);
+}
+
+/// `log_line` at `Level::Warning` (`log_error`).
+#[inline(never)]
+pub fn log_warning(template: &[u8], args: &[Arg<'_>]) {
+    log_at(template, args, Level::Warning);
+}
+
+/// `log_line` at `Level::Info` (`log_error`).
+#[inline(never)]
+pub fn log_info(template: &[u8], args: &[Arg<'_>]) {
+    log_at(template, args, Level::Info);
 }
 
 /// Writes a packed text (`vinit_core::packed!`: help texts, each line ending with a newline)
@@ -347,9 +374,25 @@ impl uWrite for LogLine {
 }
 
 /// Writes one log line: `log!(Level::Info, "child {} exited", pid)` (`{}` for each argument;
-/// see `vinit_core::display`).
+/// see `vinit_core::display`). A level written as `Level::Error`, `Warning` or `Info` (or
+/// `LogLevel::...`) calls that level's own entry, any other level `log_line`.
 #[macro_export]
 macro_rules! log {
+    ($l:ident::Error, $($arg:tt)*) => {{
+        // The level as written, checked to be a log level (and its import used).
+        let _: $crate::log::Level = $l::Error;
+        vinit_core::fill!($crate::log::log_error, [], $($arg)*)
+    }};
+    ($l:ident::Warning, $($arg:tt)*) => {{
+        // The level as written, checked to be a log level (and its import used).
+        let _: $crate::log::Level = $l::Warning;
+        vinit_core::fill!($crate::log::log_warning, [], $($arg)*)
+    }};
+    ($l:ident::Info, $($arg:tt)*) => {{
+        // The level as written, checked to be a log level (and its import used).
+        let _: $crate::log::Level = $l::Info;
+        vinit_core::fill!($crate::log::log_info, [], $($arg)*)
+    }};
     ($level:expr, $($arg:tt)*) => {
         vinit_core::fill!($crate::log::log_line, [$level], $($arg)*)
     };
