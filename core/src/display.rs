@@ -85,8 +85,10 @@ impl Line {
     /// fields follow).
     #[inline(always)]
     pub fn write_field(&mut self, text: &[u8], sep: u16, n: usize, args: &[Arg<'_>]) -> bool {
-        if args.is_empty() {
-            self.write_part(text, sep, n)
+        if args.is_empty() && sep == 0 {
+            self.write_nul_field(text, n)
+        } else if args.is_empty() {
+            self.write_part(text, n, sep)
         } else {
             self.write_from(text, 0, sep, n, args)
         }
@@ -94,9 +96,17 @@ impl Line {
 
     /// `write_field` with no arguments (most callers): five values passed in registers, where
     /// `write_from`'s eight put two on the stack at every call site.
+    /// `sep` last, so that `write_nul_field` only sets it.
     #[inline(never)]
-    fn write_part(&mut self, text: &[u8], sep: u16, n: usize) -> bool {
+    fn write_part(&mut self, text: &[u8], n: usize, sep: u16) -> bool {
         self.write_from(text, 0, sep, n, &[])
+    }
+
+    /// `write_part` of a field cut at NULs (most texts of fields): the separator set here
+    /// once, not at each call site.
+    #[inline(never)]
+    fn write_nul_field(&mut self, text: &[u8], n: usize) -> bool {
+        self.write_part(text, n, 0)
     }
 
     /// `write_field` from bit `at` of `text` on. Not inlined: it is the one formatting path
