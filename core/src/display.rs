@@ -89,9 +89,18 @@ impl Line {
             self.write_nul_field(text, n)
         } else if args.is_empty() {
             self.write_part(text, n, sep)
+        } else if sep == 0 {
+            self.write_nul_field_with(text, n, args)
         } else {
             self.write_from(text, 0, sep, n, args)
         }
+    }
+
+    /// `write_field` of a field cut at NULs, with arguments: six values passed in registers,
+    /// where `write_from`'s eight put two on the stack at every call site.
+    #[inline(never)]
+    fn write_nul_field_with(&mut self, text: &[u8], n: usize, args: &[Arg<'_>]) -> bool {
+        self.write_from(text, 0, 0, n, args)
     }
 
     /// `write_field` with no arguments (most callers): five values passed in registers, where
@@ -183,7 +192,7 @@ impl Line {
             Arg::Exit(Exit::Code(c)) => (3, Arg::Unsigned(c.into())),
             Arg::Exit(Exit::Signal(s)) => (4, Arg::Signal(s)),
         };
-        self.write_from(&ARG_TEMPLATES, 0, 0, field, &[value]);
+        self.write_nul_field_with(&ARG_TEMPLATES, field, &[value]);
     }
 
     /// Ends the line (`...` if it was cut, then a newline) and returns its bytes.
