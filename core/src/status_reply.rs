@@ -92,7 +92,8 @@ pub fn entry(r: &EntryReport<'_>, wall_secs: i64, out: &mut Message) {
             put(out, b"for ");
             span(out, (d.millis() / 1000) as u32);
         }
-        None => put(out, b"-"),
+        // `-`, as `number` writes none (one call shape less).
+        None => number(out, None),
     }
     put(out, b"\n");
 }
