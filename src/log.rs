@@ -260,24 +260,54 @@ fn try_write(fd: sys::BorrowedFd<'_>, bytes: &[u8]) -> Result<(), Errno> {
 /// One write of `bytes` to `fd` that never blocks: RWF_NOWAIT while `fd` takes it, else
 /// (`poll_first`, set when it refuses: a tty, a FIFO, a pipe before Linux 6.4) a poll(2) for
 /// room of at most `wait_ms` first. EAGAIN when there is no room. The log's lines and the
-/// services' output (`VINIT_LOG_PREFIX`) both write this way.
-#[inline(never)]
+/// services' output (`VINIT_LOG_PREFIX`) both write this way. The `Result` is made here, at
+/// the caller, from `write_unblocked_raw`'s one register.
+#[inline(always)]
 pub fn write_unblocked(
     fd: sys::BorrowedFd<'_>,
     bytes: &[u8],
     poll_first: &mut bool,
     wait_ms: u64,
 ) -> Result<usize, Errno> {
-    if !*poll_first {
-        match sys::write_nowait(fd, bytes) {
-            Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS) => *poll_first = true,
-            done => return done,
+    let rc = write_unblocked_raw(fd, bytes, poll_first, wait_ms);
+    if rc < 0 {
+        // -rc is an errno in 1..=4095 (`write_unblocked_raw`); the clamp lets the optimiser
+        // see it too (rustix asserts the range, and no panic path may remain).
+        Err(Errno::from_raw_os_error(
+            (rc.unsigned_abs() as i32).clamp(1, 4095),
+        ))
+    } else {
+        Ok(rc as usize)
+    }
+}
+
+/// `write_unblocked`'s body: the count written, or -errno. One register: a `Result<usize,
+/// Errno>` (16 bytes, payloads of two sizes) would come back through memory.
+#[inline(never)]
+fn write_unblocked_raw(
+    fd: sys::BorrowedFd<'_>,
+    bytes: &[u8],
+    poll_first: &mut bool,
+    wait_ms: u64,
+) -> isize {
+    let wrote = 'write: {
+        if !*poll_first {
+            match sys::write_nowait(fd, bytes) {
+                Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS) => *poll_first = true,
+                done => break 'write done,
+            }
         }
+        match sys::wait_writable(fd, wait_ms) {
+            Ok(true) => sys::write(fd, bytes),
+            Ok(false) => Err(Errno::AGAIN),
+            Err(e) => Err(e),
+        }
+    };
+    match wrote {
+        // A write's count is at most `bytes.len()`, which fits an isize.
+        Ok(n) => n as isize,
+        Err(e) => -(e.raw_os_error() as isize),
     }
-    if !sys::wait_writable(fd, wait_ms)? {
-        return Err(Errno::AGAIN);
-    }
-    sys::write(fd, bytes)
 }
 
 /// Lines of one kind at a bounded rate: `LOG_BURST_MAX` per window, the rest counted and
