@@ -270,12 +270,11 @@ pub fn write_unblocked(
     wait_ms: u64,
 ) -> Result<usize, Errno> {
     let rc = write_unblocked_raw(fd, bytes, poll_first, wait_ms);
-    if rc < 0 {
-        // -rc is an errno in 1..=4095 (`write_unblocked_raw`); the clamp lets the optimiser
-        // see it too (rustix asserts the range, and no panic path may remain).
-        Err(Errno::from_raw_os_error(
-            (rc.unsigned_abs() as i32).clamp(1, 4095),
-        ))
+    // A failure is -errno, in -4095..=-1 (`write_unblocked_raw`). Testing that range, not
+    // only the sign, shows the optimiser the errno rustix asserts is in range (no panic path,
+    // no clamp).
+    if (-4095..0).contains(&rc) {
+        Err(Errno::from_raw_os_error(-(rc as i32)))
     } else {
         Ok(rc as usize)
     }
