@@ -106,12 +106,39 @@ impl LogLine {
     }
 }
 
-/// Writes one line with its level's prefix: what `log!` calls (one call per line).
-#[inline(never)]
+/// Writes one line with its level's prefix: what `log!` calls (one call per line) for a
+/// level that is not a constant one of `log_error`, `log_warning` or `log_info`.
+#[inline(always)]
 pub fn log_line(level: Level, template: &[u8], args: &[Arg<'_>]) {
+    log_at(template, args, level);
+}
+
+/// `log_line`'s body, the level last: a level's own entry (`log_warning`) then only sets it
+/// and jumps here, with the other arguments already in place.
+#[inline(never)]
+fn log_at(template: &[u8], args: &[Arg<'_>], level: Level) {
     let mut line = LogLine::new(level);
     line.write(template, args);
     line.emit();
+}
+
+/// `log_line` at `Level::Error`: what `log!(Level::Error, ...)` calls. The level set once
+/// here, not at each of the sites (3 bytes each); not inlined, or it would be again.
+#[inline(never)]
+pub fn log_error(template: &[u8], args: &[Arg<'_>]) {
+    log_at(template, args, Level::Error);
+}
+
+/// `log_line` at `Level::Warning` (`log_error`).
+#[inline(never)]
+pub fn log_warning(template: &[u8], args: &[Arg<'_>]) {
+    log_at(template, args, Level::Warning);
+}
+
+/// `log_line` at `Level::Info` (`log_error`).
+#[inline(never)]
+pub fn log_info(template: &[u8], args: &[Arg<'_>]) {
+    log_at(template, args, Level::Info);
 }
 
 /// Writes a packed text (`vinit_core::packed!`: help texts, each line ending with a newline)
@@ -233,24 +260,53 @@ fn try_write(fd: sys::BorrowedFd<'_>, bytes: &[u8]) -> Result<(), Errno> {
 /// One write of `bytes` to `fd` that never blocks: RWF_NOWAIT while `fd` takes it, else
 /// (`poll_first`, set when it refuses: a tty, a FIFO, a pipe before Linux 6.4) a poll(2) for
 /// room of at most `wait_ms` first. EAGAIN when there is no room. The log's lines and the
-/// services' output (`VINIT_LOG_PREFIX`) both write this way.
-#[inline(never)]
+/// services' output (`VINIT_LOG_PREFIX`) both write this way. The `Result` is made here, at
+/// the caller, from `write_unblocked_raw`'s one register.
+#[inline(always)]
 pub fn write_unblocked(
     fd: sys::BorrowedFd<'_>,
     bytes: &[u8],
     poll_first: &mut bool,
     wait_ms: u64,
 ) -> Result<usize, Errno> {
-    if !*poll_first {
-        match sys::write_nowait(fd, bytes) {
-            Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS) => *poll_first = true,
-            done => return done,
+    let rc = write_unblocked_raw(fd, bytes, poll_first, wait_ms);
+    // A failure is -errno, in -4095..=-1 (`write_unblocked_raw`). Testing that range, not
+    // only the sign, shows the optimiser the errno rustix asserts is in range (no panic path,
+    // no clamp).
+    if (-4095..0).contains(&rc) {
+        Err(Errno::from_raw_os_error(-(rc as i32)))
+    } else {
+        Ok(rc as usize)
+    }
+}
+
+/// `write_unblocked`'s body: the count written, or -errno. One register: a `Result<usize,
+/// Errno>` (16 bytes, payloads of two sizes) would come back through memory.
+#[inline(never)]
+fn write_unblocked_raw(
+    fd: sys::BorrowedFd<'_>,
+    bytes: &[u8],
+    poll_first: &mut bool,
+    wait_ms: u64,
+) -> isize {
+    let wrote = 'write: {
+        if !*poll_first {
+            match sys::write_nowait(fd, bytes) {
+                Err(Errno::OPNOTSUPP | Errno::INVAL | Errno::NOSYS) => *poll_first = true,
+                done => break 'write done,
+            }
         }
+        match sys::wait_writable(fd, wait_ms) {
+            Ok(true) => sys::write(fd, bytes),
+            Ok(false) => Err(Errno::AGAIN),
+            Err(e) => Err(e),
+        }
+    };
+    match wrote {
+        // A write's count is at most `bytes.len()`, which fits an isize.
+        Ok(n) => n as isize,
+        Err(e) => -(e.raw_os_error() as isize),
     }
-    if !sys::wait_writable(fd, wait_ms)? {
-        return Err(Errno::AGAIN);
-    }
-    sys::write(fd, bytes)
 }
 
 /// Lines of one kind at a bounded rate: `LOG_BURST_MAX` per window, the rest counted and
@@ -347,9 +403,25 @@ impl uWrite for LogLine {
 }
 
 /// Writes one log line: `log!(Level::Info, "child {} exited", pid)` (`{}` for each argument;
-/// see `vinit_core::display`).
+/// see `vinit_core::display`). A level written as `Level::Error`, `Warning` or `Info` (or
+/// `LogLevel::...`) calls that level's own entry, any other level `log_line`.
 #[macro_export]
 macro_rules! log {
+    ($l:ident::Error, $($arg:tt)*) => {{
+        // The level as written, checked to be a log level (and its import used).
+        let _: $crate::log::Level = $l::Error;
+        vinit_core::fill!($crate::log::log_error, [], $($arg)*)
+    }};
+    ($l:ident::Warning, $($arg:tt)*) => {{
+        // The level as written, checked to be a log level (and its import used).
+        let _: $crate::log::Level = $l::Warning;
+        vinit_core::fill!($crate::log::log_warning, [], $($arg)*)
+    }};
+    ($l:ident::Info, $($arg:tt)*) => {{
+        // The level as written, checked to be a log level (and its import used).
+        let _: $crate::log::Level = $l::Info;
+        vinit_core::fill!($crate::log::log_info, [], $($arg)*)
+    }};
     ($level:expr, $($arg:tt)*) => {
         vinit_core::fill!($crate::log::log_line, [$level], $($arg)*)
     };

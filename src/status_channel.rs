@@ -7,7 +7,7 @@
 //! waits in the kernel, or is dropped on EAGAIN. At most `STATUS_REQUESTS_PER_PASS` connections are served per loop pass.
 
 use crate::log;
-use crate::log::{ErrName, Level};
+use crate::log::ErrName;
 use crate::sys::{self, BorrowedFd, Errno, OwnedFd};
 use vinit_core::display::ArgOf;
 use vinit_core::limits::{
@@ -96,11 +96,7 @@ fn answer(conn: &OwnedFd, init: &Init, now: Instant) {
 /// less), checked to be the socket's at compile time.
 #[inline(never)]
 fn off(e: Errno) {
-    log::log_line(
-        Level::Warning,
-        vinit_core::template!(1, OFF_TEXT),
-        &[ErrName(e).log_arg()],
-    );
+    log::log_warning(vinit_core::template!(1, OFF_TEXT), &[ErrName(e).log_arg()]);
 }
 
 /// `off`'s line: `STATUS_SOCKET_PATH`, then the errno.

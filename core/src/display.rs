@@ -85,18 +85,37 @@ impl Line {
     /// fields follow).
     #[inline(always)]
     pub fn write_field(&mut self, text: &[u8], sep: u16, n: usize, args: &[Arg<'_>]) -> bool {
-        if args.is_empty() {
-            self.write_part(text, sep, n)
+        if args.is_empty() && sep == 0 {
+            self.write_nul_field(text, n)
+        } else if args.is_empty() {
+            self.write_part(text, n, sep)
+        } else if sep == 0 {
+            self.write_nul_field_with(text, n, args)
         } else {
             self.write_from(text, 0, sep, n, args)
         }
     }
 
+    /// `write_field` of a field cut at NULs, with arguments: six values passed in registers,
+    /// where `write_from`'s eight put two on the stack at every call site.
+    #[inline(never)]
+    fn write_nul_field_with(&mut self, text: &[u8], n: usize, args: &[Arg<'_>]) -> bool {
+        self.write_from(text, 0, 0, n, args)
+    }
+
     /// `write_field` with no arguments (most callers): five values passed in registers, where
     /// `write_from`'s eight put two on the stack at every call site.
+    /// `sep` last, so that `write_nul_field` only sets it.
     #[inline(never)]
-    fn write_part(&mut self, text: &[u8], sep: u16, n: usize) -> bool {
+    fn write_part(&mut self, text: &[u8], n: usize, sep: u16) -> bool {
         self.write_from(text, 0, sep, n, &[])
+    }
+
+    /// `write_part` of a field cut at NULs (most texts of fields): the separator set here
+    /// once, not at each call site.
+    #[inline(never)]
+    fn write_nul_field(&mut self, text: &[u8], n: usize) -> bool {
+        self.write_part(text, n, 0)
     }
 
     /// `write_field` from bit `at` of `text` on. Not inlined: it is the one formatting path
@@ -173,7 +192,7 @@ impl Line {
             Arg::Exit(Exit::Code(c)) => (3, Arg::Unsigned(c.into())),
             Arg::Exit(Exit::Signal(s)) => (4, Arg::Signal(s)),
         };
-        self.write_from(&ARG_TEMPLATES, 0, 0, field, &[value]);
+        self.write_nul_field_with(&ARG_TEMPLATES, field, &[value]);
     }
 
     /// Ends the line (`...` if it was cut, then a newline) and returns its bytes.

@@ -26,9 +26,10 @@ const NEWLINE_AND_TITLES_TEXT: &str =
 const TITLES: &[u8] = NEWLINE_AND_TITLES_TEXT.as_bytes().split_at(1).1;
 /// Where each column after the id starts: action, levels, state, pid, starts, exit, since.
 const COLUMNS: [usize; 7] = [5, 18, 30, 54, 62, 69, 79];
-/// The states' words in `entry`'s order, NUL-separated, packed as templates are.
+/// The states' words in `State`'s order (`entry`: a state's number is its tag, no remapping),
+/// NUL-separated, packed as templates are.
 const STATES: &[u8] =
-    crate::packed!("running\0waiting\0stopped\0not in this level\0disabled until ");
+    crate::packed!("running\0waiting\0stopped\0disabled until \0not in this level");
 /// Where an entry's state starts in its message.
 pub const STATE_AT: usize = 30;
 
@@ -65,8 +66,8 @@ pub fn entry(r: &EntryReport<'_>, wall_secs: i64, out: &mut Message) {
         State::Running => 0,
         State::Waiting => 1,
         State::Stopped => 2,
-        State::NotInLevel => 3,
-        State::Disabled(_) => 4,
+        State::Disabled(_) => 3,
+        State::NotInLevel => 4,
     };
     out.write_field(STATES, 0, state_words, &[]);
     if let State::Disabled(left) = r.state {
@@ -91,7 +92,8 @@ pub fn entry(r: &EntryReport<'_>, wall_secs: i64, out: &mut Message) {
             put(out, b"for ");
             span(out, (d.millis() / 1000) as u32);
         }
-        None => put(out, b"-"),
+        // `-`, as `number` writes none (one call shape less).
+        None => number(out, None),
     }
     put(out, b"\n");
 }
@@ -134,7 +136,9 @@ fn span(out: &mut Message, s: u32) {
     const UNITS: [(u32, u8); 4] = [(86_400, b'd'), (3600, b'h'), (60, b'm'), (1, b's')];
     let largest = UNITS.iter().position(|&(secs, _)| s >= secs).unwrap_or(3);
     let mut rest = s;
-    for &(secs, letter) in UNITS.get(largest..).unwrap_or_default().iter().take(2) {
+    // The unit found and the next one down, if any: a slice, not a `take(2)` counting.
+    let from = UNITS.get(largest..).unwrap_or_default();
+    for &(secs, letter) in from.get(..2).unwrap_or(from) {
         // No unit is zero: checked only so that no division panic is linked.
         number(out, rest.checked_div(secs));
         put(out, &[letter]);

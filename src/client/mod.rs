@@ -86,13 +86,18 @@ const FAILED: u8 = 1;
 /// the next of `args` as it is (argv bytes, paths: not checked as UTF-8, as the clients always
 /// wrote them).
 fn write_raw(line: &mut LogLine, first: usize, args: &[&[u8]]) {
-    // One call of each in one loop: each piece, then its argument if it has one.
-    for n in 0..=args.len() {
+    // One call of each in one loop: each piece, then its argument, until the pieces with
+    // arguments are done (the last piece has none). A plain loop: `0..=len`'s range kept a
+    // flag of its own for its end. Bounded: `args.get` ends it past the last argument.
+    let mut n = 0;
+    loop {
         line.line()
             .write_field(LINES, u16::from(PLACEHOLDER), first + n, &[]);
-        if let Some(arg) = args.get(n) {
-            line.push(arg);
-        }
+        let Some(arg) = args.get(n) else {
+            return;
+        };
+        line.push(arg);
+        n += 1;
     }
 }
 

@@ -153,3 +153,22 @@ fn test_spans_and_clock_times_read_well() {
     assert_eq!(clock(-1), "23:59:59");
     assert_eq!(clock(10 * 3600 + 10 * 60 + 9), "10:10:09");
 }
+
+#[test]
+fn test_every_state_says_its_own_words() {
+    let t = tab("ab:2:respawn:/bin/x\n");
+    let said = |state: State| {
+        let r = EntryReport {
+            state,
+            ..report(&t, "ab")
+        };
+        let line = entry_of(&r, 0);
+        let words = line.get(STATE_AT..).unwrap();
+        std::string::String::from_utf8(words.to_vec()).unwrap()
+    };
+    assert!(said(State::Running).starts_with("running "));
+    assert!(said(State::Waiting).starts_with("waiting "));
+    assert!(said(State::Stopped).starts_with("stopped "));
+    assert!(said(State::NotInLevel).starts_with("not in this level "));
+    assert!(said(State::Disabled(Duration::from_secs(1))).starts_with("disabled until 00:00:01 "));
+}
