@@ -120,37 +120,41 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     // that is argument 1 has no `/`: it is its own basename.
     let by_argv0 = named(args::basename(argv.arg(0).unwrap_or_default()));
     let (shift, name) = match by_argv0 {
-        None => match argv.arg(1).and_then(named) {
-            Some(by_arg1) => (1, Some(by_arg1)),
-            None => (0, None),
+        Named::Vinit => match argv.arg(1).map_or(Named::Vinit, named) {
+            Named::Vinit => (0, Named::Vinit),
+            by_arg1 => (1, by_arg1),
         },
-        Some(_) => (0, by_argv0),
+        _ => (0, by_argv0),
     };
     let other = match name {
-        Some(Named::Setuidgid) => Some(setuidgid::run(argv, shift, envp)),
-        Some(Named::Client(p)) => Some(client::run(p, &argv, shift, envp)),
-        Some(Named::Init) if !pid1 => init_as_telinit(&argv, shift, envp),
-        Some(Named::Init) | None => None,
+        Named::Setuidgid => Some(setuidgid::run(argv, shift, envp)),
+        Named::Client(p) => Some(client::run(p, &argv, shift, envp)),
+        Named::Init if !pid1 => init_as_telinit(&argv, shift, envp),
+        Named::Init | Named::Vinit => None,
     };
     other.unwrap_or_else(|| vinit(argv, shift, envp, pid1, parent))
 }
 
-/// What a program name (argv[0]'s basename, or argument 1) runs as, if not vinit itself.
+/// What a program name (argv[0]'s basename, or argument 1) runs as. `Client` first and
+/// `Vinit` second, not an `Option`: `Vinit` then takes the value of `personality`'s `None`
+/// (the first after the personalities), so no tag is translated.
 enum Named {
-    Setuidgid,
     Client(Personality),
+    /// Any other name: vinit itself.
+    Vinit,
+    Setuidgid,
     /// `init`: vinit as PID 1, otherwise telinit or vinit (`init_as_telinit`).
     Init,
 }
 
-fn named(name: &[u8]) -> Option<Named> {
+fn named(name: &[u8]) -> Named {
     if name == SETUIDGID {
-        return Some(Named::Setuidgid);
+        return Named::Setuidgid;
     }
     if name == b"init" {
-        return Some(Named::Init);
+        return Named::Init;
     }
-    client_args::personality(name).map(Named::Client)
+    client_args::personality(name).map_or(Named::Vinit, Named::Client)
 }
 
 /// `init` that is not PID 1 is telinit (sysvinit's rule): its exit status; `None` as a
