@@ -369,13 +369,21 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         // the range.
         UsageError::BadValue(at) | UsageError::OutOfRange(at, ..) => {
             show_option(&mut line, at.letter);
+            // The value's words by its letter, then `Colon` for a range chosen by a select,
+            // not a branch: a branch on the error here was threaded into the range's below,
+            // compiling the value's `say` and `show` twice.
+            let words = match at.letter {
+                b'r' => UsageWords::NotSignalPairs,
+                b'p' => UsageWords::NotASignal,
+                _ => UsageWords::NotANumber,
+            };
+            let out_of_range = matches!(e, UsageError::OutOfRange(..));
             say(
                 &mut line,
-                match (e, at.letter) {
-                    (UsageError::OutOfRange(..), _) => UsageWords::Colon,
-                    (_, b'r') => UsageWords::NotSignalPairs,
-                    (_, b'p') => UsageWords::NotASignal,
-                    _ => UsageWords::NotANumber,
+                if out_of_range {
+                    UsageWords::Colon
+                } else {
+                    words
                 },
             );
             show(&mut line, at.bytes(args));
