@@ -272,13 +272,12 @@ impl SingleCommand<'_> {
         vinit_core::fill!(
             names_line,
             [],
-            "stop: main child {} still running {} ms after signal {} (budget {} ms): sending KILL to {} processes: ",
+            "stop: main child {} still running {} ms after signal {} (budget {} ms): sending KILL to ",
             self.child,
             // Wrapping: the budget started at an earlier reading of the monotonic clock.
             now.millis().wrapping_sub(budget.started().millis()),
             self.stop_signal,
-            budget.len().millis(),
-            crate::processes_left::count()
+            budget.len().millis()
         );
     }
 
@@ -415,20 +414,21 @@ impl SingleCommand<'_> {
 /// `vinit: warning: grace period over: sending KILL to N processes: PID (NAME), ...`, before
 /// a KILL to all of them.
 fn kill_line() {
-    vinit_core::fill!(
-        names_line,
-        [],
-        "grace period over: sending KILL to {} processes: ",
-        crate::processes_left::count()
-    );
+    vinit_core::fill!(names_line, [], "grace period over: sending KILL to ");
 }
 
-/// A warning that ends with the names of the processes left (`PID (NAME), ...`): one copy for
-/// both lines that say who gets KILL.
+/// A warning that ends with how many processes are left and their names (`N processes: PID
+/// (NAME), ...`): one copy for both lines that say who gets KILL, the count taken here.
 #[inline(never)]
 fn names_line(template: &[u8], args: &[vinit_core::display::Arg<'_>]) {
     let mut line = LogLine::new(Level::Warning);
     line.write(template, args);
+    vinit_core::fill!(
+        crate::log::LogLine::write,
+        [&mut line],
+        "{} processes: ",
+        crate::processes_left::count()
+    );
     crate::processes_left::write_names(&mut line);
     line.emit();
 }
