@@ -76,7 +76,7 @@ pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
     let close = stat.iter().rposition(|&b| b == b')')?;
     let comm = stat.get(open + 1..close)?;
     // `) S PPID ...`: the state is one letter (proc(5)).
-    let ppid = stat.get(close + 4..)?.split(|&b| b == b' ').next()?;
+    let ppid = vinit_core::display::field(stat.get(close + 4..)?, b' ', 0)?;
     let ppid = vinit_core::args::parse_number(ppid, 0, i32::MAX as u64)?;
     let mut name = [0u8; vinit_core::limits::PROC_NAME_MAX];
     for (to, from) in name.iter_mut().zip(comm) {
