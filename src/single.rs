@@ -423,12 +423,10 @@ fn kill_line() {
 fn names_line(template: &[u8], args: &[vinit_core::display::Arg<'_>]) {
     let mut line = LogLine::new(Level::Warning);
     line.write(template, args);
-    vinit_core::fill!(
-        crate::log::LogLine::write,
-        [&mut line],
-        "{} processes: ",
-        crate::processes_left::count()
-    );
+    // The number pushed, not a template's argument: no argument array in this frame.
+    line.line()
+        .push_number(u64::from(crate::processes_left::count()), false);
+    line.push(b" processes: ");
     crate::processes_left::write_names(&mut line);
     line.emit();
 }
