@@ -383,7 +383,7 @@ impl Bogus {
         } else {
             (template!(1, "got bogus initrequest: {} bytes"), [len, len])
         };
-        log::log_line(Level::Warning, template, &args);
+        log::log_warning(template, &args);
     }
 
     /// Logs a bad request, at a bounded rate. Out of line: inlined in the reader, itself inlined
@@ -413,7 +413,7 @@ impl Bogus {
             // framing errors are `flush`'s to report.
             RequestError::BadLength(_) | RequestError::BadMagic(_) => return,
         };
-        log::log_line(Level::Warning, template, &[arg]);
+        log::log_warning(template, &[arg]);
     }
 }
 
