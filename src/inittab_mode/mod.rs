@@ -78,8 +78,7 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     ));
     // sysvinit sets umask(previous | 022) at start-up (compat §3.2).
     sys::umask_add(0o022);
-    crate::log::log_line(
-        LogLevel::Info,
+    crate::log::log_info(
         vinit_core::args::NotPid1::boot_line(settings.not_pid1),
         &[vinit_core::display::ArgOf::log_arg(&Bytes(
             settings.inittab.to_bytes(),
