@@ -273,7 +273,10 @@ impl Control {
                 Err(Errno::INTR) => continue,
                 Err(Errno::AGAIN) => 0,
                 Err(e) => {
-                    log!(Level::Error, "error reading initrequest: {}", ErrName(e));
+                    crate::inittab_mode::error_line(
+                        template!(1, "error reading initrequest: {}"),
+                        e,
+                    );
                     0
                 }
             };

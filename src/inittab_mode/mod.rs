@@ -94,6 +94,16 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     }
 }
 
+/// An error line whose one argument is `e` (`template`: one `{}`): out of line, for the
+/// loop's failed calls; at each site, the argument was built in the frame around the call.
+#[inline(never)]
+pub(crate) fn error_line(template: &[u8], e: Errno) {
+    log::log_error(
+        template,
+        &[vinit_core::display::ArgOf::log_arg(&ErrName(e))],
+    );
+}
+
 // The fatal line's text says the limit.
 const _: () = assert!(NOFILE_MIN == 6);
 
@@ -260,7 +270,7 @@ impl Driver {
             let [_, fifo_ready, fifo_path_changed, status_asked] = match ready {
                 Ok(ready) => ready,
                 Err(e) => {
-                    log!(LogLevel::Error, "poll failed: {}", ErrName(e));
+                    error_line(vinit_core::template!(1, "poll failed: {}"), e);
                     [false; 4]
                 }
             };
@@ -382,7 +392,7 @@ impl Driver {
                 Ok(Some(info)) => info,
                 Ok(None) => return,
                 Err(e) => {
-                    log!(LogLevel::Error, "unable to read signalfd: {}", ErrName(e));
+                    error_line(vinit_core::template!(1, "unable to read signalfd: {}"), e);
                     return;
                 }
             };
@@ -425,7 +435,7 @@ impl Driver {
                     return;
                 }
                 Err(e) => {
-                    log!(LogLevel::Error, "wait failed: {}", ErrName(e));
+                    error_line(vinit_core::template!(1, "wait failed: {}"), e);
                     return;
                 }
             }
