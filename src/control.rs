@@ -9,7 +9,7 @@
 //! too few file descriptors the driver turns the FIFO or the watch off.
 
 use crate::log;
-use crate::log::{ErrName, Level, RateLimit};
+use crate::log::{Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
 use vinit_core::display::Arg;
 use vinit_core::initctl::{self, Command, Front, REQUEST_LEN, Request, RequestError};
@@ -193,10 +193,12 @@ impl Control {
             Err(e) => {
                 if !self.watch_complained {
                     self.watch_complained = true;
-                    log!(
-                        Level::Warning,
-                        "no inotify watch on /run: {}: a deleted /run/initctl is re-created at the next wakeup",
-                        ErrName(e)
+                    crate::inittab_mode::warning_line(
+                        template!(
+                            1,
+                            "no inotify watch on /run: {}: a deleted /run/initctl is re-created at the next wakeup"
+                        ),
+                        e,
                     );
                 }
             }

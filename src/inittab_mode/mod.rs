@@ -94,11 +94,21 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     }
 }
 
-/// An error line whose one argument is `e` (`template`: one `{}`): out of line, for the
-/// loop's failed calls; at each site, the argument was built in the frame around the call.
+/// An error line whose one argument is `e` (`template`: one `{}`): out of line, shared by
+/// inittab mode's failed calls; at each site, the argument was built in the frame around the
+/// call.
 #[inline(never)]
 pub(crate) fn error_line(template: &[u8], e: Errno) {
     log::log_error(
+        template,
+        &[vinit_core::display::ArgOf::log_arg(&ErrName(e))],
+    );
+}
+
+/// `error_line` at `Level::Warning`.
+#[inline(never)]
+pub(crate) fn warning_line(template: &[u8], e: Errno) {
+    log::log_warning(
         template,
         &[vinit_core::display::ArgOf::log_arg(&ErrName(e))],
     );
@@ -367,7 +377,7 @@ impl Driver {
                     // PID 1 with SIGHUP, and LXC starts the container again. On failure the
                     // next effect is the fallback: the reboot in place.
                     if let Err(e) = sys::reboot(sys::RebootCmd::Restart) {
-                        log!(LogLevel::Warning, "reboot(2): {}", ErrName(e));
+                        warning_line(vinit_core::template!(1, "reboot(2): {}"), e);
                     }
                 }
             }
