@@ -94,18 +94,9 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     }
 }
 
-/// An error line whose one argument is `e` (`template`: one `{}`): out of line, shared by
+/// A warning line whose one argument is `e` (`template`: one `{}`): out of line, shared by
 /// inittab mode's failed calls; at each site, the argument was built in the frame around the
 /// call.
-#[inline(never)]
-pub(crate) fn error_line(template: &[u8], e: Errno) {
-    log::log_error(
-        template,
-        &[vinit_core::display::ArgOf::log_arg(&ErrName(e))],
-    );
-}
-
-/// `error_line` at `Level::Warning`.
 #[inline(never)]
 pub(crate) fn warning_line(template: &[u8], e: Errno) {
     log::log_warning(
@@ -280,7 +271,7 @@ impl Driver {
             let [_, fifo_ready, fifo_path_changed, status_asked] = match ready {
                 Ok(ready) => ready,
                 Err(e) => {
-                    error_line(vinit_core::template!(1, "poll failed: {}"), e);
+                    log!(LogLevel::Error, "poll failed: {}", ErrName(e));
                     [false; 4]
                 }
             };
@@ -402,7 +393,7 @@ impl Driver {
                 Ok(Some(info)) => info,
                 Ok(None) => return,
                 Err(e) => {
-                    error_line(vinit_core::template!(1, "unable to read signalfd: {}"), e);
+                    log!(LogLevel::Error, "unable to read signalfd: {}", ErrName(e));
                     return;
                 }
             };
@@ -445,7 +436,7 @@ impl Driver {
                     return;
                 }
                 Err(e) => {
-                    error_line(vinit_core::template!(1, "wait failed: {}"), e);
+                    log!(LogLevel::Error, "wait failed: {}", ErrName(e));
                     return;
                 }
             }
