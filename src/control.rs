@@ -193,10 +193,12 @@ impl Control {
             Err(e) => {
                 if !self.watch_complained {
                     self.watch_complained = true;
-                    log!(
-                        Level::Warning,
-                        "no inotify watch on /run: {}: a deleted /run/initctl is re-created at the next wakeup",
-                        ErrName(e)
+                    crate::inittab_mode::warning_line(
+                        template!(
+                            1,
+                            "no inotify watch on /run: {}: a deleted /run/initctl is re-created at the next wakeup"
+                        ),
+                        e,
                     );
                 }
             }
@@ -383,7 +385,7 @@ impl Bogus {
         } else {
             (template!(1, "got bogus initrequest: {} bytes"), [len, len])
         };
-        log::log_line(Level::Warning, template, &args);
+        log::log_warning(template, &args);
     }
 
     /// Logs a bad request, at a bounded rate. Out of line: inlined in the reader, itself inlined
@@ -413,7 +415,7 @@ impl Bogus {
             // framing errors are `flush`'s to report.
             RequestError::BadLength(_) | RequestError::BadMagic(_) => return,
         };
-        log::log_line(Level::Warning, template, &[arg]);
+        log::log_warning(template, &[arg]);
     }
 }
 

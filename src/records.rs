@@ -35,10 +35,12 @@ pub fn link_var_run() {
             Level::Info,
             "created /var/run -> /run (the image has no /var/run)"
         ),
-        Err(e) => log!(
-            Level::Warning,
-            "cannot create /var/run -> /run: {}: no utmp or runlevel records",
-            log::ErrName(e)
+        Err(e) => crate::inittab_mode::warning_line(
+            vinit_core::template!(
+                1,
+                "cannot create /var/run -> /run: {}: no utmp or runlevel records"
+            ),
+            e,
         ),
     }
 }

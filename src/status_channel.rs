@@ -6,10 +6,7 @@
 //! from a client, so a client that never reads or goes away costs it nothing: its reply
 //! waits in the kernel, or is dropped on EAGAIN. At most `STATUS_REQUESTS_PER_PASS` connections are served per loop pass.
 
-use crate::log;
-use crate::log::ErrName;
 use crate::sys::{self, BorrowedFd, Errno, OwnedFd};
-use vinit_core::display::ArgOf;
 use vinit_core::limits::{
     CREATED_DIR_MODE, RUN_DIR, STATUS_BACKLOG, STATUS_REQUESTS_PER_PASS, STATUS_SOCKET_PATH,
 };
@@ -96,7 +93,7 @@ fn answer(conn: &OwnedFd, init: &Init, now: Instant) {
 /// less), checked to be the socket's at compile time.
 #[inline(never)]
 fn off(e: Errno) {
-    log::log_warning(vinit_core::template!(1, OFF_TEXT), &[ErrName(e).log_arg()]);
+    crate::inittab_mode::warning_line(vinit_core::template!(1, OFF_TEXT), e);
 }
 
 /// `off`'s line: `STATUS_SOCKET_PATH`, then the errno.

@@ -78,8 +78,7 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     ));
     // sysvinit sets umask(previous | 022) at start-up (compat §3.2).
     sys::umask_add(0o022);
-    crate::log::log_line(
-        LogLevel::Info,
+    crate::log::log_info(
         vinit_core::args::NotPid1::boot_line(settings.not_pid1),
         &[vinit_core::display::ArgOf::log_arg(&Bytes(
             settings.inittab.to_bytes(),
@@ -93,6 +92,17 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     } else {
         driver.run(sfd.as_fd(), None)
     }
+}
+
+/// A warning line whose one argument is `e` (`template`: one `{}`): out of line, shared by
+/// inittab mode's failed calls; at each site, the argument was built in the frame around the
+/// call.
+#[inline(never)]
+pub(crate) fn warning_line(template: &[u8], e: Errno) {
+    log::log_warning(
+        template,
+        &[vinit_core::display::ArgOf::log_arg(&ErrName(e))],
+    );
 }
 
 // The fatal line's text says the limit.
@@ -358,7 +368,7 @@ impl Driver {
                     // PID 1 with SIGHUP, and LXC starts the container again. On failure the
                     // next effect is the fallback: the reboot in place.
                     if let Err(e) = sys::reboot(sys::RebootCmd::Restart) {
-                        log!(LogLevel::Warning, "reboot(2): {}", ErrName(e));
+                        warning_line(vinit_core::template!(1, "reboot(2): {}"), e);
                     }
                 }
             }
