@@ -81,7 +81,7 @@ impl Init {
         let procs = &mut self.procs;
         fresh_procs(procs, tab);
         for (old, e) in olds.iter().zip(self.tab.entries()) {
-            let new_slot = tab.position(&e.id);
+            let new_slot = tab.position(&e.id).map(usize::from);
             let new_entry = new_slot.and_then(|s| tab.entries().get(s));
             let must_die = match new_entry {
                 None => true,
