@@ -453,9 +453,12 @@ impl Inittab {
         self.entries.iter().find(|e| e.id == id)
     }
 
-    /// Index in the list of the first entry with this id.
-    pub fn position(&self, id: &[u8]) -> Option<usize> {
-        self.entries.iter().position(|e| e.id == id)
+    /// Index in the list of the first entry with this id. A byte (the list holds at most
+    /// `MAX_ENTRIES`): an `Option<u8>` comes back in one register, an `Option<usize>` in two,
+    /// which the re-read's loop (`Init::apply`) kept in a callee-saved register or a spill.
+    pub fn position(&self, id: &[u8]) -> Option<u8> {
+        let slot = self.entries.iter().position(|e| e.id == id)?;
+        Some(slot as u8)
     }
 
     /// The default level from the first initdefault entry (compat §1.8): the highest character

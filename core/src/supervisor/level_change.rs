@@ -69,19 +69,26 @@ impl Init {
 
     /// Re-reads: match entries by id, decide who must die, carry state (compat §2.2 step 5),
     /// reset the throttle (step 10), and start the kill round if anyone must die.
-    /// `fresh` is the re-read table, swapped in at the end (the old one is left in it): tables
-    /// are never copied, as every copy would stay resident on PID 1's stack.
-    fn apply(&mut self, now: Instant, fresh: Option<&mut Inittab>) {
+    /// `fresh` is the re-read table, swapped in first (the old one is left in it and read as
+    /// the old table): tables are never copied, as every copy would stay resident on PID 1's
+    /// stack. Swapped (and checked) before the walk, so that nothing of `fresh` is kept across
+    /// it; the walk queues nothing, so the critical lines still come first.
+    fn apply(&mut self, now: Instant, mut fresh: Option<&mut Inittab>) {
         let level = self.current;
         let mut dying_added = false;
+        if let Some(fresh) = fresh.as_deref_mut() {
+            self.tab.exchange(fresh);
+            self.check_critical();
+        }
         // Without a fresh table the current one is compared with itself, not with a copy.
-        let tab = fresh.as_deref().unwrap_or(&self.tab);
+        let old_tab = fresh.as_deref().unwrap_or(&self.tab);
+        let tab = &self.tab;
         // The old states are read from a copy while the new ones are written in place.
         let olds = self.procs;
         let procs = &mut self.procs;
         fresh_procs(procs, tab);
-        for (old, e) in olds.iter().zip(self.tab.entries()) {
-            let new_slot = tab.position(&e.id);
+        for (old, e) in olds.iter().zip(old_tab.entries()) {
+            let new_slot = tab.position(&e.id).map(usize::from);
             let new_entry = new_slot.and_then(|s| tab.entries().get(s));
             let must_die = match new_entry {
                 None => true,
@@ -129,10 +136,6 @@ impl Init {
             }
         }
         self.timers.respawn = Deadline::NONE;
-        if let Some(tab) = fresh {
-            self.tab.exchange(tab);
-            self.check_critical();
-        }
         let deadline = self.kill_deadline(now);
         if dying_added {
             self.start_kill_round(deadline);

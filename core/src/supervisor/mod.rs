@@ -339,7 +339,7 @@ impl Init {
     #[cfg(test)]
     pub fn pid_of(&self, id: &[u8]) -> Option<Pid> {
         let slot = self.tab.position(id)?;
-        self.procs.get(slot)?.pid
+        self.procs.get(usize::from(slot))?.pid
     }
 
     // ---------------------------------------------------------------- outputs
