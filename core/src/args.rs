@@ -131,7 +131,8 @@ pub struct OptionTable {
 
 /// The option walker: hands out the options from argument 1 on, one letter at a time
 /// (`next_letter`), then stops at `--` (used up) or at the first operand; `end()` is then the
-/// index of the first argument that is not an option. It stops for good after an error.
+/// index of the first argument that is not an option. Its callers stop at the first `None`
+/// (a walk past `--` would read on: no flag keeps it ended).
 /// The letter comes back in a register and the rest (its index, its value) is read from the
 /// walker: an item holding them all (56 bytes) came back through memory.
 pub struct Options<'a, A: ?Sized> {
@@ -147,7 +148,6 @@ pub struct Options<'a, A: ?Sized> {
     value: Option<(ValueAt, &'a [u8])>,
     /// The letter whose value is missing (the walk's one error), else 0.
     missing: u8,
-    done: bool,
     dashdash: bool,
 }
 
@@ -163,7 +163,6 @@ impl<'a, A: ArgList + ?Sized> Options<'a, A> {
             letter_index: 0,
             value: None,
             missing: 0,
-            done: false,
             dashdash: false,
         }
     }
@@ -192,30 +191,20 @@ impl<'a, A: ArgList + ?Sized> Options<'a, A> {
         self.value
     }
 
-    fn stop(&mut self) -> Option<u8> {
-        self.done = true;
-        None
-    }
-
     /// The next option's letter (a long option's alias), or `None` at the end of the options
     /// or at an error (`end` tells which). One copy for every parser (each would otherwise
     /// inline its own).
     #[inline(never)]
     pub fn next_letter(&mut self) -> Option<u8> {
-        if self.done {
-            return None;
-        }
         let index = self.index;
-        let Some(arg) = self.args.arg(index) else {
-            return self.stop();
-        };
+        let arg = self.args.arg(index)?;
         self.letter_index = index;
         self.value = None;
         if self.at == 0 {
             if arg == b"--" {
                 self.dashdash = true;
                 self.index += 1;
-                return self.stop();
+                return None;
             }
             // `==` (one bcmp, expanded into a few wide loads), not a `match` on byte strings,
             // which compares byte by byte.
@@ -231,13 +220,11 @@ impl<'a, A: ArgList + ?Sized> Options<'a, A> {
                 return Some(long);
             }
             if arg.len() < 2 || arg.first() != Some(&b'-') {
-                return self.stop();
+                return None;
             }
             self.at = 1;
         }
-        let Some(&letter) = arg.get(self.at) else {
-            return self.stop();
-        };
+        let &letter = arg.get(self.at)?;
         let from = self.at + 1;
         if !has_byte(&self.table.with_value, letter) {
             self.at = from;
@@ -261,7 +248,7 @@ impl<'a, A: ArgList + ?Sized> Options<'a, A> {
             _ => {
                 let Some(v) = self.args.arg(self.index) else {
                     self.missing = letter;
-                    return self.stop();
+                    return None;
                 };
                 self.index += 1;
                 (
