@@ -129,20 +129,12 @@ pub struct OptionTable {
     pub long: bool,
 }
 
-/// One option found on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Opt<'a> {
-    /// The letter (a long option's alias).
-    pub letter: u8,
-    /// Index of the argument holding the letter.
-    pub index: usize,
-    /// For a letter of `with_value`: where the value is, and its bytes.
-    pub value: Option<(ValueAt, &'a [u8])>,
-}
-
-/// The option walker: yields the options from argument 1 on, one letter at a time, then stops
-/// at `--` (used up) or at the first operand; `operands()` is then the index of the first
-/// argument that is not an option. It stops for good after an error.
+/// The option walker: hands out the options from argument 1 on, one letter at a time
+/// (`next_letter`), then stops at `--` (used up) or at the first operand; `end()` is then the
+/// index of the first argument that is not an option. Its callers stop at the first `None`
+/// (a walk past `--` would read on: no flag keeps it ended).
+/// The letter comes back in a register and the rest (its index, its value) is read from the
+/// walker: an item holding them all (56 bytes) came back through memory.
 pub struct Options<'a, A: ?Sized> {
     args: &'a A,
     table: &'a OptionTable,
@@ -150,7 +142,12 @@ pub struct Options<'a, A: ?Sized> {
     index: usize,
     /// The next letter's byte in it; 0 between arguments.
     at: usize,
-    done: bool,
+    /// Index of the argument holding the last letter.
+    letter_index: usize,
+    /// For a letter of `with_value`: where its value is, and its bytes.
+    value: Option<(ValueAt, &'a [u8])>,
+    /// The letter whose value is missing (the walk's one error), else 0.
+    missing: u8,
     dashdash: bool,
 }
 
@@ -163,14 +160,20 @@ impl<'a, A: ArgList + ?Sized> Options<'a, A> {
             table,
             index: 1,
             at: 0,
-            done: false,
+            letter_index: 0,
+            value: None,
+            missing: 0,
             dashdash: false,
         }
     }
 
-    /// Index of the first operand, once the walk has ended.
-    pub const fn operands(&self) -> usize {
-        self.index
+    /// Once the walk has ended: the index of the first operand, or the error that ended it
+    /// (an option that needs a value came last).
+    pub const fn end(&self) -> Result<usize, UsageError> {
+        if self.missing != 0 {
+            return Err(UsageError::MissingValue(self.letter_index, self.missing));
+        }
+        Ok(self.index)
     }
 
     /// Whether the options ended with `--`.
@@ -178,30 +181,30 @@ impl<'a, A: ArgList + ?Sized> Options<'a, A> {
         self.dashdash
     }
 
-    fn stop(&mut self) -> Option<Result<Opt<'a>, UsageError>> {
-        self.done = true;
-        None
+    /// Index of the argument holding the last letter.
+    pub const fn letter_index(&self) -> usize {
+        self.letter_index
     }
-}
 
-impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
-    type Item = Result<Opt<'a>, UsageError>;
+    /// The last letter's value, if it is one of `with_value` (then it always has one).
+    pub const fn value(&self) -> Option<(ValueAt, &'a [u8])> {
+        self.value
+    }
 
-    // One copy for every parser (each would otherwise inline its own).
+    /// The next option's letter (a long option's alias), or `None` at the end of the options
+    /// or at an error (`end` tells which). One copy for every parser (each would otherwise
+    /// inline its own).
     #[inline(never)]
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
+    pub fn next_letter(&mut self) -> Option<u8> {
         let index = self.index;
-        let Some(arg) = self.args.arg(index) else {
-            return self.stop();
-        };
+        let arg = self.args.arg(index)?;
+        self.letter_index = index;
+        self.value = None;
         if self.at == 0 {
             if arg == b"--" {
                 self.dashdash = true;
                 self.index += 1;
-                return self.stop();
+                return None;
             }
             // `==` (one bcmp, expanded into a few wide loads), not a `match` on byte strings,
             // which compares byte by byte.
@@ -214,20 +217,14 @@ impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
             };
             if self.table.long && long != 0 {
                 self.index += 1;
-                return Some(Ok(Opt {
-                    letter: long,
-                    index,
-                    value: None,
-                }));
+                return Some(long);
             }
             if arg.len() < 2 || arg.first() != Some(&b'-') {
-                return self.stop();
+                return None;
             }
             self.at = 1;
         }
-        let Some(&letter) = arg.get(self.at) else {
-            return self.stop();
-        };
+        let &letter = arg.get(self.at)?;
         let from = self.at + 1;
         if !has_byte(&self.table.with_value, letter) {
             self.at = from;
@@ -235,15 +232,11 @@ impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
                 self.at = 0;
                 self.index += 1;
             }
-            return Some(Ok(Opt {
-                letter,
-                index,
-                value: None,
-            }));
+            return Some(letter);
         }
         self.at = 0;
         self.index += 1;
-        let value = match arg.get(from..) {
+        self.value = Some(match arg.get(from..) {
             Some(rest) if !rest.is_empty() => (
                 ValueAt {
                     index: index as u32,
@@ -254,8 +247,8 @@ impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
             ),
             _ => {
                 let Some(v) = self.args.arg(self.index) else {
-                    self.done = true;
-                    return Some(Err(UsageError::MissingValue(index, letter)));
+                    self.missing = letter;
+                    return None;
                 };
                 self.index += 1;
                 (
@@ -267,20 +260,8 @@ impl<'a, A: ArgList + ?Sized> Iterator for Options<'a, A> {
                     v,
                 )
             }
-        };
-        Some(Ok(Opt {
-            letter,
-            index,
-            value: Some(value),
-        }))
-    }
-}
-
-impl<'a> Opt<'a> {
-    /// The value of a letter of `with_value` (the walker always gives it one).
-    pub fn value(self) -> Result<(ValueAt, &'a [u8]), UsageError> {
-        self.value
-            .ok_or(UsageError::MissingValue(self.index, self.letter))
+        });
+        Some(letter)
     }
 }
 
@@ -409,12 +390,12 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     let mut single_only = None;
     let mut inittab_only = None;
     let mut walk = Options::new(args, &VINIT_OPTIONS);
-    for opt in walk.by_ref() {
-        let o = opt?;
+    while let Some(letter) = walk.next_letter() {
+        let index = walk.letter_index();
         // A flag is set as its variable's `1` would set it; `-f` always has its value.
-        let (at, v) = o.value.unwrap_or((ValueAt::operand(o.index), b"1"));
+        let (at, v) = walk.value().unwrap_or((ValueAt::operand(index), b"1"));
         // The mode this option belongs to, if only one: one `get_or_insert` for both.
-        let first_of_mode = match o.letter {
+        let first_of_mode = match letter {
             b'h' => return Ok(VinitCommand::Help),
             b'V' => return Ok(VinitCommand::Version),
             b'f' => {
@@ -423,7 +404,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             }
             letter => {
                 set_option(opts, letter, v).map_err(|bad| match bad {
-                    BadOption::Unknown => UsageError::UnknownOption(o.index, letter),
+                    BadOption::Unknown => UsageError::UnknownOption(index, letter),
                     BadOption::NotValid => UsageError::BadValue(at),
                     BadOption::OutOfRange(min, max) => UsageError::OutOfRange(at, min.into(), max),
                 })?;
@@ -431,11 +412,11 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             }
         };
         // `-f` or a single-command option: one bit test.
-        if o.letter == b'f' || is_single_mode_option(o.letter) {
-            first_of_mode.get_or_insert((o.index as u32, o.letter));
+        if letter == b'f' || is_single_mode_option(letter) {
+            first_of_mode.get_or_insert((index as u32, letter));
         }
     }
-    let first = walk.operands();
+    let first = walk.end()?;
     let operand = args.arg(first);
     if walk.ended_by_dashdash() && operand.is_none() {
         return Err(UsageError::MissingCommand);

@@ -96,12 +96,10 @@ fn scan<'a, A: ArgList + ?Sized>(
     time: &mut Option<(ValueAt, &'a [u8])>,
 ) -> Result<usize, UsageError> {
     let mut options = Options::new(args, &tool.options);
-    for o in options.by_ref() {
-        let o = o?;
-        let letter = o.letter;
-        match o.value {
+    while let Some(letter) = options.next_letter() {
+        match options.value() {
             None if !has_byte(&tool.flags, letter) => {
-                return Err(UsageError::UnknownOption(o.index, letter));
+                return Err(UsageError::UnknownOption(options.letter_index(), letter));
             }
             None => match letter {
                 b'h' => s.level = LevelRequest::HALT,
@@ -131,7 +129,7 @@ fn scan<'a, A: ArgList + ?Sized>(
         }
         s.letters.0 |= 1 << (letter & 63);
     }
-    Ok(options.operands())
+    options.end()
 }
 
 /// What `scan` starts from: shutdown's bare command line (level 1, now).

@@ -47,23 +47,24 @@ const TABLE: OptionTable = OptionTable {
 /// One walked option: letter, index, and where its value is (index, from).
 type Walked = Result<(u8, usize, Option<(u32, u32)>), UsageError>;
 
-/// Every item of a walk, then the first operand and whether `--` ended it.
+/// Every item of a walk (its error last, if one ended it), then the first operand and whether
+/// `--` ended it.
 fn walk(args: &[&str]) -> (Vec<Walked>, usize, bool) {
     let v = argv(args);
     let mut w = Options::new(v.as_slice(), &TABLE);
-    let items = w
-        .by_ref()
-        .map(|o| {
-            o.map(|o| {
-                (
-                    o.letter,
-                    o.index,
-                    o.value.map(|(at, _)| (at.index, at.from)),
-                )
-            })
-        })
-        .collect();
-    (items, w.operands(), w.ended_by_dashdash())
+    let mut items = Vec::new();
+    while let Some(letter) = w.next_letter() {
+        let value = w.value().map(|(at, _)| (at.index, at.from));
+        items.push(Ok((letter, w.letter_index(), value)));
+    }
+    let first = match w.end() {
+        Ok(first) => first,
+        Err(e) => {
+            items.push(Err(e));
+            w.index
+        }
+    };
+    (items, first, w.ended_by_dashdash())
 }
 
 #[test]
