@@ -193,7 +193,7 @@ impl Control {
             Err(e) => {
                 if !self.watch_complained {
                     self.watch_complained = true;
-                    crate::inittab_mode::warning_line(
+                    crate::log::log_warning_errno(
                         template!(
                             1,
                             "no inotify watch on /run: {}: a deleted /run/initctl is re-created at the next wakeup"

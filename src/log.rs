@@ -135,6 +135,14 @@ pub fn log_warning(template: &[u8], args: &[Arg<'_>]) {
     log_at(template, args, Level::Warning);
 }
 
+/// A warning whose one argument is `e` (`template`: one `{}`), for the failed calls of inittab
+/// mode and its control paths: out of line, so the argument is not built in the frame around
+/// each site.
+#[inline(never)]
+pub fn log_warning_errno(template: &[u8], e: Errno) {
+    log_warning(template, &[ErrName(e).log_arg()]);
+}
+
 /// `log_line` at `Level::Info` (`log_error`).
 #[inline(never)]
 pub fn log_info(template: &[u8], args: &[Arg<'_>]) {

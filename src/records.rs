@@ -35,7 +35,7 @@ pub fn link_var_run() {
             Level::Info,
             "created /var/run -> /run (the image has no /var/run)"
         ),
-        Err(e) => crate::inittab_mode::warning_line(
+        Err(e) => crate::log::log_warning_errno(
             vinit_core::template!(
                 1,
                 "cannot create /var/run -> /run: {}: no utmp or runlevel records"

@@ -93,7 +93,7 @@ fn answer(conn: &OwnedFd, init: &Init, now: Instant) {
 /// less), checked to be the socket's at compile time.
 #[inline(never)]
 fn off(e: Errno) {
-    crate::inittab_mode::warning_line(vinit_core::template!(1, OFF_TEXT), e);
+    crate::log::log_warning_errno(vinit_core::template!(1, OFF_TEXT), e);
 }
 
 /// `off`'s line: `STATUS_SOCKET_PATH`, then the errno.

@@ -94,17 +94,6 @@ pub fn run(settings: &Settings, envp: Envp, title: Option<sys::ProcTitle>) -> u8
     }
 }
 
-/// A warning line whose one argument is `e` (`template`: one `{}`): out of line, shared by
-/// inittab mode's failed calls; at each site, the argument was built in the frame around the
-/// call.
-#[inline(never)]
-pub(crate) fn warning_line(template: &[u8], e: Errno) {
-    log::log_warning(
-        template,
-        &[vinit_core::display::ArgOf::log_arg(&ErrName(e))],
-    );
-}
-
 // The fatal line's text says the limit.
 const _: () = assert!(NOFILE_MIN == 6);
 
@@ -368,7 +357,7 @@ impl Driver {
                     // PID 1 with SIGHUP, and LXC starts the container again. On failure the
                     // next effect is the fallback: the reboot in place.
                     if let Err(e) = sys::reboot(sys::RebootCmd::Restart) {
-                        warning_line(vinit_core::template!(1, "reboot(2): {}"), e);
+                        log::log_warning_errno(vinit_core::template!(1, "reboot(2): {}"), e);
                     }
                 }
             }
