@@ -295,10 +295,20 @@ impl ExitRemap {
 
 /// Options of single-command mode, and those both modes share (`-T`, `-d`, `-v`, `-p`), which
 /// inittab mode reads from here too (one copy of them, not a second set in `InittabOptions`).
+/// `repr(C)`, the one-byte fields first and the two tables last: the loops read the flags
+/// through a pointer, and a field below offset 128 takes a one-byte displacement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct SingleOptions {
     /// Forward signals to the child's process group instead of the child (`-g`).
     pub kill_group: bool,
+    /// A log line per reaped process (`-v`, `VINIT_VERBOSE`).
+    pub verbose: bool,
+    /// The signal the kernel sends vinit when its parent dies (`-p`), 0 for none.
+    pub parent_death_signal: u8,
+    /// The runtime, from `container=` (`single_defaults_from_env`): read once for both modes,
+    /// inittab mode's `Config` takes it from here.
+    pub runtime: Runtime,
     /// Seconds between SIGTERM and SIGKILL for what is left when the child exits (`-t`).
     pub grace_secs: u64,
     /// Seconds from the first stop signal forwarded to the child until everything must be
@@ -307,19 +317,12 @@ pub struct SingleOptions {
     /// The drain delay of both modes (`-d`, `VINIT_STOP_DELAY`): after a stop signal, wait
     /// this long before the stop begins; `main` bounds it with `stop_delay_within`.
     pub stop_delay: Duration,
-    /// Child exit codes reported as 0 (`-e`).
-    pub remap: ExitRemap,
-    /// A log line per reaped process (`-v`, `VINIT_VERBOSE`).
-    pub verbose: bool,
-    /// What each signal is forwarded as (`-r`, `VINIT_REWRITE`).
-    pub rewrite: SignalRewrite,
-    /// The signal the kernel sends vinit when its parent dies (`-p`), 0 for none.
-    pub parent_death_signal: u8,
     /// Index in argv of CMD (the first operand, or the word after `--`).
     pub cmd_index: usize,
-    /// The runtime, from `container=` (`single_defaults_from_env`): read once for both modes,
-    /// inittab mode's `Config` takes it from here.
-    pub runtime: Runtime,
+    /// Child exit codes reported as 0 (`-e`).
+    pub remap: ExitRemap,
+    /// What each signal is forwarded as (`-r`, `VINIT_REWRITE`).
+    pub rewrite: SignalRewrite,
 }
 
 impl Default for SingleOptions {
