@@ -42,7 +42,7 @@ mod status_channel;
 mod sys;
 
 use log::{Bytes, Level, LogLine};
-use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, VinitCommand};
+use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, ValueAt, VinitCommand};
 use vinit_core::client_args::Personality;
 use vinit_core::{args, client_args, limits, time};
 
@@ -323,114 +323,119 @@ fn usage_exit(line: &mut LogLine) -> u8 {
 /// One line saying what is wrong with vinit's command line, built piece by piece (one
 /// format per piece keeps this small).
 fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
+    use UsageWords::{
+        CannotBeUsedWith, Colon, Empty, ExtraArgument, MissingCommand, NeedsACommand, NeedsAValue,
+        NotANumber, NotASignal, NotSignalPairs, UnknownOption,
+    };
     let mut line = LogLine::new(Level::Fatal);
     // Every piece: argv bytes are shown safely, and one call per piece keeps this small.
     #[inline(never)]
     fn show(line: &mut LogLine, bytes: &[u8]) {
         line.line().push_text(bytes);
     }
-    // `-c`, an option letter: one call at each of the sites that show one.
-    #[inline(never)]
-    fn show_option(line: &mut LogLine, c: u8) {
-        show(line, &[b'-', c]);
-    }
     // An option by its letter, or by its whole argument (`bytes`) when the letter stands for
-    // none: `-` for an unknown long option, 0 for an operand. One copy for both sites.
+    // none: `-` for an unknown long option, 0 for an operand (with no bytes: nothing).
     #[inline(never)]
     fn show_option_or(line: &mut LogLine, c: u8, bytes: &[u8]) {
         match c {
             b'-' | 0 => show(line, bytes),
-            _ => show_option(line, c),
+            _ => show(line, &[b'-', c]),
         }
     }
-    // The fixed words, by their place in `USAGE_WORDS`: one call with a number each.
+    // The fixed words, by their place in `USAGE_WORDS` (`Empty` writes nothing).
     #[inline(never)]
-    fn say(line: &mut LogLine, words: UsageWords) {
-        line.line().write_field(USAGE_WORDS, 0, words as usize, &[]);
+    fn say(line: &mut LogLine, words: u8) {
+        line.line()
+            .write_field(USAGE_WORDS, 0, usize::from(words), &[]);
     }
-    match e {
-        // An unknown option and an extra operand: their words, then the argument (one copy).
-        UsageError::UnknownOption(i, _) | UsageError::ExtraOperand(i) => {
-            let (words, c) = match e {
-                UsageError::UnknownOption(_, c) => (UsageWords::UnknownOption, c),
-                _ => (UsageWords::ExtraArgument, 0),
-            };
-            say(&mut line, words);
-            // An argument as an operand's value: `ValueAt::bytes`, which the values' arm calls
-            // too.
-            show_option_or(&mut line, c, args::ValueAt::operand(i).bytes(args));
-        }
-        UsageError::MissingValue(_, c) => {
-            say(&mut line, UsageWords::Option);
-            show_option(&mut line, c);
-            say(&mut line, UsageWords::NeedsAValue);
-        }
-        // A bad value and one out of range: the option, its words, the value (one copy), then
-        // the range.
+    // Every line is the same pieces, any of them empty: an option, two words, an argument
+    // (an option by its letter or argv's bytes: `show_option_or` of the `ValueAt`'s letter
+    // and bytes), a last word. Each error picks its pieces, and one sequence of calls writes
+    // them, not a sequence per error: the option and the words are one byte each of one
+    // `u32`, so that each error sets two values, not six.
+    let pieces = |option: u8, first: UsageWords, second: UsageWords, last: UsageWords| {
+        u32::from_le_bytes([option, first as u8, second as u8, last as u8])
+    };
+    // The argument: its index, and its letter with the value's first byte above it (one
+    // `u32`: a value starts within an argument, below MAX_ARG_STRLEN, 2^17).
+    let value = |index: usize, letter: u8| (index as u32, u32::from(letter));
+    let (line_pieces, (index, letter_from)) = match e {
+        UsageError::UnknownOption(i, c) => (pieces(0, UnknownOption, Empty, Empty), value(i, c)),
+        UsageError::ExtraOperand(i) => (pieces(0, ExtraArgument, Empty, Empty), value(i, 0)),
+        // The letter as the argument: `option -t needs a value`.
+        UsageError::MissingValue(_, c) => (
+            pieces(0, UsageWords::Option, Empty, NeedsAValue),
+            value(NOTHING, c),
+        ),
+        // The option, its value's words (`Colon` before a range), the value.
         UsageError::BadValue(at) | UsageError::OutOfRange(at, ..) => {
-            show_option(&mut line, at.letter);
-            // The value's words by its letter, then `Colon` for a range chosen by a select,
-            // not a branch: a branch on the error here was threaded into the range's below,
-            // compiling the value's `say` and `show` twice.
             let words = match at.letter {
-                b'r' => UsageWords::NotSignalPairs,
-                b'p' => UsageWords::NotASignal,
-                _ => UsageWords::NotANumber,
+                _ if matches!(e, UsageError::OutOfRange(..)) => Colon,
+                b'r' => NotSignalPairs,
+                b'p' => NotASignal,
+                _ => NotANumber,
             };
-            let out_of_range = matches!(e, UsageError::OutOfRange(..));
-            say(
-                &mut line,
-                if out_of_range {
-                    UsageWords::Colon
-                } else {
-                    words
-                },
-            );
-            show(&mut line, at.bytes(args));
-            if let UsageError::OutOfRange(_, min, max) = e {
-                vinit_core::fill!(
-                    crate::log::LogLine::write,
-                    [&mut line],
-                    " is out of range: must be {}-{}",
-                    min,
-                    max
-                );
-            }
+            (
+                pieces(at.letter, words, Empty, Empty),
+                (at.index, at.from << 8),
+            )
         }
-        UsageError::MissingCommand => say(&mut line, UsageWords::MissingCommand),
+        UsageError::MissingCommand => (pieces(0, MissingCommand, Empty, Empty), value(NOTHING, 0)),
+        // `-t (single-command mode) cannot be used with -f (inittab mode)`.
         UsageError::WrongMode((_, c), other) => {
-            // `-t (single-command mode) cannot be used with -f (inittab mode)`.
-            let single = args::is_single_mode_option(c);
-            let mode = |single| {
-                if single {
-                    UsageWords::SingleMode
-                } else {
-                    UsageWords::InittabMode
-                }
+            let (mode, other_mode) = if args::is_single_mode_option(c) {
+                (UsageWords::SingleMode, UsageWords::InittabMode)
+            } else {
+                (UsageWords::InittabMode, UsageWords::SingleMode)
             };
-            show_option(&mut line, c);
-            say(&mut line, mode(single));
             match other {
-                None => say(&mut line, UsageWords::NeedsACommand),
-                Some((i, o)) => {
-                    say(&mut line, UsageWords::CannotBeUsedWith);
-                    show_option_or(&mut line, o, args::ValueAt::operand(i as usize).bytes(args));
-                    say(&mut line, mode(!single));
-                }
+                None => (pieces(c, mode, NeedsACommand, Empty), value(NOTHING, 0)),
+                Some((i, o)) => (
+                    pieces(c, mode, CannotBeUsedWith, other_mode),
+                    value(i as usize, o),
+                ),
             }
         }
         // The clients' own; parse_vinit never returns them.
         UsageError::BadLevel(_)
         | UsageError::MissingOperand
         | UsageError::HaltModeWithoutHalt
-        | UsageError::EnvTooLarge => say(&mut line, UsageWords::BadCommandLine),
+        | UsageError::EnvTooLarge => (
+            pieces(0, UsageWords::BadCommandLine, Empty, Empty),
+            value(NOTHING, 0),
+        ),
+    };
+    let [option, first, second, last] = line_pieces.to_le_bytes();
+    show_option_or(&mut line, option, &[]);
+    say(&mut line, first);
+    say(&mut line, second);
+    let arg = ValueAt {
+        index,
+        from: letter_from >> 8,
+        letter: letter_from as u8,
+    };
+    show_option_or(&mut line, arg.letter, arg.bytes(args));
+    say(&mut line, last);
+    if let UsageError::OutOfRange(_, min, max) = e {
+        vinit_core::fill!(
+            crate::log::LogLine::write,
+            [&mut line],
+            " is out of range: must be {}-{}",
+            min,
+            max
+        );
     }
     usage_exit(&mut line)
 }
 
+/// The index of an argument that is none: its bytes are empty (no argv has 2^32 - 1 strings).
+const NOTHING: usize = u32::MAX as usize;
+
 /// The fixed words of `usage_error`'s lines, by their place in `USAGE_WORDS`.
 #[derive(Clone, Copy)]
 enum UsageWords {
+    /// Nothing: a piece a line does not have.
+    Empty,
     UnknownOption,
     Option,
     NeedsAValue,
@@ -450,7 +455,7 @@ enum UsageWords {
 /// `UsageWords`' texts in its order, NUL-separated, packed as templates are (one text, not
 /// a slice each).
 const USAGE_WORDS: &[u8] = vinit_core::packed!(
-    "unknown option: \0option \0 needs a value\0: not FROM:TO signals: \0: not a signal: \0: not a valid number: \0: \0missing command after --\0extra argument: \0 (single-command mode)\0 (inittab mode)\0 needs a command\0 cannot be used with \0bad command line"
+    "\0unknown option: \0option \0 needs a value\0: not FROM:TO signals: \0: not a signal: \0: not a valid number: \0: \0missing command after --\0extra argument: \0 (single-command mode)\0 (inittab mode)\0 needs a command\0 cannot be used with \0bad command line"
 );
 
 #[cfg(test)]
@@ -462,6 +467,7 @@ mod tests {
         log::assert_fields(
             USAGE_WORDS,
             &[
+                (UsageWords::Empty as usize, b""),
                 (UsageWords::UnknownOption as usize, b"unknown option: "),
                 (UsageWords::Option as usize, b"option "),
                 (UsageWords::NeedsAValue as usize, b" needs a value"),
