@@ -352,7 +352,7 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     // (an option by its letter or argv's bytes: `show_option_or` of the `ValueAt`'s letter
     // and bytes), a last word. Each error picks its pieces, and one sequence of calls writes
     // them, not a sequence per error: the option and the words are one byte each of one
-    // `u32`, so that each error sets two values, not six.
+    // `u32`, so that each error sets three values (with the argument's two), not seven.
     let pieces = |option: u8, first: UsageWords, second: UsageWords, last: UsageWords| {
         u32::from_le_bytes([option, first as u8, second as u8, last as u8])
     };

@@ -8,7 +8,9 @@ use rustix::fd::{AsFd, BorrowedFd};
 use rustix::io::Errno;
 
 use super::Result;
-use super::raw_syscall::{fd_arg, result, syscall1, syscall2, syscall3, syscall4, syscall6};
+use super::raw_syscall::{
+    fd_arg, raw2, raw3, result, syscall1, syscall2, syscall3, syscall4, syscall6, void,
+};
 
 /// An fd vinit owns, closed on drop. vinit's own type rather than rustix's: rustix's no_std
 /// fd types assert `fd != -1` on every borrow, which the optimiser cannot prove, and a
@@ -89,7 +91,7 @@ pub fn take_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
 pub fn release_controlling_tty(fd: BorrowedFd<'_>) -> Result<()> {
     let fd = fd_arg(fd);
     // SAFETY: TIOCNOTTY takes no argument; the fd is borrowed for the call.
-    unsafe { syscall2(libc::SYS_ioctl, fd, libc::TIOCNOTTY as usize) }.map(drop)
+    void(unsafe { raw2(libc::SYS_ioctl, fd, libc::TIOCNOTTY as usize) })
 }
 
 /// isatty(3), through TCGETS.
@@ -117,15 +119,14 @@ pub fn stderr() -> BorrowedFd<'static> {
 pub fn cloexec_inherited_fds() -> Result<()> {
     const CLOSE_RANGE_CLOEXEC: usize = 1 << 2;
     // SAFETY: close_range takes plain integers; marking fds close-on-exec frees no memory.
-    unsafe {
-        syscall3(
+    void(unsafe {
+        raw3(
             libc::SYS_close_range,
             3,
             u32::MAX as usize,
             CLOSE_RANGE_CLOEXEC,
         )
-    }
-    .map(drop)
+    })
 }
 
 /// Writes all of `bytes` to `fd` (write(2)), retrying on EINTR and short writes.

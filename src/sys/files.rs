@@ -263,7 +263,9 @@ pub fn unlink(path: &CStr) -> Result<()> {
     // x86_64's own call, one argument (unlinkat needs two more); elsewhere rustix's unlinkat.
     #[cfg(target_arch = "x86_64")]
     // SAFETY: path is NUL-terminated and outlives the call.
-    let done = unsafe { syscall1(libc::SYS_unlink, path.as_ptr() as usize) }.map(drop);
+    let done = super::raw_syscall::void(unsafe {
+        super::raw_syscall::raw1(libc::SYS_unlink, path.as_ptr() as usize)
+    });
     #[cfg(not(target_arch = "x86_64"))]
     let done = rustix::fs::unlink(path);
     done
@@ -377,10 +379,9 @@ pub fn mkdir(path: &CStr, mode: u32) -> Result<()> {
     // x86_64's own call, without mkdirat's dirfd; elsewhere rustix's mkdirat.
     #[cfg(target_arch = "x86_64")]
     // SAFETY: path is NUL-terminated and outlives the call; the mode is a plain integer.
-    let done = unsafe {
-        super::raw_syscall::syscall2(libc::SYS_mkdir, path.as_ptr() as usize, mode as usize)
-    }
-    .map(drop);
+    let done = super::raw_syscall::void(unsafe {
+        super::raw_syscall::raw2(libc::SYS_mkdir, path.as_ptr() as usize, mode as usize)
+    });
     #[cfg(not(target_arch = "x86_64"))]
     let done = rustix::fs::mkdir(path, rustix::fs::Mode::from_raw_mode(mode));
     done

@@ -7,7 +7,7 @@ use core::mem::MaybeUninit;
 
 use rustix::io::Errno;
 
-use super::raw_syscall::{syscall1, syscall2, syscall3, syscall4, syscall6};
+use super::raw_syscall::{raw2, syscall1, syscall3, syscall4, syscall6, void};
 use super::signals::LAST_SIGNAL;
 use super::{Exit, Pid, Result};
 use vinit_core::limits::PATH_MAX;
@@ -180,7 +180,7 @@ pub fn kill(pid: Pid, sig: u8) -> Result<()> {
         return Err(Errno::INVAL);
     }
     // SAFETY: kill(2) takes plain integers; the signal number was just checked.
-    unsafe { syscall2(libc::SYS_kill, pid as u32 as usize, usize::from(sig)) }.map(drop)
+    void(unsafe { raw2(libc::SYS_kill, pid as u32 as usize, usize::from(sig)) })
 }
 
 /// getpid(2).
@@ -197,7 +197,7 @@ pub fn getppid() -> Pid {
 /// getpid(2) as the flag and goes through an out-of-line five-argument prctl.
 pub fn set_child_subreaper() -> Result<()> {
     // SAFETY: plain integers; the kernel reads no argument past the flag for this option.
-    unsafe { syscall2(libc::SYS_prctl, libc::PR_SET_CHILD_SUBREAPER as usize, 1) }.map(drop)
+    void(unsafe { raw2(libc::SYS_prctl, libc::PR_SET_CHILD_SUBREAPER as usize, 1) })
 }
 
 /// setsid(2).
@@ -233,7 +233,7 @@ pub fn umask_add(bits: u32) {
 fn id_syscall(nr: core::ffi::c_long, arg0: usize, arg1: usize) -> Result<()> {
     // SAFETY: setgroups reads `arg0` gids from the live slice at `arg1` (`set_groups`); setgid
     // and setuid take a plain number. None of them touches other memory.
-    unsafe { syscall2(nr, arg0, arg1) }.map(drop)
+    void(unsafe { raw2(nr, arg0, arg1) })
 }
 
 /// setgroups(2): the supplementary groups.
@@ -258,14 +258,13 @@ pub fn set_parent_death_signal(sig: u8) -> Result<()> {
     }
     // SAFETY: plain integers (the signal just checked); the kernel reads no argument past the
     // signal for this option.
-    unsafe {
-        syscall2(
+    void(unsafe {
+        raw2(
             libc::SYS_prctl,
             libc::PR_SET_PDEATHSIG as usize,
             usize::from(sig),
         )
-    }
-    .map(drop)
+    })
 }
 
 #[cfg(test)]

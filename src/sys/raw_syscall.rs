@@ -33,15 +33,39 @@ pub(super) fn result(rc: isize) -> Result<usize> {
     }
 }
 
+/// The kernel's answer to a call that answers nothing but 0 or -errno (kill, prctl, the
+/// signal mask...): any other value is an error. A test for zero is 3 bytes shorter than the
+/// range compare of `result`, at each call site.
+#[inline(always)]
+pub(super) fn void(rc: isize) -> Result<()> {
+    if rc == 0 {
+        return Ok(());
+    }
+    // SAFETY: such a call returns 0 or -errno, in -4095..=-1 (the kernel's system call ABI);
+    // told so, the optimiser drops rustix's range assert in `from_raw_os_error`.
+    unsafe { core::hint::assert_unchecked((-4095..0).contains(&rc)) };
+    Err(Errno::from_raw_os_error(rc.unsigned_abs() as i32))
+}
+
 #[cfg(target_arch = "x86_64")]
 macro_rules! syscall_fn {
-    ($name:ident, $($arg:ident => $reg:tt),*) => {
+    ($name:ident, $raw:ident, $($arg:ident => $reg:tt),*) => {
         /// The system call `nr` with these arguments (x86_64: rdi, rsi, rdx, r10, r8, r9).
         ///
         /// # Safety
         /// The arguments must be what the kernel expects for `nr` (valid pointers, sizes).
         #[inline(always)]
         pub(in crate::sys) unsafe fn $name(nr: i64, $($arg: usize),*) -> Result<usize> {
+            // SAFETY: the caller's.
+            result(unsafe { $raw(nr, $($arg),*) })
+        }
+
+        /// `$name`'s kernel answer as it comes (for `void`).
+        ///
+        /// # Safety
+        /// As `$name`'s.
+        #[inline(always)]
+        pub(in crate::sys) unsafe fn $raw(nr: i64, $($arg: usize),*) -> isize {
             let rc: isize;
             // SAFETY: the caller vouches for the arguments; `syscall` clobbers rcx and r11
             // only, and touches no user stack.
@@ -55,20 +79,30 @@ macro_rules! syscall_fn {
                     options(nostack),
                 );
             }
-            result(rc)
+            rc
         }
     };
 }
 
 #[cfg(target_arch = "aarch64")]
 macro_rules! syscall_fn {
-    ($name:ident, $arg0:ident => $reg0:tt $(, $arg:ident => $reg:tt)*) => {
+    ($name:ident, $raw:ident, $arg0:ident => $reg0:tt $(, $arg:ident => $reg:tt)*) => {
         /// The system call `nr` with these arguments (aarch64: x0-x5, number in x8).
         ///
         /// # Safety
         /// The arguments must be what the kernel expects for `nr` (valid pointers, sizes).
         #[inline(always)]
         pub(in crate::sys) unsafe fn $name(nr: i64, $arg0: usize $(, $arg: usize)*) -> Result<usize> {
+            // SAFETY: the caller's.
+            result(unsafe { $raw(nr, $arg0 $(, $arg)*) })
+        }
+
+        /// `$name`'s kernel answer as it comes (for `void`).
+        ///
+        /// # Safety
+        /// As `$name`'s.
+        #[inline(always)]
+        pub(in crate::sys) unsafe fn $raw(nr: i64, $arg0: usize $(, $arg: usize)*) -> isize {
             let rc: isize;
             // SAFETY: the caller vouches for the arguments; `svc 0` returns in x0 and
             // preserves every other register.
@@ -81,29 +115,31 @@ macro_rules! syscall_fn {
                     options(nostack),
                 );
             }
-            result(rc)
+            rc
         }
     };
 }
 
 #[cfg(target_arch = "x86_64")]
 mod regs {
-    syscall_fn!(syscall1, a => "rdi");
-    syscall_fn!(syscall2, a => "rdi", b => "rsi");
-    syscall_fn!(syscall3, a => "rdi", b => "rsi", c => "rdx");
-    syscall_fn!(syscall4, a => "rdi", b => "rsi", c => "rdx", d => "r10");
-    syscall_fn!(syscall6, a => "rdi", b => "rsi", c => "rdx", d => "r10", e => "r8", f => "r9");
+    syscall_fn!(syscall1, raw1, a => "rdi");
+    syscall_fn!(syscall2, raw2, a => "rdi", b => "rsi");
+    syscall_fn!(syscall3, raw3, a => "rdi", b => "rsi", c => "rdx");
+    syscall_fn!(syscall4, raw4, a => "rdi", b => "rsi", c => "rdx", d => "r10");
+    syscall_fn!(syscall6, raw6, a => "rdi", b => "rsi", c => "rdx", d => "r10", e => "r8", f => "r9");
     use super::{Result, result};
 }
 
 #[cfg(target_arch = "aarch64")]
 mod regs {
-    syscall_fn!(syscall1, a => "x0");
-    syscall_fn!(syscall2, a => "x0", b => "x1");
-    syscall_fn!(syscall3, a => "x0", b => "x1", c => "x2");
-    syscall_fn!(syscall4, a => "x0", b => "x1", c => "x2", d => "x3");
-    syscall_fn!(syscall6, a => "x0", b => "x1", c => "x2", d => "x3", e => "x4", f => "x5");
+    syscall_fn!(syscall1, raw1, a => "x0");
+    syscall_fn!(syscall2, raw2, a => "x0", b => "x1");
+    syscall_fn!(syscall3, raw3, a => "x0", b => "x1", c => "x2");
+    syscall_fn!(syscall4, raw4, a => "x0", b => "x1", c => "x2", d => "x3");
+    syscall_fn!(syscall6, raw6, a => "x0", b => "x1", c => "x2", d => "x3", e => "x4", f => "x5");
     use super::{Result, result};
 }
 
-pub(super) use regs::{syscall1, syscall2, syscall3, syscall4, syscall6};
+// `raw1` serves x86_64's own unlink only.
+#[cfg_attr(not(target_arch = "x86_64"), allow(unused_imports))]
+pub(super) use regs::{raw1, raw2, raw3, raw4, syscall1, syscall2, syscall3, syscall4, syscall6};

@@ -9,7 +9,7 @@ use rustix::io::Errno;
 
 use super::fds::OwnedFd;
 use super::processes::{exit, getpid, kill};
-use super::raw_syscall::{fd_arg, syscall3, syscall4};
+use super::raw_syscall::{fd_arg, raw4, syscall3, syscall4, void};
 use super::{Pid, Result};
 
 /// The highest signal number (SIGRTMAX on Linux): the kernel's sigset holds 1..=64.
@@ -52,16 +52,15 @@ pub fn set_signal_mask(mask: SigMask) -> Result<()> {
     // SAFETY: the new mask is a valid 8-byte sigset for the duration of the call (the kernel
     // only reads it), a null old-set pointer is allowed, and the size argument (8) matches
     // the kernel's sigset size on Linux.
-    unsafe {
-        syscall4(
+    void(unsafe {
+        raw4(
             libc::SYS_rt_sigprocmask,
             libc::SIG_SETMASK as usize,
             &mask.0 as *const u64 as usize,
             0,
             8,
         )
-    }
-    .map(drop)
+    })
 }
 
 /// `signalfd4(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK)` (signalfd(2)).
@@ -151,15 +150,15 @@ fn set_actions(mask: SigMask, action: &KernelSigaction) -> Result<()> {
         // SAFETY: `action` is a valid kernel sigaction (SIG_DFL with no flags, or the fault
         // handler: see `forward_fault_signals`); a null old-action pointer is allowed; 8 is the
         // kernel's sigset size.
-        let rc = unsafe {
-            syscall4(
+        let rc = void(unsafe {
+            raw4(
                 libc::SYS_rt_sigaction,
                 sig as usize,
                 action as *const KernelSigaction as usize,
                 0,
                 8,
             )
-        };
+        });
         if let Err(e) = rc {
             result = Err(e);
         }

@@ -30,16 +30,15 @@ pub enum RebootCmd {
 pub fn reboot(cmd: RebootCmd) -> Result<()> {
     // SAFETY: reboot(2) takes plain integers: the two magic numbers and a command; the
     // fourth argument is read only for LINUX_REBOOT_CMD_RESTART2, never passed.
-    unsafe {
-        super::raw_syscall::syscall4(
+    super::raw_syscall::void(unsafe {
+        super::raw_syscall::raw4(
             libc::SYS_reboot,
             libc::LINUX_REBOOT_MAGIC1 as u32 as usize,
             libc::LINUX_REBOOT_MAGIC2 as u32 as usize,
             cmd as u32 as usize,
             0,
         )
-    }
-    .map(drop)
+    })
 }
 
 /// The kernel release from uname(2), for wtmp's ut_host.
