@@ -186,11 +186,17 @@ fn container_main_process() -> Option<NotPid1> {
 /// vinit's own command line, from argument `shift` on (1 for `vinit init ...`).
 fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys::Pid) -> u8 {
     let args = Shifted::new(&argv, shift);
-    let mut opts = args::SingleOptions::default();
-    if let Err(var) = args::single_defaults_from_env(&mut opts, |name| envp.var(name)) {
+    // In bss, not in this frame: no code writes its zeros (a static of zero bytes), and its
+    // address is a constant. Taken once: `vinit` runs once.
+    static OPTIONS: sys::StaticSlot<args::SingleOptions> =
+        sys::StaticSlot::holding(args::SingleOptions::ZEROED);
+    let Some(opts) = OPTIONS.take() else {
+        return limits::EXIT_INTERNAL;
+    };
+    if let Err(var) = args::single_defaults_from_env(opts, |name| envp.var(name)) {
         return env_error(var);
     }
-    let command = args::parse_vinit(&args, &mut opts);
+    let command = args::parse_vinit(&args, opts);
     // Either mode, before anything else it does (one call for both).
     if let Ok(VinitCommand::Single | VinitCommand::Inittab(_)) = command {
         set_parent_death_signal(opts.parent_death_signal, parent);
@@ -199,9 +205,9 @@ fn vinit(argv: sys::Argv, shift: usize, envp: sys::Envp, pid1: bool, parent: sys
         Ok(VinitCommand::Single) => {
             opts.cmd_index += shift;
             opts.stop_delay = bounded_stop_delay(opts.stop_delay, opts.stop_budget_secs);
-            single::run(argv, envp, &opts, pid1)
+            single::run(argv, envp, opts, pid1)
         }
-        Ok(VinitCommand::Inittab(tab)) => boot_inittab(argv, shift, envp, pid1, &opts, tab),
+        Ok(VinitCommand::Inittab(tab)) => boot_inittab(argv, shift, envp, pid1, opts, tab),
         Ok(VinitCommand::Help) => {
             log::write_packed(sys::stdout(), vinit_core::packed!(HELP));
             0

@@ -328,18 +328,29 @@ pub struct SingleOptions {
 impl Default for SingleOptions {
     fn default() -> Self {
         Self {
-            kill_group: false,
             grace_secs: DEFAULT_GRACE_SECS,
             stop_budget_secs: DEFAULT_STOP_BUDGET_SECS,
-            stop_delay: Duration::ZERO,
-            remap: ExitRemap::default(),
-            verbose: false,
-            rewrite: SignalRewrite::default(),
-            parent_death_signal: 0,
-            cmd_index: 0,
-            runtime: Runtime::Other,
+            ..Self::ZEROED
         }
     }
+}
+
+impl SingleOptions {
+    /// Every field zero (no flag, no rule, no grace, no budget): a constant of zero bytes, which
+    /// `main` keeps in bss, so no code writes it. `single_defaults_from_env` then sets the two
+    /// defaults that are not zero (the grace and the budget), as `default` has them.
+    pub const ZEROED: Self = Self {
+        kill_group: false,
+        verbose: false,
+        parent_death_signal: 0,
+        runtime: Runtime::Other,
+        grace_secs: 0,
+        stop_budget_secs: 0,
+        stop_delay: Duration::ZERO,
+        cmd_index: 0,
+        remap: ExitRemap([0; 4]),
+        rewrite: SignalRewrite::NONE,
+    };
 }
 
 /// What `vinit` was asked to do.
@@ -574,8 +585,9 @@ pub const fn not_pid1_boot(ppid: i32, pid1_is_vinit: bool, init_running: bool) -
     }
 }
 
-/// Reads the `VINIT_*` environment forms of the options into `opts` (defaults until then),
-/// before the command line goes over them; a malformed value is reported as the name of its
+/// Reads the `VINIT_*` environment forms of the options into `opts` (defaults until then, or
+/// `SingleOptions::ZEROED`: the defaults that are not zero are set here first), before the
+/// command line goes over them; a malformed value is reported as the name of its
 /// variable. Inlined into `main`: since `set_option`'s result comes back in a register, that
 /// is 8 bytes smaller than a call.
 pub fn single_defaults_from_env(
@@ -585,6 +597,7 @@ pub fn single_defaults_from_env(
     // The default budget fits the runtime's own wait (LXC's 60 s: runtime.rs).
     opts.runtime = Runtime::from_container(var(b"container"));
     opts.stop_budget_secs = opts.runtime.default_stop_budget_secs();
+    opts.grace_secs = DEFAULT_GRACE_SECS;
     for (i, &letter) in ENV_LETTERS.iter().enumerate() {
         let name = field(ENV_NAMES, b' ', i).unwrap_or_default();
         let Some(v) = var(name) else {

@@ -48,8 +48,13 @@ pub struct SignalRewrite([u8; SIGNAL_MAX as usize]);
 
 impl Default for SignalRewrite {
     fn default() -> Self {
-        Self([0; SIGNAL_MAX as usize])
+        Self::NONE
     }
+}
+
+impl SignalRewrite {
+    /// No rule: every signal forwarded as it is (all zero bytes, for a constant in bss).
+    pub const NONE: Self = Self([0; SIGNAL_MAX as usize]);
 }
 
 impl SignalRewrite {
