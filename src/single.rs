@@ -21,7 +21,7 @@ use crate::spawn::{self, Tty};
 use crate::sys::{self, Argv, Envp, Exit, Pid, SigMask};
 use vinit_core::args::SingleOptions;
 use vinit_core::display::{Arg, ArgOf, ExitShown};
-use vinit_core::limits::{EXIT_KILLED, SEARCH_PATH};
+use vinit_core::limits::EXIT_KILLED;
 use vinit_core::status::signal::{SIGCHLD, SIGCONT, SIGHUP, SIGINT, SIGKILL, SIGQUIT, SIGTERM};
 use vinit_core::sweep::{Budget, KILL_WAIT, Phase, Step, Sweep};
 use vinit_core::time::{self, Duration, Instant};
@@ -62,8 +62,7 @@ pub fn run(argv: Argv, envp: Envp, opts: &SingleOptions, pid1: bool) -> u8 {
     let cmd = spawn::Command {
         prog,
         argv: child_argv,
-        envp: envp.ptrs(),
-        path: envp.var(b"PATH").unwrap_or(SEARCH_PATH),
+        envp,
         tty,
     };
     let child = match sys::spawn_shared(&cmd, spawn::exec_child) {

@@ -3,13 +3,14 @@
 //! The child gets default dispositions for every signal (inherited: see `init_setup`), an empty
 //! signal mask, its own session
 //! (and the terminal on fd 0 as its controlling tty when asked), and only fds 0-2: every fd of
-//! vinit is close-on-exec. Only async-signal-safe calls happen here.
+//! vinit is close-on-exec. Only async-signal-safe calls happen here (and reads of memory: the
+//! PATH lookup).
 
 use core::ffi::CStr;
 
 use crate::log::{Bytes, ErrName, Level};
 use crate::sys::{self, CPtrs, Errno, SigMask};
-use vinit_core::limits::{EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND};
+use vinit_core::limits::{EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, SEARCH_PATH};
 
 /// How the child should be attached to a terminal.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -26,10 +27,9 @@ pub struct Command<'a> {
     pub prog: &'a CStr,
     /// Its argv, null-terminated.
     pub argv: CPtrs<'a>,
-    /// Its environment, null-terminated.
-    pub envp: CPtrs<'a>,
-    /// The PATH it is searched on.
-    pub path: &'a [u8],
+    /// Its environment, vinit's own; its PATH is the search's (looked up in the child: one
+    /// pointer here, not the array's two words and PATH's two).
+    pub envp: sys::Envp,
     /// Whether it takes fd 0 as its controlling terminal.
     pub tty: Tty,
 }
@@ -44,9 +44,10 @@ pub extern "C" fn exec_child(cmd: &Command<'_>) -> ! {
         let _ = sys::take_controlling_tty(sys::stdin());
     }
     let _ = sys::set_signal_mask(SigMask(0));
+    let path = cmd.envp.var(b"PATH").unwrap_or(SEARCH_PATH);
     exec_failed(
         cmd.prog,
-        exec_search(cmd.prog, cmd.argv, cmd.envp, cmd.path),
+        exec_search(cmd.prog, cmd.argv, cmd.envp.ptrs(), path),
     )
 }
 
