@@ -78,15 +78,17 @@ pub fn parse_stat(stat: &[u8]) -> Option<ProcStat> {
     // `) S PPID ...`: the state is one letter (proc(5)).
     let ppid = vinit_core::display::field(stat.get(close + 4..)?, b' ', 0)?;
     let ppid = vinit_core::args::parse_number(ppid, 0, i32::MAX as u64)?;
-    let mut name = [0u8; vinit_core::limits::PROC_NAME_MAX];
-    for (to, from) in name.iter_mut().zip(comm) {
-        *to = *from;
-    }
-    Some(ProcStat {
+    let len = comm.len().min(vinit_core::limits::PROC_NAME_MAX);
+    // Built where it is returned, then filled: not built aside and copied over.
+    let mut stat = ProcStat {
         ppid: ppid as Pid,
-        name,
-        name_len: comm.len().min(name.len()) as u8,
-    })
+        name: [0; vinit_core::limits::PROC_NAME_MAX],
+        name_len: len as u8,
+    };
+    if let (Some(to), Some(from)) = (stat.name.get_mut(..len), comm.get(..len)) {
+        to.copy_from_slice(from);
+    }
+    Some(stat)
 }
 
 /// Reads a whole (small) procfs file into `buf` (open(2) + one read(2)); returns the bytes
