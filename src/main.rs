@@ -423,13 +423,12 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     show_option_or(&mut line, arg.letter, arg.bytes(args));
     say(&mut line, last);
     if let UsageError::OutOfRange(_, min, max) = e {
-        vinit_core::fill!(
-            crate::log::LogLine::write,
-            [&mut line],
-            " is out of range: must be {}-{}",
-            min,
-            max
-        );
+        // Pushed, not a template's arguments: no argument array in the frame.
+        let out = line.line();
+        out.push(b" is out of range: must be ");
+        out.push_number(u64::from(min), false);
+        out.push(b"-");
+        out.push_number(u64::from(max), false);
     }
     usage_exit(&mut line)
 }
