@@ -382,7 +382,10 @@ impl Driver {
                 Ok(Some(info)) => info,
                 Ok(None) => return,
                 Err(e) => {
-                    log!(LogLevel::Error, "unable to read signalfd: {}", ErrName(e));
+                    log::log_error_errno(
+                        vinit_core::template!(1, "unable to read signalfd: {}"),
+                        e,
+                    );
                     return;
                 }
             };
@@ -425,7 +428,7 @@ impl Driver {
                     return;
                 }
                 Err(e) => {
-                    log!(LogLevel::Error, "wait failed: {}", ErrName(e));
+                    log::log_error_errno(vinit_core::template!(1, "wait failed: {}"), e);
                     return;
                 }
             }
