@@ -339,12 +339,26 @@ impl ServiceOutput<'_> {
             }
             let rest = frame.get(s.sent..).unwrap_or_default();
             // A partial write and EAGAIN (nothing written) end the same way: blocked.
-            // A failed write counts as all written, so it is dropped below, not retried.
-            let (written, failed) = match write(target, &mut self.poll_first, rest) {
-                Ok(n) => (n, None),
-                Err(Errno::AGAIN) => (0, None),
+            // A failed write counts as all written, so it is dropped below, not retried; it is
+            // said (once until a line gets through) where it fails, so that the whole write
+            // below is one path.
+            let mut failed = false;
+            let written = match write(target, &mut self.poll_first, rest) {
+                Ok(n) => n,
+                Err(Errno::AGAIN) => 0,
                 Err(Errno::INTR) => continue,
-                Err(e) => (rest.len(), Some(e)),
+                Err(e) => {
+                    if !self.lost {
+                        log!(
+                            Level::Warning,
+                            "service output lost: fd {}: {}",
+                            target + 1,
+                            ErrName(e)
+                        );
+                    }
+                    failed = true;
+                    rest.len()
+                }
             };
             if written < rest.len() {
                 s.sent += written;
@@ -354,20 +368,7 @@ impl ServiceOutput<'_> {
             // Out whole, or fd 1 or 2 is gone (EPIPE, EBADF): the line cannot go anywhere.
             s.sent = 0;
             s.lines.consume(taken, s.eof);
-            match failed {
-                None => self.lost = false,
-                Some(e) => {
-                    if !self.lost {
-                        self.lost = true;
-                        log!(
-                            Level::Warning,
-                            "service output lost: fd {}: {}",
-                            target + 1,
-                            ErrName(e)
-                        );
-                    }
-                }
-            }
+            self.lost = failed;
         }
     }
 
