@@ -56,11 +56,12 @@ pub fn with_output<R>(
     Some(f(&mut output))
 }
 
-/// Every service's output streams and the state of vinit's fd 1 and 2.
+/// Every service's output streams and the state of vinit's fd 1 and 2. `repr(C)`, the flags
+/// first and the pids last: the flags are then a one-byte displacement away.
+#[repr(C)]
 pub struct ServiceOutput<'t> {
     streams: &'t mut [Stream; STREAMS],
-    /// The process each pair of streams was opened for (0: reaped, or none).
-    pids: [Pid; SERVICE_STREAMS],
+    nofile: Option<u64>,
     /// vinit's fd 1 / fd 2 would block: their streams wait for room.
     blocked: [bool; 2],
     /// fd 1 / fd 2 refused RWF_NOWAIT (a tty, a FIFO, a pipe before Linux 6.4): poll(2) for
@@ -70,7 +71,8 @@ pub struct ServiceOutput<'t> {
     refused: bool,
     /// A line was lost (fd 1 or 2 failed): said once until a line gets through.
     lost: bool,
-    nofile: Option<u64>,
+    /// The process each pair of streams was opened for (0: reaped, or none).
+    pids: [Pid; SERVICE_STREAMS],
 }
 
 struct Stream {
