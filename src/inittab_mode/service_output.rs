@@ -75,15 +75,17 @@ pub struct ServiceOutput<'t> {
     pids: [Pid; SERVICE_STREAMS],
 }
 
+/// `repr(C)`, the line buffer last: the other fields are a one-byte displacement away.
+#[repr(C)]
 struct Stream {
     /// The read end; `None`: free.
     fd: Option<OwnedFd>,
-    id: Id,
-    lines: LineBuffer,
     /// Every writer is gone: what is pending is the last of it.
     eof: bool,
     /// Bytes of the next frame already written (a short write to a socket).
     sent: usize,
+    id: Id,
+    lines: LineBuffer,
 }
 
 impl Stream {
