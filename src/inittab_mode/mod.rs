@@ -107,27 +107,26 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> boo
     let watch = free >= 2 + FD_RESERVE;
     control.share_fds(fifo, watch);
     let status = free >= 3 + FD_RESERVE;
-    // What is off, then what that costs: two fields of `FD_SHORTAGES` from here.
+    // What is off and what that costs: one field of `FD_SHORTAGES`.
     let shortage = match (fifo, watch) {
         (false, _) => 0,
-        (true, false) => 2,
+        (true, false) => 1,
         (true, true) if status => return true,
-        (true, true) => 4,
+        (true, true) => 2,
     };
     log!(
         LogLevel::Warning,
-        "too few file descriptors (RLIMIT_NOFILE {}): no {}, so {}",
+        "too few file descriptors (RLIMIT_NOFILE {}): no {}",
         limit,
-        log::Field(FD_SHORTAGES, shortage),
-        log::Field(FD_SHORTAGES, shortage + 1)
+        log::Field(FD_SHORTAGES, shortage)
     );
     status
 }
 
-/// `share_fds`'s line's words, two fields per shortage (what is off, what that costs):
+/// `share_fds`'s line's words, one field per shortage (what is off, so what that costs):
 /// packed as templates are, NUL-separated.
 const FD_SHORTAGES: &[u8] = vinit_core::packed!(
-    "/run/initctl\0telinit and shutdown cannot reach vinit\0inotify watch\0a deleted /run/initctl is re-created at the next wakeup\0status socket\0vinit status cannot reach vinit"
+    "/run/initctl, so telinit and shutdown cannot reach vinit\0inotify watch, so a deleted /run/initctl is re-created at the next wakeup\0status socket, so vinit status cannot reach vinit"
 );
 
 crate::sys::big_static! {
