@@ -30,23 +30,19 @@ impl Initscript {
     pub const NEW: Self = Self { refused: false };
 
     fn usable(&mut self) -> bool {
-        match sys::open_file(INITSCRIPT, FileUse::Config) {
-            Ok(_) => {
-                self.refused = false;
-                true
-            }
-            Err(FileError::Sys(Errno::NOENT)) => {
-                self.refused = false;
-                false
-            }
+        let (usable, refused) = match sys::open_file(INITSCRIPT, FileUse::Config) {
+            Ok(_) => (true, false),
+            Err(FileError::Sys(Errno::NOENT)) => (false, false),
             Err(e) => {
                 if !self.refused {
-                    self.refused = true;
                     log::file_line(Level::Error, INITSCRIPT, e, log::Outcome::NotUsed);
                 }
-                false
+                (false, true)
             }
-        }
+        };
+        // One store for every outcome.
+        self.refused = refused;
+        usable
     }
 }
 
