@@ -245,24 +245,20 @@ impl Driver {
                 min.min(at(limit.deadline()))
             });
             let timeout = (deadline < u64::MAX).then(|| deadline.saturating_sub(now.millis()));
-            let fds = [
+            let mut watches = Watches::new([
                 Some(sfd),
                 self.control.fd(),
                 self.control.watch_fd(),
                 self.status.fd(),
-            ];
-            let mut watches = Watches::default();
+            ]);
             if let Some(output) = output.as_deref() {
                 output.watches(&mut watches);
             }
-            let ready = sys::wait_fds(fds, &mut watches.list, timeout);
-            let [_, fifo_ready, fifo_path_changed, status_asked] = match ready {
-                Ok(ready) => ready,
-                Err(e) => {
-                    log!(LogLevel::Error, "poll failed: {}", ErrName(e));
-                    [false; 4]
-                }
-            };
+            if let Err(e) = sys::wait_fds(&mut watches.list, timeout) {
+                // Nothing is ready then: the kernel sets no readiness when poll(2) fails.
+                log!(LogLevel::Error, "poll failed: {}", ErrName(e));
+            }
+            let [_, fifo_ready, fifo_path_changed, status_asked] = watches.fixed_ready();
             if fifo_path_changed {
                 // The next pass's `check` re-creates or re-opens the FIFO as needed.
                 self.control.drain_watch();

@@ -106,12 +106,34 @@ pub struct ChildPipes {
     pub err: OwnedFd,
 }
 
-/// What the loop's poll(2) watches for the services, and whose each watch is.
-#[derive(Default)]
+/// The loop's fixed fds, watched for input before the services' watches.
+pub const FIXED_WATCHES: usize = 4;
+
+/// Everything the loop's poll(2) watches: its fixed fds, then the services' watches, one
+/// array that poll(2) fills in place; and whose each service watch is.
 pub struct Watches {
-    pub list: Vec<Watch, WATCHES>,
-    /// A stream's index, or `STREAMS + 0/1` for vinit's fd 1/2.
+    pub list: Vec<Watch, { FIXED_WATCHES + WATCHES }>,
+    /// A stream's index, or `STREAMS + 0/1` for vinit's fd 1/2; one per watch after the fixed.
     owner: Vec<u8, WATCHES>,
+}
+
+impl Watches {
+    /// The fixed fds (absent ones are skipped by poll(2), never ready), no service watch yet.
+    pub fn new(fixed: [Option<sys::BorrowedFd<'_>>; FIXED_WATCHES]) -> Self {
+        Self {
+            list: Vec::from_array(fixed.map(Watch::readable_if)),
+            owner: Vec::new(),
+        }
+    }
+
+    /// After the wait: which fixed fds are readable.
+    pub fn fixed_ready(&self) -> [bool; FIXED_WATCHES] {
+        let mut ready = [false; FIXED_WATCHES];
+        for (r, watch) in ready.iter_mut().zip(&self.list) {
+            *r = watch.ready();
+        }
+        ready
+    }
 }
 
 fn target_fd(target: usize) -> sys::BorrowedFd<'static> {
@@ -188,8 +210,8 @@ impl ServiceOutput<'_> {
         }
     }
 
-    /// What to watch, added to `w` (empty; filled in place, not returned: a `Watches` is
-    /// over 1 KB): the streams whose lines can go out, and fd 1 or 2 while full.
+    /// What to watch, added to `w` (no service watch yet; filled in place, not returned: a
+    /// `Watches` is over 1 KB): the streams whose lines can go out, and fd 1 or 2 while full.
     pub fn watches(&self, w: &mut Watches) {
         // One walk of every watch's owner (the streams, then fd 1 and 2), so one place adds
         // a watch. `STREAMS` is even: `i % 2` is a stream's fd, and which of fd 1 and 2 after.
@@ -213,7 +235,8 @@ impl ServiceOutput<'_> {
 
     /// After the wait: reads what is ready, writes its lines; flushes what waited for room.
     pub fn serve(&mut self, watches: &Watches) {
-        for (watch, &owner) in watches.list.iter().zip(&watches.owner) {
+        let services = watches.list.iter().skip(FIXED_WATCHES);
+        for (watch, &owner) in services.zip(&watches.owner) {
             if !watch.ready() {
                 continue;
             }
