@@ -17,7 +17,7 @@ use crate::control::Control;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
 use crate::status_channel::StatusChannel;
-use crate::sys::{self, Envp, Errno};
+use crate::sys::{self, Envp, Errno, Watch};
 use load::load_inittab;
 use service_output::{ServiceOutput, Watches};
 use spawn_entry::{Initscript, spawn_entry};
@@ -245,11 +245,12 @@ impl Driver {
                 min.min(at(limit.deadline()))
             });
             let timeout = (deadline < u64::MAX).then(|| deadline.saturating_sub(now.millis()));
+            // Absent fds are watches that poll(2) skips, never ready.
             let mut watches = Watches::new([
-                Some(sfd),
-                self.control.fd(),
-                self.control.watch_fd(),
-                self.status.fd(),
+                Watch::readable(sfd),
+                Watch::readable_if(self.control.fd()),
+                Watch::readable_if(self.control.watch_fd()),
+                Watch::readable_if(self.status.fd()),
             ]);
             if let Some(output) = output.as_deref() {
                 output.watches(&mut watches);

@@ -118,10 +118,10 @@ pub struct Watches {
 }
 
 impl Watches {
-    /// The fixed fds (absent ones are skipped by poll(2), never ready), no service watch yet.
-    pub fn new(fixed: [Option<sys::BorrowedFd<'_>>; FIXED_WATCHES]) -> Self {
+    /// The fixed watches, no service watch yet.
+    pub fn new(fixed: [Watch; FIXED_WATCHES]) -> Self {
         Self {
-            list: Vec::from_array(fixed.map(Watch::readable_if)),
+            list: Vec::from_array(fixed),
             owner: Vec::new(),
         }
     }
