@@ -9,7 +9,7 @@
 //! too few file descriptors the driver turns the FIFO or the watch off.
 
 use crate::log;
-use crate::log::{ErrName, Level, RateLimit};
+use crate::log::{Level, RateLimit};
 use crate::sys::{self, BorrowedFd, Errno, FileError, OwnedFd};
 use vinit_core::display::Arg;
 use vinit_core::initctl::{self, Command, Front, REQUEST_LEN, Request, RequestError};
@@ -275,7 +275,7 @@ impl Control {
                 Err(Errno::INTR) => continue,
                 Err(Errno::AGAIN) => 0,
                 Err(e) => {
-                    log!(Level::Error, "error reading initrequest: {}", ErrName(e));
+                    log::log_error_errno(template!(1, "error reading initrequest: {}"), e);
                     0
                 }
             };

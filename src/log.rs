@@ -143,6 +143,12 @@ pub fn log_warning_errno(template: &[u8], e: Errno) {
     log_warning(template, &[ErrName(e).log_arg()]);
 }
 
+/// `log_error` of a line whose only argument is an errno (`log_warning_errno`'s twin).
+#[inline(never)]
+pub fn log_error_errno(template: &[u8], e: Errno) {
+    log_error(template, &[ErrName(e).log_arg()]);
+}
+
 /// `log_line` at `Level::Info` (`log_error`).
 #[inline(never)]
 pub fn log_info(template: &[u8], args: &[Arg<'_>]) {

@@ -35,8 +35,9 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
         }
         // The directory and its `/`, then the name with its own NUL: two pieces, not a table
         // of four built on the stack.
-        let mut full: Vec<u8, DROPIN_PATH_MAX> = Vec::new();
-        let _ = full.extend_from_slice(&DROPIN_DIR);
+        // The directory is in the vector from the start (its fit checked at compile time):
+        // one checked extend.
+        let mut full: Vec<u8, DROPIN_PATH_MAX> = Vec::from_array(DROPIN_DIR);
         if full.extend_from_slice(entry.to_bytes_with_nul()).is_err() {
             return;
         }

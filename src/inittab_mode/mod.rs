@@ -17,7 +17,7 @@ use crate::control::Control;
 use crate::log;
 use crate::log::{Bytes, ErrName, Level as LogLevel, LogLine, RateLimit};
 use crate::status_channel::StatusChannel;
-use crate::sys::{self, Envp, Errno};
+use crate::sys::{self, Envp, Errno, Watch};
 use load::load_inittab;
 use service_output::{ServiceOutput, Watches};
 use spawn_entry::{Initscript, spawn_entry};
@@ -107,27 +107,26 @@ fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> boo
     let watch = free >= 2 + FD_RESERVE;
     control.share_fds(fifo, watch);
     let status = free >= 3 + FD_RESERVE;
-    // What is off, then what that costs: two fields of `FD_SHORTAGES` from here.
+    // What is off and what that costs: one field of `FD_SHORTAGES`.
     let shortage = match (fifo, watch) {
         (false, _) => 0,
-        (true, false) => 2,
+        (true, false) => 1,
         (true, true) if status => return true,
-        (true, true) => 4,
+        (true, true) => 2,
     };
     log!(
         LogLevel::Warning,
-        "too few file descriptors (RLIMIT_NOFILE {}): no {}, so {}",
+        "too few file descriptors (RLIMIT_NOFILE {}): no {}",
         limit,
-        log::Field(FD_SHORTAGES, shortage),
-        log::Field(FD_SHORTAGES, shortage + 1)
+        log::Field(FD_SHORTAGES, shortage)
     );
     status
 }
 
-/// `share_fds`'s line's words, two fields per shortage (what is off, what that costs):
+/// `share_fds`'s line's words, one field per shortage (what is off, so what that costs):
 /// packed as templates are, NUL-separated.
 const FD_SHORTAGES: &[u8] = vinit_core::packed!(
-    "/run/initctl\0telinit and shutdown cannot reach vinit\0inotify watch\0a deleted /run/initctl is re-created at the next wakeup\0status socket\0vinit status cannot reach vinit"
+    "/run/initctl, so telinit and shutdown cannot reach vinit\0inotify watch, so a deleted /run/initctl is re-created at the next wakeup\0status socket, so vinit status cannot reach vinit"
 );
 
 crate::sys::big_static! {
@@ -246,24 +245,21 @@ impl Driver {
                 min.min(at(limit.deadline()))
             });
             let timeout = (deadline < u64::MAX).then(|| deadline.saturating_sub(now.millis()));
-            let fds = [
-                Some(sfd),
-                self.control.fd(),
-                self.control.watch_fd(),
-                self.status.fd(),
-            ];
-            let mut watches = Watches::default();
+            // Absent fds are watches that poll(2) skips, never ready.
+            let mut watches = Watches::new([
+                Watch::readable(sfd),
+                Watch::readable_if(self.control.fd()),
+                Watch::readable_if(self.control.watch_fd()),
+                Watch::readable_if(self.status.fd()),
+            ]);
             if let Some(output) = output.as_deref() {
                 output.watches(&mut watches);
             }
-            let ready = sys::wait_fds(fds, &mut watches.list, timeout);
-            let [_, fifo_ready, fifo_path_changed, status_asked] = match ready {
-                Ok(ready) => ready,
-                Err(e) => {
-                    log!(LogLevel::Error, "poll failed: {}", ErrName(e));
-                    [false; 4]
-                }
-            };
+            if let Err(e) = sys::wait_fds(&mut watches.list, timeout) {
+                // Nothing is ready then: the kernel sets no readiness when poll(2) fails.
+                log!(LogLevel::Error, "poll failed: {}", ErrName(e));
+            }
+            let [_, fifo_ready, fifo_path_changed, status_asked] = watches.fixed_ready();
             if fifo_path_changed {
                 // The next pass's `check` re-creates or re-opens the FIFO as needed.
                 self.control.drain_watch();
@@ -382,7 +378,10 @@ impl Driver {
                 Ok(Some(info)) => info,
                 Ok(None) => return,
                 Err(e) => {
-                    log!(LogLevel::Error, "unable to read signalfd: {}", ErrName(e));
+                    log::log_error_errno(
+                        vinit_core::template!(1, "unable to read signalfd: {}"),
+                        e,
+                    );
                     return;
                 }
             };
@@ -425,7 +424,7 @@ impl Driver {
                     return;
                 }
                 Err(e) => {
-                    log!(LogLevel::Error, "wait failed: {}", ErrName(e));
+                    log::log_error_errno(vinit_core::template!(1, "wait failed: {}"), e);
                     return;
                 }
             }

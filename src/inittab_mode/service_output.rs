@@ -56,11 +56,12 @@ pub fn with_output<R>(
     Some(f(&mut output))
 }
 
-/// Every service's output streams and the state of vinit's fd 1 and 2.
+/// Every service's output streams and the state of vinit's fd 1 and 2. `repr(C)`, the flags
+/// first and the pids last: the flags are then a one-byte displacement away.
+#[repr(C)]
 pub struct ServiceOutput<'t> {
     streams: &'t mut [Stream; STREAMS],
-    /// The process each pair of streams was opened for (0: reaped, or none).
-    pids: [Pid; SERVICE_STREAMS],
+    nofile: Option<u64>,
     /// vinit's fd 1 / fd 2 would block: their streams wait for room.
     blocked: [bool; 2],
     /// fd 1 / fd 2 refused RWF_NOWAIT (a tty, a FIFO, a pipe before Linux 6.4): poll(2) for
@@ -70,18 +71,21 @@ pub struct ServiceOutput<'t> {
     refused: bool,
     /// A line was lost (fd 1 or 2 failed): said once until a line gets through.
     lost: bool,
-    nofile: Option<u64>,
+    /// The process each pair of streams was opened for (0: reaped, or none).
+    pids: [Pid; SERVICE_STREAMS],
 }
 
+/// `repr(C)`, the line buffer last: the other fields are a one-byte displacement away.
+#[repr(C)]
 struct Stream {
     /// The read end; `None`: free.
     fd: Option<OwnedFd>,
-    id: Id,
-    lines: LineBuffer,
     /// Every writer is gone: what is pending is the last of it.
     eof: bool,
     /// Bytes of the next frame already written (a short write to a socket).
     sent: usize,
+    id: Id,
+    lines: LineBuffer,
 }
 
 impl Stream {
@@ -102,12 +106,34 @@ pub struct ChildPipes {
     pub err: OwnedFd,
 }
 
-/// What the loop's poll(2) watches for the services, and whose each watch is.
-#[derive(Default)]
+/// The loop's fixed fds, watched for input before the services' watches.
+pub const FIXED_WATCHES: usize = 4;
+
+/// Everything the loop's poll(2) watches: its fixed fds, then the services' watches, one
+/// array that poll(2) fills in place; and whose each service watch is.
 pub struct Watches {
-    pub list: Vec<Watch, WATCHES>,
-    /// A stream's index, or `STREAMS + 0/1` for vinit's fd 1/2.
+    pub list: Vec<Watch, { FIXED_WATCHES + WATCHES }>,
+    /// A stream's index, or `STREAMS + 0/1` for vinit's fd 1/2; one per watch after the fixed.
     owner: Vec<u8, WATCHES>,
+}
+
+impl Watches {
+    /// The fixed watches, no service watch yet.
+    pub fn new(fixed: [Watch; FIXED_WATCHES]) -> Self {
+        Self {
+            list: Vec::from_array(fixed),
+            owner: Vec::new(),
+        }
+    }
+
+    /// After the wait: which fixed fds are readable.
+    pub fn fixed_ready(&self) -> [bool; FIXED_WATCHES] {
+        let mut ready = [false; FIXED_WATCHES];
+        for (r, watch) in ready.iter_mut().zip(&self.list) {
+            *r = watch.ready();
+        }
+        ready
+    }
 }
 
 fn target_fd(target: usize) -> sys::BorrowedFd<'static> {
@@ -184,8 +210,8 @@ impl ServiceOutput<'_> {
         }
     }
 
-    /// What to watch, added to `w` (empty; filled in place, not returned: a `Watches` is
-    /// over 1 KB): the streams whose lines can go out, and fd 1 or 2 while full.
+    /// What to watch, added to `w` (no service watch yet; filled in place, not returned: a
+    /// `Watches` is over 1 KB): the streams whose lines can go out, and fd 1 or 2 while full.
     pub fn watches(&self, w: &mut Watches) {
         // One walk of every watch's owner (the streams, then fd 1 and 2), so one place adds
         // a watch. `STREAMS` is even: `i % 2` is a stream's fd, and which of fd 1 and 2 after.
@@ -209,7 +235,8 @@ impl ServiceOutput<'_> {
 
     /// After the wait: reads what is ready, writes its lines; flushes what waited for room.
     pub fn serve(&mut self, watches: &Watches) {
-        for (watch, &owner) in watches.list.iter().zip(&watches.owner) {
+        let services = watches.list.iter().skip(FIXED_WATCHES);
+        for (watch, &owner) in services.zip(&watches.owner) {
             if !watch.ready() {
                 continue;
             }
@@ -339,12 +366,26 @@ impl ServiceOutput<'_> {
             }
             let rest = frame.get(s.sent..).unwrap_or_default();
             // A partial write and EAGAIN (nothing written) end the same way: blocked.
-            // A failed write counts as all written, so it is dropped below, not retried.
-            let (written, failed) = match write(target, &mut self.poll_first, rest) {
-                Ok(n) => (n, None),
-                Err(Errno::AGAIN) => (0, None),
+            // A failed write counts as all written, so it is dropped below, not retried; it is
+            // said (once until a line gets through) where it fails, so that the whole write
+            // below is one path.
+            let mut failed = false;
+            let written = match write(target, &mut self.poll_first, rest) {
+                Ok(n) => n,
+                Err(Errno::AGAIN) => 0,
                 Err(Errno::INTR) => continue,
-                Err(e) => (rest.len(), Some(e)),
+                Err(e) => {
+                    if !self.lost {
+                        log!(
+                            Level::Warning,
+                            "service output lost: fd {}: {}",
+                            target + 1,
+                            ErrName(e)
+                        );
+                    }
+                    failed = true;
+                    rest.len()
+                }
             };
             if written < rest.len() {
                 s.sent += written;
@@ -354,20 +395,7 @@ impl ServiceOutput<'_> {
             // Out whole, or fd 1 or 2 is gone (EPIPE, EBADF): the line cannot go anywhere.
             s.sent = 0;
             s.lines.consume(taken, s.eof);
-            match failed {
-                None => self.lost = false,
-                Some(e) => {
-                    if !self.lost {
-                        self.lost = true;
-                        log!(
-                            Level::Warning,
-                            "service output lost: fd {}: {}",
-                            target + 1,
-                            ErrName(e)
-                        );
-                    }
-                }
-            }
+            self.lost = failed;
         }
     }
 

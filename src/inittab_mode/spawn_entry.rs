@@ -30,23 +30,19 @@ impl Initscript {
     pub const NEW: Self = Self { refused: false };
 
     fn usable(&mut self) -> bool {
-        match sys::open_file(INITSCRIPT, FileUse::Config) {
-            Ok(_) => {
-                self.refused = false;
-                true
-            }
-            Err(FileError::Sys(Errno::NOENT)) => {
-                self.refused = false;
-                false
-            }
+        let (usable, refused) = match sys::open_file(INITSCRIPT, FileUse::Config) {
+            Ok(_) => (true, false),
+            Err(FileError::Sys(Errno::NOENT)) => (false, false),
             Err(e) => {
                 if !self.refused {
-                    self.refused = true;
                     log::file_line(Level::Error, INITSCRIPT, e, log::Outcome::NotUsed);
                 }
-                false
+                (false, true)
             }
-        }
+        };
+        // One store for every outcome.
+        self.refused = refused;
+        usable
     }
 }
 
@@ -142,8 +138,9 @@ fn start_child(
 }
 
 /// An entry that cannot start at all: one line, and no retry until it is scheduled again.
+/// Not `#[cold]`: LLVM puts a cold function in `.text.unlikely.*`, which the page-order
+/// script does not sort (it takes `.text.SYMBOL`), so it sat in single mode's `.text`.
 #[inline(never)]
-#[cold]
 fn cannot_start(entry: &Entry, why: &[u8]) -> Result<sys::Pid, Option<Errno>> {
     log!(
         Level::Error,

@@ -23,22 +23,24 @@ pub fn wait_writable(fd: BorrowedFd<'_>, timeout_ms: u64) -> Result<bool> {
 /// poll(2) on one fd: whether it is ready. One copy for both directions.
 #[inline(never)]
 fn wait_one(watch: Watch, timeout_ms: Option<u64>) -> Result<bool> {
-    wait_ready(&mut [watch.0], timeout_ms)
+    wait_fds(&mut [watch], timeout_ms)
 }
 
 /// Sleeps about `ms` milliseconds (poll(2) on no fds); a signal may cut it short.
 pub fn sleep_ms(ms: u64) {
-    let _ = wait_ready(&mut [], Some(ms));
+    let _ = wait_fds(&mut [], Some(ms));
 }
 
-/// The one poll of vinit: poll(2) on `fds` for at most `timeout_ms` (`None`: no limit);
-/// whether any fd is ready (not the count, which no caller reads: a bool comes back in a
-/// register), false also after EINTR. The raw call (musl's poll would bring its cancellation
-/// and errno code). x86_64 has poll(2) itself, whose timeout is the milliseconds as they are
-/// (no timespec to divide into); aarch64 has only ppoll(2).
-fn wait_ready(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<bool> {
+/// The one poll of vinit: poll(2) on `fds` for at most `timeout_ms` (`None`: no limit), each
+/// watch's readiness set in place (the caller's array is the kernel's, not copied); whether
+/// any fd is ready (not the count, which no caller reads: a bool comes back in a register),
+/// false also after EINTR. The raw call (musl's poll would bring its cancellation and errno
+/// code). x86_64 has poll(2) itself, whose timeout is the milliseconds as they are (no
+/// timespec to divide into); aarch64 has only ppoll(2).
+pub fn wait_fds(fds: &mut [Watch], timeout_ms: Option<u64>) -> Result<bool> {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: `fds` is a live array of `fds.len()` pollfds for the duration of the call.
+    // SAFETY: `fds` is a live array of `fds.len()` pollfds (`Watch` is a transparent pollfd)
+    // for the duration of the call.
     let rc = unsafe {
         // -1 waits without a limit; a longer limit than poll's int is cut (a wake-up that
         // comes early only goes round the caller's loop).
@@ -51,7 +53,8 @@ fn wait_ready(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<bool>
         )
     };
     #[cfg(not(target_arch = "x86_64"))]
-    // SAFETY: `fds` is a live array of `fds.len()` pollfds and `limit` a live timespec or
+    // SAFETY: `fds` is a live array of `fds.len()` pollfds (`Watch` is a transparent pollfd)
+    // and `limit` a live timespec or
     // null (no limit), both for the duration of the call; a null signal mask leaves the
     // mask as it is (its size argument is then not read).
     let rc = unsafe {
@@ -77,9 +80,11 @@ fn wait_ready(fds: &mut [libc::pollfd], timeout_ms: Option<u64>) -> Result<bool>
     }
 }
 
-/// One more fd for `wait_fds` to watch, for input or for room to write; after the wait,
-/// whether it is ready. Holds the number only: the caller keeps the fd open across the wait.
+/// One fd for `wait_fds` to watch, for input or for room to write; after the wait, whether
+/// it is ready. Holds the number only: the caller keeps the fd open across the wait.
+/// Transparent: an array of them is poll(2)'s array.
 #[derive(Clone, Copy)]
+#[repr(transparent)]
 pub struct Watch(libc::pollfd);
 
 impl Watch {
@@ -91,6 +96,16 @@ impl Watch {
     /// Ready when `fd` has room for a write.
     pub fn writable(fd: BorrowedFd<'_>) -> Self {
         Self::new(fd, libc::POLLOUT)
+    }
+
+    /// `readable`, or for no fd a watch that poll(2) skips (a negative fd) and that is never
+    /// ready.
+    pub fn readable_if(fd: Option<BorrowedFd<'_>>) -> Self {
+        Self(libc::pollfd {
+            fd: fd.map_or(-1, |fd| rustix::fd::AsRawFd::as_raw_fd(&fd)),
+            events: libc::POLLIN,
+            revents: 0,
+        })
     }
 
     fn new(fd: BorrowedFd<'_>, events: i16) -> Self {
@@ -105,54 +120,4 @@ impl Watch {
     pub fn ready(&self) -> bool {
         self.0.revents != 0
     }
-}
-
-/// Most fds one `wait_fds` watches: the fixed ones plus the watches.
-const WATCH_MAX: usize = 8 + 2 * vinit_core::limits::SERVICE_STREAMS + 2;
-
-/// poll(2) on every fixed fd that is present (for input) and on every watch (past
-/// `WATCH_MAX`, the rest are not watched); returns which fixed fds are readable and sets each
-/// watch's readiness. EINTR counts as "woke up, nothing ready".
-pub fn wait_fds<const N: usize>(
-    fixed: [Option<BorrowedFd<'_>>; N],
-    extra: &mut [Watch],
-    timeout_ms: Option<u64>,
-) -> Result<[bool; N]> {
-    let mut ready = [false; N];
-    poll_fds(&fixed, &mut ready, extra, timeout_ms)?;
-    Ok(ready)
-}
-
-/// `wait_fds` for any number of fixed fds (`ready` as long as `fixed`): compiled once, not
-/// once per `N`.
-fn poll_fds(
-    fixed: &[Option<BorrowedFd<'_>>],
-    ready: &mut [bool],
-    extra: &mut [Watch],
-    timeout_ms: Option<u64>,
-) -> Result<()> {
-    let mut polled: heapless::Vec<libc::pollfd, WATCH_MAX> = heapless::Vec::new();
-    for fd in fixed {
-        // An absent fd is a negative one, which poll(2) skips.
-        let watch = fd.map_or(
-            Watch(libc::pollfd {
-                fd: -1,
-                events: 0,
-                revents: 0,
-            }),
-            Watch::readable,
-        );
-        let _ = polled.push(watch.0);
-    }
-    for watch in extra.iter() {
-        let _ = polled.push(watch.0);
-    }
-    wait_ready(&mut polled, timeout_ms)?;
-    for (r, p) in ready.iter_mut().zip(&polled) {
-        *r = p.revents != 0;
-    }
-    for (watch, p) in extra.iter_mut().zip(polled.iter().skip(fixed.len())) {
-        watch.0.revents = p.revents;
-    }
-    Ok(())
 }
