@@ -161,9 +161,9 @@ pub fn entries(text: &[u8]) -> impl Iterator<Item = Entry<'_>> {
 fn next_entry<'t>(rest: &mut &'t [u8]) -> Option<Entry<'t>> {
     // Bounded: each pass consumes a line and its newline, or ends.
     while !rest.is_empty() {
-        let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-        let line = rest.get(..end).unwrap_or_default();
-        *rest = rest.get(end + 1..).unwrap_or_default();
+        // The line by `display::field`, the one splitting loop (field 0 is always there).
+        let line = field(rest, b'\n', 0).unwrap_or_default();
+        *rest = rest.get(line.len() + 1..).unwrap_or_default();
         if let Some(e) = entry(line) {
             return Some(e);
         }
