@@ -228,9 +228,10 @@ fn write_bounded(fd: sys::BorrowedFd<'_>, line: &[u8]) {
 }
 
 fn drop_line() {
-    let _ = DROPPED.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
-        Some(n.saturating_add(1))
-    });
+    // A load and a store, not `fetch_update`'s compare-and-swap loop: vinit has one thread
+    // (a vfork child runs while its parent waits).
+    let dropped = DROPPED.load(Ordering::Relaxed);
+    DROPPED.store(dropped.saturating_add(1), Ordering::Relaxed);
     STALLED.store(true, Ordering::Relaxed);
 }
 
