@@ -175,11 +175,12 @@ pub fn never_block() {
 fn stderr_is_file() -> bool {
     // 0: not asked yet; 1: a regular file; 2: not one.
     static STDERR_KIND: AtomicU8 = AtomicU8::new(0);
-    let kind = match STDERR_KIND.load(Ordering::Relaxed) {
-        0 => 2 - u8::from(sys::is_regular_file(sys::stderr())),
-        known => known,
-    };
-    STDERR_KIND.store(kind, Ordering::Relaxed);
+    let mut kind = STDERR_KIND.load(Ordering::Relaxed);
+    // Stored once, when first asked: not stored back at every line.
+    if kind == 0 {
+        kind = 2 - u8::from(sys::is_regular_file(sys::stderr()));
+        STDERR_KIND.store(kind, Ordering::Relaxed);
+    }
     kind == 1
 }
 
