@@ -242,29 +242,27 @@ fn drop_line() {
 /// whole or not at all; a short write (a socket) leaves it cut, and it counts as dropped.
 fn try_write(fd: sys::BorrowedFd<'_>, bytes: &[u8]) -> Result<(), Errno> {
     let mut may_wait = !STALLED.load(Ordering::Relaxed);
-    // Bounded: the second pass is the one after the wait.
-    for _ in 0..2 {
-        let mut poll_first = NO_NOWAIT.load(Ordering::Relaxed);
+    // Read once and stored back once, after the passes: not at the end of each.
+    let mut poll_first = NO_NOWAIT.load(Ordering::Relaxed);
+    // Bounded: a second pass follows only the wait, which clears `may_wait`.
+    let wrote = loop {
         let wait = if may_wait { LOG_STALL_WAIT_MS } else { 0 };
-        let wrote = write_unblocked(fd, bytes, &mut poll_first, wait);
-        NO_NOWAIT.store(poll_first, Ordering::Relaxed);
-        match wrote {
-            Ok(n) if n == bytes.len() => return Ok(()),
-            Ok(_) => return Err(Errno::IO),
+        match write_unblocked(fd, bytes, &mut poll_first, wait) {
+            Ok(n) if n == bytes.len() => break Ok(()),
+            Ok(_) => break Err(Errno::IO),
             // RWF_NOWAIT found no room: wait for it once, then try again.
             Err(Errno::AGAIN) if may_wait && !poll_first => {
                 may_wait = false;
                 let _ = sys::wait_writable(fd, LOG_STALL_WAIT_MS);
             }
-            Err(e) => {
-                if e == Errno::PIPE {
-                    took_back_sigpipe();
-                }
-                return Err(e);
-            }
+            Err(e) => break Err(e),
         }
+    };
+    NO_NOWAIT.store(poll_first, Ordering::Relaxed);
+    if wrote == Err(Errno::PIPE) {
+        took_back_sigpipe();
     }
-    Err(Errno::AGAIN)
+    wrote
 }
 
 /// One write of `bytes` to `fd` that never blocks: RWF_NOWAIT while `fd` takes it, else
