@@ -197,10 +197,12 @@ impl Line {
 
     /// Ends the line (`...` if it was cut, then a newline) and returns its bytes.
     pub fn finish(&mut self) -> &[u8] {
-        if self.cut {
-            let _ = self.buf.extend_from_slice(b"...");
-        }
-        let _ = self.buf.push(b'\n');
+        // The end in one piece, in the 4 bytes kept free: `...` and the newline, or the
+        // newline alone (one append, not two with a capacity check each).
+        let end = b"...\n";
+        let _ = self
+            .buf
+            .extend_from_slice(end.get(if self.cut { 0 } else { 3 }..).unwrap_or(end));
         &self.buf
     }
 
