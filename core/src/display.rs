@@ -39,9 +39,11 @@ impl Line {
     /// Appends raw bytes, cutting at the capacity (4 bytes stay free for `...\n`).
     pub fn push(&mut self, bytes: &[u8]) {
         let room = (LOG_LINE_MAX - 4).saturating_sub(self.buf.len());
-        let (fits, cut) = bytes.split_at_checked(room).unwrap_or((bytes, &[]));
-        let _ = self.buf.extend_from_slice(fits);
-        self.cut |= !cut.is_empty();
+        let fits = bytes.len().min(room);
+        let _ = self
+            .buf
+            .extend_from_slice(bytes.get(..fits).unwrap_or_default());
+        self.cut |= fits < bytes.len();
     }
 
     /// Appends spaces up to column `to`, at least one (the status reply's columns).
