@@ -160,10 +160,9 @@ impl Line {
             let n = usize::from(symbol ^ 0x80);
             let mark = WORD_MARKS.get(n / WORD_MARK).copied().unwrap_or_default();
             self.write_from(&WORDS_PACKED, usize::from(mark), 0, n % WORD_MARK, &[]);
-        } else if self.buf.len() < LOG_LINE_MAX - 4 {
-            let _ = self.buf.push(symbol);
         } else {
-            self.cut = true;
+            // Through `push`, the one place that cuts: not a capacity check of its own.
+            self.push(core::slice::from_ref(&symbol));
         }
     }
 
