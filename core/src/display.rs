@@ -615,22 +615,24 @@ const fn bit_cost(s: u8) -> u16 {
     get(&CODE_BITS, s as usize, 0) as u16
 }
 
-/// Sets `len` bits of `out` from bit `at` on (the first the highest) to `code`'s low bits.
+/// Sets `len` bits of `out` from bit `at` on (the first the lowest of its byte) to `code`'s
+/// low bits, the code's highest first.
 const fn put_bits(out: &mut [u8], at: usize, code: u32, len: usize) {
     let mut k = 0;
     while k < len {
         if code >> (len - 1 - k) & 1 == 1 {
             let byte = (at + k) / 8;
-            set(out, byte, get(out, byte, 0) | 0x80 >> ((at + k) % 8));
+            set(out, byte, get(out, byte, 0) | 1 << ((at + k) % 8));
         }
         k += 1;
     }
 }
 
-/// Bit `at` of `text` (the first the highest of its byte), and `at` moved past it.
+/// Bit `at` of `text` (the first the lowest of its byte: a shift by the bit's place, with no
+/// subtraction from 7), and `at` moved past it.
 fn next_bit(text: &[u8], at: &mut usize) -> Option<usize> {
     let byte = text.get(*at / 8)?;
-    let bit = byte >> (7 - *at % 8) & 1;
+    let bit = byte >> (*at % 8) & 1;
     *at += 1;
     Some(usize::from(bit))
 }
