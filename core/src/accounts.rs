@@ -30,15 +30,17 @@ pub struct UserSpec<'a> {
     pub group: Option<&'a [u8]>,
 }
 
-/// What the lookup decided: the ids to set, in the order they are set.
+/// What the lookup decided: the ids to set, in the order they are set. `repr(C)` with the
+/// two ids first: read at a 1-byte displacement, not past the groups' 256 bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
 pub struct Ids {
-    /// setgroups(2)'s list (the primary group first).
-    pub groups: Vec<Id, GROUPS_MAX>,
     /// setgid(2).
     pub gid: Id,
     /// setuid(2).
     pub uid: Id,
+    /// setgroups(2)'s list (the primary group first).
+    pub groups: Vec<Id, GROUPS_MAX>,
 }
 
 /// Why the ids could not be decided. setuidgid words them by this order (its `WORDS`).
