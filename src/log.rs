@@ -181,11 +181,12 @@ pub fn never_block() {
 fn stderr_is_file() -> bool {
     // 0: not asked yet; 1: a regular file; 2: not one.
     static STDERR_KIND: AtomicU8 = AtomicU8::new(0);
-    let kind = match STDERR_KIND.load(Ordering::Relaxed) {
-        0 => 2 - u8::from(sys::is_regular_file(sys::stderr())),
-        known => known,
-    };
-    STDERR_KIND.store(kind, Ordering::Relaxed);
+    let mut kind = STDERR_KIND.load(Ordering::Relaxed);
+    // Stored once, when first asked: not stored back at every line.
+    if kind == 0 {
+        kind = 2 - u8::from(sys::is_regular_file(sys::stderr()));
+        STDERR_KIND.store(kind, Ordering::Relaxed);
+    }
     kind == 1
 }
 
@@ -234,9 +235,10 @@ fn write_bounded(fd: sys::BorrowedFd<'_>, line: &[u8]) {
 }
 
 fn drop_line() {
-    let _ = DROPPED.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
-        Some(n.saturating_add(1))
-    });
+    // A load and a store, not `fetch_update`'s compare-and-swap loop: vinit has one thread
+    // (a vfork child runs while its parent waits).
+    let dropped = DROPPED.load(Ordering::Relaxed);
+    DROPPED.store(dropped.saturating_add(1), Ordering::Relaxed);
     STALLED.store(true, Ordering::Relaxed);
 }
 
@@ -246,29 +248,27 @@ fn drop_line() {
 /// whole or not at all; a short write (a socket) leaves it cut, and it counts as dropped.
 fn try_write(fd: sys::BorrowedFd<'_>, bytes: &[u8]) -> Result<(), Errno> {
     let mut may_wait = !STALLED.load(Ordering::Relaxed);
-    // Bounded: the second pass is the one after the wait.
-    for _ in 0..2 {
-        let mut poll_first = NO_NOWAIT.load(Ordering::Relaxed);
+    // Read once and stored back once, after the passes: not at the end of each.
+    let mut poll_first = NO_NOWAIT.load(Ordering::Relaxed);
+    // Bounded: a second pass follows only the wait, which clears `may_wait`.
+    let wrote = loop {
         let wait = if may_wait { LOG_STALL_WAIT_MS } else { 0 };
-        let wrote = write_unblocked(fd, bytes, &mut poll_first, wait);
-        NO_NOWAIT.store(poll_first, Ordering::Relaxed);
-        match wrote {
-            Ok(n) if n == bytes.len() => return Ok(()),
-            Ok(_) => return Err(Errno::IO),
+        match write_unblocked(fd, bytes, &mut poll_first, wait) {
+            Ok(n) if n == bytes.len() => break Ok(()),
+            Ok(_) => break Err(Errno::IO),
             // RWF_NOWAIT found no room: wait for it once, then try again.
             Err(Errno::AGAIN) if may_wait && !poll_first => {
                 may_wait = false;
                 let _ = sys::wait_writable(fd, LOG_STALL_WAIT_MS);
             }
-            Err(e) => {
-                if e == Errno::PIPE {
-                    took_back_sigpipe();
-                }
-                return Err(e);
-            }
+            Err(e) => break Err(e),
         }
+    };
+    NO_NOWAIT.store(poll_first, Ordering::Relaxed);
+    if wrote == Err(Errno::PIPE) {
+        took_back_sigpipe();
     }
-    Err(Errno::AGAIN)
+    wrote
 }
 
 /// One write of `bytes` to `fd` that never blocks: RWF_NOWAIT while `fd` takes it, else

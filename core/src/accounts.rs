@@ -30,15 +30,17 @@ pub struct UserSpec<'a> {
     pub group: Option<&'a [u8]>,
 }
 
-/// What the lookup decided: the ids to set, in the order they are set.
+/// What the lookup decided: the ids to set, in the order they are set. `repr(C)` with the
+/// two ids first: read at a 1-byte displacement, not past the groups' 256 bytes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
 pub struct Ids {
-    /// setgroups(2)'s list (the primary group first).
-    pub groups: Vec<Id, GROUPS_MAX>,
     /// setgid(2).
     pub gid: Id,
     /// setuid(2).
     pub uid: Id,
+    /// setgroups(2)'s list (the primary group first).
+    pub groups: Vec<Id, GROUPS_MAX>,
 }
 
 /// Why the ids could not be decided. setuidgid words them by this order (its `WORDS`).
@@ -161,9 +163,9 @@ pub fn entries(text: &[u8]) -> impl Iterator<Item = Entry<'_>> {
 fn next_entry<'t>(rest: &mut &'t [u8]) -> Option<Entry<'t>> {
     // Bounded: each pass consumes a line and its newline, or ends.
     while !rest.is_empty() {
-        let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-        let line = rest.get(..end).unwrap_or_default();
-        *rest = rest.get(end + 1..).unwrap_or_default();
+        // The line by `display::field`, the one splitting loop (field 0 is always there).
+        let line = field(rest, b'\n', 0).unwrap_or_default();
+        *rest = rest.get(line.len() + 1..).unwrap_or_default();
         if let Some(e) = entry(line) {
             return Some(e);
         }

@@ -39,9 +39,11 @@ impl Line {
     /// Appends raw bytes, cutting at the capacity (4 bytes stay free for `...\n`).
     pub fn push(&mut self, bytes: &[u8]) {
         let room = (LOG_LINE_MAX - 4).saturating_sub(self.buf.len());
-        let (fits, cut) = bytes.split_at_checked(room).unwrap_or((bytes, &[]));
-        let _ = self.buf.extend_from_slice(fits);
-        self.cut |= !cut.is_empty();
+        let fits = bytes.len().min(room);
+        let _ = self
+            .buf
+            .extend_from_slice(bytes.get(..fits).unwrap_or_default());
+        self.cut |= fits < bytes.len();
     }
 
     /// Appends spaces up to column `to`, at least one (the status reply's columns).
@@ -158,10 +160,9 @@ impl Line {
             let n = usize::from(symbol ^ 0x80);
             let mark = WORD_MARKS.get(n / WORD_MARK).copied().unwrap_or_default();
             self.write_from(&WORDS_PACKED, usize::from(mark), 0, n % WORD_MARK, &[]);
-        } else if self.buf.len() < LOG_LINE_MAX - 4 {
-            let _ = self.buf.push(symbol);
         } else {
-            self.cut = true;
+            // Through `push`, the one place that cuts: not a capacity check of its own.
+            self.push(core::slice::from_ref(&symbol));
         }
     }
 
@@ -197,10 +198,12 @@ impl Line {
 
     /// Ends the line (`...` if it was cut, then a newline) and returns its bytes.
     pub fn finish(&mut self) -> &[u8] {
-        if self.cut {
-            let _ = self.buf.extend_from_slice(b"...");
-        }
-        let _ = self.buf.push(b'\n');
+        // The end in one piece, in the 4 bytes kept free: `...` and the newline, or the
+        // newline alone (one append, not two with a capacity check each).
+        let end = b"...\n";
+        let _ = self
+            .buf
+            .extend_from_slice(end.get(if self.cut { 0 } else { 3 }..).unwrap_or(end));
         &self.buf
     }
 
@@ -612,22 +615,24 @@ const fn bit_cost(s: u8) -> u16 {
     get(&CODE_BITS, s as usize, 0) as u16
 }
 
-/// Sets `len` bits of `out` from bit `at` on (the first the highest) to `code`'s low bits.
+/// Sets `len` bits of `out` from bit `at` on (the first the lowest of its byte) to `code`'s
+/// low bits, the code's highest first.
 const fn put_bits(out: &mut [u8], at: usize, code: u32, len: usize) {
     let mut k = 0;
     while k < len {
         if code >> (len - 1 - k) & 1 == 1 {
             let byte = (at + k) / 8;
-            set(out, byte, get(out, byte, 0) | 0x80 >> ((at + k) % 8));
+            set(out, byte, get(out, byte, 0) | 1 << ((at + k) % 8));
         }
         k += 1;
     }
 }
 
-/// Bit `at` of `text` (the first the highest of its byte), and `at` moved past it.
+/// Bit `at` of `text` (the first the lowest of its byte: a shift by the bit's place, with no
+/// subtraction from 7), and `at` moved past it.
 fn next_bit(text: &[u8], at: &mut usize) -> Option<usize> {
     let byte = text.get(*at / 8)?;
-    let bit = byte >> (7 - *at % 8) & 1;
+    let bit = byte >> (*at % 8) & 1;
     *at += 1;
     Some(usize::from(bit))
 }

@@ -9,8 +9,6 @@ pub fn valid_up_to(bytes: &[u8]) -> usize {
     let mut at = 0;
     // Bounded: each pass consumes one whole character, or ends.
     while let Some(&lead) = bytes.get(at) {
-        // The sequence's length, then the range of its second byte (Unicode's table 3-7):
-        // two small matches cost less code than one of (length, low, high).
         let len = match lead {
             0x00..=0x7F => 1,
             0xC2..=0xDF => 2,
@@ -18,22 +16,22 @@ pub fn valid_up_to(bytes: &[u8]) -> usize {
             0xF0..=0xF4 => 4,
             _ => break,
         };
-        let (low, high) = match lead {
-            0xE0 => (0xA0, 0xBF),
-            0xED => (0x80, 0x9F),
-            0xF0 => (0x90, 0xBF),
-            0xF4 => (0x80, 0x8F),
-            _ => (0x80, 0xBF),
-        };
         let Some(tail) = bytes.get(at + 1..at + len) else {
             break;
         };
-        let mut range = (low, high);
+        // The code point, its lead's bits then 6 from each continuation byte (0b10xxxxxx),
+        // checked against the ranges (Unicode's table 3-7): not overlong (at least 2^(5 len
+        // - 4), its two low bits cleared: 0 for ASCII, 2^6 for the 2-byte leads from 0xC2 on,
+        // 2^11, 2^16), not a surrogate, not above U+10FFFF.
+        let mut point = u32::from(lead & (0x7F >> len));
         for &b in tail {
-            if b < range.0 || b > range.1 {
+            if b & 0xC0 != 0x80 {
                 return at;
             }
-            range = (0x80, 0xBF);
+            point = point << 6 | u32::from(b & 0x3F);
+        }
+        if point < ((1 << (5 * len - 4)) & !3) || point > 0x10FFFF || point >> 11 == 0xD800 >> 11 {
+            return at;
         }
         at += len;
     }
