@@ -103,8 +103,9 @@ impl Notice<'_> {
     /// inlined into the driver's `say`.
     #[inline(always)]
     pub const fn warns(&self) -> bool {
-        // Neighbours, and an exit that says so.
-        matches!(
+        // Neighbours, and an exit that says so: the two tests joined without a branch, so the
+        // exit's arm is not split off with a second copy of the line's start.
+        let by_kind = matches!(
             self,
             Self::RespawningTooFast(_)
                 | Self::CriticalUnknown(_)
@@ -112,8 +113,8 @@ impl Notice<'_> {
                 | Self::CriticalExit(..)
                 | Self::InvalidInitdefault(..)
                 | Self::RebootLoop(_)
-                | Self::Exited { warns: true, .. }
-        )
+        );
+        by_kind | matches!(self, Self::Exited { warns: true, .. })
     }
 
     /// The variant's place in the declaration, which is its template's number in
