@@ -243,22 +243,24 @@ impl Notice<'_> {
             // their templates put where it shows nothing. An orphan's id is empty too (an entry's never is): its template
             // puts it first.
             Self::StopDeadline(..) | Self::Reaped(..) | Self::Started(..) | Self::Exited { .. } => {
-                let pid = |pid: &Pid| Arg::Signed(i64::from(*pid));
-                let (id, pid, process, how): (&[u8], _, &[u8], _) = match self {
-                    Self::StopDeadline(entry) => {
-                        (&entry.id, Arg::Text(&[]), &entry.process, Arg::Unsigned(0))
+                // Three small matches, not one of four-tuples: the pid and the exit lie at
+                // the same place in every variant that has them.
+                let (id, process): (&[u8], &[u8]) = match self {
+                    Self::StopDeadline(entry)
+                    | Self::Started(entry, _)
+                    | Self::Exited { entry, .. } => (&entry.id, &entry.process),
+                    Self::Reaped(id, ..) => (id, &[]),
+                    _ => (&[], &[]),
+                };
+                let pid = match self {
+                    Self::Reaped(_, p, _) | Self::Started(_, p) | Self::Exited { pid: p, .. } => {
+                        Arg::Signed(i64::from(*p))
                     }
-                    Self::Reaped(id, p, exit) => (id, pid(p), &[], Arg::Exit(*exit)),
-                    Self::Started(entry, p) => {
-                        (&entry.id, pid(p), &entry.process, Arg::Unsigned(0))
-                    }
-                    Self::Exited {
-                        entry,
-                        pid: p,
-                        exit,
-                        ..
-                    } => (&entry.id, pid(p), &entry.process, Arg::Exit(*exit)),
-                    _ => (&[], Arg::Text(&[]), &[], Arg::Unsigned(0)),
+                    _ => Arg::Text(&[]),
+                };
+                let how = match self {
+                    Self::Reaped(_, _, exit) | Self::Exited { exit, .. } => Arg::Exit(*exit),
+                    _ => Arg::Unsigned(0),
                 };
                 (
                     if id.is_empty() { ORPHAN } else { index },
