@@ -148,13 +148,17 @@ fn classify(lead: usize, rest: &[u8], long: bool) -> Line<'_> {
 /// every physical line; a last line without LF is a line too: 3.06 parses it and 3.14 drops
 /// it as "too long" (compat §1.2 quirk); vinit follows 3.06 on purpose, as files written by
 /// editors and generators often lack it.
+///
+/// `repr(C)` with the line buffer last: the counters sit at small offsets (1-byte
+/// displacements).
+#[repr(C)]
 pub struct Feed {
-    rest: Vec<u8, LINE_MAX>,
     lead: usize,
-    long: bool,
     number: u32,
+    long: bool,
     dropin: bool,
     done: bool,
+    rest: Vec<u8, LINE_MAX>,
 }
 
 impl Feed {
