@@ -148,13 +148,17 @@ fn classify(lead: usize, rest: &[u8], long: bool) -> Line<'_> {
 /// every physical line; a last line without LF is a line too: 3.06 parses it and 3.14 drops
 /// it as "too long" (compat §1.2 quirk); vinit follows 3.06 on purpose, as files written by
 /// editors and generators often lack it.
+///
+/// `repr(C)` with the line buffer last: the counters sit at small offsets (1-byte
+/// displacements).
+#[repr(C)]
 pub struct Feed {
-    rest: Vec<u8, LINE_MAX>,
     lead: usize,
-    long: bool,
     number: u32,
+    long: bool,
     dropin: bool,
     done: bool,
+    rest: Vec<u8, LINE_MAX>,
 }
 
 impl Feed {
@@ -214,6 +218,16 @@ impl Feed {
 #[derive(Clone, Debug)]
 #[repr(C)]
 pub struct Inittab {
+    /// The table's own fields, one value: `exchange` swaps them in one move.
+    head: Head,
+    /// Last: the small fields above share the first entries' page, so a table of a few entries
+    /// (the staging table after a `telinit`) writes one page, not also the one at its end.
+    entries: Vec<Entry, MAX_ENTRIES>,
+}
+
+/// What an `Inittab` holds besides its entries.
+#[derive(Clone, Copy, Debug)]
+struct Head {
     /// Highest byte of the first initdefault entry's runlevels field (compat §1.8), upper-cased.
     initdefault: Option<u8>,
     /// The first line that did not fit was reported; later ones are dropped silently, so an
@@ -221,9 +235,14 @@ pub struct Inittab {
     overflow_reported: bool,
     /// Physical lines of /etc/inittab: the synthesized `~~` line is numbered one past them.
     inittab_lines: u32,
-    /// Last: the small fields above share the first entries' page, so a table of a few entries
-    /// (the staging table after a `telinit`) writes one page, not also the one at its end.
-    entries: Vec<Entry, MAX_ENTRIES>,
+}
+
+impl Head {
+    const EMPTY: Self = Self {
+        initdefault: None,
+        overflow_reported: false,
+        inittab_lines: 0,
+    };
 }
 
 impl Default for Inittab {
@@ -237,9 +256,7 @@ impl Inittab {
     /// make).
     pub fn clear(&mut self) {
         self.entries.clear();
-        self.initdefault = None;
-        self.inittab_lines = 0;
-        self.overflow_reported = false;
+        self.head = Head::EMPTY;
     }
 
     /// Swaps the two tables, writing only their entries: `mem::swap` writes all 20 KB of both,
@@ -260,18 +277,14 @@ impl Inittab {
         while long.entries.len() > common {
             let _ = short.entries.push(long.entries.remove(common));
         }
-        core::mem::swap(&mut self.initdefault, &mut other.initdefault);
-        core::mem::swap(&mut self.inittab_lines, &mut other.inittab_lines);
-        core::mem::swap(&mut self.overflow_reported, &mut other.overflow_reported);
+        core::mem::swap(&mut self.head, &mut other.head);
     }
 
     /// An empty table.
     pub const fn new() -> Self {
         Self {
+            head: Head::EMPTY,
             entries: Vec::new(),
-            initdefault: None,
-            inittab_lines: 0,
-            overflow_reported: false,
         }
     }
 
@@ -341,7 +354,7 @@ impl Inittab {
         feed.number = feed.number.saturating_add(1);
         let number = feed.number;
         if !feed.dropin {
-            self.inittab_lines = number;
+            self.head.inittab_lines = number;
         }
         let entry = match classify(feed.lead, &feed.rest, feed.long) {
             Line::Skip => None,
@@ -363,7 +376,7 @@ impl Inittab {
     /// /etc/inittab, as in sysvinit.
     pub fn add_default_sulogin(&mut self, report: &mut dyn FnMut(InittabError<'_>)) {
         if !self.entries.iter().any(|e| e.levels.has_single()) {
-            let number = self.inittab_lines.saturating_add(1);
+            let number = self.head.inittab_lines.saturating_add(1);
             // An entry line as it stands: no `classify` call, which then has one caller.
             self.take_line(number, Some(DEFAULT_SULOGIN_LINE), report);
         }
@@ -382,9 +395,9 @@ impl Inittab {
             Some(text) => fields(text).and_then(|f| self.insert(&f, number)),
         };
         match result {
-            Err(ErrorKind::TableFull) if self.overflow_reported => {}
+            Err(ErrorKind::TableFull) if self.head.overflow_reported => {}
             Err(kind) => {
-                self.overflow_reported |= matches!(kind, ErrorKind::TableFull);
+                self.head.overflow_reported |= matches!(kind, ErrorKind::TableFull);
                 report(InittabError { line: number, kind });
             }
             Ok(()) => {}
@@ -437,13 +450,13 @@ impl Inittab {
                 core::mem::swap(e, entry);
             }
         }
-        if action == Action::InitDefault && self.initdefault.is_none() {
+        if action == Action::InitDefault && self.head.initdefault.is_none() {
             // sysvinit takes the highest byte of the stored field, whatever it is, then
             // upper-cases it (compat §1.8): `2s` gives S, `2a` is invalid. An empty field was
             // stored as "0123456789", hence 9 (compat §1.4 quirk): `text` is that field, never
             // empty (initdefault is not of the power group), so a plain fold finds it.
             let highest = text.iter().fold(0, |high, &b| high.max(b));
-            self.initdefault = Some(highest.to_ascii_uppercase());
+            self.head.initdefault = Some(highest.to_ascii_uppercase());
         }
         Ok(())
     }
@@ -466,13 +479,13 @@ impl Inittab {
     /// `0123456789S` (see `initdefault_char` for the message).
     pub fn initdefault(&self) -> Option<Level> {
         // Upper-cased when stored: never `s`.
-        Level::named(self.initdefault?)
+        Level::named(self.head.initdefault?)
     }
 
     /// The character initdefault picked, valid or not, for sysvinit's
     /// `Initdefault level '<c>' is invalid` message; `None` without an initdefault entry.
     pub const fn initdefault_char(&self) -> Option<u8> {
-        self.initdefault
+        self.head.initdefault
     }
 }
 

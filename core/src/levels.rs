@@ -98,31 +98,35 @@ impl LevelRequest {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Levels(u16);
 
-// Bit positions beyond the ten digits (bits 0..=9).
-const BIT_S: u16 = 1 << 10;
-/// `a`; `b` and `c` are the next two bits (`demand_bit` shifts it).
-const BIT_A: u16 = 1 << 11;
-const BIT_SYSINIT: u16 = 1 << 14;
-const BIT_BOOT: u16 = 1 << 15;
-const DIGITS: u16 = (1 << 10) - 1;
-
-/// The bit of a `Level`'s character.
-const fn level_bit(b: u8) -> u16 {
-    match b {
-        b'S' => BIT_S,
-        b'#' => BIT_SYSINIT,
-        b'*' => BIT_BOOT,
-        // A digit: a `Level` holds no other byte, so no range check.
-        digit => 1 << (digit & 0xf),
-    }
+/// The bit of a byte among the sixteen a set holds, `#*0123456789Sabc`: a perfect hash, one
+/// multiply and a shift (each of them takes a bit of its own, checked by a unit test), so a
+/// level's bit is no chain of compares.
+const fn bit_of(b: u8) -> u16 {
+    1 << (((b as u32 * 1477) >> 8) & 15)
 }
+
+const BIT_S: u16 = bit_of(b'S');
+const BIT_SYSINIT: u16 = bit_of(b'#');
+const BIT_BOOT: u16 = bit_of(b'*');
+const DIGITS: u16 = {
+    let mut bits = 0;
+    let mut b = b'0';
+    while b <= b'9' {
+        bits |= bit_of(b);
+        b += 1;
+    }
+    bits
+};
 
 /// The bit of an on-demand letter in either case, 0 for anything else.
 const fn demand_bit(b: u8) -> u16 {
-    // Folded to lower case, the letter's distance from `a`: a shift, not a chain of compares
-    // (only `A`-`C` and `a`-`c` fold to `a`-`c`).
-    let from_a = (b | 0x20).wrapping_sub(b'a');
-    if from_a < 3 { BIT_A << from_a } else { 0 }
+    // Folded to lower case: only `A`-`C` and `a`-`c` fold to `a`-`c`.
+    let lower = b | 0x20;
+    if lower.wrapping_sub(b'a') < 3 {
+        bit_of(lower)
+    } else {
+        0
+    }
 }
 
 impl Levels {
@@ -151,18 +155,19 @@ impl Levels {
     /// difference (compat's differences table).
     pub fn parse_field(field: &[u8]) -> Self {
         let bits = field.iter().fold(0, |acc, &b| {
-            acc | match b {
-                b'0'..=b'9' => 1 << (b - b'0'),
-                b'S' => BIT_S,
-                _ => demand_bit(b),
-            }
+            // `S` as it is, a letter folded to lower case (so `s` is none of them), a digit
+            // unchanged: one hash for every byte that counts.
+            let folded = if b == b'S' { b } else { b | 0x20 };
+            let counts = b.is_ascii_digit() || b == b'S' || folded.wrapping_sub(b'a') < 3;
+            acc | if counts { bit_of(folded) } else { 0 }
         });
         Self(bits)
     }
 
     /// Whether the field holds level `l` (compat §1.4: a plain "contains" test).
     pub const fn contains(self, l: Level) -> bool {
-        self.0 & level_bit(l.0) != 0
+        // A `Level` holds one of the bytes `bit_of` tells apart.
+        self.0 & bit_of(l.0) != 0
     }
 
     /// Whether upper-case `S` is present (decides the `~~` sulogin synthesis, compat §1.1 step 2).
@@ -184,7 +189,7 @@ impl Levels {
         }
         (0..=9u8)
             .rev()
-            .find(|&n| self.0 & (1 << n) != 0)
+            .find(|&n| self.0 & bit_of(b'0' + n) != 0)
             .and_then(Level::digit)
     }
 
@@ -202,6 +207,17 @@ mod tests {
         let mut s = heapless::String::new();
         ufmt::uwrite!(s, "{}", l).unwrap();
         s
+    }
+
+    /// `bit_of` gives each of the sixteen bytes a set holds a bit of its own.
+    #[test]
+    fn every_byte_of_a_set_has_its_own_bit() {
+        let all = b"#*0123456789Sabc".iter().fold(0u32, |acc, &b| {
+            let bit = u32::from(bit_of(b));
+            assert_eq!(acc & bit, 0, "{}", char::from(b));
+            acc | bit
+        });
+        assert_eq!(all, 0xffff);
     }
 
     #[test]

@@ -23,15 +23,17 @@ pub const FRAME_MAX: usize = 4096;
 /// Framed lines, ready for one write(2).
 pub type Frame = Vec<u8, FRAME_MAX>;
 
-/// Bytes read from one service's pipe and not yet written out.
+/// Bytes read from one service's pipe and not yet written out. `repr(C)` with the buffer
+/// last: the counters sit at small offsets (1-byte displacements).
+#[repr(C)]
 pub struct LineBuffer {
-    buf: [u8; SERVICE_LINE_MAX],
     /// First byte not yet written.
     start: usize,
     /// End of what was read.
     end: usize,
     /// The next piece continues a line that was cut.
     continued: bool,
+    buf: [u8; SERVICE_LINE_MAX],
 }
 
 impl Default for LineBuffer {

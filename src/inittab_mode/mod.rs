@@ -415,7 +415,7 @@ impl Driver {
                         output.reaped(pid);
                     }
                     if let Some(id) = self.machine.init.handle_child_exit(now, pid, exit) {
-                        crate::records::write_dead_process(&id, pid);
+                        crate::records::write_dead_process(id, pid);
                     }
                 }
                 // Children left, none exited yet; or none at all (ECHILD).

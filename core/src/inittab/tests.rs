@@ -516,7 +516,7 @@ fn any_chunking_reads_as_the_whole_file() {
             let (tab, msgs) = load_in_chunks(text, size);
             assert_eq!(tab.entries(), whole.entries(), "chunks of {size}");
             assert_eq!(msgs, whole_msgs, "chunks of {size}");
-            assert_eq!(tab.inittab_lines, whole.inittab_lines);
+            assert_eq!(tab.head.inittab_lines, whole.head.inittab_lines);
         }
     }
 }

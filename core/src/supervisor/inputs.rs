@@ -70,23 +70,25 @@ impl Init {
     /// getty without a tty says it once, then the throttle's line; a service failing the same
     /// way every 30 s, once per 120 s window).
     #[must_use]
-    pub fn handle_child_exit(&mut self, now: Instant, pid: Pid, exit: Exit) -> Option<Id> {
+    pub fn handle_child_exit(&mut self, now: Instant, pid: Pid, exit: Exit) -> Option<&[u8]> {
         let dying = self.dying.iter().position(|d| d.pid == pid);
         let slot = match dying {
             Some(_) => None,
             None => self.procs.iter().position(|p| p.pid == Some(pid)),
         };
         let Some(i) = slot else {
-            // A kill round's process (its entry's id) or an orphan (none): one `-v` line.
-            // The line built first, then the id cloned into it (as `admitted`): a clone taken
-            // aside was copied into the line.
+            // A kill round's process (its entry's id) or an orphan (none): one `-v` line. The
+            // id kept in the machine, so the answer is a borrow (two registers), not an `Id`
+            // returned through memory; the line built first, then the id cloned into it (as
+            // `admitted`): a clone taken aside was copied into the line.
             let d = dying.map(|i| self.dying.swap_remove(i));
             let mut line = Queued::Log(Notice::Reaped(Id::new(), pid, exit));
             if let (Some(d), Queued::Log(Notice::Reaped(quoted, ..))) = (&d, &mut line) {
                 quoted.clone_from(&d.id);
             }
             self.verbose(line);
-            return d.filter(|d| d.utmp).map(|d| d.id);
+            self.reaped = d.filter(|d| d.utmp)?.id;
+            return Some(&self.reaped);
         };
         let mut repeat = false;
         if let Some(p) = self.procs.get_mut(i) {
@@ -100,7 +102,6 @@ impl Init {
         }
         let e = self.tab.entries().get(i)?;
         let warns = self.exit_warns(e.action, exit);
-        let utmp = writes_utmp(e).then(|| e.id.clone());
         let line = Queued::Exited {
             slot: i as u8,
             pid,
@@ -112,7 +113,9 @@ impl Init {
         if !self.critical_exit(now, i, exit) {
             self.queue_line(line, repeat);
         }
-        utmp
+        // The table is the same: a critical exit's level change re-reads nothing.
+        let e = self.tab.entries().get(i)?;
+        writes_utmp(e).then_some(&e.id)
     }
 
     /// Whether an entry's exit is a warning: a service (`respawn`, `ondemand`) or a `once`

@@ -71,8 +71,12 @@ impl Init {
         } else {
             Notice::SendingTerm(n)
         });
-        for i in 0..self.dying.len() {
-            if let Some(pid) = self.dying.get(i).filter(|d| !d.hung).map(|d| d.pid) {
+        // One bound check a pass: `act` borrows `self`, so the length is read again anyway.
+        let mut i = 0;
+        while let Some(d) = self.dying.get(i) {
+            let (pid, hung) = (d.pid, d.hung);
+            i += 1;
+            if !hung {
                 self.act(Act::Signal { pid: -pid, sig });
             }
         }

@@ -187,6 +187,8 @@ pub struct Init {
     /// Where the table is read from, for the lines that name it (`configure`); `None` only
     /// in `UNREAD`.
     inittab: Option<&'static CStr>,
+    /// The id of the last `dying` process reaped, which `handle_child_exit` answers with.
+    reaped: Id,
     procs: [Proc; MAX_ENTRIES],
     tab: Inittab,
 }
@@ -226,6 +228,7 @@ impl Init {
                 critical: Critical::NONE,
             },
             inittab: None,
+            reaped: Id::new(),
             phase: Phase::Down,
             current: Level::UNSET,
             prev: 0,
@@ -297,6 +300,7 @@ impl Init {
             kill_round,
             config: _,
             inittab: _,
+            reaped: _,
             phase,
             current,
             prev,

@@ -6,7 +6,7 @@ use super::StopCause;
 use crate::display::{Arg, Line, pack, pack_into};
 use crate::fill;
 use crate::inittab::{Entry, Id};
-use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_WINDOW_SECS};
+use crate::limits::{FORK_RETRY_MAX_MS, REBOOT_MAX, REBOOT_PAUSE_SECS, REBOOT_WINDOW_SECS};
 use crate::status::{Exit, Pid};
 use crate::time::Duration;
 
@@ -88,8 +88,8 @@ pub enum Notice<'a> {
     /// A critical entry (`VINIT_CRITICAL`) ended on its own with this status (128+N for
     /// signal N): the container stops, and vinit exits with it.
     CriticalExit(Id, u8),
-    /// Too many reboots in place inside the window: the next boot waits this long.
-    RebootLoop(Duration),
+    /// Too many reboots in place inside the window: the next boot waits `REBOOT_PAUSE_SECS`.
+    RebootLoop,
     /// An `initdefault` entry whose level (this character) is none: sysvinit's `Initdefault
     /// level 'c' is invalid`, then this default boots instead of a prompt.
     InvalidInitdefault(u8, u8, &'a core::ffi::CStr),
@@ -103,17 +103,18 @@ impl Notice<'_> {
     /// inlined into the driver's `say`.
     #[inline(always)]
     pub const fn warns(&self) -> bool {
-        // Neighbours, and an exit that says so.
-        matches!(
+        // Neighbours, and an exit that says so: the two tests joined without a branch, so the
+        // exit's arm is not split off with a second copy of the line's start.
+        let by_kind = matches!(
             self,
             Self::RespawningTooFast(_)
                 | Self::CriticalUnknown(_)
                 | Self::CannotFork(..)
                 | Self::CriticalExit(..)
                 | Self::InvalidInitdefault(..)
-                | Self::RebootLoop(_)
-                | Self::Exited { warns: true, .. }
-        )
+                | Self::RebootLoop
+        );
+        by_kind | matches!(self, Self::Exited { warns: true, .. })
     }
 
     /// The variant's place in the declaration, which is its template's number in
@@ -150,7 +151,7 @@ impl Notice<'_> {
             Self::CriticalUnknown(..) => 27,
             Self::CannotFork(..) => 28,
             Self::CriticalExit(..) => 29,
-            Self::RebootLoop(..) => 30,
+            Self::RebootLoop => 30,
             Self::InvalidInitdefault(..) => 31,
             Self::NoInitdefault(..) => 32,
         }
@@ -177,7 +178,8 @@ impl Notice<'_> {
             | Self::Drained
             | Self::StopHurried
             | Self::StopThawed
-            | Self::Frozen(_) => (
+            | Self::Frozen(_)
+            | Self::RebootLoop => (
                 if matches!(self, Self::Frozen(true)) {
                     FROZEN
                 } else {
@@ -242,22 +244,24 @@ impl Notice<'_> {
             // their templates put where it shows nothing. An orphan's id is empty too (an entry's never is): its template
             // puts it first.
             Self::StopDeadline(..) | Self::Reaped(..) | Self::Started(..) | Self::Exited { .. } => {
-                let pid = |pid: &Pid| Arg::Signed(i64::from(*pid));
-                let (id, pid, process, how): (&[u8], _, &[u8], _) = match self {
-                    Self::StopDeadline(entry) => {
-                        (&entry.id, Arg::Text(&[]), &entry.process, Arg::Unsigned(0))
+                // Three small matches, not one of four-tuples: the pid and the exit lie at
+                // the same place in every variant that has them.
+                let (id, process): (&[u8], &[u8]) = match self {
+                    Self::StopDeadline(entry)
+                    | Self::Started(entry, _)
+                    | Self::Exited { entry, .. } => (&entry.id, &entry.process),
+                    Self::Reaped(id, ..) => (id, &[]),
+                    _ => (&[], &[]),
+                };
+                let pid = match self {
+                    Self::Reaped(_, p, _) | Self::Started(_, p) | Self::Exited { pid: p, .. } => {
+                        Arg::Signed(i64::from(*p))
                     }
-                    Self::Reaped(id, p, exit) => (id, pid(p), &[], Arg::Exit(*exit)),
-                    Self::Started(entry, p) => {
-                        (&entry.id, pid(p), &entry.process, Arg::Unsigned(0))
-                    }
-                    Self::Exited {
-                        entry,
-                        pid: p,
-                        exit,
-                        ..
-                    } => (&entry.id, pid(p), &entry.process, Arg::Exit(*exit)),
-                    _ => (&[], Arg::Text(&[]), &[], Arg::Unsigned(0)),
+                    _ => Arg::Text(&[]),
+                };
+                let how = match self {
+                    Self::Reaped(_, _, exit) | Self::Exited { exit, .. } => Arg::Exit(*exit),
+                    _ => Arg::Unsigned(0),
                 };
                 (
                     if id.is_empty() { ORPHAN } else { index },
@@ -287,7 +291,6 @@ impl Notice<'_> {
                 };
                 (index, &[invalid, Arg::Text(inittab.to_bytes()), level(l)])
             }
-            Self::RebootLoop(pause) => (index, &[Arg::Unsigned(pause.millis() / 1000)]),
         };
         line.write_field(&TEMPLATES, 0, number, args);
     }
@@ -362,7 +365,7 @@ const TEMPLATE_TEXT: &str = concat!(
     // The limits' values in the text, not arguments built at each line (checked below).
     "cannot fork for id \"{}\": {}: retrying (at most every 1000 ms)\0",
     "critical id \"{}\" ended with status {}: stopping, then exiting with it (VINIT_CRITICAL)\0",
-    "reboot loop: 10 reboots in place within 120 s: next boot in {} s (a stop signal still stops)\0",
+    "reboot loop: 10 reboots in place within 120 s: next boot in 300 s (a stop signal still stops)\0",
     "Initdefault level '{}' is invalid in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
     // The level that is none first, empty.
     "{}no initdefault entry in {}: booting runlevel {} (VINIT_DEFAULT_LEVEL)\0",
@@ -374,7 +377,12 @@ const TEMPLATE_TEXT: &str = concat!(
 );
 
 /// The limits `TEMPLATE_TEXT` writes out as numbers: a change to one must change its text.
-const _: () = assert!(FORK_RETRY_MAX_MS == 1000 && REBOOT_MAX == 10 && REBOOT_WINDOW_SECS == 120);
+const _: () = assert!(
+    FORK_RETRY_MAX_MS == 1000
+        && REBOOT_MAX == 10
+        && REBOOT_WINDOW_SECS == 120
+        && REBOOT_PAUSE_SECS == 300
+);
 
 /// `TEMPLATE_TEXT` packed as `fill!` packs a template (`pack_into`).
 const TEMPLATES: [u8; pack_into(TEMPLATE_TEXT, &mut [])] = {
@@ -606,12 +614,12 @@ mod tests {
                 "cannot fork for id \"w4\": EAGAIN (try again): retrying (at most every {FORK_RETRY_MAX_MS} ms)"
             )
         );
-        let n = Notice::RebootLoop(Duration::from_secs(30));
+        let n = Notice::RebootLoop;
         assert!(n.warns());
         assert_eq!(
             line(&n),
             std::format!(
-                "reboot loop: {REBOOT_MAX} reboots in place within {REBOOT_WINDOW_SECS} s: next boot in 30 s (a stop signal still stops)"
+                "reboot loop: {REBOOT_MAX} reboots in place within {REBOOT_WINDOW_SECS} s: next boot in {REBOOT_PAUSE_SECS} s (a stop signal still stops)"
             )
         );
     }

@@ -181,7 +181,7 @@ impl Init {
                 self.act(Act::Reboot);
             } else {
                 let pause = Duration::from_secs(REBOOT_PAUSE_SECS);
-                self.log(Notice::RebootLoop(pause));
+                self.log(Notice::RebootLoop);
                 self.timers.reboot = Deadline::at(now.after(pause));
             }
         } else {

@@ -63,7 +63,7 @@ fn test_exits_name_the_entry_for_its_dead_process_record() {
     let mut w = boot("id:3:initdefault:\na:35:respawn:/bin/a\np:3:respawn:+/bin/p\n");
     let (pa, pp) = (w.pid("a"), w.pid("p"));
     let dead = w.init.handle_child_exit(w.t(), pa, Exit::Code(0));
-    assert_eq!(dead.as_deref(), Some(&b"a"[..]));
+    assert_eq!(dead, Some(&b"a"[..]));
     assert_eq!(
         w.init.handle_child_exit(w.t(), pp, Exit::Code(0)),
         None,
@@ -79,7 +79,7 @@ fn test_exits_name_the_entry_for_its_dead_process_record() {
     let (pa, pp) = (w.pid("a"), w.pid("p"));
     w.request(b'4');
     let dead = w.init.handle_child_exit(w.t(), pa, Exit::Signal(15));
-    assert_eq!(dead.as_deref(), Some(&b"a"[..]));
+    assert_eq!(dead, Some(&b"a"[..]));
     assert_eq!(w.init.handle_child_exit(w.t(), pp, Exit::Signal(15)), None);
 }
 
@@ -211,9 +211,7 @@ fn test_a_hung_process_does_not_hold_later_kill_rounds() {
     assert_eq!(count(&w.take(), "log Hang"), 0);
     // Its exit, whenever it comes, is still recognised.
     assert_eq!(
-        w.init
-            .handle_child_exit(w.t(), pa, Exit::Signal(9))
-            .as_deref(),
+        w.init.handle_child_exit(w.t(), pa, Exit::Signal(9)),
         Some(&b"a"[..])
     );
 }
