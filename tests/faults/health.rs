@@ -8,8 +8,12 @@ use support::clients::{self, Tools, nsrun};
 use support::namespace::{self, Pid1};
 use support::procfs;
 
-/// How much VmRSS may grow across a fault: two pages.
-pub const RSS_GROWTH_KIB: u64 = 8;
+/// How much VmRSS may grow across a fault: two pages of PID 1's own, and one of the stack's
+/// random offset in its page (a fault's deeper frames reach one more stack page in some runs,
+/// not in others). Which bss pages a fault's paths first write moves with the binary's size:
+/// at 59 352 B, `Machine::staging` (written at the first re-read) fell on a page of its own,
+/// and the two pages plus the stack's one failed one run in three.
+pub const RSS_GROWTH_KIB: u64 = 12;
 /// CPU PID 1 may use while it should be idle (measured over `IDLE_WINDOW`): a spinning PID 1
 /// uses all of it.
 const IDLE_CPU: Duration = Duration::from_millis(30);
@@ -71,7 +75,7 @@ pub fn assert_no_zombies(run: &Pid1) {
 }
 
 /// After a fault: PID 1 is not spinning, used at most `cpu_budget` of CPU since the baseline,
-/// reaps its children, grew by at most two pages, answers `telinit q` (its log says
+/// reaps its children, grew by at most three pages (`RSS_GROWTH_KIB`), answers `telinit q` (its log says
 /// "Re-reading inittab"), and a SIGTERM from outside ends it with exit 0 within `stop_within`.
 pub fn assert_recovers(
     mut run: Pid1,
