@@ -54,9 +54,8 @@ pub fn wait_fds(fds: &mut [Watch], timeout_ms: Option<u64>) -> Result<bool> {
     };
     #[cfg(not(target_arch = "x86_64"))]
     // SAFETY: `fds` is a live array of `fds.len()` pollfds (`Watch` is a transparent pollfd)
-    // and `limit` a live timespec or
-    // null (no limit), both for the duration of the call; a null signal mask leaves the
-    // mask as it is (its size argument is then not read).
+    // and `limit` a live timespec or null (no limit), both for the duration of the call; a
+    // null signal mask leaves the mask as it is (its size argument is then not read).
     let rc = unsafe {
         // The kernel's struct timespec on 64-bit targets: seconds, nanoseconds. Written only
         // when there is a limit (no Option of it kept on the stack).
