@@ -87,14 +87,11 @@ pub fn accept_nonblocking(listener: &OwnedFd) -> Result<Option<OwnedFd>> {
 
 /// The uid of the process at the other end (SO_PEERCRED, socket(7)), as it was at connect(2).
 pub fn peer_uid(conn: &OwnedFd) -> Result<u32> {
-    let mut cred = libc::ucred {
-        pid: 0,
-        uid: u32::MAX,
-        gid: u32::MAX,
-    };
+    // Not set first: read only once the kernel has filled it.
+    let mut cred = core::mem::MaybeUninit::<libc::ucred>::uninit();
     let mut len = core::mem::size_of::<libc::ucred>() as libc::socklen_t;
     let (level, option) = (libc::SOL_SOCKET as usize, libc::SO_PEERCRED as usize);
-    let (cred_at, len_at) = ((&raw mut cred) as usize, (&raw mut len) as usize);
+    let (cred_at, len_at) = (cred.as_mut_ptr() as usize, (&raw mut len) as usize);
     // SAFETY: cred and len are valid and writable for the call; len is cred's size.
     unsafe {
         call(
@@ -106,7 +103,9 @@ pub fn peer_uid(conn: &OwnedFd) -> Result<u32> {
             len_at,
         )
     }
-    .map(|_| cred.uid)
+    // SAFETY: SO_PEERCRED succeeded, so the kernel wrote the whole struct ucred (len is its
+    // size: the kernel copies min(len, its size) bytes, and they are the same).
+    .map(|_| unsafe { cred.assume_init() }.uid)
 }
 
 /// send(2) of one message that never waits (MSG_DONTWAIT: EAGAIN when the peer's queue is
