@@ -394,13 +394,14 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
             } else {
                 (UsageWords::InittabMode, UsageWords::SingleMode)
             };
-            match other {
-                None => (pieces(c, mode, NeedsACommand, Empty), value(NOTHING, 0)),
-                Some((i, o)) => (
-                    pieces(c, mode, CannotBeUsedWith, other_mode),
-                    value(i as usize, o),
-                ),
-            }
+            // Nothing chose the other mode: `(NO_ARGUMENT, 0)` shows as nothing.
+            let (i, o) = other;
+            let words = if i == args::NO_ARGUMENT {
+                pieces(c, mode, NeedsACommand, Empty)
+            } else {
+                pieces(c, mode, CannotBeUsedWith, other_mode)
+            };
+            (words, value(i as usize, o))
         }
         // The clients' own; parse_vinit never returns them.
         UsageError::BadLevel(_)

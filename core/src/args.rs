@@ -112,11 +112,16 @@ pub enum UsageError {
     MissingCommand,
     /// vinit: an option of one mode with the other mode's: the option (argument index,
     /// letter), and what chose the other mode: an option (index, letter), an operand (index,
-    /// 0: the command, or the level), or nothing (single-mode options with no command).
+    /// 0: the command, or the level), or nothing (single-mode options with no command):
+    /// `(NO_ARGUMENT, 0)`, not an `Option`, whose tag would double as this enum's.
     /// The indexes are `u32`, as `ValueAt`'s: with two `usize` this variant made every
     /// `UsageError` 40 bytes, copied at each `?` of every parser (24 now).
-    WrongMode((u32, u8), Option<(u32, u8)>),
+    WrongMode((u32, u8), (u32, u8)),
 }
+
+/// `UsageError::WrongMode`'s index of what chose the other mode when nothing did (no argv
+/// has 2^32 - 1 strings).
+pub const NO_ARGUMENT: u32 = u32::MAX;
 
 /// A program's options: which letters take a value, and whether it knows the long options.
 /// No pointers inside, so a table is plain read-only data (no relocation, nothing in RELRO).
@@ -450,13 +455,16 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
         inittab_only.get_or_insert((first as u32, 0));
     } else if operand.is_some() {
         if let Some(option) = inittab_only {
-            return Err(UsageError::WrongMode(option, Some((first as u32, 0))));
+            return Err(UsageError::WrongMode(option, (first as u32, 0)));
         }
         opts.cmd_index = first;
         return Ok(VinitCommand::Single);
     }
     if let Some(option) = single_only {
-        return Err(UsageError::WrongMode(option, inittab_only));
+        return Err(UsageError::WrongMode(
+            option,
+            inittab_only.unwrap_or((NO_ARGUMENT, 0)),
+        ));
     }
     Ok(VinitCommand::Inittab(tab))
 }
