@@ -405,9 +405,11 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     opts: &mut SingleOptions,
 ) -> Result<VinitCommand, UsageError> {
     let mut tab = InittabOptions::default();
-    // The first option seen of each mode's own: (argument index, letter).
-    let mut single_only = None;
-    let mut inittab_only = None;
+    // The first option seen of each mode's own: (argument index, letter); `NONE_YET` until
+    // one is (the error's own form: no `Option` tag to test and translate).
+    const NONE_YET: (u32, u8) = (NO_ARGUMENT, 0);
+    let mut single_only = NONE_YET;
+    let mut inittab_only = NONE_YET;
     let mut walk = Options::new(args, &VINIT_OPTIONS);
     while let Some(letter) = walk.next_letter() {
         let index = walk.letter_index();
@@ -431,8 +433,8 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             }
         };
         // `-f` or a single-command option: one bit test.
-        if letter == b'f' || is_single_mode_option(letter) {
-            first_of_mode.get_or_insert((index as u32, letter));
+        if (letter == b'f' || is_single_mode_option(letter)) && first_of_mode.0 == NO_ARGUMENT {
+            *first_of_mode = (index as u32, letter);
         }
     }
     let first = walk.end()?;
@@ -452,19 +454,18 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             return Err(UsageError::ExtraOperand(first + 1));
         }
         tab.level = Some(level);
-        inittab_only.get_or_insert((first as u32, 0));
+        if inittab_only.0 == NO_ARGUMENT {
+            inittab_only = (first as u32, 0);
+        }
     } else if operand.is_some() {
-        if let Some(option) = inittab_only {
-            return Err(UsageError::WrongMode(option, (first as u32, 0)));
+        if inittab_only.0 != NO_ARGUMENT {
+            return Err(UsageError::WrongMode(inittab_only, (first as u32, 0)));
         }
         opts.cmd_index = first;
         return Ok(VinitCommand::Single);
     }
-    if let Some(option) = single_only {
-        return Err(UsageError::WrongMode(
-            option,
-            inittab_only.unwrap_or((NO_ARGUMENT, 0)),
-        ));
+    if single_only.0 != NO_ARGUMENT {
+        return Err(UsageError::WrongMode(single_only, inittab_only));
     }
     Ok(VinitCommand::Inittab(tab))
 }
