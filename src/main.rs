@@ -333,7 +333,6 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
         CannotBeUsedWith, Colon, Empty, ExtraArgument, MissingCommand, NeedsACommand, NeedsAValue,
         NotANumber, NotASignal, NotSignalPairs, UnknownOption,
     };
-    let mut line = LogLine::new(Level::Fatal);
     // Every piece: argv bytes are shown safely, and one call per piece keeps this small.
     #[inline(never)]
     fn show(line: &mut LogLine, bytes: &[u8]) {
@@ -394,13 +393,14 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
             } else {
                 (UsageWords::InittabMode, UsageWords::SingleMode)
             };
-            match other {
-                None => (pieces(c, mode, NeedsACommand, Empty), value(NOTHING, 0)),
-                Some((i, o)) => (
-                    pieces(c, mode, CannotBeUsedWith, other_mode),
-                    value(i as usize, o),
-                ),
-            }
+            // Nothing chose the other mode: `(NO_ARGUMENT, 0)` shows as nothing.
+            let (i, o) = other;
+            let words = if i == args::NO_ARGUMENT {
+                pieces(c, mode, NeedsACommand, Empty)
+            } else {
+                pieces(c, mode, CannotBeUsedWith, other_mode)
+            };
+            (words, value(i as usize, o))
         }
         // The clients' own; parse_vinit never returns them.
         UsageError::BadLevel(_)
@@ -411,6 +411,8 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
             value(NOTHING, 0),
         ),
     };
+    // Started after the match, not before: one call, not one on each error's path.
+    let mut line = LogLine::new(Level::Fatal);
     let [option, first, second, last] = line_pieces.to_le_bytes();
     show_option_or(&mut line, option, &[]);
     say(&mut line, first);

@@ -112,11 +112,16 @@ pub enum UsageError {
     MissingCommand,
     /// vinit: an option of one mode with the other mode's: the option (argument index,
     /// letter), and what chose the other mode: an option (index, letter), an operand (index,
-    /// 0: the command, or the level), or nothing (single-mode options with no command).
+    /// 0: the command, or the level), or nothing (single-mode options with no command):
+    /// `(NO_ARGUMENT, 0)`, not an `Option`, whose tag would double as this enum's.
     /// The indexes are `u32`, as `ValueAt`'s: with two `usize` this variant made every
     /// `UsageError` 40 bytes, copied at each `?` of every parser (24 now).
-    WrongMode((u32, u8), Option<(u32, u8)>),
+    WrongMode((u32, u8), (u32, u8)),
 }
+
+/// `UsageError::WrongMode`'s index of what chose the other mode when nothing did (no argv
+/// has 2^32 - 1 strings).
+pub const NO_ARGUMENT: u32 = u32::MAX;
 
 /// A program's options: which letters take a value, and whether it knows the long options.
 /// No pointers inside, so a table is plain read-only data (no relocation, nothing in RELRO).
@@ -400,9 +405,11 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     opts: &mut SingleOptions,
 ) -> Result<VinitCommand, UsageError> {
     let mut tab = InittabOptions::default();
-    // The first option seen of each mode's own: (argument index, letter).
-    let mut single_only = None;
-    let mut inittab_only = None;
+    // The first option seen of each mode's own: (argument index, letter); `NONE_YET` until
+    // one is (the error's own form: no `Option` tag to test and translate).
+    const NONE_YET: (u32, u8) = (NO_ARGUMENT, 0);
+    let mut single_only = NONE_YET;
+    let mut inittab_only = NONE_YET;
     let mut walk = Options::new(args, &VINIT_OPTIONS);
     while let Some(letter) = walk.next_letter() {
         let index = walk.letter_index();
@@ -426,8 +433,8 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             }
         };
         // `-f` or a single-command option: one bit test.
-        if letter == b'f' || is_single_mode_option(letter) {
-            first_of_mode.get_or_insert((index as u32, letter));
+        if (letter == b'f' || is_single_mode_option(letter)) && first_of_mode.0 == NO_ARGUMENT {
+            *first_of_mode = (index as u32, letter);
         }
     }
     let first = walk.end()?;
@@ -447,16 +454,18 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             return Err(UsageError::ExtraOperand(first + 1));
         }
         tab.level = Some(level);
-        inittab_only.get_or_insert((first as u32, 0));
+        if inittab_only.0 == NO_ARGUMENT {
+            inittab_only = (first as u32, 0);
+        }
     } else if operand.is_some() {
-        if let Some(option) = inittab_only {
-            return Err(UsageError::WrongMode(option, Some((first as u32, 0))));
+        if inittab_only.0 != NO_ARGUMENT {
+            return Err(UsageError::WrongMode(inittab_only, (first as u32, 0)));
         }
         opts.cmd_index = first;
         return Ok(VinitCommand::Single);
     }
-    if let Some(option) = single_only {
-        return Err(UsageError::WrongMode(option, inittab_only));
+    if single_only.0 != NO_ARGUMENT {
+        return Err(UsageError::WrongMode(single_only, inittab_only));
     }
     Ok(VinitCommand::Inittab(tab))
 }

@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use vinit_fuzz::Argv;
 use vinit_fuzz::args::{
-    self, ArgList, NotPid1, Shifted, SingleOptions, UsageError, ValueAt, VinitCommand,
+    self, ArgList, NO_ARGUMENT, NotPid1, Shifted, SingleOptions, UsageError, ValueAt, VinitCommand,
 };
 use vinit_fuzz::client_args::{
     HaltProgram, Telinit, When, parse_halt, parse_runlevel, parse_shutdown,
@@ -44,9 +44,8 @@ fn check_error<A: ArgList + ?Sized>(args: &A, e: UsageError, argc: usize) {
         }
         UsageError::WrongMode((i, letter), other) => {
             assert!(b"gvtefr".contains(&letter), "{e:?}");
-            if let Some((j, _)) = other {
-                assert!((j as usize) < argc, "{e:?} with {argc} arguments");
-            }
+            let (j, _) = other;
+            assert!(j == NO_ARGUMENT || (j as usize) < argc, "{e:?} with {argc} arguments");
             i as usize
         }
         UsageError::MissingOperand

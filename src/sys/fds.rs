@@ -3,6 +3,7 @@
 #![allow(unsafe_code)]
 
 use core::ffi::{CStr, c_int, c_long};
+use core::mem::MaybeUninit;
 
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::io::Errno;
@@ -206,16 +207,30 @@ pub fn nofile_limit() -> Option<u64> {
 /// Inline: `fill`'s answer is read where it is used, as a system call's is.
 #[inline(always)]
 pub fn read_full(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize> {
-    result(fill(libc::SYS_read, fd, buf, 0))
+    result(fill(libc::SYS_read, fd, as_uninit(buf), 0))
+}
+
+/// Bytes as memory for `fill`, which lets only the kernel write into it (bytes, never an
+/// uninitialised value): `fill` serves the zeroed buffers and the unzeroed ones alike.
+#[inline(always)]
+pub(super) fn as_uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
+    // SAFETY: `MaybeUninit<u8>` has `u8`'s layout, and nothing writes an uninitialised value
+    // through the result (`fill` hands it only to the kernel, which writes bytes).
+    unsafe { &mut *(core::ptr::from_mut::<[u8]>(buf) as *mut [MaybeUninit<u8>]) }
 }
 
 /// read(2) (`nr` SYS_read) or pread(2) (SYS_pread64, at `offset` on) until `buf` is full or
 /// the end, retrying EINTR; the bytes read, or the kernel's -errno: one register, where a
 /// `Result<usize>` (16 bytes of two sizes) came back through memory. `filled` never reaches
 /// the errno range (it is at most `buf.len()`). One loop for both (read(2) ignores the
-/// offset).
+/// offset). `buf` need not be initialised: only the kernel writes it (`as_uninit`).
 #[inline(never)]
-pub(super) fn fill(nr: c_long, fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> isize {
+pub(super) fn fill(
+    nr: c_long,
+    fd: BorrowedFd<'_>,
+    buf: &mut [MaybeUninit<u8>],
+    offset: u64,
+) -> isize {
     let fd = fd_arg(fd);
     let mut filled = 0;
     while let Some(rest) = buf.get_mut(filled..).filter(|r| !r.is_empty()) {

@@ -11,7 +11,7 @@ use rustix::io::Errno;
 use vinit_core::limits::{STATE_FILE_MODE, UTMP_LOCK_WAIT_MS};
 
 use super::Result;
-use super::fds::{OwnedFd, fill, open, write_all};
+use super::fds::{OwnedFd, as_uninit, fill, open, write_all};
 use super::poll::sleep_ms;
 use super::processes::geteuid;
 use super::raw_syscall::{fd_arg, syscall1, syscall3, syscall4};
@@ -227,7 +227,7 @@ pub fn with_locked_file<T>(
 /// pread(2) from `offset` until `buf` is full or the file ends; the number of bytes read.
 #[inline(always)]
 pub fn read_at(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
-    super::raw_syscall::result(fill(libc::SYS_pread64, fd, buf, offset))
+    super::raw_syscall::result(fill(libc::SYS_pread64, fd, as_uninit(buf), offset))
 }
 
 /// pwrite(2) of all of `bytes` at `offset`.
@@ -280,11 +280,41 @@ pub fn exists(path: &CStr) -> bool {
 /// either cannot be read. Through /proc/PID/exe, the magic link leads to the executable.
 pub fn same_file(a: &CStr, b: &CStr) -> bool {
     // One after the other: the second is not asked for when the first fails.
-    let Ok(x) = rustix::fs::stat(a) else {
+    let Ok(x) = stat(a) else {
         return false;
     };
-    rustix::fs::stat(b).is_ok_and(|y| x.st_dev == y.st_dev && x.st_ino == y.st_ino)
+    stat(b).is_ok_and(|y| x.st_dev == y.st_dev && x.st_ino == y.st_ino)
 }
+
+/// stat(2): x86_64's own call, two arguments (rustix's newfstatat needs two more: AT_FDCWD
+/// and the flags); elsewhere rustix's.
+#[cfg(target_arch = "x86_64")]
+fn stat(path: &CStr) -> Result<rustix::fs::Stat> {
+    stat_raw(libc::SYS_stat, path)
+}
+
+/// lstat(2): as `stat`, without following a symlink at the last component.
+#[cfg(target_arch = "x86_64")]
+fn lstat(path: &CStr) -> Result<rustix::fs::Stat> {
+    stat_raw(libc::SYS_lstat, path)
+}
+
+/// stat(2) or lstat(2) (`nr`), the kernel's struct filled in place.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn stat_raw(nr: i64, path: &CStr) -> Result<rustix::fs::Stat> {
+    let mut st = core::mem::MaybeUninit::<rustix::fs::Stat>::uninit();
+    // SAFETY: path is NUL-terminated and outlives the call; `st` is writable for the kernel's
+    // struct stat, which rustix's `Stat` is on x86_64.
+    super::raw_syscall::void(unsafe {
+        super::raw_syscall::raw2(nr, path.as_ptr() as usize, st.as_mut_ptr() as usize)
+    })?;
+    // SAFETY: the call succeeded, so the kernel filled the whole struct.
+    Ok(unsafe { st.assume_init() })
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+use rustix::fs::{lstat, stat};
 
 /// open(2) read-only, for the client tools (utmp, runlevel, shutdown.pid): non-blocking, so
 /// a FIFO there is an error (EAGAIN on read) rather than a hang.
@@ -363,7 +393,7 @@ pub struct FileId {
 
 /// lstat(2): the identity of `path` (not following a symlink) and its type (`S_IFMT` bits).
 pub fn lstat_id(path: &CStr) -> Result<(FileId, u32)> {
-    let st = rustix::fs::lstat(path)?;
+    let st = lstat(path)?;
     Ok((
         FileId {
             dev: st.st_dev,

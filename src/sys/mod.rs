@@ -69,7 +69,8 @@ pub use socket::{accept_nonblocking, connect_seqpacket, listen_seqpacket, peer_u
 pub use static_slot::StaticSlot;
 pub(crate) use static_slot::big_static;
 pub use system::{RebootCmd, kernel_release, reboot};
-pub use unzeroed::{accounts_buffers, read_unzeroed};
+#[allow(unused_imports)] // `read_at_unzeroed`: records.rs's at the merge (unzeroed.rs).
+pub use unzeroed::{accounts_buffers, read_at_unzeroed, read_unzeroed};
 pub use vfork::spawn_shared;
 
 /// The C string at the start of `bytes`, up to its first NUL; `None` without one. A plain

@@ -87,26 +87,29 @@ pub fn accept_nonblocking(listener: &OwnedFd) -> Result<Option<OwnedFd>> {
 
 /// The uid of the process at the other end (SO_PEERCRED, socket(7)), as it was at connect(2).
 pub fn peer_uid(conn: &OwnedFd) -> Result<u32> {
-    let mut cred = libc::ucred {
-        pid: 0,
-        uid: u32::MAX,
-        gid: u32::MAX,
-    };
-    let mut len = core::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // The length and the struct ucred in one array (socklen_t and ucred's fields are u32s):
+    // the length set, the ucred not, as only the kernel fills it.
+    let mut room = core::mem::MaybeUninit::<[u32; 4]>::uninit();
+    let len_at = room.as_mut_ptr().cast::<u32>();
+    let cred_at = len_at.wrapping_add(1);
+    // SAFETY: the length is the array's first u32.
+    unsafe { len_at.write(core::mem::size_of::<libc::ucred>() as u32) };
     let (level, option) = (libc::SOL_SOCKET as usize, libc::SO_PEERCRED as usize);
-    let (cred_at, len_at) = ((&raw mut cred) as usize, (&raw mut len) as usize);
-    // SAFETY: cred and len are valid and writable for the call; len is cred's size.
+    // SAFETY: the ucred's 12 bytes after the length and the length are valid and writable for
+    // the call; the length is the ucred's size.
     unsafe {
         call(
             libc::SYS_getsockopt,
             fd_arg(conn),
             level,
             option,
-            cred_at,
-            len_at,
+            cred_at as usize,
+            len_at as usize,
         )
     }
-    .map(|_| cred.uid)
+    // SAFETY: SO_PEERCRED succeeded, so the kernel wrote the whole ucred (pid, uid, gid: the
+    // kernel copies min(len, its size) bytes, and they are the same); uid is its second u32.
+    .map(|_| unsafe { cred_at.wrapping_add(1).read() })
 }
 
 /// send(2) of one message that never waits (MSG_DONTWAIT: EAGAIN when the peer's queue is

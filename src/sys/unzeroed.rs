@@ -63,3 +63,19 @@ pub fn read_unzeroed<'b>(
     // SAFETY: the kernel wrote the first `n` bytes of `buf` (n <= buf.len()).
     Ok(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) })
 }
+
+/// pread(2) from `offset` until `buf` is full or the file ends (`read_at`), into memory that
+/// need not be initialised (no zeroing before the kernel writes it): the bytes read, the start
+/// of `buf`. For `records::write`'s chunk of utmp (−16 B with it; the lead's merge moves
+/// records.rs onto it and drops `read_at` and this `allow`).
+#[allow(dead_code)]
+#[inline(always)]
+pub fn read_at_unzeroed<'b>(
+    fd: BorrowedFd<'_>,
+    buf: &'b mut [MaybeUninit<u8>],
+    offset: u64,
+) -> super::Result<&'b [u8]> {
+    let n = super::raw_syscall::result(super::fds::fill(libc::SYS_pread64, fd, buf, offset))?;
+    // SAFETY: the kernel wrote the first `n` bytes of `buf` (`fill` stops at its end).
+    Ok(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) })
+}

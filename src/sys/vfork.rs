@@ -40,7 +40,7 @@ pub fn spawn_shared<T>(job: &T, run: extern "C" fn(&T) -> !) -> Result<Pid> {
     result(rc).map(|pid| pid as Pid)
 }
 
-// clone(flags, stack, 0, 0, 0) with the child's stack 256 bytes (past any red zone) below
+// clone(flags, stack) with the child's stack 256 bytes (past any red zone) below
 // the caller's, 16-aligned. The kernel gives the child the caller's registers except the
 // result (0) and the stack pointer: `arg` and `entry` are kept in registers the call does not
 // read. The parent returns the result (pid, or -errno); the child calls `entry(arg)`, which
@@ -58,16 +58,16 @@ unsafe extern "C" fn clone_vfork(
     entry: extern "C" fn(*const c_void) -> !,
 ) -> isize {
     // rdi = arg, rsi = entry. clone's arguments: rdi flags, rsi stack, rdx parent_tid, r10
-    // child_tid, r8 tls (the last three unused with these flags).
+    // child_tid, r8 tls: the last three unused with these flags (no CLONE_*SETTID,
+    // CLONE_*CLEARTID, CLONE_PIDFD or CLONE_SETTLS), so left as they are, not zeroed.
     core::arch::naked_asm!(
         "mov r9, rdi",
         "mov r8, rsi",
         "lea rsi, [rsp - 256]",
         "and rsi, -16",
         "mov edi, {flags}",
-        "xor edx, edx",
-        "xor r10d, r10d",
-        "mov eax, {nr}",
+        "push {nr}",
+        "pop rax",
         "syscall",
         "test rax, rax",
         "jnz 2f",
@@ -93,7 +93,8 @@ unsafe extern "C" fn clone_vfork(
     entry: extern "C" fn(*const c_void) -> !,
 ) -> isize {
     // x0 = arg, x1 = entry. clone's arguments: x0 flags, x1 stack, x2 parent_tid, x3 tls, x4
-    // child_tid (the last three unused with these flags); the number in x8.
+    // child_tid: the last three unused with these flags (as on x86_64), so not zeroed; the
+    // number in x8.
     core::arch::naked_asm!(
         "mov x9, x1",
         "mov x10, x0",
@@ -101,9 +102,6 @@ unsafe extern "C" fn clone_vfork(
         "sub x1, x1, #256",
         "and x1, x1, #-16",
         "mov x0, #{flags}",
-        "mov x2, xzr",
-        "mov x3, xzr",
-        "mov x4, xzr",
         "mov x8, #{nr}",
         "svc #0",
         "cbnz x0, 2f",

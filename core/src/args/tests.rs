@@ -189,23 +189,23 @@ fn options_of_the_other_mode_are_named() {
     // -t is single mode's grace, -f inittab mode's file: no silent pick.
     assert_eq!(
         parse(&["vinit", "-t", "5", "-f", "FILE"]),
-        Err(UsageError::WrongMode((1, b't'), Some((3, b'f'))))
+        Err(UsageError::WrongMode((1, b't'), (3, b'f')))
     );
     assert_eq!(
         parse(&["vinit", "-g"]),
-        Err(UsageError::WrongMode((1, b'g'), None))
+        Err(UsageError::WrongMode((1, b'g'), (NO_ARGUMENT, 0)))
     );
     assert_eq!(
         parse(&["vinit", "-ve3", "5"]),
-        Err(UsageError::WrongMode((1, b'e'), Some((2, 0))))
+        Err(UsageError::WrongMode((1, b'e'), (2, 0)))
     );
     assert_eq!(
         parse(&["vinit", "-f", "x", "--", "sh"]),
-        Err(UsageError::WrongMode((1, b'f'), Some((4, 0))))
+        Err(UsageError::WrongMode((1, b'f'), (4, 0)))
     );
     assert_eq!(
         parse(&["vinit", "-fx", "sh"]),
-        Err(UsageError::WrongMode((1, b'f'), Some((2, 0))))
+        Err(UsageError::WrongMode((1, b'f'), (2, 0)))
     );
     // -T, -s and -v belong to both.
     assert!(inittab(&["vinit", "-v"]).1.verbose);
@@ -236,7 +236,7 @@ fn rewrite_and_parent_death_signal() {
     );
     assert_eq!(
         parse(&["vinit", "-r", "15:3", "-f", "/x"]),
-        Err(UsageError::WrongMode((1, b'r'), Some((3, b'f'))))
+        Err(UsageError::WrongMode((1, b'r'), (3, b'f')))
     );
     // Not a rule, not a signal: the value is named.
     let at = |index, from, letter| ValueAt {
