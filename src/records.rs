@@ -156,18 +156,19 @@ fn write(ty: RecordType, id: &[u8], pid: i32) {
                 Ok(n) => n,
                 Err(e) => break Err(e),
             };
-            let records = chunk.get(..n - n % RECORD_LEN).unwrap_or_default();
-            if let Some(i) = utmp::slot_for(&new, records) {
-                if ty == RecordType::DeadProcess
-                    && let Some(old) = records.get(i..)
-                {
-                    utmp::copy_line(&mut new, old);
+            let read = chunk.get(..n).unwrap_or_default();
+            match utmp::slot_for(&new, read) {
+                Ok(i) => {
+                    if ty == RecordType::DeadProcess
+                        && let Some(old) = read.get(i..)
+                    {
+                        utmp::copy_line(&mut new, old);
+                    }
+                    break Ok(at + i as u64);
                 }
-                break Ok(at + i as u64);
-            }
-            if n < chunk.len() {
                 // Over a partial record at the end, as glibc does.
-                break Ok(at + records.len() as u64);
+                Err(end) if n < chunk.len() => break Ok(at + end as u64),
+                Err(_) => {}
             }
             at += n as u64;
         };
