@@ -202,12 +202,11 @@ fn put_number<const N: usize>(rec: &mut [u8; RECORD_LEN], f: field::Field, bytes
     }
 }
 
-/// Copies as much of `src` as fits into field `f`.
+/// Copies as much of `src` as fits into field `f`: one memcpy, not a byte loop at each site.
 fn put(rec: &mut [u8; RECORD_LEN], f: field::Field, src: &[u8]) {
-    if let Some(dst) = rec.get_mut(f) {
-        for (d, s) in dst.iter_mut().zip(src) {
-            *d = *s;
-        }
+    let n = f.len().min(src.len());
+    if let (Some(dst), Some(src)) = (rec.get_mut(f.start..f.start + n), src.get(..n)) {
+        dst.copy_from_slice(src);
     }
 }
 
