@@ -275,10 +275,15 @@ impl ServiceOutput<'_> {
     /// `pid` was reaped: reads what it wrote just before it exited. Bounded: a daemon still
     /// holding the pipe is read by the loop later, PID 1 never waits for it.
     pub fn reaped(&mut self, pid: Pid) {
-        if let Some(pair) = self.table.pids.iter().position(|&p| p == pid) {
-            if let Some(p) = self.table.pids.get_mut(pair) {
-                *p = 0;
-            }
+        // The pair found and its pid cleared in one walk (no second bound check).
+        let found = self
+            .table
+            .pids
+            .iter_mut()
+            .enumerate()
+            .find(|(_, p)| **p == pid);
+        if let Some((pair, p)) = found {
+            *p = 0;
             let _ = self.pump(2 * pair, SERVICE_DRAIN_READS);
             let _ = self.pump(2 * pair + 1, SERVICE_DRAIN_READS);
         }
