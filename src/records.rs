@@ -77,14 +77,15 @@ enum Writer {
 /// Reports the outcome of a write to `file`: a failure once, until a write succeeds again.
 fn outcome(file: File, result: FileResult<()>, who: Writer) {
     let bit = file as u8;
+    // A load and a store, not a compare-and-swap loop: vinit has one thread.
+    let refused = REFUSED.load(Ordering::Relaxed);
     match result {
-        Ok(()) => {
-            REFUSED.fetch_and(!bit, Ordering::Relaxed);
-        }
+        Ok(()) => REFUSED.store(refused & !bit, Ordering::Relaxed),
         // No such file or directory: the system keeps no such record (compat §6.6).
         Err(FileError::Sys(Errno::NOENT)) => {}
         Err(e) => {
-            if who == Writer::Init && REFUSED.fetch_or(bit, Ordering::Relaxed) & bit == 0 {
+            if who == Writer::Init && refused & bit == 0 {
+                REFUSED.store(refused | bit, Ordering::Relaxed);
                 log::file_line(
                     Level::Warning,
                     file.path(),
