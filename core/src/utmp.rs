@@ -214,8 +214,14 @@ fn put(rec: &mut [u8; RECORD_LEN], f: field::Field, src: &[u8]) {
 /// empty line: a DEAD_PROCESS record keeps the tty of the record it replaces. Nothing if
 /// `from` is too short to hold one.
 pub fn copy_line(rec: &mut [u8; RECORD_LEN], from: &[u8]) {
-    if let Some(line) = record_line(from) {
-        put(rec, field::LINE, line);
+    // One walk that copies up to the NUL: no scan for it first, then a memcpy call.
+    if let (Some(dst), Some(src)) = (rec.get_mut(field::LINE), from.get(field::LINE)) {
+        for (d, &s) in dst.iter_mut().zip(src) {
+            if s == 0 {
+                break;
+            }
+            *d = s;
+        }
     }
 }
 
