@@ -77,14 +77,15 @@ enum Writer {
 /// Reports the outcome of a write to `file`: a failure once, until a write succeeds again.
 fn outcome(file: File, result: FileResult<()>, who: Writer) {
     let bit = file as u8;
+    // A load and a store, not a compare-and-swap loop: vinit has one thread.
+    let refused = REFUSED.load(Ordering::Relaxed);
     match result {
-        Ok(()) => {
-            REFUSED.fetch_and(!bit, Ordering::Relaxed);
-        }
+        Ok(()) => REFUSED.store(refused & !bit, Ordering::Relaxed),
         // No such file or directory: the system keeps no such record (compat §6.6).
         Err(FileError::Sys(Errno::NOENT)) => {}
         Err(e) => {
-            if who == Writer::Init && REFUSED.fetch_or(bit, Ordering::Relaxed) & bit == 0 {
+            if who == Writer::Init && refused & bit == 0 {
+                REFUSED.store(refused | bit, Ordering::Relaxed);
                 log::file_line(
                     Level::Warning,
                     file.path(),
@@ -156,18 +157,19 @@ fn write(ty: RecordType, id: &[u8], pid: i32) {
                 Ok(n) => n,
                 Err(e) => break Err(e),
             };
-            let records = chunk.get(..n - n % RECORD_LEN).unwrap_or_default();
-            if let Some(i) = utmp::slot_for(&new, records) {
-                if ty == RecordType::DeadProcess
-                    && let Some(old) = records.get(i..)
-                {
-                    utmp::copy_line(&mut new, old);
+            let read = chunk.get(..n).unwrap_or_default();
+            match utmp::slot_for(&new, read) {
+                Ok(i) => {
+                    if ty == RecordType::DeadProcess
+                        && let Some(old) = read.get(i..)
+                    {
+                        utmp::copy_line(&mut new, old);
+                    }
+                    break Ok(at + i as u64);
                 }
-                break Ok(at + i as u64);
-            }
-            if n < chunk.len() {
                 // Over a partial record at the end, as glibc does.
-                break Ok(at + records.len() as u64);
+                Err(end) if n < chunk.len() => break Ok(at + end as u64),
+                Err(_) => {}
             }
             at += n as u64;
         };

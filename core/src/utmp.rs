@@ -127,25 +127,33 @@ impl<'a> Record<'a> {
     }
 }
 
-/// `pututline`: the byte offset in `utmp` of the record the built record `rec` replaces,
-/// `None` to append: `replace_slot_by_id` for process records, `replace_slot` for the others
-/// (compat §6.6), in one walk. The record's own type and id say which: its id field holds the
-/// id as `getutid` compares it (zero-padded to 4 bytes).
-pub fn slot_for(rec: &[u8; RECORD_LEN], utmp: &[u8]) -> Option<usize> {
+/// `pututline`: the byte offset in `utmp` of the record the built record `rec` replaces
+/// (`Ok`), or where its whole records end, to append there (`Err`: a trailing partial record is
+/// written over, as glibc does): `replace_slot_by_id` for process records, `replace_slot` for
+/// the others (compat §6.6), in one walk. The record's own type and id say which: its id field
+/// holds the id as `getutid` compares it (zero-padded to 4 bytes). Walked record by record,
+/// the offset counted: no division for the number of whole records or their end.
+pub fn slot_for(rec: &[u8; RECORD_LEN], utmp: &[u8]) -> Result<usize, usize> {
     let ty = record_type(rec).unwrap_or(0);
     let want = record_id(rec);
     let by_id = is_process(ty);
     let time_like = (RecordType::RunLvl as u16..=RecordType::OldTime as u16).contains(&ty);
-    records(utmp)
-        .position(|r| {
-            let found = record_type(r).unwrap_or(0);
-            if by_id {
-                is_process(found) && record_id(r) == want
-            } else {
-                time_like && found == ty
-            }
-        })
-        .map(|i| i * RECORD_LEN)
+    let mut at = 0;
+    let mut rest = utmp;
+    while let Some((r, more)) = rest.split_first_chunk::<RECORD_LEN>() {
+        let found = record_type(r).unwrap_or(0);
+        let same = if by_id {
+            is_process(found) && record_id(r) == want
+        } else {
+            time_like && found == ty
+        };
+        if same {
+            return Ok(at);
+        }
+        at += RECORD_LEN;
+        rest = more;
+    }
+    Err(at)
 }
 
 /// The record of type `ty` init writes (`Record::of_init`'s fields) with `pid` and the time,
@@ -194,12 +202,11 @@ fn put_number<const N: usize>(rec: &mut [u8; RECORD_LEN], f: field::Field, bytes
     }
 }
 
-/// Copies as much of `src` as fits into field `f`.
+/// Copies as much of `src` as fits into field `f`: one memcpy, not a byte loop at each site.
 fn put(rec: &mut [u8; RECORD_LEN], f: field::Field, src: &[u8]) {
-    if let Some(dst) = rec.get_mut(f) {
-        for (d, s) in dst.iter_mut().zip(src) {
-            *d = *s;
-        }
+    let n = f.len().min(src.len());
+    if let (Some(dst), Some(src)) = (rec.get_mut(f.start..f.start + n), src.get(..n)) {
+        dst.copy_from_slice(src);
     }
 }
 
@@ -207,8 +214,14 @@ fn put(rec: &mut [u8; RECORD_LEN], f: field::Field, src: &[u8]) {
 /// empty line: a DEAD_PROCESS record keeps the tty of the record it replaces. Nothing if
 /// `from` is too short to hold one.
 pub fn copy_line(rec: &mut [u8; RECORD_LEN], from: &[u8]) {
-    if let Some(line) = record_line(from) {
-        put(rec, field::LINE, line);
+    // One walk that copies up to the NUL: no scan for it first, then a memcpy call.
+    if let (Some(dst), Some(src)) = (rec.get_mut(field::LINE), from.get(field::LINE)) {
+        for (d, &s) in dst.iter_mut().zip(src) {
+            if s == 0 {
+                break;
+            }
+            *d = s;
+        }
     }
 }
 
@@ -516,17 +529,25 @@ mod tests {
         file.extend_from_slice(&run_level_record(b'3', b'N', 0, 0, b""));
         file.extend_from_slice(&getty);
         let dead = |id| process_record(RecordType::DeadProcess, id, 9, b"", 0, 0, b"");
-        assert_eq!(slot_for(&boot_time_record(1, 2, b""), &file), Some(0));
+        assert_eq!(slot_for(&boot_time_record(1, 2, b""), &file), Ok(0));
         assert_eq!(
             slot_for(&run_level_record(b'5', b'3', 0, 0, b""), &file),
-            Some(RECORD_LEN)
+            Ok(RECORD_LEN)
         );
-        assert_eq!(slot_for(&dead(b"1"), &file), Some(2 * RECORD_LEN));
-        assert_eq!(slot_for(&dead(b"2"), &file), None);
+        assert_eq!(slot_for(&dead(b"1"), &file), Ok(2 * RECORD_LEN));
+        assert_eq!(slot_for(&dead(b"2"), &file), Err(3 * RECORD_LEN));
         // `~~` is the time records' id, not a process record's.
-        assert_eq!(slot_for(&dead(b"~~"), &file), None);
+        assert_eq!(slot_for(&dead(b"~~"), &file), Err(3 * RECORD_LEN));
         let init = process_record(RecordType::InitProcess, b"1", 9, b"", 0, 0, b"");
-        assert_eq!(slot_for(&init, &file[..2 * RECORD_LEN]), None);
+        assert_eq!(
+            slot_for(&init, &file[..2 * RECORD_LEN]),
+            Err(2 * RECORD_LEN)
+        );
+        // A partial record at the end is written over.
+        assert_eq!(
+            slot_for(&init, &file[..2 * RECORD_LEN + 7]),
+            Err(2 * RECORD_LEN)
+        );
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub fn load_inittab(path: &CStr, tab: &mut Inittab, at_start: bool) -> bool {
     true
 }
 
+// A file's bad lines, fewer than its bytes, fit `read_table`'s `u32` count.
+const _: () = assert!(INITTAB_READ_MAX < u32::MAX as u64);
+
 /// `INITTAB_DIR` and the `/` before a drop-in's name (where its NUL was), made at compile time.
 const DROPIN_DIR: [u8; INITTAB_DIR.to_bytes_with_nul().len()] = {
     let mut dir = [b'/'; INITTAB_DIR.to_bytes_with_nul().len()];
@@ -78,7 +81,8 @@ fn read_table(
     let file = path.to_bytes();
     let mut errors = 0u32;
     let mut report = |e: InittabError| {
-        errors = errors.saturating_add(1);
+        // At most one per line of one file, which is under `INITTAB_READ_MAX` bytes (below).
+        errors += 1;
         if !main || errors <= INITTAB_ERRORS_SHOWN {
             report_error(file, &e);
         }

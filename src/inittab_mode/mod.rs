@@ -101,8 +101,9 @@ const _: () = assert!(NOFILE_MIN == 6);
 /// signalfd (descriptors are handed out lowest first), and says once what is off without them.
 /// Returns whether the status socket fits too (last, so `vinit status` gives way first).
 fn share_fds(control: &mut Control, sfd: sys::BorrowedFd<'_>, limit: u64) -> bool {
-    let sfd = rustix::fd::AsRawFd::as_raw_fd(&sfd);
-    let free = limit.saturating_sub(u64::try_from(sfd).unwrap_or(0).saturating_add(1));
+    // An open fd's number is never negative: its bits as they are.
+    let sfd = rustix::fd::AsRawFd::as_raw_fd(&sfd).cast_unsigned();
+    let free = limit.saturating_sub(u64::from(sfd) + 1);
     let fifo = free > FD_RESERVE;
     let watch = free >= 2 + FD_RESERVE;
     control.share_fds(fifo, watch);
@@ -421,14 +422,16 @@ impl Driver {
                 // Children left, none exited yet; or none at all (ECHILD).
                 found @ (Ok(None) | Err(Errno::CHILD)) => {
                     self.machine.init.handle_children(found.is_ok());
-                    return;
+                    break;
                 }
                 Err(e) => {
                     log::log_error_errno(vinit_core::template!(1, "wait failed: {}"), e);
-                    return;
+                    break;
                 }
             }
         }
+        // Not a tail call: it would be a copy of this function's epilogue.
+        core::hint::black_box(());
     }
 }
 

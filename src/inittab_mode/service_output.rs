@@ -28,11 +28,24 @@ const STREAMS: usize = 2 * SERVICE_STREAMS;
 const WATCHES: usize = STREAMS + 2;
 
 crate::sys::big_static! {
-    /// Every service's output streams, with the prefix on: free streams from the start (zero
-    /// bytes), in bss, whose pages cost nothing until a stream uses them. In a frame, the whole
-    /// 72 KiB table was probed page by page at entry, so resident, and filled by code. After
-    /// the staging table, which then still starts on the driver's last page.
-    OUTPUT_STREAMS: [Stream; STREAMS] = [const { Stream::FREE }; STREAMS], at_end
+    /// Every service's output streams and whose they are, with the prefix on: free streams
+    /// from the start (zero bytes), in bss, whose pages cost nothing until a stream uses them.
+    /// In a frame, the whole 72 KiB table was probed page by page at entry, so resident, and
+    /// filled by code. After the staging table, which then still starts on the driver's last
+    /// page.
+    OUTPUT_STREAMS: Streams = Streams {
+        streams: [const { Stream::FREE }; STREAMS],
+        pids: [0; SERVICE_STREAMS],
+    }, at_end
+}
+
+/// The streams, then the process each pair was opened for: zero bytes from the start, so no
+/// code writes the pids (in `with_output`'s frame they were zeroed there).
+#[repr(C)]
+struct Streams {
+    streams: [Stream; STREAMS],
+    /// The process each pair of streams was opened for (0: reaped, or none).
+    pids: [Pid; SERVICE_STREAMS],
 }
 
 /// Runs `f` with the service output table; `None` if it was taken before (`f` is the loop,
@@ -43,10 +56,9 @@ pub fn with_output<R>(
     f: impl FnOnce(&mut ServiceOutput<'_>) -> R,
 ) -> Option<R> {
     // Never dropped: `f` is the loop, and vinit exits after it, which closes every read end.
-    let streams = OUTPUT_STREAMS.take()?;
+    let table = OUTPUT_STREAMS.take()?;
     let mut output = ServiceOutput {
-        streams,
-        pids: [0; SERVICE_STREAMS],
+        table,
         blocked: [false; 2],
         poll_first: [false; 2],
         refused: false,
@@ -57,10 +69,10 @@ pub fn with_output<R>(
 }
 
 /// Every service's output streams and the state of vinit's fd 1 and 2. `repr(C)`, the flags
-/// first and the pids last: the flags are then a one-byte displacement away.
+/// first: they are then a one-byte displacement away.
 #[repr(C)]
 pub struct ServiceOutput<'t> {
-    streams: &'t mut [Stream; STREAMS],
+    table: &'t mut Streams,
     nofile: Option<u64>,
     /// vinit's fd 1 / fd 2 would block: their streams wait for room.
     blocked: [bool; 2],
@@ -71,8 +83,6 @@ pub struct ServiceOutput<'t> {
     refused: bool,
     /// A line was lost (fd 1 or 2 failed): said once until a line gets through.
     lost: bool,
-    /// The process each pair of streams was opened for (0: reaped, or none).
-    pids: [Pid; SERVICE_STREAMS],
 }
 
 /// `repr(C)`, the line buffer last: the other fields are a one-byte displacement away.
@@ -149,7 +159,8 @@ impl ServiceOutput<'_> {
     /// free pair or no fd to spare: it keeps vinit's fds, as without the prefix.
     pub fn open(&mut self, id: &Id) -> Option<ChildPipes> {
         let free = (0..SERVICE_STREAMS).find(|&p| {
-            self.streams
+            self.table
+                .streams
                 .get(2 * p..2 * p + 2)
                 .is_some_and(|s| s.iter().all(|s| s.fd.is_none() && s.lines.is_empty()))
         });
@@ -191,7 +202,7 @@ impl ServiceOutput<'_> {
             _ => Ok((err_r, err)),
         })?;
         for (i, fd) in [(2 * pair, out_r), (2 * pair + 1, err_r)] {
-            if let Some(s) = self.streams.get_mut(i) {
+            if let Some(s) = self.table.streams.get_mut(i) {
                 // The pair is free (`open` found it so): filled without the drop of an old
                 // value, whose close the compiler would write out.
                 debug_assert!(s.fd.is_none());
@@ -205,7 +216,7 @@ impl ServiceOutput<'_> {
 
     /// The service of `pipes` is `pid` (its pipes are read after its reap).
     pub fn started(&mut self, pipes: &ChildPipes, pid: Pid) {
-        if let Some(p) = self.pids.get_mut(pipes.pair) {
+        if let Some(p) = self.table.pids.get_mut(pipes.pair) {
             *p = pid;
         }
     }
@@ -218,7 +229,7 @@ impl ServiceOutput<'_> {
         for i in 0..WATCHES {
             let target = i % 2;
             let blocked = self.blocked.get(target) == Some(&true);
-            let watch = match self.streams.get(i) {
+            let watch = match self.table.streams.get(i) {
                 Some(s) => match &s.fd {
                     Some(fd) if !s.eof && !blocked => Some(Watch::readable(fd.as_fd())),
                     _ => None,
@@ -264,10 +275,15 @@ impl ServiceOutput<'_> {
     /// `pid` was reaped: reads what it wrote just before it exited. Bounded: a daemon still
     /// holding the pipe is read by the loop later, PID 1 never waits for it.
     pub fn reaped(&mut self, pid: Pid) {
-        if let Some(pair) = self.pids.iter().position(|&p| p == pid) {
-            if let Some(p) = self.pids.get_mut(pair) {
-                *p = 0;
-            }
+        // The pair found and its pid cleared in one walk (no second bound check).
+        let found = self
+            .table
+            .pids
+            .iter_mut()
+            .enumerate()
+            .find(|(_, p)| **p == pid);
+        if let Some((pair, p)) = found {
+            *p = 0;
             let _ = self.pump(2 * pair, SERVICE_DRAIN_READS);
             let _ = self.pump(2 * pair + 1, SERVICE_DRAIN_READS);
         }
@@ -317,7 +333,7 @@ impl ServiceOutput<'_> {
             if !self.flush(i) {
                 return false;
             }
-            let Some(s) = self.streams.get_mut(i) else {
+            let Some(s) = self.table.streams.get_mut(i) else {
                 return false;
             };
             if s.eof {
@@ -357,7 +373,7 @@ impl ServiceOutput<'_> {
         let target = i % 2;
         let mut frame = Frame::new();
         loop {
-            let Some(s) = self.streams.get_mut(i) else {
+            let Some(s) = self.table.streams.get_mut(i) else {
                 return false;
             };
             let taken = s.lines.frame(&s.id, s.eof, &mut frame);
