@@ -23,10 +23,12 @@ use vinit_core::time::{Duration, Instant};
 
 /// Set by `never_block`: stderr writes are bounded (PID 1's modes); clients write plainly.
 static NEVER_BLOCK: AtomicBool = AtomicBool::new(false);
-/// Lines dropped since the last one written.
+/// Lines dropped since the last one written (the bits below `STALLED`), and `STALLED`. One
+/// word: two statics were each stored at every drop and every line written.
 static DROPPED: AtomicU32 = AtomicU32::new(0);
-/// The last line was dropped: the next ones try once, without the wait.
-static STALLED: AtomicBool = AtomicBool::new(false);
+/// `DROPPED`'s top bit: the last line was dropped, so the next ones try once, without the
+/// wait. The count below it saturates at 2^31 - 1 lines.
+const STALLED: u32 = 1 << 31;
 /// fd 2 refused RWF_NOWAIT once (a FIFO, a tty, a file, or a kernel before 6.4): poll first.
 static NO_NOWAIT: AtomicBool = AtomicBool::new(false);
 
@@ -192,7 +194,8 @@ fn stderr_is_file() -> bool {
 
 /// Forgets the lines the parent dropped: a child reports only its own (after fork).
 pub fn forget_dropped() {
-    DROPPED.store(0, Ordering::Relaxed);
+    // Still stalled: the child's first line tries once, as the parent's would.
+    DROPPED.store(DROPPED.load(Ordering::Relaxed) & STALLED, Ordering::Relaxed);
 }
 
 fn write_plain(fd: sys::BorrowedFd<'_>, bytes: &[u8]) {
@@ -211,7 +214,7 @@ fn took_back_sigpipe() {
 /// One line to a stderr that may have a stalled reader: written whole, or dropped and counted.
 /// A count left from earlier drops goes out first, as its own line.
 fn write_bounded(fd: sys::BorrowedFd<'_>, line: &[u8]) {
-    let dropped = DROPPED.load(Ordering::Relaxed);
+    let dropped = DROPPED.load(Ordering::Relaxed) & !STALLED;
     if dropped > 0 {
         let mut note = LogLine::new(Level::Warning);
         fill!(
@@ -226,10 +229,10 @@ fn write_bounded(fd: sys::BorrowedFd<'_>, line: &[u8]) {
         }
         // The reader is back: the line may wait for room again.
         DROPPED.store(0, Ordering::Relaxed);
-        STALLED.store(false, Ordering::Relaxed);
     }
     match try_write(fd, line) {
-        Ok(()) => STALLED.store(false, Ordering::Relaxed),
+        // No count is left here: it was 0, or reset after the note.
+        Ok(()) => DROPPED.store(0, Ordering::Relaxed),
         Err(_) => drop_line(),
     }
 }
@@ -238,8 +241,7 @@ fn drop_line() {
     // A load and a store, not `fetch_update`'s compare-and-swap loop: vinit has one thread
     // (a vfork child runs while its parent waits).
     let dropped = DROPPED.load(Ordering::Relaxed);
-    DROPPED.store(dropped.saturating_add(1), Ordering::Relaxed);
-    STALLED.store(true, Ordering::Relaxed);
+    DROPPED.store((dropped | STALLED).saturating_add(1), Ordering::Relaxed);
 }
 
 /// Writes `bytes` without blocking on a full pipe: RWF_NOWAIT where fd 2 takes it (a pipe
@@ -247,7 +249,7 @@ fn drop_line() {
 /// once, unless the previous line was dropped. A line is under PIPE_BUF, so a pipe takes it
 /// whole or not at all; a short write (a socket) leaves it cut, and it counts as dropped.
 fn try_write(fd: sys::BorrowedFd<'_>, bytes: &[u8]) -> Result<(), Errno> {
-    let mut may_wait = !STALLED.load(Ordering::Relaxed);
+    let mut may_wait = DROPPED.load(Ordering::Relaxed) & STALLED == 0;
     // Read once and stored back once, after the passes: not at the end of each.
     let mut poll_first = NO_NOWAIT.load(Ordering::Relaxed);
     // Bounded: a second pass follows only the wait, which clears `may_wait`.

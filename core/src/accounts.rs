@@ -122,7 +122,7 @@ impl<'a> UserSpec<'a> {
         // Room for it: the list was just emptied.
         let _ = ids.groups.push(gid);
         let mut rest = group;
-        while let Some(e) = next_entry(&mut rest) {
+        while let Some(e) = next_entry(&mut rest, None) {
             if !ids.groups.iter().any(|&g| g == e.id)
                 && (0..)
                     .map_while(|i| field(e.fourth, b',', i))
@@ -153,20 +153,30 @@ pub struct Entry<'a> {
 /// is not an id.
 pub fn entries(text: &[u8]) -> impl Iterator<Item = Entry<'_>> {
     let mut rest = text;
-    core::iter::from_fn(move || next_entry(&mut rest))
+    core::iter::from_fn(move || next_entry(&mut rest, None))
 }
 
-/// The first entry of the text `rest` (`entries`), and `rest` moved past its line. The one
-/// walk over the lines of `find` and `resolve`: a `Split` iterator's state kept in each, and
-/// its `next` of its own, cost more than a slice moved along.
+/// The first entry of the text `rest` (`entries`) that `want` names (`find`; any entry
+/// without it), and `rest` moved past its line. The one walk over the lines of `find` and
+/// `resolve`: a `Split` iterator's state kept in each, and its `next` of its own, cost more
+/// than a slice moved along; and `find`'s own loop took each entry back through memory.
 #[inline(never)]
-fn next_entry<'t>(rest: &mut &'t [u8]) -> Option<Entry<'t>> {
+fn next_entry<'t>(rest: &mut &'t [u8], want: Option<&[u8]>) -> Option<Entry<'t>> {
+    let id = want.and_then(parse_id);
     // Bounded: each pass consumes a line and its newline, or ends.
     while !rest.is_empty() {
         // The line by `display::field`, the one splitting loop (field 0 is always there).
         let line = field(rest, b'\n', 0).unwrap_or_default();
         *rest = rest.get(line.len() + 1..).unwrap_or_default();
-        if let Some(e) = entry(line) {
+        let Some(e) = entry(line) else {
+            continue;
+        };
+        let found = match (want, id) {
+            (None, _) => true,
+            (_, Some(id)) => e.id == id,
+            (Some(name), None) => e.name == name,
+        };
+        if found {
             return Some(e);
         }
     }
@@ -189,20 +199,8 @@ fn entry(line: &[u8]) -> Option<Entry<'_>> {
 }
 
 /// The first entry of `text` named `want`, or, when `want` is a number, with that id.
-#[inline(never)]
 fn find<'t>(text: &'t [u8], want: &[u8]) -> Option<Entry<'t>> {
-    let id = parse_id(want);
-    let mut rest = text;
-    while let Some(e) = next_entry(&mut rest) {
-        let found = match id {
-            Some(id) => e.id == id,
-            None => e.name == want,
-        };
-        if found {
-            return Some(e);
-        }
-    }
-    None
+    next_entry(&mut { text }, Some(want))
 }
 
 #[cfg(test)]

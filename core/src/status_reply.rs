@@ -79,13 +79,13 @@ pub fn entry(r: &EntryReport<'_>, wall_secs: i64, out: &mut Message) {
     pad(out, starts);
     number(out, Some(r.starts));
     pad(out, exit);
-    match r.last_exit {
-        Some(Exit::Signal(s)) => {
-            put(out, b"signal ");
-            number(out, Some(u32::from(s)));
-        }
-        code => number(out, code.map(|c| u32::from(c.status()))),
-    }
+    // A word (none for a code) and the number: one `put` and one `number` for both forms.
+    let (word, code): (&[u8], _) = match r.last_exit {
+        Some(Exit::Signal(s)) => (b"signal ", Some(u32::from(s))),
+        code => (b"", code.map(|c| u32::from(c.status()))),
+    };
+    put(out, word);
+    number(out, code);
     pad(out, since);
     match r.since {
         Some(d) => {
