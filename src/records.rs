@@ -145,7 +145,8 @@ fn write(ty: RecordType, id: &[u8], pid: i32) {
     let mut new = [0u8; RECORD_LEN];
     utmp::build_init_into(&mut new, ty, id, pid, sec as i32, usec as i32);
     let result = sys::with_locked_file(UTMP_PATH, |fd, size| {
-        let mut chunk = [0u8; SCAN_RECORDS * RECORD_LEN];
+        // Not zeroed: only what the kernel writes is read.
+        let mut chunk = [const { core::mem::MaybeUninit::<u8>::uninit() }; CHUNK_LEN];
         let mut at = 0u64;
         let offset = loop {
             // The file's size first, then what was read: bounded even if it grows meanwhile.
@@ -153,11 +154,11 @@ fn write(ty: RecordType, id: &[u8], pid: i32) {
             if seen > UTMP_MAX_BYTES {
                 return Err(FileError::TooBig(seen, UTMP_MAX_BYTES as u32));
             }
-            let n = match sys::read_at(fd, &mut chunk, at) {
-                Ok(n) => n,
+            let read = match sys::read_at_unzeroed(fd, &mut chunk, at) {
+                Ok(read) => read,
                 Err(e) => break Err(e),
             };
-            let read = chunk.get(..n).unwrap_or_default();
+            let n = read.len();
             match utmp::slot_for(&new, read) {
                 Ok(i) => {
                     if ty == RecordType::DeadProcess
@@ -168,7 +169,7 @@ fn write(ty: RecordType, id: &[u8], pid: i32) {
                     break Ok(at + i as u64);
                 }
                 // Over a partial record at the end, as glibc does.
-                Err(end) if n < chunk.len() => break Ok(at + end as u64),
+                Err(end) if n < CHUNK_LEN => break Ok(at + end as u64),
                 Err(_) => {}
             }
             at += n as u64;
@@ -184,5 +185,7 @@ fn write(ty: RecordType, id: &[u8], pid: i32) {
 /// Records read per pread(2) while looking for the one to replace: a small stack buffer, as
 /// PID 1 keeps every stack page it ever touches.
 const SCAN_RECORDS: usize = 8;
+/// The bytes of one pread(2) of records.
+const CHUNK_LEN: usize = SCAN_RECORDS * RECORD_LEN;
 /// The most bytes of utmp scanned (see `UTMP_MAX_RECORDS`).
 const UTMP_MAX_BYTES: u64 = (UTMP_MAX_RECORDS * RECORD_LEN) as u64;

@@ -11,7 +11,7 @@ use rustix::io::Errno;
 use vinit_core::limits::{STATE_FILE_MODE, UTMP_LOCK_WAIT_MS};
 
 use super::Result;
-use super::fds::{OwnedFd, as_uninit, fill, open, write_all};
+use super::fds::{OwnedFd, open, write_all};
 use super::poll::sleep_ms;
 use super::processes::geteuid;
 use super::raw_syscall::{fd_arg, syscall1, syscall3, syscall4};
@@ -222,12 +222,6 @@ pub fn with_locked_file<T>(
     GAVE_UP.store(false, Ordering::Relaxed);
     // Closing the fd releases the lock.
     f(fd.as_fd(), size)
-}
-
-/// pread(2) from `offset` until `buf` is full or the file ends; the number of bytes read.
-#[inline(always)]
-pub fn read_at(fd: BorrowedFd<'_>, buf: &mut [u8], offset: u64) -> Result<usize> {
-    super::raw_syscall::result(fill(libc::SYS_pread64, fd, as_uninit(buf), offset))
 }
 
 /// pwrite(2) of all of `bytes` at `offset`.

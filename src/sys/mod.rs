@@ -50,8 +50,8 @@ pub use fds::{
 pub use fifo::{mkfifo, open_fifo, open_fifo_writer};
 pub use files::{
     FileError, FileId, FileResult, FileUse, S_IFIFO, append_existing, exists, for_each_dir_entry,
-    lstat_id, mkdir, open_file, open_read, read_at, same_file, symlink, sync, unlink,
-    watch_dir_entries, with_locked_file, write_all_at, write_file,
+    lstat_id, mkdir, open_file, open_read, same_file, symlink, sync, unlink, watch_dir_entries,
+    with_locked_file, write_all_at, write_file,
 };
 pub use poll::{Watch, sleep_ms, wait_fds, wait_readable, wait_writable};
 pub use proc_title::ProcTitle;
@@ -69,7 +69,6 @@ pub use socket::{accept_nonblocking, connect_seqpacket, listen_seqpacket, peer_u
 pub use static_slot::StaticSlot;
 pub(crate) use static_slot::big_static;
 pub use system::{RebootCmd, kernel_release, reboot};
-#[allow(unused_imports)] // `read_at_unzeroed`: records.rs's at the merge (unzeroed.rs).
 pub use unzeroed::{accounts_buffers, read_at_unzeroed, read_unzeroed};
 pub use vfork::spawn_shared;
 

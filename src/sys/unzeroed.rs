@@ -64,11 +64,9 @@ pub fn read_unzeroed<'b>(
     Ok(unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) })
 }
 
-/// pread(2) from `offset` until `buf` is full or the file ends (`read_at`), into memory that
+/// pread(2) from `offset` until `buf` is full or the file ends, into memory that
 /// need not be initialised (no zeroing before the kernel writes it): the bytes read, the start
-/// of `buf`. For `records::write`'s chunk of utmp (−16 B with it; the lead's merge moves
-/// records.rs onto it and drops `read_at` and this `allow`).
-#[allow(dead_code)]
+/// of `buf`. For `records::write`'s chunk of utmp.
 #[inline(always)]
 pub fn read_at_unzeroed<'b>(
     fd: BorrowedFd<'_>,
