@@ -16,12 +16,15 @@ use crate::limits::{CMDLINE_MAX, INITSCRIPT, MAX_WORDS, SHELL};
 const SHELL_SPECIAL: &[u8; 22] = b"~`!$^&*()=|\\{}[];\"'<>?";
 
 /// argv for an entry: NUL-terminated words in one fixed buffer.
+/// `repr(C)`, the buffer last: the counters and the flag are reached with one-byte
+/// displacements.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct CommandLine {
-    buf: Vec<u8, CMDLINE_MAX>,
     /// Offset in `buf` of each word; `CMDLINE_MAX` fits in a u16.
     starts: Vec<u16, MAX_WORDS>,
     shell: bool,
+    buf: Vec<u8, CMDLINE_MAX>,
 }
 
 /// The process field does not fit the argv buffer.
