@@ -25,23 +25,25 @@ pub type ProcessField = Vec<u8, PROCESS_MAX>;
 /// Field 2's text.
 pub type LevelsText = Vec<u8, RUNLEVELS_MAX>;
 
-/// One inittab line.
+/// One inittab line. `repr(C)`, the process field last: the id, levels, action and line
+/// number are reached with one-byte displacements, not four-byte ones past its 256 bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Entry {
     /// Field 1, unique except for `~~`.
     pub id: Id,
     /// Field 2, normalised at parse time (compat §1.4): an empty field became `NUMERIC` or
     /// `POWER_DEFAULT`, sysinit has `SYSINIT_ONLY`, boot and bootwait have `BOOT_ONLY`.
     pub levels: Levels,
+    /// Field 3.
+    pub action: Action,
+    /// Line number in the file it came from.
+    pub line: u32,
     /// Field 2 as sysvinit keeps it for `/etc/initscript` (compat §1.4, §1.6 step 2): as written,
     /// or what an empty or overridden field became (`0123456789`, `S0123456789`, `#`, `*`).
     pub levels_text: LevelsText,
-    /// Field 3.
-    pub action: Action,
     /// Field 4, raw (see `cmdline::parse_process`); may be empty.
     pub process: ProcessField,
-    /// Line number in the file it came from.
-    pub line: u32,
 }
 
 /// The line sysvinit adds when no entry has runlevel `S` (compat §1.1 step 2).
