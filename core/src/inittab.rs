@@ -417,11 +417,19 @@ impl Inittab {
         let (levels, text): (Levels, &[u8]) = match action {
             Action::SysInit => (Levels::SYSINIT_ONLY, b"#"),
             Action::Boot | Action::BootWait => (Levels::BOOT_ONLY, b"*"),
-            _ if f.raw_levels.is_empty() && action.is_power_group() => {
-                (Levels::POWER_DEFAULT, b"S0123456789")
+            _ => {
+                // An empty field is read as the text sysvinit gives it, `S0123456789` for the
+                // power group, `0123456789` else (`POWER_DEFAULT`, `NUMERIC`): one parse.
+                let text = if f.raw_levels.is_empty() {
+                    let power = action.is_power_group();
+                    b"S0123456789"
+                        .get(usize::from(!power)..)
+                        .unwrap_or_default()
+                } else {
+                    f.raw_levels
+                };
+                (Levels::parse_field(text), text)
             }
-            _ if f.raw_levels.is_empty() => (Levels::NUMERIC, b"0123456789"),
-            _ => (Levels::parse_field(f.raw_levels), f.raw_levels),
         };
         let at = if action.is_power_group() {
             self.entries
