@@ -138,7 +138,8 @@ fn classify(lead: usize, rest: &[u8], long: bool) -> Line<'_> {
     let text = rest.split(|&b| b == 0).next().unwrap_or_default();
     match text.first() {
         None | Some(b'#') => Line::Skip,
-        Some(_) if long || lead.saturating_add(rest.len()) > LINE_MAX - 2 => Line::TooLong,
+        // `lead` counts bytes of one file, at most `INITTAB_READ_MAX` (4 MiB): no overflow.
+        Some(_) if long || lead + rest.len() > LINE_MAX - 2 => Line::TooLong,
         Some(_) => Line::Entry(text),
     }
 }
@@ -199,7 +200,7 @@ impl Feed {
                 .iter()
                 .take_while(|&&b| b == b' ' || b == b'\t')
                 .count();
-            self.lead = self.lead.saturating_add(blanks);
+            self.lead += blanks;
             piece = piece.get(blanks..).unwrap_or_default();
         }
         let room = LINE_MAX.saturating_sub(self.rest.len());
@@ -353,7 +354,8 @@ impl Inittab {
     }
 
     fn end_line(&mut self, feed: &mut Feed, report: &mut dyn FnMut(InittabError<'_>)) {
-        feed.number = feed.number.saturating_add(1);
+        // A file is at most `INITTAB_READ_MAX` (4 MiB): its line count does not overflow.
+        feed.number += 1;
         let number = feed.number;
         if !feed.dropin {
             self.head.inittab_lines = number;
