@@ -203,7 +203,8 @@ impl Feed {
             self.lead += blanks;
             piece = piece.get(blanks..).unwrap_or_default();
         }
-        let room = LINE_MAX.saturating_sub(self.rest.len());
+        // The buffer holds at most `LINE_MAX`: no underflow.
+        let room = LINE_MAX - self.rest.len();
         // What does not fit is only noted: the line is too long.
         self.long |= piece.len() > room;
         let _ = self

@@ -145,7 +145,10 @@ impl RebootLimit {
                 }
             }
         }
-        self.count = self.count.saturating_add(1);
+        // At most `REBOOT_MAX` + 1: the reboot refused there waits out a pause longer than
+        // the window, so the next one starts a new window.
+        const _: () = assert!(crate::limits::REBOOT_PAUSE_SECS > REBOOT_WINDOW_SECS);
+        self.count += 1;
         self.count <= REBOOT_MAX
     }
 }
