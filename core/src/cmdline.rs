@@ -74,8 +74,11 @@ impl CommandLine {
 
     /// Records where the next word starts.
     fn begin_word(&mut self) -> Result<(), CommandTooLong> {
-        let start = u16::try_from(self.buf.len()).map_err(|_| CommandTooLong)?;
-        self.starts.push(start).map_err(|_| CommandTooLong)
+        // The buffer's length fits a u16 (checked below): a cast, not a checked conversion.
+        const _: () = assert!(CMDLINE_MAX <= u16::MAX as usize);
+        self.starts
+            .push(self.buf.len() as u16)
+            .map_err(|_| CommandTooLong)
     }
 
     fn append(&mut self, part: &[u8]) -> Result<(), CommandTooLong> {
