@@ -67,11 +67,15 @@ impl InitEnv {
         let Some(value) = value else {
             return true;
         };
+        // `NAME=VALUE` must fit: checked once, so the three appends below cannot fail.
+        if name.len() + value.len() >= INIT_ENV_LEN {
+            return false;
+        }
         let mut kv: Vec<u8, INIT_ENV_LEN> = Vec::new();
-        let fits = kv.extend_from_slice(name).is_ok()
-            && kv.push(b'=').is_ok()
-            && kv.extend_from_slice(value).is_ok();
-        fits && self.vars.push(kv).is_ok()
+        let _ = kv.extend_from_slice(name);
+        let _ = kv.push(b'=');
+        let _ = kv.extend_from_slice(value);
+        self.vars.push(kv).is_ok()
     }
 
     /// The stored `NAME=VALUE` strings, oldest first.

@@ -16,12 +16,15 @@ use crate::limits::{CMDLINE_MAX, INITSCRIPT, MAX_WORDS, SHELL};
 const SHELL_SPECIAL: &[u8; 22] = b"~`!$^&*()=|\\{}[];\"'<>?";
 
 /// argv for an entry: NUL-terminated words in one fixed buffer.
+/// `repr(C)`, the buffer last: the counters and the flag are reached with one-byte
+/// displacements.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct CommandLine {
-    buf: Vec<u8, CMDLINE_MAX>,
     /// Offset in `buf` of each word; `CMDLINE_MAX` fits in a u16.
     starts: Vec<u16, MAX_WORDS>,
     shell: bool,
+    buf: Vec<u8, CMDLINE_MAX>,
 }
 
 /// The process field does not fit the argv buffer.
@@ -71,8 +74,11 @@ impl CommandLine {
 
     /// Records where the next word starts.
     fn begin_word(&mut self) -> Result<(), CommandTooLong> {
-        let start = u16::try_from(self.buf.len()).map_err(|_| CommandTooLong)?;
-        self.starts.push(start).map_err(|_| CommandTooLong)
+        // The buffer's length fits a u16 (checked below): a cast, not a checked conversion.
+        const _: () = assert!(CMDLINE_MAX <= u16::MAX as usize);
+        self.starts
+            .push(self.buf.len() as u16)
+            .map_err(|_| CommandTooLong)
     }
 
     fn append(&mut self, part: &[u8]) -> Result<(), CommandTooLong> {

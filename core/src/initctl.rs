@@ -189,30 +189,30 @@ pub enum Front<'a> {
 /// a real one starting inside it.
 pub fn front(bytes: &[u8]) -> Front<'_> {
     let magic = MAGIC.to_ne_bytes();
-    let find = |from: &[u8]| from.windows(magic.len()).position(|w| w == magic);
-    if bytes.starts_with(&magic) {
+    // Where the next magic is looked for (from byte 1 on), and the error of a request that
+    // did not parse: one search for both cases.
+    let (end, error) = if bytes.starts_with(&magic) {
         let Some(whole) = bytes.get(..REQUEST_LEN) else {
             return Front::Partial;
         };
         match Request::parse(whole) {
-            Ok(req) => Front::Request(Ok(req)),
-            Err(e) => {
-                // A magic at 1..REQUEST_LEN: the one at REQUEST_LEN is the next request's.
-                let inside = bytes.get(1..bytes.len().min(REQUEST_LEN + magic.len() - 1));
-                match inside.and_then(find) {
-                    Some(at) => Front::Junk(at + 1),
-                    None => Front::Request(Err(e)),
-                }
-            }
+            Ok(req) => return Front::Request(Ok(req)),
+            // A magic at 1..REQUEST_LEN: the one at REQUEST_LEN is the next request's.
+            Err(e) => (bytes.len().min(REQUEST_LEN + magic.len() - 1), Some(e)),
         }
     } else if bytes.len() < magic.len() {
-        Front::Partial
+        return Front::Partial;
     } else {
+        (bytes.len(), None)
+    };
+    let found = bytes
+        .get(1..end)
+        .and_then(|from| from.windows(magic.len()).position(|w| w == magic));
+    match (found, error) {
+        (Some(at), _) => Front::Junk(at + 1),
+        (None, Some(e)) => Front::Request(Err(e)),
         // Keep the last 3 bytes when no magic is found: the next read may complete one.
-        match bytes.get(1..).and_then(find) {
-            Some(at) => Front::Junk(at + 1),
-            None => Front::Junk(bytes.len() + 1 - magic.len()),
-        }
+        (None, None) => Front::Junk(bytes.len() + 1 - magic.len()),
     }
 }
 

@@ -25,23 +25,25 @@ pub type ProcessField = Vec<u8, PROCESS_MAX>;
 /// Field 2's text.
 pub type LevelsText = Vec<u8, RUNLEVELS_MAX>;
 
-/// One inittab line.
+/// One inittab line. `repr(C)`, the process field last: the id, levels, action and line
+/// number are reached with one-byte displacements, not four-byte ones past its 256 bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[repr(C)]
 pub struct Entry {
     /// Field 1, unique except for `~~`.
     pub id: Id,
     /// Field 2, normalised at parse time (compat §1.4): an empty field became `NUMERIC` or
     /// `POWER_DEFAULT`, sysinit has `SYSINIT_ONLY`, boot and bootwait have `BOOT_ONLY`.
     pub levels: Levels,
+    /// Field 3.
+    pub action: Action,
+    /// Line number in the file it came from.
+    pub line: u32,
     /// Field 2 as sysvinit keeps it for `/etc/initscript` (compat §1.4, §1.6 step 2): as written,
     /// or what an empty or overridden field became (`0123456789`, `S0123456789`, `#`, `*`).
     pub levels_text: LevelsText,
-    /// Field 3.
-    pub action: Action,
     /// Field 4, raw (see `cmdline::parse_process`); may be empty.
     pub process: ProcessField,
-    /// Line number in the file it came from.
-    pub line: u32,
 }
 
 /// The line sysvinit adds when no entry has runlevel `S` (compat §1.1 step 2).
@@ -136,7 +138,8 @@ fn classify(lead: usize, rest: &[u8], long: bool) -> Line<'_> {
     let text = rest.split(|&b| b == 0).next().unwrap_or_default();
     match text.first() {
         None | Some(b'#') => Line::Skip,
-        Some(_) if long || lead.saturating_add(rest.len()) > LINE_MAX - 2 => Line::TooLong,
+        // `lead` counts bytes of one file, at most `INITTAB_READ_MAX` (4 MiB): no overflow.
+        Some(_) if long || lead + rest.len() > LINE_MAX - 2 => Line::TooLong,
         Some(_) => Line::Entry(text),
     }
 }
@@ -197,10 +200,11 @@ impl Feed {
                 .iter()
                 .take_while(|&&b| b == b' ' || b == b'\t')
                 .count();
-            self.lead = self.lead.saturating_add(blanks);
+            self.lead += blanks;
             piece = piece.get(blanks..).unwrap_or_default();
         }
-        let room = LINE_MAX.saturating_sub(self.rest.len());
+        // The buffer holds at most `LINE_MAX`: no underflow.
+        let room = LINE_MAX - self.rest.len();
         // What does not fit is only noted: the line is too long.
         self.long |= piece.len() > room;
         let _ = self
@@ -351,7 +355,8 @@ impl Inittab {
     }
 
     fn end_line(&mut self, feed: &mut Feed, report: &mut dyn FnMut(InittabError<'_>)) {
-        feed.number = feed.number.saturating_add(1);
+        // A file is at most `INITTAB_READ_MAX` (4 MiB): its line count does not overflow.
+        feed.number += 1;
         let number = feed.number;
         if !feed.dropin {
             self.head.inittab_lines = number;
@@ -415,11 +420,19 @@ impl Inittab {
         let (levels, text): (Levels, &[u8]) = match action {
             Action::SysInit => (Levels::SYSINIT_ONLY, b"#"),
             Action::Boot | Action::BootWait => (Levels::BOOT_ONLY, b"*"),
-            _ if f.raw_levels.is_empty() && action.is_power_group() => {
-                (Levels::POWER_DEFAULT, b"S0123456789")
+            _ => {
+                // An empty field is read as the text sysvinit gives it, `S0123456789` for the
+                // power group, `0123456789` else (`POWER_DEFAULT`, `NUMERIC`): one parse.
+                let text = if f.raw_levels.is_empty() {
+                    let power = action.is_power_group();
+                    b"S0123456789"
+                        .get(usize::from(!power)..)
+                        .unwrap_or_default()
+                } else {
+                    f.raw_levels
+                };
+                (Levels::parse_field(text), text)
             }
-            _ if f.raw_levels.is_empty() => (Levels::NUMERIC, b"0123456789"),
-            _ => (Levels::parse_field(f.raw_levels), f.raw_levels),
         };
         let at = if action.is_power_group() {
             self.entries

@@ -69,7 +69,8 @@ impl LineBuffer {
 
     /// `n` bytes were read into `room`.
     pub fn filled(&mut self, n: usize) {
-        self.end = self.end.saturating_add(n).min(SERVICE_LINE_MAX);
+        // `n` is at most the room's length: no overflow; the bound keeps `end` in the buffer.
+        self.end = (self.end + n).min(SERVICE_LINE_MAX);
     }
 
     /// Nothing pending.

@@ -118,15 +118,17 @@ pub(super) enum Queued {
     Log(Notice<'static>),
     /// `Notice::StopDeadline` of the entry in this slot.
     StopDeadline(usize),
-    /// `Notice::Exited` of the entry in this slot (a slot is below `MAX_ENTRIES`, 64).
+    /// `Notice::Exited` of the entry in this slot. The slot a `usize`, where the notice has
+    /// its entry: every other field then lies where the notice has it, so `view` swaps in
+    /// the entry and copies the rest as it is.
     Exited {
-        slot: u8,
+        slot: usize,
         pid: Pid,
         exit: Exit,
         warns: bool,
     },
-    /// `Notice::Started` of the entry in this slot.
-    Started(u8, Pid),
+    /// `Notice::Started` of the entry in this slot (laid out as `Exited`, for the same reason).
+    Started(usize, Pid),
     /// `Notice::SweepTerm` with the last census.
     SweepTerm,
     /// `Notice::SweepKill` with the last census.
@@ -167,15 +169,14 @@ impl Init {
                 exit,
                 warns,
             } => Effect::Log(Notice::Exited {
-                entry: self.tab.entries().get(usize::from(slot))?,
+                entry: self.tab.entries().get(slot)?,
                 pid,
                 exit,
                 warns,
             }),
-            Queued::Started(slot, pid) => Effect::Log(Notice::Started(
-                self.tab.entries().get(usize::from(slot))?,
-                pid,
-            )),
+            Queued::Started(slot, pid) => {
+                Effect::Log(Notice::Started(self.tab.entries().get(slot)?, pid))
+            }
             Queued::SweepTerm => Effect::Log(Notice::SweepTerm(self.census)),
             Queued::SweepKill => Effect::Log(Notice::SweepKill(self.census)),
         })

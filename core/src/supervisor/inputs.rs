@@ -31,7 +31,7 @@ impl Init {
         };
         self.children = true;
         self.timers.fork_retry = Deadline::NONE;
-        self.verbose(Queued::Started(slot as u8, pid));
+        self.verbose(Queued::Started(slot, pid));
         if let Some(failures) = self.fork.worked() {
             self.log(Notice::ForkWorks(failures));
         }
@@ -103,7 +103,7 @@ impl Init {
         let e = self.tab.entries().get(i)?;
         let warns = self.exit_warns(e.action, exit);
         let line = Queued::Exited {
-            slot: i as u8,
+            slot: i,
             pid,
             exit,
             warns,

@@ -207,7 +207,8 @@ impl Stop {
         self.stage = Stage::Sweep;
         let budget = self.budget.millis();
         let deadline = self.started.after(self.budget);
-        let latest_kill = Instant::from_millis(deadline.millis().saturating_sub(budget / 8));
+        // The deadline is the budget after the start: an eighth of it back is no underflow.
+        let latest_kill = Instant::from_millis(deadline.millis() - budget / 8);
         let grace = Duration::from_millis(budget / 4).min(latest_kill.since(now));
         let kill_wait = deadline.since(now.after(grace));
         match self.sweep.start_within(now, grace, kill_wait, all_gone) {

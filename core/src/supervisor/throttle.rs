@@ -47,8 +47,10 @@ impl Throttle {
     /// Counts a start; `false` when the start must be refused (the 11th inside the window).
     fn allow(&mut self, now: Instant) -> bool {
         match self.window_start {
+            // At most `RESPAWN_MAX`: the start that reaches it disables the entry, and a
+            // disabled entry is not counted until `check` clears the throttle.
             Some(start) if now.since(start) < Duration::from_secs(RESPAWN_WINDOW_SECS) => {
-                self.count = self.count.saturating_add(1);
+                self.count += 1;
             }
             _ => {
                 self.window_start = Some(now);
@@ -98,7 +100,9 @@ impl ForkRetry {
     /// Counts a failed fork at `now`: returns when to try again, and whether to say so (the
     /// first failure of a run, unless a run was said less than `FORK_LOG_INTERVAL_SECS` ago).
     pub(super) fn failed(&mut self, now: Instant) -> (Instant, bool) {
-        self.failures = self.failures.saturating_add(1);
+        // One a retry, and the retries back off to `FORK_RETRY_MAX_MS` (1 s) apart: 2^32 of
+        // them take over a century.
+        self.failures += 1;
         self.backoff = Duration::from_millis(
             (self.backoff.millis() * 2).clamp(FORK_RETRY_FIRST_MS, FORK_RETRY_MAX_MS),
         );
@@ -141,7 +145,10 @@ impl RebootLimit {
                 }
             }
         }
-        self.count = self.count.saturating_add(1);
+        // At most `REBOOT_MAX` + 1: the reboot refused there waits out a pause longer than
+        // the window, so the next one starts a new window.
+        const _: () = assert!(crate::limits::REBOOT_PAUSE_SECS > REBOOT_WINDOW_SECS);
+        self.count += 1;
         self.count <= REBOOT_MAX
     }
 }
