@@ -138,8 +138,6 @@ fn start_child(
 }
 
 /// An entry that cannot start at all: one line, and no retry until it is scheduled again.
-/// Not `#[cold]`: LLVM puts a cold function in `.text.unlikely.*`, which the page-order
-/// script does not sort (it takes `.text.SYMBOL`), so it sat in single mode's `.text`.
 #[inline(never)]
 fn cannot_start(entry: &Entry, why: &[u8]) -> Result<sys::Pid, Option<Errno>> {
     log!(
