@@ -43,7 +43,7 @@ mod sys;
 
 use log::{Bytes, Level, LogLine};
 use vinit_core::args::{ArgList, NotPid1, Shifted, UsageError, ValueAt, VinitCommand};
-use vinit_core::client_args::Personality;
+use vinit_core::client_args::{Personality, Program};
 use vinit_core::{args, client_args, limits, time};
 
 /// `vinit --help`: both modes, every option and `VINIT_*` variable with its default, the
@@ -74,9 +74,6 @@ VINIT_LOG_PREFIX=1 (entries' lines as `id| line`).
 Not PID 1, vinit boots only with -f or as a container's main process.
 Usage errors exit 2. See man vinit.
 ";
-
-/// The personality that drops privileges and execs (`setuidgid.rs`).
-const SETUIDGID: &[u8] = b"setuidgid";
 
 /// The line after a usage error, packed as templates are.
 const HINT: &[u8] = vinit_core::packed!("try 'vinit --help'\n");
@@ -118,43 +115,21 @@ fn run(argv: sys::Argv, envp: sys::Envp) -> u8 {
     // A client or `init` by argv[0] (a symlink named telinit, halt...), or as
     // `vinit NAME ARGS...`; both go through `Shifted` so the code is compiled once. A name
     // that is argument 1 has no `/`: it is its own basename.
-    let by_argv0 = named(args::basename(argv.arg(0).unwrap_or_default()));
+    let by_argv0 = client_args::program(args::basename(argv.arg(0).unwrap_or_default()));
     let (shift, name) = match by_argv0 {
-        Named::Vinit => match argv.arg(1).map_or(Named::Vinit, named) {
-            Named::Vinit => (0, Named::Vinit),
+        Program::Vinit => match argv.arg(1).map_or(Program::Vinit, client_args::program) {
+            Program::Vinit => (0, Program::Vinit),
             by_arg1 => (1, by_arg1),
         },
         _ => (0, by_argv0),
     };
     let other = match name {
-        Named::Setuidgid => Some(setuidgid::run(argv, shift, envp)),
-        Named::Client(p) => Some(client::run(p, &argv, shift, envp)),
-        Named::Init if !pid1 => init_as_telinit(&argv, shift, envp),
-        Named::Init | Named::Vinit => None,
+        Program::Setuidgid => Some(setuidgid::run(argv, shift, envp)),
+        Program::Client(p) => Some(client::run(p, &argv, shift, envp)),
+        Program::Init if !pid1 => init_as_telinit(&argv, shift, envp),
+        Program::Init | Program::Vinit => None,
     };
     other.unwrap_or_else(|| vinit(argv, shift, envp, pid1, parent))
-}
-
-/// What a program name (argv[0]'s basename, or argument 1) runs as. `Client` first and
-/// `Vinit` second, not an `Option`: `Vinit` then takes the value of `personality`'s `None`
-/// (the first after the personalities), so no tag is translated.
-enum Named {
-    Client(Personality),
-    /// Any other name: vinit itself.
-    Vinit,
-    Setuidgid,
-    /// `init`: vinit as PID 1, otherwise telinit or vinit (`init_as_telinit`).
-    Init,
-}
-
-fn named(name: &[u8]) -> Named {
-    if name == SETUIDGID {
-        return Named::Setuidgid;
-    }
-    if name == b"init" {
-        return Named::Init;
-    }
-    client_args::personality(name).map_or(Named::Vinit, Named::Client)
 }
 
 /// `init` that is not PID 1 is telinit (sysvinit's rule): its exit status; `None` as a

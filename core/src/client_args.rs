@@ -35,32 +35,61 @@ pub enum Personality {
     Status,
 }
 
+/// What a program name (argv[0]'s basename, or `vinit NAME`'s argument) runs as: a client,
+/// vinit itself (any other name), `setuidgid`, or `init` (vinit as PID 1, otherwise telinit
+/// or vinit: `main` picks). `Client` first and `Vinit` second: each is its name's place in
+/// `PROGRAM_NAMES` (`Vinit` the empty name's, the place of any name not there), so the lookup's
+/// answer is the value itself, no tag translated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Program {
+    /// One of the client personalities.
+    Client(Personality),
+    /// Any other name: vinit itself.
+    Vinit,
+    /// `setuidgid`: drop root's privileges and exec.
+    Setuidgid,
+    /// `init`.
+    Init,
+}
+
+/// The program a name runs as: one search of `PROGRAM_NAMES`, not compares of `setuidgid`
+/// and `init` before the clients' search.
+pub fn program(name: &[u8]) -> Program {
+    match name_index(name) {
+        Some(0) => Program::Client(Personality::Telinit),
+        Some(1) => Program::Client(Personality::Shutdown),
+        Some(2) => Program::Client(Personality::Halt),
+        Some(3) => Program::Client(Personality::PowerOff),
+        Some(4) => Program::Client(Personality::Reboot),
+        Some(5) => Program::Client(Personality::Runlevel),
+        Some(6) => Program::Client(Personality::Status),
+        Some(8) => Program::Setuidgid,
+        Some(9) => Program::Init,
+        _ => Program::Vinit,
+    }
+}
+
 /// The client personality for a program name, if it is one. `init` is not one by name alone:
 /// as PID 1 it is vinit, otherwise `main` picks between telinit and vinit.
 pub fn personality(name: &[u8]) -> Option<Personality> {
-    Some(match name_index(name)? {
-        0 => Personality::Telinit,
-        1 => Personality::Shutdown,
-        2 => Personality::Halt,
-        3 => Personality::PowerOff,
-        4 => Personality::Reboot,
-        5 => Personality::Runlevel,
-        6 => Personality::Status,
-        _ => return None,
-    })
+    match program(name) {
+        Program::Client(p) => Some(p),
+        _ => None,
+    }
 }
 
-/// The place of `name` in `PERSONALITY_NAMES`. One string, not a `match` on byte strings (a
+/// The place of `name` in `PROGRAM_NAMES`. One string, not a `match` on byte strings (a
 /// chain of comparisons wherever it is inlined) nor a table of slices (relocated pointers in
 /// the data), searched by `display::field`, vinit's one splitting loop (not a `Split`
 /// iterator of its own).
 fn name_index(name: &[u8]) -> Option<usize> {
-    let names = PERSONALITY_NAMES.as_bytes();
+    let names = PROGRAM_NAMES.as_bytes();
     (0..names.len()).find(|&i| field(names, b' ', i) == Some(name))
 }
 
-/// The client names, in `personality`'s order.
-const PERSONALITY_NAMES: &str = "telinit shutdown halt poweroff reboot runlevel status";
+/// The program names in `Program`'s order: the clients in `Personality`'s, an empty name
+/// (`Vinit`: an empty argv[0] is vinit, as any name not here), `setuidgid`, `init`.
+const PROGRAM_NAMES: &str = "telinit shutdown halt poweroff reboot runlevel status  setuidgid init";
 
 /// What one tool takes: the letters with a value, and its flags (letters without one).
 struct Tool {

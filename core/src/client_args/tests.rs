@@ -58,6 +58,28 @@ fn personalities() {
     assert_eq!(personality(b"runlevel"), Some(Personality::Runlevel));
     assert_eq!(personality(b"shutdown"), Some(Personality::Shutdown));
     assert_eq!(personality(b"vinit"), None);
+    assert_eq!(personality(b"setuidgid"), None);
+    assert_eq!(personality(b""), None);
+}
+
+#[test]
+fn programs() {
+    assert_eq!(program(b"telinit"), Program::Client(Personality::Telinit));
+    assert_eq!(program(b"halt"), Program::Client(Personality::Halt));
+    assert_eq!(program(b"status"), Program::Client(Personality::Status));
+    assert_eq!(program(b"setuidgid"), Program::Setuidgid);
+    assert_eq!(program(b"init"), Program::Init);
+    for other in [
+        &b""[..],
+        b"vinit",
+        b"sh",
+        b" ",
+        b"init ",
+        b"setuid",
+        b"status setuidgid",
+    ] {
+        assert_eq!(program(other), Program::Vinit, "{other:?}");
+    }
 }
 
 #[test]
