@@ -340,8 +340,12 @@ fn usage_error<A: ArgList + ?Sized>(args: &A, e: UsageError) -> u8 {
     // `u32`: a value starts within an argument, below MAX_ARG_STRLEN, 2^17).
     let value = |index: usize, letter: u8| (index as u32, u32::from(letter));
     let (line_pieces, (index, letter_from)) = match e {
-        UsageError::UnknownOption(i, c) => (pieces(0, UnknownOption, Empty, Empty), value(i, c)),
-        UsageError::ExtraOperand(i) => (pieces(0, ExtraArgument, Empty, Empty), value(i, 0)),
+        UsageError::UnknownOption(i, c) => {
+            (pieces(0, UnknownOption, Empty, Empty), value(i as usize, c))
+        }
+        UsageError::ExtraOperand(i) => {
+            (pieces(0, ExtraArgument, Empty, Empty), value(i as usize, 0))
+        }
         // The letter as the argument: `option -t needs a value`.
         UsageError::MissingValue(_, c) => (
             pieces(0, UsageWords::Option, Empty, NeedsAValue),

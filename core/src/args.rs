@@ -90,10 +90,11 @@ impl ValueAt {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UsageError {
     /// An option the program does not know: (argument index, letter; `-` for an unknown long
-    /// option such as `--foo`).
-    UnknownOption(usize, u8),
+    /// option such as `--foo`). Every index here a `u32`, as `ValueAt`'s: no `usize` left,
+    /// the enum's alignment is 4 and each `Err` built is a few 4-byte stores.
+    UnknownOption(u32, u8),
     /// An option that needs a value came last: (argument index, letter).
-    MissingValue(usize, u8),
+    MissingValue(u32, u8),
     /// A value or operand that is not valid: not a number, not a time.
     BadValue(ValueAt),
     /// A number outside its range: where it is, and the range (`-T 0`: 1-3600).
@@ -107,7 +108,7 @@ pub enum UsageError {
     /// telinit: the `-e` strings do not fit in one request.
     EnvTooLarge,
     /// More operands than the program takes: index of the first extra one.
-    ExtraOperand(usize),
+    ExtraOperand(u32),
     /// vinit: `--` with nothing after it.
     MissingCommand,
     /// vinit: an option of one mode with the other mode's: the option (argument index,
@@ -176,7 +177,10 @@ impl<'a, A: ArgList + ?Sized> Options<'a, A> {
     /// (an option that needs a value came last).
     pub const fn end(&self) -> Result<usize, UsageError> {
         if self.missing != 0 {
-            return Err(UsageError::MissingValue(self.letter_index, self.missing));
+            return Err(UsageError::MissingValue(
+                self.letter_index as u32,
+                self.missing,
+            ));
         }
         Ok(self.index)
     }
@@ -425,7 +429,7 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
             }
             letter => {
                 set_option(opts, letter, v).map_err(|bad| match bad {
-                    BadOption::Unknown => UsageError::UnknownOption(index, letter),
+                    BadOption::Unknown => UsageError::UnknownOption(index as u32, letter),
                     BadOption::NotValid => UsageError::BadValue(at),
                     BadOption::OutOfRange(min, max) => UsageError::OutOfRange(at, min.into(), max),
                 })?;
@@ -451,7 +455,8 @@ pub fn parse_vinit<A: ArgList + ?Sized>(
     };
     if let Some(level) = level {
         if args.arg(first + 1).is_some() {
-            return Err(UsageError::ExtraOperand(first + 1));
+            // An argv index: far below 2^32 - 1.
+            return Err(UsageError::ExtraOperand(first as u32 + 1));
         }
         tab.level = Some(level);
         if inittab_only.0 == NO_ARGUMENT {

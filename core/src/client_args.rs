@@ -128,7 +128,10 @@ fn scan<'a, A: ArgList + ?Sized>(
     while let Some(letter) = options.next_letter() {
         match options.value() {
             None if !has_byte(&tool.flags, letter) => {
-                return Err(UsageError::UnknownOption(options.letter_index(), letter));
+                return Err(UsageError::UnknownOption(
+                    options.letter_index() as u32,
+                    letter,
+                ));
             }
             None => match letter {
                 b'h' => s.level = LevelRequest::HALT,
@@ -246,7 +249,7 @@ pub fn parse<A: ArgList + ?Sized>(
             (first, operand)
         };
         if found.is_some() {
-            return Err(UsageError::ExtraOperand(extra));
+            return Err(UsageError::ExtraOperand(extra as u32));
         }
     }
     match p {

@@ -32,7 +32,7 @@ fn check_error<A: ArgList + ?Sized>(args: &A, e: UsageError, argc: usize) {
     let index = match e {
         UsageError::UnknownOption(i, _)
         | UsageError::MissingValue(i, _)
-        | UsageError::ExtraOperand(i) => i,
+        | UsageError::ExtraOperand(i) => i as usize,
         UsageError::BadValue(at) | UsageError::BadLevel(at) => {
             check_value(args, at);
             at.index as usize

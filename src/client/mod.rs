@@ -245,7 +245,7 @@ fn usage_detail<A: ArgList + ?Sized>(prog: &[u8], args: &A, e: &UsageError) {
                 UsageError::BadValue(at)
                 | UsageError::BadLevel(at)
                 | UsageError::OutOfRange(at, ..) => (INVALID_ARGUMENT, at),
-                UsageError::ExtraOperand(i) => (EXTRA_ARGUMENT, ValueAt::operand(i)),
+                UsageError::ExtraOperand(i) => (EXTRA_ARGUMENT, ValueAt::operand(i as usize)),
                 // The rest have their own words (or are vinit's own, never a client's).
                 _ => return,
             };
