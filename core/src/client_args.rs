@@ -14,7 +14,7 @@ use crate::initctl::EnvPayload;
 use crate::levels::LevelRequest;
 use crate::limits::{DEFAULT_SLEEPTIME_SECS, SHUTDOWN_HOURS_MAX, SLEEPTIME_MAX};
 
-/// Which tool argv[0] (or `vinit NAME`) asks for. One flat enum in `PERSONALITY_NAMES`'
+/// Which tool argv[0] (or `vinit NAME`) asks for. One flat enum in `PROGRAM_NAMES`'
 /// order: a name's place is its personality, and each `match` on it compares one byte (halt's
 /// program inside a variant was decoded from the niche at every match).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
